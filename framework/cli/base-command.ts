@@ -1,0 +1,62 @@
+/**
+ * What every `ingest` command shares: `--project` and `--json`, loading the project, and
+ * turning errors into a message and an exit code. Commands stay thin: parse flags, call the
+ * core, hand the result to a view.
+ */
+import { resolve } from 'node:path';
+import { Command, Flags } from '@oclif/core';
+import { loadProject, type LoadResult } from '../config/loader.js';
+import { findProjectRoot } from '../config/discover.js';
+import type { LoadedProject } from '../config/project.js';
+import { WharfError } from '../diagnostics/errors.js';
+import { redactSecrets } from '../diagnostics/redact.js';
+import { renderDiagnostics } from '../views/diagnostics.js';
+
+export abstract class BaseCommand extends Command {
+  static baseFlags = {
+    project: Flags.directory({
+      char: 'p',
+      description: 'Folder holding wharf.config.ts (default: searched upwards from the current folder).',
+      helpGroup: 'GLOBAL',
+    }),
+  };
+
+  static enableJsonFlag = true;
+
+  /** The project root from --project, or the nearest folder upwards with wharf.config.ts. */
+  protected projectRoot(flag: string | undefined): string {
+    if (flag) return resolve(flag);
+    const found = findProjectRoot(process.cwd());
+    if (!found) {
+      throw new WharfError('No wharf.config.ts found in this folder or any parent.', {
+        code: 'project.not-found',
+        errorClass: 'config',
+        hint: 'Run ingest inside a Wharf project, or pass --project <folder>.',
+      });
+    }
+    return found;
+  }
+
+  /** Loads and validates the project; on errors prints every diagnostic and exits 1. */
+  protected async loadValidProject(flag: string | undefined): Promise<LoadedProject> {
+    const result: LoadResult = await loadProject(this.projectRoot(flag));
+    if (!result.project) {
+      if (!this.jsonEnabled()) this.logToStderr(renderDiagnostics(result.diagnostics));
+      this.exit(1);
+    }
+    for (const d of result.diagnostics) this.warn(d.summary);
+    return result.project as LoadedProject;
+  }
+
+  protected async catch(err: Error & { exitCode?: number; oclif?: unknown }): Promise<unknown> {
+    if (err instanceof WharfError) {
+      const message = redactSecrets(err.message) + (err.hint ? `\n  ${redactSecrets(err.hint)}` : '');
+      if (this.jsonEnabled()) {
+        this.logJson({ error: { code: err.code, class: err.errorClass, message: redactSecrets(err.message), hint: err.hint } });
+        this.exit(1);
+      }
+      this.error(message, { exit: 1, code: err.code });
+    }
+    return super.catch(err);
+  }
+}

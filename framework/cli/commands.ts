@@ -1,0 +1,9 @@
+/**
+ * The command registry (oclif's explicit strategy): one line per command. Command ids with
+ * spaces are topics, e.g. `state export`.
+ */
+import Validate from './commands/validate.js';
+
+export const COMMANDS = {
+  validate: Validate,
+};

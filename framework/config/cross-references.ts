@@ -1,0 +1,97 @@
+/**
+ * Rules that span modules or that the schema cannot express: references between modules,
+ * the seed contract's required target columns, declared id types, valid dates and zones.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { error } from '../diagnostics/diagnostic.js';
+import { isIsoDate, parseZone } from '../util/time.js';
+import type { LoadedMapping, LoadedProject } from './project.js';
+import type { ColumnValue } from './types.js';
+
+export function checkCrossReferences(project: LoadedProject): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (!parseZone(project.settings.timeZone)) {
+    out.push(error('project.time-zone', `Unknown time zone '${project.settings.timeZone}'.`, { file: project.configFile, field: 'timeZone', hint: zoneHint }));
+  }
+  for (const mapping of project.mappings.values()) out.push(...checkMapping(project, mapping));
+  for (const { config, file } of project.schedules.values()) {
+    if (config.kind === 'daily' && config.timeZone && !parseZone(config.timeZone)) {
+      out.push(error('schedule.time-zone', `Unknown time zone '${config.timeZone}'.`, { file, field: 'timeZone', hint: zoneHint }));
+    }
+    if (config.kind === 'signal') {
+      const source = project.sources.get(config.source);
+      if (!source) {
+        out.push(error('schedule.unknown-source', `The signal source '${config.source}' is not defined.`, { file, field: 'source', hint: hintFor('source', config.source, project.sources.keys()) }));
+      } else if (source.config.kind === 's3' && config.table) {
+        out.push(error('schedule.signal-table', "An S3 signal reads the source's signals/ folder; 'table' does not apply.", { file, field: 'table', hint: 'Remove table.' }));
+      } else if (source.config.kind !== 's3' && !config.table) {
+        out.push(error('schedule.signal-table', `A signal on a ${source.config.kind} source needs the table holding finished_date.`, { file, field: 'table', hint: "Set table, e.g. table: 'analytics.ingestion_signals'." }));
+      }
+    }
+  }
+  return out;
+}
+
+const zoneHint = "Use 'PST' (a fixed UTC-8, the seeds' default), 'UTC', a fixed offset like 'UTC-5', or an IANA zone like 'America/New_York'.";
+
+function hintFor(what: string, name: string, known: Iterable<string>): string {
+  const names = [...known];
+  return names.length ? `Use one of the defined ${what}s: ${names.join(', ')}; or create ${what}s/${name}.ts.` : `Create ${what}s/${name}.ts.`;
+}
+
+function isMapped(value: ColumnValue | undefined): boolean {
+  return value !== undefined && (typeof value !== 'string' || value.trim() !== '');
+}
+
+function checkMapping(project: LoadedProject, mapping: LoadedMapping): Diagnostic[] {
+  const { config, file } = mapping;
+  const out: Diagnostic[] = [];
+  if (!project.sources.has(config.source)) {
+    out.push(error('mapping.unknown-source', `The source '${config.source}' is not defined.`, { file, field: 'source', hint: hintFor('source', config.source, project.sources.keys()) }));
+  }
+  if (!project.schedules.has(config.schedule)) {
+    out.push(error('mapping.unknown-schedule', `The schedule '${config.schedule}' is not defined.`, { file, field: 'schedule', hint: hintFor('schedule', config.schedule, project.schedules.keys()) }));
+  }
+  if (!isIsoDate(config.startDate)) {
+    out.push(error('mapping.start-date', `startDate '${config.startDate}' is not a real calendar date.`, { file, field: 'startDate', hint: 'Write it as YYYY-MM-DD.' }));
+  }
+  if (config.dataset === 'events') {
+    const c = config.columns;
+    if (!isMapped(c.user) && !isMapped(c.userID) && Object.keys(c.customIDs ?? {}).length === 0) {
+      out.push(error('mapping.events-user', 'Events need a user: map `user` (a JSON column) or `userID` and/or `customIDs`.', { file, field: 'columns.user', hint: "e.g. columns: { userID: 'user_id' }" }));
+    }
+    const name = constantOf(c.event_name);
+    if (name !== undefined && (typeof name !== 'string' || name.length === 0 || name.length >= 128)) {
+      out.push(error('mapping.event-name-constant', 'A constant event_name must be a non-empty string under 128 characters.', { file, field: 'columns.event_name' }));
+    }
+  } else {
+    const c = config.columns;
+    if (!isMapped(c.metric_name)) {
+      out.push(error('mapping.metric-name', 'metric_name must be mapped to a column or a constant (the seed contract: not null).', { file, field: 'columns.metric_name', hint: "e.g. metric_name: 'metric_name' or metric_name: { constant: 'revenue' }" }));
+    } else {
+      const name = constantOf(c.metric_name);
+      if (name !== undefined && (typeof name !== 'string' || name.length === 0 || name.length >= 128)) {
+        out.push(error('mapping.metric-name-constant', 'A constant metric_name must be a non-empty string under 128 characters.', { file, field: 'columns.metric_name' }));
+      }
+    }
+    const ratio = isMapped(c.numerator) || isMapped(c.denominator);
+    if (ratio && !(isMapped(c.numerator) && isMapped(c.denominator))) {
+      out.push(error('mapping.ratio-pair', 'A ratio metric maps both numerator and denominator.', { file, field: isMapped(c.numerator) ? 'columns.denominator' : 'columns.numerator' }));
+    } else if (!ratio && !isMapped(c.metric_value)) {
+      out.push(error('mapping.metric-value', 'Map metric_value, or numerator and denominator for a ratio metric.', { file, field: 'columns.metric_value', hint: "e.g. metric_value: 'value'" }));
+    }
+    const idType = constantOf(c.id_type);
+    if (idType !== undefined && !project.settings.idTypes.includes(String(idType))) {
+      out.push(error('mapping.undeclared-id-type', `The id type '${String(idType)}' is not declared (declared: ${project.settings.idTypes.join(', ')}; case-sensitive).`, {
+        file,
+        field: 'columns.id_type',
+        hint: `Add '${String(idType)}' to customIdTypes in ${project.configFile}, or fix the spelling.`,
+      }));
+    }
+  }
+  return out;
+}
+
+function constantOf(value: ColumnValue | undefined): string | number | boolean | null | undefined {
+  return value !== undefined && typeof value === 'object' ? value.constant : undefined;
+}

@@ -1,0 +1,199 @@
+/**
+ * Loads a project: wharf.config.ts, then every module under sources/, mappings/ and
+ * schedules/, each validated against the generated schema, then the cross-references. It
+ * never stops at the first problem: the result carries every diagnostic it found, and the
+ * project only when there are no errors.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { error, hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
+import { messageOf } from '../diagnostics/errors.js';
+import { isBuiltinKind, pluginConnector } from '../connectors/registry.js';
+import { checkCrossReferences } from './cross-references.js';
+import { configFileIn, discoverModules } from './discover.js';
+import { importConfigModule } from './module-import.js';
+import { loadPlugins, type PluginLoadResult } from './plugins.js';
+import { DEFAULTS, resolveSettings, type LoadedMapping, type LoadedProject, type Located } from './project.js';
+import { validateAgainst, validateDefinition } from './schema-validator.js';
+import type { MappingConfig, ProjectConfig, ScheduleConfig, SourceConfig } from './types.js';
+
+export interface LoadResult {
+  project: LoadedProject | null;
+  diagnostics: Diagnostic[];
+}
+
+const SOURCE_DEFINITIONS: Record<string, string> = {
+  duckdb: 'DuckDBSource',
+  postgres: 'PostgresSource',
+  redshift: 'RedshiftSource',
+  snowflake: 'SnowflakeSource',
+  bigquery: 'BigQuerySource',
+  s3: 'S3Source',
+};
+const MAPPING_DEFINITIONS: Record<string, string> = { events: 'EventsMapping', metrics: 'MetricsMapping' };
+const SCHEDULE_DEFINITIONS: Record<string, string> = { daily: 'DailySchedule', api: 'ApiSchedule', signal: 'SignalSchedule' };
+
+interface ModuleValue {
+  file: string;
+  value: Record<string, unknown>;
+  /** Path of this value inside the module's default export (`[1]` for arrays). */
+  prefix: string;
+}
+
+export async function loadProject(root: string): Promise<LoadResult> {
+  const diagnostics: Diagnostic[] = [];
+  const configPath = configFileIn(root);
+  if (!configPath) {
+    return {
+      project: null,
+      diagnostics: [error('project.no-config', `No wharf.config.ts in ${root}.`, { hint: 'Run ingest from the folder that holds wharf.config.ts, or pass --project.' })],
+    };
+  }
+  const configFile = relative(root, configPath);
+  const rawProject = await importOne(configPath, configFile, diagnostics);
+  const projectValues = rawProject ? asValues(rawProject, configFile, diagnostics, 'defineProject') : [];
+  let raw: ProjectConfig = { name: 'unnamed' };
+  if (projectValues.length === 1) {
+    const d = validateDefinition('ProjectConfig', projectValues[0].value, configFile);
+    diagnostics.push(...d);
+    if (d.length === 0) raw = projectValues[0].value as unknown as ProjectConfig;
+  } else if (rawProject) {
+    diagnostics.push(error('project.one-project', 'wharf.config.ts must export exactly one project.', { file: configFile, hint: 'export default defineProject({ ... })' }));
+  }
+  const settings = resolveSettings(raw);
+  const plugins = await loadPlugins(root, settings.plugins);
+
+  const sources = new Map<string, Located<SourceConfig>>();
+  for (const m of await loadFolder(root, 'sources', 'defineSource', diagnostics)) {
+    if (validateSource(m, plugins, diagnostics)) addUnique(sources, m, 'source', diagnostics);
+  }
+  const schedules = new Map<string, Located<ScheduleConfig>>();
+  for (const m of await loadFolder(root, 'schedules', 'defineSchedule', diagnostics)) {
+    if (validateByKind(m, 'kind', SCHEDULE_DEFINITIONS, 'schedule', diagnostics)) addUnique(schedules, m, 'schedule', diagnostics);
+  }
+  const mappings = new Map<string, LoadedMapping>();
+  for (const m of await loadFolder(root, 'mappings', 'defineMapping', diagnostics)) {
+    if (!validateByKind(m, 'dataset', MAPPING_DEFINITIONS, 'mapping', diagnostics)) continue;
+    const loaded = withSql(root, m, settings, diagnostics);
+    addUnique(mappings, loaded, 'mapping', diagnostics);
+  }
+
+  const project: LoadedProject = { root, configFile, raw, settings, sources, mappings, schedules };
+  diagnostics.push(...checkCrossReferences(project));
+  const sorted = sortDiagnostics(diagnostics);
+  return { project: hasErrors(sorted) ? null : project, diagnostics: sorted };
+}
+
+async function importOne(absolute: string, file: string, diagnostics: Diagnostic[]): Promise<unknown> {
+  try {
+    const value = await importConfigModule(absolute);
+    if (value === undefined) {
+      diagnostics.push(error('module.no-default-export', 'The module has no default export.', { file, hint: 'Export the config as the default export: `export default defineX({ ... })`.' }));
+    }
+    return value;
+  } catch (err) {
+    diagnostics.push(error('module.import-failed', `The module could not be loaded: ${messageOf(err).split('\n')[0]}`, { file, hint: 'Fix the error in the module; `npx tsc --noEmit` shows type errors with line numbers.' }));
+    return undefined;
+  }
+}
+
+function asValues(value: unknown, file: string, diagnostics: Diagnostic[], helper: string): ModuleValue[] {
+  const items = Array.isArray(value) ? value.map((v, i) => [v, `[${i}]`] as const) : [[value, ''] as const];
+  const out: ModuleValue[] = [];
+  for (const [item, prefix] of items) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      diagnostics.push(error('module.not-an-object', `The default export must be an object made with ${helper}(...).`, { file, field: prefix || undefined }));
+      continue;
+    }
+    out.push({ file, value: item as Record<string, unknown>, prefix });
+  }
+  return out;
+}
+
+async function loadFolder(root: string, folder: string, helper: string, diagnostics: Diagnostic[]): Promise<ModuleValue[]> {
+  const out: ModuleValue[] = [];
+  for (const file of discoverModules(root, folder)) {
+    const value = await importOne(join(root, file), file, diagnostics);
+    if (value !== undefined) out.push(...asValues(value, file, diagnostics, helper));
+  }
+  return out;
+}
+
+function field(prefix: string, name: string): string {
+  return prefix ? `${prefix}.${name}` : name;
+}
+
+function validateByKind(m: ModuleValue, discriminator: string, definitions: Record<string, string>, what: string, diagnostics: Diagnostic[]): boolean {
+  const tag = m.value[discriminator];
+  const definition = typeof tag === 'string' ? definitions[tag] : undefined;
+  if (!definition) {
+    diagnostics.push(error(`${what}.unknown-${discriminator}`, `Unknown ${what} ${discriminator} ${JSON.stringify(tag)}.`, {
+      file: m.file,
+      field: field(m.prefix, discriminator),
+      hint: `Use one of: ${Object.keys(definitions).join(', ')}.`,
+    }));
+    return false;
+  }
+  const d = validateDefinition(definition, m.value, m.file, m.prefix);
+  diagnostics.push(...d);
+  return d.length === 0;
+}
+
+function validateSource(m: ModuleValue, plugins: PluginLoadResult, diagnostics: Diagnostic[]): boolean {
+  const kind = m.value.kind;
+  if (typeof kind === 'string' && isBuiltinKind(kind)) return validateByKind(m, 'kind', SOURCE_DEFINITIONS, 'source', diagnostics);
+  const connector = typeof kind === 'string' ? pluginConnector(kind) : undefined;
+  if (typeof kind === 'string' && connector) {
+    const d = connector.configSchema ? validateAgainst(connector.configSchema, m.value, m.file, m.prefix) : [];
+    diagnostics.push(...d);
+    return d.length === 0;
+  }
+  const failure = [...plugins.failures.values()].join(' ');
+  diagnostics.push(error('source.unknown-kind', `Unknown source kind ${JSON.stringify(kind)}.`, {
+    file: m.file,
+    field: field(m.prefix, 'kind'),
+    hint: failure || `Use one of: ${Object.keys(SOURCE_DEFINITIONS).join(', ')}, or add the plugin package that provides '${String(kind)}' to \`plugins\` in wharf.config.ts and install it.`,
+  }));
+  return false;
+}
+
+function addUnique<T extends { name: string }>(map: Map<string, Located<T>>, m: ModuleValue | Located<T>, what: string, diagnostics: Diagnostic[]): void {
+  const located = 'value' in m ? { config: m.value as unknown as T, file: m.file } : m;
+  const name = located.config.name;
+  const existing = map.get(name);
+  if (existing) {
+    diagnostics.push(error(`${what}.duplicate-name`, `The ${what} name '${name}' is already used in ${existing.file}.`, {
+      file: located.file,
+      field: 'name',
+      hint: `Give each ${what} a unique name.`,
+    }));
+    return;
+  }
+  map.set(name, located);
+}
+
+function withSql(root: string, m: ModuleValue, settings: LoadedProject['settings'], diagnostics: Diagnostic[]): LoadedMapping {
+  const config = m.value as unknown as MappingConfig;
+  const sqlAbsolute = join(root, dirname(m.file), config.sql);
+  const sqlFile = relative(root, sqlAbsolute);
+  let sqlText = '';
+  if (!config.sql.endsWith('.sql')) {
+    diagnostics.push(error('mapping.sql-extension', `The SQL file '${config.sql}' must end in .sql.`, { file: m.file, field: field(m.prefix, 'sql'), hint: 'Keep the query in a .sql file beside the module and give its relative path.' }));
+  } else if (!existsSync(sqlAbsolute)) {
+    diagnostics.push(error('mapping.sql-missing', `The SQL file '${sqlFile}' does not exist.`, { file: m.file, field: field(m.prefix, 'sql'), hint: `Create it, or fix the path (it is relative to ${dirname(m.file)}/).` }));
+  } else {
+    sqlText = readFileSync(sqlAbsolute, 'utf8');
+    if (sqlText.trim() === '') {
+      diagnostics.push(error('mapping.sql-empty', `The SQL file '${sqlFile}' is empty.`, { file: m.file, field: field(m.prefix, 'sql'), hint: 'Write the query whose result set is ingested.' }));
+    }
+  }
+  return {
+    config,
+    file: m.file,
+    sqlFile,
+    sqlText,
+    recheck: { ...DEFAULTS.recheck, ...settings.recheck, ...config.recheck },
+    validation: { ...DEFAULTS.validation, ...settings.validation, ...config.validation },
+  };
+}

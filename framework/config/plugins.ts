@@ -1,0 +1,53 @@
+/**
+ * Loads the plugin packages a project lists in `plugins`. A plugin's default export is a
+ * WharfPlugin: connectors and notifiers it contributes. A plugin that cannot be loaded is a
+ * diagnostic on the sources that need it, not a crash: the rest of the project still works.
+ */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { registerPluginConnector } from '../connectors/registry.js';
+import type { ConnectorDefinition } from '../connectors/types.js';
+import { messageOf } from '../diagnostics/errors.js';
+import { importConfigModule } from './module-import.js';
+
+/** What a plugin package exports by default. */
+export interface WharfPlugin {
+  name: string;
+  connectors?: ConnectorDefinition<never>[];
+}
+
+export function definePlugin(plugin: WharfPlugin): WharfPlugin {
+  return plugin;
+}
+
+export interface PluginLoadResult {
+  /** Source kind → plugin package that provides it. */
+  kinds: Map<string, string>;
+  /** Plugin package → why it could not be loaded. */
+  failures: Map<string, string>;
+}
+
+export async function loadPlugins(root: string, packages: readonly string[]): Promise<PluginLoadResult> {
+  const result: PluginLoadResult = { kinds: new Map(), failures: new Map() };
+  const require = createRequire(join(root, 'package.json'));
+  for (const pkg of packages) {
+    let entry: string;
+    try {
+      entry = require.resolve(pkg);
+    } catch {
+      result.failures.set(pkg, `The plugin package '${pkg}' is not installed. Run \`npm install ${pkg}\`.`);
+      continue;
+    }
+    try {
+      const plugin = (await importConfigModule(entry)) as WharfPlugin | undefined;
+      if (!plugin || !Array.isArray(plugin.connectors ?? [])) throw new Error('its default export is not a plugin (use definePlugin)');
+      for (const connector of plugin.connectors ?? []) {
+        registerPluginConnector(connector);
+        result.kinds.set(connector.kind, pkg);
+      }
+    } catch (err) {
+      result.failures.set(pkg, `The plugin package '${pkg}' failed to load: ${messageOf(err)}`);
+    }
+  }
+  return result;
+}

@@ -1,0 +1,97 @@
+/**
+ * Validates one module's exported value against its definition in the generated schema,
+ * turning ajv's errors into diagnostics that name the file and the field.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { error } from '../diagnostics/diagnostic.js';
+
+const SCHEMA_PATH = fileURLToPath(new URL('../../schema/wharf.schema.json', import.meta.url));
+const SCHEMA_ID = 'wharf';
+
+let ajv: Ajv | undefined;
+const compiled = new Map<string, ValidateFunction>();
+
+function validatorFor(definition: string): ValidateFunction {
+  let fn = compiled.get(definition);
+  if (!fn) {
+    if (!ajv) {
+      ajv = new Ajv({ allErrors: true, strict: false });
+      const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as Record<string, unknown>;
+      ajv.addSchema({ ...schema, $id: SCHEMA_ID });
+    }
+    fn = ajv.getSchema(`${SCHEMA_ID}#/definitions/${definition}`);
+    if (!fn) throw new Error(`The schema has no definition '${definition}'; run npm run schema.`);
+    compiled.set(definition, fn);
+  }
+  return fn;
+}
+
+/** Validates a value against a schema object (plugin config schemas). */
+export function validateAgainst(schema: Record<string, unknown>, value: unknown, file: string, prefix = ''): Diagnostic[] {
+  const local = new Ajv({ allErrors: true, strict: false });
+  const fn = local.compile(schema);
+  return fn(value) ? [] : toDiagnostics(fn.errors ?? [], file, prefix);
+}
+
+/** Validates a value against `#/definitions/<definition>`; `prefix` is the value's own path. */
+export function validateDefinition(definition: string, value: unknown, file: string, prefix = ''): Diagnostic[] {
+  const fn = validatorFor(definition);
+  return fn(value) ? [] : toDiagnostics(fn.errors ?? [], file, prefix);
+}
+
+function toDiagnostics(errors: ErrorObject[], file: string, prefix: string): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const e of errors) {
+    if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'if') continue;
+    const d = describe(e, file, prefix);
+    const key = `${d.field}|${d.summary}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(d);
+    }
+  }
+  return out;
+}
+
+function joinPath(prefix: string, pointer: string, extra?: string): string | undefined {
+  const parts = [
+    ...(prefix ? [prefix] : []),
+    ...pointer.split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')),
+    ...(extra ? [extra] : []),
+  ];
+  return parts.length ? parts.join('.') : undefined;
+}
+
+function describe(e: ErrorObject, file: string, prefix: string): Diagnostic {
+  const field = joinPath(prefix, e.instancePath);
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const extra = (e.params as { additionalProperty: string }).additionalProperty;
+      return error('schema.unknown-field', `Unknown field '${extra}'.`, {
+        file,
+        field: joinPath(prefix, e.instancePath, extra),
+        hint: 'Check the spelling against the documented fields (your editor autocompletes them), or remove it.',
+      });
+    }
+    case 'required': {
+      const missing = (e.params as { missingProperty: string }).missingProperty;
+      return error('schema.missing-field', `Required field '${missing}' is missing.`, {
+        file,
+        field: joinPath(prefix, e.instancePath, missing),
+        hint: `Add '${missing}'.`,
+      });
+    }
+    case 'enum':
+      return error('schema.enum', `Must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}.`, { file, field });
+    case 'const':
+      return error('schema.const', `Must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}.`, { file, field });
+    case 'pattern':
+      return error('schema.pattern', `Value does not match the expected format ${(e.params as { pattern: string }).pattern}.`, { file, field });
+    default:
+      return error(`schema.${e.keyword}`, `Value ${e.message ?? 'is invalid'}.`, { file, field });
+  }
+}

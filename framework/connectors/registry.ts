@@ -1,0 +1,62 @@
+/**
+ * Which connector serves which source kind. Built-ins are listed here and imported lazily, so
+ * a project that never uses Snowflake never loads snowflake-sdk. Plugin kinds are added by
+ * plugins/loader.ts from the project's `plugins` list.
+ */
+import type { BuiltinSourceKind } from '../config/types.js';
+import { WharfError } from '../diagnostics/errors.js';
+import type { ConnectorDefinition } from './types.js';
+
+type DefinitionModule = { default: ConnectorDefinition<never> };
+
+/** One line per built-in connector folder; each module's default export is its definition. */
+const builtinConnectors: Partial<Record<BuiltinSourceKind, () => Promise<DefinitionModule>>> = {
+};
+
+const pluginConnectors = new Map<string, ConnectorDefinition<never>>();
+
+export const BUILTIN_SOURCE_KINDS: readonly BuiltinSourceKind[] = [
+  'duckdb',
+  'postgres',
+  'redshift',
+  'snowflake',
+  'bigquery',
+  's3',
+];
+
+export function isBuiltinKind(kind: string): kind is BuiltinSourceKind {
+  return (BUILTIN_SOURCE_KINDS as readonly string[]).includes(kind);
+}
+
+export function registerPluginConnector(definition: ConnectorDefinition<never>): void {
+  if (isBuiltinKind(definition.kind)) {
+    throw new WharfError(`A plugin may not replace the built-in connector '${definition.kind}'.`, {
+      code: 'plugin.builtin-kind',
+      errorClass: 'config',
+    });
+  }
+  pluginConnectors.set(definition.kind, definition);
+}
+
+export function pluginConnector(kind: string): ConnectorDefinition<never> | undefined {
+  return pluginConnectors.get(kind);
+}
+
+/** The connector definition for a source kind; a clear config error when none is available. */
+export async function connectorFor(kind: string): Promise<ConnectorDefinition<never>> {
+  if (isBuiltinKind(kind)) {
+    const load = builtinConnectors[kind];
+    if (load) return (await load()).default;
+    throw new WharfError(`No connector is available for source kind '${kind}'.`, {
+      code: 'connector.unavailable',
+      errorClass: 'config',
+    });
+  }
+  const plugin = pluginConnectors.get(kind);
+  if (plugin) return plugin;
+  throw new WharfError(`Unknown source kind '${kind}'.`, {
+    code: 'connector.unknown-kind',
+    errorClass: 'config',
+    hint: `Use one of ${BUILTIN_SOURCE_KINDS.join(', ')}, or list the plugin package that provides '${kind}' in wharf.config.ts \`plugins\`.`,
+  });
+}

@@ -1,0 +1,138 @@
+/**
+ * The connector contract. Every source kind, built-in or from a plugin, implements it, and
+ * one conformance suite (connectors/conformance/) runs against each implementation.
+ *
+ * A connector never sees the store, the ledger or a schedule: it answers questions about
+ * the warehouse (what columns, which rows of a day, how many, has data) and nothing else.
+ */
+import type { IsoDate, SourceConfig } from '../config/types.js';
+
+/** A result row: column name → value, normalized as described on RowValue. */
+export type Row = Record<string, RowValue>;
+
+/**
+ * Values as connectors hand them to the engine, whatever the warehouse's types:
+ * - strings as `string`; JSON columns as the JSON text (`string`) or an already-parsed object;
+ * - integers as `number` when they fit in 2^53, otherwise `bigint`; floating point as `number`
+ *   (NaN and ±Infinity included);
+ * - DATE as an ISO `YYYY-MM-DD` string;
+ * - TIMESTAMP (without zone: read as UTC) and TIMESTAMPTZ as a `Date`;
+ * - booleans as `boolean`; SQL NULL as `null`.
+ */
+export type RowValue = string | number | bigint | boolean | Date | null | Record<string, unknown> | unknown[];
+
+/** The engine's view of a result column's type. */
+export type LogicalType = 'string' | 'integer' | 'double' | 'boolean' | 'date' | 'timestamp' | 'json' | 'other';
+
+export interface ColumnInfo {
+  name: string;
+  type: LogicalType;
+  /** The warehouse's own type name, for messages. */
+  nativeType: string;
+}
+
+/** The user's query, with what is needed to name it in errors. */
+export interface QuerySpec {
+  /** Mapping name, quoted in every error about this query. */
+  mapping: string;
+  /** Path of the SQL file relative to the project root, quoted in errors. */
+  sqlFile: string;
+  /** The SQL text as written by the user (no trailing semicolon handling needed by callers). */
+  sql: string;
+  dataset: 'events' | 'metrics';
+}
+
+/**
+ * Restricts a query to one day. Wharf wraps the user's SQL and filters it so the warehouse
+ * does the filtering and only that day travels:
+ * - `date` / `string` columns (metrics' `date`): the value equals `day`;
+ * - `timestamp` columns (events' `timestamp`): `fromUtc <= value < toUtc`, the day's bounds in
+ *   the project's zone (PST by default) as UTC instants;
+ * - `integer` / `double` columns: UNIX seconds or milliseconds in the same bounds (both ranges
+ *   are tested; they cannot overlap for real dates).
+ */
+export interface DayFilter {
+  column: string;
+  columnType: LogicalType;
+  day: IsoDate;
+  fromUtc: Date;
+  toUtc: Date;
+}
+
+/** Aggregates computed in the warehouse, for rechecks. Never downloads rows. */
+export interface DayStats {
+  day: IsoDate;
+  rowCount: number;
+  /** Deterministic digest of the day's content, or null when the connector cannot compute one. */
+  fingerprint: string | null;
+}
+
+export interface StreamOptions {
+  /** Rows per yielded batch; memory stays bounded by this, not by the result size. */
+  batchSize: number;
+  signal?: AbortSignal;
+}
+
+/** What a connector can do, declared as data so the plan and docs can show it. */
+export interface ConnectorCapabilities {
+  /** Content fingerprints in dayStats. */
+  fingerprint: boolean;
+  /** estimateBytes (e.g. BigQuery dry runs). */
+  dryRunEstimate: boolean;
+  /** How a signal schedule reads `finished_date`: a table/query, the S3 `signals/` folder, or not at all. */
+  signals: 'table' | 'folder' | 'none';
+}
+
+/** An open connection to one source. */
+export interface Connector {
+  readonly kind: string;
+  readonly sourceName: string;
+  readonly capabilities: ConnectorCapabilities;
+
+  /** Result columns of the query, without fetching rows (e.g. `LIMIT 0`). */
+  describe(query: QuerySpec): Promise<ColumnInfo[]>;
+
+  /** The rows of one day, streamed in bounded batches. */
+  streamDay(query: QuerySpec, filter: DayFilter, options: StreamOptions): AsyncIterable<Row[]>;
+
+  /** The first `limit` rows of the query, unfiltered (`ingest sample`). */
+  sample(query: QuerySpec, limit: number): Promise<Row[]>;
+
+  /** Row count and fingerprint per day, computed in the warehouse. */
+  dayStats(query: QuerySpec, filters: DayFilter[]): Promise<DayStats[]>;
+
+  /** Whether the day has at least one row. */
+  hasData(query: QuerySpec, filter: DayFilter): Promise<boolean>;
+
+  /** Latest `finished_date` of a signal dataset (`table` for table signals), or null if none. */
+  latestFinishedDate?(signal: { table?: string }): Promise<IsoDate | null>;
+
+  /** Estimated bytes one day's query scans, when `capabilities.dryRunEstimate`. */
+  estimateBytes?(query: QuerySpec, filter: DayFilter): Promise<number>;
+
+  close(): Promise<void>;
+}
+
+/** What Wharf hands a connector factory. */
+export interface ConnectorContext {
+  /** Absolute path of the project root; relative paths in source config resolve against it. */
+  projectRoot: string;
+  /** Resolves an environment reference at run time; throws a config error naming the variable. */
+  resolveSecret(ref: { env: string }, field: string): string;
+}
+
+/**
+ * A connector kind, registered by name. Built-ins live in connectors/<kind>/ and plugins
+ * export one of these as their default export (see plugins/README.md).
+ */
+export interface ConnectorDefinition<C = SourceConfig> {
+  kind: string;
+  capabilities: ConnectorCapabilities;
+  /**
+   * JSON Schema of the source's config, for plugin kinds (built-ins are validated by the
+   * generated schema). Validated by the loader; errors are reported with the file and field.
+   */
+  configSchema?: Record<string, unknown>;
+  /** Opens the connection. Heavy client libraries are imported here, lazily. */
+  create(config: C, context: ConnectorContext): Promise<Connector>;
+}

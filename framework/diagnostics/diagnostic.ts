@@ -1,0 +1,38 @@
+/**
+ * A problem the user can fix, reported with everything needed to find and fix it.
+ * Parsers and validators collect these and keep going, so one run reports every problem;
+ * exceptions are for bugs and for failures at run time (see errors.ts).
+ */
+export type Severity = 'error' | 'warning';
+
+export interface Diagnostic {
+  severity: Severity;
+  /** Stable machine-readable code, e.g. `mapping.unknown-source`. */
+  code: string;
+  /** File the problem is in, relative to the project root, when there is one. */
+  file?: string;
+  /** JSON path of the field inside the module's exported value, e.g. `columns.metric_name`. */
+  field?: string;
+  /** One sentence: the rule that was broken. */
+  summary: string;
+  /** What the user should do about it. */
+  hint?: string;
+}
+
+export function error(code: string, summary: string, where: Pick<Diagnostic, 'file' | 'field' | 'hint'> = {}): Diagnostic {
+  return { severity: 'error', code, summary, ...where };
+}
+
+export function warning(code: string, summary: string, where: Pick<Diagnostic, 'file' | 'field' | 'hint'> = {}): Diagnostic {
+  return { severity: 'warning', code, summary, ...where };
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+/** Stable ordering for output and golden files: by file, then field, then code. */
+export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const key = (d: Diagnostic) => `${d.file ?? ''}\u0000${d.field ?? ''}\u0000${d.code}`;
+  return [...diagnostics].sort((a, b) => key(a).localeCompare(key(b)));
+}

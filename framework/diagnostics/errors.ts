@@ -1,0 +1,46 @@
+/**
+ * Run-time failures. Every error Wharf raises on purpose is a WharfError with a stable code,
+ * a class used in the ledger, and whether retrying can help. Anything else is a bug.
+ */
+export type ErrorClass = 'config' | 'query' | 'auth' | 'connection' | 'validation' | 'state' | 'internal';
+
+export interface WharfErrorOptions {
+  code: string;
+  errorClass: ErrorClass;
+  /** Transient errors (timeouts, dropped connections, throttling) are retried with backoff. */
+  transient?: boolean;
+  hint?: string;
+  details?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+export class WharfError extends Error {
+  readonly code: string;
+  readonly errorClass: ErrorClass;
+  readonly transient: boolean;
+  readonly hint?: string;
+  readonly details: Record<string, unknown>;
+
+  constructor(message: string, options: WharfErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'WharfError';
+    this.code = options.code;
+    this.errorClass = options.errorClass;
+    this.transient = options.transient ?? false;
+    this.hint = options.hint;
+    this.details = options.details ?? {};
+  }
+}
+
+export function isTransient(err: unknown): boolean {
+  return err instanceof WharfError && err.transient;
+}
+
+/** The ledger's error class for any thrown value; unknown errors are internal bugs. */
+export function errorClassOf(err: unknown): ErrorClass {
+  return err instanceof WharfError ? err.errorClass : 'internal';
+}
+
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,3 @@
+export * from './diagnostic.js';
+export * from './errors.js';
+export { redactSecrets } from './redact.js';

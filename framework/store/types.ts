@@ -1,0 +1,81 @@
+/**
+ * The store: where ingested data, rejects, the per-day ledger, the applied state and locks
+ * live. DuckDB (embedded, default) and PostgreSQL implement the same interface, and one
+ * conformance suite runs against both.
+ */
+import type { ErrorClass } from '../diagnostics/errors.js';
+import type { EventRecord, MetricRecord, RejectRecord } from './schema.js';
+
+export type DayStatus = 'succeeded' | 'no_data' | 'failed';
+
+/** The current state of one ingestion's day: written in the same transaction as its data. */
+export interface LedgerEntry {
+  ingestion: string;
+  date: string;
+  status: DayStatus;
+  errorClass: ErrorClass | null;
+  errorMessage: string | null;
+  rowsLoaded: number;
+  rowsRejected: number;
+  /** Top reject reasons: rule code → count. */
+  rejectReasons: Record<string, number>;
+  /** Row count of the day in the warehouse when it was loaded (the recheck baseline). */
+  sourceRowCount: number | null;
+  sourceFingerprint: string | null;
+  /** Hash of the normalized mapping config (SQL included) the day was loaded with. */
+  configHash: string;
+  /** Git commit of the configuration, when known. */
+  commitSha: string | null;
+  /** Why this load ran: `schedule`, `backfill`, `recheck`, `api`, `signal`, `apply`, `manual`. */
+  trigger: string;
+  startedAt: Date;
+  finishedAt: Date;
+  /** When the day was first loaded successfully; the recheck window counts from here. */
+  firstLoadedAt: Date | null;
+  loadId: string;
+}
+
+/** Every load attempt, kept as history; failed attempts never touch a loaded day's ledger row. */
+export type AttemptRecord = LedgerEntry;
+
+/**
+ * An open, uncommitted load of one day. Rows stream in batches; `commit` replaces the day's
+ * rows, rejects and ledger entry in one transaction. `rollback` (or a crash) leaves the
+ * previous version of the day and its ledger entry untouched.
+ */
+export interface DayLoad {
+  appendRows(rows: EventRecord[] | MetricRecord[]): Promise<void>;
+  appendRejects(rejects: RejectRecord[]): Promise<void>;
+  commit(entry: LedgerEntry): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+export interface LedgerQuery {
+  ingestion?: string;
+  from?: string;
+  to?: string;
+}
+
+/** Plain SQL access, used by the state module, locks and the experiment pipeline. */
+export interface SqlExecutor {
+  /** Runs a query with positional `$1, $2, …` parameters and returns its rows. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs one or more statements without results. */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Store extends SqlExecutor {
+  readonly kind: 'duckdb' | 'postgres';
+  /** Creates or migrates the tables (store/schema.ts); safe to call on every start. */
+  migrate(): Promise<void>;
+  /** Opens an uncommitted load of one day (see DayLoad). */
+  beginDayLoad(target: { ingestion: string; dataset: 'events' | 'metrics'; date: string }): Promise<DayLoad>;
+  /** Writes the ledger entry of a day whose load failed or found nothing, without touching loaded data. */
+  recordDayOutcome(entry: LedgerEntry): Promise<void>;
+  /** Appends to the attempt history. */
+  recordAttempt(attempt: AttemptRecord): Promise<void>;
+  ledger(query?: LedgerQuery): Promise<LedgerEntry[]>;
+  /** Runs `fn` in one transaction: all of its statements commit together or not at all. */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,34 @@
+/**
+ * Opens DuckDB the one way Wharf allows: extension auto-install and auto-load off, so DuckDB
+ * never downloads anything (parquet and json are built in). Every DuckDB instance in Wharf —
+ * store, demo warehouse, DuckDB source, parquet reader — comes from here.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+
+export const DUCKDB_SAFE_OPTIONS = {
+  autoinstall_known_extensions: 'false',
+  autoload_known_extensions: 'false',
+} as const;
+
+export interface DuckDBHandle {
+  instance: DuckDBInstance;
+  connection: DuckDBConnection;
+  close(): void;
+}
+
+/** Opens (creating the folder if needed) a DuckDB file, or an in-memory database for `:memory:`. */
+export async function openDuckDB(path: string, options: Record<string, string> = {}): Promise<DuckDBHandle> {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const instance = await DuckDBInstance.create(path, { ...DUCKDB_SAFE_OPTIONS, ...options });
+  const connection = await instance.connect();
+  return {
+    instance,
+    connection,
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}

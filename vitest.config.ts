@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+// test/fixtures/ holds tests that must fail; only the tests that check that run them.
+const runFixtures = process.env.WHARF_RUN_FIXTURES === '1';
+
+export default defineConfig({
+  test: {
+    include: runFixtures ? ['test/fixtures/**/*.test.ts'] : ['framework/**/*.test.ts', 'plugins/**/*.test.ts', 'test/**/*.test.ts'],
+    exclude: runFixtures ? ['**/node_modules/**'] : ['**/node_modules/**', 'test/fixtures/**'],
+    setupFiles: ['./vitest.setup.ts'],
+    globalSetup: runFixtures ? [] : ['./test/global-setup.ts'],
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
