@@ -64,8 +64,15 @@ export interface SqlExecutor {
   exec(sql: string): Promise<void>;
 }
 
-export interface Store extends SqlExecutor {
+/** An open store's SQL side: what the state module, locks and the experiment pipeline use. */
+export interface StoreConnection extends SqlExecutor {
   readonly kind: 'duckdb' | 'postgres';
+  /** Runs `fn` in one transaction: all of its statements commit together or not at all. */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface Store extends StoreConnection {
   /** Creates or migrates the tables (store/schema.ts); safe to call on every start. */
   migrate(): Promise<void>;
   /** Opens an uncommitted load of one day (see DayLoad). */
@@ -75,7 +82,4 @@ export interface Store extends SqlExecutor {
   /** Appends to the attempt history. */
   recordAttempt(attempt: AttemptRecord): Promise<void>;
   ledger(query?: LedgerQuery): Promise<LedgerEntry[]>;
-  /** Runs `fn` in one transaction: all of its statements commit together or not at all. */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
-  close(): Promise<void>;
 }
