@@ -1,0 +1,54 @@
+/** Ledger entries → the days and summary of an ingestion's status file (pure). */
+import { redactSecrets } from '../diagnostics/redact.js';
+import type { LedgerEntry } from '../store/types.js';
+import { STATUS_FORMAT_VERSION, type IngestionInfo, type IngestionStatusFile, type StatusDay } from './types.js';
+
+/** How many reject reasons a day lists. */
+export const TOP_REJECT_REASONS = 3;
+
+/** The most frequent reject reasons first (ties by rule code, so output is stable). */
+export function topRejectReasons(reasons: Record<string, number>, limit = TOP_REJECT_REASONS): StatusDay['topRejectReasons'] {
+  return Object.entries(reasons)
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .slice(0, limit)
+    .map(([rule, count]) => ({ rule, count }));
+}
+
+export function statusDay(e: LedgerEntry): StatusDay {
+  return {
+    date: e.date,
+    status: e.status,
+    rowsLoaded: e.rowsLoaded,
+    rowsRejected: e.rowsRejected,
+    topRejectReasons: topRejectReasons(e.rejectReasons),
+    sourceRowCount: e.sourceRowCount,
+    durationMs: Math.max(0, e.finishedAt.getTime() - e.startedAt.getTime()),
+    errorClass: e.errorClass,
+    error: e.errorMessage === null ? null : redactSecrets(e.errorMessage),
+    trigger: e.trigger,
+    commitSha: e.commitSha,
+    finishedAt: e.finishedAt.toISOString(),
+  };
+}
+
+/** The status file of one ingestion from its ledger entries (any order). */
+export function ingestionStatus(info: IngestionInfo, entries: LedgerEntry[]): IngestionStatusFile {
+  const days = entries.map(statusDay).sort((a, b) => b.date.localeCompare(a.date));
+  const count = (s: StatusDay['status']) => days.filter((d) => d.status === s).length;
+  return {
+    formatVersion: STATUS_FORMAT_VERSION,
+    ingestion: info.name,
+    dataset: info.dataset,
+    schedule: info.schedule,
+    owner: info.owner ?? null,
+    summary: {
+      days: days.length,
+      succeeded: count('succeeded'),
+      noData: count('no_data'),
+      failed: count('failed'),
+      lastSuccessfulDay: days.find((d) => d.status !== 'failed')?.date ?? null,
+      latestDay: days[0]?.date ?? null,
+    },
+    days,
+  };
+}
