@@ -1,0 +1,194 @@
+/**
+ * The agent's HTTP API on node:http (loopback by default):
+ *
+ *   POST /v1/mark_data_ready   (alias /v1/mark_data_ready_dwh, the seed's path)   API key
+ *   POST /v1/backfill          {mapping, from, to}                               API key
+ *   GET  /v1/status            ledger per ingestion and day                      API key
+ *   POST /v1/webhooks/git      GitHub push webhook, X-Hub-Signature-256 checked
+ *   GET  /healthz, GET /metrics (Prometheus text)
+ *
+ * Handlers parse, authenticate and answer; the work goes through AgentApiBackend.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WharfError, messageOf } from '../../diagnostics/errors.js';
+import { redactSecrets } from '../../diagnostics/redact.js';
+import { silentLogger, type Logger } from '../../util/log.js';
+import { keyMatches, presentedKey, validWebhookSignature } from './auth.js';
+import { BadRequest, parseBackfill, parseJson, parseMarkDataReady } from './request-body.js';
+import type { AgentApiBackend } from './types.js';
+
+/** Largest request body accepted. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface AgentServerOptions {
+  backend: AgentApiBackend;
+  /** Accepted API keys; with none, every authenticated route answers 401. */
+  apiKeys: string[];
+  /** Secret of the Git push webhook; without it the webhook route answers 404. */
+  webhookSecret?: string;
+  log?: Logger;
+  now?: () => Date;
+}
+
+interface Reply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+type Handler = (req: IncomingMessage, body: Buffer, requestId: string) => Promise<Reply>;
+
+export class AgentServer {
+  readonly server: Server;
+  private readonly log: Logger;
+  private readonly routes: Record<string, Handler>;
+
+  constructor(private readonly options: AgentServerOptions) {
+    this.log = options.log ?? silentLogger;
+    const mark: Handler = (req, body, id) => this.markDataReady(req, body, id);
+    this.routes = {
+      'POST /v1/mark_data_ready': mark,
+      'POST /v1/mark_data_ready_dwh': mark,
+      'POST /v1/backfill': (req, body, id) => this.backfill(req, body, id),
+      'GET /v1/status': async (req) => (this.authenticate(req), { status: 200, body: await options.backend.status() }),
+      'POST /v1/webhooks/git': async (req, body) => this.gitWebhook(req, body),
+      'GET /healthz': async () => this.health(),
+      'GET /metrics': async () => ({ status: 200, body: await options.backend.metrics(), headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' } }),
+    };
+    this.server = createServer((req, res) => void this.handle(req, res));
+  }
+
+  /** Starts listening; resolves with the bound address (port 0 picks a free port). */
+  listen(port: number, host = '127.0.0.1'): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => resolve(this.server.address() as AddressInfo));
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const path = (req.url ?? '/').split('?')[0].replace(/\/+$/, '') || '/';
+    const started = Date.now();
+    let reply: Reply;
+    try {
+      const handler = this.routes[`${req.method} ${path}`];
+      if (!handler) throw this.notFound(req.method ?? '', path);
+      reply = await handler(req, await readBody(req), requestId);
+    } catch (err) {
+      reply = this.errorReply(err);
+    }
+    send(res, reply, requestId);
+    this.log.info('http request', { method: req.method, path, status: reply.status, requestId, ms: Date.now() - started });
+  }
+
+  private notFound(method: string, path: string): HttpError {
+    const allowed = Object.keys(this.routes).filter((r) => r.endsWith(` ${path}`)).map((r) => r.split(' ')[0]);
+    return allowed.length ? new HttpError(405, `${method} is not allowed on ${path}; use ${allowed.join(', ')}.`) : new HttpError(404, `No route ${method} ${path}.`);
+  }
+
+  private authenticate(req: IncomingMessage): void {
+    if (!keyMatches(presentedKey(req), this.options.apiKeys)) {
+      throw new HttpError(401, 'Missing or wrong API key: send it as `Authorization: Bearer <key>` or `statsig-api-key: <key>`.');
+    }
+  }
+
+  private async markDataReady(req: IncomingMessage, body: Buffer, requestId: string): Promise<Reply> {
+    this.authenticate(req);
+    const input = parseMarkDataReady(parseJson(body.toString('utf8')));
+    const answer = await this.options.backend.markDataReady(input, requestId);
+    if (!answer.accepted) {
+      const seconds = Math.max(1, Math.ceil((answer.retryAfter.getTime() - this.now().getTime()) / 1000));
+      return {
+        status: 429,
+        headers: { 'retry-after': String(seconds) },
+        body: { error: `Rate limited: one mark_data_ready request per ${answer.key} is accepted per window; try again after ${answer.retryAfter.toISOString()}.`, retryAfter: answer.retryAfter.toISOString() },
+      };
+    }
+    this.log.info('mark_data_ready accepted', { requestId, ...input, queued: answer.queued.length });
+    return { status: 202, body: { requestId, accepted: true, queued: answer.queued } };
+  }
+
+  private async backfill(req: IncomingMessage, body: Buffer, requestId: string): Promise<Reply> {
+    this.authenticate(req);
+    const input = parseBackfill(parseJson(body.toString('utf8')));
+    const { queued } = await this.options.backend.backfill(input, requestId);
+    this.log.info('backfill accepted', { requestId, ...input, queued: queued.length });
+    return { status: 202, body: { requestId, accepted: true, queued } };
+  }
+
+  private gitWebhook(req: IncomingMessage, body: Buffer): Reply {
+    const secret = this.options.webhookSecret;
+    if (!secret) throw new HttpError(404, 'The Git webhook is not enabled: set WHARF_GIT_WEBHOOK_SECRET on the agent.');
+    if (!validWebhookSignature(secret, body, req.headers['x-hub-signature-256'])) throw new HttpError(401, 'The X-Hub-Signature-256 signature does not match the webhook secret.');
+    if (req.headers['x-github-event'] === 'ping') return { status: 200, body: { ok: true } };
+    let ref: string | null = null;
+    try {
+      const parsed = JSON.parse(body.toString('utf8')) as { ref?: unknown };
+      if (typeof parsed.ref === 'string') ref = parsed.ref;
+    } catch {
+      // A push notification without a JSON body still means "fetch now".
+    }
+    this.options.backend.gitPushed(ref);
+    return { status: 202, body: { accepted: true } };
+  }
+
+  private async health(): Promise<Reply> {
+    const health = await this.options.backend.health();
+    return { status: health.ok ? 200 : 503, body: health };
+  }
+
+  private errorReply(err: unknown): Reply {
+    if (err instanceof HttpError) return { status: err.status, body: { error: err.message } };
+    if (err instanceof BadRequest) return { status: 400, body: { error: err.message } };
+    if (err instanceof WharfError && err.errorClass === 'config') {
+      return { status: 400, body: { error: redactSecrets(err.message), hint: err.hint ? redactSecrets(err.hint) : undefined, code: err.code } };
+    }
+    this.log.error('http handler failed', { error: messageOf(err) });
+    return { status: 500, body: { error: `Internal error: ${redactSecrets(messageOf(err))}` } };
+  }
+
+  private now(): Date {
+    return this.options.now ? this.options.now() : new Date();
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new HttpError(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`));
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, reply: Reply, requestId: string): void {
+  const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body, null, 2) + '\n';
+  const type = typeof reply.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
+  res.writeHead(reply.status, { 'content-type': type, 'x-request-id': requestId, ...reply.headers });
+  res.end(text);
+}
