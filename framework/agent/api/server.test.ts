@@ -84,7 +84,7 @@ describe('POST /v1/mark_data_ready', () => {
     expect((await post('/v1/mark_data_ready', { datestamps: '2023-02-20', type: 'events' }, {})).status).toBe(401);
     const wrong = await post('/v1/mark_data_ready', { datestamps: '2023-02-20', type: 'events' }, { 'statsig-api-key': 'nope-wrong-key' });
     expect(wrong.status).toBe(401);
-    expect((await wrong.json()).error).toMatch(/Missing or wrong API key/);
+    expect(((await wrong.json()) as { error: string }).error).toMatch(/Missing or wrong API key/);
     expect(backend.marks).toEqual([]);
     await post('/v1/mark_data_ready', { datestamps: '2023-02-20', type: 'events' });
     expect(logLines.join('')).not.toContain(KEY);
@@ -96,7 +96,7 @@ describe('POST /v1/mark_data_ready', () => {
     const limited = await post('/v1/mark_data_ready', { datestamps: '2023-02-21', type: 'events' });
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('1800');
-    expect((await limited.json()).error).toMatch(/Rate limited.*2024-03-01T14:00:00.000Z/);
+    expect(((await limited.json()) as { error: string }).error).toMatch(/Rate limited.*2024-03-01T14:00:00.000Z/);
     expect((await post('/v1/mark_data_ready', { datestamps: '2023-02-21', type: 'metrics' })).status).toBe(202);
     clock = new Date('2024-03-01T14:00:00Z');
     expect((await post('/v1/mark_data_ready', { datestamps: '2023-02-21', type: 'events' })).status).toBe(202);
@@ -115,7 +115,7 @@ describe('POST /v1/mark_data_ready', () => {
   ])('answers 400 with the reason for %s', async (_what, body, reason) => {
     const res = await post('/v1/mark_data_ready', body);
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toMatch(reason);
+    expect(((await res.json()) as { error: string }).error).toMatch(reason);
   });
 });
 
@@ -125,7 +125,7 @@ describe('other routes', () => {
     expect(backend.backfills).toEqual([{ mapping: 'app_events', from: '2024-01-01', to: '2024-01-31' }]);
     const bad = await post('/v1/backfill', { mapping: 'app_events', from: '2024-02-01', to: '2024-01-31' });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error).toMatch(/'to' \(2024-01-31\) is before 'from'/);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/'to' \(2024-01-31\) is before 'from'/);
     expect((await post('/v1/backfill', { mapping: 'app_events', from: '2024-01-01', to: '2024-01-31' }, {})).status).toBe(401);
   });
 
