@@ -3,9 +3,9 @@
  * helpers to commit and push to it from another clone (someone else working on the repo).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export interface TempRemote {
   /** Path of the bare repository (usable as a clone URL). */
@@ -19,7 +19,7 @@ export interface TempRemote {
 const ENV = { ...process.env, GIT_AUTHOR_NAME: 'Someone Else', GIT_AUTHOR_EMAIL: 'else@example.com', GIT_COMMITTER_NAME: 'Someone Else', GIT_COMMITTER_EMAIL: 'else@example.com' };
 
 export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args], { cwd, env: ENV, encoding: 'utf8' }).trim();
+  return execFileSync('git', ['-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args], { cwd, env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }
 
 export function writeFiles(dir: string, files: Record<string, string>): void {
@@ -68,4 +68,17 @@ export function commitAndPush(clone: string, branch: string, files: Record<strin
 /** Paths a commit of the remote changed. */
 export function changedPaths(r: TempRemote, sha: string): string[] {
   return git(r.remote, 'diff-tree', '--no-commit-id', '--name-only', '-r', sha).split('\n').filter(Boolean);
+}
+
+/** The example configuration of this repository as files for a remote (config, sources, mappings, schedules). */
+export function exampleConfigFiles(): Record<string, string> {
+  const root = resolve(import.meta.dirname, '../..');
+  const files: Record<string, string> = { '.gitignore': 'node_modules/\n.wharf/\n', 'package.json': '{ "name": "wharf-config", "private": true, "type": "module" }\n' };
+  for (const entry of ['wharf.config.ts', 'sources', 'mappings', 'schedules']) {
+    const path = join(root, entry);
+    if (!existsSync(path)) continue;
+    if (statSync(path).isFile()) files[entry] = readFileSync(path, 'utf8');
+    else for (const name of readdirSync(path)) files[`${entry}/${name}`] = readFileSync(join(path, name), 'utf8');
+  }
+  return files;
 }

@@ -1,0 +1,181 @@
+/**
+ * Follows a repository's branch: clones it into the agent's work folder, fetches on an
+ * interval and when told (the push webhook), and hands each new configuration on. Two
+ * checkouts: `candidate/`, where a new commit is validated, and `live/`, which moves to a
+ * commit only once it validated, so the configuration in effect never changes under the
+ * running agent. A commit that does not validate is reported and not applied; the last good
+ * configuration keeps running. Commits that touch only the status folder (the agent's own
+ * reports) are not applied again.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { loadProject } from '../../config/loader.js';
+import type { LoadedProject } from '../../config/project.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { messageOf } from '../../diagnostics/errors.js';
+import { silentLogger, type Logger } from '../../util/log.js';
+import { linkFrameworkModules } from './module-link.js';
+
+/** What the follower hands new configurations to. */
+export interface CommitHandler {
+  /** A commit validated: plan and apply it. Throwing reports the commit as not applied. */
+  apply(project: LoadedProject, sha: string): Promise<void>;
+  /** A commit did not validate (or could not be applied); the previous configuration stays. */
+  rejected(sha: string, problems: string[]): Promise<void>;
+}
+
+export interface GitFollowerOptions {
+  /** URL or local path of the repository. */
+  remote: string;
+  branch: string;
+  /** The agent's work folder; the follower uses `repo/` (live), `candidate/` and `follower.json`. */
+  workdir: string;
+  /** Project folder inside the repository (where wharf.config.ts is). Default the root. */
+  projectPath?: string;
+  statusDir?: string;
+  fetchIntervalMs?: number;
+  handler: CommitHandler;
+  log?: Logger;
+}
+
+export const DEFAULT_FETCH_INTERVAL_MS = 60_000;
+
+interface Persisted {
+  /** Commit in effect; loaded at start even when newer commits are invalid. */
+  applied: string | null;
+  /** Newest commit looked at (applied, rejected or status-only). */
+  seen: string | null;
+}
+
+export class GitFollower {
+  private live!: SimpleGit;
+  private candidate!: SimpleGit;
+  private state: Persisted = { applied: null, seen: null };
+  private timer: NodeJS.Timeout | null = null;
+  private polling: Promise<void> | null = null;
+  private again = false;
+  private readonly log: Logger;
+
+  constructor(private readonly options: GitFollowerOptions) {
+    this.log = options.log ?? silentLogger;
+  }
+
+  get liveDir(): string {
+    return join(this.options.workdir, 'repo');
+  }
+
+  get appliedCommit(): string | null {
+    return this.state.applied;
+  }
+
+  /** Clones if needed, restores the configuration in effect, then looks at the branch tip. */
+  async start(): Promise<void> {
+    await this.prepare();
+    if (this.state.applied) await this.restoreApplied(this.state.applied);
+    await this.poll();
+    this.timer = setInterval(() => void this.poll(), this.options.fetchIntervalMs ?? DEFAULT_FETCH_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    return this.polling ?? Promise.resolve();
+  }
+
+  /** Fetches now (the webhook); polls never overlap, and a request during one runs after it. */
+  poll(): Promise<void> {
+    if (this.polling) {
+      this.again = true;
+      return this.polling;
+    }
+    this.polling = (async () => {
+      do {
+        this.again = false;
+        await this.pollOnce().catch((err) => this.log.error('fetching the repository failed', { error: messageOf(err) }));
+      } while (this.again);
+    })().finally(() => (this.polling = null));
+    return this.polling;
+  }
+
+  private async prepare(): Promise<void> {
+    const { workdir, remote, branch } = this.options;
+    mkdirSync(workdir, { recursive: true });
+    linkFrameworkModules(workdir);
+    if (!existsSync(join(this.liveDir, '.git'))) await simpleGit().clone(remote, this.liveDir, ['--branch', branch]);
+    this.live = simpleGit(this.liveDir);
+    const candidateDir = join(workdir, 'candidate');
+    if (!existsSync(join(candidateDir, '.git'))) await this.live.raw(['worktree', 'add', '--force', '--detach', candidateDir]);
+    this.candidate = simpleGit(candidateDir);
+    const file = join(workdir, 'follower.json');
+    if (existsSync(file)) this.state = JSON.parse(readFileSync(file, 'utf8')) as Persisted;
+  }
+
+  private save(): void {
+    writeFileSync(join(this.options.workdir, 'follower.json'), JSON.stringify(this.state, null, 2) + '\n');
+  }
+
+  private async restoreApplied(sha: string): Promise<void> {
+    await this.live.raw(['checkout', '-f', '--detach', sha]);
+    const { project, diagnostics } = await loadProject(this.projectRoot(this.liveDir));
+    if (!project) return void (await this.options.handler.rejected(sha, problems(diagnostics)));
+    await this.applyAt(project, sha);
+  }
+
+  private async pollOnce(): Promise<void> {
+    await this.live.fetch('origin', this.options.branch);
+    const tip = (await this.live.revparse([`origin/${this.options.branch}`])).trim();
+    if (tip === this.state.seen) return;
+    if (this.state.seen && (await this.onlyStatusChanged(this.state.seen, tip))) {
+      this.log.debug('only status reports changed', { sha: tip });
+      this.state.seen = tip;
+      return this.save();
+    }
+    this.log.info('new commit', { sha: tip });
+    await this.candidate.raw(['checkout', '-f', '--detach', tip]);
+    const { project: candidate, diagnostics } = await loadProject(this.projectRoot(join(this.options.workdir, 'candidate')));
+    this.state.seen = tip;
+    this.save();
+    if (!candidate) {
+      this.log.warn('commit does not validate; the previous configuration keeps running', { sha: tip, problems: problems(diagnostics) });
+      return this.options.handler.rejected(tip, problems(diagnostics));
+    }
+    await this.live.raw(['checkout', '-f', '--detach', tip]);
+    const { project } = await loadProject(this.projectRoot(this.liveDir));
+    if (project) await this.applyAt(project, tip);
+  }
+
+  private async applyAt(project: LoadedProject, sha: string): Promise<void> {
+    try {
+      await this.options.handler.apply(project, sha);
+      this.state.applied = sha;
+      this.save();
+      this.log.info('configuration applied', { sha });
+    } catch (err) {
+      this.log.error('configuration not applied', { sha, error: messageOf(err) });
+      await this.options.handler.rejected(sha, [`Applying the commit failed: ${messageOf(err)}`]);
+    }
+  }
+
+  private async onlyStatusChanged(from: string, to: string): Promise<boolean> {
+    const dir = (this.options.projectPath ? `${this.options.projectPath}/` : '') + (this.options.statusDir ?? 'status') + '/';
+    try {
+      const paths = (await this.live.raw(['diff', '--name-only', from, to])).split('\n').filter(Boolean);
+      return paths.length > 0 && paths.every((p) => p.startsWith(dir));
+    } catch {
+      return false;
+    }
+  }
+
+  private projectRoot(checkout: string): string {
+    return this.options.projectPath ? join(checkout, this.options.projectPath) : checkout;
+  }
+}
+
+/** One line per error diagnostic: file, field, summary. */
+export function problems(diagnostics: Diagnostic[]): string[] {
+  return diagnostics
+    .filter((d) => d.severity === 'error')
+    .map((d) => [d.file, d.field].filter(Boolean).join(': ') + (d.file || d.field ? ': ' : '') + d.summary + (d.hint ? ` (${d.hint})` : ''));
+}
