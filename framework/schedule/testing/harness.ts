@@ -1,0 +1,54 @@
+/**
+ * A scheduler wired to a SimulatedWarehouse, a ManualClock and real scheduler state in a
+ * store (an in-memory DuckDB store unless a connection is given), for clock-driven tests.
+ */
+import { DEFAULTS } from '../../config/project.js';
+import type { RecheckPolicy, ScheduleConfig } from '../../config/types.js';
+import { DuckDBStoreConnection } from '../../store/duckdb/executor.js';
+import type { StoreConnection } from '../../store/types.js';
+import { ManualClock } from '../clock.js';
+import { Scheduler } from '../scheduler.js';
+import { SqlSchedulerState } from '../sql-state.js';
+import type { ScheduledMapping, SchedulerOptions, SchedulerSetup } from '../types.js';
+import { SimulatedWarehouse } from './simulated-warehouse.js';
+
+/** A mapping for tests: `events` from source `warehouse`, seed recheck defaults unless given. */
+export function testMapping(name: string, schedule: string, startDate: string, recheck: RecheckPolicy = {}, source = 'warehouse'): ScheduledMapping {
+  return { name, source, dataset: 'events', schedule, startDate, recheck: { ...DEFAULTS.recheck, ...recheck } };
+}
+
+export interface Simulation {
+  clock: ManualClock;
+  warehouse: SimulatedWarehouse;
+  scheduler: Scheduler;
+  db: StoreConnection;
+  setup: SchedulerSetup;
+}
+
+export interface SimulationOptions extends SchedulerOptions {
+  start: string;
+  schedules: ScheduleConfig[];
+  mappings: ScheduledMapping[];
+  timeZone?: string;
+  sources?: SchedulerSetup['sources'];
+  /** State store; an in-memory DuckDB store when omitted. */
+  db?: StoreConnection;
+  /** Reuse a clock and warehouse (e.g. to restart a scheduler after downtime). */
+  clock?: ManualClock;
+  warehouse?: SimulatedWarehouse;
+}
+
+export async function simulate(options: SimulationOptions): Promise<Simulation> {
+  const clock = options.clock ?? new ManualClock(options.start);
+  const warehouse = options.warehouse ?? new SimulatedWarehouse(clock);
+  const db = options.db ?? (await DuckDBStoreConnection.open(':memory:'));
+  const setup: SchedulerSetup = {
+    timeZone: options.timeZone ?? 'PST',
+    schedules: options.schedules,
+    mappings: options.mappings,
+    sources: options.sources ?? [{ name: 'warehouse' }],
+  };
+  const deps = { clock, loader: warehouse, probe: warehouse, ledger: warehouse, state: new SqlSchedulerState(db) };
+  const scheduler = await Scheduler.open(setup, deps, options);
+  return { clock, warehouse, scheduler, db, setup };
+}
