@@ -17,14 +17,17 @@ export async function pollSignal(ctx: SchedulerContext, schedule: SignalSchedule
   if (state.lastPollAt && now.getTime() < state.lastPollAt.getTime() + signalPollMs(schedule)) return;
   const latest = await ctx.deps.probe.latestFinishedDate(schedule);
   const verdict = judgeSignal(state.lastSignalDate, latest);
-  let lastSignalDate = state.lastSignalDate;
+  let { lastSignalDate, lastIgnoredSignal } = state;
   if (verdict.kind === 'ignore') {
-    await ctx.record({ schedule: schedule.name, action: 'signal_ignored', reason: verdict.reason });
+    // Recorded once per backwards date, not at every poll while it stays there.
+    if (lastIgnoredSignal !== verdict.date) await ctx.record({ schedule: schedule.name, action: 'signal_ignored', reason: verdict.reason });
+    lastIgnoredSignal = verdict.date;
   } else if (verdict.kind === 'advance') {
     for (const mapping of ctx.mappingsOf(schedule.name)) await queueUpTo(ctx, mapping, verdict.upTo, verdict.reason);
     lastSignalDate = verdict.upTo;
+    lastIgnoredSignal = null;
   }
-  await ctx.state.saveScheduleState({ ...state, lastSignalDate, lastPollAt: now });
+  await ctx.state.saveScheduleState({ ...state, lastSignalDate, lastIgnoredSignal, lastPollAt: now });
 }
 
 async function queueUpTo(ctx: SchedulerContext, mapping: ScheduledMapping, upTo: string, why: string): Promise<void> {

@@ -8,7 +8,7 @@ import type { IsoDate } from '../config/types.js';
 export type SignalVerdict =
   | { kind: 'none'; reason: string }
   | { kind: 'advance'; upTo: IsoDate; reason: string }
-  | { kind: 'ignore'; reason: string };
+  | { kind: 'ignore'; date: IsoDate; reason: string };
 
 /** Judges the latest finished date against the last one seen. */
 export function judgeSignal(lastSeen: IsoDate | null, latest: IsoDate | null): SignalVerdict {
@@ -16,7 +16,7 @@ export function judgeSignal(lastSeen: IsoDate | null, latest: IsoDate | null): S
   if (lastSeen === null) return { kind: 'advance', upTo: latest, reason: `first finished_date seen: ${latest}` };
   if (latest === lastSeen) return { kind: 'none', reason: `finished_date still ${latest}` };
   if (latest < lastSeen) {
-    return { kind: 'ignore', reason: `finished_date ${latest} is earlier than ${lastSeen}, already seen; ignored` };
+    return { kind: 'ignore', date: latest, reason: `finished_date ${latest} is earlier than ${lastSeen}, already seen; ignored` };
   }
   return { kind: 'advance', upTo: latest, reason: `finished_date advanced from ${lastSeen} to ${latest}` };
 }

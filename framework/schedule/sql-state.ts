@@ -11,7 +11,7 @@ import type { Decision, DecisionAction, LoadTrigger } from './types.js';
 const DDL = `
 CREATE SEQUENCE IF NOT EXISTS scheduler_seq;
 CREATE TABLE IF NOT EXISTS scheduler_schedules (
-  schedule TEXT PRIMARY KEY, last_window_at BIGINT, last_signal_date TEXT, last_poll_at BIGINT);
+  schedule TEXT PRIMARY KEY, last_window_at BIGINT, last_signal_date TEXT, last_poll_at BIGINT, last_ignored_signal TEXT);
 CREATE TABLE IF NOT EXISTS scheduler_checks (
   mapping TEXT NOT NULL, day TEXT NOT NULL, window_at BIGINT NOT NULL, next_check_at BIGINT NOT NULL,
   cutoff_at BIGINT NOT NULL, retry_every_ms BIGINT NOT NULL, PRIMARY KEY (mapping, day));
@@ -70,15 +70,17 @@ export class SqlSchedulerState implements SchedulerState {
       lastWindowAt: r ? date(r.last_window_at) : null,
       lastSignalDate: r ? (text(r.last_signal_date) ?? null) : null,
       lastPollAt: r ? date(r.last_poll_at) : null,
+      lastIgnoredSignal: r ? (text(r.last_ignored_signal) ?? null) : null,
     };
   }
 
   async saveScheduleState(s: ScheduleState): Promise<void> {
     await this.db.query(
-      `INSERT INTO scheduler_schedules (schedule, last_window_at, last_signal_date, last_poll_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (schedule) DO UPDATE SET last_window_at = EXCLUDED.last_window_at,
-         last_signal_date = EXCLUDED.last_signal_date, last_poll_at = EXCLUDED.last_poll_at`,
-      [s.schedule, ms(s.lastWindowAt), s.lastSignalDate, ms(s.lastPollAt)],
+      `INSERT INTO scheduler_schedules (schedule, last_window_at, last_signal_date, last_poll_at, last_ignored_signal)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (schedule) DO UPDATE SET last_window_at = EXCLUDED.last_window_at, last_signal_date = EXCLUDED.last_signal_date,
+         last_poll_at = EXCLUDED.last_poll_at, last_ignored_signal = EXCLUDED.last_ignored_signal`,
+      [s.schedule, ms(s.lastWindowAt), s.lastSignalDate, ms(s.lastPollAt), s.lastIgnoredSignal],
     );
   }
 

@@ -12,6 +12,8 @@ export interface ScheduleState {
   lastWindowAt: Date | null;
   lastSignalDate: IsoDate | null;
   lastPollAt: Date | null;
+  /** The backwards finished date last ignored, so it is recorded once, not at every poll. */
+  lastIgnoredSignal: IsoDate | null;
 }
 
 /** The retry loop of a daily window: check again at `nextCheckAt` until `cutoffAt`. */

@@ -1,12 +1,12 @@
 /**
- * A scheduler wired to a SimulatedWarehouse, a ManualClock and real scheduler state in a
- * store (an in-memory DuckDB store unless a connection is given), for clock-driven tests.
+ * A scheduler wired to a SimulatedWarehouse, a ManualClock and scheduler state (in memory,
+ * or in a store when a connection is given), for clock-driven tests.
  */
 import { DEFAULTS } from '../../config/project.js';
 import type { RecheckPolicy, ScheduleConfig } from '../../config/types.js';
-import { DuckDBStoreConnection } from '../../store/duckdb/executor.js';
 import type { StoreConnection } from '../../store/types.js';
 import { ManualClock } from '../clock.js';
+import { MemorySchedulerState } from '../memory-state.js';
 import { Scheduler } from '../scheduler.js';
 import { SqlSchedulerState } from '../sql-state.js';
 import type { ScheduledMapping, SchedulerOptions, SchedulerSetup } from '../types.js';
@@ -21,7 +21,8 @@ export interface Simulation {
   clock: ManualClock;
   warehouse: SimulatedWarehouse;
   scheduler: Scheduler;
-  db: StoreConnection;
+  /** The state store, when one was given. */
+  db?: StoreConnection;
   setup: SchedulerSetup;
 }
 
@@ -31,7 +32,7 @@ export interface SimulationOptions extends SchedulerOptions {
   mappings: ScheduledMapping[];
   timeZone?: string;
   sources?: SchedulerSetup['sources'];
-  /** State store; an in-memory DuckDB store when omitted. */
+  /** State store; the state stays in memory when omitted. */
   db?: StoreConnection;
   /** Reuse a clock and warehouse (e.g. to restart a scheduler after downtime). */
   clock?: ManualClock;
@@ -41,14 +42,14 @@ export interface SimulationOptions extends SchedulerOptions {
 export async function simulate(options: SimulationOptions): Promise<Simulation> {
   const clock = options.clock ?? new ManualClock(options.start);
   const warehouse = options.warehouse ?? new SimulatedWarehouse(clock);
-  const db = options.db ?? (await DuckDBStoreConnection.open(':memory:'));
+  const db = options.db;
   const setup: SchedulerSetup = {
     timeZone: options.timeZone ?? 'PST',
     schedules: options.schedules,
     mappings: options.mappings,
     sources: options.sources ?? [{ name: 'warehouse' }],
   };
-  const deps = { clock, loader: warehouse, probe: warehouse, ledger: warehouse, state: new SqlSchedulerState(db) };
+  const deps = { clock, loader: warehouse, probe: warehouse, ledger: warehouse, state: db ? new SqlSchedulerState(db) : new MemorySchedulerState() };
   const scheduler = await Scheduler.open(setup, deps, options);
   return { clock, warehouse, scheduler, db, setup };
 }
