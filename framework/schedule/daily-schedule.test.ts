@@ -133,3 +133,26 @@ describe('daily schedule after downtime', () => {
     expect(days).toEqual(['2024-07-01', '2024-07-02', '2024-07-03', '2024-07-04', '2024-07-05']);
   });
 });
+
+describe('a month of a daily schedule', () => {
+  it('loads every day once at its window, rechecks, records gaps as no_data, and reloads only real changes', async () => {
+    const sim = await dailySim('2024-07-01T12:00:00Z');
+    const days = Array.from({ length: 30 }, (_, i) => addDays('2024-07-01', i));
+    for (const [i, day] of days.entries()) {
+      if (i === 10) continue; // one day never arrives
+      const late = i % 7 === 3 ? 3 : 0; // some days land 3 hours after the window
+      sim.warehouse.land('app_events', day, 1000 + i, new Date(Date.parse(`${addDays(day, 1)}T17:00:00Z`) + late * 3_600_000));
+    }
+    sim.warehouse.land('app_events', days[5], 1200, `${addDays(days[5], 2)}T12:00:00Z`); // +20% on day 2 after load
+    await playUntil(sim.scheduler, sim.clock, '2024-08-01T12:00:00Z');
+
+    const ledger = await sim.warehouse.ledger({ ingestion: 'app_events' });
+    expect(ledger.map((e) => e.date)).toEqual(days);
+    expect(ledger.filter((e) => e.status === 'no_data').map((e) => e.date)).toEqual([days[10]]);
+    const scheduled = sim.warehouse.loads.filter((l) => l.trigger === 'schedule').map((l) => l.day);
+    expect(scheduled).toEqual(days.filter((_, i) => i !== 10));
+    expect(sim.warehouse.loads.filter((l) => l.trigger === 'recheck').map((l) => [l.day, l.rows])).toEqual([[days[5], 1200]]);
+    const late = sim.warehouse.loadsOf('app_events', days[3]);
+    expect(late.map((l) => l.at.toISOString())).toEqual([`${addDays(days[3], 1)}T20:00:00.000Z`]);
+  });
+});
