@@ -66,10 +66,12 @@ class DuckDBWarehouse implements SourceProbe, DayLoader, LedgerReader {
   }
 
   async load(mapping: ScheduledMapping, day: IsoDate, trigger: LoadTrigger): Promise<LoadOutcome> {
+    const load = { mapping: mapping.name, day, trigger, rows: 0 };
+    this.loads.push(load); // in the order loads start
     const { sql, params } = dayQuery(mapping.name, day, '*');
     const rows = await this.rows(sql, params);
     const [stats] = await this.dayStats(mapping, [day]);
-    this.loads.push({ mapping: mapping.name, day, trigger, rows: rows.length });
+    load.rows = rows.length;
     const status = rows.length > 0 ? 'succeeded' : 'no_data';
     this.write(mapping.name, day, trigger, status, rows.length, stats.fingerprint);
     return { status, rowsLoaded: rows.length, sourceRowCount: stats.rowCount, fingerprint: stats.fingerprint };

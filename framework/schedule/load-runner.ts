@@ -35,19 +35,26 @@ export class LoadRunner {
     const dayKey = `${item.mapping}|${item.day}`;
     const inSource = this.perSource.get(mapping.source) ?? 0;
     if (this.runningDays.has(dayKey) || inSource >= sourceConcurrency(ctx.setup, mapping.source)) return;
-    // Claimed synchronously, before any await, so no other drain can start the same item or day.
+    // Reserved synchronously, before any await, so no other drain starts the same item or day.
     this.runningDays.add(dayKey);
     this.perSource.set(mapping.source, inSource + 1);
-    const run = this.run(ctx, item, mapping).finally(() => {
+    const release = () => {
       this.running.delete(item.seq);
       this.runningDays.delete(dayKey);
       this.perSource.set(mapping.source, (this.perSource.get(mapping.source) ?? 1) - 1);
-    });
-    this.running.set(item.seq, run);
+    };
+    // Claimed in the store before the next item is looked at, so loads start in queue order.
+    let claimed = false;
+    try {
+      claimed = await ctx.state.claim(item.seq, ctx.now());
+    } finally {
+      if (!claimed) release();
+    }
+    if (!claimed) return;
+    this.running.set(item.seq, this.run(ctx, item, mapping).finally(release));
   }
 
   private async run(ctx: SchedulerContext, item: QueueItem, mapping: ScheduledMapping): Promise<void> {
-    await ctx.state.markStarted(item.seq, ctx.now());
     let outcome: LoadOutcome;
     try {
       outcome = await ctx.deps.loader.load(mapping, item.day, item.trigger);

@@ -51,9 +51,11 @@ export class MemorySchedulerState implements SchedulerState {
     return { ...queued };
   }
 
-  async markStarted(seq: number, at: Date): Promise<void> {
+  async claim(seq: number, at: Date): Promise<boolean> {
     const item = this.items.find((i) => i.seq === seq);
-    if (item) item.startedAt = at;
+    if (!item || item.startedAt) return false;
+    item.startedAt = at;
+    return true;
   }
 
   async dequeue(seq: number): Promise<void> {

@@ -116,8 +116,9 @@ export class SqlSchedulerState implements SchedulerState {
     });
   }
 
-  async markStarted(seq: number, at: Date): Promise<void> {
-    await this.db.query('UPDATE scheduler_queue SET started_at = $1 WHERE seq = $2', [at.getTime(), seq]);
+  async claim(seq: number, at: Date): Promise<boolean> {
+    const rows = await this.db.query('UPDATE scheduler_queue SET started_at = $1 WHERE seq = $2 AND started_at IS NULL RETURNING seq', [at.getTime(), seq]);
+    return rows.length === 1;
   }
 
   async dequeue(seq: number): Promise<void> {

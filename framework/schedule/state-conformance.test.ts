@@ -95,7 +95,8 @@ describe.each(Object.entries(backends))('%s scheduler state', (name, open) => {
     const b = await state.enqueue({ ...item('2024-07-01'), retry: { windowAt: t('2024-07-02T17:00:00Z'), cutoffAt: t('2024-07-03T05:00:00Z'), retryEveryMs: 60_000 } });
     expect(await state.enqueue(item('2024-07-02'))).toBeNull();
     expect(a!.seq).toBeLessThan(b!.seq);
-    await state.markStarted(a!.seq, t('2024-07-01T00:01:00Z'));
+    expect(await state.claim(a!.seq, t('2024-07-01T00:01:00Z'))).toBe(true);
+    expect(await state.claim(a!.seq, t('2024-07-01T00:02:00Z'))).toBe(false);
     const c = await state.enqueue(item('2024-07-02')); // waits behind the running one
     expect(c).not.toBeNull();
     const queue = await state.queue();
@@ -109,6 +110,7 @@ describe.each(Object.entries(backends))('%s scheduler state', (name, open) => {
     expect((await state.queue())[0].startedAt).toBeNull();
     await state.dequeue(b!.seq);
     expect((await state.queue()).map((q) => q.seq)).toEqual([a!.seq, c!.seq]);
+    expect(await state.claim(b!.seq, t('2024-07-01T00:03:00Z'))).toBe(false); // gone from the queue
   });
 
   it('records decisions in order, filterable by mapping', async () => {

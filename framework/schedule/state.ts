@@ -60,7 +60,11 @@ export interface SchedulerState {
   queue(): Promise<QueueItem[]>;
   /** Adds an item unless the same day is already waiting (not started); returns null then. */
   enqueue(item: NewQueueItem): Promise<QueueItem | null>;
-  markStarted(seq: number, at: Date): Promise<void>;
+  /**
+   * Claims a waiting item for running: true if this caller got it, false if it was already
+   * started or has left the queue (so no item ever runs twice from one queue entry).
+   */
+  claim(seq: number, at: Date): Promise<boolean>;
   dequeue(seq: number): Promise<void>;
   /** Puts items that were running when the process stopped back in line (on start). */
   requeueStarted(): Promise<number>;

@@ -31,7 +31,6 @@ export class SimulatedWarehouse implements SourceProbe, DayLoader, LedgerReader 
   private readonly signals = new Map<string, { at: number; dates: IsoDate[] }[]>();
   private readonly entries = new Map<string, LedgerEntry>();
   private readonly failures = new Map<string, string>();
-  private active = 0;
   /** Every load, in the order they started. */
   readonly loads: SimulatedLoad[] = [];
   /** Number of `dayStats` and `hasData` calls: the only questions rechecks may ask. */
@@ -157,12 +156,10 @@ export class SimulatedWarehouse implements SourceProbe, DayLoader, LedgerReader 
     const n = (this.runningBySource.get(source) ?? 0) + 1;
     this.runningBySource.set(source, n);
     this.peak.perSource.set(source, Math.max(n, this.peak.perSource.get(source) ?? 0));
-    this.active++;
   }
 
   private leave(source: string, dayKey: string): void {
     this.runningDays.delete(dayKey);
     this.runningBySource.set(source, (this.runningBySource.get(source) ?? 1) - 1);
-    this.active--;
   }
 }
