@@ -27,7 +27,8 @@ export interface Simulation {
 }
 
 export interface SimulationOptions extends SchedulerOptions {
-  start: string;
+  /** Start of simulated time; not needed when a clock is given. */
+  start?: string;
   schedules: ScheduleConfig[];
   mappings: ScheduledMapping[];
   timeZone?: string;
@@ -40,7 +41,8 @@ export interface SimulationOptions extends SchedulerOptions {
 }
 
 export async function simulate(options: SimulationOptions): Promise<Simulation> {
-  const clock = options.clock ?? new ManualClock(options.start);
+  if (!options.clock && !options.start) throw new Error('simulate: give a start time or a clock');
+  const clock = options.clock ?? new ManualClock(options.start!);
   const warehouse = options.warehouse ?? new SimulatedWarehouse(clock);
   const db = options.db;
   const setup: SchedulerSetup = {
