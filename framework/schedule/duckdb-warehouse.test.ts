@@ -1,7 +1,8 @@
 /**
- * The scheduler against a real DuckDB warehouse file: the probe counts a day's rows with
- * the DayFilter rules (events by the PST day's UTC bounds, metrics by their date column)
- * using aggregate SQL only, and the loader downloads exactly the rows those filters select.
+ * The scheduler against a real DuckDB warehouse file, through the connector contract and
+ * ConnectorProbe: a day's rows are counted with the DayFilter rules (events by the PST day's
+ * UTC bounds, metrics by their date column) using aggregate SQL only, and the loader
+ * downloads exactly the rows those filters select.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,72 +10,109 @@ import { join } from 'node:path';
 import type { DuckDBValue } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DailySchedule, IsoDate, SignalSchedule } from '../config/types.js';
-import type { DayStats } from '../connectors/types.js';
+import type { ColumnInfo, Connector, DayFilter, DayStats, LogicalType, QuerySpec, Row, StreamOptions } from '../connectors/types.js';
 import { readerRows } from '../store/duckdb/values.js';
 import type { LedgerEntry, LedgerQuery } from '../store/types.js';
 import { openDuckDB, type DuckDBHandle } from '../util/duckdb.js';
 import { dayBounds, zoneOrThrow } from '../util/time.js';
 import { ManualClock } from './clock.js';
+import { ConnectorProbe } from './connector-probe.js';
 import { MemorySchedulerState } from './memory-state.js';
 import { Scheduler } from './scheduler.js';
 import { testMapping } from './testing/harness.js';
 import { playUntil } from './testing/play.js';
-import type { Clock, DayLoader, LedgerReader, LoadOutcome, LoadTrigger, ScheduledMapping, SourceProbe } from './types.js';
+import type { Clock, DayLoader, LedgerReader, LoadOutcome, LoadTrigger, ScheduledMapping } from './types.js';
 
 const PST = zoneOrThrow('PST');
-const QUERIES: Record<string, { sql: string; filter: 'timestamp' | 'date'; column: string; fingerprint: string }> = {
-  app_events: { sql: 'SELECT event_id, event_time, value FROM app_events', filter: 'timestamp', column: 'event_time', fingerprint: "hash(event_id || ':' || coalesce(value, ''))" },
-  daily_metrics: { sql: 'SELECT unit_id, ds, metric_value FROM daily_metrics', filter: 'date', column: 'ds', fingerprint: 'hash(unit_id || CAST(metric_value AS VARCHAR))' },
+const QUERIES: Record<string, { sql: string; column: string; columnType: 'timestamp' | 'date' }> = {
+  app_events: { sql: 'SELECT event_id, event_time, value FROM app_events', column: 'event_time', columnType: 'timestamp' },
+  daily_metrics: { sql: 'SELECT unit_id, ds, metric_value FROM daily_metrics', column: 'ds', columnType: 'date' },
 };
 const ts = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
+const LOGICAL: Record<string, LogicalType> = { VARCHAR: 'string', TIMESTAMP: 'timestamp', DATE: 'date', DOUBLE: 'double', BIGINT: 'integer', INTEGER: 'integer' };
 
-/** The user's SQL wrapped and filtered to one day, the way Wharf's DayFilter does it. */
-function dayQuery(mapping: string, day: IsoDate, select: string): { sql: string; params: DuckDBValue[] } {
-  const q = QUERIES[mapping];
-  if (q.filter === 'date') return { sql: `SELECT ${select} FROM (${q.sql}) q WHERE ${q.column} = CAST($1 AS DATE)`, params: [day] };
-  const { fromUtc, toUtc } = dayBounds(day, PST);
-  return { sql: `SELECT ${select} FROM (${q.sql}) q WHERE ${q.column} >= CAST($1 AS TIMESTAMP) AND ${q.column} < CAST($2 AS TIMESTAMP)`, params: [ts(fromUtc), ts(toUtc)] };
-}
-
-class DuckDBWarehouse implements SourceProbe, DayLoader, LedgerReader {
-  readonly loads: { mapping: string; day: IsoDate; trigger: LoadTrigger; rows: number }[] = [];
-  private readonly entries = new Map<string, LedgerEntry>();
-  constructor(readonly db: DuckDBHandle, private readonly clock: Clock) {}
+/** A DuckDB warehouse behind the published connector contract, filtering days the DayFilter way. */
+class DuckDBTestConnector implements Connector {
+  readonly kind = 'duckdb';
+  readonly sourceName = 'warehouse';
+  readonly capabilities = { fingerprint: true, dryRunEstimate: false, signals: 'table' as const };
+  constructor(private readonly db: DuckDBHandle) {}
 
   private async rows<T>(sql: string, params: DuckDBValue[] = []): Promise<T[]> {
     return readerRows<T>(await this.db.connection.runAndReadAll(sql, params));
   }
 
-  async hasData(mapping: ScheduledMapping, day: IsoDate): Promise<boolean> {
-    const { sql, params } = dayQuery(mapping.name, day, 'count(*) > 0 AS present');
-    return (await this.rows<{ present: boolean }>(sql, params))[0].present;
+  private filtered(query: QuerySpec, filter: DayFilter, select: string): { sql: string; params: DuckDBValue[] } {
+    const base = `SELECT ${select} FROM (${query.sql}) q WHERE `;
+    if (filter.columnType === 'date') return { sql: `${base}${filter.column} = CAST($1 AS DATE)`, params: [filter.day] };
+    if (filter.columnType === 'string') return { sql: `${base}${filter.column} = $1`, params: [filter.day] };
+    if (filter.columnType === 'timestamp') {
+      return { sql: `${base}${filter.column} >= CAST($1 AS TIMESTAMP) AND ${filter.column} < CAST($2 AS TIMESTAMP)`, params: [ts(filter.fromUtc), ts(filter.toUtc)] };
+    }
+    const [from, to] = [filter.fromUtc.getTime(), filter.toUtc.getTime()];
+    return { sql: `${base}((${filter.column} >= $1 AND ${filter.column} < $2) OR (${filter.column} >= $3 AND ${filter.column} < $4))`, params: [from / 1000, to / 1000, from, to] };
   }
 
-  async dayStats(mapping: ScheduledMapping, days: IsoDate[]): Promise<DayStats[]> {
-    const fingerprint = QUERIES[mapping.name].fingerprint;
-    const out: DayStats[] = [];
-    for (const day of days) {
-      const { sql, params } = dayQuery(mapping.name, day, `count(*) AS n, CAST(coalesce(sum(${fingerprint}), 0) AS VARCHAR) AS fp`);
-      const [row] = await this.rows<{ n: number; fp: string }>(sql, params);
-      out.push({ day, rowCount: Number(row.n), fingerprint: row.fp });
+  async describe(query: QuerySpec): Promise<ColumnInfo[]> {
+    const rows = await this.rows<{ column_name: string; column_type: string }>(`DESCRIBE ${query.sql}`);
+    return rows.map((r) => ({ name: r.column_name, type: LOGICAL[r.column_type] ?? 'other', nativeType: r.column_type }));
+  }
+
+  async *streamDay(query: QuerySpec, filter: DayFilter, options: StreamOptions): AsyncIterable<Row[]> {
+    const { sql, params } = this.filtered(query, filter, '*');
+    for (let offset = 0; ; offset += options.batchSize) {
+      const batch = await this.rows<Row>(`${sql} LIMIT ${options.batchSize} OFFSET ${offset}`, params);
+      if (batch.length === 0) return;
+      yield batch;
     }
+  }
+
+  async sample(query: QuerySpec, limit: number): Promise<Row[]> {
+    return this.rows<Row>(`SELECT * FROM (${query.sql}) q LIMIT ${limit}`);
+  }
+
+  async dayStats(query: QuerySpec, filters: DayFilter[]): Promise<DayStats[]> {
+    const out: DayStats[] = [];
+    for (const filter of filters) {
+      const { sql, params } = this.filtered(query, filter, 'count(*) AS n, CAST(coalesce(sum(hash(CAST(q AS VARCHAR))), 0) AS VARCHAR) AS fp');
+      const [row] = await this.rows<{ n: number; fp: string }>(sql, params);
+      out.push({ day: filter.day, rowCount: Number(row.n), fingerprint: row.fp });
+    }
+    this.statsCalls++;
     return out;
   }
 
-  async latestFinishedDate(_schedule: SignalSchedule): Promise<IsoDate | null> {
-    return (await this.rows<{ d: string | null }>('SELECT max(finished_date) AS d FROM signals'))[0].d;
+  statsCalls = 0;
+
+  async hasData(query: QuerySpec, filter: DayFilter): Promise<boolean> {
+    const { sql, params } = this.filtered(query, filter, 'count(*) > 0 AS present');
+    return (await this.rows<{ present: boolean }>(sql, params))[0].present;
   }
+
+  async latestFinishedDate(signal: { table?: string }): Promise<IsoDate | null> {
+    return (await this.rows<{ d: string | null }>(`SELECT CAST(max(finished_date) AS DATE) AS d FROM ${signal.table}`))[0].d;
+  }
+
+  async close(): Promise<void> {}
+}
+
+const querySpec = (mapping: ScheduledMapping): QuerySpec => ({ mapping: mapping.name, sqlFile: `mappings/${mapping.name}.sql`, sql: QUERIES[mapping.name].sql, dataset: mapping.dataset });
+const dayFilter = (mapping: ScheduledMapping, day: IsoDate): DayFilter => ({ ...QUERIES[mapping.name], day, ...dayBounds(day, PST) });
+
+/** A minimal engine: downloads the day's rows through the connector and keeps a ledger. */
+class TestEngine implements DayLoader, LedgerReader {
+  readonly loads: { mapping: string; day: IsoDate; trigger: LoadTrigger; rows: number }[] = [];
+  private readonly entries = new Map<string, LedgerEntry>();
+  constructor(private readonly connector: Connector, private readonly clock: Clock) {}
 
   async load(mapping: ScheduledMapping, day: IsoDate, trigger: LoadTrigger): Promise<LoadOutcome> {
     const load = { mapping: mapping.name, day, trigger, rows: 0 };
     this.loads.push(load); // in the order loads start
-    const { sql, params } = dayQuery(mapping.name, day, '*');
-    const rows = await this.rows(sql, params);
-    const [stats] = await this.dayStats(mapping, [day]);
-    load.rows = rows.length;
-    const status = rows.length > 0 ? 'succeeded' : 'no_data';
-    this.write(mapping.name, day, trigger, status, rows.length, stats.fingerprint);
-    return { status, rowsLoaded: rows.length, sourceRowCount: stats.rowCount, fingerprint: stats.fingerprint };
+    for await (const batch of this.connector.streamDay(querySpec(mapping), dayFilter(mapping, day), { batchSize: 32 })) load.rows += batch.length;
+    const [stats] = await this.connector.dayStats(querySpec(mapping), [dayFilter(mapping, day)]);
+    const status = load.rows > 0 ? 'succeeded' : 'no_data';
+    this.write(mapping.name, day, trigger, status, stats.rowCount, stats.fingerprint);
+    return { status, rowsLoaded: load.rows, sourceRowCount: stats.rowCount, fingerprint: stats.fingerprint };
   }
 
   async markNoData(mapping: ScheduledMapping, day: IsoDate): Promise<void> {
@@ -118,12 +156,14 @@ describe('the scheduler on a real DuckDB warehouse', () => {
       CREATE TABLE daily_metrics (unit_id VARCHAR, ds DATE, metric_value DOUBLE);
       CREATE TABLE signals (finished_date DATE);`);
     const clock = new ManualClock('2024-07-02T12:00:00Z');
-    const warehouse = new DuckDBWarehouse(db, clock);
+    const connector = new DuckDBTestConnector(db);
+    const warehouse = new TestEngine(connector, clock);
+    const probe = new ConnectorProbe({ connector: async () => connector, query: async (m) => querySpec(m), dayFilter: async (m, day) => dayFilter(m, day) });
     const daily: DailySchedule = { kind: 'daily', name: 'daily_9am', at: '09:00' };
     const signal: SignalSchedule = { kind: 'signal', name: 'finished', source: 'warehouse', table: 'signals' };
     const scheduler = await Scheduler.open(
       { timeZone: 'PST', schedules: [daily, signal], mappings: [testMapping('app_events', 'daily_9am', '2024-07-01'), testMapping('daily_metrics', 'finished', '2024-06-28')], sources: [{ name: 'warehouse' }] },
-      { clock, loader: warehouse, probe: warehouse, ledger: warehouse, state: new MemorySchedulerState() },
+      { clock, loader: warehouse, probe, ledger: warehouse, state: new MemorySchedulerState() },
     );
 
     await playUntil(scheduler, clock, '2024-07-02T19:30:00Z');
@@ -149,5 +189,7 @@ describe('the scheduler on a real DuckDB warehouse', () => {
       ['2024-06-30', 'signal', 10],
       ['2024-07-01', 'signal', 10],
     ]);
+    expect(connector.statsCalls).toBeGreaterThan(10); // rechecks: aggregates, never a download
+    await expect(probe.latestFinishedDate({ ...signal, table: undefined })).rejects.toThrow("needs a 'table' holding the finished_date column");
   });
 });

@@ -10,3 +10,4 @@ export { schedulerSetupFromProject } from './setup.js';
 export type { SchedulerDeps } from './context.js';
 export type { SchedulerState } from './state.js';
 export type * from './types.js';
+export { ConnectorProbe, type ConnectorProbeDeps } from './connector-probe.js';
