@@ -4,6 +4,7 @@
  * as soon as a check finds data, record it `no_data` when the cutoff passes without any.
  */
 import type { DailySchedule } from '../config/types.js';
+import { messageOf } from '../diagnostics/errors.js';
 import { isLoaded, type SchedulerContext } from './context.js';
 import { latestWindow, nextCheckAfter, targetDay, windowsBetween, type DailyTiming } from './daily-windows.js';
 import { dailyTiming } from './setup.js';
@@ -51,7 +52,11 @@ export async function runDueChecks(ctx: SchedulerContext): Promise<void> {
   const now = ctx.now();
   for (const check of await ctx.state.checks()) {
     if (check.nextCheckAt.getTime() > now.getTime()) continue;
-    await runCheck(ctx, check, now);
+    try {
+      await runCheck(ctx, check, now);
+    } catch (err) {
+      await checkFailed(ctx, check, now, err);
+    }
   }
 }
 
@@ -89,6 +94,14 @@ async function noDataYet(ctx: SchedulerContext, mapping: ScheduledMapping, check
   await ctx.deps.loader.markNoData(mapping, check.day, reason);
   await ctx.state.deleteCheck(check.mapping, check.day);
   await ctx.record({ ...base, action: 'no_data', reason });
+}
+
+/** The warehouse could not be asked: try again at the next check (never `no_data` on an error). */
+async function checkFailed(ctx: SchedulerContext, check: PendingCheck, now: Date, err: unknown): Promise<void> {
+  const next = nextCheckAfter(now, check.windowAt, check.retryEveryMs, check.cutoffAt) ?? new Date(now.getTime() + check.retryEveryMs);
+  await ctx.state.putCheck({ ...check, nextCheckAt: next });
+  const reason = `readiness check of ${check.day} failed: ${messageOf(err)}; next check at ${next.toISOString()}`;
+  await ctx.record({ mapping: check.mapping, day: check.day, action: 'check_failed', reason });
 }
 
 /** After a scheduled load failed: back into the retry loop if its cutoff has not passed. */

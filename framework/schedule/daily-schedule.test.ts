@@ -76,6 +76,24 @@ describe('daily schedule readiness', () => {
   });
 });
 
+describe('daily schedule when the warehouse cannot be reached', () => {
+  it('records the failed check, never calls the day no_data for it, and loads at the next check', async () => {
+    const sim = await dailySim('2024-07-02T12:00:00Z');
+    sim.warehouse.land('app_events', '2024-07-01', 500, '2024-07-02T10:00:00Z');
+    const hasData = sim.warehouse.hasData.bind(sim.warehouse);
+    let calls = 0;
+    sim.warehouse.hasData = async (m, day) => {
+      if (++calls === 1) throw new Error('connection refused');
+      return hasData(m, day);
+    };
+    const decisions = await playUntil(sim.scheduler, sim.clock, '2024-07-02T19:00:00Z');
+    expect(decisions.filter((d) => d.action === 'check_failed').map((d) => [d.at.toISOString(), d.reason])).toEqual([
+      ['2024-07-02T17:00:00.000Z', 'readiness check of 2024-07-01 failed: connection refused; next check at 2024-07-02T18:00:00.000Z'],
+    ]);
+    expect(sim.warehouse.loads.map((l) => l.at.toISOString())).toEqual(['2024-07-02T18:00:00.000Z']);
+  });
+});
+
 describe('daily schedule time zones', () => {
   /** Plays the day `day` with yesterday's data already present; returns when it was loaded. */
   async function loadTimes(day: string, schedule: DailySchedule, timeZone = 'PST'): Promise<string[]> {

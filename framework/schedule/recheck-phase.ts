@@ -4,6 +4,7 @@
  * one call per mapping), and reloaded when they changed beyond the policy. Days outside the
  * window are never touched here; only a backfill changes them.
  */
+import { messageOf } from '../diagnostics/errors.js';
 import type { SchedulerContext } from './context.js';
 import { inRecheckWindow, judgeRecheck } from './recheck-rule.js';
 import type { ScheduledMapping } from './types.js';
@@ -15,7 +16,11 @@ export async function runDueRechecks(ctx: SchedulerContext): Promise<void> {
   for (const mapping of ctx.setup.mappings) {
     const last = await ctx.state.lastRecheck(mapping.name);
     if (last && now.getTime() < last.getTime() + ctx.recheckEveryMs) continue;
-    await recheckMapping(ctx, mapping, busy);
+    try {
+      await recheckMapping(ctx, mapping, busy);
+    } catch (err) {
+      await ctx.record({ mapping: mapping.name, schedule: mapping.schedule, action: 'check_failed', reason: `recheck failed: ${messageOf(err)}; tried again at the next recheck` });
+    }
     await ctx.state.setLastRecheck(mapping.name, now);
   }
 }

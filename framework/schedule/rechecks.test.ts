@@ -70,6 +70,25 @@ describe('rechecks with the seed defaults (3 days, 5%)', () => {
   });
 });
 
+describe('a recheck that cannot reach the warehouse', () => {
+  it('is recorded and tried again an hour later', async () => {
+    const sim = await simulate({ start: '2024-07-02T12:00:00Z', schedules: [daily], mappings: [testMapping('app_events', 'daily_9am', DAY)] });
+    sim.warehouse.land('app_events', DAY, 1000, '2024-07-02T06:00:00Z');
+    sim.warehouse.land('app_events', DAY, 1100, '2024-07-02T20:30:00Z');
+    const dayStats = sim.warehouse.dayStats.bind(sim.warehouse);
+    sim.warehouse.dayStats = async (m, days) => {
+      if (sim.clock.now().toISOString() === '2024-07-02T21:00:00.000Z') throw new Error('query timeout');
+      return dayStats(m, days);
+    };
+    const decisions = await playUntil(sim.scheduler, sim.clock, '2024-07-02T23:00:00Z');
+    expect(decisions.filter((d) => d.action === 'check_failed').map((d) => d.reason)).toEqual(['recheck failed: query timeout; tried again at the next recheck']);
+    expect(sim.warehouse.loadsOf('app_events').map((l) => [l.trigger, l.at.toISOString()])).toEqual([
+      ['schedule', '2024-07-02T17:00:00.000Z'],
+      ['recheck', '2024-07-02T22:00:00.000Z'],
+    ]);
+  });
+});
+
 describe('rechecks with the FAQ setting (14 days, 1%)', () => {
   const faq = { days: 14, threshold: 0.01 };
 

@@ -3,7 +3,9 @@
  * queue every not-yet-loaded day up to it (oldest first); when it goes backwards, ignore it
  * and record why.
  */
+import { DEFAULTS } from '../config/project.js';
 import type { SignalSchedule } from '../config/types.js';
+import { messageOf } from '../diagnostics/errors.js';
 import { dayRange } from '../util/time.js';
 import { isLoaded, type SchedulerContext } from './context.js';
 import { signalPollMs } from './setup.js';
@@ -15,7 +17,14 @@ export async function pollSignal(ctx: SchedulerContext, schedule: SignalSchedule
   const now = ctx.now();
   const state = await ctx.state.scheduleState(schedule.name);
   if (state.lastPollAt && now.getTime() < state.lastPollAt.getTime() + signalPollMs(schedule)) return;
-  const latest = await ctx.deps.probe.latestFinishedDate(schedule);
+  let latest: string | null;
+  try {
+    latest = await ctx.deps.probe.latestFinishedDate(schedule);
+  } catch (err) {
+    await ctx.record({ schedule: schedule.name, action: 'check_failed', reason: `signal poll failed: ${messageOf(err)}; polled again in ${schedule.pollEvery ?? DEFAULTS.signal.pollEvery}` });
+    await ctx.state.saveScheduleState({ ...state, lastPollAt: now });
+    return;
+  }
   const verdict = judgeSignal(state.lastSignalDate, latest);
   let { lastSignalDate, lastIgnoredSignal } = state;
   if (verdict.kind === 'ignore') {

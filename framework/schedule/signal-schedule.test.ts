@@ -47,6 +47,23 @@ describe('signal schedules', () => {
     expect(sim.warehouse.loads.map((l) => l.day).slice(6)).toEqual(['2024-03-07']);
   });
 
+  it('records a failed poll and polls again at the next interval', async () => {
+    const sim = await signalSim();
+    sim.warehouse.setSignal('finished', ['2024-03-02'], '2024-03-02T00:00:00Z');
+    const probe = sim.warehouse.latestFinishedDate.bind(sim.warehouse);
+    let calls = 0;
+    sim.warehouse.latestFinishedDate = async (s) => {
+      if (++calls === 1) throw new Error('permission denied for table signals');
+      return probe(s);
+    };
+    const decisions = await playUntil(sim.scheduler, sim.clock, '2024-03-02T00:20:00Z');
+    expect(decisions.filter((d) => d.action === 'check_failed').map((d) => d.reason)).toEqual(['signal poll failed: permission denied for table signals; polled again in 15m']);
+    expect(sim.warehouse.loads.map((l) => [l.day, l.at.toISOString()])).toEqual([
+      ['2024-03-01', '2024-03-02T00:15:00.000Z'],
+      ['2024-03-02', '2024-03-02T00:15:00.000Z'],
+    ]);
+  });
+
   it('polls every pollEvery (default 15m) and no more often', async () => {
     const sim = await signalSim();
     const polls: string[] = [];

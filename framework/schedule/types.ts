@@ -83,6 +83,7 @@ export type DecisionAction =
   | 'no_data' // the cutoff passed without data: recorded as succeeded with no data
   | 'reload' // a recheck found the day changed beyond the policy
   | 'signal_ignored' // a signal went backwards
+  | 'check_failed' // a readiness check, recheck or signal poll could not ask the warehouse; tried again later
   | 'rate_limited'; // a mark-data-ready request came too soon
 
 /** One recorded decision. Persisted by the scheduler state and handed to `onDecision`. */
