@@ -9,6 +9,7 @@ import type { Connector, DayFilter, DayStats, QuerySpec } from '../connectors/ty
 import { WharfError } from '../diagnostics/errors.js';
 import type { ScheduledMapping, SourceProbe } from './types.js';
 
+/** What ConnectorProbe needs to turn a mapping and a day into a connector call. */
 export interface ConnectorProbeDeps {
   /** The open connector of a source, by source name. */
   connector(source: string): Promise<Connector>;
@@ -18,6 +19,7 @@ export interface ConnectorProbeDeps {
   dayFilter(mapping: ScheduledMapping, day: IsoDate): Promise<DayFilter>;
 }
 
+/** Answers the scheduler's readiness, recheck and signal questions through connectors. */
 export class ConnectorProbe implements SourceProbe {
   constructor(private readonly deps: ConnectorProbeDeps) {}
 

@@ -22,6 +22,7 @@ export function isLoaded(entry: LedgerEntry | undefined): boolean {
   return entry !== undefined && entry.status !== 'failed';
 }
 
+/** Shared by the phases of one scheduler; never handed outside the core. */
 export class SchedulerContext {
   constructor(
     readonly setup: SchedulerSetup,

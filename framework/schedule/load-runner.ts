@@ -10,6 +10,7 @@ import { sourceConcurrency } from './setup.js';
 import type { QueueItem } from './state.js';
 import type { LoadOutcome, ScheduledMapping } from './types.js';
 
+/** One per scheduler: tracks the loads running in this process. */
 export class LoadRunner {
   private readonly running = new Map<number, Promise<void>>();
   private readonly runningDays = new Set<string>();

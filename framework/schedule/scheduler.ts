@@ -18,6 +18,7 @@ import type { BackfillRequest, Decision, MarkDataReadyRequest, MarkDataReadyResu
 /** Default interval between two rechecks of a mapping's recent days. */
 export const DEFAULT_RECHECK_EVERY = '1h';
 
+/** The one entry point of the core; see the module comment and docs/schedules.md. */
 export class Scheduler {
   private readonly runner = new LoadRunner();
   /** Decision lists of the calls in progress; each receives every decision made meanwhile. */

@@ -55,7 +55,7 @@ function toCheck(r: Row): PendingCheck {
   };
 }
 
-/** The scheduler's state in the project's store; see SchedulerState. */
+/** The scheduler's state in the project's store (DuckDB or PostgreSQL); see SchedulerState. */
 export class SqlSchedulerState implements SchedulerState {
   constructor(private readonly db: StoreConnection) {}
 

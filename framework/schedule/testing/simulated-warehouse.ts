@@ -26,6 +26,7 @@ export interface SimulatedLoad {
   rows: number;
 }
 
+/** Probe, loader and ledger in one, over data that lands and changes at simulated instants. */
 export class SimulatedWarehouse implements SourceProbe, DayLoader, LedgerReader {
   private readonly data = new Map<string, Version[]>();
   private readonly signals = new Map<string, { at: number; dates: IsoDate[] }[]>();
