@@ -12,6 +12,7 @@ type DefinitionModule = { default: ConnectorDefinition<never> };
 /** One line per built-in connector folder; each module's default export is its definition. */
 const builtinConnectors: Partial<Record<BuiltinSourceKind, () => Promise<DefinitionModule>>> = {
   snowflake: () => import('./snowflake/index.js'),
+  bigquery: () => import('./bigquery/index.js'),
 };
 
 const pluginConnectors = new Map<string, ConnectorDefinition<never>>();
