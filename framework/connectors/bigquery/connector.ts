@@ -6,6 +6,8 @@
 import type { BigQuery, Job } from '@google-cloud/bigquery';
 import type { ColumnInfo, Connector, DayFilter, DayStats, QuerySpec, Row, StreamOptions } from '../types.js';
 import { dayQuery, dayStatsQuery, hasDataQuery, sampleQuery } from '../shared/wrapped-queries.js';
+import { finishedDateOf, latestFinishedDateQuery } from '../shared/signal-table.js';
+import { abortedError } from '../shared/errors.js';
 import { BIGQUERY_CAPABILITIES } from './capabilities.js';
 import { bigqueryDialect } from './dialect.js';
 import { bigqueryError } from './errors.js';
@@ -28,6 +30,7 @@ interface DryRunMetadata {
   statistics?: { totalBytesProcessed?: string; query?: { totalBytesProcessed?: string; schema?: { fields?: BigQueryField[] } } };
 }
 
+/** A BigQuery client serving one source. */
 export class BigQueryConnector implements Connector {
   readonly kind = 'bigquery';
   readonly capabilities = BIGQUERY_CAPABILITIES;
@@ -47,7 +50,7 @@ export class BigQueryConnector implements Connector {
     const job = await this.startJob(dayQuery(bigqueryDialect, query.sql, filter), query);
     let pageToken: string | undefined;
     do {
-      if (options.signal?.aborted) throw new Error('The stream was aborted.');
+      if (options.signal?.aborted) throw abortedError(this.site(query));
       const page = await this.page(job, query, options.batchSize, pageToken);
       if (page.rows.length > 0) yield page.rows;
       pageToken = page.pageToken;
@@ -79,11 +82,16 @@ export class BigQueryConnector implements Connector {
     return Number(metadata.statistics?.query?.totalBytesProcessed ?? metadata.statistics?.totalBytesProcessed ?? 0);
   }
 
+  async latestFinishedDate(signal: { table?: string }): Promise<string | null> {
+    const [row] = await this.all(latestFinishedDateQuery(this.sourceName, signal.table));
+    return finishedDateOf(row ? Object.values(row)[0] : null);
+  }
+
   async close(): Promise<void> {
     // The client holds no sessions; its HTTP agent closes idle sockets on its own.
   }
 
-  private async startJob(sql: string, query: QuerySpec): Promise<Job> {
+  private async startJob(sql: string, query?: QuerySpec): Promise<Job> {
     try {
       const [job] = await this.client.createQueryJob({ query: sql, useLegacySql: false, location: this.location });
       return job;
@@ -102,7 +110,7 @@ export class BigQueryConnector implements Connector {
   }
 
   /** One page of results; waits (re-polls) while the job is still running. */
-  private async page(job: Job, query: QuerySpec, maxResults: number, pageToken?: string): Promise<Page> {
+  private async page(job: Job, query: QuerySpec | undefined, maxResults: number, pageToken?: string): Promise<Page> {
     try {
       for (;;) {
         const [rows, , response] = await job.getQueryResults({ maxResults, pageToken, autoPaginate: false, skipParsing: true });
@@ -118,7 +126,7 @@ export class BigQueryConnector implements Connector {
   }
 
   /** All rows of a small result. */
-  private async all(sql: string, query: QuerySpec): Promise<Row[]> {
+  private async all(sql: string, query?: QuerySpec): Promise<Row[]> {
     const job = await this.startJob(sql, query);
     const rows: Row[] = [];
     let pageToken: string | undefined;

@@ -36,11 +36,13 @@ const TYPES: Record<string, LogicalType> = {
   STRUCT: 'json',
 };
 
+/** The engine's view of a BigQuery field type (REPEATED and RECORD fields are JSON). */
 export function logicalType(field: BigQueryField): LogicalType {
   if (field.mode === 'REPEATED') return 'json';
   return TYPES[field.type] ?? 'other';
 }
 
+/** A result field as `describe` reports it. */
 export function columnInfo(field: BigQueryField): ColumnInfo {
   const nativeType = field.mode === 'REPEATED' ? `ARRAY<${field.type}>` : field.type;
   return { name: field.name, type: logicalType(field), nativeType };

@@ -6,6 +6,7 @@ import { dayBounds, dayOf, parseZone, type Zone } from '../../util/time.js';
 import type { DayFilter, LogicalType, Row, RowValue } from '../types.js';
 import type { FixtureColumn, FixtureValue } from './harness.js';
 
+/** The seeds' default zone: days are PST (fixed UTC-8) days. */
 export const PST: Zone = parseZone('PST')!;
 
 /** One column per value type the contract normalizes. */
@@ -21,6 +22,7 @@ export const VALUE_COLUMNS: FixtureColumn[] = [
   { name: 'doc', type: 'json' },
 ];
 
+/** Edge values per type: 2^53+1, ±(2^63-1), NaN, ±Infinity, pre-1970 and 2038 instants, quotes, NULLs. */
 export const VALUE_ROWS: FixtureValue[][] = [
   [1, 'hello', 1.5, 9007199254740993n, '2024-03-01', new Date('2024-03-01T12:34:56.789Z'), new Date('2024-03-01T12:34:56.789Z'), true, { a: 1, b: [1, 2] }],
   [2, 'ünïcødé "quoted"\nline', Number.NaN, -9223372036854775807n, '1999-12-31', new Date('1999-12-31T23:59:59Z'), new Date('2000-01-01T07:59:59.001Z'), false, [1, 'x', null]],
@@ -56,6 +58,7 @@ export const VALUE_LOGICAL_TYPES: Record<string, LogicalType> = {
 export const FILTER_DAY = '2024-03-10';
 export const EMPTY_DAY = '2024-01-01';
 
+/** The same instant as a date, timestamps with and without zone, and epoch seconds/millis. */
 export const DAY_COLUMNS: FixtureColumn[] = [
   { name: 'id', type: 'integer' },
   { name: 'date', type: 'date' },

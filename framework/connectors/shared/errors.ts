@@ -54,3 +54,13 @@ export function connectorError(site: FailureSite, facts: FailureFacts): WharfErr
 
 /** Node socket error codes meaning the host could not be reached (worth retrying). */
 export const TRANSIENT_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+/** The error a stream raises when its AbortSignal fires: the day was not fully read. */
+export function abortedError(site: FailureSite): WharfError {
+  return connectorError(site, {
+    errorClass: 'connection',
+    transient: true,
+    code: 'connector.aborted',
+    message: 'reading the day was cancelled before it finished',
+  });
+}

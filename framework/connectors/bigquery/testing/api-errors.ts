@@ -15,6 +15,7 @@ const STATUS_NAMES: Record<number, string> = {
   503: 'UNAVAILABLE',
 };
 
+/** An API error reply with HTTP `status` and one `errors[]` entry of `reason`. */
 export function apiError(status: number, reason: string, message: string): Reply {
   return {
     status,

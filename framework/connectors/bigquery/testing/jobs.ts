@@ -24,6 +24,7 @@ export interface JobPage {
   next?: number;
 }
 
+/** The fake's jobs by id, each a DuckDB table dropped once its last page is read. */
 export class JobStore {
   private readonly jobs = new Map<string, StoredJob>();
   private sequence = 0;
