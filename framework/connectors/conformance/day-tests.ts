@@ -9,6 +9,7 @@ import { collect, querySpec } from './queries.js';
 /** Each way a day can be identified, per the DayFilter contract. */
 const FILTER_COLUMNS: Array<[string, LogicalType, string]> = [
   ['date', 'date', 'a DATE column equal to the day'],
+  ['day_text', 'string', "a 'YYYY-MM-DD' text column equal to the day"],
   ['ts', 'timestamp', 'a timestamp without zone in [fromUtc, toUtc)'],
   ['tstz', 'timestamp', 'a timestamp with zone in [fromUtc, toUtc)'],
   ['epoch_s', 'integer', 'UNIX seconds in [fromUtc, toUtc)'],

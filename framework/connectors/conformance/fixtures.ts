@@ -67,6 +67,7 @@ export const DAY_COLUMNS: FixtureColumn[] = [
   { name: 'epoch_s', type: 'integer' },
   { name: 'epoch_ms', type: 'integer' },
   { name: 'v', type: 'string' },
+  { name: 'day_text', type: 'string' },
 ];
 
 /** Instants straddling the PST day boundaries around FILTER_DAY. */
@@ -86,13 +87,14 @@ export function dayRows(): FixtureValue[][] {
   return DAY_INSTANTS.map((iso, index) => {
     const at = new Date(iso);
     const seconds = Math.floor(at.getTime() / 1000);
-    return [index + 1, dayOf(at, PST), at, at, seconds, seconds * 1000, `v${index + 1}`];
+    const day = dayOf(at, PST);
+    return [index + 1, day, at, at, seconds, seconds * 1000, `v${index + 1}`, day];
   });
 }
 
 /** The same rows with one value changed on FILTER_DAY: fingerprints must notice. */
 export function changedDayRows(): FixtureValue[][] {
-  return dayRows().map((row) => (row[0] === 4 ? [...row.slice(0, 6), 'changed'] : row));
+  return dayRows().map((row) => (row[0] === 4 ? [...row.slice(0, 6), 'changed', row[7]!] : row));
 }
 
 /** A DayFilter for `day` on `column`, with the PST bounds the engine would pass. */
