@@ -93,6 +93,15 @@ describe('bigquery connector', () => {
     expect(sent).toContain("WHERE wharf_q.day = DATE '2024-01-01'");
   });
 
+  it('cancels the job when the consumer stops reading early', async () => {
+    const connector = await open(fake.url);
+    for await (const batch of connector.streamDay(bigQuery, filter, { batchSize: 100 })) {
+      expect(batch).toHaveLength(100);
+      break;
+    }
+    expect(fake.cancelled).toHaveLength(1);
+  });
+
   it('a dry run of bad SQL is a query error naming the mapping', async () => {
     const connector = await open(fake.url);
     const err = await connector.estimateBytes({ ...query, sql: 'SELECT nope FROM conformance.small' }, filter).catch((caught: unknown) => caught);

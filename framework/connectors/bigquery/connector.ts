@@ -49,12 +49,19 @@ export class BigQueryConnector implements Connector {
   async *streamDay(query: QuerySpec, filter: DayFilter, options: StreamOptions): AsyncIterable<Row[]> {
     const job = await this.startJob(dayQuery(bigqueryDialect, query.sql, filter), query);
     let pageToken: string | undefined;
-    do {
-      if (options.signal?.aborted) throw abortedError(this.site(query));
-      const page = await this.page(job, query, options.batchSize, pageToken);
-      if (page.rows.length > 0) yield page.rows;
-      pageToken = page.pageToken;
-    } while (pageToken);
+    let finished = false;
+    try {
+      do {
+        if (options.signal?.aborted) throw abortedError(this.site(query));
+        const page = await this.page(job, query, options.batchSize, pageToken);
+        if (page.rows.length > 0) yield page.rows;
+        pageToken = page.pageToken;
+      } while (pageToken);
+      finished = true;
+    } finally {
+      // A consumer that stops early should not leave a job running (and billing) for nobody.
+      if (!finished) await job.cancel().catch(() => undefined);
+    }
   }
 
   async sample(query: QuerySpec, limit: number): Promise<Row[]> {

@@ -43,6 +43,7 @@ export class SnowflakeConnector implements Connector {
     const abort = (): void => void stream.destroy(new Error('The stream was aborted.'));
     options.signal?.addEventListener('abort', abort, { once: true });
     let batch: Row[] = [];
+    let finished = false;
     try {
       for await (const raw of stream) {
         batch.push(convert(raw as Record<string, unknown>));
@@ -51,11 +52,14 @@ export class SnowflakeConnector implements Connector {
           batch = [];
         }
       }
+      finished = true;
     } catch (err) {
       throw options.signal?.aborted ? abortedError(this.site(query)) : snowflakeError(this.site(query), err);
     } finally {
       options.signal?.removeEventListener('abort', abort);
       stream.destroy();
+      // A consumer that stops early should not leave the warehouse working for nobody.
+      if (!finished) statement.cancel(() => undefined);
     }
     if (batch.length > 0) yield batch;
   }

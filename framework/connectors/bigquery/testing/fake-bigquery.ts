@@ -25,6 +25,8 @@ export class FakeBigQuery {
   private queue: Promise<unknown> = Promise.resolve();
   /** Query texts received (dry runs included), for tests that check what was sent. */
   readonly queries: string[] = [];
+  /** Ids of jobs whose cancel was requested. */
+  readonly cancelled: string[] = [];
 
   private constructor(
     private readonly options: FakeBigQueryOptions,
@@ -104,6 +106,7 @@ export class FakeBigQuery {
     const results = /^queries\/([^/]+)$/.exec(rest);
     if (method === 'GET' && results) return this.results(results[1]!, url);
     const job = /^jobs\/([^/]+)(\/cancel)?$/.exec(rest);
+    if (job?.[2]) this.cancelled.push(job[1]!);
     if (job) return { status: 200, body: job[2] ? { kind: 'bigquery#jobCancelResponse', job: this.jobResource(job[1]!, {}) } : this.jobResource(job[1]!, {}) };
     const table = /^datasets\/([^/]+)\/tables\/([^/]+)$/.exec(rest);
     if (method === 'GET' && table) return this.table(table[1]!, table[2]!);

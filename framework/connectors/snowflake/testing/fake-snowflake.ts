@@ -47,6 +47,8 @@ export class FakeSnowflake {
   private queue: Promise<unknown> = Promise.resolve();
   /** Query texts received, for tests that check what was sent. */
   readonly queries: string[] = [];
+  /** How many abort-requests (statement cancels) arrived. */
+  abortRequests = 0;
 
   private constructor(
     private readonly options: FakeSnowflakeOptions,
@@ -132,6 +134,7 @@ export class FakeSnowflake {
       return { success: true, data: null, code: null, message: null };
     }
     if (path === '/queries/v1/query-request') return this.transientFailures ? TIMED_OUT : this.query(String(body.sqlText ?? ''));
+    if (path.endsWith('/abort-request')) this.abortRequests++;
     if (ACKNOWLEDGED.has(path) || /^\/queries\/[^/]+\/abort-request$/.test(path)) return { success: true, data: null, code: null, message: null };
     return 404;
   }
