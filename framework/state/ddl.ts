@@ -38,6 +38,7 @@ export const STATE_DDL: readonly string[] = [
 )`,
   `CREATE TABLE IF NOT EXISTS ${STATE_TABLES.dataActions} (
   id VARCHAR PRIMARY KEY,
+  position INTEGER NOT NULL,
   ingestion VARCHAR NOT NULL,
   kind VARCHAR NOT NULL,
   from_date DATE,
@@ -46,6 +47,8 @@ export const STATE_DDL: readonly string[] = [
   status VARCHAR NOT NULL,
   state_serial BIGINT NOT NULL,
   reason VARCHAR NOT NULL,
-  created_at TIMESTAMP NOT NULL
+  error VARCHAR,
+  created_at TIMESTAMP NOT NULL,
+  finished_at TIMESTAMP
 )`,
 ];
