@@ -59,8 +59,8 @@ function restate(policy: RestatePolicy, triggers: string[], after: NormalizedIng
   if (policy === 'none') return { kind: 'none', reason: `${why}; restate policy none: the ${plural(loaded.days, 'loaded day')} keep the old version until a backfill is asked for` };
   const ranges = policy === 'all' ? loaded.ranges : recheckWindowRanges(loaded, after.mapping.recheck?.days ?? 0, clock.now);
   if (daysIn(ranges) === 0) return { kind: 'none', reason: `${why}; restate policy ${policy}: no loaded day ${policy === 'all' ? 'exists yet' : 'is inside the recheck window'}` };
-  const scope = policy === 'all' ? 'every loaded day' : `the loaded days still inside the ${after.mapping.recheck?.days}-day recheck window`;
-  return { ...load('restate', ranges, `${why}; restate policy ${policy}: ${scope} is reloaded`), policy };
+  const scope = policy === 'all' ? 'every loaded day is reloaded' : `the loaded days still inside the ${after.mapping.recheck?.days}-day recheck window are reloaded`;
+  return { ...load('restate', ranges, `${why}; restate policy ${policy}: ${scope}`), policy };
 }
 
 /** Loaded days whose first load is less than `windowDays` ago. */

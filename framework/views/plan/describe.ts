@@ -21,7 +21,7 @@ export function contextLine(plan: Plan): string {
 
 /** One data action in a sentence. */
 export function describeAction(a: DataAction): string {
-  if (a.kind === 'none') return `no data action: ${a.reason}`;
+  if (a.kind === 'none') return a.reason;
   if (a.kind === 'drop') return `drop ${plural(a.days, 'loaded day')}: ${a.reason}`;
   const ranges = a.ranges.map((r) => (r.from === r.to ? r.from : `${r.from} → ${r.to}`)).join(', ');
   return `${a.purpose} ${ranges} (${plural(a.days, 'day')}): ${a.reason}`;
