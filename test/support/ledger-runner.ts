@@ -20,7 +20,13 @@ export interface RunnerCall {
 /** The ledger columns planning reads (the engine's ledger table has these among others). */
 export const LEDGER_DDL = `CREATE TABLE IF NOT EXISTS ledger (ingestion VARCHAR NOT NULL, "date" DATE NOT NULL, status VARCHAR NOT NULL, first_loaded_at TIMESTAMP)`;
 
-export function ledgerRunner(connection: StoreConnection, options: { now: () => Date; failOn?: string } = { now: () => new Date() }) {
+export interface LedgerRunnerOptions {
+  /** First-load time of a newly loaded day (default: now). */
+  firstLoadedAt?: (day: string) => Date;
+  failOn?: string;
+}
+
+export function ledgerRunner(connection: StoreConnection, options: LedgerRunnerOptions = {}) {
   const calls: RunnerCall[] = [];
   const runner: DataActionRunner = {
     async ready() {},
@@ -32,7 +38,7 @@ export function ledgerRunner(connection: StoreConnection, options: { now: () => 
         for (const day of dayRange(from, to)) {
           const [prior] = await tx.query<{ first_loaded_at: Date | null }>(`SELECT first_loaded_at FROM ledger WHERE ingestion = $1 AND "date" = CAST($2 AS DATE)`, [mapping, day]);
           await tx.query(`DELETE FROM ledger WHERE ingestion = $1 AND "date" = CAST($2 AS DATE)`, [mapping, day]);
-          const first = prior?.first_loaded_at ?? options.now();
+          const first = prior?.first_loaded_at ?? options.firstLoadedAt?.(day) ?? new Date();
           await tx.query(`INSERT INTO ledger VALUES ($1, CAST($2 AS DATE), 'succeeded', CAST($3 AS TIMESTAMP))`, [mapping, day, timestampParam(first)]);
         }
       });
