@@ -5,7 +5,7 @@
  */
 import { addDays } from '../util/time.js';
 import type { SqlExecutor } from '../store/types.js';
-import { isoOf } from './sql-values.js';
+import { isoOf, timestampParam } from './sql-values.js';
 import type { DayRange, LoadedDaysSummary } from './types.js';
 
 /** The longest recheck window a mapping may declare (RecheckPolicy.days maximum). */
@@ -18,28 +18,58 @@ export interface LoadedDay {
   firstLoadedAt: Date | null;
 }
 
-/** Where loaded days come from: the ledger in a store, or a test's own list. */
+/** Where loaded-days summaries come from: the ledger in a store, or a list of days. */
 export interface LoadedDaysReader {
-  loadedDays(): Promise<LoadedDay[]>;
+  summaries(now: Date): Promise<Record<string, LoadedDaysSummary>>;
 }
 
 /** Day statuses that count as loaded: data in the store, or a day confirmed to have none. */
-const LOADED_STATUSES = ['succeeded', 'no_data'];
+const LOADED = `status IN ('succeeded', 'no_data')`;
 
-/** Reads the engine's `ledger` table; a store without one (nothing loaded yet) has no loaded days. */
+/**
+ * Reads the engine's `ledger` table, compressed in SQL (consecutive days grouped into ranges,
+ * recent first-load times aggregated per ingestion) so planning reads one row per range
+ * rather than one per day. A store without a ledger (nothing loaded yet) has no loaded days.
+ */
 export function ledgerReader(connection: SqlExecutor): LoadedDaysReader {
   return {
-    async loadedDays() {
+    async summaries(now) {
       const tables = await connection.query<{ n: number }>(
         "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = 'ledger' AND table_schema = current_schema()",
       );
-      if (Number(tables[0]?.n ?? 0) === 0) return [];
-      const rows = await connection.query<{ ingestion: string; date: string; first_loaded_at: unknown }>(
-        `SELECT ingestion, CAST("date" AS VARCHAR) AS date, first_loaded_at FROM ledger WHERE status IN ('${LOADED_STATUSES.join("', '")}') ORDER BY ingestion, "date"`,
-      );
-      return rows.map((r) => ({ ingestion: r.ingestion, date: r.date, firstLoadedAt: r.first_loaded_at == null ? null : new Date(isoOf(r.first_loaded_at)) }));
+      if (Number(tables[0]?.n ?? 0) === 0) return {};
+      const out: Record<string, LoadedDaysSummary> = {};
+      const entry = (name: string) => (out[name] ??= { days: 0, ranges: [], firstLoadedAt: {} });
+      for (const r of await connection.query<{ ingestion: string; from_day: string; to_day: string; n: number }>(RANGES_SQL)) {
+        const e = entry(r.ingestion);
+        e.ranges.push({ from: r.from_day, to: r.to_day });
+        e.days += Number(r.n);
+      }
+      const horizon = timestampParam(new Date(now.getTime() - MAX_RECHECK_DAYS * 86_400_000));
+      for (const r of await connection.query<{ ingestion: string; firsts: string }>(RECENT_SQL, [horizon])) {
+        const e = entry(r.ingestion);
+        for (const pair of r.firsts.split(',')) {
+          const [day, at] = pair.split('=');
+          e.firstLoadedAt[day] = isoOf(at);
+        }
+        e.firstLoadedAt = Object.fromEntries(Object.entries(e.firstLoadedAt).sort(([a], [b]) => a.localeCompare(b)));
+      }
+      return out;
     },
   };
+}
+
+/** Gaps and islands: a day minus its row number is constant along a run of consecutive days. */
+const RANGES_SQL = `SELECT ingestion, CAST(MIN("date") AS VARCHAR) AS from_day, CAST(MAX("date") AS VARCHAR) AS to_day, COUNT(*) AS n
+FROM (SELECT ingestion, "date", "date" - CAST(ROW_NUMBER() OVER (PARTITION BY ingestion ORDER BY "date") AS INTEGER) AS island FROM ledger WHERE ${LOADED}) days
+GROUP BY ingestion, island ORDER BY ingestion, from_day`;
+
+const RECENT_SQL = `SELECT ingestion, string_agg(CAST("date" AS VARCHAR) || '=' || CAST(first_loaded_at AS VARCHAR), ',') AS firsts
+FROM ledger WHERE ${LOADED} AND first_loaded_at >= CAST($1 AS TIMESTAMP) GROUP BY ingestion`;
+
+/** A reader over a list of loaded days (tests, fixtures). */
+export function listReader(days: readonly LoadedDay[]): LoadedDaysReader {
+  return { summaries: async (now) => summarizeLoadedDays(days, now) };
 }
 
 /** Groups loaded days by ingestion and compresses them; first-load times older than the longest window are dropped. */

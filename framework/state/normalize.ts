@@ -47,9 +47,13 @@ function withScheduleDefaults(schedule: ScheduleConfig, projectZone: string): Sc
   }
 }
 
-/** The hash of one normalized ingestion, as stored in the state. */
+const hashes = new WeakMap<NormalizedIngestion, string>();
+
+/** The hash of one normalized ingestion, as stored in the state (memoized per object; treat configs as immutable). */
 export function ingestionHash(config: NormalizedIngestion): string {
-  return hashOf(config);
+  let hash = hashes.get(config);
+  if (!hash) hashes.set(config, (hash = hashOf(config)));
+  return hash;
 }
 
 /** The hash of the whole project's ingestion config: a saved plan records it to detect staleness. */

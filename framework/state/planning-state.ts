@@ -3,14 +3,14 @@
  * each applied ingestion.
  */
 import type { StoreConnection } from '../store/types.js';
-import { ledgerReader, summarizeLoadedDays, type LoadedDaysReader } from './loaded-days.js';
+import { ledgerReader, type LoadedDaysReader } from './loaded-days.js';
 import { readState } from './store-state.js';
 import type { PlanningState } from './types.js';
 
 /** The applied state and loaded-days summaries of a store, as of `now`. */
 export async function readPlanningState(connection: StoreConnection, now: Date, reader: LoadedDaysReader = ledgerReader(connection)): Promise<PlanningState> {
   const state = await readState(connection);
-  const all = summarizeLoadedDays(await reader.loadedDays(), now);
+  const all = await reader.summaries(now);
   const loaded: PlanningState['loaded'] = {};
   for (const name of Object.keys(state.ingestions)) if (all[name]) loaded[name] = all[name];
   return { state, loaded };
