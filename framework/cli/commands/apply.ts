@@ -47,7 +47,10 @@ export default class Apply extends BaseCommand {
       if (!plan) return { applied: false, reason: 'not confirmed' };
       const result = await applyPlan({ connection, plan, currentConfigHash: currentConfigHash(project), runner: dataActionRunnerFor(project, connection), noData: flags['no-data'], lockTimeoutMs: timeout, planName: args.planfile });
       if (!this.jsonEnabled()) this.log(renderApplyResult(result, { color: pc.isColorSupported }));
-      if (result.failed) this.exit(1);
+      if (result.failed) {
+        if (this.jsonEnabled()) this.logJson(result);
+        this.exit(1);
+      }
       return result;
     } finally {
       await connection.close();
