@@ -22,9 +22,18 @@ interface HeadRow {
   lineage: string;
 }
 
+/** True when the state tables exist; reads never create them (planning needs no write access). */
+async function hasStateTables(connection: SqlExecutor): Promise<boolean> {
+  const rows = await connection.query<{ n: number }>(
+    `SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = $1 AND table_schema = current_schema()`,
+    [STATE_TABLES.ingestions],
+  );
+  return Number(rows[0]?.n ?? 0) > 0;
+}
+
 /** Reads the applied state; an empty state (serial 0) when nothing was applied yet. */
 export async function readState(connection: SqlExecutor): Promise<AppliedState> {
-  await ensureStateTables(connection);
+  if (!(await hasStateTables(connection))) return emptyState();
   const head = await readHead(connection);
   if (!head) return emptyState();
   const rows = await connection.query<{ name: string; config: string; hash: string; applied_serial: number }>(
