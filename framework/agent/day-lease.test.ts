@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../test/support/postgres.js';
+import { openStoreConnection } from '../store/open-store.js';
+import type { StoreConnection } from '../store/types.js';
+import { DayLeases } from './day-lease.js';
+
+const open: StoreConnection[] = [];
+afterEach(async () => {
+  for (const c of open.splice(0)) await c.close();
+});
+
+async function postgres(url: string): Promise<StoreConnection> {
+  process.env.WHARF_LEASE_TEST_PG = url;
+  const c = await openStoreConnection({ kind: 'postgres', url: { env: 'WHARF_LEASE_TEST_PG' } }, '/');
+  open.push(c);
+  return c;
+}
+
+describe('DayLeases on PostgreSQL, two agents', () => {
+  it('gives a day to one holder at a time, and to the other once released or expired', async () => {
+    const url = await createTestDatabase('wharf_lease');
+    let clock = new Date('2024-01-01T00:00:00Z');
+    const a = new DayLeases(await postgres(url), 'agent-a', 60_000, () => clock);
+    const b = new DayLeases(await postgres(url), 'agent-b', 60_000, () => clock);
+    expect(await a.tryAcquire('app_events/2024-01-01')).toBe(true);
+    expect(await b.tryAcquire('app_events/2024-01-01')).toBe(false);
+    expect(await b.tryAcquire('app_events/2024-01-02')).toBe(true);
+    expect(await a.holderOf('app_events/2024-01-02')).toBe('agent-b');
+    await a.release('app_events/2024-01-01');
+    expect(await b.tryAcquire('app_events/2024-01-01')).toBe(true);
+    // b crashes: its leases expire and a may take them; b's renewal then reports the loss.
+    clock = new Date(clock.getTime() + 61_000);
+    expect(await a.tryAcquire('app_events/2024-01-01')).toBe(true);
+    expect(await b.renew('app_events/2024-01-01')).toBe(false);
+  });
+
+  it('never lets two agents race into the same day at once', async () => {
+    const url = await createTestDatabase('wharf_lease');
+    const a = new DayLeases(await postgres(url), 'agent-a');
+    const b = new DayLeases(await postgres(url), 'agent-b');
+    let inside = 0;
+    let maxInside = 0;
+    const loads: string[] = [];
+    const load = (who: string) => async () => {
+      inside++;
+      maxInside = Math.max(maxInside, inside);
+      await new Promise((r) => setTimeout(r, 30));
+      loads.push(who);
+      inside--;
+    };
+    await Promise.all([0, 1, 2].flatMap(() => [a.withLease('m/2024-01-01', load('a'), 10), b.withLease('m/2024-01-01', load('b'), 10)]));
+    expect(maxInside).toBe(1);
+    expect(loads.sort()).toEqual(['a', 'a', 'a', 'b', 'b', 'b']);
+    expect(await a.holderOf('m/2024-01-01')).toBeNull();
+  });
+});
+
+describe('DayLeases on DuckDB', () => {
+  it('works on the embedded store too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wharf-lease-'));
+    try {
+      const db = await openStoreConnection({ kind: 'duckdb', path: join(dir, 'store.duckdb') }, dir);
+      open.push(db);
+      const a = new DayLeases(db, 'agent-a');
+      const b = new DayLeases(db, 'agent-b');
+      expect(await a.tryAcquire('x/2024-01-01')).toBe(true);
+      expect(await b.tryAcquire('x/2024-01-01')).toBe(false);
+      await a.release('x/2024-01-01');
+      expect(await b.tryAcquire('x/2024-01-01')).toBe(true);
+    } finally {
+      for (const c of open.splice(0)) await c.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
