@@ -11,6 +11,7 @@ import Run from './commands/run.js';
 import Backfill from './commands/backfill.js';
 import Sample from './commands/sample.js';
 import Status from './commands/status.js';
+import AgentCommand from './commands/agent.js';
 
 export const COMMANDS = {
   validate: Validate,
@@ -22,4 +23,5 @@ export const COMMANDS = {
   apply: Apply,
   'state:export': StateExport,
   'force-unlock': ForceUnlock,
+  agent: AgentCommand,
 };

@@ -1,0 +1,40 @@
+/**
+ * Applies a validated commit the way `ingest apply --auto-approve` would, with the agent's
+ * own data-action runner: backfills and restatements go onto the scheduler's persisted queue
+ * (so they resume after a restart and share the queue's per-source limits and day leases),
+ * and a removed ingestion's data is dropped only when the plan says so.
+ */
+import { applyPlan, type ApplyResult } from '../apply/apply-plan.js';
+import { currentConfigHash, planAgainst } from '../apply/operations.js';
+import type { DataActionRunner } from '../apply/runner.js';
+import type { LoadedProject } from '../config/project.js';
+import { readPlanningState } from '../state/planning-state.js';
+import { TABLES } from '../store/schema.js';
+import type { Store } from '../store/types.js';
+import type { Scheduler } from '../schedule/index.js';
+
+/** How long an agent waits for another apply (a CI job, another agent) to release the lock. */
+export const AGENT_APPLY_LOCK_TIMEOUT_MS = 5 * 60_000;
+
+export function schedulerRunner(store: Store, scheduler: Scheduler, sha: string): DataActionRunner {
+  return {
+    async ready() {},
+    async backfill(mapping, from, to, trigger) {
+      await scheduler.backfill({ mapping, from, to, trigger: trigger === 'apply' ? 'apply' : 'backfill', reason: `${trigger} of ${from}..${to} for commit ${sha.slice(0, 12)}` });
+    },
+    async drop(mapping) {
+      await store.transaction(async (tx) => {
+        for (const table of [TABLES.events, TABLES.metrics, TABLES.rejects, TABLES.ledger]) await tx.query(`DELETE FROM ${table} WHERE ingestion = $1`, [mapping]);
+      });
+    },
+  };
+}
+
+/** Plans the project against the store's state and applies the plan; data actions are queued. */
+export async function applyCommit(project: LoadedProject, store: Store, scheduler: Scheduler, sha: string, now = new Date()): Promise<ApplyResult> {
+  const plan = planAgainst(project, await readPlanningState(store, now), { now });
+  return applyPlan({
+    connection: store, plan, currentConfigHash: currentConfigHash(project), runner: schedulerRunner(store, scheduler, sha),
+    lockTimeoutMs: AGENT_APPLY_LOCK_TIMEOUT_MS, planName: `the plan of commit ${sha.slice(0, 12)}`,
+  });
+}

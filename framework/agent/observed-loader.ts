@@ -1,0 +1,58 @@
+/**
+ * The agent's DayLoader: the engine's loader, run under the day's lease (two agents never
+ * load the same day at once), and followed by what the agent does after every load: a
+ * notification when the day failed, had no data or recovered, and a status report request.
+ */
+import type { NotificationPolicy } from '../config/types.js';
+import { NotificationDispatcher } from '../notify/dispatcher.js';
+import { notificationFor } from '../notify/policy.js';
+import type { DayLoader, LoadOutcome, ScheduledMapping } from '../schedule/types.js';
+import type { DayStatus } from '../store/types.js';
+import type { LedgerReader } from '../schedule/types.js';
+import type { DayLeases } from './day-lease.js';
+
+export interface ObservedLoaderDeps {
+  inner: DayLoader;
+  ledger: LedgerReader;
+  leases: DayLeases;
+  notifications: NotificationPolicy;
+  dispatcher: NotificationDispatcher;
+  project: string;
+  owner: (mapping: string) => string | undefined;
+  commitSha: () => string | null;
+  /** Called after every load (the status publisher's `request`). */
+  afterLoad: () => void;
+}
+
+export function observedLoader(deps: ObservedLoaderDeps): DayLoader {
+  const previousStatus = async (mapping: string, day: string): Promise<DayStatus | undefined> =>
+    (await deps.ledger.ledger({ ingestion: mapping, from: day, to: day }))[0]?.status;
+
+  const after = async (mapping: ScheduledMapping, day: string, before: DayStatus | undefined, status: DayStatus, detail?: string) => {
+    const kind = notificationFor(before, status, deps.notifications);
+    if (kind) {
+      await deps.dispatcher.send({
+        kind, project: deps.project, ingestion: mapping.name, day, status, detail, owner: deps.owner(mapping.name), commitSha: deps.commitSha(), at: new Date().toISOString(),
+      });
+    }
+    deps.afterLoad();
+  };
+
+  return {
+    async load(mapping, day, trigger): Promise<LoadOutcome> {
+      return deps.leases.withLease(`${mapping.name}/${day}`, async () => {
+        const before = await previousStatus(mapping.name, day);
+        const outcome = await deps.inner.load(mapping, day, trigger);
+        await after(mapping, day, before, outcome.status, outcome.error);
+        return outcome;
+      });
+    },
+    async markNoData(mapping, day, reason) {
+      await deps.leases.withLease(`${mapping.name}/${day}`, async () => {
+        const before = await previousStatus(mapping.name, day);
+        await deps.inner.markNoData(mapping, day, reason);
+        await after(mapping, day, before, 'no_data', reason);
+      });
+    },
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * One configuration running: the engine over the store, the scheduler over the engine (with
+ * the agent's leased, notifying loader), and the loop that feeds the scheduler real time:
+ * it runs what is due, then sleeps until the scheduler's next wake time (at most a minute,
+ * so new API requests and clock jumps are picked up). A new commit replaces the runtime;
+ * the store stays open across commits.
+ */
+import type { LoadedProject } from '../config/project.js';
+import { ConnectorPool } from '../engine/connector-pool.js';
+import type { EngineContext } from '../engine/types.js';
+import { messageOf } from '../diagnostics/errors.js';
+import type { NotificationDispatcher } from '../notify/dispatcher.js';
+import { engineSchedulerDeps } from '../schedule/engine-adapters.js';
+import { Scheduler, SqlSchedulerState, schedulerSetupFromProject, systemClock } from '../schedule/index.js';
+import type { Clock } from '../schedule/types.js';
+import type { Store } from '../store/types.js';
+import type { Logger } from '../util/log.js';
+import type { DayLeases } from './day-lease.js';
+import { observedLoader } from './observed-loader.js';
+
+/** Longest sleep of the loop between two scheduler runs. */
+export const MAX_SLEEP_MS = 60_000;
+
+export interface RuntimeDeps {
+  project: LoadedProject;
+  sha: string;
+  store: Store;
+  leases: DayLeases;
+  dispatcher: NotificationDispatcher;
+  log: Logger;
+  afterLoad: () => void;
+  clock?: Clock;
+}
+
+export class AgentRuntime {
+  readonly engine: EngineContext;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  private constructor(readonly deps: RuntimeDeps, readonly scheduler: Scheduler, readonly state: SqlSchedulerState, engine: EngineContext) {
+    this.engine = engine;
+  }
+
+  static async open(deps: RuntimeDeps): Promise<AgentRuntime> {
+    const { project, store } = deps;
+    const engine: EngineContext = { project, store, connectors: new ConnectorPool(project), trigger: 'schedule', commitSha: deps.sha };
+    const state = new SqlSchedulerState(store);
+    const base = engineSchedulerDeps(engine, state, deps.clock ?? systemClock);
+    const loader = observedLoader({
+      inner: base.loader, ledger: store, leases: deps.leases, notifications: project.settings.notifications, dispatcher: deps.dispatcher,
+      project: project.settings.name, owner: (m) => project.mappings.get(m)?.config.owner, commitSha: () => deps.sha, afterLoad: deps.afterLoad,
+    });
+    const log = deps.log.child({ component: 'scheduler' });
+    const scheduler = await Scheduler.open(schedulerSetupFromProject(project), { ...base, loader }, {
+      onDecision: (d) => log.info(d.reason, { action: d.action, mapping: d.mapping, day: d.day, trigger: d.trigger }),
+    });
+    return new AgentRuntime(deps, scheduler, state, engine);
+  }
+
+  /** Starts the loop (runs what is due now). */
+  start(): void {
+    this.stopped = false;
+    this.kick();
+  }
+
+  /** Runs the scheduler now (after an API request); runs never overlap. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.running = this.runOnce().finally(() => {
+      this.running = null;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      } else void this.sleep();
+    });
+  }
+
+  /** Stops starting work and waits for the run in progress (its day loads finish or roll back). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    await this.engine.connectors.closeAll();
+  }
+
+  private async runOnce(): Promise<void> {
+    try {
+      await this.scheduler.runDue();
+    } catch (err) {
+      this.deps.log.error('scheduler run failed; trying again at the next wake-up', { error: messageOf(err) });
+    }
+  }
+
+  private async sleep(): Promise<void> {
+    if (this.stopped) return;
+    let ms = MAX_SLEEP_MS;
+    try {
+      const now = (this.deps.clock ?? systemClock).now().getTime();
+      ms = Math.min(MAX_SLEEP_MS, Math.max(0, (await this.scheduler.nextWakeAt()).getTime() - now));
+    } catch (err) {
+      this.deps.log.error('could not compute the next wake-up', { error: messageOf(err) });
+    }
+    if (this.stopped || this.running) return;
+    this.timer = setTimeout(() => this.kick(), Math.max(ms, 250));
+    this.timer.unref();
+  }
+}
