@@ -132,7 +132,7 @@ export class Agent implements CommitHandler, AgentApiBackend {
     });
     try {
       const result = await applyCommit(project, store, runtime.scheduler, sha);
-      this.log.info('plan applied', { sha, changed: result.changed, added: result.added, changedIngestions: result.changedIngestions, removed: result.removed, queued: result.ran.length });
+      this.log.info('plan applied', { sha, changed: result.changed, added: result.added, changedIngestions: result.changedIngestions, removed: result.removed, dataActions: result.ran.length });
     } catch (err) {
       await runtime.close();
       if (previous) previous.runtime.start();
