@@ -8,6 +8,7 @@ import { applyPlan, type ApplyResult } from '../apply/apply-plan.js';
 import { currentConfigHash, planAgainst } from '../apply/operations.js';
 import type { DataActionRunner } from '../apply/runner.js';
 import type { LoadedProject } from '../config/project.js';
+import { WharfError } from '../diagnostics/errors.js';
 import { readPlanningState } from '../state/planning-state.js';
 import { TABLES } from '../store/schema.js';
 import type { Store } from '../store/types.js';
@@ -30,8 +31,25 @@ export function schedulerRunner(store: Store, scheduler: Scheduler, sha: string)
   };
 }
 
-/** Plans the project against the store's state and applies the plan; data actions are queued. */
+/** How often a plan made stale by another agent's apply of the same commit is made again. */
+const STALE_RETRIES = 3;
+
+/**
+ * Plans the project against the store's state and applies the plan; data actions are queued.
+ * Several agents sharing a store apply the same commit: the one that lost the race finds its
+ * plan stale, plans again and finds nothing left to do.
+ */
 export async function applyCommit(project: LoadedProject, store: Store, scheduler: Scheduler, sha: string, now = new Date()): Promise<ApplyResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await applyOnce(project, store, scheduler, sha, now);
+    } catch (err) {
+      if (!(err instanceof WharfError && err.code === 'plan.stale') || attempt >= STALE_RETRIES) throw err;
+    }
+  }
+}
+
+async function applyOnce(project: LoadedProject, store: Store, scheduler: Scheduler, sha: string, now: Date): Promise<ApplyResult> {
   const plan = planAgainst(project, await readPlanningState(store, now), { now });
   return applyPlan({
     connection: store, plan, currentConfigHash: currentConfigHash(project), runner: schedulerRunner(store, scheduler, sha),
