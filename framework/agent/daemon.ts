@@ -46,6 +46,9 @@ export interface AgentOptions {
   log?: Logger;
 }
 
+/** Tries of applying one commit before it is reported as not applied. */
+const APPLY_ATTEMPTS = 3;
+
 interface Running {
   project: LoadedProject;
   sha: string;
@@ -106,7 +109,7 @@ export class Agent implements CommitHandler, AgentApiBackend {
 
   /** The follower's hand-over of a valid commit (serialized). */
   apply(project: LoadedProject, sha: string): Promise<void> {
-    const next = this.applying.then(() => this.applyNow(project, sha));
+    const next = this.applying.then(() => this.applyWithRetry(project, sha));
     this.applying = next.catch(() => undefined);
     return next;
   }
@@ -118,6 +121,24 @@ export class Agent implements CommitHandler, AgentApiBackend {
       await this.dispatcher.send({ kind: 'config_rejected', project: this.running?.project.settings.name ?? 'wharf', commitSha: sha, detail: problems.join('\n'), at: new Date().toISOString() });
     }
     this.publisher?.request();
+  }
+
+  /**
+   * Agents starting together on one PostgreSQL store may race creating the store's tables
+   * (`CREATE TABLE IF NOT EXISTS` is not atomic there); such a failure is retried. Config
+   * errors are not: they are reported at once.
+   */
+  private async applyWithRetry(project: LoadedProject, sha: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.applyNow(project, sha);
+      } catch (err) {
+        const permanent = err instanceof WharfError && (err.errorClass === 'config' || err.code === 'state.locked');
+        if (permanent || attempt >= APPLY_ATTEMPTS) throw err;
+        this.log.warn('applying the commit failed; trying again', { sha, attempt, error: messageOf(err) });
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      }
+    }
   }
 
   private async applyNow(project: LoadedProject, sha: string): Promise<void> {
