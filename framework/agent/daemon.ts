@@ -42,6 +42,10 @@ export interface AgentOptions {
   projectPath?: string;
   /** Do not commit status reports (a read-only clone). */
   noStatusPush?: boolean;
+  /**
+   * Where API keys, the webhook secret and notification secrets are read (default
+   * process.env). The store URL is resolved by the store from process.env.
+   */
   env?: NodeJS.ProcessEnv;
   log?: Logger;
 }
@@ -162,7 +166,7 @@ export class Agent implements CommitHandler, AgentApiBackend {
     await previous?.runtime.close();
     this.running = { project, sha, runtime };
     this.config.appliedCommit = sha;
-    if (this.config.rejected?.sha === sha) this.config.rejected = null;
+    this.config.rejected = null;
     runtime.start();
     this.publisher?.request();
   }
@@ -186,10 +190,13 @@ export class Agent implements CommitHandler, AgentApiBackend {
     });
     void this.publisher?.close();
     this.publisherDir = statusDir;
-    this.publisher = new StatusPublisher({ render: () => this.renderReport(), publish: (files) => committer.publish(files), flushIntervalMs: this.options.statusFlushMs, log: this.log.child({ component: 'status' }) });
+    this.publisher = new StatusPublisher({ render: () => this.renderReport(), publish: (files) => committer.publish(files, this.running !== null), flushIntervalMs: this.options.statusFlushMs, log: this.log.child({ component: 'status' }) });
   }
 
-  /** The whole status folder, from the ledger and the applied state. */
+  /**
+   * The whole status folder, from the ledger and the applied state. Before any configuration
+   * is applied it is only the README (the refused commit); existing reports are kept then.
+   */
   async renderReport(): Promise<Map<string, string>> {
     const running = this.running;
     if (!running || !this.store) return renderStatus({ ingestions: [], ledger: [], config: { ...this.config } });

@@ -4,11 +4,10 @@
  * notification when the day failed, had no data or recovered, and a status report request.
  */
 import type { NotificationPolicy } from '../config/types.js';
-import { NotificationDispatcher } from '../notify/dispatcher.js';
+import type { NotificationDispatcher } from '../notify/dispatcher.js';
 import { notificationFor } from '../notify/policy.js';
-import type { DayLoader, LoadOutcome, ScheduledMapping } from '../schedule/types.js';
+import type { DayLoader, LedgerReader, LoadOutcome, ScheduledMapping } from '../schedule/types.js';
 import type { DayStatus } from '../store/types.js';
-import type { LedgerReader } from '../schedule/types.js';
 import type { DayLeases } from './day-lease.js';
 
 export interface ObservedLoaderDeps {
@@ -24,6 +23,7 @@ export interface ObservedLoaderDeps {
   afterLoad: () => void;
 }
 
+/** Wraps the engine's loader with the day lease, notifications and a status request. */
 export function observedLoader(deps: ObservedLoaderDeps): DayLoader {
   const previousStatus = async (mapping: string, day: string): Promise<DayStatus | undefined> =>
     (await deps.ledger.ledger({ ingestion: mapping, from: day, to: day }))[0]?.status;
