@@ -24,7 +24,7 @@ export default class Comment extends BaseCommand {
     'job-summary': Flags.boolean({ description: 'Also write the markdown to the job summary (GITHUB_STEP_SUMMARY).', default: false }),
     artifact: Flags.string({ description: 'Name of the workflow artifact holding the full plan, named when the comment is cut short.' }),
     'plan-json': Flags.string({ description: 'The plan as JSON (`ingest plan --json`), for the headline: "no changes" or "N to add, …".' }),
-    check: Flags.string({ description: 'Also create a check run with this name, titled with the headline (needs --plan-json and `permissions: checks: write`).', dependsOn: ['plan-json'] }),
+    check: Flags.string({ description: 'Also create a check run with this name, titled with the headline; empty for none (needs --plan-json and `permissions: checks: write`).', dependsOn: ['plan-json'] }),
   };
 
   async run() {
