@@ -52,6 +52,7 @@ describe('ingest commands used by the workflows, the action and the guide', () =
   it('finds the invocations the GitHub integration depends on', () => {
     const used = new Set(invocations.map((inv) => inv.words[0]));
     for (const command of ['validate', 'plan', 'apply', 'comment', 'job-summary']) expect(used).toContain(command);
+    expect(docInvocations().length).toBeGreaterThanOrEqual(3);
   });
 
   it('uses only commands and flags that exist in the command registry', () => {
