@@ -5,9 +5,17 @@
 import Comment from './commands/comment.js';
 import JobSummary from './commands/job-summary.js';
 import Validate from './commands/validate.js';
+import Run from './commands/run.js';
+import Backfill from './commands/backfill.js';
+import Sample from './commands/sample.js';
+import Status from './commands/status.js';
 
 export const COMMANDS = {
   validate: Validate,
+  run: Run,
+  backfill: Backfill,
+  sample: Sample,
+  status: Status,
   comment: Comment,
   'job-summary': JobSummary,
 };
