@@ -11,10 +11,13 @@ import { TABLES, type MetricRecord } from '../schema.js';
 import type { DayLoadTarget } from '../types.js';
 
 const CHUNK_ROWS = 2048;
+/** Staged rows are moved on at this size, so the temporary table stays small. */
+const MOVE_ROWS = 100 * CHUNK_ROWS;
 const STAGE_TYPES = [VARCHAR, VARCHAR, VARCHAR, DOUBLE, DOUBLE, DOUBLE];
 
 export class MetricStage {
   private appender: DuckDBAppender | null = null;
+  private staged = 0;
   private readonly table: string;
 
   constructor(private readonly connection: DuckDBConnection, private readonly target: Required<DayLoadTarget>) {
@@ -37,12 +40,15 @@ export class MetricStage {
       ]);
       this.appender.appendDataChunk(chunk);
     }
+    this.staged += rows.length;
+    if (this.staged >= MOVE_ROWS) await this.moveToTable();
   }
 
   /** Moves the staged rows into `metrics` (still inside the load's transaction). */
   async moveToTable(): Promise<void> {
-    if (!this.appender) return;
+    if (!this.appender || this.staged === 0) return;
     this.appender.flushSync();
+    this.staged = 0;
     const t = this.target;
     await this.connection.run(
       `INSERT INTO ${TABLES.metrics} SELECT $1, CAST($2 AS DATE), unit_id, id_type, metric_name, metric_value, numerator, denominator, $3 FROM ${this.table}`,
