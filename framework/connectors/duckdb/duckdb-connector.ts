@@ -151,10 +151,10 @@ async function* batches(result: DuckDBResult, options: StreamOptions, fail: (err
       const row: Row = {};
       for (let i = 0; i < names.length; i++) row[names[i]] = normalizeDuckDBValue(values[i], typeIds[i]) as Row[string];
       batch.push(row);
-    }
-    if (batch.length >= options.batchSize) {
-      yield batch;
-      batch = [];
+      if (batch.length >= options.batchSize) {
+        yield batch;
+        batch = [];
+      }
     }
   }
   if (batch.length) yield batch;
