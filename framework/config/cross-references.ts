@@ -15,10 +15,10 @@ export function checkCrossReferences(project: LoadedProject): Diagnostic[] {
   }
   for (const mapping of project.mappings.values()) out.push(...checkMapping(project, mapping));
   for (const { config, file } of project.schedules.values()) {
-    if (config.kind === 'daily' && config.timeZone && !parseZone(config.timeZone)) {
+    if (config.kind === 'daily' && typeof config.timeZone === 'string' && !parseZone(config.timeZone)) {
       out.push(error('schedule.time-zone', `Unknown time zone '${config.timeZone}'.`, { file, field: 'timeZone', hint: zoneHint }));
     }
-    if (config.kind === 'signal') {
+    if (config.kind === 'signal' && typeof config.source === 'string') {
       const source = project.sources.get(config.source);
       if (!source) {
         out.push(error('schedule.unknown-source', `The signal source '${config.source}' is not defined.`, { file, field: 'source', hint: hintFor('source', config.source, project.sources.keys()) }));

@@ -65,12 +65,14 @@ export async function loadProject(root: string): Promise<LoadResult> {
   const plugins = await loadPlugins(root, settings.plugins);
 
   const sources = new Map<string, Located<SourceConfig>>();
+  // Invalid sources and schedules are still registered by name (their errors are already
+  // reported), so mappings that use them do not get a second, misleading "not defined" error.
   for (const m of await loadFolder(root, 'sources', 'defineSource', diagnostics)) {
-    if (validateSource(m, plugins, diagnostics)) addUnique(sources, m, 'source', diagnostics);
+    if (validateSource(m, plugins, diagnostics) || hasName(m)) addUnique(sources, m, 'source', diagnostics);
   }
   const schedules = new Map<string, Located<ScheduleConfig>>();
   for (const m of await loadFolder(root, 'schedules', 'defineSchedule', diagnostics)) {
-    if (validateByKind(m, 'kind', SCHEDULE_DEFINITIONS, 'schedule', diagnostics)) addUnique(schedules, m, 'schedule', diagnostics);
+    if (validateByKind(m, 'kind', SCHEDULE_DEFINITIONS, 'schedule', diagnostics) || hasName(m)) addUnique(schedules, m, 'schedule', diagnostics);
   }
   const mappings = new Map<string, LoadedMapping>();
   for (const m of await loadFolder(root, 'mappings', 'defineMapping', diagnostics)) {
@@ -118,6 +120,10 @@ async function loadFolder(root: string, folder: string, helper: string, diagnost
     if (value !== undefined) out.push(...asValues(value, file, diagnostics, helper));
   }
   return out;
+}
+
+function hasName(m: ModuleValue): boolean {
+  return typeof m.value.name === 'string' && m.value.name !== '';
 }
 
 function field(prefix: string, name: string): string {

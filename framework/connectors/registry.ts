@@ -14,6 +14,8 @@ const builtinConnectors: Partial<Record<BuiltinSourceKind, () => Promise<Definit
   duckdb: () => import('./duckdb/index.js'),
   postgres: () => import('./postgres/index.js'),
   redshift: () => import('./redshift/index.js'),
+  snowflake: () => import('./snowflake/index.js'),
+  bigquery: () => import('./bigquery/index.js'),
 };
 
 const pluginConnectors = new Map<string, ConnectorDefinition<never>>();
