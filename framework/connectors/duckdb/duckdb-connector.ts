@@ -10,6 +10,7 @@ import { ensureDemoDatabase } from '../../demo/generate.js';
 import { WharfError } from '../../diagnostics/errors.js';
 import { normalizeDuckDBValue } from '../../store/duckdb/values.js';
 import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
+import { abortedError } from '../shared/errors.js';
 import { daySql, quoteIdent, queryLabel, wrapQuery } from '../sql/day-query.js';
 import type { ColumnInfo, Connector, ConnectorCapabilities, ConnectorContext, DayFilter, DayStats, QuerySpec, Row, StreamOptions } from '../types.js';
 import { logicalType } from './types.js';
@@ -78,7 +79,8 @@ export class DuckDBConnector implements Connector {
       } catch (err) {
         throw this.fail(query, err);
       }
-      yield* batches(result, options, (err) => this.fail(query, err));
+      const aborted = () => abortedError({ kind: this.kind, sourceName: this.sourceName, query });
+      yield* batches(result, options, (err) => this.fail(query, err), aborted);
     } finally {
       connection.closeSync();
     }
@@ -134,12 +136,12 @@ export class DuckDBConnector implements Connector {
 }
 
 /** Chunks of a streaming result regrouped into batches of `batchSize` normalized rows. */
-async function* batches(result: DuckDBResult, options: StreamOptions, fail: (err: unknown) => Error): AsyncIterable<Row[]> {
+async function* batches(result: DuckDBResult, options: StreamOptions, fail: (err: unknown) => Error, aborted = () => fail(new Error('cancelled'))): AsyncIterable<Row[]> {
   const names = result.columnNames();
   const typeIds = names.map((_, i) => result.columnTypeId(i));
   let batch: Row[] = [];
   for (;;) {
-    if (options.signal?.aborted) throw fail(new Error('the load was cancelled'));
+    if (options.signal?.aborted) throw aborted();
     let chunk;
     try {
       chunk = await result.fetchChunk();
@@ -154,6 +156,7 @@ async function* batches(result: DuckDBResult, options: StreamOptions, fail: (err
       if (batch.length >= options.batchSize) {
         yield batch;
         batch = [];
+        if (options.signal?.aborted) throw aborted();
       }
     }
   }
