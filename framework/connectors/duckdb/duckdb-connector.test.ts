@@ -27,7 +27,7 @@ describe('DuckDB source', () => {
   it('reports a missing database file as a connection error naming the source', async () => {
     const err = await DuckDBConnector.open({ kind: 'duckdb', name: 'local', path: join(tempDir(), 'none.duckdb') }, context).catch((e: unknown) => e);
     expect(err).toMatchObject({ errorClass: 'connection', transient: false });
-    expect((err as Error).message).toContain("Source 'local' (duckdb)");
+    expect((err as Error).message).toContain("duckdb source 'local'");
   });
 
   it('names the mapping and SQL file on a query error', async () => {
