@@ -6,6 +6,7 @@
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import type { PostgresSource, RedshiftSource } from '../../config/types.js';
+import { abortedError } from '../shared/errors.js';
 import { daySql, quoteIdent, wrapQuery } from '../sql/day-query.js';
 import type { ColumnInfo, Connector, ConnectorCapabilities, ConnectorContext, DayFilter, DayStats, QuerySpec, Row, StreamOptions } from '../types.js';
 import { pgClientConfig } from './pg-config.js';
@@ -81,7 +82,7 @@ export class PgConnector implements Connector {
         // The next batch is fetched while the consumer works on the current one.
         let next = cursor.read(options.batchSize);
         for (;;) {
-          if (options.signal?.aborted) throw new Error('the load was cancelled');
+          if (options.signal?.aborted) throw abortedError({ kind: this.kind, sourceName: this.sourceName, query });
           const rows = (await next) as Row[];
           if (rows.length === 0) break;
           next = cursor.read(options.batchSize);
