@@ -9,9 +9,10 @@ import type { DuckDBSource } from '../../config/types.js';
 import { ensureDemoDatabase } from '../../demo/generate.js';
 import { WharfError } from '../../diagnostics/errors.js';
 import { normalizeDuckDBValue } from '../../store/duckdb/values.js';
-import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
+import { abortedError, type FailureSite } from '../shared/errors.js';
 import { daySql, quoteIdent, queryLabel, wrapQuery } from '../sql/day-query.js';
 import type { ColumnInfo, Connector, ConnectorCapabilities, ConnectorContext, DayFilter, DayStats, QuerySpec, Row, StreamOptions } from '../types.js';
+import { openSourceDatabase, type SourceDatabase } from './source-database.js';
 import { logicalType } from './types.js';
 
 export const DUCKDB_CAPABILITIES: ConnectorCapabilities = { fingerprint: true, dryRunEstimate: false, signals: 'table' };
@@ -20,7 +21,7 @@ export class DuckDBConnector implements Connector {
   readonly kind = 'duckdb';
   readonly capabilities = DUCKDB_CAPABILITIES;
 
-  private constructor(readonly sourceName: string, private readonly handle: DuckDBHandle) {}
+  private constructor(readonly sourceName: string, private readonly database: SourceDatabase) {}
 
   static async open(config: DuckDBSource, context: ConnectorContext): Promise<DuckDBConnector> {
     const path = isAbsolute(config.path) ? config.path : join(context.projectRoot, config.path);
@@ -33,8 +34,9 @@ export class DuckDBConnector implements Connector {
       });
     }
     try {
-      return new DuckDBConnector(config.name, await openDuckDB(path, { access_mode: 'READ_ONLY' }));
+      return new DuckDBConnector(config.name, await openSourceDatabase(path, config, context));
     } catch (err) {
+      if (err instanceof WharfError) throw err;
       throw new WharfError(`Source '${config.name}' (duckdb): cannot open ${config.path}: ${(err as Error).message}`, {
         code: 'source.duckdb-open', errorClass: 'connection', cause: err,
       });
@@ -49,8 +51,12 @@ export class DuckDBConnector implements Connector {
     });
   }
 
+  private site(query: QuerySpec): FailureSite {
+    return { kind: this.kind, sourceName: this.sourceName, query };
+  }
+
   private async withConnection<T>(query: QuerySpec, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-    const connection = await this.handle.instance.connect();
+    const connection = await this.database.connect();
     try {
       return await fn(connection);
     } catch (err) {
@@ -64,13 +70,13 @@ export class DuckDBConnector implements Connector {
     return this.withConnection(query, async (c) => {
       const result = await c.run(wrapQuery(query, undefined) + ' LIMIT 0');
       return result.columnNames().map((name, i) => ({
-        name, type: logicalType(result.columnTypeId(i)), nativeType: result.columnType(i).toString(),
+        name, type: logicalType(result.columnTypeId(i), result.columnLogicalType(i).alias), nativeType: result.columnType(i).toString(),
       }));
     });
   }
 
   async *streamDay(query: QuerySpec, filter: DayFilter, options: StreamOptions): AsyncIterable<Row[]> {
-    const connection = await this.handle.instance.connect();
+    const connection = await this.database.connect();
     try {
       let result: DuckDBResult;
       try {
@@ -78,7 +84,7 @@ export class DuckDBConnector implements Connector {
       } catch (err) {
         throw this.fail(query, err);
       }
-      yield* batches(result, options, (err) => this.fail(query, err));
+      yield* batches(result, options, (err) => this.fail(query, err), this.site(query));
     } finally {
       connection.closeSync();
     }
@@ -88,7 +94,7 @@ export class DuckDBConnector implements Connector {
     return this.withConnection(query, async (c) => {
       const result = await c.stream(`${wrapQuery(query)} LIMIT ${Math.max(0, Math.floor(limit))}`);
       const rows: Row[] = [];
-      for await (const batch of batches(result, { batchSize: 1000 }, (err) => this.fail(query, err))) rows.push(...batch);
+      for await (const batch of batches(result, { batchSize: 1000 }, (err) => this.fail(query, err), this.site(query))) rows.push(...batch);
       return rows;
     });
   }
@@ -115,7 +121,7 @@ export class DuckDBConnector implements Connector {
   async latestFinishedDate(signal: { table?: string }): Promise<string | null> {
     if (!signal.table) return null;
     const table = signal.table.split('.').map(quoteIdent).join('.');
-    const connection = await this.handle.instance.connect();
+    const connection = await this.database.connect();
     try {
       const [row] = (await connection.runAndReadAll(`SELECT CAST(max(finished_date) AS VARCHAR) FROM ${table}`)).getRowsJS();
       return (row?.[0] as string | null) ?? null;
@@ -129,17 +135,17 @@ export class DuckDBConnector implements Connector {
   }
 
   async close(): Promise<void> {
-    this.handle.close();
+    this.database.close();
   }
 }
 
 /** Chunks of a streaming result regrouped into batches of `batchSize` normalized rows. */
-async function* batches(result: DuckDBResult, options: StreamOptions, fail: (err: unknown) => Error): AsyncIterable<Row[]> {
+async function* batches(result: DuckDBResult, options: StreamOptions, fail: (err: unknown) => Error, site: FailureSite): AsyncIterable<Row[]> {
   const names = result.columnNames();
   const typeIds = names.map((_, i) => result.columnTypeId(i));
   let batch: Row[] = [];
   for (;;) {
-    if (options.signal?.aborted) throw fail(new Error('the load was cancelled'));
+    if (options.signal?.aborted) throw abortedError(site);
     let chunk;
     try {
       chunk = await result.fetchChunk();
@@ -151,10 +157,10 @@ async function* batches(result: DuckDBResult, options: StreamOptions, fail: (err
       const row: Row = {};
       for (let i = 0; i < names.length; i++) row[names[i]] = normalizeDuckDBValue(values[i], typeIds[i]) as Row[string];
       batch.push(row);
-    }
-    if (batch.length >= options.batchSize) {
-      yield batch;
-      batch = [];
+      if (batch.length >= options.batchSize) {
+        yield batch;
+        batch = [];
+      }
     }
   }
   if (batch.length) yield batch;
