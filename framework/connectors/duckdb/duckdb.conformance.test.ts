@@ -15,6 +15,7 @@ import { openDuckDB } from '../../util/duckdb.js';
 import { runConnectorConformance } from '../conformance/index.js';
 import { testContext } from '../conformance/context.js';
 import { createDuckDBSeries, loadDuckDBTable } from '../conformance/duckdb-fixtures.js';
+import { connectorFor } from '../registry.js';
 import type { Connector } from '../types.js';
 import { DuckDBConnector } from './duckdb-connector.js';
 
@@ -116,5 +117,13 @@ describe('duckdb connector: encrypted database files', () => {
     const err = await DuckDBConnector.open(source({ path: 'locked.duckdb' }), context()).catch((caught: unknown) => caught);
     expect(err).toMatchObject({ errorClass: 'auth', code: 'source.duckdb-key' });
     expect((err as { hint?: string }).hint).toContain('encryptionKey');
+  });
+});
+
+describe('duckdb connector', () => {
+  it('is registered as the built-in duckdb kind, with fingerprints and table signals', async () => {
+    const definition = await connectorFor('duckdb');
+    expect(definition.kind).toBe('duckdb');
+    expect(definition.capabilities).toMatchObject({ fingerprint: true, signals: 'table' });
   });
 });

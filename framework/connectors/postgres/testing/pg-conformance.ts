@@ -26,10 +26,10 @@ interface Target {
 
 const REFUSED_ROLE = 'wharf_conformance_refused';
 
-/** Creates a role the server refuses to log in, once per server (roles are cluster-wide). */
+/** Creates a role the server refuses to log in, once per server (roles are cluster-wide; runs may race). */
 async function ensureRefusedRole(client: pg.Client): Promise<void> {
   await client.query(
-    `DO $$ BEGIN CREATE ROLE ${REFUSED_ROLE} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`,
+    `DO $$ BEGIN CREATE ROLE ${REFUSED_ROLE} NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`,
   );
 }
 
