@@ -9,11 +9,12 @@ import type { DuckDBSource } from '../../config/types.js';
 import { ensureDemoDatabase } from '../../demo/generate.js';
 import { WharfError } from '../../diagnostics/errors.js';
 import { normalizeDuckDBValue } from '../../store/duckdb/values.js';
-import { abortedError, type FailureSite } from '../shared/errors.js';
+import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
+import { abortedError } from '../shared/errors.js';
 import { daySql, quoteIdent, queryLabel, wrapQuery } from '../sql/day-query.js';
 import type { ColumnInfo, Connector, ConnectorCapabilities, ConnectorContext, DayFilter, DayStats, QuerySpec, Row, StreamOptions } from '../types.js';
-import { openSourceDatabase, type SourceDatabase } from './source-database.js';
 import { logicalType } from './types.js';
+import { openEncryptedDuckDB } from './encrypted-file.js';
 
 export const DUCKDB_CAPABILITIES: ConnectorCapabilities = { fingerprint: true, dryRunEstimate: false, signals: 'table' };
 
@@ -21,7 +22,7 @@ export class DuckDBConnector implements Connector {
   readonly kind = 'duckdb';
   readonly capabilities = DUCKDB_CAPABILITIES;
 
-  private constructor(readonly sourceName: string, private readonly database: SourceDatabase) {}
+  private constructor(readonly sourceName: string, private readonly handle: DuckDBHandle) {}
 
   static async open(config: DuckDBSource, context: ConnectorContext): Promise<DuckDBConnector> {
     const path = isAbsolute(config.path) ? config.path : join(context.projectRoot, config.path);
@@ -33,10 +34,10 @@ export class DuckDBConnector implements Connector {
         hint: "Fix `path` in the source module, or set `generate: 'demo'` to create the demo warehouse there.",
       });
     }
+    if (config.encryptionKey) return new DuckDBConnector(config.name, await openEncryptedDuckDB(path, config, context));
     try {
-      return new DuckDBConnector(config.name, await openSourceDatabase(path, config, context));
+      return new DuckDBConnector(config.name, await openDuckDB(path, { access_mode: 'READ_ONLY' }));
     } catch (err) {
-      if (err instanceof WharfError) throw err;
       throw new WharfError(`Source '${config.name}' (duckdb): cannot open ${config.path}: ${(err as Error).message}`, {
         code: 'source.duckdb-open', errorClass: 'connection', cause: err,
       });
@@ -51,12 +52,8 @@ export class DuckDBConnector implements Connector {
     });
   }
 
-  private site(query: QuerySpec): FailureSite {
-    return { kind: this.kind, sourceName: this.sourceName, query };
-  }
-
   private async withConnection<T>(query: QuerySpec, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-    const connection = await this.database.connect();
+    const connection = await this.handle.instance.connect();
     try {
       return await fn(connection);
     } catch (err) {
@@ -76,7 +73,7 @@ export class DuckDBConnector implements Connector {
   }
 
   async *streamDay(query: QuerySpec, filter: DayFilter, options: StreamOptions): AsyncIterable<Row[]> {
-    const connection = await this.database.connect();
+    const connection = await this.handle.instance.connect();
     try {
       let result: DuckDBResult;
       try {
@@ -84,7 +81,8 @@ export class DuckDBConnector implements Connector {
       } catch (err) {
         throw this.fail(query, err);
       }
-      yield* batches(result, options, (err) => this.fail(query, err), this.site(query));
+      const aborted = () => abortedError({ kind: this.kind, sourceName: this.sourceName, query });
+      yield* batches(result, options, (err) => this.fail(query, err), aborted);
     } finally {
       connection.closeSync();
     }
@@ -94,7 +92,7 @@ export class DuckDBConnector implements Connector {
     return this.withConnection(query, async (c) => {
       const result = await c.stream(`${wrapQuery(query)} LIMIT ${Math.max(0, Math.floor(limit))}`);
       const rows: Row[] = [];
-      for await (const batch of batches(result, { batchSize: 1000 }, (err) => this.fail(query, err), this.site(query))) rows.push(...batch);
+      for await (const batch of batches(result, { batchSize: 1000 }, (err) => this.fail(query, err))) rows.push(...batch);
       return rows;
     });
   }
@@ -121,7 +119,7 @@ export class DuckDBConnector implements Connector {
   async latestFinishedDate(signal: { table?: string }): Promise<string | null> {
     if (!signal.table) return null;
     const table = signal.table.split('.').map(quoteIdent).join('.');
-    const connection = await this.database.connect();
+    const connection = await this.handle.instance.connect();
     try {
       const [row] = (await connection.runAndReadAll(`SELECT CAST(max(finished_date) AS VARCHAR) FROM ${table}`)).getRowsJS();
       return (row?.[0] as string | null) ?? null;
@@ -135,17 +133,17 @@ export class DuckDBConnector implements Connector {
   }
 
   async close(): Promise<void> {
-    this.database.close();
+    this.handle.close();
   }
 }
 
 /** Chunks of a streaming result regrouped into batches of `batchSize` normalized rows. */
-async function* batches(result: DuckDBResult, options: StreamOptions, fail: (err: unknown) => Error, site: FailureSite): AsyncIterable<Row[]> {
+async function* batches(result: DuckDBResult, options: StreamOptions, fail: (err: unknown) => Error, aborted = () => fail(new Error('cancelled'))): AsyncIterable<Row[]> {
   const names = result.columnNames();
   const typeIds = names.map((_, i) => result.columnTypeId(i));
   let batch: Row[] = [];
   for (;;) {
-    if (options.signal?.aborted) throw abortedError(site);
+    if (options.signal?.aborted) throw aborted();
     let chunk;
     try {
       chunk = await result.fetchChunk();
@@ -160,6 +158,7 @@ async function* batches(result: DuckDBResult, options: StreamOptions, fail: (err
       if (batch.length >= options.batchSize) {
         yield batch;
         batch = [];
+        if (options.signal?.aborted) throw aborted();
       }
     }
   }
