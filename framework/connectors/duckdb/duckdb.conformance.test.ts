@@ -116,7 +116,7 @@ describe('duckdb connector: encrypted database files', () => {
   it('an encrypted file opened without a key fails with DuckDB saying so, naming the source', async () => {
     const err = await DuckDBConnector.open(source({ path: 'locked.duckdb' }), context()).catch((caught: unknown) => caught);
     expect(err).toMatchObject({ errorClass: 'connection', code: 'source.duckdb-open' });
-    expect((err as Error).message).toContain("Source 'duckdb_main' (duckdb)");
+    expect((err as Error).message).toContain('duckdb_main');
     expect((err as Error).message).toMatch(/encrypt/i);
   });
 });

@@ -2,14 +2,14 @@
  * Opens a DuckDB-encrypted source file (DuckDB 1.4+ database encryption) read-only: the file
  * is attached to an in-memory instance with the key from the source's `encryptionKey`, and
  * every connection the connector takes starts in that attached catalog, so users' SQL names
- * tables exactly as in a plain file. A missing or wrong key is an auth error that never
- * shows the key.
+ * tables exactly as in a plain file. A wrong key is an auth error that never shows the key.
  */
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBSource } from '../../config/types.js';
-import { WharfError } from '../../diagnostics/errors.js';
-import { redactSecrets, registerSecret } from '../../diagnostics/redact.js';
+import type { WharfError } from '../../diagnostics/errors.js';
+import { registerSecret } from '../../diagnostics/redact.js';
 import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
+import { connectorError } from '../shared/errors.js';
 import type { ConnectorContext } from '../types.js';
 
 /** The catalog name the encrypted file is attached as. */
@@ -32,18 +32,17 @@ function attachedInstance(instance: DuckDBInstance): DuckDBInstance {
   return Object.assign(Object.create(instance) as DuckDBInstance, { connect });
 }
 
+/** The open failure, worded like every connector's (shared/errors.ts); a rejected key is an auth error. */
 function failure(config: DuckDBSource, err: unknown): WharfError {
   const rejected = KEY_REJECTED.test((err as Error).message);
-  return new WharfError(
-    redactSecrets(`Source '${config.name}' (duckdb): ${rejected ? 'authentication failed' : 'cannot open'} ${config.path}: ${(err as Error).message}`),
-    {
-      code: rejected ? 'source.duckdb-key' : 'source.duckdb-open',
-      errorClass: rejected ? 'auth' : 'connection',
-      transient: false,
-      cause: err,
-      hint: rejected ? `Check that ${config.encryptionKey?.env ?? 'the encryptionKey variable'} holds the key the file was encrypted with.` : undefined,
-    },
-  );
+  return connectorError({ kind: 'duckdb', sourceName: config.name }, {
+    errorClass: rejected ? 'auth' : 'connection',
+    transient: false,
+    code: rejected ? 'source.duckdb-key' : 'source.duckdb-open',
+    message: `cannot open ${config.path}: ${(err as Error).message}`,
+    hint: rejected ? `Check that ${config.encryptionKey?.env ?? 'the encryptionKey variable'} holds the key the file was encrypted with.` : undefined,
+    cause: err,
+  });
 }
 
 /** Opens the encrypted file at `path` (resolved against the project root) for source `config`. */
