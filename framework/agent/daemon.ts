@@ -179,6 +179,8 @@ export class Agent implements CommitHandler, AgentApiBackend {
     this.store = await openStore(project.settings.store, project.root);
     this.storeKey = key;
     this.leases = new DayLeases(this.store);
+    const freed = await this.leases.releaseAbandoned();
+    if (freed) this.log.info('freed day leases of stopped agents', { leases: freed });
     return this.store;
   }
 

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/support/postgres.js';
@@ -58,6 +58,23 @@ describe('DayLeases on PostgreSQL, two agents', () => {
   });
 });
 
+describe('abandoned leases', () => {
+  it('frees the leases of a holder on this host whose process is gone, not of live or remote ones', async () => {
+    const db = await postgres(await createTestDatabase('wharf_lease'));
+    const dead = new DayLeases(db, `${hostname()}:999999999:dead`);
+    const live = new DayLeases(db, `${hostname()}:${process.pid}:live`);
+    const remote = new DayLeases(db, 'other-host:1:remote');
+    expect(await dead.tryAcquire('a/2024-01-01')).toBe(true);
+    expect(await live.tryAcquire('a/2024-01-02')).toBe(true);
+    expect(await remote.tryAcquire('a/2024-01-03')).toBe(true);
+    const me = new DayLeases(db, `${hostname()}:${process.pid}:me`);
+    expect(await me.releaseAbandoned()).toBe(1);
+    expect(await me.tryAcquire('a/2024-01-01')).toBe(true);
+    expect(await me.tryAcquire('a/2024-01-02')).toBe(false);
+    expect(await me.tryAcquire('a/2024-01-03')).toBe(false);
+  });
+});
+
 describe('DayLeases on DuckDB', () => {
   it('works on the embedded store too', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wharf-lease-'));
@@ -70,6 +87,9 @@ describe('DayLeases on DuckDB', () => {
       expect(await b.tryAcquire('x/2024-01-01')).toBe(false);
       await a.release('x/2024-01-01');
       expect(await b.tryAcquire('x/2024-01-01')).toBe(true);
+      // One process per DuckDB file: a new agent frees whatever an earlier (crashed) one held.
+      expect(await new DayLeases(db, 'agent-c').releaseAbandoned()).toBe(1);
+      expect(await a.tryAcquire('x/2024-01-01')).toBe(true);
     } finally {
       for (const c of open.splice(0)) await c.close();
       rmSync(dir, { recursive: true, force: true });

@@ -26,6 +26,18 @@ export function defaultHolder(): string {
   return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }
 
+/** Whether a `host:pid:…` holder ran on this host in a process that has exited. */
+export function deadLocalHolder(holder: string): boolean {
+  const [host, pid] = holder.split(':');
+  if (host !== hostname() || !/^\d+$/.test(pid ?? '')) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 export class DayLeases {
   private ready: Promise<void> | null = null;
   /** Resources this instance holds: a lease is not re-entrant, even for its own holder. */
@@ -76,6 +88,19 @@ export class DayLeases {
   async release(resource: string): Promise<void> {
     this.held.delete(resource);
     await this.db.query(`DELETE FROM ${LEASE_TABLE} WHERE resource = $1 AND holder = $2`, [resource, this.holder]);
+  }
+
+  /**
+   * Frees leases whose holder is known to be gone, so a restart after a crash does not wait
+   * for them to expire: with DuckDB every lease (only one process can open the file), else
+   * the leases of holders on this host whose process no longer runs.
+   */
+  async releaseAbandoned(): Promise<number> {
+    await this.migrate();
+    const rows = await this.db.query<{ resource: string; holder: string }>(`SELECT resource, holder FROM ${LEASE_TABLE}`);
+    const gone = rows.filter((r) => r.holder !== this.holder && (this.db.kind === 'duckdb' || deadLocalHolder(r.holder)));
+    for (const r of gone) await this.db.query(`DELETE FROM ${LEASE_TABLE} WHERE resource = $1 AND holder = $2`, [r.resource, r.holder]);
+    return gone.length;
   }
 
   /** The live holder of a resource, or null. */

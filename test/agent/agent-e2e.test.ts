@@ -89,7 +89,7 @@ beforeAll(async () => {
   });
   const address = await agent.start();
   base = `http://127.0.0.1:${address.port}`;
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   await agent?.stop();

@@ -54,7 +54,7 @@ async function until(what: string, probe: () => Promise<boolean>, limitMs = 120_
 const exited = (c: ChildProcess) => new Promise<number | null>((resolve) => (c.exitCode !== null ? resolve(c.exitCode) : c.once('exit', (code) => resolve(code))));
 
 describe('ingest agent process', () => {
-  it('resumes after SIGKILL mid-backfill with every day loaded exactly once, and stops on SIGTERM', async () => {
+  it('resumes after SIGKILL mid-backfill with every day loaded exactly once, and stops on SIGTERM', { timeout: 300_000 }, async () => {
     const files = exampleConfigFiles();
     for (const path of Object.keys(files)) if (path.startsWith('mappings/') && path.endsWith('.ts')) files[path] = files[path].replace(/startDate: '[^']+'/, `startDate: '${start}'`);
     remote = createRemote(files);

@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 describe('two agents on one PostgreSQL store', () => {
-  it('load every day, never the same day at once', async () => {
+  it('load every day, never the same day at once', { timeout: 300_000 }, async () => {
     const url = await createTestDatabase('wharf_agents');
     const files = exampleConfigFiles();
     for (const path of Object.keys(files)) if (path.startsWith('mappings/') && path.endsWith('.ts')) files[path] = files[path].replace(/startDate: '[^']+'/, `startDate: '${addDays(latest, -(DAYS - 1))}'`);
