@@ -160,7 +160,7 @@ export class Agent implements CommitHandler, AgentApiBackend {
       this.log.info('plan applied', { sha, changed: result.changed, added: result.added, changedIngestions: result.changedIngestions, removed: result.removed, dataActions: result.ran.length });
     } catch (err) {
       await runtime.close();
-      if (previous) previous.runtime.start();
+      if (previous) await this.resume(previous);
       throw err;
     }
     await previous?.runtime.close();
@@ -169,6 +169,14 @@ export class Agent implements CommitHandler, AgentApiBackend {
     this.config.rejected = null;
     runtime.start();
     this.publisher?.request();
+  }
+
+  /** Runs the previous configuration again after a failed apply (a fresh scheduler requeues its loads). */
+  private async resume(previous: Running): Promise<void> {
+    await previous.runtime.close();
+    const runtime = await AgentRuntime.open(previous.runtime.deps);
+    this.running = { ...previous, runtime };
+    runtime.start();
   }
 
   private async openStoreFor(project: LoadedProject): Promise<Store> {

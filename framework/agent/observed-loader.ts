@@ -10,6 +10,34 @@ import type { DayLoader, LedgerReader, LoadOutcome, ScheduledMapping } from '../
 import type { DayStatus } from '../store/types.js';
 import type { DayLeases } from './day-lease.js';
 
+/**
+ * Lets a shutdown stop new loads without dropping them: once closed, a load that the queue
+ * starts is parked and never runs, so its queue item stays claimed and the next start puts
+ * it back in line. Loads already running are awaited.
+ */
+export class LoadGate {
+  private closed = false;
+  private readonly running = new Set<Promise<unknown>>();
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closed) return new Promise<T>(() => {});
+    const p = fn();
+    this.running.add(p);
+    void p.finally(() => this.running.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  /** Stops new loads and waits for the running ones (each commits or rolls back). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.running]);
+  }
+
+  open(): void {
+    this.closed = false;
+  }
+}
+
 export interface ObservedLoaderDeps {
   inner: DayLoader;
   ledger: LedgerReader;
@@ -21,6 +49,7 @@ export interface ObservedLoaderDeps {
   commitSha: () => string | null;
   /** Called after every load (the status publisher's `request`). */
   afterLoad: () => void;
+  gate: LoadGate;
 }
 
 /** Wraps the engine's loader with the day lease, notifications and a status request. */
@@ -39,20 +68,24 @@ export function observedLoader(deps: ObservedLoaderDeps): DayLoader {
   };
 
   return {
-    async load(mapping, day, trigger): Promise<LoadOutcome> {
-      return deps.leases.withLease(`${mapping.name}/${day}`, async () => {
-        const before = await previousStatus(mapping.name, day);
-        const outcome = await deps.inner.load(mapping, day, trigger);
-        await after(mapping, day, before, outcome.status, outcome.error);
-        return outcome;
-      });
+    load(mapping, day, trigger): Promise<LoadOutcome> {
+      return deps.gate.run(() =>
+        deps.leases.withLease(`${mapping.name}/${day}`, async () => {
+          const before = await previousStatus(mapping.name, day);
+          const outcome = await deps.inner.load(mapping, day, trigger);
+          await after(mapping, day, before, outcome.status, outcome.error);
+          return outcome;
+        }),
+      );
     },
-    async markNoData(mapping, day, reason) {
-      await deps.leases.withLease(`${mapping.name}/${day}`, async () => {
-        const before = await previousStatus(mapping.name, day);
-        await deps.inner.markNoData(mapping, day, reason);
-        await after(mapping, day, before, 'no_data', reason);
-      });
+    markNoData(mapping, day, reason): Promise<void> {
+      return deps.gate.run(() =>
+        deps.leases.withLease(`${mapping.name}/${day}`, async () => {
+          const before = await previousStatus(mapping.name, day);
+          await deps.inner.markNoData(mapping, day, reason);
+          await after(mapping, day, before, 'no_data', reason);
+        }),
+      );
     },
   };
 }

@@ -16,7 +16,7 @@ import type { Clock } from '../schedule/types.js';
 import type { Store } from '../store/types.js';
 import type { Logger } from '../util/log.js';
 import type { DayLeases } from './day-lease.js';
-import { observedLoader } from './observed-loader.js';
+import { LoadGate, observedLoader } from './observed-loader.js';
 
 /** Longest sleep of the loop between two scheduler runs. */
 export const MAX_SLEEP_MS = 60_000;
@@ -38,9 +38,11 @@ export class AgentRuntime {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  private readonly gate: LoadGate;
 
-  private constructor(readonly deps: RuntimeDeps, readonly scheduler: Scheduler, readonly state: SqlSchedulerState, engine: EngineContext) {
+  private constructor(readonly deps: RuntimeDeps, readonly scheduler: Scheduler, readonly state: SqlSchedulerState, engine: EngineContext, gate: LoadGate) {
     this.engine = engine;
+    this.gate = gate;
   }
 
   static async open(deps: RuntimeDeps): Promise<AgentRuntime> {
@@ -48,7 +50,9 @@ export class AgentRuntime {
     const engine: EngineContext = { project, store, connectors: new ConnectorPool(project), trigger: 'schedule', commitSha: deps.sha };
     const state = new SqlSchedulerState(store);
     const base = engineSchedulerDeps(engine, state, deps.clock ?? systemClock);
+    const gate = new LoadGate();
     const loader = observedLoader({
+      gate,
       inner: base.loader, ledger: store, leases: deps.leases, notifications: project.settings.notifications, dispatcher: deps.dispatcher,
       project: project.settings.name, owner: (m) => project.mappings.get(m)?.config.owner, commitSha: () => deps.sha, afterLoad: deps.afterLoad,
     });
@@ -56,12 +60,13 @@ export class AgentRuntime {
     const scheduler = await Scheduler.open(schedulerSetupFromProject(project), { ...base, loader }, {
       onDecision: (d) => log.info(d.reason, { action: d.action, mapping: d.mapping, day: d.day, trigger: d.trigger }),
     });
-    return new AgentRuntime(deps, scheduler, state, engine);
+    return new AgentRuntime(deps, scheduler, state, engine, gate);
   }
 
   /** Starts the loop (runs what is due now). */
   start(): void {
     this.stopped = false;
+    this.gate.open();
     this.kick();
   }
 
@@ -83,12 +88,16 @@ export class AgentRuntime {
     });
   }
 
-  /** Stops starting work and waits for the run in progress (its day loads finish or roll back). */
+  /**
+   * Stops starting work and waits for the day loads under way (each commits or rolls back).
+   * Loads still waiting in the queue stay there for the next start; the scheduler run in
+   * progress is left parked rather than awaited, so a long backfill does not hold up a shutdown.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await this.running;
+    await this.gate.close();
   }
 
   async close(): Promise<void> {

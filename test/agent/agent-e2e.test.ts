@@ -45,7 +45,12 @@ interface StatusBody {
   ingestions: { ingestion: string; days: { date: string; status: string; rowsLoaded: number }[] }[];
 }
 
-const status = async (): Promise<StatusBody> => (await fetch(`${base}/v1/status`, { headers: { authorization: `Bearer ${KEY}` } })).json() as Promise<StatusBody>;
+const status = async (): Promise<StatusBody> => {
+  const res = await fetch(`${base}/v1/status`, { headers: { authorization: `Bearer ${KEY}` } });
+  const body = (await res.json()) as StatusBody;
+  if (res.status !== 200) throw new Error(`GET /v1/status answered ${res.status}: ${JSON.stringify(body)}`);
+  return body;
+};
 const daysOf = (s: StatusBody, name: string) => s.ingestions.find((i) => i.ingestion === name)?.days ?? [];
 const post = (path: string, body: unknown, key = KEY) =>
   fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'statsig-api-key': key }, body: typeof body === 'string' ? body : JSON.stringify(body) });

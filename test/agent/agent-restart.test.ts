@@ -1,7 +1,8 @@
 /**
  * `ingest agent` as an operator runs it: the CLI process, killed with SIGKILL in the middle of
- * its initial backfill and started again. Every day ends up loaded exactly once (no duplicate,
- * no missing rows, each day's rows matching its ledger entry), and SIGTERM stops it cleanly.
+ * its initial backfill and started again, then stopped with SIGTERM mid-backfill and started
+ * again. Every day ends up loaded exactly once (no duplicate, no missing rows, each day's rows
+ * matching its ledger entry), and SIGTERM stops it cleanly without waiting for the whole queue.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ const latest = latestCompleteDay(new Date(), zoneOrThrow('PST'));
 const start = addDays(latest, -(DAYS - 1));
 let remote: TempRemote;
 const children: ChildProcess[] = [];
+let logTail = '';
 
 afterAll(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
@@ -28,7 +30,10 @@ function startAgent(port: number): ChildProcess {
     '--workdir', join(remote.root, 'agent'), '--port', String(port), '--no-status-push', '--log-format', 'json'], {
     env: { ...process.env, WHARF_API_KEYS: KEY }, stdio: ['ignore', 'ignore', 'pipe'],
   });
-  child.stderr?.resume();
+  // The last log lines, shown when a wait gives up.
+  child.stderr?.on('data', (chunk: Buffer) => {
+    logTail = (logTail + chunk.toString()).slice(-4000);
+  });
   children.push(child);
   return child;
 }
@@ -46,15 +51,17 @@ async function loadedDays(port: number): Promise<number | null> {
 async function until(what: string, probe: () => Promise<boolean>, limitMs = 120_000): Promise<void> {
   const deadline = Date.now() + limitMs;
   while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}; the agent's last log lines:\n${logTail}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
-const exited = (c: ChildProcess) => new Promise<number | null>((resolve) => (c.exitCode !== null ? resolve(c.exitCode) : c.once('exit', (code) => resolve(code))));
+/** The exit code (null when killed by a signal), also when the process already exited. */
+const exited = (c: ChildProcess) =>
+  new Promise<number | null>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve(c.exitCode) : c.once('exit', (code) => resolve(code))));
 
 describe('ingest agent process', () => {
-  it('resumes after SIGKILL mid-backfill with every day loaded exactly once, and stops on SIGTERM', { timeout: 300_000 }, async () => {
+  it('resumes after SIGKILL and after SIGTERM mid-backfill, with every day loaded exactly once', { timeout: 300_000 }, async () => {
     const files = exampleConfigFiles();
     for (const path of Object.keys(files)) if (path.startsWith('mappings/') && path.endsWith('.ts')) files[path] = files[path].replace(/startDate: '[^']+'/, `startDate: '${start}'`);
     remote = createRemote(files);
@@ -64,10 +71,17 @@ describe('ingest agent process', () => {
     first.kill('SIGKILL');
     await exited(first);
 
+    // SIGTERM in the middle of the backfill: the loads under way finish, the rest stay queued.
     const second = startAgent(port);
-    await until('every day loaded', async () => (await loadedDays(port)) === 3 * DAYS);
+    const before = await until('the agent back', async () => (await loadedDays(port)) !== null).then(() => loadedDays(port));
+    await until('one more day loaded', async () => ((await loadedDays(port)) ?? 0) > (before ?? 0));
     second.kill('SIGTERM');
     expect(await exited(second)).toBe(0);
+
+    const third = startAgent(port);
+    await until('every day loaded', async () => (await loadedDays(port)) === 3 * DAYS);
+    third.kill('SIGTERM');
+    expect(await exited(third)).toBe(0);
 
     const db = await openStoreConnection({ kind: 'duckdb', path: join(remote.root, 'agent', 'repo', '.wharf', 'store.duckdb') }, remote.root);
     try {

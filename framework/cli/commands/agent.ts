@@ -40,13 +40,13 @@ export default class AgentCommand extends Command {
       fetchIntervalMs: duration(flags['fetch-interval'], '--fetch-interval'), statusFlushMs: duration(flags['status-interval'], '--status-interval'),
       projectPath: flags['project-path'], identity: { name: flags['bot-name'], email: flags['bot-email'] }, noStatusPush: flags['no-status-push'], log,
     });
-    await agent.start();
-    await new Promise<void>((done) => {
+    // Handlers first: a signal during start-up (a long first apply) still stops gracefully.
+    const stopped = new Promise<void>((done) => {
       const stop = (signal: string) => {
         log.info('signal received', { signal });
         process.off('SIGTERM', onTerm);
         process.off('SIGINT', onInt);
-        agent.stop().then(done, (err) => {
+        started.catch(() => undefined).then(() => agent.stop()).then(done, (err) => {
           log.error('shutdown failed', { error: (err as Error).message });
           done();
         });
@@ -56,6 +56,9 @@ export default class AgentCommand extends Command {
       process.on('SIGTERM', onTerm);
       process.on('SIGINT', onInt);
     });
+    const started = agent.start();
+    await started;
+    await stopped;
   }
 }
 
