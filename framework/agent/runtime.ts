@@ -109,7 +109,10 @@ export class AgentRuntime {
     try {
       await this.scheduler.runDue();
     } catch (err) {
-      this.deps.log.error('scheduler run failed; trying again at the next wake-up', { error: messageOf(err) });
+      // After a shutdown began, the store may close under a run's bookkeeping; its queue item
+      // stays claimed and runs again on the next start (loads are idempotent).
+      if (this.stopped) this.deps.log.debug('scheduler run interrupted by shutdown', { error: messageOf(err) });
+      else this.deps.log.error('scheduler run failed; trying again at the next wake-up', { error: messageOf(err) });
     }
   }
 
