@@ -1,0 +1,76 @@
+/**
+ * Step 5 of seed 004, its arithmetic half: from per-group moments (sql-moments.ts) to each
+ * group's mean and variance and its comparison with the control. Runs in TypeScript because
+ * the Student-t distribution is not a SQL function in every warehouse; the inputs are a few
+ * numbers per group, so nothing heavy happens here.
+ *
+ * - sum metrics: the mean of unit values; with CUPED, adjusted by theta = cov(y, x)/var(x)
+ *   from the pooled groups: mean − θ(x̄_g − x̄), variance var(y) + θ²var(x) − 2θcov(y, x).
+ * - ratio metrics (mean, ratio, funnel): R = ȳ/x̄ with the delta-method unit variance
+ *   (var(y) − 2R·cov(x, y) + R²var(x)) / x̄².
+ * - against control: Welch's t test (Welch–Satterthwaite degrees of freedom), absolute lift
+ *   with its t interval, relative lift with a delta-method standard error and the same
+ *   critical value.
+ */
+import type { GroupMoments } from './sql-moments.js';
+import { tCritical, twoSidedP } from './distributions.js';
+import type { MetricKind } from './model.js';
+
+/** One group's estimate of a metric in one period. */
+export interface GroupEstimate {
+  n: number;
+  /** The group's metric value (CUPED-adjusted when CUPED applies). */
+  mean: number;
+  /** The mean before CUPED adjustment. */
+  rawMean: number;
+  /** Unit-level variance (delta-method linearized for ratio metrics; CUPED-adjusted). */
+  variance: number | null;
+  theta: number | null;
+}
+
+/** A test group against the control. */
+export interface Comparison {
+  absLift: number;
+  absLower: number;
+  absUpper: number;
+  relLift: number | null;
+  relLower: number | null;
+  relUpper: number | null;
+  pValue: number;
+  df: number;
+  significant: boolean;
+}
+
+export function estimateGroup(m: GroupMoments, kind: MetricKind, cuped: boolean): GroupEstimate {
+  if (kind === 'ratio') {
+    const r = m.mean_y / m.mean_x;
+    const v = m.var_y === null || m.var_x === null || m.cov_xy === null ? null : (m.var_y - 2 * r * m.cov_xy + r * r * m.var_x) / (m.mean_x * m.mean_x);
+    return { n: m.n, mean: r, rawMean: r, variance: v, theta: null };
+  }
+  const theta = cuped && m.pooled_var_pre && m.pooled_var_pre > 0 && m.pooled_cov_y_pre !== null ? m.pooled_cov_y_pre / m.pooled_var_pre : null;
+  if (theta === null) return { n: m.n, mean: m.mean_y, rawMean: m.mean_y, variance: m.var_y, theta: cuped ? 0 : null };
+  const mean = m.mean_y - theta * (m.mean_pre - m.pooled_mean_pre);
+  const variance = m.var_y === null || m.var_pre === null || m.cov_y_pre === null ? null : m.var_y + theta * theta * m.var_pre - 2 * theta * m.cov_y_pre;
+  return { n: m.n, mean, rawMean: m.mean_y, variance, theta };
+}
+
+/** Welch's comparison of `test` against `control`, or null when either lacks a variance. */
+export function compare(test: GroupEstimate, control: GroupEstimate, alpha: number): Comparison | null {
+  if (test.variance === null || control.variance === null || test.n < 2 || control.n < 2) return null;
+  const a = test.variance / test.n;
+  const b = control.variance / control.n;
+  const se = Math.sqrt(a + b);
+  if (!(se > 0)) return null;
+  const df = (a + b) ** 2 / (a ** 2 / (test.n - 1) + b ** 2 / (control.n - 1));
+  const diff = test.mean - control.mean;
+  const crit = tCritical(alpha, df);
+  const pValue = twoSidedP(diff / se, df);
+  const out: Comparison = { absLift: diff, absLower: diff - crit * se, absUpper: diff + crit * se, relLift: null, relLower: null, relUpper: null, pValue, df, significant: pValue < alpha };
+  if (control.mean !== 0) {
+    const c = control.mean;
+    const rel = test.mean / c - 1;
+    const relSe = Math.sqrt(a / (c * c) + (test.mean * test.mean * b) / c ** 4);
+    Object.assign(out, { relLift: rel, relLower: rel - crit * relSe, relUpper: rel + crit * relSe });
+  }
+  return out;
+}

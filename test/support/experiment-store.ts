@@ -1,0 +1,86 @@
+/**
+ * Store tables for experiment tests: the `events` and `metrics` tables with the columns of
+ * framework/store/schema.ts (the ingestion engine creates them in a real store), filled
+ * directly with rows, or copied from the demo warehouse.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureDemoDatabase } from '../../framework/demo/generate.js';
+import { DuckDBStoreConnection } from '../../framework/store/duckdb/executor.js';
+import { PostgresStoreConnection } from '../../framework/store/postgres/executor.js';
+import type { SqlExecutor, StoreConnection } from '../../framework/store/types.js';
+import { createTestDatabase } from './postgres.js';
+
+export async function createDataTables(sql: SqlExecutor, kind: 'duckdb' | 'postgres'): Promise<void> {
+  const dbl = kind === 'duckdb' ? 'DOUBLE' : 'DOUBLE PRECISION';
+  await sql.exec(`CREATE TABLE events (ingestion VARCHAR NOT NULL, day DATE NOT NULL, "timestamp" TIMESTAMP NOT NULL, event_name VARCHAR NOT NULL, event_value VARCHAR, event_metadata VARCHAR, "user" VARCHAR NOT NULL, user_id VARCHAR, custom_ids VARCHAR, timeuuid VARCHAR NOT NULL)`);
+  await sql.exec(`CREATE TABLE metrics (ingestion VARCHAR NOT NULL, "date" DATE NOT NULL, unit_id VARCHAR NOT NULL, id_type VARCHAR NOT NULL, metric_name VARCHAR NOT NULL, metric_value ${dbl}, numerator ${dbl}, denominator ${dbl})`);
+}
+
+export async function openDuckDBStore(): Promise<StoreConnection> {
+  const store = await DuckDBStoreConnection.open(join(mkdtempSync(join(tmpdir(), 'wharf-exp-')), 'store.duckdb'));
+  await createDataTables(store, 'duckdb');
+  return store;
+}
+
+export async function openPostgresStore(): Promise<StoreConnection> {
+  const store = await PostgresStoreConnection.open(await createTestDatabase('wharf_exp'), 'wharf');
+  await createDataTables(store, 'postgres');
+  return store;
+}
+
+const lit = (v: string | number | null) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${v.replace(/'/g, "''")}'`);
+
+export interface TestEvent {
+  ingestion: string;
+  day: string;
+  timestamp: string;
+  event_name: string;
+  event_value: string | null;
+  event_metadata: string | null;
+  user_id: string;
+}
+
+export interface TestMetric {
+  ingestion: string;
+  date: string;
+  unit_id: string;
+  id_type?: string;
+  metric_name: string;
+  metric_value: number | null;
+  numerator?: number | null;
+  denominator?: number | null;
+}
+
+async function insertBatches(sql: SqlExecutor, table: string, rows: string[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000) await sql.exec(`INSERT INTO ${table} VALUES ${rows.slice(i, i + 1000).join(',')}`);
+}
+
+export async function insertEvents(sql: SqlExecutor, events: TestEvent[]): Promise<void> {
+  const rows = events.map(
+    (e, i) =>
+      `(${lit(e.ingestion)}, DATE ${lit(e.day)}, CAST(${lit(e.timestamp)} AS TIMESTAMP), ${lit(e.event_name)}, ${lit(e.event_value)}, ${lit(e.event_metadata)}, ${lit(JSON.stringify({ userID: e.user_id }))}, ${lit(e.user_id)}, NULL, ${lit(`${e.day}-${e.user_id}-${i}`)})`,
+  );
+  await insertBatches(sql, 'events', rows);
+}
+
+export async function insertMetrics(sql: SqlExecutor, metrics: TestMetric[]): Promise<void> {
+  const rows = metrics.map(
+    (m) => `(${lit(m.ingestion)}, DATE ${lit(m.date)}, ${lit(m.unit_id)}, ${lit(m.id_type ?? 'user_id')}, ${lit(m.metric_name)}, ${lit(m.metric_value)}, ${lit(m.numerator ?? null)}, ${lit(m.denominator ?? null)})`,
+  );
+  await insertBatches(sql, 'metrics', rows);
+}
+
+/** Generates the demo warehouse in a temp folder and copies its rows into a DuckDB store, as the engine would load them. */
+export async function copyDemoIntoDuckDBStore(store: DuckDBStoreConnection | StoreConnection): Promise<void> {
+  const path = join(mkdtempSync(join(tmpdir(), 'wharf-demo-')), 'demo.duckdb');
+  await ensureDemoDatabase(path);
+  await store.exec(`ATTACH '${path}' AS demo (READ_ONLY)`);
+  await store.exec(`INSERT INTO events SELECT 'app_events', CAST(event_time - INTERVAL 8 HOUR AS DATE), event_time, event, value, properties, user_json,
+      json_extract_string(user_json, '$.userID'), CAST(json_extract(user_json, '$.customIDs') AS VARCHAR), event_id
+    FROM demo.app_events WHERE length(event) < 128 AND json_extract_string(user_json, '$.userID') IS NOT NULL`);
+  await store.exec(`INSERT INTO metrics SELECT 'daily_metrics', ds, unit_id, id_type, metric, value, NULL, NULL FROM demo.daily_metrics WHERE id_type IN ('user_id', 'stable_id')`);
+  await store.exec(`INSERT INTO metrics SELECT 'checkout_conversion', ds, unit_id, 'user_id', metric, NULL, orders, checkouts FROM demo.checkout_funnel WHERE checkouts IS NOT NULL`);
+  await store.exec('DETACH demo');
+}
