@@ -21,6 +21,12 @@ export interface ExperimentDialect {
   readonly double: string;
   /** `DROP TABLE IF EXISTS` for a table. */
   dropTable(name: string): string;
+  /**
+   * A statement refreshing the planner's statistics of a table just written in bulk, or null
+   * when the engine keeps them current itself. Without it PostgreSQL plans the later joins
+   * on stale estimates (nested loops over tens of thousands of rows).
+   */
+  analyze(name: string): string | null;
 }
 
 /** A SQL string literal. */
@@ -41,6 +47,7 @@ const duckdb: ExperimentDialect = {
   daySeries: (from, to) => `SELECT CAST(d AS DATE) AS day FROM generate_series(CAST(${from} AS DATE), CAST(${to} AS DATE), INTERVAL 1 DAY) AS t(d)`,
   double: 'DOUBLE',
   dropTable: (name) => `DROP TABLE IF EXISTS ${ident(name)}`,
+  analyze: () => null,
 };
 
 const postgres: ExperimentDialect = {
@@ -51,6 +58,7 @@ const postgres: ExperimentDialect = {
   daySeries: (from, to) => `SELECT CAST(d AS DATE) AS day FROM generate_series(CAST(${from} AS DATE), CAST(${to} AS DATE), INTERVAL '1 day') AS t(d)`,
   double: 'DOUBLE PRECISION',
   dropTable: (name) => `DROP TABLE IF EXISTS ${ident(name)}`,
+  analyze: (name) => `ANALYZE ${ident(name)}`,
 };
 
 /** Dialects by store kind. */

@@ -24,16 +24,22 @@ async function count(sql: SqlExecutor, table: string, where = ''): Promise<numbe
   return Number(row.n);
 }
 
-/** Rows added by `work` to `table` (row count after minus before). */
-function growing(name: string, table: string, work: (sql: SqlExecutor) => Promise<void>): Step {
+/** Rows added by `work` to `table` (row count after minus before); the table's planner statistics are refreshed after. */
+function growing(ctx: SqlContext, name: string, table: string, work: (sql: SqlExecutor) => Promise<void>): Step {
   return {
     name,
     async run(sql) {
       const before = await count(sql, table);
       await work(sql);
+      await analyze(ctx, sql, table);
       return (await count(sql, table)) - before;
     },
   };
+}
+
+async function analyze(ctx: SqlContext, sql: SqlExecutor, table: string): Promise<void> {
+  const statement = ctx.dialect.analyze(table);
+  if (statement) await sql.exec(statement);
 }
 
 /** Drops and recreates every artifact table (the start of a full refresh). */
@@ -55,11 +61,12 @@ export function resetArtifacts(ctx: SqlContext): Step {
 
 /** First exposures of [from, to]: a new table, or (append) the units first exposed in those days added. */
 export function firstExposures(ctx: SqlContext, from: string, to: string, append: boolean): Step {
-  if (append) return growing('first exposures', ctx.tables.firstExposures, (sql) => sql.exec(appendFirstExposuresSql(ctx, from, to)));
+  if (append) return growing(ctx, 'first exposures', ctx.tables.firstExposures, (sql) => sql.exec(appendFirstExposuresSql(ctx, from, to)));
   return {
     name: 'first exposures',
     async run(sql) {
       await sql.exec(createFirstExposuresSql(ctx, from, to));
+      await analyze(ctx, sql, ctx.tables.firstExposures);
       return count(sql, ctx.tables.firstExposures);
     },
   };
@@ -78,7 +85,7 @@ export function exposuresSummary(ctx: SqlContext): Step {
 
 /** Restates the funnel staging rows of `metrics` up to `through`. */
 export function funnelEvents(ctx: SqlContext, metrics: ResolvedMetric[], through: string): Step {
-  return growing('funnel events', ctx.tables.funnelEvents, async (sql) => {
+  return growing(ctx, 'funnel events', ctx.tables.funnelEvents, async (sql) => {
     for (const m of metrics.filter((x) => x.config.source === 'funnel')) {
       await sql.query(`DELETE FROM ${ident(ctx.tables.funnelEvents)} WHERE metric_name = $1`, [m.name]);
       await sql.exec(insertFunnelEventsSql(ctx, m, through));
@@ -87,14 +94,14 @@ export function funnelEvents(ctx: SqlContext, metrics: ResolvedMetric[], through
 }
 
 export function userLevelAggregations(ctx: SqlContext, metrics: ResolvedMetric[], from: string, to: string): Step {
-  return growing('user-day staging (annotated metric sources)', ctx.tables.userLevelAggregations, async (sql) => {
+  return growing(ctx, 'user-day staging (annotated metric sources)', ctx.tables.userLevelAggregations, async (sql) => {
     for (const m of metrics) await sql.exec(insertStagingSql(ctx, m, from, to));
   });
 }
 
 /** Pre-exposure values of units first exposed in [from, to], for the CUPED metrics among `metrics`. */
 export function preExposure(ctx: SqlContext, metrics: ResolvedMetric[], from: string, to: string): Step {
-  return growing('pre-exposure aggregations', ctx.tables.preExposure, async (sql) => {
+  return growing(ctx, 'pre-exposure aggregations', ctx.tables.preExposure, async (sql) => {
     const days = ctx.experiment.preExposureDays;
     if (days === null) return;
     for (const m of metrics.filter((x) => x.cuped)) await sql.exec(insertPreExposureSql(ctx, m, days, from, to));
@@ -102,7 +109,7 @@ export function preExposure(ctx: SqlContext, metrics: ResolvedMetric[], from: st
 }
 
 export function windowedMetrics(ctx: SqlContext, metrics: ResolvedMetric[], from: string, to: string): Step {
-  return growing('windowed metrics', ctx.tables.windowedMetrics, async (sql) => {
+  return growing(ctx, 'windowed metrics', ctx.tables.windowedMetrics, async (sql) => {
     if (metrics.length) await sql.exec(insertWindowedSql(ctx, metrics.map((m) => m.name), ctx.experiment.startDate, from, to));
   });
 }

@@ -60,6 +60,7 @@ export function syntheticData(units = 600, seed = 7): SyntheticData {
         const den = 1 + Math.floor(rand() * 4);
         metrics.push({ ingestion: 'm', date: day, unit_id: id, metric_name: 'conversion', metric_value: null, numerator: Math.floor(rand() * (den + 1)), denominator: den });
       }
+      if (rand() < 0.3) events.push({ ingestion: 'app', day, timestamp: timeInDay(day, rand() * 86000), event_name: 'view', event_value: null, event_metadata: null, user_id: id });
       const purchases = Math.floor(rand() * 3);
       for (let k = 0; k < purchases; k++) {
         events.push({ ingestion: 'app', day, timestamp: timeInDay(day, rand() * 86000), event_name: 'purchase', event_value: String(Math.round(rand() * 500) / 10), event_metadata: null, user_id: id });
