@@ -29,6 +29,10 @@ describe('the demo checkout_button experiment over the demo warehouse', () => {
     expect(test('sessions').rel_lift_ci_lower!).toBeLessThan(0);
     expect(test('sessions').rel_lift_ci_upper!).toBeGreaterThan(0);
     expect(test('checkout_conversion').units).toBeGreaterThan(900);
+    // The sum metric is CUPED-adjusted (theta from the pre-exposure week) and winsorized.
+    expect(test('revenue_total').cuped_theta).not.toBeNull();
+    expect(test('revenue_total').winsorize_upper_cap).toBeGreaterThan(0);
+    expect(test('revenue_total').p_value!).toBeLessThan(0.001);
     expect(results.health.srm.total).toBe(2000);
     expect(results.health.srm.mismatch).toBe(false);
   });

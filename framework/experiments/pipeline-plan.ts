@@ -45,7 +45,14 @@ export async function availableThrough(store: StoreConnection, ctx: SqlContext, 
   for (const ingestion of ingestionsOf(e)) {
     const isEvents = e.exposure.kind === 'events' && e.exposure.ingestion === ingestion ? true : e.metrics.some((m) => m.config.ingestion === ingestion && m.config.source !== 'metrics');
     const sql = isEvents ? `SELECT MAX(day) AS d FROM events WHERE ingestion = ${literal(ingestion)}` : `SELECT MAX("date") AS d FROM metrics WHERE ingestion = ${literal(ingestion)}`;
-    const [row] = await store.query<{ d: string | null }>(sql);
+    const [row] = await store.query<{ d: string | null }>(sql).catch((err: unknown) => {
+      throw new WharfError(`Experiment '${e.name}': the store has no ${isEvents ? 'events' : 'metrics'} table to read (${String((err as Error).message).split('\n')[0]}).`, {
+        code: 'experiment.no-data',
+        errorClass: 'state',
+        hint: 'Load the ingestions the experiment reads into this store first.',
+        cause: err,
+      });
+    });
     if (!row?.d) {
       throw new WharfError(`Experiment '${e.name}': the ingestion '${ingestion}' has no data in the store yet.`, { code: 'experiment.no-data', errorClass: 'state', hint: `Load it first (ingest run ${ingestion}), then run the experiment.` });
     }

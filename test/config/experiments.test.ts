@@ -10,7 +10,7 @@ describe('experiment modules', () => {
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const experiment = result.project!.experiments.get('checkout_button')!;
     expect(experiment.file).toBe('experiments/checkout_button.ts');
-    expect(experiment.config.metrics.map((m) => m.name)).toEqual(['revenue', 'sessions', 'checkout_conversion']);
+    expect(experiment.config.metrics.map((m) => m.name)).toEqual(['revenue', 'revenue_total', 'sessions', 'checkout_conversion']);
   });
 
   it('reports every broken rule of an experiment, each with its file and field', async () => {
@@ -36,8 +36,8 @@ describe('experiment modules', () => {
           `${file} groups experiment.split`,
           `${file} idType experiment.undeclared-id-type`,
           `${file} endDate experiment.end-before-start`,
-          `${file} metrics[2].ingestion experiment.unknown-ingestion`,
-          `${file} metrics[1].name experiment.duplicate-metric`,
+          `${file} metrics[3].ingestion experiment.unknown-ingestion`,
+          `${file} metrics[2].name experiment.duplicate-metric`,
         ]),
       );
     } finally {
