@@ -31,6 +31,11 @@ function checkExperiment(project: LoadedProject, experiment: LoadedExperiment): 
   if (config.exposure.kind === 'events') ingestion(config.exposure.ingestion, 'events', 'exposure.ingestion');
   config.metrics.forEach((metric, i) => ingestion(metric.ingestion, metric.source === 'metrics' ? 'metrics' : 'events', `metrics[${i}].ingestion`));
   out.push(...checkGroups(config, file), ...checkDates(config, file), ...checkMetricNames(config, file));
+  // The longest artifact table name (framework/experiments/names.ts); config does not import the pipeline.
+  const longest = `${config.name}_user_level_aggregations_for_pre_exposure_data`;
+  if (project.settings.store.kind === 'postgres' && longest.length > 63) {
+    out.push(error('experiment.name-too-long', `The experiment name '${config.name}' is too long for a PostgreSQL store: its table ${longest} would exceed 63 characters.`, { file, field: 'name', hint: `Use at most ${63 - (longest.length - config.name.length)} characters.` }));
+  }
   if (!project.settings.idTypes.includes(config.idType)) {
     out.push(error('experiment.undeclared-id-type', `The id type '${config.idType}' is not declared (declared: ${project.settings.idTypes.join(', ')}; case-sensitive).`, { file, field: 'idType', hint: `Add '${config.idType}' to customIdTypes in ${project.configFile}, or fix the spelling.` }));
   }

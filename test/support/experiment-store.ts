@@ -40,6 +40,8 @@ export interface TestEvent {
   event_value: string | null;
   event_metadata: string | null;
   user_id: string;
+  /** Custom ids, e.g. `{ stable_id: 'd1' }`. */
+  custom_ids?: Record<string, string>;
 }
 
 export interface TestMetric {
@@ -60,7 +62,7 @@ async function insertBatches(sql: SqlExecutor, table: string, rows: string[]): P
 export async function insertEvents(sql: SqlExecutor, events: TestEvent[]): Promise<void> {
   const rows = events.map(
     (e, i) =>
-      `(${lit(e.ingestion)}, DATE ${lit(e.day)}, CAST(${lit(e.timestamp)} AS TIMESTAMP), ${lit(e.event_name)}, ${lit(e.event_value)}, ${lit(e.event_metadata)}, ${lit(JSON.stringify({ userID: e.user_id }))}, ${lit(e.user_id)}, NULL, ${lit(`${e.day}-${e.user_id}-${i}`)})`,
+      `(${lit(e.ingestion)}, DATE ${lit(e.day)}, CAST(${lit(e.timestamp)} AS TIMESTAMP), ${lit(e.event_name)}, ${lit(e.event_value)}, ${lit(e.event_metadata)}, ${lit(JSON.stringify({ userID: e.user_id, customIDs: e.custom_ids }))}, ${lit(e.user_id)}, ${e.custom_ids ? lit(JSON.stringify(e.custom_ids)) : 'NULL'}, ${lit(`${e.day}-${e.user_id}-${i}`)})`,
   );
   await insertBatches(sql, 'events', rows);
 }
