@@ -27,7 +27,7 @@ export interface JobRun {
 }
 
 export function createJobHistorySql(): string {
-  return `CREATE TABLE IF NOT EXISTS ${JOB_HISTORY_TABLE} (run_id VARCHAR, experiment VARCHAR, refresh VARCHAR, step_index INTEGER, step VARCHAR, started_at TIMESTAMP, duration_ms BIGINT, "rows" BIGINT, bytes_scanned BIGINT, status VARCHAR, error VARCHAR)`;
+  return `CREATE TABLE IF NOT EXISTS ${JOB_HISTORY_TABLE} (run_seq BIGINT, run_id VARCHAR, experiment VARCHAR, refresh VARCHAR, step_index INTEGER, step VARCHAR, started_at TIMESTAMP, duration_ms BIGINT, "rows" BIGINT, bytes_scanned BIGINT, status VARCHAR, error VARCHAR)`;
 }
 
 const ts = (d: Date) => `CAST('${d.toISOString().replace('T', ' ').replace('Z', '')}' AS TIMESTAMP)`;
@@ -36,9 +36,12 @@ const n = (v: number | null) => (v === null ? 'NULL' : String(Math.round(v)));
 export async function recordJobRun(sql: SqlExecutor, run: JobRun): Promise<void> {
   await sql.exec(createJobHistorySql());
   if (run.steps.length === 0) return;
+  // A sequence number orders runs even when two start within the same millisecond.
+  const [last] = await sql.query<{ seq: number | null }>(`SELECT MAX(run_seq) AS seq FROM ${JOB_HISTORY_TABLE}`);
+  const seq = Number(last?.seq ?? 0) + 1;
   const values = run.steps.map(
     (s, i) =>
-      `(${literal(run.runId)}, ${literal(run.experiment)}, ${literal(run.refresh)}, ${i + 1}, ${literal(s.step)}, ${ts(s.startedAt)}, ${n(s.durationMs)}, ${n(s.rows)}, ${n(s.bytesScanned)}, ${literal(s.status)}, ${s.error === null ? 'NULL' : literal(s.error.slice(0, 2000))})`,
+      `(${seq}, ${literal(run.runId)}, ${literal(run.experiment)}, ${literal(run.refresh)}, ${i + 1}, ${literal(s.step)}, ${ts(s.startedAt)}, ${n(s.durationMs)}, ${n(s.rows)}, ${n(s.bytesScanned)}, ${literal(s.status)}, ${s.error === null ? 'NULL' : literal(s.error.slice(0, 2000))})`,
   );
   await sql.exec(`INSERT INTO ${JOB_HISTORY_TABLE} VALUES ${values.join(',\n')}`);
 }
@@ -48,7 +51,7 @@ export async function lastJobRun(sql: SqlExecutor, experiment: string): Promise<
   await sql.exec(createJobHistorySql());
   const rows = await sql.query<{ run_id: string; refresh: string; step: string; started_at: Date; duration_ms: number; rows: number | null; bytes_scanned: number | null; status: string; error: string | null }>(
     `SELECT run_id, refresh, step, started_at, duration_ms, "rows", bytes_scanned, status, error FROM ${JOB_HISTORY_TABLE}
-     WHERE run_id = (SELECT run_id FROM ${JOB_HISTORY_TABLE} WHERE experiment = $1 ORDER BY started_at DESC, step_index DESC LIMIT 1) ORDER BY step_index`,
+     WHERE run_seq = (SELECT MAX(run_seq) FROM ${JOB_HISTORY_TABLE} WHERE experiment = $1) ORDER BY step_index`,
     [experiment],
   );
   if (rows.length === 0) return null;

@@ -40,9 +40,18 @@ export async function runExperiment(store: StoreConnection, source: ExperimentSo
   const experiment = resolveExperiment(source.config, source.exposureSqlText);
   const ctx = sqlContext(experiment, dialectFor(store.kind));
   checkIdentifiers(ctx);
-  const plan = await planRefresh(store, ctx, source, request, options.through);
   const runId = randomUUID();
   const done: JobStep[] = [];
+  const planned = new Date();
+  let plan: RefreshPlan;
+  try {
+    plan = await planRefresh(store, ctx, source, request, options.through);
+    done.push({ step: `plan (${plan.type}${plan.from ? ` ${plan.from} → ${plan.to}` : ''})`, startedAt: planned, durationMs: Date.now() - planned.getTime(), rows: null, bytesScanned: null, status: 'succeeded', error: null });
+  } catch (err) {
+    done.push({ step: 'plan', startedAt: planned, durationMs: Date.now() - planned.getTime(), rows: null, bytesScanned: null, status: 'failed', error: messageOf(err) });
+    await recordJobRun(store, { runId, experiment: experiment.name, refresh: request.type, steps: done });
+    throw err;
+  }
   try {
     await store.transaction(async (tx) => {
       for (const step of stepsFor(ctx, plan)) {

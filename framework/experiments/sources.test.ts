@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { insertEvents, insertMetrics, openDuckDBStore, openPostgresStore, type TestEvent } from '../../test/support/experiment-store.js';
 import type { ExperimentConfig } from '../config/types.js';
 import type { StoreConnection } from '../store/types.js';
+import { lastJobRun } from './job-history.js';
 import { runExperiment } from './pipeline.js';
 
 const backends: Record<string, () => Promise<StoreConnection>> = { duckdb: openDuckDBStore, postgres: openPostgresStore };
@@ -103,5 +104,35 @@ describe.each(Object.keys(backends))('metric sources and exposure sources on %s'
       { metric_name: 'clicks', unit_id: 'd1', numerator: 2 },
       { metric_name: 'minutes', unit_id: 'd2', numerator: 7 },
     ]);
+  });
+
+  it('a failed run leaves the previous artifacts untouched and records the failed step', async () => {
+    store = await backends[kind]();
+    await store.exec('CREATE TABLE assignments (device VARCHAR, variant VARCHAR, seen_at TIMESTAMP)');
+    await store.exec(`INSERT INTO assignments VALUES ('d1', 'control', CAST('2026-05-01 10:00:00' AS TIMESTAMP)), ('d2', 'test', CAST('2026-05-01 11:00:00' AS TIMESTAMP))`);
+    await insertMetrics(store, [{ ingestion: 'm', date: '2026-05-01', unit_id: 'd2', id_type: 'stable_id', metric_name: 'minutes', metric_value: 7 }]);
+    const config: ExperimentConfig = {
+      name: 'fails',
+      exposure: { kind: 'sql', sql: './assignments.sql' },
+      idType: 'stable_id',
+      groups,
+      startDate: '2026-05-01',
+      metrics: [{ name: 'minutes', source: 'metrics', ingestion: 'm', aggregation: 'sum' }],
+      cuped: false,
+    };
+    const good = "SELECT device AS unit_id, variant AS group_name, seen_at AS exposure_time, DATE '2026-05-01' AS exposure_day FROM assignments";
+    await runExperiment(store, { config, exposureSqlText: good }, { type: 'full' });
+    const before = await store.query('SELECT * FROM fails_results_cumulative ORDER BY group_name');
+    expect(before).toHaveLength(2);
+    const bad = 'SELECT no_such_column AS unit_id FROM assignments';
+    await expect(runExperiment(store, { config, exposureSqlText: bad }, { type: 'full' })).rejects.toThrow(/Experiment 'fails', step 'first exposures' failed/);
+    expect(await store.query('SELECT * FROM fails_results_cumulative ORDER BY group_name')).toEqual(before);
+    const history = await lastJobRun(store, 'fails');
+    expect(history?.steps.map((s) => [s.step, s.status])).toEqual([
+      ['plan (full 2026-05-01 → 2026-05-01)', 'succeeded'],
+      ['reset artifact tables', 'succeeded'],
+      ['first exposures', 'failed'],
+    ]);
+    expect(history?.steps[2].error).toMatch(/no_such_column/);
   });
 });
