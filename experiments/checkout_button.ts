@@ -20,13 +20,12 @@ export default defineExperiment({
   startDate: '2026-10-01',
   metrics: [
     { name: 'revenue', source: 'metrics', ingestion: 'daily_metrics', aggregation: 'mean' },
-    // Revenue per user over the experiment (a sum metric): CUPED adjusts it with each
-    // user's revenue in the 7 days before exposure, and winsorization caps outliers.
+    // Revenue per user over the experiment (a sum metric), winsorized at the 99.9th percentile.
     { name: 'revenue_total', source: 'metrics', ingestion: 'daily_metrics', metricName: 'revenue', aggregation: 'sum', winsorize: true },
     { name: 'sessions', source: 'metrics', ingestion: 'daily_metrics', aggregation: 'mean' },
     { name: 'checkout_conversion', source: 'metrics', ingestion: 'checkout_conversion', aggregation: 'ratio' },
   ],
-  // CUPED (sum and count metrics) with the 7 days before each user's exposure (the default).
+  // CUPED with the 7 days before each user's exposure (the default).
   cuped: { preExposureDays: 7 },
   significanceLevel: 0.05,
   owner: 'growth-team@example.com',

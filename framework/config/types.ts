@@ -571,8 +571,8 @@ export interface ExperimentConfig {
   /** @minItems 1 */
   metrics: ExperimentMetric[];
   /**
-   * CUPED on sum and count metrics: `true` (default, a 7-day pre-exposure window), `false`,
-   * or settings.
+   * CUPED on every metric except funnels: `true` (default, a 7-day pre-exposure window),
+   * `false`, or settings.
    * @default true
    */
   cuped?: boolean | CupedSettings;

@@ -25,7 +25,7 @@ export interface ResolvedMetric {
   kind: MetricKind;
   /** Upper / lower cap percentiles, or null when the metric is not winsorized. */
   winsorize: { upper: number | null; lower: number | null } | null;
-  /** CUPED applies to sum-kind metrics when the experiment has it on. */
+  /** CUPED applies to every metric but funnels when the experiment has it on. */
   cuped: boolean;
 }
 
@@ -68,7 +68,7 @@ function resolveMetric(m: ExperimentMetric, cupedOn: boolean): ResolvedMetric {
   let winsorize: ResolvedMetric['winsorize'] = null;
   if (m.winsorize === true) winsorize = { upper: EXPERIMENT_DEFAULTS.winsorizeUpper, lower: null };
   else if (typeof m.winsorize === 'object') winsorize = { upper: m.winsorize.upper ?? (m.winsorize.lower === undefined ? EXPERIMENT_DEFAULTS.winsorizeUpper : null), lower: m.winsorize.lower ?? null };
-  return { name: m.name, config: m, kind, winsorize, cuped: cupedOn && kind === 'sum' };
+  return { name: m.name, config: m, kind, winsorize, cuped: cupedOn && m.source !== 'funnel' };
 }
 
 /** The store ingestions an experiment reads (exposures and metrics). */

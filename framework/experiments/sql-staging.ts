@@ -67,19 +67,24 @@ export function insertStagingSql(ctx: SqlContext, metric: ResolvedMetric, from: 
 }
 
 export function createPreExposureSql(ctx: SqlContext): string {
-  return `CREATE TABLE ${ident(ctx.tables.preExposure)} (metric_name VARCHAR, unit_id VARCHAR, group_name VARCHAR, exposure_day DATE, pre_value ${ctx.dialect.double}, pre_rows BIGINT)`;
+  return `CREATE TABLE ${ident(ctx.tables.preExposure)} (metric_name VARCHAR, unit_id VARCHAR, group_name VARCHAR, exposure_day DATE, pre_numerator ${ctx.dialect.double}, pre_denominator ${ctx.dialect.double})`;
 }
 
 /**
- * Pre-exposure totals for CUPED of units first exposed in [from, to]: the metric over the
- * `days` days before the exposure day (events: before the exposure instant, within those days).
+ * Pre-exposure numerator and denominator for CUPED of units first exposed in [from, to]: the
+ * metric over the `days` days before the exposure day (events: before the exposure instant,
+ * within those days), aggregated as the metric itself is.
  */
 export function insertPreExposureSql(ctx: SqlContext, metric: ResolvedMetric, days: number, from: string, to: string): string {
   const m = metric.config;
-  const head = `INSERT INTO ${ident(ctx.tables.preExposure)} (metric_name, unit_id, group_name, exposure_day, pre_value, pre_rows)`;
+  const head = `INSERT INTO ${ident(ctx.tables.preExposure)} (metric_name, unit_id, group_name, exposure_day, pre_numerator, pre_denominator)`;
   const units = `f.exposure_day BETWEEN ${dateLit(from)} AND ${dateLit(to)}`;
   if (m.source === 'metrics') {
-    return `${head} SELECT ${literal(metric.name)}, f.unit_id, f.group_name, f.exposure_day, COALESCE(SUM(m.metric_value), 0), COUNT(*)
+    const [num, den] =
+      m.aggregation === 'ratio'
+        ? ['SUM(CASE WHEN m.denominator IS NOT NULL THEN m.numerator END)', 'SUM(m.denominator)']
+        : ['SUM(m.metric_value)', 'COUNT(m.metric_value)'];
+    return `${head} SELECT ${literal(metric.name)}, f.unit_id, f.group_name, f.exposure_day, COALESCE(${num}, 0), COALESCE(${den}, 0)
 FROM metrics m JOIN ${exposed(ctx)} ON f.unit_id = m.unit_id
 WHERE ${units} AND m.ingestion = ${literal(m.ingestion)} AND m.metric_name = ${literal(m.metricName ?? m.name)} AND m.id_type = ${literal(ctx.experiment.idType)}
   AND m."date" BETWEEN f.exposure_day - ${days} AND f.exposure_day - 1

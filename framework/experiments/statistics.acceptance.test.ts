@@ -65,6 +65,12 @@ describe.each(Object.entries(backends))('statistics on %s against an independent
     const unadjusted = rows.find((r) => r.metric_name === 'spend' && r.group_name === 'test')!;
     // CUPED must reduce the variance of a metric correlated with its pre-exposure value.
     expect(cuped[0].variance!).toBeLessThan(unadjusted.variance!);
+    // The same for a mean metric (CUPED on delta-method linearized values).
+    const [meanCuped] = await store.query<ResultRow>(`SELECT * FROM synthetic_results_cumulative WHERE day = DATE '${DAY_20}' AND metric_name = 'order_value' AND group_name = 'test'`);
+    const meanPlain = rows.find((r) => r.metric_name === 'order_value' && r.group_name === 'test')!;
+    expect(meanCuped.cuped_theta!).toBeGreaterThan(0);
+    expect(meanCuped.variance!).toBeLessThan(meanPlain.variance!);
+    expectMatches(rows, 'order_value', referenceComparison(data, units, plain(REFERENCE_METRICS.order_value), cumulative));
   });
 
   it('the daily, 7-day and days-since-exposure rollups', async () => {

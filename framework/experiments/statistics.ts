@@ -7,7 +7,7 @@
  * - sum metrics: the mean of unit values; with CUPED, adjusted by theta = cov(y, x)/var(x)
  *   from the pooled groups: mean − θ(x̄_g − x̄), variance var(y) + θ²var(x) − 2θcov(y, x).
  * - ratio metrics (mean, ratio, funnel): R = ȳ/x̄ with the delta-method unit variance
- *   (var(y) − 2R·cov(x, y) + R²var(x)) / x̄².
+ *   (var(y) − 2R·cov(x, y) + R²var(x)) / x̄²; CUPED on the linearized values (estimateRatio).
  * - against control: Welch's t test (Welch–Satterthwaite degrees of freedom), absolute lift
  *   with its t interval, relative lift with a delta-method standard error and the same
  *   critical value.
@@ -42,16 +42,44 @@ export interface Comparison {
 }
 
 export function estimateGroup(m: GroupMoments, kind: MetricKind, cuped: boolean): GroupEstimate {
-  if (kind === 'ratio') {
-    const r = m.mean_y / m.mean_x;
-    const v = m.var_y === null || m.var_x === null || m.cov_xy === null ? null : (m.var_y - 2 * r * m.cov_xy + r * r * m.var_x) / (m.mean_x * m.mean_x);
-    return { n: m.n, mean: r, rawMean: r, variance: v, theta: null };
-  }
+  return kind === 'ratio' ? estimateRatio(m, cuped) : estimateSum(m, cuped);
+}
+
+function estimateSum(m: GroupMoments, cuped: boolean): GroupEstimate {
   const theta = cuped && m.pooled_var_pre && m.pooled_var_pre > 0 && m.pooled_cov_y_pre !== null ? m.pooled_cov_y_pre / m.pooled_var_pre : null;
   if (theta === null) return { n: m.n, mean: m.mean_y, rawMean: m.mean_y, variance: m.var_y, theta: cuped ? 0 : null };
   const mean = m.mean_y - theta * (m.mean_pre - m.pooled_mean_pre);
   const variance = m.var_y === null || m.var_pre === null || m.cov_y_pre === null ? null : m.var_y + theta * theta * m.var_pre - 2 * theta * m.cov_y_pre;
   return { n: m.n, mean, rawMean: m.mean_y, variance, theta };
+}
+
+/**
+ * Ratio metrics: R = ȳ/x̄ with the delta-method linearization L = (y − R·x)/x̄. With CUPED, the
+ * covariate is the same linearization of the pre-exposure numerator and denominator,
+ * P = (y' − R'·x')/x̄' with the pooled pre-exposure ratio R' (so P̄ pooled is 0); theta is
+ * Cov(L, P)/Var(P) over the pooled groups (L with the pooled R), and the estimate becomes
+ * R − θ·P̄_g with variance Var(L) + θ²Var(P) − 2θCov(L, P) within the group.
+ */
+function estimateRatio(m: GroupMoments, cuped: boolean): GroupEstimate {
+  const r = m.mean_y / m.mean_x;
+  const varL = m.var_y === null || m.var_x === null || m.cov_xy === null ? null : (m.var_y - 2 * r * m.cov_xy + r * r * m.var_x) / (m.mean_x * m.mean_x);
+  const raw: GroupEstimate = { n: m.n, mean: r, rawMean: r, variance: varL, theta: cuped ? 0 : null };
+  if (!cuped || varL === null || !(m.pooled_mean_pre_x > 0)) return raw;
+  const rPre = m.pooled_mean_pre / m.pooled_mean_pre_x;
+  const xPre = m.pooled_mean_pre_x;
+  const linearVar = (vy: number | null, cyx: number | null, vx: number | null) => (vy === null || cyx === null || vx === null ? null : (vy - 2 * rPre * cyx + rPre * rPre * vx) / (xPre * xPre));
+  const linearCov = (rr: number, xbar: number, cyp: number | null, cypx: number | null, cxp: number | null, cxpx: number | null) =>
+    cyp === null || cypx === null || cxp === null || cxpx === null ? null : (cyp - rPre * cypx - rr * cxp + rr * rPre * cxpx) / (xbar * xPre);
+  const pooledR = m.pooled_mean_y / m.pooled_mean_x;
+  const pooledVarP = linearVar(m.pooled_var_pre, m.pooled_cov_pre_pre_x, m.pooled_var_pre_x);
+  const pooledCov = linearCov(pooledR, m.pooled_mean_x, m.pooled_cov_y_pre, m.pooled_cov_y_pre_x, m.pooled_cov_x_pre, m.pooled_cov_x_pre_x);
+  if (pooledVarP === null || pooledCov === null || !(pooledVarP > 0)) return raw;
+  const theta = pooledCov / pooledVarP;
+  const meanP = (m.mean_pre - rPre * m.mean_pre_x) / xPre;
+  const varP = linearVar(m.var_pre, m.cov_pre_pre_x, m.var_pre_x);
+  const covLP = linearCov(r, m.mean_x, m.cov_y_pre, m.cov_y_pre_x, m.cov_x_pre, m.cov_x_pre_x);
+  const variance = varP === null || covLP === null ? null : varL + theta * theta * varP - 2 * theta * covLP;
+  return { n: m.n, mean: r - theta * meanP, rawMean: r, variance, theta };
 }
 
 /** Welch's comparison of `test` against `control`, or null when either lacks a variance. */

@@ -79,7 +79,7 @@ export function percentileCont(values: number[], p: number): number {
 
 /** Unit (y, x, pre) for the days [lo, hi] of each unit. */
 function unitValues(data: SyntheticData, units: Unit[], metric: RefMetric, window: (u: Unit) => [string, string] | null, preDays: number) {
-  const out: { group: string; y: number; x: number; pre: number }[] = [];
+  const out: { group: string; y: number; x: number; pre: number; preX: number }[] = [];
   const byUnitMetrics = new Map<string, typeof data.metrics>();
   for (const m of data.metrics) if (m.metric_name === metric.metricName) byUnitMetrics.set(m.unit_id, [...(byUnitMetrics.get(m.unit_id) ?? []), m]);
   const byUnitEvents = new Map<string, typeof data.events>();
@@ -91,6 +91,7 @@ function unitValues(data: SyntheticData, units: Unit[], metric: RefMetric, windo
     let y = 0;
     let x = 0;
     let pre = 0;
+    let preX = 0;
     const preFrom = addDays(u.day, -preDays);
     if (metric.source === 'metrics') {
       for (const m of byUnitMetrics.get(u.id) ?? []) {
@@ -99,16 +100,20 @@ function unitValues(data: SyntheticData, units: Unit[], metric: RefMetric, windo
             if (m.denominator !== null && m.denominator !== undefined) (y += m.numerator ?? 0), (x += m.denominator);
           } else if (m.metric_value !== null) (y += m.metric_value), (x += 1);
         }
-        if (m.date >= preFrom && m.date < u.day && m.metric_value !== null) pre += m.metric_value;
+        if (m.date >= preFrom && m.date < u.day) {
+          if (metric.aggregation === 'ratio') {
+            if (m.denominator !== null && m.denominator !== undefined) (pre += m.numerator ?? 0), (preX += m.denominator);
+          } else if (m.metric_value !== null) (pre += m.metric_value), (preX += 1);
+        }
       }
     } else {
       for (const e of byUnitEvents.get(u.id) ?? []) {
         if (e.timestamp >= u.time && e.day >= lo && e.day <= hi) (y += 1), (x += 1);
-        if (e.timestamp < u.time && e.day >= preFrom) pre += 1;
+        if (e.timestamp < u.time && e.day >= preFrom) (pre += 1), (preX += 1);
       }
     }
     const ratioKind = metric.aggregation === 'mean' || metric.aggregation === 'ratio';
-    if (!ratioKind || x > 0) out.push({ group: u.group, y, x, pre: metric.cuped ? pre : 0 });
+    if (!ratioKind || x > 0) out.push({ group: u.group, y, x, pre: metric.cuped ? pre : 0, preX: metric.cuped ? preX : 0 });
   }
   return out;
 }
@@ -126,13 +131,27 @@ export function referenceComparison(data: SyntheticData, units: Unit[], metric: 
     theta = covariance(values.map((v) => v.y), pres) / variance(pres);
   }
   const preMean = mean(values.map((v) => v.pre));
+  // Ratio CUPED: the pre-exposure ratio linearized around the pooled pre ratio, theta from
+  // the pooled linearized post values.
+  const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
+  const preXbar = mean(values.map((v) => v.preX));
+  const rPre = sum(values.map((v) => v.pre)) / sum(values.map((v) => v.preX));
+  const P = (v: { pre: number; preX: number }) => (metric.cuped && preXbar > 0 ? (v.pre - rPre * v.preX) / preXbar : 0);
+  let ratioTheta = 0;
+  if (ratioKind && metric.cuped && preXbar > 0) {
+    const xbar = mean(values.map((v) => v.x));
+    const r = sum(values.map((v) => v.y)) / sum(values.map((v) => v.x));
+    const pooledL = values.map((v) => (v.y - r * v.x) / xbar);
+    const ps = values.map(P);
+    ratioTheta = covariance(pooledL, ps) / variance(ps);
+  }
   const groupOf = (g: string): RefGroup => {
     const vs = values.filter((v) => v.group === g);
     if (ratioKind) {
       const xbar = mean(vs.map((v) => v.x));
       const r = vs.reduce((s, v) => s + v.y, 0) / vs.reduce((s, v) => s + v.x, 0);
-      const linearized = vs.map((v) => (v.y - r * v.x) / xbar);
-      return { n: vs.length, mean: r, variance: variance(linearized) };
+      const adjusted = vs.map((v) => (v.y - r * v.x) / xbar - ratioTheta * P(v));
+      return { n: vs.length, mean: r + mean(adjusted), variance: variance(adjusted) };
     }
     const adjusted = vs.map((v) => v.y - theta * (v.pre - preMean));
     return { n: vs.length, mean: mean(adjusted), variance: variance(adjusted) };

@@ -28,8 +28,8 @@ export function syntheticExperiment(name = 'synthetic', overrides: Partial<Exper
 /** The same metrics as the reference implementation sees them. */
 export const REFERENCE_METRICS: Record<string, RefMetric> = {
   spend: { name: 'spend', source: 'metrics', metricName: 'spend', aggregation: 'sum', cuped: true },
-  order_value: { name: 'order_value', source: 'metrics', metricName: 'order_value', aggregation: 'mean', cuped: false },
-  conversion: { name: 'conversion', source: 'metrics', metricName: 'conversion', aggregation: 'ratio', cuped: false },
+  order_value: { name: 'order_value', source: 'metrics', metricName: 'order_value', aggregation: 'mean', cuped: true },
+  conversion: { name: 'conversion', source: 'metrics', metricName: 'conversion', aggregation: 'ratio', cuped: true },
   purchases: { name: 'purchases', source: 'events', metricName: 'purchase', aggregation: 'count', cuped: true },
   spend_capped: { name: 'spend_capped', source: 'metrics', metricName: 'spend', aggregation: 'sum', winsorizeUpper: 0.99, cuped: true },
 };
