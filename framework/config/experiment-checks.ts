@@ -10,6 +10,7 @@ import { isIsoDate } from '../util/time.js';
 import type { LoadedExperiment, LoadedProject } from './project.js';
 import type { Dataset, ExperimentConfig } from './types.js';
 
+/** Diagnostics for every experiment of a loaded project. */
 export function checkExperiments(project: LoadedProject): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const experiment of project.experiments.values()) out.push(...checkExperiment(project, experiment));

@@ -10,6 +10,7 @@
  */
 import type { ExperimentConfig, ExperimentMetric } from '../config/types.js';
 
+/** What a config change asks of an experiment's artifacts. */
 export type RefreshKind = 'full' | 'metric' | 'remove';
 
 /** One experiment the change affects. */
@@ -22,6 +23,7 @@ export interface ExperimentRefresh {
   reasons: string[];
 }
 
+/** Data changes outside the experiment config that also force a refresh. */
 export interface AffectedOptions {
   /** Ingestions whose loaded data changes (reload, backfill): experiments reading them restate. */
   changedIngestions?: string[];

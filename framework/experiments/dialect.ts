@@ -7,6 +7,7 @@
  */
 import { WharfError } from '../diagnostics/errors.js';
 
+/** One engine's spelling of the few SQL constructs the pipeline cannot write portably. */
 export interface ExperimentDialect {
   readonly name: string;
   /** Longest table name the engine keeps without truncating it. */
@@ -64,6 +65,7 @@ const postgres: ExperimentDialect = {
 /** Dialects by store kind. */
 export const DIALECTS = { duckdb, postgres } satisfies Record<string, ExperimentDialect>;
 
+/** The dialect of a store kind; an engine without one is refused with a clear error. */
 export function dialectFor(kind: string): ExperimentDialect {
   const dialect = (DIALECTS as Record<string, ExperimentDialect>)[kind];
   if (!dialect) {

@@ -8,6 +8,7 @@ import type { SqlExecutor } from '../store/types.js';
 import { literal } from './dialect.js';
 import { JOB_HISTORY_TABLE } from './names.js';
 
+/** One step of a run as the job history records it. */
 export interface JobStep {
   step: string;
   startedAt: Date;
@@ -19,6 +20,7 @@ export interface JobStep {
   error: string | null;
 }
 
+/** One run of an experiment's pipeline: its refresh type and steps. */
 export interface JobRun {
   runId: string;
   experiment: string;
@@ -26,6 +28,7 @@ export interface JobRun {
   steps: JobStep[];
 }
 
+/** DDL of the job history table, shared by every experiment. */
 export function createJobHistorySql(): string {
   return `CREATE TABLE IF NOT EXISTS ${JOB_HISTORY_TABLE} (run_seq BIGINT, run_id VARCHAR, experiment VARCHAR, refresh VARCHAR, step_index INTEGER, step VARCHAR, started_at TIMESTAMP, duration_ms BIGINT, "rows" BIGINT, bytes_scanned BIGINT, status VARCHAR, error VARCHAR)`;
 }
@@ -33,6 +36,7 @@ export function createJobHistorySql(): string {
 const ts = (d: Date) => `CAST('${d.toISOString().replace('T', ' ').replace('Z', '')}' AS TIMESTAMP)`;
 const n = (v: number | null) => (v === null ? 'NULL' : String(Math.round(v)));
 
+/** Appends a run's steps to the job history (outside the run's transaction, so failed runs are kept). */
 export async function recordJobRun(sql: SqlExecutor, run: JobRun): Promise<void> {
   await sql.exec(createJobHistorySql());
   if (run.steps.length === 0) return;

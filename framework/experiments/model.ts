@@ -5,6 +5,7 @@
  */
 import type { ExperimentConfig, ExperimentMetric, ExposureSource } from '../config/types.js';
 
+/** Statsig's defaults the seed's pipeline uses, and Wharf's SRM threshold. */
 export const EXPERIMENT_DEFAULTS = {
   preExposureDays: 7,
   winsorizeUpper: 0.999,
@@ -19,6 +20,7 @@ export const EXPERIMENT_DEFAULTS = {
  */
 export type MetricKind = 'sum' | 'ratio';
 
+/** A metric with its analysis kind, caps and CUPED decided. */
 export interface ResolvedMetric {
   name: string;
   config: ExperimentMetric;
@@ -29,6 +31,7 @@ export interface ResolvedMetric {
   cuped: boolean;
 }
 
+/** An experiment with every default applied and splits normalized to fractions. */
 export interface ResolvedExperiment {
   name: string;
   exposure: ExposureSource;
@@ -44,6 +47,7 @@ export interface ResolvedExperiment {
   significanceLevel: number;
 }
 
+/** Applies the defaults to a validated experiment config. */
 export function resolveExperiment(config: ExperimentConfig, exposureSql?: string): ResolvedExperiment {
   const cupedOn = config.cuped !== false;
   const total = config.groups.reduce((s, g) => s + g.split, 0);

@@ -5,8 +5,10 @@
 
 /** The rollups of `<experiment>_results_<rollup>`. */
 export const ROLLUPS = ['daily', 'days_since_exposure', 'cumulative', '7day'] as const;
+/** One of the seed's rollups. */
 export type Rollup = (typeof ROLLUPS)[number];
 
+/** The artifact table names of one experiment. */
 export interface ArtifactNames {
   firstExposures: string;
   exposuresSummary: string;
@@ -17,6 +19,7 @@ export interface ArtifactNames {
   results: Record<Rollup, string>;
 }
 
+/** The seed's table names for an experiment. */
 export function artifactNames(experiment: string): ArtifactNames {
   return {
     firstExposures: `${experiment}_first_exposures`,
@@ -31,4 +34,5 @@ export function artifactNames(experiment: string): ArtifactNames {
 
 /** Wharf's own bookkeeping tables, shared by all experiments. */
 export const JOB_HISTORY_TABLE = 'experiment_job_history';
+/** Per experiment: the last day covered and the config the artifacts were computed with. */
 export const EXPERIMENT_STATE_TABLE = 'experiment_state';

@@ -20,8 +20,10 @@ export interface ExperimentSource {
   exposureSqlText?: string;
 }
 
+/** The refresh a user or the agent asks for (seed 004's DAG types). */
 export type RefreshRequest = { type: 'full' } | { type: 'incremental' } | { type: 'metric'; metric: string };
 
+/** The refresh a run carries out, with its days; `stateConfig` is recorded after it succeeds. */
 export interface RefreshPlan {
   type: 'full' | 'incremental' | 'metric' | 'up-to-date';
   from: string | null;
@@ -65,6 +67,7 @@ export async function availableThrough(store: StoreConnection, ctx: SqlContext, 
   return through;
 }
 
+/** Turns a requested refresh into the refresh this run carries out, refusing what would mix definitions. */
 export async function planRefresh(store: StoreConnection, ctx: SqlContext, source: ExperimentSource, request: RefreshRequest, cap?: string): Promise<RefreshPlan> {
   const e = ctx.experiment;
   const current = stateConfigOf(source.config, source.exposureSqlText);

@@ -17,6 +17,7 @@ import { writeState } from './state.js';
 import * as steps from './steps.js';
 import type { Step } from './steps.js';
 
+/** Options of one run. */
 export interface RunOptions {
   /** Last day to include (default: the last day every ingestion the experiment reads has data for). */
   through?: string;
@@ -36,6 +37,7 @@ export interface RunResult {
   steps: JobStep[];
 }
 
+/** Runs one refresh of an experiment's pipeline in the store and returns what it did. */
 export async function runExperiment(store: StoreConnection, source: ExperimentSource, request: RefreshRequest, options: RunOptions = {}): Promise<RunResult> {
   const experiment = resolveExperiment(source.config, source.exposureSqlText);
   const ctx = sqlContext(experiment, dialectFor(store.kind));

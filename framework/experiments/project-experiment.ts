@@ -8,6 +8,7 @@ import { openStoreConnection } from '../store/open-store.js';
 import type { StoreConnection } from '../store/types.js';
 import type { ExperimentSource } from './pipeline-plan.js';
 
+/** The named experiment of a loaded project, or an error listing the defined ones. */
 export function experimentSource(project: LoadedProject, name: string): ExperimentSource {
   const found = project.experiments.get(name);
   if (!found) {

@@ -45,6 +45,7 @@ export function periodColumn(rollup: Rollup): 'day' | 'days_since_exposure' {
   return rollup === 'days_since_exposure' ? 'days_since_exposure' : 'day';
 }
 
+/** DDL of one rollup's results table. */
 export function createResultsSql(ctx: SqlContext, rollup: Rollup): string {
   const dbl = ctx.dialect.double;
   const period = rollup === 'days_since_exposure' ? 'days_since_exposure INTEGER' : 'day DATE';

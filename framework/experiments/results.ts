@@ -14,6 +14,7 @@ import { ident } from './sql-context.js';
 import { sampleRatioMismatch, type SrmCheck } from './srm.js';
 import { readState } from './state.js';
 
+/** One metric's rows of the shown period. */
 export interface MetricResults {
   metric: string;
   kind: string;
@@ -21,6 +22,7 @@ export interface MetricResults {
   groups: ResultRow[];
 }
 
+/** One row of `<experiment>_exposures_summary`. */
 export interface ExposureDay {
   day: string;
   group_name: string;
@@ -29,6 +31,7 @@ export interface ExposureDay {
   cumulative_units: number;
 }
 
+/** Everything the results table, the JSON output and the Markdown report show. */
 export interface ExperimentResults {
   experiment: string;
   control: string;
@@ -42,6 +45,7 @@ export interface ExperimentResults {
   lastRun: JobRun | null;
 }
 
+/** Reads the latest period of a rollup, the exposures summary, the SRM check and the last run. */
 export async function readExperimentResults(sql: SqlExecutor, source: ExperimentSource, rollup: Rollup = 'cumulative'): Promise<ExperimentResults> {
   const experiment = resolveExperiment(source.config, source.exposureSqlText);
   const state = await readState(sql, experiment.name);

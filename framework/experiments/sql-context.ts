@@ -8,12 +8,14 @@ import { ident, literal } from './dialect.js';
 import type { ResolvedExperiment } from './model.js';
 import { artifactNames, type ArtifactNames } from './names.js';
 
+/** The inputs every SQL builder shares. */
 export interface SqlContext {
   experiment: ResolvedExperiment;
   dialect: ExperimentDialect;
   tables: ArtifactNames;
 }
 
+/** Builds the SQL context of an experiment on a dialect. */
 export function sqlContext(experiment: ResolvedExperiment, dialect: ExperimentDialect): SqlContext {
   return { experiment, dialect, tables: artifactNames(experiment.name) };
 }

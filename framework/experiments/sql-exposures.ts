@@ -40,6 +40,7 @@ SELECT p.unit_id, f.group_name, p.first_exposure_time, p.exposure_day, p.exposur
 FROM per_unit p JOIN first_group f ON f.unit_id = p.unit_id`;
 }
 
+/** Creates `<experiment>_first_exposures` from the exposures of [from, to] (full refresh). */
 export function createFirstExposuresSql(ctx: SqlContext, from: string, to: string): string {
   return `CREATE TABLE ${ident(ctx.tables.firstExposures)} AS ${firstExposuresSelect(exposureRowsSql(ctx, from, to))}`;
 }

@@ -58,14 +58,17 @@ WHERE fu.metric_name = ${name} AND fu.step IN (1, ${last}) AND fu.reached_day ${
 GROUP BY fu.unit_id, fu.group_name, fu.reached_day, f.exposure_day`;
 }
 
+/** DDL of `<experiment>_user_level_aggregations`. */
 export function createStagingSql(ctx: SqlContext): string {
   return `CREATE TABLE ${ident(ctx.tables.userLevelAggregations)} (metric_name VARCHAR, unit_id VARCHAR, group_name VARCHAR, day DATE, exposure_day DATE, days_since_exposure INTEGER, numerator ${ctx.dialect.double}, denominator ${ctx.dialect.double})`;
 }
 
+/** Appends one metric's staging rows of the days [from, to]. */
 export function insertStagingSql(ctx: SqlContext, metric: ResolvedMetric, from: string, to: string): string {
   return `INSERT INTO ${ident(ctx.tables.userLevelAggregations)} (${STAGING_COLUMNS}) ${stagingSelectSql(ctx, metric, from, to)}`;
 }
 
+/** DDL of `<experiment>_user_level_aggregations_for_pre_exposure_data`. */
 export function createPreExposureSql(ctx: SqlContext): string {
   return `CREATE TABLE ${ident(ctx.tables.preExposure)} (metric_name VARCHAR, unit_id VARCHAR, group_name VARCHAR, exposure_day DATE, pre_numerator ${ctx.dialect.double}, pre_denominator ${ctx.dialect.double})`;
 }
@@ -101,6 +104,7 @@ GROUP BY f.unit_id, f.group_name, f.exposure_day`;
   throw new Error(`CUPED does not apply to funnel metric ${metric.name}`);
 }
 
+/** DDL of `<experiment>_funnel_events`. */
 export function createFunnelEventsSql(ctx: SqlContext): string {
   return `CREATE TABLE ${ident(ctx.tables.funnelEvents)} (metric_name VARCHAR, unit_id VARCHAR, group_name VARCHAR, step INTEGER, event_name VARCHAR, reached_at TIMESTAMP, reached_day DATE)`;
 }

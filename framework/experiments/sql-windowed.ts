@@ -6,6 +6,7 @@
  */
 import { dateLit, ident, metricNames, type SqlContext } from './sql-context.js';
 
+/** DDL of `windowed_metrics_<experiment>`. */
 export function createWindowedSql(ctx: SqlContext): string {
   const dbl = ctx.dialect.double;
   return `CREATE TABLE ${ident(ctx.tables.windowedMetrics)} (metric_name VARCHAR, unit_id VARCHAR, group_name VARCHAR, exposure_day DATE, day DATE, days_since_exposure INTEGER,

@@ -6,6 +6,7 @@
 import { chiSquaredP } from './distributions.js';
 import { EXPERIMENT_DEFAULTS } from './model.js';
 
+/** The health check's result: observed and expected shares, the statistic and the verdict. */
 export interface SrmCheck {
   total: number;
   groups: { name: string; units: number; observedShare: number; expectedShare: number }[];

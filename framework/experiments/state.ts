@@ -7,6 +7,7 @@
 import type { SqlExecutor } from '../store/types.js';
 import { EXPERIMENT_STATE_TABLE } from './names.js';
 
+/** What the last successful run of an experiment covered. */
 export interface ExperimentState {
   experiment: string;
   /** Last day included in the artifacts. */
@@ -18,12 +19,14 @@ export interface ExperimentState {
 
 const DDL = `CREATE TABLE IF NOT EXISTS ${EXPERIMENT_STATE_TABLE} (experiment VARCHAR PRIMARY KEY, through_day DATE NOT NULL, config VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL)`;
 
+/** The experiment's state, or null before its first successful run. */
 export async function readState(sql: SqlExecutor, experiment: string): Promise<ExperimentState | null> {
   await sql.exec(DDL);
   const rows = await sql.query<{ through_day: string; config: string; updated_at: Date }>(`SELECT through_day, config, updated_at FROM ${EXPERIMENT_STATE_TABLE} WHERE experiment = $1`, [experiment]);
   return rows[0] ? { experiment, through: rows[0].through_day, config: rows[0].config, updatedAt: rows[0].updated_at } : null;
 }
 
+/** Replaces the experiment's state (inside the run's transaction). */
 export async function writeState(sql: SqlExecutor, state: Omit<ExperimentState, 'updatedAt'>): Promise<void> {
   await sql.exec(DDL);
   await sql.query(`DELETE FROM ${EXPERIMENT_STATE_TABLE} WHERE experiment = $1`, [state.experiment]);

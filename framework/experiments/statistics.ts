@@ -41,6 +41,7 @@ export interface Comparison {
   significant: boolean;
 }
 
+/** One group's value and unit-level variance for a metric of the given kind. */
 export function estimateGroup(m: GroupMoments, kind: MetricKind, cuped: boolean): GroupEstimate {
   return kind === 'ratio' ? estimateRatio(m, cuped) : estimateSum(m, cuped);
 }

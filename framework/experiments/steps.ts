@@ -72,6 +72,7 @@ export function firstExposures(ctx: SqlContext, from: string, to: string, append
   };
 }
 
+/** Restates the exposures summary from the first exposures (small: one row per day and group). */
 export function exposuresSummary(ctx: SqlContext): Step {
   return {
     name: 'exposures summary',
@@ -93,6 +94,7 @@ export function funnelEvents(ctx: SqlContext, metrics: ResolvedMetric[], through
   });
 }
 
+/** Appends the user-day staging rows of [from, to] for `metrics`. */
 export function userLevelAggregations(ctx: SqlContext, metrics: ResolvedMetric[], from: string, to: string): Step {
   return growing(ctx, 'user-day staging (annotated metric sources)', ctx.tables.userLevelAggregations, async (sql) => {
     for (const m of metrics) await sql.exec(insertStagingSql(ctx, m, from, to));
@@ -108,6 +110,7 @@ export function preExposure(ctx: SqlContext, metrics: ResolvedMetric[], from: st
   });
 }
 
+/** Appends the windowed grid rows of [from, to] for `metrics`. */
 export function windowedMetrics(ctx: SqlContext, metrics: ResolvedMetric[], from: string, to: string): Step {
   return growing(ctx, 'windowed metrics', ctx.tables.windowedMetrics, async (sql) => {
     if (metrics.length) await sql.exec(insertWindowedSql(ctx, metrics.map((m) => m.name), ctx.experiment.startDate, from, to));

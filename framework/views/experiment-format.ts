@@ -14,11 +14,13 @@ export function fmtPercent(v: number | null | undefined, signed = true): string 
   return signed && v > 0 ? `+${text}` : text;
 }
 
+/** A p-value to 4 decimals, or `< 0.0001`. */
 export function fmtPValue(p: number | null | undefined): string {
   if (p === null || p === undefined || !Number.isFinite(p)) return '–';
   return p < 1e-4 ? '< 0.0001' : p.toFixed(4);
 }
 
+/** A confidence interval as `[lower, upper]`. */
 export function fmtInterval(lo: number | null | undefined, hi: number | null | undefined, format: (v: number | null) => string): string {
   return lo === null || lo === undefined || hi === null || hi === undefined ? '–' : `[${format(lo)}, ${format(hi)}]`;
 }

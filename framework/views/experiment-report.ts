@@ -41,6 +41,7 @@ function lastRun(r: ExperimentResults): string[] {
   return lines;
 }
 
+/** The Markdown report of an experiment's results. */
 export function renderExperimentReport(r: ExperimentResults): string {
   const totals = r.health.srm.groups.map((g) => `${g.name} ${g.units}`).join(', ');
   return [

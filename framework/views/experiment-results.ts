@@ -9,6 +9,7 @@ function table(rows: string[][]): string[] {
   return rows.map((r) => r.map((cell, i) => (i >= 2 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  '));
 }
 
+/** The terminal table of an experiment's results with its health check. */
 export function renderExperimentResults(r: ExperimentResults): string {
   const srm = r.health.srm;
   const head = `${pc.bold(r.experiment)} — ${r.rollup} results, ${r.rollup === 'days_since_exposure' ? `day ${r.period} since exposure` : `through ${r.period ?? '–'}`} (α = ${r.significanceLevel})`;
@@ -26,6 +27,7 @@ export function renderExperimentResults(r: ExperimentResults): string {
   return [head, health + flagged, '', ...table(rows)].join('\n');
 }
 
+/** One run: the refresh carried out and each step's duration and rows. */
 export function renderRunResult(run: RunResult): string {
   const range = run.from ? `${run.from} → ${run.to}` : 'nothing new';
   const lines = [`${pc.green('✓')} ${run.experiment}: ${run.refresh} refresh (${range}; data through ${run.through})`];

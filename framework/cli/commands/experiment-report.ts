@@ -6,6 +6,7 @@ import { readExperimentResults } from '../../experiments/results.js';
 import { renderExperimentReport } from '../../views/experiment-report.js';
 import { BaseCommand } from '../base-command.js';
 
+/** `ingest experiment report`: the Markdown report, printed or written to a file. */
 export default class ExperimentReport extends BaseCommand {
   static summary = "Write an experiment's Markdown report (what the agent commits to status/experiments/).";
   static examples = ['<%= config.bin %> experiment report checkout_button', '<%= config.bin %> experiment report checkout_button --out status/experiments/checkout_button.md'];

@@ -5,6 +5,7 @@ import { readExperimentResults } from '../../experiments/results.js';
 import { renderExperimentResults } from '../../views/experiment-results.js';
 import { BaseCommand } from '../base-command.js';
 
+/** `ingest experiment results`: the latest results as a table, or JSON. */
 export default class ExperimentResultsCommand extends BaseCommand {
   static summary = "Show an experiment's latest results and health checks.";
   static examples = ['<%= config.bin %> experiment results checkout_button', '<%= config.bin %> experiment results checkout_button --rollup 7day --json'];

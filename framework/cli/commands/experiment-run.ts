@@ -5,6 +5,7 @@ import { experimentSource, openExperimentStore } from '../../experiments/project
 import { renderRunResult } from '../../views/experiment-results.js';
 import { BaseCommand } from '../base-command.js';
 
+/** `ingest experiment run`: one refresh of an experiment's pipeline. */
 export default class ExperimentRun extends BaseCommand {
   static summary = "Run an experiment's Warehouse Native pipeline in the store.";
   static description =
