@@ -135,4 +135,45 @@ describe.each(Object.keys(backends))('metric sources and exposure sources on %s'
     ]);
     expect(history?.steps[2].error).toMatch(/no_such_column/);
   });
+
+  it('compares every test group with the control when there are three groups', async () => {
+    store = await backends[kind]();
+    const events: TestEvent[] = [];
+    const metrics = [];
+    for (let i = 0; i < 30; i++) {
+      const group = ['control', 'b', 'c'][i % 3];
+      events.push(ev(`u${i}`, '2026-05-01 10:00:00', 'exposure', group));
+      metrics.push({ ingestion: 'm', date: '2026-05-01', unit_id: `u${i}`, metric_name: 'score', metric_value: (i % 7) + (group === 'c' ? 5 : 0) });
+    }
+    await insertEvents(store, events);
+    await insertMetrics(store, metrics);
+    const config: ExperimentConfig = {
+      name: 'three',
+      exposure: { kind: 'events', ingestion: 'app', eventName: 'exposure' },
+      idType: 'user_id',
+      groups: [
+        { name: 'control', split: 1, control: true },
+        { name: 'b', split: 1 },
+        { name: 'c', split: 1 },
+      ],
+      startDate: '2026-05-01',
+      metrics: [{ name: 'score', source: 'metrics', ingestion: 'm', aggregation: 'sum' }],
+      cuped: false,
+    };
+    await runExperiment(store, { config }, { type: 'full' });
+    const rows = await store.query<{ group_name: string; is_control: boolean; mean: number; control_mean: number; abs_lift: number | null }>(
+      'SELECT group_name, is_control, mean, control_mean, abs_lift FROM three_results_cumulative ORDER BY group_name',
+    );
+    expect(rows.map((r) => [r.group_name, r.is_control])).toEqual([
+      ['b', false],
+      ['c', false],
+      ['control', true],
+    ]);
+    const control = rows.find((r) => r.is_control)!;
+    for (const r of rows.filter((x) => !x.is_control)) {
+      expect(r.control_mean).toBe(control.mean);
+      expect(r.abs_lift).toBeCloseTo(r.mean - control.mean, 12);
+    }
+    expect(rows.find((r) => r.group_name === 'c')!.abs_lift!).toBeGreaterThan(3);
+  });
 });
