@@ -28,6 +28,11 @@ export interface ExperimentDialect {
    * on stale estimates (nested loops over tens of thousands of rows).
    */
   analyze(name: string): string | null;
+  /**
+   * A statement taking a lock on `key` until the transaction ends, so two runs of one
+   * experiment never interleave; null where the engine allows one writer anyway (DuckDB).
+   */
+  transactionLock(key: string): string | null;
 }
 
 /** A SQL string literal. */
@@ -49,6 +54,7 @@ const duckdb: ExperimentDialect = {
   double: 'DOUBLE',
   dropTable: (name) => `DROP TABLE IF EXISTS ${ident(name)}`,
   analyze: () => null,
+  transactionLock: () => null,
 };
 
 const postgres: ExperimentDialect = {
@@ -60,6 +66,7 @@ const postgres: ExperimentDialect = {
   double: 'DOUBLE PRECISION',
   dropTable: (name) => `DROP TABLE IF EXISTS ${ident(name)}`,
   analyze: (name) => `ANALYZE ${ident(name)}`,
+  transactionLock: (key) => `SELECT pg_advisory_xact_lock(hashtext(${literal(key)}))`,
 };
 
 /** Dialects by store kind. */

@@ -12,7 +12,7 @@ import { canonicalJson, diffExperiment } from './affected.js';
 import { ingestionsOf } from './model.js';
 import { literal, type SqlContext } from './sql-context.js';
 import { conflictingExposuresSql } from './sql-exposures.js';
-import { readState } from './state.js';
+import { readState, type ExperimentState } from './state.js';
 
 /** An experiment as the pipeline receives it: the config and, for SQL exposures, the SQL text. */
 export interface ExperimentSource {
@@ -33,6 +33,13 @@ export interface RefreshPlan {
   note: string | null;
   /** The config recorded with the artifacts after this run. */
   stateConfig: string;
+  /** The state this plan was made against (null: none); a run refuses to apply a plan whose state moved on. */
+  basedOn: string | null;
+}
+
+/** A fingerprint of an experiment's state, to detect another run committing in between. */
+export function stateFingerprint(state: { through: string; config: string } | null): string | null {
+  return state ? `${state.through}\u0000${state.config}` : null;
 }
 
 /** The config as the state records it: canonical JSON, with the exposure SQL text. */
@@ -69,10 +76,14 @@ export async function availableThrough(store: StoreConnection, ctx: SqlContext, 
 
 /** Turns a requested refresh into the refresh this run carries out, refusing what would mix definitions. */
 export async function planRefresh(store: StoreConnection, ctx: SqlContext, source: ExperimentSource, request: RefreshRequest, cap?: string): Promise<RefreshPlan> {
+  const state = await readState(store, ctx.experiment.name);
+  return { ...(await planAgainst(store, ctx, source, request, state, cap)), basedOn: stateFingerprint(state) };
+}
+
+async function planAgainst(store: StoreConnection, ctx: SqlContext, source: ExperimentSource, request: RefreshRequest, state: ExperimentState | null, cap?: string): Promise<Omit<RefreshPlan, 'basedOn'>> {
   const e = ctx.experiment;
   const current = stateConfigOf(source.config, source.exposureSqlText);
-  const state = await readState(store, e.name);
-  const full = (note: string | null, through: string): RefreshPlan => ({ type: 'full', from: e.startDate, to: through, through, note, stateConfig: current });
+  const full = (note: string | null, through: string): Omit<RefreshPlan, 'basedOn'> => ({ type: 'full', from: e.startDate, to: through, through, note, stateConfig: current });
   if (request.type === 'full') return full(null, await availableThrough(store, ctx, cap));
   if (!state) {
     if (request.type === 'metric') throw new WharfError(`Experiment '${e.name}' has never run; a metric refresh needs a previous run.`, { code: 'experiment.never-run', errorClass: 'state', hint: `Run ingest experiment run ${e.name} --full-refresh first.` });
@@ -94,7 +105,7 @@ export async function planRefresh(store: StoreConnection, ctx: SqlContext, sourc
   return { type: 'incremental', from, to: through, through, note: null, stateConfig: current };
 }
 
-function metricPlan(name: string, previous: ExperimentConfig & { exposureSqlText?: string }, source: ExperimentSource, metric: string, through: string): RefreshPlan {
+function metricPlan(name: string, previous: ExperimentConfig & { exposureSqlText?: string }, source: ExperimentSource, metric: string, through: string): Omit<RefreshPlan, 'basedOn'> {
   const { exposureSqlText: previousSql, ...previousConfig } = previous;
   const diff = diffExperiment(previousConfig, source.config);
   if (diff?.refresh === 'full' || (previousSql ?? undefined) !== source.exposureSqlText) {

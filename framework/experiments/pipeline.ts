@@ -6,14 +6,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WharfError, messageOf } from '../diagnostics/errors.js';
-import type { StoreConnection } from '../store/types.js';
+import type { SqlExecutor, StoreConnection } from '../store/types.js';
+import { isIsoDate } from '../util/time.js';
 import { dialectFor } from './dialect.js';
 import { recordJobRun, type JobStep } from './job-history.js';
 import { resolveExperiment, type ResolvedExperiment } from './model.js';
 import { ROLLUPS } from './names.js';
-import { planRefresh, type ExperimentSource, type RefreshPlan, type RefreshRequest } from './pipeline-plan.js';
+import { planRefresh, stateFingerprint, type ExperimentSource, type RefreshPlan, type RefreshRequest } from './pipeline-plan.js';
 import { sqlContext, type SqlContext } from './sql-context.js';
-import { writeState } from './state.js';
+import { readState, writeState } from './state.js';
 import * as steps from './steps.js';
 import type { Step } from './steps.js';
 
@@ -42,6 +43,9 @@ export async function runExperiment(store: StoreConnection, source: ExperimentSo
   const experiment = resolveExperiment(source.config, source.exposureSqlText);
   const ctx = sqlContext(experiment, dialectFor(store.kind));
   checkIdentifiers(ctx);
+  if (options.through !== undefined && !isIsoDate(options.through)) {
+    throw new WharfError(`'${options.through}' is not a day; --through takes YYYY-MM-DD.`, { code: 'experiment.through', errorClass: 'config', hint: 'e.g. --through 2026-11-30' });
+  }
   const runId = randomUUID();
   const done: JobStep[] = [];
   const planned = new Date();
@@ -56,6 +60,7 @@ export async function runExperiment(store: StoreConnection, source: ExperimentSo
   }
   try {
     await store.transaction(async (tx) => {
+      await guardAgainstConcurrentRuns(tx, ctx, plan);
       for (const step of stepsFor(ctx, plan)) {
         const startedAt = new Date();
         try {
@@ -72,6 +77,24 @@ export async function runExperiment(store: StoreConnection, source: ExperimentSo
     await recordJobRun(store, { runId, experiment: experiment.name, refresh: plan.type, steps: done });
   }
   return { runId, experiment: experiment.name, requested: request.type, refresh: plan.type, from: plan.from, to: plan.to, through: plan.through, note: plan.note, steps: done };
+}
+
+/**
+ * Takes the experiment's lock for the transaction and checks the state is still the one the
+ * plan was made against: another run (another agent on a shared store) that committed in
+ * between makes this one stop, transiently, rather than append the same days twice.
+ */
+async function guardAgainstConcurrentRuns(tx: SqlExecutor, ctx: SqlContext, plan: RefreshPlan): Promise<void> {
+  const lock = ctx.dialect.transactionLock(`wharf-experiment:${ctx.experiment.name}`);
+  if (lock) await tx.query(lock);
+  if (stateFingerprint(await readState(tx, ctx.experiment.name)) !== plan.basedOn) {
+    throw new WharfError(`Experiment '${ctx.experiment.name}' was refreshed by another run while this one was planned.`, {
+      code: 'experiment.concurrent-run',
+      errorClass: 'state',
+      transient: true,
+      hint: 'Run it again: the next run plans against the new state.',
+    });
+  }
 }
 
 /** PostgreSQL truncates names past 63 characters; refuse rather than write to a truncated table. */

@@ -67,6 +67,26 @@ describe.each(Object.keys(backends))('refreshes on %s', (kind) => {
   });
 });
 
+describe('two runs of one experiment at once on a shared PostgreSQL store', () => {
+  it('never append the same days twice', async () => {
+    const store = await open('postgres');
+    await insertEvents(store, firstHalf.events);
+    await insertMetrics(store, firstHalf.metrics);
+    await runExperiment(store, { config: experiment('synthetic') }, { type: 'full' });
+    await insertEvents(store, secondHalf.events);
+    await insertMetrics(store, secondHalf.metrics);
+    const outcomes = await Promise.allSettled([1, 2].map(() => runExperiment(store, { config: experiment('synthetic') }, { type: 'incremental' })));
+    const done = outcomes.filter((o) => o.status === 'fulfilled').map((o) => (o as PromiseFulfilledResult<{ refresh: string }>).value.refresh);
+    const failed = outcomes.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason));
+    expect(done.filter((r) => r === 'incremental')).toHaveLength(1);
+    expect([...done.filter((r) => r !== 'incremental'), ...failed.map((f) => (/refreshed by another run/.test(f) ? 'concurrent' : f))]).toEqual([expect.stringMatching(/^(up-to-date|concurrent)$/)]);
+    await runExperiment(store, { config: experiment('synthetic_full') }, { type: 'full' });
+    const a = await artifacts(store, 'synthetic');
+    const b = await artifacts(store, 'synthetic_full');
+    for (const key of Object.keys(b)) expect(a[key].map((r) => (r as string).replaceAll('synthetic_full', 'synthetic')), key).toEqual(b[key]);
+  });
+});
+
 describe('the pipeline on DuckDB and PostgreSQL', () => {
   it('gives the same artifact tables on both', async () => {
     const results: Record<string, Record<string, unknown[]>> = {};
