@@ -54,8 +54,8 @@ describe('ingest experiment run / results / report over the demo data', () => {
     const markdown = readFileSync(out, "utf8");
     expect(markdown).toContain('# Experiment `checkout_button`');
     expect(markdown).toMatch(/Sample ratio: OK/);
-    expect(markdown).toMatch(/\| revenue \(mean\) \| test \| 1000 \|.*▲ significant \|/);
-    expect(markdown).toMatch(/\| sessions \(mean\) \| test \| 1000 \|.*not significant \|/);
+    expect(markdown).toMatch(/\| revenue \(mean; CUPED\) \| test \| 1000 \|.*▲ significant \|/);
+    expect(markdown).toMatch(/\| sessions \(mean; CUPED\) \| test \| 1000 \|.*not significant \|/);
   });
 
   it('names the experiment it does not know, and refuses a metric refresh of an unknown metric', async () => {
