@@ -33,4 +33,11 @@ describe('experimentsAffectedBy', () => {
     ]);
     expect(experimentsAffectedBy([base, other], [base], { changedIngestions: ['unrelated'] })).toEqual([{ experiment: 'b', refresh: 'remove', metrics: [], reasons: ['experiment removed (its artifact tables are kept)'] }]);
   });
+
+  it('takes loaded experiments, so an edited exposure SQL file forces a full refresh', () => {
+    const sqlBased = { ...base, exposure: { kind: 'sql' as const, sql: './exposures.sql' } };
+    const before = [{ config: sqlBased, exposureSqlText: 'SELECT 1' }];
+    expect(experimentsAffectedBy(before, [{ config: sqlBased, exposureSqlText: 'SELECT 1' }])).toEqual([]);
+    expect(experimentsAffectedBy(before, [{ config: sqlBased, exposureSqlText: 'SELECT 2' }])).toEqual([{ experiment: 'a', refresh: 'full', metrics: [], reasons: ['exposure SQL changed'] }]);
+  });
 });

@@ -68,22 +68,34 @@ function reads(config: ExperimentConfig): Set<string> {
   return names;
 }
 
+/**
+ * An experiment as the plan knows it: its config, or a loaded experiment (config plus the text
+ * of its exposure SQL file, so an edit of that file counts as a change).
+ */
+export type AffectedInput = ExperimentConfig | { config: ExperimentConfig; exposureSqlText?: string };
+
+function configOf(input: AffectedInput): { config: ExperimentConfig; sql: string | undefined } {
+  return 'config' in input ? { config: input.config, sql: input.exposureSqlText } : { config: input, sql: undefined };
+}
+
 /** The experiments a change from `before` to `after` forces to refresh, sorted by name. */
-export function experimentsAffectedBy(before: readonly ExperimentConfig[], after: readonly ExperimentConfig[], options: AffectedOptions = {}): ExperimentRefresh[] {
-  const old = new Map(before.map((e) => [e.name, e]));
+export function experimentsAffectedBy(before: Iterable<AffectedInput>, after: Iterable<AffectedInput>, options: AffectedOptions = {}): ExperimentRefresh[] {
+  const old = new Map([...before].map(configOf).map((e) => [e.config.name, e]));
+  const now = [...after].map(configOf);
   const out: ExperimentRefresh[] = [];
-  for (const config of after) {
+  for (const { config, sql } of now) {
     const previous = old.get(config.name);
     const reloaded = [...reads(config)].filter((i) => options.changedIngestions?.includes(i));
     if (!previous) out.push({ experiment: config.name, refresh: 'full', metrics: [], reasons: ['new experiment'] });
     else if (reloaded.length) out.push({ experiment: config.name, refresh: 'full', metrics: [], reasons: reloaded.map((i) => `ingestion ${i} is reloaded`) });
     else {
-      const diff = diffExperiment(previous, config);
-      if (diff) out.push(diff);
+      const diff = diffExperiment(previous.config, config);
+      if (previous.sql !== sql && diff?.refresh !== 'full') out.push({ experiment: config.name, refresh: 'full', metrics: [], reasons: ['exposure SQL changed'] });
+      else if (diff) out.push(diff);
     }
   }
   for (const name of old.keys()) {
-    if (!after.some((e) => e.name === name)) out.push({ experiment: name, refresh: 'remove', metrics: [], reasons: ['experiment removed (its artifact tables are kept)'] });
+    if (!now.some((e) => e.config.name === name)) out.push({ experiment: name, refresh: 'remove', metrics: [], reasons: ['experiment removed (its artifact tables are kept)'] });
   }
   return out.sort((a, b) => a.experiment.localeCompare(b.experiment));
 }
