@@ -7,6 +7,7 @@ import type { StoreConnection } from '../store/types.js';
 import { lastJobRun } from './job-history.js';
 import { artifactNames } from './names.js';
 import { runExperiment } from './pipeline.js';
+import { readExperimentResults } from './results.js';
 
 const data = syntheticData(300, 11);
 const firstHalf = { events: data.events.filter((e) => e.day <= DAY_10), metrics: data.metrics.filter((m) => m.date <= DAY_10) };
@@ -96,7 +97,10 @@ describe('the pipeline on DuckDB and PostgreSQL', () => {
       await insertMetrics(store, data.metrics);
       await runExperiment(store, { config: experiment('synthetic') }, { type: 'full' });
       results[kind] = await artifacts(store, 'synthetic');
+      const read = await readExperimentResults(store, { config: experiment('synthetic') });
+      results[kind].read = [JSON.stringify({ ...read, lastRun: null, metrics: read.metrics.map((m) => ({ ...m, groups: m.groups.map((g) => ({ ...g, p_value: Number(g.p_value?.toPrecision(10)), variance: Number(g.variance?.toPrecision(10)) })) })) }, (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(10)) : v))];
     }
+    expect(JSON.parse(results.duckdb.read[0] as string).metrics).toHaveLength(6);
     for (const key of Object.keys(results.duckdb)) expect(results.postgres[key], key).toEqual(results.duckdb[key]);
   });
 });
