@@ -1,14 +1,30 @@
 /**
  * The command registry (oclif's explicit strategy): one line per command. Command ids with
- * spaces are topics, e.g. `state export`.
+ * spaces are topics: register them with a colon, e.g. 'state:export' for `ingest state export`.
  */
-import ExperimentReport from './commands/experiment-report.js';
-import ExperimentResults from './commands/experiment-results.js';
-import ExperimentRun from './commands/experiment-run.js';
+import Apply from './commands/apply.js';
+import ExperimentReport from './commands/experiment/report.js';
+import ExperimentResults from './commands/experiment/results.js';
+import ExperimentRun from './commands/experiment/run.js';
+import ForceUnlock from './commands/force-unlock.js';
+import Plan from './commands/plan.js';
+import StateExport from './commands/state/export.js';
 import Validate from './commands/validate.js';
+import Run from './commands/run.js';
+import Backfill from './commands/backfill.js';
+import Sample from './commands/sample.js';
+import Status from './commands/status.js';
 
 export const COMMANDS = {
   validate: Validate,
+  run: Run,
+  backfill: Backfill,
+  sample: Sample,
+  status: Status,
+  plan: Plan,
+  apply: Apply,
+  'state:export': StateExport,
+  'force-unlock': ForceUnlock,
   'experiment:run': ExperimentRun,
   'experiment:results': ExperimentResults,
   'experiment:report': ExperimentReport,

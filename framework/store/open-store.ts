@@ -7,10 +7,15 @@ import { resolveSecret } from '../config/secrets.js';
 import type { StoreConfig } from '../config/types.js';
 import { DuckDBStoreConnection } from './duckdb/executor.js';
 import { PostgresStoreConnection } from './postgres/executor.js';
-import type { StoreConnection } from './types.js';
+import { DuckDBDayLoad } from './duckdb/day-load.js';
+import { PostgresDayLoad } from './postgres/day-load.js';
+import { SqlStore } from './sql-store.js';
+import type { Store, StoreConnection } from './types.js';
 
 export const DEFAULT_DUCKDB_STORE_PATH = '.wharf/store.duckdb';
 export const DEFAULT_POSTGRES_STORE_SCHEMA = 'wharf';
+/** DuckDB store memory cap (the process's other memory is bounded by batch sizes). */
+export const DUCKDB_STORE_MEMORY_LIMIT = process.env.WHARF_DUCKDB_MEMORY_LIMIT ?? '256MB';
 
 export async function openStoreConnection(config: StoreConfig, projectRoot: string): Promise<StoreConnection> {
   if (config.kind === 'duckdb') {
@@ -19,4 +24,30 @@ export async function openStoreConnection(config: StoreConfig, projectRoot: stri
   }
   const url = resolveSecret(config.url, 'store.url');
   return PostgresStoreConnection.open(url, config.schema ?? DEFAULT_POSTGRES_STORE_SCHEMA);
+}
+
+/**
+ * Opens the project's store with Wharf's tables migrated to the current format version:
+ * the DuckDB file (default `.wharf/store.duckdb` under the project root) or the PostgreSQL
+ * schema (default `wharf`).
+ */
+export async function openStore(config: StoreConfig, projectRoot: string): Promise<Store> {
+  const connection = await openStoreConnection(config, projectRoot);
+  let store: Store;
+  if (connection instanceof DuckDBStoreConnection) {
+    // Bounded memory: DuckDB spills to disk past this instead of growing with the store's size.
+    await connection.exec(`SET memory_limit = '${DUCKDB_STORE_MEMORY_LIMIT}'`);
+    store = new SqlStore(connection, 'duckdb', (target) => DuckDBDayLoad.begin(connection.duckdb, target));
+  } else if (connection instanceof PostgresStoreConnection) {
+    store = new SqlStore(connection, 'postgres', (target) => PostgresDayLoad.begin(connection.pool, target));
+  } else {
+    throw new Error(`Unknown store connection kind '${connection.kind}'`);
+  }
+  try {
+    await store.migrate();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return store;
 }

@@ -1,7 +1,7 @@
 /**
- * Store tables for experiment tests: the `events` and `metrics` tables with the columns of
- * framework/store/schema.ts (the ingestion engine creates them in a real store), filled
- * directly with rows, or copied from the demo warehouse.
+ * Stores for experiment tests: migrated like every store (so `events` and `metrics` are the
+ * engine's tables), filled directly with rows, or with the demo warehouse's rows mapped the
+ * way the demo mappings map them.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { ensureDemoDatabase } from '../../framework/demo/generate.js';
 import { DuckDBStoreConnection } from '../../framework/store/duckdb/executor.js';
 import { PostgresStoreConnection } from '../../framework/store/postgres/executor.js';
+import { migrateStore } from '../../framework/store/migrate.js';
 import type { SqlExecutor, StoreConnection } from '../../framework/store/types.js';
 import { createTestDatabase } from './postgres.js';
 
-export async function createDataTables(sql: SqlExecutor, kind: 'duckdb' | 'postgres'): Promise<void> {
-  const dbl = kind === 'duckdb' ? 'DOUBLE' : 'DOUBLE PRECISION';
-  await sql.exec(`CREATE TABLE events (ingestion VARCHAR NOT NULL, day DATE NOT NULL, "timestamp" TIMESTAMP NOT NULL, event_name VARCHAR NOT NULL, event_value VARCHAR, event_metadata VARCHAR, "user" VARCHAR NOT NULL, user_id VARCHAR, custom_ids VARCHAR, timeuuid VARCHAR NOT NULL)`);
-  await sql.exec(`CREATE TABLE metrics (ingestion VARCHAR NOT NULL, "date" DATE NOT NULL, unit_id VARCHAR NOT NULL, id_type VARCHAR NOT NULL, metric_name VARCHAR NOT NULL, metric_value ${dbl}, numerator ${dbl}, denominator ${dbl})`);
+/** Creates the store's tables (events and metrics among them) with the store's own migrations. */
+export async function createDataTables(store: StoreConnection, kind: 'duckdb' | 'postgres'): Promise<void> {
+  await migrateStore(store, kind);
 }
 
 export async function openDuckDBStore(): Promise<StoreConnection> {
@@ -55,21 +55,26 @@ export interface TestMetric {
   denominator?: number | null;
 }
 
-async function insertBatches(sql: SqlExecutor, table: string, rows: string[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 1000) await sql.exec(`INSERT INTO ${table} VALUES ${rows.slice(i, i + 1000).join(',')}`);
+const COLUMNS = {
+  events: 'ingestion, day, "timestamp", event_name, event_value, event_metadata, "user", user_id, custom_ids, timeuuid, load_id',
+  metrics: 'ingestion, "date", unit_id, id_type, metric_name, metric_value, numerator, denominator, load_id',
+};
+
+async function insertBatches(sql: SqlExecutor, table: 'events' | 'metrics', rows: string[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000) await sql.exec(`INSERT INTO ${table} (${COLUMNS[table]}) VALUES ${rows.slice(i, i + 1000).join(',')}`);
 }
 
 export async function insertEvents(sql: SqlExecutor, events: TestEvent[]): Promise<void> {
   const rows = events.map(
     (e, i) =>
-      `(${lit(e.ingestion)}, DATE ${lit(e.day)}, CAST(${lit(e.timestamp)} AS TIMESTAMP), ${lit(e.event_name)}, ${lit(e.event_value)}, ${lit(e.event_metadata)}, ${lit(JSON.stringify({ userID: e.user_id, customIDs: e.custom_ids }))}, ${lit(e.user_id)}, ${e.custom_ids ? lit(JSON.stringify(e.custom_ids)) : 'NULL'}, ${lit(`${e.day}-${e.user_id}-${i}`)})`,
+      `(${lit(e.ingestion)}, DATE ${lit(e.day)}, CAST(${lit(e.timestamp)} AS TIMESTAMP), ${lit(e.event_name)}, ${lit(e.event_value)}, ${lit(e.event_metadata)}, ${lit(JSON.stringify({ userID: e.user_id, customIDs: e.custom_ids }))}, ${lit(e.user_id)}, ${e.custom_ids ? lit(JSON.stringify(e.custom_ids)) : 'NULL'}, ${lit(`${e.day}-${e.user_id}-${i}`)}, 'test-load')`,
   );
   await insertBatches(sql, 'events', rows);
 }
 
 export async function insertMetrics(sql: SqlExecutor, metrics: TestMetric[]): Promise<void> {
   const rows = metrics.map(
-    (m) => `(${lit(m.ingestion)}, DATE ${lit(m.date)}, ${lit(m.unit_id)}, ${lit(m.id_type ?? 'user_id')}, ${lit(m.metric_name)}, ${lit(m.metric_value)}, ${lit(m.numerator ?? null)}, ${lit(m.denominator ?? null)})`,
+    (m) => `(${lit(m.ingestion)}, DATE ${lit(m.date)}, ${lit(m.unit_id)}, ${lit(m.id_type ?? 'user_id')}, ${lit(m.metric_name)}, ${lit(m.metric_value)}, ${lit(m.numerator ?? null)}, ${lit(m.denominator ?? null)}, 'test-load')`,
   );
   await insertBatches(sql, 'metrics', rows);
 }
@@ -79,10 +84,10 @@ export async function copyDemoIntoDuckDBStore(store: DuckDBStoreConnection | Sto
   const path = join(mkdtempSync(join(tmpdir(), 'wharf-demo-')), 'demo.duckdb');
   await ensureDemoDatabase(path);
   await store.exec(`ATTACH '${path}' AS demo (READ_ONLY)`);
-  await store.exec(`INSERT INTO events SELECT 'app_events', CAST(event_time - INTERVAL 8 HOUR AS DATE), event_time, event, value, properties, user_json,
-      json_extract_string(user_json, '$.userID'), CAST(json_extract(user_json, '$.customIDs') AS VARCHAR), event_id
+  await store.exec(`INSERT INTO events (${COLUMNS.events}) SELECT 'app_events', CAST(event_time - INTERVAL 8 HOUR AS DATE), event_time, event, value, properties, user_json,
+      json_extract_string(user_json, '$.userID'), CAST(json_extract(user_json, '$.customIDs') AS VARCHAR), event_id, 'demo-copy'
     FROM demo.app_events WHERE length(event) < 128 AND json_extract_string(user_json, '$.userID') IS NOT NULL`);
-  await store.exec(`INSERT INTO metrics SELECT 'daily_metrics', ds, unit_id, id_type, metric, value, NULL, NULL FROM demo.daily_metrics WHERE id_type IN ('user_id', 'stable_id')`);
-  await store.exec(`INSERT INTO metrics SELECT 'checkout_conversion', ds, unit_id, 'user_id', metric, NULL, orders, checkouts FROM demo.checkout_funnel WHERE checkouts IS NOT NULL`);
+  await store.exec(`INSERT INTO metrics (${COLUMNS.metrics}) SELECT 'daily_metrics', ds, unit_id, id_type, metric, value, NULL, NULL, 'demo-copy' FROM demo.daily_metrics WHERE id_type IN ('user_id', 'stable_id')`);
+  await store.exec(`INSERT INTO metrics (${COLUMNS.metrics}) SELECT 'checkout_conversion', ds, unit_id, 'user_id', metric, NULL, orders, checkouts, 'demo-copy' FROM demo.checkout_funnel WHERE checkouts IS NOT NULL`);
   await store.exec('DETACH demo');
 }

@@ -1,9 +1,9 @@
 import { Args, Flags } from '@oclif/core';
-import { runExperiment } from '../../experiments/pipeline.js';
-import type { RefreshRequest } from '../../experiments/pipeline-plan.js';
-import { experimentSource, openExperimentStore } from '../../experiments/project-experiment.js';
-import { renderRunResult } from '../../views/experiment-results.js';
-import { BaseCommand } from '../base-command.js';
+import { runExperiment } from '../../../experiments/pipeline.js';
+import type { RefreshRequest } from '../../../experiments/pipeline-plan.js';
+import { experimentSource, openExperimentStore } from '../../../experiments/project-experiment.js';
+import { renderRunResult } from '../../../views/experiment-results.js';
+import { BaseCommand } from '../../base-command.js';
 
 /** `ingest experiment run`: one refresh of an experiment's pipeline. */
 export default class ExperimentRun extends BaseCommand {

@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
-import { experimentSource, openExperimentStore } from '../../experiments/project-experiment.js';
-import { readExperimentResults } from '../../experiments/results.js';
-import { renderExperimentReport } from '../../views/experiment-report.js';
-import { BaseCommand } from '../base-command.js';
+import { experimentSource, openExperimentStore } from '../../../experiments/project-experiment.js';
+import { readExperimentResults } from '../../../experiments/results.js';
+import { renderExperimentReport } from '../../../views/experiment-report.js';
+import { BaseCommand } from '../../base-command.js';
 
 /** `ingest experiment report`: the Markdown report, printed or written to a file. */
 export default class ExperimentReport extends BaseCommand {

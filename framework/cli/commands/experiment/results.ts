@@ -1,9 +1,9 @@
 import { Args, Flags } from '@oclif/core';
-import { ROLLUPS, type Rollup } from '../../experiments/names.js';
-import { experimentSource, openExperimentStore } from '../../experiments/project-experiment.js';
-import { readExperimentResults } from '../../experiments/results.js';
-import { renderExperimentResults } from '../../views/experiment-results.js';
-import { BaseCommand } from '../base-command.js';
+import { ROLLUPS, type Rollup } from '../../../experiments/names.js';
+import { experimentSource, openExperimentStore } from '../../../experiments/project-experiment.js';
+import { readExperimentResults } from '../../../experiments/results.js';
+import { renderExperimentResults } from '../../../views/experiment-results.js';
+import { BaseCommand } from '../../base-command.js';
 
 /** `ingest experiment results`: the latest results as a table, or JSON. */
 export default class ExperimentResultsCommand extends BaseCommand {
