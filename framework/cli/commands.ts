@@ -9,6 +9,8 @@ import ExperimentRun from './commands/experiment/run.js';
 import ForceUnlock from './commands/force-unlock.js';
 import Plan from './commands/plan.js';
 import StateExport from './commands/state/export.js';
+import Comment from './commands/comment.js';
+import JobSummary from './commands/job-summary.js';
 import Validate from './commands/validate.js';
 import Run from './commands/run.js';
 import Backfill from './commands/backfill.js';
@@ -25,6 +27,8 @@ export const COMMANDS = {
   apply: Apply,
   'state:export': StateExport,
   'force-unlock': ForceUnlock,
+  comment: Comment,
+  'job-summary': JobSummary,
   'experiment:run': ExperimentRun,
   'experiment:results': ExperimentResults,
   'experiment:report': ExperimentReport,
