@@ -7,6 +7,7 @@
 import type { SqlExecutor } from '../store/types.js';
 import { literal } from './dialect.js';
 import { JOB_HISTORY_TABLE } from './names.js';
+import { tableExists } from './state.js';
 
 /** One step of a run as the job history records it. */
 export interface JobStep {
@@ -52,7 +53,7 @@ export async function recordJobRun(sql: SqlExecutor, run: JobRun): Promise<void>
 
 /** The steps of an experiment's most recent run. */
 export async function lastJobRun(sql: SqlExecutor, experiment: string): Promise<JobRun | null> {
-  await sql.exec(createJobHistorySql());
+  if (!(await tableExists(sql, JOB_HISTORY_TABLE))) return null;
   const rows = await sql.query<{ run_id: string; refresh: string; step: string; started_at: Date; duration_ms: number; rows: number | null; bytes_scanned: number | null; status: string; error: string | null }>(
     `SELECT run_id, refresh, step, started_at, duration_ms, "rows", bytes_scanned, status, error FROM ${JOB_HISTORY_TABLE}
      WHERE run_seq = (SELECT MAX(run_seq) FROM ${JOB_HISTORY_TABLE} WHERE experiment = $1) ORDER BY step_index`,

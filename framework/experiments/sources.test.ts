@@ -4,6 +4,7 @@ import type { ExperimentConfig } from '../config/types.js';
 import type { StoreConnection } from '../store/types.js';
 import { lastJobRun } from './job-history.js';
 import { runExperiment } from './pipeline.js';
+import { readExperimentResults } from './results.js';
 
 const backends: Record<string, () => Promise<StoreConnection>> = { duckdb: openDuckDBStore, postgres: openPostgresStore };
 
@@ -175,5 +176,20 @@ describe.each(Object.keys(backends))('metric sources and exposure sources on %s'
       expect(r.abs_lift).toBeCloseTo(r.mean - control.mean, 12);
     }
     expect(rows.find((r) => r.group_name === 'c')!.abs_lift!).toBeGreaterThan(3);
+  });
+
+  it('reading results of an experiment that never ran fails clearly and creates nothing', async () => {
+    store = await backends[kind]();
+    const config: ExperimentConfig = {
+      name: 'never',
+      exposure: { kind: 'events', ingestion: 'app', eventName: 'exposure' },
+      idType: 'user_id',
+      groups,
+      startDate: '2026-05-01',
+      metrics: [{ name: 'score', source: 'metrics', ingestion: 'm', aggregation: 'sum' }],
+    };
+    await expect(readExperimentResults(store, { config })).rejects.toThrow(/Experiment 'never' has no results yet/);
+    const tables = await store.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name LIKE 'experiment%'");
+    expect(tables).toEqual([]);
   });
 });
