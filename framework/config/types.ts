@@ -196,6 +196,11 @@ export interface Constant {
 /** A result column of the mapping's SQL (by name), or a constant. */
 export type ColumnValue = string | Constant;
 
+/** Custom id type → the result column holding that id, e.g. `{ stableID: 'device_id' }`. */
+export interface CustomIdColumns {
+  [idType: string]: string;
+}
+
 /**
  * Where each `events` column comes from. The user is either one JSON column (`user`) or built
  * from id columns (`userID`, `customIDs`); at least one of them must be mapped.
@@ -212,7 +217,7 @@ export interface EventColumns {
   /** Column holding the userID. */
   userID?: string;
   /** Custom id type → column holding that id, e.g. `{ stableID: 'device_id' }`. */
-  customIDs?: Record<string, string>;
+  customIDs?: CustomIdColumns;
   /** A UUID used to deduplicate; generated when not mapped. */
   timeuuid?: string;
 }
