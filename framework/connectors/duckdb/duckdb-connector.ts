@@ -16,6 +16,7 @@ import { dayQuery, dayStatsQuery, describeQuery, hasDataQuery, sampleQuery } fro
 import { duckdbDialect } from './dialect.js';
 import type { ColumnInfo, Connector, ConnectorCapabilities, ConnectorContext, DayFilter, DayStats, QuerySpec, Row, StreamOptions } from '../types.js';
 import { logicalType } from './types.js';
+import { openEncryptedDuckDB } from './encrypted-file.js';
 
 export const DUCKDB_CAPABILITIES: ConnectorCapabilities = { fingerprint: true, dryRunEstimate: false, signals: 'table' };
 
@@ -36,6 +37,7 @@ export class DuckDBConnector implements Connector {
         hint: "Fix `path` in the source module, or set `generate: 'demo'` to create the demo warehouse there.",
       });
     }
+    if (config.encryptionKey) return new DuckDBConnector(config.name, await openEncryptedDuckDB(path, config, context));
     try {
       return new DuckDBConnector(config.name, await openDuckDB(path, { access_mode: 'READ_ONLY' }));
     } catch (err) {
@@ -66,7 +68,7 @@ export class DuckDBConnector implements Connector {
     return this.withConnection(query, async (c) => {
       const result = await c.run(describeQuery(query.sql));
       return result.columnNames().map((name, i) => ({
-        name, type: logicalType(result.columnTypeId(i)), nativeType: result.columnType(i).toString(),
+        name, type: logicalType(result.columnTypeId(i), result.columnLogicalType(i).alias), nativeType: result.columnType(i).toString(),
       }));
     });
   }
