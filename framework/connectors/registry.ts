@@ -11,6 +11,7 @@ type DefinitionModule = { default: ConnectorDefinition<never> };
 
 /** One line per built-in connector folder; each module's default export is its definition. */
 const builtinConnectors: Partial<Record<BuiltinSourceKind, () => Promise<DefinitionModule>>> = {
+  s3: () => import('./s3/index.js'),
 };
 
 const pluginConnectors = new Map<string, ConnectorDefinition<never>>();
