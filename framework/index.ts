@@ -8,4 +8,4 @@ export type * from './connectors/types.js';
 export { definePlugin, type WharfPlugin } from './config/plugins.js';
 export { WharfError } from './diagnostics/errors.js';
 export { registerSecret, redactSecrets } from './diagnostics/redact.js';
-export { sqlDayQueries, dayPredicate, ANSI_DIALECT, type SqlDialect, type DayQueries } from './connectors/sql-day-query.js';
+export { sqlDayQueries, dayPredicate, utcWallTime, literal as sqlLiteral, ANSI_DIALECT, type SqlDialect, type DayQueries } from './connectors/sql-day-query.js';

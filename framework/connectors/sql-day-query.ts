@@ -10,8 +10,8 @@ import type { DayFilter, QuerySpec } from './types.js';
 /** What differs between warehouses in the generated SQL. */
 export interface SqlDialect {
   quoteIdentifier(name: string): string;
-  /** Type name for a zone-less timestamp literal: TIMESTAMP, or DATETIME2 for T-SQL. */
-  timestampType: string;
+  /** An instant as a SQL expression comparable with the warehouse's timestamp columns. */
+  timestamp(instant: Date): string;
   /** The first `n` rows of a query (LIMIT, or TOP for T-SQL). */
   limit(sql: string, n: number): string;
 }
@@ -19,7 +19,7 @@ export interface SqlDialect {
 /** ANSI double-quoted identifiers and LIMIT (Trino/Athena, DuckDB, PostgreSQL). */
 export const ANSI_DIALECT: SqlDialect = {
   quoteIdentifier: (name) => `"${name.replace(/"/g, '""')}"`,
-  timestampType: 'TIMESTAMP',
+  timestamp: (instant) => utcWallTime(instant, 'TIMESTAMP'),
   limit: (sql, n) => `${sql} LIMIT ${n}`,
 };
 
@@ -51,7 +51,7 @@ export function sqlDayQueries(dialect: SqlDialect, query: QuerySpec): DayQueries
 
 /**
  * The DayFilter contract: dates and strings equal the day; timestamps fall in [fromUtc, toUtc)
- * (compared as zone-less UTC wall time, so sessions must run in UTC); numbers are UNIX seconds
+ * (as the dialect writes instants; UTC wall time needs sessions in UTC); numbers are UNIX seconds
  * or milliseconds in the same bounds.
  */
 export function dayPredicate(dialect: SqlDialect, filter: DayFilter, alias: string): string {
@@ -62,7 +62,7 @@ export function dayPredicate(dialect: SqlDialect, filter: DayFilter, alias: stri
     case 'string':
       return `${column} = ${literal(filter.day)}`;
     case 'timestamp':
-      return `${column} >= ${timestamp(dialect, filter.fromUtc)} AND ${column} < ${timestamp(dialect, filter.toUtc)}`;
+      return `${column} >= ${dialect.timestamp(filter.fromUtc)} AND ${column} < ${dialect.timestamp(filter.toUtc)}`;
     case 'integer':
     case 'double':
       return `((${column} >= ${from / 1000} AND ${column} < ${to / 1000}) OR (${column} >= ${from} AND ${column} < ${to}))`;
@@ -71,8 +71,9 @@ export function dayPredicate(dialect: SqlDialect, filter: DayFilter, alias: stri
   }
 }
 
-function timestamp(dialect: SqlDialect, instant: Date): string {
-  return `CAST(${literal(instant.toISOString().replace('T', ' ').replace('Z', ''))} AS ${dialect.timestampType})`;
+/** `CAST('2024-03-01 08:00:00.000' AS <type>)`: the instant as zone-less UTC wall time. */
+export function utcWallTime(instant: Date, type: string): string {
+  return `CAST(${literal(instant.toISOString().replace('T', ' ').replace('Z', ''))} AS ${type})`;
 }
 
 /** A single-quoted SQL string literal. */
