@@ -13,7 +13,7 @@ import { isBuiltinKind, pluginConnector } from '../connectors/registry.js';
 import { checkCrossReferences } from './cross-references.js';
 import { configFileIn, discoverModules } from './discover.js';
 import { importConfigModule } from './module-import.js';
-import { loadPlugins, type PluginLoadResult } from './plugins.js';
+import { loadPlugins, unavailableKindReason, type PluginLoadResult } from './plugins.js';
 import { DEFAULTS, resolveSettings, type LoadedMapping, type LoadedProject, type Located } from './project.js';
 import { validateAgainst, validateDefinition } from './schema-validator.js';
 import type { MappingConfig, ProjectConfig, ScheduleConfig, SourceConfig } from './types.js';
@@ -65,8 +65,9 @@ export async function loadProject(root: string): Promise<LoadResult> {
   const plugins = await loadPlugins(root, settings.plugins);
 
   const sources = new Map<string, Located<SourceConfig>>();
+  const unavailable = new Map<string, string>();
   for (const m of await loadFolder(root, 'sources', 'defineSource', diagnostics)) {
-    if (validateSource(m, plugins, diagnostics)) addUnique(sources, m, 'source', diagnostics);
+    if (validateSource(m, plugins, diagnostics, unavailable)) addUnique(sources, m, 'source', diagnostics);
   }
   const schedules = new Map<string, Located<ScheduleConfig>>();
   for (const m of await loadFolder(root, 'schedules', 'defineSchedule', diagnostics)) {
@@ -80,7 +81,7 @@ export async function loadProject(root: string): Promise<LoadResult> {
   }
 
   const project: LoadedProject = { root, configFile, raw, settings, sources, mappings, schedules };
-  diagnostics.push(...checkCrossReferences(project));
+  diagnostics.push(...checkCrossReferences(project, unavailable));
   const sorted = sortDiagnostics(diagnostics);
   return { project: hasErrors(sorted) ? null : project, diagnostics: sorted };
 }
@@ -140,7 +141,12 @@ function validateByKind(m: ModuleValue, discriminator: string, definitions: Reco
   return d.length === 0;
 }
 
-function validateSource(m: ModuleValue, plugins: PluginLoadResult, diagnostics: Diagnostic[]): boolean {
+/**
+ * Validates a source against its kind's schema. A source whose kind comes from a plugin that
+ * could not be loaded is recorded in `unavailable` (name → why), so the mappings and schedules
+ * that use it get one clear diagnostic saying what to install instead of "not defined".
+ */
+function validateSource(m: ModuleValue, plugins: PluginLoadResult, diagnostics: Diagnostic[], unavailable: Map<string, string>): boolean {
   const kind = m.value.kind;
   if (typeof kind === 'string' && isBuiltinKind(kind)) return validateByKind(m, 'kind', SOURCE_DEFINITIONS, 'source', diagnostics);
   const connector = typeof kind === 'string' ? pluginConnector(kind) : undefined;
@@ -149,8 +155,12 @@ function validateSource(m: ModuleValue, plugins: PluginLoadResult, diagnostics: 
     diagnostics.push(...d);
     return d.length === 0;
   }
-  const failure = [...plugins.failures.values()].join(' ');
-  diagnostics.push(error('source.unknown-kind', `Unknown source kind ${JSON.stringify(kind)}.`, {
+  const failure = typeof kind === 'string' ? unavailableKindReason(kind, plugins) : undefined;
+  if (failure && typeof m.value.name === 'string') {
+    unavailable.set(m.value.name, `The source '${m.value.name}' (${m.file}) has kind '${String(kind)}', which is unavailable. ${failure}`);
+  }
+  const summary = failure ? `The source kind ${JSON.stringify(kind)} is not available: the plugin that provides it could not be loaded.` : `Unknown source kind ${JSON.stringify(kind)}.`;
+  diagnostics.push(error('source.unknown-kind', summary, {
     file: m.file,
     field: field(m.prefix, 'kind'),
     hint: failure || `Use one of: ${Object.keys(SOURCE_DEFINITIONS).join(', ')}, or add the plugin package that provides '${String(kind)}' to \`plugins\` in wharf.config.ts and install it.`,

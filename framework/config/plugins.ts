@@ -27,6 +27,25 @@ export interface PluginLoadResult {
   failures: Map<string, string>;
 }
 
+/**
+ * Why a source kind is unavailable, for the diagnostics of the sources that use it: the load
+ * failure of the plugin package that provides it. A package that cannot be loaded cannot say
+ * which kinds it provides, so the kind is matched against package names (`@wharf/plugin-athena`,
+ * `wharf-plugin-athena` and `@acme/athena` all provide `athena`); when none matches, every
+ * failure is listed. Undefined when no plugin failed.
+ */
+export function unavailableKindReason(kind: string, plugins: PluginLoadResult): string | undefined {
+  const failures = [...plugins.failures.entries()];
+  const named = failures.filter(([pkg]) => packageProvidesKind(pkg, kind));
+  const relevant = named.length > 0 ? named : failures;
+  return relevant.length > 0 ? relevant.map(([, reason]) => reason).join(' ') : undefined;
+}
+
+function packageProvidesKind(pkg: string, kind: string): boolean {
+  const base = pkg.split('/').pop() ?? pkg;
+  return base === kind || base.endsWith(`-${kind}`);
+}
+
 export async function loadPlugins(root: string, packages: readonly string[]): Promise<PluginLoadResult> {
   const result: PluginLoadResult = { kinds: new Map(), failures: new Map() };
   const require = createRequire(join(root, 'package.json'));
