@@ -19,13 +19,13 @@ export function checkCrossReferences(project: LoadedProject, unavailableSources:
   }
   for (const mapping of project.mappings.values()) out.push(...checkMapping(project, mapping, unavailableSources));
   for (const { config, file } of project.schedules.values()) {
-    if (config.kind === 'daily' && config.timeZone && !parseZone(config.timeZone)) {
+    if (config.kind === 'daily' && typeof config.timeZone === 'string' && !parseZone(config.timeZone)) {
       out.push(error('schedule.time-zone', `Unknown time zone '${config.timeZone}'.`, { file, field: 'timeZone', hint: zoneHint }));
     }
-    if (config.kind === 'signal') {
+    if (config.kind === 'signal' && typeof config.source === 'string') {
       const source = project.sources.get(config.source);
       const why = unavailableSources.get(config.source);
-      if (!source && why) {
+      if (why) {
         out.push(error('schedule.source-unavailable', why, { file, field: 'source' }));
       } else if (!source) {
         out.push(error('schedule.unknown-source', `The signal source '${config.source}' is not defined.`, { file, field: 'source', hint: hintFor('source', config.source, project.sources.keys()) }));
@@ -54,7 +54,7 @@ function checkMapping(project: LoadedProject, mapping: LoadedMapping, unavailabl
   const { config, file } = mapping;
   const out: Diagnostic[] = [];
   const why = unavailableSources.get(config.source);
-  if (!project.sources.has(config.source) && why) {
+  if (why) {
     out.push(error('mapping.source-unavailable', why, { file, field: 'source' }));
   } else if (!project.sources.has(config.source)) {
     out.push(error('mapping.unknown-source', `The source '${config.source}' is not defined.`, { file, field: 'source', hint: hintFor('source', config.source, project.sources.keys()) }));

@@ -65,13 +65,17 @@ export async function loadProject(root: string): Promise<LoadResult> {
   const plugins = await loadPlugins(root, settings.plugins);
 
   const sources = new Map<string, Located<SourceConfig>>();
+  // Invalid sources and schedules are still registered by name (their errors are already
+  // reported), so mappings that use them do not get a second, misleading "not defined" error.
+  // Sources whose plugin could not be loaded are also recorded in `unavailable`: the mappings
+  // using them cannot work either, and say what to install.
   const unavailable = new Map<string, string>();
   for (const m of await loadFolder(root, 'sources', 'defineSource', diagnostics)) {
-    if (validateSource(m, plugins, diagnostics, unavailable)) addUnique(sources, m, 'source', diagnostics);
+    if (validateSource(m, plugins, diagnostics, unavailable) || hasName(m)) addUnique(sources, m, 'source', diagnostics);
   }
   const schedules = new Map<string, Located<ScheduleConfig>>();
   for (const m of await loadFolder(root, 'schedules', 'defineSchedule', diagnostics)) {
-    if (validateByKind(m, 'kind', SCHEDULE_DEFINITIONS, 'schedule', diagnostics)) addUnique(schedules, m, 'schedule', diagnostics);
+    if (validateByKind(m, 'kind', SCHEDULE_DEFINITIONS, 'schedule', diagnostics) || hasName(m)) addUnique(schedules, m, 'schedule', diagnostics);
   }
   const mappings = new Map<string, LoadedMapping>();
   for (const m of await loadFolder(root, 'mappings', 'defineMapping', diagnostics)) {
@@ -119,6 +123,10 @@ async function loadFolder(root: string, folder: string, helper: string, diagnost
     if (value !== undefined) out.push(...asValues(value, file, diagnostics, helper));
   }
   return out;
+}
+
+function hasName(m: ModuleValue): boolean {
+  return typeof m.value.name === 'string' && m.value.name !== '';
 }
 
 function field(prefix: string, name: string): string {

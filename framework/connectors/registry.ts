@@ -11,6 +11,9 @@ type DefinitionModule = { default: ConnectorDefinition<never> };
 
 /** One line per built-in connector folder; each module's default export is its definition. */
 const builtinConnectors: Partial<Record<BuiltinSourceKind, () => Promise<DefinitionModule>>> = {
+  duckdb: () => import('./duckdb/index.js'),
+  postgres: () => import('./postgres/index.js'),
+  redshift: () => import('./redshift/index.js'),
   s3: () => import('./s3/index.js'),
 };
 

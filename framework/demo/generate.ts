@@ -17,8 +17,11 @@ export const DEMO_FIRST_DAY = '2026-10-01';
 export const DEMO_LAST_DAY = '2026-12-31';
 export const DEMO_USERS = 2000;
 
-/** Pseudo-random integer in [0, mod) from integer expressions: deterministic on every machine. */
-const h = (expr: string, salt: number, mod: number) => `((((${expr}) * 2654435761 + ${salt} * 40503) % 4294967296) % ${mod})`;
+/**
+ * Pseudo-random integer in [0, mod) from an integer expression: Knuth's multiplicative hash,
+ * keeping the well-mixed upper 16 of 32 bits. Plain arithmetic, so deterministic everywhere.
+ */
+const h = (expr: string, salt: number, mod: number) => `(((((${expr}) + ${salt} * 40503) * 2654435761) % 4294967296) // 65536 % ${mod})`;
 
 const DEMO_SQL = `
 CREATE TABLE users AS

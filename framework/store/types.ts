@@ -44,10 +44,30 @@ export type AttemptRecord = LedgerEntry;
  * previous version of the day and its ledger entry untouched.
  */
 export interface DayLoad {
+  /** Stamped on every row of this load; the ledger entry passed to `commit` carries it too. */
+  readonly loadId: string;
   appendRows(rows: EventRecord[] | MetricRecord[]): Promise<void>;
   appendRejects(rejects: RejectRecord[]): Promise<void>;
+  /**
+   * Moves this load's rows of the given metrics whose denominator is null into the rejects
+   * (ratio metrics count only units with a denominator), returning how many moved. Needed
+   * because a metric is known to be a ratio only once a row with both parts has been seen.
+   */
+  rejectNullDenominators(metricNames: string[], reason: (metric: string) => string): Promise<number>;
+  /**
+   * Replaces the day's rows, rejects and ledger entry, and appends the entry to the attempt
+   * history, in one transaction. `firstLoadedAt` is kept from an earlier successful load.
+   */
   commit(entry: LedgerEntry): Promise<void>;
   rollback(): Promise<void>;
+}
+
+export interface DayLoadTarget {
+  ingestion: string;
+  dataset: 'events' | 'metrics';
+  date: string;
+  /** Id of this load; generated when absent. */
+  loadId?: string;
 }
 
 export interface LedgerQuery {
@@ -64,18 +84,27 @@ export interface SqlExecutor {
   exec(sql: string): Promise<void>;
 }
 
-export interface Store extends SqlExecutor {
+/** An open store's SQL side: what the state module, locks and the experiment pipeline use. */
+export interface StoreConnection extends SqlExecutor {
   readonly kind: 'duckdb' | 'postgres';
+  /** Runs `fn` in one transaction: all of its statements commit together or not at all. */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface Store extends StoreConnection {
   /** Creates or migrates the tables (store/schema.ts); safe to call on every start. */
   migrate(): Promise<void>;
   /** Opens an uncommitted load of one day (see DayLoad). */
-  beginDayLoad(target: { ingestion: string; dataset: 'events' | 'metrics'; date: string }): Promise<DayLoad>;
-  /** Writes the ledger entry of a day whose load failed or found nothing, without touching loaded data. */
+  beginDayLoad(target: DayLoadTarget): Promise<DayLoad>;
+  /**
+   * Writes the ledger entry of a day whose load failed, without touching loaded data: a day
+   * that has a successful load keeps its ledger row (the attempt history records the failure).
+   */
   recordDayOutcome(entry: LedgerEntry): Promise<void>;
   /** Appends to the attempt history. */
   recordAttempt(attempt: AttemptRecord): Promise<void>;
   ledger(query?: LedgerQuery): Promise<LedgerEntry[]>;
-  /** Runs `fn` in one transaction: all of its statements commit together or not at all. */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
-  close(): Promise<void>;
+  /** The attempt history (every load, failed ones included), oldest first per day. */
+  attempts(query?: LedgerQuery): Promise<AttemptRecord[]>;
 }

@@ -14,15 +14,19 @@ export default class Validate extends BaseCommand {
     const { flags } = await this.parse(Validate);
     const result = await loadProject(this.projectRoot(flags.project));
     const valid = !hasErrors(result.diagnostics);
+    const output = { valid, diagnostics: result.diagnostics };
     if (this.jsonEnabled()) {
-      this.logJson({ valid, diagnostics: result.diagnostics });
-    } else if (valid && result.project) {
+      // oclif prints the returned value with --json; the exit code still says whether it is valid.
+      if (!valid) process.exitCode = 1;
+      return output;
+    }
+    if (valid && result.project) {
       this.log(summarizeProject(result.project));
       if (result.diagnostics.length) this.log(renderDiagnostics(result.diagnostics));
     } else {
       this.logToStderr(renderDiagnostics(result.diagnostics));
     }
     if (!valid) this.exit(1);
-    return { valid, diagnostics: result.diagnostics };
+    return output;
   }
 }

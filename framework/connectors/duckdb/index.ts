@@ -1,0 +1,10 @@
+/** The built-in `duckdb` source kind: a local DuckDB file (and the generated demo warehouse). */
+import type { DuckDBSource } from '../../config/types.js';
+import { defineConnector } from '../define.js';
+import { DUCKDB_CAPABILITIES, DuckDBConnector } from './duckdb-connector.js';
+
+export default defineConnector<DuckDBSource>({
+  kind: 'duckdb',
+  capabilities: DUCKDB_CAPABILITIES,
+  create: (config, context) => DuckDBConnector.open(config, context),
+});

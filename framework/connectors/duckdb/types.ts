@@ -1,0 +1,22 @@
+/** DuckDB column types → the engine's logical types, and result values → Row values. */
+import { DuckDBTypeId } from '@duckdb/node-api';
+import type { LogicalType } from '../types.js';
+
+const INTEGERS = new Set([
+  DuckDBTypeId.TINYINT, DuckDBTypeId.SMALLINT, DuckDBTypeId.INTEGER, DuckDBTypeId.BIGINT, DuckDBTypeId.HUGEINT,
+  DuckDBTypeId.UTINYINT, DuckDBTypeId.USMALLINT, DuckDBTypeId.UINTEGER, DuckDBTypeId.UBIGINT, DuckDBTypeId.UHUGEINT,
+]);
+const TIMESTAMPS = new Set([
+  DuckDBTypeId.TIMESTAMP, DuckDBTypeId.TIMESTAMP_TZ, DuckDBTypeId.TIMESTAMP_S, DuckDBTypeId.TIMESTAMP_MS, DuckDBTypeId.TIMESTAMP_NS,
+]);
+
+export function logicalType(typeId: DuckDBTypeId): LogicalType {
+  if (typeId === DuckDBTypeId.VARCHAR) return 'string';
+  if (INTEGERS.has(typeId)) return 'integer';
+  if (typeId === DuckDBTypeId.DOUBLE || typeId === DuckDBTypeId.FLOAT || typeId === DuckDBTypeId.DECIMAL) return 'double';
+  if (typeId === DuckDBTypeId.DATE) return 'date';
+  if (TIMESTAMPS.has(typeId)) return 'timestamp';
+  if (typeId === DuckDBTypeId.BOOLEAN) return 'boolean';
+  if (typeId === DuckDBTypeId.STRUCT || typeId === DuckDBTypeId.MAP || typeId === DuckDBTypeId.LIST) return 'json';
+  return 'other';
+}

@@ -1,0 +1,10 @@
+/** The built-in `postgres` source kind (shares its implementation with `redshift`). */
+import type { PostgresSource } from '../../config/types.js';
+import { defineConnector } from '../define.js';
+import { PG_CAPABILITIES, PgConnector } from './pg-connector.js';
+
+export default defineConnector<PostgresSource>({
+  kind: 'postgres',
+  capabilities: PG_CAPABILITIES,
+  create: (config, context) => PgConnector.open(config, context),
+});

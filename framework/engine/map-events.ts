@@ -1,0 +1,116 @@
+/**
+ * Map and validate `events` rows against the seed contract: timestamp (UNIX seconds or
+ * milliseconds, or a timestamp type; UTC), event_name (spaces become `_`, under 128
+ * characters), event_value (string; numbers converted), event_metadata (JSON object of
+ * strings), user (JSON with userID and/or customIDs, at least one id), timeuuid (generated
+ * when absent; a duplicate within the day keeps the first row).
+ */
+import { randomUUID } from 'node:crypto';
+import type { EventColumns } from '../config/types.js';
+import type { Row, RowValue } from '../connectors/types.js';
+import { dayOf, type Zone } from '../util/time.js';
+import { columnReader, type ColumnReader } from './column-source.js';
+import { reject, type MappedEvent } from './mapped-row.js';
+import { MAX_NAME_LENGTH } from './map-metrics.js';
+import { buildUser } from './event-user.js';
+import { jsonObject, scalarText, shown } from './row-values.js';
+
+export interface EventsMapperContext {
+  ingestion: string;
+  /** The day being loaded; null for a sample, where each event keeps its own day. */
+  day: string | null;
+  zone: Zone;
+}
+
+/** Below this a numeric timestamp is UNIX seconds (1e11 s is the year 5138), above it milliseconds. */
+const SECONDS_LIMIT = 1e11;
+
+export function toInstant(value: RowValue): Date | null | undefined {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
+  let n: number | undefined;
+  if (typeof value === 'number') n = value;
+  else if (typeof value === 'bigint') n = Number(value);
+  else if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) n = Number(value);
+  else if (typeof value === 'string') {
+    const hasZone = /(Z|[+-]\d{2}(:?\d{2})?)$/i.test(value.trim());
+    const ms = Date.parse(hasZone ? value : `${value.trim().replace(' ', 'T')}Z`);
+    return Number.isNaN(ms) ? undefined : new Date(ms);
+  }
+  if (n === undefined || !Number.isFinite(n)) return undefined;
+  return new Date(Math.abs(n) < SECONDS_LIMIT ? Math.round(n * 1000) : Math.round(n));
+}
+
+export class EventsMapper {
+  private readonly read: Record<'timestamp' | 'event_name' | 'event_value' | 'event_metadata' | 'timeuuid', ColumnReader>;
+  private readonly seen = new Set<string>();
+  /** Rows dropped because their timeuuid was already seen this day. */
+  duplicates = 0;
+
+  constructor(private readonly columns: EventColumns, private readonly ctx: EventsMapperContext) {
+    this.read = {
+      timestamp: columnReader(columns.timestamp), event_name: columnReader(columns.event_name),
+      event_value: columnReader(columns.event_value), event_metadata: columnReader(columns.event_metadata),
+      timeuuid: columnReader(columns.timeuuid),
+    };
+  }
+
+  /** The mapped row, a reject, or null for a duplicate of an earlier row. */
+  map(row: Row): MappedEvent | null {
+    const raw = this.read.timestamp(row);
+    const timestamp = toInstant(raw);
+    if (timestamp === null) return reject('timestamp', 'missing', 'timestamp is null');
+    if (timestamp === undefined) return reject('timestamp', 'invalid', `timestamp must be UNIX seconds or milliseconds, or a timestamp, got ${shown(raw)}`);
+    const day = dayOf(timestamp, this.ctx.zone);
+    if (this.ctx.day !== null && day !== this.ctx.day) {
+      return reject('timestamp', 'outside_day', `timestamp ${timestamp.toISOString()} is not on the day being loaded (${this.ctx.day})`);
+    }
+    const rawName = scalarText(this.read.event_name(row));
+    if (!rawName) return reject('event_name', 'missing', 'event_name is null or empty');
+    const name = rawName.replace(/\s/g, '_');
+    if (name.length > MAX_NAME_LENGTH) return reject('event_name', 'too_long', `event_name is ${name.length} characters; it must be under 128 (${shown(name)})`);
+    const rawValue = this.read.event_value(row);
+    const value = scalarText(rawValue);
+    if (value === undefined) return reject('event_value', 'not_scalar', `event_value must be a string or a number, got ${shown(rawValue)}`);
+    const metadata = this.metadata(row);
+    if (typeof metadata === 'object' && metadata !== null) return metadata;
+    const user = buildUser(this.columns, row);
+    if (!user.ok) return user;
+    const uuid = this.timeuuid(row);
+    if (uuid === null) return null;
+    return {
+      ok: true,
+      record: {
+        ingestion: this.ctx.ingestion, day, timestamp, event_name: name, event_value: value,
+        event_metadata: metadata, user: user.user, user_id: user.userId, custom_ids: user.customIds, timeuuid: uuid,
+      },
+    };
+  }
+
+  private metadata(row: Row): string | null | MappedEvent {
+    const raw = this.read.event_metadata(row);
+    if (raw === null || raw === '') return null;
+    const object = jsonObject(raw);
+    if (typeof object === 'string') return reject('event_metadata', 'not_object', `event_metadata ${object} (${shown(raw)})`);
+    const out: Record<string, string> = {};
+    for (const [key, v] of Object.entries(object)) {
+      if (v === null || v === undefined) continue;
+      if (typeof v === 'object') return reject('event_metadata', 'not_string_values', `event_metadata.${key} must be a string, got ${shown(JSON.stringify(v))}`);
+      out[key] = String(v);
+    }
+    return JSON.stringify(out);
+  }
+
+  /** The row's dedupe key; null when it repeats an earlier row's. */
+  private timeuuid(row: Row): string | null {
+    if (this.columns.timeuuid === undefined) return randomUUID();
+    const value = scalarText(this.read.timeuuid(row));
+    if (!value) return randomUUID();
+    if (this.seen.has(value)) {
+      this.duplicates++;
+      return null;
+    }
+    this.seen.add(value);
+    return value;
+  }
+}

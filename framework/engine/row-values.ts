@@ -1,0 +1,50 @@
+/** Small conversions of connector values (RowValue) shared by the map/validate stage. */
+import type { Row, RowValue } from '../connectors/types.js';
+
+/** A scalar as text: strings as they are, numbers/bigints/booleans converted, Dates as ISO. */
+export function scalarText(value: RowValue): string | null | undefined {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if (value instanceof Date) return value.toISOString();
+  return undefined;
+}
+
+/** A number from a numeric value or numeric text; undefined when it is not one. */
+export function numeric(value: RowValue): number | null | undefined {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'string' && value.trim() !== '') {
+    const n = Number(value);
+    return Number.isNaN(n) ? undefined : n;
+  }
+  return undefined;
+}
+
+/** A JSON object from JSON text or an already-parsed object; a string describing the problem otherwise. */
+export function jsonObject(value: RowValue): Record<string, unknown> | string {
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      return 'is not valid JSON';
+    }
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || parsed instanceof Date) {
+    return `is ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : `a ${typeof parsed}`}, not a JSON object`;
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** The row as received, as JSON (bigints as text, Dates as ISO), for the rejects table. */
+export function rowJson(row: Row): string {
+  return JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+/** A value quoted for a message, shortened when long. */
+export function shown(value: unknown): string {
+  const text = typeof value === 'string' ? value : rowJson({ v: value as RowValue }).slice(5, -1);
+  return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
+}

@@ -1,0 +1,95 @@
+/**
+ * The store's DDL, one list of statements per format version step, written once for both
+ * dialects (DuckDB and PostgreSQL differ only in a few type names and in indexes, which the
+ * DuckDB store does without: its zone maps serve day-range scans and indexes slow appends).
+ */
+import { TABLES } from './schema.js';
+
+export type Dialect = 'duckdb' | 'postgres';
+
+/** Columns shared by the ledger and the attempt history. */
+function ledgerColumns(d: Dialect): string {
+  return `ingestion VARCHAR NOT NULL,
+  "date" DATE NOT NULL,
+  status VARCHAR NOT NULL,
+  error_class VARCHAR,
+  error_message VARCHAR,
+  rows_loaded BIGINT NOT NULL,
+  rows_rejected BIGINT NOT NULL,
+  reject_reasons VARCHAR NOT NULL,
+  source_row_count BIGINT,
+  source_fingerprint VARCHAR,
+  config_hash VARCHAR NOT NULL,
+  commit_sha VARCHAR,
+  "trigger" VARCHAR NOT NULL,
+  started_at ${ts(d)} NOT NULL,
+  finished_at ${ts(d)} NOT NULL,
+  first_loaded_at ${ts(d)},
+  load_id VARCHAR NOT NULL`;
+}
+
+const ts = (_d: Dialect) => 'TIMESTAMP';
+const dbl = (d: Dialect) => (d === 'duckdb' ? 'DOUBLE' : 'DOUBLE PRECISION');
+
+/** Format version 0 → 1: the data, rejects, ledger and attempt tables. */
+function version1(d: Dialect): string[] {
+  const statements = [
+    `CREATE TABLE IF NOT EXISTS ${TABLES.events} (
+  ingestion VARCHAR NOT NULL,
+  day DATE NOT NULL,
+  "timestamp" ${ts(d)} NOT NULL,
+  event_name VARCHAR NOT NULL,
+  event_value VARCHAR,
+  event_metadata VARCHAR,
+  "user" VARCHAR NOT NULL,
+  user_id VARCHAR,
+  custom_ids VARCHAR,
+  timeuuid VARCHAR NOT NULL,
+  load_id VARCHAR NOT NULL
+)`,
+    `CREATE TABLE IF NOT EXISTS ${TABLES.metrics} (
+  ingestion VARCHAR NOT NULL,
+  "date" DATE NOT NULL,
+  unit_id VARCHAR NOT NULL,
+  id_type VARCHAR NOT NULL,
+  metric_name VARCHAR NOT NULL,
+  metric_value ${dbl(d)},
+  numerator ${dbl(d)},
+  denominator ${dbl(d)},
+  load_id VARCHAR NOT NULL
+)`,
+    `CREATE TABLE IF NOT EXISTS ${TABLES.rejects} (
+  ingestion VARCHAR NOT NULL,
+  "date" DATE NOT NULL,
+  "row" VARCHAR NOT NULL,
+  "column" VARCHAR NOT NULL,
+  rule VARCHAR NOT NULL,
+  reason VARCHAR NOT NULL,
+  load_id VARCHAR NOT NULL
+)`,
+    `CREATE TABLE IF NOT EXISTS ${TABLES.ledger} (
+  ${ledgerColumns(d)}${d === 'postgres' ? ',\n  PRIMARY KEY (ingestion, "date")' : ''}
+)`,
+    `CREATE TABLE IF NOT EXISTS ${TABLES.attempts} (
+  ${ledgerColumns(d)}
+)`,
+  ];
+  if (d === 'postgres') {
+    statements.push(
+      `CREATE INDEX IF NOT EXISTS events_ingestion_day ON ${TABLES.events} (ingestion, day)`,
+      `CREATE INDEX IF NOT EXISTS metrics_ingestion_date ON ${TABLES.metrics} (ingestion, "date")`,
+      `CREATE INDEX IF NOT EXISTS rejects_ingestion_date ON ${TABLES.rejects} (ingestion, "date")`,
+      `CREATE INDEX IF NOT EXISTS attempts_ingestion_date ON ${TABLES.attempts} (ingestion, "date")`,
+    );
+  }
+  return statements;
+}
+
+/**
+ * MIGRATIONS[i] takes a store from format version i to i + 1. Append a step for every change
+ * to the tables and bump STORE_FORMAT_VERSION (schema.ts) to the new length.
+ */
+export const MIGRATIONS: ReadonlyArray<(dialect: Dialect) => string[]> = [version1];
+
+/** The table holding the store's format version (key `format_version`). */
+export const META_DDL = 'CREATE TABLE IF NOT EXISTS wharf_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)';

@@ -1,0 +1,170 @@
+/**
+ * A day load into the DuckDB store: one connection, one transaction, rows streamed in through
+ * appenders (DuckDB's bulk path; appended rows belong to the open transaction, so a rollback
+ * or a crash discards them and the previous version of the day stays).
+ */
+import { DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBHandle } from '../../util/duckdb.js';
+import { TABLES, type EventRecord, type MetricRecord, type RejectRecord } from '../schema.js';
+import { clearDaySql, commitLedger } from '../sql-store.js';
+import type { DayLoad, DayLoadTarget, LedgerEntry, SqlExecutor } from '../types.js';
+import { readerRows } from './values.js';
+
+function str(appender: DuckDBAppender, value: string | null): void {
+  if (value === null) appender.appendNull();
+  else appender.appendVarchar(value);
+}
+
+function dbl(appender: DuckDBAppender, value: number | null): void {
+  if (value === null) appender.appendNull();
+  else appender.appendDouble(value);
+}
+
+class ConnectionSql implements SqlExecutor {
+  constructor(private readonly connection: DuckDBConnection) {}
+  async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return readerRows<T>(await this.connection.runAndReadAll(sql, params as never));
+  }
+  async exec(sql: string): Promise<void> {
+    await this.connection.run(sql);
+  }
+}
+
+export class DuckDBDayLoad implements DayLoad {
+  private rows: DuckDBAppender | null = null;
+  private rejects: DuckDBAppender | null = null;
+  private readonly sql: SqlExecutor;
+  private done = false;
+
+  private constructor(private readonly connection: DuckDBConnection, private readonly target: Required<DayLoadTarget>) {
+    this.sql = new ConnectionSql(connection);
+  }
+
+  get loadId(): string {
+    return this.target.loadId;
+  }
+
+  static async begin(handle: DuckDBHandle, target: Required<DayLoadTarget>): Promise<DuckDBDayLoad> {
+    const connection = await handle.instance.connect();
+    const load = new DuckDBDayLoad(connection, target);
+    try {
+      await connection.run('BEGIN TRANSACTION');
+      for (const s of clearDaySql(target)) await load.sql.query(s.sql, s.params);
+    } catch (err) {
+      await load.rollback();
+      throw err;
+    }
+    return load;
+  }
+
+  async appendRows(rows: EventRecord[] | MetricRecord[]): Promise<void> {
+    if (rows.length === 0) return;
+    const table = this.target.dataset === 'events' ? TABLES.events : TABLES.metrics;
+    this.rows ??= await this.connection.createAppender(table);
+    const a = this.rows;
+    if (this.target.dataset === 'metrics') {
+      for (const r of rows as MetricRecord[]) {
+        a.appendVarchar(r.ingestion);
+        a.appendVarchar(r.date);
+        a.appendVarchar(r.unit_id);
+        a.appendVarchar(r.id_type);
+        a.appendVarchar(r.metric_name);
+        dbl(a, r.metric_value);
+        dbl(a, r.numerator);
+        dbl(a, r.denominator);
+        a.appendVarchar(this.target.loadId);
+        a.endRow();
+      }
+      return;
+    }
+    for (const r of rows as EventRecord[]) {
+      a.appendVarchar(r.ingestion);
+      a.appendVarchar(r.day);
+      a.appendTimestamp(new DuckDBTimestampValue(BigInt(r.timestamp.getTime()) * 1000n));
+      a.appendVarchar(r.event_name);
+      str(a, r.event_value);
+      str(a, r.event_metadata);
+      a.appendVarchar(r.user);
+      str(a, r.user_id);
+      str(a, r.custom_ids);
+      a.appendVarchar(r.timeuuid);
+      a.appendVarchar(this.target.loadId);
+      a.endRow();
+    }
+  }
+
+  async appendRejects(rejects: RejectRecord[]): Promise<void> {
+    if (rejects.length === 0) return;
+    this.rejects ??= await this.connection.createAppender(TABLES.rejects);
+    const a = this.rejects;
+    for (const r of rejects) {
+      for (const v of [r.ingestion, r.date, r.row, r.column, r.rule, r.reason, this.target.loadId]) a.appendVarchar(v);
+      a.endRow();
+    }
+  }
+
+  async rejectNullDenominators(metricNames: string[], reason: (metric: string) => string): Promise<number> {
+    if (metricNames.length === 0) return 0;
+    this.flush();
+    let moved = 0;
+    for (const name of metricNames) {
+      const where = `ingestion = $1 AND "date" = CAST($2 AS DATE) AND metric_name = $3 AND denominator IS NULL AND load_id = $4`;
+      const params = [this.target.ingestion, this.target.date, name, this.target.loadId];
+      const [{ n }] = await this.sql.query<{ n: number }>(`SELECT count(*) AS n FROM ${TABLES.metrics} WHERE ${where}`, params);
+      await this.sql.query(
+        `INSERT INTO ${TABLES.rejects} SELECT ingestion, "date", to_json(struct_pack(unit_id, id_type, "date" := CAST("date" AS VARCHAR), metric_name, metric_value, numerator, denominator))::VARCHAR, 'denominator', 'denominator.null_in_ratio', $5, load_id FROM ${TABLES.metrics} WHERE ${where}`,
+        [...params, reason(name)],
+      );
+      await this.sql.query(`DELETE FROM ${TABLES.metrics} WHERE ${where}`, params);
+      moved += Number(n);
+    }
+    return moved;
+  }
+
+  async commit(entry: LedgerEntry): Promise<void> {
+    try {
+      this.closeAppenders();
+      await commitLedger(this.sql, entry);
+      await this.connection.run('COMMIT');
+      this.finish();
+    } catch (err) {
+      await this.rollback();
+      throw err;
+    }
+  }
+
+  async rollback(): Promise<void> {
+    if (this.done) return;
+    try {
+      this.rows?.clear();
+      this.rejects?.clear();
+      this.closeAppenders();
+    } catch {
+      // An appender of a failed transaction may refuse to close; the rollback discards it anyway.
+    }
+    try {
+      await this.connection.run('ROLLBACK');
+    } catch {
+      // The transaction is already gone (e.g. aborted by an error): nothing to undo.
+    }
+    this.finish();
+  }
+
+  private flush(): void {
+    this.rows?.flushSync();
+    this.rejects?.flushSync();
+  }
+
+  private closeAppenders(): void {
+    const [rows, rejects] = [this.rows, this.rejects];
+    this.rows = this.rejects = null;
+    rows?.closeSync();
+    rejects?.closeSync();
+  }
+
+  private finish(): void {
+    this.done = true;
+    this.rows = this.rejects = null;
+    this.connection.closeSync();
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * SQL access to a DuckDB store file. DuckDB allows one writing process per file, so the CLI
+ * and the agent share a store only through the PostgreSQL backend; within a process,
+ * transactions run on their own connection (DuckDB's MVCC keeps them apart).
+ */
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
+import type { SqlExecutor, StoreConnection } from '../types.js';
+import { readerRows } from './values.js';
+
+class DuckDBSql implements SqlExecutor {
+  constructor(protected readonly connection: DuckDBConnection) {}
+
+  async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, params as DuckDBValue[]);
+    return readerRows<T>(reader);
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.connection.run(sql);
+  }
+}
+
+export class DuckDBStoreConnection extends DuckDBSql implements StoreConnection {
+  readonly kind = 'duckdb' as const;
+
+  private constructor(private readonly handle: DuckDBHandle) {
+    super(handle.connection);
+  }
+
+  static async open(path: string): Promise<DuckDBStoreConnection> {
+    return new DuckDBStoreConnection(await openDuckDB(path));
+  }
+
+  /** The underlying connection, for bulk paths (appenders) inside the store implementation. */
+  get duckdb(): DuckDBHandle {
+    return this.handle;
+  }
+
+  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const connection = await this.handle.instance.connect();
+    try {
+      await connection.run('BEGIN TRANSACTION');
+      try {
+        const result = await fn(new DuckDBSql(connection));
+        await connection.run('COMMIT');
+        return result;
+      } catch (err) {
+        await connection.run('ROLLBACK');
+        throw err;
+      }
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.handle.close();
+  }
+}

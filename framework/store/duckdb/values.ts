@@ -1,0 +1,26 @@
+/**
+ * DuckDB result values → Wharf's normalized JS values (the same as connectors produce, see
+ * RowValue in connectors/types.ts): safe integers as numbers, larger ones as bigint, DATE as
+ * 'YYYY-MM-DD', timestamps as Date.
+ */
+import { DuckDBTypeId, type DuckDBResultReader } from '@duckdb/node-api';
+
+export function normalizeDuckDBValue(value: unknown, typeId: DuckDBTypeId): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') {
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value;
+  }
+  if (typeId === DuckDBTypeId.DATE && value instanceof Date) return value.toISOString().slice(0, 10);
+  return value;
+}
+
+/** All rows of a reader as objects with normalized values. */
+export function readerRows<T>(reader: DuckDBResultReader): T[] {
+  const typeIds = reader.columnNames().map((_, i) => reader.columnTypeId(i));
+  const names = reader.columnNames();
+  return reader.getRowsJS().map((row) => {
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) out[names[i]] = normalizeDuckDBValue(row[i], typeIds[i]);
+    return out as T;
+  });
+}

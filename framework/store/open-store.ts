@@ -1,0 +1,49 @@
+/**
+ * Opens the project's store backend. `openStoreConnection` gives the SQL side only (what
+ * the state module, locks and the experiment pipeline need).
+ */
+import { isAbsolute, join } from 'node:path';
+import { resolveSecret } from '../config/secrets.js';
+import type { StoreConfig } from '../config/types.js';
+import { DuckDBStoreConnection } from './duckdb/executor.js';
+import { PostgresStoreConnection } from './postgres/executor.js';
+import { DuckDBDayLoad } from './duckdb/day-load.js';
+import { PostgresDayLoad } from './postgres/day-load.js';
+import { SqlStore } from './sql-store.js';
+import type { Store, StoreConnection } from './types.js';
+
+export const DEFAULT_DUCKDB_STORE_PATH = '.wharf/store.duckdb';
+export const DEFAULT_POSTGRES_STORE_SCHEMA = 'wharf';
+
+export async function openStoreConnection(config: StoreConfig, projectRoot: string): Promise<StoreConnection> {
+  if (config.kind === 'duckdb') {
+    const path = config.path ?? DEFAULT_DUCKDB_STORE_PATH;
+    return DuckDBStoreConnection.open(isAbsolute(path) ? path : join(projectRoot, path));
+  }
+  const url = resolveSecret(config.url, 'store.url');
+  return PostgresStoreConnection.open(url, config.schema ?? DEFAULT_POSTGRES_STORE_SCHEMA);
+}
+
+/**
+ * Opens the project's store with Wharf's tables migrated to the current format version:
+ * the DuckDB file (default `.wharf/store.duckdb` under the project root) or the PostgreSQL
+ * schema (default `wharf`).
+ */
+export async function openStore(config: StoreConfig, projectRoot: string): Promise<Store> {
+  const connection = await openStoreConnection(config, projectRoot);
+  let store: Store;
+  if (connection instanceof DuckDBStoreConnection) {
+    store = new SqlStore(connection, 'duckdb', (target) => DuckDBDayLoad.begin(connection.duckdb, target));
+  } else if (connection instanceof PostgresStoreConnection) {
+    store = new SqlStore(connection, 'postgres', (target) => PostgresDayLoad.begin(connection.pool, target));
+  } else {
+    throw new Error(`Unknown store connection kind '${connection.kind}'`);
+  }
+  try {
+    await store.migrate();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return store;
+}

@@ -1,0 +1,130 @@
+/**
+ * A day load into the PostgreSQL store: one pooled client, one transaction, each batch of
+ * rows sent with COPY FROM STDIN (text format). A rollback, an error or a lost connection
+ * aborts the transaction, leaving the previous version of the day and its ledger row.
+ */
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { TABLES, type EventRecord, type MetricRecord, type RejectRecord } from '../schema.js';
+import { clearDaySql, commitLedger } from '../sql-store.js';
+import type { DayLoad, DayLoadTarget, LedgerEntry, SqlExecutor } from '../types.js';
+import { copyLines, type CopyValue } from './copy-text.js';
+
+const METRIC_COLUMNS = 'ingestion, "date", unit_id, id_type, metric_name, metric_value, numerator, denominator, load_id';
+const EVENT_COLUMNS = 'ingestion, day, "timestamp", event_name, event_value, event_metadata, "user", user_id, custom_ids, timeuuid, load_id';
+const REJECT_COLUMNS = 'ingestion, "date", "row", "column", rule, reason, load_id';
+
+class ClientSql implements SqlExecutor {
+  constructor(private readonly client: pg.PoolClient) {}
+  async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.client.query(sql, params)).rows as T[];
+  }
+  async exec(sql: string): Promise<void> {
+    await this.client.query(sql);
+  }
+}
+
+export class PostgresDayLoad implements DayLoad {
+  private readonly sql: SqlExecutor;
+  private done = false;
+
+  private constructor(private readonly client: pg.PoolClient, private readonly target: Required<DayLoadTarget>) {
+    this.sql = new ClientSql(client);
+  }
+
+  get loadId(): string {
+    return this.target.loadId;
+  }
+
+  static async begin(pool: pg.Pool, target: Required<DayLoadTarget>): Promise<PostgresDayLoad> {
+    const load = new PostgresDayLoad(await pool.connect(), target);
+    try {
+      await load.client.query('BEGIN');
+      for (const s of clearDaySql(target)) await load.sql.query(s.sql, s.params);
+    } catch (err) {
+      await load.rollback();
+      throw err;
+    }
+    return load;
+  }
+
+  private async copy(table: string, columns: string, rows: CopyValue[][]): Promise<void> {
+    const stream = this.client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN`));
+    await pipeline(Readable.from([copyLines(rows)]), stream);
+  }
+
+  async appendRows(rows: EventRecord[] | MetricRecord[]): Promise<void> {
+    if (rows.length === 0) return;
+    const id = this.target.loadId;
+    if (this.target.dataset === 'metrics') {
+      const values = (rows as MetricRecord[]).map((r) => [
+        r.ingestion, r.date, r.unit_id, r.id_type, r.metric_name, r.metric_value, r.numerator, r.denominator, id,
+      ]);
+      return this.copy(TABLES.metrics, METRIC_COLUMNS, values);
+    }
+    const values = (rows as EventRecord[]).map((r) => [
+      r.ingestion, r.day, r.timestamp.toISOString().replace('T', ' ').replace('Z', ''), r.event_name, r.event_value,
+      r.event_metadata, r.user, r.user_id, r.custom_ids, r.timeuuid, id,
+    ]);
+    return this.copy(TABLES.events, EVENT_COLUMNS, values);
+  }
+
+  async appendRejects(rejects: RejectRecord[]): Promise<void> {
+    if (rejects.length === 0) return;
+    const values = rejects.map((r) => [r.ingestion, r.date, r.row, r.column, r.rule, r.reason, this.target.loadId]);
+    return this.copy(TABLES.rejects, REJECT_COLUMNS, values);
+  }
+
+  async rejectNullDenominators(metricNames: string[], reason: (metric: string) => string): Promise<number> {
+    let moved = 0;
+    for (const name of metricNames) {
+      const rows = await this.sql.query<{ n: string }>(
+        `WITH moved AS (
+           DELETE FROM ${TABLES.metrics}
+           WHERE ingestion = $1 AND "date" = $2::date AND metric_name = $3 AND denominator IS NULL AND load_id = $4
+           RETURNING *
+         ), inserted AS (
+           INSERT INTO ${TABLES.rejects} (${REJECT_COLUMNS})
+           SELECT ingestion, "date", json_build_object('unit_id', unit_id, 'id_type', id_type, 'date', "date"::text,
+                    'metric_name', metric_name, 'metric_value', metric_value, 'numerator', numerator, 'denominator', denominator)::text,
+                  'denominator', 'denominator.null_in_ratio', $5, load_id
+           FROM moved RETURNING 1
+         )
+         SELECT count(*) AS n FROM inserted`,
+        [this.target.ingestion, this.target.date, name, this.target.loadId, reason(name)],
+      );
+      moved += Number(rows[0].n);
+    }
+    return moved;
+  }
+
+  async commit(entry: LedgerEntry): Promise<void> {
+    try {
+      await commitLedger(this.sql, entry);
+      await this.client.query('COMMIT');
+      this.finish();
+    } catch (err) {
+      await this.rollback();
+      throw err;
+    }
+  }
+
+  async rollback(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    try {
+      await this.client.query('ROLLBACK');
+      this.client.release();
+    } catch (err) {
+      // A client whose rollback failed may be mid-protocol: destroy it instead of pooling it.
+      this.client.release(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  private finish(): void {
+    this.done = true;
+    this.client.release();
+  }
+}

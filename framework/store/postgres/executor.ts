@@ -1,0 +1,90 @@
+/**
+ * SQL access to a PostgreSQL store through a pg Pool. Values are parsed into the same shapes
+ * as the DuckDB store returns: int8 as number (bigint beyond 2^53), numeric as number, DATE
+ * as 'YYYY-MM-DD', timestamps as Date in UTC, JSON as its text.
+ */
+import pg from 'pg';
+import type { SqlExecutor, StoreConnection } from '../types.js';
+
+const { types } = pg;
+
+function parseInt8(text: string): number | bigint {
+  const big = BigInt(text);
+  return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : big;
+}
+
+/** Per-pool type parsers, so Wharf never changes pg's global defaults for other code. */
+export const WHARF_PG_TYPES = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    switch (oid) {
+      case types.builtins.INT8:
+        return parseInt8;
+      case types.builtins.NUMERIC:
+      case types.builtins.FLOAT4:
+      case types.builtins.FLOAT8:
+        return (text: string) => Number(text);
+      case types.builtins.DATE:
+        return (text: string) => text;
+      case types.builtins.TIMESTAMP:
+        return (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
+      case types.builtins.JSON:
+      case types.builtins.JSONB:
+        return (text: string) => text;
+      default:
+        return types.getTypeParser(oid, format);
+    }
+  },
+} as unknown as pg.CustomTypesConfig;
+
+class PgSql implements SqlExecutor {
+  constructor(protected readonly client: pg.Pool | pg.PoolClient) {}
+
+  async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const result = await this.client.query(sql, params);
+    return result.rows as T[];
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.client.query(sql);
+  }
+}
+
+export class PostgresStoreConnection extends PgSql implements StoreConnection {
+  readonly kind = 'postgres' as const;
+
+  private constructor(readonly pool: pg.Pool, readonly schema: string) {
+    super(pool);
+  }
+
+  /** Connects and makes `schema` (created if missing) the search path of every connection. */
+  static async open(url: string, schema: string): Promise<PostgresStoreConnection> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Invalid store schema name '${schema}'`);
+    // Session settings travel in the startup packet, so every pooled connection has them.
+    const options = `-c search_path=${schema},public -c TimeZone=UTC`;
+    const pool = new pg.Pool({ connectionString: url, types: WHARF_PG_TYPES, max: 8, options });
+    const store = new PostgresStoreConnection(pool, schema);
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    return store;
+  }
+
+  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      try {
+        const result = await fn(new PgSql(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw err;
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

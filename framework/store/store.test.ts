@@ -1,0 +1,112 @@
+/** One suite, run against both store backends: the Store contract of store/types.ts. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../test/support/postgres.js';
+import { openStore } from './open-store.js';
+import type { MetricRecord } from './schema.js';
+import type { LedgerEntry, Store } from './types.js';
+
+const backends: Record<string, () => Promise<Store>> = {
+  duckdb: async () => openStore({ kind: 'duckdb', path: join(mkdtempSync(join(tmpdir(), 'wharf-store-')), 'store.duckdb') }, '/'),
+  postgres: async () => {
+    process.env.WHARF_STORE_TEST_URL = await createTestDatabase();
+    return openStore({ kind: 'postgres', url: { env: 'WHARF_STORE_TEST_URL' } }, '/');
+  },
+};
+
+const metric = (unit: string, value: number | null, extra: Partial<MetricRecord> = {}): MetricRecord => ({
+  ingestion: 'm', date: '2026-10-01', unit_id: unit, id_type: 'user_id', metric_name: 'revenue',
+  metric_value: value, numerator: null, denominator: null, ...extra,
+});
+
+function entry(loadId: string, over: Partial<LedgerEntry> = {}): LedgerEntry {
+  const now = new Date('2026-10-02T10:00:00.000Z');
+  return {
+    ingestion: 'm', date: '2026-10-01', status: 'succeeded', errorClass: null, errorMessage: null, rowsLoaded: 2,
+    rowsRejected: 0, rejectReasons: {}, sourceRowCount: 2, sourceFingerprint: 'abc', configHash: 'h1', commitSha: null,
+    trigger: 'manual', startedAt: now, finishedAt: now, firstLoadedAt: null, loadId, ...over,
+  };
+}
+
+async function load(store: Store, rows: MetricRecord[], over: Partial<LedgerEntry> = {}): Promise<string> {
+  const day = await store.beginDayLoad({ ingestion: 'm', dataset: 'metrics', date: '2026-10-01' });
+  await day.appendRows(rows);
+  await day.commit(entry(day.loadId, { rowsLoaded: rows.length, ...over }));
+  return day.loadId;
+}
+
+const units = async (store: Store) =>
+  (await store.query<{ unit_id: string; metric_value: number }>('SELECT unit_id, metric_value FROM metrics ORDER BY unit_id')).map((r) => `${r.unit_id}=${r.metric_value}`);
+
+describe.each(Object.entries(backends))('%s store', (_name, open) => {
+  let store: Store | undefined;
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+  });
+
+  it('records its format version and migrates idempotently', async () => {
+    store = await open();
+    await store.migrate();
+    const rows = await store.query<{ value: string }>("SELECT value FROM wharf_meta WHERE key = 'format_version'");
+    expect(rows).toEqual([{ value: '1' }]);
+  });
+
+  it('replaces a day on reload instead of duplicating it', async () => {
+    store = await open();
+    await load(store, [metric('a', 1), metric('b', 2)]);
+    const second = await load(store, [metric('a', 1), metric('b', 2)]);
+    expect(await units(store)).toEqual(['a=1', 'b=2']);
+    const [ledger] = await store.ledger({ ingestion: 'm' });
+    expect(ledger.loadId).toBe(second);
+    expect(ledger.firstLoadedAt?.toISOString()).toBe('2026-10-02T10:00:00.000Z');
+    expect((await store.attempts({ ingestion: 'm' })).length).toBe(2);
+  });
+
+  it('keeps the previous version and ledger row when a load is rolled back', async () => {
+    store = await open();
+    const first = await load(store, [metric('a', 1)]);
+    const day = await store.beginDayLoad({ ingestion: 'm', dataset: 'metrics', date: '2026-10-01' });
+    await day.appendRows([metric('x', 9), metric('y', 9)]);
+    await day.appendRejects([{ ingestion: 'm', date: '2026-10-01', row: '{}', column: 'unit_id', rule: 'r', reason: 'bad' }]);
+    await day.rollback();
+    expect(await units(store)).toEqual(['a=1']);
+    expect((await store.ledger())[0].loadId).toBe(first);
+    expect(await store.query('SELECT * FROM rejects')).toEqual([]);
+  });
+
+  it('writes a failed outcome only for a day that never succeeded', async () => {
+    store = await open();
+    const failed = (id: string, date: string) => entry(id, { date, status: 'failed', errorClass: 'query', errorMessage: 'no such table', rowsLoaded: 0 });
+    await store.recordDayOutcome(failed('f1', '2026-10-03'));
+    await load(store, [metric('a', 1)]);
+    await store.recordDayOutcome(failed('f2', '2026-10-01'));
+    const ledger = await store.ledger();
+    expect(ledger.map((e) => [e.date, e.status, e.errorClass])).toEqual([
+      ['2026-10-01', 'succeeded', null],
+      ['2026-10-03', 'failed', 'query'],
+    ]);
+  });
+
+  it('moves null-denominator rows of ratio metrics into the rejects', async () => {
+    store = await open();
+    const day = await store.beginDayLoad({ ingestion: 'm', dataset: 'metrics', date: '2026-10-01' });
+    await day.appendRows([
+      metric('a', null, { metric_name: 'conv', numerator: 1, denominator: null }),
+      metric('b', 5, { metric_name: 'conv' }),
+      metric('c', null, { metric_name: 'conv', numerator: 1, denominator: 2 }),
+      metric('d', 3),
+    ]);
+    const moved = await day.rejectNullDenominators(['conv'], (m) => `ratio metric ${m} needs a denominator`);
+    await day.commit(entry(day.loadId, { rowsLoaded: 2, rowsRejected: 2 }));
+    expect(moved).toBe(2);
+    expect(await units(store)).toEqual(['c=null', 'd=3']);
+    const rejects = await store.query<{ row: string; rule: string; reason: string }>('SELECT "row", rule, reason FROM rejects ORDER BY "row"');
+    expect(rejects.map((r) => [JSON.parse(r.row).unit_id, r.rule, r.reason])).toEqual([
+      ['a', 'denominator.null_in_ratio', 'ratio metric conv needs a denominator'],
+      ['b', 'denominator.null_in_ratio', 'ratio metric conv needs a denominator'],
+    ]);
+  });
+});

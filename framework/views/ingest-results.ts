@@ -1,0 +1,41 @@
+/** Human renderings of day results, backfills and the per-ingestion summary of `ingest run --all`. */
+import pc from 'picocolors';
+import type { BackfillResult } from '../engine/backfill.js';
+import type { IngestionSummary } from '../engine/run-summary.js';
+import type { DayResult } from '../engine/types.js';
+import { dayLine } from './ingest-progress.js';
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+export function renderDayResult(r: DayResult): string {
+  const lines = [dayLine(r)];
+  for (const [rule, n] of Object.entries(r.rejectReasons)) lines.push(`  rejected ${fmt(n)} × ${rule}: ${r.rejectExamples[rule] ?? ''}`);
+  if (r.duplicates) lines.push(`  ${fmt(r.duplicates)} duplicate timeuuid rows dropped (the first of each was kept)`);
+  return lines.join('\n');
+}
+
+export function renderBackfill(b: BackfillResult): string {
+  const count = (s: DayResult['status']) => b.days.filter((d) => d.status === s).length;
+  const loaded = b.days.reduce((n, d) => n + d.rowsLoaded, 0);
+  const rejected = b.days.reduce((n, d) => n + d.rowsRejected, 0);
+  const failed = b.days.filter((d) => d.status === 'failed').map((d) => `  ${pc.red('failed')} ${d.day}: ${d.errorClass}: ${d.errorMessage}`);
+  return [
+    `${b.mapping} ${b.from}..${b.to}: ${count('succeeded')} succeeded, ${count('no_data')} no data, ${count('failed')} failed, ${count('skipped')} already loaded`,
+    `  ${fmt(loaded)} rows loaded, ${fmt(rejected)} rejected`,
+    ...failed,
+  ].join('\n');
+}
+
+export function renderSummaries(summaries: IngestionSummary[]): string {
+  return summaries.map(renderSummary).join('\n\n');
+}
+
+function renderSummary(s: IngestionSummary): string {
+  const d = s.days;
+  const head = `${pc.bold(s.mapping)} (${s.dataset}) ${s.from}..${s.to}`;
+  const days = `  days: ${d.succeeded} succeeded, ${d.noData} no data, ${d.failed} failed (${d.loadedThisRun} loaded now, ${d.skipped} already loaded)`;
+  const rows = `  rows: ${fmt(s.rowsLoaded)} loaded, ${fmt(s.rowsRejected)} rejected`;
+  const rejects = s.rejects.map((r) => `    ${pc.yellow(r.rule)} ×${fmt(r.count)} on ${r.days.join(', ')}: ${r.example}`);
+  const failures = s.failures.map((f) => `    ${pc.red('failed')} ${f.day}: ${f.errorClass}: ${f.message}`);
+  return [head, days, rows, ...(rejects.length ? ['  rejected rows:', ...rejects] : []), ...(failures.length ? ['  failures:', ...failures] : [])].join('\n');
+}

@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { loadProject } from '../../framework/config/loader.js';
+import { copyExampleProject, editFile, REPO_ROOT } from '../support/example-project.js';
+
+const run = promisify(execFile);
+const INGEST = join(REPO_ROOT, 'node_modules/.bin/ingest');
+
+/** Runs `ingest validate --json` in a project folder; resolves with exit code and parsed output. */
+async function validateCli(dir: string): Promise<{ code: number; output: { valid: boolean; diagnostics: { file?: string; field?: string; code: string; summary: string }[] } }> {
+  try {
+    const { stdout } = await run(INGEST, ['validate', '--json', '--project', dir]);
+    return { code: 0, output: JSON.parse(stdout) };
+  } catch (err) {
+    const e = err as { code: number; stdout: string };
+    return { code: e.code, output: JSON.parse(e.stdout) };
+  }
+}
+
+describe('ingest validate', () => {
+  it('accepts the example configuration', async () => {
+    const result = await loadProject(REPO_ROOT);
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect([...result.project!.mappings.keys()].sort()).toEqual(['app_events', 'checkout_conversion', 'daily_metrics']);
+    const { code, output } = await validateCli(REPO_ROOT);
+    expect(code).toBe(0);
+    expect(output.valid).toBe(true);
+  });
+
+  it('reports five different problems in one run, each with its file and field, and exits 1', async () => {
+    const dir = copyExampleProject();
+    try {
+      // (a) a mapping naming a source that does not exist
+      editFile(dir, 'mappings/app_events.ts', (t) => t.replace("source: 'demo'", "source: 'warehouse_prod'"));
+      // (b) a misspelled field in a source
+      editFile(dir, 'sources/demo.ts', (t) => t.replace("path: '.wharf", "pahth: '.wharf"));
+      // (c) metric_name mapped to nothing
+      editFile(dir, 'mappings/daily_metrics.ts', (t) => t.replace("metric_name: 'metric',", ''));
+      // (d) a constant id type that is not declared
+      editFile(dir, 'mappings/checkout_conversion.ts', (t) => t.replace("{ constant: 'user_id' }", "{ constant: 'company_id' }"));
+      // (e) a SQL file that does not exist
+      rmSync(join(dir, 'mappings/checkout_conversion.sql'));
+
+      const { code, output } = await validateCli(dir);
+      expect(code).toBe(1);
+      expect(output.valid).toBe(false);
+      const found = output.diagnostics.map((d) => `${d.file} ${d.field} ${d.code}`);
+      expect(found).toEqual(
+        expect.arrayContaining([
+          'mappings/app_events.ts source mapping.unknown-source',
+          'sources/demo.ts pahth schema.unknown-field',
+          'mappings/daily_metrics.ts columns.metric_name schema.missing-field',
+          'mappings/checkout_conversion.ts columns.id_type mapping.undeclared-id-type',
+          'mappings/checkout_conversion.ts sql mapping.sql-missing',
+        ]),
+      );
+      // Every message says what to do or names the offending value.
+      const undeclared = output.diagnostics.find((d) => d.code === 'mapping.undeclared-id-type');
+      expect(undeclared?.summary).toContain("'company_id'");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a module that does not load, and keeps checking the others', async () => {
+    const dir = copyExampleProject();
+    try {
+      editFile(dir, 'schedules/api.ts', (t) => t.replace('export default', 'export default (() => { throw new Error("broken module"); })(),'));
+      const result = await loadProject(dir);
+      const codes = result.diagnostics.map((d) => `${d.file} ${d.code}`);
+      expect(codes).toContain('schedules/api.ts module.import-failed');
+      // The mapping that uses the broken schedule is reported as referring to an unknown schedule.
+      expect(codes).toContain('mappings/checkout_conversion.ts mapping.unknown-schedule');
+      expect(result.project).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('typed config modules', () => {
+  it('make a misspelled field a type error in the user repository', async () => {
+    const dir = copyExampleProject();
+    try {
+      editFile(dir, 'schedules/daily.ts', (t) => t.replace("retryEvery: '1h'", "retryEvery: '1h',\n  cutof: '12h'"));
+      const tsc = join(REPO_ROOT, 'node_modules/.bin/tsc');
+      const failure = await run(tsc, ['--noEmit', '-p', join(dir, 'tsconfig.json')]).then(
+        () => null,
+        (err: { stdout: string }) => err.stdout,
+      );
+      expect(failure).toMatch(/schedules\/daily\.ts.*'cutof' does not exist in type 'DailySchedule'/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

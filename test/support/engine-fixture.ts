@@ -1,0 +1,90 @@
+/**
+ * Builds what engine tests need without config files: a LoadedProject made in code, stores
+ * of both kinds, and source databases (DuckDB file or PostgreSQL database) seeded with SQL.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { resolveSettings, type LoadedMapping, type LoadedProject } from '../../framework/config/project.js';
+import type { MappingConfig, ProjectConfig, SourceConfig } from '../../framework/config/types.js';
+import { ConnectorPool, type ConnectorOpener } from '../../framework/engine/connector-pool.js';
+import type { EngineContext } from '../../framework/engine/types.js';
+import { openStore } from '../../framework/store/open-store.js';
+import type { Store } from '../../framework/store/types.js';
+import { openDuckDB } from '../../framework/util/duckdb.js';
+import { createTestDatabase } from './postgres.js';
+
+export function tempDir(prefix = 'wharf-engine-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A mapping as the loader would produce it, with its SQL inline. */
+export function loadedMapping(config: MappingConfig, sqlText: string, maxRejectRate = 0.05): LoadedMapping {
+  return {
+    config, file: `mappings/${config.name}.ts`, sqlFile: `mappings/${config.name}.sql`, sqlText,
+    recheck: { days: 3, threshold: 0.05, reloadOnFingerprintChange: false }, validation: { maxRejectRate },
+  };
+}
+
+export function makeProject(root: string, sources: SourceConfig[], mappings: LoadedMapping[], raw: Partial<ProjectConfig> = {}): LoadedProject {
+  const full: ProjectConfig = { name: 'test', ...raw };
+  return {
+    root, configFile: 'wharf.config.ts', raw: full, settings: resolveSettings(full),
+    sources: new Map(sources.map((s) => [s.name, { config: s, file: `sources/${s.name}.ts` }])),
+    mappings: new Map(mappings.map((m) => [m.config.name, m])),
+    schedules: new Map(),
+  };
+}
+
+export type StoreKind = 'duckdb' | 'postgres';
+
+/** A fresh, migrated store of the given kind. */
+export async function freshStore(kind: StoreKind): Promise<Store> {
+  if (kind === 'duckdb') return openStore({ kind: 'duckdb', path: join(tempDir(), 'store.duckdb') }, '/');
+  const variable = `WHARF_TEST_STORE_URL_${Math.random().toString(36).slice(2)}`.toUpperCase();
+  process.env[variable] = await createTestDatabase('wharf_store');
+  return openStore({ kind: 'postgres', url: { env: variable } }, '/');
+}
+
+export function engineContext(project: LoadedProject, store: Store, opener?: ConnectorOpener): EngineContext {
+  return { project, store, connectors: new ConnectorPool(project, opener), trigger: 'manual', batchSize: 7, retry: { attempts: 3, baseDelayMs: 1 } };
+}
+
+export type SourceKind = 'duckdb' | 'postgres';
+
+/** A source database seeded with `statements`, and the source config pointing at it. */
+export async function seededSource(kind: SourceKind, statements: string[]): Promise<SourceConfig> {
+  if (kind === 'duckdb') {
+    const path = join(tempDir(), 'source.duckdb');
+    const db = await openDuckDB(path);
+    try {
+      for (const s of statements) await db.connection.run(s);
+    } finally {
+      db.close();
+    }
+    return { kind: 'duckdb', name: 'src', path };
+  }
+  const url = await createTestDatabase('wharf_source');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const s of statements) await client.query(s);
+  } finally {
+    await client.end();
+  }
+  const variable = `WHARF_TEST_SOURCE_URL_${Math.random().toString(36).slice(2)}`.toUpperCase();
+  process.env[variable] = url;
+  return { kind: 'postgres', name: 'src', url: { env: variable } };
+}
+
+/** SQL literal of a JS value, for seeding. */
+export function lit(v: string | number | null): string {
+  if (v === null) return 'NULL';
+  if (typeof v === 'number') return String(v);
+  return `'${v.replace(/'/g, "''")}'`;
+}
+
+export function insertSql(table: string, rows: (string | number | null)[][]): string {
+  return `INSERT INTO ${table} VALUES ${rows.map((r) => `(${r.map(lit).join(', ')})`).join(',\n')}`;
+}
