@@ -15,6 +15,7 @@ const builtinConnectors: Partial<Record<BuiltinSourceKind, () => Promise<Definit
   postgres: () => import('./postgres/index.js'),
   redshift: () => import('./redshift/index.js'),
   s3: () => import('./s3/index.js'),
+  snowflake: () => import('./snowflake/index.js'),
 };
 
 const pluginConnectors = new Map<string, ConnectorDefinition<never>>();

@@ -1,0 +1,4 @@
+/** The shared connector conformance suite (vitest). Import it only from test files. */
+export { runConnectorConformance, streamRowsFor } from './suite.js';
+export { MIN_STREAM_ROWS } from './harness.js';
+export type { ConformanceHarness, ConformanceSetup, FixtureColumn, FixtureType, FixtureValue } from './harness.js';

@@ -1,0 +1,56 @@
+/**
+ * Error wording shared by connectors, so every connector names the source, and for query
+ * failures the mapping and SQL file, the same way; secrets are redacted on the way out.
+ */
+import { redactSecrets } from '../../diagnostics/redact.js';
+import { WharfError, type ErrorClass } from '../../diagnostics/errors.js';
+import type { QuerySpec } from '../types.js';
+
+/** Who failed: the source and, for a query, which mapping's SQL. */
+export interface FailureSite {
+  kind: string;
+  sourceName: string;
+  query?: QuerySpec;
+}
+
+export interface FailureFacts {
+  errorClass: ErrorClass;
+  transient: boolean;
+  /** The warehouse's or driver's own message. */
+  message: string;
+  code: string;
+  hint?: string;
+  cause?: unknown;
+}
+
+function where(site: FailureSite): string {
+  const source = `${site.kind} source '${site.sourceName}'`;
+  if (!site.query) return source;
+  return `${source}, mapping '${site.query.mapping}' (${site.query.sqlFile})`;
+}
+
+const LEADS: Record<ErrorClass, string> = {
+  auth: 'authentication failed',
+  connection: 'could not reach the warehouse',
+  query: 'the query failed',
+  config: 'the configuration is invalid',
+  validation: 'validation failed',
+  state: 'the state is inconsistent',
+  internal: 'an unexpected error occurred',
+};
+
+/** A WharfError for a connector failure, naming the site and carrying the redacted message. */
+export function connectorError(site: FailureSite, facts: FailureFacts): WharfError {
+  const message = redactSecrets(`${where(site)}: ${LEADS[facts.errorClass]}: ${facts.message}`);
+  return new WharfError(message, {
+    code: facts.code,
+    errorClass: facts.errorClass,
+    transient: facts.transient,
+    hint: facts.hint,
+    details: { source: site.sourceName, kind: site.kind, mapping: site.query?.mapping, sqlFile: site.query?.sqlFile },
+    cause: facts.cause,
+  });
+}
+
+/** Node socket error codes meaning the host could not be reached (worth retrying). */
+export const TRANSIENT_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);

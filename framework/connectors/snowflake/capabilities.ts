@@ -1,0 +1,8 @@
+import type { ConnectorCapabilities } from '../types.js';
+
+/** What the Snowflake connector can do: HASH_AGG fingerprints, signal tables, no dry runs. */
+export const SNOWFLAKE_CAPABILITIES: ConnectorCapabilities = {
+  fingerprint: true,
+  dryRunEstimate: false,
+  signals: 'table',
+};

@@ -1,0 +1,122 @@
+/**
+ * The Snowflake connector: one snowflake-sdk session per source, user SQL wrapped by the
+ * shared query shapes, rows streamed with statement.streamRows() in bounded batches.
+ */
+import type { Readable } from 'node:stream';
+import type { Connection, RowStatement } from 'snowflake-sdk';
+import type { ColumnInfo, Connector, DayFilter, DayStats, QuerySpec, Row, StreamOptions } from '../types.js';
+import { dayQuery, dayStatsQuery, describeQuery, hasDataQuery, sampleQuery } from '../shared/wrapped-queries.js';
+import { snowflakeDialect } from './dialect.js';
+import { snowflakeError } from './errors.js';
+import { columnInfo, parseInteger, rowConverter, type SnowflakeColumn } from './values.js';
+import { SNOWFLAKE_CAPABILITIES } from './capabilities.js';
+
+/** Numbers and JSON arrive as text so precision and special values survive. */
+const FETCH_AS_STRING = ['Number', 'JSON'] as const;
+
+interface Executed {
+  statement: RowStatement;
+  rows: Record<string, unknown>[];
+}
+
+export class SnowflakeConnector implements Connector {
+  readonly kind = 'snowflake';
+  readonly capabilities = SNOWFLAKE_CAPABILITIES;
+
+  constructor(
+    readonly sourceName: string,
+    private readonly connection: Connection,
+  ) {}
+
+  async describe(query: QuerySpec): Promise<ColumnInfo[]> {
+    const { statement } = await this.execute(describeQuery(query.sql), query);
+    return columnsOf(statement).map(columnInfo);
+  }
+
+  async *streamDay(query: QuerySpec, filter: DayFilter, options: StreamOptions): AsyncIterable<Row[]> {
+    const statement = await this.start(dayQuery(snowflakeDialect, query.sql, filter), query);
+    const convert = rowConverter(columnsOf(statement));
+    const stream: Readable = statement.streamRows();
+    const abort = (): void => void stream.destroy(new Error('The stream was aborted.'));
+    options.signal?.addEventListener('abort', abort, { once: true });
+    let batch: Row[] = [];
+    try {
+      for await (const raw of stream) {
+        batch.push(convert(raw as Record<string, unknown>));
+        if (batch.length >= options.batchSize) {
+          yield batch;
+          batch = [];
+        }
+      }
+    } catch (err) {
+      throw snowflakeError(this.site(query), err);
+    } finally {
+      options.signal?.removeEventListener('abort', abort);
+      stream.destroy();
+    }
+    if (batch.length > 0) yield batch;
+  }
+
+  async sample(query: QuerySpec, limit: number): Promise<Row[]> {
+    const { statement, rows } = await this.execute(sampleQuery(query.sql, limit), query);
+    const convert = rowConverter(columnsOf(statement));
+    return rows.map(convert);
+  }
+
+  async dayStats(query: QuerySpec, filters: DayFilter[]): Promise<DayStats[]> {
+    if (filters.length === 0) return [];
+    const { rows } = await this.execute(dayStatsQuery(snowflakeDialect, query.sql, filters), query);
+    const byDay = new Map(rows.map((row) => [String(row.WHARF_DAY ?? row.wharf_day), row]));
+    return filters.map(({ day }) => {
+      const row = byDay.get(day);
+      const fingerprint = row?.WHARF_FP ?? row?.wharf_fp;
+      return {
+        day,
+        rowCount: Number(parseInteger(String(row?.WHARF_ROWS ?? row?.wharf_rows ?? 0))),
+        fingerprint: fingerprint === null || fingerprint === undefined ? null : String(fingerprint),
+      };
+    });
+  }
+
+  async hasData(query: QuerySpec, filter: DayFilter): Promise<boolean> {
+    const { rows } = await this.execute(hasDataQuery(snowflakeDialect, query.sql, filter), query);
+    return rows.length > 0;
+  }
+
+  async close(): Promise<void> {
+    if (!this.connection.isUp()) return;
+    await new Promise<void>((resolve) => this.connection.destroy(() => resolve()));
+  }
+
+  /** Runs a statement and collects its (small) result. */
+  execute(sqlText: string, query?: QuerySpec): Promise<Executed> {
+    return new Promise((resolve, reject) => {
+      this.connection.execute({
+        sqlText,
+        fetchAsString: [...FETCH_AS_STRING],
+        complete: (err, statement, rows) =>
+          err ? reject(snowflakeError(this.site(query), err)) : resolve({ statement, rows: (rows ?? []) as Record<string, unknown>[] }),
+      });
+    });
+  }
+
+  /** Starts a statement whose rows will be streamed. */
+  private start(sqlText: string, query: QuerySpec): Promise<RowStatement> {
+    return new Promise((resolve, reject) => {
+      this.connection.execute({
+        sqlText,
+        streamResult: true,
+        fetchAsString: [...FETCH_AS_STRING],
+        complete: (err, statement) => (err ? reject(snowflakeError(this.site(query), err)) : resolve(statement)),
+      });
+    });
+  }
+
+  private site(query?: QuerySpec) {
+    return { kind: this.kind, sourceName: this.sourceName, query };
+  }
+}
+
+function columnsOf(statement: RowStatement): SnowflakeColumn[] {
+  return (statement.getColumns() ?? []) as unknown as SnowflakeColumn[];
+}

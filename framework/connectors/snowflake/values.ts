@@ -1,0 +1,85 @@
+/**
+ * Turns snowflake-sdk result values into RowValues. Numbers and JSON are fetched as strings
+ * (`fetchAsString`) so 64-bit integers and special doubles survive exactly; the rest is
+ * converted from the driver's own objects.
+ */
+import type { ColumnInfo, LogicalType, Row, RowValue } from '../types.js';
+
+/** The part of snowflake-sdk's Column this module needs. */
+export interface SnowflakeColumn {
+  getName(): string;
+  getType(): string;
+  getScale(): number;
+}
+
+const TYPES: Record<string, LogicalType> = {
+  real: 'double',
+  text: 'string',
+  date: 'date',
+  timestamp_ntz: 'timestamp',
+  timestamp_ltz: 'timestamp',
+  timestamp_tz: 'timestamp',
+  boolean: 'boolean',
+  variant: 'json',
+  object: 'json',
+  array: 'json',
+};
+
+export function logicalType(column: SnowflakeColumn): LogicalType {
+  const type = column.getType();
+  if (type === 'fixed') return column.getScale() > 0 ? 'double' : 'integer';
+  return TYPES[type] ?? 'other';
+}
+
+export function columnInfo(column: SnowflakeColumn): ColumnInfo {
+  const scale = column.getType() === 'fixed' ? `(${column.getScale()})` : '';
+  return { name: column.getName(), type: logicalType(column), nativeType: `${column.getType().toUpperCase()}${scale}` };
+}
+
+const SPECIAL_DOUBLES: Record<string, number> = {
+  nan: Number.NaN,
+  inf: Number.POSITIVE_INFINITY,
+  '+inf': Number.POSITIVE_INFINITY,
+  infinity: Number.POSITIVE_INFINITY,
+  '-inf': Number.NEGATIVE_INFINITY,
+  '-infinity': Number.NEGATIVE_INFINITY,
+};
+
+/** A Snowflake FLOAT's text ('1.5', 'NaN', 'inf', '-inf') as a number. */
+export function parseDouble(text: string): number {
+  return SPECIAL_DOUBLES[text.toLowerCase()] ?? Number(text);
+}
+
+/** An integer's text as a number when it fits in 2^53, else a bigint. */
+export function parseInteger(text: string): number | bigint {
+  const big = BigInt(text);
+  return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+}
+
+function convert(value: unknown, type: LogicalType, column: SnowflakeColumn): RowValue {
+  if (value === null || value === undefined) return null;
+  switch (type) {
+    case 'integer':
+      return parseInteger(String(value));
+    case 'double':
+      return column.getType() === 'real' ? parseDouble(String(value)) : Number(value);
+    case 'date':
+      return (value as Date).toISOString().slice(0, 10);
+    case 'timestamp':
+      return new Date((value as Date).getTime());
+    case 'other':
+      return Buffer.isBuffer(value) ? value.toString('hex') : String(value);
+    default:
+      return value as RowValue;
+  }
+}
+
+/** Builds a converter for rows of a result with these columns. */
+export function rowConverter(columns: SnowflakeColumn[]): (raw: Record<string, unknown>) => Row {
+  const plan = columns.map((column) => ({ column, name: column.getName(), type: logicalType(column) }));
+  return (raw) => {
+    const row: Row = {};
+    for (const { column, name, type } of plan) row[name] = convert(raw[name], type, column);
+    return row;
+  };
+}
