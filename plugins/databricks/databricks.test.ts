@@ -60,7 +60,7 @@ describe('Databricks plugin against a local Statement Execution API fake', () =>
   it('describes, counts, checks presence, samples and reads signals', async () => {
     const columns = await connector.describe(fixtureQuery('events'));
     expect(Object.fromEntries(columns.map((c) => [c.name, c.type]))).toMatchObject({
-      ts: 'timestamp', big: 'integer', dbl: 'double', flag: 'boolean', d: 'date', tstz: 'timestamp', payload: 'string',
+      ts: 'timestamp', big: 'integer', dbl: 'double', flag: 'boolean', d: 'date', tstz: 'timestamp', payload: 'json',
     });
     const stats = await connector.dayStats(fixtureQuery('events'), FIXTURE_DAYS.map((d) => timestampFilter(d)));
     expect(stats.map((s) => s.rowCount)).toEqual(FIXTURE_DAYS.map((d) => expectedEvents(d).length));

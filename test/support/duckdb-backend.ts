@@ -19,7 +19,21 @@ export interface BackendResult {
 }
 
 export class DuckDBBackend {
+  private queue: Promise<unknown> = Promise.resolve();
+
   private constructor(private readonly db: DuckDBHandle) {}
+
+  /** The connection, for fixture loaders; use `exclusive` so statements do not interleave. */
+  get connection() {
+    return this.db.connection;
+  }
+
+  /** Runs `work` after every earlier statement, alone on the connection. */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
 
   static async open(): Promise<DuckDBBackend> {
     const db = await openDuckDB(':memory:');
@@ -28,7 +42,11 @@ export class DuckDBBackend {
   }
 
   /** Runs one statement; throws DuckDB's own error for bad SQL. */
-  async run(sql: string): Promise<BackendResult> {
+  run(sql: string): Promise<BackendResult> {
+    return this.exclusive(() => this.runNow(sql));
+  }
+
+  private async runNow(sql: string): Promise<BackendResult> {
     const reader = await this.db.connection.runAndReadAll(sql);
     const names = reader.columnNames();
     const types = reader.columnTypes();

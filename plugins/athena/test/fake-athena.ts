@@ -27,6 +27,8 @@ export interface FakeAthena {
   stopped: string[];
   /** The next `times` requests fail with this AWS error type and HTTP status. */
   failNext(type: string, status: number, times?: number): void;
+  /** Ends injected failures. */
+  clearFaults(): void;
   close(): Promise<void>;
 }
 
@@ -121,6 +123,9 @@ export async function startFakeAthena(accessKeyId: string): Promise<FakeAthena> 
     stopped,
     failNext(type, status, times = 1) {
       injected = { type, status, times };
+    },
+    clearFaults() {
+      injected = undefined;
     },
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));

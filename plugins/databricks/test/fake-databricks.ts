@@ -30,6 +30,7 @@ export interface FakeDatabricks {
   cancelled: string[];
   tokenRequests: number;
   failNext(status: number, errorCode: string, times?: number): void;
+  clearFaults(): void;
   close(): Promise<void>;
 }
 
@@ -48,6 +49,9 @@ export async function startFakeDatabricks(options: FakeDatabricksOptions): Promi
     tokenRequests: 0,
     failNext(status, errorCode, times = 1) {
       injected = { status, errorCode, times };
+    },
+    clearFaults() {
+      injected = undefined;
     },
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -154,7 +158,7 @@ function databricksType(duckType: string): { type_name: string; type_text: strin
   const t = duckType.toUpperCase();
   const names: Record<string, string> = {
     VARCHAR: 'STRING', BIGINT: 'LONG', INTEGER: 'INT', SMALLINT: 'SHORT', DOUBLE: 'DOUBLE', FLOAT: 'FLOAT', BOOLEAN: 'BOOLEAN',
-    DATE: 'DATE', TIMESTAMP: 'TIMESTAMP_NTZ', 'TIMESTAMP WITH TIME ZONE': 'TIMESTAMP', JSON: 'STRING',
+    DATE: 'DATE', TIMESTAMP: 'TIMESTAMP_NTZ', 'TIMESTAMP WITH TIME ZONE': 'TIMESTAMP', JSON: 'VARIANT',
   };
   const name = names[t] ?? 'STRING';
   return { type_name: name, type_text: name === 'LONG' ? 'BIGINT' : name };
