@@ -19,6 +19,9 @@ export interface FakeSynapse {
   port: number;
   backend: DuckDBBackend;
   batches: string[];
+  /** SQL batches fail with error 40501 (service busy, retryable) until `clearFaults`. */
+  failTransiently(): void;
+  clearFaults(): void;
   close(): Promise<void>;
 }
 
@@ -26,6 +29,7 @@ export async function startFakeSynapse(credentials: { user: string; password: st
   const backend = await DuckDBBackend.open();
   await backend.run('CREATE TYPE DATETIME2 AS TIMESTAMP');
   const batches: string[] = [];
+  let failing = false;
   const sockets = new Set<Socket>();
 
   const server: Server = createServer((socket) => {
@@ -72,6 +76,7 @@ export async function startFakeSynapse(credentials: { user: string; password: st
   async function runBatch(sql: string): Promise<Buffer> {
     if (/^\s*set\s/i.test(sql)) return done(DONE_STATUS.FINAL);
     batches.push(sql);
+    if (failing) return Buffer.concat([errorToken(40501, 20, 'The service is currently busy. Retry the request after 10 seconds.'), done(DONE_STATUS.ERROR)]);
     let result: BackendResult;
     try {
       result = await backend.run(fromTsql(sql));
@@ -87,6 +92,12 @@ export async function startFakeSynapse(credentials: { user: string; password: st
     port: (server.address() as AddressInfo).port,
     backend,
     batches,
+    failTransiently() {
+      failing = true;
+    },
+    clearFaults() {
+      failing = false;
+    },
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
