@@ -9,3 +9,4 @@ export { definePlugin, type WharfPlugin } from './config/plugins.js';
 export { WharfError } from './diagnostics/errors.js';
 export { registerSecret, redactSecrets } from './diagnostics/redact.js';
 export { sqlDayQueries, dayPredicate, utcWallTime, literal as sqlLiteral, ANSI_DIALECT, type SqlDialect, type DayQueries } from './connectors/sql-day-query.js';
+export { openDuckDB, type DuckDBHandle } from './util/duckdb.js';
