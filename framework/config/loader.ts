@@ -11,6 +11,7 @@ import { error, hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js'
 import { messageOf } from '../diagnostics/errors.js';
 import { isBuiltinKind, pluginConnector } from '../connectors/registry.js';
 import { checkCrossReferences } from './cross-references.js';
+import { checkNotifierTargets } from './notifier-targets.js';
 import { configFileIn, discoverModules } from './discover.js';
 import { importConfigModule } from './module-import.js';
 import { loadPlugins, unavailableKindReason, type PluginLoadResult } from './plugins.js';
@@ -63,6 +64,7 @@ export async function loadProject(root: string): Promise<LoadResult> {
   }
   const settings = resolveSettings(raw);
   const plugins = await loadPlugins(root, settings.plugins);
+  diagnostics.push(...checkNotifierTargets(raw, configFile, plugins));
 
   const sources = new Map<string, Located<SourceConfig>>();
   // Invalid sources and schedules are still registered by name (their errors are already

@@ -87,3 +87,28 @@ describe('a plugin whose package cannot be resolved', () => {
     expect(errors.some((d) => d.file === 'sources/lake.ts' && /database/.test(`${d.field} ${d.summary}`))).toBe(true);
   });
 });
+
+describe('notifier plugins', () => {
+  it('accepts targets of a plugin notifier kind and checks every target against its own schema', async () => {
+    writeProject();
+    link('@wharf/plugin-athena', 'plugins/athena');
+    link('@wharf/plugin-template', 'plugins/template');
+    write('wharf.config.ts', `import { defineProject, env } from '@wharf/framework';
+export default defineProject({
+  name: 'p',
+  plugins: ['@wharf/plugin-databricks', '@wharf/plugin-athena', '@wharf/plugin-template'],
+  notifications: { targets: [
+    { kind: 'template_chat', url: env('CHAT_URL') },
+    { kind: 'slack' },
+    { kind: 'template_chat', url: 'https://plain.example/hook' },
+    { kind: 'pager', to: 'ops' },
+  ] },
+});
+`);
+    const { diagnostics } = await loadProject(root);
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => d.field).sort()).toEqual(['notifications.targets[1].webhookUrl', 'notifications.targets[2].url', 'notifications.targets[3].kind'].sort());
+    expect(errors.find((d) => d.field === 'notifications.targets[3].kind')?.summary).toContain("Unknown notifier kind 'pager'");
+  });
+});
+

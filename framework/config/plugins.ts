@@ -7,6 +7,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { registerPluginConnector } from '../connectors/registry.js';
 import type { ConnectorDefinition } from '../connectors/types.js';
+import type { NotifierDefinition } from '../notify/notifier.js';
+import { registerPluginNotifier } from '../notify/registry.js';
 import { messageOf } from '../diagnostics/errors.js';
 import { importConfigModule } from './module-import.js';
 
@@ -14,6 +16,7 @@ import { importConfigModule } from './module-import.js';
 export interface WharfPlugin {
   name: string;
   connectors?: ConnectorDefinition<never>[];
+  notifiers?: NotifierDefinition<never>[];
 }
 
 export function definePlugin(plugin: WharfPlugin): WharfPlugin {
@@ -23,6 +26,8 @@ export function definePlugin(plugin: WharfPlugin): WharfPlugin {
 export interface PluginLoadResult {
   /** Source kind → plugin package that provides it. */
   kinds: Map<string, string>;
+  /** Notifier kind → plugin package that provides it. */
+  notifierKinds: Map<string, string>;
   /** Plugin package → why it could not be loaded. */
   failures: Map<string, string>;
 }
@@ -47,7 +52,7 @@ function packageProvidesKind(pkg: string, kind: string): boolean {
 }
 
 export async function loadPlugins(root: string, packages: readonly string[]): Promise<PluginLoadResult> {
-  const result: PluginLoadResult = { kinds: new Map(), failures: new Map() };
+  const result: PluginLoadResult = { kinds: new Map(), notifierKinds: new Map(), failures: new Map() };
   const require = createRequire(join(root, 'package.json'));
   for (const pkg of packages) {
     let entry: string;
@@ -59,10 +64,16 @@ export async function loadPlugins(root: string, packages: readonly string[]): Pr
     }
     try {
       const plugin = (await importConfigModule(entry)) as WharfPlugin | undefined;
-      if (!plugin || !Array.isArray(plugin.connectors ?? [])) throw new Error('its default export is not a plugin (use definePlugin)');
+      if (!plugin || !Array.isArray(plugin.connectors ?? []) || !Array.isArray(plugin.notifiers ?? [])) {
+        throw new Error('its default export is not a plugin (use definePlugin)');
+      }
       for (const connector of plugin.connectors ?? []) {
         registerPluginConnector(connector);
         result.kinds.set(connector.kind, pkg);
+      }
+      for (const notifier of plugin.notifiers ?? []) {
+        registerPluginNotifier(notifier);
+        result.notifierKinds.set(notifier.kind, pkg);
       }
     } catch (err) {
       result.failures.set(pkg, `The plugin package '${pkg}' failed to load: ${messageOf(err)}`);

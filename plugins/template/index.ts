@@ -1,13 +1,15 @@
 /**
- * A template connector plugin. The default export is what Wharf loads when a project lists
+ * A template plugin with one connector and one notifier. The default export is what Wharf loads when a project lists
  * the package in wharf.config.ts `plugins`; the `declare module` block makes the new source
  * kind type-check in users' sources/*.ts. Keep this file light: the connector (and any heavy
  * client library) is imported inside create(), only when a source of this kind is opened.
  */
 import { defineConnector, definePlugin } from '@wharf/framework';
 import { templateHttpConfigSchema, type TemplateHttpSource } from './config.js';
+import { templateChatNotifier } from './notifier.js';
 
 export type { TemplateHttpSource } from './config.js';
+export type { TemplateChatTarget } from './notifier.js';
 
 declare module '@wharf/framework' {
   interface PluginSourceTypes {
@@ -25,4 +27,4 @@ export const templateHttpConnector = defineConnector<TemplateHttpSource>({
   },
 });
 
-export default definePlugin({ name: '@wharf/plugin-template', connectors: [templateHttpConnector] });
+export default definePlugin({ name: '@wharf/plugin-template', connectors: [templateHttpConnector], notifiers: [templateChatNotifier] });
