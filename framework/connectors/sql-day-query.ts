@@ -5,6 +5,7 @@
  * share, with the few differences (identifier quoting, timestamp type, row limit) supplied by
  * a dialect. Exported for plugins, so a new warehouse connector need not rewrite it.
  */
+import { WharfError } from '../diagnostics/errors.js';
 import type { DayFilter, QuerySpec } from './types.js';
 
 /** What differs between warehouses in the generated SQL. */
@@ -50,7 +51,8 @@ export function sqlDayQueries(dialect: SqlDialect, query: QuerySpec): DayQueries
 }
 
 /**
- * The DayFilter contract: dates and strings equal the day; timestamps fall in [fromUtc, toUtc)
+ * The DayFilter contract (as connectors/sql/day-query.ts applies it for the built-in SQL
+ * sources): dates equal the day; strings start with it (`2024-05-01` or `2024-05-01T...`); timestamps fall in [fromUtc, toUtc)
  * (as the dialect writes instants; UTC wall time needs sessions in UTC); numbers are UNIX seconds
  * or milliseconds in the same bounds.
  */
@@ -59,15 +61,21 @@ export function dayPredicate(dialect: SqlDialect, filter: DayFilter, alias: stri
   const from = filter.fromUtc.getTime();
   const to = filter.toUtc.getTime();
   switch (filter.columnType) {
+    case 'date':
+      return `${column} = CAST(${literal(filter.day)} AS DATE)`;
     case 'string':
-      return `${column} = ${literal(filter.day)}`;
+      return `SUBSTRING(CAST(${column} AS VARCHAR(64)), 1, 10) = ${literal(filter.day)}`;
     case 'timestamp':
       return `${column} >= ${dialect.timestamp(filter.fromUtc)} AND ${column} < ${dialect.timestamp(filter.toUtc)}`;
     case 'integer':
     case 'double':
       return `((${column} >= ${from / 1000} AND ${column} < ${to / 1000}) OR (${column} >= ${from} AND ${column} < ${to}))`;
     default:
-      return `${column} = CAST(${literal(filter.day)} AS DATE)`;
+      throw new WharfError(`The column '${filter.column}' has a type that cannot select a day (${filter.columnType}).`, {
+        code: 'query.day-column-type',
+        errorClass: 'query',
+        hint: 'Return a DATE, an ISO date string, a TIMESTAMP, or UNIX seconds/milliseconds in that column.',
+      });
   }
 }
 

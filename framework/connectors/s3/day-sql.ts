@@ -4,6 +4,7 @@
  * binds (as a temp view) to the parquet files of the day being read. Wharf wraps that query to
  * apply the day filter, count, fingerprint or limit it; the user's SQL is never edited.
  */
+import { WharfError } from '../../diagnostics/errors.js';
 import type { DayFilter, QuerySpec } from '../types.js';
 
 /** Name of the relation the user's SQL selects from. */
@@ -36,7 +37,8 @@ export function limitSql(query: QuerySpec, limit: number): string {
 }
 
 /**
- * The DayFilter contract in DuckDB SQL: dates and strings equal the day; timestamps fall in
+ * The DayFilter contract in DuckDB SQL: dates equal the day, strings start with it (as the
+ * built-in SQL sources read them); timestamps fall in
  * [fromUtc, toUtc) (TIMESTAMP without zone is read as UTC through epoch_ms); numbers are UNIX
  * seconds or milliseconds in the same bounds.
  */
@@ -48,14 +50,18 @@ export function dayPredicate(filter: DayFilter, alias: string): string {
     case 'date':
       return `${column} = DATE ${quoteLiteral(filter.day)}`;
     case 'string':
-      return `${column} = ${quoteLiteral(filter.day)}`;
+      return `left(CAST(${column} AS VARCHAR), 10) = ${quoteLiteral(filter.day)}`;
     case 'timestamp':
       return `epoch_ms(${column}) >= ${from} AND epoch_ms(${column}) < ${to}`;
     case 'integer':
     case 'double':
       return `((${column} >= ${from / 1000} AND ${column} < ${to / 1000}) OR (${column} >= ${from} AND ${column} < ${to}))`;
     default:
-      return `CAST(${column} AS DATE) = DATE ${quoteLiteral(filter.day)}`;
+      throw new WharfError(`The column '${filter.column}' has a type that cannot select a day (${filter.columnType}).`, {
+        code: 'query.day-column-type',
+        errorClass: 'query',
+        hint: 'Return a DATE, an ISO date string, a TIMESTAMP, or UNIX seconds/milliseconds in that column.',
+      });
   }
 }
 

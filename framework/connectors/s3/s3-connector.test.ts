@@ -188,6 +188,12 @@ describe('S3 connector against an S3-compatible server', () => {
     expect(nextDay.map((r) => r.timeuuid)).not.toContain('stray');
   });
 
+  it('selects a day by an ISO date string column too', async () => {
+    const asText = { ...metricsQuery, sql: "SELECT unit_id, CAST(date AS VARCHAR) || 'T00:00:00' AS day_text FROM source" };
+    const rows = await readDay(asText, filterFor('day_text', 'string', WEEK[3]));
+    expect(rows.map((r) => r.unit_id).sort()).toEqual(metricRows(WEEK[3], 3).map((r) => r.unit_id).sort());
+  });
+
   it('says a day has data only when its folder holds parquet files', async () => {
     expect(await connector.hasData(metricsQuery, filterFor('date', 'date', WEEK[0]))).toBe(true);
     expect(await connector.hasData(metricsQuery, filterFor('date', 'date', addDays(WEEK[6], 1)))).toBe(false);
