@@ -1,7 +1,11 @@
 /**
  * The command registry (oclif's explicit strategy): one line per command. Command ids with
- * spaces are topics, e.g. `state export`.
+ * spaces are topics: register them with a colon, e.g. 'state:export' for `ingest state export`.
  */
+import Apply from './commands/apply.js';
+import ForceUnlock from './commands/force-unlock.js';
+import Plan from './commands/plan.js';
+import StateExport from './commands/state/export.js';
 import Validate from './commands/validate.js';
 import Run from './commands/run.js';
 import Backfill from './commands/backfill.js';
@@ -14,4 +18,8 @@ export const COMMANDS = {
   backfill: Backfill,
   sample: Sample,
   status: Status,
+  plan: Plan,
+  apply: Apply,
+  'state:export': StateExport,
+  'force-unlock': ForceUnlock,
 };

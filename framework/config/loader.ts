@@ -13,7 +13,7 @@ import { isBuiltinKind, pluginConnector } from '../connectors/registry.js';
 import { checkCrossReferences } from './cross-references.js';
 import { checkNotifierTargets } from './notifier-targets.js';
 import { configFileIn, discoverModules } from './discover.js';
-import { importConfigModule } from './module-import.js';
+import { createModuleImporter, type ModuleImporter } from './module-import.js';
 import { loadPlugins, unavailableKindReason, type PluginLoadResult } from './plugins.js';
 import { DEFAULTS, resolveSettings, type LoadedMapping, type LoadedProject, type Located } from './project.js';
 import { validateAgainst, validateDefinition } from './schema-validator.js';
@@ -43,6 +43,15 @@ interface ModuleValue {
 }
 
 export async function loadProject(root: string): Promise<LoadResult> {
+  const importer = createModuleImporter();
+  try {
+    return await loadWith(importer, root);
+  } finally {
+    await importer.close();
+  }
+}
+
+async function loadWith(importer: ModuleImporter, root: string): Promise<LoadResult> {
   const diagnostics: Diagnostic[] = [];
   const configPath = configFileIn(root);
   if (!configPath) {
@@ -52,7 +61,7 @@ export async function loadProject(root: string): Promise<LoadResult> {
     };
   }
   const configFile = relative(root, configPath);
-  const rawProject = await importOne(configPath, configFile, diagnostics);
+  const rawProject = await importOne(importer, configPath, configFile, diagnostics);
   const projectValues = rawProject ? asValues(rawProject, configFile, diagnostics, 'defineProject') : [];
   let raw: ProjectConfig = { name: 'unnamed' };
   if (projectValues.length === 1) {
@@ -72,15 +81,15 @@ export async function loadProject(root: string): Promise<LoadResult> {
   // Sources whose plugin could not be loaded are also recorded in `unavailable`: the mappings
   // using them cannot work either, and say what to install.
   const unavailable = new Map<string, string>();
-  for (const m of await loadFolder(root, 'sources', 'defineSource', diagnostics)) {
+  for (const m of await loadFolder(importer, root, 'sources', 'defineSource', diagnostics)) {
     if (validateSource(m, plugins, diagnostics, unavailable) || hasName(m)) addUnique(sources, m, 'source', diagnostics);
   }
   const schedules = new Map<string, Located<ScheduleConfig>>();
-  for (const m of await loadFolder(root, 'schedules', 'defineSchedule', diagnostics)) {
+  for (const m of await loadFolder(importer, root, 'schedules', 'defineSchedule', diagnostics)) {
     if (validateByKind(m, 'kind', SCHEDULE_DEFINITIONS, 'schedule', diagnostics) || hasName(m)) addUnique(schedules, m, 'schedule', diagnostics);
   }
   const mappings = new Map<string, LoadedMapping>();
-  for (const m of await loadFolder(root, 'mappings', 'defineMapping', diagnostics)) {
+  for (const m of await loadFolder(importer, root, 'mappings', 'defineMapping', diagnostics)) {
     if (!validateByKind(m, 'dataset', MAPPING_DEFINITIONS, 'mapping', diagnostics)) continue;
     const loaded = withSql(root, m, settings, diagnostics);
     addUnique(mappings, loaded, 'mapping', diagnostics);
@@ -92,9 +101,9 @@ export async function loadProject(root: string): Promise<LoadResult> {
   return { project: hasErrors(sorted) ? null : project, diagnostics: sorted };
 }
 
-async function importOne(absolute: string, file: string, diagnostics: Diagnostic[]): Promise<unknown> {
+async function importOne(importer: ModuleImporter, absolute: string, file: string, diagnostics: Diagnostic[]): Promise<unknown> {
   try {
-    const value = await importConfigModule(absolute);
+    const value = await importer.import(absolute);
     if (value === undefined) {
       diagnostics.push(error('module.no-default-export', 'The module has no default export.', { file, hint: 'Export the config as the default export: `export default defineX({ ... })`.' }));
     }
@@ -118,12 +127,14 @@ function asValues(value: unknown, file: string, diagnostics: Diagnostic[], helpe
   return out;
 }
 
-async function loadFolder(root: string, folder: string, helper: string, diagnostics: Diagnostic[]): Promise<ModuleValue[]> {
+async function loadFolder(importer: ModuleImporter, root: string, folder: string, helper: string, diagnostics: Diagnostic[]): Promise<ModuleValue[]> {
   const out: ModuleValue[] = [];
-  for (const file of discoverModules(root, folder)) {
-    const value = await importOne(join(root, file), file, diagnostics);
-    if (value !== undefined) out.push(...asValues(value, file, diagnostics, helper));
-  }
+  const files = discoverModules(root, folder);
+  // Imports overlap (file reads and transforms run in the loader), results keep file order.
+  const values = await Promise.all(files.map((file) => importOne(importer, join(root, file), file, diagnostics)));
+  files.forEach((file, i) => {
+    if (values[i] !== undefined) out.push(...asValues(values[i], file, diagnostics, helper));
+  });
   return out;
 }
 

@@ -14,8 +14,9 @@ const builtinConnectors: Partial<Record<BuiltinSourceKind, () => Promise<Definit
   duckdb: () => import('./duckdb/index.js'),
   postgres: () => import('./postgres/index.js'),
   redshift: () => import('./redshift/index.js'),
-  s3: () => import('./s3/index.js'),
   snowflake: () => import('./snowflake/index.js'),
+  bigquery: () => import('./bigquery/index.js'),
+  s3: () => import('./s3/index.js'),
 };
 
 const pluginConnectors = new Map<string, ConnectorDefinition<never>>();

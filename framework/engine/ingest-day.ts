@@ -91,7 +91,9 @@ async function attemptDay(ctx: EngineContext, mapping: LoadedMapping, base: Ledg
   });
   checkMappedColumns(mapping, columns);
   const filter = dayFilter(mapping, columns, day, zone);
-  const [stats] = await connector.dayStats(query, [filter]);
+  // The warehouse counts the day while its rows stream (another connection): no added wait.
+  const statsPending = connector.dayStats(query, [filter]);
+  statsPending.catch(() => undefined);
   const load = await store.beginDayLoad({ ingestion: mapping.config.name, dataset: mapping.config.dataset, date: day });
   const tally = new RejectTally();
   const mapper = dayMapper(mapping, day, zone, project.settings.idTypes);
@@ -121,6 +123,7 @@ async function attemptDay(ctx: EngineContext, mapping: LoadedMapping, base: Ledg
       if (moved) tally.add({ column: 'denominator', rule: 'denominator.null_in_ratio', reason: nullDenominatorReason(metric) }, moved);
       rowsLoaded -= moved;
     }
+    const [stats] = await statsPending;
     const entry: LedgerEntry = {
       ...base, loadId: load.loadId, rowsLoaded, rowsRejected: tally.total, rejectReasons: tally.counts,
       sourceRowCount: stats?.rowCount ?? null, sourceFingerprint: stats?.fingerprint ?? null,

@@ -80,7 +80,9 @@ export class MetricsMapper {
     const raw = this.read.date(row);
     const text = raw instanceof Date ? raw.toISOString().slice(0, 10) : scalarText(raw);
     if (text === null || text === undefined || text === '') return reject('date', 'missing', 'date is null or empty');
-    const iso = text.slice(0, 10);
+    const iso = text.length === 10 ? text : text.slice(0, 10);
+    // Rows of a day load carry that day (the query is filtered on it): skip re-parsing it.
+    if (iso === this.ctx.day) return iso;
     if (!isIsoDate(iso)) return reject('date', 'invalid', `date must be an ISO date (YYYY-MM-DD), got ${shown(raw)}`);
     if (this.ctx.day !== null && iso !== this.ctx.day) return reject('date', 'outside_day', `date ${iso} is not the day being loaded (${this.ctx.day})`);
     return iso;

@@ -14,6 +14,8 @@ import type { Store, StoreConnection } from './types.js';
 
 export const DEFAULT_DUCKDB_STORE_PATH = '.wharf/store.duckdb';
 export const DEFAULT_POSTGRES_STORE_SCHEMA = 'wharf';
+/** DuckDB store memory cap (the process's other memory is bounded by batch sizes). */
+export const DUCKDB_STORE_MEMORY_LIMIT = process.env.WHARF_DUCKDB_MEMORY_LIMIT ?? '256MB';
 
 export async function openStoreConnection(config: StoreConfig, projectRoot: string): Promise<StoreConnection> {
   if (config.kind === 'duckdb') {
@@ -33,6 +35,8 @@ export async function openStore(config: StoreConfig, projectRoot: string): Promi
   const connection = await openStoreConnection(config, projectRoot);
   let store: Store;
   if (connection instanceof DuckDBStoreConnection) {
+    // Bounded memory: DuckDB spills to disk past this instead of growing with the store's size.
+    await connection.exec(`SET memory_limit = '${DUCKDB_STORE_MEMORY_LIMIT}'`);
     store = new SqlStore(connection, 'duckdb', (target) => DuckDBDayLoad.begin(connection.duckdb, target));
   } else if (connection instanceof PostgresStoreConnection) {
     store = new SqlStore(connection, 'postgres', (target) => PostgresDayLoad.begin(connection.pool, target));

@@ -6,8 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { resolveSettings, type LoadedMapping, type LoadedProject } from '../../framework/config/project.js';
-import type { MappingConfig, ProjectConfig, SourceConfig } from '../../framework/config/types.js';
+import type { LoadedProject } from '../../framework/config/project.js';
+import type { SourceConfig } from '../../framework/config/types.js';
 import { ConnectorPool, type ConnectorOpener } from '../../framework/engine/connector-pool.js';
 import type { EngineContext } from '../../framework/engine/types.js';
 import { openStore } from '../../framework/store/open-store.js';
@@ -15,26 +15,10 @@ import type { Store } from '../../framework/store/types.js';
 import { openDuckDB } from '../../framework/util/duckdb.js';
 import { createTestDatabase } from './postgres.js';
 
+export { loadedMapping, makeProject } from './project-fixture.js';
+
 export function tempDir(prefix = 'wharf-engine-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
-}
-
-/** A mapping as the loader would produce it, with its SQL inline. */
-export function loadedMapping(config: MappingConfig, sqlText: string, maxRejectRate = 0.05): LoadedMapping {
-  return {
-    config, file: `mappings/${config.name}.ts`, sqlFile: `mappings/${config.name}.sql`, sqlText,
-    recheck: { days: 3, threshold: 0.05, reloadOnFingerprintChange: false }, validation: { maxRejectRate },
-  };
-}
-
-export function makeProject(root: string, sources: SourceConfig[], mappings: LoadedMapping[], raw: Partial<ProjectConfig> = {}): LoadedProject {
-  const full: ProjectConfig = { name: 'test', ...raw };
-  return {
-    root, configFile: 'wharf.config.ts', raw: full, settings: resolveSettings(full),
-    sources: new Map(sources.map((s) => [s.name, { config: s, file: `sources/${s.name}.ts` }])),
-    mappings: new Map(mappings.map((m) => [m.config.name, m])),
-    schedules: new Map(),
-  };
 }
 
 export type StoreKind = 'duckdb' | 'postgres';

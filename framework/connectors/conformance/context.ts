@@ -2,6 +2,7 @@
 import { WharfError } from '../../diagnostics/errors.js';
 import type { ConnectorContext } from '../types.js';
 
+/** A context resolving `{ env }` references from `secrets`, with a config error for unknown names. */
 export function testContext(secrets: Record<string, string>, projectRoot = process.cwd()): ConnectorContext {
   return {
     projectRoot,

@@ -1,5 +1,6 @@
 /** Conformance: DayFilter semantics, per-day counts and fingerprints, and hasData. */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { WharfError } from '../../diagnostics/errors.js';
 import type { LogicalType, QuerySpec } from '../types.js';
 import { changedDayRows, DAY_COLUMNS, dayRows, EMPTY_DAY, expectedIdsOn, FILTER_DAY, filterFor, idsOf } from './fixtures.js';
 import type { ConformanceHarness } from './harness.js';
@@ -8,6 +9,7 @@ import { collect, querySpec } from './queries.js';
 /** Each way a day can be identified, per the DayFilter contract. */
 const FILTER_COLUMNS: Array<[string, LogicalType, string]> = [
   ['date', 'date', 'a DATE column equal to the day'],
+  ['day_text', 'string', "a 'YYYY-MM-DD' text column equal to the day"],
   ['ts', 'timestamp', 'a timestamp without zone in [fromUtc, toUtc)'],
   ['tstz', 'timestamp', 'a timestamp with zone in [fromUtc, toUtc)'],
   ['epoch_s', 'integer', 'UNIX seconds in [fromUtc, toUtc)'],
@@ -41,6 +43,25 @@ export function dayTests(harness: () => ConformanceHarness): void {
 
     it('streamDay yields nothing for a day without rows', async () => {
       expect(await collect(harness().connector, query, filterFor('ts', 'timestamp', EMPTY_DAY), 10)).toEqual([]);
+    });
+
+    it('streamDay stops with a transient WharfError when its signal aborts', async () => {
+      const controller = new AbortController();
+      const stream = harness().connector.streamDay(query, filterFor('ts', 'timestamp', FILTER_DAY), { batchSize: 1, signal: controller.signal });
+      const read = async (): Promise<number> => {
+        let batches = 0;
+        for await (const batch of stream) {
+          batches += batch.length > 0 ? 1 : 0;
+          controller.abort();
+        }
+        return batches;
+      };
+      const err = await read().then(
+        (batches) => new Error(`streamDay kept going after the abort (${batches} batches)`),
+        (caught: unknown) => caught,
+      );
+      expect(err).toBeInstanceOf(WharfError);
+      expect(err).toMatchObject({ code: 'connector.aborted', transient: true });
     });
 
     it('hasData tells days with rows from days without', async () => {

@@ -6,6 +6,7 @@ import { dayBounds, dayOf, parseZone, type Zone } from '../../util/time.js';
 import type { DayFilter, LogicalType, Row, RowValue } from '../types.js';
 import type { FixtureColumn, FixtureValue } from './harness.js';
 
+/** The seeds' default zone: days are PST (fixed UTC-8) days. */
 export const PST: Zone = parseZone('PST')!;
 
 /** One column per value type the contract normalizes. */
@@ -21,6 +22,7 @@ export const VALUE_COLUMNS: FixtureColumn[] = [
   { name: 'doc', type: 'json' },
 ];
 
+/** Edge values per type: 2^53+1, ±(2^63-1), NaN, ±Infinity, pre-1970 and 2038 instants, quotes, NULLs. */
 export const VALUE_ROWS: FixtureValue[][] = [
   [1, 'hello', 1.5, 9007199254740993n, '2024-03-01', new Date('2024-03-01T12:34:56.789Z'), new Date('2024-03-01T12:34:56.789Z'), true, { a: 1, b: [1, 2] }],
   [2, 'ünïcødé "quoted"\nline', Number.NaN, -9223372036854775807n, '1999-12-31', new Date('1999-12-31T23:59:59Z'), new Date('2000-01-01T07:59:59.001Z'), false, [1, 'x', null]],
@@ -56,6 +58,7 @@ export const VALUE_LOGICAL_TYPES: Record<string, LogicalType> = {
 export const FILTER_DAY = '2024-03-10';
 export const EMPTY_DAY = '2024-01-01';
 
+/** The same instant as a date, timestamps with and without zone, and epoch seconds/millis. */
 export const DAY_COLUMNS: FixtureColumn[] = [
   { name: 'id', type: 'integer' },
   { name: 'date', type: 'date' },
@@ -64,6 +67,7 @@ export const DAY_COLUMNS: FixtureColumn[] = [
   { name: 'epoch_s', type: 'integer' },
   { name: 'epoch_ms', type: 'integer' },
   { name: 'v', type: 'string' },
+  { name: 'day_text', type: 'string' },
 ];
 
 /** Instants straddling the PST day boundaries around FILTER_DAY. */
@@ -83,13 +87,14 @@ export function dayRows(): FixtureValue[][] {
   return DAY_INSTANTS.map((iso, index) => {
     const at = new Date(iso);
     const seconds = Math.floor(at.getTime() / 1000);
-    return [index + 1, dayOf(at, PST), at, at, seconds, seconds * 1000, `v${index + 1}`];
+    const day = dayOf(at, PST);
+    return [index + 1, day, at, at, seconds, seconds * 1000, `v${index + 1}`, day];
   });
 }
 
 /** The same rows with one value changed on FILTER_DAY: fingerprints must notice. */
 export function changedDayRows(): FixtureValue[][] {
-  return dayRows().map((row) => (row[0] === 4 ? [...row.slice(0, 6), 'changed'] : row));
+  return dayRows().map((row) => (row[0] === 4 ? [...row.slice(0, 6), 'changed', row[7]!] : row));
 }
 
 /** A DayFilter for `day` on `column`, with the PST bounds the engine would pass. */

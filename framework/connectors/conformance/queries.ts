@@ -5,6 +5,7 @@ import type { Connector, DayFilter, QuerySpec, Row } from '../types.js';
 export const CONFORMANCE_MAPPING = 'conformance_mapping';
 export const CONFORMANCE_SQL_FILE = 'mappings/conformance.sql';
 
+/** A QuerySpec attributed to the conformance mapping and SQL file. */
 export function querySpec(sql: string, dataset: QuerySpec['dataset'] = 'metrics'): QuerySpec {
   return { mapping: CONFORMANCE_MAPPING, sqlFile: CONFORMANCE_SQL_FILE, sql, dataset };
 }

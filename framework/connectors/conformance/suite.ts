@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { dayTests } from './day-tests.js';
 import { errorTests } from './error-tests.js';
 import { MIN_STREAM_ROWS, type ConformanceHarness, type ConformanceSetup } from './harness.js';
+import { signalTests } from './signal-tests.js';
 import { streamingTests } from './streaming-tests.js';
 import { valueTests } from './values-tests.js';
 
@@ -38,6 +39,7 @@ export function runConnectorConformance(name: string, setup: ConformanceSetup): 
 
     valueTests(current);
     dayTests(current);
+    signalTests(current);
     errorTests(current, setup.faults);
     streamingTests(current, rowCount);
   });

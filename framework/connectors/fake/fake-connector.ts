@@ -47,6 +47,11 @@ export class FakeConnector implements Connector {
     this.failuresLeft = options.failures ?? Infinity;
   }
 
+  /** Replaces the source's rows (the warehouse's data changed). */
+  setRows(rows: Row[]): void {
+    this.options.rows = rows;
+  }
+
   /** Changes the fault knobs between loads. */
   setFaults(faults: FaultOptions): void {
     Object.assign(this.options, { failAfterRows: undefined, transient: undefined, latencyMs: undefined }, faults);

@@ -16,7 +16,7 @@ export const PG_CAPABILITIES: ConnectorCapabilities = { fingerprint: true, dryRu
 export const REDSHIFT_CAPABILITIES: ConnectorCapabilities = { ...PG_CAPABILITIES, fingerprint: false };
 
 /** Order-independent digest of the day's rows, computed in the warehouse. */
-const FINGERPRINT = "sum(('x' || substr(md5(CAST(wharf_q AS TEXT)), 1, 15))::bit(60)::bigint)";
+const FINGERPRINT = 'sum(CAST(hashtext(CAST(wharf_q AS TEXT)) AS BIGINT))';
 
 export class PgConnector implements Connector {
   readonly capabilities: ConnectorCapabilities;
@@ -78,10 +78,14 @@ export class PgConnector implements Connector {
       await client.query('BEGIN READ ONLY');
       const cursor = client.query(new Cursor(daySql(query, filter)));
       try {
+        // The next batch is fetched while the consumer works on the current one.
+        let next = cursor.read(options.batchSize);
         for (;;) {
           if (options.signal?.aborted) throw new Error('the load was cancelled');
-          const rows = (await cursor.read(options.batchSize)) as Row[];
+          const rows = (await next) as Row[];
           if (rows.length === 0) break;
+          next = cursor.read(options.batchSize);
+          next.catch(() => undefined);
           yield rows;
         }
       } finally {

@@ -39,6 +39,12 @@ const LEADS: Record<ErrorClass, string> = {
   internal: 'an unexpected error occurred',
 };
 
+/** Where to look for a SQL error: Wharf wraps the file's SQL, which starts on line 2. */
+function queryHint(site: FailureSite, errorClass: ErrorClass): string | undefined {
+  if (errorClass !== 'query' || !site.query) return undefined;
+  return `Fix the SQL in ${site.query.sqlFile}. Line numbers in the warehouse's message count from Wharf's wrapper, in which the file's first line is line 2.`;
+}
+
 /** A WharfError for a connector failure, naming the site and carrying the redacted message. */
 export function connectorError(site: FailureSite, facts: FailureFacts): WharfError {
   const message = redactSecrets(`${where(site)}: ${LEADS[facts.errorClass]}: ${facts.message}`);
@@ -46,7 +52,7 @@ export function connectorError(site: FailureSite, facts: FailureFacts): WharfErr
     code: facts.code,
     errorClass: facts.errorClass,
     transient: facts.transient,
-    hint: facts.hint,
+    hint: facts.hint ?? queryHint(site, facts.errorClass),
     details: { source: site.sourceName, kind: site.kind, mapping: site.query?.mapping, sqlFile: site.query?.sqlFile },
     cause: facts.cause,
   });
@@ -54,3 +60,13 @@ export function connectorError(site: FailureSite, facts: FailureFacts): WharfErr
 
 /** Node socket error codes meaning the host could not be reached (worth retrying). */
 export const TRANSIENT_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+/** The error a stream raises when its AbortSignal fires: the day was not fully read. */
+export function abortedError(site: FailureSite): WharfError {
+  return connectorError(site, {
+    errorClass: 'connection',
+    transient: true,
+    code: 'connector.aborted',
+    message: 'reading the day was cancelled before it finished',
+  });
+}

@@ -32,8 +32,9 @@ export function dayPredicate(dialect: SqlDialect, filter: DayFilter): string {
   const column = `${QUERY_ALIAS}.${dialect.identifier(filter.column)}`;
   switch (filter.columnType) {
     case 'date':
-    case 'string':
       return `${column} = ${dialect.dateLiteral(filter.day)}`;
+    case 'string':
+      return `${column} = '${filter.day}'`;
     case 'timestamp': {
       const value = dialect.timestampColumn(column);
       return `${value} >= ${dialect.timestampLiteral(filter.fromUtc)} AND ${value} < ${dialect.timestampLiteral(filter.toUtc)}`;

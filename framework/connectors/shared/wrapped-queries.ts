@@ -7,7 +7,7 @@ import { dayPredicate, QUERY_ALIAS, type SqlDialect } from './sql-dialect.js';
 
 /** The user's SQL without a trailing semicolon, on its own lines so comments stay closed. */
 function inner(sql: string): string {
-  return sql.trim().replace(/;+\s*$/, '');
+  return sql.replace(/(\s*;)+\s*$/, '').trim();
 }
 
 function from(sql: string): string {

@@ -6,6 +6,8 @@ import type { Readable } from 'node:stream';
 import type { Connection, RowStatement } from 'snowflake-sdk';
 import type { ColumnInfo, Connector, DayFilter, DayStats, QuerySpec, Row, StreamOptions } from '../types.js';
 import { dayQuery, dayStatsQuery, describeQuery, hasDataQuery, sampleQuery } from '../shared/wrapped-queries.js';
+import { finishedDateOf, latestFinishedDateQuery } from '../shared/signal-table.js';
+import { abortedError } from '../shared/errors.js';
 import { snowflakeDialect } from './dialect.js';
 import { snowflakeError } from './errors.js';
 import { columnInfo, parseInteger, rowConverter, type SnowflakeColumn } from './values.js';
@@ -19,6 +21,7 @@ interface Executed {
   rows: Record<string, unknown>[];
 }
 
+/** An open Snowflake session serving one source. */
 export class SnowflakeConnector implements Connector {
   readonly kind = 'snowflake';
   readonly capabilities = SNOWFLAKE_CAPABILITIES;
@@ -40,6 +43,7 @@ export class SnowflakeConnector implements Connector {
     const abort = (): void => void stream.destroy(new Error('The stream was aborted.'));
     options.signal?.addEventListener('abort', abort, { once: true });
     let batch: Row[] = [];
+    let finished = false;
     try {
       for await (const raw of stream) {
         batch.push(convert(raw as Record<string, unknown>));
@@ -48,11 +52,14 @@ export class SnowflakeConnector implements Connector {
           batch = [];
         }
       }
+      finished = true;
     } catch (err) {
-      throw snowflakeError(this.site(query), err);
+      throw options.signal?.aborted ? abortedError(this.site(query)) : snowflakeError(this.site(query), err);
     } finally {
       options.signal?.removeEventListener('abort', abort);
       stream.destroy();
+      // A consumer that stops early should not leave the warehouse working for nobody.
+      if (!finished) statement.cancel(() => undefined);
     }
     if (batch.length > 0) yield batch;
   }
@@ -81,6 +88,12 @@ export class SnowflakeConnector implements Connector {
   async hasData(query: QuerySpec, filter: DayFilter): Promise<boolean> {
     const { rows } = await this.execute(hasDataQuery(snowflakeDialect, query.sql, filter), query);
     return rows.length > 0;
+  }
+
+  async latestFinishedDate(signal: { table?: string }): Promise<string | null> {
+    const { statement, rows } = await this.execute(latestFinishedDateQuery(this.sourceName, signal.table));
+    const row = rows[0] ? rowConverter(columnsOf(statement))(rows[0]) : undefined;
+    return finishedDateOf(row ? Object.values(row)[0] : null);
   }
 
   async close(): Promise<void> {

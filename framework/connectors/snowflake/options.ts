@@ -25,11 +25,18 @@ function secret(context: ConnectorContext, ref: { env: string }, field: string):
   return value;
 }
 
+/** A PEM key from an env var; single-line values with literal `\n` escapes are unfolded. */
+export function pemFromEnv(value: string): string {
+  return value.includes('\n') ? value : value.replaceAll('\\n', '\n');
+}
+
 /** Key-pair options when the source uses a private key, password options otherwise. */
 function authOptions(config: SnowflakeSource, context: ConnectorContext): Record<string, unknown> {
   const passphrase = config.privateKeyPassphrase ? secret(context, config.privateKeyPassphrase, 'privateKeyPassphrase') : undefined;
   if (config.privateKey) {
-    return { authenticator: 'SNOWFLAKE_JWT', privateKey: secret(context, config.privateKey, 'privateKey'), privateKeyPass: passphrase };
+    const privateKey = pemFromEnv(secret(context, config.privateKey, 'privateKey'));
+    registerSecret(privateKey);
+    return { authenticator: 'SNOWFLAKE_JWT', privateKey, privateKeyPass: passphrase };
   }
   if (config.privateKeyPath) {
     const path = isAbsolute(config.privateKeyPath) ? config.privateKeyPath : resolve(context.projectRoot, config.privateKeyPath);

@@ -104,6 +104,27 @@ describe('snowflake connector', () => {
     await connector.close();
   });
 
+  it('accepts a key held on one line with \\n escapes, as env files often store it', async () => {
+    const escaped = testContext({ ...secrets, SF_KEY: keys.privateKey.replaceAll('\n', '\\n') });
+    const config = source(fake.url, { password: undefined, privateKey: { env: 'SF_KEY' }, privateKeyPassphrase: { env: 'SF_PASSPHRASE' } });
+    const connector = await openSnowflake(config, escaped, tuning);
+    expect(await connector.sample(query, 1)).toEqual([{ n: 7 }]);
+    await connector.close();
+  });
+
+  it('cancels the statement when the consumer stops reading early', async () => {
+    await fake.exclusive(() => fake.duckdb.run('CREATE OR REPLACE TABLE many AS SELECT range AS n FROM range(50000)'));
+    const connector = await openSnowflake(source(fake.url), context, tuning);
+    const before = fake.abortRequests;
+    const filter = { column: 'n', columnType: 'integer' as const, day: '1970-01-01', fromUtc: new Date(0), toUtc: new Date(86_400_000) };
+    for await (const batch of connector.streamDay({ ...query, sql: 'SELECT n FROM many' }, filter, { batchSize: 100 })) {
+      expect(batch).toHaveLength(100);
+      break;
+    }
+    await connector.close();
+    expect(fake.abortRequests).toBe(before + 1);
+  });
+
   it('logs in with a key pair from a key file relative to the project root', async () => {
     writeFileSync(join(folder, 'rsa_key.p8'), keys.privateKey);
     const config = source(fake.url, { password: undefined, privateKeyPath: 'rsa_key.p8', privateKeyPassphrase: { env: 'SF_PASSPHRASE' } });

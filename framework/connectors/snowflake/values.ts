@@ -25,12 +25,14 @@ const TYPES: Record<string, LogicalType> = {
   array: 'json',
 };
 
+/** The engine's view of a Snowflake column type (FIXED with scale 0 is an integer). */
 export function logicalType(column: SnowflakeColumn): LogicalType {
   const type = column.getType();
   if (type === 'fixed') return column.getScale() > 0 ? 'double' : 'integer';
   return TYPES[type] ?? 'other';
 }
 
+/** A result column as `describe` reports it. */
 export function columnInfo(column: SnowflakeColumn): ColumnInfo {
   const scale = column.getType() === 'fixed' ? `(${column.getScale()})` : '';
   return { name: column.getName(), type: logicalType(column), nativeType: `${column.getType().toUpperCase()}${scale}` };

@@ -23,6 +23,9 @@ export interface FakeSnowflakeOptions {
 
 type Json = Record<string, unknown>;
 
+/** Endpoints the fake accepts without modelling them: keep-alive, cancel, client telemetry. */
+const ACKNOWLEDGED = new Set(['/session/heartbeat', '/queries/v1/abort-request', '/telemetry/send']);
+
 const TIMED_OUT: Json = {
   success: false,
   code: '000630',
@@ -44,6 +47,8 @@ export class FakeSnowflake {
   private queue: Promise<unknown> = Promise.resolve();
   /** Query texts received, for tests that check what was sent. */
   readonly queries: string[] = [];
+  /** How many abort-requests (statement cancels) arrived. */
+  abortRequests = 0;
 
   private constructor(
     private readonly options: FakeSnowflakeOptions,
@@ -106,7 +111,7 @@ export class FakeSnowflake {
       const url = new URL(request.url ?? '/', this.url);
       const body = await readBody(request);
       const reply = await this.route(request.method ?? 'GET', url, request.headers.authorization, body);
-      if (typeof reply === 'number') return void send(response, reply, { message: 'unavailable' });
+      if (typeof reply === 'number') return void send(response, reply, { success: false, message: `No such endpoint: ${request.method} ${request.url}` });
       // Chunks are served like cloud-storage objects, not as JSON documents.
       if (typeof reply === 'string') return void send(response, 200, reply, 'application/octet-stream');
       send(response, 200, reply);
@@ -129,7 +134,9 @@ export class FakeSnowflake {
       return { success: true, data: null, code: null, message: null };
     }
     if (path === '/queries/v1/query-request') return this.transientFailures ? TIMED_OUT : this.query(String(body.sqlText ?? ''));
-    return { success: true, data: null, code: null, message: null };
+    if (path.endsWith('/abort-request')) this.abortRequests++;
+    if (ACKNOWLEDGED.has(path) || /^\/queries\/[^/]+\/abort-request$/.test(path)) return { success: true, data: null, code: null, message: null };
+    return 404;
   }
 
   private login(data: LoginData): Json {

@@ -33,6 +33,7 @@ interface StoredResult {
   served: Set<number>;
 }
 
+/** The fake's results by query id, each a DuckDB table dropped once all chunks are read. */
 export class ResultStore {
   private readonly results = new Map<string, StoredResult>();
   private sequence = 0;

@@ -1,0 +1,72 @@
+/**
+ * Ingestion benchmark: N metric rows (default 10 million) in a throwaway PostgreSQL
+ * cluster, loaded by Wharf into a DuckDB store (in a child process, for its peak RSS), and
+ * exported in the same run with `psql \copy (query) to /dev/null`. Prints rows/s, peak RSS
+ * and the ratio of Wharf's time to \copy's. Targets: ratio ≤ 2.0, peak RSS ≤ 512 MB.
+ *
+ *   npm run bench:ingest -- [--rows N] [--days D] [--concurrency C] [--batch B]
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { startPostgresCluster } from '../test/support/postgres-cluster.js';
+import { addDays } from '../framework/util/time.js';
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '10000000' },
+    days: { type: 'string', default: '10' },
+    concurrency: { type: 'string', default: '1' },
+    batch: { type: 'string', default: '20000' },
+  },
+});
+const rows = Number(values.rows);
+const days = Number(values.days);
+const from = '2026-10-01';
+const to = addDays(from, days - 1);
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+const cluster = await startPostgresCluster();
+const dir = mkdtempSync(join(tmpdir(), 'wharf-bench-'));
+try {
+  const client = new pg.Client({ connectionString: cluster.url });
+  await client.connect();
+  let t = Date.now();
+  await client.query(`CREATE TABLE bench_metrics AS
+    SELECT 'u' || (i % 1000003) AS unit_id,
+           CASE WHEN i % 7 = 0 THEN 'stable_id' ELSE 'user_id' END AS id_type,
+           DATE '${from}' + (i % ${days}) AS ds,
+           'metric_' || (i % 20) AS metric,
+           (i % 10007) / 7.0::float8 AS value
+    FROM generate_series(1, ${rows}) AS s(i)`);
+  await client.query('CREATE INDEX ON bench_metrics (ds)');
+  await client.query('VACUUM ANALYZE bench_metrics');
+  await client.end();
+  console.log(`created ${fmt(rows)} rows over ${days} days in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+
+  const query = 'SELECT unit_id, id_type, ds, metric, value FROM bench_metrics';
+  t = Date.now();
+  execFileSync('psql', [cluster.url, '-q', '-c', `\\copy (${query}) to /dev/null`], { stdio: 'inherit' });
+  const copySeconds = (Date.now() - t) / 1000;
+
+  const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'ingest-child.ts'), join(dir, 'store.duckdb'), from, to, values.concurrency!, values.batch!], {
+    env: { ...process.env, WHARF_BENCH_PG_URL: cluster.url },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (child.status !== 0) throw new Error(`the ingest process failed (exit ${child.status})`);
+  const wharf = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { seconds: number; rowsLoaded: number; rowsRejected: number; failed: string[]; maxRssMb: number };
+  if (wharf.failed.length || wharf.rowsLoaded !== rows) throw new Error(`ingest did not load every row: ${JSON.stringify(wharf)}`);
+
+  const ratio = wharf.seconds / copySeconds;
+  console.log(`psql \\copy to /dev/null: ${copySeconds.toFixed(2)} s (${fmt(rows / copySeconds)} rows/s)`);
+  console.log(`wharf PostgreSQL → DuckDB store: ${wharf.seconds.toFixed(2)} s (${fmt(rows / wharf.seconds)} rows/s), ${days} days, concurrency ${values.concurrency}, batch ${values.batch}`);
+  console.log(`peak RSS of the ingest process: ${wharf.maxRssMb.toFixed(0)} MB (target ≤ 512 MB)`);
+  console.log(`ratio wharf / \\copy: ${ratio.toFixed(2)} (target ≤ 2.0)`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+  await cluster.stop();
+}

@@ -1,0 +1,54 @@
+import { Flags } from '@oclif/core';
+import pc from 'picocolors';
+import { planProject } from '../../apply/operations.js';
+import { writePlanFile } from '../../plan/plan-file.js';
+import { hasChanges } from '../../plan/summary.js';
+import { sortKeys } from '../../state/canonical-json.js';
+import { planView, type PlanFormat } from '../../views/plan-view.js';
+import { BaseCommand } from '../base-command.js';
+import { githubRunUrl, lockTimeoutMs } from '../state-flags.js';
+
+export default class Plan extends BaseCommand {
+  static summary = 'Show what apply would change: ingestions to add, change and remove, and the data actions that follow.';
+  static description =
+    'Compares the configuration with the applied state (in the store, or with --state repo in status/state.json) and shows each ingestion to add (+), change (~, attribute by attribute, SQL as a unified diff) or remove (-), how many are unchanged, and the data actions apply will take: initial backfills, restatements by each mapping\'s restate policy, dropped or kept data. With --detailed-exitcode it exits 0 when there are no changes, 1 on error and 2 when there are changes.';
+  static examples = [
+    '<%= config.bin %> plan',
+    '<%= config.bin %> plan --out plan.json',
+    '<%= config.bin %> plan --state repo --format markdown',
+    '<%= config.bin %> plan --target app_events --target daily_metrics',
+    '<%= config.bin %> plan --detailed-exitcode --json',
+  ];
+
+  static flags = {
+    out: Flags.file({ description: 'Also save the plan to this file, for `ingest apply <file>`.' }),
+    format: Flags.string({ description: 'Output format.', options: ['human', 'json', 'markdown'], default: 'human' }),
+    target: Flags.string({ description: 'Limit the plan to this mapping (repeatable).', multiple: true }),
+    'destroy-data': Flags.boolean({ description: 'Delete the loaded data of removed ingestions (kept by default).' }),
+    'detailed-exitcode': Flags.boolean({ description: 'Exit 0 with no changes, 1 on error, 2 with changes.' }),
+    state: Flags.string({ description: 'Where the applied state is read: the store, or status/state.json in the repository (no credentials needed).', options: ['store', 'repo'], default: 'store' }),
+    'lock-timeout': Flags.string({ description: 'How long to wait for a store held by another process, e.g. 30s.', default: '0s' }),
+  };
+
+  async run() {
+    const { flags } = await this.parse(Plan);
+    const project = await this.loadValidProject(flags.project);
+    const plan = await planProject(project, flags.state as 'store' | 'repo', {
+      now: new Date(),
+      targets: flags.target,
+      destroyData: flags['destroy-data'],
+      lockTimeoutMs: lockTimeoutMs(flags['lock-timeout']),
+    });
+    if (flags.out) writePlanFile(flags.out, plan);
+    const changed = flags['detailed-exitcode'] && hasChanges(plan.summary);
+    if (this.jsonEnabled()) {
+      if (!changed) return sortKeys(plan);
+      this.logJson(sortKeys(plan));
+    } else {
+      this.log(planView(flags.format as PlanFormat, { color: pc.isColorSupported, fullPlanUrl: githubRunUrl() }).render(plan));
+      if (flags.out && flags.format === 'human') this.log(`\nSaved the plan to ${flags.out}. Apply exactly this plan with: ingest apply ${flags.out}`);
+    }
+    if (changed) this.exit(2);
+    return sortKeys(plan);
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * A small BigQuery REST API fake on 127.0.0.1 for tests: jobs.insert (queries and dry runs),
+ * jobs.get, jobs.cancel, jobs.query, jobs.getQueryResults with pageToken paging and
+ * tables.get, answering in the API's JSON shapes and executing the SQL on an in-memory DuckDB.
+ * Requests must carry the configured bearer token. It is not BigQuery's SQL engine.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { openDuckDB, type DuckDBHandle } from '../../../util/duckdb.js';
+import { apiError, type Json, type Reply } from './api-errors.js';
+import { JobStore } from './jobs.js';
+
+export interface FakeBigQueryOptions {
+  projectId: string;
+  /** The only bearer token accepted. */
+  accessToken: string;
+  location?: string;
+}
+
+export class FakeBigQuery {
+  private readonly jobs: JobStore;
+  private transientFailures = false;
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Query texts received (dry runs included), for tests that check what was sent. */
+  readonly queries: string[] = [];
+  /** Ids of jobs whose cancel was requested. */
+  readonly cancelled: string[] = [];
+
+  private constructor(
+    private readonly options: FakeBigQueryOptions,
+    private readonly duck: DuckDBHandle,
+    private readonly server: Server,
+  ) {
+    this.jobs = new JobStore(duck.connection);
+  }
+
+  static async start(options: FakeBigQueryOptions): Promise<FakeBigQuery> {
+    const duck = await openDuckDB(':memory:');
+    await duck.connection.run("SET TimeZone = 'UTC'");
+    const server = createServer();
+    const fake = new FakeBigQuery(options, duck, server);
+    server.on('request', (request, response) => void fake.handle(request, response));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return fake;
+  }
+
+  /** The apiEndpoint to give the client. */
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** The DuckDB connection holding the datasets (as schemas), for fixture loaders. */
+  get duckdb(): DuckDBConnection {
+    return this.duck.connection;
+  }
+
+  /** Runs `work` alone on the DuckDB connection. */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** From now on every request answers 503 backendError until clear(). */
+  failTransiently(): void {
+    this.transientFailures = true;
+  }
+
+  clear(): void {
+    this.transientFailures = false;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.exclusive(() => this.jobs.dropAll());
+    this.duck.close();
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    let reply: Reply;
+    try {
+      const url = new URL(request.url ?? '/', this.url);
+      reply = await this.route(request.method ?? 'GET', url, request.headers.authorization, await readJson(request));
+    } catch (err) {
+      reply = apiError(500, 'internalError', err instanceof Error ? err.message : String(err));
+    }
+    const text = JSON.stringify(reply.body);
+    response.writeHead(reply.status, { 'Content-Type': 'application/json; charset=UTF-8', 'Content-Length': Buffer.byteLength(text) });
+    response.end(text);
+  }
+
+  private async route(method: string, url: URL, authorization: string | undefined, body: Json): Promise<Reply> {
+    if (authorization !== `Bearer ${this.options.accessToken}`) {
+      return apiError(401, 'authError', 'Request had invalid authentication credentials. Expected OAuth 2 access token.');
+    }
+    if (this.transientFailures) return apiError(503, 'backendError', 'The service is currently unavailable.');
+    const match = /^\/bigquery\/v2\/projects\/([^/]+)\/(.*)$/.exec(url.pathname);
+    if (!match) return apiError(404, 'notFound', `Not found: ${url.pathname}`);
+    if (match[1] !== this.options.projectId) return apiError(404, 'notFound', `Not found: Project ${match[1]}`);
+    const rest = match[2]!;
+    if (method === 'POST' && rest === 'jobs') return this.insertJob(body);
+    if (method === 'POST' && rest === 'queries') return this.jobsQuery(body, url);
+    const results = /^queries\/([^/]+)$/.exec(rest);
+    if (method === 'GET' && results) return this.results(results[1]!, url);
+    const job = /^jobs\/([^/]+)(\/cancel)?$/.exec(rest);
+    if (job?.[2]) this.cancelled.push(job[1]!);
+    if (job) return { status: 200, body: job[2] ? { kind: 'bigquery#jobCancelResponse', job: this.jobResource(job[1]!, {}) } : this.jobResource(job[1]!, {}) };
+    const table = /^datasets\/([^/]+)\/tables\/([^/]+)$/.exec(rest);
+    if (method === 'GET' && table) return this.table(table[1]!, table[2]!);
+    return apiError(404, 'notFound', `Not found: ${method} ${url.pathname}`);
+  }
+
+  private jobResource(jobId: string | undefined, statistics: Json, configuration: Json = {}): Json {
+    const jobReference = { projectId: this.options.projectId, jobId, location: this.options.location ?? 'US' };
+    return { kind: 'bigquery#job', id: `${this.options.projectId}:${jobReference.location}.${jobId}`, jobReference, configuration, status: { state: 'DONE' }, statistics };
+  }
+
+  /** jobs.insert: a dry run answers at once; a query runs to completion before answering. */
+  private async insertJob(body: Json): Promise<Reply> {
+    const configuration = (body.configuration ?? {}) as { query?: { query?: string }; dryRun?: boolean };
+    const sql = configuration.query?.query;
+    if (!sql) return apiError(400, 'invalid', 'Job configuration must contain a query.');
+    this.queries.push(sql);
+    const jobId = ((body.jobReference as { jobId?: string } | undefined)?.jobId ?? randomUUID()) as string;
+    try {
+      if (configuration.dryRun) {
+        const { fields, bytes } = await this.exclusive(() => this.jobs.dryRun(sql));
+        const stats = { totalBytesProcessed: String(bytes), query: { totalBytesProcessed: String(bytes), schema: { fields }, statementType: 'SELECT' } };
+        return { status: 200, body: this.jobResource(undefined, stats, configuration) };
+      }
+      const { total } = await this.exclusive(() => this.jobs.run(jobId, sql));
+      return { status: 200, body: this.jobResource(jobId, { query: { totalRows: String(total), statementType: 'SELECT' } }, configuration) };
+    } catch (err) {
+      return apiError(400, 'invalidQuery', `${err instanceof Error ? err.message : String(err)} at [1:1]`);
+    }
+  }
+
+  /** jobs.query: runs the query and answers with the first page. */
+  private async jobsQuery(body: Json, url: URL): Promise<Reply> {
+    const jobId = randomUUID();
+    const inserted = await this.insertJob({ configuration: { query: { query: body.query } }, jobReference: { jobId } });
+    if (inserted.status !== 200) return inserted;
+    const format = body.formatOptions as { useInt64Timestamp?: boolean } | undefined;
+    const query = new URLSearchParams({ maxResults: String(body.maxResults ?? ''), 'formatOptions.useInt64Timestamp': String(format?.useInt64Timestamp ?? false) });
+    const first = await this.results(jobId, new URL(`${url.origin}/?${query.toString()}`));
+    return { status: first.status, body: { ...first.body, kind: 'bigquery#queryResponse' } };
+  }
+
+  /** jobs.getQueryResults: one page; `pageToken` is the offset of the page. */
+  private async results(jobId: string, url: URL): Promise<Reply> {
+    const maxResults = url.searchParams.get('maxResults');
+    const offset = Number(url.searchParams.get('pageToken') ?? 0);
+    const int64 = url.searchParams.get('formatOptions.useInt64Timestamp') === 'true';
+    const page = await this.exclusive(() => this.jobs.page(jobId, offset, maxResults ? Number(maxResults) : undefined, int64));
+    if (!page) return apiError(404, 'notFound', `Not found: Job ${this.options.projectId}:${jobId}`);
+    const jobReference = { projectId: this.options.projectId, jobId, location: this.options.location ?? 'US' };
+    const result: Json = { kind: 'bigquery#getQueryResultsResponse', schema: { fields: page.fields }, jobReference, totalRows: String(page.total), rows: page.rows, jobComplete: true, cacheHit: false };
+    if (page.next !== undefined) result.pageToken = String(page.next);
+    return { status: 200, body: result };
+  }
+
+  /** tables.get: schema and row count of `dataset.table` (a DuckDB schema and table). */
+  private async table(dataset: string, table: string): Promise<Reply> {
+    const found = await this.exclusive(async () => {
+      const reader = await this.duck.connection.runAndReadAll(
+        `SELECT estimated_size FROM duckdb_tables() WHERE schema_name = '${dataset.replaceAll("'", "''")}' AND table_name = '${table.replaceAll("'", "''")}'`,
+      );
+      const rows = reader.getRows();
+      if (rows.length === 0) return undefined;
+      return { numRows: Number(rows[0]![0]), ...(await this.jobs.dryRun(`SELECT * FROM ${dataset}.${table}`)) };
+    });
+    if (!found) return apiError(404, 'notFound', `Not found: Table ${this.options.projectId}:${dataset}.${table}`);
+    const tableReference = { projectId: this.options.projectId, datasetId: dataset, tableId: table };
+    return { status: 200, body: { kind: 'bigquery#table', id: `${this.options.projectId}:${dataset}.${table}`, tableReference, schema: { fields: found.fields }, numRows: String(found.numRows), type: 'TABLE' } };
+  }
+}
+
+async function readJson(request: IncomingMessage): Promise<Json> {
+  const parts: Buffer[] = [];
+  for await (const part of request) parts.push(part as Buffer);
+  const text = Buffer.concat(parts).toString('utf8');
+  return text.length === 0 ? {} : (JSON.parse(text) as Json);
+}

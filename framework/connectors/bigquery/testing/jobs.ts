@@ -1,0 +1,105 @@
+/**
+ * Query jobs of the BigQuery REST fake, their results kept as DuckDB tables so large results
+ * cost no JavaScript heap and pages are read with LIMIT/OFFSET as pageTokens ask.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { BigQueryField } from '../values.js';
+import { toDuckDB } from './sql-shim.js';
+import { wireColumn, type WireColumn } from './wire-format.js';
+
+/** Rows per page when the request gives no maxResults. */
+const DEFAULT_PAGE_ROWS = 10_000;
+
+interface StoredJob {
+  table: string;
+  columns: WireColumn[];
+  total: number;
+}
+
+export interface JobPage {
+  fields: BigQueryField[];
+  rows: Array<{ f: Array<{ v: string | null }> }>;
+  total: number;
+  /** Offset of the next page, when there is one. */
+  next?: number;
+}
+
+/** The fake's jobs by id, each a DuckDB table dropped once its last page is read. */
+export class JobStore {
+  private readonly jobs = new Map<string, StoredJob>();
+  private sequence = 0;
+
+  constructor(private readonly connection: DuckDBConnection) {}
+
+  /** Runs the query into a result table for job `jobId`; returns its schema and row count. */
+  async run(jobId: string, sql: string): Promise<{ fields: BigQueryField[]; total: number }> {
+    const table = `fake_job_${++this.sequence}`;
+    await this.connection.run(`CREATE TEMP TABLE ${table} AS ${toDuckDB(sql)}`);
+    const columns = await this.columns(`SELECT column_name, column_type FROM (DESCRIBE ${table})`);
+    const counted = await this.connection.runAndReadAll(`SELECT COUNT(*) FROM ${table}`);
+    const total = Number(counted.getRows()[0]![0]);
+    this.jobs.set(jobId, { table, columns, total });
+    return { fields: columns.map((column) => column.field), total };
+  }
+
+  /** Validates the query without running it: schema plus an estimate of bytes scanned. */
+  async dryRun(sql: string): Promise<{ fields: BigQueryField[]; bytes: number }> {
+    const duck = toDuckDB(sql);
+    const columns = await this.columns(`SELECT column_name, column_type FROM (DESCRIBE ${duck})`);
+    return { fields: columns.map((column) => column.field), bytes: await this.scannedBytes(sql) };
+  }
+
+  /** A page of job `jobId`, starting at `offset`. */
+  async page(jobId: string, offset: number, maxResults: number | undefined, int64Timestamps: boolean): Promise<JobPage | undefined> {
+    const job = this.jobs.get(jobId);
+    if (!job) return undefined;
+    const count = Math.max(0, Math.min(maxResults ?? DEFAULT_PAGE_ROWS, job.total - offset));
+    const fields = job.columns.map((column) => column.field);
+    const rows = count === 0 ? [] : await this.rows(job, offset, count, int64Timestamps);
+    const next = offset + count < job.total ? offset + count : undefined;
+    if (next === undefined) await this.drop(jobId);
+    return { fields, rows, total: job.total, next };
+  }
+
+  has(jobId: string): boolean {
+    return this.jobs.has(jobId);
+  }
+
+  async dropAll(): Promise<void> {
+    for (const jobId of [...this.jobs.keys()]) await this.drop(jobId);
+  }
+
+  private async columns(describeSql: string): Promise<WireColumn[]> {
+    const described = await this.connection.runAndReadAll(describeSql);
+    return described.getRows().map(([name, type]) => wireColumn(String(name), String(type)));
+  }
+
+  private async rows(job: StoredJob, offset: number, count: number, int64: boolean): Promise<JobPage['rows']> {
+    const select = job.columns.map((column, index) => `${column.select(`"${column.field.name.replaceAll('"', '""')}"`, int64)} AS c${index}`);
+    const reader = await this.connection.runAndReadAll(`SELECT ${select.join(', ')} FROM ${job.table} LIMIT ${count} OFFSET ${offset}`);
+    return reader.getRows().map((row) => ({ f: row.map((value) => ({ v: value === null ? null : String(value) })) }));
+  }
+
+  /**
+   * The fake's stand-in for BigQuery's scan estimate: 8 bytes per cell of every table the
+   * query names. Good enough to grow with the data, which is all tests may rely on.
+   */
+  private async scannedBytes(sql: string): Promise<number> {
+    const tables = await this.connection.runAndReadAll(
+      `SELECT schema_name, table_name, estimated_size, column_count FROM duckdb_tables() WHERE NOT temporary`,
+    );
+    let bytes = 0;
+    for (const [schema, table, rows, columns] of tables.getRows()) {
+      const name = schema === 'main' ? String(table) : `${String(schema)}.${String(table)}`;
+      if (new RegExp(`\\b${name.replace('.', '\\.')}\\b`).test(sql)) bytes += Number(rows) * Number(columns) * 8;
+    }
+    return bytes;
+  }
+
+  private async drop(jobId: string): Promise<void> {
+    const job = this.jobs.get(jobId);
+    if (!job) return;
+    this.jobs.delete(jobId);
+    await this.connection.run(`DROP TABLE IF EXISTS ${job.table}`);
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Turns BigQuery's raw `{f: [{v}]}` rows into RowValues using the result schema. Rows are
+ * fetched unparsed (`skipParsing`) so INT64 beyond 2^53 and special FLOAT64 values survive;
+ * TIMESTAMPs arrive as int64 microseconds (`formatOptions.useInt64Timestamp`).
+ */
+import type { ColumnInfo, LogicalType, Row, RowValue } from '../types.js';
+
+/** A field of a BigQuery table schema (the REST API's TableFieldSchema). */
+export interface BigQueryField {
+  name: string;
+  type: string;
+  mode?: string;
+  fields?: BigQueryField[];
+}
+
+/** A raw cell, as the REST API returns it. */
+export interface RawCell {
+  v: unknown;
+}
+
+const TYPES: Record<string, LogicalType> = {
+  INTEGER: 'integer',
+  INT64: 'integer',
+  FLOAT: 'double',
+  FLOAT64: 'double',
+  NUMERIC: 'double',
+  BIGNUMERIC: 'double',
+  STRING: 'string',
+  BOOLEAN: 'boolean',
+  BOOL: 'boolean',
+  DATE: 'date',
+  TIMESTAMP: 'timestamp',
+  DATETIME: 'timestamp',
+  JSON: 'json',
+  RECORD: 'json',
+  STRUCT: 'json',
+};
+
+/** The engine's view of a BigQuery field type (REPEATED and RECORD fields are JSON). */
+export function logicalType(field: BigQueryField): LogicalType {
+  if (field.mode === 'REPEATED') return 'json';
+  return TYPES[field.type] ?? 'other';
+}
+
+/** A result field as `describe` reports it. */
+export function columnInfo(field: BigQueryField): ColumnInfo {
+  const nativeType = field.mode === 'REPEATED' ? `ARRAY<${field.type}>` : field.type;
+  return { name: field.name, type: logicalType(field), nativeType };
+}
+
+/** A FLOAT64's text ('1.5', 'NaN', 'Infinity', '-Infinity') as a number. */
+function parseDouble(text: string): number {
+  return Number(text);
+}
+
+function parseInteger(text: string): number | bigint {
+  const big = BigInt(text);
+  return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+}
+
+/** int64 microseconds since the epoch (or float seconds from older formats) as a Date. */
+function parseTimestamp(text: string): Date {
+  if (/^-?\d+$/.test(text)) {
+    const micros = BigInt(text);
+    let millis = micros / 1000n;
+    if (micros < 0n && millis * 1000n !== micros) millis -= 1n;
+    return new Date(Number(millis));
+  }
+  return new Date(Number(text) * 1000);
+}
+
+/** A DATETIME ('2024-03-01T12:34:56.789000') read as UTC. */
+function parseDatetime(text: string): Date {
+  return new Date(`${text.replace(' ', 'T').slice(0, 23)}Z`);
+}
+
+function scalar(value: string, field: BigQueryField): RowValue {
+  switch (field.type) {
+    case 'INTEGER':
+    case 'INT64':
+      return parseInteger(value);
+    case 'FLOAT':
+    case 'FLOAT64':
+    case 'NUMERIC':
+    case 'BIGNUMERIC':
+      return parseDouble(value);
+    case 'BOOLEAN':
+    case 'BOOL':
+      return value === 'true';
+    case 'TIMESTAMP':
+      return parseTimestamp(value);
+    case 'DATETIME':
+      return parseDatetime(value);
+    default:
+      return value;
+  }
+}
+
+/** A nested value (RECORD, REPEATED) as plain JSON data. */
+function nested(value: unknown, field: BigQueryField): unknown {
+  if (value === null || value === undefined) return null;
+  if (field.type === 'RECORD' || field.type === 'STRUCT') {
+    const cells = (value as { f: RawCell[] }).f;
+    return Object.fromEntries((field.fields ?? []).map((child, index) => [child.name, convertCell(cells[index]?.v, child)]));
+  }
+  const result = scalar(String(value), field);
+  return result instanceof Date ? result.toISOString() : typeof result === 'bigint' ? result.toString() : result;
+}
+
+function convertCell(value: unknown, field: BigQueryField): unknown {
+  if (value === null || value === undefined) return null;
+  if (field.mode === 'REPEATED') return (value as RawCell[]).map((cell) => nested(cell.v, { ...field, mode: 'NULLABLE' }));
+  if (field.type === 'RECORD' || field.type === 'STRUCT') return nested(value, field);
+  return scalar(String(value), field);
+}
+
+/** Builds a converter for raw rows of a result with this schema. */
+export function rowConverter(fields: BigQueryField[]): (raw: { f: RawCell[] }) => Row {
+  return (raw) => {
+    const row: Row = {};
+    fields.forEach((field, index) => {
+      row[field.name] = convertCell(raw.f[index]?.v, field) as RowValue;
+    });
+    return row;
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * SchedulerState held in memory: for one-shot runs that need no resume (a single
+ * `ingest apply` in CI) and for simulations that play months of schedules. It passes the
+ * same conformance suite as the SQL state; anything long-running uses SqlSchedulerState.
+ */
+import type { IsoDate } from '../config/types.js';
+import type { NewQueueItem, PendingCheck, QueueItem, ScheduleState, SchedulerState } from './state.js';
+import type { Decision } from './types.js';
+
+export class MemorySchedulerState implements SchedulerState {
+  private readonly schedules = new Map<string, ScheduleState>();
+  private readonly pending = new Map<string, PendingCheck>();
+  private readonly items: QueueItem[] = [];
+  private readonly accepted = new Map<string, Date>();
+  private readonly rechecks = new Map<string, Date>();
+  private readonly log: Decision[] = [];
+  private seq = 0;
+
+  async migrate(): Promise<void> {}
+
+  async scheduleState(schedule: string): Promise<ScheduleState> {
+    return { ...(this.schedules.get(schedule) ?? { schedule, lastWindowAt: null, lastSignalDate: null, lastPollAt: null, lastIgnoredSignal: null }) };
+  }
+
+  async saveScheduleState(state: ScheduleState): Promise<void> {
+    this.schedules.set(state.schedule, { ...state });
+  }
+
+  async checks(): Promise<PendingCheck[]> {
+    return [...this.pending.values()]
+      .sort((a, b) => a.nextCheckAt.getTime() - b.nextCheckAt.getTime() || a.day.localeCompare(b.day) || a.mapping.localeCompare(b.mapping))
+      .map((c) => ({ ...c }));
+  }
+
+  async putCheck(check: PendingCheck): Promise<void> {
+    this.pending.set(`${check.mapping}|${check.day}`, { ...check });
+  }
+
+  async deleteCheck(mapping: string, day: IsoDate): Promise<void> {
+    this.pending.delete(`${mapping}|${day}`);
+  }
+
+  async queue(): Promise<QueueItem[]> {
+    return this.items.map((i) => ({ ...i }));
+  }
+
+  async enqueue(item: NewQueueItem): Promise<QueueItem | null> {
+    if (this.items.some((i) => i.mapping === item.mapping && i.day === item.day && !i.startedAt)) return null;
+    const queued: QueueItem = { ...item, seq: ++this.seq, startedAt: null };
+    this.items.push(queued);
+    return { ...queued };
+  }
+
+  async claim(seq: number, at: Date): Promise<boolean> {
+    const item = this.items.find((i) => i.seq === seq);
+    if (!item || item.startedAt) return false;
+    item.startedAt = at;
+    return true;
+  }
+
+  async dequeue(seq: number): Promise<void> {
+    const index = this.items.findIndex((i) => i.seq === seq);
+    if (index >= 0) this.items.splice(index, 1);
+  }
+
+  async requeueStarted(): Promise<number> {
+    const started = this.items.filter((i) => i.startedAt);
+    for (const item of started) item.startedAt = null;
+    return started.length;
+  }
+
+  async lastAccepted(key: string): Promise<Date | null> {
+    return this.accepted.get(key) ?? null;
+  }
+
+  async setLastAccepted(key: string, at: Date): Promise<void> {
+    this.accepted.set(key, at);
+  }
+
+  async lastRecheck(mapping: string): Promise<Date | null> {
+    return this.rechecks.get(mapping) ?? null;
+  }
+
+  async setLastRecheck(mapping: string, at: Date): Promise<void> {
+    this.rechecks.set(mapping, at);
+  }
+
+  async recordDecision(decision: Decision): Promise<void> {
+    this.log.push({ ...decision });
+  }
+
+  async decisions(filter: { mapping?: string } = {}): Promise<Decision[]> {
+    return this.log.filter((d) => !filter.mapping || d.mapping === filter.mapping).map((d) => ({ ...d }));
+  }
+}

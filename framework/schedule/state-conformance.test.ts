@@ -1,0 +1,137 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../test/support/postgres.js';
+import { DuckDBStoreConnection } from '../store/duckdb/executor.js';
+import { PostgresStoreConnection } from '../store/postgres/executor.js';
+import type { StoreConnection } from '../store/types.js';
+import { MemorySchedulerState } from './memory-state.js';
+import { SqlSchedulerState } from './sql-state.js';
+import type { SchedulerState } from './state.js';
+
+/** Each backend: open a state, and reopen it "after a restart" (memory cannot, by design). */
+type Backend = () => Promise<{ state: SchedulerState; reopen?: () => Promise<SchedulerState>; close: () => Promise<void> }>;
+
+function sqlBackend(open: () => Promise<{ connect: () => Promise<StoreConnection> }>): Backend {
+  return async () => {
+    const { connect } = await open();
+    let db = await connect();
+    const state = new SqlSchedulerState(db);
+    await state.migrate();
+    return {
+      state,
+      reopen: async () => {
+        await db.close();
+        db = await connect();
+        const again = new SqlSchedulerState(db);
+        await again.migrate();
+        return again;
+      },
+      close: () => db.close(),
+    };
+  };
+}
+
+const backends: Record<string, Backend> = {
+  memory: async () => ({ state: new MemorySchedulerState(), close: async () => {} }),
+  duckdb: sqlBackend(async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wharf-sched-state-')), 'store.duckdb');
+    return { connect: () => DuckDBStoreConnection.open(file) };
+  }),
+  postgres: sqlBackend(async () => {
+    const url = await createTestDatabase();
+    return { connect: () => PostgresStoreConnection.open(url, 'wharf') };
+  }),
+};
+
+const t = (iso: string) => new Date(iso);
+
+describe.each(Object.entries(backends))('%s scheduler state', (name, open) => {
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await close?.();
+    close = undefined;
+  });
+
+  async function fresh() {
+    const backend = await open();
+    close = backend.close;
+    return backend;
+  }
+
+  it('keeps schedule state, checks, rate limits and rechecks', async () => {
+    const { state } = await fresh();
+    expect(await state.scheduleState('daily')).toEqual({ schedule: 'daily', lastWindowAt: null, lastSignalDate: null, lastPollAt: null, lastIgnoredSignal: null });
+    const saved = { schedule: 'daily', lastWindowAt: t('2024-07-02T17:00:00Z'), lastSignalDate: '2024-03-06', lastPollAt: t('2024-07-02T17:15:00Z'), lastIgnoredSignal: '2024-03-04' };
+    await state.saveScheduleState(saved);
+    await state.saveScheduleState({ ...saved, lastSignalDate: '2024-03-07' });
+    expect(await state.scheduleState('daily')).toEqual({ ...saved, lastSignalDate: '2024-03-07' });
+
+    const check = { mapping: 'm', day: '2024-07-01', windowAt: t('2024-07-02T17:00:00Z'), nextCheckAt: t('2024-07-02T18:00:00Z'), cutoffAt: t('2024-07-03T05:00:00Z'), retryEveryMs: 3_600_000 };
+    await state.putCheck(check);
+    await state.putCheck({ ...check, day: '2024-06-30', nextCheckAt: t('2024-07-02T17:30:00Z') });
+    await state.putCheck({ ...check, nextCheckAt: t('2024-07-02T19:00:00Z') });
+    expect((await state.checks()).map((c) => [c.day, c.nextCheckAt.toISOString()])).toEqual([
+      ['2024-06-30', '2024-07-02T17:30:00.000Z'],
+      ['2024-07-01', '2024-07-02T19:00:00.000Z'],
+    ]);
+    await state.deleteCheck('m', '2024-06-30');
+    expect(await state.checks()).toEqual([{ ...check, nextCheckAt: t('2024-07-02T19:00:00Z') }]);
+
+    expect(await state.lastAccepted('type:events')).toBeNull();
+    await state.setLastAccepted('type:events', t('2024-02-20T00:00:00Z'));
+    await state.setLastAccepted('type:events', t('2024-02-20T02:00:00Z'));
+    expect(await state.lastAccepted('type:events')).toEqual(t('2024-02-20T02:00:00Z'));
+    await state.setLastRecheck('m', t('2024-02-20T03:00:00Z'));
+    expect(await state.lastRecheck('m')).toEqual(t('2024-02-20T03:00:00Z'));
+    expect(await state.lastRecheck('other')).toBeNull();
+  });
+
+  it('queues oldest first, never holds the same waiting day twice, and requeues started items', async () => {
+    const { state } = await fresh();
+    const item = (day: string) => ({ mapping: 'm', day, trigger: 'backfill' as const, reason: 'test', enqueuedAt: t('2024-07-01T00:00:00Z'), retry: null });
+    const a = await state.enqueue(item('2024-07-02'));
+    const b = await state.enqueue({ ...item('2024-07-01'), retry: { windowAt: t('2024-07-02T17:00:00Z'), cutoffAt: t('2024-07-03T05:00:00Z'), retryEveryMs: 60_000 } });
+    expect(await state.enqueue(item('2024-07-02'))).toBeNull();
+    expect(a!.seq).toBeLessThan(b!.seq);
+    expect(await state.claim(a!.seq, t('2024-07-01T00:01:00Z'))).toBe(true);
+    expect(await state.claim(a!.seq, t('2024-07-01T00:02:00Z'))).toBe(false);
+    const c = await state.enqueue(item('2024-07-02')); // waits behind the running one
+    expect(c).not.toBeNull();
+    const queue = await state.queue();
+    expect(queue.map((q) => [q.day, q.startedAt?.toISOString() ?? null])).toEqual([
+      ['2024-07-02', '2024-07-01T00:01:00.000Z'],
+      ['2024-07-01', null],
+      ['2024-07-02', null],
+    ]);
+    expect(queue[1].retry).toEqual({ windowAt: t('2024-07-02T17:00:00Z'), cutoffAt: t('2024-07-03T05:00:00Z'), retryEveryMs: 60_000 });
+    expect(await state.requeueStarted()).toBe(1);
+    expect((await state.queue())[0].startedAt).toBeNull();
+    await state.dequeue(b!.seq);
+    expect((await state.queue()).map((q) => q.seq)).toEqual([a!.seq, c!.seq]);
+    expect(await state.claim(b!.seq, t('2024-07-01T00:03:00Z'))).toBe(false); // gone from the queue
+  });
+
+  it('records decisions in order, filterable by mapping', async () => {
+    const { state } = await fresh();
+    await state.recordDecision({ at: t('2024-07-02T17:00:00Z'), action: 'retry', reason: 'no data yet', mapping: 'm', schedule: 'daily', day: '2024-07-01' });
+    await state.recordDecision({ at: t('2024-07-02T18:00:00Z'), action: 'signal_ignored', reason: 'backwards', schedule: 's' });
+    await state.recordDecision({ at: t('2024-07-02T19:00:00Z'), action: 'queued', reason: 'data', mapping: 'm', day: '2024-07-01', trigger: 'schedule' });
+    expect((await state.decisions()).map((d) => d.action)).toEqual(['retry', 'signal_ignored', 'queued']);
+    const forM = await state.decisions({ mapping: 'm' });
+    expect(forM).toHaveLength(2);
+    expect(forM[1]).toMatchObject({ at: t('2024-07-02T19:00:00Z'), action: 'queued', mapping: 'm', day: '2024-07-01', trigger: 'schedule' });
+  });
+
+  // The memory state is for runs that need no resume; the store-backed ones must survive a restart.
+  if (name === 'memory') return;
+  it('survives a restart: everything written is read back by a new connection', async () => {
+    const backend = await fresh();
+    await backend.state.saveScheduleState({ schedule: 's', lastWindowAt: null, lastSignalDate: '2024-03-06', lastPollAt: t('2024-03-07T00:00:00Z'), lastIgnoredSignal: null });
+    await backend.state.enqueue({ mapping: 'm', day: '2024-03-02', trigger: 'signal', reason: 'r', enqueuedAt: t('2024-03-07T00:00:00Z'), retry: null });
+    const reopened = await backend.reopen!();
+    expect((await reopened.scheduleState('s')).lastSignalDate).toBe('2024-03-06');
+    expect((await reopened.queue()).map((q) => [q.mapping, q.day, q.trigger])).toEqual([['m', '2024-03-02', 'signal']]);
+  });
+});

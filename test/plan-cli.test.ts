@@ -1,0 +1,72 @@
+/**
+ * The plan/apply commands as a user runs them: exit codes, refusals and the DuckDB
+ * one-process-per-file lock, on a temp copy of the example project.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { editFile, REPO_ROOT, tempExampleProject } from './support/temp-project.js';
+
+let root: string;
+
+function ingest(...args: string[]) {
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'framework/bin/run.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  // oclif wraps error messages with ' ›' margins: unwrap them for matching.
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr.replace(/\s*›\s*/g, ' ').replace(/\s+/g, ' ') };
+}
+
+/** Starts a process that holds the store open for `ms`; resolves once it holds it. */
+function holdStore(ms: number): Promise<{ pid: number; done: Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/support/hold-store.ts'), root, String(ms)], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const done = new Promise<void>((r) => child.on('exit', () => r()));
+  return new Promise((resolve) => child.stdout.on('data', (d) => String(d).includes('ready') && resolve({ pid: child.pid as number, done })));
+}
+
+describe('ingest plan / apply commands', () => {
+  beforeAll(() => {
+    root = tempExampleProject();
+  });
+
+  it('exits 2 with --detailed-exitcode when there are changes', () => {
+    const r = ingest('plan', '--detailed-exitcode');
+    expect(r.stdout).toContain('Plan: 3 to add, 0 to change, 0 to remove');
+    expect(r.code).toBe(2);
+  });
+
+  it('refuses to run data actions without the engine, before changing anything', () => {
+    const r = ingest('apply', '--auto-approve');
+    expect(r.stderr).toContain('The ingestion engine is not available');
+    expect(r.code).toBe(1);
+    expect(ingest('plan', '--detailed-exitcode').code).toBe(2);
+  });
+
+  it('records the config with --no-data; then there are no changes (exit 0)', () => {
+    const r = ingest('apply', '--auto-approve', '--no-data');
+    expect(r.stdout).toContain('Apply complete: 3 added, 0 changed, 0 removed (state serial 1).');
+    expect(r.stdout).toContain('3 data actions queued for the agent.');
+    const again = ingest('plan', '--detailed-exitcode');
+    expect(again.stdout).toContain('No changes.');
+    expect(again.code).toBe(0);
+  });
+
+  it('refuses a saved plan after the config changed, telling the user to plan again', () => {
+    editFile(root, 'mappings/daily_metrics.sql', (sql) => `${sql}-- v2\n`);
+    expect(ingest('plan', '--out', 'plan.json', '--format', 'markdown').stdout.split('\n')[0]).toBe('**Plan: 0 to add, 1 to change, 0 to remove, 0 days to load.**');
+    editFile(root, 'mappings/daily_metrics.sql', (sql) => `${sql}-- v3\n`);
+    const r = ingest('apply', 'plan.json', '--no-data');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('The saved plan plan.json is stale: the configuration changed since it was made. Nothing was applied.');
+    expect(r.stderr).toContain('Run `ingest plan --out <file>` again');
+  });
+
+  it('names the process holding a DuckDB store, and waits for it with --lock-timeout', async () => {
+    const holder = await holdStore(4_000);
+    const blocked = ingest('apply', '--auto-approve', '--no-data');
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr).toMatch(new RegExp(`locked by hold-test [0-9a-f-]{36} \\(host .+, pid ${holder.pid}\\) since \\d{4}-`));
+    const waited = ingest('apply', '--auto-approve', '--no-data', '--lock-timeout', '60s');
+    expect(waited.code).toBe(0);
+    expect(waited.stdout).toContain('Apply complete: 0 added, 1 changed');
+    await holder.done;
+  });
+});
