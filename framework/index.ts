@@ -11,3 +11,4 @@ export { registerSecret, redactSecrets } from './diagnostics/redact.js';
 export { sqlDayQueries, dayPredicate, utcWallTime, literal as sqlLiteral, ANSI_DIALECT, type SqlDialect, type DayQueries } from './connectors/sql-day-query.js';
 export { openDuckDB, type DuckDBHandle } from './util/duckdb.js';
 export { defineNotifier, type Notifier, type NotifierDefinition, type Notification, type NotificationEvent } from './notify/notifier.js';
+export { abortedError, connectorError, type FailureSite } from './connectors/shared/errors.js';

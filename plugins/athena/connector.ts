@@ -4,6 +4,7 @@
  * UTC, which the zone-less timestamp bounds of the day filter rely on.
  */
 import {
+  abortedError,
   ANSI_DIALECT,
   WharfError,
   registerSecret,
@@ -71,17 +72,25 @@ class AthenaConnector implements Connector {
 
   async *streamDay(query: QuerySpec, filter: DayFilter, options: StreamOptions): AsyncIterable<Row[]> {
     let batch: Row[] = [];
-    for await (const page of this.runner.pages(sqlDayQueries(ANSI_DIALECT, query).day(filter), query, options.signal)) {
-      for (const row of page.rows) {
-        batch.push(row);
-        if (batch.length >= options.batchSize) {
-          yield batch;
-          batch = [];
+    try {
+      for await (const page of this.runner.pages(sqlDayQueries(ANSI_DIALECT, query).day(filter), query, options.signal)) {
+        for (const row of page.rows) {
+          batch.push(row);
+          if (batch.length >= options.batchSize) {
+            yield batch;
+            batch = [];
+            options.signal?.throwIfAborted();
+          }
         }
       }
+    } catch (err) {
+      // A stopped read is transient (the day was not fully read); any other failure is the warehouse's.
+      if (options.signal?.aborted) throw abortedError({ kind: this.kind, sourceName: this.sourceName, query });
+      throw err;
     }
     if (batch.length > 0) yield batch;
   }
+
 
   async sample(query: QuerySpec, limit: number): Promise<Row[]> {
     return (await this.runner.all(sqlDayQueries(ANSI_DIALECT, query).sample(limit), query)).rows;

@@ -4,6 +4,7 @@
  * streamed with back-pressure through mssql's readable stream.
  */
 import {
+  abortedError,
   WharfError,
   registerSecret,
   sqlDayQueries,
@@ -82,14 +83,15 @@ class SynapseConnector implements Connector {
     let batch: Row[] = [];
     try {
       for await (const raw of stream as AsyncIterable<Record<string, unknown>>) {
-        options.signal?.throwIfAborted();
         batch.push(toRow(raw, columns));
         if (batch.length >= options.batchSize) {
           yield batch;
           batch = [];
+          options.signal?.throwIfAborted();
         }
       }
     } catch (err) {
+      if (options.signal?.aborted) throw abortedError({ kind: this.kind, sourceName: this.sourceName, query });
       throw synapseError(err, this.sourceName, query);
     } finally {
       stream.destroy();

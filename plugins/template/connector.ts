@@ -5,6 +5,7 @@
  * how an instant is written, row limits) and a new api-client.ts, and nothing else here.
  */
 import {
+  abortedError,
   ANSI_DIALECT,
   WharfError,
   registerSecret,
@@ -42,18 +43,25 @@ export class TemplateHttpConnector implements Connector {
 
   async *streamDay(query: QuerySpec, filter: DayFilter, options: StreamOptions): AsyncIterable<Row[]> {
     let batch: Row[] = [];
-    for await (const page of this.api.pages(sqlDayQueries(ANSI_DIALECT, query).day(filter), query)) {
-      for (const row of page.rows) {
-        batch.push(row);
-        if (batch.length >= options.batchSize) {
-          options.signal?.throwIfAborted();
-          yield batch;
-          batch = [];
+    try {
+      for await (const page of this.api.pages(sqlDayQueries(ANSI_DIALECT, query).day(filter), query)) {
+        for (const row of page.rows) {
+          batch.push(row);
+          if (batch.length >= options.batchSize) {
+            yield batch;
+            batch = [];
+            options.signal?.throwIfAborted();
+          }
         }
       }
+    } catch (err) {
+      // A stopped read is transient (the day was not fully read); any other failure is the warehouse's.
+      if (options.signal?.aborted) throw abortedError({ kind: this.kind, sourceName: this.sourceName, query });
+      throw err;
     }
     if (batch.length > 0) yield batch;
   }
+
 
   async sample(query: QuerySpec, limit: number): Promise<Row[]> {
     return (await this.api.all(sqlDayQueries(ANSI_DIALECT, query).sample(limit), query)).rows;

@@ -7,6 +7,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { IsoDate, S3Source } from '../../config/types.js';
 import { WharfError } from '../../diagnostics/errors.js';
+import { abortedError } from '../shared/errors.js';
 import type { DuckDBHandle } from '../../util/duckdb.js';
 import type { ColumnInfo, Connector, DayFilter, DayStats, QuerySpec, Row, StreamOptions } from '../types.js';
 import { S3_CAPABILITIES } from './capabilities.js';
@@ -44,6 +45,7 @@ export class S3Connector implements Connector {
     try {
       yield* this.reader.streamFiles(files, filteredSql(query, filter), options.batchSize, options.signal);
     } catch (err) {
+      if (options.signal?.aborted) throw abortedError({ kind: 's3', sourceName: this.sourceName, query });
       throw this.classify(err, query, `read s3://${this.layout.bucket}/${this.layout.dayKey(query.dataset, filter.day)}`);
     }
   }
@@ -136,7 +138,6 @@ export class S3Connector implements Connector {
   private classify(err: unknown, query: QuerySpec, what: string): WharfError {
     if (err instanceof WharfError) return err;
     if (err && typeof err === 'object' && ('$metadata' in err || 'code' in err)) return s3Error(err, this.sourceName, what);
-    if (err instanceof Error && err.name === 'AbortError') throw err;
     return queryError(err, query);
   }
 }

@@ -75,6 +75,7 @@ export async function* streamQuery(connection: DuckDBConnection, sql: string, ba
       if (batch.length >= batchSize) {
         yield batch;
         batch = [];
+        signal?.throwIfAborted();
       }
     }
   }
