@@ -33,25 +33,30 @@ describe('ingest plan / apply commands', () => {
     expect(r.code).toBe(2);
   });
 
-  it('refuses to run data actions without the engine, before changing anything', () => {
+  it('applies through the engine: every day loaded, the config recorded; then no changes (exit 0)', () => {
     const r = ingest('apply', '--auto-approve');
-    expect(r.stderr).toContain('The ingestion engine is not available');
-    expect(r.code).toBe(1);
-    expect(ingest('plan', '--detailed-exitcode').code).toBe(2);
-  });
-
-  it('records the config with --no-data; then there are no changes (exit 0)', () => {
-    const r = ingest('apply', '--auto-approve', '--no-data');
+    expect(r.code).toBe(0);
     expect(r.stdout).toContain('Apply complete: 3 added, 0 changed, 0 removed (state serial 1).');
-    expect(r.stdout).toContain('3 data actions queued for the agent.');
+    expect(r.stdout).toMatch(/✓ backfill daily_metrics 2026-10-01 → \d{4}-\d{2}-\d{2}/);
+    const status = JSON.parse(ingest('status', 'daily_metrics', '--json').stdout) as unknown;
+    expect(JSON.stringify(status)).toContain('"succeeded"');
     const again = ingest('plan', '--detailed-exitcode');
     expect(again.stdout).toContain('No changes.');
     expect(again.code).toBe(0);
   });
 
+  it('records a config change with --no-data and queues its data actions', () => {
+    editFile(root, 'mappings/app_events.sql', (sql) => `${sql}-- reviewed\n`);
+    const r = ingest('apply', '--auto-approve', '--no-data');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Apply complete: 0 added, 1 changed, 0 removed (state serial 2).');
+    expect(r.stdout).toMatch(/1 data actions? queued for the agent\./);
+    expect(ingest('plan', '--detailed-exitcode').code).toBe(0);
+  });
+
   it('refuses a saved plan after the config changed, telling the user to plan again', () => {
     editFile(root, 'mappings/daily_metrics.sql', (sql) => `${sql}-- v2\n`);
-    expect(ingest('plan', '--out', 'plan.json', '--format', 'markdown').stdout.split('\n')[0]).toBe('**Plan: 0 to add, 1 to change, 0 to remove, 0 days to load.**');
+    expect(ingest('plan', '--out', 'plan.json', '--format', 'markdown').stdout.split('\n')[0]).toMatch(/^\*\*Plan: 0 to add, 1 to change, 0 to remove, \d+ days to load\.\*\*$/);
     editFile(root, 'mappings/daily_metrics.sql', (sql) => `${sql}-- v3\n`);
     const r = ingest('apply', 'plan.json', '--no-data');
     expect(r.code).toBe(1);

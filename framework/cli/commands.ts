@@ -6,6 +6,8 @@ import Apply from './commands/apply.js';
 import ForceUnlock from './commands/force-unlock.js';
 import Plan from './commands/plan.js';
 import StateExport from './commands/state/export.js';
+import Comment from './commands/comment.js';
+import JobSummary from './commands/job-summary.js';
 import Validate from './commands/validate.js';
 import Run from './commands/run.js';
 import Backfill from './commands/backfill.js';
@@ -22,4 +24,6 @@ export const COMMANDS = {
   apply: Apply,
   'state:export': StateExport,
   'force-unlock': ForceUnlock,
+  comment: Comment,
+  'job-summary': JobSummary,
 };

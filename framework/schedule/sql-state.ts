@@ -4,6 +4,7 @@
  * both engines read back exactly what was written.
  */
 import type { IsoDate } from '../config/types.js';
+import { runDdl } from '../store/ddl-lock.js';
 import type { SqlExecutor, StoreConnection } from '../store/types.js';
 import type { NewQueueItem, PendingCheck, QueueItem, ScheduleState, SchedulerState } from './state.js';
 import type { Decision, DecisionAction, LoadTrigger } from './types.js';
@@ -60,7 +61,7 @@ export class SqlSchedulerState implements SchedulerState {
   constructor(private readonly db: StoreConnection) {}
 
   async migrate(): Promise<void> {
-    for (const statement of DDL.split(';').map((s) => s.trim()).filter(Boolean)) await this.db.exec(statement);
+    await runDdl(this.db, DDL.split(';').map((s) => s.trim()).filter(Boolean));
   }
 
   async scheduleState(schedule: string): Promise<ScheduleState> {

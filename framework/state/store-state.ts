@@ -8,12 +8,13 @@ import { WharfError } from '../diagnostics/errors.js';
 import type { SqlExecutor, StoreConnection } from '../store/types.js';
 import { canonicalJson } from './canonical-json.js';
 import { timestampParam } from './sql-values.js';
+import { runDdl } from '../store/ddl-lock.js';
 import { STATE_DDL, STATE_TABLES, STATE_TABLES_VERSION } from './ddl.js';
 import { emptyState, STATE_FORMAT_VERSION, type AppliedIngestion, type AppliedState } from './types.js';
 
 /** Creates the state tables when missing; safe to call on every open. */
-export async function ensureStateTables(connection: SqlExecutor): Promise<void> {
-  for (const statement of STATE_DDL) await connection.exec(statement);
+export async function ensureStateTables(connection: StoreConnection): Promise<void> {
+  await runDdl(connection, STATE_DDL);
 }
 
 interface HeadRow {

@@ -6,12 +6,17 @@
 import { WharfError } from '../diagnostics/errors.js';
 import { META_DDL, MIGRATIONS, type Dialect } from './ddl.js';
 import { STORE_FORMAT_VERSION } from './schema.js';
-import type { StoreConnection } from './types.js';
+import { lockSchema, runDdl } from './ddl-lock.js';
+import type { SqlExecutor, StoreConnection } from './types.js';
 
 /** The store's format version; 0 for a store without Wharf's tables yet. */
 export async function storeFormatVersion(connection: StoreConnection): Promise<number> {
-  await connection.exec(META_DDL);
-  const rows = await connection.query<{ value: string }>("SELECT value FROM wharf_meta WHERE key = 'format_version'");
+  await runDdl(connection, [META_DDL]);
+  return readVersion(connection);
+}
+
+async function readVersion(db: SqlExecutor): Promise<number> {
+  const rows = await db.query<{ value: string }>("SELECT value FROM wharf_meta WHERE key = 'format_version'");
   return rows.length ? Number(rows[0].value) : 0;
 }
 
@@ -28,6 +33,9 @@ export async function migrateStore(connection: StoreConnection, dialect: Dialect
   while (version < STORE_FORMAT_VERSION) {
     const next = version + 1;
     await connection.transaction(async (tx) => {
+      await lockSchema(connection, tx);
+      // Another process may have migrated while this one waited for the lock.
+      if ((await readVersion(tx)) >= next) return;
       for (const statement of MIGRATIONS[version](dialect)) await tx.exec(statement);
       await tx.query("DELETE FROM wharf_meta WHERE key = 'format_version'");
       await tx.query("INSERT INTO wharf_meta (key, value) VALUES ('format_version', $1)", [String(next)]);

@@ -32,7 +32,15 @@ export async function openStoreConnection(config: StoreConfig, projectRoot: stri
  * schema (default `wharf`).
  */
 export async function openStore(config: StoreConfig, projectRoot: string): Promise<Store> {
-  const connection = await openStoreConnection(config, projectRoot);
+  return storeOver(await openStoreConnection(config, projectRoot));
+}
+
+/**
+ * The full Store over an already open connection (migrated), for callers that opened the
+ * connection themselves, e.g. apply, which holds it under its lock. Closing the Store closes
+ * the connection.
+ */
+export async function storeOver(connection: StoreConnection): Promise<Store> {
   let store: Store;
   if (connection instanceof DuckDBStoreConnection) {
     // Bounded memory: DuckDB spills to disk past this instead of growing with the store's size.

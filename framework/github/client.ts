@@ -1,0 +1,29 @@
+/**
+ * The one place Wharf builds its GitHub REST client. Octokit is given the token (registered as
+ * a secret first), the API root (GitHub Enterprise Server and test fakes use their own), and a
+ * quiet logger so that no request detail reaches the output.
+ */
+import { Octokit } from '@octokit/rest';
+import { registerSecret } from '../diagnostics/redact.js';
+
+/** What a GitHub client needs. */
+export interface GitHubClientOptions {
+  token: string;
+  /** REST API root, e.g. https://api.github.com or http://127.0.0.1:port in tests. */
+  baseUrl: string;
+}
+
+/** The REST client type the github/ functions accept. */
+export type GitHubClient = Octokit;
+
+/** A REST client for `token` against `baseUrl`. */
+export function createGitHubClient({ token, baseUrl }: GitHubClientOptions): GitHubClient {
+  registerSecret(token);
+  const silent = () => undefined;
+  return new Octokit({
+    auth: token,
+    baseUrl,
+    userAgent: 'wharf-ingest',
+    log: { debug: silent, info: silent, warn: silent, error: silent },
+  });
+}
