@@ -72,6 +72,8 @@ export interface DuckDBSource extends SourceBase {
    * time it is used (if it does not exist).
    */
   generate?: 'demo';
+  /** Key of an encrypted database file (DuckDB 1.4+ encryption), from an environment variable. */
+  encryptionKey?: SecretRef;
 }
 
 /** TLS settings for PostgreSQL-protocol sources. */

@@ -10,7 +10,7 @@ import type { EventColumns } from '../config/types.js';
 import type { Row, RowValue } from '../connectors/types.js';
 import { dayOf, type Zone } from '../util/time.js';
 import { columnReader, type ColumnReader } from './column-source.js';
-import { reject, type MappedEvent } from './mapped-row.js';
+import { failed, isProblem, problem, type MappedEvent, type RowProblem } from './mapped-row.js';
 import { MAX_NAME_LENGTH } from './map-metrics.js';
 import { buildUser } from './event-user.js';
 import { jsonObject, scalarText, shown } from './row-values.js';
@@ -57,23 +57,14 @@ export class EventsMapper {
 
   /** The mapped row, a reject, or null for a duplicate of an earlier row. */
   map(row: Row): MappedEvent | null {
-    const raw = this.read.timestamp(row);
-    const timestamp = toInstant(raw);
-    if (timestamp === null) return reject('timestamp', 'missing', 'timestamp is null');
-    if (timestamp === undefined) return reject('timestamp', 'invalid', `timestamp must be UNIX seconds or milliseconds, or a timestamp, got ${shown(raw)}`);
-    const day = dayOf(timestamp, this.ctx.zone);
-    if (this.ctx.day !== null && day !== this.ctx.day) {
-      return reject('timestamp', 'outside_day', `timestamp ${timestamp.toISOString()} is not on the day being loaded (${this.ctx.day})`);
-    }
-    const rawName = scalarText(this.read.event_name(row));
-    if (!rawName) return reject('event_name', 'missing', 'event_name is null or empty');
-    const name = rawName.replace(/\s/g, '_');
-    if (name.length > MAX_NAME_LENGTH) return reject('event_name', 'too_long', `event_name is ${name.length} characters; it must be under 128 (${shown(name)})`);
-    const rawValue = this.read.event_value(row);
-    const value = scalarText(rawValue);
-    if (value === undefined) return reject('event_value', 'not_scalar', `event_value must be a string or a number, got ${shown(rawValue)}`);
+    const timestamp = this.timestamp(row);
+    if (isProblem(timestamp)) return failed(timestamp);
+    const name = this.eventName(row);
+    if (isProblem(name)) return failed(name);
+    const value = this.eventValue(row);
+    if (isProblem(value)) return failed(value);
     const metadata = this.metadata(row);
-    if (typeof metadata === 'object' && metadata !== null) return metadata;
+    if (isProblem(metadata)) return failed(metadata);
     const user = buildUser(this.columns, row);
     if (!user.ok) return user;
     const uuid = this.timeuuid(row);
@@ -81,21 +72,54 @@ export class EventsMapper {
     return {
       ok: true,
       record: {
-        ingestion: this.ctx.ingestion, day, timestamp, event_name: name, event_value: value,
+        ingestion: this.ctx.ingestion, day: dayOf(timestamp, this.ctx.zone), timestamp, event_name: name, event_value: value,
         event_metadata: metadata, user: user.user, user_id: user.userId, custom_ids: user.customIds, timeuuid: uuid,
       },
     };
   }
 
-  private metadata(row: Row): string | null | MappedEvent {
+  /** Every problem of the row, one per column (for `ingest sample`); empty when it is valid. */
+  problems(row: Row): RowProblem[] {
+    const user = buildUser(this.columns, row);
+    const found = [this.timestamp(row), this.eventName(row), this.eventValue(row), this.metadata(row)].filter(isProblem);
+    return user.ok ? found : [...found, user.problem];
+  }
+
+  private timestamp(row: Row): Date | RowProblem {
+    const raw = this.read.timestamp(row);
+    const timestamp = toInstant(raw);
+    if (timestamp === null) return problem('timestamp', 'missing', 'timestamp is null');
+    if (timestamp === undefined) return problem('timestamp', 'invalid', `timestamp must be UNIX seconds or milliseconds, or a timestamp, got ${shown(raw)}`);
+    if (this.ctx.day !== null && dayOf(timestamp, this.ctx.zone) !== this.ctx.day) {
+      return problem('timestamp', 'outside_day', `timestamp ${timestamp.toISOString()} is not on the day being loaded (${this.ctx.day})`);
+    }
+    return timestamp;
+  }
+
+  private eventName(row: Row): string | RowProblem {
+    const raw = scalarText(this.read.event_name(row));
+    if (!raw) return problem('event_name', 'missing', 'event_name is null or empty');
+    const name = raw.replace(/\s/g, '_');
+    if (name.length > MAX_NAME_LENGTH) return problem('event_name', 'too_long', `event_name is ${name.length} characters; it must be under 128 (${shown(name)})`);
+    return name;
+  }
+
+  private eventValue(row: Row): string | null | RowProblem {
+    const raw = this.read.event_value(row);
+    const value = scalarText(raw);
+    if (value === undefined) return problem('event_value', 'not_scalar', `event_value must be a string or a number, got ${shown(raw)}`);
+    return value;
+  }
+
+  private metadata(row: Row): string | null | RowProblem {
     const raw = this.read.event_metadata(row);
     if (raw === null || raw === '') return null;
     const object = jsonObject(raw);
-    if (typeof object === 'string') return reject('event_metadata', 'not_object', `event_metadata ${object} (${shown(raw)})`);
+    if (typeof object === 'string') return problem('event_metadata', 'not_object', `event_metadata ${object} (${shown(raw)})`);
     const out: Record<string, string> = {};
     for (const [key, v] of Object.entries(object)) {
       if (v === null || v === undefined) continue;
-      if (typeof v === 'object') return reject('event_metadata', 'not_string_values', `event_metadata.${key} must be a string, got ${shown(JSON.stringify(v))}`);
+      if (typeof v === 'object') return problem('event_metadata', 'not_string_values', `event_metadata.${key} must be a string, got ${shown(JSON.stringify(v))}`);
       out[key] = String(v);
     }
     return JSON.stringify(out);

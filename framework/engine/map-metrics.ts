@@ -8,10 +8,11 @@ import type { MetricColumns } from '../config/types.js';
 import type { Row } from '../connectors/types.js';
 import { isIsoDate } from '../util/time.js';
 import { columnReader } from './column-source.js';
-import { reject, type MappedMetric } from './mapped-row.js';
+import { failed, isProblem, problem, type MappedMetric, type RowProblem } from './mapped-row.js';
 import { numeric, scalarText, shown } from './row-values.js';
 
 export const MAX_NAME_LENGTH = 127;
+const PARTS = ['metric_value', 'numerator', 'denominator'] as const;
 
 export interface MetricsMapperContext {
   ingestion: string;
@@ -44,30 +45,66 @@ export class MetricsMapper {
   }
 
   map(row: Row): MappedMetric {
-    const unit = scalarText(this.read.unit_id(row));
-    if (unit === undefined) return reject('unit_id', 'not_string', `unit_id must be a string, got ${shown(this.read.unit_id(row))}`);
-    if (unit === null || unit === '') return reject('unit_id', 'missing', 'unit_id is null or empty');
-    const idType = scalarText(this.read.id_type(row));
-    if (!idType) return reject('id_type', 'missing', 'id_type is null or empty');
-    if (!this.declared.has(idType)) {
-      return reject('id_type', 'undeclared', `id type ${shown(idType)} is not declared (declared: ${[...this.declared].join(', ')}; case-sensitive); add it to customIdTypes in wharf.config.ts or fix the query`);
-    }
-    const date = this.checkDate(row);
-    if (typeof date !== 'string') return date;
-    const name = scalarText(this.read.metric_name(row));
-    if (name === undefined || name === null || name === '') return reject('metric_name', 'missing', 'metric_name is null or empty');
-    if (name.length > MAX_NAME_LENGTH) return reject('metric_name', 'too_long', `metric_name is ${name.length} characters; it must be under 128 (${shown(name)})`);
-    const parts: Record<'metric_value' | 'numerator' | 'denominator', number | null> = { metric_value: null, numerator: null, denominator: null };
-    for (const key of ['metric_value', 'numerator', 'denominator'] as const) {
-      const raw = this.read[key](row);
-      const n = numeric(raw);
-      if (n === undefined) return reject(key, 'not_numeric', `${key} must be a number, got ${shown(raw)}`);
-      if (n !== null && !Number.isFinite(n)) return reject(key, 'not_finite', `${key} must be a finite number, got ${n}`);
+    const unit = this.unitId(row);
+    if (isProblem(unit)) return failed(unit);
+    const idType = this.idType(row);
+    if (isProblem(idType)) return failed(idType);
+    const date = this.date(row);
+    if (isProblem(date)) return failed(date);
+    const name = this.metricName(row);
+    if (isProblem(name)) return failed(name);
+    const parts = { metric_value: null as number | null, numerator: null as number | null, denominator: null as number | null };
+    for (const key of PARTS) {
+      const n = this.number(key, row);
+      if (isProblem(n)) return failed(n);
       parts[key] = n;
     }
     const problem = this.checkValue(name, parts);
-    if (problem) return problem;
+    if (problem) return failed(problem);
     return { ok: true, record: { ingestion: this.ctx.ingestion, date, unit_id: unit, id_type: idType, metric_name: name, ...parts } };
+  }
+
+  /** Every problem of the row, one per column (for `ingest sample`); empty when it is valid. */
+  problems(row: Row): RowProblem[] {
+    const name = this.metricName(row);
+    const numbers = PARTS.map((key) => this.number(key, row));
+    const found = [this.unitId(row), this.idType(row), this.date(row), name, ...numbers].filter(isProblem);
+    if (!isProblem(name) && !numbers.some(isProblem)) {
+      const [metric_value, numerator, denominator] = numbers as (number | null)[];
+      const value = this.checkValue(name, { metric_value, numerator, denominator });
+      if (value) found.push(value);
+    }
+    return found;
+  }
+
+  private unitId(row: Row): string | RowProblem {
+    const raw = this.read.unit_id(row);
+    const unit = scalarText(raw);
+    if (unit === undefined) return problem('unit_id', 'not_string', `unit_id must be a string, got ${shown(raw)}`);
+    if (unit === null || unit === '') return problem('unit_id', 'missing', 'unit_id is null or empty');
+    return unit;
+  }
+
+  private idType(row: Row): string | RowProblem {
+    const idType = scalarText(this.read.id_type(row));
+    if (!idType) return problem('id_type', 'missing', 'id_type is null or empty');
+    if (this.declared.has(idType)) return idType;
+    return problem('id_type', 'undeclared', `id type ${shown(idType)} is not declared (declared: ${[...this.declared].join(', ')}; case-sensitive); add it to customIdTypes in wharf.config.ts or fix the query`);
+  }
+
+  private metricName(row: Row): string | RowProblem {
+    const name = scalarText(this.read.metric_name(row));
+    if (name === undefined || name === null || name === '') return problem('metric_name', 'missing', 'metric_name is null or empty');
+    if (name.length > MAX_NAME_LENGTH) return problem('metric_name', 'too_long', `metric_name is ${name.length} characters; it must be under 128 (${shown(name)})`);
+    return name;
+  }
+
+  private number(key: (typeof PARTS)[number], row: Row): number | null | RowProblem {
+    const raw = this.read[key](row);
+    const n = numeric(raw);
+    if (n === undefined) return problem(key, 'not_numeric', `${key} must be a number, got ${shown(raw)}`);
+    if (n !== null && !Number.isFinite(n)) return problem(key, 'not_finite', `${key} must be a finite number, got ${n}`);
+    return n;
   }
 
   /** Metrics whose accepted rows without a denominator must move to the rejects (see DayLoad). */
@@ -76,28 +113,28 @@ export class MetricsMapper {
   }
 
   /** The row's ISO date, or its problem (not a date, or not the day being loaded). */
-  private checkDate(row: Row): string | MappedMetric {
+  private date(row: Row): string | RowProblem {
     const raw = this.read.date(row);
     const text = raw instanceof Date ? raw.toISOString().slice(0, 10) : scalarText(raw);
-    if (text === null || text === undefined || text === '') return reject('date', 'missing', 'date is null or empty');
+    if (text === null || text === undefined || text === '') return problem('date', 'missing', 'date is null or empty');
     const iso = text.length === 10 ? text : text.slice(0, 10);
     // Rows of a day load carry that day (the query is filtered on it): skip re-parsing it.
     if (iso === this.ctx.day) return iso;
-    if (!isIsoDate(iso)) return reject('date', 'invalid', `date must be an ISO date (YYYY-MM-DD), got ${shown(raw)}`);
-    if (this.ctx.day !== null && iso !== this.ctx.day) return reject('date', 'outside_day', `date ${iso} is not the day being loaded (${this.ctx.day})`);
+    if (!isIsoDate(iso)) return problem('date', 'invalid', `date must be an ISO date (YYYY-MM-DD), got ${shown(raw)}`);
+    if (this.ctx.day !== null) return problem('date', 'outside_day', `date ${iso} is not the day being loaded (${this.ctx.day})`);
     return iso;
   }
 
-  private checkValue(name: string, p: { metric_value: number | null; numerator: number | null; denominator: number | null }): MappedMetric | null {
+  private checkValue(name: string, p: { metric_value: number | null; numerator: number | null; denominator: number | null }): RowProblem | null {
     if (p.numerator !== null && p.denominator !== null) {
       this.ratioMetrics.add(name);
       return null;
     }
     const ratio = this.ratioOnly || this.ratioMetrics.has(name) || p.numerator !== null;
-    if (ratio && p.denominator === null) return reject('denominator', 'null_in_ratio', nullDenominatorReason(name));
+    if (ratio && p.denominator === null) return problem('denominator', 'null_in_ratio', nullDenominatorReason(name));
     if (p.metric_value === null) {
-      if (p.denominator !== null) return reject('numerator', 'missing', `metric '${name}' has a denominator but no numerator or metric_value`);
-      return reject('metric_value', 'missing', `metric '${name}' needs metric_value, or both numerator and denominator`);
+      if (p.denominator !== null) return problem('numerator', 'missing', `metric '${name}' has a denominator but no numerator or metric_value`);
+      return problem('metric_value', 'missing', `metric '${name}' needs metric_value, or both numerator and denominator`);
     }
     if (p.denominator === null) this.valueOnly.add(name);
     return null;

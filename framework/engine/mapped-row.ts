@@ -19,3 +19,13 @@ export const reject = (column: string, rule: string, reason: string): { ok: fals
   ok: false,
   problem: { column, rule: `${column}.${rule}`, reason },
 });
+
+/** A problem found by a column check. */
+export const problem = (column: string, rule: string, reason: string): RowProblem => ({ column, rule: `${column}.${rule}`, reason });
+
+/** Whether a column check's result is a problem (checks return the value otherwise). */
+export function isProblem(value: unknown): value is RowProblem {
+  return value !== null && typeof value === 'object' && 'rule' in value && 'reason' in value;
+}
+
+export const failed = (p: RowProblem): { ok: false; problem: RowProblem } => ({ ok: false, problem: p });

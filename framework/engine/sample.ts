@@ -14,7 +14,7 @@ import type { EventRecord, MetricRecord } from '../store/schema.js';
 export interface SampleResult {
   mapping: string;
   columns: ColumnInfo[];
-  rows: { index: number; source: Row; mapped: EventRecord | MetricRecord | null; problem: RowProblem | null }[];
+  rows: { index: number; source: Row; mapped: EventRecord | MetricRecord | null; problems: RowProblem[] }[];
   /** Target column → the problems found in it, with the sample row index. */
   problems: Record<string, { index: number; rule: string; reason: string }[]>;
 }
@@ -29,9 +29,9 @@ export async function sampleMapping(ctx: Pick<EngineContext, 'project' | 'connec
   const result: SampleResult = { mapping: mappingName, columns, rows: [], problems: {} };
   (await connector.sample(query, limit)).forEach((source, index) => {
     const mapped = mapper.map(source);
-    const problem = mapped && !mapped.ok ? mapped.problem : null;
-    result.rows.push({ index, source, mapped: mapped?.ok ? mapped.record : null, problem });
-    if (problem) (result.problems[problem.column] ??= []).push({ index, rule: problem.rule, reason: problem.reason });
+    const problems = mapped && !mapped.ok ? mapper.problems(source) : [];
+    result.rows.push({ index, source, mapped: mapped?.ok ? mapped.record : null, problems });
+    for (const p of problems) (result.problems[p.column] ??= []).push({ index, rule: p.rule, reason: p.reason });
   });
   return result;
 }

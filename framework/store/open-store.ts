@@ -15,7 +15,7 @@ import type { Store, StoreConnection } from './types.js';
 export const DEFAULT_DUCKDB_STORE_PATH = '.wharf/store.duckdb';
 export const DEFAULT_POSTGRES_STORE_SCHEMA = 'wharf';
 /** DuckDB store memory cap (the process's other memory is bounded by batch sizes). */
-export const DUCKDB_STORE_MEMORY_LIMIT = process.env.WHARF_DUCKDB_MEMORY_LIMIT ?? '256MB';
+export const DUCKDB_STORE_MEMORY_LIMIT = process.env.WHARF_DUCKDB_MEMORY_LIMIT ?? '192MB';
 
 export async function openStoreConnection(config: StoreConfig, projectRoot: string): Promise<StoreConnection> {
   if (config.kind === 'duckdb') {

@@ -9,6 +9,7 @@ import { FakeConnector } from '../../framework/connectors/fake/fake-connector.js
 import type { Row } from '../../framework/connectors/types.js';
 import { backfill } from '../../framework/engine/backfill.js';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
+import { summarizeIngestion } from '../../framework/engine/run-summary.js';
 import type { EngineContext } from '../../framework/engine/types.js';
 import { dayRange } from '../../framework/util/time.js';
 import { engineContext, freshStore, loadedMapping, makeProject, tempDir, type StoreKind } from '../support/engine-fixture.js';
@@ -64,6 +65,8 @@ describe.each(['duckdb', 'postgres'] as StoreKind[])('faults with a %s store', (
     const [entry] = await ctx.store.ledger();
     expect(entry).toMatchObject({ status: 'failed', errorClass: 'query', rowsLoaded: 0 });
     expect(await values('2026-10-01')).toEqual([]);
+    const summary = await summarizeIngestion(ctx.store, 'fake_metrics', 'metrics', '2026-10-01', '2026-10-01', []);
+    expect(summary.failures).toEqual([{ day: '2026-10-01', errorClass: 'query', message: expect.stringContaining('injected failure after 3 rows') }]);
   });
 
   it('retries transient failures and then loads the day once', async () => {
@@ -93,6 +96,8 @@ describe.each(['duckdb', 'postgres'] as StoreKind[])('faults with a %s store', (
     expect(attempts.map((a) => a.date).sort()).toEqual(days);
     const perDay = await ctx.store.query<{ d: string; n: number }>(`SELECT CAST("date" AS VARCHAR) AS d, count(*) AS n FROM metrics GROUP BY 1 ORDER BY 1`);
     expect(perDay.map((r) => [r.d, Number(r.n)])).toEqual(days.map((d) => [d, 5]));
+    const summary = await summarizeIngestion(ctx.store, 'fake_metrics', 'metrics', days[0], days.at(-1)!, second.days);
+    expect(summary).toMatchObject({ rowsLoaded: 50, rowsRejected: 0, rejects: [], days: { succeeded: 10, skipped: loadedFirst } });
   });
 
   it('records a day without rows as succeeded with no data, replacing what was there', async () => {

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventsMapping, MetricsMapping, SourceConfig } from '../../framework/config/types.js';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
+import { summarizeIngestion } from '../../framework/engine/run-summary.js';
 import type { EngineContext } from '../../framework/engine/types.js';
 import { engineContext, freshStore, loadedMapping, makeProject, seededSource, tempDir, type SourceKind, type StoreKind } from '../support/engine-fixture.js';
 import { BAD_DAY, BAD_EVENTS, BAD_METRICS, EPOCH_SQL, EVENT_SQL, GOOD_DAY, METRIC_SQL, seedStatements } from './source-data.js';
@@ -75,6 +76,9 @@ describe.each(matrix)('%s source → %s store', (sourceKind, storeKind) => {
     expect(rejects.filter((r) => r.rule === 'denominator.null_in_ratio').map((r) => JSON.parse(r.row).unit_id).sort()).toEqual(['r0', 'r2']);
     const conv = await ctx.store.query<{ unit_id: string }>(`SELECT unit_id FROM metrics WHERE metric_name = 'conv' ORDER BY unit_id`);
     expect(conv.map((r) => r.unit_id)).toEqual(['r1', 'r3']);
+    const summary = await summarizeIngestion(ctx.store, 'metrics_in', 'metrics', GOOD_DAY, BAD_DAY, []);
+    expect(summary.rejects.map((r) => [r.rule, r.count, r.days])).toContainEqual(['denominator.null_in_ratio', 2, [BAD_DAY]]);
+    expect(summary.rowsRejected).toBe(7);
   });
 
   it('fails a day over the reject threshold and keeps its previous version', async () => {

@@ -10,9 +10,13 @@ import { ensureDemoDatabase } from '../../demo/generate.js';
 import { WharfError } from '../../diagnostics/errors.js';
 import { normalizeDuckDBValue } from '../../store/duckdb/values.js';
 import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
-import { daySql, quoteIdent, queryLabel, wrapQuery } from '../sql/day-query.js';
+import { abortedError, connectorError } from '../shared/errors.js';
+import { finishedDateOf, latestFinishedDateQuery } from '../shared/signal-table.js';
+import { dayQuery, dayStatsQuery, describeQuery, hasDataQuery, sampleQuery } from '../shared/wrapped-queries.js';
+import { duckdbDialect } from './dialect.js';
 import type { ColumnInfo, Connector, ConnectorCapabilities, ConnectorContext, DayFilter, DayStats, QuerySpec, Row, StreamOptions } from '../types.js';
 import { logicalType } from './types.js';
+import { openEncryptedDuckDB } from './encrypted-file.js';
 
 export const DUCKDB_CAPABILITIES: ConnectorCapabilities = { fingerprint: true, dryRunEstimate: false, signals: 'table' };
 
@@ -25,28 +29,28 @@ export class DuckDBConnector implements Connector {
   static async open(config: DuckDBSource, context: ConnectorContext): Promise<DuckDBConnector> {
     const path = isAbsolute(config.path) ? config.path : join(context.projectRoot, config.path);
     if (config.generate === 'demo') await ensureDemoDatabase(path);
+    const site = { kind: 'duckdb', sourceName: config.name };
     if (!existsSync(path)) {
-      throw new WharfError(`Source '${config.name}' (duckdb): the database file ${config.path} does not exist.`, {
-        code: 'source.duckdb-missing',
-        errorClass: 'connection',
+      throw connectorError(site, {
+        errorClass: 'connection', transient: false, code: 'source.duckdb-missing',
+        message: `the database file ${config.path} does not exist`,
         hint: "Fix `path` in the source module, or set `generate: 'demo'` to create the demo warehouse there.",
       });
     }
+    if (config.encryptionKey) return new DuckDBConnector(config.name, await openEncryptedDuckDB(path, config, context));
     try {
       return new DuckDBConnector(config.name, await openDuckDB(path, { access_mode: 'READ_ONLY' }));
     } catch (err) {
-      throw new WharfError(`Source '${config.name}' (duckdb): cannot open ${config.path}: ${(err as Error).message}`, {
-        code: 'source.duckdb-open', errorClass: 'connection', cause: err,
-      });
+      throw connectorError(site, { errorClass: 'connection', transient: false, code: 'source.duckdb-open', message: `cannot open ${config.path}: ${(err as Error).message}`, cause: err });
     }
   }
 
-  private fail(query: QuerySpec, err: unknown): WharfError {
+  private fail(query: QuerySpec | undefined, err: unknown): WharfError {
     if (err instanceof WharfError) return err;
-    return new WharfError(`Query failed for ${queryLabel(this.sourceName, this.kind, query)}: ${(err as Error).message}`, {
-      code: 'query.failed', errorClass: 'query', cause: err,
-      hint: `Run the SQL of ${query.sqlFile} against the source to see the problem, then fix the file.`,
-    });
+    return connectorError(
+      { kind: this.kind, sourceName: this.sourceName, query },
+      { errorClass: 'query', transient: false, code: 'query.failed', message: (err as Error).message, cause: err },
+    );
   }
 
   private async withConnection<T>(query: QuerySpec, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
@@ -62,9 +66,9 @@ export class DuckDBConnector implements Connector {
 
   describe(query: QuerySpec): Promise<ColumnInfo[]> {
     return this.withConnection(query, async (c) => {
-      const result = await c.run(wrapQuery(query, undefined) + ' LIMIT 0');
+      const result = await c.run(describeQuery(query.sql));
       return result.columnNames().map((name, i) => ({
-        name, type: logicalType(result.columnTypeId(i)), nativeType: result.columnType(i).toString(),
+        name, type: logicalType(result.columnTypeId(i), result.columnLogicalType(i).alias), nativeType: result.columnType(i).toString(),
       }));
     });
   }
@@ -74,11 +78,12 @@ export class DuckDBConnector implements Connector {
     try {
       let result: DuckDBResult;
       try {
-        result = await connection.stream(daySql(query, filter));
+        result = await connection.stream(dayQuery(duckdbDialect, query.sql, filter));
       } catch (err) {
         throw this.fail(query, err);
       }
-      yield* batches(result, options, (err) => this.fail(query, err));
+      const aborted = () => abortedError({ kind: this.kind, sourceName: this.sourceName, query });
+      yield* batches(result, options, (err) => this.fail(query, err), aborted);
     } finally {
       connection.closeSync();
     }
@@ -86,7 +91,7 @@ export class DuckDBConnector implements Connector {
 
   sample(query: QuerySpec, limit: number): Promise<Row[]> {
     return this.withConnection(query, async (c) => {
-      const result = await c.stream(`${wrapQuery(query)} LIMIT ${Math.max(0, Math.floor(limit))}`);
+      const result = await c.stream(sampleQuery(query.sql, limit));
       const rows: Row[] = [];
       for await (const batch of batches(result, { batchSize: 1000 }, (err) => this.fail(query, err))) rows.push(...batch);
       return rows;
@@ -94,35 +99,31 @@ export class DuckDBConnector implements Connector {
   }
 
   dayStats(query: QuerySpec, filters: DayFilter[]): Promise<DayStats[]> {
+    if (filters.length === 0) return Promise.resolve([]);
     return this.withConnection(query, async (c) => {
-      const out: DayStats[] = [];
-      for (const filter of filters) {
-        const sql = daySql(query, filter).replace(/^SELECT \*/, 'SELECT count(*) AS n, CAST(bit_xor(hash(wharf_q)) AS VARCHAR) AS fp');
-        const [row] = (await c.runAndReadAll(sql)).getRowsJS();
-        out.push({ day: filter.day, rowCount: Number(row[0]), fingerprint: row[0] ? `duckdb:${String(row[1])}` : null });
-      }
-      return out;
+      const rows = (await c.runAndReadAll(dayStatsQuery(duckdbDialect, query.sql, filters))).getRowsJS();
+      const byDay = new Map(rows.map((r) => [String(r[0]), r]));
+      return filters.map((f) => {
+        const row = byDay.get(f.day);
+        const count = Number(row?.[1] ?? 0);
+        return { day: f.day, rowCount: count, fingerprint: count ? `duckdb:${String(row?.[2])}` : null };
+      });
     });
   }
 
   hasData(query: QuerySpec, filter: DayFilter): Promise<boolean> {
-    return this.withConnection(query, async (c) => {
-      const rows = (await c.runAndReadAll(`${daySql(query, filter)} LIMIT 1`)).getRows();
-      return rows.length > 0;
-    });
+    return this.withConnection(query, async (c) => (await c.runAndReadAll(hasDataQuery(duckdbDialect, query.sql, filter))).getRows().length > 0);
   }
 
   async latestFinishedDate(signal: { table?: string }): Promise<string | null> {
-    if (!signal.table) return null;
-    const table = signal.table.split('.').map(quoteIdent).join('.');
+    const sql = latestFinishedDateQuery(this.sourceName, signal.table);
     const connection = await this.handle.instance.connect();
     try {
-      const [row] = (await connection.runAndReadAll(`SELECT CAST(max(finished_date) AS VARCHAR) FROM ${table}`)).getRowsJS();
-      return (row?.[0] as string | null) ?? null;
+      const reader = await connection.runAndReadAll(sql);
+      const value = normalizeDuckDBValue(reader.getRowsJS()[0]?.[0] ?? null, reader.columnTypeId(0));
+      return finishedDateOf(value as never);
     } catch (err) {
-      throw new WharfError(`Source '${this.sourceName}' (duckdb): cannot read signal table ${signal.table}: ${(err as Error).message}`, {
-        code: 'signal.failed', errorClass: 'query', cause: err,
-      });
+      throw this.fail(undefined, err);
     } finally {
       connection.closeSync();
     }
@@ -134,12 +135,12 @@ export class DuckDBConnector implements Connector {
 }
 
 /** Chunks of a streaming result regrouped into batches of `batchSize` normalized rows. */
-async function* batches(result: DuckDBResult, options: StreamOptions, fail: (err: unknown) => Error): AsyncIterable<Row[]> {
+async function* batches(result: DuckDBResult, options: StreamOptions, fail: (err: unknown) => Error, aborted = () => fail(new Error('cancelled'))): AsyncIterable<Row[]> {
   const names = result.columnNames();
   const typeIds = names.map((_, i) => result.columnTypeId(i));
   let batch: Row[] = [];
   for (;;) {
-    if (options.signal?.aborted) throw fail(new Error('the load was cancelled'));
+    if (options.signal?.aborted) throw aborted();
     let chunk;
     try {
       chunk = await result.fetchChunk();
@@ -151,10 +152,11 @@ async function* batches(result: DuckDBResult, options: StreamOptions, fail: (err
       const row: Row = {};
       for (let i = 0; i < names.length; i++) row[names[i]] = normalizeDuckDBValue(values[i], typeIds[i]) as Row[string];
       batch.push(row);
-    }
-    if (batch.length >= options.batchSize) {
-      yield batch;
-      batch = [];
+      if (batch.length >= options.batchSize) {
+        yield batch;
+        batch = [];
+        if (options.signal?.aborted) throw aborted();
+      }
     }
   }
   if (batch.length) yield batch;

@@ -10,7 +10,9 @@ const TIMESTAMPS = new Set([
   DuckDBTypeId.TIMESTAMP, DuckDBTypeId.TIMESTAMP_TZ, DuckDBTypeId.TIMESTAMP_S, DuckDBTypeId.TIMESTAMP_MS, DuckDBTypeId.TIMESTAMP_NS,
 ]);
 
-export function logicalType(typeId: DuckDBTypeId): LogicalType {
+/** `alias` is the type's alias (JSON columns are VARCHARs with the alias `JSON`). */
+export function logicalType(typeId: DuckDBTypeId, alias?: string): LogicalType {
+  if (alias === 'JSON') return 'json';
   if (typeId === DuckDBTypeId.VARCHAR) return 'string';
   if (INTEGERS.has(typeId)) return 'integer';
   if (typeId === DuckDBTypeId.DOUBLE || typeId === DuckDBTypeId.FLOAT || typeId === DuckDBTypeId.DECIMAL) return 'double';

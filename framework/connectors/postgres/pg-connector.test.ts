@@ -32,7 +32,7 @@ describe('PostgreSQL source', () => {
     const err = await connector.describe(query('SELECT * FROM no_such_table')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WharfError);
     expect(err).toMatchObject({ errorClass: 'query', transient: false });
-    expect((err as Error).message).toMatch(/Source 'wh' \(postgres\), mapping 'orders' \(mappings\/orders\.sql\): query failed: relation "no_such_table" does not exist/);
+    expect((err as Error).message).toMatch(/postgres source 'wh', mapping 'orders' \(mappings\/orders\.sql\): the query failed: relation "no_such_table" does not exist/);
   });
 
   it('classifies a refused password as auth without showing the password', async () => {
@@ -50,7 +50,7 @@ describe('PostgreSQL source', () => {
   it('marks a refused connection as a transient connection error', async () => {
     const err = await PgConnector.open({ kind: 'redshift', name: 'rs', host: '127.0.0.1', port: 1, database: 'x', user: 'x' }, context).catch((e: unknown) => e);
     expect(err).toMatchObject({ errorClass: 'connection', transient: true });
-    expect((err as Error).message).toContain("Source 'rs' (redshift)");
+    expect((err as Error).message).toContain("redshift source 'rs'");
   });
 
   it('streams a day in batches of the requested size, filtered on timestamptz in UTC', async () => {
@@ -68,6 +68,6 @@ describe('PostgreSQL source', () => {
     expect(sizes).toEqual([500, 500, 440]);
     const [stats] = await connector.dayStats(query('SELECT * FROM ev'), [filter]);
     expect(stats.rowCount).toBe(1440);
-    expect(stats.fingerprint).toMatch(/^pg:-?\d+$/);
+    expect(stats.fingerprint).toMatch(/^postgres:-?\d+$/);
   });
 });

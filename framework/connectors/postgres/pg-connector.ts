@@ -6,7 +6,11 @@
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import type { PostgresSource, RedshiftSource } from '../../config/types.js';
-import { daySql, quoteIdent, wrapQuery } from '../sql/day-query.js';
+import { abortedError } from '../shared/errors.js';
+import { finishedDateOf, latestFinishedDateQuery } from '../shared/signal-table.js';
+import type { SqlDialect } from '../shared/sql-dialect.js';
+import { dayQuery, dayStatsQuery, describeQuery, hasDataQuery, sampleQuery } from '../shared/wrapped-queries.js';
+import { postgresDialect, redshiftDialect } from './dialect.js';
 import type { ColumnInfo, Connector, ConnectorCapabilities, ConnectorContext, DayFilter, DayStats, QuerySpec, Row, StreamOptions } from '../types.js';
 import { pgClientConfig } from './pg-config.js';
 import { pgError } from './pg-errors.js';
@@ -15,14 +19,13 @@ import { logicalTypeOf } from './pg-types.js';
 export const PG_CAPABILITIES: ConnectorCapabilities = { fingerprint: true, dryRunEstimate: false, signals: 'table' };
 export const REDSHIFT_CAPABILITIES: ConnectorCapabilities = { ...PG_CAPABILITIES, fingerprint: false };
 
-/** Order-independent digest of the day's rows, computed in the warehouse. */
-const FINGERPRINT = 'sum(CAST(hashtext(CAST(wharf_q AS TEXT)) AS BIGINT))';
-
 export class PgConnector implements Connector {
   readonly capabilities: ConnectorCapabilities;
+  private readonly dialect: SqlDialect;
 
   private constructor(readonly kind: 'postgres' | 'redshift', readonly sourceName: string, private readonly pool: pg.Pool) {
     this.capabilities = kind === 'postgres' ? PG_CAPABILITIES : REDSHIFT_CAPABILITIES;
+    this.dialect = kind === 'postgres' ? postgresDialect : redshiftDialect;
   }
 
   static async open(config: PostgresSource | RedshiftSource, context: ConnectorContext): Promise<PgConnector> {
@@ -60,7 +63,7 @@ export class PgConnector implements Connector {
 
   describe(query: QuerySpec): Promise<ColumnInfo[]> {
     return this.run(query, async (client) => {
-      const result = await client.query(`${wrapQuery(query)} LIMIT 0`);
+      const result = await client.query(describeQuery(query.sql));
       return result.fields.map((f) => ({ name: f.name, type: logicalTypeOf(f.dataTypeID), nativeType: `oid ${f.dataTypeID}` }));
     });
   }
@@ -76,12 +79,12 @@ export class PgConnector implements Connector {
     try {
       // Cursors live inside a transaction; READ ONLY documents that nothing is written.
       await client.query('BEGIN READ ONLY');
-      const cursor = client.query(new Cursor(daySql(query, filter)));
+      const cursor = client.query(new Cursor(dayQuery(this.dialect, query.sql, filter)));
       try {
         // The next batch is fetched while the consumer works on the current one.
         let next = cursor.read(options.batchSize);
         for (;;) {
-          if (options.signal?.aborted) throw new Error('the load was cancelled');
+          if (options.signal?.aborted) throw abortedError({ kind: this.kind, sourceName: this.sourceName, query });
           const rows = (await next) as Row[];
           if (rows.length === 0) break;
           next = cursor.read(options.batchSize);
@@ -102,34 +105,28 @@ export class PgConnector implements Connector {
   }
 
   sample(query: QuerySpec, limit: number): Promise<Row[]> {
-    return this.run(query, async (client) => (await client.query(`${wrapQuery(query)} LIMIT ${Math.max(0, Math.floor(limit))}`)).rows as Row[]);
+    return this.run(query, async (client) => (await client.query(sampleQuery(query.sql, limit))).rows as Row[]);
   }
 
   dayStats(query: QuerySpec, filters: DayFilter[]): Promise<DayStats[]> {
+    if (filters.length === 0) return Promise.resolve([]);
     return this.run(query, async (client) => {
-      const out: DayStats[] = [];
-      for (const filter of filters) {
-        // Redshift has no row-to-text cast: it reports counts only (capabilities.fingerprint false).
-        const fp = this.kind === 'postgres' ? `CAST(${FINGERPRINT} AS TEXT)` : 'CAST(NULL AS VARCHAR)';
-        const sql = daySql(query, filter).replace(/^SELECT \*/, `SELECT count(*) AS n, ${fp} AS fp`);
-        const { rows } = await client.query<{ n: number; fp: string | null }>(sql);
-        out.push({ day: filter.day, rowCount: Number(rows[0].n), fingerprint: rows[0].fp === null ? null : `pg:${rows[0].fp}` });
-      }
-      return out;
+      const { rows } = await client.query<{ wharf_day: string; wharf_rows: number; wharf_fp: string | null }>(dayStatsQuery(this.dialect, query.sql, filters));
+      const byDay = new Map(rows.map((r) => [r.wharf_day, r]));
+      return filters.map((f) => {
+        const row = byDay.get(f.day);
+        return { day: f.day, rowCount: Number(row?.wharf_rows ?? 0), fingerprint: row?.wharf_fp ? `${this.kind}:${row.wharf_fp}` : null };
+      });
     });
   }
 
   hasData(query: QuerySpec, filter: DayFilter): Promise<boolean> {
-    return this.run(query, async (client) => (await client.query(`${daySql(query, filter)} LIMIT 1`)).rows.length > 0);
+    return this.run(query, async (client) => (await client.query(hasDataQuery(this.dialect, query.sql, filter))).rows.length > 0);
   }
 
-  latestFinishedDate(signal: { table?: string }): Promise<string | null> {
-    if (!signal.table) return Promise.resolve(null);
-    const table = signal.table.split('.').map(quoteIdent).join('.');
-    return this.run(undefined, async (client) => {
-      const { rows } = await client.query<{ d: string | null }>(`SELECT CAST(max(finished_date) AS DATE) AS d FROM ${table}`);
-      return rows[0]?.d ?? null;
-    });
+  async latestFinishedDate(signal: { table?: string }): Promise<string | null> {
+    const sql = latestFinishedDateQuery(this.sourceName, signal.table);
+    return this.run(undefined, async (client) => finishedDateOf((await client.query<{ wharf_latest: string | null }>(sql)).rows[0]?.wharf_latest));
   }
 
   async close(): Promise<void> {

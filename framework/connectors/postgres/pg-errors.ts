@@ -1,15 +1,12 @@
 /**
- * Driver and server errors → WharfError with the ledger's class and whether a retry can
- * help. SQLSTATE classes: 28 auth, 08 connection, 57P0x shutdown/cannot connect now and 53
+ * Driver and server errors → WharfError (worded by shared/errors.ts) with the ledger's class
+ * and whether a retry can help. SQLSTATE classes: 28 auth, 08 connection, 57P0x shutdown/cannot connect now and 53
  * insufficient resources (transient), 40001/40P01 serialization/deadlock (transient), the
- * rest a query error. Messages name the source and, for queries, the mapping and SQL file;
- * secrets are redacted.
+ * rest a query error.
  */
 import { WharfError } from '../../diagnostics/errors.js';
-import { redactSecrets } from '../../diagnostics/redact.js';
+import { connectorError, TRANSIENT_SOCKET_CODES } from '../shared/errors.js';
 import type { QuerySpec } from '../types.js';
-
-const TRANSIENT_NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 
 interface PgLikeError extends Error {
   code?: string;
@@ -20,7 +17,7 @@ export function classify(err: PgLikeError): { errorClass: 'auth' | 'connection' 
   if (code.startsWith('28') || code === '3D000') return { errorClass: 'auth', transient: false };
   if (code.startsWith('08') || code.startsWith('57P') || code.startsWith('53')) return { errorClass: 'connection', transient: true };
   if (code === '40001' || code === '40P01' || code === '55P03') return { errorClass: 'query', transient: true };
-  if (TRANSIENT_NET.has(code) || /Connection terminated|connection timeout|timeout expired/i.test(err.message)) {
+  if (TRANSIENT_SOCKET_CODES.has(code) || /Connection terminated|connection timeout|timeout expired/i.test(err.message)) {
     return { errorClass: 'connection', transient: true };
   }
   if (code === 'ENOTFOUND' || /self.signed|certificate|SSL/i.test(err.message)) return { errorClass: 'connection', transient: false };
@@ -31,14 +28,13 @@ export function pgError(err: unknown, source: string, kind: string, query?: Quer
   if (err instanceof WharfError) return err;
   const e = err instanceof Error ? (err as PgLikeError) : new Error(String(err));
   const { errorClass, transient } = classify(e);
-  const where = query && errorClass === 'query' ? `, mapping '${query.mapping}' (${query.sqlFile})` : '';
-  const what = errorClass === 'query' ? 'query failed' : errorClass === 'auth' ? 'authentication failed' : 'connection failed';
-  const hint = errorClass === 'query'
-    ? `Fix the SQL in ${query?.sqlFile ?? 'the mapping'}; the message above is the warehouse's.`
-    : errorClass === 'auth'
-      ? 'Check the user, password and database in the source module and its environment variables.'
-      : 'Check host, port and SSL settings; transient failures are retried with backoff.';
-  return new WharfError(redactSecrets(`Source '${source}' (${kind})${where}: ${what}: ${e.message}`), {
-    code: `source.${errorClass}`, errorClass, transient, hint, cause: err,
-  });
+  const hint = errorClass === 'auth'
+    ? 'Check the user, password and database in the source module and its environment variables.'
+    : errorClass === 'connection'
+      ? 'Check host, port and SSL settings; transient failures are retried with backoff.'
+      : undefined;
+  return connectorError(
+    { kind, sourceName: source, query: errorClass === 'query' ? query : undefined },
+    { errorClass, transient, code: `source.${errorClass}`, message: e.message, hint, cause: err },
+  );
 }

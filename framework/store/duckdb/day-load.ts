@@ -8,16 +8,12 @@ import type { DuckDBHandle } from '../../util/duckdb.js';
 import { TABLES, type EventRecord, type MetricRecord, type RejectRecord } from '../schema.js';
 import { clearDaySql, commitLedger } from '../sql-store.js';
 import type { DayLoad, DayLoadTarget, LedgerEntry, SqlExecutor } from '../types.js';
+import { MetricStage } from './metric-stage.js';
 import { readerRows } from './values.js';
 
 function str(appender: DuckDBAppender, value: string | null): void {
   if (value === null) appender.appendNull();
   else appender.appendVarchar(value);
-}
-
-function dbl(appender: DuckDBAppender, value: number | null): void {
-  if (value === null) appender.appendNull();
-  else appender.appendDouble(value);
 }
 
 class ConnectionSql implements SqlExecutor {
@@ -34,10 +30,12 @@ export class DuckDBDayLoad implements DayLoad {
   private rows: DuckDBAppender | null = null;
   private rejects: DuckDBAppender | null = null;
   private readonly sql: SqlExecutor;
+  private readonly metrics: MetricStage;
   private done = false;
 
   private constructor(private readonly connection: DuckDBConnection, private readonly target: Required<DayLoadTarget>) {
     this.sql = new ConnectionSql(connection);
+    this.metrics = new MetricStage(connection, target);
   }
 
   get loadId(): string {
@@ -59,24 +57,9 @@ export class DuckDBDayLoad implements DayLoad {
 
   async appendRows(rows: EventRecord[] | MetricRecord[]): Promise<void> {
     if (rows.length === 0) return;
-    const table = this.target.dataset === 'events' ? TABLES.events : TABLES.metrics;
-    this.rows ??= await this.connection.createAppender(table);
+    if (this.target.dataset === 'metrics') return this.metrics.append(rows as MetricRecord[]);
+    this.rows ??= await this.connection.createAppender(TABLES.events);
     const a = this.rows;
-    if (this.target.dataset === 'metrics') {
-      for (const r of rows as MetricRecord[]) {
-        a.appendVarchar(r.ingestion);
-        a.appendVarchar(r.date);
-        a.appendVarchar(r.unit_id);
-        a.appendVarchar(r.id_type);
-        a.appendVarchar(r.metric_name);
-        dbl(a, r.metric_value);
-        dbl(a, r.numerator);
-        dbl(a, r.denominator);
-        a.appendVarchar(this.target.loadId);
-        a.endRow();
-      }
-      return;
-    }
     for (const r of rows as EventRecord[]) {
       a.appendVarchar(r.ingestion);
       a.appendVarchar(r.day);
@@ -106,6 +89,7 @@ export class DuckDBDayLoad implements DayLoad {
   async rejectNullDenominators(metricNames: string[], reason: (metric: string) => string): Promise<number> {
     if (metricNames.length === 0) return 0;
     this.flush();
+    await this.metrics.moveToTable();
     let moved = 0;
     for (const name of metricNames) {
       const where = `ingestion = $1 AND "date" = CAST($2 AS DATE) AND metric_name = $3 AND denominator IS NULL AND load_id = $4`;
@@ -123,6 +107,7 @@ export class DuckDBDayLoad implements DayLoad {
 
   async commit(entry: LedgerEntry): Promise<void> {
     try {
+      await this.metrics.moveToTable();
       this.closeAppenders();
       await commitLedger(this.sql, entry);
       await this.connection.run('COMMIT');
@@ -156,6 +141,7 @@ export class DuckDBDayLoad implements DayLoad {
   }
 
   private closeAppenders(): void {
+    this.metrics.close();
     const [rows, rejects] = [this.rows, this.rejects];
     this.rows = this.rejects = null;
     rows?.closeSync();

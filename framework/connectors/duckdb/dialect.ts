@@ -1,0 +1,16 @@
+/** DuckDB's spellings of the shared query shapes (see shared/sql-dialect.ts). */
+import { quoteIfNeeded, type SqlDialect } from '../shared/sql-dialect.js';
+
+/** UTC wall time as a TIMESTAMP literal (DuckDB without ICU reads TIMESTAMPTZ in UTC too). */
+function timestamp(instant: Date): string {
+  return `TIMESTAMP '${instant.toISOString().replace('T', ' ').replace('Z', '')}'`;
+}
+
+export const duckdbDialect: SqlDialect = {
+  identifier: (name) => quoteIfNeeded(name, '"'),
+  dateLiteral: (day) => `DATE '${day}'`,
+  timestampLiteral: timestamp,
+  timestampColumn: (expression) => `CAST(${expression} AS TIMESTAMP)`,
+  // The row's hash, combined order-independently: equal content gives an equal fingerprint.
+  fingerprint: "CAST(bit_xor(hash(wharf_q)) AS VARCHAR)",
+};

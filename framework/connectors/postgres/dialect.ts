@@ -1,0 +1,19 @@
+/** PostgreSQL's and Redshift's spellings of the shared query shapes (see shared/sql-dialect.ts). */
+import { quoteIfNeeded, type SqlDialect } from '../shared/sql-dialect.js';
+
+/** UTC instant as a TIMESTAMPTZ literal; sessions run in UTC, so TIMESTAMP columns compare as UTC. */
+function timestampTz(instant: Date): string {
+  return `TIMESTAMPTZ '${instant.toISOString().replace('T', ' ').replace('Z', '+00')}'`;
+}
+
+export const postgresDialect: SqlDialect = {
+  identifier: (name) => quoteIfNeeded(name, '"'),
+  dateLiteral: (day) => `DATE '${day}'`,
+  timestampLiteral: timestampTz,
+  timestampColumn: (expression) => expression,
+  // Order-independent sum of each row's hash, computed in the warehouse.
+  fingerprint: 'CAST(sum(CAST(hashtext(CAST(wharf_q AS TEXT)) AS BIGINT)) AS TEXT)',
+};
+
+/** Redshift has no row-to-text cast: it reports counts without a fingerprint. */
+export const redshiftDialect: SqlDialect = { ...postgresDialect, fingerprint: null };

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { MetricsMapper } from './map-metrics.js';
+
+const columns = { unit_id: 'u', id_type: 't', date: 'd', metric_name: 'n', metric_value: 'v', numerator: 'num', denominator: 'den' };
+const mapper = (day: string | null = '2026-10-01') => new MetricsMapper(columns, { ingestion: 'm', day, idTypes: ['user_id', 'company_id'] });
+const row = (over: Record<string, unknown> = {}) => ({ u: 'u1', t: 'user_id', d: '2026-10-01', n: 'revenue', v: '12.5', num: null, den: null, ...over }) as never;
+
+describe('MetricsMapper', () => {
+  it('converts numeric text and bigints, and keeps the row date', () => {
+    expect(mapper().map(row({ u: 42n }))).toEqual({
+      ok: true,
+      record: { ingestion: 'm', date: '2026-10-01', unit_id: '42', id_type: 'user_id', metric_name: 'revenue', metric_value: 12.5, numerator: null, denominator: null },
+    });
+  });
+
+  it('compares id types case-sensitively', () => {
+    expect(mapper().map(row({ t: 'Company_ID' }))).toMatchObject({ ok: false, problem: { rule: 'id_type.undeclared' } });
+    expect(mapper().map(row({ t: 'company_id' }))).toMatchObject({ ok: true });
+  });
+
+  it('lists every problem of a row, one per column, for samples', () => {
+    const problems = mapper(null).problems(row({ u: null, t: 'team_id', d: 'soon', n: 'x'.repeat(128), v: 'abc' }));
+    expect(problems.map((p) => p.rule)).toEqual(['unit_id.missing', 'id_type.undeclared', 'date.invalid', 'metric_name.too_long', 'metric_value.not_numeric']);
+    expect(mapper().problems(row())).toEqual([]);
+  });
+
+  it('treats a metric as a ratio once a row has both parts', () => {
+    const m = mapper();
+    expect(m.map(row({ n: 'conv', v: 1 }))).toMatchObject({ ok: true });
+    expect(m.map(row({ n: 'conv', v: null, num: 1, den: 2 }))).toMatchObject({ ok: true });
+    expect(m.map(row({ n: 'conv', v: 3 }))).toMatchObject({ ok: false, problem: { rule: 'denominator.null_in_ratio' } });
+    expect(m.metricsToRecheck()).toEqual(['conv']);
+  });
+});
