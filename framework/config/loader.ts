@@ -1,6 +1,6 @@
 /**
- * Loads a project: wharf.config.ts, then every module under sources/, mappings/ and
- * schedules/, each validated against the generated schema, then the cross-references. It
+ * Loads a project: wharf.config.ts, then every module under sources/, mappings/,
+ * schedules/ and experiments/, each validated against the generated schema, then the cross-references. It
  * never stops at the first problem: the result carries every diagnostic it found, and the
  * project only when there are no errors.
  */
@@ -11,13 +11,14 @@ import { error, hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js'
 import { messageOf } from '../diagnostics/errors.js';
 import { isBuiltinKind, pluginConnector } from '../connectors/registry.js';
 import { checkCrossReferences } from './cross-references.js';
+import { checkExperiments } from './experiment-checks.js';
 import { checkNotifierTargets } from './notifier-targets.js';
 import { configFileIn, discoverModules } from './discover.js';
 import { createModuleImporter, type ModuleImporter } from './module-import.js';
 import { loadPlugins, unavailableKindReason, type PluginLoadResult } from './plugins.js';
-import { DEFAULTS, resolveSettings, type LoadedMapping, type LoadedProject, type Located } from './project.js';
+import { DEFAULTS, resolveSettings, type LoadedExperiment, type LoadedMapping, type LoadedProject, type Located } from './project.js';
 import { validateAgainst, validateDefinition } from './schema-validator.js';
-import type { MappingConfig, ProjectConfig, ScheduleConfig, SourceConfig } from './types.js';
+import type { ExperimentConfig, MappingConfig, ProjectConfig, ScheduleConfig, SourceConfig } from './types.js';
 
 export interface LoadResult {
   project: LoadedProject | null;
@@ -95,8 +96,15 @@ async function loadWith(importer: ModuleImporter, root: string): Promise<LoadRes
     addUnique(mappings, loaded, 'mapping', diagnostics);
   }
 
-  const project: LoadedProject = { root, configFile, raw, settings, sources, mappings, schedules };
-  diagnostics.push(...checkCrossReferences(project, unavailable));
+  const experiments = new Map<string, LoadedExperiment>();
+  for (const m of await loadFolder(importer, root, 'experiments', 'defineExperiment', diagnostics)) {
+    const d = validateDefinition('ExperimentConfig', m.value, m.file, m.prefix);
+    diagnostics.push(...d);
+    if (d.length === 0) addUnique(experiments, withExposureSql(root, m, diagnostics), 'experiment', diagnostics);
+  }
+
+  const project: LoadedProject = { root, configFile, raw, settings, sources, mappings, schedules, experiments };
+  diagnostics.push(...checkCrossReferences(project, unavailable), ...checkExperiments(project));
   const sorted = sortDiagnostics(diagnostics);
   return { project: hasErrors(sorted) ? null : project, diagnostics: sorted };
 }
@@ -227,4 +235,24 @@ function withSql(root: string, m: ModuleValue, settings: LoadedProject['settings
     recheck: { ...DEFAULTS.recheck, ...settings.recheck, ...config.recheck },
     validation: { ...DEFAULTS.validation, ...settings.validation, ...config.validation },
   };
+}
+
+/** An experiment module; when its exposure is a SQL file, the file is read (and checked) here. */
+function withExposureSql(root: string, m: ModuleValue, diagnostics: Diagnostic[]): LoadedExperiment {
+  const config = m.value as unknown as ExperimentConfig;
+  if (config.exposure.kind !== 'sql') return { config, file: m.file };
+  const where = { file: m.file, field: field(m.prefix, 'exposure.sql') };
+  const absolute = join(root, dirname(m.file), config.exposure.sql);
+  const sqlFile = relative(root, absolute);
+  if (!config.exposure.sql.endsWith('.sql')) {
+    diagnostics.push(error('experiment.sql-extension', `The exposure SQL file '${config.exposure.sql}' must end in .sql.`, { ...where, hint: 'Keep the exposure query in a .sql file beside the module.' }));
+    return { config, file: m.file };
+  }
+  if (!existsSync(absolute)) {
+    diagnostics.push(error('experiment.sql-missing', `The exposure SQL file '${sqlFile}' does not exist.`, { ...where, hint: `Create it, or fix the path (it is relative to ${dirname(m.file)}/).` }));
+    return { config, file: m.file };
+  }
+  const text = readFileSync(absolute, 'utf8');
+  if (text.trim() === '') diagnostics.push(error('experiment.sql-empty', `The exposure SQL file '${sqlFile}' is empty.`, { ...where, hint: 'Select unit_id, group_name, exposure_time and exposure_day.' }));
+  return { config, file: m.file, exposureSqlFile: sqlFile, exposureSqlText: text };
 }
