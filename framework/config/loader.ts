@@ -12,9 +12,10 @@ import { messageOf } from '../diagnostics/errors.js';
 import { isBuiltinKind, pluginConnector } from '../connectors/registry.js';
 import { checkCrossReferences } from './cross-references.js';
 import { checkExperiments } from './experiment-checks.js';
+import { checkNotifierTargets } from './notifier-targets.js';
 import { configFileIn, discoverModules } from './discover.js';
 import { createModuleImporter, type ModuleImporter } from './module-import.js';
-import { loadPlugins, type PluginLoadResult } from './plugins.js';
+import { loadPlugins, unavailableKindReason, type PluginLoadResult } from './plugins.js';
 import { DEFAULTS, resolveSettings, type LoadedExperiment, type LoadedMapping, type LoadedProject, type Located } from './project.js';
 import { validateAgainst, validateDefinition } from './schema-validator.js';
 import type { ExperimentConfig, MappingConfig, ProjectConfig, ScheduleConfig, SourceConfig } from './types.js';
@@ -73,12 +74,16 @@ async function loadWith(importer: ModuleImporter, root: string): Promise<LoadRes
   }
   const settings = resolveSettings(raw);
   const plugins = await loadPlugins(root, settings.plugins);
+  diagnostics.push(...checkNotifierTargets(raw, configFile, plugins));
 
   const sources = new Map<string, Located<SourceConfig>>();
   // Invalid sources and schedules are still registered by name (their errors are already
   // reported), so mappings that use them do not get a second, misleading "not defined" error.
+  // Sources whose plugin could not be loaded are also recorded in `unavailable`: the mappings
+  // using them cannot work either, and say what to install.
+  const unavailable = new Map<string, string>();
   for (const m of await loadFolder(importer, root, 'sources', 'defineSource', diagnostics)) {
-    if (validateSource(m, plugins, diagnostics) || hasName(m)) addUnique(sources, m, 'source', diagnostics);
+    if (validateSource(m, plugins, diagnostics, unavailable) || hasName(m)) addUnique(sources, m, 'source', diagnostics);
   }
   const schedules = new Map<string, Located<ScheduleConfig>>();
   for (const m of await loadFolder(importer, root, 'schedules', 'defineSchedule', diagnostics)) {
@@ -99,7 +104,7 @@ async function loadWith(importer: ModuleImporter, root: string): Promise<LoadRes
   }
 
   const project: LoadedProject = { root, configFile, raw, settings, sources, mappings, schedules, experiments };
-  diagnostics.push(...checkCrossReferences(project), ...checkExperiments(project));
+  diagnostics.push(...checkCrossReferences(project, unavailable), ...checkExperiments(project));
   const sorted = sortDiagnostics(diagnostics);
   return { project: hasErrors(sorted) ? null : project, diagnostics: sorted };
 }
@@ -165,7 +170,12 @@ function validateByKind(m: ModuleValue, discriminator: string, definitions: Reco
   return d.length === 0;
 }
 
-function validateSource(m: ModuleValue, plugins: PluginLoadResult, diagnostics: Diagnostic[]): boolean {
+/**
+ * Validates a source against its kind's schema. A source whose kind comes from a plugin that
+ * could not be loaded is recorded in `unavailable` (name → why), so the mappings and schedules
+ * that use it get one clear diagnostic saying what to install instead of "not defined".
+ */
+function validateSource(m: ModuleValue, plugins: PluginLoadResult, diagnostics: Diagnostic[], unavailable: Map<string, string>): boolean {
   const kind = m.value.kind;
   if (typeof kind === 'string' && isBuiltinKind(kind)) return validateByKind(m, 'kind', SOURCE_DEFINITIONS, 'source', diagnostics);
   const connector = typeof kind === 'string' ? pluginConnector(kind) : undefined;
@@ -174,8 +184,12 @@ function validateSource(m: ModuleValue, plugins: PluginLoadResult, diagnostics: 
     diagnostics.push(...d);
     return d.length === 0;
   }
-  const failure = [...plugins.failures.values()].join(' ');
-  diagnostics.push(error('source.unknown-kind', `Unknown source kind ${JSON.stringify(kind)}.`, {
+  const failure = typeof kind === 'string' ? unavailableKindReason(kind, plugins) : undefined;
+  if (failure && typeof m.value.name === 'string') {
+    unavailable.set(m.value.name, `The source '${m.value.name}' (${m.file}) has kind '${String(kind)}', which is unavailable. ${failure}`);
+  }
+  const summary = failure ? `The source kind ${JSON.stringify(kind)} is not available: the plugin that provides it could not be loaded.` : `Unknown source kind ${JSON.stringify(kind)}.`;
+  diagnostics.push(error('source.unknown-kind', summary, {
     file: m.file,
     field: field(m.prefix, 'kind'),
     hint: failure || `Use one of: ${Object.keys(SOURCE_DEFINITIONS).join(', ')}, or add the plugin package that provides '${String(kind)}' to \`plugins\` in wharf.config.ts and install it.`,

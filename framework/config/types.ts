@@ -396,8 +396,17 @@ export interface WebhookNotifier {
 
 export type NotifierConfig = SlackNotifier | EmailNotifier | WebhookNotifier;
 
+/**
+ * A notification target provided by a plugin: `kind` names it, and the plugin's own schema
+ * checks the other fields when the project loads.
+ */
+export interface PluginNotifierConfig {
+  kind: string;
+  [field: string]: unknown;
+}
+
 export interface NotificationPolicy {
-  targets?: NotifierConfig[];
+  targets?: (NotifierConfig | PluginNotifierConfig)[];
   /** @default true */
   onFailure?: boolean;
   /** @default false */
