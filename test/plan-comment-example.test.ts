@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { inspectRenderedPlan } from './support/render-markdown.js';
-import { PLAN_COMMENT_EXAMPLE_FILE, renderPlanCommentExample } from './support/plan-comment-example.js';
+import { PLAN_COMMENT_EXAMPLE_FILE, README_FILE, readmeExample, renderPlanCommentExample } from './support/plan-comment-example.js';
 
 describe('the generated example plan comment', () => {
   let generated = '';
@@ -15,6 +15,7 @@ describe('the generated example plan comment', () => {
   it('matches docs/plan-comment-example.md (run `npm run docs:plan-example` after changing the example or the plan format)', async () => {
     generated = await renderPlanCommentExample();
     expect(generated).toBe(readFileSync(PLAN_COMMENT_EXAMPLE_FILE, 'utf8'));
+    expect(readmeExample(readFileSync(README_FILE, 'utf8'))).toBe(generated);
   }, 60_000);
 
   it('renders on GitHub with the summary line, a collapsible section per ingestion and a SQL diff', async () => {

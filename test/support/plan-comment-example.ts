@@ -6,7 +6,7 @@
  * a fixed clock, so the file only changes when the example config or the plan format does.
  * `npm run docs:plan-example` rewrites it; a test fails when the committed file differs.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { planAgainst } from '../../framework/apply/operations.js';
 import type { LoadedProject } from '../../framework/config/project.js';
@@ -70,9 +70,25 @@ export async function renderPlanCommentExample(): Promise<string> {
   return `${HEADER}${body.text}\n`;
 }
 
-/** Rewrites docs/plan-comment-example.md. */
+export const README_FILE = join(REPO_ROOT, 'README.md');
+const README_START = '<!-- plan-comment-example:start -->\n';
+const README_END = '<!-- plan-comment-example:end -->';
+
+/** The README's copy of the example: the part between its start and end markers. */
+export function readmeExample(readme: string): string {
+  const start = readme.indexOf(README_START);
+  const end = readme.indexOf(README_END);
+  if (start < 0 || end < start) throw new Error('README.md has no plan-comment-example markers');
+  return readme.slice(start + README_START.length, end);
+}
+
+/** Rewrites docs/plan-comment-example.md and the README's copy of it. */
 export async function writePlanCommentExample(): Promise<void> {
-  writeFileSync(PLAN_COMMENT_EXAMPLE_FILE, await renderPlanCommentExample());
+  const example = await renderPlanCommentExample();
+  writeFileSync(PLAN_COMMENT_EXAMPLE_FILE, example);
+  const readme = readFileSync(README_FILE, 'utf8');
+  const start = readme.indexOf(README_START) + README_START.length;
+  writeFileSync(README_FILE, readme.slice(0, start) + example + readme.slice(start + readmeExample(readme).length));
 }
 
 /**
