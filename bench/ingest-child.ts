@@ -22,6 +22,7 @@ const project: LoadedProject = {
     recheck: { days: 3, threshold: 0.05, reloadOnFingerprintChange: false }, validation: { maxRejectRate: 0.05 },
   }]]),
   schedules: new Map(),
+  experiments: new Map(),
 };
 
 const store = await openStore({ kind: 'duckdb', path: storePath }, process.cwd());

@@ -20,7 +20,7 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '10000000' },
     days: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '1' },
-    batch: { type: 'string', default: '20000' },
+    batch: { type: 'string', default: '10000' },
   },
 });
 const rows = Number(values.rows);

@@ -1,9 +1,14 @@
 /**
  * Wharf's public API: what config modules and plugins import.
  */
-export { defineProject, defineSource, defineMapping, defineSchedule, env } from './config/define.js';
+export { defineProject, defineSource, defineMapping, defineSchedule, defineExperiment, env } from './config/define.js';
 export type * from './config/types.js';
 export { defineConnector } from './connectors/define.js';
 export type * from './connectors/types.js';
 export { definePlugin, type WharfPlugin } from './config/plugins.js';
 export { WharfError } from './diagnostics/errors.js';
+export { registerSecret, redactSecrets } from './diagnostics/redact.js';
+export { sqlDayQueries, dayPredicate, utcWallTime, literal as sqlLiteral, ANSI_DIALECT, type SqlDialect, type DayQueries } from './connectors/sql-day-query.js';
+export { openDuckDB, type DuckDBHandle } from './util/duckdb.js';
+export { defineNotifier, type Notifier, type NotifierDefinition, type Notification, type NotificationEvent } from './notify/notifier.js';
+export { abortedError, connectorError, type FailureSite } from './connectors/shared/errors.js';

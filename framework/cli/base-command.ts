@@ -48,7 +48,13 @@ export abstract class BaseCommand extends Command {
     return result.project as LoadedProject;
   }
 
-  protected async catch(err: Error & { exitCode?: number; oclif?: unknown }): Promise<unknown> {
+  protected async catch(err: Error & { exitCode?: number; oclif?: { exit?: number }; code?: string }): Promise<unknown> {
+    // A deliberate this.exit(n) (e.g. --detailed-exitcode's 2) is not an error: with --json, oclif
+    // would print it as an error document and exit 1, so keep its code and print nothing more.
+    if (this.jsonEnabled() && err.code === 'EEXIT' && typeof err.oclif?.exit === 'number') {
+      process.exitCode = err.oclif.exit;
+      return undefined;
+    }
     if (err instanceof WharfError) {
       const message = redactSecrets(err.message) + (err.hint ? `\n  ${redactSecrets(err.hint)}` : '');
       if (this.jsonEnabled()) {

@@ -3,6 +3,9 @@
  * spaces are topics: register them with a colon, e.g. 'state:export' for `ingest state export`.
  */
 import Apply from './commands/apply.js';
+import ExperimentReport from './commands/experiment/report.js';
+import ExperimentResults from './commands/experiment/results.js';
+import ExperimentRun from './commands/experiment/run.js';
 import ForceUnlock from './commands/force-unlock.js';
 import Plan from './commands/plan.js';
 import StateExport from './commands/state/export.js';
@@ -27,5 +30,8 @@ export const COMMANDS = {
   'force-unlock': ForceUnlock,
   comment: Comment,
   'job-summary': JobSummary,
+  'experiment:run': ExperimentRun,
+  'experiment:results': ExperimentResults,
+  'experiment:report': ExperimentReport,
   agent: AgentCommand,
 };

@@ -8,19 +8,26 @@ import { isIsoDate, parseZone } from '../util/time.js';
 import type { LoadedMapping, LoadedProject } from './project.js';
 import type { ColumnValue } from './types.js';
 
-export function checkCrossReferences(project: LoadedProject): Diagnostic[] {
+/**
+ * `unavailableSources` names sources that exist but whose kind's plugin could not be loaded
+ * (name → why); references to them say what to install rather than "not defined".
+ */
+export function checkCrossReferences(project: LoadedProject, unavailableSources: ReadonlyMap<string, string> = new Map()): Diagnostic[] {
   const out: Diagnostic[] = [];
   if (!parseZone(project.settings.timeZone)) {
     out.push(error('project.time-zone', `Unknown time zone '${project.settings.timeZone}'.`, { file: project.configFile, field: 'timeZone', hint: zoneHint }));
   }
-  for (const mapping of project.mappings.values()) out.push(...checkMapping(project, mapping));
+  for (const mapping of project.mappings.values()) out.push(...checkMapping(project, mapping, unavailableSources));
   for (const { config, file } of project.schedules.values()) {
     if (config.kind === 'daily' && typeof config.timeZone === 'string' && !parseZone(config.timeZone)) {
       out.push(error('schedule.time-zone', `Unknown time zone '${config.timeZone}'.`, { file, field: 'timeZone', hint: zoneHint }));
     }
     if (config.kind === 'signal' && typeof config.source === 'string') {
       const source = project.sources.get(config.source);
-      if (!source) {
+      const why = unavailableSources.get(config.source);
+      if (why) {
+        out.push(error('schedule.source-unavailable', why, { file, field: 'source' }));
+      } else if (!source) {
         out.push(error('schedule.unknown-source', `The signal source '${config.source}' is not defined.`, { file, field: 'source', hint: hintFor('source', config.source, project.sources.keys()) }));
       } else if (source.config.kind === 's3' && config.table) {
         out.push(error('schedule.signal-table', "An S3 signal reads the source's signals/ folder; 'table' does not apply.", { file, field: 'table', hint: 'Remove table.' }));
@@ -43,10 +50,13 @@ function isMapped(value: ColumnValue | undefined): boolean {
   return value !== undefined && (typeof value !== 'string' || value.trim() !== '');
 }
 
-function checkMapping(project: LoadedProject, mapping: LoadedMapping): Diagnostic[] {
+function checkMapping(project: LoadedProject, mapping: LoadedMapping, unavailableSources: ReadonlyMap<string, string>): Diagnostic[] {
   const { config, file } = mapping;
   const out: Diagnostic[] = [];
-  if (!project.sources.has(config.source)) {
+  const why = unavailableSources.get(config.source);
+  if (why) {
+    out.push(error('mapping.source-unavailable', why, { file, field: 'source' }));
+  } else if (!project.sources.has(config.source)) {
     out.push(error('mapping.unknown-source', `The source '${config.source}' is not defined.`, { file, field: 'source', hint: hintFor('source', config.source, project.sources.keys()) }));
   }
   if (!project.schedules.has(config.schedule)) {

@@ -3,7 +3,7 @@
  * autocomplete and type-check each module, and a wrong field is a `tsc --noEmit` error.
  * They are deliberately not generic: a generic parameter would let extra fields through.
  */
-import type { MappingConfig, ProjectConfig, ScheduleConfig, SecretRef, SourceConfig } from './types.js';
+import type { ExperimentConfig, MappingConfig, ProjectConfig, ScheduleConfig, SecretRef, SourceConfig } from './types.js';
 
 export function defineProject(project: ProjectConfig): ProjectConfig {
   return project;
@@ -19,6 +19,11 @@ export function defineMapping(mapping: MappingConfig): MappingConfig {
 
 export function defineSchedule(schedule: ScheduleConfig): ScheduleConfig {
   return schedule;
+}
+
+/** An experiment analysed by the Warehouse Native pipeline (modules in `experiments/`). */
+export function defineExperiment(experiment: ExperimentConfig): ExperimentConfig {
+  return experiment;
 }
 
 /** A secret read from an environment variable at run time; only the name is stored. */

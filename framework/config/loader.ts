@@ -1,6 +1,6 @@
 /**
- * Loads a project: wharf.config.ts, then every module under sources/, mappings/ and
- * schedules/, each validated against the generated schema, then the cross-references. It
+ * Loads a project: wharf.config.ts, then every module under sources/, mappings/,
+ * schedules/ and experiments/, each validated against the generated schema, then the cross-references. It
  * never stops at the first problem: the result carries every diagnostic it found, and the
  * project only when there are no errors.
  */
@@ -11,12 +11,14 @@ import { error, hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js'
 import { messageOf } from '../diagnostics/errors.js';
 import { isBuiltinKind, pluginConnector } from '../connectors/registry.js';
 import { checkCrossReferences } from './cross-references.js';
+import { checkExperiments } from './experiment-checks.js';
+import { checkNotifierTargets } from './notifier-targets.js';
 import { configFileIn, discoverModules } from './discover.js';
 import { createModuleImporter, type ModuleImporter } from './module-import.js';
-import { loadPlugins, type PluginLoadResult } from './plugins.js';
-import { DEFAULTS, resolveSettings, type LoadedMapping, type LoadedProject, type Located } from './project.js';
+import { loadPlugins, unavailableKindReason, type PluginLoadResult } from './plugins.js';
+import { DEFAULTS, resolveSettings, type LoadedExperiment, type LoadedMapping, type LoadedProject, type Located } from './project.js';
 import { validateAgainst, validateDefinition } from './schema-validator.js';
-import type { MappingConfig, ProjectConfig, ScheduleConfig, SourceConfig } from './types.js';
+import type { ExperimentConfig, MappingConfig, ProjectConfig, ScheduleConfig, SourceConfig } from './types.js';
 
 export interface LoadResult {
   project: LoadedProject | null;
@@ -72,12 +74,16 @@ async function loadWith(importer: ModuleImporter, root: string): Promise<LoadRes
   }
   const settings = resolveSettings(raw);
   const plugins = await loadPlugins(root, settings.plugins);
+  diagnostics.push(...checkNotifierTargets(raw, configFile, plugins));
 
   const sources = new Map<string, Located<SourceConfig>>();
   // Invalid sources and schedules are still registered by name (their errors are already
   // reported), so mappings that use them do not get a second, misleading "not defined" error.
+  // Sources whose plugin could not be loaded are also recorded in `unavailable`: the mappings
+  // using them cannot work either, and say what to install.
+  const unavailable = new Map<string, string>();
   for (const m of await loadFolder(importer, root, 'sources', 'defineSource', diagnostics)) {
-    if (validateSource(m, plugins, diagnostics) || hasName(m)) addUnique(sources, m, 'source', diagnostics);
+    if (validateSource(m, plugins, diagnostics, unavailable) || hasName(m)) addUnique(sources, m, 'source', diagnostics);
   }
   const schedules = new Map<string, Located<ScheduleConfig>>();
   for (const m of await loadFolder(importer, root, 'schedules', 'defineSchedule', diagnostics)) {
@@ -90,8 +96,15 @@ async function loadWith(importer: ModuleImporter, root: string): Promise<LoadRes
     addUnique(mappings, loaded, 'mapping', diagnostics);
   }
 
-  const project: LoadedProject = { root, configFile, raw, settings, sources, mappings, schedules };
-  diagnostics.push(...checkCrossReferences(project));
+  const experiments = new Map<string, LoadedExperiment>();
+  for (const m of await loadFolder(importer, root, 'experiments', 'defineExperiment', diagnostics)) {
+    const d = validateDefinition('ExperimentConfig', m.value, m.file, m.prefix);
+    diagnostics.push(...d);
+    if (d.length === 0) addUnique(experiments, withExposureSql(root, m, diagnostics), 'experiment', diagnostics);
+  }
+
+  const project: LoadedProject = { root, configFile, raw, settings, sources, mappings, schedules, experiments };
+  diagnostics.push(...checkCrossReferences(project, unavailable), ...checkExperiments(project));
   const sorted = sortDiagnostics(diagnostics);
   return { project: hasErrors(sorted) ? null : project, diagnostics: sorted };
 }
@@ -157,7 +170,12 @@ function validateByKind(m: ModuleValue, discriminator: string, definitions: Reco
   return d.length === 0;
 }
 
-function validateSource(m: ModuleValue, plugins: PluginLoadResult, diagnostics: Diagnostic[]): boolean {
+/**
+ * Validates a source against its kind's schema. A source whose kind comes from a plugin that
+ * could not be loaded is recorded in `unavailable` (name → why), so the mappings and schedules
+ * that use it get one clear diagnostic saying what to install instead of "not defined".
+ */
+function validateSource(m: ModuleValue, plugins: PluginLoadResult, diagnostics: Diagnostic[], unavailable: Map<string, string>): boolean {
   const kind = m.value.kind;
   if (typeof kind === 'string' && isBuiltinKind(kind)) return validateByKind(m, 'kind', SOURCE_DEFINITIONS, 'source', diagnostics);
   const connector = typeof kind === 'string' ? pluginConnector(kind) : undefined;
@@ -166,8 +184,12 @@ function validateSource(m: ModuleValue, plugins: PluginLoadResult, diagnostics: 
     diagnostics.push(...d);
     return d.length === 0;
   }
-  const failure = [...plugins.failures.values()].join(' ');
-  diagnostics.push(error('source.unknown-kind', `Unknown source kind ${JSON.stringify(kind)}.`, {
+  const failure = typeof kind === 'string' ? unavailableKindReason(kind, plugins) : undefined;
+  if (failure && typeof m.value.name === 'string') {
+    unavailable.set(m.value.name, `The source '${m.value.name}' (${m.file}) has kind '${String(kind)}', which is unavailable. ${failure}`);
+  }
+  const summary = failure ? `The source kind ${JSON.stringify(kind)} is not available: the plugin that provides it could not be loaded.` : `Unknown source kind ${JSON.stringify(kind)}.`;
+  diagnostics.push(error('source.unknown-kind', summary, {
     file: m.file,
     field: field(m.prefix, 'kind'),
     hint: failure || `Use one of: ${Object.keys(SOURCE_DEFINITIONS).join(', ')}, or add the plugin package that provides '${String(kind)}' to \`plugins\` in wharf.config.ts and install it.`,
@@ -213,4 +235,24 @@ function withSql(root: string, m: ModuleValue, settings: LoadedProject['settings
     recheck: { ...DEFAULTS.recheck, ...settings.recheck, ...config.recheck },
     validation: { ...DEFAULTS.validation, ...settings.validation, ...config.validation },
   };
+}
+
+/** An experiment module; when its exposure is a SQL file, the file is read (and checked) here. */
+function withExposureSql(root: string, m: ModuleValue, diagnostics: Diagnostic[]): LoadedExperiment {
+  const config = m.value as unknown as ExperimentConfig;
+  if (config.exposure.kind !== 'sql') return { config, file: m.file };
+  const where = { file: m.file, field: field(m.prefix, 'exposure.sql') };
+  const absolute = join(root, dirname(m.file), config.exposure.sql);
+  const sqlFile = relative(root, absolute);
+  if (!config.exposure.sql.endsWith('.sql')) {
+    diagnostics.push(error('experiment.sql-extension', `The exposure SQL file '${config.exposure.sql}' must end in .sql.`, { ...where, hint: 'Keep the exposure query in a .sql file beside the module.' }));
+    return { config, file: m.file };
+  }
+  if (!existsSync(absolute)) {
+    diagnostics.push(error('experiment.sql-missing', `The exposure SQL file '${sqlFile}' does not exist.`, { ...where, hint: `Create it, or fix the path (it is relative to ${dirname(m.file)}/).` }));
+    return { config, file: m.file };
+  }
+  const text = readFileSync(absolute, 'utf8');
+  if (text.trim() === '') diagnostics.push(error('experiment.sql-empty', `The exposure SQL file '${sqlFile}' is empty.`, { ...where, hint: 'Select unit_id, group_name, exposure_time and exposure_day.' }));
+  return { config, file: m.file, exposureSqlFile: sqlFile, exposureSqlText: text };
 }

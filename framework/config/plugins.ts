@@ -7,6 +7,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { registerPluginConnector } from '../connectors/registry.js';
 import type { ConnectorDefinition } from '../connectors/types.js';
+import type { NotifierDefinition } from '../notify/notifier.js';
+import { registerPluginNotifier } from '../notify/registry.js';
 import { messageOf } from '../diagnostics/errors.js';
 import { importConfigModule } from './module-import.js';
 
@@ -14,6 +16,7 @@ import { importConfigModule } from './module-import.js';
 export interface WharfPlugin {
   name: string;
   connectors?: ConnectorDefinition<never>[];
+  notifiers?: NotifierDefinition<never>[];
 }
 
 export function definePlugin(plugin: WharfPlugin): WharfPlugin {
@@ -23,12 +26,33 @@ export function definePlugin(plugin: WharfPlugin): WharfPlugin {
 export interface PluginLoadResult {
   /** Source kind → plugin package that provides it. */
   kinds: Map<string, string>;
+  /** Notifier kind → plugin package that provides it. */
+  notifierKinds: Map<string, string>;
   /** Plugin package → why it could not be loaded. */
   failures: Map<string, string>;
 }
 
+/**
+ * Why a source kind is unavailable, for the diagnostics of the sources that use it: the load
+ * failure of the plugin package that provides it. A package that cannot be loaded cannot say
+ * which kinds it provides, so the kind is matched against package names (`@wharf/plugin-athena`,
+ * `wharf-plugin-athena` and `@acme/athena` all provide `athena`); when none matches, every
+ * failure is listed. Undefined when no plugin failed.
+ */
+export function unavailableKindReason(kind: string, plugins: PluginLoadResult): string | undefined {
+  const failures = [...plugins.failures.entries()];
+  const named = failures.filter(([pkg]) => packageProvidesKind(pkg, kind));
+  const relevant = named.length > 0 ? named : failures;
+  return relevant.length > 0 ? relevant.map(([, reason]) => reason).join(' ') : undefined;
+}
+
+function packageProvidesKind(pkg: string, kind: string): boolean {
+  const base = pkg.split('/').pop() ?? pkg;
+  return base === kind || base.endsWith(`-${kind}`);
+}
+
 export async function loadPlugins(root: string, packages: readonly string[]): Promise<PluginLoadResult> {
-  const result: PluginLoadResult = { kinds: new Map(), failures: new Map() };
+  const result: PluginLoadResult = { kinds: new Map(), notifierKinds: new Map(), failures: new Map() };
   const require = createRequire(join(root, 'package.json'));
   for (const pkg of packages) {
     let entry: string;
@@ -40,10 +64,16 @@ export async function loadPlugins(root: string, packages: readonly string[]): Pr
     }
     try {
       const plugin = (await importConfigModule(entry)) as WharfPlugin | undefined;
-      if (!plugin || !Array.isArray(plugin.connectors ?? [])) throw new Error('its default export is not a plugin (use definePlugin)');
+      if (!plugin || !Array.isArray(plugin.connectors ?? []) || !Array.isArray(plugin.notifiers ?? [])) {
+        throw new Error('its default export is not a plugin (use definePlugin)');
+      }
       for (const connector of plugin.connectors ?? []) {
         registerPluginConnector(connector);
         result.kinds.set(connector.kind, pkg);
+      }
+      for (const notifier of plugin.notifiers ?? []) {
+        registerPluginNotifier(notifier);
+        result.notifierKinds.set(notifier.kind, pkg);
       }
     } catch (err) {
       result.failures.set(pkg, `The plugin package '${pkg}' failed to load: ${messageOf(err)}`);

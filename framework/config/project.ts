@@ -3,6 +3,7 @@
  * This is what the rest of Wharf works with; nothing downstream re-reads config files.
  */
 import type {
+  ExperimentConfig,
   MappingConfig,
   NotificationPolicy,
   ProjectConfig,
@@ -43,6 +44,13 @@ export interface LoadedMapping extends Located<MappingConfig> {
   validation: Required<ValidationPolicy>;
 }
 
+/** An experiment module, with the text of its exposure SQL file when it uses one. */
+export interface LoadedExperiment extends Located<ExperimentConfig> {
+  /** Exposure SQL file path relative to the project root, when the exposure is a SQL file. */
+  exposureSqlFile?: string;
+  exposureSqlText?: string;
+}
+
 export interface ResolvedProjectSettings {
   name: string;
   store: StoreConfig;
@@ -65,6 +73,8 @@ export interface LoadedProject {
   sources: Map<string, Located<SourceConfig>>;
   mappings: Map<string, LoadedMapping>;
   schedules: Map<string, Located<ScheduleConfig>>;
+  /** Experiments from `experiments/` (the Warehouse Native pipeline). */
+  experiments: Map<string, LoadedExperiment>;
 }
 
 export function resolveSettings(raw: ProjectConfig): ResolvedProjectSettings {

@@ -196,6 +196,11 @@ export interface Constant {
 /** A result column of the mapping's SQL (by name), or a constant. */
 export type ColumnValue = string | Constant;
 
+/** Custom id type → the result column holding that id, e.g. `{ stableID: 'device_id' }`. */
+export interface CustomIdColumns {
+  [idType: string]: string;
+}
+
 /**
  * Where each `events` column comes from. The user is either one JSON column (`user`) or built
  * from id columns (`userID`, `customIDs`); at least one of them must be mapped.
@@ -212,7 +217,7 @@ export interface EventColumns {
   /** Column holding the userID. */
   userID?: string;
   /** Custom id type → column holding that id, e.g. `{ stableID: 'device_id' }`. */
-  customIDs?: Record<string, string>;
+  customIDs?: CustomIdColumns;
   /** A UUID used to deduplicate; generated when not mapped. */
   timeuuid?: string;
 }
@@ -391,8 +396,17 @@ export interface WebhookNotifier {
 
 export type NotifierConfig = SlackNotifier | EmailNotifier | WebhookNotifier;
 
+/**
+ * A notification target provided by a plugin: `kind` names it, and the plugin's own schema
+ * checks the other fields when the project loads.
+ */
+export interface PluginNotifierConfig {
+  kind: string;
+  [field: string]: unknown;
+}
+
 export interface NotificationPolicy {
-  targets?: NotifierConfig[];
+  targets?: (NotifierConfig | PluginNotifierConfig)[];
   /** @default true */
   onFailure?: boolean;
   /** @default false */
@@ -419,4 +433,172 @@ export interface ProjectConfig {
   notifications?: NotificationPolicy;
   /** Plugin packages providing extra connectors or notifiers. */
   plugins?: string[];
+}
+
+// ---------------------------------------------------------------------------------------
+// Experiments (the Warehouse Native pipeline, seed 004)
+// ---------------------------------------------------------------------------------------
+
+/**
+ * Exposures read from an `events` ingestion: every event named `eventName` is an exposure of
+ * its unit, and the group is the event's value (or one key of its metadata).
+ */
+export interface EventsExposureSource {
+  kind: 'events';
+  /** Name of an `events` mapping (ingestion). */
+  ingestion: Name;
+  /** Event name of the exposure events, e.g. `experiment_exposure`. */
+  eventName: string;
+  /**
+   * Where the group name is: `event_value` (default) or a key of `event_metadata`.
+   * @default "event_value"
+   */
+  groupFrom?: 'event_value' | { metadataKey: string };
+  /** Only events whose metadata has these key/value pairs, e.g. `{ experiment: 'checkout_button' }`. */
+  metadata?: MetadataFilter;
+}
+
+/** Metadata key → required value. */
+export interface MetadataFilter {
+  [key: string]: string;
+}
+
+/**
+ * Exposures from a SQL file run in the store. Its result set has the columns `unit_id`,
+ * `group_name`, `exposure_time` (a timestamp, UTC) and `exposure_day` (a date).
+ */
+export interface SqlExposureSource {
+  kind: 'sql';
+  /** Path of the `.sql` file, relative to this module's file. */
+  sql: string;
+}
+
+export type ExposureSource = EventsExposureSource | SqlExposureSource;
+
+/** One group (variant) of an experiment. */
+export interface ExperimentGroup {
+  /** The group name as the exposures carry it. */
+  name: string;
+  /**
+   * Expected share of units: fractions summing to 1, or percentages summing to 100.
+   * @exclusiveMinimum 0
+   */
+  split: number;
+  /** Exactly one group is the control. */
+  control?: boolean;
+}
+
+/**
+ * Winsorization of a metric: unit-level values above the `upper` percentile (pooled over the
+ * groups, per rollup period) are capped at it; `lower` likewise caps from below.
+ */
+export interface WinsorizeSettings {
+  /**
+   * Upper percentile as a fraction; Statsig's default, the 99.9th percentile.
+   * @exclusiveMinimum 0.5
+   * @maximum 1
+   * @default 0.999
+   */
+  upper?: number;
+  /**
+   * Lower percentile as a fraction; no lower cap when absent.
+   * @minimum 0
+   * @exclusiveMaximum 0.5
+   */
+  lower?: number;
+}
+
+interface ExperimentMetricBase {
+  /** Name of the metric in results (unique within the experiment). */
+  name: Name;
+  description?: string;
+  /** `true` for the default 99.9th percentile cap, or explicit percentiles. Off when absent. */
+  winsorize?: boolean | WinsorizeSettings;
+}
+
+/**
+ * A metric from a `metrics` ingestion. `sum`: the unit's total of metric_value; `mean`: the
+ * unit's total over its number of rows (delta method at group level); `ratio`: total
+ * numerator over total denominator (rows with a null denominator do not count).
+ */
+export interface IngestedMetric extends ExperimentMetricBase {
+  source: 'metrics';
+  /** Name of a `metrics` mapping (ingestion). */
+  ingestion: Name;
+  /** metric_name in the ingested rows; defaults to `name`. */
+  metricName?: string;
+  aggregation: 'sum' | 'mean' | 'ratio';
+}
+
+/** A metric from an `events` ingestion: the count of events, or the sum of their numeric values. */
+export interface EventMetric extends ExperimentMetricBase {
+  source: 'events';
+  /** Name of an `events` mapping (ingestion). */
+  ingestion: Name;
+  eventName: string;
+  aggregation: 'count' | 'sum';
+}
+
+/**
+ * A simple funnel of event steps in order: the share of units that reached the first step
+ * after exposure and went on to reach every later step, each at or after the previous one.
+ */
+export interface FunnelMetric extends ExperimentMetricBase {
+  source: 'funnel';
+  /** Name of an `events` mapping (ingestion). */
+  ingestion: Name;
+  /**
+   * Event names of the steps, in order.
+   * @minItems 2
+   */
+  steps: string[];
+}
+
+export type ExperimentMetric = IngestedMetric | EventMetric | FunnelMetric;
+
+/** CUPED regression adjustment with data from before each unit's exposure. */
+export interface CupedSettings {
+  /**
+   * Days before the exposure day whose data is the covariate (Statsig's default: 7).
+   * @minimum 1
+   * @maximum 90
+   * @default 7
+   */
+  preExposureDays?: number;
+}
+
+/**
+ * An experiment analysed where the data lives (seed 004's Warehouse Native pipeline):
+ * exposures, metrics and the statistics settings. Exported from a module in `experiments/`.
+ */
+export interface ExperimentConfig {
+  /** Unique name; the artifact tables are named after it, e.g. `<name>_first_exposures`. */
+  name: Name;
+  description?: string;
+  exposure: ExposureSource;
+  /** The unit of randomization: a declared id type (case-sensitive). */
+  idType: string;
+  /** @minItems 2 */
+  groups: ExperimentGroup[];
+  /** First day of exposures included. */
+  startDate: IsoDate;
+  /** Last day of exposures and metric data included; open-ended when absent. */
+  endDate?: IsoDate;
+  /** @minItems 1 */
+  metrics: ExperimentMetric[];
+  /**
+   * CUPED on every metric except funnels: `true` (default, a 7-day pre-exposure window),
+   * `false`, or settings.
+   * @default true
+   */
+  cuped?: boolean | CupedSettings;
+  /**
+   * Two-sided significance level of p-values and confidence intervals.
+   * @exclusiveMinimum 0
+   * @maximum 0.5
+   * @default 0.05
+   */
+  significanceLevel?: number;
+  /** Who is told about this experiment's results. */
+  owner?: string;
 }

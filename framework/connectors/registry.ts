@@ -16,6 +16,7 @@ const builtinConnectors: Partial<Record<BuiltinSourceKind, () => Promise<Definit
   redshift: () => import('./redshift/index.js'),
   snowflake: () => import('./snowflake/index.js'),
   bigquery: () => import('./bigquery/index.js'),
+  s3: () => import('./s3/index.js'),
 };
 
 const pluginConnectors = new Map<string, ConnectorDefinition<never>>();

@@ -17,6 +17,7 @@ export function makeProject(root: string, sources: SourceConfig[], mappings: Loa
     sources: new Map(sources.map((s) => [s.name, { config: s, file: `sources/${s.name}.ts` }])),
     mappings: new Map(mappings.map((m) => [m.config.name, m])),
     schedules: new Map(),
+    experiments: new Map(),
   };
 }
 

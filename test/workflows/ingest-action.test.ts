@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
+import { tempExampleProject } from '../support/temp-project.js';
 
 /**
  * Runs the composite action's own shell steps with bash, as the runner does, against the local
@@ -18,12 +19,12 @@ const script = (match: (s: { id?: string; name: string }) => boolean) => steps.f
 let github: FakeGitHub;
 let dir: string;
 
-function runStep(run: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+function runStep(run: string, env: Record<string, string>, cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
   const file = join(dir, `step-${Math.random().toString(36).slice(2)}.sh`);
   writeFileSync(file, run);
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GITHUB_')));
   return new Promise((done) => {
-    execFile('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], { cwd: ROOT, env: { ...base, ...env } }, (err, stdout, stderr) =>
+    execFile('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], { cwd, env: { ...base, ...env } }, (err, stdout, stderr) =>
       done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -70,6 +71,19 @@ describe('the ingest action validate step', () => {
     expect(run.stdout).toContain('configuration is valid');
     expect(readFileSync(output, 'utf8')).toBe('exit-code=0\n');
   });
+});
+
+describe('the ingest action plan step', () => {
+  it('records exit code 2 for a plan with changes, keeps the plan JSON one document, and does not fail', async () => {
+    const project = tempExampleProject();
+    const output = join(dir, 'ingest-output.txt');
+    const run = await runStep(script((s) => s.id === 'ingest'), runnerEnv({ GITHUB_OUTPUT: output, WHARF_COMMAND: 'plan', WHARF_STATE: 'store' }), project);
+    expect(run.code).toBe(0);
+    expect(readFileSync(output, 'utf8')).toBe(`plan-file=${join(dir, 'wharf', 'plan.md')}\nexit-code=2\n`);
+    const plan = JSON.parse(readFileSync(join(dir, 'wharf', 'plan-output.json'), 'utf8')) as { summary: { add: number } };
+    expect(plan.summary.add).toBe(3);
+    expect(readFileSync(join(dir, 'wharf', 'plan.md'), 'utf8')).toMatch(/^\*\*Plan: 3 to add, 0 to change, 0 to remove, \d+ days to load\.\*\*/);
+  }, 60_000);
 });
 
 describe('the ingest action publish step', () => {

@@ -1,9 +1,13 @@
 import { Flags } from '@oclif/core';
 import pc from 'picocolors';
 import { planProject } from '../../apply/operations.js';
+import { planHeadline } from '../../github/plan-headline.js';
+import { publishPlan } from '../../github/publish-plan.js';
 import { writePlanFile } from '../../plan/plan-file.js';
 import { hasChanges } from '../../plan/summary.js';
+import type { Plan as PlanResult } from '../../plan/types.js';
 import { sortKeys } from '../../state/canonical-json.js';
+import { renderCommentResult } from '../../views/comment-result.js';
 import { planView, type PlanFormat } from '../../views/plan-view.js';
 import { BaseCommand } from '../base-command.js';
 import { githubRunUrl, lockTimeoutMs } from '../state-flags.js';
@@ -18,6 +22,7 @@ export default class Plan extends BaseCommand {
     '<%= config.bin %> plan --state repo --format markdown',
     '<%= config.bin %> plan --target app_events --target daily_metrics',
     '<%= config.bin %> plan --detailed-exitcode --json',
+    '<%= config.bin %> plan --state repo --comment --job-summary --check "Wharf plan"',
   ];
 
   static flags = {
@@ -28,6 +33,13 @@ export default class Plan extends BaseCommand {
     'detailed-exitcode': Flags.boolean({ description: 'Exit 0 with no changes, 1 on error, 2 with changes.' }),
     state: Flags.string({ description: 'Where the applied state is read: the store, or status/state.json in the repository (no credentials needed).', options: ['store', 'repo'], default: 'store' }),
     'lock-timeout': Flags.string({ description: 'How long to wait for a store held by another process, e.g. 30s.', default: '0s' }),
+    comment: Flags.boolean({ description: 'Also post the markdown plan as the sticky pull request comment, updated in place on every run (as `ingest comment` does; needs GITHUB_TOKEN).' }),
+    'job-summary': Flags.boolean({ description: 'With --comment: also write the markdown plan to the job summary (GITHUB_STEP_SUMMARY).', dependsOn: ['comment'] }),
+    check: Flags.string({ description: 'With --comment: also create a check run with this name, titled with the headline; empty for none (needs `permissions: checks: write`).', dependsOn: ['comment'] }),
+    artifact: Flags.string({ description: 'With --comment: name of the workflow artifact holding the full plan, named when the comment is cut short.', dependsOn: ['comment'] }),
+    marker: Flags.string({ description: 'With --comment: marker key that identifies the comment (default: wharf-plan, or wharf-plan:<folder> below the repository root).', dependsOn: ['comment'] }),
+    repo: Flags.string({ description: 'With --comment: repository as owner/name (default: GITHUB_REPOSITORY).', dependsOn: ['comment'] }),
+    pr: Flags.integer({ description: 'With --comment: pull request number (default: from the GitHub event of this run).', min: 1, dependsOn: ['comment'] }),
   };
 
   async run() {
@@ -41,14 +53,49 @@ export default class Plan extends BaseCommand {
     });
     if (flags.out) writePlanFile(flags.out, plan);
     const changed = flags['detailed-exitcode'] && hasChanges(plan.summary);
+    if (!this.jsonEnabled()) {
+      this.log(planView(flags.format as PlanFormat, { color: pc.isColorSupported, fullPlanUrl: githubRunUrl() }).render(plan));
+      if (flags.out && flags.format === 'human') this.log(`\nSaved the plan to ${flags.out}. Apply exactly this plan with: ingest apply ${flags.out}`);
+    }
+    if (flags.comment) await this.publish(plan, project.root, flags);
     if (this.jsonEnabled()) {
       if (!changed) return sortKeys(plan);
       this.logJson(sortKeys(plan));
-    } else {
-      this.log(planView(flags.format as PlanFormat, { color: pc.isColorSupported, fullPlanUrl: githubRunUrl() }).render(plan));
-      if (flags.out && flags.format === 'human') this.log(`\nSaved the plan to ${flags.out}. Apply exactly this plan with: ingest apply ${flags.out}`);
     }
     if (changed) this.exit(2);
     return sortKeys(plan);
   }
+
+  /**
+   * Posts the markdown plan as the sticky comment through the same core as `ingest comment`. The
+   * report follows a text plan, goes to standard error after a markdown plan (so piped markdown
+   * stays a clean document), and is left out with --json.
+   */
+  private async publish(plan: PlanResult, projectDir: string, flags: PublishFlags): Promise<void> {
+    const headline = planHeadline(plan.summary);
+    const result = await publishPlan({
+      markdown: planView('markdown', { fullPlanUrl: githubRunUrl() }).render(plan),
+      marker: flags.marker,
+      projectDir,
+      repo: flags.repo,
+      pr: flags.pr,
+      artifactName: flags.artifact,
+      jobSummary: flags['job-summary'],
+      check: flags.check ? { name: flags.check, headline, conclusion: 'success' } : undefined,
+    });
+    const report = renderCommentResult(result, headline);
+    if (flags.format === 'human') this.log(`\n${report}`);
+    else this.logToStderr(report);
+  }
+}
+
+/** The flags `publish` reads. */
+interface PublishFlags {
+  format: string;
+  'job-summary'?: boolean;
+  check?: string;
+  artifact?: string;
+  marker?: string;
+  repo?: string;
+  pr?: number;
 }

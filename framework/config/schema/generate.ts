@@ -24,6 +24,7 @@ export const ROOT_TYPES = [
   'DailySchedule',
   'ApiSchedule',
   'SignalSchedule',
+  'ExperimentConfig',
 ] as const;
 
 export function generateSchema(): Record<string, unknown> {

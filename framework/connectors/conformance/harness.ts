@@ -3,7 +3,7 @@
  * a ConformanceSetup against its real server or its protocol fake; the suite itself never
  * knows which warehouse it talks to.
  */
-import type { Connector } from '../types.js';
+import type { Connector, LogicalType } from '../types.js';
 
 /** Column types the fixture loader must create natively (e.g. `timestamptz` → TIMESTAMP_TZ). */
 export type FixtureType =
@@ -49,6 +49,12 @@ export interface ConformanceHarness {
   badCredentials(): { open(): Promise<Connector>; secret: string };
   /** Opens a connector pointed at a loopback port where nothing listens. */
   unreachable(): Promise<Connector>;
+  /**
+   * Value columns whose type the warehouse has no native form for, with the logical type its
+   * `describe` reports instead (Synapse has no JSON type: JSON is NVARCHAR text, so `doc`
+   * describes as `string`). The values themselves are still checked.
+   */
+  describedAs?: Partial<Record<string, LogicalType>>;
   /** Fault injection, for backends that declare `faults` in their setup. */
   faults?: {
     /** Makes queries fail with the backend's transient failure (throttling, 503…) until cleared. */

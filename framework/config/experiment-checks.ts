@@ -1,0 +1,82 @@
+/**
+ * Rules for experiment modules that the schema cannot express: the exposure and metric
+ * ingestions exist and hold the right dataset, groups are unique with exactly one control,
+ * the expected split sums to 1 (or 100), dates are real and ordered, the id type is declared,
+ * and metric names are unique.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { error } from '../diagnostics/diagnostic.js';
+import { isIsoDate } from '../util/time.js';
+import type { LoadedExperiment, LoadedProject } from './project.js';
+import type { Dataset, ExperimentConfig } from './types.js';
+
+/** Diagnostics for every experiment of a loaded project. */
+export function checkExperiments(project: LoadedProject): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const experiment of project.experiments.values()) out.push(...checkExperiment(project, experiment));
+  return out;
+}
+
+function checkExperiment(project: LoadedProject, experiment: LoadedExperiment): Diagnostic[] {
+  const { config, file } = experiment;
+  const out: Diagnostic[] = [];
+  const ingestion = (name: string, dataset: Dataset, field: string) => {
+    const mapping = project.mappings.get(name);
+    if (!mapping) {
+      const names = [...project.mappings.values()].filter((m) => m.config.dataset === dataset).map((m) => m.config.name);
+      out.push(error('experiment.unknown-ingestion', `The ingestion '${name}' is not defined.`, { file, field, hint: names.length ? `Use one of the ${dataset} ingestions: ${names.join(', ')}.` : `Create a ${dataset} mapping in mappings/.` }));
+    } else if (mapping.config.dataset !== dataset) {
+      out.push(error('experiment.ingestion-dataset', `The ingestion '${name}' loads ${mapping.config.dataset}, but ${field} needs an ${dataset} ingestion.`, { file, field, hint: `Point ${field} at an ingestion with dataset '${dataset}'.` }));
+    }
+  };
+  if (config.exposure.kind === 'events') ingestion(config.exposure.ingestion, 'events', 'exposure.ingestion');
+  config.metrics.forEach((metric, i) => ingestion(metric.ingestion, metric.source === 'metrics' ? 'metrics' : 'events', `metrics[${i}].ingestion`));
+  out.push(...checkGroups(config, file), ...checkDates(config, file), ...checkMetricNames(config, file));
+  // The longest artifact table name (framework/experiments/names.ts); config does not import the pipeline.
+  const longest = `${config.name}_user_level_aggregations_for_pre_exposure_data`;
+  if (project.settings.store.kind === 'postgres' && longest.length > 63) {
+    out.push(error('experiment.name-too-long', `The experiment name '${config.name}' is too long for a PostgreSQL store: its table ${longest} would exceed 63 characters.`, { file, field: 'name', hint: `Use at most ${63 - (longest.length - config.name.length)} characters.` }));
+  }
+  if (!project.settings.idTypes.includes(config.idType)) {
+    out.push(error('experiment.undeclared-id-type', `The id type '${config.idType}' is not declared (declared: ${project.settings.idTypes.join(', ')}; case-sensitive).`, { file, field: 'idType', hint: `Add '${config.idType}' to customIdTypes in ${project.configFile}, or fix the spelling.` }));
+  }
+  return out;
+}
+
+function checkGroups(config: ExperimentConfig, file: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  config.groups.forEach((g, i) => {
+    if (seen.has(g.name)) out.push(error('experiment.duplicate-group', `The group '${g.name}' is listed twice.`, { file, field: `groups[${i}].name`, hint: 'Give each group a unique name.' }));
+    seen.add(g.name);
+  });
+  const controls = config.groups.filter((g) => g.control === true).length;
+  if (controls !== 1) {
+    out.push(error('experiment.control', `Exactly one group must be the control (found ${controls}).`, { file, field: 'groups', hint: 'Set control: true on the control group only.' }));
+  }
+  const total = config.groups.reduce((sum, g) => sum + g.split, 0);
+  if (Math.abs(total - 1) > 1e-9 && Math.abs(total - 100) > 1e-7) {
+    out.push(error('experiment.split', `The groups' splits sum to ${total}; they must sum to 1 (fractions) or 100 (percentages).`, { file, field: 'groups', hint: 'e.g. two groups with split: 0.5 each, or 50 each.' }));
+  }
+  return out;
+}
+
+function checkDates(config: ExperimentConfig, file: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (!isIsoDate(config.startDate)) out.push(error('experiment.start-date', `startDate '${config.startDate}' is not a real calendar date.`, { file, field: 'startDate', hint: 'Write it as YYYY-MM-DD.' }));
+  if (config.endDate !== undefined) {
+    if (!isIsoDate(config.endDate)) out.push(error('experiment.end-date', `endDate '${config.endDate}' is not a real calendar date.`, { file, field: 'endDate', hint: 'Write it as YYYY-MM-DD.' }));
+    else if (config.endDate < config.startDate) out.push(error('experiment.end-before-start', `endDate ${config.endDate} is before startDate ${config.startDate}.`, { file, field: 'endDate', hint: 'Swap them, or fix the end date.' }));
+  }
+  return out;
+}
+
+function checkMetricNames(config: ExperimentConfig, file: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  config.metrics.forEach((m, i) => {
+    if (seen.has(m.name)) out.push(error('experiment.duplicate-metric', `The metric name '${m.name}' is used twice.`, { file, field: `metrics[${i}].name`, hint: 'Give each metric a unique name.' }));
+    seen.add(m.name);
+  });
+  return out;
+}

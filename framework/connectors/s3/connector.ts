@@ -1,0 +1,143 @@
+/**
+ * The S3 connector: a mapping reads the dataset folder named by its `dataset` (`events/` or
+ * `metrics/`), one `YYYY-MM-DD/` folder per day. The day's folder selects the files; the day
+ * filter (timestamp or date column) is still applied to their rows, so rows of other days that
+ * landed in a folder are not loaded twice. A day has data when its folder holds parquet files.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { IsoDate, S3Source } from '../../config/types.js';
+import { WharfError } from '../../diagnostics/errors.js';
+import { abortedError } from '../shared/errors.js';
+import type { DuckDBHandle } from '../../util/duckdb.js';
+import type { ColumnInfo, Connector, DayFilter, DayStats, QuerySpec, Row, StreamOptions } from '../types.js';
+import { S3_CAPABILITIES } from './capabilities.js';
+import { filteredSql, limitSql, statsSql, userQuery } from './day-sql.js';
+import { queryError, s3Error } from './errors.js';
+import { S3Layout, type ParquetObject } from './layout.js';
+import { describeQuery, ParquetReader, readAll } from './parquet-reader.js';
+import { readLatestFinishedDate } from './signals.js';
+
+export class S3Connector implements Connector {
+  readonly kind = 's3';
+  readonly capabilities = S3_CAPABILITIES;
+  readonly sourceName: string;
+  private readonly layout: S3Layout;
+  private readonly reader: ParquetReader;
+
+  constructor(
+    config: S3Source,
+    private readonly client: S3Client,
+    private readonly duckdb: DuckDBHandle,
+  ) {
+    this.sourceName = config.name;
+    this.layout = new S3Layout(client, config.bucket, config.prefix);
+    this.reader = new ParquetReader(client, config.bucket, duckdb);
+  }
+
+  async describe(query: QuerySpec): Promise<ColumnInfo[]> {
+    const files = await this.latestDayFiles(query);
+    return this.query(query, () => this.reader.withFiles(files, (c) => describeQuery(c, userQuery(query))));
+  }
+
+  async *streamDay(query: QuerySpec, filter: DayFilter, options: StreamOptions): AsyncIterable<Row[]> {
+    const files = await this.dayFiles(query, filter.day);
+    if (files.length === 0) return;
+    try {
+      yield* this.reader.streamFiles(files, filteredSql(query, filter), options.batchSize, options.signal);
+    } catch (err) {
+      if (options.signal?.aborted) throw abortedError({ kind: 's3', sourceName: this.sourceName, query });
+      throw this.classify(err, query, `read s3://${this.layout.bucket}/${this.layout.dayKey(query.dataset, filter.day)}`);
+    }
+  }
+
+  async sample(query: QuerySpec, limit: number): Promise<Row[]> {
+    const files = await this.latestDayFiles(query);
+    return this.query(query, () => this.reader.withFiles(files, (c) => readAll(c, limitSql(query, limit))));
+  }
+
+  async dayStats(query: QuerySpec, filters: DayFilter[]): Promise<DayStats[]> {
+    const stats: DayStats[] = [];
+    for (const filter of filters) stats.push(await this.oneDayStats(query, filter));
+    return stats;
+  }
+
+  async hasData(query: QuerySpec, filter: DayFilter): Promise<boolean> {
+    try {
+      return await this.layout.dayHasFiles(query.dataset, filter.day);
+    } catch (err) {
+      throw s3Error(err, this.sourceName, `list s3://${this.layout.bucket}/${this.layout.dayKey(query.dataset, filter.day)}`);
+    }
+  }
+
+  /** Latest `finished_date` in the `signals/` folder's parquet files (the table argument is not used). */
+  async latestFinishedDate(): Promise<IsoDate | null> {
+    const where = `s3://${this.layout.bucket}/${this.layout.folderKey('signals')}`;
+    let files: ParquetObject[];
+    try {
+      files = await this.layout.parquetUnder(this.layout.folderKey('signals'));
+    } catch (err) {
+      throw s3Error(err, this.sourceName, `list ${where}`);
+    }
+    if (files.length === 0) return null;
+    try {
+      return await this.reader.withFiles(files, (c) => readLatestFinishedDate(c, this.sourceName, where));
+    } catch (err) {
+      throw s3Error(err, this.sourceName, `read ${where}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.client.destroy();
+    this.duckdb.close();
+  }
+
+  private async oneDayStats(query: QuerySpec, filter: DayFilter): Promise<DayStats> {
+    const files = await this.dayFiles(query, filter.day);
+    if (files.length === 0) return { day: filter.day, rowCount: 0, fingerprint: null };
+    const [row] = await this.query(query, () => this.reader.withFiles(files, (c) => readAll(c, statsSql(query, filter))));
+    return { day: filter.day, rowCount: Number(row.row_count), fingerprint: String(row.fingerprint) };
+  }
+
+  private async dayFiles(query: QuerySpec, day: IsoDate): Promise<ParquetObject[]> {
+    try {
+      return await this.layout.dayFiles(query.dataset, day);
+    } catch (err) {
+      throw s3Error(err, this.sourceName, `list s3://${this.layout.bucket}/${this.layout.dayKey(query.dataset, day)}`);
+    }
+  }
+
+  /** The files of the most recent day folder that has parquet files (describe and sample read these). */
+  private async latestDayFiles(query: QuerySpec): Promise<ParquetObject[]> {
+    const folder = `s3://${this.layout.bucket}/${this.layout.folderKey(query.dataset)}`;
+    let days: IsoDate[];
+    try {
+      days = await this.layout.days(query.dataset);
+    } catch (err) {
+      throw s3Error(err, this.sourceName, `list ${folder}`);
+    }
+    for (const day of days.reverse()) {
+      const files = await this.dayFiles(query, day);
+      if (files.length > 0) return files;
+    }
+    throw new WharfError(`S3 source '${this.sourceName}': no parquet files in any YYYY-MM-DD folder under ${folder}, so mapping '${query.mapping}' has nothing to read yet.`, {
+      code: 's3.no-files',
+      errorClass: 'config',
+      hint: `Upload a day's parquet files to ${folder}YYYY-MM-DD/, or check \`bucket\` and \`prefix\` of source '${this.sourceName}'.`,
+    });
+  }
+
+  private async query<T>(query: QuerySpec, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      throw this.classify(err, query, `read s3://${this.layout.bucket}/${this.layout.folderKey(query.dataset)}`);
+    }
+  }
+
+  /** S3 failures carry AWS metadata; anything else thrown while querying is DuckDB rejecting the SQL. */
+  private classify(err: unknown, query: QuerySpec, what: string): WharfError {
+    if (err instanceof WharfError) return err;
+    if (err && typeof err === 'object' && ('$metadata' in err || 'code' in err)) return s3Error(err, this.sourceName, what);
+    return queryError(err, query);
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Step 5 of seed 004, its arithmetic half: from per-group moments (sql-moments.ts) to each
+ * group's mean and variance and its comparison with the control. Runs in TypeScript because
+ * the Student-t distribution is not a SQL function in every warehouse; the inputs are a few
+ * numbers per group, so nothing heavy happens here.
+ *
+ * - sum metrics: the mean of unit values; with CUPED, adjusted by theta = cov(y, x)/var(x)
+ *   from the pooled groups: mean − θ(x̄_g − x̄), variance var(y) + θ²var(x) − 2θcov(y, x).
+ * - ratio metrics (mean, ratio, funnel): R = ȳ/x̄ with the delta-method unit variance
+ *   (var(y) − 2R·cov(x, y) + R²var(x)) / x̄²; CUPED on the linearized values (estimateRatio).
+ * - against control: Welch's t test (Welch–Satterthwaite degrees of freedom), absolute lift
+ *   with its t interval, relative lift with a delta-method standard error and the same
+ *   critical value.
+ */
+import type { GroupMoments } from './sql-moments.js';
+import { tCritical, twoSidedP } from './distributions.js';
+import type { MetricKind } from './model.js';
+
+/** One group's estimate of a metric in one period. */
+export interface GroupEstimate {
+  n: number;
+  /** The group's metric value (CUPED-adjusted when CUPED applies). */
+  mean: number;
+  /** The mean before CUPED adjustment. */
+  rawMean: number;
+  /** Unit-level variance (delta-method linearized for ratio metrics; CUPED-adjusted). */
+  variance: number | null;
+  theta: number | null;
+}
+
+/** A test group against the control. */
+export interface Comparison {
+  absLift: number;
+  absLower: number;
+  absUpper: number;
+  relLift: number | null;
+  relLower: number | null;
+  relUpper: number | null;
+  pValue: number;
+  df: number;
+  significant: boolean;
+}
+
+/** One group's value and unit-level variance for a metric of the given kind. */
+export function estimateGroup(m: GroupMoments, kind: MetricKind, cuped: boolean): GroupEstimate {
+  return kind === 'ratio' ? estimateRatio(m, cuped) : estimateSum(m, cuped);
+}
+
+function estimateSum(m: GroupMoments, cuped: boolean): GroupEstimate {
+  const theta = cuped && m.pooled_var_pre && m.pooled_var_pre > 0 && m.pooled_cov_y_pre !== null ? m.pooled_cov_y_pre / m.pooled_var_pre : null;
+  if (theta === null) return { n: m.n, mean: m.mean_y, rawMean: m.mean_y, variance: m.var_y, theta: cuped ? 0 : null };
+  const mean = m.mean_y - theta * (m.mean_pre - m.pooled_mean_pre);
+  const variance = m.var_y === null || m.var_pre === null || m.cov_y_pre === null ? null : m.var_y + theta * theta * m.var_pre - 2 * theta * m.cov_y_pre;
+  return { n: m.n, mean, rawMean: m.mean_y, variance, theta };
+}
+
+/**
+ * Ratio metrics: R = ȳ/x̄ with the delta-method linearization L = (y − R·x)/x̄. With CUPED, the
+ * covariate is the same linearization of the pre-exposure numerator and denominator,
+ * P = (y' − R'·x')/x̄' with the pooled pre-exposure ratio R' (so P̄ pooled is 0); theta is
+ * Cov(L, P)/Var(P) over the pooled groups (L with the pooled R), and the estimate becomes
+ * R − θ·P̄_g with variance Var(L) + θ²Var(P) − 2θCov(L, P) within the group.
+ */
+function estimateRatio(m: GroupMoments, cuped: boolean): GroupEstimate {
+  const r = m.mean_y / m.mean_x;
+  const varL = m.var_y === null || m.var_x === null || m.cov_xy === null ? null : (m.var_y - 2 * r * m.cov_xy + r * r * m.var_x) / (m.mean_x * m.mean_x);
+  const raw: GroupEstimate = { n: m.n, mean: r, rawMean: r, variance: varL, theta: cuped ? 0 : null };
+  if (!cuped || varL === null || !(m.pooled_mean_pre_x > 0)) return raw;
+  const rPre = m.pooled_mean_pre / m.pooled_mean_pre_x;
+  const xPre = m.pooled_mean_pre_x;
+  const linearVar = (vy: number | null, cyx: number | null, vx: number | null) => (vy === null || cyx === null || vx === null ? null : (vy - 2 * rPre * cyx + rPre * rPre * vx) / (xPre * xPre));
+  const linearCov = (rr: number, xbar: number, cyp: number | null, cypx: number | null, cxp: number | null, cxpx: number | null) =>
+    cyp === null || cypx === null || cxp === null || cxpx === null ? null : (cyp - rPre * cypx - rr * cxp + rr * rPre * cxpx) / (xbar * xPre);
+  const pooledR = m.pooled_mean_y / m.pooled_mean_x;
+  const pooledVarP = linearVar(m.pooled_var_pre, m.pooled_cov_pre_pre_x, m.pooled_var_pre_x);
+  const pooledCov = linearCov(pooledR, m.pooled_mean_x, m.pooled_cov_y_pre, m.pooled_cov_y_pre_x, m.pooled_cov_x_pre, m.pooled_cov_x_pre_x);
+  if (pooledVarP === null || pooledCov === null || !(pooledVarP > 0)) return raw;
+  const theta = pooledCov / pooledVarP;
+  const meanP = (m.mean_pre - rPre * m.mean_pre_x) / xPre;
+  const varP = linearVar(m.var_pre, m.cov_pre_pre_x, m.var_pre_x);
+  const covLP = linearCov(r, m.mean_x, m.cov_y_pre, m.cov_y_pre_x, m.cov_x_pre, m.cov_x_pre_x);
+  const variance = varP === null || covLP === null ? null : varL + theta * theta * varP - 2 * theta * covLP;
+  return { n: m.n, mean: r - theta * meanP, rawMean: r, variance, theta };
+}
+
+/** Welch's comparison of `test` against `control`, or null when either lacks a variance. */
+export function compare(test: GroupEstimate, control: GroupEstimate, alpha: number): Comparison | null {
+  if (test.variance === null || control.variance === null || test.n < 2 || control.n < 2) return null;
+  const a = test.variance / test.n;
+  const b = control.variance / control.n;
+  const se = Math.sqrt(a + b);
+  if (!(se > 0)) return null;
+  const df = (a + b) ** 2 / (a ** 2 / (test.n - 1) + b ** 2 / (control.n - 1));
+  const diff = test.mean - control.mean;
+  const crit = tCritical(alpha, df);
+  const pValue = twoSidedP(diff / se, df);
+  const out: Comparison = { absLift: diff, absLower: diff - crit * se, absUpper: diff + crit * se, relLift: null, relLower: null, relUpper: null, pValue, df, significant: pValue < alpha };
+  if (control.mean !== 0) {
+    const c = control.mean;
+    const rel = test.mean / c - 1;
+    const relSe = Math.sqrt(a / (c * c) + (test.mean * test.mean * b) / c ** 4);
+    Object.assign(out, { relLift: rel, relLower: rel - crit * relSe, relUpper: rel + crit * relSe });
+  }
+  return out;
+}

@@ -1,0 +1,27 @@
+/**
+ * @wharf/plugin-athena: Amazon Athena as a Wharf source kind (`athena`). List it in
+ * wharf.config.ts `plugins` and install @aws-sdk/client-athena; the SDK is loaded only when
+ * an Athena source is opened.
+ */
+import { defineConnector, definePlugin } from '@wharf/framework';
+import { athenaConfigSchema, type AthenaSource } from './config.js';
+
+export type { AthenaSource } from './config.js';
+
+declare module '@wharf/framework' {
+  interface PluginSourceTypes {
+    athena: AthenaSource;
+  }
+}
+
+export const athenaConnector = defineConnector<AthenaSource>({
+  kind: 'athena',
+  capabilities: { fingerprint: false, dryRunEstimate: false, signals: 'table' },
+  configSchema: athenaConfigSchema,
+  async create(config, context) {
+    const { openAthena } = await import('./connector.js');
+    return openAthena(config, context);
+  },
+});
+
+export default definePlugin({ name: '@wharf/plugin-athena', connectors: [athenaConnector] });

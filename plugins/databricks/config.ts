@@ -1,0 +1,50 @@
+/**
+ * The `databricks` source: a SQL warehouse reached through the SQL Statement Execution API,
+ * with a personal access token or OAuth machine-to-machine (service principal) credentials.
+ */
+import type { SecretRef, SourceBase } from '@wharf/framework';
+
+export interface DatabricksSource extends SourceBase {
+  kind: 'databricks';
+  /** Workspace URL, e.g. `https://adb-1234567890123456.7.azuredatabricks.net`. */
+  host: string;
+  /** SQL warehouse id (from its connection details). */
+  warehouseId: string;
+  catalog?: string;
+  schema?: string;
+  /** Personal access token. */
+  token?: SecretRef;
+  /** OAuth M2M: a service principal's client id and secret (instead of a token). */
+  clientId?: SecretRef;
+  clientSecret?: SecretRef;
+  /** How often to poll a running statement, in milliseconds (default 1000). */
+  pollIntervalMs?: number;
+}
+
+const secretRef = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['env'],
+  properties: { env: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } },
+};
+
+export const databricksConfigSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'name', 'host', 'warehouseId'],
+  properties: {
+    kind: { const: 'databricks' },
+    name: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' },
+    description: { type: 'string' },
+    maxConcurrency: { type: 'integer', minimum: 1 },
+    host: { type: 'string', pattern: '^https?://' },
+    warehouseId: { type: 'string', minLength: 1 },
+    catalog: { type: 'string', minLength: 1 },
+    schema: { type: 'string', minLength: 1 },
+    token: secretRef,
+    clientId: secretRef,
+    clientSecret: secretRef,
+    pollIntervalMs: { type: 'integer', minimum: 1 },
+  },
+  oneOf: [{ required: ['token'] }, { required: ['clientId', 'clientSecret'] }],
+} as const;

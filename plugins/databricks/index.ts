@@ -1,0 +1,26 @@
+/**
+ * @wharf/plugin-databricks: Databricks SQL warehouses as a Wharf source kind (`databricks`),
+ * over the SQL Statement Execution REST API with Node's fetch: no client library to install.
+ */
+import { defineConnector, definePlugin } from '@wharf/framework';
+import { databricksConfigSchema, type DatabricksSource } from './config.js';
+
+export type { DatabricksSource } from './config.js';
+
+declare module '@wharf/framework' {
+  interface PluginSourceTypes {
+    databricks: DatabricksSource;
+  }
+}
+
+export const databricksConnector = defineConnector<DatabricksSource>({
+  kind: 'databricks',
+  capabilities: { fingerprint: false, dryRunEstimate: false, signals: 'table' },
+  configSchema: databricksConfigSchema,
+  async create(config, context) {
+    const { openDatabricks } = await import('./connector.js');
+    return openDatabricks(config, context);
+  },
+});
+
+export default definePlugin({ name: '@wharf/plugin-databricks', connectors: [databricksConnector] });

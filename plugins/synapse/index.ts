@@ -1,0 +1,27 @@
+/**
+ * @wharf/plugin-synapse: Azure Synapse SQL (and SQL Server) as a Wharf source kind
+ * (`synapse`). List it in wharf.config.ts `plugins` and install mssql; the driver is loaded
+ * only when a Synapse source is opened.
+ */
+import { defineConnector, definePlugin } from '@wharf/framework';
+import { synapseConfigSchema, type SynapseSource } from './config.js';
+
+export type { SynapseSource } from './config.js';
+
+declare module '@wharf/framework' {
+  interface PluginSourceTypes {
+    synapse: SynapseSource;
+  }
+}
+
+export const synapseConnector = defineConnector<SynapseSource>({
+  kind: 'synapse',
+  capabilities: { fingerprint: false, dryRunEstimate: false, signals: 'table' },
+  configSchema: synapseConfigSchema,
+  async create(config, context) {
+    const { openSynapse } = await import('./connector.js');
+    return openSynapse(config, context);
+  },
+});
+
+export default definePlugin({ name: '@wharf/plugin-synapse', connectors: [synapseConnector] });

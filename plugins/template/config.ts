@@ -1,0 +1,32 @@
+/**
+ * The source config of the template kind, `template_http`: a warehouse with a JSON-over-HTTP
+ * SQL API. Rename the kind and fields for your warehouse. The TypeScript type is what users'
+ * editors check; the JSON Schema is what Wharf validates sources/*.ts against at load time,
+ * so keep the two in step.
+ */
+import type { SecretRef, SourceBase } from '@wharf/framework';
+
+export interface TemplateHttpSource extends SourceBase {
+  kind: 'template_http';
+  /** Base URL of the SQL API, e.g. `https://warehouse.example.com`. */
+  endpoint: string;
+  /** API token, always an env reference so it never lands in the repository. */
+  token: SecretRef;
+  /** Rows per result page (default 5000). */
+  pageSize?: number;
+}
+
+export const templateHttpConfigSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'name', 'endpoint', 'token'],
+  properties: {
+    kind: { const: 'template_http' },
+    name: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' },
+    description: { type: 'string' },
+    maxConcurrency: { type: 'integer', minimum: 1 },
+    endpoint: { type: 'string', pattern: '^https?://' },
+    token: { type: 'object', additionalProperties: false, required: ['env'], properties: { env: { type: 'string' } } },
+    pageSize: { type: 'integer', minimum: 1 },
+  },
+} as const;

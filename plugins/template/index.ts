@@ -1,0 +1,30 @@
+/**
+ * A template plugin with one connector and one notifier. The default export is what Wharf loads when a project lists
+ * the package in wharf.config.ts `plugins`; the `declare module` block makes the new source
+ * kind type-check in users' sources/*.ts. Keep this file light: the connector (and any heavy
+ * client library) is imported inside create(), only when a source of this kind is opened.
+ */
+import { defineConnector, definePlugin } from '@wharf/framework';
+import { templateHttpConfigSchema, type TemplateHttpSource } from './config.js';
+import { templateChatNotifier } from './notifier.js';
+
+export type { TemplateHttpSource } from './config.js';
+export type { TemplateChatTarget } from './notifier.js';
+
+declare module '@wharf/framework' {
+  interface PluginSourceTypes {
+    template_http: TemplateHttpSource;
+  }
+}
+
+export const templateHttpConnector = defineConnector<TemplateHttpSource>({
+  kind: 'template_http',
+  capabilities: { fingerprint: false, dryRunEstimate: false, signals: 'table' },
+  configSchema: templateHttpConfigSchema,
+  async create(config, context) {
+    const { TemplateHttpConnector } = await import('./connector.js');
+    return TemplateHttpConnector.open(config, context);
+  },
+});
+
+export default definePlugin({ name: '@wharf/plugin-template', connectors: [templateHttpConnector], notifiers: [templateChatNotifier] });

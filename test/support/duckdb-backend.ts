@@ -1,0 +1,61 @@
+/**
+ * The SQL engine behind the local warehouse protocol fakes (Athena, Databricks, Synapse): an
+ * in-memory DuckDB, in UTC, that runs the statements the real clients send and returns
+ * columns and rows for the fake to encode in its warehouse's wire format.
+ */
+import { JSDuckDBValueConverter, type DuckDBType } from '@duckdb/node-api';
+import { openDuckDB, type DuckDBHandle } from '../../framework/util/duckdb.js';
+
+export interface BackendColumn {
+  name: string;
+  /** DuckDB's type name, e.g. VARCHAR, BIGINT, TIMESTAMP WITH TIME ZONE, JSON. */
+  duckType: string;
+  type: DuckDBType;
+}
+
+export interface BackendResult {
+  columns: BackendColumn[];
+  rows: unknown[][];
+}
+
+export class DuckDBBackend {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly db: DuckDBHandle) {}
+
+  /** The connection, for fixture loaders; use `exclusive` so statements do not interleave. */
+  get connection() {
+    return this.db.connection;
+  }
+
+  /** Runs `work` after every earlier statement, alone on the connection. */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  static async open(): Promise<DuckDBBackend> {
+    const db = await openDuckDB(':memory:');
+    await db.connection.run("SET TimeZone = 'UTC'");
+    return new DuckDBBackend(db);
+  }
+
+  /** Runs one statement; throws DuckDB's own error for bad SQL. */
+  run(sql: string): Promise<BackendResult> {
+    return this.exclusive(() => this.runNow(sql));
+  }
+
+  private async runNow(sql: string): Promise<BackendResult> {
+    const reader = await this.db.connection.runAndReadAll(sql);
+    const names = reader.columnNames();
+    const types = reader.columnTypes();
+    const columns = names.map((name, i) => ({ name, type: types[i], duckType: types[i].alias ?? types[i].toString() }));
+    const rows = reader.getRows().map((row) => row.map((value, i) => JSDuckDBValueConverter(value, types[i], JSDuckDBValueConverter)));
+    return { columns, rows };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
