@@ -150,7 +150,7 @@ export class Agent implements CommitHandler, AgentApiBackend {
     await previous?.runtime.stop();
     const store = await this.openStoreFor(project);
     this.dispatcher.close();
-    this.dispatcher = NotificationDispatcher.fromPolicy(project.settings.notifications, this.log.child({ component: 'notify' }), this.env);
+    this.dispatcher = NotificationDispatcher.fromPolicy(project.settings.notifications, this.log.child({ component: 'notify' }), this.env, project.root);
     this.ensurePublisher(project.settings.statusDir);
     const runtime = await AgentRuntime.open({
       project, sha, store, leases: this.leases as DayLeases, dispatcher: this.dispatcher, log: this.log, afterLoad: () => this.publisher?.request(),

@@ -90,3 +90,27 @@ describe('notificationFor', () => {
     expect(notificationFor('failed', 'succeeded', { onRecovery: false })).toBeNull();
   });
 });
+
+describe('plugin notifiers', () => {
+  it('delivers day events through a notifier a plugin registered (the template plugin), not config events', async () => {
+    const { templateChatNotifier } = await import('../../plugins/template/notifier.js');
+    const { registerPluginNotifier } = await import('./registry.js');
+    registerPluginNotifier(templateChatNotifier as never);
+    const d = NotificationDispatcher.fromPolicy({ targets: [{ kind: 'template_chat', url: { env: 'CHAT_URL' }, prefix: 'team-data' }] }, undefined, { CHAT_URL: hook.url });
+    expect(d.notifiers.map((n) => n.kind)).toEqual(['template_chat']);
+    expect((await d.send(failure)).sent).toEqual(['template_chat']);
+    await d.send({ kind: 'config_rejected', project: 'demo', commitSha: 'abc', at: failure.at });
+    d.close();
+    expect(hook.bodies).toHaveLength(1);
+    expect(hook.bodies[0]).toMatchObject({ event: 'failure', mapping: 'app_events', day: '2024-03-03' });
+    expect((hook.bodies[0] as { text: string }).text).toMatch(/^team-data\n\[demo\] ❌ Ingestion failed: app_events 2024-03-03\n/);
+    expect(JSON.stringify(hook.bodies)).not.toContain(SMTP_PASSWORD);
+  });
+
+  it('reports a target of an unknown kind', () => {
+    const lines: string[] = [];
+    const d = NotificationDispatcher.fromPolicy({ targets: [{ kind: 'pager_thing' }] }, createLogger({ write: (l) => lines.push(l) }), {});
+    expect(d.notifiers).toEqual([]);
+    expect(lines.join('')).toContain("No notifier of kind 'pager_thing'");
+  });
+});

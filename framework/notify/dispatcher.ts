@@ -4,18 +4,34 @@
  * delivery logs `***` instead of the URL. A failing target never stops the others, and
  * never throws into the loads that triggered it.
  */
-import type { NotificationPolicy, NotifierConfig } from '../config/types.js';
+import type { NotificationPolicy, NotifierConfig, PluginNotifierConfig } from '../config/types.js';
 import { resolveSecret } from '../config/secrets.js';
 import { messageOf } from '../diagnostics/errors.js';
 import { silentLogger, type Logger } from '../util/log.js';
+import { WharfError } from '../diagnostics/errors.js';
 import { EmailNotifier } from './email.js';
+import { PluginNotifierAdapter } from './plugin-adapter.js';
+import { BUILTIN_NOTIFIER_KINDS, pluginNotifier } from './registry.js';
 import { SlackNotifier } from './slack.js';
 import type { NotificationEvent, Notifier } from './types.js';
 import { WebhookNotifier } from './webhook.js';
 
-/** Builds the notifier of one configured target (secrets resolved from `env`). */
-export function notifierFor(target: NotifierConfig, index: number, env: NodeJS.ProcessEnv = process.env): Notifier {
-  const field = `notifications.targets[${index}]`;
+/**
+ * Builds the notifier of one configured target (secrets resolved from `env`): a built-in
+ * kind, or a kind a loaded plugin registered (notify/registry.ts).
+ */
+export function notifierFor(target: NotifierConfig | PluginNotifierConfig, index: number, env: NodeJS.ProcessEnv = process.env, projectRoot = process.cwd()): Notifier {
+  if (!BUILTIN_NOTIFIER_KINDS.includes(target.kind)) {
+    const definition = pluginNotifier(target.kind);
+    if (!definition) {
+      throw new WharfError(`No notifier of kind '${target.kind}' (notifications.targets[${index}]).`, { code: 'notify.unknown-kind', errorClass: 'config', hint: 'Add the plugin that provides it to `plugins` in wharf.config.ts.' });
+    }
+    return new PluginNotifierAdapter(definition, target as Record<string, unknown>, projectRoot, env);
+  }
+  return builtinNotifier(target as NotifierConfig, `notifications.targets[${index}]`, env);
+}
+
+function builtinNotifier(target: NotifierConfig, field: string, env: NodeJS.ProcessEnv): Notifier {
   switch (target.kind) {
     case 'slack':
       return new SlackNotifier(resolveSecret(target.webhookUrl, `${field}.webhookUrl`, env));
@@ -39,11 +55,11 @@ export class NotificationDispatcher {
   }
 
   /** A dispatcher over the project's targets; a target whose secret is missing is logged and skipped. */
-  static fromPolicy(policy: NotificationPolicy, log: Logger = silentLogger, env: NodeJS.ProcessEnv = process.env): NotificationDispatcher {
+  static fromPolicy(policy: NotificationPolicy, log: Logger = silentLogger, env: NodeJS.ProcessEnv = process.env, projectRoot?: string): NotificationDispatcher {
     const notifiers: Notifier[] = [];
     (policy.targets ?? []).forEach((target, i) => {
       try {
-        notifiers.push(notifierFor(target, i, env));
+        notifiers.push(notifierFor(target, i, env, projectRoot));
       } catch (err) {
         log.error('notification target disabled', { target: i, kind: target.kind, error: messageOf(err) });
       }
@@ -67,6 +83,9 @@ export class NotificationDispatcher {
   }
 
   close(): void {
-    for (const n of this.notifiers) if (n instanceof EmailNotifier) n.close();
+    for (const n of this.notifiers) {
+      if (n instanceof EmailNotifier) n.close();
+      if (n instanceof PluginNotifierAdapter) void n.close().catch(() => undefined);
+    }
   }
 }
