@@ -13,6 +13,7 @@ import { zoneOrThrow } from '../util/time.js';
 import { mappingConfigHash } from './config-hash.js';
 import { dayMapper } from './day-mapper.js';
 import { nullDenominatorReason } from './map-metrics.js';
+import { columnarDay, runColumnarDay } from './metrics-columnar.js';
 import { checkMappedColumns, dayFilter, querySpec } from './query-stage.js';
 import { RejectTally } from './reject-tally.js';
 import { DEFAULT_RETRY, withRetry } from './retry.js';
@@ -100,7 +101,14 @@ async function attemptDay(ctx: EngineContext, mapping: LoadedMapping, base: Ledg
   let rowsRead = 0;
   let rowsLoaded = 0;
   try {
-    for await (const batch of connector.streamDay(query, filter, { batchSize: ctx.batchSize ?? DEFAULT_BATCH_SIZE })) {
+    const columnar = ctx.columnar === false ? null : columnarDay(mapping, connector, load, columns, day, project.settings.idTypes);
+    if (columnar) {
+      const done = await runColumnarDay(columnar, load, query, filter);
+      ({ rowsRead, rowsLoaded } = done);
+      for (const { problem, n } of done.problems) tally.add(problem, n);
+      ctx.onProgress?.({ kind: 'rows', mapping: mapping.config.name, day, rows: rowsRead });
+    }
+    for await (const batch of columnar ? [] : connector.streamDay(query, filter, { batchSize: ctx.batchSize ?? DEFAULT_BATCH_SIZE })) {
       const records = [];
       const rejects: RejectRecord[] = [];
       for (const row of batch) {

@@ -16,6 +16,8 @@ export interface EngineContext {
   /** Rows per batch from the connector to the store (default 10,000). */
   batchSize?: number;
   retry?: RetryPolicy;
+  /** Use the columnar path for metrics days where it applies (default true; false forces the row path). */
+  columnar?: boolean;
   onProgress?: (event: ProgressEvent) => void;
 }
 
