@@ -41,6 +41,7 @@ interface Outcome {
   rowsRead: number;
   duplicates: number;
   committed: boolean;
+  columnar?: boolean;
 }
 
 /** Loads one day of a mapping; never throws for a failure of the day itself (see DayResult). */
@@ -140,10 +141,10 @@ async function attemptDay(ctx: EngineContext, mapping: LoadedMapping, base: Ledg
     const rate = rowsRead ? tally.total / rowsRead : 0;
     if (rate > mapping.validation.maxRejectRate) {
       await load.rollback();
-      return { entry: rejectRateFailure(mapping, entry, rate, tally), tally, rowsRead, duplicates: mapper.duplicates(), committed: false };
+      return { entry: rejectRateFailure(mapping, entry, rate, tally), tally, rowsRead, duplicates: mapper.duplicates(), committed: false, columnar: !!columnar };
     }
     await load.commit(entry);
-    return { entry, tally, rowsRead, duplicates: mapper.duplicates(), committed: true };
+    return { entry, tally, rowsRead, duplicates: mapper.duplicates(), committed: true, columnar: !!columnar };
   } catch (err) {
     await load.rollback();
     throw err;
@@ -165,5 +166,6 @@ function toResult(o: Outcome): DayResult {
     mapping: e.ingestion, day: e.date, status: e.status, rowsRead: o.rowsRead, rowsLoaded: e.rowsLoaded, rowsRejected: e.rowsRejected,
     duplicates: o.duplicates, rejectReasons: e.rejectReasons, rejectExamples: o.tally.examples, sourceRowCount: e.sourceRowCount,
     errorClass: e.errorClass, errorMessage: e.errorMessage, durationMs: e.finishedAt.getTime() - e.startedAt.getTime(), loadId: e.loadId || null,
+    path: o.columnar ? 'columnar' : 'rows',
   };
 }

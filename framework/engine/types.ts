@@ -46,4 +46,6 @@ export interface DayResult {
   errorMessage: string | null;
   durationMs: number;
   loadId: string | null;
+  /** How the rows travelled: `columnar` (bulk export, vectorized checks) or `rows` (one row at a time). */
+  path?: 'columnar' | 'rows';
 }
