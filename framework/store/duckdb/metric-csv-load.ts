@@ -9,7 +9,7 @@ import { statSync } from 'node:fs';
 import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { TABLES, type RejectRecord } from '../schema.js';
 import type { DayLoadTarget, MetricsCsvResult, MetricsCsvSpec, RejectProblem } from '../types.js';
-import { acceptedColumns, classifiedSql, columnsOk, literal } from './metric-csv-sql.js';
+import { acceptedColumns, classifiedSql, columnsOk, firstsSql, literal } from './metric-csv-sql.js';
 
 const PAGE_ROWS = 10_000;
 const VALUE_RULES = ['denominator.null_in_ratio', 'numerator.missing', 'metric_value.missing'] as const;
@@ -19,7 +19,7 @@ interface RuleCount { problem: RejectProblem; n: number; rn: bigint }
 
 export class MetricCsvLoad {
   private readonly rules = new Map<string, RuleCount>();
-  private readonly names: { raw: string; fixed: string; valid: string; classified: string };
+  private readonly names: { raw: string; fixed: string; valid: string; firsts: string; classified: string };
 
   constructor(
     private readonly connection: DuckDBConnection,
@@ -27,12 +27,12 @@ export class MetricCsvLoad {
     private readonly appendRejects: (rejects: RejectRecord[]) => Promise<void>,
   ) {
     const id = target.loadId.replace(/[^a-z0-9]/gi, '');
-    this.names = { raw: `wharf_csv_${id}`, fixed: `wharf_fixed_${id}`, valid: `wharf_valid_${id}`, classified: `wharf_class_${id}` };
+    this.names = { raw: `wharf_csv_${id}`, fixed: `wharf_fixed_${id}`, valid: `wharf_valid_${id}`, firsts: `wharf_firsts_${id}`, classified: `wharf_class_${id}` };
   }
 
   async run(spec: MetricsCsvSpec): Promise<MetricsCsvResult> {
     if (statSync(spec.file).size === 0) return { rowsRead: 0, rowsLoaded: 0, problems: [] };
-    const { raw, fixed, valid, classified } = this.names;
+    const { raw, fixed, valid, firsts, classified } = this.names;
     const cols = Array.from({ length: spec.width }, (_, i) => `c${i}`);
     const types = `{${cols.map((c) => `'${c}': 'VARCHAR'`).join(', ')}}`;
     await this.connection.run(
@@ -46,16 +46,18 @@ export class MetricCsvLoad {
     await this.connection.run(
       `CREATE TEMP VIEW ${valid} AS SELECT ${acceptedColumns(spec)} FROM ${raw} WHERE ${columnsOk(spec, this.target.date)} UNION ALL SELECT * FROM ${fixed}`,
     );
-    await this.connection.run(`CREATE TEMP TABLE ${classified} AS ${classifiedSql(valid, spec.ratioOnly)}`);
+    await this.connection.run(`CREATE TEMP TABLE ${firsts} AS ${firstsSql(valid)}`);
+    await this.connection.run(`CREATE TEMP VIEW ${classified} AS ${classifiedSql(valid, firsts, spec.ratioOnly)}`);
     const t = this.target;
     const loaded = await this.connection.run(
       `INSERT INTO ${TABLES.metrics} SELECT $1, CAST($2 AS DATE), unit_id, id_type, metric_name, metric_value, numerator, denominator, $3 FROM ${classified} WHERE kind = 'ok'`,
       [t.ingestion, t.date, t.loadId],
     );
-    await this.valueRejects(spec, cols);
-    const moved = await this.moveLateRatioRows(spec);
-    for (const name of [classified, fixed, raw]) await this.connection.run(`DROP TABLE ${name}`);
-    await this.connection.run(`DROP VIEW ${valid}`);
+    const columnRejects = this.total();
+    // Every row with valid columns loaded: no value rule rejected anything, nothing to look for.
+    const moved = loaded.rowsChanged === rowsRead - columnRejects ? [] : (await this.valueRejects(spec, cols), await this.moveLateRatioRows(spec));
+    for (const name of [classified, valid]) await this.connection.run(`DROP VIEW ${name}`);
+    for (const name of [firsts, fixed, raw]) await this.connection.run(`DROP TABLE ${name}`);
     const rowTime = [...this.rules.values()].sort((a, b) => (a.rn < b.rn ? -1 : 1)).map(({ problem, n }) => ({ problem, n }));
     return { rowsRead, rowsLoaded: loaded.rowsChanged, problems: [...rowTime, ...moved] };
   }
@@ -131,6 +133,12 @@ export class MetricCsvLoad {
       out.push({ problem, n: Number(n) });
     }
     return out;
+  }
+
+  private total(): number {
+    let n = 0;
+    for (const rule of this.rules.values()) n += rule.n;
+    return n;
   }
 
   private count(problem: RejectProblem, rn: bigint): void {

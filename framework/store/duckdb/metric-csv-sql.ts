@@ -51,7 +51,7 @@ export function acceptedColumns(spec: MetricsCsvSpec): string {
  * or `moved` (accepted without a denominator before the metric showed itself a ratio, which
  * the row path moves to the rejects at the end of the day). Rows count in export order.
  */
-export function classifiedSql(valid: string, ratioOnly: boolean): string {
+export function classifiedSql(valid: string, firsts: string, ratioOnly: boolean): string {
   return `SELECT v.*, CASE
     WHEN numerator IS NOT NULL AND denominator IS NOT NULL THEN 'ok'
     WHEN denominator IS NULL AND (${ratioOnly} OR f.first_both < v.rn OR numerator IS NOT NULL) THEN 'denominator.null_in_ratio'
@@ -59,7 +59,10 @@ export function classifiedSql(valid: string, ratioOnly: boolean): string {
     WHEN metric_value IS NULL THEN 'metric_value.missing'
     WHEN denominator IS NULL AND f.first_both > v.rn THEN 'moved'
     ELSE 'ok' END AS kind
-  FROM ${valid} v LEFT JOIN (
-    SELECT metric_name, min(rn) FILTER (WHERE numerator IS NOT NULL AND denominator IS NOT NULL) AS first_both FROM ${valid} GROUP BY metric_name
-  ) f USING (metric_name)`;
+  FROM ${valid} v LEFT JOIN ${firsts} f USING (metric_name)`;
+}
+
+/** Per metric, the row number of its first row with both numerator and denominator (NULL: not a ratio). */
+export function firstsSql(valid: string): string {
+  return `SELECT metric_name, min(rn) FILTER (WHERE numerator IS NOT NULL AND denominator IS NOT NULL) AS first_both FROM ${valid} GROUP BY metric_name`;
 }
