@@ -68,9 +68,7 @@ export async function runColumnarDay(columnar: ColumnarDay, load: DayLoad, query
   const dir = await mkdtemp(join(tmpdir(), 'wharf-day-'));
   try {
     const file = join(dir, 'day.csv');
-    const t0=Date.now();
     await columnar.exporter.copyDay(query, filter, file);
-    process.stderr.write(`copy ${Date.now()-t0}ms\n`);
     return await load.loadMetricsCsv!({ ...columnar.spec, file });
   } finally {
     await rm(dir, { recursive: true, force: true });
