@@ -5,6 +5,7 @@
  * vectorized checks hand back to the row path (odd number text, multibyte names), a ratio
  * metric revealed before and after its value-only rows, and text that needs CSV quoting.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsMapping, SourceConfig } from '../../framework/config/types.js';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
@@ -59,6 +60,8 @@ function statements(): string[] {
     'CREATE TABLE messy_text (seq INT, unit_id TEXT, id_type TEXT, ds TEXT, metric TEXT, value TEXT, num TEXT, den TEXT, extra JSONB, flag BOOLEAN, big BIGINT)',
     `INSERT INTO messy_text VALUES ${text.join(',\n')}`,
     'CREATE TABLE messy_typed (seq INT, unit_id TEXT, id_type TEXT, ds DATE, metric TEXT, value DOUBLE PRECISION, num NUMERIC, den INT)',
+    'CREATE TABLE ctl (on_ INT)',
+    'INSERT INTO ctl VALUES (1)',
     `INSERT INTO messy_typed VALUES ${typed.join(',\n')}, (900, '42', 'user_id', DATE '${DAY}', 'n', 'NaN', 1, NULL), (901, 'u', 'user_id', DATE '${DAY}', 'n', 'Infinity', NULL, NULL)`,
   ];
 }
@@ -70,6 +73,9 @@ const mappings: MetricsMapping[] = [
   { name: 'ratio_in', dataset: 'metrics', source: 'src', sql: './r.sql', schedule: 'daily', startDate: DAY, columns: { ...columns, metric_value: undefined, metric_name: { constant: 'fixed' } } },
 ];
 const SQL = ['SELECT * FROM messy_text ORDER BY seq', 'SELECT * FROM messy_typed ORDER BY seq', 'SELECT * FROM messy_text ORDER BY seq'];
+/** Fails while the rows stream (division by zero) once `ctl` is emptied. */
+const fragile: MetricsMapping = { ...mappings[0], name: 'fragile_in', sql: './f.sql' };
+const FRAGILE_SQL = 'SELECT m.* FROM messy_text m WHERE 1 / (SELECT count(*) FROM ctl) > 0 ORDER BY seq';
 
 describe('columnar metrics path vs row path (PostgreSQL → DuckDB)', () => {
   const contexts: Record<'columnar' | 'rows', EngineContext> = {} as never;
@@ -78,7 +84,7 @@ describe('columnar metrics path vs row path (PostgreSQL → DuckDB)', () => {
   beforeAll(async () => {
     source = await seededSource('postgres', statements());
     for (const path of ['columnar', 'rows'] as const) {
-      const project = makeProject(tempDir(), [source], mappings.map((m, i) => loadedMapping(m, SQL[i], 1)));
+      const project = makeProject(tempDir(), [source], [...mappings.map((m, i) => loadedMapping(m, SQL[i], 1)), loadedMapping(fragile, FRAGILE_SQL, 1)]);
       contexts[path] = { ...engineContext(project, await freshStore('duckdb')), columnar: path === 'columnar' };
     }
   });
@@ -114,5 +120,26 @@ describe('columnar metrics path vs row path (PostgreSQL → DuckDB)', () => {
     const [columnar, rows] = [await contents(contexts.columnar, name), await contents(contexts.rows, name)];
     expect(columnar.rejects.length).toBe(results.rows.rowsRejected);
     expect(columnar).toEqual(rows);
+  });
+
+  it('keeps the previous version of a day when a columnar load fails (reject rate, query error)', async () => {
+    const ctx = contexts.columnar;
+    expect((await ingestDay(ctx, 'fragile_in', DAY)).status).toBe('succeeded');
+    const before = await contents(ctx, 'fragile_in');
+    const mapping = ctx.project.mappings.get('fragile_in')!;
+    mapping.validation.maxRejectRate = 0.01;
+    const overThreshold = await ingestDay(ctx, 'fragile_in', DAY);
+    mapping.validation.maxRejectRate = 1;
+    expect(overThreshold).toMatchObject({ status: 'failed', errorClass: 'validation', path: 'columnar' });
+    expect(await contents(ctx, 'fragile_in')).toEqual(before);
+
+    const client = new pg.Client({ connectionString: process.env[(source as { url: { env: string } }).url.env] });
+    await client.connect();
+    await client.query('DELETE FROM ctl');
+    await client.end();
+    const broken = await ingestDay({ ...ctx, retry: { attempts: 1, baseDelayMs: 1 } }, 'fragile_in', DAY);
+    expect(broken).toMatchObject({ status: 'failed', errorClass: 'query' });
+    expect(broken.errorMessage).toContain('division by zero');
+    expect(await contents(ctx, 'fragile_in')).toEqual(before);
   });
 });
