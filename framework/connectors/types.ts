@@ -149,7 +149,13 @@ export interface ConnectorDefinition<C = SourceConfig> {
 export interface ColumnarExport {
   /** Whether the columnar path can read these columns as text without changing their values. */
   textColumns(columns: ColumnInfo[]): boolean;
-  /** Writes the day's rows (the same filtered query as streamDay) as CSV into `file`. */
+  /**
+   * Writes the day's rows (the same filtered query as streamDay) as CSV into `file`, each row
+   * followed by one more column: the row's term of the day's fingerprint, so the day's count
+   * and fingerprint come from the same pass over the warehouse instead of a second query.
+   */
   copyDay(query: QuerySpec, filter: DayFilter, file: string): Promise<void>;
+  /** The day's DayStats from the export: its row count and the sum of the fingerprint column (null when the day is empty). */
+  dayStats(day: string, rowCount: number, fingerprintSum: string | null): DayStats;
   parseRow(columns: ColumnInfo[], raw: (string | null)[]): Row;
 }

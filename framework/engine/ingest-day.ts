@@ -94,18 +94,20 @@ async function attemptDay(ctx: EngineContext, mapping: LoadedMapping, base: Ledg
   checkMappedColumns(mapping, columns);
   const filter = dayFilter(mapping, columns, day, zone);
   // The warehouse counts the day while its rows stream (another connection): no added wait.
-  const statsPending = connector.dayStats(query, [filter]);
-  statsPending.catch(() => undefined);
   const load = await store.beginDayLoad({ ingestion: mapping.config.name, dataset: mapping.config.dataset, date: day });
+  const columnar = ctx.columnar === false ? null : columnarDay(mapping, connector, load, columns, day, project.settings.idTypes);
+  // The columnar export counts and fingerprints the day in the same pass as the rows.
+  let statsPending = columnar ? null : connector.dayStats(query, [filter]);
+  statsPending?.catch(() => undefined);
   const tally = new RejectTally();
   const mapper = dayMapper(mapping, day, zone, project.settings.idTypes);
   let rowsRead = 0;
   let rowsLoaded = 0;
   try {
-    const columnar = ctx.columnar === false ? null : columnarDay(mapping, connector, load, columns, day, project.settings.idTypes);
     if (columnar) {
       const done = await runColumnarDay(columnar, load, query, filter);
       ({ rowsRead, rowsLoaded } = done);
+      statsPending = Promise.resolve([columnar.exporter.dayStats(day, rowsRead, done.fingerprintSum)]);
       for (const { problem, n } of done.problems) tally.add(problem, n);
       ctx.onProgress?.({ kind: 'rows', mapping: mapping.config.name, day, rows: rowsRead });
     }
@@ -132,7 +134,7 @@ async function attemptDay(ctx: EngineContext, mapping: LoadedMapping, base: Ledg
       if (moved) tally.add({ column: 'denominator', rule: 'denominator.null_in_ratio', reason: nullDenominatorReason(metric) }, moved);
       rowsLoaded -= moved;
     }
-    const [stats] = await statsPending;
+    const [stats] = (await statsPending) ?? [];
     const entry: LedgerEntry = {
       ...base, loadId: load.loadId, rowsLoaded, rowsRejected: tally.total, rejectReasons: tally.counts,
       sourceRowCount: stats?.rowCount ?? null, sourceFingerprint: stats?.fingerprint ?? null,

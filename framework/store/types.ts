@@ -78,7 +78,7 @@ export type MetricTarget = 'unit_id' | 'id_type' | 'date' | 'metric_name' | 'met
  */
 export interface MetricsCsvSpec {
   file: string;
-  /** Number of columns in the CSV (the query's result columns, in order). */
+  /** Number of the query's result columns in the CSV, in order; one more column follows: the row's fingerprint term (a bigint). */
   width: number;
   /** Each target: a CSV column (`numeric`: the warehouse sends canonical number text), or a constant already converted as the row path would. */
   targets: Record<MetricTarget, { column: number; numeric: boolean } | { constant: string | number | null }>;
@@ -114,6 +114,8 @@ export interface CheckedMetricRow {
 export interface MetricsCsvResult {
   rowsRead: number;
   rowsLoaded: number;
+  /** Sum of the rows' fingerprint terms, as text; null for an empty day. */
+  fingerprintSum: string | null;
   problems: { problem: RejectProblem; n: number }[];
 }
 

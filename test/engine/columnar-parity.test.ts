@@ -101,7 +101,7 @@ describe('columnar metrics path vs row path (PostgreSQL → DuckDB)', () => {
       [ingestion],
     ),
     rejects: await ctx.store.query(`SELECT CAST("date" AS VARCHAR) AS d, "row", "column", rule, reason FROM rejects WHERE ingestion = $1 ORDER BY ALL`, [ingestion]),
-    ledger: (await ctx.store.ledger({ ingestion })).map((e) => [e.status, e.rowsLoaded, e.rowsRejected, e.rejectReasons, e.sourceRowCount]),
+    ledger: (await ctx.store.ledger({ ingestion })).map((e) => [e.status, e.rowsLoaded, e.rowsRejected, e.rejectReasons, e.sourceRowCount, e.sourceFingerprint]),
   });
   const comparable = (r: DayResult) => ({ ...r, durationMs: 0, loadId: null, path: null });
 

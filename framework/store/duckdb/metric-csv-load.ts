@@ -31,14 +31,15 @@ export class MetricCsvLoad {
   }
 
   async run(spec: MetricsCsvSpec): Promise<MetricsCsvResult> {
-    if (statSync(spec.file).size === 0) return { rowsRead: 0, rowsLoaded: 0, problems: [] };
+    if (statSync(spec.file).size === 0) return { rowsRead: 0, rowsLoaded: 0, fingerprintSum: null, problems: [] };
     const { raw, fixed, valid, firsts, classified } = this.names;
     const cols = Array.from({ length: spec.width }, (_, i) => `c${i}`);
-    const types = `{${cols.map((c) => `'${c}': 'VARCHAR'`).join(', ')}}`;
+    const types = `{${cols.map((c) => `'${c}': 'VARCHAR'`).join(', ')}, 'fp': 'BIGINT'}`;
     await this.connection.run(
       `CREATE TEMP TABLE ${raw} AS SELECT * FROM read_csv(${literal(spec.file)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = ${types}, allow_quoted_nulls = false, strict_mode = true)`,
     );
-    const rowsRead = Number((await this.rows(`SELECT count(*) FROM ${raw}`))[0][0]);
+    const [[count, sum]] = await this.rows(`SELECT count(*), CAST(sum(fp) AS VARCHAR) FROM ${raw}`);
+    const rowsRead = Number(count);
     await this.connection.run(
       `CREATE TEMP TABLE ${fixed} (rn BIGINT, unit_id VARCHAR, id_type VARCHAR, metric_name VARCHAR, metric_value DOUBLE, numerator DOUBLE, denominator DOUBLE)`,
     );
@@ -59,7 +60,7 @@ export class MetricCsvLoad {
     for (const name of [classified, valid]) await this.connection.run(`DROP VIEW ${name}`);
     for (const name of [firsts, fixed, raw]) await this.connection.run(`DROP TABLE ${name}`);
     const rowTime = [...this.rules.values()].sort((a, b) => (a.rn < b.rn ? -1 : 1)).map(({ problem, n }) => ({ problem, n }));
-    return { rowsRead, rowsLoaded: loaded.rowsChanged, problems: [...rowTime, ...moved] };
+    return { rowsRead, rowsLoaded: loaded.rowsChanged, fingerprintSum: sum as string | null, problems: [...rowTime, ...moved] };
   }
 
   private async rows(sql: string, params: unknown[] = []): Promise<DuckDBValue[][]> {
