@@ -142,4 +142,14 @@ describe('columnar metrics path vs row path (PostgreSQL → DuckDB)', () => {
     expect(broken.errorMessage).toContain('division by zero');
     expect(await contents(ctx, 'fragile_in')).toEqual(before);
   });
+
+  it('records an empty day as no_data on both paths, with the same ledger counts', async () => {
+    const empty = '2026-10-03';
+    for (const path of ['columnar', 'rows'] as const) {
+      const result = await ingestDay(contexts[path], 'typed_in', empty);
+      expect(result).toMatchObject({ status: 'no_data', rowsRead: 0, rowsLoaded: 0, sourceRowCount: 0, path });
+    }
+    const ledger = async (ctx: EngineContext) => (await ctx.store.ledger({ ingestion: 'typed_in', from: empty, to: empty })).map((e) => [e.status, e.sourceRowCount, e.sourceFingerprint]);
+    expect(await ledger(contexts.columnar)).toEqual(await ledger(contexts.rows));
+  });
 });
