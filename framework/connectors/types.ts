@@ -107,6 +107,9 @@ export interface Connector {
   /** Latest `finished_date` of a signal dataset (`table` for table signals), or null if none. */
   latestFinishedDate?(signal: { table?: string }): Promise<IsoDate | null>;
 
+  /** The day as CSV text in one bulk export, for the columnar metrics path (see ColumnarExport). */
+  readonly columnar?: ColumnarExport;
+
   /** Estimated bytes one day's query scans, when `capabilities.dryRunEstimate`. */
   estimateBytes?(query: QuerySpec, filter: DayFilter): Promise<number>;
 
@@ -135,4 +138,24 @@ export interface ConnectorDefinition<C = SourceConfig> {
   configSchema?: Record<string, unknown>;
   /** Opens the connection. Heavy client libraries are imported here, lazily. */
   create(config: C, context: ConnectorContext): Promise<Connector>;
+}
+
+/**
+ * A bulk export of one day's rows as CSV (the warehouse's own text for each value, NULL as an
+ * unquoted empty field), so a store can load and validate the day column-wise instead of one
+ * JavaScript object per row. `parseRow` turns one exported row back into exactly the Row that
+ * `streamDay` would have produced, for the few rows the rules must look at one by one.
+ */
+export interface ColumnarExport {
+  /** Whether the columnar path can read these columns as text without changing their values. */
+  textColumns(columns: ColumnInfo[]): boolean;
+  /**
+   * Writes the day's rows (the same filtered query as streamDay) as CSV into `file`, each row
+   * followed by one more column: the row's term of the day's fingerprint, so the day's count
+   * and fingerprint come from the same pass over the warehouse instead of a second query.
+   */
+  copyDay(query: QuerySpec, filter: DayFilter, file: string): Promise<void>;
+  /** The day's DayStats from the export: its row count and the sum of the fingerprint column (null when the day is empty). */
+  dayStats(day: string, rowCount: number, fingerprintSum: string | null): DayStats;
+  parseRow(columns: ColumnInfo[], raw: (string | null)[]): Row;
 }

@@ -13,6 +13,7 @@ import { zoneOrThrow } from '../util/time.js';
 import { mappingConfigHash } from './config-hash.js';
 import { dayMapper } from './day-mapper.js';
 import { nullDenominatorReason } from './map-metrics.js';
+import { columnarDay, runColumnarDay } from './metrics-columnar.js';
 import { checkMappedColumns, dayFilter, querySpec } from './query-stage.js';
 import { RejectTally } from './reject-tally.js';
 import { DEFAULT_RETRY, withRetry } from './retry.js';
@@ -40,6 +41,7 @@ interface Outcome {
   rowsRead: number;
   duplicates: number;
   committed: boolean;
+  columnar?: boolean;
 }
 
 /** Loads one day of a mapping; never throws for a failure of the day itself (see DayResult). */
@@ -92,15 +94,24 @@ async function attemptDay(ctx: EngineContext, mapping: LoadedMapping, base: Ledg
   checkMappedColumns(mapping, columns);
   const filter = dayFilter(mapping, columns, day, zone);
   // The warehouse counts the day while its rows stream (another connection): no added wait.
-  const statsPending = connector.dayStats(query, [filter]);
-  statsPending.catch(() => undefined);
   const load = await store.beginDayLoad({ ingestion: mapping.config.name, dataset: mapping.config.dataset, date: day });
+  const columnar = ctx.columnar === false ? null : columnarDay(mapping, connector, load, columns, day, project.settings.idTypes);
+  // The columnar export counts and fingerprints the day in the same pass as the rows.
+  let statsPending = columnar ? null : connector.dayStats(query, [filter]);
+  statsPending?.catch(() => undefined);
   const tally = new RejectTally();
   const mapper = dayMapper(mapping, day, zone, project.settings.idTypes);
   let rowsRead = 0;
   let rowsLoaded = 0;
   try {
-    for await (const batch of connector.streamDay(query, filter, { batchSize: ctx.batchSize ?? DEFAULT_BATCH_SIZE })) {
+    if (columnar) {
+      const done = await runColumnarDay(columnar, load, query, filter);
+      ({ rowsRead, rowsLoaded } = done);
+      statsPending = Promise.resolve([columnar.exporter.dayStats(day, rowsRead, done.fingerprintSum)]);
+      for (const { problem, n } of done.problems) tally.add(problem, n);
+      ctx.onProgress?.({ kind: 'rows', mapping: mapping.config.name, day, rows: rowsRead });
+    }
+    for await (const batch of columnar ? [] : connector.streamDay(query, filter, { batchSize: ctx.batchSize ?? DEFAULT_BATCH_SIZE })) {
       const records = [];
       const rejects: RejectRecord[] = [];
       for (const row of batch) {
@@ -123,7 +134,7 @@ async function attemptDay(ctx: EngineContext, mapping: LoadedMapping, base: Ledg
       if (moved) tally.add({ column: 'denominator', rule: 'denominator.null_in_ratio', reason: nullDenominatorReason(metric) }, moved);
       rowsLoaded -= moved;
     }
-    const [stats] = await statsPending;
+    const [stats] = (await statsPending) ?? [];
     const entry: LedgerEntry = {
       ...base, loadId: load.loadId, rowsLoaded, rowsRejected: tally.total, rejectReasons: tally.counts,
       sourceRowCount: stats?.rowCount ?? null, sourceFingerprint: stats?.fingerprint ?? null,
@@ -132,10 +143,10 @@ async function attemptDay(ctx: EngineContext, mapping: LoadedMapping, base: Ledg
     const rate = rowsRead ? tally.total / rowsRead : 0;
     if (rate > mapping.validation.maxRejectRate) {
       await load.rollback();
-      return { entry: rejectRateFailure(mapping, entry, rate, tally), tally, rowsRead, duplicates: mapper.duplicates(), committed: false };
+      return { entry: rejectRateFailure(mapping, entry, rate, tally), tally, rowsRead, duplicates: mapper.duplicates(), committed: false, columnar: !!columnar };
     }
     await load.commit(entry);
-    return { entry, tally, rowsRead, duplicates: mapper.duplicates(), committed: true };
+    return { entry, tally, rowsRead, duplicates: mapper.duplicates(), committed: true, columnar: !!columnar };
   } catch (err) {
     await load.rollback();
     throw err;
@@ -157,5 +168,6 @@ function toResult(o: Outcome): DayResult {
     mapping: e.ingestion, day: e.date, status: e.status, rowsRead: o.rowsRead, rowsLoaded: e.rowsLoaded, rowsRejected: e.rowsRejected,
     duplicates: o.duplicates, rejectReasons: e.rejectReasons, rejectExamples: o.tally.examples, sourceRowCount: e.sourceRowCount,
     errorClass: e.errorClass, errorMessage: e.errorMessage, durationMs: e.finishedAt.getTime() - e.startedAt.getTime(), loadId: e.loadId || null,
+    path: o.columnar ? 'columnar' : 'rows',
   };
 }

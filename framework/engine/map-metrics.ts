@@ -6,6 +6,7 @@
  */
 import type { MetricColumns } from '../config/types.js';
 import type { Row } from '../connectors/types.js';
+import type { MetricRecord } from '../store/schema.js';
 import { isIsoDate } from '../util/time.js';
 import { columnReader } from './column-source.js';
 import { failed, isProblem, problem, type MappedMetric, type RowProblem } from './mapped-row.js';
@@ -24,6 +25,17 @@ export interface MetricsMapperContext {
 /** Reason given for a ratio metric's row without a denominator. */
 export const nullDenominatorReason = (metric: string) =>
   `metric '${metric}' is a ratio metric (a row has both numerator and denominator) and this row's denominator is null; only units with a non-null denominator count`;
+
+/** A metrics row whose columns passed their own checks (before the value/ratio rules). */
+export type CheckedMetric = Omit<MetricRecord, 'ingestion'>;
+
+/** The problem of a row with a denominator but neither numerator nor metric_value. */
+export const missingNumerator = (metric: string): RowProblem =>
+  problem('numerator', 'missing', `metric '${metric}' has a denominator but no numerator or metric_value`);
+
+/** The problem of a row with neither metric_value nor both parts of a ratio. */
+export const missingValue = (metric: string): RowProblem =>
+  problem('metric_value', 'missing', `metric '${metric}' needs metric_value, or both numerator and denominator`);
 
 export class MetricsMapper {
   private readonly read;
@@ -45,23 +57,33 @@ export class MetricsMapper {
   }
 
   map(row: Row): MappedMetric {
+    const checked = this.checkColumns(row);
+    if (isProblem(checked)) return failed(checked);
+    const problem = this.checkValue(checked.metric_name, checked);
+    if (problem) return failed(problem);
+    return { ok: true, record: { ingestion: this.ctx.ingestion, ...checked } };
+  }
+
+  /**
+   * The row's columns, each checked on its own (every rule except the value/ratio rules of
+   * checkValue, which depend on the day's other rows), or the first problem found.
+   */
+  checkColumns(row: Row): CheckedMetric | RowProblem {
     const unit = this.unitId(row);
-    if (isProblem(unit)) return failed(unit);
+    if (isProblem(unit)) return unit;
     const idType = this.idType(row);
-    if (isProblem(idType)) return failed(idType);
+    if (isProblem(idType)) return idType;
     const date = this.date(row);
-    if (isProblem(date)) return failed(date);
+    if (isProblem(date)) return date;
     const name = this.metricName(row);
-    if (isProblem(name)) return failed(name);
+    if (isProblem(name)) return name;
     const parts = { metric_value: null as number | null, numerator: null as number | null, denominator: null as number | null };
     for (const key of PARTS) {
       const n = this.number(key, row);
-      if (isProblem(n)) return failed(n);
+      if (isProblem(n)) return n;
       parts[key] = n;
     }
-    const problem = this.checkValue(name, parts);
-    if (problem) return failed(problem);
-    return { ok: true, record: { ingestion: this.ctx.ingestion, date, unit_id: unit, id_type: idType, metric_name: name, ...parts } };
+    return { date, unit_id: unit, id_type: idType, metric_name: name, ...parts };
   }
 
   /** Every problem of the row, one per column (for `ingest sample`); empty when it is valid. */
@@ -132,10 +154,7 @@ export class MetricsMapper {
     }
     const ratio = this.ratioOnly || this.ratioMetrics.has(name) || p.numerator !== null;
     if (ratio && p.denominator === null) return problem('denominator', 'null_in_ratio', nullDenominatorReason(name));
-    if (p.metric_value === null) {
-      if (p.denominator !== null) return problem('numerator', 'missing', `metric '${name}' has a denominator but no numerator or metric_value`);
-      return problem('metric_value', 'missing', `metric '${name}' needs metric_value, or both numerator and denominator`);
-    }
+    if (p.metric_value === null) return p.denominator !== null ? missingNumerator(name) : missingValue(name);
     if (p.denominator === null) this.valueOnly.add(name);
     return null;
   }

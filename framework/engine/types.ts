@@ -16,6 +16,8 @@ export interface EngineContext {
   /** Rows per batch from the connector to the store (default 10,000). */
   batchSize?: number;
   retry?: RetryPolicy;
+  /** Use the columnar path for metrics days where it applies (default true; false forces the row path). */
+  columnar?: boolean;
   onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -44,4 +46,6 @@ export interface DayResult {
   errorMessage: string | null;
   durationMs: number;
   loadId: string | null;
+  /** How the rows travelled: `columnar` (bulk export, vectorized checks) or `rows` (one row at a time). */
+  path?: 'columnar' | 'rows';
 }

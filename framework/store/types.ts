@@ -60,6 +60,63 @@ export interface DayLoad {
    */
   commit(entry: LedgerEntry): Promise<void>;
   rollback(): Promise<void>;
+  /**
+   * The columnar path for a metrics day: loads a CSV export of the day and applies the
+   * metrics rules as set operations in the store (see MetricsCsvSpec). Only stores that can
+   * do this have it; the engine uses the row path otherwise.
+   */
+  loadMetricsCsv?(spec: MetricsCsvSpec): Promise<MetricsCsvResult>;
+}
+
+/** The metrics targets a CSV column or constant feeds. */
+export type MetricTarget = 'unit_id' | 'id_type' | 'date' | 'metric_name' | 'metric_value' | 'numerator' | 'denominator';
+
+/**
+ * A metrics day exported as CSV, and the rules to apply to it. Rows the vectorized checks
+ * accept outright are loaded in bulk; every other row goes through `checkRow`, the row path's
+ * own checks, so rule codes, reasons and counts match the row path exactly.
+ */
+export interface MetricsCsvSpec {
+  file: string;
+  /** Number of the query's result columns in the CSV, in order; one more column follows: the row's fingerprint term (a bigint). */
+  width: number;
+  /** Each target: a CSV column (`numeric`: the warehouse sends canonical number text), or a constant already converted as the row path would. */
+  targets: Record<MetricTarget, { column: number; numeric: boolean } | { constant: string | number | null }>;
+  idTypes: readonly string[];
+  /** The mapping maps no metric_value: every metric is a ratio. */
+  ratioOnly: boolean;
+  /** The row path's column checks for one exported row. */
+  checkRow(raw: (string | null)[]): CheckedMetricRow | RejectProblem;
+  /** The exported row as the rejects table keeps it (the row as received, as JSON). */
+  rowJson(raw: (string | null)[]): string;
+  /** The problem of a row rejected by a value rule, as the row path words it. */
+  valueProblem(rule: 'denominator.null_in_ratio' | 'numerator.missing' | 'metric_value.missing', metric: string): RejectProblem;
+}
+
+/** A problem found in one row: target column, rule code, reason. */
+export interface RejectProblem {
+  column: string;
+  rule: string;
+  reason: string;
+}
+
+/** A row whose columns passed their checks. */
+export interface CheckedMetricRow {
+  unit_id: string;
+  id_type: string;
+  metric_name: string;
+  metric_value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+}
+
+/** What the columnar load did; `problems` in the order the row path would have counted them. */
+export interface MetricsCsvResult {
+  rowsRead: number;
+  rowsLoaded: number;
+  /** Sum of the rows' fingerprint terms, as text; null for an empty day. */
+  fingerprintSum: string | null;
+  problems: { problem: RejectProblem; n: number }[];
 }
 
 export interface DayLoadTarget {

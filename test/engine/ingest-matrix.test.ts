@@ -23,16 +23,19 @@ const epochMapping: EventsMapping = {
   columns: { timestamp: 't', event_name: 'name', user: 'usr' },
 };
 
-const matrix: [SourceKind, StoreKind][] = [['duckdb', 'duckdb'], ['duckdb', 'postgres'], ['postgres', 'duckdb'], ['postgres', 'postgres']];
+// PostgreSQL → DuckDB runs twice: on the columnar metrics path (the default) and forced onto the row path.
+const matrix: [SourceKind, StoreKind, boolean][] = [
+  ['duckdb', 'duckdb', true], ['duckdb', 'postgres', true], ['postgres', 'duckdb', true], ['postgres', 'duckdb', false], ['postgres', 'postgres', true],
+];
 
-describe.each(matrix)('%s source → %s store', (sourceKind, storeKind) => {
+describe.each(matrix)('%s source → %s store (columnar allowed: %s)', (sourceKind, storeKind, columnar) => {
   let ctx: EngineContext;
   let source: SourceConfig;
 
   beforeAll(async () => {
     source = await seededSource(sourceKind, seedStatements());
     const mappings = [loadedMapping(metricsMapping, METRIC_SQL, 0.5), loadedMapping(eventsMapping, EVENT_SQL, 0.5), loadedMapping(epochMapping, EPOCH_SQL)];
-    ctx = engineContext(makeProject(tempDir(), [source], mappings), await freshStore(storeKind));
+    ctx = { ...engineContext(makeProject(tempDir(), [source], mappings), await freshStore(storeKind)), columnar };
   });
   afterAll(async () => {
     await ctx.connectors.closeAll();
@@ -49,6 +52,7 @@ describe.each(matrix)('%s source → %s store', (sourceKind, storeKind) => {
   it('loads a day row for row as the source has it', async () => {
     const result = await ingestDay(ctx, 'metrics_in', GOOD_DAY);
     expect(result).toMatchObject({ status: 'succeeded', rowsRead: 30, rowsLoaded: 30, rowsRejected: 0, sourceRowCount: 30 });
+    expect(result.path).toBe(columnar && sourceKind === 'postgres' && storeKind === 'duckdb' ? 'columnar' : 'rows');
     const connector = await ctx.connectors.get('src');
     const expected = (await connector.sample({ mapping: 'm', sqlFile: 'm.sql', sql: METRIC_SQL, dataset: 'metrics' }, 1000))
       .filter((r) => r.ds === GOOD_DAY)

@@ -11,10 +11,11 @@ import { finishedDateOf, latestFinishedDateQuery } from '../shared/signal-table.
 import type { SqlDialect } from '../shared/sql-dialect.js';
 import { dayQuery, dayStatsQuery, describeQuery, hasDataQuery, sampleQuery } from '../shared/wrapped-queries.js';
 import { postgresDialect, redshiftDialect } from './dialect.js';
-import type { ColumnInfo, Connector, ConnectorCapabilities, ConnectorContext, DayFilter, DayStats, QuerySpec, Row, StreamOptions } from '../types.js';
+import type { ColumnarExport, ColumnInfo, Connector, ConnectorCapabilities, ConnectorContext, DayFilter, DayStats, QuerySpec, Row, StreamOptions } from '../types.js';
 import { pgClientConfig } from './pg-config.js';
 import { pgError } from './pg-errors.js';
 import { logicalTypeOf } from './pg-types.js';
+import { pgColumnarExport } from './pg-columnar.js';
 
 export const PG_CAPABILITIES: ConnectorCapabilities = { fingerprint: true, dryRunEstimate: false, signals: 'table' };
 export const REDSHIFT_CAPABILITIES: ConnectorCapabilities = { ...PG_CAPABILITIES, fingerprint: false };
@@ -22,10 +23,12 @@ export const REDSHIFT_CAPABILITIES: ConnectorCapabilities = { ...PG_CAPABILITIES
 export class PgConnector implements Connector {
   readonly capabilities: ConnectorCapabilities;
   private readonly dialect: SqlDialect;
+  readonly columnar?: ColumnarExport;
 
   private constructor(readonly kind: 'postgres' | 'redshift', readonly sourceName: string, private readonly pool: pg.Pool) {
     this.capabilities = kind === 'postgres' ? PG_CAPABILITIES : REDSHIFT_CAPABILITIES;
     this.dialect = kind === 'postgres' ? postgresDialect : redshiftDialect;
+    if (kind === 'postgres') this.columnar = pgColumnarExport(this.dialect, (query, fn) => this.run(query, fn));
   }
 
   static async open(config: PostgresSource | RedshiftSource, context: ConnectorContext): Promise<PgConnector> {

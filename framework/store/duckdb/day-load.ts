@@ -7,7 +7,8 @@ import { DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection } from
 import type { DuckDBHandle } from '../../util/duckdb.js';
 import { TABLES, type EventRecord, type MetricRecord, type RejectRecord } from '../schema.js';
 import { clearDaySql, commitLedger } from '../sql-store.js';
-import type { DayLoad, DayLoadTarget, LedgerEntry, SqlExecutor } from '../types.js';
+import type { DayLoad, DayLoadTarget, LedgerEntry, MetricsCsvResult, MetricsCsvSpec, SqlExecutor } from '../types.js';
+import { MetricCsvLoad } from './metric-csv-load.js';
 import { MetricStage } from './metric-stage.js';
 import { readerRows } from './values.js';
 
@@ -103,6 +104,10 @@ export class DuckDBDayLoad implements DayLoad {
       moved += Number(n);
     }
     return moved;
+  }
+
+  async loadMetricsCsv(spec: MetricsCsvSpec): Promise<MetricsCsvResult> {
+    return new MetricCsvLoad(this.connection, this.target, (rejects) => this.appendRejects(rejects)).run(spec);
   }
 
   async commit(entry: LedgerEntry): Promise<void> {
