@@ -12,3 +12,6 @@ export { sqlDayQueries, dayPredicate, utcWallTime, literal as sqlLiteral, ANSI_D
 export { openDuckDB, type DuckDBHandle } from './util/duckdb.js';
 export { defineNotifier, type Notifier, type NotifierDefinition, type Notification, type NotificationEvent } from './notify/notifier.js';
 export { abortedError, connectorError, type FailureSite } from './connectors/shared/errors.js';
+export { StatementConnector, collectPages, type StatementConnectorOptions, type StatementRunner, type ResultPage } from './connectors/shared/statement-connector.js';
+export { pluginSourceSchema, SECRET_REF_SCHEMA, type PluginSourceSchemaSpec } from './connectors/shared/plugin-source-schema.js';
+export { integerValue } from './connectors/shared/integer-value.js';

@@ -2,7 +2,7 @@
  * Athena returns every value as text (`VarCharValue`, absent for NULL) with the column's type
  * in the result metadata. This turns them into the connector contract's values.
  */
-import type { ColumnInfo, LogicalType, RowValue } from '@wharf/framework';
+import { integerValue, type ColumnInfo, type LogicalType, type RowValue } from '@wharf/framework';
 
 const INTEGER = /^(tinyint|smallint|integer|int|bigint)$/;
 const DOUBLE = /^(double|float|real|decimal.*)$/;
@@ -26,10 +26,8 @@ export function columnInfo(name: string, athenaType: string): ColumnInfo {
 export function parseValue(text: string | undefined, column: ColumnInfo): RowValue {
   if (text === undefined) return null;
   switch (column.type) {
-    case 'integer': {
-      const big = BigInt(text);
-      return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : big;
-    }
+    case 'integer':
+      return integerValue(text);
     case 'double':
       return Number(text);
     case 'boolean':

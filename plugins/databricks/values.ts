@@ -2,7 +2,7 @@
  * With `format: JSON_ARRAY`, Databricks returns every value as a string (or null) and each
  * column's `type_name` in the manifest. This turns them into the connector contract's values.
  */
-import type { ColumnInfo, LogicalType, RowValue } from '@wharf/framework';
+import { integerValue, type ColumnInfo, type LogicalType, type RowValue } from '@wharf/framework';
 
 const TYPES: Record<string, LogicalType> = {
   STRING: 'string', CHAR: 'string', VARCHAR: 'string',
@@ -26,10 +26,8 @@ export function columnInfo(column: ManifestColumn): ColumnInfo {
 export function parseValue(text: string | null | undefined, column: ColumnInfo): RowValue {
   if (text === null || text === undefined) return null;
   switch (column.type) {
-    case 'integer': {
-      const big = BigInt(text);
-      return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : big;
-    }
+    case 'integer':
+      return integerValue(text);
     case 'double':
       return Number(text);
     case 'boolean':

@@ -22,8 +22,8 @@ export const templateHttpConnector = defineConnector<TemplateHttpSource>({
   capabilities: { fingerprint: false, dryRunEstimate: false, signals: 'table' },
   configSchema: templateHttpConfigSchema,
   async create(config, context) {
-    const { TemplateHttpConnector } = await import('./connector.js');
-    return TemplateHttpConnector.open(config, context);
+    const { openTemplateHttp } = await import('./connector.js');
+    return openTemplateHttp(config, context);
   },
 });
 
