@@ -3,15 +3,16 @@
  * and presence checks (backtick identifiers; instants as `timestamp_millis(...)`, so the
  * filter does not depend on the warehouse's session time zone).
  */
-import { StatementConnector, type Connector, type ConnectorContext, type SqlDialect } from '@wharf/framework';
+import { ANSI_DIALECT, StatementConnector, type Connector, type ConnectorContext, type SqlDialect } from '@wharf/framework';
 import { tokenProvider } from './auth.js';
 import type { DatabricksSource } from './config.js';
 import { StatementClient } from './statement-client.js';
 
+/** ANSI with backtick identifiers and instants as `timestamp_millis(...)`. */
 export const DATABRICKS_DIALECT: SqlDialect = {
-  quoteIdentifier: (name) => `\`${name.replace(/`/g, '``')}\``,
-  timestamp: (instant) => `timestamp_millis(${instant.getTime()})`,
-  limit: (sql, n) => `${sql} LIMIT ${n}`,
+  ...ANSI_DIALECT,
+  identifier: (name) => `\`${name.replace(/`/g, '``')}\``,
+  timestampLiteral: (instant) => `timestamp_millis(${instant.getTime()})`,
 };
 
 export async function openDatabricks(config: DatabricksSource, context: ConnectorContext): Promise<Connector> {

@@ -4,6 +4,7 @@
  * DATETIME2 in UTC, TOP for row limits); rows are streamed with back-pressure.
  */
 import {
+  ANSI_DIALECT,
   StatementConnector,
   WharfError,
   registerSecret,
@@ -15,10 +16,11 @@ import {
 import type { SynapseSource } from './config.js';
 import { SynapseRunner } from './statement-runner.js';
 
+/** ANSI with instants as DATETIME2 (UTC wall time) and TOP instead of LIMIT. */
 export const TSQL_DIALECT: SqlDialect = {
-  quoteIdentifier: (name) => `"${name.replace(/"/g, '""')}"`,
-  timestamp: (instant) => utcWallTime(instant, 'DATETIME2'),
-  limit: (sql, n) => sql.replace(/^SELECT /, `SELECT TOP (${n}) `),
+  ...ANSI_DIALECT,
+  timestampLiteral: (instant) => utcWallTime(instant, 'DATETIME2'),
+  limit: (select, n) => select.replace(/^SELECT /, `SELECT TOP (${n}) `),
 };
 
 export async function openSynapse(config: SynapseSource, context: ConnectorContext): Promise<Connector> {

@@ -6,7 +6,8 @@
  * counts, samples and answers signals the same way.
  */
 import { WharfError } from '../../diagnostics/errors.js';
-import { sqlDayQueries, type SqlDialect } from '../sql-day-query.js';
+import type { SqlDialect } from './sql-dialect.js';
+import { sqlDayQueries } from './wrapped-queries.js';
 import type { ColumnInfo, Connector, DayFilter, DayStats, QuerySpec, Row, StreamOptions } from '../types.js';
 import { abortedError } from './errors.js';
 
