@@ -13,6 +13,6 @@ export { dayPredicate, utcWallTime, sqlLiteral, quoteIfNeeded, ANSI_DIALECT, QUE
 export { openDuckDB, type DuckDBHandle } from './util/duckdb.js';
 export { defineNotifier, type Notifier, type NotifierDefinition, type Notification, type NotificationEvent } from './notify/notifier.js';
 export { abortedError, connectorError, type FailureSite } from './connectors/shared/errors.js';
-export { StatementConnector, collectPages, type StatementConnectorOptions, type StatementRunner, type ResultPage } from './connectors/shared/statement-connector.js';
+export { StatementConnector, STATEMENT_CAPABILITIES, collectPages, type StatementConnectorOptions, type StatementRunner, type ResultPage } from './connectors/shared/statement-connector.js';
 export { pluginSourceSchema, SECRET_REF_SCHEMA, type PluginSourceSchemaSpec } from './connectors/shared/plugin-source-schema.js';
-export { integerValue } from './connectors/shared/integer-value.js';
+export { integerValue, textValue } from './connectors/shared/text-values.js';

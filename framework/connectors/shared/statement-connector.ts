@@ -39,6 +39,9 @@ export interface StatementConnectorOptions {
   close?(): Promise<void> | void;
 }
 
+/** What a StatementConnector offers: table signals, no fingerprints or dry-run estimates. Use it in defineConnector. */
+export const STATEMENT_CAPABILITIES = { fingerprint: false, dryRunEstimate: false, signals: 'table' } as const;
+
 const TABLE_NAME = /^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*){0,2}$/;
 
 /** Every row of a small result (counts, presence checks, samples), with its columns. */
@@ -55,7 +58,7 @@ export async function collectPages(pages: AsyncIterable<ResultPage>): Promise<Re
 export class StatementConnector implements Connector {
   readonly kind: string;
   readonly sourceName: string;
-  readonly capabilities = { fingerprint: false, dryRunEstimate: false, signals: 'table' } as const;
+  readonly capabilities = STATEMENT_CAPABILITIES;
 
   constructor(private readonly options: StatementConnectorOptions) {
     this.kind = options.kind;
