@@ -3,7 +3,7 @@
  * against the local Athena protocol fake. The streaming check uses 100,000 rows: the fake
  * holds each result in the test process, whose heap the check measures.
  */
-import { closedLoopbackPort, createDuckDBSeries, loadDuckDBTable, runConnectorConformance, testContext } from '@wharf/framework/conformance';
+import { closedLoopbackPort, runConnectorConformance, testContext } from '@wharf/framework/conformance';
 import plugin, { type AthenaSource } from './index.js';
 import { startFakeAthena } from './test/fake-athena.js';
 
@@ -29,14 +29,7 @@ runConnectorConformance('athena', {
     const connector = await open(source(fake.endpoint));
     return {
       connector,
-      async createTable(name, columns, rows) {
-        await fake.backend.exclusive(() => loadDuckDBTable(fake.backend.connection, name, columns, rows));
-        return name;
-      },
-      async createSeries(name, rowCount, day) {
-        await fake.backend.exclusive(() => createDuckDBSeries(fake.backend.connection, name, rowCount, day));
-        return name;
-      },
+      ...fake.backend.fixtureLoaders(),
       badCredentials: () => ({ open: () => open(source(fake.endpoint, { accessKeyId: { env: 'WRONG' } })), secret: WRONG }),
       unreachable: async () => open(source(`http://127.0.0.1:${await closedLoopbackPort()}`)),
       faults: { failTransiently: () => fake.failNext('ThrottlingException', 400, Number.POSITIVE_INFINITY), clear: () => fake.clearFaults() },

@@ -3,7 +3,7 @@
  * location) and how to authenticate. The JSON Schema below is what the loader validates
  * `sources/*.ts` against; the TypeScript type is what editors check.
  */
-import type { SecretRef, SourceBase } from '@wharf/framework';
+import { pluginSourceSchema, SECRET_REF_SCHEMA, type SecretRef, type SourceBase } from '@wharf/framework';
 
 export interface AthenaSource extends SourceBase {
   kind: 'athena';
@@ -25,30 +25,17 @@ export interface AthenaSource extends SourceBase {
   pollIntervalMs?: number;
 }
 
-const secretRef = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['env'],
-  properties: { env: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } },
-};
-
-export const athenaConfigSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['kind', 'name', 'region', 'database'],
+export const athenaConfigSchema = pluginSourceSchema('athena', {
+  required: ['region', 'database'],
   properties: {
-    kind: { const: 'athena' },
-    name: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' },
-    description: { type: 'string' },
-    maxConcurrency: { type: 'integer', minimum: 1 },
     region: { type: 'string', minLength: 1 },
     database: { type: 'string', minLength: 1 },
     catalog: { type: 'string', minLength: 1 },
     workGroup: { type: 'string', minLength: 1 },
     outputLocation: { type: 'string', pattern: '^s3://' },
     endpoint: { type: 'string', pattern: '^https?://' },
-    accessKeyId: secretRef,
-    secretAccessKey: secretRef,
+    accessKeyId: SECRET_REF_SCHEMA,
+    secretAccessKey: SECRET_REF_SCHEMA,
     pollIntervalMs: { type: 'integer', minimum: 1 },
   },
-} as const;
+});

@@ -3,7 +3,7 @@
  * wharf.config.ts `plugins` and install @aws-sdk/client-athena; the SDK is loaded only when
  * an Athena source is opened.
  */
-import { defineConnector, definePlugin } from '@wharf/framework';
+import { STATEMENT_CAPABILITIES, defineConnector, definePlugin } from '@wharf/framework';
 import { athenaConfigSchema, type AthenaSource } from './config.js';
 
 export type { AthenaSource } from './config.js';
@@ -16,7 +16,7 @@ declare module '@wharf/framework' {
 
 export const athenaConnector = defineConnector<AthenaSource>({
   kind: 'athena',
-  capabilities: { fingerprint: false, dryRunEstimate: false, signals: 'table' },
+  capabilities: STATEMENT_CAPABILITIES,
   configSchema: athenaConfigSchema,
   async create(config, context) {
     const { openAthena } = await import('./connector.js');

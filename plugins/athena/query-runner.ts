@@ -5,20 +5,14 @@
  * bounded by the page size. An abandoned or aborted read stops the query on Athena.
  */
 import type { AthenaClient } from '@aws-sdk/client-athena';
-import { WharfError, type ColumnInfo, type QuerySpec, type Row } from '@wharf/framework';
+import { WharfError, type ColumnInfo, type QuerySpec, type ResultPage, type Row, type StatementRunner } from '@wharf/framework';
 import type { AthenaSource } from './config.js';
 import { athenaCallError, athenaQueryError } from './errors.js';
 import { columnInfo, parseValue } from './values.js';
 
 type AthenaSdk = typeof import('@aws-sdk/client-athena');
 
-/** One page of a result. */
-export interface ResultPage {
-  columns: ColumnInfo[];
-  rows: Row[];
-}
-
-export class AthenaQueryRunner {
+export class AthenaQueryRunner implements StatementRunner {
   constructor(
     private readonly sdk: AthenaSdk,
     private readonly client: AthenaClient,
@@ -47,16 +41,6 @@ export class AthenaQueryRunner {
     } finally {
       if (!finished) await this.stop(id);
     }
-  }
-
-  /** Every row of a small result (counts, presence checks, samples). */
-  async all(sql: string, query?: QuerySpec): Promise<ResultPage> {
-    const out: ResultPage = { columns: [], rows: [] };
-    for await (const page of this.pages(sql, query)) {
-      out.columns = page.columns;
-      out.rows.push(...page.rows);
-    }
-    return out;
   }
 
   private async start(sql: string): Promise<string> {

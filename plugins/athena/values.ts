@@ -2,7 +2,7 @@
  * Athena returns every value as text (`VarCharValue`, absent for NULL) with the column's type
  * in the result metadata. This turns them into the connector contract's values.
  */
-import type { ColumnInfo, LogicalType, RowValue } from '@wharf/framework';
+import { textValue, type ColumnInfo, type LogicalType, type RowValue } from '@wharf/framework';
 
 const INTEGER = /^(tinyint|smallint|integer|int|bigint)$/;
 const DOUBLE = /^(double|float|real|decimal.*)$/;
@@ -24,21 +24,7 @@ export function columnInfo(name: string, athenaType: string): ColumnInfo {
 }
 
 export function parseValue(text: string | undefined, column: ColumnInfo): RowValue {
-  if (text === undefined) return null;
-  switch (column.type) {
-    case 'integer': {
-      const big = BigInt(text);
-      return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : big;
-    }
-    case 'double':
-      return Number(text);
-    case 'boolean':
-      return text === 'true';
-    case 'timestamp':
-      return parseTimestamp(text);
-    default:
-      return text;
-  }
+  return textValue(text, column, parseTimestamp);
 }
 
 /** `2022-06-20 08:00:00.123` (UTC) or `2022-06-20 08:00:00.123 UTC` / `... +02:00` / `... Europe/Berlin`. */

@@ -2,7 +2,7 @@
  * The `databricks` source: a SQL warehouse reached through the SQL Statement Execution API,
  * with a personal access token or OAuth machine-to-machine (service principal) credentials.
  */
-import type { SecretRef, SourceBase } from '@wharf/framework';
+import { pluginSourceSchema, SECRET_REF_SCHEMA, type SecretRef, type SourceBase } from '@wharf/framework';
 
 export interface DatabricksSource extends SourceBase {
   kind: 'databricks';
@@ -21,30 +21,17 @@ export interface DatabricksSource extends SourceBase {
   pollIntervalMs?: number;
 }
 
-const secretRef = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['env'],
-  properties: { env: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } },
-};
-
-export const databricksConfigSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['kind', 'name', 'host', 'warehouseId'],
+export const databricksConfigSchema = pluginSourceSchema('databricks', {
+  required: ['host', 'warehouseId'],
   properties: {
-    kind: { const: 'databricks' },
-    name: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' },
-    description: { type: 'string' },
-    maxConcurrency: { type: 'integer', minimum: 1 },
     host: { type: 'string', pattern: '^https?://' },
     warehouseId: { type: 'string', minLength: 1 },
     catalog: { type: 'string', minLength: 1 },
     schema: { type: 'string', minLength: 1 },
-    token: secretRef,
-    clientId: secretRef,
-    clientSecret: secretRef,
+    token: SECRET_REF_SCHEMA,
+    clientId: SECRET_REF_SCHEMA,
+    clientSecret: SECRET_REF_SCHEMA,
     pollIntervalMs: { type: 'integer', minimum: 1 },
   },
   oneOf: [{ required: ['token'] }, { required: ['clientId', 'clientSecret'] }],
-} as const;
+});

@@ -3,7 +3,7 @@
  * SQL Statement Execution API. The streaming check uses 100,000 rows: the fake holds each
  * result in the test process, whose heap the check measures.
  */
-import { closedLoopbackPort, createDuckDBSeries, loadDuckDBTable, runConnectorConformance, testContext } from '@wharf/framework/conformance';
+import { closedLoopbackPort, runConnectorConformance, testContext } from '@wharf/framework/conformance';
 import plugin, { type DatabricksSource } from './index.js';
 import { startFakeDatabricks } from './test/fake-databricks.js';
 
@@ -26,14 +26,7 @@ runConnectorConformance('databricks', {
     const connector = await open(source(fake.host));
     return {
       connector,
-      async createTable(name, columns, rows) {
-        await fake.backend.exclusive(() => loadDuckDBTable(fake.backend.connection, name, columns, rows));
-        return name;
-      },
-      async createSeries(name, rowCount, day) {
-        await fake.backend.exclusive(() => createDuckDBSeries(fake.backend.connection, name, rowCount, day));
-        return name;
-      },
+      ...fake.backend.fixtureLoaders(),
       badCredentials: () => ({ open: () => open(source(fake.host, { token: { env: 'WRONG' } })), secret: WRONG }),
       unreachable: async () => open(source(`http://127.0.0.1:${await closedLoopbackPort()}`)),
       faults: { failTransiently: () => fake.failNext(503, 'TEMPORARILY_UNAVAILABLE', Number.POSITIVE_INFINITY), clear: () => fake.clearFaults() },

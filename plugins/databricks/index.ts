@@ -2,7 +2,7 @@
  * @wharf/plugin-databricks: Databricks SQL warehouses as a Wharf source kind (`databricks`),
  * over the SQL Statement Execution REST API with Node's fetch: no client library to install.
  */
-import { defineConnector, definePlugin } from '@wharf/framework';
+import { STATEMENT_CAPABILITIES, defineConnector, definePlugin } from '@wharf/framework';
 import { databricksConfigSchema, type DatabricksSource } from './config.js';
 
 export type { DatabricksSource } from './config.js';
@@ -15,7 +15,7 @@ declare module '@wharf/framework' {
 
 export const databricksConnector = defineConnector<DatabricksSource>({
   kind: 'databricks',
-  capabilities: { fingerprint: false, dryRunEstimate: false, signals: 'table' },
+  capabilities: STATEMENT_CAPABILITIES,
   configSchema: databricksConfigSchema,
   async create(config, context) {
     const { openDatabricks } = await import('./connector.js');

@@ -5,7 +5,7 @@
  * a time, so memory is bounded by a chunk. A read aborted while the statement is still
  * running cancels it on the warehouse.
  */
-import { WharfError, redactSecrets, type ColumnInfo, type QuerySpec, type Row } from '@wharf/framework';
+import { WharfError, redactSecrets, type ColumnInfo, type QuerySpec, type ResultPage, type Row, type StatementRunner } from '@wharf/framework';
 import type { TokenProvider } from './auth.js';
 import type { DatabricksSource } from './config.js';
 import { columnInfo, parseValue, type ManifestColumn } from './values.js';
@@ -22,14 +22,9 @@ interface StatementResponse {
   result?: Chunk;
 }
 
-export interface ResultPage {
-  columns: ColumnInfo[];
-  rows: Row[];
-}
-
 const TRANSIENT_SQL_ERRORS = new Set(['TEMPORARILY_UNAVAILABLE', 'RESOURCE_EXHAUSTED', 'DEADLINE_EXCEEDED']);
 
-export class StatementClient {
+export class StatementClient implements StatementRunner {
   constructor(
     private readonly config: DatabricksSource,
     private readonly token: TokenProvider,
@@ -66,15 +61,6 @@ export class StatementClient {
       signal?.throwIfAborted();
       chunk = chunk.next_chunk_internal_link ? await this.request<Chunk>('GET', chunk.next_chunk_internal_link) : undefined;
     }
-  }
-
-  async all(sql: string, query?: QuerySpec): Promise<ResultPage> {
-    const out: ResultPage = { columns: [], rows: [] };
-    for await (const page of this.pages(sql, query)) {
-      out.columns = page.columns;
-      out.rows.push(...page.rows);
-    }
-    return out;
   }
 
   private async cancel(id: string): Promise<void> {

@@ -2,7 +2,7 @@
  * With `format: JSON_ARRAY`, Databricks returns every value as a string (or null) and each
  * column's `type_name` in the manifest. This turns them into the connector contract's values.
  */
-import type { ColumnInfo, LogicalType, RowValue } from '@wharf/framework';
+import { textValue, type ColumnInfo, type LogicalType, type RowValue } from '@wharf/framework';
 
 const TYPES: Record<string, LogicalType> = {
   STRING: 'string', CHAR: 'string', VARCHAR: 'string',
@@ -24,20 +24,10 @@ export function columnInfo(column: ManifestColumn): ColumnInfo {
 }
 
 export function parseValue(text: string | null | undefined, column: ColumnInfo): RowValue {
-  if (text === null || text === undefined) return null;
-  switch (column.type) {
-    case 'integer': {
-      const big = BigInt(text);
-      return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : big;
-    }
-    case 'double':
-      return Number(text);
-    case 'boolean':
-      return text === 'true';
-    case 'timestamp':
-      // TIMESTAMP comes with a zone designator; TIMESTAMP_NTZ without one and is read as UTC.
-      return new Date(/(Z|[+-]\d{2}:?\d{2})$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
-    default:
-      return text;
-  }
+  return textValue(text, column, readTimestamp);
+}
+
+/** TIMESTAMP comes with a zone designator; TIMESTAMP_NTZ without one and is read as UTC. */
+function readTimestamp(text: string): Date {
+  return new Date(/(Z|[+-]\d{2}:?\d{2})$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
 }

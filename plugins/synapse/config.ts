@@ -2,7 +2,7 @@
  * The `synapse` source: an Azure Synapse SQL pool (dedicated or serverless), or any SQL
  * Server, reached with mssql (tedious) and SQL authentication.
  */
-import type { SecretRef, SourceBase } from '@wharf/framework';
+import { pluginSourceSchema, SECRET_REF_SCHEMA, type SecretRef, type SourceBase } from '@wharf/framework';
 
 export interface SynapseSource extends SourceBase {
   kind: 'synapse';
@@ -20,29 +20,16 @@ export interface SynapseSource extends SourceBase {
   requestTimeoutMs?: number;
 }
 
-const secretRef = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['env'],
-  properties: { env: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } },
-};
-
-export const synapseConfigSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['kind', 'name', 'server', 'database', 'user', 'password'],
+export const synapseConfigSchema = pluginSourceSchema('synapse', {
+  required: ['server', 'database', 'user', 'password'],
   properties: {
-    kind: { const: 'synapse' },
-    name: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' },
-    description: { type: 'string' },
-    maxConcurrency: { type: 'integer', minimum: 1 },
     server: { type: 'string', minLength: 1 },
     port: { type: 'integer', minimum: 1, maximum: 65535 },
     database: { type: 'string', minLength: 1 },
     user: { type: 'string', minLength: 1 },
-    password: secretRef,
+    password: SECRET_REF_SCHEMA,
     encrypt: { type: 'boolean' },
     trustServerCertificate: { type: 'boolean' },
     requestTimeoutMs: { type: 'integer', minimum: 1 },
   },
-} as const;
+});

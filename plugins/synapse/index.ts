@@ -3,7 +3,7 @@
  * (`synapse`). List it in wharf.config.ts `plugins` and install mssql; the driver is loaded
  * only when a Synapse source is opened.
  */
-import { defineConnector, definePlugin } from '@wharf/framework';
+import { STATEMENT_CAPABILITIES, defineConnector, definePlugin } from '@wharf/framework';
 import { synapseConfigSchema, type SynapseSource } from './config.js';
 
 export type { SynapseSource } from './config.js';
@@ -16,7 +16,7 @@ declare module '@wharf/framework' {
 
 export const synapseConnector = defineConnector<SynapseSource>({
   kind: 'synapse',
-  capabilities: { fingerprint: false, dryRunEstimate: false, signals: 'table' },
+  capabilities: STATEMENT_CAPABILITIES,
   configSchema: synapseConfigSchema,
   async create(config, context) {
     const { openSynapse } = await import('./connector.js');

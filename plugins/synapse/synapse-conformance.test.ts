@@ -5,7 +5,7 @@
  * (JSON is stored as NVARCHAR), so the JSON fixture column describes as `string`; its values
  * must still parse to the fixture's JSON.
  */
-import { closedLoopbackPort, createDuckDBSeries, loadDuckDBTable, runConnectorConformance, testContext } from '@wharf/framework/conformance';
+import { closedLoopbackPort, runConnectorConformance, testContext } from '@wharf/framework/conformance';
 import plugin, { type SynapseSource } from './index.js';
 import { startFakeSynapse } from './test/fake-synapse.js';
 
@@ -29,14 +29,7 @@ runConnectorConformance('synapse', {
     return {
       connector,
       describedAs: { doc: 'string' },
-      async createTable(name, columns, rows) {
-        await fake.backend.exclusive(() => loadDuckDBTable(fake.backend.connection, name, columns, rows));
-        return name;
-      },
-      async createSeries(name, rowCount, day) {
-        await fake.backend.exclusive(() => createDuckDBSeries(fake.backend.connection, name, rowCount, day));
-        return name;
-      },
+      ...fake.backend.fixtureLoaders(),
       badCredentials: () => ({ open: () => open(source(fake.port, { password: { env: 'WRONG' } })), secret: WRONG }),
       unreachable: async () => open(source(await closedLoopbackPort())),
       faults: { failTransiently: () => fake.failTransiently(), clear: () => fake.clearFaults() },

@@ -3,7 +3,7 @@
  * precision) and becomes a number or bigint; DATE arrives as a UTC-midnight Date and becomes
  * an ISO date; DATETIME2 (read as UTC) and DATETIMEOFFSET are Dates already.
  */
-import type { ColumnInfo, LogicalType, RowValue } from '@wharf/framework';
+import { integerValue, type ColumnInfo, type LogicalType, type RowValue } from '@wharf/framework';
 
 const TYPES: Record<string, LogicalType> = {
   varchar: 'string', nvarchar: 'string', char: 'string', nchar: 'string', text: 'string', ntext: 'string', uniqueidentifier: 'string',
@@ -21,10 +21,7 @@ export function columnInfo(name: string, type: unknown): ColumnInfo {
 
 export function normalize(value: unknown, column: ColumnInfo): RowValue {
   if (value === null || value === undefined) return null;
-  if (column.type === 'integer' && (typeof value === 'string' || typeof value === 'number')) {
-    const big = BigInt(value);
-    return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : big;
-  }
+  if (column.type === 'integer' && (typeof value === 'string' || typeof value === 'number')) return integerValue(value);
   if (column.type === 'date' && value instanceof Date) return value.toISOString().slice(0, 10);
   if (Buffer.isBuffer(value)) return value.toString('base64');
   return value as RowValue;

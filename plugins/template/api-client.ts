@@ -4,7 +4,7 @@
  * {columns: [{name, type}], rows, next?}; GET `next` answers the following page. Failures map
  * to WharfErrors: 401/403 auth, 429/5xx and network errors transient, 400 the SQL's own error.
  */
-import { WharfError, redactSecrets, type ColumnInfo, type LogicalType, type QuerySpec, type Row, type RowValue } from '@wharf/framework';
+import { WharfError, integerValue, redactSecrets, type ColumnInfo, type LogicalType, type QuerySpec, type ResultPage, type Row, type StatementRunner, type RowValue } from '@wharf/framework';
 import type { TemplateHttpSource } from './config.js';
 
 interface Page {
@@ -13,14 +13,9 @@ interface Page {
   next?: string;
 }
 
-export interface ResultPage {
-  columns: ColumnInfo[];
-  rows: Row[];
-}
-
 const LOGICAL: Record<string, LogicalType> = { string: 'string', integer: 'integer', double: 'double', boolean: 'boolean', date: 'date', timestamp: 'timestamp', json: 'json' };
 
-export class ApiClient {
+export class ApiClient implements StatementRunner {
   constructor(
     private readonly config: TemplateHttpSource,
     private readonly token: string,
@@ -35,15 +30,6 @@ export class ApiClient {
       if (!page.next) return;
       page = await this.request(page.next, undefined, query);
     }
-  }
-
-  async all(sql: string, query?: QuerySpec): Promise<ResultPage> {
-    const out: ResultPage = { columns: [], rows: [] };
-    for await (const page of this.pages(sql, query)) {
-      out.columns = page.columns;
-      out.rows.push(...page.rows);
-    }
-    return out;
   }
 
   private async request(path: string, body: unknown, query?: QuerySpec): Promise<Page> {
@@ -84,10 +70,7 @@ function toRow(values: unknown[], columns: ColumnInfo[]): Row {
 
 function toValue(value: unknown, type: LogicalType): RowValue {
   if (value === null || value === undefined) return null;
-  if (type === 'integer') {
-    const big = BigInt(value as string);
-    return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : big;
-  }
+  if (type === 'integer') return integerValue(value as string);
   if (type === 'double') return Number(value);
   if (type === 'timestamp') return new Date(value as string);
   return value as RowValue;

@@ -4,7 +4,7 @@
  * editors check; the JSON Schema is what Wharf validates sources/*.ts against at load time,
  * so keep the two in step.
  */
-import type { SecretRef, SourceBase } from '@wharf/framework';
+import { pluginSourceSchema, SECRET_REF_SCHEMA, type SecretRef, type SourceBase } from '@wharf/framework';
 
 export interface TemplateHttpSource extends SourceBase {
   kind: 'template_http';
@@ -16,17 +16,11 @@ export interface TemplateHttpSource extends SourceBase {
   pageSize?: number;
 }
 
-export const templateHttpConfigSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['kind', 'name', 'endpoint', 'token'],
+export const templateHttpConfigSchema = pluginSourceSchema('template_http', {
+  required: ['endpoint', 'token'],
   properties: {
-    kind: { const: 'template_http' },
-    name: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' },
-    description: { type: 'string' },
-    maxConcurrency: { type: 'integer', minimum: 1 },
     endpoint: { type: 'string', pattern: '^https?://' },
-    token: { type: 'object', additionalProperties: false, required: ['env'], properties: { env: { type: 'string' } } },
+    token: SECRET_REF_SCHEMA,
     pageSize: { type: 'integer', minimum: 1 },
   },
-} as const;
+});

@@ -4,7 +4,7 @@
  * kind type-check in users' sources/*.ts. Keep this file light: the connector (and any heavy
  * client library) is imported inside create(), only when a source of this kind is opened.
  */
-import { defineConnector, definePlugin } from '@wharf/framework';
+import { STATEMENT_CAPABILITIES, defineConnector, definePlugin } from '@wharf/framework';
 import { templateHttpConfigSchema, type TemplateHttpSource } from './config.js';
 import { templateChatNotifier } from './notifier.js';
 
@@ -19,11 +19,11 @@ declare module '@wharf/framework' {
 
 export const templateHttpConnector = defineConnector<TemplateHttpSource>({
   kind: 'template_http',
-  capabilities: { fingerprint: false, dryRunEstimate: false, signals: 'table' },
+  capabilities: STATEMENT_CAPABILITIES,
   configSchema: templateHttpConfigSchema,
   async create(config, context) {
-    const { TemplateHttpConnector } = await import('./connector.js');
-    return TemplateHttpConnector.open(config, context);
+    const { openTemplateHttp } = await import('./connector.js');
+    return openTemplateHttp(config, context);
   },
 });
 

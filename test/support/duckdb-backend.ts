@@ -4,6 +4,8 @@
  * columns and rows for the fake to encode in its warehouse's wire format.
  */
 import { JSDuckDBValueConverter, type DuckDBType } from '@duckdb/node-api';
+import { createDuckDBSeries, loadDuckDBTable } from '../../framework/connectors/conformance/duckdb-fixtures.js';
+import type { ConformanceHarness } from '../../framework/connectors/conformance/harness.js';
 import { openDuckDB, type DuckDBHandle } from '../../framework/util/duckdb.js';
 
 export interface BackendColumn {
@@ -33,6 +35,20 @@ export class DuckDBBackend {
     const next = this.queue.then(work, work);
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /** The conformance suite's fixture loaders, writing into this backend between its statements. */
+  fixtureLoaders(): Pick<ConformanceHarness, 'createTable' | 'createSeries'> {
+    return {
+      createTable: async (name, columns, rows) => {
+        await this.exclusive(() => loadDuckDBTable(this.connection, name, columns, rows));
+        return name;
+      },
+      createSeries: async (name, rowCount, day) => {
+        await this.exclusive(() => createDuckDBSeries(this.connection, name, rowCount, day));
+        return name;
+      },
+    };
   }
 
   static async open(): Promise<DuckDBBackend> {

@@ -4,8 +4,8 @@ import { WharfError } from '../../diagnostics/errors.js';
 import { bigqueryDialect } from '../bigquery/dialect.js';
 import { snowflakeDialect } from '../snowflake/dialect.js';
 import { finishedDateOf, latestFinishedDateQuery } from './signal-table.js';
-import { dayPredicate, quoteIfNeeded } from './sql-dialect.js';
-import { dayQuery } from './wrapped-queries.js';
+import { ANSI_DIALECT, dayPredicate, quoteIfNeeded, type SqlDialect } from './sql-dialect.js';
+import { dayQuery, hasDataQuery, sampleQuery } from './wrapped-queries.js';
 
 const bounds = { fromUtc: new Date('2024-03-10T08:00:00Z'), toUtc: new Date('2024-03-11T08:00:00Z') };
 
@@ -32,6 +32,16 @@ describe('shared SQL', () => {
   it('wraps the user SQL on its own lines, without its trailing semicolon', () => {
     const sql = dayQuery(snowflakeDialect, 'SELECT * FROM t -- trailing comment\n;', { column: 'd', columnType: 'date', day: '2024-03-10', ...bounds });
     expect(sql).toBe("SELECT * FROM (\nSELECT * FROM t -- trailing comment\n) AS wharf_q\nWHERE wharf_q.d = DATE '2024-03-10'");
+  });
+
+  it('limits rows in the dialect\'s spelling and matches string days as the dialect reads them', () => {
+    const top: SqlDialect = { ...ANSI_DIALECT, limit: (select, n) => select.replace(/^SELECT /, `SELECT TOP (${n}) `) };
+    expect(sampleQuery('SELECT 1', 5)).toBe('SELECT * FROM (\nSELECT 1\n) AS wharf_q\nLIMIT 5');
+    expect(sampleQuery('SELECT 1', 5, top)).toBe('SELECT TOP (5) * FROM (\nSELECT 1\n) AS wharf_q');
+    const day = { column: 'd', columnType: 'string' as const, day: '2024-03-10', ...bounds };
+    expect(hasDataQuery(top, 'SELECT 1', day)).toMatch(/^SELECT TOP \(1\) 1 AS wharf_hit /);
+    expect(dayPredicate(ANSI_DIALECT, day)).toBe(`SUBSTRING(CAST(wharf_q."d" AS VARCHAR(64)), 1, 10) = '2024-03-10'`);
+    expect(() => dayPredicate(snowflakeDialect, { ...day, columnType: 'boolean' })).toThrow(expect.objectContaining({ code: 'query.day-column-type' }));
   });
 
   it('refuses a signal table name that is not a table name', () => {

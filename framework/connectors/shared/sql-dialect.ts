@@ -2,6 +2,7 @@
  * The few SQL spellings that differ between warehouses, so the query shapes in
  * wrapped-queries.ts are written once. Each SQL connector supplies one SqlDialect.
  */
+import { WharfError } from '../../diagnostics/errors.js';
 import type { DayFilter } from '../types.js';
 
 export interface SqlDialect {
@@ -15,6 +16,14 @@ export interface SqlDialect {
   timestampColumn(expression: string): string;
   /** An aggregate over the rows of alias `wharf_q` giving a content digest, or null if none. */
   fingerprint: string | null;
+  /** The first `n` rows of a SELECT; without it `... LIMIT n` (T-SQL writes `SELECT TOP (n) ...`). */
+  limit?(select: string, n: number): string;
+  /**
+   * The text a string day column is compared with the day as; without it the column itself
+   * (values are exactly `YYYY-MM-DD`). Warehouses that also accept ISO date-times give its
+   * first ten characters.
+   */
+  dayText?(column: string): string;
 }
 
 /** The alias Wharf gives the user's query when wrapping it. */
@@ -34,7 +43,7 @@ export function dayPredicate(dialect: SqlDialect, filter: DayFilter): string {
     case 'date':
       return `${column} = ${dialect.dateLiteral(filter.day)}`;
     case 'string':
-      return `${column} = '${filter.day}'`;
+      return `${dialect.dayText ? dialect.dayText(column) : column} = '${filter.day}'`;
     case 'timestamp': {
       const value = dialect.timestampColumn(column);
       return `${value} >= ${dialect.timestampLiteral(filter.fromUtc)} AND ${value} < ${dialect.timestampLiteral(filter.toUtc)}`;
@@ -43,7 +52,11 @@ export function dayPredicate(dialect: SqlDialect, filter: DayFilter): string {
     case 'double':
       return epochPredicate(column, filter);
     default:
-      throw new Error(`Column '${filter.column}' of type ${filter.columnType} cannot identify a day.`);
+      throw new WharfError(`The column '${filter.column}' has a type that cannot select a day (${filter.columnType}).`, {
+        code: 'query.day-column-type',
+        errorClass: 'query',
+        hint: 'Return a DATE, an ISO date string, a TIMESTAMP, or UNIX seconds/milliseconds in that column.',
+      });
   }
 }
 
@@ -55,3 +68,33 @@ function epochPredicate(column: string, filter: DayFilter): string {
   const millis = `(${column} >= ${fromMs} AND ${column} < ${toMs})`;
   return `(${seconds} OR ${millis})`;
 }
+
+/** `SELECT` limited to `n` rows in the dialect's spelling. */
+export function limitRows(dialect: Pick<SqlDialect, 'limit'>, select: string, n: number): string {
+  const rows = Math.max(0, Math.floor(n));
+  return dialect.limit ? dialect.limit(select, rows) : `${select}\nLIMIT ${rows}`;
+}
+
+/** `CAST('2024-03-01 08:00:00.000' AS <type>)`: the instant as zone-less UTC wall time. */
+export function utcWallTime(instant: Date, type: string): string {
+  return `CAST(${sqlLiteral(instant.toISOString().replace('T', ' ').replace('Z', ''))} AS ${type})`;
+}
+
+/** A single-quoted SQL string literal. */
+export function sqlLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/**
+ * The dialect of Trino/Athena and other ANSI warehouses: identifiers always double-quoted,
+ * instants as zone-less UTC TIMESTAMPs (sessions must run in UTC), string days matched on
+ * their first ten characters so ISO date-times count too. Plugins start from it.
+ */
+export const ANSI_DIALECT: SqlDialect = {
+  identifier: (name) => `"${name.replace(/"/g, '""')}"`,
+  dateLiteral: (day) => `CAST(${sqlLiteral(day)} AS DATE)`,
+  timestampLiteral: (instant) => utcWallTime(instant, 'TIMESTAMP'),
+  timestampColumn: (expression) => expression,
+  fingerprint: null,
+  dayText: (column) => `SUBSTRING(CAST(${column} AS VARCHAR(64)), 1, 10)`,
+};

@@ -2,8 +2,8 @@
  * The query shapes every SQL connector sends: the user's SQL wrapped as a subquery and
  * filtered, limited, or aggregated in the warehouse so only what is needed travels.
  */
-import type { DayFilter } from '../types.js';
-import { dayPredicate, QUERY_ALIAS, type SqlDialect } from './sql-dialect.js';
+import type { DayFilter, QuerySpec } from '../types.js';
+import { dayPredicate, limitRows, QUERY_ALIAS, type SqlDialect } from './sql-dialect.js';
 
 /** The user's SQL without a trailing semicolon, on its own lines so comments stay closed. */
 function inner(sql: string): string {
@@ -20,18 +20,18 @@ export function dayQuery(dialect: SqlDialect, sql: string, filter: DayFilter): s
 }
 
 /** The first `limit` rows, unfiltered. */
-export function sampleQuery(sql: string, limit: number): string {
-  return `SELECT * ${from(sql)}\nLIMIT ${Math.max(0, Math.floor(limit))}`;
+export function sampleQuery(sql: string, limit: number, dialect: Pick<SqlDialect, 'limit'> = {}): string {
+  return limitRows(dialect, `SELECT * ${from(sql)}`, limit);
 }
 
 /** No rows, only the result's columns. */
-export function describeQuery(sql: string): string {
-  return sampleQuery(sql, 0);
+export function describeQuery(sql: string, dialect: Pick<SqlDialect, 'limit'> = {}): string {
+  return sampleQuery(sql, 0, dialect);
 }
 
 /** One row when the day has data, none otherwise. */
 export function hasDataQuery(dialect: SqlDialect, sql: string, filter: DayFilter): string {
-  return `SELECT 1 AS wharf_hit ${from(sql)}\nWHERE ${dayPredicate(dialect, filter)}\nLIMIT 1`;
+  return limitRows(dialect, `SELECT 1 AS wharf_hit ${from(sql)}\nWHERE ${dayPredicate(dialect, filter)}`, 1);
 }
 
 /**
@@ -46,4 +46,33 @@ export function dayStatsQuery(dialect: SqlDialect, sql: string, filters: DayFilt
         `SELECT '${filter.day}' AS wharf_day, COUNT(*) AS wharf_rows, ${fingerprint} AS wharf_fp ${from(sql)}\nWHERE ${dayPredicate(dialect, filter)}`,
     )
     .join('\nUNION ALL\n');
+}
+
+/** The statements a statement connector runs for one user query (see sqlDayQueries). */
+export interface DayQueries {
+  /** The user's rows of the filter's day. */
+  day(filter: DayFilter): string;
+  /** One row, one column `row_count`: the day's number of rows. */
+  count(filter: DayFilter): string;
+  /** One row, one column `has_data`: 1 when the day has a row, else 0. */
+  exists(filter: DayFilter): string;
+  /** Zero rows with the query's result columns. */
+  describe(): string;
+  /** The first `n` rows, unfiltered. */
+  sample(n: number): string;
+}
+
+/**
+ * The shapes above for one user query, with a count and presence check that each answer in a
+ * single row: what plugins (and StatementConnector) send to warehouses without fingerprints.
+ */
+export function sqlDayQueries(dialect: SqlDialect, query: QuerySpec): DayQueries {
+  const day = (filter: DayFilter) => dayQuery(dialect, query.sql, filter);
+  return {
+    day,
+    count: (filter) => `SELECT COUNT(*) AS row_count FROM (${day(filter)}) AS wharf_d`,
+    exists: (filter) => `SELECT CASE WHEN EXISTS (${day(filter)}) THEN 1 ELSE 0 END AS has_data`,
+    describe: () => describeQuery(query.sql, dialect),
+    sample: (n) => sampleQuery(query.sql, n, dialect),
+  };
 }

@@ -5,10 +5,9 @@
  * Requests must carry the configured bearer token. It is not BigQuery's SQL engine.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { openDuckDB, type DuckDBHandle } from '../../../util/duckdb.js';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { DuckDBHandle } from '../../../util/duckdb.js';
+import { DuckDBHttpFake } from '../../shared/testing/duckdb-http-fake.js';
 import { apiError, type Json, type Reply } from './api-errors.js';
 import { JobStore } from './jobs.js';
 
@@ -19,10 +18,8 @@ export interface FakeBigQueryOptions {
   location?: string;
 }
 
-export class FakeBigQuery {
+export class FakeBigQuery extends DuckDBHttpFake {
   private readonly jobs: JobStore;
-  private transientFailures = false;
-  private queue: Promise<unknown> = Promise.resolve();
   /** Query texts received (dry runs included), for tests that check what was sent. */
   readonly queries: string[] = [];
   /** Ids of jobs whose cancel was requested. */
@@ -30,56 +27,22 @@ export class FakeBigQuery {
 
   private constructor(
     private readonly options: FakeBigQueryOptions,
-    private readonly duck: DuckDBHandle,
-    private readonly server: Server,
+    duck: DuckDBHandle,
+    server: Server,
   ) {
+    super(duck, server);
     this.jobs = new JobStore(duck.connection);
   }
 
   static async start(options: FakeBigQueryOptions): Promise<FakeBigQuery> {
-    const duck = await openDuckDB(':memory:');
-    await duck.connection.run("SET TimeZone = 'UTC'");
-    const server = createServer();
-    const fake = new FakeBigQuery(options, duck, server);
-    server.on('request', (request, response) => void fake.handle(request, response));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return fake;
+    return DuckDBHttpFake.listen((duck, server) => new FakeBigQuery(options, duck, server));
   }
 
-  /** The apiEndpoint to give the client. */
-  get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  protected dropResults(): Promise<void> {
+    return this.jobs.dropAll();
   }
 
-  /** The DuckDB connection holding the datasets (as schemas), for fixture loaders. */
-  get duckdb(): DuckDBConnection {
-    return this.duck.connection;
-  }
-
-  /** Runs `work` alone on the DuckDB connection. */
-  exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work, work);
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
-  /** From now on every request answers 503 backendError until clear(). */
-  failTransiently(): void {
-    this.transientFailures = true;
-  }
-
-  clear(): void {
-    this.transientFailures = false;
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    await this.exclusive(() => this.jobs.dropAll());
-    this.duck.close();
-  }
-
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  protected async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     let reply: Reply;
     try {
       const url = new URL(request.url ?? '/', this.url);

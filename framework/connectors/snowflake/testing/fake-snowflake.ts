@@ -5,11 +5,10 @@
  * DuckDB, so real queries run. It models one account; it is not Snowflake's SQL engine.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { openDuckDB, type DuckDBHandle } from '../../../util/duckdb.js';
+import type { DuckDBHandle } from '../../../util/duckdb.js';
+import { DuckDBHttpFake } from '../../shared/testing/duckdb-http-fake.js';
 import { loginAccepted, type FakeSnowflakeUser, type LoginData } from './auth.js';
 import { ResultStore } from './results.js';
 import { isSessionStatement, toDuckDB } from './sql-shim.js';
@@ -26,6 +25,11 @@ type Json = Record<string, unknown>;
 /** Endpoints the fake accepts without modelling them: keep-alive, cancel, client telemetry. */
 const ACKNOWLEDGED = new Set(['/session/heartbeat', '/queries/v1/abort-request', '/telemetry/send']);
 
+/**
+ * The answer to queries after failTransiently(): a statement cut off by its warehouse timeout
+ * (SQLSTATE 57014). HTTP 5xx answers would be retried by snowflake-sdk itself for minutes
+ * before surfacing.
+ */
 const TIMED_OUT: Json = {
   success: false,
   code: '000630',
@@ -40,11 +44,9 @@ const SESSION_PARAMETERS = [
   { name: 'CLIENT_RESULT_CHUNK_SIZE', value: 160 },
 ];
 
-export class FakeSnowflake {
+export class FakeSnowflake extends DuckDBHttpFake {
   private readonly sessions = new Set<string>();
   private readonly results: ResultStore;
-  private transientFailures = false;
-  private queue: Promise<unknown> = Promise.resolve();
   /** Query texts received, for tests that check what was sent. */
   readonly queries: string[] = [];
   /** How many abort-requests (statement cancels) arrived. */
@@ -52,61 +54,23 @@ export class FakeSnowflake {
 
   private constructor(
     private readonly options: FakeSnowflakeOptions,
-    private readonly duck: DuckDBHandle,
-    private readonly server: Server,
+    duck: DuckDBHandle,
+    server: Server,
   ) {
+    super(duck, server);
     this.results = new ResultStore(duck.connection);
   }
 
   /** Starts the fake on an ephemeral loopback port. */
   static async start(options: FakeSnowflakeOptions): Promise<FakeSnowflake> {
-    const duck = await openDuckDB(':memory:');
-    await duck.connection.run("SET TimeZone = 'UTC'");
-    const server = createServer();
-    const fake = new FakeSnowflake(options, duck, server);
-    server.on('request', (request, response) => void fake.handle(request, response));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return fake;
+    return DuckDBHttpFake.listen((duck, server) => new FakeSnowflake(options, duck, server));
   }
 
-  /** The accessUrl to give snowflake-sdk. */
-  get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  protected dropResults(): Promise<void> {
+    return this.results.dropAll();
   }
 
-  /** The DuckDB connection holding the account's tables, for fixture loaders. */
-  get duckdb(): DuckDBConnection {
-    return this.duck.connection;
-  }
-
-  /** Runs `work` alone on the DuckDB connection (requests may overlap; DuckDB calls may not). */
-  exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work, work);
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
-  /**
-   * From now on, queries fail as a statement cut off by its warehouse timeout (SQLSTATE
-   * 57014) until clear() is called. (HTTP 5xx answers would be retried by snowflake-sdk
-   * itself for minutes before surfacing.)
-   */
-  failTransiently(): void {
-    this.transientFailures = true;
-  }
-
-  clear(): void {
-    this.transientFailures = false;
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    await this.exclusive(() => this.results.dropAll());
-    this.duck.close();
-  }
-
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  protected async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     try {
       const url = new URL(request.url ?? '/', this.url);
       const body = await readBody(request);

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDuckDB, type DuckDBHandle } from '../util/duckdb.js';
-import { dayBounds, zoneOrThrow } from '../util/time.js';
-import { ANSI_DIALECT, sqlDayQueries } from './sql-day-query.js';
-import type { DayFilter, LogicalType, QuerySpec } from './types.js';
+import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
+import { dayBounds, zoneOrThrow } from '../../util/time.js';
+import { ANSI_DIALECT } from './sql-dialect.js';
+import { sqlDayQueries } from './wrapped-queries.js';
+import type { DayFilter, LogicalType, QuerySpec } from '../types.js';
 
 let db: DuckDBHandle;
 const query: QuerySpec = { mapping: 'm', sqlFile: 'mappings/m.sql', sql: 'SELECT * FROM t; \n', dataset: 'metrics' };
