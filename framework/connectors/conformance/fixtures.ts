@@ -41,18 +41,10 @@ export function expectedValue(value: FixtureValue, type: FixtureColumn['type']):
   return value;
 }
 
-/** Logical types `describe` must report for the value columns. */
-export const VALUE_LOGICAL_TYPES: Record<string, LogicalType> = {
-  id: 'integer',
-  s: 'string',
-  d: 'double',
-  big: 'integer',
-  day: 'date',
-  ts: 'timestamp',
-  tstz: 'timestamp',
-  flag: 'boolean',
-  doc: 'json',
-};
+/** Logical types `describe` must report for the value columns (a zoned timestamp is a `timestamp`). */
+export const VALUE_LOGICAL_TYPES: Record<string, LogicalType> = Object.fromEntries(
+  VALUE_COLUMNS.map((c) => [c.name, c.type === 'timestamptz' ? 'timestamp' : c.type]),
+);
 
 /** Day used by the DayFilter fixtures; its PST bounds are 08:00Z to 08:00Z next day. */
 export const FILTER_DAY = '2024-03-10';
