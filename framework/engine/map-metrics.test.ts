@@ -24,11 +24,21 @@ describe('MetricsMapper', () => {
     expect(mapper().problems(row())).toEqual([]);
   });
 
-  it('treats a metric as a ratio once a row has both parts', () => {
+  it('treats a metric as a ratio when any row of the day has both parts, whatever the row order', () => {
     const m = mapper();
     expect(m.map(row({ n: 'conv', v: 1 }))).toMatchObject({ ok: true });
     expect(m.map(row({ n: 'conv', v: null, num: 1, den: 2 }))).toMatchObject({ ok: true });
-    expect(m.map(row({ n: 'conv', v: 3 }))).toMatchObject({ ok: false, problem: { rule: 'denominator.null_in_ratio' } });
+    // Value-only rows before and after the ratio row are both accepted for now and moved at the end of the day.
+    expect(m.map(row({ n: 'conv', v: 3 }))).toMatchObject({ ok: true });
+    expect(m.map(row({ n: 'plain', v: 3 }))).toMatchObject({ ok: true });
     expect(m.metricsToRecheck()).toEqual(['conv']);
+  });
+
+  it('rejects the rows that decide alone: a numerator without denominator, or neither value nor both parts', () => {
+    const m = mapper();
+    expect(m.map(row({ n: 'conv', v: 3, num: 1 }))).toMatchObject({ ok: false, problem: { rule: 'denominator.null_in_ratio' } });
+    expect(m.map(row({ n: 'conv', v: null, den: 2 }))).toMatchObject({ ok: false, problem: { rule: 'numerator.missing' } });
+    expect(m.map(row({ n: 'conv', v: null }))).toMatchObject({ ok: false, problem: { rule: 'metric_value.missing' } });
+    expect(m.metricsToRecheck()).toEqual([]);
   });
 });

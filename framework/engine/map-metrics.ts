@@ -1,8 +1,11 @@
 /**
  * Map and validate `metrics` rows against the seed contract: unit_id (string), id_type
  * (declared, case-sensitive), date (ISO), metric_name (not null, under 128 characters), and
- * metric_value or numerator+denominator. A metric is a ratio once any of its rows has both
- * parts; then only rows with a non-null denominator count, the others are rejected.
+ * metric_value or numerator+denominator. A metric is a ratio when any of its rows that day has
+ * both parts; then only rows with a non-null denominator count, the others are rejected.
+ * Whether a metric is a ratio is only known at the end of the day, so its value-only rows are
+ * accepted as they come and moved to the rejects at the end (metricsToRecheck): the outcome
+ * never depends on the order of the rows.
  */
 import type { MetricColumns } from '../config/types.js';
 import type { Row } from '../connectors/types.js';
@@ -36,6 +39,26 @@ export const missingNumerator = (metric: string): RowProblem =>
 /** The problem of a row with neither metric_value nor both parts of a ratio. */
 export const missingValue = (metric: string): RowProblem =>
   problem('metric_value', 'missing', `metric '${metric}' needs metric_value, or both numerator and denominator`);
+
+/** The numbers of a row whose columns passed. */
+export interface MetricParts {
+  metric_value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+}
+
+/**
+ * The value rules one row decides alone: a numerator without a denominator (or any row of a
+ * mapping with no metric_value) is a ratio row missing its denominator; otherwise a row needs
+ * metric_value or both parts. Value-only rows of a metric that turns out to be a ratio are
+ * the day's business (MetricsMapper.metricsToRecheck).
+ */
+export function rowValueProblem(name: string, p: MetricParts, ratioOnly: boolean): RowProblem | null {
+  if (p.numerator !== null && p.denominator !== null) return null;
+  if ((ratioOnly || p.numerator !== null) && p.denominator === null) return problem('denominator', 'null_in_ratio', nullDenominatorReason(name));
+  if (p.metric_value === null) return p.denominator !== null ? missingNumerator(name) : missingValue(name);
+  return null;
+}
 
 export class MetricsMapper {
   private readonly read;
@@ -84,6 +107,13 @@ export class MetricsMapper {
       parts[key] = n;
     }
     return { date, unit_id: unit, id_type: idType, metric_name: name, ...parts };
+  }
+
+  /** The row's columns and the value rules it decides alone (rowValueProblem), or its first problem. */
+  checkRow(row: Row): CheckedMetric | RowProblem {
+    const checked = this.checkColumns(row);
+    if (isProblem(checked)) return checked;
+    return rowValueProblem(checked.metric_name, checked, this.ratioOnly) ?? checked;
   }
 
   /** Every problem of the row, one per column (for `ingest sample`); empty when it is valid. */
@@ -147,15 +177,11 @@ export class MetricsMapper {
     return iso;
   }
 
-  private checkValue(name: string, p: { metric_value: number | null; numerator: number | null; denominator: number | null }): RowProblem | null {
-    if (p.numerator !== null && p.denominator !== null) {
-      this.ratioMetrics.add(name);
-      return null;
-    }
-    const ratio = this.ratioOnly || this.ratioMetrics.has(name) || p.numerator !== null;
-    if (ratio && p.denominator === null) return problem('denominator', 'null_in_ratio', nullDenominatorReason(name));
-    if (p.metric_value === null) return p.denominator !== null ? missingNumerator(name) : missingValue(name);
-    if (p.denominator === null) this.valueOnly.add(name);
+  private checkValue(name: string, p: MetricParts): RowProblem | null {
+    const found = rowValueProblem(name, p, this.ratioOnly);
+    if (found) return found;
+    if (p.numerator !== null && p.denominator !== null) this.ratioMetrics.add(name);
+    else if (p.denominator === null) this.valueOnly.add(name);
     return null;
   }
 }
