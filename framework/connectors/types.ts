@@ -141,8 +141,29 @@ export interface ConnectorDefinition<C = SourceConfig> {
 }
 
 /**
- * A bulk export of one day's rows as CSV (the warehouse's own text for each value, NULL as an
- * unquoted empty field), so a store can load and validate the day column-wise instead of one
+ * Where a multi-day bulk export puts its rows (see ColumnarExport.copyDays). Rows arrive as
+ * the warehouse sends them, each already routed to its day, without a JavaScript value per row.
+ */
+export interface DayRowSink {
+  /** Row `buf[start, end)` (its CSV text, newline included) belongs to `filters[day]`; the bytes are only valid during the call. */
+  row(day: number, buf: Buffer, start: number, end: number): void;
+  /** Handed the export's flow control once it runs: the sink pauses it while its consumer catches up. */
+  attach(flow: { pause(): void; resume(): void }): void;
+}
+
+export interface CopyDaysOptions {
+  /**
+   * The result columns to export, by name, in this order (names are unique). The first is
+   * the day column: rows are routed by the text at its start, without parsing the row.
+   */
+  columns: string[];
+  /** Append each row's fingerprint term (a bigint) as one more column. */
+  fingerprint: boolean;
+}
+
+/**
+ * A bulk export of days' rows as CSV (the warehouse's own text for each value, NULL as an
+ * unquoted empty field), so a store can load and validate them column-wise instead of one
  * JavaScript object per row. `parseRow` turns one exported row back into exactly the Row that
  * `streamDay` would have produced, for the few rows the rules must look at one by one.
  */
@@ -150,12 +171,18 @@ export interface ColumnarExport {
   /** Whether the columnar path can read these columns as text without changing their values. */
   textColumns(columns: ColumnInfo[]): boolean;
   /**
-   * Writes the day's rows (the same filtered query as streamDay) as CSV into `file`, each row
-   * followed by one more column: the row's term of the day's fingerprint, so the day's count
-   * and fingerprint come from the same pass over the warehouse instead of a second query.
+   * A type whose CSV reading gives exactly the value `parseRow` gives, for every text this
+   * column can hold (so the store can parse it while reading the file), or null for text.
    */
-  copyDay(query: QuerySpec, filter: DayFilter, file: string): Promise<void>;
-  /** The day's DayStats from the export: its row count and the sum of the fingerprint column (null when the day is empty). */
+  exactCsvType(column: ColumnInfo): 'DOUBLE' | 'DATE' | null;
+  /**
+   * Exports the rows of all the filters' days in one query, the same rows streamDay gives for
+   * each day, and hands each row to the sink with its day. Several days need a DATE or string
+   * day column (rows are routed by its text, `YYYY-MM-DD`); one day can have any.
+   * One pass over the warehouse for a range of days instead of one per day.
+   */
+  copyDays(query: QuerySpec, filters: DayFilter[], options: CopyDaysOptions, sink: DayRowSink): Promise<void>;
+  /** A day's DayStats from the export: its row count and the sum of its fingerprint column (null: empty day, or no fingerprint asked for). */
   dayStats(day: string, rowCount: number, fingerprintSum: string | null): DayStats;
   parseRow(columns: ColumnInfo[], raw: (string | null)[]): Row;
 }

@@ -1,5 +1,6 @@
 /**
- * Loads a range of days of one mapping, each day atomic and independent. Resumable: days
+ * Loads a range of days of one mapping, each day atomic and independent (metrics days on the
+ * columnar path share one export per group of up to a month, see columnarGroupSize). Resumable: days
  * already loaded (succeeded or no data) with the current config hash are skipped unless
  * `force`, so a backfill interrupted and started again loads every day exactly once.
  */
@@ -7,13 +8,13 @@ import { DEFAULTS } from '../config/project.js';
 import { WharfError } from '../diagnostics/errors.js';
 import { dayRange, isIsoDate } from '../util/time.js';
 import { mappingConfigHash } from './config-hash.js';
-import { ingestDay, mappingOrThrow } from './ingest-day.js';
+import { columnarGroupSize, ingestDays, mappingOrThrow } from './ingest-day.js';
 import type { DayResult, EngineContext } from './types.js';
 
 export interface BackfillOptions {
   from: string;
   to: string;
-  /** Days loaded at once; default the source's maxConcurrency (2). */
+  /** Days (or groups of days sharing an export) loaded at once; default the source's maxConcurrency (2). */
   concurrency?: number;
   /** Reload days already loaded with the current config. */
   force?: boolean;
@@ -66,13 +67,18 @@ export async function backfill(ctx: EngineContext, mappingName: string, options:
   const queue = dayRange(options.from, options.to).filter((d) => pending.has(d));
   const results = new Map<string, DayResult>();
   for (const day of dayRange(options.from, options.to)) if (!pending.has(day)) results.set(day, skipped(mappingName, day));
+  // Metrics days on the columnar path load in groups that share one export (each day still commits on its own).
+  const groupSize = queue.length > 1 ? await columnarGroupSize(ctx, mappingName) : 1;
+  const groups: string[][] = [];
+  for (let i = 0; i < queue.length; i += groupSize) groups.push(queue.slice(i, i + groupSize));
   const worker = async () => {
-    for (let day = queue.shift(); day !== undefined; day = queue.shift()) {
+    for (let group = groups.shift(); group !== undefined; group = groups.shift()) {
       if (options.signal?.aborted) return;
-      results.set(day, await ingestDay(ctx, mappingName, day));
+      const days = await ingestDays(ctx, mappingName, group);
+      for (const result of days) results.set(result.day, result);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, queue.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, groups.length)) }, worker));
   const days = [...results.values()].sort((a, b) => a.day.localeCompare(b.day));
   return { mapping: mappingName, from: options.from, to: options.to, days };
 }

@@ -8,12 +8,13 @@
 import type { LoadedMapping } from '../config/project.js';
 import { errorClassOf, messageOf, WharfError } from '../diagnostics/errors.js';
 import { redactSecrets } from '../diagnostics/redact.js';
-import type { LedgerEntry } from '../store/types.js';
+import type { ColumnInfo, Connector, DayFilter, DayStats } from '../connectors/types.js';
+import type { DayLoad, LedgerEntry } from '../store/types.js';
 import { zoneOrThrow } from '../util/time.js';
 import { mappingConfigHash } from './config-hash.js';
 import { dayMapper } from './day-mapper.js';
 import { nullDenominatorReason } from './map-metrics.js';
-import { columnarDay, runColumnarDay } from './metrics-columnar.js';
+import { columnarPlan, runColumnarDays, type ColumnarPlan } from './metrics-columnar.js';
 import { checkMappedColumns, dayFilter, querySpec } from './query-stage.js';
 import { RejectTally } from './reject-tally.js';
 import { DEFAULT_RETRY, withRetry } from './retry.js';
@@ -46,22 +47,64 @@ interface Outcome {
 
 /** Loads one day of a mapping; never throws for a failure of the day itself (see DayResult). */
 export async function ingestDay(ctx: EngineContext, mappingName: string, day: string): Promise<DayResult> {
-  const mapping = mappingOrThrow(ctx, mappingName);
-  const base = baseEntry(ctx, mapping, day);
-  ctx.onProgress?.({ kind: 'day-started', mapping: mappingName, day });
-  let outcome: Outcome;
-  try {
-    outcome = await withRetry(ctx.retry ?? DEFAULT_RETRY, () => attemptDay(ctx, mapping, base), (err, attempt) =>
-      ctx.onProgress?.({ kind: 'retrying', mapping: mappingName, day, attempt, message: redactSecrets(messageOf(err)) }),
-    );
-  } catch (err) {
-    const entry = { ...base, status: 'failed' as const, errorClass: errorClassOf(err), errorMessage: redactSecrets(messageOf(err)), finishedAt: new Date() };
-    outcome = { entry, tally: new RejectTally(), rowsRead: 0, duplicates: 0, committed: false };
-  }
-  if (!outcome.committed) await recordFailure(ctx, outcome.entry);
-  const result = toResult(outcome);
-  ctx.onProgress?.({ kind: 'day-finished', result });
+  const [result] = await ingestDays(ctx, mappingName, [day]);
   return result;
+}
+
+/**
+ * Loads several days of a mapping, each atomic and committed on its own. Days that can take
+ * the columnar path together share one export (see columnarGroupSize); otherwise they load
+ * one after the other. Never throws for a failure of a day itself.
+ */
+export async function ingestDays(ctx: EngineContext, mappingName: string, days: string[]): Promise<DayResult[]> {
+  const mapping = mappingOrThrow(ctx, mappingName);
+  if (days.length > 1 && (await columnarGroupSize(ctx, mappingName)) < days.length) {
+    const results = [];
+    for (const day of days) results.push(await ingestDay(ctx, mappingName, day));
+    return results;
+  }
+  const bases = days.map((day) => baseEntry(ctx, mapping, day));
+  for (const day of days) ctx.onProgress?.({ kind: 'day-started', mapping: mappingName, day });
+  let outcomes: Outcome[];
+  try {
+    outcomes = await withRetry(ctx.retry ?? DEFAULT_RETRY, () => attemptDays(ctx, mapping, bases), (err, attempt) => {
+      for (const day of days) ctx.onProgress?.({ kind: 'retrying', mapping: mappingName, day, attempt, message: redactSecrets(messageOf(err)) });
+    });
+  } catch (err) {
+    outcomes = bases.map((base) => {
+      const entry = { ...base, status: 'failed' as const, errorClass: errorClassOf(err), errorMessage: redactSecrets(messageOf(err)), finishedAt: new Date() };
+      return { entry, tally: new RejectTally(), rowsRead: 0, duplicates: 0, committed: false };
+    });
+  }
+  const results = [];
+  for (const outcome of outcomes) {
+    if (!outcome.committed) await recordFailure(ctx, outcome.entry);
+    const result = toResult(outcome);
+    ctx.onProgress?.({ kind: 'day-finished', result });
+    results.push(result);
+  }
+  return results;
+}
+
+/** Most days one columnar export covers: a month, so a long backfill asks the warehouse once per month instead of once per day. */
+export const COLUMNAR_GROUP_DAYS = 31;
+
+/**
+ * How many days of the mapping can load together through one export: COLUMNAR_GROUP_DAYS
+ * when they can take the columnar path as a group, else 1.
+ */
+export async function columnarGroupSize(ctx: EngineContext, mappingName: string): Promise<number> {
+  const mapping = mappingOrThrow(ctx, mappingName);
+  if (ctx.columnar === false || mapping.config.dataset !== 'metrics' || !ctx.store.columnarMetrics) return 1;
+  try {
+    const connector = await ctx.connectors.get(mapping.config.source);
+    if (!connector.columnar) return 1;
+    const columns = await describe(ctx, mapping, connector);
+    return columnarPlan(mapping, connector, columns, ctx.project.settings.idTypes)?.multiDay ? COLUMNAR_GROUP_DAYS : 1;
+  } catch {
+    // The day loads report the problem, one by one.
+    return 1;
+  }
 }
 
 async function recordFailure(ctx: EngineContext, entry: LedgerEntry): Promise<void> {
@@ -79,39 +122,66 @@ function baseEntry(ctx: EngineContext, mapping: LoadedMapping, day: string): Led
   };
 }
 
-async function attemptDay(ctx: EngineContext, mapping: LoadedMapping, base: LedgerEntry): Promise<Outcome> {
-  const { project, store } = ctx;
-  const day = base.date;
-  const zone = zoneOrThrow(project.settings.timeZone);
-  const connector = await ctx.connectors.get(mapping.config.source);
-  const query = querySpec(mapping);
+/** The query's columns, described once per mapping and run. */
+async function describe(ctx: EngineContext, mapping: LoadedMapping, connector: Connector): Promise<ColumnInfo[]> {
   let described = ctx.connectors.described.get(mapping.config.name);
-  if (!described) ctx.connectors.described.set(mapping.config.name, (described = connector.describe(query)));
-  const columns = await described.catch((err) => {
+  if (!described) ctx.connectors.described.set(mapping.config.name, (described = connector.describe(querySpec(mapping))));
+  return described.catch((err) => {
     ctx.connectors.described.delete(mapping.config.name);
     throw err;
   });
+}
+
+async function attemptDays(ctx: EngineContext, mapping: LoadedMapping, bases: LedgerEntry[]): Promise<Outcome[]> {
+  const { project } = ctx;
+  const zone = zoneOrThrow(project.settings.timeZone);
+  const connector = await ctx.connectors.get(mapping.config.source);
+  const columns = await describe(ctx, mapping, connector);
   checkMappedColumns(mapping, columns);
-  const filter = dayFilter(mapping, columns, day, zone);
+  const filters = bases.map((base) => dayFilter(mapping, columns, base.date, zone));
+  const plan = ctx.columnar === false || !ctx.store.columnarMetrics ? null : columnarPlan(mapping, connector, columns, project.settings.idTypes);
+  if (plan && (bases.length === 1 || plan.multiDay)) return attemptColumnarDays(ctx, mapping, plan, bases, filters);
+  if (bases.length > 1) throw new Error(`internal: ${bases.length} days of '${mapping.config.name}' cannot share one load`);
+  return [await attemptRowDay(ctx, mapping, connector, bases[0], filters[0])];
+}
+
+/** The columnar path: one export for all the days, one open load per day, each day committed or rolled back on its own. */
+async function attemptColumnarDays(ctx: EngineContext, mapping: LoadedMapping, plan: ColumnarPlan, bases: LedgerEntry[], filters: DayFilter[]): Promise<Outcome[]> {
+  const loads: DayLoad[] = [];
+  try {
+    for (const base of bases) loads.push(await ctx.store.beginDayLoad({ ingestion: mapping.config.name, dataset: 'metrics', date: base.date }));
+    const results = await runColumnarDays(plan, loads, querySpec(mapping), filters, (day, rows) =>
+      ctx.onProgress?.({ kind: 'rows', mapping: mapping.config.name, day: bases[day].date, rows }),
+    );
+    const outcomes: Outcome[] = [];
+    for (const [i, done] of results.entries()) {
+      const tally = new RejectTally();
+      for (const { problem, n } of done.problems) tally.add(problem, n);
+      const stats = plan.exporter.dayStats(bases[i].date, done.rowsRead, done.fingerprintSum);
+      outcomes.push(await finishDay(mapping, loads[i], { ...bases[i], loadId: loads[i].loadId }, tally, done.rowsRead, done.rowsLoaded, stats, 0, true));
+    }
+    return outcomes;
+  } catch (err) {
+    for (const load of loads) await load.rollback();
+    throw err;
+  }
+}
+
+/** The row path: the day's rows streamed in batches, mapped and validated one by one. */
+async function attemptRowDay(ctx: EngineContext, mapping: LoadedMapping, connector: Connector, base: LedgerEntry, filter: DayFilter): Promise<Outcome> {
+  const { project, store } = ctx;
+  const day = base.date;
+  const query = querySpec(mapping);
   // The warehouse counts the day while its rows stream (another connection): no added wait.
   const load = await store.beginDayLoad({ ingestion: mapping.config.name, dataset: mapping.config.dataset, date: day });
-  const columnar = ctx.columnar === false ? null : columnarDay(mapping, connector, load, columns, day, project.settings.idTypes);
-  // The columnar export counts and fingerprints the day in the same pass as the rows.
-  let statsPending = columnar ? null : connector.dayStats(query, [filter]);
-  statsPending?.catch(() => undefined);
+  const statsPending = connector.dayStats(query, [filter]);
+  statsPending.catch(() => undefined);
   const tally = new RejectTally();
-  const mapper = dayMapper(mapping, day, zone, project.settings.idTypes);
+  const mapper = dayMapper(mapping, day, zoneOrThrow(project.settings.timeZone), project.settings.idTypes);
   let rowsRead = 0;
   let rowsLoaded = 0;
   try {
-    if (columnar) {
-      const done = await runColumnarDay(columnar, load, query, filter);
-      ({ rowsRead, rowsLoaded } = done);
-      statsPending = Promise.resolve([columnar.exporter.dayStats(day, rowsRead, done.fingerprintSum)]);
-      for (const { problem, n } of done.problems) tally.add(problem, n);
-      ctx.onProgress?.({ kind: 'rows', mapping: mapping.config.name, day, rows: rowsRead });
-    }
-    for await (const batch of columnar ? [] : connector.streamDay(query, filter, { batchSize: ctx.batchSize ?? DEFAULT_BATCH_SIZE })) {
+    for await (const batch of connector.streamDay(query, filter, { batchSize: ctx.batchSize ?? DEFAULT_BATCH_SIZE })) {
       const records = [];
       const rejects: RejectRecord[] = [];
       for (const row of batch) {
@@ -134,23 +204,34 @@ async function attemptDay(ctx: EngineContext, mapping: LoadedMapping, base: Ledg
       if (moved) tally.add({ column: 'denominator', rule: 'denominator.null_in_ratio', reason: nullDenominatorReason(metric) }, moved);
       rowsLoaded -= moved;
     }
-    const [stats] = (await statsPending) ?? [];
-    const entry: LedgerEntry = {
-      ...base, loadId: load.loadId, rowsLoaded, rowsRejected: tally.total, rejectReasons: tally.counts,
-      sourceRowCount: stats?.rowCount ?? null, sourceFingerprint: stats?.fingerprint ?? null,
-      status: rowsRead === 0 ? 'no_data' : 'succeeded', finishedAt: new Date(),
-    };
-    const rate = rowsRead ? tally.total / rowsRead : 0;
-    if (rate > mapping.validation.maxRejectRate) {
-      await load.rollback();
-      return { entry: rejectRateFailure(mapping, entry, rate, tally), tally, rowsRead, duplicates: mapper.duplicates(), committed: false, columnar: !!columnar };
-    }
-    await load.commit(entry);
-    return { entry, tally, rowsRead, duplicates: mapper.duplicates(), committed: true, columnar: !!columnar };
+    const [stats] = await statsPending;
+    return await finishDay(mapping, load, { ...base, loadId: load.loadId }, tally, rowsRead, rowsLoaded, stats, mapper.duplicates(), false);
   } catch (err) {
     await load.rollback();
     throw err;
   }
+}
+
+/**
+ * Commits the day with its ledger entry, or rolls it back when its reject rate is over the
+ * mapping's threshold. The source fingerprint is kept only for mappings whose rechecks use it.
+ */
+async function finishDay(
+  mapping: LoadedMapping, load: DayLoad, base: LedgerEntry, tally: RejectTally, rowsRead: number, rowsLoaded: number,
+  stats: DayStats | undefined, duplicates: number, columnar: boolean,
+): Promise<Outcome> {
+  const entry: LedgerEntry = {
+    ...base, rowsLoaded, rowsRejected: tally.total, rejectReasons: tally.counts,
+    sourceRowCount: stats?.rowCount ?? null, sourceFingerprint: mapping.recheck.reloadOnFingerprintChange ? (stats?.fingerprint ?? null) : null,
+    status: rowsRead === 0 ? 'no_data' : 'succeeded', finishedAt: new Date(),
+  };
+  const rate = rowsRead ? tally.total / rowsRead : 0;
+  if (rate > mapping.validation.maxRejectRate) {
+    await load.rollback();
+    return { entry: rejectRateFailure(mapping, entry, rate, tally), tally, rowsRead, duplicates, committed: false, columnar };
+  }
+  await load.commit(entry);
+  return { entry, tally, rowsRead, duplicates, committed: true, columnar };
 }
 
 function rejectRateFailure(mapping: LoadedMapping, entry: LedgerEntry, rate: number, tally: RejectTally): LedgerEntry {

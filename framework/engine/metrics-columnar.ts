@@ -1,75 +1,166 @@
 /**
- * The columnar path of a `metrics` day: the source exports the day as CSV in bulk, the store
- * loads and checks it column-wise (see DayLoad.loadMetricsCsv), and only rows the vectorized
- * checks cannot accept outright meet the row path's MetricsMapper. Used when the source has a
- * bulk export, the store a columnar load, and every mapped column arrives as text whose value
- * the rules read unchanged; otherwise the day takes the row path (ingest-day.ts).
+ * The columnar path of `metrics` days: the source exports the days in bulk — one query for a
+ * range of days, each row routed to its day — and the store loads and checks the rows
+ * column-wise as the files arrive (DayLoad.metricsCsv), each day in its own open load, so
+ * each day still commits or rolls back on its own. Only rows the vectorized checks cannot
+ * accept outright meet the row path's checks. Used when the source has a bulk export, the
+ * store a columnar load, and every mapped column arrives as text whose value the rules read
+ * unchanged; otherwise days take the row path (ingest-day.ts).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoadedMapping } from '../config/project.js';
 import type { ColumnarExport, ColumnInfo, Connector, DayFilter, LogicalType, QuerySpec } from '../connectors/types.js';
-import type { DayLoad, MetricsCsvResult, MetricsCsvSpec, MetricTarget } from '../store/types.js';
-import { MetricsMapper, missingNumerator, missingValue, nullDenominatorReason } from './map-metrics.js';
-import { problem } from './mapped-row.js';
+import type { CsvColumnType, DayLoad, MetricsCsvResult, MetricsCsvSpec, MetricTarget } from '../store/types.js';
+import { DayChunkFiles, type DayChunk } from './day-chunks.js';
+import { MetricsMapper, nullDenominatorReason } from './map-metrics.js';
 import { rowJson, scalarText } from './row-values.js';
 
 const TEXT_TARGETS: LogicalType[] = ['string', 'integer'];
+const NUMBER_TARGETS: MetricTarget[] = ['metric_value', 'numerator', 'denominator'];
 const ALLOWED: Record<MetricTarget, LogicalType[]> = {
   unit_id: TEXT_TARGETS, id_type: TEXT_TARGETS, metric_name: TEXT_TARGETS, date: ['string', 'date', 'timestamp'],
   metric_value: ['string', 'integer', 'double'], numerator: ['string', 'integer', 'double'], denominator: ['string', 'integer', 'double'],
 };
+/**
+ * Rows per file the store is handed: two of DuckDB's 122,880-row groups, so each insert fills
+ * whole row groups (see metric-csv-load.ts) and still runs on two threads.
+ */
+export const ROWS_PER_FILE = 122_880;
 
-/** A columnar load ready to run, or null when the day must take the row path. */
-export interface ColumnarDay {
+/** Files loading at once (each on its own day's connection): two, for DuckDB's two threads here. */
+const LANES = 2;
+
+/** How a mapping's metrics days take the columnar path. */
+export interface ColumnarPlan {
   exporter: ColumnarExport;
-  spec: Omit<MetricsCsvSpec, 'file'>;
+  /** The result columns in export order: the day column first, then the others as the query returns them. */
+  exportColumns: ColumnInfo[];
+  /** Whether several days can share one export: the day column is a DATE or a string. */
+  multiDay: boolean;
+  spec(day: string): MetricsCsvSpec;
 }
 
-/** Whether (and how) a metrics day can take the columnar path. */
-export function columnarDay(mapping: LoadedMapping, connector: Connector, load: DayLoad, columns: ColumnInfo[], day: string, idTypes: readonly string[]): ColumnarDay | null {
-  if (mapping.config.dataset !== 'metrics' || !connector.columnar || !load.loadMetricsCsv || !connector.columnar.textColumns(columns)) return null;
-  const exporter = connector.columnar;
+/** Whether (and how) a mapping's metrics days can take the columnar path. */
+export function columnarPlan(mapping: LoadedMapping, connector: Connector, columns: ColumnInfo[], idTypes: readonly string[]): ColumnarPlan | null {
+  if (mapping.config.dataset !== 'metrics' || !connector.columnar || !connector.columnar.textColumns(columns)) return null;
   const mapped = mapping.config.columns;
+  const dayIndex = typeof mapped.date === 'string' ? columns.findIndex((c) => c.name === mapped.date) : -1;
+  // Columns are exported by name: the names must tell them apart.
+  if (dayIndex < 0 || new Set(columns.map((c) => c.name)).size !== columns.length) return null;
+  const exportColumns = [columns[dayIndex], ...columns.filter((_, i) => i !== dayIndex)];
+  const exporter = connector.columnar;
   const targets = {} as MetricsCsvSpec['targets'];
+  const feeds = exportColumns.map(() => new Set<MetricTarget>());
   for (const target of Object.keys(ALLOWED) as MetricTarget[]) {
     const source = mapped[target];
     if (source === undefined) targets[target] = { constant: null };
     else if (typeof source === 'object') {
+      if (NUMBER_TARGETS.includes(target)) return null;
       const text = scalarText(source.constant as never);
       if (text === undefined) return null;
       targets[target] = { constant: text };
     } else {
-      const index = columns.findIndex((c) => c.name === source);
-      if (index < 0 || !ALLOWED[target].includes(columns[index].type)) return null;
-      targets[target] = { column: index, numeric: columns[index].type !== 'string' };
+      const index = exportColumns.findIndex((c) => c.name === source);
+      if (index < 0 || !ALLOWED[target].includes(exportColumns[index].type)) return null;
+      targets[target] = { column: index, numeric: exportColumns[index].type !== 'string' };
+      feeds[index].add(target);
     }
   }
-  if (['metric_value', 'numerator', 'denominator'].some((t) => typeof mapped[t as MetricTarget] === 'object')) return null;
-  const mapper = new MetricsMapper(mapped, { ingestion: mapping.config.name, day, idTypes });
-  const rowOf = (raw: (string | null)[]) => exporter.parseRow(columns, raw);
+  // A column is parsed while reading only when every target it feeds wants that type.
+  const columnTypes = exportColumns.map((c, i): CsvColumnType => {
+    const exact = exporter.exactCsvType(c);
+    const wanted = [...feeds[i]];
+    if (exact === 'DOUBLE' && wanted.length && wanted.every((t) => NUMBER_TARGETS.includes(t))) return 'DOUBLE';
+    if (exact === 'DATE' && wanted.length && wanted.every((t) => t === 'date')) return 'DATE';
+    return 'VARCHAR';
+  });
+  const fingerprint = mapping.recheck.reloadOnFingerprintChange;
+  // The row as the query returns it (its column order too), for the checks and the stored reject.
+  const queryOrder = columns.map((c) => exportColumns.indexOf(c));
+  const rowOf = (raw: (string | null)[]) => exporter.parseRow(columns, queryOrder.map((i) => raw[i]));
   return {
     exporter,
-    spec: {
-      width: columns.length, targets, idTypes, ratioOnly: mapped.metric_value === undefined,
-      checkRow: (raw) => mapper.checkColumns(rowOf(raw)),
-      rowJson: (raw) => rowJson(rowOf(raw)),
-      valueProblem: (rule, metric) =>
-        rule === 'numerator.missing' ? missingNumerator(metric)
-        : rule === 'metric_value.missing' ? missingValue(metric)
-        : problem('denominator', 'null_in_ratio', nullDenominatorReason(metric)),
+    exportColumns,
+    multiDay: ['date', 'string'].includes(columns[dayIndex].type),
+    spec(day) {
+      const mapper = new MetricsMapper(mapped, { ingestion: mapping.config.name, day, idTypes });
+      return {
+        columnTypes, fingerprint, targets, idTypes,
+        ratioOnly: mapped.metric_value === undefined,
+        ratioPossible: typeof mapped.numerator === 'string' && typeof mapped.denominator === 'string',
+        checkRow: (raw) => mapper.checkRow(rowOf(raw)),
+        rowJson: (raw) => rowJson(rowOf(raw)),
+        ratioReason: nullDenominatorReason,
+      };
     },
   };
 }
 
-/** Exports the day to a temporary CSV file, loads it, and removes the file whatever happens. */
-export async function runColumnarDay(columnar: ColumnarDay, load: DayLoad, query: QuerySpec, filter: DayFilter): Promise<MetricsCsvResult> {
-  const dir = await mkdtemp(join(tmpdir(), 'wharf-day-'));
+/**
+ * Runs up to `width` jobs at once, each on its own lane in the order they were queued: a
+ * day's files always go to the same lane (a load takes one statement at a time), and two
+ * lanes keep both of DuckDB's threads busy on files too small to split.
+ */
+class LaneQueue {
+  private readonly lanes: Promise<void>[];
+  constructor(width: number) {
+    this.lanes = Array.from({ length: width }, () => Promise.resolve());
+  }
+  push(lane: number, job: () => Promise<void>): void {
+    const i = lane % this.lanes.length;
+    this.lanes[i] = this.lanes[i].then(job);
+  }
+  async idle(): Promise<void> {
+    await Promise.all(this.lanes);
+  }
+}
+
+/**
+ * Exports the days in one query and loads each day's files into its open load (`loads[i]`
+ * for `filters[i]`), one file at a time while the export runs. Returns each day's result;
+ * committing or rolling back the loads is the caller's. Temporary files are removed whatever
+ * happens.
+ */
+export async function runColumnarDays(
+  plan: ColumnarPlan,
+  loads: DayLoad[],
+  query: QuerySpec,
+  filters: DayFilter[],
+  onRows?: (day: number, rows: number) => void,
+): Promise<MetricsCsvResult[]> {
+  const csvLoads = loads.map((load, i) => load.metricsCsv!(plan.spec(filters[i].day)));
+  const dir = await mkdtemp(join(tmpdir(), 'wharf-days-'));
+  const queue = new LaneQueue(LANES);
+  let failure: unknown = null;
+  const files: DayChunkFiles = new DayChunkFiles(dir, filters.length, ROWS_PER_FILE, (chunk: DayChunk) =>
+    queue.push(chunk.day, async () => {
+      try {
+        if (failure !== null) return;
+        await csvLoads[chunk.day].append(chunk.file, chunk.rows);
+        onRows?.(chunk.day, chunk.rows);
+      } catch (err) {
+        failure ??= err;
+        files.discard();
+      } finally {
+        files.consumed(chunk);
+      }
+    }),
+  );
   try {
-    const file = join(dir, 'day.csv');
-    await columnar.exporter.copyDay(query, filter, file);
-    return await load.loadMetricsCsv!({ ...columnar.spec, file });
+    const fingerprint = plan.spec(filters[0].day).fingerprint;
+    await plan.exporter.copyDays(query, filters, { columns: plan.exportColumns.map((c) => c.name), fingerprint }, files);
+    files.finish();
+    await queue.idle();
+    if (failure !== null) throw failure;
+    const results: MetricsCsvResult[] = [];
+    for (const load of csvLoads) results.push(await load.finish());
+    return results;
+  } catch (err) {
+    files.discard();
+    await queue.idle();
+    throw err;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

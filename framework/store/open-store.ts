@@ -45,9 +45,9 @@ export async function storeOver(connection: StoreConnection): Promise<Store> {
   if (connection instanceof DuckDBStoreConnection) {
     // Bounded memory: DuckDB spills to disk past this instead of growing with the store's size.
     await connection.exec(`SET memory_limit = '${DUCKDB_STORE_MEMORY_LIMIT}'`);
-    store = new SqlStore(connection, 'duckdb', (target) => DuckDBDayLoad.begin(connection.duckdb, target));
+    store = new SqlStore(connection, 'duckdb', (target) => DuckDBDayLoad.begin(connection.duckdb, target), { columnarMetrics: true });
   } else if (connection instanceof PostgresStoreConnection) {
-    store = new SqlStore(connection, 'postgres', (target) => PostgresDayLoad.begin(connection.pool, target));
+    store = new SqlStore(connection, 'postgres', (target) => PostgresDayLoad.begin(connection.pool, target), { columnarMetrics: false });
   } else {
     throw new Error(`Unknown store connection kind '${connection.kind}'`);
   }

@@ -15,11 +15,16 @@ import type {
 export type DayLoadFactory = (target: Required<DayLoadTarget>) => Promise<DayLoad>;
 
 export class SqlStore implements Store {
+  readonly columnarMetrics: boolean;
+
   constructor(
     private readonly connection: StoreConnection,
     private readonly dialect: Dialect,
     private readonly startLoad: DayLoadFactory,
-  ) {}
+    options: { columnarMetrics: boolean },
+  ) {
+    this.columnarMetrics = options.columnarMetrics;
+  }
 
   get kind(): StoreConnection['kind'] {
     return this.connection.kind;

@@ -61,15 +61,18 @@ export interface DayLoad {
   commit(entry: LedgerEntry): Promise<void>;
   rollback(): Promise<void>;
   /**
-   * The columnar path for a metrics day: loads a CSV export of the day and applies the
-   * metrics rules as set operations in the store (see MetricsCsvSpec). Only stores that can
-   * do this have it; the engine uses the row path otherwise.
+   * The columnar path for a metrics day: the day arrives as CSV files of the warehouse's
+   * export, loaded and checked column-wise in the store (see MetricsCsvLoad). Only stores
+   * that can do this have it; the engine uses the row path otherwise.
    */
-  loadMetricsCsv?(spec: MetricsCsvSpec): Promise<MetricsCsvResult>;
+  metricsCsv?(spec: MetricsCsvSpec): MetricsCsvLoad;
 }
 
 /** The metrics targets a CSV column or constant feeds. */
 export type MetricTarget = 'unit_id' | 'id_type' | 'date' | 'metric_name' | 'metric_value' | 'numerator' | 'denominator';
+
+/** How the columnar load reads one exported column: as text, or parsed while reading (see ColumnarExport.exactCsvType). */
+export type CsvColumnType = 'VARCHAR' | 'DOUBLE' | 'DATE';
 
 /**
  * A metrics day exported as CSV, and the rules to apply to it. Rows the vectorized checks
@@ -77,20 +80,31 @@ export type MetricTarget = 'unit_id' | 'id_type' | 'date' | 'metric_name' | 'met
  * own checks, so rule codes, reasons and counts match the row path exactly.
  */
 export interface MetricsCsvSpec {
-  file: string;
-  /** Number of the query's result columns in the CSV, in order; one more column follows: the row's fingerprint term (a bigint). */
-  width: number;
+  /** How to read each of the query's result columns, in order. */
+  columnTypes: CsvColumnType[];
+  /** One more column follows the result columns: the row's fingerprint term (a bigint). */
+  fingerprint: boolean;
   /** Each target: a CSV column (`numeric`: the warehouse sends canonical number text), or a constant already converted as the row path would. */
   targets: Record<MetricTarget, { column: number; numeric: boolean } | { constant: string | number | null }>;
   idTypes: readonly string[];
   /** The mapping maps no metric_value: every metric is a ratio. */
   ratioOnly: boolean;
-  /** The row path's column checks for one exported row. */
+  /** The mapping maps both numerator and denominator: a metric can turn out to be a ratio. */
+  ratioPossible: boolean;
+  /** The row path's checks of one exported row (every rule a row decides alone); text as exported, null for NULL. */
   checkRow(raw: (string | null)[]): CheckedMetricRow | RejectProblem;
   /** The exported row as the rejects table keeps it (the row as received, as JSON). */
   rowJson(raw: (string | null)[]): string;
-  /** The problem of a row rejected by a value rule, as the row path words it. */
-  valueProblem(rule: 'denominator.null_in_ratio' | 'numerator.missing' | 'metric_value.missing', metric: string): RejectProblem;
+  /** The reason given to a value-only row of a metric that turned out to be a ratio. */
+  ratioReason(metric: string): string;
+}
+
+/** The columnar load of one metrics day, inside the day load's transaction. */
+export interface MetricsCsvLoad {
+  /** Loads one CSV file of `rows` rows of the day (files arrive in export order). */
+  append(file: string, rows: number): Promise<void>;
+  /** Applies the rules that need the whole day and reports what the day's files held. */
+  finish(): Promise<MetricsCsvResult>;
 }
 
 /** A problem found in one row: target column, rule code, reason. */
@@ -150,6 +164,8 @@ export interface StoreConnection extends SqlExecutor {
 }
 
 export interface Store extends StoreConnection {
+  /** Day loads have `metricsCsv` (the columnar metrics path). */
+  readonly columnarMetrics: boolean;
   /** Creates or migrates the tables (store/schema.ts); safe to call on every start. */
   migrate(): Promise<void>;
   /** Opens an uncommitted load of one day (see DayLoad). */

@@ -1,19 +1,26 @@
 /**
- * The PostgreSQL bulk export for the columnar metrics path: the day's wrapped query sent as
- * `COPY (…) TO STDOUT (FORMAT csv)` and written straight to a file, without a JavaScript
- * object per row. Redshift has no `COPY … TO STDOUT`, so it keeps the cursor path.
+ * The PostgreSQL bulk export for the columnar metrics path: the days' wrapped query sent as
+ * `COPY (…) TO STDOUT (FORMAT csv)` and read off the socket by CopyOutQuery, each row routed
+ * to its day by the text of its day column (exported first, so no row is parsed), without a
+ * JavaScript value per row. Redshift
+ * has no `COPY … TO STDOUT`, so it keeps the cursor path.
  */
-import { createWriteStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
+import { WharfError } from '../../diagnostics/errors.js';
 import type { SqlDialect } from '../shared/sql-dialect.js';
-import { dayPredicate, QUERY_ALIAS } from '../shared/sql-dialect.js';
-import type { ColumnarExport, ColumnInfo, DayFilter, DayStats, QuerySpec, Row } from '../types.js';
+import { daysPredicate, QUERY_ALIAS } from '../shared/sql-dialect.js';
+import type { ColumnarExport, ColumnInfo, CopyDaysOptions, DayFilter, DayRowSink, DayStats, QuerySpec, Row } from '../types.js';
+import { CopyOutQuery } from './copy-out.js';
 import { ROW_VALUE_TYPES } from './pg-types.js';
 
 type Parser = (text: string) => unknown;
 const parsers = ROW_VALUE_TYPES as unknown as { getTypeParser(oid: number, format: 'text'): Parser };
+
+const OID = { int2: 21, int4: 23, int8: 20, float4: 700, float8: 701, date: 1082 } as const;
+/** Types whose output text (in an ISO DateStyle session) always reads back as the same DOUBLE or DATE. */
+const EXACT: Record<number, 'DOUBLE' | 'DATE'> = {
+  [OID.int2]: 'DOUBLE', [OID.int4]: 'DOUBLE', [OID.int8]: 'DOUBLE', [OID.float4]: 'DOUBLE', [OID.float8]: 'DOUBLE', [OID.date]: 'DATE',
+};
 
 /** The oid behind a described column (`nativeType` is `oid N`). */
 export function oidOf(column: ColumnInfo): number {
@@ -21,22 +28,58 @@ export function oidOf(column: ColumnInfo): number {
 }
 
 /**
- * The day query of wrapped-queries.ts plus the row's fingerprint term: the same
+ * The days' query, plus (when asked) the row's fingerprint term: the same
  * `hashtext(row as text)` whose sum is the postgres dialect's day fingerprint.
  */
-function exportQuery(sql: string, dialect: SqlDialect, filter: DayFilter): string {
+function exportQuery(sql: string, dialect: SqlDialect, filters: DayFilter[], options: CopyDaysOptions): string {
   const inner = sql.replace(/(\s*;)+\s*$/, '').trim();
-  return `SELECT ${QUERY_ALIAS}.*, CAST(hashtext(CAST(${QUERY_ALIAS} AS TEXT)) AS BIGINT) AS wharf_fp_term FROM (\n${inner}\n) AS ${QUERY_ALIAS}\nWHERE ${dayPredicate(dialect, filter)}`;
+  const list = options.columns.map((name) => `${QUERY_ALIAS}.${dialect.identifier(name)}`);
+  if (options.fingerprint) list.push(`CAST(hashtext(CAST(${QUERY_ALIAS} AS TEXT)) AS BIGINT) AS wharf_fp_term`);
+  return `SELECT ${list.join(', ')} FROM (\n${inner}\n) AS ${QUERY_ALIAS}\nWHERE ${daysPredicate(dialect, filters)}`;
+}
+
+const DASH = 0x2d;
+
+/** `YYYY-MM-DD` as the number YYYYMMDD. */
+export function dayNumber(day: string): number {
+  return Number(day.slice(0, 4) + day.slice(5, 7) + day.slice(8, 10));
+}
+
+/** The day (YYYYMMDD) that starts the CSV row `buf[start, end)`, or NaN when it does not start with `YYYY-MM-DD`. */
+export function rowDayNumber(buf: Buffer, start: number, end: number): number {
+  if (start + 10 > end || buf[start + 4] !== DASH || buf[start + 7] !== DASH) return NaN;
+  let n = 0;
+  for (let i = start; i < start + 10; i++) {
+    if (i === start + 4 || i === start + 7) continue;
+    const d = buf[i] - 0x30;
+    if (d < 0 || d > 9) return NaN;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 /** The columnar export of one PostgreSQL pool; `run` borrows a client and classes its errors. */
 export function pgColumnarExport(dialect: SqlDialect, run: <T>(query: QuerySpec, fn: (client: pg.PoolClient) => Promise<T>) => Promise<T>): ColumnarExport {
   return {
     textColumns: (columns) => columns.every((c) => Number.isFinite(oidOf(c))),
-    copyDay: (query: QuerySpec, filter: DayFilter, file: string) =>
+    exactCsvType: (column) => EXACT[oidOf(column)] ?? null,
+    copyDays: (query: QuerySpec, filters: DayFilter[], options: CopyDaysOptions, sink: DayRowSink) =>
       run(query, async (client) => {
-        const sql = `COPY (${exportQuery(query.sql, dialect, filter)}) TO STDOUT (FORMAT csv)`;
-        await pipeline(client.query(copyTo(sql)), createWriteStream(file));
+        const dayIndex = new Map(filters.map((f, i) => [dayNumber(f.day), i]));
+        const sql = `COPY (${exportQuery(query.sql, dialect, filters, options)}) TO STDOUT (FORMAT csv)`;
+        // One day needs no routing (and a TIMESTAMP day column's text is not the zone's day).
+        const copy = new CopyOutQuery(sql, (buf, start, end) => {
+          const day = filters.length === 1 ? 0 : dayIndex.get(rowDayNumber(buf, start, end));
+          if (day === undefined) {
+            throw new WharfError(`The export of mapping '${query.mapping}' returned a row outside the days asked for: ${buf.toString('utf8', start, Math.min(end, start + 200)).trim()}`, {
+              code: 'query.export-day', errorClass: 'internal',
+            });
+          }
+          sink.row(day, buf, start, end);
+        });
+        sink.attach(copy);
+        client.query(copy);
+        await copy.done;
       }),
     dayStats: (day: string, rowCount: number, sum: string | null): DayStats => ({ day, rowCount, fingerprint: sum === null ? null : `postgres:${sum}` }),
     parseRow(columns: ColumnInfo[], raw: (string | null)[]): Row {

@@ -34,7 +34,8 @@ export class PgConnector implements Connector {
   static async open(config: PostgresSource | RedshiftSource, context: ConnectorContext): Promise<PgConnector> {
     const pool = new pg.Pool(pgClientConfig(config, context));
     pool.on('connect', (client) => {
-      client.query("SET TIME ZONE 'UTC'").catch(() => undefined);
+      // UTC, so TIMESTAMP bounds are UTC instants; ISO dates, which the columnar export reads as text.
+      client.query("SET TIME ZONE 'UTC'; SET DateStyle TO ISO").catch(() => undefined);
     });
     pool.on('error', () => undefined);
     const connector = new PgConnector(config.kind, config.name, pool);

@@ -60,6 +60,20 @@ export function dayPredicate(dialect: SqlDialect, filter: DayFilter): string {
   }
 }
 
+/**
+ * The WHERE predicate selecting the rows of several days (one query for a range of days):
+ * an IN list over DATE and string day columns, so a day not asked for (a gap in a backfill)
+ * is not read; otherwise the days' predicates joined by OR.
+ */
+export function daysPredicate(dialect: SqlDialect, filters: DayFilter[]): string {
+  if (filters.length === 1) return dayPredicate(dialect, filters[0]);
+  const [first] = filters;
+  const column = `${QUERY_ALIAS}.${dialect.identifier(first.column)}`;
+  if (first.columnType === 'date') return `${column} IN (${filters.map((f) => dialect.dateLiteral(f.day)).join(', ')})`;
+  if (first.columnType === 'string') return `${dialect.dayText ? dialect.dayText(column) : column} IN (${filters.map((f) => `'${f.day}'`).join(', ')})`;
+  return filters.map((f) => `(${dayPredicate(dialect, f)})`).join(' OR ');
+}
+
 /** UNIX seconds or milliseconds in the day's bounds; the two ranges never overlap for real dates. */
 function epochPredicate(column: string, filter: DayFilter): string {
   const fromMs = filter.fromUtc.getTime();

@@ -7,8 +7,8 @@ import { DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection } from
 import type { DuckDBHandle } from '../../util/duckdb.js';
 import { TABLES, type EventRecord, type MetricRecord, type RejectRecord } from '../schema.js';
 import { clearDaySql, commitLedger } from '../sql-store.js';
-import type { DayLoad, DayLoadTarget, LedgerEntry, MetricsCsvResult, MetricsCsvSpec, SqlExecutor } from '../types.js';
-import { MetricCsvLoad } from './metric-csv-load.js';
+import type { DayLoad, DayLoadTarget, LedgerEntry, MetricsCsvLoad, MetricsCsvSpec, SqlExecutor } from '../types.js';
+import { DuckDBMetricsCsvLoad } from './metric-csv-load.js';
 import { MetricStage } from './metric-stage.js';
 import { readerRows } from './values.js';
 
@@ -106,8 +106,10 @@ export class DuckDBDayLoad implements DayLoad {
     return moved;
   }
 
-  async loadMetricsCsv(spec: MetricsCsvSpec): Promise<MetricsCsvResult> {
-    return new MetricCsvLoad(this.connection, this.target, (rejects) => this.appendRejects(rejects)).run(spec);
+  metricsCsv(spec: MetricsCsvSpec): MetricsCsvLoad {
+    return new DuckDBMetricsCsvLoad(this.connection, this.target, spec, (rejects) => this.appendRejects(rejects), (metrics, reason) =>
+      this.rejectNullDenominators(metrics, reason),
+    );
   }
 
   async commit(entry: LedgerEntry): Promise<void> {

@@ -8,6 +8,13 @@ import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
 import type { SqlExecutor, StoreConnection } from '../types.js';
 import { readerRows } from './values.js';
 
+/**
+ * The newest storage format: its string compression costs the metrics load about a fifth
+ * less CPU than the 1.0-compatible default. Store files are then readable by DuckDB 1.5 and
+ * newer only, the version Wharf ships with.
+ */
+const STORE_OPTIONS = { storage_compatibility_version: 'latest' };
+
 class DuckDBSql implements SqlExecutor {
   constructor(protected readonly connection: DuckDBConnection) {}
 
@@ -29,7 +36,7 @@ export class DuckDBStoreConnection extends DuckDBSql implements StoreConnection 
   }
 
   static async open(path: string): Promise<DuckDBStoreConnection> {
-    return new DuckDBStoreConnection(await openDuckDB(path));
+    return new DuckDBStoreConnection(await openDuckDB(path, STORE_OPTIONS));
   }
 
   /** The underlying connection, for bulk paths (appenders) inside the store implementation. */

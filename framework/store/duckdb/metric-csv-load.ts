@@ -1,154 +1,154 @@
 /**
- * The columnar metrics load into the DuckDB store: the day's CSV export is read into a
- * temporary table of text columns, the rows every rule accepts for certain are selected with
- * vectorized SQL, the rest are checked one by one by the row path's own checks, and the value
- * and ratio rules run over the union, in export order. Everything happens on the day load's
- * connection, inside its open transaction, so a failure leaves the previous day untouched.
+ * The columnar metrics load into the DuckDB store. Each CSV file of the day's export goes
+ * into `metrics` with one `INSERT … SELECT … FROM read_csv(…) WHERE <the row rules>`; only
+ * when that leaves rows behind is the file read again for them, and each is checked by the
+ * row path's own checks (rejected with the row path's rule, reason and stored row, or loaded
+ * as the row path converts it). At the end of the day, value-only rows of metrics that turned
+ * out to be ratios move to the rejects. Everything happens on the day load's connection,
+ * inside its open transaction, so a failure leaves the previous day untouched.
+ *
+ * Files arrive holding whole DuckDB row groups (the engine cuts them so), and rows the row
+ * path's checks accept are kept aside until the end: an insert that stops inside a row group
+ * makes the next one rewrite it, which costs more than the insert itself.
  */
-import { statSync } from 'node:fs';
 import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { TABLES, type RejectRecord } from '../schema.js';
-import type { DayLoadTarget, MetricsCsvResult, MetricsCsvSpec, RejectProblem } from '../types.js';
-import { acceptedColumns, classifiedSql, columnsOk, firstsSql, literal } from './metric-csv-sql.js';
+import type { DayLoadTarget, MetricsCsvLoad, MetricsCsvResult, MetricsCsvSpec, RejectProblem } from '../types.js';
+import { acceptedColumns, rawColumns, readCsv, rowOk } from './metric-csv-sql.js';
 
 const PAGE_ROWS = 10_000;
-const VALUE_RULES = ['denominator.null_in_ratio', 'numerator.missing', 'metric_value.missing'] as const;
 
-type Raw = (string | null)[];
-interface RuleCount { problem: RejectProblem; n: number; rn: bigint }
+interface RuleCount { problem: RejectProblem; n: number }
 
-export class MetricCsvLoad {
+export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
+  private rowsRead = 0;
+  private rowsLoaded = 0;
+  private fingerprint: bigint | null = null;
+  /** Rules in the order their first reject was read, as the row path counts them. */
   private readonly rules = new Map<string, RuleCount>();
-  private readonly names: { raw: string; fixed: string; valid: string; firsts: string; classified: string };
+  private fixed: DuckDBAppender | null = null;
+  private fixedRows = 0;
+  private readonly fixedTable: string;
 
   constructor(
     private readonly connection: DuckDBConnection,
     private readonly target: Required<DayLoadTarget>,
+    private readonly spec: MetricsCsvSpec,
     private readonly appendRejects: (rejects: RejectRecord[]) => Promise<void>,
+    private readonly moveRatioRows: (metrics: string[], reason: (metric: string) => string) => Promise<number>,
   ) {
-    const id = target.loadId.replace(/[^a-z0-9]/gi, '');
-    this.names = { raw: `wharf_csv_${id}`, fixed: `wharf_fixed_${id}`, valid: `wharf_valid_${id}`, firsts: `wharf_firsts_${id}`, classified: `wharf_class_${id}` };
+    this.fixedTable = `wharf_fixed_${target.loadId.replace(/[^a-z0-9]/gi, '')}`;
   }
 
-  async run(spec: MetricsCsvSpec): Promise<MetricsCsvResult> {
-    if (statSync(spec.file).size === 0) return { rowsRead: 0, rowsLoaded: 0, fingerprintSum: null, problems: [] };
-    const { raw, fixed, valid, firsts, classified } = this.names;
-    const cols = Array.from({ length: spec.width }, (_, i) => `c${i}`);
-    const types = `{${cols.map((c) => `'${c}': 'VARCHAR'`).join(', ')}, 'fp': 'BIGINT'}`;
-    await this.connection.run(
-      `CREATE TEMP TABLE ${raw} AS SELECT * FROM read_csv(${literal(spec.file)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = ${types}, allow_quoted_nulls = false, strict_mode = true)`,
-    );
-    const [[count, sum]] = await this.rows(`SELECT count(*), CAST(sum(fp) AS VARCHAR) FROM ${raw}`);
-    const rowsRead = Number(count);
-    await this.connection.run(
-      `CREATE TEMP TABLE ${fixed} (rn BIGINT, unit_id VARCHAR, id_type VARCHAR, metric_name VARCHAR, metric_value DOUBLE, numerator DOUBLE, denominator DOUBLE)`,
-    );
-    await this.checkOneByOne(spec, `SELECT rowid, ${cols.join(', ')} FROM ${raw} WHERE NOT ${columnsOk(spec, this.target.date)}`);
-    await this.connection.run(
-      `CREATE TEMP VIEW ${valid} AS SELECT ${acceptedColumns(spec)} FROM ${raw} WHERE ${columnsOk(spec, this.target.date)} UNION ALL SELECT * FROM ${fixed}`,
-    );
-    await this.connection.run(`CREATE TEMP TABLE ${firsts} AS ${firstsSql(valid)}`);
-    await this.connection.run(`CREATE TEMP VIEW ${classified} AS ${classifiedSql(valid, firsts, spec.ratioOnly)}`);
+  async append(file: string, rows: number): Promise<void> {
+    if (rows === 0) return;
     const t = this.target;
+    const csv = readCsv(file, this.spec);
+    const ok = rowOk(this.spec, t.date);
     const loaded = await this.connection.run(
-      `INSERT INTO ${TABLES.metrics} SELECT $1, CAST($2 AS DATE), unit_id, id_type, metric_name, metric_value, numerator, denominator, $3 FROM ${classified} WHERE kind = 'ok'`,
+      `INSERT INTO ${TABLES.metrics} SELECT $1, CAST($2 AS DATE), ${acceptedColumns(this.spec)}, $3 FROM ${csv} WHERE ${ok}`,
       [t.ingestion, t.date, t.loadId],
     );
-    const columnRejects = this.total();
-    // Every row with valid columns loaded: no value rule rejected anything, nothing to look for.
-    const moved = loaded.rowsChanged === rowsRead - columnRejects ? [] : (await this.valueRejects(spec, cols), await this.moveLateRatioRows(spec));
-    for (const name of [classified, valid]) await this.connection.run(`DROP VIEW ${name}`);
-    for (const name of [firsts, fixed, raw]) await this.connection.run(`DROP TABLE ${name}`);
-    const rowTime = [...this.rules.values()].sort((a, b) => (a.rn < b.rn ? -1 : 1)).map(({ problem, n }) => ({ problem, n }));
-    return { rowsRead, rowsLoaded: loaded.rowsChanged, fingerprintSum: sum as string | null, problems: [...rowTime, ...moved] };
+    this.rowsRead += rows;
+    this.rowsLoaded += loaded.rowsChanged;
+    if (this.spec.fingerprint) await this.addFingerprint(csv);
+    if (loaded.rowsChanged < rows) await this.checkOneByOne(`SELECT ${rawColumns(this.spec)} FROM ${csv} WHERE NOT ${ok}`);
   }
 
-  private async rows(sql: string, params: unknown[] = []): Promise<DuckDBValue[][]> {
-    return (await this.connection.runAndReadAll(sql, params as never)).getRows();
-  }
-
-  /** Pages through `select` (row number first, then the CSV columns) in row order. */
-  private async *pages(select: string): AsyncIterable<DuckDBValue[][]> {
-    for (let last = -1n; ; ) {
-      const page = await this.rows(`SELECT * FROM (${select}) WHERE rowid > ${last} ORDER BY rowid LIMIT ${PAGE_ROWS}`);
-      if (page.length === 0) return;
-      last = page[page.length - 1][0] as bigint;
-      yield page;
-    }
-  }
-
-  /** Rows the vectorized checks did not accept: the row path's checks, one by one. */
-  private async checkOneByOne(spec: MetricsCsvSpec, select: string): Promise<void> {
-    let appender: DuckDBAppender | null = null;
-    for await (const page of this.pages(select)) {
-      const rejects: RejectRecord[] = [];
-      for (const [rn, ...values] of page) {
-        const raw = values as Raw;
-        const checked = spec.checkRow(raw);
-        if ('rule' in checked) {
-          this.count(checked, rn as bigint);
-          rejects.push(this.reject(spec.rowJson(raw), checked));
-          continue;
-        }
-        appender ??= await this.connection.createAppender(this.names.fixed, 'main', 'temp');
-        appender.appendBigInt(rn as bigint);
-        for (const s of [checked.unit_id, checked.id_type, checked.metric_name]) appender.appendVarchar(s);
-        for (const n of [checked.metric_value, checked.numerator, checked.denominator]) {
-          if (n === null) appender.appendNull();
-          else appender.appendDouble(n);
-        }
-        appender.endRow();
-      }
-      await this.appendRejects(rejects);
-    }
-    appender?.closeSync();
-  }
-
-  /** Rows rejected by a value rule when they were read: kept as received, as the row path does. */
-  private async valueRejects(spec: MetricsCsvSpec, cols: string[]): Promise<void> {
-    const kinds = VALUE_RULES.map(literal).join(', ');
-    const select = `SELECT k.rn AS rowid, k.kind, k.metric_name, ${cols.map((c) => `r.${c}`).join(', ')} FROM ${this.names.classified} k JOIN ${this.names.raw} r ON r.rowid = k.rn WHERE k.kind IN (${kinds})`;
-    for await (const page of this.pages(select)) {
-      const rejects: RejectRecord[] = [];
-      for (const [rn, kind, metric, ...values] of page) {
-        const problem = spec.valueProblem(kind as (typeof VALUE_RULES)[number], metric as string);
-        this.count(problem, rn as bigint);
-        rejects.push(this.reject(spec.rowJson(values as Raw), problem));
-      }
-      await this.appendRejects(rejects);
-    }
-  }
-
-  /** Rows accepted before their metric showed itself a ratio go to the rejects, as the row path's end-of-day move words them. */
-  private async moveLateRatioRows(spec: MetricsCsvSpec): Promise<{ problem: RejectProblem; n: number }[]> {
-    const { classified } = this.names;
-    const metrics = await this.rows(`SELECT metric_name, count(*) FROM ${classified} WHERE kind = 'moved' GROUP BY metric_name ORDER BY min(rn)`);
-    const t = this.target;
-    const out = [];
-    for (const [metric, n] of metrics) {
-      const problem = spec.valueProblem('denominator.null_in_ratio', metric as string);
+  async finish(): Promise<MetricsCsvResult> {
+    if (this.fixed) {
+      this.fixed.closeSync();
+      this.fixed = null;
+      const t = this.target;
       await this.connection.run(
-        `INSERT INTO ${TABLES.rejects} SELECT $1, CAST($2 AS DATE), to_json(struct_pack(unit_id, id_type, "date" := CAST(CAST($2 AS DATE) AS VARCHAR), metric_name, metric_value, numerator, denominator))::VARCHAR, 'denominator', 'denominator.null_in_ratio', $3, $4 FROM ${classified} WHERE kind = 'moved' AND metric_name = $5 ORDER BY rn`,
-        [t.ingestion, t.date, problem.reason, t.loadId, metric as string],
+        `INSERT INTO ${TABLES.metrics} SELECT $1, CAST($2 AS DATE), unit_id, id_type, metric_name, metric_value, numerator, denominator, $3 FROM ${this.fixedTable}`,
+        [t.ingestion, t.date, t.loadId],
       );
-      out.push({ problem, n: Number(n) });
+      await this.connection.run(`DROP TABLE ${this.fixedTable}`);
+      this.rowsLoaded += this.fixedRows;
+    }
+    const moved = this.spec.ratioPossible ? await this.moveLateRatioRows() : [];
+    const problems = [...this.rules.values(), ...moved];
+    return { rowsRead: this.rowsRead, rowsLoaded: this.rowsLoaded, fingerprintSum: this.fingerprint?.toString() ?? null, problems };
+  }
+
+  private async addFingerprint(csv: string): Promise<void> {
+    const [[sum]] = (await this.connection.runAndReadAll(`SELECT CAST(sum(fp) AS VARCHAR) FROM ${csv}`)).getRows();
+    if (sum !== null) this.fingerprint = (this.fingerprint ?? 0n) + BigInt(sum as string);
+  }
+
+  /**
+   * The rows the vectorized checks did not accept, in file order: the row path's checks, one
+   * by one. They are set aside in a temporary table first and read a page at a time, since a
+   * connection runs one statement at a time and the checks write rejects as they go.
+   */
+  private async checkOneByOne(select: string): Promise<void> {
+    const table = `wharf_unsure_${this.target.loadId.replace(/[^a-z0-9]/gi, '')}`;
+    await this.connection.run(`CREATE TEMP TABLE ${table} AS ${select}`);
+    try {
+      for (let last = -1n; ; ) {
+        const page = (await this.connection.runAndReadAll(`SELECT rowid, * FROM ${table} WHERE rowid > ${last} ORDER BY rowid LIMIT ${PAGE_ROWS}`)).getRowsJS();
+        if (page.length === 0) return;
+        last = page[page.length - 1][0] as bigint;
+        await this.checkRows(page.map((row) => row.slice(1) as (string | number | null)[]));
+      }
+    } finally {
+      await this.connection.run(`DROP TABLE ${table}`);
+    }
+  }
+
+  private async checkRows(rows: (string | number | null)[][]): Promise<void> {
+    const rejects: RejectRecord[] = [];
+    for (const values of rows) {
+      // DOUBLE columns come back as numbers; String() gives text that reads back as the same number.
+      const raw = values.map((v) => (v === null || typeof v === 'string' ? v : String(v)));
+      const checked = this.spec.checkRow(raw);
+      if ('rule' in checked) {
+        this.count(checked);
+        rejects.push({ ingestion: this.target.ingestion, date: this.target.date, row: this.spec.rowJson(raw), ...checked });
+        continue;
+      }
+      this.fixed ??= await this.fixedAppender();
+      for (const s of [checked.unit_id, checked.id_type, checked.metric_name]) this.fixed.appendVarchar(s);
+      for (const n of [checked.metric_value, checked.numerator, checked.denominator]) {
+        if (n === null) this.fixed.appendNull();
+        else this.fixed.appendDouble(n);
+      }
+      this.fixed.endRow();
+      this.fixedRows += 1;
+    }
+    await this.appendRejects(rejects);
+  }
+
+  private async fixedAppender(): Promise<DuckDBAppender> {
+    await this.connection.run(
+      `CREATE TEMP TABLE ${this.fixedTable} (unit_id VARCHAR, id_type VARCHAR, metric_name VARCHAR, metric_value DOUBLE, numerator DOUBLE, denominator DOUBLE)`,
+    );
+    return this.connection.createAppender(this.fixedTable, 'main', 'temp');
+  }
+
+  /** Value-only rows of metrics that have a row with both parts this day go to the rejects, as the row path's end-of-day move does. */
+  private async moveLateRatioRows(): Promise<RuleCount[]> {
+    const t = this.target;
+    const metrics = (await this.connection.runAndReadAll(
+      `SELECT metric_name FROM ${TABLES.metrics} WHERE ingestion = $1 AND "date" = CAST($2 AS DATE) AND load_id = $3
+       GROUP BY metric_name
+       HAVING bool_or(numerator IS NOT NULL AND denominator IS NOT NULL) AND bool_or(denominator IS NULL)
+       ORDER BY min(rowid)`,
+      [t.ingestion, t.date, t.loadId] as DuckDBValue[],
+    )).getRows().map(([m]) => m as string);
+    const out: RuleCount[] = [];
+    for (const metric of metrics) {
+      const n = await this.moveRatioRows([metric], this.spec.ratioReason);
+      this.rowsLoaded -= n;
+      out.push({ problem: { column: 'denominator', rule: 'denominator.null_in_ratio', reason: this.spec.ratioReason(metric) }, n });
     }
     return out;
   }
 
-  private total(): number {
-    let n = 0;
-    for (const rule of this.rules.values()) n += rule.n;
-    return n;
-  }
-
-  private count(problem: RejectProblem, rn: bigint): void {
+  private count(problem: RejectProblem): void {
     const seen = this.rules.get(problem.rule);
     if (seen) seen.n += 1;
-    else this.rules.set(problem.rule, { problem, n: 1, rn });
-  }
-
-  private reject(row: string, problem: RejectProblem): RejectRecord {
-    return { ingestion: this.target.ingestion, date: this.target.date, row, column: problem.column, rule: problem.rule, reason: problem.reason };
+    else this.rules.set(problem.rule, { problem, n: 1 });
   }
 }

@@ -1,10 +1,11 @@
 /**
- * The SQL of the columnar metrics load (see metric-csv-load.ts): the metrics rules written
- * as expressions over the CSV columns (`c0`, `c1`, …, all text), so DuckDB checks a whole
- * day at once. The checks are deliberately strict: a row they do not accept outright is not
+ * The SQL of the columnar metrics load (see metric-csv-load.ts): the metrics rules a row
+ * decides alone, written as expressions over the CSV columns (`c0`, `c1`, …; text, or DOUBLE
+ * and DATE where the export's text always reads back exactly), so DuckDB checks a file at
+ * once. The checks are deliberately strict: a row they do not accept outright is not
  * rejected here but handed to the row path's own checks.
  */
-import type { MetricsCsvSpec, MetricTarget } from '../types.js';
+import type { CsvColumnType, MetricsCsvSpec, MetricTarget } from '../types.js';
 
 /** A SQL string literal. */
 export const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -12,57 +13,67 @@ export const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 /** Number text as PostgreSQL writes it, the only form accepted here without the row path. */
 const NUMBER_TEXT = literal('-?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?');
 
-function text(spec: MetricsCsvSpec, target: MetricTarget): string {
+/** `read_csv` of one exported file: no sniffing, NULL and empty string kept apart, every malformed line an error. */
+export function readCsv(file: string, spec: Pick<MetricsCsvSpec, 'columnTypes' | 'fingerprint'>, types: CsvColumnType[] = spec.columnTypes): string {
+  const columns = types.map((t, i) => `'c${i}': '${t}'`);
+  if (spec.fingerprint) columns.push(`'fp': 'BIGINT'`);
+  return `read_csv(${literal(file)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = {${columns.join(', ')}}, allow_quoted_nulls = false, strict_mode = true)`;
+}
+
+const column = (spec: MetricsCsvSpec, target: MetricTarget) => {
   const t = spec.targets[target];
-  if ('column' in t) return `c${t.column}`;
+  return 'column' in t ? { name: `c${t.column}`, type: spec.columnTypes[t.column], numeric: t.numeric } : null;
+};
+
+function text(spec: MetricsCsvSpec, target: MetricTarget): string {
+  const c = column(spec, target);
+  if (c) return c.name;
+  const t = spec.targets[target] as { constant: string | number | null };
   return t.constant === null ? 'CAST(NULL AS VARCHAR)' : literal(String(t.constant));
 }
 
 function number(spec: MetricsCsvSpec, target: MetricTarget): string {
-  const t = spec.targets[target];
-  if ('column' in t) return `TRY_CAST(c${t.column} AS DOUBLE)`;
+  const c = column(spec, target);
+  if (c) return c.type === 'DOUBLE' ? c.name : `TRY_CAST(${c.name} AS DOUBLE)`;
+  const t = spec.targets[target] as { constant: string | number | null };
   return t.constant === null ? 'CAST(NULL AS DOUBLE)' : `CAST(${Number(t.constant)} AS DOUBLE)`;
 }
 
 function numberOk(spec: MetricsCsvSpec, target: MetricTarget): string {
-  const t = spec.targets[target];
-  if (!('column' in t)) return 'true';
-  const c = `c${t.column}`;
-  const form = t.numeric ? '' : `regexp_full_match(${c}, ${NUMBER_TEXT}) AND `;
-  return `(${c} IS NULL OR (${form}isfinite(TRY_CAST(${c} AS DOUBLE))))`;
+  const c = column(spec, target);
+  if (!c) return 'true';
+  const form = c.numeric || c.type === 'DOUBLE' ? '' : `regexp_full_match(${c.name}, ${NUMBER_TEXT}) AND `;
+  return `(${c.name} IS NULL OR (${form}isfinite(${number(spec, target)})))`;
 }
 
-/** Whether a row passes every column rule for certain (NULL-safe). */
-export function columnsOk(spec: MetricsCsvSpec, day: string): string {
-  const declared = spec.idTypes.length ? spec.idTypes.map(literal).join(', ') : 'NULL';
-  const [unit, idType, date, name] = (['unit_id', 'id_type', 'date', 'metric_name'] as const).map((t) => text(spec, t));
-  return `coalesce(${unit} <> '' AND ${idType} IN (${declared}) AND left(${date}, 10) = ${literal(day)} AND ${name} <> '' AND strlen(${name}) <= 127 AND ${(['metric_value', 'numerator', 'denominator'] as const).map((t) => numberOk(spec, t)).join(' AND ')}, false)`;
-}
-
-/** The checked columns of the rows accepted outright, with their row number. */
-export function acceptedColumns(spec: MetricsCsvSpec): string {
-  const [unit, idType, name] = (['unit_id', 'id_type', 'metric_name'] as const).map((t) => text(spec, t));
-  const [value, num, den] = (['metric_value', 'numerator', 'denominator'] as const).map((t) => number(spec, t));
-  return `rowid AS rn, ${unit} AS unit_id, ${idType} AS id_type, ${name} AS metric_name, ${value} AS metric_value, ${num} AS numerator, ${den} AS denominator`;
+function dayOk(spec: MetricsCsvSpec, day: string): string {
+  const c = column(spec, 'date');
+  if (c?.type === 'DATE') return `${c.name} = DATE ${literal(day)}`;
+  return `left(${text(spec, 'date')}, 10) = ${literal(day)}`;
 }
 
 /**
- * The value rules over all rows whose columns passed: `kind` is `ok`, a row-time rule code,
- * or `moved` (accepted without a denominator before the metric showed itself a ratio, which
- * the row path moves to the rejects at the end of the day). Rows count in export order.
+ * Whether a row passes every rule it decides alone, for certain (NULL-safe): the column
+ * rules, and a value — metric_value, or both numerator and denominator; a numerator without
+ * a denominator is a ratio row missing its denominator (MetricsMapper's rowValueProblem).
  */
-export function classifiedSql(valid: string, firsts: string, ratioOnly: boolean): string {
-  return `SELECT v.*, CASE
-    WHEN numerator IS NOT NULL AND denominator IS NOT NULL THEN 'ok'
-    WHEN denominator IS NULL AND (${ratioOnly} OR f.first_both < v.rn OR numerator IS NOT NULL) THEN 'denominator.null_in_ratio'
-    WHEN metric_value IS NULL AND denominator IS NOT NULL THEN 'numerator.missing'
-    WHEN metric_value IS NULL THEN 'metric_value.missing'
-    WHEN denominator IS NULL AND f.first_both > v.rn THEN 'moved'
-    ELSE 'ok' END AS kind
-  FROM ${valid} v LEFT JOIN ${firsts} f USING (metric_name)`;
+export function rowOk(spec: MetricsCsvSpec, day: string): string {
+  const declared = spec.idTypes.length ? spec.idTypes.map(literal).join(', ') : 'NULL';
+  const [unit, idType, name] = (['unit_id', 'id_type', 'metric_name'] as const).map((t) => text(spec, t));
+  const [value, num, den] = (['metric_value', 'numerator', 'denominator'] as const).map((t) => number(spec, t));
+  const columns = `${unit} <> '' AND ${idType} IN (${declared}) AND ${dayOk(spec, day)} AND ${name} <> '' AND strlen(${name}) <= 127 AND ${(['metric_value', 'numerator', 'denominator'] as const).map((t) => numberOk(spec, t)).join(' AND ')}`;
+  const values = `((${num} IS NOT NULL AND ${den} IS NOT NULL) OR (${value} IS NOT NULL AND ${num} IS NULL))`;
+  return `coalesce(${columns} AND ${values}, false)`;
 }
 
-/** Per metric, the row number of its first row with both numerator and denominator (NULL: not a ratio). */
-export function firstsSql(valid: string): string {
-  return `SELECT metric_name, min(rn) FILTER (WHERE numerator IS NOT NULL AND denominator IS NOT NULL) AS first_both FROM ${valid} GROUP BY metric_name`;
+/** The metrics columns of a row accepted outright, after ingestion and date and before load_id. */
+export function acceptedColumns(spec: MetricsCsvSpec): string {
+  const [unit, idType, name] = (['unit_id', 'id_type', 'metric_name'] as const).map((t) => text(spec, t));
+  const [value, num, den] = (['metric_value', 'numerator', 'denominator'] as const).map((t) => number(spec, t));
+  return `${unit}, ${idType}, ${name}, ${value}, ${num}, ${den}`;
+}
+
+/** The exported columns as the row path's checks read them: text, with DATE columns back as `YYYY-MM-DD` (DOUBLE columns come back as numbers). */
+export function rawColumns(spec: MetricsCsvSpec): string {
+  return spec.columnTypes.map((t, i) => (t === 'DATE' ? `strftime(c${i}, '%Y-%m-%d')` : `c${i}`)).join(', ');
 }

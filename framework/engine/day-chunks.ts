@@ -1,0 +1,129 @@
+/**
+ * The files a multi-day export is cut into on its way to the store: each row is appended to
+ * its day's current file, and a file is handed on as soon as it holds `rowsPerFile` rows, so
+ * the store loads while the warehouse is still sending. Rows are copied as bytes (no value
+ * per row); each day holds one small write buffer. When the store falls behind, the files
+ * waiting for it would pile up on disk, so the export is paused until it catches up.
+ */
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DayRowSink } from '../connectors/types.js';
+
+/** One finished file of one day. */
+export interface DayChunk {
+  day: number;
+  file: string;
+  rows: number;
+  bytes: number;
+}
+
+/** Per day; small enough that a month of days' buffers stays in the CPU cache. */
+const BUFFER_BYTES = 32 * 1024;
+/** Bytes of finished files not yet loaded above which the export waits. */
+export const MAX_PENDING_BYTES = 256 * 1024 * 1024;
+
+interface DayFile {
+  buffer: Buffer;
+  used: number;
+  fd: number | null;
+  file: string;
+  rows: number;
+  bytes: number;
+  files: number;
+}
+
+export class DayChunkFiles implements DayRowSink {
+  /** Rows received per day. */
+  readonly rowsPerDay: number[];
+  private readonly days: DayFile[];
+  private flow: { pause(): void; resume(): void } | null = null;
+  private pendingBytes = 0;
+  private paused = false;
+  private discarded = false;
+
+  constructor(
+    private readonly dir: string,
+    dayCount: number,
+    private readonly rowsPerFile: number,
+    private readonly onChunk: (chunk: DayChunk) => void,
+    private readonly maxPendingBytes = MAX_PENDING_BYTES,
+  ) {
+    this.rowsPerDay = new Array<number>(dayCount).fill(0);
+    this.days = Array.from({ length: dayCount }, () => ({ buffer: Buffer.allocUnsafe(BUFFER_BYTES), used: 0, fd: null, file: '', rows: 0, bytes: 0, files: 0 }));
+  }
+
+  attach(flow: { pause(): void; resume(): void }): void {
+    this.flow = flow;
+  }
+
+  row(day: number, buf: Buffer, start: number, end: number): void {
+    this.rowsPerDay[day] += 1;
+    if (this.discarded) return;
+    const d = this.days[day];
+    const length = end - start;
+    if (d.used + length > d.buffer.length) this.flush(day, d);
+    if (length > d.buffer.length) this.write(day, d, buf.subarray(start, end));
+    else d.used += buf.copy(d.buffer, d.used, start, end);
+    d.bytes += length;
+    if (++d.rows === this.rowsPerFile) this.close(day, d);
+  }
+
+  /** After the export: hands on every day's last, partly filled file. */
+  finish(): void {
+    if (this.discarded) return;
+    this.days.forEach((d, day) => {
+      if (d.rows > 0) this.close(day, d);
+    });
+  }
+
+  /** The store is done with a file: it is removed, and the export resumes once the backlog is small again. */
+  consumed(chunk: DayChunk): void {
+    rmSync(chunk.file, { force: true });
+    this.pendingBytes -= chunk.bytes;
+    if (this.paused && this.pendingBytes <= this.maxPendingBytes / 2) {
+      this.paused = false;
+      this.flow?.resume();
+    }
+  }
+
+  /** Stops writing (the load failed); rows still arriving are counted and dropped, and the export is not held up. */
+  discard(): void {
+    this.discarded = true;
+    for (const d of this.days) {
+      if (d.fd !== null) closeSync(d.fd);
+      d.fd = null;
+    }
+    if (this.paused) {
+      this.paused = false;
+      this.flow?.resume();
+    }
+  }
+
+  private write(day: number, d: DayFile, bytes: Buffer): void {
+    if (d.fd === null) {
+      d.file = join(this.dir, `day${day}-${d.files++}.csv`);
+      d.fd = openSync(d.file, 'w');
+    }
+    writeSync(d.fd, bytes);
+  }
+
+  private flush(day: number, d: DayFile): void {
+    if (d.used === 0) return;
+    this.write(day, d, d.buffer.subarray(0, d.used));
+    d.used = 0;
+  }
+
+  private close(day: number, d: DayFile): void {
+    this.flush(day, d);
+    closeSync(d.fd!);
+    const chunk = { day, file: d.file, rows: d.rows, bytes: d.bytes };
+    d.fd = null;
+    d.rows = d.bytes = 0;
+    this.pendingBytes += chunk.bytes;
+    if (!this.paused && this.pendingBytes > this.maxPendingBytes) {
+      this.paused = true;
+      this.flow?.pause();
+    }
+    this.onChunk(chunk);
+  }
+}
