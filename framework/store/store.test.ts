@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/support/postgres.js';
-import { openStore } from './open-store.js';
-import type { MetricRecord } from './schema.js';
+import { META_DDL, MIGRATIONS } from './ddl.js';
+import { openStore, openStoreConnection, storeOver } from './open-store.js';
+import { STORE_FORMAT_VERSION, type MetricRecord } from './schema.js';
 import type { LedgerEntry, Store } from './types.js';
 
 const backends: Record<string, () => Promise<Store>> = {
@@ -40,6 +41,36 @@ async function load(store: Store, rows: MetricRecord[], over: Partial<LedgerEntr
 const units = async (store: Store) =>
   (await store.query<{ unit_id: string; metric_value: number }>('SELECT unit_id, metric_value FROM metrics ORDER BY unit_id')).map((r) => `${r.unit_id}=${r.metric_value}`);
 
+/** A store as format version 1 left it, with one metrics row carrying its load_id. */
+async function formatOneStore(kind: 'duckdb' | 'postgres'): Promise<Store> {
+  const config = kind === 'duckdb'
+    ? ({ kind, path: join(mkdtempSync(join(tmpdir(), 'wharf-store-')), 'store.duckdb') } as const)
+    : ((process.env.WHARF_STORE_TEST_URL = await createTestDatabase()), { kind, url: { env: 'WHARF_STORE_TEST_URL' } } as const);
+  const connection = await openStoreConnection(config, '/');
+  await connection.exec(META_DDL);
+  for (const statement of MIGRATIONS[0](kind)) await connection.exec(statement);
+  await connection.exec("INSERT INTO wharf_meta (key, value) VALUES ('format_version', '1')");
+  await connection.exec(`INSERT INTO metrics VALUES ('m', DATE '2026-10-01', 'u1', 'user_id', 'revenue', 5, NULL, NULL, 'old-load')`);
+  return storeOver(connection);
+}
+
+describe.each(['duckdb', 'postgres'] as const)('%s store written by format version 1', (kind) => {
+  it('migrates to the current version: rows stay, the per-row load_id goes', async () => {
+    const store = await formatOneStore(kind);
+    try {
+      expect(await store.query("SELECT value FROM wharf_meta WHERE key = 'format_version'")).toEqual([{ value: String(STORE_FORMAT_VERSION) }]);
+      expect(await units(store)).toEqual(['u1=5']);
+      await expect(store.query('SELECT load_id FROM metrics')).rejects.toThrow(/load_id/);
+      await expect(store.query('SELECT load_id FROM events')).rejects.toThrow(/load_id/);
+      // The migrated store loads as a new one does.
+      await load(store, [metric('a', 1)]);
+      expect(await units(store)).toEqual(['a=1']);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe.each(Object.entries(backends))('%s store', (_name, open) => {
   let store: Store | undefined;
   afterEach(async () => {
@@ -51,7 +82,7 @@ describe.each(Object.entries(backends))('%s store', (_name, open) => {
     store = await open();
     await store.migrate();
     const rows = await store.query<{ value: string }>("SELECT value FROM wharf_meta WHERE key = 'format_version'");
-    expect(rows).toEqual([{ value: '1' }]);
+    expect(rows).toEqual([{ value: String(STORE_FORMAT_VERSION) }]);
   });
 
   it('replaces a day on reload instead of duplicating it', async () => {

@@ -56,8 +56,8 @@ export interface TestMetric {
 }
 
 const COLUMNS = {
-  events: 'ingestion, day, "timestamp", event_name, event_value, event_metadata, "user", user_id, custom_ids, timeuuid, load_id',
-  metrics: 'ingestion, "date", unit_id, id_type, metric_name, metric_value, numerator, denominator, load_id',
+  events: 'ingestion, day, "timestamp", event_name, event_value, event_metadata, "user", user_id, custom_ids, timeuuid',
+  metrics: 'ingestion, "date", unit_id, id_type, metric_name, metric_value, numerator, denominator',
 };
 
 async function insertBatches(sql: SqlExecutor, table: 'events' | 'metrics', rows: string[]): Promise<void> {
@@ -67,14 +67,14 @@ async function insertBatches(sql: SqlExecutor, table: 'events' | 'metrics', rows
 export async function insertEvents(sql: SqlExecutor, events: TestEvent[]): Promise<void> {
   const rows = events.map(
     (e, i) =>
-      `(${lit(e.ingestion)}, DATE ${lit(e.day)}, CAST(${lit(e.timestamp)} AS TIMESTAMP), ${lit(e.event_name)}, ${lit(e.event_value)}, ${lit(e.event_metadata)}, ${lit(JSON.stringify({ userID: e.user_id, customIDs: e.custom_ids }))}, ${lit(e.user_id)}, ${e.custom_ids ? lit(JSON.stringify(e.custom_ids)) : 'NULL'}, ${lit(`${e.day}-${e.user_id}-${i}`)}, 'test-load')`,
+      `(${lit(e.ingestion)}, DATE ${lit(e.day)}, CAST(${lit(e.timestamp)} AS TIMESTAMP), ${lit(e.event_name)}, ${lit(e.event_value)}, ${lit(e.event_metadata)}, ${lit(JSON.stringify({ userID: e.user_id, customIDs: e.custom_ids }))}, ${lit(e.user_id)}, ${e.custom_ids ? lit(JSON.stringify(e.custom_ids)) : 'NULL'}, ${lit(`${e.day}-${e.user_id}-${i}`)})`,
   );
   await insertBatches(sql, 'events', rows);
 }
 
 export async function insertMetrics(sql: SqlExecutor, metrics: TestMetric[]): Promise<void> {
   const rows = metrics.map(
-    (m) => `(${lit(m.ingestion)}, DATE ${lit(m.date)}, ${lit(m.unit_id)}, ${lit(m.id_type ?? 'user_id')}, ${lit(m.metric_name)}, ${lit(m.metric_value)}, ${lit(m.numerator ?? null)}, ${lit(m.denominator ?? null)}, 'test-load')`,
+    (m) => `(${lit(m.ingestion)}, DATE ${lit(m.date)}, ${lit(m.unit_id)}, ${lit(m.id_type ?? 'user_id')}, ${lit(m.metric_name)}, ${lit(m.metric_value)}, ${lit(m.numerator ?? null)}, ${lit(m.denominator ?? null)})`,
   );
   await insertBatches(sql, 'metrics', rows);
 }
@@ -85,9 +85,9 @@ export async function copyDemoIntoDuckDBStore(store: DuckDBStoreConnection | Sto
   await ensureDemoDatabase(path);
   await store.exec(`ATTACH '${path}' AS demo (READ_ONLY)`);
   await store.exec(`INSERT INTO events (${COLUMNS.events}) SELECT 'app_events', CAST(event_time - INTERVAL 8 HOUR AS DATE), event_time, event, value, properties, user_json,
-      json_extract_string(user_json, '$.userID'), CAST(json_extract(user_json, '$.customIDs') AS VARCHAR), event_id, 'demo-copy'
+      json_extract_string(user_json, '$.userID'), CAST(json_extract(user_json, '$.customIDs') AS VARCHAR), event_id
     FROM demo.app_events WHERE length(event) < 128 AND json_extract_string(user_json, '$.userID') IS NOT NULL`);
-  await store.exec(`INSERT INTO metrics (${COLUMNS.metrics}) SELECT 'daily_metrics', ds, unit_id, id_type, metric, value, NULL, NULL, 'demo-copy' FROM demo.daily_metrics WHERE id_type IN ('user_id', 'stable_id')`);
-  await store.exec(`INSERT INTO metrics (${COLUMNS.metrics}) SELECT 'checkout_conversion', ds, unit_id, 'user_id', metric, NULL, orders, checkouts, 'demo-copy' FROM demo.checkout_funnel WHERE checkouts IS NOT NULL`);
+  await store.exec(`INSERT INTO metrics (${COLUMNS.metrics}) SELECT 'daily_metrics', ds, unit_id, id_type, metric, value, NULL, NULL FROM demo.daily_metrics WHERE id_type IN ('user_id', 'stable_id')`);
+  await store.exec(`INSERT INTO metrics (${COLUMNS.metrics}) SELECT 'checkout_conversion', ds, unit_id, 'user_id', metric, NULL, orders, checkouts FROM demo.checkout_funnel WHERE checkouts IS NOT NULL`);
   await store.exec('DETACH demo');
 }

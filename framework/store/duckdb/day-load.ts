@@ -3,7 +3,7 @@
  * appenders (DuckDB's bulk path; appended rows belong to the open transaction, so a rollback
  * or a crash discards them and the previous version of the day stays).
  */
-import { DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection, type DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBHandle } from '../../util/duckdb.js';
 import { TABLES, type EventRecord, type MetricRecord, type RejectRecord } from '../schema.js';
 import { clearDaySql, commitLedger } from '../sql-store.js';
@@ -27,14 +27,64 @@ class ConnectionSql implements SqlExecutor {
   }
 }
 
+/**
+ * While columnar loads run, the store's DuckDB runs each statement on one thread: every file
+ * insert fills one row group, which one thread does anyway, the loads' two lanes give the
+ * parallelism, and idle worker threads would only compete with them for the cores. The
+ * setting is the database's, so it is counted across loads and restored after the last.
+ */
+class LoadThreads {
+  private static readonly byInstance = new WeakMap<DuckDBInstance, LoadThreads>();
+  private users = 0;
+  private saved: string | null = null;
+  private chain: Promise<void> = Promise.resolve();
+  private connection: DuckDBConnection | null = null;
+
+  private constructor(private readonly instance: DuckDBInstance) {}
+
+  static of(instance: DuckDBInstance): LoadThreads {
+    let threads = LoadThreads.byInstance.get(instance);
+    if (!threads) LoadThreads.byInstance.set(instance, (threads = new LoadThreads(instance)));
+    return threads;
+  }
+
+  acquire(): Promise<void> {
+    if (this.users++ === 0) this.enqueue(async (c) => {
+      this.saved = String((await c.runAndReadAll(`SELECT current_setting('threads')`)).getRows()[0][0]);
+      await c.run('SET threads = 1');
+    });
+    return this.chain;
+  }
+
+  release(): void {
+    if (--this.users === 0) this.enqueue(async (c) => {
+      if (this.saved !== null) await c.run(`SET threads = ${Number(this.saved)}`);
+      if (this.users === 0) {
+        c.closeSync();
+        this.connection = null;
+      }
+    });
+  }
+
+  private enqueue(step: (c: DuckDBConnection) => Promise<void>): void {
+    // Only speed depends on it: a failed change leaves the loads correct.
+    this.chain = this.chain.then(async () => step((this.connection ??= await this.instance.connect()))).catch(() => undefined);
+  }
+}
+
 export class DuckDBDayLoad implements DayLoad {
   private rows: DuckDBAppender | null = null;
   private rejects: DuckDBAppender | null = null;
   private readonly sql: SqlExecutor;
   private readonly metrics: MetricStage;
   private done = false;
+  private threads: LoadThreads | null = null;
 
-  private constructor(private readonly connection: DuckDBConnection, private readonly target: Required<DayLoadTarget>) {
+  private constructor(
+    private readonly connection: DuckDBConnection,
+    private readonly target: Required<DayLoadTarget>,
+    private readonly instance: DuckDBInstance,
+  ) {
     this.sql = new ConnectionSql(connection);
     this.metrics = new MetricStage(connection, target);
   }
@@ -45,7 +95,7 @@ export class DuckDBDayLoad implements DayLoad {
 
   static async begin(handle: DuckDBHandle, target: Required<DayLoadTarget>): Promise<DuckDBDayLoad> {
     const connection = await handle.instance.connect();
-    const load = new DuckDBDayLoad(connection, target);
+    const load = new DuckDBDayLoad(connection, target, handle.instance);
     try {
       await connection.run('BEGIN TRANSACTION');
       for (const s of clearDaySql(target)) await load.sql.query(s.sql, s.params);
@@ -72,7 +122,6 @@ export class DuckDBDayLoad implements DayLoad {
       str(a, r.user_id);
       str(a, r.custom_ids);
       a.appendVarchar(r.timeuuid);
-      a.appendVarchar(this.target.loadId);
       a.endRow();
     }
   }
@@ -93,12 +142,13 @@ export class DuckDBDayLoad implements DayLoad {
     await this.metrics.moveToTable();
     let moved = 0;
     for (const name of metricNames) {
-      const where = `ingestion = $1 AND "date" = CAST($2 AS DATE) AND metric_name = $3 AND denominator IS NULL AND load_id = $4`;
-      const params = [this.target.ingestion, this.target.date, name, this.target.loadId];
+      // The load cleared the day's earlier rows when it began: every row of the day here is this load's.
+      const where = `ingestion = $1 AND "date" = CAST($2 AS DATE) AND metric_name = $3 AND denominator IS NULL`;
+      const params = [this.target.ingestion, this.target.date, name];
       const [{ n }] = await this.sql.query<{ n: number }>(`SELECT count(*) AS n FROM ${TABLES.metrics} WHERE ${where}`, params);
       await this.sql.query(
-        `INSERT INTO ${TABLES.rejects} SELECT ingestion, "date", to_json(struct_pack(unit_id, id_type, "date" := CAST("date" AS VARCHAR), metric_name, metric_value, numerator, denominator))::VARCHAR, 'denominator', 'denominator.null_in_ratio', $5, load_id FROM ${TABLES.metrics} WHERE ${where}`,
-        [...params, reason(name)],
+        `INSERT INTO ${TABLES.rejects} SELECT ingestion, "date", to_json(struct_pack(unit_id, id_type, "date" := CAST("date" AS VARCHAR), metric_name, metric_value, numerator, denominator))::VARCHAR, 'denominator', 'denominator.null_in_ratio', $4, CAST($5 AS VARCHAR) FROM ${TABLES.metrics} WHERE ${where}`,
+        [...params, reason(name), this.target.loadId],
       );
       await this.sql.query(`DELETE FROM ${TABLES.metrics} WHERE ${where}`, params);
       moved += Number(n);
@@ -107,7 +157,9 @@ export class DuckDBDayLoad implements DayLoad {
   }
 
   metricsCsv(spec: MetricsCsvSpec): MetricsCsvLoad {
-    return new DuckDBMetricsCsvLoad(this.connection, this.target, spec, (rejects) => this.appendRejects(rejects), (metrics, reason) =>
+    this.threads ??= LoadThreads.of(this.instance);
+    const started = this.threads.acquire();
+    return new DuckDBMetricsCsvLoad(started, this.connection, this.target, spec, (rejects) => this.appendRejects(rejects), (metrics, reason) =>
       this.rejectNullDenominators(metrics, reason),
     );
   }
@@ -157,6 +209,8 @@ export class DuckDBDayLoad implements DayLoad {
 
   private finish(): void {
     this.done = true;
+    this.threads?.release();
+    this.threads = null;
     this.rows = this.rejects = null;
     this.connection.closeSync();
   }

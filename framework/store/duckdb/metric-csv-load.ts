@@ -31,6 +31,8 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
   private readonly fixedTable: string;
 
   constructor(
+    /** Settles once the store is ready for the load (see LoadThreads in day-load.ts). */
+    private readonly ready: Promise<void>,
     private readonly connection: DuckDBConnection,
     private readonly target: Required<DayLoadTarget>,
     private readonly spec: MetricsCsvSpec,
@@ -42,12 +44,13 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
 
   async append(file: string, rows: number): Promise<void> {
     if (rows === 0) return;
+    await this.ready;
     const t = this.target;
     const csv = readCsv(file, this.spec);
     const ok = rowOk(this.spec, t.date);
     const loaded = await this.connection.run(
-      `INSERT INTO ${TABLES.metrics} SELECT $1, CAST($2 AS DATE), ${acceptedColumns(this.spec)}, $3 FROM ${csv} WHERE ${ok}`,
-      [t.ingestion, t.date, t.loadId],
+      `INSERT INTO ${TABLES.metrics} SELECT $1, CAST($2 AS DATE), ${acceptedColumns(this.spec)} FROM ${csv} WHERE ${ok}`,
+      [t.ingestion, t.date],
     );
     this.rowsRead += rows;
     this.rowsLoaded += loaded.rowsChanged;
@@ -61,8 +64,8 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
       this.fixed = null;
       const t = this.target;
       await this.connection.run(
-        `INSERT INTO ${TABLES.metrics} SELECT $1, CAST($2 AS DATE), unit_id, id_type, metric_name, metric_value, numerator, denominator, $3 FROM ${this.fixedTable}`,
-        [t.ingestion, t.date, t.loadId],
+        `INSERT INTO ${TABLES.metrics} SELECT $1, CAST($2 AS DATE), unit_id, id_type, metric_name, metric_value, numerator, denominator FROM ${this.fixedTable}`,
+        [t.ingestion, t.date],
       );
       await this.connection.run(`DROP TABLE ${this.fixedTable}`);
       this.rowsLoaded += this.fixedRows;
@@ -131,11 +134,11 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
   private async moveLateRatioRows(): Promise<RuleCount[]> {
     const t = this.target;
     const metrics = (await this.connection.runAndReadAll(
-      `SELECT metric_name FROM ${TABLES.metrics} WHERE ingestion = $1 AND "date" = CAST($2 AS DATE) AND load_id = $3
+      `SELECT metric_name FROM ${TABLES.metrics} WHERE ingestion = $1 AND "date" = CAST($2 AS DATE)
        GROUP BY metric_name
        HAVING bool_or(numerator IS NOT NULL AND denominator IS NOT NULL) AND bool_or(denominator IS NULL)
        ORDER BY min(rowid)`,
-      [t.ingestion, t.date, t.loadId] as DuckDBValue[],
+      [t.ingestion, t.date] as DuckDBValue[],
     )).getRows().map(([m]) => m as string);
     const out: RuleCount[] = [];
     for (const metric of metrics) {

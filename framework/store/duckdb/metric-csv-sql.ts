@@ -66,7 +66,7 @@ export function rowOk(spec: MetricsCsvSpec, day: string): string {
   return `coalesce(${columns} AND ${values}, false)`;
 }
 
-/** The metrics columns of a row accepted outright, after ingestion and date and before load_id. */
+/** The metrics columns of a row accepted outright, after ingestion and date. */
 export function acceptedColumns(spec: MetricsCsvSpec): string {
   const [unit, idType, name] = (['unit_id', 'id_type', 'metric_name'] as const).map((t) => text(spec, t));
   const [value, num, den] = (['metric_value', 'numerator', 'denominator'] as const).map((t) => number(spec, t));

@@ -1,8 +1,8 @@
 /**
  * The bulk path for metric rows into the DuckDB store. Rows are written column-wise, 2,048 at
  * a time (DuckDB's vector size), into a per-load temporary table holding only the columns
- * that vary per row; one INSERT … SELECT then adds the constant columns (ingestion, date,
- * load id) and moves them into `metrics` inside the load's transaction. This keeps the
+ * that vary per row; one INSERT … SELECT then adds the constant columns (ingestion,
+ * date) and moves them into `metrics` inside the load's transaction. This keeps the
  * per-value calls into DuckDB to the three strings of a row (numbers are written straight
  * into the vectors' buffers) instead of nine values and an end-of-row call.
  */
@@ -51,8 +51,8 @@ export class MetricStage {
     this.staged = 0;
     const t = this.target;
     await this.connection.run(
-      `INSERT INTO ${TABLES.metrics} SELECT $1, CAST($2 AS DATE), unit_id, id_type, metric_name, metric_value, numerator, denominator, $3 FROM ${this.table}`,
-      [t.ingestion, t.date, t.loadId],
+      `INSERT INTO ${TABLES.metrics} SELECT $1, CAST($2 AS DATE), unit_id, id_type, metric_name, metric_value, numerator, denominator FROM ${this.table}`,
+      [t.ingestion, t.date],
     );
     await this.connection.run(`DELETE FROM ${this.table}`);
   }

@@ -12,8 +12,8 @@ import { clearDaySql, commitLedger } from '../sql-store.js';
 import type { DayLoad, DayLoadTarget, LedgerEntry, SqlExecutor } from '../types.js';
 import { copyLines, type CopyValue } from './copy-text.js';
 
-const METRIC_COLUMNS = 'ingestion, "date", unit_id, id_type, metric_name, metric_value, numerator, denominator, load_id';
-const EVENT_COLUMNS = 'ingestion, day, "timestamp", event_name, event_value, event_metadata, "user", user_id, custom_ids, timeuuid, load_id';
+const METRIC_COLUMNS = 'ingestion, "date", unit_id, id_type, metric_name, metric_value, numerator, denominator';
+const EVENT_COLUMNS = 'ingestion, day, "timestamp", event_name, event_value, event_metadata, "user", user_id, custom_ids, timeuuid';
 const REJECT_COLUMNS = 'ingestion, "date", "row", "column", rule, reason, load_id';
 
 class ClientSql implements SqlExecutor {
@@ -57,16 +57,15 @@ export class PostgresDayLoad implements DayLoad {
 
   async appendRows(rows: EventRecord[] | MetricRecord[]): Promise<void> {
     if (rows.length === 0) return;
-    const id = this.target.loadId;
     if (this.target.dataset === 'metrics') {
       const values = (rows as MetricRecord[]).map((r) => [
-        r.ingestion, r.date, r.unit_id, r.id_type, r.metric_name, r.metric_value, r.numerator, r.denominator, id,
+        r.ingestion, r.date, r.unit_id, r.id_type, r.metric_name, r.metric_value, r.numerator, r.denominator,
       ]);
       return this.copy(TABLES.metrics, METRIC_COLUMNS, values);
     }
     const values = (rows as EventRecord[]).map((r) => [
       r.ingestion, r.day, r.timestamp.toISOString().replace('T', ' ').replace('Z', ''), r.event_name, r.event_value,
-      r.event_metadata, r.user, r.user_id, r.custom_ids, r.timeuuid, id,
+      r.event_metadata, r.user, r.user_id, r.custom_ids, r.timeuuid,
     ]);
     return this.copy(TABLES.events, EVENT_COLUMNS, values);
   }
@@ -83,13 +82,13 @@ export class PostgresDayLoad implements DayLoad {
       const rows = await this.sql.query<{ n: string }>(
         `WITH moved AS (
            DELETE FROM ${TABLES.metrics}
-           WHERE ingestion = $1 AND "date" = $2::date AND metric_name = $3 AND denominator IS NULL AND load_id = $4
+           WHERE ingestion = $1 AND "date" = $2::date AND metric_name = $3 AND denominator IS NULL
            RETURNING *
          ), inserted AS (
            INSERT INTO ${TABLES.rejects} (${REJECT_COLUMNS})
            SELECT ingestion, "date", json_build_object('unit_id', unit_id, 'id_type', id_type, 'date', "date"::text,
                     'metric_name', metric_name, 'metric_value', metric_value, 'numerator', numerator, 'denominator', denominator)::text,
-                  'denominator', 'denominator.null_in_ratio', $5, load_id
+                  'denominator', 'denominator.null_in_ratio', $5, $4::text
            FROM moved RETURNING 1
          )
          SELECT count(*) AS n FROM inserted`,
