@@ -3,6 +3,7 @@
  * wrapped-queries.ts are written once. Each SQL connector supplies one SqlDialect.
  */
 import { WharfError } from '../../diagnostics/errors.js';
+import { addDays } from '../../util/time.js';
 import type { DayFilter } from '../types.js';
 
 export interface SqlDialect {
@@ -62,14 +63,20 @@ export function dayPredicate(dialect: SqlDialect, filter: DayFilter): string {
 
 /**
  * The WHERE predicate selecting the rows of several days (one query for a range of days):
- * an IN list over DATE and string day columns, so a day not asked for (a gap in a backfill)
- * is not read; otherwise the days' predicates joined by OR.
+ * a BETWEEN over a DATE column when the days follow one another, else an IN list over DATE
+ * and string day columns, so a day not asked for (a gap in a backfill) is not read;
+ * otherwise the days' predicates joined by OR.
  */
 export function daysPredicate(dialect: SqlDialect, filters: DayFilter[]): string {
   if (filters.length === 1) return dayPredicate(dialect, filters[0]);
   const [first] = filters;
+  const last = filters[filters.length - 1];
   const column = `${QUERY_ALIAS}.${dialect.identifier(first.column)}`;
-  if (first.columnType === 'date') return `${column} IN (${filters.map((f) => dialect.dateLiteral(f.day)).join(', ')})`;
+  if (first.columnType === 'date') {
+    const consecutive = filters.every((f, i) => i === 0 || f.day === addDays(filters[i - 1].day, 1));
+    if (consecutive) return `${column} BETWEEN ${dialect.dateLiteral(first.day)} AND ${dialect.dateLiteral(last.day)}`;
+    return `${column} IN (${filters.map((f) => dialect.dateLiteral(f.day)).join(', ')})`;
+  }
   if (first.columnType === 'string') return `${dialect.dayText ? dialect.dayText(column) : column} IN (${filters.map((f) => `'${f.day}'`).join(', ')})`;
   return filters.map((f) => `(${dayPredicate(dialect, f)})`).join(' OR ');
 }
