@@ -66,14 +66,15 @@ export async function ingestDays(ctx: EngineContext, mappingName: string, days: 
   const bases = days.map((day) => baseEntry(ctx, mapping, day));
   for (const day of days) ctx.onProgress?.({ kind: 'day-started', mapping: mappingName, day });
   let outcomes: Outcome[];
+  const path = { columnar: false };
   try {
-    outcomes = await withRetry(ctx.retry ?? DEFAULT_RETRY, () => attemptDays(ctx, mapping, bases), (err, attempt) => {
+    outcomes = await withRetry(ctx.retry ?? DEFAULT_RETRY, () => attemptDays(ctx, mapping, bases, path), (err, attempt) => {
       for (const day of days) ctx.onProgress?.({ kind: 'retrying', mapping: mappingName, day, attempt, message: redactSecrets(messageOf(err)) });
     });
   } catch (err) {
     outcomes = bases.map((base) => {
       const entry = { ...base, status: 'failed' as const, errorClass: errorClassOf(err), errorMessage: redactSecrets(messageOf(err)), finishedAt: new Date() };
-      return { entry, tally: new RejectTally(), rowsRead: 0, duplicates: 0, committed: false };
+      return { entry, tally: new RejectTally(), rowsRead: 0, duplicates: 0, committed: false, columnar: path.columnar };
     });
   }
   const results = [];
@@ -132,7 +133,8 @@ async function describe(ctx: EngineContext, mapping: LoadedMapping, connector: C
   });
 }
 
-async function attemptDays(ctx: EngineContext, mapping: LoadedMapping, bases: LedgerEntry[]): Promise<Outcome[]> {
+/** Loads the days once; `path.columnar` tells, even when it throws, which path it took. */
+async function attemptDays(ctx: EngineContext, mapping: LoadedMapping, bases: LedgerEntry[], path: { columnar: boolean }): Promise<Outcome[]> {
   const { project } = ctx;
   const zone = zoneOrThrow(project.settings.timeZone);
   const connector = await ctx.connectors.get(mapping.config.source);
@@ -140,7 +142,8 @@ async function attemptDays(ctx: EngineContext, mapping: LoadedMapping, bases: Le
   checkMappedColumns(mapping, columns);
   const filters = bases.map((base) => dayFilter(mapping, columns, base.date, zone));
   const plan = ctx.columnar === false || !ctx.store.columnarMetrics ? null : columnarPlan(mapping, connector, columns, project.settings.idTypes);
-  if (plan && (bases.length === 1 || plan.multiDay)) return attemptColumnarDays(ctx, mapping, plan, bases, filters);
+  path.columnar = !!plan && (bases.length === 1 || plan.multiDay);
+  if (plan && path.columnar) return attemptColumnarDays(ctx, mapping, plan, bases, filters);
   if (bases.length > 1) throw new Error(`internal: ${bases.length} days of '${mapping.config.name}' cannot share one load`);
   return [await attemptRowDay(ctx, mapping, connector, bases[0], filters[0])];
 }

@@ -1,0 +1,249 @@
+/**
+ * DayChunkFiles on its own (no database): rows routed to their day's files, files cut at
+ * exactly `rowsPerFile` rows, contents byte-exact whatever the row length or where the row
+ * sits in its buffer, the export's flow paused and resumed around `maxPendingBytes`, and
+ * `discard()`.
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DayChunkFiles, type DayChunk } from './day-chunks.js';
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'wharf-day-chunks-'));
+
+/** Small deterministic PRNG (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A row of `length` bytes (newline included) whose bytes tell rows and positions apart. */
+function rowBytes(id: number, length: number): Buffer {
+  const head = Buffer.from(`${id},`);
+  const row = Buffer.alloc(length);
+  head.copy(row, 0, 0, Math.min(head.length, length - 1));
+  for (let i = head.length; i < length - 1; i++) row[i] = 0x21 + ((id * 31 + i * 7) % 94);
+  row[length - 1] = 0x0a;
+  return row;
+}
+
+interface Recorder {
+  chunks: (DayChunk & { content: Buffer })[];
+  flow: { pause(): void; resume(): void };
+  calls: string[];
+}
+
+function recorder(): Recorder {
+  const calls: string[] = [];
+  return { chunks: [], calls, flow: { pause: () => calls.push('pause'), resume: () => calls.push('resume') } };
+}
+
+function sinkFor(rec: Recorder, dir: string, days: number, rowsPerFile: number, maxPendingBytes?: number): DayChunkFiles {
+  const sink = new DayChunkFiles(dir, days, rowsPerFile, (chunk) => rec.chunks.push({ ...chunk, content: readFileSync(chunk.file) }), maxPendingBytes);
+  sink.attach(rec.flow);
+  return sink;
+}
+
+/**
+ * Hands `rows` to the sink the way the export does: packed one after the other in "network
+ * chunks" (buffers of a larger allocation, at an odd offset), each passed as (buf, start, end).
+ */
+function feed(sink: DayChunkFiles, rows: { day: number; bytes: Buffer }[], chunkBytes: number, offset = 3): void {
+  for (let i = 0; i < rows.length; ) {
+    const group: { day: number; bytes: Buffer }[] = [];
+    let size = 0;
+    do {
+      group.push(rows[i]);
+      size += rows[i].bytes.length;
+      i++;
+    } while (i < rows.length && size + rows[i].bytes.length <= chunkBytes);
+    const backing = Buffer.alloc(size + offset + 5, 0xff);
+    const chunk = backing.subarray(offset, offset + size + 2);
+    let at = 0;
+    for (const r of group) {
+      r.bytes.copy(chunk, at);
+      sink.row(r.day, chunk, at, at + r.bytes.length);
+      at += r.bytes.length;
+    }
+  }
+}
+
+/** The files each day should get: its rows in order, cut every `rowsPerFile` rows. */
+function expectedFiles(rows: { day: number; bytes: Buffer }[], days: number, rowsPerFile: number): { day: number; rows: number; content: Buffer }[][] {
+  return Array.from({ length: days }, (_, day) => {
+    const mine = rows.filter((r) => r.day === day);
+    const files = [];
+    for (let i = 0; i < mine.length; i += rowsPerFile) {
+      const part = mine.slice(i, i + rowsPerFile).map((r) => r.bytes);
+      files.push({ day, rows: part.length, content: Buffer.concat(part) });
+    }
+    return files;
+  });
+}
+
+function expectChunks(rec: Recorder, rows: { day: number; bytes: Buffer }[], days: number, rowsPerFile: number): void {
+  const expected = expectedFiles(rows, days, rowsPerFile);
+  for (let day = 0; day < days; day++) {
+    const got = rec.chunks.filter((c) => c.day === day);
+    expect(got.map((c) => c.rows), `day ${day} rows per file`).toEqual(expected[day].map((f) => f.rows));
+    got.forEach((c, i) => {
+      expect(c.bytes, `day ${day} file ${i} bytes`).toBe(expected[day][i].content.length);
+      expect(c.content.equals(expected[day][i].content), `day ${day} file ${i} content`).toBe(true);
+    });
+  }
+  expect(new Set(rec.chunks.map((c) => c.file)).size).toBe(rec.chunks.length);
+}
+
+describe('DayChunkFiles', () => {
+  it('routes rows to their day and cuts files at exactly rowsPerFile rows, byte-exact; finish() hands on the last partial files', () => {
+    const next = random(7);
+    const days = 4;
+    const rowsPerFile = 5;
+    // Lengths around the short-row copy (4 bytes at a time below 128) and the Buffer#copy path.
+    const lengths = [1, 2, 3, 4, 5, 6, 7, 8, 9, 63, 126, 127, 128, 129, 130, 131, 1000, 4097];
+    const rows = Array.from({ length: 400 }, (_, id) => ({
+      day: next() < 0.1 ? 3 : Math.floor(next() * 3),
+      bytes: rowBytes(id, lengths[Math.floor(next() * lengths.length)]),
+    }));
+    // Day 3 gets exactly two full files: no empty third file at finish().
+    const day3 = rows.filter((r) => r.day === 3);
+    for (const r of day3.slice(10)) r.day = 0;
+    expect(rows.filter((r) => r.day === 3).length).toBe(10);
+    const rec = recorder();
+    const sink = sinkFor(rec, tempDir(), days + 1, rowsPerFile);
+    feed(sink, rows, 8192);
+    const beforeFinish = rec.chunks.length;
+    // Every file handed on before finish() is a full one.
+    expect(rec.chunks.every((c) => c.rows === rowsPerFile)).toBe(true);
+    sink.finish();
+    expect(rec.chunks.length).toBeGreaterThan(beforeFinish);
+    expectChunks(rec, rows, days, rowsPerFile);
+    // The fifth day got no row: no file, a zero count.
+    expect(rec.chunks.some((c) => c.day === 4)).toBe(false);
+    expect(sink.rowsPerDay).toEqual([0, 1, 2, 3, 4].map((d) => rows.filter((r) => r.day === d).length));
+    expect(rec.calls).toEqual([]);
+  });
+
+  it('keeps rows that come one per buffer, each in a new buffer, byte-exact (as rows carried over network chunks arrive)', () => {
+    const rec = recorder();
+    const sink = sinkFor(rec, tempDir(), 2, 3);
+    const rows = Array.from({ length: 20 }, (_, id) => ({ day: id % 2, bytes: rowBytes(id, 5 + ((id * 13) % 140)) }));
+    for (const r of rows) {
+      const buf = Buffer.concat([Buffer.from([0x48, 0, 0, 0, 9]), r.bytes]);
+      sink.row(r.day, buf, 5, buf.length);
+      // The bytes are only valid during the call: the sink must have copied them.
+      buf.fill(0x3f);
+    }
+    sink.finish();
+    expectChunks(rec, rows, 2, 3);
+  });
+
+  it('keeps rows longer than its write buffer, in order with the short rows around them', () => {
+    const next = random(11);
+    const kb = 1024;
+    const long = [128 * kb - 1, 128 * kb, 128 * kb + 1, 300 * kb, 1024 * kb];
+    const rows: { day: number; bytes: Buffer }[] = [];
+    let id = 0;
+    for (const length of long) {
+      for (let k = 0; k < 30; k++) rows.push({ day: Math.floor(next() * 2), bytes: rowBytes(id++, 1 + Math.floor(next() * 300)) });
+      rows.push({ day: 0, bytes: rowBytes(id++, length) });
+      rows.push({ day: 1, bytes: rowBytes(id++, length) });
+      rows.push({ day: 0, bytes: rowBytes(id++, 17) });
+    }
+    const rec = recorder();
+    const sink = sinkFor(rec, tempDir(), 2, 7);
+    feed(sink, rows, 64 * kb);
+    sink.finish();
+    expectChunks(rec, rows, 2, 7);
+    expect(rec.chunks.reduce((n, c) => n + c.bytes, 0)).toBe(rows.reduce((n, r) => n + r.bytes.length, 0));
+  });
+
+  it('pauses the flow once pending bytes pass maxPendingBytes and resumes it when consumed() brings them to half', () => {
+    const rec = recorder();
+    const dir = tempDir();
+    // Files of 2 rows of 100 bytes: 200 bytes each.
+    const sink = sinkFor(rec, dir, 2, 2, 1000);
+    let id = 0;
+    const row = (day: number) => {
+      const bytes = rowBytes(id++, 100);
+      sink.row(day, bytes, 0, bytes.length);
+    };
+    for (let i = 0; i < 10; i++) row(Math.floor(i / 2) % 2);
+    // 5 files, 1000 bytes pending: not over the limit yet.
+    expect(rec.chunks.length).toBe(5);
+    expect(rec.calls).toEqual([]);
+    row(0);
+    row(0);
+    expect(rec.chunks.length).toBe(6);
+    expect(rec.calls).toEqual(['pause']);
+    // Rows still arriving while paused (the rest of a network chunk) are kept; no second pause.
+    for (let i = 0; i < 4; i++) row(1);
+    expect(rec.chunks.length).toBe(8);
+    expect(rec.calls).toEqual(['pause']);
+    expect(readdirSync(dir).length).toBe(8);
+    // 1600 pending: resumes once at 500 or less, i.e. after the sixth file is consumed.
+    for (const [i, chunk] of rec.chunks.slice(0, 5).entries()) {
+      sink.consumed(chunk);
+      expect(existsSync(chunk.file)).toBe(false);
+      expect(rec.calls, `after ${i + 1} consumed`).toEqual(['pause']);
+    }
+    sink.consumed(rec.chunks[5]);
+    expect(rec.calls).toEqual(['pause', 'resume']);
+    sink.consumed(rec.chunks[6]);
+    sink.consumed(rec.chunks[7]);
+    expect(rec.calls).toEqual(['pause', 'resume']);
+    expect(readdirSync(dir)).toEqual([]);
+    // A second backlog pauses it again.
+    for (let i = 0; i < 12; i++) row(0);
+    expect(rec.calls).toEqual(['pause', 'resume', 'pause']);
+  });
+
+  it('discard() stops writing, hands on nothing more and resumes a paused flow', () => {
+    const rec = recorder();
+    const dir = tempDir();
+    const sink = sinkFor(rec, dir, 2, 2, 300);
+    let id = 0;
+    const row = (day: number) => {
+      const bytes = rowBytes(id++, 100);
+      sink.row(day, bytes, 0, bytes.length);
+    };
+    for (let i = 0; i < 4; i++) row(0);
+    row(1);
+    expect(rec.calls).toEqual(['pause']);
+    expect(rec.chunks.length).toBe(2);
+    sink.discard();
+    expect(rec.calls).toEqual(['pause', 'resume']);
+    for (let i = 0; i < 6; i++) row(i % 2);
+    sink.finish();
+    expect(rec.chunks.length).toBe(2);
+    // Rows after the discard are still counted.
+    expect(sink.rowsPerDay).toEqual([7, 4]);
+    // Day 1's open file got no more bytes after the discard.
+    const open = readdirSync(dir).filter((f) => !rec.chunks.some((c) => c.file.endsWith(f)));
+    for (const f of open) expect(readFileSync(join(dir, f)).length).toBeLessThanOrEqual(100);
+    // Consuming the files handed on before does not resume the flow a second time.
+    for (const c of rec.chunks) sink.consumed(c);
+    expect(rec.calls).toEqual(['pause', 'resume']);
+  });
+
+  it('discard() of a flowing export does not touch the flow', () => {
+    const rec = recorder();
+    const sink = sinkFor(rec, tempDir(), 1, 2);
+    const bytes = rowBytes(1, 50);
+    sink.row(0, bytes, 0, bytes.length);
+    sink.discard();
+    sink.row(0, bytes, 0, bytes.length);
+    sink.row(0, bytes, 0, bytes.length);
+    sink.finish();
+    expect(rec.calls).toEqual([]);
+    expect(rec.chunks).toEqual([]);
+    expect(sink.rowsPerDay).toEqual([3]);
+  });
+});
