@@ -9,20 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DayChunkFiles, type DayChunk } from './day-chunks.js';
+import { mulberry32 as random } from '../../test/support/random.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'wharf-day-chunks-'));
 
-/** Small deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A row of `length` bytes (newline included) whose bytes tell rows and positions apart. */
 function rowBytes(id: number, length: number): Buffer {

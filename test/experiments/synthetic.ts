@@ -5,6 +5,7 @@
  */
 import { addDays } from '../../framework/util/time.js';
 import type { TestEvent, TestMetric } from '../support/experiment-store.js';
+import { mulberry32 } from '../support/random.js';
 
 export const DATA_START = '2026-01-01';
 export const EXPERIMENT_START = '2026-01-08';
@@ -12,16 +13,6 @@ export const EXPERIMENT_START = '2026-01-08';
 export const DAY_10 = '2026-01-17';
 export const DAY_20 = '2026-01-27';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A UTC timestamp text inside the PST day `day` (08:00 UTC to 08:00 UTC next day). */
 export function timeInDay(day: string, seconds: number): string {
