@@ -4,7 +4,10 @@
  * exported in the same run with `psql \copy (query) to /dev/null`. Prints rows/s, peak RSS
  * and the ratio of Wharf's time to \copy's. Targets: ratio ≤ 2.0, peak RSS ≤ 512 MB.
  *
- *   npm run bench:ingest -- [--rows N] [--days D] [--concurrency C] [--batch B]
+ *   npm run bench:ingest -- [--rows N] [--days D] [--concurrency C] [--batch B] [--fingerprint]
+ *
+ * `--fingerprint` loads as a mapping whose rechecks reload on a changed content fingerprint
+ * does: the export then also hashes every row in the warehouse.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,6 +24,7 @@ const { values } = parseArgs({
     days: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '1' },
     batch: { type: 'string', default: '10000' },
+    fingerprint: { type: 'boolean', default: false },
   },
 });
 const rows = Number(values.rows);
@@ -53,17 +57,18 @@ try {
   const copySeconds = (Date.now() - t) / 1000;
 
   const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'ingest-child.ts'), join(dir, 'store.duckdb'), from, to, values.concurrency!, values.batch!], {
-    env: { ...process.env, WHARF_BENCH_PG_URL: cluster.url },
+    env: { ...process.env, WHARF_BENCH_PG_URL: cluster.url, WHARF_BENCH_FINGERPRINT: values.fingerprint ? '1' : '' },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   if (child.status !== 0) throw new Error(`the ingest process failed (exit ${child.status})`);
-  const wharf = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { seconds: number; rowsLoaded: number; rowsRejected: number; failed: string[]; maxRssMb: number };
+  const wharf = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { seconds: number; closeSeconds: number; rowsLoaded: number; rowsRejected: number; failed: string[]; maxRssMb: number };
   if (wharf.failed.length || wharf.rowsLoaded !== rows) throw new Error(`ingest did not load every row: ${JSON.stringify(wharf)}`);
 
   const ratio = wharf.seconds / copySeconds;
   console.log(`psql \\copy to /dev/null: ${copySeconds.toFixed(2)} s (${fmt(rows / copySeconds)} rows/s)`);
-  console.log(`wharf PostgreSQL → DuckDB store: ${wharf.seconds.toFixed(2)} s (${fmt(rows / wharf.seconds)} rows/s), ${days} days, concurrency ${values.concurrency}, batch ${values.batch}`);
+  console.log(`wharf PostgreSQL → DuckDB store: ${wharf.seconds.toFixed(2)} s (${fmt(rows / wharf.seconds)} rows/s), ${days} days, concurrency ${values.concurrency}, batch ${values.batch}${values.fingerprint ? ', with fingerprints' : ''}`);
+  console.log(`then closing the store (its checkpoint): ${wharf.closeSeconds.toFixed(2)} s`);
   console.log(`peak RSS of the ingest process: ${wharf.maxRssMb.toFixed(0)} MB (target ≤ 512 MB)`);
   console.log(`ratio wharf / \\copy: ${ratio.toFixed(2)} (target ≤ 2.0)`);
 } finally {
