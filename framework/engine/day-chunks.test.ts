@@ -41,6 +41,15 @@ function sinkFor(rec: Recorder, dir: string, days: number, rowsPerFile: number, 
   return sink;
 }
 
+/** Feeds the sink rows of 100 bytes, each numbered anew, to the given day. */
+function hundredByteRows(sink: DayChunkFiles): (day: number) => void {
+  let id = 0;
+  return (day) => {
+    const bytes = rowBytes(id++, 100);
+    sink.row(day, bytes, 0, bytes.length);
+  };
+}
+
 /**
  * Hands `rows` to the sink the way the export does: packed one after the other in "network
  * chunks" (buffers of a larger allocation, at an odd offset), each passed as (buf, start, end).
@@ -160,11 +169,7 @@ describe('DayChunkFiles', () => {
     const dir = tempDir();
     // Files of 2 rows of 100 bytes: 200 bytes each.
     const sink = sinkFor(rec, dir, 2, 2, 1000);
-    let id = 0;
-    const row = (day: number) => {
-      const bytes = rowBytes(id++, 100);
-      sink.row(day, bytes, 0, bytes.length);
-    };
+    const row = hundredByteRows(sink);
     for (let i = 0; i < 10; i++) row(Math.floor(i / 2) % 2);
     // 5 files, 1000 bytes pending: not over the limit yet.
     expect(rec.chunks.length).toBe(5);
@@ -199,11 +204,7 @@ describe('DayChunkFiles', () => {
     const rec = recorder();
     const dir = tempDir();
     const sink = sinkFor(rec, dir, 2, 2, 300);
-    let id = 0;
-    const row = (day: number) => {
-      const bytes = rowBytes(id++, 100);
-      sink.row(day, bytes, 0, bytes.length);
-    };
+    const row = hundredByteRows(sink);
     for (let i = 0; i < 4; i++) row(0);
     row(1);
     expect(rec.calls).toEqual(['pause']);

@@ -71,7 +71,7 @@ export class DayChunkFiles implements DayRowSink {
     if (length > d.buffer.length) this.write(day, d, buf.subarray(start, end));
     else if (length < 128) {
       // Short rows: copied four bytes at a time through DataViews; Buffer#copy allocates a
-      // view per call, which for 10 million rows costs more than the copy.
+      // view per call, garbage for every row.
       if (buf !== this.source) {
         this.source = buf;
         this.sourceView = new DataView(buf.buffer, buf.byteOffset, buf.length);

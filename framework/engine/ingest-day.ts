@@ -100,8 +100,7 @@ export async function columnarGroupSize(ctx: EngineContext, mappingName: string)
   try {
     const connector = await ctx.connectors.get(mapping.config.source);
     if (!connector.columnar) return 1;
-    const columns = await describe(ctx, mapping, connector);
-    return columnarPlan(mapping, connector, columns, ctx.project.settings.idTypes)?.multiDay ? COLUMNAR_GROUP_DAYS : 1;
+    return planFor(ctx, mapping, connector, await describe(ctx, mapping, connector))?.multiDay ? COLUMNAR_GROUP_DAYS : 1;
   } catch {
     // The day loads report the problem, one by one.
     return 1;
@@ -133,6 +132,12 @@ async function describe(ctx: EngineContext, mapping: LoadedMapping, connector: C
   });
 }
 
+/** How the mapping's days take the columnar path in this run, or null for the row path. */
+function planFor(ctx: EngineContext, mapping: LoadedMapping, connector: Connector, columns: ColumnInfo[]): ColumnarPlan | null {
+  if (ctx.columnar === false || !ctx.store.columnarMetrics) return null;
+  return columnarPlan(mapping, connector, columns, ctx.project.settings.idTypes);
+}
+
 /** Loads the days once; `path.columnar` tells, even when it throws, which path it took. */
 async function attemptDays(ctx: EngineContext, mapping: LoadedMapping, bases: LedgerEntry[], path: { columnar: boolean }): Promise<Outcome[]> {
   const { project } = ctx;
@@ -141,7 +146,7 @@ async function attemptDays(ctx: EngineContext, mapping: LoadedMapping, bases: Le
   const columns = await describe(ctx, mapping, connector);
   checkMappedColumns(mapping, columns);
   const filters = bases.map((base) => dayFilter(mapping, columns, base.date, zone));
-  const plan = ctx.columnar === false || !ctx.store.columnarMetrics ? null : columnarPlan(mapping, connector, columns, project.settings.idTypes);
+  const plan = planFor(ctx, mapping, connector, columns);
   path.columnar = !!plan && (bases.length === 1 || plan.multiDay);
   if (plan && path.columnar) return attemptColumnarDays(ctx, mapping, plan, bases, filters);
   if (bases.length > 1) throw new Error(`internal: ${bases.length} days of '${mapping.config.name}' cannot share one load`);

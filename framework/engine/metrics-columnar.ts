@@ -15,6 +15,7 @@ import type { ColumnarExport, ColumnInfo, Connector, DayFilter, LogicalType, Que
 import type { CsvColumnType, DayLoad, MetricsCsvResult, MetricsCsvSpec, MetricTarget } from '../store/types.js';
 import { DayChunkFiles, type DayChunk } from './day-chunks.js';
 import { MetricsMapper, nullDenominatorReason } from './map-metrics.js';
+import { problem } from './mapped-row.js';
 import { rowJson, scalarText } from './row-values.js';
 
 const TEXT_TARGETS: LogicalType[] = ['string', 'integer'];
@@ -24,12 +25,12 @@ const ALLOWED: Record<MetricTarget, LogicalType[]> = {
   metric_value: ['string', 'integer', 'double'], numerator: ['string', 'integer', 'double'], denominator: ['string', 'integer', 'double'],
 };
 /**
- * Rows per file the store is handed: two of DuckDB's 122,880-row groups, so each insert fills
- * whole row groups (see metric-csv-load.ts) and still runs on two threads.
+ * Rows per file the store is handed: one DuckDB row group (122,880 rows), so each insert
+ * fills whole row groups (see metric-csv-load.ts).
  */
 export const ROWS_PER_FILE = 122_880;
 
-/** Files loading at once (each on its own day's connection): two, for DuckDB's two threads here. */
+/** Files loading at once, each on its own day's connection: two, one per core here. */
 const LANES = 2;
 
 /** How a mapping's metrics days take the columnar path. */
@@ -39,6 +40,8 @@ export interface ColumnarPlan {
   exportColumns: ColumnInfo[];
   /** Whether several days can share one export: the day column is a DATE or a string. */
   multiDay: boolean;
+  /** Export each row's fingerprint term: the mapping's rechecks compare fingerprints. */
+  fingerprint: boolean;
   spec(day: string): MetricsCsvSpec;
 }
 
@@ -84,6 +87,7 @@ export function columnarPlan(mapping: LoadedMapping, connector: Connector, colum
     exporter,
     exportColumns,
     multiDay: ['date', 'string'].includes(columns[dayIndex].type),
+    fingerprint,
     spec(day) {
       const mapper = new MetricsMapper(mapped, { ingestion: mapping.config.name, day, idTypes });
       return {
@@ -92,7 +96,7 @@ export function columnarPlan(mapping: LoadedMapping, connector: Connector, colum
         ratioPossible: typeof mapped.numerator === 'string' && typeof mapped.denominator === 'string',
         checkRow: (raw) => mapper.checkRow(rowOf(raw)),
         rowJson: (raw) => rowJson(rowOf(raw)),
-        ratioReason: nullDenominatorReason,
+        ratioProblem: (metric) => problem('denominator', 'null_in_ratio', nullDenominatorReason(metric)),
       };
     },
   };
@@ -100,8 +104,8 @@ export function columnarPlan(mapping: LoadedMapping, connector: Connector, colum
 
 /**
  * Runs up to `width` jobs at once, each on its own lane in the order they were queued: a
- * day's files always go to the same lane (a load takes one statement at a time), and two
- * lanes keep both of DuckDB's threads busy on files too small to split.
+ * day's files always go to the same lane (a load takes one statement at a time), and each
+ * file's insert runs on one thread, so the lanes are the parallelism.
  */
 class LaneQueue {
   private readonly lanes: Promise<void>[];
@@ -149,8 +153,7 @@ export async function runColumnarDays(
     }),
   );
   try {
-    const fingerprint = plan.spec(filters[0].day).fingerprint;
-    await plan.exporter.copyDays(query, filters, { columns: plan.exportColumns.map((c) => c.name), fingerprint }, files);
+    await plan.exporter.copyDays(query, filters, { columns: plan.exportColumns.map((c) => c.name), fingerprint: plan.fingerprint }, files);
     files.finish();
     await queue.idle();
     if (failure !== null) throw failure;

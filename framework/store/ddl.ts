@@ -31,8 +31,8 @@ function ledgerColumns(d: Dialect): string {
 const ts = (_d: Dialect) => 'TIMESTAMP';
 /**
  * DuckDB: unit ids are mostly distinct, so the default string compression gains little on
- * them and cost a third of a metrics load's CPU; zstd costs half as much, for a column about
- * 1.5 times as large.
+ * them and was the largest single CPU cost of a metrics load; zstd is cheaper to write, for
+ * a somewhat larger column.
  */
 const unitIdCompression = (d: Dialect) => (d === 'duckdb' ? ' USING COMPRESSION zstd' : '');
 const dbl = (d: Dialect) => (d === 'duckdb' ? 'DOUBLE' : 'DOUBLE PRECISION');
@@ -94,7 +94,7 @@ function version1(d: Dialect): string[] {
 /**
  * Format version 1 → 2: `events` and `metrics` rows lose their `load_id`. A load replaces a
  * whole day, so every row of a day belongs to the ledger's load of that day; writing the id
- * into every row cost a tenth of a metrics load's time.
+ * into every row was a constant string column the load paid for on every row.
  */
 function version2(_d: Dialect): string[] {
   return [`ALTER TABLE ${TABLES.events} DROP COLUMN load_id`, `ALTER TABLE ${TABLES.metrics} DROP COLUMN load_id`];

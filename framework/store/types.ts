@@ -80,7 +80,7 @@ export type CsvColumnType = 'VARCHAR' | 'DOUBLE' | 'DATE';
  * own checks, so rule codes, reasons and counts match the row path exactly.
  */
 export interface MetricsCsvSpec {
-  /** How to read each of the query's result columns, in order. */
+  /** How to read each exported column, in export order. */
   columnTypes: CsvColumnType[];
   /** One more column follows the result columns: the row's fingerprint term (a bigint). */
   fingerprint: boolean;
@@ -95,8 +95,8 @@ export interface MetricsCsvSpec {
   checkRow(raw: (string | null)[]): CheckedMetricRow | RejectProblem;
   /** The exported row as the rejects table keeps it (the row as received, as JSON). */
   rowJson(raw: (string | null)[]): string;
-  /** The reason given to a value-only row of a metric that turned out to be a ratio. */
-  ratioReason(metric: string): string;
+  /** The problem of a value-only row of a metric that turned out to be a ratio, as the row path words it. */
+  ratioProblem(metric: string): RejectProblem;
 }
 
 /** The columnar load of one metrics day, inside the day load's transaction. */

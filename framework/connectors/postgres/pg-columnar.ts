@@ -2,8 +2,7 @@
  * The PostgreSQL bulk export for the columnar metrics path: the days' wrapped query sent as
  * `COPY (…) TO STDOUT (FORMAT csv)` and read off the socket by CopyOutQuery, each row routed
  * to its day by the text of its day column (exported first, so no row is parsed), without a
- * JavaScript value per row. Redshift
- * has no `COPY … TO STDOUT`, so it keeps the cursor path.
+ * JavaScript value per row. Redshift has no `COPY … TO STDOUT`, so it keeps the cursor path.
  */
 import type pg from 'pg';
 import { WharfError } from '../../diagnostics/errors.js';
@@ -11,16 +10,10 @@ import type { SqlDialect } from '../shared/sql-dialect.js';
 import { daysPredicate, QUERY_ALIAS } from '../shared/sql-dialect.js';
 import type { ColumnarExport, ColumnInfo, CopyDaysOptions, DayFilter, DayRowSink, DayStats, QuerySpec, Row } from '../types.js';
 import { CopyOutQuery } from './copy-out.js';
-import { ROW_VALUE_TYPES } from './pg-types.js';
+import { exactCsvTypeOf, ROW_VALUE_TYPES } from './pg-types.js';
 
 type Parser = (text: string) => unknown;
 const parsers = ROW_VALUE_TYPES as unknown as { getTypeParser(oid: number, format: 'text'): Parser };
-
-const OID = { int2: 21, int4: 23, int8: 20, float4: 700, float8: 701, date: 1082 } as const;
-/** Types whose output text (in an ISO DateStyle session) always reads back as the same DOUBLE or DATE. */
-const EXACT: Record<number, 'DOUBLE' | 'DATE'> = {
-  [OID.int2]: 'DOUBLE', [OID.int4]: 'DOUBLE', [OID.int8]: 'DOUBLE', [OID.float4]: 'DOUBLE', [OID.float8]: 'DOUBLE', [OID.date]: 'DATE',
-};
 
 /** The oid behind a described column (`nativeType` is `oid N`). */
 export function oidOf(column: ColumnInfo): number {
@@ -62,7 +55,7 @@ export function rowDayNumber(buf: Buffer, start: number, end: number): number {
 export function pgColumnarExport(dialect: SqlDialect, run: <T>(query: QuerySpec, fn: (client: pg.PoolClient) => Promise<T>) => Promise<T>): ColumnarExport {
   return {
     textColumns: (columns) => columns.every((c) => Number.isFinite(oidOf(c))),
-    exactCsvType: (column) => EXACT[oidOf(column)] ?? null,
+    exactCsvType: (column) => exactCsvTypeOf(oidOf(column)),
     copyDays: (query: QuerySpec, filters: DayFilter[], options: CopyDaysOptions, sink: DayRowSink) =>
       run(query, async (client) => {
         const dayIndex = new Map(filters.map((f, i) => [dayNumber(f.day), i]));

@@ -29,6 +29,8 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
   private fixed: DuckDBAppender | null = null;
   private fixedRows = 0;
   private readonly fixedTable: string;
+  /** The row rules and the accepted row's columns, the same for every file of the day. */
+  private readonly sql: { ok: string; accepted: string; raw: string };
 
   constructor(
     /** Settles once the store is ready for the load (see LoadThreads in day-load.ts). */
@@ -40,6 +42,7 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
     private readonly moveRatioRows: (metrics: string[], reason: (metric: string) => string) => Promise<number>,
   ) {
     this.fixedTable = `wharf_fixed_${target.loadId.replace(/[^a-z0-9]/gi, '')}`;
+    this.sql = { ok: rowOk(spec, target.date), accepted: acceptedColumns(spec), raw: rawColumns(spec) };
   }
 
   async append(file: string, rows: number): Promise<void> {
@@ -47,15 +50,16 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
     await this.ready;
     const t = this.target;
     const csv = readCsv(file, this.spec);
-    const ok = rowOk(this.spec, t.date);
+    const { ok, accepted, raw } = this.sql;
     const loaded = await this.connection.run(
-      `INSERT INTO ${TABLES.metrics} SELECT $1, CAST($2 AS DATE), ${acceptedColumns(this.spec)} FROM ${csv} WHERE ${ok}`,
+      `INSERT INTO ${TABLES.metrics} SELECT $1, CAST($2 AS DATE), ${accepted} FROM ${csv} WHERE ${ok}`,
       [t.ingestion, t.date],
     );
     this.rowsRead += rows;
     this.rowsLoaded += loaded.rowsChanged;
+    // An INSERT returns no aggregate: the fingerprint costs a second read of the file (only when asked for).
     if (this.spec.fingerprint) await this.addFingerprint(csv);
-    if (loaded.rowsChanged < rows) await this.checkOneByOne(`SELECT ${rawColumns(this.spec)} FROM ${csv} WHERE NOT ${ok}`);
+    if (loaded.rowsChanged < rows) await this.checkOneByOne(`SELECT ${raw} FROM ${csv} WHERE NOT ${ok}`);
   }
 
   async finish(): Promise<MetricsCsvResult> {
@@ -142,9 +146,10 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
     )).getRows().map(([m]) => m as string);
     const out: RuleCount[] = [];
     for (const metric of metrics) {
-      const n = await this.moveRatioRows([metric], this.spec.ratioReason);
+      const problem = this.spec.ratioProblem(metric);
+      const n = await this.moveRatioRows([metric], () => problem.reason);
       this.rowsLoaded -= n;
-      out.push({ problem: { column: 'denominator', rule: 'denominator.null_in_ratio', reason: this.spec.ratioReason(metric) }, n });
+      out.push({ problem, n });
     }
     return out;
   }

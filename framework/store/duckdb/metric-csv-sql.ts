@@ -5,7 +5,7 @@
  * once. The checks are deliberately strict: a row they do not accept outright is not
  * rejected here but handed to the row path's own checks.
  */
-import type { CsvColumnType, MetricsCsvSpec, MetricTarget } from '../types.js';
+import type { MetricsCsvSpec, MetricTarget } from '../types.js';
 
 /** A SQL string literal. */
 export const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -14,8 +14,8 @@ export const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 const NUMBER_TEXT = literal('-?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?');
 
 /** `read_csv` of one exported file: no sniffing, NULL and empty string kept apart, every malformed line an error. */
-export function readCsv(file: string, spec: Pick<MetricsCsvSpec, 'columnTypes' | 'fingerprint'>, types: CsvColumnType[] = spec.columnTypes): string {
-  const columns = types.map((t, i) => `'c${i}': '${t}'`);
+export function readCsv(file: string, spec: Pick<MetricsCsvSpec, 'columnTypes' | 'fingerprint'>): string {
+  const columns = spec.columnTypes.map((t, i) => `'c${i}': '${t}'`);
   if (spec.fingerprint) columns.push(`'fp': 'BIGINT'`);
   return `read_csv(${literal(file)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = {${columns.join(', ')}}, allow_quoted_nulls = false, strict_mode = true)`;
 }
