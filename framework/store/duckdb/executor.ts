@@ -9,11 +9,14 @@ import type { SqlExecutor, StoreConnection } from '../types.js';
 import { readerRows } from './values.js';
 
 /**
- * The newest storage format: its string compression is cheaper to write than the
- * 1.0-compatible default's. Store files are then readable by DuckDB 1.5 and newer only, the
- * version Wharf ships with.
+ * - The newest storage format: its string compression is cheaper to write than the
+ *   1.0-compatible default's. Store files are then readable by DuckDB 1.5 and newer only, the
+ *   version Wharf ships with.
+ * - A bulk insert's row groups are compressed and written as each one fills, not five at a
+ *   time: otherwise up to five row groups of every day are left for its commit, and commits
+ *   run one at a time, so the days' last seconds ran on one core.
  */
-const STORE_OPTIONS = { storage_compatibility_version: 'latest' };
+const STORE_OPTIONS = { storage_compatibility_version: 'latest', write_buffer_row_group_count: '1' };
 
 class DuckDBSql implements SqlExecutor {
   constructor(protected readonly connection: DuckDBConnection) {}
