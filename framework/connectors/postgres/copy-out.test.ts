@@ -4,7 +4,7 @@
  * server error mid-copy, pause/resume, and a failing row handler. The bytes the server sent
  * are also replayed cut into tiny chunks, so every way a message can straddle two chunks
  * (inside the header, inside the body, at a message handed back to pg) is exercised.
- * Plus rowDayNumber, the day routing of pg-columnar.ts.
+ * Plus rowDayNumber and DayRouter, the day routing of pg-columnar.ts.
  */
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -12,7 +12,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/support/postgres.js';
 import { CopyOutQuery } from './copy-out.js';
-import { dayNumber, rowDayNumber } from './pg-columnar.js';
+import { dayNumber, DayRouter, rowDayNumber } from './pg-columnar.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -291,6 +291,32 @@ describe('rowDayNumber', () => {
     const buf = Buffer.from('2026-10-02,x\n');
     expect(rowDayNumber(buf, 0, 9)).toBeNaN();
     expect(rowDayNumber(buf, 0, 10)).toBe(20261002);
+  });
+});
+
+describe('DayRouter', () => {
+  const route = (router: DayRouter, text: string) => {
+    const buf = Buffer.from(`##${text}##`);
+    return router.dayOf(buf, 2, 2 + Buffer.byteLength(text));
+  };
+
+  it('gives each row the index of its day among the days asked for, across month and year ends', () => {
+    const days = ['2026-12-30', '2026-12-31', '2027-01-01', '2027-02-28'];
+    const router = new DayRouter(days);
+    days.forEach((day, i) => expect(route(router, `${day},u1,7\n`)).toBe(i));
+    for (const other of ['2026-12-29', '2027-01-02', '2027-02-27', '2027-03-01', '2026-12-32']) expect(route(router, `${other},u1\n`), other).toBe(-1);
+  });
+
+  it('is -1 for a row that does not start with a day, and for any day when none was asked for in its span', () => {
+    const router = new DayRouter(['2026-10-01', '2026-10-03']);
+    for (const text of ['2026-10-02,x\n', 'x026-10-01,x\n', '2026-10-0', '', '"2026-10-01",x\n']) expect(route(router, text), text).toBe(-1);
+  });
+
+  it('routes days years apart (a sparse group) as well as close ones', () => {
+    const days = ['1901-01-01', '2026-06-15', '2999-12-31'];
+    const router = new DayRouter(days);
+    days.forEach((day, i) => expect(route(router, `${day}\n`)).toBe(i));
+    expect(route(router, '2026-06-16\n')).toBe(-1);
   });
 });
 

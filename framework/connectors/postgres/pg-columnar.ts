@@ -32,6 +32,7 @@ function exportQuery(sql: string, dialect: SqlDialect, filters: DayFilter[], opt
 }
 
 const DASH = 0x2d;
+const ZERO = 0x30;
 
 /** `YYYY-MM-DD` as the number YYYYMMDD. */
 export function dayNumber(day: string): number {
@@ -41,14 +42,45 @@ export function dayNumber(day: string): number {
 /** The day (YYYYMMDD) that starts the CSV row `buf[start, end)`, or NaN when it does not start with `YYYY-MM-DD`. */
 export function rowDayNumber(buf: Buffer, start: number, end: number): number {
   if (start + 10 > end || buf[start + 4] !== DASH || buf[start + 7] !== DASH) return NaN;
-  let n = 0;
-  for (let i = start; i < start + 10; i++) {
-    if (i === start + 4 || i === start + 7) continue;
-    const d = buf[i] - 0x30;
-    if (d < 0 || d > 9) return NaN;
-    n = n * 10 + d;
+  // Written out: this runs once per exported row.
+  const y1 = buf[start] - ZERO, y2 = buf[start + 1] - ZERO, y3 = buf[start + 2] - ZERO, y4 = buf[start + 3] - ZERO;
+  const m1 = buf[start + 5] - ZERO, m2 = buf[start + 6] - ZERO, d1 = buf[start + 8] - ZERO, d2 = buf[start + 9] - ZERO;
+  // Unsigned, a byte below '0' is above 9 too.
+  if ((y1 >>> 0) > 9 || (y2 >>> 0) > 9 || (y3 >>> 0) > 9 || (y4 >>> 0) > 9 || (m1 >>> 0) > 9 || (m2 >>> 0) > 9 || (d1 >>> 0) > 9 || (d2 >>> 0) > 9) return NaN;
+  return y1 * 10_000_000 + y2 * 1_000_000 + y3 * 100_000 + y4 * 10_000 + m1 * 1000 + m2 * 100 + d1 * 10 + d2;
+}
+
+/** Widest span of YYYYMMDD numbers looked up in a table; wider spans use a Map. */
+const MAX_TABLE_SPAN = 1 << 20;
+
+/**
+ * The index of each row's day among the days asked for, from the text the row starts with
+ * (-1: none of them). A table indexed by YYYYMMDD offset, since a Map lookup per row showed
+ * up next to the copy of the row itself.
+ */
+export class DayRouter {
+  private readonly base: number;
+  private readonly table: Int16Array | null;
+  private readonly map: Map<number, number>;
+
+  constructor(days: string[]) {
+    const numbers = days.map(dayNumber);
+    this.map = new Map(numbers.map((n, i) => [n, i]));
+    this.base = Math.min(...numbers);
+    const span = Math.max(...numbers) - this.base + 1;
+    this.table = span <= MAX_TABLE_SPAN ? new Int16Array(span).fill(-1) : null;
+    numbers.forEach((n, i) => {
+      if (this.table && this.table[n - this.base] === -1) this.table[n - this.base] = i;
+    });
   }
-  return n;
+
+  dayOf(buf: Buffer, start: number, end: number): number {
+    const n = rowDayNumber(buf, start, end);
+    if (this.table === null) return this.map.get(n) ?? -1;
+    const at = n - this.base;
+    // NaN fails both comparisons.
+    return at >= 0 && at < this.table.length ? this.table[at] : -1;
+  }
 }
 
 /** The columnar export of one PostgreSQL pool; `run` borrows a client and classes its errors. */
@@ -58,12 +90,12 @@ export function pgColumnarExport(dialect: SqlDialect, run: <T>(query: QuerySpec,
     exactCsvType: (column) => exactCsvTypeOf(oidOf(column)),
     copyDays: (query: QuerySpec, filters: DayFilter[], options: CopyDaysOptions, sink: DayRowSink) =>
       run(query, async (client) => {
-        const dayIndex = new Map(filters.map((f, i) => [dayNumber(f.day), i]));
+        const router = new DayRouter(filters.map((f) => f.day));
         const sql = `COPY (${exportQuery(query.sql, dialect, filters, options)}) TO STDOUT (FORMAT csv)`;
         // One day needs no routing (and a TIMESTAMP day column's text is not the zone's day).
         const copy = new CopyOutQuery(sql, (buf, start, end) => {
-          const day = filters.length === 1 ? 0 : dayIndex.get(rowDayNumber(buf, start, end));
-          if (day === undefined) {
+          const day = filters.length === 1 ? 0 : router.dayOf(buf, start, end);
+          if (day < 0) {
             throw new WharfError(`The export of mapping '${query.mapping}' returned a row outside the days asked for: ${buf.toString('utf8', start, Math.min(end, start + 200)).trim()}`, {
               code: 'query.export-day', errorClass: 'internal',
             });
