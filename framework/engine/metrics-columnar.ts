@@ -103,21 +103,48 @@ export function columnarPlan(mapping: LoadedMapping, connector: Connector, colum
 }
 
 /**
- * Runs up to `width` jobs at once, each on its own lane in the order they were queued: a
- * day's files always go to the same lane (a load takes one statement at a time), and each
+ * Runs up to `width` jobs at once, in the order they were queued, except that two jobs of one
+ * key never overlap: a day's files go to its own load one at a time (a load runs one
+ * statement at a time), and any free lane takes the next file of a day not loading. Each
  * file's insert runs on one thread, so the lanes are the parallelism.
  */
-class LaneQueue {
-  private readonly lanes: Promise<void>[];
-  constructor(width: number) {
-    this.lanes = Array.from({ length: width }, () => Promise.resolve());
+export class LaneQueue {
+  private readonly waiting: { key: number; job: () => Promise<void> }[] = [];
+  private readonly busy = new Set<number>();
+  private running = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly width: number) {}
+
+  push(key: number, job: () => Promise<void>): void {
+    this.waiting.push({ key, job });
+    this.next();
   }
-  push(lane: number, job: () => Promise<void>): void {
-    const i = lane % this.lanes.length;
-    this.lanes[i] = this.lanes[i].then(job);
+
+  /** Settles once every queued job has run (jobs report their own errors). */
+  idle(): Promise<void> {
+    if (this.running === 0 && this.waiting.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
-  async idle(): Promise<void> {
-    await Promise.all(this.lanes);
+
+  private next(): void {
+    while (this.running < this.width) {
+      const i = this.waiting.findIndex((w) => !this.busy.has(w.key));
+      if (i < 0) break;
+      const [{ key, job }] = this.waiting.splice(i, 1);
+      this.running += 1;
+      this.busy.add(key);
+      void job().catch(() => undefined).finally(() => {
+        this.running -= 1;
+        this.busy.delete(key);
+        this.next();
+      });
+    }
+    if (this.running === 0 && this.waiting.length === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
   }
 }
 
