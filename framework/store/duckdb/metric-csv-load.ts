@@ -14,7 +14,7 @@
 import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { TABLES, type RejectRecord } from '../schema.js';
 import type { DayLoadTarget, MetricsCsvLoad, MetricsCsvResult, MetricsCsvSpec, RejectProblem } from '../types.js';
-import { acceptedColumns, rawColumns, readCsv, rowOk } from './metric-csv-sql.js';
+import { acceptedColumns, rawColumns, readCsv, rowNotOk, rowRules } from './metric-csv-sql.js';
 
 const PAGE_ROWS = 10_000;
 
@@ -30,7 +30,7 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
   private fixedRows = 0;
   private readonly fixedTable: string;
   /** The row rules and the accepted row's columns, the same for every file of the day. */
-  private readonly sql: { ok: string; accepted: string; raw: string };
+  private readonly sql: { ok: string; notOk: string; accepted: string; raw: string };
 
   constructor(
     /** Settles once the store is ready for the load (see LoadThreads in day-load.ts). */
@@ -42,7 +42,7 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
     private readonly moveRatioRows: (metrics: string[], reason: (metric: string) => string) => Promise<number>,
   ) {
     this.fixedTable = `wharf_fixed_${target.loadId.replace(/[^a-z0-9]/gi, '')}`;
-    this.sql = { ok: rowOk(spec, target.date), accepted: acceptedColumns(spec), raw: rawColumns(spec) };
+    this.sql = { ok: rowRules(spec, target.date), notOk: rowNotOk(spec, target.date), accepted: acceptedColumns(spec), raw: rawColumns(spec) };
   }
 
   async append(file: string, rows: number): Promise<void> {
@@ -50,7 +50,7 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
     await this.ready;
     const t = this.target;
     const csv = readCsv(file, this.spec);
-    const { ok, accepted, raw } = this.sql;
+    const { ok, notOk, accepted, raw } = this.sql;
     const loaded = await this.connection.run(
       `INSERT INTO ${TABLES.metrics} SELECT $1, CAST($2 AS DATE), ${accepted} FROM ${csv} WHERE ${ok}`,
       [t.ingestion, t.date],
@@ -59,7 +59,7 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
     this.rowsLoaded += loaded.rowsChanged;
     // An INSERT returns no aggregate: the fingerprint costs a second read of the file (only when asked for).
     if (this.spec.fingerprint) await this.addFingerprint(csv);
-    if (loaded.rowsChanged < rows) await this.checkOneByOne(`SELECT ${raw} FROM ${csv} WHERE NOT ${ok}`);
+    if (loaded.rowsChanged < rows) await this.checkOneByOne(`SELECT ${raw} FROM ${csv} WHERE ${notOk}`);
   }
 
   async finish(): Promise<MetricsCsvResult> {

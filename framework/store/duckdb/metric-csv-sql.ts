@@ -48,22 +48,30 @@ function numberOk(spec: MetricsCsvSpec, target: MetricTarget): string {
 
 function dayOk(spec: MetricsCsvSpec, day: string): string {
   const c = column(spec, 'date');
-  if (c?.type === 'DATE') return `${c.name} = DATE ${literal(day)}`;
+  // A DATE day column needs no check: the export filters on it and hands each row to its own
+  // day (ColumnarExport.copyDays), and leaving the column out spares parsing it.
+  if (c?.type === 'DATE') return 'true';
   return `left(${text(spec, 'date')}, 10) = ${literal(day)}`;
 }
 
 /**
- * Whether a row passes every rule it decides alone, for certain (NULL-safe): the column
- * rules, and a value — metric_value, or both numerator and denominator; a numerator without
- * a denominator is a ratio row missing its denominator (MetricsMapper's rowValueProblem).
+ * Whether a row passes every rule it decides alone (NULL when a rule cannot tell, which a
+ * WHERE treats as false): the column rules, and a value — metric_value, or both numerator
+ * and denominator; a numerator without a denominator is a ratio row missing its denominator
+ * (MetricsMapper's rowValueProblem).
  */
-export function rowOk(spec: MetricsCsvSpec, day: string): string {
+export function rowRules(spec: MetricsCsvSpec, day: string): string {
   const declared = spec.idTypes.length ? spec.idTypes.map(literal).join(', ') : 'NULL';
   const [unit, idType, name] = (['unit_id', 'id_type', 'metric_name'] as const).map((t) => text(spec, t));
   const [value, num, den] = (['metric_value', 'numerator', 'denominator'] as const).map((t) => number(spec, t));
   const columns = `${unit} <> '' AND ${idType} IN (${declared}) AND ${dayOk(spec, day)} AND ${name} <> '' AND strlen(${name}) <= 127 AND ${(['metric_value', 'numerator', 'denominator'] as const).map((t) => numberOk(spec, t)).join(' AND ')}`;
   const values = `((${num} IS NOT NULL AND ${den} IS NOT NULL) OR (${value} IS NOT NULL AND ${num} IS NULL))`;
-  return `coalesce(${columns} AND ${values}, false)`;
+  return `${columns} AND ${values}`;
+}
+
+/** The rows rowRules does not accept for certain (NULL-safe). */
+export function rowNotOk(spec: MetricsCsvSpec, day: string): string {
+  return `NOT coalesce(${rowRules(spec, day)}, false)`;
 }
 
 /** The metrics columns of a row accepted outright, after ingestion and date. */
