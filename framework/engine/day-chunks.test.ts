@@ -35,8 +35,8 @@ function recorder(): Recorder {
   return { chunks: [], calls, flow: { pause: () => calls.push('pause'), resume: () => calls.push('resume') } };
 }
 
-function sinkFor(rec: Recorder, dir: string, days: number, rowsPerFile: number, maxPendingBytes?: number): DayChunkFiles {
-  const sink = new DayChunkFiles(dir, days, rowsPerFile, (chunk) => rec.chunks.push({ ...chunk, content: readFileSync(chunk.file) }), maxPendingBytes);
+function sinkFor(rec: Recorder, dir: string, days: number, rowsPerFile: number, maxPendingBytes?: number, firstFileRows?: number): DayChunkFiles {
+  const sink = new DayChunkFiles(dir, days, rowsPerFile, (chunk) => rec.chunks.push({ ...chunk, content: readFileSync(chunk.file) }), maxPendingBytes, firstFileRows);
   sink.attach(rec.flow);
   return sink;
 }
@@ -74,21 +74,23 @@ function feed(sink: DayChunkFiles, rows: { day: number; bytes: Buffer }[], chunk
   }
 }
 
-/** The files each day should get: its rows in order, cut every `rowsPerFile` rows. */
-function expectedFiles(rows: { day: number; bytes: Buffer }[], days: number, rowsPerFile: number): { day: number; rows: number; content: Buffer }[][] {
+/** The files each day should get: its rows in order, cut after `firstFileRows`, then every `rowsPerFile` rows. */
+function expectedFiles(rows: { day: number; bytes: Buffer }[], days: number, rowsPerFile: number, firstFileRows = rowsPerFile): { day: number; rows: number; content: Buffer }[][] {
   return Array.from({ length: days }, (_, day) => {
     const mine = rows.filter((r) => r.day === day);
     const files = [];
-    for (let i = 0; i < mine.length; i += rowsPerFile) {
-      const part = mine.slice(i, i + rowsPerFile).map((r) => r.bytes);
+    for (let i = 0; i < mine.length; ) {
+      const size = i === 0 ? firstFileRows : rowsPerFile;
+      const part = mine.slice(i, i + size).map((r) => r.bytes);
       files.push({ day, rows: part.length, content: Buffer.concat(part) });
+      i += size;
     }
     return files;
   });
 }
 
-function expectChunks(rec: Recorder, rows: { day: number; bytes: Buffer }[], days: number, rowsPerFile: number): void {
-  const expected = expectedFiles(rows, days, rowsPerFile);
+function expectChunks(rec: Recorder, rows: { day: number; bytes: Buffer }[], days: number, rowsPerFile: number, firstFileRows?: number): void {
+  const expected = expectedFiles(rows, days, rowsPerFile, firstFileRows);
   for (let day = 0; day < days; day++) {
     const got = rec.chunks.filter((c) => c.day === day);
     expect(got.map((c) => c.rows), `day ${day} rows per file`).toEqual(expected[day].map((f) => f.rows));
@@ -128,6 +130,21 @@ describe('DayChunkFiles', () => {
     expect(rec.chunks.some((c) => c.day === 4)).toBe(false);
     expect(sink.rowsPerDay).toEqual([0, 1, 2, 3, 4].map((d) => rows.filter((r) => r.day === d).length));
     expect(rec.calls).toEqual([]);
+  });
+
+  it('cuts each day\'s first file at firstFileRows, the rest at rowsPerFile', () => {
+    const next = random(11);
+    const rows = Array.from({ length: 300 }, (_, id) => ({ day: Math.floor(next() * 3), bytes: rowBytes(id, 20 + Math.floor(next() * 40)) }));
+    const rec = recorder();
+    const sink = sinkFor(rec, tempDir(), 3, 7, undefined, 2);
+    feed(sink, rows, 4096);
+    sink.finish();
+    for (let day = 0; day < 3; day++) {
+      const sizes = rec.chunks.filter((c) => c.day === day).map((c) => c.rows);
+      expect(sizes[0], `day ${day}`).toBe(2);
+      expect(sizes.slice(1, -1).every((n) => n === 7), `day ${day}: ${sizes}`).toBe(true);
+    }
+    expectChunks(rec, rows, 3, 7, 2);
   });
 
   it('keeps rows that come one per buffer, each in a new buffer, byte-exact (as rows carried over network chunks arrive)', () => {

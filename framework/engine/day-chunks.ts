@@ -1,7 +1,7 @@
 /**
  * The files a multi-day export is cut into on its way to the store: each row is appended to
- * its day's current file, and a file is handed on as soon as it holds `rowsPerFile` rows, so
- * the store loads while the warehouse is still sending. Rows are copied as bytes (no value
+ * its day's current file, and a file is handed on as soon as it holds `rowsPerFile` rows
+ * (`firstFileRows` for a day's first), so the store loads while the warehouse is still sending. Rows are copied as bytes (no value
  * per row); each day holds one small write buffer. When the store falls behind, the files
  * waiting for it would pile up on disk, so the export is paused until it catches up.
  */
@@ -31,6 +31,8 @@ interface DayFile {
   rows: number;
   bytes: number;
   files: number;
+  /** Rows at which the current file is handed on. */
+  limit: number;
 }
 
 export class DayChunkFiles implements DayRowSink {
@@ -50,11 +52,13 @@ export class DayChunkFiles implements DayRowSink {
     private readonly rowsPerFile: number,
     private readonly onChunk: (chunk: DayChunk) => void,
     private readonly maxPendingBytes = MAX_PENDING_BYTES,
+    /** Rows of each day's first file: smaller, so the store starts loading early in the export. */
+    firstFileRows = rowsPerFile,
   ) {
     this.rowsPerDay = new Array<number>(dayCount).fill(0);
     this.days = Array.from({ length: dayCount }, () => {
       const buffer = Buffer.allocUnsafe(BUFFER_BYTES);
-      return { buffer, view: new DataView(buffer.buffer, buffer.byteOffset, buffer.length), used: 0, fd: null, file: '', rows: 0, bytes: 0, files: 0 };
+      return { buffer, view: new DataView(buffer.buffer, buffer.byteOffset, buffer.length), used: 0, fd: null, file: '', rows: 0, bytes: 0, files: 0, limit: firstFileRows };
     });
   }
 
@@ -85,7 +89,7 @@ export class DayChunkFiles implements DayRowSink {
       d.used = at;
     } else d.used += buf.copy(d.buffer, d.used, start, end);
     d.bytes += length;
-    if (++d.rows === this.rowsPerFile) this.close(day, d);
+    if (++d.rows === d.limit) this.close(day, d);
   }
 
   /** After the export: hands on every day's last, partly filled file. */
@@ -139,6 +143,7 @@ export class DayChunkFiles implements DayRowSink {
     const chunk = { day, file: d.file, rows: d.rows, bytes: d.bytes };
     d.fd = null;
     d.rows = d.bytes = 0;
+    d.limit = this.rowsPerFile;
     this.pendingBytes += chunk.bytes;
     if (!this.paused && this.pendingBytes > this.maxPendingBytes) {
       this.paused = true;

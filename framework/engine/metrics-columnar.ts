@@ -24,11 +24,14 @@ const ALLOWED: Record<MetricTarget, LogicalType[]> = {
   unit_id: TEXT_TARGETS, id_type: TEXT_TARGETS, metric_name: TEXT_TARGETS, date: ['string', 'date', 'timestamp'],
   metric_value: ['string', 'integer', 'double'], numerator: ['string', 'integer', 'double'], denominator: ['string', 'integer', 'double'],
 };
-/**
- * Rows per file the store is handed: one DuckDB row group (122,880 rows), so each insert
- * fills whole row groups (see metric-csv-load.ts).
- */
+/** Rows per file the store is handed: one DuckDB row group (122,880 rows). */
 export const ROWS_PER_FILE = 122_880;
+/**
+ * Rows of each day's first file. With days interleaved in the export, full-size first files
+ * would all complete only after 122,880 rows of every day, and the store sat idle that long
+ * (over a second of a ten-day group); smaller files cost more per row, so only the first.
+ */
+export const FIRST_FILE_ROWS = ROWS_PER_FILE / 8;
 
 /** Files loading at once, each on its own day's connection: two, one per core here. */
 const LANES = 2;
@@ -178,6 +181,8 @@ export async function runColumnarDays(
         files.consumed(chunk);
       }
     }),
+    undefined,
+    FIRST_FILE_ROWS,
   );
   try {
     await plan.exporter.copyDays(query, filters, { columns: plan.exportColumns.map((c) => c.name), fingerprint: plan.fingerprint }, files);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsMapping, SourceConfig } from '../../framework/config/types.js';
 import { backfill } from '../../framework/engine/backfill.js';
 import { columnarGroupSize, COLUMNAR_GROUP_DAYS, ingestDays } from '../../framework/engine/ingest-day.js';
-import { ROWS_PER_FILE } from '../../framework/engine/metrics-columnar.js';
+import { FIRST_FILE_ROWS, ROWS_PER_FILE } from '../../framework/engine/metrics-columnar.js';
 import type { DayResult, EngineContext, ProgressEvent } from '../../framework/engine/types.js';
 import { dayFilter, querySpec } from '../../framework/engine/query-stage.js';
 import { addDays, dayRange, zoneOrThrow } from '../../framework/util/time.js';
@@ -170,8 +170,9 @@ describe('columnar groups of days (PostgreSQL → DuckDB)', () => {
       ['2026-05-02', 'succeeded', 'columnar', 30_000, 30_000, 0],
       [BIG_TO, 'succeeded', 'columnar', 15_000, 15_000, 0],
     ]);
-    expect(files[BIG_FROM]).toEqual([ROWS_PER_FILE, ROWS_PER_FILE, 255_000 - 2 * ROWS_PER_FILE]);
-    expect(files['2026-05-02']).toEqual([30_000]);
+    // A smaller first file, then whole row groups.
+    expect(files[BIG_FROM]).toEqual([FIRST_FILE_ROWS, ROWS_PER_FILE, 255_000 - FIRST_FILE_ROWS - ROWS_PER_FILE]);
+    expect(files['2026-05-02']).toEqual([FIRST_FILE_ROWS, 30_000 - FIRST_FILE_ROWS]);
     await expectBigMatchesSource('big_in');
   });
 

@@ -7,9 +7,8 @@
  * out to be ratios move to the rejects. Everything happens on the day load's connection,
  * inside its open transaction, so a failure leaves the previous day untouched.
  *
- * Files arrive holding whole DuckDB row groups (the engine cuts them so), and rows the row
- * path's checks accept are kept aside until the end: an insert that stops inside a row group
- * makes the next one rewrite it, which costs more than the insert itself.
+ * Rows the row path's checks accept are kept aside and inserted at the end, in one statement,
+ * rather than a few at a time between the files' inserts.
  */
 import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { TABLES, type RejectRecord } from '../schema.js';
