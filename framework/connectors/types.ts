@@ -107,7 +107,7 @@ export interface Connector {
   /** Latest `finished_date` of a signal dataset (`table` for table signals), or null if none. */
   latestFinishedDate?(signal: { table?: string }): Promise<IsoDate | null>;
 
-  /** The day as CSV text in one bulk export, for the columnar metrics path (see ColumnarExport). */
+  /** Days as delimited text in one bulk export, for the columnar metrics path (see ColumnarExport). */
   readonly columnar?: ColumnarExport;
 
   /** Estimated bytes one day's query scans, when `capabilities.dryRunEstimate`. */
@@ -145,7 +145,7 @@ export interface ConnectorDefinition<C = SourceConfig> {
  * the warehouse sends them, each already routed to its day, without a JavaScript value per row.
  */
 export interface DayRowSink {
-  /** Row `buf[start, end)` (its CSV text, newline included) belongs to `filters[day]`; the bytes are only valid during the call. */
+  /** Row `buf[start, end)` (its text, newline included) belongs to `filters[day]`; the bytes are only valid during the call. */
   row(day: number, buf: Buffer, start: number, end: number): void;
   /** Handed the export's flow control once it runs: the sink pauses it while its consumer catches up. */
   attach(flow: { pause(): void; resume(): void }): void;
@@ -162,9 +162,11 @@ export interface CopyDaysOptions {
 }
 
 /**
- * A bulk export of days' rows as CSV (the warehouse's own text for each value, NULL as an
- * unquoted empty field), so a store can load and validate them column-wise instead of one
- * JavaScript object per row. `parseRow` turns one exported row back into exactly the Row that
+ * A bulk export of days' rows as delimited text in PostgreSQL's COPY text format: fields
+ * separated by a tab, each the warehouse's own text for its value, NULL as `\N`, and a
+ * backslash before any escaped character (tab, newline, carriage return, backspace, form
+ * feed, vertical tab, backslash). A store can then load and validate rows column-wise instead
+ * of one JavaScript object per row; a field with a backslash must go through `parseRow`. `parseRow` turns one exported row back into exactly the Row that
  * `streamDay` would have produced, for the few rows the rules must look at one by one.
  */
 export interface ColumnarExport {

@@ -61,21 +61,21 @@ export interface DayLoad {
   commit(entry: LedgerEntry): Promise<void>;
   rollback(): Promise<void>;
   /**
-   * The columnar path for a metrics day: the day arrives as CSV files of the warehouse's
-   * export, loaded and checked column-wise in the store (see MetricsCsvLoad). Only stores
+   * The columnar path for a metrics day: the day arrives as files of the warehouse's export
+   * (COPY text format, see ColumnarExport), loaded and checked column-wise in the store (see MetricsCsvLoad). Only stores
    * that can do this have it; the engine uses the row path otherwise.
    */
   metricsCsv?(spec: MetricsCsvSpec): MetricsCsvLoad;
 }
 
-/** The metrics targets a CSV column or constant feeds. */
+/** The metrics targets an exported column or constant feeds. */
 export type MetricTarget = 'unit_id' | 'id_type' | 'date' | 'metric_name' | 'metric_value' | 'numerator' | 'denominator';
 
 /** How the columnar load reads one exported column: as text, or parsed while reading (see ColumnarExport.exactCsvType). */
 export type CsvColumnType = 'VARCHAR' | 'DOUBLE' | 'DATE';
 
 /**
- * A metrics day exported as CSV, and the rules to apply to it. Rows the vectorized checks
+ * A metrics day exported as delimited text (COPY text format), and the rules to apply to it. Rows the vectorized checks
  * accept outright are loaded in bulk; every other row goes through `checkRow`, the row path's
  * own checks, so rule codes, reasons and counts match the row path exactly.
  */
@@ -84,7 +84,7 @@ export interface MetricsCsvSpec {
   columnTypes: CsvColumnType[];
   /** One more column follows the result columns: the row's fingerprint term (a bigint). */
   fingerprint: boolean;
-  /** Each target: a CSV column (`numeric`: the warehouse sends canonical number text), or a constant already converted as the row path would. */
+  /** Each target: an exported column (`numeric`: the warehouse sends canonical number text), or a constant already converted as the row path would. */
   targets: Record<MetricTarget, { column: number; numeric: boolean } | { constant: string | number | null }>;
   idTypes: readonly string[];
   /** The mapping maps no metric_value: every metric is a ratio. */
@@ -101,7 +101,7 @@ export interface MetricsCsvSpec {
 
 /** The columnar load of one metrics day, inside the day load's transaction. */
 export interface MetricsCsvLoad {
-  /** Loads one CSV file of `rows` rows of the day (files arrive in export order). */
+  /** Loads one exported file of `rows` rows of the day (files arrive in export order). */
   append(file: string, rows: number): Promise<void>;
   /** Applies the rules that need the whole day and reports what the day's files held. */
   finish(): Promise<MetricsCsvResult>;

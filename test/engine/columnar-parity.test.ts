@@ -3,7 +3,8 @@
  * ways into two DuckDB stores must leave identical metrics, rejects (row, column, rule,
  * reason), ledger counts and reject examples. The day holds every metrics rule, values the
  * vectorized checks hand back to the row path (odd number text, multibyte names), a ratio
- * metric revealed before and after its value-only rows, and text that needs CSV quoting.
+ * metric revealed before and after its value-only rows, and text that needs CSV quoting or
+ * escapes in COPY's text format.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +50,10 @@ const TEXT_ROWS: (string | null)[][] = [
   ['u,"28"\nx', 'user_id', DAY, 'quo"ted, name', '1', null, null],
   ['u29', 'user_id', DAY, 'other', '4', 'x', '2'],
   ['u30', 'user_id', DAY, 'other', '1', '2', 'Infinity'],
+  // Escaped in COPY's text format: tab, backslash, carriage return, newline, and the text \N (not NULL).
+  ['u\t31', 'user_id', DAY, 'back\\slash', '1', null, null],
+  ['\\N', 'user_id', DAY, 'nul', '2', null, null],
+  ['u32\r', 'user_id', DAY, 'cr\n', '3', null, null],
 ];
 
 function statements(): string[] {

@@ -12,7 +12,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/support/postgres.js';
 import { CopyOutQuery } from './copy-out.js';
-import { dayNumber, DayRouter, rowDayNumber } from './pg-columnar.js';
+import { dayNumber, DayRouter, rowDayNumber, unescapeCopyText } from './pg-columnar.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -317,6 +317,16 @@ describe('DayRouter', () => {
     const router = new DayRouter(days);
     days.forEach((day, i) => expect(route(router, `${day}\n`)).toBe(i));
     expect(route(router, '2026-06-16\n')).toBe(-1);
+  });
+});
+
+describe('unescapeCopyText', () => {
+  it('reads the escapes COPY TO writes in its text format, and leaves other text as it is', () => {
+    expect(unescapeCopyText('plain, "quoted"')).toBe('plain, "quoted"');
+    expect(unescapeCopyText('a\\tb\\nc\\rd')).toBe('a\tb\nc\rd');
+    expect(unescapeCopyText('\\b\\f\\v')).toBe('\b\f\v');
+    expect(unescapeCopyText('back\\\\slash \\\\N')).toBe('back\\slash \\N');
+    expect(unescapeCopyText('\\\\\\t')).toBe('\\\t');
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * The PostgreSQL bulk export for the columnar metrics path: the days' wrapped query sent as
- * `COPY (…) TO STDOUT (FORMAT csv)` and read off the socket by CopyOutQuery, each row routed
+ * `COPY (…) TO STDOUT` (text format: cheaper for the server to write than CSV) and read off
+ * the socket by CopyOutQuery, each row routed
  * to its day by the text of its day column (exported first, so no row is parsed), without a
  * JavaScript value per row. Redshift has no `COPY … TO STDOUT`, so it keeps the cursor path.
  */
@@ -39,7 +40,7 @@ export function dayNumber(day: string): number {
   return Number(day.slice(0, 4) + day.slice(5, 7) + day.slice(8, 10));
 }
 
-/** The day (YYYYMMDD) that starts the CSV row `buf[start, end)`, or NaN when it does not start with `YYYY-MM-DD`. */
+/** The day (YYYYMMDD) that starts the exported row `buf[start, end)`, or NaN when it does not start with `YYYY-MM-DD`. */
 export function rowDayNumber(buf: Buffer, start: number, end: number): number {
   if (start + 10 > end || buf[start + 4] !== DASH || buf[start + 7] !== DASH) return NaN;
   // Written out: this runs once per exported row.
@@ -83,6 +84,18 @@ export class DayRouter {
   }
 }
 
+const COPY_ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+
+/**
+ * A field of COPY's text format as the value's text: `\n`, `\t` and the other letter escapes
+ * become their control characters, and a backslash before any other character stands for
+ * that character (COPY TO writes no octal or hex escapes).
+ */
+export function unescapeCopyText(field: string): string {
+  if (!field.includes('\\')) return field;
+  return field.replace(/\\(.)/gs, (_, c: string) => COPY_ESCAPES[c] ?? c);
+}
+
 /** The columnar export of one PostgreSQL pool; `run` borrows a client and classes its errors. */
 export function pgColumnarExport(dialect: SqlDialect, run: <T>(query: QuerySpec, fn: (client: pg.PoolClient) => Promise<T>) => Promise<T>): ColumnarExport {
   return {
@@ -91,7 +104,7 @@ export function pgColumnarExport(dialect: SqlDialect, run: <T>(query: QuerySpec,
     copyDays: (query: QuerySpec, filters: DayFilter[], options: CopyDaysOptions, sink: DayRowSink) =>
       run(query, async (client) => {
         const router = new DayRouter(filters.map((f) => f.day));
-        const sql = `COPY (${exportQuery(query.sql, dialect, filters, options)}) TO STDOUT (FORMAT csv)`;
+        const sql = `COPY (${exportQuery(query.sql, dialect, filters, options)}) TO STDOUT`;
         // One day needs no routing (and a TIMESTAMP day column's text is not the zone's day).
         const copy = new CopyOutQuery(sql, (buf, start, end) => {
           const day = filters.length === 1 ? 0 : router.dayOf(buf, start, end);
@@ -111,7 +124,7 @@ export function pgColumnarExport(dialect: SqlDialect, run: <T>(query: QuerySpec,
       const row: Row = {};
       columns.forEach((c, i) => {
         const text = raw[i];
-        row[c.name] = text === null ? null : (parsers.getTypeParser(oidOf(c), 'text')(text) as Row[string]);
+        row[c.name] = text === null ? null : (parsers.getTypeParser(oidOf(c), 'text')(unescapeCopyText(text)) as Row[string]);
       });
       return row;
     },

@@ -1,9 +1,11 @@
 /**
  * The SQL of the columnar metrics load (see metric-csv-load.ts): the metrics rules a row
- * decides alone, written as expressions over the CSV columns (`c0`, `c1`, …; text, or DOUBLE
- * and DATE where the export's text always reads back exactly), so DuckDB checks a file at
- * once. The checks are deliberately strict: a row they do not accept outright is not
- * rejected here but handed to the row path's own checks.
+ * decides alone, written as expressions over the exported columns (`c0`, `c1`, …; text, or
+ * DOUBLE and DATE where the export's text always reads back exactly), so DuckDB checks a file
+ * at once. The files are in PostgreSQL's COPY text format (ColumnarExport): a text field with
+ * a backslash holds an escape, so its row is left to the row path, which reads it unescaped.
+ * The checks are deliberately strict: a row they do not accept outright is not rejected here
+ * but handed to the row path's own checks.
  */
 import type { MetricsCsvSpec, MetricTarget } from '../types.js';
 
@@ -13,11 +15,21 @@ export const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 /** Number text as PostgreSQL writes it, the only form accepted here without the row path. */
 const NUMBER_TEXT = literal('-?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?');
 
-/** `read_csv` of one exported file: no sniffing, NULL and empty string kept apart, every malformed line an error. */
+/**
+ * `read_csv` of one exported file (COPY text format): tab-separated, no quoting, `\N` the
+ * only NULL (an empty field is an empty string), no sniffing, every malformed line an error.
+ * Escapes are left as they are (see rowRules).
+ */
 export function readCsv(file: string, spec: Pick<MetricsCsvSpec, 'columnTypes' | 'fingerprint'>): string {
   const columns = spec.columnTypes.map((t, i) => `'c${i}': '${t}'`);
   if (spec.fingerprint) columns.push(`'fp': 'BIGINT'`);
-  return `read_csv(${literal(file)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = {${columns.join(', ')}}, allow_quoted_nulls = false, strict_mode = true)`;
+  return `read_csv(${literal(file)}, header = false, auto_detect = false, delim = '\t', quote = '', escape = '', nullstr = '\\N', columns = {${columns.join(', ')}}, strict_mode = true)`;
+}
+
+/** A text column that holds no escape (NULL stays NULL); constants need no check. */
+function unescaped(spec: MetricsCsvSpec, target: MetricTarget): string {
+  const c = column(spec, target);
+  return c && c.type === 'VARCHAR' ? ` AND NOT contains(${c.name}, '\\')` : '';
 }
 
 const column = (spec: MetricsCsvSpec, target: MetricTarget) => {
@@ -64,7 +76,8 @@ export function rowRules(spec: MetricsCsvSpec, day: string): string {
   const declared = spec.idTypes.length ? spec.idTypes.map(literal).join(', ') : 'NULL';
   const [unit, idType, name] = (['unit_id', 'id_type', 'metric_name'] as const).map((t) => text(spec, t));
   const [value, num, den] = (['metric_value', 'numerator', 'denominator'] as const).map((t) => number(spec, t));
-  const columns = `${unit} <> '' AND ${idType} IN (${declared}) AND ${dayOk(spec, day)} AND ${name} <> '' AND strlen(${name}) <= 127 AND ${(['metric_value', 'numerator', 'denominator'] as const).map((t) => numberOk(spec, t)).join(' AND ')}`;
+  // id_type needs no escape check: an escaped text never equals a declared id type as such.
+  const columns = `${unit} <> ''${unescaped(spec, 'unit_id')} AND ${idType} IN (${declared}) AND ${dayOk(spec, day)} AND ${name} <> ''${unescaped(spec, 'metric_name')} AND strlen(${name}) <= 127 AND ${(['metric_value', 'numerator', 'denominator'] as const).map((t) => numberOk(spec, t)).join(' AND ')}`;
   const values = `((${num} IS NOT NULL AND ${den} IS NOT NULL) OR (${value} IS NOT NULL AND ${num} IS NULL))`;
   return `${columns} AND ${values}`;
 }
