@@ -116,7 +116,8 @@ export class CopyOutQuery implements pg.Submittable {
         return;
       }
       const type = chunk[i];
-      const end = i + 1 + chunk.readUInt32BE(i + 1);
+      // Written out: Buffer#readUInt32BE is a call per row here.
+      const end = i + 1 + (((chunk[i + 1] << 24) | (chunk[i + 2] << 16) | (chunk[i + 3] << 8) | chunk[i + 4]) >>> 0);
       if (type !== COPY_DATA && !skippable(type)) {
         this.handBack(chunk.subarray(i));
         return;
