@@ -318,6 +318,11 @@ describe('DayRouter', () => {
     days.forEach((day, i) => expect(route(router, `${day}\n`)).toBe(i));
     expect(route(router, '2026-06-16\n')).toBe(-1);
   });
+
+  it('gives a day asked for twice its first index, in a close group and a sparse one alike', () => {
+    expect(route(new DayRouter(['2026-10-01', '2026-10-02', '2026-10-01']), '2026-10-01\n')).toBe(0);
+    expect(route(new DayRouter(['1901-01-01', '2999-12-31', '1901-01-01']), '1901-01-01\n')).toBe(0);
+  });
 });
 
 describe('unescapeCopyText', () => {

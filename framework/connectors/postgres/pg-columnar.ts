@@ -66,13 +66,14 @@ export class DayRouter {
 
   constructor(days: string[]) {
     const numbers = days.map(dayNumber);
-    this.map = new Map(numbers.map((n, i) => [n, i]));
+    this.map = new Map();
+    numbers.forEach((n, i) => {
+      if (!this.map.has(n)) this.map.set(n, i);
+    });
     this.base = Math.min(...numbers);
     const span = Math.max(...numbers) - this.base + 1;
     this.table = span <= MAX_TABLE_SPAN ? new Int16Array(span).fill(-1) : null;
-    numbers.forEach((n, i) => {
-      if (this.table && this.table[n - this.base] === -1) this.table[n - this.base] = i;
-    });
+    for (const [n, i] of this.map) if (this.table) this.table[n - this.base] = i;
   }
 
   dayOf(buf: Buffer, start: number, end: number): number {
