@@ -166,8 +166,9 @@ export interface CopyDaysOptions {
  * separated by a tab, each the warehouse's own text for its value, NULL as `\N`, and a
  * backslash before any escaped character (tab, newline, carriage return, backspace, form
  * feed, vertical tab, backslash). A store can then load and validate rows column-wise instead
- * of one JavaScript object per row; a field with a backslash must go through `parseRow`. `parseRow` turns one exported row back into exactly the Row that
- * `streamDay` would have produced, for the few rows the rules must look at one by one.
+ * of one JavaScript object per row; a field with a backslash must go through `parseRow`,
+ * which turns one exported row back into exactly the Row that `streamDay` would have
+ * produced, for the few rows the rules must look at one by one.
  */
 export interface ColumnarExport {
   /** Whether the columnar path can read these columns as text without changing their values. */

@@ -1,9 +1,10 @@
 /**
  * The files a multi-day export is cut into on its way to the store: each row is appended to
  * its day's current file, and a file is handed on as soon as it holds `rowsPerFile` rows
- * (`firstFileRows` for a day's first), so the store loads while the warehouse is still sending. Rows are copied as bytes (no value
- * per row); each day holds one small write buffer. When the store falls behind, the files
- * waiting for it would pile up on disk, so the export is paused until it catches up.
+ * (`firstFileRows` for a day's first), so the store loads while the warehouse is still
+ * sending. Rows are copied as bytes (no value per row); each day holds one small write
+ * buffer. When the store falls behind, the files waiting for it would pile up on disk, so the
+ * export is paused until it catches up.
  */
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';

@@ -62,8 +62,9 @@ export interface DayLoad {
   rollback(): Promise<void>;
   /**
    * The columnar path for a metrics day: the day arrives as files of the warehouse's export
-   * (COPY text format, see ColumnarExport), loaded and checked column-wise in the store (see MetricsCsvLoad). Only stores
-   * that can do this have it; the engine uses the row path otherwise.
+   * (COPY text format, see ColumnarExport), loaded and checked column-wise in the store (see
+   * MetricsCsvLoad). Only stores that can do this have it; the engine uses the row path
+   * otherwise.
    */
   metricsCsv?(spec: MetricsCsvSpec): MetricsCsvLoad;
 }
@@ -75,9 +76,10 @@ export type MetricTarget = 'unit_id' | 'id_type' | 'date' | 'metric_name' | 'met
 export type CsvColumnType = 'VARCHAR' | 'DOUBLE' | 'DATE';
 
 /**
- * A metrics day exported as delimited text (COPY text format), and the rules to apply to it. Rows the vectorized checks
- * accept outright are loaded in bulk; every other row goes through `checkRow`, the row path's
- * own checks, so rule codes, reasons and counts match the row path exactly.
+ * A metrics day exported as delimited text (COPY text format), and the rules to apply to it.
+ * Rows the vectorized checks accept outright are loaded in bulk; every other row goes through
+ * `checkRow`, the row path's own checks, so rule codes, reasons and counts match the row path
+ * exactly.
  */
 export interface MetricsCsvSpec {
   /** How to read each exported column, in export order. */

@@ -1,9 +1,8 @@
 /**
  * The PostgreSQL bulk export for the columnar metrics path: the days' wrapped query sent as
  * `COPY (…) TO STDOUT` (text format: cheaper for the server to write than CSV) and read off
- * the socket by CopyOutQuery, each row routed
- * to its day by the text of its day column (exported first, so no row is parsed), without a
- * JavaScript value per row. Redshift has no `COPY … TO STDOUT`, so it keeps the cursor path.
+ * the socket by CopyOutQuery, each row routed to its day by the text of its day column
+ * (exported first, so no row is parsed), without a JavaScript value per row. Redshift has no `COPY … TO STDOUT`, so it keeps the cursor path.
  */
 import type pg from 'pg';
 import { WharfError } from '../../diagnostics/errors.js';
