@@ -23,6 +23,6 @@ export function dayMapper(mapping: LoadedMapping, day: string | null, zone: Zone
     const events = new EventsMapper(mapping.config.columns, { ingestion, day, zone });
     return { map: (row) => events.map(row), problems: (row) => events.problems(row), metricsToRecheck: () => [], duplicates: () => events.duplicates };
   }
-  const metrics = new MetricsMapper(mapping.config.columns, { ingestion, day, idTypes });
+  const metrics = new MetricsMapper(mapping.config.columns, { ingestion, day, idTypes, zone });
   return { map: (row) => metrics.map(row), problems: (row) => metrics.problems(row), metricsToRecheck: () => metrics.metricsToRecheck(), duplicates: () => 0 };
 }

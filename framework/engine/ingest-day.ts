@@ -135,7 +135,7 @@ async function describe(ctx: EngineContext, mapping: LoadedMapping, connector: C
 /** How the mapping's days take the columnar path in this run, or null for the row path. */
 function planFor(ctx: EngineContext, mapping: LoadedMapping, connector: Connector, columns: ColumnInfo[]): ColumnarPlan | null {
   if (ctx.columnar === false || !ctx.store.columnarMetrics) return null;
-  return columnarPlan(mapping, connector, columns, ctx.project.settings.idTypes);
+  return columnarPlan(mapping, connector, columns, ctx.project.settings.idTypes, zoneOrThrow(ctx.project.settings.timeZone));
 }
 
 /** Loads the days once; `path.columnar` tells, even when it throws, which path it took. */

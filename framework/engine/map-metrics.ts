@@ -10,7 +10,7 @@
 import type { MetricColumns } from '../config/types.js';
 import type { Row } from '../connectors/types.js';
 import type { MetricRecord } from '../store/schema.js';
-import { isIsoDate } from '../util/time.js';
+import { dayOf, isIsoDate, type Zone } from '../util/time.js';
 import { columnReader } from './column-source.js';
 import { failed, isProblem, problem, type MappedMetric, type RowProblem } from './mapped-row.js';
 import { numeric, scalarText, shown } from './row-values.js';
@@ -23,6 +23,8 @@ export interface MetricsMapperContext {
   /** The day being loaded; null for a sample, where each row keeps its own date. */
   day: string | null;
   idTypes: readonly string[];
+  /** The day-boundary zone: a timestamp in the date column belongs to its day there, as the query's day filter has it. */
+  zone: Zone;
 }
 
 /** Reason given for a ratio metric's row without a denominator. */
@@ -167,7 +169,8 @@ export class MetricsMapper {
   /** The row's ISO date, or its problem (not a date, or not the day being loaded). */
   private date(row: Row): string | RowProblem {
     const raw = this.read.date(row);
-    const text = raw instanceof Date ? raw.toISOString().slice(0, 10) : scalarText(raw);
+    // Connectors give DATE values as text and timestamps as Dates (connectors/types.ts).
+    const text = raw instanceof Date ? dayOf(raw, this.ctx.zone) : scalarText(raw);
     if (text === null || text === undefined || text === '') return problem('date', 'missing', 'date is null or empty');
     const iso = text.length === 10 ? text : text.slice(0, 10);
     // Rows of a day load carry that day (the query is filtered on it): skip re-parsing it.

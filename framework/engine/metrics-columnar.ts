@@ -17,6 +17,7 @@ import { DayChunkFiles, type DayChunk } from './day-chunks.js';
 import { MetricsMapper, nullDenominatorReason } from './map-metrics.js';
 import { problem } from './mapped-row.js';
 import { rowJson, scalarText } from './row-values.js';
+import type { Zone } from '../util/time.js';
 
 const TEXT_TARGETS: LogicalType[] = ['string', 'integer'];
 const NUMBER_TARGETS: MetricTarget[] = ['metric_value', 'numerator', 'denominator'];
@@ -49,7 +50,7 @@ export interface ColumnarPlan {
 }
 
 /** Whether (and how) a mapping's metrics days can take the columnar path. */
-export function columnarPlan(mapping: LoadedMapping, connector: Connector, columns: ColumnInfo[], idTypes: readonly string[]): ColumnarPlan | null {
+export function columnarPlan(mapping: LoadedMapping, connector: Connector, columns: ColumnInfo[], idTypes: readonly string[], zone: Zone): ColumnarPlan | null {
   if (mapping.config.dataset !== 'metrics' || !connector.columnar || !connector.columnar.textColumns(columns)) return null;
   const mapped = mapping.config.columns;
   const dayIndex = typeof mapped.date === 'string' ? columns.findIndex((c) => c.name === mapped.date) : -1;
@@ -92,7 +93,7 @@ export function columnarPlan(mapping: LoadedMapping, connector: Connector, colum
     multiDay: ['date', 'string'].includes(columns[dayIndex].type),
     fingerprint,
     spec(day) {
-      const mapper = new MetricsMapper(mapped, { ingestion: mapping.config.name, day, idTypes });
+      const mapper = new MetricsMapper(mapped, { ingestion: mapping.config.name, day, idTypes, zone });
       return {
         columnTypes, fingerprint, targets, idTypes,
         ratioOnly: mapped.metric_value === undefined,
