@@ -4,7 +4,7 @@
  * same conformance suite as the SQL state; anything long-running uses SqlSchedulerState.
  */
 import type { IsoDate } from '../config/types.js';
-import type { NewQueueItem, PendingCheck, QueueItem, ScheduleState, SchedulerState } from './state.js';
+import { decisionPruneCutoff, type NewQueueItem, type PendingCheck, type QueueItem, type ScheduleState, type SchedulerState } from './state.js';
 import type { Decision } from './types.js';
 
 export class MemorySchedulerState implements SchedulerState {
@@ -14,6 +14,7 @@ export class MemorySchedulerState implements SchedulerState {
   private readonly accepted = new Map<string, Date>();
   private readonly rechecks = new Map<string, Date>();
   private readonly log: Decision[] = [];
+  private lastPrunedAt: number | null = null;
   private seq = 0;
 
   async migrate(): Promise<void> {}
@@ -87,6 +88,12 @@ export class MemorySchedulerState implements SchedulerState {
 
   async recordDecision(decision: Decision): Promise<void> {
     this.log.push({ ...decision });
+    const cutoff = decisionPruneCutoff(decision.at, this.lastPrunedAt);
+    if (cutoff) {
+      const keep = this.log.filter((d) => d.at >= cutoff);
+      this.log.splice(0, this.log.length, ...keep);
+      this.lastPrunedAt = decision.at.getTime();
+    }
   }
 
   async decisions(filter: { mapping?: string } = {}): Promise<Decision[]> {

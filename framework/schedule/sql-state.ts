@@ -6,7 +6,7 @@
 import type { IsoDate } from '../config/types.js';
 import { runDdl } from '../store/ddl-lock.js';
 import type { SqlExecutor, StoreConnection } from '../store/types.js';
-import type { NewQueueItem, PendingCheck, QueueItem, ScheduleState, SchedulerState } from './state.js';
+import { decisionPruneCutoff, type NewQueueItem, type PendingCheck, type QueueItem, type ScheduleState, type SchedulerState } from './state.js';
 import type { Decision, DecisionAction, LoadTrigger } from './types.js';
 
 const DDL = `
@@ -58,6 +58,8 @@ function toCheck(r: Row): PendingCheck {
 
 /** The scheduler's state in the project's store (DuckDB or PostgreSQL); see SchedulerState. */
 export class SqlSchedulerState implements SchedulerState {
+  private lastPrunedAt: number | null = null;
+
   constructor(private readonly db: StoreConnection) {}
 
   async migrate(): Promise<void> {
@@ -163,6 +165,11 @@ export class SqlSchedulerState implements SchedulerState {
        VALUES (nextval('scheduler_seq'), $1, $2, $3, $4, $5, $6, $7)`,
       [d.at.getTime(), d.action, d.reason, d.mapping ?? null, d.schedule ?? null, d.day ?? null, d.trigger ?? null],
     );
+    const cutoff = decisionPruneCutoff(d.at, this.lastPrunedAt);
+    if (cutoff) {
+      await this.db.query('DELETE FROM scheduler_decisions WHERE decided_at < $1', [cutoff.getTime()]);
+      this.lastPrunedAt = d.at.getTime();
+    }
   }
 
   async decisions(filter: { mapping?: string } = {}): Promise<Decision[]> {

@@ -8,7 +8,7 @@ import { PostgresStoreConnection } from '../store/postgres/executor.js';
 import type { StoreConnection } from '../store/types.js';
 import { MemorySchedulerState } from './memory-state.js';
 import { SqlSchedulerState } from './sql-state.js';
-import type { SchedulerState } from './state.js';
+import { DECISION_RETENTION_DAYS, type SchedulerState } from './state.js';
 
 /** Each backend: open a state, and reopen it "after a restart" (memory cannot, by design). */
 type Backend = () => Promise<{ state: SchedulerState; reopen?: () => Promise<SchedulerState>; close: () => Promise<void> }>;
@@ -122,6 +122,18 @@ describe.each(Object.entries(backends))('%s scheduler state', (name, open) => {
     const forM = await state.decisions({ mapping: 'm' });
     expect(forM).toHaveLength(2);
     expect(forM[1]).toMatchObject({ at: t('2024-07-02T19:00:00Z'), action: 'queued', mapping: 'm', day: '2024-07-01', trigger: 'schedule' });
+  });
+
+  it(`keeps ${DECISION_RETENTION_DAYS} days of decisions, dropping older ones as new ones come`, async () => {
+    const { state } = await fresh();
+    const day = 86_400_000;
+    const at = (days: number) => new Date(t('2024-07-01T00:00:00Z').getTime() + days * day);
+    await state.recordDecision({ at: at(0), action: 'retry', reason: 'first', mapping: 'm' });
+    await state.recordDecision({ at: at(DECISION_RETENTION_DAYS - 1), action: 'retry', reason: 'second', mapping: 'm' });
+    expect((await state.decisions()).map((d) => d.reason)).toEqual(['first', 'second']);
+    await state.recordDecision({ at: at(DECISION_RETENTION_DAYS + 1), action: 'queued', reason: 'third', mapping: 'm' });
+    expect((await state.decisions()).map((d) => d.reason)).toEqual(['second', 'third']);
+    expect((await state.decisions({ mapping: 'm' })).map((d) => d.reason)).toEqual(['second', 'third']);
   });
 
   // The memory state is for runs that need no resume; the store-backed ones must survive a restart.

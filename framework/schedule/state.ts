@@ -74,7 +74,20 @@ export interface SchedulerState {
   lastRecheck(mapping: string): Promise<Date | null>;
   setLastRecheck(mapping: string, at: Date): Promise<void>;
 
+  /** Records a decision; decisions older than DECISION_RETENTION_DAYS before it are dropped. */
   recordDecision(decision: Decision): Promise<void>;
   /** Recorded decisions, oldest first, optionally for one mapping. */
   decisions(filter?: { mapping?: string }): Promise<Decision[]>;
+}
+
+/** Days of decisions kept: an agent decides every few minutes for every schedule, so the log would otherwise grow without end. */
+export const DECISION_RETENTION_DAYS = 30;
+const DAY_MS = 86_400_000;
+/** How often (in decision time) old decisions are dropped: pruning on every decision would cost a delete per decision. */
+const PRUNE_EVERY_MS = 3_600_000;
+
+/** The cutoff to prune decisions before, when `at` calls for a pruning since `lastPrunedAt`, else null. */
+export function decisionPruneCutoff(at: Date, lastPrunedAt: number | null): Date | null {
+  if (lastPrunedAt !== null && at.getTime() - lastPrunedAt < PRUNE_EVERY_MS) return null;
+  return new Date(at.getTime() - DECISION_RETENTION_DAYS * DAY_MS);
 }
