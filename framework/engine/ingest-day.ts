@@ -10,7 +10,7 @@ import { errorClassOf, messageOf, WharfError } from '../diagnostics/errors.js';
 import { redactSecrets } from '../diagnostics/redact.js';
 import type { ColumnInfo, Connector, DayFilter, DayStats } from '../connectors/types.js';
 import type { DayLoad, LedgerEntry } from '../store/types.js';
-import { zoneOrThrow } from '../util/time.js';
+import { zoneOrThrow, type Zone } from '../util/time.js';
 import { mappingConfigHash } from './config-hash.js';
 import { dayMapper } from './day-mapper.js';
 import { nullDenominatorReason } from './map-metrics.js';
@@ -150,7 +150,7 @@ async function attemptDays(ctx: EngineContext, mapping: LoadedMapping, bases: Le
   path.columnar = !!plan && (bases.length === 1 || plan.multiDay);
   if (plan && path.columnar) return attemptColumnarDays(ctx, mapping, plan, bases, filters);
   if (bases.length > 1) throw new Error(`internal: ${bases.length} days of '${mapping.config.name}' cannot share one load`);
-  return [await attemptRowDay(ctx, mapping, connector, bases[0], filters[0])];
+  return [await attemptRowDay(ctx, mapping, connector, bases[0], filters[0], zone)];
 }
 
 /** The columnar path: one export for all the days, one open load per day, each day committed or rolled back on its own. */
@@ -176,7 +176,7 @@ async function attemptColumnarDays(ctx: EngineContext, mapping: LoadedMapping, p
 }
 
 /** The row path: the day's rows streamed in batches, mapped and validated one by one. */
-async function attemptRowDay(ctx: EngineContext, mapping: LoadedMapping, connector: Connector, base: LedgerEntry, filter: DayFilter): Promise<Outcome> {
+async function attemptRowDay(ctx: EngineContext, mapping: LoadedMapping, connector: Connector, base: LedgerEntry, filter: DayFilter, zone: Zone): Promise<Outcome> {
   const { project, store } = ctx;
   const day = base.date;
   const query = querySpec(mapping);
@@ -185,7 +185,7 @@ async function attemptRowDay(ctx: EngineContext, mapping: LoadedMapping, connect
   const statsPending = connector.dayStats(query, [filter]);
   statsPending.catch(() => undefined);
   const tally = new RejectTally();
-  const mapper = dayMapper(mapping, day, zoneOrThrow(project.settings.timeZone), project.settings.idTypes);
+  const mapper = dayMapper(mapping, day, zone, project.settings.idTypes);
   let rowsRead = 0;
   let rowsLoaded = 0;
   try {

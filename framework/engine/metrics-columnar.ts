@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import type { LoadedMapping } from '../config/project.js';
 import type { ColumnarExport, ColumnInfo, Connector, DayFilter, LogicalType, QuerySpec } from '../connectors/types.js';
 import type { CsvColumnType, DayLoad, MetricsCsvResult, MetricsCsvSpec, MetricTarget } from '../store/types.js';
+import type { Zone } from '../util/time.js';
 import { DayChunkFiles, type DayChunk } from './day-chunks.js';
 import { MetricsMapper, nullDenominatorReason } from './map-metrics.js';
 import { problem } from './mapped-row.js';
 import { rowJson, scalarText } from './row-values.js';
-import type { Zone } from '../util/time.js';
 
 const TEXT_TARGETS: LogicalType[] = ['string', 'integer'];
 const NUMBER_TARGETS: MetricTarget[] = ['metric_value', 'numerator', 'denominator'];
