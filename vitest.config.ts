@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 const runFixtures = process.env.WHARF_RUN_FIXTURES === '1';
 
 export default defineConfig({
+  // Tests run the TypeScript sources of @wharf/framework and the plugins (the "@wharf/source"
+  // export condition), not their build in dist/; the CLI they spawn runs the build.
+  ssr: { resolve: { conditions: ['@wharf/source', 'node', 'development|production'] } },
   test: {
     include: runFixtures ? ['test/fixtures/**/*.test.ts'] : ['framework/**/*.test.ts', 'plugins/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: runFixtures ? ['**/node_modules/**'] : ['**/node_modules/**', 'test/fixtures/**'],

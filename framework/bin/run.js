@@ -1,7 +1,5 @@
 #!/usr/bin/env node
-// Wharf's CLI runs its TypeScript sources directly (no build step), like users' config modules.
-import { register } from 'tsx/esm/api';
+// Wharf's CLI runs the built JavaScript (dist/); only users' config modules load as TypeScript.
+import { execute } from '@oclif/core';
 
-register();
-const { execute } = await import('@oclif/core');
 await execute({ dir: import.meta.url });

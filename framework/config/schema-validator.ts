@@ -3,12 +3,12 @@
  * turning ajv's errors into diagnostics that name the file and the field.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { error } from '../diagnostics/diagnostic.js';
+import { packageRoot } from '../util/package-root.js';
 
-const SCHEMA_PATH = fileURLToPath(new URL('../../schema/wharf.schema.json', import.meta.url));
 const SCHEMA_ID = 'wharf';
 
 let ajv: Ajv | undefined;
@@ -19,7 +19,7 @@ function validatorFor(definition: string): ValidateFunction {
   if (!fn) {
     if (!ajv) {
       ajv = new Ajv({ allErrors: true, strict: false });
-      const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as Record<string, unknown>;
+      const schema = JSON.parse(readFileSync(join(packageRoot(), 'schema', 'wharf.schema.json'), 'utf8')) as Record<string, unknown>;
       ajv.addSchema({ ...schema, $id: SCHEMA_ID });
     }
     fn = ajv.getSchema(`${SCHEMA_ID}#/definitions/${definition}`);

@@ -3,8 +3,9 @@
  * a secret first), the API root (GitHub Enterprise Server and test fakes use their own), and a
  * quiet logger so that no request detail reaches the output.
  */
-import { Octokit } from '@octokit/rest';
+import type { Octokit } from '@octokit/rest';
 import { registerSecret } from '../diagnostics/redact.js';
+import { importOptional } from '../util/optional-import.js';
 
 /** What a GitHub client needs. */
 export interface GitHubClientOptions {
@@ -17,8 +18,9 @@ export interface GitHubClientOptions {
 export type GitHubClient = Octokit;
 
 /** A REST client for `token` against `baseUrl`. */
-export function createGitHubClient({ token, baseUrl }: GitHubClientOptions): GitHubClient {
+export async function createGitHubClient({ token, baseUrl }: GitHubClientOptions): Promise<GitHubClient> {
   registerSecret(token);
+  const { Octokit } = await importOptional('@octokit/rest', 'Posting to GitHub', () => import('@octokit/rest'));
   const silent = () => undefined;
   return new Octokit({
     auth: token,

@@ -55,7 +55,7 @@ export async function publishPlan(options: PublishPlanOptions): Promise<PublishP
   const env = options.env ?? process.env;
   const token = resolveToken(env);
   const target = resolvePullRequestTarget({ repo: options.repo, pr: options.pr }, env);
-  const client = createGitHubClient({ token, baseUrl: resolveApiUrl(env) });
+  const client = await createGitHubClient({ token, baseUrl: resolveApiUrl(env) });
   const markerKey = options.marker ?? markerKeyFor(resolve(options.projectDir ?? '.'), env.GITHUB_WORKSPACE ?? resolve(options.projectDir ?? '.'));
   const pointer = { runUrl: workflowRunUrl(env), artifactName: options.artifactName };
   const jobSummary = options.jobSummary ? writeJobSummary(options.markdown, { artifactName: options.artifactName, env }) : undefined;

@@ -1,6 +1,6 @@
 /**
  * Generates the JSON Schema of the config model from config/types.ts with
- * typescript-json-schema. `npm run schema` writes it to schema/wharf.schema.json; a test fails
+ * typescript-json-schema. `npm run schema` writes it to framework/schema/wharf.schema.json (shipped in the package); a test fails
  * when the committed file differs from what the types generate.
  */
 import { writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import * as TJS from 'typescript-json-schema';
 
 export const TYPES_FILE = fileURLToPath(new URL('../types.ts', import.meta.url));
-export const SCHEMA_FILE = fileURLToPath(new URL('../../../schema/wharf.schema.json', import.meta.url));
+export const SCHEMA_FILE = fileURLToPath(new URL('../../schema/wharf.schema.json', import.meta.url));
 
 /** The types users write, each a definition the loader validates one module against. */
 export const ROOT_TYPES = [

@@ -3,6 +3,7 @@ import type { BigQuerySource } from '../../config/types.js';
 import type { ConnectorContext } from '../types.js';
 import { BigQueryConnector } from './connector.js';
 import { clientOptions, type BigQueryClientTuning } from './options.js';
+import { importOptional } from '../../util/optional-import.js';
 
 /**
  * A connector for the source. BigQuery has no sessions, so bad credentials or an unreachable
@@ -14,6 +15,6 @@ export async function openBigQuery(
   tuning: BigQueryClientTuning = {},
 ): Promise<BigQueryConnector> {
   const options = clientOptions(config, context, tuning);
-  const { BigQuery } = await import('@google-cloud/bigquery');
+  const { BigQuery } = await importOptional('@google-cloud/bigquery', 'A bigquery source', () => import('@google-cloud/bigquery'));
   return new BigQueryConnector(config.name, new BigQuery(options), config.location);
 }

@@ -8,10 +8,11 @@ import type { S3Source } from '../../config/types.js';
 import { WharfError } from '../../diagnostics/errors.js';
 import { registerSecret } from '../../diagnostics/redact.js';
 import type { ConnectorContext } from '../types.js';
+import { importOptional } from '../../util/optional-import.js';
 
 /** Opens the client; the SDK is imported here so projects without S3 sources never load it. */
 export async function createS3Client(config: S3Source, context: ConnectorContext): Promise<S3Client> {
-  const { S3Client } = await import('@aws-sdk/client-s3');
+  const { S3Client } = await importOptional('@aws-sdk/client-s3', 'An s3 source', () => import('@aws-sdk/client-s3'));
   return new S3Client({
     region: config.region,
     endpoint: config.endpoint,

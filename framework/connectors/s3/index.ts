@@ -6,14 +6,15 @@
 import type { S3Source } from '../../config/types.js';
 import { defineConnector } from '../define.js';
 import { S3_CAPABILITIES } from './capabilities.js';
+import { importOptional } from '../../util/optional-import.js';
 
 export default defineConnector<S3Source>({
   kind: 's3',
   capabilities: S3_CAPABILITIES,
   async create(config, context) {
     const [{ createS3Client }, { S3Connector }, { openDuckDB }] = await Promise.all([
-      import('./client.js'),
-      import('./connector.js'),
+      importOptional('@aws-sdk/client-s3', 'An s3 source', () => import('./client.js')),
+      importOptional('@aws-sdk/client-s3', 'An s3 source', () => import('./connector.js')),
       import('../../util/duckdb.js'),
     ]);
     const client = await createS3Client(config, context);

@@ -5,6 +5,7 @@ import { SnowflakeConnector } from './connector.js';
 import { SESSION_SETUP } from './dialect.js';
 import { snowflakeError } from './errors.js';
 import { connectionOptions, type SnowflakeClientTuning } from './options.js';
+import { importOptional } from '../../util/optional-import.js';
 
 type SnowflakeSdk = typeof import('snowflake-sdk');
 
@@ -12,7 +13,7 @@ let sdk: Promise<SnowflakeSdk> | undefined;
 
 /** Loads snowflake-sdk once, quietly; its logger would otherwise write to the console. */
 function loadSdk(): Promise<SnowflakeSdk> {
-  sdk ??= import('snowflake-sdk').then((module) => {
+  sdk ??= importOptional('snowflake-sdk', 'A snowflake source', () => import('snowflake-sdk')).then((module) => {
     const loaded = ((module as { default?: SnowflakeSdk }).default ?? module) as SnowflakeSdk;
     loaded.configure({ logLevel: 'OFF' });
     return loaded;
