@@ -1,0 +1,173 @@
+/**
+ * Installing Wharf as a user does: the framework and the plugins are packed and published to
+ * a real npm registry (Verdaccio on 127.0.0.1), then an empty folder outside this repository
+ * installs `@wharf/framework` from it by name and runs the CLI, the TypeScript compiler and a
+ * plugin install there.
+ *
+ * Nothing leaves the machine: Verdaccio has no uplink, and third-party packages resolve
+ * against metadata seeded from this repository's package-lock.json with their tarballs taken
+ * from npm's cache (see test/support/local-registry.ts for why this and not --prefer-offline:
+ * `npm ci` does not cache every package's metadata, and on a miss npm would go online). The
+ * folder's .npmrc points npm at the local registry only.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalRegistry, type LocalRegistry } from '../support/local-registry.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const WORKSPACES = ['framework', 'plugins/athena', 'plugins/databricks', 'plugins/synapse', 'plugins/template'];
+const TYPESCRIPT_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/typescript/package.json'), 'utf8')) as { version: string }).version;
+
+let tmp: string;
+let registry: LocalRegistry;
+let project: string;
+
+interface RunResult {
+  code: number;
+  output: string;
+}
+
+/**
+ * The environment of a user's shell: without the npm_* variables `npm test` sets (they would
+ * point npm at this repository's config and prefix).
+ */
+function userEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^npm_/i.test(key) && key !== 'INIT_CWD' && key !== 'NODE_OPTIONS') env[key] = value;
+  }
+  return { ...env, NO_COLOR: '1', npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false' };
+}
+
+/** Runs a command (asynchronously: Verdaccio answers from this process). */
+function run(cmd: string, args: string[], cwd: string): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { cwd, env: userEnv(), maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      resolve({ code, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
+async function ok(cmd: string, args: string[], cwd: string): Promise<string> {
+  const r = await run(cmd, args, cwd);
+  if (r.code !== 0) throw new Error(`\`${cmd} ${args.join(' ')}\` exited ${r.code} in ${cwd}:\n${r.output}`);
+  return r.output;
+}
+
+/** YYYY-MM-DD of `days` days before today (UTC). */
+function daysAgo(days: number): string {
+  return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * A small Wharf project, written by hand: the embedded DuckDB demo warehouse, one mapping,
+ * one schedule. (`ingest init` will create this; then only this function changes.)
+ */
+function createSmallProject(dir: string): void {
+  const write = (path: string, text: string) => {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  };
+  write('package.json', `${JSON.stringify({ name: 'wharf-install-check', private: true, type: 'module' }, null, 2)}\n`);
+  write('wharf.config.ts', `import { defineProject } from '@wharf/framework';
+
+export default defineProject({
+  name: 'install_check',
+  store: { kind: 'duckdb', path: '.wharf/store.duckdb' },
+  timeZone: 'UTC',
+});
+`);
+  write('sources/demo.ts', `import { defineSource } from '@wharf/framework';
+
+export default defineSource({ kind: 'duckdb', name: 'demo', path: '.wharf/demo-warehouse.duckdb', generate: 'demo' });
+`);
+  write('mappings/daily_metrics.sql', 'SELECT unit_id, id_type, ds, metric, value FROM daily_metrics\n');
+  write('mappings/daily_metrics.ts', `import { defineMapping } from '@wharf/framework';
+
+export default defineMapping({
+  name: 'daily_metrics',
+  dataset: 'metrics',
+  source: 'demo',
+  sql: './daily_metrics.sql',
+  schedule: 'daily_9am',
+  startDate: '${daysAgo(4)}',
+  columns: { unit_id: 'unit_id', id_type: 'id_type', date: 'ds', metric_name: 'metric', metric_value: 'value' },
+});
+`);
+  write('schedules/daily.ts', `import { defineSchedule } from '@wharf/framework';
+
+export default defineSchedule({ kind: 'daily', name: 'daily_9am', at: '09:00', retryEvery: '1h', cutoff: '12h' });
+`);
+}
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'wharf-registry-'));
+  registry = await startLocalRegistry(join(tmp, 'storage'), join(REPO_ROOT, 'package-lock.json'));
+  const host = registry.url.replace(/^http:/, '');
+
+  // Release: pack every workspace (prepack builds it) and publish the tarballs.
+  const tarballs = join(tmp, 'tarballs');
+  mkdirSync(tarballs);
+  await ok('npm', ['pack', '--pack-destination', tarballs, ...WORKSPACES.flatMap((w) => ['--workspace', w])], REPO_ROOT);
+  const packed = readdirSync(tarballs);
+  expect(packed).toHaveLength(WORKSPACES.length);
+  const publishConfig = join(tmp, 'publish.npmrc');
+  writeFileSync(publishConfig, `registry=${registry.url}\n${host}:_authToken=${registry.token}\n`);
+  for (const filename of packed) {
+    await ok('npm', ['publish', join(tarballs, filename), '--userconfig', publishConfig, '--registry', registry.url], tmp);
+  }
+
+  // The user's empty folder, outside the repository, with npm pointed at the local registry.
+  project = join(tmp, 'project');
+  mkdirSync(project);
+  createSmallProject(project);
+  writeFileSync(join(project, '.npmrc'), `registry=${registry.url}\n@wharf:registry=${registry.url}\n`);
+}, 240_000);
+
+afterAll(async () => {
+  await registry?.close();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('installing @wharf/framework from a registry', () => {
+  it('installs by name with no engine warnings, and the installed CLI validates, plans and applies a project', async () => {
+    const install = await ok('npm', ['install', '@wharf/framework', `typescript@${TYPESCRIPT_VERSION}`], project);
+    expect(install).not.toMatch(/EBADENGINE/);
+    const installed = JSON.parse(readFileSync(join(project, 'node_modules/@wharf/framework/package.json'), 'utf8')) as { version: string };
+    expect(installed.version).toBe('0.1.0');
+    // The default install leaves the optional warehouse clients out.
+    expect(() => readFileSync(join(project, 'node_modules/snowflake-sdk/package.json'))).toThrow();
+
+    expect(await ok('npx', ['--no', '--', 'ingest', '--version'], project)).toContain('@wharf/framework/0.1.0');
+    expect(await ok('npx', ['--no', '--', 'ingest', 'validate'], project)).toContain('configuration is valid');
+    expect(await ok('npx', ['--no', '--', 'ingest', 'plan'], project)).toMatch(/Plan: 1 to add, 0 to change, 0 to remove, \d+ days to load/);
+    expect(await ok('npx', ['--no', '--', 'ingest', 'apply', '--auto-approve'], project)).toContain('Apply complete: 1 added');
+    expect(await ok('npx', ['--no', '--', 'ingest', 'plan'], project)).toContain('Plan: 0 to add, 0 to change, 0 to remove, 0 days to load.');
+  }, 240_000);
+
+  it('typechecks the project with `tsc --init` defaults and no @types packages', async () => {
+    await ok('npx', ['--no', '--', 'tsc', '--init'], project);
+    const result = await run('npx', ['--no', '--', 'tsc', '--noEmit'], project);
+    expect(result.output).toBe('');
+    expect(result.code).toBe(0);
+  }, 120_000);
+
+  it('installs a plugin, which the project then loads', async () => {
+    await ok('npm', ['install', '@wharf/plugin-databricks'], project);
+    const config = join(project, 'wharf.config.ts');
+    writeFileSync(config, readFileSync(config, 'utf8').replace("timeZone: 'UTC',", "timeZone: 'UTC',\n  plugins: ['@wharf/plugin-databricks'],"));
+    expect(await ok('npx', ['--no', '--', 'ingest', 'validate'], project)).toContain('configuration is valid');
+    writeFileSync(join(project, 'sources/bricks.ts'), `import { defineSource, env } from '@wharf/framework';
+
+export default defineSource({ kind: 'databricks', name: 'bricks', host: 'https://adb-1.azuredatabricks.net', warehouseId: 'w1', catalog: 'main', schema: 'analytics', token: env('DATABRICKS_TOKEN') });
+`);
+    // The plugin's source kind is known to validate: its config is checked, not rejected as unknown.
+    const validated = await ok('npx', ['--no', '--', 'ingest', 'validate'], project);
+    expect(validated).toContain('2 sources');
+  }, 120_000);
+});
