@@ -10,7 +10,6 @@ import type { ConnectorDefinition } from '../connectors/types.js';
 import type { NotifierDefinition } from '../notify/notifier.js';
 import { registerPluginNotifier } from '../notify/registry.js';
 import { messageOf } from '../diagnostics/errors.js';
-import { importConfigModule } from './module-import.js';
 
 /** What a plugin package exports by default. */
 export interface WharfPlugin {
@@ -63,6 +62,9 @@ export async function loadPlugins(root: string, packages: readonly string[]): Pr
       continue;
     }
     try {
+      // Imported when a plugin is loaded: config modules import this file (definePlugin) and
+      // need not load tsx again.
+      const { importConfigModule } = await import('./module-import.js');
       const plugin = (await importConfigModule(entry)) as WharfPlugin | undefined;
       if (!plugin || !Array.isArray(plugin.connectors ?? []) || !Array.isArray(plugin.notifiers ?? [])) {
         throw new Error('its default export is not a plugin (use definePlugin)');
