@@ -17,11 +17,15 @@ const TSC = join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
 
 // The files a new project must have, written out here rather than read from the templates.
 const EXPECTED = [
+  '.dockerignore',
   '.github/actions/ingest/action.yml',
   '.github/workflows/apply.yml',
   '.github/workflows/ci.yml',
   '.github/workflows/plan.yml',
   '.gitignore',
+  'Dockerfile',
+  'deploy/agent.env.example',
+  'deploy/wharf-agent.service',
   'mappings/app_events.sql',
   'mappings/app_events.ts',
   'mappings/checkout_conversion.sql',
