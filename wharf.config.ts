@@ -6,8 +6,8 @@ export default defineProject({
   store: { kind: 'duckdb', path: '.wharf/store.duckdb' },
   // user_id and stable_id are always declared; add your project's custom id types here.
   customIdTypes: [],
-  // Day boundaries and schedule times: PST, a fixed UTC-8 all year, as the seeds specify.
+  // Day boundaries and schedule times: PST, a fixed UTC-8 all year.
   timeZone: 'PST',
-  // Change detection (seed defaults): recheck each day for 3 days, reload on a >5% row-count change.
+  // Change detection (the defaults): recheck each day for 3 days, reload on a >5% row-count change.
   recheck: { days: 3, threshold: 0.05 },
 });

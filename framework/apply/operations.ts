@@ -3,6 +3,7 @@
  * or the repository snapshot, export the snapshot, and apply. Each opens what it needs and
  * closes it; none prints anything.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadedProject } from '../config/project.js';
 import { makePlan } from '../plan/make-plan.js';
@@ -11,7 +12,7 @@ import { configHash, normalizeProject } from '../state/normalize.js';
 import { openStateStore } from '../state/open-state-store.js';
 import { readPlanningState } from '../state/planning-state.js';
 import { fromSnapshot, readSnapshotFile, toSnapshot, writeSnapshotFile, type StateSnapshot } from '../state/snapshot.js';
-import type { PlanningState } from '../state/types.js';
+import { emptyState, type PlanningState } from '../state/types.js';
 import type { StoreConnection } from '../store/types.js';
 
 export type StateSource = 'store' | 'repo';
@@ -41,10 +42,22 @@ export function planAgainst(project: LoadedProject, planning: PlanningState, opt
   });
 }
 
-/** Reads the planning state from the store (open connection) or from the repository snapshot. */
+/**
+ * True when the project has no `status/state.json` yet: nothing was ever exported, so a plan
+ * against the repository starts from empty state (as Terraform plans without a state file).
+ */
+export function repoSnapshotMissing(project: LoadedProject): boolean {
+  return !existsSync(snapshotPath(project).absolute);
+}
+
+/**
+ * Reads the planning state from the store (open connection) or from the repository snapshot;
+ * a repository without a snapshot has empty state (nothing applied, nothing loaded).
+ */
 export async function readPlanningFrom(project: LoadedProject, source: StateSource, now: Date, connection?: StoreConnection): Promise<PlanningState> {
   if (source === 'repo') {
     const path = snapshotPath(project);
+    if (repoSnapshotMissing(project)) return { state: emptyState(), loaded: {} };
     return fromSnapshot(readSnapshotFile(path.absolute, path.relative));
   }
   if (!connection) throw new Error('readPlanningFrom(store) needs an open store connection');

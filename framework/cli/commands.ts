@@ -7,6 +7,7 @@ import ExperimentReport from './commands/experiment/report.js';
 import ExperimentResults from './commands/experiment/results.js';
 import ExperimentRun from './commands/experiment/run.js';
 import ForceUnlock from './commands/force-unlock.js';
+import Init from './commands/init.js';
 import Plan from './commands/plan.js';
 import StateExport from './commands/state/export.js';
 import Comment from './commands/comment.js';
@@ -19,6 +20,7 @@ import Status from './commands/status.js';
 import AgentCommand from './commands/agent.js';
 
 export const COMMANDS = {
+  init: Init,
   validate: Validate,
   run: Run,
   backfill: Backfill,

@@ -39,7 +39,7 @@ export function checkCrossReferences(project: LoadedProject, unavailableSources:
   return out;
 }
 
-const zoneHint = "Use 'PST' (a fixed UTC-8, the seeds' default), 'UTC', a fixed offset like 'UTC-5', or an IANA zone like 'America/New_York'.";
+const zoneHint = "Use 'PST' (a fixed UTC-8, the default), 'UTC', a fixed offset like 'UTC-5', or an IANA zone like 'America/New_York'.";
 
 function hintFor(what: string, name: string, known: Iterable<string>): string {
   const names = [...known];
@@ -77,7 +77,7 @@ function checkMapping(project: LoadedProject, mapping: LoadedMapping, unavailabl
   } else {
     const c = config.columns;
     if (!isMapped(c.metric_name)) {
-      out.push(error('mapping.metric-name', 'metric_name must be mapped to a column or a constant (the seed contract: not null).', { file, field: 'columns.metric_name', hint: "e.g. metric_name: 'metric_name' or metric_name: { constant: 'revenue' }" }));
+      out.push(error('mapping.metric-name', 'metric_name must be mapped to a column or a constant (the data contract: not null).', { file, field: 'columns.metric_name', hint: "e.g. metric_name: 'metric_name' or metric_name: { constant: 'revenue' }" }));
     } else {
       const name = constantOf(c.metric_name);
       if (name !== undefined && (typeof name !== 'string' || name.length === 0 || name.length >= 128)) {

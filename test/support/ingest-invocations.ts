@@ -83,7 +83,8 @@ export function checkInvocation(invocation: Invocation): string[] {
   let id: string | undefined;
   for (let n = positional.length; n > 0 && !id; n--) {
     const candidate = positional.slice(0, n).join(' ');
-    if (invocation.words.slice(0, n).join(' ') === candidate && registry[candidate]) id = candidate;
+    // Topic commands (`state export`) are registered with a colon (`state:export`).
+    if (invocation.words.slice(0, n).join(' ') === candidate && registry[candidate.replace(/ /g, ':')]) id = candidate.replace(/ /g, ':');
   }
   const shown = `ingest ${invocation.words.join(' ')} (${invocation.where})`;
   if (!id) return [`${shown}: "${positional[0] ?? ''}" is not an ingest command (known: ${Object.keys(registry).join(', ')})`];

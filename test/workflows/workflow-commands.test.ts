@@ -20,10 +20,14 @@ function loadYaml(file: string): Record<string, unknown> {
   return doc.toJS() as Record<string, unknown>;
 }
 
-const workflowFiles = readdirSync(join(ROOT, '.github/workflows'))
-  .filter((f) => /\.ya?ml$/.test(f))
-  .map((f) => `.github/workflows/${f}`);
-const actionFiles = readdirSync(join(ROOT, '.github/actions')).map((dir) => `.github/actions/${dir}/action.yml`);
+// This repository's workflows and the ones `ingest init` gives a new project.
+const TEMPLATE_GITHUB = 'framework/templates/project/_github';
+const workflowFiles = ['.github', TEMPLATE_GITHUB].flatMap((base) =>
+  readdirSync(join(ROOT, base, 'workflows'))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => `${base}/workflows/${f}`),
+);
+const actionFiles = ['.github', TEMPLATE_GITHUB].flatMap((base) => readdirSync(join(ROOT, base, 'actions')).map((dir) => `${base}/actions/${dir}/action.yml`));
 
 /** Every step of every job of a workflow, with a label for messages. */
 function workflowSteps(file: string): Array<{ step: Step; where: string }> {
@@ -62,6 +66,8 @@ describe('ingest commands used by the workflows, the action and the guide', () =
   it('catches a command or flag that does not exist', () => {
     expect(checkInvocation({ words: ['validate', '--bogus'], where: 'x' })).toEqual(['ingest validate --bogus (x): "ingest validate" has no flag --bogus']);
     expect(checkInvocation({ words: ['comment', '-z'], where: 'x' })).toHaveLength(1);
+    expect(checkInvocation({ words: ['state', 'export', '--json'], where: 'x' })).toEqual([]);
+    expect(checkInvocation({ words: ['state', 'export', '--bogus'], where: 'x' })).toEqual(['ingest state export --bogus (x): "ingest state:export" has no flag --bogus']);
     expect(checkInvocation({ words: ['nosuch'], where: 'x' })[0]).toContain('"nosuch" is not an ingest command');
     expect(checkInvocation({ words: ['comment', '--file', 'p.md', '--json', '-p', '.'], where: 'x' })).toEqual([]);
     const [inv] = findInvocations('out=$(npx ingest job-summary --file "a b.md" --wrong) # ingest nothing', 'y');
@@ -91,5 +97,26 @@ describe('steps that use the ingest action', () => {
     const read = [...text.matchAll(/steps\.([\w-]+)\.outputs\.([\w-]+)/g)].filter(([, id]) => ids.has(id)).map(([, , output]) => output);
     expect(read.length).toBeGreaterThan(0);
     expect(read.filter((output) => !(output in action.outputs))).toEqual([]);
+  });
+});
+
+describe('the workflows a new project gets', () => {
+  it('are the ones this repository runs (plan, apply and the action are the same files)', () => {
+    for (const file of ['workflows/plan.yml', 'workflows/apply.yml', 'actions/ingest/action.yml']) {
+      expect(readFileSync(join(ROOT, '.github', file), 'utf8'), file).toBe(readFileSync(join(ROOT, TEMPLATE_GITHUB, file), 'utf8'));
+    }
+  });
+
+  it('are not started by status commits, and run only scripts `ingest init` writes', () => {
+    const scripts = Object.keys((JSON.parse(readFileSync(join(ROOT, 'framework/templates/project/package.json.tmpl'), 'utf8')) as { scripts: Record<string, string> }).scripts);
+    for (const file of workflowFiles.filter((f) => f.startsWith(TEMPLATE_GITHUB))) {
+      const on = loadYaml(file).on as Record<string, { paths?: string[]; 'paths-ignore'?: string[] } | null>;
+      for (const [event, filter] of Object.entries(on).filter(([e]) => e === 'push' || e === 'pull_request')) {
+        const listed = filter?.paths ? filter.paths.some((p) => p.startsWith('status') || p === '**') : !filter?.['paths-ignore']?.includes('status/**');
+        expect(listed, `${file} on.${event} would run on status/ commits`).toBe(false);
+      }
+      const used = [...readFileSync(join(ROOT, file), 'utf8').matchAll(/npm run ([\w:-]+)/g)].map(([, name]) => name);
+      expect(used.filter((name) => !scripts.includes(name)), file).toEqual([]);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import pc from 'picocolors';
-import { planProject } from '../../apply/operations.js';
+import { planProject, repoSnapshotMissing, snapshotPath } from '../../apply/operations.js';
 import { planHeadline } from '../../github/plan-headline.js';
 import { publishPlan } from '../../github/publish-plan.js';
 import { writePlanFile } from '../../plan/plan-file.js';
@@ -53,11 +53,17 @@ export default class Plan extends BaseCommand {
     });
     if (flags.out) writePlanFile(flags.out, plan);
     const changed = flags['detailed-exitcode'] && hasChanges(plan.summary);
+    const note = flags.state === 'repo' && repoSnapshotMissing(project) ? emptyStateNote(snapshotPath(project).relative) : undefined;
+    // The note reaches readers of every format without breaking a JSON document on stdout.
+    // (oclif silences logToStderr under --json, hence the direct write.)
+    if (note && (this.jsonEnabled() || flags.format === 'json')) process.stderr.write(`${note}\n`);
     if (!this.jsonEnabled()) {
-      this.log(planView(flags.format as PlanFormat, { color: pc.isColorSupported, fullPlanUrl: githubRunUrl() }).render(plan));
+      if (note && flags.format === 'human') this.log(`${note}\n`);
+      const rendered = planView(flags.format as PlanFormat, { color: pc.isColorSupported, fullPlanUrl: githubRunUrl() }).render(plan);
+      this.log(note && flags.format === 'markdown' ? withMarkdownNote(note, rendered) : rendered);
       if (flags.out && flags.format === 'human') this.log(`\nSaved the plan to ${flags.out}. Apply exactly this plan with: ingest apply ${flags.out}`);
     }
-    if (flags.comment) await this.publish(plan, project.root, flags);
+    if (flags.comment) await this.publish(plan, project.root, flags, note);
     if (this.jsonEnabled()) {
       if (!changed) return sortKeys(plan);
       this.logJson(sortKeys(plan));
@@ -71,10 +77,11 @@ export default class Plan extends BaseCommand {
    * report follows a text plan, goes to standard error after a markdown plan (so piped markdown
    * stays a clean document), and is left out with --json.
    */
-  private async publish(plan: PlanResult, projectDir: string, flags: PublishFlags): Promise<void> {
+  private async publish(plan: PlanResult, projectDir: string, flags: PublishFlags, note?: string): Promise<void> {
     const headline = planHeadline(plan.summary);
+    const markdown = planView('markdown', { fullPlanUrl: githubRunUrl() }).render(plan);
     const result = await publishPlan({
-      markdown: planView('markdown', { fullPlanUrl: githubRunUrl() }).render(plan),
+      markdown: note ? withMarkdownNote(note, markdown) : markdown,
       marker: flags.marker,
       projectDir,
       repo: flags.repo,
@@ -87,6 +94,16 @@ export default class Plan extends BaseCommand {
     if (flags.format === 'human') this.log(`\n${report}`);
     else this.logToStderr(report);
   }
+}
+
+/** Said when `--state repo` finds no snapshot: the plan starts from empty state. */
+function emptyStateNote(file: string): string {
+  return `No ${file} yet: planning against empty state (nothing applied). It is written by \`ingest state export\`, which the agent and the apply workflow run after each apply.`;
+}
+
+/** The note as a quoted line above a markdown plan. */
+function withMarkdownNote(note: string, markdown: string): string {
+  return `> ${note}\n\n${markdown}`;
 }
 
 /** The flags `publish` reads. */

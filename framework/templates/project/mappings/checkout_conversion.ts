@@ -1,0 +1,18 @@
+import { defineMapping } from '@wharf/framework';
+
+export default defineMapping({
+  name: 'checkout_conversion',
+  dataset: 'metrics',
+  source: 'demo',
+  sql: './checkout_conversion.sql',
+  schedule: 'on_demand',
+  startDate: '2026-10-01',
+  columns: {
+    unit_id: 'unit_id',
+    id_type: { constant: 'user_id' },
+    date: 'ds',
+    metric_name: 'metric',
+    numerator: 'orders',
+    denominator: 'checkouts',
+  },
+});

@@ -1,0 +1,14 @@
+import { defineProject } from '@wharf/framework';
+
+export default defineProject({
+  name: '{{name}}',
+  // The embedded store: a DuckDB file under .wharf/ (git-ignored). For GitHub Actions or
+  // several agents, use a PostgreSQL store instead: { kind: 'postgres', url: env('WHARF_STORE_URL') }.
+  store: { kind: 'duckdb', path: '.wharf/store.duckdb' },
+  // user_id and stable_id are always declared; add your project's custom id types here.
+  customIdTypes: [],
+  // Day boundaries and schedule times: PST, a fixed UTC-8 all year.
+  timeZone: 'PST',
+  // Change detection: recheck each day for 3 days, reload on a >5% row-count change.
+  recheck: { days: 3, threshold: 0.05 },
+});

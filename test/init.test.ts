@@ -1,0 +1,179 @@
+/**
+ * `ingest init` as a new user runs it: into an empty folder outside this repository, then the
+ * commands the README gives (validate, plan, apply, tsc) on the project exactly as written, with
+ * `@wharf/framework` resolved to this repository's framework through node_modules symlinks
+ * (what `npm install` would put there).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { REPO_ROOT } from './support/temp-project.js';
+
+const BIN = join(REPO_ROOT, 'framework/bin/run.js');
+const TSC = join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
+
+// The files a new project must have, written out here rather than read from the templates.
+const EXPECTED = [
+  '.dockerignore',
+  '.github/actions/ingest/action.yml',
+  '.github/workflows/apply.yml',
+  '.github/workflows/ci.yml',
+  '.github/workflows/plan.yml',
+  '.gitignore',
+  'Dockerfile',
+  'deploy/agent.env.example',
+  'deploy/wharf-agent.service',
+  'mappings/app_events.sql',
+  'mappings/app_events.ts',
+  'mappings/checkout_conversion.sql',
+  'mappings/checkout_conversion.ts',
+  'mappings/daily_metrics.sql',
+  'mappings/daily_metrics.ts',
+  'package.json',
+  'schedules/api.ts',
+  'schedules/daily.ts',
+  'sources/demo.ts',
+  'tsconfig.json',
+  'wharf.config.ts',
+];
+
+let parent: string;
+let project: string;
+
+function run(command: string, args: string[], cwd: string) {
+  const r = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr.replace(/\s*›\s*/g, ' ') };
+}
+
+const ingest = (cwd: string, ...args: string[]) => run(process.execPath, [BIN, ...args], cwd);
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .sort();
+}
+
+/** What `npm install` provides, as links into this repository. */
+function linkInstall(dir: string): void {
+  mkdirSync(join(dir, 'node_modules/@wharf'), { recursive: true });
+  mkdirSync(join(dir, 'node_modules/@types'), { recursive: true });
+  mkdirSync(join(dir, 'node_modules/.bin'), { recursive: true });
+  symlinkSync(join(REPO_ROOT, 'framework'), join(dir, 'node_modules/@wharf/framework'));
+  symlinkSync(join(REPO_ROOT, 'node_modules/@types/node'), join(dir, 'node_modules/@types/node'));
+  symlinkSync('../@wharf/framework/bin/run.js', join(dir, 'node_modules/.bin/ingest'));
+}
+
+beforeAll(() => {
+  parent = mkdtempSync(join(tmpdir(), 'wharf-init-'));
+  project = join(parent, 'Acme Analytics');
+});
+
+describe('ingest init', () => {
+  it('writes the project into a new folder and prints the next steps', () => {
+    const r = ingest(parent, 'init', 'Acme Analytics');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(filesUnder(project)).toEqual(EXPECTED);
+    expect(r.stdout).toContain('Created a Wharf project in Acme Analytics:');
+    expect(r.stdout).toMatch(/Next:\n {2}cd Acme Analytics\n {2}npm install .*\n {2}npx ingest validate .*\n {2}npx ingest plan .*\n {2}npx ingest apply --auto-approve/);
+
+    const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { name: string; type: string; scripts: Record<string, string>; dependencies: Record<string, string> };
+    const framework = JSON.parse(readFileSync(join(REPO_ROOT, 'framework/package.json'), 'utf8')) as { version: string };
+    expect(pkg).toMatchObject({ name: 'acme-analytics', type: 'module', dependencies: { '@wharf/framework': framework.version } });
+    expect(pkg.scripts).toMatchObject({ validate: 'ingest validate', plan: 'ingest plan', apply: 'ingest apply', agent: 'ingest agent' });
+    expect(readFileSync(join(project, 'wharf.config.ts'), 'utf8')).toContain("name: 'acme_analytics'");
+    expect(readFileSync(join(project, '.gitignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['node_modules/', '.wharf/']));
+    for (const yml of EXPECTED.filter((f) => f.endsWith('.yml'))) expect(parse(readFileSync(join(project, yml), 'utf8'))).toBeTypeOf('object');
+  });
+
+  it('refuses a second init, lists every file in the way, and changes nothing', () => {
+    writeFileSync(join(project, 'mappings/app_events.sql'), `${readFileSync(join(project, 'mappings/app_events.sql'), 'utf8')}-- edited by the user\n`);
+    const before = new Map(filesUnder(project).map((f) => [f, readFileSync(join(project, f), 'utf8')]));
+    const r = ingest(parent, 'init', 'Acme Analytics');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`ingest init writes no file that already exists, and ${EXPECTED.length - 1} of its files are already in ${project}`);
+    for (const file of ['wharf.config.ts', 'mappings/app_events.sql', '.github/workflows/plan.yml']) expect(r.stderr).toContain(` ${file} `);
+    expect(r.stderr).toContain('Nothing was written.');
+    expect(new Map(filesUnder(project).map((f) => [f, readFileSync(join(project, f), 'utf8')]))).toEqual(before);
+  });
+
+  it('writes nothing when only one of its files exists', () => {
+    const dir = join(parent, 'one-conflict');
+    mkdirSync(join(dir, 'mappings'), { recursive: true });
+    writeFileSync(join(dir, 'mappings/app_events.sql'), 'SELECT 1\n');
+    const r = ingest(parent, 'init', 'one-conflict');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('1 of its files are already in');
+    expect(filesUnder(dir)).toEqual(['mappings/app_events.sql']);
+  });
+
+  it('adds to the package.json `npm install @wharf/framework` leaves, keeping what is set', () => {
+    const dir = join(parent, 'installed-first');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ dependencies: { '@wharf/framework': '^0.1.0' }, scripts: { plan: 'echo mine' } }, null, 2)}\n`);
+    const r = ingest(parent, 'init', 'installed-first');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Added to package.json: type, scripts.validate, scripts.apply');
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, Record<string, string> | string>;
+    expect(pkg).toMatchObject({ type: 'module', dependencies: { '@wharf/framework': '^0.1.0' }, scripts: { plan: 'echo mine', validate: 'ingest validate' } });
+    expect(pkg.devDependencies).toHaveProperty('typescript');
+  });
+
+  it('refuses a package.json that makes the modules CommonJS', () => {
+    const dir = join(parent, 'commonjs');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'package.json'), '{ "type": "commonjs" }\n');
+    const r = ingest(parent, 'init', 'commonjs');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('sets "type": "commonjs", but a Wharf project\'s modules are ES modules. Nothing was written.');
+    expect(filesUnder(dir)).toEqual(['package.json']);
+  });
+});
+
+describe('the new project, nothing edited', () => {
+  beforeAll(() => linkInstall(project));
+
+  it('validates, plans, applies the demo, and then has nothing left to change', () => {
+    const npx = (...args: string[]) => run('npx', ['--no', 'ingest', ...args], project);
+    const validate = npx('validate');
+    expect(validate.code).toBe(0);
+    expect(validate.stdout).toContain('acme_analytics: configuration is valid');
+    expect(npx('plan').stdout).toMatch(/Plan: 3 to add, 0 to change, 0 to remove, \d+ days to load\./);
+    const apply = npx('apply', '--auto-approve');
+    expect(apply.code).toBe(0);
+    expect(apply.stdout).toContain('Apply complete: 3 added, 0 changed, 0 removed (state serial 1).');
+    expect(existsSync(join(project, '.wharf/demo-warehouse.duckdb'))).toBe(true);
+    expect(npx('plan', '--detailed-exitcode').code).toBe(0);
+  });
+
+  it('type-checks with its own tsconfig.json', () => {
+    const r = run(process.execPath, [TSC, '--noEmit', '-p', 'tsconfig.json'], project);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  describe('with the tsconfig.json `tsc --init` writes', () => {
+    let errors: string[];
+    beforeAll(() => {
+      const scratch = mkdtempSync(join(tmpdir(), 'wharf-tsc-init-'));
+      expect(run(process.execPath, [TSC, '--init'], scratch).code).toBe(0);
+      writeFileSync(join(project, 'tsconfig.defaults.json'), readFileSync(join(scratch, 'tsconfig.json')));
+      errors = run(process.execPath, [TSC, '--noEmit', '-p', 'tsconfig.defaults.json'], project).stdout.split('\n').filter((l) => / error TS\d+/.test(l));
+    });
+
+    it("reports nothing in the project's own files", () => {
+      expect(errors.filter((l) => !l.startsWith('../') && !l.startsWith('node_modules/'))).toEqual([]);
+    });
+
+    // Until the framework ships compiled JavaScript with .d.ts files, tsc checks its TypeScript
+    // sources under the user's settings; this runs as soon as package.json points at .d.ts types.
+    const framework = JSON.parse(readFileSync(join(REPO_ROOT, 'framework/package.json'), 'utf8')) as { types?: string };
+    it.skipIf(!framework.types?.endsWith('.d.ts'))('reports nothing at all', () => {
+      expect(errors).toEqual([]);
+    });
+  });
+});
