@@ -1,6 +1,8 @@
 /**
  * A day load into the PostgreSQL store: one pooled client, one transaction, each batch of
- * rows sent with COPY FROM STDIN (text format). A rollback, an error or a lost connection
+ * rows sent with COPY FROM STDIN (text format). The day's advisory lock (day-lock.ts) is taken
+ * before its old rows are deleted, so loads of one day from several processes run one after
+ * the other. A rollback, an error or a lost connection
  * aborts the transaction, leaving the previous version of the day and its ledger row.
  */
 import { pipeline } from 'node:stream/promises';
@@ -11,6 +13,7 @@ import { TABLES, type EventRecord, type MetricRecord, type RejectRecord } from '
 import { clearDaySql, commitLedger } from '../sql-store.js';
 import type { DayLoad, DayLoadTarget, LedgerEntry, SqlExecutor } from '../types.js';
 import { copyLines, type CopyValue } from './copy-text.js';
+import { lockDay } from './day-lock.js';
 
 const METRIC_COLUMNS = 'ingestion, "date", unit_id, id_type, metric_name, metric_value, numerator, denominator';
 const EVENT_COLUMNS = 'ingestion, day, "timestamp", event_name, event_value, event_metadata, "user", user_id, custom_ids, timeuuid';
@@ -42,6 +45,7 @@ export class PostgresDayLoad implements DayLoad {
     const load = new PostgresDayLoad(await pool.connect(), target);
     try {
       await load.client.query('BEGIN');
+      await lockDay(load.sql, target.ingestion, target.date);
       for (const s of clearDaySql(target)) await load.sql.query(s.sql, s.params);
     } catch (err) {
       await load.rollback();
