@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { TABLES, type EventRecord, type MetricRecord, type RejectRecord } from '../schema.js';
+import { readLedgerRow } from '../ledger-sql.js';
 import { clearDaySql, commitLedger } from '../sql-store.js';
 import type { DayLoad, DayLoadTarget, LedgerEntry, SqlExecutor } from '../types.js';
 import { copyLines, type CopyValue } from './copy-text.js';
@@ -32,6 +33,7 @@ class ClientSql implements SqlExecutor {
 export class PostgresDayLoad implements DayLoad {
   private readonly sql: SqlExecutor;
   private done = false;
+  previous: LedgerEntry | null = null;
 
   private constructor(private readonly client: pg.PoolClient, private readonly target: Required<DayLoadTarget>) {
     this.sql = new ClientSql(client);
@@ -47,6 +49,7 @@ export class PostgresDayLoad implements DayLoad {
       await load.client.query('BEGIN');
       await lockDay(load.sql, target.ingestion, target.date);
       for (const s of clearDaySql(target)) await load.sql.query(s.sql, s.params);
+      load.previous = await readLedgerRow(load.sql, target.ingestion, target.date);
     } catch (err) {
       await load.rollback();
       throw err;
