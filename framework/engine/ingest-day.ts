@@ -14,6 +14,7 @@ import { zoneOrThrow, type Zone } from '../util/time.js';
 import { mappingConfigHash } from './config-hash.js';
 import { dayMapper } from './day-mapper.js';
 import { nullDenominatorReason } from './map-metrics.js';
+import { checkEmptyDayText } from './day-column-check.js';
 import { refuseFutureDays } from './day-policy.js';
 import { columnarPlan, runColumnarDays, type ColumnarPlan } from './metrics-columnar.js';
 import { checkMappedColumns, dayFilter, querySpec } from './query-stage.js';
@@ -166,6 +167,8 @@ async function attemptColumnarDays(ctx: EngineContext, mapping: LoadedMapping, p
     const results = await runColumnarDays(plan, loads, querySpec(mapping), filters, (day, rows) =>
       ctx.onProgress?.({ kind: 'rows', mapping: mapping.config.name, day: bases[day].date, rows }),
     );
+    const empty = results.findIndex((done) => done.rowsRead === 0);
+    if (empty >= 0) await checkEmptyDayText(mapping, await ctx.connectors.get(mapping.config.source), querySpec(mapping), filters[empty]);
     const outcomes: Outcome[] = [];
     for (const [i, done] of results.entries()) {
       const tally = new RejectTally();
@@ -212,6 +215,7 @@ async function attemptRowDay(ctx: EngineContext, mapping: LoadedMapping, connect
       await load.appendRejects(rejects);
       ctx.onProgress?.({ kind: 'rows', mapping: mapping.config.name, day, rows: batch.length });
     }
+    if (rowsRead === 0) await checkEmptyDayText(mapping, connector, query, filter);
     for (const metric of mapper.metricsToRecheck()) {
       const moved = await load.rejectNullDenominators([metric], nullDenominatorReason);
       if (moved) tally.add({ column: 'denominator', rule: 'denominator.null_in_ratio', reason: nullDenominatorReason(metric) }, moved);
