@@ -57,6 +57,12 @@ export interface DayFilter {
   day: IsoDate;
   fromUtc: Date;
   toUtc: Date;
+  /**
+   * How a `string` column selects the day: `day` (default; a metrics date) by its first ten
+   * characters, the date as written; `instant` (an events timestamp) as an ISO date-time,
+   * with or without zone (none: UTC), in [fromUtc, toUtc) like a TIMESTAMP column.
+   */
+  textAs?: 'day' | 'instant';
 }
 
 /** Aggregates computed in the warehouse, for rechecks. Never downloads rows. */

@@ -1,13 +1,14 @@
 /**
  * Loads a range of days of one mapping, each day atomic and independent (metrics days on the
  * columnar path share one export per group of up to a month, see columnarGroupSize). Resumable: days
- * already loaded (succeeded or no data) with the current config hash are skipped unless
- * `force`, so a backfill interrupted and started again loads every day exactly once.
+ * already loaded (succeeded, or no data past the schedule's cutoff) with the current config hash
+ * are skipped unless `force`, so a backfill interrupted and started again loads every day exactly once.
  */
 import { DEFAULTS } from '../config/project.js';
 import { WharfError } from '../diagnostics/errors.js';
 import { dayRange, isIsoDate } from '../util/time.js';
 import { mappingConfigHash } from './config-hash.js';
+import { isSettled, refuseFutureDays } from './day-policy.js';
 import { columnarGroupSize, ingestDays, mappingOrThrow } from './ingest-day.js';
 import type { DayResult, EngineContext } from './types.js';
 
@@ -38,14 +39,18 @@ function checkRange(from: string, to: string): void {
   if (to < from) throw new WharfError(`--to ${to} is before --from ${from}.`, { code: 'backfill.range', errorClass: 'config' });
 }
 
-/** Days of the range still to load: not yet loaded under the current config hash. */
+/**
+ * Days of the range still to load: not yet loaded under the current config hash, or
+ * recorded `no_data` before their schedule's cutoff (see day-policy.ts).
+ */
 async function pendingDays(ctx: EngineContext, mappingName: string, from: string, to: string, force: boolean): Promise<Set<string>> {
   const all = dayRange(from, to);
   if (force) return new Set(all);
-  const hash = mappingConfigHash(mappingOrThrow(ctx, mappingName), ctx.project.settings);
+  const mapping = mappingOrThrow(ctx, mappingName);
+  const hash = mappingConfigHash(mapping, ctx.project.settings);
   const done = new Set(
     (await ctx.store.ledger({ ingestion: mappingName, from, to }))
-      .filter((e) => e.status !== 'failed' && e.configHash === hash)
+      .filter((e) => isSettled(ctx.project, mapping, e, hash))
       .map((e) => e.date),
   );
   return new Set(all.filter((d) => !done.has(d)));
@@ -61,6 +66,7 @@ function skipped(mapping: string, day: string): DayResult {
 export async function backfill(ctx: EngineContext, mappingName: string, options: BackfillOptions): Promise<BackfillResult> {
   checkRange(options.from, options.to);
   const mapping = mappingOrThrow(ctx, mappingName);
+  refuseFutureDays(ctx.project, mappingName, [options.to], ctx.now?.() ?? new Date());
   const source = ctx.project.sources.get(mapping.config.source)?.config;
   const concurrency = Math.max(1, options.concurrency ?? source?.maxConcurrency ?? DEFAULTS.sourceMaxConcurrency);
   const pending = await pendingDays(ctx, mappingName, options.from, options.to, options.force ?? false);

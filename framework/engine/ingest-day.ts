@@ -14,6 +14,8 @@ import { zoneOrThrow, type Zone } from '../util/time.js';
 import { mappingConfigHash } from './config-hash.js';
 import { dayMapper } from './day-mapper.js';
 import { nullDenominatorReason } from './map-metrics.js';
+import { checkEmptyDayText } from './day-column-check.js';
+import { refuseFutureDays } from './day-policy.js';
 import { columnarPlan, runColumnarDays, type ColumnarPlan } from './metrics-columnar.js';
 import { checkMappedColumns, dayFilter, querySpec } from './query-stage.js';
 import { RejectTally } from './reject-tally.js';
@@ -45,7 +47,10 @@ interface Outcome {
   columnar?: boolean;
 }
 
-/** Loads one day of a mapping; never throws for a failure of the day itself (see DayResult). */
+/**
+ * Loads one day of a mapping; never throws for a failure of the day itself (see DayResult).
+ * A day that has not ended yet is refused (thrown, nothing recorded).
+ */
 export async function ingestDay(ctx: EngineContext, mappingName: string, day: string): Promise<DayResult> {
   const [result] = await ingestDays(ctx, mappingName, [day]);
   return result;
@@ -58,6 +63,7 @@ export async function ingestDay(ctx: EngineContext, mappingName: string, day: st
  */
 export async function ingestDays(ctx: EngineContext, mappingName: string, days: string[]): Promise<DayResult[]> {
   const mapping = mappingOrThrow(ctx, mappingName);
+  refuseFutureDays(ctx.project, mappingName, days, ctx.now?.() ?? new Date());
   if (days.length > 1 && (await columnarGroupSize(ctx, mappingName)) < days.length) {
     const results = [];
     for (const day of days) results.push(await ingestDay(ctx, mappingName, day));
@@ -161,12 +167,14 @@ async function attemptColumnarDays(ctx: EngineContext, mapping: LoadedMapping, p
     const results = await runColumnarDays(plan, loads, querySpec(mapping), filters, (day, rows) =>
       ctx.onProgress?.({ kind: 'rows', mapping: mapping.config.name, day: bases[day].date, rows }),
     );
+    const empty = results.findIndex((done) => done.rowsRead === 0);
+    if (empty >= 0) await checkEmptyDayText(mapping, await ctx.connectors.get(mapping.config.source), querySpec(mapping), filters[empty]);
     const outcomes: Outcome[] = [];
     for (const [i, done] of results.entries()) {
       const tally = new RejectTally();
       for (const { problem, n } of done.problems) tally.add(problem, n);
       const stats = plan.exporter.dayStats(bases[i].date, done.rowsRead, done.fingerprintSum);
-      outcomes.push(await finishDay(mapping, loads[i], { ...bases[i], loadId: loads[i].loadId }, tally, done.rowsRead, done.rowsLoaded, stats, 0, true));
+      outcomes.push(await finishDay(ctx, mapping, loads[i], { ...bases[i], loadId: loads[i].loadId }, tally, done.rowsRead, done.rowsLoaded, stats, 0, true));
     }
     return outcomes;
   } catch (err) {
@@ -207,13 +215,14 @@ async function attemptRowDay(ctx: EngineContext, mapping: LoadedMapping, connect
       await load.appendRejects(rejects);
       ctx.onProgress?.({ kind: 'rows', mapping: mapping.config.name, day, rows: batch.length });
     }
+    if (rowsRead === 0) await checkEmptyDayText(mapping, connector, query, filter);
     for (const metric of mapper.metricsToRecheck()) {
       const moved = await load.rejectNullDenominators([metric], nullDenominatorReason);
       if (moved) tally.add({ column: 'denominator', rule: 'denominator.null_in_ratio', reason: nullDenominatorReason(metric) }, moved);
       rowsLoaded -= moved;
     }
     const [stats] = await statsPending;
-    return await finishDay(mapping, load, { ...base, loadId: load.loadId }, tally, rowsRead, rowsLoaded, stats, mapper.duplicates(), false);
+    return await finishDay(ctx, mapping, load, { ...base, loadId: load.loadId }, tally, rowsRead, rowsLoaded, stats, mapper.duplicates(), false);
   } catch (err) {
     await load.rollback();
     throw err;
@@ -225,7 +234,7 @@ async function attemptRowDay(ctx: EngineContext, mapping: LoadedMapping, connect
  * mapping's threshold. The source fingerprint is kept only for mappings whose rechecks use it.
  */
 async function finishDay(
-  mapping: LoadedMapping, load: DayLoad, base: LedgerEntry, tally: RejectTally, rowsRead: number, rowsLoaded: number,
+  ctx: EngineContext, mapping: LoadedMapping, load: DayLoad, base: LedgerEntry, tally: RejectTally, rowsRead: number, rowsLoaded: number,
   stats: DayStats | undefined, duplicates: number, columnar: boolean,
 ): Promise<Outcome> {
   const entry: LedgerEntry = {
@@ -233,6 +242,11 @@ async function finishDay(
     sourceRowCount: stats?.rowCount ?? null, sourceFingerprint: mapping.recheck.reloadOnFingerprintChange ? (stats?.fingerprint ?? null) : null,
     status: rowsRead === 0 ? 'no_data' : 'succeeded', finishedAt: new Date(),
   };
+  const had = load.previous?.status === 'succeeded' ? load.previous.rowsLoaded : 0;
+  if (rowsRead === 0 && had > 0 && !ctx.allowEmpty) {
+    await load.rollback();
+    return { entry: emptyDayFailure(mapping, entry, had), tally, rowsRead, duplicates, committed: false, columnar };
+  }
   const rate = rowsRead ? tally.total / rowsRead : 0;
   if (rate > mapping.validation.maxRejectRate) {
     await load.rollback();
@@ -240,6 +254,14 @@ async function finishDay(
   }
   await load.commit(entry);
   return { entry, tally, rowsRead, duplicates, committed: true, columnar };
+}
+
+/** An empty result never silently replaces a loaded day: the day is kept and the attempt fails. */
+function emptyDayFailure(mapping: LoadedMapping, entry: LedgerEntry, had: number): LedgerEntry {
+  const message =
+    `Mapping '${mapping.config.name}': the query returned no rows for a day that had ${had} rows (${entry.date}); the loaded rows were kept. ` +
+    `Check the query in ${mapping.sqlFile} and its source; if the day is really empty now, load it again with --allow-empty.`;
+  return { ...entry, status: 'failed', errorClass: 'validation', errorMessage: redactSecrets(message), rowsLoaded: 0, finishedAt: new Date() };
 }
 
 function rejectRateFailure(mapping: LoadedMapping, entry: LedgerEntry, rate: number, tally: RejectTally): LedgerEntry {

@@ -33,8 +33,11 @@ export function toInstant(value: RowValue): Date | null | undefined {
   else if (typeof value === 'bigint') n = Number(value);
   else if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) n = Number(value);
   else if (typeof value === 'string') {
-    const hasZone = /(Z|[+-]\d{2}(:?\d{2})?)$/i.test(value.trim());
-    const ms = Date.parse(hasZone ? value : `${value.trim().replace(' ', 'T')}Z`);
+    const text = value.trim();
+    // A zone follows a time: the `-05` ending a bare date is its day.
+    const hasZone = text.length > 10 && /(Z|[+-]\d{2}(:?\d{2})?)$/i.test(text);
+    // An hours-only offset (`-08`, as PostgreSQL prints one) gets its minutes: Date.parse needs them.
+    const ms = Date.parse(hasZone ? text.replace(/([+-]\d{2})$/, '$1:00') : text.length > 10 ? `${text.replace(' ', 'T')}Z` : text);
     return Number.isNaN(ms) ? undefined : new Date(ms);
   }
   if (n === undefined || !Number.isFinite(n)) return undefined;

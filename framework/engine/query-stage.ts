@@ -7,6 +7,7 @@ import type { ColumnInfo, DayFilter, QuerySpec } from '../connectors/types.js';
 import { WharfError } from '../diagnostics/errors.js';
 import { dayBounds, type Zone } from '../util/time.js';
 import { mappedColumns } from './column-source.js';
+import { dayColumnError } from './day-column-check.js';
 
 export function querySpec(mapping: LoadedMapping): QuerySpec {
   return { mapping: mapping.config.name, sqlFile: mapping.sqlFile, sql: mapping.sqlText, dataset: mapping.config.dataset };
@@ -25,10 +26,17 @@ export function checkMappedColumns(mapping: LoadedMapping, columns: ColumnInfo[]
   });
 }
 
-/** The filter restricting the query to `day`: the metrics `date` column, or the events `timestamp` in `zone`. */
+/**
+ * The filter restricting the query to `day`: the metrics `date` column, or the events
+ * `timestamp` in `zone` (text timestamps as instants). A column whose type cannot hold a day
+ * is an error naming the mapping and the column.
+ */
 export function dayFilter(mapping: LoadedMapping, columns: ColumnInfo[], day: string, zone: Zone): DayFilter {
+  const events = mapping.config.dataset === 'events';
   const column = mapping.config.dataset === 'events' ? mapping.config.columns.timestamp : mapping.config.columns.date;
   const info = columns.find((c) => c.name === column);
+  const wrongType = dayColumnError(mapping, info);
+  if (wrongType) throw wrongType;
   const { fromUtc, toUtc } = dayBounds(day, zone);
-  return { column, columnType: info?.type ?? 'string', day, fromUtc, toUtc };
+  return { column, columnType: info?.type ?? 'string', day, fromUtc, toUtc, textAs: events ? 'instant' : 'day' };
 }

@@ -19,6 +19,10 @@ export interface EngineContext {
   /** Use the columnar path for metrics days where it applies (default true; false forces the row path). */
   columnar?: boolean;
   onProgress?: (event: ProgressEvent) => void;
+  /** Accept a query that returns no rows for a day that had rows (default: keep the day, fail it). */
+  allowEmpty?: boolean;
+  /** The clock for "the latest complete day" (tests set it). */
+  now?: () => Date;
 }
 
 export type ProgressEvent =

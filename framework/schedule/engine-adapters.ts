@@ -82,5 +82,6 @@ export function engineSourceProbe(engine: EngineContext): SourceProbe {
 
 /** Everything a Scheduler needs, over the engine and the store of `engine`. */
 export function engineSchedulerDeps(engine: EngineContext, state: SchedulerState, clock: Clock): SchedulerDeps {
-  return { clock, loader: engineDayLoader(engine), probe: engineSourceProbe(engine), ledger: engine.store, state };
+  // The engine's "latest complete day" follows the scheduler's clock.
+  return { clock, loader: engineDayLoader({ ...engine, now: () => clock.now() }), probe: engineSourceProbe(engine), ledger: engine.store, state };
 }

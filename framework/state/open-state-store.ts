@@ -3,12 +3,11 @@
  * A DuckDB store file held by another process is retried until the lock timeout, then
  * reported as "locked by …" with the holder from the sidecar lock-info file.
  */
-import { isAbsolute, join } from 'node:path';
 import type { StoreConfig } from '../config/types.js';
 import { DEFAULT_DUCKDB_STORE_PATH, openStoreConnection } from '../store/open-store.js';
+import { StoreFileLockedError } from '../store/duckdb/file-holder.js';
 import type { StoreConnection } from '../store/types.js';
-import { clearLockInfo, holderOfFile, isDuckDBFileLockError, writeLockInfo } from './duckdb-lock-info.js';
-import { LockedError, newLockInfo } from './lock.js';
+import { LockedError } from './lock.js';
 
 export interface OpenStateStoreOptions {
   operation: string;
@@ -17,31 +16,17 @@ export interface OpenStateStoreOptions {
   pollMs?: number;
 }
 
-/** Opens the store; `close()` also removes this process's lock-info sidecar. */
+/** Opens the store; with DuckDB this process is recorded as the file's holder until `close()`. */
 export async function openStateStore(config: StoreConfig, projectRoot: string, options: OpenStateStoreOptions): Promise<StoreConnection> {
-  if (config.kind !== 'duckdb') return openStoreConnection(config, projectRoot);
-  const relativePath = config.path ?? DEFAULT_DUCKDB_STORE_PATH;
-  const path = isAbsolute(relativePath) ? relativePath : join(projectRoot, relativePath);
-  const connection = await openWithRetry(config, projectRoot, path, relativePath, options);
-  const info = newLockInfo(options.operation);
-  writeLockInfo(path, info);
-  const close = connection.close.bind(connection);
-  connection.close = async () => {
-    clearLockInfo(path, info.id);
-    await close();
-  };
-  return connection;
-}
-
-async function openWithRetry(config: StoreConfig, root: string, path: string, shown: string, options: OpenStateStoreOptions): Promise<StoreConnection> {
+  const shown = config.kind === 'duckdb' ? config.path ?? DEFAULT_DUCKDB_STORE_PATH : '';
   const deadline = Date.now() + options.lockTimeoutMs;
   for (;;) {
     try {
-      return await openStoreConnection(config, root);
+      return await openStoreConnection(config, projectRoot, options.operation);
     } catch (err) {
-      if (!isDuckDBFileLockError(err)) throw err;
+      if (!(err instanceof StoreFileLockedError)) throw err;
       if (Date.now() >= deadline) {
-        throw new LockedError(holderOfFile(path, err as Error), `store file ${shown}`, 'Wait for that process to finish, or retry with a longer --lock-timeout. DuckDB allows one process per store file; use the PostgreSQL store to share it.');
+        throw new LockedError(err.holder, `store file ${shown}`, 'Wait for that process to finish, or retry with a longer --lock-timeout. DuckDB allows one process per store file; use the PostgreSQL store to share it.');
       }
       await new Promise((r) => setTimeout(r, Math.max(1, Math.min(options.pollMs ?? 250, deadline - Date.now()))));
     }

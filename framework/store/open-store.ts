@@ -9,6 +9,7 @@ import { DuckDBStoreConnection } from './duckdb/executor.js';
 import { PostgresStoreConnection } from './postgres/executor.js';
 import { DuckDBDayLoad } from './duckdb/day-load.js';
 import { PostgresDayLoad } from './postgres/day-load.js';
+import { lockDay } from './postgres/day-lock.js';
 import { SqlStore } from './sql-store.js';
 import type { Store, StoreConnection } from './types.js';
 
@@ -17,10 +18,11 @@ export const DEFAULT_POSTGRES_STORE_SCHEMA = 'wharf';
 /** DuckDB store memory cap (the process's other memory is bounded by batch sizes). */
 export const DUCKDB_STORE_MEMORY_LIMIT = process.env.WHARF_DUCKDB_MEMORY_LIMIT ?? '192MB';
 
-export async function openStoreConnection(config: StoreConfig, projectRoot: string): Promise<StoreConnection> {
+/** `operation` names this process in a DuckDB store's holder file (default: the command line's command). */
+export async function openStoreConnection(config: StoreConfig, projectRoot: string, operation?: string): Promise<StoreConnection> {
   if (config.kind === 'duckdb') {
     const path = config.path ?? DEFAULT_DUCKDB_STORE_PATH;
-    return DuckDBStoreConnection.open(isAbsolute(path) ? path : join(projectRoot, path));
+    return DuckDBStoreConnection.open(isAbsolute(path) ? path : join(projectRoot, path), operation);
   }
   const url = resolveSecret(config.url, 'store.url');
   return PostgresStoreConnection.open(url, config.schema ?? DEFAULT_POSTGRES_STORE_SCHEMA);
@@ -47,7 +49,7 @@ export async function storeOver(connection: StoreConnection): Promise<Store> {
     await connection.exec(`SET memory_limit = '${DUCKDB_STORE_MEMORY_LIMIT}'`);
     store = new SqlStore(connection, 'duckdb', (target) => DuckDBDayLoad.begin(connection.duckdb, target), { columnarMetrics: true });
   } else if (connection instanceof PostgresStoreConnection) {
-    store = new SqlStore(connection, 'postgres', (target) => PostgresDayLoad.begin(connection.pool, target), { columnarMetrics: false });
+    store = new SqlStore(connection, 'postgres', (target) => PostgresDayLoad.begin(connection.pool, target), { columnarMetrics: false, lockDay });
   } else {
     throw new Error(`Unknown store connection kind '${connection.kind}'`);
   }

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Dialect } from './ddl.js';
 import { insertAttempt, queryEntries, readLedgerRow, writeLedgerRow } from './ledger-sql.js';
+import { DayMutex } from './day-mutex.js';
 import { migrateStore } from './migrate.js';
 import { TABLES } from './schema.js';
 import type {
@@ -14,16 +15,23 @@ import type {
 /** Starts a backend's bulk day load inside its own transaction. */
 export type DayLoadFactory = (target: Required<DayLoadTarget>) => Promise<DayLoad>;
 
+/** Takes a backend's cross-process lock of one day inside an open transaction (PostgreSQL). */
+export type DayLocker = (tx: SqlExecutor, ingestion: string, day: string) => Promise<void>;
+
 export class SqlStore implements Store {
   readonly columnarMetrics: boolean;
+  private readonly lockDay: DayLocker | undefined;
+  /** Loads of one day in this process wait for each other (see DayMutex). */
+  private readonly days = new DayMutex();
 
   constructor(
     private readonly connection: StoreConnection,
     private readonly dialect: Dialect,
     private readonly startLoad: DayLoadFactory,
-    options: { columnarMetrics: boolean },
+    options: { columnarMetrics: boolean; lockDay?: DayLocker },
   ) {
     this.columnarMetrics = options.columnarMetrics;
+    this.lockDay = options.lockDay;
   }
 
   get kind(): StoreConnection['kind'] {
@@ -50,12 +58,29 @@ export class SqlStore implements Store {
     await migrateStore(this.connection, this.dialect);
   }
 
-  beginDayLoad(target: DayLoadTarget): Promise<DayLoad> {
-    return this.startLoad({ ...target, loadId: target.loadId ?? randomUUID() });
+  async beginDayLoad(target: DayLoadTarget): Promise<DayLoad> {
+    const release = await this.days.acquire(target.ingestion, target.date);
+    try {
+      return releasedWhenDone(await this.startLoad({ ...target, loadId: target.loadId ?? randomUUID() }), release);
+    } catch (err) {
+      release();
+      throw err;
+    }
   }
 
   async recordDayOutcome(entry: LedgerEntry): Promise<void> {
+    // Under the day's lock, so a load of the day committing meanwhile is seen, not overwritten.
+    const release = await this.days.acquire(entry.ingestion, entry.date);
+    try {
+      await this.writeOutcome(entry);
+    } finally {
+      release();
+    }
+  }
+
+  private async writeOutcome(entry: LedgerEntry): Promise<void> {
     await this.connection.transaction(async (tx) => {
+      await this.lockDay?.(tx, entry.ingestion, entry.date);
       const existing = await readLedgerRow(tx, entry.ingestion, entry.date);
       if (existing && existing.status !== 'failed') return;
       await writeLedgerRow(tx, { ...entry, firstLoadedAt: null });
@@ -73,6 +98,27 @@ export class SqlStore implements Store {
   attempts(query?: LedgerQuery): Promise<AttemptRecord[]> {
     return queryEntries(this.connection, TABLES.attempts, query);
   }
+}
+
+/** The load, calling `release` once it committed or rolled back. */
+function releasedWhenDone(load: DayLoad, release: () => void): DayLoad {
+  const commit = load.commit.bind(load);
+  const rollback = load.rollback.bind(load);
+  load.commit = async (entry) => {
+    try {
+      await commit(entry);
+    } finally {
+      release();
+    }
+  };
+  load.rollback = async () => {
+    try {
+      await rollback();
+    } finally {
+      release();
+    }
+  };
+  return load;
 }
 
 /**

@@ -46,6 +46,8 @@ export type AttemptRecord = LedgerEntry;
 export interface DayLoad {
   /** Stamped on every row of this load; the ledger entry passed to `commit` carries it too. */
   readonly loadId: string;
+  /** The day's ledger row when this load began (read under the day's lock), or null. */
+  readonly previous: LedgerEntry | null;
   appendRows(rows: EventRecord[] | MetricRecord[]): Promise<void>;
   appendRejects(rejects: RejectRecord[]): Promise<void>;
   /**

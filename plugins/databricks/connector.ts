@@ -13,6 +13,7 @@ export const DATABRICKS_DIALECT: SqlDialect = {
   ...ANSI_DIALECT,
   identifier: (name) => `\`${name.replace(/`/g, '``')}\``,
   timestampLiteral: (instant) => `timestamp_millis(${instant.getTime()})`,
+  textInstant: (column) => `try_cast(trim(CAST(${column} AS STRING)) AS TIMESTAMP)`,
 };
 
 export async function openDatabricks(config: DatabricksSource, context: ConnectorContext): Promise<Connector> {

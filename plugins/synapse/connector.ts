@@ -21,6 +21,8 @@ export const TSQL_DIALECT: SqlDialect = {
   ...ANSI_DIALECT,
   timestampLiteral: (instant) => utcWallTime(instant, 'DATETIME2'),
   limit: (select, n) => select.replace(/^SELECT /, `SELECT TOP (${n}) `),
+  // DATETIMEOFFSET reads an ISO zone (none: +00:00) and compares with DATETIME2 as UTC.
+  textInstant: (column) => `TRY_CAST(LTRIM(RTRIM(CAST(${column} AS NVARCHAR(64)))) AS DATETIMEOFFSET)`,
 };
 
 export async function openSynapse(config: SynapseSource, context: ConnectorContext): Promise<Connector> {

@@ -100,10 +100,10 @@ describe.each(['duckdb', 'postgres'] as StoreKind[])('faults with a %s store', (
     expect(summary).toMatchObject({ rowsLoaded: 50, rowsRejected: 0, rejects: [], days: { succeeded: 10, skipped: loadedFirst } });
   });
 
-  it('records a day without rows as succeeded with no data, replacing what was there', async () => {
+  it('with allowEmpty, records a day without rows as succeeded with no data, replacing what was there', async () => {
     await ingestDay(ctx, 'fake_metrics', '2026-10-01');
     fake.setRows([]);
-    const result = await ingestDay(ctx, 'fake_metrics', '2026-10-01');
+    const result = await ingestDay({ ...ctx, allowEmpty: true }, 'fake_metrics', '2026-10-01');
     expect(result.status).toBe('no_data');
     expect(await values('2026-10-01')).toEqual([]);
   });

@@ -35,7 +35,7 @@ describe.each(matrix)('%s source → %s store (columnar allowed: %s)', (sourceKi
   beforeAll(async () => {
     source = await seededSource(sourceKind, seedStatements());
     const mappings = [loadedMapping(metricsMapping, METRIC_SQL, 0.5), loadedMapping(eventsMapping, EVENT_SQL, 0.5), loadedMapping(epochMapping, EPOCH_SQL)];
-    ctx = { ...engineContext(makeProject(tempDir(), [source], mappings), await freshStore(storeKind)), columnar };
+    ctx = { ...engineContext(makeProject(tempDir(), [source], mappings), await freshStore(storeKind)), columnar, now: () => new Date('2027-08-01T00:00:00Z') };
   });
   afterAll(async () => {
     await ctx.connectors.closeAll();

@@ -14,11 +14,13 @@ export default class Backfill extends IngestCommand {
     to: Flags.string({ description: 'Last day (YYYY-MM-DD), included.', required: true }),
     concurrency: Flags.integer({ description: 'Days loaded at once (default: the source maxConcurrency).', min: 1 }),
     force: Flags.boolean({ description: 'Reload days already loaded with the same configuration.' }),
+    'allow-empty': Flags.boolean({ description: 'Accept a query that returns no rows for a day that had rows (replacing them); otherwise such a day is kept and reported failed.' }),
   };
 
   async run() {
     const { args, flags } = await this.parse(Backfill);
-    return this.withEngine(flags.project, 'backfill', async (ctx) => {
+    return this.withEngine(flags.project, 'backfill', async (engine) => {
+      const ctx = { ...engine, allowEmpty: flags['allow-empty'] };
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once('SIGINT', stop);

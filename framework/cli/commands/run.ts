@@ -17,6 +17,7 @@ export default class Run extends IngestCommand {
     to: Flags.string({ description: 'With --all: last day to load (default the latest complete day).' }),
     concurrency: Flags.integer({ description: 'Days loaded at once per mapping (default: the source maxConcurrency).', min: 1 }),
     force: Flags.boolean({ description: 'With --all: reload days already loaded with the same configuration.' }),
+    'allow-empty': Flags.boolean({ description: 'Accept a query that returns no rows for a day that had rows (replacing them); otherwise such a day is kept and reported failed.' }),
   };
 
   async run() {
@@ -24,7 +25,8 @@ export default class Run extends IngestCommand {
     if (flags.all === Boolean(args.mapping)) {
       throw new WharfError('Give either a mapping or --all.', { code: 'cli.run-target', errorClass: 'config', hint: 'ingest run <mapping> [--date D] | ingest run --all [--to D]' });
     }
-    return this.withEngine(flags.project, 'manual', async (ctx) => {
+    return this.withEngine(flags.project, 'manual', async (engine) => {
+      const ctx = { ...engine, allowEmpty: flags['allow-empty'] };
       if (flags.all) {
         const summaries = await runAll(ctx, { to: flags.to, concurrency: flags.concurrency, force: flags.force });
         if (!this.jsonEnabled()) this.log(renderSummaries(summaries));

@@ -11,6 +11,9 @@ export const duckdbDialect: SqlDialect = {
   dateLiteral: (day) => `DATE '${day}'`,
   timestampLiteral: timestamp,
   timestampColumn: (expression) => `CAST(${expression} AS TIMESTAMP)`,
+  dayText: (column) => `left(CAST(${column} AS VARCHAR), 10)`,
+  // TIMESTAMPTZ reads the zone (none: UTC) and, cast to TIMESTAMP, gives UTC wall time.
+  textInstant: (column) => `TRY_CAST(trim(CAST(${column} AS VARCHAR)) AS TIMESTAMPTZ)`,
   // The row's hash, combined order-independently: equal content gives an equal fingerprint.
   fingerprint: "CAST(bit_xor(hash(wharf_q)) AS VARCHAR)",
 };

@@ -27,8 +27,13 @@ export const FAKE_CAPABILITIES: ConnectorCapabilities = { fingerprint: false, dr
 
 function inDay(value: Row[string], type: LogicalType, f: DayFilter): boolean {
   if (value === null) return false;
-  if (type === 'date' || type === 'string') return String(value).slice(0, 10) === f.day;
   const [from, to] = [f.fromUtc.getTime(), f.toUtc.getTime()];
+  if (type === 'string' && f.textAs === 'instant') {
+    const text = String(value).trim();
+    const ms = Date.parse(/([Zz]|[+-]\d{2}(:?\d{2})?)$/.test(text) ? text.replace(' ', 'T') : `${text.replace(' ', 'T')}Z`);
+    return ms >= from && ms < to;
+  }
+  if (type === 'date' || type === 'string') return String(value).slice(0, 10) === f.day;
   if (value instanceof Date) return value.getTime() >= from && value.getTime() < to;
   const n = Number(value);
   return (n * 1000 >= from && n * 1000 < to) || (n >= from && n < to);

@@ -34,6 +34,7 @@ export const PARQUET_DIALECT: SqlDialect = {
   timestampColumn: (expression) => `epoch_ms(${expression})`,
   fingerprint: null,
   dayText: (column) => `left(CAST(${column} AS VARCHAR), 10)`,
+  textInstant: (column) => `TRY_CAST(trim(CAST(${column} AS VARCHAR)) AS TIMESTAMPTZ)`,
 };
 
 /** The user's query restricted to the filter's day. */

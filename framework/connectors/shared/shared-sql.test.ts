@@ -20,7 +20,11 @@ describe('shared SQL', () => {
   it('builds each predicate kind for each dialect', () => {
     const filter = (column: string, columnType: 'date' | 'string' | 'timestamp' | 'integer') => ({ column, columnType, day: '2024-03-10', ...bounds });
     expect(dayPredicate(snowflakeDialect, filter('date', 'date'))).toBe("wharf_q.date = DATE '2024-03-10'");
-    expect(dayPredicate(bigqueryDialect, filter('day text', 'string'))).toBe("wharf_q.`day text` = '2024-03-10'");
+    expect(dayPredicate(bigqueryDialect, filter('day text', 'string'))).toBe("SUBSTR(CAST(wharf_q.`day text` AS STRING), 1, 10) = '2024-03-10'");
+    expect(dayPredicate(bigqueryDialect, { ...filter('t', 'string'), textAs: 'instant' })).toBe(
+      "CAST(SAFE_CAST(TRIM(CAST(wharf_q.t AS STRING)) AS TIMESTAMP) AS TIMESTAMP) >= TIMESTAMP '2024-03-10 08:00:00.000+00' AND " +
+        "CAST(SAFE_CAST(TRIM(CAST(wharf_q.t AS STRING)) AS TIMESTAMP) AS TIMESTAMP) < TIMESTAMP '2024-03-11 08:00:00.000+00'",
+    );
     expect(dayPredicate(snowflakeDialect, filter('ts', 'timestamp'))).toBe(
       "wharf_q.ts >= '2024-03-10 08:00:00.000+00:00'::TIMESTAMP_TZ AND wharf_q.ts < '2024-03-11 08:00:00.000+00:00'::TIMESTAMP_TZ",
     );

@@ -20,12 +20,23 @@ export interface SqlDialect {
   /** The first `n` rows of a SELECT; without it `... LIMIT n` (T-SQL writes `SELECT TOP (n) ...`). */
   limit?(select: string, n: number): string;
   /**
-   * The text a string day column is compared with the day as; without it the column itself
-   * (values are exactly `YYYY-MM-DD`). Warehouses that also accept ISO date-times give its
-   * first ten characters.
+   * The text a string day column is compared with the day as: its first ten characters, so
+   * `2026-10-05`, `2026-10-05T07:00:00Z` and `2026-10-05 07:00:00` all count for 2026-10-05
+   * (as the metrics mapper reads them).
    */
-  dayText?(column: string): string;
+  dayText(column: string): string;
+  /**
+   * An ISO date-time text column as an instant, comparable (through `timestampColumn`) with
+   * `timestampLiteral`: `T` or space between date and time, a zone (`Z`, `+02:00`, `-08`)
+   * or none (UTC), as the events mapper reads it. Text that is not such a date-time gives
+   * NULL, never a query error: its row belongs to no day (a day with only such rows is
+   * reported by the engine, see engine/day-column-check.ts).
+   */
+  textInstant(column: string): string;
 }
+
+/** An ISO date or date-time, with an optional zone: the text `textInstant` converts (POSIX regex). */
+export const ISO_DATETIME_REGEX = '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)? *([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)?$';
 
 /** The alias Wharf gives the user's query when wrapping it. */
 export const QUERY_ALIAS = 'wharf_q';
@@ -44,11 +55,10 @@ export function dayPredicate(dialect: SqlDialect, filter: DayFilter): string {
     case 'date':
       return `${column} = ${dialect.dateLiteral(filter.day)}`;
     case 'string':
-      return `${dialect.dayText ? dialect.dayText(column) : column} = '${filter.day}'`;
-    case 'timestamp': {
-      const value = dialect.timestampColumn(column);
-      return `${value} >= ${dialect.timestampLiteral(filter.fromUtc)} AND ${value} < ${dialect.timestampLiteral(filter.toUtc)}`;
-    }
+      if (filter.textAs === 'instant') return instantPredicate(dialect, dialect.timestampColumn(dialect.textInstant(column)), filter);
+      return `${dialect.dayText(column)} = '${filter.day}'`;
+    case 'timestamp':
+      return instantPredicate(dialect, dialect.timestampColumn(column), filter);
     case 'integer':
     case 'double':
       return epochPredicate(column, filter);
@@ -59,6 +69,11 @@ export function dayPredicate(dialect: SqlDialect, filter: DayFilter): string {
         hint: 'Return a DATE, an ISO date string, a TIMESTAMP, or UNIX seconds/milliseconds in that column.',
       });
   }
+}
+
+/** The value in [fromUtc, toUtc). */
+function instantPredicate(dialect: SqlDialect, value: string, filter: DayFilter): string {
+  return `${value} >= ${dialect.timestampLiteral(filter.fromUtc)} AND ${value} < ${dialect.timestampLiteral(filter.toUtc)}`;
 }
 
 /**
@@ -77,7 +92,7 @@ export function daysPredicate(dialect: SqlDialect, filters: DayFilter[]): string
     if (consecutive) return `${column} BETWEEN ${dialect.dateLiteral(first.day)} AND ${dialect.dateLiteral(last.day)}`;
     return `${column} IN (${filters.map((f) => dialect.dateLiteral(f.day)).join(', ')})`;
   }
-  if (first.columnType === 'string') return `${dialect.dayText ? dialect.dayText(column) : column} IN (${filters.map((f) => `'${f.day}'`).join(', ')})`;
+  if (first.columnType === 'string' && first.textAs !== 'instant') return `${dialect.dayText(column)} IN (${filters.map((f) => `'${f.day}'`).join(', ')})`;
   return filters.map((f) => `(${dayPredicate(dialect, f)})`).join(' OR ');
 }
 
@@ -118,4 +133,7 @@ export const ANSI_DIALECT: SqlDialect = {
   timestampColumn: (expression) => expression,
   fingerprint: null,
   dayText: (column) => `SUBSTRING(CAST(${column} AS VARCHAR(64)), 1, 10)`,
+  // Trino's timestamp text has a space before the time and a zone name or offset.
+  textInstant: (column) =>
+    `TRY(CAST(REPLACE(REPLACE(TRIM(CAST(${column} AS VARCHAR)), 'T', ' '), 'Z', ' UTC') AS TIMESTAMP WITH TIME ZONE))`,
 };

@@ -6,6 +6,7 @@
 import { DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection, type DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBHandle } from '../../util/duckdb.js';
 import { TABLES, type EventRecord, type MetricRecord, type RejectRecord } from '../schema.js';
+import { readLedgerRow } from '../ledger-sql.js';
 import { clearDaySql, commitLedger } from '../sql-store.js';
 import type { DayLoad, DayLoadTarget, LedgerEntry, MetricsCsvLoad, MetricsCsvSpec, SqlExecutor } from '../types.js';
 import { DuckDBMetricsCsvLoad } from './metric-csv-load.js';
@@ -78,6 +79,7 @@ export class DuckDBDayLoad implements DayLoad {
   private readonly sql: SqlExecutor;
   private readonly metrics: MetricStage;
   private done = false;
+  previous: LedgerEntry | null = null;
   private threads: LoadThreads | null = null;
 
   private constructor(
@@ -99,6 +101,7 @@ export class DuckDBDayLoad implements DayLoad {
     try {
       await connection.run('BEGIN TRANSACTION');
       for (const s of clearDaySql(target)) await load.sql.query(s.sql, s.params);
+      load.previous = await readLedgerRow(load.sql, target.ingestion, target.date);
     } catch (err) {
       await load.rollback();
       throw err;

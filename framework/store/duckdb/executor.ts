@@ -7,6 +7,7 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
 import type { SqlExecutor, StoreConnection } from '../types.js';
 import { readerRows } from './values.js';
+import { clearLockInfo, currentOperation, holderOfFile, isDuckDBFileLockError, newFileHolder, StoreFileLockedError, writeLockInfo } from './file-holder.js';
 
 /**
  * - The newest storage format: its string compression is cheaper to write than the
@@ -34,12 +35,25 @@ class DuckDBSql implements SqlExecutor {
 export class DuckDBStoreConnection extends DuckDBSql implements StoreConnection {
   readonly kind = 'duckdb' as const;
 
-  private constructor(private readonly handle: DuckDBHandle) {
+  private constructor(private readonly handle: DuckDBHandle, private readonly release: () => void) {
     super(handle.connection);
   }
 
-  static async open(path: string): Promise<DuckDBStoreConnection> {
-    return new DuckDBStoreConnection(await openDuckDB(path, STORE_OPTIONS));
+  /**
+   * Opens the store file and records this process as its holder (see file-holder.ts); a file
+   * another process has open is a StoreFileLockedError naming it.
+   */
+  static async open(path: string, operation = currentOperation()): Promise<DuckDBStoreConnection> {
+    let handle: DuckDBHandle;
+    try {
+      handle = await openDuckDB(path, STORE_OPTIONS);
+    } catch (err) {
+      if (isDuckDBFileLockError(err)) throw new StoreFileLockedError(path, holderOfFile(path, err as Error));
+      throw err;
+    }
+    const holder = newFileHolder(operation);
+    writeLockInfo(path, holder);
+    return new DuckDBStoreConnection(handle, () => clearLockInfo(path, holder.id));
   }
 
   /** The underlying connection, for bulk paths (appenders) inside the store implementation. */
@@ -66,5 +80,6 @@ export class DuckDBStoreConnection extends DuckDBSql implements StoreConnection 
 
   async close(): Promise<void> {
     this.handle.close();
+    this.release();
   }
 }

@@ -1,6 +1,8 @@
 /**
  * A day load into the PostgreSQL store: one pooled client, one transaction, each batch of
- * rows sent with COPY FROM STDIN (text format). A rollback, an error or a lost connection
+ * rows sent with COPY FROM STDIN (text format). The day's advisory lock (day-lock.ts) is taken
+ * before its old rows are deleted, so loads of one day from several processes run one after
+ * the other. A rollback, an error or a lost connection
  * aborts the transaction, leaving the previous version of the day and its ledger row.
  */
 import { pipeline } from 'node:stream/promises';
@@ -8,9 +10,11 @@ import { Readable } from 'node:stream';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { TABLES, type EventRecord, type MetricRecord, type RejectRecord } from '../schema.js';
+import { readLedgerRow } from '../ledger-sql.js';
 import { clearDaySql, commitLedger } from '../sql-store.js';
 import type { DayLoad, DayLoadTarget, LedgerEntry, SqlExecutor } from '../types.js';
 import { copyLines, type CopyValue } from './copy-text.js';
+import { lockDay } from './day-lock.js';
 
 const METRIC_COLUMNS = 'ingestion, "date", unit_id, id_type, metric_name, metric_value, numerator, denominator';
 const EVENT_COLUMNS = 'ingestion, day, "timestamp", event_name, event_value, event_metadata, "user", user_id, custom_ids, timeuuid';
@@ -29,6 +33,7 @@ class ClientSql implements SqlExecutor {
 export class PostgresDayLoad implements DayLoad {
   private readonly sql: SqlExecutor;
   private done = false;
+  previous: LedgerEntry | null = null;
 
   private constructor(private readonly client: pg.PoolClient, private readonly target: Required<DayLoadTarget>) {
     this.sql = new ClientSql(client);
@@ -42,7 +47,9 @@ export class PostgresDayLoad implements DayLoad {
     const load = new PostgresDayLoad(await pool.connect(), target);
     try {
       await load.client.query('BEGIN');
+      await lockDay(load.sql, target.ingestion, target.date);
       for (const s of clearDaySql(target)) await load.sql.query(s.sql, s.params);
+      load.previous = await readLedgerRow(load.sql, target.ingestion, target.date);
     } catch (err) {
       await load.rollback();
       throw err;
