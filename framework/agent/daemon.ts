@@ -97,6 +97,11 @@ export class Agent implements CommitHandler, AgentApiBackend {
     return { host: address.address, port: address.port };
   }
 
+  /** Cancels a config validation under way, so a shutdown during start() need not wait for it. */
+  interrupt(): void {
+    this.follower.interrupt();
+  }
+
   /** Graceful shutdown: no new work, the loads under way finish (or roll back), last report pushed. */
   async stop(): Promise<void> {
     this.log.info('agent stopping');
@@ -118,10 +123,10 @@ export class Agent implements CommitHandler, AgentApiBackend {
     return next;
   }
 
-  async rejected(sha: string, problems: string[]): Promise<void> {
+  async rejected(sha: string, problems: string[], restored = false): Promise<void> {
     this.config.rejected = { sha, problems };
     const policy = this.running?.project.settings.notifications ?? {};
-    if (notifyConfigRejected(policy)) {
+    if (!restored && notifyConfigRejected(policy)) {
       await this.dispatcher.send({ kind: 'config_rejected', project: this.running?.project.settings.name ?? 'wharf', commitSha: sha, detail: problems.join('\n'), at: new Date().toISOString() });
     }
     this.publisher?.request();

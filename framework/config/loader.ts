@@ -1,20 +1,20 @@
 /**
  * Loads a project: wharf.config.ts, then every module under sources/, mappings/,
- * schedules/ and experiments/, each validated against the generated schema, then the cross-references. It
- * never stops at the first problem: the result carries every diagnostic it found, and the
+ * schedules/ and experiments/ (imported in a worker thread, see isolation/), each validated
+ * against the generated schema, then the cross-references. It never stops at the first problem: the result carries every diagnostic it found, and the
  * project only when there are no errors.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { error, hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
-import { messageOf } from '../diagnostics/errors.js';
 import { isBuiltinKind, pluginConnector } from '../connectors/registry.js';
 import { checkCrossReferences } from './cross-references.js';
 import { checkExperiments } from './experiment-checks.js';
 import { checkNotifierTargets } from './notifier-targets.js';
 import { configFileIn, discoverModules } from './discover.js';
-import { createModuleImporter, type ModuleImporter } from './module-import.js';
+import { importIsolated, limitsFromEnv, type IsolationLimits, type ModuleOutcome } from './isolation/isolated-import.js';
+import type { ModuleFailure } from './isolation/protocol.js';
 import { loadPlugins, unavailableKindReason, type PluginLoadResult } from './plugins.js';
 import { DEFAULTS, resolveSettings, type LoadedExperiment, type LoadedMapping, type LoadedProject, type Located } from './project.js';
 import { validateAgainst, validateDefinition } from './schema-validator.js';
@@ -43,13 +43,42 @@ interface ModuleValue {
   prefix: string;
 }
 
-export async function loadProject(root: string): Promise<LoadResult> {
-  const importer = createModuleImporter();
-  try {
-    return await loadWith(importer, root);
-  } finally {
-    await importer.close();
-  }
+export interface LoadOptions {
+  /** Time and memory limits of the worker that runs the config modules (default from the environment). */
+  limits?: IsolationLimits;
+  /** Cancels the load (an agent shutting down); the load then rejects with ImportAborted. */
+  signal?: AbortSignal;
+}
+
+const FOLDERS = ['sources', 'schedules', 'mappings', 'experiments'] as const;
+
+/**
+ * Users' modules run in a worker thread (see isolation/isolated-import.ts); only their plain
+ * values reach this process, where everything else (schema, plugins, cross-references) runs.
+ * Plugin packages are loaded here, in process: they contribute code (connectors, notifiers)
+ * that runs in this process, and they are installed packages, not modules of the project.
+ */
+export async function loadProject(root: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const configPath = configFileIn(root);
+  const requests = [...(configPath ? [configPath] : []), ...FOLDERS.flatMap((f) => discoverModules(root, f).map((file) => join(root, file)))]
+    .map((absolute) => ({ absolute, file: relative(root, absolute) }));
+  const outcomes = await importIsolated(requests, options.limits ?? limitsFromEnv(), options.signal);
+  return loadWith(prefetched(outcomes), root);
+}
+
+/** What the loader asks of the module imports: the value of one module (already imported). */
+interface ModuleImporter {
+  import(absolutePath: string): ModuleOutcome;
+}
+
+function prefetched(outcomes: Map<string, ModuleOutcome>): ModuleImporter {
+  return {
+    import(absolutePath) {
+      const outcome = outcomes.get(absolutePath);
+      if (!outcome) throw new Error(`Internal: the module ${absolutePath} was not imported with the others.`);
+      return outcome;
+    },
+  };
 }
 
 async function loadWith(importer: ModuleImporter, root: string): Promise<LoadResult> {
@@ -62,7 +91,7 @@ async function loadWith(importer: ModuleImporter, root: string): Promise<LoadRes
     };
   }
   const configFile = relative(root, configPath);
-  const rawProject = await importOne(importer, configPath, configFile, diagnostics);
+  const rawProject = importOne(importer, configPath, configFile, diagnostics);
   const projectValues = rawProject ? asValues(rawProject, configFile, diagnostics, 'defineProject') : [];
   let raw: ProjectConfig = { name: 'unnamed' };
   if (projectValues.length === 1) {
@@ -82,22 +111,22 @@ async function loadWith(importer: ModuleImporter, root: string): Promise<LoadRes
   // Sources whose plugin could not be loaded are also recorded in `unavailable`: the mappings
   // using them cannot work either, and say what to install.
   const unavailable = new Map<string, string>();
-  for (const m of await loadFolder(importer, root, 'sources', 'defineSource', diagnostics)) {
+  for (const m of loadFolder(importer, root, 'sources', 'defineSource', diagnostics)) {
     if (validateSource(m, plugins, diagnostics, unavailable) || hasName(m)) addUnique(sources, m, 'source', diagnostics);
   }
   const schedules = new Map<string, Located<ScheduleConfig>>();
-  for (const m of await loadFolder(importer, root, 'schedules', 'defineSchedule', diagnostics)) {
+  for (const m of loadFolder(importer, root, 'schedules', 'defineSchedule', diagnostics)) {
     if (validateByKind(m, 'kind', SCHEDULE_DEFINITIONS, 'schedule', diagnostics) || hasName(m)) addUnique(schedules, m, 'schedule', diagnostics);
   }
   const mappings = new Map<string, LoadedMapping>();
-  for (const m of await loadFolder(importer, root, 'mappings', 'defineMapping', diagnostics)) {
+  for (const m of loadFolder(importer, root, 'mappings', 'defineMapping', diagnostics)) {
     if (!validateByKind(m, 'dataset', MAPPING_DEFINITIONS, 'mapping', diagnostics)) continue;
     const loaded = withSql(root, m, settings, diagnostics);
     addUnique(mappings, loaded, 'mapping', diagnostics);
   }
 
   const experiments = new Map<string, LoadedExperiment>();
-  for (const m of await loadFolder(importer, root, 'experiments', 'defineExperiment', diagnostics)) {
+  for (const m of loadFolder(importer, root, 'experiments', 'defineExperiment', diagnostics)) {
     const d = validateDefinition('ExperimentConfig', m.value, m.file, m.prefix);
     diagnostics.push(...d);
     if (d.length === 0) addUnique(experiments, withExposureSql(root, m, diagnostics), 'experiment', diagnostics);
@@ -109,17 +138,20 @@ async function loadWith(importer: ModuleImporter, root: string): Promise<LoadRes
   return { project: hasErrors(sorted) ? null : project, diagnostics: sorted };
 }
 
-async function importOne(importer: ModuleImporter, absolute: string, file: string, diagnostics: Diagnostic[]): Promise<unknown> {
-  try {
-    const value = await importer.import(absolute);
-    if (value === undefined) {
-      diagnostics.push(error('module.no-default-export', 'The module has no default export.', { file, hint: 'Export the config as the default export: `export default defineX({ ... })`.' }));
-    }
-    return value;
-  } catch (err) {
-    diagnostics.push(error('module.import-failed', `The module could not be loaded: ${messageOf(err).split('\n')[0]}`, { file, hint: 'Fix the error in the module; `npx tsc --noEmit` shows type errors with line numbers.' }));
+function importOne(importer: ModuleImporter, absolute: string, file: string, diagnostics: Diagnostic[]): unknown {
+  const outcome = importer.import(absolute);
+  if ('failure' in outcome) {
+    diagnostics.push(failureDiagnostic(outcome.failure, file));
     return undefined;
   }
+  if (outcome.value === undefined) {
+    diagnostics.push(error('module.no-default-export', 'The module has no default export.', { file, hint: 'Export the config as the default export: `export default defineX({ ... })`.' }));
+  }
+  return outcome.value;
+}
+
+function failureDiagnostic(failure: ModuleFailure, file: string): Diagnostic {
+  return error(failure.code, failure.summary, { file, hint: failure.hint });
 }
 
 function asValues(value: unknown, file: string, diagnostics: Diagnostic[], helper: string): ModuleValue[] {
@@ -135,11 +167,10 @@ function asValues(value: unknown, file: string, diagnostics: Diagnostic[], helpe
   return out;
 }
 
-async function loadFolder(importer: ModuleImporter, root: string, folder: string, helper: string, diagnostics: Diagnostic[]): Promise<ModuleValue[]> {
+function loadFolder(importer: ModuleImporter, root: string, folder: string, helper: string, diagnostics: Diagnostic[]): ModuleValue[] {
   const out: ModuleValue[] = [];
   const files = discoverModules(root, folder);
-  // Imports overlap (file reads and transforms run in the loader), results keep file order.
-  const values = await Promise.all(files.map((file) => importOne(importer, join(root, file), file, diagnostics)));
+  const values = files.map((file) => importOne(importer, join(root, file), file, diagnostics));
   files.forEach((file, i) => {
     if (values[i] !== undefined) out.push(...asValues(values[i], file, diagnostics, helper));
   });

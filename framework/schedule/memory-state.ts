@@ -52,6 +52,29 @@ export class MemorySchedulerState implements SchedulerState {
     return { ...queued };
   }
 
+  async enqueueMany(items: NewQueueItem[]): Promise<QueueItem[]> {
+    const queued: QueueItem[] = [];
+    for (const item of items) {
+      const added = await this.enqueue(item);
+      if (added) queued.push(added);
+    }
+    return queued;
+  }
+
+  async acceptAndEnqueue(key: string, at: Date, limitMs: number, items: NewQueueItem[]): Promise<{ accepted: true; queued: QueueItem[] } | { accepted: false; last: Date }> {
+    // No await before the check and the update: concurrent calls cannot interleave between them.
+    const last = this.accepted.get(key);
+    if (last && at.getTime() < last.getTime() + limitMs) return { accepted: false, last };
+    this.accepted.set(key, at);
+    return { accepted: true, queued: await this.enqueueMany(items) };
+  }
+
+  async cancelWaiting(mapping: string, from: IsoDate, to: IsoDate): Promise<QueueItem[]> {
+    const cancelled = this.items.filter((i) => i.mapping === mapping && !i.startedAt && i.day >= from && i.day <= to);
+    for (const item of cancelled) this.items.splice(this.items.indexOf(item), 1);
+    return cancelled.map((i) => ({ ...i }));
+  }
+
   async claim(seq: number, at: Date): Promise<boolean> {
     const item = this.items.find((i) => i.seq === seq);
     if (!item || item.startedAt) return false;

@@ -5,7 +5,7 @@
  */
 import type { ApiSchedule, IsoDate } from '../config/types.js';
 import { WharfError } from '../diagnostics/errors.js';
-import { dayRange, isIsoDate } from '../util/time.js';
+import { dayOf, dayRange, daysBetween, isIsoDate, latestCompleteDay, zoneOrThrow } from '../util/time.js';
 import type { SchedulerContext } from './context.js';
 import { apiRateLimitMs } from './setup.js';
 import type { BackfillRequest, MarkDataReadyRequest, MarkDataReadyResult, ScheduledMapping } from './types.js';
@@ -39,43 +39,101 @@ function apiTargets(ctx: SchedulerContext, request: MarkDataReadyRequest): { key
   return { key: `type:${request.type}`, targets };
 }
 
-/** Queues the requested days now, unless a request for the same key was accepted too recently. */
-export async function markDataReady(ctx: SchedulerContext, request: MarkDataReadyRequest): Promise<MarkDataReadyResult> {
-  checkDates(request.dates, 'datestamps');
-  const { key, targets } = apiTargets(ctx, request);
-  const now = ctx.now();
-  const limitMs = Math.max(...targets.map((m) => apiRateLimitMs(ctx.schedule(m.schedule) as ApiSchedule)));
-  const last = await ctx.state.lastAccepted(key);
-  if (last && now.getTime() < last.getTime() + limitMs) {
-    const retryAfter = new Date(last.getTime() + limitMs);
-    await ctx.record({ action: 'rate_limited', reason: `${key}: last request accepted at ${last.toISOString()}; next accepted from ${retryAfter.toISOString()}` });
-    return { accepted: false, retryAfter, key, queued: [] };
+/** Most days one API request may queue (backfill range, or mark_data_ready dates); the agent's `--max-backfill-days`. */
+export const DEFAULT_MAX_REQUEST_DAYS = 400;
+
+/** A backfill reloads days that have ended: up to the latest complete day in the project's zone. */
+function checkBackfillEnd(ctx: SchedulerContext, day: IsoDate): void {
+  const latest = latestCompleteDay(ctx.now(), zoneOrThrow(ctx.setup.timeZone));
+  if (day > latest) {
+    throw badRequest(`'to' (${day}) is after the latest complete day ${latest} (${ctx.setup.timeZone}).`, `Backfill up to ${latest}; a day can be reloaded once it has ended.`);
   }
-  await ctx.state.setLastAccepted(key, now);
-  const queued: MarkDataReadyResult['queued'] = [];
-  for (const day of [...new Set(request.dates)].sort()) {
-    for (const mapping of targets) {
-      const reason = `mark_data_ready for ${day} (${key})`;
-      if (await ctx.enqueue({ mapping: mapping.name, day, trigger: 'api', reason, retry: null }, { action: 'queued', reason, schedule: mapping.schedule })) {
-        queued.push({ mapping: mapping.name, day });
-      }
-    }
-  }
-  return { accepted: true, key, queued };
 }
 
-/** Queues every day of the range, oldest first. Days already waiting are not queued twice. */
+/** Data can be marked ready for a day up to today in the project's zone (its sender decides when a day is done). */
+function checkReadyDay(ctx: SchedulerContext, day: IsoDate): void {
+  const today = dayOf(ctx.now(), zoneOrThrow(ctx.setup.timeZone));
+  if (day > today) {
+    throw badRequest(`'datestamps' has ${day}, after today (${today}, ${ctx.setup.timeZone}).`, `Mark days up to ${today} as ready.`);
+  }
+}
+
+function checkDayCount(count: number, maxDays: number, what: string): void {
+  if (count > maxDays) throw badRequest(`${what} covers ${count} days, more than the ${maxDays} one request may queue.`, `Split it into requests of at most ${maxDays} days.`);
+}
+
+/**
+ * Queues the requested days now, unless a request for the same key was accepted too recently.
+ * The rate limit and the queue change are one step: however many identical requests race,
+ * one is accepted and each day is queued once. Days after today (project zone) are refused; a day before a mapping's startDate is not queued for that mapping.
+ */
+export async function markDataReady(ctx: SchedulerContext, request: MarkDataReadyRequest, maxDays = DEFAULT_MAX_REQUEST_DAYS): Promise<MarkDataReadyResult> {
+  checkDates(request.dates, 'datestamps');
+  const { key, targets } = apiTargets(ctx, request);
+  const days = [...new Set(request.dates)].sort();
+  checkDayCount(days.length, maxDays, "'datestamps'");
+  checkReadyDay(ctx, days[days.length - 1]);
+  const earliest = targets.reduce((d, m) => (m.startDate < d ? m.startDate : d), targets[0].startDate);
+  if (days[0] < earliest) {
+    throw badRequest(`'datestamps' has ${days[0]}, before ${earliest}, the earliest startDate of the mappings it addresses.`, `Ask for days from ${earliest}.`);
+  }
+  const now = ctx.now();
+  const limitMs = Math.max(...targets.map((m) => apiRateLimitMs(ctx.schedule(m.schedule) as ApiSchedule)));
+  const reason = (day: IsoDate) => `mark_data_ready for ${day} (${key})`;
+  const items = days.flatMap((day) => targets.filter((m) => day >= m.startDate).map((m) => ({ mapping: m.name, day, trigger: 'api' as const, reason: reason(day), enqueuedAt: now, retry: null })));
+  const result = await ctx.state.acceptAndEnqueue(key, now, limitMs, items);
+  if (!result.accepted) {
+    const retryAfter = new Date(result.last.getTime() + limitMs);
+    await ctx.record({ action: 'rate_limited', reason: `${key}: last request accepted at ${result.last.toISOString()}; next accepted from ${retryAfter.toISOString()}` });
+    return { accepted: false, retryAfter, key, queued: [] };
+  }
+  const queued = new Set(result.queued.map((q) => `${q.mapping}|${q.day}`));
+  for (const item of items) {
+    const schedule = targets.find((m) => m.name === item.mapping)?.schedule;
+    const was = queued.has(`${item.mapping}|${item.day}`);
+    await ctx.record({ mapping: item.mapping, day: item.day, trigger: 'api', schedule, action: was ? 'queued' : 'skipped', reason: was ? item.reason : `already queued; ${item.reason}` });
+  }
+  return { accepted: true, key, queued: result.queued.map((q) => ({ mapping: q.mapping, day: q.day })) };
+}
+
+/**
+ * Queues every day of the range, oldest first, in one transaction. Days already waiting are
+ * not queued twice. A request from the API is bounded: at most `maxDays` days, none before
+ * the mapping's startDate nor after the latest complete day.
+ */
 export async function requestBackfill(ctx: SchedulerContext, request: BackfillRequest): Promise<{ mapping: string; day: IsoDate }[]> {
   const mapping = ctx.mappingOrThrow(request.mapping);
   checkDates([request.from, request.to], 'from/to');
   if (request.to < request.from) throw badRequest(`Backfill of '${mapping.name}': 'to' (${request.to}) is before 'from' (${request.from}).`);
   const trigger = request.trigger ?? 'backfill';
-  const queued: { mapping: string; day: IsoDate }[] = [];
-  for (const day of dayRange(request.from, request.to)) {
-    const reason = request.reason ?? `${trigger} of ${request.from}..${request.to}`;
-    if (await ctx.enqueue({ mapping: mapping.name, day, trigger, reason, retry: null }, { action: 'queued', reason, schedule: mapping.schedule })) {
-      queued.push({ mapping: mapping.name, day });
-    }
+  if (trigger === 'api') checkApiRange(ctx, mapping, request);
+  const reason = request.reason ?? `${trigger} of ${request.from}..${request.to}`;
+  const now = ctx.now();
+  const items = dayRange(request.from, request.to).map((day) => ({ mapping: mapping.name, day, trigger, reason, enqueuedAt: now, retry: null }));
+  const queued = await ctx.state.enqueueMany(items);
+  const skipped = items.length - queued.length;
+  await ctx.record({
+    mapping: mapping.name, trigger, schedule: mapping.schedule, action: queued.length > 0 ? 'queued' : 'skipped',
+    reason: `${reason}: ${queued.length} day(s) queued${skipped ? `, ${skipped} already waiting` : ''}`,
+  });
+  return queued.map((q) => ({ mapping: q.mapping, day: q.day }));
+}
+
+function checkApiRange(ctx: SchedulerContext, mapping: ScheduledMapping, request: BackfillRequest): void {
+  if (request.from < mapping.startDate) {
+    throw badRequest(`'from' (${request.from}) is before the startDate of '${mapping.name}', ${mapping.startDate}.`, `Backfill from ${mapping.startDate} at the earliest.`);
   }
-  return queued;
+  checkBackfillEnd(ctx, request.to);
+  checkDayCount(daysBetween(request.from, request.to) + 1, request.maxDays ?? DEFAULT_MAX_REQUEST_DAYS, `The backfill ${request.from}..${request.to}`);
+}
+
+/** Removes the waiting loads of a mapping between two days (running ones finish). */
+export async function cancelQueued(ctx: SchedulerContext, request: { mapping: string; from: IsoDate; to: IsoDate }): Promise<{ mapping: string; day: IsoDate }[]> {
+  const mapping = ctx.mappingOrThrow(request.mapping);
+  checkDates([request.from, request.to], 'from/to');
+  const cancelled = await ctx.state.cancelWaiting(mapping.name, request.from, request.to);
+  if (cancelled.length > 0) {
+    await ctx.record({ mapping: mapping.name, schedule: mapping.schedule, action: 'skipped', reason: `cancelled ${cancelled.length} queued day(s) in ${request.from}..${request.to}` });
+  }
+  return cancelled.map((q) => ({ mapping: q.mapping, day: q.day }));
 }

@@ -10,7 +10,7 @@ import { openDailyWindows, runDueChecks } from './daily-phase.js';
 import { nextWindowAfter } from './daily-windows.js';
 import { LoadRunner } from './load-runner.js';
 import { runDueRechecks } from './recheck-phase.js';
-import { markDataReady, requestBackfill } from './requests.js';
+import { cancelQueued, markDataReady, requestBackfill } from './requests.js';
 import { dailyTiming, isKind, signalPollMs } from './setup.js';
 import { pollSignal } from './signal-phase.js';
 import type { BackfillRequest, Decision, MarkDataReadyRequest, MarkDataReadyResult, SchedulerOptions, SchedulerSetup } from './types.js';
@@ -78,8 +78,13 @@ export class Scheduler {
   }
 
   /** A mark-data-ready request (the agent's HTTP API calls this); see requests.ts. */
-  async markDataReady(request: MarkDataReadyRequest): Promise<MarkDataReadyResult> {
-    return markDataReady(this.ctx, request);
+  async markDataReady(request: MarkDataReadyRequest, maxDays?: number): Promise<MarkDataReadyResult> {
+    return markDataReady(this.ctx, request, maxDays);
+  }
+
+  /** Removes the waiting loads of a mapping between two days; returns them. */
+  async cancel(request: { mapping: string; from: string; to: string }): Promise<{ mapping: string; day: string }[]> {
+    return cancelQueued(this.ctx, request);
   }
 
   /** Queues a backfill of a date range; `drain()` or `runDue()` runs it. */

@@ -59,6 +59,7 @@ function toCheck(r: Row): PendingCheck {
 /** The scheduler's state in the project's store (DuckDB or PostgreSQL); see SchedulerState. */
 export class SqlSchedulerState implements SchedulerState {
   private lastPrunedAt: number | null = null;
+  private serial: Promise<void> = Promise.resolve();
 
   constructor(private readonly db: StoreConnection) {}
 
@@ -109,14 +110,52 @@ export class SqlSchedulerState implements SchedulerState {
   }
 
   async enqueue(item: NewQueueItem): Promise<QueueItem | null> {
-    return this.db.transaction(async (tx) => {
+    return this.exclusive(() => this.db.transaction(async (tx) => {
       const waiting = await tx.query<Row>(
         'SELECT seq FROM scheduler_queue WHERE mapping = $1 AND day = $2 AND started_at IS NULL',
         [item.mapping, item.day],
       );
       if (waiting.length > 0) return null;
       return insertQueueItem(tx, item);
-    });
+    }));
+  }
+
+  async enqueueMany(items: NewQueueItem[]): Promise<QueueItem[]> {
+    return this.exclusive(() => this.db.transaction((tx) => insertWaitingFree(tx, items)));
+  }
+
+  async acceptAndEnqueue(key: string, at: Date, limitMs: number, items: NewQueueItem[]): Promise<{ accepted: true; queued: QueueItem[] } | { accepted: false; last: Date }> {
+    return this.exclusive(() => this.db.transaction(async (tx) => {
+      // One statement decides: on PostgreSQL a concurrent upsert of the same key waits for
+      // this one and then sees its time, so exactly one request is accepted.
+      const won = await tx.query(
+        `INSERT INTO scheduler_rate_limits (limit_key, last_accepted_at) VALUES ($1, $2)
+         ON CONFLICT (limit_key) DO UPDATE SET last_accepted_at = EXCLUDED.last_accepted_at
+         WHERE scheduler_rate_limits.last_accepted_at <= $3 RETURNING limit_key`,
+        [key, at.getTime(), at.getTime() - limitMs],
+      );
+      if (won.length === 0) {
+        const [r] = await tx.query<Row>('SELECT last_accepted_at FROM scheduler_rate_limits WHERE limit_key = $1', [key]);
+        return { accepted: false as const, last: date(r.last_accepted_at)! };
+      }
+      return { accepted: true as const, queued: await insertWaitingFree(tx, items) };
+    }));
+  }
+
+  async cancelWaiting(mapping: string, from: IsoDate, to: IsoDate): Promise<QueueItem[]> {
+    const rows = await this.db.query<Row>('DELETE FROM scheduler_queue WHERE mapping = $1 AND day >= $2 AND day <= $3 AND started_at IS NULL RETURNING *', [mapping, from, to]);
+    return rows.map(toQueueItem).sort((a, b) => a.seq - b.seq);
+  }
+
+  /**
+   * Runs queue changes of this process one at a time: DuckDB would fail one of two
+   * overlapping transactions on a write conflict, and on either store two overlapping
+   * "queue unless waiting" checks could both queue the same day.
+   */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.serial.then(fn);
+    this.serial = run.then(() => undefined, () => undefined);
+    return run;
   }
 
   async claim(seq: number, at: Date): Promise<boolean> {
@@ -196,4 +235,21 @@ async function insertQueueItem(tx: SqlExecutor, item: NewQueueItem): Promise<Que
       ms(item.retry?.cutoffAt ?? null), item.retry?.retryEveryMs ?? null],
   );
   return toQueueItem(row);
+}
+
+/** Inserts the items whose day is not already waiting (nor repeated among them), oldest first. */
+async function insertWaitingFree(tx: SqlExecutor, items: NewQueueItem[]): Promise<QueueItem[]> {
+  const queued: QueueItem[] = [];
+  const seen = new Set<string>();
+  for (const mapping of [...new Set(items.map((i) => i.mapping))]) {
+    const waiting = await tx.query<Row>('SELECT day FROM scheduler_queue WHERE mapping = $1 AND started_at IS NULL', [mapping]);
+    for (const r of waiting) seen.add(`${mapping}|${String(r.day)}`);
+  }
+  for (const item of items) {
+    const key = `${item.mapping}|${item.day}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    queued.push(await insertQueueItem(tx, item));
+  }
+  return queued;
 }

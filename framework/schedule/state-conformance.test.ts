@@ -11,16 +11,28 @@ import { SqlSchedulerState } from './sql-state.js';
 import { DECISION_RETENTION_DAYS, type SchedulerState } from './state.js';
 
 /** Each backend: open a state, and reopen it "after a restart" (memory cannot, by design). */
-type Backend = () => Promise<{ state: SchedulerState; reopen?: () => Promise<SchedulerState>; close: () => Promise<void> }>;
+type Backend = () => Promise<{
+  state: SchedulerState;
+  reopen?: () => Promise<SchedulerState>;
+  /** Another process's state on the same store (its own connection), where the store allows one. */
+  sibling?: () => Promise<SchedulerState>;
+  close: () => Promise<void>;
+}>;
 
-function sqlBackend(open: () => Promise<{ connect: () => Promise<StoreConnection> }>): Backend {
+function sqlBackend(open: () => Promise<{ connect: () => Promise<StoreConnection> }>, shared = false): Backend {
   return async () => {
     const { connect } = await open();
     let db = await connect();
     const state = new SqlSchedulerState(db);
     await state.migrate();
+    const siblings: StoreConnection[] = [];
     return {
       state,
+      sibling: shared ? async () => {
+        const other = await connect();
+        siblings.push(other);
+        return new SqlSchedulerState(other);
+      } : undefined,
       reopen: async () => {
         await db.close();
         db = await connect();
@@ -28,7 +40,10 @@ function sqlBackend(open: () => Promise<{ connect: () => Promise<StoreConnection
         await again.migrate();
         return again;
       },
-      close: () => db.close(),
+      close: async () => {
+        for (const other of siblings) await other.close();
+        await db.close();
+      },
     };
   };
 }
@@ -42,7 +57,7 @@ const backends: Record<string, Backend> = {
   postgres: sqlBackend(async () => {
     const url = await createTestDatabase();
     return { connect: () => PostgresStoreConnection.open(url, 'wharf') };
-  }),
+  }, true),
 };
 
 const t = (iso: string) => new Date(iso);
@@ -111,6 +126,37 @@ describe.each(Object.entries(backends))('%s scheduler state', (name, open) => {
     await state.dequeue(b!.seq);
     expect((await state.queue()).map((q) => q.seq)).toEqual([a!.seq, c!.seq]);
     expect(await state.claim(b!.seq, t('2024-07-01T00:03:00Z'))).toBe(false); // gone from the queue
+  });
+
+  it('accepts exactly one of 200 racing identical rate-limited requests and queues each day once', async () => {
+    const backend = await fresh();
+    // On a store several processes share, the racers come from several connections.
+    const states = [backend.state, ...(backend.sibling ? await Promise.all([1, 2, 3].map(() => backend.sibling!())) : [])];
+    const at = t('2024-07-03T00:00:00Z');
+    const items = ['2024-07-01', '2024-07-02'].map((day) => ({ mapping: 'm', day, trigger: 'api' as const, reason: 'ready', enqueuedAt: at, retry: null }));
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => states[i % states.length].acceptAndEnqueue('type:events', at, 7_200_000, items)));
+    expect(results.filter((r) => r.accepted)).toHaveLength(1);
+    expect(results.filter((r) => !r.accepted).every((r) => !r.accepted && r.last.getTime() === at.getTime())).toBe(true);
+    expect((await backend.state.queue()).map((q) => q.day)).toEqual(['2024-07-01', '2024-07-02']);
+    // After the window a new request is accepted; days still waiting are not queued again.
+    const later = await backend.state.acceptAndEnqueue('type:events', t('2024-07-03T02:00:00Z'), 7_200_000, [...items, { ...items[0], day: '2024-07-03' }]);
+    expect(later.accepted && later.queued.map((q) => q.day)).toEqual(['2024-07-03']);
+  });
+
+  it('queues many days at once, skipping waiting days, and cancels only waiting days of the range', async () => {
+    const { state } = await fresh();
+    const item = (mapping: string, day: string) => ({ mapping, day, trigger: 'api' as const, reason: 'backfill', enqueuedAt: t('2024-07-10T00:00:00Z'), retry: null });
+    await state.enqueue(item('m', '2024-07-02'));
+    const queued = await state.enqueueMany(['2024-07-01', '2024-07-02', '2024-07-03', '2024-07-03', '2024-07-04'].map((d) => item('m', d)));
+    expect(queued.map((q) => q.day)).toEqual(['2024-07-01', '2024-07-03', '2024-07-04']);
+    await state.enqueue(item('other', '2024-07-02'));
+    const running = (await state.queue()).find((q) => q.mapping === 'm' && q.day === '2024-07-03')!;
+    await state.claim(running.seq, t('2024-07-10T00:01:00Z'));
+    const cancelled = await state.cancelWaiting('m', '2024-07-02', '2024-07-04');
+    expect(cancelled.map((q) => q.day)).toEqual(['2024-07-02', '2024-07-04']);
+    expect((await state.queue()).map((q) => `${q.mapping} ${q.day} ${q.startedAt ? 'running' : 'waiting'}`)).toEqual([
+      'm 2024-07-01 waiting', 'm 2024-07-03 running', 'other 2024-07-02 waiting',
+    ]);
   });
 
   it('records decisions in order, filterable by mapping', async () => {

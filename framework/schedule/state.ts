@@ -60,6 +60,17 @@ export interface SchedulerState {
   queue(): Promise<QueueItem[]>;
   /** Adds an item unless the same day is already waiting (not started); returns null then. */
   enqueue(item: NewQueueItem): Promise<QueueItem | null>;
+  /** Adds items in one transaction, skipping days already waiting; returns the items added. */
+  enqueueMany(items: NewQueueItem[]): Promise<QueueItem[]>;
+  /**
+   * A rate-limited request in one step: when no request for `key` was accepted within
+   * `limitMs` before `at`, records `at` as accepted and queues the items (as enqueueMany);
+   * otherwise changes nothing and returns the last acceptance. Concurrent calls for one key
+   * accept exactly one.
+   */
+  acceptAndEnqueue(key: string, at: Date, limitMs: number, items: NewQueueItem[]): Promise<{ accepted: true; queued: QueueItem[] } | { accepted: false; last: Date }>;
+  /** Removes the waiting (not started) items of a mapping between two days; returns them. */
+  cancelWaiting(mapping: string, from: IsoDate, to: IsoDate): Promise<QueueItem[]>;
   /**
    * Claims a waiting item for running: true if this caller got it, false if it was already
    * started or has left the queue (so no item ever runs twice from one queue entry).

@@ -120,6 +120,8 @@ export interface BackfillRequest {
   to: IsoDate;
   trigger?: Extract<LoadTrigger, 'backfill' | 'apply' | 'api' | 'manual'>;
   reason?: string;
+  /** For API requests: most days the range may cover (default DEFAULT_MAX_REQUEST_DAYS). */
+  maxDays?: number;
 }
 
 /** Knobs of the core that are not part of a schedule's config. */

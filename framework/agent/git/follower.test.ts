@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cloneRemote, commitAndPush, createRemote, exampleConfigFiles, git, type TempRemote } from '../../../test/support/git-remote.js';
 import type { LoadedProject } from '../../config/project.js';
-import { GitFollower, type CommitHandler } from './follower.js';
+import { GitFollower, MAX_VALIDATION_ATTEMPTS, type CommitHandler } from './follower.js';
 
 let remote: TempRemote;
 afterEach(() => remote?.cleanup());
@@ -62,7 +62,28 @@ describe('GitFollower', () => {
     const again = follower(remote, restarted);
     await again.start();
     expect(restarted.applied).toEqual([{ sha: added, mappings: ['app_events', 'checkout_conversion', 'daily_metrics', 'more_events'], root: again.liveDir }]);
-    expect(restarted.rejectedCommits).toEqual([]);
+    // The refusal is shown again (not validated again: it is the same tip).
+    expect(restarted.rejectedCommits).toEqual([handler.rejectedCommits[0]]);
+    await again.stop();
+  });
+
+  it('refuses without another try a commit that a process twice ended while validating', async () => {
+    remote = createRemote(exampleConfigFiles());
+    const other = cloneRemote(remote, 'someone');
+    const f = follower(remote, new Recorder());
+    await f.start();
+    await f.stop();
+    const first = f.appliedCommit;
+    const next = commitAndPush(other, remote.branch, { 'mappings/more_events.ts': newMapping(readFileSync(join(other, 'mappings/app_events.ts'), 'utf8')) }, 'add');
+    // As two earlier starts left it: each began validating `next` and was killed.
+    const file = join(remote.root, 'agent', 'follower.json');
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), validating: { sha: next, attempts: MAX_VALIDATION_ATTEMPTS } }));
+    const handler = new Recorder();
+    const again = follower(remote, handler);
+    await again.start();
+    expect(again.appliedCommit).toBe(first);
+    expect(handler.rejectedCommits).toEqual([{ sha: next, problems: [expect.stringContaining('stopped 2 times while validating this commit')] }]);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ seen: next, validating: null, rejected: { sha: next } });
     await again.stop();
   });
 

@@ -10,7 +10,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { loadProject } from '../../config/loader.js';
+import { ImportAborted } from '../../config/isolation/isolated-import.js';
+import { loadProject, type LoadResult } from '../../config/loader.js';
 import type { LoadedProject } from '../../config/project.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { messageOf } from '../../diagnostics/errors.js';
@@ -21,8 +22,11 @@ import { linkFrameworkModules } from './module-link.js';
 export interface CommitHandler {
   /** A commit validated: plan and apply it. Throwing reports the commit as not applied. */
   apply(project: LoadedProject, sha: string): Promise<void>;
-  /** A commit did not validate (or could not be applied); the previous configuration stays. */
-  rejected(sha: string, problems: string[]): Promise<void>;
+  /**
+   * A commit did not validate (or could not be applied); the previous configuration stays.
+   * `restored`: the refusal was recorded before a restart and is only shown again (no notification).
+   */
+  rejected(sha: string, problems: string[], restored?: boolean): Promise<void>;
 }
 
 export interface GitFollowerOptions {
@@ -46,7 +50,17 @@ interface Persisted {
   applied: string | null;
   /** Newest commit looked at (applied, rejected or status-only). */
   seen: string | null;
+  /** The last refused commit and why, shown again after a restart. */
+  rejected?: { sha: string; problems: string[] } | null;
+  /**
+   * The commit being validated and how many starts began validating it: a process that ends
+   * while validating a commit (killed, out of memory) does not try the same commit forever.
+   */
+  validating?: { sha: string; attempts: number } | null;
 }
+
+/** Starts that may end while validating one commit before it is refused without another try. */
+export const MAX_VALIDATION_ATTEMPTS = 2;
 
 export class GitFollower {
   private live!: SimpleGit;
@@ -56,6 +70,8 @@ export class GitFollower {
   private polling: Promise<void> | null = null;
   private again = false;
   private readonly log: Logger;
+  /** Cancels a config load under way when the follower stops. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly options: GitFollowerOptions) {
     this.log = options.log ?? silentLogger;
@@ -72,15 +88,25 @@ export class GitFollower {
   /** Clones if needed, restores the configuration in effect, then looks at the branch tip. */
   async start(): Promise<void> {
     await this.prepare();
+    const rejected = this.state.rejected;
     if (this.state.applied) await this.restoreApplied(this.state.applied);
+    // After the configuration in effect, so that applying it does not clear the refusal shown.
+    if (rejected) await this.options.handler.rejected(rejected.sha, rejected.problems, true);
     await this.poll();
+    if (this.stopping.signal.aborted) return;
     this.timer = setInterval(() => void this.poll(), this.options.fetchIntervalMs ?? DEFAULT_FETCH_INTERVAL_MS);
     this.timer.unref();
+  }
+
+  /** Cancels a config load under way (a shutdown began, perhaps during start()). */
+  interrupt(): void {
+    this.stopping.abort();
   }
 
   stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.interrupt();
     return this.polling ?? Promise.resolve();
   }
 
@@ -93,7 +119,9 @@ export class GitFollower {
     this.polling = (async () => {
       do {
         this.again = false;
-        await this.pollOnce().catch((err) => this.log.error('fetching the repository failed', { error: messageOf(err) }));
+        await this.pollOnce().catch((err) => {
+          if (!(err instanceof ImportAborted)) this.log.error('fetching the repository failed', { error: messageOf(err) });
+        });
       } while (this.again);
     })().finally(() => (this.polling = null));
     return this.polling;
@@ -118,43 +146,77 @@ export class GitFollower {
 
   private async restoreApplied(sha: string): Promise<void> {
     await this.live.raw(['checkout', '-f', '--detach', sha]);
-    const { project, diagnostics } = await loadProject(this.projectRoot(this.liveDir));
-    if (!project) return void (await this.options.handler.rejected(sha, problems(diagnostics)));
-    await this.applyAt(project, sha);
+    const loaded = await this.load(this.liveDir).catch((err) => {
+      if (err instanceof ImportAborted) return null;
+      throw err;
+    });
+    if (!loaded) return;
+    const { project, diagnostics } = loaded;
+    if (!project) return void (await this.reject(sha, problems(diagnostics)));
+    await this.applyAt(project, sha, true);
   }
 
   private async pollOnce(): Promise<void> {
     await this.live.fetch('origin', this.options.branch);
     const tip = (await this.live.revparse([`origin/${this.options.branch}`])).trim();
-    if (tip === this.state.seen) return;
+    if (tip === this.state.seen) return void this.log.debug('branch tip already handled', { sha: tip });
     if (this.state.seen && (await this.onlyStatusChanged(this.state.seen, tip))) {
       this.log.debug('only status reports changed', { sha: tip });
       this.state.seen = tip;
       return this.save();
     }
     this.log.info('new commit', { sha: tip });
-    await this.candidate.raw(['checkout', '-f', '--detach', tip]);
-    const { project: candidate, diagnostics } = await loadProject(this.projectRoot(join(this.options.workdir, 'candidate')));
-    this.state.seen = tip;
+    const attempts = this.state.validating?.sha === tip ? this.state.validating.attempts + 1 : 1;
+    if (attempts > MAX_VALIDATION_ATTEMPTS) {
+      this.finishValidation(tip);
+      return this.reject(tip, [`The agent stopped ${MAX_VALIDATION_ATTEMPTS} times while validating this commit, so it is not tried again. Check its config modules with \`ingest validate\`, then push a new commit.`]);
+    }
+    this.state.validating = { sha: tip, attempts };
     this.save();
+    await this.candidate.raw(['checkout', '-f', '--detach', tip]);
+    const { project: candidate, diagnostics } = await this.load(join(this.options.workdir, 'candidate')).catch((err) => {
+      // A shutdown cancelled it: that does not count as an attempt.
+      if (err instanceof ImportAborted) this.state.validating = attempts > 1 ? { sha: tip, attempts: attempts - 1 } : null;
+      this.save();
+      throw err;
+    });
+    this.finishValidation(tip);
     if (!candidate) {
       this.log.warn('commit does not validate; the previous configuration keeps running', { sha: tip, problems: problems(diagnostics) });
-      return this.options.handler.rejected(tip, problems(diagnostics));
+      return this.reject(tip, problems(diagnostics));
     }
     await this.live.raw(['checkout', '-f', '--detach', tip]);
-    const { project } = await loadProject(this.projectRoot(this.liveDir));
+    const { project } = await this.load(this.liveDir);
     if (project) await this.applyAt(project, tip);
   }
 
-  private async applyAt(project: LoadedProject, sha: string): Promise<void> {
+  /** Loads the project of a checkout; the config modules run in a worker, cancelled by stop(). */
+  private load(checkout: string): Promise<LoadResult> {
+    return loadProject(this.projectRoot(checkout), { signal: this.stopping.signal });
+  }
+
+  private finishValidation(sha: string): void {
+    this.state.seen = sha;
+    this.state.validating = null;
+    this.save();
+  }
+
+  private async reject(sha: string, reasons: string[]): Promise<void> {
+    this.state.rejected = { sha, problems: reasons };
+    this.save();
+    await this.options.handler.rejected(sha, reasons);
+  }
+
+  private async applyAt(project: LoadedProject, sha: string, restoring = false): Promise<void> {
     try {
       await this.options.handler.apply(project, sha);
       this.state.applied = sha;
+      if (!restoring) this.state.rejected = null;
       this.save();
       this.log.info('configuration applied', { sha });
     } catch (err) {
       this.log.error('configuration not applied', { sha, error: messageOf(err) });
-      await this.options.handler.rejected(sha, [`Applying the commit failed: ${messageOf(err)}`]);
+      await this.reject(sha, [`Applying the commit failed: ${messageOf(err)}`]);
     }
   }
 

@@ -46,6 +46,7 @@ export default class AgentCommand extends Command {
         log.info('signal received', { signal });
         process.off('SIGTERM', onTerm);
         process.off('SIGINT', onInt);
+        agent.interrupt();
         started.catch(() => undefined).then(() => agent.stop()).then(done, (err) => {
           log.error('shutdown failed', { error: (err as Error).message });
           done();

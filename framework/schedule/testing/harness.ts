@@ -9,6 +9,7 @@ import { ManualClock } from '../clock.js';
 import { MemorySchedulerState } from '../memory-state.js';
 import { Scheduler } from '../scheduler.js';
 import { SqlSchedulerState } from '../sql-state.js';
+import type { SchedulerState } from '../state.js';
 import type { ScheduledMapping, SchedulerOptions, SchedulerSetup } from '../types.js';
 import { SimulatedWarehouse } from './simulated-warehouse.js';
 
@@ -23,6 +24,8 @@ export interface Simulation {
   scheduler: Scheduler;
   /** The state store, when one was given. */
   db?: StoreConnection;
+  /** The scheduler's state (its queue, rate limits, decisions). */
+  state: SchedulerState;
   setup: SchedulerSetup;
 }
 
@@ -51,7 +54,8 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
     mappings: options.mappings,
     sources: options.sources ?? [{ name: 'warehouse' }],
   };
-  const deps = { clock, loader: warehouse, probe: warehouse, ledger: warehouse, state: db ? new SqlSchedulerState(db) : new MemorySchedulerState() };
+  const state: SchedulerState = db ? new SqlSchedulerState(db) : new MemorySchedulerState();
+  const deps = { clock, loader: warehouse, probe: warehouse, ledger: warehouse, state };
   const scheduler = await Scheduler.open(setup, deps, options);
-  return { clock, warehouse, scheduler, db, setup };
+  return { clock, warehouse, scheduler, db, state, setup };
 }

@@ -1,0 +1,41 @@
+/**
+ * Runs in the worker thread: imports the requested config modules one after another and
+ * posts each default export back. One at a time, so that when a module hangs or ends the
+ * thread, the loader knows which file it was (the last `begin`).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import { messageOf } from '../../diagnostics/errors.js';
+import { firstNonPlainValue } from './plain-data.js';
+import type { ModuleRequest, WorkerMessage } from './protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('worker.ts runs only as a worker thread (see isolated-import.ts).');
+const post = (message: WorkerMessage) => port.postMessage(message);
+
+async function importOne(request: ModuleRequest): Promise<void> {
+  post({ type: 'begin', file: request.file });
+  let value: unknown;
+  try {
+    const mod = (await import(pathToFileURL(request.absolute).href)) as Record<string, unknown>;
+    value = mod.default;
+  } catch (err) {
+    const summary = `The module could not be loaded: ${messageOf(err).split('\n')[0]}`;
+    return post({ type: 'failed', file: request.file, failure: { code: 'module.import-failed', summary, hint: 'Fix the error in the module; `npx tsc --noEmit` shows type errors with line numbers.' } });
+  }
+  const nonPlain = firstNonPlainValue(value);
+  if (nonPlain) {
+    return post({
+      type: 'failed', file: request.file,
+      failure: { code: 'module.not-plain-data', summary: `The default export holds a ${nonPlain.kind} at ${nonPlain.path}; config values must be plain data.`, hint: 'Use strings, numbers, booleans, arrays and objects only (secrets as env(...)).' },
+    });
+  }
+  try {
+    post({ type: 'value', file: request.file, value });
+  } catch (err) {
+    post({ type: 'failed', file: request.file, failure: { code: 'module.not-plain-data', summary: `The default export cannot be copied as plain data: ${messageOf(err)}`, hint: 'Export a plain object made with the define helpers.' } });
+  }
+}
+
+for (const request of workerData as ModuleRequest[]) await importOne(request);
+post({ type: 'done' });

@@ -1,0 +1,108 @@
+/**
+ * `ingest agent` following a repository that gets commits with config modules that hang or
+ * call process.exit: the agent keeps serving on the last good configuration, records each bad
+ * commit as refused, stops on SIGTERM, and after a restart shows the refusal again without
+ * validating the bad commit once more; SIGTERM during a hanging validation stops it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { latestCompleteDay, zoneOrThrow } from '../../framework/util/time.js';
+import { REPO_ROOT } from '../support/example-project.js';
+import { cloneRemote, commitAndPush, createRemote, exampleConfigFiles, git, type TempRemote } from '../support/git-remote.js';
+
+const latest = latestCompleteDay(new Date(), zoneOrThrow('PST'));
+let remote: TempRemote;
+const children: ChildProcess[] = [];
+let log = '';
+
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  remote?.cleanup();
+});
+
+function startAgent(port: number, moduleTimeout = '2s'): ChildProcess {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'framework/bin/run.js'), 'agent', '--repo', remote.remote, '--branch', remote.branch,
+    '--workdir', join(remote.root, 'agent'), '--port', String(port), '--no-status-push', '--log-format', 'json', '--fetch-interval', '1s', '--log-level', 'debug'], {
+    env: { ...process.env, WHARF_API_KEYS: 'bad-module-test-key', WHARF_CONFIG_MODULE_TIMEOUT: moduleTimeout }, stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  children.push(child);
+  return child;
+}
+
+interface Health { appliedCommit: string | null; rejectedCommit: string | null }
+async function health(port: number): Promise<Health | null> {
+  try {
+    return (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as Health;
+  } catch {
+    return null;
+  }
+}
+
+async function until<T>(what: string, probe: () => Promise<T | null | false>, limitMs = 60_000): Promise<T> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}; the agent's log:\n${log.slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const exited = (c: ChildProcess) => new Promise<number | null>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve(c.exitCode) : c.once('exit', (code) => resolve(code))));
+
+describe('ingest agent with a config module that hangs or exits', () => {
+  it('keeps serving on the last good commit, refuses the bad ones, stops on SIGTERM and does not retry them after a restart', { timeout: 120_000 }, async () => {
+    const files = exampleConfigFiles();
+    for (const path of Object.keys(files)) if (path.startsWith('mappings/') && path.endsWith('.ts')) files[path] = files[path].replace(/startDate: '[^']+'/, `startDate: '${latest}'`);
+    remote = createRemote(files);
+    const good = git(remote.remote, 'rev-parse', remote.branch);
+    const other = cloneRemote(remote, 'someone');
+    const port = 20000 + Math.floor(Math.random() * 2000);
+    const agent = startAgent(port);
+    await until('the first commit applied', async () => (await health(port))?.appliedCommit === good);
+
+    const hang = commitAndPush(other, remote.branch, { 'mappings/hang.ts': 'while (true) {}\n' }, 'a module that never ends');
+    const afterHang = await until('the hanging commit refused', async () => {
+      const h = await health(port);
+      return h?.rejectedCommit === hang ? h : null;
+    });
+    expect(afterHang.appliedCommit).toBe(good);
+
+    const exits = commitAndPush(other, remote.branch, { 'mappings/hang.ts': null, 'mappings/exit.ts': 'process.exit(0);\n' }, 'a module that exits');
+    const afterExit = await until('the exiting commit refused', async () => {
+      const h = await health(port);
+      return h?.rejectedCommit === exits ? h : null;
+    });
+    expect(afterExit.appliedCommit).toBe(good);
+    const status = (await (await fetch(`http://127.0.0.1:${port}/v1/status`, { headers: { authorization: 'Bearer bad-module-test-key' } })).json()) as { rejectedCommit: { problems: string[] } };
+    expect(status.rejectedCommit.problems.join('\n')).toContain('mappings/exit.ts: The module ended the process while loading (process.exit(0))');
+    expect(log).toContain('mappings/hang.ts: The module did not finish loading within 2 s');
+
+    agent.kill('SIGTERM');
+    expect(await exited(agent)).toBe(0);
+
+    log = '';
+    const again = startAgent(port);
+    const restarted = await until('the agent back', async () => {
+      const h = await health(port);
+      return h?.appliedCommit === good ? h : null;
+    });
+    expect(restarted.rejectedCommit).toBe(exits);
+    // The follower fetched the refused tip and did not validate it again.
+    await until('a fetch after the restart', async () => log.includes(`"msg":"branch tip already handled","component":"git","sha":"${exits}"`));
+    expect(log).not.toContain('"new commit"');
+    again.kill('SIGTERM');
+    expect(await exited(again)).toBe(0);
+
+    // SIGTERM while a module hangs during start-up: the validation is cancelled, not awaited
+    // (with a 10-minute module limit, waiting for it would outlast this test).
+    const hangsAgain = commitAndPush(other, remote.branch, { 'mappings/exit.ts': null, 'mappings/spin.ts': 'for (;;) {}\n' }, 'another module that never ends');
+    log = '';
+    const third = startAgent(port, '10m');
+    await until('the validation of the hanging commit', async () => log.includes(`"msg":"new commit","component":"git","sha":"${hangsAgain}"`));
+    third.kill('SIGTERM');
+    expect(await exited(third)).toBe(0);
+  });
+});
