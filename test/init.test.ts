@@ -111,6 +111,13 @@ describe('ingest init', () => {
     expect(filesUnder(dir)).toEqual(['mappings/app_events.sql']);
   });
 
+  it('refuses a DIR that is a file', () => {
+    writeFileSync(join(parent, 'a-file'), 'x');
+    const r = ingest(parent, 'init', 'a-file');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${join(parent, 'a-file')} is a file, not a folder. Nothing was written.`);
+  });
+
   it('adds to the package.json `npm install @wharf/framework` leaves, keeping what is set', () => {
     const dir = join(parent, 'installed-first');
     mkdirSync(dir);

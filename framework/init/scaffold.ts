@@ -90,6 +90,9 @@ export function fillPlaceholders(text: string, values: TemplateValues): string {
 
 /** Writes the project into `dir` (created when missing); throws before writing on any conflict. */
 export function scaffoldProject(dir: string, values: TemplateValues = templateValuesFor(dir)): ScaffoldResult {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new WharfError(`${dir} is a file, not a folder. Nothing was written.`, { code: 'init.not-a-folder', errorClass: 'config', hint: 'Give `ingest init` a folder to create the project in.' });
+  }
   const root = templateDir();
   const files = templateFiles(root).map((file) => ({ file, target: targetPath(file), text: fillPlaceholders(readFileSync(join(root, file), 'utf8'), values) }));
   const packageJson = files.find((f) => f.target === 'package.json');

@@ -2,6 +2,9 @@
  * A small stand-in for the GitHub REST API on 127.0.0.1, enough for the real Octokit client:
  * list (paginated, with Link headers), create, update and delete issue comments, and create
  * check runs. It checks the token and GitHub's 65,536-character body limit like GitHub does.
+ * For the apply workflow it also answers, from the pull requests and workflow runs a test adds,
+ * the pull requests of a commit, one pull request, and a workflow's runs filtered by head commit
+ * and status.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,11 +23,29 @@ export interface FakeRequest {
   url: string;
 }
 
+/** A pull request: its last commit, and the commit that merged it (if merged). */
+export interface FakePull {
+  number: number;
+  headSha: string;
+  mergeCommitSha?: string;
+}
+
+/** A workflow run, by workflow file name. */
+export interface FakeWorkflowRun {
+  id: number;
+  workflow: string;
+  headSha: string;
+  conclusion: 'success' | 'failure';
+}
+
 /** The running fake and what it holds. */
 export interface FakeGitHub {
   baseUrl: string;
   requests: FakeRequest[];
   checkRuns: Array<Record<string, unknown>>;
+  /** Pull requests and workflow runs of every repository (tests add to them). */
+  pulls: FakePull[];
+  workflowRuns: FakeWorkflowRun[];
   /** Comments of one pull request, oldest first. */
   comments(owner: string, repo: string, number: number): FakeComment[];
   /** Adds a comment as if someone had posted it. */
@@ -39,6 +60,8 @@ export async function startFakeGitHub(options: { token: string; maxPerPage?: num
   const comments: FakeComment[] = [];
   const requests: FakeRequest[] = [];
   const checkRuns: Array<Record<string, unknown>> = [];
+  const pulls: FakePull[] = [];
+  const workflowRuns: FakeWorkflowRun[] = [];
   let nextId = 1000;
   let baseUrl = '';
   const add = (issue: string, body: string, login = 'github-actions[bot]'): FakeComment => {
@@ -82,6 +105,23 @@ export async function startFakeGitHub(options: { token: string; maxPerPage?: num
         return send(res, 204, undefined);
       }
     }
+    const pullJson = (p: FakePull) => ({ number: p.number, head: { sha: p.headSha }, merged_at: p.mergeCommitSha ? '2026-12-01T12:00:00Z' : null, merge_commit_sha: p.mergeCommitSha ?? null });
+    m = /^\/repos\/[^/]+\/[^/]+\/commits\/(\w+)\/pulls$/.exec(url.pathname);
+    if (m && req.method === 'GET') return send(res, 200, pulls.filter((p) => p.mergeCommitSha === m![1] || p.headSha === m![1]).map(pullJson));
+    m = /^\/repos\/[^/]+\/[^/]+\/pulls\/(\d+)$/.exec(url.pathname);
+    if (m && req.method === 'GET') {
+      const pull = pulls.find((p) => p.number === Number(m![1]));
+      return pull ? send(res, 200, pullJson(pull)) : send(res, 404, { message: 'Not Found' });
+    }
+    m = /^\/repos\/[^/]+\/[^/]+\/actions\/workflows\/([^/]+)\/runs$/.exec(url.pathname);
+    if (m && req.method === 'GET') {
+      const { head_sha: head, status } = Object.fromEntries(url.searchParams);
+      const runs = workflowRuns
+        .filter((r) => r.workflow === m![1] && (!head || r.headSha === head) && (!status || r.conclusion === status))
+        .sort((a, b) => b.id - a.id)
+        .map((r) => ({ id: r.id, head_sha: r.headSha, conclusion: r.conclusion }));
+      return send(res, 200, { total_count: runs.length, workflow_runs: runs.slice(0, Number(url.searchParams.get('per_page') ?? 30)) });
+    }
     m = /^\/repos\/([^/]+)\/([^/]+)\/check-runs$/.exec(url.pathname);
     if (m && req.method === 'POST') {
       const run = { id: checkRuns.length + 1, ...payload, html_url: `https://github.example/${m[1]}/${m[2]}/runs/${checkRuns.length + 1}` };
@@ -100,6 +140,8 @@ export async function startFakeGitHub(options: { token: string; maxPerPage?: num
     baseUrl,
     requests,
     checkRuns,
+    pulls,
+    workflowRuns,
     comments: (owner, repo, number) => comments.filter((c) => c.issue === `${owner}/${repo}/pull/${number}`),
     seedComment: (owner, repo, number, body, login) => add(`${owner}/${repo}/pull/${number}`, body, login),
     close: () => new Promise((done) => server.close(() => done())),

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 import { cloneRemote, commitAndPush, createRemote, git, type TempRemote } from '../support/git-remote.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -18,10 +19,13 @@ const steps = (parse(readFileSync(ACTION, 'utf8')) as { runs: { steps: Array<{ i
 const script = (match: (s: { id?: string; name: string }) => boolean) => steps.find(match)!.run!;
 const ingestStep = script((s) => s.id === 'ingest');
 const commitStateStep = script((s) => s.name === 'Commit status/state.json');
+const findPlanStep = script((s) => s.id === 'reviewed');
+const TOKEN = 'ghs_applyStepToken1234567890';
 
 let remote: TempRemote;
 let checkout: string;
 let temp: string;
+let github: FakeGitHub;
 
 /** A small project: one mapping over the last few demo days, so applies are quick. */
 function projectFiles(): Record<string, string> {
@@ -60,14 +64,52 @@ async function reviewedPlan(): Promise<void> {
   renameSync(join(temp, 'wharf/plan.json'), join(temp, 'wharf/reviewed/plan.json'));
 }
 
-beforeAll(() => {
+beforeAll(async () => {
+  github = await startFakeGitHub({ token: TOKEN });
   temp = mkdtempSync(join(tmpdir(), 'wharf-apply-action-'));
   mkdirSync(join(temp, 'wharf'));
   remote = createRemote(projectFiles());
   checkout = cloneRemote(remote, 'runner');
   symlinkSync(join(ROOT, 'node_modules'), join(checkout, 'node_modules'));
 });
-afterAll(() => remote.cleanup());
+afterAll(async () => {
+  remote.cleanup();
+  await github.close();
+});
+
+describe('finding the reviewed plan of a pushed commit', () => {
+  const find = (sha: string, output: string) =>
+    runStep(findPlanStep, { GITHUB_OUTPUT: join(temp, output), GITHUB_SHA: sha, GITHUB_API_URL: github.baseUrl, GITHUB_REPOSITORY: 'acme/analytics', GH_TOKEN: TOKEN, PLAN_WORKFLOW: 'plan.yml' }, temp);
+
+  it("picks the last successful plan run on the merged pull request's last commit", async () => {
+    github.pulls.push({ number: 21, headSha: 'a1a1a1', mergeCommitSha: 'feed01' }, { number: 22, headSha: 'b2b2b2' });
+    github.workflowRuns.push(
+      { id: 5, workflow: 'plan.yml', headSha: 'a1a1a1', conclusion: 'success' },
+      { id: 7, workflow: 'plan.yml', headSha: 'a1a1a1', conclusion: 'success' },
+      { id: 8, workflow: 'plan.yml', headSha: 'a1a1a1', conclusion: 'failure' },
+      { id: 9, workflow: 'plan.yml', headSha: 'c3c3c3', conclusion: 'success' },
+      { id: 10, workflow: 'ci.yml', headSha: 'a1a1a1', conclusion: 'success' },
+    );
+    const r = await find('feed01', 'find-1.txt');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Applying the plan of pull request #21, saved by run 7 of plan.yml.');
+    expect(readFileSync(join(temp, 'find-1.txt'), 'utf8')).toBe('pr=21\nrun-id=7\n');
+  });
+
+  it('fails, saying why, for a commit pushed without a pull request', async () => {
+    const r = await find('d4d4d4', 'find-2.txt');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('::error title=Wharf::commit d4d4d4 did not come from a merged pull request, so no plan was reviewed for it.');
+  });
+
+  it('fails when the pull request has no successful plan run for its last commit', async () => {
+    github.pulls.push({ number: 23, headSha: 'e5e5e5', mergeCommitSha: 'feed03' });
+    github.workflowRuns.push({ id: 11, workflow: 'plan.yml', headSha: 'e5e5e5', conclusion: 'failure' });
+    const r = await find('feed03', 'find-3.txt');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('::error title=Wharf::pull request #23 has no successful plan.yml run for its last commit (e5e5e5)');
+  });
+});
 
 describe('the ingest action on merge (apply-plan: reviewed)', () => {
   it('applies the plan reviewed on the pull request, made before anything was applied', async () => {
