@@ -1,11 +1,12 @@
 /**
  * An independent reference for the pipeline's statistics, computed from raw rows per unit in
  * plain TypeScript (no SQL, no moments): unit values, percentile caps, CUPED-adjusted unit
- * values, delta-method linearized unit values, then Welch's test on those. It shares only the
- * distribution functions (jStat) with the pipeline.
+ * values, delta-method linearized unit values, then Welch's test on those. It shares no code
+ * with the pipeline's statistics: the t distribution comes from the test-local high-precision
+ * reference (high-precision.ts).
  */
-import { tCritical, twoSidedP } from '../../framework/experiments/distributions.js';
 import { addDays } from '../../framework/util/time.js';
+import { exact, tTwoSidedCritical, tTwoSidedP } from './high-precision.js';
 import type { SyntheticData } from './synthetic.js';
 
 export interface RefMetric {
@@ -162,9 +163,9 @@ export function referenceComparison(data: SyntheticData, units: Unit[], metric: 
   const b = control.variance / control.n;
   const se = Math.sqrt(a + b);
   const df = (a + b) ** 2 / (a ** 2 / (test.n - 1) + b ** 2 / (control.n - 1));
-  const crit = tCritical(alpha, df);
+  const crit = tTwoSidedCritical(alpha, df);
   const diff = test.mean - control.mean;
   const rel = test.mean / control.mean - 1;
   const relSe = Math.sqrt(a / control.mean ** 2 + (test.mean ** 2 * b) / control.mean ** 4);
-  return { control, test, absLift: diff, absLower: diff - crit * se, absUpper: diff + crit * se, relLift: rel, relLower: rel - crit * relSe, relUpper: rel + crit * relSe, pValue: twoSidedP(diff / se, df) };
+  return { control, test, absLift: diff, absLower: diff - crit * se, absUpper: diff + crit * se, relLift: rel, relLower: rel - crit * relSe, relUpper: rel + crit * relSe, pValue: tTwoSidedP(exact(Math.abs(diff / se)), exact(df)) };
 }
