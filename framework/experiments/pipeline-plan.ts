@@ -42,9 +42,16 @@ export function stateFingerprint(state: { through: string; config: string } | nu
   return state ? `${state.through}\u0000${state.config}` : null;
 }
 
-/** The config as the state records it: canonical JSON, with the exposure SQL text. */
+/**
+ * The version of the statistics the artifacts are computed with, recorded in the state: when
+ * it changes (new results columns, corrected formulas), the next run restates everything
+ * rather than append rows computed differently to a table of another shape.
+ */
+export const STATISTICS_VERSION = 2;
+
+/** The config as the state records it: canonical JSON, with the exposure SQL text and the statistics version. */
 export function stateConfigOf(config: ExperimentConfig, exposureSqlText?: string): string {
-  return canonicalJson({ ...config, description: undefined, owner: undefined, metrics: [...config.metrics].sort((a, b) => a.name.localeCompare(b.name)), exposureSqlText });
+  return canonicalJson({ ...config, description: undefined, owner: undefined, metrics: [...config.metrics].sort((a, b) => a.name.localeCompare(b.name)), exposureSqlText, statisticsVersion: STATISTICS_VERSION });
 }
 
 /** The last day every ingestion the experiment reads has data for, capped by its end date. */
@@ -89,7 +96,8 @@ async function planAgainst(store: StoreConnection, ctx: SqlContext, source: Expe
     if (request.type === 'metric') throw new WharfError(`Experiment '${e.name}' has never run; a metric refresh needs a previous run.`, { code: 'experiment.never-run', errorClass: 'state', hint: `Run ingest experiment run ${e.name} --full-refresh first.` });
     return full('no previous run: full refresh', await availableThrough(store, ctx, cap));
   }
-  const previous = JSON.parse(state.config) as ExperimentConfig & { exposureSqlText?: string };
+  const { statisticsVersion, ...previous } = JSON.parse(state.config) as ExperimentConfig & { exposureSqlText?: string; statisticsVersion?: number };
+  if (statisticsVersion !== STATISTICS_VERSION) return full(`the artifacts were computed by an earlier version of the statistics: full refresh`, await availableThrough(store, ctx, cap));
   if (request.type === 'metric') return metricPlan(e.name, previous, source, request.metric, state.through);
   if (state.config !== current) {
     const diff = diffExperiment(previous, source.config);

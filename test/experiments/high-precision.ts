@@ -143,44 +143,40 @@ const BERNOULLI = bernoulli(44);
 
 /** ln Γ(z) for a rational z > 0: Stirling's series at z + shift ≥ 40 (first omitted term < 1e-50). */
 function lnGamma(z: Rat): bigint {
-  let product = int(1);
-  while (less(z, int(40))) {
-    product = mul(product, z);
-    z = add(z, int(1));
-  }
+  let zf = fixed(z);
+  let product = ONE;
+  for (; zf < 40n * ONE; zf += ONE) product = fmul(product, zf);
+  const inverse = fdiv(ONE, zf);
+  const inverse2 = fmul(inverse, inverse);
+  let power = inverse;
   let series = 0n;
   for (let k = 1; k <= 21; k++) {
-    const power = rat(z.n ** BigInt(2 * k - 1), z.d ** BigInt(2 * k - 1));
-    series += fixed(div(BERNOULLI[2 * k], mul(int(2 * k * (2 * k - 1)), power)));
+    const coefficient = BERNOULLI[2 * k];
+    series += (fmul(fixed(coefficient), power) / BigInt(2 * k * (2 * k - 1)));
+    power = fmul(power, inverse2);
   }
-  const half = rat(1n, 2n);
-  return fmul(fixed(sub(z, half)), lnRat(z)) - fixed(z) + LN_2PI / 2n + series - lnRat(product);
+  return fmul(zf - ONE / 2n, ln(zf)) - zf + LN_2PI / 2n + series - ln(product);
 }
 
 const lnBeta = (a: Rat, b: Rat) => lnGamma(a) + lnGamma(b) - lnGamma(add(a, b));
 
-/** The continued fraction of I_x(a, b) (A&S 26.5.8), without its prefactor, by modified Lentz. */
+/** The continued fraction of I_x(a, b) (A&S 26.5.8), without its prefactor, by modified Lentz in fixed point. */
 function betaContinuedFraction(a: Rat, b: Rat, x: Rat): bigint {
   const tiny = ONE >> 300n;
   const guard = (v: bigint) => (abs(v) < tiny ? tiny : v);
-  const one = int(1);
+  const [af, bf, xf] = [fixed(a), fixed(b), fixed(x)];
   let c = ONE;
-  let d = fdiv(ONE, guard(ONE - fixed(div(mul(add(a, b), x), add(a, one)))));
+  let d = fdiv(ONE, guard(ONE - fdiv(fmul(af + bf, xf), af + ONE)));
   let h = d;
-  for (let m = 1; m < 5_000_000; m++) {
-    const m2 = int(2 * m);
-    const even = div(mul(mul(int(m), sub(b, int(m))), x), mul(add(sub(a, one), m2), add(a, m2)));
-    const odd = div(mul(mul(add(a, int(m)), add(add(a, b), int(m))), x), mul(add(a, m2), add(add(a, one), m2)));
-    for (const [coefficient, sign] of [
-      [fixed(even), 1n],
-      [fixed(odd), -1n],
-    ] as const) {
-      d = fdiv(ONE, guard(ONE + fmul(sign * coefficient, d)));
-      c = guard(ONE + fdiv(sign * coefficient, c));
-      const delta = fmul(c, d);
-      h = fmul(h, delta);
-      if (sign === -1n && abs(delta - ONE) < TOLERANCE) return h;
+  for (let m = 1n; m < 5_000_000n; m++) {
+    const even = fdiv(fmul(m * (bf - m * ONE), xf), fmul(af + (2n * m - 1n) * ONE, af + 2n * m * ONE));
+    const odd = -fdiv(fmul(fmul(af + m * ONE, af + bf + m * ONE), xf), fmul(af + 2n * m * ONE, af + (2n * m + 1n) * ONE));
+    for (const coefficient of [even, odd]) {
+      d = fdiv(ONE, guard(ONE + fmul(coefficient, d)));
+      c = guard(ONE + fdiv(coefficient, c));
+      h = fmul(h, fmul(c, d));
     }
+    if (abs(fmul(c, d) - ONE) < TOLERANCE) return h;
   }
   throw new Error('continued fraction did not converge');
 }
@@ -249,7 +245,7 @@ export function tTwoSidedCritical(alpha: number, nu: number): number {
   let hi = 1;
   const nuRat = exact(nu);
   while (tTwoSidedP(exact(hi), nuRat) > alpha) hi *= 2;
-  for (let i = 0; i < 200 && hi - lo > 1e-15 * hi; i++) {
+  for (let i = 0; i < 200 && hi - lo > 1e-13 * hi; i++) {
     const mid = (lo + hi) / 2;
     if (mid === lo || mid === hi) break;
     if (tTwoSidedP(exact(mid), nuRat) > alpha) lo = mid;

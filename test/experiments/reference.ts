@@ -165,7 +165,7 @@ export function referenceComparison(data: SyntheticData, units: Unit[], metric: 
   const df = (a + b) ** 2 / (a ** 2 / (test.n - 1) + b ** 2 / (control.n - 1));
   const crit = tTwoSidedCritical(alpha, df);
   const diff = test.mean - control.mean;
-  const rel = test.mean / control.mean - 1;
+  const rel = diff / Math.abs(control.mean);
   const relSe = Math.sqrt(a / control.mean ** 2 + (test.mean ** 2 * b) / control.mean ** 4);
   return { control, test, absLift: diff, absLower: diff - crit * se, absUpper: diff + crit * se, relLift: rel, relLower: rel - crit * relSe, relUpper: rel + crit * relSe, pValue: tTwoSidedP(exact(Math.abs(diff / se)), exact(df)) };
 }
