@@ -15,6 +15,8 @@ export interface RefMetric {
   metricName: string;
   aggregation: 'sum' | 'mean' | 'ratio' | 'count';
   winsorizeUpper?: number;
+  /** Percentiles over the non-zero values only. */
+  winsorizeExcludeZeros?: boolean;
   cuped: boolean;
 }
 
@@ -122,8 +124,11 @@ function unitValues(data: SyntheticData, units: Unit[], metric: RefMetric, windo
 export function referenceComparison(data: SyntheticData, units: Unit[], metric: RefMetric, window: (u: Unit) => [string, string] | null, alpha = 0.05, preDays = 7): RefComparison {
   let values = unitValues(data, units, metric, window, preDays);
   if (metric.winsorizeUpper !== undefined) {
-    const cap = percentileCont(values.map((v) => v.y), metric.winsorizeUpper);
-    values = values.map((v) => ({ ...v, y: Math.min(v.y, cap) }));
+    // The value and its CUPED covariate are each capped at the percentile of their own pooled values.
+    const population = (xs: number[]) => (metric.winsorizeExcludeZeros ? xs.filter((x) => x !== 0) : xs);
+    const cap = percentileCont(population(values.map((v) => v.y)), metric.winsorizeUpper);
+    const preCap = metric.cuped ? percentileCont(population(values.map((v) => v.pre)), metric.winsorizeUpper) : Infinity;
+    values = values.map((v) => ({ ...v, y: Math.min(v.y, cap), pre: Math.min(v.pre, preCap) }));
   }
   const ratioKind = metric.aggregation === 'mean' || metric.aggregation === 'ratio';
   let theta = 0;
