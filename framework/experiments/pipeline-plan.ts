@@ -54,9 +54,14 @@ export function stateConfigOf(config: ExperimentConfig, exposureSqlText?: string
   return canonicalJson({ ...config, description: undefined, owner: undefined, metrics: [...config.metrics].sort((a, b) => a.name.localeCompare(b.name)), exposureSqlText, statisticsVersion: STATISTICS_VERSION });
 }
 
-/** The last day every ingestion the experiment reads has data for, capped by its end date. */
+/**
+ * The last day the analysis covers: the last day every metric ingestion has data for, capped
+ * by the end date (and `cap`). The exposure ingestion must have data but does not bound it:
+ * once enrollment has ended no exposures arrive, while the exposed units' metrics still do.
+ */
 export async function availableThrough(store: StoreConnection, ctx: SqlContext, cap?: string): Promise<string> {
   const e = ctx.experiment;
+  const metricIngestions = new Set(e.metrics.map((m) => m.config.ingestion));
   let through: string | null = null;
   for (const ingestion of ingestionsOf(e)) {
     const isEvents = e.exposure.kind === 'events' && e.exposure.ingestion === ingestion ? true : e.metrics.some((m) => m.config.ingestion === ingestion && m.config.source !== 'metrics');
@@ -72,7 +77,7 @@ export async function availableThrough(store: StoreConnection, ctx: SqlContext, 
     if (!row?.d) {
       throw new WharfError(`Experiment '${e.name}': the ingestion '${ingestion}' has no data in the store yet.`, { code: 'experiment.no-data', errorClass: 'state', hint: `Load it first (ingest run ${ingestion}), then run the experiment.` });
     }
-    if (through === null || row.d < through) through = row.d;
+    if (metricIngestions.has(ingestion) && (through === null || row.d < through)) through = row.d;
   }
   for (const limit of [e.endDate, cap]) if (limit && through && limit < through) through = limit;
   if (!through || through < e.startDate) {
