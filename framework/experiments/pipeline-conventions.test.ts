@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { percentileCont } from '../../test/experiments/reference.js';
 import { insertEvents, insertMetrics, openDuckDBStore, openPostgresStore, type TestEvent, type TestMetric } from '../../test/support/experiment-store.js';
 import type { ExperimentConfig } from '../config/types.js';
 import type { StoreConnection } from '../store/types.js';
@@ -95,6 +96,45 @@ describe.each(Object.keys(backends))('pipeline conventions on %s', (kind) => {
     expect(Number(control.mean)).toBeCloseTo(unitTotals.reduce((s, x) => s + x, 0) / unitTotals.length, 10);
     const capped = await runExperiment(store, { config: config('late_end', metrics, { endDate: addDays(START, 7) }) }, { type: 'full' });
     expect(capped.through).toBe(addDays(START, 7));
+  });
+});
+
+describe.each(Object.keys(backends))('CUPED of a winsorized metric on %s', (kind) => {
+  it('caps the pre-exposure covariate too, so one pre-period outlier does not swamp theta', async () => {
+    const store = await open(kind);
+    await insertEvents(store, exposures());
+    const last = addDays(START, 5);
+    const rows: TestMetric[] = [];
+    for (let i = 0; i < 200; i++) {
+      const base = 10 + ((i * 37) % 50);
+      for (let d = -7; d <= 5; d++) rows.push({ ingestion: 'm', date: addDays(START, d), unit_id: `u${i}`, metric_name: 'spend', metric_value: base + ((i * (d + 8)) % 5) + (d >= 0 && i % 2 ? 2 : 0) });
+    }
+    // One unit spent a million the day before its exposure.
+    rows.push({ ingestion: 'm', date: addDays(START, -2), unit_id: 'u0', metric_name: 'spend', metric_value: 1e6 });
+    await insertMetrics(store, rows);
+    const metrics: ExperimentConfig['metrics'] = [{ name: 'spend', source: 'metrics', ingestion: 'm', aggregation: 'sum', winsorize: { upper: 0.99 } }];
+    await runExperiment(store, { config: config('capcov', metrics, { cuped: { preExposureDays: 7 } }) }, { type: 'full' });
+    // Reference: unit totals after exposure and over the 7 days before it, each capped at its own 99th percentile.
+    const units = Array.from({ length: 200 }, (_, i) => {
+      const exposed = addDays(START, i % 3);
+      const mine = rows.filter((r) => r.unit_id === `u${i}`);
+      const sum = (keep: (day: string) => boolean) => mine.filter((r) => keep(r.date)).reduce((s, r) => s + (r.metric_value as number), 0);
+      return { y: sum((d) => d >= exposed && d <= last), pre: sum((d) => d >= addDays(exposed, -7) && d < exposed) };
+    });
+    const yCap = percentileCont(units.map((u) => u.y), 0.99);
+    const preCap = percentileCont(units.map((u) => u.pre), 0.99);
+    const theta = (pairs: { y: number; pre: number }[]) => {
+      const my = pairs.reduce((s, u) => s + u.y, 0) / pairs.length;
+      const mp = pairs.reduce((s, u) => s + u.pre, 0) / pairs.length;
+      return pairs.reduce((s, u) => s + (u.y - my) * (u.pre - mp), 0) / pairs.reduce((s, u) => s + (u.pre - mp) ** 2, 0);
+    };
+    const capped = theta(units.map((u) => ({ y: Math.min(u.y, yCap), pre: Math.min(u.pre, preCap) })));
+    const uncapped = theta(units.map((u) => ({ y: Math.min(u.y, yCap), pre: u.pre })));
+    expect(capped).toBeGreaterThan(0.5);
+    expect(uncapped).toBeLessThan(0.01);
+    const results = await store.query<ResultRow>(`SELECT * FROM capcov_results_cumulative WHERE day = DATE '${last}'`);
+    expect(results).toHaveLength(2);
+    for (const r of results) expect(Math.abs(Number(r.cuped_theta) - capped) / capped, r.group_name).toBeLessThan(1e-9);
   });
 });
 
