@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { exact, normalTwoSidedP } from '../../test/experiments/high-precision.js';
 import { percentileCont } from '../../test/experiments/reference.js';
 import { insertEvents, insertMetrics, openDuckDBStore, openPostgresStore, type TestEvent, type TestMetric } from '../../test/support/experiment-store.js';
 import type { ExperimentConfig } from '../config/types.js';
@@ -96,6 +97,15 @@ describe.each(Object.keys(backends))('pipeline conventions on %s', (kind) => {
     expect(Number(control.mean)).toBeCloseTo(unitTotals.reduce((s, x) => s + x, 0) / unitTotals.length, 10);
     const capped = await runExperiment(store, { config: config('late_end', metrics, { endDate: addDays(START, 7) }) }, { type: 'full' });
     expect(capped.through).toBe(addDays(START, 7));
+    // The same data with statisticalTest 'z': no degrees of freedom, the normal two-sided p-value.
+    await runExperiment(store, { config: config('late_z', metrics, { statisticalTest: 'z' }) }, { type: 'full' });
+    const z = await store.query<ResultRow>(`SELECT * FROM late_z_results_cumulative WHERE day = DATE '${last}' ORDER BY group_name`);
+    const [c, t] = z;
+    expect(t.degrees_of_freedom).toBeNull();
+    const se = Math.sqrt(Number(t.std_error) ** 2 + Number(c.std_error) ** 2);
+    const expected = normalTwoSidedP(exact(Math.abs(Number(t.abs_lift) / se)));
+    expect(Math.abs(Number(t.p_value) - expected) / expected).toBeLessThan(1e-9);
+    expect(Number(t.abs_lift_ci_upper) - Number(t.abs_lift)).toBeCloseTo(1.959963984540054 * se, 10);
   });
 });
 

@@ -34,6 +34,7 @@ function expectMatches(rows: ResultRow[], metric: string, ref: RefComparison): v
   expectClose(test.rel_lift_ci_lower, ref.relLower, `${metric} rel lift CI lower`);
   expectClose(test.rel_lift_ci_upper, ref.relUpper, `${metric} rel lift CI upper`);
   expectClose(test.p_value, ref.pValue, `${metric} p-value`);
+  expectClose(test.rel_p_value, ref.relPValue, `${metric} relative p-value`);
 }
 
 const spendCapped = { name: 'spend_capped', source: 'metrics', ingestion: 'm', metricName: 'spend', aggregation: 'sum' } as const;

@@ -36,6 +36,8 @@ export interface RefComparison {
   relLower: number;
   relUpper: number;
   pValue: number;
+  /** p-value of the relative lift over its delta-method standard error. */
+  relPValue: number;
 }
 
 interface Unit {
@@ -172,5 +174,5 @@ export function referenceComparison(data: SyntheticData, units: Unit[], metric: 
   const diff = test.mean - control.mean;
   const rel = diff / Math.abs(control.mean);
   const relSe = Math.sqrt(a / control.mean ** 2 + (test.mean ** 2 * b) / control.mean ** 4);
-  return { control, test, absLift: diff, absLower: diff - crit * se, absUpper: diff + crit * se, relLift: rel, relLower: rel - crit * relSe, relUpper: rel + crit * relSe, pValue: tTwoSidedP(exact(Math.abs(diff / se)), exact(df)) };
+  return { control, test, absLift: diff, absLower: diff - crit * se, absUpper: diff + crit * se, relLift: rel, relLower: rel - crit * relSe, relUpper: rel + crit * relSe, pValue: tTwoSidedP(exact(Math.abs(diff / se)), exact(df)), relPValue: tTwoSidedP(exact(Math.abs(rel / relSe)), exact(df)) };
 }
