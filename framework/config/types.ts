@@ -506,6 +506,12 @@ export interface WinsorizeSettings {
    * @exclusiveMaximum 0.5
    */
   lower?: number;
+  /**
+   * Compute the percentiles over the units with a non-zero value only (as Statsig does), so a
+   * metric most units never trigger is not capped at 0. Units with 0 keep their 0.
+   * @default false
+   */
+  excludeZeros?: boolean;
 }
 
 interface ExperimentMetricBase {
@@ -599,6 +605,13 @@ export interface ExperimentConfig {
    * @default 0.05
    */
   significanceLevel?: number;
+  /**
+   * The test of each group against the control: `t`, Welch's t test with Welch–Satterthwaite
+   * degrees of freedom (GrowthBook's choice), or `z`, the normal approximation (Statsig's
+   * choice; at large samples the two agree).
+   * @default "t"
+   */
+  statisticalTest?: 't' | 'z';
   /** Who is told about this experiment's results. */
   owner?: string;
 }

@@ -15,6 +15,7 @@ describe('experimentsAffectedBy', () => {
     const changed = { ...base, endDate: '2026-02-01', cuped: false, groups: base.groups.map((g) => ({ ...g, split: g.control ? 40 : 60 })) };
     expect(experimentsAffectedBy([base], [changed])).toEqual([{ experiment: 'a', refresh: 'full', metrics: [], reasons: ['cuped changed', 'endDate changed', 'groups changed'] }]);
     expect(experimentsAffectedBy([base], [{ ...base, significanceLevel: 0.01 }])[0].refresh).toBe('full');
+    expect(experimentsAffectedBy([base], [{ ...base, statisticalTest: 'z' }])).toEqual([{ experiment: 'a', refresh: 'full', metrics: [], reasons: ['statisticalTest changed'] }]);
   });
 
   it('a metric refresh for metrics added, changed or removed, and nothing for reordering', () => {

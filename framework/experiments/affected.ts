@@ -4,7 +4,7 @@
  * check that an incremental or metric refresh still matches the config.
  *
  * - a new experiment, or a change to its exposure, id type, groups, dates, CUPED or
- *   significance level, or a reload of an ingestion it reads → full refresh;
+ *   significance level or statistical test, or a reload of an ingestion it reads → full refresh;
  * - metrics added, changed or removed (only) → metric refresh of those metrics;
  * - description or owner only → nothing.
  */

@@ -10,6 +10,7 @@ export const EXPERIMENT_DEFAULTS = {
   preExposureDays: 7,
   winsorizeUpper: 0.999,
   significanceLevel: 0.05,
+  statisticalTest: 't',
   /** Sample ratio mismatch is flagged below this chi-squared p-value. */
   srmPValue: 0.01,
 } as const;
@@ -20,13 +21,19 @@ export const EXPERIMENT_DEFAULTS = {
  */
 export type MetricKind = 'sum' | 'ratio';
 
+/** The test of a group against the control: Welch's t test or a z test. */
+export type StatisticalTest = 't' | 'z';
+
 /** A metric with its analysis kind, caps and CUPED decided. */
 export interface ResolvedMetric {
   name: string;
   config: ExperimentMetric;
   kind: MetricKind;
-  /** Upper / lower cap percentiles, or null when the metric is not winsorized. */
-  winsorize: { upper: number | null; lower: number | null } | null;
+  /**
+   * Upper / lower cap percentiles and whether they are computed over non-zero values only, or
+   * null when the metric is not winsorized.
+   */
+  winsorize: { upper: number | null; lower: number | null; excludeZeros: boolean } | null;
   /** CUPED applies to every metric but funnels when the experiment has it on. */
   cuped: boolean;
 }
@@ -45,6 +52,7 @@ export interface ResolvedExperiment {
   metrics: ResolvedMetric[];
   preExposureDays: number | null;
   significanceLevel: number;
+  statisticalTest: StatisticalTest;
 }
 
 /** Applies the defaults to a validated experiment config. */
@@ -64,14 +72,17 @@ export function resolveExperiment(config: ExperimentConfig, exposureSql?: string
     metrics: config.metrics.map((m) => resolveMetric(m, cupedOn)),
     preExposureDays: cupedOn ? (typeof config.cuped === 'object' ? (config.cuped.preExposureDays ?? EXPERIMENT_DEFAULTS.preExposureDays) : EXPERIMENT_DEFAULTS.preExposureDays) : null,
     significanceLevel: config.significanceLevel ?? EXPERIMENT_DEFAULTS.significanceLevel,
+    statisticalTest: config.statisticalTest ?? EXPERIMENT_DEFAULTS.statisticalTest,
   };
 }
 
 function resolveMetric(m: ExperimentMetric, cupedOn: boolean): ResolvedMetric {
   const kind: MetricKind = m.source === 'funnel' || (m.source === 'metrics' && m.aggregation !== 'sum') ? 'ratio' : 'sum';
   let winsorize: ResolvedMetric['winsorize'] = null;
-  if (m.winsorize === true) winsorize = { upper: EXPERIMENT_DEFAULTS.winsorizeUpper, lower: null };
-  else if (typeof m.winsorize === 'object') winsorize = { upper: m.winsorize.upper ?? (m.winsorize.lower === undefined ? EXPERIMENT_DEFAULTS.winsorizeUpper : null), lower: m.winsorize.lower ?? null };
+  if (m.winsorize === true) winsorize = { upper: EXPERIMENT_DEFAULTS.winsorizeUpper, lower: null, excludeZeros: false };
+  else if (typeof m.winsorize === 'object') {
+    winsorize = { upper: m.winsorize.upper ?? (m.winsorize.lower === undefined ? EXPERIMENT_DEFAULTS.winsorizeUpper : null), lower: m.winsorize.lower ?? null, excludeZeros: m.winsorize.excludeZeros === true };
+  }
   return { name: m.name, config: m, kind, winsorize, cuped: cupedOn && m.source !== 'funnel' };
 }
 

@@ -42,14 +42,26 @@ export function stateFingerprint(state: { through: string; config: string } | nu
   return state ? `${state.through}\u0000${state.config}` : null;
 }
 
-/** The config as the state records it: canonical JSON, with the exposure SQL text. */
+/**
+ * The version of the statistics the artifacts are computed with, recorded in the state: when
+ * it changes (new results columns, corrected formulas), the next run restates everything
+ * rather than append rows computed differently to a table of another shape.
+ */
+export const STATISTICS_VERSION = 2;
+
+/** The config as the state records it: canonical JSON, with the exposure SQL text and the statistics version. */
 export function stateConfigOf(config: ExperimentConfig, exposureSqlText?: string): string {
-  return canonicalJson({ ...config, description: undefined, owner: undefined, metrics: [...config.metrics].sort((a, b) => a.name.localeCompare(b.name)), exposureSqlText });
+  return canonicalJson({ ...config, description: undefined, owner: undefined, metrics: [...config.metrics].sort((a, b) => a.name.localeCompare(b.name)), exposureSqlText, statisticsVersion: STATISTICS_VERSION });
 }
 
-/** The last day every ingestion the experiment reads has data for, capped by its end date. */
+/**
+ * The last day the analysis covers: the last day every metric ingestion has data for, capped
+ * by the end date (and `cap`). The exposure ingestion must have data but does not bound it:
+ * once enrollment has ended no exposures arrive, while the exposed units' metrics still do.
+ */
 export async function availableThrough(store: StoreConnection, ctx: SqlContext, cap?: string): Promise<string> {
   const e = ctx.experiment;
+  const metricIngestions = new Set(e.metrics.map((m) => m.config.ingestion));
   let through: string | null = null;
   for (const ingestion of ingestionsOf(e)) {
     const isEvents = e.exposure.kind === 'events' && e.exposure.ingestion === ingestion ? true : e.metrics.some((m) => m.config.ingestion === ingestion && m.config.source !== 'metrics');
@@ -65,7 +77,7 @@ export async function availableThrough(store: StoreConnection, ctx: SqlContext, 
     if (!row?.d) {
       throw new WharfError(`Experiment '${e.name}': the ingestion '${ingestion}' has no data in the store yet.`, { code: 'experiment.no-data', errorClass: 'state', hint: `Load it first (ingest run ${ingestion}), then run the experiment.` });
     }
-    if (through === null || row.d < through) through = row.d;
+    if (metricIngestions.has(ingestion) && (through === null || row.d < through)) through = row.d;
   }
   for (const limit of [e.endDate, cap]) if (limit && through && limit < through) through = limit;
   if (!through || through < e.startDate) {
@@ -89,7 +101,8 @@ async function planAgainst(store: StoreConnection, ctx: SqlContext, source: Expe
     if (request.type === 'metric') throw new WharfError(`Experiment '${e.name}' has never run; a metric refresh needs a previous run.`, { code: 'experiment.never-run', errorClass: 'state', hint: `Run ingest experiment run ${e.name} --full-refresh first.` });
     return full('no previous run: full refresh', await availableThrough(store, ctx, cap));
   }
-  const previous = JSON.parse(state.config) as ExperimentConfig & { exposureSqlText?: string };
+  const { statisticsVersion, ...previous } = JSON.parse(state.config) as ExperimentConfig & { exposureSqlText?: string; statisticsVersion?: number };
+  if (statisticsVersion !== STATISTICS_VERSION) return full(`the artifacts were computed by an earlier version of the statistics: full refresh`, await availableThrough(store, ctx, cap));
   if (request.type === 'metric') return metricPlan(e.name, previous, source, request.metric, state.through);
   if (state.config !== current) {
     const diff = diffExperiment(previous, source.config);

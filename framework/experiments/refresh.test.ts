@@ -11,7 +11,12 @@ import { readExperimentResults } from './results.js';
 
 const data = syntheticData(300, 11);
 const firstHalf = { events: data.events.filter((e) => e.day <= DAY_10), metrics: data.metrics.filter((m) => m.date <= DAY_10) };
-const secondHalf = { events: data.events.filter((e) => e.day > DAY_10), metrics: data.metrics.filter((m) => m.date > DAY_10) };
+/** Every 7th unit first exposed in the first half is exposed again (same group) in the second. */
+const reExposures: TestEvent[] = data.events
+  .filter((e) => e.event_name === 'exposure' && e.day <= DAY_10)
+  .filter((_e, i) => i % 7 === 0)
+  .map((e) => ({ ...e, day: '2026-01-22', timestamp: timeInDay('2026-01-22', 3600) }));
+const secondHalf = { events: [...data.events.filter((e) => e.day > DAY_10), ...reExposures], metrics: data.metrics.filter((m) => m.date > DAY_10) };
 
 /** The synthetic experiment plus a funnel, so every artifact table has rows. */
 function experiment(name: string): ExperimentConfig {
@@ -63,6 +68,12 @@ describe.each(Object.keys(backends))('refreshes on %s', (kind) => {
       expect(full[key].length, key).toBeGreaterThan(0);
       expect(incremental[key].map((r) => (r as string).replaceAll('synthetic_full', 'synthetic')), key).toEqual(full[key]);
     }
+    // Units exposed again after the first run: their exposure_count counts every exposure event.
+    const unit = reExposures[0].user_id;
+    const expected = [...firstHalf.events, ...secondHalf.events].filter((e) => e.event_name === 'exposure' && e.user_id === unit).length;
+    expect(expected).toBeGreaterThanOrEqual(2);
+    const [row] = await store.query<{ exposure_count: number }>(`SELECT exposure_count FROM synthetic_first_exposures WHERE unit_id = '${unit}'`);
+    expect(Number(row.exposure_count)).toBe(expected);
     const again = await runExperiment(store, { config: experiment('synthetic') }, { type: 'incremental' });
     expect(again.refresh).toBe('up-to-date');
   });

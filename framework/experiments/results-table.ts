@@ -29,7 +29,10 @@ export interface ResultRow {
   rel_lift: number | null;
   rel_lift_ci_lower: number | null;
   rel_lift_ci_upper: number | null;
+  /** p-value of the absolute lift; `significant` follows it. */
   p_value: number | null;
+  /** p-value of the relative lift (delta method), which its interval matches. */
+  rel_p_value: number | null;
   significant: boolean | null;
   degrees_of_freedom: number | null;
   cuped_theta: number | null;
@@ -37,7 +40,7 @@ export interface ResultRow {
   winsorize_lower_cap: number | null;
 }
 
-const NUMBER_COLUMNS = ['units', 'mean', 'raw_mean', 'variance', 'std_error', 'control_mean', 'abs_lift', 'abs_lift_ci_lower', 'abs_lift_ci_upper', 'rel_lift', 'rel_lift_ci_lower', 'rel_lift_ci_upper', 'p_value'] as const;
+const NUMBER_COLUMNS = ['units', 'mean', 'raw_mean', 'variance', 'std_error', 'control_mean', 'abs_lift', 'abs_lift_ci_lower', 'abs_lift_ci_upper', 'rel_lift', 'rel_lift_ci_lower', 'rel_lift_ci_upper', 'p_value', 'rel_p_value'] as const;
 const TAIL_COLUMNS = ['degrees_of_freedom', 'cuped_theta', 'winsorize_upper_cap', 'winsorize_lower_cap'] as const;
 
 /** The period column of a rollup's results table. */
@@ -69,7 +72,7 @@ export function resultRows(experiment: ResolvedExperiment, moments: GroupMoments
     const control = estimates.get(experiment.control);
     for (const { m, e } of estimates.values()) {
       const isControl = m.group_name === experiment.control;
-      const c = !isControl && control ? compare(e, control.e, experiment.significanceLevel) : null;
+      const c = !isControl && control ? compare(e, control.e, experiment.significanceLevel, experiment.statisticalTest) : null;
       rows.push({
         period: m.period,
         metric_name: m.metric_name,
@@ -89,6 +92,7 @@ export function resultRows(experiment: ResolvedExperiment, moments: GroupMoments
         rel_lift_ci_lower: c?.relLower ?? null,
         rel_lift_ci_upper: c?.relUpper ?? null,
         p_value: c?.pValue ?? null,
+        rel_p_value: c?.relPValue ?? null,
         significant: c ? c.significant : null,
         degrees_of_freedom: c?.df ?? null,
         cuped_theta: e.theta,

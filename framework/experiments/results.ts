@@ -6,7 +6,7 @@
 import { WharfError } from '../diagnostics/errors.js';
 import type { SqlExecutor } from '../store/types.js';
 import { lastJobRun, type JobRun } from './job-history.js';
-import { resolveExperiment } from './model.js';
+import { resolveExperiment, type StatisticalTest } from './model.js';
 import { artifactNames, type Rollup } from './names.js';
 import type { ExperimentSource } from './pipeline-plan.js';
 import { periodColumn, type ResultRow } from './results-table.js';
@@ -36,6 +36,8 @@ export interface ExperimentResults {
   experiment: string;
   control: string;
   significanceLevel: number;
+  /** The test against the control (`t`: Welch's t test, `z`: z test). */
+  statisticalTest: StatisticalTest;
   rollup: Rollup;
   /** The period shown: the latest day (or days since exposure) of the rollup. */
   period: string | number | null;
@@ -72,6 +74,7 @@ export async function readExperimentResults(sql: SqlExecutor, source: Experiment
     experiment: experiment.name,
     control: experiment.control,
     significanceLevel: experiment.significanceLevel,
+    statisticalTest: experiment.statisticalTest,
     rollup,
     period: latest?.p ?? null,
     through: state.through,

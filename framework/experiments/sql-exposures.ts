@@ -62,6 +62,18 @@ export function appendFirstExposuresSql(ctx: SqlContext, from: string, to: strin
   return `INSERT INTO ${ident(ctx.tables.firstExposures)} ${firstExposuresSelect(fresh)}`;
 }
 
+/**
+ * Adds the exposures of [from, to] to the `exposure_count` of units already in
+ * first_exposures (run before appending the units first exposed in those days, which count
+ * their own exposures).
+ */
+export function refreshExposureCountsSql(ctx: SqlContext, from: string, to: string): string {
+  const table = ident(ctx.tables.firstExposures);
+  return `UPDATE ${table} SET exposure_count = ${table}.exposure_count + x.n
+FROM (SELECT unit_id, COUNT(*) AS n FROM (${exposureRowsSql(ctx, from, to)}) AS e GROUP BY unit_id) AS x
+WHERE ${table}.unit_id = x.unit_id`;
+}
+
 /** Restates the exposures summary: new and cumulative units per group and exposure day, and flagged units. */
 export function exposuresSummarySql(ctx: SqlContext): string {
   return `CREATE TABLE ${ident(ctx.tables.exposuresSummary)} AS

@@ -54,30 +54,47 @@ const ROLLUP_COLUMNS: Record<Rollup, { period: string; y: string; x: string }> =
   days_since_exposure: { period: 'w.days_since_exposure', y: 'w.day_numerator', x: 'w.day_denominator' },
 };
 
+/** percentile_cont of `column` at `p`, over its non-zero values only when asked (NULLs are ignored). */
+function percentile(p: number | null, column: string, excludeZeros: boolean): string {
+  if (p === null) return 'CAST(NULL AS DOUBLE PRECISION)';
+  return `percentile_cont(${p}) WITHIN GROUP (ORDER BY ${excludeZeros ? `CASE WHEN ${column} <> 0 THEN ${column} END` : column})`;
+}
+
+/**
+ * Per period and winsorized metric: the caps of the unit values and, for CUPED, the same
+ * percentiles of the pre-exposure covariate (an uncapped covariate's outliers would swamp
+ * theta), each over the pooled groups.
+ */
 function capsSql(metrics: ResolvedMetric[]): string | null {
   const parts = metrics
     .filter((m) => m.winsorize)
     .map((m) => {
-      const upper = m.winsorize!.upper === null ? 'CAST(NULL AS DOUBLE PRECISION)' : `percentile_cont(${m.winsorize!.upper}) WITHIN GROUP (ORDER BY y)`;
-      const lower = m.winsorize!.lower === null ? 'CAST(NULL AS DOUBLE PRECISION)' : `percentile_cont(${m.winsorize!.lower}) WITHIN GROUP (ORDER BY y)`;
-      return `SELECT period, metric_name, ${upper} AS upper_cap, ${lower} AS lower_cap FROM counted WHERE metric_name = ${literal(m.name)} GROUP BY period, metric_name`;
+      const w = m.winsorize!;
+      const pre = (p: number | null) => (m.cuped ? percentile(p, 'pre', w.excludeZeros) : percentile(null, 'pre', false));
+      return `SELECT period, metric_name, ${percentile(w.upper, 'y', w.excludeZeros)} AS upper_cap, ${percentile(w.lower, 'y', w.excludeZeros)} AS lower_cap,
+    ${pre(w.upper)} AS pre_upper_cap, ${pre(w.lower)} AS pre_lower_cap
+  FROM counted WHERE metric_name = ${literal(m.name)} GROUP BY period, metric_name`;
     });
   return parts.length ? parts.join('\nUNION ALL\n') : null;
 }
 
-/** `capped`: unit values after winsorization (and the caps CTE it needs, when any metric is winsorized). */
+/** `value` limited to [lower, upper] where those caps are set. */
+function capped(value: string, upper: string, lower: string): string {
+  return `CASE WHEN ${upper} IS NOT NULL AND ${value} > ${upper} THEN ${upper} WHEN ${lower} IS NOT NULL AND ${value} < ${lower} THEN ${lower} ELSE ${value} END`;
+}
+
+/** `capped`: unit values and CUPED covariates after winsorization (and the caps CTE it needs, when any metric is winsorized). */
 function cappedSql(caps: string | null): string {
   if (!caps) {
     return `capped AS (
-  SELECT period, metric_name, group_name, x, pre, pre_x, CAST(NULL AS DOUBLE PRECISION) AS upper_cap, CAST(NULL AS DOUBLE PRECISION) AS lower_cap, y FROM counted
+  SELECT period, metric_name, group_name, x, pre_x, CAST(NULL AS DOUBLE PRECISION) AS upper_cap, CAST(NULL AS DOUBLE PRECISION) AS lower_cap, y, pre FROM counted
 ),`;
   }
   return `caps AS (${caps}),
 capped AS (
-  SELECT c.period, c.metric_name, c.group_name, c.x, c.pre, c.pre_x, k.upper_cap, k.lower_cap,
-    CASE WHEN k.upper_cap IS NOT NULL AND c.y > k.upper_cap THEN k.upper_cap
-         WHEN k.lower_cap IS NOT NULL AND c.y < k.lower_cap THEN k.lower_cap
-         ELSE c.y END AS y
+  SELECT c.period, c.metric_name, c.group_name, c.x, c.pre_x, k.upper_cap, k.lower_cap,
+    ${capped('c.y', 'k.upper_cap', 'k.lower_cap')} AS y,
+    ${capped('c.pre', 'k.pre_upper_cap', 'k.pre_lower_cap')} AS pre
   FROM counted c LEFT JOIN caps k ON k.period = c.period AND k.metric_name = c.metric_name
 ),`;
 }

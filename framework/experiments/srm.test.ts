@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { decimal, normalTwoSidedP } from '../../test/experiments/high-precision.js';
 import { insertEvents, insertMetrics, openDuckDBStore, type TestEvent } from '../../test/support/experiment-store.js';
 import type { ExperimentConfig } from '../config/types.js';
 import type { StoreConnection } from '../store/types.js';
@@ -22,6 +23,24 @@ describe('sample ratio mismatch', () => {
     // chi-squared with 1 degree of freedom: P(X > 0.36) = 2(1 − Φ(0.6)) = 0.548506...
     expect(fine.pValue).toBeCloseTo(0.5485062355, 8);
     expect(fine.mismatch).toBe(false);
+  });
+
+  it('keeps tiny p-values: the survival function, not 1 − cdf (which rounds to 0)', () => {
+    // 4,500/5,500 of 10,000: χ² = 100 with 1 degree of freedom, P = 2·Q(10) = 1.5239706e-23.
+    const bad = sampleRatioMismatch({ control: 4500, test: 5500 }, fiftyFifty);
+    expect(Math.abs(bad.pValue - normalTwoSidedP(decimal('10'))) / normalTwoSidedP(decimal('10'))).toBeLessThan(1e-9);
+    // 4,000/6,000 of 10,000 at 50/50: χ² = 400, P = 2·Q(20) ≈ 5.5e-89.
+    const worse = sampleRatioMismatch({ control: 4000, test: 6000 }, fiftyFifty);
+    expect(worse.chiSquared).toBeCloseTo(400, 9);
+    expect(Math.abs(worse.pValue - normalTwoSidedP(decimal('20'))) / normalTwoSidedP(decimal('20'))).toBeLessThan(1e-9);
+    // Three groups (2 degrees of freedom): P = exp(−χ²/2); 3,000/3,000/4,000 at equal thirds: χ² = 200.
+    const three = sampleRatioMismatch({ a: 3000, b: 3000, c: 4000 }, [
+      { name: 'a', split: 1 },
+      { name: 'b', split: 1 },
+      { name: 'c', split: 1 },
+    ]);
+    expect(three.chiSquared).toBeCloseTo(200, 9);
+    expect(Math.abs(three.pValue - Math.exp(-three.chiSquared / 2)) / Math.exp(-three.chiSquared / 2)).toBeLessThan(1e-9);
   });
 
   it('uses the expected split, not equal shares (percentages are normalized)', () => {

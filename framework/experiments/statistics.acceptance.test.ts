@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { referenceComparison, referenceExposures, type RefComparison, type RefMetric } from '../../test/experiments/reference.js';
+import { percentileCont, referenceComparison, referenceExposures, type RefComparison, type RefMetric } from '../../test/experiments/reference.js';
 import { REFERENCE_METRICS, syntheticExperiment } from '../../test/experiments/synthetic-config.js';
 import { DAY_20, EXPERIMENT_START, syntheticData } from '../../test/experiments/synthetic.js';
 import { insertEvents, insertMetrics, openDuckDBStore, openPostgresStore } from '../../test/support/experiment-store.js';
@@ -34,7 +34,10 @@ function expectMatches(rows: ResultRow[], metric: string, ref: RefComparison): v
   expectClose(test.rel_lift_ci_lower, ref.relLower, `${metric} rel lift CI lower`);
   expectClose(test.rel_lift_ci_upper, ref.relUpper, `${metric} rel lift CI upper`);
   expectClose(test.p_value, ref.pValue, `${metric} p-value`);
+  expectClose(test.rel_p_value, ref.relPValue, `${metric} relative p-value`);
 }
+
+const spendCapped = { name: 'spend_capped', source: 'metrics', ingestion: 'm', metricName: 'spend', aggregation: 'sum' } as const;
 
 const backends: Record<string, () => Promise<StoreConnection>> = { duckdb: openDuckDBStore, postgres: openPostgresStore };
 
@@ -46,6 +49,7 @@ describe.each(Object.entries(backends))('statistics on %s against an independent
     await insertMetrics(store, data.metrics);
     await runExperiment(store, { config: syntheticExperiment() }, { type: 'full' });
     await runExperiment(store, { config: syntheticExperiment('synthetic_plain', { cuped: false }) }, { type: 'full' });
+    await runExperiment(store, { config: syntheticExperiment('synthetic_nz', { metrics: [{ ...spendCapped, winsorize: { upper: 0.9, excludeZeros: true } }] }) }, { type: 'full' });
   });
   afterAll(async () => store?.close());
 
@@ -71,6 +75,20 @@ describe.each(Object.entries(backends))('statistics on %s against an independent
     expect(meanCuped.cuped_theta!).toBeGreaterThan(0);
     expect(meanCuped.variance!).toBeLessThan(meanPlain.variance!);
     expectMatches(rows, 'order_value', referenceComparison(data, units, plain(REFERENCE_METRICS.order_value), cumulative));
+  });
+
+  it('winsorization over non-zero values only, with the CUPED covariate capped at its own percentile', async () => {
+    const day = '2026-01-20';
+    const daily = (u: { day: string }): [string, string] | null => (u.day <= day ? [day, day] : null);
+    const rows = await store.query<ResultRow>(`SELECT * FROM synthetic_nz_results_daily WHERE day = DATE '${day}'`);
+    const ref = { ...REFERENCE_METRICS.spend_capped, winsorizeUpper: 0.9, winsorizeExcludeZeros: true };
+    expectMatches(rows, 'spend_capped', referenceComparison(data, units, ref, daily));
+    // The cap is the 90th percentile of the day's non-zero unit values (many units spend nothing on a day).
+    const all = await store.query<{ y: number }>(`SELECT day_numerator AS y FROM windowed_metrics_synthetic_nz WHERE day = DATE '${day}' AND metric_name = 'spend_capped'`);
+    const nonZero = all.map((r) => Number(r.y)).filter((y) => y !== 0);
+    expect(all.length - nonZero.length).toBeGreaterThan(100);
+    expectClose(rows[0].winsorize_upper_cap, percentileCont(nonZero, 0.9), 'cap over non-zero values');
+    expect(Math.abs(rows[0].winsorize_upper_cap! - percentileCont(all.map((r) => Number(r.y)), 0.9))).toBeGreaterThan(1);
   });
 
   it('the daily, 7-day and days-since-exposure rollups', async () => {

@@ -8,7 +8,7 @@ import type { ResolvedMetric } from './model.js';
 import { ROLLUPS, type Rollup } from './names.js';
 import { createResultsSql, insertResults, resultRows } from './results-table.js';
 import { ident, literal, type SqlContext } from './sql-context.js';
-import { appendFirstExposuresSql, createFirstExposuresSql, exposuresSummarySql } from './sql-exposures.js';
+import { appendFirstExposuresSql, createFirstExposuresSql, exposuresSummarySql, refreshExposureCountsSql } from './sql-exposures.js';
 import { momentsSql, type GroupMoments } from './sql-moments.js';
 import { createFunnelEventsSql, createPreExposureSql, createStagingSql, insertFunnelEventsSql, insertPreExposureSql, insertStagingSql } from './sql-staging.js';
 import { createWindowedSql, insertWindowedSql } from './sql-windowed.js';
@@ -59,9 +59,17 @@ export function resetArtifacts(ctx: SqlContext): Step {
   };
 }
 
-/** First exposures of [from, to]: a new table, or (append) the units first exposed in those days added. */
+/**
+ * First exposures of [from, to]: a new table, or (append) the exposure counts of units
+ * exposed again in those days brought up to date and the units first exposed in them added.
+ */
 export function firstExposures(ctx: SqlContext, from: string, to: string, append: boolean): Step {
-  if (append) return growing(ctx, 'first exposures', ctx.tables.firstExposures, (sql) => sql.exec(appendFirstExposuresSql(ctx, from, to)));
+  if (append) {
+    return growing(ctx, 'first exposures', ctx.tables.firstExposures, async (sql) => {
+      await sql.exec(refreshExposureCountsSql(ctx, from, to));
+      await sql.exec(appendFirstExposuresSql(ctx, from, to));
+    });
+  }
   return {
     name: 'first exposures',
     async run(sql) {

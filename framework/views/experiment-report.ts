@@ -18,16 +18,22 @@ function health(r: ExperimentResults): string[] {
   return lines;
 }
 
+/** The test against the control, as the report names it. */
+export function testName(r: ExperimentResults): string {
+  return r.statisticalTest === 'z' ? 'z test' : "Welch's t test";
+}
+
 function results(r: ExperimentResults): string[] {
   const lines = [`## Results (${r.rollup.replace(/_/g, ' ')}, ${r.rollup === 'days_since_exposure' ? `day ${r.period} since exposure` : `through ${r.period ?? '–'}`})`, ''];
-  lines.push(`Significance level ${r.significanceLevel}; control: \`${r.control}\`. Intervals are ${((1 - r.significanceLevel) * 100).toFixed(0)}% confidence intervals.`, '');
-  lines.push('| Metric | Group | Units | Value | Abs. lift | Abs. CI | Rel. lift | Rel. CI | p-value | |', '|---|---|---:|---:|---:|---|---:|---|---:|---|');
+  lines.push(`Significance level ${r.significanceLevel}; control: \`${r.control}\`; ${testName(r)}. Intervals are ${((1 - r.significanceLevel) * 100).toFixed(0)}% confidence intervals.`, '');
+  lines.push('"significant" follows the p-value of the absolute lift (p abs.); the relative interval is the delta method\'s, with its own p-value (p rel.), so near the threshold the two can disagree.', '');
+  lines.push('| Metric | Group | Units | Value | Abs. lift | Abs. CI | Rel. lift | Rel. CI | p abs. | p rel. | |', '|---|---|---:|---:|---:|---|---:|---|---:|---:|---|');
   for (const m of r.metrics) {
     for (const g of m.groups) {
       const flag = g.is_control ? 'control' : g.significant ? (Number(g.abs_lift) > 0 ? '▲ significant' : '▼ significant') : 'not significant';
       const notes = [g.cuped_theta !== null && g.cuped_theta !== undefined ? 'CUPED' : '', g.winsorize_upper_cap !== null && g.winsorize_upper_cap !== undefined ? `capped at ${fmtNumber(g.winsorize_upper_cap)}` : ''].filter(Boolean).join(', ');
       lines.push(
-        `| ${m.metric} (${m.kind}${notes ? `; ${notes}` : ''}) | ${g.group_name} | ${g.units} | ${fmtNumber(g.mean)} | ${g.is_control ? '' : fmtNumber(g.abs_lift)} | ${g.is_control ? '' : fmtInterval(g.abs_lift_ci_lower, g.abs_lift_ci_upper, fmtNumber)} | ${g.is_control ? '' : pct(g.rel_lift)} | ${g.is_control ? '' : fmtInterval(g.rel_lift_ci_lower, g.rel_lift_ci_upper, pct)} | ${g.is_control ? '' : fmtPValue(g.p_value)} | ${flag} |`,
+        `| ${m.metric} (${m.kind}${notes ? `; ${notes}` : ''}) | ${g.group_name} | ${g.units} | ${fmtNumber(g.mean)} | ${g.is_control ? '' : fmtNumber(g.abs_lift)} | ${g.is_control ? '' : fmtInterval(g.abs_lift_ci_lower, g.abs_lift_ci_upper, fmtNumber)} | ${g.is_control ? '' : pct(g.rel_lift)} | ${g.is_control ? '' : fmtInterval(g.rel_lift_ci_lower, g.rel_lift_ci_upper, pct)} | ${g.is_control ? '' : fmtPValue(g.p_value)} | ${g.is_control ? '' : fmtPValue(g.rel_p_value)} | ${flag} |`,
       );
     }
   }

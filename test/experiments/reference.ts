@@ -1,11 +1,12 @@
 /**
  * An independent reference for the pipeline's statistics, computed from raw rows per unit in
  * plain TypeScript (no SQL, no moments): unit values, percentile caps, CUPED-adjusted unit
- * values, delta-method linearized unit values, then Welch's test on those. It shares only the
- * distribution functions (jStat) with the pipeline.
+ * values, delta-method linearized unit values, then Welch's test on those. It shares no code
+ * with the pipeline's statistics: the t distribution comes from the test-local high-precision
+ * reference (high-precision.ts).
  */
-import { tCritical, twoSidedP } from '../../framework/experiments/distributions.js';
 import { addDays } from '../../framework/util/time.js';
+import { exact, tTwoSidedCritical, tTwoSidedP } from './high-precision.js';
 import type { SyntheticData } from './synthetic.js';
 
 export interface RefMetric {
@@ -14,6 +15,8 @@ export interface RefMetric {
   metricName: string;
   aggregation: 'sum' | 'mean' | 'ratio' | 'count';
   winsorizeUpper?: number;
+  /** Percentiles over the non-zero values only. */
+  winsorizeExcludeZeros?: boolean;
   cuped: boolean;
 }
 
@@ -33,6 +36,8 @@ export interface RefComparison {
   relLower: number;
   relUpper: number;
   pValue: number;
+  /** p-value of the relative lift over its delta-method standard error. */
+  relPValue: number;
 }
 
 interface Unit {
@@ -121,8 +126,11 @@ function unitValues(data: SyntheticData, units: Unit[], metric: RefMetric, windo
 export function referenceComparison(data: SyntheticData, units: Unit[], metric: RefMetric, window: (u: Unit) => [string, string] | null, alpha = 0.05, preDays = 7): RefComparison {
   let values = unitValues(data, units, metric, window, preDays);
   if (metric.winsorizeUpper !== undefined) {
-    const cap = percentileCont(values.map((v) => v.y), metric.winsorizeUpper);
-    values = values.map((v) => ({ ...v, y: Math.min(v.y, cap) }));
+    // The value and its CUPED covariate are each capped at the percentile of their own pooled values.
+    const population = (xs: number[]) => (metric.winsorizeExcludeZeros ? xs.filter((x) => x !== 0) : xs);
+    const cap = percentileCont(population(values.map((v) => v.y)), metric.winsorizeUpper);
+    const preCap = metric.cuped ? percentileCont(population(values.map((v) => v.pre)), metric.winsorizeUpper) : Infinity;
+    values = values.map((v) => ({ ...v, y: Math.min(v.y, cap), pre: Math.min(v.pre, preCap) }));
   }
   const ratioKind = metric.aggregation === 'mean' || metric.aggregation === 'ratio';
   let theta = 0;
@@ -162,9 +170,9 @@ export function referenceComparison(data: SyntheticData, units: Unit[], metric: 
   const b = control.variance / control.n;
   const se = Math.sqrt(a + b);
   const df = (a + b) ** 2 / (a ** 2 / (test.n - 1) + b ** 2 / (control.n - 1));
-  const crit = tCritical(alpha, df);
+  const crit = tTwoSidedCritical(alpha, df);
   const diff = test.mean - control.mean;
-  const rel = test.mean / control.mean - 1;
+  const rel = diff / Math.abs(control.mean);
   const relSe = Math.sqrt(a / control.mean ** 2 + (test.mean ** 2 * b) / control.mean ** 4);
-  return { control, test, absLift: diff, absLower: diff - crit * se, absUpper: diff + crit * se, relLift: rel, relLower: rel - crit * relSe, relUpper: rel + crit * relSe, pValue: twoSidedP(diff / se, df) };
+  return { control, test, absLift: diff, absLower: diff - crit * se, absUpper: diff + crit * se, relLift: rel, relLower: rel - crit * relSe, relUpper: rel + crit * relSe, pValue: tTwoSidedP(exact(Math.abs(diff / se)), exact(df)), relPValue: tTwoSidedP(exact(Math.abs(rel / relSe)), exact(df)) };
 }
