@@ -170,4 +170,18 @@ export default defineSource({ kind: 'databricks', name: 'bricks', host: 'https:/
     const validated = await ok('npx', ['--no', '--', 'ingest', 'validate'], project);
     expect(validated).toContain('2 sources');
   }, 120_000);
+
+  it('says which package to install when a source needs an optional client that is not installed', async () => {
+    writeFileSync(join(project, 'sources/lake.ts'), `import { defineSource } from '@wharf/framework';
+
+export default defineSource({ kind: 's3', name: 'lake', bucket: 'events', region: 'us-east-1', endpoint: 'http://127.0.0.1:9', forcePathStyle: true });
+`);
+    writeFileSync(join(project, 'mappings/lake_metrics.sql'), 'SELECT unit_id, id_type, ds, metric, value FROM metrics\n');
+    writeFileSync(join(project, 'mappings/lake_metrics.ts'), readFileSync(join(project, 'mappings/daily_metrics.ts'), 'utf8')
+      .replace("name: 'daily_metrics'", "name: 'lake_metrics'").replace("source: 'demo'", "source: 'lake'").replace('./daily_metrics.sql', './lake_metrics.sql'));
+    const sample = await run('npx', ['--no', '--', 'ingest', 'sample', 'lake_metrics'], project);
+    expect(sample.code).not.toBe(0);
+    expect(sample.output).toContain('An s3 source needs @aws-sdk/client-s3, which is not installed.');
+    expect(sample.output).toContain('Run `npm install @aws-sdk/client-s3` in the project.');
+  }, 120_000);
 });
