@@ -118,9 +118,7 @@ beforeAll(async () => {
   expect(packed).toHaveLength(WORKSPACES.length);
   const publishConfig = join(tmp, 'publish.npmrc');
   writeFileSync(publishConfig, `registry=${registry.url}\n${host}:_authToken=${registry.token}\n`);
-  for (const filename of packed) {
-    await ok('npm', ['publish', join(tarballs, filename), '--userconfig', publishConfig, '--registry', registry.url], tmp);
-  }
+  await Promise.all(packed.map((filename) => ok('npm', ['publish', join(tarballs, filename), '--userconfig', publishConfig, '--registry', registry.url], tmp)));
 
   // The user's empty folder, outside the repository, with npm pointed at the local registry.
   project = join(tmp, 'project');
