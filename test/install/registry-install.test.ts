@@ -1,8 +1,9 @@
 /**
  * Installing Wharf as a user does: the framework and the plugins are packed and published to
  * a real npm registry (Verdaccio on 127.0.0.1), then an empty folder outside this repository
- * installs `@wharf/framework` from it by name and runs the CLI, the TypeScript compiler and a
- * plugin install there.
+ * installs `@wharf/framework` from it by name and runs the CLI (validate, plan, apply, and a
+ * source whose optional client is not installed), the TypeScript compiler and a plugin
+ * install there.
  *
  * Nothing leaves the machine: Verdaccio has no uplink, and third-party packages resolve
  * against metadata seeded from this repository's package-lock.json with their tarballs taken
