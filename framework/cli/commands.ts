@@ -1,6 +1,10 @@
 /**
- * The command registry (oclif's explicit strategy): one line per command. Command ids with
- * spaces are topics: register them with a colon, e.g. 'state:export' for `ingest state export`.
+ * Every command, by id. oclif itself finds commands by file (cli/commands/, its "pattern"
+ * strategy, with a manifest written at build time so that only the command being run is
+ * imported); this list serves tools and tests that check `ingest` invocations, and
+ * cli/commands.test.ts checks it names exactly the command files. Command ids with spaces
+ * are topics: a file in a folder, listed with a colon, e.g. 'state:export' for
+ * commands/state/export.ts (`ingest state export`).
  */
 import Apply from './commands/apply.js';
 import ExperimentReport from './commands/experiment/report.js';

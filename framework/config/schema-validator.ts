@@ -2,36 +2,56 @@
  * Validates one module's exported value against its definition in the generated schema,
  * turning ajv's errors into diagnostics that name the file and the field.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { fileURLToPath } from 'node:url';
+import type { Ajv as AjvType, ErrorObject, ValidateFunction } from 'ajv';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { error } from '../diagnostics/diagnostic.js';
 import { packageRoot } from '../util/package-root.js';
 
 const SCHEMA_ID = 'wharf';
 
-let ajv: Ajv | undefined;
+/** ajv's options for the schema; scripts/write-validators.mjs compiles with the same. */
+const AJV_OPTIONS = { allErrors: true, strict: false } as const;
+/** Written by the build next to the compiled form of this file (absent beside the sources). */
+const PRECOMPILED = fileURLToPath(new URL('./schema-validators.cjs', import.meta.url));
+const require = createRequire(import.meta.url);
+
+let ajv: AjvType | undefined;
+let precompiled: Record<string, ValidateFunction> | null | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
 function validatorFor(definition: string): ValidateFunction {
-  let fn = compiled.get(definition);
-  if (!fn) {
-    if (!ajv) {
-      ajv = new Ajv({ allErrors: true, strict: false });
-      const schema = JSON.parse(readFileSync(join(packageRoot(), 'schema', 'wharf.schema.json'), 'utf8')) as Record<string, unknown>;
-      ajv.addSchema({ ...schema, $id: SCHEMA_ID });
-    }
+  precompiled ??= existsSync(PRECOMPILED) ? (require(PRECOMPILED) as Record<string, ValidateFunction>) : null;
+  let fn = precompiled ? precompiled[definition] : compiled.get(definition);
+  if (!fn && !precompiled) {
+    ajv ??= schemaAjv();
     fn = ajv.getSchema(`${SCHEMA_ID}#/definitions/${definition}`);
-    if (!fn) throw new Error(`The schema has no definition '${definition}'; run npm run schema.`);
-    compiled.set(definition, fn);
+    if (fn) compiled.set(definition, fn);
   }
+  if (!fn) throw new Error(`The schema has no definition '${definition}'; run npm run schema.`);
   return fn;
+}
+
+/** An ajv instance holding the schema, compiling definitions when first asked for. */
+function schemaAjv(): AjvType {
+  const instance = newAjv();
+  const schema = JSON.parse(readFileSync(join(packageRoot(), 'schema', 'wharf.schema.json'), 'utf8')) as Record<string, unknown>;
+  instance.addSchema({ ...schema, $id: SCHEMA_ID });
+  return instance;
+}
+
+/** ajv is loaded only when something is compiled at run time (sources, plugin schemas). */
+function newAjv(): AjvType {
+  const { Ajv } = require('ajv') as typeof import('ajv');
+  return new Ajv(AJV_OPTIONS);
 }
 
 /** Validates a value against a schema object (plugin config schemas). */
 export function validateAgainst(schema: Record<string, unknown>, value: unknown, file: string, prefix = ''): Diagnostic[] {
-  const local = new Ajv({ allErrors: true, strict: false });
+  const local = newAjv();
   const fn = local.compile(schema);
   return fn(value) ? [] : toDiagnostics(fn.errors ?? [], file, prefix);
 }

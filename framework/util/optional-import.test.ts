@@ -25,6 +25,11 @@ describe('importOptional', () => {
     await expect(importOptional('nodemailer', 'x', () => Promise.reject(boom))).rejects.toBe(boom);
   });
 
+  it('names the version to install when one is given', async () => {
+    const err = await importOptional(NOT_INSTALLED, 'Posting to GitHub', () => import(NOT_INSTALLED), `${NOT_INSTALLED}@21`).catch((e: unknown) => e);
+    expect(err).toMatchObject({ hint: `Run \`npm install ${NOT_INSTALLED}@21\` in the project.` });
+  });
+
   it('returns the module when it is installed', async () => {
     const mod = await importOptional('nodemailer', 'The email notification target', () => import('nodemailer'));
     expect(typeof mod.default.createTransport).toBe('function');

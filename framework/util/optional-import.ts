@@ -8,13 +8,14 @@ import { WharfError } from '../diagnostics/errors.js';
 
 /**
  * Runs `load` (a literal `import('pkg')`, so the package keeps its types) and turns "package
- * not found" for `pkg` into an error naming `feature` and the install command.
+ * not found" for `pkg` into an error naming `feature` and the install command (for
+ * `installSpec`, e.g. `pkg@21` when only that major supports Wharf's Node versions).
  */
-export async function importOptional<T>(pkg: string, feature: string, load: () => Promise<T>): Promise<T> {
+export async function importOptional<T>(pkg: string, feature: string, load: () => Promise<T>, installSpec = pkg): Promise<T> {
   try {
     return await load();
   } catch (err) {
-    if (isMissing(err, pkg)) throw missingPackageError(pkg, feature, err);
+    if (isMissing(err, pkg)) throw missingPackageError(pkg, feature, err, installSpec);
     throw err;
   }
 }
@@ -27,11 +28,11 @@ export function isMissing(err: unknown, pkg: string): boolean {
   return message.includes(`'${pkg}'`);
 }
 
-export function missingPackageError(pkg: string, feature: string, cause?: unknown): WharfError {
+export function missingPackageError(pkg: string, feature: string, cause?: unknown, installSpec = pkg): WharfError {
   return new WharfError(`${feature} needs ${pkg}, which is not installed.`, {
     code: 'dependency.missing',
     errorClass: 'config',
-    hint: `Run \`npm install ${pkg}\` in the project.`,
+    hint: `Run \`npm install ${installSpec}\` in the project.`,
     details: { package: pkg },
     cause,
   });

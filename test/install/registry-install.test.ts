@@ -1,8 +1,9 @@
 /**
  * Installing Wharf as a user does: the framework and the plugins are packed and published to
  * a real npm registry (Verdaccio on 127.0.0.1), then an empty folder outside this repository
- * installs `@wharf/framework` from it by name and runs the CLI, the TypeScript compiler and a
- * plugin install there.
+ * installs `@wharf/framework` from it by name and runs the CLI (validate, plan, apply, and a
+ * source whose optional client is not installed), the TypeScript compiler and a plugin
+ * install there.
  *
  * Nothing leaves the machine: Verdaccio has no uplink, and third-party packages resolve
  * against metadata seeded from this repository's package-lock.json with their tarballs taken
@@ -118,9 +119,7 @@ beforeAll(async () => {
   expect(packed).toHaveLength(WORKSPACES.length);
   const publishConfig = join(tmp, 'publish.npmrc');
   writeFileSync(publishConfig, `registry=${registry.url}\n${host}:_authToken=${registry.token}\n`);
-  for (const filename of packed) {
-    await ok('npm', ['publish', join(tarballs, filename), '--userconfig', publishConfig, '--registry', registry.url], tmp);
-  }
+  await Promise.all(packed.map((filename) => ok('npm', ['publish', join(tarballs, filename), '--userconfig', publishConfig, '--registry', registry.url], tmp)));
 
   // The user's empty folder, outside the repository, with npm pointed at the local registry.
   project = join(tmp, 'project');
@@ -169,5 +168,19 @@ export default defineSource({ kind: 'databricks', name: 'bricks', host: 'https:/
     // The plugin's source kind is known to validate: its config is checked, not rejected as unknown.
     const validated = await ok('npx', ['--no', '--', 'ingest', 'validate'], project);
     expect(validated).toContain('2 sources');
+  }, 120_000);
+
+  it('says which package to install when a source needs an optional client that is not installed', async () => {
+    writeFileSync(join(project, 'sources/lake.ts'), `import { defineSource } from '@wharf/framework';
+
+export default defineSource({ kind: 's3', name: 'lake', bucket: 'events', region: 'us-east-1', endpoint: 'http://127.0.0.1:9', forcePathStyle: true });
+`);
+    writeFileSync(join(project, 'mappings/lake_metrics.sql'), 'SELECT unit_id, id_type, ds, metric, value FROM metrics\n');
+    writeFileSync(join(project, 'mappings/lake_metrics.ts'), readFileSync(join(project, 'mappings/daily_metrics.ts'), 'utf8')
+      .replace("name: 'daily_metrics'", "name: 'lake_metrics'").replace("source: 'demo'", "source: 'lake'").replace('./daily_metrics.sql', './lake_metrics.sql'));
+    const sample = await run('npx', ['--no', '--', 'ingest', 'sample', 'lake_metrics'], project);
+    expect(sample.code).not.toBe(0);
+    expect(sample.output).toContain('An s3 source needs @aws-sdk/client-s3, which is not installed.');
+    expect(sample.output).toContain('Run `npm install @aws-sdk/client-s3` in the project.');
   }, 120_000);
 });

@@ -6,9 +6,10 @@
  */
 import { existsSync, symlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The node_modules folder that resolves `@wharf/framework` for this running agent. */
-export function agentNodeModules(from = resolve(import.meta.dirname, '..', '..')): string | null {
+export function agentNodeModules(from = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')): string | null {
   for (let dir = from; ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'node_modules', '@wharf', 'framework'))) return join(dir, 'node_modules');
     if (dirname(dir) === dir) return null;
