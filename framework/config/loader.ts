@@ -18,6 +18,7 @@ import type { ModuleFailure } from './isolation/protocol.js';
 import { loadPlugins, unavailableKindReason, type PluginLoadResult } from './plugins.js';
 import { DEFAULTS, resolveSettings, type LoadedExperiment, type LoadedMapping, type LoadedProject, type Located } from './project.js';
 import { validateAgainst, validateDefinition } from './schema-validator.js';
+import { parseDuration } from '../util/time.js';
 import type { ExperimentConfig, MappingConfig, ProjectConfig, ScheduleConfig, SourceConfig } from './types.js';
 
 export interface LoadResult {
@@ -265,6 +266,7 @@ function withSql(root: string, m: ModuleValue, settings: LoadedProject['settings
     sqlText,
     recheck: { ...DEFAULTS.recheck, ...settings.recheck, ...config.recheck },
     validation: { ...DEFAULTS.validation, ...settings.validation, ...config.validation },
+    queryTimeoutMs: durationMs(config.queryTimeout ?? settings.queryTimeout),
   };
 }
 
@@ -286,4 +288,13 @@ function withExposureSql(root: string, m: ModuleValue, diagnostics: Diagnostic[]
   const text = readFileSync(absolute, 'utf8');
   if (text.trim() === '') diagnostics.push(error('experiment.sql-empty', `The exposure SQL file '${sqlFile}' is empty.`, { ...where, hint: 'Select unit_id, group_name, exposure_time and exposure_day.' }));
   return { config, file: m.file, exposureSqlFile: sqlFile, exposureSqlText: text };
+}
+
+/** A duration in milliseconds; an invalid one (already reported by the schema check) gives the default. */
+function durationMs(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch {
+    return parseDuration(DEFAULTS.queryTimeout);
+  }
 }

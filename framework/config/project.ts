@@ -27,6 +27,7 @@ export const DEFAULTS = {
   api: { rateLimit: '2h' },
   signal: { pollEvery: '15m' },
   sourceMaxConcurrency: 2,
+  queryTimeout: '30m',
 } as const;
 
 /** A module's value with the file it came from (relative to the project root). */
@@ -42,6 +43,8 @@ export interface LoadedMapping extends Located<MappingConfig> {
   /** Effective policies: mapping settings over project settings over defaults. */
   recheck: Required<RecheckPolicy>;
   validation: Required<ValidationPolicy>;
+  /** Effective query timeout in milliseconds (mapping over project over 30 minutes); absent: the default. */
+  queryTimeoutMs?: number;
 }
 
 /** An experiment module, with the text of its exposure SQL file when it uses one. */
@@ -60,6 +63,8 @@ export interface ResolvedProjectSettings {
   statusDir: string;
   recheck: Required<RecheckPolicy>;
   validation: Required<ValidationPolicy>;
+  /** Default query timeout of the mappings (a Duration). */
+  queryTimeout: string;
   notifications: NotificationPolicy;
   plugins: string[];
 }
@@ -86,6 +91,7 @@ export function resolveSettings(raw: ProjectConfig): ResolvedProjectSettings {
     statusDir: raw.statusDir ?? DEFAULTS.statusDir,
     recheck: { ...DEFAULTS.recheck, ...raw.recheck },
     validation: { ...DEFAULTS.validation, ...raw.validation },
+    queryTimeout: raw.queryTimeout ?? DEFAULTS.queryTimeout,
     notifications: raw.notifications ?? {},
     plugins: raw.plugins ?? [],
   };

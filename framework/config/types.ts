@@ -289,6 +289,11 @@ interface MappingBase {
   validation?: ValidationPolicy;
   recheck?: RecheckPolicy;
   restate?: RestatePolicy;
+  /**
+   * Longest a statement of this mapping's query may run in the warehouse before it is
+   * cancelled there and the day fails (`query.timeout`). Default: the project's, else 30m.
+   */
+  queryTimeout?: Duration;
 }
 
 /** An ingestion into the `events` dataset. */
@@ -430,6 +435,8 @@ export interface ProjectConfig {
   recheck?: RecheckPolicy;
   /** Default reject threshold for every mapping. */
   validation?: ValidationPolicy;
+  /** Default query timeout of every mapping (see the mapping's `queryTimeout`). @default "30m" */
+  queryTimeout?: Duration;
   notifications?: NotificationPolicy;
   /** Plugin packages providing extra connectors or notifiers. */
   plugins?: string[];

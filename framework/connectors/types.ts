@@ -40,6 +40,8 @@ export interface QuerySpec {
   /** The SQL text as written by the user (no trailing semicolon handling needed by callers). */
   sql: string;
   dataset: 'events' | 'metrics';
+  /** How long one statement of this query may run before it is cancelled in the warehouse (default 30 minutes). */
+  timeoutMs?: number;
 }
 
 /**

@@ -9,6 +9,7 @@ import { WharfError } from '../diagnostics/errors.js';
 import { dayRange, isIsoDate } from '../util/time.js';
 import { mappingConfigHash } from './config-hash.js';
 import { isSettled, refuseFutureDays } from './day-policy.js';
+import { afterSignal, latestSignalledDay, signalScheduleOf, waitingReason } from './signal-cap.js';
 import { columnarGroupSize, ingestDays, mappingOrThrow } from './ingest-day.js';
 import type { DayResult, EngineContext } from './types.js';
 
@@ -28,6 +29,8 @@ export interface BackfillResult {
   from: string;
   to: string;
   days: DayResult[];
+  /** Days of the range after the signal of a signal-scheduled mapping: not loaded, and why. */
+  waiting?: { days: string[]; reason: string };
 }
 
 function checkRange(from: string, to: string): void {
@@ -69,10 +72,13 @@ export async function backfill(ctx: EngineContext, mappingName: string, options:
   refuseFutureDays(ctx.project, mappingName, [options.to], ctx.now?.() ?? new Date());
   const source = ctx.project.sources.get(mapping.config.source)?.config;
   const concurrency = Math.max(1, options.concurrency ?? source?.maxConcurrency ?? DEFAULTS.sourceMaxConcurrency);
+  const waiting = await daysAwaitingSignal(ctx, mappingName, dayRange(options.from, options.to));
   const pending = await pendingDays(ctx, mappingName, options.from, options.to, options.force ?? false);
-  const queue = dayRange(options.from, options.to).filter((d) => pending.has(d));
+  for (const day of waiting?.days ?? []) pending.delete(day);
+  const inRange = dayRange(options.from, options.to).filter((d) => !waiting?.days.includes(d));
+  const queue = inRange.filter((d) => pending.has(d));
   const results = new Map<string, DayResult>();
-  for (const day of dayRange(options.from, options.to)) if (!pending.has(day)) results.set(day, skipped(mappingName, day));
+  for (const day of inRange) if (!pending.has(day)) results.set(day, skipped(mappingName, day));
   // Metrics days on the columnar path load in groups that share one export (each day still commits on its own).
   const groupSize = queue.length > 1 ? await columnarGroupSize(ctx, mappingName) : 1;
   const groups: string[][] = [];
@@ -86,5 +92,14 @@ export async function backfill(ctx: EngineContext, mappingName: string, options:
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, groups.length)) }, worker));
   const days = [...results.values()].sort((a, b) => a.day.localeCompare(b.day));
-  return { mapping: mappingName, from: options.from, to: options.to, days };
+  return { mapping: mappingName, from: options.from, to: options.to, days, ...(waiting && waiting.days.length ? { waiting } : {}) };
+}
+
+/** For a signal-scheduled mapping, the days after its signal and why they wait. */
+async function daysAwaitingSignal(ctx: EngineContext, mappingName: string, days: string[]): Promise<BackfillResult['waiting']> {
+  const mapping = mappingOrThrow(ctx, mappingName);
+  const schedule = signalScheduleOf(ctx, mapping);
+  if (!schedule) return undefined;
+  const signalled = await latestSignalledDay(ctx, schedule);
+  return { days: afterSignal(days, signalled), reason: waitingReason(mappingName, schedule, signalled) };
 }

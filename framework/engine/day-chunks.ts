@@ -16,7 +16,16 @@ export interface DayChunk {
   file: string;
   rows: number;
   bytes: number;
+  /** A file of one row too long for the store's bulk reader (see OVERSIZE_ROW_BYTES): the row path's checks read it. */
+  oversize?: boolean;
 }
+
+/**
+ * Rows longer than this (bytes, newline included) go to a file of their own instead of the
+ * day's bulk file: DuckDB's CSV reader refuses lines over 2 MB (its max_line_size) and would
+ * fail the whole file, so a single huge value would fail the day instead of being one reject.
+ */
+export const OVERSIZE_ROW_BYTES = 1024 * 1024;
 
 /** Per day: large enough that the writes cost little next to the copies. */
 const BUFFER_BYTES = 128 * 1024;
@@ -72,6 +81,7 @@ export class DayChunkFiles implements DayRowSink {
     if (this.discarded) return;
     const d = this.days[day];
     const length = end - start;
+    if (length > OVERSIZE_ROW_BYTES) return this.oversize(day, d, buf.subarray(start, end));
     if (d.used + length > d.buffer.length) this.flush(day, d);
     if (length > d.buffer.length) this.write(day, d, buf.subarray(start, end));
     else if (length < 128) {
@@ -122,6 +132,19 @@ export class DayChunkFiles implements DayRowSink {
       this.paused = false;
       this.flow?.resume();
     }
+  }
+
+  /** A row too long for the bulk reader: its own file, handed on at once. */
+  private oversize(day: number, d: DayFile, bytes: Buffer): void {
+    const file = join(this.dir, `day${day}-${d.files++}-oversize.csv`);
+    const fd = openSync(file, 'w');
+    try {
+      writeSync(fd, bytes);
+    } finally {
+      closeSync(fd);
+    }
+    this.pendingBytes += bytes.length;
+    this.onChunk({ day, file, rows: 1, bytes: bytes.length, oversize: true });
   }
 
   private write(day: number, d: DayFile, bytes: Buffer): void {

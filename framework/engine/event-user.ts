@@ -38,21 +38,28 @@ export function buildUser(columns: EventColumns, row: Row): UserResult {
   const customIds: Record<string, string> = {};
   if (user.customIDs !== undefined && user.customIDs !== null) {
     if (typeof user.customIDs !== 'object' || Array.isArray(user.customIDs)) {
-      return reject('user', 'invalid_custom_ids', `user.customIDs must be an object of id type → id, got ${shown(JSON.stringify(user.customIDs))}`);
+      return reject('user', 'invalid_custom_ids', `user.customIDs must be an object of id type → id, got ${shown(user.customIDs)}`);
     }
     for (const [idType, id] of Object.entries(user.customIDs as Record<string, unknown>)) {
       const text = id === null || id === undefined ? null : scalarText(id as never);
-      if (text === undefined) return reject('user', 'invalid_custom_ids', `user.customIDs.${idType} must be a string, got ${shown(JSON.stringify(id))}`);
+      if (text === undefined) return reject('user', 'invalid_custom_ids', `user.customIDs.${idType} must be a string, got ${shown(id)}`);
       if (text) customIds[idType] = text;
     }
   }
   const hasCustom = Object.keys(customIds).length > 0;
   if (!userId && !hasCustom) {
-    return reject('user', 'no_id', `user has neither a userID nor a customIDs entry; one must be present (${shown(JSON.stringify(user))})`);
+    return reject('user', 'no_id', `user has neither a userID nor a customIDs entry; one must be present (${shown(user)})`);
   }
   if (userId) user.userID = userId;
   else delete user.userID;
   if (hasCustom) user.customIDs = customIds;
   else delete user.customIDs;
-  return { ok: true, user: JSON.stringify(user), userId: userId || null, customIds: hasCustom ? JSON.stringify(customIds) : null };
+  let text: string;
+  try {
+    text = JSON.stringify(user);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    return reject('user', 'too_deep', 'user is nested too deeply to store as JSON (JSON.stringify ran out of stack); flatten it in the query');
+  }
+  return { ok: true, user: text, userId: userId || null, customIds: hasCustom ? JSON.stringify(customIds) : null };
 }

@@ -16,6 +16,7 @@ import { dayMapper } from './day-mapper.js';
 import { nullDenominatorReason } from './map-metrics.js';
 import { checkEmptyDayText } from './day-column-check.js';
 import { refuseFutureDays } from './day-policy.js';
+import { refuseUnsignalledDays } from './signal-cap.js';
 import { columnarPlan, runColumnarDays, type ColumnarPlan } from './metrics-columnar.js';
 import { checkMappedColumns, dayFilter, querySpec } from './query-stage.js';
 import { RejectTally } from './reject-tally.js';
@@ -49,7 +50,8 @@ interface Outcome {
 
 /**
  * Loads one day of a mapping; never throws for a failure of the day itself (see DayResult).
- * A day that has not ended yet is refused (thrown, nothing recorded).
+ * A day that has not ended yet, or is after the signal of a signal-scheduled mapping, is
+ * refused (thrown, nothing recorded).
  */
 export async function ingestDay(ctx: EngineContext, mappingName: string, day: string): Promise<DayResult> {
   const [result] = await ingestDays(ctx, mappingName, [day]);
@@ -64,6 +66,7 @@ export async function ingestDay(ctx: EngineContext, mappingName: string, day: st
 export async function ingestDays(ctx: EngineContext, mappingName: string, days: string[]): Promise<DayResult[]> {
   const mapping = mappingOrThrow(ctx, mappingName);
   refuseFutureDays(ctx.project, mappingName, days, ctx.now?.() ?? new Date());
+  await refuseUnsignalledDays(ctx, mapping, days);
   if (days.length > 1 && (await columnarGroupSize(ctx, mappingName)) < days.length) {
     const results = [];
     for (const day of days) results.push(await ingestDay(ctx, mappingName, day));

@@ -122,7 +122,7 @@ export class EventsMapper {
     const out: Record<string, string> = {};
     for (const [key, v] of Object.entries(object)) {
       if (v === null || v === undefined) continue;
-      if (typeof v === 'object') return problem('event_metadata', 'not_string_values', `event_metadata.${key} must be a string, got ${shown(JSON.stringify(v))}`);
+      if (typeof v === 'object') return problem('event_metadata', 'not_string_values', `event_metadata.${key} must be a string, got ${shown(v)}`);
       out[key] = String(v);
     }
     return JSON.stringify(out);

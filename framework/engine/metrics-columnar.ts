@@ -7,7 +7,7 @@
  * store a columnar load, and every mapped column arrives as text whose value the rules read
  * unchanged; otherwise days take the row path (ingest-day.ts).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoadedMapping } from '../config/project.js';
@@ -173,7 +173,8 @@ export async function runColumnarDays(
     queue.push(chunk.day, async () => {
       try {
         if (failure !== null) return;
-        await csvLoads[chunk.day].append(chunk.file, chunk.rows);
+        if (chunk.oversize) await csvLoads[chunk.day].appendOversize(await readFile(chunk.file, 'utf8'));
+        else await csvLoads[chunk.day].append(chunk.file, chunk.rows);
         onRows?.(chunk.day, chunk.rows);
       } catch (err) {
         failure ??= err;

@@ -10,7 +10,7 @@ import { mappedColumns } from './column-source.js';
 import { dayColumnError } from './day-column-check.js';
 
 export function querySpec(mapping: LoadedMapping): QuerySpec {
-  return { mapping: mapping.config.name, sqlFile: mapping.sqlFile, sql: mapping.sqlText, dataset: mapping.config.dataset };
+  return { mapping: mapping.config.name, sqlFile: mapping.sqlFile, sql: mapping.sqlText, dataset: mapping.config.dataset, timeoutMs: mapping.queryTimeoutMs };
 }
 
 /** Throws a query error naming every mapped column the query does not return. */

@@ -40,7 +40,26 @@ export function jsonObject(value: RowValue): Record<string, unknown> | string {
 
 /** The row as received, as JSON (bigints as text, Dates as ISO), for the rejects table. */
 export function rowJson(row: Row): string {
-  return JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  try {
+    return JSON.stringify(row, bigintsAsText);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    // A value nested deeper than JSON.stringify can recurse (a JSON column 100,000 levels deep): kept as a marker, the rest as received.
+    return JSON.stringify(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, storable(v)])), bigintsAsText);
+  }
+}
+
+const bigintsAsText = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
+
+/** A row value JSON.stringify can write, or a marker for one nested too deeply. */
+function storable(value: unknown): unknown {
+  try {
+    JSON.stringify(value, bigintsAsText);
+    return value;
+  } catch (err) {
+    if (err instanceof RangeError) return '(a value nested too deeply to store)';
+    throw err;
+  }
 }
 
 /** A value quoted for a message, shortened when long. */

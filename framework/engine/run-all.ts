@@ -22,7 +22,8 @@ export async function runAll(ctx: EngineContext, options: RunAllOptions = {}): P
     const { name, startDate, dataset } = mapping.config;
     if (startDate > to) continue;
     const result = await backfill(ctx, name, { from: startDate, to, concurrency: options.concurrency, force: options.force, signal: options.signal });
-    out.push(await summarizeIngestion(ctx.store, name, dataset, startDate, to, result.days));
+    const summary = await summarizeIngestion(ctx.store, name, dataset, startDate, to, result.days);
+    out.push(result.waiting ? { ...summary, waiting: result.waiting } : summary);
   }
   return out;
 }

@@ -27,6 +27,8 @@ export interface IngestionSummary {
   rowsRejected: number;
   rejects: RejectSummary[];
   failures: { day: string; errorClass: string | null; message: string | null }[];
+  /** Days after the signal of a signal-scheduled mapping, not loaded (see BackfillResult). */
+  waiting?: { days: string[]; reason: string };
 }
 
 export async function summarizeIngestion(store: Store, mapping: string, dataset: string, from: string, to: string, run: DayResult[]): Promise<IngestionSummary> {

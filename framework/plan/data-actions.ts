@@ -31,7 +31,13 @@ export function restates(path: string): boolean {
 export function createActions(after: NormalizedIngestion, clock: PlanClock): DataAction[] {
   const start = after.mapping.startDate;
   if (start > clock.latestCompleteDay) return [{ kind: 'none', reason: `startDate ${start} is after the latest complete day (${clock.latestCompleteDay}); the schedule loads days as they complete.` }];
-  return [load('backfill', [{ from: start, to: clock.latestCompleteDay }], `initial backfill from startDate ${start} to the latest complete day`)];
+  return [load('backfill', [{ from: start, to: clock.latestCompleteDay }], `initial backfill from startDate ${start} to the latest complete day${signalNote(after)}`)];
+}
+
+/** A signal-scheduled ingestion loads only up to its signal: the engine stops there when the plan is applied. */
+function signalNote(after: NormalizedIngestion): string {
+  if (after.schedule?.kind !== 'signal') return '';
+  return `, at most up to the latest finished_date of signal schedule '${after.schedule.name}' (read when applied; later days wait for the signal)`;
 }
 
 /** What happens to a removed ingestion's data. */
@@ -73,7 +79,7 @@ function recheckWindowRanges(loaded: LoadedDaysSummary, windowDays: number, now:
 function replaceDataset(before: NormalizedIngestion, after: NormalizedIngestion, loaded: LoadedDaysSummary, clock: PlanClock): DataAction[] {
   const actions: DataAction[] = [{ kind: 'drop', days: loaded.days, reason: `dataset changed from ${before.mapping.dataset} to ${after.mapping.dataset}: the ${plural(loaded.days, 'day')} loaded into ${before.mapping.dataset} are deleted` }];
   const start = after.mapping.startDate;
-  if (start <= clock.latestCompleteDay) actions.push(load('backfill', [{ from: start, to: clock.latestCompleteDay }], `every day from startDate ${start} is loaded into ${after.mapping.dataset}`));
+  if (start <= clock.latestCompleteDay) actions.push(load('backfill', [{ from: start, to: clock.latestCompleteDay }], `every day from startDate ${start} is loaded into ${after.mapping.dataset}${signalNote(after)}`));
   return actions;
 }
 
@@ -82,6 +88,7 @@ function startDateExtension(before: string, after: string, clock: PlanClock): Da
   const to = addDays(before, -1) < clock.latestCompleteDay ? addDays(before, -1) : clock.latestCompleteDay;
   return load('backfill', [{ from: after, to }], `startDate moved earlier from ${before} to ${after}: the added days are loaded`);
 }
+
 
 function load(purpose: LoadAction['purpose'], ranges: DayRange[], reason: string): LoadAction {
   return { kind: 'load', purpose, ranges, days: daysIn(ranges), reason };

@@ -107,6 +107,11 @@ export interface MetricsCsvSpec {
 export interface MetricsCsvLoad {
   /** Loads one exported file of `rows` rows of the day (files arrive in export order). */
   append(file: string, rows: number): Promise<void>;
+  /**
+   * One exported row (its line, newline included) too long for the bulk reader: checked by
+   * the row path's checks alone, so a huge value is a reject of its row, never a failed day.
+   */
+  appendOversize(line: string): Promise<void>;
   /** Applies the rules that need the whole day and reports what the day's files held. */
   finish(): Promise<MetricsCsvResult>;
 }

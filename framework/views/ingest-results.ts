@@ -22,6 +22,7 @@ export function renderBackfill(b: BackfillResult): string {
   return [
     `${b.mapping} ${b.from}..${b.to}: ${count('succeeded')} succeeded, ${count('no_data')} no data, ${count('failed')} failed, ${count('skipped')} already loaded`,
     `  ${fmt(loaded)} rows loaded, ${fmt(rejected)} rejected`,
+    ...(b.waiting ? [`  ${b.waiting.days.length} days not loaded (${b.waiting.days[0]}..${b.waiting.days.at(-1)}): ${b.waiting.reason}`] : []),
     ...failed,
   ].join('\n');
 }
@@ -37,5 +38,6 @@ function renderSummary(s: IngestionSummary): string {
   const rows = `  rows: ${fmt(s.rowsLoaded)} loaded, ${fmt(s.rowsRejected)} rejected`;
   const rejects = s.rejects.map((r) => `    ${pc.yellow(r.rule)} ×${fmt(r.count)} on ${r.days.join(', ')}: ${r.example}`);
   const failures = s.failures.map((f) => `    ${pc.red('failed')} ${f.day}: ${f.errorClass}: ${f.message}`);
-  return [head, days, rows, ...(rejects.length ? ['  rejected rows:', ...rejects] : []), ...(failures.length ? ['  failures:', ...failures] : [])].join('\n');
+  const waiting = s.waiting ? [`  ${s.waiting.days.length} days not loaded (${s.waiting.days[0]}..${s.waiting.days.at(-1)}): ${s.waiting.reason}`] : [];
+  return [head, days, rows, ...waiting, ...(rejects.length ? ['  rejected rows:', ...rejects] : []), ...(failures.length ? ['  failures:', ...failures] : [])].join('\n');
 }

@@ -1,15 +1,16 @@
 /**
- * Loads of one day are mutually exclusive on the PostgreSQL store, from every process: two,
- * then eight, concurrent loads of the same days (separate `ingest` processes, and loads in
- * one process through separate store connections) leave each day's table rows equal to the
- * source and to its ledger row. The source query sleeps briefly so the loads overlap.
+ * Loads of one day are mutually exclusive, from every process: two, then eight, concurrent
+ * loads of the same days (separate `ingest` processes and separate store connections on the
+ * PostgreSQL store; loads sharing one store, DuckDB or PostgreSQL, in one process) leave each
+ * day's table rows equal to the source and to its ledger row. The source query sleeps
+ * briefly so the loads overlap.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsMapping } from '../../framework/config/types.js';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
 import { openStore } from '../../framework/store/open-store.js';
 import type { Store } from '../../framework/store/types.js';
-import { engineContext, loadedMapping, makeProject, seededSource, tempDir } from '../support/engine-fixture.js';
+import { engineContext, freshStore, loadedMapping, makeProject, seededSource, tempDir, type StoreKind } from '../support/engine-fixture.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { cliProject, ingestIn as ingest } from '../support/cli-project.js';
 
@@ -53,7 +54,7 @@ async function pgStore(): Promise<{ url: string; open: () => Promise<Store> }> {
   return { url, open: () => openStore({ kind: 'postgres', url: { env: variable } }, '/') };
 }
 
-describe('concurrent loads of the same days (PostgreSQL store)', () => {
+describe('concurrent loads of the same days', () => {
   it('in one process, through separate store connections: two, then eight loads of a day', { timeout: 60_000 }, async () => {
     const { open } = await pgStore();
     const source = { kind: 'postgres' as const, name: 'src', url: { env: sourceEnv } };
@@ -69,6 +70,21 @@ describe('concurrent loads of the same days (PostgreSQL store)', () => {
     } finally {
       for (const ctx of contexts) await ctx.connectors.closeAll();
       for (const store of stores) await store.close();
+    }
+  });
+
+  it.each(['duckdb', 'postgres'] as StoreKind[])('in one process on one %s store: eight loads of a day at once, twice', { timeout: 60_000 }, async (kind) => {
+    const source = { kind: 'postgres' as const, name: 'src', url: { env: sourceEnv } };
+    const ctx = engineContext(makeProject(tempDir(), [source], [loadedMapping(mapping, SQL)]), await freshStore(kind));
+    try {
+      for (const round of [1, 2]) {
+        const results = await Promise.all(Array.from({ length: 8 }, () => ingestDay(ctx, 'm', DAYS[1])));
+        expect(results.map((r) => r.status), `round ${round}`).toEqual(Array(8).fill('succeeded'));
+        await checkDays(ctx.store, [DAYS[1]]);
+      }
+    } finally {
+      await ctx.connectors.closeAll();
+      await ctx.store.close();
     }
   });
 

@@ -15,7 +15,8 @@ export interface CliProject {
 }
 
 /** `store` is the project's store literal, e.g. `{ kind: 'postgres', url: env('STORE_URL') }`. */
-export function cliProject(options: { store: string; mapping: MappingConfig; sql: string; env: Record<string, string> }): CliProject {
+/** `schedule` is the body of `defineSchedule(...)` (default: a daily schedule named `daily`). */
+export function cliProject(options: { store: string; mapping: MappingConfig; sql: string; env: Record<string, string>; schedule?: string }): CliProject {
   const root = tempDir('wharf-cli-project-');
   for (const dir of ['sources', 'mappings', 'schedules']) mkdirSync(join(root, dir));
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'));
@@ -26,8 +27,8 @@ export default defineProject({ name: 'cli_test', store: ${options.store}, timeZo
   writeFileSync(join(root, 'sources/src.ts'), `import { defineSource, env } from '@wharf/framework';
 export default defineSource({ kind: 'postgres', name: 'src', url: env('SOURCE_URL') });
 `);
-  writeFileSync(join(root, 'schedules/daily.ts'), `import { defineSchedule } from '@wharf/framework';
-export default defineSchedule({ kind: 'daily', name: 'daily', at: '09:00' });
+  writeFileSync(join(root, 'schedules/schedule.ts'), `import { defineSchedule } from '@wharf/framework';
+export default defineSchedule(${options.schedule ?? "{ kind: 'daily', name: 'daily', at: '09:00' }"});
 `);
   writeFileSync(join(root, `mappings/${options.mapping.name}.ts`), `import { defineMapping } from '@wharf/framework';
 export default defineMapping(${JSON.stringify(options.mapping)});

@@ -3,6 +3,7 @@
  * by page (getQueryResults with pageToken), one page per yielded batch; describe and byte
  * estimates use free dry runs.
  */
+import { timeoutOf } from '../shared/query-timeout.js';
 import type { BigQuery, Job } from '@google-cloud/bigquery';
 import type { ColumnInfo, Connector, DayFilter, DayStats, QuerySpec, Row, StreamOptions } from '../types.js';
 import { dayQuery, dayStatsQuery, hasDataQuery, sampleQuery } from '../shared/wrapped-queries.js';
@@ -100,7 +101,8 @@ export class BigQueryConnector implements Connector {
 
   private async startJob(sql: string, query?: QuerySpec): Promise<Job> {
     try {
-      const [job] = await this.client.createQueryJob({ query: sql, useLegacySql: false, location: this.location });
+      // BigQuery cancels a job that runs past jobTimeoutMs (the query timeout).
+      const [job] = await this.client.createQueryJob({ query: sql, useLegacySql: false, location: this.location, jobTimeoutMs: timeoutOf(query) });
       return job;
     } catch (err) {
       throw bigqueryError(this.site(query), err);

@@ -16,6 +16,8 @@ import { dayQuery, dayStatsQuery, describeQuery, hasDataQuery, sampleQuery } fro
 import { duckdbDialect } from './dialect.js';
 import type { ColumnInfo, Connector, ConnectorCapabilities, ConnectorContext, DayFilter, DayStats, QuerySpec, Row, StreamOptions } from '../types.js';
 import { logicalType } from './types.js';
+import { Watchdog } from './watchdog.js';
+import { queryTimeoutError, timeoutOf } from '../shared/query-timeout.js';
 import { openEncryptedDuckDB } from './encrypted-file.js';
 
 export const DUCKDB_CAPABILITIES: ConnectorCapabilities = { fingerprint: true, dryRunEstimate: false, signals: 'table' };
@@ -55,11 +57,13 @@ export class DuckDBConnector implements Connector {
 
   private async withConnection<T>(query: QuerySpec, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
     const connection = await this.handle.instance.connect();
+    const watchdog = new Watchdog(connection, timeoutOf(query));
     try {
       return await fn(connection);
     } catch (err) {
-      throw this.fail(query, err);
+      throw watchdog.fired ? queryTimeoutError(this.sourceName, query, err) : this.fail(query, err);
     } finally {
+      watchdog.pause();
       connection.closeSync();
     }
   }
@@ -75,16 +79,24 @@ export class DuckDBConnector implements Connector {
 
   async *streamDay(query: QuerySpec, filter: DayFilter, options: StreamOptions): AsyncIterable<Row[]> {
     const connection = await this.handle.instance.connect();
+    const watchdog = new Watchdog(connection, timeoutOf(query));
+    const fail = (err: unknown) => (watchdog.fired ? queryTimeoutError(this.sourceName, query, err) : this.fail(query, err));
     try {
       let result: DuckDBResult;
       try {
         result = await connection.stream(dayQuery(duckdbDialect, query.sql, filter));
       } catch (err) {
-        throw this.fail(query, err);
+        throw fail(err);
       }
       const aborted = () => abortedError({ kind: this.kind, sourceName: this.sourceName, query });
-      yield* batches(result, options, (err) => this.fail(query, err), aborted);
+      for await (const batch of batches(result, options, fail, aborted)) {
+        // The consumer's time with a batch is not the query's.
+        watchdog.pause();
+        yield batch;
+        watchdog.resume();
+      }
     } finally {
+      watchdog.pause();
       connection.closeSync();
     }
   }

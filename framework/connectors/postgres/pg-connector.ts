@@ -16,9 +16,19 @@ import { pgClientConfig } from './pg-config.js';
 import { pgError } from './pg-errors.js';
 import { logicalTypeOf } from './pg-types.js';
 import { pgColumnarExport } from './pg-columnar.js';
+import { timeoutOf } from '../shared/query-timeout.js';
 
 export const PG_CAPABILITIES: ConnectorCapabilities = { fingerprint: true, dryRunEstimate: false, signals: 'table' };
 export const REDSHIFT_CAPABILITIES: ConnectorCapabilities = { ...PG_CAPABILITIES, fingerprint: false };
+
+/**
+ * Every statement on a borrowed client runs under the query's timeout: the server cancels a
+ * statement that runs longer (for a cursor, each fetch), so nothing keeps running in the
+ * warehouse. Set on each borrow, since a pooled session keeps the previous query's value.
+ */
+async function setTimeout(client: pg.PoolClient, query: QuerySpec | undefined): Promise<void> {
+  await client.query(`SET statement_timeout = ${Math.max(0, Math.floor(timeoutOf(query)))}`);
+}
 
 export class PgConnector implements Connector {
   readonly capabilities: ConnectorCapabilities;
@@ -57,6 +67,7 @@ export class PgConnector implements Connector {
       throw pgError(err, this.sourceName, this.kind);
     }
     try {
+      await setTimeout(client, query);
       return await fn(client);
     } catch (err) {
       throw pgError(err, this.sourceName, this.kind, query);
@@ -81,6 +92,7 @@ export class PgConnector implements Connector {
     }
     let broken: Error | undefined;
     try {
+      await setTimeout(client, query);
       // Cursors live inside a transaction; READ ONLY documents that nothing is written.
       await client.query('BEGIN READ ONLY');
       const cursor = client.query(new Cursor(dayQuery(this.dialect, query.sql, filter)));

@@ -6,6 +6,7 @@
  */
 import { WharfError } from '../../diagnostics/errors.js';
 import { connectorError, TRANSIENT_SOCKET_CODES } from '../shared/errors.js';
+import { queryTimeoutError } from '../shared/query-timeout.js';
 import type { QuerySpec } from '../types.js';
 
 interface PgLikeError extends Error {
@@ -27,6 +28,8 @@ export function classify(err: PgLikeError): { errorClass: 'auth' | 'connection' 
 export function pgError(err: unknown, source: string, kind: string, query?: QuerySpec): WharfError {
   if (err instanceof WharfError) return err;
   const e = err instanceof Error ? (err as PgLikeError) : new Error(String(err));
+  // 57014 query_canceled: Wharf's statement_timeout fired (the server already cancelled the statement).
+  if ((e as PgLikeError).code === '57014' && /statement timeout/i.test(e.message)) return queryTimeoutError(source, query, err);
   const { errorClass, transient } = classify(e);
   const hint = errorClass === 'auth'
     ? 'Check the user, password and database in the source module and its environment variables.'

@@ -2,6 +2,7 @@
  * The Snowflake connector: one snowflake-sdk session per source, user SQL wrapped by the
  * shared query shapes, rows streamed with statement.streamRows() in bounded batches.
  */
+import { timeoutOf } from '../shared/query-timeout.js';
 import type { Readable } from 'node:stream';
 import type { Connection, RowStatement } from 'snowflake-sdk';
 import type { ColumnInfo, Connector, DayFilter, DayStats, QuerySpec, Row, StreamOptions } from '../types.js';
@@ -107,6 +108,7 @@ export class SnowflakeConnector implements Connector {
       this.connection.execute({
         sqlText,
         fetchAsString: [...FETCH_AS_STRING],
+        parameters: timeoutParameter(query),
         complete: (err, statement, rows) =>
           err ? reject(snowflakeError(this.site(query), err)) : resolve({ statement, rows: (rows ?? []) as Record<string, unknown>[] }),
       });
@@ -120,6 +122,7 @@ export class SnowflakeConnector implements Connector {
         sqlText,
         streamResult: true,
         fetchAsString: [...FETCH_AS_STRING],
+        parameters: timeoutParameter(query),
         complete: (err, statement) => (err ? reject(snowflakeError(this.site(query), err)) : resolve(statement)),
       });
     });
@@ -128,6 +131,11 @@ export class SnowflakeConnector implements Connector {
   private site(query?: QuerySpec) {
     return { kind: this.kind, sourceName: this.sourceName, query };
   }
+}
+
+/** Snowflake cancels a statement that runs past STATEMENT_TIMEOUT_IN_SECONDS (the query timeout, at least a second). */
+function timeoutParameter(query: QuerySpec | undefined): Record<string, number> {
+  return { STATEMENT_TIMEOUT_IN_SECONDS: Math.max(1, Math.ceil(timeoutOf(query) / 1000)) };
 }
 
 function columnsOf(statement: RowStatement): SnowflakeColumn[] {
