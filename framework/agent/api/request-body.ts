@@ -9,7 +9,12 @@ import type { BackfillInput, MarkDataReadyInput } from './types.js';
 /** A request the API answers with 400 and this message. */
 export class BadRequest extends Error {}
 
+/** Deepest nesting of objects and arrays accepted; the API's bodies are two levels deep. */
+export const MAX_JSON_DEPTH = 16;
+
 export function parseJson(raw: string): Record<string, unknown> {
+  // Checked before parsing, so no nesting depth can exhaust the stack of anything after it.
+  if (nestingDepth(raw) > MAX_JSON_DEPTH) throw new BadRequest(`The body nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep. Send e.g. {"datestamps": "2023-02-20", "type": "events"}.`);
   let value: unknown;
   try {
     value = JSON.parse(raw);
@@ -20,9 +25,37 @@ export function parseJson(raw: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** The deepest bracket nesting of a JSON text, brackets inside strings not counted. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') deepest = Math.max(deepest, ++depth);
+    else if (c === '}' || c === ']') depth--;
+  }
+  return deepest;
+}
+
+/** A value for an error message: short, whatever was sent. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function refuseUnknown(rest: Record<string, unknown>, expected: string): void {
+  const unknown = Object.keys(rest);
+  if (unknown.length) throw new BadRequest(`Unknown field(s) ${unknown.slice(0, 5).map((k) => `'${k.slice(0, 40)}'`).join(', ')}; expected ${expected}.`);
+}
+
 function date(value: unknown, field: string): string {
   if (typeof value !== 'string' || !isIsoDate(value.trim())) {
-    throw new BadRequest(`'${field}' has ${JSON.stringify(value)}, which is not a date; write dates as YYYY-MM-DD, e.g. 2023-02-20.`);
+    throw new BadRequest(`'${field}' has ${shown(value)}, which is not a date; write dates as YYYY-MM-DD, e.g. 2023-02-20.`);
   }
   return value.trim();
 }
@@ -41,19 +74,21 @@ function name(value: unknown, field: string): string {
 
 export function parseMarkDataReady(body: Record<string, unknown>): MarkDataReadyInput {
   const { datestamps, type, mapping, ...rest } = body;
-  const unknown = Object.keys(rest);
-  if (unknown.length) throw new BadRequest(`Unknown field(s) ${unknown.map((k) => `'${k}'`).join(', ')}; expected 'datestamps' and 'type' (or 'mapping').`);
+  refuseUnknown(rest, "'datestamps' and 'type' (or 'mapping')");
   if ((type === undefined) === (mapping === undefined)) throw new BadRequest("Give either 'type' (events or metrics) or 'mapping' (an ingestion name), not both or neither.");
   const days = dates(datestamps);
   if (type !== undefined) {
-    if (type !== 'events' && type !== 'metrics') throw new BadRequest(`Unknown type ${JSON.stringify(type)}; use "events" or "metrics".`);
+    if (type !== 'events' && type !== 'metrics') throw new BadRequest(`Unknown type ${shown(type)}; use "events" or "metrics".`);
     return { dates: days, type };
   }
   return { dates: days, mapping: name(mapping, 'mapping') };
 }
 
+/** The backfill body, also the cancel body: `{mapping, from, to}`. */
 export function parseBackfill(body: Record<string, unknown>): BackfillInput {
-  const input = { mapping: name(body.mapping, 'mapping'), from: date(body.from, 'from'), to: date(body.to, 'to') };
+  const { mapping, from, to, ...rest } = body;
+  refuseUnknown(rest, "'mapping', 'from' and 'to'");
+  const input = { mapping: name(mapping, 'mapping'), from: date(from, 'from'), to: date(to, 'to') };
   if (input.to < input.from) throw new BadRequest(`'to' (${input.to}) is before 'from' (${input.from}).`);
   return input;
 }
