@@ -26,6 +26,7 @@ import { applyCommit } from './apply-commit.js';
 import { DayLeases } from './day-lease.js';
 import { GitFollower, type CommitHandler } from './git/follower.js';
 import { renderMetrics } from './metrics.js';
+import { SharedSummary } from './shared-summary.js';
 import { AgentRuntime } from './runtime.js';
 
 export interface AgentOptions {
@@ -58,6 +59,7 @@ interface StatusAnswer {
   ingestions: ReturnType<typeof ingestionStatus>[];
 }
 
+/** Oldest a status answer may be: loads by other processes on a shared store are not announced. */
 const STATUS_MAX_AGE_MS = 10_000;
 
 /** Tries of applying one commit before it is reported as not applied. */
@@ -83,12 +85,8 @@ export class Agent implements CommitHandler, AgentApiBackend {
   private publisherDir = '';
   private readonly config: ConfigStatus = { appliedCommit: null, rejected: null };
   private applying: Promise<void> = Promise.resolve();
-  /**
-   * GET /v1/status, computed once per change (a load, an apply, a refusal) and shared by
-   * concurrent callers; at most STATUS_MAX_AGE_MS old (loads by other processes on a shared store).
-   */
-  private statusSummary: { version: number; at: number; value: Promise<StatusAnswer> } | null = null;
-  private statusVersion = 0;
+  /** GET /v1/status, made once per change (a load, an apply, a refusal) and shared meanwhile. */
+  private readonly statusSummary = new SharedSummary(() => this.computeStatus(), STATUS_MAX_AGE_MS);
 
   constructor(private readonly options: AgentOptions) {
     this.log = options.log ?? silentLogger;
@@ -201,7 +199,7 @@ export class Agent implements CommitHandler, AgentApiBackend {
   }
 
   private statusChanged(): void {
-    this.statusVersion++;
+    this.statusSummary.changed();
   }
 
   /** Runs the previous configuration again after a failed apply (a fresh scheduler requeues its loads). */
@@ -297,17 +295,7 @@ export class Agent implements CommitHandler, AgentApiBackend {
 
   /** Served from a summary: one ledger read per change, however many callers ask meanwhile. */
   status(): Promise<StatusAnswer> {
-    const version = this.statusVersion;
-    const summary = this.statusSummary;
-    if (!summary || summary.version !== version || Date.now() - summary.at > STATUS_MAX_AGE_MS) {
-      const value = this.computeStatus();
-      this.statusSummary = { version, at: Date.now(), value };
-      // A failed read is not kept: the next caller tries again.
-      value.catch(() => {
-        if (this.statusSummary?.value === value) this.statusSummary = null;
-      });
-    }
-    return this.statusSummary!.value;
+    return this.statusSummary.get();
   }
 
   private async computeStatus(): Promise<StatusAnswer> {
