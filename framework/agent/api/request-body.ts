@@ -14,7 +14,9 @@ export const MAX_JSON_DEPTH = 16;
 
 export function parseJson(raw: string): Record<string, unknown> {
   // Checked before parsing, so no nesting depth can exhaust the stack of anything after it.
-  if (nestingDepth(raw) > MAX_JSON_DEPTH) throw new BadRequest(`The body nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep. Send e.g. {"datestamps": "2023-02-20", "type": "events"}.`);
+  const gauge = new JsonDepthGauge();
+  gauge.feed(Buffer.from(raw, 'utf8'));
+  if (gauge.deepest > MAX_JSON_DEPTH) throw tooDeep();
   let value: unknown;
   try {
     value = JSON.parse(raw);
@@ -25,21 +27,34 @@ export function parseJson(raw: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/** The deepest bracket nesting of a JSON text, brackets inside strings not counted. */
-function nestingDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{' || c === '[') deepest = Math.max(deepest, ++depth);
-    else if (c === '}' || c === ']') depth--;
+export function tooDeep(): BadRequest {
+  return new BadRequest(`The body nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep. Send e.g. {"datestamps": "2023-02-20", "type": "events"}.`);
+}
+
+const OPEN_BRACE = 0x7b, OPEN_BRACKET = 0x5b, CLOSE_BRACE = 0x7d, CLOSE_BRACKET = 0x5d, QUOTE = 0x22, BACKSLASH = 0x5c;
+
+/**
+ * The deepest bracket nesting of a JSON text fed in chunks as it arrives, brackets inside
+ * strings not counted; the server stops reading a body as soon as it is too deep. Bytes of
+ * multi-byte UTF-8 characters are all above 0x7f, so scanning bytes is exact.
+ */
+export class JsonDepthGauge {
+  deepest = 0;
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+
+  feed(chunk: Buffer): void {
+    for (const byte of chunk) {
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (byte === BACKSLASH) this.escaped = true;
+        else if (byte === QUOTE) this.inString = false;
+      } else if (byte === QUOTE) this.inString = true;
+      else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) this.deepest = Math.max(this.deepest, ++this.depth);
+      else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) this.depth--;
+    }
   }
-  return deepest;
 }
 
 /** A value for an error message: short, whatever was sent. */

@@ -193,11 +193,13 @@ describe('bounded requests', () => {
 
   it.each([
     ['JSON nested 30,000 levels deep', `{"datestamps": ${'['.repeat(30_000)}${']'.repeat(30_000)}, "type": "events"}`, 400, /nests objects or arrays more than 16 levels/],
-    ['JSON nested 100,000 levels deep', '['.repeat(100_000) + ']'.repeat(100_000), 413, /larger than 65536 bytes/],
+    ['JSON nested 100,000 levels deep (sent without content-length)', '['.repeat(100_000) + ']'.repeat(100_000), 400, /nests objects or arrays more than 16 levels/],
+    ['a body over 64 KB', JSON.stringify({ datestamps: '2023-02-20', type: 'events', pad: 'x'.repeat(70_000) }), 413, /larger than 65536 bytes/],
     ['an empty body', '', 400, /not valid JSON/],
     ['a bare string', '"2024-01-01"', 400, /must be a JSON object/],
   ])('answers %s with %i', async (_what, body, status, reason) => {
-    const res = await post('/v1/mark_data_ready', body);
+    // Streamed (chunked, no content-length), so the server meets the body as it arrives.
+    const res = await fetch(`${base}/v1/mark_data_ready`, { method: 'POST', headers: { 'content-type': 'application/json', 'statsig-api-key': KEY }, body: streamOf(body), duplex: 'half' } as RequestInit);
     expect(res.status).toBe(status);
     expect(((await res.json()) as { error: string }).error).toMatch(reason);
   });
@@ -230,6 +232,16 @@ describe('bounded requests', () => {
     await closed;
   });
 });
+
+function streamOf(text: string): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  return new ReadableStream({
+    start(controller) {
+      for (let i = 0; i < bytes.length; i += 16_384) controller.enqueue(bytes.slice(i, i + 16_384));
+      controller.close();
+    },
+  });
+}
 
 async function until(probe: () => boolean): Promise<void> {
   while (!probe()) await new Promise((r) => setTimeout(r, 10));

@@ -19,7 +19,7 @@ import { WharfError, messageOf } from '../../diagnostics/errors.js';
 import { redactSecrets } from '../../diagnostics/redact.js';
 import { silentLogger, type Logger } from '../../util/log.js';
 import { keyMatches, presentedKey, validWebhookSignature } from './auth.js';
-import { BadRequest, parseBackfill, parseJson, parseMarkDataReady } from './request-body.js';
+import { BadRequest, JsonDepthGauge, MAX_JSON_DEPTH, parseBackfill, parseJson, parseMarkDataReady, tooDeep } from './request-body.js';
 import type { AgentApiBackend } from './types.js';
 
 /** Largest request body accepted: the API's bodies are a few hundred bytes. */
@@ -52,6 +52,8 @@ type Handler = (req: IncomingMessage, body: Buffer, requestId: string) => Promis
 /** A route: whether it needs the API key (checked before the body is read) and its handler. */
 interface Route {
   key: boolean;
+  /** The body is JSON of the API's own: reading stops as soon as it nests too deep. */
+  json: boolean;
   handler: Handler;
 }
 
@@ -64,8 +66,8 @@ export class AgentServer {
 
   constructor(private readonly options: AgentServerOptions) {
     this.log = options.log ?? silentLogger;
-    const keyed = (handler: Handler): Route => ({ key: true, handler });
-    const open = (handler: Handler): Route => ({ key: false, handler });
+    const keyed = (handler: Handler): Route => ({ key: true, json: true, handler });
+    const open = (handler: Handler): Route => ({ key: false, json: false, handler });
     const mark = keyed((req, body, id) => this.markDataReady(body, id));
     this.routes = {
       'POST /v1/mark_data_ready': mark,
@@ -116,7 +118,7 @@ export class AgentServer {
       const route = this.routes[`${req.method} ${path}`];
       if (!route) throw this.notFound(req.method ?? '', path);
       if (route.key) this.authenticate(req);
-      reply = await route.handler(req, await readBody(req), requestId);
+      reply = await route.handler(req, await readBody(req, route.json), requestId);
     } catch (err) {
       reply = this.errorReply(err);
     }
@@ -202,21 +204,27 @@ export class AgentServer {
   }
 }
 
-/** Reads the body, refusing one larger than MAX_BODY_BYTES (announced or sent) with 413. */
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/**
+ * Reads the body, refusing one larger than MAX_BODY_BYTES (announced or sent) with 413 and,
+ * for the API's JSON bodies, one nested deeper than MAX_JSON_DEPTH with 400 as soon as it is.
+ */
+function readBody(req: IncomingMessage, json: boolean): Promise<Buffer> {
   const tooLarge = () => new HttpError(413, `The body is larger than ${MAX_BODY_BYTES} bytes; API requests are a few hundred bytes.`);
   if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return Promise.reject(tooLarge());
+  const gauge = json ? new JsonDepthGauge() : null;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const stop = (err: Error) => {
+      req.off('data', onData);
+      req.pause();
+      reject(err);
+    };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        req.off('data', onData);
-        req.pause();
-        reject(tooLarge());
-        return;
-      }
+      if (size > MAX_BODY_BYTES) return stop(tooLarge());
+      gauge?.feed(chunk);
+      if (gauge && gauge.deepest > MAX_JSON_DEPTH) return stop(tooDeep());
       chunks.push(chunk);
     };
     req.on('data', onData);
