@@ -15,7 +15,7 @@
 import { parseArgs } from 'node:util';
 import { apiRaces, type ApiRaceOptions, type ApiRaceReport } from './chaos/api-races.js';
 import { concurrentSameDay, killRounds, type KillReport } from './chaos/kills.js';
-import { chaosDays, chaosProject, checkDays, STORE_URL_ENV, type CheckResult, type StoreKind } from './chaos/project.js';
+import { chaosDays, chaosProject, checkDays, demoWarehouse, STORE_URL_ENV, type CheckResult, type StoreKind } from './chaos/project.js';
 import { seededRandom } from './chaos/processes.js';
 
 export interface ChaosOptions {
@@ -54,12 +54,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const log = options.log ?? (() => {});
   const random = seededRandom(options.seed);
   const stores: StoreReport[] = [];
+  let warehouse: string | undefined;
   for (const store of options.stores) {
     if (store === 'postgres' && !options.postgresUrl) throw new Error('chaos: the postgres store needs --postgres-url (a fresh, empty database).');
     // The child processes and this process's own check read the store URL from the environment.
     if (options.postgresUrl) process.env[STORE_URL_ENV] = options.postgresUrl;
     const env = { ...process.env };
-    const dir = chaosProject(store);
+    const dir = chaosProject(store, warehouse);
+    warehouse = demoWarehouse(dir);
     const days = chaosDays(options.days);
     log(`${store}: ${options.rounds} kill rounds over ${days[0]}..${days[days.length - 1]} in ${dir}`);
     const kills = await killRounds(dir, { rounds: options.rounds, days, random, env, log: (l) => log(`${store}: ${l}`) });

@@ -44,7 +44,7 @@ export async function runIngest(dir: string, args: string[], env: NodeJS.Process
   return result;
 }
 
-/** Starts a command and SIGKILLs it after `afterMs`; true when the kill landed (it was still running). */
+/** Starts a command and SIGKILLs it after `afterMs`; `killed` is true when the kill landed (it was still running). */
 export async function killAfter(dir: string, args: string[], env: NodeJS.ProcessEnv, afterMs: number): Promise<{ killed: boolean; result: Finished }> {
   const { child, done } = startIngest(dir, args, env);
   const timer = setTimeout(() => child.kill('SIGKILL'), afterMs);
