@@ -26,6 +26,7 @@ import { applyCommit } from './apply-commit.js';
 import { DayLeases } from './day-lease.js';
 import { GitFollower, type CommitHandler } from './git/follower.js';
 import { renderMetrics } from './metrics.js';
+import { SharedSummary } from './shared-summary.js';
 import { AgentRuntime } from './runtime.js';
 
 export interface AgentOptions {
@@ -48,7 +49,18 @@ export interface AgentOptions {
    */
   env?: NodeJS.ProcessEnv;
   log?: Logger;
+  /** Most days one API request may queue (default DEFAULT_MAX_REQUEST_DAYS, 400). */
+  maxRequestDays?: number;
 }
+
+interface StatusAnswer {
+  appliedCommit: string | null;
+  rejectedCommit: ConfigStatus['rejected'];
+  ingestions: ReturnType<typeof ingestionStatus>[];
+}
+
+/** Oldest a status answer may be: loads by other processes on a shared store are not announced. */
+const STATUS_MAX_AGE_MS = 10_000;
 
 /** Tries of applying one commit before it is reported as not applied. */
 const APPLY_ATTEMPTS = 3;
@@ -73,6 +85,8 @@ export class Agent implements CommitHandler, AgentApiBackend {
   private publisherDir = '';
   private readonly config: ConfigStatus = { appliedCommit: null, rejected: null };
   private applying: Promise<void> = Promise.resolve();
+  /** GET /v1/status, made once per change (a load, an apply, a refusal) and shared meanwhile. */
+  private readonly statusSummary = new SharedSummary(() => this.computeStatus(), STATUS_MAX_AGE_MS);
 
   constructor(private readonly options: AgentOptions) {
     this.log = options.log ?? silentLogger;
@@ -105,8 +119,9 @@ export class Agent implements CommitHandler, AgentApiBackend {
   /** Graceful shutdown: no new work, the loads under way finish (or roll back), last report pushed. */
   async stop(): Promise<void> {
     this.log.info('agent stopping');
-    await this.follower.stop();
-    await this.server?.close();
+    // The API drains first (503 to new requests) and alongside the follower, so no request is
+    // still using the store when it closes below.
+    await Promise.all([this.follower.stop(), this.server?.close()]);
     await this.applying;
     await this.running?.runtime.close();
     await this.publisher?.close();
@@ -125,6 +140,7 @@ export class Agent implements CommitHandler, AgentApiBackend {
 
   async rejected(sha: string, problems: string[], restored = false): Promise<void> {
     this.config.rejected = { sha, problems };
+    this.statusChanged();
     const policy = this.running?.project.settings.notifications ?? {};
     if (!restored && notifyConfigRejected(policy)) {
       await this.dispatcher.send({ kind: 'config_rejected', project: this.running?.project.settings.name ?? 'wharf', commitSha: sha, detail: problems.join('\n'), at: new Date().toISOString() });
@@ -158,7 +174,7 @@ export class Agent implements CommitHandler, AgentApiBackend {
     this.dispatcher = NotificationDispatcher.fromPolicy(project.settings.notifications, this.log.child({ component: 'notify' }), this.env, project.root);
     this.ensurePublisher(project.settings.statusDir);
     const runtime = await AgentRuntime.open({
-      project, sha, store, leases: this.leases as DayLeases, dispatcher: this.dispatcher, log: this.log, afterLoad: () => this.publisher?.request(),
+      project, sha, store, leases: this.leases as DayLeases, dispatcher: this.dispatcher, log: this.log, afterLoad: () => this.afterLoad(),
     });
     try {
       const result = await applyCommit(project, store, runtime.scheduler, sha);
@@ -172,8 +188,18 @@ export class Agent implements CommitHandler, AgentApiBackend {
     this.running = { project, sha, runtime };
     this.config.appliedCommit = sha;
     this.config.rejected = null;
+    this.statusChanged();
     runtime.start();
     this.publisher?.request();
+  }
+
+  private afterLoad(): void {
+    this.statusChanged();
+    this.publisher?.request();
+  }
+
+  private statusChanged(): void {
+    this.statusSummary.changed();
   }
 
   /** Runs the previous configuration again after a failed apply (a fresh scheduler requeues its loads). */
@@ -247,7 +273,7 @@ export class Agent implements CommitHandler, AgentApiBackend {
 
   async markDataReady(input: MarkDataReadyInput): Promise<MarkDataReadyAnswer> {
     const { runtime } = this.current();
-    const result = await runtime.scheduler.markDataReady({ dates: input.dates, type: input.type, mapping: input.mapping });
+    const result = await runtime.scheduler.markDataReady({ dates: input.dates, type: input.type, mapping: input.mapping }, this.options.maxRequestDays);
     if (!result.accepted) return { accepted: false, retryAfter: result.retryAfter as Date, key: result.key };
     runtime.kick();
     return { accepted: true, queued: result.queued };
@@ -255,15 +281,29 @@ export class Agent implements CommitHandler, AgentApiBackend {
 
   async backfill(input: BackfillInput, requestId: string) {
     const { runtime } = this.current();
-    const queued = await runtime.scheduler.backfill({ ...input, trigger: 'api', reason: `backfill ${input.from}..${input.to} requested over the API (${requestId})` });
+    const queued = await runtime.scheduler.backfill({
+      ...input, trigger: 'api', maxDays: this.options.maxRequestDays, reason: `backfill ${input.from}..${input.to} requested over the API (${requestId})`,
+    });
     runtime.kick();
     return { queued };
   }
 
-  async status() {
+  async cancelBackfill(input: BackfillInput) {
+    const { runtime } = this.current();
+    return { cancelled: await runtime.scheduler.cancel(input) };
+  }
+
+  /** Served from a summary: one ledger read per change, however many callers ask meanwhile. */
+  status(): Promise<StatusAnswer> {
+    return this.statusSummary.get();
+  }
+
+  private async computeStatus(): Promise<StatusAnswer> {
     const running = this.running;
     const ledger = running && this.store ? await this.store.ledger() : [];
-    const ingestions = running ? this.ingestions(running.project).map((i) => ingestionStatus(i, ledger.filter((e) => e.ingestion === i.name))) : [];
+    const byIngestion = new Map<string, typeof ledger>();
+    for (const entry of ledger) byIngestion.set(entry.ingestion, [...(byIngestion.get(entry.ingestion) ?? []), entry]);
+    const ingestions = running ? this.ingestions(running.project).map((i) => ingestionStatus(i, byIngestion.get(i.name) ?? [])) : [];
     return { appliedCommit: this.config.appliedCommit, rejectedCommit: this.config.rejected, ingestions };
   }
 

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createHmac } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WharfError } from '../../diagnostics/errors.js';
 import { createLogger } from '../../util/log.js';
@@ -26,9 +27,17 @@ class RecordingBackend implements AgentApiBackend {
     this.marks.push(input);
     return { accepted: true as const, queued: input.dates.map((day) => ({ mapping: 'app_events', day })) };
   }
+  /** When set, a backfill waits for it (a request under way during a shutdown). */
+  hold: Promise<void> | null = null;
+  holding = false;
   async backfill(input: BackfillInput) {
+    this.holding = this.hold !== null;
+    await this.hold;
     this.backfills.push(input);
     return { queued: [{ mapping: input.mapping, day: input.from }] };
+  }
+  async cancelBackfill(input: BackfillInput) {
+    return { cancelled: [{ mapping: input.mapping, day: input.from }] };
   }
   async status() {
     return { ingestions: { app_events: { days: [] } } };
@@ -152,3 +161,88 @@ describe('other routes', () => {
     expect(backend.pushes).toEqual(['refs/heads/main']);
   });
 });
+
+describe('bounded requests', () => {
+  /** A raw request: headers sent, then `bodyBytes` of the body (of `announced` in content-length), left open. */
+  function rawPost(path: string, announced: number, bodyBytes: number, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(announced), ...headers } }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+      req.write('x'.repeat(bodyBytes));
+      // Never ended: only an answer given before the body is complete arrives.
+    });
+  }
+
+  it('checks the key before reading the body: an unauthenticated request is answered before its body is sent', async () => {
+    const res = await rawPost('/v1/mark_data_ready', 1_000_000, 10);
+    expect(res.status).toBe(401);
+    const status = await rawPost('/v1/backfill', 1_000, 10, { 'statsig-api-key': 'wrong' });
+    expect(status.status).toBe(401);
+  });
+
+  it('refuses a body over 64 KB with 413, announced or sent', async () => {
+    expect((await rawPost('/v1/backfill', 10_000_000, 10, { 'statsig-api-key': KEY })).status).toBe(413);
+    const sent = await post('/v1/backfill', JSON.stringify({ mapping: 'app_events', from: '2024-01-01', to: '2024-01-02', pad: 'x'.repeat(70_000) }));
+    expect(sent.status).toBe(413);
+    expect(backend.backfills).toEqual([]);
+  });
+
+  it.each([
+    ['JSON nested 30,000 levels deep', `{"datestamps": ${'['.repeat(30_000)}${']'.repeat(30_000)}, "type": "events"}`, 400, /nests objects or arrays more than 16 levels/],
+    ['JSON nested 100,000 levels deep (sent without content-length)', '['.repeat(100_000) + ']'.repeat(100_000), 400, /nests objects or arrays more than 16 levels/],
+    ['a body over 64 KB', JSON.stringify({ datestamps: '2023-02-20', type: 'events', pad: 'x'.repeat(70_000) }), 413, /larger than 65536 bytes/],
+    ['an empty body', '', 400, /not valid JSON/],
+    ['a bare string', '"2024-01-01"', 400, /must be a JSON object/],
+  ])('answers %s with %i', async (_what, body, status, reason) => {
+    // Streamed (chunked, no content-length), so the server meets the body as it arrives.
+    const res = await fetch(`${base}/v1/mark_data_ready`, { method: 'POST', headers: { 'content-type': 'application/json', 'statsig-api-key': KEY }, body: streamOf(body), duplex: 'half' } as RequestInit);
+    expect(res.status).toBe(status);
+    expect(((await res.json()) as { error: string }).error).toMatch(reason);
+  });
+
+  it('refuses unknown fields in a backfill as in mark_data_ready', async () => {
+    const res = await post('/v1/backfill', { mapping: 'app_events', from: '2024-01-01', to: '2024-01-02', force: true });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toBe("Unknown field(s) 'force'; expected 'mapping', 'from' and 'to'.");
+    expect(backend.backfills).toEqual([]);
+  });
+
+  it('cancels queued days', async () => {
+    const res = await post('/v1/backfill/cancel', { mapping: 'app_events', from: '2024-01-01', to: '2024-01-31' });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { cancelled: unknown }).cancelled).toEqual([{ mapping: 'app_events', day: '2024-01-01' }]);
+    expect((await post('/v1/backfill/cancel', { mapping: 'app_events', from: '2024-01-01', to: '2024-01-31' }, {})).status).toBe(401);
+  });
+
+  it('answers 503 to new requests while it drains, and answers the requests under way before closing', async () => {
+    let release!: () => void;
+    backend.hold = new Promise<void>((resolve) => (release = resolve));
+    const underWay = post('/v1/backfill', { mapping: 'app_events', from: '2024-01-01', to: '2024-01-02' });
+    await until(() => backend.holding);
+    const closed = server.close();
+    const refused = await fetch(`${base}/healthz`);
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/shutting down/);
+    release();
+    expect((await underWay).status).toBe(202);
+    await closed;
+  });
+});
+
+function streamOf(text: string): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  return new ReadableStream({
+    start(controller) {
+      for (let i = 0; i < bytes.length; i += 16_384) controller.enqueue(bytes.slice(i, i + 16_384));
+      controller.close();
+    },
+  });
+}
+
+async function until(probe: () => boolean): Promise<void> {
+  while (!probe()) await new Promise((r) => setTimeout(r, 10));
+}

@@ -3,11 +3,14 @@
  *
  *   POST /v1/mark_data_ready   (alias /v1/mark_data_ready_dwh, the seed's path)   API key
  *   POST /v1/backfill          {mapping, from, to}                               API key
+ *   POST /v1/backfill/cancel   {mapping, from, to}: drop queued days             API key
  *   GET  /v1/status            ledger per ingestion and day                      API key
  *   POST /v1/webhooks/git      GitHub push webhook, X-Hub-Signature-256 checked
  *   GET  /healthz, GET /metrics (Prometheus text)
  *
- * Handlers parse, authenticate and answer; the work goes through AgentApiBackend.
+ * Handlers parse, authenticate and answer; the work goes through AgentApiBackend. The key is
+ * checked before a body is read, bodies are small (MAX_BODY_BYTES), and a closing server
+ * answers 503 to new requests while the ones under way finish.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -16,11 +19,11 @@ import { WharfError, messageOf } from '../../diagnostics/errors.js';
 import { redactSecrets } from '../../diagnostics/redact.js';
 import { silentLogger, type Logger } from '../../util/log.js';
 import { keyMatches, presentedKey, validWebhookSignature } from './auth.js';
-import { BadRequest, parseBackfill, parseJson, parseMarkDataReady } from './request-body.js';
+import { BadRequest, JsonDepthGauge, MAX_JSON_DEPTH, parseBackfill, parseJson, parseMarkDataReady, tooDeep } from './request-body.js';
 import type { AgentApiBackend } from './types.js';
 
-/** Largest request body accepted. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+/** Largest request body accepted: the API's bodies are a few hundred bytes. */
+export const MAX_BODY_BYTES = 64 * 1024;
 
 export interface AgentServerOptions {
   backend: AgentApiBackend;
@@ -46,24 +49,41 @@ class HttpError extends Error {
 
 type Handler = (req: IncomingMessage, body: Buffer, requestId: string) => Promise<Reply>;
 
+/** A route: whether it needs the API key (checked before the body is read) and its handler. */
+interface Route {
+  key: boolean;
+  /** The body is JSON of the API's own: reading stops as soon as it nests too deep. */
+  json: boolean;
+  handler: Handler;
+}
+
 export class AgentServer {
   readonly server: Server;
   private readonly log: Logger;
-  private readonly routes: Record<string, Handler>;
+  private readonly routes: Record<string, Route>;
+  private draining = false;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: AgentServerOptions) {
     this.log = options.log ?? silentLogger;
-    const mark: Handler = (req, body, id) => this.markDataReady(req, body, id);
+    const keyed = (handler: Handler): Route => ({ key: true, json: true, handler });
+    const open = (handler: Handler): Route => ({ key: false, json: false, handler });
+    const mark = keyed((req, body, id) => this.markDataReady(body, id));
     this.routes = {
       'POST /v1/mark_data_ready': mark,
       'POST /v1/mark_data_ready_dwh': mark,
-      'POST /v1/backfill': (req, body, id) => this.backfill(req, body, id),
-      'GET /v1/status': async (req) => (this.authenticate(req), { status: 200, body: await options.backend.status() }),
-      'POST /v1/webhooks/git': async (req, body) => this.gitWebhook(req, body),
-      'GET /healthz': async () => this.health(),
-      'GET /metrics': async () => ({ status: 200, body: await options.backend.metrics(), headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' } }),
+      'POST /v1/backfill': keyed((req, body, id) => this.backfill(body, id)),
+      'POST /v1/backfill/cancel': keyed((req, body, id) => this.cancelBackfill(body, id)),
+      'GET /v1/status': keyed(async () => ({ status: 200, body: await options.backend.status() })),
+      'POST /v1/webhooks/git': open(async (req, body) => this.gitWebhook(req, body)),
+      'GET /healthz': open(async () => this.health()),
+      'GET /metrics': open(async () => ({ status: 200, body: await options.backend.metrics(), headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' } })),
     };
-    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server = createServer((req, res) => {
+      const handled = this.handle(req, res);
+      this.inFlight.add(handled);
+      void handled.finally(() => this.inFlight.delete(handled));
+    });
   }
 
   /** Starts listening; resolves with the bound address (port 0 picks a free port). */
@@ -74,11 +94,18 @@ export class AgentServer {
     });
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+  /**
+   * Drains: answers 503 to every new request, waits for the requests under way to be
+   * answered, then stops listening and closes the connections. Call it before closing what
+   * the handlers use (the store).
+   */
+  async close(): Promise<void> {
+    this.draining = true;
+    // Still listening meanwhile: a request that arrives now is answered 503, not refused.
+    await Promise.allSettled([...this.inFlight]);
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await closed;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -87,12 +114,16 @@ export class AgentServer {
     const started = Date.now();
     let reply: Reply;
     try {
-      const handler = this.routes[`${req.method} ${path}`];
-      if (!handler) throw this.notFound(req.method ?? '', path);
-      reply = await handler(req, await readBody(req), requestId);
+      if (this.draining) throw new HttpError(503, 'The agent is shutting down; try again when it is back.');
+      const route = this.routes[`${req.method} ${path}`];
+      if (!route) throw this.notFound(req.method ?? '', path);
+      if (route.key) this.authenticate(req);
+      reply = await route.handler(req, await readBody(req, route.json), requestId);
     } catch (err) {
       reply = this.errorReply(err);
     }
+    // A body left unread (refused before reading it) is not read: the connection is closed.
+    if (!req.complete) reply.headers = { ...reply.headers, connection: 'close' };
     send(res, reply, requestId);
     this.log.info('http request', { method: req.method, path, status: reply.status, requestId, ms: Date.now() - started });
   }
@@ -108,8 +139,7 @@ export class AgentServer {
     }
   }
 
-  private async markDataReady(req: IncomingMessage, body: Buffer, requestId: string): Promise<Reply> {
-    this.authenticate(req);
+  private async markDataReady(body: Buffer, requestId: string): Promise<Reply> {
     const input = parseMarkDataReady(parseJson(body.toString('utf8')));
     const answer = await this.options.backend.markDataReady(input, requestId);
     if (!answer.accepted) {
@@ -124,12 +154,18 @@ export class AgentServer {
     return { status: 202, body: { requestId, accepted: true, queued: answer.queued } };
   }
 
-  private async backfill(req: IncomingMessage, body: Buffer, requestId: string): Promise<Reply> {
-    this.authenticate(req);
+  private async backfill(body: Buffer, requestId: string): Promise<Reply> {
     const input = parseBackfill(parseJson(body.toString('utf8')));
     const { queued } = await this.options.backend.backfill(input, requestId);
     this.log.info('backfill accepted', { requestId, ...input, queued: queued.length });
     return { status: 202, body: { requestId, accepted: true, queued } };
+  }
+
+  private async cancelBackfill(body: Buffer, requestId: string): Promise<Reply> {
+    const input = parseBackfill(parseJson(body.toString('utf8')));
+    const { cancelled } = await this.options.backend.cancelBackfill(input, requestId);
+    this.log.info('queued days cancelled', { requestId, ...input, cancelled: cancelled.length });
+    return { status: 200, body: { requestId, cancelled } };
   }
 
   private gitWebhook(req: IncomingMessage, body: Buffer): Reply {
@@ -168,19 +204,30 @@ export class AgentServer {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/**
+ * Reads the body, refusing one larger than MAX_BODY_BYTES (announced or sent) with 413 and,
+ * for the API's JSON bodies, one nested deeper than MAX_JSON_DEPTH with 400 as soon as it is.
+ */
+function readBody(req: IncomingMessage, json: boolean): Promise<Buffer> {
+  const tooLarge = () => new HttpError(413, `The body is larger than ${MAX_BODY_BYTES} bytes; API requests are a few hundred bytes.`);
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return Promise.reject(tooLarge());
+  const gauge = json ? new JsonDepthGauge() : null;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const stop = (err: Error) => {
+      req.off('data', onData);
+      req.pause();
+      reject(err);
+    };
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new HttpError(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`));
-        req.resume();
-        return;
-      }
+      if (size > MAX_BODY_BYTES) return stop(tooLarge());
+      gauge?.feed(chunk);
+      if (gauge && gauge.deepest > MAX_JSON_DEPTH) return stop(tooDeep());
       chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });

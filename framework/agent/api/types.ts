@@ -27,6 +27,8 @@ export interface BackfillInput {
 export interface AgentApiBackend {
   markDataReady(input: MarkDataReadyInput, requestId: string): Promise<MarkDataReadyAnswer>;
   backfill(input: BackfillInput, requestId: string): Promise<{ queued: { mapping: string; day: IsoDate }[] }>;
+  /** Drops the queued (not yet running) days of a mapping in the range. */
+  cancelBackfill(input: BackfillInput, requestId: string): Promise<{ cancelled: { mapping: string; day: IsoDate }[] }>;
   /** JSON-serializable status per ingestion and day. */
   status(): Promise<unknown>;
   /** Prometheus text exposition. */

@@ -3,6 +3,7 @@ import { Command, Flags } from '@oclif/core';
 import { Agent } from '../../agent/daemon.js';
 import { DEFAULT_FETCH_INTERVAL_MS } from '../../agent/git/follower.js';
 import { WharfError } from '../../diagnostics/errors.js';
+import { DEFAULT_MAX_REQUEST_DAYS } from '../../schedule/requests.js';
 import { DEFAULT_STATUS_FLUSH_MS } from '../../status/publisher.js';
 import { createLogger, defaultLogFormat, type LogLevel } from '../../util/log.js';
 import { parseDuration } from '../../util/time.js';
@@ -27,6 +28,7 @@ export default class AgentCommand extends Command {
     'bot-name': Flags.string({ description: 'Author name of status commits.', default: 'wharf-agent' }),
     'bot-email': Flags.string({ description: 'Author e-mail of status commits.', default: 'wharf-agent@users.noreply.localhost' }),
     'no-status-push': Flags.boolean({ description: 'Do not commit status reports back.' }),
+    'max-request-days': Flags.integer({ description: 'Most days one API request (backfill range, mark_data_ready dates) may queue.', default: DEFAULT_MAX_REQUEST_DAYS, min: 1 }),
     'log-level': Flags.option({ options: ['debug', 'info', 'warn', 'error'] as const, default: 'info' })(),
     'log-format': Flags.option({ options: ['json', 'pretty'] as const, description: 'Default: pretty on a terminal, JSON otherwise.' })(),
   };
@@ -39,6 +41,7 @@ export default class AgentCommand extends Command {
       repo, branch: flags.branch, workdir: resolve(flags.workdir), host: flags.host, port: flags.port,
       fetchIntervalMs: duration(flags['fetch-interval'], '--fetch-interval'), statusFlushMs: duration(flags['status-interval'], '--status-interval'),
       projectPath: flags['project-path'], identity: { name: flags['bot-name'], email: flags['bot-email'] }, noStatusPush: flags['no-status-push'], log,
+      maxRequestDays: flags['max-request-days'],
     });
     // Handlers first: a signal during start-up (a long first apply) still stops gracefully.
     const stopped = new Promise<void>((done) => {
