@@ -4,16 +4,18 @@
  * never stops at the first problem: the result carries every diagnostic it found, and the
  * project only when there are no errors.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { error, hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
-import { messageOf } from '../diagnostics/errors.js';
+import { closestName } from '../diagnostics/suggest.js';
 import { isBuiltinKind, pluginConnector } from '../connectors/registry.js';
 import { checkCrossReferences } from './cross-references.js';
 import { checkExperiments } from './experiment-checks.js';
 import { checkNotifierTargets } from './notifier-targets.js';
 import { configFileIn, discoverModules } from './discover.js';
+import { exportedName, locateDiagnostics } from './locate.js';
+import { importFailure, readExport } from './module-errors.js';
 import { createModuleImporter, type ModuleImporter } from './module-import.js';
 import { loadPlugins, unavailableKindReason, type PluginLoadResult } from './plugins.js';
 import { DEFAULTS, resolveSettings, type LoadedExperiment, type LoadedMapping, type LoadedProject, type Located } from './project.js';
@@ -41,9 +43,17 @@ interface ModuleValue {
   value: Record<string, unknown>;
   /** Path of this value inside the module's default export (`[1]` for arrays). */
   prefix: string;
+  /**
+   * The module could not be loaded: `value` holds only the name read from its source text,
+   * so references to it are not reported as "not defined" on top of its own error.
+   */
+  unreadable?: boolean;
 }
 
 export async function loadProject(root: string): Promise<LoadResult> {
+  // Stack traces of errors thrown by a module then give its own line numbers (through the
+  // source maps of the TypeScript transform), which the diagnostics report.
+  process.setSourceMapsEnabled(true);
   const importer = createModuleImporter();
   try {
     return await loadWith(importer, root);
@@ -74,6 +84,7 @@ async function loadWith(importer: ModuleImporter, root: string): Promise<LoadRes
   }
   const settings = resolveSettings(raw);
   const plugins = await loadPlugins(root, settings.plugins);
+  diagnostics.push(...pluginFailures(plugins, settings.plugins, configFile));
   diagnostics.push(...checkNotifierTargets(raw, configFile, plugins));
 
   const sources = new Map<string, Located<SourceConfig>>();
@@ -81,45 +92,61 @@ async function loadWith(importer: ModuleImporter, root: string): Promise<LoadRes
   // reported), so mappings that use them do not get a second, misleading "not defined" error.
   // Sources whose plugin could not be loaded are also recorded in `unavailable`: the mappings
   // using them cannot work either, and say what to install.
+  // Modules that failed the schema (or could not be loaded) but have a name are still
+  // registered, marked incomplete: the checks of their other fields still run (an unknown
+  // source is reported beside a misspelled field), and modules referring to them get no false
+  // "not defined" error.
+  const incomplete = new Set<string>();
   const unavailable = new Map<string, string>();
   for (const m of await loadFolder(importer, root, 'sources', 'defineSource', diagnostics)) {
-    if (validateSource(m, plugins, diagnostics, unavailable) || hasName(m)) addUnique(sources, m, 'source', diagnostics);
+    const valid = !m.unreadable && validateSource(m, plugins, diagnostics, unavailable);
+    if (!valid) incomplete.add(m.file);
+    if (valid || hasName(m)) addUnique(sources, m, 'source', diagnostics);
   }
   const schedules = new Map<string, Located<ScheduleConfig>>();
   for (const m of await loadFolder(importer, root, 'schedules', 'defineSchedule', diagnostics)) {
-    if (validateByKind(m, 'kind', SCHEDULE_DEFINITIONS, 'schedule', diagnostics) || hasName(m)) addUnique(schedules, m, 'schedule', diagnostics);
+    if ((!m.unreadable && validateByKind(m, 'kind', SCHEDULE_DEFINITIONS, 'schedule', diagnostics)) || hasName(m)) addUnique(schedules, m, 'schedule', diagnostics);
   }
   const mappings = new Map<string, LoadedMapping>();
   for (const m of await loadFolder(importer, root, 'mappings', 'defineMapping', diagnostics)) {
-    if (!validateByKind(m, 'dataset', MAPPING_DEFINITIONS, 'mapping', diagnostics)) continue;
+    const valid = !m.unreadable && validateByKind(m, 'dataset', MAPPING_DEFINITIONS, 'mapping', diagnostics);
+    if (!valid && !hasName(m)) continue;
     const loaded = withSql(root, m, settings, diagnostics);
+    if (!valid) incomplete.add(m.file);
     addUnique(mappings, loaded, 'mapping', diagnostics);
   }
 
   const experiments = new Map<string, LoadedExperiment>();
   for (const m of await loadFolder(importer, root, 'experiments', 'defineExperiment', diagnostics)) {
-    const d = validateDefinition('ExperimentConfig', m.value, m.file, m.prefix);
+    const d = m.unreadable ? [] : validateDefinition('ExperimentConfig', m.value, m.file, m.prefix);
     diagnostics.push(...d);
-    if (d.length === 0) addUnique(experiments, withExposureSql(root, m, diagnostics), 'experiment', diagnostics);
+    const valid = !m.unreadable && d.length === 0;
+    if (!valid && !hasName(m)) continue;
+    if (!valid) incomplete.add(m.file);
+    addUnique(experiments, valid ? withExposureSql(root, m, diagnostics) : { config: m.value as unknown as ExperimentConfig, file: m.file }, 'experiment', diagnostics);
   }
 
   const project: LoadedProject = { root, configFile, raw, settings, sources, mappings, schedules, experiments };
-  diagnostics.push(...checkCrossReferences(project, unavailable), ...checkExperiments(project));
-  const sorted = sortDiagnostics(diagnostics);
+  diagnostics.push(...checkCrossReferences(project, unavailable, incomplete), ...checkExperiments(project, incomplete));
+  const sorted = sortDiagnostics(locateDiagnostics(root, diagnostics));
   return { project: hasErrors(sorted) ? null : project, diagnostics: sorted };
 }
 
 async function importOne(importer: ModuleImporter, absolute: string, file: string, diagnostics: Diagnostic[]): Promise<unknown> {
+  let exported: unknown;
   try {
-    const value = await importer.import(absolute);
-    if (value === undefined) {
-      diagnostics.push(error('module.no-default-export', 'The module has no default export.', { file, hint: 'Export the config as the default export: `export default defineX({ ... })`.' }));
-    }
-    return value;
+    exported = await importer.import(absolute);
   } catch (err) {
-    diagnostics.push(error('module.import-failed', `The module could not be loaded: ${messageOf(err).split('\n')[0]}`, { file, hint: 'Fix the error in the module; `npx tsc --noEmit` shows type errors with line numbers.' }));
+    diagnostics.push(importFailure(absolute, file, err));
     return undefined;
   }
+  if (exported === undefined) {
+    diagnostics.push(error('module.no-default-export', 'The module has no default export.', { file, hint: 'Export the config as the default export: `export default defineX({ ... })`.' }));
+    return undefined;
+  }
+  const { value, diagnostic } = readExport(exported, absolute, file);
+  if (diagnostic) diagnostics.push(diagnostic);
+  return value;
 }
 
 function asValues(value: unknown, file: string, diagnostics: Diagnostic[], helper: string): ModuleValue[] {
@@ -142,8 +169,20 @@ async function loadFolder(importer: ModuleImporter, root: string, folder: string
   const values = await Promise.all(files.map((file) => importOne(importer, join(root, file), file, diagnostics)));
   files.forEach((file, i) => {
     if (values[i] !== undefined) out.push(...asValues(values[i], file, diagnostics, helper));
+    else {
+      const name = exportedName(join(root, file));
+      if (name !== undefined) out.push({ file, value: { name }, prefix: '', unreadable: true });
+    }
   });
   return out;
+}
+
+/** Each plugin package that could not be loaded is an error on its entry in `plugins`. */
+function pluginFailures(plugins: PluginLoadResult, listed: readonly string[], configFile: string): Diagnostic[] {
+  return listed.flatMap((pkg, i) => {
+    const why = plugins.failures.get(pkg);
+    return why === undefined ? [] : [error('project.plugin-unavailable', why, { file: configFile, field: `plugins[${i}]`, hint: "If the project does not need it, remove it from plugins." })];
+  });
 }
 
 function hasName(m: ModuleValue): boolean {
@@ -158,11 +197,14 @@ function validateByKind(m: ModuleValue, discriminator: string, definitions: Reco
   const tag = m.value[discriminator];
   const definition = typeof tag === 'string' ? definitions[tag] : undefined;
   if (!definition) {
-    diagnostics.push(error(`${what}.unknown-${discriminator}`, `Unknown ${what} ${discriminator} ${JSON.stringify(tag)}.`, {
+    const intended = typeof tag === 'string' ? closestName(tag, Object.keys(definitions)) : undefined;
+    diagnostics.push(error(`${what}.unknown-${discriminator}`, `Unknown ${what} ${discriminator} ${JSON.stringify(tag)}.${intended ? ` Did you mean '${intended}'?` : ''}`, {
       file: m.file,
       field: field(m.prefix, discriminator),
       hint: `Use one of: ${Object.keys(definitions).join(', ')}.`,
     }));
+    // The other fields are still checked, against the kind it most likely means.
+    if (intended) diagnostics.push(...validateDefinition(definitions[intended], { ...m.value, [discriminator]: intended }, m.file, m.prefix));
     return false;
   }
   const d = validateDefinition(definition, m.value, m.file, m.prefix);
@@ -214,19 +256,12 @@ function addUnique<T extends { name: string }>(map: Map<string, Located<T>>, m: 
 
 function withSql(root: string, m: ModuleValue, settings: LoadedProject['settings'], diagnostics: Diagnostic[]): LoadedMapping {
   const config = m.value as unknown as MappingConfig;
-  const sqlAbsolute = join(root, dirname(m.file), config.sql);
-  const sqlFile = relative(root, sqlAbsolute);
-  let sqlText = '';
-  if (!config.sql.endsWith('.sql')) {
-    diagnostics.push(error('mapping.sql-extension', `The SQL file '${config.sql}' must end in .sql.`, { file: m.file, field: field(m.prefix, 'sql'), hint: 'Keep the query in a .sql file beside the module and give its relative path.' }));
-  } else if (!existsSync(sqlAbsolute)) {
-    diagnostics.push(error('mapping.sql-missing', `The SQL file '${sqlFile}' does not exist.`, { file: m.file, field: field(m.prefix, 'sql'), hint: `Create it, or fix the path (it is relative to ${dirname(m.file)}/).` }));
-  } else {
-    sqlText = readFileSync(sqlAbsolute, 'utf8');
-    if (sqlText.trim() === '') {
-      diagnostics.push(error('mapping.sql-empty', `The SQL file '${sqlFile}' is empty.`, { file: m.file, field: field(m.prefix, 'sql'), hint: 'Write the query whose result set is ingested.' }));
-    }
+  const sql = typeof config.sql === 'string' ? readSqlFile(root, m, 'sql', config.sql, 'mapping', diagnostics) : undefined;
+  const sqlText = sql?.text ?? '';
+  if (sql?.text !== undefined && sqlText.trim() === '') {
+    diagnostics.push(error('mapping.sql-empty', `The SQL file '${sql.file}' is empty.`, { file: m.file, field: field(m.prefix, 'sql'), hint: 'Write the query whose result set is ingested.' }));
   }
+  const sqlFile = sql?.file ?? '';
   return {
     config,
     file: m.file,
@@ -241,18 +276,38 @@ function withSql(root: string, m: ModuleValue, settings: LoadedProject['settings
 function withExposureSql(root: string, m: ModuleValue, diagnostics: Diagnostic[]): LoadedExperiment {
   const config = m.value as unknown as ExperimentConfig;
   if (config.exposure.kind !== 'sql') return { config, file: m.file };
-  const where = { file: m.file, field: field(m.prefix, 'exposure.sql') };
-  const absolute = join(root, dirname(m.file), config.exposure.sql);
-  const sqlFile = relative(root, absolute);
-  if (!config.exposure.sql.endsWith('.sql')) {
-    diagnostics.push(error('experiment.sql-extension', `The exposure SQL file '${config.exposure.sql}' must end in .sql.`, { ...where, hint: 'Keep the exposure query in a .sql file beside the module.' }));
-    return { config, file: m.file };
+  const sql = readSqlFile(root, m, 'exposure.sql', config.exposure.sql, 'experiment', diagnostics);
+  if (sql?.text === undefined) return { config, file: m.file };
+  if (sql.text.trim() === '') {
+    diagnostics.push(error('experiment.sql-empty', `The exposure SQL file '${sql.file}' is empty.`, { file: m.file, field: field(m.prefix, 'exposure.sql'), hint: 'Select unit_id, group_name, exposure_time and exposure_day.' }));
   }
-  if (!existsSync(absolute)) {
-    diagnostics.push(error('experiment.sql-missing', `The exposure SQL file '${sqlFile}' does not exist.`, { ...where, hint: `Create it, or fix the path (it is relative to ${dirname(m.file)}/).` }));
-    return { config, file: m.file };
+  return { config, file: m.file, exposureSqlFile: sql.file, exposureSqlText: sql.text };
+}
+
+/**
+ * Reads the SQL file a module's `key` names, relative to the module's folder. It must end in
+ * .sql, stay inside the project (a path out of the repository would make the query depend
+ * on files the repository does not version), and be a readable file. `text` is undefined
+ * when it is not; the diagnostic says why.
+ */
+function readSqlFile(root: string, m: ModuleValue, key: string, path: string, what: string, diagnostics: Diagnostic[]): { file: string; text?: string } {
+  const absolute = join(root, dirname(m.file), path);
+  const file = relative(root, absolute);
+  const where = { file: m.file, field: field(m.prefix, key) };
+  const label = what === 'mapping' ? 'The SQL file' : 'The exposure SQL file';
+  const fail = (code: string, summary: string, hint: string) => {
+    diagnostics.push(error(`${what}.${code}`, summary, { ...where, hint }));
+    return { file };
+  };
+  if (!path.endsWith('.sql')) return fail('sql-extension', `${label} '${path}' must end in .sql.`, 'Keep the query in a .sql file beside the module and give its relative path.');
+  if (file.startsWith('..') || isAbsolute(file)) {
+    return fail('sql-outside-project', `${label} '${path}' points outside the project folder.`, 'Keep SQL files inside the repository, beside the module or in a folder of the project.');
   }
-  const text = readFileSync(absolute, 'utf8');
-  if (text.trim() === '') diagnostics.push(error('experiment.sql-empty', `The exposure SQL file '${sqlFile}' is empty.`, { ...where, hint: 'Select unit_id, group_name, exposure_time and exposure_day.' }));
-  return { config, file: m.file, exposureSqlFile: sqlFile, exposureSqlText: text };
+  if (!existsSync(absolute)) return fail('sql-missing', `${label} '${file}' does not exist.`, `Create it, or fix the path (it is relative to ${dirname(m.file)}/).`);
+  if (statSync(absolute).isDirectory()) return fail('sql-not-a-file', `${label} '${file}' is a directory, not a file.`, 'Point the path at the .sql file inside it.');
+  try {
+    return { file, text: readFileSync(absolute, 'utf8') };
+  } catch (err) {
+    return fail('sql-unreadable', `${label} '${file}' could not be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`, 'Check the file permissions.');
+  }
 }

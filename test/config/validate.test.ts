@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -65,15 +65,17 @@ describe('ingest validate', () => {
     }
   });
 
-  it('reports a module that does not load, and keeps checking the others', async () => {
+  it('reports a module that does not load, with its line, and keeps checking the others', async () => {
     const dir = copyExampleProject();
     try {
-      editFile(dir, 'schedules/api.ts', (t) => t.replace('export default', 'export default (() => { throw new Error("broken module"); })(),'));
+      editFile(dir, 'schedules/api.ts', (t) => t.replace('export default', 'throw new Error("broken module");\nexport default'));
       const result = await loadProject(dir);
-      const codes = result.diagnostics.map((d) => `${d.file} ${d.code}`);
-      expect(codes).toContain('schedules/api.ts module.import-failed');
-      // The mapping that uses the broken schedule is reported as referring to an unknown schedule.
-      expect(codes).toContain('mappings/checkout_conversion.ts mapping.unknown-schedule');
+      const line = readFileSync(join(dir, 'schedules/api.ts'), 'utf8').split('\n').findIndex((l) => l.includes('broken module')) + 1;
+      expect(result.diagnostics.map((d) => [d.file, d.line, d.code, d.summary])).toEqual([
+        ['schedules/api.ts', line, 'module.import-failed', 'The module could not be loaded: broken module'],
+      ]);
+      // The mapping that uses the broken schedule gets no second, false "not defined" error:
+      // the schedule's name is read from the module's source text.
       expect(result.project).toBeNull();
     } finally {
       rmSync(dir, { recursive: true, force: true });
