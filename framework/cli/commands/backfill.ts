@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { backfill } from '../../engine/backfill.js';
 import { renderBackfill } from '../../views/ingest-results.js';
+import { checkDayRange } from '../day-arguments.js';
 import { IngestCommand } from '../ingest-command.js';
 
 export default class Backfill extends IngestCommand {
@@ -18,6 +19,7 @@ export default class Backfill extends IngestCommand {
 
   async run() {
     const { args, flags } = await this.parse(Backfill);
+    checkDayRange({ flag: 'from', value: flags.from }, { flag: 'to', value: flags.to });
     return this.withEngine(flags.project, 'backfill', async (ctx) => {
       const controller = new AbortController();
       const stop = () => controller.abort();
@@ -30,6 +32,6 @@ export default class Backfill extends IngestCommand {
       } finally {
         process.off('SIGINT', stop);
       }
-    });
+    }, args.mapping);
   }
 }
