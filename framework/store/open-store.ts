@@ -6,6 +6,7 @@ import { isAbsolute, join } from 'node:path';
 import { resolveSecret } from '../config/secrets.js';
 import type { StoreConfig } from '../config/types.js';
 import { DuckDBStoreConnection } from './duckdb/executor.js';
+import { storeOpenError } from './open-errors.js';
 import { PostgresStoreConnection } from './postgres/executor.js';
 import { DuckDBDayLoad } from './duckdb/day-load.js';
 import { PostgresDayLoad } from './postgres/day-load.js';
@@ -18,6 +19,14 @@ export const DEFAULT_POSTGRES_STORE_SCHEMA = 'wharf';
 export const DUCKDB_STORE_MEMORY_LIMIT = process.env.WHARF_DUCKDB_MEMORY_LIMIT ?? '192MB';
 
 export async function openStoreConnection(config: StoreConfig, projectRoot: string): Promise<StoreConnection> {
+  try {
+    return await connect(config, projectRoot);
+  } catch (err) {
+    throw storeOpenError(err, config);
+  }
+}
+
+async function connect(config: StoreConfig, projectRoot: string): Promise<StoreConnection> {
   if (config.kind === 'duckdb') {
     const path = config.path ?? DEFAULT_DUCKDB_STORE_PATH;
     return DuckDBStoreConnection.open(isAbsolute(path) ? path : join(projectRoot, path));
