@@ -78,7 +78,7 @@ async function loadWith(importer: ModuleImporter, root: string): Promise<LoadRes
   if (projectValues.length === 1) {
     const d = validateDefinition('ProjectConfig', projectValues[0].value, configFile);
     diagnostics.push(...d);
-    if (d.length === 0) raw = projectValues[0].value as unknown as ProjectConfig;
+    raw = d.length === 0 ? (projectValues[0].value as unknown as ProjectConfig) : wellTypedSettings(projectValues[0].value);
   } else if (rawProject) {
     diagnostics.push(error('project.one-project', 'wharf.config.ts must export exactly one project.', { file: configFile, hint: 'export default defineProject({ ... })' }));
   }
@@ -88,14 +88,11 @@ async function loadWith(importer: ModuleImporter, root: string): Promise<LoadRes
   diagnostics.push(...checkNotifierTargets(raw, configFile, plugins));
 
   const sources = new Map<string, Located<SourceConfig>>();
-  // Invalid sources and schedules are still registered by name (their errors are already
-  // reported), so mappings that use them do not get a second, misleading "not defined" error.
-  // Sources whose plugin could not be loaded are also recorded in `unavailable`: the mappings
-  // using them cannot work either, and say what to install.
   // Modules that failed the schema (or could not be loaded) but have a name are still
   // registered, marked incomplete: the checks of their other fields still run (an unknown
   // source is reported beside a misspelled field), and modules referring to them get no false
-  // "not defined" error.
+  // "not defined" error. Sources whose plugin could not be loaded are also recorded in
+  // `unavailable`: the mappings using them cannot work either, and say what to install.
   const incomplete = new Set<string>();
   const unavailable = new Map<string, string>();
   for (const m of await loadFolder(importer, root, 'sources', 'defineSource', diagnostics)) {
@@ -175,6 +172,21 @@ async function loadFolder(importer: ModuleImporter, root: string, folder: string
     }
   });
   return out;
+}
+
+/**
+ * The settings of a project config that failed the schema which the other modules' checks
+ * depend on, when they are well typed: with them, an error elsewhere in wharf.config.ts does
+ * not turn plugin sources or custom id types into false errors in other modules.
+ */
+function wellTypedSettings(value: Record<string, unknown>): ProjectConfig {
+  const strings = (v: unknown) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
+  return {
+    name: typeof value.name === 'string' ? value.name : 'unnamed',
+    ...(strings(value.plugins) ? { plugins: strings(value.plugins) } : {}),
+    ...(strings(value.customIdTypes) ? { customIdTypes: strings(value.customIdTypes) } : {}),
+    ...(typeof value.timeZone === 'string' ? { timeZone: value.timeZone } : {}),
+  };
 }
 
 /** Each plugin package that could not be loaded is an error on its entry in `plugins`. */

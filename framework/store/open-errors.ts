@@ -23,10 +23,15 @@ export function storeOpenError(err: unknown, config: StoreConfig): WharfError {
 
 function duckdbOpenError(err: unknown, path: string | undefined): WharfError {
   const where = path ? `'${path}' (store.path in wharf.config.ts)` : 'the default path .wharf/store.duckdb';
-  return new WharfError(`The DuckDB store at ${where} could not be opened: ${redactSecrets(messageOf(err).split('\n')[0])}`, {
-    code: 'store.open-failed',
+  // The whole message, on one line: DuckDB names the process holding a locked file (PID) on a later line.
+  const reason = redactSecrets(messageOf(err).replace(/\s*\n\s*/g, ' '));
+  const locked = /Could not set lock on file/i.test(reason);
+  return new WharfError(`The DuckDB store at ${where} could not be opened: ${reason}`, {
+    code: locked ? 'store.in-use' : 'store.open-failed',
     errorClass: 'state',
-    hint: 'Check that the path is a file this user can write, and that no other process holds the store open (an agent, another ingest).',
+    hint: locked
+      ? 'Another process (an agent, another ingest) has the store open; DuckDB allows one process per store file. Wait for it, or use a PostgreSQL store to share it.'
+      : 'Check that the path is a file this user can write.',
     cause: err,
   });
 }
