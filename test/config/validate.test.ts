@@ -87,7 +87,7 @@ describe('a project config with an error', () => {
   it('still applies its well-typed settings, so other modules get no false errors', async () => {
     const dir = copyExampleProject();
     try {
-      editFile(dir, 'wharf.config.ts', (t) => t.replace('customIdTypes: [],', "customIdTypes: ['company_id'],\n  timezone: 'PST',"));
+      editFile(dir, 'wharf.config.ts', (t) => t.replace('customIdTypes: [],', "customIdTypes: ['company_id'],").replace("timeZone: 'PST'", "timezone: 'PST'"));
       editFile(dir, 'mappings/checkout_conversion.ts', (t) => t.replace("{ constant: 'user_id' }", "{ constant: 'company_id' }"));
       const result = await loadProject(dir);
       expect(result.diagnostics.map((d) => [d.file, d.field, d.summary])).toEqual([['wharf.config.ts', 'timezone', "Unknown field 'timezone'. Did you mean 'timeZone'?"]]);
