@@ -84,9 +84,12 @@ export function jsonError(err: Error & { oclif?: { exit?: number }; code?: unkno
   if (err instanceof WharfError) {
     return { document: { error: { code: err.code, class: err.errorClass, message: redactSecrets(err.message), hint: err.hint ? redactSecrets(err.hint) : null } }, exit: 1 };
   }
-  const message = redactSecrets(err.message.split('\n')[0]);
   if (typeof err.oclif?.exit === 'number') {
+    // oclif lists several problems on their own lines ("Missing required flag from", ...).
+    const lines = err.message.split('\n').map((l) => l.trim()).filter((l) => l && !/^See more help with/.test(l));
+    const message = redactSecrets(lines.filter((l) => l !== 'The following errors occurred:').join('; '));
     return { document: { error: { code: 'cli.usage', class: 'usage', message, hint: 'Run the command with --help for its arguments and flags.' } }, exit: err.oclif.exit };
   }
+  const message = redactSecrets(err.message.split('\n')[0]);
   return { document: { error: { code: 'internal', class: 'internal', message, hint: 'This is a bug in Wharf; please report it with the command that failed.' } }, exit: 1 };
 }

@@ -48,8 +48,8 @@ describe('--json errors', () => {
     registerSecret('hunter2-secret');
     const wharf = storeOpenError(new TypeError('Invalid URL'), postgres);
     expect(jsonError(wharf)).toEqual({ exit: 1, document: { error: { code: 'store.invalid-url', class: 'config', message: wharf.message, hint: wharf.hint } } });
-    const usage = Object.assign(new Error('Missing required flag from'), { oclif: { exit: 2 } });
-    expect(jsonError(usage)).toEqual({ exit: 2, document: { error: { code: 'cli.usage', class: 'usage', message: 'Missing required flag from', hint: 'Run the command with --help for its arguments and flags.' } } });
+    const usage = Object.assign(new Error('The following errors occurred:\n  Missing required flag from\n  Missing required flag to\nSee more help with --help'), { oclif: { exit: 2 } });
+    expect(jsonError(usage)).toEqual({ exit: 2, document: { error: { code: 'cli.usage', class: 'usage', message: 'Missing required flag from; Missing required flag to', hint: 'Run the command with --help for its arguments and flags.' } } });
     const bug = Object.assign(new Error('connect failed: password=hunter2-secret'), { code: 'XX000', severity: 'FATAL' });
     expect(jsonError(bug).document.error).toEqual({ code: 'internal', class: 'internal', message: 'connect failed: password=***', hint: expect.any(String) });
   });
