@@ -83,6 +83,26 @@ describe('ingest validate', () => {
   });
 });
 
+describe('names that do not exist', () => {
+  it('suggest the closest defined schedule, source and dataset', async () => {
+    const dir = copyExampleProject();
+    try {
+      editFile(dir, 'mappings/app_events.ts', (t) => t.replace("schedule: 'daily_9am'", "schedule: 'daily_9m'"));
+      editFile(dir, 'mappings/checkout_conversion.ts', (t) => t.replace("source: 'demo'", "source: 'demos'").replace("dataset: 'metrics'", "dataset: 'metric'").replace("unit_id: 'unit_id'", "unit_ide: 'unit_id'"));
+      const result = await loadProject(dir);
+      expect(result.diagnostics.map((d) => [d.file, d.field, d.summary])).toEqual([
+        ['mappings/app_events.ts', 'schedule', "The schedule 'daily_9m' is not defined. Did you mean 'daily_9am'?"],
+        ['mappings/checkout_conversion.ts', 'dataset', 'Unknown mapping dataset "metric". Did you mean \'metrics\'?'],
+        ['mappings/checkout_conversion.ts', 'source', "The source 'demos' is not defined. Did you mean 'demo'?"],
+        // The misspelled dataset does not hide the misspelled column: the mapping is checked as a metrics mapping.
+        ['mappings/checkout_conversion.ts', 'columns.unit_ide', "Unknown field 'unit_ide'. Did you mean 'unit_id'?"],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a project config with an error', () => {
   it('still applies its well-typed settings, so other modules get no false errors', async () => {
     const dir = copyExampleProject();
