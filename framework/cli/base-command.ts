@@ -37,11 +37,15 @@ export abstract class BaseCommand extends Command {
     return found;
   }
 
-  /** Loads and validates the project; on errors prints every diagnostic and exits 1. */
+  /**
+   * Loads and validates the project; on errors prints every diagnostic and exits 1 (with
+   * --json: the error document, naming the first problem).
+   */
   protected async loadValidProject(flag: string | undefined): Promise<LoadedProject> {
     const result: LoadResult = await loadProject(this.projectRoot(flag));
     if (!result.project) {
-      if (!this.jsonEnabled()) this.logToStderr(renderDiagnostics(result.diagnostics));
+      if (this.jsonEnabled()) throw invalidProjectError(result);
+      this.logToStderr(renderDiagnostics(result.diagnostics));
       this.exit(1);
     }
     for (const d of result.diagnostics) this.warn(d.summary);
@@ -68,6 +72,17 @@ export abstract class BaseCommand extends Command {
     err.message = redactSecrets(err.message);
     return super.catch(err);
   }
+}
+
+function invalidProjectError(result: LoadResult): WharfError {
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  const first = errors[0];
+  const where = first?.file ? `${first.file}${first.line !== undefined ? `:${first.line}:${first.column ?? 1}` : ''}${first.field ? ` → ${first.field}` : ''}: ` : '';
+  return new WharfError(`The project configuration has ${errors.length} error${errors.length === 1 ? '' : 's'}${first ? `; the first: ${where}${first.summary}` : ''}`, {
+    code: 'config.invalid',
+    errorClass: 'config',
+    hint: 'Run `ingest validate` to see every problem.',
+  });
 }
 
 /** Shape of every error printed with --json. */

@@ -7,7 +7,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyExampleProject, REPO_ROOT } from '../support/example-project.js';
+import { copyExampleProject, editFile, REPO_ROOT } from '../support/example-project.js';
 
 const run = promisify(execFile);
 const INGEST = join(REPO_ROOT, 'node_modules/.bin/ingest');
@@ -76,6 +76,20 @@ describe('CLI arguments', () => {
     const { code, stdout } = await ingest('run', '--all', '--to', '2020-01-01');
     expect(code).toBe(0);
     expect(stdout.trim()).toBe('Nothing to run: every mapping starts after 2020-01-01 (the earliest, app_events, starts on 2026-10-01). Pass a later --to, or omit it to load up to the latest complete day.');
+  });
+
+  it('prints the --json error document for a project that does not validate', async () => {
+    editFile(dir, 'mappings/daily_metrics.ts', (t) => t.replace("source: 'demo'", "source: 'demoo'"));
+    const { code, stdout } = await ingest('status', '--json');
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toEqual({
+      error: {
+        code: 'config.invalid',
+        class: 'config',
+        message: "The project configuration has 1 error; the first: mappings/daily_metrics.ts:6:3 → source: The source 'demoo' is not defined. Did you mean 'demo'?",
+        hint: 'Run `ingest validate` to see every problem.',
+      },
+    });
   });
 
   it('suggests the command meant when a command is mistyped', async () => {
