@@ -242,12 +242,17 @@ function validateSource(m: ModuleValue, plugins: PluginLoadResult, diagnostics: 
   if (failure && typeof m.value.name === 'string') {
     unavailable.set(m.value.name, `The source '${m.value.name}' (${m.file}) has kind '${String(kind)}', which is unavailable. ${failure}`);
   }
-  const summary = failure ? `The source kind ${JSON.stringify(kind)} is not available: the plugin that provides it could not be loaded.` : `Unknown source kind ${JSON.stringify(kind)}.`;
+  const intended = !failure && typeof kind === 'string' ? closestName(kind, Object.keys(SOURCE_DEFINITIONS)) : undefined;
+  const summary = failure
+    ? `The source kind ${JSON.stringify(kind)} is not available: the plugin that provides it could not be loaded.`
+    : `Unknown source kind ${JSON.stringify(kind)}.${intended ? ` Did you mean '${intended}'?` : ''}`;
   diagnostics.push(error('source.unknown-kind', summary, {
     file: m.file,
     field: field(m.prefix, 'kind'),
     hint: failure || `Use one of: ${Object.keys(SOURCE_DEFINITIONS).join(', ')}, or add the plugin package that provides '${String(kind)}' to \`plugins\` in wharf.config.ts and install it.`,
   }));
+  // The other fields are still checked, against the kind it most likely means.
+  if (intended) diagnostics.push(...validateDefinition(SOURCE_DEFINITIONS[intended], { ...m.value, kind: intended }, m.file, m.prefix));
   return false;
 }
 

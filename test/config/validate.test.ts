@@ -84,10 +84,11 @@ describe('ingest validate', () => {
 });
 
 describe('names that do not exist', () => {
-  it('suggest the closest defined schedule, source and dataset', async () => {
+  it('suggest the closest defined schedule, source, dataset and source kind', async () => {
     const dir = copyExampleProject();
     try {
       editFile(dir, 'mappings/app_events.ts', (t) => t.replace("schedule: 'daily_9am'", "schedule: 'daily_9m'"));
+      editFile(dir, 'sources/demo.ts', (t) => t.replace("kind: 'duckdb'", "kind: 'duckd'").replace("generate: 'demo'", "generat: 'demo'"));
       editFile(dir, 'mappings/checkout_conversion.ts', (t) => t.replace("source: 'demo'", "source: 'demos'").replace("dataset: 'metrics'", "dataset: 'metric'").replace("unit_id: 'unit_id'", "unit_ide: 'unit_id'"));
       const result = await loadProject(dir);
       expect(result.diagnostics.map((d) => [d.file, d.field, d.summary])).toEqual([
@@ -96,6 +97,8 @@ describe('names that do not exist', () => {
         ['mappings/checkout_conversion.ts', 'source', "The source 'demos' is not defined. Did you mean 'demo'?"],
         // The misspelled dataset does not hide the misspelled column: the mapping is checked as a metrics mapping.
         ['mappings/checkout_conversion.ts', 'columns.unit_ide', "Unknown field 'unit_ide'. Did you mean 'unit_id'?"],
+        ['sources/demo.ts', 'kind', 'Unknown source kind "duckd". Did you mean \'duckdb\'?'],
+        ['sources/demo.ts', 'generat', "Unknown field 'generat'. Did you mean 'generate'?"],
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
