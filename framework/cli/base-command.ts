@@ -8,7 +8,7 @@ import { Command, Flags } from '@oclif/core';
 import { loadProject, type LoadResult } from '../config/loader.js';
 import { findProjectRoot } from '../config/discover.js';
 import type { LoadedProject } from '../config/project.js';
-import { WharfError } from '../diagnostics/errors.js';
+import { WharfError, type ErrorClass } from '../diagnostics/errors.js';
 import { redactSecrets } from '../diagnostics/redact.js';
 import { renderDiagnostics } from '../views/diagnostics.js';
 
@@ -37,11 +37,15 @@ export abstract class BaseCommand extends Command {
     return found;
   }
 
-  /** Loads and validates the project; on errors prints every diagnostic and exits 1. */
+  /**
+   * Loads and validates the project; on errors prints every diagnostic and exits 1 (with
+   * --json: the error document, naming the first problem).
+   */
   protected async loadValidProject(flag: string | undefined): Promise<LoadedProject> {
     const result: LoadResult = await loadProject(this.projectRoot(flag));
     if (!result.project) {
-      if (!this.jsonEnabled()) this.logToStderr(renderDiagnostics(result.diagnostics));
+      if (this.jsonEnabled()) throw invalidProjectError(result);
+      this.logToStderr(renderDiagnostics(result.diagnostics));
       this.exit(1);
     }
     for (const d of result.diagnostics) this.warn(d.summary);
@@ -55,14 +59,52 @@ export abstract class BaseCommand extends Command {
       process.exitCode = err.oclif.exit;
       return undefined;
     }
+    if (this.jsonEnabled()) {
+      // One shape for every error with --json, whatever threw it: never a driver's raw object.
+      const { document, exit } = jsonError(err);
+      this.logJson(document);
+      this.exit(exit);
+    }
     if (err instanceof WharfError) {
       const message = redactSecrets(err.message) + (err.hint ? `\n  ${redactSecrets(err.hint)}` : '');
-      if (this.jsonEnabled()) {
-        this.logJson({ error: { code: err.code, class: err.errorClass, message: redactSecrets(err.message), hint: err.hint } });
-        this.exit(1);
-      }
       this.error(message, { exit: 1, code: err.code });
     }
+    err.message = redactSecrets(err.message);
     return super.catch(err);
   }
+}
+
+function invalidProjectError(result: LoadResult): WharfError {
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  const first = errors[0];
+  const where = first?.file ? `${first.file}${first.line !== undefined ? `:${first.line}:${first.column ?? 1}` : ''}${first.field ? ` → ${first.field}` : ''}: ` : '';
+  return new WharfError(`The project configuration has ${errors.length} error${errors.length === 1 ? '' : 's'}${first ? `; the first: ${where}${first.summary}` : ''}`, {
+    code: 'config.invalid',
+    errorClass: 'config',
+    hint: 'Run `ingest validate` to see every problem.',
+  });
+}
+
+/** Shape of every error printed with --json. */
+export interface JsonErrorDocument {
+  error: { code: string; class: ErrorClass | 'usage'; message: string; hint: string | null };
+}
+
+/**
+ * The --json document and exit code of an error: a WharfError as it is; oclif's own errors
+ * (unknown flags, missing arguments) as usage errors with their exit code; anything else as
+ * an internal error (a bug), its message redacted.
+ */
+export function jsonError(err: Error & { oclif?: { exit?: number }; code?: unknown }): { document: JsonErrorDocument; exit: number } {
+  if (err instanceof WharfError) {
+    return { document: { error: { code: err.code, class: err.errorClass, message: redactSecrets(err.message), hint: err.hint ? redactSecrets(err.hint) : null } }, exit: 1 };
+  }
+  if (typeof err.oclif?.exit === 'number') {
+    // oclif lists several problems on their own lines ("Missing required flag from", ...).
+    const lines = err.message.split('\n').map((l) => l.trim()).filter((l) => l && !/^See more help with/.test(l));
+    const message = redactSecrets(lines.filter((l) => l !== 'The following errors occurred:').join('; '));
+    return { document: { error: { code: 'cli.usage', class: 'usage', message, hint: 'Run the command with --help for its arguments and flags.' } }, exit: err.oclif.exit };
+  }
+  const message = redactSecrets(err.message.split('\n')[0]);
+  return { document: { error: { code: 'internal', class: 'internal', message, hint: 'This is a bug in Wharf; please report it with the command that failed.' } }, exit: 1 };
 }

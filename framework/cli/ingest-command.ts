@@ -5,6 +5,7 @@
  */
 import { ConnectorPool } from '../engine/connector-pool.js';
 import type { EngineContext } from '../engine/types.js';
+import { mappingOrThrow } from '../engine/ingest-day.js';
 import { openStore } from '../store/open-store.js';
 import { zoneOrThrow, latestCompleteDay } from '../util/time.js';
 import { ProgressReporter } from '../views/ingest-progress.js';
@@ -12,8 +13,10 @@ import { BaseCommand } from './base-command.js';
 import type { LoadedProject } from '../config/project.js';
 
 export abstract class IngestCommand extends BaseCommand {
-  protected async withEngine<T>(projectFlag: string | undefined, trigger: string, fn: (ctx: EngineContext) => Promise<T>): Promise<T> {
+  /** `mapping`, when the command names one, is checked before the store is opened or created. */
+  protected async withEngine<T>(projectFlag: string | undefined, trigger: string, fn: (ctx: EngineContext) => Promise<T>, mapping?: string): Promise<T> {
     const project = await this.loadValidProject(projectFlag);
+    if (mapping !== undefined) mappingOrThrow({ project }, mapping);
     const store = await openStore(project.settings.store, project.root);
     const connectors = new ConnectorPool(project);
     const progress = this.jsonEnabled() ? undefined : new ProgressReporter((t) => process.stderr.write(t), Boolean(process.stderr.isTTY));

@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { error } from '../diagnostics/diagnostic.js';
+import { didYouMean } from '../diagnostics/suggest.js';
 import { isIsoDate, parseZone } from '../util/time.js';
 import type { LoadedMapping, LoadedProject } from './project.js';
 import type { ColumnValue } from './types.js';
@@ -11,13 +12,18 @@ import type { ColumnValue } from './types.js';
 /**
  * `unavailableSources` names sources that exist but whose kind's plugin could not be loaded
  * (name → why); references to them say what to install rather than "not defined".
+ * `incomplete` holds the files of modules that failed the schema: only their references
+ * (fields that are present and are strings) are checked, the rest was reported already.
  */
-export function checkCrossReferences(project: LoadedProject, unavailableSources: ReadonlyMap<string, string> = new Map()): Diagnostic[] {
+export function checkCrossReferences(project: LoadedProject, unavailableSources: ReadonlyMap<string, string> = new Map(), incomplete: ReadonlySet<string> = new Set()): Diagnostic[] {
   const out: Diagnostic[] = [];
   if (!parseZone(project.settings.timeZone)) {
     out.push(error('project.time-zone', `Unknown time zone '${project.settings.timeZone}'.`, { file: project.configFile, field: 'timeZone', hint: zoneHint }));
   }
-  for (const mapping of project.mappings.values()) out.push(...checkMapping(project, mapping, unavailableSources));
+  for (const mapping of project.mappings.values()) {
+    out.push(...checkMappingReferences(project, mapping, unavailableSources));
+    if (!incomplete.has(mapping.file)) out.push(...checkMapping(project, mapping));
+  }
   for (const { config, file } of project.schedules.values()) {
     if (config.kind === 'daily' && typeof config.timeZone === 'string' && !parseZone(config.timeZone)) {
       out.push(error('schedule.time-zone', `Unknown time zone '${config.timeZone}'.`, { file, field: 'timeZone', hint: zoneHint }));
@@ -28,7 +34,9 @@ export function checkCrossReferences(project: LoadedProject, unavailableSources:
       if (why) {
         out.push(error('schedule.source-unavailable', why, { file, field: 'source' }));
       } else if (!source) {
-        out.push(error('schedule.unknown-source', `The signal source '${config.source}' is not defined.`, { file, field: 'source', hint: hintFor('source', config.source, project.sources.keys()) }));
+        out.push(error('schedule.unknown-source', `The signal source '${config.source}' is not defined.${didYouMean(config.source, project.sources.keys())}`, { file, field: 'source', hint: hintFor('source', config.source, project.sources.keys()) }));
+      } else if (incomplete.has(source.file)) {
+        // The source's own errors are reported; its kind is not known to be valid.
       } else if (source.config.kind === 's3' && config.table) {
         out.push(error('schedule.signal-table', "An S3 signal reads the source's signals/ folder; 'table' does not apply.", { file, field: 'table', hint: 'Remove table.' }));
       } else if (source.config.kind !== 's3' && !config.table) {
@@ -50,18 +58,25 @@ function isMapped(value: ColumnValue | undefined): boolean {
   return value !== undefined && (typeof value !== 'string' || value.trim() !== '');
 }
 
-function checkMapping(project: LoadedProject, mapping: LoadedMapping, unavailableSources: ReadonlyMap<string, string>): Diagnostic[] {
+/** The mapping's source and schedule exist; checked even when other fields failed the schema. */
+function checkMappingReferences(project: LoadedProject, mapping: LoadedMapping, unavailableSources: ReadonlyMap<string, string>): Diagnostic[] {
   const { config, file } = mapping;
   const out: Diagnostic[] = [];
-  const why = unavailableSources.get(config.source);
+  const why = typeof config.source === 'string' ? unavailableSources.get(config.source) : undefined;
   if (why) {
     out.push(error('mapping.source-unavailable', why, { file, field: 'source' }));
-  } else if (!project.sources.has(config.source)) {
-    out.push(error('mapping.unknown-source', `The source '${config.source}' is not defined.`, { file, field: 'source', hint: hintFor('source', config.source, project.sources.keys()) }));
+  } else if (typeof config.source === 'string' && !project.sources.has(config.source)) {
+    out.push(error('mapping.unknown-source', `The source '${config.source}' is not defined.${didYouMean(config.source, project.sources.keys())}`, { file, field: 'source', hint: hintFor('source', config.source, project.sources.keys()) }));
   }
-  if (!project.schedules.has(config.schedule)) {
-    out.push(error('mapping.unknown-schedule', `The schedule '${config.schedule}' is not defined.`, { file, field: 'schedule', hint: hintFor('schedule', config.schedule, project.schedules.keys()) }));
+  if (typeof config.schedule === 'string' && !project.schedules.has(config.schedule)) {
+    out.push(error('mapping.unknown-schedule', `The schedule '${config.schedule}' is not defined.${didYouMean(config.schedule, project.schedules.keys())}`, { file, field: 'schedule', hint: hintFor('schedule', config.schedule, project.schedules.keys()) }));
   }
+  return out;
+}
+
+function checkMapping(project: LoadedProject, mapping: LoadedMapping): Diagnostic[] {
+  const { config, file } = mapping;
+  const out: Diagnostic[] = [];
   if (!isIsoDate(config.startDate)) {
     out.push(error('mapping.start-date', `startDate '${config.startDate}' is not a real calendar date.`, { file, field: 'startDate', hint: 'Write it as YYYY-MM-DD.' }));
   }

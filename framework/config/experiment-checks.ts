@@ -6,31 +6,52 @@
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { error } from '../diagnostics/diagnostic.js';
+import { didYouMean } from '../diagnostics/suggest.js';
 import { isIsoDate } from '../util/time.js';
 import type { LoadedExperiment, LoadedProject } from './project.js';
 import type { Dataset, ExperimentConfig } from './types.js';
 
-/** Diagnostics for every experiment of a loaded project. */
-export function checkExperiments(project: LoadedProject): Diagnostic[] {
+/**
+ * Diagnostics for every experiment of a loaded project. For the files in `incomplete`
+ * (experiments that failed the schema) only the references to ingestions are checked.
+ */
+export function checkExperiments(project: LoadedProject, incomplete: ReadonlySet<string> = new Set()): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const experiment of project.experiments.values()) out.push(...checkExperiment(project, experiment));
+  for (const experiment of project.experiments.values()) {
+    out.push(...checkIngestionReferences(project, experiment));
+    if (!incomplete.has(experiment.file)) out.push(...checkExperiment(project, experiment));
+  }
+  return out;
+}
+
+/** The exposure and metric ingestions exist and load the right dataset. */
+function checkIngestionReferences(project: LoadedProject, experiment: LoadedExperiment): Diagnostic[] {
+  const { config, file } = experiment;
+  const out: Diagnostic[] = [];
+  const ingestion = (name: unknown, dataset: Dataset, field: string) => {
+    if (typeof name !== 'string') return;
+    const mapping = project.mappings.get(name);
+    if (!mapping) {
+      const names = [...project.mappings.values()].filter((m) => m.config.dataset === dataset).map((m) => m.config.name);
+      out.push(error('experiment.unknown-ingestion', `The ingestion '${name}' is not defined.${didYouMean(name, names)}`, { file, field, hint: names.length ? `Use one of the ${dataset} ingestions: ${names.join(', ')}.` : `Create a ${dataset} mapping in mappings/.` }));
+    } else if (mapping.config.dataset !== dataset && (mapping.config.dataset === 'events' || mapping.config.dataset === 'metrics')) {
+      out.push(error('experiment.ingestion-dataset', `The ingestion '${name}' loads ${mapping.config.dataset}, but ${field} needs an ${dataset} ingestion.`, { file, field, hint: `Point ${field} at an ingestion with dataset '${dataset}'.` }));
+    }
+  };
+  const exposure = config.exposure as Partial<ExperimentConfig['exposure']> | undefined;
+  if (exposure?.kind === 'events') ingestion(exposure.ingestion, 'events', 'exposure.ingestion');
+  const metrics: unknown[] = Array.isArray(config.metrics) ? config.metrics : [];
+  metrics.forEach((metric, i) => {
+    if (metric === null || typeof metric !== 'object') return;
+    const m = metric as { ingestion?: unknown; source?: unknown };
+    ingestion(m.ingestion, m.source === 'metrics' ? 'metrics' : 'events', `metrics[${i}].ingestion`);
+  });
   return out;
 }
 
 function checkExperiment(project: LoadedProject, experiment: LoadedExperiment): Diagnostic[] {
   const { config, file } = experiment;
   const out: Diagnostic[] = [];
-  const ingestion = (name: string, dataset: Dataset, field: string) => {
-    const mapping = project.mappings.get(name);
-    if (!mapping) {
-      const names = [...project.mappings.values()].filter((m) => m.config.dataset === dataset).map((m) => m.config.name);
-      out.push(error('experiment.unknown-ingestion', `The ingestion '${name}' is not defined.`, { file, field, hint: names.length ? `Use one of the ${dataset} ingestions: ${names.join(', ')}.` : `Create a ${dataset} mapping in mappings/.` }));
-    } else if (mapping.config.dataset !== dataset) {
-      out.push(error('experiment.ingestion-dataset', `The ingestion '${name}' loads ${mapping.config.dataset}, but ${field} needs an ${dataset} ingestion.`, { file, field, hint: `Point ${field} at an ingestion with dataset '${dataset}'.` }));
-    }
-  };
-  if (config.exposure.kind === 'events') ingestion(config.exposure.ingestion, 'events', 'exposure.ingestion');
-  config.metrics.forEach((metric, i) => ingestion(metric.ingestion, metric.source === 'metrics' ? 'metrics' : 'events', `metrics[${i}].ingestion`));
   out.push(...checkGroups(config, file), ...checkDates(config, file), ...checkMetricNames(config, file));
   // The longest artifact table name (framework/experiments/names.ts); config does not import the pipeline.
   const longest = `${config.name}_user_level_aggregations_for_pre_exposure_data`;

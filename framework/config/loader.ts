@@ -4,10 +4,11 @@
  * against the generated schema, then the cross-references. It never stops at the first problem: the result carries every diagnostic it found, and the
  * project only when there are no errors.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { error, hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
+import { closestName } from '../diagnostics/suggest.js';
 import { isBuiltinKind, pluginConnector } from '../connectors/registry.js';
 import { checkCrossReferences } from './cross-references.js';
 import { checkExperiments } from './experiment-checks.js';
@@ -15,6 +16,8 @@ import { checkNotifierTargets } from './notifier-targets.js';
 import { configFileIn, discoverModules } from './discover.js';
 import { importIsolated, limitsFromEnv, type IsolationLimits, type ModuleOutcome } from './isolation/isolated-import.js';
 import type { ModuleFailure } from './isolation/protocol.js';
+import { exportedName, locateDiagnostics } from './locate.js';
+import { importFailure, readFailure } from './module-errors.js';
 import { loadPlugins, unavailableKindReason, type PluginLoadResult } from './plugins.js';
 import { DEFAULTS, resolveSettings, type LoadedExperiment, type LoadedMapping, type LoadedProject, type Located } from './project.js';
 import { validateAgainst, validateDefinition } from './schema-validator.js';
@@ -42,6 +45,11 @@ interface ModuleValue {
   value: Record<string, unknown>;
   /** Path of this value inside the module's default export (`[1]` for arrays). */
   prefix: string;
+  /**
+   * The module could not be loaded: `value` holds only the name read from its source text,
+   * so references to it are not reported as "not defined" on top of its own error.
+   */
+  unreadable?: boolean;
 }
 
 export interface LoadOptions {
@@ -63,6 +71,9 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   const configPath = configFileIn(root);
   const requests = [...(configPath ? [configPath] : []), ...FOLDERS.flatMap((f) => discoverModules(root, f).map((file) => join(root, file)))]
     .map((absolute) => ({ absolute, file: relative(root, absolute) }));
+  // Stack traces of errors thrown by a module then give its own line numbers (through the
+  // source maps of the TypeScript transform), which the diagnostics report.
+  process.setSourceMapsEnabled(true);
   const outcomes = await importIsolated(requests, options.limits ?? limitsFromEnv(), options.signal);
   return loadWith(prefetched(outcomes), root);
 }
@@ -98,51 +109,61 @@ async function loadWith(importer: ModuleImporter, root: string): Promise<LoadRes
   if (projectValues.length === 1) {
     const d = validateDefinition('ProjectConfig', projectValues[0].value, configFile);
     diagnostics.push(...d);
-    if (d.length === 0) raw = projectValues[0].value as unknown as ProjectConfig;
+    raw = d.length === 0 ? (projectValues[0].value as unknown as ProjectConfig) : wellTypedSettings(projectValues[0].value);
   } else if (rawProject) {
     diagnostics.push(error('project.one-project', 'wharf.config.ts must export exactly one project.', { file: configFile, hint: 'export default defineProject({ ... })' }));
   }
   const settings = resolveSettings(raw);
   const plugins = await loadPlugins(root, settings.plugins);
+  diagnostics.push(...pluginFailures(plugins, settings.plugins, configFile));
   diagnostics.push(...checkNotifierTargets(raw, configFile, plugins));
 
   const sources = new Map<string, Located<SourceConfig>>();
-  // Invalid sources and schedules are still registered by name (their errors are already
-  // reported), so mappings that use them do not get a second, misleading "not defined" error.
-  // Sources whose plugin could not be loaded are also recorded in `unavailable`: the mappings
-  // using them cannot work either, and say what to install.
+  // Modules that failed the schema (or could not be loaded) but have a name are still
+  // registered, marked incomplete: the checks of their other fields still run (an unknown
+  // source is reported beside a misspelled field), and modules referring to them get no false
+  // "not defined" error. Sources whose plugin could not be loaded are also recorded in
+  // `unavailable`: the mappings using them cannot work either, and say what to install.
+  const incomplete = new Set<string>();
   const unavailable = new Map<string, string>();
   for (const m of loadFolder(importer, root, 'sources', 'defineSource', diagnostics)) {
-    if (validateSource(m, plugins, diagnostics, unavailable) || hasName(m)) addUnique(sources, m, 'source', diagnostics);
+    const valid = !m.unreadable && validateSource(m, plugins, diagnostics, unavailable);
+    if (!valid) incomplete.add(m.file);
+    if (valid || hasName(m)) addUnique(sources, m, 'source', diagnostics);
   }
   const schedules = new Map<string, Located<ScheduleConfig>>();
   for (const m of loadFolder(importer, root, 'schedules', 'defineSchedule', diagnostics)) {
-    if (validateByKind(m, 'kind', SCHEDULE_DEFINITIONS, 'schedule', diagnostics) || hasName(m)) addUnique(schedules, m, 'schedule', diagnostics);
+    if ((!m.unreadable && validateByKind(m, 'kind', SCHEDULE_DEFINITIONS, 'schedule', diagnostics)) || hasName(m)) addUnique(schedules, m, 'schedule', diagnostics);
   }
   const mappings = new Map<string, LoadedMapping>();
   for (const m of loadFolder(importer, root, 'mappings', 'defineMapping', diagnostics)) {
-    if (!validateByKind(m, 'dataset', MAPPING_DEFINITIONS, 'mapping', diagnostics)) continue;
+    const valid = !m.unreadable && validateByKind(m, 'dataset', MAPPING_DEFINITIONS, 'mapping', diagnostics);
+    if (!valid && !hasName(m)) continue;
     const loaded = withSql(root, m, settings, diagnostics);
+    if (!valid) incomplete.add(m.file);
     addUnique(mappings, loaded, 'mapping', diagnostics);
   }
 
   const experiments = new Map<string, LoadedExperiment>();
   for (const m of loadFolder(importer, root, 'experiments', 'defineExperiment', diagnostics)) {
-    const d = validateDefinition('ExperimentConfig', m.value, m.file, m.prefix);
+    const d = m.unreadable ? [] : validateDefinition('ExperimentConfig', m.value, m.file, m.prefix);
     diagnostics.push(...d);
-    if (d.length === 0) addUnique(experiments, withExposureSql(root, m, diagnostics), 'experiment', diagnostics);
+    const valid = !m.unreadable && d.length === 0;
+    if (!valid && !hasName(m)) continue;
+    if (!valid) incomplete.add(m.file);
+    addUnique(experiments, valid ? withExposureSql(root, m, diagnostics) : { config: m.value as unknown as ExperimentConfig, file: m.file }, 'experiment', diagnostics);
   }
 
   const project: LoadedProject = { root, configFile, raw, settings, sources, mappings, schedules, experiments };
-  diagnostics.push(...checkCrossReferences(project, unavailable), ...checkExperiments(project));
-  const sorted = sortDiagnostics(diagnostics);
+  diagnostics.push(...checkCrossReferences(project, unavailable, incomplete), ...checkExperiments(project, incomplete));
+  const sorted = sortDiagnostics(locateDiagnostics(root, diagnostics));
   return { project: hasErrors(sorted) ? null : project, diagnostics: sorted };
 }
 
 function importOne(importer: ModuleImporter, absolute: string, file: string, diagnostics: Diagnostic[]): unknown {
   const outcome = importer.import(absolute);
   if ('failure' in outcome) {
-    diagnostics.push(failureDiagnostic(outcome.failure, file));
+    diagnostics.push(failureDiagnostic(outcome.failure, absolute, file));
     return undefined;
   }
   if (outcome.value === undefined) {
@@ -151,7 +172,10 @@ function importOne(importer: ModuleImporter, absolute: string, file: string, dia
   return outcome.value;
 }
 
-function failureDiagnostic(failure: ModuleFailure, file: string): Diagnostic {
+/** A failure the worker reported, located in the module's source where the error allows. */
+function failureDiagnostic(failure: ModuleFailure, absolute: string, file: string): Diagnostic {
+  if (failure.error && failure.code === 'module.import-failed') return importFailure(absolute, file, failure.error);
+  if (failure.error && failure.code === 'module.read-failed') return readFailure(absolute, file, failure.error);
   return error(failure.code, failure.summary, { file, hint: failure.hint });
 }
 
@@ -174,8 +198,35 @@ function loadFolder(importer: ModuleImporter, root: string, folder: string, help
   const values = files.map((file) => importOne(importer, join(root, file), file, diagnostics));
   files.forEach((file, i) => {
     if (values[i] !== undefined) out.push(...asValues(values[i], file, diagnostics, helper));
+    else {
+      const name = exportedName(join(root, file));
+      if (name !== undefined) out.push({ file, value: { name }, prefix: '', unreadable: true });
+    }
   });
   return out;
+}
+
+/**
+ * The settings of a project config that failed the schema which the other modules' checks
+ * depend on, when they are well typed: with them, an error elsewhere in wharf.config.ts does
+ * not turn plugin sources or custom id types into false errors in other modules.
+ */
+function wellTypedSettings(value: Record<string, unknown>): ProjectConfig {
+  const strings = (v: unknown) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
+  return {
+    name: typeof value.name === 'string' ? value.name : 'unnamed',
+    ...(strings(value.plugins) ? { plugins: strings(value.plugins) } : {}),
+    ...(strings(value.customIdTypes) ? { customIdTypes: strings(value.customIdTypes) } : {}),
+    ...(typeof value.timeZone === 'string' ? { timeZone: value.timeZone } : {}),
+  };
+}
+
+/** Each plugin package that could not be loaded is an error on its entry in `plugins`. */
+function pluginFailures(plugins: PluginLoadResult, listed: readonly string[], configFile: string): Diagnostic[] {
+  return listed.flatMap((pkg, i) => {
+    const why = plugins.failures.get(pkg);
+    return why === undefined ? [] : [error('project.plugin-unavailable', why, { file: configFile, field: `plugins[${i}]`, hint: "If the project does not need it, remove it from plugins." })];
+  });
 }
 
 function hasName(m: ModuleValue): boolean {
@@ -190,11 +241,14 @@ function validateByKind(m: ModuleValue, discriminator: string, definitions: Reco
   const tag = m.value[discriminator];
   const definition = typeof tag === 'string' ? definitions[tag] : undefined;
   if (!definition) {
-    diagnostics.push(error(`${what}.unknown-${discriminator}`, `Unknown ${what} ${discriminator} ${JSON.stringify(tag)}.`, {
+    const intended = typeof tag === 'string' ? closestName(tag, Object.keys(definitions)) : undefined;
+    diagnostics.push(error(`${what}.unknown-${discriminator}`, `Unknown ${what} ${discriminator} ${JSON.stringify(tag)}.${intended ? ` Did you mean '${intended}'?` : ''}`, {
       file: m.file,
       field: field(m.prefix, discriminator),
       hint: `Use one of: ${Object.keys(definitions).join(', ')}.`,
     }));
+    // The other fields are still checked, against the kind it most likely means.
+    if (intended) diagnostics.push(...validateDefinition(definitions[intended], { ...m.value, [discriminator]: intended }, m.file, m.prefix));
     return false;
   }
   const d = validateDefinition(definition, m.value, m.file, m.prefix);
@@ -220,12 +274,17 @@ function validateSource(m: ModuleValue, plugins: PluginLoadResult, diagnostics: 
   if (failure && typeof m.value.name === 'string') {
     unavailable.set(m.value.name, `The source '${m.value.name}' (${m.file}) has kind '${String(kind)}', which is unavailable. ${failure}`);
   }
-  const summary = failure ? `The source kind ${JSON.stringify(kind)} is not available: the plugin that provides it could not be loaded.` : `Unknown source kind ${JSON.stringify(kind)}.`;
+  const intended = !failure && typeof kind === 'string' ? closestName(kind, Object.keys(SOURCE_DEFINITIONS)) : undefined;
+  const summary = failure
+    ? `The source kind ${JSON.stringify(kind)} is not available: the plugin that provides it could not be loaded.`
+    : `Unknown source kind ${JSON.stringify(kind)}.${intended ? ` Did you mean '${intended}'?` : ''}`;
   diagnostics.push(error('source.unknown-kind', summary, {
     file: m.file,
     field: field(m.prefix, 'kind'),
     hint: failure || `Use one of: ${Object.keys(SOURCE_DEFINITIONS).join(', ')}, or add the plugin package that provides '${String(kind)}' to \`plugins\` in wharf.config.ts and install it.`,
   }));
+  // The other fields are still checked, against the kind it most likely means.
+  if (intended) diagnostics.push(...validateDefinition(SOURCE_DEFINITIONS[intended], { ...m.value, kind: intended }, m.file, m.prefix));
   return false;
 }
 
@@ -246,19 +305,12 @@ function addUnique<T extends { name: string }>(map: Map<string, Located<T>>, m: 
 
 function withSql(root: string, m: ModuleValue, settings: LoadedProject['settings'], diagnostics: Diagnostic[]): LoadedMapping {
   const config = m.value as unknown as MappingConfig;
-  const sqlAbsolute = join(root, dirname(m.file), config.sql);
-  const sqlFile = relative(root, sqlAbsolute);
-  let sqlText = '';
-  if (!config.sql.endsWith('.sql')) {
-    diagnostics.push(error('mapping.sql-extension', `The SQL file '${config.sql}' must end in .sql.`, { file: m.file, field: field(m.prefix, 'sql'), hint: 'Keep the query in a .sql file beside the module and give its relative path.' }));
-  } else if (!existsSync(sqlAbsolute)) {
-    diagnostics.push(error('mapping.sql-missing', `The SQL file '${sqlFile}' does not exist.`, { file: m.file, field: field(m.prefix, 'sql'), hint: `Create it, or fix the path (it is relative to ${dirname(m.file)}/).` }));
-  } else {
-    sqlText = readFileSync(sqlAbsolute, 'utf8');
-    if (sqlText.trim() === '') {
-      diagnostics.push(error('mapping.sql-empty', `The SQL file '${sqlFile}' is empty.`, { file: m.file, field: field(m.prefix, 'sql'), hint: 'Write the query whose result set is ingested.' }));
-    }
+  const sql = typeof config.sql === 'string' ? readSqlFile(root, m, 'sql', config.sql, 'mapping', diagnostics) : undefined;
+  const sqlText = sql?.text ?? '';
+  if (sql?.text !== undefined && sqlText.trim() === '') {
+    diagnostics.push(error('mapping.sql-empty', `The SQL file '${sql.file}' is empty.`, { file: m.file, field: field(m.prefix, 'sql'), hint: 'Write the query whose result set is ingested.' }));
   }
+  const sqlFile = sql?.file ?? '';
   return {
     config,
     file: m.file,
@@ -274,20 +326,40 @@ function withSql(root: string, m: ModuleValue, settings: LoadedProject['settings
 function withExposureSql(root: string, m: ModuleValue, diagnostics: Diagnostic[]): LoadedExperiment {
   const config = m.value as unknown as ExperimentConfig;
   if (config.exposure.kind !== 'sql') return { config, file: m.file };
-  const where = { file: m.file, field: field(m.prefix, 'exposure.sql') };
-  const absolute = join(root, dirname(m.file), config.exposure.sql);
-  const sqlFile = relative(root, absolute);
-  if (!config.exposure.sql.endsWith('.sql')) {
-    diagnostics.push(error('experiment.sql-extension', `The exposure SQL file '${config.exposure.sql}' must end in .sql.`, { ...where, hint: 'Keep the exposure query in a .sql file beside the module.' }));
-    return { config, file: m.file };
+  const sql = readSqlFile(root, m, 'exposure.sql', config.exposure.sql, 'experiment', diagnostics);
+  if (sql?.text === undefined) return { config, file: m.file };
+  if (sql.text.trim() === '') {
+    diagnostics.push(error('experiment.sql-empty', `The exposure SQL file '${sql.file}' is empty.`, { file: m.file, field: field(m.prefix, 'exposure.sql'), hint: 'Select unit_id, group_name, exposure_time and exposure_day.' }));
   }
-  if (!existsSync(absolute)) {
-    diagnostics.push(error('experiment.sql-missing', `The exposure SQL file '${sqlFile}' does not exist.`, { ...where, hint: `Create it, or fix the path (it is relative to ${dirname(m.file)}/).` }));
-    return { config, file: m.file };
+  return { config, file: m.file, exposureSqlFile: sql.file, exposureSqlText: sql.text };
+}
+
+/**
+ * Reads the SQL file a module's `key` names, relative to the module's folder. It must end in
+ * .sql, stay inside the project (a path out of the repository would make the query depend
+ * on files the repository does not version), and be a readable file. `text` is undefined
+ * when it is not; the diagnostic says why.
+ */
+function readSqlFile(root: string, m: ModuleValue, key: string, path: string, what: string, diagnostics: Diagnostic[]): { file: string; text?: string } {
+  const absolute = join(root, dirname(m.file), path);
+  const file = relative(root, absolute);
+  const where = { file: m.file, field: field(m.prefix, key) };
+  const label = what === 'mapping' ? 'The SQL file' : 'The exposure SQL file';
+  const fail = (code: string, summary: string, hint: string) => {
+    diagnostics.push(error(`${what}.${code}`, summary, { ...where, hint }));
+    return { file };
+  };
+  if (!path.endsWith('.sql')) return fail('sql-extension', `${label} '${path}' must end in .sql.`, 'Keep the query in a .sql file beside the module and give its relative path.');
+  if (file.startsWith('..') || isAbsolute(file)) {
+    return fail('sql-outside-project', `${label} '${path}' points outside the project folder.`, 'Keep SQL files inside the repository, beside the module or in a folder of the project.');
   }
-  const text = readFileSync(absolute, 'utf8');
-  if (text.trim() === '') diagnostics.push(error('experiment.sql-empty', `The exposure SQL file '${sqlFile}' is empty.`, { ...where, hint: 'Select unit_id, group_name, exposure_time and exposure_day.' }));
-  return { config, file: m.file, exposureSqlFile: sqlFile, exposureSqlText: text };
+  if (!existsSync(absolute)) return fail('sql-missing', `${label} '${file}' does not exist.`, `Create it, or fix the path (it is relative to ${dirname(m.file)}/).`);
+  if (statSync(absolute).isDirectory()) return fail('sql-not-a-file', `${label} '${file}' is a directory, not a file.`, 'Point the path at the .sql file inside it.');
+  try {
+    return { file, text: readFileSync(absolute, 'utf8') };
+  } catch (err) {
+    return fail('sql-unreadable', `${label} '${file}' could not be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`, 'Check the file permissions.');
+  }
 }
 
 /** A duration in milliseconds; an invalid one (already reported by the schema check) gives the default. */

@@ -56,7 +56,7 @@ afterEach(() => {
 });
 
 describe('a plugin whose package cannot be resolved', () => {
-  it('fails only the sources and mappings that use it, saying what to install', async () => {
+  it('is an error on its plugins entry and on the sources and mappings that use it, saying what to install', async () => {
     writeProject();
     const { project, diagnostics } = await loadProject(root);
     expect(project).toBeNull();
@@ -65,6 +65,7 @@ describe('a plugin whose package cannot be resolved', () => {
       ['mappings/lake_metrics.ts', 'source', 'mapping.source-unavailable'],
       ['mappings/lake_revenue.ts', 'source', 'mapping.source-unavailable'],
       ['sources/lake.ts', 'kind', 'source.unknown-kind'],
+      ['wharf.config.ts', 'plugins[1]', 'project.plugin-unavailable'],
     ]);
     for (const d of errors) expect(`${d.summary} ${d.hint ?? ''}`).toContain('npm install @wharf/plugin-athena');
     expect(errors.map((d) => `${d.summary} ${d.hint ?? ''}`).join('\n')).not.toContain('plugin-databricks');

@@ -10,11 +10,13 @@ import type { Ajv as AjvType, ErrorObject, ValidateFunction } from 'ajv';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { error } from '../diagnostics/diagnostic.js';
 import { packageRoot } from '../util/package-root.js';
+import { closestName } from '../diagnostics/suggest.js';
+import { describeFormat } from './formats.js';
 
 const SCHEMA_ID = 'wharf';
 
 /** ajv's options for the schema; scripts/write-validators.mjs compiles with the same. */
-const AJV_OPTIONS = { allErrors: true, strict: false } as const;
+const AJV_OPTIONS = { allErrors: true, strict: false, verbose: true } as const;
 /** Written by the build next to the compiled form of this file (absent beside the sources). */
 const PRECOMPILED = fileURLToPath(new URL('./schema-validators.cjs', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -65,14 +67,39 @@ export function validateDefinition(definition: string, value: unknown, file: str
 function toDiagnostics(errors: ErrorObject[], file: string, prefix: string): Diagnostic[] {
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
+  const renamed = misspelledFields(errors);
+  const intended = new Set([...renamed].map(([key, name]) => `${key.slice(0, key.lastIndexOf('/'))}/${name}`));
   for (const e of errors) {
     if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'if') continue;
-    const d = describe(e, file, prefix);
+    // A missing field that an unknown field misspells is reported once, with the unknown one.
+    if (e.keyword === 'required' && intended.has(`${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}`)) continue;
+    const d = describe(e, file, prefix, renamed);
     const key = `${d.field}|${d.summary}`;
     if (!seen.has(key)) {
       seen.add(key);
       out.push(d);
     }
+  }
+  return out;
+}
+
+/**
+ * Pairs each unknown field with the missing (or else allowed) field it most likely
+ * misspells: `<instancePath>/<unknown>` → the intended field's name.
+ */
+function misspelledFields(errors: ErrorObject[]): Map<string, string> {
+  const missing = new Map<string, string[]>();
+  for (const e of errors) {
+    if (e.keyword === 'required') missing.set(e.instancePath, [...(missing.get(e.instancePath) ?? []), (e.params as { missingProperty: string }).missingProperty]);
+  }
+  const out = new Map<string, string>();
+  for (const e of errors) {
+    if (e.keyword !== 'additionalProperties') continue;
+    const extra = (e.params as { additionalProperty: string }).additionalProperty;
+    const present = e.data !== null && typeof e.data === 'object' ? Object.keys(e.data as object) : [];
+    const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {}).filter((k) => !present.includes(k));
+    const intended = closestName(extra, missing.get(e.instancePath) ?? []) ?? closestName(extra, allowed);
+    if (intended !== undefined) out.set(`${e.instancePath}/${extra}`, intended);
   }
   return out;
 }
@@ -86,15 +113,23 @@ function joinPath(prefix: string, pointer: string, extra?: string): string | und
   return parts.length ? parts.join('.') : undefined;
 }
 
-function describe(e: ErrorObject, file: string, prefix: string): Diagnostic {
+/** The value a rule rejected, for the message: `'9am'`, `1.5`. */
+function shown(value: unknown): string {
+  return JSON.stringify(value)?.replace(/^"(.*)"$/, "'$1'") ?? String(value);
+}
+
+function describe(e: ErrorObject, file: string, prefix: string, renamed: Map<string, string>): Diagnostic {
   const field = joinPath(prefix, e.instancePath);
   switch (e.keyword) {
     case 'additionalProperties': {
       const extra = (e.params as { additionalProperty: string }).additionalProperty;
-      return error('schema.unknown-field', `Unknown field '${extra}'.`, {
+      const intended = renamed.get(`${e.instancePath}/${extra}`);
+      return error('schema.unknown-field', intended ? `Unknown field '${extra}'. Did you mean '${intended}'?` : `Unknown field '${extra}'.`, {
         file,
         field: joinPath(prefix, e.instancePath, extra),
-        hint: 'Check the spelling against the documented fields (your editor autocompletes them), or remove it.',
+        hint: intended
+          ? `Rename '${extra}' to '${intended}'.`
+          : 'Check the spelling against the documented fields (your editor autocompletes them), or remove it.',
       });
     }
     case 'required': {
@@ -110,7 +145,14 @@ function describe(e: ErrorObject, file: string, prefix: string): Diagnostic {
     case 'const':
       return error('schema.const', `Must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}.`, { file, field });
     case 'pattern':
-      return error('schema.pattern', `Value does not match the expected format ${(e.params as { pattern: string }).pattern}.`, { file, field });
+      return error('schema.pattern', `${shown(e.data)} is not ${describeFormat((e.params as { pattern: string }).pattern)}.`, { file, field });
+    case 'type':
+      return error('schema.type', `Must be ${(e.params as { type: string }).type === 'integer' ? 'a whole number' : `of type ${(e.params as { type: string }).type}`} (got ${shown(e.data)}).`, { file, field });
+    case 'minimum':
+    case 'maximum':
+      return error(`schema.${e.keyword}`, `Must be ${e.keyword === 'minimum' ? 'at least' : 'at most'} ${(e.params as { limit: number }).limit} (got ${shown(e.data)}).`, { file, field });
+    case 'minLength':
+      return error('schema.minLength', (e.params as { limit: number }).limit === 1 ? 'Must not be empty.' : `Must be at least ${(e.params as { limit: number }).limit} characters long.`, { file, field });
     default:
       return error(`schema.${e.keyword}`, `Value ${e.message ?? 'is invalid'}.`, { file, field });
   }

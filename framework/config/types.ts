@@ -34,6 +34,12 @@ export type TimeOfDay = string;
 export type Duration = string;
 
 /**
+ * A duration greater than zero, for intervals between checks: `30m`, `1h`, `90s`.
+ * @pattern ^0*[1-9]\d*(s|m|h|d)$
+ */
+export type Interval = string;
+
+/**
  * A time zone: `PST` (a fixed UTC-8, never PDT, as the seeds specify), `UTC`, a fixed offset
  * such as `UTC-8` or `+05:30`, or an IANA zone name such as `Europe/Berlin`.
  */
@@ -56,6 +62,7 @@ export interface SourceBase {
   description?: string;
   /**
    * How many days may be loaded from this source at once.
+   * @TJS-type integer
    * @minimum 1
    * @default 2
    */
@@ -88,6 +95,11 @@ interface PostgresProtocolSource extends SourceBase {
   /** A full connection URL, kept in an environment variable (it holds the password). */
   url?: SecretRef;
   host?: string;
+  /**
+   * @TJS-type integer
+   * @minimum 1
+   * @maximum 65535
+   */
   port?: number;
   database?: string;
   user?: string;
@@ -227,7 +239,10 @@ export interface MetricColumns {
   unit_id: string;
   /** Must be one of the project's declared id types (case-sensitive). */
   id_type: ColumnValue;
-  /** The metric's date column (ISO date or a date type); the day filter uses it. */
+  /**
+   * The metric's date column (ISO date or a date type); the day filter uses it.
+   * @minLength 1
+   */
   date: string;
   metric_name: ColumnValue;
   metric_value?: string;
@@ -331,7 +346,7 @@ export interface DailySchedule extends ScheduleBase {
   /** Zone of `at`; defaults to the project's `timeZone`. */
   timeZone?: TimeZone;
   /** @default "1h" */
-  retryEvery?: Duration;
+  retryEvery?: Interval;
   /** @default "12h" */
   cutoff?: Duration;
 }
@@ -355,7 +370,7 @@ export interface SignalSchedule extends ScheduleBase {
   /** Table with a `finished_date` column (not for S3 sources, which use `signals/`). */
   table?: string;
   /** @default "15m" */
-  pollEvery?: Duration;
+  pollEvery?: Interval;
 }
 
 export type ScheduleConfig = DailySchedule | ApiSchedule | SignalSchedule;

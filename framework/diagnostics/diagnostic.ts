@@ -13,17 +13,20 @@ export interface Diagnostic {
   file?: string;
   /** JSON path of the field inside the module's exported value, e.g. `columns.metric_name`. */
   field?: string;
+  /** 1-based line and column in `file` of the field (or of the module's export), when the source gives it. */
+  line?: number;
+  column?: number;
   /** One sentence: the rule that was broken. */
   summary: string;
   /** What the user should do about it. */
   hint?: string;
 }
 
-export function error(code: string, summary: string, where: Pick<Diagnostic, 'file' | 'field' | 'hint'> = {}): Diagnostic {
+export function error(code: string, summary: string, where: Pick<Diagnostic, 'file' | 'field' | 'line' | 'column' | 'hint'> = {}): Diagnostic {
   return { severity: 'error', code, summary, ...where };
 }
 
-export function warning(code: string, summary: string, where: Pick<Diagnostic, 'file' | 'field' | 'hint'> = {}): Diagnostic {
+export function warning(code: string, summary: string, where: Pick<Diagnostic, 'file' | 'field' | 'line' | 'column' | 'hint'> = {}): Diagnostic {
   return { severity: 'warning', code, summary, ...where };
 }
 
@@ -31,8 +34,9 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
 
-/** Stable ordering for output and golden files: by file, then field, then code. */
+/** Stable ordering for output and golden files: by file, then line, then field, then code. */
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  const key = (d: Diagnostic) => `${d.file ?? ''}\u0000${d.field ?? ''}\u0000${d.code}`;
+  const line = (d: Diagnostic) => (d.line === undefined ? '' : String(d.line).padStart(8, '0'));
+  const key = (d: Diagnostic) => `${d.file ?? ''}\u0000${line(d)}\u0000${d.field ?? ''}\u0000${d.code}`;
   return [...diagnostics].sort((a, b) => key(a).localeCompare(key(b)));
 }

@@ -8,6 +8,7 @@
 import type { LoadedMapping } from '../config/project.js';
 import { errorClassOf, messageOf, WharfError } from '../diagnostics/errors.js';
 import { redactSecrets } from '../diagnostics/redact.js';
+import { didYouMean } from '../diagnostics/suggest.js';
 import type { ColumnInfo, Connector, DayFilter, DayStats } from '../connectors/types.js';
 import type { DayLoad, LedgerEntry } from '../store/types.js';
 import { zoneOrThrow, type Zone } from '../util/time.js';
@@ -31,7 +32,7 @@ export const DEFAULT_BATCH_SIZE = 10_000;
 export function mappingOrThrow(ctx: Pick<EngineContext, 'project'>, name: string): LoadedMapping {
   const mapping = ctx.project.mappings.get(name);
   if (!mapping) {
-    throw new WharfError(`Unknown mapping '${name}'.`, {
+    throw new WharfError(`Unknown mapping '${name}'.${didYouMean(name, ctx.project.mappings.keys())}`, {
       code: 'mapping.unknown', errorClass: 'config',
       hint: `Known mappings: ${[...ctx.project.mappings.keys()].join(', ') || 'none'}.`,
     });

@@ -10,7 +10,7 @@ import standaloneCode from 'ajv/dist/standalone/index.js';
 
 const SCHEMA_ID = 'wharf';
 const schema = JSON.parse(readFileSync(new URL('../schema/wharf.schema.json', import.meta.url), 'utf8'));
-const ajv = new Ajv({ allErrors: true, strict: false, code: { source: true } });
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, code: { source: true } });
 ajv.addSchema({ ...schema, $id: SCHEMA_ID });
 const refs = Object.fromEntries(Object.keys(schema.definitions).map((name) => [name, `${SCHEMA_ID}#/definitions/${name}`]));
 const code = standaloneCode.default ? standaloneCode.default(ajv, refs) : standaloneCode(ajv, refs);

@@ -6,6 +6,7 @@ import { isAbsolute, join } from 'node:path';
 import { resolveSecret } from '../config/secrets.js';
 import type { StoreConfig } from '../config/types.js';
 import { DuckDBStoreConnection } from './duckdb/executor.js';
+import { storeOpenError } from './open-errors.js';
 import { PostgresStoreConnection } from './postgres/executor.js';
 import { DuckDBDayLoad } from './duckdb/day-load.js';
 import { PostgresDayLoad } from './postgres/day-load.js';
@@ -20,6 +21,14 @@ export const DUCKDB_STORE_MEMORY_LIMIT = process.env.WHARF_DUCKDB_MEMORY_LIMIT ?
 
 /** `operation` names this process in a DuckDB store's holder file (default: the command line's command). */
 export async function openStoreConnection(config: StoreConfig, projectRoot: string, operation?: string): Promise<StoreConnection> {
+  try {
+    return await connect(config, projectRoot, operation);
+  } catch (err) {
+    throw storeOpenError(err, config);
+  }
+}
+
+async function connect(config: StoreConfig, projectRoot: string, operation?: string): Promise<StoreConnection> {
   if (config.kind === 'duckdb') {
     const path = config.path ?? DEFAULT_DUCKDB_STORE_PATH;
     return DuckDBStoreConnection.open(isAbsolute(path) ? path : join(projectRoot, path), operation);

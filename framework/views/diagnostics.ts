@@ -1,4 +1,4 @@
-/** Human rendering of diagnostics: one block per problem, file and field first. */
+/** Human rendering of diagnostics: one block per problem, file:line:column and field first. */
 import pc from 'picocolors';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 
@@ -6,7 +6,8 @@ export function renderDiagnostics(diagnostics: readonly Diagnostic[]): string {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
   const lines = diagnostics.map((d) => {
-    const where = [d.file, d.field].filter(Boolean).join(' → ');
+    const position = d.file && d.line !== undefined ? `${d.file}:${d.line}:${d.column ?? 1}` : d.file;
+    const where = [position, d.field].filter(Boolean).join(' → ');
     const label = d.severity === 'error' ? pc.red('error') : pc.yellow('warning');
     const head = `${label} ${where ? `${pc.bold(where)}: ` : ''}${d.summary} ${pc.dim(`[${d.code}]`)}`;
     return d.hint ? `${head}\n    ${d.hint}` : head;

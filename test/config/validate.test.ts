@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -65,16 +65,55 @@ describe('ingest validate', () => {
     }
   });
 
-  it('reports a module that does not load, and keeps checking the others', async () => {
+  it('reports a module that does not load, with its line, and keeps checking the others', async () => {
     const dir = copyExampleProject();
     try {
-      editFile(dir, 'schedules/api.ts', (t) => t.replace('export default', 'export default (() => { throw new Error("broken module"); })(),'));
+      editFile(dir, 'schedules/api.ts', (t) => t.replace('export default', 'throw new Error("broken module");\nexport default'));
       const result = await loadProject(dir);
-      const codes = result.diagnostics.map((d) => `${d.file} ${d.code}`);
-      expect(codes).toContain('schedules/api.ts module.import-failed');
-      // The mapping that uses the broken schedule is reported as referring to an unknown schedule.
-      expect(codes).toContain('mappings/checkout_conversion.ts mapping.unknown-schedule');
+      const line = readFileSync(join(dir, 'schedules/api.ts'), 'utf8').split('\n').findIndex((l) => l.includes('broken module')) + 1;
+      expect(result.diagnostics.map((d) => [d.file, d.line, d.code, d.summary])).toEqual([
+        ['schedules/api.ts', line, 'module.import-failed', 'The module could not be loaded: broken module'],
+      ]);
+      // The mapping that uses the broken schedule gets no second, false "not defined" error:
+      // the schedule's name is read from the module's source text.
       expect(result.project).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('names that do not exist', () => {
+  it('suggest the closest defined schedule, source, dataset and source kind', async () => {
+    const dir = copyExampleProject();
+    try {
+      editFile(dir, 'mappings/app_events.ts', (t) => t.replace("schedule: 'daily_9am'", "schedule: 'daily_9m'"));
+      editFile(dir, 'sources/demo.ts', (t) => t.replace("kind: 'duckdb'", "kind: 'duckd'").replace("generate: 'demo'", "generat: 'demo'"));
+      editFile(dir, 'mappings/checkout_conversion.ts', (t) => t.replace("source: 'demo'", "source: 'demos'").replace("dataset: 'metrics'", "dataset: 'metric'").replace("unit_id: 'unit_id'", "unit_ide: 'unit_id'"));
+      const result = await loadProject(dir);
+      expect(result.diagnostics.map((d) => [d.file, d.field, d.summary])).toEqual([
+        ['mappings/app_events.ts', 'schedule', "The schedule 'daily_9m' is not defined. Did you mean 'daily_9am'?"],
+        ['mappings/checkout_conversion.ts', 'dataset', 'Unknown mapping dataset "metric". Did you mean \'metrics\'?'],
+        ['mappings/checkout_conversion.ts', 'source', "The source 'demos' is not defined. Did you mean 'demo'?"],
+        // The misspelled dataset does not hide the misspelled column: the mapping is checked as a metrics mapping.
+        ['mappings/checkout_conversion.ts', 'columns.unit_ide', "Unknown field 'unit_ide'. Did you mean 'unit_id'?"],
+        ['sources/demo.ts', 'kind', 'Unknown source kind "duckd". Did you mean \'duckdb\'?'],
+        ['sources/demo.ts', 'generat', "Unknown field 'generat'. Did you mean 'generate'?"],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a project config with an error', () => {
+  it('still applies its well-typed settings, so other modules get no false errors', async () => {
+    const dir = copyExampleProject();
+    try {
+      editFile(dir, 'wharf.config.ts', (t) => t.replace('customIdTypes: [],', "customIdTypes: ['company_id'],").replace("timeZone: 'PST'", "timezone: 'PST'"));
+      editFile(dir, 'mappings/checkout_conversion.ts', (t) => t.replace("{ constant: 'user_id' }", "{ constant: 'company_id' }"));
+      const result = await loadProject(dir);
+      expect(result.diagnostics.map((d) => [d.file, d.field, d.summary])).toEqual([['wharf.config.ts', 'timezone', "Unknown field 'timezone'. Did you mean 'timeZone'?"]]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { backfill } from '../../engine/backfill.js';
 import { renderBackfill } from '../../views/ingest-results.js';
+import { checkDayRange } from '../day-arguments.js';
 import { IngestCommand } from '../ingest-command.js';
 
 export default class Backfill extends IngestCommand {
@@ -19,6 +20,7 @@ export default class Backfill extends IngestCommand {
 
   async run() {
     const { args, flags } = await this.parse(Backfill);
+    checkDayRange({ flag: 'from', value: flags.from }, { flag: 'to', value: flags.to });
     return this.withEngine(flags.project, 'backfill', async (engine) => {
       const ctx = { ...engine, allowEmpty: flags['allow-empty'] };
       const controller = new AbortController();
@@ -32,6 +34,6 @@ export default class Backfill extends IngestCommand {
       } finally {
         process.off('SIGINT', stop);
       }
-    });
+    }, args.mapping);
   }
 }

@@ -1,6 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import { renderLedger } from '../../views/ledger-status.js';
 import { openStore } from '../../store/open-store.js';
+import { mappingOrThrow } from '../../engine/ingest-day.js';
+import { checkDayRange } from '../day-arguments.js';
 import { IngestCommand } from '../ingest-command.js';
 
 export default class Status extends IngestCommand {
@@ -14,7 +16,9 @@ export default class Status extends IngestCommand {
 
   async run() {
     const { args, flags } = await this.parse(Status);
+    checkDayRange({ flag: 'from', value: flags.from }, { flag: 'to', value: flags.to });
     const project = await this.loadValidProject(flags.project);
+    if (args.mapping !== undefined) mappingOrThrow({ project }, args.mapping);
     const store = await openStore(project.settings.store, project.root);
     try {
       const entries = await store.ledger({ ingestion: args.mapping, from: flags.from, to: flags.to });

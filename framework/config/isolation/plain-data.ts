@@ -19,3 +19,14 @@ export function firstNonPlainValue(value: unknown): { path: string; kind: string
   }
   return null;
 }
+
+/**
+ * The module's default export with every property read once, as plain objects and arrays: a
+ * getter that throws fails here, inside the worker, where its error is reported on the module,
+ * rather than somewhere in validation.
+ */
+export function readPlain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(readPlain);
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  return Object.fromEntries(Object.keys(value).map((key) => [key, readPlain((value as Record<string, unknown>)[key])]));
+}

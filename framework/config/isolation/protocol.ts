@@ -14,6 +14,8 @@ export interface ModuleFailure {
   code: string;
   summary: string;
   hint: string;
+  /** The error the module threw, as text: the loader locates it in the module's source. */
+  error?: { message: string; stack?: string };
 }
 
 export type WorkerMessage =

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { messageOf } from '../../diagnostics/errors.js';
-import { firstNonPlainValue } from './plain-data.js';
+import { firstNonPlainValue, readPlain } from './plain-data.js';
 import type { ModuleRequest, WorkerMessage } from './protocol.js';
 
 const port = parentPort;
@@ -21,7 +21,13 @@ async function importOne(request: ModuleRequest): Promise<void> {
     value = mod.default;
   } catch (err) {
     const summary = `The module could not be loaded: ${messageOf(err).split('\n')[0]}`;
-    return post({ type: 'failed', file: request.file, failure: { code: 'module.import-failed', summary, hint: 'Fix the error in the module; `npx tsc --noEmit` shows type errors with line numbers.' } });
+    return post({ type: 'failed', file: request.file, failure: { code: 'module.import-failed', summary, hint: 'Fix the error in the module; `npx tsc --noEmit` shows type errors with line numbers.', error: errorText(err) } });
+  }
+  try {
+    value = readPlain(value);
+  } catch (err) {
+    const summary = `Reading the module's exported value failed: ${messageOf(err).split('\n')[0]}`;
+    return post({ type: 'failed', file: request.file, failure: { code: 'module.read-failed', summary, hint: 'Config values are read once, at load time; replace the getter by a plain value or fix the error it throws.', error: errorText(err) } });
   }
   const nonPlain = firstNonPlainValue(value);
   if (nonPlain) {
@@ -35,6 +41,10 @@ async function importOne(request: ModuleRequest): Promise<void> {
   } catch (err) {
     post({ type: 'failed', file: request.file, failure: { code: 'module.not-plain-data', summary: `The default export cannot be copied as plain data: ${messageOf(err)}`, hint: 'Export a plain object made with the define helpers.' } });
   }
+}
+
+function errorText(err: unknown): { message: string; stack?: string } {
+  return { message: messageOf(err), ...(err instanceof Error && err.stack ? { stack: err.stack } : {}) };
 }
 
 for (const request of workerData as ModuleRequest[]) await importOne(request);

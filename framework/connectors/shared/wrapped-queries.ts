@@ -5,9 +5,20 @@
 import type { DayFilter, QuerySpec } from '../types.js';
 import { dayPredicate, limitRows, QUERY_ALIAS, type SqlDialect } from './sql-dialect.js';
 
-/** The user's SQL without a trailing semicolon, on its own lines so comments stay closed. */
+/**
+ * The user's SQL without its trailing semicolons, on its own lines so comments stay closed.
+ * Semicolons are removed from the last line of SQL even when a comment follows them
+ * (`;;; -- done`) or comment-only lines come after it; inside the wrapper they would end the
+ * statement early.
+ */
 function inner(sql: string): string {
-  return sql.replace(/(\s*;)+\s*$/, '').trim();
+  const lines = sql.trimEnd().split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (/^\s*(--.*)?$/.test(lines[i])) continue;
+    lines[i] = lines[i].replace(/;[\s;]*(--.*)?$/, (_, comment: string | undefined) => (comment ? ` ${comment}` : ''));
+    break;
+  }
+  return lines.join('\n').trim();
 }
 
 function from(sql: string): string {

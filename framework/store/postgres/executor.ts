@@ -63,7 +63,12 @@ export class PostgresStoreConnection extends PgSql implements StoreConnection {
     const options = `-c search_path=${schema},public -c TimeZone=UTC`;
     const pool = new pg.Pool({ connectionString: url, types: WHARF_PG_TYPES, max: 8, options });
     const store = new PostgresStoreConnection(pool, schema);
-    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    try {
+      await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw err;
+    }
     return store;
   }
 
