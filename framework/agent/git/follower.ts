@@ -166,28 +166,40 @@ export class GitFollower {
       return this.save();
     }
     this.log.info('new commit', { sha: tip });
+    const candidate = await this.validate(tip);
+    if (!candidate) return;
+    await this.live.raw(['checkout', '-f', '--detach', tip]);
+    const { project } = await this.load(this.liveDir);
+    if (project) await this.applyAt(project, tip);
+  }
+
+  /**
+   * Validates a commit in the candidate checkout; null when it is refused (and reported). The
+   * attempt is recorded first, so a process that dies while validating does not retry forever.
+   */
+  private async validate(tip: string): Promise<LoadedProject | null> {
     const attempts = this.state.validating?.sha === tip ? this.state.validating.attempts + 1 : 1;
     if (attempts > MAX_VALIDATION_ATTEMPTS) {
       this.finishValidation(tip);
-      return this.reject(tip, [`The agent stopped ${MAX_VALIDATION_ATTEMPTS} times while validating this commit, so it is not tried again. Check its config modules with \`ingest validate\`, then push a new commit.`]);
+      await this.reject(tip, [`The agent stopped ${MAX_VALIDATION_ATTEMPTS} times while validating this commit, so it is not tried again. Check its config modules with \`ingest validate\`, then push a new commit.`]);
+      return null;
     }
     this.state.validating = { sha: tip, attempts };
     this.save();
     await this.candidate.raw(['checkout', '-f', '--detach', tip]);
-    const { project: candidate, diagnostics } = await this.load(join(this.options.workdir, 'candidate')).catch((err) => {
+    const { project, diagnostics } = await this.load(join(this.options.workdir, 'candidate')).catch((err) => {
       // A shutdown cancelled it: that does not count as an attempt.
       if (err instanceof ImportAborted) this.state.validating = attempts > 1 ? { sha: tip, attempts: attempts - 1 } : null;
       this.save();
       throw err;
     });
     this.finishValidation(tip);
-    if (!candidate) {
+    if (!project) {
       this.log.warn('commit does not validate; the previous configuration keeps running', { sha: tip, problems: problems(diagnostics) });
-      return this.reject(tip, problems(diagnostics));
+      await this.reject(tip, problems(diagnostics));
+      return null;
     }
-    await this.live.raw(['checkout', '-f', '--detach', tip]);
-    const { project } = await this.load(this.liveDir);
-    if (project) await this.applyAt(project, tip);
+    return project;
   }
 
   /** Loads the project of a checkout; the config modules run in a worker, cancelled by stop(). */
