@@ -163,11 +163,16 @@ async function attemptDays(ctx: EngineContext, mapping: LoadedMapping, bases: Le
   return [await attemptRowDay(ctx, mapping, connector, bases[0], filters[0], zone)];
 }
 
+/** Reports a wait for another load of the day as progress. */
+function waiting(ctx: EngineContext, mapping: LoadedMapping, day: string): (holder: string) => void {
+  return (holder) => ctx.onProgress?.({ kind: 'waiting', mapping: mapping.config.name, day, holder });
+}
+
 /** The columnar path: one export for all the days, one open load per day, each day committed or rolled back on its own. */
 async function attemptColumnarDays(ctx: EngineContext, mapping: LoadedMapping, plan: ColumnarPlan, bases: LedgerEntry[], filters: DayFilter[]): Promise<Outcome[]> {
   const loads: DayLoad[] = [];
   try {
-    for (const base of bases) loads.push(await ctx.store.beginDayLoad({ ingestion: mapping.config.name, dataset: 'metrics', date: base.date }));
+    for (const base of bases) loads.push(await ctx.store.beginDayLoad({ ingestion: mapping.config.name, dataset: 'metrics', date: base.date }, waiting(ctx, mapping, base.date)));
     const results = await runColumnarDays(plan, loads, querySpec(mapping), filters, (day, rows) =>
       ctx.onProgress?.({ kind: 'rows', mapping: mapping.config.name, day: bases[day].date, rows }),
     );
@@ -193,7 +198,7 @@ async function attemptRowDay(ctx: EngineContext, mapping: LoadedMapping, connect
   const day = base.date;
   const query = querySpec(mapping);
   // The warehouse counts the day while its rows stream (another connection): no added wait.
-  const load = await store.beginDayLoad({ ingestion: mapping.config.name, dataset: mapping.config.dataset, date: day });
+  const load = await store.beginDayLoad({ ingestion: mapping.config.name, dataset: mapping.config.dataset, date: day }, waiting(ctx, mapping, day));
   const statsPending = connector.dayStats(query, [filter]);
   statsPending.catch(() => undefined);
   const tally = new RejectTally();

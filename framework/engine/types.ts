@@ -29,6 +29,8 @@ export type ProgressEvent =
   | { kind: 'day-started'; mapping: string; day: string }
   | { kind: 'rows'; mapping: string; day: string; rows: number }
   | { kind: 'retrying'; mapping: string; day: string; attempt: number; message: string }
+  /** Another load of the day holds it: this one waits until that one commits or rolls back. */
+  | { kind: 'waiting'; mapping: string; day: string; holder: string }
   | { kind: 'day-finished'; result: DayResult };
 
 /** What loading one day did. `skipped`: already loaded with the same config (backfill). */

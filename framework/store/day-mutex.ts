@@ -6,10 +6,12 @@
 export class DayMutex {
   private readonly tails = new Map<string, Promise<void>>();
 
-  /** Waits for the day's earlier holders, then returns the release (safe to call twice). */
-  async acquire(ingestion: string, day: string): Promise<() => void> {
+  /** Waits for the day's earlier holders (telling `onWait` first), then returns the release (safe to call twice). */
+  async acquire(ingestion: string, day: string, onWait?: () => void): Promise<() => void> {
     const key = `${ingestion}\u0000${day}`;
-    const previous = this.tails.get(key) ?? Promise.resolve();
+    const held = this.tails.get(key);
+    if (held) onWait?.();
+    const previous = held ?? Promise.resolve();
     let open!: () => void;
     const mine = new Promise<void>((resolve) => (open = resolve));
     const tail = previous.then(() => mine);

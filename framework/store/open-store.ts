@@ -58,7 +58,7 @@ export async function storeOver(connection: StoreConnection): Promise<Store> {
     await connection.exec(`SET memory_limit = '${DUCKDB_STORE_MEMORY_LIMIT}'`);
     store = new SqlStore(connection, 'duckdb', (target) => DuckDBDayLoad.begin(connection.duckdb, target), { columnarMetrics: true });
   } else if (connection instanceof PostgresStoreConnection) {
-    store = new SqlStore(connection, 'postgres', (target) => PostgresDayLoad.begin(connection.pool, target), { columnarMetrics: false, lockDay });
+    store = new SqlStore(connection, 'postgres', (target, onWait) => PostgresDayLoad.begin(connection.pool, target, onWait), { columnarMetrics: false, lockDay });
   } else {
     throw new Error(`Unknown store connection kind '${connection.kind}'`);
   }

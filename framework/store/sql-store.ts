@@ -13,7 +13,7 @@ import type {
 } from './types.js';
 
 /** Starts a backend's bulk day load inside its own transaction. */
-export type DayLoadFactory = (target: Required<DayLoadTarget>) => Promise<DayLoad>;
+export type DayLoadFactory = (target: Required<DayLoadTarget>, onWait?: (holder: string) => void) => Promise<DayLoad>;
 
 /** Takes a backend's cross-process lock of one day inside an open transaction (PostgreSQL). */
 export type DayLocker = (tx: SqlExecutor, ingestion: string, day: string) => Promise<void>;
@@ -58,10 +58,10 @@ export class SqlStore implements Store {
     await migrateStore(this.connection, this.dialect);
   }
 
-  async beginDayLoad(target: DayLoadTarget): Promise<DayLoad> {
-    const release = await this.days.acquire(target.ingestion, target.date);
+  async beginDayLoad(target: DayLoadTarget, onWait?: (holder: string) => void): Promise<DayLoad> {
+    const release = await this.days.acquire(target.ingestion, target.date, () => onWait?.('another load of the day in this process'));
     try {
-      return releasedWhenDone(await this.startLoad({ ...target, loadId: target.loadId ?? randomUUID() }), release);
+      return releasedWhenDone(await this.startLoad({ ...target, loadId: target.loadId ?? randomUUID() }, onWait), release);
     } catch (err) {
       release();
       throw err;

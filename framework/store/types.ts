@@ -177,8 +177,12 @@ export interface Store extends StoreConnection {
   readonly columnarMetrics: boolean;
   /** Creates or migrates the tables (store/schema.ts); safe to call on every start. */
   migrate(): Promise<void>;
-  /** Opens an uncommitted load of one day (see DayLoad). */
-  beginDayLoad(target: DayLoadTarget): Promise<DayLoad>;
+  /**
+   * Opens an uncommitted load of one day (see DayLoad), after any other load of the same day
+   * (in this process or, on PostgreSQL, any other) has committed or rolled back; `onWait` is
+   * told who holds the day when this load has to wait.
+   */
+  beginDayLoad(target: DayLoadTarget, onWait?: (holder: string) => void): Promise<DayLoad>;
   /**
    * Writes the ledger entry of a day whose load failed, without touching loaded data: a day
    * that has a successful load keeps its ledger row (the attempt history records the failure).

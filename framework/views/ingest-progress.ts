@@ -34,6 +34,8 @@ export class ProgressReporter {
       if (this.tty && event.result.status === 'failed') this.write(`\r\x1b[2K${dayLine(event.result)}\n`);
     } else if (event.kind === 'retrying') {
       this.write(`${this.tty ? '\r\x1b[2K' : ''}${event.mapping} ${event.day} retry ${event.attempt}: ${event.message}\n`);
+    } else if (event.kind === 'waiting') {
+      this.write(`${this.tty ? '\r\x1b[2K' : ''}${event.mapping} ${event.day} waits for another load of the day: ${event.holder}\n`);
     }
   };
 

@@ -8,6 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsMapping } from '../../framework/config/types.js';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
+import type { ProgressEvent } from '../../framework/engine/types.js';
 import { openStore } from '../../framework/store/open-store.js';
 import type { Store } from '../../framework/store/types.js';
 import { engineContext, freshStore, loadedMapping, makeProject, seededSource, tempDir, type StoreKind } from '../support/engine-fixture.js';
@@ -60,13 +61,17 @@ describe('concurrent loads of the same days', () => {
     const source = { kind: 'postgres' as const, name: 'src', url: { env: sourceEnv } };
     const project = makeProject(tempDir(), [source], [loadedMapping(mapping, SQL)]);
     const stores = await Promise.all(Array.from({ length: 8 }, () => open()));
-    const contexts = stores.map((store) => engineContext(project, store));
+    const waits: string[] = [];
+    const contexts = stores.map((store) => ({ ...engineContext(project, store), onProgress: (e: ProgressEvent) => void (e.kind === 'waiting' && waits.push(e.holder)) }));
     try {
       for (const n of [2, 8]) {
         const results = await Promise.all(contexts.slice(0, n).map((ctx) => ingestDay(ctx, 'm', DAYS[0])));
         expect(results.map((r) => r.status)).toEqual(Array(n).fill('succeeded'));
         await checkDays(stores[0], [DAYS[0]]);
       }
+      // The loads that waited were told who held the day: the other connection's session.
+      expect(waits.length).toBeGreaterThan(0);
+      for (const holder of waits) expect(holder).toMatch(/^wharf .+ pid \d+ on .+ \(server pid \d+\) since \d{4}-\d{2}-\d{2}T/);
     } finally {
       for (const ctx of contexts) await ctx.connectors.closeAll();
       for (const store of stores) await store.close();

@@ -7,7 +7,8 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
 import type { SqlExecutor, StoreConnection } from '../types.js';
 import { readerRows } from './values.js';
-import { clearLockInfo, currentOperation, holderOfFile, isDuckDBFileLockError, newFileHolder, StoreFileLockedError, writeLockInfo } from './file-holder.js';
+import { currentOperation } from '../process-label.js';
+import { clearLockInfo, holderOfFile, isDuckDBFileLockError, newFileHolder, StoreFileLockedError, writeLockInfo } from './file-holder.js';
 
 /**
  * - The newest storage format: its string compression is cheaper to write than the

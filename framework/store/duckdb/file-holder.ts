@@ -30,13 +30,6 @@ export function isDuckDBFileLockError(err: unknown): boolean {
   return err instanceof Error && /Could not set lock on file/i.test(err.message);
 }
 
-/** What this process is, for the sidecar: `ingest <command>` for the CLI, else the script. */
-export function currentOperation(): string {
-  const command = process.argv.slice(2).find((a) => !a.startsWith('-'));
-  const script = basename(process.argv[1] ?? 'node');
-  return script === 'run.js' || script === 'ingest' ? `ingest ${command ?? ''}`.trim() : script;
-}
-
 export function newFileHolder(operation: string): FileHolder {
   return { id: randomUUID(), host: hostname(), pid: process.pid, since: new Date().toISOString(), operation };
 }

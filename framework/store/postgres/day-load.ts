@@ -43,11 +43,11 @@ export class PostgresDayLoad implements DayLoad {
     return this.target.loadId;
   }
 
-  static async begin(pool: pg.Pool, target: Required<DayLoadTarget>): Promise<PostgresDayLoad> {
+  static async begin(pool: pg.Pool, target: Required<DayLoadTarget>, onWait?: (holder: string) => void): Promise<PostgresDayLoad> {
     const load = new PostgresDayLoad(await pool.connect(), target);
     try {
       await load.client.query('BEGIN');
-      await lockDay(load.sql, target.ingestion, target.date);
+      await lockDay(load.sql, target.ingestion, target.date, onWait);
       for (const s of clearDaySql(target)) await load.sql.query(s.sql, s.params);
       load.previous = await readLedgerRow(load.sql, target.ingestion, target.date);
     } catch (err) {

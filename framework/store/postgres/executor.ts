@@ -3,7 +3,9 @@
  * as the DuckDB store returns: int8 as number (bigint beyond 2^53), numeric as number, DATE
  * as 'YYYY-MM-DD', timestamps as Date in UTC, JSON as its text.
  */
+import { hostname } from 'node:os';
 import pg from 'pg';
+import { currentOperation } from '../process-label.js';
 import type { SqlExecutor, StoreConnection } from '../types.js';
 
 const { types } = pg;
@@ -61,7 +63,9 @@ export class PostgresStoreConnection extends PgSql implements StoreConnection {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Invalid store schema name '${schema}'`);
     // Session settings travel in the startup packet, so every pooled connection has them.
     const options = `-c search_path=${schema},public -c TimeZone=UTC`;
-    const pool = new pg.Pool({ connectionString: url, types: WHARF_PG_TYPES, max: 8, options });
+    // Names this process in pg_stat_activity, so a load waiting for a day's lock can say who holds it.
+    const application_name = `wharf ${currentOperation()} pid ${process.pid} on ${hostname()}`.slice(0, 63);
+    const pool = new pg.Pool({ connectionString: url, types: WHARF_PG_TYPES, max: 8, options, application_name });
     const store = new PostgresStoreConnection(pool, schema);
     try {
       await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
