@@ -13,7 +13,7 @@ const schema = JSON.parse(readFileSync(new URL('../schema/wharf.schema.json', im
 // Written by the build (the test run's global setup runs it).
 const precompiled = require('../dist/config/schema-validators.cjs') as Record<string, ValidateFunction>;
 
-const runtime = new Ajv({ allErrors: true, strict: false });
+const runtime = new Ajv({ allErrors: true, strict: false, verbose: true });
 runtime.addSchema({ ...schema, $id: 'wharf' });
 
 const SAMPLES: [string, unknown][] = [
