@@ -8,9 +8,9 @@
  *   npx tsx bench/chaos.ts [--rounds 20] [--days 10] [--seed N] [--stores duckdb,postgres]
  *     [--postgres-url URL] [--concurrent-same-day 8] [--no-api]
  *
- * `--concurrent-same-day` is off by default: two loads of one day at once on the PostgreSQL
- * store double the day until loads of one day exclude each other in the store (issue #17).
- * test/chaos/chaos.test.ts runs a small size in CI.
+ * `--concurrent-same-day N` starts N loads of one day at once on each store: the store's per-day
+ * lock lets one replace the day at a time, so the day must still equal the source.
+ * test/chaos/chaos.test.ts runs a small size in CI, with 4 concurrent loads.
  */
 import { parseArgs } from 'node:util';
 import { apiRaces, type ApiRaceOptions, type ApiRaceReport } from './chaos/api-races.js';

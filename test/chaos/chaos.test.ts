@@ -1,8 +1,8 @@
 /**
  * The chaos script (bench/chaos.ts) at a small size: random SIGKILLs of `ingest run` and
- * `ingest backfill` on a DuckDB and a PostgreSQL store, and the agent API races. Every day
- * must then equal the source: 0 rows lost, 0 duplicated, ledger and table in agreement.
- * Concurrent loads of the same day are left out here (see the script's --concurrent-same-day).
+ * `ingest backfill` on a DuckDB and a PostgreSQL store, four concurrent `ingest run`s of the
+ * same day on each store, and the agent API races. Every day must then equal the source:
+ * 0 rows lost, 0 duplicated, ledger and table in agreement.
  */
 import { describe, expect, it } from 'vitest';
 import { runChaos } from '../../bench/chaos.js';
@@ -17,6 +17,7 @@ describe('chaos run (small)', () => {
       rounds: 2,
       days: 2,
       seed,
+      concurrentSameDay: 4,
       postgresUrl: await createTestDatabase('wharf_chaos'),
       api: { markCalls: 200, statusCalls: 200, backfillCalls: 40 },
       log: (line) => lines.push(line),

@@ -1,9 +1,9 @@
 /**
  * Installing Wharf as a user does: the framework and the plugins are packed and published to
  * a real npm registry (Verdaccio on 127.0.0.1), then an empty folder outside this repository
- * installs `@wharf/framework` from it by name and runs the CLI (validate, plan, apply, and a
- * source whose optional client is not installed), the TypeScript compiler and a plugin
- * install there.
+ * installs `@wharf/framework` from it by name, scaffolds a project with `ingest init` and runs
+ * the CLI (validate, plan, apply, and a source whose optional client is not installed), the
+ * TypeScript compiler and a plugin install there.
  *
  * Nothing leaves the machine: Verdaccio has no uplink, and third-party packages resolve
  * against metadata seeded from this repository's package-lock.json with their tarballs taken
@@ -14,14 +14,13 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalRegistry, type LocalRegistry } from '../support/local-registry.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const WORKSPACES = ['framework', 'plugins/athena', 'plugins/databricks', 'plugins/synapse', 'plugins/template'];
-const TYPESCRIPT_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/typescript/package.json'), 'utf8')) as { version: string }).version;
 
 let tmp: string;
 let registry: LocalRegistry;
@@ -60,52 +59,6 @@ async function ok(cmd: string, args: string[], cwd: string): Promise<string> {
   return r.output;
 }
 
-/** YYYY-MM-DD of `days` days before today (UTC). */
-function daysAgo(days: number): string {
-  return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
-}
-
-/**
- * A small Wharf project, written by hand: the embedded DuckDB demo warehouse, one mapping,
- * one schedule. (`ingest init` will create this; then only this function changes.)
- */
-function createSmallProject(dir: string): void {
-  const write = (path: string, text: string) => {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  };
-  write('package.json', `${JSON.stringify({ name: 'wharf-install-check', private: true, type: 'module' }, null, 2)}\n`);
-  write('wharf.config.ts', `import { defineProject } from '@wharf/framework';
-
-export default defineProject({
-  name: 'install_check',
-  store: { kind: 'duckdb', path: '.wharf/store.duckdb' },
-  timeZone: 'UTC',
-});
-`);
-  write('sources/demo.ts', `import { defineSource } from '@wharf/framework';
-
-export default defineSource({ kind: 'duckdb', name: 'demo', path: '.wharf/demo-warehouse.duckdb', generate: 'demo' });
-`);
-  write('mappings/daily_metrics.sql', 'SELECT unit_id, id_type, ds, metric, value FROM daily_metrics\n');
-  write('mappings/daily_metrics.ts', `import { defineMapping } from '@wharf/framework';
-
-export default defineMapping({
-  name: 'daily_metrics',
-  dataset: 'metrics',
-  source: 'demo',
-  sql: './daily_metrics.sql',
-  schedule: 'daily_9am',
-  startDate: '${daysAgo(4)}',
-  columns: { unit_id: 'unit_id', id_type: 'id_type', date: 'ds', metric_name: 'metric', metric_value: 'value' },
-});
-`);
-  write('schedules/daily.ts', `import { defineSchedule } from '@wharf/framework';
-
-export default defineSchedule({ kind: 'daily', name: 'daily_9am', at: '09:00', retryEvery: '1h', cutoff: '12h' });
-`);
-}
-
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'wharf-registry-'));
   registry = await startLocalRegistry(join(tmp, 'storage'), join(REPO_ROOT, 'package-lock.json'));
@@ -124,7 +77,6 @@ beforeAll(async () => {
   // The user's empty folder, outside the repository, with npm pointed at the local registry.
   project = join(tmp, 'project');
   mkdirSync(project);
-  createSmallProject(project);
   writeFileSync(join(project, '.npmrc'), `registry=${registry.url}\n@wharf:registry=${registry.url}\n`);
 }, 240_000);
 
@@ -134,24 +86,38 @@ afterAll(async () => {
 });
 
 describe('installing @wharf/framework from a registry', () => {
-  it('installs by name with no engine warnings, and the installed CLI validates, plans and applies a project', async () => {
-    const install = await ok('npm', ['install', '@wharf/framework', `typescript@${TYPESCRIPT_VERSION}`], project);
+  it('installs by name with no engine warnings; `ingest init` then makes a project that validates, plans and applies', async () => {
+    const install = await ok('npm', ['install', '@wharf/framework'], project);
     expect(install).not.toMatch(/EBADENGINE/);
     const installed = JSON.parse(readFileSync(join(project, 'node_modules/@wharf/framework/package.json'), 'utf8')) as { version: string };
     expect(installed.version).toBe('0.1.0');
     // The default install leaves the optional warehouse clients out.
     expect(() => readFileSync(join(project, 'node_modules/snowflake-sdk/package.json'))).toThrow();
-
     expect(await ok('npx', ['--no', '--', 'ingest', '--version'], project)).toContain('@wharf/framework/0.1.0');
-    expect(await ok('npx', ['--no', '--', 'ingest', 'validate'], project)).toContain('configuration is valid');
-    expect(await ok('npx', ['--no', '--', 'ingest', 'plan'], project)).toMatch(/Plan: 1 to add, 0 to change, 0 to remove, \d+ days to load/);
-    expect(await ok('npx', ['--no', '--', 'ingest', 'apply', '--auto-approve'], project)).toContain('Apply complete: 1 added');
-    expect(await ok('npx', ['--no', '--', 'ingest', 'plan'], project)).toContain('Plan: 0 to add, 0 to change, 0 to remove, 0 days to load.');
-  }, 240_000);
 
-  it('typechecks the project with `tsc --init` defaults and no @types packages', async () => {
-    await ok('npx', ['--no', '--', 'tsc', '--init'], project);
+    // The README's steps: init in the folder npm just made, install what init added, then go.
+    expect(await ok('npx', ['--no', '--', 'ingest', 'init'], project)).toContain('npx ingest validate');
+    const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string> };
+    expect(pkg.devDependencies).toHaveProperty('typescript');
+    expect(await ok('npm', ['install'], project)).not.toMatch(/EBADENGINE/);
+    expect(await ok('npx', ['--no', '--', 'ingest', 'validate'], project)).toContain('configuration is valid');
+    expect(await ok('npx', ['--no', '--', 'ingest', 'plan'], project)).toMatch(/Plan: 3 to add, 0 to change, 0 to remove, \d+ days to load/);
+    expect(await ok('npx', ['--no', '--', 'ingest', 'apply', '--auto-approve'], project)).toContain('Apply complete: 3 added');
+    expect(await ok('npx', ['--no', '--', 'ingest', 'plan'], project)).toContain('Plan: 0 to add, 0 to change, 0 to remove, 0 days to load.');
+  }, 300_000);
+
+  it('typechecks the project with its own tsconfig.json', async () => {
     const result = await run('npx', ['--no', '--', 'tsc', '--noEmit'], project);
+    expect(result.output).toBe('');
+    expect(result.code).toBe(0);
+  }, 120_000);
+
+  it('typechecks the project with `tsc --init` defaults', async () => {
+    const scratch = join(tmp, 'tsc-init');
+    mkdirSync(scratch);
+    await ok(join(project, 'node_modules/.bin/tsc'), ['--init'], scratch);
+    writeFileSync(join(project, 'tsconfig.defaults.json'), readFileSync(join(scratch, 'tsconfig.json')));
+    const result = await run('npx', ['--no', '--', 'tsc', '--noEmit', '-p', 'tsconfig.defaults.json'], project);
     expect(result.output).toBe('');
     expect(result.code).toBe(0);
   }, 120_000);
@@ -159,7 +125,7 @@ describe('installing @wharf/framework from a registry', () => {
   it('installs a plugin, which the project then loads', async () => {
     await ok('npm', ['install', '@wharf/plugin-databricks'], project);
     const config = join(project, 'wharf.config.ts');
-    writeFileSync(config, readFileSync(config, 'utf8').replace("timeZone: 'UTC',", "timeZone: 'UTC',\n  plugins: ['@wharf/plugin-databricks'],"));
+    writeFileSync(config, readFileSync(config, 'utf8').replace("timeZone: 'PST',", "timeZone: 'PST',\n  plugins: ['@wharf/plugin-databricks'],"));
     expect(await ok('npx', ['--no', '--', 'ingest', 'validate'], project)).toContain('configuration is valid');
     writeFileSync(join(project, 'sources/bricks.ts'), `import { defineSource, env } from '@wharf/framework';
 
