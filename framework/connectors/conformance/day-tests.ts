@@ -1,19 +1,20 @@
 /** Conformance: DayFilter semantics, per-day counts and fingerprints, and hasData. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WharfError } from '../../diagnostics/errors.js';
-import type { LogicalType, QuerySpec } from '../types.js';
+import type { DayFilter, LogicalType, QuerySpec } from '../types.js';
 import { changedDayRows, DAY_COLUMNS, dayRows, EMPTY_DAY, expectedIdsOn, FILTER_DAY, filterFor, idsOf } from './fixtures.js';
 import type { ConformanceHarness } from './harness.js';
 import { collect, querySpec } from './queries.js';
 
 /** Each way a day can be identified, per the DayFilter contract. */
-const FILTER_COLUMNS: Array<[string, LogicalType, string]> = [
+const FILTER_COLUMNS: Array<[string, LogicalType, string, DayFilter['textAs']?]> = [
   ['date', 'date', 'a DATE column equal to the day'],
   ['day_text', 'string', "a 'YYYY-MM-DD' text column equal to the day"],
   ['ts', 'timestamp', 'a timestamp without zone in [fromUtc, toUtc)'],
   ['tstz', 'timestamp', 'a timestamp with zone in [fromUtc, toUtc)'],
   ['epoch_s', 'integer', 'UNIX seconds in [fromUtc, toUtc)'],
   ['epoch_ms', 'integer', 'UNIX milliseconds in [fromUtc, toUtc)'],
+  ['ts_text', 'string', "ISO date-time text ('YYYY-MM-DDTHH:MM:SSZ') in [fromUtc, toUtc)", 'instant'],
 ];
 
 const NEIGHBOUR_DAYS = ['2024-03-09', FILTER_DAY, '2024-03-11'];
@@ -32,10 +33,10 @@ export function dayTests(harness: () => ConformanceHarness): void {
       changedQuery = querySpec(`SELECT ${columns} FROM ${changed}`, 'events');
     });
 
-    for (const [column, type, label] of FILTER_COLUMNS) {
+    for (const [column, type, label, textAs] of FILTER_COLUMNS) {
       it(`streamDay filters on ${label}`, async () => {
         for (const day of NEIGHBOUR_DAYS) {
-          const rows = await collect(harness().connector, query, filterFor(column, type, day), 2);
+          const rows = await collect(harness().connector, query, filterFor(column, type, day, textAs), 2);
           expect(idsOf(rows), `${column} on ${day}`).toEqual(expectedIdsOn(day));
         }
       });

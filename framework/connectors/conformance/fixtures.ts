@@ -60,6 +60,7 @@ export const DAY_COLUMNS: FixtureColumn[] = [
   { name: 'epoch_ms', type: 'integer' },
   { name: 'v', type: 'string' },
   { name: 'day_text', type: 'string' },
+  { name: 'ts_text', type: 'string' },
 ];
 
 /** Instants straddling the PST day boundaries around FILTER_DAY. */
@@ -80,18 +81,19 @@ export function dayRows(): FixtureValue[][] {
     const at = new Date(iso);
     const seconds = Math.floor(at.getTime() / 1000);
     const day = dayOf(at, PST);
-    return [index + 1, day, at, at, seconds, seconds * 1000, `v${index + 1}`, day];
+    // ISO text with a zone, as `to_char(ts, 'YYYY-MM-DD"T"HH24:MI:SS"Z"')` gives it.
+    return [index + 1, day, at, at, seconds, seconds * 1000, `v${index + 1}`, day, `${iso.slice(0, 19)}Z`];
   });
 }
 
 /** The same rows with one value changed on FILTER_DAY: fingerprints must notice. */
 export function changedDayRows(): FixtureValue[][] {
-  return dayRows().map((row) => (row[0] === 4 ? [...row.slice(0, 6), 'changed', row[7]!] : row));
+  return dayRows().map((row) => (row[0] === 4 ? [...row.slice(0, 6), 'changed', ...row.slice(7)] : row));
 }
 
 /** A DayFilter for `day` on `column`, with the PST bounds the engine would pass. */
-export function filterFor(column: string, columnType: LogicalType, day: string): DayFilter {
-  return { column, columnType, day, ...dayBounds(day, PST) };
+export function filterFor(column: string, columnType: LogicalType, day: string, textAs?: DayFilter['textAs']): DayFilter {
+  return { column, columnType, day, ...dayBounds(day, PST), ...(textAs ? { textAs } : {}) };
 }
 
 /** Ids of the fixture rows that belong to `day` (by PST day of their instant). */

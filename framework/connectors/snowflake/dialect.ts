@@ -17,7 +17,7 @@ export const snowflakeDialect: SqlDialect = {
   timestampColumn: (expression) => expression,
   dayText: (column) => `LEFT(CAST(${column} AS VARCHAR), 10)`,
   // The session runs in UTC, so text without zone is UTC.
-  textInstant: (column) => `TRY_TO_TIMESTAMP_TZ(TRIM(CAST(${column} AS VARCHAR)))`,
+  textInstant: (column) => `TRY_CAST(TRIM(CAST(${column} AS VARCHAR)) AS TIMESTAMP_TZ)`,
   // HASH_AGG is order-independent and never NULL, so an empty day has a stable fingerprint too.
   fingerprint: 'HASH_AGG(*)',
 };

@@ -7,7 +7,7 @@
  * transactions, NVARCHAR(MAX)/PLP values, DECIMAL, binary types and Azure AD authentication.
  *
  * Statements run in DuckDB (UTC) after the one translation T-SQL needs here: a leading
- * `SELECT TOP (n)` becomes a trailing `LIMIT n`; `DATETIME2` is a DuckDB type alias. The
+ * `SELECT TOP (n)` becomes a trailing `LIMIT n`; `DATETIME2` and `DATETIMEOFFSET` are DuckDB type aliases. The
  * session `SET` statements tedious sends after login are acknowledged without running.
  */
 import { createServer, type Server, type Socket } from 'node:net';
@@ -28,6 +28,7 @@ export interface FakeSynapse {
 export async function startFakeSynapse(credentials: { user: string; password: string }): Promise<FakeSynapse> {
   const backend = await DuckDBBackend.open();
   await backend.run('CREATE TYPE DATETIME2 AS TIMESTAMP');
+  await backend.run('CREATE TYPE DATETIMEOFFSET AS TIMESTAMPTZ');
   const batches: string[] = [];
   let failing = false;
   const sockets = new Set<Socket>();

@@ -8,6 +8,8 @@ const REWRITES: Array<[RegExp, string]> = [
   [/FARM_FINGERPRINT\(TO_JSON_STRING\(wharf_q\)\)/g, 'hash(wharf_q)'],
   [/\bAS BIGNUMERIC\)/g, 'AS HUGEINT)'],
   [/\bAS STRING\)/g, 'AS VARCHAR)'],
+  // SAFE_CAST is DuckDB's TRY_CAST.
+  [/\bSAFE_CAST\(/g, 'TRY_CAST('],
   // Backtick-quoted identifiers become double-quoted ones.
   [/`([^`]*)`/g, '"$1"'],
 ];

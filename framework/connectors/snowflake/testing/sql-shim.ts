@@ -6,6 +6,7 @@
 const REWRITES: Array<[RegExp, string]> = [
   [/::TIMESTAMP_TZ\b/g, '::TIMESTAMPTZ'],
   [/::TIMESTAMP_NTZ\b/g, '::TIMESTAMP'],
+  [/\bAS TIMESTAMP_TZ\)/g, 'AS TIMESTAMPTZ)'],
   // HASH_AGG(*): an order-independent 64-bit digest of the rows of alias wharf_q.
   [/\bHASH_AGG\(\*\)/g, 'CAST(COALESCE(SUM(hash(wharf_q)) % 9223372036854775807, 0) AS BIGINT)'],
 ];
