@@ -13,6 +13,8 @@ import { toSnapshot } from '../state/snapshot.js';
 import { readPlanningState } from '../state/planning-state.js';
 import { StatusCommitter, type GitIdentity } from '../status/committer.js';
 import { StatusPublisher } from '../status/publisher.js';
+import { renderStatusWithCharts } from '../status/charts.js';
+import { projectExperimentFiles } from '../status/experiment-files.js';
 import { renderStatus } from '../status/render.js';
 import { ingestionStatus } from '../status/status-day.js';
 import type { ConfigStatus, IngestionInfo } from '../status/types.js';
@@ -215,7 +217,8 @@ export class Agent implements CommitHandler, AgentApiBackend {
     const latest = ledger.reduce((t, e) => Math.max(t, e.finishedAt.getTime()), 0);
     // The export time is the newest load's, so an unchanged state gives an unchanged file.
     const stateJson = JSON.stringify({ ...snapshot, exportedAt: new Date(latest).toISOString() }, null, 2);
-    return renderStatus({ ingestions: this.ingestions(running.project), ledger, config: { ...this.config }, stateJson });
+    const extraFiles = await projectExperimentFiles(this.store, running.project);
+    return renderStatusWithCharts({ ingestions: this.ingestions(running.project), ledger, config: { ...this.config }, stateJson, extraFiles });
   }
 
   /** Pushes the pending status report now (tests and shutdown). */
