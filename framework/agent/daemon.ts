@@ -14,7 +14,7 @@ import { readPlanningState } from '../state/planning-state.js';
 import { StatusCommitter, type GitIdentity } from '../status/committer.js';
 import { StatusPublisher } from '../status/publisher.js';
 import { renderStatusWithCharts } from '../status/charts.js';
-import { projectExperimentFiles } from '../status/experiment-files.js';
+import { projectExperimentFiles } from './experiment-files.js';
 import { renderStatus } from '../status/render.js';
 import { ingestionStatus } from '../status/status-day.js';
 import type { ConfigStatus, IngestionInfo } from '../status/types.js';
@@ -28,6 +28,9 @@ import { applyCommit } from './apply-commit.js';
 import { DayLeases } from './day-lease.js';
 import { GitFollower, type CommitHandler } from './git/follower.js';
 import { renderMetrics } from './metrics.js';
+import { UI_SWITCH_ENV, uiTokensFromEnv } from './page/auth.js';
+import { AgentPage } from './page/handler.js';
+import { pageSource } from './page-source.js';
 import { AgentRuntime } from './runtime.js';
 
 export interface AgentOptions {
@@ -91,7 +94,9 @@ export class Agent implements CommitHandler, AgentApiBackend {
     if (webhookSecret) registerSecret(webhookSecret);
     const apiKeys = apiKeysFromEnv(this.env);
     if (apiKeys.length === 0) this.log.warn('no API key configured (WHARF_API_KEYS): every authenticated request is refused');
-    this.server = new AgentServer({ backend: this, apiKeys, webhookSecret, log: this.log.child({ component: 'api' }) });
+    const uiTokens = uiTokensFromEnv(this.env);
+    const page = this.env[UI_SWITCH_ENV] === 'off' ? undefined : new AgentPage(this.pageBackend(), () => [...apiKeys, ...uiTokens]);
+    this.server = new AgentServer({ backend: this, apiKeys, webhookSecret, page, log: this.log.child({ component: 'api' }) });
     const address = await this.server.listen(this.options.port ?? 8787, this.options.host ?? '127.0.0.1');
     this.log.info('agent listening', { host: address.address, port: address.port });
     this.ensurePublisher('status');
@@ -232,6 +237,14 @@ export class Agent implements CommitHandler, AgentApiBackend {
 
   private ingestions(project: LoadedProject): IngestionInfo[] {
     return [...project.mappings.values()].map((m) => ({ name: m.config.name, dataset: m.config.dataset, schedule: m.config.schedule, owner: m.config.owner }));
+  }
+
+  private pageBackend() {
+    return pageSource(() => {
+      const running = this.running;
+      if (!running || !this.store) return null;
+      return { project: running.project, runtime: running.runtime, store: this.store, config: this.config, ingestions: this.ingestions(running.project) };
+    });
   }
 
   private current(): Running {

@@ -15,7 +15,7 @@ import { renderStatus } from '../status/render.js';
 import { renderStatusWithCharts } from '../status/charts.js';
 import type { StatusInput } from '../status/types.js';
 import type { LedgerEntry } from '../store/types.js';
-import { experimentFiles } from '../status/experiment-files.js';
+import { experimentFiles } from '../agent/experiment-files.js';
 import { calendarStripSvg } from './calendar.js';
 import { renderChart } from './svg.js';
 import { ingestionStatus } from '../status/status-day.js';

@@ -7,7 +7,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { ExperimentResults } from '../experiments/results.js';
 import type { LiftPoint } from '../experiments/lift-history.js';
-import { fmtPercent } from '../views/experiment-format.js';
+import { pct as fmtPercent } from './format.js';
 import { daysBetween } from '../util/time.js';
 import { renderChart } from './svg.js';
 import { GROUP_COLORS, LIFT_COLORS, RULE_LIGHT } from './theme.js';

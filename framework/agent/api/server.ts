@@ -6,6 +6,7 @@
  *   GET  /v1/status            ledger per ingestion and day                      API key
  *   POST /v1/webhooks/git      GitHub push webhook, X-Hub-Signature-256 checked
  *   GET  /healthz, GET /metrics (Prometheus text)
+ *   GET  /ui…                  the read-only page (agent/page/), API key or read token
  *
  * Handlers parse, authenticate and answer; the work goes through AgentApiBackend.
  */
@@ -17,6 +18,7 @@ import { redactSecrets } from '../../diagnostics/redact.js';
 import { silentLogger, type Logger } from '../../util/log.js';
 import { keyMatches, presentedKey, validWebhookSignature } from './auth.js';
 import { BadRequest, parseBackfill, parseJson, parseMarkDataReady } from './request-body.js';
+import type { AgentPage } from '../page/handler.js';
 import type { AgentApiBackend } from './types.js';
 
 /** Largest request body accepted. */
@@ -28,6 +30,8 @@ export interface AgentServerOptions {
   apiKeys: string[];
   /** Secret of the Git push webhook; without it the webhook route answers 404. */
   webhookSecret?: string;
+  /** The read-only page under /ui (agent/page/); without it /ui answers 404. */
+  page?: AgentPage;
   log?: Logger;
   now?: () => Date;
 }
@@ -87,7 +91,8 @@ export class AgentServer {
     const started = Date.now();
     let reply: Reply;
     try {
-      const handler = this.routes[`${req.method} ${path}`];
+      const page = this.options.page;
+      const handler: Handler | undefined = this.routes[`${req.method} ${path}`] ?? (page && (path === '/ui' || path.startsWith('/ui/')) ? async () => page.handle(req) : undefined);
       if (!handler) throw this.notFound(req.method ?? '', path);
       reply = await handler(req, await readBody(req), requestId);
     } catch (err) {

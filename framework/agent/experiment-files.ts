@@ -5,12 +5,12 @@
  */
 import { experimentCharts } from '../charts/experiment.js';
 import type { LoadedProject } from '../config/project.js';
-import { readLiftHistory } from '../experiments/lift-history.js';
+import { readLiftHistory, type LiftPoint } from '../experiments/lift-history.js';
 import { readExperimentResults, type ExperimentResults } from '../experiments/results.js';
 import { readState } from '../experiments/state.js';
 import type { SqlExecutor } from '../store/types.js';
 import { renderExperimentReport, type ReportCharts } from '../views/experiment-report.js';
-import type { LiftPoint } from '../experiments/lift-history.js';
+
 
 const CHART_FILES = { lift: 'lift', cumulativeLift: 'cumulative-lift', exposures: 'exposures' } as const;
 
