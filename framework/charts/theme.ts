@@ -27,7 +27,7 @@ export const VEGA_CONFIG = {
   font: 'sans-serif',
   view: { stroke: null },
   axis: { labelColor: TEXT_LIGHT, titleColor: TEXT_LIGHT, domainColor: RULE_LIGHT, tickColor: RULE_LIGHT, gridColor: RULE_LIGHT, gridOpacity: 0.35, labelFontSize: 11, titleFontSize: 11 },
-  legend: { labelColor: TEXT_LIGHT, titleColor: TEXT_LIGHT, labelFontSize: 11, titleFontSize: 11 },
+  legend: { labelColor: TEXT_LIGHT, titleColor: TEXT_LIGHT, labelFontSize: 11, titleFontSize: 11, symbolOpacity: 1 },
   title: { color: TEXT_LIGHT, fontSize: 13, anchor: 'start' },
   text: { color: TEXT_LIGHT },
 } as const;

@@ -164,4 +164,22 @@ describe.skipIf(!hasChromium)('the agent page in headless Chromium', () => {
     console.log(`screenshot: ${join(shots, 'experiment.png')}`);
     await page.close();
   });
+
+  it('switches the page and the chart text to light-on-dark in a dark colour scheme', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark', extraHTTPHeaders: { authorization: `Bearer ${KEY}` } });
+    await page.goto(`${base}/ui/experiments/checkout_button`);
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(13, 17, 23)');
+    const fills = await page.$$eval('#lift svg text', (ts) => [...new Set(ts.map((t) => getComputedStyle(t).fill))]);
+    expect(fills).toEqual(['rgb(230, 237, 243)']);
+    await page.screenshot({ path: join(shots, 'experiment-dark.png'), fullPage: true });
+    console.log(`screenshot: ${join(shots, 'experiment-dark.png')}`);
+    await page.close();
+  });
+
+  it('commits the experiment report with its charts in the status folder', async () => {
+    const files = await agent.renderReport();
+    expect(files.get('experiments/checkout_button.md')).toContain('](checkout_button.lift.svg)');
+    for (const chart of ['lift', 'cumulative-lift', 'exposures']) expect(files.get(`experiments/checkout_button.${chart}.svg`)).toMatch(/^<svg [^>]*role="img"/);
+    expect(files.get('daily_metrics.md')).toContain('](charts/daily_metrics.svg)');
+  });
 });
