@@ -14,19 +14,22 @@ import { renderExperimentReport, type ReportCharts } from '../views/experiment-r
 
 const CHART_FILES = { lift: 'lift', cumulativeLift: 'cumulative-lift', exposures: 'exposures' } as const;
 
-/** The report and chart files of one experiment's results, by path relative to `dir`'s parent. */
-export async function experimentFiles(results: ExperimentResults, history: LiftPoint[], dir = 'experiments'): Promise<Map<string, string>> {
+/**
+ * The report and chart files of one experiment's results, by path: `<dir>/<base>.md` and
+ * `<dir>/<base>.<chart>.svg`, the report linking the charts beside it.
+ */
+export async function experimentFiles(results: ExperimentResults, history: LiftPoint[], dir = 'experiments', base = results.experiment): Promise<Map<string, string>> {
   const charts = await experimentCharts(results, history);
   const files = new Map<string, string>();
   const links: ReportCharts = {};
   for (const [key, suffix] of Object.entries(CHART_FILES) as [keyof ReportCharts, string][]) {
     const svg = charts[key];
     if (!svg) continue;
-    const name = `${results.experiment}.${suffix}.svg`;
+    const name = `${base}.${suffix}.svg`;
     files.set(`${dir}/${name}`, svg);
     links[key] = name;
   }
-  files.set(`${dir}/${results.experiment}.md`, renderExperimentReport(results, links));
+  files.set(`${dir}/${base}.md`, renderExperimentReport(results, links));
   return files;
 }
 

@@ -42,6 +42,12 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
   }
 }
 
+/** The bits of the browser's window the checks use (the tests compile without the DOM library). */
+interface BrowserWindow {
+  document: { body: unknown };
+  getComputedStyle(element: unknown): { backgroundColor: string; fill: string };
+}
+
 interface StatusBody {
   ingestions: { ingestion: string; days: { date: string; status: string; rowsLoaded: number }[] }[];
 }
@@ -168,8 +174,8 @@ describe.skipIf(!hasChromium)('the agent page in headless Chromium', () => {
   it('switches the page and the chart text to light-on-dark in a dark colour scheme', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark', extraHTTPHeaders: { authorization: `Bearer ${KEY}` } });
     await page.goto(`${base}/ui/experiments/checkout_button`);
-    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(13, 17, 23)');
-    const fills = await page.$$eval('#lift svg text', (ts) => [...new Set(ts.map((t) => getComputedStyle(t).fill))]);
+    expect(await page.evaluate(() => (globalThis as unknown as BrowserWindow).getComputedStyle((globalThis as unknown as BrowserWindow).document.body).backgroundColor)).toBe('rgb(13, 17, 23)');
+    const fills = await page.$$eval('#lift svg text', (ts) => [...new Set(ts.map((t) => (globalThis as unknown as BrowserWindow).getComputedStyle(t).fill))]);
     expect(fills).toEqual(['rgb(230, 237, 243)']);
     await page.screenshot({ path: join(shots, 'experiment-dark.png'), fullPage: true });
     console.log(`screenshot: ${join(shots, 'experiment-dark.png')}`);
