@@ -13,6 +13,8 @@ import { toSnapshot } from '../state/snapshot.js';
 import { readPlanningState } from '../state/planning-state.js';
 import { StatusCommitter, type GitIdentity } from '../status/committer.js';
 import { StatusPublisher } from '../status/publisher.js';
+import { renderStatusWithCharts } from '../status/charts.js';
+import { projectExperimentFiles } from './experiment-files.js';
 import { renderStatus } from '../status/render.js';
 import { ingestionStatus } from '../status/status-day.js';
 import type { ConfigStatus, IngestionInfo } from '../status/types.js';
@@ -27,6 +29,9 @@ import { DayLeases } from './day-lease.js';
 import { GitFollower, type CommitHandler } from './git/follower.js';
 import { renderMetrics } from './metrics.js';
 import { SharedSummary } from './shared-summary.js';
+import { UI_SWITCH_ENV, uiTokensFromEnv } from './page/auth.js';
+import { AgentPage } from './page/handler.js';
+import { pageSource } from './page-source.js';
 import { AgentRuntime } from './runtime.js';
 
 export interface AgentOptions {
@@ -103,7 +108,9 @@ export class Agent implements CommitHandler, AgentApiBackend {
     if (webhookSecret) registerSecret(webhookSecret);
     const apiKeys = apiKeysFromEnv(this.env);
     if (apiKeys.length === 0) this.log.warn('no API key configured (WHARF_API_KEYS): every authenticated request is refused');
-    this.server = new AgentServer({ backend: this, apiKeys, webhookSecret, log: this.log.child({ component: 'api' }) });
+    const uiTokens = uiTokensFromEnv(this.env);
+    const page = this.env[UI_SWITCH_ENV] === 'off' ? undefined : new AgentPage(this.pageBackend(), () => [...apiKeys, ...uiTokens]);
+    this.server = new AgentServer({ backend: this, apiKeys, webhookSecret, page, log: this.log.child({ component: 'api' }) });
     const address = await this.server.listen(this.options.port ?? 8787, this.options.host ?? '127.0.0.1');
     this.log.info('agent listening', { host: address.address, port: address.port });
     this.ensurePublisher('status');
@@ -246,7 +253,8 @@ export class Agent implements CommitHandler, AgentApiBackend {
     const latest = ledger.reduce((t, e) => Math.max(t, e.finishedAt.getTime()), 0);
     // The export time is the newest load's, so an unchanged state gives an unchanged file.
     const stateJson = JSON.stringify({ ...snapshot, exportedAt: new Date(latest).toISOString() }, null, 2);
-    return renderStatus({ ingestions: this.ingestions(running.project), ledger, config: { ...this.config }, stateJson });
+    const extraFiles = await projectExperimentFiles(this.store, running.project);
+    return renderStatusWithCharts({ ingestions: this.ingestions(running.project), ledger, config: { ...this.config }, stateJson, extraFiles });
   }
 
   /** Pushes the pending status report now (tests and shutdown). */
@@ -260,6 +268,14 @@ export class Agent implements CommitHandler, AgentApiBackend {
 
   private ingestions(project: LoadedProject): IngestionInfo[] {
     return [...project.mappings.values()].map((m) => ({ name: m.config.name, dataset: m.config.dataset, schedule: m.config.schedule, owner: m.config.owner }));
+  }
+
+  private pageBackend() {
+    return pageSource(() => {
+      const running = this.running;
+      if (!running || !this.store) return null;
+      return { project: running.project, runtime: running.runtime, store: this.store, config: this.config, ingestions: this.ingestions(running.project) };
+    });
   }
 
   private current(): Running {

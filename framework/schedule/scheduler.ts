@@ -77,6 +77,33 @@ export class Scheduler {
     return new Date(Math.max(earliest, now.getTime()));
   }
 
+  /**
+   * Per mapping, when it loads next and why: a queued load (now), a pending retry check, the
+   * next daily window or signal poll; `null` for API-triggered schedules (they load on request).
+   */
+  async nextLoads(): Promise<Map<string, { at: Date; why: string } | null>> {
+    const now = this.ctx.now();
+    const queue = await this.ctx.state.queue();
+    const checks = await this.ctx.state.checks();
+    const next = new Map<string, { at: Date; why: string } | null>();
+    for (const schedule of this.ctx.setup.schedules) {
+      const state = await this.ctx.state.scheduleState(schedule.name);
+      for (const mapping of this.ctx.mappingsOf(schedule.name)) {
+        let best: { at: Date; why: string } | null = null;
+        const consider = (at: Date, why: string) => {
+          const when = at.getTime() < now.getTime() ? now : at;
+          if (!best || when.getTime() < best.at.getTime()) best = { at: when, why };
+        };
+        if (queue.some((q) => q.mapping === mapping.name)) consider(now, 'queued');
+        for (const c of checks) if (c.mapping === mapping.name) consider(c.nextCheckAt, `retry check of ${c.day}`);
+        if (schedule.kind === 'daily') consider(state.lastWindowAt ? nextWindowAfter(state.lastWindowAt, dailyTiming(schedule, this.ctx.setup.timeZone)) : now, `daily window (${schedule.name})`);
+        else if (schedule.kind !== 'api') consider(state.lastPollAt ? new Date(state.lastPollAt.getTime() + signalPollMs(schedule)) : now, `signal poll (${schedule.name})`);
+        next.set(mapping.name, best);
+      }
+    }
+    return next;
+  }
+
   /** A mark-data-ready request (the agent's HTTP API calls this); see requests.ts. */
   async markDataReady(request: MarkDataReadyRequest, maxDays?: number): Promise<MarkDataReadyResult> {
     return markDataReady(this.ctx, request, maxDays);

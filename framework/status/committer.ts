@@ -158,7 +158,7 @@ export class StatusCommitter {
 function existingReportFiles(root: string): string[] {
   if (!existsSync(root)) return [];
   return readdirSync(root, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && /\.(json|md)$/.test(e.name))
+    .filter((e) => e.isFile() && /\.(json|md|svg)$/.test(e.name))
     .map((e) => join(e.parentPath, e.name).slice(root.length + 1).split(sep).join('/'));
 }
 

@@ -28,7 +28,7 @@ function reasons(day: StatusDay): string {
 }
 
 /** `status/<mapping>.md`: the ingestion's days, newest first. */
-export function ingestionMarkdown(file: IngestionStatusFile): string {
+export function ingestionMarkdown(file: IngestionStatusFile, chart?: string): string {
   const s = file.summary;
   const lines = [
     `# ${file.ingestion}`,
@@ -36,6 +36,7 @@ export function ingestionMarkdown(file: IngestionStatusFile): string {
     `Dataset \`${file.dataset}\`, schedule \`${file.schedule}\`${file.owner ? `, owner ${file.owner}` : ''}.`,
     `${s.days} days: ${s.succeeded} succeeded, ${s.noData} with no data, ${s.failed} failed. Last successful day: ${s.lastSuccessfulDay ?? 'none'}.`,
     '',
+    ...(chart ? [`![Load status of ${file.ingestion} for the last 90 days: each day succeeded (✓), reloaded after a recheck (◇), had no data (–), failed (×) or was not loaded](${chart})`, ''] : []),
     '| Day | Status | Rows loaded | Rows rejected (top reasons) | Source rows | Duration | Error |',
     '| --- | --- | ---: | --- | ---: | ---: | --- |',
   ];

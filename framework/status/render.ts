@@ -16,6 +16,11 @@ export function statusFileBase(ingestion: string): string {
   return RESERVED.has(ingestion) ? `ingestion_${ingestion}` : ingestion;
 }
 
+/** Where an ingestion's calendar strip goes, relative to the status folder. */
+export function calendarChartPath(ingestion: string): string {
+  return `charts/${statusFileBase(ingestion)}.svg`;
+}
+
 /** Every file of the report, by path relative to the status folder. */
 export function renderStatus(input: StatusInput): Map<string, string> {
   const byIngestion = new Map<string, LedgerEntry[]>();
@@ -26,9 +31,11 @@ export function renderStatus(input: StatusInput): Map<string, string> {
     const status = ingestionStatus(info, byIngestion.get(info.name) ?? []);
     statuses.push(status);
     files.set(`${statusFileBase(info.name)}.json`, JSON.stringify(status, null, 2) + '\n');
-    files.set(`${statusFileBase(info.name)}.md`, ingestionMarkdown(status));
+    const chart = calendarChartPath(info.name);
+    files.set(`${statusFileBase(info.name)}.md`, ingestionMarkdown(status, input.charts?.has(chart) ? chart : undefined));
   }
   files.set('README.md', readmeMarkdown(statuses, input.config, statusFileBase));
+  for (const [path, text] of [...(input.charts ?? []), ...(input.extraFiles ?? [])]) files.set(path, text);
   if (input.stateJson !== undefined) files.set('state.json', input.stateJson.endsWith('\n') ? input.stateJson : input.stateJson + '\n');
   return files;
 }

@@ -34,6 +34,10 @@ export interface StatusInput {
   config?: ConfigStatus;
   /** The state snapshot as the plan module exported it (written as `state.json` unchanged). */
   stateJson?: string;
+  /** Rendered charts by path (see status/charts.ts); an ingestion's page links its calendar strip. */
+  charts?: Map<string, string>;
+  /** Further files (experiment reports), by path, written as they are. */
+  extraFiles?: Map<string, string>;
 }
 
 /** One day in `status/<mapping>.json`. */

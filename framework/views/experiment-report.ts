@@ -47,8 +47,24 @@ function lastRun(r: ExperimentResults): string[] {
   return lines;
 }
 
+/** Chart files next to the report (paths relative to it), when rendered. */
+export interface ReportCharts {
+  lift?: string;
+  cumulativeLift?: string;
+  exposures?: string;
+}
+
+function chartLines(r: ExperimentResults, charts: ReportCharts | undefined): string[] {
+  if (!charts) return [];
+  const lines: string[] = [];
+  if (charts.lift) lines.push(`![Relative lift per metric of ${r.experiment} with confidence intervals; significant ones filled and marked ▲ or ▼](${charts.lift})`, '');
+  if (charts.cumulativeLift) lines.push(`![Cumulative relative lift of ${r.experiment} by days since the first day, with its interval](${charts.cumulativeLift})`, '');
+  if (charts.exposures) lines.push(`![Units exposed per group of ${r.experiment} over time](${charts.exposures})`, '');
+  return lines.length ? ['## Charts', '', ...lines] : [];
+}
+
 /** The Markdown report of an experiment's results. */
-export function renderExperimentReport(r: ExperimentResults): string {
+export function renderExperimentReport(r: ExperimentResults, charts?: ReportCharts): string {
   const totals = r.health.srm.groups.map((g) => `${g.name} ${g.units}`).join(', ');
   return [
     `# Experiment \`${r.experiment}\``,
@@ -59,6 +75,7 @@ export function renderExperimentReport(r: ExperimentResults): string {
     '',
     ...results(r),
     '',
+    ...chartLines(r, charts),
     ...lastRun(r),
     '',
     `Artifact tables: \`${r.experiment}_first_exposures\`, \`${r.experiment}_exposures_summary\`, \`${r.experiment}_user_level_aggregations\`, \`${r.experiment}_results_<daily|days_since_exposure|cumulative|7day>\` and the others listed in docs/experiments.md.`,

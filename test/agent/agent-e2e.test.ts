@@ -10,6 +10,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { parse } from 'node-html-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../framework/agent/daemon.js';
 import { latestCompleteDay, addDays, zoneOrThrow } from '../../framework/util/time.js';
@@ -117,6 +118,18 @@ describe('ingest agent end to end', () => {
       expect(file.days.map((d: { date: string; status: string; rowsLoaded: number }) => [d.date, d.status, d.rowsLoaded])).toEqual(ingestion.days.map((d) => [d.date, d.status, d.rowsLoaded]));
     }
     expect(git(remote.remote, 'show', `${remote.branch}:status/README.md`)).toContain('[app_events](app_events.md)');
+    // Each ingestion's page links its calendar strip, whose cells carry the ledger's figures.
+    for (const ingestion of loaded.ingestions) {
+      expect(git(remote.remote, 'show', `${remote.branch}:status/${ingestion.ingestion}.md`)).toContain(`](charts/${ingestion.ingestion}.svg)`);
+      const svg = git(remote.remote, 'show', `${remote.branch}:status/charts/${ingestion.ingestion}.svg`);
+      const cells = parse(svg).querySelectorAll('path > title').map((t) => t.text);
+      expect(cells).toHaveLength(90);
+      expect(cells.at(-1)?.startsWith(`${latest}: `)).toBe(true);
+      for (const d of ingestion.days) {
+        const label = d.status === 'no_data' ? 'no data' : d.status;
+        expect(cells.find((c) => c.startsWith(`${d.date}: `))).toMatch(new RegExp(`^${d.date}: (${label}|reloaded after recheck), ${d.rowsLoaded.toLocaleString('en-US')} rows loaded`));
+      }
+    }
     expect(JSON.parse(git(remote.remote, 'show', `${remote.branch}:status/state.json`)).ingestions.app_events).toBeTruthy();
   });
 

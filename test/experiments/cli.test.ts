@@ -53,6 +53,11 @@ describe('ingest run, then ingest experiment run / results / report over the dem
     expect(markdown).toMatch(/Sample ratio: OK/);
     expect(markdown).toMatch(/\| revenue \(mean; CUPED\) \| test \| \d+ \|.*▲ significant \|/);
     expect(markdown).toMatch(/\| sessions \(mean; CUPED\) \| test \| \d+ \|.*not significant \|/);
+    // The charts beside the report, linked from it; the lift chart has one titled marker per metric.
+    for (const chart of ['lift', 'cumulative-lift', 'exposures']) expect(markdown).toContain(`](checkout_button.${chart}.svg)`);
+    const lift = readFileSync(join(dir, 'status/experiments/checkout_button.lift.svg'), 'utf8');
+    expect([...lift.matchAll(/<title>([^<]*)<\/title><\/path>/g)].map((m) => m[1].split(' ').slice(-2).join(' '))).toEqual(['▲ significant', '▲ significant', 'not significant', 'not significant']);
+    expect(readFileSync(join(dir, 'status/experiments/checkout_button.exposures.svg'), 'utf8')).toContain('<desc>Cumulative units exposed per group by day through 2026-10-14: control ');
 
     // Ten more days ingested: the scheduled run appends just those.
     expect((await ingest(dir, 'run', '--all', '--to', '2026-11-10')).code).toBe(0);

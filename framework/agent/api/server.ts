@@ -7,6 +7,7 @@
  *   GET  /v1/status            ledger per ingestion and day                      API key
  *   POST /v1/webhooks/git      GitHub push webhook, X-Hub-Signature-256 checked
  *   GET  /healthz, GET /metrics (Prometheus text)
+ *   GET  /ui…                  the read-only page (agent/page/), API key or read token
  *
  * Handlers parse, authenticate and answer; the work goes through AgentApiBackend. The key is
  * checked before a body is read, bodies are small (MAX_BODY_BYTES), and a closing server
@@ -20,6 +21,7 @@ import { redactSecrets } from '../../diagnostics/redact.js';
 import { silentLogger, type Logger } from '../../util/log.js';
 import { keyMatches, presentedKey, validWebhookSignature } from './auth.js';
 import { BadRequest, JsonDepthGauge, MAX_JSON_DEPTH, parseBackfill, parseJson, parseMarkDataReady, tooDeep } from './request-body.js';
+import type { AgentPage } from '../page/handler.js';
 import type { AgentApiBackend } from './types.js';
 
 /** Largest request body accepted: the API's bodies are a few hundred bytes. */
@@ -31,6 +33,8 @@ export interface AgentServerOptions {
   apiKeys: string[];
   /** Secret of the Git push webhook; without it the webhook route answers 404. */
   webhookSecret?: string;
+  /** The read-only page under /ui (agent/page/); without it /ui answers 404. */
+  page?: AgentPage;
   log?: Logger;
   now?: () => Date;
 }
@@ -116,9 +120,15 @@ export class AgentServer {
     try {
       if (this.draining) throw new HttpError(503, 'The agent is shutting down; try again when it is back.');
       const route = this.routes[`${req.method} ${path}`];
-      if (!route) throw this.notFound(req.method ?? '', path);
-      if (route.key) this.authenticate(req);
-      reply = await route.handler(req, await readBody(req, route.json), requestId);
+      const page = this.options.page;
+      if (!route && page && (path === '/ui' || path.startsWith('/ui/'))) {
+        // The page authenticates by itself (API key or read token) and reads no body.
+        reply = await page.handle(req);
+      } else {
+        if (!route) throw this.notFound(req.method ?? '', path);
+        if (route.key) this.authenticate(req);
+        reply = await route.handler(req, await readBody(req, route.json), requestId);
+      }
     } catch (err) {
       reply = this.errorReply(err);
     }

@@ -1,15 +1,19 @@
 import { Args, Flags } from '@oclif/core';
+import { LEDGER_SUMMARY_VERSION, summarizeLedger } from '../../status/ledger-summary.js';
 import { renderLedger } from '../../views/ledger-status.js';
+import { renderLedgerSummary } from '../../views/ledger-summary.js';
 import { openStore } from '../../store/open-store.js';
 import { mappingOrThrow } from '../../engine/ingest-day.js';
 import { checkDayRange } from '../day-arguments.js';
 import { IngestCommand } from '../ingest-command.js';
 
 export default class Status extends IngestCommand {
-  static summary = 'Show the ledger day by day: succeeded, no data or failed, with row counts and errors.';
-  static examples = ['<%= config.bin %> status', '<%= config.bin %> status daily_metrics --from 2026-10-01 --json'];
+  static summary = 'Summarize the ledger: one line per ingestion, or day by day with --days.';
+  static description = 'Without --days, prints per ingestion the days succeeded / no data / failed, the last loaded day, rows and rejects, and the latest failed attempt when it is newer than the last good load. --json always carries both the ledger and the summary.';
+  static examples = ['<%= config.bin %> status', '<%= config.bin %> status daily_metrics --days --from 2026-10-01', '<%= config.bin %> status --json'];
   static args = { mapping: Args.string({ description: 'Only this mapping.' }) };
   static flags = {
+    days: Flags.boolean({ description: 'Print the ledger day by day, one table per ingestion.' }),
     from: Flags.string({ description: 'First day (YYYY-MM-DD).' }),
     to: Flags.string({ description: 'Last day (YYYY-MM-DD).' }),
   };
@@ -18,12 +22,15 @@ export default class Status extends IngestCommand {
     const { args, flags } = await this.parse(Status);
     checkDayRange({ flag: 'from', value: flags.from }, { flag: 'to', value: flags.to });
     const project = await this.loadValidProject(flags.project);
-    if (args.mapping !== undefined) mappingOrThrow({ project }, args.mapping);
     const store = await openStore(project.settings.store, project.root);
     try {
-      const entries = await store.ledger({ ingestion: args.mapping, from: flags.from, to: flags.to });
-      if (!this.jsonEnabled()) this.log(renderLedger(entries));
-      return { ledger: entries };
+      const query = { ingestion: args.mapping, from: flags.from, to: flags.to };
+      const entries = await store.ledger(query);
+      // A name that is neither a mapping nor in the ledger (a removed mapping still is) is a typo.
+      if (args.mapping !== undefined && entries.length === 0 && !project.mappings.has(args.mapping)) mappingOrThrow({ project }, args.mapping);
+      const summary = summarizeLedger(entries, await store.attempts(query));
+      if (!this.jsonEnabled()) this.log(flags.days ? renderLedger(entries) : renderLedgerSummary(summary));
+      return { ledger: entries, summaryVersion: LEDGER_SUMMARY_VERSION, summary };
     } finally {
       await store.close();
     }

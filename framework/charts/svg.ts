@@ -1,0 +1,55 @@
+/**
+ * Vega-Lite spec → SVG text, on the server, with no canvas and no network: Vega's own SVG
+ * string renderer (`view.toSVG()`), a loader that refuses every URL, and text widths
+ * estimated from the font size (so the same data always gives the same bytes).
+ *
+ * Vega-Lite was chosen over hand-drawn SVG because scales, axes, tick choice and the ARIA
+ * attributes of marks are its job, and over d3 because it needs no DOM shim. What this module
+ * adds: a `<title>`/`<desc>` text alternative for the whole chart, a `<title>` on every data
+ * mark (hover text, from the mark's `description` encoding), and the theme's dark-mode CSS.
+ */
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { THEME_CSS, VEGA_CONFIG } from './theme.js';
+
+export interface ChartText {
+  /** Short name of the chart (the accessible name). */
+  title: string;
+  /** A sentence or two of what the chart shows, with its key figures. */
+  desc: string;
+}
+
+/** A loader for the offline renderer that refuses (and records) every URL: charts carry their data inline. */
+function offlineLoader(refused: string[]): vega.Loader {
+  const refuse = async (uri: string) => {
+    refused.push(uri);
+    throw new Error(`Charts never load ${uri}: pass the values inline.`);
+  };
+  return { ...vega.loader(), load: refuse, sanitize: refuse } as unknown as vega.Loader;
+}
+
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** Renders a Vega-Lite spec to a standalone, accessible, themed SVG document. */
+export async function renderChart(spec: TopLevelSpec, text: ChartText): Promise<string> {
+  const compiled = compile({ ...spec, config: { ...VEGA_CONFIG, ...(spec as { config?: object }).config } } as unknown as TopLevelSpec).spec;
+  const refused: string[] = [];
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: offlineLoader(refused), logLevel: vega.None });
+  try {
+    const svg = await view.toSVG();
+    // Vega logs a failed load and draws an empty chart: make it an error instead.
+    if (refused.length) throw new Error(`Charts never load data from ${refused.join(', ')}: pass the values inline.`);
+    return decorate(svg, text);
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Adds the root title/desc and CSS, and turns every data mark's aria-label into a hover `<title>`. */
+function decorate(svg: string, text: ChartText): string {
+  const open = svg.indexOf('>') + 1;
+  const head = svg.slice(0, open).replace('class="marks"', 'class="marks wharf-chart" role="img"');
+  const extra = `<title>${escapeXml(text.title)}</title><desc>${escapeXml(text.desc)}</desc><style>\n${THEME_CSS}\n</style>`;
+  const body = svg.slice(open).replace(/<path ([^>]*?)aria-label="([^"]*)" role="graphics-symbol"([^>]*?)\/>/g, '<path $1aria-label="$2" role="graphics-symbol"$3><title>$2</title></path>');
+  return `${head}${extra}${body}\n`;
+}
