@@ -8,9 +8,35 @@
  * adds: a `<title>`/`<desc>` text alternative for the whole chart, a `<title>` on every data
  * mark (hover text, from the mark's `description` encoding), and the theme's dark-mode CSS.
  */
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type * as Vega from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
+import { isMissing } from '../util/optional-import.js';
 import { THEME_CSS, VEGA_CONFIG } from './theme.js';
+
+interface ChartEngines {
+  vega: typeof Vega;
+  compile: typeof import('vega-lite').compile;
+}
+
+let engines: Promise<ChartEngines | null> | undefined;
+
+/**
+ * vega and vega-lite are optional peer dependencies (about 23 MB, needed only where charts are
+ * drawn: the agent's status reports and page). Without them charts are left out, the tables
+ * stay; `ingest init` projects list both. Loaded once, when the first chart is drawn.
+ */
+export function chartEngines(): Promise<ChartEngines | null> {
+  engines ??= (async () => {
+    try {
+      const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
+      return { vega, compile: vegaLite.compile };
+    } catch (err) {
+      if (isMissing(err, 'vega') || isMissing(err, 'vega-lite')) return null;
+      throw err;
+    }
+  })();
+  return engines;
+}
 
 export interface ChartText {
   /** Short name of the chart (the accessible name). */
@@ -20,21 +46,24 @@ export interface ChartText {
 }
 
 /** A loader for the offline renderer that refuses (and records) every URL: charts carry their data inline. */
-function offlineLoader(refused: string[]): vega.Loader {
+function offlineLoader(vega: typeof Vega, refused: string[]): Vega.Loader {
   const refuse = async (uri: string) => {
     refused.push(uri);
     throw new Error(`Charts never load ${uri}: pass the values inline.`);
   };
-  return { ...vega.loader(), load: refuse, sanitize: refuse } as unknown as vega.Loader;
+  return { ...vega.loader(), load: refuse, sanitize: refuse } as unknown as Vega.Loader;
 }
 
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** Renders a Vega-Lite spec to a standalone, accessible, themed SVG document. */
-export async function renderChart(spec: TopLevelSpec, text: ChartText): Promise<string> {
+/** Renders a Vega-Lite spec to a standalone, accessible, themed SVG document; null without vega installed. */
+export async function renderChart(spec: TopLevelSpec, text: ChartText): Promise<string | null> {
+  const found = await chartEngines();
+  if (!found) return null;
+  const { vega, compile } = found;
   const compiled = compile({ ...spec, config: { ...VEGA_CONFIG, ...(spec as { config?: object }).config } } as unknown as TopLevelSpec).spec;
   const refused: string[] = [];
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: offlineLoader(refused), logLevel: vega.None });
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: offlineLoader(vega, refused), logLevel: vega.None });
   try {
     const svg = await view.toSVG();
     // Vega logs a failed load and draws an empty chart: make it an error instead.

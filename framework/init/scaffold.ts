@@ -28,6 +28,9 @@ export interface TemplateValues {
   packageName: string;
   /** The exact @wharf/framework version the project depends on. */
   frameworkVersion: string;
+  /** The framework's ranges of the optional chart libraries, which an agent's project installs. */
+  vegaVersion: string;
+  vegaLiteVersion: string;
 }
 
 const PACKAGE_TEMPLATE = 'package.json.tmpl';
@@ -47,9 +50,18 @@ export function frameworkDir(): string {
   }
 }
 
+interface FrameworkManifest {
+  version: string;
+  peerDependencies: Record<string, string>;
+}
+
+function frameworkManifest(): FrameworkManifest {
+  return JSON.parse(readFileSync(join(frameworkDir(), 'package.json'), 'utf8')) as FrameworkManifest;
+}
+
 /** The version of the running framework, pinned into the new project's package.json. */
 export function frameworkVersion(): string {
-  return (JSON.parse(readFileSync(join(frameworkDir(), 'package.json'), 'utf8')) as { version: string }).version;
+  return frameworkManifest().version;
 }
 
 export function templateDir(): string {
@@ -61,7 +73,8 @@ export function templateValuesFor(dir: string): TemplateValues {
   const base = basename(resolve(dir)).toLowerCase();
   const name = base.replace(/[^a-z0-9_]+/g, '_').replace(/^[^a-z]+/, '').replace(/_+$/, '').slice(0, 63) || 'warehouse';
   const packageName = base.replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '').slice(0, 214) || 'warehouse';
-  return { name, packageName, frameworkVersion: frameworkVersion() };
+  const { version, peerDependencies } = frameworkManifest();
+  return { name, packageName, frameworkVersion: version, vegaVersion: peerDependencies.vega, vegaLiteVersion: peerDependencies['vega-lite'] };
 }
 
 /**
