@@ -20,6 +20,8 @@ export interface BackfillOptions {
   force?: boolean;
   /** Stops starting new days (days under way finish or roll back). */
   signal?: AbortSignal;
+  /** False when the caller already announced the days to load (`planned` progress event). */
+  announce?: boolean;
 }
 
 export interface BackfillResult {
@@ -39,7 +41,7 @@ function checkRange(from: string, to: string): void {
 }
 
 /** Days of the range still to load: not yet loaded under the current config hash. */
-async function pendingDays(ctx: EngineContext, mappingName: string, from: string, to: string, force: boolean): Promise<Set<string>> {
+export async function pendingDays(ctx: EngineContext, mappingName: string, from: string, to: string, force: boolean): Promise<Set<string>> {
   const all = dayRange(from, to);
   if (force) return new Set(all);
   const hash = mappingConfigHash(mappingOrThrow(ctx, mappingName), ctx.project.settings);
@@ -65,6 +67,7 @@ export async function backfill(ctx: EngineContext, mappingName: string, options:
   const concurrency = Math.max(1, options.concurrency ?? source?.maxConcurrency ?? DEFAULTS.sourceMaxConcurrency);
   const pending = await pendingDays(ctx, mappingName, options.from, options.to, options.force ?? false);
   const queue = dayRange(options.from, options.to).filter((d) => pending.has(d));
+  if (options.announce !== false) ctx.onProgress?.({ kind: 'planned', mapping: mappingName, days: queue.length });
   const results = new Map<string, DayResult>();
   for (const day of dayRange(options.from, options.to)) if (!pending.has(day)) results.set(day, skipped(mappingName, day));
   // Metrics days on the columnar path load in groups that share one export (each day still commits on its own).

@@ -18,10 +18,11 @@ export function renderBackfill(b: BackfillResult): string {
   const count = (s: DayResult['status']) => b.days.filter((d) => d.status === s).length;
   const loaded = b.days.reduce((n, d) => n + d.rowsLoaded, 0);
   const rejected = b.days.reduce((n, d) => n + d.rowsRejected, 0);
+  const duplicates = b.days.reduce((n, d) => n + d.duplicates, 0);
   const failed = b.days.filter((d) => d.status === 'failed').map((d) => `  ${pc.red('failed')} ${d.day}: ${d.errorClass}: ${d.errorMessage}`);
   return [
     `${b.mapping} ${b.from}..${b.to}: ${count('succeeded')} succeeded, ${count('no_data')} no data, ${count('failed')} failed, ${count('skipped')} already loaded`,
-    `  ${fmt(loaded)} rows loaded, ${fmt(rejected)} rejected`,
+    `  ${fmt(loaded)} rows loaded, ${fmt(rejected)} rejected, ${fmt(duplicates)} duplicate timeuuid rows dropped`,
     ...failed,
   ].join('\n');
 }

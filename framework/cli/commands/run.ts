@@ -27,14 +27,16 @@ export default class Run extends IngestCommand {
     return this.withEngine(flags.project, 'manual', async (ctx) => {
       if (flags.all) {
         const summaries = await runAll(ctx, { to: flags.to, concurrency: flags.concurrency, force: flags.force });
+        this.endProgress();
         if (!this.jsonEnabled()) this.log(renderSummaries(summaries));
         if (summaries.some((s) => s.failures.length)) process.exitCode = 1;
         return { ingestions: summaries };
       }
       const result = await ingestDay(ctx, args.mapping as string, flags.date ?? this.latestDay(ctx.project));
+      this.endProgress();
       if (!this.jsonEnabled()) this.log(renderDayResult(result));
       if (result.status === 'failed') process.exitCode = 1;
       return result;
-    });
+    }, { dayLines: Boolean(flags.all) });
   }
 }
