@@ -1,0 +1,14 @@
+/** `ingest --help` describes each topic by what its commands do, not by one of them. */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './support/temp-project.js';
+
+describe('ingest --help', () => {
+  it('describes the experiment and state topics as a whole', () => {
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'framework/bin/run.js'), '--help'], { encoding: 'utf8', env: { ...process.env, COLUMNS: '400' } });
+    const topics = r.stdout.slice(r.stdout.indexOf('TOPICS'), r.stdout.indexOf('COMMANDS')).replace(/\s+/g, ' ');
+    expect(topics).toContain("experiment Run an experiment's pipeline in the store, show its results and health checks, and write its Markdown report.");
+    expect(topics).toContain('state Inspect the applied state (list its addresses, show one) and export it to status/state.json.');
+  });
+});
