@@ -4,6 +4,7 @@ import { Agent } from '../../agent/daemon.js';
 import { DEFAULT_FETCH_INTERVAL_MS } from '../../agent/git/follower.js';
 import { WharfError } from '../../diagnostics/errors.js';
 import { DEFAULT_STATUS_FLUSH_MS } from '../../status/publisher.js';
+import { routeLibraryWarnings } from '../../util/library-warnings.js';
 import { createLogger, defaultLogFormat, type LogLevel } from '../../util/log.js';
 import { parseDuration } from '../../util/time.js';
 
@@ -34,6 +35,8 @@ export default class AgentCommand extends Command {
   async run(): Promise<void> {
     const { flags } = await this.parse(AgentCommand);
     const log = createLogger({ level: flags['log-level'] as LogLevel, format: flags['log-format'] ?? defaultLogFormat() });
+    // A library's own console output or Node warning would break the one-JSON-object-per-line stream.
+    routeLibraryWarnings(log.child({ component: 'library' }));
     const repo = /^[\w+-]+:\/\/|^[\w.-]+@[\w.-]+:/.test(flags.repo) ? flags.repo : resolve(flags.repo);
     const agent = new Agent({
       repo, branch: flags.branch, workdir: resolve(flags.workdir), host: flags.host, port: flags.port,
