@@ -30,11 +30,12 @@ export default class AgentCommand extends Command {
     'no-status-push': Flags.boolean({ description: 'Do not commit status reports back.' }),
     'log-level': Flags.option({ options: ['debug', 'info', 'warn', 'error'] as const, default: 'info' })(),
     'log-format': Flags.option({ options: ['json', 'pretty'] as const, description: 'Default: pretty on a terminal, JSON otherwise.' })(),
+    json: Flags.boolean({ description: 'Log one JSON object per line (the same as --log-format json): the agent produces a log stream, not a result.', exclusive: ['log-format'] }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(AgentCommand);
-    const log = createLogger({ level: flags['log-level'] as LogLevel, format: flags['log-format'] ?? defaultLogFormat() });
+    const log = createLogger({ level: flags['log-level'] as LogLevel, format: flags.json ? 'json' : (flags['log-format'] ?? defaultLogFormat()) });
     // A library's own console output or Node warning would break the one-JSON-object-per-line stream.
     routeLibraryWarnings(log.child({ component: 'library' }));
     const repo = /^[\w+-]+:\/\/|^[\w.-]+@[\w.-]+:/.test(flags.repo) ? flags.repo : resolve(flags.repo);
