@@ -40,7 +40,8 @@ export function jsonObject(value: RowValue): Record<string, unknown> | string {
 
 /** The row as received, as JSON (bigints as text, Dates as ISO), for the rejects table. */
 export function rowJson(row: Row): string {
-  return JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  // JSON has no NaN or Infinity: keep them as their names rather than the null JSON.stringify writes.
+  return JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
 }
 
 /** A value quoted for a message, shortened when long. */
