@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EventsMapping, MetricsMapping } from '../../framework/config/types.js';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
+import { runAll } from '../../framework/engine/run-all.js';
+import { renderSummaries } from '../../framework/views/ingest-results.js';
 import { engineContext, freshStore, insertSql, loadedMapping, makeProject, seededSource, tempDir, type SourceKind, type StoreKind } from '../support/engine-fixture.js';
 
 const DAY = '2026-10-07';
@@ -59,15 +61,31 @@ describe('stored rejects', () => {
   });
 });
 
-describe('rows read', () => {
-  it('is one number in the reject-rate message and the result, with duplicates dropped said apart', async () => {
-    const events: EventsMapping = { name: 'e', dataset: 'events', source: 'src', sql: './e.sql', schedule: 'daily', startDate: DAY, columns: { timestamp: 'ts', event_name: 'name', user: 'usr', timeuuid: 'uuid' } };
-    const usr = JSON.stringify({ userID: 'u' });
+describe('rows read and duplicates', () => {
+  const events: EventsMapping = { name: 'e', dataset: 'events', source: 'src', sql: './e.sql', schedule: 'daily', startDate: DAY, columns: { timestamp: 'ts', event_name: 'name', user: 'usr', timeuuid: 'uuid' } };
+  const usr = JSON.stringify({ userID: 'u' });
+  const eventsContext = async (maxRejectRate: number) => {
     const source = await seededSource('duckdb', [
       'CREATE TABLE ev (ts TIMESTAMP, name VARCHAR, usr VARCHAR, uuid VARCHAR)',
       insertSql('ev', [[`${DAY} 20:00:00`, 'a', usr, 'x'], [`${DAY} 20:01:00`, 'a', usr, 'x'], [`${DAY} 20:02:00`, null, usr, 'y'], [`${DAY} 20:03:00`, 'b', usr, 'z']]),
     ]);
-    const ctx = engineContext(makeProject(tempDir(), [source], [loadedMapping(events, 'SELECT * FROM ev', 0.1)]), await freshStore('duckdb'));
+    return engineContext(makeProject(tempDir(), [source], [loadedMapping(events, 'SELECT * FROM ev', maxRejectRate)]), await freshStore('duckdb'));
+  };
+
+  it('appear in the run --all summary', async () => {
+    const ctx = await eventsContext(0.5);
+    try {
+      const [summary] = await runAll(ctx, { to: DAY });
+      expect(summary).toMatchObject({ rowsLoaded: 2, rowsRejected: 1, duplicatesThisRun: 1 });
+      expect(renderSummaries([summary])).toContain('  rows: 2 loaded, 1 rejected; 1 duplicate timeuuid row dropped by the days loaded now');
+    } finally {
+      await ctx.connectors.closeAll();
+      await ctx.store.close();
+    }
+  });
+
+  it('"rows read" is one number in the reject-rate message and the result, with duplicates dropped said apart', async () => {
+    const ctx = await eventsContext(0.1);
     try {
       const result = await ingestDay(ctx, 'e', DAY);
       expect(result).toMatchObject({ status: 'failed', rowsRead: 4, duplicates: 1, rowsRejected: 1 });
