@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { DayResult } from '../engine/types.js';
-import { ProgressReporter } from './ingest-progress.js';
+import { ProgressReporter, timeLeft } from './ingest-progress.js';
 
 function day(d: string, status: DayResult['status'] = 'succeeded'): DayResult {
   return { mapping: 'm', day: d, status, rowsRead: 10, rowsLoaded: 9, rowsRejected: 1, duplicates: 0, rejectReasons: {}, rejectExamples: {}, sourceRowCount: null, errorClass: null, errorMessage: null, durationMs: 5, loadId: null };
@@ -13,6 +13,15 @@ function capture(tty: boolean) {
   stream.on('data', (chunk) => (text += String(chunk)));
   return { stream, text: () => text };
 }
+
+describe('timeLeft', () => {
+  it('extrapolates the pace of the days done', () => {
+    expect(timeLeft(5, 0, 10)).toBe('estimating time left');
+    expect(timeLeft(10, 2, 10)).toBe('40s left');
+    expect(timeLeft(60, 1, 4)).toBe('3m 00s left');
+    expect(timeLeft(3000, 1, 3)).toBe('1h 40m left');
+  });
+});
 
 describe('ProgressReporter', () => {
   it('off a terminal writes each finished day once, to stdout, and nothing to stderr', () => {
@@ -41,7 +50,7 @@ describe('ProgressReporter', () => {
     p.finish();
     const text = err.text();
     const plain = text.replace(/\u001b\[\d+m/g, '');
-    expect(plain).toMatch(/ingesting .* 2\/3 days · 0 rows · \d+ rows\/s · .+ left · m 2026-10-02/);
+    expect(plain).toMatch(/ingesting .* 2\/3 days · 0 rows · \d+ rows\/s · \d+s left · m 2026-10-02/);
     // A failed day is printed above the bar, as a whole line.
     expect(plain).toContain('m 2026-10-02 failed 9 rows, 1 rejected in 5 ms\n');
     // The bar is cleared last (cursor to column 1, clear to the end), so the summary printed next starts on its own line.

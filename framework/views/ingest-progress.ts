@@ -21,6 +21,15 @@ export function dayLine(r: DayResult): string {
   return `${r.mapping} ${r.day} ${status} ${rows}${r.status === 'skipped' ? '' : ` in ${fmt(r.durationMs)} ms`}${err}`;
 }
 
+/** Time left at the pace so far: "estimating…" before the first day is done (cli-progress's own ETA prints NULL/INF then). */
+export function timeLeft(elapsedSeconds: number, done: number, total: number): string {
+  if (done === 0) return 'estimating time left';
+  const s = Math.round((elapsedSeconds / done) * Math.max(0, total - done));
+  if (s < 60) return `${s}s left`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s left`;
+  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m left`;
+}
+
 export interface ProgressOutput {
   /** Where day lines go (stdout) and whether it is a terminal. */
   stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -66,16 +75,14 @@ export class ProgressReporter {
     if (!this.out.stderr.isTTY) return;
     const total = Math.max(this.planned, this.started, this.done, 1);
     const seconds = Math.max(0.001, (Date.now() - this.since) / 1000);
-    const payload = { what, rows: fmt(this.rows), rate: fmt(Math.round(this.rows / seconds)) };
+    const payload = { what, rows: fmt(this.rows), rate: fmt(Math.round(this.rows / seconds)), left: timeLeft(seconds, this.done, total) };
     if (!this.bar) {
       this.multi = new MultiBar({
         stream: this.out.stderr,
-        format: `${pc.dim('ingesting')} {bar} {value}/{total} days · {rows} rows · {rate} rows/s · {eta_formatted} left · {what}`,
+        format: `${pc.dim('ingesting')} {bar} {value}/{total} days · {rows} rows · {rate} rows/s · {left} · {what}`,
         barsize: 20,
         hideCursor: true,
         clearOnComplete: true,
-        etaBuffer: 20,
-        etaAsynchronousUpdate: true,
         fps: 5,
       });
       this.bar = this.multi.create(total, this.done, payload);
