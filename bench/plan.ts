@@ -49,7 +49,7 @@ async function applyAndLoad(root: string): Promise<void> {
   const plan = makePlan({ project: 'bench', timeZone: 'PST', desired, planning: { state: emptyState(), loaded: {} }, now: NOW });
   const store = await openProjectStore(project, 'bench', 0);
   try {
-    await writeState(store, { expectSerial: 0, expectLineage: null, deletes: [], upserts: plan.changes.map((c) => ({ name: c.name, config: desired[c.name], hash: ingestionHash(desired[c.name]) })) });
+    await writeState(store, { expectSerial: 0, expectLineage: null, deletes: [], upserts: plan.changes.filter((c) => c.type === 'mapping').map((c) => ({ name: c.name, config: desired[c.name], hash: ingestionHash(desired[c.name]) })) });
     await store.exec('CREATE TABLE ledger (ingestion VARCHAR NOT NULL, "date" DATE NOT NULL, status VARCHAR NOT NULL, first_loaded_at TIMESTAMP)');
     const values = Object.keys(desired).flatMap((name) => dayRange('2026-10-01', '2026-11-20').map((d) => `('${name}', DATE '${d}', 'succeeded', TIMESTAMP '${timestampParam(new Date(`${addDays(d, 1)}T17:00:00Z`))}')`));
     for (let i = 0; i < values.length; i += 5000) await store.exec(`INSERT INTO ledger VALUES ${values.slice(i, i + 5000).join(', ')}`);

@@ -12,7 +12,7 @@ import { currentConfigHash, exportState, openProjectStore, planAgainst, readPlan
 import type { LoadedProject } from '../framework/config/project.js';
 import { readPlanFile, writePlanFile } from '../framework/plan/plan-file.js';
 import { hasChanges } from '../framework/plan/summary.js';
-import type { Plan } from '../framework/plan/types.js';
+import type { MappingChange, Plan } from '../framework/plan/types.js';
 import { LockedError } from '../framework/state/lock.js';
 import { readState } from '../framework/state/store-state.js';
 import type { StoreConnection } from '../framework/store/types.js';
@@ -52,7 +52,7 @@ async function applyWithRunner(plan: Plan, extra: { noData?: boolean } = {}): Pr
   });
 }
 
-const change = (plan: Plan, name: string) => plan.changes.find((c) => c.name === name);
+const change = (plan: Plan, name: string) => plan.changes.find((c): c is MappingChange => c.type === 'mapping' && c.name === name);
 
 describe('plan and apply, end to end', () => {
   beforeAll(() => {
@@ -99,9 +99,10 @@ describe('plan and apply, end to end', () => {
     const plan = await planFrom('store');
     expect(change(plan, 'signups')).toMatchObject({ action: 'create', dataActions: [{ kind: 'load', purpose: 'backfill', ranges: [{ from: '2026-11-01', to: '2026-11-20' }], days: 20 }] });
     expect(change(plan, 'checkout_conversion')).toMatchObject({ action: 'delete', dataActions: [{ kind: 'none', reason: expect.stringContaining('data kept: the 51 loaded days') }] });
-    for (const name of ['app_events', 'daily_metrics']) {
-      expect(change(plan, name)).toMatchObject({ action: 'update', attributes: [{ path: 'schedule.at', before: '09:00', after: '10:00' }], dataActions: [{ kind: 'none' }] });
-    }
+    // The schedule is one change listing the mappings on it; they follow it (recorded, not counted apart).
+    expect(plan.changes.find((c) => c.address === 'schedule.daily_9am')).toMatchObject({ action: 'update', attributes: [{ path: 'at', before: '09:00', after: '10:00' }], affects: ['mapping.app_events', 'mapping.daily_metrics'], dataActions: [{ kind: 'none' }] });
+    for (const name of ['app_events', 'daily_metrics']) expect(change(plan, name)).toMatchObject({ action: 'update', attributes: [], via: ['schedule.daily_9am'], dataActions: [] });
+    expect(plan.summary).toMatchObject({ add: 1, change: 1, remove: 1 });
     const calls = await applyWithRunner(plan);
     expect(calls).toEqual([{ op: 'backfill', mapping: 'signups', from: '2026-11-01', to: '2026-11-20', trigger: 'apply' }]);
     const kept = await withStore((store) => store.query<{ n: number }>("SELECT COUNT(*) AS n FROM ledger WHERE ingestion = 'checkout_conversion'"));

@@ -38,6 +38,9 @@ describe('ingest plan / apply commands', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Apply complete: 3 added, 0 changed, 0 removed (state serial 1).');
     expect(r.stdout).toMatch(/✓ backfill daily_metrics 2026-10-01 → \d{4}-\d{2}-\d{2}/);
+    // Off a terminal: one line per loaded day on stdout, nothing on stderr.
+    expect(r.stdout.match(/^daily_metrics 2026-10-01 succeeded /gm)).toHaveLength(1);
+    expect(r.stderr).toBe('');
     const status = JSON.parse(ingest('status', 'daily_metrics', '--json').stdout) as unknown;
     expect(JSON.stringify(status)).toContain('"succeeded"');
     const again = ingest('plan', '--detailed-exitcode');

@@ -31,6 +31,7 @@ export function queueEntries(plan: Plan, stateSerial: number): QueuedAction[] {
   const out: QueuedAction[] = [];
   const base = { trigger: 'apply', status: 'queued' as const, stateSerial, error: null };
   for (const change of plan.changes) {
+    if (change.type !== 'mapping') continue; // a source or schedule change takes no data action
     for (const a of change.dataActions) {
       const id = () => `${stateSerial}-${String(out.length + 1).padStart(4, '0')}`;
       if (a.kind === 'drop') out.push({ ...base, id: id(), position: out.length + 1, ingestion: change.name, kind: 'drop', from: null, to: null, reason: a.reason });

@@ -62,7 +62,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
       expectSerial: input.plan.state.serial,
       expectLineage: input.plan.state.lineage,
       upserts: upserts(input.plan),
-      deletes: input.plan.changes.filter((c) => c.action === 'delete').map((c) => c.name),
+      deletes: input.plan.changes.filter((c) => c.type === 'mapping' && c.action === 'delete').map((c) => c.name),
       now: now(),
       alsoInTransaction: async (tx, serial) => {
         entries = queueEntries(input.plan, serial);
@@ -82,7 +82,7 @@ function counts(plan: Plan) {
 
 function upserts(plan: Plan): { name: string; config: NormalizedIngestion; hash: string }[] {
   return plan.changes
-    .filter((c) => (c.action === 'create' || c.action === 'update') && c.after)
+    .filter((c) => c.type === 'mapping' && (c.action === 'create' || c.action === 'update') && c.after)
     .map((c) => ({ name: c.name, config: c.after as NormalizedIngestion, hash: c.hash }));
 }
 

@@ -23,6 +23,18 @@ export abstract class BaseCommand extends Command {
 
   static enableJsonFlag = true;
 
+  /**
+   * The version of this command's `--json` result (docs/json-output.md), written as its
+   * `formatVersion` unless the result carries its own (the plan, the state commands). Bump it
+   * in the command on any incompatible change to its result.
+   */
+  static jsonFormatVersion = 1;
+
+  protected toSuccessJson(result: unknown): unknown {
+    if (!result || typeof result !== 'object' || Array.isArray(result) || 'formatVersion' in result) return result;
+    return { formatVersion: (this.constructor as typeof BaseCommand).jsonFormatVersion, ...result };
+  }
+
   /** The project root from --project, or the nearest folder upwards with wharf.config.ts. */
   protected projectRoot(flag: string | undefined): string {
     if (flag) return resolve(flag);

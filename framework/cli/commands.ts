@@ -14,6 +14,8 @@ import ForceUnlock from './commands/force-unlock.js';
 import Init from './commands/init.js';
 import Plan from './commands/plan.js';
 import StateExport from './commands/state/export.js';
+import StateList from './commands/state/list.js';
+import StateShow from './commands/state/show.js';
 import Comment from './commands/comment.js';
 import JobSummary from './commands/job-summary.js';
 import Validate from './commands/validate.js';
@@ -33,6 +35,8 @@ export const COMMANDS = {
   plan: Plan,
   apply: Apply,
   'state:export': StateExport,
+  'state:list': StateList,
+  'state:show': StateShow,
   'force-unlock': ForceUnlock,
   comment: Comment,
   'job-summary': JobSummary,

@@ -22,6 +22,8 @@ export interface BackfillOptions {
   force?: boolean;
   /** Stops starting new days (days under way finish or roll back). */
   signal?: AbortSignal;
+  /** False when the caller already announced the days to load (`planned` progress event). */
+  announce?: boolean;
 }
 
 export interface BackfillResult {
@@ -46,7 +48,7 @@ function checkRange(from: string, to: string): void {
  * Days of the range still to load: not yet loaded under the current config hash, or
  * recorded `no_data` before their schedule's cutoff (see day-policy.ts).
  */
-async function pendingDays(ctx: EngineContext, mappingName: string, from: string, to: string, force: boolean): Promise<Set<string>> {
+export async function pendingDays(ctx: EngineContext, mappingName: string, from: string, to: string, force: boolean): Promise<Set<string>> {
   const all = dayRange(from, to);
   if (force) return new Set(all);
   const mapping = mappingOrThrow(ctx, mappingName);
@@ -77,6 +79,7 @@ export async function backfill(ctx: EngineContext, mappingName: string, options:
   for (const day of waiting?.days ?? []) pending.delete(day);
   const inRange = dayRange(options.from, options.to).filter((d) => !waiting?.days.includes(d));
   const queue = inRange.filter((d) => pending.has(d));
+  if (options.announce !== false) ctx.onProgress?.({ kind: 'planned', mapping: mappingName, days: queue.length });
   const results = new Map<string, DayResult>();
   for (const day of inRange) if (!pending.has(day)) results.set(day, skipped(mappingName, day));
   // Metrics days on the columnar path load in groups that share one export (each day still commits on its own).

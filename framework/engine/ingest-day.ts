@@ -10,6 +10,7 @@ import { errorClassOf, messageOf, WharfError } from '../diagnostics/errors.js';
 import { redactSecrets } from '../diagnostics/redact.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { ColumnInfo, Connector, DayFilter, DayStats } from '../connectors/types.js';
+import type { MetricsMapping } from '../config/types.js';
 import type { DayLoad, LedgerEntry } from '../store/types.js';
 import { zoneOrThrow, type Zone } from '../util/time.js';
 import { mappingConfigHash } from './config-hash.js';
@@ -18,6 +19,7 @@ import { nullDenominatorReason } from './map-metrics.js';
 import { checkEmptyDayText } from './day-column-check.js';
 import { refuseFutureDays } from './day-policy.js';
 import { refuseUnsignalledDays } from './signal-cap.js';
+import { ratioRejectRow } from './ratio-reject-row.js';
 import { columnarPlan, runColumnarDays, type ColumnarPlan } from './metrics-columnar.js';
 import { checkMappedColumns, dayFilter, querySpec } from './query-stage.js';
 import { RejectTally } from './reject-tally.js';
@@ -226,7 +228,7 @@ async function attemptRowDay(ctx: EngineContext, mapping: LoadedMapping, connect
     }
     if (rowsRead === 0) await checkEmptyDayText(mapping, connector, query, filter);
     for (const metric of mapper.metricsToRecheck()) {
-      const moved = await load.rejectNullDenominators([metric], nullDenominatorReason);
+      const moved = await load.rejectNullDenominators([metric], nullDenominatorReason, ratioRejectRow((mapping.config as MetricsMapping).columns, day));
       if (moved) tally.add({ column: 'denominator', rule: 'denominator.null_in_ratio', reason: nullDenominatorReason(metric) }, moved);
       rowsLoaded -= moved;
     }
@@ -259,7 +261,7 @@ async function finishDay(
   const rate = rowsRead ? tally.total / rowsRead : 0;
   if (rate > mapping.validation.maxRejectRate) {
     await load.rollback();
-    return { entry: rejectRateFailure(mapping, entry, rate, tally), tally, rowsRead, duplicates, committed: false, columnar };
+    return { entry: rejectRateFailure(mapping, entry, rate, tally, rowsRead, duplicates), tally, rowsRead, duplicates, committed: false, columnar };
   }
   await load.commit(entry);
   return { entry, tally, rowsRead, duplicates, committed: true, columnar };
@@ -273,10 +275,12 @@ function emptyDayFailure(mapping: LoadedMapping, entry: LedgerEntry, had: number
   return { ...entry, status: 'failed', errorClass: 'validation', errorMessage: redactSecrets(message), rowsLoaded: 0, finishedAt: new Date() };
 }
 
-function rejectRateFailure(mapping: LoadedMapping, entry: LedgerEntry, rate: number, tally: RejectTally): LedgerEntry {
+/** "Rows read" is one number everywhere: the rows the query returned for the day (the result's `rowsRead`, the rate's denominator). */
+function rejectRateFailure(mapping: LoadedMapping, entry: LedgerEntry, rate: number, tally: RejectTally, rowsRead: number, duplicates: number): LedgerEntry {
   const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+  const dropped = duplicates ? `; ${duplicates} duplicate timeuuid row${duplicates === 1 ? ' was' : 's were'} dropped, neither loaded nor rejected` : '';
   const message =
-    `Mapping '${mapping.config.name}' rejected ${tally.total} of ${entry.rowsLoaded + tally.total} rows on ${entry.date} (${pct(rate)}), ` +
+    `Mapping '${mapping.config.name}' rejected ${tally.total} of ${rowsRead} rows read on ${entry.date} (${pct(rate)}${dropped}), ` +
     `more than validation.maxRejectRate ${pct(mapping.validation.maxRejectRate)}; the day was not loaded. Rejects: ${tally.describe()}. ` +
     `Fix the query in ${mapping.sqlFile} or the column mapping in ${mapping.file}, or raise validation.maxRejectRate.`;
   return { ...entry, status: 'failed', errorClass: 'validation', errorMessage: redactSecrets(message), rowsLoaded: 0, finishedAt: new Date() };

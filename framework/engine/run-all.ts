@@ -3,7 +3,7 @@
  * resumable like a backfill, then a summary per ingestion.
  */
 import { latestCompleteDay, zoneOrThrow } from '../util/time.js';
-import { backfill } from './backfill.js';
+import { backfill, pendingDays } from './backfill.js';
 import { summarizeIngestion, type IngestionSummary } from './run-summary.js';
 import type { EngineContext } from './types.js';
 
@@ -18,10 +18,12 @@ export interface RunAllOptions {
 export async function runAll(ctx: EngineContext, options: RunAllOptions = {}): Promise<IngestionSummary[]> {
   const to = options.to ?? latestCompleteDay(options.now ?? new Date(), zoneOrThrow(ctx.project.settings.timeZone));
   const out: IngestionSummary[] = [];
-  for (const mapping of [...ctx.project.mappings.values()].sort((a, b) => a.config.name.localeCompare(b.config.name))) {
+  const mappings = [...ctx.project.mappings.values()].sort((a, b) => a.config.name.localeCompare(b.config.name)).filter((m) => m.config.startDate <= to);
+  // Announce every mapping's days first, so progress has the whole run's total from the start.
+  if (ctx.onProgress) for (const m of mappings) ctx.onProgress({ kind: 'planned', mapping: m.config.name, days: (await pendingDays(ctx, m.config.name, m.config.startDate, to, options.force ?? false)).size });
+  for (const mapping of mappings) {
     const { name, startDate, dataset } = mapping.config;
-    if (startDate > to) continue;
-    const result = await backfill(ctx, name, { from: startDate, to, concurrency: options.concurrency, force: options.force, signal: options.signal });
+    const result = await backfill(ctx, name, { from: startDate, to, concurrency: options.concurrency, force: options.force, signal: options.signal, announce: false });
     const summary = await summarizeIngestion(ctx.store, name, dataset, startDate, to, result.days);
     out.push(result.waiting ? { ...summary, waiting: result.waiting } : summary);
   }

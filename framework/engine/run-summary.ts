@@ -25,6 +25,8 @@ export interface IngestionSummary {
   days: { total: number; succeeded: number; noData: number; failed: number; loadedThisRun: number; skipped: number };
   rowsLoaded: number;
   rowsRejected: number;
+  /** Duplicate timeuuid rows dropped by the days loaded in this run (the ledger does not keep them). */
+  duplicatesThisRun: number;
   rejects: RejectSummary[];
   failures: { day: string; errorClass: string | null; message: string | null }[];
   /** Days after the signal of a signal-scheduled mapping, not loaded (see BackfillResult). */
@@ -48,6 +50,7 @@ export async function summarizeIngestion(store: Store, mapping: string, dataset:
     },
     rowsLoaded: ledger.filter((e) => e.status !== 'failed').reduce((n, e) => n + e.rowsLoaded, 0),
     rowsRejected: ledger.filter((e) => e.status !== 'failed').reduce((n, e) => n + e.rowsRejected, 0),
+    duplicatesThisRun: run.reduce((n, r) => n + r.duplicates, 0),
     rejects: rows.map((r) => ({ rule: r.rule, column: r.column, count: Number(r.n), example: r.example, days: r.days.split(',').sort() })),
     failures: ledger.filter((e) => e.status === 'failed').map((e) => ({ day: e.date, errorClass: e.errorClass, message: e.errorMessage })),
   };

@@ -67,6 +67,17 @@ describe('NotificationDispatcher', () => {
     expect(lines.join('')).not.toContain(slack.url);
   });
 
+  it('logs no "notification sent" when no target is configured or none took it', async () => {
+    const lines: string[] = [];
+    const none = NotificationDispatcher.fromPolicy({}, createLogger({ write: (l) => lines.push(l) }), {});
+    expect(await none.send(failure)).toEqual({ sent: [], failed: [] });
+    slack.status = 500;
+    const refused = NotificationDispatcher.fromPolicy({ targets: [policy.targets[0]] }, createLogger({ write: (l) => lines.push(l) }), env());
+    expect((await refused.send(failure)).sent).toEqual([]);
+    expect(lines.join('')).not.toContain('notification sent');
+    expect(lines.join('')).toContain('notification not delivered');
+  });
+
   it('skips a target whose secret is not set, naming the variable', async () => {
     const lines: string[] = [];
     const d = NotificationDispatcher.fromPolicy(policy, createLogger({ write: (l) => lines.push(l) }), { HOOK_URL: hook.url });

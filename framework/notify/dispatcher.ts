@@ -69,6 +69,7 @@ export class NotificationDispatcher {
 
   async send(event: NotificationEvent): Promise<DeliveryReport> {
     const report: DeliveryReport = { sent: [], failed: [] };
+    if (this.notifiers.length === 0) return report; // no targets configured: nothing sent, nothing to log
     await Promise.all(this.notifiers.map(async (n) => {
       try {
         await n.send(event);
@@ -78,7 +79,7 @@ export class NotificationDispatcher {
         this.log.error('notification not delivered', { channel: n.kind, event: event.kind, ingestion: event.ingestion, error: messageOf(err) });
       }
     }));
-    this.log.info('notification sent', { event: event.kind, ingestion: event.ingestion, day: event.day, sent: report.sent });
+    if (report.sent.length) this.log.info('notification sent', { event: event.kind, ingestion: event.ingestion, day: event.day, sent: report.sent });
     return report;
   }
 

@@ -5,6 +5,7 @@ import type { NormalizedIngestion, PlanningState } from '../state/types.js';
 import { addDays, dayRange } from '../util/time.js';
 import { makePlan } from './make-plan.js';
 import { assertCurrent, stalenessOf } from './staleness.js';
+import type { MappingChange } from './types.js';
 
 const NOW = new Date('2026-11-22T06:00:00Z'); // 2026-11-21 22:00 PST: latest complete day 2026-11-20
 
@@ -34,7 +35,7 @@ describe('makePlan', () => {
     const p = plan([sampleIngestion('a', { sqlText: 'SELECT 2\n' })], state);
     // Window 3 days before NOW (2026-11-19 06:00Z): days first loaded after it are 11-18, 11-19 and 11-20.
     expect(p.changes[0].dataActions).toEqual([expect.objectContaining({ purpose: 'restate', policy: 'recheck-window', ranges: [{ from: '2026-11-18', to: '2026-11-20' }], days: 3 })]);
-    expect(p.changes[0].sqlDiff).toContain('+SELECT 2');
+    expect((p.changes[0] as MappingChange).sqlDiff).toContain('+SELECT 2');
   });
 
   it('restates every loaded day with restate all, and none with restate none', () => {
@@ -46,10 +47,22 @@ describe('makePlan', () => {
     expect(none.summary.daysToLoad).toBe(0);
   });
 
-  it('takes no data action for a schedule-only change, and shows the attribute', () => {
-    const p = plan([sampleIngestion('a', { at: '11:00' })], planning([sampleIngestion('a')], [{ ingestion: 'a', from: '2026-11-01', to: '2026-11-20', firstLoadedAt: nextMorning }]));
-    expect(p.changes[0]).toMatchObject({ action: 'update', attributes: [{ path: 'schedule.at', action: 'change', before: '09:00', after: '11:00' }] });
-    expect(p.changes[0].dataActions.map((a) => a.kind)).toEqual(['none']);
+  it('makes a schedule change one change listing the mappings it affects, with no data action', () => {
+    const p = plan([sampleIngestion('a', { at: '11:00' }), sampleIngestion('b', { at: '11:00' })], planning([sampleIngestion('a'), sampleIngestion('b')], [{ ingestion: 'a', from: '2026-11-01', to: '2026-11-20', firstLoadedAt: nextMorning }]));
+    const shared = p.changes.filter((c) => c.type !== 'mapping');
+    expect(shared).toEqual([expect.objectContaining({ address: `schedule.${sampleIngestion('a').mapping.schedule}`, action: 'update', attributes: [{ path: 'at', action: 'change', before: '09:00', after: '11:00' }], affects: ['mapping.a', 'mapping.b'] })]);
+    expect(shared[0].dataActions.map((a) => a.kind)).toEqual(['none']);
+    // The mappings are still recorded by apply, but not counted or shown apart.
+    expect(p.changes.filter((c) => c.type === 'mapping')).toEqual([expect.objectContaining({ action: 'update', attributes: [], via: [shared[0].address], dataActions: [] }), expect.objectContaining({ action: 'update', via: [shared[0].address] })]);
+    expect(p.summary).toMatchObject({ add: 0, change: 1, remove: 0, daysToLoad: 0 });
+  });
+
+  it('keeps a switch to another schedule on the mapping, which shows every differing attribute', () => {
+    const before = sampleIngestion('a');
+    const after: NormalizedIngestion = { ...before, mapping: { ...before.mapping, schedule: 'other' }, schedule: { ...before.schedule, name: 'other' } };
+    const p = plan([after], planning([before]));
+    expect(p.changes.map((c) => c.address)).toEqual(['mapping.a']);
+    expect(p.changes[0].attributes.map((a) => a.path)).toEqual(['mapping.schedule', 'schedule.name']);
   });
 
   it('drops and reloads everything when the dataset changes', () => {
@@ -83,7 +96,8 @@ describe('makePlan', () => {
 
   it('limits the plan to targets and rejects unknown ones by name', () => {
     const p = plan([sampleIngestion('a', { at: '10:00' }), sampleIngestion('b', { at: '10:00' })], planning([sampleIngestion('a'), sampleIngestion('b')]), { targets: ['b'] });
-    expect(p.changes.map((c) => c.name)).toEqual(['b']);
+    expect(p.changes.map((c) => c.address)).toEqual(['mapping.b', 'schedule.daily_9am']);
+    expect(p.changes[1]).toMatchObject({ affects: ['mapping.b'] });
     expect(() => plan([sampleIngestion('a')], planning([]), { targets: ['nope'] })).toThrow(/--target nope: no such mapping.*/);
   });
 

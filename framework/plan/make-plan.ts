@@ -9,9 +9,10 @@ import type { NormalizedIngestion, PlanningState } from '../state/types.js';
 import { latestCompleteDay, zoneOrThrow } from '../util/time.js';
 import { diffAttributes } from './attribute-diff.js';
 import { createActions, deleteActions, updateActions, type PlanClock } from './data-actions.js';
+import { sharedChanges, sharedTypeOf } from './shared-changes.js';
 import { sqlDiff } from './sql-diff.js';
 import { summarize } from './summary.js';
-import { PLAN_FORMAT_VERSION, type Plan, type ResourceChange } from './types.js';
+import { PLAN_FORMAT_VERSION, type AttributeDiff, type MappingChange, type Plan, type ResourceChange } from './types.js';
 
 /** Everything a plan is made from. */
 export interface PlanInput {
@@ -33,7 +34,9 @@ export function makePlan(input: PlanInput): Plan {
   const names = [...new Set([...Object.keys(input.desired), ...Object.keys(applied)])].sort();
   checkTargets(targets, names);
   const chosen = targets.length ? names.filter((n) => targets.includes(n)) : names;
-  const changes = chosen.map((name) => changeFor(name, input, clock));
+  const updates: SharedInput[] = [];
+  const mappings = chosen.map((name) => changeFor(name, input, clock, updates));
+  const changes: ResourceChange[] = [...mappings, ...sharedChanges(updates)];
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     project: input.project,
@@ -58,32 +61,36 @@ function checkTargets(targets: string[], names: string[]): void {
   });
 }
 
-function changeFor(name: string, input: PlanInput, clock: PlanClock): ResourceChange {
+type SharedInput = Parameters<typeof sharedChanges>[0][number];
+
+function changeFor(name: string, input: PlanInput, clock: PlanClock, updates: SharedInput[]): MappingChange {
   const after = input.desired[name] ?? null;
   const applied = input.planning.state.ingestions[name];
   const before = applied?.config ?? null;
   const loaded = input.planning.loaded[name];
   const address = `mapping.${name}`;
   if (after && !before) {
-    return { address, name, action: 'create', reason: 'new mapping in the config', before: null, after, hash: ingestionHash(after), attributes: diffAttributes(null, after), sqlDiff: sqlDiff(null, '', after.sqlFile, after.sqlText), dataActions: createActions(after, clock) };
+    return { address, type: 'mapping', name, action: 'create', reason: 'new mapping in the config', before: null, after, hash: ingestionHash(after), attributes: diffAttributes(null, after), sqlDiff: sqlDiff(null, '', after.sqlFile, after.sqlText), dataActions: createActions(after, clock) };
   }
   if (before && !after) {
-    return { address, name, action: 'delete', reason: 'mapping removed from the config', before, after: null, hash: applied.hash, attributes: [], dataActions: deleteActions(loaded, input.destroyData ?? false) };
+    return { address, type: 'mapping', name, action: 'delete', reason: 'mapping removed from the config', before, after: null, hash: applied.hash, attributes: [], dataActions: deleteActions(loaded, input.destroyData ?? false) };
   }
   const hash = ingestionHash(after as NormalizedIngestion);
-  if (hash === applied.hash) return { address, name, action: 'no-op', reason: 'unchanged', hash, attributes: [], dataActions: [] };
-  return updateChange(address, name, before as NormalizedIngestion, after as NormalizedIngestion, hash, loaded, clock);
+  if (hash === applied.hash) return { address, type: 'mapping', name, action: 'no-op', reason: 'unchanged', hash, attributes: [], dataActions: [] };
+  const change = updateChange(address, name, before as NormalizedIngestion, after as NormalizedIngestion, hash, loaded, clock);
+  updates.push({ change, before: before as NormalizedIngestion, after: after as NormalizedIngestion, attributes: change.attributes });
+  return detachShared(change, before as NormalizedIngestion, after as NormalizedIngestion, loaded, clock);
 }
 
-function updateChange(address: string, name: string, before: NormalizedIngestion, after: NormalizedIngestion, hash: string, loaded: PlanningState['loaded'][string] | undefined, clock: PlanClock): ResourceChange {
+function updateChange(address: string, name: string, before: NormalizedIngestion, after: NormalizedIngestion, hash: string, loaded: PlanningState['loaded'][string] | undefined, clock: PlanClock): MappingChange {
   const attributes = diffAttributes(before, after);
   const sqlChanged = before.sqlText !== after.sqlText;
-  const paths = [...new Set(attributes.map((a) => (a.path === 'sqlText' ? 'SQL' : a.path)))];
   return {
     address,
+    type: 'mapping',
     name,
     action: 'update',
-    reason: `changed: ${paths.join(', ')}`,
+    reason: `changed: ${labels(attributes)}`,
     before,
     after,
     hash,
@@ -91,4 +98,18 @@ function updateChange(address: string, name: string, before: NormalizedIngestion
     ...(sqlChanged ? { sqlDiff: sqlDiff(before.sqlFile, before.sqlText, after.sqlFile, after.sqlText) } : {}),
     dataActions: updateActions(before, after, attributes, loaded, clock),
   };
+}
+
+/** Moves the attributes of a source or schedule the mapping keeps using to that address (see shared-changes.ts). */
+function detachShared(change: MappingChange, before: NormalizedIngestion, after: NormalizedIngestion, loaded: PlanningState['loaded'][string] | undefined, clock: PlanClock): MappingChange {
+  const own = change.attributes.filter((a) => !sharedTypeOf(a.path, before, after));
+  if (own.length === change.attributes.length) return change;
+  const via = [...new Set(change.attributes.map((a) => sharedTypeOf(a.path, before, after)).filter((t) => t !== null).map((t) => `${t}.${after.mapping[t]}`))].sort();
+  const follows = `follows ${via.join(', ')}`;
+  if (own.length === 0) return { ...change, attributes: [], reason: follows, dataActions: [], via };
+  return { ...change, attributes: own, reason: `changed: ${labels(own)}; ${follows}`, dataActions: updateActions(before, after, own, loaded, clock), via };
+}
+
+function labels(attributes: AttributeDiff[]): string {
+  return [...new Set(attributes.map((a) => (a.path === 'sqlText' ? 'SQL' : a.path)))].join(', ');
 }

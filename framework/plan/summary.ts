@@ -1,10 +1,12 @@
 /** Totals of a plan, for the summary line every view starts or ends with. */
+import { followsOnly } from './shared-changes.js';
 import type { PlanSummary, ResourceChange } from './types.js';
 
-/** Counts changes by action, and days to load and to drop. */
+/** Counts changes by action (a mapping that only follows a source/schedule change is counted there), and days to load and to drop. */
 export function summarize(changes: readonly ResourceChange[]): PlanSummary {
   const s: PlanSummary = { add: 0, change: 0, remove: 0, unchanged: 0, daysToLoad: 0, daysToDrop: 0 };
   for (const c of changes) {
+    if (followsOnly(c)) continue;
     if (c.action === 'create') s.add++;
     else if (c.action === 'update') s.change++;
     else if (c.action === 'delete') s.remove++;

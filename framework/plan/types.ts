@@ -5,11 +5,11 @@
  * branches on them. This is also the public JSON format (docs/plan.md): change it only with
  * a new `formatVersion`.
  */
-import type { RestatePolicy } from '../config/types.js';
+import type { RestatePolicy, ScheduleConfig, SourceConfig } from '../config/types.js';
 import type { DayRange, NormalizedIngestion } from '../state/types.js';
 
-/** Bumped on any incompatible change to the plan format. */
-export const PLAN_FORMAT_VERSION = 1;
+/** Bumped on any incompatible change to the plan format (2: sources and schedules as their own changes). */
+export const PLAN_FORMAT_VERSION = 2;
 
 export type ChangeAction = 'create' | 'update' | 'delete' | 'no-op';
 
@@ -49,9 +49,10 @@ export interface NoDataAction {
 export type DataAction = LoadAction | DropAction | NoDataAction;
 
 /** One ingestion's change. `before`/`after` are null for a create/delete and absent for a no-op. */
-export interface ResourceChange {
+export interface MappingChange {
   /** `mapping.<name>`. */
   address: string;
+  type: 'mapping';
   name: string;
   action: ChangeAction;
   reason: string;
@@ -59,11 +60,38 @@ export interface ResourceChange {
   after?: NormalizedIngestion | null;
   /** Hash of `after` (of `before` for a delete). */
   hash: string;
+  /** The mapping's own attributes; a change of the source or schedule it keeps using is listed under that address instead. */
   attributes: AttributeDiff[];
   /** Unified diff of the SQL file when it changed (or was added). */
   sqlDiff?: string;
   dataActions: DataAction[];
+  /**
+   * Addresses of the source/schedule changes this mapping's recorded config follows. With no
+   * attributes of its own the change is not counted or shown apart: apply still records it.
+   */
+  via?: string[];
 }
+
+/** A changed source or schedule that mappings keep using: one change, listing the mappings it affects. */
+export interface SharedChange {
+  /** `source.<name>` or `schedule.<name>`. */
+  address: string;
+  type: 'source' | 'schedule';
+  name: string;
+  action: 'update';
+  reason: string;
+  before: SourceConfig | ScheduleConfig;
+  after: SourceConfig | ScheduleConfig;
+  /** Hash of `after`. */
+  hash: string;
+  /** Paths relative to the source or schedule (e.g. `at`). */
+  attributes: AttributeDiff[];
+  /** Addresses of the mappings whose recorded config changes with it. */
+  affects: string[];
+  dataActions: DataAction[];
+}
+
+export type ResourceChange = MappingChange | SharedChange;
 
 /** Totals for summary lines. */
 export interface PlanSummary {

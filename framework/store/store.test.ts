@@ -130,7 +130,7 @@ describe.each(Object.entries(backends))('%s store', (_name, open) => {
       metric('c', null, { metric_name: 'conv', numerator: 1, denominator: 2 }),
       metric('d', 3),
     ]);
-    const moved = await day.rejectNullDenominators(['conv'], (m) => `ratio metric ${m} needs a denominator`);
+    const moved = await day.rejectNullDenominators(['conv'], (m) => `ratio metric ${m} needs a denominator`, (r) => JSON.stringify({ unit_id: r.unit_id, value: r.metric_value }));
     await day.commit(entry(day.loadId, { rowsLoaded: 2, rowsRejected: 2 }));
     expect(moved).toBe(2);
     expect(await units(store)).toEqual(['c=null', 'd=3']);

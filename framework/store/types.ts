@@ -43,6 +43,16 @@ export type AttemptRecord = LedgerEntry;
  * rows, rejects and ledger entry in one transaction. `rollback` (or a crash) leaves the
  * previous version of the day and its ledger entry untouched.
  */
+/** A loaded metrics row's values, as `rejectNullDenominators` hands them to the engine to store the reject. */
+export interface StoredMetricValues {
+  unit_id: string;
+  id_type: string;
+  metric_name: string;
+  metric_value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+}
+
 export interface DayLoad {
   /** Stamped on every row of this load; the ledger entry passed to `commit` carries it too. */
   readonly loadId: string;
@@ -55,7 +65,7 @@ export interface DayLoad {
    * (ratio metrics count only units with a denominator), returning how many moved. Needed
    * because a metric is known to be a ratio only once a row with both parts has been seen.
    */
-  rejectNullDenominators(metricNames: string[], reason: (metric: string) => string): Promise<number>;
+  rejectNullDenominators(metricNames: string[], reason: (metric: string) => string, rowJson: (row: StoredMetricValues) => string): Promise<number>;
   /**
    * Replaces the day's rows, rejects and ledger entry, and appends the entry to the attempt
    * history, in one transaction. `firstLoadedAt` is kept from an earlier successful load.
@@ -101,6 +111,8 @@ export interface MetricsCsvSpec {
   rowJson(raw: (string | null)[]): string;
   /** The problem of a value-only row of a metric that turned out to be a ratio, as the row path words it. */
   ratioProblem(metric: string): RejectProblem;
+  /** Such a row as the rejects table keeps it (see engine/ratio-reject-row.ts). */
+  ratioRejectJson(row: StoredMetricValues): string;
 }
 
 /** The columnar load of one metrics day, inside the day load's transaction. */

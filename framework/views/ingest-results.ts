@@ -6,6 +6,7 @@ import type { DayResult } from '../engine/types.js';
 import { dayLine } from './ingest-progress.js';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+const duplicateRows = (n: number) => `${fmt(n)} duplicate timeuuid row${n === 1 ? '' : 's'} dropped`;
 
 export function renderDayResult(r: DayResult): string {
   const lines = [dayLine(r)];
@@ -18,10 +19,11 @@ export function renderBackfill(b: BackfillResult): string {
   const count = (s: DayResult['status']) => b.days.filter((d) => d.status === s).length;
   const loaded = b.days.reduce((n, d) => n + d.rowsLoaded, 0);
   const rejected = b.days.reduce((n, d) => n + d.rowsRejected, 0);
+  const duplicates = b.days.reduce((n, d) => n + d.duplicates, 0);
   const failed = b.days.filter((d) => d.status === 'failed').map((d) => `  ${pc.red('failed')} ${d.day}: ${d.errorClass}: ${d.errorMessage}`);
   return [
     `${b.mapping} ${b.from}..${b.to}: ${count('succeeded')} succeeded, ${count('no_data')} no data, ${count('failed')} failed, ${count('skipped')} already loaded`,
-    `  ${fmt(loaded)} rows loaded, ${fmt(rejected)} rejected`,
+    `  ${fmt(loaded)} rows loaded, ${fmt(rejected)} rejected, ${duplicateRows(duplicates)}`,
     ...(b.waiting ? [`  ${b.waiting.days.length} days not loaded (${b.waiting.days[0]}..${b.waiting.days.at(-1)}): ${b.waiting.reason}`] : []),
     ...failed,
   ].join('\n');
@@ -35,7 +37,8 @@ function renderSummary(s: IngestionSummary): string {
   const d = s.days;
   const head = `${pc.bold(s.mapping)} (${s.dataset}) ${s.from}..${s.to}`;
   const days = `  days: ${d.succeeded} succeeded, ${d.noData} no data, ${d.failed} failed (${d.loadedThisRun} loaded now, ${d.skipped} already loaded)`;
-  const rows = `  rows: ${fmt(s.rowsLoaded)} loaded, ${fmt(s.rowsRejected)} rejected`;
+  const dropped = s.duplicatesThisRun ? `; ${duplicateRows(s.duplicatesThisRun)} by the days loaded now` : '';
+  const rows = `  rows: ${fmt(s.rowsLoaded)} loaded, ${fmt(s.rowsRejected)} rejected${dropped}`;
   const rejects = s.rejects.map((r) => `    ${pc.yellow(r.rule)} ×${fmt(r.count)} on ${r.days.join(', ')}: ${r.example}`);
   const failures = s.failures.map((f) => `    ${pc.red('failed')} ${f.day}: ${f.errorClass}: ${f.message}`);
   const waiting = s.waiting ? [`  ${s.waiting.days.length} days not loaded (${s.waiting.days[0]}..${s.waiting.days.at(-1)}): ${s.waiting.reason}`] : [];

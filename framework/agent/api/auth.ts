@@ -1,7 +1,8 @@
 /**
  * API keys: read from the environment (`WHARF_API_KEYS`, comma-separated, or `WHARF_API_KEY`),
- * registered as secrets so no log line carries them, and compared in constant time. Both
- * `Authorization: Bearer <key>` and the seed's `statsig-api-key: <key>` header are accepted.
+ * registered as secrets so no log line carries them, and compared in constant time.
+ * `Authorization: Bearer <key>`, the seed's `statsig-api-key: <key>` and `x-api-key: <key>`
+ * are accepted (docs/agent.md).
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';

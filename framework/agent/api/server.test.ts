@@ -142,6 +142,9 @@ describe('other routes', () => {
     expect((await fetch(`${base}/v1/status`)).status).toBe(401);
     const status = await fetch(`${base}/v1/status`, { headers: { authorization: `Bearer ${KEY}` } });
     expect(await status.json()).toEqual({ ingestions: { app_events: { days: [] } } });
+    // The documented x-api-key header (docs/agent.md) works too; a wrong one does not.
+    expect((await fetch(`${base}/v1/status`, { headers: { 'x-api-key': KEY } })).status).toBe(200);
+    expect((await fetch(`${base}/v1/status`, { headers: { 'x-api-key': 'wrong' } })).status).toBe(401);
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ ok: true, appliedCommit: 'abc' });
     const metrics = await fetch(`${base}/metrics`);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain; version=0.0.4/);

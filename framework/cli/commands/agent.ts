@@ -5,6 +5,7 @@ import { DEFAULT_FETCH_INTERVAL_MS } from '../../agent/git/follower.js';
 import { WharfError } from '../../diagnostics/errors.js';
 import { DEFAULT_MAX_REQUEST_DAYS } from '../../schedule/requests.js';
 import { DEFAULT_STATUS_FLUSH_MS } from '../../status/publisher.js';
+import { routeLibraryWarnings } from '../../util/library-warnings.js';
 import { createLogger, defaultLogFormat, type LogLevel } from '../../util/log.js';
 import { parseDuration } from '../../util/time.js';
 
@@ -31,11 +32,14 @@ export default class AgentCommand extends Command {
     'max-request-days': Flags.integer({ description: 'Most days one API request (backfill range, mark_data_ready dates) may queue.', default: DEFAULT_MAX_REQUEST_DAYS, min: 1 }),
     'log-level': Flags.option({ options: ['debug', 'info', 'warn', 'error'] as const, default: 'info' })(),
     'log-format': Flags.option({ options: ['json', 'pretty'] as const, description: 'Default: pretty on a terminal, JSON otherwise.' })(),
+    json: Flags.boolean({ description: 'Log one JSON object per line (the same as --log-format json): the agent produces a log stream, not a result.', exclusive: ['log-format'] }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(AgentCommand);
-    const log = createLogger({ level: flags['log-level'] as LogLevel, format: flags['log-format'] ?? defaultLogFormat() });
+    const log = createLogger({ level: flags['log-level'] as LogLevel, format: flags.json ? 'json' : (flags['log-format'] ?? defaultLogFormat()) });
+    // A library's own console output or Node warning would break the one-JSON-object-per-line stream.
+    routeLibraryWarnings(log.child({ component: 'library' }));
     const repo = /^[\w+-]+:\/\/|^[\w.-]+@[\w.-]+:/.test(flags.repo) ? flags.repo : resolve(flags.repo);
     const agent = new Agent({
       repo, branch: flags.branch, workdir: resolve(flags.workdir), host: flags.host, port: flags.port,

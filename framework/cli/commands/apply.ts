@@ -4,13 +4,13 @@ import { Args, Flags } from '@oclif/core';
 import pc from 'picocolors';
 import { applyPlan } from '../../apply/apply-plan.js';
 import { dataActionRunnerFor } from '../../apply/default-runner.js';
-import type { ProgressEvent } from '../../engine/types.js';
 import { currentConfigHash, openProjectStore, planAgainst, readPlanningFrom } from '../../apply/operations.js';
 import { WharfError } from '../../diagnostics/errors.js';
 import { readPlanFile } from '../../plan/plan-file.js';
 import { hasChanges } from '../../plan/summary.js';
 import type { Plan } from '../../plan/types.js';
 import { renderApplyResult } from '../../views/apply-result.js';
+import { ProgressReporter } from '../../views/ingest-progress.js';
 import { planView } from '../../views/plan-view.js';
 import { BaseCommand } from '../base-command.js';
 import { lockTimeoutMs } from '../state-flags.js';
@@ -46,8 +46,13 @@ export default class Apply extends BaseCommand {
     try {
       const plan = args.planfile ? readPlanFile(resolve(args.planfile), args.planfile) : await this.planAndConfirm(project, connection, flags);
       if (!plan) return { applied: false, reason: 'not confirmed' };
-      const runner = dataActionRunnerFor(project, connection, { onProgress: this.jsonEnabled() ? undefined : (e) => this.progress(e) });
-      const result = await applyPlan({ connection, plan, currentConfigHash: currentConfigHash(project), runner, noData: flags['no-data'], lockTimeoutMs: timeout, planName: args.planfile }).finally(() => runner.close());
+      // As run and backfill: one line per day on stdout off a terminal, a progress bar on stderr on one.
+      const progress = this.jsonEnabled() ? undefined : new ProgressReporter({ stdout: process.stdout, stderr: process.stderr, dayLines: true });
+      const runner = dataActionRunnerFor(project, connection, { onProgress: progress?.onEvent });
+      const result = await applyPlan({ connection, plan, currentConfigHash: currentConfigHash(project), runner, noData: flags['no-data'], lockTimeoutMs: timeout, planName: args.planfile }).finally(() => {
+        progress?.finish();
+        return runner.close();
+      });
       if (!this.jsonEnabled()) this.log(renderApplyResult(result, { color: pc.isColorSupported }));
       if (result.failed) {
         if (this.jsonEnabled()) this.logJson(result);
@@ -57,13 +62,6 @@ export default class Apply extends BaseCommand {
     } finally {
       await connection.close();
     }
-  }
-
-  /** One line per finished day on stderr, so a long apply shows it is moving. */
-  private progress(event: ProgressEvent): void {
-    if (event.kind !== 'day-finished') return;
-    const r = event.result;
-    if (r.status !== 'skipped') this.logToStderr(`  ${r.mapping} ${r.day} ${r.status}: ${r.rowsLoaded} rows, ${r.rowsRejected} rejected`);
   }
 
   private async planAndConfirm(project: Awaited<ReturnType<Apply['loadValidProject']>>, connection: Awaited<ReturnType<typeof openProjectStore>>, flags: { target?: string[]; 'destroy-data'?: boolean; 'auto-approve'?: boolean }): Promise<Plan | null> {

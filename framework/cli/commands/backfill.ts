@@ -28,12 +28,13 @@ export default class Backfill extends IngestCommand {
       process.once('SIGINT', stop);
       try {
         const result = await backfill(ctx, args.mapping, { from: flags.from, to: flags.to, concurrency: flags.concurrency, force: flags.force, signal: controller.signal });
+        this.endProgress();
         if (!this.jsonEnabled()) this.log(renderBackfill(result));
         if (result.days.some((d) => d.status === 'failed')) process.exitCode = 1;
         return result;
       } finally {
         process.off('SIGINT', stop);
       }
-    }, args.mapping);
+    }, { mapping: args.mapping });
   }
 }

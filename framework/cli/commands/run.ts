@@ -30,16 +30,18 @@ export default class Run extends IngestCommand {
       const ctx = { ...engine, allowEmpty: flags['allow-empty'] };
       if (flags.all) {
         const summaries = await runAll(ctx, { to: flags.to, concurrency: flags.concurrency, force: flags.force });
+        this.endProgress();
         const idle = summaries.length === 0 ? nothingToRun(ctx.project, flags.to ?? this.latestDay(ctx.project)) : undefined;
         if (!this.jsonEnabled()) this.log(idle ?? renderSummaries(summaries));
         if (summaries.some((s) => s.failures.length)) process.exitCode = 1;
         return { ingestions: summaries, ...(idle ? { message: idle } : {}) };
       }
       const result = await ingestDay(ctx, args.mapping as string, flags.date ?? this.latestDay(ctx.project));
+      this.endProgress();
       if (!this.jsonEnabled()) this.log(renderDayResult(result));
       if (result.status === 'failed') process.exitCode = 1;
       return result;
-    }, args.mapping);
+    }, { dayLines: Boolean(flags.all), mapping: args.mapping });
   }
 
   /** Exactly one of a mapping and --all, with the flags that go with it, and valid days. */

@@ -16,6 +16,6 @@ export default class Sample extends IngestCommand {
       const result = await sampleMapping(ctx, args.mapping, flags.limit);
       if (!this.jsonEnabled()) this.log(renderSample(result));
       return result;
-    }, args.mapping);
+    }, { dayLines: false, mapping: args.mapping });
   }
 }

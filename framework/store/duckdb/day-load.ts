@@ -8,7 +8,7 @@ import type { DuckDBHandle } from '../../util/duckdb.js';
 import { TABLES, type EventRecord, type MetricRecord, type RejectRecord } from '../schema.js';
 import { readLedgerRow } from '../ledger-sql.js';
 import { clearDaySql, commitLedger } from '../sql-store.js';
-import type { DayLoad, DayLoadTarget, LedgerEntry, MetricsCsvLoad, MetricsCsvSpec, SqlExecutor } from '../types.js';
+import type { DayLoad, DayLoadTarget, LedgerEntry, MetricsCsvLoad, MetricsCsvSpec, SqlExecutor, StoredMetricValues } from '../types.js';
 import { DuckDBMetricsCsvLoad } from './metric-csv-load.js';
 import { MetricStage } from './metric-stage.js';
 import { readerRows } from './values.js';
@@ -139,7 +139,7 @@ export class DuckDBDayLoad implements DayLoad {
     }
   }
 
-  async rejectNullDenominators(metricNames: string[], reason: (metric: string) => string): Promise<number> {
+  async rejectNullDenominators(metricNames: string[], reason: (metric: string) => string, rowJson: (row: StoredMetricValues) => string): Promise<number> {
     if (metricNames.length === 0) return 0;
     this.flush();
     await this.metrics.moveToTable();
@@ -148,13 +148,11 @@ export class DuckDBDayLoad implements DayLoad {
       // The load cleared the day's earlier rows when it began: every row of the day here is this load's.
       const where = `ingestion = $1 AND "date" = CAST($2 AS DATE) AND metric_name = $3 AND denominator IS NULL`;
       const params = [this.target.ingestion, this.target.date, name];
-      const [{ n }] = await this.sql.query<{ n: number }>(`SELECT count(*) AS n FROM ${TABLES.metrics} WHERE ${where}`, params);
-      await this.sql.query(
-        `INSERT INTO ${TABLES.rejects} SELECT ingestion, "date", to_json(struct_pack(unit_id, id_type, "date" := CAST("date" AS VARCHAR), metric_name, metric_value, numerator, denominator))::VARCHAR, 'denominator', 'denominator.null_in_ratio', $4, CAST($5 AS VARCHAR) FROM ${TABLES.metrics} WHERE ${where}`,
-        [...params, reason(name), this.target.loadId],
-      );
+      // The engine writes the stored reject (the query's column names, rowJson), the same on every store.
+      const rows = await this.sql.query<StoredMetricValues>(`SELECT unit_id, id_type, metric_name, metric_value, numerator, denominator FROM ${TABLES.metrics} WHERE ${where} ORDER BY rowid`, params);
+      await this.appendRejects(rows.map((r) => ({ ingestion: this.target.ingestion, date: this.target.date, row: rowJson(r), column: 'denominator', rule: 'denominator.null_in_ratio', reason: reason(name) })));
       await this.sql.query(`DELETE FROM ${TABLES.metrics} WHERE ${where}`, params);
-      moved += Number(n);
+      moved += rows.length;
     }
     return moved;
   }
@@ -163,7 +161,7 @@ export class DuckDBDayLoad implements DayLoad {
     this.threads ??= LoadThreads.of(this.instance);
     const started = this.threads.acquire();
     return new DuckDBMetricsCsvLoad(started, this.connection, this.target, spec, (rejects) => this.appendRejects(rejects), (metrics, reason) =>
-      this.rejectNullDenominators(metrics, reason),
+      this.rejectNullDenominators(metrics, reason, spec.ratioRejectJson),
     );
   }
 

@@ -12,7 +12,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { TABLES, type EventRecord, type MetricRecord, type RejectRecord } from '../schema.js';
 import { readLedgerRow } from '../ledger-sql.js';
 import { clearDaySql, commitLedger } from '../sql-store.js';
-import type { DayLoad, DayLoadTarget, LedgerEntry, SqlExecutor } from '../types.js';
+import type { DayLoad, DayLoadTarget, LedgerEntry, SqlExecutor, StoredMetricValues } from '../types.js';
 import { copyLines, type CopyValue } from './copy-text.js';
 import { lockDay } from './day-lock.js';
 
@@ -83,25 +83,18 @@ export class PostgresDayLoad implements DayLoad {
     return this.copy(TABLES.rejects, REJECT_COLUMNS, values);
   }
 
-  async rejectNullDenominators(metricNames: string[], reason: (metric: string) => string): Promise<number> {
+  async rejectNullDenominators(metricNames: string[], reason: (metric: string) => string, rowJson: (row: StoredMetricValues) => string): Promise<number> {
     let moved = 0;
     for (const name of metricNames) {
-      const rows = await this.sql.query<{ n: string }>(
-        `WITH moved AS (
-           DELETE FROM ${TABLES.metrics}
-           WHERE ingestion = $1 AND "date" = $2::date AND metric_name = $3 AND denominator IS NULL
-           RETURNING *
-         ), inserted AS (
-           INSERT INTO ${TABLES.rejects} (${REJECT_COLUMNS})
-           SELECT ingestion, "date", json_build_object('unit_id', unit_id, 'id_type', id_type, 'date', "date"::text,
-                    'metric_name', metric_name, 'metric_value', metric_value, 'numerator', numerator, 'denominator', denominator)::text,
-                  'denominator', 'denominator.null_in_ratio', $5, $4::text
-           FROM moved RETURNING 1
-         )
-         SELECT count(*) AS n FROM inserted`,
-        [this.target.ingestion, this.target.date, name, this.target.loadId, reason(name)],
+      // The engine writes the stored reject (the query's column names, rowJson), the same on every store.
+      const rows = await this.sql.query<StoredMetricValues>(
+        `DELETE FROM ${TABLES.metrics}
+         WHERE ingestion = $1 AND "date" = $2::date AND metric_name = $3 AND denominator IS NULL
+         RETURNING unit_id, id_type, metric_name, metric_value, numerator, denominator`,
+        [this.target.ingestion, this.target.date, name],
       );
-      moved += Number(rows[0].n);
+      await this.appendRejects(rows.map((r) => ({ ingestion: this.target.ingestion, date: this.target.date, row: rowJson(r), column: 'denominator', rule: 'denominator.null_in_ratio', reason: reason(name) })));
+      moved += rows.length;
     }
     return moved;
   }

@@ -2,6 +2,7 @@
  * Wording shared by the plan views: summary lines, data actions and attribute values, so the
  * terminal and the pull-request comment say the same thing.
  */
+import { followsOnly } from '../../plan/shared-changes.js';
 import type { DataAction, Plan, PlanSummary, ResourceChange } from '../../plan/types.js';
 
 export const SYMBOL: Record<ResourceChange['action'], string> = { create: '+', update: '~', delete: '-', 'no-op': ' ' };
@@ -42,7 +43,18 @@ export function plural(n: number, what: string): string {
   return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
 
-/** Changes that are not no-ops, in plan order. */
+/** Changes that are not no-ops, in plan order; a mapping that only follows a source/schedule change is shown under it. */
 export function visibleChanges(plan: Plan): ResourceChange[] {
-  return plan.changes.filter((c) => c.action !== 'no-op');
+  return plan.changes.filter((c) => c.action !== 'no-op' && !followsOnly(c));
+}
+
+/** The SQL file and its diff of a mapping change, when its SQL changed or was added. */
+export function sqlOf(c: ResourceChange): { file: string; diff: string } | null {
+  if (c.type !== 'mapping' || !c.sqlDiff) return null;
+  return { file: c.after?.sqlFile ?? c.before?.sqlFile ?? '', diff: c.sqlDiff };
+}
+
+/** The mappings a source or schedule change affects (a mapping's own reason says what it follows). */
+export function affectedMappings(c: ResourceChange): string[] {
+  return c.type === 'mapping' ? [] : c.affects;
 }

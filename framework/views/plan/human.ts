@@ -5,7 +5,7 @@
  */
 import pc from 'picocolors';
 import type { AttributeDiff, Plan, ResourceChange } from '../../plan/types.js';
-import { contextLine, describeAction, plural, showValue, summaryLine, SYMBOL, visibleChanges } from './describe.js';
+import { contextLine, describeAction, affectedMappings, plural, showValue, sqlOf, summaryLine, SYMBOL, visibleChanges } from './describe.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -26,7 +26,10 @@ function renderChange(change: ResourceChange, c: Colors): string[] {
   const paint = change.action === 'create' ? c.green : change.action === 'delete' ? c.red : c.yellow;
   const lines = [`  ${paint(SYMBOL[change.action])} ${c.bold(change.address)}  ${c.dim(change.reason)}`];
   for (const a of change.attributes) if (a.path !== 'sqlText') lines.push(`      ${attributeLine(a, c)}`);
-  if (change.sqlDiff) lines.push(`      ${paint(SYMBOL[change.action === 'create' ? 'create' : 'update'])} sql: ${change.after?.sqlFile}`, ...diffLines(change.sqlDiff, c));
+  const sql = sqlOf(change);
+  if (sql) lines.push(`      ${paint(SYMBOL[change.action === 'create' ? 'create' : 'update'])} sql: ${sql.file}`, ...diffLines(sql.diff, c));
+  const affects = affectedMappings(change);
+  if (affects.length) lines.push(`      ${c.cyan('affects:')} ${affects.join(', ')}`);
   for (const a of change.dataActions) lines.push(`      ${c.cyan('data:')} ${describeAction(a)}`);
   return lines;
 }

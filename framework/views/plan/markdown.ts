@@ -5,7 +5,7 @@
  * fit and ends with a pointer to the full plan.
  */
 import type { AttributeDiff, Plan, ResourceChange } from '../../plan/types.js';
-import { contextLine, describeAction, plural, shortActions, showValue, summaryLine, SYMBOL, visibleChanges } from './describe.js';
+import { contextLine, describeAction, affectedMappings, plural, shortActions, showValue, sqlOf, summaryLine, SYMBOL, visibleChanges } from './describe.js';
 
 /** GitHub's limit on the body of an issue or pull-request comment. */
 export const GITHUB_COMMENT_LIMIT = 65_535;
@@ -47,7 +47,10 @@ function section(c: ResourceChange): string {
   const lines = [`<details><summary><code>${SYMBOL[c.action]} ${escapeHtml(c.address)}</code> — ${c.action}${c.dataActions.length ? ` · ${escapeHtml(shortActions(c))}` : ''}</summary>`, '', escapeMd(c.reason), ''];
   const attributes = c.attributes.filter((a) => a.path !== 'sqlText');
   if (attributes.length) lines.push('| | Attribute | Before | After |', '|---|---|---|---|', ...attributes.map(row), '');
-  if (c.sqlDiff) lines.push(`SQL \`${c.after?.sqlFile ?? c.before?.sqlFile}\`:`, '', ...fenced('diff', c.sqlDiff), '');
+  const sql = sqlOf(c);
+  if (sql) lines.push(`SQL \`${sql.file}\`:`, '', ...fenced('diff', sql.diff), '');
+  const affects = affectedMappings(c);
+  if (affects.length) lines.push(`- **Affects:** ${affects.map((a) => `<code>${escapeHtml(a)}</code>`).join(', ')}`);
   for (const a of c.dataActions) lines.push(`- **Data:** ${escapeMd(describeAction(a))}`);
   lines.push('', '</details>', '');
   return lines.join('\n');
