@@ -3,12 +3,14 @@
 // their flags without importing any command module (oclif reads the manifest instead).
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Config } from '@oclif/core';
+import { Plugin } from '@oclif/core';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const config = await Config.load({ root, ignoreManifest: true });
-const plugin = config.getPluginsList().find((p) => p.isRoot);
-if (!plugin || Object.keys(plugin.manifest.commands).length === 0) {
+// The plugin itself, not Config.load: Config does not pass ignoreManifest to the root plugin,
+// so it would read the manifest being replaced and never see a new command.
+const plugin = new Plugin({ root, isRoot: true, ignoreManifest: true });
+await plugin.load();
+if ( Object.keys(plugin.manifest.commands).length === 0) {
   console.error('write-manifest: no commands found in the build; run the TypeScript build first.');
   process.exit(1);
 }
