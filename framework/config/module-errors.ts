@@ -71,7 +71,8 @@ function firstLine(err: ThrownError): string {
 function stackLocation(err: ThrownError, absolute: string): Pick<Diagnostic, 'line' | 'column'> {
   const stack = err.stack ?? '';
   for (const prefix of [pathToFileURL(absolute).href, absolute]) {
-    // A loader may add a query to the URL (`?tsx-namespace=…`) before `:line:column`.
+    // jiti prints its frames as paths, already mapped; a loader may add a query to a URL
+    // (`?…`) before `:line:column`.
     const at = stack.indexOf(prefix);
     const match = at < 0 ? null : /^(\?[^:\s)]*)?:(\d+):(\d+)/.exec(stack.slice(at + prefix.length));
     if (!match) continue;

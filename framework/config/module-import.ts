@@ -1,13 +1,16 @@
 /**
  * Imports a plugin package's entry in this process, TypeScript or JavaScript, with no build
- * step. Each import gets a fresh module namespace (tsx's isolated loader), so a long-running
- * agent reads the files anew rather than Node's module cache. (Config modules are imported
- * in a worker thread instead: see isolation/isolated-import.ts.)
+ * step (through jiti). jiti's module cache is off, so a long-running agent reads a TypeScript
+ * entry and the files it imports anew rather than from a cache; a package's JavaScript ESM
+ * build in node_modules is imported natively (changed only by an install, which restarts the
+ * agent), which also keeps one instance of @wharf/framework. (Config modules are imported in a
+ * worker thread instead: see isolation/isolated-import.ts.)
  */
-import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
+import { createJiti } from 'jiti';
+
+const jiti = createJiti(import.meta.url, { fsCache: false, moduleCache: false, sourceMaps: true, interopDefault: false });
 
 export async function importConfigModule(absolutePath: string): Promise<unknown> {
-  const mod = (await tsImport(pathToFileURL(absolutePath).href, import.meta.url)) as Record<string, unknown>;
+  const mod = (await jiti.import(absolutePath)) as Record<string, unknown>;
   return mod.default;
 }

@@ -63,7 +63,7 @@ export async function loadPlugins(root: string, packages: readonly string[]): Pr
     }
     try {
       // Imported when a plugin is loaded: config modules import this file (definePlugin) and
-      // need not load tsx again.
+      // need not load the TypeScript loader.
       const { importConfigModule } = await import('./module-import.js');
       const plugin = (await importConfigModule(entry)) as WharfPlugin | undefined;
       if (!plugin || !Array.isArray(plugin.connectors ?? []) || !Array.isArray(plugin.notifiers ?? [])) {

@@ -1,9 +1,13 @@
 // The config-module worker's entry point. It is plain JavaScript because a worker thread starts
-// without the parent's loader hooks: it registers tsx first (users' modules are TypeScript),
-// then runs the worker: its build (dist/) when there is one beside this file, else its source.
+// without the parent's loader hooks: it runs the worker's build (dist/) when there is one beside
+// this file, else its TypeScript source through jiti (as the worker loads users' modules).
 import { existsSync } from 'node:fs';
-import { register } from 'tsx/esm/api';
+import { fileURLToPath } from 'node:url';
 
-register();
 const built = new URL('./worker.js', import.meta.url);
-await import(existsSync(built) ? built.href : new URL('./worker.ts', import.meta.url).href);
+if (existsSync(built)) {
+  await import(built.href);
+} else {
+  const { createJiti } = await import('jiti');
+  await createJiti(import.meta.url, { fsCache: false }).import(fileURLToPath(new URL('./worker.ts', import.meta.url)));
+}

@@ -4,7 +4,7 @@
  * thread, the loader knows which file it was (the last `begin`).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { pathToFileURL } from 'node:url';
+import { createJiti } from 'jiti';
 import { messageOf } from '../../diagnostics/errors.js';
 import { firstNonPlainValue, readPlain } from './plain-data.js';
 import type { ModuleRequest, WorkerMessage } from './protocol.js';
@@ -13,11 +13,16 @@ const port = parentPort;
 if (!port) throw new Error('worker.ts runs only as a worker thread (see isolated-import.ts).');
 const post = (message: WorkerMessage) => port.postMessage(message);
 
+// Users' modules are TypeScript. A worker serves one project load, so jiti's module cache (this
+// thread's) starts empty each load and a changed file is read anew. No cache files are written
+// into users' projects; source maps keep the line numbers of thrown errors those of the .ts file.
+const jiti = createJiti(import.meta.url, { fsCache: false, sourceMaps: true, interopDefault: false });
+
 async function importOne(request: ModuleRequest): Promise<void> {
   post({ type: 'begin', file: request.file });
   let value: unknown;
   try {
-    const mod = (await import(pathToFileURL(request.absolute).href)) as Record<string, unknown>;
+    const mod = (await jiti.import(request.absolute)) as Record<string, unknown>;
     value = mod.default;
   } catch (err) {
     const summary = `The module could not be loaded: ${messageOf(err).split('\n')[0]}`;
