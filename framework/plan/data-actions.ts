@@ -11,6 +11,7 @@
 import type { RestatePolicy } from '../config/types.js';
 import { daysIn, toRanges } from '../state/loaded-days.js';
 import type { DayRange, LoadedDaysSummary, NormalizedIngestion } from '../state/types.js';
+import { plural } from '../util/plural.js';
 import { addDays } from '../util/time.js';
 import type { AttributeDiff, DataAction, LoadAction } from './types.js';
 
@@ -103,6 +104,3 @@ function describeOnly(attributes: AttributeDiff[]): string {
   return `a change to ${groups.join(', ')}`;
 }
 
-function plural(n: number, what: string): string {
-  return `${n} ${what}${n === 1 ? '' : 's'}`;
-}

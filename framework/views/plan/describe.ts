@@ -3,6 +3,7 @@
  * terminal and the pull-request comment say the same thing.
  */
 import type { DataAction, Plan, PlanSummary, ResourceChange } from '../../plan/types.js';
+import { plural } from '../../util/plural.js';
 
 export const SYMBOL: Record<ResourceChange['action'], string> = { create: '+', update: '~', delete: '-', 'no-op': ' ' };
 
@@ -38,9 +39,8 @@ export function showValue(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-export function plural(n: number, what: string): string {
-  return `${n} ${what}${n === 1 ? '' : 's'}`;
-}
+// The plan views take plural from here with the rest of their vocabulary.
+export { plural };
 
 /** Changes that are not no-ops, in plan order. */
 export function visibleChanges(plan: Plan): ResourceChange[] {
