@@ -12,6 +12,7 @@ const ARROWS = {
   diagnostics: [],
   util: ['diagnostics'],
   demo: ['util', 'diagnostics'],
+  // connectors → demo: a DuckDB source with `generate: 'demo'` makes the demo warehouse on open.
   connectors: ['demo', 'util', 'diagnostics'],
   notify: ['util', 'diagnostics'],
   config: ['connectors', 'notify', 'util', 'diagnostics'],
