@@ -1,60 +1,62 @@
 /**
- * The dependency arrows of framework/ (see docs/architecture.md): cli and agent depend on the
- * core; the core never depends on cli, agent or views, and plan data never imports a
- * terminal library. Checked on every import statement of every source file.
+ * The dependency arrows of framework/ (see docs/architecture.md): dependency-cruiser checks
+ * every import against the allowed-arrows table (.dependency-cruiser.cjs, table in
+ * scripts/dependency-arrows.cjs); this test runs that check, makes every framework folder
+ * have a row, and keeps the documented table equal to the checked one.
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './support/example-project.js';
 
-const FRAMEWORK = join(REPO_ROOT, 'framework');
-const IMPORT = /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+const require = createRequire(import.meta.url);
+const { ARROWS, TYPE_ONLY_ARROWS } = require(join(REPO_ROOT, 'scripts/dependency-arrows.cjs')) as {
+  ARROWS: Record<string, string[]>;
+  TYPE_ONLY_ARROWS: Record<string, string[]>;
+};
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((entry) => {
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) return entry === 'node_modules' ? [] : sourceFiles(path);
-    return path.endsWith('.ts') && !path.endsWith('.test.ts') ? [path] : [];
-  });
+/** Folders of framework/ holding TypeScript sources (not the build, templates or scripts). */
+function sourceFolders(): string[] {
+  const skip = new Set(['dist', 'templates', 'node_modules', 'scripts', 'schema', 'bin']);
+  return readdirSync(join(REPO_ROOT, 'framework')).filter((name) => !skip.has(name) && statSync(join(REPO_ROOT, 'framework', name)).isDirectory());
 }
 
-/** Top-level framework folder of a file or import target, e.g. `cli`, `plan`. */
-function area(path: string): string {
-  return relative(FRAMEWORK, path).split('/')[0];
+/** The rows of the table under "## Dependency arrows" in docs/architecture.md. */
+function documentedTable(): { arrows: Record<string, string[]>; typeOnly: Record<string, string[]> } {
+  const doc = readFileSync(join(REPO_ROOT, 'docs/architecture.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('## Dependency arrows'));
+  const rows = section.split('\n').filter((line) => /^\| `[^`]+` \|/.test(line));
+  const names = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+  const arrows: Record<string, string[]> = {};
+  const typeOnly: Record<string, string[]> = {};
+  for (const row of rows) {
+    const [from, to, types] = row.split('|').slice(1, 4);
+    arrows[names(from)[0]] = names(to);
+    if (names(types).length) typeOnly[names(from)[0]] = names(types);
+  }
+  return { arrows, typeOnly };
 }
-
-function imports(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(IMPORT)].map((m) => m[1] ?? m[2]);
-}
-
-const OUTER = new Set(['cli', 'agent', 'views', 'bin', 'testing']);
 
 describe('framework dependency arrows', () => {
-  const files = sourceFiles(FRAMEWORK);
-
-  it('finds the framework sources', () => {
-    expect(files.length).toBeGreaterThan(10);
-  });
-
-  it('core modules never import cli, agent, views or test helpers', () => {
-    const violations: string[] = [];
-    for (const file of files) {
-      const from = area(file);
-      if (OUTER.has(from) || from === 'index.ts') continue;
-      for (const spec of imports(file).filter((s) => s.startsWith('.'))) {
-        const to = area(resolve(file, '..', spec));
-        if (OUTER.has(to)) violations.push(`${relative(REPO_ROOT, file)} imports ${spec}`);
-      }
+  it('every import follows the allowed-arrows table (dependency-cruiser)', { timeout: 120_000 }, () => {
+    const bin = join(REPO_ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs');
+    let output: string;
+    try {
+      output = execFileSync(process.execPath, [bin, 'framework', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    } catch (err) {
+      const failed = err as { stdout?: string; stderr?: string };
+      throw new Error(`dependency-cruiser found imports outside the allowed arrows:\n${failed.stdout ?? ''}${failed.stderr ?? ''}`);
     }
-    expect(violations).toEqual([]);
+    expect(output).toContain('no dependency violations found');
   });
 
-  it('plan and state data never import a terminal library', () => {
-    const violations = files
-      .filter((f) => ['plan', 'state', 'engine', 'schedule', 'store'].includes(area(f)))
-      .flatMap((f) => imports(f).filter((s) => /^(picocolors|chalk|ansi-|cli-)/.test(s)).map((s) => `${relative(REPO_ROOT, f)} imports ${s}`));
-    expect(violations).toEqual([]);
+  it('gives every framework folder a row of the table', () => {
+    expect(sourceFolders().filter((folder) => !(folder in ARROWS))).toEqual([]);
+  });
+
+  it('documents the same table in docs/architecture.md', () => {
+    expect(documentedTable()).toEqual({ arrows: ARROWS, typeOnly: TYPE_ONLY_ARROWS });
   });
 });

@@ -15,11 +15,38 @@ function ingest(...args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr.replace(/\s*›\s*/g, ' ').replace(/\s+/g, ' ') };
 }
 
-/** Starts a process that holds the store open for `ms`; resolves once it holds it. */
-function holdStore(ms: number): Promise<{ pid: number; done: Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/support/hold-store.ts'), root, String(ms)], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+/** Runs `ingest` without blocking the test; `waitFor` resolves once stderr shows the given text. */
+function ingestAsync(...args: string[]) {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'framework/bin/run.js'), ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+  let stdout = '';
+  let stderr = '';
+  const seen: { text: string; resolve: () => void }[] = [];
+  child.stdout.on('data', (d) => (stdout += String(d)));
+  child.stderr.on('data', (d) => {
+    stderr += String(d);
+    for (const w of seen.filter((w) => stderr.includes(w.text))) w.resolve();
+  });
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((r) => child.on('close', (code) => r({ code, stdout, stderr })));
+  const waitFor = (text: string) => new Promise<void>((resolve, reject) => {
+    if (stderr.includes(text)) return resolve();
+    seen.push({ text, resolve });
+    void exited.then((e) => reject(new Error(`ingest ${args.join(' ')} exited ${e.code} before printing "${text}": ${e.stderr}`)));
+  });
+  return { exited, waitFor };
+}
+
+/**
+ * Starts a process that holds the store; resolves once it holds it. It keeps the store until
+ * `release()` (an event the test sends), so a slow CLI start-up cannot outlast the hold.
+ */
+function holdStore(): Promise<{ pid: number; release: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/support/hold-store.ts'), root], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   const done = new Promise<void>((r) => child.on('exit', () => r()));
-  return new Promise((resolve) => child.stdout.on('data', (d) => String(d).includes('ready') && resolve({ pid: child.pid as number, done })));
+  const release = () => {
+    child.stdin.end('release\n');
+    return done;
+  };
+  return new Promise((resolve) => child.stdout.on('data', (d) => String(d).includes('ready') && resolve({ pid: child.pid as number, release })));
 }
 
 describe('ingest plan / apply commands', () => {
@@ -68,13 +95,16 @@ describe('ingest plan / apply commands', () => {
   });
 
   it('names the process holding a DuckDB store, and waits for it with --lock-timeout', async () => {
-    const holder = await holdStore(4_000);
+    const holder = await holdStore();
     const blocked = ingest('apply', '--auto-approve', '--no-data');
     expect(blocked.code).toBe(1);
     expect(blocked.stderr).toMatch(new RegExp(`locked by hold-test [0-9a-f-]{36} \\(host .+, pid ${holder.pid}\\) since \\d{4}-`));
-    const waited = ingest('apply', '--auto-approve', '--no-data', '--lock-timeout', '60s');
+    // The second call announces that it waits for the file; only then does the holder let go.
+    const waiting = ingestAsync('apply', '--auto-approve', '--no-data', '--lock-timeout', '120s');
+    await waiting.waitFor(`is held by hold-test (pid ${holder.pid}); waiting up to 120s`);
+    await holder.release();
+    const waited = await waiting.exited;
     expect(waited.code).toBe(0);
     expect(waited.stdout).toContain('Apply complete: 0 added, 1 changed');
-    await holder.done;
   });
 });

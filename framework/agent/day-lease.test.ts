@@ -43,11 +43,24 @@ describe('DayLeases on PostgreSQL, two agents', () => {
     const b = new DayLeases(await postgres(url), 'agent-b');
     let inside = 0;
     let maxInside = 0;
+    let refusals = 0;
+    let notEntered = 6;
+    for (const leases of [a, b]) {
+      const tryAcquire = leases.tryAcquire.bind(leases);
+      leases.tryAcquire = async (resource) => {
+        const got = await tryAcquire(resource);
+        if (!got) refusals++;
+        return got;
+      };
+    }
     const loads: string[] = [];
     const load = (who: string) => async () => {
+      notEntered--;
       inside++;
       maxInside = Math.max(maxInside, inside);
-      await new Promise((r) => setTimeout(r, 30));
+      // Hold the lease until another caller has been refused it (or nobody is left waiting).
+      const seen = refusals;
+      while (refusals === seen && notEntered > 0) await new Promise((r) => setTimeout(r, 5));
       loads.push(who);
       inside--;
     };

@@ -2,7 +2,8 @@
  * One configuration running: the engine over the store, the scheduler over the engine (with
  * the agent's leased, notifying loader), and the loop that feeds the scheduler real time:
  * it runs what is due, then sleeps until the scheduler's next wake time (at most a minute,
- * so new API requests and clock jumps are picked up). A new commit replaces the runtime;
+ * so new API requests and clock jumps are picked up), and is woken at each daily schedule
+ * time by the wall clock (daily-wakeups.ts). A new commit replaces the runtime;
  * the store stays open across commits.
  */
 import type { LoadedProject } from '../config/project.js';
@@ -13,8 +14,10 @@ import type { NotificationDispatcher } from '../notify/dispatcher.js';
 import { engineSchedulerDeps } from '../schedule/engine-adapters.js';
 import { Scheduler, SqlSchedulerState, schedulerSetupFromProject, systemClock } from '../schedule/index.js';
 import type { Clock } from '../schedule/types.js';
+import type { ScheduledTask } from 'node-cron';
 import type { Store } from '../store/types.js';
 import type { Logger } from '../util/log.js';
+import { startDailyWakeups, stopDailyWakeups } from './daily-wakeups.js';
 import type { DayLeases } from './day-lease.js';
 import { LoadGate, observedLoader } from './observed-loader.js';
 
@@ -39,6 +42,7 @@ export class AgentRuntime {
   private again = false;
   private stopped = false;
   private readonly gate: LoadGate;
+  private wakeups: ScheduledTask[] = [];
 
   private constructor(readonly deps: RuntimeDeps, readonly scheduler: Scheduler, readonly state: SqlSchedulerState, engine: EngineContext, gate: LoadGate) {
     this.engine = engine;
@@ -67,6 +71,7 @@ export class AgentRuntime {
   start(): void {
     this.stopped = false;
     this.gate.open();
+    this.wakeups = startDailyWakeups(schedulerSetupFromProject(this.deps.project), () => this.kick(), this.deps.log.child({ component: 'scheduler' }));
     this.kick();
   }
 
@@ -97,6 +102,7 @@ export class AgentRuntime {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    await stopDailyWakeups(this.wakeups);
     await this.gate.close();
   }
 

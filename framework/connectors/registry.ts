@@ -1,7 +1,7 @@
 /**
  * Which connector serves which source kind. Built-ins are listed here and imported lazily, so
  * a project that never uses Snowflake never loads snowflake-sdk. Plugin kinds are added by
- * plugins/loader.ts from the project's `plugins` list.
+ * config/plugins.ts from the project's `plugins` list.
  */
 import type { BuiltinSourceKind } from '../config/types.js';
 import { WharfError } from '../diagnostics/errors.js';

@@ -5,16 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { LoadedMapping, ResolvedProjectSettings } from '../config/project.js';
-
-/** JSON with object keys sorted, so equal configs hash equally whatever their key order. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+import { localeOrderedJson } from '../util/canonical-json.js';
 
 export function mappingConfigHash(mapping: LoadedMapping, settings: Pick<ResolvedProjectSettings, 'timeZone' | 'idTypes'>): string {
   const { config } = mapping;
@@ -27,5 +18,5 @@ export function mappingConfigHash(mapping: LoadedMapping, settings: Pick<Resolve
     zone: config.dataset === 'events' ? settings.timeZone : undefined,
     idTypes: config.dataset === 'metrics' ? [...settings.idTypes].sort() : undefined,
   };
-  return createHash('sha256').update(stableJson(material)).digest('hex').slice(0, 16);
+  return createHash('sha256').update(localeOrderedJson(material)).digest('hex').slice(0, 16);
 }

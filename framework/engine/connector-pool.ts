@@ -2,7 +2,7 @@
  * Open connectors of one run, one per source, opened on first use and closed together.
  * Tests (and the agent) may supply connectors directly instead of the registry's.
  */
-import { resolveSecret } from '../config/secrets.js';
+import { resolveSecret } from '../util/secrets.js';
 import type { LoadedProject } from '../config/project.js';
 import { connectorFor } from '../connectors/registry.js';
 import type { ColumnInfo, Connector } from '../connectors/types.js';

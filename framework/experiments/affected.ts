@@ -9,6 +9,7 @@
  * - description or owner only → nothing.
  */
 import type { ExperimentConfig, ExperimentMetric } from '../config/types.js';
+import { canonicalJson } from '../util/canonical-json.js';
 
 /** What a config change asks of an experiment's artifacts. */
 export type RefreshKind = 'full' | 'metric' | 'remove';
@@ -30,16 +31,6 @@ export interface AffectedOptions {
 }
 
 const IGNORED = new Set(['description', 'owner', 'metrics']);
-
-/** A stable JSON text of any config value: object keys sorted. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 function metricMap(config: ExperimentConfig): Map<string, ExperimentMetric> {
   return new Map(config.metrics.map((m) => [m.name, m]));

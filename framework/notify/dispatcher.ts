@@ -1,11 +1,11 @@
 /**
  * Sends an event to every configured target. Target secrets (webhook URLs, SMTP URL) are
- * resolved through config/secrets.ts, which registers them for redaction, so a failing
+ * resolved through util/secrets.ts, which registers them for redaction, so a failing
  * delivery logs `***` instead of the URL. A failing target never stops the others, and
  * never throws into the loads that triggered it.
  */
 import type { NotificationPolicy, NotifierConfig, PluginNotifierConfig } from '../config/types.js';
-import { resolveSecret } from '../config/secrets.js';
+import { resolveSecret } from '../util/secrets.js';
 import { messageOf } from '../diagnostics/errors.js';
 import { silentLogger, type Logger } from '../util/log.js';
 import { WharfError } from '../diagnostics/errors.js';

@@ -1,10 +1,10 @@
 /**
  * Delivers the agent's events through a plugin notifier (notify/notifier.ts contract): the
- * plugin's target is opened on first use with secrets resolved through config/secrets.ts,
+ * plugin's target is opened on first use with secrets resolved through util/secrets.ts,
  * and each day event becomes one `Notification`. Plugins receive the day events only
  * (failure, no data, recovery), which is what their contract names.
  */
-import { resolveSecret } from '../config/secrets.js';
+import { resolveSecret } from '../util/secrets.js';
 import { redactSecrets } from '../diagnostics/redact.js';
 import { bodyOf, subjectOf } from './message.js';
 import type { Notifier as PluginNotifier, NotifierDefinition } from './notifier.js';

@@ -3,7 +3,7 @@
  * one value) compared by canonical JSON, reported by its dotted path. The SQL text is listed
  * without its values; the plan carries it as a unified diff instead.
  */
-import { canonicalJson } from '../state/canonical-json.js';
+import { canonicalJson } from '../util/canonical-json.js';
 import type { AttributeDiff } from './types.js';
 
 /** The path of the SQL text attribute; its before/after values are omitted from the diff. */

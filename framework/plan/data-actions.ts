@@ -11,7 +11,8 @@
 import type { RestatePolicy } from '../config/types.js';
 import { daysIn, toRanges } from '../state/loaded-days.js';
 import type { DayRange, LoadedDaysSummary, NormalizedIngestion } from '../state/types.js';
-import { addDays, dayRange } from '../util/time.js';
+import { plural } from '../util/plural.js';
+import { addDays } from '../util/time.js';
 import type { AttributeDiff, DataAction, LoadAction } from './types.js';
 
 /** When the plan is made, in the project's zone. */
@@ -103,11 +104,3 @@ function describeOnly(attributes: AttributeDiff[]): string {
   return `a change to ${groups.join(', ')}`;
 }
 
-function plural(n: number, what: string): string {
-  return `${n} ${what}${n === 1 ? '' : 's'}`;
-}
-
-/** Every day of a list of ranges (for runners that load day by day). */
-export function daysOf(ranges: readonly DayRange[]): string[] {
-  return ranges.flatMap((r) => dayRange(r.from, r.to));
-}

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { WharfError } from '../diagnostics/errors.js';
-import { canonicalJson } from '../state/canonical-json.js';
+import { canonicalJson } from '../util/canonical-json.js';
 import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
 
 /** The plan as saved: canonical JSON, indented, newline-terminated. */

@@ -5,7 +5,7 @@
  * those mappings keeps only its own attributes (and `via`, so apply still records it).
  * A mapping that switches to another source or schedule keeps those attributes itself.
  */
-import { hashOf } from '../state/canonical-json.js';
+import { hashOf } from '../util/canonical-json.js';
 import type { NormalizedIngestion } from '../state/types.js';
 import type { AttributeDiff, DataAction, MappingChange, SharedChange } from './types.js';
 

@@ -11,7 +11,7 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DailySchedule, IsoDate, SignalSchedule } from '../config/types.js';
 import type { ColumnInfo, Connector, DayFilter, DayStats, LogicalType, QuerySpec, Row, StreamOptions } from '../connectors/types.js';
-import { readerRows } from '../store/duckdb/values.js';
+import { readerRows } from '../util/duckdb-values.js';
 import type { LedgerEntry, LedgerQuery } from '../store/types.js';
 import { openDuckDB, type DuckDBHandle } from '../util/duckdb.js';
 import { dayBounds, zoneOrThrow } from '../util/time.js';

@@ -67,11 +67,6 @@ GROUP BY ingestion, island ORDER BY ingestion, from_day`;
 const RECENT_SQL = `SELECT ingestion, string_agg(CAST("date" AS VARCHAR) || '=' || CAST(first_loaded_at AS VARCHAR), ',') AS firsts
 FROM ledger WHERE ${LOADED} AND first_loaded_at >= CAST($1 AS TIMESTAMP) GROUP BY ingestion`;
 
-/** A reader over a list of loaded days (tests, fixtures). */
-export function listReader(days: readonly LoadedDay[]): LoadedDaysReader {
-  return { summaries: async (now) => summarizeLoadedDays(days, now) };
-}
-
 /** Groups loaded days by ingestion and compresses them; first-load times older than the longest window are dropped. */
 export function summarizeLoadedDays(days: readonly LoadedDay[], now: Date): Record<string, LoadedDaysSummary> {
   const byIngestion = new Map<string, LoadedDay[]>();

@@ -5,7 +5,7 @@
  */
 import { DEFAULTS, type LoadedMapping, type LoadedProject } from '../config/project.js';
 import type { ScheduleConfig, SourceConfig } from '../config/types.js';
-import { hashOf, sortKeys } from './canonical-json.js';
+import { hashOf, sortKeys } from '../util/canonical-json.js';
 import type { NormalizedIngestion } from './types.js';
 
 /** Every ingestion of the project, normalized, by name (sorted). */

@@ -14,12 +14,20 @@ export interface OpenStateStoreOptions {
   /** How long to wait for a DuckDB file held by another process, in milliseconds. */
   lockTimeoutMs: number;
   pollMs?: number;
+  /** Called once when the file is held and this call starts waiting; by default a line on stderr. */
+  onWait?: (message: string) => void;
+}
+
+function waitingMessage(shown: string, holder: StoreFileLockedError['holder'], timeoutMs: number): string {
+  return `The store file ${shown} is held by ${holder.operation} (pid ${holder.pid}); waiting up to ${Math.ceil(timeoutMs / 1000)}s for it (--lock-timeout).\n`;
 }
 
 /** Opens the store; with DuckDB this process is recorded as the file's holder until `close()`. */
 export async function openStateStore(config: StoreConfig, projectRoot: string, options: OpenStateStoreOptions): Promise<StoreConnection> {
   const shown = config.kind === 'duckdb' ? config.path ?? DEFAULT_DUCKDB_STORE_PATH : '';
   const deadline = Date.now() + options.lockTimeoutMs;
+  const onWait = options.onWait ?? ((message: string) => process.stderr.write(message));
+  let announced = false;
   for (;;) {
     try {
       return await openStoreConnection(config, projectRoot, options.operation);
@@ -28,6 +36,8 @@ export async function openStateStore(config: StoreConfig, projectRoot: string, o
       if (Date.now() >= deadline) {
         throw new LockedError(err.holder, `store file ${shown}`, 'Wait for that process to finish, or retry with a longer --lock-timeout. DuckDB allows one process per store file; use the PostgreSQL store to share it.');
       }
+      if (!announced) onWait(waitingMessage(shown, err.holder, options.lockTimeoutMs));
+      announced = true;
       await new Promise((r) => setTimeout(r, Math.max(1, Math.min(options.pollMs ?? 250, deadline - Date.now()))));
     }
   }

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { WharfError } from '../diagnostics/errors.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../util/canonical-json.js';
 import { STATE_FORMAT_VERSION, type AppliedIngestion, type LoadedDaysSummary, type PlanningState } from './types.js';
 
 /** The file's shape. `formatVersion` is that of the state model. */

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { WharfError } from '../diagnostics/errors.js';
 import type { SqlExecutor, StoreConnection } from '../store/types.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../util/canonical-json.js';
 import { timestampParam } from './sql-values.js';
 import { runDdl } from '../store/ddl-lock.js';
 import { STATE_DDL, STATE_TABLES, STATE_TABLES_VERSION } from './ddl.js';

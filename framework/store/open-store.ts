@@ -3,7 +3,7 @@
  * the state module, locks and the experiment pipeline need).
  */
 import { isAbsolute, join } from 'node:path';
-import { resolveSecret } from '../config/secrets.js';
+import { resolveSecret } from '../util/secrets.js';
 import type { StoreConfig } from '../config/types.js';
 import { DuckDBStoreConnection } from './duckdb/executor.js';
 import { storeOpenError } from './open-errors.js';

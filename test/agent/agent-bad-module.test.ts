@@ -7,11 +7,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { latestCompleteDay, zoneOrThrow } from '../../framework/util/time.js';
+import { midDayZone, withTimeZone } from '../support/mid-day-zone.js';
 import { REPO_ROOT } from '../support/example-project.js';
 import { cloneRemote, commitAndPush, createRemote, exampleConfigFiles, git, type TempRemote } from '../support/git-remote.js';
 
-const latest = latestCompleteDay(new Date(), zoneOrThrow('PST'));
+// A zone in which the day cannot end during the run (see mid-day-zone.ts).
+const zone = midDayZone();
+const latest = zone.latest;
 let remote: TempRemote;
 const children: ChildProcess[] = [];
 let log = '';
@@ -55,6 +57,7 @@ const exited = (c: ChildProcess) => new Promise<number | null>((resolve) => (c.e
 describe('ingest agent with a config module that hangs or exits', () => {
   it('keeps serving on the last good commit, refuses the bad ones, stops on SIGTERM and does not retry them after a restart', { timeout: 120_000 }, async () => {
     const files = exampleConfigFiles();
+    files['wharf.config.ts'] = withTimeZone(files['wharf.config.ts'], zone.timeZone);
     for (const path of Object.keys(files)) if (path.startsWith('mappings/') && path.endsWith('.ts')) files[path] = files[path].replace(/startDate: '[^']+'/, `startDate: '${latest}'`);
     remote = createRemote(files);
     const good = git(remote.remote, 'rev-parse', remote.branch);

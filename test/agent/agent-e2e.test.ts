@@ -13,13 +13,16 @@ import { promisify } from 'node:util';
 import { parse } from 'node-html-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../framework/agent/daemon.js';
-import { latestCompleteDay, addDays, zoneOrThrow } from '../../framework/util/time.js';
+import { addDays } from '../../framework/util/time.js';
+import { midDayZone, withTimeZone } from '../support/mid-day-zone.js';
 import { changedPaths, cloneRemote, commitAndPush, createRemote, exampleConfigFiles, git, type TempRemote } from '../support/git-remote.js';
 import { startHttpReceiver, startSmtpReceiver, type HttpReceiver, type SmtpReceiver } from '../support/notify-servers.js';
 
 const KEY = 'agent-e2e-api-key-5b1d';
 const SMTP_PASSWORD = 'smtp-e2e-pass-91c2';
-const latest = latestCompleteDay(new Date(), zoneOrThrow('PST'));
+// A zone in which the day cannot end during the run (see mid-day-zone.ts).
+const zone = midDayZone();
+const latest = zone.latest;
 const start = addDays(latest, -2);
 
 let remote: TempRemote;
@@ -73,6 +76,7 @@ function config(): Record<string, string> {
     ],
   },`,
   );
+  files['wharf.config.ts'] = withTimeZone(files['wharf.config.ts'], zone.timeZone);
   return files;
 }
 

@@ -8,13 +8,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStoreConnection } from '../../framework/store/open-store.js';
-import { addDays, latestCompleteDay, zoneOrThrow } from '../../framework/util/time.js';
+import { addDays } from '../../framework/util/time.js';
+import { midDayZone, withTimeZone } from '../support/mid-day-zone.js';
 import { createRemote, exampleConfigFiles, type TempRemote } from '../support/git-remote.js';
 import { REPO_ROOT } from '../support/example-project.js';
 
 const KEY = 'restart-test-key-77aa';
 const DAYS = 12;
-const latest = latestCompleteDay(new Date(), zoneOrThrow('PST'));
+// A zone in which the day cannot end during the run (see mid-day-zone.ts).
+const zone = midDayZone();
+const latest = zone.latest;
 const start = addDays(latest, -(DAYS - 1));
 let remote: TempRemote;
 const children: ChildProcess[] = [];
@@ -63,6 +66,7 @@ const exited = (c: ChildProcess) =>
 describe('ingest agent process', () => {
   it('resumes after SIGKILL and after SIGTERM mid-backfill, with every day loaded exactly once', { timeout: 300_000 }, async () => {
     const files = exampleConfigFiles();
+    files['wharf.config.ts'] = withTimeZone(files['wharf.config.ts'], zone.timeZone);
     for (const path of Object.keys(files)) if (path.startsWith('mappings/') && path.endsWith('.ts')) files[path] = files[path].replace(/startDate: '[^']+'/, `startDate: '${start}'`);
     remote = createRemote(files);
     const port = 18000 + Math.floor(Math.random() * 2000);

@@ -8,12 +8,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../framework/agent/daemon.js';
 import { createLogger } from '../../framework/util/log.js';
 import { openStoreConnection } from '../../framework/store/open-store.js';
-import { addDays, latestCompleteDay, zoneOrThrow } from '../../framework/util/time.js';
+import { addDays } from '../../framework/util/time.js';
+import { midDayZone, withTimeZone } from '../support/mid-day-zone.js';
 import { createRemote, exampleConfigFiles, type TempRemote } from '../support/git-remote.js';
 import { createTestDatabase } from '../support/postgres.js';
 
 const DAYS = 5;
-const latest = latestCompleteDay(new Date(), zoneOrThrow('PST'));
+// A zone in which the day cannot end during the run (see mid-day-zone.ts).
+const zone = midDayZone();
+const latest = zone.latest;
 let remote: TempRemote;
 const agents: Agent[] = [];
 
@@ -26,6 +29,7 @@ describe('two agents on one PostgreSQL store', () => {
   it('load every day, never the same day at once', { timeout: 300_000 }, async () => {
     const url = await createTestDatabase('wharf_agents');
     const files = exampleConfigFiles();
+    files['wharf.config.ts'] = withTimeZone(files['wharf.config.ts'], zone.timeZone);
     for (const path of Object.keys(files)) if (path.startsWith('mappings/') && path.endsWith('.ts')) files[path] = files[path].replace(/startDate: '[^']+'/, `startDate: '${addDays(latest, -(DAYS - 1))}'`);
     files['wharf.config.ts'] = files['wharf.config.ts'].replace(/store: \{[^}]*\},/, "store: { kind: 'postgres', url: { env: 'SHARED_STORE_URL' } },");
     expect(files['wharf.config.ts']).toContain('SHARED_STORE_URL');

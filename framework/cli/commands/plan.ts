@@ -6,7 +6,7 @@ import { publishPlan } from '../../github/publish-plan.js';
 import { writePlanFile } from '../../plan/plan-file.js';
 import { hasChanges } from '../../plan/summary.js';
 import type { Plan as PlanResult } from '../../plan/types.js';
-import { sortKeys } from '../../state/canonical-json.js';
+import { sortKeys } from '../../util/canonical-json.js';
 import { renderCommentResult } from '../../views/comment-result.js';
 import { planView, type PlanFormat } from '../../views/plan-view.js';
 import { BaseCommand } from '../base-command.js';

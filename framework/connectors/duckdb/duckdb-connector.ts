@@ -8,7 +8,7 @@ import { JSDuckDBValueConverter, type DuckDBConnection, type DuckDBResult } from
 import type { DuckDBSource } from '../../config/types.js';
 import { ensureDemoDatabase } from '../../demo/generate.js';
 import { WharfError } from '../../diagnostics/errors.js';
-import { normalizeDuckDBValue } from '../../store/duckdb/values.js';
+import { normalizeDuckDBValue } from '../../util/duckdb-values.js';
 import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
 import { abortedError, connectorError } from '../shared/errors.js';
 import { finishedDateOf, latestFinishedDateQuery } from '../shared/signal-table.js';

@@ -14,7 +14,6 @@ import { createTestDatabase } from '../../../test/support/postgres.js';
 import { CopyOutQuery } from './copy-out.js';
 import { dayNumber, DayRouter, rowDayNumber, unescapeCopyText } from './pg-columnar.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Copied {
   rows: Buffer[];

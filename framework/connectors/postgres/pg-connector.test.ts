@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { createTestDatabase } from '../../../test/support/postgres.js';
-import { resolveSecret } from '../../config/secrets.js';
+import { resolveSecret } from '../../util/secrets.js';
 import { WharfError } from '../../diagnostics/errors.js';
 import type { Connector, QuerySpec } from '../types.js';
 import { PgConnector } from './pg-connector.js';

@@ -11,7 +11,7 @@ import { clearDaySql, commitLedger } from '../sql-store.js';
 import type { DayLoad, DayLoadTarget, LedgerEntry, MetricsCsvLoad, MetricsCsvSpec, SqlExecutor, StoredMetricValues } from '../types.js';
 import { DuckDBMetricsCsvLoad } from './metric-csv-load.js';
 import { MetricStage } from './metric-stage.js';
-import { readerRows } from './values.js';
+import { readerRows } from '../../util/duckdb-values.js';
 
 function str(appender: DuckDBAppender, value: string | null): void {
   if (value === null) appender.appendNull();

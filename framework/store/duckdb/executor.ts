@@ -6,7 +6,7 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
 import type { SqlExecutor, StoreConnection } from '../types.js';
-import { readerRows } from './values.js';
+import { readerRows } from '../../util/duckdb-values.js';
 import { currentOperation } from '../process-label.js';
 import { clearLockInfo, holderOfFile, isDuckDBFileLockError, newFileHolder, StoreFileLockedError, writeLockInfo } from './file-holder.js';
 

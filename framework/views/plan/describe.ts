@@ -4,6 +4,7 @@
  */
 import { followsOnly } from '../../plan/shared-changes.js';
 import type { DataAction, Plan, PlanSummary, ResourceChange } from '../../plan/types.js';
+import { plural } from '../../util/plural.js';
 
 export const SYMBOL: Record<ResourceChange['action'], string> = { create: '+', update: '~', delete: '-', 'no-op': ' ' };
 
@@ -39,9 +40,8 @@ export function showValue(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-export function plural(n: number, what: string): string {
-  return `${n} ${what}${n === 1 ? '' : 's'}`;
-}
+// The plan views take plural from here with the rest of their vocabulary.
+export { plural };
 
 /** Changes that are not no-ops, in plan order; a mapping that only follows a source/schedule change is shown under it. */
 export function visibleChanges(plan: Plan): ResourceChange[] {

@@ -4,7 +4,7 @@
  */
 import { registerSecret } from '../diagnostics/redact.js';
 import { WharfError } from '../diagnostics/errors.js';
-import type { SecretRef } from './types.js';
+import type { SecretRef } from '../config/types.js';
 
 export function resolveSecret(ref: SecretRef, field: string, env: NodeJS.ProcessEnv = process.env): string {
   const value = env[ref.env];
