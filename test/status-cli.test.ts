@@ -20,7 +20,7 @@ function ingest(...args: string[]) {
 function entry(ingestion: string, date: string, finishedAt: string, over: Partial<LedgerEntry> = {}): LedgerEntry {
   const at = new Date(finishedAt);
   return {
-    ingestion, date, status: 'succeeded', errorClass: null, errorMessage: null, rowsLoaded: 100, rowsRejected: 0, rejectReasons: {},
+    ingestion, date, status: 'succeeded', errorClass: null, errorMessage: null, rowsLoaded: 100, rowsRejected: 0, rejectReasons: {}, duplicates: 0,
     sourceRowCount: 100, sourceFingerprint: 'f', configHash: 'h', commitSha: null, trigger: 'schedule', startedAt: at, finishedAt: at,
     firstLoadedAt: null, loadId: '', ...over,
   };

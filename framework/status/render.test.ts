@@ -12,7 +12,7 @@ const UPDATE = process.env.WHARF_UPDATE_GOLDEN === '1';
 function entry(ingestion: string, date: string, over: Partial<LedgerEntry> = {}): LedgerEntry {
   const startedAt = new Date(`${date}T09:00:00Z`);
   return {
-    ingestion, date, status: 'succeeded', errorClass: null, errorMessage: null, rowsLoaded: 1200, rowsRejected: 0, rejectReasons: {},
+    ingestion, date, status: 'succeeded', errorClass: null, errorMessage: null, rowsLoaded: 1200, rowsRejected: 0, rejectReasons: {}, duplicates: 0,
     sourceRowCount: 1200, sourceFingerprint: 'f', configHash: 'h', commitSha: 'abc1234', trigger: 'schedule', startedAt,
     finishedAt: new Date(startedAt.getTime() + 2500), firstLoadedAt: startedAt, loadId: `l-${date}`, ...over,
   };
