@@ -4,7 +4,7 @@ import { renderMetrics } from './metrics.js';
 
 function e(ingestion: string, date: string, status: LedgerEntry['status'], rows: number, ms: number): LedgerEntry {
   const startedAt = new Date(`${date}T10:00:00Z`);
-  return { ingestion, date, status, errorClass: null, errorMessage: null, rowsLoaded: rows, rowsRejected: status === 'failed' ? 5 : 1, rejectReasons: {}, sourceRowCount: rows,
+  return { ingestion, date, status, errorClass: null, errorMessage: null, rowsLoaded: rows, rowsRejected: status === 'failed' ? 5 : 1, rejectReasons: {}, duplicates: 0, sourceRowCount: rows,
     sourceFingerprint: null, configHash: 'h', commitSha: null, trigger: 'schedule', startedAt, finishedAt: new Date(startedAt.getTime() + ms), firstLoadedAt: null, loadId: 'l' };
 }
 

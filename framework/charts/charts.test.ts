@@ -34,7 +34,7 @@ function golden(name: string, text: string): void {
 function entry(date: string, over: Partial<LedgerEntry> = {}): LedgerEntry {
   const startedAt = new Date(`${date}T09:00:00Z`);
   return {
-    ingestion: 'app_events', date, status: 'succeeded', errorClass: null, errorMessage: null, rowsLoaded: 1200, rowsRejected: 3, rejectReasons: {},
+    ingestion: 'app_events', date, status: 'succeeded', errorClass: null, errorMessage: null, rowsLoaded: 1200, rowsRejected: 3, rejectReasons: {}, duplicates: 0,
     sourceRowCount: 1203, sourceFingerprint: 'f', configHash: 'h', commitSha: 'abc1234', trigger: 'schedule', startedAt,
     finishedAt: new Date(startedAt.getTime() + 2000), firstLoadedAt: startedAt, loadId: `l-${date}`, ...over,
   };

@@ -128,7 +128,7 @@ function baseEntry(ctx: EngineContext, mapping: LoadedMapping, day: string): Led
   const now = new Date();
   return {
     ingestion: mapping.config.name, date: day, status: 'failed', errorClass: null, errorMessage: null, rowsLoaded: 0,
-    rowsRejected: 0, rejectReasons: {}, sourceRowCount: null, sourceFingerprint: null,
+    rowsRejected: 0, rejectReasons: {}, duplicates: 0, sourceRowCount: null, sourceFingerprint: null,
     configHash: mappingConfigHash(mapping, ctx.project.settings), commitSha: ctx.commitSha ?? null, trigger: ctx.trigger,
     startedAt: now, finishedAt: now, firstLoadedAt: null, loadId: '',
   };
@@ -249,7 +249,7 @@ async function finishDay(
   stats: DayStats | undefined, duplicates: number, columnar: boolean,
 ): Promise<Outcome> {
   const entry: LedgerEntry = {
-    ...base, rowsLoaded, rowsRejected: tally.total, rejectReasons: tally.counts,
+    ...base, rowsLoaded, rowsRejected: tally.total, rejectReasons: tally.counts, duplicates,
     sourceRowCount: stats?.rowCount ?? null, sourceFingerprint: mapping.recheck.reloadOnFingerprintChange ? (stats?.fingerprint ?? null) : null,
     status: rowsRead === 0 ? 'no_data' : 'succeeded', finishedAt: new Date(),
   };

@@ -127,7 +127,7 @@ class TestEngine implements DayLoader, LedgerReader {
     const now = this.clock.now();
     const previous = this.entries.get(`${mapping}|${day}`);
     this.entries.set(`${mapping}|${day}`, {
-      ingestion: mapping, date: day, status, errorClass: null, errorMessage: null, rowsLoaded: rows, rowsRejected: 0, rejectReasons: {},
+      ingestion: mapping, date: day, status, errorClass: null, errorMessage: null, rowsLoaded: rows, rowsRejected: 0, rejectReasons: {}, duplicates: 0,
       sourceRowCount: rows, sourceFingerprint: fingerprint, configHash: 'test', commitSha: null, trigger, startedAt: now, finishedAt: now,
       firstLoadedAt: previous?.firstLoadedAt ?? (status === 'succeeded' ? now : null), loadId: String(this.loads.length),
     });

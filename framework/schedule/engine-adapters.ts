@@ -42,7 +42,7 @@ export function engineDayLoader(engine: EngineContext): DayLoader {
         errorMessage: reason,
         rowsLoaded: 0,
         rowsRejected: 0,
-        rejectReasons: {},
+        rejectReasons: {}, duplicates: 0,
         sourceRowCount: 0,
         sourceFingerprint: null,
         configHash: mappingConfigHash(loaded, engine.project.settings),

@@ -8,7 +8,7 @@ import { judgeSignal } from './signal-rule.js';
 const seed = { days: 3, threshold: 0.05, reloadOnFingerprintChange: false };
 const entry = (over: Partial<LedgerEntry>): LedgerEntry => ({
   ingestion: 'm', date: '2024-07-01', status: 'succeeded', errorClass: null, errorMessage: null, rowsLoaded: 1000, rowsRejected: 0,
-  rejectReasons: {}, sourceRowCount: 1000, sourceFingerprint: 'a', configHash: 'h', commitSha: null, trigger: 'schedule',
+  rejectReasons: {}, duplicates: 0, sourceRowCount: 1000, sourceFingerprint: 'a', configHash: 'h', commitSha: null, trigger: 'schedule',
   startedAt: new Date('2024-07-02T17:00:00Z'), finishedAt: new Date('2024-07-02T17:00:00Z'), firstLoadedAt: new Date('2024-07-02T17:00:00Z'), loadId: '1', ...over,
 });
 

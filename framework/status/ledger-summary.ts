@@ -1,6 +1,6 @@
 /**
  * One summary per ingestion from the ledger and the attempt history (pure): how many days
- * succeeded, had no data or failed, the last loaded day, row and reject totals, and the latest
+ * succeeded, had no data or failed, the last loaded day, row, reject and duplicate totals, and the latest
  * failed attempt when it is newer than the last good load (a day that failed on a reload keeps
  * its good ledger row, so only the attempt history shows it). Used by `ingest status` and the
  * agent's page.
@@ -8,7 +8,7 @@
 import type { AttemptRecord, LedgerEntry } from '../store/types.js';
 
 /** Bumped with every change to the shape of a LedgerSummary in `ingest status --json`. */
-export const LEDGER_SUMMARY_VERSION = 1;
+export const LEDGER_SUMMARY_VERSION = 2;
 
 export interface FailedAttempt {
   date: string;
@@ -29,6 +29,10 @@ export interface LedgerSummary {
   lastGoodLoadAt: string | null;
   rowsLoaded: number;
   rowsRejected: number;
+  /** Duplicate timeuuid rows dropped, over the days whose count is known (since version 2). */
+  duplicates: number;
+  /** Days loaded before the store kept the duplicates count: `duplicates` leaves them out (since version 2). */
+  daysWithoutDuplicateCount: number;
   /** The newest failed attempt finished after the newest good load, if any. */
   latestFailure: FailedAttempt | null;
 }
@@ -59,6 +63,8 @@ function summarizeOne(ingestion: string, entries: LedgerEntry[], attempts: Attem
     lastGoodLoadAt: lastGood?.toISOString() ?? null,
     rowsLoaded: entries.reduce((n, e) => n + e.rowsLoaded, 0),
     rowsRejected: entries.reduce((n, e) => n + e.rowsRejected, 0),
+    duplicates: entries.reduce((n, e) => n + (e.duplicates ?? 0), 0),
+    daysWithoutDuplicateCount: entries.filter((e) => e.duplicates === null).length,
     latestFailure: latestFailure([...attempts, ...entries], lastGood),
   };
 }

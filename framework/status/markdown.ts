@@ -21,6 +21,12 @@ export function duration(ms: number): string {
   return `${Math.floor(s / 60)} m ${Math.round(s % 60)} s`;
 }
 
+/** Rows loaded, and the duplicates dropped when there were any. */
+function loaded(day: StatusDay): string {
+  if (!day.duplicates) return num(day.rowsLoaded);
+  return `${num(day.rowsLoaded)} (${num(day.duplicates)} duplicate${day.duplicates === 1 ? '' : 's'} dropped)`;
+}
+
 function reasons(day: StatusDay): string {
   if (day.rowsRejected === 0) return '0';
   const top = day.topRejectReasons.map((r) => `${r.rule} ×${num(r.count)}`).join(', ');
@@ -42,7 +48,7 @@ export function ingestionMarkdown(file: IngestionStatusFile, chart?: string): st
   ];
   for (const d of file.days) {
     const error = d.error ? cell(`${d.errorClass ?? 'error'}: ${d.error}`) : '';
-    lines.push(`| ${d.date} | ${LABEL[d.status]} | ${num(d.rowsLoaded)} | ${cell(reasons(d))} | ${num(d.sourceRowCount)} | ${duration(d.durationMs)} | ${error} |`);
+    lines.push(`| ${d.date} | ${LABEL[d.status]} | ${loaded(d)} | ${cell(reasons(d))} | ${num(d.sourceRowCount)} | ${duration(d.durationMs)} | ${error} |`);
   }
   if (file.days.length === 0) lines.push('| – | nothing loaded yet | | | | | |');
   return lines.join('\n') + '\n';

@@ -12,7 +12,7 @@ const UPDATE = process.env.WHARF_UPDATE_GOLDEN === '1';
 function entry(ingestion: string, date: string, over: Partial<LedgerEntry> = {}): LedgerEntry {
   const startedAt = new Date(`${date}T09:00:00Z`);
   return {
-    ingestion, date, status: 'succeeded', errorClass: null, errorMessage: null, rowsLoaded: 1200, rowsRejected: 0, rejectReasons: {},
+    ingestion, date, status: 'succeeded', errorClass: null, errorMessage: null, rowsLoaded: 1200, rowsRejected: 0, rejectReasons: {}, duplicates: 0,
     sourceRowCount: 1200, sourceFingerprint: 'f', configHash: 'h', commitSha: 'abc1234', trigger: 'schedule', startedAt,
     finishedAt: new Date(startedAt.getTime() + 2500), firstLoadedAt: startedAt, loadId: `l-${date}`, ...over,
   };
@@ -27,8 +27,9 @@ export function sampleInput(): StatusInput {
       { name: 'state', dataset: 'metrics', schedule: 'api' },
     ],
     ledger: [
-      entry('app_events', '2024-03-01'),
-      entry('app_events', '2024-03-02', { rowsLoaded: 1190, rowsRejected: 10, rejectReasons: { 'event_name.too_long': 7, 'user.missing_id': 3 } }),
+      // Loaded before the store kept the duplicates count: unknown.
+      entry('app_events', '2024-03-01', { duplicates: null }),
+      entry('app_events', '2024-03-02', { rowsLoaded: 1190, rowsRejected: 10, rejectReasons: { 'event_name.too_long': 7, 'user.missing_id': 3 }, duplicates: 4 }),
       entry('app_events', '2024-03-03', {
         status: 'failed', errorClass: 'validation', rowsLoaded: 0, rowsRejected: 400, sourceRowCount: 1300,
         rejectReasons: { 'timestamp.invalid': 300, 'user.missing_id': 60, 'event_name.too_long': 30, 'event_metadata.not_object': 10 },

@@ -20,6 +20,7 @@ export function statusDay(e: LedgerEntry): StatusDay {
     status: e.status,
     rowsLoaded: e.rowsLoaded,
     rowsRejected: e.rowsRejected,
+    duplicates: e.duplicates,
     topRejectReasons: topRejectReasons(e.rejectReasons),
     sourceRowCount: e.sourceRowCount,
     durationMs: Math.max(0, e.finishedAt.getTime() - e.startedAt.getTime()),

@@ -46,6 +46,8 @@ export interface StatusDay {
   status: DayStatus;
   rowsLoaded: number;
   rowsRejected: number;
+  /** Duplicate timeuuid rows dropped by the load; null when the day was loaded before the store kept the count. */
+  duplicates: number | null;
   /** The top reject reasons, most frequent first: rule code and count. */
   topRejectReasons: { rule: string; count: number }[];
   /** Row count of the day in the source at load time. */

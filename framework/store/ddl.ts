@@ -101,10 +101,19 @@ function version2(_d: Dialect): string[] {
 }
 
 /**
+ * Format version 2 → 3: the ledger and the attempt history keep the duplicate timeuuid rows a
+ * load dropped. Rows written before this version get NULL: the count was not kept, so it is
+ * unknown (0 would claim that nothing was dropped).
+ */
+function version3(_d: Dialect): string[] {
+  return [`ALTER TABLE ${TABLES.ledger} ADD COLUMN duplicates BIGINT`, `ALTER TABLE ${TABLES.attempts} ADD COLUMN duplicates BIGINT`];
+}
+
+/**
  * MIGRATIONS[i] takes a store from format version i to i + 1. Append a step for every change
  * to the tables and bump STORE_FORMAT_VERSION (schema.ts) to the new length.
  */
-export const MIGRATIONS: ReadonlyArray<(dialect: Dialect) => string[]> = [version1, version2];
+export const MIGRATIONS: ReadonlyArray<(dialect: Dialect) => string[]> = [version1, version2, version3];
 
 /** The table holding the store's format version (key `format_version`). */
 export const META_DDL = 'CREATE TABLE IF NOT EXISTS wharf_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)';

@@ -9,7 +9,7 @@ import type { DayStatus, LedgerEntry, LedgerQuery, SqlExecutor } from './types.j
 const COLUMNS = [
   'ingestion', '"date"', 'status', 'error_class', 'error_message', 'rows_loaded', 'rows_rejected', 'reject_reasons',
   'source_row_count', 'source_fingerprint', 'config_hash', 'commit_sha', '"trigger"', 'started_at', 'finished_at',
-  'first_loaded_at', 'load_id',
+  'first_loaded_at', 'load_id', 'duplicates',
 ];
 
 /** A timestamp as both stores parse it: UTC wall time without a zone suffix. */
@@ -21,7 +21,7 @@ function params(e: LedgerEntry): unknown[] {
   return [
     e.ingestion, e.date, e.status, e.errorClass, e.errorMessage, e.rowsLoaded, e.rowsRejected, JSON.stringify(e.rejectReasons),
     e.sourceRowCount, e.sourceFingerprint, e.configHash, e.commitSha, e.trigger, sqlTimestamp(e.startedAt), sqlTimestamp(e.finishedAt),
-    sqlTimestamp(e.firstLoadedAt), e.loadId,
+    sqlTimestamp(e.firstLoadedAt), e.loadId, e.duplicates,
   ];
 }
 
@@ -30,7 +30,7 @@ function insertSql(table: string): string {
     const p = `$${i + 1}`;
     if (c === '"date"') return `CAST(${p} AS DATE)`;
     if (c.endsWith('_at')) return `CAST(${p} AS TIMESTAMP)`;
-    if (c.startsWith('rows_') || c === 'source_row_count') return `CAST(${p} AS BIGINT)`;
+    if (c.startsWith('rows_') || c === 'source_row_count' || c === 'duplicates') return `CAST(${p} AS BIGINT)`;
     return `CAST(${p} AS VARCHAR)`;
   });
   return `INSERT INTO ${table} (${COLUMNS.join(', ')}) VALUES (${casts.join(', ')})`;
@@ -87,5 +87,6 @@ function toEntry(r: Record<string, unknown>): LedgerEntry {
     finishedAt: date(r.finished_at) as Date,
     firstLoadedAt: date(r.first_loaded_at),
     loadId: String(r.load_id),
+    duplicates: num(r.duplicates),
   };
 }

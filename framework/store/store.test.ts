@@ -26,7 +26,7 @@ function entry(loadId: string, over: Partial<LedgerEntry> = {}): LedgerEntry {
   const now = new Date('2026-10-02T10:00:00.000Z');
   return {
     ingestion: 'm', date: '2026-10-01', status: 'succeeded', errorClass: null, errorMessage: null, rowsLoaded: 2,
-    rowsRejected: 0, rejectReasons: {}, sourceRowCount: 2, sourceFingerprint: 'abc', configHash: 'h1', commitSha: null,
+    rowsRejected: 0, rejectReasons: {}, duplicates: 0, sourceRowCount: 2, sourceFingerprint: 'abc', configHash: 'h1', commitSha: null,
     trigger: 'manual', startedAt: now, finishedAt: now, firstLoadedAt: null, loadId, ...over,
   };
 }
@@ -65,6 +65,38 @@ describe.each(['duckdb', 'postgres'] as const)('%s store written by format versi
       // The migrated store loads as a new one does.
       await load(store, [metric('a', 1)]);
       expect(await units(store)).toEqual(['a=1']);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+/** A store as format version 2 left it: a ledger row and its attempt, without a duplicates count. */
+async function formatTwoStore(kind: 'duckdb' | 'postgres'): Promise<Store> {
+  const config = kind === 'duckdb'
+    ? ({ kind, path: join(mkdtempSync(join(tmpdir(), 'wharf-store-')), 'store.duckdb') } as const)
+    : ((process.env.WHARF_STORE_TEST_URL = await createTestDatabase()), { kind, url: { env: 'WHARF_STORE_TEST_URL' } } as const);
+  const connection = await openStoreConnection(config, '/');
+  await connection.exec(META_DDL);
+  for (const step of MIGRATIONS.slice(0, 2)) for (const statement of step(kind)) await connection.exec(statement);
+  await connection.exec("INSERT INTO wharf_meta (key, value) VALUES ('format_version', '2')");
+  for (const table of ['ledger', 'attempts']) {
+    await connection.exec(`INSERT INTO ${table} (ingestion, "date", status, rows_loaded, rows_rejected, reject_reasons, config_hash, "trigger", started_at, finished_at, load_id)
+      VALUES ('e', DATE '2026-10-01', 'succeeded', 7, 0, '{}', 'h', 'schedule', TIMESTAMP '2026-10-02 10:00:00', TIMESTAMP '2026-10-02 10:00:00', 'old-load')`);
+  }
+  return storeOver(connection);
+}
+
+describe.each(['duckdb', 'postgres'] as const)('%s store written by format version 2', (kind) => {
+  it('migrates: old ledger and attempt rows have an unknown (null) duplicates count, new loads keep theirs', async () => {
+    const store = await formatTwoStore(kind);
+    try {
+      expect(await store.query("SELECT value FROM wharf_meta WHERE key = 'format_version'")).toEqual([{ value: String(STORE_FORMAT_VERSION) }]);
+      expect((await store.ledger()).map((e) => [e.ingestion, e.rowsLoaded, e.duplicates])).toEqual([['e', 7, null]]);
+      expect((await store.attempts()).map((e) => [e.ingestion, e.duplicates])).toEqual([['e', null]]);
+      await load(store, [metric('a', 1)], { duplicates: 3 });
+      expect((await store.ledger({ ingestion: 'm' })).map((e) => e.duplicates)).toEqual([3]);
+      expect((await store.attempts({ ingestion: 'm' })).map((e) => e.duplicates)).toEqual([3]);
     } finally {
       await store.close();
     }

@@ -19,6 +19,11 @@ export interface LedgerEntry {
   rowsRejected: number;
   /** Top reject reasons: rule code → count. */
   rejectReasons: Record<string, number>;
+  /**
+   * Rows dropped because their timeuuid repeated an earlier row of the day (events; always 0
+   * for metrics). Null for entries written before the store kept the count (format version 3).
+   */
+  duplicates: number | null;
   /** Row count of the day in the warehouse when it was loaded (the recheck baseline). */
   sourceRowCount: number | null;
   sourceFingerprint: string | null;

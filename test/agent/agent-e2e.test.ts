@@ -46,7 +46,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
 interface StatusBody {
   appliedCommit: string | null;
   rejectedCommit: { sha: string; problems: string[] } | null;
-  ingestions: { ingestion: string; days: { date: string; status: string; rowsLoaded: number }[] }[];
+  ingestions: { ingestion: string; days: { date: string; status: string; rowsLoaded: number; duplicates: number | null }[] }[];
 }
 
 const status = async (): Promise<StatusBody> => {
@@ -119,7 +119,10 @@ describe('ingest agent end to end', () => {
     for (const ingestion of loaded.ingestions) {
       const file = JSON.parse(git(remote.remote, 'show', `${remote.branch}:status/${ingestion.ingestion}.json`));
       expect(file.formatVersion).toBe(1);
-      expect(file.days.map((d: { date: string; status: string; rowsLoaded: number }) => [d.date, d.status, d.rowsLoaded])).toEqual(ingestion.days.map((d) => [d.date, d.status, d.rowsLoaded]));
+      expect(file.days.map((d: { date: string; status: string; rowsLoaded: number; duplicates: number | null }) => [d.date, d.status, d.rowsLoaded, d.duplicates]))
+        .toEqual(ingestion.days.map((d) => [d.date, d.status, d.rowsLoaded, d.duplicates]));
+      // Days loaded by this version keep their count of duplicate timeuuid rows dropped (never unknown).
+      for (const d of ingestion.days) expect(Number.isInteger(d.duplicates) && (d.duplicates as number) >= 0).toBe(true);
     }
     expect(git(remote.remote, 'show', `${remote.branch}:status/README.md`)).toContain('[app_events](app_events.md)');
     // Each ingestion's page links its calendar strip, whose cells carry the ledger's figures.

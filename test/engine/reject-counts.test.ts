@@ -8,6 +8,8 @@ import type { EventsMapping, MetricsMapping } from '../../framework/config/types
 import { ingestDay } from '../../framework/engine/ingest-day.js';
 import { runAll } from '../../framework/engine/run-all.js';
 import { renderSummaries } from '../../framework/views/ingest-results.js';
+import { summarizeLedger } from '../../framework/status/ledger-summary.js';
+import { renderLedgerSummary } from '../../framework/views/ledger-summary.js';
 import { engineContext, freshStore, insertSql, loadedMapping, makeProject, seededSource, tempDir, type SourceKind, type StoreKind } from '../support/engine-fixture.js';
 
 const DAY = '2026-10-07';
@@ -64,13 +66,30 @@ describe('stored rejects', () => {
 describe('rows read and duplicates', () => {
   const events: EventsMapping = { name: 'e', dataset: 'events', source: 'src', sql: './e.sql', schedule: 'daily', startDate: DAY, columns: { timestamp: 'ts', event_name: 'name', user: 'usr', timeuuid: 'uuid' } };
   const usr = JSON.stringify({ userID: 'u' });
-  const eventsContext = async (maxRejectRate: number) => {
+  const eventsContext = async (maxRejectRate: number, storeKind: StoreKind = 'duckdb') => {
     const source = await seededSource('duckdb', [
       'CREATE TABLE ev (ts TIMESTAMP, name VARCHAR, usr VARCHAR, uuid VARCHAR)',
       insertSql('ev', [[`${DAY} 20:00:00`, 'a', usr, 'x'], [`${DAY} 20:01:00`, 'a', usr, 'x'], [`${DAY} 20:02:00`, null, usr, 'y'], [`${DAY} 20:03:00`, 'b', usr, 'z']]),
     ]);
-    return engineContext(makeProject(tempDir(), [source], [loadedMapping(events, 'SELECT * FROM ev', maxRejectRate)]), await freshStore('duckdb'));
+    return engineContext(makeProject(tempDir(), [source], [loadedMapping(events, 'SELECT * FROM ev', maxRejectRate)]), await freshStore(storeKind));
   };
+
+  it.each(['duckdb', 'postgres'] as const)('are kept in the %s ledger and attempt history of the committed day, and in the status summary', async (storeKind) => {
+    const ctx = await eventsContext(0.5, storeKind);
+    try {
+      expect(await ingestDay(ctx, 'e', DAY)).toMatchObject({ status: 'succeeded', rowsLoaded: 2, rowsRejected: 1, duplicates: 1 });
+      const ledger = await ctx.store.ledger({ ingestion: 'e' });
+      expect(ledger.map((e) => [e.date, e.status, e.rowsLoaded, e.duplicates])).toEqual([[DAY, 'succeeded', 2, 1]]);
+      expect((await ctx.store.attempts({ ingestion: 'e' })).map((e) => e.duplicates)).toEqual([1]);
+      const [{ n }] = await ctx.store.query<{ n: number }>("SELECT count(*) AS n FROM events WHERE timeuuid = 'x'");
+      expect(Number(n)).toBe(1);
+      const summary = summarizeLedger(ledger, await ctx.store.attempts({ ingestion: 'e' }));
+      expect(renderLedgerSummary(summary).split('\n')[0]).toContain('2 rows, 1 rejects, 1 duplicate dropped');
+    } finally {
+      await ctx.connectors.closeAll();
+      await ctx.store.close();
+    }
+  });
 
   it('appear in the run --all summary', async () => {
     const ctx = await eventsContext(0.5);

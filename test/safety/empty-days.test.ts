@@ -67,7 +67,7 @@ describe.each(['duckdb', 'postgres'] as StoreKind[])('empty days (%s store)', (s
     const hash = mappingConfigHash(ctx.project.mappings.get('m')!, ctx.project.settings);
     // 2026-10-05 PST ends 2026-10-06T08:00Z; its window is 09:00 PST (17:00Z) on 2026-10-06, the cutoff 12 h later.
     const noData = (date: string, finishedAt: string): LedgerEntry => ({
-      ingestion: 'm', date, status: 'no_data', errorClass: null, errorMessage: null, rowsLoaded: 0, rowsRejected: 0, rejectReasons: {},
+      ingestion: 'm', date, status: 'no_data', errorClass: null, errorMessage: null, rowsLoaded: 0, rowsRejected: 0, rejectReasons: {}, duplicates: 0,
       sourceRowCount: 0, sourceFingerprint: null, configHash: hash, commitSha: null, trigger: 'manual',
       startedAt: new Date(finishedAt), finishedAt: new Date(finishedAt), firstLoadedAt: null, loadId: `l-${date}`,
     });

@@ -24,7 +24,7 @@ const overview: PageOverview = {
   project: 'demo <&>',
   config: { appliedCommit: 'abc1234def', rejected: null },
   ingestions: [{ name: 'app_events', dataset: 'events', schedule: 'daily_9am' }],
-  ledger: [{ ingestion: 'app_events', date: '2024-03-01', status: 'failed', errorClass: 'query', errorMessage: 'no table <b>x</b>', rowsLoaded: 0, rowsRejected: 0, rejectReasons: {}, sourceRowCount: null, sourceFingerprint: null, configHash: 'h', commitSha: null, trigger: 'schedule', startedAt: at, finishedAt: at, firstLoadedAt: null, loadId: 'l' }],
+  ledger: [{ ingestion: 'app_events', date: '2024-03-01', status: 'failed', errorClass: 'query', errorMessage: 'no table <b>x</b>', rowsLoaded: 0, rowsRejected: 0, rejectReasons: {}, duplicates: 0, sourceRowCount: null, sourceFingerprint: null, configHash: 'h', commitSha: null, trigger: 'schedule', startedAt: at, finishedAt: at, firstLoadedAt: null, loadId: 'l' }],
   attempts: [],
   nextLoads: new Map([['app_events', { at: new Date('2024-03-02T17:00:00Z'), why: 'daily window (daily_9am)' }]]),
   experiments: [{ name: 'checkout_button', hasResults: false }],

@@ -9,7 +9,7 @@ import { IngestCommand } from '../ingest-command.js';
 
 export default class Status extends IngestCommand {
   static summary = 'Summarize the ledger: one line per ingestion, or day by day with --days.';
-  static description = 'Without --days, prints per ingestion the days succeeded / no data / failed, the last loaded day, rows and rejects, and the latest failed attempt when it is newer than the last good load. --json always carries both the ledger and the summary.';
+  static description = 'Without --days, prints per ingestion the days succeeded / no data / failed, the last loaded day, rows, rejects and duplicate rows dropped, and the latest failed attempt when it is newer than the last good load. --json always carries both the ledger and the summary.';
   static examples = ['<%= config.bin %> status', '<%= config.bin %> status daily_metrics --days --from 2026-10-01', '<%= config.bin %> status --json'];
   static args = { mapping: Args.string({ description: 'Only this mapping.' }) };
   static flags = {

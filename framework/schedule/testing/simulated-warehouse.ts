@@ -138,7 +138,7 @@ export class SimulatedWarehouse implements SourceProbe, DayLoader, LedgerReader 
       errorMessage: null,
       rowsLoaded: rows,
       rowsRejected: 0,
-      rejectReasons: {},
+      rejectReasons: {}, duplicates: 0,
       sourceRowCount: rows,
       sourceFingerprint: fingerprint,
       configHash: 'simulated',
