@@ -199,7 +199,8 @@ async function attemptRowDay(ctx: EngineContext, mapping: LoadedMapping, connect
   const query = querySpec(mapping);
   // The warehouse counts the day while its rows stream (another connection): no added wait.
   const load = await store.beginDayLoad({ ingestion: mapping.config.name, dataset: mapping.config.dataset, date: day }, waiting(ctx, mapping, day));
-  const statsPending = connector.dayStats(query, [filter]);
+  // Count only unless the mapping's rechecks compare fingerprints: hashing every row costs the warehouse.
+  const statsPending = connector.dayStats(query, [filter], { fingerprint: mapping.recheck.reloadOnFingerprintChange });
   statsPending.catch(() => undefined);
   const tally = new RejectTally();
   const mapper = dayMapper(mapping, day, zone, project.settings.idTypes);
