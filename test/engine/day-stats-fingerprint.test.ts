@@ -1,6 +1,6 @@
 /**
- * A load counts the day in the warehouse; it hashes the day's rows only when the mapping's
- * rechecks compare fingerprints (recheck.reloadOnFingerprintChange). On PostgreSQL the
+ * A load or a recheck counts the day in the warehouse; it hashes the day's rows only when the
+ * mapping's rechecks compare fingerprints (recheck.reloadOnFingerprintChange). On PostgreSQL the
  * statements are read from pg_stat_activity while they wait on an advisory lock the test
  * holds, so what the warehouse was asked to run is seen by the warehouse itself.
  */
@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventsMapping, SourceConfig } from '../../framework/config/types.js';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
 import { dayFilter, querySpec } from '../../framework/engine/query-stage.js';
+import { ConnectorProbe } from '../../framework/schedule/connector-probe.js';
 import { zoneOrThrow } from '../../framework/util/time.js';
 import { engineContext, freshStore, loadedMapping, makeProject, seededSource, tempDir, type SourceKind } from '../support/engine-fixture.js';
 
@@ -32,6 +33,7 @@ async function load(source: SourceConfig, sql: string, fingerprints: boolean) {
   const ctx = engineContext(makeProject(tempDir(), [source], [loaded]), await freshStore('duckdb'));
   return {
     run: () => ingestDay(ctx, 'ev', DAY),
+    connector: () => ctx.connectors.get('src'),
     ledger: async () => (await ctx.store.ledger({ ingestion: 'ev' }))[0],
     close: async () => {
       await ctx.connectors.closeAll();
@@ -95,6 +97,35 @@ describe('PostgreSQL source: the day is hashed only when fingerprints are on', (
     expect(statements.some((s) => /COUNT\(\*\)/.test(s))).toBe(true);
     expect(statements.filter((s) => /hashtext/i.test(s))).toEqual([]);
     expect(entry).toMatchObject({ sourceRowCount: 2, sourceFingerprint: null });
+  });
+
+  it('rechecks ask the warehouse for a hash only when the mapping compares fingerprints', { timeout: 60_000 }, async () => {
+    const run = await load(source, GATED_SQL, false);
+    const loaded = loadedMapping(mapping, GATED_SQL);
+    const zone = zoneOrThrow('America/Los_Angeles');
+    try {
+      const connector = await run.connector();
+      const columns = await connector.describe(querySpec(loaded));
+      const probe = new ConnectorProbe({ connector: async () => connector, query: async () => querySpec(loaded), dayFilter: async (_m, day) => dayFilter(loaded, columns, day, zone) });
+      for (const fingerprints of [false, true]) {
+        const scheduled = { name: 'ev', source: 'src', dataset: 'events' as const, schedule: 'daily', startDate: '2026-10-01', recheck: { ...loaded.recheck, reloadOnFingerprintChange: fingerprints } };
+        await holder.query('BEGIN');
+        await holder.query('SELECT pg_advisory_xact_lock($1)', [GATE]);
+        const pending = probe.dayStats(scheduled, [DAY]);
+        let statements: string[];
+        try {
+          statements = await waitingStatements(1);
+        } finally {
+          await holder.query('COMMIT');
+        }
+        const [stats] = await pending;
+        expect(stats.rowCount).toBe(2);
+        expect(statements.filter((s) => /hashtext/i.test(s))).toHaveLength(fingerprints ? 1 : 0);
+        expect(stats.fingerprint === null).toBe(!fingerprints);
+      }
+    } finally {
+      await run.close();
+    }
   });
 
   it('hashes the day and records its fingerprint when reloadOnFingerprintChange is on', { timeout: 60_000 }, async () => {
