@@ -75,6 +75,15 @@ export interface DayStats {
   fingerprint: string | null;
 }
 
+/** What dayStats computes besides the count. */
+export interface DayStatsOptions {
+  /**
+   * Compute the content fingerprint (default true). False: count only, so the warehouse
+   * never hashes the day's rows; every returned fingerprint is null.
+   */
+  fingerprint?: boolean;
+}
+
 export interface StreamOptions {
   /** Rows per yielded batch; memory stays bounded by this, not by the result size. */
   batchSize: number;
@@ -106,8 +115,8 @@ export interface Connector {
   /** The first `limit` rows of the query, unfiltered (`ingest sample`). */
   sample(query: QuerySpec, limit: number): Promise<Row[]>;
 
-  /** Row count and fingerprint per day, computed in the warehouse. */
-  dayStats(query: QuerySpec, filters: DayFilter[]): Promise<DayStats[]>;
+  /** Row count and fingerprint per day, computed in the warehouse; count only with `{ fingerprint: false }`. */
+  dayStats(query: QuerySpec, filters: DayFilter[], options?: DayStatsOptions): Promise<DayStats[]>;
 
   /** Whether the day has at least one row. */
   hasData(query: QuerySpec, filter: DayFilter): Promise<boolean>;

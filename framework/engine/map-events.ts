@@ -11,6 +11,7 @@ import type { Row, RowValue } from '../connectors/types.js';
 import { dayOf, type Zone } from '../util/time.js';
 import { columnReader, type ColumnReader } from './column-source.js';
 import { failed, isProblem, problem, type MappedEvent, type RowProblem } from './mapped-row.js';
+import { characterCount } from './character-count.js';
 import { MAX_NAME_LENGTH } from './map-metrics.js';
 import { buildUser } from './event-user.js';
 import { jsonObject, scalarText, shown } from './row-values.js';
@@ -103,7 +104,9 @@ export class EventsMapper {
     const raw = scalarText(this.read.event_name(row));
     if (!raw) return problem('event_name', 'missing', 'event_name is null or empty');
     const name = raw.replace(/\s/g, '_');
-    if (name.length > MAX_NAME_LENGTH) return problem('event_name', 'too_long', `event_name is ${name.length} characters; it must be under 128 (${shown(name)})`);
+    // UTF-16 units are at least the characters: only a long name needs counting.
+    const length = name.length > MAX_NAME_LENGTH ? characterCount(name) : name.length;
+    if (length > MAX_NAME_LENGTH) return problem('event_name', 'too_long', `event_name is ${length} characters; it must be under 128 (${shown(name)})`);
     return name;
   }
 

@@ -13,6 +13,7 @@ import type { MetricRecord } from '../store/schema.js';
 import { dayOf, isIsoDate, type Zone } from '../util/time.js';
 import { columnReader } from './column-source.js';
 import { failed, isProblem, problem, type MappedMetric, type RowProblem } from './mapped-row.js';
+import { characterCount } from './character-count.js';
 import { numeric, scalarText, shown } from './row-values.js';
 
 export const MAX_NAME_LENGTH = 127;
@@ -149,7 +150,9 @@ export class MetricsMapper {
   private metricName(row: Row): string | RowProblem {
     const name = scalarText(this.read.metric_name(row));
     if (name === undefined || name === null || name === '') return problem('metric_name', 'missing', 'metric_name is null or empty');
-    if (name.length > MAX_NAME_LENGTH) return problem('metric_name', 'too_long', `metric_name is ${name.length} characters; it must be under 128 (${shown(name)})`);
+    // UTF-16 units are at least the characters: only a long name needs counting.
+    const length = name.length > MAX_NAME_LENGTH ? characterCount(name) : name.length;
+    if (length > MAX_NAME_LENGTH) return problem('metric_name', 'too_long', `metric_name is ${length} characters; it must be under 128 (${shown(name)})`);
     return name;
   }
 

@@ -63,8 +63,9 @@ function storable(value: unknown): unknown {
   }
 }
 
-/** A value quoted for a message, shortened when long. */
+/** A value quoted for a message, shortened when long (by characters, so no emoji is cut in half). */
 export function shown(value: unknown): string {
   const text = typeof value === 'string' ? value : rowJson({ v: value as RowValue }).slice(5, -1);
-  return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
+  const chars = text.length > 60 ? Array.from(text) : undefined;
+  return JSON.stringify(chars && chars.length > 60 ? `${chars.slice(0, 57).join('')}...` : text);
 }

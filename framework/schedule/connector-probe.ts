@@ -32,7 +32,7 @@ export class ConnectorProbe implements SourceProbe {
     if (days.length === 0) return [];
     const connector = await this.deps.connector(mapping.source);
     const filters = await Promise.all(days.map((day) => this.deps.dayFilter(mapping, day)));
-    return connector.dayStats(await this.deps.query(mapping), filters);
+    return connector.dayStats(await this.deps.query(mapping), filters, { fingerprint: mapping.recheck.reloadOnFingerprintChange });
   }
 
   async latestFinishedDate(schedule: SignalSchedule): Promise<IsoDate | null> {

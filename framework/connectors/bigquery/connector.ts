@@ -5,7 +5,7 @@
  */
 import { timeoutOf } from '../shared/query-timeout.js';
 import type { BigQuery, Job } from '@google-cloud/bigquery';
-import type { ColumnInfo, Connector, DayFilter, DayStats, QuerySpec, Row, StreamOptions } from '../types.js';
+import type { ColumnInfo, Connector, DayFilter, DayStats, DayStatsOptions, QuerySpec, Row, StreamOptions } from '../types.js';
 import { dayQuery, dayStatsQuery, hasDataQuery, sampleQuery } from '../shared/wrapped-queries.js';
 import { finishedDateOf, latestFinishedDateQuery } from '../shared/signal-table.js';
 import { abortedError } from '../shared/errors.js';
@@ -69,9 +69,9 @@ export class BigQueryConnector implements Connector {
     return this.all(sampleQuery(query.sql, limit), query);
   }
 
-  async dayStats(query: QuerySpec, filters: DayFilter[]): Promise<DayStats[]> {
+  async dayStats(query: QuerySpec, filters: DayFilter[], options?: DayStatsOptions): Promise<DayStats[]> {
     if (filters.length === 0) return [];
-    const rows = await this.all(dayStatsQuery(bigqueryDialect, query.sql, filters), query);
+    const rows = await this.all(dayStatsQuery(bigqueryDialect, query.sql, filters, options), query);
     const byDay = new Map(rows.map((row) => [String(row.wharf_day), row]));
     return filters.map(({ day }) => {
       const row = byDay.get(day);

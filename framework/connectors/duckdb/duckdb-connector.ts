@@ -14,7 +14,7 @@ import { abortedError, connectorError } from '../shared/errors.js';
 import { finishedDateOf, latestFinishedDateQuery } from '../shared/signal-table.js';
 import { dayQuery, dayStatsQuery, describeQuery, hasDataQuery, sampleQuery } from '../shared/wrapped-queries.js';
 import { duckdbDialect } from './dialect.js';
-import type { ColumnInfo, Connector, ConnectorCapabilities, ConnectorContext, DayFilter, DayStats, QuerySpec, Row, StreamOptions } from '../types.js';
+import type { ColumnInfo, Connector, ConnectorCapabilities, ConnectorContext, DayFilter, DayStats, DayStatsOptions, QuerySpec, Row, StreamOptions } from '../types.js';
 import { logicalType } from './types.js';
 import { Watchdog } from './watchdog.js';
 import { queryTimeoutError, timeoutOf } from '../shared/query-timeout.js';
@@ -110,15 +110,15 @@ export class DuckDBConnector implements Connector {
     });
   }
 
-  dayStats(query: QuerySpec, filters: DayFilter[]): Promise<DayStats[]> {
+  dayStats(query: QuerySpec, filters: DayFilter[], options?: DayStatsOptions): Promise<DayStats[]> {
     if (filters.length === 0) return Promise.resolve([]);
     return this.withConnection(query, async (c) => {
-      const rows = (await c.runAndReadAll(dayStatsQuery(duckdbDialect, query.sql, filters))).getRowsJS();
+      const rows = (await c.runAndReadAll(dayStatsQuery(duckdbDialect, query.sql, filters, options))).getRowsJS();
       const byDay = new Map(rows.map((r) => [String(r[0]), r]));
       return filters.map((f) => {
         const row = byDay.get(f.day);
         const count = Number(row?.[1] ?? 0);
-        return { day: f.day, rowCount: count, fingerprint: count ? `duckdb:${String(row?.[2])}` : null };
+        return { day: f.day, rowCount: count, fingerprint: count && row?.[2] !== null && row?.[2] !== undefined ? `duckdb:${String(row[2])}` : null };
       });
     });
   }

@@ -11,7 +11,7 @@ import { finishedDateOf, latestFinishedDateQuery } from '../shared/signal-table.
 import type { SqlDialect } from '../shared/sql-dialect.js';
 import { dayQuery, dayStatsQuery, describeQuery, hasDataQuery, sampleQuery } from '../shared/wrapped-queries.js';
 import { postgresDialect, redshiftDialect } from './dialect.js';
-import type { ColumnarExport, ColumnInfo, Connector, ConnectorCapabilities, ConnectorContext, DayFilter, DayStats, QuerySpec, Row, StreamOptions } from '../types.js';
+import type { ColumnarExport, ColumnInfo, Connector, ConnectorCapabilities, ConnectorContext, DayFilter, DayStats, DayStatsOptions, QuerySpec, Row, StreamOptions } from '../types.js';
 import { pgClientConfig } from './pg-config.js';
 import { pgError } from './pg-errors.js';
 import { logicalTypeOf } from './pg-types.js';
@@ -124,10 +124,10 @@ export class PgConnector implements Connector {
     return this.run(query, async (client) => (await client.query(sampleQuery(query.sql, limit))).rows as Row[]);
   }
 
-  dayStats(query: QuerySpec, filters: DayFilter[]): Promise<DayStats[]> {
+  dayStats(query: QuerySpec, filters: DayFilter[], options?: DayStatsOptions): Promise<DayStats[]> {
     if (filters.length === 0) return Promise.resolve([]);
     return this.run(query, async (client) => {
-      const { rows } = await client.query<{ wharf_day: string; wharf_rows: number; wharf_fp: string | null }>(dayStatsQuery(this.dialect, query.sql, filters));
+      const { rows } = await client.query<{ wharf_day: string; wharf_rows: number; wharf_fp: string | null }>(dayStatsQuery(this.dialect, query.sql, filters, options));
       const byDay = new Map(rows.map((r) => [r.wharf_day, r]));
       return filters.map((f) => {
         const row = byDay.get(f.day);

@@ -9,7 +9,7 @@ import type { IsoDate, S3Source } from '../../config/types.js';
 import { WharfError } from '../../diagnostics/errors.js';
 import { abortedError } from '../shared/errors.js';
 import type { DuckDBHandle } from '../../util/duckdb.js';
-import type { ColumnInfo, Connector, DayFilter, DayStats, QuerySpec, Row, StreamOptions } from '../types.js';
+import type { ColumnInfo, Connector, DayFilter, DayStats, DayStatsOptions, QuerySpec, Row, StreamOptions } from '../types.js';
 import { S3_CAPABILITIES } from './capabilities.js';
 import { filteredSql, limitSql, statsSql, userQuery } from './day-sql.js';
 import { queryError, s3Error } from './errors.js';
@@ -55,9 +55,9 @@ export class S3Connector implements Connector {
     return this.query(query, () => this.reader.withFiles(files, (c) => readAll(c, limitSql(query, limit))));
   }
 
-  async dayStats(query: QuerySpec, filters: DayFilter[]): Promise<DayStats[]> {
+  async dayStats(query: QuerySpec, filters: DayFilter[], options: DayStatsOptions = {}): Promise<DayStats[]> {
     const stats: DayStats[] = [];
-    for (const filter of filters) stats.push(await this.oneDayStats(query, filter));
+    for (const filter of filters) stats.push(await this.oneDayStats(query, filter, options.fingerprint !== false));
     return stats;
   }
 
@@ -91,11 +91,11 @@ export class S3Connector implements Connector {
     this.duckdb.close();
   }
 
-  private async oneDayStats(query: QuerySpec, filter: DayFilter): Promise<DayStats> {
+  private async oneDayStats(query: QuerySpec, filter: DayFilter, fingerprint: boolean): Promise<DayStats> {
     const files = await this.dayFiles(query, filter.day);
     if (files.length === 0) return { day: filter.day, rowCount: 0, fingerprint: null };
-    const [row] = await this.query(query, () => this.reader.withFiles(files, (c) => readAll(c, statsSql(query, filter))));
-    return { day: filter.day, rowCount: Number(row.row_count), fingerprint: String(row.fingerprint) };
+    const [row] = await this.query(query, () => this.reader.withFiles(files, (c) => readAll(c, statsSql(query, filter, fingerprint))));
+    return { day: filter.day, rowCount: Number(row.row_count), fingerprint: fingerprint ? String(row.fingerprint) : null };
   }
 
   private async dayFiles(query: QuerySpec, day: IsoDate): Promise<ParquetObject[]> {

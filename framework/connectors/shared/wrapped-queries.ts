@@ -2,7 +2,7 @@
  * The query shapes every SQL connector sends: the user's SQL wrapped as a subquery and
  * filtered, limited, or aggregated in the warehouse so only what is needed travels.
  */
-import type { DayFilter, QuerySpec } from '../types.js';
+import type { DayFilter, DayStatsOptions, QuerySpec } from '../types.js';
 import { dayPredicate, limitRows, QUERY_ALIAS, type SqlDialect } from './sql-dialect.js';
 
 /**
@@ -47,10 +47,12 @@ export function hasDataQuery(dialect: SqlDialect, sql: string, filter: DayFilter
 
 /**
  * Count and fingerprint per day, one row per filter (`wharf_day`, `wharf_rows`, `wharf_fp`),
- * in a single round trip.
+ * in a single round trip. With `{ fingerprint: false }` `wharf_fp` is NULL and the warehouse
+ * only counts: hashing every row of a day is the costly part, and only rechecks with
+ * reloadOnFingerprintChange read it.
  */
-export function dayStatsQuery(dialect: SqlDialect, sql: string, filters: DayFilter[]): string {
-  const fingerprint = dialect.fingerprint ?? 'NULL';
+export function dayStatsQuery(dialect: SqlDialect, sql: string, filters: DayFilter[], options: DayStatsOptions = {}): string {
+  const fingerprint = options.fingerprint === false ? 'NULL' : (dialect.fingerprint ?? 'NULL');
   return filters
     .map(
       (filter) =>

@@ -5,7 +5,7 @@
 import { timeoutOf } from '../shared/query-timeout.js';
 import type { Readable } from 'node:stream';
 import type { Connection, RowStatement } from 'snowflake-sdk';
-import type { ColumnInfo, Connector, DayFilter, DayStats, QuerySpec, Row, StreamOptions } from '../types.js';
+import type { ColumnInfo, Connector, DayFilter, DayStats, DayStatsOptions, QuerySpec, Row, StreamOptions } from '../types.js';
 import { dayQuery, dayStatsQuery, describeQuery, hasDataQuery, sampleQuery } from '../shared/wrapped-queries.js';
 import { finishedDateOf, latestFinishedDateQuery } from '../shared/signal-table.js';
 import { abortedError } from '../shared/errors.js';
@@ -71,9 +71,9 @@ export class SnowflakeConnector implements Connector {
     return rows.map(convert);
   }
 
-  async dayStats(query: QuerySpec, filters: DayFilter[]): Promise<DayStats[]> {
+  async dayStats(query: QuerySpec, filters: DayFilter[], options?: DayStatsOptions): Promise<DayStats[]> {
     if (filters.length === 0) return [];
-    const { rows } = await this.execute(dayStatsQuery(snowflakeDialect, query.sql, filters), query);
+    const { rows } = await this.execute(dayStatsQuery(snowflakeDialect, query.sql, filters, options), query);
     const byDay = new Map(rows.map((row) => [String(row.WHARF_DAY ?? row.wharf_day), row]));
     return filters.map(({ day }) => {
       const row = byDay.get(day);

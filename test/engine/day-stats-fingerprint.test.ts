@@ -1,0 +1,173 @@
+/**
+ * A load or a recheck counts the day in the warehouse; it hashes the day's rows only when the
+ * mapping's rechecks compare fingerprints (recheck.reloadOnFingerprintChange). On PostgreSQL the
+ * statements are read from pg_stat_activity while they wait on an advisory lock the test
+ * holds, so what the warehouse was asked to run is seen by the warehouse itself.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventsMapping, SourceConfig } from '../../framework/config/types.js';
+import { ingestDay } from '../../framework/engine/ingest-day.js';
+import { dayFilter, querySpec } from '../../framework/engine/query-stage.js';
+import { ConnectorProbe } from '../../framework/schedule/connector-probe.js';
+import { zoneOrThrow } from '../../framework/util/time.js';
+import { engineContext, freshStore, loadedMapping, makeProject, seededSource, tempDir, type SourceKind } from '../support/engine-fixture.js';
+
+const DAY = '2026-10-05';
+const GATE = 4242;
+const mapping: EventsMapping = {
+  name: 'ev', dataset: 'events', source: 'src', sql: './ev.sql', schedule: 'daily', startDate: '2026-10-01',
+  columns: { timestamp: 't', event_name: 'name', user: 'usr' },
+};
+const SEED = [
+  'CREATE TABLE ev (t TIMESTAMP, name VARCHAR, usr VARCHAR)',
+  `INSERT INTO ev VALUES ('${DAY} 12:00:00', 'click', '{"userID":"u1"}'), ('${DAY} 13:00:00', 'view', '{"userID":"u2"}')`,
+];
+const PLAIN_SQL = 'SELECT t, name, usr FROM ev';
+// Every statement that reads rows waits here while the test holds the lock (LIMIT 0 describes do not).
+const GATED_SQL = `SELECT t, name, usr FROM ev CROSS JOIN (SELECT pg_advisory_xact_lock_shared(${GATE})) AS gate`;
+
+async function load(source: SourceConfig, sql: string, fingerprints: boolean) {
+  const loaded = loadedMapping(mapping, sql);
+  loaded.recheck = { ...loaded.recheck, reloadOnFingerprintChange: fingerprints };
+  const ctx = engineContext(makeProject(tempDir(), [source], [loaded]), await freshStore('duckdb'));
+  return {
+    run: () => ingestDay(ctx, 'ev', DAY),
+    connector: () => ctx.connectors.get('src'),
+    ledger: async () => (await ctx.store.ledger({ ingestion: 'ev' }))[0],
+    close: async () => {
+      await ctx.connectors.closeAll();
+      await ctx.store.close();
+    },
+  };
+}
+
+describe('PostgreSQL source: the day is hashed only when fingerprints are on', () => {
+  let source: SourceConfig;
+  // `holder` holds the gate in a transaction; `admin` watches (a transaction would freeze its view of pg_stat_activity).
+  let admin: pg.Client;
+  let holder: pg.Client;
+  let database: string;
+
+  beforeAll(async () => {
+    source = await seededSource('postgres', SEED);
+    const url = process.env[(source as { url: { env: string } }).url.env] as string;
+    database = new URL(url).pathname.slice(1);
+    admin = new pg.Client({ connectionString: url });
+    holder = new pg.Client({ connectionString: url });
+    await Promise.all([admin.connect(), holder.connect()]);
+  });
+  afterAll(async () => Promise.all([admin.end(), holder.end()]));
+
+  /** The statements of this database waiting on the gate, once `n` of them are. */
+  async function waitingStatements(n: number): Promise<string[]> {
+    for (;;) {
+      const { rows } = await admin.query<{ query: string }>(
+        `SELECT query FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND wait_event = 'advisory'`, [database],
+      );
+      if (rows.length >= n) return rows.map((r) => r.query);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Loads the day with the gate closed; returns the statements seen waiting and the ledger entry. */
+  async function gatedLoad(fingerprints: boolean) {
+    const run = await load(source, GATED_SQL, fingerprints);
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock($1)', [GATE]);
+      const pending = run.run();
+      let statements: string[];
+      try {
+        // The day's rows and its stats: two statements read the day at the same time.
+        statements = await waitingStatements(2);
+      } finally {
+        await holder.query('COMMIT');
+      }
+      const result = await pending;
+      return { result, statements, entry: await run.ledger() };
+    } finally {
+      await run.close();
+    }
+  }
+
+  it('counts only, and records no fingerprint, when reloadOnFingerprintChange is off', { timeout: 60_000 }, async () => {
+    const { result, statements, entry } = await gatedLoad(false);
+    expect(result).toMatchObject({ status: 'succeeded', rowsLoaded: 2, sourceRowCount: 2 });
+    expect(statements.some((s) => /COUNT\(\*\)/.test(s))).toBe(true);
+    expect(statements.filter((s) => /hashtext/i.test(s))).toEqual([]);
+    expect(entry).toMatchObject({ sourceRowCount: 2, sourceFingerprint: null });
+  });
+
+  it('rechecks ask the warehouse for a hash only when the mapping compares fingerprints', { timeout: 60_000 }, async () => {
+    const run = await load(source, GATED_SQL, false);
+    const loaded = loadedMapping(mapping, GATED_SQL);
+    const zone = zoneOrThrow('America/Los_Angeles');
+    try {
+      const connector = await run.connector();
+      const columns = await connector.describe(querySpec(loaded));
+      const probe = new ConnectorProbe({ connector: async () => connector, query: async () => querySpec(loaded), dayFilter: async (_m, day) => dayFilter(loaded, columns, day, zone) });
+      for (const fingerprints of [false, true]) {
+        const scheduled = { name: 'ev', source: 'src', dataset: 'events' as const, schedule: 'daily', startDate: '2026-10-01', recheck: { ...loaded.recheck, reloadOnFingerprintChange: fingerprints } };
+        await holder.query('BEGIN');
+        await holder.query('SELECT pg_advisory_xact_lock($1)', [GATE]);
+        const pending = probe.dayStats(scheduled, [DAY]);
+        let statements: string[];
+        try {
+          statements = await waitingStatements(1);
+        } finally {
+          await holder.query('COMMIT');
+        }
+        const [stats] = await pending;
+        expect(stats.rowCount).toBe(2);
+        expect(statements.filter((s) => /hashtext/i.test(s))).toHaveLength(fingerprints ? 1 : 0);
+        expect(stats.fingerprint === null).toBe(!fingerprints);
+      }
+    } finally {
+      await run.close();
+    }
+  });
+
+  it('hashes the day and records its fingerprint when reloadOnFingerprintChange is on', { timeout: 60_000 }, async () => {
+    const { result, statements, entry } = await gatedLoad(true);
+    expect(result).toMatchObject({ status: 'succeeded', rowsLoaded: 2, sourceRowCount: 2 });
+    expect(statements.filter((s) => /hashtext/i.test(s))).toHaveLength(1);
+    expect(entry.sourceFingerprint).toMatch(/^postgres:-?\d+$/);
+  });
+});
+
+describe.each<SourceKind>(['duckdb'])('%s source: fingerprints follow the mapping', (kind) => {
+  it('records the count alone when off and a fingerprint when on', { timeout: 60_000 }, async () => {
+    const source = await seededSource(kind, SEED);
+    for (const fingerprints of [false, true]) {
+      const run = await load(source, PLAIN_SQL, fingerprints);
+      try {
+        expect(await run.run()).toMatchObject({ status: 'succeeded', sourceRowCount: 2 });
+        const entry = await run.ledger();
+        expect(entry.sourceRowCount).toBe(2);
+        if (fingerprints) expect(entry.sourceFingerprint).toMatch(/^duckdb:-?\d+$/);
+        else expect(entry.sourceFingerprint).toBeNull();
+      } finally {
+        await run.close();
+      }
+    }
+  });
+
+  it('dayStats counts without a fingerprint when asked to, and fingerprints by default', { timeout: 60_000 }, async () => {
+    const source = await seededSource(kind, SEED);
+    const loaded = loadedMapping(mapping, PLAIN_SQL);
+    const ctx = engineContext(makeProject(tempDir(), [source], [loaded]), await freshStore('duckdb'));
+    try {
+      const connector = await ctx.connectors.get('src');
+      const query = querySpec(loaded);
+      const filters = [dayFilter(loaded, await connector.describe(query), DAY, zoneOrThrow('America/Los_Angeles'))];
+      expect(await connector.dayStats(query, filters, { fingerprint: false })).toEqual([{ day: DAY, rowCount: 2, fingerprint: null }]);
+      const [hashed] = await connector.dayStats(query, filters);
+      expect(hashed.rowCount).toBe(2);
+      expect(hashed.fingerprint).toMatch(/^duckdb:-?\d+$/);
+    } finally {
+      await ctx.connectors.closeAll();
+      await ctx.store.close();
+    }
+  });
+});
