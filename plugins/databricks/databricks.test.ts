@@ -95,6 +95,18 @@ describe('Databricks plugin against a local Statement Execution API fake', () =>
     expect(fake.cancelled).toHaveLength(1);
   });
 
+  it('cancels a statement that outlives its queryTimeout and reports query.timeout', async () => {
+    const before = fake.cancelled.length;
+    // 1 ms: the statement is still RUNNING at the first poll (every 5 ms), so the timeout fires then.
+    const query = { ...fixtureQuery('events'), timeoutMs: 1 };
+    const read = async () => {
+      for await (const batch of connector.streamDay(query, timestampFilter(FIXTURE_DAYS[2]), { batchSize: 100 })) void batch;
+    };
+    await expect(read()).rejects.toMatchObject({ code: 'query.timeout', errorClass: 'query' });
+    await expect(connector.hasData(query, timestampFilter(FIXTURE_DAYS[2]))).rejects.toMatchObject({ code: 'query.timeout' });
+    expect(fake.cancelled.length - before).toBe(2);
+  });
+
   it('classifies bad tokens, throttling, a wrong warehouse and an unreachable host', async () => {
     process.env.TEST_DATABRICKS_BAD = 'dapi-wrong-token-secret';
     const bad = await open({ token: { env: 'TEST_DATABRICKS_BAD' } });

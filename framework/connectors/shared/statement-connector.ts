@@ -10,6 +10,7 @@ import type { SqlDialect } from './sql-dialect.js';
 import { sqlDayQueries } from './wrapped-queries.js';
 import type { ColumnInfo, Connector, DayFilter, DayStats, QuerySpec, Row, StreamOptions } from '../types.js';
 import { abortedError } from './errors.js';
+import { queryTimeoutError, timeoutOf } from './query-timeout.js';
 
 /** One page of a statement's result, values already in the connector contract's types. */
 export interface ResultPage {
@@ -19,7 +20,11 @@ export interface ResultPage {
 
 /** A warehouse's wire protocol: runs one statement and yields its result pages in order. */
 export interface StatementRunner {
-  /** The pages of one statement; `query` names the mapping in SQL errors. Stops early when `signal` aborts. */
+  /**
+   * The pages of one statement; `query` names the mapping in SQL errors. Stops early when
+   * `signal` aborts (the caller's stop, or the query's timeout), cancelling the statement in
+   * the warehouse if it is still running.
+   */
   pages(sql: string, query?: QuerySpec, signal?: AbortSignal): AsyncIterable<ResultPage>;
   /** Every row of a small result in one call, where the protocol has a cheaper way than paging. */
   all?(sql: string, query?: QuerySpec): Promise<ResultPage>;
@@ -71,8 +76,9 @@ export class StatementConnector implements Connector {
 
   async *streamDay(query: QuerySpec, filter: DayFilter, options: StreamOptions): AsyncIterable<Row[]> {
     let batch: Row[] = [];
+    const deadline = new Deadline(timeoutOf(query), options.signal);
     try {
-      for await (const page of this.options.runner.pages(this.queries(query).day(filter), query, options.signal)) {
+      for await (const page of this.options.runner.pages(this.queries(query).day(filter), query, deadline.signal)) {
         for (const row of page.rows) {
           batch.push(row);
           if (batch.length >= options.batchSize) {
@@ -84,8 +90,11 @@ export class StatementConnector implements Connector {
       }
     } catch (err) {
       // A stopped read is transient (the day was not fully read); any other failure is the warehouse's.
+      if (deadline.timedOut) throw queryTimeoutError(this.sourceName, query, err);
       if (options.signal?.aborted) throw abortedError({ kind: this.kind, sourceName: this.sourceName, query });
       throw err;
+    } finally {
+      deadline.clear();
     }
     if (batch.length > 0) yield batch;
   }
@@ -123,9 +132,19 @@ export class StatementConnector implements Connector {
     return sqlDayQueries(this.options.dialect, query);
   }
 
-  private all(sql: string, query?: QuerySpec): Promise<ResultPage> {
+  /** One statement's whole (small) result, under the query's timeout like a day's read. */
+  private async all(sql: string, query?: QuerySpec): Promise<ResultPage> {
     const { runner } = this.options;
-    return runner.all ? runner.all(sql, query) : collectPages(runner.pages(sql, query));
+    if (runner.all) return runner.all(sql, query);
+    const deadline = new Deadline(timeoutOf(query));
+    try {
+      return await collectPages(runner.pages(sql, query, deadline.signal));
+    } catch (err) {
+      if (deadline.timedOut) throw queryTimeoutError(this.sourceName, query, err);
+      throw err;
+    } finally {
+      deadline.clear();
+    }
   }
 
   /** The signal table name as written in config: dotted identifiers only, so it cannot inject SQL. */
@@ -139,5 +158,37 @@ export class StatementConnector implements Connector {
       });
     }
     return table;
+  }
+}
+
+/**
+ * A statement's timeout joined to the caller's stop signal: `signal` aborts when either does,
+ * and `timedOut` tells which. (Hand-joined rather than AbortSignal.any, which Node 20.0-20.2
+ * lack.)
+ */
+class Deadline {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private readonly onStop: () => void;
+  timedOut = false;
+
+  constructor(ms: number, private readonly stop?: AbortSignal) {
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.controller.abort(new Error(`the query ran longer than ${ms} ms`));
+    }, ms);
+    this.timer.unref();
+    this.onStop = () => this.controller.abort(stop?.reason);
+    if (stop?.aborted) this.onStop();
+    else stop?.addEventListener('abort', this.onStop, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+    this.stop?.removeEventListener('abort', this.onStop);
   }
 }
