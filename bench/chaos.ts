@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { apiRaces, type ApiRaceOptions, type ApiRaceReport } from './chaos/api-races.js';
 import { concurrentSameDay, killRounds, type KillReport } from './chaos/kills.js';
 import { chaosDays, chaosProject, checkDays, demoWarehouse, STORE_URL_ENV, type CheckResult, type StoreKind } from './chaos/project.js';
-import { seededRandom } from './chaos/processes.js';
+import { mulberry32 } from '../test/support/random.js';
 
 export interface ChaosOptions {
   stores: StoreKind[];
@@ -52,7 +52,7 @@ export interface ChaosReport {
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const log = options.log ?? (() => {});
-  const random = seededRandom(options.seed);
+  const random = mulberry32(options.seed);
   const stores: StoreReport[] = [];
   let warehouse: string | undefined;
   for (const store of options.stores) {

@@ -5,18 +5,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { INGEST } from './project.js';
 
-/** A small seeded generator (mulberry32): the same seed gives the same kills. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface Finished {
   code: number | null;
   signal: NodeJS.Signals | null;
