@@ -246,7 +246,9 @@ export class Agent implements CommitHandler, AgentApiBackend {
     const latest = ledger.reduce((t, e) => Math.max(t, e.finishedAt.getTime()), 0);
     // The export time is the newest load's, so an unchanged state gives an unchanged file.
     const stateJson = JSON.stringify({ ...snapshot, exportedAt: new Date(latest).toISOString() }, null, 2);
-    return renderStatus({ ingestions: this.ingestions(running.project), ledger, config: { ...this.config }, stateJson });
+    const files = renderStatus({ ingestions: this.ingestions(running.project), ledger, config: { ...this.config }, stateJson });
+    for (const [path, text] of await running.runtime.experiments.reports()) files.set(path, text);
+    return files;
   }
 
   /** Pushes the pending status report now (tests and shutdown). */
