@@ -5,7 +5,8 @@
  * goes into the status commit as `experiments/<name>.md`.
  *
  * A day loaded again at or before the day the experiment's artifacts already cover (a
- * recheck, a backfill) restates the experiment with a full refresh instead. A failed run
+ * recheck, a backfill), or an experiment config changed since its last run, restates the
+ * experiment with a full refresh instead. A failed run
  * is logged, recorded in the job history (so the report shows it), notified once, and never
  * stops the agent's loads.
  */
@@ -13,7 +14,7 @@ import type { LoadedProject } from '../config/project.js';
 import { WharfError, messageOf } from '../diagnostics/errors.js';
 import { ingestionsOf, resolveExperiment } from '../experiments/model.js';
 import { runExperiment } from '../experiments/pipeline.js';
-import type { ExperimentSource, RefreshRequest } from '../experiments/pipeline-plan.js';
+import { stateConfigOf, type ExperimentSource, type RefreshRequest } from '../experiments/pipeline-plan.js';
 import { experimentSource } from '../experiments/project-experiment.js';
 import { readExperimentResults } from '../experiments/results.js';
 import { lastJobRun } from '../experiments/job-history.js';
@@ -103,12 +104,15 @@ export class ExperimentRunner {
     const log = this.deps.log.child({ experiment: name });
     try {
       const state = await readState(this.deps.store, name);
-      const restate = state !== null && p.earliestDay <= String(state.through);
+      // A config change since the last run restates it too (an incremental run would refuse it).
+      const changed = state !== null && state.config !== stateConfigOf(source.config, source.exposureSqlText);
+      const reloaded = state !== null && p.earliestDay <= String(state.through);
+      const restate = changed || reloaded;
       const request: RefreshRequest = restate ? { type: 'full' } : { type: 'incremental' };
       const result = await runExperiment(this.deps.store, source, request);
       this.failing.delete(name);
       if (result.refresh === 'up-to-date') log.debug('experiment up to date', { through: result.through });
-      else log.info('experiment refreshed', { refresh: result.refresh, from: result.from, to: result.to, note: result.note ?? undefined, reason: restate ? `a day on or before ${state?.through} was loaded again` : undefined });
+      else log.info('experiment refreshed', { refresh: result.refresh, from: result.from, to: result.to, note: result.note ?? undefined, reason: changed ? 'the experiment changed since its last run' : reloaded ? `a day on or before ${state?.through} was loaded again` : undefined });
     } catch (err) {
       if (err instanceof WharfError && err.code === 'experiment.no-data') {
         // Its ingestions have not loaded yet: not a failure, it runs after their first load.

@@ -19,6 +19,7 @@ import type { Store } from '../../framework/store/types.js';
 import { createLogger } from '../../framework/util/log.js';
 import { addDays, latestCompleteDay, zoneOrThrow } from '../../framework/util/time.js';
 import { createRemote, exampleConfigFiles, git, type TempRemote } from '../support/git-remote.js';
+import { startHttpReceiver, type HttpReceiver } from '../support/notify-servers.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -32,6 +33,7 @@ let remote: TempRemote;
 let agent: Agent;
 let base: string;
 let gateDir: string;
+let hook: HttpReceiver;
 
 async function until<T>(what: string, probe: () => Promise<T | undefined | false>, limitMs = 120_000): Promise<T> {
   const deadline = Date.now() + limitMs;
@@ -45,6 +47,8 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
 
 const gate = (day: string) => writeFileSync(join(gateDir, 'gate.csv'), `d\n${day}\n`);
 const store = () => agent['store'] as Store;
+const post = (path: string, body: unknown) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: JSON.stringify(body) });
+const lastRun = async () => (await store().query<{ refresh: string; seq: number }>("SELECT refresh, CAST(run_seq AS INTEGER) AS seq FROM experiment_job_history WHERE experiment = 'checkout_button' ORDER BY run_seq DESC LIMIT 1"))[0];
 const report = () => git(remote.remote, 'show', `${remote.branch}:status/experiments/checkout_button.md`);
 /** The last day the experiment's artifacts cover (undefined before its first run). */
 const through = async () => {
@@ -61,17 +65,19 @@ function config(): Record<string, string> {
   files['mappings/checkout_conversion.sql'] =
     `SELECT unit_id, CAST(ds + ${shift} AS DATE) AS ds, metric, orders, checkouts FROM checkout_funnel\n` +
     `WHERE CAST(ds + ${shift} AS DATE) <= (SELECT MAX(d) FROM read_csv('${join(gateDir, 'gate.csv')}', columns = {'d': 'DATE'}, header = true))\n`;
+  files['wharf.config.ts'] = files['wharf.config.ts'].replace("timeZone: 'PST',", "timeZone: 'PST',\n  notifications: { targets: [{ kind: 'webhook', url: { env: 'E2E_HOOK_URL' } }] },");
   files['experiments/checkout_button.ts'] = readFileSync(resolve(import.meta.dirname, '../../experiments/checkout_button.ts'), 'utf8').replace("startDate: '2026-10-01'", `startDate: '${start}'`);
   return files;
 }
 
 beforeAll(async () => {
+  hook = await startHttpReceiver('/hook');
   gateDir = mkdtempSync(join(tmpdir(), 'wharf-agent-exp-'));
   gate(addDays(latest, -1));
   remote = createRemote(config());
   agent = new Agent({
     repo: remote.remote, branch: remote.branch, workdir: join(remote.root, 'agent'), port: 0, fetchIntervalMs: 3_600_000, statusFlushMs: 3_600_000,
-    identity: { name: 'wharf-bot', email: 'bot@example.com' }, env: { WHARF_API_KEYS: KEY },
+    identity: { name: 'wharf-bot', email: 'bot@example.com' }, env: { WHARF_API_KEYS: KEY, E2E_HOOK_URL: hook.url },
     log: process.env.DEBUG_AGENT_TEST ? createLogger({ level: 'info', format: 'json' }) : undefined,
   });
   base = `http://127.0.0.1:${(await agent.start()).port}`;
@@ -79,6 +85,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await agent?.stop();
+  await hook?.close();
   remote?.cleanup();
   rmSync(gateDir, { recursive: true, force: true });
 });
@@ -103,9 +110,7 @@ describe('the agent runs experiments', () => {
   it('a load of a new day refreshes the experiment incrementally and pushes the new report', async () => {
     const before = report();
     gate(latest);
-    const res = await fetch(`${base}/v1/mark_data_ready`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: JSON.stringify({ datestamps: latest, mapping: 'checkout_conversion' }),
-    });
+    const res = await post('/v1/mark_data_ready', { datestamps: latest, mapping: 'checkout_conversion' });
     expect(res.status).toBe(202);
     await until('the incremental refresh', async () => (await through()) === latest);
     const [run] = await store().query<{ refresh: string }>("SELECT refresh FROM experiment_job_history WHERE experiment = 'checkout_button' ORDER BY run_seq DESC LIMIT 1");
@@ -118,5 +123,35 @@ describe('the agent runs experiments', () => {
     // Only files under status/ are committed by the agent.
     const files = git(remote.remote, 'show', '--name-only', '--format=', remote.branch).split('\n').filter(Boolean);
     expect(files.every((p) => p.startsWith('status/'))).toBe(true);
+  });
+
+  it('a failed run is notified once, noted in the report above the last results, and does not stop loads; the next load restates it', async () => {
+    // A view where the pipeline expects its table: the full refresh cannot drop it and fails.
+    await store().exec('ALTER TABLE windowed_metrics_checkout_button RENAME TO wm_saved; CREATE VIEW windowed_metrics_checkout_button AS SELECT * FROM wm_saved');
+    const runsBefore = (await lastRun()).seq;
+    // Reloading a day the experiment already covers asks for a full refresh.
+    expect((await post('/v1/backfill', { mapping: 'daily_metrics', from: start, to: start })).status).toBe(202);
+    await until('the failure notification', async () => hook.bodies.some((b) => (b as { kind: string }).kind === 'experiment_failure'));
+    const failure = hook.bodies.find((b) => (b as { kind: string }).kind === 'experiment_failure') as { experiment: string; subject: string; detail: string };
+    expect(failure.experiment).toBe('checkout_button');
+    expect(failure.subject).toBe('[demo] ❌ Experiment run failed: checkout_button');
+    expect(failure.detail).toContain('windowed_metrics_checkout_button');
+    expect((await lastRun()).seq).toBeGreaterThan(runsBefore);
+    await agent.flushStatus();
+    const md = report();
+    expect(md).toMatch(/> \*\*The last run failed\*\* at step `reset artifact tables`/);
+    // The previous results are still there (the run was one transaction), and the day loaded.
+    expect(md).toContain(`Data through ${latest}.`);
+    const status = (await (await fetch(`${base}/v1/status`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as { ingestions: { ingestion: string; days: { date: string; status: string }[] }[] };
+    expect(status.ingestions.find((i) => i.ingestion === 'daily_metrics')?.days.find((d) => d.date === start)?.status).toBe('succeeded');
+
+    await store().exec('DROP VIEW windowed_metrics_checkout_button; ALTER TABLE wm_saved RENAME TO windowed_metrics_checkout_button');
+    const failedRun = (await lastRun()).seq;
+    expect((await post('/v1/backfill', { mapping: 'daily_metrics', from: start, to: start })).status).toBe(202);
+    await until('the restating run', async () => (await lastRun()).seq > failedRun);
+    expect((await lastRun()).refresh).toBe('full');
+    await agent.flushStatus();
+    expect(report()).not.toContain('The last run failed');
+    expect(hook.bodies.filter((b) => (b as { kind: string }).kind === 'experiment_failure')).toHaveLength(1);
   });
 });
