@@ -12,6 +12,7 @@
  */
 import type { LoadedProject } from '../config/project.js';
 import { WharfError, messageOf } from '../diagnostics/errors.js';
+import { redactSecrets } from '../diagnostics/redact.js';
 import { ingestionsOf, resolveExperiment } from '../experiments/model.js';
 import { runExperiment } from '../experiments/pipeline.js';
 import { stateConfigOf, type ExperimentSource, type RefreshRequest } from '../experiments/pipeline-plan.js';
@@ -119,6 +120,11 @@ export class ExperimentRunner {
         log.info('experiment waits for data', { reason: messageOf(err) });
         return;
       }
+      if (err instanceof WharfError && err.code === 'experiment.concurrent-run') {
+        // Another agent on the shared store refreshed it meanwhile: its run covers these days.
+        log.info('experiment refreshed by another run meanwhile', { reason: messageOf(err) });
+        return;
+      }
       log.error('experiment run failed; ingestion goes on', { error: messageOf(err) });
       if (this.failing.has(name)) return;
       this.failing.add(name);
@@ -134,7 +140,16 @@ export class ExperimentRunner {
   async reports(): Promise<Map<string, string>> {
     const files = new Map<string, string>();
     for (const name of [...this.deps.project.experiments.keys()].sort()) {
-      files.set(`${EXPERIMENT_REPORT_DIR}/${name}.md`, await this.report(experimentSource(this.deps.project, name)));
+      let text: string;
+      try {
+        text = await this.report(experimentSource(this.deps.project, name));
+      } catch (err) {
+        // One unreadable experiment must not hold up the status of every ingestion.
+        this.deps.log.error('experiment report could not be read', { experiment: name, error: messageOf(err) });
+        text = [`# Experiment \`${name}\``, '', `The report could not be read from the store: ${messageOf(err)}`, ''].join('\n');
+      }
+      // Errors in the job history may quote a connection string: reports are redacted like status files.
+      files.set(`${EXPERIMENT_REPORT_DIR}/${name}.md`, redactSecrets(text));
     }
     return files;
   }
