@@ -9,9 +9,9 @@
  * four days. The checkout_conversion ingestion reads a gate file (the last day it may
  * return), so the newest day arrives only when the test opens the gate.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../framework/agent/daemon.js';
 import { DEMO_FIRST_DAY } from '../../framework/demo/generate.js';
@@ -20,8 +20,6 @@ import { createLogger } from '../../framework/util/log.js';
 import { addDays, latestCompleteDay, zoneOrThrow } from '../../framework/util/time.js';
 import { createRemote, exampleConfigFiles, git, type TempRemote } from '../support/git-remote.js';
 import { startHttpReceiver, type HttpReceiver } from '../support/notify-servers.js';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 
 const KEY = 'agent-exp-api-key-73a0';
 const latest = latestCompleteDay(new Date(), zoneOrThrow('PST'));
