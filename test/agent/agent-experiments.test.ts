@@ -103,7 +103,7 @@ describe('the agent runs experiments', () => {
     expect(md).toContain(`Exposed units: ${Number(exposed.n)} (`);
     for (const metric of ['revenue', 'sessions', 'checkout_conversion']) expect(md).toContain(metric);
     expect(md).toMatch(/full refresh/);
-  });
+  }, 150_000);
 
   it('a load of a new day refreshes the experiment incrementally and pushes the new report', async () => {
     const before = report();
@@ -121,7 +121,7 @@ describe('the agent runs experiments', () => {
     // Only files under status/ are committed by the agent.
     const files = git(remote.remote, 'show', '--name-only', '--format=', remote.branch).split('\n').filter(Boolean);
     expect(files.every((p) => p.startsWith('status/'))).toBe(true);
-  });
+  }, 150_000);
 
   it('a failed run is notified once, noted in the report above the last results, and does not stop loads; the next load restates it', async () => {
     // A view where the pipeline expects its table: the full refresh cannot drop it and fails.
@@ -151,5 +151,5 @@ describe('the agent runs experiments', () => {
     await agent.flushStatus();
     expect(report()).not.toContain('The last run failed');
     expect(hook.bodies.filter((b) => (b as { kind: string }).kind === 'experiment_failure')).toHaveLength(1);
-  });
+  }, 150_000);
 });
