@@ -14,7 +14,6 @@ import { readPlanningState } from '../state/planning-state.js';
 import { StatusCommitter, type GitIdentity } from '../status/committer.js';
 import { StatusPublisher } from '../status/publisher.js';
 import { renderStatusWithCharts } from '../status/charts.js';
-import { projectExperimentFiles } from './experiment-files.js';
 import { renderStatus } from '../status/render.js';
 import { ingestionStatus } from '../status/status-day.js';
 import type { ConfigStatus, IngestionInfo } from '../status/types.js';
@@ -253,7 +252,7 @@ export class Agent implements CommitHandler, AgentApiBackend {
     const latest = ledger.reduce((t, e) => Math.max(t, e.finishedAt.getTime()), 0);
     // The export time is the newest load's, so an unchanged state gives an unchanged file.
     const stateJson = JSON.stringify({ ...snapshot, exportedAt: new Date(latest).toISOString() }, null, 2);
-    const extraFiles = await projectExperimentFiles(this.store, running.project);
+    const extraFiles = await running.runtime.experiments.reports();
     return renderStatusWithCharts({ ingestions: this.ingestions(running.project), ledger, config: { ...this.config }, stateJson, extraFiles });
   }
 

@@ -4,11 +4,8 @@
  * experiment's artifact tables; an experiment that has never run has no files.
  */
 import { experimentCharts } from '../charts/experiment.js';
-import type { LoadedProject } from '../config/project.js';
-import { readLiftHistory, type LiftPoint } from '../experiments/lift-history.js';
-import { readExperimentResults, type ExperimentResults } from '../experiments/results.js';
-import { readState } from '../experiments/state.js';
-import type { SqlExecutor } from '../store/types.js';
+import type { LiftPoint } from '../experiments/lift-history.js';
+import type { ExperimentResults } from '../experiments/results.js';
 import { renderExperimentReport, type ReportCharts } from '../views/experiment-report.js';
 
 
@@ -30,16 +27,5 @@ export async function experimentFiles(results: ExperimentResults, history: LiftP
     links[key] = name;
   }
   files.set(`${dir}/${base}.md`, renderExperimentReport(results, links));
-  return files;
-}
-
-/** The files of every experiment of the project that has results in the store. */
-export async function projectExperimentFiles(sql: SqlExecutor, project: LoadedProject): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  for (const [name, found] of [...project.experiments].sort(([a], [b]) => a.localeCompare(b))) {
-    if (!(await readState(sql, name))) continue;
-    const results = await readExperimentResults(sql, { config: found.config, exposureSqlText: found.exposureSqlText });
-    for (const [path, text] of await experimentFiles(results, await readLiftHistory(sql, name))) files.set(path, text);
-  }
   return files;
 }

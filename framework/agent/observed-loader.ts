@@ -47,8 +47,8 @@ export interface ObservedLoaderDeps {
   project: string;
   owner: (mapping: string) => string | undefined;
   commitSha: () => string | null;
-  /** Called after every load (the status publisher's `request`). */
-  afterLoad: () => void;
+  /** Called after every load (the status publisher's `request`, the experiment runner's note). */
+  afterLoad: (mapping: string, day: string, status: DayStatus) => void;
   gate: LoadGate;
 }
 
@@ -64,7 +64,7 @@ export function observedLoader(deps: ObservedLoaderDeps): DayLoader {
         kind, project: deps.project, ingestion: mapping.name, day, status, detail, owner: deps.owner(mapping.name), commitSha: deps.commitSha(), at: new Date().toISOString(),
       });
     }
-    deps.afterLoad();
+    deps.afterLoad(mapping.name, day, status);
   };
 
   return {

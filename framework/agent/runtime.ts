@@ -19,6 +19,7 @@ import type { Store } from '../store/types.js';
 import type { Logger } from '../util/log.js';
 import { startDailyWakeups, stopDailyWakeups } from './daily-wakeups.js';
 import type { DayLeases } from './day-lease.js';
+import { ExperimentRunner } from './experiment-runner.js';
 import { LoadGate, observedLoader } from './observed-loader.js';
 
 /** Longest sleep of the loop between two scheduler runs. */
@@ -37,6 +38,8 @@ export interface RuntimeDeps {
 
 export class AgentRuntime {
   readonly engine: EngineContext;
+  /** The experiments of this configuration: run after the loads they read, reported in status/. */
+  readonly experiments: ExperimentRunner;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
@@ -44,9 +47,10 @@ export class AgentRuntime {
   private readonly gate: LoadGate;
   private wakeups: ScheduledTask[] = [];
 
-  private constructor(readonly deps: RuntimeDeps, readonly scheduler: Scheduler, readonly state: SqlSchedulerState, engine: EngineContext, gate: LoadGate) {
+  private constructor(readonly deps: RuntimeDeps, readonly scheduler: Scheduler, readonly state: SqlSchedulerState, engine: EngineContext, gate: LoadGate, experiments: ExperimentRunner) {
     this.engine = engine;
     this.gate = gate;
+    this.experiments = experiments;
   }
 
   static async open(deps: RuntimeDeps): Promise<AgentRuntime> {
@@ -55,16 +59,21 @@ export class AgentRuntime {
     const state = new SqlSchedulerState(store);
     const base = engineSchedulerDeps(engine, state, deps.clock ?? systemClock);
     const gate = new LoadGate();
+    const experiments = new ExperimentRunner({ project, store, dispatcher: deps.dispatcher, log: deps.log.child({ component: 'experiments' }), commitSha: deps.sha });
     const loader = observedLoader({
       gate,
       inner: base.loader, ledger: store, leases: deps.leases, notifications: project.settings.notifications, dispatcher: deps.dispatcher,
-      project: project.settings.name, owner: (m) => project.mappings.get(m)?.config.owner, commitSha: () => deps.sha, afterLoad: deps.afterLoad,
+      project: project.settings.name, owner: (m) => project.mappings.get(m)?.config.owner, commitSha: () => deps.sha,
+      afterLoad: (mapping, day, status) => {
+        experiments.noteLoad(mapping, day, status);
+        deps.afterLoad();
+      },
     });
     const log = deps.log.child({ component: 'scheduler' });
     const scheduler = await Scheduler.open(schedulerSetupFromProject(project), { ...base, loader }, {
       onDecision: (d) => log.info(d.reason, { action: d.action, mapping: d.mapping, day: d.day, trigger: d.trigger }),
     });
-    return new AgentRuntime(deps, scheduler, state, engine, gate);
+    return new AgentRuntime(deps, scheduler, state, engine, gate, experiments);
   }
 
   /** Starts the loop (runs what is due now). */
@@ -114,12 +123,25 @@ export class AgentRuntime {
   private async runOnce(): Promise<void> {
     try {
       await this.scheduler.runDue();
+      await this.runExperiments();
     } catch (err) {
       // After a shutdown began, the store may close under a run's bookkeeping; its queue item
       // stays claimed and runs again on the next start (loads are idempotent).
       if (this.stopped) this.deps.log.debug('scheduler run interrupted by shutdown', { error: messageOf(err) });
       else this.deps.log.error('scheduler run failed; trying again at the next wake-up', { error: messageOf(err) });
     }
+  }
+
+  /**
+   * After the loads: the experiments whose ingestions loaded, unless more loads of them are
+   * queued (then the next run does it, once). In the loop, so loads and experiment runs of
+   * one agent never overlap; a failed experiment is reported by the runner and never stops loads.
+   */
+  private async runExperiments(): Promise<void> {
+    if (this.stopped || !this.experiments.hasPending) return;
+    const waiting = async (ingestions: string[]) => (await this.state.queue()).some((q) => ingestions.includes(q.mapping));
+    const ran = await this.experiments.runPending(waiting, () => this.stopped);
+    if (ran.length) this.deps.afterLoad();
   }
 
   private async sleep(): Promise<void> {

@@ -25,7 +25,8 @@ export class PluginNotifierAdapter implements Notifier {
   }
 
   async send(event: NotificationEvent): Promise<void> {
-    if (event.kind === 'config_rejected' || !event.ingestion || !event.day) return;
+    // Plugin notifiers receive the day events only (their payload names a mapping and a day).
+    if (event.kind === 'config_rejected' || event.kind === 'experiment_failure' || !event.ingestion || !event.day) return;
     this.opened ??= this.definition.create(this.config as never, { projectRoot: this.projectRoot, resolveSecret: (ref, field) => resolveSecret(ref, field, this.env) });
     const target = await this.opened;
     await target.send({

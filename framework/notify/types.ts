@@ -5,14 +5,16 @@
  */
 import type { DayStatus } from '../store/types.js';
 
-export type NotificationKind = 'failure' | 'no_data' | 'recovery' | 'config_rejected';
+export type NotificationKind = 'failure' | 'no_data' | 'recovery' | 'config_rejected' | 'experiment_failure';
 
 /** What happened; every channel renders it its own way. Messages are redacted before sending. */
 export interface NotificationEvent {
   kind: NotificationKind;
   project: string;
-  /** The ingestion (absent for config_rejected). */
+  /** The ingestion (absent for config_rejected and experiment_failure). */
   ingestion?: string;
+  /** The experiment whose pipeline run failed (experiment_failure). */
+  experiment?: string;
   day?: string;
   /** The new status of the day (absent for config_rejected). */
   status?: DayStatus;
