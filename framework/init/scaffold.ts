@@ -31,6 +31,8 @@ export interface TemplateValues {
   /** The framework's ranges of the optional chart libraries, which an agent's project installs. */
   vegaVersion: string;
   vegaLiteVersion: string;
+  /** For `ingest comment` in the GitHub workflows (the plan as a pull-request comment). */
+  octokitVersion: string;
 }
 
 const PACKAGE_TEMPLATE = 'package.json.tmpl';
@@ -74,7 +76,7 @@ export function templateValuesFor(dir: string): TemplateValues {
   const name = base.replace(/[^a-z0-9_]+/g, '_').replace(/^[^a-z]+/, '').replace(/_+$/, '').slice(0, 63) || 'warehouse';
   const packageName = base.replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '').slice(0, 214) || 'warehouse';
   const { version, peerDependencies } = frameworkManifest();
-  return { name, packageName, frameworkVersion: version, vegaVersion: peerDependencies.vega, vegaLiteVersion: peerDependencies['vega-lite'] };
+  return { name, packageName, frameworkVersion: version, vegaVersion: peerDependencies.vega, vegaLiteVersion: peerDependencies['vega-lite'], octokitVersion: peerDependencies['@octokit/rest'] };
 }
 
 /**
