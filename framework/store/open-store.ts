@@ -31,7 +31,11 @@ export async function openStoreConnection(config: StoreConfig, projectRoot: stri
 async function connect(config: StoreConfig, projectRoot: string, operation?: string): Promise<StoreConnection> {
   if (config.kind === 'duckdb') {
     const path = config.path ?? DEFAULT_DUCKDB_STORE_PATH;
-    return DuckDBStoreConnection.open(isAbsolute(path) ? path : join(projectRoot, path), operation);
+    const connection = await DuckDBStoreConnection.open(isAbsolute(path) ? path : join(projectRoot, path), operation);
+    // Bounded memory for every user of the store file (loads, apply, experiment runs): DuckDB
+    // spills to disk past this instead of growing with the store's size.
+    await connection.exec(`SET memory_limit = '${DUCKDB_STORE_MEMORY_LIMIT}'`);
+    return connection;
   }
   const url = resolveSecret(config.url, 'store.url');
   return PostgresStoreConnection.open(url, config.schema ?? DEFAULT_POSTGRES_STORE_SCHEMA);
@@ -54,8 +58,6 @@ export async function openStore(config: StoreConfig, projectRoot: string): Promi
 export async function storeOver(connection: StoreConnection): Promise<Store> {
   let store: Store;
   if (connection instanceof DuckDBStoreConnection) {
-    // Bounded memory: DuckDB spills to disk past this instead of growing with the store's size.
-    await connection.exec(`SET memory_limit = '${DUCKDB_STORE_MEMORY_LIMIT}'`);
     store = new SqlStore(connection, 'duckdb', (target) => DuckDBDayLoad.begin(connection.duckdb, target), { columnarMetrics: true });
   } else if (connection instanceof PostgresStoreConnection) {
     store = new SqlStore(connection, 'postgres', (target, onWait) => PostgresDayLoad.begin(connection.pool, target, onWait), { columnarMetrics: false, lockDay });
