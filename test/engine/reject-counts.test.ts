@@ -84,7 +84,7 @@ describe('rows read and duplicates', () => {
       const [{ n }] = await ctx.store.query<{ n: number }>("SELECT count(*) AS n FROM events WHERE timeuuid = 'x'");
       expect(Number(n)).toBe(1);
       const summary = summarizeLedger(ledger, await ctx.store.attempts({ ingestion: 'e' }));
-      expect(renderLedgerSummary(summary).split('\n')[0]).toContain('2 rows, 1 rejects, 1 duplicate dropped');
+      expect(renderLedgerSummary(summary).split('\n')[0]).toContain('2 rows, 1 reject, 1 duplicate dropped');
     } finally {
       await ctx.connectors.closeAll();
       await ctx.store.close();
