@@ -66,6 +66,13 @@ export function combinedVariance(terms: number[]): number {
 
 const clamp = (v: number | null): number | null => (v === null ? null : combinedVariance([v]));
 
+/** A covariance summed from `terms` that cancel: 0 when within rounding noise of the terms, like a variance. */
+export function combinedCovariance(terms: number[]): number {
+  const sum = terms.reduce((s, t) => s + t, 0);
+  const scale = terms.reduce((s, t) => s + Math.abs(t), 0);
+  return Math.abs(sum) <= ZERO_VARIANCE_TOLERANCE * scale ? 0 : sum;
+}
+
 /** One group's value and unit-level variance for a metric of the given kind. */
 export function estimateGroup(m: GroupMoments, kind: MetricKind, cuped: boolean): GroupEstimate {
   return kind === 'ratio' ? estimateRatio(m, cuped) : estimateSum(m, cuped);
@@ -93,9 +100,12 @@ function estimateRatio(m: GroupMoments, cuped: boolean): GroupEstimate {
   if (!cuped || varL === null || !(m.pooled_mean_pre_x > 0)) return raw;
   const rPre = m.pooled_mean_pre / m.pooled_mean_pre_x;
   const xPre = m.pooled_mean_pre_x;
-  const linearVar = (vy: number | null, cyx: number | null, vx: number | null) => (vy === null || cyx === null || vx === null ? null : (vy - 2 * rPre * cyx + rPre * rPre * vx) / (xPre * xPre));
+  // Both combine terms that cancel (exactly, for a metric proportional to its denominator): decided
+  // against rounding noise like every combined variance, so noise never becomes a theta.
+  const linearVar = (vy: number | null, cyx: number | null, vx: number | null) =>
+    vy === null || cyx === null || vx === null ? null : combinedVariance([vy, -2 * rPre * cyx, rPre * rPre * vx]) / (xPre * xPre);
   const linearCov = (rr: number, xbar: number, cyp: number | null, cypx: number | null, cxp: number | null, cxpx: number | null) =>
-    cyp === null || cypx === null || cxp === null || cxpx === null ? null : (cyp - rPre * cypx - rr * cxp + rr * rPre * cxpx) / (xbar * xPre);
+    cyp === null || cypx === null || cxp === null || cxpx === null ? null : combinedCovariance([cyp, -rPre * cypx, -rr * cxp, rr * rPre * cxpx]) / (xbar * xPre);
   const pooledR = m.pooled_mean_y / m.pooled_mean_x;
   const pooledVarP = linearVar(m.pooled_var_pre, m.pooled_cov_pre_pre_x, m.pooled_var_pre_x);
   const pooledCov = linearCov(pooledR, m.pooled_mean_x, m.pooled_cov_y_pre, m.pooled_cov_y_pre_x, m.pooled_cov_x_pre, m.pooled_cov_x_pre_x);
