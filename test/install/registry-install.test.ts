@@ -129,7 +129,7 @@ describe('installing @wharf/framework from a registry', () => {
     expect(await ok('npx', ['--no', '--', 'ingest', 'validate'], project)).toContain('configuration is valid');
     writeFileSync(join(project, 'sources/bricks.ts'), `import { defineSource, env } from '@wharf/framework';
 
-export default defineSource({ kind: 'databricks', name: 'bricks', host: 'https://adb-1.azuredatabricks.net', warehouseId: 'w1', catalog: 'main', schema: 'analytics', token: env('DATABRICKS_TOKEN') });
+export default defineSource({ kind: 'databricks', name: 'bricks', host: 'http://127.0.0.1:9', warehouseId: 'w1', catalog: 'main', schema: 'analytics', token: env('DATABRICKS_TOKEN') });
 `);
     // The plugin's source kind is known to validate: its config is checked, not rejected as unknown.
     const validated = await ok('npx', ['--no', '--', 'ingest', 'validate'], project);
