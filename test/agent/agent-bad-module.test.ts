@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { midDayZone, withTimeZone } from '../support/mid-day-zone.js';
 import { REPO_ROOT } from '../support/example-project.js';
 import { cloneRemote, commitAndPush, createRemote, exampleConfigFiles, git, type TempRemote } from '../support/git-remote.js';
+import { until as waitUntil } from '../support/until.js';
 
 // A zone in which the day cannot end during the run (see mid-day-zone.ts).
 const zone = midDayZone();
@@ -42,14 +43,8 @@ async function health(port: number): Promise<Health | null> {
   }
 }
 
-async function until<T>(what: string, probe: () => Promise<T | null | false>, limitMs = 60_000): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}; the agent's log:\n${log.slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function until<T>(what: string, probe: () => Promise<T | null | false>, limitMs = 60_000): Promise<T> {
+  return waitUntil(what, probe, { limitMs, everyMs: 100, detail: () => `the agent's log:\n${log.slice(-3000)}` });
 }
 
 const exited = (c: ChildProcess) => new Promise<number | null>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve(c.exitCode) : c.once('exit', (code) => resolve(code))));

@@ -17,6 +17,7 @@ import { addDays } from '../../framework/util/time.js';
 import { midDayZone, withTimeZone } from '../support/mid-day-zone.js';
 import { changedPaths, cloneRemote, commitAndPush, createRemote, exampleConfigFiles, git, type TempRemote } from '../support/git-remote.js';
 import { startHttpReceiver, startSmtpReceiver, type HttpReceiver, type SmtpReceiver } from '../support/notify-servers.js';
+import { until as waitUntil } from '../support/until.js';
 
 const KEY = 'agent-e2e-api-key-5b1d';
 const SMTP_PASSWORD = 'smtp-e2e-pass-91c2';
@@ -33,14 +34,8 @@ let slack: HttpReceiver;
 let hook: HttpReceiver;
 let smtp: SmtpReceiver;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, limitMs = 90_000): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+function until<T>(what: string, probe: () => Promise<T | undefined | false>, limitMs = 90_000): Promise<T> {
+  return waitUntil(what, probe, { limitMs });
 }
 
 interface StatusBody {

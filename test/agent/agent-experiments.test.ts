@@ -20,6 +20,7 @@ import { createLogger } from '../../framework/util/log.js';
 import { addDays, latestCompleteDay, zoneOrThrow } from '../../framework/util/time.js';
 import { createRemote, exampleConfigFiles, git, type TempRemote } from '../support/git-remote.js';
 import { startHttpReceiver, type HttpReceiver } from '../support/notify-servers.js';
+import { until as waitUntil } from '../support/until.js';
 
 const KEY = 'agent-exp-api-key-73a0';
 const latest = latestCompleteDay(new Date(), zoneOrThrow('PST'));
@@ -33,14 +34,8 @@ let base: string;
 let gateDir: string;
 let hook: HttpReceiver;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, limitMs = 120_000): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+function until<T>(what: string, probe: () => Promise<T | undefined | false>, limitMs = 120_000): Promise<T> {
+  return waitUntil(what, probe, { limitMs });
 }
 
 const gate = (day: string) => writeFileSync(join(gateDir, 'gate.csv'), `d\n${day}\n`);

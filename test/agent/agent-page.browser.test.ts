@@ -17,6 +17,7 @@ import type { StoreConnection } from '../../framework/store/types.js';
 import { addDays, latestCompleteDay, zoneOrThrow } from '../../framework/util/time.js';
 import { copyDemoIntoDuckDBStore } from '../support/experiment-store.js';
 import { createRemote, exampleConfigFiles, type TempRemote } from '../support/git-remote.js';
+import { until as waitUntil } from '../support/until.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const KEY = 'page-test-api-key-8c41';
@@ -32,14 +33,8 @@ let base: string;
 let browser: Browser;
 const shots = hasChromium ? mkdtempSync(join(tmpdir(), 'wharf-page-shots-')) : '';
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, limitMs = 45_000): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+function until<T>(what: string, probe: () => Promise<T | undefined | false>, limitMs = 45_000): Promise<T> {
+  return waitUntil(what, probe, { limitMs });
 }
 
 /** The bits of the browser's window the checks use (the tests compile without the DOM library). */
