@@ -57,20 +57,23 @@ export interface Comparison {
  */
 export const ZERO_VARIANCE_TOLERANCE = 1e-10;
 
+/** The sum of `terms` and the rounding noise it carries (ZERO_VARIANCE_TOLERANCE of their magnitude). */
+function sumWithNoise(terms: number[]): { sum: number; noise: number } {
+  return { sum: terms.reduce((s, t) => s + t, 0), noise: ZERO_VARIANCE_TOLERANCE * terms.reduce((s, t) => s + Math.abs(t), 0) };
+}
+
 /** A variance summed from `terms`: 0 when it is negative or rounding noise, else the sum. */
 export function combinedVariance(terms: number[]): number {
-  const sum = terms.reduce((s, t) => s + t, 0);
-  const scale = terms.reduce((s, t) => s + Math.abs(t), 0);
-  return sum <= ZERO_VARIANCE_TOLERANCE * scale ? 0 : sum;
+  const { sum, noise } = sumWithNoise(terms);
+  return sum <= noise ? 0 : sum;
 }
 
 const clamp = (v: number | null): number | null => (v === null ? null : combinedVariance([v]));
 
 /** A covariance summed from `terms` that cancel: 0 when within rounding noise of the terms, like a variance. */
 export function combinedCovariance(terms: number[]): number {
-  const sum = terms.reduce((s, t) => s + t, 0);
-  const scale = terms.reduce((s, t) => s + Math.abs(t), 0);
-  return Math.abs(sum) <= ZERO_VARIANCE_TOLERANCE * scale ? 0 : sum;
+  const { sum, noise } = sumWithNoise(terms);
+  return Math.abs(sum) <= noise ? 0 : sum;
 }
 
 /** One group's value and unit-level variance for a metric of the given kind. */
