@@ -9,7 +9,7 @@
 import type { SqlExecutor, StoreConnection } from './types.js';
 
 /** Arbitrary but fixed: the advisory lock key all of Wharf's schema changes share. */
-const SCHEMA_LOCK_KEY = 7_274_193;
+export const SCHEMA_LOCK_KEY = 7_274_193;
 
 /** Takes the schema lock inside a transaction (PostgreSQL only). */
 export async function lockSchema(connection: StoreConnection, tx: SqlExecutor): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import { hostname } from 'node:os';
 import pg from 'pg';
+import { SCHEMA_LOCK_KEY } from '../ddl-lock.js';
 import { currentOperation } from '../process-label.js';
 import type { SqlExecutor, StoreConnection } from '../types.js';
 
@@ -68,7 +69,12 @@ export class PostgresStoreConnection extends PgSql implements StoreConnection {
     const pool = new pg.Pool({ connectionString: url, types: WHARF_PG_TYPES, max: 8, options, application_name });
     const store = new PostgresStoreConnection(pool, schema);
     try {
-      await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      // Under the schema lock: two sessions running CREATE SCHEMA IF NOT EXISTS at once
+      // make one fail with a duplicate key on pg_namespace.
+      await store.transaction(async (tx) => {
+        await tx.query(`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK_KEY})`);
+        await tx.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      });
     } catch (err) {
       await pool.end().catch(() => undefined);
       throw err;
