@@ -12,9 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoadedMapping } from '../config/project.js';
 import type { ColumnarExport, ColumnInfo, Connector, DayFilter, LogicalType, QuerySpec } from '../connectors/types.js';
-import type { MetricColumns } from '../config/types.js';
 import type { CsvColumnType, DayLoad, MetricsCsvResult, MetricsCsvSpec, MetricTarget } from '../store/types.js';
-import { ratioRejectRow } from './ratio-reject-row.js';
 import type { Zone } from '../util/time.js';
 import { DayChunkFiles, type DayChunk } from './day-chunks.js';
 import { MetricsMapper, nullDenominatorReason } from './map-metrics.js';
@@ -103,7 +101,6 @@ export function columnarPlan(mapping: LoadedMapping, connector: Connector, colum
         checkRow: (raw) => mapper.checkRow(rowOf(raw)),
         rowJson: (raw) => rowJson(rowOf(raw)),
         ratioProblem: (metric) => problem('denominator', 'null_in_ratio', nullDenominatorReason(metric)),
-        ratioRejectJson: ratioRejectRow(mapping.config.columns as MetricColumns, day),
       };
     },
   };

@@ -162,14 +162,20 @@ describe.each(Object.entries(backends))('%s store', (_name, open) => {
       metric('c', null, { metric_name: 'conv', numerator: 1, denominator: 2 }),
       metric('d', 3),
     ]);
-    const moved = await day.rejectNullDenominators(['conv'], (m) => `ratio metric ${m} needs a denominator`, (r) => JSON.stringify({ unit_id: r.unit_id, value: r.metric_value }));
+    // As received: the query's names and an unmapped column, not the loaded values.
+    await day.holdValueOnlyRows([
+      { metric: 'conv', row: JSON.stringify({ unit_id: 'a', n: 1, extra: 'x' }) },
+      { metric: 'conv', row: JSON.stringify({ unit_id: 'b', v: '5', extra: 'y' }) },
+      { metric: 'value', row: JSON.stringify({ unit_id: 'd', v: 3 }) },
+    ]);
+    const moved = await day.rejectNullDenominators(['conv'], (m) => `ratio metric ${m} needs a denominator`);
     await day.commit(entry(day.loadId, { rowsLoaded: 2, rowsRejected: 2 }));
     expect(moved).toBe(2);
     expect(await units(store)).toEqual(['c=null', 'd=3']);
     const rejects = await store.query<{ row: string; rule: string; reason: string }>('SELECT "row", rule, reason FROM rejects ORDER BY "row"');
-    expect(rejects.map((r) => [JSON.parse(r.row).unit_id, r.rule, r.reason])).toEqual([
-      ['a', 'denominator.null_in_ratio', 'ratio metric conv needs a denominator'],
-      ['b', 'denominator.null_in_ratio', 'ratio metric conv needs a denominator'],
+    expect(rejects.map((r) => [JSON.parse(r.row), r.rule, r.reason])).toEqual([
+      [{ unit_id: 'a', n: 1, extra: 'x' }, 'denominator.null_in_ratio', 'ratio metric conv needs a denominator'],
+      [{ unit_id: 'b', v: '5', extra: 'y' }, 'denominator.null_in_ratio', 'ratio metric conv needs a denominator'],
     ]);
   });
 });

@@ -48,14 +48,14 @@ export type AttemptRecord = LedgerEntry;
  * rows, rejects and ledger entry in one transaction. `rollback` (or a crash) leaves the
  * previous version of the day and its ledger entry untouched.
  */
-/** A loaded metrics row's values, as `rejectNullDenominators` hands them to the engine to store the reject. */
-export interface StoredMetricValues {
-  unit_id: string;
-  id_type: string;
-  metric_name: string;
-  metric_value: number | null;
-  numerator: number | null;
-  denominator: number | null;
+/**
+ * An accepted metrics row without a denominator (a value-only row), kept as received in case
+ * its metric turns out to be a ratio by the end of the day (see DayLoad.rejectNullDenominators).
+ */
+export interface HeldValueOnlyRow {
+  metric: string;
+  /** The row as the query returned it, as JSON (engine/row-values.ts rowJson). */
+  row: string;
 }
 
 export interface DayLoad {
@@ -70,7 +70,14 @@ export interface DayLoad {
    * (ratio metrics count only units with a denominator), returning how many moved. Needed
    * because a metric is known to be a ratio only once a row with both parts has been seen.
    */
-  rejectNullDenominators(metricNames: string[], reason: (metric: string) => string, rowJson: (row: StoredMetricValues) => string): Promise<number>;
+  rejectNullDenominators(metricNames: string[], reason: (metric: string) => string): Promise<number>;
+  /**
+   * Keeps the received form of this load's value-only rows (appended with appendRows), so
+   * that rejectNullDenominators stores each moved row exactly as the query returned it:
+   * every column, mapped or not, under the query's names. Every value-only row of a metric
+   * that can become a ratio must be held, one for one, or the move fails.
+   */
+  holdValueOnlyRows(rows: HeldValueOnlyRow[]): Promise<void>;
   /**
    * Replaces the day's rows, rejects and ledger entry, and appends the entry to the attempt
    * history, in one transaction. `firstLoadedAt` is kept from an earlier successful load.
@@ -116,8 +123,6 @@ export interface MetricsCsvSpec {
   rowJson(raw: (string | null)[]): string;
   /** The problem of a value-only row of a metric that turned out to be a ratio, as the row path words it. */
   ratioProblem(metric: string): RejectProblem;
-  /** Such a row as the rejects table keeps it (see engine/ratio-reject-row.ts). */
-  ratioRejectJson(row: StoredMetricValues): string;
 }
 
 /** The columnar load of one metrics day, inside the day load's transaction. */

@@ -1,7 +1,7 @@
 /**
  * Counts and stored rejects are one truth: "rows read" is the rows the query returned (in the
- * reject-rate message and the result alike), and a rejected row is stored under the query's
- * column names, the same text on both stores and both load paths, NaN kept as "NaN".
+ * reject-rate message and the result alike), and a rejected row is stored as the query returned
+ * it, the same text on both stores and both load paths, NaN kept as "NaN".
  */
 import { describe, expect, it } from 'vitest';
 import type { EventsMapping, MetricsMapping } from '../../framework/config/types.js';
@@ -54,8 +54,8 @@ describe('stored rejects', () => {
     expect(runs.map((r) => r.path)).toEqual(['rows', 'rows', 'columnar']);
     const [first] = runs;
     const ratio = first.rows.find((r) => r.rule === 'denominator.null_in_ratio');
-    // Decided at the end of the day from the loaded row: the query's names ("d", "metric", "value"), not Wharf's.
-    expect(ratio?.row).toBe(`{"unit_id":"r0","id_type":"user_id","d":"${DAY}","metric":"conv","value":0.5,"num":null,"den":null}`);
+    // Decided at the end of the day, stored as received: the query's names ("d", "metric", "value"), not Wharf's, and the unmapped "seq".
+    expect(ratio?.row).toBe(`{"unit_id":"r0","id_type":"user_id","d":"${DAY}","metric":"conv","value":0.5,"num":null,"den":null,"seq":1}`);
     const nan = first.rows.find((r) => r.rule !== 'denominator.null_in_ratio');
     expect(nan?.reason).toContain('NaN');
     expect(JSON.parse(nan?.row ?? '{}')).toMatchObject({ unit_id: 'r3', metric: 'rev', value: 'NaN', seq: 4 });

@@ -5,13 +5,12 @@
  */
 import type { LoadedMapping } from '../../config/project.js';
 import type { MetricsMapping } from '../../config/types.js';
-import type { RejectRecord } from '../../store/schema.js';
-import type { LedgerEntry } from '../../store/types.js';
+import type { MetricRecord, RejectRecord } from '../../store/schema.js';
+import type { HeldValueOnlyRow, LedgerEntry } from '../../store/types.js';
 import { checkEmptyDayText } from '../day-column-check.js';
 import { dayMapper } from '../day-mapper.js';
 import { nullDenominatorReason } from '../map-metrics.js';
 import { querySpec } from '../query-stage.js';
-import { ratioRejectRow } from '../ratio-reject-row.js';
 import { RejectTally } from '../reject-tally.js';
 import { rowJson } from '../row-values.js';
 import type { EngineContext } from '../types.js';
@@ -32,17 +31,23 @@ export async function loadRowDay(ctx: EngineContext, mapping: LoadedMapping, pla
   statsPending.catch(() => undefined);
   const tally = new RejectTally();
   const mapper = dayMapper(mapping, day, zone, ctx.project.settings.idTypes);
+  const holdValueOnly = ratioPossible(mapping);
   let rowsRead = 0;
   let rowsLoaded = 0;
   try {
     for await (const batch of connector.streamDay(query, filter, { batchSize: ctx.batchSize ?? DEFAULT_BATCH_SIZE })) {
       const records = [];
       const rejects: RejectRecord[] = [];
+      const held: HeldValueOnlyRow[] = [];
       for (const row of batch) {
         const mapped = mapper.map(row);
         if (mapped === null) continue;
-        if (mapped.ok) records.push(mapped.record);
-        else {
+        if (mapped.ok) {
+          records.push(mapped.record);
+          // Should its metric turn out to be a ratio, the row is rejected as received (every column).
+          const m = mapped.record as MetricRecord;
+          if (holdValueOnly && m.denominator === null) held.push({ metric: m.metric_name, row: rowJson(row) });
+        } else {
           tally.add(mapped.problem);
           rejects.push({ ingestion: mapping.config.name, date: day, row: rowJson(row), ...mapped.problem });
         }
@@ -51,11 +56,12 @@ export async function loadRowDay(ctx: EngineContext, mapping: LoadedMapping, pla
       rowsLoaded += records.length;
       await load.appendRows(records as never);
       await load.appendRejects(rejects);
+      await load.holdValueOnlyRows(held);
       ctx.onProgress?.({ kind: 'rows', mapping: mapping.config.name, day, rows: batch.length });
     }
     if (rowsRead === 0) await checkEmptyDayText(mapping, connector, query, filter);
     for (const metric of mapper.metricsToRecheck()) {
-      const moved = await load.rejectNullDenominators([metric], nullDenominatorReason, ratioRejectRow((mapping.config as MetricsMapping).columns, day));
+      const moved = await load.rejectNullDenominators([metric], nullDenominatorReason);
       if (moved) tally.add({ column: 'denominator', rule: 'denominator.null_in_ratio', reason: nullDenominatorReason(metric) }, moved);
       rowsLoaded -= moved;
     }
@@ -65,4 +71,11 @@ export async function loadRowDay(ctx: EngineContext, mapping: LoadedMapping, pla
     await load.rollback();
     throw err;
   }
+}
+
+/** Whether a metric of this mapping can turn out to be a ratio: it maps both numerator and denominator. */
+function ratioPossible(mapping: LoadedMapping): boolean {
+  if (mapping.config.dataset !== 'metrics') return false;
+  const { numerator, denominator } = (mapping.config as MetricsMapping).columns;
+  return numerator !== undefined && denominator !== undefined;
 }

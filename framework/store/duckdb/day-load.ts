@@ -8,7 +8,8 @@ import type { DuckDBHandle } from '../../util/duckdb.js';
 import { TABLES, type EventRecord, type MetricRecord, type RejectRecord } from '../schema.js';
 import { readLedgerRow } from '../ledger-sql.js';
 import { clearDaySql, commitLedger } from '../sql-store.js';
-import type { DayLoad, DayLoadTarget, LedgerEntry, MetricsCsvLoad, MetricsCsvSpec, SqlExecutor, StoredMetricValues } from '../types.js';
+import type { DayLoad, DayLoadTarget, HeldValueOnlyRow, LedgerEntry, MetricsCsvLoad, MetricsCsvSpec, SqlExecutor } from '../types.js';
+import { checkHeld, heldRejectsSql, heldTable } from '../held-rows.js';
 import { DuckDBMetricsCsvLoad } from './metric-csv-load.js';
 import { MetricStage } from './metric-stage.js';
 import { readerRows } from '../../util/duckdb-values.js';
@@ -76,6 +77,7 @@ class LoadThreads {
 export class DuckDBDayLoad implements DayLoad {
   private rows: DuckDBAppender | null = null;
   private rejects: DuckDBAppender | null = null;
+  private held: DuckDBAppender | null = null;
   private readonly sql: SqlExecutor;
   private readonly metrics: MetricStage;
   private done = false;
@@ -139,20 +141,37 @@ export class DuckDBDayLoad implements DayLoad {
     }
   }
 
-  async rejectNullDenominators(metricNames: string[], reason: (metric: string) => string, rowJson: (row: StoredMetricValues) => string): Promise<number> {
+  async holdValueOnlyRows(rows: HeldValueOnlyRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    if (!this.held) {
+      await this.connection.run(`CREATE TEMP TABLE ${heldTable(this.loadId)} (metric_name VARCHAR, "row" VARCHAR)`);
+      this.held = await this.connection.createAppender(heldTable(this.loadId), 'main', 'temp');
+    }
+    for (const r of rows) {
+      this.held.appendVarchar(r.metric);
+      this.held.appendVarchar(r.row);
+      this.held.endRow();
+    }
+  }
+
+  async rejectNullDenominators(metricNames: string[], reason: (metric: string) => string): Promise<number> {
     if (metricNames.length === 0) return 0;
     this.flush();
     await this.metrics.moveToTable();
     let moved = 0;
     for (const name of metricNames) {
       // The load cleared the day's earlier rows when it began: every row of the day here is this load's.
-      const where = `ingestion = $1 AND "date" = CAST($2 AS DATE) AND metric_name = $3 AND denominator IS NULL`;
-      const params = [this.target.ingestion, this.target.date, name];
-      // The engine writes the stored reject (the query's column names, rowJson), the same on every store.
-      const rows = await this.sql.query<StoredMetricValues>(`SELECT unit_id, id_type, metric_name, metric_value, numerator, denominator FROM ${TABLES.metrics} WHERE ${where} ORDER BY rowid`, params);
-      await this.appendRejects(rows.map((r) => ({ ingestion: this.target.ingestion, date: this.target.date, row: rowJson(r), column: 'denominator', rule: 'denominator.null_in_ratio', reason: reason(name) })));
-      await this.sql.query(`DELETE FROM ${TABLES.metrics} WHERE ${where}`, params);
-      moved += rows.length;
+      const t = this.target;
+      const deleted = await this.connection.run(
+        `DELETE FROM ${TABLES.metrics} WHERE ingestion = $1 AND "date" = CAST($2 AS DATE) AND metric_name = $3 AND denominator IS NULL`,
+        [t.ingestion, t.date, name],
+      );
+      // The rejects are the rows as received (held by the engine), not as loaded.
+      const held = this.held
+        ? (await this.connection.run(heldRejectsSql(heldTable(this.loadId), 'rowid'), [t.ingestion, t.date, reason(name), t.loadId, name])).rowsChanged
+        : 0;
+      checkHeld(name, deleted.rowsChanged, held);
+      moved += held;
     }
     return moved;
   }
@@ -161,7 +180,7 @@ export class DuckDBDayLoad implements DayLoad {
     this.threads ??= LoadThreads.of(this.instance);
     const started = this.threads.acquire();
     return new DuckDBMetricsCsvLoad(started, this.connection, this.target, spec, (rejects) => this.appendRejects(rejects), (metrics, reason) =>
-      this.rejectNullDenominators(metrics, reason, spec.ratioRejectJson),
+      this.rejectNullDenominators(metrics, reason), (rows) => this.holdValueOnlyRows(rows),
     );
   }
 
@@ -183,6 +202,7 @@ export class DuckDBDayLoad implements DayLoad {
     try {
       this.rows?.clear();
       this.rejects?.clear();
+      this.held?.clear();
       this.closeAppenders();
     } catch {
       // An appender of a failed transaction may refuse to close; the rollback discards it anyway.
@@ -198,21 +218,23 @@ export class DuckDBDayLoad implements DayLoad {
   private flush(): void {
     this.rows?.flushSync();
     this.rejects?.flushSync();
+    this.held?.flushSync();
   }
 
   private closeAppenders(): void {
     this.metrics.close();
-    const [rows, rejects] = [this.rows, this.rejects];
-    this.rows = this.rejects = null;
+    const [rows, rejects, held] = [this.rows, this.rejects, this.held];
+    this.rows = this.rejects = this.held = null;
     rows?.closeSync();
     rejects?.closeSync();
+    held?.closeSync();
   }
 
   private finish(): void {
     this.done = true;
     this.threads?.release();
     this.threads = null;
-    this.rows = this.rejects = null;
+    this.rows = this.rejects = this.held = null;
     this.connection.closeSync();
   }
 }

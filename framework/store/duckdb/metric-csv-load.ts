@@ -12,10 +12,13 @@
  */
 import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { TABLES, type RejectRecord } from '../schema.js';
-import type { DayLoadTarget, MetricsCsvLoad, MetricsCsvResult, MetricsCsvSpec, RejectProblem } from '../types.js';
-import { acceptedColumns, rawColumns, readCsv, rowNotOk, rowRules } from './metric-csv-sql.js';
+import type { DayLoadTarget, HeldValueOnlyRow, MetricsCsvLoad, MetricsCsvResult, MetricsCsvSpec, RejectProblem } from '../types.js';
+import { acceptedColumns, rawColumns, readCsv, rowNotOk, rowRules, valueOnlyColumns } from './metric-csv-sql.js';
 
 const PAGE_ROWS = 10_000;
+
+/** Exported values as the row path's checks read them: DOUBLE columns come back as numbers, and String() gives text that reads back as the same number. */
+const rawText = (values: (string | number | null)[]) => values.map((v) => (v === null || typeof v === 'string' ? v : String(v)));
 
 interface RuleCount { problem: RejectProblem; n: number }
 
@@ -28,6 +31,9 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
   private fixed: DuckDBAppender | null = null;
   private fixedRows = 0;
   private readonly fixedTable: string;
+  /** Exported columns of the rows loaded outright without a denominator, in case their metric is a ratio (see holdValueOnly). */
+  private readonly valueOnlyTable: string;
+  private valueOnlyRows = false;
   /** The row rules and the accepted row's columns, the same for every file of the day. */
   private readonly sql: { ok: string; notOk: string; accepted: string; raw: string };
 
@@ -39,8 +45,10 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
     private readonly spec: MetricsCsvSpec,
     private readonly appendRejects: (rejects: RejectRecord[]) => Promise<void>,
     private readonly moveRatioRows: (metrics: string[], reason: (metric: string) => string) => Promise<number>,
+    private readonly holdRows: (rows: HeldValueOnlyRow[]) => Promise<void>,
   ) {
     this.fixedTable = `wharf_fixed_${target.loadId.replace(/[^a-z0-9]/gi, '')}`;
+    this.valueOnlyTable = `wharf_valueonly_${target.loadId.replace(/[^a-z0-9]/gi, '')}`;
     this.sql = { ok: rowRules(spec, target.date), notOk: rowNotOk(spec, target.date), accepted: acceptedColumns(spec), raw: rawColumns(spec) };
   }
 
@@ -56,6 +64,7 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
     );
     this.rowsRead += rows;
     this.rowsLoaded += loaded.rowsChanged;
+    if (this.spec.ratioPossible) await this.keepValueOnly(csv);
     // An INSERT returns no aggregate: the fingerprint costs a second read of the file (only when asked for).
     if (this.spec.fingerprint) await this.addFingerprint(csv);
     if (loaded.rowsChanged < rows) await this.checkOneByOne(`SELECT ${raw} FROM ${csv} WHERE ${notOk}`);
@@ -90,6 +99,33 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
     return { rowsRead: this.rowsRead, rowsLoaded: this.rowsLoaded, fingerprintSum: this.fingerprint?.toString() ?? null, problems };
   }
 
+  /**
+   * The file's rows loaded outright without a denominator, as exported: should their metric
+   * turn out to be a ratio, they are rejected as received (holdValueOnly). A second read of
+   * the file, only for mappings where a metric can be a ratio.
+   */
+  private async keepValueOnly(csv: string): Promise<void> {
+    const { select, where } = valueOnlyColumns(this.spec);
+    const rows = `SELECT ${select} FROM ${csv} WHERE ${this.sql.ok} AND ${where}`;
+    if (this.valueOnlyRows) await this.connection.run(`INSERT INTO ${this.valueOnlyTable} ${rows}`);
+    else await this.connection.run(`CREATE TEMP TABLE ${this.valueOnlyTable} AS ${rows}`);
+    this.valueOnlyRows = true;
+  }
+
+  /** Hands the day load the received form of a ratio metric's rows loaded outright without a denominator. */
+  private async holdValueOnly(metric: string): Promise<void> {
+    if (!this.valueOnlyRows) return;
+    for (let last = -1n; ; ) {
+      const page = (await this.connection.runAndReadAll(
+        `SELECT rowid, * FROM ${this.valueOnlyTable} WHERE wharf_metric = $1 AND rowid > ${last} ORDER BY rowid LIMIT ${PAGE_ROWS}`,
+        [metric],
+      )).getRowsJS();
+      if (page.length === 0) return;
+      last = page[page.length - 1][0] as bigint;
+      await this.holdRows(page.map((row) => ({ metric, row: this.spec.rowJson(rawText(row.slice(2) as (string | number | null)[])) })));
+    }
+  }
+
   private async addFingerprint(csv: string): Promise<void> {
     const [[sum]] = (await this.connection.runAndReadAll(`SELECT CAST(sum(fp) AS VARCHAR) FROM ${csv}`)).getRows();
     if (sum !== null) this.fingerprint = (this.fingerprint ?? 0n) + BigInt(sum as string);
@@ -117,9 +153,9 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
 
   private async checkRows(rows: (string | number | null)[][]): Promise<void> {
     const rejects: RejectRecord[] = [];
+    const held: HeldValueOnlyRow[] = [];
     for (const values of rows) {
-      // DOUBLE columns come back as numbers; String() gives text that reads back as the same number.
-      const raw = values.map((v) => (v === null || typeof v === 'string' ? v : String(v)));
+      const raw = rawText(values);
       const checked = this.spec.checkRow(raw);
       if ('rule' in checked) {
         this.count(checked);
@@ -134,8 +170,10 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
       }
       this.fixed.endRow();
       this.fixedRows += 1;
+      if (checked.denominator === null && this.spec.ratioPossible) held.push({ metric: checked.metric_name, row: this.spec.rowJson(raw) });
     }
     await this.appendRejects(rejects);
+    await this.holdRows(held);
   }
 
   private async fixedAppender(): Promise<DuckDBAppender> {
@@ -158,6 +196,7 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
     const out: RuleCount[] = [];
     for (const metric of metrics) {
       const problem = this.spec.ratioProblem(metric);
+      await this.holdValueOnly(metric);
       const n = await this.moveRatioRows([metric], () => problem.reason);
       this.rowsLoaded -= n;
       out.push({ problem, n });

@@ -98,3 +98,8 @@ export function acceptedColumns(spec: MetricsCsvSpec): string {
 export function rawColumns(spec: MetricsCsvSpec): string {
   return spec.columnTypes.map((t, i) => (t === 'DATE' ? `strftime(c${i}, '%Y-%m-%d')` : `c${i}`)).join(', ');
 }
+
+/** A row's metric name and exported columns (as rawColumns), for rows accepted outright without a denominator. */
+export function valueOnlyColumns(spec: MetricsCsvSpec): { select: string; where: string } {
+  return { select: `${text(spec, 'metric_name')} AS wharf_metric, ${rawColumns(spec)}`, where: `${number(spec, 'denominator')} IS NULL` };
+}

@@ -12,7 +12,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { TABLES, type EventRecord, type MetricRecord, type RejectRecord } from '../schema.js';
 import { readLedgerRow } from '../ledger-sql.js';
 import { clearDaySql, commitLedger } from '../sql-store.js';
-import type { DayLoad, DayLoadTarget, LedgerEntry, SqlExecutor, StoredMetricValues } from '../types.js';
+import type { DayLoad, DayLoadTarget, HeldValueOnlyRow, LedgerEntry, SqlExecutor } from '../types.js';
+import { checkHeld, heldRejectsSql, heldTable } from '../held-rows.js';
 import { copyLines, type CopyValue } from './copy-text.js';
 import { lockDay } from './day-lock.js';
 
@@ -33,6 +34,7 @@ class ClientSql implements SqlExecutor {
 export class PostgresDayLoad implements DayLoad {
   private readonly sql: SqlExecutor;
   private done = false;
+  private held = false;
   previous: LedgerEntry | null = null;
 
   private constructor(private readonly client: pg.PoolClient, private readonly target: Required<DayLoadTarget>) {
@@ -83,18 +85,28 @@ export class PostgresDayLoad implements DayLoad {
     return this.copy(TABLES.rejects, REJECT_COLUMNS, values);
   }
 
-  async rejectNullDenominators(metricNames: string[], reason: (metric: string) => string, rowJson: (row: StoredMetricValues) => string): Promise<number> {
+  async holdValueOnlyRows(rows: HeldValueOnlyRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    if (!this.held) {
+      // Dropped at commit; a rollback undoes its creation.
+      await this.client.query(`CREATE TEMP TABLE ${heldTable(this.loadId)} (seq BIGSERIAL, metric_name TEXT, "row" TEXT) ON COMMIT DROP`);
+      this.held = true;
+    }
+    await this.copy(heldTable(this.loadId), 'metric_name, "row"', rows.map((r) => [r.metric, r.row]));
+  }
+
+  async rejectNullDenominators(metricNames: string[], reason: (metric: string) => string): Promise<number> {
     let moved = 0;
+    const t = this.target;
     for (const name of metricNames) {
-      // The engine writes the stored reject (the query's column names, rowJson), the same on every store.
-      const rows = await this.sql.query<StoredMetricValues>(
-        `DELETE FROM ${TABLES.metrics}
-         WHERE ingestion = $1 AND "date" = $2::date AND metric_name = $3 AND denominator IS NULL
-         RETURNING unit_id, id_type, metric_name, metric_value, numerator, denominator`,
-        [this.target.ingestion, this.target.date, name],
+      const deleted = await this.client.query(
+        `DELETE FROM ${TABLES.metrics} WHERE ingestion = $1 AND "date" = $2::date AND metric_name = $3 AND denominator IS NULL`,
+        [t.ingestion, t.date, name],
       );
-      await this.appendRejects(rows.map((r) => ({ ingestion: this.target.ingestion, date: this.target.date, row: rowJson(r), column: 'denominator', rule: 'denominator.null_in_ratio', reason: reason(name) })));
-      moved += rows.length;
+      // The rejects are the rows as received (held by the engine), not as loaded.
+      const held = this.held ? (await this.client.query(heldRejectsSql(heldTable(this.loadId), 'seq'), [t.ingestion, t.date, reason(name), t.loadId, name])).rowCount ?? 0 : 0;
+      checkHeld(name, deleted.rowCount ?? 0, held);
+      moved += held;
     }
     return moved;
   }
