@@ -1,14 +1,14 @@
 /**
- * Structured logging for long-running processes (the agent). One JSON object per line by
- * default, so log shippers can index the fields; a readable one-line form on a terminal.
+ * Structured logging for long-running processes (the agent), on pino. One JSON object per
+ * line by default, so log shippers can index the fields; a readable one-line form on a
+ * terminal. What libraries print themselves is routed here too (library-warnings.ts).
  * Every line passes through redactSecrets, so a secret that reaches a message or a field is
  * written as `***`.
  */
+import { pino, type Logger as PinoLogger } from 'pino';
 import { redactSecrets } from '../diagnostics/redact.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-
-const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /** Extra fields of a log line; values must be JSON-serializable. */
 export type LogFields = Record<string, unknown>;
@@ -33,23 +33,37 @@ export interface LoggerOptions {
   now?: () => Date;
 }
 
-/** A logger writing one line per call, every line redacted. */
+/**
+ * A logger writing one line per call, every line redacted. Built on pino (levels, child
+ * bindings, fast JSON): its lines go synchronously to `write`, through redactSecrets, as
+ * they are or (format `pretty`) as one readable line.
+ */
 export function createLogger(options: LoggerOptions = {}, base: LogFields = {}): Logger {
-  const min = LEVELS[options.level ?? 'info'];
   const write = options.write ?? ((line: string) => process.stderr.write(line));
   const format = options.format ?? 'json';
   const now = options.now ?? (() => new Date());
-  const emit = (level: LogLevel, message: string, fields: LogFields = {}) => {
-    if (LEVELS[level] < min) return;
-    const record = { time: now().toISOString(), level, msg: message, ...base, ...fields };
-    write(redactSecrets(format === 'json' ? safeJson(record) : pretty(record)) + '\n');
+  const destination = {
+    write: (line: string) => write(redactSecrets(format === 'json' ? line : `${pretty(JSON.parse(line) as LogFields)}\n`)),
   };
+  const root = pino(
+    {
+      level: options.level ?? 'info',
+      base: null,
+      timestamp: () => `,"time":"${now().toISOString()}"`,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
+  return wrap(Object.keys(base).length ? root.child(plain(base)) : root);
+}
+
+function wrap(p: PinoLogger): Logger {
   return {
-    debug: (m, f) => emit('debug', m, f),
-    info: (m, f) => emit('info', m, f),
-    warn: (m, f) => emit('warn', m, f),
-    error: (m, f) => emit('error', m, f),
-    child: (fields) => createLogger(options, { ...base, ...fields }),
+    debug: (m, f) => p.debug(plain(f), m),
+    info: (m, f) => p.info(plain(f), m),
+    warn: (m, f) => p.warn(plain(f), m),
+    error: (m, f) => p.error(plain(f), m),
+    child: (fields) => wrap(p.child(plain(fields))),
   };
 }
 
@@ -61,8 +75,17 @@ export function defaultLogFormat(stream: { isTTY?: boolean } = process.stderr): 
 /** A logger that drops everything (library use and tests that do not look at logs). */
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silentLogger };
 
+const jsonSafe = (_key: string, value: unknown) =>
+  value instanceof Error ? { message: value.message, name: value.name } : typeof value === 'bigint' ? String(value) : value;
+
 function safeJson(record: LogFields): string {
-  return JSON.stringify(record, (_key, value) => (value instanceof Error ? { message: value.message, name: value.name } : typeof value === 'bigint' ? String(value) : value));
+  return JSON.stringify(record, jsonSafe);
+}
+
+/** Fields as JSON data: Errors as their name and message (not `{}`), bigints as text. */
+function plain(fields: LogFields = {}): LogFields {
+  const simple = Object.values(fields).every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v));
+  return simple ? fields : (JSON.parse(safeJson(fields)) as LogFields);
 }
 
 function pretty(record: LogFields): string {
