@@ -27,6 +27,8 @@ import { applyCommit } from './apply-commit.js';
 import { DayLeases } from './day-lease.js';
 import { GitFollower, type CommitHandler } from './git/follower.js';
 import { renderMetrics } from './metrics.js';
+import { systemClock } from '../schedule/clock.js';
+import type { Clock } from '../schedule/types.js';
 import { SharedSummary } from './shared-summary.js';
 import { UI_SWITCH_ENV, uiTokensFromEnv } from './page/auth.js';
 import { AgentPage } from './page/handler.js';
@@ -55,6 +57,12 @@ export interface AgentOptions {
   log?: Logger;
   /** Most days one API request may queue (default DEFAULT_MAX_REQUEST_DAYS, 400). */
   maxRequestDays?: number;
+  /**
+   * The clock of the schedules, the API's "today" and the latest complete day (default the
+   * system clock). Tests fix it so that what the agent loads and reports does not depend on
+   * when they run.
+   */
+  clock?: Clock;
 }
 
 interface StatusAnswer {
@@ -109,7 +117,7 @@ export class Agent implements CommitHandler, AgentApiBackend {
     if (apiKeys.length === 0) this.log.warn('no API key configured (WHARF_API_KEYS): every authenticated request is refused');
     const uiTokens = uiTokensFromEnv(this.env);
     const page = this.env[UI_SWITCH_ENV] === 'off' ? undefined : new AgentPage(this.pageBackend(), () => [...apiKeys, ...uiTokens]);
-    this.server = new AgentServer({ backend: this, apiKeys, webhookSecret, page, log: this.log.child({ component: 'api' }) });
+    this.server = new AgentServer({ backend: this, apiKeys, webhookSecret, page, log: this.log.child({ component: 'api' }), now: () => (this.options.clock ?? systemClock).now() });
     const address = await this.server.listen(this.options.port ?? 8787, this.options.host ?? '127.0.0.1');
     this.log.info('agent listening', { host: address.address, port: address.port });
     this.ensurePublisher('status');
@@ -181,9 +189,10 @@ export class Agent implements CommitHandler, AgentApiBackend {
     this.ensurePublisher(project.settings.statusDir);
     const runtime = await AgentRuntime.open({
       project, sha, store, leases: this.leases as DayLeases, dispatcher: this.dispatcher, log: this.log, afterLoad: () => this.afterLoad(),
+      clock: this.options.clock,
     });
     try {
-      const result = await applyCommit(project, store, runtime.scheduler, sha);
+      const result = await applyCommit(project, store, runtime.scheduler, sha, (this.options.clock ?? systemClock).now());
       this.log.info('plan applied', { sha, changed: result.changed, added: result.added, changedIngestions: result.changedIngestions, removed: result.removed, dataActions: result.ran.length });
     } catch (err) {
       await runtime.close();

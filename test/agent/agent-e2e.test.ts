@@ -4,27 +4,48 @@
  * ledger, serves the seed's mark_data_ready call (202, 401, 429 + Retry-After, 400), picks up
  * a commit adding a mapping, refuses an invalid one, notifies a failed day and its recovery
  * once per channel, and survives a foreign commit while it pushes status.
+ *
+ * The agent runs on a clock that starts at a fixed instant (noon in the project's zone on
+ * 2026-10-10) and then moves with real time, so the days it loads, their row counts and the
+ * calendar strips it pushes are the same on every run: the pushed SVGs are compared byte for
+ * byte with the reviewed goldens in test/agent/golden/. `WHARF_UPDATE_GOLDEN=1 npx vitest run
+ * test/agent/agent-e2e.test.ts` rewrites them; review them in a browser (light and dark
+ * colour schemes) before committing.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'node-html-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../framework/agent/daemon.js';
+import type { Clock } from '../../framework/schedule/types.js';
 import { addDays } from '../../framework/util/time.js';
-import { midDayZone, withTimeZone } from '../support/mid-day-zone.js';
 import { changedPaths, cloneRemote, commitAndPush, createRemote, exampleConfigFiles, git, type TempRemote } from '../support/git-remote.js';
 import { startHttpReceiver, startSmtpReceiver, type HttpReceiver, type SmtpReceiver } from '../support/notify-servers.js';
 import { until as waitUntil } from '../support/until.js';
 
 const KEY = 'agent-e2e-api-key-5b1d';
 const SMTP_PASSWORD = 'smtp-e2e-pass-91c2';
-// A zone in which the day cannot end during the run (see mid-day-zone.ts).
-const zone = midDayZone();
-const latest = zone.latest;
+// Noon on 2026-10-10 in the example's zone (PST, UTC-8): the latest complete day is the 9th,
+// and the day cannot end during the run.
+const START_INSTANT = Date.parse('2026-10-10T20:00:00Z');
+const startedAt = performance.now();
+const clock: Clock = { now: () => new Date(START_INSTANT + (performance.now() - startedAt)) };
+const latest = '2026-10-09';
 const start = addDays(latest, -2);
+const GOLDEN = join(import.meta.dirname, 'golden');
+
+/** The pushed chart against its reviewed golden (rewritten with WHARF_UPDATE_GOLDEN=1). */
+function expectGolden(name: string, svg: string): void {
+  const path = join(GOLDEN, name);
+  if (process.env.WHARF_UPDATE_GOLDEN === '1') {
+    mkdirSync(GOLDEN, { recursive: true });
+    writeFileSync(path, svg);
+  }
+  expect(svg, `${name} differs from its golden (see the header of this file)`).toBe(readFileSync(path, 'utf8'));
+}
 
 let remote: TempRemote;
 let other: string;
@@ -71,7 +92,6 @@ function config(): Record<string, string> {
     ],
   },`,
   );
-  files['wharf.config.ts'] = withTimeZone(files['wharf.config.ts'], zone.timeZone);
   return files;
 }
 
@@ -89,7 +109,7 @@ beforeAll(async () => {
   other = cloneRemote(remote, 'someone');
   agent = new Agent({
     repo: remote.remote, branch: remote.branch, workdir: join(remote.root, 'agent'), port: 0, fetchIntervalMs: 3_600_000, statusFlushMs: 3_600_000,
-    identity: { name: 'wharf-bot', email: 'bot@example.com' },
+    identity: { name: 'wharf-bot', email: 'bot@example.com' }, clock,
     env: { WHARF_API_KEYS: KEY, WHARF_GIT_WEBHOOK_SECRET: 'e2e-webhook-secret', E2E_SLACK_URL: slack.url, E2E_HOOK_URL: hook.url, E2E_SMTP_URL: `smtp://wharf:${SMTP_PASSWORD}@127.0.0.1:${smtp.port}` },
   });
   const address = await agent.start();
@@ -120,10 +140,11 @@ describe('ingest agent end to end', () => {
       for (const d of ingestion.days) expect(Number.isInteger(d.duplicates) && (d.duplicates as number) >= 0).toBe(true);
     }
     expect(git(remote.remote, 'show', `${remote.branch}:status/README.md`)).toContain('[app_events](app_events.md)');
-    // Each ingestion's page links its calendar strip, whose cells carry the ledger's figures.
+    // Each ingestion's page links its calendar strip: its golden, whose cells carry the ledger's figures.
     for (const ingestion of loaded.ingestions) {
       expect(git(remote.remote, 'show', `${remote.branch}:status/${ingestion.ingestion}.md`)).toContain(`](charts/${ingestion.ingestion}.svg)`);
-      const svg = git(remote.remote, 'show', `${remote.branch}:status/charts/${ingestion.ingestion}.svg`);
+      const svg = execFileSync('git', ['show', `${remote.branch}:status/charts/${ingestion.ingestion}.svg`], { cwd: remote.remote, encoding: 'utf8' });
+      expectGolden(`${ingestion.ingestion}.svg`, svg);
       const cells = parse(svg).querySelectorAll('path > title').map((t) => t.text);
       expect(cells).toHaveLength(90);
       expect(cells.at(-1)?.startsWith(`${latest}: `)).toBe(true);
