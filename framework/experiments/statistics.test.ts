@@ -99,3 +99,83 @@ describe('variances that are zero in exact arithmetic', () => {
     close(e.variance, 1e-6, 1e-6);
   });
 });
+
+/** Sample mean, variance and covariance written out (two passes), as an engine computes them in floating point. */
+const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
+const cov = (a: number[], b: number[]) => {
+  const [ma, mb] = [mean(a), mean(b)];
+  return a.reduce((s, v, i) => s + (v - ma) * (b[i] - mb), 0) / (a.length - 1);
+};
+
+/** One group's moments from unit-level data (post y, x; pre y', x'), pooled over that group alone. */
+function unitMoments(y: number[], x: number[], pre: number[], preX: number[]): GroupMoments {
+  const own = {
+    n: y.length, mean_y: mean(y), var_y: cov(y, y), mean_x: mean(x), var_x: cov(x, x), cov_xy: cov(x, y),
+    mean_pre: mean(pre), var_pre: cov(pre, pre), cov_y_pre: cov(y, pre), mean_pre_x: mean(preX), var_pre_x: cov(preX, preX),
+    cov_pre_pre_x: cov(pre, preX), cov_y_pre_x: cov(y, preX), cov_x_pre: cov(x, pre), cov_x_pre_x: cov(x, preX),
+  };
+  return moments({
+    ...own, pooled_mean_pre: own.mean_pre, pooled_var_pre: own.var_pre, pooled_cov_y_pre: own.cov_y_pre, pooled_mean_y: own.mean_y,
+    pooled_mean_x: own.mean_x, pooled_mean_pre_x: own.mean_pre_x, pooled_var_pre_x: own.var_pre_x, pooled_cov_pre_pre_x: own.cov_pre_pre_x,
+    pooled_cov_y_pre_x: own.cov_y_pre_x, pooled_cov_x_pre: own.cov_x_pre, pooled_cov_x_pre_x: own.cov_x_pre_x,
+  });
+}
+
+describe('CUPED on a ratio metric never turns rounding noise into a theta', () => {
+  const x = [3, 7, 2, 9, 4, 6, 5, 8, 1, 10];
+  const y = [1.3, 2.9, 0.4, 4.1, 1.2, 2.2, 2.6, 3.0, 0.7, 4.4];
+  const preX = [4, 2, 8, 5, 9, 3, 6, 7, 10, 1];
+
+  it('a pre-period metric proportional to its denominator (its linearization is 0): theta 0, the uncorrected estimate', () => {
+    // y' = 0.3·x' for every unit, so P = (y' − R'x')/x̄' is 0, and Var(P) and Cov(L, P) are 0 in exact arithmetic.
+    const pre = preX.map((v) => 0.3 * v);
+    const m = unitMoments(y, x, pre, preX);
+    // The input is rounding noise, not an exact zero: combined naively, Var(P)·x̄'² is a tiny non-zero number.
+    const rPre = m.pooled_mean_pre / m.pooled_mean_pre_x;
+    const naive = m.pooled_var_pre! - 2 * rPre * m.pooled_cov_pre_pre_x! + rPre * rPre * m.pooled_var_pre_x!;
+    expect(naive).not.toBe(0);
+    expect(Math.abs(naive)).toBeLessThan(1e-15);
+    const r0 = m.pooled_mean_y / m.pooled_mean_x;
+    const naiveCov = m.pooled_cov_y_pre! - rPre * m.pooled_cov_y_pre_x! - r0 * m.pooled_cov_x_pre! + r0 * rPre * m.pooled_cov_x_pre_x!;
+    expect(naiveCov).not.toBe(0);
+    // Rounded the other way as another engine may (a relative 1e-15): the noise variance is then
+    // positive, and noise over noise would make a theta of order 1.
+    const up = { ...m, pooled_var_pre: m.pooled_var_pre! * (1 + 1e-15) };
+    expect(up.pooled_var_pre - 2 * rPre * m.pooled_cov_pre_pre_x! + rPre * rPre * m.pooled_var_pre_x!).toBeGreaterThan(0);
+    for (const m2 of [m, up, { ...m, pooled_var_pre: m.pooled_var_pre! * (1 - 1e-15) }]) {
+      const e = estimateGroup(m2, 'ratio', true);
+      // The uncorrected delta-method estimate, written out: R = ȳ/x̄, Var(L) = (Var y − 2R·Cov(x, y) + R²·Var x)/x̄².
+      const r = mean(y) / mean(x);
+      const varL = (cov(y, y) - 2 * r * cov(x, y) + r * r * cov(x, x)) / mean(x) ** 2;
+      expect(e.theta).toBe(0);
+      expect(e.mean).toBe(r);
+      close(e.variance, varL, 1e-12);
+      expect(Number.isFinite(e.mean) && Number.isFinite(e.variance!)).toBe(true);
+    }
+  });
+
+  it('a post-period metric proportional to its denominator (a constant ratio): theta exactly 0, variance 0, no NaN', () => {
+    // y = 0.3·x for every unit: L = (y − R·x)/x̄ is 0, so Cov(L, P) and Var(L) are 0 in exact arithmetic.
+    const constant = x.map((v) => 0.3 * v);
+    const pre = [1.1, 0.4, 2.5, 1.9, 2.2, 0.8, 1.5, 2.4, 3.3, 0.2];
+    const m = unitMoments(constant, x, pre, preX);
+    const rPre = m.pooled_mean_pre / m.pooled_mean_pre_x;
+    const r = m.pooled_mean_y / m.pooled_mean_x;
+    const naiveCov = m.pooled_cov_y_pre! - rPre * m.pooled_cov_y_pre_x! - r * m.pooled_cov_x_pre! + r * rPre * m.pooled_cov_x_pre_x!;
+    expect(naiveCov).not.toBe(0);
+    expect(Math.abs(naiveCov)).toBeLessThan(1e-15);
+    const e = estimateGroup(m, 'ratio', true);
+    expect(e.theta).toBe(0);
+    expect(e.variance).toBe(0);
+    // With theta 0 the estimate is the ratio itself: 0.3 up to the rounding of the means.
+    expect(e.mean).toBe(mean(constant) / mean(x));
+    close(e.mean, 0.3, 1e-15);
+  });
+
+  it('keeps a real relationship: a pre-period covariate with variance gives a non-zero theta', () => {
+    const pre = preX.map((v, i) => 0.1 * v + (i % 3) * 0.05);
+    const e = estimateGroup(unitMoments(y, x, pre, preX), 'ratio', true);
+    expect(e.theta).not.toBe(0);
+    expect(Number.isFinite(e.theta!)).toBe(true);
+  });
+});
