@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { jsonError } from '../cli/base-command.js';
+import type { WharfError } from '../diagnostics/errors.js';
 import { registerSecret } from '../diagnostics/redact.js';
 import { storeOpenError } from './open-errors.js';
 import { openStore } from './open-store.js';
@@ -21,6 +22,20 @@ describe('store open errors', () => {
       "The PostgreSQL store host 'base' could not be found (DNS: ENOTFOUND).",
       'Check the host in the URL in WHARF_STORE_URL (store.url in wharf.config.ts).',
     ]);
+  });
+
+  it('refuses a URL that is not a postgres:// URL before connecting, naming the variable (not the driver\'s placeholder host)', async () => {
+    for (const [value, why] of [
+      ['not a url', 'is not a URL'],
+      ['host=localhost dbname=wharf', 'is not a URL'],
+      ['http://example.com/wharf', "is not a postgres:// URL (it starts with 'http://')"],
+    ]) {
+      process.env.WHARF_TEST_BAD_STORE_URL = value;
+      const failure = await openStore({ kind: 'postgres', url: { env: 'WHARF_TEST_BAD_STORE_URL' } }, '/').then(() => undefined, (e: WharfError) => e);
+      expect([failure?.code, failure?.errorClass, failure?.message], value).toEqual(['store.invalid-url', 'config', `The PostgreSQL store URL in WHARF_TEST_BAD_STORE_URL ${why}.`]);
+      expect(failure?.hint).toContain('postgres://USER:PASSWORD@HOST:5432/DATABASE');
+    }
+    delete process.env.WHARF_TEST_BAD_STORE_URL;
   });
 
   it('turns a password refused by the server (28P01) into an auth error naming the setting', () => {

@@ -36,14 +36,37 @@ function duckdbOpenError(err: unknown, path: string | undefined): WharfError {
   });
 }
 
+const URL_SCHEMES = ['postgres:', 'postgresql:', 'socket:'];
+
+const invalidUrl = (env: string, why: string, cause?: unknown) =>
+  new WharfError(`The PostgreSQL store URL in ${env} ${why}.`, {
+    code: 'store.invalid-url',
+    errorClass: 'config',
+    hint: `Set ${env} to a URL such as postgres://USER:PASSWORD@HOST:5432/DATABASE (store.url in wharf.config.ts names the variable).`,
+    cause,
+  });
+
+/**
+ * Refuses a store URL that is not a PostgreSQL URL before connecting: the driver reads any
+ * other text as a path under a placeholder host named 'base' and fails on DNS, naming a host
+ * the user never wrote. Only the scheme is quoted; the URL holds the password.
+ */
+export function checkPostgresUrl(url: string, env: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (err) {
+    throw invalidUrl(env, 'is not a URL', err);
+  }
+  if (!URL_SCHEMES.includes(parsed.protocol)) throw invalidUrl(env, `is not a postgres:// URL (it starts with '${parsed.protocol}//')`);
+}
+
 function postgresOpenError(err: unknown, env: string): WharfError {
   const e = (err ?? {}) as DriverError;
   const setting = `the URL in ${env} (store.url in wharf.config.ts)`;
   const fail = (code: string, message: string, hint: string, errorClass: 'config' | 'auth' | 'connection', transient = false) =>
     new WharfError(`The PostgreSQL store ${message}`, { code, errorClass, transient, hint, cause: err });
-  if (err instanceof TypeError && /Invalid URL/i.test(err.message)) {
-    return fail('store.invalid-url', `URL in ${env} is not a valid URL.`, `Set ${env} to a URL such as postgres://USER:PASSWORD@HOST:5432/DATABASE (store.url in wharf.config.ts names the variable).`, 'config');
-  }
+  if (err instanceof TypeError && /Invalid URL/i.test(err.message)) return invalidUrl(env, 'is not a valid URL', err);
   switch (e.code) {
     case 'ENOTFOUND':
     case 'EAI_AGAIN':

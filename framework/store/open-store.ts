@@ -6,7 +6,7 @@ import { isAbsolute, join } from 'node:path';
 import { resolveSecret } from '../util/secrets.js';
 import type { StoreConfig } from '../config/types.js';
 import { DuckDBStoreConnection } from './duckdb/executor.js';
-import { storeOpenError } from './open-errors.js';
+import { checkPostgresUrl, storeOpenError } from './open-errors.js';
 import { PostgresStoreConnection } from './postgres/executor.js';
 import { DuckDBDayLoad } from './duckdb/day-load.js';
 import { PostgresDayLoad } from './postgres/day-load.js';
@@ -38,6 +38,7 @@ async function connect(config: StoreConfig, projectRoot: string, operation?: str
     return connection;
   }
   const url = resolveSecret(config.url, 'store.url');
+  checkPostgresUrl(url, config.url.env);
   return PostgresStoreConnection.open(url, config.schema ?? DEFAULT_POSTGRES_STORE_SCHEMA);
 }
 
