@@ -88,8 +88,7 @@ export class ExperimentRunner {
       this.pending.delete(name);
       // Before every ingestion it reads has loaded a day, there is nothing to run (a load will ask again).
       if (!(await this.everyIngestionLoaded(reads))) continue;
-      await this.runOne(source, p);
-      ran.push(name);
+      if (await this.runOne(source, p, stopped)) ran.push(name);
     }
     return ran;
   }
@@ -101,7 +100,8 @@ export class ExperimentRunner {
     return true;
   }
 
-  private async runOne(source: ExperimentSource, p: Pending): Promise<void> {
+  /** Runs one experiment; false when a shutdown interrupted it. */
+  private async runOne(source: ExperimentSource, p: Pending, stopped: () => boolean): Promise<boolean> {
     const name = source.config.name;
     const log = this.deps.log.child({ experiment: name });
     try {
@@ -115,25 +115,34 @@ export class ExperimentRunner {
       this.failing.delete(name);
       if (result.refresh === 'up-to-date') log.debug('experiment up to date', { through: result.through });
       else log.info('experiment refreshed', { refresh: result.refresh, from: result.from, to: result.to, note: result.note ?? undefined, reason: changed ? 'the experiment changed since its last run' : reloaded ? `a day on or before ${state?.through} was loaded again` : undefined });
+      return true;
     } catch (err) {
       if (err instanceof WharfError && err.code === 'experiment.no-data') {
         // Its ingestions have not loaded yet: not a failure, it runs after their first load.
         log.info('experiment waits for data', { reason: messageOf(err) });
-        return;
+        return true;
       }
       if (err instanceof WharfError && err.code === 'experiment.concurrent-run') {
         // Another agent on the shared store refreshed it meanwhile: its run covers these days.
         log.info('experiment refreshed by another run meanwhile', { reason: messageOf(err) });
-        return;
+        return true;
+      }
+      if (stopped()) {
+        // The agent is shutting down and closed the store under the run: not the experiment's
+        // failure (no error, no notification); it runs again after the next start.
+        log.debug('experiment run interrupted by shutdown', { error: messageOf(err) });
+        this.pending.set(name, p);
+        return false;
       }
       log.error('experiment run failed; ingestion goes on', { error: messageOf(err) });
-      if (this.failing.has(name)) return;
+      if (this.failing.has(name)) return true;
       this.failing.add(name);
       if (this.deps.project.settings.notifications.onFailure ?? true) {
         await this.deps.dispatcher.send({
           kind: 'experiment_failure', project: this.deps.project.settings.name, experiment: name, detail: messageOf(err), owner: source.config.owner, commitSha: this.deps.commitSha, at: new Date().toISOString(),
         });
       }
+      return true;
     }
   }
 
