@@ -64,7 +64,8 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
     );
     this.rowsRead += rows;
     this.rowsLoaded += loaded.rowsChanged;
-    if (this.spec.ratioPossible) await this.keepValueOnly(csv);
+    // A mapping without metric_value has no value-only rows to keep.
+    if (this.spec.ratioPossible && !this.spec.ratioOnly) await this.keepValueOnly(csv);
     // An INSERT returns no aggregate: the fingerprint costs a second read of the file (only when asked for).
     if (this.spec.fingerprint) await this.addFingerprint(csv);
     if (loaded.rowsChanged < rows) await this.checkOneByOne(`SELECT ${raw} FROM ${csv} WHERE ${notOk}`);
