@@ -30,7 +30,6 @@ import type { DayResult, EngineContext } from './types.js';
 
 export { mappingOrThrow } from './day/mapping-lookup.js';
 export { COLUMNAR_GROUP_DAYS, columnarGroupSize } from './day/plan-stage.js';
-export { DEFAULT_BATCH_SIZE } from './day/rows-stage.js';
 
 /**
  * Loads one day of a mapping; never throws for a failure of the day itself (see DayResult).
