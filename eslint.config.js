@@ -35,6 +35,16 @@ export default tseslint.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
       ],
+      // A `let` read by a closure before its one assignment (a callback that sees the object
+      // being built) cannot be a `const`.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+    },
+  },
+  {
+    files: TEST_FILES,
+    rules: {
+      // Tests strip terminal colour codes (ESC [ … m) from captured output.
+      'no-control-regex': 'off',
     },
   },
   {
