@@ -121,7 +121,9 @@ export async function cumulativeLiftSvg(experiment: string, history: LiftPoint[]
   return renderChart(spec, { title: `${experiment}: cumulative relative lift over time`, desc });
 }
 
-/** Units exposed per group over time (cumulative), one line per group with its own dash pattern (shown in the legend). */
+/**
+ * Units exposed per group over time (cumulative), one line per group with its own dash pattern (shown in the legend).
+ */
 export async function exposuresSvg(r: ExperimentResults): Promise<string | null> {
   const rows = r.health.exposures.map((e) => ({ day: String(e.day).slice(0, 10), group: e.group_name, units: Number(e.cumulative_units), daily: Number(e.units) }));
   if (rows.length === 0) return null;

@@ -1,8 +1,8 @@
 /**
  * Loads a project: wharf.config.ts, then every module under sources/, mappings/,
  * schedules/ and experiments/ (imported in a worker thread, see isolation/), each validated
- * against the generated schema, then the cross-references. It never stops at the first problem: the result carries every diagnostic it found, and the
- * project only when there are no errors.
+ * against the generated schema, then the cross-references. It never stops at the first problem:
+ * the result carries every diagnostic it found, and the project only when there are no errors.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';

@@ -24,7 +24,9 @@ async function count(sql: SqlExecutor, table: string, where = ''): Promise<numbe
   return Number(row.n);
 }
 
-/** Rows added by `work` to `table` (row count after minus before); the table's planner statistics are refreshed after. */
+/**
+ * Rows added by `work` to `table` (row count after minus before); the table's planner statistics are refreshed after.
+ */
 function growing(ctx: SqlContext, name: string, table: string, work: (sql: SqlExecutor) => Promise<void>): Step {
   return {
     name,

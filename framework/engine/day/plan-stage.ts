@@ -10,7 +10,10 @@ import { checkMappedColumns, dayFilter, querySpec } from '../query-stage.js';
 import type { EngineContext } from '../types.js';
 import { mappingOrThrow } from './mapping-lookup.js';
 
-/** Most days one columnar export covers: a month, so a long backfill asks the warehouse once per month instead of once per day. */
+/**
+ * Most days one columnar export covers: a month, so a long backfill asks the warehouse once per month instead of once
+ * per day.
+ */
 export const COLUMNAR_GROUP_DAYS = 31;
 
 /** What the plan stage found for a group of days. */

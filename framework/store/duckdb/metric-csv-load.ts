@@ -145,7 +145,10 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
     return this.connection.createAppender(this.fixedTable, 'main', 'temp');
   }
 
-  /** Value-only rows of metrics that have a row with both parts this day go to the rejects, as the row path's end-of-day move does. */
+  /**
+   * Value-only rows of metrics that have a row with both parts this day go to the rejects, as the row path's
+   * end-of-day move does.
+   */
   private async moveLateRatioRows(): Promise<RuleCount[]> {
     const t = this.target;
     const metrics = (await this.connection.runAndReadAll(
