@@ -72,5 +72,6 @@ async function describe(ctx: EngineContext, mapping: LoadedMapping, connector: C
 /** How the mapping's days take the columnar path in this run, or null for the row path. */
 function planFor(ctx: EngineContext, mapping: LoadedMapping, connector: Connector, columns: ColumnInfo[]): ColumnarPlan | null {
   if (ctx.columnar === false || !ctx.store.columnarMetrics) return null;
-  return columnarPlan(mapping, connector, columns, ctx.project.settings.idTypes, zoneOrThrow(ctx.project.settings.timeZone));
+  const settings = ctx.project.settings;
+  return columnarPlan(mapping, connector, columns, { idTypes: settings.idTypes, zone: zoneOrThrow(settings.timeZone) });
 }

@@ -5,10 +5,11 @@
  */
 import type { LoadedMapping } from '../../config/project.js';
 import type { MetricsMapping } from '../../config/types.js';
+import type { Row } from '../../connectors/types.js';
 import type { RejectRecord } from '../../store/schema.js';
 import type { LedgerEntry } from '../../store/types.js';
 import { checkEmptyDayText } from '../day-column-check.js';
-import { dayMapper } from '../day-mapper.js';
+import { dayMapper, type DayMapper } from '../day-mapper.js';
 import { nullDenominatorReason } from '../map-metrics.js';
 import { querySpec } from '../query-stage.js';
 import { ratioRejectRow } from '../ratio-reject-row.js';
@@ -36,17 +37,7 @@ export async function loadRowDay(ctx: EngineContext, mapping: LoadedMapping, pla
   let rowsLoaded = 0;
   try {
     for await (const batch of connector.streamDay(query, filter, { batchSize: ctx.batchSize ?? DEFAULT_BATCH_SIZE })) {
-      const records = [];
-      const rejects: RejectRecord[] = [];
-      for (const row of batch) {
-        const mapped = mapper.map(row);
-        if (mapped === null) continue;
-        if (mapped.ok) records.push(mapped.record);
-        else {
-          tally.add(mapped.problem);
-          rejects.push({ ingestion: mapping.config.name, date: day, row: rowJson(row), ...mapped.problem });
-        }
-      }
+      const { records, rejects } = mapBatch(batch, mapper, tally, { ingestion: mapping.config.name, date: day });
       rowsRead += batch.length;
       rowsLoaded += records.length;
       await load.appendRows(records as never);
@@ -65,4 +56,20 @@ export async function loadRowDay(ctx: EngineContext, mapping: LoadedMapping, pla
     await load.rollback();
     throw err;
   }
+}
+
+/** Maps one streamed batch: the rows to load, and the rejects (counted in `tally`). */
+function mapBatch(batch: Row[], mapper: DayMapper, tally: RejectTally, where: { ingestion: string; date: string }) {
+  const records = [];
+  const rejects: RejectRecord[] = [];
+  for (const row of batch) {
+    const mapped = mapper.map(row);
+    if (mapped === null) continue;
+    if (mapped.ok) records.push(mapped.record);
+    else {
+      tally.add(mapped.problem);
+      rejects.push({ ...where, row: rowJson(row), ...mapped.problem });
+    }
+  }
+  return { records, rejects };
 }

@@ -19,6 +19,14 @@ const PAGE_ROWS = 10_000;
 
 interface RuleCount { problem: RejectProblem; n: number }
 
+/** What the day load that owns a CSV load provides to it. */
+export interface MetricsCsvDayLoad {
+  /** Settles once the store is ready for the load (see LoadThreads in day-load.ts). */
+  ready: Promise<void>;
+  appendRejects: (rejects: RejectRecord[]) => Promise<void>;
+  moveRatioRows: (metrics: string[], reason: (metric: string) => string) => Promise<number>;
+}
+
 export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
   private rowsRead = 0;
   private rowsLoaded = 0;
@@ -31,15 +39,17 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
   /** The row rules and the accepted row's columns, the same for every file of the day. */
   private readonly sql: { ok: string; notOk: string; accepted: string; raw: string };
 
+  private readonly ready: Promise<void>;
+  private readonly appendRejects: MetricsCsvDayLoad['appendRejects'];
+  private readonly moveRatioRows: MetricsCsvDayLoad['moveRatioRows'];
+
   constructor(
-    /** Settles once the store is ready for the load (see LoadThreads in day-load.ts). */
-    private readonly ready: Promise<void>,
     private readonly connection: DuckDBConnection,
     private readonly target: Required<DayLoadTarget>,
     private readonly spec: MetricsCsvSpec,
-    private readonly appendRejects: (rejects: RejectRecord[]) => Promise<void>,
-    private readonly moveRatioRows: (metrics: string[], reason: (metric: string) => string) => Promise<number>,
+    dayLoad: MetricsCsvDayLoad,
   ) {
+    ({ ready: this.ready, appendRejects: this.appendRejects, moveRatioRows: this.moveRatioRows } = dayLoad);
     this.fixedTable = `wharf_fixed_${target.loadId.replace(/[^a-z0-9]/gi, '')}`;
     this.sql = { ok: rowRules(spec, target.date), notOk: rowNotOk(spec, target.date), accepted: acceptedColumns(spec), raw: rawColumns(spec) };
   }
