@@ -3,7 +3,8 @@
  * store (no ingestion), then the pipeline's full refresh, timed, with the child process's
  * peak RSS. One child per size and run, so each size's memory is its own.
  *
- *   npm run bench:experiment-scale -- [--sizes 1000000x30x10,250000x30x10,1000000x10x10] [--runs R] [--memory-limit 192MB]
+ *   npm run bench:experiment-scale -- [--sizes 1000000x30x10,250000x30x10,1000000x10x10] \
+ *     [--runs R] [--memory-limit 192MB]
  *
  * A size is UNITSxDAYSxMETRICS: every unit is exposed once (a day spread over the first
  * half of the period, half control, half test) and has one row per day and metric, so the

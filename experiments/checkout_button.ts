@@ -21,7 +21,14 @@ export default defineExperiment({
   metrics: [
     { name: 'revenue', source: 'metrics', ingestion: 'daily_metrics', aggregation: 'mean' },
     // Revenue per user over the experiment (a sum metric), winsorized at the 99.9th percentile.
-    { name: 'revenue_total', source: 'metrics', ingestion: 'daily_metrics', metricName: 'revenue', aggregation: 'sum', winsorize: true },
+    {
+      name: 'revenue_total',
+      source: 'metrics',
+      ingestion: 'daily_metrics',
+      metricName: 'revenue',
+      aggregation: 'sum',
+      winsorize: true,
+    },
     { name: 'sessions', source: 'metrics', ingestion: 'daily_metrics', aggregation: 'mean' },
     { name: 'checkout_conversion', source: 'metrics', ingestion: 'checkout_conversion', aggregation: 'ratio' },
   ],

@@ -72,7 +72,10 @@ export interface CheckResult {
   ledgerDrift: number;
 }
 
-/** Compares every day of `days` (per mapping, default every chaos mapping): source rows = stored + rejected, ledger = stored. */
+/**
+ * Compares every day of `days` (per mapping, default every chaos mapping): source rows = stored + rejected, ledger =
+ * stored.
+ */
 export async function checkDays(dir: string, kind: StoreKind, days: string[] | Record<string, string[]>): Promise<CheckResult> {
   const plan = Array.isArray(days) ? Object.fromEntries(CHAOS_MAPPINGS.map((m) => [m, days])) : days;
   const source = await sourceCounts(dir);

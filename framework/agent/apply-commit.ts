@@ -39,17 +39,26 @@ const STALE_RETRIES = 3;
  * Several agents sharing a store apply the same commit: the one that lost the race finds its
  * plan stale, plans again and finds nothing left to do.
  */
-export async function applyCommit(project: LoadedProject, store: Store, scheduler: Scheduler, sha: string, now = new Date()): Promise<ApplyResult> {
+export async function applyCommit({ project, store, scheduler, sha, now = new Date() }: CommitApply): Promise<ApplyResult> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await applyOnce(project, store, scheduler, sha, now);
+      return await applyOnce({ project, store, scheduler, sha, now });
     } catch (err) {
       if (!(err instanceof WharfError && err.code === 'plan.stale') || attempt >= STALE_RETRIES) throw err;
     }
   }
 }
 
-async function applyOnce(project: LoadedProject, store: Store, scheduler: Scheduler, sha: string, now: Date): Promise<ApplyResult> {
+/** A commit to apply: its project and sha, the agent's store and scheduler, and the planning time (now by default). */
+export interface CommitApply {
+  project: LoadedProject;
+  store: Store;
+  scheduler: Scheduler;
+  sha: string;
+  now?: Date;
+}
+
+async function applyOnce({ project, store, scheduler, sha, now }: Required<CommitApply>): Promise<ApplyResult> {
   const plan = planAgainst(project, await readPlanningState(store, now), { now });
   return applyPlan({
     connection: store, plan, currentConfigHash: currentConfigHash(project), runner: schedulerRunner(store, scheduler, sha),

@@ -192,7 +192,7 @@ export class Agent implements CommitHandler, AgentApiBackend {
       clock: this.options.clock,
     });
     try {
-      const result = await applyCommit(project, store, runtime.scheduler, sha, (this.options.clock ?? systemClock).now());
+      const result = await applyCommit({ project, store, scheduler: runtime.scheduler, sha, now: (this.options.clock ?? systemClock).now() });
       this.log.info('plan applied', { sha, changed: result.changed, added: result.added, changedIngestions: result.changedIngestions, removed: result.removed, dataActions: result.ran.length });
     } catch (err) {
       await runtime.close();

@@ -32,39 +32,57 @@ function sum<T>(items: T[], f: (t: T) => number): number {
   return items.reduce((s, t) => s + f(t), 0);
 }
 
-function perIngestion(s: MetricsSnapshot): Map<string, { ledger: LedgerEntry[]; attempts: AttemptRecord[] }> {
+/** One ingestion's ledger days and load attempts. */
+interface IngestionHistory {
+  ledger: LedgerEntry[];
+  attempts: AttemptRecord[];
+}
+
+function perIngestion(s: MetricsSnapshot): [string, IngestionHistory][] {
   const out = new Map(s.ingestions.map((n) => [n, { ledger: [] as LedgerEntry[], attempts: [] as AttemptRecord[] }]));
   for (const e of s.ledger) out.get(e.ingestion)?.ledger.push(e);
   for (const a of s.attempts) out.get(a.ingestion)?.attempts.push(a);
-  return out;
+  return [...out];
+}
+
+/** A family with one sample per ingestion, labelled with its name. */
+type PerIngestion = (name: string, help: string, type: Family['type'], value: (d: IngestionHistory) => number) => Family;
+
+function perIngestionOf(by: [string, IngestionHistory][]): PerIngestion {
+  return (name, help, type, value) => ({ name, help, type, samples: by.map(([ingestion, d]) => ({ labels: { ingestion }, value: value(d) })) });
 }
 
 function families(s: MetricsSnapshot): Family[] {
-  const by = [...perIngestion(s)];
-  const statuses = ['succeeded', 'no_data', 'failed'] as const;
+  const by = perIngestion(s);
+  const each = perIngestionOf(by);
   const seconds = (e: LedgerEntry) => (e.finishedAt.getTime() - e.startedAt.getTime()) / 1000;
   return [
-    { name: 'wharf_day_loads_total', help: 'Day load attempts, by ingestion and outcome.', type: 'counter',
-      samples: by.flatMap(([ingestion, d]) => statuses.map((status) => ({ labels: { ingestion, status }, value: d.attempts.filter((a) => a.status === status).length }))) },
-    { name: 'wharf_day_load_failures_total', help: 'Failed day load attempts.', type: 'counter',
-      samples: by.map(([ingestion, d]) => ({ labels: { ingestion }, value: d.attempts.filter((a) => a.status === 'failed').length })) },
-    { name: 'wharf_rows_loaded', help: 'Rows currently loaded (sum over the ledger days).', type: 'gauge',
-      samples: by.map(([ingestion, d]) => ({ labels: { ingestion }, value: sum(d.ledger, (e) => e.rowsLoaded) })) },
-    { name: 'wharf_rows_rejected', help: 'Rows rejected on the ledger days.', type: 'gauge',
-      samples: by.map(([ingestion, d]) => ({ labels: { ingestion }, value: sum(d.ledger, (e) => e.rowsRejected) })) },
-    { name: 'wharf_day_load_duration_seconds_sum', help: 'Total duration of day load attempts.', type: 'counter',
-      samples: by.map(([ingestion, d]) => ({ labels: { ingestion }, value: sum(d.attempts, seconds) })) },
-    { name: 'wharf_day_load_duration_seconds_count', help: 'Number of timed day load attempts.', type: 'counter',
-      samples: by.map(([ingestion, d]) => ({ labels: { ingestion }, value: d.attempts.length })) },
-    { name: 'wharf_failed_days', help: 'Days whose ledger status is failed.', type: 'gauge',
-      samples: by.map(([ingestion, d]) => ({ labels: { ingestion }, value: d.ledger.filter((e) => e.status === 'failed').length })) },
-    { name: 'wharf_last_successful_day_timestamp_seconds', help: 'Midnight UTC of the latest day loaded successfully (0 when none).', type: 'gauge',
-      samples: by.map(([ingestion, d]) => {
-        const days = d.ledger.filter((e) => e.status !== 'failed').map((e) => e.date).sort();
-        return { labels: { ingestion }, value: days.length ? Date.parse(`${days[days.length - 1]}T00:00:00Z`) / 1000 : 0 };
-      }) },
+    loadsByOutcome(by),
+    each('wharf_day_load_failures_total', 'Failed day load attempts.', 'counter', (d) => d.attempts.filter((a) => a.status === 'failed').length),
+    each('wharf_rows_loaded', 'Rows currently loaded (sum over the ledger days).', 'gauge', (d) => sum(d.ledger, (e) => e.rowsLoaded)),
+    each('wharf_rows_rejected', 'Rows rejected on the ledger days.', 'gauge', (d) => sum(d.ledger, (e) => e.rowsRejected)),
+    each('wharf_day_load_duration_seconds_sum', 'Total duration of day load attempts.', 'counter', (d) => sum(d.attempts, seconds)),
+    each('wharf_day_load_duration_seconds_count', 'Number of timed day load attempts.', 'counter', (d) => d.attempts.length),
+    each('wharf_failed_days', 'Days whose ledger status is failed.', 'gauge', (d) => d.ledger.filter((e) => e.status === 'failed').length),
+    each('wharf_last_successful_day_timestamp_seconds', 'Midnight UTC of the latest day loaded successfully (0 when none).', 'gauge', lastLoadedDay),
     { name: 'wharf_queue_depth', help: 'Loads waiting or running in the queue.', type: 'gauge', samples: [{ labels: {}, value: s.queueDepth }] },
   ];
+}
+
+function loadsByOutcome(by: [string, IngestionHistory][]): Family {
+  const statuses = ['succeeded', 'no_data', 'failed'] as const;
+  return {
+    name: 'wharf_day_loads_total',
+    help: 'Day load attempts, by ingestion and outcome.',
+    type: 'counter',
+    samples: by.flatMap(([ingestion, d]) => statuses.map((status) => ({ labels: { ingestion, status }, value: d.attempts.filter((a) => a.status === status).length }))),
+  };
+}
+
+/** Midnight UTC of the latest day loaded successfully, in seconds (0 when none). */
+function lastLoadedDay(d: IngestionHistory): number {
+  const days = d.ledger.filter((e) => e.status !== 'failed').map((e) => e.date).sort();
+  return days.length ? Date.parse(`${days[days.length - 1]}T00:00:00Z`) / 1000 : 0;
 }
 
 export function renderMetrics(snapshot: MetricsSnapshot): string {

@@ -57,7 +57,8 @@ export function observedLoader(deps: ObservedLoaderDeps): DayLoader {
   const previousStatus = async (mapping: string, day: string): Promise<DayStatus | undefined> =>
     (await deps.ledger.ledger({ ingestion: mapping, from: day, to: day }))[0]?.status;
 
-  const after = async (mapping: ScheduledMapping, day: string, before: DayStatus | undefined, status: DayStatus, detail?: string) => {
+  const after = async (mapping: ScheduledMapping, day: string, before: DayStatus | undefined, result: { status: DayStatus; detail?: string }) => {
+    const { status, detail } = result;
     const kind = notificationFor(before, status, deps.notifications);
     if (kind) {
       await deps.dispatcher.send({
@@ -73,7 +74,7 @@ export function observedLoader(deps: ObservedLoaderDeps): DayLoader {
         deps.leases.withLease(`${mapping.name}/${day}`, async () => {
           const before = await previousStatus(mapping.name, day);
           const outcome = await deps.inner.load(mapping, day, trigger);
-          await after(mapping, day, before, outcome.status, outcome.error);
+          await after(mapping, day, before, { status: outcome.status, detail: outcome.error });
           return outcome;
         }),
       );
@@ -83,7 +84,7 @@ export function observedLoader(deps: ObservedLoaderDeps): DayLoader {
         deps.leases.withLease(`${mapping.name}/${day}`, async () => {
           const before = await previousStatus(mapping.name, day);
           await deps.inner.markNoData(mapping, day, reason);
-          await after(mapping, day, before, 'no_data', reason);
+          await after(mapping, day, before, { status: 'no_data', detail: reason });
         }),
       );
     },

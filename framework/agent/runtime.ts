@@ -36,6 +36,15 @@ export interface RuntimeDeps {
   clock?: Clock;
 }
 
+/** What `open` builds for the runtime. */
+interface RuntimeParts {
+  scheduler: Scheduler;
+  state: SqlSchedulerState;
+  engine: EngineContext;
+  gate: LoadGate;
+  experiments: ExperimentRunner;
+}
+
 export class AgentRuntime {
   readonly engine: EngineContext;
   /** The experiments of this configuration: run after the loads they read, reported in status/. */
@@ -47,10 +56,11 @@ export class AgentRuntime {
   private readonly gate: LoadGate;
   private wakeups: ScheduledTask[] = [];
 
-  private constructor(readonly deps: RuntimeDeps, readonly scheduler: Scheduler, readonly state: SqlSchedulerState, engine: EngineContext, gate: LoadGate, experiments: ExperimentRunner) {
-    this.engine = engine;
-    this.gate = gate;
-    this.experiments = experiments;
+  readonly scheduler: Scheduler;
+  readonly state: SqlSchedulerState;
+
+  private constructor(readonly deps: RuntimeDeps, parts: RuntimeParts) {
+    ({ scheduler: this.scheduler, state: this.state, engine: this.engine, gate: this.gate, experiments: this.experiments } = parts);
   }
 
   static async open(deps: RuntimeDeps): Promise<AgentRuntime> {
@@ -73,7 +83,7 @@ export class AgentRuntime {
     const scheduler = await Scheduler.open(schedulerSetupFromProject(project), { ...base, loader }, {
       onDecision: (d) => log.info(d.reason, { action: d.action, mapping: d.mapping, day: d.day, trigger: d.trigger }),
     });
-    return new AgentRuntime(deps, scheduler, state, engine, gate, experiments);
+    return new AgentRuntime(deps, { scheduler, state, engine, gate, experiments });
   }
 
   /** Starts the loop (runs what is due now). */

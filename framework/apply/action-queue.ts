@@ -54,7 +54,12 @@ export async function enqueue(tx: SqlExecutor, entries: readonly QueuedAction[],
 }
 
 /** Records how a queued action ended. */
-export async function finishQueued(db: SqlExecutor, id: string, status: QueuedStatus, error: string | null, now: Date): Promise<void> {
+export async function finishQueued(
+  db: SqlExecutor,
+  id: string,
+  { status, error }: { status: QueuedStatus; error: string | null },
+  now: Date,
+): Promise<void> {
   await db.query(`UPDATE ${STATE_TABLES.dataActions} SET status = $1, error = $2, finished_at = CAST($3 AS TIMESTAMP) WHERE id = $4`, [status, error, timestampParam(now), id]);
 }
 

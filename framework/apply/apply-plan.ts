@@ -93,11 +93,11 @@ async function runQueued(connection: StoreConnection, runner: DataActionRunner, 
     try {
       if (entry.kind === 'drop') await runner.drop(entry.ingestion);
       else await runner.backfill(entry.ingestion, entry.from as string, entry.to as string, entry.trigger);
-      await finishQueued(connection, entry.id, 'done', null, now());
+      await finishQueued(connection, entry.id, { status: 'done', error: null }, now());
       ran.push({ ...entry, status: 'done' });
     } catch (err) {
       const error = redactSecrets(messageOf(err));
-      await finishQueued(connection, entry.id, 'failed', error, now());
+      await finishQueued(connection, entry.id, { status: 'failed', error }, now());
       return { ran, queued: entries.slice(i), failed: { ...entry, status: 'failed' as const, error } };
     }
   }

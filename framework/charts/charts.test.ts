@@ -79,7 +79,8 @@ describe('calendar strip', () => {
     const root = parse(svg).querySelector('svg')!;
     expect(root.getAttribute('role')).toBe('img');
     expect(root.querySelector('title')!.text).toBe('app_events: load status of the last 90 days');
-    // Feb 1..Mar 10 2024 is 29 + 10 = 39 days, one never loaded: 35 succeeded, 1 reloaded, 1 no data, 1 failed; 52 not loaded.
+    // Feb 1..Mar 10 2024 is 29 + 10 = 39 days, one never loaded: 35 succeeded, 1 reloaded, 1 no data, 1 failed; 52
+    // not loaded.
     expect(root.querySelector('desc')!.text).toBe('Load status of app_events for each of the 90 days from 2023-12-12 to 2024-03-10: 35 succeeded, 1 reloaded after a recheck, 1 had no data, 1 failed, 52 not loaded.');
     expect(svg).toContain('prefers-color-scheme: dark');
     expect(svg).not.toMatch(/<rect[^>]*class="background"[^>]*fill=/);

@@ -95,9 +95,13 @@ export async function cumulativeLiftSvg(experiment: string, history: LiftPoint[]
     ...p, day: daysBetween(first, p.day), date: p.day,
     text: `${p.metric}, ${p.group}, day ${daysBetween(first, p.day)} (${p.day}): ${fmtPercent(p.relLift)} [${fmtPercent(p.lower)}, ${fmtPercent(p.upper)}]`,
   }));
-  const color = { field: 'group', type: 'nominal', scale: { domain: groups, range: GROUP_COLORS.slice(1) }, legend: { title: 'group', orient: 'top' } } as const;
-  const x = { field: 'day', type: 'quantitative', axis: { title: `days since ${first}`, tickMinStep: 1 } } as const;
-  const spec = {
+  const spec = cumulativeLiftSpec(experiment, first, groups, values);
+  return renderChart(spec, { title: `${experiment}: cumulative relative lift over time`, desc: cumulativeLiftDescription(points, first) });
+}
+
+/** The Vega-Lite spec of the cumulative lift chart: a band, the zero rule, a line and points per group. */
+function cumulativeLiftSpec(experiment: string, first: string, groups: string[], values: object[]): TopLevelSpec {
+  return {
     $schema: SCHEMA,
     title: `${experiment}: cumulative relative lift`,
     data: { values },
@@ -106,22 +110,34 @@ export async function cumulativeLiftSvg(experiment: string, history: LiftPoint[]
     spec: {
       width: 420,
       height: 110,
-      layer: [
-        { mark: { type: 'area', opacity: 0.18, aria: false }, encoding: { x, y: { field: 'lower', type: 'quantitative', title: 'relative lift', axis: { format: '+.0%' } }, y2: { field: 'upper' }, color } },
-        { mark: { type: 'rule', color: RULE_LIGHT, aria: false }, encoding: { y: { datum: 0, type: 'quantitative' } } },
-        { mark: { type: 'line', strokeWidth: 2, aria: false }, encoding: { x, y: { field: 'relLift', type: 'quantitative' }, color, strokeDash: { field: 'group', type: 'nominal', scale: { domain: groups, range: DASHES.slice(1) }, legend: { title: 'group', orient: 'top' } } } },
-        { mark: { type: 'point', filled: true, size: 22 }, encoding: { x, y: { field: 'relLift', type: 'quantitative' }, color, description: { field: 'text', type: 'nominal' } } },
-      ],
+      layer: cumulativeLiftLayers(first, groups),
     },
   } as unknown as TopLevelSpec;
-  const last = new Map<string, LiftPoint>();
-  for (const p of points) last.set(`${p.metric} · ${p.group}`, p);
-  const desc = `Cumulative relative lift against the control by days since ${first}, with its confidence interval as a band. Latest: ` +
-    [...last].map(([key, p]) => `${key} ${fmtPercent(p.relLift)} [${fmtPercent(p.lower)}, ${fmtPercent(p.upper)}] on ${p.day}`).join('; ') + '.';
-  return renderChart(spec, { title: `${experiment}: cumulative relative lift over time`, desc });
 }
 
-/** Units exposed per group over time (cumulative), one line per group with its own dash pattern (shown in the legend). */
+/** One panel's layers: the interval band, the zero rule, and a line and points per group. */
+function cumulativeLiftLayers(first: string, groups: string[]): object[] {
+  const color = { field: 'group', type: 'nominal', scale: { domain: groups, range: GROUP_COLORS.slice(1) }, legend: { title: 'group', orient: 'top' } } as const;
+  const x = { field: 'day', type: 'quantitative', axis: { title: `days since ${first}`, tickMinStep: 1 } } as const;
+  return [
+    { mark: { type: 'area', opacity: 0.18, aria: false }, encoding: { x, y: { field: 'lower', type: 'quantitative', title: 'relative lift', axis: { format: '+.0%' } }, y2: { field: 'upper' }, color } },
+    { mark: { type: 'rule', color: RULE_LIGHT, aria: false }, encoding: { y: { datum: 0, type: 'quantitative' } } },
+    { mark: { type: 'line', strokeWidth: 2, aria: false }, encoding: { x, y: { field: 'relLift', type: 'quantitative' }, color, strokeDash: { field: 'group', type: 'nominal', scale: { domain: groups, range: DASHES.slice(1) }, legend: { title: 'group', orient: 'top' } } } },
+    { mark: { type: 'point', filled: true, size: 22 }, encoding: { x, y: { field: 'relLift', type: 'quantitative' }, color, description: { field: 'text', type: 'nominal' } } },
+  ];
+}
+
+/** The chart's text description: what it shows and each metric and group's latest lift. */
+function cumulativeLiftDescription(points: LiftPoint[], first: string): string {
+  const last = new Map<string, LiftPoint>();
+  for (const p of points) last.set(`${p.metric} · ${p.group}`, p);
+  return `Cumulative relative lift against the control by days since ${first}, with its confidence interval as a band. Latest: ` +
+    [...last].map(([key, p]) => `${key} ${fmtPercent(p.relLift)} [${fmtPercent(p.lower)}, ${fmtPercent(p.upper)}] on ${p.day}`).join('; ') + '.';
+}
+
+/**
+ * Units exposed per group over time (cumulative), one line per group with its own dash pattern (shown in the legend).
+ */
 export async function exposuresSvg(r: ExperimentResults): Promise<string | null> {
   const rows = r.health.exposures.map((e) => ({ day: String(e.day).slice(0, 10), group: e.group_name, units: Number(e.cumulative_units), daily: Number(e.units) }));
   if (rows.length === 0) return null;

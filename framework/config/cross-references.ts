@@ -6,8 +6,8 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { error } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { isIsoDate, parseZone } from '../util/time.js';
-import type { LoadedMapping, LoadedProject } from './project.js';
-import type { ColumnValue } from './types.js';
+import type { LoadedMapping, LoadedProject, Located } from './project.js';
+import type { ColumnValue, EventColumns, MetricColumns, ScheduleConfig } from './types.js';
 
 /**
  * `unavailableSources` names sources that exist but whose kind's plugin could not be loaded
@@ -24,24 +24,29 @@ export function checkCrossReferences(project: LoadedProject, unavailableSources:
     out.push(...checkMappingReferences(project, mapping, unavailableSources));
     if (!incomplete.has(mapping.file)) out.push(...checkMapping(project, mapping));
   }
-  for (const { config, file } of project.schedules.values()) {
-    if (config.kind === 'daily' && typeof config.timeZone === 'string' && !parseZone(config.timeZone)) {
-      out.push(error('schedule.time-zone', `Unknown time zone '${config.timeZone}'.`, { file, field: 'timeZone', hint: zoneHint }));
-    }
-    if (config.kind === 'signal' && typeof config.source === 'string') {
-      const source = project.sources.get(config.source);
-      const why = unavailableSources.get(config.source);
-      if (why) {
-        out.push(error('schedule.source-unavailable', why, { file, field: 'source' }));
-      } else if (!source) {
-        out.push(error('schedule.unknown-source', `The signal source '${config.source}' is not defined.${didYouMean(config.source, project.sources.keys())}`, { file, field: 'source', hint: hintFor('source', config.source, project.sources.keys()) }));
-      } else if (incomplete.has(source.file)) {
-        // The source's own errors are reported; its kind is not known to be valid.
-      } else if (source.config.kind === 's3' && config.table) {
-        out.push(error('schedule.signal-table', "An S3 signal reads the source's signals/ folder; 'table' does not apply.", { file, field: 'table', hint: 'Remove table.' }));
-      } else if (source.config.kind !== 's3' && !config.table) {
-        out.push(error('schedule.signal-table', `A signal on a ${source.config.kind} source needs the table holding finished_date.`, { file, field: 'table', hint: "Set table, e.g. table: 'analytics.ingestion_signals'." }));
-      }
+  for (const schedule of project.schedules.values()) out.push(...checkSchedule(project, schedule, unavailableSources, incomplete));
+  return out;
+}
+
+/** A schedule's time zone, and a signal schedule's source and table. */
+function checkSchedule(project: LoadedProject, { config, file }: Located<ScheduleConfig>, unavailableSources: ReadonlyMap<string, string>, incomplete: ReadonlySet<string>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (config.kind === 'daily' && typeof config.timeZone === 'string' && !parseZone(config.timeZone)) {
+    out.push(error('schedule.time-zone', `Unknown time zone '${config.timeZone}'.`, { file, field: 'timeZone', hint: zoneHint }));
+  }
+  if (config.kind === 'signal' && typeof config.source === 'string') {
+    const source = project.sources.get(config.source);
+    const why = unavailableSources.get(config.source);
+    if (why) {
+      out.push(error('schedule.source-unavailable', why, { file, field: 'source' }));
+    } else if (!source) {
+      out.push(error('schedule.unknown-source', `The signal source '${config.source}' is not defined.${didYouMean(config.source, project.sources.keys())}`, { file, field: 'source', hint: hintFor('source', config.source, project.sources.keys()) }));
+    } else if (incomplete.has(source.file)) {
+      // The source's own errors are reported; its kind is not known to be valid.
+    } else if (source.config.kind === 's3' && config.table) {
+      out.push(error('schedule.signal-table', "An S3 signal reads the source's signals/ folder; 'table' does not apply.", { file, field: 'table', hint: 'Remove table.' }));
+    } else if (source.config.kind !== 's3' && !config.table) {
+      out.push(error('schedule.signal-table', `A signal on a ${source.config.kind} source needs the table holding finished_date.`, { file, field: 'table', hint: "Set table, e.g. table: 'analytics.ingestion_signals'." }));
     }
   }
   return out;
@@ -80,39 +85,48 @@ function checkMapping(project: LoadedProject, mapping: LoadedMapping): Diagnosti
   if (!isIsoDate(config.startDate)) {
     out.push(error('mapping.start-date', `startDate '${config.startDate}' is not a real calendar date.`, { file, field: 'startDate', hint: 'Write it as YYYY-MM-DD.' }));
   }
-  if (config.dataset === 'events') {
-    const c = config.columns;
-    if (!isMapped(c.user) && !isMapped(c.userID) && Object.keys(c.customIDs ?? {}).length === 0) {
-      out.push(error('mapping.events-user', 'Events need a user: map `user` (a JSON column) or `userID` and/or `customIDs`.', { file, field: 'columns.user', hint: "e.g. columns: { userID: 'user_id' }" }));
-    }
-    const name = constantOf(c.event_name);
-    if (name !== undefined && (typeof name !== 'string' || name.length === 0 || name.length >= 128)) {
-      out.push(error('mapping.event-name-constant', 'A constant event_name must be a non-empty string under 128 characters.', { file, field: 'columns.event_name' }));
-    }
+  if (config.dataset === 'events') out.push(...checkEventColumns(config.columns, file));
+  else out.push(...checkMetricColumns(project, config.columns, file));
+  return out;
+}
+
+/** The events contract: a user, and a usable constant event name. */
+function checkEventColumns(c: EventColumns, file: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (!isMapped(c.user) && !isMapped(c.userID) && Object.keys(c.customIDs ?? {}).length === 0) {
+    out.push(error('mapping.events-user', 'Events need a user: map `user` (a JSON column) or `userID` and/or `customIDs`.', { file, field: 'columns.user', hint: "e.g. columns: { userID: 'user_id' }" }));
+  }
+  const name = constantOf(c.event_name);
+  if (name !== undefined && (typeof name !== 'string' || name.length === 0 || name.length >= 128)) {
+    out.push(error('mapping.event-name-constant', 'A constant event_name must be a non-empty string under 128 characters.', { file, field: 'columns.event_name' }));
+  }
+  return out;
+}
+
+/** The metrics contract: a metric name, a value or a ratio pair, and a declared id type. */
+function checkMetricColumns(project: LoadedProject, c: MetricColumns, file: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (!isMapped(c.metric_name)) {
+    out.push(error('mapping.metric-name', 'metric_name must be mapped to a column or a constant (the data contract: not null).', { file, field: 'columns.metric_name', hint: "e.g. metric_name: 'metric_name' or metric_name: { constant: 'revenue' }" }));
   } else {
-    const c = config.columns;
-    if (!isMapped(c.metric_name)) {
-      out.push(error('mapping.metric-name', 'metric_name must be mapped to a column or a constant (the data contract: not null).', { file, field: 'columns.metric_name', hint: "e.g. metric_name: 'metric_name' or metric_name: { constant: 'revenue' }" }));
-    } else {
-      const name = constantOf(c.metric_name);
-      if (name !== undefined && (typeof name !== 'string' || name.length === 0 || name.length >= 128)) {
-        out.push(error('mapping.metric-name-constant', 'A constant metric_name must be a non-empty string under 128 characters.', { file, field: 'columns.metric_name' }));
-      }
+    const name = constantOf(c.metric_name);
+    if (name !== undefined && (typeof name !== 'string' || name.length === 0 || name.length >= 128)) {
+      out.push(error('mapping.metric-name-constant', 'A constant metric_name must be a non-empty string under 128 characters.', { file, field: 'columns.metric_name' }));
     }
-    const ratio = isMapped(c.numerator) || isMapped(c.denominator);
-    if (ratio && !(isMapped(c.numerator) && isMapped(c.denominator))) {
-      out.push(error('mapping.ratio-pair', 'A ratio metric maps both numerator and denominator.', { file, field: isMapped(c.numerator) ? 'columns.denominator' : 'columns.numerator' }));
-    } else if (!ratio && !isMapped(c.metric_value)) {
-      out.push(error('mapping.metric-value', 'Map metric_value, or numerator and denominator for a ratio metric.', { file, field: 'columns.metric_value', hint: "e.g. metric_value: 'value'" }));
-    }
-    const idType = constantOf(c.id_type);
-    if (idType !== undefined && !project.settings.idTypes.includes(String(idType))) {
-      out.push(error('mapping.undeclared-id-type', `The id type '${String(idType)}' is not declared (declared: ${project.settings.idTypes.join(', ')}; case-sensitive).`, {
-        file,
-        field: 'columns.id_type',
-        hint: `Add '${String(idType)}' to customIdTypes in ${project.configFile}, or fix the spelling.`,
-      }));
-    }
+  }
+  const ratio = isMapped(c.numerator) || isMapped(c.denominator);
+  if (ratio && !(isMapped(c.numerator) && isMapped(c.denominator))) {
+    out.push(error('mapping.ratio-pair', 'A ratio metric maps both numerator and denominator.', { file, field: isMapped(c.numerator) ? 'columns.denominator' : 'columns.numerator' }));
+  } else if (!ratio && !isMapped(c.metric_value)) {
+    out.push(error('mapping.metric-value', 'Map metric_value, or numerator and denominator for a ratio metric.', { file, field: 'columns.metric_value', hint: "e.g. metric_value: 'value'" }));
+  }
+  const idType = constantOf(c.id_type);
+  if (idType !== undefined && !project.settings.idTypes.includes(String(idType))) {
+    out.push(error('mapping.undeclared-id-type', `The id type '${String(idType)}' is not declared (declared: ${project.settings.idTypes.join(', ')}; case-sensitive).`, {
+      file,
+      field: 'columns.id_type',
+      hint: `Add '${String(idType)}' to customIdTypes in ${project.configFile}, or fix the spelling.`,
+    }));
   }
   return out;
 }

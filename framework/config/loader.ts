@@ -1,8 +1,8 @@
 /**
  * Loads a project: wharf.config.ts, then every module under sources/, mappings/,
  * schedules/ and experiments/ (imported in a worker thread, see isolation/), each validated
- * against the generated schema, then the cross-references. It never stops at the first problem: the result carries every diagnostic it found, and the
- * project only when there are no errors.
+ * against the generated schema, then the cross-references. It never stops at the first problem:
+ * the result carries every diagnostic it found, and the project only when there are no errors.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
@@ -103,16 +103,8 @@ async function loadWith(importer: ModuleImporter, root: string): Promise<LoadRes
     };
   }
   const configFile = relative(root, configPath);
-  const rawProject = importOne(importer, configPath, configFile, diagnostics);
-  const projectValues = rawProject ? asValues(rawProject, configFile, diagnostics, 'defineProject') : [];
-  let raw: ProjectConfig = { name: 'unnamed' };
-  if (projectValues.length === 1) {
-    const d = validateDefinition('ProjectConfig', projectValues[0].value, configFile);
-    diagnostics.push(...d);
-    raw = d.length === 0 ? (projectValues[0].value as unknown as ProjectConfig) : wellTypedSettings(projectValues[0].value);
-  } else if (rawProject) {
-    diagnostics.push(error('project.one-project', 'wharf.config.ts must export exactly one project.', { file: configFile, hint: 'export default defineProject({ ... })' }));
-  }
+  const ctx: FolderLoad = { importer, root, diagnostics };
+  const raw = readProjectConfig(ctx, configPath, configFile);
   const settings = resolveSettings(raw);
   const plugins = await loadPlugins(root, settings.plugins);
   diagnostics.push(...pluginFailures(plugins, settings.plugins, configFile));
@@ -126,26 +118,59 @@ async function loadWith(importer: ModuleImporter, root: string): Promise<LoadRes
   // `unavailable`: the mappings using them cannot work either, and say what to install.
   const incomplete = new Set<string>();
   const unavailable = new Map<string, string>();
-  for (const m of loadFolder(importer, root, 'sources', 'defineSource', diagnostics)) {
+  for (const m of loadFolder(ctx, 'sources', 'defineSource')) {
     const valid = !m.unreadable && validateSource(m, plugins, diagnostics, unavailable);
     if (!valid) incomplete.add(m.file);
     if (valid || hasName(m)) addUnique(sources, m, 'source', diagnostics);
   }
   const schedules = new Map<string, Located<ScheduleConfig>>();
-  for (const m of loadFolder(importer, root, 'schedules', 'defineSchedule', diagnostics)) {
-    if ((!m.unreadable && validateByKind(m, 'kind', SCHEDULE_DEFINITIONS, 'schedule', diagnostics)) || hasName(m)) addUnique(schedules, m, 'schedule', diagnostics);
+  for (const m of loadFolder(ctx, 'schedules', 'defineSchedule')) {
+    if ((!m.unreadable && validateByKind(m, SCHEDULE_KINDS, diagnostics)) || hasName(m)) addUnique(schedules, m, 'schedule', diagnostics);
   }
   const mappings = new Map<string, LoadedMapping>();
-  for (const m of loadFolder(importer, root, 'mappings', 'defineMapping', diagnostics)) {
-    const valid = !m.unreadable && validateByKind(m, 'dataset', MAPPING_DEFINITIONS, 'mapping', diagnostics);
+  for (const m of loadFolder(ctx, 'mappings', 'defineMapping')) {
+    const valid = !m.unreadable && validateByKind(m, MAPPING_KINDS, diagnostics);
     if (!valid && !hasName(m)) continue;
     const loaded = withSql(root, m, settings, diagnostics);
     if (!valid) incomplete.add(m.file);
     addUnique(mappings, loaded, 'mapping', diagnostics);
   }
 
+  const experiments = loadExperiments(ctx, incomplete);
+
+  const project: LoadedProject = { root, configFile, raw, settings, sources, mappings, schedules, experiments };
+  diagnostics.push(...checkCrossReferences(project, unavailable, incomplete), ...checkExperiments(project, incomplete));
+  const sorted = sortDiagnostics(locateDiagnostics(root, diagnostics));
+  return { project: hasErrors(sorted) ? null : project, diagnostics: sorted };
+}
+
+/** What loading the modules of a folder needs: where they are, and where problems go. */
+interface FolderLoad {
+  importer: ModuleImporter;
+  root: string;
+  diagnostics: Diagnostic[];
+}
+
+/** The project config (wharf.config.ts), or its well-typed settings when it fails the schema. */
+function readProjectConfig({ importer, diagnostics }: FolderLoad, configPath: string, configFile: string): ProjectConfig {
+  const rawProject = importOne(importer, configPath, configFile, diagnostics);
+  const projectValues = rawProject ? asValues(rawProject, configFile, diagnostics, 'defineProject') : [];
+  if (projectValues.length === 1) {
+    const d = validateDefinition('ProjectConfig', projectValues[0].value, configFile);
+    diagnostics.push(...d);
+    return d.length === 0 ? (projectValues[0].value as unknown as ProjectConfig) : wellTypedSettings(projectValues[0].value);
+  }
+  if (rawProject) {
+    diagnostics.push(error('project.one-project', 'wharf.config.ts must export exactly one project.', { file: configFile, hint: 'export default defineProject({ ... })' }));
+  }
+  return { name: 'unnamed' };
+}
+
+/** The experiments folder; an experiment that fails the schema but has a name is kept, incomplete. */
+function loadExperiments(ctx: FolderLoad, incomplete: Set<string>): Map<string, LoadedExperiment> {
+  const { root, diagnostics } = ctx;
   const experiments = new Map<string, LoadedExperiment>();
-  for (const m of loadFolder(importer, root, 'experiments', 'defineExperiment', diagnostics)) {
+  for (const m of loadFolder(ctx, 'experiments', 'defineExperiment')) {
     const d = m.unreadable ? [] : validateDefinition('ExperimentConfig', m.value, m.file, m.prefix);
     diagnostics.push(...d);
     const valid = !m.unreadable && d.length === 0;
@@ -153,11 +178,7 @@ async function loadWith(importer: ModuleImporter, root: string): Promise<LoadRes
     if (!valid) incomplete.add(m.file);
     addUnique(experiments, valid ? withExposureSql(root, m, diagnostics) : { config: m.value as unknown as ExperimentConfig, file: m.file }, 'experiment', diagnostics);
   }
-
-  const project: LoadedProject = { root, configFile, raw, settings, sources, mappings, schedules, experiments };
-  diagnostics.push(...checkCrossReferences(project, unavailable, incomplete), ...checkExperiments(project, incomplete));
-  const sorted = sortDiagnostics(locateDiagnostics(root, diagnostics));
-  return { project: hasErrors(sorted) ? null : project, diagnostics: sorted };
+  return experiments;
 }
 
 function importOne(importer: ModuleImporter, absolute: string, file: string, diagnostics: Diagnostic[]): unknown {
@@ -192,7 +213,7 @@ function asValues(value: unknown, file: string, diagnostics: Diagnostic[], helpe
   return out;
 }
 
-function loadFolder(importer: ModuleImporter, root: string, folder: string, helper: string, diagnostics: Diagnostic[]): ModuleValue[] {
+function loadFolder({ importer, root, diagnostics }: FolderLoad, folder: string, helper: string): ModuleValue[] {
   const out: ModuleValue[] = [];
   const files = discoverModules(root, folder);
   const values = files.map((file) => importOne(importer, join(root, file), file, diagnostics));
@@ -237,7 +258,18 @@ function field(prefix: string, name: string): string {
   return prefix ? `${prefix}.${name}` : name;
 }
 
-function validateByKind(m: ModuleValue, discriminator: string, definitions: Record<string, string>, what: string, diagnostics: Diagnostic[]): boolean {
+/** A family of definitions chosen by one field: `discriminator`'s value names the schema definition. */
+interface KindedDefinitions {
+  discriminator: string;
+  definitions: Record<string, string>;
+  what: string;
+}
+
+const SCHEDULE_KINDS: KindedDefinitions = { discriminator: 'kind', definitions: SCHEDULE_DEFINITIONS, what: 'schedule' };
+const MAPPING_KINDS: KindedDefinitions = { discriminator: 'dataset', definitions: MAPPING_DEFINITIONS, what: 'mapping' };
+const SOURCE_KINDS: KindedDefinitions = { discriminator: 'kind', definitions: SOURCE_DEFINITIONS, what: 'source' };
+
+function validateByKind(m: ModuleValue, { discriminator, definitions, what }: KindedDefinitions, diagnostics: Diagnostic[]): boolean {
   const tag = m.value[discriminator];
   const definition = typeof tag === 'string' ? definitions[tag] : undefined;
   if (!definition) {
@@ -263,7 +295,7 @@ function validateByKind(m: ModuleValue, discriminator: string, definitions: Reco
  */
 function validateSource(m: ModuleValue, plugins: PluginLoadResult, diagnostics: Diagnostic[], unavailable: Map<string, string>): boolean {
   const kind = m.value.kind;
-  if (typeof kind === 'string' && isBuiltinKind(kind)) return validateByKind(m, 'kind', SOURCE_DEFINITIONS, 'source', diagnostics);
+  if (typeof kind === 'string' && isBuiltinKind(kind)) return validateByKind(m, SOURCE_KINDS, diagnostics);
   const connector = typeof kind === 'string' ? pluginConnector(kind) : undefined;
   if (typeof kind === 'string' && connector) {
     const d = connector.configSchema ? validateAgainst(connector.configSchema, m.value, m.file, m.prefix) : [];
@@ -305,7 +337,7 @@ function addUnique<T extends { name: string }>(map: Map<string, Located<T>>, m: 
 
 function withSql(root: string, m: ModuleValue, settings: LoadedProject['settings'], diagnostics: Diagnostic[]): LoadedMapping {
   const config = m.value as unknown as MappingConfig;
-  const sql = typeof config.sql === 'string' ? readSqlFile(root, m, 'sql', config.sql, 'mapping', diagnostics) : undefined;
+  const sql = typeof config.sql === 'string' ? readSqlFile(root, m, { key: 'sql', path: config.sql, what: 'mapping' }, diagnostics) : undefined;
   const sqlText = sql?.text ?? '';
   if (sql?.text !== undefined && sqlText.trim() === '') {
     diagnostics.push(error('mapping.sql-empty', `The SQL file '${sql.file}' is empty.`, { file: m.file, field: field(m.prefix, 'sql'), hint: 'Write the query whose result set is ingested.' }));
@@ -326,7 +358,7 @@ function withSql(root: string, m: ModuleValue, settings: LoadedProject['settings
 function withExposureSql(root: string, m: ModuleValue, diagnostics: Diagnostic[]): LoadedExperiment {
   const config = m.value as unknown as ExperimentConfig;
   if (config.exposure.kind !== 'sql') return { config, file: m.file };
-  const sql = readSqlFile(root, m, 'exposure.sql', config.exposure.sql, 'experiment', diagnostics);
+  const sql = readSqlFile(root, m, { key: 'exposure.sql', path: config.exposure.sql, what: 'experiment' }, diagnostics);
   if (sql?.text === undefined) return { config, file: m.file };
   if (sql.text.trim() === '') {
     diagnostics.push(error('experiment.sql-empty', `The exposure SQL file '${sql.file}' is empty.`, { file: m.file, field: field(m.prefix, 'exposure.sql'), hint: 'Select unit_id, group_name, exposure_time and exposure_day.' }));
@@ -340,7 +372,12 @@ function withExposureSql(root: string, m: ModuleValue, diagnostics: Diagnostic[]
  * on files the repository does not version), and be a readable file. `text` is undefined
  * when it is not; the diagnostic says why.
  */
-function readSqlFile(root: string, m: ModuleValue, key: string, path: string, what: string, diagnostics: Diagnostic[]): { file: string; text?: string } {
+function readSqlFile(
+  root: string,
+  m: ModuleValue,
+  { key, path, what }: { key: string; path: string; what: 'mapping' | 'experiment' },
+  diagnostics: Diagnostic[],
+): { file: string; text?: string } {
   const absolute = join(root, dirname(m.file), path);
   const file = relative(root, absolute);
   const where = { file: m.file, field: field(m.prefix, key) };

@@ -140,6 +140,14 @@ function describe(e: ErrorObject, file: string, prefix: string, renamed: Map<str
         hint: `Add '${missing}'.`,
       });
     }
+    default:
+      return describeValue(e, file, field);
+  }
+}
+
+/** A rule about a value (its type, pattern, range, allowed values), on `field`. */
+function describeValue(e: ErrorObject, file: string, field: string | undefined): Diagnostic {
+  switch (e.keyword) {
     case 'enum':
       return error('schema.enum', `Must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}.`, { file, field });
     case 'const':

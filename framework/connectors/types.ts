@@ -162,7 +162,10 @@ export interface ConnectorDefinition<C = SourceConfig> {
  * the warehouse sends them, each already routed to its day, without a JavaScript value per row.
  */
 export interface DayRowSink {
-  /** Row `buf[start, end)` (its text, newline included) belongs to `filters[day]`; the bytes are only valid during the call. */
+  /**
+   * Row `buf[start, end)` (its text, newline included) belongs to `filters[day]`; the bytes are only valid during the
+   * call.
+   */
   row(day: number, buf: Buffer, start: number, end: number): void;
   /** Handed the export's flow control once it runs: the sink pauses it while its consumer catches up. */
   attach(flow: { pause(): void; resume(): void }): void;
@@ -202,7 +205,10 @@ export interface ColumnarExport {
    * One pass over the warehouse for a range of days instead of one per day.
    */
   copyDays(query: QuerySpec, filters: DayFilter[], options: CopyDaysOptions, sink: DayRowSink): Promise<void>;
-  /** A day's DayStats from the export: its row count and the sum of its fingerprint column (null: empty day, or no fingerprint asked for). */
+  /**
+   * A day's DayStats from the export: its row count and the sum of its fingerprint column (null: empty day, or no
+   * fingerprint asked for).
+   */
   dayStats(day: string, rowCount: number, fingerprintSum: string | null): DayStats;
   parseRow(columns: ColumnInfo[], raw: (string | null)[]): Row;
 }

@@ -26,10 +26,6 @@ export function error(code: string, summary: string, where: Pick<Diagnostic, 'fi
   return { severity: 'error', code, summary, ...where };
 }
 
-export function warning(code: string, summary: string, where: Pick<Diagnostic, 'file' | 'field' | 'line' | 'column' | 'hint'> = {}): Diagnostic {
-  return { severity: 'warning', code, summary, ...where };
-}
-
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }

@@ -48,7 +48,11 @@ function checkRange(from: string, to: string): void {
  * Days of the range still to load: not yet loaded under the current config hash, or
  * recorded `no_data` before their schedule's cutoff (see day-policy.ts).
  */
-export async function pendingDays(ctx: EngineContext, mappingName: string, from: string, to: string, force: boolean): Promise<Set<string>> {
+export async function pendingDays(
+  ctx: EngineContext,
+  mappingName: string,
+  { from, to, force }: { from: string; to: string; force: boolean },
+): Promise<Set<string>> {
   const all = dayRange(from, to);
   if (force) return new Set(all);
   const mapping = mappingOrThrow(ctx, mappingName);
@@ -75,7 +79,7 @@ export async function backfill(ctx: EngineContext, mappingName: string, options:
   const source = ctx.project.sources.get(mapping.config.source)?.config;
   const concurrency = Math.max(1, options.concurrency ?? source?.maxConcurrency ?? DEFAULTS.sourceMaxConcurrency);
   const waiting = await daysAwaitingSignal(ctx, mappingName, dayRange(options.from, options.to));
-  const pending = await pendingDays(ctx, mappingName, options.from, options.to, options.force ?? false);
+  const pending = await pendingDays(ctx, mappingName, { from: options.from, to: options.to, force: options.force ?? false });
   for (const day of waiting?.days ?? []) pending.delete(day);
   const inRange = dayRange(options.from, options.to).filter((d) => !waiting?.days.includes(d));
   const queue = inRange.filter((d) => pending.has(d));

@@ -36,7 +36,8 @@ function recorder(): Recorder {
 }
 
 function sinkFor(rec: Recorder, dir: string, days: number, rowsPerFile: number, maxPendingBytes?: number, firstFileRows?: number): DayChunkFiles {
-  const sink = new DayChunkFiles(dir, days, rowsPerFile, (chunk) => rec.chunks.push({ ...chunk, content: readFileSync(chunk.file) }), maxPendingBytes, firstFileRows);
+  const onChunk = (chunk: DayChunk) => rec.chunks.push({ ...chunk, content: readFileSync(chunk.file) });
+  const sink = new DayChunkFiles({ dir, dayCount: days, rowsPerFile, onChunk, maxPendingBytes, firstFileRows });
   sink.attach(rec.flow);
   return sink;
 }

@@ -45,6 +45,17 @@ interface DayFile {
   limit: number;
 }
 
+export interface DayChunkFilesOptions {
+  /** The folder the chunk files are written to. */
+  dir: string;
+  dayCount: number;
+  rowsPerFile: number;
+  onChunk: (chunk: DayChunk) => void;
+  maxPendingBytes?: number;
+  /** Rows of each day's first file: smaller, so the store starts loading early in the export. */
+  firstFileRows?: number;
+}
+
 export class DayChunkFiles implements DayRowSink {
   /** Rows received per day. */
   readonly rowsPerDay: number[];
@@ -56,15 +67,15 @@ export class DayChunkFiles implements DayRowSink {
   private source: Buffer | null = null;
   private sourceView: DataView | null = null;
 
-  constructor(
-    private readonly dir: string,
-    dayCount: number,
-    private readonly rowsPerFile: number,
-    private readonly onChunk: (chunk: DayChunk) => void,
-    private readonly maxPendingBytes = MAX_PENDING_BYTES,
-    /** Rows of each day's first file: smaller, so the store starts loading early in the export. */
-    firstFileRows = rowsPerFile,
-  ) {
+  private readonly dir: string;
+  private readonly rowsPerFile: number;
+  private readonly onChunk: (chunk: DayChunk) => void;
+  private readonly maxPendingBytes: number;
+
+  constructor(options: DayChunkFilesOptions) {
+    const { dayCount, rowsPerFile, firstFileRows = rowsPerFile } = options;
+    ({ dir: this.dir, rowsPerFile: this.rowsPerFile, onChunk: this.onChunk } = options);
+    this.maxPendingBytes = options.maxPendingBytes ?? MAX_PENDING_BYTES;
     this.rowsPerDay = new Array<number>(dayCount).fill(0);
     this.days = Array.from({ length: dayCount }, () => {
       const buffer = Buffer.allocUnsafe(BUFFER_BYTES);

@@ -30,7 +30,6 @@ import type { DayResult, EngineContext } from './types.js';
 
 export { mappingOrThrow } from './day/mapping-lookup.js';
 export { COLUMNAR_GROUP_DAYS, columnarGroupSize } from './day/plan-stage.js';
-export { DEFAULT_BATCH_SIZE } from './day/rows-stage.js';
 
 /**
  * Loads one day of a mapping; never throws for a failure of the day itself (see DayResult).
@@ -59,7 +58,9 @@ export async function ingestDays(ctx: EngineContext, mappingName: string, days: 
   return loadGroup(ctx, mapping, days);
 }
 
-/** Loads days that share one load attempt (one day, or a columnar group), with retries; records and reports each day. */
+/**
+ * Loads days that share one load attempt (one day, or a columnar group), with retries; records and reports each day.
+ */
 async function loadGroup(ctx: EngineContext, mapping: LoadedMapping, days: string[]): Promise<DayResult[]> {
   const name = mapping.config.name;
   const bases = days.map((day) => baseEntry(ctx, mapping, day));
@@ -83,7 +84,10 @@ async function loadGroup(ctx: EngineContext, mapping: LoadedMapping, days: strin
   return results;
 }
 
-/** One attempt: plan, then rows or columnar, then each day's outcome; `path.columnar` tells, even when it throws, which path it took. */
+/**
+ * One attempt: plan, then rows or columnar, then each day's outcome; `path.columnar` tells, even when it throws,
+ * which path it took.
+ */
 async function attemptDays(ctx: EngineContext, mapping: LoadedMapping, bases: LedgerEntry[], path: { columnar: boolean }): Promise<Outcome[]> {
   const plan = await inStage('plan', () => planDays(ctx, mapping, bases.map((b) => b.date), path));
   const { columnar } = plan;

@@ -24,7 +24,9 @@ export interface MetricsMapperContext {
   /** The day being loaded; null for a sample, where each row keeps its own date. */
   day: string | null;
   idTypes: readonly string[];
-  /** The day-boundary zone: a timestamp in the date column belongs to its day there, as the query's day filter has it. */
+  /**
+   * The day-boundary zone: a timestamp in the date column belongs to its day there, as the query's day filter has it.
+   */
   zone: Zone;
 }
 

@@ -11,6 +11,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoadedMapping } from '../config/project.js';
+import type { MetricColumns } from '../config/types.js';
 import type { ColumnarExport, ColumnInfo, Connector, DayFilter, LogicalType, QuerySpec } from '../connectors/types.js';
 import type { CsvColumnType, DayLoad, MetricsCsvResult, MetricsCsvSpec, MetricTarget } from '../store/types.js';
 import type { Zone } from '../util/time.js';
@@ -50,7 +51,12 @@ export interface ColumnarPlan {
 }
 
 /** Whether (and how) a mapping's metrics days can take the columnar path. */
-export function columnarPlan(mapping: LoadedMapping, connector: Connector, columns: ColumnInfo[], idTypes: readonly string[], zone: Zone): ColumnarPlan | null {
+export function columnarPlan(
+  mapping: LoadedMapping,
+  connector: Connector,
+  columns: ColumnInfo[],
+  { idTypes, zone }: { idTypes: readonly string[]; zone: Zone },
+): ColumnarPlan | null {
   if (mapping.config.dataset !== 'metrics' || !connector.columnar || !connector.columnar.textColumns(columns)) return null;
   const mapped = mapping.config.columns;
   const dayIndex = typeof mapped.date === 'string' ? columns.findIndex((c) => c.name === mapped.date) : -1;
@@ -58,23 +64,9 @@ export function columnarPlan(mapping: LoadedMapping, connector: Connector, colum
   if (dayIndex < 0 || new Set(columns.map((c) => c.name)).size !== columns.length) return null;
   const exportColumns = [columns[dayIndex], ...columns.filter((_, i) => i !== dayIndex)];
   const exporter = connector.columnar;
-  const targets = {} as MetricsCsvSpec['targets'];
-  const feeds = exportColumns.map(() => new Set<MetricTarget>());
-  for (const target of Object.keys(ALLOWED) as MetricTarget[]) {
-    const source = mapped[target];
-    if (source === undefined) targets[target] = { constant: null };
-    else if (typeof source === 'object') {
-      if (NUMBER_TARGETS.includes(target)) return null;
-      const text = scalarText(source.constant as never);
-      if (text === undefined) return null;
-      targets[target] = { constant: text };
-    } else {
-      const index = exportColumns.findIndex((c) => c.name === source);
-      if (index < 0 || !ALLOWED[target].includes(exportColumns[index].type)) return null;
-      targets[target] = { column: index, numeric: exportColumns[index].type !== 'string' };
-      feeds[index].add(target);
-    }
-  }
+  const fed = metricTargets(mapped, exportColumns);
+  if (!fed) return null;
+  const { targets, feeds } = fed;
   // A column is parsed while reading only when every target it feeds wants that type.
   const columnTypes = exportColumns.map((c, i): CsvColumnType => {
     const exact = exporter.exactCsvType(c);
@@ -104,6 +96,34 @@ export function columnarPlan(mapping: LoadedMapping, connector: Connector, colum
       };
     },
   };
+}
+
+/**
+ * Where each metrics target comes from in the export (a column or a constant), and which
+ * targets each column feeds; null when a target cannot be filled on the columnar path.
+ */
+function metricTargets(
+  mapped: MetricColumns,
+  exportColumns: ColumnInfo[],
+): { targets: MetricsCsvSpec['targets']; feeds: Set<MetricTarget>[] } | null {
+  const targets = {} as MetricsCsvSpec['targets'];
+  const feeds = exportColumns.map(() => new Set<MetricTarget>());
+  for (const target of Object.keys(ALLOWED) as MetricTarget[]) {
+    const source = mapped[target];
+    if (source === undefined) targets[target] = { constant: null };
+    else if (typeof source === 'object') {
+      if (NUMBER_TARGETS.includes(target)) return null;
+      const text = scalarText(source.constant as never);
+      if (text === undefined) return null;
+      targets[target] = { constant: text };
+    } else {
+      const index = exportColumns.findIndex((c) => c.name === source);
+      if (index < 0 || !ALLOWED[target].includes(exportColumns[index].type)) return null;
+      targets[target] = { column: index, numeric: exportColumns[index].type !== 'string' };
+      feeds[index].add(target);
+    }
+  }
+  return { targets, feeds };
 }
 
 /**
@@ -161,15 +181,14 @@ export class LaneQueue {
 export async function runColumnarDays(
   plan: ColumnarPlan,
   loads: DayLoad[],
-  query: QuerySpec,
-  filters: DayFilter[],
+  { query, filters }: { query: QuerySpec; filters: DayFilter[] },
   onRows?: (day: number, rows: number) => void,
 ): Promise<MetricsCsvResult[]> {
   const csvLoads = loads.map((load, i) => load.metricsCsv!(plan.spec(filters[i].day)));
   const dir = await mkdtemp(join(tmpdir(), 'wharf-days-'));
   const queue = new LaneQueue(LANES);
   let failure: unknown = null;
-  const files: DayChunkFiles = new DayChunkFiles(dir, filters.length, ROWS_PER_FILE, (chunk: DayChunk) =>
+  const onChunk = (chunk: DayChunk) =>
     queue.push(chunk.day, async () => {
       try {
         if (failure !== null) return;
@@ -182,10 +201,8 @@ export async function runColumnarDays(
       } finally {
         files.consumed(chunk);
       }
-    }),
-    undefined,
-    FIRST_FILE_ROWS,
-  );
+    });
+  const files = new DayChunkFiles({ dir, dayCount: filters.length, rowsPerFile: ROWS_PER_FILE, onChunk, firstFileRows: FIRST_FILE_ROWS });
   try {
     await plan.exporter.copyDays(query, filters, { columns: plan.exportColumns.map((c) => c.name), fingerprint: plan.fingerprint }, files);
     files.finish();

@@ -44,7 +44,8 @@ export function rowJson(row: Row): string {
     return JSON.stringify(row, bigintsAsText);
   } catch (err) {
     if (!(err instanceof RangeError)) throw err;
-    // A value nested deeper than JSON.stringify can recurse (a JSON column 100,000 levels deep): kept as a marker, the rest as received.
+    // A value nested deeper than JSON.stringify can recurse (a JSON column 100,000 levels deep): kept as a marker,
+    // the rest as received.
     return JSON.stringify(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, storable(v)])), bigintsAsText);
   }
 }

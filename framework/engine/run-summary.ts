@@ -33,7 +33,12 @@ export interface IngestionSummary {
   waiting?: { days: string[]; reason: string };
 }
 
-export async function summarizeIngestion(store: Store, mapping: string, dataset: string, from: string, to: string, run: DayResult[]): Promise<IngestionSummary> {
+/** The ledger and rejects of `mapping` over [from, to], with what this run (`run`) did. */
+export async function summarizeIngestion(
+  store: Store,
+  { mapping, dataset, from, to }: { mapping: string; dataset: string; from: string; to: string },
+  run: DayResult[],
+): Promise<IngestionSummary> {
   const ledger = await store.ledger({ ingestion: mapping, from, to });
   const rows = await store.query<{ rule: string; column: string; n: number; example: string; days: string }>(
     `SELECT rule, min("column") AS "column", count(*) AS n, min(reason) AS example, string_agg(DISTINCT CAST("date" AS VARCHAR), ',') AS days

@@ -26,7 +26,9 @@ export interface EngineContext {
 }
 
 export type ProgressEvent =
-  /** Days a backfill (or `run --all`, for every mapping before the first starts) is about to load: the progress total. */
+  /**
+   * Days a backfill (or `run --all`, for every mapping before the first starts) is about to load: the progress total.
+   */
   | { kind: 'planned'; mapping: string; days: number }
   | { kind: 'day-started'; mapping: string; day: string }
   | { kind: 'rows'; mapping: string; day: string; rows: number }

@@ -45,11 +45,15 @@ export function diffExperiment(before: ExperimentConfig, after: ExperimentConfig
   const now = metricMap(after);
   const reasons: string[] = [];
   const metrics: string[] = [];
+  const note = (name: string, what: string) => {
+    metrics.push(name);
+    reasons.push(`metric ${name} ${what}`);
+  };
   for (const [name, m] of now) {
-    if (!old.has(name)) (metrics.push(name), reasons.push(`metric ${name} added`));
-    else if (canonicalJson(old.get(name)) !== canonicalJson(m)) (metrics.push(name), reasons.push(`metric ${name} changed`));
+    if (!old.has(name)) note(name, 'added');
+    else if (canonicalJson(old.get(name)) !== canonicalJson(m)) note(name, 'changed');
   }
-  for (const name of old.keys()) if (!now.has(name)) (metrics.push(name), reasons.push(`metric ${name} removed`));
+  for (const name of old.keys()) if (!now.has(name)) note(name, 'removed');
   return metrics.length ? { experiment: after.name, refresh: 'metric', metrics, reasons } : null;
 }
 

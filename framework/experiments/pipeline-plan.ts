@@ -88,12 +88,20 @@ export async function availableThrough(store: StoreConnection, ctx: SqlContext, 
 }
 
 /** Turns a requested refresh into the refresh this run carries out, refusing what would mix definitions. */
-export async function planRefresh(store: StoreConnection, ctx: SqlContext, source: ExperimentSource, request: RefreshRequest, cap?: string): Promise<RefreshPlan> {
-  const state = await readState(store, ctx.experiment.name);
-  return { ...(await planAgainst(store, ctx, source, request, state, cap)), basedOn: stateFingerprint(state) };
+export async function planRefresh(where: RefreshStore, source: ExperimentSource, request: RefreshRequest): Promise<RefreshPlan> {
+  const state = await readState(where.store, where.ctx.experiment.name);
+  return { ...(await planAgainst(where, source, request, state)), basedOn: stateFingerprint(state) };
 }
 
-async function planAgainst(store: StoreConnection, ctx: SqlContext, source: ExperimentSource, request: RefreshRequest, state: ExperimentState | null, cap?: string): Promise<Omit<RefreshPlan, 'basedOn'>> {
+/** The store an experiment's refresh runs in, and the last day it may cover (`cap`, from --through). */
+export interface RefreshStore {
+  store: StoreConnection;
+  ctx: SqlContext;
+  cap?: string;
+}
+
+async function planAgainst(where: RefreshStore, source: ExperimentSource, request: RefreshRequest, state: ExperimentState | null): Promise<Omit<RefreshPlan, 'basedOn'>> {
+  const { store, ctx, cap } = where;
   const e = ctx.experiment;
   const current = stateConfigOf(source.config, source.exposureSqlText);
   const full = (note: string | null, through: string): Omit<RefreshPlan, 'basedOn'> => ({ type: 'full', from: e.startDate, to: through, through, note, stateConfig: current });
@@ -104,13 +112,8 @@ async function planAgainst(store: StoreConnection, ctx: SqlContext, source: Expe
   }
   const { statisticsVersion, ...previous } = JSON.parse(state.config) as ExperimentConfig & { exposureSqlText?: string; statisticsVersion?: number };
   if (statisticsVersion !== STATISTICS_VERSION) return full(`the artifacts were computed by an earlier version of the statistics: full refresh`, await availableThrough(store, ctx, cap));
-  if (request.type === 'metric') return metricPlan(e.name, previous, source, request.metric, state.through);
-  if (state.config !== current) {
-    const diff = diffExperiment(previous, source.config);
-    const what = diff ? diff.reasons.join(', ') : 'exposure SQL changed';
-    const hint = diff?.refresh === 'metric' ? `Run a metric refresh for ${diff.metrics.map((m) => `--metric ${m}`).join(', then ')}, or --full-refresh.` : 'Run with --full-refresh.';
-    throw new WharfError(`Experiment '${e.name}' changed since its last run (${what}); an incremental refresh would mix definitions.`, { code: 'experiment.config-changed', errorClass: 'state', hint });
-  }
+  if (request.type === 'metric') return metricPlan(e.name, previous, source, { metric: request.metric, through: state.through });
+  if (state.config !== current) throw changedSinceLastRun(e.name, previous, source.config);
   const through = await availableThrough(store, ctx, cap);
   if (through <= state.through) return { type: 'up-to-date', from: null, to: null, through: state.through, note: `already covers the data through ${state.through}`, stateConfig: current };
   const from = addDays(state.through, 1);
@@ -119,7 +122,20 @@ async function planAgainst(store: StoreConnection, ctx: SqlContext, source: Expe
   return { type: 'incremental', from, to: through, through, note: null, stateConfig: current };
 }
 
-function metricPlan(name: string, previous: ExperimentConfig & { exposureSqlText?: string }, source: ExperimentSource, metric: string, through: string): Omit<RefreshPlan, 'basedOn'> {
+/** An incremental refresh after a change of definition would mix definitions: what to run instead. */
+function changedSinceLastRun(name: string, previous: ExperimentConfig, config: ExperimentConfig): WharfError {
+  const diff = diffExperiment(previous, config);
+  const what = diff ? diff.reasons.join(', ') : 'exposure SQL changed';
+  const hint = diff?.refresh === 'metric' ? `Run a metric refresh for ${diff.metrics.map((m) => `--metric ${m}`).join(', then ')}, or --full-refresh.` : 'Run with --full-refresh.';
+  return new WharfError(`Experiment '${name}' changed since its last run (${what}); an incremental refresh would mix definitions.`, { code: 'experiment.config-changed', errorClass: 'state', hint });
+}
+
+function metricPlan(
+  name: string,
+  previous: ExperimentConfig & { exposureSqlText?: string },
+  source: ExperimentSource,
+  { metric, through }: { metric: string; through: string },
+): Omit<RefreshPlan, 'basedOn'> {
   const { exposureSqlText: previousSql, ...previousConfig } = previous;
   const diff = diffExperiment(previousConfig, source.config);
   if (diff?.refresh === 'full' || (previousSql ?? undefined) !== source.exposureSqlText) {

@@ -12,7 +12,7 @@ import { dialectFor } from './dialect.js';
 import { recordJobRun, type JobStep } from './job-history.js';
 import { resolveExperiment, type ResolvedExperiment } from './model.js';
 import { ROLLUPS } from './names.js';
-import { planRefresh, stateFingerprint, type ExperimentSource, type RefreshPlan, type RefreshRequest } from './pipeline-plan.js';
+import { planRefresh, stateFingerprint, type ExperimentSource, type RefreshPlan, type RefreshRequest, type RefreshStore } from './pipeline-plan.js';
 import { sqlContext, type SqlContext } from './sql-context.js';
 import { readState, writeState } from './state.js';
 import * as steps from './steps.js';
@@ -46,37 +46,60 @@ export async function runExperiment(store: StoreConnection, source: ExperimentSo
   if (options.through !== undefined && !isIsoDate(options.through)) {
     throw new WharfError(`'${options.through}' is not a day; --through takes YYYY-MM-DD.`, { code: 'experiment.through', errorClass: 'config', hint: 'e.g. --through 2026-11-30' });
   }
-  const runId = randomUUID();
-  const done: JobStep[] = [];
-  const planned = new Date();
-  let plan: RefreshPlan;
-  try {
-    plan = await planRefresh(store, ctx, source, request, options.through);
-    done.push({ step: `plan (${plan.type}${plan.from ? ` ${plan.from} → ${plan.to}` : ''})`, startedAt: planned, durationMs: Date.now() - planned.getTime(), rows: null, bytesScanned: null, status: 'succeeded', error: null });
-  } catch (err) {
-    done.push({ step: 'plan', startedAt: planned, durationMs: Date.now() - planned.getTime(), rows: null, bytesScanned: null, status: 'failed', error: messageOf(err) });
-    await recordJobRun(store, { runId, experiment: experiment.name, refresh: request.type, steps: done });
-    throw err;
-  }
+  const run: RunRecord = { runId: randomUUID(), done: [] };
+  const { runId, done } = run;
+  const plan = await planRun({ store, ctx, cap: options.through }, source, request, run);
   try {
     await store.transaction(async (tx) => {
       await guardAgainstConcurrentRuns(tx, ctx, plan);
-      for (const step of stepsFor(ctx, plan)) {
-        const startedAt = new Date();
-        try {
-          const rows = await step.run(tx);
-          done.push({ step: step.name, startedAt, durationMs: Date.now() - startedAt.getTime(), rows, bytesScanned: null, status: 'succeeded', error: null });
-        } catch (err) {
-          done.push({ step: step.name, startedAt, durationMs: Date.now() - startedAt.getTime(), rows: null, bytesScanned: null, status: 'failed', error: messageOf(err) });
-          throw new WharfError(`Experiment '${experiment.name}', step '${step.name}' failed: ${messageOf(err)}`, { code: 'experiment.step-failed', errorClass: 'query', cause: err, details: { runId, step: step.name } });
-        }
-      }
+      await runSteps(tx, ctx, plan, run);
       if (plan.type !== 'up-to-date') await writeState(tx, { experiment: experiment.name, through: plan.through, config: plan.stateConfig });
     });
   } finally {
     await recordJobRun(store, { runId, experiment: experiment.name, refresh: plan.type, steps: done });
   }
   return { runId, experiment: experiment.name, requested: request.type, refresh: plan.type, from: plan.from, to: plan.to, through: plan.through, note: plan.note, steps: done };
+}
+
+/** The run's id and the steps it has carried out so far (recorded in the job history). */
+interface RunRecord {
+  runId: string;
+  done: JobStep[];
+}
+
+/** A job-history entry for a step that started at `startedAt` and has just ended. */
+function stepRecord(step: string, startedAt: Date, outcome: { rows: number | null } | { error: unknown }): JobStep {
+  const durationMs = Date.now() - startedAt.getTime();
+  if ('error' in outcome) return { step, startedAt, durationMs, rows: null, bytesScanned: null, status: 'failed', error: messageOf(outcome.error) };
+  return { step, startedAt, durationMs, rows: outcome.rows, bytesScanned: null, status: 'succeeded', error: null };
+}
+
+/** Plans the refresh, recorded as the run's first step; a failed plan is recorded as a failed run. */
+async function planRun(where: RefreshStore, source: ExperimentSource, request: RefreshRequest, { runId, done }: RunRecord): Promise<RefreshPlan> {
+  const planned = new Date();
+  try {
+    const plan = await planRefresh(where, source, request);
+    done.push(stepRecord(`plan (${plan.type}${plan.from ? ` ${plan.from} → ${plan.to}` : ''})`, planned, { rows: null }));
+    return plan;
+  } catch (err) {
+    done.push(stepRecord('plan', planned, { error: err }));
+    await recordJobRun(where.store, { runId, experiment: where.ctx.experiment.name, refresh: request.type, steps: done });
+    throw err;
+  }
+}
+
+/** Runs the plan's steps in `tx`, recording each; the first failure stops the run. */
+async function runSteps(tx: SqlExecutor, ctx: SqlContext, plan: RefreshPlan, { runId, done }: RunRecord): Promise<void> {
+  for (const step of stepsFor(ctx, plan)) {
+    const startedAt = new Date();
+    try {
+      const rows = await step.run(tx);
+      done.push(stepRecord(step.name, startedAt, { rows }));
+    } catch (err) {
+      done.push(stepRecord(step.name, startedAt, { error: err }));
+      throw new WharfError(`Experiment '${ctx.experiment.name}', step '${step.name}' failed: ${messageOf(err)}`, { code: 'experiment.step-failed', errorClass: 'query', cause: err, details: { runId, step: step.name } });
+    }
+  }
 }
 
 /**

@@ -83,7 +83,10 @@ function capped(value: string, upper: string, lower: string): string {
   return `CASE WHEN ${upper} IS NOT NULL AND ${value} > ${upper} THEN ${upper} WHEN ${lower} IS NOT NULL AND ${value} < ${lower} THEN ${lower} ELSE ${value} END`;
 }
 
-/** `capped`: unit values and CUPED covariates after winsorization (and the caps CTE it needs, when any metric is winsorized). */
+/**
+ * `capped`: unit values and CUPED covariates after winsorization (and the caps CTE it needs, when any metric is
+ * winsorized).
+ */
 function cappedSql(caps: string | null): string {
   if (!caps) {
     return `capped AS (

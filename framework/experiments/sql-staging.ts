@@ -78,7 +78,12 @@ export function createPreExposureSql(ctx: SqlContext): string {
  * metric over the `days` days before the exposure day (events: before the exposure instant,
  * within those days), aggregated as the metric itself is.
  */
-export function insertPreExposureSql(ctx: SqlContext, metric: ResolvedMetric, days: number, from: string, to: string): string {
+export function insertPreExposureSql(
+  ctx: SqlContext,
+  metric: ResolvedMetric,
+  days: number,
+  { from, to }: { from: string; to: string },
+): string {
   const m = metric.config;
   const head = `INSERT INTO ${ident(ctx.tables.preExposure)} (metric_name, unit_id, group_name, exposure_day, pre_numerator, pre_denominator)`;
   const units = `f.exposure_day BETWEEN ${dateLit(from)} AND ${dateLit(to)}`;

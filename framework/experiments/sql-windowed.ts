@@ -18,7 +18,12 @@ export function createWindowedSql(ctx: SqlContext): string {
  * sums over the grid from each unit's exposure day, so rows written by earlier runs and rows
  * written now are the same as one run over all days would write.
  */
-export function insertWindowedSql(ctx: SqlContext, metrics: string[], start: string, from: string, to: string): string {
+export function insertWindowedSql(
+  ctx: SqlContext,
+  metrics: string[],
+  start: string,
+  { from, to }: { from: string; to: string },
+): string {
   const t = ctx.tables;
   const w = (frame: string) => `OVER (PARTITION BY g.metric_name, g.unit_id ORDER BY g.day ROWS BETWEEN ${frame} AND CURRENT ROW)`;
   return `INSERT INTO ${ident(t.windowedMetrics)}

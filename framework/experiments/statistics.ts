@@ -107,16 +107,17 @@ function estimateRatio(m: GroupMoments, cuped: boolean): GroupEstimate {
   // against rounding noise like every combined variance, so noise never becomes a theta.
   const linearVar = (vy: number | null, cyx: number | null, vx: number | null) =>
     vy === null || cyx === null || vx === null ? null : combinedVariance([vy, -2 * rPre * cyx, rPre * rPre * vx]) / (xPre * xPre);
-  const linearCov = (rr: number, xbar: number, cyp: number | null, cypx: number | null, cxp: number | null, cxpx: number | null) =>
+  // The covariances are [cov(y, pre), cov(y, preX), cov(x, pre), cov(x, preX)].
+  const linearCov = (rr: number, xbar: number, [cyp, cypx, cxp, cxpx]: (number | null)[]) =>
     cyp === null || cypx === null || cxp === null || cxpx === null ? null : combinedCovariance([cyp, -rPre * cypx, -rr * cxp, rr * rPre * cxpx]) / (xbar * xPre);
   const pooledR = m.pooled_mean_y / m.pooled_mean_x;
   const pooledVarP = linearVar(m.pooled_var_pre, m.pooled_cov_pre_pre_x, m.pooled_var_pre_x);
-  const pooledCov = linearCov(pooledR, m.pooled_mean_x, m.pooled_cov_y_pre, m.pooled_cov_y_pre_x, m.pooled_cov_x_pre, m.pooled_cov_x_pre_x);
+  const pooledCov = linearCov(pooledR, m.pooled_mean_x, [m.pooled_cov_y_pre, m.pooled_cov_y_pre_x, m.pooled_cov_x_pre, m.pooled_cov_x_pre_x]);
   if (pooledVarP === null || pooledCov === null || !(pooledVarP > 0)) return raw;
   const theta = pooledCov / pooledVarP;
   const meanP = (m.mean_pre - rPre * m.mean_pre_x) / xPre;
   const varP = linearVar(m.var_pre, m.cov_pre_pre_x, m.var_pre_x);
-  const covLP = linearCov(r, m.mean_x, m.cov_y_pre, m.cov_y_pre_x, m.cov_x_pre, m.cov_x_pre_x);
+  const covLP = linearCov(r, m.mean_x, [m.cov_y_pre, m.cov_y_pre_x, m.cov_x_pre, m.cov_x_pre_x]);
   const variance = varP === null || covLP === null ? null : combinedVariance([varL, theta * theta * varP, -2 * theta * covLP]);
   return { n: m.n, mean: r - theta * meanP, rawMean: r, variance, theta };
 }

@@ -24,7 +24,9 @@ async function count(sql: SqlExecutor, table: string, where = ''): Promise<numbe
   return Number(row.n);
 }
 
-/** Rows added by `work` to `table` (row count after minus before); the table's planner statistics are refreshed after. */
+/**
+ * Rows added by `work` to `table` (row count after minus before); the table's planner statistics are refreshed after.
+ */
 function growing(ctx: SqlContext, name: string, table: string, work: (sql: SqlExecutor) => Promise<void>): Step {
   return {
     name,
@@ -114,14 +116,14 @@ export function preExposure(ctx: SqlContext, metrics: ResolvedMetric[], from: st
   return growing(ctx, 'pre-exposure aggregations', ctx.tables.preExposure, async (sql) => {
     const days = ctx.experiment.preExposureDays;
     if (days === null) return;
-    for (const m of metrics.filter((x) => x.cuped)) await sql.exec(insertPreExposureSql(ctx, m, days, from, to));
+    for (const m of metrics.filter((x) => x.cuped)) await sql.exec(insertPreExposureSql(ctx, m, days, { from, to }));
   });
 }
 
 /** Appends the windowed grid rows of [from, to] for `metrics`. */
 export function windowedMetrics(ctx: SqlContext, metrics: ResolvedMetric[], from: string, to: string): Step {
   return growing(ctx, 'windowed metrics', ctx.tables.windowedMetrics, async (sql) => {
-    if (metrics.length) await sql.exec(insertWindowedSql(ctx, metrics.map((m) => m.name), ctx.experiment.startDate, from, to));
+    if (metrics.length) await sql.exec(insertWindowedSql(ctx, metrics.map((m) => m.name), ctx.experiment.startDate, { from, to }));
   });
 }
 

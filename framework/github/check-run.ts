@@ -27,7 +27,7 @@ export interface CheckRunRequest {
 export async function publishCheckRun(request: CheckRunRequest): Promise<{ id: number; url: string }> {
   const { client, target } = request;
   const summary = fitToLimit(request.markdown.trimEnd(), COMMENT_LIMIT, (size) =>
-    truncationNotice(request.pointer ?? {}, size, COMMENT_LIMIT, 'check summary'),
+    truncationNotice(request.pointer ?? {}, size, { limit: COMMENT_LIMIT, where: 'check summary' }),
   ).text;
   try {
     const { data } = await client.rest.checks.create({

@@ -3,7 +3,10 @@ import { inspectRenderedPlan } from '../../test/support/render-markdown.js';
 import { commentBody } from './sticky-comment.js';
 import { COMMENT_LIMIT } from './truncate.js';
 
-/** A plan in the shape `ingest plan --format markdown` produces: summary line, then one collapsible section per change. */
+/**
+ * A plan in the shape `ingest plan --format markdown` produces: summary line, then one collapsible section per
+ * change.
+ */
 function samplePlan(changes: number, sqlLines = 4): string {
   const section = (i: number) =>
     [

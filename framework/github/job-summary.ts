@@ -28,7 +28,7 @@ export function writeJobSummary(markdown: string, options: { artifactName?: stri
       hint: 'Write the job summary only inside a GitHub Actions step, or leave out --job-summary.',
     });
   }
-  const notice = (size: number) => truncationNotice({ artifactName: options.artifactName }, size, JOB_SUMMARY_LIMIT, 'job summary', 'bytes');
+  const notice = (size: number) => truncationNotice({ artifactName: options.artifactName }, size, { limit: JOB_SUMMARY_LIMIT, where: 'job summary', unit: 'bytes' });
   const fitted = fitToLimit(`${markdown.trimEnd()}\n`, JOB_SUMMARY_LIMIT - 1, notice, measureBytes);
   appendFileSync(path, `${fitted.text}\n`, 'utf8');
   return { path, truncated: fitted.truncated, bytes: measureBytes(fitted.text) + 1 };

@@ -60,17 +60,25 @@ export async function publishPlan(options: PublishPlanOptions): Promise<PublishP
   const pointer = { runUrl: workflowRunUrl(env), artifactName: options.artifactName };
   const jobSummary = options.jobSummary ? writeJobSummary(options.markdown, { artifactName: options.artifactName, env }) : undefined;
   const comment = await upsertStickyComment({ client, target, markdown: options.markdown, markerKey, pointer });
-  const checkRun = options.check ? await publishCheck(options.check, options.markdown, client, target, env, pointer) : undefined;
+  const checkRun = options.check ? await publishCheck(options.check, { markdown: options.markdown, client, target, env, pointer }) : undefined;
   return { comment, markerKey, jobSummary, checkRun };
 }
 
 async function publishCheck(
   check: NonNullable<PublishPlanOptions['check']>,
-  markdown: string,
-  client: GitHubClient,
-  target: { owner: string; repo: string },
-  env: ActionsEnv,
-  pointer: { runUrl?: string; artifactName?: string },
+  {
+    markdown,
+    client,
+    target,
+    env,
+    pointer,
+  }: {
+    markdown: string;
+    client: GitHubClient;
+    target: { owner: string; repo: string };
+    env: ActionsEnv;
+    pointer: { runUrl?: string; artifactName?: string };
+  },
 ) {
   const headSha = resolveHeadSha(env);
   if (!headSha) {

@@ -67,7 +67,7 @@ export async function upsertStickyComment(request: StickyCommentRequest): Promis
 export function commentBody(markdown: string, markerKey: string, pointer: FullPlanPointer) {
   const marker = markerComment(markerKey);
   const limit = COMMENT_LIMIT - marker.length - 1;
-  const fitted = fitToLimit(markdown.trimEnd(), limit, (size) => truncationNotice(pointer, size, COMMENT_LIMIT, 'comment'));
+  const fitted = fitToLimit(markdown.trimEnd(), limit, (size) => truncationNotice(pointer, size, { limit: COMMENT_LIMIT, where: 'comment' }));
   return { ...fitted, text: `${marker}\n${fitted.text}` };
 }
 

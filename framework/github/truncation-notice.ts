@@ -15,7 +15,11 @@ export interface FullPlanPointer {
 const number = (n: number) => n.toLocaleString('en-US');
 
 /** The markdown notice for a plan of `originalSize` cut to `limit` (`unit`: "characters" or "bytes"). */
-export function truncationNotice(pointer: FullPlanPointer, originalSize: number, limit: number, where: string, unit = 'characters'): string {
+export function truncationNotice(
+  pointer: FullPlanPointer,
+  originalSize: number,
+  { limit, where, unit = 'characters' }: { limit: number; where: string; unit?: string },
+): string {
   const lines = [
     '> [!WARNING]',
     `> **This plan is cut short.** It is ${number(originalSize)} ${unit} long and a GitHub ${where} holds at most ${number(limit)}.`,

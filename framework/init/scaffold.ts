@@ -61,11 +61,6 @@ function frameworkManifest(): FrameworkManifest {
   return JSON.parse(readFileSync(join(frameworkDir(), 'package.json'), 'utf8')) as FrameworkManifest;
 }
 
-/** The version of the running framework, pinned into the new project's package.json. */
-export function frameworkVersion(): string {
-  return frameworkManifest().version;
-}
-
 export function templateDir(): string {
   return join(frameworkDir(), 'templates', 'project');
 }

@@ -8,7 +8,6 @@
  * - anything else (schedule, owner, description, policies) changes no data;
  * - a removed ingestion keeps its data unless `--destroy-data` is given.
  */
-import type { RestatePolicy } from '../config/types.js';
 import { daysIn, toRanges } from '../state/loaded-days.js';
 import type { DayRange, LoadedDaysSummary, NormalizedIngestion } from '../state/types.js';
 import { plural } from '../util/plural.js';
@@ -48,20 +47,29 @@ export function deleteActions(loaded: LoadedDaysSummary | undefined, destroyData
   return [{ kind: 'none', reason: `data kept: the ${plural(days, 'loaded day')} stay in the store (plan with --destroy-data to delete them)` }];
 }
 
+/** An ingestion as applied (`before`) and as configured now (`after`), with its loaded days. */
+export interface IngestionUpdate {
+  before: NormalizedIngestion;
+  after: NormalizedIngestion;
+  loaded: LoadedDaysSummary | undefined;
+}
+
 /** Data actions of an updated ingestion, from its attribute diffs. */
-export function updateActions(before: NormalizedIngestion, after: NormalizedIngestion, attributes: AttributeDiff[], loaded: LoadedDaysSummary | undefined, clock: PlanClock): DataAction[] {
+export function updateActions({ before, after, loaded }: IngestionUpdate, attributes: AttributeDiff[], clock: PlanClock): DataAction[] {
   const days = loaded ?? EMPTY;
   if (attributes.some((a) => a.path === 'mapping.dataset')) return replaceDataset(before, after, days, clock);
   const actions: DataAction[] = [];
   const triggers = attributes.filter((a) => restates(a.path)).map((a) => a.path);
-  if (triggers.length) actions.push(restate(after.mapping.restate, triggers, after, days, clock));
+  if (triggers.length) actions.push(restate(triggers, after, days, clock));
   const extension = startDateExtension(before.mapping.startDate, after.mapping.startDate, clock);
   if (extension) actions.push(extension);
   if (actions.length === 0) actions.push({ kind: 'none', reason: `no data action: ${describeOnly(attributes)} does not change loaded data` });
   return actions;
 }
 
-function restate(policy: RestatePolicy, triggers: string[], after: NormalizedIngestion, loaded: LoadedDaysSummary, clock: PlanClock): DataAction {
+/** The reloads `after`'s restate policy asks for when the `triggers` attributes changed. */
+function restate(triggers: string[], after: NormalizedIngestion, loaded: LoadedDaysSummary, clock: PlanClock): DataAction {
+  const policy = after.mapping.restate;
   const why = `${triggers.map(label).join(', ')} changed`;
   if (policy === 'none') return { kind: 'none', reason: `${why}; restate policy none: the ${plural(loaded.days, 'loaded day')} keep the old version until a backfill is asked for` };
   const ranges = policy === 'all' ? loaded.ranges : recheckWindowRanges(loaded, after.mapping.recheck?.days ?? 0, clock.now);

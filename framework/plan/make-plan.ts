@@ -8,7 +8,7 @@ import { configHash, ingestionHash } from '../state/normalize.js';
 import type { NormalizedIngestion, PlanningState } from '../state/types.js';
 import { latestCompleteDay, zoneOrThrow } from '../util/time.js';
 import { diffAttributes } from './attribute-diff.js';
-import { createActions, deleteActions, updateActions, type PlanClock } from './data-actions.js';
+import { createActions, deleteActions, updateActions, type IngestionUpdate, type PlanClock } from './data-actions.js';
 import { sharedChanges, sharedTypeOf } from './shared-changes.js';
 import { sqlDiff } from './sql-diff.js';
 import { summarize } from './summary.js';
@@ -69,24 +69,40 @@ function changeFor(name: string, input: PlanInput, clock: PlanClock, updates: Sh
   const before = applied?.config ?? null;
   const loaded = input.planning.loaded[name];
   const address = `mapping.${name}`;
-  if (after && !before) {
-    return { address, type: 'mapping', name, action: 'create', reason: 'new mapping in the config', before: null, after, hash: ingestionHash(after), attributes: diffAttributes(null, after), sqlDiff: sqlDiff(null, '', after.sqlFile, after.sqlText), dataActions: createActions(after, clock) };
-  }
+  if (after && !before) return createChange(name, after, clock);
   if (before && !after) {
     return { address, type: 'mapping', name, action: 'delete', reason: 'mapping removed from the config', before, after: null, hash: applied.hash, attributes: [], dataActions: deleteActions(loaded, input.destroyData ?? false) };
   }
   const hash = ingestionHash(after as NormalizedIngestion);
   if (hash === applied.hash) return { address, type: 'mapping', name, action: 'no-op', reason: 'unchanged', hash, attributes: [], dataActions: [] };
-  const change = updateChange(address, name, before as NormalizedIngestion, after as NormalizedIngestion, hash, loaded, clock);
-  updates.push({ change, before: before as NormalizedIngestion, after: after as NormalizedIngestion, attributes: change.attributes });
-  return detachShared(change, before as NormalizedIngestion, after as NormalizedIngestion, loaded, clock);
+  const update: IngestionUpdate = { before: before as NormalizedIngestion, after: after as NormalizedIngestion, loaded };
+  const change = updateChange(name, update, hash, clock);
+  updates.push({ change, before: update.before, after: update.after, attributes: change.attributes });
+  return detachShared(change, update, clock);
 }
 
-function updateChange(address: string, name: string, before: NormalizedIngestion, after: NormalizedIngestion, hash: string, loaded: PlanningState['loaded'][string] | undefined, clock: PlanClock): MappingChange {
+function createChange(name: string, after: NormalizedIngestion, clock: PlanClock): MappingChange {
+  return {
+    address: `mapping.${name}`,
+    type: 'mapping',
+    name,
+    action: 'create',
+    reason: 'new mapping in the config',
+    before: null,
+    after,
+    hash: ingestionHash(after),
+    attributes: diffAttributes(null, after),
+    sqlDiff: sqlDiff(null, '', after.sqlFile, after.sqlText),
+    dataActions: createActions(after, clock),
+  };
+}
+
+function updateChange(name: string, update: IngestionUpdate, hash: string, clock: PlanClock): MappingChange {
+  const { before, after } = update;
   const attributes = diffAttributes(before, after);
   const sqlChanged = before.sqlText !== after.sqlText;
   return {
-    address,
+    address: `mapping.${name}`,
     type: 'mapping',
     name,
     action: 'update',
@@ -96,18 +112,19 @@ function updateChange(address: string, name: string, before: NormalizedIngestion
     hash,
     attributes,
     ...(sqlChanged ? { sqlDiff: sqlDiff(before.sqlFile, before.sqlText, after.sqlFile, after.sqlText) } : {}),
-    dataActions: updateActions(before, after, attributes, loaded, clock),
+    dataActions: updateActions(update, attributes, clock),
   };
 }
 
 /** Moves the attributes of a source or schedule the mapping keeps using to that address (see shared-changes.ts). */
-function detachShared(change: MappingChange, before: NormalizedIngestion, after: NormalizedIngestion, loaded: PlanningState['loaded'][string] | undefined, clock: PlanClock): MappingChange {
+function detachShared(change: MappingChange, update: IngestionUpdate, clock: PlanClock): MappingChange {
+  const { before, after } = update;
   const own = change.attributes.filter((a) => !sharedTypeOf(a.path, before, after));
   if (own.length === change.attributes.length) return change;
   const via = [...new Set(change.attributes.map((a) => sharedTypeOf(a.path, before, after)).filter((t) => t !== null).map((t) => `${t}.${after.mapping[t]}`))].sort();
   const follows = `follows ${via.join(', ')}`;
   if (own.length === 0) return { ...change, attributes: [], reason: follows, dataActions: [], via };
-  return { ...change, attributes: own, reason: `changed: ${labels(own)}; ${follows}`, dataActions: updateActions(before, after, own, loaded, clock), via };
+  return { ...change, attributes: own, reason: `changed: ${labels(own)}; ${follows}`, dataActions: updateActions(update, own, clock), via };
 }
 
 function labels(attributes: AttributeDiff[]): string {

@@ -51,7 +51,9 @@ export function sharedChanges(updates: { change: MappingChange; before: Normaliz
   return out;
 }
 
-/** True for a mapping change that only follows source/schedule changes: recorded by apply, not counted or shown apart. */
+/**
+ * True for a mapping change that only follows source/schedule changes: recorded by apply, not counted or shown apart.
+ */
 export function followsOnly(c: { type: string; action: string; attributes: unknown[]; via?: string[] }): boolean {
   return c.type === 'mapping' && c.action === 'update' && c.attributes.length === 0 && (c.via?.length ?? 0) > 0;
 }

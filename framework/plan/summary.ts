@@ -2,7 +2,10 @@
 import { followsOnly } from './shared-changes.js';
 import type { PlanSummary, ResourceChange } from './types.js';
 
-/** Counts changes by action (a mapping that only follows a source/schedule change is counted there), and days to load and to drop. */
+/**
+ * Counts changes by action (a mapping that only follows a source/schedule change is counted there), and days to load
+ * and to drop.
+ */
 export function summarize(changes: readonly ResourceChange[]): PlanSummary {
   const s: PlanSummary = { add: 0, change: 0, remove: 0, unchanged: 0, daysToLoad: 0, daysToDrop: 0 };
   for (const c of changes) {

@@ -60,7 +60,10 @@ export interface MappingChange {
   after?: NormalizedIngestion | null;
   /** Hash of `after` (of `before` for a delete). */
   hash: string;
-  /** The mapping's own attributes; a change of the source or schedule it keeps using is listed under that address instead. */
+  /**
+   * The mapping's own attributes; a change of the source or schedule it keeps using is listed under that address
+   * instead.
+   */
   attributes: AttributeDiff[];
   /** Unified diff of the SQL file when it changed (or was added). */
   sqlDiff?: string;

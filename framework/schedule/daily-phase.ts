@@ -18,13 +18,18 @@ export async function openDailyWindows(ctx: SchedulerContext, schedule: DailySch
   const state = await ctx.state.scheduleState(schedule.name);
   const due = state.lastWindowAt ? windowsBetween(state.lastWindowAt, now, timing) : [latestWindow(now, timing)];
   for (const windowAt of due) {
-    for (const mapping of ctx.mappingsOf(schedule.name)) await openWindow(ctx, schedule, mapping, windowAt, timing);
+    for (const mapping of ctx.mappingsOf(schedule.name)) await openWindow(ctx, { schedule, timing }, mapping, windowAt);
     // Saved per window: a crash mid catch-up resumes at the next window, not at the first.
     await ctx.state.saveScheduleState({ ...state, lastWindowAt: windowAt });
   }
 }
 
-async function openWindow(ctx: SchedulerContext, schedule: DailySchedule, mapping: ScheduledMapping, windowAt: Date, timing: DailyTiming): Promise<void> {
+async function openWindow(
+  ctx: SchedulerContext,
+  { schedule, timing }: { schedule: DailySchedule; timing: DailyTiming },
+  mapping: ScheduledMapping,
+  windowAt: Date,
+): Promise<void> {
   const day = targetDay(windowAt, timing);
   const base = { mapping: mapping.name, schedule: schedule.name, day };
   if (day < mapping.startDate) {

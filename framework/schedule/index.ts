@@ -2,12 +2,9 @@
  * The scheduler core's public surface, for `ingest apply`, the agent and their tests.
  * See docs/schedules.md for the rules it follows.
  */
-export { Scheduler, DEFAULT_RECHECK_EVERY } from './scheduler.js';
+export { Scheduler } from './scheduler.js';
 export { systemClock, ManualClock } from './clock.js';
 export { SqlSchedulerState } from './sql-state.js';
 export { MemorySchedulerState } from './memory-state.js';
 export { schedulerSetupFromProject } from './setup.js';
-export type { SchedulerDeps } from './context.js';
-export type { SchedulerState } from './state.js';
 export type * from './types.js';
-export { ConnectorProbe, type ConnectorProbeDeps } from './connector-probe.js';

@@ -39,7 +39,9 @@ function apiTargets(ctx: SchedulerContext, request: MarkDataReadyRequest): { key
   return { key: `type:${request.type}`, targets };
 }
 
-/** Most days one API request may queue (backfill range, or mark_data_ready dates); the agent's `--max-backfill-days`. */
+/**
+ * Most days one API request may queue (backfill range, or mark_data_ready dates); the agent's `--max-backfill-days`.
+ */
 export const DEFAULT_MAX_REQUEST_DAYS = 400;
 
 /** A backfill reloads days that have ended: up to the latest complete day in the project's zone. */
@@ -65,7 +67,8 @@ function checkDayCount(count: number, maxDays: number, what: string): void {
 /**
  * Queues the requested days now, unless a request for the same key was accepted too recently.
  * The rate limit and the queue change are one step: however many identical requests race,
- * one is accepted and each day is queued once. Days after today (project zone) are refused; a day before a mapping's startDate is not queued for that mapping.
+ * one is accepted and each day is queued once. Days after today (project zone) are refused; a day before a mapping's
+ * startDate is not queued for that mapping.
  */
 export async function markDataReady(ctx: SchedulerContext, request: MarkDataReadyRequest, maxDays = DEFAULT_MAX_REQUEST_DAYS): Promise<MarkDataReadyResult> {
   checkDates(request.dates, 'datestamps');

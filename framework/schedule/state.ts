@@ -91,10 +91,15 @@ export interface SchedulerState {
   decisions(filter?: { mapping?: string }): Promise<Decision[]>;
 }
 
-/** Days of decisions kept: an agent decides every few minutes for every schedule, so the log would otherwise grow without end. */
+/**
+ * Days of decisions kept: an agent decides every few minutes for every schedule, so the log would otherwise grow
+ * without end.
+ */
 export const DECISION_RETENTION_DAYS = 30;
 const DAY_MS = 86_400_000;
-/** How often (in decision time) old decisions are dropped: pruning on every decision would cost a delete per decision. */
+/**
+ * How often (in decision time) old decisions are dropped: pruning on every decision would cost a delete per decision.
+ */
 const PRUNE_EVERY_MS = 3_600_000;
 
 /** The cutoff to prune decisions before, when `at` calls for a pruning since `lastPrunedAt`, else null. */

@@ -36,6 +36,17 @@ function duckdbOpenError(err: unknown, path: string | undefined): WharfError {
   });
 }
 
+/** A PostgreSQL store failure in words: `message` follows "The PostgreSQL store". */
+interface PostgresFailure {
+  code: string;
+  message: string;
+  hint: string;
+  errorClass: 'config' | 'auth' | 'connection';
+}
+
+/** Network failures worth a retry: a name that did not resolve for now, nobody listening, no answer in time. */
+const TRANSIENT_CODES = new Set(['EAI_AGAIN', 'ECONNREFUSED', 'ETIMEDOUT']);
+
 const URL_SCHEMES = ['postgres:', 'postgresql:', 'socket:'];
 
 const invalidUrl = (env: string, why: string, cause?: unknown) =>
@@ -64,25 +75,45 @@ export function checkPostgresUrl(url: string, env: string): void {
 function postgresOpenError(err: unknown, env: string): WharfError {
   const e = (err ?? {}) as DriverError;
   const setting = `the URL in ${env} (store.url in wharf.config.ts)`;
-  const fail = (code: string, message: string, hint: string, errorClass: 'config' | 'auth' | 'connection', transient = false) =>
-    new WharfError(`The PostgreSQL store ${message}`, { code, errorClass, transient, hint, cause: err });
   if (err instanceof TypeError && /Invalid URL/i.test(err.message)) return invalidUrl(env, 'is not a valid URL', err);
+  const failure: PostgresFailure =
+    networkFailure(e, setting) ??
+        serverFailure(e, env, setting) ?? {
+          code: 'store.open-failed',
+          message: `could not be opened: ${redactSecrets(messageOf(err).split('\n')[0])}${e.code ? ` (${e.code})` : ''}.`,
+          hint: `Check ${setting} and that the server is reachable.`,
+          errorClass: 'connection',
+        };
+  const { code, message, hint, errorClass } = failure;
+  return new WharfError(`The PostgreSQL store ${message}`, { code, errorClass, transient: TRANSIENT_CODES.has(e.code ?? ''), hint, cause: err });
+}
+
+/** The server could not be reached (name, port, network). */
+function networkFailure(e: DriverError, setting: string): PostgresFailure | undefined {
   switch (e.code) {
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return fail('store.host-not-found', `host '${e.hostname ?? '?'}' could not be found (DNS: ${e.code}).`, `Check the host in ${setting}.`, 'connection', e.code === 'EAI_AGAIN');
+      return { code: 'store.host-not-found', message: `host '${e.hostname ?? '?'}' could not be found (DNS: ${e.code}).`, hint: `Check the host in ${setting}.`, errorClass: 'connection' };
     case 'ECONNREFUSED':
-      return fail('store.connection-refused', `refused the connection at ${e.address ?? '?'}:${e.port ?? '?'}: is the server running there?`, `Check the host and port in ${setting}, and that PostgreSQL is running.`, 'connection', true);
+      return { code: 'store.connection-refused', message: `refused the connection at ${e.address ?? '?'}:${e.port ?? '?'}: is the server running there?`, hint: `Check the host and port in ${setting}, and that PostgreSQL is running.`, errorClass: 'connection' };
     case 'ETIMEDOUT':
-      return fail('store.timeout', 'did not answer in time.', `Check the host and port in ${setting}, and the network path to it.`, 'connection', true);
+      return { code: 'store.timeout', message: 'did not answer in time.', hint: `Check the host and port in ${setting}, and the network path to it.`, errorClass: 'connection' };
+    default:
+      return undefined;
+  }
+}
+
+/** The server answered and refused (credentials, database, permissions). */
+function serverFailure(e: DriverError, env: string, setting: string): PostgresFailure | undefined {
+  switch (e.code) {
     case '28P01':
     case '28000':
-      return fail('store.auth-failed', `refused the user name or password (PostgreSQL ${e.code}).`, `Check the user and password in ${setting}.`, 'auth');
+      return { code: 'store.auth-failed', message: `refused the user name or password (PostgreSQL ${e.code}).`, hint: `Check the user and password in ${setting}.`, errorClass: 'auth' };
     case '3D000':
-      return fail('store.no-database', `database named in ${env} does not exist (PostgreSQL 3D000).`, `Create the database, or fix its name in ${setting}.`, 'config');
+      return { code: 'store.no-database', message: `database named in ${env} does not exist (PostgreSQL 3D000).`, hint: `Create the database, or fix its name in ${setting}.`, errorClass: 'config' };
     case '42501':
-      return fail('store.permission', `user may not create or use the store schema (PostgreSQL 42501).`, `Grant the user CREATE on the database, or create the schema for it (store.schema in wharf.config.ts).`, 'auth');
+      return { code: 'store.permission', message: `user may not create or use the store schema (PostgreSQL 42501).`, hint: `Grant the user CREATE on the database, or create the schema for it (store.schema in wharf.config.ts).`, errorClass: 'auth' };
     default:
-      return fail('store.open-failed', `could not be opened: ${redactSecrets(messageOf(err).split('\n')[0])}${e.code ? ` (${e.code})` : ''}.`, `Check ${setting} and that the server is reachable.`, 'connection');
+      return undefined;
   }
 }

@@ -96,7 +96,10 @@ export interface DayLoad {
 /** The metrics targets an exported column or constant feeds. */
 export type MetricTarget = 'unit_id' | 'id_type' | 'date' | 'metric_name' | 'metric_value' | 'numerator' | 'denominator';
 
-/** How the columnar load reads one exported column: as text, or parsed while reading (see ColumnarExport.exactCsvType). */
+/**
+ * How the columnar load reads one exported column: as text, or parsed while reading (see
+ * ColumnarExport.exactCsvType).
+ */
 export type CsvColumnType = 'VARCHAR' | 'DOUBLE' | 'DATE';
 
 /**
@@ -110,7 +113,10 @@ export interface MetricsCsvSpec {
   columnTypes: CsvColumnType[];
   /** One more column follows the result columns: the row's fingerprint term (a bigint). */
   fingerprint: boolean;
-  /** Each target: an exported column (`numeric`: the warehouse sends canonical number text), or a constant already converted as the row path would. */
+  /**
+   * Each target: an exported column (`numeric`: the warehouse sends canonical number text), or a constant already
+   * converted as the row path would.
+   */
   targets: Record<MetricTarget, { column: number; numeric: boolean } | { constant: string | number | null }>;
   idTypes: readonly string[];
   /** The mapping maps no metric_value: every metric is a ratio. */

@@ -93,12 +93,6 @@ export function dayOf(instant: Date, zone: Zone): string {
   return new Date(local).toISOString().slice(0, 10);
 }
 
-/** Minutes since local midnight of an instant in `zone`. */
-export function minutesIntoDay(instant: Date, zone: Zone): number {
-  const local = instant.getTime() + offsetMinutesAt(zone, instant) * 60_000;
-  return Math.floor((((local % DAY_MS) + DAY_MS) % DAY_MS) / 60_000);
-}
-
 export function addDays(day: string, days: number): string {
   return new Date(dateToUtcMidnight(day) + days * DAY_MS).toISOString().slice(0, 10);
 }

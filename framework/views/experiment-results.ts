@@ -1,4 +1,6 @@
-/** Terminal rendering of an experiment's results (`ingest experiment results`) and of a run (`ingest experiment run`). */
+/**
+ * Terminal rendering of an experiment's results (`ingest experiment results`) and of a run (`ingest experiment run`).
+ */
 import pc from 'picocolors';
 import type { RunResult } from '../experiments/pipeline.js';
 import type { ExperimentResults } from '../experiments/results.js';

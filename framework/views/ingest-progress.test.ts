@@ -53,7 +53,8 @@ describe('ProgressReporter', () => {
     expect(plain).toMatch(/ingesting .* 2\/3 days · 0 rows · \d+ rows\/s · \d+s left · m 2026-10-02/);
     // A failed day is printed above the bar, as a whole line.
     expect(plain).toContain('m 2026-10-02 failed 9 rows, 1 rejected in 5 ms\n');
-    // The bar is cleared last (cursor to column 1, clear to the end), so the summary printed next starts on its own line.
+    // The bar is cleared last (cursor to column 1, clear to the end), so the summary printed next starts on its own
+    // line.
     expect(text.endsWith('\u001b[1G\u001b[0J')).toBe(true);
     expect(out.text()).toBe('');
   });

@@ -21,7 +21,10 @@ export function dayLine(r: DayResult): string {
   return `${r.mapping} ${r.day} ${status} ${rows}${r.status === 'skipped' ? '' : ` in ${fmt(r.durationMs)} ms`}${err}`;
 }
 
-/** Time left at the pace so far: "estimating…" before the first day is done (cli-progress's own ETA prints NULL/INF then). */
+/**
+ * Time left at the pace so far: "estimating…" before the first day is done (cli-progress's own ETA prints NULL/INF
+ * then).
+ */
 export function timeLeft(elapsedSeconds: number, done: number, total: number): string {
   if (done === 0) return 'estimating time left';
   const s = Math.round((elapsedSeconds / done) * Math.max(0, total - done));

@@ -9,8 +9,13 @@ import { copyExampleProject, editFile, REPO_ROOT } from '../support/example-proj
 const run = promisify(execFile);
 const INGEST = join(REPO_ROOT, 'node_modules/.bin/ingest');
 
+interface ValidateOutput {
+  valid: boolean;
+  diagnostics: { file?: string; field?: string; code: string; summary: string }[];
+}
+
 /** Runs `ingest validate --json` in a project folder; resolves with exit code and parsed output. */
-async function validateCli(dir: string): Promise<{ code: number; output: { valid: boolean; diagnostics: { file?: string; field?: string; code: string; summary: string }[] } }> {
+async function validateCli(dir: string): Promise<{ code: number; output: ValidateOutput }> {
   try {
     const { stdout } = await run(INGEST, ['validate', '--json', '--project', dir]);
     return { code: 0, output: JSON.parse(stdout) };

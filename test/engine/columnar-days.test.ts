@@ -18,7 +18,10 @@ import { dayFilter, querySpec } from '../../framework/engine/query-stage.js';
 import { addDays, dayRange, zoneOrThrow } from '../../framework/util/time.js';
 import { engineContext, freshStore, loadedMapping, makeProject, seededSource, tempDir } from '../support/engine-fixture.js';
 
-/** The small tables: 33 days from SMALL_FROM (two groups of a backfill), 8 rows a day, interleaved; plus a day either side. */
+/**
+ * The small tables: 33 days from SMALL_FROM (two groups of a backfill), 8 rows a day, interleaved; plus a day either
+ * side.
+ */
 const SMALL_FROM = '2026-03-01';
 const SMALL_DAYS = 33;
 const SMALL_TO = addDays(SMALL_FROM, SMALL_DAYS - 1);

@@ -44,7 +44,8 @@ async function load(source: SourceConfig, sql: string, fingerprints: boolean) {
 
 describe('PostgreSQL source: the day is hashed only when fingerprints are on', () => {
   let source: SourceConfig;
-  // `holder` holds the gate in a transaction; `admin` watches (a transaction would freeze its view of pg_stat_activity).
+  // `holder` holds the gate in a transaction; `admin` watches (a transaction would freeze its view of
+  // pg_stat_activity).
   let admin: pg.Client;
   let holder: pg.Client;
   let database: string;

@@ -65,7 +65,7 @@ describe.each(['duckdb', 'postgres'] as StoreKind[])('faults with a %s store', (
     const [entry] = await ctx.store.ledger();
     expect(entry).toMatchObject({ status: 'failed', errorClass: 'query', rowsLoaded: 0 });
     expect(await values('2026-10-01')).toEqual([]);
-    const summary = await summarizeIngestion(ctx.store, 'fake_metrics', 'metrics', '2026-10-01', '2026-10-01', []);
+    const summary = await summarizeIngestion(ctx.store, { mapping: 'fake_metrics', dataset: 'metrics', from: '2026-10-01', to: '2026-10-01' }, []);
     expect(summary.failures).toEqual([{ day: '2026-10-01', errorClass: 'query', message: expect.stringContaining('injected failure after 3 rows') }]);
   });
 
@@ -96,7 +96,7 @@ describe.each(['duckdb', 'postgres'] as StoreKind[])('faults with a %s store', (
     expect(attempts.map((a) => a.date).sort()).toEqual(days);
     const perDay = await ctx.store.query<{ d: string; n: number }>(`SELECT CAST("date" AS VARCHAR) AS d, count(*) AS n FROM metrics GROUP BY 1 ORDER BY 1`);
     expect(perDay.map((r) => [r.d, Number(r.n)])).toEqual(days.map((d) => [d, 5]));
-    const summary = await summarizeIngestion(ctx.store, 'fake_metrics', 'metrics', days[0], days.at(-1)!, second.days);
+    const summary = await summarizeIngestion(ctx.store, { mapping: 'fake_metrics', dataset: 'metrics', from: days[0], to: days.at(-1)! }, second.days);
     expect(summary).toMatchObject({ rowsLoaded: 50, rowsRejected: 0, rejects: [], days: { succeeded: 10, skipped: loadedFirst } });
   });
 

@@ -80,7 +80,7 @@ describe.each(matrix)('%s source → %s store (columnar allowed: %s)', (sourceKi
     expect(rejects.filter((r) => r.rule === 'denominator.null_in_ratio').map((r) => JSON.parse(r.row).unit_id).sort()).toEqual(['r0', 'r2']);
     const conv = await ctx.store.query<{ unit_id: string }>(`SELECT unit_id FROM metrics WHERE metric_name = 'conv' ORDER BY unit_id`);
     expect(conv.map((r) => r.unit_id)).toEqual(['r1', 'r3']);
-    const summary = await summarizeIngestion(ctx.store, 'metrics_in', 'metrics', GOOD_DAY, BAD_DAY, []);
+    const summary = await summarizeIngestion(ctx.store, { mapping: 'metrics_in', dataset: 'metrics', from: GOOD_DAY, to: BAD_DAY }, []);
     expect(summary.rejects.map((r) => [r.rule, r.count, r.days])).toContainEqual(['denominator.null_in_ratio', 2, [BAD_DAY]]);
     expect(summary.rowsRejected).toBe(7);
   });

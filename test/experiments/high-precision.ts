@@ -36,7 +36,10 @@ function gcd(a: bigint, b: bigint): bigint {
 }
 
 function rat(n: bigint, d = 1n): Rat {
-  if (d < 0n) (n = -n), (d = -d);
+  if (d < 0n) {
+    n = -n;
+    d = -d;
+  }
   const g = gcd(n, d) || 1n;
   return { n: n / g, d: d / g };
 }
@@ -60,7 +63,10 @@ export function decimal(text: string): Rat {
 export function exact(x: number): Rat {
   if (!Number.isFinite(x)) throw new Error(`not finite: ${x}`);
   let e = 0n;
-  while (!Number.isInteger(x)) (x *= 2), e++;
+  while (!Number.isInteger(x)) {
+    x *= 2;
+    e++;
+  }
   return rat(BigInt(x), 1n << e);
 }
 

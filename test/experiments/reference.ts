@@ -102,19 +102,19 @@ function unitValues(data: SyntheticData, units: Unit[], metric: RefMetric, windo
       for (const m of byUnitMetrics.get(u.id) ?? []) {
         if (m.date >= lo && m.date <= hi) {
           if (metric.aggregation === 'ratio') {
-            if (m.denominator !== null && m.denominator !== undefined) (y += m.numerator ?? 0), (x += m.denominator);
-          } else if (m.metric_value !== null) (y += m.metric_value), (x += 1);
+            if (m.denominator !== null && m.denominator !== undefined) { y += m.numerator ?? 0; x += m.denominator; }
+          } else if (m.metric_value !== null) { y += m.metric_value; x += 1; }
         }
         if (m.date >= preFrom && m.date < u.day) {
           if (metric.aggregation === 'ratio') {
-            if (m.denominator !== null && m.denominator !== undefined) (pre += m.numerator ?? 0), (preX += m.denominator);
-          } else if (m.metric_value !== null) (pre += m.metric_value), (preX += 1);
+            if (m.denominator !== null && m.denominator !== undefined) { pre += m.numerator ?? 0; preX += m.denominator; }
+          } else if (m.metric_value !== null) { pre += m.metric_value; preX += 1; }
         }
       }
     } else {
       for (const e of byUnitEvents.get(u.id) ?? []) {
-        if (e.timestamp >= u.time && e.day >= lo && e.day <= hi) (y += 1), (x += 1);
-        if (e.timestamp < u.time && e.day >= preFrom) (pre += 1), (preX += 1);
+        if (e.timestamp >= u.time && e.day >= lo && e.day <= hi) { y += 1; x += 1; }
+        if (e.timestamp < u.time && e.day >= preFrom) { pre += 1; preX += 1; }
       }
     }
     const ratioKind = metric.aggregation === 'mean' || metric.aggregation === 'ratio';

@@ -79,7 +79,10 @@ export async function insertMetrics(sql: SqlExecutor, metrics: TestMetric[]): Pr
   await insertBatches(sql, 'metrics', rows);
 }
 
-/** Generates the demo warehouse in a temp folder and copies its rows into a DuckDB store, as the engine would load them. */
+/**
+ * Generates the demo warehouse in a temp folder and copies its rows into a DuckDB store, as the engine would load
+ * them.
+ */
 export async function copyDemoIntoDuckDBStore(store: DuckDBStoreConnection | StoreConnection): Promise<void> {
   const path = join(mkdtempSync(join(tmpdir(), 'wharf-demo-')), 'demo.duckdb');
   await ensureDemoDatabase(path);

@@ -1,7 +1,8 @@
 /**
  * Generates the JSON Schema of the config model from config/types.ts with
- * typescript-json-schema. `npm run schema` writes it to framework/schema/wharf.schema.json (shipped in the package); a test fails
- * when the committed file differs from what the types generate.
+ * typescript-json-schema. `npm run schema` writes it to framework/schema/wharf.schema.json
+ * (shipped in the package); a test fails when the committed file differs from what the types
+ * generate.
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -12,7 +12,8 @@ export const postgresDialect: SqlDialect = {
   timestampLiteral: timestampTz,
   timestampColumn: (expression) => expression,
   dayText: (column) => `left(CAST(${column} AS TEXT), 10)`,
-  // PostgreSQL 15 has no safe cast: only text shaped like an ISO date-time is cast (sessions run in UTC, so text without zone is UTC).
+  // PostgreSQL 15 has no safe cast: only text shaped like an ISO date-time is cast (sessions run in UTC, so text
+  // without zone is UTC).
   textInstant: (column) =>
     `(CASE WHEN btrim(CAST(${column} AS TEXT)) ~ '${ISO_DATETIME_REGEX}' THEN CAST(btrim(CAST(${column} AS TEXT)) AS TIMESTAMPTZ) END)`,
   // Order-independent sum of each row's hash, computed in the warehouse.

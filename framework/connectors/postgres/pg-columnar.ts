@@ -2,7 +2,8 @@
  * The PostgreSQL bulk export for the columnar metrics path: the days' wrapped query sent as
  * `COPY (…) TO STDOUT` (text format: cheaper for the server to write than CSV) and read off
  * the socket by CopyOutQuery, each row routed to its day by the text of its day column
- * (exported first, so no row is parsed), without a JavaScript value per row. Redshift has no `COPY … TO STDOUT`, so it keeps the cursor path.
+ * (exported first, so no row is parsed), without a JavaScript value per row. Redshift has no
+ * `COPY … TO STDOUT`, so it keeps the cursor path.
  */
 import type pg from 'pg';
 import { WharfError } from '../../diagnostics/errors.js';
@@ -39,7 +40,9 @@ export function dayNumber(day: string): number {
   return Number(day.slice(0, 4) + day.slice(5, 7) + day.slice(8, 10));
 }
 
-/** The day (YYYYMMDD) that starts the exported row `buf[start, end)`, or NaN when it does not start with `YYYY-MM-DD`. */
+/**
+ * The day (YYYYMMDD) that starts the exported row `buf[start, end)`, or NaN when it does not start with `YYYY-MM-DD`.
+ */
 export function rowDayNumber(buf: Buffer, start: number, end: number): number {
   if (start + 10 > end || buf[start + 4] !== DASH || buf[start + 7] !== DASH) return NaN;
   // Written out: this runs once per exported row.

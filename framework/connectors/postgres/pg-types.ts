@@ -51,7 +51,10 @@ const EXACT_CSV: Record<number, 'DOUBLE' | 'DATE'> = {
   [B.INT2]: 'DOUBLE', [B.INT4]: 'DOUBLE', [B.INT8]: 'DOUBLE', [B.FLOAT4]: 'DOUBLE', [B.FLOAT8]: 'DOUBLE', [B.DATE]: 'DATE',
 };
 
-/** How the columnar export's text of a column of this type can be parsed exactly while reading, or null (read as text). */
+/**
+ * How the columnar export's text of a column of this type can be parsed exactly while reading, or null (read as
+ * text).
+ */
 export function exactCsvTypeOf(oid: number): 'DOUBLE' | 'DATE' | null {
   return EXACT_CSV[oid] ?? null;
 }

@@ -42,7 +42,10 @@ export function filteredSql(query: QuerySpec, filter: DayFilter): string {
   return dayQuery(PARQUET_DIALECT, query.sql, filter);
 }
 
-/** Row count and an order-independent content digest of the filtered rows (count only without `fingerprint`: no row is hashed). */
+/**
+ * Row count and an order-independent content digest of the filtered rows (count only without `fingerprint`: no row is
+ * hashed).
+ */
 export function statsSql(query: QuerySpec, filter: DayFilter, fingerprint = true): string {
   const digest = fingerprint ? `coalesce(sum(hash(wharf_rows))::VARCHAR, '0')` : 'NULL';
   return `SELECT count(*)::BIGINT AS row_count, ${digest} AS fingerprint FROM (${filteredSql(query, filter)}) AS wharf_rows`;

@@ -40,7 +40,7 @@ export async function downloadObjects(
     for (const [index, object] of objects.entries()) {
       signal?.throwIfAborted();
       const path = join(folder, `${String(index).padStart(6, '0')}.parquet`);
-      await downloadOne(client, bucket, object.key, path, signal);
+      await downloadOne(client, { bucket, key: object.key }, path, signal);
       paths.push(path);
     }
     return { paths, dispose };
@@ -50,7 +50,12 @@ export async function downloadObjects(
   }
 }
 
-async function downloadOne(client: S3Client, bucket: string, key: string, path: string, signal?: AbortSignal): Promise<void> {
+async function downloadOne(
+  client: S3Client,
+  { bucket, key }: { bucket: string; key: string },
+  path: string,
+  signal?: AbortSignal,
+): Promise<void> {
   const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
   const body = response.Body;
   if (!(body instanceof Readable)) throw new Error(`GetObject for s3://${bucket}/${key} returned no readable body.`);

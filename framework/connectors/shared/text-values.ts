@@ -11,7 +11,10 @@ export function integerValue(text: string | number): number | bigint {
   return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : big;
 }
 
-/** A text value (absent or null for SQL NULL) as the column's logical type; `readTimestamp` reads the warehouse's timestamp text. */
+/**
+ * A text value (absent or null for SQL NULL) as the column's logical type; `readTimestamp` reads the warehouse's
+ * timestamp text.
+ */
 export function textValue(text: string | null | undefined, column: ColumnInfo, readTimestamp: (text: string) => Date): RowValue {
   if (text === null || text === undefined) return null;
   switch (column.type) {

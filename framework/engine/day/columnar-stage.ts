@@ -17,7 +17,7 @@ export async function loadColumnarDays(ctx: EngineContext, mapping: LoadedMappin
   const loads: DayLoad[] = [];
   try {
     for (const base of bases) loads.push(await ctx.store.beginDayLoad({ ingestion: mapping.config.name, dataset: 'metrics', date: base.date }, waiting(ctx, mapping.config.name, base.date)));
-    const results = await runColumnarDays(columnar, loads, querySpec(mapping), filters, (day, rows) =>
+    const results = await runColumnarDays(columnar, loads, { query: querySpec(mapping), filters }, (day, rows) =>
       ctx.onProgress?.({ kind: 'rows', mapping: mapping.config.name, day: bases[day].date, rows }),
     );
     const empty = results.findIndex((done) => done.rowsRead === 0);

@@ -45,7 +45,7 @@ export async function finishDay({ mapping, staged, allowEmpty }: FinishDayOption
   const rate = rowsRead ? tally.total / rowsRead : 0;
   if (rate > mapping.validation.maxRejectRate) {
     await load.rollback();
-    return { entry: rejectRateFailure(mapping, entry, rate, tally, rowsRead, duplicates), tally, rowsRead, duplicates, committed: false, columnar };
+    return { entry: rejectRateFailure(mapping, entry, { rate, tally, rowsRead, duplicates }), tally, rowsRead, duplicates, committed: false, columnar };
   }
   await load.commit(entry);
   return { entry, tally, rowsRead, duplicates, committed: true, columnar };
@@ -81,8 +81,15 @@ function emptyDayFailure(mapping: LoadedMapping, entry: LedgerEntry, had: number
   return { ...entry, status: 'failed', errorClass: 'validation', errorMessage: redactSecrets(message), rowsLoaded: 0, finishedAt: new Date() };
 }
 
-/** "Rows read" is one number everywhere: the rows the query returned for the day (the result's `rowsRead`, the rate's denominator). */
-function rejectRateFailure(mapping: LoadedMapping, entry: LedgerEntry, rate: number, tally: RejectTally, rowsRead: number, duplicates: number): LedgerEntry {
+/**
+ * "Rows read" is one number everywhere: the rows the query returned for the day (the result's `rowsRead`, the rate's
+ * denominator).
+ */
+function rejectRateFailure(
+  mapping: LoadedMapping,
+  entry: LedgerEntry,
+  { rate, tally, rowsRead, duplicates }: { rate: number; tally: RejectTally; rowsRead: number; duplicates: number },
+): LedgerEntry {
   const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
   const dropped = duplicates ? `; ${duplicates} duplicate timeuuid row${duplicates === 1 ? ' was' : 's were'} dropped, neither loaded nor rejected` : '';
   const message =

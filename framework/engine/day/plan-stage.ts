@@ -10,7 +10,10 @@ import { checkMappedColumns, dayFilter, querySpec } from '../query-stage.js';
 import type { EngineContext } from '../types.js';
 import { mappingOrThrow } from './mapping-lookup.js';
 
-/** Most days one columnar export covers: a month, so a long backfill asks the warehouse once per month instead of once per day. */
+/**
+ * Most days one columnar export covers: a month, so a long backfill asks the warehouse once per month instead of once
+ * per day.
+ */
 export const COLUMNAR_GROUP_DAYS = 31;
 
 /** What the plan stage found for a group of days. */
@@ -69,5 +72,6 @@ async function describe(ctx: EngineContext, mapping: LoadedMapping, connector: C
 /** How the mapping's days take the columnar path in this run, or null for the row path. */
 function planFor(ctx: EngineContext, mapping: LoadedMapping, connector: Connector, columns: ColumnInfo[]): ColumnarPlan | null {
   if (ctx.columnar === false || !ctx.store.columnarMetrics) return null;
-  return columnarPlan(mapping, connector, columns, ctx.project.settings.idTypes, zoneOrThrow(ctx.project.settings.timeZone));
+  const settings = ctx.project.settings;
+  return columnarPlan(mapping, connector, columns, { idTypes: settings.idTypes, zone: zoneOrThrow(settings.timeZone) });
 }

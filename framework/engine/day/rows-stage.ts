@@ -5,10 +5,11 @@
  */
 import type { LoadedMapping } from '../../config/project.js';
 import type { MetricsMapping } from '../../config/types.js';
+import type { Row } from '../../connectors/types.js';
 import type { MetricRecord, RejectRecord } from '../../store/schema.js';
 import type { HeldValueOnlyRow, LedgerEntry } from '../../store/types.js';
 import { checkEmptyDayText } from '../day-column-check.js';
-import { dayMapper } from '../day-mapper.js';
+import { dayMapper, type DayMapper } from '../day-mapper.js';
 import { nullDenominatorReason } from '../map-metrics.js';
 import { querySpec } from '../query-stage.js';
 import { RejectTally } from '../reject-tally.js';
@@ -36,22 +37,7 @@ export async function loadRowDay(ctx: EngineContext, mapping: LoadedMapping, pla
   let rowsLoaded = 0;
   try {
     for await (const batch of connector.streamDay(query, filter, { batchSize: ctx.batchSize ?? DEFAULT_BATCH_SIZE })) {
-      const records = [];
-      const rejects: RejectRecord[] = [];
-      const held: HeldValueOnlyRow[] = [];
-      for (const row of batch) {
-        const mapped = mapper.map(row);
-        if (mapped === null) continue;
-        if (mapped.ok) {
-          records.push(mapped.record);
-          // Should its metric turn out to be a ratio, the row is rejected as received (every column).
-          const m = mapped.record as MetricRecord;
-          if (holdValueOnly && m.denominator === null) held.push({ metric: m.metric_name, row: rowJson(row) });
-        } else {
-          tally.add(mapped.problem);
-          rejects.push({ ingestion: mapping.config.name, date: day, row: rowJson(row), ...mapped.problem });
-        }
-      }
+      const { records, rejects, held } = mapBatch(batch, mapper, tally, { ingestion: mapping.config.name, date: day, holdValueOnly });
       rowsRead += batch.length;
       rowsLoaded += records.length;
       await load.appendRows(records as never);
@@ -78,4 +64,32 @@ function ratioPossible(mapping: LoadedMapping): boolean {
   if (mapping.config.dataset !== 'metrics') return false;
   const { numerator, denominator } = (mapping.config as MetricsMapping).columns;
   return numerator !== undefined && denominator !== undefined;
+}
+
+/** Where a batch's rows belong, and whether value-only rows are kept in case their metric is a ratio. */
+interface BatchContext {
+  ingestion: string;
+  date: string;
+  holdValueOnly: boolean;
+}
+
+/** Maps one streamed batch: the rows to load, the rejects (counted in `tally`) and the held value-only rows. */
+function mapBatch(batch: Row[], mapper: DayMapper, tally: RejectTally, { ingestion, date, holdValueOnly }: BatchContext) {
+  const records = [];
+  const rejects: RejectRecord[] = [];
+  const held: HeldValueOnlyRow[] = [];
+  for (const row of batch) {
+    const mapped = mapper.map(row);
+    if (mapped === null) continue;
+    if (mapped.ok) {
+      records.push(mapped.record);
+      // Should its metric turn out to be a ratio, the row is rejected as received (every column).
+      const m = mapped.record as MetricRecord;
+      if (holdValueOnly && m.denominator === null) held.push({ metric: m.metric_name, row: rowJson(row) });
+    } else {
+      tally.add(mapped.problem);
+      rejects.push({ ingestion, date, row: rowJson(row), ...mapped.problem });
+    }
+  }
+  return { records, rejects, held };
 }

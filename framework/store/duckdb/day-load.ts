@@ -179,9 +179,12 @@ export class DuckDBDayLoad implements DayLoad {
   metricsCsv(spec: MetricsCsvSpec): MetricsCsvLoad {
     this.threads ??= LoadThreads.of(this.instance);
     const started = this.threads.acquire();
-    return new DuckDBMetricsCsvLoad(started, this.connection, this.target, spec, (rejects) => this.appendRejects(rejects), (metrics, reason) =>
-      this.rejectNullDenominators(metrics, reason), (rows) => this.holdValueOnlyRows(rows),
-    );
+    return new DuckDBMetricsCsvLoad(this.connection, this.target, spec, {
+      ready: started,
+      appendRejects: (rejects) => this.appendRejects(rejects),
+      moveRatioRows: (metrics, reason) => this.rejectNullDenominators(metrics, reason),
+      holdRows: (rows) => this.holdValueOnlyRows(rows),
+    });
   }
 
   async commit(entry: LedgerEntry): Promise<void> {

@@ -22,6 +22,16 @@ const rawText = (values: (string | number | null)[]) => values.map((v) => (v ===
 
 interface RuleCount { problem: RejectProblem; n: number }
 
+/** What the day load that owns a CSV load provides to it. */
+export interface MetricsCsvDayLoad {
+  /** Settles once the store is ready for the load (see LoadThreads in day-load.ts). */
+  ready: Promise<void>;
+  appendRejects: (rejects: RejectRecord[]) => Promise<void>;
+  moveRatioRows: (metrics: string[], reason: (metric: string) => string) => Promise<number>;
+  /** Keeps value-only rows as received, in case their metric turns out to be a ratio. */
+  holdRows: (rows: HeldValueOnlyRow[]) => Promise<void>;
+}
+
 export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
   private rowsRead = 0;
   private rowsLoaded = 0;
@@ -37,16 +47,18 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
   /** The row rules and the accepted row's columns, the same for every file of the day. */
   private readonly sql: { ok: string; notOk: string; accepted: string; raw: string };
 
+  private readonly ready: Promise<void>;
+  private readonly appendRejects: MetricsCsvDayLoad['appendRejects'];
+  private readonly moveRatioRows: MetricsCsvDayLoad['moveRatioRows'];
+  private readonly holdRows: MetricsCsvDayLoad['holdRows'];
+
   constructor(
-    /** Settles once the store is ready for the load (see LoadThreads in day-load.ts). */
-    private readonly ready: Promise<void>,
     private readonly connection: DuckDBConnection,
     private readonly target: Required<DayLoadTarget>,
     private readonly spec: MetricsCsvSpec,
-    private readonly appendRejects: (rejects: RejectRecord[]) => Promise<void>,
-    private readonly moveRatioRows: (metrics: string[], reason: (metric: string) => string) => Promise<number>,
-    private readonly holdRows: (rows: HeldValueOnlyRow[]) => Promise<void>,
+    dayLoad: MetricsCsvDayLoad,
   ) {
+    ({ ready: this.ready, appendRejects: this.appendRejects, moveRatioRows: this.moveRatioRows, holdRows: this.holdRows } = dayLoad);
     this.fixedTable = `wharf_fixed_${target.loadId.replace(/[^a-z0-9]/gi, '')}`;
     this.valueOnlyTable = `wharf_valueonly_${target.loadId.replace(/[^a-z0-9]/gi, '')}`;
     this.sql = { ok: rowRules(spec, target.date), notOk: rowNotOk(spec, target.date), accepted: acceptedColumns(spec), raw: rawColumns(spec) };
@@ -184,7 +196,10 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
     return this.connection.createAppender(this.fixedTable, 'main', 'temp');
   }
 
-  /** Value-only rows of metrics that have a row with both parts this day go to the rejects, as the row path's end-of-day move does. */
+  /**
+   * Value-only rows of metrics that have a row with both parts this day go to the rejects, as the row path's
+   * end-of-day move does.
+   */
   private async moveLateRatioRows(): Promise<RuleCount[]> {
     const t = this.target;
     const metrics = (await this.connection.runAndReadAll(

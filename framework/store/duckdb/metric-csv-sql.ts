@@ -94,7 +94,10 @@ export function acceptedColumns(spec: MetricsCsvSpec): string {
   return `${unit}, ${idType}, ${name}, ${value}, ${num}, ${den}`;
 }
 
-/** The exported columns as the row path's checks read them: text, with DATE columns back as `YYYY-MM-DD` (DOUBLE columns come back as numbers). */
+/**
+ * The exported columns as the row path's checks read them: text, with DATE columns back as `YYYY-MM-DD` (DOUBLE
+ * columns come back as numbers).
+ */
 export function rawColumns(spec: MetricsCsvSpec): string {
   return spec.columnTypes.map((t, i) => (t === 'DATE' ? `strftime(c${i}, '%Y-%m-%d')` : `c${i}`)).join(', ');
 }

@@ -43,7 +43,9 @@ export function showValue(value: unknown): string {
 // The plan views take plural from here with the rest of their vocabulary.
 export { plural };
 
-/** Changes that are not no-ops, in plan order; a mapping that only follows a source/schedule change is shown under it. */
+/**
+ * Changes that are not no-ops, in plan order; a mapping that only follows a source/schedule change is shown under it.
+ */
 export function visibleChanges(plan: Plan): ResourceChange[] {
   return plan.changes.filter((c) => c.action !== 'no-op' && !followsOnly(c));
 }

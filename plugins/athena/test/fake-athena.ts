@@ -40,7 +40,7 @@ export async function startFakeAthena(accessKeyId: string): Promise<FakeAthena> 
   let injected: { type: string; status: number; times: number } | undefined;
   let next = 0;
 
-  const operations: Record<string, (input: Record<string, any>) => Promise<unknown>> = {
+  const operations: Record<string, (input: AthenaRequest) => Promise<unknown>> = {
     async StartQueryExecution(input) {
       const id = `q-${++next}`;
       const sql = String(input.QueryString);
@@ -132,6 +132,15 @@ export async function startFakeAthena(accessKeyId: string): Promise<FakeAthena> 
       backend.close();
     },
   };
+}
+
+/** The fields of the Athena requests this fake reads (the JSON body of each operation). */
+interface AthenaRequest {
+  QueryString?: string;
+  QueryExecutionContext?: { Database?: string };
+  QueryExecutionId?: string;
+  NextToken?: string;
+  MaxResults?: number;
 }
 
 function mustFind(executions: Map<string, Execution>, id: unknown): Execution {

@@ -2,7 +2,7 @@ import { defineSource } from '@wharf/framework';
 
 // The embedded demo warehouse: a DuckDB file generated with synthetic data on first use.
 // For your warehouse, see Wharf's connector guide (docs/connectors.md in the Wharf repository), e.g.
-//   defineSource({ kind: 'snowflake', name: 'prod', account: 'xy12345', username: 'WHARF', password: env('SNOWFLAKE_PASSWORD'), ... })
+//   defineSource({ kind: 'snowflake', name: 'prod', account: 'xy12345', password: env('SNOWFLAKE_PASSWORD'), ... })
 export default defineSource({
   kind: 'duckdb',
   name: 'demo',
