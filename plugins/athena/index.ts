@@ -4,9 +4,9 @@
  * an Athena source is opened.
  */
 import { STATEMENT_CAPABILITIES, defineConnector, definePlugin } from '@wharf/framework';
-import { athenaConfigSchema, type AthenaSource } from './config.js';
+import { athenaConfigSchema, type AthenaSource } from './options.js';
 
-export type { AthenaSource } from './config.js';
+export type { AthenaSource } from './options.js';
 
 declare module '@wharf/framework' {
   interface PluginSourceTypes {

@@ -7,7 +7,7 @@
  */
 import { WharfError, redactSecrets, type ColumnInfo, type QuerySpec, type ResultPage, type Row, type StatementRunner } from '@wharf/framework';
 import type { TokenProvider } from './auth.js';
-import type { DatabricksSource } from './config.js';
+import type { DatabricksSource } from './options.js';
 import { columnInfo, parseValue, type ManifestColumn } from './values.js';
 
 interface Chunk {

@@ -4,9 +4,9 @@
  * only when a Synapse source is opened.
  */
 import { STATEMENT_CAPABILITIES, defineConnector, definePlugin } from '@wharf/framework';
-import { synapseConfigSchema, type SynapseSource } from './config.js';
+import { synapseConfigSchema, type SynapseSource } from './options.js';
 
-export type { SynapseSource } from './config.js';
+export type { SynapseSource } from './options.js';
 
 declare module '@wharf/framework' {
   interface PluginSourceTypes {

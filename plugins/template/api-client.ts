@@ -5,7 +5,7 @@
  * to WharfErrors: 401/403 auth, 429/5xx and network errors transient, 400 the SQL's own error.
  */
 import { WharfError, integerValue, redactSecrets, type ColumnInfo, type LogicalType, type QuerySpec, type ResultPage, type Row, type StatementRunner, type RowValue } from '@wharf/framework';
-import type { TemplateHttpSource } from './config.js';
+import type { TemplateHttpSource } from './options.js';
 
 interface Page {
   columns?: { name: string; type: string }[];

@@ -5,10 +5,10 @@
  * client library) is imported inside create(), only when a source of this kind is opened.
  */
 import { STATEMENT_CAPABILITIES, defineConnector, definePlugin } from '@wharf/framework';
-import { templateHttpConfigSchema, type TemplateHttpSource } from './config.js';
+import { templateHttpConfigSchema, type TemplateHttpSource } from './options.js';
 import { templateChatNotifier } from './notifier.js';
 
-export type { TemplateHttpSource } from './config.js';
+export type { TemplateHttpSource } from './options.js';
 export type { TemplateChatTarget } from './notifier.js';
 
 declare module '@wharf/framework' {

@@ -32,7 +32,7 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
   private readonly sql: { ok: string; notOk: string; accepted: string; raw: string };
 
   constructor(
-    /** Settles once the store is ready for the load (see LoadThreads in day-load.ts). */
+    /** Settles once the store is ready for the load (see load-threads.ts). */
     private readonly ready: Promise<void>,
     private readonly connection: DuckDBConnection,
     private readonly target: Required<DayLoadTarget>,

@@ -5,39 +5,13 @@
  */
 import { hostname } from 'node:os';
 import pg from 'pg';
+import { pgTypeParsers } from '../../util/pg-types.js';
 import { SCHEMA_LOCK_KEY } from '../ddl-lock.js';
 import { currentOperation } from '../process-label.js';
 import type { SqlExecutor, StoreConnection } from '../types.js';
 
-const { types } = pg;
-
-function parseInt8(text: string): number | bigint {
-  const big = BigInt(text);
-  return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : big;
-}
-
 /** Per-pool type parsers, so Wharf never changes pg's global defaults for other code. */
-export const WHARF_PG_TYPES = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    switch (oid) {
-      case types.builtins.INT8:
-        return parseInt8;
-      case types.builtins.NUMERIC:
-      case types.builtins.FLOAT4:
-      case types.builtins.FLOAT8:
-        return (text: string) => Number(text);
-      case types.builtins.DATE:
-        return (text: string) => text;
-      case types.builtins.TIMESTAMP:
-        return (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
-      case types.builtins.JSON:
-      case types.builtins.JSONB:
-        return (text: string) => text;
-      default:
-        return types.getTypeParser(oid, format);
-    }
-  },
-} as unknown as pg.CustomTypesConfig;
+export const WHARF_PG_TYPES = pgTypeParsers({ jsonAsText: true });
 
 class PgSql implements SqlExecutor {
   constructor(protected readonly client: pg.Pool | pg.PoolClient) {}
