@@ -9,7 +9,7 @@ import { dirname, isAbsolute, join, relative } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { error, hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { closestName } from '../diagnostics/suggest.js';
-import { isBuiltinKind, pluginConnector } from '../connectors/registry.js';
+import { BUILTIN_SOURCE_KINDS, isBuiltinKind, pluginConnector, schemaDefinitionOf } from '../connectors/registry.js';
 import { checkCrossReferences } from './cross-references.js';
 import { checkExperiments } from './experiment-checks.js';
 import { checkNotifierTargets } from './notifier-targets.js';
@@ -29,14 +29,8 @@ export interface LoadResult {
   diagnostics: Diagnostic[];
 }
 
-const SOURCE_DEFINITIONS: Record<string, string> = {
-  duckdb: 'DuckDBSource',
-  postgres: 'PostgresSource',
-  redshift: 'RedshiftSource',
-  snowflake: 'SnowflakeSource',
-  bigquery: 'BigQuerySource',
-  s3: 'S3Source',
-};
+/** Built-in source kind → its schema definition, from the connector registry. */
+const SOURCE_DEFINITIONS: Record<string, string> = Object.fromEntries(BUILTIN_SOURCE_KINDS.map((k) => [k, schemaDefinitionOf(k)]));
 const MAPPING_DEFINITIONS: Record<string, string> = { events: 'EventsMapping', metrics: 'MetricsMapping' };
 const SCHEDULE_DEFINITIONS: Record<string, string> = { daily: 'DailySchedule', api: 'ApiSchedule', signal: 'SignalSchedule' };
 
