@@ -1,13 +1,13 @@
 /**
- * `/metrics` in the Prometheus text exposition format, computed from the store's ledger and
- * attempt history (so the figures survive restarts) plus the live queue depth. Pure: a
- * snapshot in, text out.
+ * `/metrics` in the Prometheus text exposition format, from the totals the store sums over
+ * its ledger and attempt history (store/load-totals.ts; so the figures survive restarts)
+ * plus the live queue depth. Pure: a snapshot in, text out.
  */
-import type { AttemptRecord, LedgerEntry } from '../store/types.js';
+import { emptyTotals, type LoadTotals } from '../store/load-totals.js';
 
 export interface MetricsSnapshot {
-  ledger: LedgerEntry[];
-  attempts: AttemptRecord[];
+  /** By ingestion name; an ingestion missing here has loaded nothing yet. */
+  totals: Map<string, LoadTotals>;
   /** Loads waiting or running in the scheduler's queue. */
   queueDepth: number;
   /** Configured ingestion names (so an ingestion with nothing loaded still shows). */
@@ -28,41 +28,24 @@ function line(name: string, labels: Record<string, string>, value: number): stri
   return `${name}${l ? `{${l}}` : ''} ${Number.isFinite(value) ? value : 0}`;
 }
 
-function sum<T>(items: T[], f: (t: T) => number): number {
-  return items.reduce((s, t) => s + f(t), 0);
-}
-
-function perIngestion(s: MetricsSnapshot): Map<string, { ledger: LedgerEntry[]; attempts: AttemptRecord[] }> {
-  const out = new Map(s.ingestions.map((n) => [n, { ledger: [] as LedgerEntry[], attempts: [] as AttemptRecord[] }]));
-  for (const e of s.ledger) out.get(e.ingestion)?.ledger.push(e);
-  for (const a of s.attempts) out.get(a.ingestion)?.attempts.push(a);
-  return out;
-}
-
 function families(s: MetricsSnapshot): Family[] {
-  const by = [...perIngestion(s)];
+  const by = s.ingestions.map((ingestion) => [ingestion, s.totals.get(ingestion) ?? emptyTotals()] as const);
   const statuses = ['succeeded', 'no_data', 'failed'] as const;
-  const seconds = (e: LedgerEntry) => (e.finishedAt.getTime() - e.startedAt.getTime()) / 1000;
+  const perIngestion = (value: (t: LoadTotals) => number) => by.map(([ingestion, t]) => ({ labels: { ingestion }, value: value(t) }));
+  const attempts = (t: LoadTotals) => statuses.reduce((n, status) => n + t.attempts[status], 0);
+  const lastDay = (t: LoadTotals) => (t.lastSuccessfulDay ? Date.parse(`${t.lastSuccessfulDay}T00:00:00Z`) / 1000 : 0);
   return [
     { name: 'wharf_day_loads_total', help: 'Day load attempts, by ingestion and outcome.', type: 'counter',
-      samples: by.flatMap(([ingestion, d]) => statuses.map((status) => ({ labels: { ingestion, status }, value: d.attempts.filter((a) => a.status === status).length }))) },
-    { name: 'wharf_day_load_failures_total', help: 'Failed day load attempts.', type: 'counter',
-      samples: by.map(([ingestion, d]) => ({ labels: { ingestion }, value: d.attempts.filter((a) => a.status === 'failed').length })) },
-    { name: 'wharf_rows_loaded', help: 'Rows currently loaded (sum over the ledger days).', type: 'gauge',
-      samples: by.map(([ingestion, d]) => ({ labels: { ingestion }, value: sum(d.ledger, (e) => e.rowsLoaded) })) },
-    { name: 'wharf_rows_rejected', help: 'Rows rejected on the ledger days.', type: 'gauge',
-      samples: by.map(([ingestion, d]) => ({ labels: { ingestion }, value: sum(d.ledger, (e) => e.rowsRejected) })) },
+      samples: by.flatMap(([ingestion, t]) => statuses.map((status) => ({ labels: { ingestion, status }, value: t.attempts[status] }))) },
+    { name: 'wharf_day_load_failures_total', help: 'Failed day load attempts.', type: 'counter', samples: perIngestion((t) => t.attempts.failed) },
+    { name: 'wharf_rows_loaded', help: 'Rows currently loaded (sum over the ledger days).', type: 'gauge', samples: perIngestion((t) => t.rowsLoaded) },
+    { name: 'wharf_rows_rejected', help: 'Rows rejected on the ledger days.', type: 'gauge', samples: perIngestion((t) => t.rowsRejected) },
     { name: 'wharf_day_load_duration_seconds_sum', help: 'Total duration of day load attempts.', type: 'counter',
-      samples: by.map(([ingestion, d]) => ({ labels: { ingestion }, value: sum(d.attempts, seconds) })) },
-    { name: 'wharf_day_load_duration_seconds_count', help: 'Number of timed day load attempts.', type: 'counter',
-      samples: by.map(([ingestion, d]) => ({ labels: { ingestion }, value: d.attempts.length })) },
-    { name: 'wharf_failed_days', help: 'Days whose ledger status is failed.', type: 'gauge',
-      samples: by.map(([ingestion, d]) => ({ labels: { ingestion }, value: d.ledger.filter((e) => e.status === 'failed').length })) },
+      samples: perIngestion((t) => t.attemptSeconds) },
+    { name: 'wharf_day_load_duration_seconds_count', help: 'Number of timed day load attempts.', type: 'counter', samples: perIngestion(attempts) },
+    { name: 'wharf_failed_days', help: 'Days whose ledger status is failed.', type: 'gauge', samples: perIngestion((t) => t.failedDays) },
     { name: 'wharf_last_successful_day_timestamp_seconds', help: 'Midnight UTC of the latest day loaded successfully (0 when none).', type: 'gauge',
-      samples: by.map(([ingestion, d]) => {
-        const days = d.ledger.filter((e) => e.status !== 'failed').map((e) => e.date).sort();
-        return { labels: { ingestion }, value: days.length ? Date.parse(`${days[days.length - 1]}T00:00:00Z`) / 1000 : 0 };
-      }) },
+      samples: perIngestion(lastDay) },
     { name: 'wharf_queue_depth', help: 'Loads waiting or running in the queue.', type: 'gauge', samples: [{ labels: {}, value: s.queueDepth }] },
   ];
 }
