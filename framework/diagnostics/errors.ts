@@ -2,10 +2,12 @@
  * Run-time failures. Every error Wharf raises on purpose is a WharfError with a stable code,
  * a class used in the ledger, and whether retrying can help. Anything else is a bug.
  */
+import type { WharfErrorCode } from './error-codes.js';
+
 export type ErrorClass = 'config' | 'query' | 'auth' | 'connection' | 'validation' | 'state' | 'internal';
 
 export interface WharfErrorOptions {
-  code: string;
+  code: WharfErrorCode;
   errorClass: ErrorClass;
   /** Transient errors (timeouts, dropped connections, throttling) are retried with backoff. */
   transient?: boolean;
@@ -15,7 +17,7 @@ export interface WharfErrorOptions {
 }
 
 export class WharfError extends Error {
-  readonly code: string;
+  readonly code: WharfErrorCode;
   readonly errorClass: ErrorClass;
   readonly transient: boolean;
   readonly hint?: string;

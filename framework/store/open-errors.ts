@@ -5,6 +5,7 @@
  * so the message is built from known facts only and never quotes the URL itself.
  */
 import type { StoreConfig } from '../config/types.js';
+import type { WharfErrorCode } from '../diagnostics/error-codes.js';
 import { messageOf, WharfError } from '../diagnostics/errors.js';
 import { redactSecrets } from '../diagnostics/redact.js';
 
@@ -39,7 +40,7 @@ function duckdbOpenError(err: unknown, path: string | undefined): WharfError {
 function postgresOpenError(err: unknown, env: string): WharfError {
   const e = (err ?? {}) as DriverError;
   const setting = `the URL in ${env} (store.url in wharf.config.ts)`;
-  const fail = (code: string, message: string, hint: string, errorClass: 'config' | 'auth' | 'connection', transient = false) =>
+  const fail = (code: WharfErrorCode, message: string, hint: string, errorClass: 'config' | 'auth' | 'connection', transient = false) =>
     new WharfError(`The PostgreSQL store ${message}`, { code, errorClass, transient, hint, cause: err });
   if (err instanceof TypeError && /Invalid URL/i.test(err.message)) {
     return fail('store.invalid-url', `URL in ${env} is not a valid URL.`, `Set ${env} to a URL such as postgres://USER:PASSWORD@HOST:5432/DATABASE (store.url in wharf.config.ts names the variable).`, 'config');

@@ -12,6 +12,12 @@ declare module '@wharf/framework' {
   interface PluginSourceTypes {
     athena: AthenaSource;
   }
+  /** The codes of this plugin's WharfErrors, checked by the compiler. */
+  interface PluginErrorCodes {
+    athena:
+      | 'athena.auth' | 'athena.connection' | 'athena.partial-credentials' | 'athena.query-failed' | 'athena.request-failed'
+      | 'athena.sdk-missing' | 'athena.unavailable';
+  }
 }
 
 export const athenaConnector = defineConnector<AthenaSource>({

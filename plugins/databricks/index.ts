@@ -11,6 +11,12 @@ declare module '@wharf/framework' {
   interface PluginSourceTypes {
     databricks: DatabricksSource;
   }
+  /** The codes of this plugin's WharfErrors, checked by the compiler. */
+  interface PluginErrorCodes {
+    databricks:
+      | 'databricks.auth' | 'databricks.connection' | 'databricks.no-credentials' | 'databricks.not-found'
+      | 'databricks.request-failed' | 'databricks.statement-failed' | 'databricks.unavailable';
+  }
 }
 
 export const databricksConnector = defineConnector<DatabricksSource>({

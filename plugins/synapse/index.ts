@@ -12,6 +12,11 @@ declare module '@wharf/framework' {
   interface PluginSourceTypes {
     synapse: SynapseSource;
   }
+  /** The codes of this plugin's WharfErrors, checked by the compiler. */
+  interface PluginErrorCodes {
+    synapse:
+      | 'synapse.auth' | 'synapse.connection' | 'synapse.driver-missing' | 'synapse.query-failed';
+  }
 }
 
 export const synapseConnector = defineConnector<SynapseSource>({

@@ -15,6 +15,11 @@ declare module '@wharf/framework' {
   interface PluginSourceTypes {
     template_http: TemplateHttpSource;
   }
+  /** The codes of this plugin's WharfErrors, checked by the compiler. */
+  interface PluginErrorCodes {
+    template_http:
+      | 'template.auth' | 'template.connection' | 'template.query-failed' | 'template.unavailable';
+  }
 }
 
 export const templateHttpConnector = defineConnector<TemplateHttpSource>({
