@@ -23,6 +23,7 @@ import { DEFAULTS, resolveSettings, type LoadedExperiment, type LoadedMapping, t
 import { validateAgainst, validateDefinition } from './schema-validator.js';
 import { parseDuration } from '../util/time.js';
 import type { ExperimentConfig, MappingConfig, ProjectConfig, ScheduleConfig, SourceConfig } from './types.js';
+import { internalError } from '../diagnostics/errors.js';
 
 export interface LoadResult {
   project: LoadedProject | null;
@@ -81,7 +82,7 @@ function prefetched(outcomes: Map<string, ModuleOutcome>): ModuleImporter {
   return {
     import(absolutePath) {
       const outcome = outcomes.get(absolutePath);
-      if (!outcome) throw new Error(`Internal: the module ${absolutePath} was not imported with the others.`);
+      if (!outcome) throw internalError(`The module ${absolutePath} was not imported with the others.`);
       return outcome;
     },
   };

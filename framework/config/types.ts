@@ -399,7 +399,13 @@ export interface DuckDBStoreConfig {
 export interface PostgresStoreConfig {
   kind: 'postgres';
   url: SecretRef;
-  /** @default "wharf" */
+  /**
+   * The PostgreSQL schema the store's tables live in (created if missing): lower-case letters,
+   * digits and underscores, not starting with a digit.
+   * @default "wharf"
+   * @pattern ^[a-z_][a-z0-9_]*$
+   * @maxLength 63
+   */
   schema?: string;
 }
 

@@ -34,6 +34,16 @@ export class WharfError extends Error {
   }
 }
 
+/**
+ * A broken internal invariant: a bug in Wharf, not something a user did. Still a WharfError,
+ * so every failure carries a code and a class (`internal` in the ledger).
+ */
+export function internalError(message: string): WharfError {
+  return new WharfError(message, {
+    code: 'internal', errorClass: 'internal', hint: 'This is a bug in Wharf: please report it with this message.',
+  });
+}
+
 export function isTransient(err: unknown): boolean {
   return err instanceof WharfError && err.transient;
 }

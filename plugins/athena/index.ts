@@ -16,7 +16,7 @@ declare module '@wharf/framework' {
   interface PluginErrorCodes {
     athena:
       | 'athena.auth' | 'athena.connection' | 'athena.partial-credentials' | 'athena.query-failed' | 'athena.request-failed'
-      | 'athena.sdk-missing' | 'athena.unavailable';
+      | 'athena.sdk-missing' | 'athena.unavailable' | 'athena.no-execution-id' | 'athena.timestamp-zone';
   }
 }
 

@@ -54,7 +54,9 @@ export class AthenaQueryRunner implements StatementRunner {
         }),
       ),
     );
-    if (!started.QueryExecutionId) throw new Error('Athena accepted the query but returned no QueryExecutionId.');
+    if (!started.QueryExecutionId) {
+      throw new WharfError('Athena accepted the query but returned no QueryExecutionId.', { code: 'athena.no-execution-id', errorClass: 'connection', transient: true });
+    }
     return started.QueryExecutionId;
   }
 

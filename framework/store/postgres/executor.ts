@@ -9,6 +9,7 @@ import { pgTypeParsers } from '../../util/pg-types.js';
 import { SCHEMA_LOCK_KEY } from '../ddl-lock.js';
 import { currentOperation } from '../process-label.js';
 import type { SqlExecutor, StoreConnection } from '../types.js';
+import { WharfError } from '../../diagnostics/errors.js';
 
 /** Per-pool type parsers, so Wharf never changes pg's global defaults for other code. */
 export const WHARF_PG_TYPES = pgTypeParsers({ jsonAsText: true });
@@ -26,6 +27,9 @@ class PgSql implements SqlExecutor {
   }
 }
 
+/** Schema names the store accepts (the JSON Schema of store.schema has the same pattern). */
+const STORE_SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
+
 export class PostgresStoreConnection extends PgSql implements StoreConnection {
   readonly kind = 'postgres' as const;
 
@@ -35,7 +39,12 @@ export class PostgresStoreConnection extends PgSql implements StoreConnection {
 
   /** Connects and makes `schema` (created if missing) the search path of every connection. */
   static async open(url: string, schema: string): Promise<PostgresStoreConnection> {
-    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Invalid store schema name '${schema}'`);
+    if (!STORE_SCHEMA_NAME.test(schema)) {
+      throw new WharfError(`The PostgreSQL store schema name '${schema}' is not valid.`, {
+        code: 'store.invalid-schema', errorClass: 'config',
+        hint: 'Set store.schema in wharf.config.ts to a lower-case name of letters, digits and underscores, not starting with a digit.',
+      });
+    }
     // Session settings travel in the startup packet, so every pooled connection has them.
     const options = `-c search_path=${schema},public -c TimeZone=UTC`;
     // Names this process in pg_stat_activity, so a load waiting for a day's lock can say who holds it.
