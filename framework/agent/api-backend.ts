@@ -45,7 +45,10 @@ export class ApiBackend implements AgentApiBackend {
 
   async markDataReady(input: MarkDataReadyInput): Promise<MarkDataReadyAnswer> {
     const { runtime } = this.current();
-    const result = await runtime.scheduler.markDataReady({ dates: input.dates, type: input.type, mapping: input.mapping }, this.options.maxRequestDays);
+    const result = await runtime.scheduler.markDataReady(
+      { dates: input.dates, type: input.type, mapping: input.mapping },
+      this.options.maxRequestDays,
+    );
     if (!result.accepted) return { accepted: false, retryAfter: result.retryAfter as Date, key: result.key };
     runtime.kick();
     return { accepted: true, queued: result.queued };
@@ -54,7 +57,10 @@ export class ApiBackend implements AgentApiBackend {
   async backfill(input: BackfillInput, requestId: string) {
     const { runtime } = this.current();
     const queued = await runtime.scheduler.backfill({
-      ...input, trigger: 'api', maxDays: this.options.maxRequestDays, reason: `backfill ${input.from}..${input.to} requested over the API (${requestId})`,
+      ...input,
+      trigger: 'api',
+      maxDays: this.options.maxRequestDays,
+      reason: `backfill ${input.from}..${input.to} requested over the API (${requestId})`,
     });
     runtime.kick();
     return { queued };
@@ -79,7 +85,12 @@ export class ApiBackend implements AgentApiBackend {
 
   async health() {
     const { config } = this.options.applied;
-    return { ok: true, appliedCommit: config.appliedCommit, rejectedCommit: config.rejected?.sha ?? null, running: this.options.applied.running() !== null };
+    return {
+      ok: true,
+      appliedCommit: config.appliedCommit,
+      rejectedCommit: config.rejected?.sha ?? null,
+      running: this.options.applied.running() !== null,
+    };
   }
 
   gitPushed(ref: string | null): void {
@@ -91,7 +102,9 @@ export class ApiBackend implements AgentApiBackend {
     const running = this.options.applied.running();
     if (!running) {
       throw new WharfError('The agent has no valid configuration applied yet.', {
-        code: 'agent.no-config', errorClass: 'config', hint: 'See GET /v1/status and status/README.md for why the latest commit was not applied.',
+        code: 'agent.no-config',
+        errorClass: 'config',
+        hint: 'See GET /v1/status and status/README.md for why the latest commit was not applied.',
       });
     }
     return running;

@@ -64,7 +64,11 @@ export class CommitLoop implements CommitHandler, AppliedConfigView {
     const project = this.current?.project;
     if (!restored && notifyConfigRejected(project?.settings.notifications ?? {})) {
       await this.dispatcher.send({
-        kind: 'config_rejected', project: project?.settings.name ?? 'wharf', commitSha: sha, detail: problems.join('\n'), at: new Date().toISOString(),
+        kind: 'config_rejected',
+        project: project?.settings.name ?? 'wharf',
+        commitSha: sha,
+        detail: problems.join('\n'),
+        at: new Date().toISOString(),
       });
     }
   }
@@ -101,13 +105,31 @@ export class CommitLoop implements CommitHandler, AppliedConfigView {
     const { store, leases } = await this.storeFor(project);
     const log = this.options.log;
     this.dispatcher.close();
-    this.dispatcher = NotificationDispatcher.fromPolicy(project.settings.notifications, log.child({ component: 'notify' }), this.options.env, project.root);
+    this.dispatcher = NotificationDispatcher.fromPolicy(
+      project.settings.notifications,
+      log.child({ component: 'notify' }),
+      this.options.env,
+      project.root,
+    );
     this.options.starting(project);
-    const runtime = await AgentRuntime.open({ project, sha, store, leases, dispatcher: this.dispatcher, log, afterLoad: this.options.changed });
+    const runtime = await AgentRuntime.open({
+      project,
+      sha,
+      store,
+      leases,
+      dispatcher: this.dispatcher,
+      log,
+      afterLoad: this.options.changed,
+    });
     try {
       const result = await applyCommit(project, store, runtime.scheduler, sha);
       log.info('plan applied', {
-        sha, changed: result.changed, added: result.added, changedIngestions: result.changedIngestions, removed: result.removed, dataActions: result.ran.length,
+        sha,
+        changed: result.changed,
+        added: result.added,
+        changedIngestions: result.changedIngestions,
+        removed: result.removed,
+        dataActions: result.ran.length,
       });
     } catch (err) {
       await runtime.close();

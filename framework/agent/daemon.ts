@@ -56,16 +56,27 @@ export class Agent {
     const log = (this.log = options.log ?? silentLogger);
     this.env = options.env ?? process.env;
     this.commits = new CommitLoop({
-      log, env: this.env, changed: () => this.changed(), starting: (project) => this.reports.use(project.settings.statusDir),
+      log,
+      env: this.env,
+      changed: () => this.changed(),
+      starting: (project) => this.reports.use(project.settings.statusDir),
     });
     this.reports = new StatusReports({ ...options, log }, this.commits);
     this.api = new ApiBackend({
-      applied: this.commits, maxRequestDays: options.maxRequestDays, branch: options.branch,
-      fetchNow: () => void this.follower.poll().catch((err) => log.error('fetch after webhook failed', { error: messageOf(err) })),
+      applied: this.commits,
+      maxRequestDays: options.maxRequestDays,
+      branch: options.branch,
+      fetchNow: () =>
+        void this.follower.poll().catch((err) => log.error('fetch after webhook failed', { error: messageOf(err) })),
     });
     this.follower = new GitFollower({
-      remote: options.repo, branch: options.branch, workdir: options.workdir, projectPath: options.projectPath,
-      fetchIntervalMs: options.fetchIntervalMs, handler: this.commits, log: log.child({ component: 'git' }),
+      remote: options.repo,
+      branch: options.branch,
+      workdir: options.workdir,
+      projectPath: options.projectPath,
+      fetchIntervalMs: options.fetchIntervalMs,
+      handler: this.commits,
+      log: log.child({ component: 'git' }),
     });
   }
 
@@ -74,10 +85,20 @@ export class Agent {
     const webhookSecret = this.env[GIT_WEBHOOK_SECRET_ENV] || undefined;
     if (webhookSecret) registerSecret(webhookSecret);
     const apiKeys = apiKeysFromEnv(this.env);
-    if (apiKeys.length === 0) this.log.warn('no API key configured (WHARF_API_KEYS): every authenticated request is refused');
+    if (apiKeys.length === 0)
+      this.log.warn('no API key configured (WHARF_API_KEYS): every authenticated request is refused');
     const uiTokens = uiTokensFromEnv(this.env);
-    const page = this.env[UI_SWITCH_ENV] === 'off' ? undefined : new AgentPage(this.pageBackend(), () => [...apiKeys, ...uiTokens]);
-    this.server = new AgentServer({ backend: this.api, apiKeys, webhookSecret, page, log: this.log.child({ component: 'api' }) });
+    const page =
+      this.env[UI_SWITCH_ENV] === 'off'
+        ? undefined
+        : new AgentPage(this.pageBackend(), () => [...apiKeys, ...uiTokens]);
+    this.server = new AgentServer({
+      backend: this.api,
+      apiKeys,
+      webhookSecret,
+      page,
+      log: this.log.child({ component: 'api' }),
+    });
     const address = await this.server.listen(this.options.port ?? 8787, this.options.host ?? '127.0.0.1');
     this.log.info('agent listening', { host: address.address, port: address.port });
     this.reports.use('status');

@@ -23,5 +23,10 @@ export interface AppliedConfigView {
 }
 
 export function ingestionsOf(project: LoadedProject): IngestionInfo[] {
-  return [...project.mappings.values()].map((m) => ({ name: m.config.name, dataset: m.config.dataset, schedule: m.config.schedule, owner: m.config.owner }));
+  return [...project.mappings.values()].map((m) => ({
+    name: m.config.name,
+    dataset: m.config.dataset,
+    schedule: m.config.schedule,
+    owner: m.config.owner,
+  }));
 }

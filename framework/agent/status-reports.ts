@@ -31,7 +31,10 @@ export class StatusReports {
   private publisher: StatusPublisher | null = null;
   private publisherDir = '';
 
-  constructor(private readonly options: StatusReportOptions, private readonly applied: AppliedConfigView) {}
+  constructor(
+    private readonly options: StatusReportOptions,
+    private readonly applied: AppliedConfigView,
+  ) {}
 
   /** Publishes into `statusDir` (of the project's folder) from now on. */
   use(statusDir: string): void {
@@ -39,12 +42,20 @@ export class StatusReports {
     if (o.noStatusPush || (this.publisher && this.publisherDir === statusDir)) return;
     const log = o.log.child({ component: 'status' });
     const committer = new StatusCommitter({
-      remote: o.repo, branch: o.branch, dir: join(o.workdir, 'status-clone'), statusDir: join(o.projectPath ?? '', statusDir), identity: o.identity, log,
+      remote: o.repo,
+      branch: o.branch,
+      dir: join(o.workdir, 'status-clone'),
+      statusDir: join(o.projectPath ?? '', statusDir),
+      identity: o.identity,
+      log,
     });
     void this.publisher?.close();
     this.publisherDir = statusDir;
     this.publisher = new StatusPublisher({
-      render: () => this.render(), publish: (files) => committer.publish(files, this.applied.running() !== null), flushIntervalMs: o.statusFlushMs, log,
+      render: () => this.render(),
+      publish: (files) => committer.publish(files, this.applied.running() !== null),
+      flushIntervalMs: o.statusFlushMs,
+      log,
     });
   }
 

@@ -21,7 +21,14 @@ export interface LoadTotals {
 }
 
 export function emptyTotals(): LoadTotals {
-  return { attempts: { succeeded: 0, no_data: 0, failed: 0 }, attemptSeconds: 0, rowsLoaded: 0, rowsRejected: 0, failedDays: 0, lastSuccessfulDay: null };
+  return {
+    attempts: { succeeded: 0, no_data: 0, failed: 0 },
+    attemptSeconds: 0,
+    rowsLoaded: 0,
+    rowsRejected: 0,
+    failedDays: 0,
+    lastSuccessfulDay: null,
+  };
 }
 
 const ATTEMPTS_SQL = `SELECT ingestion, status, COUNT(*) AS n,
@@ -33,8 +40,19 @@ const LEDGER_SQL = `SELECT ingestion, SUM(rows_loaded) AS rows_loaded, SUM(rows_
   CAST(MAX(CASE WHEN status <> 'failed' THEN "date" END) AS VARCHAR) AS last_ok
 FROM ${TABLES.ledger} GROUP BY ingestion`;
 
-interface AttemptRow { ingestion: string; status: DayStatus; n: unknown; seconds: unknown }
-interface LedgerRow { ingestion: string; rows_loaded: unknown; rows_rejected: unknown; failed_days: unknown; last_ok: string | null }
+interface AttemptRow {
+  ingestion: string;
+  status: DayStatus;
+  n: unknown;
+  seconds: unknown;
+}
+interface LedgerRow {
+  ingestion: string;
+  rows_loaded: unknown;
+  rows_rejected: unknown;
+  failed_days: unknown;
+  last_ok: string | null;
+}
 
 /** Totals of every ingestion with a ledger day or an attempt, by ingestion name. */
 export async function readLoadTotals(sql: SqlExecutor): Promise<Map<string, LoadTotals>> {
@@ -48,7 +66,10 @@ export async function readLoadTotals(sql: SqlExecutor): Promise<Map<string, Load
   }
   for (const r of ledger) {
     Object.assign(of(r.ingestion), {
-      rowsLoaded: Number(r.rows_loaded ?? 0), rowsRejected: Number(r.rows_rejected ?? 0), failedDays: Number(r.failed_days ?? 0), lastSuccessfulDay: r.last_ok ?? null,
+      rowsLoaded: Number(r.rows_loaded ?? 0),
+      rowsRejected: Number(r.rows_rejected ?? 0),
+      failedDays: Number(r.failed_days ?? 0),
+      lastSuccessfulDay: r.last_ok ?? null,
     });
   }
   return out;

@@ -1,7 +1,15 @@
 /** The warehouse's column types and wire values → the connector contract (see RowValue in @wharf/framework). */
 import { integerValue, type ColumnInfo, type LogicalType, type Row, type RowValue } from '@wharf/framework';
 
-const LOGICAL: Record<string, LogicalType> = { string: 'string', integer: 'integer', double: 'double', boolean: 'boolean', date: 'date', timestamp: 'timestamp', json: 'json' };
+const LOGICAL: Record<string, LogicalType> = {
+  string: 'string',
+  integer: 'integer',
+  double: 'double',
+  boolean: 'boolean',
+  date: 'date',
+  timestamp: 'timestamp',
+  json: 'json',
+};
 
 export function columnInfo(column: { name: string; type: string }): ColumnInfo {
   return { name: column.name, type: LOGICAL[column.type] ?? 'other', nativeType: column.type };

@@ -12,24 +12,34 @@ import type { QuerySpec } from '../types.js';
 const KEY_REJECTED = /encryption key|encrypted database/i;
 
 export function missingFileError(config: DuckDBSource): WharfError {
-  return connectorError({ kind: 'duckdb', sourceName: config.name }, {
-    errorClass: 'connection', transient: false, code: 'source.duckdb-missing',
-    message: `the database file ${config.path} does not exist`,
-    hint: "Fix `path` in the source module, or set `generate: 'demo'` to create the demo warehouse there.",
-  });
+  return connectorError(
+    { kind: 'duckdb', sourceName: config.name },
+    {
+      errorClass: 'connection',
+      transient: false,
+      code: 'source.duckdb-missing',
+      message: `the database file ${config.path} does not exist`,
+      hint: "Fix `path` in the source module, or set `generate: 'demo'` to create the demo warehouse there.",
+    },
+  );
 }
 
 /** The open failure; a rejected key (of an encrypted file) is an auth error. */
 export function openError(config: DuckDBSource, err: unknown): WharfError {
   const rejected = config.encryptionKey !== undefined && KEY_REJECTED.test((err as Error).message);
-  return connectorError({ kind: 'duckdb', sourceName: config.name }, {
-    errorClass: rejected ? 'auth' : 'connection',
-    transient: false,
-    code: rejected ? 'source.duckdb-key' : 'source.duckdb-open',
-    message: `cannot open ${config.path}: ${(err as Error).message}`,
-    hint: rejected ? `Check that ${config.encryptionKey?.env ?? 'the encryptionKey variable'} holds the key the file was encrypted with.` : undefined,
-    cause: err,
-  });
+  return connectorError(
+    { kind: 'duckdb', sourceName: config.name },
+    {
+      errorClass: rejected ? 'auth' : 'connection',
+      transient: false,
+      code: rejected ? 'source.duckdb-key' : 'source.duckdb-open',
+      message: `cannot open ${config.path}: ${(err as Error).message}`,
+      hint: rejected
+        ? `Check that ${config.encryptionKey?.env ?? 'the encryptionKey variable'} holds the key the file was encrypted with.`
+        : undefined,
+      cause: err,
+    },
+  );
 }
 
 /** A failure while running `query` (or the signal query, without one). */
