@@ -7,6 +7,7 @@ export { defineConnector } from './connectors/define.js';
 export type * from './connectors/types.js';
 export { definePlugin, type WharfPlugin } from './config/plugins.js';
 export { WharfError } from './diagnostics/errors.js';
+export type { PluginErrorCodes, WharfErrorCode } from './diagnostics/error-codes.js';
 export { registerSecret, redactSecrets } from './diagnostics/redact.js';
 export { sqlDayQueries, dayQuery, sampleQuery, describeQuery, hasDataQuery, dayStatsQuery, type DayQueries } from './connectors/shared/wrapped-queries.js';
 export { dayPredicate, utcWallTime, sqlLiteral, quoteIfNeeded, ANSI_DIALECT, QUERY_ALIAS, type SqlDialect } from './connectors/shared/sql-dialect.js';

@@ -39,6 +39,19 @@ function documentedTable(): { arrows: Record<string, string[]>; typeOnly: Record
   return { arrows, typeOnly };
 }
 
+/**
+ * Production sources of framework/ and plugins/: not the build, tests, or the code that only
+ * tests run (testing/ and test/ folders, the connector conformance suite).
+ */
+function productionSources(dir: string): string[] {
+  const skip = new Set(['dist', 'node_modules', 'templates', 'testing', 'test', 'conformance']);
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return skip.has(entry.name) ? [] : productionSources(path);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
 describe('framework dependency arrows', () => {
   it('every import follows the allowed-arrows table (dependency-cruiser)', { timeout: 120_000 }, () => {
     const bin = join(REPO_ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs');
@@ -58,5 +71,16 @@ describe('framework dependency arrows', () => {
 
   it('documents the same table in docs/architecture.md', () => {
     expect(documentedTable()).toEqual({ arrows: ARROWS, typeOnly: TYPE_ONLY_ARROWS });
+  });
+});
+
+describe('failures', () => {
+  it('are WharfErrors in production code: no bare `throw new Error` (internalError for broken invariants)', () => {
+    const files = ['framework', 'plugins'].flatMap((dir) => productionSources(join(REPO_ROOT, dir)));
+    expect(files.length).toBeGreaterThan(200);
+    const bare = files.flatMap((file) =>
+      readFileSync(file, 'utf8').split('\n').flatMap((line, i) => (/\bthrow new (Type|Range)?Error\(/.test(line) ? [`${file.slice(REPO_ROOT.length)}:${i + 1}`] : [])),
+    );
+    expect(bare).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { timestampParam } from '../state/sql-values.js';
 import type { StoreConnection } from '../store/types.js';
+import { WharfError } from '../diagnostics/errors.js';
 
 export const LEASE_TABLE = 'agent_leases';
 
@@ -116,7 +117,9 @@ export class DayLeases {
    */
   async withLease<T>(resource: string, fn: () => Promise<T>, pollMs = 1000, signal?: AbortSignal): Promise<T> {
     while (!(await this.tryAcquire(resource))) {
-      if (signal?.aborted) throw new Error(`Stopped while waiting for the lease on ${resource}.`);
+      if (signal?.aborted) {
+        throw new WharfError(`Stopped while waiting for the lease on ${resource}.`, { code: 'lease.stopped', errorClass: 'state', transient: true });
+      }
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
     const renewal = setInterval(() => void this.renew(resource).catch(() => undefined), Math.max(1000, this.ttlMs / 3));

@@ -14,6 +14,7 @@ import { readPlanningState } from '../state/planning-state.js';
 import { fromSnapshot, readSnapshotFile, toSnapshot, writeSnapshotFile, type StateSnapshot } from '../state/snapshot.js';
 import { emptyState, type PlanningState } from '../state/types.js';
 import type { StoreConnection } from '../store/types.js';
+import { internalError } from '../diagnostics/errors.js';
 
 export type StateSource = 'store' | 'repo';
 
@@ -60,7 +61,7 @@ export async function readPlanningFrom(project: LoadedProject, source: StateSour
     if (repoSnapshotMissing(project)) return { state: emptyState(), loaded: {} };
     return fromSnapshot(readSnapshotFile(path.absolute, path.relative));
   }
-  if (!connection) throw new Error('readPlanningFrom(store) needs an open store connection');
+  if (!connection) throw internalError('readPlanningFrom(store) needs an open store connection');
   return readPlanningState(connection, now);
 }
 

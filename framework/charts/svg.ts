@@ -12,6 +12,7 @@ import type * as Vega from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import { isMissing } from '../util/optional-import.js';
 import { THEME_CSS, VEGA_CONFIG } from './theme.js';
+import { internalError } from '../diagnostics/errors.js';
 
 interface ChartEngines {
   vega: typeof Vega;
@@ -49,7 +50,7 @@ export interface ChartText {
 function offlineLoader(vega: typeof Vega, refused: string[]): Vega.Loader {
   const refuse = async (uri: string) => {
     refused.push(uri);
-    throw new Error(`Charts never load ${uri}: pass the values inline.`);
+    throw internalError(`Charts never load ${uri}: pass the values inline.`);
   };
   return { ...vega.loader(), load: refuse, sanitize: refuse } as unknown as Vega.Loader;
 }
@@ -67,7 +68,7 @@ export async function renderChart(spec: TopLevelSpec, text: ChartText): Promise<
   try {
     const svg = await view.toSVG();
     // Vega logs a failed load and draws an empty chart: make it an error instead.
-    if (refused.length) throw new Error(`Charts never load data from ${refused.join(', ')}: pass the values inline.`);
+    if (refused.length) throw internalError(`Charts never load data from ${refused.join(', ')}: pass the values inline.`);
     return decorate(svg, text);
   } finally {
     view.finalize();

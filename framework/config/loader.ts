@@ -9,7 +9,7 @@ import { dirname, isAbsolute, join, relative } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { error, hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { closestName } from '../diagnostics/suggest.js';
-import { isBuiltinKind, pluginConnector } from '../connectors/registry.js';
+import { BUILTIN_SOURCE_KINDS, isBuiltinKind, pluginConnector, schemaDefinitionOf } from '../connectors/registry.js';
 import { checkCrossReferences } from './cross-references.js';
 import { checkExperiments } from './experiment-checks.js';
 import { checkNotifierTargets } from './notifier-targets.js';
@@ -23,20 +23,15 @@ import { DEFAULTS, resolveSettings, type LoadedExperiment, type LoadedMapping, t
 import { validateAgainst, validateDefinition } from './schema-validator.js';
 import { parseDuration } from '../util/time.js';
 import type { ExperimentConfig, MappingConfig, ProjectConfig, ScheduleConfig, SourceConfig } from './types.js';
+import { internalError } from '../diagnostics/errors.js';
 
 export interface LoadResult {
   project: LoadedProject | null;
   diagnostics: Diagnostic[];
 }
 
-const SOURCE_DEFINITIONS: Record<string, string> = {
-  duckdb: 'DuckDBSource',
-  postgres: 'PostgresSource',
-  redshift: 'RedshiftSource',
-  snowflake: 'SnowflakeSource',
-  bigquery: 'BigQuerySource',
-  s3: 'S3Source',
-};
+/** Built-in source kind → its schema definition, from the connector registry. */
+const SOURCE_DEFINITIONS: Record<string, string> = Object.fromEntries(BUILTIN_SOURCE_KINDS.map((k) => [k, schemaDefinitionOf(k)]));
 const MAPPING_DEFINITIONS: Record<string, string> = { events: 'EventsMapping', metrics: 'MetricsMapping' };
 const SCHEDULE_DEFINITIONS: Record<string, string> = { daily: 'DailySchedule', api: 'ApiSchedule', signal: 'SignalSchedule' };
 
@@ -87,7 +82,7 @@ function prefetched(outcomes: Map<string, ModuleOutcome>): ModuleImporter {
   return {
     import(absolutePath) {
       const outcome = outcomes.get(absolutePath);
-      if (!outcome) throw new Error(`Internal: the module ${absolutePath} was not imported with the others.`);
+      if (!outcome) throw internalError(`The module ${absolutePath} was not imported with the others.`);
       return outcome;
     },
   };

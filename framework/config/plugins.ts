@@ -9,7 +9,7 @@ import { registerPluginConnector } from '../connectors/registry.js';
 import type { ConnectorDefinition } from '../connectors/types.js';
 import type { NotifierDefinition } from '../notify/notifier.js';
 import { registerPluginNotifier } from '../notify/registry.js';
-import { messageOf } from '../diagnostics/errors.js';
+import { messageOf, WharfError } from '../diagnostics/errors.js';
 
 /** What a plugin package exports by default. */
 export interface WharfPlugin {
@@ -67,7 +67,7 @@ export async function loadPlugins(root: string, packages: readonly string[]): Pr
       const { importConfigModule } = await import('./module-import.js');
       const plugin = (await importConfigModule(entry)) as WharfPlugin | undefined;
       if (!plugin || !Array.isArray(plugin.connectors ?? []) || !Array.isArray(plugin.notifiers ?? [])) {
-        throw new Error('its default export is not a plugin (use definePlugin)');
+        throw new WharfError('its default export is not a plugin (use definePlugin)', { code: 'plugin.not-a-plugin', errorClass: 'config' });
       }
       for (const connector of plugin.connectors ?? []) {
         registerPluginConnector(connector);

@@ -12,6 +12,7 @@ import { error } from '../diagnostics/diagnostic.js';
 import { packageRoot } from '../util/package-root.js';
 import { closestName } from '../diagnostics/suggest.js';
 import { describeFormat } from './formats.js';
+import { internalError } from '../diagnostics/errors.js';
 
 const SCHEMA_ID = 'wharf';
 
@@ -33,7 +34,7 @@ function validatorFor(definition: string): ValidateFunction {
     fn = ajv.getSchema(`${SCHEMA_ID}#/definitions/${definition}`);
     if (fn) compiled.set(definition, fn);
   }
-  if (!fn) throw new Error(`The schema has no definition '${definition}'; run npm run schema.`);
+  if (!fn) throw internalError(`The schema has no definition '${definition}'; run npm run schema.`);
   return fn;
 }
 
@@ -64,7 +65,8 @@ export function validateDefinition(definition: string, value: unknown, file: str
   return fn(value) ? [] : toDiagnostics(fn.errors ?? [], file, prefix);
 }
 
-function toDiagnostics(errors: ErrorObject[], file: string, prefix: string): Diagnostic[] {
+function toDiagnostics(all: ErrorObject[], file: string, prefix: string): Diagnostic[] {
+  const errors = matchingKindOnly(all);
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   const renamed = misspelledFields(errors);
@@ -81,6 +83,24 @@ function toDiagnostics(errors: ErrorObject[], file: string, prefix: string): Dia
     }
   }
   return out;
+}
+
+/**
+ * In a union told apart by `kind` (the store, notifiers), the errors of the branches of
+ * another kind only confuse ("Must be "duckdb"", "Unknown field 'url'"): when one branch has
+ * the value's kind, only its errors are kept. A branch is known by the schema path prefix of
+ * its failed `kind` const.
+ */
+function matchingKindOnly(errors: ErrorObject[]): ErrorObject[] {
+  const unions = errors.filter((e) => (e.keyword === 'anyOf' || e.keyword === 'oneOf') && Array.isArray(e.schema));
+  const dropped: { path: string; branch: string }[] = [];
+  for (const union of unions) {
+    const wrong = errors.filter((e) => e.keyword === 'const' && e.instancePath === `${union.instancePath}/kind`);
+    if (wrong.length === 0 || wrong.length >= (union.schema as unknown[]).length) continue;
+    for (const e of wrong) dropped.push({ path: union.instancePath, branch: e.schemaPath.replace(/properties\/kind\/const$/, '') });
+  }
+  const inDropped = (e: ErrorObject) => dropped.some((d) => e.instancePath.startsWith(d.path) && e.schemaPath.startsWith(d.branch));
+  return dropped.length ? errors.filter((e) => !inDropped(e)) : errors;
 }
 
 /**

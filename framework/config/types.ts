@@ -184,15 +184,24 @@ export interface S3Source extends SourceBase {
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface PluginSourceTypes {}
 
-export type BuiltinSourceConfig =
-  | DuckDBSource
-  | PostgresSource
-  | RedshiftSource
-  | SnowflakeSource
-  | BigQuerySource
-  | S3Source;
+/**
+ * The built-in source kinds and their config types. The union below follows from it, and
+ * connectors/registry.ts (BUILTIN_CONNECTORS: each kind's connector and schema definition,
+ * from which the loader and the schema generator read) must list exactly these kinds, which
+ * the compiler checks. A new built-in kind is one line here and one there.
+ */
+export interface BuiltinSourceTypes {
+  duckdb: DuckDBSource;
+  postgres: PostgresSource;
+  redshift: RedshiftSource;
+  snowflake: SnowflakeSource;
+  bigquery: BigQuerySource;
+  s3: S3Source;
+}
 
-export type BuiltinSourceKind = BuiltinSourceConfig['kind'];
+export type BuiltinSourceKind = keyof BuiltinSourceTypes;
+
+export type BuiltinSourceConfig = BuiltinSourceTypes[BuiltinSourceKind];
 
 export type SourceConfig = BuiltinSourceConfig | PluginSourceTypes[keyof PluginSourceTypes];
 
@@ -390,7 +399,13 @@ export interface DuckDBStoreConfig {
 export interface PostgresStoreConfig {
   kind: 'postgres';
   url: SecretRef;
-  /** @default "wharf" */
+  /**
+   * The PostgreSQL schema the store's tables live in (created if missing): lower-case letters,
+   * digits and underscores, not starting with a digit.
+   * @default "wharf"
+   * @pattern ^[a-z_][a-z0-9_]*$
+   * @maxLength 63
+   */
   schema?: string;
 }
 

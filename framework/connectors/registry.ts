@@ -1,37 +1,45 @@
 /**
- * Which connector serves which source kind. Built-ins are listed here and imported lazily, so
- * a project that never uses Snowflake never loads snowflake-sdk. Plugin kinds are added by
- * config/plugins.ts from the project's `plugins` list.
+ * Which connector serves which source kind. Built-ins are listed once, in BUILTIN_CONNECTORS,
+ * and imported lazily, so a project that never uses Snowflake never loads snowflake-sdk.
+ * Plugin kinds are added by config/plugins.ts from the project's `plugins` list.
  */
-import type { BuiltinSourceKind } from '../config/types.js';
+import type { BuiltinSourceKind, BuiltinSourceTypes } from '../config/types.js';
 import { WharfError } from '../diagnostics/errors.js';
 import type { ConnectorDefinition } from './types.js';
 
-type DefinitionModule = { default: ConnectorDefinition<never> };
+/** A built-in kind: its connector folder, and the schema definition its modules are validated against. */
+interface BuiltinConnector<C> {
+  /** The definition's name in framework/schema/wharf.schema.json (the config type's name). */
+  schemaDefinition: string;
+  /** The connector folder's index.ts; its default export is the definition. */
+  load: () => Promise<{ default: ConnectorDefinition<C> }>;
+}
 
-/** One line per built-in connector folder; each module's default export is its definition. */
-const builtinConnectors: Partial<Record<BuiltinSourceKind, () => Promise<DefinitionModule>>> = {
-  duckdb: () => import('./duckdb/index.js'),
-  postgres: () => import('./postgres/index.js'),
-  redshift: () => import('./redshift/index.js'),
-  snowflake: () => import('./snowflake/index.js'),
-  bigquery: () => import('./bigquery/index.js'),
-  s3: () => import('./s3/index.js'),
-};
+/**
+ * The built-in source kinds: one entry per kind of config/types.ts BuiltinSourceTypes (the
+ * compiler checks that none is missing or extra, and that each folder serves its kind's
+ * config type). The loader, the schema generator and connectorFor read it.
+ */
+export const BUILTIN_CONNECTORS = {
+  duckdb: { schemaDefinition: 'DuckDBSource', load: () => import('./duckdb/index.js') },
+  postgres: { schemaDefinition: 'PostgresSource', load: () => import('./postgres/index.js') },
+  redshift: { schemaDefinition: 'RedshiftSource', load: () => import('./redshift/index.js') },
+  snowflake: { schemaDefinition: 'SnowflakeSource', load: () => import('./snowflake/index.js') },
+  bigquery: { schemaDefinition: 'BigQuerySource', load: () => import('./bigquery/index.js') },
+  s3: { schemaDefinition: 'S3Source', load: () => import('./s3/index.js') },
+} satisfies { [K in BuiltinSourceKind]: BuiltinConnector<BuiltinSourceTypes[K]> };
+
+export const BUILTIN_SOURCE_KINDS = Object.keys(BUILTIN_CONNECTORS) as readonly BuiltinSourceKind[];
 
 const pluginConnectors = new Map<string, ConnectorDefinition<never>>();
 
-export const BUILTIN_SOURCE_KINDS: readonly BuiltinSourceKind[] = [
-  'duckdb',
-  'postgres',
-  'redshift',
-  'snowflake',
-  'bigquery',
-  's3',
-];
-
 export function isBuiltinKind(kind: string): kind is BuiltinSourceKind {
-  return (BUILTIN_SOURCE_KINDS as readonly string[]).includes(kind);
+  return Object.hasOwn(BUILTIN_CONNECTORS, kind);
+}
+
+/** The schema definition a built-in kind's modules are validated against. */
+export function schemaDefinitionOf(kind: BuiltinSourceKind): string {
+  return BUILTIN_CONNECTORS[kind].schemaDefinition;
 }
 
 export function registerPluginConnector(definition: ConnectorDefinition<never>): void {
@@ -50,14 +58,7 @@ export function pluginConnector(kind: string): ConnectorDefinition<never> | unde
 
 /** The connector definition for a source kind; a clear config error when none is available. */
 export async function connectorFor(kind: string): Promise<ConnectorDefinition<never>> {
-  if (isBuiltinKind(kind)) {
-    const load = builtinConnectors[kind];
-    if (load) return (await load()).default;
-    throw new WharfError(`No connector is available for source kind '${kind}'.`, {
-      code: 'connector.unavailable',
-      errorClass: 'config',
-    });
-  }
+  if (isBuiltinKind(kind)) return (await BUILTIN_CONNECTORS[kind].load()).default as ConnectorDefinition<never>;
   const plugin = pluginConnectors.get(kind);
   if (plugin) return plugin;
   throw new WharfError(`Unknown source kind '${kind}'.`, {

@@ -2,10 +2,12 @@
  * Run-time failures. Every error Wharf raises on purpose is a WharfError with a stable code,
  * a class used in the ledger, and whether retrying can help. Anything else is a bug.
  */
+import type { WharfErrorCode } from './error-codes.js';
+
 export type ErrorClass = 'config' | 'query' | 'auth' | 'connection' | 'validation' | 'state' | 'internal';
 
 export interface WharfErrorOptions {
-  code: string;
+  code: WharfErrorCode;
   errorClass: ErrorClass;
   /** Transient errors (timeouts, dropped connections, throttling) are retried with backoff. */
   transient?: boolean;
@@ -15,7 +17,7 @@ export interface WharfErrorOptions {
 }
 
 export class WharfError extends Error {
-  readonly code: string;
+  readonly code: WharfErrorCode;
   readonly errorClass: ErrorClass;
   readonly transient: boolean;
   readonly hint?: string;
@@ -30,6 +32,16 @@ export class WharfError extends Error {
     this.hint = options.hint;
     this.details = options.details ?? {};
   }
+}
+
+/**
+ * A broken internal invariant: a bug in Wharf, not something a user did. Still a WharfError,
+ * so every failure carries a code and a class (`internal` in the ledger).
+ */
+export function internalError(message: string): WharfError {
+  return new WharfError(message, {
+    code: 'internal', errorClass: 'internal', hint: 'This is a bug in Wharf: please report it with this message.',
+  });
 }
 
 export function isTransient(err: unknown): boolean {

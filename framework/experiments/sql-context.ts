@@ -7,6 +7,7 @@ import type { ExperimentDialect } from './dialect.js';
 import { ident, literal } from './dialect.js';
 import type { ResolvedExperiment } from './model.js';
 import { artifactNames, type ArtifactNames } from './names.js';
+import { internalError } from '../diagnostics/errors.js';
 
 /** The inputs every SQL builder shares. */
 export interface SqlContext {
@@ -22,7 +23,7 @@ export function sqlContext(experiment: ResolvedExperiment, dialect: ExperimentDi
 
 /** A DATE literal from an ISO day (already validated). */
 export function dateLit(day: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`not an ISO day: ${day}`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw internalError(`not an ISO day: ${day}`);
   return `DATE '${day}'`;
 }
 

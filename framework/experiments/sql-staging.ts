@@ -13,6 +13,7 @@
 import type { FunnelMetric } from '../config/types.js';
 import type { ResolvedMetric } from './model.js';
 import { dateLit, eventUnit, ident, literal, type SqlContext } from './sql-context.js';
+import { internalError } from '../diagnostics/errors.js';
 
 const STAGING_COLUMNS = 'metric_name, unit_id, group_name, day, exposure_day, days_since_exposure, numerator, denominator';
 
@@ -106,7 +107,7 @@ WHERE ${units} AND e.ingestion = ${literal(m.ingestion)} AND e.event_name = ${li
   AND e.day >= f.exposure_day - ${days} AND e."timestamp" < f.first_exposure_time
 GROUP BY f.unit_id, f.group_name, f.exposure_day`;
   }
-  throw new Error(`CUPED does not apply to funnel metric ${metric.name}`);
+  throw internalError(`CUPED does not apply to funnel metric ${metric.name}`);
 }
 
 /** DDL of `<experiment>_funnel_events`. */

@@ -2,10 +2,11 @@
  * Turns a failed GitHub API call into a WharfError that says what to fix. The token is
  * redacted from anything that is passed on, and the HTTP status decides the advice.
  */
+import type { WharfErrorCode } from '../diagnostics/error-codes.js';
 import { WharfError } from '../diagnostics/errors.js';
 import { redactSecrets } from '../diagnostics/redact.js';
 
-const ADVICE: Record<number, { code: string; hint: string }> = {
+const ADVICE: Record<number, { code: WharfErrorCode; hint: string }> = {
   401: { code: 'github.unauthorized', hint: 'GitHub rejected GITHUB_TOKEN: check that the secret holds a valid, unexpired token.' },
   403: {
     code: 'github.forbidden',

@@ -47,7 +47,11 @@ export function frameworkDir(): string {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === '@wharf/framework') return dir;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('init: cannot find the @wharf/framework package.json above its own module');
+    if (parent === dir) {
+      throw new WharfError('ingest init cannot find the package.json of @wharf/framework above its own module: the package is incomplete.', {
+        code: 'package.incomplete', errorClass: 'internal', hint: 'Reinstall @wharf/framework (npm ci).',
+      });
+    }
     dir = parent;
   }
 }

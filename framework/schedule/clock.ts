@@ -3,6 +3,7 @@
  * tests a ManualClock they move forward, so a month of schedules plays in milliseconds.
  */
 import type { Clock } from './types.js';
+import { internalError } from '../diagnostics/errors.js';
 
 /** The real time. */
 export const systemClock: Clock = { now: () => new Date() };
@@ -22,7 +23,7 @@ export class ManualClock implements Clock {
   /** Moves to `instant`; refuses to go backwards, which no real clock the scheduler trusts does. */
   set(instant: Date | string): void {
     const next = new Date(instant).getTime();
-    if (next < this.current) throw new Error(`ManualClock cannot go back from ${this.now().toISOString()} to ${new Date(next).toISOString()}`);
+    if (next < this.current) throw internalError(`ManualClock cannot go back from ${this.now().toISOString()} to ${new Date(next).toISOString()}`);
     this.current = next;
   }
 

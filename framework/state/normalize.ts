@@ -7,6 +7,7 @@ import { DEFAULTS, type LoadedMapping, type LoadedProject } from '../config/proj
 import type { ScheduleConfig, SourceConfig } from '../config/types.js';
 import { hashOf, sortKeys } from '../util/canonical-json.js';
 import type { NormalizedIngestion } from './types.js';
+import { internalError } from '../diagnostics/errors.js';
 
 /** Every ingestion of the project, normalized, by name (sorted). */
 export function normalizeProject(project: LoadedProject): Record<string, NormalizedIngestion> {
@@ -22,7 +23,7 @@ export function normalizeMapping(project: LoadedProject, loaded: LoadedMapping):
   const { sql: _sql, ...mapping } = loaded.config;
   const source = project.sources.get(mapping.source)?.config;
   const schedule = project.schedules.get(mapping.schedule)?.config;
-  if (!source || !schedule) throw new Error(`Mapping ${mapping.name} refers to a missing source or schedule; load the project with cross-references checked first.`);
+  if (!source || !schedule) throw internalError(`Mapping ${mapping.name} refers to a missing source or schedule; load the project with cross-references checked first.`);
   return sortKeys({
     mapping: { ...mapping, recheck: loaded.recheck, validation: loaded.validation, restate: mapping.restate ?? DEFAULTS.restate },
     sqlFile: loaded.sqlFile,

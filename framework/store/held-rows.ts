@@ -27,7 +27,7 @@ export function heldRejectsSql(table: string, order: string): string {
 export function checkHeld(metric: string, moved: number, held: number): void {
   if (moved === held) return;
   throw new WharfError(`Internal error: ${moved} rows of metric '${metric}' without a denominator were loaded but ${held} were held as received`, {
-    code: 'STORE_HELD_ROWS_MISMATCH',
+    code: 'store.held-rows-mismatch',
     errorClass: 'internal',
     hint: 'This is a bug in Wharf; please report it with the mapping. The day was not changed.',
   });

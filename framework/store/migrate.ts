@@ -3,7 +3,7 @@
  * transaction together with the version bump. A store written by a newer Wharf is refused
  * rather than guessed at.
  */
-import { WharfError } from '../diagnostics/errors.js';
+import { internalError, WharfError } from '../diagnostics/errors.js';
 import { META_DDL, MIGRATIONS, type Dialect } from './ddl.js';
 import { STORE_FORMAT_VERSION } from './schema.js';
 import { lockSchema, runDdl } from './ddl-lock.js';
@@ -21,7 +21,7 @@ async function readVersion(db: SqlExecutor): Promise<number> {
 }
 
 export async function migrateStore(connection: StoreConnection, dialect: Dialect): Promise<number> {
-  if (MIGRATIONS.length !== STORE_FORMAT_VERSION) throw new Error('MIGRATIONS and STORE_FORMAT_VERSION disagree');
+  if (MIGRATIONS.length !== STORE_FORMAT_VERSION) throw internalError('MIGRATIONS and STORE_FORMAT_VERSION disagree');
   let version = await storeFormatVersion(connection);
   if (version > STORE_FORMAT_VERSION) {
     throw new WharfError(`The store has format version ${version}, newer than this Wharf understands (${STORE_FORMAT_VERSION}).`, {

@@ -5,6 +5,7 @@
  * so the message is built from known facts only and never quotes the URL itself.
  */
 import type { StoreConfig } from '../config/types.js';
+import type { WharfErrorCode } from '../diagnostics/error-codes.js';
 import { messageOf, WharfError } from '../diagnostics/errors.js';
 import { redactSecrets } from '../diagnostics/redact.js';
 
@@ -38,7 +39,7 @@ function duckdbOpenError(err: unknown, path: string | undefined): WharfError {
 
 /** A PostgreSQL store failure in words: `message` follows "The PostgreSQL store". */
 interface PostgresFailure {
-  code: string;
+  code: WharfErrorCode;
   message: string;
   hint: string;
   errorClass: 'config' | 'auth' | 'connection';

@@ -13,6 +13,7 @@ import { PostgresDayLoad } from './postgres/day-load.js';
 import { lockDay } from './postgres/day-lock.js';
 import { SqlStore } from './sql-store.js';
 import type { Store, StoreConnection } from './types.js';
+import { internalError } from '../diagnostics/errors.js';
 
 export const DEFAULT_DUCKDB_STORE_PATH = '.wharf/store.duckdb';
 export const DEFAULT_POSTGRES_STORE_SCHEMA = 'wharf';
@@ -63,7 +64,7 @@ export async function storeOver(connection: StoreConnection): Promise<Store> {
   } else if (connection instanceof PostgresStoreConnection) {
     store = new SqlStore(connection, 'postgres', (target, onWait) => PostgresDayLoad.begin(connection.pool, target, onWait), { columnarMetrics: false, lockDay });
   } else {
-    throw new Error(`Unknown store connection kind '${connection.kind}'`);
+    throw internalError(`Unknown store connection kind '${connection.kind}'`);
   }
   try {
     await store.migrate();

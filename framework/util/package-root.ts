@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WharfError } from '../diagnostics/errors.js';
 
 const PACKAGE_NAME = '@wharf/framework';
 let cached: string | undefined;
@@ -18,7 +19,11 @@ export function packageRoot(): string {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === PACKAGE_NAME) return (cached = dir);
     const parent = dirname(dir);
-    if (parent === dir) throw new Error(`No package.json of ${PACKAGE_NAME} above ${fileURLToPath(import.meta.url)}; the package is incomplete, reinstall it.`);
+    if (parent === dir) {
+      throw new WharfError(`No package.json of ${PACKAGE_NAME} above ${fileURLToPath(import.meta.url)}: the package is incomplete.`, {
+        code: 'package.incomplete', errorClass: 'internal', hint: `Reinstall ${PACKAGE_NAME} (npm ci).`,
+      });
+    }
     dir = parent;
   }
 }

@@ -11,7 +11,7 @@ import {
   type Connector,
   type ConnectorContext,
 } from '@wharf/framework';
-import type { AthenaSource } from './config.js';
+import type { AthenaSource } from './options.js';
 import { AthenaQueryRunner } from './query-runner.js';
 
 export async function openAthena(config: AthenaSource, context: ConnectorContext): Promise<Connector> {

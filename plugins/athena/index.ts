@@ -4,13 +4,19 @@
  * an Athena source is opened.
  */
 import { STATEMENT_CAPABILITIES, defineConnector, definePlugin } from '@wharf/framework';
-import { athenaConfigSchema, type AthenaSource } from './config.js';
+import { athenaConfigSchema, type AthenaSource } from './options.js';
 
-export type { AthenaSource } from './config.js';
+export type { AthenaSource } from './options.js';
 
 declare module '@wharf/framework' {
   interface PluginSourceTypes {
     athena: AthenaSource;
+  }
+  /** The codes of this plugin's WharfErrors, checked by the compiler. */
+  interface PluginErrorCodes {
+    athena:
+      | 'athena.auth' | 'athena.connection' | 'athena.partial-credentials' | 'athena.query-failed' | 'athena.request-failed'
+      | 'athena.sdk-missing' | 'athena.unavailable' | 'athena.no-execution-id' | 'athena.timestamp-zone';
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import { WharfError, type ColumnInfo, type QuerySpec, type ResultPage, type Row, type StatementRunner } from '@wharf/framework';
-import type { AthenaSource } from './config.js';
+import type { AthenaSource } from './options.js';
 import { athenaCallError, athenaQueryError } from './errors.js';
 import { columnInfo, parseValue } from './values.js';
 
@@ -54,7 +54,9 @@ export class AthenaQueryRunner implements StatementRunner {
         }),
       ),
     );
-    if (!started.QueryExecutionId) throw new Error('Athena accepted the query but returned no QueryExecutionId.');
+    if (!started.QueryExecutionId) {
+      throw new WharfError('Athena accepted the query but returned no QueryExecutionId.', { code: 'athena.no-execution-id', errorClass: 'connection', transient: true });
+    }
     return started.QueryExecutionId;
   }
 

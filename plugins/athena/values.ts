@@ -2,7 +2,7 @@
  * Athena returns every value as text (`VarCharValue`, absent for NULL) with the column's type
  * in the result metadata. This turns them into the connector contract's values.
  */
-import { textValue, type ColumnInfo, type LogicalType, type RowValue } from '@wharf/framework';
+import { textValue, WharfError, type ColumnInfo, type LogicalType, type RowValue } from '@wharf/framework';
 
 const INTEGER = /^(tinyint|smallint|integer|int|bigint)$/;
 const DOUBLE = /^(double|float|real|decimal.*)$/;
@@ -35,5 +35,7 @@ function parseTimestamp(text: string): Date {
   const millis = time.replace(/(\.\d{3})\d+$/, '$1');
   if (zone === '' || zone === 'UTC' || zone === 'Z') return new Date(`${date}T${millis}Z`);
   if (/^[+-]\d{2}:?\d{2}$/.test(zone)) return new Date(`${date}T${millis}${zone}`);
-  throw new Error(`Cannot read the Athena timestamp '${text}': only UTC and numeric offsets are supported; cast it to a UTC timestamp in the query.`);
+  throw new WharfError(`Cannot read the Athena timestamp '${text}': only UTC and numeric offsets are supported.`, {
+    code: 'athena.timestamp-zone', errorClass: 'query', hint: 'Cast the column to a UTC timestamp in the query.',
+  });
 }

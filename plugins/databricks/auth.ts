@@ -4,7 +4,7 @@
  * service principal's client credentials and reused until shortly before it expires.
  */
 import { WharfError, registerSecret, type ConnectorContext } from '@wharf/framework';
-import type { DatabricksSource } from './config.js';
+import type { DatabricksSource } from './options.js';
 
 export type TokenProvider = () => Promise<string>;
 

@@ -5,7 +5,7 @@
  */
 import { ANSI_DIALECT, StatementConnector, type Connector, type ConnectorContext, type SqlDialect } from '@wharf/framework';
 import { tokenProvider } from './auth.js';
-import type { DatabricksSource } from './config.js';
+import type { DatabricksSource } from './options.js';
 import { StatementClient } from './statement-client.js';
 
 /** ANSI with backtick identifiers and instants as `timestamp_millis(...)`. */

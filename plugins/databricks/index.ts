@@ -3,13 +3,19 @@
  * over the SQL Statement Execution REST API with Node's fetch: no client library to install.
  */
 import { STATEMENT_CAPABILITIES, defineConnector, definePlugin } from '@wharf/framework';
-import { databricksConfigSchema, type DatabricksSource } from './config.js';
+import { databricksConfigSchema, type DatabricksSource } from './options.js';
 
-export type { DatabricksSource } from './config.js';
+export type { DatabricksSource } from './options.js';
 
 declare module '@wharf/framework' {
   interface PluginSourceTypes {
     databricks: DatabricksSource;
+  }
+  /** The codes of this plugin's WharfErrors, checked by the compiler. */
+  interface PluginErrorCodes {
+    databricks:
+      | 'databricks.auth' | 'databricks.connection' | 'databricks.no-credentials' | 'databricks.not-found'
+      | 'databricks.request-failed' | 'databricks.statement-failed' | 'databricks.unavailable';
   }
 }
 

@@ -5,9 +5,10 @@
  * a time, so memory is bounded by a chunk. A read aborted while the statement is still
  * running cancels it on the warehouse.
  */
-import { WharfError, redactSecrets, type ColumnInfo, type QuerySpec, type ResultPage, type Row, type StatementRunner } from '@wharf/framework';
+import { WharfError, type ColumnInfo, type QuerySpec, type ResultPage, type Row, type StatementRunner } from '@wharf/framework';
 import type { TokenProvider } from './auth.js';
-import type { DatabricksSource } from './config.js';
+import { httpError, statementError, unreachableError, type StatementStatus } from './errors.js';
+import type { DatabricksSource } from './options.js';
 import { columnInfo, parseValue, type ManifestColumn } from './values.js';
 
 interface Chunk {
@@ -17,12 +18,10 @@ interface Chunk {
 
 interface StatementResponse {
   statement_id: string;
-  status: { state: string; error?: { error_code?: string; message?: string } };
+  status: StatementStatus;
   manifest?: { schema?: { columns?: ManifestColumn[] } };
   result?: Chunk;
 }
-
-const TRANSIENT_SQL_ERRORS = new Set(['TEMPORARILY_UNAVAILABLE', 'RESOURCE_EXHAUSTED', 'DEADLINE_EXCEEDED']);
 
 export class StatementClient implements StatementRunner {
   constructor(
@@ -53,7 +52,7 @@ export class StatementClient implements StatementRunner {
       await this.cancel(id);
       throw err;
     }
-    if (response.status.state !== 'SUCCEEDED') throw this.statementError(response, query);
+    if (response.status.state !== 'SUCCEEDED') throw statementError(this.config.name, response.status, query);
     const columns = (response.manifest?.schema?.columns ?? []).map(columnInfo);
     let chunk: Chunk | undefined = response.result;
     while (chunk) {
@@ -67,18 +66,6 @@ export class StatementClient implements StatementRunner {
     await this.request('POST', `/api/2.0/sql/statements/${id}/cancel`).catch(() => undefined);
   }
 
-  private statementError(response: StatementResponse, query?: QuerySpec): WharfError {
-    const error = response.status.error ?? {};
-    const where = query ? `Mapping '${query.mapping}' (${query.sqlFile}) on Databricks source '${this.config.name}'` : `Databricks source '${this.config.name}'`;
-    const transient = TRANSIENT_SQL_ERRORS.has(error.error_code ?? '');
-    return new WharfError(`${where}: the statement ${response.status.state.toLowerCase()}: ${redactSecrets(error.message ?? 'no message')}`, {
-      code: 'databricks.statement-failed',
-      errorClass: transient ? 'connection' : 'query',
-      transient,
-      details: { errorCode: error.error_code, ...(query ? { mapping: query.mapping, sqlFile: query.sqlFile } : {}) },
-    });
-  }
-
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const url = new URL(path, this.config.host);
     let response: Response;
@@ -90,34 +77,11 @@ export class StatementClient implements StatementRunner {
       });
     } catch (err) {
       if (err instanceof WharfError) throw err;
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new WharfError(`Databricks source '${this.config.name}': cannot reach ${url.origin}: ${cause?.code ?? cause?.message ?? (err as Error).message}`, {
-        code: 'databricks.connection',
-        errorClass: 'connection',
-        transient: true,
-        hint: `Check \`host\` of source '${this.config.name}' and the network.`,
-        cause: err,
-      });
+      throw unreachableError(this.config.name, url, err);
     }
     const text = await response.text();
-    if (!response.ok) throw this.httpError(response.status, text);
+    if (!response.ok) throw httpError(this.config.name, response.status, text);
     return (text ? JSON.parse(text) : {}) as T;
-  }
-
-  private httpError(status: number, text: string): WharfError {
-    let message = text;
-    try {
-      message = (JSON.parse(text) as { message?: string }).message ?? text;
-    } catch {
-      // Not JSON: keep the body text.
-    }
-    const summary = `Databricks source '${this.config.name}': HTTP ${status}: ${redactSecrets(message)}`;
-    if (status === 401 || status === 403) {
-      return new WharfError(summary, { code: 'databricks.auth', errorClass: 'auth', hint: `Check the token or OAuth credentials of source '${this.config.name}'.` });
-    }
-    if (status === 429 || status >= 500) return new WharfError(summary, { code: 'databricks.unavailable', errorClass: 'connection', transient: true });
-    if (status === 404) return new WharfError(summary, { code: 'databricks.not-found', errorClass: 'config', hint: `Check \`host\` and \`warehouseId\` of source '${this.config.name}'.` });
-    return new WharfError(summary, { code: 'databricks.request-failed', errorClass: 'query' });
   }
 }
 

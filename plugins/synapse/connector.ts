@@ -13,7 +13,7 @@ import {
   type ConnectorContext,
   type SqlDialect,
 } from '@wharf/framework';
-import type { SynapseSource } from './config.js';
+import type { SynapseSource } from './options.js';
 import { SynapseRunner } from './statement-runner.js';
 
 /** ANSI with instants as DATETIME2 (UTC wall time) and TOP instead of LIMIT. */

@@ -4,13 +4,18 @@
  * only when a Synapse source is opened.
  */
 import { STATEMENT_CAPABILITIES, defineConnector, definePlugin } from '@wharf/framework';
-import { synapseConfigSchema, type SynapseSource } from './config.js';
+import { synapseConfigSchema, type SynapseSource } from './options.js';
 
-export type { SynapseSource } from './config.js';
+export type { SynapseSource } from './options.js';
 
 declare module '@wharf/framework' {
   interface PluginSourceTypes {
     synapse: SynapseSource;
+  }
+  /** The codes of this plugin's WharfErrors, checked by the compiler. */
+  interface PluginErrorCodes {
+    synapse:
+      | 'synapse.auth' | 'synapse.connection' | 'synapse.driver-missing' | 'synapse.query-failed';
   }
 }
 

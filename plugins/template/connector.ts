@@ -6,7 +6,7 @@
  */
 import { ANSI_DIALECT, StatementConnector, registerSecret, type Connector, type ConnectorContext } from '@wharf/framework';
 import { ApiClient } from './api-client.js';
-import type { TemplateHttpSource } from './config.js';
+import type { TemplateHttpSource } from './options.js';
 
 /** Opens a `template_http` source: its API client behind the shared statement connector. */
 export async function openTemplateHttp(config: TemplateHttpSource, context: ConnectorContext): Promise<Connector> {

@@ -5,15 +5,20 @@
  * client library) is imported inside create(), only when a source of this kind is opened.
  */
 import { STATEMENT_CAPABILITIES, defineConnector, definePlugin } from '@wharf/framework';
-import { templateHttpConfigSchema, type TemplateHttpSource } from './config.js';
+import { templateHttpConfigSchema, type TemplateHttpSource } from './options.js';
 import { templateChatNotifier } from './notifier.js';
 
-export type { TemplateHttpSource } from './config.js';
+export type { TemplateHttpSource } from './options.js';
 export type { TemplateChatTarget } from './notifier.js';
 
 declare module '@wharf/framework' {
   interface PluginSourceTypes {
     template_http: TemplateHttpSource;
+  }
+  /** The codes of this plugin's WharfErrors, checked by the compiler. */
+  interface PluginErrorCodes {
+    template_http:
+      | 'template.auth' | 'template.connection' | 'template.query-failed' | 'template.unavailable';
   }
 }
 

@@ -39,7 +39,7 @@ function until<T>(what: string, probe: () => Promise<T | undefined | false>, lim
 }
 
 const gate = (day: string) => writeFileSync(join(gateDir, 'gate.csv'), `d\n${day}\n`);
-const store = () => agent['store'] as Store;
+const store = () => agent.running()!.store as Store;
 const post = (path: string, body: unknown) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: JSON.stringify(body) });
 const lastRun = async () => (await store().query<{ refresh: string; seq: number }>("SELECT refresh, CAST(run_seq AS INTEGER) AS seq FROM experiment_job_history WHERE experiment = 'checkout_button' ORDER BY run_seq DESC LIMIT 1"))[0];
 const report = () => git(remote.remote, 'show', `${remote.branch}:status/experiments/checkout_button.md`);

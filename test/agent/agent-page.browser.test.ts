@@ -69,11 +69,11 @@ describe.skipIf(!hasChromium)('the agent page in headless Chromium', () => {
       const s = await status();
       return s.ingestions.length === 3 && s.ingestions.every((i) => i.days.length === 14) && s;
     });
-    const store = agent['store'] as unknown as StoreConnection;
+    const store: StoreConnection = agent.running()!.store;
     // The experiment's October days come from the demo warehouse copied into the store as the
     // demo mappings map them (loading them through the agent would take minutes).
     await copyDemoIntoDuckDBStore(store);
-    const project = agent['running']!.project;
+    const project = agent.running()!.project;
     const found = project.experiments.get('checkout_button')!;
     await runExperiment(store, { config: found.config, exposureSqlText: found.exposureSqlText }, { type: 'full' });
     browser = await chromium.launch({
@@ -158,7 +158,7 @@ describe.skipIf(!hasChromium)('the agent page in headless Chromium', () => {
     const results = await page.$$eval('#results tbody tr', (trs) => trs.map((tr) => (tr.textContent ?? '').replace(/\s+/g, ' ')));
     expect(results.filter((r) => r.includes('test'))).toHaveLength(4);
     expect(await page.$$eval('#cumulative-lift svg path[role="graphics-symbol"]', (ps) => ps.length)).toBeGreaterThan(4);
-    const [{ n }] = await (agent['store'] as unknown as StoreConnection).query<{ n: number }>('SELECT count(*)::INTEGER AS n FROM checkout_button_exposures_summary');
+    const [{ n }] = await agent.running()!.store.query<{ n: number }>('SELECT count(*)::INTEGER AS n FROM checkout_button_exposures_summary');
     expect(n).toBeGreaterThan(10);
     expect(await page.$$eval('#exposures svg path > title', (ts) => ts.length)).toBe(n);
     await page.screenshot({ path: join(shots, 'experiment.png'), fullPage: true });

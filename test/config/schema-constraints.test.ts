@@ -28,4 +28,17 @@ describe('schema constraints', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('refuses a PostgreSQL store schema name the store could not use, naming the field', async () => {
+    const dir = copyExampleProject();
+    try {
+      editFile(dir, 'wharf.config.ts', (t) => t.replace(/store: \{[^}]*\},/, "store: { kind: 'postgres', url: { env: 'STORE_URL' }, schema: 'Wharf-Prod' },"));
+      const { diagnostics } = await loadProject(dir);
+      expect(diagnostics.map((d) => [d.file, d.field, d.summary])).toEqual([
+        ['wharf.config.ts', 'store.schema', "'Wharf-Prod' is not a name of lower-case letters, digits and underscores that does not start with a digit, e.g. 'wharf'."],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MetricsMapping } from '../../framework/config/types.js';
-import { FakeConnector } from '../../framework/connectors/fake/fake-connector.js';
+import { FakeConnector } from '../../framework/connectors/fake/connector.js';
 import type { Row } from '../../framework/connectors/types.js';
 import { backfill } from '../../framework/engine/backfill.js';
 import { ingestDay } from '../../framework/engine/ingest-day.js';

@@ -5,12 +5,12 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createJiti } from 'jiti';
-import { messageOf } from '../../diagnostics/errors.js';
+import { internalError, messageOf } from '../../diagnostics/errors.js';
 import { firstNonPlainValue, readPlain } from './plain-data.js';
 import type { ModuleRequest, WorkerMessage } from './protocol.js';
 
 const port = parentPort;
-if (!port) throw new Error('worker.ts runs only as a worker thread (see isolated-import.ts).');
+if (!port) throw internalError('worker.ts runs only as a worker thread (see isolated-import.ts).');
 const post = (message: WorkerMessage) => port.postMessage(message);
 
 // Users' modules are TypeScript. A worker serves one project load, so jiti's module cache (this

@@ -7,6 +7,8 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as TJS from 'typescript-json-schema';
+import { BUILTIN_SOURCE_KINDS, schemaDefinitionOf } from '../../connectors/registry.js';
+import { internalError } from '../../diagnostics/errors.js';
 
 export const TYPES_FILE = fileURLToPath(new URL('../types.ts', import.meta.url));
 export const SCHEMA_FILE = fileURLToPath(new URL('../../schema/wharf.schema.json', import.meta.url));
@@ -14,19 +16,14 @@ export const SCHEMA_FILE = fileURLToPath(new URL('../../schema/wharf.schema.json
 /** The types users write, each a definition the loader validates one module against. */
 export const ROOT_TYPES = [
   'ProjectConfig',
-  'DuckDBSource',
-  'PostgresSource',
-  'RedshiftSource',
-  'SnowflakeSource',
-  'BigQuerySource',
-  'S3Source',
+  ...BUILTIN_SOURCE_KINDS.map(schemaDefinitionOf),
   'EventsMapping',
   'MetricsMapping',
   'DailySchedule',
   'ApiSchedule',
   'SignalSchedule',
   'ExperimentConfig',
-] as const;
+];
 
 export function generateSchema(): Record<string, unknown> {
   const program = TJS.getProgramFromFiles([TYPES_FILE], { strictNullChecks: true, skipLibCheck: true });
@@ -38,7 +35,7 @@ export function generateSchema(): Record<string, unknown> {
     aliasRef: false,
     ignoreErrors: false,
   });
-  if (!generator) throw new Error(`Could not build a schema generator for ${TYPES_FILE}`);
+  if (!generator) throw internalError(`Could not build a schema generator for ${TYPES_FILE}`);
   const schema = generator.getSchemaForSymbols([...ROOT_TYPES]) as Record<string, unknown>;
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',

@@ -17,7 +17,7 @@ import { testContext } from '../conformance/context.js';
 import { createDuckDBSeries, loadDuckDBTable } from '../conformance/duckdb-fixtures.js';
 import { connectorFor } from '../registry.js';
 import type { Connector } from '../types.js';
-import { DuckDBConnector } from './duckdb-connector.js';
+import { DuckDBConnector } from './connector.js';
 
 const KEY = `right-${randomBytes(8).toString('hex')}`;
 const WRONG_KEY = `wrong-${randomBytes(8).toString('hex')}`;

@@ -6,17 +6,13 @@
  */
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBSource } from '../../config/types.js';
-import type { WharfError } from '../../diagnostics/errors.js';
 import { registerSecret } from '../../diagnostics/redact.js';
 import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
-import { connectorError } from '../shared/errors.js';
 import type { ConnectorContext } from '../types.js';
+import { openError } from './errors.js';
 
 /** The catalog name the encrypted file is attached as. */
 const ATTACHED = 'wharf_source';
-
-/** DuckDB's answers to a wrong key. */
-const KEY_REJECTED = /encryption key|encrypted database/i;
 
 function sqlText(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
@@ -32,19 +28,6 @@ function attachedInstance(instance: DuckDBInstance): DuckDBInstance {
   return Object.assign(Object.create(instance) as DuckDBInstance, { connect });
 }
 
-/** The open failure, worded like every connector's (shared/errors.ts); a rejected key is an auth error. */
-function failure(config: DuckDBSource, err: unknown): WharfError {
-  const rejected = KEY_REJECTED.test((err as Error).message);
-  return connectorError({ kind: 'duckdb', sourceName: config.name }, {
-    errorClass: rejected ? 'auth' : 'connection',
-    transient: false,
-    code: rejected ? 'source.duckdb-key' : 'source.duckdb-open',
-    message: `cannot open ${config.path}: ${(err as Error).message}`,
-    hint: rejected ? `Check that ${config.encryptionKey?.env ?? 'the encryptionKey variable'} holds the key the file was encrypted with.` : undefined,
-    cause: err,
-  });
-}
-
 /** Opens the encrypted file at `path` (resolved against the project root) for source `config`. */
 export async function openEncryptedDuckDB(path: string, config: DuckDBSource, context: ConnectorContext): Promise<DuckDBHandle> {
   const key = context.resolveSecret(config.encryptionKey!, `source ${config.name} encryptionKey`);
@@ -54,7 +37,7 @@ export async function openEncryptedDuckDB(path: string, config: DuckDBSource, co
     await handle.connection.run(`ATTACH ${sqlText(path)} AS ${ATTACHED} (ENCRYPTION_KEY ${sqlText(key)}, READ_ONLY)`);
   } catch (err) {
     handle.close();
-    throw failure(config, err);
+    throw openError(config, err);
   }
   return { ...handle, instance: attachedInstance(handle.instance) };
 }

@@ -1,7 +1,7 @@
 /** The built-in `duckdb` source kind: a local DuckDB file (and the generated demo warehouse). */
 import type { DuckDBSource } from '../../config/types.js';
 import { defineConnector } from '../define.js';
-import { DUCKDB_CAPABILITIES, DuckDBConnector } from './duckdb-connector.js';
+import { DUCKDB_CAPABILITIES, DuckDBConnector } from './connector.js';
 
 export default defineConnector<DuckDBSource>({
   kind: 'duckdb',

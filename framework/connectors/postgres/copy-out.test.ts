@@ -4,7 +4,7 @@
  * server error mid-copy, pause/resume, and a failing row handler. The bytes the server sent
  * are also replayed cut into tiny chunks, so every way a message can straddle two chunks
  * (inside the header, inside the body, at a message handed back to pg) is exercised.
- * Plus rowDayNumber and DayRouter, the day routing of pg-columnar.ts.
+ * Plus rowDayNumber and DayRouter, the day routing of columnar.ts.
  */
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -12,7 +12,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/support/postgres.js';
 import { CopyOutQuery } from './copy-out.js';
-import { dayNumber, DayRouter, rowDayNumber, unescapeCopyText } from './pg-columnar.js';
+import { dayNumber, DayRouter, rowDayNumber, unescapeCopyText } from './columnar.js';
 
 
 interface Copied {

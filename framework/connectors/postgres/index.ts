@@ -1,7 +1,7 @@
 /** The built-in `postgres` source kind (shares its implementation with `redshift`). */
 import type { PostgresSource } from '../../config/types.js';
 import { defineConnector } from '../define.js';
-import { PG_CAPABILITIES, PgConnector } from './pg-connector.js';
+import { PG_CAPABILITIES, PgConnector } from './connector.js';
 
 export default defineConnector<PostgresSource>({
   kind: 'postgres',

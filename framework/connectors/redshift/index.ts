@@ -4,7 +4,7 @@
  */
 import type { RedshiftSource } from '../../config/types.js';
 import { defineConnector } from '../define.js';
-import { REDSHIFT_CAPABILITIES, PgConnector } from '../postgres/pg-connector.js';
+import { REDSHIFT_CAPABILITIES, PgConnector } from '../postgres/connector.js';
 
 export default defineConnector<RedshiftSource>({
   kind: 'redshift',

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { testContext } from '../conformance/context.js';
 import { runConnectorConformance } from '../conformance/index.js';
-import { pgClientConfig } from '../postgres/pg-config.js';
+import { pgClientConfig } from '../postgres/options.js';
 import { pgConformanceSetup } from '../postgres/testing/pg-conformance.js';
 import { connectorFor } from '../registry.js';
 

@@ -58,7 +58,9 @@ async function downloadOne(
 ): Promise<void> {
   const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
   const body = response.Body;
-  if (!(body instanceof Readable)) throw new Error(`GetObject for s3://${bucket}/${key} returned no readable body.`);
+  if (!(body instanceof Readable)) {
+    throw new WharfError(`GetObject for s3://${bucket}/${key} returned no readable body.`, { code: 's3.no-body', errorClass: 'connection', transient: true });
+  }
   await pipeline(body, createWriteStream(path), { signal });
 }
 

@@ -13,7 +13,7 @@ export default defineConnector<S3Source>({
   capabilities: S3_CAPABILITIES,
   async create(config, context) {
     const [{ createS3Client }, { S3Connector }, { openDuckDB }] = await Promise.all([
-      importOptional('@aws-sdk/client-s3', 'An s3 source', () => import('./client.js')),
+      importOptional('@aws-sdk/client-s3', 'An s3 source', () => import('./options.js')),
       importOptional('@aws-sdk/client-s3', 'An s3 source', () => import('./connector.js')),
       import('../../util/duckdb.js'),
     ]);

@@ -3,6 +3,7 @@
  * failures the mapping and SQL file, the same way; secrets are redacted on the way out.
  */
 import { redactSecrets } from '../../diagnostics/redact.js';
+import type { WharfErrorCode } from '../../diagnostics/error-codes.js';
 import { WharfError, type ErrorClass } from '../../diagnostics/errors.js';
 import type { QuerySpec } from '../types.js';
 
@@ -18,7 +19,7 @@ export interface FailureFacts {
   transient: boolean;
   /** The warehouse's or driver's own message. */
   message: string;
-  code: string;
+  code: WharfErrorCode;
   hint?: string;
   cause?: unknown;
 }

@@ -9,6 +9,7 @@ import { columnarPlan, type ColumnarPlan } from '../metrics-columnar.js';
 import { checkMappedColumns, dayFilter, querySpec } from '../query-stage.js';
 import type { EngineContext } from '../types.js';
 import { mappingOrThrow } from './mapping-lookup.js';
+import { internalError } from '../../diagnostics/errors.js';
 
 /**
  * Most days one columnar export covers: a month, so a long backfill asks the warehouse once per month instead of once
@@ -38,7 +39,7 @@ export async function planDays(ctx: EngineContext, mapping: LoadedMapping, days:
   const filters = days.map((day) => dayFilter(mapping, columns, day, zone));
   const plan = planFor(ctx, mapping, connector, columns);
   path.columnar = !!plan && (days.length === 1 || plan.multiDay);
-  if (!path.columnar && days.length > 1) throw new Error(`internal: ${days.length} days of '${mapping.config.name}' cannot share one load`);
+  if (!path.columnar && days.length > 1) throw internalError(`${days.length} days of '${mapping.config.name}' cannot share one load`);
   return { connector, zone, filters, columnar: path.columnar ? plan : null };
 }
 

@@ -10,68 +10,14 @@ import { readLedgerRow } from '../ledger-sql.js';
 import { clearDaySql, commitLedger } from '../sql-store.js';
 import type { DayLoad, DayLoadTarget, HeldValueOnlyRow, LedgerEntry, MetricsCsvLoad, MetricsCsvSpec, SqlExecutor } from '../types.js';
 import { checkHeld, heldRejectsSql, heldTable } from '../held-rows.js';
+import { DuckDBSql } from './connection-sql.js';
+import { LoadThreads } from './load-threads.js';
 import { DuckDBMetricsCsvLoad } from './metric-csv-load.js';
 import { MetricStage } from './metric-stage.js';
-import { readerRows } from '../../util/duckdb-values.js';
 
 function str(appender: DuckDBAppender, value: string | null): void {
   if (value === null) appender.appendNull();
   else appender.appendVarchar(value);
-}
-
-class ConnectionSql implements SqlExecutor {
-  constructor(private readonly connection: DuckDBConnection) {}
-  async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return readerRows<T>(await this.connection.runAndReadAll(sql, params as never));
-  }
-  async exec(sql: string): Promise<void> {
-    await this.connection.run(sql);
-  }
-}
-
-/**
- * While columnar loads run, the store's DuckDB runs each statement on one thread: every file
- * insert fills at most one row group, which one thread does anyway, the loads' two lanes give
- * the parallelism, and idle worker threads would only compete with them for the cores. The
- * setting is the database's, so it is counted across loads and restored after the last.
- */
-class LoadThreads {
-  private static readonly byInstance = new WeakMap<DuckDBInstance, LoadThreads>();
-  private users = 0;
-  private saved: string | null = null;
-  private chain: Promise<void> = Promise.resolve();
-  private connection: DuckDBConnection | null = null;
-
-  private constructor(private readonly instance: DuckDBInstance) {}
-
-  static of(instance: DuckDBInstance): LoadThreads {
-    let threads = LoadThreads.byInstance.get(instance);
-    if (!threads) LoadThreads.byInstance.set(instance, (threads = new LoadThreads(instance)));
-    return threads;
-  }
-
-  acquire(): Promise<void> {
-    if (this.users++ === 0) this.enqueue(async (c) => {
-      this.saved = String((await c.runAndReadAll(`SELECT current_setting('threads')`)).getRows()[0][0]);
-      await c.run('SET threads = 1');
-    });
-    return this.chain;
-  }
-
-  release(): void {
-    if (--this.users === 0) this.enqueue(async (c) => {
-      if (this.saved !== null) await c.run(`SET threads = ${Number(this.saved)}`);
-      if (this.users === 0) {
-        c.closeSync();
-        this.connection = null;
-      }
-    });
-  }
-
-  private enqueue(step: (c: DuckDBConnection) => Promise<void>): void {
-    // Only speed depends on it: a failed change leaves the loads correct.
-    this.chain = this.chain.then(async () => step((this.connection ??= await this.instance.connect()))).catch(() => undefined);
-  }
 }
 
 export class DuckDBDayLoad implements DayLoad {
@@ -89,7 +35,7 @@ export class DuckDBDayLoad implements DayLoad {
     private readonly target: Required<DayLoadTarget>,
     private readonly instance: DuckDBInstance,
   ) {
-    this.sql = new ConnectionSql(connection);
+    this.sql = new DuckDBSql(connection);
     this.metrics = new MetricStage(connection, target);
   }
 

@@ -3,11 +3,10 @@
  * and the agent share a store only through the PostgreSQL backend; within a process,
  * transactions run on their own connection (DuckDB's MVCC keeps them apart).
  */
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
 import type { SqlExecutor, StoreConnection } from '../types.js';
-import { readerRows } from '../../util/duckdb-values.js';
 import { currentOperation } from '../process-label.js';
+import { DuckDBSql } from './connection-sql.js';
 import { clearLockInfo, holderOfFile, isDuckDBFileLockError, newFileHolder, StoreFileLockedError, writeLockInfo } from './file-holder.js';
 
 /**
@@ -19,19 +18,6 @@ import { clearLockInfo, holderOfFile, isDuckDBFileLockError, newFileHolder, Stor
  *   run one at a time, so the days' last seconds ran on one core.
  */
 const STORE_OPTIONS = { storage_compatibility_version: 'latest', write_buffer_row_group_count: '1' };
-
-class DuckDBSql implements SqlExecutor {
-  constructor(protected readonly connection: DuckDBConnection) {}
-
-  async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const reader = await this.connection.runAndReadAll(sql, params as DuckDBValue[]);
-    return readerRows<T>(reader);
-  }
-
-  async exec(sql: string): Promise<void> {
-    await this.connection.run(sql);
-  }
-}
 
 export class DuckDBStoreConnection extends DuckDBSql implements StoreConnection {
   readonly kind = 'duckdb' as const;

@@ -5,39 +5,14 @@
  */
 import { hostname } from 'node:os';
 import pg from 'pg';
+import { pgTypeParsers } from '../../util/pg-types.js';
 import { SCHEMA_LOCK_KEY } from '../ddl-lock.js';
 import { currentOperation } from '../process-label.js';
 import type { SqlExecutor, StoreConnection } from '../types.js';
-
-const { types } = pg;
-
-function parseInt8(text: string): number | bigint {
-  const big = BigInt(text);
-  return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : big;
-}
+import { WharfError } from '../../diagnostics/errors.js';
 
 /** Per-pool type parsers, so Wharf never changes pg's global defaults for other code. */
-export const WHARF_PG_TYPES = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    switch (oid) {
-      case types.builtins.INT8:
-        return parseInt8;
-      case types.builtins.NUMERIC:
-      case types.builtins.FLOAT4:
-      case types.builtins.FLOAT8:
-        return (text: string) => Number(text);
-      case types.builtins.DATE:
-        return (text: string) => text;
-      case types.builtins.TIMESTAMP:
-        return (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
-      case types.builtins.JSON:
-      case types.builtins.JSONB:
-        return (text: string) => text;
-      default:
-        return types.getTypeParser(oid, format);
-    }
-  },
-} as unknown as pg.CustomTypesConfig;
+export const WHARF_PG_TYPES = pgTypeParsers({ jsonAsText: true });
 
 class PgSql implements SqlExecutor {
   constructor(protected readonly client: pg.Pool | pg.PoolClient) {}
@@ -52,6 +27,9 @@ class PgSql implements SqlExecutor {
   }
 }
 
+/** Schema names the store accepts (the JSON Schema of store.schema has the same pattern). */
+const STORE_SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
+
 export class PostgresStoreConnection extends PgSql implements StoreConnection {
   readonly kind = 'postgres' as const;
 
@@ -61,7 +39,12 @@ export class PostgresStoreConnection extends PgSql implements StoreConnection {
 
   /** Connects and makes `schema` (created if missing) the search path of every connection. */
   static async open(url: string, schema: string): Promise<PostgresStoreConnection> {
-    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Invalid store schema name '${schema}'`);
+    if (!STORE_SCHEMA_NAME.test(schema)) {
+      throw new WharfError(`The PostgreSQL store schema name '${schema}' is not valid.`, {
+        code: 'store.invalid-schema', errorClass: 'config',
+        hint: 'Set store.schema in wharf.config.ts to a lower-case name of letters, digits and underscores, not starting with a digit.',
+      });
+    }
     // Session settings travel in the startup packet, so every pooled connection has them.
     const options = `-c search_path=${schema},public -c TimeZone=UTC`;
     // Names this process in pg_stat_activity, so a load waiting for a day's lock can say who holds it.

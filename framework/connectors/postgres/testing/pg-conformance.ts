@@ -14,7 +14,7 @@ import { testContext } from '../../conformance/context.js';
 import type { ConformanceSetup } from '../../conformance/harness.js';
 import { closedLoopbackPort } from '../../conformance/loopback.js';
 import { createPostgresSeries, loadPostgresTable } from '../../conformance/postgres-fixtures.js';
-import { PgConnector } from '../pg-connector.js';
+import { PgConnector } from '../connector.js';
 
 /** Where the connector logs in: the test server's host and port and a fresh database. */
 interface Target {

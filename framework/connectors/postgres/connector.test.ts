@@ -5,7 +5,7 @@ import { createTestDatabase } from '../../../test/support/postgres.js';
 import { resolveSecret } from '../../util/secrets.js';
 import { WharfError } from '../../diagnostics/errors.js';
 import type { Connector, QuerySpec } from '../types.js';
-import { PgConnector } from './pg-connector.js';
+import { PgConnector } from './connector.js';
 
 const context = { projectRoot: '/', resolveSecret: (ref: { env: string }, field: string) => resolveSecret(ref, field) };
 const query = (sql: string): QuerySpec => ({ mapping: 'orders', sqlFile: 'mappings/orders.sql', sql, dataset: 'metrics' });

@@ -12,10 +12,10 @@ import type { SqlDialect } from '../shared/sql-dialect.js';
 import { dayQuery, dayStatsQuery, describeQuery, hasDataQuery, sampleQuery } from '../shared/wrapped-queries.js';
 import { postgresDialect, redshiftDialect } from './dialect.js';
 import type { ColumnarExport, ColumnInfo, Connector, ConnectorCapabilities, ConnectorContext, DayFilter, DayStats, DayStatsOptions, QuerySpec, Row, StreamOptions } from '../types.js';
-import { pgClientConfig } from './pg-config.js';
-import { pgError } from './pg-errors.js';
-import { logicalTypeOf } from './pg-types.js';
-import { pgColumnarExport } from './pg-columnar.js';
+import { pgClientConfig } from './options.js';
+import { pgError } from './errors.js';
+import { logicalTypeOf } from './values.js';
+import { pgColumnarExport } from './columnar.js';
 import { timeoutOf } from '../shared/query-timeout.js';
 
 export const PG_CAPABILITIES: ConnectorCapabilities = { fingerprint: true, dryRunEstimate: false, signals: 'table' };

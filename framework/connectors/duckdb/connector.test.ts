@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/support/engine-fixture.js';
 import { openDuckDB } from '../../util/duckdb.js';
 import type { Connector, DayFilter, QuerySpec } from '../types.js';
-import { DuckDBConnector } from './duckdb-connector.js';
+import { DuckDBConnector } from './connector.js';
 
 const context = { projectRoot: '/', resolveSecret: () => '' };
 const query = (sql: string): QuerySpec => ({ mapping: 'daily', sqlFile: 'mappings/daily.sql', sql, dataset: 'metrics' });

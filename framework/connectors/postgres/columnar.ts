@@ -11,7 +11,7 @@ import type { SqlDialect } from '../shared/sql-dialect.js';
 import { daysPredicate, QUERY_ALIAS } from '../shared/sql-dialect.js';
 import type { ColumnarExport, ColumnInfo, CopyDaysOptions, DayFilter, DayRowSink, DayStats, QuerySpec, Row } from '../types.js';
 import { CopyOutQuery } from './copy-out.js';
-import { exactCsvTypeOf, ROW_VALUE_TYPES } from './pg-types.js';
+import { exactCsvTypeOf, ROW_VALUE_TYPES } from './values.js';
 
 type Parser = (text: string) => unknown;
 const parsers = ROW_VALUE_TYPES as unknown as { getTypeParser(oid: number, format: 'text'): Parser };

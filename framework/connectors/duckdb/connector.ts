@@ -10,15 +10,16 @@ import { ensureDemoDatabase } from '../../demo/generate.js';
 import { WharfError } from '../../diagnostics/errors.js';
 import { normalizeDuckDBValue } from '../../util/duckdb-values.js';
 import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
-import { abortedError, connectorError } from '../shared/errors.js';
+import { abortedError } from '../shared/errors.js';
 import { finishedDateOf, latestFinishedDateQuery } from '../shared/signal-table.js';
 import { dayQuery, dayStatsQuery, describeQuery, hasDataQuery, sampleQuery } from '../shared/wrapped-queries.js';
 import { duckdbDialect } from './dialect.js';
 import type { ColumnInfo, Connector, ConnectorCapabilities, ConnectorContext, DayFilter, DayStats, DayStatsOptions, QuerySpec, Row, StreamOptions } from '../types.js';
-import { logicalType } from './types.js';
+import { logicalType } from './values.js';
 import { Watchdog } from './watchdog.js';
 import { queryTimeoutError, timeoutOf } from '../shared/query-timeout.js';
 import { openEncryptedDuckDB } from './encrypted-file.js';
+import { missingFileError, openError, queryError } from './errors.js';
 
 export const DUCKDB_CAPABILITIES: ConnectorCapabilities = { fingerprint: true, dryRunEstimate: false, signals: 'table' };
 
@@ -31,28 +32,17 @@ export class DuckDBConnector implements Connector {
   static async open(config: DuckDBSource, context: ConnectorContext): Promise<DuckDBConnector> {
     const path = isAbsolute(config.path) ? config.path : join(context.projectRoot, config.path);
     if (config.generate === 'demo') await ensureDemoDatabase(path);
-    const site = { kind: 'duckdb', sourceName: config.name };
-    if (!existsSync(path)) {
-      throw connectorError(site, {
-        errorClass: 'connection', transient: false, code: 'source.duckdb-missing',
-        message: `the database file ${config.path} does not exist`,
-        hint: "Fix `path` in the source module, or set `generate: 'demo'` to create the demo warehouse there.",
-      });
-    }
+    if (!existsSync(path)) throw missingFileError(config);
     if (config.encryptionKey) return new DuckDBConnector(config.name, await openEncryptedDuckDB(path, config, context));
     try {
       return new DuckDBConnector(config.name, await openDuckDB(path, { access_mode: 'READ_ONLY' }));
     } catch (err) {
-      throw connectorError(site, { errorClass: 'connection', transient: false, code: 'source.duckdb-open', message: `cannot open ${config.path}: ${(err as Error).message}`, cause: err });
+      throw openError(config, err);
     }
   }
 
   private fail(query: QuerySpec | undefined, err: unknown): WharfError {
-    if (err instanceof WharfError) return err;
-    return connectorError(
-      { kind: this.kind, sourceName: this.sourceName, query },
-      { errorClass: 'query', transient: false, code: 'query.failed', message: (err as Error).message, cause: err },
-    );
+    return queryError(this.sourceName, query, err);
   }
 
   private async withConnection<T>(query: QuerySpec, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {

@@ -4,7 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import type pg from 'pg';
 import type { PostgresSource, RedshiftSource } from '../../config/types.js';
 import type { ConnectorContext } from '../types.js';
-import { ROW_VALUE_TYPES } from './pg-types.js';
+import { ROW_VALUE_TYPES } from './values.js';
 
 export const DEFAULT_PORTS = { postgres: 5432, redshift: 5439 } as const;
 

@@ -4,35 +4,14 @@
  * TIMESTAMP (no zone) read as UTC, TIMESTAMPTZ as its instant, JSON parsed.
  */
 import pg from 'pg';
+import { pgTypeParsers } from '../../util/pg-types.js';
 import type { LogicalType } from '../types.js';
 
 const { types } = pg;
 const B = types.builtins;
 
-function parseInt8(text: string): number | bigint {
-  const big = BigInt(text);
-  return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : big;
-}
-
 /** Type parsers for one client, leaving pg's global defaults alone. */
-export const ROW_VALUE_TYPES = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    switch (oid) {
-      case B.INT8:
-        return parseInt8;
-      case B.NUMERIC:
-      case B.FLOAT4:
-      case B.FLOAT8:
-        return (text: string) => Number(text);
-      case B.DATE:
-        return (text: string) => text;
-      case B.TIMESTAMP:
-        return (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
-      default:
-        return types.getTypeParser(oid, format);
-    }
-  },
-} as unknown as pg.CustomTypesConfig;
+export const ROW_VALUE_TYPES = pgTypeParsers({ jsonAsText: false });
 
 const LOGICAL: Record<number, LogicalType> = {
   [B.TEXT]: 'string', [B.VARCHAR]: 'string', [B.BPCHAR]: 'string', [B.CHAR]: 'string', 19: 'string',
