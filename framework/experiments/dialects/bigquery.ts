@@ -36,7 +36,7 @@ export const bigqueryDialect: ExperimentDialect = {
   numericOrNull: (e) => `SAFE_CAST(${e} AS FLOAT64)`,
   daySeries: (from, to) => `SELECT day FROM UNNEST(GENERATE_DATE_ARRAY(DATE '${from}', DATE '${to}')) AS day`,
   dayDiff: (later, earlier) => `DATE_DIFF(${later}, ${earlier}, DAY)`,
-  addDays: (date, days) => `DATE_ADD(${date}, INTERVAL ${days} DAY)`,
+  addDays: (date, days) => (days < 0 ? `DATE_SUB(${date}, INTERVAL ${-days} DAY)` : `DATE_ADD(${date}, INTERVAL ${days} DAY)`),
   percentiles,
   covarSamp: (a, b) => `COVAR_SAMP(${a}, ${b})`,
   updateFrom,

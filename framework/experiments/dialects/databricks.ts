@@ -23,7 +23,7 @@ export const databricksDialect: ExperimentDialect = {
   numericOrNull: (e) => `TRY_CAST(${e} AS DOUBLE)`,
   daySeries: (from, to) => `SELECT explode(sequence(DATE '${from}', DATE '${to}', INTERVAL 1 DAY)) AS day`,
   dayDiff: (later, earlier) => `DATEDIFF(${later}, ${earlier})`,
-  addDays: (date, days) => `DATE_ADD(${date}, ${days})`,
+  addDays: (date, days) => (days < 0 ? `DATE_SUB(${date}, ${-days})` : `DATE_ADD(${date}, ${days})`),
   percentiles: (q) => orderedSetPercentiles(q, 'DOUBLE'),
   covarSamp: (a, b) => `COVAR_SAMP(${a}, ${b})`,
   updateFrom,
