@@ -131,6 +131,21 @@ async function copyRows(from: StoreConnection, to: StoreConnection, table: strin
   }
 }
 
+describe('table names', () => {
+  // Each engine's documented limit on a table name; the longest artifact table name adds 46
+  // characters to the experiment name.
+  const LIMITS = { snowflake: 255, bigquery: 1024, redshift: 127, databricks: 255 };
+  it.each(WAREHOUSES)('%s: an experiment name one character too long for the engine is refused before anything runs', async (dialect) => {
+    const warehouse = dialectStore(store, dialect, 'duckdb');
+    const tooLong = dialectDemoExperiment('x'.repeat(LIMITS[dialect] - 46 + 1));
+    await expect(runExperiment(warehouse, { config: tooLong }, { type: 'full' })).rejects.toMatchObject({ code: 'experiment.name-too-long' });
+    expect(warehouse.statements).toEqual([]);
+    // At the limit the name passes; this run then stops at planning (its start date has no data).
+    const atLimit = { ...dialectDemoExperiment('y'.repeat(LIMITS[dialect] - 46)), startDate: '2027-06-01' };
+    await expect(runExperiment(warehouse, { config: atLimit }, { type: 'full' })).rejects.toMatchObject({ code: 'experiment.no-data' });
+  });
+});
+
 describe('string literals', () => {
   const awkward = ["it's", 'back\\slash', 'new\nline', 'quote " and `tick`', "\\'"];
   it.each(WAREHOUSES)('%s: a literal reads back as the value it was made from', async (dialect) => {
