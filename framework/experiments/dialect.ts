@@ -20,8 +20,11 @@ export const literal = standardLiteral;
 /** A double-quoted identifier (DuckDB, PostgreSQL); SQL for a dialect uses its `ident`. */
 export const ident = doubleQuoted;
 
+/** The engines with a dialect. */
+export type DialectName = 'duckdb' | 'postgres' | 'snowflake' | 'bigquery' | 'redshift' | 'databricks';
+
 /** Dialects by engine (a store kind or a warehouse connector kind). */
-export const DIALECTS: Record<'duckdb' | 'postgres' | 'snowflake' | 'bigquery' | 'redshift' | 'databricks', ExperimentDialect> = {
+export const DIALECTS: Record<DialectName, ExperimentDialect> = {
   duckdb: duckdbDialect,
   postgres: postgresDialect,
   snowflake: snowflakeDialect,

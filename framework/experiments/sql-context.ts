@@ -28,7 +28,8 @@ export function dateLit(day: string): string {
 
 /** The unit id of an `events` row (alias `e`) for the experiment's id type. */
 export function eventUnit(ctx: SqlContext): string {
-  return ctx.experiment.idType === 'user_id' ? 'e.user_id' : ctx.dialect.jsonText('e.custom_ids', ctx.experiment.idType);
+  const { idType } = ctx.experiment;
+  return idType === 'user_id' ? 'e.user_id' : ctx.dialect.jsonText('e.custom_ids', idType);
 }
 
 /** The metric names as a relation `mn(metric_name)` (a UNION ALL: not every engine has VALUES in FROM). */
@@ -52,7 +53,8 @@ export function countRowsSql(ctx: SqlContext, table: string): string {
 export type ColumnType = keyof ColumnTypes | 'date' | 'timestamp';
 
 /** `CREATE TABLE` of an artifact table with the dialect's column types. */
-export function createTableSql(ctx: SqlContext, table: string, columns: Array<[name: string, type: ColumnType]>): string {
+export function createTableSql(ctx: SqlContext, table: string, columns: Array<[string, ColumnType]>): string {
   const typeName = (t: ColumnType) => (t === 'date' ? 'DATE' : t === 'timestamp' ? 'TIMESTAMP' : ctx.dialect.types[t]);
-  return `CREATE TABLE ${ctx.dialect.ident(table)} (${columns.map(([name, type]) => `${name} ${typeName(type)}`).join(', ')})`;
+  const list = columns.map(([name, type]) => `${name} ${typeName(type)}`).join(', ');
+  return `CREATE TABLE ${ctx.dialect.ident(table)} (${list})`;
 }

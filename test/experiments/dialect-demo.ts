@@ -22,18 +22,40 @@ export function dialectDemoExperiment(name: string): ExperimentConfig {
       ...demo.metrics,
       { name: 'purchases', source: 'events', ingestion: 'app_events', eventName: 'purchase', aggregation: 'count' },
       { name: 'purchase_value', source: 'events', ingestion: 'app_events', eventName: 'purchase', aggregation: 'sum' },
-      { name: 'cart_to_purchase', source: 'funnel', ingestion: 'app_events', steps: ['page_view', 'add_to_cart', 'purchase'] },
-      { name: 'sessions_trimmed', source: 'metrics', ingestion: 'daily_metrics', metricName: 'sessions', aggregation: 'mean', winsorize: { upper: 0.95, lower: 0.05, excludeZeros: true } },
+      {
+        name: 'cart_to_purchase',
+        source: 'funnel',
+        ingestion: 'app_events',
+        steps: ['page_view', 'add_to_cart', 'purchase'],
+      },
+      {
+        name: 'sessions_trimmed',
+        source: 'metrics',
+        ingestion: 'daily_metrics',
+        metricName: 'sessions',
+        aggregation: 'mean',
+        winsorize: { upper: 0.95, lower: 0.05, excludeZeros: true },
+      },
     ],
   };
 }
 
+/** Rows of each artifact table. */
+export type Artifacts = Record<string, Record<string, unknown>[]>;
+
 /** Every artifact table of an experiment, rows in a stable order (each table's leading columns are its key). */
-export async function readArtifacts(sql: SqlExecutor, experiment: string): Promise<Record<string, Record<string, unknown>[]>> {
+export async function readArtifacts(sql: SqlExecutor, experiment: string): Promise<Artifacts> {
   const t = artifactNames(experiment);
-  const tables: Record<string, string> = { first_exposures: t.firstExposures, exposures_summary: t.exposuresSummary, user_level: t.userLevelAggregations, pre_exposure: t.preExposure, funnel_events: t.funnelEvents, windowed: t.windowedMetrics };
+  const tables: Record<string, string> = {
+    first_exposures: t.firstExposures,
+    exposures_summary: t.exposuresSummary,
+    user_level: t.userLevelAggregations,
+    pre_exposure: t.preExposure,
+    funnel_events: t.funnelEvents,
+    windowed: t.windowedMetrics,
+  };
   for (const [rollup, name] of Object.entries(t.results)) tables[`results_${rollup}`] = name;
-  const out: Record<string, Record<string, unknown>[]> = {};
+  const out: Artifacts = {};
   for (const [key, table] of Object.entries(tables)) {
     const rows = await sql.query<Record<string, unknown>>(`SELECT * FROM "${table}"`);
     out[key] = rows
@@ -48,7 +70,9 @@ export async function readArtifacts(sql: SqlExecutor, experiment: string): Promi
 function normalizeValue(v: unknown): unknown {
   if (typeof v === 'bigint') return Number(v);
   if (v instanceof Date) return v.toISOString().replace('T', ' ').replace(/(\.000)?Z$/, '');
-  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}/.test(v)) return v.replace('T', ' ').replace(/(\.0+)?Z?$/, '');
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}/.test(v)) {
+    return v.replace('T', ' ').replace(/(\.0+)?Z?$/, '');
+  }
   if (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)) return Number(v);
   return v;
 }
@@ -68,8 +92,16 @@ function keyOf(row: Record<string, unknown>): string {
     .join('\u0000');
 }
 
+/** Numbers within 1e-9 relative to max(1, |value|); anything else exactly. */
+function same(have: unknown, want: unknown): boolean {
+  if (typeof want === 'number' && typeof have === 'number') {
+    return Math.abs(have - want) <= 1e-9 * Math.max(1, Math.abs(want), Math.abs(have));
+  }
+  return JSON.stringify(have) === JSON.stringify(want);
+}
+
 /** Asserts two runs' artifact tables are equal: same rows, numbers within 1e-9 (relative to max(1, |value|)). */
-export function expectSameArtifacts(actual: Record<string, Record<string, unknown>[]>, expected: Record<string, Record<string, unknown>[]>, label: string): void {
+export function expectSameArtifacts(actual: Artifacts, expected: Artifacts, label: string): void {
   const differences: string[] = [];
   for (const [table, rows] of Object.entries(expected)) {
     const got = actual[table];
@@ -77,8 +109,8 @@ export function expectSameArtifacts(actual: Record<string, Record<string, unknow
     rows.slice(0, got.length).forEach((row, i) => {
       for (const [column, want] of Object.entries(row)) {
         const have = got[i][column];
-        const same = typeof want === 'number' && typeof have === 'number' ? Math.abs(have - want) <= 1e-9 * Math.max(1, Math.abs(want), Math.abs(have)) : JSON.stringify(have) === JSON.stringify(want);
-        if (!same && differences.length < 20) differences.push(`${table} row ${i} ${JSON.stringify(row).slice(0, 200)}: ${column} = ${JSON.stringify(have)}`);
+        if (same(have, want) || differences.length >= 20) continue;
+        differences.push(`${table} row ${i} ${JSON.stringify(row).slice(0, 200)}: ${column} = ${JSON.stringify(have)}`);
       }
     });
   }

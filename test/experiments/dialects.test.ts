@@ -13,7 +13,14 @@ import { runExperiment } from '../../framework/experiments/pipeline.js';
 import type { StoreConnection } from '../../framework/store/types.js';
 import { dialectStore, type DialectStore } from '../support/dialect-store.js';
 import { copyDemoIntoDuckDBStore, openDuckDBStore, openPostgresStore } from '../support/experiment-store.js';
-import { dialectDemoExperiment, expectSameArtifacts, FULL_THROUGH, INCREMENTAL_THROUGH, readArtifacts } from './dialect-demo.js';
+import {
+  dialectDemoExperiment,
+  expectSameArtifacts,
+  FULL_THROUGH,
+  INCREMENTAL_THROUGH,
+  readArtifacts,
+  type Artifacts,
+} from './dialect-demo.js';
 
 const WAREHOUSES = ['snowflake', 'bigquery', 'redshift', 'databricks'] as const;
 
@@ -54,14 +61,18 @@ function withoutLiterals(sql: string): string {
 }
 
 let store: StoreConnection;
-let native: Record<string, Record<string, unknown>[]>;
+let native: Artifacts;
 
 /** A full refresh, an incremental one and a metric refresh of the demo experiment named `name`. */
 async function runAll(on: StoreConnection, name: string): Promise<void> {
   const source = { config: dialectDemoExperiment(name) };
-  expect((await runExperiment(on, source, { type: 'full' }, { through: FULL_THROUGH })).refresh).toBe('full');
-  expect((await runExperiment(on, source, { type: 'incremental' }, { through: INCREMENTAL_THROUGH })).refresh).toBe('incremental');
-  expect((await runExperiment(on, source, { type: 'metric', metric: 'revenue_total' }, { through: INCREMENTAL_THROUGH })).refresh).toBe('metric');
+  const full = await runExperiment(on, source, { type: 'full' }, { through: FULL_THROUGH });
+  expect(full.refresh).toBe('full');
+  const incremental = await runExperiment(on, source, { type: 'incremental' }, { through: INCREMENTAL_THROUGH });
+  expect(incremental.refresh).toBe('incremental');
+  const refreshMetric = { type: 'metric', metric: 'revenue_total' } as const;
+  const metric = await runExperiment(on, source, refreshMetric, { through: INCREMENTAL_THROUGH });
+  expect(metric.refresh).toBe('metric');
 }
 
 beforeAll(async () => {
@@ -86,7 +97,9 @@ describe.each(WAREHOUSES)('the experiment pipeline in %s', (dialect) => {
 
   it('uses none of the constructs the engine lacks', () => {
     for (const sql of warehouse.statements) {
-      for (const [pattern, what] of LACKS[dialect]) expect(pattern.test(withoutLiterals(sql)), `${what} in:\n${sql}`).toBe(false);
+      for (const [pattern, what] of LACKS[dialect]) {
+        expect(pattern.test(withoutLiterals(sql)), `${what} in:\n${sql}`).toBe(false);
+      }
     }
   });
 
@@ -112,20 +125,34 @@ describe('the experiment pipeline in redshift, on PostgreSQL', () => {
     pgStore = await openPostgresStore();
     await pgStore.exec(`CREATE FUNCTION json_extract_path_text(text, VARIADIC text[]) RETURNS text
       LANGUAGE sql IMMUTABLE AS 'SELECT json_extract_path_text($1::json, VARIADIC $2)'`);
-    await copyRows(store, pgStore, 'events', ['ingestion', 'day', '"timestamp"', 'event_name', 'event_value', 'event_metadata', '"user"', 'user_id', 'custom_ids', 'timeuuid'], 'day');
-    await copyRows(store, pgStore, 'metrics', ['ingestion', '"date"', 'unit_id', 'id_type', 'metric_name', 'metric_value', 'numerator', 'denominator'], '"date"');
+    const events = ['ingestion', 'day', '"timestamp"', 'event_name', 'event_value', 'event_metadata', '"user"'];
+    const eventIds = ['user_id', 'custom_ids', 'timeuuid'];
+    await copyRows(store, pgStore, { table: 'events', columns: [...events, ...eventIds], day: 'day' });
+    const metrics = ['ingestion', '"date"', 'unit_id', 'id_type', 'metric_name', 'metric_value', 'numerator'];
+    await copyRows(store, pgStore, { table: 'metrics', columns: [...metrics, 'denominator'], day: '"date"' });
     const redshift = dialectStore(pgStore, 'redshift', 'postgres');
     await runAll(redshift, 'dx_redshift');
     expectSameArtifacts(await readArtifacts(pgStore, 'dx_redshift'), native, 'redshift on PostgreSQL');
   }, 240_000);
 });
 
+/** A table to copy, its columns and its day column. */
+interface CopiedTable {
+  table: string;
+  columns: string[];
+  day: string;
+}
+
 /** Copies the rows of `table` up to the last day the runs read from the DuckDB store to the PostgreSQL one. */
-async function copyRows(from: StoreConnection, to: StoreConnection, table: string, columns: string[], day: string): Promise<void> {
+async function copyRows(from: StoreConnection, to: StoreConnection, what: CopiedTable): Promise<void> {
+  const { table, columns, day } = what;
   const text = columns.map((c) => `CAST(${c} AS VARCHAR) AS ${c}`).join(', ');
-  const rows = await from.query<Record<string, string | null>>(`SELECT ${text} FROM ${table} WHERE ${day} <= DATE '${INCREMENTAL_THROUGH}'`);
+  const rows = await from.query<Record<string, string | null>>(
+    `SELECT ${text} FROM ${table} WHERE ${day} <= DATE '${INCREMENTAL_THROUGH}'`,
+  );
   const names = columns.map((c) => c.replace(/"/g, ''));
-  const values = rows.map((r) => `(${names.map((c) => (r[c] === null ? 'NULL' : `'${r[c]!.replace(/'/g, "''")}'`)).join(', ')})`);
+  const quoted = (v: string | null) => (v === null ? 'NULL' : `'${v.replace(/'/g, "''")}'`);
+  const values = rows.map((r) => `(${names.map((c) => quoted(r[c])).join(', ')})`);
   for (let i = 0; i < values.length; i += 2000) {
     await to.exec(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values.slice(i, i + 2000).join(', ')}`);
   }
@@ -135,14 +162,18 @@ describe('table names', () => {
   // Each engine's documented limit on a table name; the longest artifact table name adds 46
   // characters to the experiment name.
   const LIMITS = { snowflake: 255, bigquery: 1024, redshift: 127, databricks: 255 };
-  it.each(WAREHOUSES)('%s: an experiment name one character too long for the engine is refused before anything runs', async (dialect) => {
+  it.each(WAREHOUSES)('%s: a name one character too long for the engine is refused first', async (dialect) => {
     const warehouse = dialectStore(store, dialect, 'duckdb');
     const tooLong = dialectDemoExperiment('x'.repeat(LIMITS[dialect] - 46 + 1));
-    await expect(runExperiment(warehouse, { config: tooLong }, { type: 'full' })).rejects.toMatchObject({ code: 'experiment.name-too-long' });
+    await expect(runExperiment(warehouse, { config: tooLong }, { type: 'full' })).rejects.toMatchObject({
+      code: 'experiment.name-too-long',
+    });
     expect(warehouse.statements).toEqual([]);
     // At the limit the name passes; this run then stops at planning (its start date has no data).
     const atLimit = { ...dialectDemoExperiment('y'.repeat(LIMITS[dialect] - 46)), startDate: '2027-06-01' };
-    await expect(runExperiment(warehouse, { config: atLimit }, { type: 'full' })).rejects.toMatchObject({ code: 'experiment.no-data' });
+    await expect(runExperiment(warehouse, { config: atLimit }, { type: 'full' })).rejects.toMatchObject({
+      code: 'experiment.no-data',
+    });
   });
 });
 
@@ -150,8 +181,10 @@ describe('string literals', () => {
   const awkward = ["it's", 'back\\slash', 'new\nline', 'quote " and `tick`', "\\'"];
   it.each(WAREHOUSES)('%s: a literal reads back as the value it was made from', async (dialect) => {
     for (const value of awkward) {
-      if (dialect === 'redshift' && value.includes('\\')) continue; // see docs/experiments.md: the translation reads no backslash escapes for Redshift
-      const [row] = await store.query<{ v: string }>(await toDuckDB(`SELECT ${DIALECTS[dialect].literal(value)} AS v`, dialect as SqlDialectName));
+      // The translation reads no backslash escapes for Redshift (see docs/experiments.md).
+      if (dialect === 'redshift' && value.includes('\\')) continue;
+      const sql = await toDuckDB(`SELECT ${DIALECTS[dialect].literal(value)} AS v`, dialect as SqlDialectName);
+      const [row] = await store.query<{ v: string }>(sql);
       expect(row.v).toBe(value);
     }
   });

@@ -16,10 +16,17 @@ export interface DialectStore extends StoreConnection {
   readonly statements: string[];
 }
 
-function translating(inner: SqlExecutor, dialect: SqlDialectName, target: SqlDialectName, statements: string[]): SqlExecutor {
+function translating(
+  inner: SqlExecutor,
+  dialect: SqlDialectName,
+  target: SqlDialectName,
+  statements: string[],
+): SqlExecutor {
   async function run<T>(sql: string, params?: unknown[]): Promise<T[]> {
     if (BOOKKEEPING.test(sql)) return inner.query<T>(sql, params);
-    if (params?.length) throw new Error(`A ${dialect} statement with parameters (the pipeline writes literals):\n${sql}`);
+    if (params?.length) {
+      throw new Error(`A ${dialect} statement with parameters (the pipeline writes literals):\n${sql}`);
+    }
     statements.push(sql);
     let rows: T[] = [];
     for (const statement of await translate(sql, dialect, target)) rows = await inner.query<T>(statement);
@@ -34,7 +41,11 @@ function translating(inner: SqlExecutor, dialect: SqlDialectName, target: SqlDia
 }
 
 /** `inner` (a DuckDB or PostgreSQL store, `target`) reading `dialect`'s SQL. */
-export function dialectStore(inner: StoreConnection, dialect: SqlDialectName, target: SqlDialectName = inner.kind): DialectStore {
+export function dialectStore(
+  inner: StoreConnection,
+  dialect: SqlDialectName,
+  target: SqlDialectName = inner.kind,
+): DialectStore {
   const statements: string[] = [];
   const sql = translating(inner, dialect, target, statements);
   return {

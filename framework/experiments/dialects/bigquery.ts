@@ -6,7 +6,7 @@
  * columns, and the translation the tests run through renders JSON_VALUE as a JSON (not text)
  * extraction.
  */
-import { type ExperimentDialect, type PercentileQuery, type UpdateFrom } from './types.js';
+import { jsonPath, type ExperimentDialect, type PercentileQuery, type UpdateFrom } from './types.js';
 
 const ident = (name: string) => `\`${name.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``;
 const literal = (value: string) =>
@@ -15,10 +15,13 @@ const literal = (value: string) =>
 function percentiles(q: PercentileQuery): string {
   const partition = `PARTITION BY ${q.groupBy.join(', ')}`;
   const inner = q.columns.map((c) =>
-    c.p === null ? `CAST(NULL AS FLOAT64) AS ${c.name}` : `PERCENTILE_CONT(${c.value}, ${c.p}) OVER (${partition}) AS ${c.name}`,
+    c.p === null
+      ? `CAST(NULL AS FLOAT64) AS ${c.name}`
+      : `PERCENTILE_CONT(${c.value}, ${c.p}) OVER (${partition}) AS ${c.name}`,
   );
   const outer = q.columns.map((c) => `MAX(${c.name}) AS ${c.name}`);
-  return `SELECT ${[...q.groupBy, ...outer].join(', ')} FROM (SELECT ${[...q.groupBy, ...inner].join(', ')} FROM ${q.from} WHERE ${q.where}) AS pct GROUP BY ${q.groupBy.join(', ')}`;
+  const rows = `SELECT ${[...q.groupBy, ...inner].join(', ')} FROM ${q.from} WHERE ${q.where}`;
+  return `SELECT ${[...q.groupBy, ...outer].join(', ')} FROM (${rows}) AS pct GROUP BY ${q.groupBy.join(', ')}`;
 }
 
 function updateFrom(u: UpdateFrom): string {
@@ -32,11 +35,12 @@ export const bigqueryDialect: ExperimentDialect = {
   types: { string: 'STRING', double: 'FLOAT64', integer: 'INT64', bigint: 'INT64', boolean: 'BOOL' },
   ident,
   literal,
-  jsonText: (column, key) => `JSON_EXTRACT_SCALAR(${column}, ${literal(/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `$.${key}` : `$['${key}']`)})`,
+  jsonText: (column, key) => `JSON_EXTRACT_SCALAR(${column}, ${literal(jsonPath(key))})`,
   numericOrNull: (e) => `SAFE_CAST(${e} AS FLOAT64)`,
   daySeries: (from, to) => `SELECT day FROM UNNEST(GENERATE_DATE_ARRAY(DATE '${from}', DATE '${to}')) AS day`,
   dayDiff: (later, earlier) => `DATE_DIFF(${later}, ${earlier}, DAY)`,
-  addDays: (date, days) => (days < 0 ? `DATE_SUB(${date}, INTERVAL ${-days} DAY)` : `DATE_ADD(${date}, INTERVAL ${days} DAY)`),
+  addDays: (date, days) =>
+    days < 0 ? `DATE_SUB(${date}, INTERVAL ${-days} DAY)` : `DATE_ADD(${date}, INTERVAL ${days} DAY)`,
   percentiles,
   covarSamp: (a, b) => `COVAR_SAMP(${a}, ${b})`,
   updateFrom,

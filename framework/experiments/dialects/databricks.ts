@@ -3,13 +3,14 @@
  * STRING columns, get_json_object, explode(sequence(…)) for the day series, DATEDIFF and
  * DATE_ADD on days. UPDATE has no FROM clause there, so updates from a join are MERGEs.
  */
-import { backticked, orderedSetPercentiles, type ExperimentDialect, type UpdateFrom } from './types.js';
+import { backticked, jsonPath, orderedSetPercentiles, type ExperimentDialect, type UpdateFrom } from './types.js';
 
 const literal = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 function updateFrom(u: UpdateFrom): string {
   const set = u.set.map(([column, expression]) => `${column} = ${expression}`).join(', ');
-  return `MERGE INTO ${backticked(u.table)} AS ${u.alias} USING ${u.source} ON ${u.on} WHEN MATCHED THEN UPDATE SET ${set}`;
+  const merge = `MERGE INTO ${backticked(u.table)} AS ${u.alias} USING ${u.source} ON ${u.on}`;
+  return `${merge} WHEN MATCHED THEN UPDATE SET ${set}`;
 }
 
 export const databricksDialect: ExperimentDialect = {
@@ -18,8 +19,7 @@ export const databricksDialect: ExperimentDialect = {
   types: { string: 'STRING', double: 'DOUBLE', integer: 'INT', bigint: 'BIGINT', boolean: 'BOOLEAN' },
   ident: backticked,
   literal,
-  jsonText: (column, key) =>
-    `get_json_object(${column}, ${literal(/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `$.${key}` : `$['${key}']`)})`,
+  jsonText: (column, key) => `get_json_object(${column}, ${literal(jsonPath(key))})`,
   numericOrNull: (e) => `TRY_CAST(${e} AS DOUBLE)`,
   daySeries: (from, to) => `SELECT explode(sequence(DATE '${from}', DATE '${to}', INTERVAL 1 DAY)) AS day`,
   dayDiff: (later, earlier) => `DATEDIFF(${later}, ${earlier})`,

@@ -1,5 +1,11 @@
 /** DuckDB, the default store. */
-import { doubleQuoted, orderedSetPercentiles, standardLiteral, updateFromClause, type ExperimentDialect } from './types.js';
+import {
+  doubleQuoted,
+  orderedSetPercentiles,
+  standardLiteral,
+  updateFromClause,
+  type ExperimentDialect,
+} from './types.js';
 
 export const duckdbDialect: ExperimentDialect = {
   name: 'duckdb',

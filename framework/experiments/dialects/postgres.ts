@@ -1,5 +1,11 @@
 /** PostgreSQL, the shared store. */
-import { doubleQuoted, orderedSetPercentiles, standardLiteral, updateFromClause, type ExperimentDialect } from './types.js';
+import {
+  doubleQuoted,
+  orderedSetPercentiles,
+  standardLiteral,
+  updateFromClause,
+  type ExperimentDialect,
+} from './types.js';
 
 /** A decimal or scientific number, optionally signed and space-padded (POSIX classes: no backslashes). */
 export const NUMBER_PATTERN = '^[[:space:]]*[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?[[:space:]]*$';

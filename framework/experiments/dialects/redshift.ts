@@ -13,7 +13,13 @@ const literal = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g
 export const redshiftDialect: ExperimentDialect = {
   name: 'redshift',
   maxIdentifierLength: 127,
-  types: { string: 'VARCHAR(65535)', double: 'DOUBLE PRECISION', integer: 'INTEGER', bigint: 'BIGINT', boolean: 'BOOLEAN' },
+  types: {
+    string: 'VARCHAR(65535)',
+    double: 'DOUBLE PRECISION',
+    integer: 'INTEGER',
+    bigint: 'BIGINT',
+    boolean: 'BOOLEAN',
+  },
   ident: doubleQuoted,
   literal,
   jsonText: (column, key) => `JSON_EXTRACT_PATH_TEXT(${column}, ${literal(key)})`,

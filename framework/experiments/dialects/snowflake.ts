@@ -17,7 +17,8 @@ export const snowflakeDialect: ExperimentDialect = {
   jsonText: (column, key) => `JSON_EXTRACT_PATH_TEXT(${column}, ${literal(`"${key}"`)})`,
   numericOrNull: (e) => `TRY_TO_DOUBLE(${e})`,
   daySeries: (from, to) =>
-    `SELECT CAST(DATEADD(day, ROW_NUMBER() OVER (ORDER BY NULL) - 1, DATE '${from}') AS DATE) AS day FROM TABLE(GENERATOR(ROWCOUNT => ${isoDays(from, to).length}))`,
+    `SELECT CAST(DATEADD(day, ROW_NUMBER() OVER (ORDER BY NULL) - 1, DATE '${from}') AS DATE) AS day` +
+    ` FROM TABLE(GENERATOR(ROWCOUNT => ${isoDays(from, to).length}))`,
   dayDiff: (later, earlier) => `DATEDIFF(day, ${earlier}, ${later})`,
   addDays: (date, days) => `DATEADD(day, ${days}, ${date})`,
   percentiles: (q) => orderedSetPercentiles(q, 'DOUBLE'),

@@ -97,15 +97,23 @@ export function backticked(name: string): string {
 /** `SELECT group…, percentile_cont(p) WITHIN GROUP (ORDER BY value) …` (an ordered-set aggregate). */
 export function orderedSetPercentiles(q: PercentileQuery, double: string): string {
   const cols = q.columns.map((c) =>
-    c.p === null ? `CAST(NULL AS ${double}) AS ${c.name}` : `percentile_cont(${c.p}) WITHIN GROUP (ORDER BY ${c.value}) AS ${c.name}`,
+    c.p === null
+      ? `CAST(NULL AS ${double}) AS ${c.name}`
+      : `percentile_cont(${c.p}) WITHIN GROUP (ORDER BY ${c.value}) AS ${c.name}`,
   );
-  return `SELECT ${[...q.groupBy, ...cols].join(', ')} FROM ${q.from} WHERE ${q.where} GROUP BY ${q.groupBy.join(', ')}`;
+  const groupBy = q.groupBy.join(', ');
+  return `SELECT ${[...q.groupBy, ...cols].join(', ')} FROM ${q.from} WHERE ${q.where} GROUP BY ${groupBy}`;
 }
 
 /** `UPDATE table AS alias SET … FROM source WHERE on` (PostgreSQL's form, shared by most engines). */
 export function updateFromClause(u: UpdateFrom, quote: (name: string) => string): string {
   const set = u.set.map(([column, expression]) => `${column} = ${expression}`).join(', ');
   return `UPDATE ${quote(u.table)} AS ${u.alias} SET ${set} FROM ${u.source} WHERE ${u.on}`;
+}
+
+/** A JSONPath to `key`: `$.key` for a plain name, `$['key']` otherwise (BigQuery, Databricks). */
+export function jsonPath(key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `$.${key}` : `$['${key}']`;
 }
 
 /** Every ISO day from `from` to `to`. */

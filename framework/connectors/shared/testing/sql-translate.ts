@@ -47,11 +47,13 @@ export function translatorReady(): Promise<void> {
 export async function parseErrors(sql: string, dialect: SqlDialectName): Promise<string[]> {
   await translatorReady();
   const result = validate(sql, POLYGLOT[dialect]);
-  return result.errors.filter((e) => e.severity === 'error').map((e) => `${e.message} (line ${e.line}, column ${e.column})`);
+  return result.errors
+    .filter((e) => e.severity === 'error')
+    .map((e) => `${e.message} (line ${e.line}, column ${e.column})`);
 }
 
 /** The statements of `sql` (one or more, in `from`'s dialect) in `to`'s dialect. */
-export async function translate(sql: string, from: SqlDialectName, to: SqlDialectName = 'duckdb'): Promise<string[]> {
+export async function translate(sql: string, from: SqlDialectName, to: SqlDialectName): Promise<string[]> {
   await translatorReady();
   if (from === to) return [sql];
   const result = transpile(sql, POLYGLOT[from], POLYGLOT[to], { unsupportedLevel: 'raise' });
@@ -59,7 +61,8 @@ export async function translate(sql: string, from: SqlDialectName, to: SqlDialec
     throw new Error(`Cannot translate ${from} SQL to ${to}: ${result.error ?? 'no output'}\n${sql}`);
   }
   const fixups = [...(FIXUPS[`*>${to}`] ?? []), ...(FIXUPS[`${from}>${to}`] ?? [])];
-  return result.sql.map((statement) => fixups.reduce((text, [pattern, name]) => text.replace(pattern, name), statement));
+  const fix = (statement: string) => fixups.reduce((text, [pattern, name]) => text.replace(pattern, name), statement);
+  return result.sql.map(fix);
 }
 
 /** One statement of `from`'s dialect as DuckDB SQL (refuses several statements). */
