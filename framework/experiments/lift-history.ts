@@ -4,7 +4,7 @@
  */
 import type { SqlExecutor } from '../store/types.js';
 import { artifactNames } from './names.js';
-import { ident } from './sql-context.js';
+import { ident } from './dialect.js';
 
 export interface LiftPoint {
   day: string;

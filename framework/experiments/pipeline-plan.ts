@@ -11,7 +11,7 @@ import { addDays } from '../util/time.js';
 import { canonicalJson } from '../util/canonical-json.js';
 import { diffExperiment } from './affected.js';
 import { ingestionsOf } from './model.js';
-import { literal, type SqlContext } from './sql-context.js';
+import type { SqlContext } from './sql-context.js';
 import { conflictingExposuresSql } from './sql-exposures.js';
 import { readState, type ExperimentState } from './state.js';
 
@@ -66,7 +66,8 @@ export async function availableThrough(store: StoreConnection, ctx: SqlContext, 
   let through: string | null = null;
   for (const ingestion of ingestionsOf(e)) {
     const isEvents = e.exposure.kind === 'events' && e.exposure.ingestion === ingestion ? true : e.metrics.some((m) => m.config.ingestion === ingestion && m.config.source !== 'metrics');
-    const sql = isEvents ? `SELECT MAX(day) AS d FROM events WHERE ingestion = ${literal(ingestion)}` : `SELECT MAX("date") AS d FROM metrics WHERE ingestion = ${literal(ingestion)}`;
+    const { ident, literal } = ctx.dialect;
+    const sql = isEvents ? `SELECT MAX(day) AS d FROM events WHERE ingestion = ${literal(ingestion)}` : `SELECT MAX(${ident('date')}) AS d FROM metrics WHERE ingestion = ${literal(ingestion)}`;
     const [row] = await store.query<{ d: string | null }>(sql).catch((err: unknown) => {
       throw new WharfError(`Experiment '${e.name}': the store has no ${isEvents ? 'events' : 'metrics'} table to read (${String((err as Error).message).split('\n')[0]}).`, {
         code: 'experiment.no-data',

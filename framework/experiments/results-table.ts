@@ -6,7 +6,7 @@
 import type { SqlExecutor } from '../store/types.js';
 import type { ResolvedExperiment } from './model.js';
 import type { Rollup } from './names.js';
-import { dateLit, ident, literal, type SqlContext } from './sql-context.js';
+import { createTableSql, dateLit, type ColumnType, type SqlContext } from './sql-context.js';
 import type { GroupMoments } from './sql-moments.js';
 import { compare, estimateGroup } from './statistics.js';
 
@@ -50,11 +50,13 @@ export function periodColumn(rollup: Rollup): 'day' | 'days_since_exposure' {
 
 /** DDL of one rollup's results table. */
 export function createResultsSql(ctx: SqlContext, rollup: Rollup): string {
-  const dbl = ctx.dialect.double;
-  const period = rollup === 'days_since_exposure' ? 'days_since_exposure INTEGER' : 'day DATE';
-  const numbers = NUMBER_COLUMNS.map((c) => `${c} ${c === 'units' ? 'BIGINT' : dbl}`).join(', ');
-  const tail = TAIL_COLUMNS.map((c) => `${c} ${dbl}`).join(', ');
-  return `CREATE TABLE ${ident(ctx.tables.results[rollup])} (${period}, metric_name VARCHAR, metric_kind VARCHAR, group_name VARCHAR, is_control BOOLEAN, ${numbers}, significant BOOLEAN, ${tail})`;
+  const period: [string, ColumnType] = rollup === 'days_since_exposure' ? ['days_since_exposure', 'integer'] : ['day', 'date'];
+  return createTableSql(ctx, ctx.tables.results[rollup], [
+    period, ['metric_name', 'string'], ['metric_kind', 'string'], ['group_name', 'string'], ['is_control', 'boolean'],
+    ...NUMBER_COLUMNS.map((c): [string, ColumnType] => [c, c === 'units' ? 'bigint' : 'double']),
+    ['significant', 'boolean'],
+    ...TAIL_COLUMNS.map((c): [string, ColumnType] => [c, 'double']),
+  ]);
 }
 
 /** Result rows from the moments of one rollup: each group's estimate and its comparison with control. */
@@ -108,7 +110,8 @@ function num(v: number | null): string {
   return v === null || !Number.isFinite(v) ? 'NULL' : String(v);
 }
 
-function rowSql(rollup: Rollup, r: ResultRow): string {
+function rowSql(ctx: SqlContext, rollup: Rollup, r: ResultRow): string {
+  const literal = ctx.dialect.literal;
   const period = rollup === 'days_since_exposure' ? String(Number(r.period)) : dateLit(String(r.period));
   const numbers = NUMBER_COLUMNS.map((c) => num(r[c]));
   const tail = TAIL_COLUMNS.map((c) => num(r[c]));
@@ -119,7 +122,7 @@ function rowSql(rollup: Rollup, r: ResultRow): string {
 /** Appends rows to a rollup's results table in batches. */
 export async function insertResults(sql: SqlExecutor, ctx: SqlContext, rollup: Rollup, rows: ResultRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 500) {
-    const values = rows.slice(i, i + 500).map((r) => rowSql(rollup, r));
-    await sql.exec(`INSERT INTO ${ident(ctx.tables.results[rollup])} VALUES ${values.join(',\n')}`);
+    const values = rows.slice(i, i + 500).map((r) => rowSql(ctx, rollup, r));
+    await sql.exec(`INSERT INTO ${ctx.dialect.ident(ctx.tables.results[rollup])} VALUES ${values.join(',\n')}`);
   }
 }

@@ -10,7 +10,7 @@ import { resolveExperiment, type StatisticalTest } from './model.js';
 import { artifactNames, type Rollup } from './names.js';
 import type { ExperimentSource } from './pipeline-plan.js';
 import { periodColumn, type ResultRow } from './results-table.js';
-import { ident } from './sql-context.js';
+import { ident } from './dialect.js';
 import { sampleRatioMismatch, type SrmCheck } from './srm.js';
 import { readState } from './state.js';
 

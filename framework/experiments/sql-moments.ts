@@ -8,7 +8,8 @@
  */
 import type { ResolvedMetric } from './model.js';
 import type { Rollup } from './names.js';
-import { dateLit, ident, literal, type SqlContext } from './sql-context.js';
+import type { ExperimentDialect } from './dialect.js';
+import { dateLit, type SqlContext } from './sql-context.js';
 
 /** One row of the moments query. */
 export interface GroupMoments {
@@ -54,26 +55,29 @@ const ROLLUP_COLUMNS: Record<Rollup, { period: string; y: string; x: string }> =
   days_since_exposure: { period: 'w.days_since_exposure', y: 'w.day_numerator', x: 'w.day_denominator' },
 };
 
-/** percentile_cont of `column` at `p`, over its non-zero values only when asked (NULLs are ignored). */
-function percentile(p: number | null, column: string, excludeZeros: boolean): string {
-  if (p === null) return 'CAST(NULL AS DOUBLE PRECISION)';
-  return `percentile_cont(${p}) WITHIN GROUP (ORDER BY ${excludeZeros ? `CASE WHEN ${column} <> 0 THEN ${column} END` : column})`;
-}
-
 /**
  * Per period and winsorized metric: the caps of the unit values and, for CUPED, the same
  * percentiles of the pre-exposure covariate (an uncapped covariate's outliers would swamp
- * theta), each over the pooled groups.
+ * theta), each over the pooled groups (percentile_cont; over non-zero values only when asked).
  */
-function capsSql(metrics: ResolvedMetric[]): string | null {
+function capsSql(dialect: ExperimentDialect, metrics: ResolvedMetric[]): string | null {
   const parts = metrics
     .filter((m) => m.winsorize)
     .map((m) => {
       const w = m.winsorize!;
-      const pre = (p: number | null) => (m.cuped ? percentile(p, 'pre', w.excludeZeros) : percentile(null, 'pre', false));
-      return `SELECT period, metric_name, ${percentile(w.upper, 'y', w.excludeZeros)} AS upper_cap, ${percentile(w.lower, 'y', w.excludeZeros)} AS lower_cap,
-    ${pre(w.upper)} AS pre_upper_cap, ${pre(w.lower)} AS pre_lower_cap
-  FROM counted WHERE metric_name = ${literal(m.name)} GROUP BY period, metric_name`;
+      const of = (column: string) => (w.excludeZeros ? `CASE WHEN ${column} <> 0 THEN ${column} END` : column);
+      const pre = (p: number | null) => (m.cuped ? p : null);
+      return dialect.percentiles({
+        from: 'counted',
+        where: `metric_name = ${dialect.literal(m.name)}`,
+        groupBy: ['period', 'metric_name'],
+        columns: [
+          { name: 'upper_cap', p: w.upper, value: of('y') },
+          { name: 'lower_cap', p: w.lower, value: of('y') },
+          { name: 'pre_upper_cap', p: pre(w.upper), value: of('pre') },
+          { name: 'pre_lower_cap', p: pre(w.lower), value: of('pre') },
+        ],
+      });
     });
   return parts.length ? parts.join('\nUNION ALL\n') : null;
 }
@@ -87,10 +91,11 @@ function capped(value: string, upper: string, lower: string): string {
  * `capped`: unit values and CUPED covariates after winsorization (and the caps CTE it needs, when any metric is
  * winsorized).
  */
-function cappedSql(caps: string | null): string {
+function cappedSql(dialect: ExperimentDialect, caps: string | null): string {
   if (!caps) {
+    const none = `CAST(NULL AS ${dialect.types.double})`;
     return `capped AS (
-  SELECT period, metric_name, group_name, x, pre_x, CAST(NULL AS DOUBLE PRECISION) AS upper_cap, CAST(NULL AS DOUBLE PRECISION) AS lower_cap, y, pre FROM counted
+  SELECT period, metric_name, group_name, x, pre_x, ${none} AS upper_cap, ${none} AS lower_cap, y, pre FROM counted
 ),`;
   }
   return `caps AS (${caps}),
@@ -108,34 +113,35 @@ capped AS (
  */
 export function momentsSql(ctx: SqlContext, rollup: Rollup, metrics: ResolvedMetric[], range?: { from: string; to: string }): string {
   const c = ROLLUP_COLUMNS[rollup];
+  const { ident, literal, types, covarSamp: cov } = ctx.dialect;
   const names = metrics.map((m) => literal(m.name)).join(', ');
   const sumKind = metrics.filter((m) => m.kind === 'sum').map((m) => literal(m.name));
   const cuped = metrics.filter((m) => m.cuped).map((m) => literal(m.name));
   const periodFilter = range && rollup !== 'days_since_exposure' ? `AND w.day BETWEEN ${dateLit(range.from)} AND ${dateLit(range.to)}` : '';
-  const caps = capsSql(metrics);
+  const caps = capsSql(ctx.dialect, metrics);
   const preOf = (column: string) => (cuped.length ? `CASE WHEN w.metric_name IN (${cuped.join(', ')}) THEN COALESCE(p.${column}, 0) ELSE 0 END` : '0');
   const preJoin = cuped.length ? `LEFT JOIN ${ident(ctx.tables.preExposure)} p ON p.metric_name = w.metric_name AND p.unit_id = w.unit_id` : '';
   return `WITH unit_values AS (
-  SELECT ${c.period} AS period, w.metric_name, w.group_name, w.unit_id, ${c.y} AS y, ${c.x} AS x, CAST(${preOf('pre_numerator')} AS DOUBLE PRECISION) AS pre,
-    CAST(${preOf('pre_denominator')} AS DOUBLE PRECISION) AS pre_x
+  SELECT ${c.period} AS period, w.metric_name, w.group_name, w.unit_id, ${c.y} AS y, ${c.x} AS x, CAST(${preOf('pre_numerator')} AS ${types.double}) AS pre,
+    CAST(${preOf('pre_denominator')} AS ${types.double}) AS pre_x
   FROM ${ident(ctx.tables.windowedMetrics)} w ${preJoin}
   WHERE w.metric_name IN (${names}) ${periodFilter}
 ),
 counted AS (
   SELECT * FROM unit_values WHERE ${sumKind.length ? `metric_name IN (${sumKind.join(', ')}) OR ` : ''}x > 0
 ),
-${cappedSql(caps)}
+${cappedSql(ctx.dialect, caps)}
 pooled AS (
-  SELECT period, metric_name, AVG(pre) AS pooled_mean_pre, VAR_SAMP(pre) AS pooled_var_pre, COVAR_SAMP(y, pre) AS pooled_cov_y_pre,
+  SELECT period, metric_name, AVG(pre) AS pooled_mean_pre, VAR_SAMP(pre) AS pooled_var_pre, ${cov('y', 'pre')} AS pooled_cov_y_pre,
     AVG(y) AS pooled_mean_y, AVG(x) AS pooled_mean_x, AVG(pre_x) AS pooled_mean_pre_x, VAR_SAMP(pre_x) AS pooled_var_pre_x,
-    COVAR_SAMP(pre, pre_x) AS pooled_cov_pre_pre_x, COVAR_SAMP(y, pre_x) AS pooled_cov_y_pre_x, COVAR_SAMP(x, pre) AS pooled_cov_x_pre, COVAR_SAMP(x, pre_x) AS pooled_cov_x_pre_x
+    ${cov('pre', 'pre_x')} AS pooled_cov_pre_pre_x, ${cov('y', 'pre_x')} AS pooled_cov_y_pre_x, ${cov('x', 'pre')} AS pooled_cov_x_pre, ${cov('x', 'pre_x')} AS pooled_cov_x_pre_x
   FROM capped GROUP BY period, metric_name
 )
 SELECT v.period, v.metric_name, v.group_name, COUNT(*) AS n,
-  AVG(v.y) AS mean_y, VAR_SAMP(v.y) AS var_y, AVG(v.x) AS mean_x, VAR_SAMP(v.x) AS var_x, COVAR_SAMP(v.y, v.x) AS cov_xy,
-  AVG(v.pre) AS mean_pre, VAR_SAMP(v.pre) AS var_pre, COVAR_SAMP(v.y, v.pre) AS cov_y_pre,
-  AVG(v.pre_x) AS mean_pre_x, VAR_SAMP(v.pre_x) AS var_pre_x, COVAR_SAMP(v.pre, v.pre_x) AS cov_pre_pre_x,
-  COVAR_SAMP(v.y, v.pre_x) AS cov_y_pre_x, COVAR_SAMP(v.x, v.pre) AS cov_x_pre, COVAR_SAMP(v.x, v.pre_x) AS cov_x_pre_x,
+  AVG(v.y) AS mean_y, VAR_SAMP(v.y) AS var_y, AVG(v.x) AS mean_x, VAR_SAMP(v.x) AS var_x, ${cov('v.y', 'v.x')} AS cov_xy,
+  AVG(v.pre) AS mean_pre, VAR_SAMP(v.pre) AS var_pre, ${cov('v.y', 'v.pre')} AS cov_y_pre,
+  AVG(v.pre_x) AS mean_pre_x, VAR_SAMP(v.pre_x) AS var_pre_x, ${cov('v.pre', 'v.pre_x')} AS cov_pre_pre_x,
+  ${cov('v.y', 'v.pre_x')} AS cov_y_pre_x, ${cov('v.x', 'v.pre')} AS cov_x_pre, ${cov('v.x', 'v.pre_x')} AS cov_x_pre_x,
   MAX(v.upper_cap) AS upper_cap, MAX(v.lower_cap) AS lower_cap,
   MAX(p.pooled_mean_pre) AS pooled_mean_pre, MAX(p.pooled_var_pre) AS pooled_var_pre, MAX(p.pooled_cov_y_pre) AS pooled_cov_y_pre,
   MAX(p.pooled_mean_y) AS pooled_mean_y, MAX(p.pooled_mean_x) AS pooled_mean_x, MAX(p.pooled_mean_pre_x) AS pooled_mean_pre_x, MAX(p.pooled_var_pre_x) AS pooled_var_pre_x,

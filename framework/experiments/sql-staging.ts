@@ -12,66 +12,72 @@
  */
 import type { FunnelMetric } from '../config/types.js';
 import type { ResolvedMetric } from './model.js';
-import { dateLit, eventUnit, ident, literal, type SqlContext } from './sql-context.js';
+import { createTableSql, dateLit, eventUnit, type SqlContext } from './sql-context.js';
 import { internalError } from '../diagnostics/errors.js';
 
 const STAGING_COLUMNS = 'metric_name, unit_id, group_name, day, exposure_day, days_since_exposure, numerator, denominator';
 
 /** Exposed units that take part in the analysis (not flagged), as `f`. */
 function exposed(ctx: SqlContext): string {
-  return `(SELECT * FROM ${ident(ctx.tables.firstExposures)} WHERE NOT multiple_groups) AS f`;
+  return `(SELECT * FROM ${ctx.dialect.ident(ctx.tables.firstExposures)} WHERE NOT multiple_groups) AS f`;
 }
 
 /** Rows of the staging table for one metric and the days [from, to]. */
 export function stagingSelectSql(ctx: SqlContext, metric: ResolvedMetric, from: string, to: string): string {
   const m = metric.config;
   const range = `BETWEEN ${dateLit(from)} AND ${dateLit(to)}`;
-  const name = literal(metric.name);
+  const name = ctx.dialect.literal(metric.name);
   if (m.source === 'metrics') {
     const [num, den] =
       m.aggregation === 'ratio'
         ? ['SUM(CASE WHEN m.denominator IS NOT NULL THEN m.numerator END)', 'SUM(m.denominator)']
         : ['SUM(m.metric_value)', 'COUNT(m.metric_value)'];
-    return `SELECT ${name} AS metric_name, f.unit_id, f.group_name, m."date" AS day, f.exposure_day,
-  CAST(m."date" - f.exposure_day AS INTEGER) AS days_since_exposure,
+    return `SELECT ${name} AS metric_name, f.unit_id, f.group_name, m.${ctx.dialect.ident('date')} AS day, f.exposure_day,
+  ${ctx.dialect.dayDiff(`m.${ctx.dialect.ident('date')}`, 'f.exposure_day')} AS days_since_exposure,
   COALESCE(${num}, 0) AS numerator, COALESCE(${den}, 0) AS denominator
 FROM metrics m JOIN ${exposed(ctx)} ON f.unit_id = m.unit_id
-WHERE m.ingestion = ${literal(m.ingestion)} AND m.metric_name = ${literal(m.metricName ?? m.name)} AND m.id_type = ${literal(ctx.experiment.idType)}
-  AND m."date" >= f.exposure_day AND m."date" ${range}
-GROUP BY f.unit_id, f.group_name, m."date", f.exposure_day`;
+WHERE m.ingestion = ${ctx.dialect.literal(m.ingestion)} AND m.metric_name = ${ctx.dialect.literal(m.metricName ?? m.name)} AND m.id_type = ${ctx.dialect.literal(ctx.experiment.idType)}
+  AND m.${ctx.dialect.ident('date')} >= f.exposure_day AND m.${ctx.dialect.ident('date')} ${range}
+GROUP BY f.unit_id, f.group_name, m.${ctx.dialect.ident('date')}, f.exposure_day`;
   }
   if (m.source === 'events') {
     const num = m.aggregation === 'count' ? 'COUNT(*)' : `SUM(${ctx.dialect.numericOrNull('e.event_value')})`;
     return `SELECT ${name} AS metric_name, f.unit_id, f.group_name, e.day, f.exposure_day,
-  CAST(e.day - f.exposure_day AS INTEGER) AS days_since_exposure,
+  ${ctx.dialect.dayDiff('e.day', 'f.exposure_day')} AS days_since_exposure,
   COALESCE(${num}, 0) AS numerator, COUNT(*) AS denominator
 FROM events e JOIN ${exposed(ctx)} ON f.unit_id = ${eventUnit(ctx)}
-WHERE e.ingestion = ${literal(m.ingestion)} AND e.event_name = ${literal(m.eventName)}
-  AND e."timestamp" >= f.first_exposure_time AND e.day ${range}
+WHERE e.ingestion = ${ctx.dialect.literal(m.ingestion)} AND e.event_name = ${ctx.dialect.literal(m.eventName)}
+  AND e.${ctx.dialect.ident('timestamp')} >= f.first_exposure_time AND e.day ${range}
 GROUP BY f.unit_id, f.group_name, e.day, f.exposure_day`;
   }
   const last = m.steps.length;
   return `SELECT ${name} AS metric_name, fu.unit_id, fu.group_name, fu.reached_day AS day, f.exposure_day,
-  CAST(fu.reached_day - f.exposure_day AS INTEGER) AS days_since_exposure,
+  ${ctx.dialect.dayDiff('fu.reached_day', 'f.exposure_day')} AS days_since_exposure,
   SUM(CASE WHEN fu.step = ${last} THEN 1 ELSE 0 END) AS numerator, SUM(CASE WHEN fu.step = 1 THEN 1 ELSE 0 END) AS denominator
-FROM ${ident(ctx.tables.funnelEvents)} fu JOIN ${exposed(ctx)} ON f.unit_id = fu.unit_id
+FROM ${ctx.dialect.ident(ctx.tables.funnelEvents)} fu JOIN ${exposed(ctx)} ON f.unit_id = fu.unit_id
 WHERE fu.metric_name = ${name} AND fu.step IN (1, ${last}) AND fu.reached_day ${range}
 GROUP BY fu.unit_id, fu.group_name, fu.reached_day, f.exposure_day`;
 }
 
 /** DDL of `<experiment>_user_level_aggregations`. */
 export function createStagingSql(ctx: SqlContext): string {
-  return `CREATE TABLE ${ident(ctx.tables.userLevelAggregations)} (metric_name VARCHAR, unit_id VARCHAR, group_name VARCHAR, day DATE, exposure_day DATE, days_since_exposure INTEGER, numerator ${ctx.dialect.double}, denominator ${ctx.dialect.double})`;
+  return createTableSql(ctx, ctx.tables.userLevelAggregations, [
+    ['metric_name', 'string'], ['unit_id', 'string'], ['group_name', 'string'], ['day', 'date'], ['exposure_day', 'date'],
+    ['days_since_exposure', 'integer'], ['numerator', 'double'], ['denominator', 'double'],
+  ]);
 }
 
 /** Appends one metric's staging rows of the days [from, to]. */
 export function insertStagingSql(ctx: SqlContext, metric: ResolvedMetric, from: string, to: string): string {
-  return `INSERT INTO ${ident(ctx.tables.userLevelAggregations)} (${STAGING_COLUMNS}) ${stagingSelectSql(ctx, metric, from, to)}`;
+  return `INSERT INTO ${ctx.dialect.ident(ctx.tables.userLevelAggregations)} (${STAGING_COLUMNS}) ${stagingSelectSql(ctx, metric, from, to)}`;
 }
 
 /** DDL of `<experiment>_user_level_aggregations_for_pre_exposure_data`. */
 export function createPreExposureSql(ctx: SqlContext): string {
-  return `CREATE TABLE ${ident(ctx.tables.preExposure)} (metric_name VARCHAR, unit_id VARCHAR, group_name VARCHAR, exposure_day DATE, pre_numerator ${ctx.dialect.double}, pre_denominator ${ctx.dialect.double})`;
+  return createTableSql(ctx, ctx.tables.preExposure, [
+    ['metric_name', 'string'], ['unit_id', 'string'], ['group_name', 'string'], ['exposure_day', 'date'],
+    ['pre_numerator', 'double'], ['pre_denominator', 'double'],
+  ]);
 }
 
 /**
@@ -86,25 +92,25 @@ export function insertPreExposureSql(
   { from, to }: { from: string; to: string },
 ): string {
   const m = metric.config;
-  const head = `INSERT INTO ${ident(ctx.tables.preExposure)} (metric_name, unit_id, group_name, exposure_day, pre_numerator, pre_denominator)`;
+  const head = `INSERT INTO ${ctx.dialect.ident(ctx.tables.preExposure)} (metric_name, unit_id, group_name, exposure_day, pre_numerator, pre_denominator)`;
   const units = `f.exposure_day BETWEEN ${dateLit(from)} AND ${dateLit(to)}`;
   if (m.source === 'metrics') {
     const [num, den] =
       m.aggregation === 'ratio'
         ? ['SUM(CASE WHEN m.denominator IS NOT NULL THEN m.numerator END)', 'SUM(m.denominator)']
         : ['SUM(m.metric_value)', 'COUNT(m.metric_value)'];
-    return `${head} SELECT ${literal(metric.name)}, f.unit_id, f.group_name, f.exposure_day, COALESCE(${num}, 0), COALESCE(${den}, 0)
+    return `${head} SELECT ${ctx.dialect.literal(metric.name)}, f.unit_id, f.group_name, f.exposure_day, COALESCE(${num}, 0), COALESCE(${den}, 0)
 FROM metrics m JOIN ${exposed(ctx)} ON f.unit_id = m.unit_id
-WHERE ${units} AND m.ingestion = ${literal(m.ingestion)} AND m.metric_name = ${literal(m.metricName ?? m.name)} AND m.id_type = ${literal(ctx.experiment.idType)}
-  AND m."date" BETWEEN f.exposure_day - ${days} AND f.exposure_day - 1
+WHERE ${units} AND m.ingestion = ${ctx.dialect.literal(m.ingestion)} AND m.metric_name = ${ctx.dialect.literal(m.metricName ?? m.name)} AND m.id_type = ${ctx.dialect.literal(ctx.experiment.idType)}
+  AND m.${ctx.dialect.ident('date')} BETWEEN ${ctx.dialect.addDays('f.exposure_day', -days)} AND ${ctx.dialect.addDays('f.exposure_day', -1)}
 GROUP BY f.unit_id, f.group_name, f.exposure_day`;
   }
   if (m.source === 'events') {
     const value = m.aggregation === 'count' ? 'COUNT(*)' : `SUM(${ctx.dialect.numericOrNull('e.event_value')})`;
-    return `${head} SELECT ${literal(metric.name)}, f.unit_id, f.group_name, f.exposure_day, COALESCE(${value}, 0), COUNT(*)
+    return `${head} SELECT ${ctx.dialect.literal(metric.name)}, f.unit_id, f.group_name, f.exposure_day, COALESCE(${value}, 0), COUNT(*)
 FROM events e JOIN ${exposed(ctx)} ON f.unit_id = ${eventUnit(ctx)}
-WHERE ${units} AND e.ingestion = ${literal(m.ingestion)} AND e.event_name = ${literal(m.eventName)}
-  AND e.day >= f.exposure_day - ${days} AND e."timestamp" < f.first_exposure_time
+WHERE ${units} AND e.ingestion = ${ctx.dialect.literal(m.ingestion)} AND e.event_name = ${ctx.dialect.literal(m.eventName)}
+  AND e.day >= ${ctx.dialect.addDays('f.exposure_day', -days)} AND e.${ctx.dialect.ident('timestamp')} < f.first_exposure_time
 GROUP BY f.unit_id, f.group_name, f.exposure_day`;
   }
   throw internalError(`CUPED does not apply to funnel metric ${metric.name}`);
@@ -112,7 +118,10 @@ GROUP BY f.unit_id, f.group_name, f.exposure_day`;
 
 /** DDL of `<experiment>_funnel_events`. */
 export function createFunnelEventsSql(ctx: SqlContext): string {
-  return `CREATE TABLE ${ident(ctx.tables.funnelEvents)} (metric_name VARCHAR, unit_id VARCHAR, group_name VARCHAR, step INTEGER, event_name VARCHAR, reached_at TIMESTAMP, reached_day DATE)`;
+  return createTableSql(ctx, ctx.tables.funnelEvents, [
+    ['metric_name', 'string'], ['unit_id', 'string'], ['group_name', 'string'], ['step', 'integer'], ['event_name', 'string'],
+    ['reached_at', 'timestamp'], ['reached_day', 'date'],
+  ]);
 }
 
 /**
@@ -126,13 +135,13 @@ export function insertFunnelEventsSql(ctx: SqlContext, metric: ResolvedMetric, t
   const steps = m.steps.map((event, i) => {
     const prev = i === 0 ? `${exposed(ctx)}` : `s${i} AS f`;
     const after = i === 0 ? 'f.first_exposure_time' : 'f.reached_at';
-    return `s${i + 1} AS (SELECT f.unit_id, f.group_name, MIN(e."timestamp") AS reached_at, MIN(e.day) AS reached_day
+    return `s${i + 1} AS (SELECT f.unit_id, f.group_name, MIN(e.${ctx.dialect.ident('timestamp')}) AS reached_at, MIN(e.day) AS reached_day
   FROM events e JOIN ${prev} ON f.unit_id = ${eventUnit(ctx)}
-  WHERE e.ingestion = ${literal(m.ingestion)} AND e.event_name = ${literal(event)} AND e."timestamp" >= ${after} AND e.day <= ${dateLit(through)}
+  WHERE e.ingestion = ${ctx.dialect.literal(m.ingestion)} AND e.event_name = ${ctx.dialect.literal(event)} AND e.${ctx.dialect.ident('timestamp')} >= ${after} AND e.day <= ${dateLit(through)}
   GROUP BY f.unit_id, f.group_name)`;
   });
-  const rows = m.steps.map((event, i) => `SELECT ${literal(metric.name)}, unit_id, group_name, ${i + 1}, ${literal(event)}, reached_at, reached_day FROM s${i + 1}`);
-  return `INSERT INTO ${ident(ctx.tables.funnelEvents)} (metric_name, unit_id, group_name, step, event_name, reached_at, reached_day)
+  const rows = m.steps.map((event, i) => `SELECT ${ctx.dialect.literal(metric.name)}, unit_id, group_name, ${i + 1}, ${ctx.dialect.literal(event)}, reached_at, reached_day FROM s${i + 1}`);
+  return `INSERT INTO ${ctx.dialect.ident(ctx.tables.funnelEvents)} (metric_name, unit_id, group_name, step, event_name, reached_at, reached_day)
 WITH ${steps.join(',\n')}
 ${rows.join('\nUNION ALL\n')}`;
 }

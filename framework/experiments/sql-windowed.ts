@@ -4,13 +4,15 @@
  * had no data), the day's numerator and denominator, their running totals since exposure,
  * and their 7-day totals. Every results rollup reads this one table.
  */
-import { dateLit, ident, metricNames, type SqlContext } from './sql-context.js';
+import { createTableSql, dateLit, metricNames, type SqlContext } from './sql-context.js';
 
 /** DDL of `windowed_metrics_<experiment>`. */
 export function createWindowedSql(ctx: SqlContext): string {
-  const dbl = ctx.dialect.double;
-  return `CREATE TABLE ${ident(ctx.tables.windowedMetrics)} (metric_name VARCHAR, unit_id VARCHAR, group_name VARCHAR, exposure_day DATE, day DATE, days_since_exposure INTEGER,
-  day_numerator ${dbl}, day_denominator ${dbl}, cum_numerator ${dbl}, cum_denominator ${dbl}, numerator_7day ${dbl}, denominator_7day ${dbl})`;
+  const numbers = ['day_numerator', 'day_denominator', 'cum_numerator', 'cum_denominator', 'numerator_7day', 'denominator_7day'];
+  return createTableSql(ctx, ctx.tables.windowedMetrics, [
+    ['metric_name', 'string'], ['unit_id', 'string'], ['group_name', 'string'], ['exposure_day', 'date'], ['day', 'date'],
+    ['days_since_exposure', 'integer'], ...numbers.map((n): [string, 'double'] => [n, 'double']),
+  ]);
 }
 
 /**
@@ -25,11 +27,12 @@ export function insertWindowedSql(
   { from, to }: { from: string; to: string },
 ): string {
   const t = ctx.tables;
+  const ident = ctx.dialect.ident;
   const w = (frame: string) => `OVER (PARTITION BY g.metric_name, g.unit_id ORDER BY g.day ROWS BETWEEN ${frame} AND CURRENT ROW)`;
   return `INSERT INTO ${ident(t.windowedMetrics)}
 SELECT metric_name, unit_id, group_name, exposure_day, day, days_since_exposure, day_numerator, day_denominator, cum_numerator, cum_denominator, numerator_7day, denominator_7day
 FROM (
-  SELECT g.metric_name, g.unit_id, g.group_name, g.exposure_day, g.day, CAST(g.day - g.exposure_day AS INTEGER) AS days_since_exposure,
+  SELECT g.metric_name, g.unit_id, g.group_name, g.exposure_day, g.day, ${ctx.dialect.dayDiff('g.day', 'g.exposure_day')} AS days_since_exposure,
     COALESCE(s.numerator, 0) AS day_numerator, COALESCE(s.denominator, 0) AS day_denominator,
     SUM(COALESCE(s.numerator, 0)) ${w('UNBOUNDED PRECEDING')} AS cum_numerator,
     SUM(COALESCE(s.denominator, 0)) ${w('UNBOUNDED PRECEDING')} AS cum_denominator,
@@ -38,8 +41,8 @@ FROM (
   FROM (
     SELECT mn.metric_name, f.unit_id, f.group_name, f.exposure_day, d.day
     FROM ${ident(t.firstExposures)} f
-    CROSS JOIN ${metricNames(metrics)}
-    JOIN (${ctx.dialect.daySeries(dateLit(start), dateLit(to))}) AS d ON d.day >= f.exposure_day
+    CROSS JOIN ${metricNames(ctx, metrics)}
+    JOIN (${ctx.dialect.daySeries(start, to)}) AS d ON d.day >= f.exposure_day
     WHERE NOT f.multiple_groups
   ) AS g
   LEFT JOIN ${ident(t.userLevelAggregations)} s ON s.metric_name = g.metric_name AND s.unit_id = g.unit_id AND s.day = g.day

@@ -7,7 +7,7 @@ import type { SqlExecutor } from '../store/types.js';
 import type { ResolvedMetric } from './model.js';
 import { ROLLUPS, type Rollup } from './names.js';
 import { createResultsSql, insertResults, resultRows } from './results-table.js';
-import { ident, literal, type SqlContext } from './sql-context.js';
+import { countRowsSql, dateLit, deleteMetricRowsSql, type SqlContext } from './sql-context.js';
 import { appendFirstExposuresSql, createFirstExposuresSql, exposuresSummarySql, refreshExposureCountsSql } from './sql-exposures.js';
 import { momentsSql, type GroupMoments } from './sql-moments.js';
 import { createFunnelEventsSql, createPreExposureSql, createStagingSql, insertFunnelEventsSql, insertPreExposureSql, insertStagingSql } from './sql-staging.js';
@@ -19,8 +19,8 @@ export interface Step {
   run(sql: SqlExecutor): Promise<number | null>;
 }
 
-async function count(sql: SqlExecutor, table: string, where = ''): Promise<number> {
-  const [row] = await sql.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${ident(table)} ${where}`);
+async function count(ctx: SqlContext, sql: SqlExecutor, table: string): Promise<number> {
+  const [row] = await sql.query<{ n: number }>(countRowsSql(ctx, table));
   return Number(row.n);
 }
 
@@ -31,10 +31,10 @@ function growing(ctx: SqlContext, name: string, table: string, work: (sql: SqlEx
   return {
     name,
     async run(sql) {
-      const before = await count(sql, table);
+      const before = await count(ctx, sql, table);
       await work(sql);
       await analyze(ctx, sql, table);
-      return (await count(sql, table)) - before;
+      return (await count(ctx, sql, table)) - before;
     },
   };
 }
@@ -77,7 +77,7 @@ export function firstExposures(ctx: SqlContext, from: string, to: string, append
     async run(sql) {
       await sql.exec(createFirstExposuresSql(ctx, from, to));
       await analyze(ctx, sql, ctx.tables.firstExposures);
-      return count(sql, ctx.tables.firstExposures);
+      return count(ctx, sql, ctx.tables.firstExposures);
     },
   };
 }
@@ -89,7 +89,7 @@ export function exposuresSummary(ctx: SqlContext): Step {
     async run(sql) {
       await sql.exec(ctx.dialect.dropTable(ctx.tables.exposuresSummary));
       await sql.exec(exposuresSummarySql(ctx));
-      return count(sql, ctx.tables.exposuresSummary);
+      return count(ctx, sql, ctx.tables.exposuresSummary);
     },
   };
 }
@@ -98,7 +98,7 @@ export function exposuresSummary(ctx: SqlContext): Step {
 export function funnelEvents(ctx: SqlContext, metrics: ResolvedMetric[], through: string): Step {
   return growing(ctx, 'funnel events', ctx.tables.funnelEvents, async (sql) => {
     for (const m of metrics.filter((x) => x.config.source === 'funnel')) {
-      await sql.query(`DELETE FROM ${ident(ctx.tables.funnelEvents)} WHERE metric_name = $1`, [m.name]);
+      await sql.exec(deleteMetricRowsSql(ctx, ctx.tables.funnelEvents, [m.name]));
       await sql.exec(insertFunnelEventsSql(ctx, m, through));
     }
   });
@@ -136,11 +136,11 @@ export function results(ctx: SqlContext, rollup: Rollup, metrics: ResolvedMetric
     name: `results ${rollup}`,
     async run(sql) {
       if (metrics.length === 0) return 0;
-      const table = ident(ctx.tables.results[rollup]);
+      const table = ctx.tables.results[rollup];
       const restate = !range || rollup === 'days_since_exposure';
-      const names = metrics.map((m) => literal(m.name)).join(', ');
-      if (restate) await sql.exec(`DELETE FROM ${table} WHERE metric_name IN (${names})`);
-      else await sql.exec(`DELETE FROM ${table} WHERE metric_name IN (${names}) AND day BETWEEN DATE '${range.from}' AND DATE '${range.to}'`);
+      const names = metrics.map((m) => m.name);
+      const period = restate ? '' : `day BETWEEN ${dateLit(range.from)} AND ${dateLit(range.to)}`;
+      await sql.exec(deleteMetricRowsSql(ctx, table, names, period));
       const moments = await sql.query<GroupMoments>(momentsSql(ctx, rollup, metrics, restate ? undefined : range));
       const rows = resultRows(ctx.experiment, moments);
       await insertResults(sql, ctx, rollup, rows);
@@ -156,7 +156,7 @@ export function deleteMetric(ctx: SqlContext, metric: string): Step {
     async run(sql) {
       const t = ctx.tables;
       for (const table of [t.userLevelAggregations, t.preExposure, t.funnelEvents, t.windowedMetrics, ...Object.values(t.results)]) {
-        await sql.query(`DELETE FROM ${ident(table)} WHERE metric_name = $1`, [metric]);
+        await sql.exec(deleteMetricRowsSql(ctx, table, [metric]));
       }
       return null;
     },

@@ -120,7 +120,8 @@ describe('bigquery connector', () => {
 
   it("answers the client library's own query path and table metadata in the API's format", async () => {
     const client = new BigQuery({ projectId: 'wharf-test', apiEndpoint: fake.url, authClient: fixedTokenClient(TOKEN), maxRetries: 0 });
-    const [rows] = await client.query({ query: "SELECT 5 AS n, TIMESTAMPTZ '2024-01-01 00:00:00+00' AS at", location: 'US' });
+    // GoogleSQL: TIMESTAMP is the zone-aware type (the fake translates it to DuckDB's TIMESTAMPTZ).
+    const [rows] = await client.query({ query: "SELECT 5 AS n, TIMESTAMP '2024-01-01 00:00:00+00' AS at", location: 'US' });
     expect(rows).toHaveLength(1);
     expect(rows[0].n).toBe(5);
     expect(rows[0].at.value).toBe('2024-01-01T00:00:00.000Z');

@@ -2,12 +2,14 @@
  * A local fake of the Databricks SQL Statement Execution API on 127.0.0.1: POST
  * /api/2.0/sql/statements (answers PENDING, as after a wait timeout), GET .../{id} (RUNNING,
  * then the final state), GET .../{id}/result/chunks/{n}, POST .../{id}/cancel, and the OAuth
- * M2M token endpoint /oidc/v1/token. Statements run in DuckDB (UTC) after two translations:
- * backtick identifiers become double-quoted, and `timestamp_millis` is defined as a macro.
+ * M2M token endpoint /oidc/v1/token. Statements run in DuckDB (UTC) after a translation from
+ * Databricks SQL (framework/connectors/shared/testing/sql-translate.ts); `timestamp_millis`,
+ * which it passes through, is defined as a macro.
  * Values are encoded as the JSON_ARRAY format does (strings or null).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { toDuckDB } from '../../../framework/connectors/shared/testing/sql-translate.js';
 import { DuckDBBackend, type BackendResult } from '../../../test/support/duckdb-backend.js';
 
 interface Statement {
@@ -99,7 +101,7 @@ export async function startFakeDatabricks(options: FakeDatabricksOptions): Promi
     const statement: Statement = { polls: 0 };
     try {
       if (input.schema) await backend.run(`SET schema = '${input.schema.replace(/'/g, "''")}'`);
-      statement.result = await backend.run(input.statement.replace(/`([^`]*)`/g, '"$1"'));
+      statement.result = await backend.run(await toDuckDB(input.statement, 'databricks'));
     } catch (err) {
       statement.error = (err as Error).message;
     }

@@ -34,7 +34,7 @@ export class JobStore {
   /** Runs the query into a result table for job `jobId`; returns its schema and row count. */
   async run(jobId: string, sql: string): Promise<{ fields: BigQueryField[]; total: number }> {
     const table = `fake_job_${++this.sequence}`;
-    await this.connection.run(`CREATE TEMP TABLE ${table} AS ${toDuckDB(sql)}`);
+    await this.connection.run(`CREATE TEMP TABLE ${table} AS ${await toDuckDB(sql)}`);
     const columns = await this.columns(`SELECT column_name, column_type FROM (DESCRIBE ${table})`);
     const counted = await this.connection.runAndReadAll(`SELECT COUNT(*) FROM ${table}`);
     const total = Number(counted.getRows()[0]![0]);
@@ -44,7 +44,7 @@ export class JobStore {
 
   /** Validates the query without running it: schema plus an estimate of bytes scanned. */
   async dryRun(sql: string): Promise<{ fields: BigQueryField[]; bytes: number }> {
-    const duck = toDuckDB(sql);
+    const duck = await toDuckDB(sql);
     const columns = await this.columns(`SELECT column_name, column_type FROM (DESCRIBE ${duck})`);
     return { fields: columns.map((column) => column.field), bytes: await this.scannedBytes(sql) };
   }

@@ -129,8 +129,9 @@ export class FakeSnowflake extends DuckDBHttpFake {
   private async query(sqlText: string): Promise<Json> {
     this.queries.push(sqlText);
     const queryId = randomUUID();
-    const sql = isSessionStatement(sqlText) ? `SELECT 'Statement executed successfully.' AS status` : toDuckDB(sqlText);
     try {
+      // A statement the translation refuses fails like one Snowflake refuses.
+      const sql = isSessionStatement(sqlText) ? `SELECT 'Statement executed successfully.' AS status` : await toDuckDB(sqlText);
       const page = await this.exclusive(() => this.results.create(queryId, sql, (id, index) => `${this.url}/fake-chunks/${id}/${index}`));
       return {
         success: true,

@@ -1,0 +1,33 @@
+/**
+ * Databricks SQL (Delta tables). Backtick identifiers, backslash-escaped string literals,
+ * STRING columns, get_json_object, explode(sequence(…)) for the day series, DATEDIFF and
+ * DATE_ADD on days. UPDATE has no FROM clause there, so updates from a join are MERGEs.
+ */
+import { backticked, jsonPath, orderedSetPercentiles, type ExperimentDialect, type UpdateFrom } from './types.js';
+
+const literal = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+function updateFrom(u: UpdateFrom): string {
+  const set = u.set.map(([column, expression]) => `${column} = ${expression}`).join(', ');
+  const merge = `MERGE INTO ${backticked(u.table)} AS ${u.alias} USING ${u.source} ON ${u.on}`;
+  return `${merge} WHEN MATCHED THEN UPDATE SET ${set}`;
+}
+
+export const databricksDialect: ExperimentDialect = {
+  name: 'databricks',
+  maxIdentifierLength: 255,
+  types: { string: 'STRING', double: 'DOUBLE', integer: 'INT', bigint: 'BIGINT', boolean: 'BOOLEAN' },
+  ident: backticked,
+  literal,
+  jsonText: (column, key) => `get_json_object(${column}, ${literal(jsonPath(key))})`,
+  numericOrNull: (e) => `TRY_CAST(${e} AS DOUBLE)`,
+  daySeries: (from, to) => `SELECT explode(sequence(DATE '${from}', DATE '${to}', INTERVAL 1 DAY)) AS day`,
+  dayDiff: (later, earlier) => `DATEDIFF(${later}, ${earlier})`,
+  addDays: (date, days) => (days < 0 ? `DATE_SUB(${date}, ${-days})` : `DATE_ADD(${date}, ${days})`),
+  percentiles: (q) => orderedSetPercentiles(q, 'DOUBLE'),
+  covarSamp: (a, b) => `COVAR_SAMP(${a}, ${b})`,
+  updateFrom,
+  dropTable: (name) => `DROP TABLE IF EXISTS ${backticked(name)}`,
+  analyze: () => null,
+  transactionLock: () => null,
+};

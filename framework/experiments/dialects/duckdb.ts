@@ -1,0 +1,28 @@
+/** DuckDB, the default store. */
+import {
+  doubleQuoted,
+  orderedSetPercentiles,
+  standardLiteral,
+  updateFromClause,
+  type ExperimentDialect,
+} from './types.js';
+
+export const duckdbDialect: ExperimentDialect = {
+  name: 'duckdb',
+  maxIdentifierLength: 255,
+  types: { string: 'VARCHAR', double: 'DOUBLE', integer: 'INTEGER', bigint: 'BIGINT', boolean: 'BOOLEAN' },
+  ident: doubleQuoted,
+  literal: standardLiteral,
+  jsonText: (column, key) => `json_extract_string(${column}, ${standardLiteral(`$."${key.replace(/"/g, '\\"')}"`)})`,
+  numericOrNull: (e) => `TRY_CAST(${e} AS DOUBLE)`,
+  daySeries: (from, to) =>
+    `SELECT CAST(d AS DATE) AS day FROM generate_series(DATE '${from}', DATE '${to}', INTERVAL 1 DAY) AS t(d)`,
+  dayDiff: (later, earlier) => `CAST(${later} - ${earlier} AS INTEGER)`,
+  addDays: (date, days) => `(${date} ${days < 0 ? '-' : '+'} ${Math.abs(days)})`,
+  percentiles: (q) => orderedSetPercentiles(q, 'DOUBLE'),
+  covarSamp: (a, b) => `COVAR_SAMP(${a}, ${b})`,
+  updateFrom: (u) => updateFromClause(u, doubleQuoted),
+  dropTable: (name) => `DROP TABLE IF EXISTS ${doubleQuoted(name)}`,
+  analyze: () => null,
+  transactionLock: () => null,
+};

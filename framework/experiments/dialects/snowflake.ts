@@ -1,0 +1,30 @@
+/**
+ * Snowflake. String literals read backslash escapes, so backslashes are doubled. JSON columns
+ * are text holding JSON (VARCHAR), read with JSON_EXTRACT_PATH_TEXT (a quoted path key, so
+ * any key works); the day series numbers GENERATOR's rows with ROW_NUMBER, which, unlike
+ * SEQ4(), has no gaps.
+ */
+import { isoDays, doubleQuoted, orderedSetPercentiles, updateFromClause, type ExperimentDialect } from './types.js';
+
+const literal = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+
+export const snowflakeDialect: ExperimentDialect = {
+  name: 'snowflake',
+  maxIdentifierLength: 255,
+  types: { string: 'VARCHAR', double: 'DOUBLE', integer: 'INTEGER', bigint: 'BIGINT', boolean: 'BOOLEAN' },
+  ident: doubleQuoted,
+  literal,
+  jsonText: (column, key) => `JSON_EXTRACT_PATH_TEXT(${column}, ${literal(`"${key}"`)})`,
+  numericOrNull: (e) => `TRY_TO_DOUBLE(${e})`,
+  daySeries: (from, to) =>
+    `SELECT CAST(DATEADD(day, ROW_NUMBER() OVER (ORDER BY NULL) - 1, DATE '${from}') AS DATE) AS day` +
+    ` FROM TABLE(GENERATOR(ROWCOUNT => ${isoDays(from, to).length}))`,
+  dayDiff: (later, earlier) => `DATEDIFF(day, ${earlier}, ${later})`,
+  addDays: (date, days) => `DATEADD(day, ${days}, ${date})`,
+  percentiles: (q) => orderedSetPercentiles(q, 'DOUBLE'),
+  covarSamp: (a, b) => `COVAR_SAMP(${a}, ${b})`,
+  updateFrom: (u) => updateFromClause(u, doubleQuoted),
+  dropTable: (name) => `DROP TABLE IF EXISTS ${doubleQuoted(name)}`,
+  analyze: () => null,
+  transactionLock: () => null,
+};
