@@ -8,7 +8,8 @@ import type { DuckDBHandle } from '../../util/duckdb.js';
 import { TABLES, type EventRecord, type MetricRecord, type RejectRecord } from '../schema.js';
 import { readLedgerRow } from '../ledger-sql.js';
 import { clearDaySql, commitLedger } from '../sql-store.js';
-import type { DayLoad, DayLoadTarget, LedgerEntry, MetricsCsvLoad, MetricsCsvSpec, SqlExecutor, StoredMetricValues } from '../types.js';
+import type { ColumnarDayLoad, DayLoad, DayLoadTarget, EventsCsvSpec, LedgerEntry, MetricsCsvLoad, MetricsCsvSpec, SqlExecutor, StoredMetricValues } from '../types.js';
+import { DuckDBEventsCsvLoad } from './event-csv-load.js';
 import { DuckDBMetricsCsvLoad } from './metric-csv-load.js';
 import { MetricStage } from './metric-stage.js';
 import { readerRows } from '../../util/duckdb-values.js';
@@ -163,6 +164,12 @@ export class DuckDBDayLoad implements DayLoad {
     return new DuckDBMetricsCsvLoad(started, this.connection, this.target, spec, (rejects) => this.appendRejects(rejects), (metrics, reason) =>
       this.rejectNullDenominators(metrics, reason, spec.ratioRejectJson),
     );
+  }
+
+  eventsCsv(spec: EventsCsvSpec): ColumnarDayLoad {
+    this.threads ??= LoadThreads.of(this.instance);
+    const started = this.threads.acquire();
+    return new DuckDBEventsCsvLoad(started, this.connection, this.target, spec, (rejects) => this.appendRejects(rejects));
   }
 
   async commit(entry: LedgerEntry): Promise<void> {
