@@ -60,6 +60,18 @@ const MESSY: Messy[] = [
   ['u', null, null, '{"userID":"u","customIDs":null}', 'tu-32'],
   ['u', null, null, '{"customIDs":{"b":"1","0":"2"},"userID":"u2","country":"FR","n":12,"ok":false,"x":null}', 'tu-33'],
   ['u', null, null, '{ "userID":"u"}', 'tu-34'],
+  ['u', null, null, '{"userID":"u","props":{"a":"b","a":"c"}}', 'tu-36'],
+  ['u', null, null, '{"customIDs":{"customIDs":{"a":"b"}}}', 'tu-37'],
+  ['u', null, null, '{"userID":"u","customIDs":{"a":"x}y","b":5}}', 'tu-38'],
+  ['u', null, null, '{"userID":"u","a":NaN}', 'tu-39'],
+  ['u', null, null, '{"userID":"u","a":"b",}', 'tu-40'],
+  ['u', null, null, '{"userID":"u","n":1.0,"e":1e2,"big":12345678901234567890}', 'tu-41'],
+  ['u', null, null, '{"userID":"a","userID":"b"}', 'tu-42'],
+  ['u', null, null, '{"customIDs":{"s":"1","s":"2"}}', 'tu-43'],
+  ['u', null, null, '{"userID":"u","list":[{"a":"b"}],"t":true}', 'tu-44'],
+  ['u', null, null, '{"userID":"u","customIDs":{"a":"b"},"customIDs":{"c":"d"}}', 'tu-45'],
+  ['m', null, '{"a":"b",}', U, 'tu-46'],
+  ['m', null, '{"a":"x\u0001"}', U, 'tu-47'],
   // The first is only accepted by the row path's checks, the second in bulk: the first is kept.
   ['first kept', null, '{"n":1}', U, 'tu-35'],
   ['dropped', null, '{"n":"1"}', U, 'tu-35'],
@@ -72,6 +84,15 @@ const pad = (ts: string, user: string, meta: string) => `SELECT 1000 + i, ${ts},
 const padUser = `'{"userID":"p' || i || '","customIDs":{"stableID":"s' || i || '"}}'`;
 const padMeta = `'{"page":"/p/' || (i % 13) || '","ref":"x"}'`;
 
+/** JSON text PostgreSQL's jsonb takes (an object), else NULL. */
+const jsonbOrNull = (text: string | null) => {
+  try {
+    return text !== null && /^[{]/.test(text) && !/NaN|,}/.test(text) && JSON.parse(text) !== null ? text : null;
+  } catch {
+    return null;
+  }
+};
+
 function statements(): string[] {
   const at = (i: number) => `2026-10-05 08:00:00+00`.replace('08:00:00', `08:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.${String(i * 1237 % 1000000).padStart(6, '0')}`);
   const rows = MESSY.map((r, i) => [i, at(i), ...r]);
@@ -82,7 +103,7 @@ function statements(): string[] {
     `INSERT INTO ev_text VALUES (100, '2026-10-06 07:59:59.999999+00', 'last', NULL, NULL, '${U}', NULL), (101, '2026-10-05 08:00:00+00', 'first', NULL, NULL, '${U}', NULL), (102, '2026-10-05 07:59:59.999999+00', 'before', NULL, NULL, '${U}', NULL)`,
     `INSERT INTO ev_text ${pad(`TIMESTAMPTZ '${IN_DAY}+00' + i * INTERVAL '1 second'`, padUser, padMeta)}`,
     'CREATE TABLE ev_json (seq INT, ts TIMESTAMP, name TEXT, value INT, meta JSONB, usr JSONB, tu TEXT)',
-    `INSERT INTO ev_json SELECT seq, CAST(ts AS TIMESTAMP), name, length(value), CASE WHEN meta ~ '^[{]' AND meta NOT LIKE '%\\%' THEN CAST(meta AS JSONB) END, CASE WHEN usr ~ '^[{]' THEN CAST(usr AS JSONB) END, tu FROM ev_text WHERE seq < 1000`,
+    insertSql('ev_json', MESSY.map((r, i) => [i, at(i).replace('+00', ''), r[0], r[1] === null ? null : r[1].length, jsonbOrNull(r[2]), jsonbOrNull(r[3]), r[4]])),
     `INSERT INTO ev_json ${pad(`TIMESTAMP '${IN_DAY}' + i * INTERVAL '1 second'`, `CAST(${padUser} AS JSONB)`, `CAST(${padMeta} AS JSONB)`).replace("'val'", 'i')}`,
     'CREATE TABLE ev_ms (seq INT, ts BIGINT, usr TEXT)',
     `INSERT INTO ev_ms SELECT seq, CAST(extract(epoch FROM ts) * 1000 AS BIGINT), usr FROM ev_text`,

@@ -11,7 +11,7 @@
 import { DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { TABLES, type EventRecord, type RejectRecord } from '../schema.js';
 import type { ColumnarDayLoad, ColumnarDayResult, DayLoadTarget, EventsCsvSpec, RejectProblem } from '../types.js';
-import { derivedColumns, EVENT_COLUMNS, eventColumns, eventRowOk, rawEventColumns, readEventsCsv } from './event-csv-sql.js';
+import { EVENT_COLUMNS, eventColumns, eventRowOk, eventsSource, rawEventColumns, readEventsCsv } from './event-csv-sql.js';
 
 const PAGE_ROWS = 10_000;
 
@@ -24,7 +24,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   /** Rules in the order their first reject was read, as the row path counts them. */
   private readonly rules = new Map<string, RuleCount>();
   private readonly id: string;
-  private readonly sql: { ok: string; columns: string; derived: string; raw: string };
+  private readonly sql: { ok: string; columns: string; raw: string };
 
   constructor(
     /** Settles once the store is ready for the load (see LoadThreads in day-load.ts). */
@@ -35,19 +35,20 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     private readonly appendRejects: (rejects: RejectRecord[]) => Promise<void>,
   ) {
     this.id = target.loadId.replace(/[^a-z0-9]/gi, '');
-    this.sql = { ok: eventRowOk(spec), columns: eventColumns(spec), derived: derivedColumns(spec), raw: rawEventColumns(spec) };
+    this.sql = { ok: eventRowOk(spec), columns: eventColumns(spec), raw: rawEventColumns(spec) };
   }
 
   async append(file: string, rows: number): Promise<void> {
     if (rows === 0) return;
     await this.ready;
     const csv = readEventsCsv(file, this.spec);
-    const from = `(SELECT ${this.sql.derived} FROM ${csv})`;
+    const from = eventsSource(csv, this.spec);
     const loaded = await this.connection.run(
       `INSERT INTO ${TABLES.events} (ingestion, day, ${EVENT_COLUMNS}) SELECT $1, CAST($2 AS DATE), ${this.sql.columns} FROM ${from} WHERE ${this.sql.ok}`,
       this.params(),
     );
     const bulk = Number(loaded.rowsChanged);
+    if (process.env.WHARF_DEBUG) console.error("DEBUG bulk", bulk, "of", rows, new Date().toISOString());
     this.rowsRead += rows;
     this.rowsLoaded += bulk;
     // An INSERT returns no aggregate: the fingerprint costs a second read of the file (only when asked for).

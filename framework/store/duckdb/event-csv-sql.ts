@@ -17,22 +17,26 @@
 import type { EventsCsvSource, EventsCsvSpec } from '../types.js';
 import { literal } from './metric-csv-sql.js';
 
-/** A JSON string as JSON.stringify writes it back unchanged: no escape, no control character. */
-const STRING = String.raw`"[^"\\\x00-\x1f]*"`;
-const NON_EMPTY_STRING = String.raw`"[^"\\\x00-\x1f]+"`;
-/** Scalars JSON.stringify writes back unchanged (no `-0`, no exponent or fraction, exact as a double). */
-const SCALAR = `(${STRING}|null|true|false|0|-?[1-9][0-9]{0,14})`;
-/** An object of strings (event_metadata). */
-const STRING_OBJECT = String.raw`\{(${STRING}:${STRING}(,${STRING}:${STRING})*)?\}`;
-/** customIDs: at least one id, each a non-empty string (the row path drops empty ones). */
-const IDS = String.raw`\{${STRING}:${NON_EMPTY_STRING}(,${STRING}:${NON_EMPTY_STRING})*\}`;
-const USER_PAIR = `(${STRING}:${SCALAR}|"customIDs":${IDS})`;
-const USER_OBJECT = String.raw`\{(${USER_PAIR}(,${USER_PAIR})*)?\}`;
-/** Keys JavaScript orders first (array indices), or treats specially in an assignment. */
-const ODD_KEY = literal(String.raw`[{,]"([0-9]+|__proto__)":`);
-/** A userID that is not a non-empty string, customIDs that is not an object, userID inside customIDs. */
-const ODD_IDS = literal(String.raw`[{,]"(userID":([^"]|"")|customIDs":[^{])|"customIDs":\{[^}]*"userID":`);
-const HAS_ID = literal(String.raw`[{,]"(userID":"|customIDs":\{)`);
+/**
+ * What in canonical JSON (already as DuckDB's JSON writer writes it: valid, no whitespace,
+ * no trailing comma) JavaScript would still write differently, or that the rules look at:
+ * a numeric key (JavaScript orders those first) or `__proto__`; a number with a fraction or
+ * exponent, of 16 digits or more, NaN or Infinity (only integers of up to 15 digits read and
+ * write back the same). Text inside strings can match too, which only sends a row to the
+ * row path's checks.
+ */
+const JSON_ODD = String.raw`[{,]"([0-9]+|__proto__)":|[:\[,]-?([0-9]+[.eE]|[0-9]{16}|[NI])`;
+/** Metadata values are strings: a value that is not (or an odd key). */
+const METADATA_ODD = literal(`${JSON_ODD}|":[^"]`);
+/**
+ * An empty userID (dropped by the row path); an object anywhere but as the top-level
+ * customIDs (whose keys the row path rewrites; customIDs is checked apart): a `":{` not
+ * after the key customIDs, an object in an array, three levels of objects.
+ */
+const NOT_CUSTOM_IDS = String.raw`([^s]|[^D]s|[^I]Ds|[^m]IDs|[^o]mIDs|[^t]omIDs|[^s]tomIDs|[^u]stomIDs|[^c]ustomIDs|[^"]customIDs|[^{,]"customIDs)":\{`;
+const USER_ODD = literal(String.raw`${JSON_ODD}|"userID":""|${NOT_CUSTOM_IDS}|[\[,]\{|\{[^}]*\{[^}]*\{`);
+/** customIDs as the row path keeps it: at least one id, each a non-empty string (strings hold no `"` here). */
+const CUSTOM_IDS = literal(String.raw`"customIDs":\{"[^"]*":"[^"]+"(,"[^"]*":"[^"]+")*\}`);
 /** JavaScript's `\s`, which the row path turns into `_` in event names. */
 const SPACE = literal(String.raw`[\t\n\x0B\f\r \x{00A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}]`);
 const TIMESTAMP_TEXT = literal(String.raw`[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(\+00)?`);
@@ -49,23 +53,30 @@ export function readEventsCsv(file: string, spec: Pick<EventsCsvSpec, 'columnCou
 const noEscape = (c: string) => `NOT contains(${c}, '\\')`;
 /** JSON text without whitespace between tokens (strings kept whole; valid when there is no escape). */
 const minified = (c: string, json: boolean) => (json ? `regexp_replace(${c}, '("[^"]*")|[ \t\n\r]+', '\\1', 'g')` : c);
-const keysOk = (j: string) =>
-  `NOT regexp_matches(${j}, ${ODD_KEY}) AND list_unique(regexp_extract_all(${j}, '[{,]"([^"]*)":', 1)) = len(regexp_extract_all(${j}, '[{,]"([^"]*)":', 1))`;
+/** Valid JSON text without escapes, or NULL: what the JSON functions below may read (they fail on invalid JSON). */
+const validJson = (c: string, json: boolean) => `CASE WHEN NOT contains(${c}, '\\') AND json_valid(${minified(c, json)}) THEN ${minified(c, json)} END`;
+/** A JSON object written exactly as DuckDB's JSON writer writes it (so: no whitespace, no trailing comma). */
+const canonicalObject = (j: string) => `starts_with(${j}, '{') AND CAST(json(${j}) AS VARCHAR) = ${j}`;
+const distinct = (list: string) => `len(${list}) = list_unique(${list})`;
 
 /**
- * The columns a file is read through: the exported text, plus the derived values the checks
- * and the stored row share (`ts`: the timestamp, `u`/`m`: the minified JSON).
+ * A file as the checks read it: the exported
+ * text, plus the derived values the checks and the stored row share (`ts`: the timestamp,
+ * `u`/`m`: the JSON, minified, when valid and without escapes; `ut`, `uk`, `mk`: their types and keys).
  */
-export function derivedColumns(spec: EventsCsvSpec): string {
+export function eventsSource(csv: string, spec: EventsCsvSpec): string {
   const raw = Array.from({ length: spec.columnCount }, (_, i) => `c${i}`);
   const t = `c${spec.timestamp.column}`;
   const ts = spec.timestamp.text === 'timestamp'
     ? `date_trunc('millisecond', TRY_CAST(CASE WHEN regexp_full_match(${t}, ${TIMESTAMP_TEXT}) THEN ${t} END AS TIMESTAMP))`
     : `(CASE WHEN regexp_full_match(${t}, '-?[0-9]{1,15}') THEN epoch_ms(CASE WHEN abs(CAST(${t} AS BIGINT)) < ${SECONDS_LIMIT} THEN CAST(${t} AS BIGINT) * 1000 ELSE CAST(${t} AS BIGINT) END) END)`;
-  const out = [...raw, `${ts} AS ts`, `${minified(`c${spec.user.column}`, spec.user.json)} AS u`];
-  if (spec.metadata) out.push(`${minified(`c${spec.metadata.column}`, spec.metadata.json)} AS m`);
+  const out = [...raw, `${ts} AS ts`, `${validJson(`c${spec.user.column}`, spec.user.json)} AS u`];
+  if (spec.metadata) out.push(`${validJson(`c${spec.metadata.column}`, spec.metadata.json)} AS m`);
   if (spec.fingerprint) out.push('fp');
-  return out.join(', ');
+  // The JSON values the checks read more than once, read once.
+  const json = [`json_type(u, ['$.userID', '$.customIDs']) AS ut`, `json_keys(u, ['$', '$.customIDs']) AS uk`];
+  if (spec.metadata) json.push('json_keys(m) AS mk');
+  return `(SELECT *, ${json.join(', ')} FROM (SELECT ${out.join(', ')} FROM ${csv}))`;
 }
 
 const instant = (d: Date) => `TIMESTAMP '${d.toISOString().replace('T', ' ').replace('Z', '')}'`;
@@ -84,18 +95,24 @@ function textOk(source: EventsCsvSource | { column: number } | null): string {
 function metadataOk(spec: EventsCsvSpec): string {
   if (!spec.metadata) return 'true';
   const c = `c${spec.metadata.column}`;
-  return `(${c} IS NULL OR ${c} = '' OR (${noEscape(c)} AND regexp_full_match(m, ${literal(STRING_OBJECT)}) AND ${keysOk('m')}))`;
+  // Values are strings (nothing nested): the top-level keys are all the keys.
+  return `(${c} IS NULL OR ${c} = '' OR (${canonicalObject('m')} AND NOT regexp_matches(m, ${METADATA_ODD}) AND ${distinct('mk')}))`;
 }
 
-function userOk(spec: EventsCsvSpec): string {
-  const c = `c${spec.user.column}`;
-  return `${c} <> '' AND ${noEscape(c)} AND regexp_full_match(u, ${literal(USER_OBJECT)}) AND ${keysOk('u')} AND NOT regexp_matches(u, ${ODD_IDS}) AND regexp_matches(u, ${HAS_ID})`;
+/**
+ * userID absent or a non-empty string, customIDs absent or an object of non-empty strings, one
+ * of them present, no repeated key, and nothing nested but customIDs.
+ */
+function userOk(): string {
+  const ids = `(ut[2] IS NULL OR (ut[2] = 'OBJECT' AND regexp_matches(u, ${CUSTOM_IDS}) AND ${distinct('uk[2]')}))`;
+  const types = `(ut[1] IS NULL OR ut[1] = 'VARCHAR') AND ${ids} AND (ut[1] IS NOT NULL OR ut[2] IS NOT NULL)`;
+  return `${canonicalObject('u')} AND NOT regexp_matches(u, ${USER_ODD}) AND ${types} AND ${distinct('uk[1]')}`;
 }
 
 /** Whether a row (of derivedColumns) passes every events rule for certain and is stored as its text says (NULL: not for certain). */
 export function eventRowOk(spec: EventsCsvSpec): string {
   const bounds = `ts >= ${instant(spec.from)} AND ts < ${instant(spec.to)}`;
-  return [bounds, nameOk(spec), textOk(spec.eventValue), metadataOk(spec), userOk(spec), textOk(spec.timeuuid)].join(' AND ');
+  return [bounds, nameOk(spec), textOk(spec.eventValue), metadataOk(spec), userOk(), textOk(spec.timeuuid)].join(' AND ');
 }
 
 const source = (s: EventsCsvSource | null, transform = (c: string) => c) =>
@@ -109,8 +126,8 @@ export const EVENT_COLUMNS = STORED.join(', ');
 export function eventColumns(spec: EventsCsvSpec): string {
   const name = source(spec.eventName, (c) => `regexp_replace(${c}, ${SPACE}, '_', 'g')`);
   const meta = spec.metadata ? `CASE WHEN c${spec.metadata.column} = '' THEN NULL ELSE m END` : 'CAST(NULL AS VARCHAR)';
-  const userId = `nullif(regexp_extract(u, '[{,]"userID":"([^"]*)"', 1), '')`;
-  const customIds = `nullif(regexp_extract(u, '[{,]"customIDs":(\\{[^}]*\\})', 1), '')`;
+  const userId = `u->>'$.userID'`;
+  const customIds = `CAST(u->'$.customIDs' AS VARCHAR)`;
   const uuid = spec.timeuuid ? `CASE WHEN c${spec.timeuuid.column} IS NULL OR c${spec.timeuuid.column} = '' THEN CAST(uuid() AS VARCHAR) ELSE c${spec.timeuuid.column} END` : 'CAST(uuid() AS VARCHAR)';
   const values = ['ts', name, source(spec.eventValue), meta, 'u', userId, customIds, uuid];
   return values.map((v, i) => `${v} AS ${STORED[i]}`).join(', ');
