@@ -70,6 +70,9 @@ const MESSY: Messy[] = [
   ['u', null, null, '{"customIDs":{"s":"1","s":"2"}}', 'tu-43'],
   ['u', null, null, '{"userID":"u","list":[{"a":"b"}],"t":true}', 'tu-44'],
   ['u', null, null, '{"userID":"u","customIDs":{"a":"b"},"customIDs":{"c":"d"}}', 'tu-45'],
+  ['u', null, null, '{"props":{"userID":"x"}}', 'tu-48'],
+  ['u', null, null, '{"userID":"u","customIDs":{"x":"}","customIDs":{"a":"b"}}}', 'tu-49'],
+  ['u', null, null, '{"userID":"u","s":{"a":"b"},"customIDs":{"c":"d"}}', 'tu-50'],
   ['m', null, '{"a":"b",}', U, 'tu-46'],
   ['m', null, '{"a":"x\u0001"}', U, 'tu-47'],
   // The first is only accepted by the row path's checks, the second in bulk: the first is kept.

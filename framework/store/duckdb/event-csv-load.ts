@@ -48,7 +48,6 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
       this.params(),
     );
     const bulk = Number(loaded.rowsChanged);
-    if (process.env.WHARF_DEBUG) console.error("DEBUG bulk", bulk, "of", rows, new Date().toISOString());
     this.rowsRead += rows;
     this.rowsLoaded += bulk;
     // An INSERT returns no aggregate: the fingerprint costs a second read of the file (only when asked for).

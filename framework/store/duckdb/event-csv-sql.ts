@@ -29,14 +29,16 @@ const JSON_ODD = String.raw`[{,]"([0-9]+|__proto__)":|[:\[,]-?([0-9]+[.eE]|[0-9]
 /** Metadata values are strings: a value that is not (or an odd key). */
 const METADATA_ODD = literal(`${JSON_ODD}|":[^"]`);
 /**
- * An empty userID (dropped by the row path); an object anywhere but as the top-level
- * customIDs (whose keys the row path rewrites; customIDs is checked apart): a `":{` not
- * after the key customIDs, an object in an array, three levels of objects.
+ * In a user JSON: a userID that is not a non-empty string; customIDs that is not an object of
+ * non-empty strings (walked token by token: strings hold no `"` here); an object anywhere
+ * else (a `":{` not after the key customIDs, an object in an array).
  */
 const NOT_CUSTOM_IDS = String.raw`([^s]|[^D]s|[^I]Ds|[^m]IDs|[^o]mIDs|[^t]omIDs|[^s]tomIDs|[^u]stomIDs|[^c]ustomIDs|[^"]customIDs|[^{,]"customIDs)":\{`;
-const USER_ODD = literal(String.raw`${JSON_ODD}|"userID":""|${NOT_CUSTOM_IDS}|[\[,]\{|\{[^}]*\{[^}]*\{`);
-/** customIDs as the row path keeps it: at least one id, each a non-empty string (strings hold no `"` here). */
-const CUSTOM_IDS = literal(String.raw`"customIDs":\{"[^"]*":"[^"]+"(,"[^"]*":"[^"]+")*\}`);
+const BAD_IDS = String.raw`"userID":([^"]|"")|"customIDs":([^{]|\{\}|\{("[^"]*"[:,])*"[^"]*":([^"]|""))`;
+const USER_ODD = literal(`${JSON_ODD}|${BAD_IDS}|${NOT_CUSTOM_IDS}|[\\[,]\\{`);
+/** With nothing nested but customIDs, a `"userID":"` or `"customIDs":{"` is the user's own id (or inside its customIDs). */
+const HAS_ID = `(contains(u, '"userID":"') OR contains(u, '"customIDs":{"'))`;
+
 /** JavaScript's `\s`, which the row path turns into `_` in event names. */
 const SPACE = literal(String.raw`[\t\n\x0B\f\r \x{00A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}]`);
 const TIMESTAMP_TEXT = literal(String.raw`[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(\+00)?`);
@@ -62,7 +64,7 @@ const distinct = (list: string) => `len(${list}) = list_unique(${list})`;
 /**
  * A file as the checks read it: the exported
  * text, plus the derived values the checks and the stored row share (`ts`: the timestamp,
- * `u`/`m`: the JSON, minified, when valid and without escapes; `ut`, `uk`, `mk`: their types and keys).
+ * `u`/`m`: the JSON, minified, when valid and without escapes; `uk`, `mk`: their keys).
  */
 export function eventsSource(csv: string, spec: EventsCsvSpec): string {
   const raw = Array.from({ length: spec.columnCount }, (_, i) => `c${i}`);
@@ -74,7 +76,7 @@ export function eventsSource(csv: string, spec: EventsCsvSpec): string {
   if (spec.metadata) out.push(`${validJson(`c${spec.metadata.column}`, spec.metadata.json)} AS m`);
   if (spec.fingerprint) out.push('fp');
   // The JSON values the checks read more than once, read once.
-  const json = [`json_type(u, ['$.userID', '$.customIDs']) AS ut`, `json_keys(u, ['$', '$.customIDs']) AS uk`];
+  const json = [`json_keys(u, ['$', '$.customIDs']) AS uk`];
   if (spec.metadata) json.push('json_keys(m) AS mk');
   return `(SELECT *, ${json.join(', ')} FROM (SELECT ${out.join(', ')} FROM ${csv}))`;
 }
@@ -104,9 +106,7 @@ function metadataOk(spec: EventsCsvSpec): string {
  * of them present, no repeated key, and nothing nested but customIDs.
  */
 function userOk(): string {
-  const ids = `(ut[2] IS NULL OR (ut[2] = 'OBJECT' AND regexp_matches(u, ${CUSTOM_IDS}) AND ${distinct('uk[2]')}))`;
-  const types = `(ut[1] IS NULL OR ut[1] = 'VARCHAR') AND ${ids} AND (ut[1] IS NOT NULL OR ut[2] IS NOT NULL)`;
-  return `${canonicalObject('u')} AND NOT regexp_matches(u, ${USER_ODD}) AND ${types} AND ${distinct('uk[1]')}`;
+  return `${canonicalObject('u')} AND NOT regexp_matches(u, ${USER_ODD}) AND ${HAS_ID} AND ${distinct('uk[1]')} AND coalesce(${distinct('uk[2]')}, true)`;
 }
 
 /** Whether a row (of derivedColumns) passes every events rule for certain and is stored as its text says (NULL: not for certain). */
