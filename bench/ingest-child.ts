@@ -27,7 +27,7 @@ const store = await openStore({ kind: 'duckdb', path: storePath }, process.cwd()
 const connectors = new ConnectorPool(project);
 const started = process.hrtime.bigint();
 const result = await backfill(
-  { project, store, connectors, trigger: 'backfill', batchSize: Number(batchSize) },
+  { project, store, connectors, trigger: 'backfill', batchSize: Number(batchSize), columnar: process.env.WHARF_BENCH_ROW_PATH !== '1' },
   'bench',
   { from, to, concurrency: Number(concurrency) },
 );

@@ -5,7 +5,9 @@
  * and the ratio of Wharf's time to \copy's. Targets: ratio ≤ 2.0 (metrics), ≤ 1.5 (events),
  * peak RSS ≤ 512 MB.
  *
- *   npm run bench:ingest -- [--dataset metrics|events] [--rows N] [--days D] [--runs R] [--concurrency C] [--batch B] [--fingerprint]
+ *   npm run bench:ingest -- [--dataset metrics|events] [--rows N] [--days D] [--runs R] [--concurrency C] [--batch B] [--fingerprint] [--row-path]
+ *
+ * `--row-path` loads every day on the row path (one value per row), for comparison.
  *
  * `--dataset events` (see bench/ingest-cases.ts): realistic events, about 200 bytes a row —
  * a TIMESTAMPTZ in time order, a name, a value, a metadata object and a user JSON with a
@@ -37,6 +39,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '1' },
     batch: { type: 'string', default: '10000' },
     fingerprint: { type: 'boolean', default: false },
+    'row-path': { type: 'boolean', default: false },
   },
 });
 const rows = Number(values.rows);
@@ -73,7 +76,7 @@ try {
   const maxRss = Math.max(...results.map((r) => r.wharf.maxRssMb));
   console.log(`median run (of ${results.length}):`);
   console.log(`psql \\copy to /dev/null: ${copySeconds.toFixed(2)} s (${fmt(rows / copySeconds)} rows/s)`);
-  console.log(`wharf PostgreSQL → DuckDB store (${bench.dataset}): ${wharf.seconds.toFixed(2)} s (${fmt(rows / wharf.seconds)} rows/s), ${days} days, concurrency ${values.concurrency}, batch ${values.batch}${values.fingerprint ? ', with fingerprints' : ''}`);
+  console.log(`wharf PostgreSQL → DuckDB store (${bench.dataset}): ${wharf.seconds.toFixed(2)} s (${fmt(rows / wharf.seconds)} rows/s), ${days} days, concurrency ${values.concurrency}, batch ${values.batch}${values.fingerprint ? ', with fingerprints' : ''}${values['row-path'] ? ', row path' : ''}`);
   console.log(`then closing the store (its checkpoint): ${wharf.closeSeconds.toFixed(2)} s`);
   console.log(`peak RSS of the ingest process: ${maxRss.toFixed(0)} MB at most over the runs (target ≤ 512 MB)`);
   console.log(`ratio wharf / \\copy: ${ratio.toFixed(2)} (target ≤ ${bench.target.toFixed(1)})`);
@@ -87,7 +90,7 @@ interface WharfRun { seconds: number; closeSeconds: number; rowsLoaded: number; 
 /** One load of every day into a new store, in a child process (for its own peak RSS). */
 function ingestOnce(url: string, storePath: string): WharfRun {
   const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'ingest-child.ts'), storePath, from, to, values.concurrency!, values.batch!, bench.dataset], {
-    env: { ...process.env, WHARF_BENCH_PG_URL: url, WHARF_BENCH_FINGERPRINT: values.fingerprint ? '1' : '' },
+    env: { ...process.env, WHARF_BENCH_PG_URL: url, WHARF_BENCH_FINGERPRINT: values.fingerprint ? '1' : '', WHARF_BENCH_ROW_PATH: values['row-path'] ? '1' : '' },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
