@@ -73,6 +73,12 @@ const MESSY: Messy[] = [
   ['u', null, null, '{"props":{"userID":"x"}}', 'tu-48'],
   ['u', null, null, '{"userID":"u","customIDs":{"x":"}","customIDs":{"a":"b"}}}', 'tu-49'],
   ['u', null, null, '{"userID":"u","s":{"a":"b"},"customIDs":{"c":"d"}}', 'tu-50'],
+  ['u', null, null, '{"userID":"u","a":"1","b":"2","c":"3","a":"4"}', 'tu-51'],
+  ['u', null, null, '{"userID":"u","a":"1","b":"2","c":"3","d":"4"}', 'tu-52'],
+  ['u', null, null, '{"userID":"u","a":"1","userID":"v"}', 'tu-53'],
+  ['u', null, null, '{"customIDs":{"a":"1","b":"2","c":"3","d":"4","b":"5"}}', 'tu-54'],
+  ['m', null, '{"a":"1","b":"2","c":"3","d":"4","e":"5","c":"6"}', U, 'tu-55'],
+  ['m', null, '{"a":"1","b":"2","c":"3","d":"4","e":"5"}', U, 'tu-56'],
   ['m', null, '{"a":"b",}', U, 'tu-46'],
   ['m', null, '{"a":"x\u0001"}', U, 'tu-47'],
   // The first is only accepted by the row path's checks, the second in bulk: the first is kept.
