@@ -13,7 +13,7 @@
 import type { LoadedMapping } from '../config/project.js';
 import type { ColumnValue, EventColumns } from '../config/types.js';
 import type { ColumnInfo, Connector, DayFilter, Row } from '../connectors/types.js';
-import type { EventsCsvSource, EventsCsvSpec } from '../store/types.js';
+import type { DayLoad, EventsCsvSource, EventsCsvSpec } from '../store/types.js';
 import type { Zone } from '../util/time.js';
 import { eventNameOf, EventsMapper } from './map-events.js';
 import { isProblem } from './mapped-row.js';
@@ -23,7 +23,12 @@ import { rowJson, scalarText } from './row-values.js';
 type Targets = Omit<EventsCsvSpec, 'columnCount' | 'fingerprint' | 'from' | 'to' | 'checkRow' | 'rowJson'>;
 
 /** Whether (and how) a mapping's events days can take the columnar path. */
-export function eventsColumnarPlan(mapping: LoadedMapping, connector: Connector, columns: ColumnInfo[], zone: Zone): ColumnarPlan | null {
+export function eventsColumnarPlan(
+  mapping: LoadedMapping,
+  connector: Connector,
+  columns: ColumnInfo[],
+  zone: Zone,
+): ColumnarPlan | null {
   const exporter = connector.columnar;
   if (mapping.config.dataset !== 'events' || !exporter || !exporter.textColumns(columns)) return null;
   // Columns are exported by name: the names must tell them apart.
@@ -44,7 +49,8 @@ export function eventsColumnarPlan(mapping: LoadedMapping, connector: Connector,
       rowJson: (raw) => rowJson(rowOf(raw)),
     };
   };
-  return { exporter, exportColumns: columns, multiDay: false, fingerprint, open: (load, filter) => load.eventsCsv!(spec(filter)) };
+  const open = (load: DayLoad, filter: DayFilter) => load.eventsCsv!(spec(filter));
+  return { exporter, exportColumns: columns, multiDay: false, fingerprint, open };
 }
 
 /** Where each events target comes from in the export, or null when one cannot be read column-wise. */
@@ -61,11 +67,14 @@ function eventTargets(mapped: EventColumns, columns: ColumnInfo[]): Targets | nu
     const name = eventNameOf(v);
     return isProblem(name) ? undefined : name;
   });
-  const eventValue = mapped.event_value === undefined ? null : constantOrColumn(mapped.event_value, ['string', 'integer'], columns, scalarText);
+  const eventValue = mapped.event_value === undefined
+    ? null
+    : constantOrColumn(mapped.event_value, ['string', 'integer'], columns, scalarText);
   const metadata = mapped.event_metadata === undefined ? null : find(mapped.event_metadata, ['string', 'json']);
   const timeuuid = mapped.timeuuid === undefined ? null : find(mapped.timeuuid, ['string']);
   if (timestamp === null || user === null || !eventName || eventValue === undefined) return null;
-  if ((mapped.event_metadata !== undefined && metadata === null) || (mapped.timeuuid !== undefined && timeuuid === null)) return null;
+  if (mapped.event_metadata !== undefined && metadata === null) return null;
+  if (mapped.timeuuid !== undefined && timeuuid === null) return null;
   return {
     timestamp: { column: timestamp, text: columns[timestamp].type as 'timestamp' | 'integer' },
     eventName, eventValue,
@@ -75,7 +84,7 @@ function eventTargets(mapped: EventColumns, columns: ColumnInfo[]): Targets | nu
   };
 }
 
-/** A target's exported column, or its constant as the row path stores it; undefined when it cannot be read column-wise. */
+/** A target's exported column, or its constant as the row path stores it; undefined: not readable column-wise. */
 function constantOrColumn(
   source: ColumnValue,
   types: string[],

@@ -11,9 +11,15 @@
 import { DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { TABLES, type EventRecord, type RejectRecord } from '../schema.js';
 import type { ColumnarDayLoad, ColumnarDayResult, DayLoadTarget, EventsCsvSpec, RejectProblem } from '../types.js';
-import { EVENT_COLUMNS, eventColumns, eventRowOk, eventsSource, rawEventColumns, readEventsCsv } from './event-csv-sql.js';
+import {
+  EVENT_COLUMNS, eventColumns, eventRowOk, eventsSource, rawEventColumns, readEventsCsv,
+} from './event-csv-sql.js';
 
 const PAGE_ROWS = 10_000;
+/** The start of an insert of a day's events; the selected columns follow. */
+const INSERT_EVENTS = `INSERT INTO ${TABLES.events} (ingestion, day, ${EVENT_COLUMNS}) SELECT $1, CAST($2 AS DATE),`;
+const FIXED_COLUMNS = '"timestamp" TIMESTAMP, event_name VARCHAR, event_value VARCHAR, event_metadata VARCHAR, '
+  + '"user" VARCHAR, user_id VARCHAR, custom_ids VARCHAR, timeuuid VARCHAR';
 
 interface RuleCount { problem: RejectProblem; n: number }
 
@@ -44,7 +50,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     const csv = readEventsCsv(file, this.spec);
     const from = eventsSource(csv, this.spec);
     const loaded = await this.connection.run(
-      `INSERT INTO ${TABLES.events} (ingestion, day, ${EVENT_COLUMNS}) SELECT $1, CAST($2 AS DATE), ${this.sql.columns} FROM ${from} WHERE ${this.sql.ok}`,
+      `${INSERT_EVENTS} ${this.sql.columns} FROM ${from} WHERE ${this.sql.ok}`,
       this.params(),
     );
     const bulk = Number(loaded.rowsChanged);
@@ -68,7 +74,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     const appender = await this.connection.createAppender(table, 'main', 'temp');
     const fixed = await this.checkRows([[0n, ...fields]], appender);
     appender.closeSync();
-    if (fixed) await this.connection.run(`INSERT INTO ${TABLES.events} (ingestion, day, ${EVENT_COLUMNS}) SELECT $1, CAST($2 AS DATE), ${EVENT_COLUMNS} FROM ${table}`, this.params());
+    if (fixed) await this.connection.run(`${INSERT_EVENTS} ${EVENT_COLUMNS} FROM ${table}`, this.params());
     await this.connection.run(`DROP TABLE ${table}`);
     this.rowsLoaded += fixed;
   }
@@ -102,10 +108,13 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     const table = await this.fixedTable();
     const appender = await this.connection.createAppender(table, 'main', 'temp');
     let fixed = 0;
-    await this.connection.run(`CREATE TEMP TABLE ${unsure} AS SELECT ln, ${this.sql.raw} FROM ${numbered} WHERE NOT coalesce(${this.sql.ok}, false)`);
+    const { raw, ok } = this.sql;
+    await this.connection.run(`CREATE TEMP TABLE ${unsure} AS
+      SELECT ln, ${raw} FROM ${numbered} WHERE NOT coalesce(${ok}, false)`);
     try {
       for (let last = 0n; ; ) {
-        const page = (await this.connection.runAndReadAll(`SELECT * FROM ${unsure} WHERE ln > ${last} ORDER BY ln LIMIT ${PAGE_ROWS}`)).getRowsJS();
+        const sql = `SELECT * FROM ${unsure} WHERE ln > ${last} ORDER BY ln LIMIT ${PAGE_ROWS}`;
+        const page = (await this.connection.runAndReadAll(sql)).getRowsJS();
         if (page.length === 0) break;
         last = page[page.length - 1][0] as bigint;
         fixed += await this.checkRows(page as (bigint | string | null)[][], appender);
@@ -124,12 +133,13 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     if (bulk > 0) {
       // The load cleared the day when it began: the day's last `bulk` rows are the ones just inserted.
       await this.connection.run(
-        `DELETE FROM ${TABLES.events} WHERE rowid IN (SELECT rowid FROM ${TABLES.events} WHERE ingestion = $1 AND day = CAST($2 AS DATE) ORDER BY rowid DESC LIMIT ${bulk})`,
+        `DELETE FROM ${TABLES.events} WHERE rowid IN (SELECT rowid FROM ${TABLES.events}
+          WHERE ingestion = $1 AND day = CAST($2 AS DATE) ORDER BY rowid DESC LIMIT ${bulk})`,
         [t.ingestion, t.date],
       );
     }
     await this.connection.run(
-      `INSERT INTO ${TABLES.events} (ingestion, day, ${EVENT_COLUMNS}) SELECT $1, CAST($2 AS DATE), ${EVENT_COLUMNS} FROM (
+      `${INSERT_EVENTS} ${EVENT_COLUMNS} FROM (
         SELECT ln, ${this.sql.columns} FROM ${numbered} WHERE ${this.sql.ok}
         UNION ALL SELECT ln, ${EVENT_COLUMNS} FROM ${fixedTable}
       ) ORDER BY ln`,
@@ -137,7 +147,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     );
   }
 
-  /** The row path's checks of rows `[ln, ...exported fields]`: rejects stored and counted, accepted events appended to `fixed`. */
+  /** The row path's checks of rows `[ln, ...fields]`: rejects stored and counted, accepted events to `fixed`. */
   private async checkRows(rows: (bigint | string | null)[][], fixed: DuckDBAppender): Promise<number> {
     const rejects: RejectRecord[] = [];
     let accepted = 0;
@@ -146,7 +156,8 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
       const checked = this.spec.checkRow(raw);
       if ('rule' in checked) {
         this.count(checked);
-        rejects.push({ ingestion: this.target.ingestion, date: this.target.date, row: this.spec.rowJson(raw), ...checked });
+        const { ingestion, date } = this.target;
+        rejects.push({ ingestion, date, row: this.spec.rowJson(raw), ...checked });
         continue;
       }
       appendEvent(fixed, ln as bigint, checked);
@@ -159,7 +170,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   private async fixedTable(): Promise<string> {
     const table = `wharf_fixed_${this.id}`;
     await this.connection.run(
-      `CREATE TEMP TABLE ${table} (ln BIGINT, "timestamp" TIMESTAMP, event_name VARCHAR, event_value VARCHAR, event_metadata VARCHAR, "user" VARCHAR, user_id VARCHAR, custom_ids VARCHAR, timeuuid VARCHAR)`,
+      `CREATE TEMP TABLE ${table} (ln BIGINT, ${FIXED_COLUMNS})`,
     );
     return table;
   }
@@ -167,12 +178,14 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   /** Drops the rows whose timeuuid repeats an earlier row's (in load order), returning how many. */
   private async dropDuplicates(): Promise<number> {
     const where = `ingestion = $1 AND day = CAST($2 AS DATE)`;
-    const [[n]] = (await this.connection.runAndReadAll(`SELECT count(*) - count(DISTINCT timeuuid) FROM ${TABLES.events} WHERE ${where}`, this.params())).getRows();
+    const count = `SELECT count(*) - count(DISTINCT timeuuid) FROM ${TABLES.events} WHERE ${where}`;
+    const [[n]] = (await this.connection.runAndReadAll(count, this.params())).getRows();
     const duplicates = Number(n);
     if (duplicates > 0) {
       await this.connection.run(
         `DELETE FROM ${TABLES.events} WHERE rowid IN (SELECT rowid FROM (
-          SELECT rowid, row_number() OVER (PARTITION BY timeuuid ORDER BY rowid) AS n FROM ${TABLES.events} WHERE ${where}
+          SELECT rowid, row_number() OVER (PARTITION BY timeuuid ORDER BY rowid) AS n
+          FROM ${TABLES.events} WHERE ${where}
         ) WHERE n > 1)`,
         this.params(),
       );
