@@ -1,10 +1,17 @@
 /**
- * Ingestion benchmark: N metric rows (default 10 million) in a throwaway PostgreSQL
+ * Ingestion benchmark: N rows (default 10 million) of a dataset in a throwaway PostgreSQL
  * cluster, loaded by Wharf into a DuckDB store (in a child process, for its peak RSS), and
  * exported in the same run with `psql \copy (query) to /dev/null`. Prints rows/s, peak RSS
- * and the ratio of Wharf's time to \copy's. Targets: ratio ≤ 2.0, peak RSS ≤ 512 MB.
+ * and the ratio of Wharf's time to \copy's. Targets: ratio ≤ 2.0 (metrics), ≤ 1.5 (events),
+ * peak RSS ≤ 512 MB.
  *
- *   npm run bench:ingest -- [--rows N] [--days D] [--runs R] [--concurrency C] [--batch B] [--fingerprint]
+ *   npm run bench:ingest -- [--dataset metrics|events] [--rows N] [--days D] [--runs R] [--concurrency C] [--batch B] [--fingerprint] [--row-path]
+ *
+ * `--row-path` loads every day on the row path (one value per row), for comparison.
+ *
+ * `--dataset events` (see bench/ingest-cases.ts): realistic events, about 200 bytes a row —
+ * a TIMESTAMPTZ in time order, a name, a value, a metadata object and a user JSON with a
+ * userID and two customIDs as text, and a timeuuid.
  *
  * The two are timed in turn, `--runs` times (default 3), each Wharf run into a new store:
  * on a shared machine either can be 20% slower from one minute to the next, so each run's
@@ -21,15 +28,18 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startPostgresCluster } from '../test/support/postgres-cluster.js';
 import { addDays } from '../framework/util/time.js';
+import { benchCase } from './ingest-cases.js';
 
 const { values } = parseArgs({
   options: {
+    dataset: { type: 'string', default: 'metrics' },
     rows: { type: 'string', default: '10000000' },
     days: { type: 'string', default: '10' },
     runs: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '1' },
     batch: { type: 'string', default: '10000' },
     fingerprint: { type: 'boolean', default: false },
+    'row-path': { type: 'boolean', default: false },
   },
 });
 const rows = Number(values.rows);
@@ -37,6 +47,7 @@ const days = Number(values.days);
 const from = '2026-10-01';
 const to = addDays(from, days - 1);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const bench = benchCase(values.dataset!);
 
 const cluster = await startPostgresCluster();
 const dir = mkdtempSync(join(tmpdir(), 'wharf-bench-'));
@@ -44,19 +55,11 @@ try {
   const client = new pg.Client({ connectionString: cluster.url });
   await client.connect();
   let t = Date.now();
-  await client.query(`CREATE TABLE bench_metrics AS
-    SELECT 'u' || (i % 1000003) AS unit_id,
-           CASE WHEN i % 7 = 0 THEN 'stable_id' ELSE 'user_id' END AS id_type,
-           DATE '${from}' + (i % ${days}) AS ds,
-           'metric_' || (i % 20) AS metric,
-           (i % 10007) / 7.0::float8 AS value
-    FROM generate_series(1, ${rows}) AS s(i)`);
-  await client.query('CREATE INDEX ON bench_metrics (ds)');
-  await client.query('VACUUM ANALYZE bench_metrics');
+  for (const sql of bench.create(rows, days, from)) await client.query(sql);
   await client.end();
   console.log(`created ${fmt(rows)} rows over ${days} days in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
-  const query = 'SELECT unit_id, id_type, ds, metric, value FROM bench_metrics';
+  const query = bench.query;
   const results: { copySeconds: number; wharf: WharfRun; ratio: number }[] = [];
   for (let run = 1; run <= Number(values.runs); run++) {
     t = Date.now();
@@ -73,10 +76,10 @@ try {
   const maxRss = Math.max(...results.map((r) => r.wharf.maxRssMb));
   console.log(`median run (of ${results.length}):`);
   console.log(`psql \\copy to /dev/null: ${copySeconds.toFixed(2)} s (${fmt(rows / copySeconds)} rows/s)`);
-  console.log(`wharf PostgreSQL → DuckDB store: ${wharf.seconds.toFixed(2)} s (${fmt(rows / wharf.seconds)} rows/s), ${days} days, concurrency ${values.concurrency}, batch ${values.batch}${values.fingerprint ? ', with fingerprints' : ''}`);
+  console.log(`wharf PostgreSQL → DuckDB store (${bench.dataset}): ${wharf.seconds.toFixed(2)} s (${fmt(rows / wharf.seconds)} rows/s), ${days} days, concurrency ${values.concurrency}, batch ${values.batch}${values.fingerprint ? ', with fingerprints' : ''}${values['row-path'] ? ', row path' : ''}`);
   console.log(`then closing the store (its checkpoint): ${wharf.closeSeconds.toFixed(2)} s`);
   console.log(`peak RSS of the ingest process: ${maxRss.toFixed(0)} MB at most over the runs (target ≤ 512 MB)`);
-  console.log(`ratio wharf / \\copy: ${ratio.toFixed(2)} (target ≤ 2.0)`);
+  console.log(`ratio wharf / \\copy: ${ratio.toFixed(2)} (target ≤ ${bench.target.toFixed(1)})`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
   await cluster.stop();
@@ -86,8 +89,8 @@ interface WharfRun { seconds: number; closeSeconds: number; rowsLoaded: number; 
 
 /** One load of every day into a new store, in a child process (for its own peak RSS). */
 function ingestOnce(url: string, storePath: string): WharfRun {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'ingest-child.ts'), storePath, from, to, values.concurrency!, values.batch!], {
-    env: { ...process.env, WHARF_BENCH_PG_URL: url, WHARF_BENCH_FINGERPRINT: values.fingerprint ? '1' : '' },
+  const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'ingest-child.ts'), storePath, from, to, values.concurrency!, values.batch!, bench.dataset], {
+    env: { ...process.env, WHARF_BENCH_PG_URL: url, WHARF_BENCH_FINGERPRINT: values.fingerprint ? '1' : '', WHARF_BENCH_ROW_PATH: values['row-path'] ? '1' : '' },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });

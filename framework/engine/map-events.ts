@@ -45,6 +45,17 @@ export function toInstant(value: RowValue): Date | null | undefined {
   return new Date(Math.abs(n) < SECONDS_LIMIT ? Math.round(n * 1000) : Math.round(n));
 }
 
+/** The stored event name (spaces as `_`) of a mapped value, or its problem. */
+export function eventNameOf(value: RowValue): string | RowProblem {
+  const raw = scalarText(value);
+  if (!raw) return problem('event_name', 'missing', 'event_name is null or empty');
+  const name = raw.replace(/\s/g, '_');
+  // UTF-16 units are at least the characters: only a long name needs counting.
+  const length = name.length > MAX_NAME_LENGTH ? characterCount(name) : name.length;
+  if (length > MAX_NAME_LENGTH) return problem('event_name', 'too_long', `event_name is ${length} characters; it must be under 128 (${shown(name)})`);
+  return name;
+}
+
 export class EventsMapper {
   private readonly read: Record<'timestamp' | 'event_name' | 'event_value' | 'event_metadata' | 'timeuuid', ColumnReader>;
   private readonly seen = new Set<string>();
@@ -61,9 +72,21 @@ export class EventsMapper {
 
   /** The mapped row, a reject, or null for a duplicate of an earlier row. */
   map(row: Row): MappedEvent | null {
+    return this.build(row, true);
+  }
+
+  /**
+   * The mapped row or its reject, without the day's dedupe (the caller dedupes the day's
+   * rows): a row whose timeuuid is null or empty gets a random one, as in `map`.
+   */
+  check(row: Row): MappedEvent {
+    return this.build(row, false)!;
+  }
+
+  private build(row: Row, dedupe: boolean): MappedEvent | null {
     const timestamp = this.timestamp(row);
     if (isProblem(timestamp)) return failed(timestamp);
-    const name = this.eventName(row);
+    const name = eventNameOf(this.read.event_name(row));
     if (isProblem(name)) return failed(name);
     const value = this.eventValue(row);
     if (isProblem(value)) return failed(value);
@@ -71,7 +94,7 @@ export class EventsMapper {
     if (isProblem(metadata)) return failed(metadata);
     const user = buildUser(this.columns, row);
     if (!user.ok) return user;
-    const uuid = this.timeuuid(row);
+    const uuid = this.timeuuid(row, dedupe);
     if (uuid === null) return null;
     return {
       ok: true,
@@ -85,7 +108,7 @@ export class EventsMapper {
   /** Every problem of the row, one per column (for `ingest sample`); empty when it is valid. */
   problems(row: Row): RowProblem[] {
     const user = buildUser(this.columns, row);
-    const found = [this.timestamp(row), this.eventName(row), this.eventValue(row), this.metadata(row)].filter(isProblem);
+    const found = [this.timestamp(row), eventNameOf(this.read.event_name(row)), this.eventValue(row), this.metadata(row)].filter(isProblem);
     return user.ok ? found : [...found, user.problem];
   }
 
@@ -98,16 +121,6 @@ export class EventsMapper {
       return problem('timestamp', 'outside_day', `timestamp ${timestamp.toISOString()} is not on the day being loaded (${this.ctx.day})`);
     }
     return timestamp;
-  }
-
-  private eventName(row: Row): string | RowProblem {
-    const raw = scalarText(this.read.event_name(row));
-    if (!raw) return problem('event_name', 'missing', 'event_name is null or empty');
-    const name = raw.replace(/\s/g, '_');
-    // UTF-16 units are at least the characters: only a long name needs counting.
-    const length = name.length > MAX_NAME_LENGTH ? characterCount(name) : name.length;
-    if (length > MAX_NAME_LENGTH) return problem('event_name', 'too_long', `event_name is ${length} characters; it must be under 128 (${shown(name)})`);
-    return name;
   }
 
   private eventValue(row: Row): string | null | RowProblem {
@@ -131,11 +144,12 @@ export class EventsMapper {
     return JSON.stringify(out);
   }
 
-  /** The row's dedupe key; null when it repeats an earlier row's. */
-  private timeuuid(row: Row): string | null {
+  /** The row's dedupe key; null when it repeats an earlier row's (`dedupe`). */
+  private timeuuid(row: Row, dedupe: boolean): string | null {
     if (this.columns.timeuuid === undefined) return randomUUID();
     const value = scalarText(this.read.timeuuid(row));
     if (!value) return randomUUID();
+    if (!dedupe) return value;
     if (this.seen.has(value)) {
       this.duplicates++;
       return null;

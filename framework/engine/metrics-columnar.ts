@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { LoadedMapping } from '../config/project.js';
 import type { MetricColumns } from '../config/types.js';
 import type { ColumnarExport, ColumnInfo, Connector, DayFilter, LogicalType, QuerySpec } from '../connectors/types.js';
-import type { CsvColumnType, DayLoad, MetricsCsvResult, MetricsCsvSpec, MetricTarget } from '../store/types.js';
+import type { ColumnarDayLoad, ColumnarDayResult, CsvColumnType, DayLoad, MetricsCsvSpec, MetricTarget } from '../store/types.js';
 import type { Zone } from '../util/time.js';
 import { DayChunkFiles, type DayChunk } from './day-chunks.js';
 import { MetricsMapper, nullDenominatorReason } from './map-metrics.js';
@@ -38,7 +38,7 @@ export const FIRST_FILE_ROWS = ROWS_PER_FILE / 8;
 /** Files loading at once, each on its own day's connection: two, one per core here. */
 const LANES = 2;
 
-/** How a mapping's metrics days take the columnar path. */
+/** How a mapping's days take the columnar path (metrics here, events in events-columnar.ts). */
 export interface ColumnarPlan {
   exporter: ColumnarExport;
   /** The result columns in export order: the day column first, then the others as the query returns them. */
@@ -47,7 +47,8 @@ export interface ColumnarPlan {
   multiDay: boolean;
   /** Export each row's fingerprint term: the mapping's rechecks compare fingerprints. */
   fingerprint: boolean;
-  spec(day: string): MetricsCsvSpec;
+  /** The columnar load of one day of the export, in the day's open load. */
+  open(load: DayLoad, filter: DayFilter): ColumnarDayLoad;
 }
 
 /** Whether (and how) a mapping's metrics days can take the columnar path. */
@@ -84,18 +85,20 @@ export function columnarPlan(
     exportColumns,
     multiDay: ['date', 'string'].includes(columns[dayIndex].type),
     fingerprint,
-    spec(day) {
-      const mapper = new MetricsMapper(mapped, { ingestion: mapping.config.name, day, idTypes, zone });
-      return {
-        columnTypes, fingerprint, targets, idTypes,
-        ratioOnly: mapped.metric_value === undefined,
-        ratioPossible: typeof mapped.numerator === 'string' && typeof mapped.denominator === 'string',
-        checkRow: (raw) => mapper.checkRow(rowOf(raw)),
-        rowJson: (raw) => rowJson(rowOf(raw)),
-        ratioProblem: (metric) => problem('denominator', 'null_in_ratio', nullDenominatorReason(metric)),
-      };
-    },
+    open: (load, filter) => load.metricsCsv!(spec(filter.day)),
   };
+
+  function spec(day: string): MetricsCsvSpec {
+    const mapper = new MetricsMapper(mapped, { ingestion: mapping.config.name, day, idTypes, zone });
+    return {
+      columnTypes, fingerprint, targets, idTypes,
+      ratioOnly: mapped.metric_value === undefined,
+      ratioPossible: typeof mapped.numerator === 'string' && typeof mapped.denominator === 'string',
+      checkRow: (raw) => mapper.checkRow(rowOf(raw)),
+      rowJson: (raw) => rowJson(rowOf(raw)),
+      ratioProblem: (metric) => problem('denominator', 'null_in_ratio', nullDenominatorReason(metric)),
+    };
+  }
 }
 
 /**
@@ -183,8 +186,8 @@ export async function runColumnarDays(
   loads: DayLoad[],
   { query, filters }: { query: QuerySpec; filters: DayFilter[] },
   onRows?: (day: number, rows: number) => void,
-): Promise<MetricsCsvResult[]> {
-  const csvLoads = loads.map((load, i) => load.metricsCsv!(plan.spec(filters[i].day)));
+): Promise<ColumnarDayResult[]> {
+  const csvLoads = loads.map((load, i) => plan.open(load, filters[i]));
   const dir = await mkdtemp(join(tmpdir(), 'wharf-days-'));
   const queue = new LaneQueue(LANES);
   let failure: unknown = null;
@@ -208,7 +211,7 @@ export async function runColumnarDays(
     files.finish();
     await queue.idle();
     if (failure !== null) throw failure;
-    const results: MetricsCsvResult[] = [];
+    const results: ColumnarDayResult[] = [];
     for (const load of csvLoads) results.push(await load.finish());
     return results;
   } catch (err) {

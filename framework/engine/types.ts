@@ -16,7 +16,7 @@ export interface EngineContext {
   /** Rows per batch from the connector to the store (default 10,000). */
   batchSize?: number;
   retry?: RetryPolicy;
-  /** Use the columnar path for metrics days where it applies (default true; false forces the row path). */
+  /** Use the columnar path for metrics and events days where it applies (default true; false forces the row path). */
   columnar?: boolean;
   onProgress?: (event: ProgressEvent) => void;
   /** Accept a query that returns no rows for a day that had rows (default: keep the day, fail it). */

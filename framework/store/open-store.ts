@@ -60,7 +60,7 @@ export async function openStore(config: StoreConfig, projectRoot: string): Promi
 export async function storeOver(connection: StoreConnection): Promise<Store> {
   let store: Store;
   if (connection instanceof DuckDBStoreConnection) {
-    store = new SqlStore(connection, 'duckdb', (target) => DuckDBDayLoad.begin(connection.duckdb, target), { columnarMetrics: true });
+    store = new SqlStore(connection, 'duckdb', (target) => DuckDBDayLoad.begin(connection.duckdb, target), { columnarMetrics: true, columnarEvents: true });
   } else if (connection instanceof PostgresStoreConnection) {
     store = new SqlStore(connection, 'postgres', (target, onWait) => PostgresDayLoad.begin(connection.pool, target, onWait), { columnarMetrics: false, lockDay });
   } else {

@@ -91,6 +91,12 @@ export interface DayLoad {
    * otherwise.
    */
   metricsCsv?(spec: MetricsCsvSpec): MetricsCsvLoad;
+  /**
+   * The columnar path for an events day: the same export files, loaded and checked
+   * column-wise in the store (see EventsCsvSpec), the timeuuid dedupe applied to the whole
+   * day. Only stores that can do this have it; the engine uses the row path otherwise.
+   */
+  eventsCsv?(spec: EventsCsvSpec): ColumnarDayLoad;
 }
 
 /** The metrics targets an exported column or constant feeds. */
@@ -131,8 +137,8 @@ export interface MetricsCsvSpec {
   ratioProblem(metric: string): RejectProblem;
 }
 
-/** The columnar load of one metrics day, inside the day load's transaction. */
-export interface MetricsCsvLoad {
+/** The columnar load of one day (metrics or events), inside the day load's transaction. */
+export interface ColumnarDayLoad {
   /** Loads one exported file of `rows` rows of the day (files arrive in export order). */
   append(file: string, rows: number): Promise<void>;
   /**
@@ -141,8 +147,11 @@ export interface MetricsCsvLoad {
    */
   appendOversize(line: string): Promise<void>;
   /** Applies the rules that need the whole day and reports what the day's files held. */
-  finish(): Promise<MetricsCsvResult>;
+  finish(): Promise<ColumnarDayResult>;
 }
+
+/** The columnar load of one metrics day. */
+export type MetricsCsvLoad = ColumnarDayLoad;
 
 /** A problem found in one row: target column, rule code, reason. */
 export interface RejectProblem {
@@ -162,12 +171,60 @@ export interface CheckedMetricRow {
 }
 
 /** What the columnar load did; `problems` in the order the row path would have counted them. */
-export interface MetricsCsvResult {
+export interface ColumnarDayResult {
   rowsRead: number;
   rowsLoaded: number;
+  /** Rows dropped because their timeuuid repeated an earlier row of the day (events; 0 for metrics). */
+  duplicates: number;
   /** Sum of the rows' fingerprint terms, as text; null for an empty day. */
   fingerprintSum: string | null;
   problems: { problem: RejectProblem; n: number }[];
+}
+
+export type MetricsCsvResult = ColumnarDayResult;
+
+/** How an events target is read from the export: an exported column, or a constant (the text the row path stores). */
+export type EventsCsvSource = { column: number } | { constant: string | null };
+
+/**
+ * An events day exported as delimited text (COPY text format, every column read as text), and
+ * the rules to apply to it. Rows whose every mapped value is in the form the row path stores
+ * unchanged (names without escapes, JSON already written as JavaScript's JSON.stringify
+ * writes it, a timestamp inside the day) are checked and loaded in bulk; every other row goes
+ * through `checkRow`, the row path's own checks, so rule codes, reasons and stored rows match
+ * the row path exactly. The timeuuid dedupe runs over the whole day (the first row in export
+ * order is kept), on rows of both kinds.
+ */
+export interface EventsCsvSpec {
+  /** Exported columns, in export order (all read as text). */
+  columnCount: number;
+  /** One more column follows the result columns: the row's fingerprint term (a bigint). */
+  fingerprint: boolean;
+  /**
+   * The timestamp column and the form of its text: `timestamp` (`YYYY-MM-DD HH:MM:SS[.ffffff]`,
+   * UTC, optionally with `+00`), or `integer` (UNIX seconds or milliseconds).
+   */
+  timestamp: { column: number; text: 'timestamp' | 'integer' };
+  /** A constant event name is already the stored name (spaces as `_`, short enough). */
+  eventName: EventsCsvSource;
+  /** Null: not mapped. */
+  eventValue: EventsCsvSource | null;
+  /** `json`: the column is a JSON type whose text may have spaces between tokens (JavaScript writes none). */
+  metadata: { column: number; json: boolean } | null;
+  /** The user JSON column (user built from id columns takes the row path). */
+  user: { column: number; json: boolean };
+  /** Null: not mapped (a random UUID per row, no dedupe). */
+  timeuuid: { column: number } | null;
+  /** The loaded day's bounds in the project zone, as instants: [from, to). */
+  from: Date;
+  to: Date;
+  /**
+   * The row path's checks of one exported row (text as exported, null for NULL), without the
+   * dedupe: the event as the row path stores it (a random timeuuid when it has none), or its problem.
+   */
+  checkRow(raw: (string | null)[]): EventRecord | RejectProblem;
+  /** The exported row as the rejects table keeps it (the row as received, as JSON). */
+  rowJson(raw: (string | null)[]): string;
 }
 
 export interface DayLoadTarget {
@@ -203,6 +260,8 @@ export interface StoreConnection extends SqlExecutor {
 export interface Store extends StoreConnection {
   /** Day loads have `metricsCsv` (the columnar metrics path). */
   readonly columnarMetrics: boolean;
+  /** Day loads have `eventsCsv` (the columnar events path); absent: false. */
+  readonly columnarEvents?: boolean;
   /** Creates or migrates the tables (store/schema.ts); safe to call on every start. */
   migrate(): Promise<void>;
   /**

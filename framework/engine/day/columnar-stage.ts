@@ -1,5 +1,6 @@
 /**
- * The columnar stage: one export for all the days, one open load per day. Returns the days
+ * The columnar stage: one export for all the days (a group of metrics days, or one events
+ * day), one open load per day. Returns the days
  * uncommitted; on failure every load is rolled back.
  */
 import type { LoadedMapping } from '../../config/project.js';
@@ -16,7 +17,7 @@ export async function loadColumnarDays(ctx: EngineContext, mapping: LoadedMappin
   const { filters, columnar } = plan;
   const loads: DayLoad[] = [];
   try {
-    for (const base of bases) loads.push(await ctx.store.beginDayLoad({ ingestion: mapping.config.name, dataset: 'metrics', date: base.date }, waiting(ctx, mapping.config.name, base.date)));
+    for (const base of bases) loads.push(await ctx.store.beginDayLoad({ ingestion: mapping.config.name, dataset: mapping.config.dataset, date: base.date }, waiting(ctx, mapping.config.name, base.date)));
     const results = await runColumnarDays(columnar, loads, { query: querySpec(mapping), filters }, (day, rows) =>
       ctx.onProgress?.({ kind: 'rows', mapping: mapping.config.name, day: bases[day].date, rows }),
     );
@@ -27,7 +28,7 @@ export async function loadColumnarDays(ctx: EngineContext, mapping: LoadedMappin
       for (const { problem, n } of done.problems) tally.add(problem, n);
       return {
         load: loads[i], base: { ...bases[i], loadId: loads[i].loadId }, tally, rowsRead: done.rowsRead, rowsLoaded: done.rowsLoaded,
-        stats: columnar.exporter.dayStats(bases[i].date, done.rowsRead, done.fingerprintSum), duplicates: 0, columnar: true,
+        stats: columnar.exporter.dayStats(bases[i].date, done.rowsRead, done.fingerprintSum), duplicates: done.duplicates, columnar: true,
       };
     });
   } catch (err) {

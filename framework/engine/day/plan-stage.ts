@@ -5,6 +5,7 @@
 import type { LoadedMapping } from '../../config/project.js';
 import type { ColumnInfo, Connector, DayFilter } from '../../connectors/types.js';
 import { zoneOrThrow, type Zone } from '../../util/time.js';
+import { eventsColumnarPlan } from '../events-columnar.js';
 import { columnarPlan, type ColumnarPlan } from '../metrics-columnar.js';
 import { checkMappedColumns, dayFilter, querySpec } from '../query-stage.js';
 import type { EngineContext } from '../types.js';
@@ -72,7 +73,10 @@ async function describe(ctx: EngineContext, mapping: LoadedMapping, connector: C
 
 /** How the mapping's days take the columnar path in this run, or null for the row path. */
 function planFor(ctx: EngineContext, mapping: LoadedMapping, connector: Connector, columns: ColumnInfo[]): ColumnarPlan | null {
-  if (ctx.columnar === false || !ctx.store.columnarMetrics) return null;
+  if (ctx.columnar === false) return null;
   const settings = ctx.project.settings;
-  return columnarPlan(mapping, connector, columns, { idTypes: settings.idTypes, zone: zoneOrThrow(settings.timeZone) });
+  const zone = zoneOrThrow(settings.timeZone);
+  if (mapping.config.dataset === 'events') return ctx.store.columnarEvents ? eventsColumnarPlan(mapping, connector, columns, zone) : null;
+  if (!ctx.store.columnarMetrics) return null;
+  return columnarPlan(mapping, connector, columns, { idTypes: settings.idTypes, zone });
 }

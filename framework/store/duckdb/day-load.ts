@@ -8,9 +8,10 @@ import type { DuckDBHandle } from '../../util/duckdb.js';
 import { TABLES, type EventRecord, type MetricRecord, type RejectRecord } from '../schema.js';
 import { readLedgerRow } from '../ledger-sql.js';
 import { clearDaySql, commitLedger } from '../sql-store.js';
-import type { DayLoad, DayLoadTarget, HeldValueOnlyRow, LedgerEntry, MetricsCsvLoad, MetricsCsvSpec, SqlExecutor } from '../types.js';
+import type { ColumnarDayLoad, DayLoad, DayLoadTarget, EventsCsvSpec, HeldValueOnlyRow, LedgerEntry, MetricsCsvLoad, MetricsCsvSpec, SqlExecutor } from '../types.js';
 import { checkHeld, heldRejectsSql, heldTable } from '../held-rows.js';
 import { DuckDBSql } from './connection-sql.js';
+import { DuckDBEventsCsvLoad } from './event-csv-load.js';
 import { LoadThreads } from './load-threads.js';
 import { DuckDBMetricsCsvLoad } from './metric-csv-load.js';
 import { MetricStage } from './metric-stage.js';
@@ -131,6 +132,12 @@ export class DuckDBDayLoad implements DayLoad {
       moveRatioRows: (metrics, reason) => this.rejectNullDenominators(metrics, reason),
       holdRows: (rows) => this.holdValueOnlyRows(rows),
     });
+  }
+
+  eventsCsv(spec: EventsCsvSpec): ColumnarDayLoad {
+    this.threads ??= LoadThreads.of(this.instance);
+    const started = this.threads.acquire();
+    return new DuckDBEventsCsvLoad(started, this.connection, this.target, spec, (rejects) => this.appendRejects(rejects));
   }
 
   async commit(entry: LedgerEntry): Promise<void> {

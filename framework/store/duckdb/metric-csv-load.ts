@@ -109,7 +109,7 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
     }
     const moved = this.spec.ratioPossible ? await this.moveLateRatioRows() : [];
     const problems = [...this.rules.values(), ...moved];
-    return { rowsRead: this.rowsRead, rowsLoaded: this.rowsLoaded, fingerprintSum: this.fingerprint?.toString() ?? null, problems };
+    return { rowsRead: this.rowsRead, rowsLoaded: this.rowsLoaded, duplicates: 0, fingerprintSum: this.fingerprint?.toString() ?? null, problems };
   }
 
   /**

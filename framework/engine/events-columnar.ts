@@ -1,0 +1,100 @@
+/**
+ * The columnar path of `events` days: the source exports the day in bulk (ColumnarExport,
+ * the same COPY text files as the metrics path) and the store loads and checks the rows
+ * column-wise (DayLoad.eventsCsv), applying the timeuuid dedupe to the whole day. Only rows
+ * whose values are not in the form the row path stores unchanged meet the row path's checks
+ * (EventsMapper.check), so rejects and stored rows are the row path's. Used when the source
+ * has a bulk export, the store a columnar events load, and every mapped column arrives as
+ * text the store can read: a timestamp of a timestamp or integer type, event_name and
+ * timeuuid as text, event_value as text or an integer, user (one JSON column) and
+ * event_metadata as text or JSON. Otherwise days take the row path. One export per day: an
+ * events day is a range of instants, which the export cannot route by the text of a row.
+ */
+import type { LoadedMapping } from '../config/project.js';
+import type { ColumnValue, EventColumns } from '../config/types.js';
+import type { ColumnInfo, Connector, DayFilter, Row } from '../connectors/types.js';
+import type { DayLoad, EventsCsvSource, EventsCsvSpec } from '../store/types.js';
+import type { Zone } from '../util/time.js';
+import { eventNameOf, EventsMapper } from './map-events.js';
+import { isProblem } from './mapped-row.js';
+import type { ColumnarPlan } from './metrics-columnar.js';
+import { rowJson, scalarText } from './row-values.js';
+
+type Targets = Omit<EventsCsvSpec, 'columnCount' | 'fingerprint' | 'from' | 'to' | 'checkRow' | 'rowJson'>;
+
+/** Whether (and how) a mapping's events days can take the columnar path. */
+export function eventsColumnarPlan(
+  mapping: LoadedMapping,
+  connector: Connector,
+  columns: ColumnInfo[],
+  zone: Zone,
+): ColumnarPlan | null {
+  const exporter = connector.columnar;
+  if (mapping.config.dataset !== 'events' || !exporter || !exporter.textColumns(columns)) return null;
+  // Columns are exported by name: the names must tell them apart.
+  if (new Set(columns.map((c) => c.name)).size !== columns.length) return null;
+  const mapped = mapping.config.columns;
+  const targets = eventTargets(mapped, columns);
+  if (!targets) return null;
+  const fingerprint = mapping.recheck.reloadOnFingerprintChange;
+  const rowOf = (raw: (string | null)[]): Row => exporter.parseRow(columns, raw);
+  const spec = (filter: DayFilter): EventsCsvSpec => {
+    const mapper = new EventsMapper(mapped, { ingestion: mapping.config.name, day: filter.day, zone });
+    return {
+      ...targets, columnCount: columns.length, fingerprint, from: filter.fromUtc, to: filter.toUtc,
+      checkRow: (raw) => {
+        const checked = mapper.check(rowOf(raw));
+        return checked.ok ? checked.record : checked.problem;
+      },
+      rowJson: (raw) => rowJson(rowOf(raw)),
+    };
+  };
+  const open = (load: DayLoad, filter: DayFilter) => load.eventsCsv!(spec(filter));
+  return { exporter, exportColumns: columns, multiDay: false, fingerprint, open };
+}
+
+/** Where each events target comes from in the export, or null when one cannot be read column-wise. */
+function eventTargets(mapped: EventColumns, columns: ColumnInfo[]): Targets | null {
+  // A user built from id columns is written by the row path's JSON.stringify: row path.
+  if (!mapped.user || mapped.userID !== undefined || mapped.customIDs !== undefined) return null;
+  const find = (name: string | undefined, types: string[]) => {
+    const i = name === undefined ? -1 : columns.findIndex((c) => c.name === name);
+    return i >= 0 && types.includes(columns[i].type) ? i : null;
+  };
+  const timestamp = find(mapped.timestamp, ['timestamp', 'integer']);
+  const user = find(mapped.user, ['string', 'json']);
+  const eventName = constantOrColumn(mapped.event_name, ['string'], columns, (v) => {
+    const name = eventNameOf(v);
+    return isProblem(name) ? undefined : name;
+  });
+  const eventValue = mapped.event_value === undefined
+    ? null
+    : constantOrColumn(mapped.event_value, ['string', 'integer'], columns, scalarText);
+  const metadata = mapped.event_metadata === undefined ? null : find(mapped.event_metadata, ['string', 'json']);
+  const timeuuid = mapped.timeuuid === undefined ? null : find(mapped.timeuuid, ['string']);
+  if (timestamp === null || user === null || !eventName || eventValue === undefined) return null;
+  if (mapped.event_metadata !== undefined && metadata === null) return null;
+  if (mapped.timeuuid !== undefined && timeuuid === null) return null;
+  return {
+    timestamp: { column: timestamp, text: columns[timestamp].type as 'timestamp' | 'integer' },
+    eventName, eventValue,
+    metadata: metadata === null ? null : { column: metadata, json: columns[metadata].type === 'json' },
+    user: { column: user, json: columns[user].type === 'json' },
+    timeuuid: timeuuid === null ? null : { column: timeuuid },
+  };
+}
+
+/** A target's exported column, or its constant as the row path stores it; undefined: not readable column-wise. */
+function constantOrColumn(
+  source: ColumnValue,
+  types: string[],
+  columns: ColumnInfo[],
+  convert: (value: never) => string | null | undefined,
+): EventsCsvSource | undefined {
+  if (typeof source === 'object') {
+    const text = convert(source.constant as never);
+    return text === undefined ? undefined : { constant: text };
+  }
+  const i = columns.findIndex((c) => c.name === source);
+  return i >= 0 && types.includes(columns[i].type) ? { column: i } : undefined;
+}

@@ -1,0 +1,212 @@
+/**
+ * The columnar events load into the DuckDB store. Each file of the day's export goes into
+ * `events` with one `INSERT … SELECT … FROM read_csv(…) WHERE <the row rules>` (event-csv-sql.ts).
+ * Only when that leaves rows behind is the file read again for them, each checked by the row
+ * path's own checks: rejected with the row path's rule, reason and stored row, or accepted as
+ * the row path stores it, and then the file's rows are written again in export order, so the
+ * dedupe below keeps the same first row as the row path. At the end of the day, rows whose
+ * timeuuid repeats an earlier row's are dropped and counted. Everything happens on the day
+ * load's connection, inside its open transaction, so a failure leaves the previous day untouched.
+ */
+import { DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { TABLES, type EventRecord, type RejectRecord } from '../schema.js';
+import type { ColumnarDayLoad, ColumnarDayResult, DayLoadTarget, EventsCsvSpec, RejectProblem } from '../types.js';
+import {
+  EVENT_COLUMNS, eventColumns, eventRowOk, eventsSource, rawEventColumns, readEventsCsv,
+} from './event-csv-sql.js';
+
+const PAGE_ROWS = 10_000;
+/** The start of an insert of a day's events; the selected columns follow. */
+const INSERT_EVENTS = `INSERT INTO ${TABLES.events} (ingestion, day, ${EVENT_COLUMNS}) SELECT $1, CAST($2 AS DATE),`;
+const FIXED_COLUMNS = '"timestamp" TIMESTAMP, event_name VARCHAR, event_value VARCHAR, event_metadata VARCHAR, '
+  + '"user" VARCHAR, user_id VARCHAR, custom_ids VARCHAR, timeuuid VARCHAR';
+
+interface RuleCount { problem: RejectProblem; n: number }
+
+export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
+  private rowsRead = 0;
+  private rowsLoaded = 0;
+  private fingerprint: bigint | null = null;
+  /** Rules in the order their first reject was read, as the row path counts them. */
+  private readonly rules = new Map<string, RuleCount>();
+  private readonly id: string;
+  private readonly sql: { ok: string; columns: string; raw: string };
+
+  constructor(
+    /** Settles once the store is ready for the load (see LoadThreads in day-load.ts). */
+    private readonly ready: Promise<void>,
+    private readonly connection: DuckDBConnection,
+    private readonly target: Required<DayLoadTarget>,
+    private readonly spec: EventsCsvSpec,
+    private readonly appendRejects: (rejects: RejectRecord[]) => Promise<void>,
+  ) {
+    this.id = target.loadId.replace(/[^a-z0-9]/gi, '');
+    this.sql = { ok: eventRowOk(spec), columns: eventColumns(spec), raw: rawEventColumns(spec) };
+  }
+
+  async append(file: string, rows: number): Promise<void> {
+    if (rows === 0) return;
+    await this.ready;
+    const csv = readEventsCsv(file, this.spec);
+    const from = eventsSource(csv, this.spec);
+    const loaded = await this.connection.run(
+      `${INSERT_EVENTS} ${this.sql.columns} FROM ${from} WHERE ${this.sql.ok}`,
+      this.params(),
+    );
+    const bulk = Number(loaded.rowsChanged);
+    this.rowsRead += rows;
+    this.rowsLoaded += bulk;
+    // An INSERT returns no aggregate: the fingerprint costs a second read of the file (only when asked for).
+    if (this.spec.fingerprint) await this.addFingerprint(csv);
+    if (bulk < rows) await this.checkLeftOver(from, bulk);
+  }
+
+  async appendOversize(line: string): Promise<void> {
+    await this.ready;
+    // COPY text format: tab-separated fields, `\N` for NULL; escapes are left for the checks, as read_csv leaves them.
+    const fields: (string | null)[] = line.replace(/\n$/, '').split('\t').map((f) => (f === '\\N' ? null : f));
+    if (this.spec.fingerprint) {
+      const fp = fields.pop();
+      if (fp) this.fingerprint = (this.fingerprint ?? 0n) + BigInt(fp);
+    }
+    this.rowsRead += 1;
+    const table = await this.fixedTable();
+    const appender = await this.connection.createAppender(table, 'main', 'temp');
+    const fixed = await this.checkRows([[0n, ...fields]], appender);
+    appender.closeSync();
+    if (fixed) await this.connection.run(`${INSERT_EVENTS} ${EVENT_COLUMNS} FROM ${table}`, this.params());
+    await this.connection.run(`DROP TABLE ${table}`);
+    this.rowsLoaded += fixed;
+  }
+
+  async finish(): Promise<ColumnarDayResult> {
+    const duplicates = this.spec.timeuuid ? await this.dropDuplicates() : 0;
+    return {
+      rowsRead: this.rowsRead, rowsLoaded: this.rowsLoaded - duplicates, duplicates,
+      fingerprintSum: this.fingerprint?.toString() ?? null, problems: [...this.rules.values()],
+    };
+  }
+
+  private params(): DuckDBValue[] {
+    return [this.target.ingestion, this.target.date];
+  }
+
+  private async addFingerprint(csv: string): Promise<void> {
+    const [[sum]] = (await this.connection.runAndReadAll(`SELECT CAST(sum(fp) AS VARCHAR) FROM ${csv}`)).getRows();
+    if (sum !== null) this.fingerprint = (this.fingerprint ?? 0n) + BigInt(sum as string);
+  }
+
+  /**
+   * The rows of a file the bulk insert left behind, in file order: the row path's checks, one
+   * by one. When they accept some, the file's `bulk` rows just inserted are replaced by all
+   * of its accepted rows in file order (a single thread reads a file in order, so numbering
+   * its rows twice gives the same numbers).
+   */
+  private async checkLeftOver(from: string, bulk: number): Promise<void> {
+    const numbered = `(SELECT row_number() OVER () AS ln, * FROM ${from})`;
+    const unsure = `wharf_unsure_${this.id}`;
+    const table = await this.fixedTable();
+    const appender = await this.connection.createAppender(table, 'main', 'temp');
+    let fixed = 0;
+    const { raw, ok } = this.sql;
+    await this.connection.run(`CREATE TEMP TABLE ${unsure} AS
+      SELECT ln, ${raw} FROM ${numbered} WHERE NOT coalesce(${ok}, false)`);
+    try {
+      for (let last = 0n; ; ) {
+        const sql = `SELECT * FROM ${unsure} WHERE ln > ${last} ORDER BY ln LIMIT ${PAGE_ROWS}`;
+        const page = (await this.connection.runAndReadAll(sql)).getRowsJS();
+        if (page.length === 0) break;
+        last = page[page.length - 1][0] as bigint;
+        fixed += await this.checkRows(page as (bigint | string | null)[][], appender);
+      }
+      appender.closeSync();
+      if (fixed > 0) await this.rewriteInOrder(numbered, table, bulk);
+      this.rowsLoaded += fixed;
+    } finally {
+      await this.connection.run(`DROP TABLE IF EXISTS ${unsure}`);
+      await this.connection.run(`DROP TABLE IF EXISTS ${table}`);
+    }
+  }
+
+  private async rewriteInOrder(numbered: string, fixedTable: string, bulk: number): Promise<void> {
+    const t = this.target;
+    if (bulk > 0) {
+      // The load cleared the day when it began: the day's last `bulk` rows are the ones just inserted.
+      await this.connection.run(
+        `DELETE FROM ${TABLES.events} WHERE rowid IN (SELECT rowid FROM ${TABLES.events}
+          WHERE ingestion = $1 AND day = CAST($2 AS DATE) ORDER BY rowid DESC LIMIT ${bulk})`,
+        [t.ingestion, t.date],
+      );
+    }
+    await this.connection.run(
+      `${INSERT_EVENTS} ${EVENT_COLUMNS} FROM (
+        SELECT ln, ${this.sql.columns} FROM ${numbered} WHERE ${this.sql.ok}
+        UNION ALL SELECT ln, ${EVENT_COLUMNS} FROM ${fixedTable}
+      ) ORDER BY ln`,
+      this.params(),
+    );
+  }
+
+  /** The row path's checks of rows `[ln, ...fields]`: rejects stored and counted, accepted events to `fixed`. */
+  private async checkRows(rows: (bigint | string | null)[][], fixed: DuckDBAppender): Promise<number> {
+    const rejects: RejectRecord[] = [];
+    let accepted = 0;
+    for (const [ln, ...fields] of rows) {
+      const raw = fields as (string | null)[];
+      const checked = this.spec.checkRow(raw);
+      if ('rule' in checked) {
+        this.count(checked);
+        const { ingestion, date } = this.target;
+        rejects.push({ ingestion, date, row: this.spec.rowJson(raw), ...checked });
+        continue;
+      }
+      appendEvent(fixed, ln as bigint, checked);
+      accepted += 1;
+    }
+    await this.appendRejects(rejects);
+    return accepted;
+  }
+
+  private async fixedTable(): Promise<string> {
+    const table = `wharf_fixed_${this.id}`;
+    await this.connection.run(
+      `CREATE TEMP TABLE ${table} (ln BIGINT, ${FIXED_COLUMNS})`,
+    );
+    return table;
+  }
+
+  /** Drops the rows whose timeuuid repeats an earlier row's (in load order), returning how many. */
+  private async dropDuplicates(): Promise<number> {
+    const where = `ingestion = $1 AND day = CAST($2 AS DATE)`;
+    const count = `SELECT count(*) - count(DISTINCT timeuuid) FROM ${TABLES.events} WHERE ${where}`;
+    const [[n]] = (await this.connection.runAndReadAll(count, this.params())).getRows();
+    const duplicates = Number(n);
+    if (duplicates > 0) {
+      await this.connection.run(
+        `DELETE FROM ${TABLES.events} WHERE rowid IN (SELECT rowid FROM (
+          SELECT rowid, row_number() OVER (PARTITION BY timeuuid ORDER BY rowid) AS n
+          FROM ${TABLES.events} WHERE ${where}
+        ) WHERE n > 1)`,
+        this.params(),
+      );
+    }
+    return duplicates;
+  }
+
+  private count(problem: RejectProblem): void {
+    const seen = this.rules.get(problem.rule);
+    if (seen) seen.n += 1;
+    else this.rules.set(problem.rule, { problem, n: 1 });
+  }
+}
+
+function appendEvent(a: DuckDBAppender, ln: bigint, e: EventRecord): void {
+  a.appendBigInt(ln);
+  a.appendTimestamp(new DuckDBTimestampValue(BigInt(e.timestamp.getTime()) * 1000n));
+  a.appendVarchar(e.event_name);
+  for (const v of [e.event_value, e.event_metadata, e.user, e.user_id, e.custom_ids, e.timeuuid]) {
+    if (v === null) a.appendNull();
+    else a.appendVarchar(v);
+  }
+  a.endRow();
+}
