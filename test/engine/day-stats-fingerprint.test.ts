@@ -27,10 +27,12 @@ const PLAIN_SQL = 'SELECT t, name, usr FROM ev';
 // Every statement that reads rows waits here while the test holds the lock (LIMIT 0 describes do not).
 const GATED_SQL = `SELECT t, name, usr FROM ev CROSS JOIN (SELECT pg_advisory_xact_lock_shared(${GATE})) AS gate`;
 
-async function load(source: SourceConfig, sql: string, fingerprints: boolean) {
+type Path = 'rows' | 'columnar';
+
+async function load(source: SourceConfig, sql: string, fingerprints: boolean, path: Path = 'rows') {
   const loaded = loadedMapping(mapping, sql);
   loaded.recheck = { ...loaded.recheck, reloadOnFingerprintChange: fingerprints };
-  const ctx = engineContext(makeProject(tempDir(), [source], [loaded]), await freshStore('duckdb'));
+  const ctx = { ...engineContext(makeProject(tempDir(), [source], [loaded]), await freshStore('duckdb')), columnar: path === 'columnar' };
   return {
     run: () => ingestDay(ctx, 'ev', DAY),
     connector: () => ctx.connectors.get('src'),
@@ -72,16 +74,17 @@ describe('PostgreSQL source: the day is hashed only when fingerprints are on', (
   }
 
   /** Loads the day with the gate closed; returns the statements seen waiting and the ledger entry. */
-  async function gatedLoad(fingerprints: boolean) {
-    const run = await load(source, GATED_SQL, fingerprints);
+  async function gatedLoad(fingerprints: boolean, path: Path) {
+    const run = await load(source, GATED_SQL, fingerprints, path);
     try {
       await holder.query('BEGIN');
       await holder.query('SELECT pg_advisory_xact_lock($1)', [GATE]);
       const pending = run.run();
       let statements: string[];
       try {
-        // The day's rows and its stats: two statements read the day at the same time.
-        statements = await waitingStatements(2);
+        // Row path: the day's rows and its stats, two statements reading the day at the same time.
+        // Columnar path: one export, which counts (and fingerprints) the rows as they travel.
+        statements = await waitingStatements(path === 'rows' ? 2 : 1);
       } finally {
         await holder.query('COMMIT');
       }
@@ -92,10 +95,10 @@ describe('PostgreSQL source: the day is hashed only when fingerprints are on', (
     }
   }
 
-  it('counts only, and records no fingerprint, when reloadOnFingerprintChange is off', { timeout: 60_000 }, async () => {
-    const { result, statements, entry } = await gatedLoad(false);
-    expect(result).toMatchObject({ status: 'succeeded', rowsLoaded: 2, sourceRowCount: 2 });
-    expect(statements.some((s) => /COUNT\(\*\)/.test(s))).toBe(true);
+  it.each<Path>(['rows', 'columnar'])('%s path: counts only, and records no fingerprint, when reloadOnFingerprintChange is off', { timeout: 60_000 }, async (path) => {
+    const { result, statements, entry } = await gatedLoad(false, path);
+    expect(result).toMatchObject({ status: 'succeeded', rowsLoaded: 2, sourceRowCount: 2, path });
+    if (path === 'rows') expect(statements.some((s) => /COUNT\(\*\)/.test(s))).toBe(true);
     expect(statements.filter((s) => /hashtext/i.test(s))).toEqual([]);
     expect(entry).toMatchObject({ sourceRowCount: 2, sourceFingerprint: null });
   });
@@ -129,9 +132,9 @@ describe('PostgreSQL source: the day is hashed only when fingerprints are on', (
     }
   });
 
-  it('hashes the day and records its fingerprint when reloadOnFingerprintChange is on', { timeout: 60_000 }, async () => {
-    const { result, statements, entry } = await gatedLoad(true);
-    expect(result).toMatchObject({ status: 'succeeded', rowsLoaded: 2, sourceRowCount: 2 });
+  it.each<Path>(['rows', 'columnar'])('%s path: hashes the day and records its fingerprint when reloadOnFingerprintChange is on', { timeout: 60_000 }, async (path) => {
+    const { result, statements, entry } = await gatedLoad(true, path);
+    expect(result).toMatchObject({ status: 'succeeded', rowsLoaded: 2, sourceRowCount: 2, path });
     expect(statements.filter((s) => /hashtext/i.test(s))).toHaveLength(1);
     expect(entry.sourceFingerprint).toMatch(/^postgres:-?\d+$/);
   });
