@@ -15,6 +15,7 @@ import { createTestDatabase } from '../../test/support/postgres.js';
 import type { EventsMapping, ExperimentConfig, MetricsMapping, SourceConfig } from '../config/types.js';
 import { connectorFor } from '../connectors/registry.js';
 import type { SqlExecutor } from '../store/types.js';
+import { openDuckDB } from '../util/duckdb.js';
 import { warehouseExecutor, type PipelineExecutor } from './executor.js';
 import { jobRuns } from './job-history.js';
 import { artifactNames } from './names.js';
@@ -55,11 +56,9 @@ const context = (url = '') => ({ projectRoot: '/', resolveSecret: () => url });
 const warehouses: Record<string, () => Promise<PipelineExecutor>> = {
   async duckdb() {
     const config: SourceConfig = { kind: 'duckdb', name: 'wh', path: join(mkdtempSync(join(tmpdir(), 'wharf-wh-')), 'warehouse.duckdb') };
-    const session = await (await connectorFor('duckdb')).openSqlSession?.(config as never, context(), { schema: SCHEMA });
-    const exec = warehouseExecutor(session!);
-    await exec.exec('USE main');
-    await createRawTables(exec, data.events, data.metrics);
-    await exec.close();
+    const file = await openDuckDB(config.path);
+    await createRawTables({ query: async () => [], exec: async (sql) => void (await file.connection.run(sql)) }, data.events, data.metrics);
+    file.close();
     return warehouseExecutor((await (await connectorFor('duckdb')).openSqlSession?.(config as never, context(), { schema: SCHEMA }))!);
   },
   async postgres() {

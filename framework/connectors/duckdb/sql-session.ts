@@ -3,15 +3,18 @@
  * (`warehouse`). The file is opened read-write by this session alone (DuckDB allows one
  * writing process), so the connector's read-only handle must not be open in the same run.
  */
+import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { DuckDBSource } from '../../config/types.js';
+import { ensureDemoDatabase } from '../../demo/generate.js';
 import { WharfError } from '../../diagnostics/errors.js';
 import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
 import { readerRows } from '../../util/duckdb-values.js';
 import type { ColumnInfo, ConnectorContext, SqlSession, SqlSessionOptions, SqlStatements, StatementReport } from '../types.js';
 import { logicalType } from './types.js';
 
+const WRITES = /^\s*(INSERT|DELETE|UPDATE|MERGE|CREATE\s+(OR\s+REPLACE\s+)?TABLE\s[^(]*\sAS\s)/i;
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const report = (rows: number | null): StatementReport => ({ queryId: null, rows, bytesScanned: null, bytesBilled: null });
 
@@ -23,10 +26,14 @@ class DuckDBStatements implements SqlStatements {
     return { rows: readerRows<T>(reader), report: report(null) };
   }
 
+  /** Rows written, for statements that write rows: DuckDB reports CREATE TABLE … AS in a `Count` result, not rowsChanged. */
   async exec(sql: string): Promise<StatementReport> {
     const result = await this.connection.run(sql);
-    const changed = Number(result.rowsChanged);
-    return report(Number.isFinite(changed) && changed > 0 ? changed : null);
+    if (!WRITES.test(sql)) return report(null);
+    let changed = Number(result.rowsChanged);
+    const names = result.columnNames();
+    if (changed === 0 && names.length === 1 && names[0] === 'Count') changed = Number((await result.getRowsJS())[0]?.[0] ?? 0);
+    return report(Number.isFinite(changed) ? changed : null);
   }
 }
 
@@ -80,6 +87,14 @@ export async function openDuckDBSqlSession(config: DuckDBSource, context: Connec
       code: 'experiment.warehouse-unsupported',
       errorClass: 'config',
       hint: 'Run the experiment in the store (remove `warehouse`), or use an unencrypted file.',
+    });
+  }
+  if (config.generate === 'demo') await ensureDemoDatabase(path);
+  if (!existsSync(path)) {
+    throw new WharfError(`Source '${config.name}': the database file ${config.path} does not exist.`, {
+      code: 'source.duckdb-missing',
+      errorClass: 'connection',
+      hint: "Fix `path` in the source module, or set `generate: 'demo'` to create the demo warehouse there.",
     });
   }
   const handle = await openDuckDB(path);
