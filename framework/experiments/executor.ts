@@ -118,7 +118,7 @@ export function warehouseExecutor(session: SqlSession): PipelineExecutor {
   return new (class extends LoggedSession implements PipelineExecutor {
     readonly kind = session.kind;
     readonly location = { kind: 'warehouse', source: session.sourceName, sourceKind: session.kind, schema: session.schema } as const;
-    transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
       if (!session.transaction) {
         throw new WharfError(`Warehouse '${session.sourceName}' (${session.kind}) has no multi-statement transactions, and the pipeline's staging-and-swap for such warehouses is not implemented yet.`, {
           code: 'experiment.warehouse-no-transactions',
