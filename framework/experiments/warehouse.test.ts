@@ -156,3 +156,26 @@ describe.each(Object.keys(warehouses) as ('duckdb' | 'postgres')[])('an experime
     if (kind === 'postgres') expect(jobs.every((j) => /^pid \d+ #\d+$/.test(j.queryId ?? ''))).toBe(true);
   });
 });
+
+describe('a failed run in a PostgreSQL warehouse', () => {
+  it('leaves the artifacts and the state as they were, and records the failure in the warehouse job history', async () => {
+    const exec = await warehouses.postgres();
+    closing.push(exec);
+    const source: ExperimentSource = { config: { ...experiment(), warehouse: 'wh', warehouseSchema: SCHEMA }, warehouse: { mappings, timeZone: 'PST' } };
+    await runExperiment(exec, source, { type: 'full' }, { through: DAY_10 });
+    const before = await artifacts(exec);
+    const [state] = await exec.query('SELECT * FROM experiment_state');
+    // The warehouse's metrics table now fails at run time (division by zero) for every row read.
+    await exec.exec('ALTER TABLE public.raw_metrics RENAME TO raw_metrics_ok');
+    await exec.exec('CREATE VIEW public.raw_metrics AS SELECT uid, ds, metric, value / 0 AS value, num, den FROM public.raw_metrics_ok');
+    const failed = await runExperiment(exec, source, { type: 'incremental' }).catch((err: unknown) => err);
+    expect(failed).toMatchObject({ code: 'experiment.step-failed' });
+    expect(await artifacts(exec)).toEqual(before);
+    expect(await exec.query('SELECT * FROM experiment_state')).toEqual([state]);
+    const [last] = await jobRuns(exec, 'synthetic', 1);
+    const failedStep = last.steps.find((s) => s.status === 'failed');
+    expect(failedStep?.error).toMatch(/division by zero/);
+    // The steps before it ran (and are recorded with their statements), inside the rolled-back transaction.
+    expect(last.steps.find((s) => s.step === 'first exposures')?.jobs?.length).toBeGreaterThan(0);
+  });
+});
