@@ -36,7 +36,7 @@ describe('an experiment run in the demo warehouse from the CLI', () => {
   it('runs there, shows the jobs with ingest experiment history, and puts them in the report', async () => {
     const first = await ingest(dir, 'experiment', 'run', 'checkout_button', '--full-refresh', '--through', '2026-10-31');
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toMatch(/checkout_button: full refresh \(2026-10-01 → 2026-10-31/);
+    expect(first.stdout).toMatch(/checkout_button: full refresh \(2026-10-01 → 2026-10-31; data through 2026-10-31\) in warehouse 'demo' \(duckdb\), schema experiments/);
     expect(first.stdout).toMatch(/first exposures\s+\d+ ms\s+2000 rows/);
     // The store was never opened: everything lives in the warehouse.
     expect(existsSync(join(dir, '.wharf/store.duckdb'))).toBe(false);
