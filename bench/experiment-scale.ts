@@ -1,7 +1,9 @@
 /**
  * Experiment pipeline scale benchmark: exposures and metrics generated directly in a DuckDB
  * store (no ingestion), then the pipeline's full refresh, timed, with the child process's
- * peak RSS. One child per size and run, so each size's memory is its own.
+ * peak RSS and each step's time (from the job history; a failed refresh reports its time to
+ * failure and the steps it got through). One child per size and run, so each size's memory
+ * is its own.
  *
  *   npm run bench:experiment-scale -- [--sizes 1000000x30x10,250000x30x10,1000000x10x10] \
  *     [--runs R] [--memory-limit 192MB]
@@ -51,6 +53,9 @@ interface ChildResult {
   storeMb: number;
   metricRows: number;
   exposures: number;
+  /** The refresh's error, when it failed. */
+  failed: string | null;
+  steps: { step: string; seconds: number; status: string }[];
 }
 
 const START = '2026-01-01';
@@ -59,6 +64,7 @@ async function child(size: Size): Promise<void> {
   const { DuckDBStoreConnection } = await import('../framework/store/duckdb/executor.js');
   const { migrateStore } = await import('../framework/store/migrate.js');
   const { runExperiment } = await import('../framework/experiments/pipeline.js');
+  const { lastJobRun } = await import('../framework/experiments/job-history.js');
   const { DUCKDB_STORE_MEMORY_LIMIT } = await import('../framework/store/open-store.js');
   const dir = mkdtempSync(join(tmpdir(), 'wharf-exp-scale-'));
   const path = join(dir, 'store.duckdb');
@@ -95,9 +101,15 @@ async function child(size: Size): Promise<void> {
       cuped: { preExposureDays: 7 },
     };
     const t1 = performance.now();
-    await runExperiment(store, { config }, { type: 'full' });
+    // A failed refresh (e.g. out of memory under the store's limit) is a result too: its time
+    // to failure and the steps it got through, from the job history, are reported.
+    const failed = await runExperiment(store, { config }, { type: 'full' }).then(
+      () => null,
+      (err: unknown) => (err instanceof Error ? err.message.split('\n')[0] : String(err)),
+    );
     const refreshSeconds = (performance.now() - t1) / 1000;
-    const [exposed] = await store.query<{ n: number | bigint }>('SELECT COUNT(*) AS n FROM scale_first_exposures');
+    const last = await lastJobRun(store, 'scale');
+    const [exposed] = failed ? [{ n: 0 }] : await store.query<{ n: number | bigint }>('SELECT COUNT(*) AS n FROM scale_first_exposures');
     const result: ChildResult = {
       generateSeconds,
       refreshSeconds,
@@ -105,6 +117,8 @@ async function child(size: Size): Promise<void> {
       storeMb: statSync(path).size / 1024 / 1024,
       metricRows: size.units * size.days * size.metrics,
       exposures: Number(exposed.n),
+      failed,
+      steps: (last?.steps ?? []).map((st) => ({ step: st.step, seconds: st.durationMs / 1000, status: st.status })),
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
@@ -137,7 +151,9 @@ async function main(): Promise<void> {
     for (const size of sizes) {
       const r = runChild(size);
       results.get(size)?.push(r);
-      console.log(`run ${run} ${size}: ${r.metricRows.toLocaleString('en')} metric rows, ${r.exposures.toLocaleString('en')} exposed units; generate ${r.generateSeconds.toFixed(1)} s, full refresh ${r.refreshSeconds.toFixed(1)} s, peak RSS ${r.maxRssMb.toFixed(0)} MB, store ${r.storeMb.toFixed(0)} MB`);
+      const outcome = r.failed ? `full refresh FAILED after ${r.refreshSeconds.toFixed(1)} s (${r.failed})` : `full refresh ${r.refreshSeconds.toFixed(1)} s`;
+      console.log(`run ${run} ${size}: ${r.metricRows.toLocaleString('en')} metric rows, ${r.exposures.toLocaleString('en')} exposed units; generate ${r.generateSeconds.toFixed(1)} s, ${outcome}, peak RSS ${r.maxRssMb.toFixed(0)} MB, store ${r.storeMb.toFixed(0)} MB`);
+      for (const st of r.steps) console.log(`    ${st.step.padEnd(48)} ${st.seconds.toFixed(1).padStart(8)} s ${st.status}`);
     }
   }
   console.log('\nmedian per size (units x days x metrics): full refresh time, peak RSS');

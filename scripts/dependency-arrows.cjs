@@ -21,7 +21,8 @@ const ARROWS = {
   plan: ['state', 'util', 'diagnostics'],
   engine: ['config', 'connectors', 'store', 'schedule', 'util', 'diagnostics'],
   schedule: ['config', 'engine', 'store', 'util', 'diagnostics'],
-  experiments: ['store', 'util', 'diagnostics'],
+  // experiments → connectors: an experiment with a `warehouse` runs through its source's SQL session.
+  experiments: ['connectors', 'store', 'util', 'diagnostics'],
   apply: ['config', 'engine', 'plan', 'state', 'store', 'util', 'diagnostics'],
   status: ['charts', 'util', 'diagnostics'],
   charts: ['util', 'diagnostics'],

@@ -8,7 +8,8 @@
  * recheck, a backfill), or an experiment config changed since its last run, restates the
  * experiment with a full refresh instead. A failed run
  * is logged, recorded in the job history (so the report shows it), notified once, and never
- * stops the agent's loads.
+ * stops the agent's loads. An experiment with a `warehouse` runs there: the warehouse is
+ * opened for its run and its report, and closed after.
  */
 import type { LoadedProject } from '../config/project.js';
 import { WharfError, messageOf } from '../diagnostics/errors.js';
@@ -16,12 +17,13 @@ import { redactSecrets } from '../diagnostics/redact.js';
 import { ingestionsOf, resolveExperiment } from '../experiments/model.js';
 import { runExperiment } from '../experiments/pipeline.js';
 import { stateConfigOf, type ExperimentSource, type RefreshRequest } from '../experiments/pipeline-plan.js';
-import { experimentSource } from '../experiments/project-experiment.js';
+import { experimentSource, openExperimentExecutor } from '../experiments/project-experiment.js';
 import { readExperimentResults } from '../experiments/results.js';
 import { lastJobRun } from '../experiments/job-history.js';
 import { readState } from '../experiments/state.js';
 import type { NotificationDispatcher } from '../notify/dispatcher.js';
-import type { DayStatus, Store } from '../store/types.js';
+import type { DayStatus, Store, StoreConnection } from '../store/types.js';
+import type { PipelineExecutor } from '../experiments/executor.js';
 import type { Logger } from '../util/log.js';
 import { readLiftHistory } from '../experiments/lift-history.js';
 import { experimentFiles } from './experiment-files.js';
@@ -100,21 +102,39 @@ export class ExperimentRunner {
     return true;
   }
 
+  /** One refresh: full when the config changed or a covered day was loaded again, else incremental. */
+  private async refresh(sql: StoreConnection | PipelineExecutor, source: ExperimentSource, p: Pending): Promise<void> {
+    const name = source.config.name;
+    const log = this.deps.log.child({ experiment: name });
+    const state = await readState(sql, name);
+    // A config change since the last run restates it too (an incremental run would refuse it).
+    const changed = state !== null && state.config !== stateConfigOf(source.config, source.exposureSqlText);
+    const reloaded = state !== null && p.earliestDay <= String(state.through);
+    const restate = changed || reloaded;
+    const request: RefreshRequest = restate ? { type: 'full' } : { type: 'incremental' };
+    const result = await runExperiment(sql, source, request);
+    if (result.refresh === 'up-to-date') log.debug('experiment up to date', { through: result.through });
+    else log.info('experiment refreshed', { refresh: result.refresh, from: result.from, to: result.to, note: result.note ?? undefined, reason: changed ? 'the experiment changed since its last run' : reloaded ? `a day on or before ${state?.through} was loaded again` : undefined });
+  }
+
+  /** Runs `fn` where the experiment lives: the agent's store, or its warehouse (opened for the call). */
+  private async where<T>(source: ExperimentSource, fn: (sql: StoreConnection | PipelineExecutor) => Promise<T>): Promise<T> {
+    if (!source.config.warehouse) return fn(this.deps.store);
+    const executor = await openExperimentExecutor(this.deps.project, source);
+    try {
+      return await fn(executor);
+    } finally {
+      await executor.close();
+    }
+  }
+
   /** Runs one experiment; false when a shutdown interrupted it. */
   private async runOne(source: ExperimentSource, p: Pending, stopped: () => boolean): Promise<boolean> {
     const name = source.config.name;
     const log = this.deps.log.child({ experiment: name });
     try {
-      const state = await readState(this.deps.store, name);
-      // A config change since the last run restates it too (an incremental run would refuse it).
-      const changed = state !== null && state.config !== stateConfigOf(source.config, source.exposureSqlText);
-      const reloaded = state !== null && p.earliestDay <= String(state.through);
-      const restate = changed || reloaded;
-      const request: RefreshRequest = restate ? { type: 'full' } : { type: 'incremental' };
-      const result = await runExperiment(this.deps.store, source, request);
+      await this.where(source, (sql) => this.refresh(sql, source, p));
       this.failing.delete(name);
-      if (result.refresh === 'up-to-date') log.debug('experiment up to date', { through: result.through });
-      else log.info('experiment refreshed', { refresh: result.refresh, from: result.from, to: result.to, note: result.note ?? undefined, reason: changed ? 'the experiment changed since its last run' : reloaded ? `a day on or before ${state?.through} was loaded again` : undefined });
       return true;
     } catch (err) {
       if (err instanceof WharfError && err.code === 'experiment.no-data') {
@@ -153,7 +173,8 @@ export class ExperimentRunner {
     for (const name of [...this.deps.project.experiments.keys()].sort()) {
       let reportFiles: Map<string, string>;
       try {
-        reportFiles = await this.reportFiles(experimentSource(this.deps.project, name));
+        const source = experimentSource(this.deps.project, name);
+        reportFiles = await this.where(source, (sql) => this.reportFiles(sql, source));
       } catch (err) {
         // One unreadable experiment must not hold up the status of every ingestion.
         this.deps.log.error('experiment report could not be read', { experiment: name, error: messageOf(err) });
@@ -165,17 +186,17 @@ export class ExperimentRunner {
     return files;
   }
 
-  private async reportFiles(source: ExperimentSource): Promise<Map<string, string>> {
+  private async reportFiles(sql: StoreConnection | PipelineExecutor, source: ExperimentSource): Promise<Map<string, string>> {
     const name = source.config.name;
-    const last = await lastJobRun(this.deps.store, name);
+    const last = await lastJobRun(sql, name);
     const failed = last?.steps.find((s) => s.status === 'failed');
-    const state = await readState(this.deps.store, name);
+    const state = await readState(sql, name);
     if (!state) {
       const why = failed ? `The last run failed at step \`${failed.step}\`: ${failed.error ?? 'no message'}` : 'It runs once the ingestions it reads have loaded.';
       return new Map([[reportPath(name), [`# Experiment \`${name}\``, '', `No results yet. ${why}`, ''].join('\n')]]);
     }
-    const results = await readExperimentResults(this.deps.store, source);
-    const files = await experimentFiles(results, await readLiftHistory(this.deps.store, name), EXPERIMENT_REPORT_DIR);
+    const results = await readExperimentResults(sql, source);
+    const files = await experimentFiles(results, await readLiftHistory(sql, name), EXPERIMENT_REPORT_DIR);
     if (!failed) return files;
     // Keep the last good results, and say above them that the newest run failed.
     const [title, ...rest] = files.get(reportPath(name))!.split('\n');

@@ -7,6 +7,7 @@
  * commands/state/export.ts (`ingest state export`).
  */
 import Apply from './commands/apply.js';
+import ExperimentHistory from './commands/experiment/history.js';
 import ExperimentReport from './commands/experiment/report.js';
 import ExperimentResults from './commands/experiment/results.js';
 import ExperimentRun from './commands/experiment/run.js';
@@ -43,5 +44,6 @@ export const COMMANDS = {
   'experiment:run': ExperimentRun,
   'experiment:results': ExperimentResults,
   'experiment:report': ExperimentReport,
+  'experiment:history': ExperimentHistory,
   agent: AgentCommand,
 };

@@ -7,6 +7,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { error } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
+import { hasSqlSession, SQL_SESSION_KINDS } from '../connectors/registry.js';
 import { isIsoDate } from '../util/time.js';
 import type { LoadedExperiment, LoadedProject } from './project.js';
 import type { Dataset, ExperimentConfig } from './types.js';
@@ -52,14 +53,46 @@ function checkIngestionReferences(project: LoadedProject, experiment: LoadedExpe
 function checkExperiment(project: LoadedProject, experiment: LoadedExperiment): Diagnostic[] {
   const { config, file } = experiment;
   const out: Diagnostic[] = [];
-  out.push(...checkGroups(config, file), ...checkDates(config, file), ...checkMetricNames(config, file));
+  out.push(...checkGroups(config, file), ...checkDates(config, file), ...checkMetricNames(config, file), ...checkWarehouse(project, experiment));
   // The longest artifact table name (framework/experiments/names.ts); config does not import the pipeline.
   const longest = `${config.name}_user_level_aggregations_for_pre_exposure_data`;
-  if (project.settings.store.kind === 'postgres' && longest.length > 63) {
-    out.push(error('experiment.name-too-long', `The experiment name '${config.name}' is too long for a PostgreSQL store: its table ${longest} would exceed 63 characters.`, { file, field: 'name', hint: `Use at most ${63 - (longest.length - config.name.length)} characters.` }));
+  const engine = config.warehouse ? project.sources.get(config.warehouse)?.config.kind : project.settings.store.kind;
+  if (engine === 'postgres' && longest.length > 63) {
+    out.push(error('experiment.name-too-long', `The experiment name '${config.name}' is too long for PostgreSQL: its table ${longest} would exceed 63 characters.`, { file, field: 'name', hint: `Use at most ${63 - (longest.length - config.name.length)} characters.` }));
   }
   if (!project.settings.idTypes.includes(config.idType)) {
     out.push(error('experiment.undeclared-id-type', `The id type '${config.idType}' is not declared (declared: ${project.settings.idTypes.join(', ')}; case-sensitive).`, { file, field: 'idType', hint: `Add '${config.idType}' to customIdTypes in ${project.configFile}, or fix the spelling.` }));
+  }
+  return out;
+}
+
+/**
+ * `warehouse` names a source that can host the pipeline, and every ingestion the experiment
+ * reads queries that source (its SQL runs there); `warehouseSchema` only comes with it.
+ */
+function checkWarehouse(project: LoadedProject, experiment: LoadedExperiment): Diagnostic[] {
+  const { config, file } = experiment;
+  if (config.warehouse === undefined) {
+    return config.warehouseSchema === undefined ? [] : [error('experiment.warehouse-schema-alone', 'warehouseSchema is set, but the experiment has no warehouse: it runs in the store.', { file, field: 'warehouseSchema', hint: "Set warehouse to the source to run in (e.g. warehouse: 'prod'), or remove warehouseSchema." })];
+  }
+  const source = project.sources.get(config.warehouse);
+  if (!source) {
+    const names = [...project.sources.keys()];
+    return [error('experiment.unknown-warehouse', `The source '${config.warehouse}' is not defined.${didYouMean(config.warehouse, names)}`, { file, field: 'warehouse', hint: names.length ? `Use one of the sources: ${names.join(', ')}.` : 'Define the source in sources/.' })];
+  }
+  const kind = source.config.kind;
+  if (!hasSqlSession(kind)) {
+    return [error('experiment.warehouse-unsupported', `The source '${config.warehouse}' is a ${kind} source; the experiment pipeline cannot run in ${kind} yet.`, { file, field: 'warehouse', hint: `Supported warehouse kinds: ${SQL_SESSION_KINDS.join(', ')}. Or remove warehouse to run in the store.` })];
+  }
+  const out: Diagnostic[] = [];
+  const reads: [string, string][] = [];
+  if (config.exposure.kind === 'events') reads.push([config.exposure.ingestion, 'exposure.ingestion']);
+  config.metrics.forEach((m, i) => reads.push([m.ingestion, `metrics[${i}].ingestion`]));
+  for (const [ingestion, field] of reads) {
+    const mapping = project.mappings.get(ingestion);
+    if (mapping && mapping.config.source !== config.warehouse) {
+      out.push(error('experiment.warehouse-ingestion', `The ingestion '${ingestion}' queries the source '${mapping.config.source}', but the experiment runs in warehouse '${config.warehouse}', where its SQL would run.`, { file, field, hint: `Use ingestions of the source '${config.warehouse}', or run the experiment in the store (remove warehouse).` }));
+    }
   }
   return out;
 }

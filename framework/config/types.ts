@@ -651,4 +651,17 @@ export interface ExperimentConfig {
   statisticalTest?: 't' | 'z';
   /** Who is told about this experiment's results. */
   owner?: string;
+  /**
+   * Name of a source to run the pipeline in (warehouse-native): its exposures and metrics are
+   * read there through the ingestions' SQL, and the artifact tables, the refresh state and the
+   * job history are written to `warehouseSchema` there. Without it the pipeline runs in the store.
+   */
+  warehouse?: Name;
+  /**
+   * Schema (BigQuery: dataset) of the warehouse that holds the artifact tables, the refresh
+   * state and the job history; created when missing. Only with `warehouse`.
+   * @pattern ^[a-z_][a-z0-9_]*$
+   * @default "wharf_experiments"
+   */
+  warehouseSchema?: string;
 }

@@ -52,6 +52,17 @@ export function registerPluginConnector(definition: ConnectorDefinition<never>):
   pluginConnectors.set(definition.kind, definition);
 }
 
+/**
+ * Built-in kinds whose definition has `openSqlSession` (they can host the experiment
+ * pipeline), listed here so config checks need not load the connector modules.
+ */
+export const SQL_SESSION_KINDS: readonly BuiltinSourceKind[] = ['duckdb', 'postgres'];
+
+/** Whether a source kind can host the experiment pipeline (an experiment's `warehouse`). */
+export function hasSqlSession(kind: string): boolean {
+  return isBuiltinKind(kind) ? SQL_SESSION_KINDS.includes(kind) : pluginConnectors.get(kind)?.openSqlSession !== undefined;
+}
+
 export function pluginConnector(kind: string): ConnectorDefinition<never> | undefined {
   return pluginConnectors.get(kind);
 }

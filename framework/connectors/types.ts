@@ -155,6 +155,51 @@ export interface ConnectorDefinition<C = SourceConfig> {
   configSchema?: Record<string, unknown>;
   /** Opens the connection. Heavy client libraries are imported here, lazily. */
   create(config: C, context: ConnectorContext): Promise<Connector>;
+  /**
+   * Opens a read-write SQL session on the source, for kinds that can host the experiment
+   * pipeline (an experiment's `warehouse`). Absent: the kind cannot.
+   */
+  openSqlSession?(config: C, context: ConnectorContext, options: SqlSessionOptions): Promise<SqlSession>;
+}
+
+/** Where a SQL session writes. */
+export interface SqlSessionOptions {
+  /** Schema (BigQuery: dataset) that unqualified table names resolve to; created when missing. */
+  schema: string;
+}
+
+/** What the warehouse reports about one statement it ran (null where it reports nothing). */
+export interface StatementReport {
+  /** The warehouse's id of the statement or job (Snowflake query id, BigQuery job id, PostgreSQL backend pid and statement number). */
+  queryId: string | null;
+  /** Rows the statement inserted, deleted or created. */
+  rows: number | null;
+  bytesScanned: number | null;
+  bytesBilled: number | null;
+}
+
+/** SQL on a source, with positional `$1, $2, …` parameters and values shaped as RowValue describes. */
+export interface SqlStatements {
+  query<T = Row>(sql: string, params?: unknown[]): Promise<{ rows: T[]; report: StatementReport }>;
+  exec(sql: string): Promise<StatementReport>;
+}
+
+/**
+ * A read-write session on a source (see ConnectorDefinition.openSqlSession). Sessions run in
+ * UTC and resolve unqualified names to `options.schema` first, then the source's defaults.
+ */
+export interface SqlSession extends SqlStatements {
+  readonly kind: string;
+  readonly sourceName: string;
+  readonly schema: string;
+  /** Result columns of a query, without running it to completion. */
+  describe(sql: string): Promise<ColumnInfo[]>;
+  /**
+   * Runs `fn` in one transaction; absent on warehouses without multi-statement transactions
+   * (BigQuery outside scripts), where the caller must make a failed run safe itself.
+   */
+  transaction?<T>(fn: (tx: SqlStatements) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
 }
 
 /**

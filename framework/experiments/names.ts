@@ -34,5 +34,7 @@ export function artifactNames(experiment: string): ArtifactNames {
 
 /** Wharf's own bookkeeping tables, shared by all experiments. */
 export const JOB_HISTORY_TABLE = 'experiment_job_history';
+/** One row per statement of each step: query or job id, rows, bytes scanned and billed. */
+export const JOB_QUERIES_TABLE = 'experiment_job_queries';
 /** Per experiment: the last day covered and the config the artifacts were computed with. */
 export const EXPERIMENT_STATE_TABLE = 'experiment_state';

@@ -6,7 +6,7 @@
  */
 import type { ExperimentConfig } from '../config/types.js';
 import { WharfError } from '../diagnostics/errors.js';
-import type { StoreConnection } from '../store/types.js';
+import type { SqlExecutor } from '../store/types.js';
 import { addDays } from '../util/time.js';
 import { canonicalJson } from '../util/canonical-json.js';
 import { diffExperiment } from './affected.js';
@@ -14,11 +14,14 @@ import { ingestionsOf } from './model.js';
 import type { SqlContext } from './sql-context.js';
 import { conflictingExposuresSql } from './sql-exposures.js';
 import { readState, type ExperimentState } from './state.js';
+import { STORE_INPUTS, type InputMapping } from './warehouse-inputs.js';
 
 /** An experiment as the pipeline receives it: the config and, for SQL exposures, the SQL text. */
 export interface ExperimentSource {
   config: ExperimentConfig;
   exposureSqlText?: string;
+  /** For an experiment with a `warehouse`: the ingestions it reads (their SQL runs there) and the project's zone. */
+  warehouse?: { mappings: InputMapping[]; timeZone: string };
 }
 
 /** The refresh a user or the agent asks for (seed 004's DAG types). */
@@ -60,16 +63,17 @@ export function stateConfigOf(config: ExperimentConfig, exposureSqlText?: string
  * by the end date (and `cap`). The exposure ingestion must have data but does not bound it:
  * once enrollment has ended no exposures arrive, while the exposed units' metrics still do.
  */
-export async function availableThrough(store: StoreConnection, ctx: SqlContext, cap?: string): Promise<string> {
+export async function availableThrough(store: SqlExecutor, ctx: SqlContext, cap?: string): Promise<string> {
   const e = ctx.experiment;
   const metricIngestions = new Set(e.metrics.map((m) => m.config.ingestion));
   let through: string | null = null;
+  const where = ctx.inputs === STORE_INPUTS ? 'the store' : 'the warehouse';
   for (const ingestion of ingestionsOf(e)) {
     const isEvents = e.exposure.kind === 'events' && e.exposure.ingestion === ingestion ? true : e.metrics.some((m) => m.config.ingestion === ingestion && m.config.source !== 'metrics');
     const { ident, literal } = ctx.dialect;
-    const sql = isEvents ? `SELECT MAX(day) AS d FROM events WHERE ingestion = ${literal(ingestion)}` : `SELECT MAX(${ident('date')}) AS d FROM metrics WHERE ingestion = ${literal(ingestion)}`;
+    const sql = isEvents ? `SELECT MAX(day) AS d FROM ${ctx.inputs.events} e WHERE ingestion = ${literal(ingestion)}` : `SELECT MAX(${ident('date')}) AS d FROM ${ctx.inputs.metrics} m WHERE ingestion = ${literal(ingestion)}`;
     const [row] = await store.query<{ d: string | null }>(sql).catch((err: unknown) => {
-      throw new WharfError(`Experiment '${e.name}': the store has no ${isEvents ? 'events' : 'metrics'} table to read (${String((err as Error).message).split('\n')[0]}).`, {
+      throw new WharfError(`Experiment '${e.name}': ${where} has no ${isEvents ? 'events' : 'metrics'} table to read (${String((err as Error).message).split('\n')[0]}).`, {
         code: 'experiment.no-data',
         errorClass: 'state',
         hint: 'Load the ingestions the experiment reads into this store first.',
@@ -77,7 +81,7 @@ export async function availableThrough(store: StoreConnection, ctx: SqlContext, 
       });
     });
     if (!row?.d) {
-      throw new WharfError(`Experiment '${e.name}': the ingestion '${ingestion}' has no data in the store yet.`, { code: 'experiment.no-data', errorClass: 'state', hint: `Load it first (ingest run ${ingestion}), then run the experiment.` });
+      throw new WharfError(`Experiment '${e.name}': the ingestion '${ingestion}' has no data in ${where} yet.`, { code: 'experiment.no-data', errorClass: 'state', hint: `Load it first (ingest run ${ingestion}), then run the experiment.` });
     }
     if (metricIngestions.has(ingestion) && (through === null || row.d < through)) through = row.d;
   }
@@ -96,7 +100,7 @@ export async function planRefresh(where: RefreshStore, source: ExperimentSource,
 
 /** The store an experiment's refresh runs in, and the last day it may cover (`cap`, from --through). */
 export interface RefreshStore {
-  store: StoreConnection;
+  store: SqlExecutor;
   ctx: SqlContext;
   cap?: string;
 }

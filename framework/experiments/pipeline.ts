@@ -1,21 +1,23 @@
 /**
- * Runs an experiment's pipeline (seed 004) in the store: decides what a requested refresh
- * means given the previous run (pipeline-plan.ts), runs the steps in one transaction — the
- * artifact tables are never left half-written — and records every step in the job history,
- * failed runs included.
+ * Runs an experiment's pipeline (seed 004) in the store or in the experiment's warehouse:
+ * decides what a requested refresh means given the previous run (pipeline-plan.ts), runs the
+ * steps in one transaction — the artifact tables are never left half-written — and records
+ * every step and statement in the job history, failed runs included.
  */
 import { randomUUID } from 'node:crypto';
 import { WharfError, messageOf } from '../diagnostics/errors.js';
 import type { SqlExecutor, StoreConnection } from '../store/types.js';
-import { isIsoDate } from '../util/time.js';
+import { isIsoDate, zoneOrThrow } from '../util/time.js';
 import { dialectFor } from './dialect.js';
-import { recordJobRun, type JobStep } from './job-history.js';
+import { describeLocation, storeExecutor, type PipelineExecutor, type PipelineLocation } from './executor.js';
+import { jobTotal, recordJobRun, type JobStep } from './job-history.js';
 import { resolveExperiment, type ResolvedExperiment } from './model.js';
 import { ROLLUPS } from './names.js';
-import { planRefresh, stateFingerprint, type ExperimentSource, type RefreshPlan, type RefreshRequest, type RefreshStore } from './pipeline-plan.js';
+import { planRefresh, stateFingerprint, type ExperimentSource, type RefreshPlan, type RefreshRequest } from './pipeline-plan.js';
 import { sqlContext, type SqlContext } from './sql-context.js';
 import { readState, writeState } from './state.js';
 import * as steps from './steps.js';
+import { STORE_INPUTS, warehouseInputs } from './warehouse-inputs.js';
 import type { Step } from './steps.js';
 
 /** Options of one run. */
@@ -28,6 +30,8 @@ export interface RunOptions {
 export interface RunResult {
   runId: string;
   experiment: string;
+  /** Where the pipeline ran: the store, or the experiment's warehouse and schema. */
+  location: PipelineLocation;
   requested: RefreshRequest['type'];
   /** The refresh carried out (an incremental refresh may become a full one; see `note`). */
   refresh: RefreshPlan['type'];
@@ -38,68 +42,86 @@ export interface RunResult {
   steps: JobStep[];
 }
 
-/** Runs one refresh of an experiment's pipeline in the store and returns what it did. */
-export async function runExperiment(store: StoreConnection, source: ExperimentSource, request: RefreshRequest, options: RunOptions = {}): Promise<RunResult> {
-  const experiment = resolveExperiment(source.config, source.exposureSqlText);
-  const ctx = sqlContext(experiment, dialectFor(store.kind));
-  checkIdentifiers(ctx);
+/** A finished step as the job history records it, with the statements it ran. */
+function stepRecord(exec: PipelineExecutor, name: string, startedAt: Date, outcome: { rows: number | null } | { error: unknown }): JobStep {
+  const jobs = exec.takeJobs();
+  const failed = 'error' in outcome;
+  return { step: name, startedAt, durationMs: Date.now() - startedAt.getTime(), rows: failed ? null : outcome.rows, bytesScanned: jobTotal(jobs, 'bytesScanned'), status: failed ? 'failed' : 'succeeded', error: failed ? messageOf(outcome.error) : null, jobs };
+}
+
+/**
+ * Runs one refresh of an experiment's pipeline where the experiment says (the store, or its
+ * `warehouse` through `target` opened by openExperimentExecutor) and returns what it did.
+ * A StoreConnection is the store.
+ */
+export async function runExperiment(target: PipelineExecutor | StoreConnection, source: ExperimentSource, request: RefreshRequest, options: RunOptions = {}): Promise<RunResult> {
+  const exec = 'takeJobs' in target ? target : storeExecutor(target);
+  const ctx = await contextFor(exec, source);
   if (options.through !== undefined && !isIsoDate(options.through)) {
     throw new WharfError(`'${options.through}' is not a day; --through takes YYYY-MM-DD.`, { code: 'experiment.through', errorClass: 'config', hint: 'e.g. --through 2026-11-30' });
   }
-  const run: RunRecord = { runId: randomUUID(), done: [] };
-  const { runId, done } = run;
-  const plan = await planRun({ store, ctx, cap: options.through }, source, request, run);
-  try {
-    await store.transaction(async (tx) => {
-      await guardAgainstConcurrentRuns(tx, ctx, plan);
-      await runSteps(tx, ctx, plan, run);
-      if (plan.type !== 'up-to-date') await writeState(tx, { experiment: experiment.name, through: plan.through, config: plan.stateConfig });
-    });
-  } finally {
-    await recordJobRun(store, { runId, experiment: experiment.name, refresh: plan.type, steps: done });
-  }
-  return { runId, experiment: experiment.name, requested: request.type, refresh: plan.type, from: plan.from, to: plan.to, through: plan.through, note: plan.note, steps: done };
-}
-
-/** The run's id and the steps it has carried out so far (recorded in the job history). */
-interface RunRecord {
-  runId: string;
-  done: JobStep[];
-}
-
-/** A job-history entry for a step that started at `startedAt` and has just ended. */
-function stepRecord(step: string, startedAt: Date, outcome: { rows: number | null } | { error: unknown }): JobStep {
-  const durationMs = Date.now() - startedAt.getTime();
-  if ('error' in outcome) return { step, startedAt, durationMs, rows: null, bytesScanned: null, status: 'failed', error: messageOf(outcome.error) };
-  return { step, startedAt, durationMs, rows: outcome.rows, bytesScanned: null, status: 'succeeded', error: null };
-}
-
-/** Plans the refresh, recorded as the run's first step; a failed plan is recorded as a failed run. */
-async function planRun(where: RefreshStore, source: ExperimentSource, request: RefreshRequest, { runId, done }: RunRecord): Promise<RefreshPlan> {
+  const name = ctx.experiment.name;
+  const runId = randomUUID();
+  const done: JobStep[] = [];
   const planned = new Date();
+  exec.takeJobs();
+  let plan: RefreshPlan;
   try {
-    const plan = await planRefresh(where, source, request);
-    done.push(stepRecord(`plan (${plan.type}${plan.from ? ` ${plan.from} → ${plan.to}` : ''})`, planned, { rows: null }));
-    return plan;
+    plan = await planRefresh({ store: exec, ctx, cap: options.through }, source, request);
+    done.push(stepRecord(exec, `plan (${plan.type}${plan.from ? ` ${plan.from} → ${plan.to}` : ''})`, planned, { rows: null }));
   } catch (err) {
-    done.push(stepRecord('plan', planned, { error: err }));
-    await recordJobRun(where.store, { runId, experiment: where.ctx.experiment.name, refresh: request.type, steps: done });
+    done.push(stepRecord(exec, 'plan', planned, { error: err }));
+    await recordJobRun(exec, { runId, experiment: name, refresh: request.type, steps: done });
     throw err;
   }
+  try {
+    await exec.transaction(async (tx) => {
+      await guardAgainstConcurrentRuns(tx, ctx, plan);
+      for (const step of stepsFor(ctx, plan)) {
+        const startedAt = new Date();
+        try {
+          done.push(stepRecord(exec, step.name, startedAt, { rows: await step.run(tx) }));
+        } catch (err) {
+          done.push(stepRecord(exec, step.name, startedAt, { error: err }));
+          throw new WharfError(`Experiment '${name}', step '${step.name}' failed: ${messageOf(err)}`, { code: 'experiment.step-failed', errorClass: 'query', cause: err, details: { runId, step: step.name } });
+        }
+      }
+      if (plan.type !== 'up-to-date') await writeState(tx, { experiment: name, through: plan.through, config: plan.stateConfig });
+    });
+  } finally {
+    await recordJobRun(exec, { runId, experiment: name, refresh: plan.type, steps: done });
+    exec.takeJobs();
+  }
+  return { runId, experiment: name, location: exec.location, requested: request.type, refresh: plan.type, from: plan.from, to: plan.to, through: plan.through, note: plan.note, steps: done };
 }
 
-/** Runs the plan's steps in `tx`, recording each; the first failure stops the run. */
-async function runSteps(tx: SqlExecutor, ctx: SqlContext, plan: RefreshPlan, { runId, done }: RunRecord): Promise<void> {
-  for (const step of stepsFor(ctx, plan)) {
-    const startedAt = new Date();
-    try {
-      const rows = await step.run(tx);
-      done.push(stepRecord(step.name, startedAt, { rows }));
-    } catch (err) {
-      done.push(stepRecord(step.name, startedAt, { error: err }));
-      throw new WharfError(`Experiment '${ctx.experiment.name}', step '${step.name}' failed: ${messageOf(err)}`, { code: 'experiment.step-failed', errorClass: 'query', cause: err, details: { runId, step: step.name } });
-    }
+/**
+ * The SQL context of the run: the dialect of where it runs and, in a warehouse, the inputs
+ * built from the ingestions' SQL. An experiment is refused where it does not belong (one
+ * with a `warehouse` on the store, or one without in a warehouse).
+ */
+async function contextFor(exec: PipelineExecutor, source: ExperimentSource): Promise<SqlContext> {
+  const experiment = resolveExperiment(source.config, source.exposureSqlText);
+  const wanted = source.config.warehouse;
+  const at = exec.location;
+  if ((wanted ?? null) !== (at.kind === 'warehouse' ? at.source : null)) {
+    throw new WharfError(`Experiment '${experiment.name}' runs in ${wanted ? `warehouse '${wanted}'` : 'the store'}, not in ${describeLocation(at)}.`, {
+      code: 'experiment.wrong-location',
+      errorClass: 'config',
+      hint: 'Open where the experiment runs with openExperimentExecutor (the CLI does).',
+    });
   }
+  const dialect = dialectFor(exec.kind);
+  let inputs = STORE_INPUTS;
+  if (at.kind === 'warehouse') {
+    const w = source.warehouse;
+    if (!w || !exec.describe) throw new WharfError(`Experiment '${experiment.name}': its ingestions' SQL was not given for the warehouse run.`, { code: 'experiment.warehouse-inputs', errorClass: 'internal' });
+    const describe = exec.describe.bind(exec);
+    inputs = await warehouseInputs({ kind: exec.kind, dialect, zone: zoneOrThrow(w.timeZone), describe }, w.mappings);
+  }
+  const ctx = sqlContext(experiment, dialect, inputs);
+  checkIdentifiers(ctx);
+  return ctx;
 }
 
 /**

@@ -8,17 +8,20 @@ import type { ColumnTypes, ExperimentDialect } from './dialect.js';
 import type { ResolvedExperiment } from './model.js';
 import { artifactNames, type ArtifactNames } from './names.js';
 import { internalError } from '../diagnostics/errors.js';
+import { STORE_INPUTS, type PipelineInputs } from './warehouse-inputs.js';
 
 /** The inputs every SQL builder shares. */
 export interface SqlContext {
   experiment: ResolvedExperiment;
   dialect: ExperimentDialect;
   tables: ArtifactNames;
+  /** The `events` and `metrics` relations read: the store's tables, or the ingestions' SQL in a warehouse. */
+  inputs: PipelineInputs;
 }
 
 /** Builds the SQL context of an experiment on a dialect. */
-export function sqlContext(experiment: ResolvedExperiment, dialect: ExperimentDialect): SqlContext {
-  return { experiment, dialect, tables: artifactNames(experiment.name) };
+export function sqlContext(experiment: ResolvedExperiment, dialect: ExperimentDialect, inputs: PipelineInputs = STORE_INPUTS): SqlContext {
+  return { experiment, dialect, tables: artifactNames(experiment.name), inputs };
 }
 
 /** A DATE literal from an ISO day (already validated); the same on every engine. */

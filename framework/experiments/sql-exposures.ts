@@ -20,7 +20,7 @@ export function exposureRowsSql(ctx: SqlContext, from: string, to: string): stri
   const group = !source.groupFrom || source.groupFrom === 'event_value' ? 'e.event_value' : dialect.jsonText('e.event_metadata', source.groupFrom.metadataKey);
   const filters = Object.entries(source.metadata ?? {}).map(([k, v]) => `AND ${dialect.jsonText('e.event_metadata', k)} = ${literal(v)}`);
   return `SELECT * FROM (SELECT ${eventUnit(ctx)} AS unit_id, ${group} AS group_name, e.${dialect.ident('timestamp')} AS exposure_time, e.day AS exposure_day
-  FROM events e WHERE e.ingestion = ${literal(source.ingestion)} AND e.event_name = ${literal(source.eventName)} ${filters.join(' ')}) AS x WHERE ${inRange}`;
+  FROM ${ctx.inputs.events} e WHERE e.ingestion = ${literal(source.ingestion)} AND e.event_name = ${literal(source.eventName)} ${filters.join(' ')}) AS x WHERE ${inRange}`;
 }
 
 /** First exposure per unit among `exposures`; ties at the same instant resolve to the smaller group name. */

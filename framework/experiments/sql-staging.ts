@@ -35,7 +35,7 @@ export function stagingSelectSql(ctx: SqlContext, metric: ResolvedMetric, from: 
     return `SELECT ${name} AS metric_name, f.unit_id, f.group_name, m.${ctx.dialect.ident('date')} AS day, f.exposure_day,
   ${ctx.dialect.dayDiff(`m.${ctx.dialect.ident('date')}`, 'f.exposure_day')} AS days_since_exposure,
   COALESCE(${num}, 0) AS numerator, COALESCE(${den}, 0) AS denominator
-FROM metrics m JOIN ${exposed(ctx)} ON f.unit_id = m.unit_id
+FROM ${ctx.inputs.metrics} m JOIN ${exposed(ctx)} ON f.unit_id = m.unit_id
 WHERE m.ingestion = ${ctx.dialect.literal(m.ingestion)} AND m.metric_name = ${ctx.dialect.literal(m.metricName ?? m.name)} AND m.id_type = ${ctx.dialect.literal(ctx.experiment.idType)}
   AND m.${ctx.dialect.ident('date')} >= f.exposure_day AND m.${ctx.dialect.ident('date')} ${range}
 GROUP BY f.unit_id, f.group_name, m.${ctx.dialect.ident('date')}, f.exposure_day`;
@@ -45,7 +45,7 @@ GROUP BY f.unit_id, f.group_name, m.${ctx.dialect.ident('date')}, f.exposure_day
     return `SELECT ${name} AS metric_name, f.unit_id, f.group_name, e.day, f.exposure_day,
   ${ctx.dialect.dayDiff('e.day', 'f.exposure_day')} AS days_since_exposure,
   COALESCE(${num}, 0) AS numerator, COUNT(*) AS denominator
-FROM events e JOIN ${exposed(ctx)} ON f.unit_id = ${eventUnit(ctx)}
+FROM ${ctx.inputs.events} e JOIN ${exposed(ctx)} ON f.unit_id = ${eventUnit(ctx)}
 WHERE e.ingestion = ${ctx.dialect.literal(m.ingestion)} AND e.event_name = ${ctx.dialect.literal(m.eventName)}
   AND e.${ctx.dialect.ident('timestamp')} >= f.first_exposure_time AND e.day ${range}
 GROUP BY f.unit_id, f.group_name, e.day, f.exposure_day`;
@@ -100,7 +100,7 @@ export function insertPreExposureSql(
         ? ['SUM(CASE WHEN m.denominator IS NOT NULL THEN m.numerator END)', 'SUM(m.denominator)']
         : ['SUM(m.metric_value)', 'COUNT(m.metric_value)'];
     return `${head} SELECT ${ctx.dialect.literal(metric.name)}, f.unit_id, f.group_name, f.exposure_day, COALESCE(${num}, 0), COALESCE(${den}, 0)
-FROM metrics m JOIN ${exposed(ctx)} ON f.unit_id = m.unit_id
+FROM ${ctx.inputs.metrics} m JOIN ${exposed(ctx)} ON f.unit_id = m.unit_id
 WHERE ${units} AND m.ingestion = ${ctx.dialect.literal(m.ingestion)} AND m.metric_name = ${ctx.dialect.literal(m.metricName ?? m.name)} AND m.id_type = ${ctx.dialect.literal(ctx.experiment.idType)}
   AND m.${ctx.dialect.ident('date')} BETWEEN ${ctx.dialect.addDays('f.exposure_day', -days)} AND ${ctx.dialect.addDays('f.exposure_day', -1)}
 GROUP BY f.unit_id, f.group_name, f.exposure_day`;
@@ -108,7 +108,7 @@ GROUP BY f.unit_id, f.group_name, f.exposure_day`;
   if (m.source === 'events') {
     const value = m.aggregation === 'count' ? 'COUNT(*)' : `SUM(${ctx.dialect.numericOrNull('e.event_value')})`;
     return `${head} SELECT ${ctx.dialect.literal(metric.name)}, f.unit_id, f.group_name, f.exposure_day, COALESCE(${value}, 0), COUNT(*)
-FROM events e JOIN ${exposed(ctx)} ON f.unit_id = ${eventUnit(ctx)}
+FROM ${ctx.inputs.events} e JOIN ${exposed(ctx)} ON f.unit_id = ${eventUnit(ctx)}
 WHERE ${units} AND e.ingestion = ${ctx.dialect.literal(m.ingestion)} AND e.event_name = ${ctx.dialect.literal(m.eventName)}
   AND e.day >= ${ctx.dialect.addDays('f.exposure_day', -days)} AND e.${ctx.dialect.ident('timestamp')} < f.first_exposure_time
 GROUP BY f.unit_id, f.group_name, f.exposure_day`;
@@ -136,7 +136,7 @@ export function insertFunnelEventsSql(ctx: SqlContext, metric: ResolvedMetric, t
     const prev = i === 0 ? `${exposed(ctx)}` : `s${i} AS f`;
     const after = i === 0 ? 'f.first_exposure_time' : 'f.reached_at';
     return `s${i + 1} AS (SELECT f.unit_id, f.group_name, MIN(e.${ctx.dialect.ident('timestamp')}) AS reached_at, MIN(e.day) AS reached_day
-  FROM events e JOIN ${prev} ON f.unit_id = ${eventUnit(ctx)}
+  FROM ${ctx.inputs.events} e JOIN ${prev} ON f.unit_id = ${eventUnit(ctx)}
   WHERE e.ingestion = ${ctx.dialect.literal(m.ingestion)} AND e.event_name = ${ctx.dialect.literal(event)} AND e.${ctx.dialect.ident('timestamp')} >= ${after} AND e.day <= ${dateLit(through)}
   GROUP BY f.unit_id, f.group_name)`;
   });

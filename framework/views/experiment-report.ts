@@ -6,6 +6,7 @@
  */
 import type { ExperimentResults } from '../experiments/results.js';
 import { fmtInterval, fmtNumber, fmtPercent, fmtPValue, pClause } from './experiment-format.js';
+import { jobsMarkdown } from './experiment-history.js';
 
 const pct = (v: number | null) => fmtPercent(v);
 
@@ -44,6 +45,7 @@ function lastRun(r: ExperimentResults): string[] {
   if (!r.lastRun) return [];
   const lines = ['## Last run', '', `Run \`${r.lastRun.runId}\`: ${r.lastRun.refresh} refresh.`, '', '| Step | Duration | Rows | Bytes scanned | Status |', '|---|---:|---:|---:|---|'];
   for (const s of r.lastRun.steps) lines.push(`| ${s.step} | ${s.durationMs} ms | ${s.rows ?? '–'} | ${s.bytesScanned ?? 'not reported'} | ${s.status} |`);
+  if (r.lastRun.steps.some((s) => s.jobs?.length)) lines.push('', ...jobsMarkdown(r.lastRun));
   return lines;
 }
 

@@ -32,7 +32,8 @@ export function renderExperimentResults(r: ExperimentResults): string {
 /** One run: the refresh carried out and each step's duration and rows. */
 export function renderRunResult(run: RunResult): string {
   const range = run.from ? `${run.from} → ${run.to}` : 'nothing new';
-  const lines = [`${pc.green('✓')} ${run.experiment}: ${run.refresh} refresh (${range}; data through ${run.through})`];
+  const where = run.location?.kind === 'warehouse' ? ` in warehouse '${run.location.source}' (${run.location.sourceKind}), schema ${run.location.schema}` : '';
+  const lines = [`${pc.green('✓')} ${run.experiment}: ${run.refresh} refresh (${range}; data through ${run.through})${where}`];
   if (run.note) lines.push(`  ${pc.dim(run.note)}`);
   for (const s of run.steps) lines.push(`  ${s.step.padEnd(46)} ${String(s.durationMs).padStart(7)} ms  ${s.rows === null ? '' : `${s.rows} rows`}`);
   return lines.join('\n');

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
-import { experimentSource, openExperimentStore } from '../../../experiments/project-experiment.js';
+import { experimentSource, openExperimentExecutor } from '../../../experiments/project-experiment.js';
 import { experimentFiles } from '../../../agent/experiment-files.js';
 import { readLiftHistory } from '../../../experiments/lift-history.js';
 import { readExperimentResults } from '../../../experiments/results.js';
@@ -19,7 +19,7 @@ export default class ExperimentReport extends BaseCommand {
     const { args, flags } = await this.parse(ExperimentReport);
     const project = await this.loadValidProject(flags.project);
     const source = experimentSource(project, args.name);
-    const store = await openExperimentStore(project);
+    const store = await openExperimentExecutor(project, source);
     try {
       const results = await readExperimentResults(store, source);
       if (!flags.out) {

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { ROLLUPS, type Rollup } from '../../../experiments/names.js';
-import { experimentSource, openExperimentStore } from '../../../experiments/project-experiment.js';
+import { experimentSource, openExperimentExecutor } from '../../../experiments/project-experiment.js';
 import { readExperimentResults } from '../../../experiments/results.js';
 import { renderExperimentResults } from '../../../views/experiment-results.js';
 import { BaseCommand } from '../../base-command.js';
@@ -16,7 +16,7 @@ export default class ExperimentResultsCommand extends BaseCommand {
     const { args, flags } = await this.parse(ExperimentResultsCommand);
     const project = await this.loadValidProject(flags.project);
     const source = experimentSource(project, args.name);
-    const store = await openExperimentStore(project);
+    const store = await openExperimentExecutor(project, source);
     try {
       const results = await readExperimentResults(store, source, flags.rollup as Rollup);
       if (!this.jsonEnabled()) this.log(renderExperimentResults(results));

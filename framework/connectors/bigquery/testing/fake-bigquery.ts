@@ -2,6 +2,8 @@
  * A small BigQuery REST API fake on 127.0.0.1 for tests: jobs.insert (queries and dry runs),
  * jobs.get, jobs.cancel, jobs.query, jobs.getQueryResults with pageToken paging and
  * tables.get, answering in the API's JSON shapes and executing the SQL on an in-memory DuckDB.
+ * Jobs report statistics (totalBytesProcessed from a per-table estimate, totalBytesBilled as
+ * on-demand billing rounds it, numDmlAffectedRows); DDL and DML statements run directly.
  * Requests must carry the configured bearer token. It is not BigQuery's SQL engine.
  */
 import { randomUUID } from 'node:crypto';
@@ -70,7 +72,10 @@ export class FakeBigQuery extends DuckDBHttpFake {
     if (method === 'GET' && results) return this.results(results[1]!, url);
     const job = /^jobs\/([^/]+)(\/cancel)?$/.exec(rest);
     if (job?.[2]) this.cancelled.push(job[1]!);
-    if (job) return { status: 200, body: job[2] ? { kind: 'bigquery#jobCancelResponse', job: this.jobResource(job[1]!, {}) } : this.jobResource(job[1]!, {}) };
+    if (job) {
+      const resource = this.jobResource(job[1]!, (this.jobs.statisticsOf(job[1]!) ?? {}) as Json);
+      return { status: 200, body: job[2] ? { kind: 'bigquery#jobCancelResponse', job: resource } : resource };
+    }
     const table = /^datasets\/([^/]+)\/tables\/([^/]+)$/.exec(rest);
     if (method === 'GET' && table) return this.table(table[1]!, table[2]!);
     return apiError(404, 'notFound', `Not found: ${method} ${url.pathname}`);
@@ -83,10 +88,11 @@ export class FakeBigQuery extends DuckDBHttpFake {
 
   /** jobs.insert: a dry run answers at once; a query runs to completion before answering. */
   private async insertJob(body: Json): Promise<Reply> {
-    const configuration = (body.configuration ?? {}) as { query?: { query?: string }; dryRun?: boolean };
-    const sql = configuration.query?.query;
+    const configuration = (body.configuration ?? {}) as { query?: { query?: string; queryParameters?: QueryParameter[] }; dryRun?: boolean };
+    const text = configuration.query?.query;
+    const sql = text === undefined ? undefined : bindPositional(text, configuration.query?.queryParameters ?? []);
     if (!sql) return apiError(400, 'invalid', 'Job configuration must contain a query.');
-    this.queries.push(sql);
+    this.queries.push(text ?? sql);
     const jobId = ((body.jobReference as { jobId?: string } | undefined)?.jobId ?? randomUUID()) as string;
     try {
       if (configuration.dryRun) {
@@ -94,8 +100,9 @@ export class FakeBigQuery extends DuckDBHttpFake {
         const stats = { totalBytesProcessed: String(bytes), query: { totalBytesProcessed: String(bytes), schema: { fields }, statementType: 'SELECT' } };
         return { status: 200, body: this.jobResource(undefined, stats, configuration) };
       }
-      const { total } = await this.exclusive(() => this.jobs.run(jobId, sql));
-      return { status: 200, body: this.jobResource(jobId, { query: { totalRows: String(total), statementType: 'SELECT' } }, configuration) };
+      await this.exclusive(() => this.jobs.run(jobId, sql));
+      // Bytes processed and billed as BigQuery's job statistics report them (the fake's estimate).
+      return { status: 200, body: this.jobResource(jobId, (this.jobs.statisticsOf(jobId) ?? {}) as Json, configuration) };
     } catch (err) {
       return apiError(400, 'invalidQuery', `${err instanceof Error ? err.message : String(err)} at [1:1]`);
     }
@@ -139,6 +146,26 @@ export class FakeBigQuery extends DuckDBHttpFake {
     const tableReference = { projectId: this.options.projectId, datasetId: dataset, tableId: table };
     return { status: 200, body: { kind: 'bigquery#table', id: `${this.options.projectId}:${dataset}.${table}`, tableReference, schema: { fields: found.fields }, numRows: String(found.numRows), type: 'TABLE' } };
   }
+}
+
+/** A positional query parameter as the API sends it. */
+interface QueryParameter {
+  parameterType?: { type?: string };
+  parameterValue?: { value?: string | null };
+}
+
+/** The query with each `?` outside string literals replaced by its parameter as a SQL literal. */
+function bindPositional(sql: string, params: QueryParameter[]): string {
+  if (params.length === 0) return sql;
+  let next = 0;
+  return sql.replace(/'(?:[^']|'')*'|\?/g, (token) => {
+    if (token !== '?') return token;
+    const p = params[next++];
+    const value = p?.parameterValue?.value ?? null;
+    if (value === null) return 'NULL';
+    const numeric = ['INT64', 'FLOAT64', 'NUMERIC', 'BIGNUMERIC', 'BOOL'].includes(p?.parameterType?.type ?? '');
+    return numeric ? value : `'${value.replaceAll("'", "''")}'`;
+  });
 }
 
 async function readJson(request: IncomingMessage): Promise<Json> {

@@ -16,6 +16,21 @@ interface StoredJob {
   total: number;
 }
 
+/** A job's statistics as jobs.insert and jobs.get report them (the API's strings for int64). */
+export interface JobStatistics {
+  totalBytesProcessed: string;
+  /** On-demand billing: the bytes processed rounded up to 1 MiB, at least 10 MiB per query that reads a table. */
+  totalBytesBilled: string;
+  query: { totalBytesProcessed: string; totalBytesBilled: string; statementType: string; totalRows?: string; numDmlAffectedRows?: string };
+}
+
+const MIB = 1024 * 1024;
+
+/** BigQuery's on-demand billing of `bytes` processed. */
+export function billedBytes(bytes: number): number {
+  return bytes === 0 ? 0 : Math.max(10 * MIB, Math.ceil(bytes / MIB) * MIB);
+}
+
 export interface JobPage {
   fields: BigQueryField[];
   rows: Array<{ f: Array<{ v: string | null }> }>;
@@ -31,8 +46,37 @@ export class JobStore {
 
   constructor(private readonly connection: DuckDBConnection) {}
 
-  /** Runs the query into a result table for job `jobId`; returns its schema and row count. */
+  private readonly statistics = new Map<string, JobStatistics>();
+
+  /** The statistics of a job run by `run`, or undefined. */
+  statisticsOf(jobId: string): JobStatistics | undefined {
+    return this.statistics.get(jobId);
+  }
+
+  /**
+   * Runs the statement for job `jobId` and records its statistics: a query into a result
+   * table (its schema and row count returned); DDL and DML directly, with the rows they
+   * changed. Bytes processed are the fake's scan estimate (scannedBytes).
+   */
   async run(jobId: string, sql: string): Promise<{ fields: BigQueryField[]; total: number }> {
+    const bytes = await this.scannedBytes(sql);
+    const stats = (statementType: string, extra: Partial<JobStatistics['query']>): JobStatistics => {
+      const billed = String(billedBytes(bytes));
+      return { totalBytesProcessed: String(bytes), totalBytesBilled: billed, query: { totalBytesProcessed: String(bytes), totalBytesBilled: billed, statementType, ...extra } };
+    };
+    const statement = /^\s*(INSERT|DELETE|UPDATE|MERGE|CREATE|DROP|ALTER)\b/i.exec(sql)?.[1]?.toUpperCase();
+    if (statement) {
+      const result = await this.connection.run(await toDuckDB(sql));
+      const changed = Number(result.rowsChanged);
+      this.statistics.set(jobId, stats(statement, ['INSERT', 'DELETE', 'UPDATE', 'MERGE'].includes(statement) ? { numDmlAffectedRows: String(changed) } : {}));
+      return { fields: [], total: 0 };
+    }
+    const ran = await this.runQuery(jobId, sql);
+    this.statistics.set(jobId, stats('SELECT', { totalRows: String(ran.total) }));
+    return ran;
+  }
+
+  private async runQuery(jobId: string, sql: string): Promise<{ fields: BigQueryField[]; total: number }> {
     const table = `fake_job_${++this.sequence}`;
     await this.connection.run(`CREATE TEMP TABLE ${table} AS ${await toDuckDB(sql)}`);
     const columns = await this.columns(`SELECT column_name, column_type FROM (DESCRIBE ${table})`);

@@ -1,0 +1,102 @@
+/**
+ * A read-write SQL session on a PostgreSQL source, for an experiment that runs in it
+ * (`warehouse`): a small pool whose sessions search `options.schema` first, then the
+ * source's `public`, in UTC. PostgreSQL has no per-statement job id; a statement is named by
+ * its backend's pid and its number within the session.
+ */
+import pg from 'pg';
+import type { PostgresSource } from '../../config/types.js';
+import type { ColumnInfo, ConnectorContext, SqlSession, SqlSessionOptions, SqlStatements, StatementReport } from '../types.js';
+import { pgClientConfig } from './options.js';
+import { logicalTypeOf } from './values.js';
+
+const COUNTED = new Set(['INSERT', 'DELETE', 'UPDATE', 'SELECT', 'MERGE']);
+
+/** Numbers a session's statements, so a statement's id is unique within the session's backends. */
+type Counter = { statements: number };
+
+class PgStatements implements SqlStatements {
+  constructor(protected readonly client: pg.PoolClient, protected readonly counter: Counter) {}
+
+  private report(result: pg.QueryResult, write: boolean): StatementReport {
+    this.counter.statements += 1;
+    const pid = (this.client as { processID?: number }).processID;
+    const rows = write && COUNTED.has(result.command) && result.rowCount !== null ? result.rowCount : null;
+    return { queryId: pid ? `pid ${pid} #${this.counter.statements}` : null, rows, bytesScanned: null, bytesBilled: null };
+  }
+
+  async query<T>(sql: string, params: unknown[] = []): Promise<{ rows: T[]; report: StatementReport }> {
+    const result = await this.client.query(sql, params);
+    return { rows: result.rows as T[], report: this.report(result, false) };
+  }
+
+  async exec(sql: string): Promise<StatementReport> {
+    const result = (await this.client.query(sql)) as pg.QueryResult | pg.QueryResult[];
+    const last = Array.isArray(result) ? result[result.length - 1] : result;
+    return this.report(last, true);
+  }
+}
+
+class PgSqlSession implements SqlSession {
+  readonly kind = 'postgres';
+  private readonly counter: Counter = { statements: 0 };
+
+  constructor(readonly sourceName: string, readonly schema: string, private readonly pool: pg.Pool) {}
+
+  /** Runs `fn` on one pooled connection, so each statement's report names its backend. */
+  private async withClient<T>(fn: (statements: PgStatements, client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      return await fn(new PgStatements(client, this.counter), client);
+    } finally {
+      client.release();
+    }
+  }
+
+  query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[]; report: StatementReport }> {
+    return this.withClient((s) => s.query<T>(sql, params));
+  }
+
+  exec(sql: string): Promise<StatementReport> {
+    return this.withClient((s) => s.exec(sql));
+  }
+
+  async describe(sql: string): Promise<ColumnInfo[]> {
+    const result = await this.pool.query(`SELECT * FROM (${sql}) AS described LIMIT 0`);
+    return result.fields.map((f) => ({ name: f.name, type: logicalTypeOf(f.dataTypeID), nativeType: String(f.dataTypeID) }));
+  }
+
+  transaction<T>(fn: (tx: SqlStatements) => Promise<T>): Promise<T> {
+    return this.withClient(async (statements, client) => {
+      await client.query('BEGIN');
+      try {
+        const result = await fn(statements);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw err;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** Connects with `options.schema` (created when missing) first on every session's search path. */
+export async function openPgSqlSession(config: PostgresSource, context: ConnectorContext, options: SqlSessionOptions): Promise<SqlSession> {
+  const schema = options.schema;
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Invalid schema name '${schema}'`);
+  const base = pgClientConfig(config, context);
+  // Session settings travel in the startup packet, so every pooled connection has them.
+  const pool = new pg.Pool({ ...base, max: 4, options: `-c search_path=${schema},public -c TimeZone=UTC`, application_name: 'wharf experiment' });
+  try {
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+  return new PgSqlSession(config.name, options.schema, pool);
+}

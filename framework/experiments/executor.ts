@@ -1,0 +1,135 @@
+/**
+ * Where an experiment's pipeline runs: the store (the default) or a source's warehouse (the
+ * experiment's `warehouse`). Both are a PipelineExecutor: SQL with positional parameters, a
+ * transaction for each run, and the jobs each statement ran — query id, duration, rows
+ * written, bytes scanned and billed where the engine reports them — for the job history.
+ */
+import type { ColumnInfo, SqlSession, SqlStatements, StatementReport } from '../connectors/types.js';
+import { WharfError } from '../diagnostics/errors.js';
+import type { SqlExecutor, StoreConnection } from '../store/types.js';
+
+/** One statement the pipeline ran, as the job history records it. */
+export interface PipelineJob {
+  /** The engine's id of the statement (Snowflake query id, BigQuery job id), or null. */
+  queryId: string | null;
+  /** First line of the statement, for reading the history. */
+  statement: string;
+  startedAt: Date;
+  durationMs: number;
+  rows: number | null;
+  bytesScanned: number | null;
+  bytesBilled: number | null;
+}
+
+/** Where the artifacts live: the store, or a schema of a source. */
+export type PipelineLocation = { kind: 'store' } | { kind: 'warehouse'; source: string; sourceKind: string; schema: string };
+
+/** SQL access for the pipeline (see the module comment). */
+export interface PipelineExecutor extends SqlExecutor {
+  /** The engine, which names its experiment dialect (dialect.ts). */
+  readonly kind: string;
+  readonly location: PipelineLocation;
+  /** Runs `fn` in one transaction; refuses on an engine without multi-statement transactions. */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Result columns of a query over the engine's own tables (warehouse inputs); store: unused. */
+  describe?(sql: string): Promise<ColumnInfo[]>;
+  /** The jobs run since the last call, oldest first. */
+  takeJobs(): PipelineJob[];
+  close(): Promise<void>;
+}
+
+/** A human name of where the pipeline runs, for messages. */
+export function describeLocation(location: PipelineLocation): string {
+  return location.kind === 'store' ? 'the store' : `warehouse '${location.source}' (${location.sourceKind}), schema ${location.schema}`;
+}
+
+const firstLine = (sql: string) => sql.trim().split('\n')[0].slice(0, 160);
+
+/** Collects a job per statement; shared by an executor and its transactions. */
+class JobLog {
+  private jobs: PipelineJob[] = [];
+
+  async time<T>(sql: string, run: () => Promise<{ value: T; report: StatementReport | null }>): Promise<T> {
+    const startedAt = new Date();
+    const { value, report } = await run();
+    this.jobs.push({
+      queryId: report?.queryId ?? null,
+      statement: firstLine(sql),
+      startedAt,
+      durationMs: Date.now() - startedAt.getTime(),
+      rows: report?.rows ?? null,
+      bytesScanned: report?.bytesScanned ?? null,
+      bytesBilled: report?.bytesBilled ?? null,
+    });
+    return value;
+  }
+
+  take(): PipelineJob[] {
+    const out = this.jobs;
+    this.jobs = [];
+    return out;
+  }
+}
+
+class LoggedStore implements SqlExecutor {
+  constructor(protected readonly sql: SqlExecutor, protected readonly log: JobLog) {}
+
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]> {
+    return this.log.time(text, async () => ({ value: await this.sql.query<T>(text, params), report: null }));
+  }
+
+  exec(text: string): Promise<void> {
+    return this.log.time(text, async () => ({ value: await this.sql.exec(text), report: null }));
+  }
+}
+
+/** The store as a pipeline executor: its statements are timed (the store reports no ids or bytes). */
+export function storeExecutor(store: StoreConnection): PipelineExecutor {
+  const log = new JobLog();
+  return new (class extends LoggedStore implements PipelineExecutor {
+    readonly kind = store.kind;
+    readonly location = { kind: 'store' } as const;
+    transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+      return store.transaction((tx) => fn(new LoggedStore(tx, log)));
+    }
+    takeJobs = () => log.take();
+    close = () => store.close();
+  })(store, log);
+}
+
+class LoggedSession implements SqlExecutor {
+  constructor(protected readonly sql: SqlStatements, protected readonly log: JobLog) {}
+
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]> {
+    return this.log.time(text, async () => {
+      const { rows, report } = await this.sql.query<T>(text, params);
+      return { value: rows, report };
+    });
+  }
+
+  exec(text: string): Promise<void> {
+    return this.log.time(text, async () => ({ value: undefined, report: await this.sql.exec(text) }));
+  }
+}
+
+/** A source's SQL session as a pipeline executor, recording what the warehouse reports per statement. */
+export function warehouseExecutor(session: SqlSession): PipelineExecutor {
+  const log = new JobLog();
+  return new (class extends LoggedSession implements PipelineExecutor {
+    readonly kind = session.kind;
+    readonly location = { kind: 'warehouse', source: session.sourceName, sourceKind: session.kind, schema: session.schema } as const;
+    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+      if (!session.transaction) {
+        throw new WharfError(`Warehouse '${session.sourceName}' (${session.kind}) has no multi-statement transactions, and the pipeline's staging-and-swap for such warehouses is not implemented yet.`, {
+          code: 'experiment.warehouse-no-transactions',
+          errorClass: 'config',
+          hint: 'Run the experiment in the store (remove `warehouse`) until it is.',
+        });
+      }
+      return session.transaction((tx) => fn(new LoggedSession(tx, log)));
+    }
+    describe = (sql: string) => session.describe(sql);
+    takeJobs = () => log.take();
+    close = () => session.close();
+  })(session, log);
+}
