@@ -57,6 +57,7 @@ export type BuiltinErrorCode =
   | 'experiment.warehouse-column'
   | 'experiment.warehouse-inputs'
   | 'experiment.warehouse-no-transactions'
+  | 'experiment.warehouse-schema'
   | 'experiment.warehouse-unsupported'
   | 'experiment.warehouse-zone'
   | 'experiment.wrong-location'

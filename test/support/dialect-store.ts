@@ -9,7 +9,7 @@
 import { translate, type SqlDialectName } from '../../framework/connectors/shared/testing/sql-translate.js';
 import type { SqlExecutor, StoreConnection } from '../../framework/store/types.js';
 
-const BOOKKEEPING = /\b(experiment_state|experiment_job_history|information_schema)\b/;
+const BOOKKEEPING = /\b(experiment_state|experiment_job_history|experiment_job_queries|information_schema)\b/;
 
 /** The inner store plus what the pipeline sent in the warehouse dialect. */
 export interface DialectStore extends StoreConnection {

@@ -6,6 +6,7 @@
  */
 import pg from 'pg';
 import type { PostgresSource } from '../../config/types.js';
+import { WharfError } from '../../diagnostics/errors.js';
 import type { ColumnInfo, ConnectorContext, SqlSession, SqlSessionOptions, SqlStatements, StatementReport } from '../types.js';
 import { pgClientConfig } from './options.js';
 import { logicalTypeOf } from './values.js';
@@ -88,7 +89,13 @@ class PgSqlSession implements SqlSession {
 /** Connects with `options.schema` (created when missing) first on every session's search path. */
 export async function openPgSqlSession(config: PostgresSource, context: ConnectorContext, options: SqlSessionOptions): Promise<SqlSession> {
   const schema = options.schema;
-  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Invalid schema name '${schema}'`);
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) {
+    throw new WharfError(`The experiment schema '${schema}' is not a plain PostgreSQL name.`, {
+      code: 'experiment.warehouse-schema',
+      errorClass: 'config',
+      hint: 'Use lower-case letters, digits and underscores, starting with a letter or underscore.',
+    });
+  }
   const base = pgClientConfig(config, context);
   // Session settings travel in the startup packet, so every pooled connection has them.
   const pool = new pg.Pool({ ...base, max: 4, options: `-c search_path=${schema},public -c TimeZone=UTC`, application_name: 'wharf experiment' });
