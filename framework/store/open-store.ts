@@ -60,7 +60,7 @@ export async function storeOver(connection: StoreConnection): Promise<Store> {
   if (connection instanceof DuckDBStoreConnection) {
     store = new SqlStore(connection, 'duckdb', (target) => DuckDBDayLoad.begin(connection.duckdb, target), { columnarMetrics: true });
   } else if (connection instanceof PostgresStoreConnection) {
-    store = new SqlStore(connection, 'postgres', (target, onWait) => PostgresDayLoad.begin(connection.pool, target, onWait), { columnarMetrics: false, lockDay });
+    store = new SqlStore(connection, 'postgres', (target, onWait) => PostgresDayLoad.begin(connection.pool, target, onWait), { columnarMetrics: true, lockDay });
   } else {
     throw new Error(`Unknown store connection kind '${connection.kind}'`);
   }

@@ -1,6 +1,6 @@
 /**
  * The columnar metrics path against the row path: the same messy PostgreSQL day loaded both
- * ways into two DuckDB stores must leave identical metrics, rejects (row, column, rule,
+ * ways into two stores (DuckDB, and PostgreSQL) must leave identical metrics, rejects (row, column, rule,
  * reason), ledger counts and reject examples. The day holds every metrics rule, values the
  * vectorized checks hand back to the row path (odd number text, multibyte names), a ratio
  * metric revealed before and after its value-only rows, and text that needs CSV quoting or
@@ -18,7 +18,7 @@ import { comparable, contents, DAY, mappings, SQL, statements } from '../support
 const fragile: MetricsMapping = { ...mappings[0], name: 'fragile_in', sql: './f.sql' };
 const FRAGILE_SQL = 'SELECT m.* FROM messy_text m WHERE 1 / (SELECT count(*) FROM ctl) > 0 ORDER BY seq';
 
-describe('columnar metrics path vs row path (PostgreSQL → DuckDB)', () => {
+describe.each(['duckdb', 'postgres'] as const)('columnar metrics path vs row path (PostgreSQL → %s store)', (storeKind) => {
   const contexts: Record<'columnar' | 'rows', EngineContext> = {} as never;
   let source: SourceConfig;
 
@@ -26,7 +26,7 @@ describe('columnar metrics path vs row path (PostgreSQL → DuckDB)', () => {
     source = await seededSource('postgres', statements());
     for (const path of ['columnar', 'rows'] as const) {
       const project = makeProject(tempDir(), [source], [...mappings.map((m, i) => loadedMapping(m, SQL[i], 1)), loadedMapping(fragile, FRAGILE_SQL, 1)]);
-      contexts[path] = { ...engineContext(project, await freshStore('duckdb')), columnar: path === 'columnar' };
+      contexts[path] = { ...engineContext(project, await freshStore(storeKind)), columnar: path === 'columnar' };
     }
   });
   afterAll(async () => {

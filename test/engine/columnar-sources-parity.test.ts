@@ -1,7 +1,7 @@
 /**
  * The columnar metrics path against the row path for the sources whose bulk export DuckDB
  * writes (a DuckDB file, and S3 parquet files read by DuckDB): the messy metrics day loaded
- * both ways into two DuckDB stores leaves identical metrics, rejects (row, column, rule,
+ * both ways into two stores (DuckDB or PostgreSQL) leaves identical metrics, rejects (row, column, rule,
  * reason), ledger counts, fingerprints and reject examples. The mappings compare fingerprints
  * on rechecks, so the day's fingerprint travels through the export too.
  */
@@ -43,7 +43,9 @@ async function s3Sources(server: S3TestServer): Promise<S3Source[]> {
   }));
 }
 
-describe.each(['duckdb', 's3'] as const)('columnar metrics path vs row path (%s source → DuckDB)', (kind) => {
+const CASES = [['duckdb', 'duckdb'], ['s3', 'duckdb'], ['duckdb', 'postgres'], ['s3', 'postgres']] as const;
+
+describe.each(CASES)('columnar metrics path vs row path (%s source → %s store)', (kind, storeKind) => {
   const contexts: Record<'columnar' | 'rows', EngineContext> = {} as never;
   let server: S3TestServer | null = null;
 
@@ -61,7 +63,7 @@ describe.each(['duckdb', 's3'] as const)('columnar metrics path vs row path (%s 
       return { ...l, recheck: { ...l.recheck, reloadOnFingerprintChange: true } };
     });
     for (const path of ['columnar', 'rows'] as const) {
-      contexts[path] = { ...engineContext(makeProject(tempDir(), sources, loaded), await freshStore('duckdb')), columnar: path === 'columnar' };
+      contexts[path] = { ...engineContext(makeProject(tempDir(), sources, loaded), await freshStore(storeKind)), columnar: path === 'columnar' };
     }
   });
   afterAll(async () => {

@@ -79,10 +79,11 @@ export const SQL = ['SELECT * FROM messy_text ORDER BY seq', 'SELECT * FROM mess
 export async function contents(ctx: EngineContext, ingestion: string) {
   return {
     metrics: await ctx.store.query(
-      `SELECT unit_id, id_type, CAST("date" AS VARCHAR) AS d, metric_name, metric_value, numerator, denominator FROM metrics WHERE ingestion = $1 ORDER BY ALL`,
+      `SELECT unit_id, id_type, CAST("date" AS VARCHAR) AS d, metric_name, metric_value, numerator, denominator FROM metrics WHERE ingestion = $1
+       ORDER BY 1, 2, 3, 4, 5, 6, 7`,
       [ingestion],
     ),
-    rejects: await ctx.store.query(`SELECT CAST("date" AS VARCHAR) AS d, "row", "column", rule, reason FROM rejects WHERE ingestion = $1 ORDER BY ALL`, [ingestion]),
+    rejects: await ctx.store.query(`SELECT CAST("date" AS VARCHAR) AS d, "row", "column", rule, reason FROM rejects WHERE ingestion = $1 ORDER BY 1, 2, 3, 4, 5`, [ingestion]),
     ledger: (await ctx.store.ledger({ ingestion })).map((e) => [e.status, e.rowsLoaded, e.rowsRejected, e.rejectReasons, e.sourceRowCount, e.sourceFingerprint]),
   };
 }

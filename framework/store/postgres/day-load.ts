@@ -12,9 +12,10 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { TABLES, type EventRecord, type MetricRecord, type RejectRecord } from '../schema.js';
 import { readLedgerRow } from '../ledger-sql.js';
 import { clearDaySql, commitLedger } from '../sql-store.js';
-import type { DayLoad, DayLoadTarget, LedgerEntry, SqlExecutor, StoredMetricValues } from '../types.js';
+import type { DayLoad, DayLoadTarget, LedgerEntry, MetricsCsvLoad, MetricsCsvSpec, SqlExecutor, StoredMetricValues } from '../types.js';
 import { copyLines, type CopyValue } from './copy-text.js';
 import { lockDay } from './day-lock.js';
+import { PostgresMetricsCsvLoad } from './metric-csv-load.js';
 
 const METRIC_COLUMNS = 'ingestion, "date", unit_id, id_type, metric_name, metric_value, numerator, denominator';
 const EVENT_COLUMNS = 'ingestion, day, "timestamp", event_name, event_value, event_metadata, "user", user_id, custom_ids, timeuuid';
@@ -34,6 +35,8 @@ export class PostgresDayLoad implements DayLoad {
   private readonly sql: SqlExecutor;
   private done = false;
   previous: LedgerEntry | null = null;
+  /** Columnar loads of the day, whose staging is dropped however the day ends. */
+  private readonly csvLoads: PostgresMetricsCsvLoad[] = [];
 
   private constructor(private readonly client: pg.PoolClient, private readonly target: Required<DayLoadTarget>) {
     this.sql = new ClientSql(client);
@@ -99,8 +102,16 @@ export class PostgresDayLoad implements DayLoad {
     return moved;
   }
 
+  /** The day's rows checked set-based in an in-process DuckDB, then sent with one COPY (metric-csv-load.ts). */
+  metricsCsv(spec: MetricsCsvSpec): MetricsCsvLoad {
+    const load = new PostgresMetricsCsvLoad(this.target, spec, { client: this.client, appendRejects: (rejects) => this.appendRejects(rejects) });
+    this.csvLoads.push(load);
+    return load;
+  }
+
   async commit(entry: LedgerEntry): Promise<void> {
     try {
+      await this.disposeStaging();
       await commitLedger(this.sql, entry);
       await this.client.query('COMMIT');
       this.finish();
@@ -113,6 +124,7 @@ export class PostgresDayLoad implements DayLoad {
   async rollback(): Promise<void> {
     if (this.done) return;
     this.done = true;
+    await this.disposeStaging().catch(() => undefined);
     try {
       await this.client.query('ROLLBACK');
       this.client.release();
@@ -120,6 +132,10 @@ export class PostgresDayLoad implements DayLoad {
       // A client whose rollback failed may be mid-protocol: destroy it instead of pooling it.
       this.client.release(err instanceof Error ? err : new Error(String(err)));
     }
+  }
+
+  private async disposeStaging(): Promise<void> {
+    for (const load of this.csvLoads.splice(0)) await load.dispose();
   }
 
   private finish(): void {
