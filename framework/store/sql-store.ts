@@ -20,6 +20,7 @@ export type DayLocker = (tx: SqlExecutor, ingestion: string, day: string) => Pro
 
 export class SqlStore implements Store {
   readonly columnarMetrics: boolean;
+  readonly columnarGroupLimit?: number;
   private readonly lockDay: DayLocker | undefined;
   /** Loads of one day in this process wait for each other (see DayMutex). */
   private readonly days = new DayMutex();
@@ -28,9 +29,10 @@ export class SqlStore implements Store {
     private readonly connection: StoreConnection,
     private readonly dialect: Dialect,
     private readonly startLoad: DayLoadFactory,
-    options: { columnarMetrics: boolean; lockDay?: DayLocker },
+    options: { columnarMetrics: boolean; columnarGroupLimit?: number; lockDay?: DayLocker },
   ) {
     this.columnarMetrics = options.columnarMetrics;
+    this.columnarGroupLimit = options.columnarGroupLimit;
     this.lockDay = options.lockDay;
   }
 

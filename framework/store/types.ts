@@ -192,6 +192,11 @@ export interface StoreConnection extends SqlExecutor {
 export interface Store extends StoreConnection {
   /** Day loads have `metricsCsv` (the columnar metrics path). */
   readonly columnarMetrics: boolean;
+  /**
+   * Most day loads one columnar group may hold open at once (each holds a connection until
+   * the group ends); unset: no limit of the store's own.
+   */
+  readonly columnarGroupLimit?: number;
   /** Creates or migrates the tables (store/schema.ts); safe to call on every start. */
   migrate(): Promise<void>;
   /**
