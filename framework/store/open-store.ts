@@ -15,6 +15,13 @@ import { SqlStore } from './sql-store.js';
 import type { Store, StoreConnection } from './types.js';
 import { internalError } from '../diagnostics/errors.js';
 
+/**
+ * Days of one columnar group open at once on the PostgreSQL store: each holds a pooled client
+ * (8 in all) until the group ends, and two groups may run at once (the default concurrency),
+ * which leaves clients for the ledger and the other queries.
+ */
+const PG_GROUP_DAYS = 3;
+
 export const DEFAULT_DUCKDB_STORE_PATH = '.wharf/store.duckdb';
 export const DEFAULT_POSTGRES_STORE_SCHEMA = 'wharf';
 /** DuckDB store memory cap (the process's other memory is bounded by batch sizes). */
@@ -62,7 +69,7 @@ export async function storeOver(connection: StoreConnection): Promise<Store> {
   if (connection instanceof DuckDBStoreConnection) {
     store = new SqlStore(connection, 'duckdb', (target) => DuckDBDayLoad.begin(connection.duckdb, target), { columnarMetrics: true, columnarEvents: true });
   } else if (connection instanceof PostgresStoreConnection) {
-    store = new SqlStore(connection, 'postgres', (target, onWait) => PostgresDayLoad.begin(connection.pool, target, onWait), { columnarMetrics: false, lockDay });
+    store = new SqlStore(connection, 'postgres', (target, onWait) => PostgresDayLoad.begin(connection.pool, target, onWait), { columnarMetrics: true, columnarGroupLimit: PG_GROUP_DAYS, lockDay });
   } else {
     throw internalError(`Unknown store connection kind '${connection.kind}'`);
   }

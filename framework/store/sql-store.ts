@@ -21,6 +21,7 @@ export type DayLocker = (tx: SqlExecutor, ingestion: string, day: string) => Pro
 export class SqlStore implements Store {
   readonly columnarMetrics: boolean;
   readonly columnarEvents: boolean;
+  readonly columnarGroupLimit?: number;
   private readonly lockDay: DayLocker | undefined;
   /** Loads of one day in this process wait for each other (see DayMutex). */
   private readonly days = new DayMutex();
@@ -29,10 +30,11 @@ export class SqlStore implements Store {
     private readonly connection: StoreConnection,
     private readonly dialect: Dialect,
     private readonly startLoad: DayLoadFactory,
-    options: { columnarMetrics: boolean; columnarEvents?: boolean; lockDay?: DayLocker },
+    options: { columnarMetrics: boolean; columnarEvents?: boolean; columnarGroupLimit?: number; lockDay?: DayLocker },
   ) {
     this.columnarMetrics = options.columnarMetrics;
     this.columnarEvents = options.columnarEvents ?? false;
+    this.columnarGroupLimit = options.columnarGroupLimit;
     this.lockDay = options.lockDay;
   }
 

@@ -262,6 +262,11 @@ export interface Store extends StoreConnection {
   readonly columnarMetrics: boolean;
   /** Day loads have `eventsCsv` (the columnar events path); absent: false. */
   readonly columnarEvents?: boolean;
+  /**
+   * Most day loads one columnar group may hold open at once (each holds a connection until
+   * the group ends); unset: no limit of the store's own.
+   */
+  readonly columnarGroupLimit?: number;
   /** Creates or migrates the tables (store/schema.ts); safe to call on every start. */
   migrate(): Promise<void>;
   /**

@@ -52,7 +52,7 @@ describe.each(matrix)('%s source → %s store (columnar allowed: %s)', (sourceKi
   it('loads a day row for row as the source has it', async () => {
     const result = await ingestDay(ctx, 'metrics_in', GOOD_DAY);
     expect(result).toMatchObject({ status: 'succeeded', rowsRead: 30, rowsLoaded: 30, rowsRejected: 0, sourceRowCount: 30 });
-    expect(result.path).toBe(columnar && sourceKind === 'postgres' && storeKind === 'duckdb' ? 'columnar' : 'rows');
+    expect(result.path).toBe(columnar ? 'columnar' : 'rows');
     const connector = await ctx.connectors.get('src');
     const expected = (await connector.sample({ mapping: 'm', sqlFile: 'm.sql', sql: METRIC_SQL, dataset: 'metrics' }, 1000))
       .filter((r) => r.ds === GOOD_DAY)

@@ -61,8 +61,8 @@ describe.each(['postgres', 'duckdb'] as const)('a TIMESTAMP metrics date column 
     const days = ['2026-09-30', '2026-10-01', '2026-10-02'];
     for (const day of days) {
       const result = await ingestDay({ ...ctx, columnar }, name, day);
-      // Only the PostgreSQL source has the bulk export the columnar path needs.
-      expect(result, day).toMatchObject({ status: 'succeeded', rowsRejected: 0, path: columnar && kind === 'postgres' ? 'columnar' : 'rows' });
+      // Both sources have the bulk export the columnar path needs.
+      expect(result, day).toMatchObject({ status: 'succeeded', rowsRejected: 0, path: columnar ? 'columnar' : 'rows' });
       expect(result.rowsLoaded, day).toBe(expected([day]).length);
     }
     expect(await stored(name)).toEqual(expected(days));

@@ -21,7 +21,7 @@ const events: EventsMapping = {
   columns: { timestamp: 'ts', event_name: { constant: 'click' }, event_metadata: 'meta', user: 'usr', timeuuid: 'id' },
 };
 
-describe.each([['duckdb', true], ['duckdb', false], ['postgres', false]] as [StoreKind, boolean][])('huge values (%s store, columnar path allowed: %s)', (storeKind, columnar) => {
+describe.each([['duckdb', true], ['duckdb', false], ['postgres', true], ['postgres', false]] as [StoreKind, boolean][])('huge values (%s store, columnar path allowed: %s)', (storeKind, columnar) => {
   let ctx: EngineContext;
 
   beforeAll(async () => {
@@ -45,7 +45,7 @@ describe.each([['duckdb', true], ['duckdb', false], ['postgres', false]] as [Sto
   it('rejects a 5 MB metric_name as metric_name.too_long and loads the rest, the 3 MB unit_id included', { timeout: 60_000 }, async () => {
     const result = await ingestDay(ctx, 'm', DAY);
     expect(result, result.errorMessage ?? '').toMatchObject({ status: 'succeeded', rowsRead: 202, rowsLoaded: 201, rowsRejected: 1, rejectReasons: { 'metric_name.too_long': 1 } });
-    expect(result.path).toBe(columnar && storeKind === 'duckdb' ? 'columnar' : 'rows');
+    expect(result.path).toBe(columnar ? 'columnar' : 'rows');
     const [{ n, longest }] = await ctx.store.query<{ n: number; longest: number }>(`SELECT count(*) AS n, max(length(unit_id)) AS longest FROM metrics WHERE ingestion = 'm'`);
     expect([Number(n), Number(longest)]).toEqual([201, 3 * 1024 * 1024]);
     const [reject] = await ctx.store.query<{ rule: string; u: string }>(`SELECT rule, "row" AS u FROM rejects WHERE ingestion = 'm'`);

@@ -4,6 +4,7 @@
  * local protocol fake) and loads fixtures into it; see docs/connectors.md.
  */
 import { afterAll, beforeAll, describe } from 'vitest';
+import { columnarTests } from './columnar-tests.js';
 import { dayTests } from './day-tests.js';
 import { errorTests } from './error-tests.js';
 import { MIN_STREAM_ROWS, type ConformanceHarness, type ConformanceSetup } from './harness.js';
@@ -42,5 +43,6 @@ export function runConnectorConformance(name: string, setup: ConformanceSetup): 
     signalTests(current);
     errorTests(current, setup.faults);
     streamingTests(current, rowCount);
+    columnarTests(current);
   });
 }

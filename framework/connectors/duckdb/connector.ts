@@ -14,7 +14,8 @@ import { abortedError } from '../shared/errors.js';
 import { finishedDateOf, latestFinishedDateQuery } from '../shared/signal-table.js';
 import { dayQuery, dayStatsQuery, describeQuery, hasDataQuery, sampleQuery } from '../shared/wrapped-queries.js';
 import { duckdbDialect } from './dialect.js';
-import type { ColumnInfo, Connector, ConnectorCapabilities, ConnectorContext, DayFilter, DayStats, DayStatsOptions, QuerySpec, Row, StreamOptions } from '../types.js';
+import type { ColumnarExport, ColumnInfo, Connector, ConnectorCapabilities, ConnectorContext, DayFilter, DayStats, DayStatsOptions, QuerySpec, Row, StreamOptions } from '../types.js';
+import { duckdbColumnarExport } from './columnar.js';
 import { logicalType } from './values.js';
 import { Watchdog } from './watchdog.js';
 import { queryTimeoutError, timeoutOf } from '../shared/query-timeout.js';
@@ -27,7 +28,16 @@ export class DuckDBConnector implements Connector {
   readonly kind = 'duckdb';
   readonly capabilities = DUCKDB_CAPABILITIES;
 
-  private constructor(readonly sourceName: string, private readonly handle: DuckDBHandle) {}
+  /** Days exported in bulk by DuckDB itself (see columnar.ts). */
+  readonly columnar: ColumnarExport;
+
+  private constructor(readonly sourceName: string, private readonly handle: DuckDBHandle) {
+    this.columnar = duckdbColumnarExport({
+      run: (query, fn) => this.withConnection(query, fn),
+      dayStats: (query, filters, options) => this.dayStats(query, filters, options),
+      describe: (query) => this.describe(query),
+    });
+  }
 
   static async open(config: DuckDBSource, context: ConnectorContext): Promise<DuckDBConnector> {
     const path = isAbsolute(config.path) ? config.path : join(context.projectRoot, config.path);

@@ -9,8 +9,10 @@ import type { IsoDate, S3Source } from '../../config/types.js';
 import { WharfError } from '../../diagnostics/errors.js';
 import { abortedError } from '../shared/errors.js';
 import type { DuckDBHandle } from '../../util/duckdb.js';
-import type { ColumnInfo, Connector, DayFilter, DayStats, DayStatsOptions, QuerySpec, Row, StreamOptions } from '../types.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ColumnarExport, ColumnInfo, Connector, DayFilter, DayStats, DayStatsOptions, QuerySpec, Row, StreamOptions } from '../types.js';
 import { S3_CAPABILITIES } from './capabilities.js';
+import { s3ColumnarExport } from './columnar.js';
 import { filteredSql, limitSql, statsSql, userQuery } from './day-sql.js';
 import { queryError, s3Error } from './errors.js';
 import { S3Layout, type ParquetObject } from './layout.js';
@@ -23,6 +25,11 @@ export class S3Connector implements Connector {
   readonly sourceName: string;
   private readonly layout: S3Layout;
   private readonly reader: ParquetReader;
+  /** Days exported in bulk, each day's files read by DuckDB (see columnar.ts). */
+  readonly columnar: ColumnarExport = s3ColumnarExport({
+    describe: (query) => this.describe(query),
+    withDayFiles: (query, filter, work) => this.withDayFiles(query, filter, work),
+  });
 
   constructor(
     config: S3Source,
@@ -89,6 +96,16 @@ export class S3Connector implements Connector {
   async close(): Promise<void> {
     this.client.destroy();
     this.duckdb.close();
+  }
+
+  private async withDayFiles(query: QuerySpec, filter: DayFilter, work: (connection: DuckDBConnection) => Promise<void>): Promise<void> {
+    const files = await this.dayFiles(query, filter.day);
+    if (files.length === 0) return;
+    try {
+      await this.reader.withFiles(files, work);
+    } catch (err) {
+      throw this.classify(err, query, `read s3://${this.layout.bucket}/${this.layout.dayKey(query.dataset, filter.day)}`);
+    }
   }
 
   private async oneDayStats(query: QuerySpec, filter: DayFilter, fingerprint: boolean): Promise<DayStats> {

@@ -20,7 +20,8 @@ import type { FixtureColumn, FixtureValue } from '../conformance/harness.js';
 import { runConnectorConformance } from '../conformance/index.js';
 import { closedLoopbackPort } from '../conformance/loopback.js';
 import { connectorFor } from '../registry.js';
-import type { Connector, DayFilter, QuerySpec, StreamOptions } from '../types.js';
+import { duckdbTextColumns } from '../shared/duckdb-columnar.js';
+import type { ColumnarExport, Connector, DayFilter, QuerySpec, StreamOptions } from '../types.js';
 
 const BUCKET = 'conformance';
 /** The days the suite queries: the value rows' day, the PST days around its filter day. */
@@ -44,12 +45,33 @@ class TableRoutedConnector implements Connector {
 
   constructor(private readonly config: S3Source) {}
 
+  /** The bulk export of the table's connector, the table renamed to `source` as for the other calls. */
+  readonly columnar: ColumnarExport = {
+    textColumns: (columns) => duckdbTextColumns.textColumns(columns),
+    exactCsvType: (column) => duckdbTextColumns.exactCsvType(column),
+    parseRow: (columns, raw) => duckdbTextColumns.parseRow(columns, raw),
+    copyDays: async (query, filters, options, sink) => {
+      const [c, q] = await this.route(query);
+      return c.columnar!.copyDays(q, filters, options, sink);
+    },
+    dayStats: (day, rowCount, sum) => {
+      for (const c of this.resolved) {
+        const stats = c.columnar!.dayStats(day, rowCount, sum);
+        if (stats.fingerprint !== null) return stats;
+      }
+      return { day, rowCount, fingerprint: null };
+    },
+  };
+  private readonly resolved: Connector[] = [];
+
   private async route(query: QuerySpec): Promise<[Connector, QuerySpec]> {
     const table = /\bFROM\s+(\w+)/i.exec(query.sql)?.[1] ?? 'unknown';
     if (!this.open.has(table)) {
       this.open.set(table, connectorFor('s3').then((d) => d.create({ ...this.config, prefix: `tables/${table}` } as never, testContext(secrets))));
     }
-    return [await this.open.get(table)!, { ...query, sql: query.sql.replace(new RegExp(`\\bFROM\\s+${table}\\b`, 'i'), 'FROM source') }];
+    const connector = await this.open.get(table)!;
+    if (!this.resolved.includes(connector)) this.resolved.push(connector);
+    return [connector, { ...query, sql: query.sql.replace(new RegExp(`\\bFROM\\s+${table}\\b`, 'i'), 'FROM source') }];
   }
 
   async describe(query: QuerySpec) {

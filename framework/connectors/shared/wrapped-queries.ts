@@ -3,7 +3,7 @@
  * filtered, limited, or aggregated in the warehouse so only what is needed travels.
  */
 import type { DayFilter, DayStatsOptions, QuerySpec } from '../types.js';
-import { dayPredicate, limitRows, QUERY_ALIAS, type SqlDialect } from './sql-dialect.js';
+import { dayPredicate, daysPredicate, limitRows, QUERY_ALIAS, type SqlDialect } from './sql-dialect.js';
 
 /**
  * The user's SQL without its trailing semicolons, on its own lines so comments stay closed.
@@ -88,4 +88,9 @@ export function sqlDayQueries(dialect: SqlDialect, query: QuerySpec): DayQueries
     describe: () => describeQuery(query.sql, dialect),
     sample: (n) => sampleQuery(query.sql, n, dialect),
   };
+}
+
+/** The days' rows of the query as the select list `list` (bulk exports), filtered as dayQuery filters each day. */
+export function daysSelect(dialect: SqlDialect, sql: string, filters: DayFilter[], list: string): string {
+  return `SELECT ${list} ${from(sql)}\nWHERE ${daysPredicate(dialect, filters)}`;
 }

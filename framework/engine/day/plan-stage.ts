@@ -54,7 +54,8 @@ export async function columnarGroupSize(ctx: EngineContext, mappingName: string)
   try {
     const connector = await ctx.connectors.get(mapping.config.source);
     if (!connector.columnar) return 1;
-    return planFor(ctx, mapping, connector, await describe(ctx, mapping, connector))?.multiDay ? COLUMNAR_GROUP_DAYS : 1;
+    const multiDay = planFor(ctx, mapping, connector, await describe(ctx, mapping, connector))?.multiDay;
+    return multiDay ? Math.min(COLUMNAR_GROUP_DAYS, ctx.store.columnarGroupLimit ?? COLUMNAR_GROUP_DAYS) : 1;
   } catch {
     // The day loads report the problem, one by one.
     return 1;

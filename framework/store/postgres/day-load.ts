@@ -12,10 +12,11 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { TABLES, type EventRecord, type MetricRecord, type RejectRecord } from '../schema.js';
 import { readLedgerRow } from '../ledger-sql.js';
 import { clearDaySql, commitLedger } from '../sql-store.js';
-import type { DayLoad, DayLoadTarget, HeldValueOnlyRow, LedgerEntry, SqlExecutor } from '../types.js';
+import type { DayLoad, DayLoadTarget, HeldValueOnlyRow, LedgerEntry, MetricsCsvLoad, MetricsCsvSpec, SqlExecutor } from '../types.js';
 import { checkHeld, heldRejectsSql, heldTable } from '../held-rows.js';
 import { copyLines, type CopyValue } from './copy-text.js';
 import { lockDay } from './day-lock.js';
+import { PostgresMetricsCsvLoad } from './metric-csv-load.js';
 
 const METRIC_COLUMNS = 'ingestion, "date", unit_id, id_type, metric_name, metric_value, numerator, denominator';
 const EVENT_COLUMNS = 'ingestion, day, "timestamp", event_name, event_value, event_metadata, "user", user_id, custom_ids, timeuuid';
@@ -36,6 +37,8 @@ export class PostgresDayLoad implements DayLoad {
   private done = false;
   private held = false;
   previous: LedgerEntry | null = null;
+  /** Columnar loads of the day, whose staging is dropped however the day ends. */
+  private readonly csvLoads: PostgresMetricsCsvLoad[] = [];
 
   private constructor(private readonly client: pg.PoolClient, private readonly target: Required<DayLoadTarget>) {
     this.sql = new ClientSql(client);
@@ -95,6 +98,17 @@ export class PostgresDayLoad implements DayLoad {
     await this.copy(heldTable(this.loadId), 'metric_name, "row"', rows.map((r) => [r.metric, r.row]));
   }
 
+  /**
+   * Turns one metric's held rows into its rejects: the rows as received (held by the engine),
+   * not as loaded. Returns how many there were.
+   */
+  async rejectHeld(metric: string, reason: string): Promise<number> {
+    if (!this.held) return 0;
+    const t = this.target;
+    const result = await this.client.query(heldRejectsSql(heldTable(this.loadId), 'seq'), [t.ingestion, t.date, reason, t.loadId, metric]);
+    return result.rowCount ?? 0;
+  }
+
   async rejectNullDenominators(metricNames: string[], reason: (metric: string) => string): Promise<number> {
     let moved = 0;
     const t = this.target;
@@ -103,16 +117,28 @@ export class PostgresDayLoad implements DayLoad {
         `DELETE FROM ${TABLES.metrics} WHERE ingestion = $1 AND "date" = $2::date AND metric_name = $3 AND denominator IS NULL`,
         [t.ingestion, t.date, name],
       );
-      // The rejects are the rows as received (held by the engine), not as loaded.
-      const held = this.held ? (await this.client.query(heldRejectsSql(heldTable(this.loadId), 'seq'), [t.ingestion, t.date, reason(name), t.loadId, name])).rowCount ?? 0 : 0;
+      const held = await this.rejectHeld(name, reason(name));
       checkHeld(name, deleted.rowCount ?? 0, held);
       moved += held;
     }
     return moved;
   }
 
+  /** The day's rows checked set-based in an in-process DuckDB, then sent with one COPY (metric-csv-load.ts). */
+  metricsCsv(spec: MetricsCsvSpec): MetricsCsvLoad {
+    const load = new PostgresMetricsCsvLoad(this.target, spec, {
+      client: this.client,
+      appendRejects: (rejects) => this.appendRejects(rejects),
+      holdValueOnlyRows: (rows) => this.holdValueOnlyRows(rows),
+      rejectHeld: (metric, reason) => this.rejectHeld(metric, reason),
+    });
+    this.csvLoads.push(load);
+    return load;
+  }
+
   async commit(entry: LedgerEntry): Promise<void> {
     try {
+      await this.disposeStaging();
       await commitLedger(this.sql, entry);
       await this.client.query('COMMIT');
       this.finish();
@@ -125,6 +151,7 @@ export class PostgresDayLoad implements DayLoad {
   async rollback(): Promise<void> {
     if (this.done) return;
     this.done = true;
+    await this.disposeStaging().catch(() => undefined);
     try {
       await this.client.query('ROLLBACK');
       this.client.release();
@@ -132,6 +159,10 @@ export class PostgresDayLoad implements DayLoad {
       // A client whose rollback failed may be mid-protocol: destroy it instead of pooling it.
       this.client.release(err instanceof Error ? err : new Error(String(err)));
     }
+  }
+
+  private async disposeStaging(): Promise<void> {
+    for (const load of this.csvLoads.splice(0)) await load.dispose();
   }
 
   private finish(): void {

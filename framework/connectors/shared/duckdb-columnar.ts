@@ -1,0 +1,267 @@
+/**
+ * The columnar export of sources that run their query in DuckDB (the DuckDB source, and S3's
+ * parquet files read by DuckDB): DuckDB writes the days' rows itself, in PostgreSQL's COPY
+ * text format (see ColumnarExport), into a named pipe that Node reads as bytes and hands to
+ * the sink row by row, so DuckDB's writing and the store's loading overlap and no row becomes
+ * a JavaScript value. Each column is written as text that parseRow turns back into exactly
+ * the value streamDay gives (types without such a text keep the row path).
+ */
+import { execFile } from 'node:child_process';
+import { createReadStream, constants as fsConstants } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { WharfError } from '../../diagnostics/errors.js';
+import { DayRouter, unescapeCopyText } from '../postgres/columnar.js';
+import type { ColumnInfo, DayRowSink, DayStats, QuerySpec, Row } from '../types.js';
+import { QUERY_ALIAS, sqlLiteral } from './sql-dialect.js';
+
+type TextKind = 'string' | 'integer' | 'double' | 'date' | 'timestamp' | 'boolean';
+
+const INTEGER_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
+const TIMESTAMP_TYPES = /^(TIMESTAMP|TIMESTAMP WITH TIME ZONE|TIMESTAMP_S|TIMESTAMP_MS)$/;
+
+/**
+ * How a DuckDB column travels as text, by its type name, or null when no text gives back
+ * exactly the row path's value (DECIMAL's conversion to a number, nested types, blobs).
+ */
+export function textKindOf(column: ColumnInfo): TextKind | null {
+  const native = column.nativeType.toUpperCase();
+  if (native === 'VARCHAR' || native === 'JSON' || native === 'UUID' || native.startsWith('ENUM(')) return 'string';
+  if (INTEGER_TYPES.test(native)) return 'integer';
+  if (native === 'DOUBLE' || native === 'FLOAT') return 'double';
+  if (native === 'DATE') return 'date';
+  if (TIMESTAMP_TYPES.test(native)) return 'timestamp';
+  if (native === 'BOOLEAN') return 'boolean';
+  return null;
+}
+
+/** COPY's escapes, the backslash first. */
+const ESCAPES: [string, string][] = [["'\\'", '\\\\'], ['chr(9)', '\\t'], ['chr(10)', '\\n'], ['chr(13)', '\\r']];
+
+/**
+ * The column's text in the export: strings with COPY's escapes for backslash, tab, newline
+ * and carriage return; FLOAT widened to DOUBLE first (the row path's number); a timestamp
+ * as UNIX milliseconds, the precision the row path's Date keeps.
+ */
+function textExpression(column: ColumnInfo): string {
+  const ref = `${QUERY_ALIAS}."${column.name.replace(/"/g, '""')}"`;
+  switch (textKindOf(column)) {
+    case 'string':
+      return ESCAPES.reduce((text, [from, to]) => `replace(${text}, ${from}, '${to}')`, `CAST(${ref} AS VARCHAR)`);
+    case 'double':
+      return `CAST(CAST(${ref} AS DOUBLE) AS VARCHAR)`;
+    case 'timestamp':
+      return `CAST(epoch_ms(${ref}) AS VARCHAR)`;
+    default:
+      return `CAST(${ref} AS VARCHAR)`;
+  }
+}
+
+const NON_FINITE: Record<string, number> = { nan: NaN, inf: Infinity, '-inf': -Infinity };
+
+/**
+ * One exported field back as the row path's value (the store may hand DOUBLE fields back as
+ * JavaScript's own number text).
+ */
+function parseField(kind: TextKind | null, text: string): Row[string] {
+  switch (kind) {
+    case 'integer': {
+      const big = BigInt(text);
+      return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : big;
+    }
+    case 'double':
+      return NON_FINITE[text] ?? Number(text);
+    case 'timestamp':
+      return new Date(Number(text));
+    case 'boolean':
+      return text === 'true';
+    case 'date':
+      return text;
+    default:
+      return unescapeCopyText(text);
+  }
+}
+
+/** The ColumnarExport members every DuckDB-run source shares. */
+export const duckdbTextColumns = {
+  textColumns: (columns: ColumnInfo[]) => columns.every((c) => textKindOf(c) !== null),
+  exactCsvType(column: ColumnInfo): 'DOUBLE' | 'DATE' | null {
+    const kind = textKindOf(column);
+    if (kind === 'integer' || kind === 'double') return 'DOUBLE';
+    return kind === 'date' ? 'DATE' : null;
+  },
+  parseRow(columns: ColumnInfo[], raw: (string | null)[]): Row {
+    const row: Row = {};
+    columns.forEach((c, i) => {
+      const text = raw[i];
+      row[c.name] = text === null ? null : parseField(textKindOf(c), text);
+    });
+    return row;
+  },
+};
+
+/**
+ * The export's select list over the wrapped query: the columns as text, then (when asked) a
+ * fingerprint term, 0 (see FingerprintTokens).
+ */
+export function exportSelect(columns: ColumnInfo[], fingerprint: boolean): string {
+  const list = columns.map(textExpression);
+  if (fingerprint) list.push('0');
+  return list.join(', ');
+}
+
+/** The described columns of `names`, in that order. */
+export function columnsNamed(described: ColumnInfo[], names: string[], query: QuerySpec): ColumnInfo[] {
+  return names.map((name) => {
+    const column = described.find((c) => c.name === name);
+    if (!column) {
+      const message = `The export of mapping '${query.mapping}' asked for column '${name}', which its query lacks.`;
+      throw new WharfError(message, { code: 'query.export-column', errorClass: 'internal' });
+    }
+    return column;
+  });
+}
+
+/**
+ * A day's fingerprint travels through the store's sum of fingerprint terms: these sources'
+ * fingerprints are not sums of per-row terms (DuckDB's is a XOR of row hashes), so the day's
+ * fingerprint is computed in the warehouse before the export, every row's term is 0 except
+ * the first row of the day, whose term is a token standing for it, and dayStats reads the
+ * token back.
+ */
+export class FingerprintTokens {
+  private next = 1n;
+  private readonly byToken = new Map<string, string>();
+
+  token(fingerprint: string): string {
+    const token = String(this.next++);
+    this.byToken.set(token, fingerprint);
+    return token;
+  }
+
+  dayStats(day: string, rowCount: number, sum: string | null): DayStats {
+    const fingerprint = sum === null ? null : (this.byToken.get(sum) ?? null);
+    if (sum !== null) this.byToken.delete(sum);
+    return { day, rowCount, fingerprint: rowCount === 0 ? null : fingerprint };
+  }
+}
+
+/** What one export into a sink needs. */
+export interface PipeExport {
+  connection: DuckDBConnection;
+  /** The full SELECT whose rows are exported (text columns, then the fingerprint term when asked). */
+  select: string;
+  /** The day index of a row: routed by its first ten bytes, or a fixed day. */
+  route: DayRouter | number;
+  /** Per day index, the day's fingerprint token for its first row (null: no fingerprint column). */
+  tokens: (string | null)[] | null;
+  mapping: string;
+}
+
+/**
+ * Runs the export: DuckDB writes the rows into a named pipe while they are read and handed
+ * to the sink. Stops DuckDB when the sink fails; rejects with the first failure.
+ */
+export async function exportThroughPipe(job: PipeExport, sink: DayRowSink): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'wharf-export-'));
+  const fifo = join(dir, 'rows');
+  try {
+    await promisify(execFile)('mkfifo', [fifo]);
+    const reading = readRows(fifo, job, sink);
+    const format = `FORMAT csv, DELIMITER '\t', QUOTE '', ESCAPE '', HEADER false, NULLSTR '\\N'`;
+    const copy = job.connection.run(`COPY (${job.select}) TO ${sqlLiteral(fifo)} (${format})`);
+    const copied = copy.then(() => null, async (err: unknown) => {
+      // The reader may still be waiting for a writer to open the pipe: open it to end the read.
+      await unblockReader(fifo);
+      return err;
+    });
+    const read = reading.then(() => null, (err: unknown) => {
+      job.connection.interrupt();
+      return err;
+    });
+    const [readError, copyError] = await Promise.all([read, copied]);
+    if (readError !== null) throw readError;
+    if (copyError !== null) throw copyError;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function unblockReader(fifo: string): Promise<void> {
+  try {
+    // Non-blocking: with no reader left, this fails (ENXIO) instead of waiting.
+    await (await open(fifo, fsConstants.O_WRONLY | fsConstants.O_NONBLOCK)).close();
+  } catch {
+    // Nobody reads the pipe any more.
+  }
+}
+
+/**
+ * Splits the pipe's bytes into rows and hands each to its day; after a failure it drains the
+ * pipe so DuckDB can finish.
+ */
+function readRows(fifo: string, job: PipeExport, sink: DayRowSink): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stream = createReadStream(fifo, { highWaterMark: 1 << 20 });
+    const seen = new Set<number>();
+    let carry: Buffer | null = null;
+    let failure: unknown = null;
+    const deliver = (buf: Buffer, start: number, end: number) => {
+      const day = typeof job.route === 'number' ? job.route : job.route.dayOf(buf, start, end);
+      if (day < 0) throw outsideDays(job.mapping, buf.toString('utf8', start, Math.min(end, start + 200)));
+      const token = job.tokens?.[day];
+      if (token && !seen.has(day)) {
+        seen.add(day);
+        // The row ends with its term `0` and a newline: the day's first row carries the token.
+        const row = Buffer.concat([buf.subarray(start, end - 2), Buffer.from(`${token}\n`)]);
+        return sink.row(day, row, 0, row.length);
+      }
+      sink.row(day, buf, start, end);
+    };
+    sink.attach({ pause: () => stream.pause(), resume: () => stream.resume() });
+    stream.on('data', (data: Buffer | string) => {
+      if (failure !== null) return;
+      try {
+        carry = splitRows(carry, data as Buffer, deliver);
+      } catch (err) {
+        failure = err;
+        stream.resume();
+      }
+    });
+    stream.on('end', () => {
+      // DuckDB ends every row with a newline; a tail without one would be a cut row.
+      if (carry && failure === null) failure = outsideDays(job.mapping, carry.toString('utf8', 0, 200));
+    });
+    stream.on('error', reject);
+    stream.on('close', () => (failure !== null ? reject(failure) : resolve()));
+  });
+}
+
+/** Hands every complete row of `carry + data` to `deliver`; returns the incomplete tail. */
+type Deliver = (buf: Buffer, start: number, end: number) => void;
+
+function splitRows(carry: Buffer | null, data: Buffer, deliver: Deliver): Buffer | null {
+  let buf = data;
+  let pos = 0;
+  if (carry) {
+    const nl = data.indexOf(10);
+    if (nl < 0) return Buffer.concat([carry, data]);
+    const first = Buffer.concat([carry, data.subarray(0, nl + 1)]);
+    deliver(first, 0, first.length);
+    pos = nl + 1;
+  }
+  for (let nl = buf.indexOf(10, pos); nl >= 0; nl = buf.indexOf(10, pos)) {
+    deliver(buf, pos, nl + 1);
+    pos = nl + 1;
+  }
+  buf = buf.subarray(pos);
+  return buf.length ? Buffer.from(buf) : null;
+}
+
+function outsideDays(mapping: string, text: string): WharfError {
+  const message = `The export of mapping '${mapping}' returned a row outside the days asked for: ${text.trim()}`;
+  return new WharfError(message, { code: 'query.export-day', errorClass: 'internal' });
+}
