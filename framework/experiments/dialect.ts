@@ -12,7 +12,7 @@ import { redshiftDialect } from './dialects/redshift.js';
 import { snowflakeDialect } from './dialects/snowflake.js';
 import { doubleQuoted, standardLiteral, type ExperimentDialect } from './dialects/types.js';
 
-export type { ColumnTypes, ExperimentDialect, PercentileQuery, UpdateFrom } from './dialects/types.js';
+export type { ColumnTypes, ExperimentDialect } from './dialects/types.js';
 
 /** A standard SQL string literal (DuckDB, PostgreSQL); SQL for a dialect uses its `literal`. */
 export const literal = standardLiteral;

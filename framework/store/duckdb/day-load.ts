@@ -137,7 +137,7 @@ export class DuckDBDayLoad implements DayLoad {
   eventsCsv(spec: EventsCsvSpec): ColumnarDayLoad {
     this.threads ??= LoadThreads.of(this.instance);
     const started = this.threads.acquire();
-    return new DuckDBEventsCsvLoad(started, this.connection, this.target, spec, (rejects) => this.appendRejects(rejects));
+    return new DuckDBEventsCsvLoad(this.connection, this.target, spec, { ready: started, appendRejects: (rejects) => this.appendRejects(rejects) });
   }
 
   async commit(entry: LedgerEntry): Promise<void> {

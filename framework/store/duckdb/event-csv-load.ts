@@ -23,6 +23,13 @@ const FIXED_COLUMNS = '"timestamp" TIMESTAMP, event_name VARCHAR, event_value VA
 
 interface RuleCount { problem: RejectProblem; n: number }
 
+/** What the day load that owns an events CSV load provides to it. */
+export interface EventsCsvDayLoad {
+  /** Settles once the store is ready for the load (see load-threads.ts). */
+  ready: Promise<void>;
+  appendRejects: (rejects: RejectRecord[]) => Promise<void>;
+}
+
 export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   private rowsRead = 0;
   private rowsLoaded = 0;
@@ -32,14 +39,16 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   private readonly id: string;
   private readonly sql: { ok: string; columns: string; raw: string };
 
+  private readonly ready: Promise<void>;
+  private readonly appendRejects: EventsCsvDayLoad['appendRejects'];
+
   constructor(
-    /** Settles once the store is ready for the load (see LoadThreads in day-load.ts). */
-    private readonly ready: Promise<void>,
     private readonly connection: DuckDBConnection,
     private readonly target: Required<DayLoadTarget>,
     private readonly spec: EventsCsvSpec,
-    private readonly appendRejects: (rejects: RejectRecord[]) => Promise<void>,
+    dayLoad: EventsCsvDayLoad,
   ) {
+    ({ ready: this.ready, appendRejects: this.appendRejects } = dayLoad);
     this.id = target.loadId.replace(/[^a-z0-9]/gi, '');
     this.sql = { ok: eventRowOk(spec), columns: eventColumns(spec), raw: rawEventColumns(spec) };
   }
