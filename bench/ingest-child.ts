@@ -2,10 +2,11 @@
  * The measured side of bench/ingest.ts, in its own process so its peak RSS is Wharf's
  * alone: loads the bench days from one source into one store and prints one JSON line with
  * the time, the rows and the process's peak RSS. The case comes in WHARF_BENCH_CASE (JSON:
- * source config, store config, SQL, days, concurrency, batch size, fingerprints).
+ * source config, store config, dataset and mapped columns, SQL, days, concurrency, batch
+ * size, fingerprints).
  */
 import { resolveSettings, type LoadedProject } from '../framework/config/project.js';
-import type { MetricsMapping, SourceConfig, StoreConfig } from '../framework/config/types.js';
+import type { MappingConfig, SourceConfig, StoreConfig } from '../framework/config/types.js';
 import { backfill } from '../framework/engine/backfill.js';
 import { ConnectorPool } from '../framework/engine/connector-pool.js';
 import { openStore } from '../framework/store/open-store.js';
@@ -13,6 +14,8 @@ import { openStore } from '../framework/store/open-store.js';
 export interface ChildCase {
   source: SourceConfig;
   store: StoreConfig;
+  dataset: MappingConfig['dataset'];
+  columns: MappingConfig['columns'];
   sql: string;
   from: string;
   to: string;
@@ -22,16 +25,19 @@ export interface ChildCase {
 }
 
 const spec = JSON.parse(process.env.WHARF_BENCH_CASE ?? '{}') as ChildCase;
-const config: MetricsMapping = {
-  name: 'bench_metrics', dataset: 'metrics', source: 'bench', sql: './bench.sql', schedule: 'daily', startDate: spec.from,
-  columns: { unit_id: 'unit_id', id_type: 'id_type', date: 'ds', metric_name: 'metric', metric_value: 'value' },
-};
+const config = {
+  name: 'bench', dataset: spec.dataset, source: 'bench', sql: './bench.sql', schedule: 'daily', startDate: spec.from,
+  columns: spec.columns,
+} as MappingConfig;
+const source = { ...spec.source, maxConcurrency: spec.concurrency } as SourceConfig;
 const project: LoadedProject = {
-  root: process.cwd(), configFile: 'wharf.config.ts', raw: { name: 'bench' }, settings: resolveSettings({ name: 'bench' }),
-  sources: new Map([['bench', { config: { ...spec.source, maxConcurrency: spec.concurrency } as SourceConfig, file: 'sources/bench.ts' }]]),
-  mappings: new Map([['bench_metrics', {
+  root: process.cwd(), configFile: 'wharf.config.ts', raw: { name: 'bench' },
+  settings: resolveSettings({ name: 'bench' }),
+  sources: new Map([['bench', { config: source, file: 'sources/bench.ts' }]]),
+  mappings: new Map([['bench', {
     config, file: 'mappings/bench.ts', sqlFile: 'mappings/bench.sql', sqlText: spec.sql,
-    recheck: { days: 3, threshold: 0.05, reloadOnFingerprintChange: spec.fingerprint }, validation: { maxRejectRate: 0.05 },
+    recheck: { days: 3, threshold: 0.05, reloadOnFingerprintChange: spec.fingerprint },
+    validation: { maxRejectRate: 0.05 },
   }]]),
   schedules: new Map(),
   experiments: new Map(),
@@ -42,7 +48,7 @@ const connectors = new ConnectorPool(project);
 const started = process.hrtime.bigint();
 const result = await backfill(
   { project, store, connectors, trigger: 'backfill', batchSize: spec.batchSize },
-  'bench_metrics',
+  'bench',
   { from: spec.from, to: spec.to, concurrency: spec.concurrency },
 );
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;

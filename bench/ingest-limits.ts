@@ -12,8 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDuckDB } from '../framework/util/duckdb.js';
-import type { BenchData } from './ingest-data.js';
-import { QUERY } from './ingest-data.js';
+import { benchQuery, type BenchData } from './ingest-data.js';
 
 export type SourceKind = 'postgres' | 'duckdb' | 's3';
 export type StoreKind = 'duckdb' | 'postgres';
@@ -48,18 +47,23 @@ async function duckdbInto(dir: string, sql: (db: string) => string): Promise<num
 }
 
 export async function sourceLimit(kind: SourceKind, data: BenchData, pgUrl: string, dir: string): Promise<number> {
-  if (kind === 'postgres') return timed(() => execFileSync('psql', [pgUrl, '-q', '-c', `\\copy (${QUERY}) to /dev/null`], { stdio: 'inherit' }));
+  const { columns, table } = data.dataset;
+  if (kind === 'postgres') {
+    const copyOut = `\\copy (${benchQuery(data.dataset)}) to /dev/null`;
+    return timed(() => execFileSync('psql', [pgUrl, '-q', '-c', copyOut], { stdio: 'inherit' }));
+  }
   if (kind === 'duckdb') {
-    return duckdbInto(dir, () => `ATTACH '${data.duckdbPath}' AS src (READ_ONLY); CREATE TABLE t AS SELECT unit_id, id_type, ds, metric, value FROM src.bench_metrics`);
+    const attach = `ATTACH '${data.duckdbPath}' AS src (READ_ONLY)`;
+    return duckdbInto(dir, () => `${attach}; CREATE TABLE t AS SELECT ${columns} FROM src.${table}`);
   }
   const files = data.parquetFiles.map((f) => `'${f}'`).join(', ');
-  return duckdbInto(dir, () => `CREATE TABLE t AS SELECT unit_id, id_type, ds, metric, value FROM read_parquet([${files}])`);
+  return duckdbInto(dir, () => `CREATE TABLE t AS SELECT ${columns} FROM read_parquet([${files}])`);
 }
 
 /** COPY in of the same rows into a new PostgreSQL table (created untimed, dropped after). */
 export function storeCopyInLimit(storeUrl: string, data: BenchData): number {
   const psql = (command: string) => execFileSync('psql', [storeUrl, '-q', '-c', command], { stdio: 'inherit' });
-  psql('DROP TABLE IF EXISTS bench_copy_in; CREATE TABLE bench_copy_in (unit_id text, id_type text, ds date, metric text, value double precision)');
+  psql(`DROP TABLE IF EXISTS bench_copy_in; CREATE TABLE bench_copy_in (${data.dataset.copyInColumns})`);
   const seconds = timed(() => psql(`\\copy bench_copy_in from '${data.copyFile}'`));
   psql('DROP TABLE bench_copy_in');
   return seconds;

@@ -1,12 +1,15 @@
 /**
- * Ingestion benchmark, a matrix: metrics days from each source kind (PostgreSQL, a DuckDB
- * file, S3 parquet on s3rver at 127.0.0.1) into each store (DuckDB, PostgreSQL), each case
- * against the limit of its own path (bench/ingest-limits.ts), timed in turn in the same run.
+ * Ingestion benchmark, a matrix: days of one dataset (metrics by default, or realistic events,
+ * bench/ingest-cases.ts) from each source kind (PostgreSQL, a DuckDB file, S3 parquet on
+ * s3rver at 127.0.0.1) into each store (DuckDB, PostgreSQL), each case against the limit of
+ * its own path (bench/ingest-limits.ts), timed in turn in the same run. Every run prints the
+ * path its days took (`columnar` or `rows`), as the engine reports it: a case whose days
+ * take the row path is measured on it, not left out.
  * Wharf loads in a child process, for its own peak RSS. Targets: every ratio ≤ 2.0 (metrics
  * from PostgreSQL into DuckDB ≤ 1.5), peak RSS ≤ 512 MB.
  *
  *   npm run bench:ingest -- [--cases postgres:duckdb,s3:postgres,…|all] [--rows N] [--days D]
- *                           [--runs R] [--concurrency C] [--batch B] [--fingerprint] [--dataset metrics]
+ *                           [--runs R] [--concurrency C] [--batch B] [--fingerprint] [--dataset metrics|events]
  *
  * Defaults: all six cases, 1,000,000 rows over 10 days, 3 runs (a few minutes); the issue's
  * size is `--rows 10000000`. Runs are interleaved (run 1 of every case, then run 2, …) and
@@ -24,8 +27,11 @@ import type { SourceConfig, StoreConfig } from '../framework/config/types.js';
 import { addDays } from '../framework/util/time.js';
 import { startPostgresCluster } from '../test/support/postgres-cluster.js';
 import { S3_TEST_CREDENTIALS, startS3Server } from '../test/support/s3-server.js';
+import { DATASETS, type DatasetName } from './ingest-cases.js';
 import type { ChildCase } from './ingest-child.js';
-import { BUCKET, createFileData, createPostgresData, PREFIX, QUERY, writeCopyFile, type BenchData } from './ingest-data.js';
+import {
+  BUCKET, benchQuery, createFileData, createPostgresData, PREFIX, writeCopyFile, type BenchData,
+} from './ingest-data.js';
 import { sourceLimit, storeCopyInLimit, type SourceKind, type StoreKind } from './ingest-limits.js';
 
 const { values } = parseArgs({
@@ -40,10 +46,11 @@ const { values } = parseArgs({
     dataset: { type: 'string', default: 'metrics' },
   },
 });
-if (values.dataset !== 'metrics') {
-  console.error(`--dataset ${values.dataset}: only metrics is benchmarked yet (events take the row path; their bulk path is not merged).`);
+if (!Object.hasOwn(DATASETS, values.dataset!)) {
+  console.error(`--dataset ${values.dataset}: must be one of ${Object.keys(DATASETS).join(', ')}`);
   process.exit(2);
 }
+const dataset = DATASETS[values.dataset as DatasetName];
 const SOURCES: SourceKind[] = ['postgres', 'duckdb', 's3'];
 const STORES: StoreKind[] = ['duckdb', 'postgres'];
 const cases = parseCases(values.cases!);
@@ -53,7 +60,10 @@ const from = '2026-10-01';
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 interface Case { source: SourceKind; store: StoreKind }
-interface WharfRun { seconds: number; closeSeconds: number; rowsLoaded: number; rowsRejected: number; paths: string[]; failed: string[]; maxRssMb: number }
+interface WharfRun {
+  seconds: number; closeSeconds: number; rowsLoaded: number; rowsRejected: number; paths: string[]; failed: string[];
+  maxRssMb: number;
+}
 interface RunFigures { limit: number; wharf: WharfRun; ratio: number }
 
 function parseCases(text: string): Case[] {
@@ -61,7 +71,8 @@ function parseCases(text: string): Case[] {
   return text.split(',').map((pair) => {
     const [source, store] = pair.split(':') as [SourceKind, StoreKind];
     if (!SOURCES.includes(source) || !STORES.includes(store)) {
-      console.error(`--cases: '${pair}' is not source:store with a source of ${SOURCES.join(', ')} and a store of ${STORES.join(', ')}`);
+      const kinds = `a source of ${SOURCES.join(', ')} and a store of ${STORES.join(', ')}`;
+      console.error(`--cases: '${pair}' is not source:store with ${kinds}`);
       process.exit(2);
     }
     return { source, store };
@@ -72,16 +83,22 @@ const cluster = await startPostgresCluster();
 const s3 = await startS3Server();
 const dir = mkdtempSync(join(tmpdir(), 'wharf-bench-'));
 try {
-  let t = Date.now();
-  await createPostgresData(cluster.url, rows, days, from);
-  const data: BenchData = { ...(await createFileData(dir, s3, { rows, days, from })), copyFile: writeCopyFile(cluster.url, dir) };
-  console.log(`created ${fmt(rows)} rows over ${days} days in PostgreSQL, a DuckDB file and S3 parquet in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  const t = Date.now();
+  const spec = { dataset, rows, days, from };
+  await createPostgresData(cluster.url, spec);
+  const files = await createFileData(dir, s3, spec);
+  const data: BenchData = { ...files, copyFile: writeCopyFile(cluster.url, dir, dataset) };
+  const took = ((Date.now() - t) / 1000).toFixed(1);
+  const where = 'in PostgreSQL, a DuckDB file and S3 parquet';
+  console.log(`created ${fmt(rows)} ${dataset.name} rows over ${days} days ${where} in ${took} s`);
   const figures = new Map<string, RunFigures[]>(cases.map((c) => [label(c), []]));
   for (let run = 1; run <= Number(values.runs); run++) {
     for (const c of cases) {
       const result = await runCase(c, run, data, s3.endpoint);
       figures.get(label(c))!.push(result);
-      console.log(`run ${run} ${label(c)}: limit ${result.limit.toFixed(2)} s, wharf ${result.wharf.seconds.toFixed(2)} s (${result.wharf.paths.join('+')}), peak RSS ${result.wharf.maxRssMb.toFixed(0)} MB, ratio ${result.ratio.toFixed(2)}`);
+      const { limit, wharf, ratio } = result;
+      console.log(`run ${run} ${label(c)}: limit ${limit.toFixed(2)} s, wharf ${wharf.seconds.toFixed(2)} s `
+        + `(${wharf.paths.join('+')}), peak RSS ${wharf.maxRssMb.toFixed(0)} MB, ratio ${ratio.toFixed(2)}`);
     }
   }
   report(figures);
@@ -100,7 +117,8 @@ async function runCase(c: Case, run: number, data: BenchData, endpoint: string):
   let storeUrl: string | null = null;
   if (c.store === 'postgres') {
     const name = `bench_store_${c.source}_${run}`;
-    execFileSync('psql', [cluster.url, '-q', '-c', `DROP DATABASE IF EXISTS ${name}`, '-c', `CREATE DATABASE ${name}`], { stdio: 'inherit' });
+    const commands = ['-c', `DROP DATABASE IF EXISTS ${name}`, '-c', `CREATE DATABASE ${name}`];
+    execFileSync('psql', [cluster.url, '-q', ...commands], { stdio: 'inherit' });
     storeUrl = cluster.url.replace(/\/postgres$/, `/${name}`);
   }
   let limit = await sourceLimit(c.source, data, cluster.url, dir);
@@ -115,25 +133,34 @@ async function runCase(c: Case, run: number, data: BenchData, endpoint: string):
 }
 
 function sourceConfig(kind: SourceKind, data: BenchData, endpoint: string): { source: SourceConfig; sql: string } {
-  if (kind === 'postgres') return { source: { kind: 'postgres', name: 'bench', url: { env: 'WHARF_BENCH_PG_URL' } }, sql: QUERY };
-  if (kind === 'duckdb') return { source: { kind: 'duckdb', name: 'bench', path: data.duckdbPath }, sql: QUERY };
+  const sql = benchQuery(data.dataset);
+  if (kind === 'postgres') {
+    return { source: { kind: 'postgres', name: 'bench', url: { env: 'WHARF_BENCH_PG_URL' } }, sql };
+  }
+  if (kind === 'duckdb') return { source: { kind: 'duckdb', name: 'bench', path: data.duckdbPath }, sql };
   const source: SourceConfig = {
     kind: 's3', name: 'bench', region: 'us-east-1', bucket: BUCKET, prefix: PREFIX, endpoint, forcePathStyle: true,
     accessKeyId: { env: 'WHARF_BENCH_S3_KEY' }, secretAccessKey: { env: 'WHARF_BENCH_S3_SECRET' },
   };
-  return { source, sql: 'SELECT unit_id, id_type, ds, metric, value FROM source' };
+  return { source, sql: `SELECT ${data.dataset.columns} FROM source` };
 }
 
+interface Where { storePath: string; storeUrl: string | null; endpoint: string }
+
 /** One load of every day into a new store, in a child process (for its own peak RSS). */
-function ingestOnce(c: Case, data: BenchData, where: { storePath: string; storeUrl: string | null; endpoint: string }): WharfRun {
-  const store: StoreConfig = c.store === 'duckdb' ? { kind: 'duckdb', path: where.storePath } : { kind: 'postgres', url: { env: 'WHARF_BENCH_STORE_URL' } };
+function ingestOnce(c: Case, data: BenchData, where: Where): WharfRun {
+  const store: StoreConfig = c.store === 'duckdb'
+    ? { kind: 'duckdb', path: where.storePath }
+    : { kind: 'postgres', url: { env: 'WHARF_BENCH_STORE_URL' } };
   const spec: ChildCase = {
-    ...sourceConfig(c.source, data, where.endpoint), store, from, to: addDays(from, days - 1),
+    ...sourceConfig(c.source, data, where.endpoint), store, dataset: data.dataset.name,
+    columns: data.dataset.mappingColumns, from, to: addDays(from, days - 1),
     concurrency: Number(values.concurrency), batchSize: Number(values.batch), fingerprint: values.fingerprint!,
   };
   const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'ingest-child.ts')], {
     env: {
-      ...process.env, WHARF_BENCH_CASE: JSON.stringify(spec), WHARF_BENCH_PG_URL: cluster.url, WHARF_BENCH_STORE_URL: where.storeUrl ?? '',
+      ...process.env, WHARF_BENCH_CASE: JSON.stringify(spec), WHARF_BENCH_PG_URL: cluster.url,
+      WHARF_BENCH_STORE_URL: where.storeUrl ?? '',
       WHARF_BENCH_S3_KEY: S3_TEST_CREDENTIALS.accessKeyId, WHARF_BENCH_S3_SECRET: S3_TEST_CREDENTIALS.secretAccessKey,
     },
     encoding: 'utf8',
@@ -141,20 +168,31 @@ function ingestOnce(c: Case, data: BenchData, where: { storePath: string; storeU
   });
   if (child.status !== 0) throw new Error(`the ingest process failed (exit ${child.status}) for ${label(c)}`);
   const wharf = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as WharfRun;
-  if (wharf.failed.length || wharf.rowsLoaded !== rows) throw new Error(`ingest did not load every row for ${label(c)}: ${JSON.stringify(wharf)}`);
+  if (wharf.failed.length || wharf.rowsLoaded !== rows) {
+    throw new Error(`ingest did not load every row for ${label(c)}: ${JSON.stringify(wharf)}`);
+  }
   return wharf;
 }
 
 /** Per case: the median run (by ratio), the range of the ratios and the highest peak RSS. */
 function report(figures: Map<string, RunFigures[]>): void {
-  console.log(`\n${fmt(rows)} rows over ${days} days, concurrency ${values.concurrency}, batch ${values.batch}${values.fingerprint ? ', with fingerprints' : ''}; median of ${values.runs} interleaved runs`);
-  console.log('| Case | Limit | Wharf | Wharf rows/s | Peak RSS (highest) | Ratio (median) | Ratios of the runs | Target |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  const fingerprints = values.fingerprint ? ', with fingerprints' : '';
+  const options = `concurrency ${values.concurrency}, batch ${values.batch}${fingerprints}`;
+  const sampling = `median of ${values.runs} interleaved runs`;
+  console.log(`\n${fmt(rows)} ${dataset.name} rows over ${days} days, ${options}; ${sampling}`);
+  console.log('| Case | Path | Limit | Wharf | Wharf rows/s | Peak RSS (highest) | Ratio (median) | Ratios of the runs '
+    + '| Target |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const [name, runs] of figures) {
     const median = runs.toSorted((a, b) => a.ratio - b.ratio)[Math.floor(runs.length / 2)];
     const rss = Math.max(...runs.map((r) => r.wharf.maxRssMb));
     const target = name === 'postgres → duckdb store' ? 1.5 : 2.0;
     const met = median.ratio <= target && rss <= 512 ? 'met' : 'NOT met';
-    console.log(`| ${name} | ${median.limit.toFixed(2)} s | ${median.wharf.seconds.toFixed(2)} s | ${fmt(rows / median.wharf.seconds)} | ${rss.toFixed(0)} MB | ${median.ratio.toFixed(2)} | ${runs.map((r) => r.ratio.toFixed(2)).join(', ')} | ≤ ${target}, ≤ 512 MB: ${met} |`);
+    const paths = [...new Set(runs.flatMap((r) => r.wharf.paths))].join('+');
+    const { limit, wharf } = median;
+    const times = `${limit.toFixed(2)} s | ${wharf.seconds.toFixed(2)} s | ${fmt(rows / wharf.seconds)}`;
+    const ratios = `${median.ratio.toFixed(2)} | ${runs.map((r) => r.ratio.toFixed(2)).join(', ')}`;
+    const targets = `≤ ${target}, ≤ 512 MB: ${met}`;
+    console.log(`| ${name} | ${paths} | ${times} | ${rss.toFixed(0)} MB | ${ratios} | ${targets} |`);
   }
 }
