@@ -13,7 +13,10 @@ const anyOf = (names) => `^framework/(${names.join('|')})/`;
 
 const allowed = [
   // Packages and Node built-ins (which packages a folder may use is checked by `forbidden`).
-  { from: {}, to: { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'] } },
+  {
+    from: {},
+    to: { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'] },
+  },
   { from: {}, to: { path: 'node_modules' } },
   // Conformance helpers for tests (`testing/` folders) may use the test support code.
   { from: { path: '^framework/.+/testing/' }, to: { path: '^test/support/' } },
@@ -21,8 +24,13 @@ const allowed = [
   { from: { path: '^framework/([^/]+)/' }, to: { path: '^framework/$1/' } },
   // The configuration's vocabulary, for types.
   { from: {}, to: { path: '^framework/config/types\\.ts$', dependencyTypes: ['type-only'] } },
-  ...Object.entries(ARROWS).filter(([, to]) => to.length).map(([from, to]) => ({ from: { path: folder(from) }, to: { path: anyOf(to) } })),
-  ...Object.entries(TYPE_ONLY_ARROWS).map(([from, to]) => ({ from: { path: folder(from) }, to: { path: anyOf(to), dependencyTypes: ['type-only'] } })),
+  ...Object.entries(ARROWS)
+    .filter(([, to]) => to.length)
+    .map(([from, to]) => ({ from: { path: folder(from) }, to: { path: anyOf(to) } })),
+  ...Object.entries(TYPE_ONLY_ARROWS).map(([from, to]) => ({
+    from: { path: folder(from) },
+    to: { path: anyOf(to), dependencyTypes: ['type-only'] },
+  })),
   ...KNOWN_CYCLES.map(({ from, to }) => ({ from: { path: from }, to: { path: to } })),
 ];
 
@@ -33,7 +41,8 @@ module.exports = {
   forbidden: [
     {
       name: 'no-terminal-library-in-data',
-      comment: 'Plan, state, engine, schedule and store code produce data; only views and cli format it for a terminal.',
+      comment:
+        'Plan, state, engine, schedule and store code produce data; only views and cli format it for a terminal.',
       severity: 'error',
       from: { path: '^framework/(plan|state|engine|schedule|store)/' },
       to: { path: 'node_modules/(picocolors|chalk|ansi-[^/]+|cli-[^/]+)/' },
@@ -52,6 +61,10 @@ module.exports = {
     exclude: { path: '(^framework/(dist|templates|node_modules|scripts)/|\\.test\\.ts$)' },
     doNotFollow: { path: 'node_modules' },
     combinedDependencies: true,
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], mainFields: ['module', 'main', 'types'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      mainFields: ['module', 'main', 'types'],
+    },
   },
 };

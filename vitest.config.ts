@@ -8,7 +8,9 @@ export default defineConfig({
   // export condition), not their build in dist/; the CLI they spawn runs the build.
   ssr: { resolve: { conditions: ['@wharf/source', 'node', 'development|production'] } },
   test: {
-    include: runFixtures ? ['test/fixtures/**/*.test.ts'] : ['framework/**/*.test.ts', 'plugins/**/*.test.ts', 'test/**/*.test.ts'],
+    include: runFixtures
+      ? ['test/fixtures/**/*.test.ts']
+      : ['framework/**/*.test.ts', 'plugins/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: runFixtures ? ['**/node_modules/**'] : ['**/node_modules/**', 'test/fixtures/**'],
     setupFiles: ['./vitest.setup.ts'],
     globalSetup: runFixtures ? [] : ['./test/global-setup.ts'],

@@ -15,7 +15,15 @@
 import { parseArgs } from 'node:util';
 import { apiRaces, type ApiRaceOptions, type ApiRaceReport } from './chaos/api-races.js';
 import { concurrentSameDay, killRounds, type KillReport } from './chaos/kills.js';
-import { chaosDays, chaosProject, checkDays, demoWarehouse, STORE_URL_ENV, type CheckResult, type StoreKind } from './chaos/project.js';
+import {
+  chaosDays,
+  chaosProject,
+  checkDays,
+  demoWarehouse,
+  STORE_URL_ENV,
+  type CheckResult,
+  type StoreKind,
+} from './chaos/project.js';
 import { mulberry32 } from '../test/support/random.js';
 
 export interface ChaosOptions {
@@ -56,7 +64,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const stores: StoreReport[] = [];
   let warehouse: string | undefined;
   for (const store of options.stores) {
-    if (store === 'postgres' && !options.postgresUrl) throw new Error('chaos: the postgres store needs --postgres-url (a fresh, empty database).');
+    if (store === 'postgres' && !options.postgresUrl)
+      throw new Error('chaos: the postgres store needs --postgres-url (a fresh, empty database).');
     // The child processes and this process's own check read the store URL from the environment.
     if (options.postgresUrl) process.env[STORE_URL_ENV] = options.postgresUrl;
     const env = { ...process.env };
@@ -64,10 +73,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     warehouse = demoWarehouse(dir);
     const days = chaosDays(options.days);
     log(`${store}: ${options.rounds} kill rounds over ${days[0]}..${days[days.length - 1]} in ${dir}`);
-    const kills = await killRounds(dir, { rounds: options.rounds, days, random, env, log: (l) => log(`${store}: ${l}`) });
-    const sameDay = options.concurrentSameDay ? await concurrentSameDay(dir, days[0], options.concurrentSameDay, env, (l) => log(`${store}: ${l}`)) : undefined;
+    const kills = await killRounds(dir, {
+      rounds: options.rounds,
+      days,
+      random,
+      env,
+      log: (l) => log(`${store}: ${l}`),
+    });
+    const sameDay = options.concurrentSameDay
+      ? await concurrentSameDay(dir, days[0], options.concurrentSameDay, env, (l) => log(`${store}: ${l}`))
+      : undefined;
     const check = await checkDays(dir, store, days);
-    log(`${store}: ${check.days.length} days checked, ${check.lost} rows lost, ${check.duplicated} duplicated, ${check.ledgerDrift} ledger drifts`);
+    log(
+      `${store}: ${check.days.length} days checked, ${check.lost} rows lost, ${check.duplicated} duplicated, ${check.ledgerDrift} ledger drifts`,
+    );
     stores.push({ store, ...kills, sameDay, check });
   }
   const api = options.api ? await apiRaces({ ...options.api, log: (l) => log(`api: ${l}`) }) : undefined;
@@ -77,22 +96,46 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 function summarize(stores: StoreReport[], api: ApiRaceReport | undefined, options: ChaosOptions): ChaosReport {
   const checks = [...stores.map((s) => s.check), ...(api ? [api.check] : [])];
   const sum = (f: (c: CheckResult) => number) => checks.reduce((n, c) => n + f(c), 0);
-  const report: ChaosReport = { stores, api, lost: sum((c) => c.lost), duplicated: sum((c) => c.duplicated), ledgerDrift: sum((c) => c.ledgerDrift), failures: [] };
+  const report: ChaosReport = {
+    stores,
+    api,
+    lost: sum((c) => c.lost),
+    duplicated: sum((c) => c.duplicated),
+    ledgerDrift: sum((c) => c.ledgerDrift),
+    failures: [],
+  };
   const fail = (line: string) => report.failures.push(line);
   for (const s of stores) {
-    for (const d of s.check.days.filter((d) => d.stored + d.rejected !== d.source || (d.ledger !== null && d.ledger !== d.stored))) {
-      fail(`${s.store} ${d.mapping} ${d.day}: source ${d.source} rows, stored ${d.stored} + rejected ${d.rejected}, ledger ${d.ledger ?? 'none'}`);
+    for (const d of s.check.days.filter(
+      (d) => d.stored + d.rejected !== d.source || (d.ledger !== null && d.ledger !== d.stored),
+    )) {
+      fail(
+        `${s.store} ${d.mapping} ${d.day}: source ${d.source} rows, stored ${d.stored} + rejected ${d.rejected}, ledger ${d.ledger ?? 'none'}`,
+      );
     }
   }
   if (api && options.api) {
-    if (api.mark[202] !== 1 || api.markQueued !== 2) fail(`mark_data_ready: ${options.api.markCalls} identical calls at once gave ${api.mark[202] ?? 0} accepted with ${api.markQueued} day(s) queued (expected 1 and 2)`);
-    if ((api.status[200] ?? 0) !== options.api.statusCalls) fail(`status: ${JSON.stringify(api.status)} for ${options.api.statusCalls} calls (expected all 200)`);
+    if (api.mark[202] !== 1 || api.markQueued !== 2)
+      fail(
+        `mark_data_ready: ${options.api.markCalls} identical calls at once gave ${api.mark[202] ?? 0} accepted with ${api.markQueued} day(s) queued (expected 1 and 2)`,
+      );
+    if ((api.status[200] ?? 0) !== options.api.statusCalls)
+      fail(`status: ${JSON.stringify(api.status)} for ${options.api.statusCalls} calls (expected all 200)`);
     for (const what of api.unbounded) fail(`not refused with 400: ${what}`);
-    const unexpected = Object.keys(api.backfillAroundShutdown).map(Number).filter((s) => ![0, 202, 503].includes(s));
-    if (unexpected.length) fail(`backfills around SIGTERM answered ${JSON.stringify(api.backfillAroundShutdown)} (only 202, 503 or a closed connection expected)`);
+    const unexpected = Object.keys(api.backfillAroundShutdown)
+      .map(Number)
+      .filter((s) => ![0, 202, 503].includes(s));
+    if (unexpected.length)
+      fail(
+        `backfills around SIGTERM answered ${JSON.stringify(api.backfillAroundShutdown)} (only 202, 503 or a closed connection expected)`,
+      );
     if (api.shutdownExit !== 0) fail(`the agent exited ${api.shutdownExit} after SIGTERM`);
-    for (const d of api.check.days.filter((d) => d.stored + d.rejected !== d.source || (d.ledger !== null && d.ledger !== d.stored))) {
-      fail(`agent ${d.mapping} ${d.day}: source ${d.source} rows, stored ${d.stored} + rejected ${d.rejected}, ledger ${d.ledger ?? 'none'}`);
+    for (const d of api.check.days.filter(
+      (d) => d.stored + d.rejected !== d.source || (d.ledger !== null && d.ledger !== d.stored),
+    )) {
+      fail(
+        `agent ${d.mapping} ${d.day}: source ${d.source} rows, stored ${d.stored} + rejected ${d.rejected}, ledger ${d.ledger ?? 'none'}`,
+      );
     }
   }
   return report;
@@ -122,7 +165,9 @@ async function main(): Promise<void> {
   };
   console.log(`seed ${options.seed}`);
   const report = await runChaos(options);
-  console.log(`\n${report.lost} rows lost, ${report.duplicated} rows duplicated, ${report.ledgerDrift} ledger drifts; kills: ${report.stores.map((s) => `${s.store} ${s.kills}`).join(', ')}`);
+  console.log(
+    `\n${report.lost} rows lost, ${report.duplicated} rows duplicated, ${report.ledgerDrift} ledger drifts; kills: ${report.stores.map((s) => `${s.store} ${s.kills}`).join(', ')}`,
+  );
   for (const line of report.failures) console.log(`FAIL ${line}`);
   process.exitCode = report.failures.length ? 1 : 0;
 }

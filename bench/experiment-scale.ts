@@ -90,14 +90,25 @@ async function child(size: Size): Promise<void> {
     const generateSeconds = (performance.now() - t0) / 1000;
     const config = {
       name: 'scale',
-      exposure: { kind: 'events' as const, ingestion: 'app', eventName: 'exposure', groupFrom: 'event_value' as const, metadata: { experiment: 'scale' } },
+      exposure: {
+        kind: 'events' as const,
+        ingestion: 'app',
+        eventName: 'exposure',
+        groupFrom: 'event_value' as const,
+        metadata: { experiment: 'scale' },
+      },
       idType: 'user_id',
       groups: [
         { name: 'control', split: 0.5, control: true },
         { name: 'test', split: 0.5 },
       ],
       startDate: START,
-      metrics: Array.from({ length: size.metrics }, (_, k) => ({ name: `metric_${k}`, source: 'metrics' as const, ingestion: 'm', aggregation: 'sum' as const })),
+      metrics: Array.from({ length: size.metrics }, (_, k) => ({
+        name: `metric_${k}`,
+        source: 'metrics' as const,
+        ingestion: 'm',
+        aggregation: 'sum' as const,
+      })),
       cuped: { preExposureDays: 7 },
     };
     const t1 = performance.now();
@@ -109,7 +120,9 @@ async function child(size: Size): Promise<void> {
     );
     const refreshSeconds = (performance.now() - t1) / 1000;
     const last = await lastJobRun(store, 'scale');
-    const [exposed] = failed ? [{ n: 0 }] : await store.query<{ n: number | bigint }>('SELECT COUNT(*) AS n FROM scale_first_exposures');
+    const [exposed] = failed
+      ? [{ n: 0 }]
+      : await store.query<{ n: number | bigint }>('SELECT COUNT(*) AS n FROM scale_first_exposures');
     const result: ChildResult = {
       generateSeconds,
       refreshSeconds,
@@ -129,7 +142,11 @@ async function child(size: Size): Promise<void> {
 
 function runChild(sizeText: string): ChildResult {
   const env = { ...process.env, ...(values['memory-limit'] ? { BENCH_MEMORY_LIMIT: values['memory-limit'] } : {}) };
-  const res = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--child', sizeText], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const res = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--child', sizeText], {
+    env,
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
   if (res.status !== 0) throw new Error(`size ${sizeText} failed (exit ${res.status}):\n${res.stderr}`);
   return JSON.parse(res.stdout.trim().split('\n').pop() as string) as ChildResult;
 }
@@ -151,14 +168,21 @@ async function main(): Promise<void> {
     for (const size of sizes) {
       const r = runChild(size);
       results.get(size)?.push(r);
-      const outcome = r.failed ? `full refresh FAILED after ${r.refreshSeconds.toFixed(1)} s (${r.failed})` : `full refresh ${r.refreshSeconds.toFixed(1)} s`;
-      console.log(`run ${run} ${size}: ${r.metricRows.toLocaleString('en')} metric rows, ${r.exposures.toLocaleString('en')} exposed units; generate ${r.generateSeconds.toFixed(1)} s, ${outcome}, peak RSS ${r.maxRssMb.toFixed(0)} MB, store ${r.storeMb.toFixed(0)} MB`);
-      for (const st of r.steps) console.log(`    ${st.step.padEnd(48)} ${st.seconds.toFixed(1).padStart(8)} s ${st.status}`);
+      const outcome = r.failed
+        ? `full refresh FAILED after ${r.refreshSeconds.toFixed(1)} s (${r.failed})`
+        : `full refresh ${r.refreshSeconds.toFixed(1)} s`;
+      console.log(
+        `run ${run} ${size}: ${r.metricRows.toLocaleString('en')} metric rows, ${r.exposures.toLocaleString('en')} exposed units; generate ${r.generateSeconds.toFixed(1)} s, ${outcome}, peak RSS ${r.maxRssMb.toFixed(0)} MB, store ${r.storeMb.toFixed(0)} MB`,
+      );
+      for (const st of r.steps)
+        console.log(`    ${st.step.padEnd(48)} ${st.seconds.toFixed(1).padStart(8)} s ${st.status}`);
     }
   }
   console.log('\nmedian per size (units x days x metrics): full refresh time, peak RSS');
   for (const [size, rs] of results) {
-    console.log(`${size}: ${median(rs.map((r) => r.refreshSeconds)).toFixed(1)} s, ${median(rs.map((r) => r.maxRssMb)).toFixed(0)} MB (${rs.length} run(s): ${rs.map((r) => `${r.refreshSeconds.toFixed(1)} s/${r.maxRssMb.toFixed(0)} MB`).join(', ')})`);
+    console.log(
+      `${size}: ${median(rs.map((r) => r.refreshSeconds)).toFixed(1)} s, ${median(rs.map((r) => r.maxRssMb)).toFixed(0)} MB (${rs.length} run(s): ${rs.map((r) => `${r.refreshSeconds.toFixed(1)} s/${r.maxRssMb.toFixed(0)} MB`).join(', ')})`,
+    );
   }
 }
 

@@ -64,7 +64,11 @@ const events: BenchDataset = {
   dayFilter: (day) => `ts >= to_timestamp(${dayStart(day)}) AND ts < to_timestamp(${dayStart(addDays(day, 1))})`,
   copyInColumns: 'ts timestamptz, event_name text, event_value text, metadata text, "user" text, timeuuid text',
   mappingColumns: {
-    timestamp: 'ts', event_name: 'event_name', event_value: 'event_value', event_metadata: 'metadata', user: 'user',
+    timestamp: 'ts',
+    event_name: 'event_name',
+    event_value: 'event_value',
+    event_metadata: 'metadata',
+    user: 'user',
     timeuuid: 'timeuuid',
   },
 };

@@ -26,19 +26,34 @@ export interface ChildCase {
 
 const spec = JSON.parse(process.env.WHARF_BENCH_CASE ?? '{}') as ChildCase;
 const config = {
-  name: 'bench', dataset: spec.dataset, source: 'bench', sql: './bench.sql', schedule: 'daily', startDate: spec.from,
+  name: 'bench',
+  dataset: spec.dataset,
+  source: 'bench',
+  sql: './bench.sql',
+  schedule: 'daily',
+  startDate: spec.from,
   columns: spec.columns,
 } as MappingConfig;
 const source = { ...spec.source, maxConcurrency: spec.concurrency } as SourceConfig;
 const project: LoadedProject = {
-  root: process.cwd(), configFile: 'wharf.config.ts', raw: { name: 'bench' },
+  root: process.cwd(),
+  configFile: 'wharf.config.ts',
+  raw: { name: 'bench' },
   settings: resolveSettings({ name: 'bench' }),
   sources: new Map([['bench', { config: source, file: 'sources/bench.ts' }]]),
-  mappings: new Map([['bench', {
-    config, file: 'mappings/bench.ts', sqlFile: 'mappings/bench.sql', sqlText: spec.sql,
-    recheck: { days: 3, threshold: 0.05, reloadOnFingerprintChange: spec.fingerprint },
-    validation: { maxRejectRate: 0.05 },
-  }]]),
+  mappings: new Map([
+    [
+      'bench',
+      {
+        config,
+        file: 'mappings/bench.ts',
+        sqlFile: 'mappings/bench.sql',
+        sqlText: spec.sql,
+        recheck: { days: 3, threshold: 0.05, reloadOnFingerprintChange: spec.fingerprint },
+        validation: { maxRejectRate: 0.05 },
+      },
+    ],
+  ]),
   schedules: new Map(),
   experiments: new Map(),
 };
@@ -46,11 +61,11 @@ const project: LoadedProject = {
 const store = await openStore(spec.store, process.cwd());
 const connectors = new ConnectorPool(project);
 const started = process.hrtime.bigint();
-const result = await backfill(
-  { project, store, connectors, trigger: 'backfill', batchSize: spec.batchSize },
-  'bench',
-  { from: spec.from, to: spec.to, concurrency: spec.concurrency },
-);
+const result = await backfill({ project, store, connectors, trigger: 'backfill', batchSize: spec.batchSize }, 'bench', {
+  from: spec.from,
+  to: spec.to,
+  concurrency: spec.concurrency,
+});
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 await connectors.closeAll();
 // Closing checkpoints a DuckDB store: reported apart, since every day was already durable at its commit.
@@ -58,12 +73,14 @@ const closing = process.hrtime.bigint();
 await store.close();
 const closeSeconds = Number(process.hrtime.bigint() - closing) / 1e9;
 const failed = result.days.filter((d) => d.status !== 'succeeded');
-console.log(JSON.stringify({
-  seconds,
-  closeSeconds,
-  rowsLoaded: result.days.reduce((n, d) => n + d.rowsLoaded, 0),
-  rowsRejected: result.days.reduce((n, d) => n + d.rowsRejected, 0),
-  paths: [...new Set(result.days.map((d) => d.path))],
-  failed: failed.map((d) => `${d.day}: ${d.errorMessage}`),
-  maxRssMb: process.resourceUsage().maxRSS / 1024,
-}));
+console.log(
+  JSON.stringify({
+    seconds,
+    closeSeconds,
+    rowsLoaded: result.days.reduce((n, d) => n + d.rowsLoaded, 0),
+    rowsRejected: result.days.reduce((n, d) => n + d.rowsRejected, 0),
+    paths: [...new Set(result.days.map((d) => d.path))],
+    failed: failed.map((d) => `${d.day}: ${d.errorMessage}`),
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+  }),
+);

@@ -30,7 +30,13 @@ import { S3_TEST_CREDENTIALS, startS3Server } from '../test/support/s3-server.js
 import { DATASETS, type DatasetName } from './ingest-cases.js';
 import type { ChildCase } from './ingest-child.js';
 import {
-  BUCKET, benchQuery, createFileData, createPostgresData, PREFIX, writeCopyFile, type BenchData,
+  BUCKET,
+  benchQuery,
+  createFileData,
+  createPostgresData,
+  PREFIX,
+  writeCopyFile,
+  type BenchData,
 } from './ingest-data.js';
 import { sourceLimit, storeCopyInLimit, type SourceKind, type StoreKind } from './ingest-limits.js';
 
@@ -59,12 +65,24 @@ const days = Number(values.days);
 const from = '2026-10-01';
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
-interface Case { source: SourceKind; store: StoreKind }
+interface Case {
+  source: SourceKind;
+  store: StoreKind;
+}
 interface WharfRun {
-  seconds: number; closeSeconds: number; rowsLoaded: number; rowsRejected: number; paths: string[]; failed: string[];
+  seconds: number;
+  closeSeconds: number;
+  rowsLoaded: number;
+  rowsRejected: number;
+  paths: string[];
+  failed: string[];
   maxRssMb: number;
 }
-interface RunFigures { limit: number; wharf: WharfRun; ratio: number }
+interface RunFigures {
+  limit: number;
+  wharf: WharfRun;
+  ratio: number;
+}
 
 function parseCases(text: string): Case[] {
   if (text === 'all') return SOURCES.flatMap((source) => STORES.map((store) => ({ source, store })));
@@ -97,8 +115,10 @@ try {
       const result = await runCase(c, run, data, s3.endpoint);
       figures.get(label(c))!.push(result);
       const { limit, wharf, ratio } = result;
-      console.log(`run ${run} ${label(c)}: limit ${limit.toFixed(2)} s, wharf ${wharf.seconds.toFixed(2)} s `
-        + `(${wharf.paths.join('+')}), peak RSS ${wharf.maxRssMb.toFixed(0)} MB, ratio ${ratio.toFixed(2)}`);
+      console.log(
+        `run ${run} ${label(c)}: limit ${limit.toFixed(2)} s, wharf ${wharf.seconds.toFixed(2)} s ` +
+          `(${wharf.paths.join('+')}), peak RSS ${wharf.maxRssMb.toFixed(0)} MB, ratio ${ratio.toFixed(2)}`,
+      );
     }
   }
   report(figures);
@@ -139,29 +159,50 @@ function sourceConfig(kind: SourceKind, data: BenchData, endpoint: string): { so
   }
   if (kind === 'duckdb') return { source: { kind: 'duckdb', name: 'bench', path: data.duckdbPath }, sql };
   const source: SourceConfig = {
-    kind: 's3', name: 'bench', region: 'us-east-1', bucket: BUCKET, prefix: PREFIX, endpoint, forcePathStyle: true,
-    accessKeyId: { env: 'WHARF_BENCH_S3_KEY' }, secretAccessKey: { env: 'WHARF_BENCH_S3_SECRET' },
+    kind: 's3',
+    name: 'bench',
+    region: 'us-east-1',
+    bucket: BUCKET,
+    prefix: PREFIX,
+    endpoint,
+    forcePathStyle: true,
+    accessKeyId: { env: 'WHARF_BENCH_S3_KEY' },
+    secretAccessKey: { env: 'WHARF_BENCH_S3_SECRET' },
   };
   return { source, sql: `SELECT ${data.dataset.columns} FROM source` };
 }
 
-interface Where { storePath: string; storeUrl: string | null; endpoint: string }
+interface Where {
+  storePath: string;
+  storeUrl: string | null;
+  endpoint: string;
+}
 
 /** One load of every day into a new store, in a child process (for its own peak RSS). */
 function ingestOnce(c: Case, data: BenchData, where: Where): WharfRun {
-  const store: StoreConfig = c.store === 'duckdb'
-    ? { kind: 'duckdb', path: where.storePath }
-    : { kind: 'postgres', url: { env: 'WHARF_BENCH_STORE_URL' } };
+  const store: StoreConfig =
+    c.store === 'duckdb'
+      ? { kind: 'duckdb', path: where.storePath }
+      : { kind: 'postgres', url: { env: 'WHARF_BENCH_STORE_URL' } };
   const spec: ChildCase = {
-    ...sourceConfig(c.source, data, where.endpoint), store, dataset: data.dataset.name,
-    columns: data.dataset.mappingColumns, from, to: addDays(from, days - 1),
-    concurrency: Number(values.concurrency), batchSize: Number(values.batch), fingerprint: values.fingerprint!,
+    ...sourceConfig(c.source, data, where.endpoint),
+    store,
+    dataset: data.dataset.name,
+    columns: data.dataset.mappingColumns,
+    from,
+    to: addDays(from, days - 1),
+    concurrency: Number(values.concurrency),
+    batchSize: Number(values.batch),
+    fingerprint: values.fingerprint!,
   };
   const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'ingest-child.ts')], {
     env: {
-      ...process.env, WHARF_BENCH_CASE: JSON.stringify(spec), WHARF_BENCH_PG_URL: cluster.url,
+      ...process.env,
+      WHARF_BENCH_CASE: JSON.stringify(spec),
+      WHARF_BENCH_PG_URL: cluster.url,
       WHARF_BENCH_STORE_URL: where.storeUrl ?? '',
-      WHARF_BENCH_S3_KEY: S3_TEST_CREDENTIALS.accessKeyId, WHARF_BENCH_S3_SECRET: S3_TEST_CREDENTIALS.secretAccessKey,
+      WHARF_BENCH_S3_KEY: S3_TEST_CREDENTIALS.accessKeyId,
+      WHARF_BENCH_S3_SECRET: S3_TEST_CREDENTIALS.secretAccessKey,
     },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -180,8 +221,10 @@ function report(figures: Map<string, RunFigures[]>): void {
   const options = `concurrency ${values.concurrency}, batch ${values.batch}${fingerprints}`;
   const sampling = `median of ${values.runs} interleaved runs`;
   console.log(`\n${fmt(rows)} ${dataset.name} rows over ${days} days, ${options}; ${sampling}`);
-  console.log('| Case | Path | Limit | Wharf | Wharf rows/s | Peak RSS (highest) | Ratio (median) | Ratios of the runs '
-    + '| Target |');
+  console.log(
+    '| Case | Path | Limit | Wharf | Wharf rows/s | Peak RSS (highest) | Ratio (median) | Ratios of the runs ' +
+      '| Target |',
+  );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const [name, runs] of figures) {
     const median = runs.toSorted((a, b) => a.ratio - b.ratio)[Math.floor(runs.length / 2)];

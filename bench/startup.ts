@@ -46,7 +46,11 @@ interface Timing {
 function timeOnce(args: string[]): Timing {
   const cpuBefore = childrenCpu();
   const start = performance.now();
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: REPO,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   const wall = (performance.now() - start) / 1000;
   const cpuAfter = childrenCpu();
   if (r.status !== 0) throw new Error(`ingest ${args.join(' ')} exited ${r.status}:\n${r.stdout}${r.stderr}`);
@@ -62,7 +66,8 @@ function median(values: number[]): number {
 function main(): void {
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' } } });
   const runs = Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive whole number, got '${values.runs}'.`);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new Error(`--runs must be a positive whole number, got '${values.runs}'.`);
   buildPackages();
   // One untimed pass: the first start after a build reads files the OS has not cached yet.
   for (const c of COMMANDS) timeOnce(c.args);
@@ -70,12 +75,21 @@ function main(): void {
   for (let i = 0; i < runs; i++) {
     for (const c of COMMANDS) times.get(c.label)!.push(timeOnce(c.args));
   }
-  console.log(`CLI start-up, ${runs} runs each, interleaved (node ${process.version}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}):`);
+  console.log(
+    `CLI start-up, ${runs} runs each, interleaved (node ${process.version}; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}):`,
+  );
   for (const c of COMMANDS) {
     const runsOf = times.get(c.label)!;
     const wall = runsOf.map((t) => t.wall);
     const m = median(wall);
-    const verdict = c.target === undefined ? '' : m <= c.target ? `  (target <= ${c.target} s: met)` : `  (target <= ${c.target} s: MISSED)`;
+    const verdict =
+      c.target === undefined
+        ? ''
+        : m <= c.target
+          ? `  (target <= ${c.target} s: met)`
+          : `  (target <= ${c.target} s: MISSED)`;
     console.log(`  ${c.label.padEnd(18)} wall median ${m.toFixed(2)} s${verdict}`);
     console.log(`  ${''.padEnd(18)} wall runs   ${wall.map((s) => s.toFixed(2)).join(' ')}`);
     const cpu = runsOf.map((t) => t.cpu);

@@ -9,11 +9,44 @@ export { definePlugin, type WharfPlugin } from './config/plugins.js';
 export { WharfError } from './diagnostics/errors.js';
 export type { PluginErrorCodes, WharfErrorCode } from './diagnostics/error-codes.js';
 export { registerSecret, redactSecrets } from './diagnostics/redact.js';
-export { sqlDayQueries, dayQuery, sampleQuery, describeQuery, hasDataQuery, dayStatsQuery, type DayQueries } from './connectors/shared/wrapped-queries.js';
-export { dayPredicate, utcWallTime, sqlLiteral, quoteIfNeeded, ANSI_DIALECT, QUERY_ALIAS, type SqlDialect } from './connectors/shared/sql-dialect.js';
+export {
+  sqlDayQueries,
+  dayQuery,
+  sampleQuery,
+  describeQuery,
+  hasDataQuery,
+  dayStatsQuery,
+  type DayQueries,
+} from './connectors/shared/wrapped-queries.js';
+export {
+  dayPredicate,
+  utcWallTime,
+  sqlLiteral,
+  quoteIfNeeded,
+  ANSI_DIALECT,
+  QUERY_ALIAS,
+  type SqlDialect,
+} from './connectors/shared/sql-dialect.js';
 export { openDuckDB, type DuckDBHandle } from './util/duckdb.js';
-export { defineNotifier, type Notifier, type NotifierDefinition, type Notification, type NotificationEvent } from './notify/notifier.js';
+export {
+  defineNotifier,
+  type Notifier,
+  type NotifierDefinition,
+  type Notification,
+  type NotificationEvent,
+} from './notify/notifier.js';
 export { abortedError, connectorError, type FailureSite } from './connectors/shared/errors.js';
-export { StatementConnector, STATEMENT_CAPABILITIES, collectPages, type StatementConnectorOptions, type StatementRunner, type ResultPage } from './connectors/shared/statement-connector.js';
-export { pluginSourceSchema, SECRET_REF_SCHEMA, type PluginSourceSchemaSpec } from './connectors/shared/plugin-source-schema.js';
+export {
+  StatementConnector,
+  STATEMENT_CAPABILITIES,
+  collectPages,
+  type StatementConnectorOptions,
+  type StatementRunner,
+  type ResultPage,
+} from './connectors/shared/statement-connector.js';
+export {
+  pluginSourceSchema,
+  SECRET_REF_SCHEMA,
+  type PluginSourceSchemaSpec,
+} from './connectors/shared/plugin-source-schema.js';
 export { integerValue, textValue } from './connectors/shared/text-values.js';

@@ -33,7 +33,11 @@ function instruction(dockerfile: string, name: string): string {
 
 /** `ENV A=1 B=2` as an object. */
 function dockerEnv(dockerfile: string): Record<string, string> {
-  return Object.fromEntries(instruction(dockerfile, 'ENV').split(/\s+/).map((pair) => pair.split('=') as [string, string]));
+  return Object.fromEntries(
+    instruction(dockerfile, 'ENV')
+      .split(/\s+/)
+      .map((pair) => pair.split('=') as [string, string]),
+  );
 }
 
 /** The words after `ingest` of a start command, for the flag checker. */
@@ -44,7 +48,12 @@ function ingestWords(command: string): string[] {
 
 beforeAll(() => {
   temp = mkdtempSync(join(tmpdir(), 'wharf-agent-service-'));
-  expect(spawnSync(process.execPath, [join(REPO_ROOT, 'framework/bin/run.js'), 'init', 'analytics'], { cwd: temp, encoding: 'utf8' }).status).toBe(0);
+  expect(
+    spawnSync(process.execPath, [join(REPO_ROOT, 'framework/bin/run.js'), 'init', 'analytics'], {
+      cwd: temp,
+      encoding: 'utf8',
+    }).status,
+  ).toBe(0);
   project = join(temp, 'analytics');
   // The user's repository, pushed to a bare remote the agent follows.
   remote = join(temp, 'remote.git');
@@ -66,7 +75,11 @@ describe('the Dockerfile', () => {
 
   it('puts only package.json and package-lock.json into the image, and installs without dev dependencies', () => {
     expect(instruction(dockerfile(), 'COPY')).toBe('package.json package-lock.json ./');
-    expect(readFileSync(join(project, '.dockerignore'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'))).toEqual(['*', '!package.json', '!package-lock.json']);
+    expect(
+      readFileSync(join(project, '.dockerignore'), 'utf8')
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#')),
+    ).toEqual(['*', '!package.json', '!package-lock.json']);
     expect(dockerfile()).toContain('RUN npm ci --omit=dev');
   });
 
@@ -86,8 +99,20 @@ describe('the Dockerfile', () => {
 
     // The start step: the image's ENTRYPOINT with its environment, in the install folder.
     const [shell, flag, command] = JSON.parse(instruction(dockerfile(), 'ENTRYPOINT')) as string[];
-    const env = { ...process.env, ...dockerEnv(dockerfile()), WHARF_REPO: remote, WHARF_WORKDIR: join(temp, 'var-lib-wharf'), WHARF_HOST: '127.0.0.1', WHARF_PORT: '0', WHARF_API_KEYS: 'service-test-key' };
-    agent = spawn(shell, [flag, command.replaceAll(INSTALL_DIR_IN_IMAGE, install)], { cwd: install, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const env = {
+      ...process.env,
+      ...dockerEnv(dockerfile()),
+      WHARF_REPO: remote,
+      WHARF_WORKDIR: join(temp, 'var-lib-wharf'),
+      WHARF_HOST: '127.0.0.1',
+      WHARF_PORT: '0',
+      WHARF_API_KEYS: 'service-test-key',
+    };
+    agent = spawn(shell, [flag, command.replaceAll(INSTALL_DIR_IN_IMAGE, install)], {
+      cwd: install,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     const logs: Array<Record<string, unknown>> = [];
     const exited = new Promise<number | null>((done) => agent!.on('exit', (code) => done(code)));
     const logged = (msg: string) =>
@@ -98,7 +123,9 @@ describe('the Dockerfile', () => {
           if (line) done(line);
         };
         agent!.stderr!.on('data', check);
-        void exited.then((code) => fail(new Error(`agent exited (${code}) before logging "${msg}": ${JSON.stringify(logs.slice(-5))}`)));
+        void exited.then((code) =>
+          fail(new Error(`agent exited (${code}) before logging "${msg}": ${JSON.stringify(logs.slice(-5))}`)),
+        );
         check();
       });
     let buffered = '';
@@ -113,7 +140,10 @@ describe('the Dockerfile', () => {
     const port = String(listening.port);
     await logged('plan applied');
 
-    const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { ok: boolean; appliedCommit: string };
+    const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as {
+      ok: boolean;
+      appliedCommit: string;
+    };
     expect(health).toMatchObject({ ok: true, appliedCommit: git(remote, 'rev-parse', 'main') });
     // The image's HEALTHCHECK command, as Docker runs it inside the container.
     const healthcheck = instruction(dockerfile(), 'HEALTHCHECK').replace(/^.*?CMD /, '');
@@ -131,9 +161,17 @@ describe('the systemd unit', () => {
   const unit = () => readFileSync(join(project, 'deploy/wharf-agent.service'), 'utf8');
 
   it('starts the same command as the image, with flags that exist', () => {
-    const execStart = unit().split('\n').find((l) => l.startsWith('ExecStart='))!.slice('ExecStart='.length);
-    const [, , command] = JSON.parse(instruction(readFileSync(join(project, 'Dockerfile'), 'utf8'), 'ENTRYPOINT')) as string[];
-    const normalize = (words: string[]) => words.map((w) => w.replace(/\$\{?(\w+)\}?/g, '$$$1')).filter((w) => !w.startsWith('$WHARF_WORKDIR') && w !== '/var/lib/wharf');
+    const execStart = unit()
+      .split('\n')
+      .find((l) => l.startsWith('ExecStart='))!
+      .slice('ExecStart='.length);
+    const [, , command] = JSON.parse(
+      instruction(readFileSync(join(project, 'Dockerfile'), 'utf8'), 'ENTRYPOINT'),
+    ) as string[];
+    const normalize = (words: string[]) =>
+      words
+        .map((w) => w.replace(/\$\{?(\w+)\}?/g, '$$$1'))
+        .filter((w) => !w.startsWith('$WHARF_WORKDIR') && w !== '/var/lib/wharf');
     expect(normalize(ingestWords(execStart))).toEqual(normalize(ingestWords(command)));
     expect(checkInvocation({ words: ingestWords(execStart), where: 'wharf-agent.service' })).toEqual([]);
   });

@@ -20,7 +20,9 @@ const { ARROWS, TYPE_ONLY_ARROWS } = require(join(REPO_ROOT, 'scripts/dependency
 /** Folders of framework/ holding TypeScript sources (not the build, templates or scripts). */
 function sourceFolders(): string[] {
   const skip = new Set(['dist', 'templates', 'node_modules', 'scripts', 'schema', 'bin']);
-  return readdirSync(join(REPO_ROOT, 'framework')).filter((name) => !skip.has(name) && statSync(join(REPO_ROOT, 'framework', name)).isDirectory());
+  return readdirSync(join(REPO_ROOT, 'framework')).filter(
+    (name) => !skip.has(name) && statSync(join(REPO_ROOT, 'framework', name)).isDirectory(),
+  );
 }
 
 /** The rows of the table under "## Dependency arrows" in docs/architecture.md. */
@@ -48,7 +50,9 @@ function productionSources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return skip.has(entry.name) ? [] : productionSources(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.d.ts') ? [path] : [];
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.d.ts')
+      ? [path]
+      : [];
   });
 }
 
@@ -57,10 +61,16 @@ describe('framework dependency arrows', () => {
     const bin = join(REPO_ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs');
     let output: string;
     try {
-      output = execFileSync(process.execPath, [bin, 'framework', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'], { cwd: REPO_ROOT, encoding: 'utf8' });
+      output = execFileSync(
+        process.execPath,
+        [bin, 'framework', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'],
+        { cwd: REPO_ROOT, encoding: 'utf8' },
+      );
     } catch (err) {
       const failed = err as { stdout?: string; stderr?: string };
-      throw new Error(`dependency-cruiser found imports outside the allowed arrows:\n${failed.stdout ?? ''}${failed.stderr ?? ''}`);
+      throw new Error(
+        `dependency-cruiser found imports outside the allowed arrows:\n${failed.stdout ?? ''}${failed.stderr ?? ''}`,
+      );
     }
     expect(output).toContain('no dependency violations found');
   });
@@ -79,7 +89,11 @@ describe('failures', () => {
     const files = ['framework', 'plugins'].flatMap((dir) => productionSources(join(REPO_ROOT, dir)));
     expect(files.length).toBeGreaterThan(200);
     const bare = files.flatMap((file) =>
-      readFileSync(file, 'utf8').split('\n').flatMap((line, i) => (/\bthrow new (Type|Range)?Error\(/.test(line) ? [`${file.slice(REPO_ROOT.length)}:${i + 1}`] : [])),
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .flatMap((line, i) =>
+          /\bthrow new (Type|Range)?Error\(/.test(line) ? [`${file.slice(REPO_ROOT.length)}:${i + 1}`] : [],
+        ),
     );
     expect(bare).toEqual([]);
   });

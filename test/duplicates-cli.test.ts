@@ -14,7 +14,11 @@ const PLANTED = 3;
 let root: string;
 
 function ingest(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'framework/bin/run.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'framework/bin/run.js'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -26,7 +30,9 @@ beforeAll(async () => {
   const store = await openDuckDB(join(root, '.wharf/store.duckdb'));
   let ids: string[];
   try {
-    const reader = await store.connection.runAndReadAll(`SELECT timeuuid FROM events WHERE day = DATE '${DAY}' ORDER BY timeuuid LIMIT ${PLANTED}`);
+    const reader = await store.connection.runAndReadAll(
+      `SELECT timeuuid FROM events WHERE day = DATE '${DAY}' ORDER BY timeuuid LIMIT ${PLANTED}`,
+    );
     ids = reader.getRowObjectsJS().map((r) => String(r.timeuuid));
   } finally {
     store.close();
@@ -34,7 +40,9 @@ beforeAll(async () => {
   expect(ids).toHaveLength(PLANTED);
   const db = await openDuckDB(join(root, '.wharf/demo-warehouse.duckdb'));
   try {
-    await db.connection.run(`INSERT INTO app_events SELECT * FROM app_events WHERE CAST(event_id AS VARCHAR) IN (${ids.map((id) => `'${id}'`).join(', ')})`);
+    await db.connection.run(
+      `INSERT INTO app_events SELECT * FROM app_events WHERE CAST(event_id AS VARCHAR) IN (${ids.map((id) => `'${id}'`).join(', ')})`,
+    );
   } finally {
     db.close();
   }
@@ -47,15 +55,29 @@ describe('duplicates dropped by a load', () => {
   it('are kept in the ledger and shown by ingest status', () => {
     const summary = ingest('status', 'app_events');
     expect(summary.code).toBe(0);
-    expect(summary.stdout.split('\n')[0]).toMatch(new RegExp(`^✓ app_events {2}1 succeeded, .* rejects?, ${PLANTED} duplicates dropped$`));
+    expect(summary.stdout.split('\n')[0]).toMatch(
+      new RegExp(`^✓ app_events {2}1 succeeded, .* rejects?, ${PLANTED} duplicates dropped$`),
+    );
 
     const days = ingest('status', 'app_events', '--days').stdout.split('\n');
-    const header = days.find((l) => l.includes('duplicates'))?.trim().split(/\s+/);
-    const row = days.find((l) => l.startsWith(`  ${DAY}`))?.trim().split(/\s+/);
+    const header = days
+      .find((l) => l.includes('duplicates'))
+      ?.trim()
+      .split(/\s+/);
+    const row = days
+      .find((l) => l.startsWith(`  ${DAY}`))
+      ?.trim()
+      .split(/\s+/);
     expect(row?.[header?.indexOf('duplicates') ?? -1]).toBe(String(PLANTED));
 
     const json = JSON.parse(ingest('status', 'app_events', '--json').stdout);
-    expect(json.ledger.map((e: { date: string; duplicates: number }) => [e.date, e.duplicates])).toEqual([[DAY, PLANTED]]);
-    expect(json.summary[0]).toMatchObject({ ingestion: 'app_events', duplicates: PLANTED, daysWithoutDuplicateCount: 0 });
+    expect(json.ledger.map((e: { date: string; duplicates: number }) => [e.date, e.duplicates])).toEqual([
+      [DAY, PLANTED],
+    ]);
+    expect(json.summary[0]).toMatchObject({
+      ingestion: 'app_events',
+      duplicates: PLANTED,
+      daysWithoutDuplicateCount: 0,
+    });
   });
 });

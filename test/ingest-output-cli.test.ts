@@ -10,7 +10,11 @@ import { REPO_ROOT, tempExampleProject } from './support/temp-project.js';
 let root: string;
 
 function ingest(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'framework/bin/run.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'framework/bin/run.js'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -24,7 +28,11 @@ describe('ingest output off a terminal', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines.slice(0, 3).map((l) => l.split(' ').slice(0, 3).join(' '))).toEqual(['app_events 2026-10-04 succeeded', 'app_events 2026-10-05 succeeded', 'app_events 2026-10-06 succeeded']);
+    expect(lines.slice(0, 3).map((l) => l.split(' ').slice(0, 3).join(' '))).toEqual([
+      'app_events 2026-10-04 succeeded',
+      'app_events 2026-10-05 succeeded',
+      'app_events 2026-10-06 succeeded',
+    ]);
     expect(lines[3]).toBe('app_events 2026-10-04..2026-10-06: 3 succeeded, 0 no data, 0 failed, 0 already loaded');
     expect(lines[4]).toMatch(/^ {2}[\d,]+ rows loaded, 2 rejected, \d+ duplicate timeuuid rows? dropped$/);
     expect(lines).toHaveLength(5);

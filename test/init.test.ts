@@ -79,24 +79,51 @@ describe('ingest init', () => {
     expect(r.code).toBe(0);
     expect(filesUnder(project)).toEqual(EXPECTED);
     expect(r.stdout).toContain('Created a Wharf project in Acme Analytics:');
-    expect(r.stdout).toMatch(/Next:\n {2}cd Acme Analytics\n {2}npm install .*\n {2}npx ingest validate .*\n {2}npx ingest plan .*\n {2}npx ingest apply --auto-approve/);
+    expect(r.stdout).toMatch(
+      /Next:\n {2}cd Acme Analytics\n {2}npm install .*\n {2}npx ingest validate .*\n {2}npx ingest plan .*\n {2}npx ingest apply --auto-approve/,
+    );
 
-    const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { name: string; type: string; scripts: Record<string, string>; dependencies: Record<string, string> };
-    const framework = JSON.parse(readFileSync(join(REPO_ROOT, 'framework/package.json'), 'utf8')) as { version: string };
-    expect(pkg).toMatchObject({ name: 'acme-analytics', type: 'module', dependencies: { '@wharf/framework': framework.version } });
-    expect(pkg.scripts).toMatchObject({ validate: 'ingest validate', plan: 'ingest plan', apply: 'ingest apply', agent: 'ingest agent' });
+    const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as {
+      name: string;
+      type: string;
+      scripts: Record<string, string>;
+      dependencies: Record<string, string>;
+    };
+    const framework = JSON.parse(readFileSync(join(REPO_ROOT, 'framework/package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(pkg).toMatchObject({
+      name: 'acme-analytics',
+      type: 'module',
+      dependencies: { '@wharf/framework': framework.version },
+    });
+    expect(pkg.scripts).toMatchObject({
+      validate: 'ingest validate',
+      plan: 'ingest plan',
+      apply: 'ingest apply',
+      agent: 'ingest agent',
+    });
     expect(readFileSync(join(project, 'wharf.config.ts'), 'utf8')).toContain("name: 'acme_analytics'");
-    expect(readFileSync(join(project, '.gitignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['node_modules/', '.wharf/']));
-    for (const yml of EXPECTED.filter((f) => f.endsWith('.yml'))) expect(parse(readFileSync(join(project, yml), 'utf8'))).toBeTypeOf('object');
+    expect(readFileSync(join(project, '.gitignore'), 'utf8').split('\n')).toEqual(
+      expect.arrayContaining(['node_modules/', '.wharf/']),
+    );
+    for (const yml of EXPECTED.filter((f) => f.endsWith('.yml')))
+      expect(parse(readFileSync(join(project, yml), 'utf8'))).toBeTypeOf('object');
   });
 
   it('refuses a second init, lists every file in the way, and changes nothing', () => {
-    writeFileSync(join(project, 'mappings/app_events.sql'), `${readFileSync(join(project, 'mappings/app_events.sql'), 'utf8')}-- edited by the user\n`);
+    writeFileSync(
+      join(project, 'mappings/app_events.sql'),
+      `${readFileSync(join(project, 'mappings/app_events.sql'), 'utf8')}-- edited by the user\n`,
+    );
     const before = new Map(filesUnder(project).map((f) => [f, readFileSync(join(project, f), 'utf8')]));
     const r = ingest(parent, 'init', 'Acme Analytics');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`ingest init writes no file that already exists, and ${EXPECTED.length - 1} of its files are already in ${project}`);
-    for (const file of ['wharf.config.ts', 'mappings/app_events.sql', '.github/workflows/plan.yml']) expect(r.stderr).toContain(` ${file} `);
+    expect(r.stderr).toContain(
+      `ingest init writes no file that already exists, and ${EXPECTED.length - 1} of its files are already in ${project}`,
+    );
+    for (const file of ['wharf.config.ts', 'mappings/app_events.sql', '.github/workflows/plan.yml'])
+      expect(r.stderr).toContain(` ${file} `);
     expect(r.stderr).toContain('Nothing was written.');
     expect(new Map(filesUnder(project).map((f) => [f, readFileSync(join(project, f), 'utf8')]))).toEqual(before);
   });
@@ -121,12 +148,22 @@ describe('ingest init', () => {
   it('adds to the package.json `npm install @wharf/framework` leaves, keeping what is set', () => {
     const dir = join(parent, 'installed-first');
     mkdirSync(dir);
-    writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ dependencies: { '@wharf/framework': '^0.1.0' }, scripts: { plan: 'echo mine' } }, null, 2)}\n`);
+    writeFileSync(
+      join(dir, 'package.json'),
+      `${JSON.stringify({ dependencies: { '@wharf/framework': '^0.1.0' }, scripts: { plan: 'echo mine' } }, null, 2)}\n`,
+    );
     const r = ingest(parent, 'init', 'installed-first');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Added to package.json: type, scripts.validate, scripts.apply');
-    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, Record<string, string> | string>;
-    expect(pkg).toMatchObject({ type: 'module', dependencies: { '@wharf/framework': '^0.1.0' }, scripts: { plan: 'echo mine', validate: 'ingest validate' } });
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<
+      string,
+      Record<string, string> | string
+    >;
+    expect(pkg).toMatchObject({
+      type: 'module',
+      dependencies: { '@wharf/framework': '^0.1.0' },
+      scripts: { plan: 'echo mine', validate: 'ingest validate' },
+    });
     expect(pkg.devDependencies).toHaveProperty('typescript');
   });
 
@@ -136,7 +173,9 @@ describe('ingest init', () => {
     writeFileSync(join(dir, 'package.json'), '{ "type": "commonjs" }\n');
     const r = ingest(parent, 'init', 'commonjs');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('sets "type": "commonjs", but a Wharf project\'s modules are ES modules. Nothing was written.');
+    expect(r.stderr).toContain(
+      'sets "type": "commonjs", but a Wharf project\'s modules are ES modules. Nothing was written.',
+    );
     expect(filesUnder(dir)).toEqual(['package.json']);
   });
 });
@@ -169,7 +208,9 @@ describe('the new project, nothing edited', () => {
       const scratch = mkdtempSync(join(tmpdir(), 'wharf-tsc-init-'));
       expect(run(process.execPath, [TSC, '--init'], scratch).code).toBe(0);
       writeFileSync(join(project, 'tsconfig.defaults.json'), readFileSync(join(scratch, 'tsconfig.json')));
-      errors = run(process.execPath, [TSC, '--noEmit', '-p', 'tsconfig.defaults.json'], project).stdout.split('\n').filter((l) => / error TS\d+/.test(l));
+      errors = run(process.execPath, [TSC, '--noEmit', '-p', 'tsconfig.defaults.json'], project)
+        .stdout.split('\n')
+        .filter((l) => / error TS\d+/.test(l));
     });
 
     it("reports nothing in the project's own files", () => {

@@ -5,8 +5,17 @@ import { isLoopbackHost, takeViolations } from '../framework/testing/loopback-gu
 
 describe('loopback guard', () => {
   it('recognizes loopback hosts only', () => {
-    for (const host of ['127.0.0.1', '127.8.0.3', '::1', '[::1]', 'localhost', undefined]) expect(isLoopbackHost(host)).toBe(true);
-    for (const host of ['10.0.0.1', '169.254.169.254', '192.168.1.1', 'metadata.google.internal', '8.8.8.8', '::ffff:10.0.0.1']) expect(isLoopbackHost(host)).toBe(false);
+    for (const host of ['127.0.0.1', '127.8.0.3', '::1', '[::1]', 'localhost', undefined])
+      expect(isLoopbackHost(host)).toBe(true);
+    for (const host of [
+      '10.0.0.1',
+      '169.254.169.254',
+      '192.168.1.1',
+      'metadata.google.internal',
+      '8.8.8.8',
+      '::ffff:10.0.0.1',
+    ])
+      expect(isLoopbackHost(host)).toBe(false);
   });
 
   it('refuses a non-loopback connection with an error', async () => {

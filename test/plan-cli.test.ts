@@ -10,14 +10,25 @@ import { editFile, REPO_ROOT, tempExampleProject } from './support/temp-project.
 let root: string;
 
 function ingest(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'framework/bin/run.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'framework/bin/run.js'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   // oclif wraps error messages with ' ›' margins: unwrap them for matching.
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr.replace(/\s*›\s*/g, ' ').replace(/\s+/g, ' ') };
+  return {
+    code: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr.replace(/\s*›\s*/g, ' ').replace(/\s+/g, ' '),
+  };
 }
 
 /** Runs `ingest` without blocking the test; `waitFor` resolves once stderr shows the given text. */
 function ingestAsync(...args: string[]) {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'framework/bin/run.js'), ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'framework/bin/run.js'), ...args], {
+    cwd: root,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   let stdout = '';
   let stderr = '';
   const seen: { text: string; resolve: () => void }[] = [];
@@ -26,12 +37,17 @@ function ingestAsync(...args: string[]) {
     stderr += String(d);
     for (const w of seen.filter((w) => stderr.includes(w.text))) w.resolve();
   });
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((r) => child.on('close', (code) => r({ code, stdout, stderr })));
-  const waitFor = (text: string) => new Promise<void>((resolve, reject) => {
-    if (stderr.includes(text)) return resolve();
-    seen.push({ text, resolve });
-    void exited.then((e) => reject(new Error(`ingest ${args.join(' ')} exited ${e.code} before printing "${text}": ${e.stderr}`)));
-  });
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((r) =>
+    child.on('close', (code) => r({ code, stdout, stderr })),
+  );
+  const waitFor = (text: string) =>
+    new Promise<void>((resolve, reject) => {
+      if (stderr.includes(text)) return resolve();
+      seen.push({ text, resolve });
+      void exited.then((e) =>
+        reject(new Error(`ingest ${args.join(' ')} exited ${e.code} before printing "${text}": ${e.stderr}`)),
+      );
+    });
   return { exited, waitFor };
 }
 
@@ -40,13 +56,18 @@ function ingestAsync(...args: string[]) {
  * `release()` (an event the test sends), so a slow CLI start-up cannot outlast the hold.
  */
 function holdStore(): Promise<{ pid: number; release: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/support/hold-store.ts'), root], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/support/hold-store.ts'), root], {
+    cwd: REPO_ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const done = new Promise<void>((r) => child.on('exit', () => r()));
   const release = () => {
     child.stdin.end('release\n');
     return done;
   };
-  return new Promise((resolve) => child.stdout.on('data', (d) => String(d).includes('ready') && resolve({ pid: child.pid as number, release })));
+  return new Promise((resolve) =>
+    child.stdout.on('data', (d) => String(d).includes('ready') && resolve({ pid: child.pid as number, release })),
+  );
 }
 
 describe('ingest plan / apply commands', () => {
@@ -86,11 +107,15 @@ describe('ingest plan / apply commands', () => {
 
   it('refuses a saved plan after the config changed, telling the user to plan again', () => {
     editFile(root, 'mappings/daily_metrics.sql', (sql) => `${sql}-- v2\n`);
-    expect(ingest('plan', '--out', 'plan.json', '--format', 'markdown').stdout.split('\n')[0]).toMatch(/^\*\*Plan: 0 to add, 1 to change, 0 to remove, \d+ days to load\.\*\*$/);
+    expect(ingest('plan', '--out', 'plan.json', '--format', 'markdown').stdout.split('\n')[0]).toMatch(
+      /^\*\*Plan: 0 to add, 1 to change, 0 to remove, \d+ days to load\.\*\*$/,
+    );
     editFile(root, 'mappings/daily_metrics.sql', (sql) => `${sql}-- v3\n`);
     const r = ingest('apply', 'plan.json', '--no-data');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('The saved plan plan.json is stale: the configuration changed since it was made. Nothing was applied.');
+    expect(r.stderr).toContain(
+      'The saved plan plan.json is stale: the configuration changed since it was made. Nothing was applied.',
+    );
     expect(r.stderr).toContain('Run `ingest plan --out <file>` again');
   });
 
@@ -98,7 +123,9 @@ describe('ingest plan / apply commands', () => {
     const holder = await holdStore();
     const blocked = ingest('apply', '--auto-approve', '--no-data');
     expect(blocked.code).toBe(1);
-    expect(blocked.stderr).toMatch(new RegExp(`locked by hold-test [0-9a-f-]{36} \\(host .+, pid ${holder.pid}\\) since \\d{4}-`));
+    expect(blocked.stderr).toMatch(
+      new RegExp(`locked by hold-test [0-9a-f-]{36} \\(host .+, pid ${holder.pid}\\) since \\d{4}-`),
+    );
     // The second call announces that it waits for the file; only then does the holder let go.
     const waiting = ingestAsync('apply', '--auto-approve', '--no-data', '--lock-timeout', '120s');
     await waiting.waitFor(`is held by hold-test (pid ${holder.pid}); waiting up to 120s`);

@@ -7,7 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { inspectRenderedPlan } from './support/render-markdown.js';
-import { PLAN_COMMENT_EXAMPLE_FILE, README_FILE, readmeExample, renderPlanCommentExample } from './support/plan-comment-example.js';
+import {
+  PLAN_COMMENT_EXAMPLE_FILE,
+  README_FILE,
+  readmeExample,
+  renderPlanCommentExample,
+} from './support/plan-comment-example.js';
 
 describe('the generated example plan comment', () => {
   let generated = '';

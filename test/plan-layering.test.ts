@@ -29,7 +29,11 @@ const RULES: Record<string, RegExp> = {
 describe('layering of state, plan and apply', () => {
   for (const [folder, forbidden] of Object.entries(RULES)) {
     it(`${folder}/ imports nothing it must not`, () => {
-      const offending = sources(folder).flatMap((file) => imports(file).filter((i) => forbidden.test(i)).map((i) => `${relative(REPO_ROOT, file)} → ${i}`));
+      const offending = sources(folder).flatMap((file) =>
+        imports(file)
+          .filter((i) => forbidden.test(i))
+          .map((i) => `${relative(REPO_ROOT, file)} → ${i}`),
+      );
       expect(offending).toEqual([]);
     });
   }

@@ -12,8 +12,16 @@ import { editFile, REPO_ROOT, tempExampleProject } from './support/temp-project.
 let root: string;
 
 function ingest(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'framework/bin/run.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr.replace(/\s*›\s*/g, ' ').replace(/\s+/g, ' ') };
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'framework/bin/run.js'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return {
+    code: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr.replace(/\s*›\s*/g, ' ').replace(/\s+/g, ' '),
+  };
 }
 
 describe('plan --state repo and applying the reviewed plan', () => {
@@ -45,7 +53,10 @@ describe('plan --state repo and applying the reviewed plan', () => {
   it('refreshes status/state.json, after which repository plans match the store', () => {
     const exported = ingest('state', 'export');
     expect(exported.code).toBe(0);
-    const snapshot = JSON.parse(readFileSync(join(root, 'status/state.json'), 'utf8')) as { serial: number; ingestions: Record<string, unknown> };
+    const snapshot = JSON.parse(readFileSync(join(root, 'status/state.json'), 'utf8')) as {
+      serial: number;
+      ingestions: Record<string, unknown>;
+    };
     expect(snapshot.serial).toBe(1);
     expect(Object.keys(snapshot.ingestions).sort()).toEqual(['app_events', 'checkout_conversion', 'daily_metrics']);
     const r = ingest('plan', '--state', 'repo', '--detailed-exitcode');
@@ -56,13 +67,17 @@ describe('plan --state repo and applying the reviewed plan', () => {
 
   it('refuses a reviewed plan once another apply moved the store on, and applies nothing', () => {
     editFile(root, 'mappings/daily_metrics.sql', (sql) => `${sql}-- reviewed in the pull request\n`);
-    expect(ingest('plan', '--state', 'repo', '--out', 'pr-plan.json').stdout).toContain('Plan: 0 to add, 1 to change, 0 to remove');
+    expect(ingest('plan', '--state', 'repo', '--out', 'pr-plan.json').stdout).toContain(
+      'Plan: 0 to add, 1 to change, 0 to remove',
+    );
     // Another change lands first (serial 1 -> 2); status/state.json still says serial 1.
     editFile(root, 'mappings/app_events.sql', (sql) => `${sql}-- merged first\n`);
     expect(ingest('apply', '--auto-approve', '--no-data').code).toBe(0);
     const r = ingest('apply', 'pr-plan.json', '--no-data');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('The saved plan pr-plan.json is stale: the state changed since it was made (serial 1 then, 2 now). Nothing was applied.');
+    expect(r.stderr).toContain(
+      'The saved plan pr-plan.json is stale: the state changed since it was made (serial 1 then, 2 now). Nothing was applied.',
+    );
     const status = ingest('plan', '--json');
     expect(JSON.parse(status.stdout)).toMatchObject({ state: { serial: 2 } });
   });

@@ -10,7 +10,12 @@ import { loadProject } from '../framework/config/loader.js';
 import type { LoadedProject } from '../framework/config/project.js';
 import { ConnectorPool } from '../framework/engine/connector-pool.js';
 import type { EngineContext } from '../framework/engine/types.js';
-import { ManualClock, Scheduler, MemorySchedulerState, schedulerSetupFromProject } from '../framework/schedule/index.js';
+import {
+  ManualClock,
+  Scheduler,
+  MemorySchedulerState,
+  schedulerSetupFromProject,
+} from '../framework/schedule/index.js';
 import { engineSchedulerDeps } from '../framework/schedule/engine-adapters.js';
 import { openStore } from '../framework/store/open-store.js';
 import { openDuckDB } from '../framework/util/duckdb.js';
@@ -33,7 +38,10 @@ async function setup(now: string): Promise<{ project: LoadedProject; scheduler: 
   const store = await openStore(project.settings.store, dir);
   engine = { project, store, connectors: new ConnectorPool(project), trigger: 'schedule' };
   const clock = new ManualClock(new Date(now));
-  const scheduler = await Scheduler.open(schedulerSetupFromProject(project), engineSchedulerDeps(engine, new MemorySchedulerState(), clock));
+  const scheduler = await Scheduler.open(
+    schedulerSetupFromProject(project),
+    engineSchedulerDeps(engine, new MemorySchedulerState(), clock),
+  );
   return { project, scheduler, clock };
 }
 
@@ -46,7 +54,9 @@ describe('scheduler over the engine', () => {
       'app_events 2026-10-02 succeeded schedule',
       'daily_metrics 2026-10-02 succeeded schedule',
     ]);
-    const [events] = await engine!.store.query<{ n: number }>("SELECT count(*) AS n FROM events WHERE ingestion = 'app_events' AND day = '2026-10-02'");
+    const [events] = await engine!.store.query<{ n: number }>(
+      "SELECT count(*) AS n FROM events WHERE ingestion = 'app_events' AND day = '2026-10-02'",
+    );
     expect(events.n).toBe(ledger.find((e) => e.ingestion === 'app_events')!.rowsLoaded);
 
     const result = await scheduler.markDataReady({ dates: ['2026-10-02'], type: 'metrics' });

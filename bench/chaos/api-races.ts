@@ -52,11 +52,28 @@ export async function apiRaces(options: ApiRaceOptions): Promise<ApiRaceReport> 
     };
     let agent = start();
     // The first apply queues the initial backfills; the races start once they are loaded.
-    await until('the initial backfill loaded', async () => (await health(base))?.appliedCommit != null && (await loadedDays(base, 'daily_metrics')) >= 3 && (await queueDepth(base)) === 0);
+    await until(
+      'the initial backfill loaded',
+      async () =>
+        (await health(base))?.appliedCommit != null &&
+        (await loadedDays(base, 'daily_metrics')) >= 3 &&
+        (await queueDepth(base)) === 0,
+    );
 
-    const marks = await Promise.all(Array.from({ length: options.markCalls }, () => call(base, '/v1/mark_data_ready', { datestamps: [addDays(latest, -2), addDays(latest, -1)], mapping: 'checkout_conversion' })));
-    const markQueued = marks.filter((m) => m.status === 202).reduce((n, m) => n + ((m.body as { queued?: unknown[] }).queued?.length ?? 0), 0);
-    options.log(`${options.markCalls} identical mark_data_ready at once: ${JSON.stringify(tally(marks))}, ${markQueued} day(s) queued`);
+    const marks = await Promise.all(
+      Array.from({ length: options.markCalls }, () =>
+        call(base, '/v1/mark_data_ready', {
+          datestamps: [addDays(latest, -2), addDays(latest, -1)],
+          mapping: 'checkout_conversion',
+        }),
+      ),
+    );
+    const markQueued = marks
+      .filter((m) => m.status === 202)
+      .reduce((n, m) => n + ((m.body as { queued?: unknown[] }).queued?.length ?? 0), 0);
+    options.log(
+      `${options.markCalls} identical mark_data_ready at once: ${JSON.stringify(tally(marks))}, ${markQueued} day(s) queued`,
+    );
 
     const statuses = await Promise.all(Array.from({ length: options.statusCalls }, () => call(base, '/v1/status')));
     options.log(`${options.statusCalls} status calls at once: ${JSON.stringify(tally(statuses))}`);
@@ -69,18 +86,36 @@ export async function apiRaces(options: ApiRaceOptions): Promise<ApiRaceReport> 
     const first = Array.from({ length: Math.ceil(options.backfillCalls / 2) }, () => call(base, '/v1/backfill', body));
     await Promise.race(first);
     agent.kill('SIGTERM');
-    const second = Array.from({ length: Math.floor(options.backfillCalls / 2) }, () => call(base, '/v1/backfill', body));
+    const second = Array.from({ length: Math.floor(options.backfillCalls / 2) }, () =>
+      call(base, '/v1/backfill', body),
+    );
     const around = await Promise.all([...first, ...second]);
     const shutdownExit = await exited(agent);
-    options.log(`${options.backfillCalls} backfills around SIGTERM: ${JSON.stringify(tally(around))}; agent exited ${shutdownExit}`);
+    options.log(
+      `${options.backfillCalls} backfills around SIGTERM: ${JSON.stringify(tally(around))}; agent exited ${shutdownExit}`,
+    );
 
     // Back up: everything queued is loaded, then the days are checked against the source.
     agent = start();
-    await until('every queued day loaded', async () => (await health(base))?.appliedCommit != null && (await queueDepth(base)) === 0);
+    await until(
+      'every queued day loaded',
+      async () => (await health(base))?.appliedCommit != null && (await queueDepth(base)) === 0,
+    );
     agent.kill('SIGTERM');
     await exited(agent);
-    const check = await checkDays(join(remote.root, 'agent', 'repo'), 'duckdb', { daily_metrics: dayRange(metricsFrom, latest), app_events: [latest] });
-    return { mark: tally(marks), markQueued, status: tally(statuses), unbounded, backfillAroundShutdown: tally(around), shutdownExit, check };
+    const check = await checkDays(join(remote.root, 'agent', 'repo'), 'duckdb', {
+      daily_metrics: dayRange(metricsFrom, latest),
+      app_events: [latest],
+    });
+    return {
+      mark: tally(marks),
+      markQueued,
+      status: tally(statuses),
+      unbounded,
+      backfillAroundShutdown: tally(around),
+      shutdownExit,
+      check,
+    };
   } finally {
     for (const a of agents) if (a.exitCode === null && a.signalCode === null) a.kill('SIGKILL');
     remote.cleanup();
@@ -89,7 +124,8 @@ export async function apiRaces(options: ApiRaceOptions): Promise<ApiRaceReport> 
 
 function configFiles(latest: string, metricsFrom: string): Record<string, string> {
   const files = exampleConfigFiles();
-  const setStart = (path: string, day: string) => (files[path] = files[path].replace(/startDate: '[^']+'/, `startDate: '${day}'`));
+  const setStart = (path: string, day: string) =>
+    (files[path] = files[path].replace(/startDate: '[^']+'/, `startDate: '${day}'`));
   setStart('mappings/app_events.ts', latest);
   setStart('mappings/daily_metrics.ts', metricsFrom);
   setStart('mappings/checkout_conversion.ts', addDays(latest, -3));
@@ -97,10 +133,32 @@ function configFiles(latest: string, metricsFrom: string): Record<string, string
 }
 
 function startAgent(remote: TempRemote, port: number): ChildProcess {
-  return spawn(process.execPath, [INGEST, 'agent', '--repo', remote.remote, '--branch', remote.branch, '--workdir', join(remote.root, 'agent'),
-    '--port', String(port), '--no-status-push', '--log-format', 'json', '--log-level', 'warn', '--fetch-interval', '1h'], {
-    env: { ...process.env, WHARF_API_KEYS: KEY }, stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  return spawn(
+    process.execPath,
+    [
+      INGEST,
+      'agent',
+      '--repo',
+      remote.remote,
+      '--branch',
+      remote.branch,
+      '--workdir',
+      join(remote.root, 'agent'),
+      '--port',
+      String(port),
+      '--no-status-push',
+      '--log-format',
+      'json',
+      '--log-level',
+      'warn',
+      '--fetch-interval',
+      '1h',
+    ],
+    {
+      env: { ...process.env, WHARF_API_KEYS: KEY },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
 }
 
 /** The requests that must be refused with 400, each named by what is wrong. */
@@ -108,8 +166,16 @@ async function outOfBounds(base: string, latest: string): Promise<string[]> {
   const cases: [string, string, unknown][] = [
     ['mark_data_ready 9999-12-31', '/v1/mark_data_ready', { datestamps: '9999-12-31', mapping: 'checkout_conversion' }],
     ['backfill before startDate', '/v1/backfill', { mapping: 'daily_metrics', from: '2000-01-01', to: latest }],
-    ['backfill after the latest complete day', '/v1/backfill', { mapping: 'daily_metrics', from: latest, to: '9999-12-31' }],
-    ['backfill with an unknown field', '/v1/backfill', { mapping: 'daily_metrics', from: latest, to: latest, force: true }],
+    [
+      'backfill after the latest complete day',
+      '/v1/backfill',
+      { mapping: 'daily_metrics', from: latest, to: '9999-12-31' },
+    ],
+    [
+      'backfill with an unknown field',
+      '/v1/backfill',
+      { mapping: 'daily_metrics', from: latest, to: latest, force: true },
+    ],
   ];
   const out: string[] = [];
   for (const [what, path, body] of cases) if ((await call(base, path, body)).status !== 400) out.push(what);
@@ -149,7 +215,9 @@ async function health(base: string): Promise<{ appliedCommit: string | null } | 
 async function loadedDays(base: string, mapping: string): Promise<number> {
   const a = await call(base, '/v1/status');
   if (a.status !== 200) return 0;
-  const ingestion = (a.body as { ingestions: { ingestion: string; days: { status: string }[] }[] }).ingestions.find((i) => i.ingestion === mapping);
+  const ingestion = (a.body as { ingestions: { ingestion: string; days: { status: string }[] }[] }).ingestions.find(
+    (i) => i.ingestion === mapping,
+  );
   return ingestion?.days.filter((d) => d.status !== 'failed').length ?? 0;
 }
 
@@ -170,4 +238,7 @@ async function until(what: string, probe: () => Promise<boolean>, limitMs = 120_
   }
 }
 
-const exited = (c: ChildProcess) => new Promise<number | null>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve(c.exitCode) : c.once('exit', (code) => resolve(code))));
+const exited = (c: ChildProcess) =>
+  new Promise<number | null>((resolve) =>
+    c.exitCode !== null || c.signalCode !== null ? resolve(c.exitCode) : c.once('exit', (code) => resolve(code)),
+  );

@@ -30,15 +30,19 @@ export async function killRounds(dir: string, options: KillOptions): Promise<Kil
     const mapping = pick(CHAOS_MAPPINGS);
     const from = Math.floor(random() * days.length);
     const to = from + Math.floor(random() * (days.length - from));
-    const args = random() < 0.5
-      ? ['backfill', mapping, '--from', days[from], '--to', days[to], '--force']
-      : ['run', mapping, '--date', days[from]];
+    const args =
+      random() < 0.5
+        ? ['backfill', mapping, '--from', days[from], '--to', days[to], '--force']
+        : ['run', mapping, '--date', days[from]];
     // A random moment from start-up to well into the loads (a day loads in 0.1-3 s).
-    const delay = Math.round((options.minDelayMs ?? 300) + random() * ((options.maxDelayMs ?? 4_000) - (options.minDelayMs ?? 300)));
+    const delay = Math.round(
+      (options.minDelayMs ?? 300) + random() * ((options.maxDelayMs ?? 4_000) - (options.minDelayMs ?? 300)),
+    );
     const { killed, result } = await killAfter(dir, args, options.env, delay);
     if (killed) report.kills++;
     else if (result.code === 0) report.completed++;
-    else throw new Error(`ingest ${args.join(' ')} failed without being killed (exit ${result.code}):\n${result.stderr}`);
+    else
+      throw new Error(`ingest ${args.join(' ')} failed without being killed (exit ${result.code}):\n${result.stderr}`);
     options.log(`round ${round}: ingest ${args.join(' ')} ${killed ? `killed after ${delay} ms` : 'finished first'}`);
   }
   // Every day loaded at least once: days whose loads were all killed are loaded now.
@@ -51,10 +55,28 @@ export async function killRounds(dir: string, options: KillOptions): Promise<Kil
  * DuckDB store all but one are refused (the file admits one process); a refusal is counted,
  * not an error. Whether the day is then loaded once is what checkDays says.
  */
-export async function concurrentSameDay(dir: string, day: string, copies: number, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<{ succeeded: number; refused: number }> {
-  const runs = Array.from({ length: copies }, (_, i) => startIngest(dir, i % 2 === 0 ? ['run', CHAOS_MAPPINGS[1], '--date', day] : ['backfill', CHAOS_MAPPINGS[1], '--from', day, '--to', day, '--force'], env).done);
+export async function concurrentSameDay(
+  dir: string,
+  day: string,
+  copies: number,
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+): Promise<{ succeeded: number; refused: number }> {
+  const runs = Array.from(
+    { length: copies },
+    (_, i) =>
+      startIngest(
+        dir,
+        i % 2 === 0
+          ? ['run', CHAOS_MAPPINGS[1], '--date', day]
+          : ['backfill', CHAOS_MAPPINGS[1], '--from', day, '--to', day, '--force'],
+        env,
+      ).done,
+  );
   const results = await Promise.all(runs);
   const succeeded = results.filter((r) => r.code === 0).length;
-  log(`${copies} concurrent loads of ${CHAOS_MAPPINGS[1]} ${day}: ${succeeded} exited 0, ${copies - succeeded} refused or failed`);
+  log(
+    `${copies} concurrent loads of ${CHAOS_MAPPINGS[1]} ${day}: ${succeeded} exited 0, ${copies - succeeded} refused or failed`,
+  );
   return { succeeded, refused: copies - succeeded };
 }

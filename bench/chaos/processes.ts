@@ -12,8 +12,16 @@ export interface Finished {
   stdout: string;
 }
 
-export function startIngest(dir: string, args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; done: Promise<Finished> } {
-  const child = spawn(process.execPath, [INGEST, ...args, '--project', dir], { cwd: dir, env: { ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startIngest(
+  dir: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { child: ChildProcess; done: Promise<Finished> } {
+  const child = spawn(process.execPath, [INGEST, ...args, '--project', dir], {
+    cwd: dir,
+    env: { ...env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -28,12 +36,20 @@ export function startIngest(dir: string, args: string[], env: NodeJS.ProcessEnv)
 /** Runs an ingest command to the end; throws with its output when it fails. */
 export async function runIngest(dir: string, args: string[], env: NodeJS.ProcessEnv): Promise<Finished> {
   const result = await startIngest(dir, args, env).done;
-  if (result.code !== 0) throw new Error(`ingest ${args.join(' ')} exited ${result.code ?? result.signal}:\n${result.stderr || result.stdout}`);
+  if (result.code !== 0)
+    throw new Error(
+      `ingest ${args.join(' ')} exited ${result.code ?? result.signal}:\n${result.stderr || result.stdout}`,
+    );
   return result;
 }
 
 /** Starts a command and SIGKILLs it after `afterMs`; `killed` is true when the kill landed (it was still running). */
-export async function killAfter(dir: string, args: string[], env: NodeJS.ProcessEnv, afterMs: number): Promise<{ killed: boolean; result: Finished }> {
+export async function killAfter(
+  dir: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  afterMs: number,
+): Promise<{ killed: boolean; result: Finished }> {
   const { child, done } = startIngest(dir, args, env);
   const timer = setTimeout(() => child.kill('SIGKILL'), afterMs);
   const result = await done;

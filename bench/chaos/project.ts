@@ -21,8 +21,14 @@ export type StoreKind = 'duckdb' | 'postgres';
 /** Per mapping, how to count a day's rows in the source: a query returning (day, n). */
 const SOURCE_COUNTS: Record<string, { dataset: 'events' | 'metrics'; sql: string }> = {
   // Events belong to the PST (UTC-8) day of event_time, as the mapping's day filter says.
-  app_events: { dataset: 'events', sql: "SELECT CAST(CAST(event_time - INTERVAL 8 HOUR AS DATE) AS VARCHAR) AS day, count(*) AS n FROM app_events GROUP BY 1" },
-  daily_metrics: { dataset: 'metrics', sql: 'SELECT CAST(ds AS VARCHAR) AS day, count(*) AS n FROM daily_metrics GROUP BY 1' },
+  app_events: {
+    dataset: 'events',
+    sql: 'SELECT CAST(CAST(event_time - INTERVAL 8 HOUR AS DATE) AS VARCHAR) AS day, count(*) AS n FROM app_events GROUP BY 1',
+  },
+  daily_metrics: {
+    dataset: 'metrics',
+    sql: 'SELECT CAST(ds AS VARCHAR) AS day, count(*) AS n FROM daily_metrics GROUP BY 1',
+  },
 };
 export const CHAOS_MAPPINGS = Object.keys(SOURCE_COUNTS);
 
@@ -32,14 +38,18 @@ export const CHAOS_MAPPINGS = Object.keys(SOURCE_COUNTS);
  */
 export function chaosProject(store: StoreKind, warehouse?: string): string {
   const dir = mkdtempSync(join(tmpdir(), `wharf-chaos-${store}-`));
-  for (const entry of ['wharf.config.ts', 'sources', 'mappings', 'schedules', 'package.json']) cpSync(join(REPO, entry), join(dir, entry), { recursive: true });
+  for (const entry of ['wharf.config.ts', 'sources', 'mappings', 'schedules', 'package.json'])
+    cpSync(join(REPO, entry), join(dir, entry), { recursive: true });
   if (warehouse && existsSync(warehouse)) {
     mkdirSync(join(dir, '.wharf'));
     cpSync(warehouse, demoWarehouse(dir));
   }
   symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'));
   if (store === 'postgres') {
-    writeFileSync(join(dir, 'wharf.config.ts'), `import { defineProject, env } from '@wharf/framework';\nexport default defineProject({ name: 'chaos', store: { kind: 'postgres', url: env('${STORE_URL_ENV}') }, timeZone: 'PST' });\n`);
+    writeFileSync(
+      join(dir, 'wharf.config.ts'),
+      `import { defineProject, env } from '@wharf/framework';\nexport default defineProject({ name: 'chaos', store: { kind: 'postgres', url: env('${STORE_URL_ENV}') }, timeZone: 'PST' });\n`,
+    );
   }
   return dir;
 }
@@ -50,7 +60,9 @@ export function demoWarehouse(dir: string): string {
 }
 
 export function storeConfig(kind: StoreKind): StoreConfig {
-  return kind === 'duckdb' ? { kind: 'duckdb', path: '.wharf/store.duckdb' } : { kind: 'postgres', url: { env: STORE_URL_ENV } };
+  return kind === 'duckdb'
+    ? { kind: 'duckdb', path: '.wharf/store.duckdb' }
+    : { kind: 'postgres', url: { env: STORE_URL_ENV } };
 }
 
 export interface DayCheck {
@@ -76,7 +88,11 @@ export interface CheckResult {
  * Compares every day of `days` (per mapping, default every chaos mapping): source rows = stored + rejected, ledger =
  * stored.
  */
-export async function checkDays(dir: string, kind: StoreKind, days: string[] | Record<string, string[]>): Promise<CheckResult> {
+export async function checkDays(
+  dir: string,
+  kind: StoreKind,
+  days: string[] | Record<string, string[]>,
+): Promise<CheckResult> {
   const plan = Array.isArray(days) ? Object.fromEntries(CHAOS_MAPPINGS.map((m) => [m, days])) : days;
   const source = await sourceCounts(dir);
   const db = await openStoreConnection(storeConfig(kind), dir);
@@ -85,11 +101,30 @@ export async function checkDays(dir: string, kind: StoreKind, days: string[] | R
     for (const [mapping, mappingDays] of Object.entries(plan)) {
       const { dataset } = SOURCE_COUNTS[mapping];
       const dayColumn = dataset === 'events' ? 'day' : '"date"';
-      const stored = await countBy(db, `SELECT CAST(${dayColumn} AS VARCHAR) AS day, count(*) AS n FROM ${dataset} WHERE ingestion = $1 GROUP BY 1`, [mapping]);
-      const rejected = await countBy(db, 'SELECT CAST("date" AS VARCHAR) AS day, count(*) AS n FROM rejects WHERE ingestion = $1 GROUP BY 1', [mapping]);
-      const ledger = await countBy(db, 'SELECT CAST("date" AS VARCHAR) AS day, rows_loaded AS n FROM ledger WHERE ingestion = $1', [mapping]);
+      const stored = await countBy(
+        db,
+        `SELECT CAST(${dayColumn} AS VARCHAR) AS day, count(*) AS n FROM ${dataset} WHERE ingestion = $1 GROUP BY 1`,
+        [mapping],
+      );
+      const rejected = await countBy(
+        db,
+        'SELECT CAST("date" AS VARCHAR) AS day, count(*) AS n FROM rejects WHERE ingestion = $1 GROUP BY 1',
+        [mapping],
+      );
+      const ledger = await countBy(
+        db,
+        'SELECT CAST("date" AS VARCHAR) AS day, rows_loaded AS n FROM ledger WHERE ingestion = $1',
+        [mapping],
+      );
       for (const day of mappingDays) {
-        out.push({ mapping, day, source: source.get(`${mapping}|${day}`) ?? 0, stored: stored.get(day) ?? 0, rejected: rejected.get(day) ?? 0, ledger: ledger.get(day) ?? null });
+        out.push({
+          mapping,
+          day,
+          source: source.get(`${mapping}|${day}`) ?? 0,
+          stored: stored.get(day) ?? 0,
+          rejected: rejected.get(day) ?? 0,
+          ledger: ledger.get(day) ?? null,
+        });
       }
     }
   } finally {
@@ -104,7 +139,11 @@ export async function checkDays(dir: string, kind: StoreKind, days: string[] | R
   };
 }
 
-async function countBy(db: { query<T>(sql: string, params?: unknown[]): Promise<T[]> }, sql: string, params: unknown[]): Promise<Map<string, number>> {
+async function countBy(
+  db: { query<T>(sql: string, params?: unknown[]): Promise<T[]> },
+  sql: string,
+  params: unknown[],
+): Promise<Map<string, number>> {
   const rows = await db.query<{ day: string; n: number | bigint }>(sql, params);
   return new Map(rows.map((r) => [String(r.day).slice(0, 10), Number(r.n)]));
 }
@@ -115,7 +154,8 @@ async function sourceCounts(dir: string): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     for (const [mapping, { sql }] of Object.entries(SOURCE_COUNTS)) {
       const reader = await handle.connection.runAndReadAll(sql);
-      for (const r of reader.getRowObjects() as { day: string; n: bigint }[]) out.set(`${mapping}|${r.day}`, Number(r.n));
+      for (const r of reader.getRowObjects() as { day: string; n: bigint }[])
+        out.set(`${mapping}|${r.day}`, Number(r.n));
     }
     return out;
   } finally {

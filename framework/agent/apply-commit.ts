@@ -21,11 +21,18 @@ export function schedulerRunner(store: Store, scheduler: Scheduler, sha: string)
   return {
     async ready() {},
     async backfill(mapping, from, to, trigger) {
-      await scheduler.backfill({ mapping, from, to, trigger: trigger === 'apply' ? 'apply' : 'backfill', reason: `${trigger} of ${from}..${to} for commit ${sha.slice(0, 12)}` });
+      await scheduler.backfill({
+        mapping,
+        from,
+        to,
+        trigger: trigger === 'apply' ? 'apply' : 'backfill',
+        reason: `${trigger} of ${from}..${to} for commit ${sha.slice(0, 12)}`,
+      });
     },
     async drop(mapping) {
       await store.transaction(async (tx) => {
-        for (const table of [TABLES.events, TABLES.metrics, TABLES.rejects, TABLES.ledger]) await tx.query(`DELETE FROM ${table} WHERE ingestion = $1`, [mapping]);
+        for (const table of [TABLES.events, TABLES.metrics, TABLES.rejects, TABLES.ledger])
+          await tx.query(`DELETE FROM ${table} WHERE ingestion = $1`, [mapping]);
       });
     },
   };
@@ -39,7 +46,13 @@ const STALE_RETRIES = 3;
  * Several agents sharing a store apply the same commit: the one that lost the race finds its
  * plan stale, plans again and finds nothing left to do.
  */
-export async function applyCommit({ project, store, scheduler, sha, now = new Date() }: CommitApply): Promise<ApplyResult> {
+export async function applyCommit({
+  project,
+  store,
+  scheduler,
+  sha,
+  now = new Date(),
+}: CommitApply): Promise<ApplyResult> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await applyOnce({ project, store, scheduler, sha, now });
@@ -61,7 +74,11 @@ export interface CommitApply {
 async function applyOnce({ project, store, scheduler, sha, now }: Required<CommitApply>): Promise<ApplyResult> {
   const plan = planAgainst(project, await readPlanningState(store, now), { now });
   return applyPlan({
-    connection: store, plan, currentConfigHash: currentConfigHash(project), runner: schedulerRunner(store, scheduler, sha),
-    lockTimeoutMs: AGENT_APPLY_LOCK_TIMEOUT_MS, planName: `the plan of commit ${sha.slice(0, 12)}`,
+    connection: store,
+    plan,
+    currentConfigHash: currentConfigHash(project),
+    runner: schedulerRunner(store, scheduler, sha),
+    lockTimeoutMs: AGENT_APPLY_LOCK_TIMEOUT_MS,
+    planName: `the plan of commit ${sha.slice(0, 12)}`,
   });
 }

@@ -126,7 +126,13 @@ export class CommitLoop implements CommitHandler, AppliedConfigView {
       clock: this.options.clock,
     });
     try {
-      const result = await applyCommit({ project, store, scheduler: runtime.scheduler, sha, now: this.options.clock.now() });
+      const result = await applyCommit({
+        project,
+        store,
+        scheduler: runtime.scheduler,
+        sha,
+        now: this.options.clock.now(),
+      });
       log.info('plan applied', {
         sha,
         changed: result.changed,

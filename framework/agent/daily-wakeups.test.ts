@@ -31,7 +31,11 @@ describe('daily wake-ups', () => {
       for (const at of next) expect(at.getTime() - now).toBeGreaterThan(0);
       for (const at of next) expect(at.getTime() - now).toBeLessThanOrEqual(86_400_000);
       expect(next.slice(0, 2).map((d) => d.toISOString().slice(11, 16))).toEqual(['17:00', '18:00']);
-      const berlin = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit' }).format(next[2]);
+      const berlin = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Berlin',
+        hour: '2-digit',
+        minute: '2-digit',
+      }).format(next[2]);
       expect(berlin).toBe('09:15');
       await tasks[0].execute();
       expect(woken).toBe(1);

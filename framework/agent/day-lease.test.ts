@@ -64,7 +64,9 @@ describe('DayLeases on PostgreSQL, two agents', () => {
       loads.push(who);
       inside--;
     };
-    await Promise.all([0, 1, 2].flatMap(() => [a.withLease('m/2024-01-01', load('a'), 10), b.withLease('m/2024-01-01', load('b'), 10)]));
+    await Promise.all(
+      [0, 1, 2].flatMap(() => [a.withLease('m/2024-01-01', load('a'), 10), b.withLease('m/2024-01-01', load('b'), 10)]),
+    );
     expect(maxInside).toBe(1);
     expect(loads.sort()).toEqual(['a', 'a', 'a', 'b', 'b', 'b']);
     expect(await a.holderOf('m/2024-01-01')).toBeNull();

@@ -70,11 +70,22 @@ export class DayLeases {
     const now = timestampParam(this.now());
     const expires = timestampParam(new Date(this.now().getTime() + this.ttlMs));
     return this.db.transaction(async (tx) => {
-      await tx.query(`DELETE FROM ${LEASE_TABLE} WHERE resource = $1 AND expires_at <= CAST($2 AS TIMESTAMP)`, [resource, now]);
-      await tx.query(`INSERT INTO ${LEASE_TABLE} (resource, holder, expires_at) VALUES ($1, $2, CAST($3 AS TIMESTAMP)) ON CONFLICT (resource) DO NOTHING`, [resource, this.holder, expires]);
-      const rows = await tx.query<{ holder: string }>(`SELECT holder FROM ${LEASE_TABLE} WHERE resource = $1`, [resource]);
+      await tx.query(`DELETE FROM ${LEASE_TABLE} WHERE resource = $1 AND expires_at <= CAST($2 AS TIMESTAMP)`, [
+        resource,
+        now,
+      ]);
+      await tx.query(
+        `INSERT INTO ${LEASE_TABLE} (resource, holder, expires_at) VALUES ($1, $2, CAST($3 AS TIMESTAMP)) ON CONFLICT (resource) DO NOTHING`,
+        [resource, this.holder, expires],
+      );
+      const rows = await tx.query<{ holder: string }>(`SELECT holder FROM ${LEASE_TABLE} WHERE resource = $1`, [
+        resource,
+      ]);
       if (rows[0]?.holder !== this.holder) return false;
-      await tx.query(`UPDATE ${LEASE_TABLE} SET expires_at = CAST($3 AS TIMESTAMP) WHERE resource = $1 AND holder = $2`, [resource, this.holder, expires]);
+      await tx.query(
+        `UPDATE ${LEASE_TABLE} SET expires_at = CAST($3 AS TIMESTAMP) WHERE resource = $1 AND holder = $2`,
+        [resource, this.holder, expires],
+      );
       return true;
     });
   }
@@ -82,7 +93,10 @@ export class DayLeases {
   /** Extends a lease this holder has; false when it was lost (expired and taken by another). */
   async renew(resource: string): Promise<boolean> {
     const expires = timestampParam(new Date(this.now().getTime() + this.ttlMs));
-    await this.db.query(`UPDATE ${LEASE_TABLE} SET expires_at = CAST($3 AS TIMESTAMP) WHERE resource = $1 AND holder = $2`, [resource, this.holder, expires]);
+    await this.db.query(
+      `UPDATE ${LEASE_TABLE} SET expires_at = CAST($3 AS TIMESTAMP) WHERE resource = $1 AND holder = $2`,
+      [resource, this.holder, expires],
+    );
     return (await this.holderOf(resource)) === this.holder;
   }
 
@@ -98,16 +112,24 @@ export class DayLeases {
    */
   async releaseAbandoned(): Promise<number> {
     await this.migrate();
-    const rows = await this.db.query<{ resource: string; holder: string }>(`SELECT resource, holder FROM ${LEASE_TABLE}`);
-    const gone = rows.filter((r) => r.holder !== this.holder && (this.db.kind === 'duckdb' || deadLocalHolder(r.holder)));
-    for (const r of gone) await this.db.query(`DELETE FROM ${LEASE_TABLE} WHERE resource = $1 AND holder = $2`, [r.resource, r.holder]);
+    const rows = await this.db.query<{ resource: string; holder: string }>(
+      `SELECT resource, holder FROM ${LEASE_TABLE}`,
+    );
+    const gone = rows.filter(
+      (r) => r.holder !== this.holder && (this.db.kind === 'duckdb' || deadLocalHolder(r.holder)),
+    );
+    for (const r of gone)
+      await this.db.query(`DELETE FROM ${LEASE_TABLE} WHERE resource = $1 AND holder = $2`, [r.resource, r.holder]);
     return gone.length;
   }
 
   /** The live holder of a resource, or null. */
   async holderOf(resource: string): Promise<string | null> {
     await this.migrate();
-    const rows = await this.db.query<{ holder: string }>(`SELECT holder FROM ${LEASE_TABLE} WHERE resource = $1 AND expires_at > CAST($2 AS TIMESTAMP)`, [resource, timestampParam(this.now())]);
+    const rows = await this.db.query<{ holder: string }>(
+      `SELECT holder FROM ${LEASE_TABLE} WHERE resource = $1 AND expires_at > CAST($2 AS TIMESTAMP)`,
+      [resource, timestampParam(this.now())],
+    );
     return rows[0]?.holder ?? null;
   }
 
@@ -118,7 +140,11 @@ export class DayLeases {
   async withLease<T>(resource: string, fn: () => Promise<T>, pollMs = 1000, signal?: AbortSignal): Promise<T> {
     while (!(await this.tryAcquire(resource))) {
       if (signal?.aborted) {
-        throw new WharfError(`Stopped while waiting for the lease on ${resource}.`, { code: 'lease.stopped', errorClass: 'state', transient: true });
+        throw new WharfError(`Stopped while waiting for the lease on ${resource}.`, {
+          code: 'lease.stopped',
+          errorClass: 'state',
+          transient: true,
+        });
       }
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }

@@ -8,14 +8,18 @@ import type { LiftPoint } from '../experiments/lift-history.js';
 import type { ExperimentResults } from '../experiments/results.js';
 import { renderExperimentReport, type ReportCharts } from '../views/experiment-report.js';
 
-
 const CHART_FILES = { lift: 'lift', cumulativeLift: 'cumulative-lift', exposures: 'exposures' } as const;
 
 /**
  * The report and chart files of one experiment's results, by path: `<dir>/<base>.md` and
  * `<dir>/<base>.<chart>.svg`, the report linking the charts beside it.
  */
-export async function experimentFiles(results: ExperimentResults, history: LiftPoint[], dir = 'experiments', base = results.experiment): Promise<Map<string, string>> {
+export async function experimentFiles(
+  results: ExperimentResults,
+  history: LiftPoint[],
+  dir = 'experiments',
+  base = results.experiment,
+): Promise<Map<string, string>> {
   const charts = await experimentCharts(results, history);
   const files = new Map<string, string>();
   const links: ReportCharts = {};

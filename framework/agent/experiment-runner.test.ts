@@ -26,13 +26,55 @@ beforeEach(async () => {
   for (const ingestion of ['app_events', 'daily_metrics', 'checkout_conversion']) {
     const events = ingestion === 'app_events';
     const day = await store.beginDayLoad({ ingestion, dataset: events ? 'events' : 'metrics', date: '2026-10-01' });
-    await day.appendRows(events
-      ? [{ ingestion, day: '2026-10-01', timestamp: new Date('2026-10-01T12:00:00Z'), event_name: 'experiment_exposure', event_value: 'test', event_metadata: '{"experiment":"checkout_button"}', user: '{"userID":"u1"}', user_id: 'u1', custom_ids: null, timeuuid: 't1' }]
-      : [{ ingestion, date: '2026-10-01', unit_id: 'u1', id_type: 'user_id', metric_name: 'revenue', metric_value: 1, numerator: 1, denominator: 1 }]);
+    await day.appendRows(
+      events
+        ? [
+            {
+              ingestion,
+              day: '2026-10-01',
+              timestamp: new Date('2026-10-01T12:00:00Z'),
+              event_name: 'experiment_exposure',
+              event_value: 'test',
+              event_metadata: '{"experiment":"checkout_button"}',
+              user: '{"userID":"u1"}',
+              user_id: 'u1',
+              custom_ids: null,
+              timeuuid: 't1',
+            },
+          ]
+        : [
+            {
+              ingestion,
+              date: '2026-10-01',
+              unit_id: 'u1',
+              id_type: 'user_id',
+              metric_name: 'revenue',
+              metric_value: 1,
+              numerator: 1,
+              denominator: 1,
+            },
+          ],
+    );
     const at = new Date('2026-10-02T10:00:00Z');
     await day.commit({
-      ingestion, date: '2026-10-01', status: 'succeeded', errorClass: null, errorMessage: null, rowsLoaded: 1, rowsRejected: 0, rejectReasons: {}, duplicates: 0,
-      sourceRowCount: 1, sourceFingerprint: null, configHash: 'h', commitSha: null, trigger: 'manual', startedAt: at, finishedAt: at, firstLoadedAt: null, loadId: day.loadId,
+      ingestion,
+      date: '2026-10-01',
+      status: 'succeeded',
+      errorClass: null,
+      errorMessage: null,
+      rowsLoaded: 1,
+      rowsRejected: 0,
+      rejectReasons: {},
+      duplicates: 0,
+      sourceRowCount: 1,
+      sourceFingerprint: null,
+      configHash: 'h',
+      commitSha: null,
+      trigger: 'manual',
+      startedAt: at,
+      finishedAt: at,
+      firstLoadedAt: null,
+      loadId: day.loadId,
     });
   }
   await store.exec('ALTER TABLE metrics RENAME COLUMN metric_value TO renamed');
@@ -45,7 +87,10 @@ afterEach(async () => {
 
 function runner(lines: string[]): ExperimentRunner {
   const log = createLogger({ level: 'debug', write: (l) => lines.push(l) });
-  const dispatcher = new NotificationDispatcher([notifierFor({ kind: 'webhook', url: { env: 'RUNNER_TEST_HOOK' } }, 0, { RUNNER_TEST_HOOK: hook.url })], log);
+  const dispatcher = new NotificationDispatcher(
+    [notifierFor({ kind: 'webhook', url: { env: 'RUNNER_TEST_HOOK' } }, 0, { RUNNER_TEST_HOOK: hook.url })],
+    log,
+  );
   return new ExperimentRunner({ project, store, dispatcher, log, commitSha: 'abc' });
 }
 const records = (lines: string[]) => lines.map((l) => JSON.parse(l) as { level: string; msg: string });
@@ -55,7 +100,11 @@ describe('ExperimentRunner', () => {
     const lines: string[] = [];
     const r = runner(lines);
     expect(await r.runPending(async () => false)).toEqual(['checkout_button']);
-    expect(records(lines).filter((x) => x.level === 'error').map((x) => x.msg)).toEqual(['experiment run failed; ingestion goes on']);
+    expect(
+      records(lines)
+        .filter((x) => x.level === 'error')
+        .map((x) => x.msg),
+    ).toEqual(['experiment run failed; ingestion goes on']);
     expect(hook.bodies.map((b) => (b as { kind: string }).kind)).toEqual(['experiment_failure']);
     expect(r.hasPending).toBe(false);
   });
@@ -65,7 +114,12 @@ describe('ExperimentRunner', () => {
     const r = runner(lines);
     // The shutdown begins after the run started (the loop checks once before each experiment).
     let checks = 0;
-    expect(await r.runPending(async () => false, () => checks++ > 0)).toEqual([]);
+    expect(
+      await r.runPending(
+        async () => false,
+        () => checks++ > 0,
+      ),
+    ).toEqual([]);
     expect(records(lines).filter((x) => x.level === 'error' || x.level === 'warn')).toEqual([]);
     expect(records(lines).map((x) => x.msg)).toContain('experiment run interrupted by shutdown');
     expect(hook.bodies).toEqual([]);

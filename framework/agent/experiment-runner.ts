@@ -80,7 +80,10 @@ export class ExperimentRunner {
    * those ingestions are still queued: such an experiment waits for the next call, so a
    * backfill of many days is one refresh, not one per day. Returns the experiments run.
    */
-  async runPending(waiting: (ingestions: string[]) => Promise<boolean>, stopped: () => boolean = () => false): Promise<string[]> {
+  async runPending(
+    waiting: (ingestions: string[]) => Promise<boolean>,
+    stopped: () => boolean = () => false,
+  ): Promise<string[]> {
     const ran: string[] = [];
     for (const [name, p] of [...this.pending]) {
       if (stopped()) break;
@@ -114,11 +117,25 @@ export class ExperimentRunner {
     const request: RefreshRequest = restate ? { type: 'full' } : { type: 'incremental' };
     const result = await runExperiment(sql, source, request);
     if (result.refresh === 'up-to-date') log.debug('experiment up to date', { through: result.through });
-    else log.info('experiment refreshed', { refresh: result.refresh, from: result.from, to: result.to, note: result.note ?? undefined, reason: changed ? 'the experiment changed since its last run' : reloaded ? `a day on or before ${state?.through} was loaded again` : undefined });
+    else
+      log.info('experiment refreshed', {
+        refresh: result.refresh,
+        from: result.from,
+        to: result.to,
+        note: result.note ?? undefined,
+        reason: changed
+          ? 'the experiment changed since its last run'
+          : reloaded
+            ? `a day on or before ${state?.through} was loaded again`
+            : undefined,
+      });
   }
 
   /** Runs `fn` where the experiment lives: the agent's store, or its warehouse (opened for the call). */
-  private async where<T>(source: ExperimentSource, fn: (sql: StoreConnection | PipelineExecutor) => Promise<T>): Promise<T> {
+  private async where<T>(
+    source: ExperimentSource,
+    fn: (sql: StoreConnection | PipelineExecutor) => Promise<T>,
+  ): Promise<T> {
     if (!source.config.warehouse) return fn(this.deps.store);
     const executor = await openExperimentExecutor(this.deps.project, source);
     try {
@@ -159,7 +176,13 @@ export class ExperimentRunner {
       this.failing.add(name);
       if (this.deps.project.settings.notifications.onFailure ?? true) {
         await this.deps.dispatcher.send({
-          kind: 'experiment_failure', project: this.deps.project.settings.name, experiment: name, detail: messageOf(err), owner: source.config.owner, commitSha: this.deps.commitSha, at: new Date().toISOString(),
+          kind: 'experiment_failure',
+          project: this.deps.project.settings.name,
+          experiment: name,
+          detail: messageOf(err),
+          owner: source.config.owner,
+          commitSha: this.deps.commitSha,
+          at: new Date().toISOString(),
         });
       }
       return true;
@@ -178,7 +201,14 @@ export class ExperimentRunner {
       } catch (err) {
         // One unreadable experiment must not hold up the status of every ingestion.
         this.deps.log.error('experiment report could not be read', { experiment: name, error: messageOf(err) });
-        reportFiles = new Map([[reportPath(name), [`# Experiment \`${name}\``, '', `The report could not be read from the store: ${messageOf(err)}`, ''].join('\n')]]);
+        reportFiles = new Map([
+          [
+            reportPath(name),
+            [`# Experiment \`${name}\``, '', `The report could not be read from the store: ${messageOf(err)}`, ''].join(
+              '\n',
+            ),
+          ],
+        ]);
       }
       // Errors in the job history may quote a connection string: reports are redacted like status files.
       for (const [path, text] of reportFiles) files.set(path, redactSecrets(text));
@@ -186,13 +216,18 @@ export class ExperimentRunner {
     return files;
   }
 
-  private async reportFiles(sql: StoreConnection | PipelineExecutor, source: ExperimentSource): Promise<Map<string, string>> {
+  private async reportFiles(
+    sql: StoreConnection | PipelineExecutor,
+    source: ExperimentSource,
+  ): Promise<Map<string, string>> {
     const name = source.config.name;
     const last = await lastJobRun(sql, name);
     const failed = last?.steps.find((s) => s.status === 'failed');
     const state = await readState(sql, name);
     if (!state) {
-      const why = failed ? `The last run failed at step \`${failed.step}\`: ${failed.error ?? 'no message'}` : 'It runs once the ingestions it reads have loaded.';
+      const why = failed
+        ? `The last run failed at step \`${failed.step}\`: ${failed.error ?? 'no message'}`
+        : 'It runs once the ingestions it reads have loaded.';
       return new Map([[reportPath(name), [`# Experiment \`${name}\``, '', `No results yet. ${why}`, ''].join('\n')]]);
     }
     const results = await readExperimentResults(sql, source);
@@ -200,7 +235,15 @@ export class ExperimentRunner {
     if (!failed) return files;
     // Keep the last good results, and say above them that the newest run failed.
     const [title, ...rest] = files.get(reportPath(name))!.split('\n');
-    files.set(reportPath(name), [title, '', `> **The last run failed** at step \`${failed.step}\`: ${failed.error ?? 'no message'}. The results below are from the run before it.`, ...rest].join('\n'));
+    files.set(
+      reportPath(name),
+      [
+        title,
+        '',
+        `> **The last run failed** at step \`${failed.step}\`: ${failed.error ?? 'no message'}. The results below are from the run before it.`,
+        ...rest,
+      ].join('\n'),
+    );
     return files;
   }
 }

@@ -57,12 +57,25 @@ export function observedLoader(deps: ObservedLoaderDeps): DayLoader {
   const previousStatus = async (mapping: string, day: string): Promise<DayStatus | undefined> =>
     (await deps.ledger.ledger({ ingestion: mapping, from: day, to: day }))[0]?.status;
 
-  const after = async (mapping: ScheduledMapping, day: string, before: DayStatus | undefined, result: { status: DayStatus; detail?: string }) => {
+  const after = async (
+    mapping: ScheduledMapping,
+    day: string,
+    before: DayStatus | undefined,
+    result: { status: DayStatus; detail?: string },
+  ) => {
     const { status, detail } = result;
     const kind = notificationFor(before, status, deps.notifications);
     if (kind) {
       await deps.dispatcher.send({
-        kind, project: deps.project, ingestion: mapping.name, day, status, detail, owner: deps.owner(mapping.name), commitSha: deps.commitSha(), at: new Date().toISOString(),
+        kind,
+        project: deps.project,
+        ingestion: mapping.name,
+        day,
+        status,
+        detail,
+        owner: deps.owner(mapping.name),
+        commitSha: deps.commitSha(),
+        at: new Date().toISOString(),
       });
     }
     deps.afterLoad(mapping.name, day, status);

@@ -22,16 +22,32 @@ export function pageSource(current: () => RunningView | null): PageBackend {
     async overview(): Promise<PageOverview | null> {
       const r = current();
       if (!r) return null;
-      const [ledger, attempts, nextLoads] = await Promise.all([r.store.ledger(), r.store.attempts(), r.runtime.scheduler.nextLoads()]);
+      const [ledger, attempts, nextLoads] = await Promise.all([
+        r.store.ledger(),
+        r.store.attempts(),
+        r.runtime.scheduler.nextLoads(),
+      ]);
       const experiments = [];
-      for (const name of [...r.project.experiments.keys()].sort()) experiments.push({ name, hasResults: (await readState(r.store, name)) !== null });
-      return { project: r.project.settings.name, config: { ...r.config }, ingestions: r.ingestions, ledger, attempts, nextLoads, experiments };
+      for (const name of [...r.project.experiments.keys()].sort())
+        experiments.push({ name, hasResults: (await readState(r.store, name)) !== null });
+      return {
+        project: r.project.settings.name,
+        config: { ...r.config },
+        ingestions: r.ingestions,
+        ledger,
+        attempts,
+        nextLoads,
+        experiments,
+      };
     },
     async experiment(name) {
       const r = current();
       const found = r?.project.experiments.get(name);
       if (!r || !found || !(await readState(r.store, name))) return null;
-      const results = await readExperimentResults(r.store, { config: found.config, exposureSqlText: found.exposureSqlText });
+      const results = await readExperimentResults(r.store, {
+        config: found.config,
+        exposureSqlText: found.exposureSqlText,
+      });
       return { results, history: await readLiftHistory(r.store, name) };
     },
   };

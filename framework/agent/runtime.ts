@@ -59,30 +59,61 @@ export class AgentRuntime {
   readonly scheduler: Scheduler;
   readonly state: SqlSchedulerState;
 
-  private constructor(readonly deps: RuntimeDeps, parts: RuntimeParts) {
-    ({ scheduler: this.scheduler, state: this.state, engine: this.engine, gate: this.gate, experiments: this.experiments } = parts);
+  private constructor(
+    readonly deps: RuntimeDeps,
+    parts: RuntimeParts,
+  ) {
+    ({
+      scheduler: this.scheduler,
+      state: this.state,
+      engine: this.engine,
+      gate: this.gate,
+      experiments: this.experiments,
+    } = parts);
   }
 
   static async open(deps: RuntimeDeps): Promise<AgentRuntime> {
     const { project, store } = deps;
-    const engine: EngineContext = { project, store, connectors: new ConnectorPool(project), trigger: 'schedule', commitSha: deps.sha };
+    const engine: EngineContext = {
+      project,
+      store,
+      connectors: new ConnectorPool(project),
+      trigger: 'schedule',
+      commitSha: deps.sha,
+    };
     const state = new SqlSchedulerState(store);
     const base = engineSchedulerDeps(engine, state, deps.clock ?? systemClock);
     const gate = new LoadGate();
-    const experiments = new ExperimentRunner({ project, store, dispatcher: deps.dispatcher, log: deps.log.child({ component: 'experiments' }), commitSha: deps.sha });
+    const experiments = new ExperimentRunner({
+      project,
+      store,
+      dispatcher: deps.dispatcher,
+      log: deps.log.child({ component: 'experiments' }),
+      commitSha: deps.sha,
+    });
     const loader = observedLoader({
       gate,
-      inner: base.loader, ledger: store, leases: deps.leases, notifications: project.settings.notifications, dispatcher: deps.dispatcher,
-      project: project.settings.name, owner: (m) => project.mappings.get(m)?.config.owner, commitSha: () => deps.sha,
+      inner: base.loader,
+      ledger: store,
+      leases: deps.leases,
+      notifications: project.settings.notifications,
+      dispatcher: deps.dispatcher,
+      project: project.settings.name,
+      owner: (m) => project.mappings.get(m)?.config.owner,
+      commitSha: () => deps.sha,
       afterLoad: (mapping, day, status) => {
         experiments.noteLoad(mapping, day, status);
         deps.afterLoad();
       },
     });
     const log = deps.log.child({ component: 'scheduler' });
-    const scheduler = await Scheduler.open(schedulerSetupFromProject(project), { ...base, loader }, {
-      onDecision: (d) => log.info(d.reason, { action: d.action, mapping: d.mapping, day: d.day, trigger: d.trigger }),
-    });
+    const scheduler = await Scheduler.open(
+      schedulerSetupFromProject(project),
+      { ...base, loader },
+      {
+        onDecision: (d) => log.info(d.reason, { action: d.action, mapping: d.mapping, day: d.day, trigger: d.trigger }),
+      },
+    );
     return new AgentRuntime(deps, { scheduler, state, engine, gate, experiments });
   }
 
@@ -90,7 +121,11 @@ export class AgentRuntime {
   start(): void {
     this.stopped = false;
     this.gate.open();
-    this.wakeups = startDailyWakeups(schedulerSetupFromProject(this.deps.project), () => this.kick(), this.deps.log.child({ component: 'scheduler' }));
+    this.wakeups = startDailyWakeups(
+      schedulerSetupFromProject(this.deps.project),
+      () => this.kick(),
+      this.deps.log.child({ component: 'scheduler' }),
+    );
     this.kick();
   }
 
@@ -149,7 +184,8 @@ export class AgentRuntime {
    */
   private async runExperiments(): Promise<void> {
     if (this.stopped || !this.experiments.hasPending) return;
-    const waiting = async (ingestions: string[]) => (await this.state.queue()).some((q) => ingestions.includes(q.mapping));
+    const waiting = async (ingestions: string[]) =>
+      (await this.state.queue()).some((q) => ingestions.includes(q.mapping));
     const ran = await this.experiments.runPending(waiting, () => this.stopped);
     if (ran.length) this.deps.afterLoad();
   }

@@ -6,12 +6,16 @@ describe('SharedSummary', () => {
     let computed = 0;
     let fail = false;
     let clock = 0;
-    const summary = new SharedSummary(async () => {
-      computed++;
-      await new Promise((r) => setTimeout(r, 5));
-      if (fail) throw new Error('the store is closed');
-      return computed;
-    }, 10_000, () => clock);
+    const summary = new SharedSummary(
+      async () => {
+        computed++;
+        await new Promise((r) => setTimeout(r, 5));
+        if (fail) throw new Error('the store is closed');
+        return computed;
+      },
+      10_000,
+      () => clock,
+    );
     const answers = await Promise.all(Array.from({ length: 500 }, () => summary.get()));
     expect(new Set(answers)).toEqual(new Set([1]));
     expect(computed).toBe(1);

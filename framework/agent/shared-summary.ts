@@ -8,7 +8,11 @@ export class SharedSummary<T> {
   private version = 0;
   private current: { version: number; at: number; value: Promise<T> } | null = null;
 
-  constructor(private readonly compute: () => Promise<T>, private readonly maxAgeMs: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly compute: () => Promise<T>,
+    private readonly maxAgeMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get(): Promise<T> {
     const c = this.current;

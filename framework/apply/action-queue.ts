@@ -34,9 +34,29 @@ export function queueEntries(plan: Plan, stateSerial: number): QueuedAction[] {
     if (change.type !== 'mapping') continue; // a source or schedule change takes no data action
     for (const a of change.dataActions) {
       const id = () => `${stateSerial}-${String(out.length + 1).padStart(4, '0')}`;
-      if (a.kind === 'drop') out.push({ ...base, id: id(), position: out.length + 1, ingestion: change.name, kind: 'drop', from: null, to: null, reason: a.reason });
+      if (a.kind === 'drop')
+        out.push({
+          ...base,
+          id: id(),
+          position: out.length + 1,
+          ingestion: change.name,
+          kind: 'drop',
+          from: null,
+          to: null,
+          reason: a.reason,
+        });
       if (a.kind !== 'load') continue;
-      for (const r of a.ranges) out.push({ ...base, id: id(), position: out.length + 1, ingestion: change.name, kind: a.purpose, from: r.from, to: r.to, reason: a.reason });
+      for (const r of a.ranges)
+        out.push({
+          ...base,
+          id: id(),
+          position: out.length + 1,
+          ingestion: change.name,
+          kind: a.purpose,
+          from: r.from,
+          to: r.to,
+          reason: a.reason,
+        });
     }
   }
   return out;
@@ -48,7 +68,19 @@ export async function enqueue(tx: SqlExecutor, entries: readonly QueuedAction[],
     await tx.query(
       `INSERT INTO ${STATE_TABLES.dataActions} (id, position, ingestion, kind, from_date, to_date, "trigger", status, state_serial, reason, created_at)
        VALUES ($1, $2, $3, $4, CAST($5 AS DATE), CAST($6 AS DATE), $7, $8, $9, $10, CAST($11 AS TIMESTAMP))`,
-      [e.id, e.position, e.ingestion, e.kind, e.from, e.to, e.trigger, e.status, e.stateSerial, e.reason, timestampParam(now)],
+      [
+        e.id,
+        e.position,
+        e.ingestion,
+        e.kind,
+        e.from,
+        e.to,
+        e.trigger,
+        e.status,
+        e.stateSerial,
+        e.reason,
+        timestampParam(now),
+      ],
     );
   }
 }
@@ -60,11 +92,17 @@ export async function finishQueued(
   { status, error }: { status: QueuedStatus; error: string | null },
   now: Date,
 ): Promise<void> {
-  await db.query(`UPDATE ${STATE_TABLES.dataActions} SET status = $1, error = $2, finished_at = CAST($3 AS TIMESTAMP) WHERE id = $4`, [status, error, timestampParam(now), id]);
+  await db.query(
+    `UPDATE ${STATE_TABLES.dataActions} SET status = $1, error = $2, finished_at = CAST($3 AS TIMESTAMP) WHERE id = $4`,
+    [status, error, timestampParam(now), id],
+  );
 }
 
 /** Queued actions, oldest first; by default those not done yet. */
-export async function listQueued(db: SqlExecutor, statuses: QueuedStatus[] = ['queued', 'failed']): Promise<QueuedAction[]> {
+export async function listQueued(
+  db: SqlExecutor,
+  statuses: QueuedStatus[] = ['queued', 'failed'],
+): Promise<QueuedAction[]> {
   const rows = await db.query<Record<string, unknown>>(
     `SELECT id, position, ingestion, kind, CAST(from_date AS VARCHAR) AS from_date, CAST(to_date AS VARCHAR) AS to_date, "trigger", status, state_serial, reason, error
      FROM ${STATE_TABLES.dataActions} ORDER BY state_serial, position`,

@@ -16,7 +16,13 @@ const NOW = new Date('2026-11-22T06:00:00Z');
 
 async function planFor(store: StoreConnection, configs: NormalizedIngestion[]) {
   const desired = Object.fromEntries(configs.map((c) => [c.mapping.name, c]));
-  const plan = makePlan({ project: 'demo', timeZone: 'PST', desired, planning: await readPlanningState(store, NOW), now: NOW });
+  const plan = makePlan({
+    project: 'demo',
+    timeZone: 'PST',
+    desired,
+    planning: await readPlanningState(store, NOW),
+    now: NOW,
+  });
   return { plan, hash: configHash(desired, 'PST') };
 }
 
@@ -30,20 +36,42 @@ describe.each(Object.entries(STATE_BACKENDS))('apply on a %s store', (_name, ope
   it('refuses before changing anything when data actions must run and no engine is wired in', async () => {
     store = await open();
     const { plan, hash } = await planFor(store, [sampleIngestion('a', { startDate: '2026-11-19' })]);
-    await expect(applyPlan({ connection: store, plan, currentConfigHash: hash, runner: engineUnavailableRunner, lockTimeoutMs: 0 })).rejects.toThrow(/engine is not available/);
+    await expect(
+      applyPlan({
+        connection: store,
+        plan,
+        currentConfigHash: hash,
+        runner: engineUnavailableRunner,
+        lockTimeoutMs: 0,
+      }),
+    ).rejects.toThrow(/engine is not available/);
     expect((await readState(store)).serial).toBe(0);
-    const noData = await applyPlan({ connection: store, plan, currentConfigHash: hash, runner: engineUnavailableRunner, lockTimeoutMs: 0, noData: true });
+    const noData = await applyPlan({
+      connection: store,
+      plan,
+      currentConfigHash: hash,
+      runner: engineUnavailableRunner,
+      lockTimeoutMs: 0,
+      noData: true,
+    });
     expect(noData.queued.map((q) => [q.kind, q.from, q.to])).toEqual([['backfill', '2026-11-19', '2026-11-20']]);
   });
 
   it('keeps a failed data action and the ones after it queued, with the error, and the config recorded', async () => {
     store = await open();
-    const { plan, hash } = await planFor(store, [sampleIngestion('a', { startDate: '2026-11-19' }), sampleIngestion('b', { startDate: '2026-11-20' }), sampleIngestion('c', { startDate: '2026-11-20' })]);
+    const { plan, hash } = await planFor(store, [
+      sampleIngestion('a', { startDate: '2026-11-19' }),
+      sampleIngestion('b', { startDate: '2026-11-20' }),
+      sampleIngestion('c', { startDate: '2026-11-20' }),
+    ]);
     const { runner, calls } = ledgerRunner(store, { failOn: 'b' });
     const result = await applyPlan({ connection: store, plan, currentConfigHash: hash, runner, lockTimeoutMs: 0 });
     expect(calls.map((c) => c.mapping)).toEqual(['a', 'b']);
     expect(result.failed).toMatchObject({ ingestion: 'b', error: 'warehouse unreachable while loading b' });
-    expect((await listQueued(store)).map((q) => [q.ingestion, q.status])).toEqual([['b', 'failed'], ['c', 'queued']]);
+    expect((await listQueued(store)).map((q) => [q.ingestion, q.status])).toEqual([
+      ['b', 'failed'],
+      ['c', 'queued'],
+    ]);
     expect(Object.keys((await readState(store)).ingestions)).toEqual(['a', 'b', 'c']);
   });
 
@@ -51,9 +79,21 @@ describe.each(Object.entries(STATE_BACKENDS))('apply on a %s store', (_name, ope
     store = await open();
     const { plan, hash } = await planFor(store, [sampleIngestion('a', { startDate: '2026-11-20' })]);
     const { runner, calls } = ledgerRunner(store);
-    const results = await Promise.allSettled([0, 1].map(() => applyPlan({ connection: store as StoreConnection, plan, currentConfigHash: hash, runner, lockTimeoutMs: 5_000 })));
+    const results = await Promise.allSettled(
+      [0, 1].map(() =>
+        applyPlan({
+          connection: store as StoreConnection,
+          plan,
+          currentConfigHash: hash,
+          runner,
+          lockTimeoutMs: 5_000,
+        }),
+      ),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect(String((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason)).toMatch(/locked by apply|is stale/);
+    expect(String((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason)).toMatch(
+      /locked by apply|is stale/,
+    );
     expect(calls).toEqual([{ op: 'backfill', mapping: 'a', from: '2026-11-20', to: '2026-11-20', trigger: 'apply' }]);
     const state = await readState(store);
     expect(state.serial).toBe(1);

@@ -53,7 +53,14 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
   try {
     const state = await readState(input.connection);
     assertCurrent(input.plan, state, input.currentConfigHash, input.planName ?? 'the plan');
-    const base = { serial: state.serial, lineage: state.lineage, ...counts(input.plan), ran: [], queued: [], failed: null };
+    const base = {
+      serial: state.serial,
+      lineage: state.lineage,
+      ...counts(input.plan),
+      ran: [],
+      queued: [],
+      failed: null,
+    };
     if (!hasChanges(input.plan.summary)) return { ...base, changed: false, added: 0, changedIngestions: 0, removed: 0 };
     const mustRun = !input.noData && queueEntries(input.plan, 0).length > 0;
     if (mustRun) await input.runner.ready();
@@ -69,7 +76,9 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
         await enqueue(tx, entries, now());
       },
     });
-    const outcome = input.noData ? { ran: [], queued: entries, failed: null } : await runQueued(input.connection, input.runner, entries, now);
+    const outcome = input.noData
+      ? { ran: [], queued: entries, failed: null }
+      : await runQueued(input.connection, input.runner, entries, now);
     return { ...base, ...outcome, changed: true, serial: written.serial, lineage: written.lineage };
   } finally {
     await lock.release();
@@ -87,7 +96,12 @@ function upserts(plan: Plan): { name: string; config: NormalizedIngestion; hash:
 }
 
 /** Runs entries in order; stops at the first failure, leaving it and the rest in the queue. */
-async function runQueued(connection: StoreConnection, runner: DataActionRunner, entries: QueuedAction[], now: () => Date) {
+async function runQueued(
+  connection: StoreConnection,
+  runner: DataActionRunner,
+  entries: QueuedAction[],
+  now: () => Date,
+) {
   const ran: QueuedAction[] = [];
   for (const [i, entry] of entries.entries()) {
     try {

@@ -20,10 +20,20 @@ export interface EngineRunnerOptions {
 }
 
 /** The runner for a project's store, over the connection apply holds under its lock. */
-export function dataActionRunnerFor(project: LoadedProject, connection: StoreConnection, options: EngineRunnerOptions = {}): DataActionRunner & { close(): Promise<void> } {
+export function dataActionRunnerFor(
+  project: LoadedProject,
+  connection: StoreConnection,
+  options: EngineRunnerOptions = {},
+): DataActionRunner & { close(): Promise<void> } {
   let engine: Promise<EngineContext> | undefined;
   const context = () =>
-    (engine ??= storeOver(connection).then((store) => ({ project, store, connectors: new ConnectorPool(project), trigger: 'apply', onProgress: options.onProgress })));
+    (engine ??= storeOver(connection).then((store) => ({
+      project,
+      store,
+      connectors: new ConnectorPool(project),
+      trigger: 'apply',
+      onProgress: options.onProgress,
+    })));
   return {
     async ready() {
       await context();
@@ -34,11 +44,14 @@ export function dataActionRunnerFor(project: LoadedProject, connection: StoreCon
       const failed = result.days.filter((d) => d.status === 'failed');
       if (failed.length > 0) {
         const first = failed[0];
-        throw new WharfError(`${failed.length} of ${result.days.length} days of '${mapping}' failed to load; first: ${first.day}: ${first.errorMessage ?? 'unknown error'}`, {
-          code: 'apply.backfill-failed',
-          errorClass: first.errorClass ?? 'internal',
-          hint: `See \`ingest status ${mapping}\`; fix the cause, then run \`ingest apply\` again (loaded days are kept and skipped).`,
-        });
+        throw new WharfError(
+          `${failed.length} of ${result.days.length} days of '${mapping}' failed to load; first: ${first.day}: ${first.errorMessage ?? 'unknown error'}`,
+          {
+            code: 'apply.backfill-failed',
+            errorClass: first.errorClass ?? 'internal',
+            hint: `See \`ingest status ${mapping}\`; fix the cause, then run \`ingest apply\` again (loaded days are kept and skipped).`,
+          },
+        );
       }
     },
     async drop(mapping) {

@@ -11,7 +11,13 @@ import type { Plan } from '../plan/types.js';
 import { configHash, normalizeProject } from '../state/normalize.js';
 import { openStateStore } from '../state/open-state-store.js';
 import { readPlanningState } from '../state/planning-state.js';
-import { fromSnapshot, readSnapshotFile, toSnapshot, writeSnapshotFile, type StateSnapshot } from '../state/snapshot.js';
+import {
+  fromSnapshot,
+  readSnapshotFile,
+  toSnapshot,
+  writeSnapshotFile,
+  type StateSnapshot,
+} from '../state/snapshot.js';
 import { emptyState, type PlanningState } from '../state/types.js';
 import type { StoreConnection } from '../store/types.js';
 import { internalError } from '../diagnostics/errors.js';
@@ -55,7 +61,12 @@ export function repoSnapshotMissing(project: LoadedProject): boolean {
  * Reads the planning state from the store (open connection) or from the repository snapshot;
  * a repository without a snapshot has empty state (nothing applied, nothing loaded).
  */
-export async function readPlanningFrom(project: LoadedProject, source: StateSource, now: Date, connection?: StoreConnection): Promise<PlanningState> {
+export async function readPlanningFrom(
+  project: LoadedProject,
+  source: StateSource,
+  now: Date,
+  connection?: StoreConnection,
+): Promise<PlanningState> {
   if (source === 'repo') {
     const path = snapshotPath(project);
     if (repoSnapshotMissing(project)) return { state: emptyState(), loaded: {} };
@@ -66,12 +77,20 @@ export async function readPlanningFrom(project: LoadedProject, source: StateSour
 }
 
 /** Opens the project's store for a state operation. */
-export function openProjectStore(project: LoadedProject, operation: string, lockTimeoutMs: number): Promise<StoreConnection> {
+export function openProjectStore(
+  project: LoadedProject,
+  operation: string,
+  lockTimeoutMs: number,
+): Promise<StoreConnection> {
   return openStateStore(project.settings.store, project.root, { operation, lockTimeoutMs });
 }
 
 /** Plans a project, opening and closing the store when the state comes from it. */
-export async function planProject(project: LoadedProject, source: StateSource, options: PlanOptions & { lockTimeoutMs?: number }): Promise<Plan> {
+export async function planProject(
+  project: LoadedProject,
+  source: StateSource,
+  options: PlanOptions & { lockTimeoutMs?: number },
+): Promise<Plan> {
   if (source === 'repo') return planAgainst(project, await readPlanningFrom(project, 'repo', options.now), options);
   const connection = await openProjectStore(project, 'plan', options.lockTimeoutMs ?? 0);
   try {
@@ -82,7 +101,11 @@ export async function planProject(project: LoadedProject, source: StateSource, o
 }
 
 /** Writes `status/state.json` from the store; returns the snapshot and where it went. */
-export async function exportState(project: LoadedProject, now: Date, lockTimeoutMs = 0): Promise<{ snapshot: StateSnapshot; file: string }> {
+export async function exportState(
+  project: LoadedProject,
+  now: Date,
+  lockTimeoutMs = 0,
+): Promise<{ snapshot: StateSnapshot; file: string }> {
   const connection = await openProjectStore(project, 'state export', lockTimeoutMs);
   try {
     const snapshot = toSnapshot(await readPlanningState(connection, now), now);

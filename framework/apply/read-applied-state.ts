@@ -5,7 +5,12 @@ import { readState } from '../state/store-state.js';
 import type { AppliedState } from '../state/types.js';
 import { openProjectStore, snapshotPath, type StateSource } from './operations.js';
 
-export async function readAppliedState(project: LoadedProject, source: StateSource, lockTimeoutMs: number, operation: string): Promise<AppliedState> {
+export async function readAppliedState(
+  project: LoadedProject,
+  source: StateSource,
+  lockTimeoutMs: number,
+  operation: string,
+): Promise<AppliedState> {
   if (source === 'repo') {
     const path = snapshotPath(project);
     return fromSnapshot(readSnapshotFile(path.absolute, path.relative)).state;

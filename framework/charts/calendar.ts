@@ -16,7 +16,11 @@ export type CellStatus = 'succeeded' | 'reloaded' | 'no_data' | 'failed' | 'not_
 /** Label, colour and glyph (an SVG path in the unit square, drawn as a light stroke) per status. */
 const CELL: Record<CellStatus, { label: string; color: string; glyph: string }> = {
   succeeded: { label: 'succeeded', color: STATUS_COLORS.succeeded, glyph: 'M-0.7,0L-0.2,0.55L0.75,-0.6' },
-  reloaded: { label: 'reloaded after recheck', color: STATUS_COLORS.reloaded, glyph: 'M0,-0.75L0.75,0L0,0.75L-0.75,0Z' },
+  reloaded: {
+    label: 'reloaded after recheck',
+    color: STATUS_COLORS.reloaded,
+    glyph: 'M0,-0.75L0.75,0L0,0.75L-0.75,0Z',
+  },
   no_data: { label: 'no data', color: STATUS_COLORS.no_data, glyph: 'M-0.65,0L0.65,0' },
   failed: { label: 'failed', color: STATUS_COLORS.failed, glyph: 'M-0.6,-0.6L0.6,0.6M0.6,-0.6L-0.6,0.6' },
   not_loaded: { label: 'not loaded', color: 'transparent', glyph: 'M0,0' },
@@ -61,18 +65,52 @@ export function calendarCells(file: IngestionStatusFile, days = CALENDAR_DAYS): 
 function stripSpec(cells: CalendarCell[]) {
   const values = cells.map((c, i) => ({ ...c, x: i * CELL_WIDTH + 1 }));
   const labelled = cells.filter((_, i) => (cells.length - 1 - i) % 15 === 0).map((c) => c.date);
-  const color = { field: 'status', type: 'nominal', scale: { domain: ORDER, range: ORDER.map((s) => CELL[s].color) }, legend: null } as const;
+  const color = {
+    field: 'status',
+    type: 'nominal',
+    scale: { domain: ORDER, range: ORDER.map((s) => CELL[s].color) },
+    legend: null,
+  } as const;
   return {
     width: cells.length * CELL_WIDTH,
     height: CELL_HEIGHT,
     data: { values },
-    encoding: { x: { field: 'date', type: 'ordinal', sort: null, scale: { paddingInner: 0.15, paddingOuter: 0 }, axis: { title: null, values: labelled, labelAngle: 0, labelExpr: 'slice(datum.value, 5)', ticks: true, domain: false } } },
+    encoding: {
+      x: {
+        field: 'date',
+        type: 'ordinal',
+        sort: null,
+        scale: { paddingInner: 0.15, paddingOuter: 0 },
+        axis: {
+          title: null,
+          values: labelled,
+          labelAngle: 0,
+          labelExpr: 'slice(datum.value, 5)',
+          ticks: true,
+          domain: false,
+        },
+      },
+    },
     layer: [
-      { mark: { type: 'rect', stroke: STATUS_COLORS.no_data, strokeOpacity: 0.6 }, encoding: { color, strokeWidth: { condition: { test: "datum.status === 'not_loaded'", value: 1 }, value: 0 }, description: { field: 'hover' } } },
+      {
+        mark: { type: 'rect', stroke: STATUS_COLORS.no_data, strokeOpacity: 0.6 },
+        encoding: {
+          color,
+          strokeWidth: { condition: { test: "datum.status === 'not_loaded'", value: 1 }, value: 0 },
+          description: { field: 'hover' },
+        },
+      },
       {
         transform: [{ filter: "datum.status !== 'not_loaded'" }],
         mark: { type: 'point', filled: false, stroke: '#ffffff', strokeWidth: 1.4, size: 36, aria: false },
-        encoding: { shape: { field: 'status', type: 'nominal', scale: { domain: ORDER, range: ORDER.map((s) => CELL[s].glyph) }, legend: null } },
+        encoding: {
+          shape: {
+            field: 'status',
+            type: 'nominal',
+            scale: { domain: ORDER, range: ORDER.map((s) => CELL[s].glyph) },
+            legend: null,
+          },
+        },
       },
     ],
   };
@@ -92,9 +130,38 @@ function legendSpec() {
     height: 14,
     data: { values },
     layer: [
-      { mark: { type: 'rect', width: 10, height: 14, stroke: STATUS_COLORS.no_data, aria: false }, encoding: { x: xPx, y: { value: 7 }, color: { field: 'status', type: 'nominal', scale: { domain: ORDER, range: ORDER.map((s) => CELL[s].color) }, legend: null }, strokeWidth: { condition: { test: "datum.status === 'not_loaded'", value: 1 }, value: 0 } } },
-      { transform: [{ filter: "datum.status !== 'not_loaded'" }], mark: { type: 'point', filled: false, stroke: '#ffffff', strokeWidth: 1.4, size: 36, aria: false }, encoding: { x: xPx, y: { value: 7 }, shape: { field: 'status', type: 'nominal', scale: { domain: ORDER, range: ORDER.map((s) => CELL[s].glyph) }, legend: null } } },
-      { mark: { type: 'text', align: 'left', baseline: 'middle', dx: 8, fontSize: 11, aria: false }, encoding: { x: xPx, y: { value: 7 }, text: { field: 'label' } } },
+      {
+        mark: { type: 'rect', width: 10, height: 14, stroke: STATUS_COLORS.no_data, aria: false },
+        encoding: {
+          x: xPx,
+          y: { value: 7 },
+          color: {
+            field: 'status',
+            type: 'nominal',
+            scale: { domain: ORDER, range: ORDER.map((s) => CELL[s].color) },
+            legend: null,
+          },
+          strokeWidth: { condition: { test: "datum.status === 'not_loaded'", value: 1 }, value: 0 },
+        },
+      },
+      {
+        transform: [{ filter: "datum.status !== 'not_loaded'" }],
+        mark: { type: 'point', filled: false, stroke: '#ffffff', strokeWidth: 1.4, size: 36, aria: false },
+        encoding: {
+          x: xPx,
+          y: { value: 7 },
+          shape: {
+            field: 'status',
+            type: 'nominal',
+            scale: { domain: ORDER, range: ORDER.map((s) => CELL[s].glyph) },
+            legend: null,
+          },
+        },
+      },
+      {
+        mark: { type: 'text', align: 'left', baseline: 'middle', dx: 8, fontSize: 11, aria: false },
+        encoding: { x: xPx, y: { value: 7 }, text: { field: 'label' } },
+      },
     ],
   };
 }

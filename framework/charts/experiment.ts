@@ -17,7 +17,13 @@ const VERDICTS = ['significant increase', 'significant decrease', 'not significa
 type Verdict = (typeof VERDICTS)[number];
 const VERDICT_COLOR = [LIFT_COLORS.up, LIFT_COLORS.down, LIFT_COLORS.flat];
 const VERDICT_SHAPE = ['triangle-up', 'triangle-down', 'circle'];
-const DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [4, 4]];
+const DASHES = [
+  [1, 0],
+  [6, 3],
+  [2, 2],
+  [8, 3, 2, 3],
+  [4, 4],
+];
 
 export interface ExperimentCharts {
   lift: string | null;
@@ -56,7 +62,12 @@ function liftRows(r: ExperimentResults): LiftRow[] {
   return rows;
 }
 
-const verdictColor = { field: 'verdict', type: 'nominal', scale: { domain: VERDICTS, range: VERDICT_COLOR }, legend: null } as const;
+const verdictColor = {
+  field: 'verdict',
+  type: 'nominal',
+  scale: { domain: VERDICTS, range: VERDICT_COLOR },
+  legend: null,
+} as const;
 
 /** Lift bars: per metric (and treatment group) the relative lift as a marker on its interval. */
 export async function liftBarsSvg(r: ExperimentResults): Promise<string | null> {
@@ -64,7 +75,11 @@ export async function liftBarsSvg(r: ExperimentResults): Promise<string | null> 
   if (rows.length === 0) return null;
   const level = `${((1 - r.significanceLevel) * 100).toFixed(0)}%`;
   const y = { field: 'row', type: 'nominal', sort: null, axis: { title: null, labelLimit: 220 } } as const;
-  const x = { field: 'lift', type: 'quantitative', axis: { title: `relative lift vs ${r.control} (${level} CI)`, format: '+.0%', grid: true } } as const;
+  const x = {
+    field: 'lift',
+    type: 'quantitative',
+    axis: { title: `relative lift vs ${r.control} (${level} CI)`, format: '+.0%', grid: true },
+  } as const;
   const spec = {
     $schema: SCHEMA,
     title: `${r.experiment}: relative lift per metric`,
@@ -73,14 +88,32 @@ export async function liftBarsSvg(r: ExperimentResults): Promise<string | null> 
     data: { values: rows },
     layer: [
       { mark: { type: 'rule', color: RULE_LIGHT, aria: false }, encoding: { x: { datum: 0, type: 'quantitative' } } },
-      { mark: { type: 'rule', strokeWidth: 2, aria: false }, encoding: { y, x: { field: 'lower', type: 'quantitative' }, x2: { field: 'upper' }, color: verdictColor } },
-      { mark: { type: 'point', filled: true, size: 90 }, encoding: { y, x, color: verdictColor, shape: { field: 'verdict', type: 'nominal', scale: { domain: VERDICTS, range: VERDICT_SHAPE }, legend: null }, description: { field: 'text', type: 'nominal' } } },
-      { mark: { type: 'text', align: 'left', baseline: 'middle', x: 368, fontSize: 11, aria: false }, encoding: { y, text: { field: 'text' } } },
+      {
+        mark: { type: 'rule', strokeWidth: 2, aria: false },
+        encoding: { y, x: { field: 'lower', type: 'quantitative' }, x2: { field: 'upper' }, color: verdictColor },
+      },
+      {
+        mark: { type: 'point', filled: true, size: 90 },
+        encoding: {
+          y,
+          x,
+          color: verdictColor,
+          shape: { field: 'verdict', type: 'nominal', scale: { domain: VERDICTS, range: VERDICT_SHAPE }, legend: null },
+          description: { field: 'text', type: 'nominal' },
+        },
+      },
+      {
+        mark: { type: 'text', align: 'left', baseline: 'middle', x: 368, fontSize: 11, aria: false },
+        encoding: { y, text: { field: 'text' } },
+      },
     ],
   } as unknown as TopLevelSpec;
   const significant = rows.filter((row) => row.verdict !== 'not significant');
-  const desc = `Relative lift of each metric against the control group ${r.control}, with ${level} confidence intervals. ` +
-    (significant.length ? `Significant: ${significant.map((row) => `${row.row} ${row.text.split(' [')[0]}`).join(', ')}.` : 'No metric moved significantly.') +
+  const desc =
+    `Relative lift of each metric against the control group ${r.control}, with ${level} confidence intervals. ` +
+    (significant.length
+      ? `Significant: ${significant.map((row) => `${row.row} ${row.text.split(' [')[0]}`).join(', ')}.`
+      : 'No metric moved significantly.') +
     ` ${rows.map((row) => `${row.row}: ${row.text}`).join('; ')}.`;
   return renderChart(spec, { title: `${r.experiment}: relative lift per metric`, desc });
 }
@@ -92,11 +125,16 @@ export async function cumulativeLiftSvg(experiment: string, history: LiftPoint[]
   const first = points.reduce((min, p) => (p.day < min ? p.day : min), points[0].day);
   const groups = [...new Set(points.map((p) => p.group))].sort();
   const values = points.map((p) => ({
-    ...p, day: daysBetween(first, p.day), date: p.day,
+    ...p,
+    day: daysBetween(first, p.day),
+    date: p.day,
     text: `${p.metric}, ${p.group}, day ${daysBetween(first, p.day)} (${p.day}): ${fmtPercent(p.relLift)} [${fmtPercent(p.lower)}, ${fmtPercent(p.upper)}]`,
   }));
   const spec = cumulativeLiftSpec(experiment, first, groups, values);
-  return renderChart(spec, { title: `${experiment}: cumulative relative lift over time`, desc: cumulativeLiftDescription(points, first) });
+  return renderChart(spec, {
+    title: `${experiment}: cumulative relative lift over time`,
+    desc: cumulativeLiftDescription(points, first),
+  });
 }
 
 /** The Vega-Lite spec of the cumulative lift chart: a band, the zero rule, a line and points per group. */
@@ -105,7 +143,20 @@ function cumulativeLiftSpec(experiment: string, first: string, groups: string[],
     $schema: SCHEMA,
     title: `${experiment}: cumulative relative lift`,
     data: { values },
-    facet: { row: { field: 'metric', type: 'nominal', header: { title: null, labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top', labelFontSize: 12 } } },
+    facet: {
+      row: {
+        field: 'metric',
+        type: 'nominal',
+        header: {
+          title: null,
+          labelAngle: 0,
+          labelAlign: 'left',
+          labelAnchor: 'start',
+          labelOrient: 'top',
+          labelFontSize: 12,
+        },
+      },
+    },
     resolve: { scale: { y: 'independent' } },
     spec: {
       width: 420,
@@ -117,13 +168,47 @@ function cumulativeLiftSpec(experiment: string, first: string, groups: string[],
 
 /** One panel's layers: the interval band, the zero rule, and a line and points per group. */
 function cumulativeLiftLayers(first: string, groups: string[]): object[] {
-  const color = { field: 'group', type: 'nominal', scale: { domain: groups, range: GROUP_COLORS.slice(1) }, legend: { title: 'group', orient: 'top' } } as const;
+  const color = {
+    field: 'group',
+    type: 'nominal',
+    scale: { domain: groups, range: GROUP_COLORS.slice(1) },
+    legend: { title: 'group', orient: 'top' },
+  } as const;
   const x = { field: 'day', type: 'quantitative', axis: { title: `days since ${first}`, tickMinStep: 1 } } as const;
   return [
-    { mark: { type: 'area', opacity: 0.18, aria: false }, encoding: { x, y: { field: 'lower', type: 'quantitative', title: 'relative lift', axis: { format: '+.0%' } }, y2: { field: 'upper' }, color } },
+    {
+      mark: { type: 'area', opacity: 0.18, aria: false },
+      encoding: {
+        x,
+        y: { field: 'lower', type: 'quantitative', title: 'relative lift', axis: { format: '+.0%' } },
+        y2: { field: 'upper' },
+        color,
+      },
+    },
     { mark: { type: 'rule', color: RULE_LIGHT, aria: false }, encoding: { y: { datum: 0, type: 'quantitative' } } },
-    { mark: { type: 'line', strokeWidth: 2, aria: false }, encoding: { x, y: { field: 'relLift', type: 'quantitative' }, color, strokeDash: { field: 'group', type: 'nominal', scale: { domain: groups, range: DASHES.slice(1) }, legend: { title: 'group', orient: 'top' } } } },
-    { mark: { type: 'point', filled: true, size: 22 }, encoding: { x, y: { field: 'relLift', type: 'quantitative' }, color, description: { field: 'text', type: 'nominal' } } },
+    {
+      mark: { type: 'line', strokeWidth: 2, aria: false },
+      encoding: {
+        x,
+        y: { field: 'relLift', type: 'quantitative' },
+        color,
+        strokeDash: {
+          field: 'group',
+          type: 'nominal',
+          scale: { domain: groups, range: DASHES.slice(1) },
+          legend: { title: 'group', orient: 'top' },
+        },
+      },
+    },
+    {
+      mark: { type: 'point', filled: true, size: 22 },
+      encoding: {
+        x,
+        y: { field: 'relLift', type: 'quantitative' },
+        color,
+        description: { field: 'text', type: 'nominal' },
+      },
+    },
   ];
 }
 
@@ -131,22 +216,41 @@ function cumulativeLiftLayers(first: string, groups: string[]): object[] {
 function cumulativeLiftDescription(points: LiftPoint[], first: string): string {
   const last = new Map<string, LiftPoint>();
   for (const p of points) last.set(`${p.metric} · ${p.group}`, p);
-  return `Cumulative relative lift against the control by days since ${first}, with its confidence interval as a band. Latest: ` +
-    [...last].map(([key, p]) => `${key} ${fmtPercent(p.relLift)} [${fmtPercent(p.lower)}, ${fmtPercent(p.upper)}] on ${p.day}`).join('; ') + '.';
+  return (
+    `Cumulative relative lift against the control by days since ${first}, with its confidence interval as a band. Latest: ` +
+    [...last]
+      .map(([key, p]) => `${key} ${fmtPercent(p.relLift)} [${fmtPercent(p.lower)}, ${fmtPercent(p.upper)}] on ${p.day}`)
+      .join('; ') +
+    '.'
+  );
 }
 
 /**
  * Units exposed per group over time (cumulative), one line per group with its own dash pattern (shown in the legend).
  */
 export async function exposuresSvg(r: ExperimentResults): Promise<string | null> {
-  const rows = r.health.exposures.map((e) => ({ day: String(e.day).slice(0, 10), group: e.group_name, units: Number(e.cumulative_units), daily: Number(e.units) }));
+  const rows = r.health.exposures.map((e) => ({
+    day: String(e.day).slice(0, 10),
+    group: e.group_name,
+    units: Number(e.cumulative_units),
+    daily: Number(e.units),
+  }));
   if (rows.length === 0) return null;
-  const groups = [...new Set(rows.map((e) => e.group))].sort((a, b) => (a === r.control ? -1 : b === r.control ? 1 : a.localeCompare(b)));
-  const values = rows.map((e) => ({ ...e, text: `${e.group}, ${e.day}: ${e.units.toLocaleString('en-US')} units exposed so far (${e.daily.toLocaleString('en-US')} that day)` }));
+  const groups = [...new Set(rows.map((e) => e.group))].sort((a, b) =>
+    a === r.control ? -1 : b === r.control ? 1 : a.localeCompare(b),
+  );
+  const values = rows.map((e) => ({
+    ...e,
+    text: `${e.group}, ${e.day}: ${e.units.toLocaleString('en-US')} units exposed so far (${e.daily.toLocaleString('en-US')} that day)`,
+  }));
   const lastDay = rows.reduce((max, e) => (e.day > max ? e.day : max), rows[0].day);
   const legend = { title: 'group', orient: 'top' } as const;
   const color = { field: 'group', type: 'nominal', scale: { domain: groups, range: GROUP_COLORS }, legend } as const;
-  const x = { field: 'day', type: 'temporal', axis: { title: null, format: '%m-%d', tickCount: 'day', labelOverlap: true } } as const;
+  const x = {
+    field: 'day',
+    type: 'temporal',
+    axis: { title: null, format: '%m-%d', tickCount: 'day', labelOverlap: true },
+  } as const;
   const y = { field: 'units', type: 'quantitative', axis: { title: 'units exposed (cumulative)' } } as const;
   const spec = {
     $schema: SCHEMA,
@@ -155,16 +259,34 @@ export async function exposuresSvg(r: ExperimentResults): Promise<string | null>
     height: 160,
     data: { values },
     layer: [
-      { mark: { type: 'line', strokeWidth: 2, aria: false }, encoding: { x, y, color, strokeDash: { field: 'group', type: 'nominal', scale: { domain: groups, range: DASHES }, legend } } },
-      { mark: { type: 'point', filled: true, size: 22 }, encoding: { x, y, color, description: { field: 'text', type: 'nominal' } } },
+      {
+        mark: { type: 'line', strokeWidth: 2, aria: false },
+        encoding: {
+          x,
+          y,
+          color,
+          strokeDash: { field: 'group', type: 'nominal', scale: { domain: groups, range: DASHES }, legend },
+        },
+      },
+      {
+        mark: { type: 'point', filled: true, size: 22 },
+        encoding: { x, y, color, description: { field: 'text', type: 'nominal' } },
+      },
     ],
   } as unknown as TopLevelSpec;
-  const totals = groups.map((g) => `${g} ${rows.filter((e) => e.group === g && e.day === lastDay).map((e) => e.units.toLocaleString('en-US'))[0] ?? '0'}`);
+  const totals = groups.map(
+    (g) =>
+      `${g} ${rows.filter((e) => e.group === g && e.day === lastDay).map((e) => e.units.toLocaleString('en-US'))[0] ?? '0'}`,
+  );
   const desc = `Cumulative units exposed per group by day through ${lastDay}: ${totals.join(', ')}.`;
   return renderChart(spec, { title: `${r.experiment}: exposures per group over time`, desc });
 }
 
 /** All charts of an experiment (null where there is nothing to draw). */
 export async function experimentCharts(r: ExperimentResults, history: LiftPoint[]): Promise<ExperimentCharts> {
-  return { lift: await liftBarsSvg(r), cumulativeLift: await cumulativeLiftSvg(r.experiment, history), exposures: await exposuresSvg(r) };
+  return {
+    lift: await liftBarsSvg(r),
+    cumulativeLift: await cumulativeLiftSvg(r.experiment, history),
+    exposures: await exposuresSvg(r),
+  };
 }

@@ -55,20 +55,29 @@ function offlineLoader(vega: typeof Vega, refused: string[]): Vega.Loader {
   return { ...vega.loader(), load: refuse, sanitize: refuse } as unknown as Vega.Loader;
 }
 
-const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeXml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Renders a Vega-Lite spec to a standalone, accessible, themed SVG document; null without vega installed. */
 export async function renderChart(spec: TopLevelSpec, text: ChartText): Promise<string | null> {
   const found = await chartEngines();
   if (!found) return null;
   const { vega, compile } = found;
-  const compiled = compile({ ...spec, config: { ...VEGA_CONFIG, ...(spec as { config?: object }).config } } as unknown as TopLevelSpec).spec;
+  const compiled = compile({
+    ...spec,
+    config: { ...VEGA_CONFIG, ...(spec as { config?: object }).config },
+  } as unknown as TopLevelSpec).spec;
   const refused: string[] = [];
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: offlineLoader(vega, refused), logLevel: vega.None });
+  const view = new vega.View(vega.parse(compiled), {
+    renderer: 'none',
+    loader: offlineLoader(vega, refused),
+    logLevel: vega.None,
+  });
   try {
     const svg = await view.toSVG();
     // Vega logs a failed load and draws an empty chart: make it an error instead.
-    if (refused.length) throw internalError(`Charts never load data from ${refused.join(', ')}: pass the values inline.`);
+    if (refused.length)
+      throw internalError(`Charts never load data from ${refused.join(', ')}: pass the values inline.`);
     return decorate(svg, text);
   } finally {
     view.finalize();
@@ -80,6 +89,11 @@ function decorate(svg: string, text: ChartText): string {
   const open = svg.indexOf('>') + 1;
   const head = svg.slice(0, open).replace('class="marks"', 'class="marks wharf-chart" role="img"');
   const extra = `<title>${escapeXml(text.title)}</title><desc>${escapeXml(text.desc)}</desc><style>\n${THEME_CSS}\n</style>`;
-  const body = svg.slice(open).replace(/<path ([^>]*?)aria-label="([^"]*)" role="graphics-symbol"([^>]*?)\/>/g, '<path $1aria-label="$2" role="graphics-symbol"$3><title>$2</title></path>');
+  const body = svg
+    .slice(open)
+    .replace(
+      /<path ([^>]*?)aria-label="([^"]*)" role="graphics-symbol"([^>]*?)\/>/g,
+      '<path $1aria-label="$2" role="graphics-symbol"$3><title>$2</title></path>',
+    );
   return `${head}${extra}${body}\n`;
 }

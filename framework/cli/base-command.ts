@@ -64,7 +64,9 @@ export abstract class BaseCommand extends Command {
     return result.project as LoadedProject;
   }
 
-  protected async catch(err: Error & { exitCode?: number; oclif?: { exit?: number }; code?: string }): Promise<unknown> {
+  protected async catch(
+    err: Error & { exitCode?: number; oclif?: { exit?: number }; code?: string },
+  ): Promise<unknown> {
     // A deliberate this.exit(n) (e.g. --detailed-exitcode's 2) is not an error: with --json, oclif
     // would print it as an error document and exit 1, so keep its code and print nothing more.
     if (this.jsonEnabled() && err.code === 'EEXIT' && typeof err.oclif?.exit === 'number') {
@@ -89,12 +91,17 @@ export abstract class BaseCommand extends Command {
 function invalidProjectError(result: LoadResult): WharfError {
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   const first = errors[0];
-  const where = first?.file ? `${first.file}${first.line !== undefined ? `:${first.line}:${first.column ?? 1}` : ''}${first.field ? ` → ${first.field}` : ''}: ` : '';
-  return new WharfError(`The project configuration has ${errors.length} error${errors.length === 1 ? '' : 's'}${first ? `; the first: ${where}${first.summary}` : ''}`, {
-    code: 'config.invalid',
-    errorClass: 'config',
-    hint: 'Run `ingest validate` to see every problem.',
-  });
+  const where = first?.file
+    ? `${first.file}${first.line !== undefined ? `:${first.line}:${first.column ?? 1}` : ''}${first.field ? ` → ${first.field}` : ''}: `
+    : '';
+  return new WharfError(
+    `The project configuration has ${errors.length} error${errors.length === 1 ? '' : 's'}${first ? `; the first: ${where}${first.summary}` : ''}`,
+    {
+      code: 'config.invalid',
+      errorClass: 'config',
+      hint: 'Run `ingest validate` to see every problem.',
+    },
+  );
 }
 
 /** Shape of every error printed with --json. */
@@ -107,16 +114,52 @@ export interface JsonErrorDocument {
  * (unknown flags, missing arguments) as usage errors with their exit code; anything else as
  * an internal error (a bug), its message redacted.
  */
-export function jsonError(err: Error & { oclif?: { exit?: number }; code?: unknown }): { document: JsonErrorDocument; exit: number } {
+export function jsonError(err: Error & { oclif?: { exit?: number }; code?: unknown }): {
+  document: JsonErrorDocument;
+  exit: number;
+} {
   if (err instanceof WharfError) {
-    return { document: { error: { code: err.code, class: err.errorClass, message: redactSecrets(err.message), hint: err.hint ? redactSecrets(err.hint) : null } }, exit: 1 };
+    return {
+      document: {
+        error: {
+          code: err.code,
+          class: err.errorClass,
+          message: redactSecrets(err.message),
+          hint: err.hint ? redactSecrets(err.hint) : null,
+        },
+      },
+      exit: 1,
+    };
   }
   if (typeof err.oclif?.exit === 'number') {
     // oclif lists several problems on their own lines ("Missing required flag from", ...).
-    const lines = err.message.split('\n').map((l) => l.trim()).filter((l) => l && !/^See more help with/.test(l));
+    const lines = err.message
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !/^See more help with/.test(l));
     const message = redactSecrets(lines.filter((l) => l !== 'The following errors occurred:').join('; '));
-    return { document: { error: { code: 'cli.usage', class: 'usage', message, hint: 'Run the command with --help for its arguments and flags.' } }, exit: err.oclif.exit };
+    return {
+      document: {
+        error: {
+          code: 'cli.usage',
+          class: 'usage',
+          message,
+          hint: 'Run the command with --help for its arguments and flags.',
+        },
+      },
+      exit: err.oclif.exit,
+    };
   }
   const message = redactSecrets(err.message.split('\n')[0]);
-  return { document: { error: { code: 'internal', class: 'internal', message, hint: 'This is a bug in Wharf; please report it with the command that failed.' } }, exit: 1 };
+  return {
+    document: {
+      error: {
+        code: 'internal',
+        class: 'internal',
+        message,
+        hint: 'This is a bug in Wharf; please report it with the command that failed.',
+      },
+    },
+    exit: 1,
+  };
 }

@@ -29,7 +29,11 @@ describe('day arguments', () => {
   });
 
   it('refuses a range whose start is after its end, and says how to fix it', () => {
-    expect(refusal(() => checkDayRange({ flag: 'from', value: '2026-10-05' }, { flag: 'to', value: '2026-10-01' }))).toBe('--from 2026-10-05 is after --to 2026-10-01: the range is empty.');
-    expect(refusal(() => checkDayRange({ flag: 'from', value: '2026-10-01' }, { flag: 'to', value: '2026-10-01' }))).toBe('accepted');
+    expect(
+      refusal(() => checkDayRange({ flag: 'from', value: '2026-10-05' }, { flag: 'to', value: '2026-10-01' })),
+    ).toBe('--from 2026-10-05 is after --to 2026-10-01: the range is empty.');
+    expect(
+      refusal(() => checkDayRange({ flag: 'from', value: '2026-10-01' }, { flag: 'to', value: '2026-10-01' })),
+    ).toBe('accepted');
   });
 });

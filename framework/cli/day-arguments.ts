@@ -9,7 +9,20 @@ import { WharfError } from '../diagnostics/errors.js';
 export const FIRST_DAY = '1970-01-01';
 export const LAST_DAY = '2100-12-31';
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** `value` when it is a supported day; otherwise a config error naming the flag. */
 export function checkDay(flag: string, value: string): string {

@@ -19,14 +19,28 @@ export abstract class IngestCommand extends BaseCommand {
    * `dayLines`: print one line per finished day when stdout is not a terminal (multi-day
    * commands). `mapping`, when the command names one, is checked before the store is opened.
    */
-  protected async withEngine<T>(projectFlag: string | undefined, trigger: string, fn: (ctx: EngineContext) => Promise<T>, options: { dayLines?: boolean; mapping?: string } = {}): Promise<T> {
+  protected async withEngine<T>(
+    projectFlag: string | undefined,
+    trigger: string,
+    fn: (ctx: EngineContext) => Promise<T>,
+    options: { dayLines?: boolean; mapping?: string } = {},
+  ): Promise<T> {
     const project = await this.loadValidProject(projectFlag);
     if (options.mapping !== undefined) mappingOrThrow({ project }, options.mapping);
     const store = await openStore(project.settings.store, project.root);
     const connectors = new ConnectorPool(project);
-    this.progress = this.jsonEnabled() ? undefined : new ProgressReporter({ stdout: process.stdout, stderr: process.stderr, dayLines: options.dayLines ?? true });
+    this.progress = this.jsonEnabled()
+      ? undefined
+      : new ProgressReporter({ stdout: process.stdout, stderr: process.stderr, dayLines: options.dayLines ?? true });
     try {
-      return await fn({ project, store, connectors, trigger, commitSha: process.env.WHARF_COMMIT_SHA ?? null, onProgress: this.progress?.onEvent });
+      return await fn({
+        project,
+        store,
+        connectors,
+        trigger,
+        commitSha: process.env.WHARF_COMMIT_SHA ?? null,
+        onProgress: this.progress?.onEvent,
+      });
     } finally {
       this.endProgress();
       await connectors.closeAll();

@@ -7,7 +7,11 @@ export function lockTimeoutMs(value: string): number {
   try {
     return parseDuration(value);
   } catch {
-    throw new WharfError(`--lock-timeout ${value} is not a duration.`, { code: 'cli.lock-timeout', errorClass: 'config', hint: 'Use seconds, minutes or hours, e.g. 30s, 5m, 1h.' });
+    throw new WharfError(`--lock-timeout ${value} is not a duration.`, {
+      code: 'cli.lock-timeout',
+      errorClass: 'config',
+      hint: 'Use seconds, minutes or hours, e.g. 30s, 5m, 1h.',
+    });
   }
 }
 

@@ -3,7 +3,14 @@
  * autocomplete and type-check each module, and a wrong field is a `tsc --noEmit` error.
  * They are deliberately not generic: a generic parameter would let extra fields through.
  */
-import type { ExperimentConfig, MappingConfig, ProjectConfig, ScheduleConfig, SecretRef, SourceConfig } from './types.js';
+import type {
+  ExperimentConfig,
+  MappingConfig,
+  ProjectConfig,
+  ScheduleConfig,
+  SecretRef,
+  SourceConfig,
+} from './types.js';
 
 export function defineProject(project: ProjectConfig): ProjectConfig {
   return project;

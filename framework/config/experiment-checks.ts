@@ -33,10 +33,29 @@ function checkIngestionReferences(project: LoadedProject, experiment: LoadedExpe
     if (typeof name !== 'string') return;
     const mapping = project.mappings.get(name);
     if (!mapping) {
-      const names = [...project.mappings.values()].filter((m) => m.config.dataset === dataset).map((m) => m.config.name);
-      out.push(error('experiment.unknown-ingestion', `The ingestion '${name}' is not defined.${didYouMean(name, names)}`, { file, field, hint: names.length ? `Use one of the ${dataset} ingestions: ${names.join(', ')}.` : `Create a ${dataset} mapping in mappings/.` }));
-    } else if (mapping.config.dataset !== dataset && (mapping.config.dataset === 'events' || mapping.config.dataset === 'metrics')) {
-      out.push(error('experiment.ingestion-dataset', `The ingestion '${name}' loads ${mapping.config.dataset}, but ${field} needs an ${dataset} ingestion.`, { file, field, hint: `Point ${field} at an ingestion with dataset '${dataset}'.` }));
+      const names = [...project.mappings.values()]
+        .filter((m) => m.config.dataset === dataset)
+        .map((m) => m.config.name);
+      out.push(
+        error('experiment.unknown-ingestion', `The ingestion '${name}' is not defined.${didYouMean(name, names)}`, {
+          file,
+          field,
+          hint: names.length
+            ? `Use one of the ${dataset} ingestions: ${names.join(', ')}.`
+            : `Create a ${dataset} mapping in mappings/.`,
+        }),
+      );
+    } else if (
+      mapping.config.dataset !== dataset &&
+      (mapping.config.dataset === 'events' || mapping.config.dataset === 'metrics')
+    ) {
+      out.push(
+        error(
+          'experiment.ingestion-dataset',
+          `The ingestion '${name}' loads ${mapping.config.dataset}, but ${field} needs an ${dataset} ingestion.`,
+          { file, field, hint: `Point ${field} at an ingestion with dataset '${dataset}'.` },
+        ),
+      );
     }
   };
   const exposure = config.exposure as Partial<ExperimentConfig['exposure']> | undefined;
@@ -53,15 +72,36 @@ function checkIngestionReferences(project: LoadedProject, experiment: LoadedExpe
 function checkExperiment(project: LoadedProject, experiment: LoadedExperiment): Diagnostic[] {
   const { config, file } = experiment;
   const out: Diagnostic[] = [];
-  out.push(...checkGroups(config, file), ...checkDates(config, file), ...checkMetricNames(config, file), ...checkWarehouse(project, experiment));
+  out.push(
+    ...checkGroups(config, file),
+    ...checkDates(config, file),
+    ...checkMetricNames(config, file),
+    ...checkWarehouse(project, experiment),
+  );
   // The longest artifact table name (framework/experiments/names.ts); config does not import the pipeline.
   const longest = `${config.name}_user_level_aggregations_for_pre_exposure_data`;
   const engine = config.warehouse ? project.sources.get(config.warehouse)?.config.kind : project.settings.store.kind;
   if (engine === 'postgres' && longest.length > 63) {
-    out.push(error('experiment.name-too-long', `The experiment name '${config.name}' is too long for PostgreSQL: its table ${longest} would exceed 63 characters.`, { file, field: 'name', hint: `Use at most ${63 - (longest.length - config.name.length)} characters.` }));
+    out.push(
+      error(
+        'experiment.name-too-long',
+        `The experiment name '${config.name}' is too long for PostgreSQL: its table ${longest} would exceed 63 characters.`,
+        { file, field: 'name', hint: `Use at most ${63 - (longest.length - config.name.length)} characters.` },
+      ),
+    );
   }
   if (!project.settings.idTypes.includes(config.idType)) {
-    out.push(error('experiment.undeclared-id-type', `The id type '${config.idType}' is not declared (declared: ${project.settings.idTypes.join(', ')}; case-sensitive).`, { file, field: 'idType', hint: `Add '${config.idType}' to customIdTypes in ${project.configFile}, or fix the spelling.` }));
+    out.push(
+      error(
+        'experiment.undeclared-id-type',
+        `The id type '${config.idType}' is not declared (declared: ${project.settings.idTypes.join(', ')}; case-sensitive).`,
+        {
+          file,
+          field: 'idType',
+          hint: `Add '${config.idType}' to customIdTypes in ${project.configFile}, or fix the spelling.`,
+        },
+      ),
+    );
   }
   return out;
 }
@@ -73,16 +113,48 @@ function checkExperiment(project: LoadedProject, experiment: LoadedExperiment): 
 function checkWarehouse(project: LoadedProject, experiment: LoadedExperiment): Diagnostic[] {
   const { config, file } = experiment;
   if (config.warehouse === undefined) {
-    return config.warehouseSchema === undefined ? [] : [error('experiment.warehouse-schema-alone', 'warehouseSchema is set, but the experiment has no warehouse: it runs in the store.', { file, field: 'warehouseSchema', hint: "Set warehouse to the source to run in (e.g. warehouse: 'prod'), or remove warehouseSchema." })];
+    return config.warehouseSchema === undefined
+      ? []
+      : [
+          error(
+            'experiment.warehouse-schema-alone',
+            'warehouseSchema is set, but the experiment has no warehouse: it runs in the store.',
+            {
+              file,
+              field: 'warehouseSchema',
+              hint: "Set warehouse to the source to run in (e.g. warehouse: 'prod'), or remove warehouseSchema.",
+            },
+          ),
+        ];
   }
   const source = project.sources.get(config.warehouse);
   if (!source) {
     const names = [...project.sources.keys()];
-    return [error('experiment.unknown-warehouse', `The source '${config.warehouse}' is not defined.${didYouMean(config.warehouse, names)}`, { file, field: 'warehouse', hint: names.length ? `Use one of the sources: ${names.join(', ')}.` : 'Define the source in sources/.' })];
+    return [
+      error(
+        'experiment.unknown-warehouse',
+        `The source '${config.warehouse}' is not defined.${didYouMean(config.warehouse, names)}`,
+        {
+          file,
+          field: 'warehouse',
+          hint: names.length ? `Use one of the sources: ${names.join(', ')}.` : 'Define the source in sources/.',
+        },
+      ),
+    ];
   }
   const kind = source.config.kind;
   if (!hasSqlSession(kind)) {
-    return [error('experiment.warehouse-unsupported', `The source '${config.warehouse}' is a ${kind} source; the experiment pipeline cannot run in ${kind} yet.`, { file, field: 'warehouse', hint: `Supported warehouse kinds: ${SQL_SESSION_KINDS.join(', ')}. Or remove warehouse to run in the store.` })];
+    return [
+      error(
+        'experiment.warehouse-unsupported',
+        `The source '${config.warehouse}' is a ${kind} source; the experiment pipeline cannot run in ${kind} yet.`,
+        {
+          file,
+          field: 'warehouse',
+          hint: `Supported warehouse kinds: ${SQL_SESSION_KINDS.join(', ')}. Or remove warehouse to run in the store.`,
+        },
+      ),
+    ];
   }
   const out: Diagnostic[] = [];
   const reads: [string, string][] = [];
@@ -91,7 +163,17 @@ function checkWarehouse(project: LoadedProject, experiment: LoadedExperiment): D
   for (const [ingestion, field] of reads) {
     const mapping = project.mappings.get(ingestion);
     if (mapping && mapping.config.source !== config.warehouse) {
-      out.push(error('experiment.warehouse-ingestion', `The ingestion '${ingestion}' queries the source '${mapping.config.source}', but the experiment runs in warehouse '${config.warehouse}', where its SQL would run.`, { file, field, hint: `Use ingestions of the source '${config.warehouse}', or run the experiment in the store (remove warehouse).` }));
+      out.push(
+        error(
+          'experiment.warehouse-ingestion',
+          `The ingestion '${ingestion}' queries the source '${mapping.config.source}', but the experiment runs in warehouse '${config.warehouse}', where its SQL would run.`,
+          {
+            file,
+            field,
+            hint: `Use ingestions of the source '${config.warehouse}', or run the experiment in the store (remove warehouse).`,
+          },
+        ),
+      );
     }
   }
   return out;
@@ -101,26 +183,66 @@ function checkGroups(config: ExperimentConfig, file: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   config.groups.forEach((g, i) => {
-    if (seen.has(g.name)) out.push(error('experiment.duplicate-group', `The group '${g.name}' is listed twice.`, { file, field: `groups[${i}].name`, hint: 'Give each group a unique name.' }));
+    if (seen.has(g.name))
+      out.push(
+        error('experiment.duplicate-group', `The group '${g.name}' is listed twice.`, {
+          file,
+          field: `groups[${i}].name`,
+          hint: 'Give each group a unique name.',
+        }),
+      );
     seen.add(g.name);
   });
   const controls = config.groups.filter((g) => g.control === true).length;
   if (controls !== 1) {
-    out.push(error('experiment.control', `Exactly one group must be the control (found ${controls}).`, { file, field: 'groups', hint: 'Set control: true on the control group only.' }));
+    out.push(
+      error('experiment.control', `Exactly one group must be the control (found ${controls}).`, {
+        file,
+        field: 'groups',
+        hint: 'Set control: true on the control group only.',
+      }),
+    );
   }
   const total = config.groups.reduce((sum, g) => sum + g.split, 0);
   if (Math.abs(total - 1) > 1e-9 && Math.abs(total - 100) > 1e-7) {
-    out.push(error('experiment.split', `The groups' splits sum to ${total}; they must sum to 1 (fractions) or 100 (percentages).`, { file, field: 'groups', hint: 'e.g. two groups with split: 0.5 each, or 50 each.' }));
+    out.push(
+      error(
+        'experiment.split',
+        `The groups' splits sum to ${total}; they must sum to 1 (fractions) or 100 (percentages).`,
+        { file, field: 'groups', hint: 'e.g. two groups with split: 0.5 each, or 50 each.' },
+      ),
+    );
   }
   return out;
 }
 
 function checkDates(config: ExperimentConfig, file: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  if (!isIsoDate(config.startDate)) out.push(error('experiment.start-date', `startDate '${config.startDate}' is not a real calendar date.`, { file, field: 'startDate', hint: 'Write it as YYYY-MM-DD.' }));
+  if (!isIsoDate(config.startDate))
+    out.push(
+      error('experiment.start-date', `startDate '${config.startDate}' is not a real calendar date.`, {
+        file,
+        field: 'startDate',
+        hint: 'Write it as YYYY-MM-DD.',
+      }),
+    );
   if (config.endDate !== undefined) {
-    if (!isIsoDate(config.endDate)) out.push(error('experiment.end-date', `endDate '${config.endDate}' is not a real calendar date.`, { file, field: 'endDate', hint: 'Write it as YYYY-MM-DD.' }));
-    else if (config.endDate < config.startDate) out.push(error('experiment.end-before-start', `endDate ${config.endDate} is before startDate ${config.startDate}.`, { file, field: 'endDate', hint: 'Swap them, or fix the end date.' }));
+    if (!isIsoDate(config.endDate))
+      out.push(
+        error('experiment.end-date', `endDate '${config.endDate}' is not a real calendar date.`, {
+          file,
+          field: 'endDate',
+          hint: 'Write it as YYYY-MM-DD.',
+        }),
+      );
+    else if (config.endDate < config.startDate)
+      out.push(
+        error('experiment.end-before-start', `endDate ${config.endDate} is before startDate ${config.startDate}.`, {
+          file,
+          field: 'endDate',
+          hint: 'Swap them, or fix the end date.',
+        }),
+      );
   }
   return out;
 }
@@ -129,7 +251,14 @@ function checkMetricNames(config: ExperimentConfig, file: string): Diagnostic[] 
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   config.metrics.forEach((m, i) => {
-    if (seen.has(m.name)) out.push(error('experiment.duplicate-metric', `The metric name '${m.name}' is used twice.`, { file, field: `metrics[${i}].name`, hint: 'Give each metric a unique name.' }));
+    if (seen.has(m.name))
+      out.push(
+        error('experiment.duplicate-metric', `The metric name '${m.name}' is used twice.`, {
+          file,
+          field: `metrics[${i}].name`,
+          hint: 'Give each metric a unique name.',
+        }),
+      );
     seen.add(m.name);
   });
   return out;

@@ -14,12 +14,24 @@ import { checkCrossReferences } from './cross-references.js';
 import { checkExperiments } from './experiment-checks.js';
 import { checkNotifierTargets } from './notifier-targets.js';
 import { configFileIn, discoverModules } from './discover.js';
-import { importIsolated, limitsFromEnv, type IsolationLimits, type ModuleOutcome } from './isolation/isolated-import.js';
+import {
+  importIsolated,
+  limitsFromEnv,
+  type IsolationLimits,
+  type ModuleOutcome,
+} from './isolation/isolated-import.js';
 import type { ModuleFailure } from './isolation/protocol.js';
 import { exportedName, locateDiagnostics } from './locate.js';
 import { importFailure, readFailure } from './module-errors.js';
 import { loadPlugins, unavailableKindReason, type PluginLoadResult } from './plugins.js';
-import { DEFAULTS, resolveSettings, type LoadedExperiment, type LoadedMapping, type LoadedProject, type Located } from './project.js';
+import {
+  DEFAULTS,
+  resolveSettings,
+  type LoadedExperiment,
+  type LoadedMapping,
+  type LoadedProject,
+  type Located,
+} from './project.js';
 import { validateAgainst, validateDefinition } from './schema-validator.js';
 import { parseDuration } from '../util/time.js';
 import type { ExperimentConfig, MappingConfig, ProjectConfig, ScheduleConfig, SourceConfig } from './types.js';
@@ -31,9 +43,15 @@ export interface LoadResult {
 }
 
 /** Built-in source kind → its schema definition, from the connector registry. */
-const SOURCE_DEFINITIONS: Record<string, string> = Object.fromEntries(BUILTIN_SOURCE_KINDS.map((k) => [k, schemaDefinitionOf(k)]));
+const SOURCE_DEFINITIONS: Record<string, string> = Object.fromEntries(
+  BUILTIN_SOURCE_KINDS.map((k) => [k, schemaDefinitionOf(k)]),
+);
 const MAPPING_DEFINITIONS: Record<string, string> = { events: 'EventsMapping', metrics: 'MetricsMapping' };
-const SCHEDULE_DEFINITIONS: Record<string, string> = { daily: 'DailySchedule', api: 'ApiSchedule', signal: 'SignalSchedule' };
+const SCHEDULE_DEFINITIONS: Record<string, string> = {
+  daily: 'DailySchedule',
+  api: 'ApiSchedule',
+  signal: 'SignalSchedule',
+};
 
 interface ModuleValue {
   file: string;
@@ -64,8 +82,10 @@ const FOLDERS = ['sources', 'schedules', 'mappings', 'experiments'] as const;
  */
 export async function loadProject(root: string, options: LoadOptions = {}): Promise<LoadResult> {
   const configPath = configFileIn(root);
-  const requests = [...(configPath ? [configPath] : []), ...FOLDERS.flatMap((f) => discoverModules(root, f).map((file) => join(root, file)))]
-    .map((absolute) => ({ absolute, file: relative(root, absolute) }));
+  const requests = [
+    ...(configPath ? [configPath] : []),
+    ...FOLDERS.flatMap((f) => discoverModules(root, f).map((file) => join(root, file))),
+  ].map((absolute) => ({ absolute, file: relative(root, absolute) }));
   // Stack traces of errors thrown by a module then give its own line numbers (through the
   // source maps of the TypeScript transform), which the diagnostics report.
   process.setSourceMapsEnabled(true);
@@ -94,7 +114,11 @@ async function loadWith(importer: ModuleImporter, root: string): Promise<LoadRes
   if (!configPath) {
     return {
       project: null,
-      diagnostics: [error('project.no-config', `No wharf.config.ts in ${root}.`, { hint: 'Run ingest from the folder that holds wharf.config.ts, or pass --project.' })],
+      diagnostics: [
+        error('project.no-config', `No wharf.config.ts in ${root}.`, {
+          hint: 'Run ingest from the folder that holds wharf.config.ts, or pass --project.',
+        }),
+      ],
     };
   }
   const configFile = relative(root, configPath);
@@ -120,7 +144,8 @@ async function loadWith(importer: ModuleImporter, root: string): Promise<LoadRes
   }
   const schedules = new Map<string, Located<ScheduleConfig>>();
   for (const m of loadFolder(ctx, 'schedules', 'defineSchedule')) {
-    if ((!m.unreadable && validateByKind(m, SCHEDULE_KINDS, diagnostics)) || hasName(m)) addUnique(schedules, m, 'schedule', diagnostics);
+    if ((!m.unreadable && validateByKind(m, SCHEDULE_KINDS, diagnostics)) || hasName(m))
+      addUnique(schedules, m, 'schedule', diagnostics);
   }
   const mappings = new Map<string, LoadedMapping>();
   for (const m of loadFolder(ctx, 'mappings', 'defineMapping')) {
@@ -147,16 +172,27 @@ interface FolderLoad {
 }
 
 /** The project config (wharf.config.ts), or its well-typed settings when it fails the schema. */
-function readProjectConfig({ importer, diagnostics }: FolderLoad, configPath: string, configFile: string): ProjectConfig {
+function readProjectConfig(
+  { importer, diagnostics }: FolderLoad,
+  configPath: string,
+  configFile: string,
+): ProjectConfig {
   const rawProject = importOne(importer, configPath, configFile, diagnostics);
   const projectValues = rawProject ? asValues(rawProject, configFile, diagnostics, 'defineProject') : [];
   if (projectValues.length === 1) {
     const d = validateDefinition('ProjectConfig', projectValues[0].value, configFile);
     diagnostics.push(...d);
-    return d.length === 0 ? (projectValues[0].value as unknown as ProjectConfig) : wellTypedSettings(projectValues[0].value);
+    return d.length === 0
+      ? (projectValues[0].value as unknown as ProjectConfig)
+      : wellTypedSettings(projectValues[0].value);
   }
   if (rawProject) {
-    diagnostics.push(error('project.one-project', 'wharf.config.ts must export exactly one project.', { file: configFile, hint: 'export default defineProject({ ... })' }));
+    diagnostics.push(
+      error('project.one-project', 'wharf.config.ts must export exactly one project.', {
+        file: configFile,
+        hint: 'export default defineProject({ ... })',
+      }),
+    );
   }
   return { name: 'unnamed' };
 }
@@ -171,7 +207,12 @@ function loadExperiments(ctx: FolderLoad, incomplete: Set<string>): Map<string, 
     const valid = !m.unreadable && d.length === 0;
     if (!valid && !hasName(m)) continue;
     if (!valid) incomplete.add(m.file);
-    addUnique(experiments, valid ? withExposureSql(root, m, diagnostics) : { config: m.value as unknown as ExperimentConfig, file: m.file }, 'experiment', diagnostics);
+    addUnique(
+      experiments,
+      valid ? withExposureSql(root, m, diagnostics) : { config: m.value as unknown as ExperimentConfig, file: m.file },
+      'experiment',
+      diagnostics,
+    );
   }
   return experiments;
 }
@@ -183,7 +224,12 @@ function importOne(importer: ModuleImporter, absolute: string, file: string, dia
     return undefined;
   }
   if (outcome.value === undefined) {
-    diagnostics.push(error('module.no-default-export', 'The module has no default export.', { file, hint: 'Export the config as the default export: `export default defineX({ ... })`.' }));
+    diagnostics.push(
+      error('module.no-default-export', 'The module has no default export.', {
+        file,
+        hint: 'Export the config as the default export: `export default defineX({ ... })`.',
+      }),
+    );
   }
   return outcome.value;
 }
@@ -200,7 +246,12 @@ function asValues(value: unknown, file: string, diagnostics: Diagnostic[], helpe
   const out: ModuleValue[] = [];
   for (const [item, prefix] of items) {
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-      diagnostics.push(error('module.not-an-object', `The default export must be an object made with ${helper}(...).`, { file, field: prefix || undefined }));
+      diagnostics.push(
+        error('module.not-an-object', `The default export must be an object made with ${helper}(...).`, {
+          file,
+          field: prefix || undefined,
+        }),
+      );
       continue;
     }
     out.push({ file, value: item as Record<string, unknown>, prefix });
@@ -228,7 +279,8 @@ function loadFolder({ importer, root, diagnostics }: FolderLoad, folder: string,
  * not turn plugin sources or custom id types into false errors in other modules.
  */
 function wellTypedSettings(value: Record<string, unknown>): ProjectConfig {
-  const strings = (v: unknown) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
+  const strings = (v: unknown) =>
+    Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
   return {
     name: typeof value.name === 'string' ? value.name : 'unnamed',
     ...(strings(value.plugins) ? { plugins: strings(value.plugins) } : {}),
@@ -241,7 +293,15 @@ function wellTypedSettings(value: Record<string, unknown>): ProjectConfig {
 function pluginFailures(plugins: PluginLoadResult, listed: readonly string[], configFile: string): Diagnostic[] {
   return listed.flatMap((pkg, i) => {
     const why = plugins.failures.get(pkg);
-    return why === undefined ? [] : [error('project.plugin-unavailable', why, { file: configFile, field: `plugins[${i}]`, hint: "If the project does not need it, remove it from plugins." })];
+    return why === undefined
+      ? []
+      : [
+          error('project.plugin-unavailable', why, {
+            file: configFile,
+            field: `plugins[${i}]`,
+            hint: 'If the project does not need it, remove it from plugins.',
+          }),
+        ];
   });
 }
 
@@ -260,22 +320,43 @@ interface KindedDefinitions {
   what: string;
 }
 
-const SCHEDULE_KINDS: KindedDefinitions = { discriminator: 'kind', definitions: SCHEDULE_DEFINITIONS, what: 'schedule' };
-const MAPPING_KINDS: KindedDefinitions = { discriminator: 'dataset', definitions: MAPPING_DEFINITIONS, what: 'mapping' };
+const SCHEDULE_KINDS: KindedDefinitions = {
+  discriminator: 'kind',
+  definitions: SCHEDULE_DEFINITIONS,
+  what: 'schedule',
+};
+const MAPPING_KINDS: KindedDefinitions = {
+  discriminator: 'dataset',
+  definitions: MAPPING_DEFINITIONS,
+  what: 'mapping',
+};
 const SOURCE_KINDS: KindedDefinitions = { discriminator: 'kind', definitions: SOURCE_DEFINITIONS, what: 'source' };
 
-function validateByKind(m: ModuleValue, { discriminator, definitions, what }: KindedDefinitions, diagnostics: Diagnostic[]): boolean {
+function validateByKind(
+  m: ModuleValue,
+  { discriminator, definitions, what }: KindedDefinitions,
+  diagnostics: Diagnostic[],
+): boolean {
   const tag = m.value[discriminator];
   const definition = typeof tag === 'string' ? definitions[tag] : undefined;
   if (!definition) {
     const intended = typeof tag === 'string' ? closestName(tag, Object.keys(definitions)) : undefined;
-    diagnostics.push(error(`${what}.unknown-${discriminator}`, `Unknown ${what} ${discriminator} ${JSON.stringify(tag)}.${intended ? ` Did you mean '${intended}'?` : ''}`, {
-      file: m.file,
-      field: field(m.prefix, discriminator),
-      hint: `Use one of: ${Object.keys(definitions).join(', ')}.`,
-    }));
+    diagnostics.push(
+      error(
+        `${what}.unknown-${discriminator}`,
+        `Unknown ${what} ${discriminator} ${JSON.stringify(tag)}.${intended ? ` Did you mean '${intended}'?` : ''}`,
+        {
+          file: m.file,
+          field: field(m.prefix, discriminator),
+          hint: `Use one of: ${Object.keys(definitions).join(', ')}.`,
+        },
+      ),
+    );
     // The other fields are still checked, against the kind it most likely means.
-    if (intended) diagnostics.push(...validateDefinition(definitions[intended], { ...m.value, [discriminator]: intended }, m.file, m.prefix));
+    if (intended)
+      diagnostics.push(
+        ...validateDefinition(definitions[intended], { ...m.value, [discriminator]: intended }, m.file, m.prefix),
+      );
     return false;
   }
   const d = validateDefinition(definition, m.value, m.file, m.prefix);
@@ -288,7 +369,12 @@ function validateByKind(m: ModuleValue, { discriminator, definitions, what }: Ki
  * could not be loaded is recorded in `unavailable` (name → why), so the mappings and schedules
  * that use it get one clear diagnostic saying what to install instead of "not defined".
  */
-function validateSource(m: ModuleValue, plugins: PluginLoadResult, diagnostics: Diagnostic[], unavailable: Map<string, string>): boolean {
+function validateSource(
+  m: ModuleValue,
+  plugins: PluginLoadResult,
+  diagnostics: Diagnostic[],
+  unavailable: Map<string, string>,
+): boolean {
   const kind = m.value.kind;
   if (typeof kind === 'string' && isBuiltinKind(kind)) return validateByKind(m, SOURCE_KINDS, diagnostics);
   const connector = typeof kind === 'string' ? pluginConnector(kind) : undefined;
@@ -299,43 +385,75 @@ function validateSource(m: ModuleValue, plugins: PluginLoadResult, diagnostics: 
   }
   const failure = typeof kind === 'string' ? unavailableKindReason(kind, plugins) : undefined;
   if (failure && typeof m.value.name === 'string') {
-    unavailable.set(m.value.name, `The source '${m.value.name}' (${m.file}) has kind '${String(kind)}', which is unavailable. ${failure}`);
+    unavailable.set(
+      m.value.name,
+      `The source '${m.value.name}' (${m.file}) has kind '${String(kind)}', which is unavailable. ${failure}`,
+    );
   }
-  const intended = !failure && typeof kind === 'string' ? closestName(kind, Object.keys(SOURCE_DEFINITIONS)) : undefined;
+  const intended =
+    !failure && typeof kind === 'string' ? closestName(kind, Object.keys(SOURCE_DEFINITIONS)) : undefined;
   const summary = failure
     ? `The source kind ${JSON.stringify(kind)} is not available: the plugin that provides it could not be loaded.`
     : `Unknown source kind ${JSON.stringify(kind)}.${intended ? ` Did you mean '${intended}'?` : ''}`;
-  diagnostics.push(error('source.unknown-kind', summary, {
-    file: m.file,
-    field: field(m.prefix, 'kind'),
-    hint: failure || `Use one of: ${Object.keys(SOURCE_DEFINITIONS).join(', ')}, or add the plugin package that provides '${String(kind)}' to \`plugins\` in wharf.config.ts and install it.`,
-  }));
+  diagnostics.push(
+    error('source.unknown-kind', summary, {
+      file: m.file,
+      field: field(m.prefix, 'kind'),
+      hint:
+        failure ||
+        `Use one of: ${Object.keys(SOURCE_DEFINITIONS).join(', ')}, or add the plugin package that provides '${String(kind)}' to \`plugins\` in wharf.config.ts and install it.`,
+    }),
+  );
   // The other fields are still checked, against the kind it most likely means.
-  if (intended) diagnostics.push(...validateDefinition(SOURCE_DEFINITIONS[intended], { ...m.value, kind: intended }, m.file, m.prefix));
+  if (intended)
+    diagnostics.push(
+      ...validateDefinition(SOURCE_DEFINITIONS[intended], { ...m.value, kind: intended }, m.file, m.prefix),
+    );
   return false;
 }
 
-function addUnique<T extends { name: string }>(map: Map<string, Located<T>>, m: ModuleValue | Located<T>, what: string, diagnostics: Diagnostic[]): void {
+function addUnique<T extends { name: string }>(
+  map: Map<string, Located<T>>,
+  m: ModuleValue | Located<T>,
+  what: string,
+  diagnostics: Diagnostic[],
+): void {
   const located = 'value' in m ? { config: m.value as unknown as T, file: m.file } : m;
   const name = located.config.name;
   const existing = map.get(name);
   if (existing) {
-    diagnostics.push(error(`${what}.duplicate-name`, `The ${what} name '${name}' is already used in ${existing.file}.`, {
-      file: located.file,
-      field: 'name',
-      hint: `Give each ${what} a unique name.`,
-    }));
+    diagnostics.push(
+      error(`${what}.duplicate-name`, `The ${what} name '${name}' is already used in ${existing.file}.`, {
+        file: located.file,
+        field: 'name',
+        hint: `Give each ${what} a unique name.`,
+      }),
+    );
     return;
   }
   map.set(name, located);
 }
 
-function withSql(root: string, m: ModuleValue, settings: LoadedProject['settings'], diagnostics: Diagnostic[]): LoadedMapping {
+function withSql(
+  root: string,
+  m: ModuleValue,
+  settings: LoadedProject['settings'],
+  diagnostics: Diagnostic[],
+): LoadedMapping {
   const config = m.value as unknown as MappingConfig;
-  const sql = typeof config.sql === 'string' ? readSqlFile(root, m, { key: 'sql', path: config.sql, what: 'mapping' }, diagnostics) : undefined;
+  const sql =
+    typeof config.sql === 'string'
+      ? readSqlFile(root, m, { key: 'sql', path: config.sql, what: 'mapping' }, diagnostics)
+      : undefined;
   const sqlText = sql?.text ?? '';
   if (sql?.text !== undefined && sqlText.trim() === '') {
-    diagnostics.push(error('mapping.sql-empty', `The SQL file '${sql.file}' is empty.`, { file: m.file, field: field(m.prefix, 'sql'), hint: 'Write the query whose result set is ingested.' }));
+    diagnostics.push(
+      error('mapping.sql-empty', `The SQL file '${sql.file}' is empty.`, {
+        file: m.file,
+        field: field(m.prefix, 'sql'),
+        hint: 'Write the query whose result set is ingested.',
+      }),
+    );
   }
   const sqlFile = sql?.file ?? '';
   return {
@@ -356,7 +474,13 @@ function withExposureSql(root: string, m: ModuleValue, diagnostics: Diagnostic[]
   const sql = readSqlFile(root, m, { key: 'exposure.sql', path: config.exposure.sql, what: 'experiment' }, diagnostics);
   if (sql?.text === undefined) return { config, file: m.file };
   if (sql.text.trim() === '') {
-    diagnostics.push(error('experiment.sql-empty', `The exposure SQL file '${sql.file}' is empty.`, { file: m.file, field: field(m.prefix, 'exposure.sql'), hint: 'Select unit_id, group_name, exposure_time and exposure_day.' }));
+    diagnostics.push(
+      error('experiment.sql-empty', `The exposure SQL file '${sql.file}' is empty.`, {
+        file: m.file,
+        field: field(m.prefix, 'exposure.sql'),
+        hint: 'Select unit_id, group_name, exposure_time and exposure_day.',
+      }),
+    );
   }
   return { config, file: m.file, exposureSqlFile: sql.file, exposureSqlText: sql.text };
 }
@@ -381,16 +505,39 @@ function readSqlFile(
     diagnostics.push(error(`${what}.${code}`, summary, { ...where, hint }));
     return { file };
   };
-  if (!path.endsWith('.sql')) return fail('sql-extension', `${label} '${path}' must end in .sql.`, 'Keep the query in a .sql file beside the module and give its relative path.');
+  if (!path.endsWith('.sql'))
+    return fail(
+      'sql-extension',
+      `${label} '${path}' must end in .sql.`,
+      'Keep the query in a .sql file beside the module and give its relative path.',
+    );
   if (file.startsWith('..') || isAbsolute(file)) {
-    return fail('sql-outside-project', `${label} '${path}' points outside the project folder.`, 'Keep SQL files inside the repository, beside the module or in a folder of the project.');
+    return fail(
+      'sql-outside-project',
+      `${label} '${path}' points outside the project folder.`,
+      'Keep SQL files inside the repository, beside the module or in a folder of the project.',
+    );
   }
-  if (!existsSync(absolute)) return fail('sql-missing', `${label} '${file}' does not exist.`, `Create it, or fix the path (it is relative to ${dirname(m.file)}/).`);
-  if (statSync(absolute).isDirectory()) return fail('sql-not-a-file', `${label} '${file}' is a directory, not a file.`, 'Point the path at the .sql file inside it.');
+  if (!existsSync(absolute))
+    return fail(
+      'sql-missing',
+      `${label} '${file}' does not exist.`,
+      `Create it, or fix the path (it is relative to ${dirname(m.file)}/).`,
+    );
+  if (statSync(absolute).isDirectory())
+    return fail(
+      'sql-not-a-file',
+      `${label} '${file}' is a directory, not a file.`,
+      'Point the path at the .sql file inside it.',
+    );
   try {
     return { file, text: readFileSync(absolute, 'utf8') };
   } catch (err) {
-    return fail('sql-unreadable', `${label} '${file}' could not be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`, 'Check the file permissions.');
+    return fail(
+      'sql-unreadable',
+      `${label} '${file}' could not be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`,
+      'Check the file permissions.',
+    );
   }
 }
 

@@ -42,7 +42,9 @@ export function exportedName(path: string): string | undefined {
   tsc = compiler;
   const source = parse(path);
   const node = source ? locate(source, 'name') : undefined;
-  return node && tsc.isPropertyAssignment(node) && tsc.isStringLiteralLike(node.initializer) ? node.initializer.text : undefined;
+  return node && tsc.isPropertyAssignment(node) && tsc.isStringLiteralLike(node.initializer)
+    ? node.initializer.text
+    : undefined;
 }
 
 function parse(path: string): ts.SourceFile | null {
@@ -68,7 +70,11 @@ function locate(source: ts.SourceFile, field: string | undefined): ts.Node | und
     const next: ts.Node | undefined = value ? child(value, segment) : undefined;
     if (!next) break;
     node = next;
-    value = tsc.isPropertyAssignment(next) ? unwrap(source, next.initializer) : tsc.isShorthandPropertyAssignment(next) ? undefined : unwrap(source, next as ts.Expression);
+    value = tsc.isPropertyAssignment(next)
+      ? unwrap(source, next.initializer)
+      : tsc.isShorthandPropertyAssignment(next)
+        ? undefined
+        : unwrap(source, next as ts.Expression);
   }
   return node;
 }
@@ -78,7 +84,8 @@ function unwrap(source: ts.SourceFile, expression: ts.Expression): ts.Expression
   let e = expression;
   for (;;) {
     if (tsc.isCallExpression(e) && e.arguments.length === 1) e = e.arguments[0];
-    else if (tsc.isParenthesizedExpression(e) || tsc.isAsExpression(e) || tsc.isSatisfiesExpression(e)) e = e.expression;
+    else if (tsc.isParenthesizedExpression(e) || tsc.isAsExpression(e) || tsc.isSatisfiesExpression(e))
+      e = e.expression;
     else if (tsc.isIdentifier(e)) {
       const initializer = declaredValue(source, e.text);
       if (!initializer) return e;
@@ -90,7 +97,9 @@ function unwrap(source: ts.SourceFile, expression: ts.Expression): ts.Expression
 function declaredValue(source: ts.SourceFile, name: string): ts.Expression | undefined {
   for (const statement of source.statements) {
     if (!tsc.isVariableStatement(statement)) continue;
-    const declaration = statement.declarationList.declarations.find((d) => tsc.isIdentifier(d.name) && d.name.text === name);
+    const declaration = statement.declarationList.declarations.find(
+      (d) => tsc.isIdentifier(d.name) && d.name.text === name,
+    );
     if (declaration?.initializer) return declaration.initializer;
   }
   return undefined;
@@ -103,5 +112,10 @@ function child(value: ts.Node, segment: string | number): ts.Node | undefined {
 }
 
 function propertyName(name: ts.PropertyName): string | undefined {
-  return tsc.isIdentifier(name) || tsc.isStringLiteral(name) || tsc.isNumericLiteral(name) || tsc.isPrivateIdentifier(name) ? name.text : undefined;
+  return tsc.isIdentifier(name) ||
+    tsc.isStringLiteral(name) ||
+    tsc.isNumericLiteral(name) ||
+    tsc.isPrivateIdentifier(name)
+    ? name.text
+    : undefined;
 }

@@ -38,7 +38,11 @@ function syntaxError(absolute: string, file: string): Diagnostic | undefined {
   } catch {
     return undefined;
   }
-  const { diagnostics = [] } = ts.transpileModule(text, { fileName: absolute, reportDiagnostics: true, compilerOptions: { allowJs: true } });
+  const { diagnostics = [] } = ts.transpileModule(text, {
+    fileName: absolute,
+    reportDiagnostics: true,
+    compilerOptions: { allowJs: true },
+  });
   const first = diagnostics.find((d) => d.category === ts.DiagnosticCategory.Error && d.file && d.start !== undefined);
   if (!first?.file || first.start === undefined) return undefined;
   const { line, character } = first.file.getLineAndCharacterOfPosition(first.start);
@@ -79,8 +83,11 @@ function stackLocation(err: ThrownError, absolute: string): Pick<Diagnostic, 'li
     const line = Number(match[2]);
     const column = Number(match[3]);
     // Node prints mapped frames as paths; a frame printed as the URL is of the transformed code.
-    const entry = (prefix === absolute ? undefined : findSourceMap(prefix + (match[1] ?? ''))?.findEntry(line - 1, column - 1)) as { originalLine?: number; originalColumn?: number } | undefined;
-    if (typeof entry?.originalLine === 'number') return { line: entry.originalLine + 1, column: (entry.originalColumn ?? 0) + 1 };
+    const entry = (
+      prefix === absolute ? undefined : findSourceMap(prefix + (match[1] ?? ''))?.findEntry(line - 1, column - 1)
+    ) as { originalLine?: number; originalColumn?: number } | undefined;
+    if (typeof entry?.originalLine === 'number')
+      return { line: entry.originalLine + 1, column: (entry.originalColumn ?? 0) + 1 };
     return { line, column };
   }
   return {};

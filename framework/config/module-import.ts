@@ -8,7 +8,12 @@
  */
 import { createJiti } from 'jiti';
 
-const jiti = createJiti(import.meta.url, { fsCache: false, moduleCache: false, sourceMaps: true, interopDefault: false });
+const jiti = createJiti(import.meta.url, {
+  fsCache: false,
+  moduleCache: false,
+  sourceMaps: true,
+  interopDefault: false,
+});
 
 export async function importConfigModule(absolutePath: string): Promise<unknown> {
   const mod = (await jiti.import(absolutePath)) as Record<string, unknown>;

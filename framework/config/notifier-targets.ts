@@ -11,7 +11,11 @@ import { unavailableKindReason, type PluginLoadResult } from './plugins.js';
 import { validateAgainst, validateDefinition } from './schema-validator.js';
 import type { ProjectConfig } from './types.js';
 
-const BUILTIN_DEFINITIONS: Record<string, string> = { slack: 'SlackNotifier', email: 'EmailNotifier', webhook: 'WebhookNotifier' };
+const BUILTIN_DEFINITIONS: Record<string, string> = {
+  slack: 'SlackNotifier',
+  email: 'EmailNotifier',
+  webhook: 'WebhookNotifier',
+};
 
 export function checkNotifierTargets(raw: ProjectConfig, configFile: string, plugins: PluginLoadResult): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -27,11 +31,15 @@ export function checkNotifierTargets(raw: ProjectConfig, configFile: string, plu
       if (definition.configSchema) out.push(...validateAgainst(definition.configSchema, target, configFile, prefix));
       return;
     }
-    out.push(error('notifications.unknown-kind', `Unknown notifier kind '${kind}'.`, {
-      file: configFile,
-      field: `${prefix}.kind`,
-      hint: unavailableKindReason(kind, plugins) ?? `Use one of ${BUILTIN_NOTIFIER_KINDS.join(', ')}, or list the plugin package that provides '${kind}' in \`plugins\`.`,
-    }));
+    out.push(
+      error('notifications.unknown-kind', `Unknown notifier kind '${kind}'.`, {
+        file: configFile,
+        field: `${prefix}.kind`,
+        hint:
+          unavailableKindReason(kind, plugins) ??
+          `Use one of ${BUILTIN_NOTIFIER_KINDS.join(', ')}, or list the plugin package that provides '${kind}' in \`plugins\`.`,
+      }),
+    );
   });
   return out;
 }

@@ -33,19 +33,35 @@ function writeProject(): void {
   write('package.json', '{ "name": "plugin-project", "private": true, "type": "module" }\n');
   link('@wharf/framework', 'framework');
   link('@wharf/plugin-databricks', 'plugins/databricks');
-  write('wharf.config.ts', `import { defineProject } from '@wharf/framework';
+  write(
+    'wharf.config.ts',
+    `import { defineProject } from '@wharf/framework';
 export default defineProject({ name: 'p', plugins: ['@wharf/plugin-databricks', '@wharf/plugin-athena'] });
-`);
-  write('sources/bricks.ts', `import { defineSource, env } from '@wharf/framework';
+`,
+  );
+  write(
+    'sources/bricks.ts',
+    `import { defineSource, env } from '@wharf/framework';
 export default defineSource({ kind: 'databricks', name: 'bricks', host: 'https://adb-1.azuredatabricks.net', warehouseId: 'w1', token: env('DATABRICKS_TOKEN') });
-`);
-  write('sources/lake.ts', `import { defineSource } from '@wharf/framework';
+`,
+  );
+  write(
+    'sources/lake.ts',
+    `import { defineSource } from '@wharf/framework';
 export default { kind: 'athena', name: 'lake', region: 'us-east-1', database: 'analytics' };
-`);
-  write('schedules/daily.ts', `import { defineSchedule } from '@wharf/framework';
+`,
+  );
+  write(
+    'schedules/daily.ts',
+    `import { defineSchedule } from '@wharf/framework';
 export default defineSchedule({ kind: 'daily', name: 'daily', at: '09:00' });
-`);
-  for (const [name, source] of [['bricks_metrics', 'bricks'], ['lake_metrics', 'lake'], ['lake_revenue', 'lake']]) {
+`,
+  );
+  for (const [name, source] of [
+    ['bricks_metrics', 'bricks'],
+    ['lake_metrics', 'lake'],
+    ['lake_revenue', 'lake'],
+  ]) {
     write(`mappings/${name}.ts`, mapping(name, source));
     write(`mappings/${name}.sql`, 'SELECT unit_id, ds, metric, value FROM t\n');
   }
@@ -79,7 +95,7 @@ describe('a plugin whose package cannot be resolved', () => {
     expect([...project!.sources.keys()].sort()).toEqual(['bricks', 'lake']);
   });
 
-  it('validates plugin sources against the plugin\'s config schema', async () => {
+  it("validates plugin sources against the plugin's config schema", async () => {
     writeProject();
     link('@wharf/plugin-athena', 'plugins/athena');
     write('sources/lake.ts', `export default { kind: 'athena', name: 'lake', region: 'us-east-1' };\n`);
@@ -94,7 +110,9 @@ describe('notifier plugins', () => {
     writeProject();
     link('@wharf/plugin-athena', 'plugins/athena');
     link('@wharf/plugin-template', 'plugins/template');
-    write('wharf.config.ts', `import { defineProject, env } from '@wharf/framework';
+    write(
+      'wharf.config.ts',
+      `import { defineProject, env } from '@wharf/framework';
 export default defineProject({
   name: 'p',
   plugins: ['@wharf/plugin-databricks', '@wharf/plugin-athena', '@wharf/plugin-template'],
@@ -105,11 +123,15 @@ export default defineProject({
     { kind: 'pager', to: 'ops' },
   ] },
 });
-`);
+`,
+    );
     const { diagnostics } = await loadProject(root);
     const errors = diagnostics.filter((d) => d.severity === 'error');
-    expect(errors.map((d) => d.field).sort()).toEqual(['notifications.targets[1].webhookUrl', 'notifications.targets[2].url', 'notifications.targets[3].kind'].sort());
-    expect(errors.find((d) => d.field === 'notifications.targets[3].kind')?.summary).toContain("Unknown notifier kind 'pager'");
+    expect(errors.map((d) => d.field).sort()).toEqual(
+      ['notifications.targets[1].webhookUrl', 'notifications.targets[2].url', 'notifications.targets[3].kind'].sort(),
+    );
+    expect(errors.find((d) => d.field === 'notifications.targets[3].kind')?.summary).toContain(
+      "Unknown notifier kind 'pager'",
+    );
   });
 });
-

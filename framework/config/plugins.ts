@@ -67,7 +67,10 @@ export async function loadPlugins(root: string, packages: readonly string[]): Pr
       const { importConfigModule } = await import('./module-import.js');
       const plugin = (await importConfigModule(entry)) as WharfPlugin | undefined;
       if (!plugin || !Array.isArray(plugin.connectors ?? []) || !Array.isArray(plugin.notifiers ?? [])) {
-        throw new WharfError('its default export is not a plugin (use definePlugin)', { code: 'plugin.not-a-plugin', errorClass: 'config' });
+        throw new WharfError('its default export is not a plugin (use definePlugin)', {
+          code: 'plugin.not-a-plugin',
+          errorClass: 'config',
+        });
       }
       for (const connector of plugin.connectors ?? []) {
         registerPluginConnector(connector);

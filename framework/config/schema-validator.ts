@@ -41,7 +41,10 @@ function validatorFor(definition: string): ValidateFunction {
 /** An ajv instance holding the schema, compiling definitions when first asked for. */
 function schemaAjv(): AjvType {
   const instance = newAjv();
-  const schema = JSON.parse(readFileSync(join(packageRoot(), 'schema', 'wharf.schema.json'), 'utf8')) as Record<string, unknown>;
+  const schema = JSON.parse(readFileSync(join(packageRoot(), 'schema', 'wharf.schema.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   instance.addSchema({ ...schema, $id: SCHEMA_ID });
   return instance;
 }
@@ -53,7 +56,12 @@ function newAjv(): AjvType {
 }
 
 /** Validates a value against a schema object (plugin config schemas). */
-export function validateAgainst(schema: Record<string, unknown>, value: unknown, file: string, prefix = ''): Diagnostic[] {
+export function validateAgainst(
+  schema: Record<string, unknown>,
+  value: unknown,
+  file: string,
+  prefix = '',
+): Diagnostic[] {
   const local = newAjv();
   const fn = local.compile(schema);
   return fn(value) ? [] : toDiagnostics(fn.errors ?? [], file, prefix);
@@ -74,7 +82,11 @@ function toDiagnostics(all: ErrorObject[], file: string, prefix: string): Diagno
   for (const e of errors) {
     if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'if') continue;
     // A missing field that an unknown field misspells is reported once, with the unknown one.
-    if (e.keyword === 'required' && intended.has(`${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}`)) continue;
+    if (
+      e.keyword === 'required' &&
+      intended.has(`${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}`)
+    )
+      continue;
     const d = describe(e, file, prefix, renamed);
     const key = `${d.field}|${d.summary}`;
     if (!seen.has(key)) {
@@ -97,9 +109,11 @@ function matchingKindOnly(errors: ErrorObject[]): ErrorObject[] {
   for (const union of unions) {
     const wrong = errors.filter((e) => e.keyword === 'const' && e.instancePath === `${union.instancePath}/kind`);
     if (wrong.length === 0 || wrong.length >= (union.schema as unknown[]).length) continue;
-    for (const e of wrong) dropped.push({ path: union.instancePath, branch: e.schemaPath.replace(/properties\/kind\/const$/, '') });
+    for (const e of wrong)
+      dropped.push({ path: union.instancePath, branch: e.schemaPath.replace(/properties\/kind\/const$/, '') });
   }
-  const inDropped = (e: ErrorObject) => dropped.some((d) => e.instancePath.startsWith(d.path) && e.schemaPath.startsWith(d.branch));
+  const inDropped = (e: ErrorObject) =>
+    dropped.some((d) => e.instancePath.startsWith(d.path) && e.schemaPath.startsWith(d.branch));
   return dropped.length ? errors.filter((e) => !inDropped(e)) : errors;
 }
 
@@ -110,14 +124,20 @@ function matchingKindOnly(errors: ErrorObject[]): ErrorObject[] {
 function misspelledFields(errors: ErrorObject[]): Map<string, string> {
   const missing = new Map<string, string[]>();
   for (const e of errors) {
-    if (e.keyword === 'required') missing.set(e.instancePath, [...(missing.get(e.instancePath) ?? []), (e.params as { missingProperty: string }).missingProperty]);
+    if (e.keyword === 'required')
+      missing.set(e.instancePath, [
+        ...(missing.get(e.instancePath) ?? []),
+        (e.params as { missingProperty: string }).missingProperty,
+      ]);
   }
   const out = new Map<string, string>();
   for (const e of errors) {
     if (e.keyword !== 'additionalProperties') continue;
     const extra = (e.params as { additionalProperty: string }).additionalProperty;
     const present = e.data !== null && typeof e.data === 'object' ? Object.keys(e.data as object) : [];
-    const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {}).filter((k) => !present.includes(k));
+    const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {}).filter(
+      (k) => !present.includes(k),
+    );
     const intended = closestName(extra, missing.get(e.instancePath) ?? []) ?? closestName(extra, allowed);
     if (intended !== undefined) out.set(`${e.instancePath}/${extra}`, intended);
   }
@@ -127,7 +147,10 @@ function misspelledFields(errors: ErrorObject[]): Map<string, string> {
 function joinPath(prefix: string, pointer: string, extra?: string): string | undefined {
   const parts = [
     ...(prefix ? [prefix] : []),
-    ...pointer.split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')),
+    ...pointer
+      .split('/')
+      .filter(Boolean)
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')),
     ...(extra ? [extra] : []),
   ];
   return parts.length ? parts.join('.') : undefined;
@@ -144,13 +167,17 @@ function describe(e: ErrorObject, file: string, prefix: string, renamed: Map<str
     case 'additionalProperties': {
       const extra = (e.params as { additionalProperty: string }).additionalProperty;
       const intended = renamed.get(`${e.instancePath}/${extra}`);
-      return error('schema.unknown-field', intended ? `Unknown field '${extra}'. Did you mean '${intended}'?` : `Unknown field '${extra}'.`, {
-        file,
-        field: joinPath(prefix, e.instancePath, extra),
-        hint: intended
-          ? `Rename '${extra}' to '${intended}'.`
-          : 'Check the spelling against the documented fields (your editor autocompletes them), or remove it.',
-      });
+      return error(
+        'schema.unknown-field',
+        intended ? `Unknown field '${extra}'. Did you mean '${intended}'?` : `Unknown field '${extra}'.`,
+        {
+          file,
+          field: joinPath(prefix, e.instancePath, extra),
+          hint: intended
+            ? `Rename '${extra}' to '${intended}'.`
+            : 'Check the spelling against the documented fields (your editor autocompletes them), or remove it.',
+        },
+      );
     }
     case 'required': {
       const missing = (e.params as { missingProperty: string }).missingProperty;
@@ -169,18 +196,43 @@ function describe(e: ErrorObject, file: string, prefix: string, renamed: Map<str
 function describeValue(e: ErrorObject, file: string, field: string | undefined): Diagnostic {
   switch (e.keyword) {
     case 'enum':
-      return error('schema.enum', `Must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}.`, { file, field });
+      return error(
+        'schema.enum',
+        `Must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}.`,
+        { file, field },
+      );
     case 'const':
-      return error('schema.const', `Must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}.`, { file, field });
+      return error('schema.const', `Must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}.`, {
+        file,
+        field,
+      });
     case 'pattern':
-      return error('schema.pattern', `${shown(e.data)} is not ${describeFormat((e.params as { pattern: string }).pattern)}.`, { file, field });
+      return error(
+        'schema.pattern',
+        `${shown(e.data)} is not ${describeFormat((e.params as { pattern: string }).pattern)}.`,
+        { file, field },
+      );
     case 'type':
-      return error('schema.type', `Must be ${(e.params as { type: string }).type === 'integer' ? 'a whole number' : `of type ${(e.params as { type: string }).type}`} (got ${shown(e.data)}).`, { file, field });
+      return error(
+        'schema.type',
+        `Must be ${(e.params as { type: string }).type === 'integer' ? 'a whole number' : `of type ${(e.params as { type: string }).type}`} (got ${shown(e.data)}).`,
+        { file, field },
+      );
     case 'minimum':
     case 'maximum':
-      return error(`schema.${e.keyword}`, `Must be ${e.keyword === 'minimum' ? 'at least' : 'at most'} ${(e.params as { limit: number }).limit} (got ${shown(e.data)}).`, { file, field });
+      return error(
+        `schema.${e.keyword}`,
+        `Must be ${e.keyword === 'minimum' ? 'at least' : 'at most'} ${(e.params as { limit: number }).limit} (got ${shown(e.data)}).`,
+        { file, field },
+      );
     case 'minLength':
-      return error('schema.minLength', (e.params as { limit: number }).limit === 1 ? 'Must not be empty.' : `Must be at least ${(e.params as { limit: number }).limit} characters long.`, { file, field });
+      return error(
+        'schema.minLength',
+        (e.params as { limit: number }).limit === 1
+          ? 'Must not be empty.'
+          : `Must be at least ${(e.params as { limit: number }).limit} characters long.`,
+        { file, field },
+      );
     default:
       return error(`schema.${e.keyword}`, `Value ${e.message ?? 'is invalid'}.`, { file, field });
   }

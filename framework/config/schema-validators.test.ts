@@ -9,7 +9,9 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 
 const require = createRequire(import.meta.url);
-const schema = JSON.parse(readFileSync(new URL('../schema/wharf.schema.json', import.meta.url), 'utf8')) as { definitions: Record<string, unknown> };
+const schema = JSON.parse(readFileSync(new URL('../schema/wharf.schema.json', import.meta.url), 'utf8')) as {
+  definitions: Record<string, unknown>;
+};
 // Written by the build (the test run's global setup runs it).
 const precompiled = require('../dist/config/schema-validators.cjs') as Record<string, ValidateFunction>;
 

@@ -60,7 +60,9 @@ export const SQL_SESSION_KINDS: readonly BuiltinSourceKind[] = ['duckdb', 'postg
 
 /** Whether a source kind can host the experiment pipeline (an experiment's `warehouse`). */
 export function hasSqlSession(kind: string): boolean {
-  return isBuiltinKind(kind) ? SQL_SESSION_KINDS.includes(kind) : pluginConnectors.get(kind)?.openSqlSession !== undefined;
+  return isBuiltinKind(kind)
+    ? SQL_SESSION_KINDS.includes(kind)
+    : pluginConnectors.get(kind)?.openSqlSession !== undefined;
 }
 
 export function pluginConnector(kind: string): ConnectorDefinition<never> | undefined {

@@ -21,7 +21,8 @@ export const DEMO_USERS = 2000;
  * Pseudo-random integer in [0, mod) from an integer expression: Knuth's multiplicative hash,
  * keeping the well-mixed upper 16 of 32 bits. Plain arithmetic, so deterministic everywhere.
  */
-const h = (expr: string, salt: number, mod: number) => `(((((${expr}) + ${salt} * 40503) * 2654435761) % 4294967296) // 65536 % ${mod})`;
+const h = (expr: string, salt: number, mod: number) =>
+  `(((((${expr}) + ${salt} * 40503) * 2654435761) % 4294967296) // 65536 % ${mod})`;
 
 const DEMO_SQL = `
 CREATE TABLE users AS

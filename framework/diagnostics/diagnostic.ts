@@ -22,7 +22,11 @@ export interface Diagnostic {
   hint?: string;
 }
 
-export function error(code: string, summary: string, where: Pick<Diagnostic, 'file' | 'field' | 'line' | 'column' | 'hint'> = {}): Diagnostic {
+export function error(
+  code: string,
+  summary: string,
+  where: Pick<Diagnostic, 'file' | 'field' | 'line' | 'column' | 'hint'> = {},
+): Diagnostic {
   return { severity: 'error', code, summary, ...where };
 }
 

@@ -40,7 +40,9 @@ export class WharfError extends Error {
  */
 export function internalError(message: string): WharfError {
   return new WharfError(message, {
-    code: 'internal', errorClass: 'internal', hint: 'This is a bug in Wharf: please report it with this message.',
+    code: 'internal',
+    errorClass: 'internal',
+    hint: 'This is a bug in Wharf: please report it with this message.',
   });
 }
 

@@ -36,12 +36,20 @@ export interface BackfillResult {
 }
 
 function checkRange(from: string, to: string): void {
-  for (const [flag, value] of [['from', from], ['to', to]]) {
+  for (const [flag, value] of [
+    ['from', from],
+    ['to', to],
+  ]) {
     if (!isIsoDate(value)) {
-      throw new WharfError(`--${flag} '${value}' is not a valid date.`, { code: 'backfill.date', errorClass: 'config', hint: 'Use YYYY-MM-DD.' });
+      throw new WharfError(`--${flag} '${value}' is not a valid date.`, {
+        code: 'backfill.date',
+        errorClass: 'config',
+        hint: 'Use YYYY-MM-DD.',
+      });
     }
   }
-  if (to < from) throw new WharfError(`--to ${to} is before --from ${from}.`, { code: 'backfill.range', errorClass: 'config' });
+  if (to < from)
+    throw new WharfError(`--to ${to} is before --from ${from}.`, { code: 'backfill.range', errorClass: 'config' });
 }
 
 /**
@@ -67,19 +75,39 @@ export async function pendingDays(
 
 function skipped(mapping: string, day: string): DayResult {
   return {
-    mapping, day, status: 'skipped', rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, duplicates: 0, rejectReasons: {}, rejectExamples: {},
-    sourceRowCount: null, errorClass: null, errorMessage: null, durationMs: 0, loadId: null,
+    mapping,
+    day,
+    status: 'skipped',
+    rowsRead: 0,
+    rowsLoaded: 0,
+    rowsRejected: 0,
+    duplicates: 0,
+    rejectReasons: {},
+    rejectExamples: {},
+    sourceRowCount: null,
+    errorClass: null,
+    errorMessage: null,
+    durationMs: 0,
+    loadId: null,
   };
 }
 
-export async function backfill(ctx: EngineContext, mappingName: string, options: BackfillOptions): Promise<BackfillResult> {
+export async function backfill(
+  ctx: EngineContext,
+  mappingName: string,
+  options: BackfillOptions,
+): Promise<BackfillResult> {
   checkRange(options.from, options.to);
   const mapping = mappingOrThrow(ctx, mappingName);
   refuseFutureDays(ctx.project, mappingName, [options.to], ctx.now?.() ?? new Date());
   const source = ctx.project.sources.get(mapping.config.source)?.config;
   const concurrency = Math.max(1, options.concurrency ?? source?.maxConcurrency ?? DEFAULTS.sourceMaxConcurrency);
   const waiting = await daysAwaitingSignal(ctx, mappingName, dayRange(options.from, options.to));
-  const pending = await pendingDays(ctx, mappingName, { from: options.from, to: options.to, force: options.force ?? false });
+  const pending = await pendingDays(ctx, mappingName, {
+    from: options.from,
+    to: options.to,
+    force: options.force ?? false,
+  });
   for (const day of waiting?.days ?? []) pending.delete(day);
   const inRange = dayRange(options.from, options.to).filter((d) => !waiting?.days.includes(d));
   const queue = inRange.filter((d) => pending.has(d));
@@ -99,11 +127,21 @@ export async function backfill(ctx: EngineContext, mappingName: string, options:
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, groups.length)) }, worker));
   const days = [...results.values()].sort((a, b) => a.day.localeCompare(b.day));
-  return { mapping: mappingName, from: options.from, to: options.to, days, ...(waiting && waiting.days.length ? { waiting } : {}) };
+  return {
+    mapping: mappingName,
+    from: options.from,
+    to: options.to,
+    days,
+    ...(waiting && waiting.days.length ? { waiting } : {}),
+  };
 }
 
 /** For a signal-scheduled mapping, the days after its signal and why they wait. */
-async function daysAwaitingSignal(ctx: EngineContext, mappingName: string, days: string[]): Promise<BackfillResult['waiting']> {
+async function daysAwaitingSignal(
+  ctx: EngineContext,
+  mappingName: string,
+  days: string[],
+): Promise<BackfillResult['waiting']> {
   const mapping = mappingOrThrow(ctx, mappingName);
   const schedule = signalScheduleOf(ctx, mapping);
   if (!schedule) return undefined;

@@ -4,7 +4,8 @@ import { shown } from './row-values.js';
 
 describe('characterCount', () => {
   it('counts code points, as the stores do (an emoji is one, not two UTF-16 units)', () => {
-    for (const text of ['', 'signup', 'é', '🦆'.repeat(100), 'a🦆b🏳️‍🌈c', '日本語']) expect(characterCount(text)).toBe(Array.from(text).length);
+    for (const text of ['', 'signup', 'é', '🦆'.repeat(100), 'a🦆b🏳️‍🌈c', '日本語'])
+      expect(characterCount(text)).toBe(Array.from(text).length);
     expect(characterCount('🦆'.repeat(100))).toBe(100);
   });
 

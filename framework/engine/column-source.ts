@@ -19,7 +19,8 @@ export function mappedColumns(columns: Record<string, unknown>): { target: strin
   for (const [target, source] of Object.entries(columns)) {
     if (typeof source === 'string') out.push({ target, column: source });
     else if (target === 'customIDs' && source && typeof source === 'object') {
-      for (const [idType, column] of Object.entries(source as Record<string, string>)) out.push({ target: `customIDs.${idType}`, column });
+      for (const [idType, column] of Object.entries(source as Record<string, string>))
+        out.push({ target: `customIDs.${idType}`, column });
     }
   }
   return out;

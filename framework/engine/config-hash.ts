@@ -7,7 +7,10 @@ import { createHash } from 'node:crypto';
 import type { LoadedMapping, ResolvedProjectSettings } from '../config/project.js';
 import { localeOrderedJson } from '../util/canonical-json.js';
 
-export function mappingConfigHash(mapping: LoadedMapping, settings: Pick<ResolvedProjectSettings, 'timeZone' | 'idTypes'>): string {
+export function mappingConfigHash(
+  mapping: LoadedMapping,
+  settings: Pick<ResolvedProjectSettings, 'timeZone' | 'idTypes'>,
+): string {
   const { config } = mapping;
   const material = {
     dataset: config.dataset,

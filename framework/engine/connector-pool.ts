@@ -15,7 +15,10 @@ export class ConnectorPool {
   /** Result columns per mapping, described once per run. */
   readonly described = new Map<string, Promise<ColumnInfo[]>>();
 
-  constructor(private readonly project: LoadedProject, private readonly opener?: ConnectorOpener) {}
+  constructor(
+    private readonly project: LoadedProject,
+    private readonly opener?: ConnectorOpener,
+  ) {}
 
   get(sourceName: string): Promise<Connector> {
     let connector = this.open.get(sourceName);
@@ -29,9 +32,13 @@ export class ConnectorPool {
 
   private async create(sourceName: string): Promise<Connector> {
     const source = this.project.sources.get(sourceName);
-    if (!source) throw new WharfError(`Unknown source '${sourceName}'.`, { code: 'source.unknown', errorClass: 'config' });
+    if (!source)
+      throw new WharfError(`Unknown source '${sourceName}'.`, { code: 'source.unknown', errorClass: 'config' });
     const definition = await connectorFor(source.config.kind);
-    return definition.create(source.config as never, { projectRoot: this.project.root, resolveSecret: (ref, field) => resolveSecret(ref, field) });
+    return definition.create(source.config as never, {
+      projectRoot: this.project.root,
+      resolveSecret: (ref, field) => resolveSecret(ref, field),
+    });
   }
 
   async closeAll(): Promise<void> {

@@ -13,7 +13,6 @@ import { mulberry32 as random } from '../../test/support/random.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'wharf-day-chunks-'));
 
-
 /** A row of `length` bytes (newline included) whose bytes tell rows and positions apart. */
 function rowBytes(id: number, length: number): Buffer {
   const head = Buffer.from(`${id},`);
@@ -35,7 +34,14 @@ function recorder(): Recorder {
   return { chunks: [], calls, flow: { pause: () => calls.push('pause'), resume: () => calls.push('resume') } };
 }
 
-function sinkFor(rec: Recorder, dir: string, days: number, rowsPerFile: number, maxPendingBytes?: number, firstFileRows?: number): DayChunkFiles {
+function sinkFor(
+  rec: Recorder,
+  dir: string,
+  days: number,
+  rowsPerFile: number,
+  maxPendingBytes?: number,
+  firstFileRows?: number,
+): DayChunkFiles {
   const onChunk = (chunk: DayChunk) => rec.chunks.push({ ...chunk, content: readFileSync(chunk.file) });
   const sink = new DayChunkFiles({ dir, dayCount: days, rowsPerFile, onChunk, maxPendingBytes, firstFileRows });
   sink.attach(rec.flow);
@@ -56,7 +62,7 @@ function hundredByteRows(sink: DayChunkFiles): (day: number) => void {
  * chunks" (buffers of a larger allocation, at an odd offset), each passed as (buf, start, end).
  */
 function feed(sink: DayChunkFiles, rows: { day: number; bytes: Buffer }[], chunkBytes: number, offset = 3): void {
-  for (let i = 0; i < rows.length; ) {
+  for (let i = 0; i < rows.length;) {
     const group: { day: number; bytes: Buffer }[] = [];
     let size = 0;
     do {
@@ -76,11 +82,16 @@ function feed(sink: DayChunkFiles, rows: { day: number; bytes: Buffer }[], chunk
 }
 
 /** The files each day should get: its rows in order, cut after `firstFileRows`, then every `rowsPerFile` rows. */
-function expectedFiles(rows: { day: number; bytes: Buffer }[], days: number, rowsPerFile: number, firstFileRows = rowsPerFile): { day: number; rows: number; content: Buffer }[][] {
+function expectedFiles(
+  rows: { day: number; bytes: Buffer }[],
+  days: number,
+  rowsPerFile: number,
+  firstFileRows = rowsPerFile,
+): { day: number; rows: number; content: Buffer }[][] {
   return Array.from({ length: days }, (_, day) => {
     const mine = rows.filter((r) => r.day === day);
     const files = [];
-    for (let i = 0; i < mine.length; ) {
+    for (let i = 0; i < mine.length;) {
       const size = i === 0 ? firstFileRows : rowsPerFile;
       const part = mine.slice(i, i + size).map((r) => r.bytes);
       files.push({ day, rows: part.length, content: Buffer.concat(part) });
@@ -90,11 +101,20 @@ function expectedFiles(rows: { day: number; bytes: Buffer }[], days: number, row
   });
 }
 
-function expectChunks(rec: Recorder, rows: { day: number; bytes: Buffer }[], days: number, rowsPerFile: number, firstFileRows?: number): void {
+function expectChunks(
+  rec: Recorder,
+  rows: { day: number; bytes: Buffer }[],
+  days: number,
+  rowsPerFile: number,
+  firstFileRows?: number,
+): void {
   const expected = expectedFiles(rows, days, rowsPerFile, firstFileRows);
   for (let day = 0; day < days; day++) {
     const got = rec.chunks.filter((c) => c.day === day);
-    expect(got.map((c) => c.rows), `day ${day} rows per file`).toEqual(expected[day].map((f) => f.rows));
+    expect(
+      got.map((c) => c.rows),
+      `day ${day} rows per file`,
+    ).toEqual(expected[day].map((f) => f.rows));
     got.forEach((c, i) => {
       expect(c.bytes, `day ${day} file ${i} bytes`).toBe(expected[day][i].content.length);
       expect(c.content.equals(expected[day][i].content), `day ${day} file ${i} content`).toBe(true);
@@ -133,9 +153,12 @@ describe('DayChunkFiles', () => {
     expect(rec.calls).toEqual([]);
   });
 
-  it('cuts each day\'s first file at firstFileRows, the rest at rowsPerFile', () => {
+  it("cuts each day's first file at firstFileRows, the rest at rowsPerFile", () => {
     const next = random(11);
-    const rows = Array.from({ length: 300 }, (_, id) => ({ day: Math.floor(next() * 3), bytes: rowBytes(id, 20 + Math.floor(next() * 40)) }));
+    const rows = Array.from({ length: 300 }, (_, id) => ({
+      day: Math.floor(next() * 3),
+      bytes: rowBytes(id, 20 + Math.floor(next() * 40)),
+    }));
     const rec = recorder();
     const sink = sinkFor(rec, tempDir(), 3, 7, undefined, 2);
     feed(sink, rows, 4096);
@@ -143,7 +166,10 @@ describe('DayChunkFiles', () => {
     for (let day = 0; day < 3; day++) {
       const sizes = rec.chunks.filter((c) => c.day === day).map((c) => c.rows);
       expect(sizes[0], `day ${day}`).toBe(2);
-      expect(sizes.slice(1, -1).every((n) => n === 7), `day ${day}: ${sizes}`).toBe(true);
+      expect(
+        sizes.slice(1, -1).every((n) => n === 7),
+        `day ${day}: ${sizes}`,
+      ).toBe(true);
     }
     expectChunks(rec, rows, 3, 7, 2);
   });
@@ -169,7 +195,8 @@ describe('DayChunkFiles', () => {
     const rows: { day: number; bytes: Buffer }[] = [];
     let id = 0;
     for (const length of long) {
-      for (let k = 0; k < 30; k++) rows.push({ day: Math.floor(next() * 2), bytes: rowBytes(id++, 1 + Math.floor(next() * 300)) });
+      for (let k = 0; k < 30; k++)
+        rows.push({ day: Math.floor(next() * 2), bytes: rowBytes(id++, 1 + Math.floor(next() * 300)) });
       rows.push({ day: 0, bytes: rowBytes(id++, length) });
       rows.push({ day: 1, bytes: rowBytes(id++, length) });
       rows.push({ day: 0, bytes: rowBytes(id++, 17) });

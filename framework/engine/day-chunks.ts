@@ -79,7 +79,17 @@ export class DayChunkFiles implements DayRowSink {
     this.rowsPerDay = new Array<number>(dayCount).fill(0);
     this.days = Array.from({ length: dayCount }, () => {
       const buffer = Buffer.allocUnsafe(BUFFER_BYTES);
-      return { buffer, view: new DataView(buffer.buffer, buffer.byteOffset, buffer.length), used: 0, fd: null, file: '', rows: 0, bytes: 0, files: 0, limit: firstFileRows };
+      return {
+        buffer,
+        view: new DataView(buffer.buffer, buffer.byteOffset, buffer.length),
+        used: 0,
+        fd: null,
+        file: '',
+        rows: 0,
+        bytes: 0,
+        files: 0,
+        limit: firstFileRows,
+      };
     });
   }
 

@@ -20,19 +20,27 @@ function target(mapping: LoadedMapping): string {
 
 /** A query error naming the mapping, the column and what it must hold. */
 function columnError(mapping: LoadedMapping, column: string, what: string): WharfError {
-  const must = mapping.config.dataset === 'events'
-    ? 'a TIMESTAMP, UNIX seconds or milliseconds, or ISO date-time text (2026-10-05T07:00:00Z, 2026-10-05 07:00:00)'
-    : 'a DATE, a TIMESTAMP, or ISO date text (2026-10-05, or a date-time whose first ten characters are the date)';
-  return new WharfError(`Mapping '${mapping.config.name}' maps ${target(mapping)} to column '${column}', which ${what}, so no row can be on a day.`, {
-    code: 'query.day-column', errorClass: 'query',
-    hint: `The ${target(mapping)} column must be ${must}. Fix the SELECT in ${mapping.sqlFile} or the column mapping in ${mapping.file}.`,
-  });
+  const must =
+    mapping.config.dataset === 'events'
+      ? 'a TIMESTAMP, UNIX seconds or milliseconds, or ISO date-time text (2026-10-05T07:00:00Z, 2026-10-05 07:00:00)'
+      : 'a DATE, a TIMESTAMP, or ISO date text (2026-10-05, or a date-time whose first ten characters are the date)';
+  return new WharfError(
+    `Mapping '${mapping.config.name}' maps ${target(mapping)} to column '${column}', which ${what}, so no row can be on a day.`,
+    {
+      code: 'query.day-column',
+      errorClass: 'query',
+      hint: `The ${target(mapping)} column must be ${must}. Fix the SELECT in ${mapping.sqlFile} or the column mapping in ${mapping.file}.`,
+    },
+  );
 }
 
 /** The error for a day column whose type cannot select a day, or null. */
 export function dayColumnError(mapping: LoadedMapping, info: ColumnInfo | undefined): WharfError | null {
   if (!info) return null;
-  const ok = mapping.config.dataset === 'events' ? ['timestamp', 'string', 'integer', 'double'] : ['date', 'timestamp', 'string'];
+  const ok =
+    mapping.config.dataset === 'events'
+      ? ['timestamp', 'string', 'integer', 'double']
+      : ['date', 'timestamp', 'string'];
   return ok.includes(info.type) ? null : columnError(mapping, info.name, `is of type ${info.type}`);
 }
 
@@ -47,9 +55,21 @@ function readable(mapping: LoadedMapping, value: string): boolean {
  * After a day of a text day column came back empty: throws when the query's first rows hold
  * values in that column and none of them is a date (or date-time) at all.
  */
-export async function checkEmptyDayText(mapping: LoadedMapping, connector: Connector, query: QuerySpec, filter: DayFilter): Promise<void> {
+export async function checkEmptyDayText(
+  mapping: LoadedMapping,
+  connector: Connector,
+  query: QuerySpec,
+  filter: DayFilter,
+): Promise<void> {
   if (filter.columnType !== 'string') return;
-  const values = (await connector.sample(query, PROBE_ROWS)).map((r) => r[filter.column]).filter((v) => v !== null && v !== undefined).map(String);
+  const values = (await connector.sample(query, PROBE_ROWS))
+    .map((r) => r[filter.column])
+    .filter((v) => v !== null && v !== undefined)
+    .map(String);
   if (values.length === 0 || values.some((v) => readable(mapping, v))) return;
-  throw columnError(mapping, filter.column, `holds text that is not an ISO ${mapping.config.dataset === 'events' ? 'date-time' : 'date'} (e.g. ${JSON.stringify(values[0].slice(0, 40))})`);
+  throw columnError(
+    mapping,
+    filter.column,
+    `holds text that is not an ISO ${mapping.config.dataset === 'events' ? 'date-time' : 'date'} (e.g. ${JSON.stringify(values[0].slice(0, 40))})`,
+  );
 }

@@ -17,12 +17,27 @@ export interface DayMapper {
   duplicates(): number;
 }
 
-export function dayMapper(mapping: LoadedMapping, day: string | null, zone: Zone, idTypes: readonly string[]): DayMapper {
+export function dayMapper(
+  mapping: LoadedMapping,
+  day: string | null,
+  zone: Zone,
+  idTypes: readonly string[],
+): DayMapper {
   const ingestion = mapping.config.name;
   if (mapping.config.dataset === 'events') {
     const events = new EventsMapper(mapping.config.columns, { ingestion, day, zone });
-    return { map: (row) => events.map(row), problems: (row) => events.problems(row), metricsToRecheck: () => [], duplicates: () => events.duplicates };
+    return {
+      map: (row) => events.map(row),
+      problems: (row) => events.problems(row),
+      metricsToRecheck: () => [],
+      duplicates: () => events.duplicates,
+    };
   }
   const metrics = new MetricsMapper(mapping.config.columns, { ingestion, day, idTypes, zone });
-  return { map: (row) => metrics.map(row), problems: (row) => metrics.problems(row), metricsToRecheck: () => metrics.metricsToRecheck(), duplicates: () => 0 };
+  return {
+    map: (row) => metrics.map(row),
+    problems: (row) => metrics.problems(row),
+    metricsToRecheck: () => metrics.metricsToRecheck(),
+    duplicates: () => 0,
+  };
 }

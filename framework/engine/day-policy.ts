@@ -30,14 +30,19 @@ export function refuseFutureDays(project: LoadedProject, mapping: string, days: 
   if (future.length === 0) return;
   throw new WharfError(
     `Cannot load ${mapping} for ${future.length === 1 ? future[0] : `${future[0]}..${future.at(-1)}`}: the latest complete day in the project zone (${project.settings.timeZone}) is ${latest}.`,
-    { code: 'day.future', errorClass: 'config', hint: `Load days up to ${latest}; later days load once they have ended.` },
+    {
+      code: 'day.future',
+      errorClass: 'config',
+      hint: `Load days up to ${latest}; later days load once they have ended.`,
+    },
   );
 }
 
 /** The instant after which a day with no rows is settled as `no_data` for this mapping. */
 export function noDataFinalAt(project: LoadedProject, mapping: LoadedMapping, day: string): Date {
   const configured = project.schedules.get(mapping.config.schedule)?.config;
-  const schedule: DailySchedule = configured?.kind === 'daily' ? configured : { kind: 'daily', name: 'default', at: DEFAULT_AT };
+  const schedule: DailySchedule =
+    configured?.kind === 'daily' ? configured : { kind: 'daily', name: 'default', at: DEFAULT_AT };
   const timing = dailyTiming(schedule, project.settings.timeZone);
   const dayEnd = dayBounds(day, timing.dayZone).toUtc;
   const windowAt = nextWindowAfter(new Date(dayEnd.getTime() - 1), timing);
@@ -45,8 +50,15 @@ export function noDataFinalAt(project: LoadedProject, mapping: LoadedMapping, da
 }
 
 /** Whether a ledger row means the day needs no more loading (under the current config hash). */
-export function isSettled(project: LoadedProject, mapping: LoadedMapping, entry: LedgerEntry, configHash: string): boolean {
+export function isSettled(
+  project: LoadedProject,
+  mapping: LoadedMapping,
+  entry: LedgerEntry,
+  configHash: string,
+): boolean {
   if (entry.configHash !== configHash) return false;
   if (entry.status === 'succeeded') return true;
-  return entry.status === 'no_data' && entry.finishedAt.getTime() >= noDataFinalAt(project, mapping, entry.date).getTime();
+  return (
+    entry.status === 'no_data' && entry.finishedAt.getTime() >= noDataFinalAt(project, mapping, entry.date).getTime()
+  );
 }

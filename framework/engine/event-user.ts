@@ -8,8 +8,7 @@ import { reject, type RowProblem } from './mapped-row.js';
 import { jsonObject, scalarText, shown } from './row-values.js';
 
 export type UserResult =
-  | { ok: true; user: string; userId: string | null; customIds: string | null }
-  | { ok: false; problem: RowProblem };
+  { ok: true; user: string; userId: string | null; customIds: string | null } | { ok: false; problem: RowProblem };
 
 function fromColumns(columns: EventColumns, row: Row): Record<string, unknown> {
   const user: Record<string, unknown> = {};
@@ -34,21 +33,31 @@ export function buildUser(columns: EventColumns, row: Row): UserResult {
     user = fromColumns(columns, row);
   }
   const userId = user.userID === undefined ? null : scalarText(user.userID as never);
-  if (userId === undefined) return reject('user', 'invalid_user_id', `user.userID must be a string, got ${shown(user.userID)}`);
+  if (userId === undefined)
+    return reject('user', 'invalid_user_id', `user.userID must be a string, got ${shown(user.userID)}`);
   const customIds: Record<string, string> = {};
   if (user.customIDs !== undefined && user.customIDs !== null) {
     if (typeof user.customIDs !== 'object' || Array.isArray(user.customIDs)) {
-      return reject('user', 'invalid_custom_ids', `user.customIDs must be an object of id type → id, got ${shown(user.customIDs)}`);
+      return reject(
+        'user',
+        'invalid_custom_ids',
+        `user.customIDs must be an object of id type → id, got ${shown(user.customIDs)}`,
+      );
     }
     for (const [idType, id] of Object.entries(user.customIDs as Record<string, unknown>)) {
       const text = id === null || id === undefined ? null : scalarText(id as never);
-      if (text === undefined) return reject('user', 'invalid_custom_ids', `user.customIDs.${idType} must be a string, got ${shown(id)}`);
+      if (text === undefined)
+        return reject('user', 'invalid_custom_ids', `user.customIDs.${idType} must be a string, got ${shown(id)}`);
       if (text) customIds[idType] = text;
     }
   }
   const hasCustom = Object.keys(customIds).length > 0;
   if (!userId && !hasCustom) {
-    return reject('user', 'no_id', `user has neither a userID nor a customIDs entry; one must be present (${shown(user)})`);
+    return reject(
+      'user',
+      'no_id',
+      `user has neither a userID nor a customIDs entry; one must be present (${shown(user)})`,
+    );
   }
   if (userId) user.userID = userId;
   else delete user.userID;
@@ -59,7 +68,11 @@ export function buildUser(columns: EventColumns, row: Row): UserResult {
     text = JSON.stringify(user);
   } catch (err) {
     if (!(err instanceof RangeError)) throw err;
-    return reject('user', 'too_deep', 'user is nested too deeply to store as JSON (JSON.stringify ran out of stack); flatten it in the query');
+    return reject(
+      'user',
+      'too_deep',
+      'user is nested too deeply to store as JSON (JSON.stringify ran out of stack); flatten it in the query',
+    );
   }
   return { ok: true, user: text, userId: userId || null, customIds: hasCustom ? JSON.stringify(customIds) : null };
 }

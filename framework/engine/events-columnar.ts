@@ -41,7 +41,11 @@ export function eventsColumnarPlan(
   const spec = (filter: DayFilter): EventsCsvSpec => {
     const mapper = new EventsMapper(mapped, { ingestion: mapping.config.name, day: filter.day, zone });
     return {
-      ...targets, columnCount: columns.length, fingerprint, from: filter.fromUtc, to: filter.toUtc,
+      ...targets,
+      columnCount: columns.length,
+      fingerprint,
+      from: filter.fromUtc,
+      to: filter.toUtc,
       checkRow: (raw) => {
         const checked = mapper.check(rowOf(raw));
         return checked.ok ? checked.record : checked.problem;
@@ -67,9 +71,10 @@ function eventTargets(mapped: EventColumns, columns: ColumnInfo[]): Targets | nu
     const name = eventNameOf(v);
     return isProblem(name) ? undefined : name;
   });
-  const eventValue = mapped.event_value === undefined
-    ? null
-    : constantOrColumn(mapped.event_value, ['string', 'integer'], columns, scalarText);
+  const eventValue =
+    mapped.event_value === undefined
+      ? null
+      : constantOrColumn(mapped.event_value, ['string', 'integer'], columns, scalarText);
   const metadata = mapped.event_metadata === undefined ? null : find(mapped.event_metadata, ['string', 'json']);
   const timeuuid = mapped.timeuuid === undefined ? null : find(mapped.timeuuid, ['string']);
   if (timestamp === null || user === null || !eventName || eventValue === undefined) return null;
@@ -77,7 +82,8 @@ function eventTargets(mapped: EventColumns, columns: ColumnInfo[]): Targets | nu
   if (mapped.timeuuid !== undefined && timeuuid === null) return null;
   return {
     timestamp: { column: timestamp, text: columns[timestamp].type as 'timestamp' | 'integer' },
-    eventName, eventValue,
+    eventName,
+    eventValue,
     metadata: metadata === null ? null : { column: metadata, json: columns[metadata].type === 'json' },
     user: { column: user, json: columns[user].type === 'json' },
     timeuuid: timeuuid === null ? null : { column: timeuuid },

@@ -68,9 +68,14 @@ async function loadGroup(ctx: EngineContext, mapping: LoadedMapping, days: strin
   let outcomes: Outcome[];
   const path = { columnar: false };
   try {
-    outcomes = await withRetry(ctx.retry ?? DEFAULT_RETRY, () => attemptDays(ctx, mapping, bases, path), (err, attempt) => {
-      for (const day of days) ctx.onProgress?.({ kind: 'retrying', mapping: name, day, attempt, message: redactSecrets(messageOf(err)) });
-    });
+    outcomes = await withRetry(
+      ctx.retry ?? DEFAULT_RETRY,
+      () => attemptDays(ctx, mapping, bases, path),
+      (err, attempt) => {
+        for (const day of days)
+          ctx.onProgress?.({ kind: 'retrying', mapping: name, day, attempt, message: redactSecrets(messageOf(err)) });
+      },
+    );
   } catch (err) {
     outcomes = bases.map((base) => failedOutcome(base, err, path.columnar));
   }
@@ -88,8 +93,20 @@ async function loadGroup(ctx: EngineContext, mapping: LoadedMapping, days: strin
  * One attempt: plan, then rows or columnar, then each day's outcome; `path.columnar` tells, even when it throws,
  * which path it took.
  */
-async function attemptDays(ctx: EngineContext, mapping: LoadedMapping, bases: LedgerEntry[], path: { columnar: boolean }): Promise<Outcome[]> {
-  const plan = await inStage('plan', () => planDays(ctx, mapping, bases.map((b) => b.date), path));
+async function attemptDays(
+  ctx: EngineContext,
+  mapping: LoadedMapping,
+  bases: LedgerEntry[],
+  path: { columnar: boolean },
+): Promise<Outcome[]> {
+  const plan = await inStage('plan', () =>
+    planDays(
+      ctx,
+      mapping,
+      bases.map((b) => b.date),
+      path,
+    ),
+  );
   const { columnar } = plan;
   const staged: StagedDay[] = columnar
     ? await inStage('columnar', () => loadColumnarDays(ctx, mapping, { ...plan, columnar }, bases))
@@ -109,9 +126,23 @@ async function attemptDays(ctx: EngineContext, mapping: LoadedMapping, bases: Le
 function baseEntry(ctx: EngineContext, mapping: LoadedMapping, day: string): LedgerEntry {
   const now = new Date();
   return {
-    ingestion: mapping.config.name, date: day, status: 'failed', errorClass: null, errorMessage: null, rowsLoaded: 0,
-    rowsRejected: 0, rejectReasons: {}, duplicates: 0, sourceRowCount: null, sourceFingerprint: null,
-    configHash: mappingConfigHash(mapping, ctx.project.settings), commitSha: ctx.commitSha ?? null, trigger: ctx.trigger,
-    startedAt: now, finishedAt: now, firstLoadedAt: null, loadId: '',
+    ingestion: mapping.config.name,
+    date: day,
+    status: 'failed',
+    errorClass: null,
+    errorMessage: null,
+    rowsLoaded: 0,
+    rowsRejected: 0,
+    rejectReasons: {},
+    duplicates: 0,
+    sourceRowCount: null,
+    sourceFingerprint: null,
+    configHash: mappingConfigHash(mapping, ctx.project.settings),
+    commitSha: ctx.commitSha ?? null,
+    trigger: ctx.trigger,
+    startedAt: now,
+    finishedAt: now,
+    firstLoadedAt: null,
+    loadId: '',
   };
 }

@@ -20,16 +20,39 @@ describe('event timestamps', () => {
 describe('EventsMapper', () => {
   const mapper = () =>
     new EventsMapper(
-      { timestamp: 't', event_name: 'n', event_value: 'v', event_metadata: 'm', userID: 'uid', customIDs: { stableID: 'dev' } },
+      {
+        timestamp: 't',
+        event_name: 'n',
+        event_value: 'v',
+        event_metadata: 'm',
+        userID: 'uid',
+        customIDs: { stableID: 'dev' },
+      },
       { ingestion: 'e', day: '2026-10-01', zone },
     );
-  const row = (over: Record<string, unknown> = {}) => ({ t: '2026-10-01 20:00:00', n: 'sign up', v: 42, m: { plan: 'pro', seats: 3 }, uid: 'u1', dev: 'd1', ...over }) as never;
+  const row = (over: Record<string, unknown> = {}) =>
+    ({
+      t: '2026-10-01 20:00:00',
+      n: 'sign up',
+      v: 42,
+      m: { plan: 'pro', seats: 3 },
+      uid: 'u1',
+      dev: 'd1',
+      ...over,
+    }) as never;
 
   it('converts numbers to strings, spaces to underscores, and builds the user from id columns', () => {
     const out = mapper().map(row());
     expect(out).toMatchObject({
       ok: true,
-      record: { event_name: 'sign_up', event_value: '42', event_metadata: '{"plan":"pro","seats":"3"}', user: '{"userID":"u1","customIDs":{"stableID":"d1"}}', user_id: 'u1', custom_ids: '{"stableID":"d1"}' },
+      record: {
+        event_name: 'sign_up',
+        event_value: '42',
+        event_metadata: '{"plan":"pro","seats":"3"}',
+        user: '{"userID":"u1","customIDs":{"stableID":"d1"}}',
+        user_id: 'u1',
+        custom_ids: '{"stableID":"d1"}',
+      },
     });
   });
 
@@ -39,12 +62,18 @@ describe('EventsMapper', () => {
   });
 
   it('rejects an event of another PST day', () => {
-    expect(mapper().map(row({ t: '2026-10-02 08:00:00' }))).toMatchObject({ ok: false, problem: { rule: 'timestamp.outside_day' } });
+    expect(mapper().map(row({ t: '2026-10-02 08:00:00' }))).toMatchObject({
+      ok: false,
+      problem: { rule: 'timestamp.outside_day' },
+    });
     expect(mapper().map(row({ t: '2026-10-02 07:59:59' }))).toMatchObject({ ok: true });
   });
 
   it('rejects a 128-character name and accepts 127', () => {
-    expect(mapper().map(row({ n: 'a'.repeat(128) }))).toMatchObject({ ok: false, problem: { rule: 'event_name.too_long' } });
+    expect(mapper().map(row({ n: 'a'.repeat(128) }))).toMatchObject({
+      ok: false,
+      problem: { rule: 'event_name.too_long' },
+    });
     expect(mapper().map(row({ n: 'a'.repeat(127) }))).toMatchObject({ ok: true });
   });
 });

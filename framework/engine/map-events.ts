@@ -38,7 +38,9 @@ export function toInstant(value: RowValue): Date | null | undefined {
     // A zone follows a time: the `-05` ending a bare date is its day.
     const hasZone = text.length > 10 && /(Z|[+-]\d{2}(:?\d{2})?)$/i.test(text);
     // An hours-only offset (`-08`, as PostgreSQL prints one) gets its minutes: Date.parse needs them.
-    const ms = Date.parse(hasZone ? text.replace(/([+-]\d{2})$/, '$1:00') : text.length > 10 ? `${text.replace(' ', 'T')}Z` : text);
+    const ms = Date.parse(
+      hasZone ? text.replace(/([+-]\d{2})$/, '$1:00') : text.length > 10 ? `${text.replace(' ', 'T')}Z` : text,
+    );
     return Number.isNaN(ms) ? undefined : new Date(ms);
   }
   if (n === undefined || !Number.isFinite(n)) return undefined;
@@ -52,20 +54,33 @@ export function eventNameOf(value: RowValue): string | RowProblem {
   const name = raw.replace(/\s/g, '_');
   // UTF-16 units are at least the characters: only a long name needs counting.
   const length = name.length > MAX_NAME_LENGTH ? characterCount(name) : name.length;
-  if (length > MAX_NAME_LENGTH) return problem('event_name', 'too_long', `event_name is ${length} characters; it must be under 128 (${shown(name)})`);
+  if (length > MAX_NAME_LENGTH)
+    return problem(
+      'event_name',
+      'too_long',
+      `event_name is ${length} characters; it must be under 128 (${shown(name)})`,
+    );
   return name;
 }
 
 export class EventsMapper {
-  private readonly read: Record<'timestamp' | 'event_name' | 'event_value' | 'event_metadata' | 'timeuuid', ColumnReader>;
+  private readonly read: Record<
+    'timestamp' | 'event_name' | 'event_value' | 'event_metadata' | 'timeuuid',
+    ColumnReader
+  >;
   private readonly seen = new Set<string>();
   /** Rows dropped because their timeuuid was already seen this day. */
   duplicates = 0;
 
-  constructor(private readonly columns: EventColumns, private readonly ctx: EventsMapperContext) {
+  constructor(
+    private readonly columns: EventColumns,
+    private readonly ctx: EventsMapperContext,
+  ) {
     this.read = {
-      timestamp: columnReader(columns.timestamp), event_name: columnReader(columns.event_name),
-      event_value: columnReader(columns.event_value), event_metadata: columnReader(columns.event_metadata),
+      timestamp: columnReader(columns.timestamp),
+      event_name: columnReader(columns.event_name),
+      event_value: columnReader(columns.event_value),
+      event_metadata: columnReader(columns.event_metadata),
       timeuuid: columnReader(columns.timeuuid),
     };
   }
@@ -99,8 +114,16 @@ export class EventsMapper {
     return {
       ok: true,
       record: {
-        ingestion: this.ctx.ingestion, day: dayOf(timestamp, this.ctx.zone), timestamp, event_name: name, event_value: value,
-        event_metadata: metadata, user: user.user, user_id: user.userId, custom_ids: user.customIds, timeuuid: uuid,
+        ingestion: this.ctx.ingestion,
+        day: dayOf(timestamp, this.ctx.zone),
+        timestamp,
+        event_name: name,
+        event_value: value,
+        event_metadata: metadata,
+        user: user.user,
+        user_id: user.userId,
+        custom_ids: user.customIds,
+        timeuuid: uuid,
       },
     };
   }
@@ -108,7 +131,12 @@ export class EventsMapper {
   /** Every problem of the row, one per column (for `ingest sample`); empty when it is valid. */
   problems(row: Row): RowProblem[] {
     const user = buildUser(this.columns, row);
-    const found = [this.timestamp(row), eventNameOf(this.read.event_name(row)), this.eventValue(row), this.metadata(row)].filter(isProblem);
+    const found = [
+      this.timestamp(row),
+      eventNameOf(this.read.event_name(row)),
+      this.eventValue(row),
+      this.metadata(row),
+    ].filter(isProblem);
     return user.ok ? found : [...found, user.problem];
   }
 
@@ -116,9 +144,18 @@ export class EventsMapper {
     const raw = this.read.timestamp(row);
     const timestamp = toInstant(raw);
     if (timestamp === null) return problem('timestamp', 'missing', 'timestamp is null');
-    if (timestamp === undefined) return problem('timestamp', 'invalid', `timestamp must be UNIX seconds or milliseconds, or a timestamp, got ${shown(raw)}`);
+    if (timestamp === undefined)
+      return problem(
+        'timestamp',
+        'invalid',
+        `timestamp must be UNIX seconds or milliseconds, or a timestamp, got ${shown(raw)}`,
+      );
     if (this.ctx.day !== null && dayOf(timestamp, this.ctx.zone) !== this.ctx.day) {
-      return problem('timestamp', 'outside_day', `timestamp ${timestamp.toISOString()} is not on the day being loaded (${this.ctx.day})`);
+      return problem(
+        'timestamp',
+        'outside_day',
+        `timestamp ${timestamp.toISOString()} is not on the day being loaded (${this.ctx.day})`,
+      );
     }
     return timestamp;
   }
@@ -126,7 +163,8 @@ export class EventsMapper {
   private eventValue(row: Row): string | null | RowProblem {
     const raw = this.read.event_value(row);
     const value = scalarText(raw);
-    if (value === undefined) return problem('event_value', 'not_scalar', `event_value must be a string or a number, got ${shown(raw)}`);
+    if (value === undefined)
+      return problem('event_value', 'not_scalar', `event_value must be a string or a number, got ${shown(raw)}`);
     return value;
   }
 
@@ -134,11 +172,17 @@ export class EventsMapper {
     const raw = this.read.event_metadata(row);
     if (raw === null || raw === '') return null;
     const object = jsonObject(raw);
-    if (typeof object === 'string') return problem('event_metadata', 'not_object', `event_metadata ${object} (${shown(raw)})`);
+    if (typeof object === 'string')
+      return problem('event_metadata', 'not_object', `event_metadata ${object} (${shown(raw)})`);
     const out: Record<string, string> = {};
     for (const [key, v] of Object.entries(object)) {
       if (v === null || v === undefined) continue;
-      if (typeof v === 'object') return problem('event_metadata', 'not_string_values', `event_metadata.${key} must be a string, got ${shown(v)}`);
+      if (typeof v === 'object')
+        return problem(
+          'event_metadata',
+          'not_string_values',
+          `event_metadata.${key} must be a string, got ${shown(v)}`,
+        );
       out[key] = String(v);
     }
     return JSON.stringify(out);

@@ -60,7 +60,8 @@ export interface MetricParts {
  */
 export function rowValueProblem(name: string, p: MetricParts, ratioOnly: boolean): RowProblem | null {
   if (p.numerator !== null && p.denominator !== null) return null;
-  if ((ratioOnly || p.numerator !== null) && p.denominator === null) return problem('denominator', 'null_in_ratio', nullDenominatorReason(name));
+  if ((ratioOnly || p.numerator !== null) && p.denominator === null)
+    return problem('denominator', 'null_in_ratio', nullDenominatorReason(name));
   if (p.metric_value === null) return p.denominator !== null ? missingNumerator(name) : missingValue(name);
   return null;
 }
@@ -74,11 +75,18 @@ export class MetricsMapper {
   private readonly valueOnly = new Set<string>();
   private readonly ratioOnly: boolean;
 
-  constructor(columns: MetricColumns, private readonly ctx: MetricsMapperContext) {
+  constructor(
+    columns: MetricColumns,
+    private readonly ctx: MetricsMapperContext,
+  ) {
     this.read = {
-      unit_id: columnReader(columns.unit_id), id_type: columnReader(columns.id_type), date: columnReader(columns.date),
-      metric_name: columnReader(columns.metric_name), metric_value: columnReader(columns.metric_value),
-      numerator: columnReader(columns.numerator), denominator: columnReader(columns.denominator),
+      unit_id: columnReader(columns.unit_id),
+      id_type: columnReader(columns.id_type),
+      date: columnReader(columns.date),
+      metric_name: columnReader(columns.metric_name),
+      metric_value: columnReader(columns.metric_value),
+      numerator: columnReader(columns.numerator),
+      denominator: columnReader(columns.denominator),
     };
     this.declared = new Set(ctx.idTypes);
     this.ratioOnly = columns.metric_value === undefined;
@@ -105,7 +113,11 @@ export class MetricsMapper {
     if (isProblem(date)) return date;
     const name = this.metricName(row);
     if (isProblem(name)) return name;
-    const parts = { metric_value: null as number | null, numerator: null as number | null, denominator: null as number | null };
+    const parts = {
+      metric_value: null as number | null,
+      numerator: null as number | null,
+      denominator: null as number | null,
+    };
     for (const key of PARTS) {
       const n = this.number(key, row);
       if (isProblem(n)) return n;
@@ -146,15 +158,25 @@ export class MetricsMapper {
     const idType = scalarText(this.read.id_type(row));
     if (!idType) return problem('id_type', 'missing', 'id_type is null or empty');
     if (this.declared.has(idType)) return idType;
-    return problem('id_type', 'undeclared', `id type ${shown(idType)} is not declared (declared: ${[...this.declared].join(', ')}; case-sensitive); add it to customIdTypes in wharf.config.ts or fix the query`);
+    return problem(
+      'id_type',
+      'undeclared',
+      `id type ${shown(idType)} is not declared (declared: ${[...this.declared].join(', ')}; case-sensitive); add it to customIdTypes in wharf.config.ts or fix the query`,
+    );
   }
 
   private metricName(row: Row): string | RowProblem {
     const name = scalarText(this.read.metric_name(row));
-    if (name === undefined || name === null || name === '') return problem('metric_name', 'missing', 'metric_name is null or empty');
+    if (name === undefined || name === null || name === '')
+      return problem('metric_name', 'missing', 'metric_name is null or empty');
     // UTF-16 units are at least the characters: only a long name needs counting.
     const length = name.length > MAX_NAME_LENGTH ? characterCount(name) : name.length;
-    if (length > MAX_NAME_LENGTH) return problem('metric_name', 'too_long', `metric_name is ${length} characters; it must be under 128 (${shown(name)})`);
+    if (length > MAX_NAME_LENGTH)
+      return problem(
+        'metric_name',
+        'too_long',
+        `metric_name is ${length} characters; it must be under 128 (${shown(name)})`,
+      );
     return name;
   }
 
@@ -162,7 +184,8 @@ export class MetricsMapper {
     const raw = this.read[key](row);
     const n = numeric(raw);
     if (n === undefined) return problem(key, 'not_numeric', `${key} must be a number, got ${shown(raw)}`);
-    if (n !== null && !Number.isFinite(n)) return problem(key, 'not_finite', `${key} must be a finite number, got ${n}`);
+    if (n !== null && !Number.isFinite(n))
+      return problem(key, 'not_finite', `${key} must be a finite number, got ${n}`);
     return n;
   }
 
@@ -181,7 +204,8 @@ export class MetricsMapper {
     // Rows of a day load carry that day (the query is filtered on it): skip re-parsing it.
     if (iso === this.ctx.day) return iso;
     if (!isIsoDate(iso)) return problem('date', 'invalid', `date must be an ISO date (YYYY-MM-DD), got ${shown(raw)}`);
-    if (this.ctx.day !== null) return problem('date', 'outside_day', `date ${iso} is not the day being loaded (${this.ctx.day})`);
+    if (this.ctx.day !== null)
+      return problem('date', 'outside_day', `date ${iso} is not the day being loaded (${this.ctx.day})`);
     return iso;
   }
 

@@ -21,7 +21,11 @@ export const reject = (column: string, rule: string, reason: string): { ok: fals
 });
 
 /** A problem found by a column check. */
-export const problem = (column: string, rule: string, reason: string): RowProblem => ({ column, rule: `${column}.${rule}`, reason });
+export const problem = (column: string, rule: string, reason: string): RowProblem => ({
+  column,
+  rule: `${column}.${rule}`,
+  reason,
+});
 
 /** Whether a column check's result is a problem (checks return the value otherwise). */
 export function isProblem(value: unknown): value is RowProblem {

@@ -13,7 +13,14 @@ import { join } from 'node:path';
 import type { LoadedMapping } from '../config/project.js';
 import type { MetricColumns } from '../config/types.js';
 import type { ColumnarExport, ColumnInfo, Connector, DayFilter, LogicalType, QuerySpec } from '../connectors/types.js';
-import type { ColumnarDayLoad, ColumnarDayResult, CsvColumnType, DayLoad, MetricsCsvSpec, MetricTarget } from '../store/types.js';
+import type {
+  ColumnarDayLoad,
+  ColumnarDayResult,
+  CsvColumnType,
+  DayLoad,
+  MetricsCsvSpec,
+  MetricTarget,
+} from '../store/types.js';
 import type { Zone } from '../util/time.js';
 import { DayChunkFiles, type DayChunk } from './day-chunks.js';
 import { MetricsMapper, nullDenominatorReason } from './map-metrics.js';
@@ -23,8 +30,13 @@ import { rowJson, scalarText } from './row-values.js';
 const TEXT_TARGETS: LogicalType[] = ['string', 'integer'];
 const NUMBER_TARGETS: MetricTarget[] = ['metric_value', 'numerator', 'denominator'];
 const ALLOWED: Record<MetricTarget, LogicalType[]> = {
-  unit_id: TEXT_TARGETS, id_type: TEXT_TARGETS, metric_name: TEXT_TARGETS, date: ['string', 'date', 'timestamp'],
-  metric_value: ['string', 'integer', 'double'], numerator: ['string', 'integer', 'double'], denominator: ['string', 'integer', 'double'],
+  unit_id: TEXT_TARGETS,
+  id_type: TEXT_TARGETS,
+  metric_name: TEXT_TARGETS,
+  date: ['string', 'date', 'timestamp'],
+  metric_value: ['string', 'integer', 'double'],
+  numerator: ['string', 'integer', 'double'],
+  denominator: ['string', 'integer', 'double'],
 };
 /** Rows per file the store is handed: one DuckDB row group (122,880 rows). */
 export const ROWS_PER_FILE = 122_880;
@@ -58,7 +70,8 @@ export function columnarPlan(
   columns: ColumnInfo[],
   { idTypes, zone }: { idTypes: readonly string[]; zone: Zone },
 ): ColumnarPlan | null {
-  if (mapping.config.dataset !== 'metrics' || !connector.columnar || !connector.columnar.textColumns(columns)) return null;
+  if (mapping.config.dataset !== 'metrics' || !connector.columnar || !connector.columnar.textColumns(columns))
+    return null;
   const mapped = mapping.config.columns;
   const dayIndex = typeof mapped.date === 'string' ? columns.findIndex((c) => c.name === mapped.date) : -1;
   // Columns are exported by name: the names must tell them apart.
@@ -79,7 +92,11 @@ export function columnarPlan(
   const fingerprint = mapping.recheck.reloadOnFingerprintChange;
   // The row as the query returns it (its column order too), for the checks and the stored reject.
   const queryOrder = columns.map((c) => exportColumns.indexOf(c));
-  const rowOf = (raw: (string | null)[]) => exporter.parseRow(columns, queryOrder.map((i) => raw[i]));
+  const rowOf = (raw: (string | null)[]) =>
+    exporter.parseRow(
+      columns,
+      queryOrder.map((i) => raw[i]),
+    );
   return {
     exporter,
     exportColumns,
@@ -91,7 +108,10 @@ export function columnarPlan(
   function spec(day: string): MetricsCsvSpec {
     const mapper = new MetricsMapper(mapped, { ingestion: mapping.config.name, day, idTypes, zone });
     return {
-      columnTypes, fingerprint, targets, idTypes,
+      columnTypes,
+      fingerprint,
+      targets,
+      idTypes,
       ratioOnly: mapped.metric_value === undefined,
       ratioPossible: typeof mapped.numerator === 'string' && typeof mapped.denominator === 'string',
       checkRow: (raw) => mapper.checkRow(rowOf(raw)),
@@ -161,11 +181,13 @@ export class LaneQueue {
       const [{ key, job }] = this.waiting.splice(i, 1);
       this.running += 1;
       this.busy.add(key);
-      void job().catch(() => undefined).finally(() => {
-        this.running -= 1;
-        this.busy.delete(key);
-        this.next();
-      });
+      void job()
+        .catch(() => undefined)
+        .finally(() => {
+          this.running -= 1;
+          this.busy.delete(key);
+          this.next();
+        });
     }
     if (this.running === 0 && this.waiting.length === 0) {
       const waiters = this.idleWaiters;
@@ -205,9 +227,20 @@ export async function runColumnarDays(
         files.consumed(chunk);
       }
     });
-  const files = new DayChunkFiles({ dir, dayCount: filters.length, rowsPerFile: ROWS_PER_FILE, onChunk, firstFileRows: FIRST_FILE_ROWS });
+  const files = new DayChunkFiles({
+    dir,
+    dayCount: filters.length,
+    rowsPerFile: ROWS_PER_FILE,
+    onChunk,
+    firstFileRows: FIRST_FILE_ROWS,
+  });
   try {
-    await plan.exporter.copyDays(query, filters, { columns: plan.exportColumns.map((c) => c.name), fingerprint: plan.fingerprint }, files);
+    await plan.exporter.copyDays(
+      query,
+      filters,
+      { columns: plan.exportColumns.map((c) => c.name), fingerprint: plan.fingerprint },
+      files,
+    );
     files.finish();
     await queue.idle();
     if (failure !== null) throw failure;

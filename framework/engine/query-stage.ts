@@ -10,20 +10,31 @@ import { mappedColumns } from './column-source.js';
 import { dayColumnError } from './day-column-check.js';
 
 export function querySpec(mapping: LoadedMapping): QuerySpec {
-  return { mapping: mapping.config.name, sqlFile: mapping.sqlFile, sql: mapping.sqlText, dataset: mapping.config.dataset, timeoutMs: mapping.queryTimeoutMs };
+  return {
+    mapping: mapping.config.name,
+    sqlFile: mapping.sqlFile,
+    sql: mapping.sqlText,
+    dataset: mapping.config.dataset,
+    timeoutMs: mapping.queryTimeoutMs,
+  };
 }
 
 /** Throws a query error naming every mapped column the query does not return. */
 export function checkMappedColumns(mapping: LoadedMapping, columns: ColumnInfo[]): void {
   const available = new Set(columns.map((c) => c.name));
-  const missing = mappedColumns(mapping.config.columns as unknown as Record<string, unknown>).filter((m) => !available.has(m.column));
+  const missing = mappedColumns(mapping.config.columns as unknown as Record<string, unknown>).filter(
+    (m) => !available.has(m.column),
+  );
   if (missing.length === 0) return;
   const list = missing.map((m) => `${m.target} → '${m.column}'`).join(', ');
-  throw new WharfError(`Mapping '${mapping.config.name}' reads columns that ${mapping.sqlFile} does not return: ${list}.`, {
-    code: 'mapping.column-missing',
-    errorClass: 'query',
-    hint: `The query returns: ${columns.map((c) => c.name).join(', ')}. Fix the column names in ${mapping.file} or the SELECT list.`,
-  });
+  throw new WharfError(
+    `Mapping '${mapping.config.name}' reads columns that ${mapping.sqlFile} does not return: ${list}.`,
+    {
+      code: 'mapping.column-missing',
+      errorClass: 'query',
+      hint: `The query returns: ${columns.map((c) => c.name).join(', ')}. Fix the column names in ${mapping.file} or the SELECT list.`,
+    },
+  );
 }
 
 /**

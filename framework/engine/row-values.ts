@@ -51,7 +51,8 @@ export function rowJson(row: Row): string {
 }
 
 // JSON has no NaN or Infinity: keep them as their names rather than the null JSON.stringify writes.
-const bigintsAsText = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : typeof v === 'number' && !Number.isFinite(v) ? String(v) : v);
+const bigintsAsText = (_k: string, v: unknown) =>
+  typeof v === 'bigint' ? v.toString() : typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
 
 /** A row value JSON.stringify can write, or a marker for one nested too deeply. */
 function storable(value: unknown): unknown {

@@ -47,16 +47,30 @@ export async function summarizeIngestion(
   );
   const count = (status: string) => ledger.filter((e) => e.status === status).length;
   return {
-    mapping, dataset, from, to,
+    mapping,
+    dataset,
+    from,
+    to,
     days: {
-      total: run.length, succeeded: count('succeeded'), noData: count('no_data'), failed: count('failed'),
+      total: run.length,
+      succeeded: count('succeeded'),
+      noData: count('no_data'),
+      failed: count('failed'),
       loadedThisRun: run.filter((r) => r.status === 'succeeded' || r.status === 'no_data').length,
       skipped: run.filter((r) => r.status === 'skipped').length,
     },
     rowsLoaded: ledger.filter((e) => e.status !== 'failed').reduce((n, e) => n + e.rowsLoaded, 0),
     rowsRejected: ledger.filter((e) => e.status !== 'failed').reduce((n, e) => n + e.rowsRejected, 0),
     duplicatesThisRun: run.reduce((n, r) => n + r.duplicates, 0),
-    rejects: rows.map((r) => ({ rule: r.rule, column: r.column, count: Number(r.n), example: r.example, days: r.days.split(',').sort() })),
-    failures: ledger.filter((e) => e.status === 'failed').map((e) => ({ day: e.date, errorClass: e.errorClass, message: e.errorMessage })),
+    rejects: rows.map((r) => ({
+      rule: r.rule,
+      column: r.column,
+      count: Number(r.n),
+      example: r.example,
+      days: r.days.split(',').sort(),
+    })),
+    failures: ledger
+      .filter((e) => e.status === 'failed')
+      .map((e) => ({ day: e.date, errorClass: e.errorClass, message: e.errorMessage })),
   };
 }

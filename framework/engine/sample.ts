@@ -19,7 +19,11 @@ export interface SampleResult {
   problems: Record<string, { index: number; rule: string; reason: string }[]>;
 }
 
-export async function sampleMapping(ctx: Pick<EngineContext, 'project' | 'connectors'>, mappingName: string, limit: number): Promise<SampleResult> {
+export async function sampleMapping(
+  ctx: Pick<EngineContext, 'project' | 'connectors'>,
+  mappingName: string,
+  limit: number,
+): Promise<SampleResult> {
   const mapping = mappingOrThrow(ctx, mappingName);
   const connector = await ctx.connectors.get(mapping.config.source);
   const query = querySpec(mapping);

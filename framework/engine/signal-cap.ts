@@ -19,10 +19,14 @@ export function signalScheduleOf(ctx: EngineContext, mapping: LoadedMapping): Si
 export async function latestSignalledDay(ctx: EngineContext, schedule: SignalSchedule): Promise<string | null> {
   const connector = await ctx.connectors.get(schedule.source);
   if (connector.capabilities.signals === 'none' || !connector.latestFinishedDate) {
-    throw new WharfError(`Schedule '${schedule.name}': source '${schedule.source}' (${connector.kind}) cannot hold a finished_date signal.`, {
-      code: 'schedule.signal-unsupported', errorClass: 'config',
-      hint: 'Point the signal schedule at a warehouse source with a finished_date table, or at an S3 source with a signals/ folder.',
-    });
+    throw new WharfError(
+      `Schedule '${schedule.name}': source '${schedule.source}' (${connector.kind}) cannot hold a finished_date signal.`,
+      {
+        code: 'schedule.signal-unsupported',
+        errorClass: 'config',
+        hint: 'Point the signal schedule at a warehouse source with a finished_date table, or at an S3 source with a signals/ folder.',
+      },
+    );
   }
   return connector.latestFinishedDate({ table: schedule.table });
 }
@@ -34,7 +38,9 @@ export function afterSignal(days: string[], signalled: string | null): string[] 
 
 /** Why days wait, in one sentence. */
 export function waitingReason(mapping: string, schedule: SignalSchedule, signalled: string | null): string {
-  const upTo = signalled ? `marks days finished up to ${signalled} (its latest finished_date)` : 'has not marked any day finished yet';
+  const upTo = signalled
+    ? `marks days finished up to ${signalled} (its latest finished_date)`
+    : 'has not marked any day finished yet';
   return `'${mapping}' is on signal schedule '${schedule.name}', which ${upTo}; later days wait for the signal.`;
 }
 
@@ -45,8 +51,12 @@ export async function refuseUnsignalledDays(ctx: EngineContext, mapping: LoadedM
   const signalled = await latestSignalledDay(ctx, schedule);
   const waiting = afterSignal(days, signalled);
   if (waiting.length === 0) return;
-  throw new WharfError(`Cannot load ${mapping.config.name} for ${waiting.length === 1 ? waiting[0] : `${waiting[0]}..${waiting.at(-1)}`}: ${waitingReason(mapping.config.name, schedule, signalled)}`, {
-    code: 'day.awaiting-signal', errorClass: 'config',
-    hint: `Write a later finished_date into the signal${schedule.table ? ` table ${schedule.table}` : ''} once those days are complete.`,
-  });
+  throw new WharfError(
+    `Cannot load ${mapping.config.name} for ${waiting.length === 1 ? waiting[0] : `${waiting[0]}..${waiting.at(-1)}`}: ${waitingReason(mapping.config.name, schedule, signalled)}`,
+    {
+      code: 'day.awaiting-signal',
+      errorClass: 'config',
+      hint: `Write a later finished_date into the signal${schedule.table ? ` table ${schedule.table}` : ''} once those days are complete.`,
+    },
+  );
 }

@@ -39,8 +39,15 @@ function metricMap(config: ExperimentConfig): Map<string, ExperimentMetric> {
 /** What changed between two versions of one experiment (null: nothing that needs a refresh). */
 export function diffExperiment(before: ExperimentConfig, after: ExperimentConfig): ExperimentRefresh | null {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)].filter((k) => !IGNORED.has(k)));
-  const changed = [...keys].sort().filter((k) => canonicalJson((before as unknown as Record<string, unknown>)[k]) !== canonicalJson((after as unknown as Record<string, unknown>)[k]));
-  if (changed.length) return { experiment: after.name, refresh: 'full', metrics: [], reasons: changed.map((k) => `${k} changed`) };
+  const changed = [...keys]
+    .sort()
+    .filter(
+      (k) =>
+        canonicalJson((before as unknown as Record<string, unknown>)[k]) !==
+        canonicalJson((after as unknown as Record<string, unknown>)[k]),
+    );
+  if (changed.length)
+    return { experiment: after.name, refresh: 'full', metrics: [], reasons: changed.map((k) => `${k} changed`) };
   const old = metricMap(before);
   const now = metricMap(after);
   const reasons: string[] = [];
@@ -74,7 +81,11 @@ function configOf(input: AffectedInput): { config: ExperimentConfig; sql: string
 }
 
 /** The experiments a change from `before` to `after` forces to refresh, sorted by name. */
-export function experimentsAffectedBy(before: Iterable<AffectedInput>, after: Iterable<AffectedInput>, options: AffectedOptions = {}): ExperimentRefresh[] {
+export function experimentsAffectedBy(
+  before: Iterable<AffectedInput>,
+  after: Iterable<AffectedInput>,
+  options: AffectedOptions = {},
+): ExperimentRefresh[] {
   const old = new Map([...before].map(configOf).map((e) => [e.config.name, e]));
   const now = [...after].map(configOf);
   const out: ExperimentRefresh[] = [];
@@ -82,15 +93,28 @@ export function experimentsAffectedBy(before: Iterable<AffectedInput>, after: It
     const previous = old.get(config.name);
     const reloaded = [...reads(config)].filter((i) => options.changedIngestions?.includes(i));
     if (!previous) out.push({ experiment: config.name, refresh: 'full', metrics: [], reasons: ['new experiment'] });
-    else if (reloaded.length) out.push({ experiment: config.name, refresh: 'full', metrics: [], reasons: reloaded.map((i) => `ingestion ${i} is reloaded`) });
+    else if (reloaded.length)
+      out.push({
+        experiment: config.name,
+        refresh: 'full',
+        metrics: [],
+        reasons: reloaded.map((i) => `ingestion ${i} is reloaded`),
+      });
     else {
       const diff = diffExperiment(previous.config, config);
-      if (previous.sql !== sql && diff?.refresh !== 'full') out.push({ experiment: config.name, refresh: 'full', metrics: [], reasons: ['exposure SQL changed'] });
+      if (previous.sql !== sql && diff?.refresh !== 'full')
+        out.push({ experiment: config.name, refresh: 'full', metrics: [], reasons: ['exposure SQL changed'] });
       else if (diff) out.push(diff);
     }
   }
   for (const name of old.keys()) {
-    if (!now.some((e) => e.config.name === name)) out.push({ experiment: name, refresh: 'remove', metrics: [], reasons: ['experiment removed (its artifact tables are kept)'] });
+    if (!now.some((e) => e.config.name === name))
+      out.push({
+        experiment: name,
+        refresh: 'remove',
+        metrics: [],
+        reasons: ['experiment removed (its artifact tables are kept)'],
+      });
   }
   return out.sort((a, b) => a.experiment.localeCompare(b.experiment));
 }

@@ -18,7 +18,8 @@ describe('the demo checkout_button experiment over the demo warehouse', () => {
     expect(run.refresh).toBe('full');
     expect(run.through).toBe('2026-12-31');
     const results = await readExperimentResults(store, { config: experiment });
-    const test = (metric: string) => results.metrics.find((m) => m.metric === metric)!.groups.find((g) => g.group_name === 'test')!;
+    const test = (metric: string) =>
+      results.metrics.find((m) => m.metric === metric)!.groups.find((g) => g.group_name === 'test')!;
     // revenue: test ~8% higher by construction.
     expect(test('revenue').p_value!).toBeLessThan(0.001);
     expect(test('revenue').rel_lift!).toBeGreaterThan(0.06);

@@ -28,7 +28,25 @@ describe('the high-precision reference itself', () => {
 
 describe('distribution precision against the independent reference', () => {
   const T = ['0.01', '0.1', '0.3', '0.7', '1', '1.5', '1.9', '2.5', '3', '4', '6', '9', '14', '20', '30', '40'];
-  const DF = ['1', '1.5', '2', '3', '5', '10', '29.5', '100', '1000', '1e4', '1e5', '3e5', '1e6', '3e6', '1e7', '3e7', '1e8'];
+  const DF = [
+    '1',
+    '1.5',
+    '2',
+    '3',
+    '5',
+    '10',
+    '29.5',
+    '100',
+    '1000',
+    '1e4',
+    '1e5',
+    '3e5',
+    '1e6',
+    '3e6',
+    '1e7',
+    '3e7',
+    '1e8',
+  ];
 
   it('t two-sided p-values: relative error ≤ 1e-9 for t = 0.01 … 40 and 1 … 1e8 degrees of freedom (p ≥ 1e-300)', () => {
     const failures: string[] = [];
@@ -56,9 +74,14 @@ describe('distribution precision against the independent reference', () => {
   it('critical values: the reference tail at tCritical / zCritical is alpha to 1e-9', () => {
     for (const alpha of [0.1, 0.05, 0.01, 0.001]) {
       for (const df of [1, 2.5, 10, 57.3, 1000, 1e5, 1e8]) {
-        expect(relativeError(tTwoSidedP(exact(tCritical(alpha, df)), exact(df)), alpha), `alpha=${alpha} df=${df}`).toBeLessThanOrEqual(1e-9);
+        expect(
+          relativeError(tTwoSidedP(exact(tCritical(alpha, df)), exact(df)), alpha),
+          `alpha=${alpha} df=${df}`,
+        ).toBeLessThanOrEqual(1e-9);
       }
-      expect(relativeError(normalTwoSidedP(exact(zCritical(alpha))), alpha), `alpha=${alpha}`).toBeLessThanOrEqual(1e-9);
+      expect(relativeError(normalTwoSidedP(exact(zCritical(alpha))), alpha), `alpha=${alpha}`).toBeLessThanOrEqual(
+        1e-9,
+      );
     }
   });
 
@@ -71,8 +94,11 @@ describe('distribution precision against the independent reference', () => {
       ['330.730596', '18.186'],
       ['900', '30'],
     ]) {
-      expect(relativeError(chiSquaredP(Number(x), 1), normalTwoSidedP(decimal(root))), `x=${x}`).toBeLessThanOrEqual(1e-9);
+      expect(relativeError(chiSquaredP(Number(x), 1), normalTwoSidedP(decimal(root))), `x=${x}`).toBeLessThanOrEqual(
+        1e-9,
+      );
     }
-    for (const x of [0.5, 10, 200, 1000]) expect(relativeError(chiSquaredP(x, 2), Math.exp(-x / 2)), `x=${x}`).toBeLessThanOrEqual(1e-12);
+    for (const x of [0.5, 10, 200, 1000])
+      expect(relativeError(chiSquaredP(x, 2), Math.exp(-x / 2)), `x=${x}`).toBeLessThanOrEqual(1e-12);
   });
 });

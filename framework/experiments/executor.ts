@@ -22,7 +22,8 @@ export interface PipelineJob {
 }
 
 /** Where the artifacts live: the store, or a schema of a source. */
-export type PipelineLocation = { kind: 'store' } | { kind: 'warehouse'; source: string; sourceKind: string; schema: string };
+export type PipelineLocation =
+  { kind: 'store' } | { kind: 'warehouse'; source: string; sourceKind: string; schema: string };
 
 /** SQL access for the pipeline (see the module comment). */
 export interface PipelineExecutor extends SqlExecutor {
@@ -40,7 +41,9 @@ export interface PipelineExecutor extends SqlExecutor {
 
 /** A human name of where the pipeline runs, for messages. */
 export function describeLocation(location: PipelineLocation): string {
-  return location.kind === 'store' ? 'the store' : `warehouse '${location.source}' (${location.sourceKind}), schema ${location.schema}`;
+  return location.kind === 'store'
+    ? 'the store'
+    : `warehouse '${location.source}' (${location.sourceKind}), schema ${location.schema}`;
 }
 
 const firstLine = (sql: string) => sql.trim().split('\n')[0].slice(0, 160);
@@ -72,7 +75,10 @@ class JobLog {
 }
 
 class LoggedStore implements SqlExecutor {
-  constructor(protected readonly sql: SqlExecutor, protected readonly log: JobLog) {}
+  constructor(
+    protected readonly sql: SqlExecutor,
+    protected readonly log: JobLog,
+  ) {}
 
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]> {
     return this.log.time(text, async () => ({ value: await this.sql.query<T>(text, params), report: null }));
@@ -98,7 +104,10 @@ export function storeExecutor(store: StoreConnection): PipelineExecutor {
 }
 
 class LoggedSession implements SqlExecutor {
-  constructor(protected readonly sql: SqlStatements, protected readonly log: JobLog) {}
+  constructor(
+    protected readonly sql: SqlStatements,
+    protected readonly log: JobLog,
+  ) {}
 
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]> {
     return this.log.time(text, async () => {
@@ -117,14 +126,22 @@ export function warehouseExecutor(session: SqlSession): PipelineExecutor {
   const log = new JobLog();
   return new (class extends LoggedSession implements PipelineExecutor {
     readonly kind = session.kind;
-    readonly location = { kind: 'warehouse', source: session.sourceName, sourceKind: session.kind, schema: session.schema } as const;
+    readonly location = {
+      kind: 'warehouse',
+      source: session.sourceName,
+      sourceKind: session.kind,
+      schema: session.schema,
+    } as const;
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
       if (!session.transaction) {
-        throw new WharfError(`Warehouse '${session.sourceName}' (${session.kind}) has no multi-statement transactions, and the pipeline's staging-and-swap for such warehouses is not implemented yet.`, {
-          code: 'experiment.warehouse-no-transactions',
-          errorClass: 'config',
-          hint: 'Run the experiment in the store (remove `warehouse`) until it is.',
-        });
+        throw new WharfError(
+          `Warehouse '${session.sourceName}' (${session.kind}) has no multi-statement transactions, and the pipeline's staging-and-swap for such warehouses is not implemented yet.`,
+          {
+            code: 'experiment.warehouse-no-transactions',
+            errorClass: 'config',
+            hint: 'Run the experiment in the store (remove `warehouse`) until it is.',
+          },
+        );
       }
       return session.transaction((tx) => fn(new LoggedSession(tx, log)));
     }

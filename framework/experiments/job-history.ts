@@ -51,7 +51,10 @@ const n = (v: number | null) => (v === null ? 'NULL' : String(Math.round(v)));
 const text = (v: string | null) => (v === null ? 'NULL' : literal(v.slice(0, 2000)));
 
 /** Sum of the jobs' `field`, or null when no job reported it. */
-export function jobTotal(jobs: PipelineJob[] | undefined, field: 'bytesScanned' | 'bytesBilled' | 'rows'): number | null {
+export function jobTotal(
+  jobs: PipelineJob[] | undefined,
+  field: 'bytesScanned' | 'bytesBilled' | 'rows',
+): number | null {
   const known = (jobs ?? []).map((j) => j[field]).filter((v): v is number => v !== null);
   return known.length ? known.reduce((a, b) => a + b, 0) : null;
 }
@@ -66,39 +69,89 @@ export async function recordJobRun(sql: SqlExecutor, run: JobRun): Promise<void>
   const seq = Number(last?.seq ?? 0) + 1;
   const head = `${seq}, ${literal(run.runId)}, ${literal(run.experiment)}`;
   const values = run.steps.map(
-    (s, i) => `(${head}, ${literal(run.refresh)}, ${i + 1}, ${literal(s.step)}, ${ts(s.startedAt)}, ${n(s.durationMs)}, ${n(s.rows)}, ${n(s.bytesScanned)}, ${literal(s.status)}, ${text(s.error)})`,
+    (s, i) =>
+      `(${head}, ${literal(run.refresh)}, ${i + 1}, ${literal(s.step)}, ${ts(s.startedAt)}, ${n(s.durationMs)}, ${n(s.rows)}, ${n(s.bytesScanned)}, ${literal(s.status)}, ${text(s.error)})`,
   );
   await sql.exec(`INSERT INTO ${JOB_HISTORY_TABLE} VALUES ${values.join(',\n')}`);
   const queries = run.steps.flatMap((s, i) =>
-    (s.jobs ?? []).map((j, k) => `(${head}, ${i + 1}, ${k + 1}, ${text(j.queryId)}, ${text(j.statement)}, ${ts(j.startedAt)}, ${n(j.durationMs)}, ${n(j.rows)}, ${n(j.bytesScanned)}, ${n(j.bytesBilled)})`),
+    (s.jobs ?? []).map(
+      (j, k) =>
+        `(${head}, ${i + 1}, ${k + 1}, ${text(j.queryId)}, ${text(j.statement)}, ${ts(j.startedAt)}, ${n(j.durationMs)}, ${n(j.rows)}, ${n(j.bytesScanned)}, ${n(j.bytesBilled)})`,
+    ),
   );
   if (queries.length) await sql.exec(`INSERT INTO ${JOB_QUERIES_TABLE} VALUES ${queries.join(',\n')}`);
 }
 
-type StepRow = { run_seq: number; run_id: string; refresh: string; step_index: number; step: string; started_at: Date; duration_ms: number; rows: number | null; bytes_scanned: number | null; status: string; error: string | null };
-type QueryRow = { run_seq: number; step_index: number; query_id: string | null; statement: string; started_at: Date; duration_ms: number; rows: number | null; bytes_scanned: number | null; bytes_billed: number | null };
+type StepRow = {
+  run_seq: number;
+  run_id: string;
+  refresh: string;
+  step_index: number;
+  step: string;
+  started_at: Date;
+  duration_ms: number;
+  rows: number | null;
+  bytes_scanned: number | null;
+  status: string;
+  error: string | null;
+};
+type QueryRow = {
+  run_seq: number;
+  step_index: number;
+  query_id: string | null;
+  statement: string;
+  started_at: Date;
+  duration_ms: number;
+  rows: number | null;
+  bytes_scanned: number | null;
+  bytes_billed: number | null;
+};
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 /** The experiment's most recent runs, newest first, each with its steps and their statements. */
 export async function jobRuns(sql: SqlExecutor, experiment: string, limit = 10): Promise<JobRun[]> {
   if (!(await tableExists(sql, JOB_HISTORY_TABLE))) return [];
-  const seqs = await sql.query<{ run_seq: number }>(`SELECT DISTINCT run_seq FROM ${JOB_HISTORY_TABLE} WHERE experiment = $1 ORDER BY run_seq DESC LIMIT ${Math.max(1, Math.floor(limit))}`, [experiment]);
+  const seqs = await sql.query<{ run_seq: number }>(
+    `SELECT DISTINCT run_seq FROM ${JOB_HISTORY_TABLE} WHERE experiment = $1 ORDER BY run_seq DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
+    [experiment],
+  );
   if (seqs.length === 0) return [];
   const inList = seqs.map((s) => Number(s.run_seq)).join(', ');
-  const steps = await sql.query<StepRow>(`SELECT run_seq, run_id, refresh, step_index, step, started_at, duration_ms, "rows", bytes_scanned, status, error FROM ${JOB_HISTORY_TABLE} WHERE run_seq IN (${inList}) ORDER BY run_seq DESC, step_index`);
+  const steps = await sql.query<StepRow>(
+    `SELECT run_seq, run_id, refresh, step_index, step, started_at, duration_ms, "rows", bytes_scanned, status, error FROM ${JOB_HISTORY_TABLE} WHERE run_seq IN (${inList}) ORDER BY run_seq DESC, step_index`,
+  );
   const queries = (await tableExists(sql, JOB_QUERIES_TABLE))
-    ? await sql.query<QueryRow>(`SELECT run_seq, step_index, query_id, statement, started_at, duration_ms, "rows", bytes_scanned, bytes_billed FROM ${JOB_QUERIES_TABLE} WHERE run_seq IN (${inList}) ORDER BY run_seq, step_index, query_index`)
+    ? await sql.query<QueryRow>(
+        `SELECT run_seq, step_index, query_id, statement, started_at, duration_ms, "rows", bytes_scanned, bytes_billed FROM ${JOB_QUERIES_TABLE} WHERE run_seq IN (${inList}) ORDER BY run_seq, step_index, query_index`,
+      )
     : [];
   const jobsOf = (seq: number, step: number): PipelineJob[] =>
     queries
       .filter((q) => Number(q.run_seq) === seq && Number(q.step_index) === step)
-      .map((q) => ({ queryId: q.query_id, statement: q.statement, startedAt: q.started_at, durationMs: Number(q.duration_ms), rows: num(q.rows), bytesScanned: num(q.bytes_scanned), bytesBilled: num(q.bytes_billed) }));
+      .map((q) => ({
+        queryId: q.query_id,
+        statement: q.statement,
+        startedAt: q.started_at,
+        durationMs: Number(q.duration_ms),
+        rows: num(q.rows),
+        bytesScanned: num(q.bytes_scanned),
+        bytesBilled: num(q.bytes_billed),
+      }));
   const runs = new Map<number, JobRun>();
   for (const r of steps) {
     const seq = Number(r.run_seq);
     if (!runs.has(seq)) runs.set(seq, { runId: r.run_id, experiment, refresh: r.refresh, steps: [] });
-    runs.get(seq)?.steps.push({ step: r.step, startedAt: r.started_at, durationMs: Number(r.duration_ms), rows: num(r.rows), bytesScanned: num(r.bytes_scanned), status: r.status as JobStep['status'], error: r.error, jobs: jobsOf(seq, Number(r.step_index)) });
+    runs.get(seq)?.steps.push({
+      step: r.step,
+      startedAt: r.started_at,
+      durationMs: Number(r.duration_ms),
+      rows: num(r.rows),
+      bytesScanned: num(r.bytes_scanned),
+      status: r.status as JobStep['status'],
+      error: r.error,
+      jobs: jobsOf(seq, Number(r.step_index)),
+    });
   }
   return [...runs.values()];
 }

@@ -26,7 +26,12 @@ export async function readLiftHistory(sql: SqlExecutor, experiment: string): Pro
     `SELECT day, metric_name, group_name, rel_lift, rel_lift_ci_lower, rel_lift_ci_upper, significant FROM ${table} WHERE NOT is_control ORDER BY day, metric_name, group_name`,
   );
   return rows.map((r) => ({
-    day: isoDay(r.day), metric: String(r.metric_name), group: String(r.group_name),
-    relLift: num(r.rel_lift), lower: num(r.rel_lift_ci_lower), upper: num(r.rel_lift_ci_upper), significant: r.significant === null ? null : Boolean(r.significant),
+    day: isoDay(r.day),
+    metric: String(r.metric_name),
+    group: String(r.group_name),
+    relLift: num(r.rel_lift),
+    lower: num(r.rel_lift_ci_lower),
+    upper: num(r.rel_lift_ci_upper),
+    significant: r.significant === null ? null : Boolean(r.significant),
   }));
 }

@@ -70,18 +70,27 @@ export function resolveExperiment(config: ExperimentConfig, exposureSql?: string
     startDate: config.startDate,
     endDate: config.endDate ?? null,
     metrics: config.metrics.map((m) => resolveMetric(m, cupedOn)),
-    preExposureDays: cupedOn ? (typeof config.cuped === 'object' ? (config.cuped.preExposureDays ?? EXPERIMENT_DEFAULTS.preExposureDays) : EXPERIMENT_DEFAULTS.preExposureDays) : null,
+    preExposureDays: cupedOn
+      ? typeof config.cuped === 'object'
+        ? (config.cuped.preExposureDays ?? EXPERIMENT_DEFAULTS.preExposureDays)
+        : EXPERIMENT_DEFAULTS.preExposureDays
+      : null,
     significanceLevel: config.significanceLevel ?? EXPERIMENT_DEFAULTS.significanceLevel,
     statisticalTest: config.statisticalTest ?? EXPERIMENT_DEFAULTS.statisticalTest,
   };
 }
 
 function resolveMetric(m: ExperimentMetric, cupedOn: boolean): ResolvedMetric {
-  const kind: MetricKind = m.source === 'funnel' || (m.source === 'metrics' && m.aggregation !== 'sum') ? 'ratio' : 'sum';
+  const kind: MetricKind =
+    m.source === 'funnel' || (m.source === 'metrics' && m.aggregation !== 'sum') ? 'ratio' : 'sum';
   let winsorize: ResolvedMetric['winsorize'] = null;
   if (m.winsorize === true) winsorize = { upper: EXPERIMENT_DEFAULTS.winsorizeUpper, lower: null, excludeZeros: false };
   else if (typeof m.winsorize === 'object') {
-    winsorize = { upper: m.winsorize.upper ?? (m.winsorize.lower === undefined ? EXPERIMENT_DEFAULTS.winsorizeUpper : null), lower: m.winsorize.lower ?? null, excludeZeros: m.winsorize.excludeZeros === true };
+    winsorize = {
+      upper: m.winsorize.upper ?? (m.winsorize.lower === undefined ? EXPERIMENT_DEFAULTS.winsorizeUpper : null),
+      lower: m.winsorize.lower ?? null,
+      excludeZeros: m.winsorize.excludeZeros === true,
+    };
   }
   return { name: m.name, config: m, kind, winsorize, cuped: cupedOn && m.source !== 'funnel' };
 }

@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { exact, normalTwoSidedP } from '../../test/experiments/high-precision.js';
 import { percentileCont } from '../../test/experiments/reference.js';
-import { insertEvents, insertMetrics, openDuckDBStore, openPostgresStore, type TestEvent, type TestMetric } from '../../test/support/experiment-store.js';
+import {
+  insertEvents,
+  insertMetrics,
+  openDuckDBStore,
+  openPostgresStore,
+  type TestEvent,
+  type TestMetric,
+} from '../../test/support/experiment-store.js';
 import type { ExperimentConfig } from '../config/types.js';
 import type { StoreConnection } from '../store/types.js';
 import { addDays } from '../util/time.js';
@@ -9,7 +16,10 @@ import { EXPERIMENT_STATE_TABLE } from './names.js';
 import { runExperiment } from './pipeline.js';
 import type { ResultRow } from './results-table.js';
 
-const backends: Record<string, () => Promise<StoreConnection>> = { duckdb: openDuckDBStore, postgres: openPostgresStore };
+const backends: Record<string, () => Promise<StoreConnection>> = {
+  duckdb: openDuckDBStore,
+  postgres: openPostgresStore,
+};
 const opened: StoreConnection[] = [];
 afterEach(async () => {
   for (const s of opened.splice(0)) await s.close();
@@ -22,7 +32,11 @@ async function open(kind: string): Promise<StoreConnection> {
 
 const START = '2026-03-01';
 
-function config(name: string, metrics: ExperimentConfig['metrics'], over: Partial<ExperimentConfig> = {}): ExperimentConfig {
+function config(
+  name: string,
+  metrics: ExperimentConfig['metrics'],
+  over: Partial<ExperimentConfig> = {},
+): ExperimentConfig {
   return {
     name,
     exposure: { kind: 'events', ingestion: 'exp', eventName: 'exposure' },
@@ -42,7 +56,15 @@ function config(name: string, metrics: ExperimentConfig['metrics'], over: Partia
 function exposures(): TestEvent[] {
   return Array.from({ length: 200 }, (_, i) => {
     const day = addDays(START, i % 3);
-    return { ingestion: 'exp', day, timestamp: `${day} 12:00:00`, event_name: 'exposure', event_value: i % 2 ? 'test' : 'control', event_metadata: null, user_id: `u${i}` };
+    return {
+      ingestion: 'exp',
+      day,
+      timestamp: `${day} 12:00:00`,
+      event_name: 'exposure',
+      event_value: i % 2 ? 'test' : 'control',
+      event_metadata: null,
+      user_id: `u${i}`,
+    };
   });
 }
 
@@ -56,7 +78,8 @@ describe.each(Object.keys(backends))('pipeline conventions on %s', (kind) => {
     for (let i = 0; i < 200; i++) {
       for (let d = 0; d < 6; d++) {
         const day = addDays(START, d);
-        for (let k = 0; k <= (i + d) % 3; k++) rows.push({ ingestion: 'm', date: day, unit_id: `u${i}`, metric_name: 'price', metric_value: 3.7 });
+        for (let k = 0; k <= (i + d) % 3; k++)
+          rows.push({ ingestion: 'm', date: day, unit_id: `u${i}`, metric_name: 'price', metric_value: 3.7 });
       }
       rows.push({ ingestion: 'm', date: addDays(START, 2), unit_id: `u${i}`, metric_name: 'flat', metric_value: 0.1 });
     }
@@ -66,7 +89,9 @@ describe.each(Object.keys(backends))('pipeline conventions on %s', (kind) => {
       { name: 'flat', source: 'metrics', ingestion: 'm', aggregation: 'sum' },
     ];
     await runExperiment(store, { config: config('constant', metrics, { cuped: true }) }, { type: 'full' });
-    const results = await store.query<ResultRow>(`SELECT * FROM constant_results_cumulative WHERE day = DATE '${addDays(START, 2)}' AND metric_name = 'price'`);
+    const results = await store.query<ResultRow>(
+      `SELECT * FROM constant_results_cumulative WHERE day = DATE '${addDays(START, 2)}' AND metric_name = 'price'`,
+    );
     expect(results).toHaveLength(2);
     for (const r of results) {
       expect(Number(r.variance), r.group_name).toBe(0);
@@ -81,9 +106,19 @@ describe.each(Object.keys(backends))('pipeline conventions on %s', (kind) => {
     await insertEvents(store, exposures());
     // Metric data for 10 days; exposures stopped after day 3.
     const rows: TestMetric[] = [];
-    for (let i = 0; i < 200; i++) for (let d = 0; d < 10; d++) rows.push({ ingestion: 'm', date: addDays(START, d), unit_id: `u${i}`, metric_name: 'spend', metric_value: (i % 7) + d });
+    for (let i = 0; i < 200; i++)
+      for (let d = 0; d < 10; d++)
+        rows.push({
+          ingestion: 'm',
+          date: addDays(START, d),
+          unit_id: `u${i}`,
+          metric_name: 'spend',
+          metric_value: (i % 7) + d,
+        });
     await insertMetrics(store, rows);
-    const metrics: ExperimentConfig['metrics'] = [{ name: 'spend', source: 'metrics', ingestion: 'm', aggregation: 'sum' }];
+    const metrics: ExperimentConfig['metrics'] = [
+      { name: 'spend', source: 'metrics', ingestion: 'm', aggregation: 'sum' },
+    ];
     const open_ended = await runExperiment(store, { config: config('late', metrics) }, { type: 'full' });
     expect(open_ended.through).toBe(addDays(START, 9));
     // Cumulative mean of the control group on the last day, from the raw rows: each unit's
@@ -91,15 +126,27 @@ describe.each(Object.keys(backends))('pipeline conventions on %s', (kind) => {
     const last = addDays(START, 9);
     const unitTotals = Array.from({ length: 200 }, (_, i) => i)
       .filter((i) => i % 2 === 0)
-      .map((i) => rows.filter((r) => r.unit_id === `u${i}` && r.date >= addDays(START, i % 3)).reduce((s, r) => s + (r.metric_value as number), 0));
-    const [control] = await store.query<ResultRow>(`SELECT * FROM late_results_cumulative WHERE day = DATE '${last}' AND group_name = 'control'`);
+      .map((i) =>
+        rows
+          .filter((r) => r.unit_id === `u${i}` && r.date >= addDays(START, i % 3))
+          .reduce((s, r) => s + (r.metric_value as number), 0),
+      );
+    const [control] = await store.query<ResultRow>(
+      `SELECT * FROM late_results_cumulative WHERE day = DATE '${last}' AND group_name = 'control'`,
+    );
     expect(Number(control.units)).toBe(100);
     expect(Number(control.mean)).toBeCloseTo(unitTotals.reduce((s, x) => s + x, 0) / unitTotals.length, 10);
-    const capped = await runExperiment(store, { config: config('late_end', metrics, { endDate: addDays(START, 7) }) }, { type: 'full' });
+    const capped = await runExperiment(
+      store,
+      { config: config('late_end', metrics, { endDate: addDays(START, 7) }) },
+      { type: 'full' },
+    );
     expect(capped.through).toBe(addDays(START, 7));
     // The same data with statisticalTest 'z': no degrees of freedom, the normal two-sided p-value.
     await runExperiment(store, { config: config('late_z', metrics, { statisticalTest: 'z' }) }, { type: 'full' });
-    const z = await store.query<ResultRow>(`SELECT * FROM late_z_results_cumulative WHERE day = DATE '${last}' ORDER BY group_name`);
+    const z = await store.query<ResultRow>(
+      `SELECT * FROM late_z_results_cumulative WHERE day = DATE '${last}' ORDER BY group_name`,
+    );
     const [c, t] = z;
     expect(t.degrees_of_freedom).toBeNull();
     const se = Math.sqrt(Number(t.std_error) ** 2 + Number(c.std_error) ** 2);
@@ -117,26 +164,48 @@ describe.each(Object.keys(backends))('CUPED of a winsorized metric on %s', (kind
     const rows: TestMetric[] = [];
     for (let i = 0; i < 200; i++) {
       const base = 10 + ((i * 37) % 50);
-      for (let d = -7; d <= 5; d++) rows.push({ ingestion: 'm', date: addDays(START, d), unit_id: `u${i}`, metric_name: 'spend', metric_value: base + ((i * (d + 8)) % 5) + (d >= 0 && i % 2 ? 2 : 0) });
+      for (let d = -7; d <= 5; d++)
+        rows.push({
+          ingestion: 'm',
+          date: addDays(START, d),
+          unit_id: `u${i}`,
+          metric_name: 'spend',
+          metric_value: base + ((i * (d + 8)) % 5) + (d >= 0 && i % 2 ? 2 : 0),
+        });
     }
     // One unit spent a million the day before its exposure.
     rows.push({ ingestion: 'm', date: addDays(START, -2), unit_id: 'u0', metric_name: 'spend', metric_value: 1e6 });
     await insertMetrics(store, rows);
-    const metrics: ExperimentConfig['metrics'] = [{ name: 'spend', source: 'metrics', ingestion: 'm', aggregation: 'sum', winsorize: { upper: 0.99 } }];
-    await runExperiment(store, { config: config('capcov', metrics, { cuped: { preExposureDays: 7 } }) }, { type: 'full' });
+    const metrics: ExperimentConfig['metrics'] = [
+      { name: 'spend', source: 'metrics', ingestion: 'm', aggregation: 'sum', winsorize: { upper: 0.99 } },
+    ];
+    await runExperiment(
+      store,
+      { config: config('capcov', metrics, { cuped: { preExposureDays: 7 } }) },
+      { type: 'full' },
+    );
     // Reference: unit totals after exposure and over the 7 days before it, each capped at its own 99th percentile.
     const units = Array.from({ length: 200 }, (_, i) => {
       const exposed = addDays(START, i % 3);
       const mine = rows.filter((r) => r.unit_id === `u${i}`);
-      const sum = (keep: (day: string) => boolean) => mine.filter((r) => keep(r.date)).reduce((s, r) => s + (r.metric_value as number), 0);
+      const sum = (keep: (day: string) => boolean) =>
+        mine.filter((r) => keep(r.date)).reduce((s, r) => s + (r.metric_value as number), 0);
       return { y: sum((d) => d >= exposed && d <= last), pre: sum((d) => d >= addDays(exposed, -7) && d < exposed) };
     });
-    const yCap = percentileCont(units.map((u) => u.y), 0.99);
-    const preCap = percentileCont(units.map((u) => u.pre), 0.99);
+    const yCap = percentileCont(
+      units.map((u) => u.y),
+      0.99,
+    );
+    const preCap = percentileCont(
+      units.map((u) => u.pre),
+      0.99,
+    );
     const theta = (pairs: { y: number; pre: number }[]) => {
       const my = pairs.reduce((s, u) => s + u.y, 0) / pairs.length;
       const mp = pairs.reduce((s, u) => s + u.pre, 0) / pairs.length;
-      return pairs.reduce((s, u) => s + (u.y - my) * (u.pre - mp), 0) / pairs.reduce((s, u) => s + (u.pre - mp) ** 2, 0);
+      return (
+        pairs.reduce((s, u) => s + (u.y - my) * (u.pre - mp), 0) / pairs.reduce((s, u) => s + (u.pre - mp) ** 2, 0)
+      );
     };
     const capped = theta(units.map((u) => ({ y: Math.min(u.y, yCap), pre: Math.min(u.pre, preCap) })));
     const uncapped = theta(units.map((u) => ({ y: Math.min(u.y, yCap), pre: u.pre })));
@@ -157,10 +226,14 @@ describe('artifacts from an earlier version of the statistics', () => {
     await runExperiment(store, { config: c }, { type: 'full' });
     expect((await runExperiment(store, { config: c }, { type: 'incremental' })).refresh).toBe('up-to-date');
     // The state as the previous version wrote it: the same config without a statistics version.
-    const [state] = await store.query<{ config: string }>(`SELECT config FROM ${EXPERIMENT_STATE_TABLE} WHERE experiment = 'versioned'`);
+    const [state] = await store.query<{ config: string }>(
+      `SELECT config FROM ${EXPERIMENT_STATE_TABLE} WHERE experiment = 'versioned'`,
+    );
     const { statisticsVersion, ...old } = JSON.parse(state.config) as Record<string, unknown>;
     expect(statisticsVersion).toBeGreaterThan(1);
-    await store.query(`UPDATE ${EXPERIMENT_STATE_TABLE} SET config = $1 WHERE experiment = 'versioned'`, [JSON.stringify(old)]);
+    await store.query(`UPDATE ${EXPERIMENT_STATE_TABLE} SET config = $1 WHERE experiment = 'versioned'`, [
+      JSON.stringify(old),
+    ]);
     const run = await runExperiment(store, { config: c }, { type: 'incremental' });
     expect(run.refresh).toBe('full');
     expect(run.note).toMatch(/earlier version of the statistics/);

@@ -55,7 +55,14 @@ export const STATISTICS_VERSION = 2;
 
 /** The config as the state records it: canonical JSON, with the exposure SQL text and the statistics version. */
 export function stateConfigOf(config: ExperimentConfig, exposureSqlText?: string): string {
-  return canonicalJson({ ...config, description: undefined, owner: undefined, metrics: [...config.metrics].sort((a, b) => a.name.localeCompare(b.name)), exposureSqlText, statisticsVersion: STATISTICS_VERSION });
+  return canonicalJson({
+    ...config,
+    description: undefined,
+    owner: undefined,
+    metrics: [...config.metrics].sort((a, b) => a.name.localeCompare(b.name)),
+    exposureSqlText,
+    statisticsVersion: STATISTICS_VERSION,
+  });
 }
 
 /**
@@ -69,31 +76,50 @@ export async function availableThrough(store: SqlExecutor, ctx: SqlContext, cap?
   let through: string | null = null;
   const where = ctx.inputs === STORE_INPUTS ? 'the store' : 'the warehouse';
   for (const ingestion of ingestionsOf(e)) {
-    const isEvents = e.exposure.kind === 'events' && e.exposure.ingestion === ingestion ? true : e.metrics.some((m) => m.config.ingestion === ingestion && m.config.source !== 'metrics');
+    const isEvents =
+      e.exposure.kind === 'events' && e.exposure.ingestion === ingestion
+        ? true
+        : e.metrics.some((m) => m.config.ingestion === ingestion && m.config.source !== 'metrics');
     const { ident, literal } = ctx.dialect;
-    const sql = isEvents ? `SELECT MAX(day) AS d FROM ${ctx.inputs.events} e WHERE ingestion = ${literal(ingestion)}` : `SELECT MAX(${ident('date')}) AS d FROM ${ctx.inputs.metrics} m WHERE ingestion = ${literal(ingestion)}`;
+    const sql = isEvents
+      ? `SELECT MAX(day) AS d FROM ${ctx.inputs.events} e WHERE ingestion = ${literal(ingestion)}`
+      : `SELECT MAX(${ident('date')}) AS d FROM ${ctx.inputs.metrics} m WHERE ingestion = ${literal(ingestion)}`;
     const [row] = await store.query<{ d: string | null }>(sql).catch((err: unknown) => {
-      throw new WharfError(`Experiment '${e.name}': ${where} has no ${isEvents ? 'events' : 'metrics'} table to read (${String((err as Error).message).split('\n')[0]}).`, {
-        code: 'experiment.no-data',
-        errorClass: 'state',
-        hint: 'Load the ingestions the experiment reads into this store first.',
-        cause: err,
-      });
+      throw new WharfError(
+        `Experiment '${e.name}': ${where} has no ${isEvents ? 'events' : 'metrics'} table to read (${String((err as Error).message).split('\n')[0]}).`,
+        {
+          code: 'experiment.no-data',
+          errorClass: 'state',
+          hint: 'Load the ingestions the experiment reads into this store first.',
+          cause: err,
+        },
+      );
     });
     if (!row?.d) {
-      throw new WharfError(`Experiment '${e.name}': the ingestion '${ingestion}' has no data in ${where} yet.`, { code: 'experiment.no-data', errorClass: 'state', hint: `Load it first (ingest run ${ingestion}), then run the experiment.` });
+      throw new WharfError(`Experiment '${e.name}': the ingestion '${ingestion}' has no data in ${where} yet.`, {
+        code: 'experiment.no-data',
+        errorClass: 'state',
+        hint: `Load it first (ingest run ${ingestion}), then run the experiment.`,
+      });
     }
     if (metricIngestions.has(ingestion) && (through === null || row.d < through)) through = row.d;
   }
   for (const limit of [e.endDate, cap]) if (limit && through && limit < through) through = limit;
   if (!through || through < e.startDate) {
-    throw new WharfError(`Experiment '${e.name}': no data from its start date ${e.startDate} on (data ends ${through}).`, { code: 'experiment.no-data', errorClass: 'state', hint: 'Check startDate, or load the days since it.' });
+    throw new WharfError(
+      `Experiment '${e.name}': no data from its start date ${e.startDate} on (data ends ${through}).`,
+      { code: 'experiment.no-data', errorClass: 'state', hint: 'Check startDate, or load the days since it.' },
+    );
   }
   return through;
 }
 
 /** Turns a requested refresh into the refresh this run carries out, refusing what would mix definitions. */
-export async function planRefresh(where: RefreshStore, source: ExperimentSource, request: RefreshRequest): Promise<RefreshPlan> {
+export async function planRefresh(
+  where: RefreshStore,
+  source: ExperimentSource,
+  request: RefreshRequest,
+): Promise<RefreshPlan> {
   const state = await readState(where.store, where.ctx.experiment.name);
   return { ...(await planAgainst(where, source, request, state)), basedOn: stateFingerprint(state) };
 }
@@ -105,25 +131,62 @@ export interface RefreshStore {
   cap?: string;
 }
 
-async function planAgainst(where: RefreshStore, source: ExperimentSource, request: RefreshRequest, state: ExperimentState | null): Promise<Omit<RefreshPlan, 'basedOn'>> {
+async function planAgainst(
+  where: RefreshStore,
+  source: ExperimentSource,
+  request: RefreshRequest,
+  state: ExperimentState | null,
+): Promise<Omit<RefreshPlan, 'basedOn'>> {
   const { store, ctx, cap } = where;
   const e = ctx.experiment;
   const current = stateConfigOf(source.config, source.exposureSqlText);
-  const full = (note: string | null, through: string): Omit<RefreshPlan, 'basedOn'> => ({ type: 'full', from: e.startDate, to: through, through, note, stateConfig: current });
+  const full = (note: string | null, through: string): Omit<RefreshPlan, 'basedOn'> => ({
+    type: 'full',
+    from: e.startDate,
+    to: through,
+    through,
+    note,
+    stateConfig: current,
+  });
   if (request.type === 'full') return full(null, await availableThrough(store, ctx, cap));
   if (!state) {
-    if (request.type === 'metric') throw new WharfError(`Experiment '${e.name}' has never run; a metric refresh needs a previous run.`, { code: 'experiment.never-run', errorClass: 'state', hint: `Run ingest experiment run ${e.name} --full-refresh first.` });
+    if (request.type === 'metric')
+      throw new WharfError(`Experiment '${e.name}' has never run; a metric refresh needs a previous run.`, {
+        code: 'experiment.never-run',
+        errorClass: 'state',
+        hint: `Run ingest experiment run ${e.name} --full-refresh first.`,
+      });
     return full('no previous run: full refresh', await availableThrough(store, ctx, cap));
   }
-  const { statisticsVersion, ...previous } = JSON.parse(state.config) as ExperimentConfig & { exposureSqlText?: string; statisticsVersion?: number };
-  if (statisticsVersion !== STATISTICS_VERSION) return full(`the artifacts were computed by an earlier version of the statistics: full refresh`, await availableThrough(store, ctx, cap));
-  if (request.type === 'metric') return metricPlan(e.name, previous, source, { metric: request.metric, through: state.through });
+  const { statisticsVersion, ...previous } = JSON.parse(state.config) as ExperimentConfig & {
+    exposureSqlText?: string;
+    statisticsVersion?: number;
+  };
+  if (statisticsVersion !== STATISTICS_VERSION)
+    return full(
+      `the artifacts were computed by an earlier version of the statistics: full refresh`,
+      await availableThrough(store, ctx, cap),
+    );
+  if (request.type === 'metric')
+    return metricPlan(e.name, previous, source, { metric: request.metric, through: state.through });
   if (state.config !== current) throw changedSinceLastRun(e.name, previous, source.config);
   const through = await availableThrough(store, ctx, cap);
-  if (through <= state.through) return { type: 'up-to-date', from: null, to: null, through: state.through, note: `already covers the data through ${state.through}`, stateConfig: current };
+  if (through <= state.through)
+    return {
+      type: 'up-to-date',
+      from: null,
+      to: null,
+      through: state.through,
+      note: `already covers the data through ${state.through}`,
+      stateConfig: current,
+    };
   const from = addDays(state.through, 1);
   const [conflict] = await store.query<{ conflicts: number }>(conflictingExposuresSql(ctx, from, through));
-  if (Number(conflict.conflicts) > 0) return full(`${conflict.conflicts} unit(s) newly exposed to a second group: full refresh so they are excluded from every day`, through);
+  if (Number(conflict.conflicts) > 0)
+    return full(
+      `${conflict.conflicts} unit(s) newly exposed to a second group: full refresh so they are excluded from every day`,
+      through,
+    );
   return { type: 'incremental', from, to: through, through, note: null, stateConfig: current };
 }
 
@@ -131,8 +194,14 @@ async function planAgainst(where: RefreshStore, source: ExperimentSource, reques
 function changedSinceLastRun(name: string, previous: ExperimentConfig, config: ExperimentConfig): WharfError {
   const diff = diffExperiment(previous, config);
   const what = diff ? diff.reasons.join(', ') : 'exposure SQL changed';
-  const hint = diff?.refresh === 'metric' ? `Run a metric refresh for ${diff.metrics.map((m) => `--metric ${m}`).join(', then ')}, or --full-refresh.` : 'Run with --full-refresh.';
-  return new WharfError(`Experiment '${name}' changed since its last run (${what}); an incremental refresh would mix definitions.`, { code: 'experiment.config-changed', errorClass: 'state', hint });
+  const hint =
+    diff?.refresh === 'metric'
+      ? `Run a metric refresh for ${diff.metrics.map((m) => `--metric ${m}`).join(', then ')}, or --full-refresh.`
+      : 'Run with --full-refresh.';
+  return new WharfError(
+    `Experiment '${name}' changed since its last run (${what}); an incremental refresh would mix definitions.`,
+    { code: 'experiment.config-changed', errorClass: 'state', hint },
+  );
 }
 
 function metricPlan(
@@ -144,13 +213,28 @@ function metricPlan(
   const { exposureSqlText: previousSql, ...previousConfig } = previous;
   const diff = diffExperiment(previousConfig, source.config);
   if (diff?.refresh === 'full' || (previousSql ?? undefined) !== source.exposureSqlText) {
-    throw new WharfError(`Experiment '${name}' changed beyond its metrics (${diff?.reasons.join(', ') ?? 'exposure SQL changed'}); a metric refresh cannot restate that.`, { code: 'experiment.config-changed', errorClass: 'state', hint: 'Run with --full-refresh.' });
+    throw new WharfError(
+      `Experiment '${name}' changed beyond its metrics (${diff?.reasons.join(', ') ?? 'exposure SQL changed'}); a metric refresh cannot restate that.`,
+      { code: 'experiment.config-changed', errorClass: 'state', hint: 'Run with --full-refresh.' },
+    );
   }
   const inNew = source.config.metrics.find((m) => m.name === metric);
   if (!inNew && !previous.metrics.some((m) => m.name === metric)) {
-    throw new WharfError(`Experiment '${name}' has no metric '${metric}'.`, { code: 'experiment.unknown-metric', errorClass: 'config', hint: `Use one of: ${source.config.metrics.map((m) => m.name).join(', ')}.` });
+    throw new WharfError(`Experiment '${name}' has no metric '${metric}'.`, {
+      code: 'experiment.unknown-metric',
+      errorClass: 'config',
+      hint: `Use one of: ${source.config.metrics.map((m) => m.name).join(', ')}.`,
+    });
   }
   const metrics = [...previous.metrics.filter((m) => m.name !== metric), ...(inNew ? [inNew] : [])];
   const stateConfig = stateConfigOf({ ...previousConfig, metrics }, source.exposureSqlText);
-  return { type: 'metric', from: previous.startDate, to: through, through, metric, note: inNew ? null : `metric ${metric} is no longer defined: its rows are deleted`, stateConfig };
+  return {
+    type: 'metric',
+    from: previous.startDate,
+    to: through,
+    through,
+    metric,
+    note: inNew ? null : `metric ${metric} is no longer defined: its rows are deleted`,
+    stateConfig,
+  };
 }

@@ -13,7 +13,13 @@ import { describeLocation, storeExecutor, type PipelineExecutor, type PipelineLo
 import { jobTotal, recordJobRun, type JobStep } from './job-history.js';
 import { resolveExperiment, type ResolvedExperiment } from './model.js';
 import { ROLLUPS } from './names.js';
-import { planRefresh, stateFingerprint, type ExperimentSource, type RefreshPlan, type RefreshRequest } from './pipeline-plan.js';
+import {
+  planRefresh,
+  stateFingerprint,
+  type ExperimentSource,
+  type RefreshPlan,
+  type RefreshRequest,
+} from './pipeline-plan.js';
 import { sqlContext, type SqlContext } from './sql-context.js';
 import { readState, writeState } from './state.js';
 import * as steps from './steps.js';
@@ -43,10 +49,24 @@ export interface RunResult {
 }
 
 /** A finished step as the job history records it, with the statements it ran. */
-function stepRecord(exec: PipelineExecutor, name: string, startedAt: Date, outcome: { rows: number | null } | { error: unknown }): JobStep {
+function stepRecord(
+  exec: PipelineExecutor,
+  name: string,
+  startedAt: Date,
+  outcome: { rows: number | null } | { error: unknown },
+): JobStep {
   const jobs = exec.takeJobs();
   const failed = 'error' in outcome;
-  return { step: name, startedAt, durationMs: Date.now() - startedAt.getTime(), rows: failed ? null : outcome.rows, bytesScanned: jobTotal(jobs, 'bytesScanned'), status: failed ? 'failed' : 'succeeded', error: failed ? messageOf(outcome.error) : null, jobs };
+  return {
+    step: name,
+    startedAt,
+    durationMs: Date.now() - startedAt.getTime(),
+    rows: failed ? null : outcome.rows,
+    bytesScanned: jobTotal(jobs, 'bytesScanned'),
+    status: failed ? 'failed' : 'succeeded',
+    error: failed ? messageOf(outcome.error) : null,
+    jobs,
+  };
 }
 
 /**
@@ -54,11 +74,20 @@ function stepRecord(exec: PipelineExecutor, name: string, startedAt: Date, outco
  * `warehouse` through `target` opened by openExperimentExecutor) and returns what it did.
  * A StoreConnection is the store.
  */
-export async function runExperiment(target: PipelineExecutor | StoreConnection, source: ExperimentSource, request: RefreshRequest, options: RunOptions = {}): Promise<RunResult> {
+export async function runExperiment(
+  target: PipelineExecutor | StoreConnection,
+  source: ExperimentSource,
+  request: RefreshRequest,
+  options: RunOptions = {},
+): Promise<RunResult> {
   const exec = 'takeJobs' in target ? target : storeExecutor(target);
   const ctx = await contextFor(exec, source);
   if (options.through !== undefined && !isIsoDate(options.through)) {
-    throw new WharfError(`'${options.through}' is not a day; --through takes YYYY-MM-DD.`, { code: 'experiment.through', errorClass: 'config', hint: 'e.g. --through 2026-11-30' });
+    throw new WharfError(`'${options.through}' is not a day; --through takes YYYY-MM-DD.`, {
+      code: 'experiment.through',
+      errorClass: 'config',
+      hint: 'e.g. --through 2026-11-30',
+    });
   }
   const name = ctx.experiment.name;
   const runId = randomUUID();
@@ -68,7 +97,9 @@ export async function runExperiment(target: PipelineExecutor | StoreConnection, 
   let plan: RefreshPlan;
   try {
     plan = await planRefresh({ store: exec, ctx, cap: options.through }, source, request);
-    done.push(stepRecord(exec, `plan (${plan.type}${plan.from ? ` ${plan.from} → ${plan.to}` : ''})`, planned, { rows: null }));
+    done.push(
+      stepRecord(exec, `plan (${plan.type}${plan.from ? ` ${plan.from} → ${plan.to}` : ''})`, planned, { rows: null }),
+    );
   } catch (err) {
     done.push(stepRecord(exec, 'plan', planned, { error: err }));
     await recordJobRun(exec, { runId, experiment: name, refresh: request.type, steps: done });
@@ -83,16 +114,33 @@ export async function runExperiment(target: PipelineExecutor | StoreConnection, 
           done.push(stepRecord(exec, step.name, startedAt, { rows: await step.run(tx) }));
         } catch (err) {
           done.push(stepRecord(exec, step.name, startedAt, { error: err }));
-          throw new WharfError(`Experiment '${name}', step '${step.name}' failed: ${messageOf(err)}`, { code: 'experiment.step-failed', errorClass: 'query', cause: err, details: { runId, step: step.name } });
+          throw new WharfError(`Experiment '${name}', step '${step.name}' failed: ${messageOf(err)}`, {
+            code: 'experiment.step-failed',
+            errorClass: 'query',
+            cause: err,
+            details: { runId, step: step.name },
+          });
         }
       }
-      if (plan.type !== 'up-to-date') await writeState(tx, { experiment: name, through: plan.through, config: plan.stateConfig });
+      if (plan.type !== 'up-to-date')
+        await writeState(tx, { experiment: name, through: plan.through, config: plan.stateConfig });
     });
   } finally {
     await recordJobRun(exec, { runId, experiment: name, refresh: plan.type, steps: done });
     exec.takeJobs();
   }
-  return { runId, experiment: name, location: exec.location, requested: request.type, refresh: plan.type, from: plan.from, to: plan.to, through: plan.through, note: plan.note, steps: done };
+  return {
+    runId,
+    experiment: name,
+    location: exec.location,
+    requested: request.type,
+    refresh: plan.type,
+    from: plan.from,
+    to: plan.to,
+    through: plan.through,
+    note: plan.note,
+    steps: done,
+  };
 }
 
 /**
@@ -105,17 +153,24 @@ async function contextFor(exec: PipelineExecutor, source: ExperimentSource): Pro
   const wanted = source.config.warehouse;
   const at = exec.location;
   if ((wanted ?? null) !== (at.kind === 'warehouse' ? at.source : null)) {
-    throw new WharfError(`Experiment '${experiment.name}' runs in ${wanted ? `warehouse '${wanted}'` : 'the store'}, not in ${describeLocation(at)}.`, {
-      code: 'experiment.wrong-location',
-      errorClass: 'config',
-      hint: 'Open where the experiment runs with openExperimentExecutor (the CLI does).',
-    });
+    throw new WharfError(
+      `Experiment '${experiment.name}' runs in ${wanted ? `warehouse '${wanted}'` : 'the store'}, not in ${describeLocation(at)}.`,
+      {
+        code: 'experiment.wrong-location',
+        errorClass: 'config',
+        hint: 'Open where the experiment runs with openExperimentExecutor (the CLI does).',
+      },
+    );
   }
   const dialect = dialectFor(exec.kind);
   let inputs = STORE_INPUTS;
   if (at.kind === 'warehouse') {
     const w = source.warehouse;
-    if (!w || !exec.describe) throw new WharfError(`Experiment '${experiment.name}': its ingestions' SQL was not given for the warehouse run.`, { code: 'experiment.warehouse-inputs', errorClass: 'internal' });
+    if (!w || !exec.describe)
+      throw new WharfError(
+        `Experiment '${experiment.name}': its ingestions' SQL was not given for the warehouse run.`,
+        { code: 'experiment.warehouse-inputs', errorClass: 'internal' },
+      );
     const describe = exec.describe.bind(exec);
     inputs = await warehouseInputs({ kind: exec.kind, dialect, zone: zoneOrThrow(w.timeZone), describe }, w.mappings);
   }
@@ -133,25 +188,39 @@ async function guardAgainstConcurrentRuns(tx: SqlExecutor, ctx: SqlContext, plan
   const lock = ctx.dialect.transactionLock(`wharf-experiment:${ctx.experiment.name}`);
   if (lock) await tx.query(lock);
   if (stateFingerprint(await readState(tx, ctx.experiment.name)) !== plan.basedOn) {
-    throw new WharfError(`Experiment '${ctx.experiment.name}' was refreshed by another run while this one was planned.`, {
-      code: 'experiment.concurrent-run',
-      errorClass: 'state',
-      transient: true,
-      hint: 'Run it again: the next run plans against the new state.',
-    });
+    throw new WharfError(
+      `Experiment '${ctx.experiment.name}' was refreshed by another run while this one was planned.`,
+      {
+        code: 'experiment.concurrent-run',
+        errorClass: 'state',
+        transient: true,
+        hint: 'Run it again: the next run plans against the new state.',
+      },
+    );
   }
 }
 
 /** PostgreSQL truncates names past 63 characters; refuse rather than write to a truncated table. */
 function checkIdentifiers(ctx: SqlContext): void {
   const t = ctx.tables;
-  const longest = [t.firstExposures, t.exposuresSummary, t.userLevelAggregations, t.preExposure, t.funnelEvents, t.windowedMetrics, ...Object.values(t.results)].sort((a, b) => b.length - a.length)[0];
+  const longest = [
+    t.firstExposures,
+    t.exposuresSummary,
+    t.userLevelAggregations,
+    t.preExposure,
+    t.funnelEvents,
+    t.windowedMetrics,
+    ...Object.values(t.results),
+  ].sort((a, b) => b.length - a.length)[0];
   if (longest.length > ctx.dialect.maxIdentifierLength) {
-    throw new WharfError(`The experiment name '${ctx.experiment.name}' is too long for ${ctx.dialect.name}: its table ${longest} has ${longest.length} characters (limit ${ctx.dialect.maxIdentifierLength}).`, {
-      code: 'experiment.name-too-long',
-      errorClass: 'config',
-      hint: `Shorten the experiment name to at most ${ctx.experiment.name.length - (longest.length - ctx.dialect.maxIdentifierLength)} characters.`,
-    });
+    throw new WharfError(
+      `The experiment name '${ctx.experiment.name}' is too long for ${ctx.dialect.name}: its table ${longest} has ${longest.length} characters (limit ${ctx.dialect.maxIdentifierLength}).`,
+      {
+        code: 'experiment.name-too-long',
+        errorClass: 'config',
+        hint: `Shorten the experiment name to at most ${ctx.experiment.name.length - (longest.length - ctx.dialect.maxIdentifierLength)} characters.`,
+      },
+    );
   }
 }
 

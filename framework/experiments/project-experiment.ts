@@ -23,7 +23,9 @@ export function experimentSource(project: LoadedProject, name: string): Experime
     throw new WharfError(`There is no experiment named '${name}'.`, {
       code: 'experiment.unknown',
       errorClass: 'config',
-      hint: names.length ? `Defined experiments: ${names.join(', ')}.` : 'Add a module to experiments/ (defineExperiment).',
+      hint: names.length
+        ? `Defined experiments: ${names.join(', ')}.`
+        : 'Add a module to experiments/ (defineExperiment).',
     });
   }
   const source: ExperimentSource = { config: found.config, exposureSqlText: found.exposureSqlText };
@@ -44,18 +46,37 @@ export async function openExperimentStore(project: LoadedProject): Promise<Store
  * Opens where the experiment's pipeline runs and its artifacts, state and job history live:
  * a SQL session on its `warehouse` source in `warehouseSchema`, or else the project's store.
  */
-export async function openExperimentExecutor(project: LoadedProject, source: ExperimentSource): Promise<PipelineExecutor> {
+export async function openExperimentExecutor(
+  project: LoadedProject,
+  source: ExperimentSource,
+): Promise<PipelineExecutor> {
   const name = source.config.warehouse;
   if (!name) return storeExecutor(await openExperimentStore(project));
   const located = project.sources.get(name);
   if (!located) {
-    throw new WharfError(`Experiment '${source.config.name}': there is no source named '${name}'.`, { code: 'experiment.unknown-warehouse', errorClass: 'config', hint: `Defined sources: ${[...project.sources.keys()].join(', ') || 'none'}.` });
+    throw new WharfError(`Experiment '${source.config.name}': there is no source named '${name}'.`, {
+      code: 'experiment.unknown-warehouse',
+      errorClass: 'config',
+      hint: `Defined sources: ${[...project.sources.keys()].join(', ') || 'none'}.`,
+    });
   }
   const definition = await connectorFor(located.config.kind);
   if (!definition.openSqlSession) {
-    throw new WharfError(`Experiment '${source.config.name}': the ${located.config.kind} source '${name}' cannot host the experiment pipeline.`, { code: 'experiment.warehouse-unsupported', errorClass: 'config', hint: 'Use a duckdb or postgres source, or run the experiment in the store (remove `warehouse`).' });
+    throw new WharfError(
+      `Experiment '${source.config.name}': the ${located.config.kind} source '${name}' cannot host the experiment pipeline.`,
+      {
+        code: 'experiment.warehouse-unsupported',
+        errorClass: 'config',
+        hint: 'Use a duckdb or postgres source, or run the experiment in the store (remove `warehouse`).',
+      },
+    );
   }
-  const context = { projectRoot: project.root, resolveSecret: (ref: { env: string }, field: string) => resolveSecret(ref, field) };
-  const session = await definition.openSqlSession(located.config as never, context, { schema: source.config.warehouseSchema ?? DEFAULT_WAREHOUSE_SCHEMA });
+  const context = {
+    projectRoot: project.root,
+    resolveSecret: (ref: { env: string }, field: string) => resolveSecret(ref, field),
+  };
+  const session = await definition.openSqlSession(located.config as never, context, {
+    schema: source.config.warehouseSchema ?? DEFAULT_WAREHOUSE_SCHEMA,
+  });
   return warehouseExecutor(session);
 }

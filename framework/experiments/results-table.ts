@@ -40,7 +40,22 @@ export interface ResultRow {
   winsorize_lower_cap: number | null;
 }
 
-const NUMBER_COLUMNS = ['units', 'mean', 'raw_mean', 'variance', 'std_error', 'control_mean', 'abs_lift', 'abs_lift_ci_lower', 'abs_lift_ci_upper', 'rel_lift', 'rel_lift_ci_lower', 'rel_lift_ci_upper', 'p_value', 'rel_p_value'] as const;
+const NUMBER_COLUMNS = [
+  'units',
+  'mean',
+  'raw_mean',
+  'variance',
+  'std_error',
+  'control_mean',
+  'abs_lift',
+  'abs_lift_ci_lower',
+  'abs_lift_ci_upper',
+  'rel_lift',
+  'rel_lift_ci_lower',
+  'rel_lift_ci_upper',
+  'p_value',
+  'rel_p_value',
+] as const;
 const TAIL_COLUMNS = ['degrees_of_freedom', 'cuped_theta', 'winsorize_upper_cap', 'winsorize_lower_cap'] as const;
 
 /** The period column of a rollup's results table. */
@@ -50,9 +65,14 @@ export function periodColumn(rollup: Rollup): 'day' | 'days_since_exposure' {
 
 /** DDL of one rollup's results table. */
 export function createResultsSql(ctx: SqlContext, rollup: Rollup): string {
-  const period: [string, ColumnType] = rollup === 'days_since_exposure' ? ['days_since_exposure', 'integer'] : ['day', 'date'];
+  const period: [string, ColumnType] =
+    rollup === 'days_since_exposure' ? ['days_since_exposure', 'integer'] : ['day', 'date'];
   return createTableSql(ctx, ctx.tables.results[rollup], [
-    period, ['metric_name', 'string'], ['metric_kind', 'string'], ['group_name', 'string'], ['is_control', 'boolean'],
+    period,
+    ['metric_name', 'string'],
+    ['metric_kind', 'string'],
+    ['group_name', 'string'],
+    ['is_control', 'boolean'],
     ...NUMBER_COLUMNS.map((c): [string, ColumnType] => [c, c === 'units' ? 'bigint' : 'double']),
     ['significant', 'boolean'],
     ...TAIL_COLUMNS.map((c): [string, ColumnType] => [c, 'double']),
@@ -74,7 +94,8 @@ export function resultRows(experiment: ResolvedExperiment, moments: GroupMoments
     const control = estimates.get(experiment.control);
     for (const { m, e } of estimates.values()) {
       const isControl = m.group_name === experiment.control;
-      const c = !isControl && control ? compare(e, control.e, experiment.significanceLevel, experiment.statisticalTest) : null;
+      const c =
+        !isControl && control ? compare(e, control.e, experiment.significanceLevel, experiment.statisticalTest) : null;
       rows.push({
         period: m.period,
         metric_name: m.metric_name,
@@ -120,7 +141,12 @@ function rowSql(ctx: SqlContext, rollup: Rollup, r: ResultRow): string {
 }
 
 /** Appends rows to a rollup's results table in batches. */
-export async function insertResults(sql: SqlExecutor, ctx: SqlContext, rollup: Rollup, rows: ResultRow[]): Promise<void> {
+export async function insertResults(
+  sql: SqlExecutor,
+  ctx: SqlContext,
+  rollup: Rollup,
+  rows: ResultRow[],
+): Promise<void> {
   for (let i = 0; i < rows.length; i += 500) {
     const values = rows.slice(i, i + 500).map((r) => rowSql(ctx, rollup, r));
     await sql.exec(`INSERT INTO ${ctx.dialect.ident(ctx.tables.results[rollup])} VALUES ${values.join(',\n')}`);

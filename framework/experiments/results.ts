@@ -48,22 +48,41 @@ export interface ExperimentResults {
 }
 
 /** Reads the latest period of a rollup, the exposures summary, the SRM check and the last run. */
-export async function readExperimentResults(sql: SqlExecutor, source: ExperimentSource, rollup: Rollup = 'cumulative'): Promise<ExperimentResults> {
+export async function readExperimentResults(
+  sql: SqlExecutor,
+  source: ExperimentSource,
+  rollup: Rollup = 'cumulative',
+): Promise<ExperimentResults> {
   const experiment = resolveExperiment(source.config, source.exposureSqlText);
   const state = await readState(sql, experiment.name);
   if (!state) {
-    throw new WharfError(`Experiment '${experiment.name}' has no results yet.`, { code: 'experiment.never-run', errorClass: 'state', hint: `Run ingest experiment run ${experiment.name} first.` });
+    throw new WharfError(`Experiment '${experiment.name}' has no results yet.`, {
+      code: 'experiment.never-run',
+      errorClass: 'state',
+      hint: `Run ingest experiment run ${experiment.name} first.`,
+    });
   }
   const tables = artifactNames(experiment.name);
   const col = periodColumn(rollup);
   const table = ident(tables.results[rollup]);
   const [latest] = await sql.query<{ p: string | number | null }>(`SELECT MAX(${col}) AS p FROM ${table}`);
-  const rows = latest?.p === null || latest?.p === undefined ? [] : await sql.query<ResultRow & Record<string, unknown>>(`SELECT * FROM ${table} WHERE ${col} = ${rollup === 'days_since_exposure' ? Number(latest.p) : `DATE '${latest.p}'`} ORDER BY metric_name, is_control DESC, group_name`);
+  const rows =
+    latest?.p === null || latest?.p === undefined
+      ? []
+      : await sql.query<ResultRow & Record<string, unknown>>(
+          `SELECT * FROM ${table} WHERE ${col} = ${rollup === 'days_since_exposure' ? Number(latest.p) : `DATE '${latest.p}'`} ORDER BY metric_name, is_control DESC, group_name`,
+        );
   const order = experiment.metrics.map((m) => m.name);
   const metrics = order
-    .map((name) => ({ metric: name, kind: String(rows.find((r) => r.metric_name === name)?.metric_kind ?? ''), groups: rows.filter((r) => r.metric_name === name).map((r) => ({ ...r, period: r[col] as string | number })) }))
+    .map((name) => ({
+      metric: name,
+      kind: String(rows.find((r) => r.metric_name === name)?.metric_kind ?? ''),
+      groups: rows.filter((r) => r.metric_name === name).map((r) => ({ ...r, period: r[col] as string | number })),
+    }))
     .filter((m) => m.groups.length > 0);
-  const exposures = await sql.query<ExposureDay>(`SELECT day, group_name, units, flagged_units, cumulative_units FROM ${ident(tables.exposuresSummary)} ORDER BY day, group_name`);
+  const exposures = await sql.query<ExposureDay>(
+    `SELECT day, group_name, units, flagged_units, cumulative_units FROM ${ident(tables.exposuresSummary)} ORDER BY day, group_name`,
+  );
   const observed: Record<string, number> = {};
   let flaggedUnits = 0;
   for (const e of exposures) {

@@ -20,7 +20,11 @@ export interface SqlContext {
 }
 
 /** Builds the SQL context of an experiment on a dialect. */
-export function sqlContext(experiment: ResolvedExperiment, dialect: ExperimentDialect, inputs: PipelineInputs = STORE_INPUTS): SqlContext {
+export function sqlContext(
+  experiment: ResolvedExperiment,
+  dialect: ExperimentDialect,
+  inputs: PipelineInputs = STORE_INPUTS,
+): SqlContext {
   return { experiment, dialect, tables: artifactNames(experiment.name), inputs };
 }
 

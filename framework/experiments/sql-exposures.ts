@@ -17,8 +17,13 @@ export function exposureRowsSql(ctx: SqlContext, from: string, to: string): stri
     return `SELECT * FROM (SELECT CAST(unit_id AS ${types.string}) AS unit_id, CAST(group_name AS ${types.string}) AS group_name, CAST(exposure_time AS TIMESTAMP) AS exposure_time, CAST(exposure_day AS DATE) AS exposure_day FROM (${user}) AS user_exposures) AS x WHERE ${inRange}`;
   }
   const source = experiment.exposure;
-  const group = !source.groupFrom || source.groupFrom === 'event_value' ? 'e.event_value' : dialect.jsonText('e.event_metadata', source.groupFrom.metadataKey);
-  const filters = Object.entries(source.metadata ?? {}).map(([k, v]) => `AND ${dialect.jsonText('e.event_metadata', k)} = ${literal(v)}`);
+  const group =
+    !source.groupFrom || source.groupFrom === 'event_value'
+      ? 'e.event_value'
+      : dialect.jsonText('e.event_metadata', source.groupFrom.metadataKey);
+  const filters = Object.entries(source.metadata ?? {}).map(
+    ([k, v]) => `AND ${dialect.jsonText('e.event_metadata', k)} = ${literal(v)}`,
+  );
   return `SELECT * FROM (SELECT ${eventUnit(ctx)} AS unit_id, ${group} AS group_name, e.${dialect.ident('timestamp')} AS exposure_time, e.day AS exposure_day
   FROM ${ctx.inputs.events} e WHERE e.ingestion = ${literal(source.ingestion)} AND e.event_name = ${literal(source.eventName)} ${filters.join(' ')}) AS x WHERE ${inRange}`;
 }

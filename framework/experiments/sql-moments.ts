@@ -111,16 +111,27 @@ capped AS (
  * The moments of `rollup` for `metrics`; date rollups only for periods in [from, to] when
  * given (days-since-exposure is always computed whole: later days add units to every period).
  */
-export function momentsSql(ctx: SqlContext, rollup: Rollup, metrics: ResolvedMetric[], range?: { from: string; to: string }): string {
+export function momentsSql(
+  ctx: SqlContext,
+  rollup: Rollup,
+  metrics: ResolvedMetric[],
+  range?: { from: string; to: string },
+): string {
   const c = ROLLUP_COLUMNS[rollup];
   const { ident, literal, types, covarSamp: cov } = ctx.dialect;
   const names = metrics.map((m) => literal(m.name)).join(', ');
   const sumKind = metrics.filter((m) => m.kind === 'sum').map((m) => literal(m.name));
   const cuped = metrics.filter((m) => m.cuped).map((m) => literal(m.name));
-  const periodFilter = range && rollup !== 'days_since_exposure' ? `AND w.day BETWEEN ${dateLit(range.from)} AND ${dateLit(range.to)}` : '';
+  const periodFilter =
+    range && rollup !== 'days_since_exposure'
+      ? `AND w.day BETWEEN ${dateLit(range.from)} AND ${dateLit(range.to)}`
+      : '';
   const caps = capsSql(ctx.dialect, metrics);
-  const preOf = (column: string) => (cuped.length ? `CASE WHEN w.metric_name IN (${cuped.join(', ')}) THEN COALESCE(p.${column}, 0) ELSE 0 END` : '0');
-  const preJoin = cuped.length ? `LEFT JOIN ${ident(ctx.tables.preExposure)} p ON p.metric_name = w.metric_name AND p.unit_id = w.unit_id` : '';
+  const preOf = (column: string) =>
+    cuped.length ? `CASE WHEN w.metric_name IN (${cuped.join(', ')}) THEN COALESCE(p.${column}, 0) ELSE 0 END` : '0';
+  const preJoin = cuped.length
+    ? `LEFT JOIN ${ident(ctx.tables.preExposure)} p ON p.metric_name = w.metric_name AND p.unit_id = w.unit_id`
+    : '';
   return `WITH unit_values AS (
   SELECT ${c.period} AS period, w.metric_name, w.group_name, w.unit_id, ${c.y} AS y, ${c.x} AS x, CAST(${preOf('pre_numerator')} AS ${types.double}) AS pre,
     CAST(${preOf('pre_denominator')} AS ${types.double}) AS pre_x

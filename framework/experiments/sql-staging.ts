@@ -15,7 +15,8 @@ import type { ResolvedMetric } from './model.js';
 import { createTableSql, dateLit, eventUnit, type SqlContext } from './sql-context.js';
 import { internalError } from '../diagnostics/errors.js';
 
-const STAGING_COLUMNS = 'metric_name, unit_id, group_name, day, exposure_day, days_since_exposure, numerator, denominator';
+const STAGING_COLUMNS =
+  'metric_name, unit_id, group_name, day, exposure_day, days_since_exposure, numerator, denominator';
 
 /** Exposed units that take part in the analysis (not flagged), as `f`. */
 function exposed(ctx: SqlContext): string {
@@ -62,8 +63,14 @@ GROUP BY fu.unit_id, fu.group_name, fu.reached_day, f.exposure_day`;
 /** DDL of `<experiment>_user_level_aggregations`. */
 export function createStagingSql(ctx: SqlContext): string {
   return createTableSql(ctx, ctx.tables.userLevelAggregations, [
-    ['metric_name', 'string'], ['unit_id', 'string'], ['group_name', 'string'], ['day', 'date'], ['exposure_day', 'date'],
-    ['days_since_exposure', 'integer'], ['numerator', 'double'], ['denominator', 'double'],
+    ['metric_name', 'string'],
+    ['unit_id', 'string'],
+    ['group_name', 'string'],
+    ['day', 'date'],
+    ['exposure_day', 'date'],
+    ['days_since_exposure', 'integer'],
+    ['numerator', 'double'],
+    ['denominator', 'double'],
   ]);
 }
 
@@ -75,8 +82,12 @@ export function insertStagingSql(ctx: SqlContext, metric: ResolvedMetric, from: 
 /** DDL of `<experiment>_user_level_aggregations_for_pre_exposure_data`. */
 export function createPreExposureSql(ctx: SqlContext): string {
   return createTableSql(ctx, ctx.tables.preExposure, [
-    ['metric_name', 'string'], ['unit_id', 'string'], ['group_name', 'string'], ['exposure_day', 'date'],
-    ['pre_numerator', 'double'], ['pre_denominator', 'double'],
+    ['metric_name', 'string'],
+    ['unit_id', 'string'],
+    ['group_name', 'string'],
+    ['exposure_day', 'date'],
+    ['pre_numerator', 'double'],
+    ['pre_denominator', 'double'],
   ]);
 }
 
@@ -119,8 +130,13 @@ GROUP BY f.unit_id, f.group_name, f.exposure_day`;
 /** DDL of `<experiment>_funnel_events`. */
 export function createFunnelEventsSql(ctx: SqlContext): string {
   return createTableSql(ctx, ctx.tables.funnelEvents, [
-    ['metric_name', 'string'], ['unit_id', 'string'], ['group_name', 'string'], ['step', 'integer'], ['event_name', 'string'],
-    ['reached_at', 'timestamp'], ['reached_day', 'date'],
+    ['metric_name', 'string'],
+    ['unit_id', 'string'],
+    ['group_name', 'string'],
+    ['step', 'integer'],
+    ['event_name', 'string'],
+    ['reached_at', 'timestamp'],
+    ['reached_day', 'date'],
   ]);
 }
 
@@ -140,7 +156,10 @@ export function insertFunnelEventsSql(ctx: SqlContext, metric: ResolvedMetric, t
   WHERE e.ingestion = ${ctx.dialect.literal(m.ingestion)} AND e.event_name = ${ctx.dialect.literal(event)} AND e.${ctx.dialect.ident('timestamp')} >= ${after} AND e.day <= ${dateLit(through)}
   GROUP BY f.unit_id, f.group_name)`;
   });
-  const rows = m.steps.map((event, i) => `SELECT ${ctx.dialect.literal(metric.name)}, unit_id, group_name, ${i + 1}, ${ctx.dialect.literal(event)}, reached_at, reached_day FROM s${i + 1}`);
+  const rows = m.steps.map(
+    (event, i) =>
+      `SELECT ${ctx.dialect.literal(metric.name)}, unit_id, group_name, ${i + 1}, ${ctx.dialect.literal(event)}, reached_at, reached_day FROM s${i + 1}`,
+  );
   return `INSERT INTO ${ctx.dialect.ident(ctx.tables.funnelEvents)} (metric_name, unit_id, group_name, step, event_name, reached_at, reached_day)
 WITH ${steps.join(',\n')}
 ${rows.join('\nUNION ALL\n')}`;

@@ -8,10 +8,22 @@ import { createTableSql, dateLit, metricNames, type SqlContext } from './sql-con
 
 /** DDL of `windowed_metrics_<experiment>`. */
 export function createWindowedSql(ctx: SqlContext): string {
-  const numbers = ['day_numerator', 'day_denominator', 'cum_numerator', 'cum_denominator', 'numerator_7day', 'denominator_7day'];
+  const numbers = [
+    'day_numerator',
+    'day_denominator',
+    'cum_numerator',
+    'cum_denominator',
+    'numerator_7day',
+    'denominator_7day',
+  ];
   return createTableSql(ctx, ctx.tables.windowedMetrics, [
-    ['metric_name', 'string'], ['unit_id', 'string'], ['group_name', 'string'], ['exposure_day', 'date'], ['day', 'date'],
-    ['days_since_exposure', 'integer'], ...numbers.map((n): [string, 'double'] => [n, 'double']),
+    ['metric_name', 'string'],
+    ['unit_id', 'string'],
+    ['group_name', 'string'],
+    ['exposure_day', 'date'],
+    ['day', 'date'],
+    ['days_since_exposure', 'integer'],
+    ...numbers.map((n): [string, 'double'] => [n, 'double']),
   ]);
 }
 
@@ -28,7 +40,8 @@ export function insertWindowedSql(
 ): string {
   const t = ctx.tables;
   const ident = ctx.dialect.ident;
-  const w = (frame: string) => `OVER (PARTITION BY g.metric_name, g.unit_id ORDER BY g.day ROWS BETWEEN ${frame} AND CURRENT ROW)`;
+  const w = (frame: string) =>
+    `OVER (PARTITION BY g.metric_name, g.unit_id ORDER BY g.day ROWS BETWEEN ${frame} AND CURRENT ROW)`;
   return `INSERT INTO ${ident(t.windowedMetrics)}
 SELECT metric_name, unit_id, group_name, exposure_day, day, days_since_exposure, day_numerator, day_denominator, cum_numerator, cum_denominator, numerator_7day, denominator_7day
 FROM (

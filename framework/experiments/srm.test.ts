@@ -40,7 +40,9 @@ describe('sample ratio mismatch', () => {
       { name: 'c', split: 1 },
     ]);
     expect(three.chiSquared).toBeCloseTo(200, 9);
-    expect(Math.abs(three.pValue - Math.exp(-three.chiSquared / 2)) / Math.exp(-three.chiSquared / 2)).toBeLessThan(1e-9);
+    expect(Math.abs(three.pValue - Math.exp(-three.chiSquared / 2)) / Math.exp(-three.chiSquared / 2)).toBeLessThan(
+      1e-9,
+    );
   });
 
   it('uses the expected split, not equal shares (percentages are normalized)', () => {
@@ -74,10 +76,20 @@ describe('sample ratio mismatch', () => {
       const events: TestEvent[] = [];
       for (let i = 0; i < 10_000; i++) {
         const group = i < testShare * 10_000 ? 'test' : 'control';
-        events.push({ ingestion: 'app', day: '2026-03-01', timestamp: '2026-03-01 12:00:00', event_name: 'exposure', event_value: group, event_metadata: null, user_id: `u${i}` });
+        events.push({
+          ingestion: 'app',
+          day: '2026-03-01',
+          timestamp: '2026-03-01 12:00:00',
+          event_name: 'exposure',
+          event_value: group,
+          event_metadata: null,
+          user_id: `u${i}`,
+        });
       }
       await insertEvents(store, events);
-      await insertMetrics(store, [{ ingestion: 'm', date: '2026-03-01', unit_id: 'u1', metric_name: 'clicks', metric_value: 1 }]);
+      await insertMetrics(store, [
+        { ingestion: 'm', date: '2026-03-01', unit_id: 'u1', metric_name: 'clicks', metric_value: 1 },
+      ]);
       await runExperiment(store, { config }, { type: 'full' });
       const results = await readExperimentResults(store, { config });
       expect(results.health.srm.total).toBe(10_000);

@@ -19,7 +19,11 @@ export interface SrmCheck {
 }
 
 /** `expected` splits are normalized to fractions; groups without units count as 0. */
-export function sampleRatioMismatch(observed: Record<string, number>, expected: { name: string; split: number }[], threshold: number = EXPERIMENT_DEFAULTS.srmPValue): SrmCheck {
+export function sampleRatioMismatch(
+  observed: Record<string, number>,
+  expected: { name: string; split: number }[],
+  threshold: number = EXPERIMENT_DEFAULTS.srmPValue,
+): SrmCheck {
   const total = expected.reduce((s, g) => s + (observed[g.name] ?? 0), 0);
   const splitTotal = expected.reduce((s, g) => s + g.split, 0);
   let chiSquared = 0;

@@ -21,20 +21,33 @@ const DDL = `CREATE TABLE IF NOT EXISTS ${EXPERIMENT_STATE_TABLE} (experiment VA
 
 /** Whether a table exists in the current schema; reading never creates tables, so it needs no write access. */
 export async function tableExists(sql: SqlExecutor, name: string): Promise<boolean> {
-  const rows = await sql.query('SELECT 1 AS present FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1', [name]);
+  const rows = await sql.query(
+    'SELECT 1 AS present FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1',
+    [name],
+  );
   return rows.length > 0;
 }
 
 /** The experiment's state, or null before its first successful run. */
 export async function readState(sql: SqlExecutor, experiment: string): Promise<ExperimentState | null> {
   if (!(await tableExists(sql, EXPERIMENT_STATE_TABLE))) return null;
-  const rows = await sql.query<{ through_day: string; config: string; updated_at: Date }>(`SELECT through_day, config, updated_at FROM ${EXPERIMENT_STATE_TABLE} WHERE experiment = $1`, [experiment]);
-  return rows[0] ? { experiment, through: rows[0].through_day, config: rows[0].config, updatedAt: rows[0].updated_at } : null;
+  const rows = await sql.query<{ through_day: string; config: string; updated_at: Date }>(
+    `SELECT through_day, config, updated_at FROM ${EXPERIMENT_STATE_TABLE} WHERE experiment = $1`,
+    [experiment],
+  );
+  return rows[0]
+    ? { experiment, through: rows[0].through_day, config: rows[0].config, updatedAt: rows[0].updated_at }
+    : null;
 }
 
 /** Replaces the experiment's state (inside the run's transaction). */
 export async function writeState(sql: SqlExecutor, state: Omit<ExperimentState, 'updatedAt'>): Promise<void> {
   await sql.exec(DDL);
   await sql.query(`DELETE FROM ${EXPERIMENT_STATE_TABLE} WHERE experiment = $1`, [state.experiment]);
-  await sql.query(`INSERT INTO ${EXPERIMENT_STATE_TABLE} VALUES ($1, CAST($2 AS DATE), $3, CAST($4 AS TIMESTAMP))`, [state.experiment, state.through, state.config, new Date().toISOString().replace('T', ' ').replace('Z', '')]);
+  await sql.query(`INSERT INTO ${EXPERIMENT_STATE_TABLE} VALUES ($1, CAST($2 AS DATE), $3, CAST($4 AS TIMESTAMP))`, [
+    state.experiment,
+    state.through,
+    state.config,
+    new Date().toISOString().replace('T', ' ').replace('Z', ''),
+  ]);
 }

@@ -3,8 +3,15 @@ import { exact, normalTwoSidedP, tTwoSidedCritical, tTwoSidedP } from '../../tes
 import type { GroupMoments } from './sql-moments.js';
 import { compare, estimateGroup, type GroupEstimate } from './statistics.js';
 
-const group = (n: number, mean: number, variance: number): GroupEstimate => ({ n, mean, rawMean: mean, variance, theta: null });
-const close = (actual: number | null, expected: number, tolerance = 1e-9) => expect(Math.abs((actual as number) - expected)).toBeLessThanOrEqual(tolerance * Math.max(1, Math.abs(expected)));
+const group = (n: number, mean: number, variance: number): GroupEstimate => ({
+  n,
+  mean,
+  rawMean: mean,
+  variance,
+  theta: null,
+});
+const close = (actual: number | null, expected: number, tolerance = 1e-9) =>
+  expect(Math.abs((actual as number) - expected)).toBeLessThanOrEqual(tolerance * Math.max(1, Math.abs(expected)));
 
 /** Welch's test written out from the textbook, with the reference t distribution. */
 function welch(test: GroupEstimate, control: GroupEstimate, alpha: number) {
@@ -14,7 +21,15 @@ function welch(test: GroupEstimate, control: GroupEstimate, alpha: number) {
   const crit = tTwoSidedCritical(alpha, df);
   const rel = (test.mean - control.mean) / Math.abs(control.mean);
   const relSe = Math.sqrt(a / control.mean ** 2 + (test.mean ** 2 * b) / control.mean ** 4);
-  return { df, crit, rel, relSe, relLower: rel - crit * relSe, relUpper: rel + crit * relSe, relP: tTwoSidedP(exact(Math.abs(rel / relSe)), exact(df)) };
+  return {
+    df,
+    crit,
+    rel,
+    relSe,
+    relLower: rel - crit * relSe,
+    relUpper: rel + crit * relSe,
+    relP: tTwoSidedP(exact(Math.abs(rel / relSe)), exact(df)),
+  };
 }
 
 describe('compare: test group against control', () => {
@@ -72,8 +87,37 @@ describe('compare: test group against control', () => {
 
 function moments(over: Partial<GroupMoments>): GroupMoments {
   return {
-    period: '2026-01-01', metric_name: 'm', group_name: 'g', n: 100, mean_y: 2, var_y: 0, mean_x: 1, var_x: 0, cov_xy: 0, mean_pre: 0, var_pre: null, cov_y_pre: null, mean_pre_x: 0, var_pre_x: null, cov_pre_pre_x: null, cov_y_pre_x: null, cov_x_pre: null, cov_x_pre_x: null,
-    upper_cap: null, lower_cap: null, pooled_mean_pre: 0, pooled_var_pre: null, pooled_cov_y_pre: null, pooled_mean_y: 2, pooled_mean_x: 1, pooled_mean_pre_x: 0, pooled_var_pre_x: null, pooled_cov_pre_pre_x: null, pooled_cov_y_pre_x: null, pooled_cov_x_pre: null, pooled_cov_x_pre_x: null,
+    period: '2026-01-01',
+    metric_name: 'm',
+    group_name: 'g',
+    n: 100,
+    mean_y: 2,
+    var_y: 0,
+    mean_x: 1,
+    var_x: 0,
+    cov_xy: 0,
+    mean_pre: 0,
+    var_pre: null,
+    cov_y_pre: null,
+    mean_pre_x: 0,
+    var_pre_x: null,
+    cov_pre_pre_x: null,
+    cov_y_pre_x: null,
+    cov_x_pre: null,
+    cov_x_pre_x: null,
+    upper_cap: null,
+    lower_cap: null,
+    pooled_mean_pre: 0,
+    pooled_var_pre: null,
+    pooled_cov_y_pre: null,
+    pooled_mean_y: 2,
+    pooled_mean_x: 1,
+    pooled_mean_pre_x: 0,
+    pooled_var_pre_x: null,
+    pooled_cov_pre_pre_x: null,
+    pooled_cov_y_pre_x: null,
+    pooled_cov_x_pre: null,
+    pooled_cov_x_pre_x: null,
     ...over,
   };
 }
@@ -86,7 +130,17 @@ describe('variances that are zero in exact arithmetic', () => {
       expect(e.variance, `noise ${noise}`).toBe(0);
     }
     // Sum metric with CUPED where y = pre + 5: the adjusted variance is 0 exactly.
-    const cuped = estimateGroup(moments({ var_y: 2.5, var_pre: 2.5 * (1 + 3e-16), cov_y_pre: 2.5, pooled_var_pre: 2.5, pooled_cov_y_pre: 2.5 * (1 - 2e-16) }), 'sum', true);
+    const cuped = estimateGroup(
+      moments({
+        var_y: 2.5,
+        var_pre: 2.5 * (1 + 3e-16),
+        cov_y_pre: 2.5,
+        pooled_var_pre: 2.5,
+        pooled_cov_y_pre: 2.5 * (1 - 2e-16),
+      }),
+      'sum',
+      true,
+    );
     expect(cuped.variance).toBe(0);
     // So no test runs on any engine (both groups constant), rather than p = 0.99999992 on one.
     const a = estimateGroup(moments({ var_x: 0.3, var_y: 1.2 + 1e-15, cov_xy: 0.6 }), 'ratio', false);
@@ -110,14 +164,35 @@ const cov = (a: number[], b: number[]) => {
 /** One group's moments from unit-level data (post y, x; pre y', x'), pooled over that group alone. */
 function unitMoments(y: number[], x: number[], pre: number[], preX: number[]): GroupMoments {
   const own = {
-    n: y.length, mean_y: mean(y), var_y: cov(y, y), mean_x: mean(x), var_x: cov(x, x), cov_xy: cov(x, y),
-    mean_pre: mean(pre), var_pre: cov(pre, pre), cov_y_pre: cov(y, pre), mean_pre_x: mean(preX), var_pre_x: cov(preX, preX),
-    cov_pre_pre_x: cov(pre, preX), cov_y_pre_x: cov(y, preX), cov_x_pre: cov(x, pre), cov_x_pre_x: cov(x, preX),
+    n: y.length,
+    mean_y: mean(y),
+    var_y: cov(y, y),
+    mean_x: mean(x),
+    var_x: cov(x, x),
+    cov_xy: cov(x, y),
+    mean_pre: mean(pre),
+    var_pre: cov(pre, pre),
+    cov_y_pre: cov(y, pre),
+    mean_pre_x: mean(preX),
+    var_pre_x: cov(preX, preX),
+    cov_pre_pre_x: cov(pre, preX),
+    cov_y_pre_x: cov(y, preX),
+    cov_x_pre: cov(x, pre),
+    cov_x_pre_x: cov(x, preX),
   };
   return moments({
-    ...own, pooled_mean_pre: own.mean_pre, pooled_var_pre: own.var_pre, pooled_cov_y_pre: own.cov_y_pre, pooled_mean_y: own.mean_y,
-    pooled_mean_x: own.mean_x, pooled_mean_pre_x: own.mean_pre_x, pooled_var_pre_x: own.var_pre_x, pooled_cov_pre_pre_x: own.cov_pre_pre_x,
-    pooled_cov_y_pre_x: own.cov_y_pre_x, pooled_cov_x_pre: own.cov_x_pre, pooled_cov_x_pre_x: own.cov_x_pre_x,
+    ...own,
+    pooled_mean_pre: own.mean_pre,
+    pooled_var_pre: own.var_pre,
+    pooled_cov_y_pre: own.cov_y_pre,
+    pooled_mean_y: own.mean_y,
+    pooled_mean_x: own.mean_x,
+    pooled_mean_pre_x: own.mean_pre_x,
+    pooled_var_pre_x: own.var_pre_x,
+    pooled_cov_pre_pre_x: own.cov_pre_pre_x,
+    pooled_cov_y_pre_x: own.cov_y_pre_x,
+    pooled_cov_x_pre: own.cov_x_pre,
+    pooled_cov_x_pre_x: own.cov_x_pre_x,
   });
 }
 
@@ -136,12 +211,15 @@ describe('CUPED on a ratio metric never turns rounding noise into a theta', () =
     expect(naive).not.toBe(0);
     expect(Math.abs(naive)).toBeLessThan(1e-15);
     const r0 = m.pooled_mean_y / m.pooled_mean_x;
-    const naiveCov = m.pooled_cov_y_pre! - rPre * m.pooled_cov_y_pre_x! - r0 * m.pooled_cov_x_pre! + r0 * rPre * m.pooled_cov_x_pre_x!;
+    const naiveCov =
+      m.pooled_cov_y_pre! - rPre * m.pooled_cov_y_pre_x! - r0 * m.pooled_cov_x_pre! + r0 * rPre * m.pooled_cov_x_pre_x!;
     expect(naiveCov).not.toBe(0);
     // Rounded the other way as another engine may (a relative 1e-15): the noise variance is then
     // positive, and noise over noise would make a theta of order 1.
     const up = { ...m, pooled_var_pre: m.pooled_var_pre! * (1 + 1e-15) };
-    expect(up.pooled_var_pre - 2 * rPre * m.pooled_cov_pre_pre_x! + rPre * rPre * m.pooled_var_pre_x!).toBeGreaterThan(0);
+    expect(up.pooled_var_pre - 2 * rPre * m.pooled_cov_pre_pre_x! + rPre * rPre * m.pooled_var_pre_x!).toBeGreaterThan(
+      0,
+    );
     for (const m2 of [m, up, { ...m, pooled_var_pre: m.pooled_var_pre! * (1 - 1e-15) }]) {
       const e = estimateGroup(m2, 'ratio', true);
       // The uncorrected delta-method estimate, written out: R = ȳ/x̄, Var(L) = (Var y − 2R·Cov(x, y) + R²·Var x)/x̄².
@@ -161,7 +239,8 @@ describe('CUPED on a ratio metric never turns rounding noise into a theta', () =
     const m = unitMoments(constant, x, pre, preX);
     const rPre = m.pooled_mean_pre / m.pooled_mean_pre_x;
     const r = m.pooled_mean_y / m.pooled_mean_x;
-    const naiveCov = m.pooled_cov_y_pre! - rPre * m.pooled_cov_y_pre_x! - r * m.pooled_cov_x_pre! + r * rPre * m.pooled_cov_x_pre_x!;
+    const naiveCov =
+      m.pooled_cov_y_pre! - rPre * m.pooled_cov_y_pre_x! - r * m.pooled_cov_x_pre! + r * rPre * m.pooled_cov_x_pre_x!;
     expect(naiveCov).not.toBe(0);
     expect(Math.abs(naiveCov)).toBeLessThan(1e-15);
     const e = estimateGroup(m, 'ratio', true);

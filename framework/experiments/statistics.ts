@@ -59,7 +59,10 @@ export const ZERO_VARIANCE_TOLERANCE = 1e-10;
 
 /** The sum of `terms` and the rounding noise it carries (ZERO_VARIANCE_TOLERANCE of their magnitude). */
 function sumWithNoise(terms: number[]): { sum: number; noise: number } {
-  return { sum: terms.reduce((s, t) => s + t, 0), noise: ZERO_VARIANCE_TOLERANCE * terms.reduce((s, t) => s + Math.abs(t), 0) };
+  return {
+    sum: terms.reduce((s, t) => s + t, 0),
+    noise: ZERO_VARIANCE_TOLERANCE * terms.reduce((s, t) => s + Math.abs(t), 0),
+  };
 }
 
 /** A variance summed from `terms`: 0 when it is negative or rounding noise, else the sum. */
@@ -82,10 +85,17 @@ export function estimateGroup(m: GroupMoments, kind: MetricKind, cuped: boolean)
 }
 
 function estimateSum(m: GroupMoments, cuped: boolean): GroupEstimate {
-  const theta = cuped && m.pooled_var_pre && m.pooled_var_pre > 0 && m.pooled_cov_y_pre !== null ? m.pooled_cov_y_pre / m.pooled_var_pre : null;
-  if (theta === null) return { n: m.n, mean: m.mean_y, rawMean: m.mean_y, variance: clamp(m.var_y), theta: cuped ? 0 : null };
+  const theta =
+    cuped && m.pooled_var_pre && m.pooled_var_pre > 0 && m.pooled_cov_y_pre !== null
+      ? m.pooled_cov_y_pre / m.pooled_var_pre
+      : null;
+  if (theta === null)
+    return { n: m.n, mean: m.mean_y, rawMean: m.mean_y, variance: clamp(m.var_y), theta: cuped ? 0 : null };
   const mean = m.mean_y - theta * (m.mean_pre - m.pooled_mean_pre);
-  const variance = m.var_y === null || m.var_pre === null || m.cov_y_pre === null ? null : combinedVariance([m.var_y, theta * theta * m.var_pre, -2 * theta * m.cov_y_pre]);
+  const variance =
+    m.var_y === null || m.var_pre === null || m.cov_y_pre === null
+      ? null
+      : combinedVariance([m.var_y, theta * theta * m.var_pre, -2 * theta * m.cov_y_pre]);
   return { n: m.n, mean, rawMean: m.mean_y, variance, theta };
 }
 
@@ -98,7 +108,10 @@ function estimateSum(m: GroupMoments, cuped: boolean): GroupEstimate {
  */
 function estimateRatio(m: GroupMoments, cuped: boolean): GroupEstimate {
   const r = m.mean_y / m.mean_x;
-  const varL = m.var_y === null || m.var_x === null || m.cov_xy === null ? null : combinedVariance([m.var_y, -2 * r * m.cov_xy, r * r * m.var_x]) / (m.mean_x * m.mean_x);
+  const varL =
+    m.var_y === null || m.var_x === null || m.cov_xy === null
+      ? null
+      : combinedVariance([m.var_y, -2 * r * m.cov_xy, r * r * m.var_x]) / (m.mean_x * m.mean_x);
   const raw: GroupEstimate = { n: m.n, mean: r, rawMean: r, variance: varL, theta: cuped ? 0 : null };
   if (!cuped || varL === null || !(m.pooled_mean_pre_x > 0)) return raw;
   const rPre = m.pooled_mean_pre / m.pooled_mean_pre_x;
@@ -106,19 +119,29 @@ function estimateRatio(m: GroupMoments, cuped: boolean): GroupEstimate {
   // Both combine terms that cancel (exactly, for a metric proportional to its denominator): decided
   // against rounding noise like every combined variance, so noise never becomes a theta.
   const linearVar = (vy: number | null, cyx: number | null, vx: number | null) =>
-    vy === null || cyx === null || vx === null ? null : combinedVariance([vy, -2 * rPre * cyx, rPre * rPre * vx]) / (xPre * xPre);
+    vy === null || cyx === null || vx === null
+      ? null
+      : combinedVariance([vy, -2 * rPre * cyx, rPre * rPre * vx]) / (xPre * xPre);
   // The covariances are [cov(y, pre), cov(y, preX), cov(x, pre), cov(x, preX)].
   const linearCov = (rr: number, xbar: number, [cyp, cypx, cxp, cxpx]: (number | null)[]) =>
-    cyp === null || cypx === null || cxp === null || cxpx === null ? null : combinedCovariance([cyp, -rPre * cypx, -rr * cxp, rr * rPre * cxpx]) / (xbar * xPre);
+    cyp === null || cypx === null || cxp === null || cxpx === null
+      ? null
+      : combinedCovariance([cyp, -rPre * cypx, -rr * cxp, rr * rPre * cxpx]) / (xbar * xPre);
   const pooledR = m.pooled_mean_y / m.pooled_mean_x;
   const pooledVarP = linearVar(m.pooled_var_pre, m.pooled_cov_pre_pre_x, m.pooled_var_pre_x);
-  const pooledCov = linearCov(pooledR, m.pooled_mean_x, [m.pooled_cov_y_pre, m.pooled_cov_y_pre_x, m.pooled_cov_x_pre, m.pooled_cov_x_pre_x]);
+  const pooledCov = linearCov(pooledR, m.pooled_mean_x, [
+    m.pooled_cov_y_pre,
+    m.pooled_cov_y_pre_x,
+    m.pooled_cov_x_pre,
+    m.pooled_cov_x_pre_x,
+  ]);
   if (pooledVarP === null || pooledCov === null || !(pooledVarP > 0)) return raw;
   const theta = pooledCov / pooledVarP;
   const meanP = (m.mean_pre - rPre * m.mean_pre_x) / xPre;
   const varP = linearVar(m.var_pre, m.cov_pre_pre_x, m.var_pre_x);
   const covLP = linearCov(r, m.mean_x, [m.cov_y_pre, m.cov_y_pre_x, m.cov_x_pre, m.cov_x_pre_x]);
-  const variance = varP === null || covLP === null ? null : combinedVariance([varL, theta * theta * varP, -2 * theta * covLP]);
+  const variance =
+    varP === null || covLP === null ? null : combinedVariance([varL, theta * theta * varP, -2 * theta * covLP]);
   return { n: m.n, mean: r - theta * meanP, rawMean: r, variance, theta };
 }
 
@@ -126,7 +149,12 @@ function estimateRatio(m: GroupMoments, cuped: boolean): GroupEstimate {
  * `test` against `control` by Welch's t test (or a z test), or null when either lacks a
  * variance or both variances are zero.
  */
-export function compare(test: GroupEstimate, control: GroupEstimate, alpha: number, kind: StatisticalTest = 't'): Comparison | null {
+export function compare(
+  test: GroupEstimate,
+  control: GroupEstimate,
+  alpha: number,
+  kind: StatisticalTest = 't',
+): Comparison | null {
   if (test.variance === null || control.variance === null || test.n < 2 || control.n < 2) return null;
   const a = test.variance / test.n;
   const b = control.variance / control.n;
@@ -137,13 +165,29 @@ export function compare(test: GroupEstimate, control: GroupEstimate, alpha: numb
   const pOf = (statistic: number) => (df === null ? twoSidedNormalP(statistic) : twoSidedP(statistic, df));
   const diff = test.mean - control.mean;
   const pValue = pOf(diff / se);
-  const out: Comparison = { absLift: diff, absLower: diff - crit * se, absUpper: diff + crit * se, relLift: null, relLower: null, relUpper: null, pValue, relPValue: null, df, significant: pValue < alpha };
+  const out: Comparison = {
+    absLift: diff,
+    absLower: diff - crit * se,
+    absUpper: diff + crit * se,
+    relLift: null,
+    relLower: null,
+    relUpper: null,
+    pValue,
+    relPValue: null,
+    df,
+    significant: pValue < alpha,
+  };
   if (control.mean !== 0) {
     // Divided by |control| so the sign of the relative lift is the sign of the absolute one.
     const c = control.mean;
     const rel = diff / Math.abs(c);
     const relSe = Math.sqrt(a / (c * c) + (test.mean * test.mean * b) / c ** 4);
-    Object.assign(out, { relLift: rel, relLower: rel - crit * relSe, relUpper: rel + crit * relSe, relPValue: relSe > 0 ? pOf(rel / relSe) : null });
+    Object.assign(out, {
+      relLift: rel,
+      relLower: rel - crit * relSe,
+      relUpper: rel + crit * relSe,
+      relPValue: relSe > 0 ? pOf(rel / relSe) : null,
+    });
   }
   return out;
 }

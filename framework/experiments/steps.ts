@@ -8,9 +8,21 @@ import type { ResolvedMetric } from './model.js';
 import { ROLLUPS, type Rollup } from './names.js';
 import { createResultsSql, insertResults, resultRows } from './results-table.js';
 import { countRowsSql, dateLit, deleteMetricRowsSql, type SqlContext } from './sql-context.js';
-import { appendFirstExposuresSql, createFirstExposuresSql, exposuresSummarySql, refreshExposureCountsSql } from './sql-exposures.js';
+import {
+  appendFirstExposuresSql,
+  createFirstExposuresSql,
+  exposuresSummarySql,
+  refreshExposureCountsSql,
+} from './sql-exposures.js';
 import { momentsSql, type GroupMoments } from './sql-moments.js';
-import { createFunnelEventsSql, createPreExposureSql, createStagingSql, insertFunnelEventsSql, insertPreExposureSql, insertStagingSql } from './sql-staging.js';
+import {
+  createFunnelEventsSql,
+  createPreExposureSql,
+  createStagingSql,
+  insertFunnelEventsSql,
+  insertPreExposureSql,
+  insertStagingSql,
+} from './sql-staging.js';
 import { createWindowedSql, insertWindowedSql } from './sql-windowed.js';
 
 /** A step: its name and the work, which returns the rows it produced (or null when unknown). */
@@ -50,10 +62,24 @@ export function resetArtifacts(ctx: SqlContext): Step {
     name: 'reset artifact tables',
     async run(sql) {
       const t = ctx.tables;
-      for (const name of [t.firstExposures, t.exposuresSummary, t.userLevelAggregations, t.preExposure, t.funnelEvents, t.windowedMetrics, ...Object.values(t.results)]) {
+      for (const name of [
+        t.firstExposures,
+        t.exposuresSummary,
+        t.userLevelAggregations,
+        t.preExposure,
+        t.funnelEvents,
+        t.windowedMetrics,
+        ...Object.values(t.results),
+      ]) {
         await sql.exec(ctx.dialect.dropTable(name));
       }
-      for (const ddl of [createStagingSql(ctx), createPreExposureSql(ctx), createFunnelEventsSql(ctx), createWindowedSql(ctx), ...ROLLUPS.map((r) => createResultsSql(ctx, r))]) {
+      for (const ddl of [
+        createStagingSql(ctx),
+        createPreExposureSql(ctx),
+        createFunnelEventsSql(ctx),
+        createWindowedSql(ctx),
+        ...ROLLUPS.map((r) => createResultsSql(ctx, r)),
+      ]) {
         await sql.exec(ddl);
       }
       return null;
@@ -123,7 +149,15 @@ export function preExposure(ctx: SqlContext, metrics: ResolvedMetric[], from: st
 /** Appends the windowed grid rows of [from, to] for `metrics`. */
 export function windowedMetrics(ctx: SqlContext, metrics: ResolvedMetric[], from: string, to: string): Step {
   return growing(ctx, 'windowed metrics', ctx.tables.windowedMetrics, async (sql) => {
-    if (metrics.length) await sql.exec(insertWindowedSql(ctx, metrics.map((m) => m.name), ctx.experiment.startDate, { from, to }));
+    if (metrics.length)
+      await sql.exec(
+        insertWindowedSql(
+          ctx,
+          metrics.map((m) => m.name),
+          ctx.experiment.startDate,
+          { from, to },
+        ),
+      );
   });
 }
 
@@ -131,7 +165,12 @@ export function windowedMetrics(ctx: SqlContext, metrics: ResolvedMetric[], from
  * Statistics of one rollup for `metrics`. With `range`, date rollups append the periods in
  * it; without, and always for days-since-exposure, the metrics' rows are restated.
  */
-export function results(ctx: SqlContext, rollup: Rollup, metrics: ResolvedMetric[], range?: { from: string; to: string }): Step {
+export function results(
+  ctx: SqlContext,
+  rollup: Rollup,
+  metrics: ResolvedMetric[],
+  range?: { from: string; to: string },
+): Step {
   return {
     name: `results ${rollup}`,
     async run(sql) {
@@ -155,7 +194,13 @@ export function deleteMetric(ctx: SqlContext, metric: string): Step {
     name: `delete metric ${metric}`,
     async run(sql) {
       const t = ctx.tables;
-      for (const table of [t.userLevelAggregations, t.preExposure, t.funnelEvents, t.windowedMetrics, ...Object.values(t.results)]) {
+      for (const table of [
+        t.userLevelAggregations,
+        t.preExposure,
+        t.funnelEvents,
+        t.windowedMetrics,
+        ...Object.values(t.results),
+      ]) {
         await sql.exec(deleteMetricRowsSql(ctx, table, [metric]));
       }
       return null;

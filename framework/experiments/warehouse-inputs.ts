@@ -64,10 +64,21 @@ const unterminated = (sql: string) => sql.trim().replace(/;\s*$/, '');
 export async function warehouseInputs(ctx: InputContext, mappings: InputMapping[]): Promise<PipelineInputs> {
   const json = JSON_SPELLINGS[ctx.kind];
   if (!json) {
-    throw new WharfError(`The experiment pipeline cannot read ingestions in a ${ctx.kind} warehouse yet.`, { code: 'experiment.warehouse-unsupported', errorClass: 'config', hint: `Supported: ${Object.keys(JSON_SPELLINGS).join(', ')}.` });
+    throw new WharfError(`The experiment pipeline cannot read ingestions in a ${ctx.kind} warehouse yet.`, {
+      code: 'experiment.warehouse-unsupported',
+      errorClass: 'config',
+      hint: `Supported: ${Object.keys(JSON_SPELLINGS).join(', ')}.`,
+    });
   }
   if (ctx.zone.kind !== 'fixed') {
-    throw new WharfError(`The project's time zone '${ctx.zone.name}' follows daylight saving; a warehouse experiment needs a fixed zone (PST, UTC, UTC-5, …) for its days yet.`, { code: 'experiment.warehouse-zone', errorClass: 'config', hint: 'Set timeZone to a fixed offset, or run the experiment in the store.' });
+    throw new WharfError(
+      `The project's time zone '${ctx.zone.name}' follows daylight saving; a warehouse experiment needs a fixed zone (PST, UTC, UTC-5, …) for its days yet.`,
+      {
+        code: 'experiment.warehouse-zone',
+        errorClass: 'config',
+        hint: 'Set timeZone to a fixed offset, or run the experiment in the store.',
+      },
+    );
   }
   const events: string[] = [];
   const metrics: string[] = [];
@@ -80,8 +91,10 @@ export async function warehouseInputs(ctx: InputContext, mappings: InputMapping[
 }
 
 const relation = (selects: string[], empty: string) => `(${selects.length ? selects.join('\nUNION ALL\n') : empty})`;
-const EMPTY_EVENTS = () => `SELECT CAST(NULL AS VARCHAR) AS ingestion, CAST(NULL AS TIMESTAMP) AS "timestamp", CAST(NULL AS DATE) AS day, CAST(NULL AS VARCHAR) AS event_name, CAST(NULL AS VARCHAR) AS event_value, CAST(NULL AS VARCHAR) AS event_metadata, CAST(NULL AS VARCHAR) AS user_id, CAST(NULL AS VARCHAR) AS custom_ids WHERE 1 = 0`;
-const EMPTY_METRICS = (d: ExperimentDialect) => `SELECT CAST(NULL AS VARCHAR) AS ingestion, CAST(NULL AS VARCHAR) AS unit_id, CAST(NULL AS VARCHAR) AS id_type, CAST(NULL AS DATE) AS "date", CAST(NULL AS VARCHAR) AS metric_name, CAST(NULL AS ${d.types.double}) AS metric_value, CAST(NULL AS ${d.types.double}) AS numerator, CAST(NULL AS ${d.types.double}) AS denominator WHERE 1 = 0`;
+const EMPTY_EVENTS = () =>
+  `SELECT CAST(NULL AS VARCHAR) AS ingestion, CAST(NULL AS TIMESTAMP) AS "timestamp", CAST(NULL AS DATE) AS day, CAST(NULL AS VARCHAR) AS event_name, CAST(NULL AS VARCHAR) AS event_value, CAST(NULL AS VARCHAR) AS event_metadata, CAST(NULL AS VARCHAR) AS user_id, CAST(NULL AS VARCHAR) AS custom_ids WHERE 1 = 0`;
+const EMPTY_METRICS = (d: ExperimentDialect) =>
+  `SELECT CAST(NULL AS VARCHAR) AS ingestion, CAST(NULL AS VARCHAR) AS unit_id, CAST(NULL AS VARCHAR) AS id_type, CAST(NULL AS DATE) AS "date", CAST(NULL AS VARCHAR) AS metric_name, CAST(NULL AS ${d.types.double}) AS metric_value, CAST(NULL AS ${d.types.double}) AS numerator, CAST(NULL AS ${d.types.double}) AS denominator WHERE 1 = 0`;
 
 function value(column: ColumnValue | undefined): string {
   if (column === undefined) return 'NULL';
@@ -93,7 +106,14 @@ function value(column: ColumnValue | undefined): string {
 function typeOf(columns: ColumnInfo[], name: string, mapping: string): ColumnInfo['type'] {
   const found = columns.find((c) => c.name === name);
   if (!found) {
-    throw new WharfError(`The ingestion '${mapping}' maps the column '${name}', which its SQL does not return in the warehouse.`, { code: 'experiment.warehouse-column', errorClass: 'config', hint: `Result columns: ${columns.map((c) => c.name).join(', ')}.` });
+    throw new WharfError(
+      `The ingestion '${mapping}' maps the column '${name}', which its SQL does not return in the warehouse.`,
+      {
+        code: 'experiment.warehouse-column',
+        errorClass: 'config',
+        hint: `Result columns: ${columns.map((c) => c.name).join(', ')}.`,
+      },
+    );
   }
   return found.type;
 }
@@ -101,28 +121,48 @@ function typeOf(columns: ColumnInfo[], name: string, mapping: string): ColumnInf
 /** The mapping's timestamp as a UTC TIMESTAMP (sessions run in UTC), read as the ingestion reads it. */
 function timestampOf(column: string, type: ColumnInfo['type']): string {
   const c = `src.${ident(column)}`;
-  if (type === 'integer' || type === 'double') return `CAST(CASE WHEN ABS(${c}) < 1e11 THEN to_timestamp(${c}) ELSE to_timestamp(${c} / 1000.0) END AS TIMESTAMP)`;
+  if (type === 'integer' || type === 'double')
+    return `CAST(CASE WHEN ABS(${c}) < 1e11 THEN to_timestamp(${c}) ELSE to_timestamp(${c} / 1000.0) END AS TIMESTAMP)`;
   if (type === 'string') return `CAST(CAST(${c} AS TIMESTAMPTZ) AS TIMESTAMP)`;
   return `CAST(${c} AS TIMESTAMP)`;
 }
 
-function eventsSelect(ctx: InputContext, json: JsonSpelling, m: EventsMapping, sql: string, columns: ColumnInfo[]): string {
+function eventsSelect(
+  ctx: InputContext,
+  json: JsonSpelling,
+  m: EventsMapping,
+  sql: string,
+  columns: ColumnInfo[],
+): string {
   const cols = m.columns;
   const ts = timestampOf(cols.timestamp, typeOf(columns, cols.timestamp, m.name));
   const offset = ctx.zone.kind === 'fixed' ? ctx.zone.offsetMinutes : 0;
-  const metadata = cols.event_metadata ? (typeOf(columns, cols.event_metadata, m.name) === 'json' ? json.asText(`src.${ident(cols.event_metadata)}`) : `CAST(src.${ident(cols.event_metadata)} AS VARCHAR)`) : 'CAST(NULL AS VARCHAR)';
+  const metadata = cols.event_metadata
+    ? typeOf(columns, cols.event_metadata, m.name) === 'json'
+      ? json.asText(`src.${ident(cols.event_metadata)}`)
+      : `CAST(src.${ident(cols.event_metadata)} AS VARCHAR)`
+    : 'CAST(NULL AS VARCHAR)';
   let userId: string;
   let customIds: string;
   if (cols.user) {
-    const user = typeOf(columns, cols.user, m.name) === 'json' ? json.asText(`src.${ident(cols.user)}`) : `CAST(src.${ident(cols.user)} AS VARCHAR)`;
+    const user =
+      typeOf(columns, cols.user, m.name) === 'json'
+        ? json.asText(`src.${ident(cols.user)}`)
+        : `CAST(src.${ident(cols.user)} AS VARCHAR)`;
     userId = ctx.dialect.jsonText(user, 'userID');
     customIds = json.objectText(user, 'customIDs');
   } else {
     userId = cols.userID ? `CAST(src.${ident(cols.userID)} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)';
-    const pairs = Object.entries(cols.customIDs ?? {}).map(([k, c]): [string, string] => [k, `CAST(src.${ident(c)} AS VARCHAR)`]);
+    const pairs = Object.entries(cols.customIDs ?? {}).map(([k, c]): [string, string] => [
+      k,
+      `CAST(src.${ident(c)} AS VARCHAR)`,
+    ]);
     customIds = pairs.length ? json.build(pairs) : 'CAST(NULL AS VARCHAR)';
   }
-  const name = typeof cols.event_name === 'string' ? `regexp_replace(${value(cols.event_name)}, '\\s', '_', 'g')` : value(cols.event_name);
+  const name =
+    typeof cols.event_name === 'string'
+      ? `regexp_replace(${value(cols.event_name)}, '\\s', '_', 'g')`
+      : value(cols.event_name);
   return `SELECT ${literal(m.name)} AS ingestion, ev."timestamp", CAST(ev."timestamp" + INTERVAL '${offset} minutes' AS DATE) AS day, ev.event_name, ev.event_value, ev.event_metadata, ev.user_id, ev.custom_ids
 FROM (SELECT ${ts} AS "timestamp", ${name} AS event_name, ${value(cols.event_value)} AS event_value, ${metadata} AS event_metadata, ${userId} AS user_id, ${customIds} AS custom_ids
   FROM (${unterminated(sql)}) AS src) AS ev`;
@@ -130,7 +170,8 @@ FROM (SELECT ${ts} AS "timestamp", ${name} AS event_name, ${value(cols.event_val
 
 function metricsSelect(ctx: InputContext, m: MetricsMapping, sql: string): string {
   const cols = m.columns;
-  const num = (column: string | undefined) => (column ? `CAST(src.${ident(column)} AS ${ctx.dialect.types.double})` : `CAST(NULL AS ${ctx.dialect.types.double})`);
+  const num = (column: string | undefined) =>
+    column ? `CAST(src.${ident(column)} AS ${ctx.dialect.types.double})` : `CAST(NULL AS ${ctx.dialect.types.double})`;
   return `SELECT ${literal(m.name)} AS ingestion, CAST(src.${ident(cols.unit_id)} AS VARCHAR) AS unit_id, ${value(cols.id_type)} AS id_type,
   CAST(SUBSTRING(CAST(src.${ident(cols.date)} AS VARCHAR), 1, 10) AS DATE) AS "date", ${value(cols.metric_name)} AS metric_name,
   ${num(cols.metric_value)} AS metric_value, ${num(cols.numerator)} AS numerator, ${num(cols.denominator)} AS denominator

@@ -10,7 +10,14 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { syntheticExperiment } from '../../test/experiments/synthetic-config.js';
 import { DAY_10, DAY_20, syntheticData } from '../../test/experiments/synthetic.js';
-import { insertEvents, insertMetrics, openDuckDBStore, openPostgresStore, type TestEvent, type TestMetric } from '../../test/support/experiment-store.js';
+import {
+  insertEvents,
+  insertMetrics,
+  openDuckDBStore,
+  openPostgresStore,
+  type TestEvent,
+  type TestMetric,
+} from '../../test/support/experiment-store.js';
 import { createTestDatabase } from '../../test/support/postgres.js';
 import type { EventsMapping, ExperimentConfig, MetricsMapping, SourceConfig } from '../config/types.js';
 import { connectorFor } from '../connectors/registry.js';
@@ -26,28 +33,65 @@ const data = syntheticData(200, 17);
 const SCHEMA = 'exp_artifacts';
 
 const eventsMapping: EventsMapping = {
-  name: 'app', dataset: 'events', source: 'wh', sql: 'app.sql', schedule: 'daily', startDate: '2026-01-01',
-  columns: { timestamp: 'event_time', event_name: 'event', event_value: 'value', event_metadata: 'properties', user: 'user_json' },
+  name: 'app',
+  dataset: 'events',
+  source: 'wh',
+  sql: 'app.sql',
+  schedule: 'daily',
+  startDate: '2026-01-01',
+  columns: {
+    timestamp: 'event_time',
+    event_name: 'event',
+    event_value: 'value',
+    event_metadata: 'properties',
+    user: 'user_json',
+  },
 };
 const metricsMapping: MetricsMapping = {
-  name: 'm', dataset: 'metrics', source: 'wh', sql: 'm.sql', schedule: 'daily', startDate: '2026-01-01',
-  columns: { unit_id: 'uid', id_type: { constant: 'user_id' }, date: 'ds', metric_name: 'metric', metric_value: 'value', numerator: 'num', denominator: 'den' },
+  name: 'm',
+  dataset: 'metrics',
+  source: 'wh',
+  sql: 'm.sql',
+  schedule: 'daily',
+  startDate: '2026-01-01',
+  columns: {
+    unit_id: 'uid',
+    id_type: { constant: 'user_id' },
+    date: 'ds',
+    metric_name: 'metric',
+    metric_value: 'value',
+    numerator: 'num',
+    denominator: 'den',
+  },
 };
 const mappings = [
   { config: eventsMapping, sqlText: 'SELECT event_time, event, value, properties, user_json FROM raw_events;' },
   { config: metricsMapping, sqlText: 'SELECT uid, ds, metric, value, num, den FROM raw_metrics' },
 ];
 
-const lit = (v: string | number | null | undefined) => (v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : `'${v.replace(/'/g, "''")}'`);
+const lit = (v: string | number | null | undefined) =>
+  v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : `'${v.replace(/'/g, "''")}'`;
 
 /** The warehouse's own tables, in the shape a team's warehouse might have them (not Wharf's). */
 async function createRawTables(sql: SqlExecutor, events: TestEvent[], metrics: TestMetric[]): Promise<void> {
-  await sql.exec('CREATE TABLE raw_events (event_time TIMESTAMP, event VARCHAR, value VARCHAR, properties VARCHAR, user_json VARCHAR)');
-  await sql.exec('CREATE TABLE raw_metrics (uid VARCHAR, ds DATE, metric VARCHAR, value DOUBLE PRECISION, num DOUBLE PRECISION, den DOUBLE PRECISION)');
-  const ev = events.map((e) => `(CAST(${lit(e.timestamp)} AS TIMESTAMP), ${lit(e.event_name)}, ${lit(e.event_value)}, ${lit(e.event_metadata)}, ${lit(JSON.stringify({ userID: e.user_id }))})`);
-  const me = metrics.map((m) => `(${lit(m.unit_id)}, DATE ${lit(m.date)}, ${lit(m.metric_name)}, ${lit(m.metric_value)}, ${lit(m.numerator)}, ${lit(m.denominator)})`);
-  for (let i = 0; i < ev.length; i += 1000) await sql.exec(`INSERT INTO raw_events VALUES ${ev.slice(i, i + 1000).join(',')}`);
-  for (let i = 0; i < me.length; i += 1000) await sql.exec(`INSERT INTO raw_metrics VALUES ${me.slice(i, i + 1000).join(',')}`);
+  await sql.exec(
+    'CREATE TABLE raw_events (event_time TIMESTAMP, event VARCHAR, value VARCHAR, properties VARCHAR, user_json VARCHAR)',
+  );
+  await sql.exec(
+    'CREATE TABLE raw_metrics (uid VARCHAR, ds DATE, metric VARCHAR, value DOUBLE PRECISION, num DOUBLE PRECISION, den DOUBLE PRECISION)',
+  );
+  const ev = events.map(
+    (e) =>
+      `(CAST(${lit(e.timestamp)} AS TIMESTAMP), ${lit(e.event_name)}, ${lit(e.event_value)}, ${lit(e.event_metadata)}, ${lit(JSON.stringify({ userID: e.user_id }))})`,
+  );
+  const me = metrics.map(
+    (m) =>
+      `(${lit(m.unit_id)}, DATE ${lit(m.date)}, ${lit(m.metric_name)}, ${lit(m.metric_value)}, ${lit(m.numerator)}, ${lit(m.denominator)})`,
+  );
+  for (let i = 0; i < ev.length; i += 1000)
+    await sql.exec(`INSERT INTO raw_events VALUES ${ev.slice(i, i + 1000).join(',')}`);
+  for (let i = 0; i < me.length; i += 1000)
+    await sql.exec(`INSERT INTO raw_metrics VALUES ${me.slice(i, i + 1000).join(',')}`);
 }
 
 const context = (url = '') => ({ projectRoot: '/', resolveSecret: () => url });
@@ -55,20 +99,34 @@ const context = (url = '') => ({ projectRoot: '/', resolveSecret: () => url });
 /** A warehouse source with the raw tables, opened as the pipeline's executor. */
 const warehouses: Record<string, () => Promise<PipelineExecutor>> = {
   async duckdb() {
-    const config: SourceConfig = { kind: 'duckdb', name: 'wh', path: join(mkdtempSync(join(tmpdir(), 'wharf-wh-')), 'warehouse.duckdb') };
+    const config: SourceConfig = {
+      kind: 'duckdb',
+      name: 'wh',
+      path: join(mkdtempSync(join(tmpdir(), 'wharf-wh-')), 'warehouse.duckdb'),
+    };
     const file = await openDuckDB(config.path);
-    await createRawTables({ query: async () => [], exec: async (sql) => void (await file.connection.run(sql)) }, data.events, data.metrics);
+    await createRawTables(
+      { query: async () => [], exec: async (sql) => void (await file.connection.run(sql)) },
+      data.events,
+      data.metrics,
+    );
     file.close();
-    return warehouseExecutor((await (await connectorFor('duckdb')).openSqlSession?.(config as never, context(), { schema: SCHEMA }))!);
+    return warehouseExecutor(
+      (await (await connectorFor('duckdb')).openSqlSession?.(config as never, context(), { schema: SCHEMA }))!,
+    );
   },
   async postgres() {
     const url = await createTestDatabase('wharf_wh');
     const config: SourceConfig = { kind: 'postgres', name: 'wh', url: { env: 'UNUSED' } };
-    const exec = warehouseExecutor((await (await connectorFor('postgres')).openSqlSession?.(config as never, context(url), { schema: SCHEMA }))!);
+    const exec = warehouseExecutor(
+      (await (await connectorFor('postgres')).openSqlSession?.(config as never, context(url), { schema: SCHEMA }))!,
+    );
     await exec.exec('SET search_path = public');
     await createRawTables(exec, data.events, data.metrics);
     await exec.close();
-    return warehouseExecutor((await (await connectorFor('postgres')).openSqlSession?.(config as never, context(url), { schema: SCHEMA }))!);
+    return warehouseExecutor(
+      (await (await connectorFor('postgres')).openSqlSession?.(config as never, context(url), { schema: SCHEMA }))!,
+    );
   },
 };
 const stores = { duckdb: openDuckDBStore, postgres: openPostgresStore };
@@ -80,7 +138,13 @@ afterEach(async () => {
 
 function experiment(): ExperimentConfig {
   const base = syntheticExperiment('synthetic');
-  return { ...base, metrics: [...base.metrics, { name: 'view_to_purchase', source: 'funnel', ingestion: 'app', steps: ['view', 'purchase'] }] };
+  return {
+    ...base,
+    metrics: [
+      ...base.metrics,
+      { name: 'view_to_purchase', source: 'funnel', ingestion: 'app', steps: ['view', 'purchase'] },
+    ],
+  };
 }
 
 type Table = { key: string; numbers: (number | null)[] }[];
@@ -92,11 +156,21 @@ const ID_COLUMNS = new Set(['days_since_exposure', 'step']);
 async function artifacts(sql: SqlExecutor): Promise<Record<string, Table>> {
   const t = artifactNames('synthetic');
   const out: Record<string, Table> = {};
-  for (const table of [t.firstExposures, t.exposuresSummary, t.userLevelAggregations, t.preExposure, t.funnelEvents, t.windowedMetrics, ...Object.values(t.results)]) {
+  for (const table of [
+    t.firstExposures,
+    t.exposuresSummary,
+    t.userLevelAggregations,
+    t.preExposure,
+    t.funnelEvents,
+    t.windowedMetrics,
+    ...Object.values(t.results),
+  ]) {
     const rows = await sql.query<Record<string, unknown>>(`SELECT * FROM ${table}`);
     out[table] = rows
       .map((r) => {
-        const entries = Object.entries(r).map(([k, v]): [string, unknown] => [k, typeof v === 'bigint' ? Number(v) : v]).sort(([a], [b]) => a.localeCompare(b));
+        const entries = Object.entries(r)
+          .map(([k, v]): [string, unknown] => [k, typeof v === 'bigint' ? Number(v) : v])
+          .sort(([a], [b]) => a.localeCompare(b));
         const measure = ([k, v]: [string, unknown]) => !ID_COLUMNS.has(k) && (typeof v === 'number' || v === null);
         const key = entries.filter((e) => !measure(e)).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]);
         return { key: JSON.stringify(key), numbers: entries.filter(measure).map(([, v]) => v as number | null) };
@@ -108,13 +182,20 @@ async function artifacts(sql: SqlExecutor): Promise<Record<string, Table>> {
 
 /** Equal keys, and numbers equal to a relative 1e-9 (sums over rows in another order differ in the last bits). */
 function expectSame(got: Table, expected: Table, table: string): void {
-  expect(got.map((r) => r.key), table).toEqual(expected.map((r) => r.key));
+  expect(
+    got.map((r) => r.key),
+    table,
+  ).toEqual(expected.map((r) => r.key));
   got.forEach((row, i) => {
     const want = expected[i].numbers;
-    expect(row.numbers.map((v) => v === null), `${table} ${row.key}`).toEqual(want.map((v) => v === null));
+    expect(
+      row.numbers.map((v) => v === null),
+      `${table} ${row.key}`,
+    ).toEqual(want.map((v) => v === null));
     row.numbers.forEach((v, j) => {
       const w = want[j];
-      if (v !== null && w !== null) expect(Math.abs(v - w), `${table} ${row.key}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(w)));
+      if (v !== null && w !== null)
+        expect(Math.abs(v - w), `${table} ${row.key}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(w)));
     });
   });
 }
@@ -130,9 +211,16 @@ describe.each(Object.keys(warehouses) as ('duckdb' | 'postgres')[])('an experime
 
     const exec = await warehouses[kind]();
     closing.push(exec);
-    const source: ExperimentSource = { config: { ...experiment(), warehouse: 'wh', warehouseSchema: SCHEMA }, warehouse: { mappings, timeZone: 'PST' } };
+    const source: ExperimentSource = {
+      config: { ...experiment(), warehouse: 'wh', warehouseSchema: SCHEMA },
+      warehouse: { mappings, timeZone: 'PST' },
+    };
     const first = await runExperiment(exec, source, { type: 'incremental' }, { through: DAY_10 });
-    expect(first).toMatchObject({ refresh: 'full', to: DAY_10, location: { kind: 'warehouse', source: 'wh', schema: SCHEMA } });
+    expect(first).toMatchObject({
+      refresh: 'full',
+      to: DAY_10,
+      location: { kind: 'warehouse', source: 'wh', schema: SCHEMA },
+    });
     const second = await runExperiment(exec, source, { type: 'incremental' });
     expect(second).toMatchObject({ refresh: 'incremental', to: DAY_20 });
     const got = await artifacts(exec);
@@ -141,9 +229,19 @@ describe.each(Object.keys(warehouses) as ('duckdb' | 'postgres')[])('an experime
       expectSame(got[table], expected[table], table);
     }
     // Artifacts, state and job history are in the warehouse schema, not next to the raw tables.
-    const tables = await exec.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [SCHEMA]);
+    const tables = await exec.query<{ table_name: string }>(
+      'SELECT table_name FROM information_schema.tables WHERE table_schema = $1',
+      [SCHEMA],
+    );
     const names = tables.map((t) => t.table_name);
-    expect(names).toEqual(expect.arrayContaining([...Object.keys(expected), 'experiment_state', 'experiment_job_history', 'experiment_job_queries']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        ...Object.keys(expected),
+        'experiment_state',
+        'experiment_job_history',
+        'experiment_job_queries',
+      ]),
+    );
     expect(names).not.toContain('raw_events');
     // The history keeps every statement: rows written by the inserts, and PostgreSQL's session-qualified ids.
     const [last] = await jobRuns(exec, 'synthetic', 1);
@@ -161,13 +259,18 @@ describe('a failed run in a PostgreSQL warehouse', () => {
   it('leaves the artifacts and the state as they were, and records the failure in the warehouse job history', async () => {
     const exec = await warehouses.postgres();
     closing.push(exec);
-    const source: ExperimentSource = { config: { ...experiment(), warehouse: 'wh', warehouseSchema: SCHEMA }, warehouse: { mappings, timeZone: 'PST' } };
+    const source: ExperimentSource = {
+      config: { ...experiment(), warehouse: 'wh', warehouseSchema: SCHEMA },
+      warehouse: { mappings, timeZone: 'PST' },
+    };
     await runExperiment(exec, source, { type: 'full' }, { through: DAY_10 });
     const before = await artifacts(exec);
     const [state] = await exec.query('SELECT * FROM experiment_state');
     // The warehouse's metrics table now fails at run time (division by zero) for every row read.
     await exec.exec('ALTER TABLE public.raw_metrics RENAME TO raw_metrics_ok');
-    await exec.exec('CREATE VIEW public.raw_metrics AS SELECT uid, ds, metric, value / 0 AS value, num, den FROM public.raw_metrics_ok');
+    await exec.exec(
+      'CREATE VIEW public.raw_metrics AS SELECT uid, ds, metric, value / 0 AS value, num, den FROM public.raw_metrics_ok',
+    );
     const failed = await runExperiment(exec, source, { type: 'incremental' }).catch((err: unknown) => err);
     expect(failed).toMatchObject({ code: 'experiment.step-failed' });
     expect(await artifacts(exec)).toEqual(before);

@@ -50,7 +50,10 @@ export function resolveApiUrl(env: ActionsEnv = process.env): string {
 }
 
 /** The repository and pull request number from options first, then the Actions environment. */
-export function resolvePullRequestTarget(options: TargetOptions = {}, env: ActionsEnv = process.env): PullRequestTarget {
+export function resolvePullRequestTarget(
+  options: TargetOptions = {},
+  env: ActionsEnv = process.env,
+): PullRequestTarget {
   const { owner, repo } = parseRepository(options.repo ?? env.GITHUB_REPOSITORY);
   const number = options.pr ?? pullRequestNumberFromEvent(env);
   if (!Number.isInteger(number) || number <= 0) {
@@ -90,12 +93,15 @@ export function readEventPayload(env: ActionsEnv = process.env): Record<string, 
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   } catch (err) {
-    throw new WharfError(`Cannot read the GitHub event payload at GITHUB_EVENT_PATH (${path}): ${(err as Error).message}`, {
-      code: 'github.event-unreadable',
-      errorClass: 'config',
-      hint: 'Pass --pr with the pull request number instead.',
-      cause: err,
-    });
+    throw new WharfError(
+      `Cannot read the GitHub event payload at GITHUB_EVENT_PATH (${path}): ${(err as Error).message}`,
+      {
+        code: 'github.event-unreadable',
+        errorClass: 'config',
+        hint: 'Pass --pr with the pull request number instead.',
+        cause: err,
+      },
+    );
   }
 }
 

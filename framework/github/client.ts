@@ -20,7 +20,12 @@ export type GitHubClient = Octokit;
 /** A REST client for `token` against `baseUrl`. */
 export async function createGitHubClient({ token, baseUrl }: GitHubClientOptions): Promise<GitHubClient> {
   registerSecret(token);
-  const { Octokit } = await importOptional('@octokit/rest', 'Posting to GitHub', () => import('@octokit/rest'), '@octokit/rest@21');
+  const { Octokit } = await importOptional(
+    '@octokit/rest',
+    'Posting to GitHub',
+    () => import('@octokit/rest'),
+    '@octokit/rest@21',
+  );
   const silent = () => undefined;
   return new Octokit({
     auth: token,

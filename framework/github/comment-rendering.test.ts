@@ -24,7 +24,11 @@ function samplePlan(changes: number, sqlLines = 4): string {
       '',
       '</details>',
     ].join('\n');
-  return [`**Plan:** 0 to add, ${changes} to change, 0 to remove, ${changes * 21} days to load`, '', ...Array.from({ length: changes }, (_, i) => section(i))].join('\n\n');
+  return [
+    `**Plan:** 0 to add, ${changes} to change, 0 to remove, ${changes * 21} days to load`,
+    '',
+    ...Array.from({ length: changes }, (_, i) => section(i)),
+  ].join('\n\n');
 }
 
 describe('a plan comment rendered as GitHub shows it', () => {
@@ -46,7 +50,10 @@ describe('a plan comment rendered as GitHub shows it', () => {
   it('still renders after being cut to the comment limit, with the notice outside every section', () => {
     const markdown = samplePlan(120, 80);
     expect(markdown.length).toBeGreaterThan(3 * COMMENT_LIMIT);
-    const body = commentBody(markdown, 'wharf-plan', { runUrl: 'https://github.example/acme/wh/actions/runs/1', artifactName: 'wharf-plan' });
+    const body = commentBody(markdown, 'wharf-plan', {
+      runUrl: 'https://github.example/acme/wh/actions/runs/1',
+      artifactName: 'wharf-plan',
+    });
     const plan = inspectRenderedPlan(body.text);
     expect(body.truncated).toBe(true);
     expect(body.text.length).toBeLessThanOrEqual(COMMENT_LIMIT);
@@ -55,7 +62,11 @@ describe('a plan comment rendered as GitHub shows it', () => {
     expect(plan.sections.length).toBeLessThan(120);
     expect(plan.sections.every((s) => s.codeLanguages.includes('diff'))).toBe(true);
     expect(plan.notices).toHaveLength(1);
-    expect(plan.notices[0]).toMatch(/This plan is cut short\. It is [\d,]+ characters long and a GitHub comment holds at most 65,535\./);
-    expect(plan.notices[0]).toContain('Read the full plan in the job summary of this run and in the wharf-plan artifact.');
+    expect(plan.notices[0]).toMatch(
+      /This plan is cut short\. It is [\d,]+ characters long and a GitHub comment holds at most 65,535\./,
+    );
+    expect(plan.notices[0]).toContain(
+      'Read the full plan in the job summary of this run and in the wharf-plan artifact.',
+    );
   });
 });

@@ -18,7 +18,10 @@ export interface JobSummaryResult {
 }
 
 /** Appends `markdown` to the step's job summary; throws a clear error outside GitHub Actions. */
-export function writeJobSummary(markdown: string, options: { artifactName?: string; env?: ActionsEnv } = {}): JobSummaryResult {
+export function writeJobSummary(
+  markdown: string,
+  options: { artifactName?: string; env?: ActionsEnv } = {},
+): JobSummaryResult {
   const env = options.env ?? process.env;
   const path = env.GITHUB_STEP_SUMMARY;
   if (!path) {
@@ -28,7 +31,12 @@ export function writeJobSummary(markdown: string, options: { artifactName?: stri
       hint: 'Write the job summary only inside a GitHub Actions step, or leave out --job-summary.',
     });
   }
-  const notice = (size: number) => truncationNotice({ artifactName: options.artifactName }, size, { limit: JOB_SUMMARY_LIMIT, where: 'job summary', unit: 'bytes' });
+  const notice = (size: number) =>
+    truncationNotice({ artifactName: options.artifactName }, size, {
+      limit: JOB_SUMMARY_LIMIT,
+      where: 'job summary',
+      unit: 'bytes',
+    });
   const fitted = fitToLimit(`${markdown.trimEnd()}\n`, JOB_SUMMARY_LIMIT - 1, notice, measureBytes);
   appendFileSync(path, `${fitted.text}\n`, 'utf8');
   return { path, truncated: fitted.truncated, bytes: measureBytes(fitted.text) + 1 };

@@ -53,7 +53,11 @@ describe('publishPlan sticky comment', () => {
     const marked = github.comments('acme', 'warehouse', 7).filter((c) => c.body.includes('<!-- wharf-plan -->'));
     expect(marked).toHaveLength(1);
     expect(marked[0].body).toBe('<!-- wharf-plan -->\nplan v3');
-    expect([second.comment.action, third.comment.action, again.comment.action]).toEqual(['updated', 'updated', 'unchanged']);
+    expect([second.comment.action, third.comment.action, again.comment.action]).toEqual([
+      'updated',
+      'updated',
+      'unchanged',
+    ]);
     expect(third.comment.commentId).toBe(first.comment.commentId);
     expect(github.comments('acme', 'warehouse', 7)).toHaveLength(7);
     expect(github.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
@@ -72,12 +76,15 @@ describe('publishPlan sticky comment', () => {
     const a = github.seedComment('acme', 'warehouse', 7, '<!-- wharf-plan -->\nold a');
     github.seedComment('acme', 'warehouse', 7, '<!-- wharf-plan -->\nold b');
     const result = await publishPlan({ markdown: 'fresh', projectDir: dir, env: actionsEnv() });
-    expect(github.comments('acme', 'warehouse', 7).map((c) => [c.id, c.body])).toEqual([[a.id, '<!-- wharf-plan -->\nfresh']]);
+    expect(github.comments('acme', 'warehouse', 7).map((c) => [c.id, c.body])).toEqual([
+      [a.id, '<!-- wharf-plan -->\nfresh'],
+    ]);
     expect(result.comment.removedDuplicates).toHaveLength(1);
   });
 
   it('cuts an oversize plan to the limit with a pointer to the job summary and artifact', async () => {
-    const section = (i: number) => `<details><summary>mapping_${i}</summary>\n\n\`\`\`diff\n${'+ select 1 as x\n'.repeat(60)}\`\`\`\n\n</details>\n`;
+    const section = (i: number) =>
+      `<details><summary>mapping_${i}</summary>\n\n\`\`\`diff\n${'+ select 1 as x\n'.repeat(60)}\`\`\`\n\n</details>\n`;
     const markdown = `**Plan:** 300 to add\n\n${Array.from({ length: 300 }, (_, i) => section(i)).join('\n')}`;
     expect(markdown.length).toBeGreaterThan(200_000);
     const result = await publishPlan({ markdown, projectDir: dir, artifactName: 'wharf-plan', env: actionsEnv() });
@@ -105,7 +112,9 @@ describe('publishPlan sticky comment', () => {
 
   it('reports a rejected token without printing it', async () => {
     const wrong = 'ghp_wrongTokenNeverShown42';
-    const error = (await publishPlan({ markdown: 'plan', env: actionsEnv({ GITHUB_TOKEN: wrong }) }).catch((e: unknown) => e)) as WharfError;
+    const error = (await publishPlan({ markdown: 'plan', env: actionsEnv({ GITHUB_TOKEN: wrong }) }).catch(
+      (e: unknown) => e,
+    )) as WharfError;
     expect(error.code).toBe('github.unauthorized');
     expect(error.message).toContain('HTTP 401');
     expect(`${error.message} ${error.hint}`).not.toContain(wrong);
@@ -115,7 +124,9 @@ describe('publishPlan sticky comment', () => {
     const eventPath = join(dir, 'push.json');
     writeFileSync(eventPath, JSON.stringify({ ref: 'refs/heads/main' }));
     const env = actionsEnv({ GITHUB_EVENT_PATH: eventPath, GITHUB_EVENT_NAME: 'push' });
-    await expect(publishPlan({ markdown: 'plan', env })).rejects.toThrow(/no pull_request.number \(this run is for a "push" event\)/);
+    await expect(publishPlan({ markdown: 'plan', env })).rejects.toThrow(
+      /no pull_request.number \(this run is for a "push" event\)/,
+    );
     const result = await publishPlan({ markdown: 'plan', pr: 9, repo: 'acme/other', env });
     expect(github.comments('acme', 'other', 9)).toHaveLength(1);
     expect(result.comment.target).toEqual({ owner: 'acme', repo: 'other', number: 9 });
@@ -125,7 +136,11 @@ describe('publishPlan sticky comment', () => {
     const summaryPath = join(dir, 'summary.md');
     writeFileSync(summaryPath, '');
     const env = actionsEnv({ GITHUB_STEP_SUMMARY: summaryPath });
-    const check = { name: 'Wharf plan', headline: '1 to add, 0 to change, 0 to remove, 30 days to load', conclusion: 'success' as const };
+    const check = {
+      name: 'Wharf plan',
+      headline: '1 to add, 0 to change, 0 to remove, 30 days to load',
+      conclusion: 'success' as const,
+    };
     const result = await publishPlan({ markdown: '## Plan\nbody', projectDir: dir, jobSummary: true, check, env });
     expect(readFileSync(summaryPath, 'utf8')).toBe('## Plan\nbody\n\n');
     expect(result.checkRun?.id).toBe(1);

@@ -56,11 +56,17 @@ export async function publishPlan(options: PublishPlanOptions): Promise<PublishP
   const token = resolveToken(env);
   const target = resolvePullRequestTarget({ repo: options.repo, pr: options.pr }, env);
   const client = await createGitHubClient({ token, baseUrl: resolveApiUrl(env) });
-  const markerKey = options.marker ?? markerKeyFor(resolve(options.projectDir ?? '.'), env.GITHUB_WORKSPACE ?? resolve(options.projectDir ?? '.'));
+  const markerKey =
+    options.marker ??
+    markerKeyFor(resolve(options.projectDir ?? '.'), env.GITHUB_WORKSPACE ?? resolve(options.projectDir ?? '.'));
   const pointer = { runUrl: workflowRunUrl(env), artifactName: options.artifactName };
-  const jobSummary = options.jobSummary ? writeJobSummary(options.markdown, { artifactName: options.artifactName, env }) : undefined;
+  const jobSummary = options.jobSummary
+    ? writeJobSummary(options.markdown, { artifactName: options.artifactName, env })
+    : undefined;
   const comment = await upsertStickyComment({ client, target, markdown: options.markdown, markerKey, pointer });
-  const checkRun = options.check ? await publishCheck(options.check, { markdown: options.markdown, client, target, env, pointer }) : undefined;
+  const checkRun = options.check
+    ? await publishCheck(options.check, { markdown: options.markdown, client, target, env, pointer })
+    : undefined;
   return { comment, markerKey, jobSummary, checkRun };
 }
 
@@ -82,11 +88,23 @@ async function publishCheck(
 ) {
   const headSha = resolveHeadSha(env);
   if (!headSha) {
-    throw new WharfError('No commit to attach the check run to: the event has no pull_request.head.sha and GITHUB_SHA is not set.', {
-      code: 'github.sha-missing',
-      errorClass: 'config',
-      hint: 'Create check runs only inside GitHub Actions, or leave out --check.',
-    });
+    throw new WharfError(
+      'No commit to attach the check run to: the event has no pull_request.head.sha and GITHUB_SHA is not set.',
+      {
+        code: 'github.sha-missing',
+        errorClass: 'config',
+        hint: 'Create check runs only inside GitHub Actions, or leave out --check.',
+      },
+    );
   }
-  return publishCheckRun({ client, target, headSha, name: check.name, title: check.headline, markdown, conclusion: check.conclusion, pointer });
+  return publishCheckRun({
+    client,
+    target,
+    headSha,
+    name: check.name,
+    title: check.headline,
+    markdown,
+    conclusion: check.conclusion,
+    pointer,
+  });
 }

@@ -6,7 +6,11 @@ import { readFileSync } from 'node:fs';
 import { WharfError } from '../diagnostics/errors.js';
 
 /** The text of `file`, or of standard input for `-`/undefined; errors name the file. */
-export function readTextInput(file: string | undefined, what: string, stdinIsTTY = Boolean(process.stdin.isTTY)): string {
+export function readTextInput(
+  file: string | undefined,
+  what: string,
+  stdinIsTTY = Boolean(process.stdin.isTTY),
+): string {
   if (file === undefined || file === '-') {
     if (file === undefined && stdinIsTTY) {
       throw new WharfError(`No ${what} given: pass --file <path>, or pipe it into standard input.`, {

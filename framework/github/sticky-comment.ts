@@ -52,11 +52,17 @@ export async function upsertStickyComment(request: StickyCommentRequest): Promis
   const removedDuplicates = await deleteComments(client, target, duplicates);
   if (!keep) {
     const created = await call('creating the pull request comment', () =>
-      client.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.number, body: body.text }),
+      client.rest.issues.createComment({
+        owner: target.owner,
+        repo: target.repo,
+        issue_number: target.number,
+        body: body.text,
+      }),
     );
     return { ...base, action: 'created', commentId: created.data.id, url: created.data.html_url, removedDuplicates };
   }
-  if (keep.body === body.text) return { ...base, action: 'unchanged', commentId: keep.id, url: keep.html_url, removedDuplicates };
+  if (keep.body === body.text)
+    return { ...base, action: 'unchanged', commentId: keep.id, url: keep.html_url, removedDuplicates };
   const updated = await call('updating the pull request comment', () =>
     client.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: keep.id, body: body.text }),
   );
@@ -67,12 +73,18 @@ export async function upsertStickyComment(request: StickyCommentRequest): Promis
 export function commentBody(markdown: string, markerKey: string, pointer: FullPlanPointer) {
   const marker = markerComment(markerKey);
   const limit = COMMENT_LIMIT - marker.length - 1;
-  const fitted = fitToLimit(markdown.trimEnd(), limit, (size) => truncationNotice(pointer, size, { limit: COMMENT_LIMIT, where: 'comment' }));
+  const fitted = fitToLimit(markdown.trimEnd(), limit, (size) =>
+    truncationNotice(pointer, size, { limit: COMMENT_LIMIT, where: 'comment' }),
+  );
   return { ...fitted, text: `${marker}\n${fitted.text}` };
 }
 
 /** Every comment of the pull request carrying the marker, oldest first (all pages). */
-export async function findMarkedComments(client: GitHubClient, target: PullRequestTarget, marker: string): Promise<ExistingComment[]> {
+export async function findMarkedComments(
+  client: GitHubClient,
+  target: PullRequestTarget,
+  marker: string,
+): Promise<ExistingComment[]> {
   return call('reading the pull request comments', async () => {
     const found: ExistingComment[] = [];
     const pages = client.paginate.iterator(client.rest.issues.listComments, {
@@ -88,7 +100,11 @@ export async function findMarkedComments(client: GitHubClient, target: PullReque
   });
 }
 
-async function deleteComments(client: GitHubClient, target: PullRequestTarget, comments: ExistingComment[]): Promise<number[]> {
+async function deleteComments(
+  client: GitHubClient,
+  target: PullRequestTarget,
+  comments: ExistingComment[],
+): Promise<number[]> {
   for (const comment of comments) {
     await call('removing a duplicate plan comment', () =>
       client.rest.issues.deleteComment({ owner: target.owner, repo: target.repo, comment_id: comment.id }),

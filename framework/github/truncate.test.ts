@@ -43,13 +43,24 @@ describe('planHeadline', () => {
   });
 
   it('lists every count otherwise', () => {
-    expect(planHeadline({ add: 2, change: 1, remove: 0, daysToLoad: 30 })).toBe('2 to add, 1 to change, 0 to remove, 30 days to load');
-    expect(planHeadline({ add: 0, change: 1, remove: 0, daysToLoad: 1 })).toBe('0 to add, 1 to change, 0 to remove, 1 day to load');
+    expect(planHeadline({ add: 2, change: 1, remove: 0, daysToLoad: 30 })).toBe(
+      '2 to add, 1 to change, 0 to remove, 30 days to load',
+    );
+    expect(planHeadline({ add: 0, change: 1, remove: 0, daysToLoad: 1 })).toBe(
+      '0 to add, 1 to change, 0 to remove, 1 day to load',
+    );
   });
 
   it('reads the counts from the plan JSON and names a missing field', () => {
-    expect(readPlanCounts('{"summary":{"add":1,"change":2,"remove":3,"daysToLoad":4}}', 'plan.json')).toEqual({ add: 1, change: 2, remove: 3, daysToLoad: 4 });
-    expect(() => readPlanCounts('{"summary":{"add":1,"change":2,"remove":3}}', 'plan.json')).toThrow(/plan.json has no whole, non-negative summary.daysToLoad/);
+    expect(readPlanCounts('{"summary":{"add":1,"change":2,"remove":3,"daysToLoad":4}}', 'plan.json')).toEqual({
+      add: 1,
+      change: 2,
+      remove: 3,
+      daysToLoad: 4,
+    });
+    expect(() => readPlanCounts('{"summary":{"add":1,"change":2,"remove":3}}', 'plan.json')).toThrow(
+      /plan.json has no whole, non-negative summary.daysToLoad/,
+    );
     expect(() => readPlanCounts('not json', 'plan.json')).toThrow(/plan.json is not valid JSON/);
   });
 });

@@ -28,7 +28,12 @@ export interface FitResult {
  * Returns `text` unchanged when it fits in `limit`, else its longest line-aligned prefix that,
  * with open blocks closed and `notice(originalSize)` appended, fits.
  */
-export function fitToLimit(text: string, limit: number, notice: (originalSize: number) => string, measure: Measure = measureChars): FitResult {
+export function fitToLimit(
+  text: string,
+  limit: number,
+  notice: (originalSize: number) => string,
+  measure: Measure = measureChars,
+): FitResult {
   const originalSize = measure(text);
   if (originalSize <= limit) return { text, truncated: false, originalSize };
   const tail = `\n\n${notice(originalSize)}\n`;
@@ -59,7 +64,8 @@ export function closeOpenBlocks(markdown: string): string {
     const match = FENCE.exec(line);
     if (match) {
       if (!fence) fence = match[1];
-      else if (match[1][0] === fence[0] && match[1].length >= fence.length && line.trim() === match[1]) fence = undefined;
+      else if (match[1][0] === fence[0] && match[1].length >= fence.length && line.trim() === match[1])
+        fence = undefined;
       continue;
     }
     if (fence) continue;

@@ -9,20 +9,31 @@ type Manifest = Record<string, unknown> & { type?: string };
 const SECTIONS = ['scripts', 'dependencies', 'devDependencies'] as const;
 
 /** The merged text and a line per addition (`scripts.plan`, `type`), or the error to show. */
-export function mergePackageJson(existingText: string, templateText: string, file: string): { text: string; added: string[] } {
+export function mergePackageJson(
+  existingText: string,
+  templateText: string,
+  file: string,
+): { text: string; added: string[] } {
   let existing: Manifest;
   try {
     existing = JSON.parse(existingText) as Manifest;
   } catch (err) {
-    throw new WharfError(`${file} is not valid JSON (${(err as Error).message}).`, { code: 'init.package-json-invalid', errorClass: 'config', hint: 'Fix it, or remove it and run `ingest init` again.' });
+    throw new WharfError(`${file} is not valid JSON (${(err as Error).message}).`, {
+      code: 'init.package-json-invalid',
+      errorClass: 'config',
+      hint: 'Fix it, or remove it and run `ingest init` again.',
+    });
   }
   const template = JSON.parse(templateText) as Manifest;
   if (existing.type !== undefined && existing.type !== 'module') {
-    throw new WharfError(`${file} sets "type": "${existing.type}", but a Wharf project's modules are ES modules. Nothing was written.`, {
-      code: 'init.package-json-type',
-      errorClass: 'config',
-      hint: 'Set "type": "module" in it (or remove the line), or run `ingest init` in a new folder.',
-    });
+    throw new WharfError(
+      `${file} sets "type": "${existing.type}", but a Wharf project's modules are ES modules. Nothing was written.`,
+      {
+        code: 'init.package-json-type',
+        errorClass: 'config',
+        hint: 'Set "type": "module" in it (or remove the line), or run `ingest init` in a new folder.',
+      },
+    );
   }
   const added: string[] = [];
   const merged: Manifest = { ...existing };

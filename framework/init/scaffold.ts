@@ -45,12 +45,21 @@ export function frameworkDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === '@wharf/framework') return dir;
+    if (
+      existsSync(manifest) &&
+      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === '@wharf/framework'
+    )
+      return dir;
     const parent = dirname(dir);
     if (parent === dir) {
-      throw new WharfError('ingest init cannot find the package.json of @wharf/framework above its own module: the package is incomplete.', {
-        code: 'package.incomplete', errorClass: 'internal', hint: 'Reinstall @wharf/framework (npm ci).',
-      });
+      throw new WharfError(
+        'ingest init cannot find the package.json of @wharf/framework above its own module: the package is incomplete.',
+        {
+          code: 'package.incomplete',
+          errorClass: 'internal',
+          hint: 'Reinstall @wharf/framework (npm ci).',
+        },
+      );
     }
     dir = parent;
   }
@@ -72,10 +81,26 @@ export function templateDir(): string {
 /** Template values for a folder: the names come from the folder's own name. */
 export function templateValuesFor(dir: string): TemplateValues {
   const base = basename(resolve(dir)).toLowerCase();
-  const name = base.replace(/[^a-z0-9_]+/g, '_').replace(/^[^a-z]+/, '').replace(/_+$/, '').slice(0, 63) || 'warehouse';
-  const packageName = base.replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '').slice(0, 214) || 'warehouse';
+  const name =
+    base
+      .replace(/[^a-z0-9_]+/g, '_')
+      .replace(/^[^a-z]+/, '')
+      .replace(/_+$/, '')
+      .slice(0, 63) || 'warehouse';
+  const packageName =
+    base
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^[._-]+/, '')
+      .slice(0, 214) || 'warehouse';
   const { version, peerDependencies } = frameworkManifest();
-  return { name, packageName, frameworkVersion: version, vegaVersion: peerDependencies.vega, vegaLiteVersion: peerDependencies['vega-lite'], octokitVersion: peerDependencies['@octokit/rest'] };
+  return {
+    name,
+    packageName,
+    frameworkVersion: version,
+    vegaVersion: peerDependencies.vega,
+    vegaLiteVersion: peerDependencies['vega-lite'],
+    octokitVersion: peerDependencies['@octokit/rest'],
+  };
 }
 
 /**
@@ -99,21 +124,37 @@ export function templateFiles(root = templateDir()): string[] {
 }
 
 export function fillPlaceholders(text: string, values: TemplateValues): string {
-  return text.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => (key in values ? values[key as keyof TemplateValues] : whole));
+  return text.replace(/\{\{(\w+)\}\}/g, (whole, key: string) =>
+    key in values ? values[key as keyof TemplateValues] : whole,
+  );
 }
 
 /** Writes the project into `dir` (created when missing); throws before writing on any conflict. */
 export function scaffoldProject(dir: string, values: TemplateValues = templateValuesFor(dir)): ScaffoldResult {
   if (existsSync(dir) && !statSync(dir).isDirectory()) {
-    throw new WharfError(`${dir} is a file, not a folder. Nothing was written.`, { code: 'init.not-a-folder', errorClass: 'config', hint: 'Give `ingest init` a folder to create the project in.' });
+    throw new WharfError(`${dir} is a file, not a folder. Nothing was written.`, {
+      code: 'init.not-a-folder',
+      errorClass: 'config',
+      hint: 'Give `ingest init` a folder to create the project in.',
+    });
   }
   const root = templateDir();
-  const files = templateFiles(root).map((file) => ({ file, target: targetPath(file), text: fillPlaceholders(readFileSync(join(root, file), 'utf8'), values) }));
+  const files = templateFiles(root).map((file) => ({
+    file,
+    target: targetPath(file),
+    text: fillPlaceholders(readFileSync(join(root, file), 'utf8'), values),
+  }));
   const packageJson = files.find((f) => f.target === 'package.json');
-  const existingPackage = packageJson && existsSync(join(dir, 'package.json')) ? readFileSync(join(dir, 'package.json'), 'utf8') : null;
-  const conflicts = files.filter((f) => f.target !== 'package.json' && existsSync(join(dir, f.target))).map((f) => f.target);
+  const existingPackage =
+    packageJson && existsSync(join(dir, 'package.json')) ? readFileSync(join(dir, 'package.json'), 'utf8') : null;
+  const conflicts = files
+    .filter((f) => f.target !== 'package.json' && existsSync(join(dir, f.target)))
+    .map((f) => f.target);
   if (conflicts.length) throw conflictError(dir, conflicts);
-  const merge = existingPackage !== null && packageJson ? mergePackageJson(existingPackage, packageJson.text, join(dir, 'package.json')) : null;
+  const merge =
+    existingPackage !== null && packageJson
+      ? mergePackageJson(existingPackage, packageJson.text, join(dir, 'package.json'))
+      : null;
 
   const created: string[] = [];
   for (const f of files) {
@@ -127,9 +168,12 @@ export function scaffoldProject(dir: string, values: TemplateValues = templateVa
 }
 
 function conflictError(dir: string, conflicts: string[]): WharfError {
-  return new WharfError(`ingest init writes no file that already exists, and ${conflicts.length} of its files are already in ${dir}:\n${conflicts.map((c) => `    ${c}`).join('\n')}\nNothing was written.`, {
-    code: 'init.files-exist',
-    errorClass: 'config',
-    hint: 'Run it in an empty folder (`ingest init <new-folder>`), or move those files away first.',
-  });
+  return new WharfError(
+    `ingest init writes no file that already exists, and ${conflicts.length} of its files are already in ${dir}:\n${conflicts.map((c) => `    ${c}`).join('\n')}\nNothing was written.`,
+    {
+      code: 'init.files-exist',
+      errorClass: 'config',
+      hint: 'Run it in an empty folder (`ingest init <new-folder>`), or move those files away first.',
+    },
+  );
 }

@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startHttpReceiver, startSmtpReceiver, type HttpReceiver, type SmtpReceiver } from '../../test/support/notify-servers.js';
+import {
+  startHttpReceiver,
+  startSmtpReceiver,
+  type HttpReceiver,
+  type SmtpReceiver,
+} from '../../test/support/notify-servers.js';
 import { createLogger } from '../util/log.js';
 import { NotificationDispatcher } from './dispatcher.js';
 import { notificationFor } from './policy.js';
@@ -11,7 +16,11 @@ let hook: HttpReceiver;
 let smtp: SmtpReceiver;
 
 beforeEach(async () => {
-  [slack, hook, smtp] = await Promise.all([startHttpReceiver('/services/T0/B0/xyz'), startHttpReceiver('/wharf-events'), startSmtpReceiver(SMTP_PASSWORD)]);
+  [slack, hook, smtp] = await Promise.all([
+    startHttpReceiver('/services/T0/B0/xyz'),
+    startHttpReceiver('/wharf-events'),
+    startSmtpReceiver(SMTP_PASSWORD),
+  ]);
 });
 afterEach(async () => {
   await Promise.all([slack.close(), hook.close(), smtp.close()]);
@@ -24,14 +33,26 @@ function env() {
 const policy = {
   targets: [
     { kind: 'slack' as const, webhookUrl: { env: 'SLACK_URL' } },
-    { kind: 'email' as const, smtpUrl: { env: 'SMTP_URL' }, from: 'wharf@example.com', to: ['data@example.com', 'oncall@example.com'] },
+    {
+      kind: 'email' as const,
+      smtpUrl: { env: 'SMTP_URL' },
+      from: 'wharf@example.com',
+      to: ['data@example.com', 'oncall@example.com'],
+    },
     { kind: 'webhook' as const, url: { env: 'HOOK_URL' } },
   ],
 };
 
 const failure: NotificationEvent = {
-  kind: 'failure', project: 'demo', ingestion: 'app_events', day: '2024-03-03', status: 'failed',
-  detail: `connection refused by db (password ${SMTP_PASSWORD})`, owner: 'data@example.com', commitSha: 'abc123', at: '2024-03-04T10:00:00.000Z',
+  kind: 'failure',
+  project: 'demo',
+  ingestion: 'app_events',
+  day: '2024-03-03',
+  status: 'failed',
+  detail: `connection refused by db (password ${SMTP_PASSWORD})`,
+  owner: 'data@example.com',
+  commitSha: 'abc123',
+  at: '2024-03-04T10:00:00.000Z',
 };
 
 describe('NotificationDispatcher', () => {
@@ -42,11 +63,23 @@ describe('NotificationDispatcher', () => {
     d.close();
     expect(report.sent.sort()).toEqual(['email', 'slack', 'webhook']);
     expect(slack.bodies).toHaveLength(1);
-    expect((slack.bodies[0] as { text: string }).text).toMatch(/^\*\[demo\] ❌ Ingestion failed: app_events 2024-03-03\*\n/);
+    expect((slack.bodies[0] as { text: string }).text).toMatch(
+      /^\*\[demo\] ❌ Ingestion failed: app_events 2024-03-03\*\n/,
+    );
     expect(hook.bodies).toHaveLength(1);
-    expect(hook.bodies[0]).toMatchObject({ formatVersion: 1, kind: 'failure', ingestion: 'app_events', day: '2024-03-03', subject: '[demo] ❌ Ingestion failed: app_events 2024-03-03' });
+    expect(hook.bodies[0]).toMatchObject({
+      formatVersion: 1,
+      kind: 'failure',
+      ingestion: 'app_events',
+      day: '2024-03-03',
+      subject: '[demo] ❌ Ingestion failed: app_events 2024-03-03',
+    });
     expect(smtp.mails).toHaveLength(1);
-    expect(smtp.mails[0]).toMatchObject({ from: 'wharf@example.com', to: ['data@example.com', 'oncall@example.com'], user: 'wharf' });
+    expect(smtp.mails[0]).toMatchObject({
+      from: 'wharf@example.com',
+      to: ['data@example.com', 'oncall@example.com'],
+      user: 'wharf',
+    });
     expect(smtp.mails[0].raw).toMatch(/^Subject: =\?UTF-8\?Q\?=5Bdemo=5D_=E2=9D=8C_Ingestion_failed/m);
     expect(smtp.mails[0].raw).toContain('app_events');
     expect(smtp.mails[0].raw).toContain('connection refused by db (password ***)');
@@ -72,7 +105,11 @@ describe('NotificationDispatcher', () => {
     const none = NotificationDispatcher.fromPolicy({}, createLogger({ write: (l) => lines.push(l) }), {});
     expect(await none.send(failure)).toEqual({ sent: [], failed: [] });
     slack.status = 500;
-    const refused = NotificationDispatcher.fromPolicy({ targets: [policy.targets[0]] }, createLogger({ write: (l) => lines.push(l) }), env());
+    const refused = NotificationDispatcher.fromPolicy(
+      { targets: [policy.targets[0]] },
+      createLogger({ write: (l) => lines.push(l) }),
+      env(),
+    );
     expect((await refused.send(failure)).sent).toEqual([]);
     expect(lines.join('')).not.toContain('notification sent');
     expect(lines.join('')).toContain('notification not delivered');
@@ -80,7 +117,9 @@ describe('NotificationDispatcher', () => {
 
   it('skips a target whose secret is not set, naming the variable', async () => {
     const lines: string[] = [];
-    const d = NotificationDispatcher.fromPolicy(policy, createLogger({ write: (l) => lines.push(l) }), { HOOK_URL: hook.url });
+    const d = NotificationDispatcher.fromPolicy(policy, createLogger({ write: (l) => lines.push(l) }), {
+      HOOK_URL: hook.url,
+    });
     expect(d.notifiers.map((n) => n.kind)).toEqual(['webhook']);
     expect(lines.join('')).toContain('SLACK_URL');
   });
@@ -107,20 +146,30 @@ describe('plugin notifiers', () => {
     const { templateChatNotifier } = await import('../../plugins/template/notifier.js');
     const { registerPluginNotifier } = await import('./registry.js');
     registerPluginNotifier(templateChatNotifier as never);
-    const d = NotificationDispatcher.fromPolicy({ targets: [{ kind: 'template_chat', url: { env: 'CHAT_URL' }, prefix: 'team-data' }] }, undefined, { CHAT_URL: hook.url });
+    const d = NotificationDispatcher.fromPolicy(
+      { targets: [{ kind: 'template_chat', url: { env: 'CHAT_URL' }, prefix: 'team-data' }] },
+      undefined,
+      { CHAT_URL: hook.url },
+    );
     expect(d.notifiers.map((n) => n.kind)).toEqual(['template_chat']);
     expect((await d.send(failure)).sent).toEqual(['template_chat']);
     await d.send({ kind: 'config_rejected', project: 'demo', commitSha: 'abc', at: failure.at });
     d.close();
     expect(hook.bodies).toHaveLength(1);
     expect(hook.bodies[0]).toMatchObject({ event: 'failure', mapping: 'app_events', day: '2024-03-03' });
-    expect((hook.bodies[0] as { text: string }).text).toMatch(/^team-data\n\[demo\] ❌ Ingestion failed: app_events 2024-03-03\n/);
+    expect((hook.bodies[0] as { text: string }).text).toMatch(
+      /^team-data\n\[demo\] ❌ Ingestion failed: app_events 2024-03-03\n/,
+    );
     expect(JSON.stringify(hook.bodies)).not.toContain(SMTP_PASSWORD);
   });
 
   it('reports a target of an unknown kind', () => {
     const lines: string[] = [];
-    const d = NotificationDispatcher.fromPolicy({ targets: [{ kind: 'pager_thing' }] }, createLogger({ write: (l) => lines.push(l) }), {});
+    const d = NotificationDispatcher.fromPolicy(
+      { targets: [{ kind: 'pager_thing' }] },
+      createLogger({ write: (l) => lines.push(l) }),
+      {},
+    );
     expect(d.notifiers).toEqual([]);
     expect(lines.join('')).toContain("No notifier of kind 'pager_thing'");
   });

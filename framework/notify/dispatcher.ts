@@ -20,11 +20,20 @@ import { WebhookNotifier } from './webhook.js';
  * Builds the notifier of one configured target (secrets resolved from `env`): a built-in
  * kind, or a kind a loaded plugin registered (notify/registry.ts).
  */
-export function notifierFor(target: NotifierConfig | PluginNotifierConfig, index: number, env: NodeJS.ProcessEnv = process.env, projectRoot = process.cwd()): Notifier {
+export function notifierFor(
+  target: NotifierConfig | PluginNotifierConfig,
+  index: number,
+  env: NodeJS.ProcessEnv = process.env,
+  projectRoot = process.cwd(),
+): Notifier {
   if (!BUILTIN_NOTIFIER_KINDS.includes(target.kind)) {
     const definition = pluginNotifier(target.kind);
     if (!definition) {
-      throw new WharfError(`No notifier of kind '${target.kind}' (notifications.targets[${index}]).`, { code: 'notify.unknown-kind', errorClass: 'config', hint: 'Add the plugin that provides it to `plugins` in wharf.config.ts.' });
+      throw new WharfError(`No notifier of kind '${target.kind}' (notifications.targets[${index}]).`, {
+        code: 'notify.unknown-kind',
+        errorClass: 'config',
+        hint: 'Add the plugin that provides it to `plugins` in wharf.config.ts.',
+      });
     }
     return new PluginNotifierAdapter(definition, target as Record<string, unknown>, projectRoot, env);
   }
@@ -50,12 +59,20 @@ export interface DeliveryReport {
 export class NotificationDispatcher {
   private readonly log: Logger;
 
-  constructor(readonly notifiers: Notifier[], log?: Logger) {
+  constructor(
+    readonly notifiers: Notifier[],
+    log?: Logger,
+  ) {
     this.log = log ?? silentLogger;
   }
 
   /** A dispatcher over the project's targets; a target whose secret is missing is logged and skipped. */
-  static fromPolicy(policy: NotificationPolicy, log: Logger = silentLogger, env: NodeJS.ProcessEnv = process.env, projectRoot?: string): NotificationDispatcher {
+  static fromPolicy(
+    policy: NotificationPolicy,
+    log: Logger = silentLogger,
+    env: NodeJS.ProcessEnv = process.env,
+    projectRoot?: string,
+  ): NotificationDispatcher {
     const notifiers: Notifier[] = [];
     (policy.targets ?? []).forEach((target, i) => {
       try {
@@ -70,16 +87,29 @@ export class NotificationDispatcher {
   async send(event: NotificationEvent): Promise<DeliveryReport> {
     const report: DeliveryReport = { sent: [], failed: [] };
     if (this.notifiers.length === 0) return report; // no targets configured: nothing sent, nothing to log
-    await Promise.all(this.notifiers.map(async (n) => {
-      try {
-        await n.send(event);
-        report.sent.push(n.kind);
-      } catch (err) {
-        report.failed.push({ kind: n.kind, error: messageOf(err) });
-        this.log.error('notification not delivered', { channel: n.kind, event: event.kind, ingestion: event.ingestion, error: messageOf(err) });
-      }
-    }));
-    if (report.sent.length) this.log.info('notification sent', { event: event.kind, ingestion: event.ingestion, day: event.day, sent: report.sent });
+    await Promise.all(
+      this.notifiers.map(async (n) => {
+        try {
+          await n.send(event);
+          report.sent.push(n.kind);
+        } catch (err) {
+          report.failed.push({ kind: n.kind, error: messageOf(err) });
+          this.log.error('notification not delivered', {
+            channel: n.kind,
+            event: event.kind,
+            ingestion: event.ingestion,
+            error: messageOf(err),
+          });
+        }
+      }),
+    );
+    if (report.sent.length)
+      this.log.info('notification sent', {
+        event: event.kind,
+        ingestion: event.ingestion,
+        day: event.day,
+        sent: report.sent,
+      });
     return report;
   }
 

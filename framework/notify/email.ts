@@ -10,12 +10,18 @@ export class EmailNotifier implements Notifier {
   readonly kind = 'email';
   private transport: Transporter | undefined;
 
-  constructor(private readonly smtpUrl: string, private readonly from: string, private readonly to: string[]) {}
+  constructor(
+    private readonly smtpUrl: string,
+    private readonly from: string,
+    private readonly to: string[],
+  ) {}
 
   /** nodemailer is an optional dependency, loaded on the first message. */
   private async open(): Promise<Transporter> {
     if (!this.transport) {
-      const nodemailer = (await importOptional('nodemailer', 'The email notification target', () => import('nodemailer'))).default;
+      const nodemailer = (
+        await importOptional('nodemailer', 'The email notification target', () => import('nodemailer'))
+      ).default;
       this.transport = nodemailer.createTransport(this.smtpUrl);
     }
     return this.transport;
@@ -26,7 +32,11 @@ export class EmailNotifier implements Notifier {
     try {
       await transport.sendMail({ from: this.from, to: this.to, subject: subjectOf(event), text: bodyOf(event) });
     } catch (err) {
-      throw new WharfError(`Sending the e-mail failed: ${redactSecrets(messageOf(err))}`, { code: 'notify.smtp', errorClass: 'connection', transient: true });
+      throw new WharfError(`Sending the e-mail failed: ${redactSecrets(messageOf(err))}`, {
+        code: 'notify.smtp',
+        errorClass: 'connection',
+        transient: true,
+      });
     }
   }
 

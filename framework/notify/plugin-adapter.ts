@@ -26,12 +26,21 @@ export class PluginNotifierAdapter implements Notifier {
 
   async send(event: NotificationEvent): Promise<void> {
     // Plugin notifiers receive the day events only (their payload names a mapping and a day).
-    if (event.kind === 'config_rejected' || event.kind === 'experiment_failure' || !event.ingestion || !event.day) return;
-    this.opened ??= this.definition.create(this.config as never, { projectRoot: this.projectRoot, resolveSecret: (ref, field) => resolveSecret(ref, field, this.env) });
+    if (event.kind === 'config_rejected' || event.kind === 'experiment_failure' || !event.ingestion || !event.day)
+      return;
+    this.opened ??= this.definition.create(this.config as never, {
+      projectRoot: this.projectRoot,
+      resolveSecret: (ref, field) => resolveSecret(ref, field, this.env),
+    });
     const target = await this.opened;
     await target.send({
-      event: event.kind, project: event.project, mapping: event.ingestion, day: event.day, summary: subjectOf(event),
-      detail: redactSecrets(bodyOf(event).split('\n').slice(1).join('\n').trim()) || undefined, owner: event.owner,
+      event: event.kind,
+      project: event.project,
+      mapping: event.ingestion,
+      day: event.day,
+      summary: subjectOf(event),
+      detail: redactSecrets(bodyOf(event).split('\n').slice(1).join('\n').trim()) || undefined,
+      owner: event.owner,
     });
   }
 

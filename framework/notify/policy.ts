@@ -8,7 +8,11 @@ import type { DayStatus } from '../store/types.js';
 import type { NotificationKind } from './types.js';
 
 /** Which notification, if any, a day's new status calls for, given its previous status. */
-export function notificationFor(previous: DayStatus | undefined, current: DayStatus, policy: NotificationPolicy): NotificationKind | null {
+export function notificationFor(
+  previous: DayStatus | undefined,
+  current: DayStatus,
+  policy: NotificationPolicy,
+): NotificationKind | null {
   if (current === 'failed') return previous !== 'failed' && (policy.onFailure ?? true) ? 'failure' : null;
   if (previous === 'failed') return (policy.onRecovery ?? true) ? 'recovery' : null;
   if (current === 'no_data' && previous !== 'no_data') return (policy.onNoData ?? false) ? 'no_data' : null;

@@ -12,7 +12,10 @@ const pluginNotifiers = new Map<string, NotifierDefinition<never>>();
 
 export function registerPluginNotifier(definition: NotifierDefinition<never>): void {
   if (BUILTIN_NOTIFIER_KINDS.includes(definition.kind)) {
-    throw new WharfError(`A plugin may not replace the built-in notifier '${definition.kind}'.`, { code: 'plugin.builtin-notifier', errorClass: 'config' });
+    throw new WharfError(`A plugin may not replace the built-in notifier '${definition.kind}'.`, {
+      code: 'plugin.builtin-notifier',
+      errorClass: 'config',
+    });
   }
   pluginNotifiers.set(definition.kind, definition);
 }

@@ -9,6 +9,10 @@ export class SlackNotifier implements Notifier {
 
   async send(event: NotificationEvent): Promise<void> {
     const details = bodyOf(event).split('\n').slice(1).join('\n').trim();
-    await postJson(this.webhookUrl, { text: `*${subjectOf(event)}*${details ? `\n${details}` : ''}` }, 'The Slack webhook');
+    await postJson(
+      this.webhookUrl,
+      { text: `*${subjectOf(event)}*${details ? `\n${details}` : ''}` },
+      'The Slack webhook',
+    );
   }
 }

@@ -12,7 +12,13 @@ export class WebhookNotifier implements Notifier {
   constructor(private readonly url: string) {}
 
   async send(event: NotificationEvent): Promise<void> {
-    const payload = { formatVersion: WEBHOOK_FORMAT_VERSION, ...event, detail: event.detail === undefined ? undefined : redactSecrets(event.detail), subject: subjectOf(event), text: bodyOf(event) };
+    const payload = {
+      formatVersion: WEBHOOK_FORMAT_VERSION,
+      ...event,
+      detail: event.detail === undefined ? undefined : redactSecrets(event.detail),
+      subject: subjectOf(event),
+      text: bodyOf(event),
+    };
     await postJson(this.url, payload, 'The notification webhook');
   }
 }

@@ -12,7 +12,13 @@ import { createActions, deleteActions, updateActions, type IngestionUpdate, type
 import { sharedChanges, sharedTypeOf } from './shared-changes.js';
 import { sqlDiff } from './sql-diff.js';
 import { summarize } from './summary.js';
-import { PLAN_FORMAT_VERSION, type AttributeDiff, type MappingChange, type Plan, type ResourceChange } from './types.js';
+import {
+  PLAN_FORMAT_VERSION,
+  type AttributeDiff,
+  type MappingChange,
+  type Plan,
+  type ResourceChange,
+} from './types.js';
 
 /** Everything a plan is made from. */
 export interface PlanInput {
@@ -28,7 +34,10 @@ export interface PlanInput {
 
 /** Diffs config against state; throws when a target names no ingestion. */
 export function makePlan(input: PlanInput): Plan {
-  const clock: PlanClock = { now: input.now, latestCompleteDay: latestCompleteDay(input.now, zoneOrThrow(input.timeZone)) };
+  const clock: PlanClock = {
+    now: input.now,
+    latestCompleteDay: latestCompleteDay(input.now, zoneOrThrow(input.timeZone)),
+  };
   const targets = [...new Set(input.targets ?? [])].sort();
   const applied = input.planning.state.ingestions;
   const names = [...new Set([...Object.keys(input.desired), ...Object.keys(applied)])].sort();
@@ -71,11 +80,36 @@ function changeFor(name: string, input: PlanInput, clock: PlanClock, updates: Sh
   const address = `mapping.${name}`;
   if (after && !before) return createChange(name, after, clock);
   if (before && !after) {
-    return { address, type: 'mapping', name, action: 'delete', reason: 'mapping removed from the config', before, after: null, hash: applied.hash, attributes: [], dataActions: deleteActions(loaded, input.destroyData ?? false) };
+    return {
+      address,
+      type: 'mapping',
+      name,
+      action: 'delete',
+      reason: 'mapping removed from the config',
+      before,
+      after: null,
+      hash: applied.hash,
+      attributes: [],
+      dataActions: deleteActions(loaded, input.destroyData ?? false),
+    };
   }
   const hash = ingestionHash(after as NormalizedIngestion);
-  if (hash === applied.hash) return { address, type: 'mapping', name, action: 'no-op', reason: 'unchanged', hash, attributes: [], dataActions: [] };
-  const update: IngestionUpdate = { before: before as NormalizedIngestion, after: after as NormalizedIngestion, loaded };
+  if (hash === applied.hash)
+    return {
+      address,
+      type: 'mapping',
+      name,
+      action: 'no-op',
+      reason: 'unchanged',
+      hash,
+      attributes: [],
+      dataActions: [],
+    };
+  const update: IngestionUpdate = {
+    before: before as NormalizedIngestion,
+    after: after as NormalizedIngestion,
+    loaded,
+  };
   const change = updateChange(name, update, hash, clock);
   updates.push({ change, before: update.before, after: update.after, attributes: change.attributes });
   return detachShared(change, update, clock);
@@ -121,10 +155,23 @@ function detachShared(change: MappingChange, update: IngestionUpdate, clock: Pla
   const { before, after } = update;
   const own = change.attributes.filter((a) => !sharedTypeOf(a.path, before, after));
   if (own.length === change.attributes.length) return change;
-  const via = [...new Set(change.attributes.map((a) => sharedTypeOf(a.path, before, after)).filter((t) => t !== null).map((t) => `${t}.${after.mapping[t]}`))].sort();
+  const via = [
+    ...new Set(
+      change.attributes
+        .map((a) => sharedTypeOf(a.path, before, after))
+        .filter((t) => t !== null)
+        .map((t) => `${t}.${after.mapping[t]}`),
+    ),
+  ].sort();
   const follows = `follows ${via.join(', ')}`;
   if (own.length === 0) return { ...change, attributes: [], reason: follows, dataActions: [], via };
-  return { ...change, attributes: own, reason: `changed: ${labels(own)}; ${follows}`, dataActions: updateActions(update, own, clock), via };
+  return {
+    ...change,
+    attributes: own,
+    reason: `changed: ${labels(own)}; ${follows}`,
+    dataActions: updateActions(update, own, clock),
+    via,
+  };
 }
 
 function labels(attributes: AttributeDiff[]): string {

@@ -21,9 +21,20 @@ export function parsePlan(text: string, file: string): Plan {
     throw invalid(file, `it is not valid JSON (${(err as Error).message})`);
   }
   const p = value as Partial<Plan>;
-  if (!p || typeof p !== 'object' || typeof p.formatVersion !== 'number') throw invalid(file, 'formatVersion is missing; is this a file written by `ingest plan --out`?');
-  if (p.formatVersion !== PLAN_FORMAT_VERSION) throw invalid(file, `formatVersion ${p.formatVersion} is not the version this Wharf reads (${PLAN_FORMAT_VERSION})`);
-  if (!p.state || typeof p.state.serial !== 'number' || typeof p.configHash !== 'string' || !Array.isArray(p.changes) || !p.summary) {
+  if (!p || typeof p !== 'object' || typeof p.formatVersion !== 'number')
+    throw invalid(file, 'formatVersion is missing; is this a file written by `ingest plan --out`?');
+  if (p.formatVersion !== PLAN_FORMAT_VERSION)
+    throw invalid(
+      file,
+      `formatVersion ${p.formatVersion} is not the version this Wharf reads (${PLAN_FORMAT_VERSION})`,
+    );
+  if (
+    !p.state ||
+    typeof p.state.serial !== 'number' ||
+    typeof p.configHash !== 'string' ||
+    !Array.isArray(p.changes) ||
+    !p.summary
+  ) {
     throw invalid(file, 'state, configHash, changes or summary is missing');
   }
   return p as Plan;

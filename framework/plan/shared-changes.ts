@@ -13,7 +13,8 @@ export type SharedType = 'source' | 'schedule';
 const SHARED_TYPES: readonly SharedType[] = ['source', 'schedule'];
 
 const NO_DATA: Record<SharedType, string> = {
-  source: "no data action: a source's settings are assumed to point at the same data (ask for a backfill if they do not)",
+  source:
+    "no data action: a source's settings are assumed to point at the same data (ask for a backfill if they do not)",
   schedule: 'no data action: a schedule decides when days are loaded, not what they hold',
 };
 
@@ -24,7 +25,14 @@ export function sharedTypeOf(path: string, before: NormalizedIngestion, after: N
 }
 
 /** The source and schedule changes of a plan's mapping updates, grouped by address. */
-export function sharedChanges(updates: { change: MappingChange; before: NormalizedIngestion; after: NormalizedIngestion; attributes: AttributeDiff[] }[]): SharedChange[] {
+export function sharedChanges(
+  updates: {
+    change: MappingChange;
+    before: NormalizedIngestion;
+    after: NormalizedIngestion;
+    attributes: AttributeDiff[];
+  }[],
+): SharedChange[] {
   const groups = new Map<string, SharedChange>();
   for (const { change, before, after, attributes } of updates) {
     for (const a of attributes) {
@@ -34,7 +42,19 @@ export function sharedChanges(updates: { change: MappingChange; before: Normaliz
       const address = `${type}.${name}`;
       let group = groups.get(address);
       if (!group) {
-        group = { address, type, name, action: 'update', reason: '', before: before[type], after: after[type], hash: hashOf(after[type]), attributes: [], affects: [], dataActions: [{ kind: 'none', reason: NO_DATA[type] } satisfies DataAction] };
+        group = {
+          address,
+          type,
+          name,
+          action: 'update',
+          reason: '',
+          before: before[type],
+          after: after[type],
+          hash: hashOf(after[type]),
+          attributes: [],
+          affects: [],
+          dataActions: [{ kind: 'none', reason: NO_DATA[type] } satisfies DataAction],
+        };
         groups.set(address, group);
       }
       if (!group.affects.includes(change.address)) group.affects.push(change.address);
@@ -42,7 +62,9 @@ export function sharedChanges(updates: { change: MappingChange; before: Normaliz
       if (!group.attributes.some((g) => g.path === path)) group.attributes.push({ ...a, path });
     }
   }
-  const out = [...groups.values()].sort((x, y) => SHARED_TYPES.indexOf(x.type) - SHARED_TYPES.indexOf(y.type) || x.name.localeCompare(y.name));
+  const out = [...groups.values()].sort(
+    (x, y) => SHARED_TYPES.indexOf(x.type) - SHARED_TYPES.indexOf(y.type) || x.name.localeCompare(y.name),
+  );
   for (const g of out) {
     g.attributes.sort((x, y) => x.path.localeCompare(y.path));
     g.affects.sort();

@@ -8,7 +8,11 @@ import type { AppliedState } from '../state/types.js';
 import type { Plan } from './types.js';
 
 /** Why a plan is stale, or null when it is current. */
-export function stalenessOf(plan: Plan, state: Pick<AppliedState, 'serial' | 'lineage'>, currentConfigHash: string): string | null {
+export function stalenessOf(
+  plan: Plan,
+  state: Pick<AppliedState, 'serial' | 'lineage'>,
+  currentConfigHash: string,
+): string | null {
   if (plan.state.lineage !== null && state.lineage !== plan.state.lineage) {
     return `it was made against state lineage ${plan.state.lineage}, but this store's state has lineage ${state.lineage ?? '(none)'}`;
   }
@@ -20,7 +24,12 @@ export function stalenessOf(plan: Plan, state: Pick<AppliedState, 'serial' | 'li
 }
 
 /** Throws the error apply shows for a stale plan; changes nothing. */
-export function assertCurrent(plan: Plan, state: Pick<AppliedState, 'serial' | 'lineage'>, currentConfigHash: string, file: string): void {
+export function assertCurrent(
+  plan: Plan,
+  state: Pick<AppliedState, 'serial' | 'lineage'>,
+  currentConfigHash: string,
+  file: string,
+): void {
   const why = stalenessOf(plan, state, currentConfigHash);
   if (!why) return;
   throw new WharfError(`The saved plan ${file} is stale: ${why}. Nothing was applied.`, {

@@ -10,9 +10,13 @@ async function apiSim() {
   const sim = await simulate({
     start: '2024-02-20T00:00:00Z',
     schedules: [api, { kind: 'daily', name: 'daily_9am', at: '09:00' }],
-    mappings: [testMapping('api_events', 'on_demand', '2024-02-01'), testMapping('daily_events', 'daily_9am', '2024-02-25')],
+    mappings: [
+      testMapping('api_events', 'on_demand', '2024-02-01'),
+      testMapping('daily_events', 'daily_9am', '2024-02-25'),
+    ],
   });
-  for (const day of dayRange('2024-02-01', '2024-02-28')) sim.warehouse.land('api_events', day, 100, '2024-02-01T00:00:00Z');
+  for (const day of dayRange('2024-02-01', '2024-02-28'))
+    sim.warehouse.land('api_events', day, 100, '2024-02-01T00:00:00Z');
   return sim;
 }
 
@@ -50,7 +54,11 @@ describe('API-triggered schedules', () => {
   });
 
   it('honours a schedule rateLimit', async () => {
-    const sim = await simulate({ start: '2024-02-20T00:00:00Z', schedules: [{ ...api, rateLimit: '30m' }], mappings: [testMapping('api_events', 'on_demand', '2024-02-01')] });
+    const sim = await simulate({
+      start: '2024-02-20T00:00:00Z',
+      schedules: [{ ...api, rateLimit: '30m' }],
+      mappings: [testMapping('api_events', 'on_demand', '2024-02-01')],
+    });
     await sim.scheduler.markDataReady({ dates: ['2024-02-19'], mapping: 'api_events' });
     sim.clock.set('2024-02-20T00:30:00Z');
     expect((await sim.scheduler.markDataReady({ dates: ['2024-02-19'], mapping: 'api_events' })).accepted).toBe(true);
@@ -62,37 +70,61 @@ describe('API-triggered schedules', () => {
     await sim.scheduler.runDue();
     sim.warehouse.land('api_events', '2024-02-19', 120, '2024-02-21T00:00:00Z');
     await playUntil(sim.scheduler, sim.clock, '2024-02-21T02:00:00Z');
-    expect(sim.warehouse.loadsOf('api_events').map((l) => [l.trigger, l.rows])).toEqual([['api', 100], ['recheck', 120]]);
+    expect(sim.warehouse.loadsOf('api_events').map((l) => [l.trigger, l.rows])).toEqual([
+      ['api', 100],
+      ['recheck', 120],
+    ]);
   });
 
   it('refuses bad requests with a clear error', async () => {
     const sim = await apiSim();
-    await expect(sim.scheduler.markDataReady({ dates: ['2024-02-30'], type: 'events' })).rejects.toThrow("'datestamps' has '2024-02-30', which is not a date");
-    await expect(sim.scheduler.markDataReady({ dates: ['2024-02-20'], type: 'metrics' })).rejects.toThrow("No API-triggered mapping loads 'metrics'");
+    await expect(sim.scheduler.markDataReady({ dates: ['2024-02-30'], type: 'events' })).rejects.toThrow(
+      "'datestamps' has '2024-02-30', which is not a date",
+    );
+    await expect(sim.scheduler.markDataReady({ dates: ['2024-02-20'], type: 'metrics' })).rejects.toThrow(
+      "No API-triggered mapping loads 'metrics'",
+    );
     await expect(sim.scheduler.markDataReady({ dates: ['2024-02-20'], mapping: 'daily_events' })).rejects.toThrow(
       "Mapping 'daily_events' runs on schedule 'daily_9am', which is not API-triggered",
     );
-    await expect(sim.scheduler.markDataReady({ dates: ['2024-02-20'], mapping: 'nope' })).rejects.toThrow("No mapping named 'nope'");
+    await expect(sim.scheduler.markDataReady({ dates: ['2024-02-20'], mapping: 'nope' })).rejects.toThrow(
+      "No mapping named 'nope'",
+    );
     await expect(sim.scheduler.markDataReady({ dates: ['2024-02-20'] })).rejects.toThrow('either a type');
   });
 
   it('refuses days after today or before every startDate, and more days than one request may queue; nothing is queued', async () => {
     const sim = await apiSim(); // 2024-02-19 16:00 PST
-    await expect(sim.scheduler.markDataReady({ dates: ['9999-12-31'], type: 'events' })).rejects.toThrow("'datestamps' has 9999-12-31, after today (2024-02-19, PST)");
-    await expect(sim.scheduler.markDataReady({ dates: ['2024-01-31'], mapping: 'api_events' })).rejects.toThrow("'datestamps' has 2024-01-31, before 2024-02-01, the earliest startDate");
-    await expect(sim.scheduler.markDataReady({ dates: ['2024-02-01', '2024-02-02', '2024-02-03'], type: 'events' }, 2)).rejects.toThrow('covers 3 days, more than the 2 one request may queue');
+    await expect(sim.scheduler.markDataReady({ dates: ['9999-12-31'], type: 'events' })).rejects.toThrow(
+      "'datestamps' has 9999-12-31, after today (2024-02-19, PST)",
+    );
+    await expect(sim.scheduler.markDataReady({ dates: ['2024-01-31'], mapping: 'api_events' })).rejects.toThrow(
+      "'datestamps' has 2024-01-31, before 2024-02-01, the earliest startDate",
+    );
+    await expect(
+      sim.scheduler.markDataReady({ dates: ['2024-02-01', '2024-02-02', '2024-02-03'], type: 'events' }, 2),
+    ).rejects.toThrow('covers 3 days, more than the 2 one request may queue');
     expect(await sim.state.queue()).toEqual([]);
     expect((await sim.scheduler.markDataReady({ dates: ['2024-02-19'], type: 'events' })).accepted).toBe(true);
   });
 
   it('bounds an API backfill by startDate, the latest complete day and the most days per request, naming the bound', async () => {
     const sim = await apiSim(); // latest complete day 2024-02-18 (PST)
-    const backfill = (from: string, to: string, maxDays?: number) => sim.scheduler.backfill({ mapping: 'api_events', from, to, trigger: 'api', maxDays });
-    await expect(backfill('2000-01-01', '2024-02-10')).rejects.toThrow("'from' (2000-01-01) is before the startDate of 'api_events', 2024-02-01");
-    await expect(backfill('2024-02-10', '2024-02-19')).rejects.toThrow("'to' (2024-02-19) is after the latest complete day 2024-02-18 (PST)");
-    await expect(backfill('2024-02-01', '2024-02-18', 10)).rejects.toThrow('The backfill 2024-02-01..2024-02-18 covers 18 days, more than the 10 one request may queue');
+    const backfill = (from: string, to: string, maxDays?: number) =>
+      sim.scheduler.backfill({ mapping: 'api_events', from, to, trigger: 'api', maxDays });
+    await expect(backfill('2000-01-01', '2024-02-10')).rejects.toThrow(
+      "'from' (2000-01-01) is before the startDate of 'api_events', 2024-02-01",
+    );
+    await expect(backfill('2024-02-10', '2024-02-19')).rejects.toThrow(
+      "'to' (2024-02-19) is after the latest complete day 2024-02-18 (PST)",
+    );
+    await expect(backfill('2024-02-01', '2024-02-18', 10)).rejects.toThrow(
+      'The backfill 2024-02-01..2024-02-18 covers 18 days, more than the 10 one request may queue',
+    );
     expect(await sim.state.queue()).toEqual([]);
-    expect((await backfill('2024-02-01', '2024-02-18')).map((q) => q.day)).toEqual(dayRange('2024-02-01', '2024-02-18'));
+    expect((await backfill('2024-02-01', '2024-02-18')).map((q) => q.day)).toEqual(
+      dayRange('2024-02-01', '2024-02-18'),
+    );
     expect(await sim.scheduler.cancel({ mapping: 'api_events', from: '2024-02-10', to: '2024-02-18' })).toHaveLength(9);
     expect((await sim.state.queue()).map((q) => q.day)).toEqual(dayRange('2024-02-01', '2024-02-09'));
   });

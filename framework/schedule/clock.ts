@@ -23,7 +23,10 @@ export class ManualClock implements Clock {
   /** Moves to `instant`; refuses to go backwards, which no real clock the scheduler trusts does. */
   set(instant: Date | string): void {
     const next = new Date(instant).getTime();
-    if (next < this.current) throw internalError(`ManualClock cannot go back from ${this.now().toISOString()} to ${new Date(next).toISOString()}`);
+    if (next < this.current)
+      throw internalError(
+        `ManualClock cannot go back from ${this.now().toISOString()} to ${new Date(next).toISOString()}`,
+      );
     this.current = next;
   }
 

@@ -32,24 +32,32 @@ export class ConnectorProbe implements SourceProbe {
     if (days.length === 0) return [];
     const connector = await this.deps.connector(mapping.source);
     const filters = await Promise.all(days.map((day) => this.deps.dayFilter(mapping, day)));
-    return connector.dayStats(await this.deps.query(mapping), filters, { fingerprint: mapping.recheck.reloadOnFingerprintChange });
+    return connector.dayStats(await this.deps.query(mapping), filters, {
+      fingerprint: mapping.recheck.reloadOnFingerprintChange,
+    });
   }
 
   async latestFinishedDate(schedule: SignalSchedule): Promise<IsoDate | null> {
     const connector = await this.deps.connector(schedule.source);
     if (connector.capabilities.signals === 'none' || !connector.latestFinishedDate) {
-      throw new WharfError(`Schedule '${schedule.name}': source '${schedule.source}' (${connector.kind}) cannot hold a finished_date signal.`, {
-        code: 'schedule.signal-unsupported',
-        errorClass: 'config',
-        hint: 'Point the signal schedule at a warehouse source with a finished_date table, or at an S3 source with a signals/ folder.',
-      });
+      throw new WharfError(
+        `Schedule '${schedule.name}': source '${schedule.source}' (${connector.kind}) cannot hold a finished_date signal.`,
+        {
+          code: 'schedule.signal-unsupported',
+          errorClass: 'config',
+          hint: 'Point the signal schedule at a warehouse source with a finished_date table, or at an S3 source with a signals/ folder.',
+        },
+      );
     }
     if (connector.capabilities.signals === 'table' && !schedule.table) {
-      throw new WharfError(`Schedule '${schedule.name}': source '${schedule.source}' needs a 'table' holding the finished_date column.`, {
-        code: 'schedule.signal-table',
-        errorClass: 'config',
-        hint: "Add table: 'your_signal_table' to the schedule.",
-      });
+      throw new WharfError(
+        `Schedule '${schedule.name}': source '${schedule.source}' needs a 'table' holding the finished_date column.`,
+        {
+          code: 'schedule.signal-table',
+          errorClass: 'config',
+          hint: "Add table: 'your_signal_table' to the schedule.",
+        },
+      );
     }
     return connector.latestFinishedDate({ table: schedule.table });
   }

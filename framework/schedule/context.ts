@@ -6,7 +6,15 @@ import type { IsoDate, ScheduleConfig } from '../config/types.js';
 import { WharfError } from '../diagnostics/errors.js';
 import type { LedgerEntry } from '../store/types.js';
 import type { NewQueueItem, SchedulerState } from './state.js';
-import type { Clock, DayLoader, Decision, LedgerReader, ScheduledMapping, SchedulerSetup, SourceProbe } from './types.js';
+import type {
+  Clock,
+  DayLoader,
+  Decision,
+  LedgerReader,
+  ScheduledMapping,
+  SchedulerSetup,
+  SourceProbe,
+} from './types.js';
 
 /** The scheduler's injected dependencies. */
 export interface SchedulerDeps {
@@ -83,7 +91,10 @@ export class SchedulerContext {
    * Puts a load on the queue and records why. A day already waiting is not queued twice
    * (recorded as skipped); a day that is running may wait behind itself, never beside it.
    */
-  async enqueue(item: Omit<NewQueueItem, 'enqueuedAt'>, decision: Pick<Decision, 'action' | 'reason'> & { schedule?: string }): Promise<boolean> {
+  async enqueue(
+    item: Omit<NewQueueItem, 'enqueuedAt'>,
+    decision: Pick<Decision, 'action' | 'reason'> & { schedule?: string },
+  ): Promise<boolean> {
     const queued = await this.state.enqueue({ ...item, enqueuedAt: this.now() });
     const base = { mapping: item.mapping, day: item.day, trigger: item.trigger, schedule: decision.schedule };
     if (!queued) {

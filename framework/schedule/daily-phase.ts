@@ -33,12 +33,20 @@ async function openWindow(
   const day = targetDay(windowAt, timing);
   const base = { mapping: mapping.name, schedule: schedule.name, day };
   if (day < mapping.startDate) {
-    await ctx.record({ ...base, action: 'skipped', reason: `window ${windowAt.toISOString()}: ${day} is before the mapping's startDate ${mapping.startDate}` });
+    await ctx.record({
+      ...base,
+      action: 'skipped',
+      reason: `window ${windowAt.toISOString()}: ${day} is before the mapping's startDate ${mapping.startDate}`,
+    });
     return;
   }
   const entry = await ctx.ledgerDay(mapping.name, day);
   if (isLoaded(entry)) {
-    await ctx.record({ ...base, action: 'skipped', reason: `window ${windowAt.toISOString()}: ${day} is already loaded (${entry!.status})` });
+    await ctx.record({
+      ...base,
+      action: 'skipped',
+      reason: `window ${windowAt.toISOString()}: ${day} is already loaded (${entry!.status})`,
+    });
     return;
   }
   const check: PendingCheck = {
@@ -80,19 +88,31 @@ async function runCheck(ctx: SchedulerContext, check: PendingCheck, now: Date): 
   }
   if (await ctx.deps.probe.hasData(mapping, check.day)) {
     const reason = `source has data for ${check.day} at the check of ${now.toISOString()} (window ${check.windowAt.toISOString()})`;
-    await ctx.enqueue({ mapping: mapping.name, day: check.day, trigger: 'schedule', reason, retry: check }, { action: 'queued', reason, schedule: mapping.schedule });
+    await ctx.enqueue(
+      { mapping: mapping.name, day: check.day, trigger: 'schedule', reason, retry: check },
+      { action: 'queued', reason, schedule: mapping.schedule },
+    );
     await ctx.state.deleteCheck(check.mapping, check.day);
     return;
   }
   await noDataYet(ctx, mapping, check, now);
 }
 
-async function noDataYet(ctx: SchedulerContext, mapping: ScheduledMapping, check: PendingCheck, now: Date): Promise<void> {
+async function noDataYet(
+  ctx: SchedulerContext,
+  mapping: ScheduledMapping,
+  check: PendingCheck,
+  now: Date,
+): Promise<void> {
   const base = { mapping: mapping.name, schedule: mapping.schedule, day: check.day };
   const next = nextCheckAfter(now, check.windowAt, check.retryEveryMs, check.cutoffAt);
   if (next) {
     await ctx.state.putCheck({ ...check, nextCheckAt: next });
-    await ctx.record({ ...base, action: 'retry', reason: `no data for ${check.day} yet; next check at ${next.toISOString()}, cutoff ${check.cutoffAt.toISOString()}` });
+    await ctx.record({
+      ...base,
+      action: 'retry',
+      reason: `no data for ${check.day} yet; next check at ${next.toISOString()}, cutoff ${check.cutoffAt.toISOString()}`,
+    });
     return;
   }
   const reason = `no data for ${check.day} by the cutoff ${check.cutoffAt.toISOString()}`;
@@ -103,14 +123,19 @@ async function noDataYet(ctx: SchedulerContext, mapping: ScheduledMapping, check
 
 /** The warehouse could not be asked: try again at the next check (never `no_data` on an error). */
 async function checkFailed(ctx: SchedulerContext, check: PendingCheck, now: Date, err: unknown): Promise<void> {
-  const next = nextCheckAfter(now, check.windowAt, check.retryEveryMs, check.cutoffAt) ?? new Date(now.getTime() + check.retryEveryMs);
+  const next =
+    nextCheckAfter(now, check.windowAt, check.retryEveryMs, check.cutoffAt) ??
+    new Date(now.getTime() + check.retryEveryMs);
   await ctx.state.putCheck({ ...check, nextCheckAt: next });
   const reason = `readiness check of ${check.day} failed: ${messageOf(err)}; next check at ${next.toISOString()}`;
   await ctx.record({ mapping: check.mapping, day: check.day, action: 'check_failed', reason });
 }
 
 /** After a scheduled load failed: back into the retry loop if its cutoff has not passed. */
-export async function resumeRetryAfterFailure(ctx: SchedulerContext, check: Omit<PendingCheck, 'nextCheckAt'>): Promise<boolean> {
+export async function resumeRetryAfterFailure(
+  ctx: SchedulerContext,
+  check: Omit<PendingCheck, 'nextCheckAt'>,
+): Promise<boolean> {
   const next = nextCheckAfter(ctx.now(), check.windowAt, check.retryEveryMs, check.cutoffAt);
   if (!next) return false;
   await ctx.state.putCheck({ ...check, nextCheckAt: next });

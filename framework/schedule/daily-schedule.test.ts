@@ -16,7 +16,12 @@ afterEach(async () => {
 });
 
 async function dailySim(start: string, extra: Partial<Parameters<typeof simulate>[0]> = {}): Promise<Simulation> {
-  const sim = await simulate({ start, schedules: [daily], mappings: [testMapping('app_events', 'daily_9am', '2024-07-01')], ...extra });
+  const sim = await simulate({
+    start,
+    schedules: [daily],
+    mappings: [testMapping('app_events', 'daily_9am', '2024-07-01')],
+    ...extra,
+  });
   if (sim.db) opened.push(sim.db);
   return sim;
 }
@@ -36,7 +41,9 @@ describe('daily schedule readiness', () => {
     // Checks at 17:00, 18:00 … each hour before the data landed found nothing.
     expect(retries[0].at.toISOString()).toBe('2024-07-02T17:00:00.000Z');
     expect(retries.at(-1)!.at.getTime()).toBeLessThan(new Date(loadedAt).getTime());
-    expect((await sim.warehouse.ledger({ ingestion: 'app_events' })).map((e) => [e.date, e.status])).toEqual([['2024-07-01', 'succeeded']]);
+    expect((await sim.warehouse.ledger({ ingestion: 'app_events' })).map((e) => [e.date, e.status])).toEqual([
+      ['2024-07-01', 'succeeded'],
+    ]);
   });
 
   it('records no_data when nothing lands by the cutoff, after checking every retryEvery', async () => {
@@ -59,7 +66,9 @@ describe('daily schedule readiness', () => {
     sim.warehouse.land('app_events', '2024-07-01', 80, '2024-07-03T09:30:00Z');
     await playUntil(sim.scheduler, sim.clock, '2024-07-03T12:00:00Z');
 
-    expect(sim.warehouse.loadsOf('app_events', '2024-07-01').map((l) => [l.trigger, l.rows])).toEqual([['recheck', 80]]);
+    expect(sim.warehouse.loadsOf('app_events', '2024-07-01').map((l) => [l.trigger, l.rows])).toEqual([
+      ['recheck', 80],
+    ]);
   });
 
   it('puts a failed scheduled load back into the retry loop until the cutoff', async () => {
@@ -88,7 +97,10 @@ describe('daily schedule when the warehouse cannot be reached', () => {
     };
     const decisions = await playUntil(sim.scheduler, sim.clock, '2024-07-02T19:00:00Z');
     expect(decisions.filter((d) => d.action === 'check_failed').map((d) => [d.at.toISOString(), d.reason])).toEqual([
-      ['2024-07-02T17:00:00.000Z', 'readiness check of 2024-07-01 failed: connection refused; next check at 2024-07-02T18:00:00.000Z'],
+      [
+        '2024-07-02T17:00:00.000Z',
+        'readiness check of 2024-07-01 failed: connection refused; next check at 2024-07-02T18:00:00.000Z',
+      ],
     ]);
     expect(sim.warehouse.loads.map((l) => l.at.toISOString())).toEqual(['2024-07-02T18:00:00.000Z']);
   });
@@ -98,7 +110,11 @@ describe('daily schedule time zones', () => {
   /** Plays the day `day` with yesterday's data already present; returns when it was loaded. */
   async function loadTimes(day: string, schedule: DailySchedule, timeZone = 'PST'): Promise<string[]> {
     const yesterday = addDays(day, -1);
-    const sim = await dailySim(`${day}T00:00:00Z`, { timeZone, schedules: [schedule], mappings: [testMapping('app_events', 'daily_9am', yesterday)] });
+    const sim = await dailySim(`${day}T00:00:00Z`, {
+      timeZone,
+      schedules: [schedule],
+      mappings: [testMapping('app_events', 'daily_9am', yesterday)],
+    });
     sim.warehouse.land('app_events', yesterday, 10, `${day}T00:00:00Z`);
     await playUntil(sim.scheduler, sim.clock, `${day}T23:59:00Z`);
     return sim.warehouse.loadsOf('app_events', yesterday).map((l) => l.at.toISOString());
@@ -114,12 +130,17 @@ describe('daily schedule time zones', () => {
   it.each([
     ['July (PDT, UTC-7)', '2024-07-15', '16:00'],
     ['January (PST, UTC-8)', '2024-01-15', '17:00'],
-  ])('an IANA zone follows daylight saving: 09:00 America/Los_Angeles in %s on %s fires at %s UTC', async (_month, day, utc) => {
-    expect(await loadTimes(day, { ...daily, timeZone: 'America/Los_Angeles' })).toEqual([`${day}T${utc}:00.000Z`]);
-  });
+  ])(
+    'an IANA zone follows daylight saving: 09:00 America/Los_Angeles in %s on %s fires at %s UTC',
+    async (_month, day, utc) => {
+      expect(await loadTimes(day, { ...daily, timeZone: 'America/Los_Angeles' })).toEqual([`${day}T${utc}:00.000Z`]);
+    },
+  );
 
   it('other fixed zones work too: 06:30 UTC+05:30 fires at 01:00 UTC (UTC project days)', async () => {
-    expect(await loadTimes('2024-03-10', { ...daily, at: '06:30', timeZone: '+05:30' }, 'UTC')).toEqual(['2024-03-10T01:00:00.000Z']);
+    expect(await loadTimes('2024-03-10', { ...daily, at: '06:30', timeZone: '+05:30' }, 'UTC')).toEqual([
+      '2024-03-10T01:00:00.000Z',
+    ]);
   });
 });
 
@@ -138,7 +159,11 @@ describe('daily schedule after downtime', () => {
 
     // Down from 2024-07-02T18:00Z to 2024-07-05T20:00Z: the windows of 07-03, 07-04, 07-05 are missed.
     first.clock.set('2024-07-05T20:00:00Z');
-    const restarted = await dailySim('2024-07-05T20:00:00Z', { db: await DuckDBStoreConnection.open(file), clock: first.clock, warehouse: first.warehouse });
+    const restarted = await dailySim('2024-07-05T20:00:00Z', {
+      db: await DuckDBStoreConnection.open(file),
+      clock: first.clock,
+      warehouse: first.warehouse,
+    });
     await restarted.scheduler.runDue();
     expect(restarted.warehouse.loads.map((l) => [l.day, l.trigger])).toEqual([
       ['2024-07-01', 'schedule'],
@@ -159,7 +184,12 @@ describe('a month of a daily schedule', () => {
     for (const [i, day] of days.entries()) {
       if (i === 10) continue; // one day never arrives
       const late = i % 7 === 3 ? 3 : 0; // some days land 3 hours after the window
-      sim.warehouse.land('app_events', day, 1000 + i, new Date(Date.parse(`${addDays(day, 1)}T17:00:00Z`) + late * 3_600_000));
+      sim.warehouse.land(
+        'app_events',
+        day,
+        1000 + i,
+        new Date(Date.parse(`${addDays(day, 1)}T17:00:00Z`) + late * 3_600_000),
+      );
     }
     sim.warehouse.land('app_events', days[5], 1200, `${addDays(days[5], 2)}T12:00:00Z`); // +20% on day 2 after load
     await playUntil(sim.scheduler, sim.clock, '2024-08-01T12:00:00Z');
@@ -169,7 +199,9 @@ describe('a month of a daily schedule', () => {
     expect(ledger.filter((e) => e.status === 'no_data').map((e) => e.date)).toEqual([days[10]]);
     const scheduled = sim.warehouse.loads.filter((l) => l.trigger === 'schedule').map((l) => l.day);
     expect(scheduled).toEqual(days.filter((_, i) => i !== 10));
-    expect(sim.warehouse.loads.filter((l) => l.trigger === 'recheck').map((l) => [l.day, l.rows])).toEqual([[days[5], 1200]]);
+    expect(sim.warehouse.loads.filter((l) => l.trigger === 'recheck').map((l) => [l.day, l.rows])).toEqual([
+      [days[5], 1200],
+    ]);
     const late = sim.warehouse.loadsOf('app_events', days[3]);
     expect(late.map((l) => l.at.toISOString())).toEqual([`${addDays(days[3], 1)}T20:00:00.000Z`]);
   });

@@ -43,7 +43,8 @@ export function nextWindowAfter(after: Date, timing: DailyTiming): Date {
 /** Every window in (after, now], oldest first. */
 export function windowsBetween(after: Date, now: Date, timing: DailyTiming): Date[] {
   const out: Date[] = [];
-  for (let w = nextWindowAfter(after, timing); w.getTime() <= now.getTime(); w = nextWindowAfter(w, timing)) out.push(w);
+  for (let w = nextWindowAfter(after, timing); w.getTime() <= now.getTime(); w = nextWindowAfter(w, timing))
+    out.push(w);
   return out;
 }
 

@@ -42,7 +42,8 @@ export function engineDayLoader(engine: EngineContext): DayLoader {
         errorMessage: reason,
         rowsLoaded: 0,
         rowsRejected: 0,
-        rejectReasons: {}, duplicates: 0,
+        rejectReasons: {},
+        duplicates: 0,
         sourceRowCount: 0,
         sourceFingerprint: null,
         configHash: mappingConfigHash(loaded, engine.project.settings),
@@ -83,5 +84,11 @@ export function engineSourceProbe(engine: EngineContext): SourceProbe {
 /** Everything a Scheduler needs, over the engine and the store of `engine`. */
 export function engineSchedulerDeps(engine: EngineContext, state: SchedulerState, clock: Clock): SchedulerDeps {
   // The engine's "latest complete day" follows the scheduler's clock.
-  return { clock, loader: engineDayLoader({ ...engine, now: () => clock.now() }), probe: engineSourceProbe(engine), ledger: engine.store, state };
+  return {
+    clock,
+    loader: engineDayLoader({ ...engine, now: () => clock.now() }),
+    probe: engineSourceProbe(engine),
+    ledger: engine.store,
+    state,
+  };
 }

@@ -28,7 +28,11 @@ function holdLoads(warehouse: SimulatedWarehouse): () => number {
 }
 
 /** Drains the scheduler, releasing held loads one macrotask at a time; `between` runs at each step. */
-async function drainStepwise(scheduler: Scheduler, release: () => number, between: (step: number) => Promise<void> = async () => {}): Promise<void> {
+async function drainStepwise(
+  scheduler: Scheduler,
+  release: () => number,
+  between: (step: number) => Promise<void> = async () => {},
+): Promise<void> {
   let finished = false;
   const done = scheduler.drain().then(() => {
     finished = true;

@@ -30,7 +30,12 @@ export class LoadRunner {
     const mapping = ctx.mapping(item.mapping);
     if (!mapping) {
       await ctx.state.dequeue(item.seq);
-      await ctx.record({ mapping: item.mapping, day: item.day, action: 'skipped', reason: `mapping '${item.mapping}' is no longer configured` });
+      await ctx.record({
+        mapping: item.mapping,
+        day: item.day,
+        action: 'skipped',
+        reason: `mapping '${item.mapping}' is no longer configured`,
+      });
       return;
     }
     const dayKey = `${item.mapping}|${item.day}`;
@@ -65,12 +70,23 @@ export class LoadRunner {
     await this.finish(ctx, item, mapping, outcome);
   }
 
-  private async finish(ctx: SchedulerContext, item: QueueItem, mapping: ScheduledMapping, outcome: LoadOutcome): Promise<void> {
+  private async finish(
+    ctx: SchedulerContext,
+    item: QueueItem,
+    mapping: ScheduledMapping,
+    outcome: LoadOutcome,
+  ): Promise<void> {
     const base = { mapping: mapping.name, schedule: mapping.schedule, day: item.day, trigger: item.trigger };
     if (outcome.status === 'failed') {
-      const retrying = item.retry ? await resumeRetryAfterFailure(ctx, { mapping: mapping.name, day: item.day, ...item.retry }) : false;
+      const retrying = item.retry
+        ? await resumeRetryAfterFailure(ctx, { mapping: mapping.name, day: item.day, ...item.retry })
+        : false;
       const tail = retrying ? '; the daily retry loop checks again until its cutoff' : '';
-      await ctx.record({ ...base, action: 'failed', reason: `load failed: ${outcome.error ?? 'no error message'}${tail}` });
+      await ctx.record({
+        ...base,
+        action: 'failed',
+        reason: `load failed: ${outcome.error ?? 'no error message'}${tail}`,
+      });
     } else {
       const rows = outcome.status === 'no_data' ? 'no rows' : `${outcome.rowsLoaded} rows`;
       await ctx.record({ ...base, action: 'loaded', reason: `${outcome.status}, ${rows} (${item.reason})` });

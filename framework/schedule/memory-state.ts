@@ -4,7 +4,14 @@
  * same conformance suite as the SQL state; anything long-running uses SqlSchedulerState.
  */
 import type { IsoDate } from '../config/types.js';
-import { decisionPruneCutoff, type NewQueueItem, type PendingCheck, type QueueItem, type ScheduleState, type SchedulerState } from './state.js';
+import {
+  decisionPruneCutoff,
+  type NewQueueItem,
+  type PendingCheck,
+  type QueueItem,
+  type ScheduleState,
+  type SchedulerState,
+} from './state.js';
 import type { Decision } from './types.js';
 
 export class MemorySchedulerState implements SchedulerState {
@@ -20,7 +27,15 @@ export class MemorySchedulerState implements SchedulerState {
   async migrate(): Promise<void> {}
 
   async scheduleState(schedule: string): Promise<ScheduleState> {
-    return { ...(this.schedules.get(schedule) ?? { schedule, lastWindowAt: null, lastSignalDate: null, lastPollAt: null, lastIgnoredSignal: null }) };
+    return {
+      ...(this.schedules.get(schedule) ?? {
+        schedule,
+        lastWindowAt: null,
+        lastSignalDate: null,
+        lastPollAt: null,
+        lastIgnoredSignal: null,
+      }),
+    };
   }
 
   async saveScheduleState(state: ScheduleState): Promise<void> {
@@ -29,7 +44,12 @@ export class MemorySchedulerState implements SchedulerState {
 
   async checks(): Promise<PendingCheck[]> {
     return [...this.pending.values()]
-      .sort((a, b) => a.nextCheckAt.getTime() - b.nextCheckAt.getTime() || a.day.localeCompare(b.day) || a.mapping.localeCompare(b.mapping))
+      .sort(
+        (a, b) =>
+          a.nextCheckAt.getTime() - b.nextCheckAt.getTime() ||
+          a.day.localeCompare(b.day) ||
+          a.mapping.localeCompare(b.mapping),
+      )
       .map((c) => ({ ...c }));
   }
 
@@ -61,7 +81,12 @@ export class MemorySchedulerState implements SchedulerState {
     return queued;
   }
 
-  async acceptAndEnqueue(key: string, at: Date, limitMs: number, items: NewQueueItem[]): Promise<{ accepted: true; queued: QueueItem[] } | { accepted: false; last: Date }> {
+  async acceptAndEnqueue(
+    key: string,
+    at: Date,
+    limitMs: number,
+    items: NewQueueItem[],
+  ): Promise<{ accepted: true; queued: QueueItem[] } | { accepted: false; last: Date }> {
     // No await before the check and the update: concurrent calls cannot interleave between them.
     const last = this.accepted.get(key);
     if (last && at.getTime() < last.getTime() + limitMs) return { accepted: false, last };

@@ -19,7 +19,12 @@ export async function runDueRechecks(ctx: SchedulerContext): Promise<void> {
     try {
       await recheckMapping(ctx, mapping, busy);
     } catch (err) {
-      await ctx.record({ mapping: mapping.name, schedule: mapping.schedule, action: 'check_failed', reason: `recheck failed: ${messageOf(err)}; tried again at the next recheck` });
+      await ctx.record({
+        mapping: mapping.name,
+        schedule: mapping.schedule,
+        action: 'check_failed',
+        reason: `recheck failed: ${messageOf(err)}; tried again at the next recheck`,
+      });
     }
     await ctx.state.setLastRecheck(mapping.name, now);
   }
@@ -31,13 +36,23 @@ async function recheckMapping(ctx: SchedulerContext, mapping: ScheduledMapping, 
     (e) => inRecheckWindow(e, mapping.recheck, now) && !busy.has(`${mapping.name}|${e.date}`),
   );
   if (entries.length === 0) return;
-  const stats = new Map((await ctx.deps.probe.dayStats(mapping, entries.map((e) => e.date))).map((s) => [s.day, s]));
+  const stats = new Map(
+    (
+      await ctx.deps.probe.dayStats(
+        mapping,
+        entries.map((e) => e.date),
+      )
+    ).map((s) => [s.day, s]),
+  );
   for (const entry of entries) {
     const current = stats.get(entry.date);
     if (!current) continue;
     const verdict = judgeRecheck(entry, current, mapping.recheck);
     if (!verdict.reload) continue;
     const reason = `recheck of ${entry.date}: ${verdict.reason}`;
-    await ctx.enqueue({ mapping: mapping.name, day: entry.date, trigger: 'recheck', reason, retry: null }, { action: 'reload', reason, schedule: mapping.schedule });
+    await ctx.enqueue(
+      { mapping: mapping.name, day: entry.date, trigger: 'recheck', reason, retry: null },
+      { action: 'reload', reason, schedule: mapping.schedule },
+    );
   }
 }

@@ -41,7 +41,10 @@ export function judgeRecheck(entry: LedgerEntry, stats: DayStats, policy: Requir
   const counts = `row count ${baseline} → ${stats.rowCount} (${pct(change)}, threshold ${pct(policy.threshold)})`;
   if (change > policy.threshold) return { reload: true, reason: `${counts}` };
   const fingerprintMoved =
-    policy.reloadOnFingerprintChange && entry.sourceFingerprint !== null && stats.fingerprint !== null && entry.sourceFingerprint !== stats.fingerprint;
+    policy.reloadOnFingerprintChange &&
+    entry.sourceFingerprint !== null &&
+    stats.fingerprint !== null &&
+    entry.sourceFingerprint !== stats.fingerprint;
   if (fingerprintMoved) return { reload: true, reason: `content fingerprint changed; ${counts}` };
   return { reload: false, reason: `unchanged within policy: ${counts}` };
 }

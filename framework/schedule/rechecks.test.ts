@@ -15,8 +15,17 @@ afterEach(async () => {
 });
 
 /** Loads DAY with 1000 rows, changes it to `rows` at `changeAfterMs` after the first load, plays `days` more days. */
-async function changeAfterLoad(policy: RecheckPolicy, rows: number, changeAfterMs: number, days = 16): Promise<Simulation> {
-  const sim = await simulate({ start: '2024-07-02T12:00:00Z', schedules: [daily], mappings: [testMapping('app_events', 'daily_9am', DAY, policy)] });
+async function changeAfterLoad(
+  policy: RecheckPolicy,
+  rows: number,
+  changeAfterMs: number,
+  days = 16,
+): Promise<Simulation> {
+  const sim = await simulate({
+    start: '2024-07-02T12:00:00Z',
+    schedules: [daily],
+    mappings: [testMapping('app_events', 'daily_9am', DAY, policy)],
+  });
   if (sim.db) opened.push(sim.db);
   sim.warehouse.land('app_events', DAY, 1000, '2024-07-02T06:00:00Z', 'a');
   sim.warehouse.land('app_events', DAY, rows, new Date(FIRST_LOAD + changeAfterMs), 'b');
@@ -29,7 +38,10 @@ const triggers = (sim: Simulation) => sim.warehouse.loadsOf('app_events', DAY).m
 describe('rechecks with the seed defaults (3 days, 5%)', () => {
   it('reloads a day whose source row count grows 6% on day 2', async () => {
     const sim = await changeAfterLoad({}, 1060, 30 * H);
-    expect(triggers(sim)).toEqual([['schedule', 1000], ['recheck', 1060]]);
+    expect(triggers(sim)).toEqual([
+      ['schedule', 1000],
+      ['recheck', 1060],
+    ]);
     const reload = (await sim.scheduler.decisions({ mapping: 'app_events' })).find((d) => d.action === 'reload');
     expect(reload?.reason).toContain('1000 → 1060 (6.00%, threshold 5.00%)');
     expect(reload!.at.getTime()).toBeGreaterThanOrEqual(FIRST_LOAD + 30 * H);
@@ -43,7 +55,10 @@ describe('rechecks with the seed defaults (3 days, 5%)', () => {
 
   it('reloads a day whose count shrinks more than 5%', async () => {
     const sim = await changeAfterLoad({}, 900, 10 * H);
-    expect(triggers(sim)).toEqual([['schedule', 1000], ['recheck', 900]]);
+    expect(triggers(sim)).toEqual([
+      ['schedule', 1000],
+      ['recheck', 900],
+    ]);
   });
 
   it('does not reload a change on day 4: outside the window only a backfill changes the day', async () => {
@@ -51,7 +66,10 @@ describe('rechecks with the seed defaults (3 days, 5%)', () => {
     expect(triggers(sim)).toEqual([['schedule', 1000]]);
     await sim.scheduler.backfill({ mapping: 'app_events', from: DAY, to: DAY });
     await sim.scheduler.drain();
-    expect(triggers(sim)).toEqual([['schedule', 1000], ['backfill', 1500]]);
+    expect(triggers(sim)).toEqual([
+      ['schedule', 1000],
+      ['backfill', 1500],
+    ]);
   });
 
   it('asks the warehouse for aggregates only: one dayStats call per recheck, never a download', async () => {
@@ -66,13 +84,20 @@ describe('rechecks with the seed defaults (3 days, 5%)', () => {
     const off = await changeAfterLoad({}, 1000, 20 * H, 4);
     expect(triggers(off)).toEqual([['schedule', 1000]]);
     const on = await changeAfterLoad({ reloadOnFingerprintChange: true }, 1000, 20 * H, 4);
-    expect(triggers(on)).toEqual([['schedule', 1000], ['recheck', 1000]]);
+    expect(triggers(on)).toEqual([
+      ['schedule', 1000],
+      ['recheck', 1000],
+    ]);
   });
 });
 
 describe('a recheck that cannot reach the warehouse', () => {
   it('is recorded and tried again an hour later', async () => {
-    const sim = await simulate({ start: '2024-07-02T12:00:00Z', schedules: [daily], mappings: [testMapping('app_events', 'daily_9am', DAY)] });
+    const sim = await simulate({
+      start: '2024-07-02T12:00:00Z',
+      schedules: [daily],
+      mappings: [testMapping('app_events', 'daily_9am', DAY)],
+    });
     sim.warehouse.land('app_events', DAY, 1000, '2024-07-02T06:00:00Z');
     sim.warehouse.land('app_events', DAY, 1100, '2024-07-02T20:30:00Z');
     const dayStats = sim.warehouse.dayStats.bind(sim.warehouse);
@@ -81,7 +106,9 @@ describe('a recheck that cannot reach the warehouse', () => {
       return dayStats(m, days);
     };
     const decisions = await playUntil(sim.scheduler, sim.clock, '2024-07-02T23:00:00Z');
-    expect(decisions.filter((d) => d.action === 'check_failed').map((d) => d.reason)).toEqual(['recheck failed: query timeout; tried again at the next recheck']);
+    expect(decisions.filter((d) => d.action === 'check_failed').map((d) => d.reason)).toEqual([
+      'recheck failed: query timeout; tried again at the next recheck',
+    ]);
     expect(sim.warehouse.loadsOf('app_events').map((l) => [l.trigger, l.at.toISOString()])).toEqual([
       ['schedule', '2024-07-02T17:00:00.000Z'],
       ['recheck', '2024-07-02T22:00:00.000Z'],
@@ -94,7 +121,10 @@ describe('rechecks with the FAQ setting (14 days, 1%)', () => {
 
   it('reloads a 2% change on day 10', async () => {
     const sim = await changeAfterLoad(faq, 1020, 9 * 24 * H + 6 * H);
-    expect(triggers(sim)).toEqual([['schedule', 1000], ['recheck', 1020]]);
+    expect(triggers(sim)).toEqual([
+      ['schedule', 1000],
+      ['recheck', 1020],
+    ]);
   });
 
   it('does not reload a 0.5% change, nor a change on day 15', async () => {

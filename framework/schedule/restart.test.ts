@@ -16,7 +16,11 @@ const schedules: ScheduleConfig[] = [
   { kind: 'signal', name: 'finished', source: 'warehouse' },
   { kind: 'api', name: 'on_demand' },
 ];
-const mappings = [testMapping('daily_events', 'daily_9am', '2024-03-01'), testMapping('signal_events', 'finished', '2024-03-01'), testMapping('api_events', 'on_demand', '2024-03-01')];
+const mappings = [
+  testMapping('daily_events', 'daily_9am', '2024-03-01'),
+  testMapping('signal_events', 'finished', '2024-03-01'),
+  testMapping('api_events', 'on_demand', '2024-03-01'),
+];
 
 const stores: Record<string, () => Promise<() => Promise<StoreConnection>>> = {
   duckdb: async () => {
@@ -57,10 +61,18 @@ describe.each(Object.entries(stores))('a scheduler restarted on a %s store', (_n
     first.warehouse.setSignal('finished', ['2024-03-04']);
     const db2 = await connect();
     open.push(db2);
-    const second: Simulation = await simulate({ schedules, mappings, db: db2, clock: first.clock, warehouse: first.warehouse });
+    const second: Simulation = await simulate({
+      schedules,
+      mappings,
+      db: db2,
+      clock: first.clock,
+      warehouse: first.warehouse,
+    });
     const decisions = await second.scheduler.runDue();
 
-    expect(second.warehouse.loadsOf('daily_events').map((l) => [l.day, l.trigger, l.at.toISOString()])).toEqual([['2024-03-06', 'schedule', '2024-03-07T19:30:00.000Z']]);
+    expect(second.warehouse.loadsOf('daily_events').map((l) => [l.day, l.trigger, l.at.toISOString()])).toEqual([
+      ['2024-03-06', 'schedule', '2024-03-07T19:30:00.000Z'],
+    ]);
     expect(decisions.filter((d) => d.action === 'signal_ignored').map((d) => d.reason)).toEqual([
       'finished_date 2024-03-04 is earlier than 2024-03-06, already seen; ignored',
     ]);
@@ -69,6 +81,8 @@ describe.each(Object.entries(stores))('a scheduler restarted on a %s store', (_n
     expect(refused.accepted).toBe(false);
     expect(refused.retryAfter?.toISOString()).toBe('2024-03-07T20:30:00.000Z');
     // The decisions made before the restart are still there.
-    expect((await second.scheduler.decisions({ mapping: 'daily_events' })).filter((d) => d.action === 'retry').length).toBeGreaterThanOrEqual(1);
+    expect(
+      (await second.scheduler.decisions({ mapping: 'daily_events' })).filter((d) => d.action === 'retry').length,
+    ).toBeGreaterThanOrEqual(1);
   });
 });

@@ -7,9 +7,25 @@ import { judgeSignal } from './signal-rule.js';
 
 const seed = { days: 3, threshold: 0.05, reloadOnFingerprintChange: false };
 const entry = (over: Partial<LedgerEntry>): LedgerEntry => ({
-  ingestion: 'm', date: '2024-07-01', status: 'succeeded', errorClass: null, errorMessage: null, rowsLoaded: 1000, rowsRejected: 0,
-  rejectReasons: {}, duplicates: 0, sourceRowCount: 1000, sourceFingerprint: 'a', configHash: 'h', commitSha: null, trigger: 'schedule',
-  startedAt: new Date('2024-07-02T17:00:00Z'), finishedAt: new Date('2024-07-02T17:00:00Z'), firstLoadedAt: new Date('2024-07-02T17:00:00Z'), loadId: '1', ...over,
+  ingestion: 'm',
+  date: '2024-07-01',
+  status: 'succeeded',
+  errorClass: null,
+  errorMessage: null,
+  rowsLoaded: 1000,
+  rowsRejected: 0,
+  rejectReasons: {},
+  duplicates: 0,
+  sourceRowCount: 1000,
+  sourceFingerprint: 'a',
+  configHash: 'h',
+  commitSha: null,
+  trigger: 'schedule',
+  startedAt: new Date('2024-07-02T17:00:00Z'),
+  finishedAt: new Date('2024-07-02T17:00:00Z'),
+  firstLoadedAt: new Date('2024-07-02T17:00:00Z'),
+  loadId: '1',
+  ...over,
 });
 
 describe('the recheck rule', () => {
@@ -25,7 +41,13 @@ describe('the recheck rule', () => {
   });
 
   it('treats rows appearing on a no_data day as a change', () => {
-    expect(judgeRecheck(entry({ status: 'no_data', sourceRowCount: 0 }), { day: '2024-07-01', rowCount: 3, fingerprint: null }, seed)).toEqual({
+    expect(
+      judgeRecheck(
+        entry({ status: 'no_data', sourceRowCount: 0 }),
+        { day: '2024-07-01', rowCount: 3, fingerprint: null },
+        seed,
+      ),
+    ).toEqual({
       reload: true,
       reason: 'row count 0 → 3 (from none, threshold 5.00%)',
     });
@@ -41,7 +63,13 @@ describe('the recheck rule', () => {
 });
 
 describe('daily windows', () => {
-  const timing: DailyTiming = { atMinutes: 9 * 60, zone: zoneOrThrow('PST'), dayZone: zoneOrThrow('PST'), retryEveryMs: 3_600_000, cutoffMs: 12 * 3_600_000 };
+  const timing: DailyTiming = {
+    atMinutes: 9 * 60,
+    zone: zoneOrThrow('PST'),
+    dayZone: zoneOrThrow('PST'),
+    retryEveryMs: 3_600_000,
+    cutoffMs: 12 * 3_600_000,
+  };
 
   it('lists missed windows oldest first and targets the previous PST day', () => {
     const windows = windowsBetween(new Date('2024-03-09T17:00:00Z'), new Date('2024-03-12T17:00:00Z'), timing);
@@ -55,9 +83,15 @@ describe('daily windows', () => {
   it('schedules checks on the window grid, the last one at the cutoff', () => {
     const windowAt = new Date('2024-07-02T17:00:00Z');
     const cutoff = new Date('2024-07-03T05:30:00Z');
-    expect(nextCheckAfter(new Date('2024-07-02T17:00:00Z'), windowAt, 3_600_000, cutoff)?.toISOString()).toBe('2024-07-02T18:00:00.000Z');
-    expect(nextCheckAfter(new Date('2024-07-02T19:20:00Z'), windowAt, 3_600_000, cutoff)?.toISOString()).toBe('2024-07-02T20:00:00.000Z');
-    expect(nextCheckAfter(new Date('2024-07-03T05:00:00Z'), windowAt, 3_600_000, cutoff)?.toISOString()).toBe('2024-07-03T05:30:00.000Z');
+    expect(nextCheckAfter(new Date('2024-07-02T17:00:00Z'), windowAt, 3_600_000, cutoff)?.toISOString()).toBe(
+      '2024-07-02T18:00:00.000Z',
+    );
+    expect(nextCheckAfter(new Date('2024-07-02T19:20:00Z'), windowAt, 3_600_000, cutoff)?.toISOString()).toBe(
+      '2024-07-02T20:00:00.000Z',
+    );
+    expect(nextCheckAfter(new Date('2024-07-03T05:00:00Z'), windowAt, 3_600_000, cutoff)?.toISOString()).toBe(
+      '2024-07-03T05:30:00.000Z',
+    );
     expect(nextCheckAfter(cutoff, windowAt, 3_600_000, cutoff)).toBeNull();
   });
 });

@@ -13,7 +13,14 @@ import { runDueRechecks } from './recheck-phase.js';
 import { cancelQueued, markDataReady, requestBackfill } from './requests.js';
 import { dailyTiming, isKind, signalPollMs } from './setup.js';
 import { pollSignal } from './signal-phase.js';
-import type { BackfillRequest, Decision, MarkDataReadyRequest, MarkDataReadyResult, SchedulerOptions, SchedulerSetup } from './types.js';
+import type {
+  BackfillRequest,
+  Decision,
+  MarkDataReadyRequest,
+  MarkDataReadyResult,
+  SchedulerOptions,
+  SchedulerSetup,
+} from './types.js';
 
 /** Default interval between two rechecks of a mapping's recent days. */
 export const DEFAULT_RECHECK_EVERY = '1h';
@@ -37,7 +44,12 @@ export class Scheduler {
       for (const list of scheduler?.listeners ?? []) list.push(d);
       options.onDecision?.(d);
     };
-    const ctx = new SchedulerContext(setup, deps, parseDuration(options.recheckEvery ?? DEFAULT_RECHECK_EVERY), onDecision);
+    const ctx = new SchedulerContext(
+      setup,
+      deps,
+      parseDuration(options.recheckEvery ?? DEFAULT_RECHECK_EVERY),
+      onDecision,
+    );
     scheduler = new Scheduler(ctx);
     await deps.state.migrate();
     await deps.state.requeueStarted();
@@ -47,7 +59,8 @@ export class Scheduler {
   /** Makes every decision due now (windows, checks, signal polls, rechecks); loads nothing. */
   async tick(): Promise<Decision[]> {
     return this.collect(async () => {
-      for (const schedule of this.ctx.setup.schedules.filter(isKind('daily'))) await openDailyWindows(this.ctx, schedule);
+      for (const schedule of this.ctx.setup.schedules.filter(isKind('daily')))
+        await openDailyWindows(this.ctx, schedule);
       await runDueChecks(this.ctx);
       for (const schedule of this.ctx.setup.schedules.filter(isKind('signal'))) await pollSignal(this.ctx, schedule);
       await runDueRechecks(this.ctx);
@@ -96,8 +109,18 @@ export class Scheduler {
         };
         if (queue.some((q) => q.mapping === mapping.name)) consider(now, 'queued');
         for (const c of checks) if (c.mapping === mapping.name) consider(c.nextCheckAt, `retry check of ${c.day}`);
-        if (schedule.kind === 'daily') consider(state.lastWindowAt ? nextWindowAfter(state.lastWindowAt, dailyTiming(schedule, this.ctx.setup.timeZone)) : now, `daily window (${schedule.name})`);
-        else if (schedule.kind !== 'api') consider(state.lastPollAt ? new Date(state.lastPollAt.getTime() + signalPollMs(schedule)) : now, `signal poll (${schedule.name})`);
+        if (schedule.kind === 'daily')
+          consider(
+            state.lastWindowAt
+              ? nextWindowAfter(state.lastWindowAt, dailyTiming(schedule, this.ctx.setup.timeZone))
+              : now,
+            `daily window (${schedule.name})`,
+          );
+        else if (schedule.kind !== 'api')
+          consider(
+            state.lastPollAt ? new Date(state.lastPollAt.getTime() + signalPollMs(schedule)) : now,
+            `signal poll (${schedule.name})`,
+          );
         next.set(mapping.name, best);
       }
     }
@@ -131,7 +154,11 @@ export class Scheduler {
       if (schedule.kind === 'api') continue;
       const state = await this.ctx.state.scheduleState(schedule.name);
       if (schedule.kind === 'daily') {
-        times.push(state.lastWindowAt ? nextWindowAfter(state.lastWindowAt, dailyTiming(schedule, this.ctx.setup.timeZone)) : now);
+        times.push(
+          state.lastWindowAt
+            ? nextWindowAfter(state.lastWindowAt, dailyTiming(schedule, this.ctx.setup.timeZone))
+            : now,
+        );
       } else {
         times.push(state.lastPollAt ? new Date(state.lastPollAt.getTime() + signalPollMs(schedule)) : now);
       }

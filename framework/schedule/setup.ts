@@ -22,7 +22,10 @@ export function schedulerSetupFromProject(project: LoadedProject): SchedulerSetu
       startDate: m.config.startDate,
       recheck: m.recheck,
     })),
-    sources: [...project.sources.values()].map((s) => ({ name: s.config.name, maxConcurrency: s.config.maxConcurrency })),
+    sources: [...project.sources.values()].map((s) => ({
+      name: s.config.name,
+      maxConcurrency: s.config.maxConcurrency,
+    })),
   };
 }
 

@@ -21,7 +21,11 @@ export async function pollSignal(ctx: SchedulerContext, schedule: SignalSchedule
   try {
     latest = await ctx.deps.probe.latestFinishedDate(schedule);
   } catch (err) {
-    await ctx.record({ schedule: schedule.name, action: 'check_failed', reason: `signal poll failed: ${messageOf(err)}; polled again in ${schedule.pollEvery ?? DEFAULTS.signal.pollEvery}` });
+    await ctx.record({
+      schedule: schedule.name,
+      action: 'check_failed',
+      reason: `signal poll failed: ${messageOf(err)}; polled again in ${schedule.pollEvery ?? DEFAULTS.signal.pollEvery}`,
+    });
     await ctx.state.saveScheduleState({ ...state, lastPollAt: now });
     return;
   }
@@ -29,7 +33,8 @@ export async function pollSignal(ctx: SchedulerContext, schedule: SignalSchedule
   let { lastSignalDate, lastIgnoredSignal } = state;
   if (verdict.kind === 'ignore') {
     // Recorded once per backwards date, not at every poll while it stays there.
-    if (lastIgnoredSignal !== verdict.date) await ctx.record({ schedule: schedule.name, action: 'signal_ignored', reason: verdict.reason });
+    if (lastIgnoredSignal !== verdict.date)
+      await ctx.record({ schedule: schedule.name, action: 'signal_ignored', reason: verdict.reason });
     lastIgnoredSignal = verdict.date;
   } else if (verdict.kind === 'advance') {
     for (const mapping of ctx.mappingsOf(schedule.name)) await queueUpTo(ctx, mapping, verdict.upTo, verdict.reason);
@@ -44,6 +49,9 @@ async function queueUpTo(ctx: SchedulerContext, mapping: ScheduledMapping, upTo:
   for (const day of dayRange(mapping.startDate, upTo)) {
     if (isLoaded(ledger.get(day))) continue;
     const reason = `${why}: ${day} is complete (a later finished date implies earlier days are) and not loaded yet`;
-    await ctx.enqueue({ mapping: mapping.name, day, trigger: 'signal', reason, retry: null }, { action: 'queued', reason, schedule: mapping.schedule });
+    await ctx.enqueue(
+      { mapping: mapping.name, day, trigger: 'signal', reason, retry: null },
+      { action: 'queued', reason, schedule: mapping.schedule },
+    );
   }
 }

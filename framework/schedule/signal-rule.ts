@@ -16,7 +16,11 @@ export function judgeSignal(lastSeen: IsoDate | null, latest: IsoDate | null): S
   if (lastSeen === null) return { kind: 'advance', upTo: latest, reason: `first finished_date seen: ${latest}` };
   if (latest === lastSeen) return { kind: 'none', reason: `finished_date still ${latest}` };
   if (latest < lastSeen) {
-    return { kind: 'ignore', date: latest, reason: `finished_date ${latest} is earlier than ${lastSeen}, already seen; ignored` };
+    return {
+      kind: 'ignore',
+      date: latest,
+      reason: `finished_date ${latest} is earlier than ${lastSeen}, already seen; ignored`,
+    };
   }
   return { kind: 'advance', upTo: latest, reason: `finished_date advanced from ${lastSeen} to ${latest}` };
 }

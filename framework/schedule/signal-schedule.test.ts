@@ -7,8 +7,13 @@ import { simulate, testMapping } from './testing/harness.js';
 const signal: SignalSchedule = { kind: 'signal', name: 'finished', source: 'warehouse', table: 'signals' };
 
 async function signalSim() {
-  const sim = await simulate({ start: '2024-03-02T00:00:00Z', schedules: [signal], mappings: [testMapping('s3_events', 'finished', '2024-03-01')] });
-  for (const day of dayRange('2024-03-01', '2024-03-10')) sim.warehouse.land('s3_events', day, 100, '2024-03-01T00:00:00Z');
+  const sim = await simulate({
+    start: '2024-03-02T00:00:00Z',
+    schedules: [signal],
+    mappings: [testMapping('s3_events', 'finished', '2024-03-01')],
+  });
+  for (const day of dayRange('2024-03-01', '2024-03-10'))
+    sim.warehouse.land('s3_events', day, 100, '2024-03-01T00:00:00Z');
   return sim;
 }
 
@@ -19,7 +24,9 @@ describe('signal schedules', () => {
     expect(sim.warehouse.loads).toEqual([]);
     sim.warehouse.setSignal('finished', ['2024-03-01'], '2024-03-02T06:05:00Z');
     await playUntil(sim.scheduler, sim.clock, '2024-03-02T07:00:00Z');
-    expect(sim.warehouse.loads.map((l) => [l.day, l.trigger, l.at.toISOString()])).toEqual([['2024-03-01', 'signal', '2024-03-02T06:15:00.000Z']]);
+    expect(sim.warehouse.loads.map((l) => [l.day, l.trigger, l.at.toISOString()])).toEqual([
+      ['2024-03-01', 'signal', '2024-03-02T06:15:00.000Z'],
+    ]);
   });
 
   it('a jump from 2024-03-01 to 2024-03-06 loads exactly the 5 missing days; going backwards loads nothing', async () => {
@@ -32,7 +39,9 @@ describe('signal schedules', () => {
     sim.warehouse.setSignal('finished', ['2024-03-01', '2024-03-06'], '2024-03-07T00:10:00Z');
     await playUntil(sim.scheduler, sim.clock, '2024-03-07T06:00:00Z');
     const after = sim.warehouse.loads.slice(1);
-    expect(after.map((l) => [l.day, l.trigger])).toEqual(dayRange('2024-03-02', '2024-03-06').map((d) => [d, 'signal']));
+    expect(after.map((l) => [l.day, l.trigger])).toEqual(
+      dayRange('2024-03-02', '2024-03-06').map((d) => [d, 'signal']),
+    );
 
     sim.warehouse.setSignal('finished', ['2024-03-04'], '2024-03-07T06:10:00Z');
     const decisions = await playUntil(sim.scheduler, sim.clock, '2024-03-08T06:00:00Z');
@@ -57,7 +66,9 @@ describe('signal schedules', () => {
       return probe(s);
     };
     const decisions = await playUntil(sim.scheduler, sim.clock, '2024-03-02T00:20:00Z');
-    expect(decisions.filter((d) => d.action === 'check_failed').map((d) => d.reason)).toEqual(['signal poll failed: permission denied for table signals; polled again in 15m']);
+    expect(decisions.filter((d) => d.action === 'check_failed').map((d) => d.reason)).toEqual([
+      'signal poll failed: permission denied for table signals; polled again in 15m',
+    ]);
     expect(sim.warehouse.loads.map((l) => [l.day, l.at.toISOString()])).toEqual([
       ['2024-03-01', '2024-03-02T00:15:00.000Z'],
       ['2024-03-02', '2024-03-02T00:15:00.000Z'],

@@ -6,7 +6,14 @@
 import type { IsoDate } from '../config/types.js';
 import { runDdl } from '../store/ddl-lock.js';
 import type { SqlExecutor, StoreConnection } from '../store/types.js';
-import { decisionPruneCutoff, type NewQueueItem, type PendingCheck, type QueueItem, type ScheduleState, type SchedulerState } from './state.js';
+import {
+  decisionPruneCutoff,
+  type NewQueueItem,
+  type PendingCheck,
+  type QueueItem,
+  type ScheduleState,
+  type SchedulerState,
+} from './state.js';
 import type { Decision, DecisionAction, LoadTrigger } from './types.js';
 
 const DDL = `
@@ -64,7 +71,12 @@ export class SqlSchedulerState implements SchedulerState {
   constructor(private readonly db: StoreConnection) {}
 
   async migrate(): Promise<void> {
-    await runDdl(this.db, DDL.split(';').map((s) => s.trim()).filter(Boolean));
+    await runDdl(
+      this.db,
+      DDL.split(';')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
   }
 
   async scheduleState(schedule: string): Promise<ScheduleState> {
@@ -89,7 +101,9 @@ export class SqlSchedulerState implements SchedulerState {
   }
 
   async checks(): Promise<PendingCheck[]> {
-    return (await this.db.query<Row>('SELECT * FROM scheduler_checks ORDER BY next_check_at, day, mapping')).map(toCheck);
+    return (await this.db.query<Row>('SELECT * FROM scheduler_checks ORDER BY next_check_at, day, mapping')).map(
+      toCheck,
+    );
   }
 
   async putCheck(c: PendingCheck): Promise<void> {
@@ -110,40 +124,54 @@ export class SqlSchedulerState implements SchedulerState {
   }
 
   async enqueue(item: NewQueueItem): Promise<QueueItem | null> {
-    return this.exclusive(() => this.db.transaction(async (tx) => {
-      const waiting = await tx.query<Row>(
-        'SELECT seq FROM scheduler_queue WHERE mapping = $1 AND day = $2 AND started_at IS NULL',
-        [item.mapping, item.day],
-      );
-      if (waiting.length > 0) return null;
-      return insertQueueItem(tx, item);
-    }));
+    return this.exclusive(() =>
+      this.db.transaction(async (tx) => {
+        const waiting = await tx.query<Row>(
+          'SELECT seq FROM scheduler_queue WHERE mapping = $1 AND day = $2 AND started_at IS NULL',
+          [item.mapping, item.day],
+        );
+        if (waiting.length > 0) return null;
+        return insertQueueItem(tx, item);
+      }),
+    );
   }
 
   async enqueueMany(items: NewQueueItem[]): Promise<QueueItem[]> {
     return this.exclusive(() => this.db.transaction((tx) => insertWaitingFree(tx, items)));
   }
 
-  async acceptAndEnqueue(key: string, at: Date, limitMs: number, items: NewQueueItem[]): Promise<{ accepted: true; queued: QueueItem[] } | { accepted: false; last: Date }> {
-    return this.exclusive(() => this.db.transaction(async (tx) => {
-      // One statement decides: on PostgreSQL a concurrent upsert of the same key waits for
-      // this one and then sees its time, so exactly one request is accepted.
-      const won = await tx.query(
-        `INSERT INTO scheduler_rate_limits (limit_key, last_accepted_at) VALUES ($1, $2)
+  async acceptAndEnqueue(
+    key: string,
+    at: Date,
+    limitMs: number,
+    items: NewQueueItem[],
+  ): Promise<{ accepted: true; queued: QueueItem[] } | { accepted: false; last: Date }> {
+    return this.exclusive(() =>
+      this.db.transaction(async (tx) => {
+        // One statement decides: on PostgreSQL a concurrent upsert of the same key waits for
+        // this one and then sees its time, so exactly one request is accepted.
+        const won = await tx.query(
+          `INSERT INTO scheduler_rate_limits (limit_key, last_accepted_at) VALUES ($1, $2)
          ON CONFLICT (limit_key) DO UPDATE SET last_accepted_at = EXCLUDED.last_accepted_at
          WHERE scheduler_rate_limits.last_accepted_at <= $3 RETURNING limit_key`,
-        [key, at.getTime(), at.getTime() - limitMs],
-      );
-      if (won.length === 0) {
-        const [r] = await tx.query<Row>('SELECT last_accepted_at FROM scheduler_rate_limits WHERE limit_key = $1', [key]);
-        return { accepted: false as const, last: date(r.last_accepted_at)! };
-      }
-      return { accepted: true as const, queued: await insertWaitingFree(tx, items) };
-    }));
+          [key, at.getTime(), at.getTime() - limitMs],
+        );
+        if (won.length === 0) {
+          const [r] = await tx.query<Row>('SELECT last_accepted_at FROM scheduler_rate_limits WHERE limit_key = $1', [
+            key,
+          ]);
+          return { accepted: false as const, last: date(r.last_accepted_at)! };
+        }
+        return { accepted: true as const, queued: await insertWaitingFree(tx, items) };
+      }),
+    );
   }
 
   async cancelWaiting(mapping: string, from: IsoDate, to: IsoDate): Promise<QueueItem[]> {
-    const rows = await this.db.query<Row>('DELETE FROM scheduler_queue WHERE mapping = $1 AND day >= $2 AND day <= $3 AND started_at IS NULL RETURNING *', [mapping, from, to]);
+    const rows = await this.db.query<Row>(
+      'DELETE FROM scheduler_queue WHERE mapping = $1 AND day >= $2 AND day <= $3 AND started_at IS NULL RETURNING *',
+      [mapping, from, to],
+    );
     return rows.map(toQueueItem).sort((a, b) => a.seq - b.seq);
   }
 
@@ -154,12 +182,18 @@ export class SqlSchedulerState implements SchedulerState {
    */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.serial.then(fn);
-    this.serial = run.then(() => undefined, () => undefined);
+    this.serial = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   }
 
   async claim(seq: number, at: Date): Promise<boolean> {
-    const rows = await this.db.query('UPDATE scheduler_queue SET started_at = $1 WHERE seq = $2 AND started_at IS NULL RETURNING seq', [at.getTime(), seq]);
+    const rows = await this.db.query(
+      'UPDATE scheduler_queue SET started_at = $1 WHERE seq = $2 AND started_at IS NULL RETURNING seq',
+      [at.getTime(), seq],
+    );
     return rows.length === 1;
   }
 
@@ -168,12 +202,16 @@ export class SqlSchedulerState implements SchedulerState {
   }
 
   async requeueStarted(): Promise<number> {
-    const rows = await this.db.query<Row>('UPDATE scheduler_queue SET started_at = NULL WHERE started_at IS NOT NULL RETURNING seq');
+    const rows = await this.db.query<Row>(
+      'UPDATE scheduler_queue SET started_at = NULL WHERE started_at IS NOT NULL RETURNING seq',
+    );
     return rows.length;
   }
 
   async lastAccepted(key: string): Promise<Date | null> {
-    const [r] = await this.db.query<Row>('SELECT last_accepted_at FROM scheduler_rate_limits WHERE limit_key = $1', [key]);
+    const [r] = await this.db.query<Row>('SELECT last_accepted_at FROM scheduler_rate_limits WHERE limit_key = $1', [
+      key,
+    ]);
     return r ? date(r.last_accepted_at) : null;
   }
 
@@ -186,7 +224,9 @@ export class SqlSchedulerState implements SchedulerState {
   }
 
   async lastRecheck(mapping: string): Promise<Date | null> {
-    const [r] = await this.db.query<Row>('SELECT last_recheck_at FROM scheduler_rechecks WHERE mapping = $1', [mapping]);
+    const [r] = await this.db.query<Row>('SELECT last_recheck_at FROM scheduler_rechecks WHERE mapping = $1', [
+      mapping,
+    ]);
     return r ? date(r.last_recheck_at) : null;
   }
 
@@ -231,8 +271,16 @@ async function insertQueueItem(tx: SqlExecutor, item: NewQueueItem): Promise<Que
   const [row] = await tx.query<Row>(
     `INSERT INTO scheduler_queue (seq, mapping, day, load_trigger, reason, enqueued_at, started_at, window_at, cutoff_at, retry_every_ms)
      VALUES (nextval('scheduler_seq'), $1, $2, $3, $4, $5, NULL, $6, $7, $8) RETURNING *`,
-    [item.mapping, item.day, item.trigger, item.reason, item.enqueuedAt.getTime(), ms(item.retry?.windowAt ?? null),
-      ms(item.retry?.cutoffAt ?? null), item.retry?.retryEveryMs ?? null],
+    [
+      item.mapping,
+      item.day,
+      item.trigger,
+      item.reason,
+      item.enqueuedAt.getTime(),
+      ms(item.retry?.windowAt ?? null),
+      ms(item.retry?.cutoffAt ?? null),
+      item.retry?.retryEveryMs ?? null,
+    ],
   );
   return toQueueItem(row);
 }
@@ -242,7 +290,9 @@ async function insertWaitingFree(tx: SqlExecutor, items: NewQueueItem[]): Promis
   const queued: QueueItem[] = [];
   const seen = new Set<string>();
   for (const mapping of [...new Set(items.map((i) => i.mapping))]) {
-    const waiting = await tx.query<Row>('SELECT day FROM scheduler_queue WHERE mapping = $1 AND started_at IS NULL', [mapping]);
+    const waiting = await tx.query<Row>('SELECT day FROM scheduler_queue WHERE mapping = $1 AND started_at IS NULL', [
+      mapping,
+    ]);
     for (const r of waiting) seen.add(`${mapping}|${String(r.day)}`);
   }
   for (const item of items) {

@@ -28,11 +28,13 @@ function sqlBackend(open: () => Promise<{ connect: () => Promise<StoreConnection
     const siblings: StoreConnection[] = [];
     return {
       state,
-      sibling: shared ? async () => {
-        const other = await connect();
-        siblings.push(other);
-        return new SqlSchedulerState(other);
-      } : undefined,
+      sibling: shared
+        ? async () => {
+            const other = await connect();
+            siblings.push(other);
+            return new SqlSchedulerState(other);
+          }
+        : undefined,
       reopen: async () => {
         await db.close();
         db = await connect();
@@ -77,13 +79,32 @@ describe.each(Object.entries(backends))('%s scheduler state', (name, open) => {
 
   it('keeps schedule state, checks, rate limits and rechecks', async () => {
     const { state } = await fresh();
-    expect(await state.scheduleState('daily')).toEqual({ schedule: 'daily', lastWindowAt: null, lastSignalDate: null, lastPollAt: null, lastIgnoredSignal: null });
-    const saved = { schedule: 'daily', lastWindowAt: t('2024-07-02T17:00:00Z'), lastSignalDate: '2024-03-06', lastPollAt: t('2024-07-02T17:15:00Z'), lastIgnoredSignal: '2024-03-04' };
+    expect(await state.scheduleState('daily')).toEqual({
+      schedule: 'daily',
+      lastWindowAt: null,
+      lastSignalDate: null,
+      lastPollAt: null,
+      lastIgnoredSignal: null,
+    });
+    const saved = {
+      schedule: 'daily',
+      lastWindowAt: t('2024-07-02T17:00:00Z'),
+      lastSignalDate: '2024-03-06',
+      lastPollAt: t('2024-07-02T17:15:00Z'),
+      lastIgnoredSignal: '2024-03-04',
+    };
     await state.saveScheduleState(saved);
     await state.saveScheduleState({ ...saved, lastSignalDate: '2024-03-07' });
     expect(await state.scheduleState('daily')).toEqual({ ...saved, lastSignalDate: '2024-03-07' });
 
-    const check = { mapping: 'm', day: '2024-07-01', windowAt: t('2024-07-02T17:00:00Z'), nextCheckAt: t('2024-07-02T18:00:00Z'), cutoffAt: t('2024-07-03T05:00:00Z'), retryEveryMs: 3_600_000 };
+    const check = {
+      mapping: 'm',
+      day: '2024-07-01',
+      windowAt: t('2024-07-02T17:00:00Z'),
+      nextCheckAt: t('2024-07-02T18:00:00Z'),
+      cutoffAt: t('2024-07-03T05:00:00Z'),
+      retryEveryMs: 3_600_000,
+    };
     await state.putCheck(check);
     await state.putCheck({ ...check, day: '2024-06-30', nextCheckAt: t('2024-07-02T17:30:00Z') });
     await state.putCheck({ ...check, nextCheckAt: t('2024-07-02T19:00:00Z') });
@@ -105,9 +126,19 @@ describe.each(Object.entries(backends))('%s scheduler state', (name, open) => {
 
   it('queues oldest first, never holds the same waiting day twice, and requeues started items', async () => {
     const { state } = await fresh();
-    const item = (day: string) => ({ mapping: 'm', day, trigger: 'backfill' as const, reason: 'test', enqueuedAt: t('2024-07-01T00:00:00Z'), retry: null });
+    const item = (day: string) => ({
+      mapping: 'm',
+      day,
+      trigger: 'backfill' as const,
+      reason: 'test',
+      enqueuedAt: t('2024-07-01T00:00:00Z'),
+      retry: null,
+    });
     const a = await state.enqueue(item('2024-07-02'));
-    const b = await state.enqueue({ ...item('2024-07-01'), retry: { windowAt: t('2024-07-02T17:00:00Z'), cutoffAt: t('2024-07-03T05:00:00Z'), retryEveryMs: 60_000 } });
+    const b = await state.enqueue({
+      ...item('2024-07-01'),
+      retry: { windowAt: t('2024-07-02T17:00:00Z'), cutoffAt: t('2024-07-03T05:00:00Z'), retryEveryMs: 60_000 },
+    });
     expect(await state.enqueue(item('2024-07-02'))).toBeNull();
     expect(a!.seq).toBeLessThan(b!.seq);
     expect(await state.claim(a!.seq, t('2024-07-01T00:01:00Z'))).toBe(true);
@@ -120,7 +151,11 @@ describe.each(Object.entries(backends))('%s scheduler state', (name, open) => {
       ['2024-07-01', null],
       ['2024-07-02', null],
     ]);
-    expect(queue[1].retry).toEqual({ windowAt: t('2024-07-02T17:00:00Z'), cutoffAt: t('2024-07-03T05:00:00Z'), retryEveryMs: 60_000 });
+    expect(queue[1].retry).toEqual({
+      windowAt: t('2024-07-02T17:00:00Z'),
+      cutoffAt: t('2024-07-03T05:00:00Z'),
+      retryEveryMs: 60_000,
+    });
     expect(await state.requeueStarted()).toBe(1);
     expect((await state.queue())[0].startedAt).toBeNull();
     await state.dequeue(b!.seq);
@@ -131,23 +166,51 @@ describe.each(Object.entries(backends))('%s scheduler state', (name, open) => {
   it('accepts exactly one of 200 racing identical rate-limited requests and queues each day once', async () => {
     const backend = await fresh();
     // On a store several processes share, the racers come from several connections.
-    const states = [backend.state, ...(backend.sibling ? await Promise.all([1, 2, 3].map(() => backend.sibling!())) : [])];
+    const states = [
+      backend.state,
+      ...(backend.sibling ? await Promise.all([1, 2, 3].map(() => backend.sibling!())) : []),
+    ];
     const at = t('2024-07-03T00:00:00Z');
-    const items = ['2024-07-01', '2024-07-02'].map((day) => ({ mapping: 'm', day, trigger: 'api' as const, reason: 'ready', enqueuedAt: at, retry: null }));
-    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => states[i % states.length].acceptAndEnqueue('type:events', at, 7_200_000, items)));
+    const items = ['2024-07-01', '2024-07-02'].map((day) => ({
+      mapping: 'm',
+      day,
+      trigger: 'api' as const,
+      reason: 'ready',
+      enqueuedAt: at,
+      retry: null,
+    }));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        states[i % states.length].acceptAndEnqueue('type:events', at, 7_200_000, items),
+      ),
+    );
     expect(results.filter((r) => r.accepted)).toHaveLength(1);
-    expect(results.filter((r) => !r.accepted).every((r) => !r.accepted && r.last.getTime() === at.getTime())).toBe(true);
+    expect(results.filter((r) => !r.accepted).every((r) => !r.accepted && r.last.getTime() === at.getTime())).toBe(
+      true,
+    );
     expect((await backend.state.queue()).map((q) => q.day)).toEqual(['2024-07-01', '2024-07-02']);
     // After the window a new request is accepted; days still waiting are not queued again.
-    const later = await backend.state.acceptAndEnqueue('type:events', t('2024-07-03T02:00:00Z'), 7_200_000, [...items, { ...items[0], day: '2024-07-03' }]);
+    const later = await backend.state.acceptAndEnqueue('type:events', t('2024-07-03T02:00:00Z'), 7_200_000, [
+      ...items,
+      { ...items[0], day: '2024-07-03' },
+    ]);
     expect(later.accepted && later.queued.map((q) => q.day)).toEqual(['2024-07-03']);
   });
 
   it('queues many days at once, skipping waiting days, and cancels only waiting days of the range', async () => {
     const { state } = await fresh();
-    const item = (mapping: string, day: string) => ({ mapping, day, trigger: 'api' as const, reason: 'backfill', enqueuedAt: t('2024-07-10T00:00:00Z'), retry: null });
+    const item = (mapping: string, day: string) => ({
+      mapping,
+      day,
+      trigger: 'api' as const,
+      reason: 'backfill',
+      enqueuedAt: t('2024-07-10T00:00:00Z'),
+      retry: null,
+    });
     await state.enqueue(item('m', '2024-07-02'));
-    const queued = await state.enqueueMany(['2024-07-01', '2024-07-02', '2024-07-03', '2024-07-03', '2024-07-04'].map((d) => item('m', d)));
+    const queued = await state.enqueueMany(
+      ['2024-07-01', '2024-07-02', '2024-07-03', '2024-07-03', '2024-07-04'].map((d) => item('m', d)),
+    );
     expect(queued.map((q) => q.day)).toEqual(['2024-07-01', '2024-07-03', '2024-07-04']);
     await state.enqueue(item('other', '2024-07-02'));
     const running = (await state.queue()).find((q) => q.mapping === 'm' && q.day === '2024-07-03')!;
@@ -155,19 +218,46 @@ describe.each(Object.entries(backends))('%s scheduler state', (name, open) => {
     const cancelled = await state.cancelWaiting('m', '2024-07-02', '2024-07-04');
     expect(cancelled.map((q) => q.day)).toEqual(['2024-07-02', '2024-07-04']);
     expect((await state.queue()).map((q) => `${q.mapping} ${q.day} ${q.startedAt ? 'running' : 'waiting'}`)).toEqual([
-      'm 2024-07-01 waiting', 'm 2024-07-03 running', 'other 2024-07-02 waiting',
+      'm 2024-07-01 waiting',
+      'm 2024-07-03 running',
+      'other 2024-07-02 waiting',
     ]);
   });
 
   it('records decisions in order, filterable by mapping', async () => {
     const { state } = await fresh();
-    await state.recordDecision({ at: t('2024-07-02T17:00:00Z'), action: 'retry', reason: 'no data yet', mapping: 'm', schedule: 'daily', day: '2024-07-01' });
-    await state.recordDecision({ at: t('2024-07-02T18:00:00Z'), action: 'signal_ignored', reason: 'backwards', schedule: 's' });
-    await state.recordDecision({ at: t('2024-07-02T19:00:00Z'), action: 'queued', reason: 'data', mapping: 'm', day: '2024-07-01', trigger: 'schedule' });
+    await state.recordDecision({
+      at: t('2024-07-02T17:00:00Z'),
+      action: 'retry',
+      reason: 'no data yet',
+      mapping: 'm',
+      schedule: 'daily',
+      day: '2024-07-01',
+    });
+    await state.recordDecision({
+      at: t('2024-07-02T18:00:00Z'),
+      action: 'signal_ignored',
+      reason: 'backwards',
+      schedule: 's',
+    });
+    await state.recordDecision({
+      at: t('2024-07-02T19:00:00Z'),
+      action: 'queued',
+      reason: 'data',
+      mapping: 'm',
+      day: '2024-07-01',
+      trigger: 'schedule',
+    });
     expect((await state.decisions()).map((d) => d.action)).toEqual(['retry', 'signal_ignored', 'queued']);
     const forM = await state.decisions({ mapping: 'm' });
     expect(forM).toHaveLength(2);
-    expect(forM[1]).toMatchObject({ at: t('2024-07-02T19:00:00Z'), action: 'queued', mapping: 'm', day: '2024-07-01', trigger: 'schedule' });
+    expect(forM[1]).toMatchObject({
+      at: t('2024-07-02T19:00:00Z'),
+      action: 'queued',
+      mapping: 'm',
+      day: '2024-07-01',
+      trigger: 'schedule',
+    });
   });
 
   it(`keeps ${DECISION_RETENTION_DAYS} days of decisions, dropping older ones as new ones come`, async () => {
@@ -175,9 +265,19 @@ describe.each(Object.entries(backends))('%s scheduler state', (name, open) => {
     const day = 86_400_000;
     const at = (days: number) => new Date(t('2024-07-01T00:00:00Z').getTime() + days * day);
     await state.recordDecision({ at: at(0), action: 'retry', reason: 'first', mapping: 'm' });
-    await state.recordDecision({ at: at(DECISION_RETENTION_DAYS - 1), action: 'retry', reason: 'second', mapping: 'm' });
+    await state.recordDecision({
+      at: at(DECISION_RETENTION_DAYS - 1),
+      action: 'retry',
+      reason: 'second',
+      mapping: 'm',
+    });
     expect((await state.decisions()).map((d) => d.reason)).toEqual(['first', 'second']);
-    await state.recordDecision({ at: at(DECISION_RETENTION_DAYS + 1), action: 'queued', reason: 'third', mapping: 'm' });
+    await state.recordDecision({
+      at: at(DECISION_RETENTION_DAYS + 1),
+      action: 'queued',
+      reason: 'third',
+      mapping: 'm',
+    });
     expect((await state.decisions()).map((d) => d.reason)).toEqual(['second', 'third']);
     expect((await state.decisions({ mapping: 'm' })).map((d) => d.reason)).toEqual(['second', 'third']);
   });
@@ -186,8 +286,21 @@ describe.each(Object.entries(backends))('%s scheduler state', (name, open) => {
   if (name === 'memory') return;
   it('survives a restart: everything written is read back by a new connection', async () => {
     const backend = await fresh();
-    await backend.state.saveScheduleState({ schedule: 's', lastWindowAt: null, lastSignalDate: '2024-03-06', lastPollAt: t('2024-03-07T00:00:00Z'), lastIgnoredSignal: null });
-    await backend.state.enqueue({ mapping: 'm', day: '2024-03-02', trigger: 'signal', reason: 'r', enqueuedAt: t('2024-03-07T00:00:00Z'), retry: null });
+    await backend.state.saveScheduleState({
+      schedule: 's',
+      lastWindowAt: null,
+      lastSignalDate: '2024-03-06',
+      lastPollAt: t('2024-03-07T00:00:00Z'),
+      lastIgnoredSignal: null,
+    });
+    await backend.state.enqueue({
+      mapping: 'm',
+      day: '2024-03-02',
+      trigger: 'signal',
+      reason: 'r',
+      enqueuedAt: t('2024-03-07T00:00:00Z'),
+      retry: null,
+    });
     const reopened = await backend.reopen!();
     expect((await reopened.scheduleState('s')).lastSignalDate).toBe('2024-03-06');
     expect((await reopened.queue()).map((q) => [q.mapping, q.day, q.trigger])).toEqual([['m', '2024-03-02', 'signal']]);

@@ -68,7 +68,12 @@ export interface SchedulerState {
    * otherwise changes nothing and returns the last acceptance. Concurrent calls for one key
    * accept exactly one.
    */
-  acceptAndEnqueue(key: string, at: Date, limitMs: number, items: NewQueueItem[]): Promise<{ accepted: true; queued: QueueItem[] } | { accepted: false; last: Date }>;
+  acceptAndEnqueue(
+    key: string,
+    at: Date,
+    limitMs: number,
+    items: NewQueueItem[],
+  ): Promise<{ accepted: true; queued: QueueItem[] } | { accepted: false; last: Date }>;
   /** Removes the waiting (not started) items of a mapping between two days; returns them. */
   cancelWaiting(mapping: string, from: IsoDate, to: IsoDate): Promise<QueueItem[]>;
   /**

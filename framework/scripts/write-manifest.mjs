@@ -10,7 +10,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 // so it would read the manifest being replaced and never see a new command.
 const plugin = new Plugin({ root, isRoot: true, ignoreManifest: true });
 await plugin.load();
-if ( Object.keys(plugin.manifest.commands).length === 0) {
+if (Object.keys(plugin.manifest.commands).length === 0) {
   console.error('write-manifest: no commands found in the build; run the TypeScript build first.');
   process.exit(1);
 }

@@ -42,18 +42,31 @@ export function findResource(state: AppliedState, address: string): StateResourc
   const known = resources.map((r) => r.address);
   const close = known.filter((k) => similar(k, address));
   throw new WharfError(
-    wellFormed ? `No ${address} in the applied state.` : `'${address}' is not a state address: use mapping.<name>, source.<name> or schedule.<name>.`,
+    wellFormed
+      ? `No ${address} in the applied state.`
+      : `'${address}' is not a state address: use mapping.<name>, source.<name> or schedule.<name>.`,
     {
       code: 'state.unknown-address',
       errorClass: 'config',
-      hint: close.length ? `Did you mean ${close.join(' or ')}?` : known.length ? `The state holds: ${known.join(', ')}. Run \`ingest state list\`.` : 'The state is empty: nothing has been applied yet (run `ingest apply`).',
+      hint: close.length
+        ? `Did you mean ${close.join(' or ')}?`
+        : known.length
+          ? `The state holds: ${known.join(', ')}. Run \`ingest state list\`.`
+          : 'The state is empty: nothing has been applied yet (run `ingest apply`).',
     },
   );
 }
 
 function mappingResource(i: AppliedIngestion): StateResource {
   const { mapping, sqlFile, sqlText } = i.config;
-  return { address: `mapping.${i.name}`, type: 'mapping', name: i.name, attributes: { ...mapping, sqlFile, sqlText }, hash: i.hash, appliedSerial: i.appliedSerial };
+  return {
+    address: `mapping.${i.name}`,
+    type: 'mapping',
+    name: i.name,
+    attributes: { ...mapping, sqlFile, sqlText },
+    hash: i.hash,
+    appliedSerial: i.appliedSerial,
+  };
 }
 
 function shared(ingestions: AppliedIngestion[], type: 'source' | 'schedule'): StateResource[] {
@@ -69,7 +82,13 @@ function shared(ingestions: AppliedIngestion[], type: 'source' | 'schedule'): St
   }
   return [...byName.keys()].sort().map((name) => {
     const { latest, users } = byName.get(name) as { latest: AppliedIngestion; users: string[] };
-    return { address: `${type}.${name}`, type, name, attributes: { ...latest.config[type] } as Record<string, unknown>, usedBy: users };
+    return {
+      address: `${type}.${name}`,
+      type,
+      name,
+      attributes: { ...latest.config[type] } as Record<string, unknown>,
+      usedBy: users,
+    };
   });
 }
 
@@ -82,7 +101,8 @@ function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = row;
   }
   return prev[b.length];

@@ -41,15 +41,30 @@ describe.each(Object.entries(STATE_BACKENDS))('the ledger reader on a %s store',
       ['b', '2026-11-01', 'succeeded', new Date('2026-11-02T17:00:00Z')],
     ];
     for (const [ingestion, date, status, first] of rows) {
-      await store.query('INSERT INTO ledger VALUES ($1, CAST($2 AS DATE), $3, CAST($4 AS TIMESTAMP))', [ingestion, date, status, first ? timestampParam(first) : null]);
+      await store.query('INSERT INTO ledger VALUES ($1, CAST($2 AS DATE), $3, CAST($4 AS TIMESTAMP))', [
+        ingestion,
+        date,
+        status,
+        first ? timestampParam(first) : null,
+      ]);
     }
-    const loaded: LoadedDay[] = rows.filter((r) => r[2] !== 'failed').map(([ingestion, date, , firstLoadedAt]) => ({ ingestion, date, firstLoadedAt }));
+    const loaded: LoadedDay[] = rows
+      .filter((r) => r[2] !== 'failed')
+      .map(([ingestion, date, , firstLoadedAt]) => ({ ingestion, date, firstLoadedAt }));
     const fromSql = await ledgerReader(store).summaries(NOW);
     expect(fromSql).toEqual(summarizeLoadedDays(loaded, NOW));
     expect(fromSql.a).toEqual({
       days: 4,
-      ranges: [{ from: '2026-06-01', to: '2026-06-01' }, { from: '2026-11-18', to: '2026-11-19' }, { from: '2026-11-21', to: '2026-11-21' }],
-      firstLoadedAt: { '2026-11-18': '2026-11-19T17:00:00.250Z', '2026-11-19': '2026-11-20T17:00:00.000Z', '2026-11-21': '2026-11-22T05:00:00.000Z' },
+      ranges: [
+        { from: '2026-06-01', to: '2026-06-01' },
+        { from: '2026-11-18', to: '2026-11-19' },
+        { from: '2026-11-21', to: '2026-11-21' },
+      ],
+      firstLoadedAt: {
+        '2026-11-18': '2026-11-19T17:00:00.250Z',
+        '2026-11-19': '2026-11-20T17:00:00.000Z',
+        '2026-11-21': '2026-11-22T05:00:00.000Z',
+      },
     });
   });
 });

@@ -40,7 +40,9 @@ export function ledgerReader(connection: SqlExecutor): LoadedDaysReader {
       if (Number(tables[0]?.n ?? 0) === 0) return {};
       const out: Record<string, LoadedDaysSummary> = {};
       const entry = (name: string) => (out[name] ??= { days: 0, ranges: [], firstLoadedAt: {} });
-      for (const r of await connection.query<{ ingestion: string; from_day: string; to_day: string; n: number }>(RANGES_SQL)) {
+      for (const r of await connection.query<{ ingestion: string; from_day: string; to_day: string; n: number }>(
+        RANGES_SQL,
+      )) {
         const e = entry(r.ingestion);
         e.ranges.push({ from: r.from_day, to: r.to_day });
         e.days += Number(r.n);
@@ -80,8 +82,14 @@ export function summarizeLoadedDays(days: readonly LoadedDay[], now: Date): Reco
   for (const name of [...byIngestion.keys()].sort()) {
     const list = [...(byIngestion.get(name) ?? [])].sort((a, b) => a.date.localeCompare(b.date));
     const firstLoadedAt: Record<string, string> = {};
-    for (const d of list) if (d.firstLoadedAt && d.firstLoadedAt.getTime() >= horizon) firstLoadedAt[d.date] = d.firstLoadedAt.toISOString();
-    out[name] = { days: new Set(list.map((d) => d.date)).size, ranges: toRanges(list.map((d) => d.date)), firstLoadedAt };
+    for (const d of list)
+      if (d.firstLoadedAt && d.firstLoadedAt.getTime() >= horizon)
+        firstLoadedAt[d.date] = d.firstLoadedAt.toISOString();
+    out[name] = {
+      days: new Set(list.map((d) => d.date)).size,
+      ranges: toRanges(list.map((d) => d.date)),
+      firstLoadedAt,
+    };
   }
   return out;
 }

@@ -32,14 +32,23 @@ export interface HeldLock {
 
 /** Thrown when the lock stays held by someone else past the timeout. */
 export class LockedError extends WharfError {
-  constructor(readonly holder: LockInfo, where: string, hint?: string) {
-    super(`The ${where} is locked by ${holder.operation} ${holder.id} (host ${holder.host}, pid ${holder.pid}) since ${holder.since}.`, {
-      code: 'state.locked',
-      errorClass: 'state',
-      transient: true,
-      hint: hint ?? `Wait for it to finish, retry with a longer --lock-timeout, or, if that process is gone, run \`ingest force-unlock ${holder.id}\`.`,
-      details: { holder },
-    });
+  constructor(
+    readonly holder: LockInfo,
+    where: string,
+    hint?: string,
+  ) {
+    super(
+      `The ${where} is locked by ${holder.operation} ${holder.id} (host ${holder.host}, pid ${holder.pid}) since ${holder.since}.`,
+      {
+        code: 'state.locked',
+        errorClass: 'state',
+        transient: true,
+        hint:
+          hint ??
+          `Wait for it to finish, retry with a longer --lock-timeout, or, if that process is gone, run \`ingest force-unlock ${holder.id}\`.`,
+        details: { holder },
+      },
+    );
   }
 }
 
@@ -92,15 +101,29 @@ function held(connection: StoreConnection, info: LockInfo): HeldLock {
     async release() {
       if (released) return;
       released = true;
-      await connection.query(`DELETE FROM ${STATE_TABLES.locks} WHERE name = $1 AND holder_id = $2`, [LOCK_NAME, info.id]);
+      await connection.query(`DELETE FROM ${STATE_TABLES.locks} WHERE name = $1 AND holder_id = $2`, [
+        LOCK_NAME,
+        info.id,
+      ]);
     },
   };
 }
 
 /** The current holder, or null when the lock is free. */
 export async function currentHolder(db: SqlExecutor): Promise<LockInfo | null> {
-  const [r] = await db.query<Record<string, unknown>>(`SELECT holder_id, host, pid, since, operation FROM ${STATE_TABLES.locks} WHERE name = $1`, [LOCK_NAME]);
-  return r ? { id: String(r.holder_id), host: String(r.host), pid: Number(r.pid), since: isoOf(r.since), operation: String(r.operation) } : null;
+  const [r] = await db.query<Record<string, unknown>>(
+    `SELECT holder_id, host, pid, since, operation FROM ${STATE_TABLES.locks} WHERE name = $1`,
+    [LOCK_NAME],
+  );
+  return r
+    ? {
+        id: String(r.holder_id),
+        host: String(r.host),
+        pid: Number(r.pid),
+        since: isoOf(r.since),
+        operation: String(r.operation),
+      }
+    : null;
 }
 
 /** Removes the lock with this id; fails when no lock has it, naming the actual holder. */
@@ -111,7 +134,9 @@ export async function forceUnlock(connection: StoreConnection, id: string): Prom
     throw new WharfError(`No lock with id ${id} is held.`, {
       code: 'state.unlock-unknown-id',
       errorClass: 'state',
-      hint: holder ? `The lock is held by ${holder.operation} ${holder.id} (host ${holder.host}, pid ${holder.pid}) since ${holder.since}.` : 'The state is not locked.',
+      hint: holder
+        ? `The lock is held by ${holder.operation} ${holder.id} (host ${holder.host}, pid ${holder.pid}) since ${holder.since}.`
+        : 'The state is not locked.',
     });
   }
   await connection.query(`DELETE FROM ${STATE_TABLES.locks} WHERE name = $1 AND holder_id = $2`, [LOCK_NAME, id]);

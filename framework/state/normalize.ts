@@ -23,9 +23,17 @@ export function normalizeMapping(project: LoadedProject, loaded: LoadedMapping):
   const { sql: _sql, ...mapping } = loaded.config;
   const source = project.sources.get(mapping.source)?.config;
   const schedule = project.schedules.get(mapping.schedule)?.config;
-  if (!source || !schedule) throw internalError(`Mapping ${mapping.name} refers to a missing source or schedule; load the project with cross-references checked first.`);
+  if (!source || !schedule)
+    throw internalError(
+      `Mapping ${mapping.name} refers to a missing source or schedule; load the project with cross-references checked first.`,
+    );
   return sortKeys({
-    mapping: { ...mapping, recheck: loaded.recheck, validation: loaded.validation, restate: mapping.restate ?? DEFAULTS.restate },
+    mapping: {
+      ...mapping,
+      recheck: loaded.recheck,
+      validation: loaded.validation,
+      restate: mapping.restate ?? DEFAULTS.restate,
+    },
     sqlFile: loaded.sqlFile,
     sqlText: loaded.sqlText,
     source: withSourceDefaults(source),

@@ -23,8 +23,12 @@ function waitingMessage(shown: string, holder: StoreFileLockedError['holder'], t
 }
 
 /** Opens the store; with DuckDB this process is recorded as the file's holder until `close()`. */
-export async function openStateStore(config: StoreConfig, projectRoot: string, options: OpenStateStoreOptions): Promise<StoreConnection> {
-  const shown = config.kind === 'duckdb' ? config.path ?? DEFAULT_DUCKDB_STORE_PATH : '';
+export async function openStateStore(
+  config: StoreConfig,
+  projectRoot: string,
+  options: OpenStateStoreOptions,
+): Promise<StoreConnection> {
+  const shown = config.kind === 'duckdb' ? (config.path ?? DEFAULT_DUCKDB_STORE_PATH) : '';
   const deadline = Date.now() + options.lockTimeoutMs;
   const onWait = options.onWait ?? ((message: string) => process.stderr.write(message));
   let announced = false;
@@ -34,7 +38,11 @@ export async function openStateStore(config: StoreConfig, projectRoot: string, o
     } catch (err) {
       if (!(err instanceof StoreFileLockedError)) throw err;
       if (Date.now() >= deadline) {
-        throw new LockedError(err.holder, `store file ${shown}`, 'Wait for that process to finish, or retry with a longer --lock-timeout. DuckDB allows one process per store file; use the PostgreSQL store to share it.');
+        throw new LockedError(
+          err.holder,
+          `store file ${shown}`,
+          'Wait for that process to finish, or retry with a longer --lock-timeout. DuckDB allows one process per store file; use the PostgreSQL store to share it.',
+        );
       }
       if (!announced) onWait(waitingMessage(shown, err.holder, options.lockTimeoutMs));
       announced = true;

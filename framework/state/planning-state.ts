@@ -8,7 +8,11 @@ import { readState } from './store-state.js';
 import type { PlanningState } from './types.js';
 
 /** The applied state and loaded-days summaries of a store, as of `now`. */
-export async function readPlanningState(connection: StoreConnection, now: Date, reader: LoadedDaysReader = ledgerReader(connection)): Promise<PlanningState> {
+export async function readPlanningState(
+  connection: StoreConnection,
+  now: Date,
+  reader: LoadedDaysReader = ledgerReader(connection),
+): Promise<PlanningState> {
   const state = await readState(connection);
   const all = await reader.summaries(now);
   const loaded: PlanningState['loaded'] = {};

@@ -23,8 +23,15 @@ export interface StateSnapshot {
 /** Builds the snapshot of a planning state. */
 export function toSnapshot(planning: PlanningState, now: Date): StateSnapshot {
   const ingestions: StateSnapshot['ingestions'] = {};
-  for (const [name, ing] of Object.entries(planning.state.ingestions)) ingestions[name] = { ...ing, loaded: planning.loaded[name] ?? { days: 0, ranges: [], firstLoadedAt: {} } };
-  return { formatVersion: STATE_FORMAT_VERSION, serial: planning.state.serial, lineage: planning.state.lineage, exportedAt: now.toISOString(), ingestions };
+  for (const [name, ing] of Object.entries(planning.state.ingestions))
+    ingestions[name] = { ...ing, loaded: planning.loaded[name] ?? { days: 0, ranges: [], firstLoadedAt: {} } };
+  return {
+    formatVersion: STATE_FORMAT_VERSION,
+    serial: planning.state.serial,
+    lineage: planning.state.lineage,
+    exportedAt: now.toISOString(),
+    ingestions,
+  };
 }
 
 /** The planning state a snapshot describes. */
@@ -35,7 +42,10 @@ export function fromSnapshot(snapshot: StateSnapshot): PlanningState {
     ingestions[name] = ing;
     if (days.days > 0) loaded[name] = days;
   }
-  return { state: { formatVersion: snapshot.formatVersion, serial: snapshot.serial, lineage: snapshot.lineage, ingestions }, loaded };
+  return {
+    state: { formatVersion: snapshot.formatVersion, serial: snapshot.serial, lineage: snapshot.lineage, ingestions },
+    loaded,
+  };
 }
 
 /** The file's text: canonical JSON, two-space indented, with a trailing newline (stable diffs in Git). */
@@ -52,12 +62,19 @@ export function parseSnapshot(text: string, file: string): StateSnapshot {
     throw invalid(file, `it is not valid JSON (${(err as Error).message})`);
   }
   const s = value as Partial<StateSnapshot>;
-  if (!s || typeof s !== 'object' || typeof s.formatVersion !== 'number') throw invalid(file, 'formatVersion is missing');
-  if (s.formatVersion > STATE_FORMAT_VERSION) throw invalid(file, `formatVersion ${s.formatVersion} is newer than this Wharf understands (${STATE_FORMAT_VERSION}); upgrade @wharf/framework`);
-  if (typeof s.serial !== 'number' || !s.ingestions || typeof s.ingestions !== 'object') throw invalid(file, 'serial or ingestions is missing');
+  if (!s || typeof s !== 'object' || typeof s.formatVersion !== 'number')
+    throw invalid(file, 'formatVersion is missing');
+  if (s.formatVersion > STATE_FORMAT_VERSION)
+    throw invalid(
+      file,
+      `formatVersion ${s.formatVersion} is newer than this Wharf understands (${STATE_FORMAT_VERSION}); upgrade @wharf/framework`,
+    );
+  if (typeof s.serial !== 'number' || !s.ingestions || typeof s.ingestions !== 'object')
+    throw invalid(file, 'serial or ingestions is missing');
   if (s.lineage !== null && typeof s.lineage !== 'string') throw invalid(file, 'lineage must be a string or null');
   for (const [name, ing] of Object.entries(s.ingestions)) {
-    if (!ing?.config || typeof ing.hash !== 'string' || !ing.loaded || !Array.isArray(ing.loaded.ranges)) throw invalid(file, `ingestions.${name} lacks config, hash or loaded`);
+    if (!ing?.config || typeof ing.hash !== 'string' || !ing.loaded || !Array.isArray(ing.loaded.ranges))
+      throw invalid(file, `ingestions.${name} lacks config, hash or loaded`);
   }
   return s as StateSnapshot;
 }

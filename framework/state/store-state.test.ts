@@ -16,7 +16,12 @@ describe.each(Object.entries(STATE_BACKENDS))('applied state in a %s store', (_n
   it('starts empty, and the first write creates serial 1 with a lineage', async () => {
     store = await open();
     expect(await readState(store)).toEqual({ formatVersion: 1, serial: 0, lineage: null, ingestions: {} });
-    const written = await writeState(store, { expectSerial: 0, expectLineage: null, upserts: [upsert(sampleIngestion('a'))], deletes: [] });
+    const written = await writeState(store, {
+      expectSerial: 0,
+      expectLineage: null,
+      upserts: [upsert(sampleIngestion('a'))],
+      deletes: [],
+    });
     const state = await readState(store);
     expect(written.serial).toBe(1);
     expect(state.lineage).toMatch(/^[0-9a-f-]{36}$/);
@@ -25,8 +30,18 @@ describe.each(Object.entries(STATE_BACKENDS))('applied state in a %s store', (_n
 
   it('bumps the serial on every write and keeps the lineage', async () => {
     store = await open();
-    const first = await writeState(store, { expectSerial: 0, expectLineage: null, upserts: [upsert(sampleIngestion('a')), upsert(sampleIngestion('b'))], deletes: [] });
-    const second = await writeState(store, { expectSerial: 1, expectLineage: first.lineage, upserts: [upsert(sampleIngestion('a', { at: '10:00' }))], deletes: ['b'] });
+    const first = await writeState(store, {
+      expectSerial: 0,
+      expectLineage: null,
+      upserts: [upsert(sampleIngestion('a')), upsert(sampleIngestion('b'))],
+      deletes: [],
+    });
+    const second = await writeState(store, {
+      expectSerial: 1,
+      expectLineage: first.lineage,
+      upserts: [upsert(sampleIngestion('a', { at: '10:00' }))],
+      deletes: ['b'],
+    });
     const state = await readState(store);
     expect(second).toEqual({ serial: 2, lineage: first.lineage });
     expect(Object.keys(state.ingestions)).toEqual(['a']);
@@ -36,17 +51,36 @@ describe.each(Object.entries(STATE_BACKENDS))('applied state in a %s store', (_n
 
   it('refuses a write that expects another serial or lineage, changing nothing', async () => {
     store = await open();
-    const first = await writeState(store, { expectSerial: 0, expectLineage: null, upserts: [upsert(sampleIngestion('a'))], deletes: [] });
+    const first = await writeState(store, {
+      expectSerial: 0,
+      expectLineage: null,
+      upserts: [upsert(sampleIngestion('a'))],
+      deletes: [],
+    });
     const before = await readState(store);
-    await expect(writeState(store, { expectSerial: 0, expectLineage: null, upserts: [upsert(sampleIngestion('z'))], deletes: ['a'] })).rejects.toBeInstanceOf(StaleStateError);
-    await expect(writeState(store, { expectSerial: 1, expectLineage: 'another-lineage', upserts: [], deletes: ['a'] })).rejects.toThrow(/plan/);
+    await expect(
+      writeState(store, {
+        expectSerial: 0,
+        expectLineage: null,
+        upserts: [upsert(sampleIngestion('z'))],
+        deletes: ['a'],
+      }),
+    ).rejects.toBeInstanceOf(StaleStateError);
+    await expect(
+      writeState(store, { expectSerial: 1, expectLineage: 'another-lineage', upserts: [], deletes: ['a'] }),
+    ).rejects.toThrow(/plan/);
     expect(await readState(store)).toEqual(before);
     expect(first.serial).toBe(1);
   });
 
   it('rolls back the whole write when a statement in it fails', async () => {
     store = await open();
-    const first = await writeState(store, { expectSerial: 0, expectLineage: null, upserts: [upsert(sampleIngestion('a'))], deletes: [] });
+    const first = await writeState(store, {
+      expectSerial: 0,
+      expectLineage: null,
+      upserts: [upsert(sampleIngestion('a'))],
+      deletes: [],
+    });
     const before = await readState(store);
     const failing = writeState(store, {
       expectSerial: 1,
@@ -63,8 +97,19 @@ describe.each(Object.entries(STATE_BACKENDS))('applied state in a %s store', (_n
 
   it('lets exactly one of two concurrent writers with the same expectation win', async () => {
     store = await open();
-    const first = await writeState(store, { expectSerial: 0, expectLineage: null, upserts: [upsert(sampleIngestion('a'))], deletes: [] });
-    const write = (at: string) => writeState(store as StoreConnection, { expectSerial: 1, expectLineage: first.lineage, upserts: [upsert(sampleIngestion('a', { at }))], deletes: [] });
+    const first = await writeState(store, {
+      expectSerial: 0,
+      expectLineage: null,
+      upserts: [upsert(sampleIngestion('a'))],
+      deletes: [],
+    });
+    const write = (at: string) =>
+      writeState(store as StoreConnection, {
+        expectSerial: 1,
+        expectLineage: first.lineage,
+        upserts: [upsert(sampleIngestion('a', { at }))],
+        deletes: [],
+      });
     const results = await Promise.allSettled([write('10:00'), write('11:00')]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const state = await readState(store);
@@ -78,7 +123,11 @@ describe.each(Object.entries(STATE_BACKENDS))('applied state in a %s store', (_n
     const held = await acquireLock(store, { operation: 'apply', timeoutMs: 0 });
     const loser = acquireLock(store, { operation: 'apply', timeoutMs: 0 });
     await expect(loser).rejects.toBeInstanceOf(LockedError);
-    await expect(acquireLock(store, { operation: 'apply', timeoutMs: 0 })).rejects.toThrow(new RegExp(`locked by apply ${held.info.id} \\(host .+, pid ${process.pid}\\) since ${held.info.since.slice(0, 16)}`));
+    await expect(acquireLock(store, { operation: 'apply', timeoutMs: 0 })).rejects.toThrow(
+      new RegExp(
+        `locked by apply ${held.info.id} \\(host .+, pid ${process.pid}\\) since ${held.info.since.slice(0, 16)}`,
+      ),
+    );
     const waiter = acquireLock(store, { operation: 'apply', timeoutMs: 10_000, pollMs: 20 });
     await held.release();
     const next = await waiter;

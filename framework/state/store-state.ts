@@ -41,18 +41,29 @@ export async function readState(connection: SqlExecutor): Promise<AppliedState> 
     `SELECT name, config, hash, applied_serial FROM ${STATE_TABLES.ingestions} ORDER BY name`,
   );
   const ingestions: Record<string, AppliedIngestion> = {};
-  for (const r of rows) ingestions[r.name] = { name: r.name, config: JSON.parse(r.config), hash: r.hash, appliedSerial: Number(r.applied_serial) };
+  for (const r of rows)
+    ingestions[r.name] = {
+      name: r.name,
+      config: JSON.parse(r.config),
+      hash: r.hash,
+      appliedSerial: Number(r.applied_serial),
+    };
   return { formatVersion: STATE_FORMAT_VERSION, serial: Number(head.serial), lineage: head.lineage, ingestions };
 }
 
 async function readHead(connection: SqlExecutor): Promise<HeadRow | null> {
-  const [head] = await connection.query<HeadRow>(`SELECT format_version, serial, lineage FROM ${STATE_TABLES.head} WHERE id = 1`);
+  const [head] = await connection.query<HeadRow>(
+    `SELECT format_version, serial, lineage FROM ${STATE_TABLES.head} WHERE id = 1`,
+  );
   if (head && Number(head.format_version) > STATE_TABLES_VERSION) {
-    throw new WharfError(`The store's state has format version ${head.format_version}, newer than this Wharf understands (${STATE_TABLES_VERSION}).`, {
-      code: 'state.newer-format',
-      errorClass: 'state',
-      hint: 'Upgrade @wharf/framework to the version that last applied to this store.',
-    });
+    throw new WharfError(
+      `The store's state has format version ${head.format_version}, newer than this Wharf understands (${STATE_TABLES_VERSION}).`,
+      {
+        code: 'state.newer-format',
+        errorClass: 'state',
+        hint: 'Upgrade @wharf/framework to the version that last applied to this store.',
+      },
+    );
   }
   return head ?? null;
 }
@@ -72,27 +83,37 @@ export interface StateWrite {
 /** Thrown when the state changed since it was read: the caller must plan again. */
 export class StaleStateError extends WharfError {
   constructor(expected: { serial: number; lineage: string | null }, found: { serial: number; lineage: string | null }) {
-    super(`The state changed since the plan was made: expected serial ${expected.serial}${expected.lineage ? ` of lineage ${expected.lineage}` : ''}, found serial ${found.serial}${found.lineage ? ` of lineage ${found.lineage}` : ''}.`, {
-      code: 'state.stale',
-      errorClass: 'state',
-      hint: 'Run `ingest plan` again and apply the new plan.',
-    });
+    super(
+      `The state changed since the plan was made: expected serial ${expected.serial}${expected.lineage ? ` of lineage ${expected.lineage}` : ''}, found serial ${found.serial}${found.lineage ? ` of lineage ${found.lineage}` : ''}.`,
+      {
+        code: 'state.stale',
+        errorClass: 'state',
+        hint: 'Run `ingest plan` again and apply the new plan.',
+      },
+    );
   }
 }
 
 /** Writes in one transaction with compare-and-swap on serial and lineage; returns the new serial and lineage. */
-export async function writeState(connection: StoreConnection, write: StateWrite): Promise<{ serial: number; lineage: string }> {
+export async function writeState(
+  connection: StoreConnection,
+  write: StateWrite,
+): Promise<{ serial: number; lineage: string }> {
   await ensureStateTables(connection);
   return connection.transaction(async (tx) => {
     const head = await readHead(tx);
     const found = { serial: head ? Number(head.serial) : 0, lineage: head?.lineage ?? null };
-    if (found.serial !== write.expectSerial || found.lineage !== write.expectLineage) throw new StaleStateError({ serial: write.expectSerial, lineage: write.expectLineage }, found);
+    if (found.serial !== write.expectSerial || found.lineage !== write.expectLineage)
+      throw new StaleStateError({ serial: write.expectSerial, lineage: write.expectLineage }, found);
     const next = await bumpHead(tx, head, write.now ?? new Date());
     if (!next) throw new StaleStateError({ serial: write.expectSerial, lineage: write.expectLineage }, found);
     for (const name of write.deletes) await tx.query(`DELETE FROM ${STATE_TABLES.ingestions} WHERE name = $1`, [name]);
     for (const ing of write.upserts) {
       await tx.query(`DELETE FROM ${STATE_TABLES.ingestions} WHERE name = $1`, [ing.name]);
-      await tx.query(`INSERT INTO ${STATE_TABLES.ingestions} (name, config, hash, applied_serial) VALUES ($1, $2, $3, $4)`, [ing.name, canonicalJson(ing.config), ing.hash, next.serial]);
+      await tx.query(
+        `INSERT INTO ${STATE_TABLES.ingestions} (name, config, hash, applied_serial) VALUES ($1, $2, $3, $4)`,
+        [ing.name, canonicalJson(ing.config), ing.hash, next.serial],
+      );
     }
     await write.alsoInTransaction?.(tx, next.serial);
     return next;
@@ -100,10 +121,17 @@ export async function writeState(connection: StoreConnection, write: StateWrite)
 }
 
 /** Bumps the serial only if it is still the one read (a concurrent writer makes this return null). */
-async function bumpHead(tx: SqlExecutor, head: HeadRow | null, now: Date): Promise<{ serial: number; lineage: string } | null> {
+async function bumpHead(
+  tx: SqlExecutor,
+  head: HeadRow | null,
+  now: Date,
+): Promise<{ serial: number; lineage: string } | null> {
   if (!head) {
     const lineage = randomUUID();
-    await tx.query(`INSERT INTO ${STATE_TABLES.head} (id, format_version, serial, lineage, updated_at) VALUES (1, $1, 1, $2, CAST($3 AS TIMESTAMP))`, [STATE_TABLES_VERSION, lineage, timestampParam(now)]);
+    await tx.query(
+      `INSERT INTO ${STATE_TABLES.head} (id, format_version, serial, lineage, updated_at) VALUES (1, $1, 1, $2, CAST($3 AS TIMESTAMP))`,
+      [STATE_TABLES_VERSION, lineage, timestampParam(now)],
+    );
     return { serial: 1, lineage };
   }
   const rows = await tx.query<{ serial: number }>(

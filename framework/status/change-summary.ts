@@ -47,9 +47,14 @@ export function statusCommitMessage(before: Map<string, string | undefined>, aft
       else if (before.get(path) === undefined) lines.push(`${next.ingestion} added`);
     } else if (path === 'state.json') other.push('state.json updated');
   }
-  for (const [path, text] of before) if (text !== undefined && !after.has(path) && path.endsWith('.json')) lines.push(`${path.replace(/\.json$/, '')} removed`);
+  for (const [path, text] of before)
+    if (text !== undefined && !after.has(path) && path.endsWith('.json'))
+      lines.push(`${path.replace(/\.json$/, '')} removed`);
   const all = [...lines, ...other];
   if (all.length === 0) return 'status: refresh reports';
-  const subject = all.length === 1 ? `status: ${all[0]}` : `status: ${all.length} updates (${all.map((l) => l.split(' ')[0]).join(', ')})`;
+  const subject =
+    all.length === 1
+      ? `status: ${all[0]}`
+      : `status: ${all.length} updates (${all.map((l) => l.split(' ')[0]).join(', ')})`;
   return all.length === 1 ? subject : `${subject}\n\n${all.map((l) => `- ${l}`).join('\n')}`;
 }

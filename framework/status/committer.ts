@@ -77,7 +77,11 @@ export class StatusCommitter {
     const config = [`user.name=${this.identity.name}`, `user.email=${this.identity.email}`, 'commit.gpgsign=false'];
     if (!existsSync(join(this.options.dir, '.git'))) {
       mkdirSync(dirname(this.options.dir), { recursive: true });
-      await simpleGit().clone(this.options.remote, this.options.dir, ['--branch', this.options.branch, '--single-branch']);
+      await simpleGit().clone(this.options.remote, this.options.dir, [
+        '--branch',
+        this.options.branch,
+        '--single-branch',
+      ]);
     }
     this.git = simpleGit({ baseDir: this.options.dir, config });
     return this.git;
@@ -90,7 +94,11 @@ export class StatusCommitter {
   }
 
   /** Writes the files, stages the status folder, checks nothing else is staged, commits. */
-  private async writeAndCommit(git: SimpleGit, files: Map<string, string>, prune: boolean): Promise<{ message: string | null; changed: string[] }> {
+  private async writeAndCommit(
+    git: SimpleGit,
+    files: Map<string, string>,
+    prune: boolean,
+  ): Promise<{ message: string | null; changed: string[] }> {
     const root = join(this.options.dir, this.statusDir);
     const before = new Map<string, string | undefined>();
     for (const path of existingReportFiles(root)) before.set(path, readFileSync(join(root, path), 'utf8'));
@@ -113,7 +121,8 @@ export class StatusCommitter {
     const outside = paths.filter((p) => !p.startsWith(`${this.statusDir}/`));
     if (outside.length) {
       throw new WharfError(`Refusing to commit files outside ${this.statusDir}/: ${outside.join(', ')}.`, {
-        code: 'status.outside-status-dir', errorClass: 'internal',
+        code: 'status.outside-status-dir',
+        errorClass: 'internal',
         hint: `The agent's status clone (${this.options.dir}) has changes it did not make; delete the folder and the agent clones it again.`,
       });
     }
@@ -128,10 +137,16 @@ export class StatusCommitter {
       } catch (err) {
         const text = redactSecrets(messageOf(err));
         if (!REJECTED.test(text) || attempt >= max) {
-          throw new WharfError(`Pushing the status report to ${this.options.branch} failed after ${attempt} attempt(s): ${text}`, {
-            code: 'status.push-failed', errorClass: 'connection', transient: REJECTED.test(text), cause: err,
-            hint: 'Check that the agent may push to the branch (credentials, branch protection); the next flush tries again.',
-          });
+          throw new WharfError(
+            `Pushing the status report to ${this.options.branch} failed after ${attempt} attempt(s): ${text}`,
+            {
+              code: 'status.push-failed',
+              errorClass: 'connection',
+              transient: REJECTED.test(text),
+              cause: err,
+              hint: 'Check that the agent may push to the branch (credentials, branch protection); the next flush tries again.',
+            },
+          );
         }
         this.log.info('status push rejected, the remote moved: rebasing', { attempt });
         await this.rebaseOntoRemote(git, files, prune);
@@ -143,10 +158,14 @@ export class StatusCommitter {
     await git.fetch('origin', this.options.branch);
     try {
       await git.raw(['rebase', `origin/${this.options.branch}`]);
-      this.assertOnlyStatus((await git.raw(['diff', '--name-only', `origin/${this.options.branch}`, 'HEAD'])).split('\n').filter(Boolean));
+      this.assertOnlyStatus(
+        (await git.raw(['diff', '--name-only', `origin/${this.options.branch}`, 'HEAD'])).split('\n').filter(Boolean),
+      );
     } catch (err) {
       if (err instanceof WharfError) throw err;
-      this.log.warn('status rebase conflicted: writing the report afresh on the new remote tip', { error: messageOf(err) });
+      this.log.warn('status rebase conflicted: writing the report afresh on the new remote tip', {
+        error: messageOf(err),
+      });
       await git.raw(['rebase', '--abort']).catch(() => undefined);
       await this.syncToRemote(git);
       await this.writeAndCommit(git, files, prune);
@@ -159,13 +178,22 @@ function existingReportFiles(root: string): string[] {
   if (!existsSync(root)) return [];
   return readdirSync(root, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && /\.(json|md|svg)$/.test(e.name))
-    .map((e) => join(e.parentPath, e.name).slice(root.length + 1).split(sep).join('/'));
+    .map((e) =>
+      join(e.parentPath, e.name)
+        .slice(root.length + 1)
+        .split(sep)
+        .join('/'),
+    );
 }
 
 function checkStatusDir(dir: string): string {
   const clean = normalize(dir).split(sep).join('/').replace(/\/+$/, '');
   if (!clean || clean === '.' || isAbsolute(clean) || clean.startsWith('..')) {
-    throw new WharfError(`statusDir '${dir}' must be a folder inside the repository.`, { code: 'status.bad-dir', errorClass: 'config', hint: "Use a relative folder such as 'status'." });
+    throw new WharfError(`statusDir '${dir}' must be a folder inside the repository.`, {
+      code: 'status.bad-dir',
+      errorClass: 'config',
+      hint: "Use a relative folder such as 'status'.",
+    });
   }
   return clean;
 }
@@ -173,6 +201,9 @@ function checkStatusDir(dir: string): string {
 function checkRelative(path: string): void {
   const clean = normalize(path);
   if (isAbsolute(path) || clean.startsWith('..') || clean.includes(`${sep}..${sep}`) || clean === '.') {
-    throw new WharfError(`Status file path '${path}' leaves the status folder.`, { code: 'status.outside-status-dir', errorClass: 'internal' });
+    throw new WharfError(`Status file path '${path}' leaves the status folder.`, {
+      code: 'status.outside-status-dir',
+      errorClass: 'internal',
+    });
   }
 }

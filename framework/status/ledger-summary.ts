@@ -45,14 +45,27 @@ function latestFailure(attempts: AttemptRecord[], after: Date | null): FailedAtt
     if (a.status !== 'failed' || (after && a.finishedAt <= after)) continue;
     if (!newest || a.finishedAt > newest.finishedAt) newest = a;
   }
-  return newest && { date: newest.date, finishedAt: newest.finishedAt.toISOString(), errorClass: newest.errorClass, errorMessage: newest.errorMessage };
+  return (
+    newest && {
+      date: newest.date,
+      finishedAt: newest.finishedAt.toISOString(),
+      errorClass: newest.errorClass,
+      errorMessage: newest.errorMessage,
+    }
+  );
 }
 
 function summarizeOne(ingestion: string, entries: LedgerEntry[], attempts: AttemptRecord[]): LedgerSummary {
   const count = (s: LedgerEntry['status']) => entries.filter((e) => e.status === s).length;
   const goodEntries = entries.filter(good);
-  const lastLoadedDay = goodEntries.reduce<string | null>((max, e) => (max === null || e.date > max ? e.date : max), null);
-  const lastGood = goodEntries.reduce<Date | null>((max, e) => (max === null || e.finishedAt > max ? e.finishedAt : max), null);
+  const lastLoadedDay = goodEntries.reduce<string | null>(
+    (max, e) => (max === null || e.date > max ? e.date : max),
+    null,
+  );
+  const lastGood = goodEntries.reduce<Date | null>(
+    (max, e) => (max === null || e.finishedAt > max ? e.finishedAt : max),
+    null,
+  );
   return {
     ingestion,
     days: entries.length,
@@ -72,5 +85,11 @@ function summarizeOne(ingestion: string, entries: LedgerEntry[], attempts: Attem
 /** A summary per ingestion, by name; ingestions with attempts but no ledger row are included. */
 export function summarizeLedger(entries: LedgerEntry[], attempts: AttemptRecord[]): LedgerSummary[] {
   const names = [...new Set([...entries, ...attempts].map((e) => e.ingestion))].sort();
-  return names.map((name) => summarizeOne(name, entries.filter((e) => e.ingestion === name), attempts.filter((a) => a.ingestion === name)));
+  return names.map((name) =>
+    summarizeOne(
+      name,
+      entries.filter((e) => e.ingestion === name),
+      attempts.filter((a) => a.ingestion === name),
+    ),
+  );
 }

@@ -4,7 +4,11 @@ import type { ConfigStatus, IngestionStatusFile, StatusDay } from './types.js';
 /** How many of the latest days the README shows per ingestion. */
 export const README_LATEST_DAYS = 7;
 
-const LABEL: Record<StatusDay['status'], string> = { succeeded: '✅ succeeded', no_data: '⚪ no data', failed: '❌ failed' };
+const LABEL: Record<StatusDay['status'], string> = {
+  succeeded: '✅ succeeded',
+  no_data: '⚪ no data',
+  failed: '❌ failed',
+};
 const MARK: Record<StatusDay['status'], string> = { succeeded: '✅', no_data: '⚪', failed: '❌' };
 
 const num = (n: number | null) => (n === null ? '–' : n.toLocaleString('en-US'));
@@ -42,13 +46,20 @@ export function ingestionMarkdown(file: IngestionStatusFile, chart?: string): st
     `Dataset \`${file.dataset}\`, schedule \`${file.schedule}\`${file.owner ? `, owner ${file.owner}` : ''}.`,
     `${s.days} days: ${s.succeeded} succeeded, ${s.noData} with no data, ${s.failed} failed. Last successful day: ${s.lastSuccessfulDay ?? 'none'}.`,
     '',
-    ...(chart ? [`![Load status of ${file.ingestion} for the last 90 days: each day succeeded (✓), reloaded after a recheck (◇), had no data (–), failed (×) or was not loaded](${chart})`, ''] : []),
+    ...(chart
+      ? [
+          `![Load status of ${file.ingestion} for the last 90 days: each day succeeded (✓), reloaded after a recheck (◇), had no data (–), failed (×) or was not loaded](${chart})`,
+          '',
+        ]
+      : []),
     '| Day | Status | Rows loaded | Rows rejected (top reasons) | Source rows | Duration | Error |',
     '| --- | --- | ---: | --- | ---: | ---: | --- |',
   ];
   for (const d of file.days) {
     const error = d.error ? cell(`${d.errorClass ?? 'error'}: ${d.error}`) : '';
-    lines.push(`| ${d.date} | ${LABEL[d.status]} | ${loaded(d)} | ${cell(reasons(d))} | ${num(d.sourceRowCount)} | ${duration(d.durationMs)} | ${error} |`);
+    lines.push(
+      `| ${d.date} | ${LABEL[d.status]} | ${loaded(d)} | ${cell(reasons(d))} | ${num(d.sourceRowCount)} | ${duration(d.durationMs)} | ${error} |`,
+    );
   }
   if (file.days.length === 0) lines.push('| – | nothing loaded yet | | | | | |');
   return lines.join('\n') + '\n';
@@ -62,27 +73,55 @@ function rank(f: IngestionStatusFile): number {
 
 function configSection(config: ConfigStatus | undefined): string[] {
   if (!config) return [];
-  const lines = ['## Configuration', '', `Running commit: ${config.appliedCommit ? `\`${config.appliedCommit}\`` : 'none yet'}.`];
+  const lines = [
+    '## Configuration',
+    '',
+    `Running commit: ${config.appliedCommit ? `\`${config.appliedCommit}\`` : 'none yet'}.`,
+  ];
   if (config.rejected) {
-    lines.push('', `❌ Commit \`${config.rejected.sha}\` was not applied because it does not validate; the previous configuration keeps running.`, '');
+    lines.push(
+      '',
+      `❌ Commit \`${config.rejected.sha}\` was not applied because it does not validate; the previous configuration keeps running.`,
+      '',
+    );
     for (const p of config.rejected.problems) lines.push(`- ${p.replace(/\r?\n/g, ' ')}`);
   }
   return [...lines, ''];
 }
 
 /** `status/README.md`: every ingestion with its latest days; failing ones on top. */
-export function readmeMarkdown(files: IngestionStatusFile[], config: ConfigStatus | undefined, fileBase: (name: string) => string): string {
+export function readmeMarkdown(
+  files: IngestionStatusFile[],
+  config: ConfigStatus | undefined,
+  fileBase: (name: string) => string,
+): string {
   const sorted = [...files].sort((a, b) => rank(a) - rank(b) || a.ingestion.localeCompare(b.ingestion));
   const failing = sorted.filter((f) => rank(f) === 0).length;
-  const lines = ['# Ingestion status', '', failing ? `❌ ${failing} of ${files.length} ingestions failed on their latest day.` : `${files.length} ingestions, none failing on its latest day.`, ''];
+  const lines = [
+    '# Ingestion status',
+    '',
+    failing
+      ? `❌ ${failing} of ${files.length} ingestions failed on their latest day.`
+      : `${files.length} ingestions, none failing on its latest day.`,
+    '',
+  ];
   lines.push(...configSection(config));
-  lines.push(`| Ingestion | Dataset | Latest day | Status | Last ${README_LATEST_DAYS} days (oldest → newest) | Failed days | Last successful day |`);
+  lines.push(
+    `| Ingestion | Dataset | Latest day | Status | Last ${README_LATEST_DAYS} days (oldest → newest) | Failed days | Last successful day |`,
+  );
   lines.push('| --- | --- | --- | --- | --- | ---: | --- |');
   for (const f of sorted) {
     const latest = f.days[0];
-    const recent = f.days.slice(0, README_LATEST_DAYS).reverse().map((d) => MARK[d.status]).join('') || '–';
+    const recent =
+      f.days
+        .slice(0, README_LATEST_DAYS)
+        .reverse()
+        .map((d) => MARK[d.status])
+        .join('') || '–';
     const name = `[${f.ingestion}](${fileBase(f.ingestion)}.md)`;
-    lines.push(`| ${name} | ${f.dataset} | ${latest?.date ?? '–'} | ${latest ? LABEL[latest.status] : 'not loaded yet'} | ${recent} | ${f.summary.failed} | ${f.summary.lastSuccessfulDay ?? '–'} |`);
+    lines.push(
+      `| ${name} | ${f.dataset} | ${latest?.date ?? '–'} | ${latest ? LABEL[latest.status] : 'not loaded yet'} | ${recent} | ${f.summary.failed} | ${f.summary.lastSuccessfulDay ?? '–'} |`,
+    );
   }
   lines.push('', 'Written by the Wharf agent; changes to this folder are overwritten.');
   return lines.join('\n') + '\n';

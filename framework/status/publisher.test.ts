@@ -10,7 +10,11 @@ afterEach(() => remote?.cleanup());
 describe('StatusPublisher', () => {
   it('turns a 90-day backfill worth of requests into one commit per flush', async () => {
     remote = createRemote({ 'wharf.config.ts': 'x\n' });
-    const committer = new StatusCommitter({ remote: remote.remote, branch: remote.branch, dir: join(remote.root, 'agent-status') });
+    const committer = new StatusCommitter({
+      remote: remote.remote,
+      branch: remote.branch,
+      dir: join(remote.root, 'agent-status'),
+    });
     let loadedDays = 0;
     const publisher = new StatusPublisher({
       render: async () => new Map([['README.md', `${loadedDays} days loaded\n`]]),

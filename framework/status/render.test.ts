@@ -12,9 +12,25 @@ const UPDATE = process.env.WHARF_UPDATE_GOLDEN === '1';
 function entry(ingestion: string, date: string, over: Partial<LedgerEntry> = {}): LedgerEntry {
   const startedAt = new Date(`${date}T09:00:00Z`);
   return {
-    ingestion, date, status: 'succeeded', errorClass: null, errorMessage: null, rowsLoaded: 1200, rowsRejected: 0, rejectReasons: {}, duplicates: 0,
-    sourceRowCount: 1200, sourceFingerprint: 'f', configHash: 'h', commitSha: 'abc1234', trigger: 'schedule', startedAt,
-    finishedAt: new Date(startedAt.getTime() + 2500), firstLoadedAt: startedAt, loadId: `l-${date}`, ...over,
+    ingestion,
+    date,
+    status: 'succeeded',
+    errorClass: null,
+    errorMessage: null,
+    rowsLoaded: 1200,
+    rowsRejected: 0,
+    rejectReasons: {},
+    duplicates: 0,
+    sourceRowCount: 1200,
+    sourceFingerprint: 'f',
+    configHash: 'h',
+    commitSha: 'abc1234',
+    trigger: 'schedule',
+    startedAt,
+    finishedAt: new Date(startedAt.getTime() + 2500),
+    firstLoadedAt: startedAt,
+    loadId: `l-${date}`,
+    ...over,
   };
 }
 
@@ -29,17 +45,35 @@ export function sampleInput(): StatusInput {
     ledger: [
       // Loaded before the store kept the duplicates count: unknown.
       entry('app_events', '2024-03-01', { duplicates: null }),
-      entry('app_events', '2024-03-02', { rowsLoaded: 1190, rowsRejected: 10, rejectReasons: { 'event_name.too_long': 7, 'user.missing_id': 3 }, duplicates: 4 }),
+      entry('app_events', '2024-03-02', {
+        rowsLoaded: 1190,
+        rowsRejected: 10,
+        rejectReasons: { 'event_name.too_long': 7, 'user.missing_id': 3 },
+        duplicates: 4,
+      }),
       entry('app_events', '2024-03-03', {
-        status: 'failed', errorClass: 'validation', rowsLoaded: 0, rowsRejected: 400, sourceRowCount: 1300,
-        rejectReasons: { 'timestamp.invalid': 300, 'user.missing_id': 60, 'event_name.too_long': 30, 'event_metadata.not_object': 10 },
-        errorMessage: "Mapping 'app_events' rejected 400 of 1300 rows | more than 5%", finishedAt: new Date('2024-03-03T09:01:05Z'),
+        status: 'failed',
+        errorClass: 'validation',
+        rowsLoaded: 0,
+        rowsRejected: 400,
+        sourceRowCount: 1300,
+        rejectReasons: {
+          'timestamp.invalid': 300,
+          'user.missing_id': 60,
+          'event_name.too_long': 30,
+          'event_metadata.not_object': 10,
+        },
+        errorMessage: "Mapping 'app_events' rejected 400 of 1300 rows | more than 5%",
+        finishedAt: new Date('2024-03-03T09:01:05Z'),
       }),
       entry('daily_metrics', '2024-03-01', { status: 'no_data', rowsLoaded: 0, sourceRowCount: 0 }),
       entry('daily_metrics', '2024-03-02', { rowsLoaded: 50, sourceRowCount: 50 }),
       entry('removed_mapping', '2024-03-02'),
     ],
-    config: { appliedCommit: 'abc1234', rejected: { sha: 'def5678', problems: ['mappings/bad.ts: source: unknown source \'nope\''] } },
+    config: {
+      appliedCommit: 'abc1234',
+      rejected: { sha: 'def5678', problems: ["mappings/bad.ts: source: unknown source 'nope'"] },
+    },
     stateJson: '{"formatVersion":1,"serial":3}',
   };
 }
@@ -66,7 +100,10 @@ describe('renderStatus', () => {
     const readme = files.get('README.md')!;
     expect(readme.indexOf('[app_events]')).toBeLessThan(readme.indexOf('[daily_metrics]'));
     expect(readme).toContain('def5678');
-    const failingFirst = renderStatus({ ...sampleInput(), ledger: sampleInput().ledger.filter((e) => e.date !== '2024-03-03') });
+    const failingFirst = renderStatus({
+      ...sampleInput(),
+      ledger: sampleInput().ledger.filter((e) => e.date !== '2024-03-03'),
+    });
     const r2 = failingFirst.get('README.md')!;
     expect(r2.indexOf('[app_events]')).toBeLessThan(r2.indexOf('[daily_metrics]'));
   });
@@ -75,7 +112,9 @@ describe('renderStatus', () => {
     const json = JSON.parse(files.get('app_events.json')!);
     expect(json.formatVersion).toBe(1);
     expect(json.days[0].topRejectReasons).toEqual([
-      { rule: 'timestamp.invalid', count: 300 }, { rule: 'user.missing_id', count: 60 }, { rule: 'event_name.too_long', count: 30 },
+      { rule: 'timestamp.invalid', count: 300 },
+      { rule: 'user.missing_id', count: 60 },
+      { rule: 'event_name.too_long', count: 30 },
     ]);
     expect(files.get('app_events.md')).toContain('rejected 400 of 1300 rows \\| more than 5%');
   });
@@ -89,7 +128,13 @@ describe('renderStatus', () => {
 
 describe('statusCommitMessage', () => {
   it('names the ingestions and days that changed', () => {
-    const before = new Map<string, string | undefined>(renderStatus({ ...sampleInput(), stateJson: undefined, ledger: sampleInput().ledger.filter((e) => e.date === '2024-03-01') }));
+    const before = new Map<string, string | undefined>(
+      renderStatus({
+        ...sampleInput(),
+        stateJson: undefined,
+        ledger: sampleInput().ledger.filter((e) => e.date === '2024-03-01'),
+      }),
+    );
     const after = renderStatus(sampleInput());
     const message = statusCommitMessage(before, after);
     expect(message.split('\n')[0]).toBe('status: 3 updates (app_events, daily_metrics, state.json)');
@@ -100,7 +145,10 @@ describe('statusCommitMessage', () => {
   it('says so when a single ingestion changed', () => {
     const after = renderStatus(sampleInput());
     const before = new Map<string, string | undefined>(after);
-    const oneDay = renderStatus({ ...sampleInput(), ledger: sampleInput().ledger.filter((e) => !(e.ingestion === 'daily_metrics' && e.date === '2024-03-02')) });
+    const oneDay = renderStatus({
+      ...sampleInput(),
+      ledger: sampleInput().ledger.filter((e) => !(e.ingestion === 'daily_metrics' && e.date === '2024-03-02')),
+    });
     expect(statusCommitMessage(new Map(oneDay), after)).toBe('status: daily_metrics 1 day (2024-03-02: 1 succeeded)');
     expect(statusCommitMessage(before, after)).toBe('status: refresh reports');
   });

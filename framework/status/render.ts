@@ -32,10 +32,14 @@ export function renderStatus(input: StatusInput): Map<string, string> {
     statuses.push(status);
     files.set(`${statusFileBase(info.name)}.json`, JSON.stringify(status, null, 2) + '\n');
     const chart = calendarChartPath(info.name);
-    files.set(`${statusFileBase(info.name)}.md`, ingestionMarkdown(status, input.charts?.has(chart) ? chart : undefined));
+    files.set(
+      `${statusFileBase(info.name)}.md`,
+      ingestionMarkdown(status, input.charts?.has(chart) ? chart : undefined),
+    );
   }
   files.set('README.md', readmeMarkdown(statuses, input.config, statusFileBase));
   for (const [path, text] of [...(input.charts ?? []), ...(input.extraFiles ?? [])]) files.set(path, text);
-  if (input.stateJson !== undefined) files.set('state.json', input.stateJson.endsWith('\n') ? input.stateJson : input.stateJson + '\n');
+  if (input.stateJson !== undefined)
+    files.set('state.json', input.stateJson.endsWith('\n') ? input.stateJson : input.stateJson + '\n');
   return files;
 }

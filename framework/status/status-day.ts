@@ -7,7 +7,10 @@ import { STATUS_FORMAT_VERSION, type IngestionInfo, type IngestionStatusFile, ty
 export const TOP_REJECT_REASONS = 3;
 
 /** The most frequent reject reasons first (ties by rule code, so output is stable). */
-export function topRejectReasons(reasons: Record<string, number>, limit = TOP_REJECT_REASONS): StatusDay['topRejectReasons'] {
+export function topRejectReasons(
+  reasons: Record<string, number>,
+  limit = TOP_REJECT_REASONS,
+): StatusDay['topRejectReasons'] {
   return Object.entries(reasons)
     .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
     .slice(0, limit)

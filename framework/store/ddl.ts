@@ -106,7 +106,10 @@ function version2(_d: Dialect): string[] {
  * unknown (0 would claim that nothing was dropped).
  */
 function version3(_d: Dialect): string[] {
-  return [`ALTER TABLE ${TABLES.ledger} ADD COLUMN duplicates BIGINT`, `ALTER TABLE ${TABLES.attempts} ADD COLUMN duplicates BIGINT`];
+  return [
+    `ALTER TABLE ${TABLES.ledger} ADD COLUMN duplicates BIGINT`,
+    `ALTER TABLE ${TABLES.attempts} ADD COLUMN duplicates BIGINT`,
+  ];
 }
 
 /**

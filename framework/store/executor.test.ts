@@ -25,7 +25,14 @@ describe.each(Object.entries(backends))('%s store connection', (_name, open) => 
       "SELECT CAST($1 AS BIGINT) AS small, CAST('9007199254740993' AS BIGINT) AS big, DATE '2024-03-01' AS d, CAST('2024-03-01 07:59:59' AS TIMESTAMP) AS ts, CAST(1.25 AS DOUBLE PRECISION) AS x, CAST($2 AS VARCHAR) AS s",
       [42, 'hello'],
     );
-    expect(row).toEqual({ small: 42, big: 9007199254740993n, d: '2024-03-01', ts: new Date('2024-03-01T07:59:59Z'), x: 1.25, s: 'hello' });
+    expect(row).toEqual({
+      small: 42,
+      big: 9007199254740993n,
+      d: '2024-03-01',
+      ts: new Date('2024-03-01T07:59:59Z'),
+      x: 1.25,
+      s: 'hello',
+    });
   });
 
   it('commits a transaction as a whole and rolls it back as a whole', async () => {

@@ -26,9 +26,12 @@ export function heldRejectsSql(table: string, order: string): string {
 /** A move whose held rows do not match the rows it took out of `metrics` is a bug: the load fails rather than store wrong rejects. */
 export function checkHeld(metric: string, moved: number, held: number): void {
   if (moved === held) return;
-  throw new WharfError(`Internal error: ${moved} rows of metric '${metric}' without a denominator were loaded but ${held} were held as received`, {
-    code: 'store.held-rows-mismatch',
-    errorClass: 'internal',
-    hint: 'This is a bug in Wharf; please report it with the mapping. The day was not changed.',
-  });
+  throw new WharfError(
+    `Internal error: ${moved} rows of metric '${metric}' without a denominator were loaded but ${held} were held as received`,
+    {
+      code: 'store.held-rows-mismatch',
+      errorClass: 'internal',
+      hint: 'This is a bug in Wharf; please report it with the mapping. The day was not changed.',
+    },
+  );
 }

@@ -7,9 +7,24 @@ import { TABLES } from './schema.js';
 import type { DayStatus, LedgerEntry, LedgerQuery, SqlExecutor } from './types.js';
 
 const COLUMNS = [
-  'ingestion', '"date"', 'status', 'error_class', 'error_message', 'rows_loaded', 'rows_rejected', 'reject_reasons',
-  'source_row_count', 'source_fingerprint', 'config_hash', 'commit_sha', '"trigger"', 'started_at', 'finished_at',
-  'first_loaded_at', 'load_id', 'duplicates',
+  'ingestion',
+  '"date"',
+  'status',
+  'error_class',
+  'error_message',
+  'rows_loaded',
+  'rows_rejected',
+  'reject_reasons',
+  'source_row_count',
+  'source_fingerprint',
+  'config_hash',
+  'commit_sha',
+  '"trigger"',
+  'started_at',
+  'finished_at',
+  'first_loaded_at',
+  'load_id',
+  'duplicates',
 ];
 
 /** A timestamp as both stores parse it: UTC wall time without a zone suffix. */
@@ -19,9 +34,24 @@ export function sqlTimestamp(value: Date | null): string | null {
 
 function params(e: LedgerEntry): unknown[] {
   return [
-    e.ingestion, e.date, e.status, e.errorClass, e.errorMessage, e.rowsLoaded, e.rowsRejected, JSON.stringify(e.rejectReasons),
-    e.sourceRowCount, e.sourceFingerprint, e.configHash, e.commitSha, e.trigger, sqlTimestamp(e.startedAt), sqlTimestamp(e.finishedAt),
-    sqlTimestamp(e.firstLoadedAt), e.loadId, e.duplicates,
+    e.ingestion,
+    e.date,
+    e.status,
+    e.errorClass,
+    e.errorMessage,
+    e.rowsLoaded,
+    e.rowsRejected,
+    JSON.stringify(e.rejectReasons),
+    e.sourceRowCount,
+    e.sourceFingerprint,
+    e.configHash,
+    e.commitSha,
+    e.trigger,
+    sqlTimestamp(e.startedAt),
+    sqlTimestamp(e.finishedAt),
+    sqlTimestamp(e.firstLoadedAt),
+    e.loadId,
+    e.duplicates,
   ];
 }
 
@@ -38,7 +68,10 @@ function insertSql(table: string): string {
 
 /** Replaces the ledger row of the entry's day. */
 export async function writeLedgerRow(tx: SqlExecutor, entry: LedgerEntry): Promise<void> {
-  await tx.query(`DELETE FROM ${TABLES.ledger} WHERE ingestion = $1 AND "date" = CAST($2 AS DATE)`, [entry.ingestion, entry.date]);
+  await tx.query(`DELETE FROM ${TABLES.ledger} WHERE ingestion = $1 AND "date" = CAST($2 AS DATE)`, [
+    entry.ingestion,
+    entry.date,
+  ]);
   await tx.query(insertSql(TABLES.ledger), params(entry));
 }
 
@@ -66,7 +99,8 @@ export async function queryEntries(tx: SqlExecutor, table: string, q: LedgerQuer
 }
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-const date = (v: unknown) => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(`${String(v).replace(' ', 'T')}Z`));
+const date = (v: unknown) =>
+  v === null || v === undefined ? null : v instanceof Date ? v : new Date(`${String(v).replace(' ', 'T')}Z`);
 
 function toEntry(r: Record<string, unknown>): LedgerEntry {
   return {

@@ -24,11 +24,14 @@ export async function migrateStore(connection: StoreConnection, dialect: Dialect
   if (MIGRATIONS.length !== STORE_FORMAT_VERSION) throw internalError('MIGRATIONS and STORE_FORMAT_VERSION disagree');
   let version = await storeFormatVersion(connection);
   if (version > STORE_FORMAT_VERSION) {
-    throw new WharfError(`The store has format version ${version}, newer than this Wharf understands (${STORE_FORMAT_VERSION}).`, {
-      code: 'store.newer-format',
-      errorClass: 'state',
-      hint: 'Upgrade @wharf/framework to the version that wrote this store.',
-    });
+    throw new WharfError(
+      `The store has format version ${version}, newer than this Wharf understands (${STORE_FORMAT_VERSION}).`,
+      {
+        code: 'store.newer-format',
+        errorClass: 'state',
+        hint: 'Upgrade @wharf/framework to the version that wrote this store.',
+      },
+    );
   }
   while (version < STORE_FORMAT_VERSION) {
     const next = version + 1;

@@ -70,23 +70,29 @@ export function checkPostgresUrl(url: string, env: string): void {
   } catch (err) {
     throw invalidUrl(env, 'is not a URL', err);
   }
-  if (!URL_SCHEMES.includes(parsed.protocol)) throw invalidUrl(env, `is not a postgres:// URL (it starts with '${parsed.protocol}//')`);
+  if (!URL_SCHEMES.includes(parsed.protocol))
+    throw invalidUrl(env, `is not a postgres:// URL (it starts with '${parsed.protocol}//')`);
 }
 
 function postgresOpenError(err: unknown, env: string): WharfError {
   const e = (err ?? {}) as DriverError;
   const setting = `the URL in ${env} (store.url in wharf.config.ts)`;
   if (err instanceof TypeError && /Invalid URL/i.test(err.message)) return invalidUrl(env, 'is not a valid URL', err);
-  const failure: PostgresFailure =
-    networkFailure(e, setting) ??
-        serverFailure(e, env, setting) ?? {
-          code: 'store.open-failed',
-          message: `could not be opened: ${redactSecrets(messageOf(err).split('\n')[0])}${e.code ? ` (${e.code})` : ''}.`,
-          hint: `Check ${setting} and that the server is reachable.`,
-          errorClass: 'connection',
-        };
+  const failure: PostgresFailure = networkFailure(e, setting) ??
+    serverFailure(e, env, setting) ?? {
+      code: 'store.open-failed',
+      message: `could not be opened: ${redactSecrets(messageOf(err).split('\n')[0])}${e.code ? ` (${e.code})` : ''}.`,
+      hint: `Check ${setting} and that the server is reachable.`,
+      errorClass: 'connection',
+    };
   const { code, message, hint, errorClass } = failure;
-  return new WharfError(`The PostgreSQL store ${message}`, { code, errorClass, transient: TRANSIENT_CODES.has(e.code ?? ''), hint, cause: err });
+  return new WharfError(`The PostgreSQL store ${message}`, {
+    code,
+    errorClass,
+    transient: TRANSIENT_CODES.has(e.code ?? ''),
+    hint,
+    cause: err,
+  });
 }
 
 /** The server could not be reached (name, port, network). */
@@ -94,11 +100,26 @@ function networkFailure(e: DriverError, setting: string): PostgresFailure | unde
   switch (e.code) {
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return { code: 'store.host-not-found', message: `host '${e.hostname ?? '?'}' could not be found (DNS: ${e.code}).`, hint: `Check the host in ${setting}.`, errorClass: 'connection' };
+      return {
+        code: 'store.host-not-found',
+        message: `host '${e.hostname ?? '?'}' could not be found (DNS: ${e.code}).`,
+        hint: `Check the host in ${setting}.`,
+        errorClass: 'connection',
+      };
     case 'ECONNREFUSED':
-      return { code: 'store.connection-refused', message: `refused the connection at ${e.address ?? '?'}:${e.port ?? '?'}: is the server running there?`, hint: `Check the host and port in ${setting}, and that PostgreSQL is running.`, errorClass: 'connection' };
+      return {
+        code: 'store.connection-refused',
+        message: `refused the connection at ${e.address ?? '?'}:${e.port ?? '?'}: is the server running there?`,
+        hint: `Check the host and port in ${setting}, and that PostgreSQL is running.`,
+        errorClass: 'connection',
+      };
     case 'ETIMEDOUT':
-      return { code: 'store.timeout', message: 'did not answer in time.', hint: `Check the host and port in ${setting}, and the network path to it.`, errorClass: 'connection' };
+      return {
+        code: 'store.timeout',
+        message: 'did not answer in time.',
+        hint: `Check the host and port in ${setting}, and the network path to it.`,
+        errorClass: 'connection',
+      };
     default:
       return undefined;
   }
@@ -109,11 +130,26 @@ function serverFailure(e: DriverError, env: string, setting: string): PostgresFa
   switch (e.code) {
     case '28P01':
     case '28000':
-      return { code: 'store.auth-failed', message: `refused the user name or password (PostgreSQL ${e.code}).`, hint: `Check the user and password in ${setting}.`, errorClass: 'auth' };
+      return {
+        code: 'store.auth-failed',
+        message: `refused the user name or password (PostgreSQL ${e.code}).`,
+        hint: `Check the user and password in ${setting}.`,
+        errorClass: 'auth',
+      };
     case '3D000':
-      return { code: 'store.no-database', message: `database named in ${env} does not exist (PostgreSQL 3D000).`, hint: `Create the database, or fix its name in ${setting}.`, errorClass: 'config' };
+      return {
+        code: 'store.no-database',
+        message: `database named in ${env} does not exist (PostgreSQL 3D000).`,
+        hint: `Create the database, or fix its name in ${setting}.`,
+        errorClass: 'config',
+      };
     case '42501':
-      return { code: 'store.permission', message: `user may not create or use the store schema (PostgreSQL 42501).`, hint: `Grant the user CREATE on the database, or create the schema for it (store.schema in wharf.config.ts).`, errorClass: 'auth' };
+      return {
+        code: 'store.permission',
+        message: `user may not create or use the store schema (PostgreSQL 42501).`,
+        hint: `Grant the user CREATE on the database, or create the schema for it (store.schema in wharf.config.ts).`,
+        errorClass: 'auth',
+      };
     default:
       return undefined;
   }

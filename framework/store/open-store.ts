@@ -28,7 +28,11 @@ export const DEFAULT_POSTGRES_STORE_SCHEMA = 'wharf';
 export const DUCKDB_STORE_MEMORY_LIMIT = process.env.WHARF_DUCKDB_MEMORY_LIMIT ?? '192MB';
 
 /** `operation` names this process in a DuckDB store's holder file (default: the command line's command). */
-export async function openStoreConnection(config: StoreConfig, projectRoot: string, operation?: string): Promise<StoreConnection> {
+export async function openStoreConnection(
+  config: StoreConfig,
+  projectRoot: string,
+  operation?: string,
+): Promise<StoreConnection> {
   try {
     return await connect(config, projectRoot, operation);
   } catch (err) {
@@ -67,9 +71,17 @@ export async function openStore(config: StoreConfig, projectRoot: string): Promi
 export async function storeOver(connection: StoreConnection): Promise<Store> {
   let store: Store;
   if (connection instanceof DuckDBStoreConnection) {
-    store = new SqlStore(connection, 'duckdb', (target) => DuckDBDayLoad.begin(connection.duckdb, target), { columnarMetrics: true, columnarEvents: true });
+    store = new SqlStore(connection, 'duckdb', (target) => DuckDBDayLoad.begin(connection.duckdb, target), {
+      columnarMetrics: true,
+      columnarEvents: true,
+    });
   } else if (connection instanceof PostgresStoreConnection) {
-    store = new SqlStore(connection, 'postgres', (target, onWait) => PostgresDayLoad.begin(connection.pool, target, onWait), { columnarMetrics: true, columnarGroupLimit: PG_GROUP_DAYS, lockDay });
+    store = new SqlStore(
+      connection,
+      'postgres',
+      (target, onWait) => PostgresDayLoad.begin(connection.pool, target, onWait),
+      { columnarMetrics: true, columnarGroupLimit: PG_GROUP_DAYS, lockDay },
+    );
   } else {
     throw internalError(`Unknown store connection kind '${connection.kind}'`);
   }

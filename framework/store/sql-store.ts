@@ -9,7 +9,14 @@ import { DayMutex } from './day-mutex.js';
 import { migrateStore } from './migrate.js';
 import { TABLES } from './schema.js';
 import type {
-  AttemptRecord, DayLoad, DayLoadTarget, LedgerEntry, LedgerQuery, SqlExecutor, Store, StoreConnection,
+  AttemptRecord,
+  DayLoad,
+  DayLoadTarget,
+  LedgerEntry,
+  LedgerQuery,
+  SqlExecutor,
+  Store,
+  StoreConnection,
 } from './types.js';
 
 /** Starts a backend's bulk day load inside its own transaction. */
@@ -63,9 +70,14 @@ export class SqlStore implements Store {
   }
 
   async beginDayLoad(target: DayLoadTarget, onWait?: (holder: string) => void): Promise<DayLoad> {
-    const release = await this.days.acquire(target.ingestion, target.date, () => onWait?.('another load of the day in this process'));
+    const release = await this.days.acquire(target.ingestion, target.date, () =>
+      onWait?.('another load of the day in this process'),
+    );
     try {
-      return releasedWhenDone(await this.startLoad({ ...target, loadId: target.loadId ?? randomUUID() }, onWait), release);
+      return releasedWhenDone(
+        await this.startLoad({ ...target, loadId: target.loadId ?? randomUUID() }, onWait),
+        release,
+      );
     } catch (err) {
       release();
       throw err;
@@ -142,7 +154,13 @@ export function clearDaySql(target: DayLoadTarget): { sql: string; params: unkno
   const dayColumn = target.dataset === 'events' ? 'day' : '"date"';
   const table = target.dataset === 'events' ? TABLES.events : TABLES.metrics;
   return [
-    { sql: `DELETE FROM ${table} WHERE ingestion = $1 AND ${dayColumn} = CAST($2 AS DATE)`, params: [target.ingestion, target.date] },
-    { sql: `DELETE FROM ${TABLES.rejects} WHERE ingestion = $1 AND "date" = CAST($2 AS DATE)`, params: [target.ingestion, target.date] },
+    {
+      sql: `DELETE FROM ${table} WHERE ingestion = $1 AND ${dayColumn} = CAST($2 AS DATE)`,
+      params: [target.ingestion, target.date],
+    },
+    {
+      sql: `DELETE FROM ${TABLES.rejects} WHERE ingestion = $1 AND "date" = CAST($2 AS DATE)`,
+      params: [target.ingestion, target.date],
+    },
   ];
 }

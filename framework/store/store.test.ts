@@ -10,7 +10,8 @@ import { STORE_FORMAT_VERSION, type MetricRecord } from './schema.js';
 import type { LedgerEntry, Store } from './types.js';
 
 const backends: Record<string, () => Promise<Store>> = {
-  duckdb: async () => openStore({ kind: 'duckdb', path: join(mkdtempSync(join(tmpdir(), 'wharf-store-')), 'store.duckdb') }, '/'),
+  duckdb: async () =>
+    openStore({ kind: 'duckdb', path: join(mkdtempSync(join(tmpdir(), 'wharf-store-')), 'store.duckdb') }, '/'),
   postgres: async () => {
     process.env.WHARF_STORE_TEST_URL = await createTestDatabase();
     return openStore({ kind: 'postgres', url: { env: 'WHARF_STORE_TEST_URL' } }, '/');
@@ -18,16 +19,39 @@ const backends: Record<string, () => Promise<Store>> = {
 };
 
 const metric = (unit: string, value: number | null, extra: Partial<MetricRecord> = {}): MetricRecord => ({
-  ingestion: 'm', date: '2026-10-01', unit_id: unit, id_type: 'user_id', metric_name: 'revenue',
-  metric_value: value, numerator: null, denominator: null, ...extra,
+  ingestion: 'm',
+  date: '2026-10-01',
+  unit_id: unit,
+  id_type: 'user_id',
+  metric_name: 'revenue',
+  metric_value: value,
+  numerator: null,
+  denominator: null,
+  ...extra,
 });
 
 function entry(loadId: string, over: Partial<LedgerEntry> = {}): LedgerEntry {
   const now = new Date('2026-10-02T10:00:00.000Z');
   return {
-    ingestion: 'm', date: '2026-10-01', status: 'succeeded', errorClass: null, errorMessage: null, rowsLoaded: 2,
-    rowsRejected: 0, rejectReasons: {}, duplicates: 0, sourceRowCount: 2, sourceFingerprint: 'abc', configHash: 'h1', commitSha: null,
-    trigger: 'manual', startedAt: now, finishedAt: now, firstLoadedAt: null, loadId, ...over,
+    ingestion: 'm',
+    date: '2026-10-01',
+    status: 'succeeded',
+    errorClass: null,
+    errorMessage: null,
+    rowsLoaded: 2,
+    rowsRejected: 0,
+    rejectReasons: {},
+    duplicates: 0,
+    sourceRowCount: 2,
+    sourceFingerprint: 'abc',
+    configHash: 'h1',
+    commitSha: null,
+    trigger: 'manual',
+    startedAt: now,
+    finishedAt: now,
+    firstLoadedAt: null,
+    loadId,
+    ...over,
   };
 }
 
@@ -39,18 +63,26 @@ async function load(store: Store, rows: MetricRecord[], over: Partial<LedgerEntr
 }
 
 const units = async (store: Store) =>
-  (await store.query<{ unit_id: string; metric_value: number }>('SELECT unit_id, metric_value FROM metrics ORDER BY unit_id')).map((r) => `${r.unit_id}=${r.metric_value}`);
+  (
+    await store.query<{ unit_id: string; metric_value: number }>(
+      'SELECT unit_id, metric_value FROM metrics ORDER BY unit_id',
+    )
+  ).map((r) => `${r.unit_id}=${r.metric_value}`);
 
 /** A store as format version 1 left it, with one metrics row carrying its load_id. */
 async function formatOneStore(kind: 'duckdb' | 'postgres'): Promise<Store> {
-  const config = kind === 'duckdb'
-    ? ({ kind, path: join(mkdtempSync(join(tmpdir(), 'wharf-store-')), 'store.duckdb') } as const)
-    : ((process.env.WHARF_STORE_TEST_URL = await createTestDatabase()), { kind, url: { env: 'WHARF_STORE_TEST_URL' } } as const);
+  const config =
+    kind === 'duckdb'
+      ? ({ kind, path: join(mkdtempSync(join(tmpdir(), 'wharf-store-')), 'store.duckdb') } as const)
+      : ((process.env.WHARF_STORE_TEST_URL = await createTestDatabase()),
+        { kind, url: { env: 'WHARF_STORE_TEST_URL' } } as const);
   const connection = await openStoreConnection(config, '/');
   await connection.exec(META_DDL);
   for (const statement of MIGRATIONS[0](kind)) await connection.exec(statement);
   await connection.exec("INSERT INTO wharf_meta (key, value) VALUES ('format_version', '1')");
-  await connection.exec(`INSERT INTO metrics VALUES ('m', DATE '2026-10-01', 'u1', 'user_id', 'revenue', 5, NULL, NULL, 'old-load')`);
+  await connection.exec(
+    `INSERT INTO metrics VALUES ('m', DATE '2026-10-01', 'u1', 'user_id', 'revenue', 5, NULL, NULL, 'old-load')`,
+  );
   return storeOver(connection);
 }
 
@@ -58,7 +90,9 @@ describe.each(['duckdb', 'postgres'] as const)('%s store written by format versi
   it('migrates to the current version: rows stay, the per-row load_id goes', async () => {
     const store = await formatOneStore(kind);
     try {
-      expect(await store.query("SELECT value FROM wharf_meta WHERE key = 'format_version'")).toEqual([{ value: String(STORE_FORMAT_VERSION) }]);
+      expect(await store.query("SELECT value FROM wharf_meta WHERE key = 'format_version'")).toEqual([
+        { value: String(STORE_FORMAT_VERSION) },
+      ]);
       expect(await units(store)).toEqual(['u1=5']);
       await expect(store.query('SELECT load_id FROM metrics')).rejects.toThrow(/load_id/);
       await expect(store.query('SELECT load_id FROM events')).rejects.toThrow(/load_id/);
@@ -73,9 +107,11 @@ describe.each(['duckdb', 'postgres'] as const)('%s store written by format versi
 
 /** A store as format version 2 left it: a ledger row and its attempt, without a duplicates count. */
 async function formatTwoStore(kind: 'duckdb' | 'postgres'): Promise<Store> {
-  const config = kind === 'duckdb'
-    ? ({ kind, path: join(mkdtempSync(join(tmpdir(), 'wharf-store-')), 'store.duckdb') } as const)
-    : ((process.env.WHARF_STORE_TEST_URL = await createTestDatabase()), { kind, url: { env: 'WHARF_STORE_TEST_URL' } } as const);
+  const config =
+    kind === 'duckdb'
+      ? ({ kind, path: join(mkdtempSync(join(tmpdir(), 'wharf-store-')), 'store.duckdb') } as const)
+      : ((process.env.WHARF_STORE_TEST_URL = await createTestDatabase()),
+        { kind, url: { env: 'WHARF_STORE_TEST_URL' } } as const);
   const connection = await openStoreConnection(config, '/');
   await connection.exec(META_DDL);
   for (const step of MIGRATIONS.slice(0, 2)) for (const statement of step(kind)) await connection.exec(statement);
@@ -91,7 +127,9 @@ describe.each(['duckdb', 'postgres'] as const)('%s store written by format versi
   it('migrates: old ledger and attempt rows have an unknown (null) duplicates count, new loads keep theirs', async () => {
     const store = await formatTwoStore(kind);
     try {
-      expect(await store.query("SELECT value FROM wharf_meta WHERE key = 'format_version'")).toEqual([{ value: String(STORE_FORMAT_VERSION) }]);
+      expect(await store.query("SELECT value FROM wharf_meta WHERE key = 'format_version'")).toEqual([
+        { value: String(STORE_FORMAT_VERSION) },
+      ]);
       expect((await store.ledger()).map((e) => [e.ingestion, e.rowsLoaded, e.duplicates])).toEqual([['e', 7, null]]);
       expect((await store.attempts()).map((e) => [e.ingestion, e.duplicates])).toEqual([['e', null]]);
       await load(store, [metric('a', 1)], { duplicates: 3 });
@@ -133,7 +171,9 @@ describe.each(Object.entries(backends))('%s store', (_name, open) => {
     const first = await load(store, [metric('a', 1)]);
     const day = await store.beginDayLoad({ ingestion: 'm', dataset: 'metrics', date: '2026-10-01' });
     await day.appendRows([metric('x', 9), metric('y', 9)]);
-    await day.appendRejects([{ ingestion: 'm', date: '2026-10-01', row: '{}', column: 'unit_id', rule: 'r', reason: 'bad' }]);
+    await day.appendRejects([
+      { ingestion: 'm', date: '2026-10-01', row: '{}', column: 'unit_id', rule: 'r', reason: 'bad' },
+    ]);
     await day.rollback();
     expect(await units(store)).toEqual(['a=1']);
     expect((await store.ledger())[0].loadId).toBe(first);
@@ -142,7 +182,8 @@ describe.each(Object.entries(backends))('%s store', (_name, open) => {
 
   it('writes a failed outcome only for a day that never succeeded', async () => {
     store = await open();
-    const failed = (id: string, date: string) => entry(id, { date, status: 'failed', errorClass: 'query', errorMessage: 'no such table', rowsLoaded: 0 });
+    const failed = (id: string, date: string) =>
+      entry(id, { date, status: 'failed', errorClass: 'query', errorMessage: 'no such table', rowsLoaded: 0 });
     await store.recordDayOutcome(failed('f1', '2026-10-03'));
     await load(store, [metric('a', 1)]);
     await store.recordDayOutcome(failed('f2', '2026-10-01'));
@@ -172,7 +213,9 @@ describe.each(Object.entries(backends))('%s store', (_name, open) => {
     await day.commit(entry(day.loadId, { rowsLoaded: 2, rowsRejected: 2 }));
     expect(moved).toBe(2);
     expect(await units(store)).toEqual(['c=null', 'd=3']);
-    const rejects = await store.query<{ row: string; rule: string; reason: string }>('SELECT "row", rule, reason FROM rejects ORDER BY "row"');
+    const rejects = await store.query<{ row: string; rule: string; reason: string }>(
+      'SELECT "row", rule, reason FROM rejects ORDER BY "row"',
+    );
     expect(rejects.map((r) => [JSON.parse(r.row), r.rule, r.reason])).toEqual([
       [{ unit_id: 'a', n: 1, extra: 'x' }, 'denominator.null_in_ratio', 'ratio metric conv needs a denominator'],
       [{ unit_id: 'b', v: '5', extra: 'y' }, 'denominator.null_in_ratio', 'ratio metric conv needs a denominator'],

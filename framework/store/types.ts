@@ -100,7 +100,8 @@ export interface DayLoad {
 }
 
 /** The metrics targets an exported column or constant feeds. */
-export type MetricTarget = 'unit_id' | 'id_type' | 'date' | 'metric_name' | 'metric_value' | 'numerator' | 'denominator';
+export type MetricTarget =
+  'unit_id' | 'id_type' | 'date' | 'metric_name' | 'metric_value' | 'numerator' | 'denominator';
 
 /**
  * How the columnar load reads one exported column: as text, or parsed while reading (see

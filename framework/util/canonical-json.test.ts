@@ -12,8 +12,21 @@ import { canonicalJson, hashOf, localeOrderedJson, sortKeys } from './canonical-
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-function mapping(dataset: 'events' | 'metrics', columns: Record<string, unknown>, sqlText: string, maxRejectRate: number): LoadedMapping {
-  const config = { name: 'm', dataset, source: 'warehouse', sql: './m.sql', schedule: 'daily', startDate: '2026-10-01', columns };
+function mapping(
+  dataset: 'events' | 'metrics',
+  columns: Record<string, unknown>,
+  sqlText: string,
+  maxRejectRate: number,
+): LoadedMapping {
+  const config = {
+    name: 'm',
+    dataset,
+    source: 'warehouse',
+    sql: './m.sql',
+    schedule: 'daily',
+    startDate: '2026-10-01',
+    columns,
+  };
   return { config, sqlText, validation: { maxRejectRate } } as unknown as LoadedMapping;
 }
 
@@ -35,10 +48,21 @@ describe('canonicalJson', () => {
 
 describe('the mapping config hash (stored in the ledger)', () => {
   it('keeps its locale key order: Zeta last, beta_Gamma before betaDelta', () => {
-    const columns = { event_id: 'event_id', event_time: 'event_time', Zeta: 'z', alpha: 'a', beta_Gamma: 'b', betaDelta: 'c' };
-    const text = '{"columns":{"alpha":"a","beta_Gamma":"b","betaDelta":"c","event_id":"event_id","event_time":"event_time","Zeta":"z"},'
-      + '"dataset":"events","maxRejectRate":0,"source":"warehouse","sql":"SELECT * FROM e","zone":"UTC-5"}';
-    const hash = mappingConfigHash(mapping('events', columns, '  SELECT * FROM e  ', 0), { timeZone: 'UTC-5', idTypes: ['user_id'] });
+    const columns = {
+      event_id: 'event_id',
+      event_time: 'event_time',
+      Zeta: 'z',
+      alpha: 'a',
+      beta_Gamma: 'b',
+      betaDelta: 'c',
+    };
+    const text =
+      '{"columns":{"alpha":"a","beta_Gamma":"b","betaDelta":"c","event_id":"event_id","event_time":"event_time","Zeta":"z"},' +
+      '"dataset":"events","maxRejectRate":0,"source":"warehouse","sql":"SELECT * FROM e","zone":"UTC-5"}';
+    const hash = mappingConfigHash(mapping('events', columns, '  SELECT * FROM e  ', 0), {
+      timeZone: 'UTC-5',
+      idTypes: ['user_id'],
+    });
     expect(hash).toBe(sha256(text).slice(0, 16));
     expect(hash).toBe('9f7c428295ef5884');
     expect(localeOrderedJson({ Zeta: 1, alpha: 2 })).toBe('{"alpha":2,"Zeta":1}');
@@ -46,7 +70,13 @@ describe('the mapping config hash (stored in the ledger)', () => {
   });
 
   it('matches the golden hash of a metrics mapping (id types sorted, no zone)', () => {
-    const columns = { unit_id: 'unit_id', id_type: { constant: 'user_id' }, date: 'ds', metric_name: 'metric', metric_value: 'value' };
+    const columns = {
+      unit_id: 'unit_id',
+      id_type: { constant: 'user_id' },
+      date: 'ds',
+      metric_name: 'metric',
+      metric_value: 'value',
+    };
     const m = mapping('metrics', columns, 'SELECT unit_id, ds, metric, value FROM m\n', 0.01);
     expect(mappingConfigHash(m, { timeZone: 'PST', idTypes: ['user_id', 'device_id'] })).toBe('a97060d81c59d944');
   });

@@ -36,7 +36,9 @@ export function hashOf(value: unknown): string {
 export function localeOrderedJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(localeOrderedJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${localeOrderedJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);

@@ -9,18 +9,26 @@ import { format } from 'node:util';
 import type { Logger } from './log.js';
 
 type ConsoleMethod = 'log' | 'info' | 'warn' | 'error' | 'debug';
-const LEVEL: Record<ConsoleMethod, 'info' | 'warn' | 'error' | 'debug'> = { log: 'info', info: 'info', warn: 'warn', error: 'error', debug: 'debug' };
+const LEVEL: Record<ConsoleMethod, 'info' | 'warn' | 'error' | 'debug'> = {
+  log: 'info',
+  info: 'info',
+  warn: 'warn',
+  error: 'error',
+  debug: 'debug',
+};
 
 export function routeLibraryWarnings(log: Logger): () => void {
   // Node prints warnings through its own 'warning' listener; replace it rather than add to it.
   const previous = process.listeners('warning');
   process.removeAllListeners('warning');
-  const onWarning = (w: Error & { code?: string }) => log.warn(w.message, { source: 'process.emitWarning', warning: w.name, ...(w.code ? { code: w.code } : {}) });
+  const onWarning = (w: Error & { code?: string }) =>
+    log.warn(w.message, { source: 'process.emitWarning', warning: w.name, ...(w.code ? { code: w.code } : {}) });
   process.on('warning', onWarning);
   const saved = new Map<ConsoleMethod, (...args: unknown[]) => void>();
   for (const method of Object.keys(LEVEL) as ConsoleMethod[]) {
     saved.set(method, console[method]);
-    console[method] = (...args: unknown[]) => log[LEVEL[method]](format(...args), { source: `console.${method}`, ...codeOf(args) });
+    console[method] = (...args: unknown[]) =>
+      log[LEVEL[method]](format(...args), { source: `console.${method}`, ...codeOf(args) });
   }
   return () => {
     process.off('warning', onWarning);

@@ -11,7 +11,13 @@ describe('createLogger', () => {
     log.info('request', { status: 202 });
     expect(lines).toHaveLength(1);
     expect(lines[0].endsWith('\n')).toBe(true);
-    expect(JSON.parse(lines[0])).toEqual({ time: '2024-01-02T03:04:05.000Z', level: 'info', msg: 'request', component: 'api', status: 202 });
+    expect(JSON.parse(lines[0])).toEqual({
+      time: '2024-01-02T03:04:05.000Z',
+      level: 'info',
+      msg: 'request',
+      component: 'api',
+      status: 202,
+    });
   });
 
   it('drops lines below the level', () => {

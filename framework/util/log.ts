@@ -43,7 +43,8 @@ export function createLogger(options: LoggerOptions = {}, base: LogFields = {}):
   const format = options.format ?? 'json';
   const now = options.now ?? (() => new Date());
   const destination = {
-    write: (line: string) => write(redactSecrets(format === 'json' ? line : `${pretty(JSON.parse(line) as LogFields)}\n`)),
+    write: (line: string) =>
+      write(redactSecrets(format === 'json' ? line : `${pretty(JSON.parse(line) as LogFields)}\n`)),
   };
   const root = pino(
     {
@@ -76,7 +77,11 @@ export function defaultLogFormat(stream: { isTTY?: boolean } = process.stderr): 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silentLogger };
 
 const jsonSafe = (_key: string, value: unknown) =>
-  value instanceof Error ? { message: value.message, name: value.name } : typeof value === 'bigint' ? String(value) : value;
+  value instanceof Error
+    ? { message: value.message, name: value.name }
+    : typeof value === 'bigint'
+      ? String(value)
+      : value;
 
 function safeJson(record: LogFields): string {
   return JSON.stringify(record, jsonSafe);
@@ -90,6 +95,8 @@ function plain(fields: LogFields = {}): LogFields {
 
 function pretty(record: LogFields): string {
   const { time, level, msg, ...rest } = record;
-  const extras = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? v : safeJson({ v }).slice(5, -1)}`);
+  const extras = Object.entries(rest).map(
+    ([k, v]) => `${k}=${typeof v === 'string' ? v : safeJson({ v }).slice(5, -1)}`,
+  );
   return [String(time).slice(11, 19), String(level).toUpperCase().padEnd(5), msg, ...extras].join(' ');
 }

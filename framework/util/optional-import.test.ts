@@ -7,7 +7,9 @@ const NOT_INSTALLED = 'wharf-no-such-package';
 
 describe('importOptional', () => {
   it('turns a missing package into a config error that says what to install', async () => {
-    const err = await importOptional(NOT_INSTALLED, 'A snowflake source', () => import(NOT_INSTALLED)).catch((e: unknown) => e);
+    const err = await importOptional(NOT_INSTALLED, 'A snowflake source', () => import(NOT_INSTALLED)).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(WharfError);
     expect(err).toMatchObject({
       code: 'dependency.missing',
@@ -18,7 +20,11 @@ describe('importOptional', () => {
   });
 
   it('passes other failures through unchanged, including a different missing package', async () => {
-    const other = await importOptional('nodemailer', 'The email notification target', () => import(NOT_INSTALLED)).catch((e: unknown) => e);
+    const other = await importOptional(
+      'nodemailer',
+      'The email notification target',
+      () => import(NOT_INSTALLED),
+    ).catch((e: unknown) => e);
     expect(other).not.toBeInstanceOf(WharfError);
     expect((other as { code?: string }).code).toBe('ERR_MODULE_NOT_FOUND');
     const boom = new Error('init failed');
@@ -26,7 +32,12 @@ describe('importOptional', () => {
   });
 
   it('names the version to install when one is given', async () => {
-    const err = await importOptional(NOT_INSTALLED, 'Posting to GitHub', () => import(NOT_INSTALLED), `${NOT_INSTALLED}@21`).catch((e: unknown) => e);
+    const err = await importOptional(
+      NOT_INSTALLED,
+      'Posting to GitHub',
+      () => import(NOT_INSTALLED),
+      `${NOT_INSTALLED}@21`,
+    ).catch((e: unknown) => e);
     expect(err).toMatchObject({ hint: `Run \`npm install ${NOT_INSTALLED}@21\` in the project.` });
   });
 

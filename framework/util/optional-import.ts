@@ -11,7 +11,12 @@ import { WharfError } from '../diagnostics/errors.js';
  * not found" for `pkg` into an error naming `feature` and the install command (for
  * `installSpec`, e.g. `pkg@21` when only that major supports Wharf's Node versions).
  */
-export async function importOptional<T>(pkg: string, feature: string, load: () => Promise<T>, installSpec = pkg): Promise<T> {
+export async function importOptional<T>(
+  pkg: string,
+  feature: string,
+  load: () => Promise<T>,
+  installSpec = pkg,
+): Promise<T> {
   try {
     return await load();
   } catch (err) {

@@ -17,12 +17,18 @@ export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === PACKAGE_NAME) return (cached = dir);
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === PACKAGE_NAME)
+      return (cached = dir);
     const parent = dirname(dir);
     if (parent === dir) {
-      throw new WharfError(`No package.json of ${PACKAGE_NAME} above ${fileURLToPath(import.meta.url)}: the package is incomplete.`, {
-        code: 'package.incomplete', errorClass: 'internal', hint: `Reinstall ${PACKAGE_NAME} (npm ci).`,
-      });
+      throw new WharfError(
+        `No package.json of ${PACKAGE_NAME} above ${fileURLToPath(import.meta.url)}: the package is incomplete.`,
+        {
+          code: 'package.incomplete',
+          errorClass: 'internal',
+          hint: `Reinstall ${PACKAGE_NAME} (npm ci).`,
+        },
+      );
     }
     dir = parent;
   }

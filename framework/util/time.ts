@@ -69,7 +69,8 @@ export function isIsoDate(value: string): boolean {
 }
 
 function dateToUtcMidnight(day: string): number {
-  if (!isIsoDate(day)) throw new WharfError(`'${day}' is not a valid date (YYYY-MM-DD).`, { code: 'date.invalid', errorClass: 'config' });
+  if (!isIsoDate(day))
+    throw new WharfError(`'${day}' is not a valid date (YYYY-MM-DD).`, { code: 'date.invalid', errorClass: 'config' });
   return Date.parse(`${day}T00:00:00Z`);
 }
 
@@ -117,14 +118,19 @@ export function latestCompleteDay(now: Date, zone: Zone): string {
 /** `HH:MM` → minutes after midnight. */
 export function parseTimeOfDay(value: string): number {
   const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(value);
-  if (!m) throw new WharfError(`'${value}' is not a time of day (HH:MM).`, { code: 'time.invalid', errorClass: 'config' });
+  if (!m)
+    throw new WharfError(`'${value}' is not a time of day (HH:MM).`, { code: 'time.invalid', errorClass: 'config' });
   return Number(m[1]) * 60 + Number(m[2]);
 }
 
 /** `90s`, `30m`, `2h`, `1d` → milliseconds. */
 export function parseDuration(value: string): number {
   const m = /^(\d+)(s|m|h|d)$/.exec(value);
-  if (!m) throw new WharfError(`'${value}' is not a duration (e.g. 30m, 2h, 1d).`, { code: 'duration.invalid', errorClass: 'config' });
+  if (!m)
+    throw new WharfError(`'${value}' is not a duration (e.g. 30m, 2h, 1d).`, {
+      code: 'duration.invalid',
+      errorClass: 'config',
+    });
   const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: DAY_MS }[m[2] as 's' | 'm' | 'h' | 'd'];
   return Number(m[1]) * unit;
 }

@@ -7,13 +7,23 @@ import type { ApplyResult } from '../apply/apply-plan.js';
 export function renderApplyResult(result: ApplyResult, options: { color?: boolean } = {}): string {
   const c = pc.createColors(options.color ?? false);
   if (!result.changed) return 'No changes to apply. The state is unchanged.';
-  const lines = [c.green(`Apply complete: ${result.added} added, ${result.changedIngestions} changed, ${result.removed} removed (state serial ${result.serial}).`)];
+  const lines = [
+    c.green(
+      `Apply complete: ${result.added} added, ${result.changedIngestions} changed, ${result.removed} removed (state serial ${result.serial}).`,
+    ),
+  ];
   for (const a of result.ran) lines.push(`  ${c.green('✓')} ${describe(a)}`);
   if (result.failed) lines.push(`  ${c.red('✗')} ${describe(result.failed)}: ${result.failed.error}`);
   const waiting = result.queued.filter((a) => a.id !== result.failed?.id);
   for (const a of waiting) lines.push(`  ${c.dim('…')} ${describe(a)} (queued)`);
-  if (result.failed) lines.push(c.red('A data action failed; it and the ones after it stay queued for the agent to retry. The config change is recorded.'));
-  else if (waiting.length) lines.push(c.dim(`${waiting.length} data action${waiting.length === 1 ? '' : 's'} queued for the agent.`));
+  if (result.failed)
+    lines.push(
+      c.red(
+        'A data action failed; it and the ones after it stay queued for the agent to retry. The config change is recorded.',
+      ),
+    );
+  else if (waiting.length)
+    lines.push(c.dim(`${waiting.length} data action${waiting.length === 1 ? '' : 's'} queued for the agent.`));
   return lines.join('\n');
 }
 

@@ -21,7 +21,11 @@ export function fmtPValue(p: number | null | undefined): string {
 }
 
 /** A confidence interval as `[lower, upper]`. */
-export function fmtInterval(lo: number | null | undefined, hi: number | null | undefined, format: (v: number | null) => string): string {
+export function fmtInterval(
+  lo: number | null | undefined,
+  hi: number | null | undefined,
+  format: (v: number | null) => string,
+): string {
   return lo === null || lo === undefined || hi === null || hi === undefined ? '–' : `[${format(lo)}, ${format(hi)}]`;
 }
 

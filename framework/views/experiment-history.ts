@@ -9,12 +9,22 @@ import type { PipelineJob } from '../experiments/executor.js';
 import type { JobRun, JobStep } from '../experiments/job-history.js';
 
 /** Totals of a set of jobs: null where no job reported the figure. */
-export function jobTotals(jobs: PipelineJob[]): { statements: number; rows: number | null; bytesScanned: number | null; bytesBilled: number | null } {
+export function jobTotals(jobs: PipelineJob[]): {
+  statements: number;
+  rows: number | null;
+  bytesScanned: number | null;
+  bytesBilled: number | null;
+} {
   const sum = (field: 'rows' | 'bytesScanned' | 'bytesBilled') => {
     const known = jobs.map((j) => j[field]).filter((v): v is number => v !== null);
     return known.length ? known.reduce((a, b) => a + b, 0) : null;
   };
-  return { statements: jobs.length, rows: sum('rows'), bytesScanned: sum('bytesScanned'), bytesBilled: sum('bytesBilled') };
+  return {
+    statements: jobs.length,
+    rows: sum('rows'),
+    bytesScanned: sum('bytesScanned'),
+    bytesBilled: sum('bytesBilled'),
+  };
 }
 
 /** Bytes as B, KB, MB, GB (powers of 1024), or "not reported". */
@@ -49,8 +59,18 @@ export function jobsMarkdown(run: JobRun): string[] {
     const jobs = s.jobs ?? [];
     const st = jobTotals(jobs);
     const shown = ids(jobs);
-    const idText = shown.length === 0 ? 'not reported' : shown.length <= 3 ? shown.map((id) => `\`${id}\``).join(', ') : `${shown.slice(0, 2).map((id) => `\`${id}\``).join(', ')} … \`${shown[shown.length - 1]}\` (${shown.length})`;
-    lines.push(`| ${s.step} | ${st.statements} | ${idText} | ${st.rows ?? '–'} | ${fmtBytes(st.bytesScanned)} | ${fmtBytes(st.bytesBilled)} |`);
+    const idText =
+      shown.length === 0
+        ? 'not reported'
+        : shown.length <= 3
+          ? shown.map((id) => `\`${id}\``).join(', ')
+          : `${shown
+              .slice(0, 2)
+              .map((id) => `\`${id}\``)
+              .join(', ')} … \`${shown[shown.length - 1]}\` (${shown.length})`;
+    lines.push(
+      `| ${s.step} | ${st.statements} | ${idText} | ${st.rows ?? '–'} | ${fmtBytes(st.bytesScanned)} | ${fmtBytes(st.bytesBilled)} |`,
+    );
   }
   return lines;
 }
@@ -59,9 +79,17 @@ function stepLines(s: JobStep, verbose: boolean): string[] {
   const jobs = s.jobs ?? [];
   const t = jobTotals(jobs);
   const status = s.status === 'failed' ? pc.red('failed') : pc.green('ok');
-  const lines = [`  ${status} ${s.step.padEnd(46)} ${String(s.durationMs).padStart(7)} ms  ${t.statements} stmt  rows ${t.rows ?? '–'}  scanned ${fmtBytes(t.bytesScanned)}  billed ${fmtBytes(t.bytesBilled)}`];
+  const lines = [
+    `  ${status} ${s.step.padEnd(46)} ${String(s.durationMs).padStart(7)} ms  ${t.statements} stmt  rows ${t.rows ?? '–'}  scanned ${fmtBytes(t.bytesScanned)}  billed ${fmtBytes(t.bytesBilled)}`,
+  ];
   if (s.error) lines.push(`      ${pc.red(s.error.split('\n')[0])}`);
-  if (verbose) for (const j of jobs) lines.push(pc.dim(`      ${(j.queryId ?? '–').padEnd(24)} ${String(j.durationMs).padStart(7)} ms  rows ${j.rows ?? '–'}  ${j.statement}`));
+  if (verbose)
+    for (const j of jobs)
+      lines.push(
+        pc.dim(
+          `      ${(j.queryId ?? '–').padEnd(24)} ${String(j.durationMs).padStart(7)} ms  rows ${j.rows ?? '–'}  ${j.statement}`,
+        ),
+      );
   return lines;
 }
 
@@ -73,7 +101,10 @@ export function renderJobHistory(experiment: string, where: string, runs: JobRun
     const t = jobTotals(run.steps.flatMap((s) => s.jobs ?? []));
     const failed = run.steps.some((s) => s.status === 'failed');
     const started = run.steps[0]?.startedAt;
-    out.push('', `${failed ? pc.red('✗') : pc.green('✓')} run ${run.runId}  ${run.refresh}  ${started instanceof Date ? started.toISOString() : String(started ?? '')}  ${runDuration(run)} ms  ${t.statements} statements  rows written ${t.rows ?? '–'}  scanned ${fmtBytes(t.bytesScanned)}  billed ${fmtBytes(t.bytesBilled)}`);
+    out.push(
+      '',
+      `${failed ? pc.red('✗') : pc.green('✓')} run ${run.runId}  ${run.refresh}  ${started instanceof Date ? started.toISOString() : String(started ?? '')}  ${runDuration(run)} ms  ${t.statements} statements  rows written ${t.rows ?? '–'}  scanned ${fmtBytes(t.bytesScanned)}  billed ${fmtBytes(t.bytesBilled)}`,
+    );
     for (const s of run.steps) out.push(...stepLines(s, verbose));
   }
   return out.join('\n');

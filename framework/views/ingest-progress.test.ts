@@ -4,7 +4,22 @@ import type { DayResult } from '../engine/types.js';
 import { ProgressReporter, timeLeft } from './ingest-progress.js';
 
 function day(d: string, status: DayResult['status'] = 'succeeded'): DayResult {
-  return { mapping: 'm', day: d, status, rowsRead: 10, rowsLoaded: 9, rowsRejected: 1, duplicates: 0, rejectReasons: {}, rejectExamples: {}, sourceRowCount: null, errorClass: null, errorMessage: null, durationMs: 5, loadId: null };
+  return {
+    mapping: 'm',
+    day: d,
+    status,
+    rowsRead: 10,
+    rowsLoaded: 9,
+    rowsRejected: 1,
+    duplicates: 0,
+    rejectReasons: {},
+    rejectExamples: {},
+    sourceRowCount: null,
+    errorClass: null,
+    errorMessage: null,
+    durationMs: 5,
+    loadId: null,
+  };
 }
 
 function capture(tty: boolean) {
@@ -35,7 +50,9 @@ describe('ProgressReporter', () => {
       p.onEvent({ kind: 'day-finished', result: day(d) });
     }
     p.finish();
-    expect(out.text().replace(/\u001b\[\d+m/g, '')).toBe('m 2026-10-01 succeeded 9 rows, 1 rejected in 5 ms\nm 2026-10-02 succeeded 9 rows, 1 rejected in 5 ms\n');
+    expect(out.text().replace(/\u001b\[\d+m/g, '')).toBe(
+      'm 2026-10-01 succeeded 9 rows, 1 rejected in 5 ms\nm 2026-10-02 succeeded 9 rows, 1 rejected in 5 ms\n',
+    );
     expect(err.text()).toBe('');
   });
 

@@ -15,8 +15,12 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 
 /** One finished day as a log line. */
 export function dayLine(r: DayResult): string {
-  const status = r.status === 'failed' ? pc.red(r.status) : r.status === 'succeeded' ? pc.green(r.status) : pc.dim(r.status);
-  const rows = r.status === 'skipped' ? 'already loaded' : `${fmt(r.rowsLoaded)} rows, ${fmt(r.rowsRejected)} rejected${r.duplicates ? `, ${fmt(r.duplicates)} duplicates dropped` : ''}`;
+  const status =
+    r.status === 'failed' ? pc.red(r.status) : r.status === 'succeeded' ? pc.green(r.status) : pc.dim(r.status);
+  const rows =
+    r.status === 'skipped'
+      ? 'already loaded'
+      : `${fmt(r.rowsLoaded)} rows, ${fmt(r.rowsRejected)} rejected${r.duplicates ? `, ${fmt(r.duplicates)} duplicates dropped` : ''}`;
   const err = r.errorMessage ? ` — ${r.errorClass}: ${r.errorMessage}` : '';
   return `${r.mapping} ${r.day} ${status} ${rows}${r.status === 'skipped' ? '' : ` in ${fmt(r.durationMs)} ms`}${err}`;
 }
@@ -58,9 +62,15 @@ export class ProgressReporter {
     else if (event.kind === 'day-started') this.started++;
     else if (event.kind === 'rows') this.rows += event.rows;
     else if (event.kind === 'day-finished') this.finished(event.result);
-    else if (event.kind === 'retrying') this.notice(`${event.mapping} ${event.day} retry ${event.attempt}: ${event.message}`);
-    else if (event.kind === 'waiting') this.notice(`${event.mapping} ${event.day} waits for another load of the day: ${event.holder}`);
-    this.draw(event.kind === 'planned' ? '' : `${event.kind === 'day-finished' ? event.result.mapping : event.mapping} ${event.kind === 'day-finished' ? event.result.day : event.day}`);
+    else if (event.kind === 'retrying')
+      this.notice(`${event.mapping} ${event.day} retry ${event.attempt}: ${event.message}`);
+    else if (event.kind === 'waiting')
+      this.notice(`${event.mapping} ${event.day} waits for another load of the day: ${event.holder}`);
+    this.draw(
+      event.kind === 'planned'
+        ? ''
+        : `${event.kind === 'day-finished' ? event.result.mapping : event.mapping} ${event.kind === 'day-finished' ? event.result.day : event.day}`,
+    );
   };
 
   private finished(r: DayResult): void {
@@ -79,7 +89,12 @@ export class ProgressReporter {
     if (!this.out.stderr.isTTY) return;
     const total = Math.max(this.planned, this.started, this.done, 1);
     const seconds = Math.max(0.001, (Date.now() - this.since) / 1000);
-    const payload = { what, rows: fmt(this.rows), rate: fmt(Math.round(this.rows / seconds)), left: timeLeft(seconds, this.done, total) };
+    const payload = {
+      what,
+      rows: fmt(this.rows),
+      rate: fmt(Math.round(this.rows / seconds)),
+      left: timeLeft(seconds, this.done, total),
+    };
     if (!this.bar) {
       this.multi = new MultiBar({
         stream: this.out.stderr,

@@ -10,7 +10,8 @@ const duplicateRows = (n: number) => `${fmt(n)} duplicate timeuuid row${n === 1 
 
 export function renderDayResult(r: DayResult): string {
   const lines = [dayLine(r)];
-  for (const [rule, n] of Object.entries(r.rejectReasons)) lines.push(`  rejected ${fmt(n)} × ${rule}: ${r.rejectExamples[rule] ?? ''}`);
+  for (const [rule, n] of Object.entries(r.rejectReasons))
+    lines.push(`  rejected ${fmt(n)} × ${rule}: ${r.rejectExamples[rule] ?? ''}`);
   if (r.duplicates) lines.push(`  ${fmt(r.duplicates)} duplicate timeuuid rows dropped (the first of each was kept)`);
   return lines.join('\n');
 }
@@ -20,11 +21,17 @@ export function renderBackfill(b: BackfillResult): string {
   const loaded = b.days.reduce((n, d) => n + d.rowsLoaded, 0);
   const rejected = b.days.reduce((n, d) => n + d.rowsRejected, 0);
   const duplicates = b.days.reduce((n, d) => n + d.duplicates, 0);
-  const failed = b.days.filter((d) => d.status === 'failed').map((d) => `  ${pc.red('failed')} ${d.day}: ${d.errorClass}: ${d.errorMessage}`);
+  const failed = b.days
+    .filter((d) => d.status === 'failed')
+    .map((d) => `  ${pc.red('failed')} ${d.day}: ${d.errorClass}: ${d.errorMessage}`);
   return [
     `${b.mapping} ${b.from}..${b.to}: ${count('succeeded')} succeeded, ${count('no_data')} no data, ${count('failed')} failed, ${count('skipped')} already loaded`,
     `  ${fmt(loaded)} rows loaded, ${fmt(rejected)} rejected, ${duplicateRows(duplicates)}`,
-    ...(b.waiting ? [`  ${b.waiting.days.length} days not loaded (${b.waiting.days[0]}..${b.waiting.days.at(-1)}): ${b.waiting.reason}`] : []),
+    ...(b.waiting
+      ? [
+          `  ${b.waiting.days.length} days not loaded (${b.waiting.days[0]}..${b.waiting.days.at(-1)}): ${b.waiting.reason}`,
+        ]
+      : []),
     ...failed,
   ].join('\n');
 }
@@ -39,8 +46,21 @@ function renderSummary(s: IngestionSummary): string {
   const days = `  days: ${d.succeeded} succeeded, ${d.noData} no data, ${d.failed} failed (${d.loadedThisRun} loaded now, ${d.skipped} already loaded)`;
   const dropped = s.duplicatesThisRun ? `; ${duplicateRows(s.duplicatesThisRun)} by the days loaded now` : '';
   const rows = `  rows: ${fmt(s.rowsLoaded)} loaded, ${fmt(s.rowsRejected)} rejected${dropped}`;
-  const rejects = s.rejects.map((r) => `    ${pc.yellow(r.rule)} ×${fmt(r.count)} on ${r.days.join(', ')}: ${r.example}`);
+  const rejects = s.rejects.map(
+    (r) => `    ${pc.yellow(r.rule)} ×${fmt(r.count)} on ${r.days.join(', ')}: ${r.example}`,
+  );
   const failures = s.failures.map((f) => `    ${pc.red('failed')} ${f.day}: ${f.errorClass}: ${f.message}`);
-  const waiting = s.waiting ? [`  ${s.waiting.days.length} days not loaded (${s.waiting.days[0]}..${s.waiting.days.at(-1)}): ${s.waiting.reason}`] : [];
-  return [head, days, rows, ...waiting, ...(rejects.length ? ['  rejected rows:', ...rejects] : []), ...(failures.length ? ['  failures:', ...failures] : [])].join('\n');
+  const waiting = s.waiting
+    ? [
+        `  ${s.waiting.days.length} days not loaded (${s.waiting.days[0]}..${s.waiting.days.at(-1)}): ${s.waiting.reason}`,
+      ]
+    : [];
+  return [
+    head,
+    days,
+    rows,
+    ...waiting,
+    ...(rejects.length ? ['  rejected rows:', ...rejects] : []),
+    ...(failures.length ? ['  failures:', ...failures] : []),
+  ].join('\n');
 }

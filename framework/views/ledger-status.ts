@@ -16,7 +16,10 @@ export function renderLedger(entries: LedgerEntry[]): string {
   for (const e of entries) byMapping.set(e.ingestion, [...(byMapping.get(e.ingestion) ?? []), e]);
   const blocks: string[] = [];
   for (const [mapping, days] of byMapping) {
-    const lines = [pc.bold(mapping), `  ${'date'.padEnd(10)}  ${'status'.padEnd(9)}  ${'loaded'.padStart(10)}  ${'rejected'.padStart(8)}  ${'duplicates'.padStart(10)}  ${'source'.padStart(10)}  finished`];
+    const lines = [
+      pc.bold(mapping),
+      `  ${'date'.padEnd(10)}  ${'status'.padEnd(9)}  ${'loaded'.padStart(10)}  ${'rejected'.padStart(8)}  ${'duplicates'.padStart(10)}  ${'source'.padStart(10)}  finished`,
+    ];
     for (const e of days) {
       const row = `  ${e.date}  ${statusCell(e)}${' '.repeat(Math.max(0, 9 - (e.status === 'no_data' ? 7 : e.status.length)))}  ${fmt(e.rowsLoaded).padStart(10)}  ${fmt(e.rowsRejected).padStart(8)}  ${fmt(e.duplicates).padStart(10)}  ${fmt(e.sourceRowCount).padStart(10)}  ${e.finishedAt.toISOString()}`;
       lines.push(e.errorMessage ? `${row}\n      ${e.errorClass}: ${e.errorMessage}` : row);

@@ -18,7 +18,9 @@ function line(s: LedgerSummary, width: number): string {
   const main = `${head}  ${days}; last loaded ${s.lastLoadedDay ?? 'never'}; ${count(s.rowsLoaded, 'row')}, ${count(s.rowsRejected, 'reject')}${duplicates(s)}`;
   const f = s.latestFailure;
   if (!f) return main;
-  const why = f.errorMessage ? `${f.errorClass ?? 'error'}: ${f.errorMessage.split('\n')[0]}` : (f.errorClass ?? 'failed');
+  const why = f.errorMessage
+    ? `${f.errorClass ?? 'error'}: ${f.errorMessage.split('\n')[0]}`
+    : (f.errorClass ?? 'failed');
   return `${main}\n${' '.repeat(width + 4)}${pc.red(`latest failure: ${f.date} at ${f.finishedAt}, after the last good load — ${why}`)}`;
 }
 

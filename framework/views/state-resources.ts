@@ -15,7 +15,12 @@ export function renderStateList(resources: StateResource[]): string {
 }
 
 export function stateListJson(state: AppliedState, resources: StateResource[]) {
-  return { formatVersion: STATE_RESOURCES_FORMAT_VERSION, serial: state.serial, lineage: state.lineage, resources: resources.map(({ address, type, name }) => ({ address, type, name })) };
+  return {
+    formatVersion: STATE_RESOURCES_FORMAT_VERSION,
+    serial: state.serial,
+    lineage: state.lineage,
+    resources: resources.map(({ address, type, name }) => ({ address, type, name })),
+  };
 }
 
 /** Terraform-style: a `# address` header, then `key = value` lines, nested objects indented. */
@@ -32,12 +37,16 @@ export function stateShowJson(state: AppliedState, r: StateResource) {
 }
 
 function attributeLines(value: Record<string, unknown>, indent: string): string[] {
-  const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
+  const keys = Object.keys(value)
+    .filter((k) => value[k] !== undefined)
+    .sort();
   const width = Math.max(0, ...keys.map((k) => k.length));
   return keys.flatMap((key) => {
     const member = value[key];
-    if (member && typeof member === 'object' && !Array.isArray(member)) return [`${indent}${key} {`, ...attributeLines(member as Record<string, unknown>, `${indent}  `), `${indent}}`];
-    if (typeof member === 'string' && member.includes('\n')) return [`${indent}${key.padEnd(width)} = <<EOT`, ...member.replace(/\n$/, '').split('\n'), 'EOT'];
+    if (member && typeof member === 'object' && !Array.isArray(member))
+      return [`${indent}${key} {`, ...attributeLines(member as Record<string, unknown>, `${indent}  `), `${indent}}`];
+    if (typeof member === 'string' && member.includes('\n'))
+      return [`${indent}${key.padEnd(width)} = <<EOT`, ...member.replace(/\n$/, '').split('\n'), 'EOT'];
     return [`${indent}${key.padEnd(width)} = ${JSON.stringify(member)}`];
   });
 }

@@ -13,8 +13,15 @@ const context = testContext({ KEY: KEY, SECRET: 'athena-conformance-secret', WRO
 
 function source(endpoint: string, extra: Partial<AthenaSource> = {}): AthenaSource {
   return {
-    kind: 'athena', name: 'athena_lake', region: 'us-east-1', database: 'main', endpoint, pollIntervalMs: 2,
-    accessKeyId: { env: 'KEY' }, secretAccessKey: { env: 'SECRET' }, ...extra,
+    kind: 'athena',
+    name: 'athena_lake',
+    region: 'us-east-1',
+    database: 'main',
+    endpoint,
+    pollIntervalMs: 2,
+    accessKeyId: { env: 'KEY' },
+    secretAccessKey: { env: 'SECRET' },
+    ...extra,
   };
 }
 
@@ -30,9 +37,15 @@ runConnectorConformance('athena', {
     return {
       connector,
       ...fake.backend.fixtureLoaders(),
-      badCredentials: () => ({ open: () => open(source(fake.endpoint, { accessKeyId: { env: 'WRONG' } })), secret: WRONG }),
+      badCredentials: () => ({
+        open: () => open(source(fake.endpoint, { accessKeyId: { env: 'WRONG' } })),
+        secret: WRONG,
+      }),
       unreachable: async () => open(source(`http://127.0.0.1:${await closedLoopbackPort()}`)),
-      faults: { failTransiently: () => fake.failNext('ThrottlingException', 400, Number.POSITIVE_INFINITY), clear: () => fake.clearFaults() },
+      faults: {
+        failTransiently: () => fake.failNext('ThrottlingException', 400, Number.POSITIVE_INFINITY),
+        clear: () => fake.clearFaults(),
+      },
       async close() {
         await connector.close();
         await fake.close();

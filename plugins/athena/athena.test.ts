@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineSource, WharfError, type Connector, type Row } from '@wharf/framework';
-import { dateFilter, expectedEvents, FIXTURE_DAYS, fixtureQuery, fixtureSql, sortRows, timestampFilter } from '../../test/support/warehouse-fixture.js';
+import {
+  dateFilter,
+  expectedEvents,
+  FIXTURE_DAYS,
+  fixtureQuery,
+  fixtureSql,
+  sortRows,
+  timestampFilter,
+} from '../../test/support/warehouse-fixture.js';
 import plugin, { type AthenaSource } from './index.js';
 import { startFakeAthena, type FakeAthena } from './test/fake-athena.js';
 
@@ -59,7 +67,7 @@ describe('Athena plugin against a local Athena protocol fake', () => {
     expect(plugin.connectors?.[0].configSchema).toBeDefined();
   });
 
-  it('streams each day\'s rows with every value type normalized, polling until the query finishes', async () => {
+  it("streams each day's rows with every value type normalized, polling until the query finishes", async () => {
     for (const day of FIXTURE_DAYS) {
       expect(sortRows(await readDay(connector, timestampFilter(day)))).toEqual(sortRows(expectedEvents(day)));
       expect(sortRows(await readDay(connector, dateFilter(day)))).toEqual(sortRows(expectedEvents(day)));
@@ -68,7 +76,9 @@ describe('Athena plugin against a local Athena protocol fake', () => {
   });
 
   it('pages through results larger than one GetQueryResults page', async () => {
-    await fake.backend.run('CREATE TABLE analytics.many AS SELECT i AS n, TIMESTAMP \'2024-03-02 12:00:00\' AS ts FROM range(2500) t(i)');
+    await fake.backend.run(
+      "CREATE TABLE analytics.many AS SELECT i AS n, TIMESTAMP '2024-03-02 12:00:00' AS ts FROM range(2500) t(i)",
+    );
     const query = { ...fixtureQuery('many'), sql: 'SELECT n, ts FROM many' };
     const seen: number[] = [];
     for await (const batch of connector.streamDay(query, timestampFilter('2024-03-02'), { batchSize: 700 })) {
@@ -81,9 +91,21 @@ describe('Athena plugin against a local Athena protocol fake', () => {
   it('describes columns, counts days, checks presence and samples', async () => {
     const columns = await connector.describe(fixtureQuery('events'));
     expect(Object.fromEntries(columns.map((c) => [c.name, c.type]))).toEqual({
-      ts: 'timestamp', event_name: 'string', big: 'integer', small: 'integer', dbl: 'double', flag: 'boolean', d: 'date', tstz: 'timestamp', payload: 'json', maybe: 'string',
+      ts: 'timestamp',
+      event_name: 'string',
+      big: 'integer',
+      small: 'integer',
+      dbl: 'double',
+      flag: 'boolean',
+      d: 'date',
+      tstz: 'timestamp',
+      payload: 'json',
+      maybe: 'string',
     });
-    const stats = await connector.dayStats(fixtureQuery('events'), FIXTURE_DAYS.map((d) => timestampFilter(d)));
+    const stats = await connector.dayStats(
+      fixtureQuery('events'),
+      FIXTURE_DAYS.map((d) => timestampFilter(d)),
+    );
     expect(stats.map((s) => s.rowCount)).toEqual(FIXTURE_DAYS.map((d) => expectedEvents(d).length));
     expect(await connector.hasData(fixtureQuery('events'), timestampFilter(FIXTURE_DAYS[0]))).toBe(true);
     expect(await connector.hasData(fixtureQuery('events'), timestampFilter('2024-04-01'))).toBe(false);
@@ -92,10 +114,12 @@ describe('Athena plugin against a local Athena protocol fake', () => {
 
   it('reads the latest finished_date of a signal table', async () => {
     expect(await connector.latestFinishedDate!({ table: 'analytics.signals' })).toBe('2024-03-03');
-    await expect(connector.latestFinishedDate!({ table: 'x; DROP TABLE y' })).rejects.toMatchObject({ code: 'signal.table-name' });
+    await expect(connector.latestFinishedDate!({ table: 'x; DROP TABLE y' })).rejects.toMatchObject({
+      code: 'signal.table-name',
+    });
   });
 
-  it('reports a failed query with the engine\'s message, the mapping and the SQL file', async () => {
+  it("reports a failed query with the engine's message, the mapping and the SQL file", async () => {
     const bad = { ...fixtureQuery('events'), sql: 'SELECT no_such_column FROM events' };
     const failure = await connector.describe(bad).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(WharfError);
@@ -105,7 +129,9 @@ describe('Athena plugin against a local Athena protocol fake', () => {
 
   it('stops the query on Athena when a reader abandons the stream', async () => {
     const before = fake.stopped.length;
-    for await (const batch of connector.streamDay(fixtureQuery('events'), timestampFilter(FIXTURE_DAYS[2]), { batchSize: 1 })) {
+    for await (const batch of connector.streamDay(fixtureQuery('events'), timestampFilter(FIXTURE_DAYS[2]), {
+      batchSize: 1,
+    })) {
       expect(batch).toHaveLength(1);
       break;
     }
@@ -125,11 +151,15 @@ describe('Athena plugin against a local Athena protocol fake', () => {
     fake.failNext('ThrottlingException', 400, 1);
     expect(await connector.hasData(fixtureQuery('events'), timestampFilter(FIXTURE_DAYS[0]))).toBe(true);
     fake.failNext('ThrottlingException', 400, 3);
-    const throttled = await connector.hasData(fixtureQuery('events'), timestampFilter(FIXTURE_DAYS[0])).catch((e: unknown) => e);
+    const throttled = await connector
+      .hasData(fixtureQuery('events'), timestampFilter(FIXTURE_DAYS[0]))
+      .catch((e: unknown) => e);
     expect(throttled).toMatchObject({ errorClass: 'connection', transient: true });
 
     const down = await open({ endpoint: 'http://127.0.0.1:1' });
-    const unreachable = await down.hasData(fixtureQuery('events'), timestampFilter(FIXTURE_DAYS[0])).catch((e: unknown) => e);
+    const unreachable = await down
+      .hasData(fixtureQuery('events'), timestampFilter(FIXTURE_DAYS[0]))
+      .catch((e: unknown) => e);
     await down.close();
     expect(unreachable).toMatchObject({ errorClass: 'connection', transient: true });
   });

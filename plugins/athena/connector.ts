@@ -16,7 +16,12 @@ import { AthenaQueryRunner } from './query-runner.js';
 
 export async function openAthena(config: AthenaSource, context: ConnectorContext): Promise<Connector> {
   const sdk = await importSdk();
-  const client = new sdk.AthenaClient({ region: config.region, endpoint: config.endpoint, credentials: credentials(config, context), maxAttempts: 3 });
+  const client = new sdk.AthenaClient({
+    region: config.region,
+    endpoint: config.endpoint,
+    credentials: credentials(config, context),
+    maxAttempts: 3,
+  });
   return new StatementConnector({
     kind: 'athena',
     sourceName: config.name,

@@ -15,8 +15,15 @@ declare module '@wharf/framework' {
   /** The codes of this plugin's WharfErrors, checked by the compiler. */
   interface PluginErrorCodes {
     athena:
-      | 'athena.auth' | 'athena.connection' | 'athena.partial-credentials' | 'athena.query-failed' | 'athena.request-failed'
-      | 'athena.sdk-missing' | 'athena.unavailable' | 'athena.no-execution-id' | 'athena.timestamp-zone';
+      | 'athena.auth'
+      | 'athena.connection'
+      | 'athena.partial-credentials'
+      | 'athena.query-failed'
+      | 'athena.request-failed'
+      | 'athena.sdk-missing'
+      | 'athena.unavailable'
+      | 'athena.no-execution-id'
+      | 'athena.timestamp-zone';
   }
 }
 

@@ -5,7 +5,14 @@
  * bounded by the page size. An abandoned or aborted read stops the query on Athena.
  */
 import type { AthenaClient } from '@aws-sdk/client-athena';
-import { WharfError, type ColumnInfo, type QuerySpec, type ResultPage, type Row, type StatementRunner } from '@wharf/framework';
+import {
+  WharfError,
+  type ColumnInfo,
+  type QuerySpec,
+  type ResultPage,
+  type Row,
+  type StatementRunner,
+} from '@wharf/framework';
 import type { AthenaSource } from './options.js';
 import { athenaCallError, athenaQueryError } from './errors.js';
 import { columnInfo, parseValue } from './values.js';
@@ -29,8 +36,14 @@ export class AthenaQueryRunner implements StatementRunner {
       let first = true;
       do {
         signal?.throwIfAborted();
-        const page = await this.call(() => this.client.send(new this.sdk.GetQueryResultsCommand({ QueryExecutionId: id, NextToken: token, MaxResults: 1000 })));
-        const columns = (page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((c) => columnInfo(c.Name ?? '', c.Type ?? 'varchar'));
+        const page = await this.call(() =>
+          this.client.send(
+            new this.sdk.GetQueryResultsCommand({ QueryExecutionId: id, NextToken: token, MaxResults: 1000 }),
+          ),
+        );
+        const columns = (page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((c) =>
+          columnInfo(c.Name ?? '', c.Type ?? 'varchar'),
+        );
         const raw = page.ResultSet?.Rows ?? [];
         const data = first ? raw.slice(1) : raw;
         first = false;
@@ -55,7 +68,11 @@ export class AthenaQueryRunner implements StatementRunner {
       ),
     );
     if (!started.QueryExecutionId) {
-      throw new WharfError('Athena accepted the query but returned no QueryExecutionId.', { code: 'athena.no-execution-id', errorClass: 'connection', transient: true });
+      throw new WharfError('Athena accepted the query but returned no QueryExecutionId.', {
+        code: 'athena.no-execution-id',
+        errorClass: 'connection',
+        transient: true,
+      });
     }
     return started.QueryExecutionId;
   }
@@ -63,7 +80,9 @@ export class AthenaQueryRunner implements StatementRunner {
   private async waitFor(id: string, query: QuerySpec | undefined, signal?: AbortSignal): Promise<void> {
     for (;;) {
       signal?.throwIfAborted();
-      const { QueryExecution: execution } = await this.call(() => this.client.send(new this.sdk.GetQueryExecutionCommand({ QueryExecutionId: id })));
+      const { QueryExecution: execution } = await this.call(() =>
+        this.client.send(new this.sdk.GetQueryExecutionCommand({ QueryExecutionId: id })),
+      );
       const state = execution?.Status?.State;
       if (state === 'SUCCEEDED') return;
       if (state === 'FAILED' || state === 'CANCELLED') {

@@ -36,6 +36,8 @@ function parseTimestamp(text: string): Date {
   if (zone === '' || zone === 'UTC' || zone === 'Z') return new Date(`${date}T${millis}Z`);
   if (/^[+-]\d{2}:?\d{2}$/.test(zone)) return new Date(`${date}T${millis}${zone}`);
   throw new WharfError(`Cannot read the Athena timestamp '${text}': only UTC and numeric offsets are supported.`, {
-    code: 'athena.timestamp-zone', errorClass: 'query', hint: 'Cast the column to a UTC timestamp in the query.',
+    code: 'athena.timestamp-zone',
+    errorClass: 'query',
+    hint: 'Cast the column to a UTC timestamp in the query.',
   });
 }

@@ -8,7 +8,11 @@ import type { DatabricksSource } from './options.js';
 
 export type TokenProvider = () => Promise<string>;
 
-export function tokenProvider(config: DatabricksSource, context: ConnectorContext, fetchImpl: typeof fetch): TokenProvider {
+export function tokenProvider(
+  config: DatabricksSource,
+  context: ConnectorContext,
+  fetchImpl: typeof fetch,
+): TokenProvider {
   if (config.token) {
     const token = context.resolveSecret(config.token, 'token');
     registerSecret(token);
@@ -33,7 +37,12 @@ export function tokenProvider(config: DatabricksSource, context: ConnectorContex
   };
 }
 
-async function fetchOAuthToken(config: DatabricksSource, clientId: string, clientSecret: string, fetchImpl: typeof fetch) {
+async function fetchOAuthToken(
+  config: DatabricksSource,
+  clientId: string,
+  clientSecret: string,
+  fetchImpl: typeof fetch,
+) {
   const response = await fetchImpl(new URL('/oidc/v1/token', config.host), {
     method: 'POST',
     headers: {
@@ -42,13 +51,20 @@ async function fetchOAuthToken(config: DatabricksSource, clientId: string, clien
     },
     body: 'grant_type=client_credentials&scope=all-apis',
   });
-  const body = (await response.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error_description?: string };
+  const body = (await response.json().catch(() => ({}))) as {
+    access_token?: string;
+    expires_in?: number;
+    error_description?: string;
+  };
   if (!response.ok || !body.access_token) {
-    throw new WharfError(`Databricks source '${config.name}': OAuth token request failed (HTTP ${response.status})${body.error_description ? `: ${body.error_description}` : ''}.`, {
-      code: 'databricks.auth',
-      errorClass: 'auth',
-      hint: `Check clientId/clientSecret of source '${config.name}' and that the service principal may use the workspace.`,
-    });
+    throw new WharfError(
+      `Databricks source '${config.name}': OAuth token request failed (HTTP ${response.status})${body.error_description ? `: ${body.error_description}` : ''}.`,
+      {
+        code: 'databricks.auth',
+        errorClass: 'auth',
+        hint: `Check clientId/clientSecret of source '${config.name}' and that the service principal may use the workspace.`,
+      },
+    );
   }
   return { token: body.access_token, expiresAt: Date.now() + (body.expires_in ?? 3600) * 1000 };
 }

@@ -3,7 +3,13 @@
  * and presence checks (backtick identifiers; instants as `timestamp_millis(...)`, so the
  * filter does not depend on the warehouse's session time zone).
  */
-import { ANSI_DIALECT, StatementConnector, type Connector, type ConnectorContext, type SqlDialect } from '@wharf/framework';
+import {
+  ANSI_DIALECT,
+  StatementConnector,
+  type Connector,
+  type ConnectorContext,
+  type SqlDialect,
+} from '@wharf/framework';
 import { tokenProvider } from './auth.js';
 import type { DatabricksSource } from './options.js';
 import { StatementClient } from './statement-client.js';

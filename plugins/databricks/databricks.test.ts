@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineSource, WharfError, type Connector, type Row } from '@wharf/framework';
-import { dateFilter, expectedEvents, FIXTURE_DAYS, fixtureQuery, fixtureSql, sortRows, timestampFilter } from '../../test/support/warehouse-fixture.js';
+import {
+  dateFilter,
+  expectedEvents,
+  FIXTURE_DAYS,
+  fixtureQuery,
+  fixtureSql,
+  sortRows,
+  timestampFilter,
+} from '../../test/support/warehouse-fixture.js';
 import plugin, { type DatabricksSource } from './index.js';
 import { startFakeDatabricks, type FakeDatabricks } from './test/fake-databricks.js';
 
@@ -48,7 +56,7 @@ afterAll(async () => {
 });
 
 describe('Databricks plugin against a local Statement Execution API fake', () => {
-  it('streams each day\'s rows across result chunks, with values normalized', async () => {
+  it("streams each day's rows across result chunks, with values normalized", async () => {
     for (const day of FIXTURE_DAYS) {
       const expected = sortRows(expectedEvents(day));
       expect(sortRows(await readDay(connector, timestampFilter(day)))).toEqual(expected);
@@ -60,9 +68,18 @@ describe('Databricks plugin against a local Statement Execution API fake', () =>
   it('describes, counts, checks presence, samples and reads signals', async () => {
     const columns = await connector.describe(fixtureQuery('events'));
     expect(Object.fromEntries(columns.map((c) => [c.name, c.type]))).toMatchObject({
-      ts: 'timestamp', big: 'integer', dbl: 'double', flag: 'boolean', d: 'date', tstz: 'timestamp', payload: 'json',
+      ts: 'timestamp',
+      big: 'integer',
+      dbl: 'double',
+      flag: 'boolean',
+      d: 'date',
+      tstz: 'timestamp',
+      payload: 'json',
     });
-    const stats = await connector.dayStats(fixtureQuery('events'), FIXTURE_DAYS.map((d) => timestampFilter(d)));
+    const stats = await connector.dayStats(
+      fixtureQuery('events'),
+      FIXTURE_DAYS.map((d) => timestampFilter(d)),
+    );
     expect(stats.map((s) => s.rowCount)).toEqual(FIXTURE_DAYS.map((d) => expectedEvents(d).length));
     expect(await connector.hasData(fixtureQuery('events'), timestampFilter('2024-03-02'))).toBe(true);
     expect(await connector.hasData(fixtureQuery('events'), timestampFilter('2024-05-02'))).toBe(false);
@@ -71,15 +88,21 @@ describe('Databricks plugin against a local Statement Execution API fake', () =>
   });
 
   it('authenticates with OAuth M2M client credentials, fetching a token once', async () => {
-    const m2m = await open({ token: undefined, clientId: { env: 'TEST_DATABRICKS_CLIENT_ID' }, clientSecret: { env: 'TEST_DATABRICKS_CLIENT_SECRET' } });
+    const m2m = await open({
+      token: undefined,
+      clientId: { env: 'TEST_DATABRICKS_CLIENT_ID' },
+      clientSecret: { env: 'TEST_DATABRICKS_CLIENT_SECRET' },
+    });
     expect(sortRows(await readDay(m2m))).toEqual(sortRows(expectedEvents(FIXTURE_DAYS[1])));
     expect(await m2m.hasData(fixtureQuery('events'), timestampFilter(FIXTURE_DAYS[0]))).toBe(true);
     expect(fake.tokenRequests).toBe(1);
     await m2m.close();
   });
 
-  it('reports a failed statement with the warehouse\'s message, the mapping and the SQL file', async () => {
-    const err = await connector.describe({ ...fixtureQuery('events'), sql: 'SELECT missing_col FROM events' }).catch((e: unknown) => e);
+  it("reports a failed statement with the warehouse's message, the mapping and the SQL file", async () => {
+    const err = await connector
+      .describe({ ...fixtureQuery('events'), sql: 'SELECT missing_col FROM events' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WharfError);
     expect(err).toMatchObject({ errorClass: 'query', transient: false });
     expect((err as Error).message).toMatch(/fixture_events.*mappings\/fixture_events\.sql.*missing_col/s);
@@ -89,7 +112,11 @@ describe('Databricks plugin against a local Statement Execution API fake', () =>
     const controller = new AbortController();
     controller.abort();
     const read = async () => {
-      for await (const batch of connector.streamDay(fixtureQuery('events'), timestampFilter(FIXTURE_DAYS[2]), { batchSize: 1, signal: controller.signal })) void batch;
+      for await (const batch of connector.streamDay(fixtureQuery('events'), timestampFilter(FIXTURE_DAYS[2]), {
+        batchSize: 1,
+        signal: controller.signal,
+      }))
+        void batch;
     };
     await expect(read()).rejects.toMatchObject({ code: 'connector.aborted', transient: true });
     expect(fake.cancelled).toHaveLength(1);
@@ -100,10 +127,13 @@ describe('Databricks plugin against a local Statement Execution API fake', () =>
     // 1 ms: the statement is still RUNNING at the first poll (every 5 ms), so the timeout fires then.
     const query = { ...fixtureQuery('events'), timeoutMs: 1 };
     const read = async () => {
-      for await (const batch of connector.streamDay(query, timestampFilter(FIXTURE_DAYS[2]), { batchSize: 100 })) void batch;
+      for await (const batch of connector.streamDay(query, timestampFilter(FIXTURE_DAYS[2]), { batchSize: 100 }))
+        void batch;
     };
     await expect(read()).rejects.toMatchObject({ code: 'query.timeout', errorClass: 'query' });
-    await expect(connector.hasData(query, timestampFilter(FIXTURE_DAYS[2]))).rejects.toMatchObject({ code: 'query.timeout' });
+    await expect(connector.hasData(query, timestampFilter(FIXTURE_DAYS[2]))).rejects.toMatchObject({
+      code: 'query.timeout',
+    });
     expect(fake.cancelled.length - before).toBe(2);
   });
 
@@ -116,13 +146,21 @@ describe('Databricks plugin against a local Statement Execution API fake', () =>
     expect((auth as Error).message).not.toContain('dapi-wrong-token-secret');
 
     fake.failNext(429, 'TEMPORARILY_UNAVAILABLE');
-    await expect(connector.hasData(fixtureQuery('events'), timestampFilter(FIXTURE_DAYS[0]))).rejects.toMatchObject({ errorClass: 'connection', transient: true });
+    await expect(connector.hasData(fixtureQuery('events'), timestampFilter(FIXTURE_DAYS[0]))).rejects.toMatchObject({
+      errorClass: 'connection',
+      transient: true,
+    });
 
     const wrongWarehouse = await open({ warehouseId: 'nope' });
-    await expect(wrongWarehouse.hasData(fixtureQuery('events'), timestampFilter(FIXTURE_DAYS[0]))).rejects.toMatchObject({ errorClass: 'config', transient: false });
+    await expect(
+      wrongWarehouse.hasData(fixtureQuery('events'), timestampFilter(FIXTURE_DAYS[0])),
+    ).rejects.toMatchObject({ errorClass: 'config', transient: false });
 
     const down = await open({ host: 'http://127.0.0.1:1' });
-    await expect(down.hasData(fixtureQuery('events'), timestampFilter(FIXTURE_DAYS[0]))).rejects.toMatchObject({ errorClass: 'connection', transient: true });
+    await expect(down.hasData(fixtureQuery('events'), timestampFilter(FIXTURE_DAYS[0]))).rejects.toMatchObject({
+      errorClass: 'connection',
+      transient: true,
+    });
   });
 
   it('rejects a source without credentials', async () => {

@@ -14,8 +14,13 @@ declare module '@wharf/framework' {
   /** The codes of this plugin's WharfErrors, checked by the compiler. */
   interface PluginErrorCodes {
     databricks:
-      | 'databricks.auth' | 'databricks.connection' | 'databricks.no-credentials' | 'databricks.not-found'
-      | 'databricks.request-failed' | 'databricks.statement-failed' | 'databricks.unavailable';
+      | 'databricks.auth'
+      | 'databricks.connection'
+      | 'databricks.no-credentials'
+      | 'databricks.not-found'
+      | 'databricks.request-failed'
+      | 'databricks.statement-failed'
+      | 'databricks.unavailable';
   }
 }
 

@@ -5,7 +5,14 @@
  * a time, so memory is bounded by a chunk. A read aborted while the statement is still
  * running cancels it on the warehouse.
  */
-import { WharfError, type ColumnInfo, type QuerySpec, type ResultPage, type Row, type StatementRunner } from '@wharf/framework';
+import {
+  WharfError,
+  type ColumnInfo,
+  type QuerySpec,
+  type ResultPage,
+  type Row,
+  type StatementRunner,
+} from '@wharf/framework';
 import type { TokenProvider } from './auth.js';
 import { httpError, statementError, unreachableError, type StatementStatus } from './errors.js';
 import type { DatabricksSource } from './options.js';
@@ -58,7 +65,9 @@ export class StatementClient implements StatementRunner {
     while (chunk) {
       yield { columns, rows: (chunk.data_array ?? []).map((values) => toRow(values, columns)) };
       signal?.throwIfAborted();
-      chunk = chunk.next_chunk_internal_link ? await this.request<Chunk>('GET', chunk.next_chunk_internal_link) : undefined;
+      chunk = chunk.next_chunk_internal_link
+        ? await this.request<Chunk>('GET', chunk.next_chunk_internal_link)
+        : undefined;
     }
   }
 

@@ -5,11 +5,29 @@
 import { textValue, type ColumnInfo, type LogicalType, type RowValue } from '@wharf/framework';
 
 const TYPES: Record<string, LogicalType> = {
-  STRING: 'string', CHAR: 'string', VARCHAR: 'string',
-  BYTE: 'integer', TINYINT: 'integer', SHORT: 'integer', SMALLINT: 'integer', INT: 'integer', INTEGER: 'integer', LONG: 'integer', BIGINT: 'integer',
-  FLOAT: 'double', DOUBLE: 'double', DECIMAL: 'double',
-  BOOLEAN: 'boolean', DATE: 'date', TIMESTAMP: 'timestamp', TIMESTAMP_NTZ: 'timestamp',
-  ARRAY: 'json', MAP: 'json', STRUCT: 'json', VARIANT: 'json', JSON: 'json',
+  STRING: 'string',
+  CHAR: 'string',
+  VARCHAR: 'string',
+  BYTE: 'integer',
+  TINYINT: 'integer',
+  SHORT: 'integer',
+  SMALLINT: 'integer',
+  INT: 'integer',
+  INTEGER: 'integer',
+  LONG: 'integer',
+  BIGINT: 'integer',
+  FLOAT: 'double',
+  DOUBLE: 'double',
+  DECIMAL: 'double',
+  BOOLEAN: 'boolean',
+  DATE: 'date',
+  TIMESTAMP: 'timestamp',
+  TIMESTAMP_NTZ: 'timestamp',
+  ARRAY: 'json',
+  MAP: 'json',
+  STRUCT: 'json',
+  VARIANT: 'json',
+  JSON: 'json',
 };
 
 export interface ManifestColumn {

@@ -36,7 +36,11 @@ export async function openSynapse(config: SynapseSource, context: ConnectorConte
     user: config.user,
     password,
     requestTimeout: config.requestTimeoutMs ?? 600_000,
-    options: { encrypt: config.encrypt ?? true, trustServerCertificate: config.trustServerCertificate ?? false, useUTC: true },
+    options: {
+      encrypt: config.encrypt ?? true,
+      trustServerCertificate: config.trustServerCertificate ?? false,
+      useUTC: true,
+    },
     pool: { max: Math.max(2, config.maxConcurrency ?? 2), min: 0 },
     // Check pooled connections by their socket and login state instead of a `SELECT 1` round
     // trip before every statement.
@@ -58,6 +62,11 @@ async function importDriver() {
   try {
     return (await import('mssql')).default;
   } catch (err) {
-    throw new WharfError('The Synapse connector needs mssql, which is not installed.', { code: 'synapse.driver-missing', errorClass: 'config', hint: 'Run `npm install mssql`.', cause: err });
+    throw new WharfError('The Synapse connector needs mssql, which is not installed.', {
+      code: 'synapse.driver-missing',
+      errorClass: 'config',
+      hint: 'Run `npm install mssql`.',
+      cause: err,
+    });
   }
 }

@@ -21,13 +21,26 @@ export function synapseError(err: unknown, source: string, query?: QuerySpec): W
   const code = e.code ?? e.originalError?.code ?? '';
   const text = redactSecrets(e.message ?? String(err));
   if (code === 'ELOGIN') {
-    return new WharfError(`Synapse source '${source}': login failed: ${text}`, { code: 'synapse.auth', errorClass: 'auth', hint: `Check user and password of source '${source}'.`, cause: err });
+    return new WharfError(`Synapse source '${source}': login failed: ${text}`, {
+      code: 'synapse.auth',
+      errorClass: 'auth',
+      hint: `Check user and password of source '${source}'.`,
+      cause: err,
+    });
   }
   if (NETWORK.has(code)) {
-    return new WharfError(`Synapse source '${source}': connection failed: ${text}`, { code: 'synapse.connection', errorClass: 'connection', transient: true, hint: `Check server and port of source '${source}' and the network.`, cause: err });
+    return new WharfError(`Synapse source '${source}': connection failed: ${text}`, {
+      code: 'synapse.connection',
+      errorClass: 'connection',
+      transient: true,
+      hint: `Check server and port of source '${source}' and the network.`,
+      cause: err,
+    });
   }
   const transient = TRANSIENT_NUMBERS.has(e.number ?? 0);
-  const where = query ? `Mapping '${query.mapping}' (${query.sqlFile}) on Synapse source '${source}'` : `Synapse source '${source}'`;
+  const where = query
+    ? `Mapping '${query.mapping}' (${query.sqlFile}) on Synapse source '${source}'`
+    : `Synapse source '${source}'`;
   return new WharfError(`${where}: ${text}`, {
     code: 'synapse.query-failed',
     errorClass: transient ? 'connection' : 'query',

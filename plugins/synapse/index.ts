@@ -14,8 +14,7 @@ declare module '@wharf/framework' {
   }
   /** The codes of this plugin's WharfErrors, checked by the compiler. */
   interface PluginErrorCodes {
-    synapse:
-      | 'synapse.auth' | 'synapse.connection' | 'synapse.driver-missing' | 'synapse.query-failed';
+    synapse: 'synapse.auth' | 'synapse.connection' | 'synapse.driver-missing' | 'synapse.query-failed';
   }
 }
 

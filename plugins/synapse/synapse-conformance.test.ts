@@ -14,7 +14,17 @@ const WRONG = 'Conformance-Wrong-2';
 const context = testContext({ PASSWORD, WRONG });
 
 function source(port: number, extra: Partial<SynapseSource> = {}): SynapseSource {
-  return { kind: 'synapse', name: 'synapse_dw', server: '127.0.0.1', port, database: 'dw', user: 'reader', password: { env: 'PASSWORD' }, encrypt: false, ...extra };
+  return {
+    kind: 'synapse',
+    name: 'synapse_dw',
+    server: '127.0.0.1',
+    port,
+    database: 'dw',
+    user: 'reader',
+    password: { env: 'PASSWORD' },
+    encrypt: false,
+    ...extra,
+  };
 }
 
 const open = (config: SynapseSource) => plugin.connectors![0].create(config as never, context);

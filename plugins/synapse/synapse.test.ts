@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineSource, WharfError, type Connector, type Row } from '@wharf/framework';
-import { dateFilter, expectedEvents, FIXTURE_DAYS, fixtureQuery, fixtureSql, sortRows, timestampFilter } from '../../test/support/warehouse-fixture.js';
+import {
+  dateFilter,
+  expectedEvents,
+  FIXTURE_DAYS,
+  fixtureQuery,
+  fixtureSql,
+  sortRows,
+  timestampFilter,
+} from '../../test/support/warehouse-fixture.js';
 import plugin, { type SynapseSource } from './index.js';
 import { startFakeSynapse, type FakeSynapse } from './test/fake-synapse.js';
 
@@ -50,7 +58,7 @@ afterAll(async () => {
 });
 
 describe('Synapse plugin (mssql/tedious) against a minimal TDS fake', () => {
-  it('streams each day\'s rows with TDS values normalized', async () => {
+  it("streams each day's rows with TDS values normalized", async () => {
     for (const day of FIXTURE_DAYS) {
       const expected = sortRows(expectedEvents(day)).map((r) => ({ ...r }));
       expect(sortRows(await readDay(connector, timestampFilter(day)))).toEqual(expected);
@@ -62,9 +70,19 @@ describe('Synapse plugin (mssql/tedious) against a minimal TDS fake', () => {
   it('describes, counts, checks presence, samples and reads signals', async () => {
     const columns = await connector.describe(fixtureQuery('dbo.events'));
     expect(Object.fromEntries(columns.map((c) => [c.name, c.type]))).toMatchObject({
-      ts: 'timestamp', event_name: 'string', big: 'integer', small: 'integer', dbl: 'double', flag: 'boolean', d: 'date', tstz: 'timestamp',
+      ts: 'timestamp',
+      event_name: 'string',
+      big: 'integer',
+      small: 'integer',
+      dbl: 'double',
+      flag: 'boolean',
+      d: 'date',
+      tstz: 'timestamp',
     });
-    const stats = await connector.dayStats(fixtureQuery('dbo.events'), FIXTURE_DAYS.map((d) => timestampFilter(d)));
+    const stats = await connector.dayStats(
+      fixtureQuery('dbo.events'),
+      FIXTURE_DAYS.map((d) => timestampFilter(d)),
+    );
     expect(stats.map((s) => s.rowCount)).toEqual(FIXTURE_DAYS.map((d) => expectedEvents(d).length));
     expect(await connector.hasData(fixtureQuery('dbo.events'), timestampFilter('2024-03-01'))).toBe(true);
     expect(await connector.hasData(fixtureQuery('dbo.events'), timestampFilter('2024-06-01'))).toBe(false);
@@ -74,15 +92,20 @@ describe('Synapse plugin (mssql/tedious) against a minimal TDS fake', () => {
   });
 
   it('streams more rows than fit in one TDS packet', async () => {
-    await fake.backend.run("CREATE TABLE dbo.many AS SELECT i AS n, 'row ' || i AS label, TIMESTAMP '2024-03-02 12:00:00' AS ts FROM range(3000) t(i)");
+    await fake.backend.run(
+      "CREATE TABLE dbo.many AS SELECT i AS n, 'row ' || i AS label, TIMESTAMP '2024-03-02 12:00:00' AS ts FROM range(3000) t(i)",
+    );
     const query = { ...fixtureQuery('dbo.many'), sql: 'SELECT n, label, ts FROM dbo.many' };
     const seen: number[] = [];
-    for await (const batch of connector.streamDay(query, timestampFilter('2024-03-02'), { batchSize: 500 })) seen.push(...batch.map((r) => r.n as number));
+    for await (const batch of connector.streamDay(query, timestampFilter('2024-03-02'), { batchSize: 500 }))
+      seen.push(...batch.map((r) => r.n as number));
     expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 3000 }, (_, i) => i));
   });
 
-  it('reports a SQL error with the server\'s message, the mapping and the SQL file', async () => {
-    const err = await connector.describe({ ...fixtureQuery('dbo.events'), sql: 'SELECT nope FROM dbo.events' }).catch((e: unknown) => e);
+  it("reports a SQL error with the server's message, the mapping and the SQL file", async () => {
+    const err = await connector
+      .describe({ ...fixtureQuery('dbo.events'), sql: 'SELECT nope FROM dbo.events' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WharfError);
     expect(err).toMatchObject({ errorClass: 'query', transient: false });
     expect((err as Error).message).toMatch(/fixture_events.*mappings\/fixture_events\.sql.*nope/s);
@@ -93,7 +116,9 @@ describe('Synapse plugin (mssql/tedious) against a minimal TDS fake', () => {
   it('fails login with an auth error that never contains the password', async () => {
     process.env.TEST_SYNAPSE_WRONG = 'Wrong-Password-123';
     const wrong = await open({ password: { env: 'TEST_SYNAPSE_WRONG' } });
-    const err = await wrong.hasData(fixtureQuery('dbo.events'), timestampFilter(FIXTURE_DAYS[0])).catch((e: unknown) => e);
+    const err = await wrong
+      .hasData(fixtureQuery('dbo.events'), timestampFilter(FIXTURE_DAYS[0]))
+      .catch((e: unknown) => e);
     await wrong.close();
     expect(err).toMatchObject({ errorClass: 'auth', transient: false });
     expect((err as Error).message).toContain("'synapse_dw'");
@@ -102,7 +127,9 @@ describe('Synapse plugin (mssql/tedious) against a minimal TDS fake', () => {
 
   it('reports an unreachable server as a transient connection error', async () => {
     const down = await open({ port: 1 });
-    const err = await down.hasData(fixtureQuery('dbo.events'), timestampFilter(FIXTURE_DAYS[0])).catch((e: unknown) => e);
+    const err = await down
+      .hasData(fixtureQuery('dbo.events'), timestampFilter(FIXTURE_DAYS[0]))
+      .catch((e: unknown) => e);
     await down.close();
     expect(err).toMatchObject({ errorClass: 'connection', transient: true });
   });

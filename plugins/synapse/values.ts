@@ -6,11 +6,29 @@
 import { integerValue, type ColumnInfo, type LogicalType, type RowValue } from '@wharf/framework';
 
 const TYPES: Record<string, LogicalType> = {
-  varchar: 'string', nvarchar: 'string', char: 'string', nchar: 'string', text: 'string', ntext: 'string', uniqueidentifier: 'string',
-  tinyint: 'integer', smallint: 'integer', int: 'integer', bigint: 'integer',
-  float: 'double', real: 'double', decimal: 'double', numeric: 'double', money: 'double', smallmoney: 'double',
-  bit: 'boolean', date: 'date',
-  datetime: 'timestamp', datetime2: 'timestamp', smalldatetime: 'timestamp', datetimeoffset: 'timestamp',
+  varchar: 'string',
+  nvarchar: 'string',
+  char: 'string',
+  nchar: 'string',
+  text: 'string',
+  ntext: 'string',
+  uniqueidentifier: 'string',
+  tinyint: 'integer',
+  smallint: 'integer',
+  int: 'integer',
+  bigint: 'integer',
+  float: 'double',
+  real: 'double',
+  decimal: 'double',
+  numeric: 'double',
+  money: 'double',
+  smallmoney: 'double',
+  bit: 'boolean',
+  date: 'date',
+  datetime: 'timestamp',
+  datetime2: 'timestamp',
+  smalldatetime: 'timestamp',
+  datetimeoffset: 'timestamp',
 };
 
 /** mssql describes a column's type as a function carrying its `declaration` (e.g. `bigint`). */

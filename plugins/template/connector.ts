@@ -4,7 +4,13 @@
  * and chooses a dialect. A new warehouse usually needs a new dialect (quoting, how an instant
  * is written, row limits) and a new api-client.ts, and nothing else here.
  */
-import { ANSI_DIALECT, StatementConnector, registerSecret, type Connector, type ConnectorContext } from '@wharf/framework';
+import {
+  ANSI_DIALECT,
+  StatementConnector,
+  registerSecret,
+  type Connector,
+  type ConnectorContext,
+} from '@wharf/framework';
 import { ApiClient } from './api-client.js';
 import type { TemplateHttpSource } from './options.js';
 

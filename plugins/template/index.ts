@@ -17,8 +17,7 @@ declare module '@wharf/framework' {
   }
   /** The codes of this plugin's WharfErrors, checked by the compiler. */
   interface PluginErrorCodes {
-    template_http:
-      | 'template.auth' | 'template.connection' | 'template.query-failed' | 'template.unavailable';
+    template_http: 'template.auth' | 'template.connection' | 'template.query-failed' | 'template.unavailable';
   }
 }
 
@@ -32,4 +31,8 @@ export const templateHttpConnector = defineConnector<TemplateHttpSource>({
   },
 });
 
-export default definePlugin({ name: '@wharf/plugin-template', connectors: [templateHttpConnector], notifiers: [templateChatNotifier] });
+export default definePlugin({
+  name: '@wharf/plugin-template',
+  connectors: [templateHttpConnector],
+  notifiers: [templateChatNotifier],
+});

@@ -38,13 +38,25 @@ export const templateChatNotifier = defineNotifier<TemplateChatTarget>({
           response = await fetch(url, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ text, event: notification.event, mapping: notification.mapping, day: notification.day }),
+            body: JSON.stringify({
+              text,
+              event: notification.event,
+              mapping: notification.mapping,
+              day: notification.day,
+            }),
           });
         } catch (err) {
-          throw new WharfError(`The template_chat notifier could not reach its webhook: ${redactSecrets((err as Error).message)}`, { code: 'notify.unreachable', errorClass: 'connection', transient: true });
+          throw new WharfError(
+            `The template_chat notifier could not reach its webhook: ${redactSecrets((err as Error).message)}`,
+            { code: 'notify.unreachable', errorClass: 'connection', transient: true },
+          );
         }
         if (!response.ok) {
-          throw new WharfError(`The template_chat webhook answered HTTP ${response.status}.`, { code: 'notify.rejected', errorClass: 'connection', transient: response.status >= 500 || response.status === 429 });
+          throw new WharfError(`The template_chat webhook answered HTTP ${response.status}.`, {
+            code: 'notify.rejected',
+            errorClass: 'connection',
+            transient: response.status >= 500 || response.status === 429,
+          });
         }
       },
     };

@@ -3,7 +3,13 @@
  * against its local fake. Copy this file with the template: a connector plugin is done when
  * this suite passes against its warehouse or a faithful fake of its wire format.
  */
-import { closedLoopbackPort, createDuckDBSeries, loadDuckDBTable, runConnectorConformance, testContext } from '@wharf/framework/conformance';
+import {
+  closedLoopbackPort,
+  createDuckDBSeries,
+  loadDuckDBTable,
+  runConnectorConformance,
+  testContext,
+} from '@wharf/framework/conformance';
 import plugin, { type TemplateHttpSource } from './index.js';
 import { startFakeWarehouse } from './test/fake-warehouse.js';
 
@@ -27,8 +33,14 @@ runConnectorConformance('template_http', {
     const connector = await open(source(fake.endpoint));
     return {
       connector,
-      createTable: async (name, columns, rows) => (await loadDuckDBTable(fake.db.connection, name, columns, rows), name),
-      createSeries: async (name, rowCount, day) => (await createDuckDBSeries(fake.db.connection, name, rowCount, day), name),
+      createTable: async (name, columns, rows) => (
+        await loadDuckDBTable(fake.db.connection, name, columns, rows),
+        name
+      ),
+      createSeries: async (name, rowCount, day) => (
+        await createDuckDBSeries(fake.db.connection, name, rowCount, day),
+        name
+      ),
       badCredentials: () => ({ open: () => open(source(fake.endpoint, { token: { env: 'WRONG' } })), secret: WRONG }),
       unreachable: async () => open(source(`http://127.0.0.1:${await closedLoopbackPort()}`)),
       faults: { failTransiently: () => fake.failTransiently(), clear: () => fake.clearFaults() },

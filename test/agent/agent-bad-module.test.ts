@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { midDayZone, withTimeZone } from '../support/mid-day-zone.js';
 import { REPO_ROOT } from '../support/example-project.js';
-import { cloneRemote, commitAndPush, createRemote, exampleConfigFiles, git, type TempRemote } from '../support/git-remote.js';
+import {
+  cloneRemote,
+  commitAndPush,
+  createRemote,
+  exampleConfigFiles,
+  git,
+  type TempRemote,
+} from '../support/git-remote.js';
 import { until as waitUntil } from '../support/until.js';
 
 // A zone in which the day cannot end during the run (see mid-day-zone.ts).
@@ -25,16 +32,41 @@ afterAll(() => {
 });
 
 function startAgent(port: number, moduleTimeout = '2s'): ChildProcess {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'framework/bin/run.js'), 'agent', '--repo', remote.remote, '--branch', remote.branch,
-    '--workdir', join(remote.root, 'agent'), '--port', String(port), '--no-status-push', '--log-format', 'json', '--fetch-interval', '1s', '--log-level', 'debug'], {
-    env: { ...process.env, WHARF_API_KEYS: 'bad-module-test-key', WHARF_CONFIG_MODULE_TIMEOUT: moduleTimeout }, stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      join(REPO_ROOT, 'framework/bin/run.js'),
+      'agent',
+      '--repo',
+      remote.remote,
+      '--branch',
+      remote.branch,
+      '--workdir',
+      join(remote.root, 'agent'),
+      '--port',
+      String(port),
+      '--no-status-push',
+      '--log-format',
+      'json',
+      '--fetch-interval',
+      '1s',
+      '--log-level',
+      'debug',
+    ],
+    {
+      env: { ...process.env, WHARF_API_KEYS: 'bad-module-test-key', WHARF_CONFIG_MODULE_TIMEOUT: moduleTimeout },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   children.push(child);
   return child;
 }
 
-interface Health { appliedCommit: string | null; rejectedCommit: string | null }
+interface Health {
+  appliedCommit: string | null;
+  rejectedCommit: string | null;
+}
 async function health(port: number): Promise<Health | null> {
   try {
     return (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as Health;
@@ -59,60 +91,88 @@ function logged(msg: string, sha: string): boolean {
   });
 }
 
-const exited = (c: ChildProcess) => new Promise<number | null>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve(c.exitCode) : c.once('exit', (code) => resolve(code))));
+const exited = (c: ChildProcess) =>
+  new Promise<number | null>((resolve) =>
+    c.exitCode !== null || c.signalCode !== null ? resolve(c.exitCode) : c.once('exit', (code) => resolve(code)),
+  );
 
 describe('ingest agent with a config module that hangs or exits', () => {
-  it('keeps serving on the last good commit, refuses the bad ones, stops on SIGTERM and does not retry them after a restart', { timeout: 120_000 }, async () => {
-    const files = exampleConfigFiles();
-    files['wharf.config.ts'] = withTimeZone(files['wharf.config.ts'], zone.timeZone);
-    for (const path of Object.keys(files)) if (path.startsWith('mappings/') && path.endsWith('.ts')) files[path] = files[path].replace(/startDate: '[^']+'/, `startDate: '${latest}'`);
-    remote = createRemote(files);
-    const good = git(remote.remote, 'rev-parse', remote.branch);
-    const other = cloneRemote(remote, 'someone');
-    const port = 20000 + Math.floor(Math.random() * 2000);
-    const agent = startAgent(port);
-    await until('the first commit applied', async () => (await health(port))?.appliedCommit === good);
+  it(
+    'keeps serving on the last good commit, refuses the bad ones, stops on SIGTERM and does not retry them after a restart',
+    { timeout: 120_000 },
+    async () => {
+      const files = exampleConfigFiles();
+      files['wharf.config.ts'] = withTimeZone(files['wharf.config.ts'], zone.timeZone);
+      for (const path of Object.keys(files))
+        if (path.startsWith('mappings/') && path.endsWith('.ts'))
+          files[path] = files[path].replace(/startDate: '[^']+'/, `startDate: '${latest}'`);
+      remote = createRemote(files);
+      const good = git(remote.remote, 'rev-parse', remote.branch);
+      const other = cloneRemote(remote, 'someone');
+      const port = 20000 + Math.floor(Math.random() * 2000);
+      const agent = startAgent(port);
+      await until('the first commit applied', async () => (await health(port))?.appliedCommit === good);
 
-    const hang = commitAndPush(other, remote.branch, { 'mappings/hang.ts': 'while (true) {}\n' }, 'a module that never ends');
-    const afterHang = await until('the hanging commit refused', async () => {
-      const h = await health(port);
-      return h?.rejectedCommit === hang ? h : null;
-    });
-    expect(afterHang.appliedCommit).toBe(good);
+      const hang = commitAndPush(
+        other,
+        remote.branch,
+        { 'mappings/hang.ts': 'while (true) {}\n' },
+        'a module that never ends',
+      );
+      const afterHang = await until('the hanging commit refused', async () => {
+        const h = await health(port);
+        return h?.rejectedCommit === hang ? h : null;
+      });
+      expect(afterHang.appliedCommit).toBe(good);
 
-    const exits = commitAndPush(other, remote.branch, { 'mappings/hang.ts': null, 'mappings/exit.ts': 'process.exit(0);\n' }, 'a module that exits');
-    const afterExit = await until('the exiting commit refused', async () => {
-      const h = await health(port);
-      return h?.rejectedCommit === exits ? h : null;
-    });
-    expect(afterExit.appliedCommit).toBe(good);
-    const status = (await (await fetch(`http://127.0.0.1:${port}/v1/status`, { headers: { authorization: 'Bearer bad-module-test-key' } })).json()) as { rejectedCommit: { problems: string[] } };
-    expect(status.rejectedCommit.problems.join('\n')).toContain('mappings/exit.ts: The module ended the process while loading (process.exit(0))');
-    expect(log).toContain('mappings/hang.ts: The module did not finish loading within 2 s');
+      const exits = commitAndPush(
+        other,
+        remote.branch,
+        { 'mappings/hang.ts': null, 'mappings/exit.ts': 'process.exit(0);\n' },
+        'a module that exits',
+      );
+      const afterExit = await until('the exiting commit refused', async () => {
+        const h = await health(port);
+        return h?.rejectedCommit === exits ? h : null;
+      });
+      expect(afterExit.appliedCommit).toBe(good);
+      const status = (await (
+        await fetch(`http://127.0.0.1:${port}/v1/status`, { headers: { authorization: 'Bearer bad-module-test-key' } })
+      ).json()) as { rejectedCommit: { problems: string[] } };
+      expect(status.rejectedCommit.problems.join('\n')).toContain(
+        'mappings/exit.ts: The module ended the process while loading (process.exit(0))',
+      );
+      expect(log).toContain('mappings/hang.ts: The module did not finish loading within 2 s');
 
-    agent.kill('SIGTERM');
-    expect(await exited(agent)).toBe(0);
+      agent.kill('SIGTERM');
+      expect(await exited(agent)).toBe(0);
 
-    log = '';
-    const again = startAgent(port);
-    const restarted = await until('the agent back', async () => {
-      const h = await health(port);
-      return h?.appliedCommit === good ? h : null;
-    });
-    expect(restarted.rejectedCommit).toBe(exits);
-    // The follower fetched the refused tip and did not validate it again.
-    await until('a fetch after the restart', async () => logged('branch tip already handled', exits));
-    expect(log).not.toContain('"new commit"');
-    again.kill('SIGTERM');
-    expect(await exited(again)).toBe(0);
+      log = '';
+      const again = startAgent(port);
+      const restarted = await until('the agent back', async () => {
+        const h = await health(port);
+        return h?.appliedCommit === good ? h : null;
+      });
+      expect(restarted.rejectedCommit).toBe(exits);
+      // The follower fetched the refused tip and did not validate it again.
+      await until('a fetch after the restart', async () => logged('branch tip already handled', exits));
+      expect(log).not.toContain('"new commit"');
+      again.kill('SIGTERM');
+      expect(await exited(again)).toBe(0);
 
-    // SIGTERM while a module hangs during start-up: the validation is cancelled, not awaited
-    // (with a 10-minute module limit, waiting for it would outlast this test).
-    const hangsAgain = commitAndPush(other, remote.branch, { 'mappings/exit.ts': null, 'mappings/spin.ts': 'for (;;) {}\n' }, 'another module that never ends');
-    log = '';
-    const third = startAgent(port, '10m');
-    await until('the validation of the hanging commit', async () => logged('new commit', hangsAgain));
-    third.kill('SIGTERM');
-    expect(await exited(third)).toBe(0);
-  });
+      // SIGTERM while a module hangs during start-up: the validation is cancelled, not awaited
+      // (with a 10-minute module limit, waiting for it would outlast this test).
+      const hangsAgain = commitAndPush(
+        other,
+        remote.branch,
+        { 'mappings/exit.ts': null, 'mappings/spin.ts': 'for (;;) {}\n' },
+        'another module that never ends',
+      );
+      log = '';
+      const third = startAgent(port, '10m');
+      await until('the validation of the hanging commit', async () => logged('new commit', hangsAgain));
+      third.kill('SIGTERM');
+      expect(await exited(third)).toBe(0);
+    },
+  );
 });

@@ -40,26 +40,52 @@ function until<T>(what: string, probe: () => Promise<T | undefined | false>, lim
 
 const gate = (day: string) => writeFileSync(join(gateDir, 'gate.csv'), `d\n${day}\n`);
 const store = () => agent.running()!.store as Store;
-const post = (path: string, body: unknown) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: JSON.stringify(body) });
-const lastRun = async () => (await store().query<{ refresh: string; seq: number }>("SELECT refresh, CAST(run_seq AS INTEGER) AS seq FROM experiment_job_history WHERE experiment = 'checkout_button' ORDER BY run_seq DESC LIMIT 1"))[0];
+const post = (path: string, body: unknown) =>
+  fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+    body: JSON.stringify(body),
+  });
+const lastRun = async () =>
+  (
+    await store().query<{ refresh: string; seq: number }>(
+      "SELECT refresh, CAST(run_seq AS INTEGER) AS seq FROM experiment_job_history WHERE experiment = 'checkout_button' ORDER BY run_seq DESC LIMIT 1",
+    )
+  )[0];
 const report = () => git(remote.remote, 'show', `${remote.branch}:status/experiments/checkout_button.md`);
 /** The last day the experiment's artifacts cover (undefined before its first run). */
 const through = async () => {
-  const [table] = await store().query("SELECT 1 AS t FROM information_schema.tables WHERE table_name = 'experiment_state'");
+  const [table] = await store().query(
+    "SELECT 1 AS t FROM information_schema.tables WHERE table_name = 'experiment_state'",
+  );
   if (!table) return undefined;
-  return (await store().query<{ d: string }>("SELECT CAST(through_day AS VARCHAR) AS d FROM experiment_state WHERE experiment = 'checkout_button'"))[0]?.d;
+  return (
+    await store().query<{ d: string }>(
+      "SELECT CAST(through_day AS VARCHAR) AS d FROM experiment_state WHERE experiment = 'checkout_button'",
+    )
+  )[0]?.d;
 };
 
 function config(): Record<string, string> {
   const files = exampleConfigFiles();
-  for (const path of Object.keys(files)) if (path.startsWith('mappings/') && path.endsWith('.ts')) files[path] = files[path].replace(/startDate: '[^']+'/, `startDate: '${start}'`);
-  files['mappings/app_events.sql'] = `SELECT event_id, event_time + INTERVAL ${shift} DAY AS event_time, event, value, properties, user_json FROM app_events\n`;
-  files['mappings/daily_metrics.sql'] = `SELECT unit_id, id_type, CAST(ds + ${shift} AS DATE) AS ds, metric, value FROM daily_metrics\n`;
+  for (const path of Object.keys(files))
+    if (path.startsWith('mappings/') && path.endsWith('.ts'))
+      files[path] = files[path].replace(/startDate: '[^']+'/, `startDate: '${start}'`);
+  files['mappings/app_events.sql'] =
+    `SELECT event_id, event_time + INTERVAL ${shift} DAY AS event_time, event, value, properties, user_json FROM app_events\n`;
+  files['mappings/daily_metrics.sql'] =
+    `SELECT unit_id, id_type, CAST(ds + ${shift} AS DATE) AS ds, metric, value FROM daily_metrics\n`;
   files['mappings/checkout_conversion.sql'] =
     `SELECT unit_id, CAST(ds + ${shift} AS DATE) AS ds, metric, orders, checkouts FROM checkout_funnel\n` +
     `WHERE CAST(ds + ${shift} AS DATE) <= (SELECT MAX(d) FROM read_csv('${join(gateDir, 'gate.csv')}', columns = {'d': 'DATE'}, header = true))\n`;
-  files['wharf.config.ts'] = files['wharf.config.ts'].replace("timeZone: 'PST',", "timeZone: 'PST',\n  notifications: { targets: [{ kind: 'webhook', url: { env: 'E2E_HOOK_URL' } }] },");
-  files['experiments/checkout_button.ts'] = readFileSync(resolve(import.meta.dirname, '../../experiments/checkout_button.ts'), 'utf8').replace("startDate: '2026-10-01'", `startDate: '${start}'`);
+  files['wharf.config.ts'] = files['wharf.config.ts'].replace(
+    "timeZone: 'PST',",
+    "timeZone: 'PST',\n  notifications: { targets: [{ kind: 'webhook', url: { env: 'E2E_HOOK_URL' } }] },",
+  );
+  files['experiments/checkout_button.ts'] = readFileSync(
+    resolve(import.meta.dirname, '../../experiments/checkout_button.ts'),
+    'utf8',
+  ).replace("startDate: '2026-10-01'", `startDate: '${start}'`);
   return files;
 }
 
@@ -69,8 +95,14 @@ beforeAll(async () => {
   gate(addDays(latest, -1));
   remote = createRemote(config());
   agent = new Agent({
-    repo: remote.remote, branch: remote.branch, workdir: join(remote.root, 'agent'), port: 0, fetchIntervalMs: 3_600_000, statusFlushMs: 3_600_000,
-    identity: { name: 'wharf-bot', email: 'bot@example.com' }, env: { WHARF_API_KEYS: KEY, E2E_HOOK_URL: hook.url },
+    repo: remote.remote,
+    branch: remote.branch,
+    workdir: join(remote.root, 'agent'),
+    port: 0,
+    fetchIntervalMs: 3_600_000,
+    statusFlushMs: 3_600_000,
+    identity: { name: 'wharf-bot', email: 'bot@example.com' },
+    env: { WHARF_API_KEYS: KEY, E2E_HOOK_URL: hook.url },
     log: process.env.DEBUG_AGENT_TEST ? createLogger({ level: 'info', format: 'json' }) : undefined,
   });
   base = `http://127.0.0.1:${(await agent.start()).port}`;
@@ -106,7 +138,9 @@ describe('the agent runs experiments', () => {
     const res = await post('/v1/mark_data_ready', { datestamps: latest, mapping: 'checkout_conversion' });
     expect(res.status).toBe(202);
     await until('the incremental refresh', async () => (await through()) === latest);
-    const [run] = await store().query<{ refresh: string }>("SELECT refresh FROM experiment_job_history WHERE experiment = 'checkout_button' ORDER BY run_seq DESC LIMIT 1");
+    const [run] = await store().query<{ refresh: string }>(
+      "SELECT refresh FROM experiment_job_history WHERE experiment = 'checkout_button' ORDER BY run_seq DESC LIMIT 1",
+    );
     expect(run.refresh).toBe('incremental');
     await agent.flushStatus();
     const after = report();
@@ -120,12 +154,20 @@ describe('the agent runs experiments', () => {
 
   it('a failed run is notified once, noted in the report above the last results, and does not stop loads; the next load restates it', async () => {
     // A view where the pipeline expects its table: the full refresh cannot drop it and fails.
-    await store().exec('ALTER TABLE windowed_metrics_checkout_button RENAME TO wm_saved; CREATE VIEW windowed_metrics_checkout_button AS SELECT * FROM wm_saved');
+    await store().exec(
+      'ALTER TABLE windowed_metrics_checkout_button RENAME TO wm_saved; CREATE VIEW windowed_metrics_checkout_button AS SELECT * FROM wm_saved',
+    );
     const runsBefore = (await lastRun()).seq;
     // Reloading a day the experiment already covers asks for a full refresh.
     expect((await post('/v1/backfill', { mapping: 'daily_metrics', from: start, to: start })).status).toBe(202);
-    await until('the failure notification', async () => hook.bodies.some((b) => (b as { kind: string }).kind === 'experiment_failure'));
-    const failure = hook.bodies.find((b) => (b as { kind: string }).kind === 'experiment_failure') as { experiment: string; subject: string; detail: string };
+    await until('the failure notification', async () =>
+      hook.bodies.some((b) => (b as { kind: string }).kind === 'experiment_failure'),
+    );
+    const failure = hook.bodies.find((b) => (b as { kind: string }).kind === 'experiment_failure') as {
+      experiment: string;
+      subject: string;
+      detail: string;
+    };
     expect(failure.experiment).toBe('checkout_button');
     expect(failure.subject).toBe('[demo] ❌ Experiment run failed: checkout_button');
     expect(failure.detail).toContain('windowed_metrics_checkout_button');
@@ -135,10 +177,16 @@ describe('the agent runs experiments', () => {
     expect(md).toMatch(/> \*\*The last run failed\*\* at step `reset artifact tables`/);
     // The previous results are still there (the run was one transaction), and the day loaded.
     expect(md).toContain(`Data through ${latest}.`);
-    const status = (await (await fetch(`${base}/v1/status`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as { ingestions: { ingestion: string; days: { date: string; status: string }[] }[] };
-    expect(status.ingestions.find((i) => i.ingestion === 'daily_metrics')?.days.find((d) => d.date === start)?.status).toBe('succeeded');
+    const status = (await (
+      await fetch(`${base}/v1/status`, { headers: { authorization: `Bearer ${KEY}` } })
+    ).json()) as { ingestions: { ingestion: string; days: { date: string; status: string }[] }[] };
+    expect(
+      status.ingestions.find((i) => i.ingestion === 'daily_metrics')?.days.find((d) => d.date === start)?.status,
+    ).toBe('succeeded');
 
-    await store().exec('DROP VIEW windowed_metrics_checkout_button; ALTER TABLE wm_saved RENAME TO windowed_metrics_checkout_button');
+    await store().exec(
+      'DROP VIEW windowed_metrics_checkout_button; ALTER TABLE wm_saved RENAME TO windowed_metrics_checkout_button',
+    );
     const failedRun = (await lastRun()).seq;
     expect((await post('/v1/backfill', { mapping: 'daily_metrics', from: start, to: start })).status).toBe(202);
     await until('the restating run', async () => (await lastRun()).seq > failedRun);

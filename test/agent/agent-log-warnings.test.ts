@@ -19,22 +19,50 @@ describe('agent logs when libraries warn', () => {
     const zone = midDayZone();
     const files = exampleConfigFiles();
     files['wharf.config.ts'] = withTimeZone(files['wharf.config.ts'], zone.timeZone);
-    for (const path of Object.keys(files)) if (path.startsWith('mappings/') && path.endsWith('.ts')) files[path] = files[path].replace(/startDate: '[^']+'/, `startDate: '${zone.latest}'`);
+    for (const path of Object.keys(files))
+      if (path.startsWith('mappings/') && path.endsWith('.ts'))
+        files[path] = files[path].replace(/startDate: '[^']+'/, `startDate: '${zone.latest}'`);
     remote = createRemote(files);
     const port = 22000 + Math.floor(Math.random() * 2000);
-    const child = spawn(process.execPath, ['--import', join(REPO_ROOT, 'test/support/agent-warning-preload.mjs'), join(REPO_ROOT, 'framework/bin/run.js'), 'agent',
-      '--repo', remote.remote, '--branch', remote.branch, '--workdir', join(remote.root, 'agent'), '--port', String(port), '--no-status-push', '--log-format', 'json'], {
-      env: { ...process.env, WHARF_API_KEYS: 'log-warnings-test-key', NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        join(REPO_ROOT, 'test/support/agent-warning-preload.mjs'),
+        join(REPO_ROOT, 'framework/bin/run.js'),
+        'agent',
+        '--repo',
+        remote.remote,
+        '--branch',
+        remote.branch,
+        '--workdir',
+        join(remote.root, 'agent'),
+        '--port',
+        String(port),
+        '--no-status-push',
+        '--log-format',
+        'json',
+      ],
+      {
+        env: { ...process.env, WHARF_API_KEYS: 'log-warnings-test-key', NODE_OPTIONS: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     let stdout = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     try {
-      await until('the three library warnings in the log', async () => stderr.includes('DEP0005') && stderr.includes('NodeVersionSupportWarning') && stderr.includes('SIMPLE_GIT'), {
-        limitMs: 60_000, detail: () => stderr.slice(-3000),
-      });
+      await until(
+        'the three library warnings in the log',
+        async () =>
+          stderr.includes('DEP0005') && stderr.includes('NodeVersionSupportWarning') && stderr.includes('SIMPLE_GIT'),
+        {
+          limitMs: 60_000,
+          detail: () => stderr.slice(-3000),
+        },
+      );
     } finally {
       child.kill('SIGTERM');
     }

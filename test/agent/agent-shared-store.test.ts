@@ -30,14 +30,30 @@ describe('two agents on one PostgreSQL store', () => {
     const url = await createTestDatabase('wharf_agents');
     const files = exampleConfigFiles();
     files['wharf.config.ts'] = withTimeZone(files['wharf.config.ts'], zone.timeZone);
-    for (const path of Object.keys(files)) if (path.startsWith('mappings/') && path.endsWith('.ts')) files[path] = files[path].replace(/startDate: '[^']+'/, `startDate: '${addDays(latest, -(DAYS - 1))}'`);
-    files['wharf.config.ts'] = files['wharf.config.ts'].replace(/store: \{[^}]*\},/, "store: { kind: 'postgres', url: { env: 'SHARED_STORE_URL' } },");
+    for (const path of Object.keys(files))
+      if (path.startsWith('mappings/') && path.endsWith('.ts'))
+        files[path] = files[path].replace(/startDate: '[^']+'/, `startDate: '${addDays(latest, -(DAYS - 1))}'`);
+    files['wharf.config.ts'] = files['wharf.config.ts'].replace(
+      /store: \{[^}]*\},/,
+      "store: { kind: 'postgres', url: { env: 'SHARED_STORE_URL' } },",
+    );
     expect(files['wharf.config.ts']).toContain('SHARED_STORE_URL');
     remote = createRemote(files);
     // The store URL is read from the process environment, as in production.
     process.env.SHARED_STORE_URL = url;
     for (const name of ['a', 'b']) {
-      agents.push(new Agent({ repo: remote.remote, branch: remote.branch, workdir: join(remote.root, `agent-${name}`), port: 0, noStatusPush: true, fetchIntervalMs: 3_600_000, log: createLogger({ level: 'warn', write: (l) => process.stderr.write(l) }), env: { WHARF_API_KEYS: 'k-shared-1234' } }));
+      agents.push(
+        new Agent({
+          repo: remote.remote,
+          branch: remote.branch,
+          workdir: join(remote.root, `agent-${name}`),
+          port: 0,
+          noStatusPush: true,
+          fetchIntervalMs: 3_600_000,
+          log: createLogger({ level: 'warn', write: (l) => process.stderr.write(l) }),
+          env: { WHARF_API_KEYS: 'k-shared-1234' },
+        }),
+      );
     }
     await Promise.all(agents.map((a) => a.start()));
     expect(agents.every((a) => a.appliedCommit !== null)).toBe(true);
@@ -54,13 +70,17 @@ describe('two agents on one PostgreSQL store', () => {
       for (const a of agents) await a.stop();
       agents.length = 0;
       const attempts = await db.query<{ ingestion: string; date: string; started_at: Date; finished_at: Date }>(
-        'SELECT ingestion, CAST("date" AS VARCHAR) AS date, started_at, finished_at FROM attempts ORDER BY ingestion, "date", started_at');
+        'SELECT ingestion, CAST("date" AS VARCHAR) AS date, started_at, finished_at FROM attempts ORDER BY ingestion, "date", started_at',
+      );
       expect(attempts.length).toBeGreaterThanOrEqual(3 * DAYS);
       for (let i = 1; i < attempts.length; i++) {
         const [prev, cur] = [attempts[i - 1], attempts[i]];
-        if (prev.ingestion === cur.ingestion && prev.date === cur.date) expect(new Date(cur.started_at).getTime()).toBeGreaterThanOrEqual(new Date(prev.finished_at).getTime());
+        if (prev.ingestion === cur.ingestion && prev.date === cur.date)
+          expect(new Date(cur.started_at).getTime()).toBeGreaterThanOrEqual(new Date(prev.finished_at).getTime());
       }
-      const [{ n: rows }] = await db.query<{ n: number }>("SELECT COUNT(*) AS n FROM (SELECT timeuuid FROM events GROUP BY timeuuid HAVING COUNT(*) > 1) d");
+      const [{ n: rows }] = await db.query<{ n: number }>(
+        'SELECT COUNT(*) AS n FROM (SELECT timeuuid FROM events GROUP BY timeuuid HAVING COUNT(*) > 1) d',
+      );
       expect(Number(rows)).toBe(0);
     } finally {
       await db.close();

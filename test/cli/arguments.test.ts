@@ -29,7 +29,10 @@ async function ingest(...args: string[]): Promise<Outcome> {
 
 /** oclif wraps long error lines with a ` ›   ` margin; the text without it. */
 function text(output: string): string {
-  return output.replace(/\n? ›\s+/g, ' ').replace(/\s+/g, ' ').trim();
+  return output
+    .replace(/\n? ›\s+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 describe('CLI arguments', () => {
@@ -41,7 +44,9 @@ describe('CLI arguments', () => {
   it('refuses an impossible --date with exit 1 and writes nothing', async () => {
     const { code, stderr } = await ingest('run', 'daily_metrics', '--date', '2026-02-30');
     expect(code).toBe(1);
-    expect(text(stderr)).toContain('Error: --date "2026-02-30" is not a date: February 2026 has 28 days. Write a calendar day as YYYY-MM-DD between 1970-01-01 and 2100-12-31');
+    expect(text(stderr)).toContain(
+      'Error: --date "2026-02-30" is not a date: February 2026 has 28 days. Write a calendar day as YYYY-MM-DD between 1970-01-01 and 2100-12-31',
+    );
     expect(existsSync(join(dir, '.wharf'))).toBe(false);
   });
 
@@ -63,19 +68,25 @@ describe('CLI arguments', () => {
   it('makes status of an unknown mapping an error', async () => {
     const { code, stderr } = await ingest('status', 'nope');
     expect(code).toBe(1);
-    expect(text(stderr)).toContain("Unknown mapping 'nope'. Known mappings: app_events, checkout_conversion, daily_metrics.");
+    expect(text(stderr)).toContain(
+      "Unknown mapping 'nope'. Known mappings: app_events, checkout_conversion, daily_metrics.",
+    );
   });
 
   it('refuses a backfill range that ends before it starts', async () => {
     const { code, stderr } = await ingest('backfill', 'daily_metrics', '--from', '2026-10-05', '--to', '2026-10-01');
     expect(code).toBe(1);
-    expect(text(stderr)).toContain('--from 2026-10-05 is after --to 2026-10-01: the range is empty. Swap them: --from 2026-10-01 --to 2026-10-05.');
+    expect(text(stderr)).toContain(
+      '--from 2026-10-05 is after --to 2026-10-01: the range is empty. Swap them: --from 2026-10-01 --to 2026-10-05.',
+    );
   });
 
   it('says why run --all had nothing to do', async () => {
     const { code, stdout } = await ingest('run', '--all', '--to', '2020-01-01');
     expect(code).toBe(0);
-    expect(stdout.trim()).toBe('Nothing to run: every mapping starts after 2020-01-01 (the earliest, app_events, starts on 2026-10-01). Pass a later --to, or omit it to load up to the latest complete day.');
+    expect(stdout.trim()).toBe(
+      'Nothing to run: every mapping starts after 2020-01-01 (the earliest, app_events, starts on 2026-10-01). Pass a later --to, or omit it to load up to the latest complete day.',
+    );
   });
 
   it('prints the --json error document for a project that does not validate', async () => {
@@ -86,7 +97,8 @@ describe('CLI arguments', () => {
       error: {
         code: 'config.invalid',
         class: 'config',
-        message: "The project configuration has 1 error; the first: mappings/daily_metrics.ts:6:3 → source: The source 'demoo' is not defined. Did you mean 'demo'?",
+        message:
+          "The project configuration has 1 error; the first: mappings/daily_metrics.ts:6:3 → source: The source 'demoo' is not defined. Did you mean 'demo'?",
         hint: 'Run `ingest validate` to see every problem.',
       },
     });

@@ -20,9 +20,15 @@ const SECRET = 's3cret-Pw-7731';
 let dir: string;
 
 async function statusJson(storeUrl: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return run(INGEST, ['status', '--json', '--project', dir], { env: { ...process.env, WHARF_STORE_URL: storeUrl, NO_COLOR: '1' } }).then(
+  return run(INGEST, ['status', '--json', '--project', dir], {
+    env: { ...process.env, WHARF_STORE_URL: storeUrl, NO_COLOR: '1' },
+  }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
+    (err: { code: number; stdout: string; stderr: string }) => ({
+      code: err.code,
+      stdout: err.stdout,
+      stderr: err.stderr,
+    }),
   );
 }
 
@@ -46,7 +52,12 @@ describe('a PostgreSQL store that cannot be opened', () => {
   beforeAll(() => {
     dir = copyExampleProject();
     editFile(dir, 'wharf.config.ts', (t) =>
-      t.replace("store: { kind: 'duckdb', path: '.wharf/store.duckdb' },", "store: { kind: 'postgres', url: env('WHARF_STORE_URL') },").replace('import { defineProject } from', 'import { defineProject, env } from'),
+      t
+        .replace(
+          "store: { kind: 'duckdb', path: '.wharf/store.duckdb' },",
+          "store: { kind: 'postgres', url: env('WHARF_STORE_URL') },",
+        )
+        .replace('import { defineProject } from', 'import { defineProject, env } from'),
     );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -68,7 +79,9 @@ describe('a PostgreSQL store that cannot be opened', () => {
       {
         code: 'store.connection-refused',
         class: 'connection',
-        message: expect.stringMatching(/^The PostgreSQL store refused the connection at 127\.0\.0\.1:\d+: is the server running there\?$/),
+        message: expect.stringMatching(
+          /^The PostgreSQL store refused the connection at 127\.0\.0\.1:\d+: is the server running there\?$/,
+        ),
         hint: 'Check the host and port in the URL in WHARF_STORE_URL (store.url in wharf.config.ts), and that PostgreSQL is running.',
       },
     ],

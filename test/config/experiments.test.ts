@@ -10,7 +10,12 @@ describe('experiment modules', () => {
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const experiment = result.project!.experiments.get('checkout_button')!;
     expect(experiment.file).toBe('experiments/checkout_button.ts');
-    expect(experiment.config.metrics.map((m) => m.name)).toEqual(['revenue', 'revenue_total', 'sessions', 'checkout_conversion']);
+    expect(experiment.config.metrics.map((m) => m.name)).toEqual([
+      'revenue',
+      'revenue_total',
+      'sessions',
+      'checkout_conversion',
+    ]);
   });
 
   it('reports every broken rule of an experiment, each with its file and field', async () => {
@@ -66,7 +71,9 @@ describe('experiment modules', () => {
   it('checks the warehouse: the source exists (with a suggestion), can host the pipeline, and is where the ingestions run', async () => {
     const dir = copyExampleProject();
     try {
-      editFile(dir, 'experiments/checkout_button.ts', (t) => t.replace("  owner: 'growth-team@example.com',", "  owner: 'growth-team@example.com',\n  warehouse: 'demo',"));
+      editFile(dir, 'experiments/checkout_button.ts', (t) =>
+        t.replace("  owner: 'growth-team@example.com',", "  owner: 'growth-team@example.com',\n  warehouse: 'demo',"),
+      );
       const ok = await loadProject(dir);
       expect(ok.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
       expect(ok.project!.experiments.get('checkout_button')!.config.warehouse).toBe('demo');
@@ -78,14 +85,25 @@ describe('experiment modules', () => {
       expect(diagnostic?.summary).toContain("Did you mean 'demo'?");
 
       editFile(dir, 'experiments/checkout_button.ts', (t) => t.replace("warehouse: 'demoo'", "warehouse: 'lake'"));
-      writeFileSync(join(dir, 'sources/lake.ts'), "import { defineSource } from '@wharf/framework';\nexport default defineSource({ kind: 's3', name: 'lake', bucket: 'b', prefix: 'p', region: 'us-east-1' });\n");
+      writeFileSync(
+        join(dir, 'sources/lake.ts'),
+        "import { defineSource } from '@wharf/framework';\nexport default defineSource({ kind: 's3', name: 'lake', bucket: 'b', prefix: 'p', region: 'us-east-1' });\n",
+      );
       const codes = (await loadProject(dir)).diagnostics.map((d) => `${d.field} ${d.code}`);
       expect(codes).toContain('warehouse experiment.warehouse-unsupported');
 
-      writeFileSync(join(dir, 'sources/other.ts'), "import { defineSource } from '@wharf/framework';\nexport default defineSource({ kind: 'duckdb', name: 'other', path: 'other.duckdb' });\n");
+      writeFileSync(
+        join(dir, 'sources/other.ts'),
+        "import { defineSource } from '@wharf/framework';\nexport default defineSource({ kind: 'duckdb', name: 'other', path: 'other.duckdb' });\n",
+      );
       editFile(dir, 'experiments/checkout_button.ts', (t) => t.replace("warehouse: 'lake'", "warehouse: 'other'"));
       const elsewhere = (await loadProject(dir)).diagnostics.map((d) => `${d.field} ${d.code}`);
-      expect(elsewhere).toEqual(expect.arrayContaining(['exposure.ingestion experiment.warehouse-ingestion', 'metrics[0].ingestion experiment.warehouse-ingestion']));
+      expect(elsewhere).toEqual(
+        expect.arrayContaining([
+          'exposure.ingestion experiment.warehouse-ingestion',
+          'metrics[0].ingestion experiment.warehouse-ingestion',
+        ]),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -10,8 +10,10 @@ const BROKEN: Record<string, string> = {
   'sources/brace.ts': "export default {\n  kind: 'duckdb',\n  name: 'brace',\n  path: 'x.duckdb',\n;\n",
   'sources/quote.ts': "export default {\n  kind: 'duckdb',\n  name: 'quote',\n  path: 'x.duckdb,\n};\n",
   'sources/bracket.mjs': "export default {\n  kind: 'duckdb',\n  name: 'bracket',\n  path: ['x.duckdb',\n};\n",
-  'sources/keyword.ts': "export default {\n  kind: 'duckdb',\n  name: 'keyword',\n  path: 'x.duckdb',\n  maxConcurrency: return,\n};\n",
-  'sources/throws.ts': "const path = 'x.duckdb';\nif (path) throw new Error('no warehouse configured');\nexport default { kind: 'duckdb', name: 'throws', path };\n",
+  'sources/keyword.ts':
+    "export default {\n  kind: 'duckdb',\n  name: 'keyword',\n  path: 'x.duckdb',\n  maxConcurrency: return,\n};\n",
+  'sources/throws.ts':
+    "const path = 'x.duckdb';\nif (path) throw new Error('no warehouse configured');\nexport default { kind: 'duckdb', name: 'throws', path };\n",
 };
 
 describe('modules that cannot be loaded', () => {

@@ -28,18 +28,21 @@ describe('config modules run in a worker with limits', () => {
       'mappings/b_exit.ts': 'process.exit(0);\n',
       'mappings/c_throw.ts': "throw new Error('the config server is down');\n",
       'mappings/d_hungry.ts': 'const grow: number[][] = []; for (;;) grow.push(new Array(1_000_000).fill(1));\n',
-      'schedules/fn.ts': "import { defineSchedule } from '@wharf/framework';\nexport default { ...defineSchedule({ kind: 'daily', name: 'fn_daily', at: '09:00' }), at: () => '09:00' };\n",
+      'schedules/fn.ts':
+        "import { defineSchedule } from '@wharf/framework';\nexport default { ...defineSchedule({ kind: 'daily', name: 'fn_daily', at: '09:00' }), at: () => '09:00' };\n",
     });
     const { project, diagnostics } = await loadProject(dir, { limits: LIMITS });
     expect(project).toBeNull();
     const found = diagnostics.map((d) => `${d.file} ${d.code}`);
-    expect(found).toEqual(expect.arrayContaining([
-      'mappings/a_hang.ts module.timeout',
-      'mappings/b_exit.ts module.exited',
-      'mappings/c_throw.ts module.import-failed',
-      'mappings/d_hungry.ts module.out-of-memory',
-      'schedules/fn.ts module.not-plain-data',
-    ]));
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'mappings/a_hang.ts module.timeout',
+        'mappings/b_exit.ts module.exited',
+        'mappings/c_throw.ts module.import-failed',
+        'mappings/d_hungry.ts module.out-of-memory',
+        'schedules/fn.ts module.not-plain-data',
+      ]),
+    );
     expect(diagnostics.find((d) => d.file === 'mappings/c_throw.ts')!.summary).toContain('the config server is down');
     expect(diagnostics.find((d) => d.file === 'schedules/fn.ts')!.summary).toContain('function at at');
     // The five bad modules are the only errors: the example's own modules loaded after them.
@@ -58,11 +61,20 @@ describe('config modules run in a worker with limits', () => {
   it('ingest validate fails with the diagnostics of a module that calls process.exit(0) and of one that hangs', async () => {
     const dir = projectWith({ 'mappings/exit.ts': 'process.exit(0);\n', 'mappings/hang.ts': 'while (true) {}\n' });
     const env = { ...process.env, WHARF_CONFIG_MODULE_TIMEOUT: '2s' };
-    const failed = await run(INGEST, ['validate', '--json', '--project', dir], { env }).then(() => null, (err: { code: number; stdout: string }) => err);
+    const failed = await run(INGEST, ['validate', '--json', '--project', dir], { env }).then(
+      () => null,
+      (err: { code: number; stdout: string }) => err,
+    );
     expect(failed?.code).toBe(1);
-    const output = JSON.parse(failed!.stdout) as { valid: boolean; diagnostics: { file: string; code: string; summary: string }[] };
+    const output = JSON.parse(failed!.stdout) as {
+      valid: boolean;
+      diagnostics: { file: string; code: string; summary: string }[];
+    };
     expect(output.valid).toBe(false);
-    expect(output.diagnostics.map((d) => `${d.file} ${d.code}`)).toEqual(['mappings/exit.ts module.exited', 'mappings/hang.ts module.timeout']);
+    expect(output.diagnostics.map((d) => `${d.file} ${d.code}`)).toEqual([
+      'mappings/exit.ts module.exited',
+      'mappings/hang.ts module.timeout',
+    ]);
     expect(output.diagnostics[1].summary).toContain('within 2 s');
   });
 });

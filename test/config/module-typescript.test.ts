@@ -38,7 +38,8 @@ describe('config modules load as TypeScript', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wharf-ts-'));
     write(dir, {
       'settings.ts': MODULE,
-      'lib/days.ts': "export const DAYS = [1, 2, 3] as const;\nexport type Day = (typeof DAYS)[number];\nexport enum Tier { Gold = 'gold' }\n",
+      'lib/days.ts':
+        "export const DAYS = [1, 2, 3] as const;\nexport type Day = (typeof DAYS)[number];\nexport enum Tier { Gold = 'gold' }\n",
       'lib/shout.ts': 'export function shout(text: string): string {\n  return `${text.toUpperCase()}!`;\n}\n',
     });
     expect(await load(dir)).toEqual({ days: [1, 2, 3], label: 'DAILY!', tier: 'gold' });

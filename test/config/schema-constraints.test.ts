@@ -18,7 +18,11 @@ describe('schema constraints', () => {
       const { diagnostics } = await loadProject(dir);
       expect(diagnostics.map((d) => [d.file, d.field, d.summary])).toEqual([
         ['mappings/daily_metrics.ts', 'columns.date', 'Must not be empty.'],
-        ['schedules/daily.ts', 'retryEvery', "'0h' is not a duration above zero: a whole number and a unit s, m, h or d, e.g. '30m' or '1h'."],
+        [
+          'schedules/daily.ts',
+          'retryEvery',
+          "'0h' is not a duration above zero: a whole number and a unit s, m, h or d, e.g. '30m' or '1h'.",
+        ],
         ['sources/big.ts', 'maxConcurrency', 'Must be a whole number (got 1.5).'],
         ['sources/big.ts', 'port', 'Must be at most 65535 (got 70000).'],
         ['sources/half.ts', 'maxConcurrency', 'Must be a whole number (got 1.5).'],
@@ -32,10 +36,16 @@ describe('schema constraints', () => {
   it('refuses a PostgreSQL store schema name the store could not use, naming the field', async () => {
     const dir = copyExampleProject();
     try {
-      editFile(dir, 'wharf.config.ts', (t) => t.replace(/store: \{[^}]*\},/, "store: { kind: 'postgres', url: { env: 'STORE_URL' }, schema: 'Wharf-Prod' },"));
+      editFile(dir, 'wharf.config.ts', (t) =>
+        t.replace(/store: \{[^}]*\},/, "store: { kind: 'postgres', url: { env: 'STORE_URL' }, schema: 'Wharf-Prod' },"),
+      );
       const { diagnostics } = await loadProject(dir);
       expect(diagnostics.map((d) => [d.file, d.field, d.summary])).toEqual([
-        ['wharf.config.ts', 'store.schema', "'Wharf-Prod' is not a name of lower-case letters, digits and underscores that does not start with a digit, e.g. 'wharf'."],
+        [
+          'wharf.config.ts',
+          'store.schema',
+          "'Wharf-Prod' is not a name of lower-case letters, digits and underscores that does not start with a digit, e.g. 'wharf'.",
+        ],
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -45,7 +45,9 @@ describe('ingest validate', () => {
       // (c) metric_name mapped to nothing
       editFile(dir, 'mappings/daily_metrics.ts', (t) => t.replace("metric_name: 'metric',", ''));
       // (d) a constant id type that is not declared
-      editFile(dir, 'mappings/checkout_conversion.ts', (t) => t.replace("{ constant: 'user_id' }", "{ constant: 'company_id' }"));
+      editFile(dir, 'mappings/checkout_conversion.ts', (t) =>
+        t.replace("{ constant: 'user_id' }", "{ constant: 'company_id' }"),
+      );
       // (e) a SQL file that does not exist
       rmSync(join(dir, 'mappings/checkout_conversion.sql'));
 
@@ -73,9 +75,14 @@ describe('ingest validate', () => {
   it('reports a module that does not load, with its line, and keeps checking the others', async () => {
     const dir = copyExampleProject();
     try {
-      editFile(dir, 'schedules/api.ts', (t) => t.replace('export default', 'throw new Error("broken module");\nexport default'));
+      editFile(dir, 'schedules/api.ts', (t) =>
+        t.replace('export default', 'throw new Error("broken module");\nexport default'),
+      );
       const result = await loadProject(dir);
-      const line = readFileSync(join(dir, 'schedules/api.ts'), 'utf8').split('\n').findIndex((l) => l.includes('broken module')) + 1;
+      const line =
+        readFileSync(join(dir, 'schedules/api.ts'), 'utf8')
+          .split('\n')
+          .findIndex((l) => l.includes('broken module')) + 1;
       expect(result.diagnostics.map((d) => [d.file, d.line, d.code, d.summary])).toEqual([
         ['schedules/api.ts', line, 'module.import-failed', 'The module could not be loaded: broken module'],
       ]);
@@ -93,8 +100,15 @@ describe('names that do not exist', () => {
     const dir = copyExampleProject();
     try {
       editFile(dir, 'mappings/app_events.ts', (t) => t.replace("schedule: 'daily_9am'", "schedule: 'daily_9m'"));
-      editFile(dir, 'sources/demo.ts', (t) => t.replace("kind: 'duckdb'", "kind: 'duckd'").replace("generate: 'demo'", "generat: 'demo'"));
-      editFile(dir, 'mappings/checkout_conversion.ts', (t) => t.replace("source: 'demo'", "source: 'demos'").replace("dataset: 'metrics'", "dataset: 'metric'").replace("unit_id: 'unit_id'", "unit_ide: 'unit_id'"));
+      editFile(dir, 'sources/demo.ts', (t) =>
+        t.replace("kind: 'duckdb'", "kind: 'duckd'").replace("generate: 'demo'", "generat: 'demo'"),
+      );
+      editFile(dir, 'mappings/checkout_conversion.ts', (t) =>
+        t
+          .replace("source: 'demo'", "source: 'demos'")
+          .replace("dataset: 'metrics'", "dataset: 'metric'")
+          .replace("unit_id: 'unit_id'", "unit_ide: 'unit_id'"),
+      );
       const result = await loadProject(dir);
       expect(result.diagnostics.map((d) => [d.file, d.field, d.summary])).toEqual([
         ['mappings/app_events.ts', 'schedule', "The schedule 'daily_9m' is not defined. Did you mean 'daily_9am'?"],
@@ -115,10 +129,16 @@ describe('a project config with an error', () => {
   it('still applies its well-typed settings, so other modules get no false errors', async () => {
     const dir = copyExampleProject();
     try {
-      editFile(dir, 'wharf.config.ts', (t) => t.replace('customIdTypes: [],', "customIdTypes: ['company_id'],").replace("timeZone: 'PST'", "timezone: 'PST'"));
-      editFile(dir, 'mappings/checkout_conversion.ts', (t) => t.replace("{ constant: 'user_id' }", "{ constant: 'company_id' }"));
+      editFile(dir, 'wharf.config.ts', (t) =>
+        t.replace('customIdTypes: [],', "customIdTypes: ['company_id'],").replace("timeZone: 'PST'", "timezone: 'PST'"),
+      );
+      editFile(dir, 'mappings/checkout_conversion.ts', (t) =>
+        t.replace("{ constant: 'user_id' }", "{ constant: 'company_id' }"),
+      );
       const result = await loadProject(dir);
-      expect(result.diagnostics.map((d) => [d.file, d.field, d.summary])).toEqual([['wharf.config.ts', 'timezone', "Unknown field 'timezone'. Did you mean 'timeZone'?"]]);
+      expect(result.diagnostics.map((d) => [d.file, d.field, d.summary])).toEqual([
+        ['wharf.config.ts', 'timezone', "Unknown field 'timezone'. Did you mean 'timeZone'?"],
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -16,7 +16,14 @@ import { FIRST_FILE_ROWS, ROWS_PER_FILE } from '../../framework/engine/metrics-c
 import type { DayResult, EngineContext, ProgressEvent } from '../../framework/engine/types.js';
 import { dayFilter, querySpec } from '../../framework/engine/query-stage.js';
 import { addDays, dayRange, zoneOrThrow } from '../../framework/util/time.js';
-import { engineContext, freshStore, loadedMapping, makeProject, seededSource, tempDir } from '../support/engine-fixture.js';
+import {
+  engineContext,
+  freshStore,
+  loadedMapping,
+  makeProject,
+  seededSource,
+  tempDir,
+} from '../support/engine-fixture.js';
 
 /**
  * The small tables: 33 days from SMALL_FROM (two groups of a backfill), 8 rows a day, interleaved; plus a day either
@@ -57,7 +64,15 @@ function statements(): string[] {
 }
 
 const columns = { unit_id: 'unit_id', id_type: 'id_type', date: 'ds', metric_name: 'metric', metric_value: 'value' };
-const metrics = (name: string, startDate: string): MetricsMapping => ({ name, dataset: 'metrics', source: 'src', sql: `./${name}.sql`, schedule: 'daily', startDate, columns });
+const metrics = (name: string, startDate: string): MetricsMapping => ({
+  name,
+  dataset: 'metrics',
+  source: 'src',
+  sql: `./${name}.sql`,
+  schedule: 'daily',
+  startDate,
+  columns,
+});
 /** name, source query, maxRejectRate. */
 const MAPPINGS: [string, string, string, number][] = [
   ['small_date', SMALL_FROM, 'SELECT * FROM small ORDER BY seq', 0.5],
@@ -70,7 +85,12 @@ const MAPPINGS: [string, string, string, number][] = [
   ['big_in', BIG_FROM, 'SELECT * FROM big ORDER BY seq', 0.05],
   // No ORDER BY: rows stream in table order, and once `ctl` is emptied the row with seq 290,000
   // fails (division by zero) after most of the export has arrived.
-  ['big_fragile', BIG_FROM, 'SELECT b.* FROM big b WHERE 1 / (CASE WHEN b.seq = 290000 THEN (SELECT count(*) FROM ctl) ELSE 1 END) > 0', 0.05],
+  [
+    'big_fragile',
+    BIG_FROM,
+    'SELECT b.* FROM big b WHERE 1 / (CASE WHEN b.seq = 290000 THEN (SELECT count(*) FROM ctl) ELSE 1 END) > 0',
+    0.05,
+  ],
   ['rej_in', REJ_FROM, 'SELECT * FROM rej ORDER BY seq', 0.1],
 ];
 
@@ -100,7 +120,13 @@ describe('columnar groups of days (PostgreSQL → DuckDB)', () => {
 
   /** The source's rows of each day of [from, to] (days without rows left out), from `table`. */
   async function sourceDays(table: string, from: string, to: string): Promise<Map<string, string[]>> {
-    const { rows } = await warehouse.query<{ d: string; unit_id: string; id_type: string; metric: string; value: number | null }>(
+    const { rows } = await warehouse.query<{
+      d: string;
+      unit_id: string;
+      id_type: string;
+      metric: string;
+      value: number | null;
+    }>(
       `SELECT CAST(ds AS DATE)::text AS d, unit_id, id_type, metric, value FROM ${table} WHERE CAST(ds AS DATE) BETWEEN $1 AND $2 AND metric <> ''`,
       [from, to],
     );
@@ -109,7 +135,13 @@ describe('columnar groups of days (PostgreSQL → DuckDB)', () => {
 
   /** The store's metrics rows of an ingestion, per day. */
   async function storeDays(ingestion: string): Promise<Map<string, string[]>> {
-    const rows = await ctx.store.query<{ d: string; unit_id: string; id_type: string; metric_name: string; metric_value: number | null }>(
+    const rows = await ctx.store.query<{
+      d: string;
+      unit_id: string;
+      id_type: string;
+      metric_name: string;
+      metric_value: number | null;
+    }>(
       `SELECT CAST("date" AS VARCHAR) AS d, unit_id, id_type, metric_name, metric_value FROM metrics WHERE ingestion = $1`,
       [ingestion],
     );
@@ -132,7 +164,10 @@ describe('columnar groups of days (PostgreSQL → DuckDB)', () => {
        FROM metrics WHERE ingestion = $1 GROUP BY ALL ORDER BY ALL`,
       [ingestion],
     );
-    const rejects = await ctx.store.query(`SELECT CAST("date" AS VARCHAR) AS d, "row", rule, load_id FROM rejects WHERE ingestion = $1 ORDER BY ALL`, [ingestion]);
+    const rejects = await ctx.store.query(
+      `SELECT CAST("date" AS VARCHAR) AS d, "row", rule, load_id FROM rejects WHERE ingestion = $1 ORDER BY ALL`,
+      [ingestion],
+    );
     const ledger = await ctx.store.ledger({ ingestion });
     return { metrics: metricsDigest, rejects, ledger };
   }
@@ -140,11 +175,19 @@ describe('columnar groups of days (PostgreSQL → DuckDB)', () => {
   const statuses = (days: DayResult[]) => Object.fromEntries(days.map((d) => [d.day, d.status]));
 
   it('backfill: every day of the range gets exactly its own source rows (DATE and text day columns), all on the columnar path', async () => {
-    for (const [name, table] of [['small_date', 'small'], ['small_text', 'small_text']]) {
+    for (const [name, table] of [
+      ['small_date', 'small'],
+      ['small_text', 'small_text'],
+    ]) {
       const result = await backfill(ctx, name, { from: SMALL_FROM, to: SMALL_TO });
       expect(result.days.map((d) => d.day)).toEqual(dayRange(SMALL_FROM, SMALL_TO));
       for (const day of result.days) {
-        expect(day, `${name} ${day.day}`).toMatchObject({ status: 'succeeded', path: 'columnar', rowsRead: 8, rowsLoaded: 7 });
+        expect(day, `${name} ${day.day}`).toMatchObject({
+          status: 'succeeded',
+          path: 'columnar',
+          rowsRead: 8,
+          rowsLoaded: 7,
+        });
       }
       // One row of each day is rejected (an empty metric name): the 6th row of the day.
       expect(result.days.map((d) => d.rowsRejected)).toEqual(result.days.map(() => 1));
@@ -167,7 +210,11 @@ describe('columnar groups of days (PostgreSQL → DuckDB)', () => {
 
   it('a day larger than one file: 300,000 rows over 3 days, the first in three files, each day exactly its rows', async () => {
     const files: Record<string, number[]> = {};
-    const run = await backfill({ ...ctx, onProgress: (e) => e.kind === 'rows' && (files[e.day] ??= []).push(e.rows) }, 'big_in', { from: BIG_FROM, to: BIG_TO });
+    const run = await backfill(
+      { ...ctx, onProgress: (e) => e.kind === 'rows' && (files[e.day] ??= []).push(e.rows) },
+      'big_in',
+      { from: BIG_FROM, to: BIG_TO },
+    );
     expect(run.days.map((d) => [d.day, d.status, d.path, d.rowsRead, d.rowsLoaded, d.rowsRejected])).toEqual([
       [BIG_FROM, 'succeeded', 'columnar', 255_000, 255_000, 0],
       ['2026-05-02', 'succeeded', 'columnar', 30_000, 30_000, 0],
@@ -192,15 +239,22 @@ describe('columnar groups of days (PostgreSQL → DuckDB)', () => {
          md5(string_agg(unit_id || ':' || id_type || ':' || metric || ':' || CAST(CAST(value AS BIGINT) AS TEXT), ',' ORDER BY seq)) AS digest
        FROM big GROUP BY ds ORDER BY ds`,
     );
-    expect(stored.map((r) => ({ ...r, total: Number(r.total) }))).toEqual(expected.map((r) => ({ ...r, total: Number(r.total) })));
+    expect(stored.map((r) => ({ ...r, total: Number(r.total) }))).toEqual(
+      expected.map((r) => ({ ...r, total: Number(r.total) })),
+    );
   }
 
   it('days with gaps: ingestDays of non-consecutive days and a backfill after some days are loaded load only the days asked for', async () => {
     const d = (k: number) => addDays(SMALL_FROM, k);
-    for (const [name, table] of [['gap_date', 'small'], ['gap_text', 'small_text']]) {
+    for (const [name, table] of [
+      ['gap_date', 'small'],
+      ['gap_text', 'small_text'],
+    ]) {
       const first = [d(1), d(3), d(6)];
       const results = await ingestDays(ctx, name, first);
-      expect(results.map((r) => [r.day, r.status, r.path, r.rowsRead])).toEqual(first.map((day) => [day, 'succeeded', 'columnar', 8]));
+      expect(results.map((r) => [r.day, r.status, r.path, r.rowsRead])).toEqual(
+        first.map((day) => [day, 'succeeded', 'columnar', 8]),
+      );
       const source = await sourceDays(table, d(0), d(9));
       expect(await storeDays(name)).toEqual(pick(source, first));
       expect((await ctx.store.ledger({ ingestion: name })).map((e) => e.date)).toEqual(first);
@@ -208,9 +262,17 @@ describe('columnar groups of days (PostgreSQL → DuckDB)', () => {
       // d2, d4, d5, d7, d8 are still pending: one export for days that do not follow one another.
       const run = await backfill(ctx, name, { from: d(1), to: d(8) });
       expect(statuses(run.days)).toEqual({
-        [d(1)]: 'skipped', [d(2)]: 'succeeded', [d(3)]: 'skipped', [d(4)]: 'succeeded', [d(5)]: 'succeeded', [d(6)]: 'skipped', [d(7)]: 'succeeded', [d(8)]: 'succeeded',
+        [d(1)]: 'skipped',
+        [d(2)]: 'succeeded',
+        [d(3)]: 'skipped',
+        [d(4)]: 'succeeded',
+        [d(5)]: 'succeeded',
+        [d(6)]: 'skipped',
+        [d(7)]: 'succeeded',
+        [d(8)]: 'succeeded',
       });
-      for (const r of run.days.filter((x) => x.status === 'succeeded')) expect(r).toMatchObject({ path: 'columnar', rowsRead: 8 });
+      for (const r of run.days.filter((x) => x.status === 'succeeded'))
+        expect(r).toMatchObject({ path: 'columnar', rowsRead: 8 });
       const loaded = dayRange(d(1), d(8));
       expect(await storeDays(name)).toEqual(pick(source, loaded));
       expect((await ctx.store.ledger({ ingestion: name })).map((e) => e.date)).toEqual(loaded);
@@ -225,7 +287,8 @@ describe('columnar groups of days (PostgreSQL → DuckDB)', () => {
     expect(first.days.map((d) => d.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
     const bad = '2026-06-02';
     const before = await snapshot('rej_in');
-    const dayOf = <T extends { d?: string; date?: string }>(rows: T[], day: string) => rows.filter((r) => (r.d ?? r.date) === day);
+    const dayOf = <T extends { d?: string; date?: string }>(rows: T[], day: string) =>
+      rows.filter((r) => (r.d ?? r.date) === day);
 
     // Half of the bad day's rows get an undeclared id_type; the other days change value.
     await warehouse.query(`UPDATE rej SET id_type = 'bogus_type' WHERE ds = DATE '${bad}' AND seq % 2 = 0`);
@@ -234,7 +297,13 @@ describe('columnar groups of days (PostgreSQL → DuckDB)', () => {
     const [d1, d2, d3] = run.days;
     expect(d1).toMatchObject({ status: 'succeeded', path: 'columnar', rowsLoaded: 100 });
     expect(d3).toMatchObject({ status: 'succeeded', path: 'columnar', rowsLoaded: 100 });
-    expect(d2).toMatchObject({ status: 'failed', errorClass: 'validation', path: 'columnar', rowsRead: 100, rowsRejected: 50 });
+    expect(d2).toMatchObject({
+      status: 'failed',
+      errorClass: 'validation',
+      path: 'columnar',
+      rowsRead: 100,
+      rowsRejected: 50,
+    });
     expect(d2.errorMessage).toContain('maxRejectRate');
 
     const after = await snapshot('rej_in');
@@ -252,7 +321,10 @@ describe('columnar groups of days (PostgreSQL → DuckDB)', () => {
     expect(ledger.get(bad)!.loadId).toBe(first.days[1].loadId);
     // The failure is in the attempt history.
     const attempts = await ctx.store.attempts({ ingestion: 'rej_in', from: bad, to: bad });
-    expect(attempts.map((a) => [a.status, a.errorClass])).toEqual([['succeeded', null], ['failed', 'validation']]);
+    expect(attempts.map((a) => [a.status, a.errorClass])).toEqual([
+      ['succeeded', null],
+      ['failed', 'validation'],
+    ]);
   });
 
   it('a query error in the middle of the export fails every day of the group and keeps each day’s previous rows and ledger row', async () => {
@@ -264,7 +336,11 @@ describe('columnar groups of days (PostgreSQL → DuckDB)', () => {
 
     await warehouse.query('DELETE FROM ctl');
     const rows: ProgressEvent[] = [];
-    const broken = await ingestDays({ ...ctx, retry: { attempts: 1, baseDelayMs: 1 }, onProgress: (e) => e.kind === 'rows' && rows.push(e) }, 'big_fragile', days);
+    const broken = await ingestDays(
+      { ...ctx, retry: { attempts: 1, baseDelayMs: 1 }, onProgress: (e) => e.kind === 'rows' && rows.push(e) },
+      'big_fragile',
+      days,
+    );
     await warehouse.query('INSERT INTO ctl VALUES (1)');
     for (const result of broken) {
       expect(result).toMatchObject({ status: 'failed', errorClass: 'query', rowsLoaded: 0, path: 'columnar' });
@@ -274,7 +350,10 @@ describe('columnar groups of days (PostgreSQL → DuckDB)', () => {
     expect(rows.length).toBeGreaterThan(0);
     for (const day of days) {
       const attempts = await ctx.store.attempts({ ingestion: 'big_fragile', from: day, to: day });
-      expect(attempts.map((a) => [a.status, a.errorClass])).toEqual([['succeeded', null], ['failed', 'query']]);
+      expect(attempts.map((a) => [a.status, a.errorClass])).toEqual([
+        ['succeeded', null],
+        ['failed', 'query'],
+      ]);
     }
     expect(await snapshot('big_fragile')).toEqual(before);
     await expectBigMatchesSource('big_fragile');
@@ -300,8 +379,16 @@ describe('columnar groups of days (PostgreSQL → DuckDB)', () => {
 
     // And the days of several files.
     const files: number[] = [];
-    const big = await backfill({ ...ctx, onProgress: (e) => e.kind === 'rows' && e.day === BIG_FROM && files.push(e.rows) }, 'big_in', { from: BIG_FROM, to: BIG_TO, force: true });
-    expect(big.days.map((d) => [d.status, d.rowsLoaded])).toEqual([['succeeded', 255_000], ['succeeded', 30_000], ['succeeded', 15_000]]);
+    const big = await backfill(
+      { ...ctx, onProgress: (e) => e.kind === 'rows' && e.day === BIG_FROM && files.push(e.rows) },
+      'big_in',
+      { from: BIG_FROM, to: BIG_TO, force: true },
+    );
+    expect(big.days.map((d) => [d.status, d.rowsLoaded])).toEqual([
+      ['succeeded', 255_000],
+      ['succeeded', 30_000],
+      ['succeeded', 15_000],
+    ]);
     expect(files.length).toBe(3);
     await expectBigMatchesSource('big_in');
   });
@@ -315,21 +402,31 @@ describe('columnar groups of days (PostgreSQL → DuckDB)', () => {
       const mapping = ctx.project.mappings.get(name)!;
       const query = querySpec(mapping);
       const described = await connector.describe(query);
-      const stats = await connector.dayStats(query, dayRange(SMALL_FROM, SMALL_TO).map((day) => dayFilter(mapping, described, day, zone)));
+      const stats = await connector.dayStats(
+        query,
+        dayRange(SMALL_FROM, SMALL_TO).map((day) => dayFilter(mapping, described, day, zone)),
+      );
       const ledger = await ctx.store.ledger({ ingestion: name });
       expect(ledger.every((e) => e.sourceFingerprint?.startsWith('postgres:'))).toBe(true);
       expect(new Set(ledger.map((e) => e.sourceFingerprint)).size).toBe(SMALL_DAYS);
-      expect(ledger.map((e) => [e.date, e.sourceRowCount, e.sourceFingerprint])).toEqual(stats.map((s) => [s.day, s.rowCount, s.fingerprint]));
+      expect(ledger.map((e) => [e.date, e.sourceRowCount, e.sourceFingerprint])).toEqual(
+        stats.map((s) => [s.day, s.rowCount, s.fingerprint]),
+      );
     }
   });
 
   it("restores the store's threads setting after a columnar load (1 while it runs)", async () => {
-    const threads = async () => String((await ctx.store.query<{ t: unknown }>(`SELECT current_setting('threads') AS t`))[0].t);
+    const threads = async () =>
+      String((await ctx.store.query<{ t: unknown }>(`SELECT current_setting('threads') AS t`))[0].t);
     // A value the load would not land on by chance.
     await ctx.store.query('SET threads = 3');
     expect(await threads()).toBe('3');
     const during: Promise<string>[] = [];
-    const run = await backfill({ ...ctx, onProgress: (e) => e.kind === 'rows' && during.push(threads()) }, 'big_in', { from: BIG_FROM, to: BIG_TO, force: true });
+    const run = await backfill({ ...ctx, onProgress: (e) => e.kind === 'rows' && during.push(threads()) }, 'big_in', {
+      from: BIG_FROM,
+      to: BIG_TO,
+      force: true,
+    });
     expect(run.days.every((d) => d.status === 'succeeded' && d.path === 'columnar')).toBe(true);
     // Asked while the first day still had files to load.
     expect(await during[0]).toBe('1');
@@ -354,7 +451,9 @@ describe('columnar groups of days (PostgreSQL → DuckDB)', () => {
     expect(await columnarGroupSize(ctx, 'small_ts')).toBe(1);
     // The TIMESTAMP day column still loads each day on the columnar path, one export per day.
     const run = await backfill(ctx, 'small_ts', { from: SMALL_FROM, to: addDays(SMALL_FROM, 2) });
-    expect(run.days.map((d) => [d.status, d.path, d.rowsRead])).toEqual([0, 1, 2].map(() => ['succeeded', 'columnar', 8]));
+    expect(run.days.map((d) => [d.status, d.path, d.rowsRead])).toEqual(
+      [0, 1, 2].map(() => ['succeeded', 'columnar', 8]),
+    );
     expect(await storeDays('small_ts')).toEqual(await sourceDays('small', SMALL_FROM, addDays(SMALL_FROM, 2)));
   });
 });

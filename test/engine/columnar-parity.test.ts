@@ -11,76 +11,95 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsMapping, SourceConfig } from '../../framework/config/types.js';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
 import type { DayResult, EngineContext } from '../../framework/engine/types.js';
-import { engineContext, freshStore, loadedMapping, makeProject, seededSource, tempDir } from '../support/engine-fixture.js';
+import {
+  engineContext,
+  freshStore,
+  loadedMapping,
+  makeProject,
+  seededSource,
+  tempDir,
+} from '../support/engine-fixture.js';
 import { comparable, contents, DAY, mappings, SQL, statements } from '../support/messy-metrics-day.js';
 
 /** Fails while the rows stream (division by zero) once `ctl` is emptied. */
 const fragile: MetricsMapping = { ...mappings[0], name: 'fragile_in', sql: './f.sql' };
 const FRAGILE_SQL = 'SELECT m.* FROM messy_text m WHERE 1 / (SELECT count(*) FROM ctl) > 0 ORDER BY seq';
 
-describe.each(['duckdb', 'postgres'] as const)('columnar metrics path vs row path (PostgreSQL → %s store)', (storeKind) => {
-  const contexts: Record<'columnar' | 'rows', EngineContext> = {} as never;
-  let source: SourceConfig;
+describe.each(['duckdb', 'postgres'] as const)(
+  'columnar metrics path vs row path (PostgreSQL → %s store)',
+  (storeKind) => {
+    const contexts: Record<'columnar' | 'rows', EngineContext> = {} as never;
+    let source: SourceConfig;
 
-  beforeAll(async () => {
-    source = await seededSource('postgres', statements());
-    for (const path of ['columnar', 'rows'] as const) {
-      const project = makeProject(tempDir(), [source], [...mappings.map((m, i) => loadedMapping(m, SQL[i], 1)), loadedMapping(fragile, FRAGILE_SQL, 1)]);
-      contexts[path] = { ...engineContext(project, await freshStore(storeKind)), columnar: path === 'columnar' };
-    }
-  });
-  afterAll(async () => {
-    for (const ctx of Object.values(contexts)) {
-      await ctx.connectors.closeAll();
-      await ctx.store.close();
-    }
-  });
+    beforeAll(async () => {
+      source = await seededSource('postgres', statements());
+      for (const path of ['columnar', 'rows'] as const) {
+        const project = makeProject(
+          tempDir(),
+          [source],
+          [...mappings.map((m, i) => loadedMapping(m, SQL[i], 1)), loadedMapping(fragile, FRAGILE_SQL, 1)],
+        );
+        contexts[path] = { ...engineContext(project, await freshStore(storeKind)), columnar: path === 'columnar' };
+      }
+    });
+    afterAll(async () => {
+      for (const ctx of Object.values(contexts)) {
+        await ctx.connectors.closeAll();
+        await ctx.store.close();
+      }
+    });
 
-  it.each(mappings.map((m) => m.name))('%s: identical store contents, rejects, counts and examples', async (name) => {
-    const results: Record<string, DayResult> = {};
-    for (const path of ['columnar', 'rows'] as const) {
-      results[path] = await ingestDay(contexts[path], name, DAY);
-      expect(results[path].path).toBe(path);
-      // Loading twice leaves the same contents as loading once.
-      await ingestDay(contexts[path], name, DAY);
-    }
-    expect(results.rows.rowsRejected).toBeGreaterThan(0);
-    expect(results.rows.rowsLoaded).toBeGreaterThan(0);
-    expect(comparable(results.columnar)).toEqual(comparable(results.rows));
-    expect(Object.keys(results.columnar.rejectExamples)).toEqual(Object.keys(results.rows.rejectExamples));
-    const [columnar, rows] = [await contents(contexts.columnar, name), await contents(contexts.rows, name)];
-    expect(columnar.rejects.length).toBe(results.rows.rowsRejected);
-    expect(columnar).toEqual(rows);
-  });
+    it.each(mappings.map((m) => m.name))('%s: identical store contents, rejects, counts and examples', async (name) => {
+      const results: Record<string, DayResult> = {};
+      for (const path of ['columnar', 'rows'] as const) {
+        results[path] = await ingestDay(contexts[path], name, DAY);
+        expect(results[path].path).toBe(path);
+        // Loading twice leaves the same contents as loading once.
+        await ingestDay(contexts[path], name, DAY);
+      }
+      expect(results.rows.rowsRejected).toBeGreaterThan(0);
+      expect(results.rows.rowsLoaded).toBeGreaterThan(0);
+      expect(comparable(results.columnar)).toEqual(comparable(results.rows));
+      expect(Object.keys(results.columnar.rejectExamples)).toEqual(Object.keys(results.rows.rejectExamples));
+      const [columnar, rows] = [await contents(contexts.columnar, name), await contents(contexts.rows, name)];
+      expect(columnar.rejects.length).toBe(results.rows.rowsRejected);
+      expect(columnar).toEqual(rows);
+    });
 
-  it('keeps the previous version of a day when a columnar load fails (reject rate, query error)', async () => {
-    const ctx = contexts.columnar;
-    expect((await ingestDay(ctx, 'fragile_in', DAY)).status).toBe('succeeded');
-    const before = await contents(ctx, 'fragile_in');
-    const mapping = ctx.project.mappings.get('fragile_in')!;
-    mapping.validation.maxRejectRate = 0.01;
-    const overThreshold = await ingestDay(ctx, 'fragile_in', DAY);
-    mapping.validation.maxRejectRate = 1;
-    expect(overThreshold).toMatchObject({ status: 'failed', errorClass: 'validation', path: 'columnar' });
-    expect(await contents(ctx, 'fragile_in')).toEqual(before);
+    it('keeps the previous version of a day when a columnar load fails (reject rate, query error)', async () => {
+      const ctx = contexts.columnar;
+      expect((await ingestDay(ctx, 'fragile_in', DAY)).status).toBe('succeeded');
+      const before = await contents(ctx, 'fragile_in');
+      const mapping = ctx.project.mappings.get('fragile_in')!;
+      mapping.validation.maxRejectRate = 0.01;
+      const overThreshold = await ingestDay(ctx, 'fragile_in', DAY);
+      mapping.validation.maxRejectRate = 1;
+      expect(overThreshold).toMatchObject({ status: 'failed', errorClass: 'validation', path: 'columnar' });
+      expect(await contents(ctx, 'fragile_in')).toEqual(before);
 
-    const client = new pg.Client({ connectionString: process.env[(source as { url: { env: string } }).url.env] });
-    await client.connect();
-    await client.query('DELETE FROM ctl');
-    await client.end();
-    const broken = await ingestDay({ ...ctx, retry: { attempts: 1, baseDelayMs: 1 } }, 'fragile_in', DAY);
-    expect(broken).toMatchObject({ status: 'failed', errorClass: 'query' });
-    expect(broken.errorMessage).toContain('division by zero');
-    expect(await contents(ctx, 'fragile_in')).toEqual(before);
-  });
+      const client = new pg.Client({ connectionString: process.env[(source as { url: { env: string } }).url.env] });
+      await client.connect();
+      await client.query('DELETE FROM ctl');
+      await client.end();
+      const broken = await ingestDay({ ...ctx, retry: { attempts: 1, baseDelayMs: 1 } }, 'fragile_in', DAY);
+      expect(broken).toMatchObject({ status: 'failed', errorClass: 'query' });
+      expect(broken.errorMessage).toContain('division by zero');
+      expect(await contents(ctx, 'fragile_in')).toEqual(before);
+    });
 
-  it('records an empty day as no_data on both paths, with the same ledger counts', async () => {
-    const empty = '2026-10-03';
-    for (const path of ['columnar', 'rows'] as const) {
-      const result = await ingestDay(contexts[path], 'typed_in', empty);
-      expect(result).toMatchObject({ status: 'no_data', rowsRead: 0, rowsLoaded: 0, sourceRowCount: 0, path });
-    }
-    const ledger = async (ctx: EngineContext) => (await ctx.store.ledger({ ingestion: 'typed_in', from: empty, to: empty })).map((e) => [e.status, e.sourceRowCount, e.sourceFingerprint]);
-    expect(await ledger(contexts.columnar)).toEqual(await ledger(contexts.rows));
-  });
-});
+    it('records an empty day as no_data on both paths, with the same ledger counts', async () => {
+      const empty = '2026-10-03';
+      for (const path of ['columnar', 'rows'] as const) {
+        const result = await ingestDay(contexts[path], 'typed_in', empty);
+        expect(result).toMatchObject({ status: 'no_data', rowsRead: 0, rowsLoaded: 0, sourceRowCount: 0, path });
+      }
+      const ledger = async (ctx: EngineContext) =>
+        (await ctx.store.ledger({ ingestion: 'typed_in', from: empty, to: empty })).map((e) => [
+          e.status,
+          e.sourceRowCount,
+          e.sourceFingerprint,
+        ]);
+      expect(await ledger(contexts.columnar)).toEqual(await ledger(contexts.rows));
+    });
+  },
+);

@@ -9,12 +9,24 @@ import { backfill } from '../../framework/engine/backfill.js';
 import { columnarGroupSize } from '../../framework/engine/ingest-day.js';
 import type { EngineContext } from '../../framework/engine/types.js';
 import { addDays } from '../../framework/util/time.js';
-import { engineContext, freshStore, loadedMapping, makeProject, seededSource, tempDir } from '../support/engine-fixture.js';
+import {
+  engineContext,
+  freshStore,
+  loadedMapping,
+  makeProject,
+  seededSource,
+  tempDir,
+} from '../support/engine-fixture.js';
 
 const FROM = '2026-04-01';
 const DAYS = 12;
 const mapping: MetricsMapping = {
-  name: 'm', dataset: 'metrics', source: 'src', sql: './m.sql', schedule: 'daily', startDate: FROM,
+  name: 'm',
+  dataset: 'metrics',
+  source: 'src',
+  sql: './m.sql',
+  schedule: 'daily',
+  startDate: FROM,
   columns: { unit_id: 'unit_id', id_type: 'id_type', date: 'ds', metric_name: 'metric', metric_value: 'value' },
 };
 
@@ -28,7 +40,10 @@ describe('columnar backfill into the PostgreSQL store', () => {
       `INSERT INTO t SELECT 'u' || i || '_' || d, 'user_id', DATE '${FROM}' + d, 'revenue', i * 0.5
          FROM generate_series(0, ${DAYS - 1}) d, generate_series(0, ${DAYS - 1}) i WHERE i <= d`,
     ]);
-    ctx = engineContext(makeProject(tempDir(), [source], [loadedMapping(mapping, 'SELECT * FROM t')]), await freshStore('postgres'));
+    ctx = engineContext(
+      makeProject(tempDir(), [source], [loadedMapping(mapping, 'SELECT * FROM t')]),
+      await freshStore('postgres'),
+    );
   });
   afterAll(async () => {
     await ctx.connectors.closeAll();
@@ -43,7 +58,9 @@ describe('columnar backfill into the PostgreSQL store', () => {
     expect(run.days.map((d) => [d.day, d.status, d.path, d.rowsLoaded])).toEqual(
       Array.from({ length: DAYS }, (_, d) => [addDays(FROM, d), 'succeeded', 'columnar', d + 1]),
     );
-    const counts = await ctx.store.query<{ d: string; n: string }>(`SELECT CAST("date" AS VARCHAR) AS d, count(*) AS n FROM metrics GROUP BY 1 ORDER BY 1`);
+    const counts = await ctx.store.query<{ d: string; n: string }>(
+      `SELECT CAST("date" AS VARCHAR) AS d, count(*) AS n FROM metrics GROUP BY 1 ORDER BY 1`,
+    );
     expect(counts.map((r) => Number(r.n))).toEqual(Array.from({ length: DAYS }, (_, d) => d + 1));
   });
 });

@@ -12,7 +12,14 @@ import type { S3Source, SourceConfig } from '../../framework/config/types.js';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
 import type { DayResult, EngineContext } from '../../framework/engine/types.js';
 import { openDuckDB } from '../../framework/util/duckdb.js';
-import { engineContext, freshStore, loadedMapping, makeProject, seededSource, tempDir } from '../support/engine-fixture.js';
+import {
+  engineContext,
+  freshStore,
+  loadedMapping,
+  makeProject,
+  seededSource,
+  tempDir,
+} from '../support/engine-fixture.js';
 import { comparable, contents, DAY, mappings, statements } from '../support/messy-metrics-day.js';
 import { S3_TEST_CREDENTIALS, startS3Server, type S3TestServer } from '../support/s3-server.js';
 
@@ -38,12 +45,24 @@ async function s3Sources(server: S3TestServer): Promise<S3Source[]> {
   process.env.PARITY_S3_KEY = S3_TEST_CREDENTIALS.accessKeyId;
   process.env.PARITY_S3_SECRET = S3_TEST_CREDENTIALS.secretAccessKey;
   return ['messy_text', 'messy_typed'].map((table) => ({
-    kind: 's3', name: table, region: 'us-east-1', bucket: BUCKET, prefix: table, endpoint: server.endpoint, forcePathStyle: true,
-    accessKeyId: { env: 'PARITY_S3_KEY' }, secretAccessKey: { env: 'PARITY_S3_SECRET' },
+    kind: 's3',
+    name: table,
+    region: 'us-east-1',
+    bucket: BUCKET,
+    prefix: table,
+    endpoint: server.endpoint,
+    forcePathStyle: true,
+    accessKeyId: { env: 'PARITY_S3_KEY' },
+    secretAccessKey: { env: 'PARITY_S3_SECRET' },
   }));
 }
 
-const CASES = [['duckdb', 'duckdb'], ['s3', 'duckdb'], ['duckdb', 'postgres'], ['s3', 'postgres']] as const;
+const CASES = [
+  ['duckdb', 'duckdb'],
+  ['s3', 'duckdb'],
+  ['duckdb', 'postgres'],
+  ['s3', 'postgres'],
+] as const;
 
 describe.each(CASES)('columnar metrics path vs row path (%s source → %s store)', (kind, storeKind) => {
   const contexts: Record<'columnar' | 'rows', EngineContext> = {} as never;
@@ -63,7 +82,10 @@ describe.each(CASES)('columnar metrics path vs row path (%s source → %s store)
       return { ...l, recheck: { ...l.recheck, reloadOnFingerprintChange: true } };
     });
     for (const path of ['columnar', 'rows'] as const) {
-      contexts[path] = { ...engineContext(makeProject(tempDir(), sources, loaded), await freshStore(storeKind)), columnar: path === 'columnar' };
+      contexts[path] = {
+        ...engineContext(makeProject(tempDir(), sources, loaded), await freshStore(storeKind)),
+        columnar: path === 'columnar',
+      };
     }
   });
   afterAll(async () => {
@@ -74,22 +96,25 @@ describe.each(CASES)('columnar metrics path vs row path (%s source → %s store)
     await server?.stop();
   });
 
-  it.each(mappings.map((m) => m.name))('%s: identical store contents, rejects, counts, fingerprints and examples', async (name) => {
-    const results: Record<string, DayResult> = {};
-    for (const path of ['columnar', 'rows'] as const) {
-      results[path] = await ingestDay(contexts[path], name, DAY);
-      expect(results[path].path).toBe(path);
-      // Loading twice leaves the same contents as loading once.
-      await ingestDay(contexts[path], name, DAY);
-    }
-    expect(results.rows.rowsRejected).toBeGreaterThan(0);
-    expect(results.rows.rowsLoaded).toBeGreaterThan(0);
-    expect(comparable(results.columnar)).toEqual(comparable(results.rows));
-    expect(Object.keys(results.columnar.rejectExamples)).toEqual(Object.keys(results.rows.rejectExamples));
-    const [columnar, rows] = [await contents(contexts.columnar, name), await contents(contexts.rows, name)];
-    expect(columnar.rejects.length).toBe(results.rows.rowsRejected);
-    expect(columnar).toEqual(rows);
-    // The ledger's fingerprint (index 5) is the connector's own, on both paths.
-    expect(rows.ledger[0][5]).toBeTruthy();
-  });
+  it.each(mappings.map((m) => m.name))(
+    '%s: identical store contents, rejects, counts, fingerprints and examples',
+    async (name) => {
+      const results: Record<string, DayResult> = {};
+      for (const path of ['columnar', 'rows'] as const) {
+        results[path] = await ingestDay(contexts[path], name, DAY);
+        expect(results[path].path).toBe(path);
+        // Loading twice leaves the same contents as loading once.
+        await ingestDay(contexts[path], name, DAY);
+      }
+      expect(results.rows.rowsRejected).toBeGreaterThan(0);
+      expect(results.rows.rowsLoaded).toBeGreaterThan(0);
+      expect(comparable(results.columnar)).toEqual(comparable(results.rows));
+      expect(Object.keys(results.columnar.rejectExamples)).toEqual(Object.keys(results.rows.rejectExamples));
+      const [columnar, rows] = [await contents(contexts.columnar, name), await contents(contexts.rows, name)];
+      expect(columnar.rejects.length).toBe(results.rows.rowsRejected);
+      expect(columnar).toEqual(rows);
+      // The ledger's fingerprint (index 5) is the connector's own, on both paths.
+      expect(rows.ledger[0][5]).toBeTruthy();
+    },
+  );
 });

@@ -11,12 +11,25 @@ import { ingestDay } from '../../framework/engine/ingest-day.js';
 import { dayFilter, querySpec } from '../../framework/engine/query-stage.js';
 import { ConnectorProbe } from '../../framework/schedule/connector-probe.js';
 import { zoneOrThrow } from '../../framework/util/time.js';
-import { engineContext, freshStore, loadedMapping, makeProject, seededSource, tempDir, type SourceKind } from '../support/engine-fixture.js';
+import {
+  engineContext,
+  freshStore,
+  loadedMapping,
+  makeProject,
+  seededSource,
+  tempDir,
+  type SourceKind,
+} from '../support/engine-fixture.js';
 
 const DAY = '2026-10-05';
 const GATE = 4242;
 const mapping: EventsMapping = {
-  name: 'ev', dataset: 'events', source: 'src', sql: './ev.sql', schedule: 'daily', startDate: '2026-10-01',
+  name: 'ev',
+  dataset: 'events',
+  source: 'src',
+  sql: './ev.sql',
+  schedule: 'daily',
+  startDate: '2026-10-01',
   columns: { timestamp: 't', event_name: 'name', user: 'usr' },
 };
 const SEED = [
@@ -32,7 +45,10 @@ type Path = 'rows' | 'columnar';
 async function load(source: SourceConfig, sql: string, fingerprints: boolean, path: Path = 'rows') {
   const loaded = loadedMapping(mapping, sql);
   loaded.recheck = { ...loaded.recheck, reloadOnFingerprintChange: fingerprints };
-  const ctx = { ...engineContext(makeProject(tempDir(), [source], [loaded]), await freshStore('duckdb')), columnar: path === 'columnar' };
+  const ctx = {
+    ...engineContext(makeProject(tempDir(), [source], [loaded]), await freshStore('duckdb')),
+    columnar: path === 'columnar',
+  };
   return {
     run: () => ingestDay(ctx, 'ev', DAY),
     connector: () => ctx.connectors.get('src'),
@@ -66,7 +82,8 @@ describe('PostgreSQL source: the day is hashed only when fingerprints are on', (
   async function waitingStatements(n: number): Promise<string[]> {
     for (;;) {
       const { rows } = await admin.query<{ query: string }>(
-        `SELECT query FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND wait_event = 'advisory'`, [database],
+        `SELECT query FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND wait_event = 'advisory'`,
+        [database],
       );
       if (rows.length >= n) return rows.map((r) => r.query);
       await new Promise((resolve) => setImmediate(resolve));
@@ -95,49 +112,72 @@ describe('PostgreSQL source: the day is hashed only when fingerprints are on', (
     }
   }
 
-  it.each<Path>(['rows', 'columnar'])('%s path: counts only, and records no fingerprint, when reloadOnFingerprintChange is off', { timeout: 60_000 }, async (path) => {
-    const { result, statements, entry } = await gatedLoad(false, path);
-    expect(result).toMatchObject({ status: 'succeeded', rowsLoaded: 2, sourceRowCount: 2, path });
-    if (path === 'rows') expect(statements.some((s) => /COUNT\(\*\)/.test(s))).toBe(true);
-    expect(statements.filter((s) => /hashtext/i.test(s))).toEqual([]);
-    expect(entry).toMatchObject({ sourceRowCount: 2, sourceFingerprint: null });
-  });
+  it.each<Path>(['rows', 'columnar'])(
+    '%s path: counts only, and records no fingerprint, when reloadOnFingerprintChange is off',
+    { timeout: 60_000 },
+    async (path) => {
+      const { result, statements, entry } = await gatedLoad(false, path);
+      expect(result).toMatchObject({ status: 'succeeded', rowsLoaded: 2, sourceRowCount: 2, path });
+      if (path === 'rows') expect(statements.some((s) => /COUNT\(\*\)/.test(s))).toBe(true);
+      expect(statements.filter((s) => /hashtext/i.test(s))).toEqual([]);
+      expect(entry).toMatchObject({ sourceRowCount: 2, sourceFingerprint: null });
+    },
+  );
 
-  it('rechecks ask the warehouse for a hash only when the mapping compares fingerprints', { timeout: 60_000 }, async () => {
-    const run = await load(source, GATED_SQL, false);
-    const loaded = loadedMapping(mapping, GATED_SQL);
-    const zone = zoneOrThrow('America/Los_Angeles');
-    try {
-      const connector = await run.connector();
-      const columns = await connector.describe(querySpec(loaded));
-      const probe = new ConnectorProbe({ connector: async () => connector, query: async () => querySpec(loaded), dayFilter: async (_m, day) => dayFilter(loaded, columns, day, zone) });
-      for (const fingerprints of [false, true]) {
-        const scheduled = { name: 'ev', source: 'src', dataset: 'events' as const, schedule: 'daily', startDate: '2026-10-01', recheck: { ...loaded.recheck, reloadOnFingerprintChange: fingerprints } };
-        await holder.query('BEGIN');
-        await holder.query('SELECT pg_advisory_xact_lock($1)', [GATE]);
-        const pending = probe.dayStats(scheduled, [DAY]);
-        let statements: string[];
-        try {
-          statements = await waitingStatements(1);
-        } finally {
-          await holder.query('COMMIT');
+  it(
+    'rechecks ask the warehouse for a hash only when the mapping compares fingerprints',
+    { timeout: 60_000 },
+    async () => {
+      const run = await load(source, GATED_SQL, false);
+      const loaded = loadedMapping(mapping, GATED_SQL);
+      const zone = zoneOrThrow('America/Los_Angeles');
+      try {
+        const connector = await run.connector();
+        const columns = await connector.describe(querySpec(loaded));
+        const probe = new ConnectorProbe({
+          connector: async () => connector,
+          query: async () => querySpec(loaded),
+          dayFilter: async (_m, day) => dayFilter(loaded, columns, day, zone),
+        });
+        for (const fingerprints of [false, true]) {
+          const scheduled = {
+            name: 'ev',
+            source: 'src',
+            dataset: 'events' as const,
+            schedule: 'daily',
+            startDate: '2026-10-01',
+            recheck: { ...loaded.recheck, reloadOnFingerprintChange: fingerprints },
+          };
+          await holder.query('BEGIN');
+          await holder.query('SELECT pg_advisory_xact_lock($1)', [GATE]);
+          const pending = probe.dayStats(scheduled, [DAY]);
+          let statements: string[];
+          try {
+            statements = await waitingStatements(1);
+          } finally {
+            await holder.query('COMMIT');
+          }
+          const [stats] = await pending;
+          expect(stats.rowCount).toBe(2);
+          expect(statements.filter((s) => /hashtext/i.test(s))).toHaveLength(fingerprints ? 1 : 0);
+          expect(stats.fingerprint === null).toBe(!fingerprints);
         }
-        const [stats] = await pending;
-        expect(stats.rowCount).toBe(2);
-        expect(statements.filter((s) => /hashtext/i.test(s))).toHaveLength(fingerprints ? 1 : 0);
-        expect(stats.fingerprint === null).toBe(!fingerprints);
+      } finally {
+        await run.close();
       }
-    } finally {
-      await run.close();
-    }
-  });
+    },
+  );
 
-  it.each<Path>(['rows', 'columnar'])('%s path: hashes the day and records its fingerprint when reloadOnFingerprintChange is on', { timeout: 60_000 }, async (path) => {
-    const { result, statements, entry } = await gatedLoad(true, path);
-    expect(result).toMatchObject({ status: 'succeeded', rowsLoaded: 2, sourceRowCount: 2, path });
-    expect(statements.filter((s) => /hashtext/i.test(s))).toHaveLength(1);
-    expect(entry.sourceFingerprint).toMatch(/^postgres:-?\d+$/);
-  });
+  it.each<Path>(['rows', 'columnar'])(
+    '%s path: hashes the day and records its fingerprint when reloadOnFingerprintChange is on',
+    { timeout: 60_000 },
+    async (path) => {
+      const { result, statements, entry } = await gatedLoad(true, path);
+      expect(result).toMatchObject({ status: 'succeeded', rowsLoaded: 2, sourceRowCount: 2, path });
+      expect(statements.filter((s) => /hashtext/i.test(s))).toHaveLength(1);
+      expect(entry.sourceFingerprint).toMatch(/^postgres:-?\d+$/);
+    },
+  );
 });
 
 describe.each<SourceKind>(['duckdb'])('%s source: fingerprints follow the mapping', (kind) => {
@@ -157,21 +197,27 @@ describe.each<SourceKind>(['duckdb'])('%s source: fingerprints follow the mappin
     }
   });
 
-  it('dayStats counts without a fingerprint when asked to, and fingerprints by default', { timeout: 60_000 }, async () => {
-    const source = await seededSource(kind, SEED);
-    const loaded = loadedMapping(mapping, PLAIN_SQL);
-    const ctx = engineContext(makeProject(tempDir(), [source], [loaded]), await freshStore('duckdb'));
-    try {
-      const connector = await ctx.connectors.get('src');
-      const query = querySpec(loaded);
-      const filters = [dayFilter(loaded, await connector.describe(query), DAY, zoneOrThrow('America/Los_Angeles'))];
-      expect(await connector.dayStats(query, filters, { fingerprint: false })).toEqual([{ day: DAY, rowCount: 2, fingerprint: null }]);
-      const [hashed] = await connector.dayStats(query, filters);
-      expect(hashed.rowCount).toBe(2);
-      expect(hashed.fingerprint).toMatch(/^duckdb:-?\d+$/);
-    } finally {
-      await ctx.connectors.closeAll();
-      await ctx.store.close();
-    }
-  });
+  it(
+    'dayStats counts without a fingerprint when asked to, and fingerprints by default',
+    { timeout: 60_000 },
+    async () => {
+      const source = await seededSource(kind, SEED);
+      const loaded = loadedMapping(mapping, PLAIN_SQL);
+      const ctx = engineContext(makeProject(tempDir(), [source], [loaded]), await freshStore('duckdb'));
+      try {
+        const connector = await ctx.connectors.get('src');
+        const query = querySpec(loaded);
+        const filters = [dayFilter(loaded, await connector.describe(query), DAY, zoneOrThrow('America/Los_Angeles'))];
+        expect(await connector.dayStats(query, filters, { fingerprint: false })).toEqual([
+          { day: DAY, rowCount: 2, fingerprint: null },
+        ]);
+        const [hashed] = await connector.dayStats(query, filters);
+        expect(hashed.rowCount).toBe(2);
+        expect(hashed.fingerprint).toMatch(/^duckdb:-?\d+$/);
+      } finally {
+        await ctx.connectors.closeAll();
+        await ctx.store.close();
+      }
+    },
+  );
 });

@@ -32,7 +32,9 @@ describe('ingest run --all on the example project', () => {
         expect(s.days.failed).toBe(0);
         expect(s.days.succeeded + s.days.noData).toBe(51);
       }
-      const [{ n }] = await store.query<{ n: number }>("SELECT count(*) AS n FROM metrics WHERE ingestion = 'daily_metrics'");
+      const [{ n }] = await store.query<{ n: number }>(
+        "SELECT count(*) AS n FROM metrics WHERE ingestion = 'daily_metrics'",
+      );
       expect(Number(n)).toBe(summaries.find((s) => s.mapping === 'daily_metrics')!.rowsLoaded);
       const again = await runAll(ctx, { to: '2026-11-20' });
       expect(again.every((s) => s.days.skipped === 51)).toBe(true);

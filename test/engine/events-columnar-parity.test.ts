@@ -11,7 +11,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventsMapping, SourceConfig } from '../../framework/config/types.js';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
 import type { DayResult, EngineContext } from '../../framework/engine/types.js';
-import { engineContext, freshStore, insertSql, loadedMapping, makeProject, seededSource, tempDir } from '../support/engine-fixture.js';
+import {
+  engineContext,
+  freshStore,
+  insertSql,
+  loadedMapping,
+  makeProject,
+  seededSource,
+  tempDir,
+} from '../support/engine-fixture.js';
 
 const DAY = '2026-10-05';
 const IN_DAY = '2026-10-05 09:00:00';
@@ -88,7 +96,11 @@ const MESSY: Messy[] = [
 
 /** Plenty of ordinary rows after the messy ones, so the day spans several export files, with timeuuids repeating across them. */
 const PAD_ROWS = 20_000;
-const pad = (ts: string, user: string, meta: string) => `SELECT 1000 + i, ${ts}, 'pad ' || (i % 7), 'val', ${meta}, ${user}, 'pad-' || (i % 15000)
+const pad = (
+  ts: string,
+  user: string,
+  meta: string,
+) => `SELECT 1000 + i, ${ts}, 'pad ' || (i % 7), 'val', ${meta}, ${user}, 'pad-' || (i % 15000)
   FROM generate_series(1, ${PAD_ROWS}) AS s(i)`;
 const padUser = `'{"userID":"p' || i || '","customIDs":{"stableID":"s' || i || '"}}'`;
 const padMeta = `'{"page":"/p/' || (i % 13) || '","ref":"x"}'`;
@@ -103,7 +115,11 @@ const jsonbOrNull = (text: string | null) => {
 };
 
 function statements(): string[] {
-  const at = (i: number) => `2026-10-05 08:00:00+00`.replace('08:00:00', `08:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.${String(i * 1237 % 1000000).padStart(6, '0')}`);
+  const at = (i: number) =>
+    `2026-10-05 08:00:00+00`.replace(
+      '08:00:00',
+      `08:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.${String((i * 1237) % 1000000).padStart(6, '0')}`,
+    );
   const rows = MESSY.map((r, i) => [i, at(i), ...r]);
   return [
     'CREATE TABLE ev_text (seq INT, ts TIMESTAMPTZ, name TEXT, value TEXT, meta TEXT, usr TEXT, tu TEXT)',
@@ -112,7 +128,18 @@ function statements(): string[] {
     `INSERT INTO ev_text VALUES (100, '2026-10-06 07:59:59.999999+00', 'last', NULL, NULL, '${U}', NULL), (101, '2026-10-05 08:00:00+00', 'first', NULL, NULL, '${U}', NULL), (102, '2026-10-05 07:59:59.999999+00', 'before', NULL, NULL, '${U}', NULL)`,
     `INSERT INTO ev_text ${pad(`TIMESTAMPTZ '${IN_DAY}+00' + i * INTERVAL '1 second'`, padUser, padMeta)}`,
     'CREATE TABLE ev_json (seq INT, ts TIMESTAMP, name TEXT, value INT, meta JSONB, usr JSONB, tu TEXT)',
-    insertSql('ev_json', MESSY.map((r, i) => [i, at(i).replace('+00', ''), r[0], r[1] === null ? null : r[1].length, jsonbOrNull(r[2]), jsonbOrNull(r[3]), r[4]])),
+    insertSql(
+      'ev_json',
+      MESSY.map((r, i) => [
+        i,
+        at(i).replace('+00', ''),
+        r[0],
+        r[1] === null ? null : r[1].length,
+        jsonbOrNull(r[2]),
+        jsonbOrNull(r[3]),
+        r[4],
+      ]),
+    ),
     `INSERT INTO ev_json ${pad(`TIMESTAMP '${IN_DAY}' + i * INTERVAL '1 second'`, `CAST(${padUser} AS JSONB)`, `CAST(${padMeta} AS JSONB)`).replace("'val'", 'i')}`,
     'CREATE TABLE ev_ms (seq INT, ts BIGINT, usr TEXT)',
     `INSERT INTO ev_ms SELECT seq, CAST(extract(epoch FROM ts) * 1000 AS BIGINT), usr FROM ev_text`,
@@ -120,12 +147,22 @@ function statements(): string[] {
   ];
 }
 
-const columns = { timestamp: 'ts', event_name: 'name', event_value: 'value', event_metadata: 'meta', user: 'usr', timeuuid: 'tu' };
+const columns = {
+  timestamp: 'ts',
+  event_name: 'name',
+  event_value: 'value',
+  event_metadata: 'meta',
+  user: 'usr',
+  timeuuid: 'tu',
+};
 const base = { dataset: 'events' as const, source: 'src', sql: './e.sql', schedule: 'daily', startDate: DAY };
 const mappings: [EventsMapping, string][] = [
   [{ ...base, name: 'text_in', columns }, 'SELECT * FROM ev_text ORDER BY seq'],
   [{ ...base, name: 'json_in', columns }, 'SELECT * FROM ev_json ORDER BY seq'],
-  [{ ...base, name: 'ms_in', columns: { timestamp: 'ts', event_name: { constant: 'a constant name' }, user: 'usr' } }, 'SELECT * FROM ev_ms ORDER BY seq'],
+  [
+    { ...base, name: 'ms_in', columns: { timestamp: 'ts', event_name: { constant: 'a constant name' }, user: 'usr' } },
+    'SELECT * FROM ev_ms ORDER BY seq',
+  ],
 ];
 
 describe('columnar events path vs row path (PostgreSQL → DuckDB)', () => {
@@ -135,8 +172,16 @@ describe('columnar events path vs row path (PostgreSQL → DuckDB)', () => {
   beforeAll(async () => {
     source = await seededSource('postgres', statements());
     for (const path of ['columnar', 'rows'] as const) {
-      const project = makeProject(tempDir(), [source], mappings.map(([m, sql]) => loadedMapping(m, sql, 1)));
-      contexts[path] = { ...engineContext(project, await freshStore('duckdb')), columnar: path === 'columnar', batchSize: 2000 };
+      const project = makeProject(
+        tempDir(),
+        [source],
+        mappings.map(([m, sql]) => loadedMapping(m, sql, 1)),
+      );
+      contexts[path] = {
+        ...engineContext(project, await freshStore('duckdb')),
+        columnar: path === 'columnar',
+        batchSize: 2000,
+      };
     }
   }, 60_000);
   afterAll(async () => {
@@ -154,38 +199,61 @@ describe('columnar events path vs row path (PostgreSQL → DuckDB)', () => {
        FROM events WHERE ingestion = $1 ORDER BY ALL`,
       [ingestion],
     ),
-    rejects: await ctx.store.query(`SELECT CAST("date" AS VARCHAR) AS d, "row", "column", rule, reason FROM rejects WHERE ingestion = $1 ORDER BY ALL`, [ingestion]),
-    ledger: (await ctx.store.ledger({ ingestion })).map((e) => [e.status, e.rowsLoaded, e.rowsRejected, e.rejectReasons, e.duplicates, e.sourceRowCount]),
+    rejects: await ctx.store.query(
+      `SELECT CAST("date" AS VARCHAR) AS d, "row", "column", rule, reason FROM rejects WHERE ingestion = $1 ORDER BY ALL`,
+      [ingestion],
+    ),
+    ledger: (await ctx.store.ledger({ ingestion })).map((e) => [
+      e.status,
+      e.rowsLoaded,
+      e.rowsRejected,
+      e.rejectReasons,
+      e.duplicates,
+      e.sourceRowCount,
+    ]),
   });
   const comparable = (r: DayResult) => ({ ...r, durationMs: 0, loadId: null, path: null });
 
-  it.each(mappings.map(([m]) => m.name))('%s: identical events, rejects, duplicates, counts and examples', async (name) => {
-    const results: Record<string, DayResult> = {};
-    for (const path of ['columnar', 'rows'] as const) {
-      results[path] = await ingestDay(contexts[path], name, DAY);
-      expect(results[path].path).toBe(path);
-      // Loading twice leaves the same contents as loading once.
-      await ingestDay(contexts[path], name, DAY);
-    }
-    expect(results.rows.status).toBe('succeeded');
-    expect(results.rows.rowsLoaded).toBeGreaterThan(PAD_ROWS / 2);
-    expect(comparable(results.columnar)).toEqual(comparable(results.rows));
-    expect(Object.keys(results.columnar.rejectExamples)).toEqual(Object.keys(results.rows.rejectExamples));
-    const [columnar, rows] = [await contents(contexts.columnar, name), await contents(contexts.rows, name)];
-    expect(columnar.rejects.length).toBe(results.rows.rowsRejected);
-    expect(columnar.events.length).toBe(results.rows.rowsLoaded);
-    expect(columnar).toEqual(rows);
-  }, 60_000);
+  it.each(mappings.map(([m]) => m.name))(
+    '%s: identical events, rejects, duplicates, counts and examples',
+    async (name) => {
+      const results: Record<string, DayResult> = {};
+      for (const path of ['columnar', 'rows'] as const) {
+        results[path] = await ingestDay(contexts[path], name, DAY);
+        expect(results[path].path).toBe(path);
+        // Loading twice leaves the same contents as loading once.
+        await ingestDay(contexts[path], name, DAY);
+      }
+      expect(results.rows.status).toBe('succeeded');
+      expect(results.rows.rowsLoaded).toBeGreaterThan(PAD_ROWS / 2);
+      expect(comparable(results.columnar)).toEqual(comparable(results.rows));
+      expect(Object.keys(results.columnar.rejectExamples)).toEqual(Object.keys(results.rows.rejectExamples));
+      const [columnar, rows] = [await contents(contexts.columnar, name), await contents(contexts.rows, name)];
+      expect(columnar.rejects.length).toBe(results.rows.rowsRejected);
+      expect(columnar.events.length).toBe(results.rows.rowsLoaded);
+      expect(columnar).toEqual(rows);
+    },
+    60_000,
+  );
 
   it('the messy text day breaks every rule its columns can break, and drops the repeated timeuuids', async () => {
     const result = await ingestDay(contexts.columnar, 'text_in', DAY);
     expect(Object.keys(result.rejectReasons).sort()).toEqual([
-      'event_metadata.not_object', 'event_metadata.not_string_values', 'event_name.missing', 'event_name.too_long',
-      'user.invalid_custom_ids', 'user.invalid_user_id', 'user.missing', 'user.no_id', 'user.not_object',
+      'event_metadata.not_object',
+      'event_metadata.not_string_values',
+      'event_name.missing',
+      'event_name.too_long',
+      'user.invalid_custom_ids',
+      'user.invalid_user_id',
+      'user.missing',
+      'user.no_id',
+      'user.not_object',
     ]);
     // tu-1, tu-35 and the padding's 5,000 repeats across files; tu-5's two rejected rows do not count.
     expect(result.duplicates).toBe(1 + 1 + (PAD_ROWS - 15_000));
-    const kept = await contexts.columnar.store.query(`SELECT event_name, event_metadata FROM events WHERE ingestion = 'text_in' AND timeuuid IN ('tu-35', 'tu-5', 'tu-1') ORDER BY ALL`);
+    const kept = await contexts.columnar.store.query(
+      `SELECT event_name, event_metadata FROM events WHERE ingestion = 'text_in' AND timeuuid IN ('tu-35', 'tu-5', 'tu-1') ORDER BY ALL`,
+    );
     expect(kept).toEqual([
       { event_name: 'first_kept', event_metadata: '{"n":"1"}' },
       { event_name: 'kept_after_reject', event_metadata: null },

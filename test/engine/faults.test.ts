@@ -12,11 +12,29 @@ import { ingestDay } from '../../framework/engine/ingest-day.js';
 import { summarizeIngestion } from '../../framework/engine/run-summary.js';
 import type { EngineContext } from '../../framework/engine/types.js';
 import { dayRange } from '../../framework/util/time.js';
-import { engineContext, freshStore, loadedMapping, makeProject, tempDir, type StoreKind } from '../support/engine-fixture.js';
+import {
+  engineContext,
+  freshStore,
+  loadedMapping,
+  makeProject,
+  tempDir,
+  type StoreKind,
+} from '../support/engine-fixture.js';
 
 const mapping: MetricsMapping = {
-  name: 'fake_metrics', dataset: 'metrics', source: 'fake', sql: './f.sql', schedule: 'daily', startDate: '2026-10-01',
-  columns: { unit_id: 'u', id_type: { constant: 'user_id' }, date: 'ds', metric_name: { constant: 'revenue' }, metric_value: 'v' },
+  name: 'fake_metrics',
+  dataset: 'metrics',
+  source: 'fake',
+  sql: './f.sql',
+  schedule: 'daily',
+  startDate: '2026-10-01',
+  columns: {
+    unit_id: 'u',
+    id_type: { constant: 'user_id' },
+    date: 'ds',
+    metric_name: { constant: 'revenue' },
+    metric_value: 'v',
+  },
 };
 
 function rows(days: string[], perDay: number, value: number): Row[] {
@@ -37,10 +55,18 @@ describe.each(['duckdb', 'postgres'] as StoreKind[])('faults with a %s store', (
 
   async function setup(data: Row[]) {
     fake = new FakeConnector({ name: 'fake', columns, rows: data });
-    ctx = engineContext(makeProject(tempDir(), [source], [loadedMapping(mapping, 'SELECT 1')]), await freshStore(storeKind), async () => fake);
+    ctx = engineContext(
+      makeProject(tempDir(), [source], [loadedMapping(mapping, 'SELECT 1')]),
+      await freshStore(storeKind),
+      async () => fake,
+    );
   }
   const values = async (day: string) =>
-    (await ctx.store.query<{ v: number }>(`SELECT metric_value AS v FROM metrics WHERE "date" = CAST($1 AS DATE)`, [day])).map((r) => r.v);
+    (
+      await ctx.store.query<{ v: number }>(`SELECT metric_value AS v FROM metrics WHERE "date" = CAST($1 AS DATE)`, [
+        day,
+      ])
+    ).map((r) => r.v);
 
   beforeEach(async () => setup(rows(['2026-10-01'], 20, 1)));
   afterEach(async () => ctx.store.close());
@@ -65,8 +91,14 @@ describe.each(['duckdb', 'postgres'] as StoreKind[])('faults with a %s store', (
     const [entry] = await ctx.store.ledger();
     expect(entry).toMatchObject({ status: 'failed', errorClass: 'query', rowsLoaded: 0 });
     expect(await values('2026-10-01')).toEqual([]);
-    const summary = await summarizeIngestion(ctx.store, { mapping: 'fake_metrics', dataset: 'metrics', from: '2026-10-01', to: '2026-10-01' }, []);
-    expect(summary.failures).toEqual([{ day: '2026-10-01', errorClass: 'query', message: expect.stringContaining('injected failure after 3 rows') }]);
+    const summary = await summarizeIngestion(
+      ctx.store,
+      { mapping: 'fake_metrics', dataset: 'metrics', from: '2026-10-01', to: '2026-10-01' },
+      [],
+    );
+    expect(summary.failures).toEqual([
+      { day: '2026-10-01', errorClass: 'query', message: expect.stringContaining('injected failure after 3 rows') },
+    ]);
   });
 
   it('retries transient failures and then loads the day once', async () => {
@@ -85,7 +117,12 @@ describe.each(['duckdb', 'postgres'] as StoreKind[])('faults with a %s store', (
     ctx.onProgress = (e) => {
       if (e.kind === 'day-finished' && ++finished === 4) controller.abort();
     };
-    const first = await backfill(ctx, 'fake_metrics', { from: days[0], to: days.at(-1)!, concurrency: 2, signal: controller.signal });
+    const first = await backfill(ctx, 'fake_metrics', {
+      from: days[0],
+      to: days.at(-1)!,
+      concurrency: 2,
+      signal: controller.signal,
+    });
     const loadedFirst = first.days.filter((d) => d.status === 'succeeded').length;
     expect(loadedFirst).toBeGreaterThanOrEqual(4);
     expect(loadedFirst).toBeLessThan(days.length);
@@ -94,10 +131,21 @@ describe.each(['duckdb', 'postgres'] as StoreKind[])('faults with a %s store', (
     expect(second.days.filter((d) => d.status === 'skipped')).toHaveLength(loadedFirst);
     const attempts = await ctx.store.attempts();
     expect(attempts.map((a) => a.date).sort()).toEqual(days);
-    const perDay = await ctx.store.query<{ d: string; n: number }>(`SELECT CAST("date" AS VARCHAR) AS d, count(*) AS n FROM metrics GROUP BY 1 ORDER BY 1`);
+    const perDay = await ctx.store.query<{ d: string; n: number }>(
+      `SELECT CAST("date" AS VARCHAR) AS d, count(*) AS n FROM metrics GROUP BY 1 ORDER BY 1`,
+    );
     expect(perDay.map((r) => [r.d, Number(r.n)])).toEqual(days.map((d) => [d, 5]));
-    const summary = await summarizeIngestion(ctx.store, { mapping: 'fake_metrics', dataset: 'metrics', from: days[0], to: days.at(-1)! }, second.days);
-    expect(summary).toMatchObject({ rowsLoaded: 50, rowsRejected: 0, rejects: [], days: { succeeded: 10, skipped: loadedFirst } });
+    const summary = await summarizeIngestion(
+      ctx.store,
+      { mapping: 'fake_metrics', dataset: 'metrics', from: days[0], to: days.at(-1)! },
+      second.days,
+    );
+    expect(summary).toMatchObject({
+      rowsLoaded: 50,
+      rowsRejected: 0,
+      rejects: [],
+      days: { succeeded: 10, skipped: loadedFirst },
+    });
   });
 
   it('with allowEmpty, records a day without rows as succeeded with no data, replacing what was there', async () => {

@@ -15,7 +15,10 @@ const child = resolve(import.meta.dirname, 'fixtures/slow-load.ts');
 /** Runs the slow load; kills it after `killAfterBatches` batches reached the store (or lets it finish). */
 function runLoad(store: StoreConfig, value: number, killAfterBatches?: number): Promise<string> {
   return new Promise((done, fail) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, JSON.stringify(store), String(value)], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+    const proc = spawn(process.execPath, ['--import', 'tsx', child, JSON.stringify(store), String(value)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: process.env,
+    });
     let batches = 0;
     let out = '';
     proc.stdout.on('data', (chunk: Buffer) => {
@@ -24,7 +27,9 @@ function runLoad(store: StoreConfig, value: number, killAfterBatches?: number): 
       if (killAfterBatches !== undefined && batches >= killAfterBatches) proc.kill('SIGKILL');
     });
     proc.on('error', fail);
-    proc.on('exit', (code, signal) => done(signal ? `killed after ${batches} batches` : `exit ${code}: ${out.trim().split('\n').at(-1)}`));
+    proc.on('exit', (code, signal) =>
+      done(signal ? `killed after ${batches} batches` : `exit ${code}: ${out.trim().split('\n').at(-1)}`),
+    );
   });
 }
 
@@ -42,7 +47,9 @@ describe.each(['duckdb', 'postgres'] as const)('killing a load mid-way (%s store
     expect(killed).toMatch(/^killed after \d+ batches$/);
     const store = await openStore(config, tempDir());
     try {
-      const rows = await store.query<{ v: number; n: number }>('SELECT metric_value AS v, count(*) AS n FROM metrics GROUP BY 1');
+      const rows = await store.query<{ v: number; n: number }>(
+        'SELECT metric_value AS v, count(*) AS n FROM metrics GROUP BY 1',
+      );
       expect(rows.map((r) => [r.v, Number(r.n)])).toEqual([[1, 100_000]]);
       const ledger = await store.ledger();
       expect(ledger.map((e) => [e.status, e.rowsLoaded])).toEqual([['succeeded', 100_000]]);

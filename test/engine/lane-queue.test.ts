@@ -10,7 +10,14 @@ import { LaneQueue } from '../../framework/engine/metrics-columnar.js';
 function gatedJob(log: string[], name: string) {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
-  return { job: async () => { log.push(`start ${name}`); await gate; log.push(`end ${name}`); }, release: () => release() };
+  return {
+    job: async () => {
+      log.push(`start ${name}`);
+      await gate;
+      log.push(`end ${name}`);
+    },
+    release: () => release(),
+  };
 }
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -36,7 +43,13 @@ describe('LaneQueue', () => {
   it('gives a free lane the next job of any key not running, whatever lane that key had before', async () => {
     const queue = new LaneQueue(2);
     const log: string[] = [];
-    const jobs = { a1: gatedJob(log, 'a1'), b1: gatedJob(log, 'b1'), c1: gatedJob(log, 'c1'), a2: gatedJob(log, 'a2'), d1: gatedJob(log, 'd1') };
+    const jobs = {
+      a1: gatedJob(log, 'a1'),
+      b1: gatedJob(log, 'b1'),
+      c1: gatedJob(log, 'c1'),
+      a2: gatedJob(log, 'a2'),
+      d1: gatedJob(log, 'd1'),
+    };
     queue.push(0, jobs.a1.job);
     queue.push(1, jobs.b1.job);
     queue.push(2, jobs.c1.job);

@@ -10,7 +10,15 @@ import type { MetricsMapping } from '../../framework/config/types.js';
 import { backfill } from '../../framework/engine/backfill.js';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
 import type { EngineContext } from '../../framework/engine/types.js';
-import { engineContext, freshStore, loadedMapping, makeProject, seededSource, tempDir, type SourceKind } from '../support/engine-fixture.js';
+import {
+  engineContext,
+  freshStore,
+  loadedMapping,
+  makeProject,
+  seededSource,
+  tempDir,
+  type SourceKind,
+} from '../support/engine-fixture.js';
 
 /** unit, UTC instant, the PST day it belongs to. */
 const ROWS: [string, string, string][] = [
@@ -29,11 +37,19 @@ const statements = (kind: SourceKind) => [
 ];
 
 const mapping = (name: string): MetricsMapping => ({
-  name, dataset: 'metrics', source: 'src', sql: './q.sql', schedule: 'daily', startDate: '2026-09-30',
+  name,
+  dataset: 'metrics',
+  source: 'src',
+  sql: './q.sql',
+  schedule: 'daily',
+  startDate: '2026-09-30',
   columns: { unit_id: 'unit_id', id_type: 'id_type', date: 'ts', metric_name: 'metric', metric_value: 'value' },
 });
 
-const expected = (days: string[]) => ROWS.filter(([, , day]) => days.includes(day)).map(([u, , day]) => `${day} ${u}`).sort();
+const expected = (days: string[]) =>
+  ROWS.filter(([, , day]) => days.includes(day))
+    .map(([u, , day]) => `${day} ${u}`)
+    .sort();
 
 describe.each(['postgres', 'duckdb'] as const)('a TIMESTAMP metrics date column (%s source → DuckDB store)', (kind) => {
   let ctx: EngineContext;
@@ -41,7 +57,11 @@ describe.each(['postgres', 'duckdb'] as const)('a TIMESTAMP metrics date column 
   beforeAll(async () => {
     const source = await seededSource(kind, statements(kind));
     const sql = 'SELECT unit_id, id_type, ts, metric, value FROM ts_metrics';
-    const project = makeProject(tempDir(), [source], ['ts_rows', 'ts_columnar', 'ts_group'].map((name) => loadedMapping(mapping(name), sql)));
+    const project = makeProject(
+      tempDir(),
+      [source],
+      ['ts_rows', 'ts_columnar', 'ts_group'].map((name) => loadedMapping(mapping(name), sql)),
+    );
     ctx = engineContext(project, await freshStore('duckdb'));
   });
   afterAll(async () => {
@@ -50,7 +70,12 @@ describe.each(['postgres', 'duckdb'] as const)('a TIMESTAMP metrics date column 
   });
 
   const stored = async (ingestion: string) =>
-    (await ctx.store.query<{ d: string; unit_id: string }>(`SELECT CAST("date" AS VARCHAR) AS d, unit_id FROM metrics WHERE ingestion = $1`, [ingestion]))
+    (
+      await ctx.store.query<{ d: string; unit_id: string }>(
+        `SELECT CAST("date" AS VARCHAR) AS d, unit_id FROM metrics WHERE ingestion = $1`,
+        [ingestion],
+      )
+    )
       .map((r) => `${r.d} ${r.unit_id}`)
       .sort();
 
@@ -71,9 +96,13 @@ describe.each(['postgres', 'duckdb'] as const)('a TIMESTAMP metrics date column 
   it('a backfill over the days loads every row once, on its PST day', async () => {
     const run = await backfill(ctx, 'ts_group', { from: '2026-09-30', to: '2026-10-03' });
     expect(run.days.map((d) => [d.day, d.status, d.rowsRejected])).toEqual([
-      ['2026-09-30', 'succeeded', 0], ['2026-10-01', 'succeeded', 0], ['2026-10-02', 'succeeded', 0], ['2026-10-03', 'no_data', 0],
+      ['2026-09-30', 'succeeded', 0],
+      ['2026-10-01', 'succeeded', 0],
+      ['2026-10-02', 'succeeded', 0],
+      ['2026-10-03', 'no_data', 0],
     ]);
-    if (kind === 'postgres') expect(run.days.filter((d) => d.status === 'succeeded').every((d) => d.path === 'columnar')).toBe(true);
+    if (kind === 'postgres')
+      expect(run.days.filter((d) => d.status === 'succeeded').every((d) => d.path === 'columnar')).toBe(true);
     expect(await stored('ts_group')).toEqual(expected(['2026-09-30', '2026-10-01', '2026-10-02']));
   });
 });

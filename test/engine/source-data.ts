@@ -12,7 +12,16 @@ const LONG = 'm'.repeat(128);
 type R = (string | number | null)[];
 
 function goodMetrics(day: string, n: number, offset = 0): R[] {
-  return Array.from({ length: n }, (_, i) => [`u${i}`, i % 3 ? 'user_id' : 'stable_id', day, i % 2 ? 'revenue' : 'sessions', i * 1.5, null, null, offset + i]);
+  return Array.from({ length: n }, (_, i) => [
+    `u${i}`,
+    i % 3 ? 'user_id' : 'stable_id',
+    day,
+    i % 2 ? 'revenue' : 'sessions',
+    i * 1.5,
+    null,
+    null,
+    offset + i,
+  ]);
 }
 
 /** Bad metric rows of BAD_DAY: rule → row. Sequence numbers keep the source order fixed. */
@@ -34,7 +43,15 @@ const RATIO_ROWS: R[] = [
 
 export const METRIC_SQL = 'SELECT unit_id, id_type, ds, metric, value, num, den FROM metric_src ORDER BY seq';
 
-const E = (seq: number, ts: string, name: string | null, val: string | null, meta: string | null, usr: string | null, uuid: string | null): R => [seq, ts, name, val, meta, usr, uuid];
+const E = (
+  seq: number,
+  ts: string,
+  name: string | null,
+  val: string | null,
+  meta: string | null,
+  usr: string | null,
+  uuid: string | null,
+): R => [seq, ts, name, val, meta, usr, uuid];
 const user = (id: string) => JSON.stringify({ userID: id, customIDs: { stableID: `d-${id}` } });
 
 export const BAD_EVENTS: Record<string, R> = {
@@ -50,8 +67,19 @@ function goodEvents(): R[] {
   const rows: R[] = [];
   for (let i = 0; i < 40; i++) {
     const hour = String(8 + (i % 24)).padStart(2, '0');
-    const ts = Number(hour) < 24 ? `2026-10-01 ${hour}:30:00` : `2026-10-02 ${String(Number(hour) - 24).padStart(2, '0')}:30:00`;
-    rows.push(E(i, ts, i % 2 ? 'add to cart' : 'page_view', i % 5 ? null : String(i), '{"page":"/p"}', user(`u${i}`), `uuid-${i}`));
+    const ts =
+      Number(hour) < 24 ? `2026-10-01 ${hour}:30:00` : `2026-10-02 ${String(Number(hour) - 24).padStart(2, '0')}:30:00`;
+    rows.push(
+      E(
+        i,
+        ts,
+        i % 2 ? 'add to cart' : 'page_view',
+        i % 5 ? null : String(i),
+        '{"page":"/p"}',
+        user(`u${i}`),
+        `uuid-${i}`,
+      ),
+    );
   }
   return rows;
 }
@@ -78,10 +106,19 @@ const s = Date.parse('2026-10-01T20:00:00Z') / 1000;
 export function seedStatements(): string[] {
   return [
     'CREATE TABLE metric_src (unit_id VARCHAR, id_type VARCHAR, ds DATE, metric VARCHAR, value FLOAT8, num FLOAT8, den FLOAT8, seq INTEGER)',
-    insertSql('metric_src', [...goodMetrics(GOOD_DAY, 30), ...goodMetrics(BAD_DAY, 40, 1000), ...Object.values(BAD_METRICS), ...RATIO_ROWS]),
+    insertSql('metric_src', [
+      ...goodMetrics(GOOD_DAY, 30),
+      ...goodMetrics(BAD_DAY, 40, 1000),
+      ...Object.values(BAD_METRICS),
+      ...RATIO_ROWS,
+    ]),
     'CREATE TABLE event_src (seq INTEGER, ts TIMESTAMP, name VARCHAR, val VARCHAR, meta VARCHAR, usr VARCHAR, uuid VARCHAR)',
     insertSql('event_src', [...goodEvents(), ...Object.values(BAD_EVENTS), ...BOUNDARY_EVENTS, ...DUPLICATE_EVENTS]),
     'CREATE TABLE epoch_src (t BIGINT, name VARCHAR, usr VARCHAR)',
-    insertSql('epoch_src', [[s, 'in_seconds', user('e')], [s * 1000 + 1, 'in_millis', user('e')], [s + 86_400, 'next_day', user('e')]]),
+    insertSql('epoch_src', [
+      [s, 'in_seconds', user('e')],
+      [s * 1000 + 1, 'in_millis', user('e')],
+      [s + 86_400, 'next_day', user('e')],
+    ]),
   ];
 }

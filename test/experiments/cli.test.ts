@@ -10,7 +10,9 @@ const INGEST = join(REPO_ROOT, 'node_modules/.bin/ingest');
 
 async function ingest(dir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(INGEST, [...args, '--project', dir], { env: { ...process.env, NO_COLOR: '1' } });
+    const { stdout, stderr } = await run(INGEST, [...args, '--project', dir], {
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -43,21 +45,31 @@ describe('ingest run, then ingest experiment run / results / report over the dem
     expect(table.stdout).toMatch(/revenue\s+test\s+\d+\s+[\d.]+\s+\+[789]\.\d\d%.*significant/);
 
     const json = JSON.parse((await ingest(dir, 'experiment', 'results', 'checkout_button', '--json')).stdout);
-    expect(json.metrics.map((m: { metric: string }) => m.metric)).toEqual(['revenue', 'revenue_total', 'sessions', 'checkout_conversion']);
+    expect(json.metrics.map((m: { metric: string }) => m.metric)).toEqual([
+      'revenue',
+      'revenue_total',
+      'sessions',
+      'checkout_conversion',
+    ]);
 
     const out = join(dir, 'status/experiments/checkout_button.md');
     const report = await ingest(dir, 'experiment', 'report', 'checkout_button', '--out', out);
     expect(report.code, report.stderr).toBe(0);
-    const markdown = readFileSync(out, "utf8");
+    const markdown = readFileSync(out, 'utf8');
     expect(markdown).toContain('# Experiment `checkout_button`');
     expect(markdown).toMatch(/Sample ratio: OK/);
     expect(markdown).toMatch(/\| revenue \(mean; CUPED\) \| test \| \d+ \|.*▲ significant \|/);
     expect(markdown).toMatch(/\| sessions \(mean; CUPED\) \| test \| \d+ \|.*not significant \|/);
     // The charts beside the report, linked from it; the lift chart has one titled marker per metric.
-    for (const chart of ['lift', 'cumulative-lift', 'exposures']) expect(markdown).toContain(`](checkout_button.${chart}.svg)`);
+    for (const chart of ['lift', 'cumulative-lift', 'exposures'])
+      expect(markdown).toContain(`](checkout_button.${chart}.svg)`);
     const lift = readFileSync(join(dir, 'status/experiments/checkout_button.lift.svg'), 'utf8');
-    expect([...lift.matchAll(/<title>([^<]*)<\/title><\/path>/g)].map((m) => m[1].split(' ').slice(-2).join(' '))).toEqual(['▲ significant', '▲ significant', 'not significant', 'not significant']);
-    expect(readFileSync(join(dir, 'status/experiments/checkout_button.exposures.svg'), 'utf8')).toContain('<desc>Cumulative units exposed per group by day through 2026-10-14: control ');
+    expect(
+      [...lift.matchAll(/<title>([^<]*)<\/title><\/path>/g)].map((m) => m[1].split(' ').slice(-2).join(' ')),
+    ).toEqual(['▲ significant', '▲ significant', 'not significant', 'not significant']);
+    expect(readFileSync(join(dir, 'status/experiments/checkout_button.exposures.svg'), 'utf8')).toContain(
+      '<desc>Cumulative units exposed per group by day through 2026-10-14: control ',
+    );
 
     // Ten more days ingested: the scheduled run appends just those.
     expect((await ingest(dir, 'run', '--all', '--to', '2026-11-10')).code).toBe(0);

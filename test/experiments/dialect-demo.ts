@@ -69,7 +69,11 @@ export async function readArtifacts(sql: SqlExecutor, experiment: string): Promi
 
 function normalizeValue(v: unknown): unknown {
   if (typeof v === 'bigint') return Number(v);
-  if (v instanceof Date) return v.toISOString().replace('T', ' ').replace(/(\.000)?Z$/, '');
+  if (v instanceof Date)
+    return v
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/(\.000)?Z$/, '');
   if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}/.test(v)) {
     return v.replace('T', ' ').replace(/(\.0+)?Z?$/, '');
   }

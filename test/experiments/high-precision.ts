@@ -158,7 +158,7 @@ function lnGamma(z: Rat): bigint {
   let series = 0n;
   for (let k = 1; k <= 21; k++) {
     const coefficient = BERNOULLI[2 * k];
-    series += (fmul(fixed(coefficient), power) / BigInt(2 * k * (2 * k - 1)));
+    series += fmul(fixed(coefficient), power) / BigInt(2 * k * (2 * k - 1));
     power = fmul(power, inverse2);
   }
   return fmul(zf - ONE / 2n, ln(zf)) - zf + LN_2PI / 2n + series - ln(product);
@@ -176,7 +176,10 @@ function betaContinuedFraction(a: Rat, b: Rat, x: Rat): bigint {
   let h = d;
   for (let m = 1n; m < 5_000_000n; m++) {
     const even = fdiv(fmul(m * (bf - m * ONE), xf), fmul(af + (2n * m - 1n) * ONE, af + 2n * m * ONE));
-    const odd = -fdiv(fmul(fmul(af + m * ONE, af + bf + m * ONE), xf), fmul(af + 2n * m * ONE, af + (2n * m + 1n) * ONE));
+    const odd = -fdiv(
+      fmul(fmul(af + m * ONE, af + bf + m * ONE), xf),
+      fmul(af + 2n * m * ONE, af + (2n * m + 1n) * ONE),
+    );
     for (const coefficient of [even, odd]) {
       d = fdiv(ONE, guard(ONE + fmul(coefficient, d)));
       c = guard(ONE + fdiv(coefficient, c));

@@ -83,12 +83,20 @@ export function percentileCont(values: number[], p: number): number {
 }
 
 /** Unit (y, x, pre) for the days [lo, hi] of each unit. */
-function unitValues(data: SyntheticData, units: Unit[], metric: RefMetric, window: (u: Unit) => [string, string] | null, preDays: number) {
+function unitValues(
+  data: SyntheticData,
+  units: Unit[],
+  metric: RefMetric,
+  window: (u: Unit) => [string, string] | null,
+  preDays: number,
+) {
   const out: { group: string; y: number; x: number; pre: number; preX: number }[] = [];
   const byUnitMetrics = new Map<string, typeof data.metrics>();
-  for (const m of data.metrics) if (m.metric_name === metric.metricName) byUnitMetrics.set(m.unit_id, [...(byUnitMetrics.get(m.unit_id) ?? []), m]);
+  for (const m of data.metrics)
+    if (m.metric_name === metric.metricName) byUnitMetrics.set(m.unit_id, [...(byUnitMetrics.get(m.unit_id) ?? []), m]);
   const byUnitEvents = new Map<string, typeof data.events>();
-  for (const e of data.events) if (e.event_name === metric.metricName) byUnitEvents.set(e.user_id, [...(byUnitEvents.get(e.user_id) ?? []), e]);
+  for (const e of data.events)
+    if (e.event_name === metric.metricName) byUnitEvents.set(e.user_id, [...(byUnitEvents.get(e.user_id) ?? []), e]);
   for (const u of units) {
     const w = window(u);
     if (!w) continue;
@@ -102,41 +110,73 @@ function unitValues(data: SyntheticData, units: Unit[], metric: RefMetric, windo
       for (const m of byUnitMetrics.get(u.id) ?? []) {
         if (m.date >= lo && m.date <= hi) {
           if (metric.aggregation === 'ratio') {
-            if (m.denominator !== null && m.denominator !== undefined) { y += m.numerator ?? 0; x += m.denominator; }
-          } else if (m.metric_value !== null) { y += m.metric_value; x += 1; }
+            if (m.denominator !== null && m.denominator !== undefined) {
+              y += m.numerator ?? 0;
+              x += m.denominator;
+            }
+          } else if (m.metric_value !== null) {
+            y += m.metric_value;
+            x += 1;
+          }
         }
         if (m.date >= preFrom && m.date < u.day) {
           if (metric.aggregation === 'ratio') {
-            if (m.denominator !== null && m.denominator !== undefined) { pre += m.numerator ?? 0; preX += m.denominator; }
-          } else if (m.metric_value !== null) { pre += m.metric_value; preX += 1; }
+            if (m.denominator !== null && m.denominator !== undefined) {
+              pre += m.numerator ?? 0;
+              preX += m.denominator;
+            }
+          } else if (m.metric_value !== null) {
+            pre += m.metric_value;
+            preX += 1;
+          }
         }
       }
     } else {
       for (const e of byUnitEvents.get(u.id) ?? []) {
-        if (e.timestamp >= u.time && e.day >= lo && e.day <= hi) { y += 1; x += 1; }
-        if (e.timestamp < u.time && e.day >= preFrom) { pre += 1; preX += 1; }
+        if (e.timestamp >= u.time && e.day >= lo && e.day <= hi) {
+          y += 1;
+          x += 1;
+        }
+        if (e.timestamp < u.time && e.day >= preFrom) {
+          pre += 1;
+          preX += 1;
+        }
       }
     }
     const ratioKind = metric.aggregation === 'mean' || metric.aggregation === 'ratio';
-    if (!ratioKind || x > 0) out.push({ group: u.group, y, x, pre: metric.cuped ? pre : 0, preX: metric.cuped ? preX : 0 });
+    if (!ratioKind || x > 0)
+      out.push({ group: u.group, y, x, pre: metric.cuped ? pre : 0, preX: metric.cuped ? preX : 0 });
   }
   return out;
 }
 
-export function referenceComparison(data: SyntheticData, units: Unit[], metric: RefMetric, window: (u: Unit) => [string, string] | null, alpha = 0.05, preDays = 7): RefComparison {
+export function referenceComparison(
+  data: SyntheticData,
+  units: Unit[],
+  metric: RefMetric,
+  window: (u: Unit) => [string, string] | null,
+  alpha = 0.05,
+  preDays = 7,
+): RefComparison {
   let values = unitValues(data, units, metric, window, preDays);
   if (metric.winsorizeUpper !== undefined) {
     // The value and its CUPED covariate are each capped at the percentile of their own pooled values.
     const population = (xs: number[]) => (metric.winsorizeExcludeZeros ? xs.filter((x) => x !== 0) : xs);
     const cap = percentileCont(population(values.map((v) => v.y)), metric.winsorizeUpper);
-    const preCap = metric.cuped ? percentileCont(population(values.map((v) => v.pre)), metric.winsorizeUpper) : Infinity;
+    const preCap = metric.cuped
+      ? percentileCont(population(values.map((v) => v.pre)), metric.winsorizeUpper)
+      : Infinity;
     values = values.map((v) => ({ ...v, y: Math.min(v.y, cap), pre: Math.min(v.pre, preCap) }));
   }
   const ratioKind = metric.aggregation === 'mean' || metric.aggregation === 'ratio';
   let theta = 0;
   if (metric.cuped && !ratioKind) {
     const pres = values.map((v) => v.pre);
-    theta = covariance(values.map((v) => v.y), pres) / variance(pres);
+    theta =
+      covariance(
+        values.map((v) => v.y),
+        pres,
+      ) / variance(pres);
   }
   const preMean = mean(values.map((v) => v.pre));
   // Ratio CUPED: the pre-exposure ratio linearized around the pooled pre ratio, theta from
@@ -174,5 +214,16 @@ export function referenceComparison(data: SyntheticData, units: Unit[], metric: 
   const diff = test.mean - control.mean;
   const rel = diff / Math.abs(control.mean);
   const relSe = Math.sqrt(a / control.mean ** 2 + (test.mean ** 2 * b) / control.mean ** 4);
-  return { control, test, absLift: diff, absLower: diff - crit * se, absUpper: diff + crit * se, relLift: rel, relLower: rel - crit * relSe, relUpper: rel + crit * relSe, pValue: tTwoSidedP(exact(Math.abs(diff / se)), exact(df)), relPValue: tTwoSidedP(exact(Math.abs(rel / relSe)), exact(df)) };
+  return {
+    control,
+    test,
+    absLift: diff,
+    absLower: diff - crit * se,
+    absUpper: diff + crit * se,
+    relLift: rel,
+    relLower: rel - crit * relSe,
+    relUpper: rel + crit * relSe,
+    pValue: tTwoSidedP(exact(Math.abs(diff / se)), exact(df)),
+    relPValue: tTwoSidedP(exact(Math.abs(rel / relSe)), exact(df)),
+  };
 }

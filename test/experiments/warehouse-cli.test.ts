@@ -17,7 +17,9 @@ const INGEST = join(REPO_ROOT, 'node_modules/.bin/ingest');
 
 async function ingest(dir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(INGEST, [...args, '--project', dir], { env: { ...process.env, NO_COLOR: '1' } });
+    const { stdout, stderr } = await run(INGEST, [...args, '--project', dir], {
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -29,14 +31,29 @@ describe('an experiment run in the demo warehouse from the CLI', () => {
   let dir: string;
   beforeAll(() => {
     dir = copyExampleProject();
-    editFile(dir, 'experiments/checkout_button.ts', (t) => t.replace("  owner: 'growth-team@example.com',", "  owner: 'growth-team@example.com',\n  warehouse: 'demo',\n  warehouseSchema: 'experiments',"));
+    editFile(dir, 'experiments/checkout_button.ts', (t) =>
+      t.replace(
+        "  owner: 'growth-team@example.com',",
+        "  owner: 'growth-team@example.com',\n  warehouse: 'demo',\n  warehouseSchema: 'experiments',",
+      ),
+    );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('runs there, shows the jobs with ingest experiment history, and puts them in the report', async () => {
-    const first = await ingest(dir, 'experiment', 'run', 'checkout_button', '--full-refresh', '--through', '2026-10-31');
+    const first = await ingest(
+      dir,
+      'experiment',
+      'run',
+      'checkout_button',
+      '--full-refresh',
+      '--through',
+      '2026-10-31',
+    );
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toMatch(/checkout_button: full refresh \(2026-10-01 → 2026-10-31; data through 2026-10-31\) in warehouse 'demo' \(duckdb\), schema experiments/);
+    expect(first.stdout).toMatch(
+      /checkout_button: full refresh \(2026-10-01 → 2026-10-31; data through 2026-10-31\) in warehouse 'demo' \(duckdb\), schema experiments/,
+    );
     expect(first.stdout).toMatch(/first exposures\s+\d+ ms\s+2000 rows/);
     // The store was never opened: everything lives in the warehouse.
     expect(existsSync(join(dir, '.wharf/store.duckdb'))).toBe(false);
@@ -50,7 +67,11 @@ describe('an experiment run in the demo warehouse from the CLI', () => {
     expect(history.code, history.stderr).toBe(0);
     const parsed = JSON.parse(history.stdout);
     expect(parsed.location).toEqual({ kind: 'warehouse', source: 'demo', sourceKind: 'duckdb', schema: 'experiments' });
-    const steps = parsed.runs[0].steps as { step: string; rows: number | null; jobs: { statement: string; rows: number | null; durationMs: number }[] }[];
+    const steps = parsed.runs[0].steps as {
+      step: string;
+      rows: number | null;
+      jobs: { statement: string; rows: number | null; durationMs: number }[];
+    }[];
     expect(parsed.runs[0].refresh).toBe('full');
     const firstExposures = steps.find((s) => s.step === 'first exposures');
     expect(firstExposures?.jobs.some((j) => j.statement.startsWith('CREATE TABLE') && j.rows === 2000)).toBe(true);
@@ -66,7 +87,11 @@ describe('an experiment run in the demo warehouse from the CLI', () => {
     // The artifacts are in the warehouse file's schema, next to (not among) its own tables.
     const db = await openDuckDB(join(dir, '.wharf/demo-warehouse.duckdb'));
     try {
-      const rows = readerRows<{ schema: string; n: number }>(await db.connection.runAndReadAll("SELECT table_schema AS schema, COUNT(*) AS n FROM information_schema.tables WHERE table_name LIKE 'checkout_button_%' GROUP BY 1"));
+      const rows = readerRows<{ schema: string; n: number }>(
+        await db.connection.runAndReadAll(
+          "SELECT table_schema AS schema, COUNT(*) AS n FROM information_schema.tables WHERE table_name LIKE 'checkout_button_%' GROUP BY 1",
+        ),
+      );
       expect(rows).toEqual([{ schema: 'experiments', n: 9 }]);
     } finally {
       db.close();

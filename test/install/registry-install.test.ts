@@ -40,16 +40,27 @@ function userEnv(): NodeJS.ProcessEnv {
   for (const [key, value] of Object.entries(process.env)) {
     if (!/^npm_/i.test(key) && key !== 'INIT_CWD' && key !== 'NODE_OPTIONS') env[key] = value;
   }
-  return { ...env, NO_COLOR: '1', npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false' };
+  return {
+    ...env,
+    NO_COLOR: '1',
+    npm_config_update_notifier: 'false',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+  };
 }
 
 /** Runs a command (asynchronously: Verdaccio answers from this process). */
 function run(cmd: string, args: string[], cwd: string): Promise<RunResult> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { cwd, env: userEnv(), maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, output: `${stdout}${stderr}` });
-    });
+    execFile(
+      cmd,
+      args,
+      { cwd, env: userEnv(), maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, output: `${stdout}${stderr}` });
+      },
+    );
   });
 }
 
@@ -67,12 +78,20 @@ beforeAll(async () => {
   // Release: pack every workspace (prepack builds it) and publish the tarballs.
   const tarballs = join(tmp, 'tarballs');
   mkdirSync(tarballs);
-  await ok('npm', ['pack', '--pack-destination', tarballs, ...WORKSPACES.flatMap((w) => ['--workspace', w])], REPO_ROOT);
+  await ok(
+    'npm',
+    ['pack', '--pack-destination', tarballs, ...WORKSPACES.flatMap((w) => ['--workspace', w])],
+    REPO_ROOT,
+  );
   const packed = readdirSync(tarballs);
   expect(packed).toHaveLength(WORKSPACES.length);
   const publishConfig = join(tmp, 'publish.npmrc');
   writeFileSync(publishConfig, `registry=${registry.url}\n${host}:_authToken=${registry.token}\n`);
-  await Promise.all(packed.map((filename) => ok('npm', ['publish', join(tarballs, filename), '--userconfig', publishConfig, '--registry', registry.url], tmp)));
+  await Promise.all(
+    packed.map((filename) =>
+      ok('npm', ['publish', join(tarballs, filename), '--userconfig', publishConfig, '--registry', registry.url], tmp),
+    ),
+  );
 
   // The user's empty folder, outside the repository, with npm pointed at the local registry.
   project = join(tmp, 'project');
@@ -89,7 +108,9 @@ describe('installing @wharf/framework from a registry', () => {
   it('installs by name with no engine warnings; `ingest init` then makes a project that validates, plans and applies', async () => {
     const install = await ok('npm', ['install', '@wharf/framework'], project);
     expect(install).not.toMatch(/EBADENGINE/);
-    const installed = JSON.parse(readFileSync(join(project, 'node_modules/@wharf/framework/package.json'), 'utf8')) as { version: string };
+    const installed = JSON.parse(readFileSync(join(project, 'node_modules/@wharf/framework/package.json'), 'utf8')) as {
+      version: string;
+    };
     expect(installed.version).toBe('0.1.0');
     // The default install leaves the optional warehouse clients out.
     expect(() => readFileSync(join(project, 'node_modules/snowflake-sdk/package.json'))).toThrow();
@@ -97,13 +118,21 @@ describe('installing @wharf/framework from a registry', () => {
 
     // The README's steps: init in the folder npm just made, install what init added, then go.
     expect(await ok('npx', ['--no', '--', 'ingest', 'init'], project)).toContain('npx ingest validate');
-    const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as {
+      devDependencies?: Record<string, string>;
+    };
     expect(pkg.devDependencies).toHaveProperty('typescript');
     expect(await ok('npm', ['install'], project)).not.toMatch(/EBADENGINE/);
     expect(await ok('npx', ['--no', '--', 'ingest', 'validate'], project)).toContain('configuration is valid');
-    expect(await ok('npx', ['--no', '--', 'ingest', 'plan'], project)).toMatch(/Plan: 3 to add, 0 to change, 0 to remove, \d+ days to load/);
-    expect(await ok('npx', ['--no', '--', 'ingest', 'apply', '--auto-approve'], project)).toContain('Apply complete: 3 added');
-    expect(await ok('npx', ['--no', '--', 'ingest', 'plan'], project)).toContain('Plan: 0 to add, 0 to change, 0 to remove, 0 days to load.');
+    expect(await ok('npx', ['--no', '--', 'ingest', 'plan'], project)).toMatch(
+      /Plan: 3 to add, 0 to change, 0 to remove, \d+ days to load/,
+    );
+    expect(await ok('npx', ['--no', '--', 'ingest', 'apply', '--auto-approve'], project)).toContain(
+      'Apply complete: 3 added',
+    );
+    expect(await ok('npx', ['--no', '--', 'ingest', 'plan'], project)).toContain(
+      'Plan: 0 to add, 0 to change, 0 to remove, 0 days to load.',
+    );
   }, 300_000);
 
   it('typechecks the project with its own tsconfig.json', async () => {
@@ -125,25 +154,45 @@ describe('installing @wharf/framework from a registry', () => {
   it('installs a plugin, which the project then loads', async () => {
     await ok('npm', ['install', '@wharf/plugin-databricks'], project);
     const config = join(project, 'wharf.config.ts');
-    writeFileSync(config, readFileSync(config, 'utf8').replace("timeZone: 'PST',", "timeZone: 'PST',\n  plugins: ['@wharf/plugin-databricks'],"));
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace(
+        "timeZone: 'PST',",
+        "timeZone: 'PST',\n  plugins: ['@wharf/plugin-databricks'],",
+      ),
+    );
     expect(await ok('npx', ['--no', '--', 'ingest', 'validate'], project)).toContain('configuration is valid');
-    writeFileSync(join(project, 'sources/bricks.ts'), `import { defineSource, env } from '@wharf/framework';
+    writeFileSync(
+      join(project, 'sources/bricks.ts'),
+      `import { defineSource, env } from '@wharf/framework';
 
 export default defineSource({ kind: 'databricks', name: 'bricks', host: 'http://127.0.0.1:9', warehouseId: 'w1', catalog: 'main', schema: 'analytics', token: env('DATABRICKS_TOKEN') });
-`);
+`,
+    );
     // The plugin's source kind is known to validate: its config is checked, not rejected as unknown.
     const validated = await ok('npx', ['--no', '--', 'ingest', 'validate'], project);
     expect(validated).toContain('2 sources');
   }, 120_000);
 
   it('says which package to install when a source needs an optional client that is not installed', async () => {
-    writeFileSync(join(project, 'sources/lake.ts'), `import { defineSource } from '@wharf/framework';
+    writeFileSync(
+      join(project, 'sources/lake.ts'),
+      `import { defineSource } from '@wharf/framework';
 
 export default defineSource({ kind: 's3', name: 'lake', bucket: 'events', region: 'us-east-1', endpoint: 'http://127.0.0.1:9', forcePathStyle: true });
-`);
-    writeFileSync(join(project, 'mappings/lake_metrics.sql'), 'SELECT unit_id, id_type, ds, metric, value FROM metrics\n');
-    writeFileSync(join(project, 'mappings/lake_metrics.ts'), readFileSync(join(project, 'mappings/daily_metrics.ts'), 'utf8')
-      .replace("name: 'daily_metrics'", "name: 'lake_metrics'").replace("source: 'demo'", "source: 'lake'").replace('./daily_metrics.sql', './lake_metrics.sql'));
+`,
+    );
+    writeFileSync(
+      join(project, 'mappings/lake_metrics.sql'),
+      'SELECT unit_id, id_type, ds, metric, value FROM metrics\n',
+    );
+    writeFileSync(
+      join(project, 'mappings/lake_metrics.ts'),
+      readFileSync(join(project, 'mappings/daily_metrics.ts'), 'utf8')
+        .replace("name: 'daily_metrics'", "name: 'lake_metrics'")
+        .replace("source: 'demo'", "source: 'lake'")
+        .replace('./daily_metrics.sql', './lake_metrics.sql'),
+    );
     const sample = await run('npx', ['--no', '--', 'ingest', 'sample', 'lake_metrics'], project);
     expect(sample.code).not.toBe(0);
     expect(sample.output).toContain('An s3 source needs @aws-sdk/client-s3, which is not installed.');

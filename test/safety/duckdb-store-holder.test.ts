@@ -11,8 +11,19 @@ import { cliProject, ingestIn, type CliProject, type IngestRun } from '../suppor
 import { seededSource } from '../support/engine-fixture.js';
 
 const mapping: MetricsMapping = {
-  name: 'm', dataset: 'metrics', source: 'src', sql: './m.sql', schedule: 'daily', startDate: '2026-10-05',
-  columns: { unit_id: 'unit_id', id_type: { constant: 'user_id' }, date: 'ds', metric_name: { constant: 'revenue' }, metric_value: 'v' },
+  name: 'm',
+  dataset: 'metrics',
+  source: 'src',
+  sql: './m.sql',
+  schedule: 'daily',
+  startDate: '2026-10-05',
+  columns: {
+    unit_id: 'unit_id',
+    id_type: { constant: 'user_id' },
+    date: 'ds',
+    metric_name: { constant: 'revenue' },
+    metric_value: 'v',
+  },
 };
 // The holder's query runs long, so it holds the store while the other commands try it; the test kills it.
 const SLOW_SQL = 'SELECT m.unit_id, m.ds, m.v FROM m CROSS JOIN (SELECT pg_sleep(120)) AS pause';
@@ -26,8 +37,16 @@ async function until(condition: () => boolean): Promise<void> {
 }
 
 beforeAll(async () => {
-  const source = await seededSource('postgres', ['CREATE TABLE m (unit_id text, ds date, v double precision)', "INSERT INTO m VALUES ('u1', DATE '2026-10-05', 1)"]);
-  project = cliProject({ store: `{ kind: 'duckdb', path: 'store.duckdb' }`, mapping, sql: SLOW_SQL, env: { SOURCE_URL: process.env[(source as { url: { env: string } }).url.env] as string } });
+  const source = await seededSource('postgres', [
+    'CREATE TABLE m (unit_id text, ds date, v double precision)',
+    "INSERT INTO m VALUES ('u1', DATE '2026-10-05', 1)",
+  ]);
+  project = cliProject({
+    store: `{ kind: 'duckdb', path: 'store.duckdb' }`,
+    mapping,
+    sql: SLOW_SQL,
+    env: { SOURCE_URL: process.env[(source as { url: { env: string } }).url.env] as string },
+  });
   holder = ingestIn(project, ['run', 'm', '--date', '2026-10-05'], (pid) => (holderPid = pid));
   // The holder has the file once it has written its holder record.
   const sidecar = join(project.root, 'store.duckdb.lock-info.json');
@@ -47,7 +66,9 @@ describe('a DuckDB store held by another process', () => {
   ])('%s names the store file and the holder', { timeout: 60_000 }, async (_name, args) => {
     const r = await ingestIn(project, args);
     expect(r.code).not.toBe(0);
-    expect(r.out).toContain(`The DuckDB store file ${join(project.root, 'store.duckdb')} is in use by ingest run (host `);
+    expect(r.out).toContain(
+      `The DuckDB store file ${join(project.root, 'store.duckdb')} is in use by ingest run (host `,
+    );
     expect(r.out).toContain(`pid ${holderPid}) since 20`);
     expect(r.out).not.toMatch(/Could not set lock|IO Error/);
   });
@@ -55,7 +76,9 @@ describe('a DuckDB store held by another process', () => {
   it('apply names the holding `ingest run`, not an unknown process', { timeout: 60_000 }, async () => {
     const r = await ingestIn(project, ['apply', '--auto-approve', '--no-data']);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(new RegExp(`locked by ingest run [0-9a-f-]{36} \\(host .+, pid ${holderPid}\\) since \\d{4}-`));
+    expect(r.out).toMatch(
+      new RegExp(`locked by ingest run [0-9a-f-]{36} \\(host .+, pid ${holderPid}\\) since \\d{4}-`),
+    );
     expect(r.out).not.toContain('unknown');
   });
 });

@@ -13,12 +13,31 @@ import { ingestDay } from '../../framework/engine/ingest-day.js';
 import type { EngineContext } from '../../framework/engine/types.js';
 import type { LedgerEntry } from '../../framework/store/types.js';
 import { addDays, latestCompleteDay, zoneOrThrow } from '../../framework/util/time.js';
-import { engineContext, freshStore, loadedMapping, makeProject, seededSource, tempDir, type StoreKind } from '../support/engine-fixture.js';
+import {
+  engineContext,
+  freshStore,
+  loadedMapping,
+  makeProject,
+  seededSource,
+  tempDir,
+  type StoreKind,
+} from '../support/engine-fixture.js';
 
 const DAY = '2026-10-05';
 const mapping: MetricsMapping = {
-  name: 'm', dataset: 'metrics', source: 'src', sql: './m.sql', schedule: 'daily', startDate: '2026-10-01',
-  columns: { unit_id: 'unit_id', id_type: { constant: 'user_id' }, date: 'ds', metric_name: { constant: 'revenue' }, metric_value: 'v' },
+  name: 'm',
+  dataset: 'metrics',
+  source: 'src',
+  sql: './m.sql',
+  schedule: 'daily',
+  startDate: '2026-10-01',
+  columns: {
+    unit_id: 'unit_id',
+    id_type: { constant: 'user_id' },
+    date: 'ds',
+    metric_name: { constant: 'revenue' },
+    metric_value: 'v',
+  },
 };
 const SQL = 'SELECT unit_id, ds, v FROM m';
 
@@ -34,7 +53,10 @@ describe.each(['duckdb', 'postgres'] as StoreKind[])('empty days (%s store)', (s
     source = new pg.Client({ connectionString: process.env[(config as { url: { env: string } }).url.env] });
     await source.connect();
     const project = makeProject(tempDir(), [config], [loadedMapping(mapping, SQL)], {});
-    project.schedules.set('daily', { config: { kind: 'daily', name: 'daily', at: '09:00', cutoff: '12h' }, file: 'schedules/daily.ts' });
+    project.schedules.set('daily', {
+      config: { kind: 'daily', name: 'daily', at: '09:00', cutoff: '12h' },
+      file: 'schedules/daily.ts',
+    });
     ctx = engineContext(project, await freshStore(storeKind));
   });
   afterEach(async () => {
@@ -44,7 +66,11 @@ describe.each(['duckdb', 'postgres'] as StoreKind[])('empty days (%s store)', (s
   });
 
   const count = async (day: string) =>
-    Number((await ctx.store.query<{ n: number }>(`SELECT count(*) AS n FROM metrics WHERE "date" = CAST($1 AS DATE)`, [day]))[0].n);
+    Number(
+      (
+        await ctx.store.query<{ n: number }>(`SELECT count(*) AS n FROM metrics WHERE "date" = CAST($1 AS DATE)`, [day])
+      )[0].n,
+    );
 
   it('keeps a loaded day whose query now returns no rows, and fails it naming what it had', async () => {
     expect((await ingestDay(ctx, 'm', DAY)).status).toBe('succeeded');
@@ -67,20 +93,40 @@ describe.each(['duckdb', 'postgres'] as StoreKind[])('empty days (%s store)', (s
     const hash = mappingConfigHash(ctx.project.mappings.get('m')!, ctx.project.settings);
     // 2026-10-05 PST ends 2026-10-06T08:00Z; its window is 09:00 PST (17:00Z) on 2026-10-06, the cutoff 12 h later.
     const noData = (date: string, finishedAt: string): LedgerEntry => ({
-      ingestion: 'm', date, status: 'no_data', errorClass: null, errorMessage: null, rowsLoaded: 0, rowsRejected: 0, rejectReasons: {}, duplicates: 0,
-      sourceRowCount: 0, sourceFingerprint: null, configHash: hash, commitSha: null, trigger: 'manual',
-      startedAt: new Date(finishedAt), finishedAt: new Date(finishedAt), firstLoadedAt: null, loadId: `l-${date}`,
+      ingestion: 'm',
+      date,
+      status: 'no_data',
+      errorClass: null,
+      errorMessage: null,
+      rowsLoaded: 0,
+      rowsRejected: 0,
+      rejectReasons: {},
+      duplicates: 0,
+      sourceRowCount: 0,
+      sourceFingerprint: null,
+      configHash: hash,
+      commitSha: null,
+      trigger: 'manual',
+      startedAt: new Date(finishedAt),
+      finishedAt: new Date(finishedAt),
+      firstLoadedAt: null,
+      loadId: `l-${date}`,
     });
     await ctx.store.recordDayOutcome(noData(DAY, '2026-10-07T04:59:59Z'));
     await ctx.store.recordDayOutcome(noData('2026-10-04', '2026-10-06T05:00:00Z'));
     const result = await backfill(ctx, 'm', { from: '2026-10-04', to: DAY });
-    expect(result.days.map((d) => [d.day, d.status, d.rowsLoaded])).toEqual([['2026-10-04', 'skipped', 0], [DAY, 'succeeded', 40]]);
+    expect(result.days.map((d) => [d.day, d.status, d.rowsLoaded])).toEqual([
+      ['2026-10-04', 'skipped', 0],
+      [DAY, 'succeeded', 40],
+    ]);
     expect(await count(DAY)).toBe(40);
   });
 
   it('refuses a day that has not ended, recording nothing', async () => {
     const tomorrow = addDays(latestCompleteDay(new Date(), zoneOrThrow('PST')), 2);
-    await expect(ingestDay(ctx, 'm', tomorrow)).rejects.toThrow(/the latest complete day in the project zone \(PST\) is \d{4}-\d{2}-\d{2}/);
+    await expect(ingestDay(ctx, 'm', tomorrow)).rejects.toThrow(
+      /the latest complete day in the project zone \(PST\) is \d{4}-\d{2}-\d{2}/,
+    );
     await expect(backfill(ctx, 'm', { from: DAY, to: tomorrow })).rejects.toThrow(`Cannot load m for ${tomorrow}`);
     expect(await ctx.store.ledger()).toEqual([]);
     expect(await ctx.store.attempts()).toEqual([]);

@@ -8,20 +8,43 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventsMapping, MetricsMapping } from '../../framework/config/types.js';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
 import type { EngineContext } from '../../framework/engine/types.js';
-import { engineContext, freshStore, loadedMapping, makeProject, seededSource, tempDir, type StoreKind } from '../support/engine-fixture.js';
+import {
+  engineContext,
+  freshStore,
+  loadedMapping,
+  makeProject,
+  seededSource,
+  tempDir,
+  type StoreKind,
+} from '../support/engine-fixture.js';
 
 const DAY = '2026-10-05';
 const DEEP = `repeat('{"a":', 100000) || '1' || repeat('}', 100000)`;
 const metrics: MetricsMapping = {
-  name: 'm', dataset: 'metrics', source: 'src', sql: './m.sql', schedule: 'daily', startDate: '2026-10-01',
+  name: 'm',
+  dataset: 'metrics',
+  source: 'src',
+  sql: './m.sql',
+  schedule: 'daily',
+  startDate: '2026-10-01',
   columns: { unit_id: 'u', id_type: { constant: 'user_id' }, date: 'd', metric_name: 'name', metric_value: 'v' },
 };
 const events: EventsMapping = {
-  name: 'e', dataset: 'events', source: 'src', sql: './e.sql', schedule: 'daily', startDate: '2026-10-01',
+  name: 'e',
+  dataset: 'events',
+  source: 'src',
+  sql: './e.sql',
+  schedule: 'daily',
+  startDate: '2026-10-01',
   columns: { timestamp: 'ts', event_name: { constant: 'click' }, event_metadata: 'meta', user: 'usr', timeuuid: 'id' },
 };
 
-describe.each([['duckdb', true], ['duckdb', false], ['postgres', true], ['postgres', false]] as [StoreKind, boolean][])('huge values (%s store, columnar path allowed: %s)', (storeKind, columnar) => {
+describe.each([
+  ['duckdb', true],
+  ['duckdb', false],
+  ['postgres', true],
+  ['postgres', false],
+] as [StoreKind, boolean][])('huge values (%s store, columnar path allowed: %s)', (storeKind, columnar) => {
   let ctx: EngineContext;
 
   beforeAll(async () => {
@@ -34,7 +57,11 @@ describe.each([['duckdb', true], ['duckdb', false], ['postgres', true], ['postgr
       `INSERT INTO e VALUES ('deep-meta', TIMESTAMP '${DAY} 12:00:00', '{"k":' || ${DEEP} || '}', '{"userID":"x"}')`,
       `INSERT INTO e VALUES ('deep-user', TIMESTAMP '${DAY} 12:00:00', NULL, '{"userID":"y","extra":' || ${DEEP} || '}')`,
     ]);
-    const project = makeProject(tempDir(), [source], [loadedMapping(metrics, 'SELECT u, d, name, v FROM m'), loadedMapping(events, 'SELECT id, ts, meta, usr FROM e')]);
+    const project = makeProject(
+      tempDir(),
+      [source],
+      [loadedMapping(metrics, 'SELECT u, d, name, v FROM m'), loadedMapping(events, 'SELECT id, ts, meta, usr FROM e')],
+    );
     ctx = { ...engineContext(project, await freshStore(storeKind)), columnar, batchSize: 50 };
   }, 60_000);
   afterAll(async () => {
@@ -42,19 +69,38 @@ describe.each([['duckdb', true], ['duckdb', false], ['postgres', true], ['postgr
     await ctx.store.close();
   });
 
-  it('rejects a 5 MB metric_name as metric_name.too_long and loads the rest, the 3 MB unit_id included', { timeout: 60_000 }, async () => {
-    const result = await ingestDay(ctx, 'm', DAY);
-    expect(result, result.errorMessage ?? '').toMatchObject({ status: 'succeeded', rowsRead: 202, rowsLoaded: 201, rowsRejected: 1, rejectReasons: { 'metric_name.too_long': 1 } });
-    expect(result.path).toBe(columnar ? 'columnar' : 'rows');
-    const [{ n, longest }] = await ctx.store.query<{ n: number; longest: number }>(`SELECT count(*) AS n, max(length(unit_id)) AS longest FROM metrics WHERE ingestion = 'm'`);
-    expect([Number(n), Number(longest)]).toEqual([201, 3 * 1024 * 1024]);
-    const [reject] = await ctx.store.query<{ rule: string; u: string }>(`SELECT rule, "row" AS u FROM rejects WHERE ingestion = 'm'`);
-    expect(reject.rule).toBe('metric_name.too_long');
-    expect(reject.u).toContain('huge-name');
-  });
+  it(
+    'rejects a 5 MB metric_name as metric_name.too_long and loads the rest, the 3 MB unit_id included',
+    { timeout: 60_000 },
+    async () => {
+      const result = await ingestDay(ctx, 'm', DAY);
+      expect(result, result.errorMessage ?? '').toMatchObject({
+        status: 'succeeded',
+        rowsRead: 202,
+        rowsLoaded: 201,
+        rowsRejected: 1,
+        rejectReasons: { 'metric_name.too_long': 1 },
+      });
+      expect(result.path).toBe(columnar ? 'columnar' : 'rows');
+      const [{ n, longest }] = await ctx.store.query<{ n: number; longest: number }>(
+        `SELECT count(*) AS n, max(length(unit_id)) AS longest FROM metrics WHERE ingestion = 'm'`,
+      );
+      expect([Number(n), Number(longest)]).toEqual([201, 3 * 1024 * 1024]);
+      const [reject] = await ctx.store.query<{ rule: string; u: string }>(
+        `SELECT rule, "row" AS u FROM rejects WHERE ingestion = 'm'`,
+      );
+      expect(reject.rule).toBe('metric_name.too_long');
+      expect(reject.u).toContain('huge-name');
+    },
+  );
 
   it('rejects metadata and a user nested 100,000 levels deep, one reject each', { timeout: 60_000 }, async () => {
     const result = await ingestDay(ctx, 'e', DAY);
-    expect(result, result.errorMessage ?? '').toMatchObject({ status: 'succeeded', rowsLoaded: 100, rowsRejected: 2, rejectReasons: { 'event_metadata.not_string_values': 1, 'user.too_deep': 1 } });
+    expect(result, result.errorMessage ?? '').toMatchObject({
+      status: 'succeeded',
+      rowsLoaded: 100,
+      rowsRejected: 2,
+      rejectReasons: { 'event_metadata.not_string_values': 1, 'user.too_deep': 1 },
+    });
   });
 });

@@ -9,9 +9,17 @@ import { fileURLToPath } from 'node:url';
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export function buildPackages(): void {
-  const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-b', 'tsconfig.build.json'], { cwd: REPO_ROOT, encoding: 'utf8' });
-  if (tsc.status !== 0) throw new Error(`The package build failed (tsc -b tsconfig.build.json):\n${tsc.stdout}${tsc.stderr}`);
-  for (const script of ['framework/scripts/write-validators.mjs', 'framework/scripts/copy-assets.mjs', 'framework/scripts/write-manifest.mjs']) {
+  const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-b', 'tsconfig.build.json'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
+  if (tsc.status !== 0)
+    throw new Error(`The package build failed (tsc -b tsconfig.build.json):\n${tsc.stdout}${tsc.stderr}`);
+  for (const script of [
+    'framework/scripts/write-validators.mjs',
+    'framework/scripts/copy-assets.mjs',
+    'framework/scripts/write-manifest.mjs',
+  ]) {
     const r = spawnSync(process.execPath, [script], { cwd: REPO_ROOT, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`The package build failed (${script}):\n${r.stdout}${r.stderr}`);
   }

@@ -16,23 +16,41 @@ export interface CliProject {
 
 /** `store` is the project's store literal, e.g. `{ kind: 'postgres', url: env('STORE_URL') }`. */
 /** `schedule` is the body of `defineSchedule(...)` (default: a daily schedule named `daily`). */
-export function cliProject(options: { store: string; mapping: MappingConfig; sql: string; env: Record<string, string>; schedule?: string }): CliProject {
+export function cliProject(options: {
+  store: string;
+  mapping: MappingConfig;
+  sql: string;
+  env: Record<string, string>;
+  schedule?: string;
+}): CliProject {
   const root = tempDir('wharf-cli-project-');
   for (const dir of ['sources', 'mappings', 'schedules']) mkdirSync(join(root, dir));
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'));
   writeFileSync(join(root, 'package.json'), '{ "private": true, "type": "module" }\n');
-  writeFileSync(join(root, 'wharf.config.ts'), `import { defineProject, env } from '@wharf/framework';
+  writeFileSync(
+    join(root, 'wharf.config.ts'),
+    `import { defineProject, env } from '@wharf/framework';
 export default defineProject({ name: 'cli_test', store: ${options.store}, timeZone: 'PST' });
-`);
-  writeFileSync(join(root, 'sources/src.ts'), `import { defineSource, env } from '@wharf/framework';
+`,
+  );
+  writeFileSync(
+    join(root, 'sources/src.ts'),
+    `import { defineSource, env } from '@wharf/framework';
 export default defineSource({ kind: 'postgres', name: 'src', url: env('SOURCE_URL') });
-`);
-  writeFileSync(join(root, 'schedules/schedule.ts'), `import { defineSchedule } from '@wharf/framework';
+`,
+  );
+  writeFileSync(
+    join(root, 'schedules/schedule.ts'),
+    `import { defineSchedule } from '@wharf/framework';
 export default defineSchedule(${options.schedule ?? "{ kind: 'daily', name: 'daily', at: '09:00' }"});
-`);
-  writeFileSync(join(root, `mappings/${options.mapping.name}.ts`), `import { defineMapping } from '@wharf/framework';
+`,
+  );
+  writeFileSync(
+    join(root, `mappings/${options.mapping.name}.ts`),
+    `import { defineMapping } from '@wharf/framework';
 export default defineMapping(${JSON.stringify(options.mapping)});
-`);
+`,
+  );
   writeFileSync(join(root, `mappings/${options.mapping.name}.sql`), `${options.sql}\n`);
   return { root, env: { ...process.env, NO_COLOR: '1', ...options.env } };
 }
@@ -46,12 +64,18 @@ export interface IngestRun {
 /** Runs `ingest …` in the project; `out` is stdout and stderr together, oclif's margins unwrapped. */
 export function ingestIn(project: CliProject, args: string[], onStart?: (pid: number) => void): Promise<IngestRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'framework/bin/run.js'), ...args], { cwd: project.root, env: project.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'framework/bin/run.js'), ...args], {
+      cwd: project.root,
+      env: project.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     onStart?.(child.pid as number);
     let out = '';
     child.stdout.on('data', (d) => (out += String(d)));
     child.stderr.on('data', (d) => (out += String(d)));
     child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, out: out.replace(/\s*›\s*/g, ' ').replace(/\s+/g, ' '), pid: child.pid as number }));
+    child.on('exit', (code) =>
+      resolve({ code, out: out.replace(/\s*›\s*/g, ' ').replace(/\s+/g, ' '), pid: child.pid as number }),
+    );
   });
 }

@@ -67,7 +67,9 @@ export class DuckDBBackend {
     const names = reader.columnNames();
     const types = reader.columnTypes();
     const columns = names.map((name, i) => ({ name, type: types[i], duckType: types[i].alias ?? types[i].toString() }));
-    const rows = reader.getRows().map((row) => row.map((value, i) => JSDuckDBValueConverter(value, types[i], JSDuckDBValueConverter)));
+    const rows = reader
+      .getRows()
+      .map((row) => row.map((value, i) => JSDuckDBValueConverter(value, types[i], JSDuckDBValueConverter)));
     return { columns, rows };
   }
 

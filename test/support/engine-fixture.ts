@@ -32,7 +32,14 @@ export async function freshStore(kind: StoreKind): Promise<Store> {
 }
 
 export function engineContext(project: LoadedProject, store: Store, opener?: ConnectorOpener): EngineContext {
-  return { project, store, connectors: new ConnectorPool(project, opener), trigger: 'manual', batchSize: 7, retry: { attempts: 3, baseDelayMs: 1 } };
+  return {
+    project,
+    store,
+    connectors: new ConnectorPool(project, opener),
+    trigger: 'manual',
+    batchSize: 7,
+    retry: { attempts: 3, baseDelayMs: 1 },
+  };
 }
 
 export type SourceKind = 'duckdb' | 'postgres';

@@ -7,7 +7,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
-const EXAMPLE_ENTRIES = ['wharf.config.ts', 'sources', 'mappings', 'schedules', 'experiments', 'package.json', 'tsconfig.json'];
+const EXAMPLE_ENTRIES = [
+  'wharf.config.ts',
+  'sources',
+  'mappings',
+  'schedules',
+  'experiments',
+  'package.json',
+  'tsconfig.json',
+];
 
 export function copyExampleProject(): string {
   const dir = mkdtempSync(join(tmpdir(), 'wharf-project-'));

@@ -30,7 +30,8 @@ export async function openPostgresStore(): Promise<StoreConnection> {
   return store;
 }
 
-const lit = (v: string | number | null) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${v.replace(/'/g, "''")}'`);
+const lit = (v: string | number | null) =>
+  v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${v.replace(/'/g, "''")}'`;
 
 export interface TestEvent {
   ingestion: string;
@@ -61,7 +62,8 @@ const COLUMNS = {
 };
 
 async function insertBatches(sql: SqlExecutor, table: 'events' | 'metrics', rows: string[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 1000) await sql.exec(`INSERT INTO ${table} (${COLUMNS[table]}) VALUES ${rows.slice(i, i + 1000).join(',')}`);
+  for (let i = 0; i < rows.length; i += 1000)
+    await sql.exec(`INSERT INTO ${table} (${COLUMNS[table]}) VALUES ${rows.slice(i, i + 1000).join(',')}`);
 }
 
 export async function insertEvents(sql: SqlExecutor, events: TestEvent[]): Promise<void> {
@@ -74,7 +76,8 @@ export async function insertEvents(sql: SqlExecutor, events: TestEvent[]): Promi
 
 export async function insertMetrics(sql: SqlExecutor, metrics: TestMetric[]): Promise<void> {
   const rows = metrics.map(
-    (m) => `(${lit(m.ingestion)}, DATE ${lit(m.date)}, ${lit(m.unit_id)}, ${lit(m.id_type ?? 'user_id')}, ${lit(m.metric_name)}, ${lit(m.metric_value)}, ${lit(m.numerator ?? null)}, ${lit(m.denominator ?? null)})`,
+    (m) =>
+      `(${lit(m.ingestion)}, DATE ${lit(m.date)}, ${lit(m.unit_id)}, ${lit(m.id_type ?? 'user_id')}, ${lit(m.metric_name)}, ${lit(m.metric_value)}, ${lit(m.numerator ?? null)}, ${lit(m.denominator ?? null)})`,
   );
   await insertBatches(sql, 'metrics', rows);
 }
@@ -90,7 +93,11 @@ export async function copyDemoIntoDuckDBStore(store: DuckDBStoreConnection | Sto
   await store.exec(`INSERT INTO events (${COLUMNS.events}) SELECT 'app_events', CAST(event_time - INTERVAL 8 HOUR AS DATE), event_time, event, value, properties, user_json,
       json_extract_string(user_json, '$.userID'), CAST(json_extract(user_json, '$.customIDs') AS VARCHAR), event_id
     FROM demo.app_events WHERE length(event) < 128 AND json_extract_string(user_json, '$.userID') IS NOT NULL`);
-  await store.exec(`INSERT INTO metrics (${COLUMNS.metrics}) SELECT 'daily_metrics', ds, unit_id, id_type, metric, value, NULL, NULL FROM demo.daily_metrics WHERE id_type IN ('user_id', 'stable_id')`);
-  await store.exec(`INSERT INTO metrics (${COLUMNS.metrics}) SELECT 'checkout_conversion', ds, unit_id, 'user_id', metric, NULL, orders, checkouts FROM demo.checkout_funnel WHERE checkouts IS NOT NULL`);
+  await store.exec(
+    `INSERT INTO metrics (${COLUMNS.metrics}) SELECT 'daily_metrics', ds, unit_id, id_type, metric, value, NULL, NULL FROM demo.daily_metrics WHERE id_type IN ('user_id', 'stable_id')`,
+  );
+  await store.exec(
+    `INSERT INTO metrics (${COLUMNS.metrics}) SELECT 'checkout_conversion', ds, unit_id, 'user_id', metric, NULL, orders, checkouts FROM demo.checkout_funnel WHERE checkouts IS NOT NULL`,
+  );
   await store.exec('DETACH demo');
 }

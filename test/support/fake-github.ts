@@ -80,12 +80,14 @@ export async function startFakeGitHub(options: { token: string; maxPerPage?: num
     const url = new URL(req.url ?? '/', baseUrl);
     requests.push({ method: req.method ?? 'GET', url: url.pathname + url.search });
     const auth = req.headers.authorization ?? '';
-    if (auth !== `token ${options.token}` && auth !== `Bearer ${options.token}`) return send(res, 401, { message: 'Bad credentials' });
+    if (auth !== `token ${options.token}` && auth !== `Bearer ${options.token}`)
+      return send(res, 401, { message: 'Bad credentials' });
     const payload = await readJson(req);
     let m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname);
     if (m) {
       const issue = `${m[1]}/${m[2]}/pull/${m[3]}`;
-      if (req.method === 'GET') return listPage(res, url, comments.filter((c) => c.issue === issue).map(toJson), options.maxPerPage ?? 100);
+      if (req.method === 'GET')
+        return listPage(res, url, comments.filter((c) => c.issue === issue).map(toJson), options.maxPerPage ?? 100);
       if (req.method === 'POST') {
         if (!validBody(res, payload)) return;
         return send(res, 201, toJson(add(issue, payload.body as string)));
@@ -105,9 +107,15 @@ export async function startFakeGitHub(options: { token: string; maxPerPage?: num
         return send(res, 204, undefined);
       }
     }
-    const pullJson = (p: FakePull) => ({ number: p.number, head: { sha: p.headSha }, merged_at: p.mergeCommitSha ? '2026-12-01T12:00:00Z' : null, merge_commit_sha: p.mergeCommitSha ?? null });
+    const pullJson = (p: FakePull) => ({
+      number: p.number,
+      head: { sha: p.headSha },
+      merged_at: p.mergeCommitSha ? '2026-12-01T12:00:00Z' : null,
+      merge_commit_sha: p.mergeCommitSha ?? null,
+    });
     m = /^\/repos\/[^/]+\/[^/]+\/commits\/(\w+)\/pulls$/.exec(url.pathname);
-    if (m && req.method === 'GET') return send(res, 200, pulls.filter((p) => p.mergeCommitSha === m![1] || p.headSha === m![1]).map(pullJson));
+    if (m && req.method === 'GET')
+      return send(res, 200, pulls.filter((p) => p.mergeCommitSha === m![1] || p.headSha === m![1]).map(pullJson));
     m = /^\/repos\/[^/]+\/[^/]+\/pulls\/(\d+)$/.exec(url.pathname);
     if (m && req.method === 'GET') {
       const pull = pulls.find((p) => p.number === Number(m![1]));
@@ -120,11 +128,18 @@ export async function startFakeGitHub(options: { token: string; maxPerPage?: num
         .filter((r) => r.workflow === m![1] && (!head || r.headSha === head) && (!status || r.conclusion === status))
         .sort((a, b) => b.id - a.id)
         .map((r) => ({ id: r.id, head_sha: r.headSha, conclusion: r.conclusion }));
-      return send(res, 200, { total_count: runs.length, workflow_runs: runs.slice(0, Number(url.searchParams.get('per_page') ?? 30)) });
+      return send(res, 200, {
+        total_count: runs.length,
+        workflow_runs: runs.slice(0, Number(url.searchParams.get('per_page') ?? 30)),
+      });
     }
     m = /^\/repos\/([^/]+)\/([^/]+)\/check-runs$/.exec(url.pathname);
     if (m && req.method === 'POST') {
-      const run = { id: checkRuns.length + 1, ...payload, html_url: `https://github.example/${m[1]}/${m[2]}/runs/${checkRuns.length + 1}` };
+      const run = {
+        id: checkRuns.length + 1,
+        ...payload,
+        html_url: `https://github.example/${m[1]}/${m[2]}/runs/${checkRuns.length + 1}`,
+      };
       checkRuns.push(run);
       return send(res, 201, run);
     }
@@ -164,11 +179,19 @@ function listPage(res: ServerResponse, url: URL, all: unknown[], maxPerPage: num
 
 function validBody(res: ServerResponse, payload: Record<string, unknown>): boolean {
   const body = payload.body;
-  if (typeof body !== 'string') return send(res, 422, { message: 'Invalid request.\n\n"body" wasn\'t supplied.' }), false;
+  if (typeof body !== 'string')
+    return (send(res, 422, { message: 'Invalid request.\n\n"body" wasn\'t supplied.' }), false);
   if ([...body].length > BODY_LIMIT) {
     send(res, 422, {
       message: 'Validation Failed',
-      errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: `body is too long (maximum is ${BODY_LIMIT} characters)` }],
+      errors: [
+        {
+          resource: 'IssueComment',
+          code: 'custom',
+          field: 'body',
+          message: `body is too long (maximum is ${BODY_LIMIT} characters)`,
+        },
+      ],
     });
     return false;
   }

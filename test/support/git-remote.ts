@@ -3,7 +3,16 @@
  * helpers to commit and push to it from another clone (someone else working on the repo).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -16,10 +25,21 @@ export interface TempRemote {
   cleanup(): void;
 }
 
-const ENV = { ...process.env, GIT_AUTHOR_NAME: 'Someone Else', GIT_AUTHOR_EMAIL: 'else@example.com', GIT_COMMITTER_NAME: 'Someone Else', GIT_COMMITTER_EMAIL: 'else@example.com' };
+const ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'Someone Else',
+  GIT_AUTHOR_EMAIL: 'else@example.com',
+  GIT_COMMITTER_NAME: 'Someone Else',
+  GIT_COMMITTER_EMAIL: 'else@example.com',
+};
 
 export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args], { cwd, env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  return execFileSync('git', ['-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args], {
+    cwd,
+    env: ENV,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
 }
 
 export function writeFiles(dir: string, files: Record<string, string>): void {
@@ -53,7 +73,12 @@ export function cloneRemote(r: TempRemote, name: string): string {
 }
 
 /** Commits `files` (path → text; null deletes) in a clone and pushes; returns the new sha. */
-export function commitAndPush(clone: string, branch: string, files: Record<string, string | null>, message: string): string {
+export function commitAndPush(
+  clone: string,
+  branch: string,
+  files: Record<string, string | null>,
+  message: string,
+): string {
   git(clone, 'pull', '-q', '--rebase', 'origin', branch);
   for (const [path, text] of Object.entries(files)) {
     if (text === null) rmSync(join(clone, path), { force: true });
@@ -73,7 +98,10 @@ export function changedPaths(r: TempRemote, sha: string): string[] {
 /** The example configuration of this repository as files for a remote (config, sources, mappings, schedules). */
 export function exampleConfigFiles(): Record<string, string> {
   const root = resolve(import.meta.dirname, '../..');
-  const files: Record<string, string> = { '.gitignore': 'node_modules/\n.wharf/\n', 'package.json': '{ "name": "wharf-config", "private": true, "type": "module" }\n' };
+  const files: Record<string, string> = {
+    '.gitignore': 'node_modules/\n.wharf/\n',
+    'package.json': '{ "name": "wharf-config", "private": true, "type": "module" }\n',
+  };
   for (const entry of ['wharf.config.ts', 'sources', 'mappings', 'schedules']) {
     const path = join(root, entry);
     if (!existsSync(path)) continue;

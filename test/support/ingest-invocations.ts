@@ -84,10 +84,12 @@ export function checkInvocation(invocation: Invocation): string[] {
   for (let n = positional.length; n > 0 && !id; n--) {
     const candidate = positional.slice(0, n).join(' ');
     // Topic commands (`state export`) are registered with a colon (`state:export`).
-    if (invocation.words.slice(0, n).join(' ') === candidate && registry[candidate.replace(/ /g, ':')]) id = candidate.replace(/ /g, ':');
+    if (invocation.words.slice(0, n).join(' ') === candidate && registry[candidate.replace(/ /g, ':')])
+      id = candidate.replace(/ /g, ':');
   }
   const shown = `ingest ${invocation.words.join(' ')} (${invocation.where})`;
-  if (!id) return [`${shown}: "${positional[0] ?? ''}" is not an ingest command (known: ${Object.keys(registry).join(', ')})`];
+  if (!id)
+    return [`${shown}: "${positional[0] ?? ''}" is not an ingest command (known: ${Object.keys(registry).join(', ')})`];
   const command = registry[id];
   const flags = { ...command.baseFlags, ...command.flags };
   const long = new Set(Object.keys(flags));

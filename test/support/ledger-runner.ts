@@ -36,10 +36,17 @@ export function ledgerRunner(connection: StoreConnection, options: LedgerRunnerO
       await connection.exec(LEDGER_DDL);
       await connection.transaction(async (tx) => {
         for (const day of dayRange(from, to)) {
-          const [prior] = await tx.query<{ first_loaded_at: Date | null }>(`SELECT first_loaded_at FROM ledger WHERE ingestion = $1 AND "date" = CAST($2 AS DATE)`, [mapping, day]);
+          const [prior] = await tx.query<{ first_loaded_at: Date | null }>(
+            `SELECT first_loaded_at FROM ledger WHERE ingestion = $1 AND "date" = CAST($2 AS DATE)`,
+            [mapping, day],
+          );
           await tx.query(`DELETE FROM ledger WHERE ingestion = $1 AND "date" = CAST($2 AS DATE)`, [mapping, day]);
           const first = prior?.first_loaded_at ?? options.firstLoadedAt?.(day) ?? new Date();
-          await tx.query(`INSERT INTO ledger VALUES ($1, CAST($2 AS DATE), 'succeeded', CAST($3 AS TIMESTAMP))`, [mapping, day, timestampParam(first)]);
+          await tx.query(`INSERT INTO ledger VALUES ($1, CAST($2 AS DATE), 'succeeded', CAST($3 AS TIMESTAMP))`, [
+            mapping,
+            day,
+            timestampParam(first),
+          ]);
         }
       });
     },

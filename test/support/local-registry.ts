@@ -65,10 +65,11 @@ export async function startLocalRegistry(storage: string, lockfile: string): Pro
   return {
     url,
     token,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -92,7 +93,18 @@ function seedFromLockfile(storage: string, lockfile: string, url: string): void 
       manifests[version] = {
         name,
         version,
-        ...pick(e, ['dependencies', 'optionalDependencies', 'peerDependencies', 'peerDependenciesMeta', 'bin', 'engines', 'os', 'cpu', 'libc', 'license']),
+        ...pick(e, [
+          'dependencies',
+          'optionalDependencies',
+          'peerDependencies',
+          'peerDependenciesMeta',
+          'bin',
+          'engines',
+          'os',
+          'cpu',
+          'libc',
+          'license',
+        ]),
         _id: `${name}@${version}`,
         dist: { tarball: `${url}${name}/-/${file}-${version}.tgz`, ...(e.integrity ? { integrity: e.integrity } : {}) },
       };
@@ -100,16 +112,19 @@ function seedFromLockfile(storage: string, lockfile: string, url: string): void 
     const latest = [...versions.keys()].sort(compareVersions).at(-1)!;
     const dir = join(storage, name);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({
-      name,
-      versions: manifests,
-      'dist-tags': { latest },
-      time: {},
-      _uplinks: {},
-      _distfiles: {},
-      _attachments: {},
-      _rev: '1-seeded',
-    }));
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({
+        name,
+        versions: manifests,
+        'dist-tags': { latest },
+        time: {},
+        _uplinks: {},
+        _distfiles: {},
+        _attachments: {},
+        _rev: '1-seeded',
+      }),
+    );
   }
 }
 
@@ -139,9 +154,16 @@ async function addUser(url: string): Promise<string> {
   const response = await fetch(`${url}-/user/org.couchdb.user:${name}`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name, password: 'local-only-password', type: 'user', roles: [], date: new Date().toISOString() }),
+    body: JSON.stringify({
+      name,
+      password: 'local-only-password',
+      type: 'user',
+      roles: [],
+      date: new Date().toISOString(),
+    }),
   });
   const body = (await response.json()) as { token?: string; error?: string };
-  if (!response.ok || !body.token) throw new Error(`Creating the local registry user failed: ${response.status} ${JSON.stringify(body)}`);
+  if (!response.ok || !body.token)
+    throw new Error(`Creating the local registry user failed: ${response.status} ${JSON.stringify(body)}`);
   return body.token;
 }

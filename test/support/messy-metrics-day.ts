@@ -52,9 +52,14 @@ export const TEXT_ROWS: (string | null)[][] = [
 ];
 
 export function statements(kind: 'postgres' | 'duckdb' = 'postgres'): string[] {
-  const text = TEXT_ROWS.map((r, i) => `(${i}, ${r.map(q).join(', ')}, '{"k": [1, 2]}', ${i % 2 === 0}, 9007199254740993)`);
-  const typed = TEXT_ROWS.filter((r) => r.slice(4).every((v) => v === null || (/^-?[0-9.e]+$/.test(v) && Number.isFinite(Number(v))))).map(
-    (r, i) => `(${i}, ${q(r[0])}, ${q(r[1])}, DATE '${DAY}', ${q(r[3])}, ${r[4] ?? 'NULL'}, ${r[5] ?? 'NULL'}, ${r[6] ?? 'NULL'})`,
+  const text = TEXT_ROWS.map(
+    (r, i) => `(${i}, ${r.map(q).join(', ')}, '{"k": [1, 2]}', ${i % 2 === 0}, 9007199254740993)`,
+  );
+  const typed = TEXT_ROWS.filter((r) =>
+    r.slice(4).every((v) => v === null || (/^-?[0-9.e]+$/.test(v) && Number.isFinite(Number(v)))),
+  ).map(
+    (r, i) =>
+      `(${i}, ${q(r[0])}, ${q(r[1])}, DATE '${DAY}', ${q(r[3])}, ${r[4] ?? 'NULL'}, ${r[5] ?? 'NULL'}, ${r[6] ?? 'NULL'})`,
   );
   const [json, numeric] = kind === 'postgres' ? ['JSONB', 'NUMERIC'] : ['JSON', 'DOUBLE'];
   return [
@@ -67,13 +72,33 @@ export function statements(kind: 'postgres' | 'duckdb' = 'postgres'): string[] {
   ];
 }
 
-export const columns = { unit_id: 'unit_id', id_type: 'id_type', date: 'ds', metric_name: 'metric', metric_value: 'value', numerator: 'num', denominator: 'den' };
+export const columns = {
+  unit_id: 'unit_id',
+  id_type: 'id_type',
+  date: 'ds',
+  metric_name: 'metric',
+  metric_value: 'value',
+  numerator: 'num',
+  denominator: 'den',
+};
 export const mappings: MetricsMapping[] = [
   { name: 'text_in', dataset: 'metrics', source: 'src', sql: './t.sql', schedule: 'daily', startDate: DAY, columns },
   { name: 'typed_in', dataset: 'metrics', source: 'src', sql: './y.sql', schedule: 'daily', startDate: DAY, columns },
-  { name: 'ratio_in', dataset: 'metrics', source: 'src', sql: './r.sql', schedule: 'daily', startDate: DAY, columns: { ...columns, metric_value: undefined, metric_name: { constant: 'fixed' } } },
+  {
+    name: 'ratio_in',
+    dataset: 'metrics',
+    source: 'src',
+    sql: './r.sql',
+    schedule: 'daily',
+    startDate: DAY,
+    columns: { ...columns, metric_value: undefined, metric_name: { constant: 'fixed' } },
+  },
 ];
-export const SQL = ['SELECT * FROM messy_text ORDER BY seq', 'SELECT * FROM messy_typed ORDER BY seq', 'SELECT * FROM messy_text ORDER BY seq'];
+export const SQL = [
+  'SELECT * FROM messy_text ORDER BY seq',
+  'SELECT * FROM messy_typed ORDER BY seq',
+  'SELECT * FROM messy_text ORDER BY seq',
+];
 
 /** What a load left in the store: metrics, rejects and ledger rows of one ingestion. */
 export async function contents(ctx: EngineContext, ingestion: string) {
@@ -83,8 +108,18 @@ export async function contents(ctx: EngineContext, ingestion: string) {
        ORDER BY 1, 2, 3, 4, 5, 6, 7`,
       [ingestion],
     ),
-    rejects: await ctx.store.query(`SELECT CAST("date" AS VARCHAR) AS d, "row", "column", rule, reason FROM rejects WHERE ingestion = $1 ORDER BY 1, 2, 3, 4, 5`, [ingestion]),
-    ledger: (await ctx.store.ledger({ ingestion })).map((e) => [e.status, e.rowsLoaded, e.rowsRejected, e.rejectReasons, e.sourceRowCount, e.sourceFingerprint]),
+    rejects: await ctx.store.query(
+      `SELECT CAST("date" AS VARCHAR) AS d, "row", "column", rule, reason FROM rejects WHERE ingestion = $1 ORDER BY 1, 2, 3, 4, 5`,
+      [ingestion],
+    ),
+    ledger: (await ctx.store.ledger({ ingestion })).map((e) => [
+      e.status,
+      e.rowsLoaded,
+      e.rowsRejected,
+      e.rejectReasons,
+      e.sourceRowCount,
+      e.sourceFingerprint,
+    ]),
   };
 }
 

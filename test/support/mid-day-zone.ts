@@ -22,6 +22,7 @@ export function midDayZone(now = new Date()): MidDayZone {
 
 /** The example's wharf.config.ts with its `timeZone: 'PST'` replaced; throws if it has none. */
 export function withTimeZone(configTs: string, timeZone: string): string {
-  if (!configTs.includes("timeZone: 'PST',")) throw new Error("wharf.config.ts no longer sets timeZone: 'PST'; update test/support/mid-day-zone.ts");
+  if (!configTs.includes("timeZone: 'PST',"))
+    throw new Error("wharf.config.ts no longer sets timeZone: 'PST'; update test/support/mid-day-zone.ts");
   return configTs.replace("timeZone: 'PST',", `timeZone: '${timeZone}',`);
 }

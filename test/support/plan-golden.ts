@@ -5,7 +5,16 @@
  * `plan.txt` and `plan.md`. `npm run golden:plan` rewrites the expected files; the golden
  * test compares them.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,11 +53,17 @@ export interface GoldenCase {
 export const GOLDEN_FILES = ['state.json', 'plan.json', 'plan.txt', 'plan.md'] as const;
 
 export function goldenCases(): string[] {
-  return readdirSync(PLAN_FIXTURES).filter((n) => !n.startsWith('_') && existsSync(join(PLAN_FIXTURES, n, 'case.json'))).sort();
+  return readdirSync(PLAN_FIXTURES)
+    .filter((n) => !n.startsWith('_') && existsSync(join(PLAN_FIXTURES, n, 'case.json')))
+    .sort();
 }
 
 /** A project made of `_base/` plus an overlay folder, minus removed files, in a temp folder. */
-export async function overlayProject(caseDir: string, side: 'before' | 'after', overlay: Overlay): Promise<LoadedProject> {
+export async function overlayProject(
+  caseDir: string,
+  side: 'before' | 'after',
+  overlay: Overlay,
+): Promise<LoadedProject> {
   const root = mkdtempSync(join(tmpdir(), `wharf-golden-${side}-`));
   cpSync(join(PLAN_FIXTURES, '_base'), root, { recursive: true });
   if (existsSync(join(caseDir, side))) cpSync(join(caseDir, side), root, { recursive: true });
@@ -56,20 +71,28 @@ export async function overlayProject(caseDir: string, side: 'before' | 'after', 
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'));
   writeFileSync(join(root, 'package.json'), '{ "private": true, "type": "module" }\n');
   const result = await loadProject(root);
-  if (!result.project) throw new Error(`${caseDir} ${side}: ${result.diagnostics.map((d) => `${d.file}: ${d.summary}`).join('; ')}`);
+  if (!result.project)
+    throw new Error(`${caseDir} ${side}: ${result.diagnostics.map((d) => `${d.file}: ${d.summary}`).join('; ')}`);
   return result.project;
 }
 
 /** Loaded days first loaded the day after, at 09:00 PST, as a daily schedule would. */
 function loadedDays(c: GoldenCase): LoadedDay[] {
-  return (c.loaded ?? []).flatMap((l) => dayRange(l.from, l.to).map((date) => ({ ingestion: l.ingestion, date, firstLoadedAt: new Date(`${addDays(date, 1)}T17:00:00Z`) })));
+  return (c.loaded ?? []).flatMap((l) =>
+    dayRange(l.from, l.to).map((date) => ({
+      ingestion: l.ingestion,
+      date,
+      firstLoadedAt: new Date(`${addDays(date, 1)}T17:00:00Z`),
+    })),
+  );
 }
 
 async function priorState(caseDir: string, c: GoldenCase): Promise<AppliedState> {
   if (!c.before) return emptyState();
   const project = await overlayProject(caseDir, 'before', c.before);
   const ingestions: AppliedState['ingestions'] = {};
-  for (const [name, config] of Object.entries(normalizeProject(project))) ingestions[name] = { name, config, hash: ingestionHash(config), appliedSerial: c.serial ?? 1 };
+  for (const [name, config] of Object.entries(normalizeProject(project)))
+    ingestions[name] = { name, config, hash: ingestionHash(config), appliedSerial: c.serial ?? 1 };
   return { formatVersion: 1, serial: c.serial ?? 1, lineage: '00000000-0000-4000-8000-000000000001', ingestions };
 }
 
@@ -83,7 +106,12 @@ export async function renderCase(name: string): Promise<Record<(typeof GOLDEN_FI
   const planning = fromSnapshot(JSON.parse(snapshotText));
   const project = await overlayProject(caseDir, 'after', c.after);
   const plan = planAgainst(project, planning, { now, targets: c.targets, destroyData: c.destroyData });
-  return { 'state.json': snapshotText, 'plan.json': serializePlan(plan), 'plan.txt': `${renderPlanHuman(plan)}\n`, 'plan.md': `${renderPlanMarkdown(plan)}\n` };
+  return {
+    'state.json': snapshotText,
+    'plan.json': serializePlan(plan),
+    'plan.txt': `${renderPlanHuman(plan)}\n`,
+    'plan.md': `${renderPlanMarkdown(plan)}\n`,
+  };
 }
 
 /** Rewrites every case's expected files. */

@@ -33,18 +33,40 @@ async function freePort(): Promise<number> {
 /** Runs a PostgreSQL binary, as the postgres user when we are root (the server refuses root). */
 function asPostgres(binary: string, args: string[]): { command: string; args: string[] } {
   const path = join(PG_BIN, binary);
-  return process.getuid?.() === 0 ? { command: 'runuser', args: ['-u', 'postgres', '--', path, ...args] } : { command: path, args };
+  return process.getuid?.() === 0
+    ? { command: 'runuser', args: ['-u', 'postgres', '--', path, ...args] }
+    : { command: path, args };
 }
 
 export async function startPostgresCluster(): Promise<PostgresCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'wharf-pg-'));
   chmodSync(dir, 0o777);
   const data = join(dir, 'data');
-  const init = asPostgres('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync']);
+  const init = asPostgres('initdb', [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '--encoding=UTF8',
+    '--locale=C',
+    '--no-sync',
+  ]);
   execFileSync(init.command, init.args, { stdio: 'pipe' });
   const port = await freePort();
   const options = `-p ${port} -h 127.0.0.1 -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-  const start = asPostgres('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
+  const start = asPostgres('pg_ctl', [
+    '-D',
+    data,
+    '-o',
+    options,
+    '-l',
+    join(dir, 'server.log'),
+    '-w',
+    '-t',
+    '60',
+    'start',
+  ]);
   execFileSync(start.command, start.args, { stdio: 'pipe' });
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return {

@@ -9,7 +9,9 @@ import { inject } from 'vitest';
 export function pgUrl(): string {
   const url = inject('pgUrl');
   if (!url) {
-    throw new Error('No PostgreSQL server for tests: install postgresql-15 (apt-get install postgresql-15) or set WHARF_TEST_PG_URL.');
+    throw new Error(
+      'No PostgreSQL server for tests: install postgresql-15 (apt-get install postgresql-15) or set WHARF_TEST_PG_URL.',
+    );
   }
   return url;
 }

@@ -45,8 +45,14 @@ export function inspectRenderedPlan(markdown: string): RenderedPlan {
     codeLanguages: details.querySelectorAll('pre code').map(languageOf),
     text: details.text,
   }));
-  const diffBlocks = root.querySelectorAll('pre code').filter((code) => languageOf(code) === 'diff').map((code) => code.text);
-  const notices = root.querySelectorAll('blockquote').filter((quote) => !insideDetails(quote)).map((quote) => quote.text.trim());
+  const diffBlocks = root
+    .querySelectorAll('pre code')
+    .filter((code) => languageOf(code) === 'diff')
+    .map((code) => code.text);
+  const notices = root
+    .querySelectorAll('blockquote')
+    .filter((quote) => !insideDetails(quote))
+    .map((quote) => quote.text.trim());
   return { summaryLine: first?.text.trim() ?? '', sections, diffBlocks, notices, text: root.text };
 }
 

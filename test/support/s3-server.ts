@@ -25,10 +25,17 @@ export interface S3TestServer {
 export async function startS3Server(): Promise<S3TestServer> {
   const directory = mkdtempSync(join(tmpdir(), 'wharf-s3rver-'));
   const script = fileURLToPath(new URL('./s3-server-process.cjs', import.meta.url));
-  const child = spawn(process.execPath, ['--openssl-legacy-provider', script, directory], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', script, directory], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const port = await readPort(child);
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true, credentials: S3_TEST_CREDENTIALS });
+  const client = new S3Client({
+    region: 'us-east-1',
+    endpoint,
+    forcePathStyle: true,
+    credentials: S3_TEST_CREDENTIALS,
+  });
   return {
     endpoint,
     client,

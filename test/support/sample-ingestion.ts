@@ -2,7 +2,10 @@
 import type { NormalizedIngestion } from '../../framework/state/types.js';
 import { ingestionHash } from '../../framework/state/normalize.js';
 
-export function sampleIngestion(name: string, overrides: { sqlText?: string; startDate?: string; at?: string; restate?: 'all' | 'recheck-window' | 'none' } = {}): NormalizedIngestion {
+export function sampleIngestion(
+  name: string,
+  overrides: { sqlText?: string; startDate?: string; at?: string; restate?: 'all' | 'recheck-window' | 'none' } = {},
+): NormalizedIngestion {
   return {
     mapping: {
       name,
@@ -17,8 +20,21 @@ export function sampleIngestion(name: string, overrides: { sqlText?: string; sta
     },
     sqlFile: `mappings/${name}.sql`,
     sqlText: overrides.sqlText ?? `SELECT unit_id, id_type, ds, metric, value FROM ${name}\n`,
-    source: { kind: 'postgres', name: 'demo', host: '127.0.0.1', password: { env: 'DEMO_PASSWORD' }, maxConcurrency: 2 },
-    schedule: { kind: 'daily', name: 'daily_9am', at: overrides.at ?? '09:00', retryEvery: '1h', cutoff: '12h', timeZone: 'PST' },
+    source: {
+      kind: 'postgres',
+      name: 'demo',
+      host: '127.0.0.1',
+      password: { env: 'DEMO_PASSWORD' },
+      maxConcurrency: 2,
+    },
+    schedule: {
+      kind: 'daily',
+      name: 'daily_9am',
+      at: overrides.at ?? '09:00',
+      retryEvery: '1h',
+      cutoff: '12h',
+      timeZone: 'PST',
+    },
   };
 }
 

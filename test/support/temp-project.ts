@@ -14,7 +14,8 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..
 
 export function tempExampleProject(): string {
   const root = mkdtempSync(join(tmpdir(), 'wharf-project-'));
-  for (const entry of ['wharf.config.ts', 'sources', 'mappings', 'schedules']) cpSync(join(REPO_ROOT, entry), join(root, entry), { recursive: true });
+  for (const entry of ['wharf.config.ts', 'sources', 'mappings', 'schedules'])
+    cpSync(join(REPO_ROOT, entry), join(root, entry), { recursive: true });
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'));
   writeFileSync(join(root, 'package.json'), '{ "private": true, "type": "module" }\n');
   return root;

@@ -11,12 +11,17 @@ export interface UntilOptions {
   detail?: () => string;
 }
 
-export async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, options: UntilOptions): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false>,
+  options: UntilOptions,
+): Promise<T> {
   const deadline = Date.now() + options.limitMs;
   for (;;) {
     const value = await probe();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}${options.detail ? `; ${options.detail()}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`gave up waiting for ${what}${options.detail ? `; ${options.detail()}` : ''}`);
     await new Promise((r) => setTimeout(r, options.everyMs ?? 200));
   }
 }

@@ -32,7 +32,8 @@ export function expectedEvents(day: string): Row[] {
 function sqlValue(value: unknown): string {
   if (value === null) return 'NULL';
   if (value instanceof Date) return `'${value.toISOString()}'`;
-  if (typeof value === 'number' && !Number.isFinite(value)) return `'${Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity'}'`;
+  if (typeof value === 'number' && !Number.isFinite(value))
+    return `'${Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity'}'`;
   if (typeof value === 'string') return `'${value.replace(/'/g, "''")}'`;
   return String(value);
 }
@@ -40,7 +41,8 @@ function sqlValue(value: unknown): string {
 /** DuckDB statements creating `<schema>.events` and `<schema>.signals`. */
 export function fixtureSql(schema: string): string[] {
   const values = FIXTURE_DAYS.flatMap(expectedEvents).map(
-    (r) => `(CAST(replace(${sqlValue(r.ts)}, 'Z', '') AS TIMESTAMP), ${sqlValue(r.event_name)}, CAST(${sqlValue(r.big)} AS BIGINT), CAST(${sqlValue(r.small)} AS INTEGER), CAST(${sqlValue(r.dbl)} AS DOUBLE), ${sqlValue(r.flag)}, CAST(${sqlValue(r.d)} AS DATE), CAST(${sqlValue(r.tstz)} AS TIMESTAMPTZ), CAST(${sqlValue(r.payload)} AS JSON), ${sqlValue(r.maybe)})`,
+    (r) =>
+      `(CAST(replace(${sqlValue(r.ts)}, 'Z', '') AS TIMESTAMP), ${sqlValue(r.event_name)}, CAST(${sqlValue(r.big)} AS BIGINT), CAST(${sqlValue(r.small)} AS INTEGER), CAST(${sqlValue(r.dbl)} AS DOUBLE), ${sqlValue(r.flag)}, CAST(${sqlValue(r.d)} AS DATE), CAST(${sqlValue(r.tstz)} AS TIMESTAMPTZ), CAST(${sqlValue(r.payload)} AS JSON), ${sqlValue(r.maybe)})`,
   );
   return [
     `CREATE SCHEMA IF NOT EXISTS ${schema}`,

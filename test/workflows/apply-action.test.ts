@@ -15,7 +15,9 @@ import { cloneRemote, commitAndPush, createRemote, git, type TempRemote } from '
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const ACTION = join(ROOT, 'framework/templates/project/_github/actions/ingest/action.yml');
-const steps = (parse(readFileSync(ACTION, 'utf8')) as { runs: { steps: Array<{ id?: string; name: string; run?: string }> } }).runs.steps;
+const steps = (
+  parse(readFileSync(ACTION, 'utf8')) as { runs: { steps: Array<{ id?: string; name: string; run?: string }> } }
+).runs.steps;
 const script = (match: (s: { id?: string; name: string }) => boolean) => steps.find(match)!.run!;
 const ingestStep = script((s) => s.id === 'ingest');
 const commitStateStep = script((s) => s.name === 'Commit status/state.json');
@@ -36,29 +38,54 @@ function projectFiles(): Record<string, string> {
     'wharf.config.ts': read('wharf.config.ts'),
     'sources/demo.ts': read('sources/demo.ts'),
     'schedules/daily.ts': read('schedules/daily.ts'),
-    'mappings/daily_metrics.ts': read('mappings/daily_metrics.ts').replace("startDate: '2026-10-01'", "startDate: '2026-11-28'"),
+    'mappings/daily_metrics.ts': read('mappings/daily_metrics.ts').replace(
+      "startDate: '2026-10-01'",
+      "startDate: '2026-11-28'",
+    ),
     'mappings/daily_metrics.sql': read('mappings/daily_metrics.sql'),
   };
 }
 
-function runStep(run: string, env: Record<string, string>, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function runStep(
+  run: string,
+  env: Record<string, string>,
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const file = join(temp, `step-${Math.random().toString(36).slice(2)}.sh`);
   writeFileSync(file, run);
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GITHUB_')));
   return new Promise((done) => {
-    execFile('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], { cwd, env: { ...base, NO_COLOR: '1', ...env } }, (err, stdout, stderr) =>
-      done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr: stderr.replace(/\s*›\s*/g, ' ').replace(/\s+/g, ' ') }),
+    execFile(
+      'bash',
+      ['--noprofile', '--norc', '-eo', 'pipefail', file],
+      { cwd, env: { ...base, NO_COLOR: '1', ...env } },
+      (err, stdout, stderr) =>
+        done({
+          code: err ? Number((err as { code?: number }).code ?? 1) : 0,
+          stdout,
+          stderr: stderr.replace(/\s*›\s*/g, ' ').replace(/\s+/g, ' '),
+        }),
     );
   });
 }
 
 function runnerEnv(output: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { RUNNER_TEMP: temp, GITHUB_OUTPUT: join(temp, output), GITHUB_REF_NAME: 'main', GITHUB_SHA: git(checkout, 'rev-parse', 'HEAD'), ...extra };
+  return {
+    RUNNER_TEMP: temp,
+    GITHUB_OUTPUT: join(temp, output),
+    GITHUB_REF_NAME: 'main',
+    GITHUB_SHA: git(checkout, 'rev-parse', 'HEAD'),
+    ...extra,
+  };
 }
 
 /** The pull request's plan step, then its artifact as the apply job downloads it. */
 async function reviewedPlan(): Promise<void> {
-  const plan = await runStep(ingestStep, runnerEnv('plan-output.txt', { WHARF_COMMAND: 'plan', WHARF_STATE: 'repo' }), checkout);
+  const plan = await runStep(
+    ingestStep,
+    runnerEnv('plan-output.txt', { WHARF_COMMAND: 'plan', WHARF_STATE: 'repo' }),
+    checkout,
+  );
   expect(plan.code).toBe(0);
   mkdirSync(join(temp, 'wharf/reviewed'), { recursive: true });
   renameSync(join(temp, 'wharf/plan.json'), join(temp, 'wharf/reviewed/plan.json'));
@@ -79,7 +106,18 @@ afterAll(async () => {
 
 describe('finding the reviewed plan of a pushed commit', () => {
   const find = (sha: string, output: string) =>
-    runStep(findPlanStep, { GITHUB_OUTPUT: join(temp, output), GITHUB_SHA: sha, GITHUB_API_URL: github.baseUrl, GITHUB_REPOSITORY: 'acme/analytics', GH_TOKEN: TOKEN, PLAN_WORKFLOW: 'plan.yml' }, temp);
+    runStep(
+      findPlanStep,
+      {
+        GITHUB_OUTPUT: join(temp, output),
+        GITHUB_SHA: sha,
+        GITHUB_API_URL: github.baseUrl,
+        GITHUB_REPOSITORY: 'acme/analytics',
+        GH_TOKEN: TOKEN,
+        PLAN_WORKFLOW: 'plan.yml',
+      },
+      temp,
+    );
 
   it("picks the last successful plan run on the merged pull request's last commit", async () => {
     github.pulls.push({ number: 21, headSha: 'a1a1a1', mergeCommitSha: 'feed01' }, { number: 22, headSha: 'b2b2b2' });
@@ -99,7 +137,9 @@ describe('finding the reviewed plan of a pushed commit', () => {
   it('fails, saying why, for a commit pushed without a pull request', async () => {
     const r = await find('d4d4d4', 'find-2.txt');
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('::error title=Wharf::commit d4d4d4 did not come from a merged pull request, so no plan was reviewed for it.');
+    expect(r.stdout).toContain(
+      '::error title=Wharf::commit d4d4d4 did not come from a merged pull request, so no plan was reviewed for it.',
+    );
   });
 
   it('fails when the pull request has no successful plan run for its last commit', async () => {
@@ -107,14 +147,20 @@ describe('finding the reviewed plan of a pushed commit', () => {
     github.workflowRuns.push({ id: 11, workflow: 'plan.yml', headSha: 'e5e5e5', conclusion: 'failure' });
     const r = await find('feed03', 'find-3.txt');
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('::error title=Wharf::pull request #23 has no successful plan.yml run for its last commit (e5e5e5)');
+    expect(r.stdout).toContain(
+      '::error title=Wharf::pull request #23 has no successful plan.yml run for its last commit (e5e5e5)',
+    );
   });
 });
 
 describe('the ingest action on merge (apply-plan: reviewed)', () => {
   it('applies the plan reviewed on the pull request, made before anything was applied', async () => {
     await reviewedPlan();
-    const apply = await runStep(ingestStep, runnerEnv('apply-output.txt', { WHARF_COMMAND: 'apply', WHARF_APPLY_PLAN: 'reviewed' }), checkout);
+    const apply = await runStep(
+      ingestStep,
+      runnerEnv('apply-output.txt', { WHARF_COMMAND: 'apply', WHARF_APPLY_PLAN: 'reviewed' }),
+      checkout,
+    );
     expect(apply.stderr).not.toContain('stale');
     expect(apply.code).toBe(0);
     expect(apply.stdout).toContain('Apply complete: 1 added, 0 changed, 0 removed (state serial 1).');
@@ -131,21 +177,37 @@ describe('the ingest action on merge (apply-plan: reviewed)', () => {
     git(other, 'pull', '-q', '--rebase', 'origin', 'main');
     expect(git(other, 'log', '-1', '--format=%s')).toBe(`status: applied state after ${sha.slice(0, 7)}`);
     expect(git(other, 'show', '--name-only', '--format=', 'HEAD')).toBe('status/state.json');
-    const snapshot = JSON.parse(readFileSync(join(other, 'status/state.json'), 'utf8')) as { serial: number; ingestions: Record<string, unknown> };
+    const snapshot = JSON.parse(readFileSync(join(other, 'status/state.json'), 'utf8')) as {
+      serial: number;
+      ingestions: Record<string, unknown>;
+    };
     expect(snapshot.serial).toBe(1);
     expect(Object.keys(snapshot.ingestions)).toEqual(['daily_metrics']);
   });
 
   it('refuses a reviewed plan once another apply moved the store on, and applies nothing', async () => {
     cpSync(join(checkout, 'mappings/daily_metrics.sql'), join(temp, 'original.sql'));
-    writeFileSync(join(checkout, 'mappings/daily_metrics.sql'), `${readFileSync(join(temp, 'original.sql'), 'utf8')}-- reviewed\n`);
+    writeFileSync(
+      join(checkout, 'mappings/daily_metrics.sql'),
+      `${readFileSync(join(temp, 'original.sql'), 'utf8')}-- reviewed\n`,
+    );
     await reviewedPlan();
     // Another apply (by hand, here) lands before this merge is applied.
-    const other = await runStep(ingestStep, runnerEnv('other-output.txt', { WHARF_COMMAND: 'apply', WHARF_APPLY_PLAN: 'new' }), checkout);
+    const other = await runStep(
+      ingestStep,
+      runnerEnv('other-output.txt', { WHARF_COMMAND: 'apply', WHARF_APPLY_PLAN: 'new' }),
+      checkout,
+    );
     expect(other.stdout).toContain('Apply complete: 0 added, 1 changed, 0 removed (state serial 2).');
-    const apply = await runStep(ingestStep, runnerEnv('stale-output.txt', { WHARF_COMMAND: 'apply', WHARF_APPLY_PLAN: 'reviewed' }), checkout);
+    const apply = await runStep(
+      ingestStep,
+      runnerEnv('stale-output.txt', { WHARF_COMMAND: 'apply', WHARF_APPLY_PLAN: 'reviewed' }),
+      checkout,
+    );
     expect(apply.code).toBe(1);
-    expect(apply.stderr).toContain('is stale: the state changed since it was made (serial 1 then, 2 now). Nothing was applied.');
+    expect(apply.stderr).toContain(
+      'is stale: the state changed since it was made (serial 1 then, 2 now). Nothing was applied.',
+    );
     expect(readFileSync(join(temp, 'stale-output.txt'), 'utf8')).toBe('exit-code=1\n');
   });
 });

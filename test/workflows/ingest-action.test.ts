@@ -13,19 +13,30 @@ import { tempExampleProject } from '../support/temp-project.js';
  */
 const ROOT = join(import.meta.dirname, '..', '..');
 const TOKEN = 'ghs_actionStepToken0987654321';
-const steps = (parse(readFileSync(join(ROOT, '.github/actions/ingest/action.yml'), 'utf8')) as { runs: { steps: Array<{ id?: string; name: string; run?: string }> } }).runs.steps;
+const steps = (
+  parse(readFileSync(join(ROOT, '.github/actions/ingest/action.yml'), 'utf8')) as {
+    runs: { steps: Array<{ id?: string; name: string; run?: string }> };
+  }
+).runs.steps;
 const script = (match: (s: { id?: string; name: string }) => boolean) => steps.find(match)!.run!;
 
 let github: FakeGitHub;
 let dir: string;
 
-function runStep(run: string, env: Record<string, string>, cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
+function runStep(
+  run: string,
+  env: Record<string, string>,
+  cwd = ROOT,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const file = join(dir, `step-${Math.random().toString(36).slice(2)}.sh`);
   writeFileSync(file, run);
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GITHUB_')));
   return new Promise((done) => {
-    execFile('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], { cwd, env: { ...base, ...env } }, (err, stdout, stderr) =>
-      done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      'bash',
+      ['--noprofile', '--norc', '-eo', 'pipefail', file],
+      { cwd, env: { ...base, ...env } },
+      (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -66,7 +77,10 @@ afterAll(() => github.close());
 describe('the ingest action validate step', () => {
   it('validates the example project and records exit code 0', async () => {
     const output = join(dir, 'validate-output.txt');
-    const run = await runStep(script((s) => s.id === 'validate'), runnerEnv({ GITHUB_OUTPUT: output }));
+    const run = await runStep(
+      script((s) => s.id === 'validate'),
+      runnerEnv({ GITHUB_OUTPUT: output }),
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('configuration is valid');
     expect(readFileSync(output, 'utf8')).toBe('exit-code=0\n');
@@ -77,49 +91,76 @@ describe('the ingest action plan step', () => {
   it('records exit code 2 for a plan with changes, keeps the plan JSON one document, and does not fail', async () => {
     const project = tempExampleProject();
     const output = join(dir, 'ingest-output.txt');
-    const run = await runStep(script((s) => s.id === 'ingest'), runnerEnv({ GITHUB_OUTPUT: output, WHARF_COMMAND: 'plan', WHARF_STATE: 'store' }), project);
+    const run = await runStep(
+      script((s) => s.id === 'ingest'),
+      runnerEnv({ GITHUB_OUTPUT: output, WHARF_COMMAND: 'plan', WHARF_STATE: 'store' }),
+      project,
+    );
     expect(run.code).toBe(0);
     expect(readFileSync(output, 'utf8')).toBe(`plan-file=${join(dir, 'wharf', 'plan.md')}\nexit-code=2\n`);
-    const plan = JSON.parse(readFileSync(join(dir, 'wharf', 'plan-output.json'), 'utf8')) as { summary: { add: number } };
+    const plan = JSON.parse(readFileSync(join(dir, 'wharf', 'plan-output.json'), 'utf8')) as {
+      summary: { add: number };
+    };
     expect(plan.summary.add).toBe(3);
-    expect(readFileSync(join(dir, 'wharf', 'plan.md'), 'utf8')).toMatch(/^\*\*Plan: 3 to add, 0 to change, 0 to remove, \d+ days to load\.\*\*/);
+    expect(readFileSync(join(dir, 'wharf', 'plan.md'), 'utf8')).toMatch(
+      /^\*\*Plan: 3 to add, 0 to change, 0 to remove, \d+ days to load\.\*\*/,
+    );
   }, 60_000);
 });
 
 describe('the ingest action publish step', () => {
   it('comments, writes the job summary, titles a check and sets the summary output; later runs update in place', async () => {
     writePlan('**Plan:** 1 to add\n', { add: 1, change: 0, remove: 0, daysToLoad: 30 });
-    const first = await runStep(script((s) => s.id === 'publish'), runnerEnv());
+    const first = await runStep(
+      script((s) => s.id === 'publish'),
+      runnerEnv(),
+    );
     // npm may warn about the machine's own npm config; nothing else may reach stderr.
     expect(first.stderr.split('\n').filter((l) => l && !l.startsWith('npm warn'))).toEqual([]);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('::notice title=Wharf plan::1 to add, 0 to change, 0 to remove, 30 days to load');
-    expect(readFileSync(join(dir, 'output.txt'), 'utf8')).toBe('summary=1 to add, 0 to change, 0 to remove, 30 days to load\n');
+    expect(readFileSync(join(dir, 'output.txt'), 'utf8')).toBe(
+      'summary=1 to add, 0 to change, 0 to remove, 30 days to load\n',
+    );
     expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain('**Plan:** 1 to add');
     expect(github.checkRuns.map((r) => [r.name, (r.output as { title: string }).title, r.head_sha])).toEqual([
       ['Wharf plan', '1 to add, 0 to change, 0 to remove, 30 days to load', 'c0ffee'],
     ]);
 
     writePlan('**Plan:** no changes\n', { add: 0, change: 0, remove: 0, daysToLoad: 0 });
-    const second = await runStep(script((s) => s.id === 'publish'), runnerEnv({ GITHUB_OUTPUT: join(dir, 'output2.txt') }));
+    const second = await runStep(
+      script((s) => s.id === 'publish'),
+      runnerEnv({ GITHUB_OUTPUT: join(dir, 'output2.txt') }),
+    );
     expect(second.code).toBe(0);
     expect(readFileSync(join(dir, 'output2.txt'), 'utf8')).toBe('summary=no changes\n');
-    expect(github.comments('acme', 'warehouse', 21).map((c) => c.body)).toEqual(['<!-- wharf-plan -->\n**Plan:** no changes']);
+    expect(github.comments('acme', 'warehouse', 21).map((c) => c.body)).toEqual([
+      '<!-- wharf-plan -->\n**Plan:** no changes',
+    ]);
   });
 
   it('only writes the job summary when commenting is off', async () => {
     const before = github.requests.length;
     writePlan('**Plan:** no changes\n', { add: 0, change: 0, remove: 0, daysToLoad: 0 });
     const summaryPath = join(dir, 'summary-off.md');
-    const run = await runStep(script((s) => s.id === 'publish'), runnerEnv({ WHARF_COMMENT: 'off', GITHUB_TOKEN: '', GITHUB_STEP_SUMMARY: summaryPath }));
+    const run = await runStep(
+      script((s) => s.id === 'publish'),
+      runnerEnv({ WHARF_COMMENT: 'off', GITHUB_TOKEN: '', GITHUB_STEP_SUMMARY: summaryPath }),
+    );
     expect(run.code).toBe(0);
     expect(readFileSync(summaryPath, 'utf8')).toBe('**Plan:** no changes\n\n');
     expect(github.requests.length).toBe(before);
   });
 
   it('replaces the comment with the validation report when the configuration is invalid', async () => {
-    writeFileSync(join(dir, 'wharf', 'plan.md'), '### Wharf: invalid configuration\n\n```text\nmappings/x.ts: unknown source "nope"\n```\n');
-    const run = await runStep(script((s) => s.name === 'Report the invalid configuration'), runnerEnv());
+    writeFileSync(
+      join(dir, 'wharf', 'plan.md'),
+      '### Wharf: invalid configuration\n\n```text\nmappings/x.ts: unknown source "nope"\n```\n',
+    );
+    const run = await runStep(
+      script((s) => s.name === 'Report the invalid configuration'),
+      runnerEnv(),
+    );
     expect(run.code).toBe(0);
     expect(github.comments('acme', 'warehouse', 21).map((c) => c.body)).toEqual([
       '<!-- wharf-plan -->\n### Wharf: invalid configuration\n\n```text\nmappings/x.ts: unknown source "nope"\n```',

@@ -21,17 +21,27 @@ export function parseJson(raw: string): Record<string, unknown> {
   try {
     value = JSON.parse(raw);
   } catch (err) {
-    throw new BadRequest(`The body is not valid JSON (${(err as Error).message}). Send e.g. {"datestamps": "2023-02-20", "type": "events"}.`);
+    throw new BadRequest(
+      `The body is not valid JSON (${(err as Error).message}). Send e.g. {"datestamps": "2023-02-20", "type": "events"}.`,
+    );
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new BadRequest('The body must be a JSON object.');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new BadRequest('The body must be a JSON object.');
   return value as Record<string, unknown>;
 }
 
 export function tooDeep(): BadRequest {
-  return new BadRequest(`The body nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep. Send e.g. {"datestamps": "2023-02-20", "type": "events"}.`);
+  return new BadRequest(
+    `The body nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep. Send e.g. {"datestamps": "2023-02-20", "type": "events"}.`,
+  );
 }
 
-const OPEN_BRACE = 0x7b, OPEN_BRACKET = 0x5b, CLOSE_BRACE = 0x7d, CLOSE_BRACKET = 0x5d, QUOTE = 0x22, BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b,
+  OPEN_BRACKET = 0x5b,
+  CLOSE_BRACE = 0x7d,
+  CLOSE_BRACKET = 0x5d,
+  QUOTE = 0x22,
+  BACKSLASH = 0x5c;
 
 /**
  * The deepest bracket nesting of a JSON text fed in chunks as it arrives, brackets inside
@@ -65,18 +75,27 @@ function shown(value: unknown): string {
 
 function refuseUnknown(rest: Record<string, unknown>, expected: string): void {
   const unknown = Object.keys(rest);
-  if (unknown.length) throw new BadRequest(`Unknown field(s) ${unknown.slice(0, 5).map((k) => `'${k.slice(0, 40)}'`).join(', ')}; expected ${expected}.`);
+  if (unknown.length)
+    throw new BadRequest(
+      `Unknown field(s) ${unknown
+        .slice(0, 5)
+        .map((k) => `'${k.slice(0, 40)}'`)
+        .join(', ')}; expected ${expected}.`,
+    );
 }
 
 function date(value: unknown, field: string): string {
   if (typeof value !== 'string' || !isIsoDate(value.trim())) {
-    throw new BadRequest(`'${field}' has ${shown(value)}, which is not a date; write dates as YYYY-MM-DD, e.g. 2023-02-20.`);
+    throw new BadRequest(
+      `'${field}' has ${shown(value)}, which is not a date; write dates as YYYY-MM-DD, e.g. 2023-02-20.`,
+    );
   }
   return value.trim();
 }
 
 function dates(value: unknown): string[] {
-  if (value === undefined) throw new BadRequest("'datestamps' is missing: give a date (\"2023-02-20\") or a list of dates.");
+  if (value === undefined)
+    throw new BadRequest('\'datestamps\' is missing: give a date ("2023-02-20") or a list of dates.');
   const list = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : [value];
   if (list.length === 0) throw new BadRequest("'datestamps' is empty: give at least one date.");
   return list.map((d) => date(d, 'datestamps'));
@@ -90,10 +109,14 @@ function name(value: unknown, field: string): string {
 export function parseMarkDataReady(body: Record<string, unknown>): MarkDataReadyInput {
   const { datestamps, type, mapping, ...rest } = body;
   refuseUnknown(rest, "'datestamps' and 'type' (or 'mapping')");
-  if ((type === undefined) === (mapping === undefined)) throw new BadRequest("Give either 'type' (events or metrics) or 'mapping' (an ingestion name), not both or neither.");
+  if ((type === undefined) === (mapping === undefined))
+    throw new BadRequest(
+      "Give either 'type' (events or metrics) or 'mapping' (an ingestion name), not both or neither.",
+    );
   const days = dates(datestamps);
   if (type !== undefined) {
-    if (type !== 'events' && type !== 'metrics') throw new BadRequest(`Unknown type ${shown(type)}; use "events" or "metrics".`);
+    if (type !== 'events' && type !== 'metrics')
+      throw new BadRequest(`Unknown type ${shown(type)}; use "events" or "metrics".`);
     return { dates: days, type };
   }
   return { dates: days, mapping: name(mapping, 'mapping') };

@@ -20,7 +20,15 @@ import { WharfError, messageOf } from '../../diagnostics/errors.js';
 import { redactSecrets } from '../../diagnostics/redact.js';
 import { silentLogger, type Logger } from '../../util/log.js';
 import { keyMatches, presentedKey, validWebhookSignature } from './auth.js';
-import { BadRequest, JsonDepthGauge, MAX_JSON_DEPTH, parseBackfill, parseJson, parseMarkDataReady, tooDeep } from './request-body.js';
+import {
+  BadRequest,
+  JsonDepthGauge,
+  MAX_JSON_DEPTH,
+  parseBackfill,
+  parseJson,
+  parseMarkDataReady,
+  tooDeep,
+} from './request-body.js';
 import type { AgentPage } from '../page/handler.js';
 import type { AgentApiBackend } from './types.js';
 
@@ -46,7 +54,10 @@ interface Reply {
 }
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -81,7 +92,11 @@ export class AgentServer {
       'GET /v1/status': keyed(async () => ({ status: 200, body: await options.backend.status() })),
       'POST /v1/webhooks/git': open(async (req, body) => this.gitWebhook(req, body)),
       'GET /healthz': open(async () => this.health()),
-      'GET /metrics': open(async () => ({ status: 200, body: await options.backend.metrics(), headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' } })),
+      'GET /metrics': open(async () => ({
+        status: 200,
+        body: await options.backend.metrics(),
+        headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
+      })),
     };
     this.server = createServer((req, res) => {
       const handled = this.handle(req, res);
@@ -135,17 +150,30 @@ export class AgentServer {
     // A body left unread (refused before reading it) is not read: the connection is closed.
     if (!req.complete) reply.headers = { ...reply.headers, connection: 'close' };
     send(res, reply, requestId);
-    this.log.info('http request', { method: req.method, path, status: reply.status, requestId, ms: Date.now() - started });
+    this.log.info('http request', {
+      method: req.method,
+      path,
+      status: reply.status,
+      requestId,
+      ms: Date.now() - started,
+    });
   }
 
   private notFound(method: string, path: string): HttpError {
-    const allowed = Object.keys(this.routes).filter((r) => r.endsWith(` ${path}`)).map((r) => r.split(' ')[0]);
-    return allowed.length ? new HttpError(405, `${method} is not allowed on ${path}; use ${allowed.join(', ')}.`) : new HttpError(404, `No route ${method} ${path}.`);
+    const allowed = Object.keys(this.routes)
+      .filter((r) => r.endsWith(` ${path}`))
+      .map((r) => r.split(' ')[0]);
+    return allowed.length
+      ? new HttpError(405, `${method} is not allowed on ${path}; use ${allowed.join(', ')}.`)
+      : new HttpError(404, `No route ${method} ${path}.`);
   }
 
   private authenticate(req: IncomingMessage): void {
     if (!keyMatches(presentedKey(req), this.options.apiKeys)) {
-      throw new HttpError(401, 'Missing or wrong API key: send it as `Authorization: Bearer <key>` or `statsig-api-key: <key>`.');
+      throw new HttpError(
+        401,
+        'Missing or wrong API key: send it as `Authorization: Bearer <key>` or `statsig-api-key: <key>`.',
+      );
     }
   }
 
@@ -157,7 +185,10 @@ export class AgentServer {
       return {
         status: 429,
         headers: { 'retry-after': String(seconds) },
-        body: { error: `Rate limited: one mark_data_ready request per ${answer.key} is accepted per window; try again after ${answer.retryAfter.toISOString()}.`, retryAfter: answer.retryAfter.toISOString() },
+        body: {
+          error: `Rate limited: one mark_data_ready request per ${answer.key} is accepted per window; try again after ${answer.retryAfter.toISOString()}.`,
+          retryAfter: answer.retryAfter.toISOString(),
+        },
       };
     }
     this.log.info('mark_data_ready accepted', { requestId, ...input, queued: answer.queued.length });
@@ -181,7 +212,8 @@ export class AgentServer {
   private gitWebhook(req: IncomingMessage, body: Buffer): Reply {
     const secret = this.options.webhookSecret;
     if (!secret) throw new HttpError(404, 'The Git webhook is not enabled: set WHARF_GIT_WEBHOOK_SECRET on the agent.');
-    if (!validWebhookSignature(secret, body, req.headers['x-hub-signature-256'])) throw new HttpError(401, 'The X-Hub-Signature-256 signature does not match the webhook secret.');
+    if (!validWebhookSignature(secret, body, req.headers['x-hub-signature-256']))
+      throw new HttpError(401, 'The X-Hub-Signature-256 signature does not match the webhook secret.');
     if (req.headers['x-github-event'] === 'ping') return { status: 200, body: { ok: true } };
     let ref: string | null = null;
     try {
@@ -203,7 +235,14 @@ export class AgentServer {
     if (err instanceof HttpError) return { status: err.status, body: { error: err.message } };
     if (err instanceof BadRequest) return { status: 400, body: { error: err.message } };
     if (err instanceof WharfError && err.errorClass === 'config') {
-      return { status: 400, body: { error: redactSecrets(err.message), hint: err.hint ? redactSecrets(err.hint) : undefined, code: err.code } };
+      return {
+        status: 400,
+        body: {
+          error: redactSecrets(err.message),
+          hint: err.hint ? redactSecrets(err.hint) : undefined,
+          code: err.code,
+        },
+      };
     }
     this.log.error('http handler failed', { error: messageOf(err) });
     return { status: 500, body: { error: `Internal error: ${redactSecrets(messageOf(err))}` } };
@@ -219,7 +258,8 @@ export class AgentServer {
  * for the API's JSON bodies, one nested deeper than MAX_JSON_DEPTH with 400 as soon as it is.
  */
 function readBody(req: IncomingMessage, json: boolean): Promise<Buffer> {
-  const tooLarge = () => new HttpError(413, `The body is larger than ${MAX_BODY_BYTES} bytes; API requests are a few hundred bytes.`);
+  const tooLarge = () =>
+    new HttpError(413, `The body is larger than ${MAX_BODY_BYTES} bytes; API requests are a few hundred bytes.`);
   if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return Promise.reject(tooLarge());
   const gauge = json ? new JsonDepthGauge() : null;
   return new Promise((resolve, reject) => {

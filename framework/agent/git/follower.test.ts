@@ -1,7 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cloneRemote, commitAndPush, createRemote, exampleConfigFiles, git, type TempRemote } from '../../../test/support/git-remote.js';
+import {
+  cloneRemote,
+  commitAndPush,
+  createRemote,
+  exampleConfigFiles,
+  git,
+  type TempRemote,
+} from '../../../test/support/git-remote.js';
 import type { LoadedProject } from '../../config/project.js';
 import { GitFollower, MAX_VALIDATION_ATTEMPTS, type CommitHandler } from './follower.js';
 
@@ -22,7 +29,13 @@ class Recorder implements CommitHandler {
 }
 
 function follower(r: TempRemote, handler: CommitHandler) {
-  return new GitFollower({ remote: r.remote, branch: r.branch, workdir: join(r.root, 'agent'), handler, fetchIntervalMs: 3_600_000 });
+  return new GitFollower({
+    remote: r.remote,
+    branch: r.branch,
+    workdir: join(r.root, 'agent'),
+    handler,
+    fetchIntervalMs: 3_600_000,
+  });
 }
 
 const newMapping = (text: string) => text.replace("name: 'app_events'", "name: 'more_events'");
@@ -35,13 +48,34 @@ describe('GitFollower', () => {
     const f = follower(remote, handler);
     await f.start();
     const first = git(remote.remote, 'rev-parse', remote.branch);
-    expect(handler.applied).toEqual([{ sha: first, mappings: ['app_events', 'checkout_conversion', 'daily_metrics'], root: f.liveDir }]);
+    expect(handler.applied).toEqual([
+      { sha: first, mappings: ['app_events', 'checkout_conversion', 'daily_metrics'], root: f.liveDir },
+    ]);
 
-    const added = commitAndPush(other, remote.branch, { 'mappings/more_events.ts': newMapping(readFileSync(join(other, 'mappings/app_events.ts'), 'utf8')) }, 'add more_events');
+    const added = commitAndPush(
+      other,
+      remote.branch,
+      { 'mappings/more_events.ts': newMapping(readFileSync(join(other, 'mappings/app_events.ts'), 'utf8')) },
+      'add more_events',
+    );
     await f.poll();
-    expect(handler.applied.at(-1)).toEqual({ sha: added, mappings: ['app_events', 'checkout_conversion', 'daily_metrics', 'more_events'], root: f.liveDir });
+    expect(handler.applied.at(-1)).toEqual({
+      sha: added,
+      mappings: ['app_events', 'checkout_conversion', 'daily_metrics', 'more_events'],
+      root: f.liveDir,
+    });
 
-    const bad = commitAndPush(other, remote.branch, { 'mappings/more_events.ts': newMapping(readFileSync(join(other, 'mappings/app_events.ts'), 'utf8')).replace("source: 'demo'", "source: 'nope'") }, 'break it');
+    const bad = commitAndPush(
+      other,
+      remote.branch,
+      {
+        'mappings/more_events.ts': newMapping(readFileSync(join(other, 'mappings/app_events.ts'), 'utf8')).replace(
+          "source: 'demo'",
+          "source: 'nope'",
+        ),
+      },
+      'break it',
+    );
     await f.poll();
     expect(handler.applied).toHaveLength(2);
     expect(handler.rejectedCommits).toHaveLength(1);
@@ -61,7 +95,13 @@ describe('GitFollower', () => {
     const restarted = new Recorder();
     const again = follower(remote, restarted);
     await again.start();
-    expect(restarted.applied).toEqual([{ sha: added, mappings: ['app_events', 'checkout_conversion', 'daily_metrics', 'more_events'], root: again.liveDir }]);
+    expect(restarted.applied).toEqual([
+      {
+        sha: added,
+        mappings: ['app_events', 'checkout_conversion', 'daily_metrics', 'more_events'],
+        root: again.liveDir,
+      },
+    ]);
     // The refusal is shown again (not validated again: it is the same tip).
     expect(restarted.rejectedCommits).toEqual([handler.rejectedCommits[0]]);
     await again.stop();
@@ -74,16 +114,33 @@ describe('GitFollower', () => {
     await f.start();
     await f.stop();
     const first = f.appliedCommit;
-    const next = commitAndPush(other, remote.branch, { 'mappings/more_events.ts': newMapping(readFileSync(join(other, 'mappings/app_events.ts'), 'utf8')) }, 'add');
+    const next = commitAndPush(
+      other,
+      remote.branch,
+      { 'mappings/more_events.ts': newMapping(readFileSync(join(other, 'mappings/app_events.ts'), 'utf8')) },
+      'add',
+    );
     // As two earlier starts left it: each began validating `next` and was killed.
     const file = join(remote.root, 'agent', 'follower.json');
-    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), validating: { sha: next, attempts: MAX_VALIDATION_ATTEMPTS } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ...JSON.parse(readFileSync(file, 'utf8')),
+        validating: { sha: next, attempts: MAX_VALIDATION_ATTEMPTS },
+      }),
+    );
     const handler = new Recorder();
     const again = follower(remote, handler);
     await again.start();
     expect(again.appliedCommit).toBe(first);
-    expect(handler.rejectedCommits).toEqual([{ sha: next, problems: [expect.stringContaining('stopped 2 times while validating this commit')] }]);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ seen: next, validating: null, rejected: { sha: next } });
+    expect(handler.rejectedCommits).toEqual([
+      { sha: next, problems: [expect.stringContaining('stopped 2 times while validating this commit')] },
+    ]);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      seen: next,
+      validating: null,
+      rejected: { sha: next },
+    });
     await again.stop();
   });
 
@@ -95,10 +152,17 @@ describe('GitFollower', () => {
     await f.start();
     const first = f.appliedCommit;
     handler.failApply = true;
-    const next = commitAndPush(other, remote.branch, { 'mappings/more_events.ts': newMapping(readFileSync(join(other, 'mappings/app_events.ts'), 'utf8')) }, 'add');
+    const next = commitAndPush(
+      other,
+      remote.branch,
+      { 'mappings/more_events.ts': newMapping(readFileSync(join(other, 'mappings/app_events.ts'), 'utf8')) },
+      'add',
+    );
     await f.poll();
     expect(f.appliedCommit).toBe(first);
-    expect(handler.rejectedCommits).toEqual([{ sha: next, problems: ['Applying the commit failed: the state is locked'] }]);
+    expect(handler.rejectedCommits).toEqual([
+      { sha: next, problems: ['Applying the commit failed: the state is locked'] },
+    ]);
     await f.stop();
   });
 });

@@ -120,7 +120,8 @@ export class GitFollower {
       do {
         this.again = false;
         await this.pollOnce().catch((err) => {
-          if (!(err instanceof ImportAborted)) this.log.error('fetching the repository failed', { error: messageOf(err) });
+          if (!(err instanceof ImportAborted))
+            this.log.error('fetching the repository failed', { error: messageOf(err) });
         });
       } while (this.again);
     })().finally(() => (this.polling = null));
@@ -134,7 +135,8 @@ export class GitFollower {
     if (!existsSync(join(this.liveDir, '.git'))) await simpleGit().clone(remote, this.liveDir, ['--branch', branch]);
     this.live = simpleGit(this.liveDir);
     const candidateDir = join(workdir, 'candidate');
-    if (!existsSync(join(candidateDir, '.git'))) await this.live.raw(['worktree', 'add', '--force', '--detach', candidateDir]);
+    if (!existsSync(join(candidateDir, '.git')))
+      await this.live.raw(['worktree', 'add', '--force', '--detach', candidateDir]);
     this.candidate = simpleGit(candidateDir);
     const file = join(workdir, 'follower.json');
     if (existsSync(file)) this.state = JSON.parse(readFileSync(file, 'utf8')) as Persisted;
@@ -181,7 +183,9 @@ export class GitFollower {
     const attempts = this.state.validating?.sha === tip ? this.state.validating.attempts + 1 : 1;
     if (attempts > MAX_VALIDATION_ATTEMPTS) {
       this.finishValidation(tip);
-      await this.reject(tip, [`The agent stopped ${MAX_VALIDATION_ATTEMPTS} times while validating this commit, so it is not tried again. Check its config modules with \`ingest validate\`, then push a new commit.`]);
+      await this.reject(tip, [
+        `The agent stopped ${MAX_VALIDATION_ATTEMPTS} times while validating this commit, so it is not tried again. Check its config modules with \`ingest validate\`, then push a new commit.`,
+      ]);
       return null;
     }
     this.state.validating = { sha: tip, attempts };
@@ -189,13 +193,17 @@ export class GitFollower {
     await this.candidate.raw(['checkout', '-f', '--detach', tip]);
     const { project, diagnostics } = await this.load(join(this.options.workdir, 'candidate')).catch((err) => {
       // A shutdown cancelled it: that does not count as an attempt.
-      if (err instanceof ImportAborted) this.state.validating = attempts > 1 ? { sha: tip, attempts: attempts - 1 } : null;
+      if (err instanceof ImportAborted)
+        this.state.validating = attempts > 1 ? { sha: tip, attempts: attempts - 1 } : null;
       this.save();
       throw err;
     });
     this.finishValidation(tip);
     if (!project) {
-      this.log.warn('commit does not validate; the previous configuration keeps running', { sha: tip, problems: problems(diagnostics) });
+      this.log.warn('commit does not validate; the previous configuration keeps running', {
+        sha: tip,
+        problems: problems(diagnostics),
+      });
       await this.reject(tip, problems(diagnostics));
       return null;
     }
@@ -233,7 +241,8 @@ export class GitFollower {
   }
 
   private async onlyStatusChanged(from: string, to: string): Promise<boolean> {
-    const dir = (this.options.projectPath ? `${this.options.projectPath}/` : '') + (this.options.statusDir ?? 'status') + '/';
+    const dir =
+      (this.options.projectPath ? `${this.options.projectPath}/` : '') + (this.options.statusDir ?? 'status') + '/';
     try {
       const paths = (await this.live.raw(['diff', '--name-only', from, to])).split('\n').filter(Boolean);
       return paths.length > 0 && paths.every((p) => p.startsWith(dir));
@@ -251,5 +260,11 @@ export class GitFollower {
 export function problems(diagnostics: Diagnostic[]): string[] {
   return diagnostics
     .filter((d) => d.severity === 'error')
-    .map((d) => [d.file, d.field].filter(Boolean).join(': ') + (d.file || d.field ? ': ' : '') + d.summary + (d.hint ? ` (${d.hint})` : ''));
+    .map(
+      (d) =>
+        [d.file, d.field].filter(Boolean).join(': ') +
+        (d.file || d.field ? ': ' : '') +
+        d.summary +
+        (d.hint ? ` (${d.hint})` : ''),
+    );
 }

@@ -15,7 +15,9 @@ export const UI_SWITCH_ENV = 'WHARF_UI';
 export const COOKIE = 'wharf_ui';
 
 export function uiTokensFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  const tokens = [...(env[UI_TOKENS_ENV] ?? '').split(','), env[UI_TOKEN_ENV] ?? ''].map((t) => t.trim()).filter(Boolean);
+  const tokens = [...(env[UI_TOKENS_ENV] ?? '').split(','), env[UI_TOKEN_ENV] ?? '']
+    .map((t) => t.trim())
+    .filter(Boolean);
   for (const t of tokens) registerSecret(t);
   return tokens;
 }
@@ -49,7 +51,11 @@ export function authorizePage(req: IncomingMessage, url: URL, secrets: string[])
     if (!anyMatches(digestHex(token), secrets)) return { ok: false };
     url.searchParams.delete('token');
     const secure = req.headers['x-forwarded-proto'] === 'https' ? '; Secure' : '';
-    return { ok: true, setCookie: `${COOKIE}=${digestHex(token)}; HttpOnly; SameSite=Strict; Path=/ui${secure}`, redirect: `${url.pathname}${url.search}` };
+    return {
+      ok: true,
+      setCookie: `${COOKIE}=${digestHex(token)}; HttpOnly; SameSite=Strict; Path=/ui${secure}`,
+      redirect: `${url.pathname}${url.search}`,
+    };
   }
   const fromCookie = cookie(req);
   return fromCookie && anyMatches(fromCookie, secrets) ? { ok: true } : { ok: false };

@@ -1,6 +1,12 @@
 /** HTML helpers of the page: escaping, the layout and its stylesheet (inline: no build step, no CDN). */
 
-export const esc = (v: unknown) => String(v ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+export const esc = (v: unknown) =>
+  String(v ?? '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 
 /** A path segment of a link, escaped for both the URL and the attribute. */
 export const seg = (name: string) => esc(encodeURIComponent(name));

@@ -15,8 +15,13 @@ const KEY = 'api-key-for-page-0042';
 const TOKEN = 'read-token-for-page-0077';
 
 const api: AgentApiBackend = {
-  markDataReady: async () => ({ accepted: true, queued: [] }), backfill: async () => ({ queued: [] }), cancelBackfill: async () => ({ cancelled: [] }), status: async () => ({}),
-  metrics: async () => '', health: async () => ({ ok: true }), gitPushed: () => undefined,
+  markDataReady: async () => ({ accepted: true, queued: [] }),
+  backfill: async () => ({ queued: [] }),
+  cancelBackfill: async () => ({ cancelled: [] }),
+  status: async () => ({}),
+  metrics: async () => '',
+  health: async () => ({ ok: true }),
+  gitPushed: () => undefined,
 };
 
 const at = new Date('2024-03-02T09:00:00Z');
@@ -24,7 +29,28 @@ const overview: PageOverview = {
   project: 'demo <&>',
   config: { appliedCommit: 'abc1234def', rejected: null },
   ingestions: [{ name: 'app_events', dataset: 'events', schedule: 'daily_9am' }],
-  ledger: [{ ingestion: 'app_events', date: '2024-03-01', status: 'failed', errorClass: 'query', errorMessage: 'no table <b>x</b>', rowsLoaded: 0, rowsRejected: 0, rejectReasons: {}, duplicates: 0, sourceRowCount: null, sourceFingerprint: null, configHash: 'h', commitSha: null, trigger: 'schedule', startedAt: at, finishedAt: at, firstLoadedAt: null, loadId: 'l' }],
+  ledger: [
+    {
+      ingestion: 'app_events',
+      date: '2024-03-01',
+      status: 'failed',
+      errorClass: 'query',
+      errorMessage: 'no table <b>x</b>',
+      rowsLoaded: 0,
+      rowsRejected: 0,
+      rejectReasons: {},
+      duplicates: 0,
+      sourceRowCount: null,
+      sourceFingerprint: null,
+      configHash: 'h',
+      commitSha: null,
+      trigger: 'schedule',
+      startedAt: at,
+      finishedAt: at,
+      firstLoadedAt: null,
+      loadId: 'l',
+    },
+  ],
   attempts: [],
   nextLoads: new Map([['app_events', { at: new Date('2024-03-02T17:00:00Z'), why: 'daily window (daily_9am)' }]]),
   experiments: [{ name: 'checkout_button', hasResults: false }],
@@ -36,7 +62,12 @@ let base: string;
 const logLines: string[] = [];
 
 beforeEach(async () => {
-  server = new AgentServer({ backend: api, apiKeys: [KEY], page: new AgentPage(backend, () => [KEY, TOKEN]), log: createLogger({ write: (l) => logLines.push(l) }) });
+  server = new AgentServer({
+    backend: api,
+    apiKeys: [KEY],
+    page: new AgentPage(backend, () => [KEY, TOKEN]),
+    log: createLogger({ write: (l) => logLines.push(l) }),
+  });
   base = `http://127.0.0.1:${(await server.listen(0)).port}`;
 });
 afterEach(() => server.close());
@@ -47,7 +78,13 @@ describe('the agent page', () => {
     expect(res.status).toBe(401);
     expect(await res.text()).toContain('?token=');
     expect((await fetch(`${base}/ui`, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
-    expect((await fetch(`${base}/ui`, { headers: { cookie: `wharf_ui=${createHash('sha256').update('nope').digest('hex')}` } })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${base}/ui`, {
+          headers: { cookie: `wharf_ui=${createHash('sha256').update('nope').digest('hex')}` },
+        })
+      ).status,
+    ).toBe(401);
   });
 
   it('serves the overview with an API key, escaped, with the next load and a strict CSP', async () => {
@@ -68,7 +105,9 @@ describe('the agent page', () => {
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/ui/ingestions/app_events?x=1');
     const cookie = res.headers.get('set-cookie')!;
-    expect(cookie).toBe(`wharf_ui=${createHash('sha256').update(TOKEN).digest('hex')}; HttpOnly; SameSite=Strict; Path=/ui`);
+    expect(cookie).toBe(
+      `wharf_ui=${createHash('sha256').update(TOKEN).digest('hex')}; HttpOnly; SameSite=Strict; Path=/ui`,
+    );
     const page = await fetch(`${base}/ui/ingestions/app_events`, { headers: { cookie: cookie.split(';')[0] } });
     expect(page.status).toBe(200);
     const html = await page.text();

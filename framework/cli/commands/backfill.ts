@@ -15,26 +15,40 @@ export default class Backfill extends IngestCommand {
     to: Flags.string({ description: 'Last day (YYYY-MM-DD), included.', required: true }),
     concurrency: Flags.integer({ description: 'Days loaded at once (default: the source maxConcurrency).', min: 1 }),
     force: Flags.boolean({ description: 'Reload days already loaded with the same configuration.' }),
-    'allow-empty': Flags.boolean({ description: 'Accept a query that returns no rows for a day that had rows (replacing them); otherwise such a day is kept and reported failed.' }),
+    'allow-empty': Flags.boolean({
+      description:
+        'Accept a query that returns no rows for a day that had rows (replacing them); otherwise such a day is kept and reported failed.',
+    }),
   };
 
   async run() {
     const { args, flags } = await this.parse(Backfill);
     checkDayRange({ flag: 'from', value: flags.from }, { flag: 'to', value: flags.to });
-    return this.withEngine(flags.project, 'backfill', async (engine) => {
-      const ctx = { ...engine, allowEmpty: flags['allow-empty'] };
-      const controller = new AbortController();
-      const stop = () => controller.abort();
-      process.once('SIGINT', stop);
-      try {
-        const result = await backfill(ctx, args.mapping, { from: flags.from, to: flags.to, concurrency: flags.concurrency, force: flags.force, signal: controller.signal });
-        this.endProgress();
-        if (!this.jsonEnabled()) this.log(renderBackfill(result));
-        if (result.days.some((d) => d.status === 'failed')) process.exitCode = 1;
-        return result;
-      } finally {
-        process.off('SIGINT', stop);
-      }
-    }, { mapping: args.mapping });
+    return this.withEngine(
+      flags.project,
+      'backfill',
+      async (engine) => {
+        const ctx = { ...engine, allowEmpty: flags['allow-empty'] };
+        const controller = new AbortController();
+        const stop = () => controller.abort();
+        process.once('SIGINT', stop);
+        try {
+          const result = await backfill(ctx, args.mapping, {
+            from: flags.from,
+            to: flags.to,
+            concurrency: flags.concurrency,
+            force: flags.force,
+            signal: controller.signal,
+          });
+          this.endProgress();
+          if (!this.jsonEnabled()) this.log(renderBackfill(result));
+          if (result.days.some((d) => d.status === 'failed')) process.exitCode = 1;
+          return result;
+        } finally {
+          process.off('SIGINT', stop);
+        }
+      },
+      { mapping: args.mapping },
+    );
   }
 }

@@ -12,11 +12,19 @@ let github: FakeGitHub;
 let dir: string;
 
 /** Runs `ingest ...` in a child process with only the given GitHub variables set. */
-function ingest(args: string[], env: Record<string, string>, stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function ingest(
+  args: string[],
+  env: Record<string, string>,
+  stdin?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GITHUB_')));
   return new Promise((done) => {
-    const child = execFile(process.execPath, [BIN, ...args], { cwd: dir, env: { ...base, ...env } }, (err, stdout, stderr) =>
-      done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr: unwrap(stderr) }),
+    const child = execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: dir, env: { ...base, ...env } },
+      (err, stdout, stderr) =>
+        done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr: unwrap(stderr) }),
     );
     child.stdin?.end(stdin ?? '');
   });
@@ -48,16 +56,25 @@ describe('ingest comment', () => {
     expect(first.stderr).toBe('');
     expect(first.stdout).toMatch(/^Created the plan comment \(wharf-plan\) on acme\/warehouse#3: /);
     writeFileSync(join(dir, 'plan.md'), '## Plan\n\n1 to add\n');
-    writeFileSync(join(dir, 'plan.json'), JSON.stringify({ summary: { add: 1, change: 0, remove: 0, daysToLoad: 30 } }));
+    writeFileSync(
+      join(dir, 'plan.json'),
+      JSON.stringify({ summary: { add: 1, change: 0, remove: 0, daysToLoad: 30 } }),
+    );
     const second = await ingest(['comment', '--file', 'plan.md', '--plan-json', 'plan.json', '--json'], env());
     const result = JSON.parse(second.stdout);
     expect(result.comment.action).toBe('updated');
     expect(result.headline).toBe('1 to add, 0 to change, 0 to remove, 30 days to load');
-    expect(github.comments('acme', 'warehouse', 3).map((c) => c.body)).toEqual(['<!-- wharf-plan -->\n## Plan\n\n1 to add']);
+    expect(github.comments('acme', 'warehouse', 3).map((c) => c.body)).toEqual([
+      '<!-- wharf-plan -->\n## Plan\n\n1 to add',
+    ]);
   });
 
   it('uses --repo, --pr and --marker over the environment', async () => {
-    const run = await ingest(['comment', '--repo', 'acme/other', '--pr', '12', '--marker', 'wharf-plan:billing'], { ...env(), GITHUB_EVENT_PATH: '' }, 'plan');
+    const run = await ingest(
+      ['comment', '--repo', 'acme/other', '--pr', '12', '--marker', 'wharf-plan:billing'],
+      { ...env(), GITHUB_EVENT_PATH: '' },
+      'plan',
+    );
     expect(run.code).toBe(0);
     expect(github.comments('acme', 'other', 12).map((c) => c.body)).toEqual(['<!-- wharf-plan:billing -->\nplan']);
   });

@@ -18,19 +18,35 @@ export default class Comment extends BaseCommand {
 
   static flags = {
     file: Flags.string({ char: 'f', description: 'Markdown file to post; `-` or none reads standard input.' }),
-    marker: Flags.string({ description: 'Marker key that identifies the comment (default: wharf-plan, or wharf-plan:<folder> for a project below the repository root).' }),
+    marker: Flags.string({
+      description:
+        'Marker key that identifies the comment (default: wharf-plan, or wharf-plan:<folder> for a project below the repository root).',
+    }),
     repo: Flags.string({ description: 'Repository as owner/name (default: GITHUB_REPOSITORY).' }),
     pr: Flags.integer({ description: 'Pull request number (default: from the GitHub event of this run).', min: 1 }),
-    'job-summary': Flags.boolean({ description: 'Also write the markdown to the job summary (GITHUB_STEP_SUMMARY).', default: false }),
-    artifact: Flags.string({ description: 'Name of the workflow artifact holding the full plan, named when the comment is cut short.' }),
-    'plan-json': Flags.string({ description: 'The plan as JSON (`ingest plan --json`), for the headline: "no changes" or "N to add, …".' }),
-    check: Flags.string({ description: 'Also create a check run with this name, titled with the headline; empty for none (needs --plan-json and `permissions: checks: write`).', dependsOn: ['plan-json'] }),
+    'job-summary': Flags.boolean({
+      description: 'Also write the markdown to the job summary (GITHUB_STEP_SUMMARY).',
+      default: false,
+    }),
+    artifact: Flags.string({
+      description: 'Name of the workflow artifact holding the full plan, named when the comment is cut short.',
+    }),
+    'plan-json': Flags.string({
+      description: 'The plan as JSON (`ingest plan --json`), for the headline: "no changes" or "N to add, …".',
+    }),
+    check: Flags.string({
+      description:
+        'Also create a check run with this name, titled with the headline; empty for none (needs --plan-json and `permissions: checks: write`).',
+      dependsOn: ['plan-json'],
+    }),
   };
 
   async run() {
     const { flags } = await this.parse(Comment);
     const markdown = readTextInput(flags.file, 'markdown plan');
-    const headline = flags['plan-json'] ? planHeadline(readPlanCounts(readTextInput(flags['plan-json'], 'plan JSON'), flags['plan-json'])) : undefined;
+    const headline = flags['plan-json']
+      ? planHeadline(readPlanCounts(readTextInput(flags['plan-json'], 'plan JSON'), flags['plan-json']))
+      : undefined;
     const result = await publishPlan({
       markdown,
       marker: flags.marker,

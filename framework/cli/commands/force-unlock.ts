@@ -12,7 +12,10 @@ export default class ForceUnlock extends BaseCommand {
 
   static args = { id: Args.string({ description: 'The lock id from the "locked by" message.', required: true }) };
   static flags = {
-    'lock-timeout': Flags.string({ description: 'How long to wait for a store held by another process, e.g. 30s.', default: '0s' }),
+    'lock-timeout': Flags.string({
+      description: 'How long to wait for a store held by another process, e.g. 30s.',
+      default: '0s',
+    }),
   };
 
   async run() {
@@ -21,7 +24,9 @@ export default class ForceUnlock extends BaseCommand {
     const connection = await openProjectStore(project, 'force-unlock', lockTimeoutMs(flags['lock-timeout']));
     try {
       const holder = await forceUnlock(connection, args.id);
-      this.log(`Removed the lock ${holder.id} held by ${holder.operation} (host ${holder.host}, pid ${holder.pid}) since ${holder.since}.`);
+      this.log(
+        `Removed the lock ${holder.id} held by ${holder.operation} (host ${holder.host}, pid ${holder.pid}) since ${holder.since}.`,
+      );
       return { unlocked: holder };
     } finally {
       await connection.close();

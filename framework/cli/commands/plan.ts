@@ -13,9 +13,10 @@ import { BaseCommand } from '../base-command.js';
 import { githubRunUrl, lockTimeoutMs } from '../state-flags.js';
 
 export default class Plan extends BaseCommand {
-  static summary = 'Show what apply would change: ingestions to add, change and remove, and the data actions that follow.';
+  static summary =
+    'Show what apply would change: ingestions to add, change and remove, and the data actions that follow.';
   static description =
-    'Compares the configuration with the applied state (in the store, or with --state repo in status/state.json) and shows each ingestion to add (+), change (~, attribute by attribute, SQL as a unified diff) or remove (-), how many are unchanged, and the data actions apply will take: initial backfills, restatements by each mapping\'s restate policy, dropped or kept data. With --detailed-exitcode it exits 0 when there are no changes, 1 on error and 2 when there are changes.';
+    "Compares the configuration with the applied state (in the store, or with --state repo in status/state.json) and shows each ingestion to add (+), change (~, attribute by attribute, SQL as a unified diff) or remove (-), how many are unchanged, and the data actions apply will take: initial backfills, restatements by each mapping's restate policy, dropped or kept data. With --detailed-exitcode it exits 0 when there are no changes, 1 on error and 2 when there are changes.";
   static examples = [
     '<%= config.bin %> plan',
     '<%= config.bin %> plan --out plan.json',
@@ -31,15 +32,48 @@ export default class Plan extends BaseCommand {
     target: Flags.string({ description: 'Limit the plan to this mapping (repeatable).', multiple: true }),
     'destroy-data': Flags.boolean({ description: 'Delete the loaded data of removed ingestions (kept by default).' }),
     'detailed-exitcode': Flags.boolean({ description: 'Exit 0 with no changes, 1 on error, 2 with changes.' }),
-    state: Flags.string({ description: 'Where the applied state is read: the store, or status/state.json in the repository (no credentials needed).', options: ['store', 'repo'], default: 'store' }),
-    'lock-timeout': Flags.string({ description: 'How long to wait for a store held by another process, e.g. 30s.', default: '0s' }),
-    comment: Flags.boolean({ description: 'Also post the markdown plan as the sticky pull request comment, updated in place on every run (as `ingest comment` does; needs GITHUB_TOKEN).' }),
-    'job-summary': Flags.boolean({ description: 'With --comment: also write the markdown plan to the job summary (GITHUB_STEP_SUMMARY).', dependsOn: ['comment'] }),
-    check: Flags.string({ description: 'With --comment: also create a check run with this name, titled with the headline; empty for none (needs `permissions: checks: write`).', dependsOn: ['comment'] }),
-    artifact: Flags.string({ description: 'With --comment: name of the workflow artifact holding the full plan, named when the comment is cut short.', dependsOn: ['comment'] }),
-    marker: Flags.string({ description: 'With --comment: marker key that identifies the comment (default: wharf-plan, or wharf-plan:<folder> below the repository root).', dependsOn: ['comment'] }),
-    repo: Flags.string({ description: 'With --comment: repository as owner/name (default: GITHUB_REPOSITORY).', dependsOn: ['comment'] }),
-    pr: Flags.integer({ description: 'With --comment: pull request number (default: from the GitHub event of this run).', min: 1, dependsOn: ['comment'] }),
+    state: Flags.string({
+      description:
+        'Where the applied state is read: the store, or status/state.json in the repository (no credentials needed).',
+      options: ['store', 'repo'],
+      default: 'store',
+    }),
+    'lock-timeout': Flags.string({
+      description: 'How long to wait for a store held by another process, e.g. 30s.',
+      default: '0s',
+    }),
+    comment: Flags.boolean({
+      description:
+        'Also post the markdown plan as the sticky pull request comment, updated in place on every run (as `ingest comment` does; needs GITHUB_TOKEN).',
+    }),
+    'job-summary': Flags.boolean({
+      description: 'With --comment: also write the markdown plan to the job summary (GITHUB_STEP_SUMMARY).',
+      dependsOn: ['comment'],
+    }),
+    check: Flags.string({
+      description:
+        'With --comment: also create a check run with this name, titled with the headline; empty for none (needs `permissions: checks: write`).',
+      dependsOn: ['comment'],
+    }),
+    artifact: Flags.string({
+      description:
+        'With --comment: name of the workflow artifact holding the full plan, named when the comment is cut short.',
+      dependsOn: ['comment'],
+    }),
+    marker: Flags.string({
+      description:
+        'With --comment: marker key that identifies the comment (default: wharf-plan, or wharf-plan:<folder> below the repository root).',
+      dependsOn: ['comment'],
+    }),
+    repo: Flags.string({
+      description: 'With --comment: repository as owner/name (default: GITHUB_REPOSITORY).',
+      dependsOn: ['comment'],
+    }),
+    pr: Flags.integer({
+      description: 'With --comment: pull request number (default: from the GitHub event of this run).',
+      min: 1,
+      dependsOn: ['comment'],
+    }),
   };
 
   async run() {
@@ -53,15 +87,22 @@ export default class Plan extends BaseCommand {
     });
     if (flags.out) writePlanFile(flags.out, plan);
     const changed = flags['detailed-exitcode'] && hasChanges(plan.summary);
-    const note = flags.state === 'repo' && repoSnapshotMissing(project) ? emptyStateNote(snapshotPath(project).relative) : undefined;
+    const note =
+      flags.state === 'repo' && repoSnapshotMissing(project)
+        ? emptyStateNote(snapshotPath(project).relative)
+        : undefined;
     // The note reaches readers of every format without breaking a JSON document on stdout.
     // (oclif silences logToStderr under --json, hence the direct write.)
     if (note && (this.jsonEnabled() || flags.format === 'json')) process.stderr.write(`${note}\n`);
     if (!this.jsonEnabled()) {
       if (note && flags.format === 'human') this.log(`${note}\n`);
-      const rendered = planView(flags.format as PlanFormat, { color: pc.isColorSupported, fullPlanUrl: githubRunUrl() }).render(plan);
+      const rendered = planView(flags.format as PlanFormat, {
+        color: pc.isColorSupported,
+        fullPlanUrl: githubRunUrl(),
+      }).render(plan);
       this.log(note && flags.format === 'markdown' ? withMarkdownNote(note, rendered) : rendered);
-      if (flags.out && flags.format === 'human') this.log(`\nSaved the plan to ${flags.out}. Apply exactly this plan with: ingest apply ${flags.out}`);
+      if (flags.out && flags.format === 'human')
+        this.log(`\nSaved the plan to ${flags.out}. Apply exactly this plan with: ingest apply ${flags.out}`);
     }
     if (flags.comment) await this.publish(plan, project.root, flags, note);
     if (this.jsonEnabled()) {

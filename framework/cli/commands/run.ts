@@ -12,42 +12,66 @@ export default class Run extends IngestCommand {
   static summary = 'Ingest one day of a mapping, or every mapping up to the latest complete day (--all).';
   static description =
     'With a mapping: loads one day (default: the latest complete day in the project zone) atomically into the store. With --all: loads every mapping from its startDate to the latest complete day (or --to), skipping days already loaded with the same configuration, then prints a summary per ingestion with the reasons of rejected rows.';
-  static examples = ['<%= config.bin %> run daily_metrics', '<%= config.bin %> run app_events --date 2026-10-05', '<%= config.bin %> run --all --to 2026-11-20'];
+  static examples = [
+    '<%= config.bin %> run daily_metrics',
+    '<%= config.bin %> run app_events --date 2026-10-05',
+    '<%= config.bin %> run --all --to 2026-11-20',
+  ];
   static args = { mapping: Args.string({ description: 'Mapping to ingest (omit with --all).' }) };
   static flags = {
     date: Flags.string({ description: 'Day to load (YYYY-MM-DD); default the latest complete day.' }),
     all: Flags.boolean({ description: 'Every mapping, from its startDate.' }),
     to: Flags.string({ description: 'With --all: last day to load (default the latest complete day).' }),
-    concurrency: Flags.integer({ description: 'Days loaded at once per mapping (default: the source maxConcurrency).', min: 1 }),
+    concurrency: Flags.integer({
+      description: 'Days loaded at once per mapping (default: the source maxConcurrency).',
+      min: 1,
+    }),
     force: Flags.boolean({ description: 'With --all: reload days already loaded with the same configuration.' }),
-    'allow-empty': Flags.boolean({ description: 'Accept a query that returns no rows for a day that had rows (replacing them); otherwise such a day is kept and reported failed.' }),
+    'allow-empty': Flags.boolean({
+      description:
+        'Accept a query that returns no rows for a day that had rows (replacing them); otherwise such a day is kept and reported failed.',
+    }),
   };
 
   async run() {
     const { args, flags } = await this.parse(Run);
     await this.checkTarget(args.mapping, flags);
-    return this.withEngine(flags.project, 'manual', async (engine) => {
-      const ctx = { ...engine, allowEmpty: flags['allow-empty'] };
-      if (flags.all) {
-        const summaries = await runAll(ctx, { to: flags.to, concurrency: flags.concurrency, force: flags.force });
+    return this.withEngine(
+      flags.project,
+      'manual',
+      async (engine) => {
+        const ctx = { ...engine, allowEmpty: flags['allow-empty'] };
+        if (flags.all) {
+          const summaries = await runAll(ctx, { to: flags.to, concurrency: flags.concurrency, force: flags.force });
+          this.endProgress();
+          const idle =
+            summaries.length === 0 ? nothingToRun(ctx.project, flags.to ?? this.latestDay(ctx.project)) : undefined;
+          if (!this.jsonEnabled()) this.log(idle ?? renderSummaries(summaries));
+          if (summaries.some((s) => s.failures.length)) process.exitCode = 1;
+          return { ingestions: summaries, ...(idle ? { message: idle } : {}) };
+        }
+        const result = await ingestDay(ctx, args.mapping as string, flags.date ?? this.latestDay(ctx.project));
         this.endProgress();
-        const idle = summaries.length === 0 ? nothingToRun(ctx.project, flags.to ?? this.latestDay(ctx.project)) : undefined;
-        if (!this.jsonEnabled()) this.log(idle ?? renderSummaries(summaries));
-        if (summaries.some((s) => s.failures.length)) process.exitCode = 1;
-        return { ingestions: summaries, ...(idle ? { message: idle } : {}) };
-      }
-      const result = await ingestDay(ctx, args.mapping as string, flags.date ?? this.latestDay(ctx.project));
-      this.endProgress();
-      if (!this.jsonEnabled()) this.log(renderDayResult(result));
-      if (result.status === 'failed') process.exitCode = 1;
-      return result;
-    }, { dayLines: Boolean(flags.all), mapping: args.mapping });
+        if (!this.jsonEnabled()) this.log(renderDayResult(result));
+        if (result.status === 'failed') process.exitCode = 1;
+        return result;
+      },
+      { dayLines: Boolean(flags.all), mapping: args.mapping },
+    );
   }
 
   /** Exactly one of a mapping and --all, with the flags that go with it, and valid days. */
-  private async checkTarget(mapping: string | undefined, flags: { all: boolean; date?: string; to?: string; project?: string }): Promise<void> {
+  private async checkTarget(
+    mapping: string | undefined,
+    flags: { all: boolean; date?: string; to?: string; project?: string },
+  ): Promise<void> {
     const usage = 'ingest run <mapping> [--date YYYY-MM-DD] | ingest run --all [--to YYYY-MM-DD]';
-    if (flags.all && mapping) throw new WharfError(`Give either a mapping or --all, not both (got '${mapping}' and --all).`, { code: 'cli.run-target', errorClass: 'config', hint: usage });
+    if (flags.all && mapping)
+      throw new WharfError(`Give either a mapping or --all, not both (got '${mapping}' and --all).`, {
+        code: 'cli.run-target',
+        errorClass: 'config',
+        hint: usage,
+      });
     if (!flags.all && !mapping) {
       const names = await this.mappingNames(flags.project);
       throw new WharfError('Which mapping should run? Pass a mapping name, or --all for every mapping.', {
@@ -56,8 +80,18 @@ export default class Run extends IngestCommand {
         hint: `${usage}${names.length ? `\n  Mappings: ${names.join(', ')}.` : ''}`,
       });
     }
-    if (flags.all && flags.date) throw new WharfError('--date loads one day of one mapping; with --all, use --to.', { code: 'cli.run-flags', errorClass: 'config', hint: usage });
-    if (!flags.all && flags.to) throw new WharfError('--to goes with --all; for one day of a mapping, use --date.', { code: 'cli.run-flags', errorClass: 'config', hint: usage });
+    if (flags.all && flags.date)
+      throw new WharfError('--date loads one day of one mapping; with --all, use --to.', {
+        code: 'cli.run-flags',
+        errorClass: 'config',
+        hint: usage,
+      });
+    if (!flags.all && flags.to)
+      throw new WharfError('--to goes with --all; for one day of a mapping, use --date.', {
+        code: 'cli.run-flags',
+        errorClass: 'config',
+        hint: usage,
+      });
     if (flags.date !== undefined) checkDay('date', flags.date);
     if (flags.to !== undefined) checkDay('to', flags.to);
   }

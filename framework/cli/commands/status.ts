@@ -9,8 +9,13 @@ import { IngestCommand } from '../ingest-command.js';
 
 export default class Status extends IngestCommand {
   static summary = 'Summarize the ledger: one line per ingestion, or day by day with --days.';
-  static description = 'Without --days, prints per ingestion the days succeeded / no data / failed, the last loaded day, rows, rejects and duplicate rows dropped, and the latest failed attempt when it is newer than the last good load. --json always carries both the ledger and the summary.';
-  static examples = ['<%= config.bin %> status', '<%= config.bin %> status daily_metrics --days --from 2026-10-01', '<%= config.bin %> status --json'];
+  static description =
+    'Without --days, prints per ingestion the days succeeded / no data / failed, the last loaded day, rows, rejects and duplicate rows dropped, and the latest failed attempt when it is newer than the last good load. --json always carries both the ledger and the summary.';
+  static examples = [
+    '<%= config.bin %> status',
+    '<%= config.bin %> status daily_metrics --days --from 2026-10-01',
+    '<%= config.bin %> status --json',
+  ];
   static args = { mapping: Args.string({ description: 'Only this mapping.' }) };
   static flags = {
     days: Flags.boolean({ description: 'Print the ledger day by day, one table per ingestion.' }),
@@ -27,7 +32,8 @@ export default class Status extends IngestCommand {
       const query = { ingestion: args.mapping, from: flags.from, to: flags.to };
       const entries = await store.ledger(query);
       // A name that is neither a mapping nor in the ledger (a removed mapping still is) is a typo.
-      if (args.mapping !== undefined && entries.length === 0 && !project.mappings.has(args.mapping)) mappingOrThrow({ project }, args.mapping);
+      if (args.mapping !== undefined && entries.length === 0 && !project.mappings.has(args.mapping))
+        mappingOrThrow({ project }, args.mapping);
       const summary = summarizeLedger(entries, await store.attempts(query));
       if (!this.jsonEnabled()) this.log(flags.days ? renderLedger(entries) : renderLedgerSummary(summary));
       return { ledger: entries, summaryVersion: LEDGER_SUMMARY_VERSION, summary };

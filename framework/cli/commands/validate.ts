@@ -8,7 +8,11 @@ export default class Validate extends BaseCommand {
   static summary = 'Check every config module, SQL file and cross-reference; report all problems at once.';
   static description =
     'Loads wharf.config.ts and every module under sources/, mappings/ and schedules/, validates each against the schema, and checks references between them. Exits 0 when the project is valid and 1 when it is not.';
-  static examples = ['<%= config.bin %> validate', '<%= config.bin %> validate --json', '<%= config.bin %> validate --project ./analytics'];
+  static examples = [
+    '<%= config.bin %> validate',
+    '<%= config.bin %> validate --json',
+    '<%= config.bin %> validate --project ./analytics',
+  ];
 
   async run() {
     const { flags } = await this.parse(Validate);

@@ -9,13 +9,18 @@ import { closestName } from '../../diagnostics/suggest.js';
 const hook: Hook.CommandNotFound = async function (options) {
   const separator = options.config.topicSeparator;
   const typed = options.id.split(':').join(separator);
-  const known = [...options.config.commandIDs, ...options.config.topics.map((t) => t.name)].map((id) => id.split(':').join(separator));
+  const known = [...options.config.commandIDs, ...options.config.topics.map((t) => t.name)].map((id) =>
+    id.split(':').join(separator),
+  );
   const intended = closestName(typed, known);
   const bin = options.config.bin;
-  throw new Errors.CLIError(`'${typed}' is not an ${bin} command.${intended ? ` Did you mean '${bin} ${intended}'?` : ''}`, {
-    exit: 2,
-    suggestions: [`Run '${bin} --help' for the list of commands.`],
-  });
+  throw new Errors.CLIError(
+    `'${typed}' is not an ${bin} command.${intended ? ` Did you mean '${bin} ${intended}'?` : ''}`,
+    {
+      exit: 2,
+      suggestions: [`Run '${bin} --help' for the list of commands.`],
+    },
+  );
 };
 
 export default hook;

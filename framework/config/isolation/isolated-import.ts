@@ -39,7 +39,11 @@ export class ImportAborted extends Error {
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 
 /** Imports every module in order; the outcome of each, by absolute path. */
-export async function importIsolated(modules: ModuleRequest[], limits: IsolationLimits, signal?: AbortSignal): Promise<Map<string, ModuleOutcome>> {
+export async function importIsolated(
+  modules: ModuleRequest[],
+  limits: IsolationLimits,
+  signal?: AbortSignal,
+): Promise<Map<string, ModuleOutcome>> {
   const outcomes = new Map<string, ModuleOutcome>();
   let rest = modules;
   while (rest.length > 0) {
@@ -54,11 +58,21 @@ export async function importIsolated(modules: ModuleRequest[], limits: Isolation
  * One worker over `modules`. Resolves with null when it handled them all, or with the file it
  * was importing when it had to be stopped (that file's failure is recorded).
  */
-function runWorker(modules: ModuleRequest[], limits: IsolationLimits, outcomes: Map<string, ModuleOutcome>, signal?: AbortSignal): Promise<string | null> {
+function runWorker(
+  modules: ModuleRequest[],
+  limits: IsolationLimits,
+  outcomes: Map<string, ModuleOutcome>,
+  signal?: AbortSignal,
+): Promise<string | null> {
   const byFile = new Map(modules.map((m) => [m.file, m.absolute]));
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new ImportAborted());
-    const worker = new Worker(ENTRY, { workerData: modules, resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb }, stdout: false, stderr: false });
+    const worker = new Worker(ENTRY, {
+      workerData: modules,
+      resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb },
+      stdout: false,
+      stderr: false,
+    });
     let current: string | null = null;
     let timer: NodeJS.Timeout | undefined;
     let settled = false;
@@ -96,7 +110,9 @@ function runWorker(modules: ModuleRequest[], limits: IsolationLimits, outcomes: 
         finish(null);
       }
     });
-    worker.on('error', (err: Error & { code?: string }) => stopCurrent(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? outOfMemory(limits.memoryMb) : crashed(err)));
+    worker.on('error', (err: Error & { code?: string }) =>
+      stopCurrent(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? outOfMemory(limits.memoryMb) : crashed(err)),
+    );
     worker.on('exit', (code) => stopCurrent(exited(code)));
   });
 }

@@ -11,10 +11,13 @@ export function firstNonPlainValue(value: unknown): { path: string; kind: string
   const stack: { value: unknown; path: string }[] = [{ value, path: '' }];
   while (stack.length > 0) {
     const { value: v, path } = stack.pop()!;
-    if (typeof v === 'function' || typeof v === 'symbol') return { path: path || '(the default export)', kind: typeof v };
+    if (typeof v === 'function' || typeof v === 'symbol')
+      return { path: path || '(the default export)', kind: typeof v };
     if (v === null || typeof v !== 'object' || seen.has(v)) continue;
     seen.add(v);
-    const entries = Array.isArray(v) ? v.map((item, i) => [`[${i}]`, item] as const) : Object.entries(v).map(([k, item]) => [path ? `.${k}` : k, item] as const);
+    const entries = Array.isArray(v)
+      ? v.map((item, i) => [`[${i}]`, item] as const)
+      : Object.entries(v).map(([k, item]) => [path ? `.${k}` : k, item] as const);
     for (const [key, item] of entries) stack.push({ value: item, path: `${path}${key}` });
   }
   return null;

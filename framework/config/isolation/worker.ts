@@ -26,25 +26,56 @@ async function importOne(request: ModuleRequest): Promise<void> {
     value = mod.default;
   } catch (err) {
     const summary = `The module could not be loaded: ${messageOf(err).split('\n')[0]}`;
-    return post({ type: 'failed', file: request.file, failure: { code: 'module.import-failed', summary, hint: 'Fix the error in the module; `npx tsc --noEmit` shows type errors with line numbers.', error: errorText(err) } });
+    return post({
+      type: 'failed',
+      file: request.file,
+      failure: {
+        code: 'module.import-failed',
+        summary,
+        hint: 'Fix the error in the module; `npx tsc --noEmit` shows type errors with line numbers.',
+        error: errorText(err),
+      },
+    });
   }
   try {
     value = readPlain(value);
   } catch (err) {
     const summary = `Reading the module's exported value failed: ${messageOf(err).split('\n')[0]}`;
-    return post({ type: 'failed', file: request.file, failure: { code: 'module.read-failed', summary, hint: 'Config values are read once, at load time; replace the getter by a plain value or fix the error it throws.', error: errorText(err) } });
+    return post({
+      type: 'failed',
+      file: request.file,
+      failure: {
+        code: 'module.read-failed',
+        summary,
+        hint: 'Config values are read once, at load time; replace the getter by a plain value or fix the error it throws.',
+        error: errorText(err),
+      },
+    });
   }
   const nonPlain = firstNonPlainValue(value);
   if (nonPlain) {
     return post({
-      type: 'failed', file: request.file,
-      failure: { code: 'module.not-plain-data', summary: `The default export holds a ${nonPlain.kind} at ${nonPlain.path}; config values must be plain data.`, hint: 'Use strings, numbers, booleans, arrays and objects only (secrets as env(...)).' },
+      type: 'failed',
+      file: request.file,
+      failure: {
+        code: 'module.not-plain-data',
+        summary: `The default export holds a ${nonPlain.kind} at ${nonPlain.path}; config values must be plain data.`,
+        hint: 'Use strings, numbers, booleans, arrays and objects only (secrets as env(...)).',
+      },
     });
   }
   try {
     post({ type: 'value', file: request.file, value });
   } catch (err) {
-    post({ type: 'failed', file: request.file, failure: { code: 'module.not-plain-data', summary: `The default export cannot be copied as plain data: ${messageOf(err)}`, hint: 'Export a plain object made with the define helpers.' } });
+    post({
+      type: 'failed',
+      file: request.file,
+      failure: {
+        code: 'module.not-plain-data',
+        summary: `The default export cannot be copied as plain data: ${messageOf(err)}`,
+        hint: 'Export a plain object made with the define helpers.',
+      },
+    });
   }
 }
 

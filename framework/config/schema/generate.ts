@@ -40,7 +40,8 @@ export function generateSchema(): Record<string, unknown> {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://wharf.invalid/schema/wharf.schema.json',
-    description: 'Wharf configuration modules. Generated from framework/config/types.ts by `npm run schema`; do not edit.',
+    description:
+      'Wharf configuration modules. Generated from framework/config/types.ts by `npm run schema`; do not edit.',
     definitions: schema.definitions,
   };
 }

@@ -68,16 +68,31 @@ runConnectorConformance('bigquery', {
 
 describe('bigquery connector', () => {
   let fake: FakeBigQuery;
-  const query = { mapping: 'm', sqlFile: 'mappings/m.sql', sql: 'SELECT day, n FROM conformance.small', dataset: 'metrics' as const };
+  const query = {
+    mapping: 'm',
+    sqlFile: 'mappings/m.sql',
+    sql: 'SELECT day, n FROM conformance.small',
+    dataset: 'metrics' as const,
+  };
   const bigQuery = { ...query, sql: 'SELECT day, n FROM conformance.large' };
-  const filter = { column: 'day', columnType: 'date' as const, day: '2024-01-01', fromUtc: new Date('2024-01-01T08:00:00Z'), toUtc: new Date('2024-01-02T08:00:00Z') };
+  const filter = {
+    column: 'day',
+    columnType: 'date' as const,
+    day: '2024-01-01',
+    fromUtc: new Date('2024-01-01T08:00:00Z'),
+    toUtc: new Date('2024-01-02T08:00:00Z'),
+  };
 
   beforeAll(async () => {
     fake = await startFake();
     await ensureDataset(fake);
     await fake.exclusive(async () => {
-      await fake.duckdb.run(`CREATE TABLE conformance.small AS SELECT DATE '2024-01-01' AS day, range AS n FROM range(10)`);
-      await fake.duckdb.run(`CREATE TABLE conformance.large AS SELECT DATE '2024-01-01' AS day, range AS n FROM range(5000)`);
+      await fake.duckdb.run(
+        `CREATE TABLE conformance.small AS SELECT DATE '2024-01-01' AS day, range AS n FROM range(10)`,
+      );
+      await fake.duckdb.run(
+        `CREATE TABLE conformance.large AS SELECT DATE '2024-01-01' AS day, range AS n FROM range(5000)`,
+      );
     });
   });
   afterAll(() => fake.close());
@@ -104,7 +119,9 @@ describe('bigquery connector', () => {
 
   it('a dry run of bad SQL is a query error naming the mapping', async () => {
     const connector = await open(fake.url);
-    const err = await connector.estimateBytes({ ...query, sql: 'SELECT nope FROM conformance.small' }, filter).catch((caught: unknown) => caught);
+    const err = await connector
+      .estimateBytes({ ...query, sql: 'SELECT nope FROM conformance.small' }, filter)
+      .catch((caught: unknown) => caught);
     expect(err).toBeInstanceOf(WharfError);
     expect(err).toMatchObject({ errorClass: 'query', transient: false });
     expect((err as Error).message).toContain("mapping 'm' (mappings/m.sql)");
@@ -119,9 +136,17 @@ describe('bigquery connector', () => {
   });
 
   it("answers the client library's own query path and table metadata in the API's format", async () => {
-    const client = new BigQuery({ projectId: 'wharf-test', apiEndpoint: fake.url, authClient: fixedTokenClient(TOKEN), maxRetries: 0 });
+    const client = new BigQuery({
+      projectId: 'wharf-test',
+      apiEndpoint: fake.url,
+      authClient: fixedTokenClient(TOKEN),
+      maxRetries: 0,
+    });
     // GoogleSQL: TIMESTAMP is the zone-aware type (the fake translates it to DuckDB's TIMESTAMPTZ).
-    const [rows] = await client.query({ query: "SELECT 5 AS n, TIMESTAMP '2024-01-01 00:00:00+00' AS at", location: 'US' });
+    const [rows] = await client.query({
+      query: "SELECT 5 AS n, TIMESTAMP '2024-01-01 00:00:00+00' AS at",
+      location: 'US',
+    });
     expect(rows).toHaveLength(1);
     expect(rows[0].n).toBe(5);
     expect(rows[0].at.value).toBe('2024-01-01T00:00:00.000Z');
@@ -131,25 +156,38 @@ describe('bigquery connector', () => {
   });
 
   it('reads service-account credentials from the environment variable and registers them as secrets', () => {
-    const key = { type: 'service_account', client_email: 'wharf@wharf-test.iam.gserviceaccount.com', private_key: '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n' };
-    const options = clientOptions({ ...source(fake.url), credentials: { env: 'BQ_KEY' } }, testContext({ BQ_KEY: JSON.stringify(key) }));
+    const key = {
+      type: 'service_account',
+      client_email: 'wharf@wharf-test.iam.gserviceaccount.com',
+      private_key: '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n',
+    };
+    const options = clientOptions(
+      { ...source(fake.url), credentials: { env: 'BQ_KEY' } },
+      testContext({ BQ_KEY: JSON.stringify(key) }),
+    );
     expect(options.credentials).toEqual(key);
     expect(options.apiEndpoint).toBe(fake.url);
   });
 
   it('credentials that are not a service-account key are a config error that does not echo them', () => {
     const secret = 'not-json-but-secret-material';
-    const build = () => clientOptions({ ...source(fake.url), credentials: { env: 'BQ_KEY' } }, testContext({ BQ_KEY: secret }));
+    const build = () =>
+      clientOptions({ ...source(fake.url), credentials: { env: 'BQ_KEY' } }, testContext({ BQ_KEY: secret }));
     expect(build).toThrow(/environment variable BQ_KEY does not hold a service-account key/);
     try {
       build();
     } catch (err) {
-      expect(JSON.stringify({ message: (err as WharfError).message, hint: (err as WharfError).hint })).not.toContain(secret);
+      expect(JSON.stringify({ message: (err as WharfError).message, hint: (err as WharfError).hint })).not.toContain(
+        secret,
+      );
     }
   });
 
   it('resolves a key file relative to the project root', () => {
-    const options = clientOptions({ ...source(fake.url), keyFilename: 'keys/sa.json' }, testContext({}, '/srv/project'));
+    const options = clientOptions(
+      { ...source(fake.url), keyFilename: 'keys/sa.json' },
+      testContext({}, '/srv/project'),
+    );
     expect(options.keyFilename).toBe('/srv/project/keys/sa.json');
   });
 

@@ -5,7 +5,16 @@
  */
 import { timeoutOf } from '../shared/query-timeout.js';
 import type { BigQuery, Job } from '@google-cloud/bigquery';
-import type { ColumnInfo, Connector, DayFilter, DayStats, DayStatsOptions, QuerySpec, Row, StreamOptions } from '../types.js';
+import type {
+  ColumnInfo,
+  Connector,
+  DayFilter,
+  DayStats,
+  DayStatsOptions,
+  QuerySpec,
+  Row,
+  StreamOptions,
+} from '../types.js';
 import { dayQuery, dayStatsQuery, hasDataQuery, sampleQuery } from '../shared/wrapped-queries.js';
 import { finishedDateOf, latestFinishedDateQuery } from '../shared/signal-table.js';
 import { abortedError } from '../shared/errors.js';
@@ -28,7 +37,10 @@ interface ResultsResponse {
 }
 
 interface DryRunMetadata {
-  statistics?: { totalBytesProcessed?: string; query?: { totalBytesProcessed?: string; schema?: { fields?: BigQueryField[] } } };
+  statistics?: {
+    totalBytesProcessed?: string;
+    query?: { totalBytesProcessed?: string; schema?: { fields?: BigQueryField[] } };
+  };
 }
 
 /** A BigQuery client serving one source. */
@@ -76,7 +88,11 @@ export class BigQueryConnector implements Connector {
     return filters.map(({ day }) => {
       const row = byDay.get(day);
       const fingerprint = row?.wharf_fp;
-      return { day, rowCount: Number(row?.wharf_rows ?? 0), fingerprint: fingerprint === null || fingerprint === undefined ? null : String(fingerprint) };
+      return {
+        day,
+        rowCount: Number(row?.wharf_rows ?? 0),
+        fingerprint: fingerprint === null || fingerprint === undefined ? null : String(fingerprint),
+      };
     });
   }
 
@@ -102,7 +118,12 @@ export class BigQueryConnector implements Connector {
   private async startJob(sql: string, query?: QuerySpec): Promise<Job> {
     try {
       // BigQuery cancels a job that runs past jobTimeoutMs (the query timeout).
-      const [job] = await this.client.createQueryJob({ query: sql, useLegacySql: false, location: this.location, jobTimeoutMs: timeoutOf(query) });
+      const [job] = await this.client.createQueryJob({
+        query: sql,
+        useLegacySql: false,
+        location: this.location,
+        jobTimeoutMs: timeoutOf(query),
+      });
       return job;
     } catch (err) {
       throw bigqueryError(this.site(query), err);
@@ -111,7 +132,12 @@ export class BigQueryConnector implements Connector {
 
   private async dryRun(sql: string, query: QuerySpec): Promise<DryRunMetadata> {
     try {
-      const [job] = await this.client.createQueryJob({ query: sql, useLegacySql: false, dryRun: true, location: this.location });
+      const [job] = await this.client.createQueryJob({
+        query: sql,
+        useLegacySql: false,
+        dryRun: true,
+        location: this.location,
+      });
       return job.metadata as DryRunMetadata;
     } catch (err) {
       throw bigqueryError(this.site(query), err);
@@ -122,12 +148,21 @@ export class BigQueryConnector implements Connector {
   private async page(job: Job, query: QuerySpec | undefined, maxResults: number, pageToken?: string): Promise<Page> {
     try {
       for (;;) {
-        const [rows, , response] = await job.getQueryResults({ maxResults, pageToken, autoPaginate: false, skipParsing: true });
+        const [rows, , response] = await job.getQueryResults({
+          maxResults,
+          pageToken,
+          autoPaginate: false,
+          skipParsing: true,
+        });
         const results = (response ?? {}) as ResultsResponse;
         if (results.jobComplete === false) continue;
         const fields = results.schema?.fields ?? [];
         const convert = rowConverter(fields);
-        return { rows: (rows as unknown as Array<{ f: RawCell[] }>).map(convert), fields, pageToken: results.pageToken };
+        return {
+          rows: (rows as unknown as Array<{ f: RawCell[] }>).map(convert),
+          fields,
+          pageToken: results.pageToken,
+        };
       }
     } catch (err) {
       throw bigqueryError(this.site(query), err);

@@ -13,7 +13,13 @@ interface ApiErrorLike {
 }
 
 const AUTH_REASONS = new Set(['authError', 'unauthorized', 'accessDenied', 'forbidden']);
-const TRANSIENT_REASONS = new Set(['backendError', 'internalError', 'rateLimitExceeded', 'jobRateLimitExceeded', 'jobBackendError']);
+const TRANSIENT_REASONS = new Set([
+  'backendError',
+  'internalError',
+  'rateLimitExceeded',
+  'jobRateLimitExceeded',
+  'jobBackendError',
+]);
 
 function reasonsOf(err: ApiErrorLike): string[] {
   return (err.errors ?? []).map((entry) => entry.reason ?? '').filter(Boolean);
@@ -36,7 +42,11 @@ export function bigqueryError(site: FailureSite, thrown: unknown): WharfError {
     });
   }
   const socket = typeof err.code === 'string' && TRANSIENT_SOCKET_CODES.has(err.code);
-  if (socket || (status !== undefined && (status >= 500 || status === 429)) || reasons.some((reason) => TRANSIENT_REASONS.has(reason))) {
+  if (
+    socket ||
+    (status !== undefined && (status >= 500 || status === 429)) ||
+    reasons.some((reason) => TRANSIENT_REASONS.has(reason))
+  ) {
     return connectorError(site, {
       ...base,
       errorClass: 'connection',
@@ -46,7 +56,12 @@ export function bigqueryError(site: FailureSite, thrown: unknown): WharfError {
     });
   }
   if (status !== undefined || reasons.length > 0) {
-    return connectorError(site, { ...base, errorClass: site.query ? 'query' : 'connection', transient: false, code: `bigquery.${reasons[0] ?? status}` });
+    return connectorError(site, {
+      ...base,
+      errorClass: site.query ? 'query' : 'connection',
+      transient: false,
+      code: `bigquery.${reasons[0] ?? status}`,
+    });
   }
   return connectorError(site, { ...base, errorClass: 'connection', transient: false, code: 'bigquery.client' });
 }

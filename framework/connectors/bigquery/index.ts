@@ -12,5 +12,6 @@ import { openBigQuery } from './open.js';
 export default defineConnector<BigQuerySource>({
   kind: 'bigquery',
   capabilities: BIGQUERY_CAPABILITIES,
-  create: (config: BigQuerySource, context: ConnectorContext): Promise<BigQueryConnector> => openBigQuery(config, context),
+  create: (config: BigQuerySource, context: ConnectorContext): Promise<BigQueryConnector> =>
+    openBigQuery(config, context),
 });

@@ -15,6 +15,10 @@ export async function openBigQuery(
   tuning: BigQueryClientTuning = {},
 ): Promise<BigQueryConnector> {
   const options = clientOptions(config, context, tuning);
-  const { BigQuery } = await importOptional('@google-cloud/bigquery', 'A bigquery source', () => import('@google-cloud/bigquery'));
+  const { BigQuery } = await importOptional(
+    '@google-cloud/bigquery',
+    'A bigquery source',
+    () => import('@google-cloud/bigquery'),
+  );
   return new BigQueryConnector(config.name, new BigQuery(options), config.location);
 }

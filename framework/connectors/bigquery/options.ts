@@ -28,19 +28,30 @@ function credentialsFrom(config: BigQuerySource, context: ConnectorContext): Rec
   } catch {
     parsed = undefined;
   }
-  if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { private_key?: unknown }).private_key !== 'string') {
-    throw new WharfError(`BigQuery source '${config.name}': environment variable ${ref.env} does not hold a service-account key (JSON with private_key).`, {
-      code: 'bigquery.bad-credentials',
-      errorClass: 'config',
-      hint: `Put the whole service-account key file's JSON in ${ref.env}, or use keyFilename.`,
-    });
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    typeof (parsed as { private_key?: unknown }).private_key !== 'string'
+  ) {
+    throw new WharfError(
+      `BigQuery source '${config.name}': environment variable ${ref.env} does not hold a service-account key (JSON with private_key).`,
+      {
+        code: 'bigquery.bad-credentials',
+        errorClass: 'config',
+        hint: `Put the whole service-account key file's JSON in ${ref.env}, or use keyFilename.`,
+      },
+    );
   }
   registerSecret((parsed as { private_key: string }).private_key);
   return parsed as Record<string, unknown>;
 }
 
 /** The options for `new BigQuery(...)`. */
-export function clientOptions(config: BigQuerySource, context: ConnectorContext, tuning: BigQueryClientTuning = {}): BigQueryOptions {
+export function clientOptions(
+  config: BigQuerySource,
+  context: ConnectorContext,
+  tuning: BigQueryClientTuning = {},
+): BigQueryOptions {
   const options: BigQueryOptions = { projectId: config.projectId, location: config.location, userAgent: 'wharf' };
   if (config.apiEndpoint) options.apiEndpoint = config.apiEndpoint;
   if (tuning.maxRetries !== undefined) {
@@ -50,7 +61,9 @@ export function clientOptions(config: BigQuerySource, context: ConnectorContext,
   if (tuning.authClient) options.authClient = tuning.authClient;
   else if (config.credentials) options.credentials = credentialsFrom(config, context);
   else if (config.keyFilename) {
-    options.keyFilename = isAbsolute(config.keyFilename) ? config.keyFilename : resolve(context.projectRoot, config.keyFilename);
+    options.keyFilename = isAbsolute(config.keyFilename)
+      ? config.keyFilename
+      : resolve(context.projectRoot, config.keyFilename);
   }
   return options;
 }

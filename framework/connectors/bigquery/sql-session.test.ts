@@ -23,8 +23,19 @@ describe('the BigQuery SQL session against the REST fake', () => {
   let session: SqlSession;
   beforeAll(async () => {
     fake = await FakeBigQuery.start({ projectId: 'wharf-test', accessToken: TOKEN, location: 'US' });
-    const source = { name: 'bq', kind: 'bigquery' as const, projectId: 'wharf-test', location: 'US', apiEndpoint: fake.url };
-    session = await openBigQuerySqlSession(source, testContext({}), { schema: 'wharf_experiments' }, { authClient: fixedTokenClient(TOKEN), maxRetries: 0 });
+    const source = {
+      name: 'bq',
+      kind: 'bigquery' as const,
+      projectId: 'wharf-test',
+      location: 'US',
+      apiEndpoint: fake.url,
+    };
+    session = await openBigQuerySqlSession(
+      source,
+      testContext({}),
+      { schema: 'wharf_experiments' },
+      { authClient: fixedTokenClient(TOKEN), maxRetries: 0 },
+    );
   });
   afterAll(async () => {
     await session?.close();
@@ -36,7 +47,10 @@ describe('the BigQuery SQL session against the REST fake', () => {
     expect(created.queryId).toMatch(/\S/);
     const inserted = await session.exec("INSERT INTO spend SELECT 'u' || i, i * 1.5 FROM range(200000) t(i)");
     expect(inserted.rows).toBe(200000);
-    const { rows, report } = await session.query<{ n: number; total: number }>('SELECT COUNT(*) AS n, SUM(amount) AS total FROM spend WHERE amount >= $1', [3]);
+    const { rows, report } = await session.query<{ n: number; total: number }>(
+      'SELECT COUNT(*) AS n, SUM(amount) AS total FROM spend WHERE amount >= $1',
+      [3],
+    );
     // Independent of the session: 200,000 rows of 1.5·i, less i = 0 and 1.
     expect(rows).toEqual([{ n: 199998, total: 1.5 * ((199999 * 200000) / 2 - 1) }]);
     expect(report.queryId).not.toBe(inserted.queryId);

@@ -18,7 +18,12 @@ import { columnInfo, rowConverter, type BigQueryField, type RawCell } from './va
 interface JobStatistics {
   totalBytesProcessed?: string;
   totalBytesBilled?: string;
-  query?: { totalBytesProcessed?: string; totalBytesBilled?: string; numDmlAffectedRows?: string; schema?: { fields?: BigQueryField[] } };
+  query?: {
+    totalBytesProcessed?: string;
+    totalBytesBilled?: string;
+    numDmlAffectedRows?: string;
+    schema?: { fields?: BigQueryField[] };
+  };
 }
 
 const int = (v: string | undefined) => (v === undefined ? null : Number(v));
@@ -36,7 +41,12 @@ export function positional(sql: string, params: unknown[]): { query: string; par
 class BigQuerySqlSession implements SqlSession {
   readonly kind = 'bigquery';
 
-  constructor(readonly sourceName: string, readonly schema: string, private readonly client: BigQuery, private readonly location: string | undefined) {}
+  constructor(
+    readonly sourceName: string,
+    readonly schema: string,
+    private readonly client: BigQuery,
+    private readonly location: string | undefined,
+  ) {}
 
   private site() {
     return { kind: this.kind, sourceName: this.sourceName };
@@ -45,7 +55,14 @@ class BigQuerySqlSession implements SqlSession {
   private async job(sql: string, params: unknown[] = [], dryRun = false): Promise<Job> {
     const p = positional(sql, params);
     try {
-      const [job] = await this.client.createQueryJob({ query: p.query, params: p.params.length ? p.params : undefined, useLegacySql: false, dryRun, location: this.location, defaultDataset: { datasetId: this.schema } });
+      const [job] = await this.client.createQueryJob({
+        query: p.query,
+        params: p.params.length ? p.params : undefined,
+        useLegacySql: false,
+        dryRun,
+        location: this.location,
+        defaultDataset: { datasetId: this.schema },
+      });
       return job;
     } catch (err) {
       throw bigqueryError(this.site(), err);
@@ -53,7 +70,9 @@ class BigQuerySqlSession implements SqlSession {
   }
 
   private async report(job: Job): Promise<StatementReport> {
-    const [metadata] = (await job.getMetadata()) as unknown as [{ statistics?: JobStatistics; jobReference?: { jobId?: string } }];
+    const [metadata] = (await job.getMetadata()) as unknown as [
+      { statistics?: JobStatistics; jobReference?: { jobId?: string } },
+    ];
     const s = metadata.statistics ?? {};
     return {
       queryId: metadata.jobReference?.jobId ?? job.id ?? null,
@@ -69,8 +88,17 @@ class BigQuerySqlSession implements SqlSession {
     let pageToken: string | undefined;
     try {
       do {
-        const [raw, , response] = await job.getQueryResults({ maxResults: 10_000, pageToken, autoPaginate: false, skipParsing: true });
-        const results = (response ?? {}) as { schema?: { fields?: BigQueryField[] }; pageToken?: string; jobComplete?: boolean };
+        const [raw, , response] = await job.getQueryResults({
+          maxResults: 10_000,
+          pageToken,
+          autoPaginate: false,
+          skipParsing: true,
+        });
+        const results = (response ?? {}) as {
+          schema?: { fields?: BigQueryField[] };
+          pageToken?: string;
+          jobComplete?: boolean;
+        };
         if (results.jobComplete === false) continue;
         rows.push(...(raw as unknown as Array<{ f: RawCell[] }>).map(rowConverter(results.schema?.fields ?? [])));
         pageToken = results.pageToken;
@@ -102,9 +130,23 @@ class BigQuerySqlSession implements SqlSession {
 }
 
 /** Opens a session whose default dataset is `options.schema`, created when missing. */
-export async function openBigQuerySqlSession(config: BigQuerySource, context: ConnectorContext, options: SqlSessionOptions, tuning: BigQueryClientTuning = {}): Promise<SqlSession> {
-  const { BigQuery: Client } = await importOptional('@google-cloud/bigquery', 'A bigquery source', () => import('@google-cloud/bigquery'));
-  const session = new BigQuerySqlSession(config.name, options.schema, new Client(clientOptions(config, context, tuning)), config.location);
+export async function openBigQuerySqlSession(
+  config: BigQuerySource,
+  context: ConnectorContext,
+  options: SqlSessionOptions,
+  tuning: BigQueryClientTuning = {},
+): Promise<SqlSession> {
+  const { BigQuery: Client } = await importOptional(
+    '@google-cloud/bigquery',
+    'A bigquery source',
+    () => import('@google-cloud/bigquery'),
+  );
+  const session = new BigQuerySqlSession(
+    config.name,
+    options.schema,
+    new Client(clientOptions(config, context, tuning)),
+    config.location,
+  );
   await session.exec(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
   return session;
 }

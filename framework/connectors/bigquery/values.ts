@@ -101,7 +101,9 @@ function nested(value: unknown, field: BigQueryField): unknown {
   if (value === null || value === undefined) return null;
   if (field.type === 'RECORD' || field.type === 'STRUCT') {
     const cells = (value as { f: RawCell[] }).f;
-    return Object.fromEntries((field.fields ?? []).map((child, index) => [child.name, convertCell(cells[index]?.v, child)]));
+    return Object.fromEntries(
+      (field.fields ?? []).map((child, index) => [child.name, convertCell(cells[index]?.v, child)]),
+    );
   }
   const result = scalar(String(value), field);
   return result instanceof Date ? result.toISOString() : typeof result === 'bigint' ? result.toString() : result;
@@ -109,7 +111,8 @@ function nested(value: unknown, field: BigQueryField): unknown {
 
 function convertCell(value: unknown, field: BigQueryField): unknown {
   if (value === null || value === undefined) return null;
-  if (field.mode === 'REPEATED') return (value as RawCell[]).map((cell) => nested(cell.v, { ...field, mode: 'NULLABLE' }));
+  if (field.mode === 'REPEATED')
+    return (value as RawCell[]).map((cell) => nested(cell.v, { ...field, mode: 'NULLABLE' }));
   if (field.type === 'RECORD' || field.type === 'STRUCT') return nested(value, field);
   return scalar(String(value), field);
 }

@@ -19,23 +19,48 @@ interface Exported {
   terms: bigint[][];
 }
 
-async function exportDays(connector: Connector, query: QuerySpec, filters: DayFilter[], columns: string[], fingerprint: boolean): Promise<Exported> {
+async function exportDays(
+  connector: Connector,
+  query: QuerySpec,
+  filters: DayFilter[],
+  columns: string[],
+  fingerprint: boolean,
+): Promise<Exported> {
   const out: Exported = { rows: filters.map(() => []), terms: filters.map(() => []) };
-  await connector.columnar!.copyDays(query, filters, { columns, fingerprint }, {
-    attach: () => undefined,
-    row(day, buf, start, end) {
-      const fields = buf.toString('utf8', start, end).replace(/\n$/, '').split('\t').map((f) => (f === '\\N' ? null : f));
-      if (fingerprint) out.terms[day].push(BigInt(fields.pop()!));
-      out.rows[day].push(fields);
+  await connector.columnar!.copyDays(
+    query,
+    filters,
+    { columns, fingerprint },
+    {
+      attach: () => undefined,
+      row(day, buf, start, end) {
+        const fields = buf
+          .toString('utf8', start, end)
+          .replace(/\n$/, '')
+          .split('\t')
+          .map((f) => (f === '\\N' ? null : f));
+        if (fingerprint) out.terms[day].push(BigInt(fields.pop()!));
+        out.rows[day].push(fields);
+      },
     },
-  });
+  );
   return out;
 }
 
 /** parseRow of exported rows (export order `columns`), in the query's column order. */
-function parsed(connector: Connector, described: ColumnInfo[], exportOrder: string[], rows: (string | null)[][]): Row[] {
+function parsed(
+  connector: Connector,
+  described: ColumnInfo[],
+  exportOrder: string[],
+  rows: (string | null)[][],
+): Row[] {
   const at = described.map((c) => exportOrder.indexOf(c.name));
-  return rows.map((raw) => connector.columnar!.parseRow(described, at.map((i) => raw[i])));
+  return rows.map((raw) =>
+    connector.columnar!.parseRow(
+      described,
+      at.map((i) => raw[i]),
+    ),
+  );
 }
 
 const byId = (rows: Row[]) => [...rows].sort((a, b) => Number(a.id) - Number(b.id));
@@ -49,7 +74,9 @@ export function columnarTests(harness: () => ConformanceHarness): void {
     beforeAll(async () => {
       if (!harness().connector.columnar) return;
       const valueTable = await harness().createTable('wharf_export_values', VALUE_COLUMNS, VALUE_ROWS);
-      values = querySpec(`SELECT '${FILTER_DAY}' AS wday, ${VALUE_COLUMNS.map((c) => c.name).join(', ')} FROM ${valueTable}`);
+      values = querySpec(
+        `SELECT '${FILTER_DAY}' AS wday, ${VALUE_COLUMNS.map((c) => c.name).join(', ')} FROM ${valueTable}`,
+      );
       const dayTable = await harness().createTable('wharf_export_days', DAY_COLUMNS, dayRows());
       days = querySpec(`SELECT ${DAY_COLUMNS.map((c) => c.name).join(', ')} FROM ${dayTable}`);
     });
@@ -80,14 +107,22 @@ export function columnarTests(harness: () => ConformanceHarness): void {
         expect(streamed.length, filter.day).toBeGreaterThan(0);
         expect(byId(parsed(connector, described, order, exported.rows[i])), filter.day).toEqual(byId(streamed));
         const sum = exported.terms[i].reduce((a, b) => a + b, 0n);
-        expect(connector.columnar.dayStats(filter.day, exported.rows[i].length, String(sum)), filter.day).toEqual(stats[i]);
+        expect(connector.columnar.dayStats(filter.day, exported.rows[i].length, String(sum)), filter.day).toEqual(
+          stats[i],
+        );
       }
     });
 
     it('exports nothing for a day without rows', async () => {
       const connector = harness().connector;
       if (!connector.columnar) return;
-      const exported = await exportDays(connector, days, [filterFor('date', 'date', '2024-01-01')], ['date', 'id'], false);
+      const exported = await exportDays(
+        connector,
+        days,
+        [filterFor('date', 'date', '2024-01-01')],
+        ['date', 'id'],
+        false,
+      );
       expect(exported.rows[0]).toEqual([]);
     });
   });

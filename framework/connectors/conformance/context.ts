@@ -9,7 +9,10 @@ export function testContext(secrets: Record<string, string>, projectRoot = proce
     resolveSecret(ref, field) {
       const value = secrets[ref.env];
       if (value === undefined) {
-        throw new WharfError(`Environment variable ${ref.env} (for ${field}) is not set.`, { code: 'config.env-missing', errorClass: 'config' });
+        throw new WharfError(`Environment variable ${ref.env} (for ${field}) is not set.`, {
+          code: 'config.env-missing',
+          errorClass: 'config',
+        });
       }
       return value;
     },

@@ -2,7 +2,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WharfError } from '../../diagnostics/errors.js';
 import type { DayFilter, LogicalType, QuerySpec } from '../types.js';
-import { changedDayRows, DAY_COLUMNS, dayRows, EMPTY_DAY, expectedIdsOn, FILTER_DAY, filterFor, idsOf } from './fixtures.js';
+import {
+  changedDayRows,
+  DAY_COLUMNS,
+  dayRows,
+  EMPTY_DAY,
+  expectedIdsOn,
+  FILTER_DAY,
+  filterFor,
+  idsOf,
+} from './fixtures.js';
 import type { ConformanceHarness } from './harness.js';
 import { collect, querySpec } from './queries.js';
 
@@ -48,7 +57,10 @@ export function dayTests(harness: () => ConformanceHarness): void {
 
     it('streamDay stops with a transient WharfError when its signal aborts', async () => {
       const controller = new AbortController();
-      const stream = harness().connector.streamDay(query, filterFor('ts', 'timestamp', FILTER_DAY), { batchSize: 1, signal: controller.signal });
+      const stream = harness().connector.streamDay(query, filterFor('ts', 'timestamp', FILTER_DAY), {
+        batchSize: 1,
+        signal: controller.signal,
+      });
       const read = async (): Promise<number> => {
         let batches = 0;
         for await (const batch of stream) {
@@ -75,7 +87,10 @@ export function dayTests(harness: () => ConformanceHarness): void {
 
     it('dayStats counts rows per day, in the order asked', async () => {
       const days = [FILTER_DAY, EMPTY_DAY, '2024-03-11', '2024-03-09'];
-      const stats = await harness().connector.dayStats(query, days.map((day) => filterFor('ts', 'timestamp', day)));
+      const stats = await harness().connector.dayStats(
+        query,
+        days.map((day) => filterFor('ts', 'timestamp', day)),
+      );
       expect(stats.map((stat) => stat.day)).toEqual(days);
       expect(stats.map((stat) => stat.rowCount)).toEqual(days.map((day) => expectedIdsOn(day).length));
     });

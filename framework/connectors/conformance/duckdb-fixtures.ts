@@ -51,12 +51,19 @@ export async function loadDuckDBTable(
   const definition = columns.map((column) => `"${column.name}" ${DUCKDB_TYPES[column.type]}`).join(', ');
   await connection.run(`CREATE OR REPLACE TABLE ${table} (${definition})`);
   if (rows.length === 0) return;
-  const values = rows.map((row) => `(${row.map((value, index) => duckdbLiteral(value, columns[index]!.type)).join(', ')})`);
+  const values = rows.map(
+    (row) => `(${row.map((value, index) => duckdbLiteral(value, columns[index]!.type)).join(', ')})`,
+  );
   await connection.run(`INSERT INTO ${table} VALUES ${values.join(',\n')}`);
 }
 
 /** Creates the streaming fixture: `id`, `day`, `label` for `rowCount` rows, generated in DuckDB. */
-export async function createDuckDBSeries(connection: DuckDBConnection, table: string, rowCount: number, day: string): Promise<void> {
+export async function createDuckDBSeries(
+  connection: DuckDBConnection,
+  table: string,
+  rowCount: number,
+  day: string,
+): Promise<void> {
   await connection.run(
     `CREATE OR REPLACE TABLE ${table} AS SELECT range::BIGINT AS id, DATE ${quoteText(day)} AS day, 'row-' || range AS label FROM range(${rowCount})`,
   );

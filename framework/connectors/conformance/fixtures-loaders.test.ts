@@ -45,7 +45,9 @@ describe('PostgreSQL fixture loader', () => {
 
   it('generates the streaming series inside the server', async () => {
     await createPostgresSeries(client, 'wharf_series', 1000, '2024-05-01');
-    const { rows } = await client.query(`SELECT COUNT(*)::int AS n, SUM(id)::text AS s, MIN(day)::text AS day, MAX(label) AS label FROM wharf_series`);
+    const { rows } = await client.query(
+      `SELECT COUNT(*)::int AS n, SUM(id)::text AS s, MIN(day)::text AS day, MAX(label) AS label FROM wharf_series`,
+    );
     expect(rows[0]).toEqual({ n: 1000, s: '499500', day: '2024-05-01', label: 'row-999' });
   });
 });
@@ -66,8 +68,12 @@ describe('DuckDB fixture loader', () => {
     );
     const rows = reader.getRows();
     EXPECTED.forEach(([id, big, d, ts, tstz, doc], index) => {
-      const [gotId, gotBig, gotD, gotTs, gotTstz, gotDoc] = rows[index]!.map((value) => (value === null ? null : String(value)));
-      expect([gotId, gotBig, gotD === 'nan' ? 'NaN' : gotD === 'inf' ? 'Infinity' : gotD, JSON.parse(gotDoc!)]).toEqual([id, big, d, doc]);
+      const [gotId, gotBig, gotD, gotTs, gotTstz, gotDoc] = rows[index]!.map((value) =>
+        value === null ? null : String(value),
+      );
+      expect([gotId, gotBig, gotD === 'nan' ? 'NaN' : gotD === 'inf' ? 'Infinity' : gotD, JSON.parse(gotDoc!)]).toEqual(
+        [id, big, d, doc],
+      );
       expect(gotTs!.replace(/\.000$/, '')).toBe(ts);
       expect(gotTstz!.replace(/\.000$/, '')).toBe(tstz);
     });
@@ -76,7 +82,9 @@ describe('DuckDB fixture loader', () => {
 
   it('generates the streaming series inside DuckDB', async () => {
     await createDuckDBSeries(duck.connection, 'wharf_series', 1000, '2024-05-01');
-    const reader = await duck.connection.runAndReadAll(`SELECT COUNT(*)::INT, SUM(id)::VARCHAR, MIN(day)::VARCHAR, MAX(label) FROM wharf_series`);
+    const reader = await duck.connection.runAndReadAll(
+      `SELECT COUNT(*)::INT, SUM(id)::VARCHAR, MIN(day)::VARCHAR, MAX(label) FROM wharf_series`,
+    );
     expect(reader.getRows()[0]).toEqual([1000, '499500', '2024-05-01', 'row-999']);
   });
 });

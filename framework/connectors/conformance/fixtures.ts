@@ -24,10 +24,50 @@ export const VALUE_COLUMNS: FixtureColumn[] = [
 
 /** Edge values per type: 2^53+1, ±(2^63-1), NaN, ±Infinity, pre-1970 and 2038 instants, quotes, NULLs. */
 export const VALUE_ROWS: FixtureValue[][] = [
-  [1, 'hello', 1.5, 9007199254740993n, '2024-03-01', new Date('2024-03-01T12:34:56.789Z'), new Date('2024-03-01T12:34:56.789Z'), true, { a: 1, b: [1, 2] }],
-  [2, 'ünïcødé "quoted"\nline', Number.NaN, -9223372036854775807n, '1999-12-31', new Date('1999-12-31T23:59:59Z'), new Date('2000-01-01T07:59:59.001Z'), false, [1, 'x', null]],
-  [3, '', Number.POSITIVE_INFINITY, 9223372036854775807n, '2038-01-19', new Date('2038-01-19T03:14:08Z'), new Date('1970-01-01T00:00:00Z'), true, { nested: { deep: 'yes' } }],
-  [4, "it's", Number.NEGATIVE_INFINITY, 42, '1970-01-01', new Date('1970-01-01T00:00:00.5Z'), new Date('2024-02-29T23:00:00Z'), false, {}],
+  [
+    1,
+    'hello',
+    1.5,
+    9007199254740993n,
+    '2024-03-01',
+    new Date('2024-03-01T12:34:56.789Z'),
+    new Date('2024-03-01T12:34:56.789Z'),
+    true,
+    { a: 1, b: [1, 2] },
+  ],
+  [
+    2,
+    'ünïcødé "quoted"\nline',
+    Number.NaN,
+    -9223372036854775807n,
+    '1999-12-31',
+    new Date('1999-12-31T23:59:59Z'),
+    new Date('2000-01-01T07:59:59.001Z'),
+    false,
+    [1, 'x', null],
+  ],
+  [
+    3,
+    '',
+    Number.POSITIVE_INFINITY,
+    9223372036854775807n,
+    '2038-01-19',
+    new Date('2038-01-19T03:14:08Z'),
+    new Date('1970-01-01T00:00:00Z'),
+    true,
+    { nested: { deep: 'yes' } },
+  ],
+  [
+    4,
+    "it's",
+    Number.NEGATIVE_INFINITY,
+    42,
+    '1970-01-01',
+    new Date('1970-01-01T00:00:00.5Z'),
+    new Date('2024-02-29T23:00:00Z'),
+    false,
+    {},
+  ],
   [5, null, null, null, null, null, null, null, null],
 ];
 
@@ -92,7 +132,12 @@ export function changedDayRows(): FixtureValue[][] {
 }
 
 /** A DayFilter for `day` on `column`, with the PST bounds the engine would pass. */
-export function filterFor(column: string, columnType: LogicalType, day: string, textAs?: DayFilter['textAs']): DayFilter {
+export function filterFor(
+  column: string,
+  columnType: LogicalType,
+  day: string,
+  textAs?: DayFilter['textAs'],
+): DayFilter {
   return { column, columnType, day, ...dayBounds(day, PST), ...(textAs ? { textAs } : {}) };
 }
 
@@ -117,7 +162,8 @@ export function asNumber(value: RowValue): number {
 export function field(row: Row, name: string): RowValue {
   if (name in row) return row[name]!;
   const key = Object.keys(row).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
-  if (key === undefined) throw new Error(`Column '${name}' is missing from row with columns ${Object.keys(row).join(', ')}`);
+  if (key === undefined)
+    throw new Error(`Column '${name}' is missing from row with columns ${Object.keys(row).join(', ')}`);
   return row[key]!;
 }
 

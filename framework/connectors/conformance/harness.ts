@@ -6,15 +6,7 @@
 import type { Connector, LogicalType } from '../types.js';
 
 /** Column types the fixture loader must create natively (e.g. `timestamptz` → TIMESTAMP_TZ). */
-export type FixtureType =
-  | 'string'
-  | 'integer'
-  | 'double'
-  | 'boolean'
-  | 'date'
-  | 'timestamp'
-  | 'timestamptz'
-  | 'json';
+export type FixtureType = 'string' | 'integer' | 'double' | 'boolean' | 'date' | 'timestamp' | 'timestamptz' | 'json';
 
 export interface FixtureColumn {
   name: string;

@@ -40,7 +40,12 @@ export function postgresParameter(value: FixtureValue, type: FixtureType): strin
 }
 
 /** Creates (or replaces) `table` with the columns and rows given. */
-export async function loadPostgresTable(client: ClientBase, table: string, columns: FixtureColumn[], rows: FixtureValue[][]): Promise<void> {
+export async function loadPostgresTable(
+  client: ClientBase,
+  table: string,
+  columns: FixtureColumn[],
+  rows: FixtureValue[][],
+): Promise<void> {
   const definition = columns.map((column) => `"${column.name}" ${POSTGRES_TYPES[column.type]}`).join(', ');
   await client.query(`DROP TABLE IF EXISTS ${table}`);
   await client.query(`CREATE TABLE ${table} (${definition})`);
@@ -59,7 +64,12 @@ export async function loadPostgresTable(client: ClientBase, table: string, colum
 }
 
 /** Creates the streaming fixture (`id`, `day`, `label`) with generate_series, inside the server. */
-export async function createPostgresSeries(client: ClientBase, table: string, rowCount: number, day: string): Promise<void> {
+export async function createPostgresSeries(
+  client: ClientBase,
+  table: string,
+  rowCount: number,
+  day: string,
+): Promise<void> {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`Not a YYYY-MM-DD day: ${day}`);
   await client.query(`DROP TABLE IF EXISTS ${table}`);
   await client.query(

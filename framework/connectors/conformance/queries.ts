@@ -11,7 +11,12 @@ export function querySpec(sql: string, dataset: QuerySpec['dataset'] = 'metrics'
 }
 
 /** Drains streamDay, checking that no batch exceeds the requested size. */
-export async function collect(connector: Connector, query: QuerySpec, filter: DayFilter, batchSize: number): Promise<Row[]> {
+export async function collect(
+  connector: Connector,
+  query: QuerySpec,
+  filter: DayFilter,
+  batchSize: number,
+): Promise<Row[]> {
   const rows: Row[] = [];
   for await (const batch of connector.streamDay(query, filter, { batchSize })) {
     if (batch.length > batchSize) throw new Error(`A batch of ${batch.length} rows exceeds batchSize ${batchSize}`);

@@ -12,7 +12,11 @@ export function signalTests(harness: () => ConformanceHarness): void {
 
     beforeAll(async () => {
       const columns = [{ name: 'finished_date', type: 'date' as const }];
-      table = await harness().createTable('wharf_signals', columns, FINISHED.map((day) => [day]));
+      table = await harness().createTable(
+        'wharf_signals',
+        columns,
+        FINISHED.map((day) => [day]),
+      );
       emptyTable = await harness().createTable('wharf_signals_empty', columns, []);
     });
 

@@ -25,7 +25,9 @@ async function tally(connector: Connector, query: QuerySpec): Promise<StreamTall
   const probe = new HeapProbe();
   const result: StreamTally = { rows: 0, idSum: 0, largestBatch: 0, maxGrowth: 0 };
   let batches = 0;
-  for await (const batch of connector.streamDay(query, filterFor('day', 'date', SERIES_DAY), { batchSize: BATCH_SIZE })) {
+  for await (const batch of connector.streamDay(query, filterFor('day', 'date', SERIES_DAY), {
+    batchSize: BATCH_SIZE,
+  })) {
     result.rows += batch.length;
     result.largestBatch = Math.max(result.largestBatch, batch.length);
     for (const row of batch) result.idSum += asNumber(field(row, 'id'));
@@ -39,14 +41,18 @@ async function tally(connector: Connector, query: QuerySpec): Promise<StreamTall
 /** Registers the streaming test for `rowCount` rows. */
 export function streamingTests(harness: () => ConformanceHarness, rowCount: number): void {
   describe('streaming', () => {
-    it(`streams ${rowCount.toLocaleString('en-US')} rows in bounded batches with bounded memory`, { timeout: 600_000 }, async () => {
-      const table = await harness().createSeries('wharf_series', rowCount, SERIES_DAY);
-      const seen = await tally(harness().connector, querySpec(`SELECT id, day, label FROM ${table}`));
-      expect(seen.rows).toBe(rowCount);
-      expect(seen.idSum).toBe((rowCount * (rowCount - 1)) / 2);
-      expect(seen.largestBatch).toBeLessThanOrEqual(BATCH_SIZE);
-      const bound = Math.max(MIN_BOUND, rowCount * BYTES_PER_ROW_BOUND);
-      expect(seen.maxGrowth, `retained heap grew by ${seen.maxGrowth} bytes`).toBeLessThan(bound);
-    });
+    it(
+      `streams ${rowCount.toLocaleString('en-US')} rows in bounded batches with bounded memory`,
+      { timeout: 600_000 },
+      async () => {
+        const table = await harness().createSeries('wharf_series', rowCount, SERIES_DAY);
+        const seen = await tally(harness().connector, querySpec(`SELECT id, day, label FROM ${table}`));
+        expect(seen.rows).toBe(rowCount);
+        expect(seen.idSum).toBe((rowCount * (rowCount - 1)) / 2);
+        expect(seen.largestBatch).toBeLessThanOrEqual(BATCH_SIZE);
+        const bound = Math.max(MIN_BOUND, rowCount * BYTES_PER_ROW_BOUND);
+        expect(seen.maxGrowth, `retained heap grew by ${seen.maxGrowth} bytes`).toBeLessThan(bound);
+      },
+    );
   });
 }

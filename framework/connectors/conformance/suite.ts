@@ -16,7 +16,9 @@ import { valueTests } from './values-tests.js';
 export function streamRowsFor(setup: ConformanceSetup): number {
   const rows = setup.streamRows ?? MIN_STREAM_ROWS;
   if (rows < MIN_STREAM_ROWS && !setup.protocolFake) {
-    throw new Error(`Only protocol fakes may stream fewer than ${MIN_STREAM_ROWS} rows in the conformance suite (asked for ${rows}).`);
+    throw new Error(
+      `Only protocol fakes may stream fewer than ${MIN_STREAM_ROWS} rows in the conformance suite (asked for ${rows}).`,
+    );
   }
   return rows;
 }

@@ -6,11 +6,22 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DayRouter } from '../postgres/columnar.js';
 import {
-  columnsNamed, duckdbTextColumns, exportSelect, exportThroughPipe, FingerprintTokens,
+  columnsNamed,
+  duckdbTextColumns,
+  exportSelect,
+  exportThroughPipe,
+  FingerprintTokens,
 } from '../shared/duckdb-columnar.js';
 import { daysSelect } from '../shared/wrapped-queries.js';
 import type {
-  ColumnarExport, ColumnInfo, CopyDaysOptions, DayFilter, DayRowSink, DayStats, DayStatsOptions, QuerySpec,
+  ColumnarExport,
+  ColumnInfo,
+  CopyDaysOptions,
+  DayFilter,
+  DayRowSink,
+  DayStats,
+  DayStatsOptions,
+  QuerySpec,
 } from '../types.js';
 import { duckdbDialect } from './dialect.js';
 
@@ -30,7 +41,7 @@ export function duckdbColumnarExport(host: DuckDBExportHost): ColumnarExport {
       const columns = columnsNamed(await host.describe(query), options.columns, query);
       // The connector's own fingerprints, computed first (they are not sums of row terms).
       const dayTokens = options.fingerprint
-        ? (await host.dayStats(query, filters)).map((s) => (s.fingerprint && tokens.token(s.fingerprint)))
+        ? (await host.dayStats(query, filters)).map((s) => s.fingerprint && tokens.token(s.fingerprint))
         : null;
       const select = daysSelect(duckdbDialect, query.sql, filters, exportSelect(columns, options.fingerprint));
       // One day needs no routing (and a TIMESTAMP day column's text is not the zone's day).

@@ -6,8 +6,19 @@ import type { Connector, DayFilter, QuerySpec } from '../types.js';
 import { DuckDBConnector } from './connector.js';
 
 const context = { projectRoot: '/', resolveSecret: () => '' };
-const query = (sql: string): QuerySpec => ({ mapping: 'daily', sqlFile: 'mappings/daily.sql', sql, dataset: 'metrics' });
-const day = (d: string): DayFilter => ({ column: 'ds', columnType: 'date', day: d, fromUtc: new Date(0), toUtc: new Date(0) });
+const query = (sql: string): QuerySpec => ({
+  mapping: 'daily',
+  sqlFile: 'mappings/daily.sql',
+  sql,
+  dataset: 'metrics',
+});
+const day = (d: string): DayFilter => ({
+  column: 'ds',
+  columnType: 'date',
+  day: d,
+  fromUtc: new Date(0),
+  toUtc: new Date(0),
+});
 
 async function database(statements: string[]): Promise<string> {
   const path = join(tempDir(), 'wh.duckdb');
@@ -25,13 +36,19 @@ describe('DuckDB source', () => {
   });
 
   it('reports a missing database file as a connection error naming the source', async () => {
-    const err = await DuckDBConnector.open({ kind: 'duckdb', name: 'local', path: join(tempDir(), 'none.duckdb') }, context).catch((e: unknown) => e);
+    const err = await DuckDBConnector.open(
+      { kind: 'duckdb', name: 'local', path: join(tempDir(), 'none.duckdb') },
+      context,
+    ).catch((e: unknown) => e);
     expect(err).toMatchObject({ errorClass: 'connection', transient: false });
     expect((err as Error).message).toContain("duckdb source 'local'");
   });
 
   it('names the mapping and SQL file on a query error', async () => {
-    connector = await DuckDBConnector.open({ kind: 'duckdb', name: 'local', path: await database(['CREATE TABLE t (ds DATE)']) }, context);
+    connector = await DuckDBConnector.open(
+      { kind: 'duckdb', name: 'local', path: await database(['CREATE TABLE t (ds DATE)']) },
+      context,
+    );
     const err = await connector.describe(query('SELECT nope FROM t;')).catch((e: unknown) => e);
     expect(err).toMatchObject({ errorClass: 'query' });
     expect((err as Error).message).toMatch(/mapping 'daily' \(mappings\/daily\.sql\).*nope/s);
@@ -44,7 +61,10 @@ describe('DuckDB source', () => {
     ]);
     connector = await DuckDBConnector.open({ kind: 'duckdb', name: 'local', path }, context);
     const rows: unknown[] = [];
-    for await (const batch of connector.streamDay(query('SELECT * FROM a -- all of it'), day('2026-10-01'), { batchSize: 1 })) rows.push(batch);
+    for await (const batch of connector.streamDay(query('SELECT * FROM a -- all of it'), day('2026-10-01'), {
+      batchSize: 1,
+    }))
+      rows.push(batch);
     expect(rows).toEqual([[{ ds: '2026-10-01', u: 'x', n: 1 }], [{ ds: '2026-10-01', u: 'y', n: 2 }]]);
     const [a] = await connector.dayStats(query('SELECT * FROM a'), [day('2026-10-01')]);
     const [b] = await connector.dayStats(query('SELECT * FROM b'), [day('2026-10-01')]);

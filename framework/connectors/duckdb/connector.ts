@@ -14,7 +14,19 @@ import { abortedError } from '../shared/errors.js';
 import { finishedDateOf, latestFinishedDateQuery } from '../shared/signal-table.js';
 import { dayQuery, dayStatsQuery, describeQuery, hasDataQuery, sampleQuery } from '../shared/wrapped-queries.js';
 import { duckdbDialect } from './dialect.js';
-import type { ColumnarExport, ColumnInfo, Connector, ConnectorCapabilities, ConnectorContext, DayFilter, DayStats, DayStatsOptions, QuerySpec, Row, StreamOptions } from '../types.js';
+import type {
+  ColumnarExport,
+  ColumnInfo,
+  Connector,
+  ConnectorCapabilities,
+  ConnectorContext,
+  DayFilter,
+  DayStats,
+  DayStatsOptions,
+  QuerySpec,
+  Row,
+  StreamOptions,
+} from '../types.js';
 import { duckdbColumnarExport } from './columnar.js';
 import { logicalType } from './values.js';
 import { Watchdog } from './watchdog.js';
@@ -22,7 +34,11 @@ import { queryTimeoutError, timeoutOf } from '../shared/query-timeout.js';
 import { openEncryptedDuckDB } from './encrypted-file.js';
 import { missingFileError, openError, queryError } from './errors.js';
 
-export const DUCKDB_CAPABILITIES: ConnectorCapabilities = { fingerprint: true, dryRunEstimate: false, signals: 'table' };
+export const DUCKDB_CAPABILITIES: ConnectorCapabilities = {
+  fingerprint: true,
+  dryRunEstimate: false,
+  signals: 'table',
+};
 
 export class DuckDBConnector implements Connector {
   readonly kind = 'duckdb';
@@ -31,7 +47,10 @@ export class DuckDBConnector implements Connector {
   /** Days exported in bulk by DuckDB itself (see columnar.ts). */
   readonly columnar: ColumnarExport;
 
-  private constructor(readonly sourceName: string, private readonly handle: DuckDBHandle) {
+  private constructor(
+    readonly sourceName: string,
+    private readonly handle: DuckDBHandle,
+  ) {
     this.columnar = duckdbColumnarExport({
       run: (query, fn) => this.withConnection(query, fn),
       dayStats: (query, filters, options) => this.dayStats(query, filters, options),
@@ -72,7 +91,9 @@ export class DuckDBConnector implements Connector {
     return this.withConnection(query, async (c) => {
       const result = await c.run(describeQuery(query.sql));
       return result.columnNames().map((name, i) => ({
-        name, type: logicalType(result.columnTypeId(i), result.columnLogicalType(i).alias), nativeType: result.columnType(i).toString(),
+        name,
+        type: logicalType(result.columnTypeId(i), result.columnLogicalType(i).alias),
+        nativeType: result.columnType(i).toString(),
       }));
     });
   }
@@ -80,7 +101,8 @@ export class DuckDBConnector implements Connector {
   async *streamDay(query: QuerySpec, filter: DayFilter, options: StreamOptions): AsyncIterable<Row[]> {
     const connection = await this.handle.instance.connect();
     const watchdog = new Watchdog(connection, timeoutOf(query));
-    const fail = (err: unknown) => (watchdog.fired ? queryTimeoutError(this.sourceName, query, err) : this.fail(query, err));
+    const fail = (err: unknown) =>
+      watchdog.fired ? queryTimeoutError(this.sourceName, query, err) : this.fail(query, err);
     try {
       let result: DuckDBResult;
       try {
@@ -105,7 +127,8 @@ export class DuckDBConnector implements Connector {
     return this.withConnection(query, async (c) => {
       const result = await c.stream(sampleQuery(query.sql, limit));
       const rows: Row[] = [];
-      for await (const batch of batches(result, { batchSize: 1000 }, (err) => this.fail(query, err))) rows.push(...batch);
+      for await (const batch of batches(result, { batchSize: 1000 }, (err) => this.fail(query, err)))
+        rows.push(...batch);
       return rows;
     });
   }
@@ -118,13 +141,20 @@ export class DuckDBConnector implements Connector {
       return filters.map((f) => {
         const row = byDay.get(f.day);
         const count = Number(row?.[1] ?? 0);
-        return { day: f.day, rowCount: count, fingerprint: count && row?.[2] !== null && row?.[2] !== undefined ? `duckdb:${String(row[2])}` : null };
+        return {
+          day: f.day,
+          rowCount: count,
+          fingerprint: count && row?.[2] !== null && row?.[2] !== undefined ? `duckdb:${String(row[2])}` : null,
+        };
       });
     });
   }
 
   hasData(query: QuerySpec, filter: DayFilter): Promise<boolean> {
-    return this.withConnection(query, async (c) => (await c.runAndReadAll(hasDataQuery(duckdbDialect, query.sql, filter))).getRows().length > 0);
+    return this.withConnection(
+      query,
+      async (c) => (await c.runAndReadAll(hasDataQuery(duckdbDialect, query.sql, filter))).getRows().length > 0,
+    );
   }
 
   async latestFinishedDate(signal: { table?: string }): Promise<string | null> {
@@ -147,7 +177,12 @@ export class DuckDBConnector implements Connector {
 }
 
 /** Chunks of a streaming result regrouped into batches of `batchSize` normalized rows. */
-async function* batches(result: DuckDBResult, options: StreamOptions, fail: (err: unknown) => Error, aborted = () => fail(new Error('cancelled'))): AsyncIterable<Row[]> {
+async function* batches(
+  result: DuckDBResult,
+  options: StreamOptions,
+  fail: (err: unknown) => Error,
+  aborted = () => fail(new Error('cancelled')),
+): AsyncIterable<Row[]> {
   const names = result.columnNames();
   const typeIds = names.map((_, i) => result.columnTypeId(i));
   let batch: Row[] = [];

@@ -15,5 +15,5 @@ export const duckdbDialect: SqlDialect = {
   // TIMESTAMPTZ reads the zone (none: UTC) and, cast to TIMESTAMP, gives UTC wall time.
   textInstant: (column) => `TRY_CAST(trim(CAST(${column} AS VARCHAR)) AS TIMESTAMPTZ)`,
   // The row's hash, combined order-independently: equal content gives an equal fingerprint.
-  fingerprint: "CAST(bit_xor(hash(wharf_q)) AS VARCHAR)",
+  fingerprint: 'CAST(bit_xor(hash(wharf_q)) AS VARCHAR)',
 };

@@ -79,7 +79,8 @@ runConnectorConformance('duckdb', {
         return name;
       },
       badCredentials: () => ({
-        open: () => DuckDBConnector.open(source({ path: 'locked.duckdb', encryptionKey: { env: 'DUCKDB_WRONG_KEY' } }), context),
+        open: () =>
+          DuckDBConnector.open(source({ path: 'locked.duckdb', encryptionKey: { env: 'DUCKDB_WRONG_KEY' } }), context),
         secret: WRONG_KEY,
       }),
       // A file database has no host: the unreachable case is a database file that is not there.
@@ -103,7 +104,10 @@ describe('duckdb connector: encrypted database files', () => {
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
   it('reads an encrypted file with the key from the environment variable, on every connection', async () => {
-    const connector = await DuckDBConnector.open(source({ path: 'locked.duckdb', encryptionKey: { env: 'DUCKDB_KEY' } }), context());
+    const connector = await DuckDBConnector.open(
+      source({ path: 'locked.duckdb', encryptionKey: { env: 'DUCKDB_KEY' } }),
+      context(),
+    );
     try {
       const [first, second] = await Promise.all([connector.sample(query, 5), connector.describe(query)]);
       expect(first).toEqual([{ n: 7 }]);
@@ -114,7 +118,9 @@ describe('duckdb connector: encrypted database files', () => {
   });
 
   it('an encrypted file opened without a key fails with DuckDB saying so, naming the source', async () => {
-    const err = await DuckDBConnector.open(source({ path: 'locked.duckdb' }), context()).catch((caught: unknown) => caught);
+    const err = await DuckDBConnector.open(source({ path: 'locked.duckdb' }), context()).catch(
+      (caught: unknown) => caught,
+    );
     expect(err).toMatchObject({ errorClass: 'connection', code: 'source.duckdb-open' });
     expect((err as Error).message).toContain('duckdb_main');
     expect((err as Error).message).toMatch(/encrypt/i);

@@ -29,7 +29,11 @@ function attachedInstance(instance: DuckDBInstance): DuckDBInstance {
 }
 
 /** Opens the encrypted file at `path` (resolved against the project root) for source `config`. */
-export async function openEncryptedDuckDB(path: string, config: DuckDBSource, context: ConnectorContext): Promise<DuckDBHandle> {
+export async function openEncryptedDuckDB(
+  path: string,
+  config: DuckDBSource,
+  context: ConnectorContext,
+): Promise<DuckDBHandle> {
   const key = context.resolveSecret(config.encryptionKey!, `source ${config.name} encryptionKey`);
   registerSecret(key);
   const handle = await openDuckDB(':memory:');

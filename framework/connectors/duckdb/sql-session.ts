@@ -11,12 +11,24 @@ import { ensureDemoDatabase } from '../../demo/generate.js';
 import { WharfError } from '../../diagnostics/errors.js';
 import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
 import { readerRows } from '../../util/duckdb-values.js';
-import type { ColumnInfo, ConnectorContext, SqlSession, SqlSessionOptions, SqlStatements, StatementReport } from '../types.js';
+import type {
+  ColumnInfo,
+  ConnectorContext,
+  SqlSession,
+  SqlSessionOptions,
+  SqlStatements,
+  StatementReport,
+} from '../types.js';
 import { logicalType } from './values.js';
 
 const WRITES = /^\s*(INSERT|DELETE|UPDATE|MERGE|CREATE\s+(OR\s+REPLACE\s+)?TABLE\s[^(]*\sAS\s)/i;
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
-const report = (rows: number | null): StatementReport => ({ queryId: null, rows, bytesScanned: null, bytesBilled: null });
+const report = (rows: number | null): StatementReport => ({
+  queryId: null,
+  rows,
+  bytesScanned: null,
+  bytesBilled: null,
+});
 
 class DuckDBStatements implements SqlStatements {
   constructor(protected readonly connection: DuckDBConnection) {}
@@ -32,7 +44,8 @@ class DuckDBStatements implements SqlStatements {
     if (!WRITES.test(sql)) return report(null);
     let changed = Number(result.rowsChanged);
     const names = result.columnNames();
-    if (changed === 0 && names.length === 1 && names[0] === 'Count') changed = Number((await result.getRowsJS())[0]?.[0] ?? 0);
+    if (changed === 0 && names.length === 1 && names[0] === 'Count')
+      changed = Number((await result.getRowsJS())[0]?.[0] ?? 0);
     return report(Number.isFinite(changed) ? changed : null);
   }
 }
@@ -40,13 +53,22 @@ class DuckDBStatements implements SqlStatements {
 class DuckDBSqlSession extends DuckDBStatements implements SqlSession {
   readonly kind = 'duckdb';
 
-  constructor(readonly sourceName: string, readonly schema: string, private readonly handle: DuckDBHandle, private readonly database: string) {
+  constructor(
+    readonly sourceName: string,
+    readonly schema: string,
+    private readonly handle: DuckDBHandle,
+    private readonly database: string,
+  ) {
     super(handle.connection);
   }
 
   async describe(sql: string): Promise<ColumnInfo[]> {
     const result = await this.connection.run(`SELECT * FROM (${sql}) AS described LIMIT 0`);
-    return result.columnNames().map((name, i) => ({ name, type: logicalType(result.columnTypeId(i), result.columnLogicalType(i).alias), nativeType: result.columnType(i).toString() }));
+    return result.columnNames().map((name, i) => ({
+      name,
+      type: logicalType(result.columnTypeId(i), result.columnLogicalType(i).alias),
+      nativeType: result.columnType(i).toString(),
+    }));
   }
 
   async transaction<T>(fn: (tx: SqlStatements) => Promise<T>): Promise<T> {
@@ -80,7 +102,11 @@ async function useSchema(connection: DuckDBConnection, database: string, schema:
 }
 
 /** Opens the source's file read-write with `options.schema` (created when missing) as the default schema. */
-export async function openDuckDBSqlSession(config: DuckDBSource, context: ConnectorContext, options: SqlSessionOptions): Promise<SqlSession> {
+export async function openDuckDBSqlSession(
+  config: DuckDBSource,
+  context: ConnectorContext,
+  options: SqlSessionOptions,
+): Promise<SqlSession> {
   const path = isAbsolute(config.path) ? config.path : join(context.projectRoot, config.path);
   if (config.encryptionKey) {
     throw new WharfError(`Source '${config.name}': an encrypted DuckDB file cannot host the experiment pipeline yet.`, {

@@ -3,11 +3,23 @@ import { DuckDBTypeId } from '@duckdb/node-api';
 import type { LogicalType } from '../types.js';
 
 const INTEGERS = new Set([
-  DuckDBTypeId.TINYINT, DuckDBTypeId.SMALLINT, DuckDBTypeId.INTEGER, DuckDBTypeId.BIGINT, DuckDBTypeId.HUGEINT,
-  DuckDBTypeId.UTINYINT, DuckDBTypeId.USMALLINT, DuckDBTypeId.UINTEGER, DuckDBTypeId.UBIGINT, DuckDBTypeId.UHUGEINT,
+  DuckDBTypeId.TINYINT,
+  DuckDBTypeId.SMALLINT,
+  DuckDBTypeId.INTEGER,
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.HUGEINT,
+  DuckDBTypeId.UTINYINT,
+  DuckDBTypeId.USMALLINT,
+  DuckDBTypeId.UINTEGER,
+  DuckDBTypeId.UBIGINT,
+  DuckDBTypeId.UHUGEINT,
 ]);
 const TIMESTAMPS = new Set([
-  DuckDBTypeId.TIMESTAMP, DuckDBTypeId.TIMESTAMP_TZ, DuckDBTypeId.TIMESTAMP_S, DuckDBTypeId.TIMESTAMP_MS, DuckDBTypeId.TIMESTAMP_NS,
+  DuckDBTypeId.TIMESTAMP,
+  DuckDBTypeId.TIMESTAMP_TZ,
+  DuckDBTypeId.TIMESTAMP_S,
+  DuckDBTypeId.TIMESTAMP_MS,
+  DuckDBTypeId.TIMESTAMP_NS,
 ]);
 
 /** `alias` is the type's alias (JSON columns are VARCHARs with the alias `JSON`). */
@@ -15,7 +27,8 @@ export function logicalType(typeId: DuckDBTypeId, alias?: string): LogicalType {
   if (alias === 'JSON') return 'json';
   if (typeId === DuckDBTypeId.VARCHAR) return 'string';
   if (INTEGERS.has(typeId)) return 'integer';
-  if (typeId === DuckDBTypeId.DOUBLE || typeId === DuckDBTypeId.FLOAT || typeId === DuckDBTypeId.DECIMAL) return 'double';
+  if (typeId === DuckDBTypeId.DOUBLE || typeId === DuckDBTypeId.FLOAT || typeId === DuckDBTypeId.DECIMAL)
+    return 'double';
   if (typeId === DuckDBTypeId.DATE) return 'date';
   if (TIMESTAMPS.has(typeId)) return 'timestamp';
   if (typeId === DuckDBTypeId.BOOLEAN) return 'boolean';

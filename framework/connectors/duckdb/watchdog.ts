@@ -10,7 +10,10 @@ export class Watchdog {
   /** The timeout fired and interrupted the statement. */
   fired = false;
 
-  constructor(private readonly connection: DuckDBConnection, private readonly ms: number) {
+  constructor(
+    private readonly connection: DuckDBConnection,
+    private readonly ms: number,
+  ) {
     this.resume();
   }
 

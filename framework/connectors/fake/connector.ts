@@ -4,7 +4,17 @@
  * fail after N rows, fail transiently a number of times, and add latency per batch.
  */
 import { WharfError } from '../../diagnostics/errors.js';
-import type { ColumnInfo, Connector, ConnectorCapabilities, DayFilter, DayStats, LogicalType, QuerySpec, Row, StreamOptions } from '../types.js';
+import type {
+  ColumnInfo,
+  Connector,
+  ConnectorCapabilities,
+  DayFilter,
+  DayStats,
+  LogicalType,
+  QuerySpec,
+  Row,
+  StreamOptions,
+} from '../types.js';
 
 export interface FaultOptions {
   /** Throw after this many rows of a streamDay call have been yielded. */
@@ -30,7 +40,9 @@ function inDay(value: Row[string], type: LogicalType, f: DayFilter): boolean {
   const [from, to] = [f.fromUtc.getTime(), f.toUtc.getTime()];
   if (type === 'string' && f.textAs === 'instant') {
     const text = String(value).trim();
-    const ms = Date.parse(/([Zz]|[+-]\d{2}(:?\d{2})?)$/.test(text) ? text.replace(' ', 'T') : `${text.replace(' ', 'T')}Z`);
+    const ms = Date.parse(
+      /([Zz]|[+-]\d{2}(:?\d{2})?)$/.test(text) ? text.replace(' ', 'T') : `${text.replace(' ', 'T')}Z`,
+    );
     return ms >= from && ms < to;
   }
   if (type === 'date' || type === 'string') return String(value).slice(0, 10) === f.day;
@@ -75,7 +87,8 @@ export class FakeConnector implements Connector {
   async *streamDay(query: QuerySpec, filter: DayFilter, options: StreamOptions): AsyncIterable<Row[]> {
     this.streams++;
     const rows = this.dayRows(filter);
-    const failAt = this.options.failAfterRows !== undefined && this.failuresLeft > 0 ? this.options.failAfterRows : Infinity;
+    const failAt =
+      this.options.failAfterRows !== undefined && this.failuresLeft > 0 ? this.options.failAfterRows : Infinity;
     if (failAt !== Infinity) this.failuresLeft--;
     let sent = 0;
     for (let i = 0; i < rows.length || sent >= failAt; i += options.batchSize) {
@@ -91,9 +104,14 @@ export class FakeConnector implements Connector {
 
   private fault(query: QuerySpec, sent: number): WharfError {
     const transient = this.options.transient ?? false;
-    return new WharfError(`Source '${this.sourceName}' (fake), mapping '${query.mapping}': injected ${transient ? 'transient ' : ''}failure after ${sent} rows`, {
-      code: 'fake.injected', errorClass: transient ? 'connection' : 'query', transient,
-    });
+    return new WharfError(
+      `Source '${this.sourceName}' (fake), mapping '${query.mapping}': injected ${transient ? 'transient ' : ''}failure after ${sent} rows`,
+      {
+        code: 'fake.injected',
+        errorClass: transient ? 'connection' : 'query',
+        transient,
+      },
+    );
   }
 
   async sample(_query: QuerySpec, limit: number): Promise<Row[]> {

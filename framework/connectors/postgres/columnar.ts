@@ -9,7 +9,16 @@ import type pg from 'pg';
 import { WharfError } from '../../diagnostics/errors.js';
 import type { SqlDialect } from '../shared/sql-dialect.js';
 import { daysPredicate, QUERY_ALIAS } from '../shared/sql-dialect.js';
-import type { ColumnarExport, ColumnInfo, CopyDaysOptions, DayFilter, DayRowSink, DayStats, QuerySpec, Row } from '../types.js';
+import type {
+  ColumnarExport,
+  ColumnInfo,
+  CopyDaysOptions,
+  DayFilter,
+  DayRowSink,
+  DayStats,
+  QuerySpec,
+  Row,
+} from '../types.js';
 import { CopyOutQuery } from './copy-out.js';
 import { exactCsvTypeOf, ROW_VALUE_TYPES } from './values.js';
 
@@ -46,10 +55,26 @@ export function dayNumber(day: string): number {
 export function rowDayNumber(buf: Buffer, start: number, end: number): number {
   if (start + 10 > end || buf[start + 4] !== DASH || buf[start + 7] !== DASH) return NaN;
   // Written out: this runs once per exported row.
-  const y1 = buf[start] - ZERO, y2 = buf[start + 1] - ZERO, y3 = buf[start + 2] - ZERO, y4 = buf[start + 3] - ZERO;
-  const m1 = buf[start + 5] - ZERO, m2 = buf[start + 6] - ZERO, d1 = buf[start + 8] - ZERO, d2 = buf[start + 9] - ZERO;
+  const y1 = buf[start] - ZERO,
+    y2 = buf[start + 1] - ZERO,
+    y3 = buf[start + 2] - ZERO,
+    y4 = buf[start + 3] - ZERO;
+  const m1 = buf[start + 5] - ZERO,
+    m2 = buf[start + 6] - ZERO,
+    d1 = buf[start + 8] - ZERO,
+    d2 = buf[start + 9] - ZERO;
   // Unsigned, a byte below '0' is above 9 too.
-  if ((y1 >>> 0) > 9 || (y2 >>> 0) > 9 || (y3 >>> 0) > 9 || (y4 >>> 0) > 9 || (m1 >>> 0) > 9 || (m2 >>> 0) > 9 || (d1 >>> 0) > 9 || (d2 >>> 0) > 9) return NaN;
+  if (
+    y1 >>> 0 > 9 ||
+    y2 >>> 0 > 9 ||
+    y3 >>> 0 > 9 ||
+    y4 >>> 0 > 9 ||
+    m1 >>> 0 > 9 ||
+    m2 >>> 0 > 9 ||
+    d1 >>> 0 > 9 ||
+    d2 >>> 0 > 9
+  )
+    return NaN;
   return y1 * 10_000_000 + y2 * 1_000_000 + y3 * 100_000 + y4 * 10_000 + m1 * 1000 + m2 * 100 + d1 * 10 + d2;
 }
 
@@ -100,7 +125,10 @@ export function unescapeCopyText(field: string): string {
 }
 
 /** The columnar export of one PostgreSQL pool; `run` borrows a client and classes its errors. */
-export function pgColumnarExport(dialect: SqlDialect, run: <T>(query: QuerySpec, fn: (client: pg.PoolClient) => Promise<T>) => Promise<T>): ColumnarExport {
+export function pgColumnarExport(
+  dialect: SqlDialect,
+  run: <T>(query: QuerySpec, fn: (client: pg.PoolClient) => Promise<T>) => Promise<T>,
+): ColumnarExport {
   return {
     textColumns: (columns) => columns.every((c) => Number.isFinite(oidOf(c))),
     exactCsvType: (column) => exactCsvTypeOf(oidOf(column)),
@@ -112,9 +140,13 @@ export function pgColumnarExport(dialect: SqlDialect, run: <T>(query: QuerySpec,
         const copy = new CopyOutQuery(sql, (buf, start, end) => {
           const day = filters.length === 1 ? 0 : router.dayOf(buf, start, end);
           if (day < 0) {
-            throw new WharfError(`The export of mapping '${query.mapping}' returned a row outside the days asked for: ${buf.toString('utf8', start, Math.min(end, start + 200)).trim()}`, {
-              code: 'query.export-day', errorClass: 'internal',
-            });
+            throw new WharfError(
+              `The export of mapping '${query.mapping}' returned a row outside the days asked for: ${buf.toString('utf8', start, Math.min(end, start + 200)).trim()}`,
+              {
+                code: 'query.export-day',
+                errorClass: 'internal',
+              },
+            );
           }
           sink.row(day, buf, start, end);
         });
@@ -122,12 +154,17 @@ export function pgColumnarExport(dialect: SqlDialect, run: <T>(query: QuerySpec,
         client.query(copy);
         await copy.done;
       }),
-    dayStats: (day: string, rowCount: number, sum: string | null): DayStats => ({ day, rowCount, fingerprint: sum === null ? null : `postgres:${sum}` }),
+    dayStats: (day: string, rowCount: number, sum: string | null): DayStats => ({
+      day,
+      rowCount,
+      fingerprint: sum === null ? null : `postgres:${sum}`,
+    }),
     parseRow(columns: ColumnInfo[], raw: (string | null)[]): Row {
       const row: Row = {};
       columns.forEach((c, i) => {
         const text = raw[i];
-        row[c.name] = text === null ? null : (parsers.getTypeParser(oidOf(c), 'text')(unescapeCopyText(text)) as Row[string]);
+        row[c.name] =
+          text === null ? null : (parsers.getTypeParser(oidOf(c), 'text')(unescapeCopyText(text)) as Row[string]);
       });
       return row;
     },

@@ -8,12 +8,19 @@ import type { Connector, QuerySpec } from '../types.js';
 import { PgConnector } from './connector.js';
 
 const context = { projectRoot: '/', resolveSecret: (ref: { env: string }, field: string) => resolveSecret(ref, field) };
-const query = (sql: string): QuerySpec => ({ mapping: 'orders', sqlFile: 'mappings/orders.sql', sql, dataset: 'metrics' });
+const query = (sql: string): QuerySpec => ({
+  mapping: 'orders',
+  sqlFile: 'mappings/orders.sql',
+  sql,
+  dataset: 'metrics',
+});
 
 async function withRole(url: string): Promise<{ host: string; port: number; database: string }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  await client.query("DO $$ BEGIN CREATE ROLE wharf_reader LOGIN PASSWORD 'right-password-123'; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+  await client.query(
+    "DO $$ BEGIN CREATE ROLE wharf_reader LOGIN PASSWORD 'right-password-123'; EXCEPTION WHEN duplicate_object THEN NULL; END $$",
+  );
   await client.end();
   const u = new URL(url);
   return { host: u.hostname, port: Number(u.port), database: u.pathname.slice(1) };
@@ -32,7 +39,9 @@ describe('PostgreSQL source', () => {
     const err = await connector.describe(query('SELECT * FROM no_such_table')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WharfError);
     expect(err).toMatchObject({ errorClass: 'query', transient: false });
-    expect((err as Error).message).toMatch(/postgres source 'wh', mapping 'orders' \(mappings\/orders\.sql\): the query failed: relation "no_such_table" does not exist/);
+    expect((err as Error).message).toMatch(
+      /postgres source 'wh', mapping 'orders' \(mappings\/orders\.sql\): the query failed: relation "no_such_table" does not exist/,
+    );
   });
 
   it('classifies a refused password as auth without showing the password', async () => {
@@ -40,7 +49,15 @@ describe('PostgreSQL source', () => {
     const target = await withRole(await createTestDatabase());
     process.env.WHARF_PG_SOURCE_PASSWORD = 'secret-password-xyz';
     const err = await PgConnector.open(
-      { kind: 'postgres', name: 'wh', host: target.host, port: target.port, database: 'missing_db', user: 'wharf_reader', password: { env: 'WHARF_PG_SOURCE_PASSWORD' } },
+      {
+        kind: 'postgres',
+        name: 'wh',
+        host: target.host,
+        port: target.port,
+        database: 'missing_db',
+        user: 'wharf_reader',
+        password: { env: 'WHARF_PG_SOURCE_PASSWORD' },
+      },
       context,
     ).catch((e: unknown) => e);
     expect(err).toMatchObject({ errorClass: 'auth', transient: false });
@@ -48,7 +65,10 @@ describe('PostgreSQL source', () => {
   });
 
   it('marks a refused connection as a transient connection error', async () => {
-    const err = await PgConnector.open({ kind: 'redshift', name: 'rs', host: '127.0.0.1', port: 1, database: 'x', user: 'x' }, context).catch((e: unknown) => e);
+    const err = await PgConnector.open(
+      { kind: 'redshift', name: 'rs', host: '127.0.0.1', port: 1, database: 'x', user: 'x' },
+      context,
+    ).catch((e: unknown) => e);
     expect(err).toMatchObject({ errorClass: 'connection', transient: true });
     expect((err as Error).message).toContain("redshift source 'rs'");
   });
@@ -58,13 +78,22 @@ describe('PostgreSQL source', () => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     await client.query("SET TIME ZONE 'America/New_York'");
-    await client.query("CREATE TABLE ev AS SELECT i, TIMESTAMPTZ '2026-10-01 08:00:00+00' + i * INTERVAL '1 minute' AS ts FROM generate_series(-5, 1444) i");
+    await client.query(
+      "CREATE TABLE ev AS SELECT i, TIMESTAMPTZ '2026-10-01 08:00:00+00' + i * INTERVAL '1 minute' AS ts FROM generate_series(-5, 1444) i",
+    );
     await client.end();
     process.env.WHARF_PG_SOURCE_TEST = url;
     connector = await PgConnector.open({ kind: 'postgres', name: 'wh', url: { env: 'WHARF_PG_SOURCE_TEST' } }, context);
-    const filter = { column: 'ts', columnType: 'timestamp' as const, day: '2026-10-01', fromUtc: new Date('2026-10-01T08:00:00Z'), toUtc: new Date('2026-10-02T08:00:00Z') };
+    const filter = {
+      column: 'ts',
+      columnType: 'timestamp' as const,
+      day: '2026-10-01',
+      fromUtc: new Date('2026-10-01T08:00:00Z'),
+      toUtc: new Date('2026-10-02T08:00:00Z'),
+    };
     const sizes: number[] = [];
-    for await (const batch of connector.streamDay(query('SELECT * FROM ev'), filter, { batchSize: 500 })) sizes.push(batch.length);
+    for await (const batch of connector.streamDay(query('SELECT * FROM ev'), filter, { batchSize: 500 }))
+      sizes.push(batch.length);
     expect(sizes).toEqual([500, 500, 440]);
     const [stats] = await connector.dayStats(query('SELECT * FROM ev'), [filter]);
     expect(stats.rowCount).toBe(1440);

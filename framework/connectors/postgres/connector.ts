@@ -11,7 +11,19 @@ import { finishedDateOf, latestFinishedDateQuery } from '../shared/signal-table.
 import type { SqlDialect } from '../shared/sql-dialect.js';
 import { dayQuery, dayStatsQuery, describeQuery, hasDataQuery, sampleQuery } from '../shared/wrapped-queries.js';
 import { postgresDialect, redshiftDialect } from './dialect.js';
-import type { ColumnarExport, ColumnInfo, Connector, ConnectorCapabilities, ConnectorContext, DayFilter, DayStats, DayStatsOptions, QuerySpec, Row, StreamOptions } from '../types.js';
+import type {
+  ColumnarExport,
+  ColumnInfo,
+  Connector,
+  ConnectorCapabilities,
+  ConnectorContext,
+  DayFilter,
+  DayStats,
+  DayStatsOptions,
+  QuerySpec,
+  Row,
+  StreamOptions,
+} from '../types.js';
 import { pgClientConfig } from './options.js';
 import { pgError } from './errors.js';
 import { logicalTypeOf } from './values.js';
@@ -35,7 +47,11 @@ export class PgConnector implements Connector {
   private readonly dialect: SqlDialect;
   readonly columnar?: ColumnarExport;
 
-  private constructor(readonly kind: 'postgres' | 'redshift', readonly sourceName: string, private readonly pool: pg.Pool) {
+  private constructor(
+    readonly kind: 'postgres' | 'redshift',
+    readonly sourceName: string,
+    private readonly pool: pg.Pool,
+  ) {
     this.capabilities = kind === 'postgres' ? PG_CAPABILITIES : REDSHIFT_CAPABILITIES;
     this.dialect = kind === 'postgres' ? postgresDialect : redshiftDialect;
     if (kind === 'postgres') this.columnar = pgColumnarExport(this.dialect, (query, fn) => this.run(query, fn));
@@ -79,7 +95,11 @@ export class PgConnector implements Connector {
   describe(query: QuerySpec): Promise<ColumnInfo[]> {
     return this.run(query, async (client) => {
       const result = await client.query(describeQuery(query.sql));
-      return result.fields.map((f) => ({ name: f.name, type: logicalTypeOf(f.dataTypeID), nativeType: `oid ${f.dataTypeID}` }));
+      return result.fields.map((f) => ({
+        name: f.name,
+        type: logicalTypeOf(f.dataTypeID),
+        nativeType: `oid ${f.dataTypeID}`,
+      }));
     });
   }
 
@@ -127,22 +147,33 @@ export class PgConnector implements Connector {
   dayStats(query: QuerySpec, filters: DayFilter[], options?: DayStatsOptions): Promise<DayStats[]> {
     if (filters.length === 0) return Promise.resolve([]);
     return this.run(query, async (client) => {
-      const { rows } = await client.query<{ wharf_day: string; wharf_rows: number; wharf_fp: string | null }>(dayStatsQuery(this.dialect, query.sql, filters, options));
+      const { rows } = await client.query<{ wharf_day: string; wharf_rows: number; wharf_fp: string | null }>(
+        dayStatsQuery(this.dialect, query.sql, filters, options),
+      );
       const byDay = new Map(rows.map((r) => [r.wharf_day, r]));
       return filters.map((f) => {
         const row = byDay.get(f.day);
-        return { day: f.day, rowCount: Number(row?.wharf_rows ?? 0), fingerprint: row?.wharf_fp ? `${this.kind}:${row.wharf_fp}` : null };
+        return {
+          day: f.day,
+          rowCount: Number(row?.wharf_rows ?? 0),
+          fingerprint: row?.wharf_fp ? `${this.kind}:${row.wharf_fp}` : null,
+        };
       });
     });
   }
 
   hasData(query: QuerySpec, filter: DayFilter): Promise<boolean> {
-    return this.run(query, async (client) => (await client.query(hasDataQuery(this.dialect, query.sql, filter))).rows.length > 0);
+    return this.run(
+      query,
+      async (client) => (await client.query(hasDataQuery(this.dialect, query.sql, filter))).rows.length > 0,
+    );
   }
 
   async latestFinishedDate(signal: { table?: string }): Promise<string | null> {
     const sql = latestFinishedDateQuery(this.sourceName, signal.table);
-    return this.run(undefined, async (client) => finishedDateOf((await client.query<{ wharf_latest: string | null }>(sql)).rows[0]?.wharf_latest));
+    return this.run(undefined, async (client) =>
+      finishedDateOf((await client.query<{ wharf_latest: string | null }>(sql)).rows[0]?.wharf_latest),
+    );
   }
 
   async close(): Promise<void> {

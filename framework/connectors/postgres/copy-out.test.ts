@@ -14,7 +14,6 @@ import { createTestDatabase } from '../../../test/support/postgres.js';
 import { CopyOutQuery } from './copy-out.js';
 import { dayNumber, DayRouter, rowDayNumber, unescapeCopyText } from './columnar.js';
 
-
 interface Copied {
   rows: Buffer[];
   count: number;
@@ -23,7 +22,11 @@ interface Copied {
 }
 
 /** Runs `COPY (select) TO STDOUT (FORMAT csv)` on `client`, keeping each row's bytes and the raw socket bytes. */
-async function copyOut(client: pg.Client, select: string, onRow?: (copy: CopyOutQuery, row: Buffer) => void): Promise<Copied> {
+async function copyOut(
+  client: pg.Client,
+  select: string,
+  onRow?: (copy: CopyOutQuery, row: Buffer) => void,
+): Promise<Copied> {
   const rows: Buffer[] = [];
   const chunks: Buffer[] = [];
   const stream = (client as unknown as { connection: { stream: NodeJS.ReadableStream } }).connection.stream;
@@ -46,7 +49,8 @@ async function copyOut(client: pg.Client, select: string, onRow?: (copy: CopyOut
 /** The protocol messages of `raw`: type letter and offset. */
 function messages(raw: Buffer): { type: string; at: number; size: number }[] {
   const out = [];
-  for (let i = 0; i < raw.length; i += 1 + raw.readUInt32BE(i + 1)) out.push({ type: String.fromCharCode(raw[i]), at: i, size: 1 + raw.readUInt32BE(i + 1) });
+  for (let i = 0; i < raw.length; i += 1 + raw.readUInt32BE(i + 1))
+    out.push({ type: String.fromCharCode(raw[i]), at: i, size: 1 + raw.readUInt32BE(i + 1) });
   return out;
 }
 
@@ -56,14 +60,19 @@ function messages(raw: Buffer): { type: string; at: number; size: number }[] {
  * offsets. Returns the rows it reported and what it handed back to "pg" (the bytes from
  * CopyDone or ErrorResponse on).
  */
-function replay(raw: Buffer, cut: { sizes: number[] } | { at: number[] }): { rows: Buffer[]; handedBack: Buffer; pgSawCopyData: boolean } {
+function replay(
+  raw: Buffer,
+  cut: { sizes: number[] } | { at: number[] },
+): { rows: Buffer[]; handedBack: Buffer; pgSawCopyData: boolean } {
   const rows: Buffer[] = [];
   const back: Buffer[] = [];
   const stream = new EventEmitter() as EventEmitter & { pause(): void; resume(): void };
   stream.pause = () => undefined;
   stream.resume = () => undefined;
   stream.on('data', (chunk: Buffer) => back.push(Buffer.from(chunk)));
-  const copy = new CopyOutQuery('COPY (SELECT 1) TO STDOUT', (buf, start, end) => rows.push(Buffer.from(buf.subarray(start, end))));
+  const copy = new CopyOutQuery('COPY (SELECT 1) TO STDOUT', (buf, start, end) =>
+    rows.push(Buffer.from(buf.subarray(start, end))),
+  );
   copy.submit({ stream, query: () => undefined });
   const bounds: number[] = [];
   if ('sizes' in cut) for (let i = 0, k = 0; i < raw.length; i += cut.sizes[k++ % cut.sizes.length]) bounds.push(i);
@@ -92,7 +101,10 @@ function expectReplayMatches(copied: Copied, sizes: number[], endType: 'c' | 'E'
     const result = replay(copied.raw, cut);
     const what = JSON.stringify(cut).slice(0, 80);
     expect(result.rows.length, what).toBe(copied.rows.length);
-    expect(result.rows.every((r, i) => r.equals(copied.rows[i])), what).toBe(true);
+    expect(
+      result.rows.every((r, i) => r.equals(copied.rows[i])),
+      what,
+    ).toBe(true);
     expect(result.handedBack.equals(copied.raw.subarray(end.at)), what).toBe(true);
     expect(result.pgSawCopyData, what).toBe(false);
   }
@@ -125,7 +137,10 @@ describe('CopyOutQuery (real PostgreSQL)', () => {
     expect(copied.count).toBe(200_000);
     expect(copied.rows.length).toBe(200_000);
     const mismatch = copied.rows.findIndex((r, i) => r.toString('utf8') !== expected[i]);
-    expect(mismatch, `first differing row: ${mismatch >= 0 ? JSON.stringify(copied.rows[mismatch].toString()) : ''}`).toBe(-1);
+    expect(
+      mismatch,
+      `first differing row: ${mismatch >= 0 ? JSON.stringify(copied.rows[mismatch].toString()) : ''}`,
+    ).toBe(-1);
     expect(sha(Buffer.concat(copied.rows))).toBe(sha(expected.join('')));
     // The copy really crossed many network chunks (otherwise the carry logic was not tested).
     expect(copied.raw.length).toBeGreaterThan(5 * 1024 * 1024);
@@ -135,7 +150,10 @@ describe('CopyOutQuery (real PostgreSQL)', () => {
 
   it('delivers rows far larger than a network chunk byte-exact (commas, quotes, newlines, multibyte text)', async () => {
     const piece = 'a,b"c\nd\u00e9 ';
-    const copied = await copyOut(client, `SELECT i, repeat(${pgLiteral(piece)}, 30000) || i, 'tail' FROM generate_series(1, 5) i`);
+    const copied = await copyOut(
+      client,
+      `SELECT i, repeat(${pgLiteral(piece)}, 30000) || i, 'tail' FROM generate_series(1, 5) i`,
+    );
     expect(copied.count).toBe(5);
     expect(copied.rows.length).toBe(5);
     for (let i = 1; i <= 5; i++) {
@@ -164,7 +182,11 @@ describe('CopyOutQuery (real PostgreSQL)', () => {
     const lastRow = list.length - 1 - [...list].reverse().findIndex((m) => m.type === 'd');
     expect(list.findIndex((m) => m.type === 'N')).toBeGreaterThan(firstRow);
     expect(list.findIndex((m) => m.type === 'N')).toBeLessThan(lastRow);
-    expectReplayMatches(copied, [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233, 377, 610, 987, 1597, 2584, 4181, 6765, 10_946, 17_711, 28_657], 'c');
+    expectReplayMatches(
+      copied,
+      [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233, 377, 610, 987, 1597, 2584, 4181, 6765, 10_946, 17_711, 28_657],
+      'c',
+    );
     // The connection goes on as usual after it.
     expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
   });
@@ -175,11 +197,15 @@ describe('CopyOutQuery (real PostgreSQL)', () => {
     const stream = (client as unknown as { connection: { stream: NodeJS.ReadableStream } }).connection.stream;
     const tap = (chunk: Buffer) => chunks.push(Buffer.from(chunk));
     stream.on('data', tap);
-    const copy = new CopyOutQuery(`COPY (SELECT i, 1 / (i - 5000) FROM generate_series(1, 10000) i) TO STDOUT (FORMAT csv)`, (buf, start, end) =>
-      rows.push(Buffer.from(buf.subarray(start, end))),
+    const copy = new CopyOutQuery(
+      `COPY (SELECT i, 1 / (i - 5000) FROM generate_series(1, 10000) i) TO STDOUT (FORMAT csv)`,
+      (buf, start, end) => rows.push(Buffer.from(buf.subarray(start, end))),
     );
     client.query(copy);
-    const err = await copy.done.then(() => null, (e: unknown) => e);
+    const err = await copy.done.then(
+      () => null,
+      (e: unknown) => e,
+    );
     stream.removeListener('data', tap);
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).message).toBe('division by zero');
@@ -187,7 +213,9 @@ describe('CopyOutQuery (real PostgreSQL)', () => {
     // Rows before the failing one arrived (the server flushes every 8 kB); never the failing one or any after it.
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.length).toBeLessThan(5000);
-    expect(Buffer.concat(rows).toString()).toBe(Array.from({ length: rows.length }, (_, k) => `${k + 1},${k + 1 === 4999 ? -1 : 0}\n`).join(''));
+    expect(Buffer.concat(rows).toString()).toBe(
+      Array.from({ length: rows.length }, (_, k) => `${k + 1},${k + 1 === 4999 ? -1 : 0}\n`).join(''),
+    );
     expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     // Cut anywhere, the ErrorResponse (header split included) is handed back to pg whole.
     expectReplayMatches({ rows, count: rows.length, raw: Buffer.concat(chunks) }, [1, 2, 3, 4, 5, 6, 7], 'E');
@@ -212,20 +240,23 @@ describe('CopyOutQuery (real PostgreSQL)', () => {
     let atPause = -1;
     let afterChunk = -1;
     let resumedAt = -1;
-    const copy: CopyOutQuery = new CopyOutQuery(`COPY (SELECT i FROM generate_series(1, ${total}) i) TO STDOUT (FORMAT csv)`, (buf, start, end) => {
-      rows.push(Buffer.from(buf.subarray(start, end)));
-      if (rows.length !== 1) return;
-      copy.pause();
-      atPause = rows.length;
-      // The rest of the network chunk being parsed may still arrive; after that, nothing until resume.
-      setTimeout(() => {
-        afterChunk = rows.length;
+    const copy: CopyOutQuery = new CopyOutQuery(
+      `COPY (SELECT i FROM generate_series(1, ${total}) i) TO STDOUT (FORMAT csv)`,
+      (buf, start, end) => {
+        rows.push(Buffer.from(buf.subarray(start, end)));
+        if (rows.length !== 1) return;
+        copy.pause();
+        atPause = rows.length;
+        // The rest of the network chunk being parsed may still arrive; after that, nothing until resume.
         setTimeout(() => {
-          resumedAt = rows.length;
-          copy.resume();
-        }, 100);
-      }, 10);
-    });
+          afterChunk = rows.length;
+          setTimeout(() => {
+            resumedAt = rows.length;
+            copy.resume();
+          }, 100);
+        }, 10);
+      },
+    );
     client.query(copy);
     expect(await copy.done).toBe(total);
     expect(atPause).toBe(1);
@@ -242,18 +273,21 @@ describe('CopyOutQuery (real PostgreSQL)', () => {
     const total = 60_000;
     const rows: number[] = [];
     const windows: { settled: number; later: number }[] = [];
-    const copy: CopyOutQuery = new CopyOutQuery(`COPY (SELECT i FROM generate_series(1, ${total}) i) TO STDOUT (FORMAT csv)`, (buf, start, end) => {
-      rows.push(Number(buf.toString('latin1', start, end - 1)));
-      if (rows.length % 10_000 !== 0) return;
-      copy.pause();
-      setTimeout(() => {
-        const settled = rows.length;
+    const copy: CopyOutQuery = new CopyOutQuery(
+      `COPY (SELECT i FROM generate_series(1, ${total}) i) TO STDOUT (FORMAT csv)`,
+      (buf, start, end) => {
+        rows.push(Number(buf.toString('latin1', start, end - 1)));
+        if (rows.length % 10_000 !== 0) return;
+        copy.pause();
         setTimeout(() => {
-          windows.push({ settled, later: rows.length });
-          copy.resume();
-        }, 30);
-      }, 5);
-    });
+          const settled = rows.length;
+          setTimeout(() => {
+            windows.push({ settled, later: rows.length });
+            copy.resume();
+          }, 30);
+        }, 5);
+      },
+    );
     client.query(copy);
     expect(await copy.done).toBe(total);
     expect(windows.length).toBeGreaterThanOrEqual(5);
@@ -279,7 +313,20 @@ describe('rowDayNumber', () => {
   });
 
   it('is NaN when the dashes or digits are not where a day has them', () => {
-    for (const text of ['2026/10/02,x\n', '202-610-02,x\n', '2026-1002-,x\n', '20261-0-02,x\n', '2026-10-0x,x\n', 'x026-10-02,x\n', '2026-1a-02,x\n', '2026-:0-02,x\n', '2026-/0-02,x\n', '"2026-10-02",x\n', ' 2026-10-02,x\n', ',2026-10-02\n']) {
+    for (const text of [
+      '2026/10/02,x\n',
+      '202-610-02,x\n',
+      '2026-1002-,x\n',
+      '20261-0-02,x\n',
+      '2026-10-0x,x\n',
+      'x026-10-02,x\n',
+      '2026-1a-02,x\n',
+      '2026-:0-02,x\n',
+      '2026-/0-02,x\n',
+      '"2026-10-02",x\n',
+      ' 2026-10-02,x\n',
+      ',2026-10-02\n',
+    ]) {
       expect(at(text), text).toBeNaN();
     }
   });
@@ -303,12 +350,14 @@ describe('DayRouter', () => {
     const days = ['2026-12-30', '2026-12-31', '2027-01-01', '2027-02-28'];
     const router = new DayRouter(days);
     days.forEach((day, i) => expect(route(router, `${day},u1,7\n`)).toBe(i));
-    for (const other of ['2026-12-29', '2027-01-02', '2027-02-27', '2027-03-01', '2026-12-32']) expect(route(router, `${other},u1\n`), other).toBe(-1);
+    for (const other of ['2026-12-29', '2027-01-02', '2027-02-27', '2027-03-01', '2026-12-32'])
+      expect(route(router, `${other},u1\n`), other).toBe(-1);
   });
 
   it('is -1 for a row that does not start with a day, and for any day when none was asked for in its span', () => {
     const router = new DayRouter(['2026-10-01', '2026-10-03']);
-    for (const text of ['2026-10-02,x\n', 'x026-10-01,x\n', '2026-10-0', '', '"2026-10-01",x\n']) expect(route(router, text), text).toBe(-1);
+    for (const text of ['2026-10-02,x\n', 'x026-10-01,x\n', '2026-10-0', '', '"2026-10-01",x\n'])
+      expect(route(router, text), text).toBe(-1);
   });
 
   it('routes days years apart (a sparse group) as well as close ones', () => {

@@ -46,7 +46,10 @@ export class CopyOutQuery implements pg.Submittable {
   private paused = false;
   private holding = false;
 
-  constructor(private readonly sql: string, private readonly onRow: CopyRowHandler) {
+  constructor(
+    private readonly sql: string,
+    private readonly onRow: CopyRowHandler,
+  ) {
     this.done = new Promise((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;

@@ -16,12 +16,17 @@ interface PgLikeError extends Error {
 export function classify(err: PgLikeError): { errorClass: 'auth' | 'connection' | 'query'; transient: boolean } {
   const code = err.code ?? '';
   if (code.startsWith('28') || code === '3D000') return { errorClass: 'auth', transient: false };
-  if (code.startsWith('08') || code.startsWith('57P') || code.startsWith('53')) return { errorClass: 'connection', transient: true };
+  if (code.startsWith('08') || code.startsWith('57P') || code.startsWith('53'))
+    return { errorClass: 'connection', transient: true };
   if (code === '40001' || code === '40P01' || code === '55P03') return { errorClass: 'query', transient: true };
-  if (TRANSIENT_SOCKET_CODES.has(code) || /Connection terminated|connection timeout|timeout expired/i.test(err.message)) {
+  if (
+    TRANSIENT_SOCKET_CODES.has(code) ||
+    /Connection terminated|connection timeout|timeout expired/i.test(err.message)
+  ) {
     return { errorClass: 'connection', transient: true };
   }
-  if (code === 'ENOTFOUND' || /self.signed|certificate|SSL/i.test(err.message)) return { errorClass: 'connection', transient: false };
+  if (code === 'ENOTFOUND' || /self.signed|certificate|SSL/i.test(err.message))
+    return { errorClass: 'connection', transient: false };
   return { errorClass: 'query', transient: false };
 }
 
@@ -29,13 +34,15 @@ export function pgError(err: unknown, source: string, kind: string, query?: Quer
   if (err instanceof WharfError) return err;
   const e = err instanceof Error ? (err as PgLikeError) : new Error(String(err));
   // 57014 query_canceled: Wharf's statement_timeout fired (the server already cancelled the statement).
-  if ((e as PgLikeError).code === '57014' && /statement timeout/i.test(e.message)) return queryTimeoutError(source, query, err);
+  if ((e as PgLikeError).code === '57014' && /statement timeout/i.test(e.message))
+    return queryTimeoutError(source, query, err);
   const { errorClass, transient } = classify(e);
-  const hint = errorClass === 'auth'
-    ? 'Check the user, password and database in the source module and its environment variables.'
-    : errorClass === 'connection'
-      ? 'Check host, port and SSL settings; transient failures are retried with backoff.'
-      : undefined;
+  const hint =
+    errorClass === 'auth'
+      ? 'Check the user, password and database in the source module and its environment variables.'
+      : errorClass === 'connection'
+        ? 'Check host, port and SSL settings; transient failures are retried with backoff.'
+        : undefined;
   return connectorError(
     { kind, sourceName: source, query: errorClass === 'query' ? query : undefined },
     { errorClass, transient, code: `source.${errorClass}`, message: e.message, hint, cause: err },

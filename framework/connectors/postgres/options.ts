@@ -11,7 +11,12 @@ export const DEFAULT_PORTS = { postgres: 5432, redshift: 5439 } as const;
 function ssl(config: PostgresSource | RedshiftSource, context: ConnectorContext): pg.ConnectionConfig['ssl'] {
   if (config.ssl === undefined || config.ssl === false) return undefined;
   if (config.ssl === true) return { rejectUnauthorized: true };
-  const ca = config.ssl.caFile ? readFileSync(isAbsolute(config.ssl.caFile) ? config.ssl.caFile : join(context.projectRoot, config.ssl.caFile), 'utf8') : undefined;
+  const ca = config.ssl.caFile
+    ? readFileSync(
+        isAbsolute(config.ssl.caFile) ? config.ssl.caFile : join(context.projectRoot, config.ssl.caFile),
+        'utf8',
+      )
+    : undefined;
   return { rejectUnauthorized: config.ssl.rejectUnauthorized ?? true, ...(ca ? { ca } : {}) };
 }
 

@@ -7,7 +7,14 @@
 import pg from 'pg';
 import type { PostgresSource } from '../../config/types.js';
 import { WharfError } from '../../diagnostics/errors.js';
-import type { ColumnInfo, ConnectorContext, SqlSession, SqlSessionOptions, SqlStatements, StatementReport } from '../types.js';
+import type {
+  ColumnInfo,
+  ConnectorContext,
+  SqlSession,
+  SqlSessionOptions,
+  SqlStatements,
+  StatementReport,
+} from '../types.js';
 import { pgClientConfig } from './options.js';
 import { logicalTypeOf } from './values.js';
 
@@ -17,13 +24,21 @@ const COUNTED = new Set(['INSERT', 'DELETE', 'UPDATE', 'SELECT', 'MERGE']);
 type Counter = { statements: number };
 
 class PgStatements implements SqlStatements {
-  constructor(protected readonly client: pg.PoolClient, protected readonly counter: Counter) {}
+  constructor(
+    protected readonly client: pg.PoolClient,
+    protected readonly counter: Counter,
+  ) {}
 
   private report(result: pg.QueryResult, write: boolean): StatementReport {
     this.counter.statements += 1;
     const pid = (this.client as { processID?: number }).processID;
     const rows = write && COUNTED.has(result.command) && result.rowCount !== null ? result.rowCount : null;
-    return { queryId: pid ? `pid ${pid} #${this.counter.statements}` : null, rows, bytesScanned: null, bytesBilled: null };
+    return {
+      queryId: pid ? `pid ${pid} #${this.counter.statements}` : null,
+      rows,
+      bytesScanned: null,
+      bytesBilled: null,
+    };
   }
 
   async query<T>(sql: string, params: unknown[] = []): Promise<{ rows: T[]; report: StatementReport }> {
@@ -42,7 +57,11 @@ class PgSqlSession implements SqlSession {
   readonly kind = 'postgres';
   private readonly counter: Counter = { statements: 0 };
 
-  constructor(readonly sourceName: string, readonly schema: string, private readonly pool: pg.Pool) {}
+  constructor(
+    readonly sourceName: string,
+    readonly schema: string,
+    private readonly pool: pg.Pool,
+  ) {}
 
   /** Runs `fn` on one pooled connection, so each statement's report names its backend. */
   private async withClient<T>(fn: (statements: PgStatements, client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -64,7 +83,11 @@ class PgSqlSession implements SqlSession {
 
   async describe(sql: string): Promise<ColumnInfo[]> {
     const result = await this.pool.query(`SELECT * FROM (${sql}) AS described LIMIT 0`);
-    return result.fields.map((f) => ({ name: f.name, type: logicalTypeOf(f.dataTypeID), nativeType: String(f.dataTypeID) }));
+    return result.fields.map((f) => ({
+      name: f.name,
+      type: logicalTypeOf(f.dataTypeID),
+      nativeType: String(f.dataTypeID),
+    }));
   }
 
   transaction<T>(fn: (tx: SqlStatements) => Promise<T>): Promise<T> {
@@ -87,7 +110,11 @@ class PgSqlSession implements SqlSession {
 }
 
 /** Connects with `options.schema` (created when missing) first on every session's search path. */
-export async function openPgSqlSession(config: PostgresSource, context: ConnectorContext, options: SqlSessionOptions): Promise<SqlSession> {
+export async function openPgSqlSession(
+  config: PostgresSource,
+  context: ConnectorContext,
+  options: SqlSessionOptions,
+): Promise<SqlSession> {
   const schema = options.schema;
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) {
     throw new WharfError(`The experiment schema '${schema}' is not a plain PostgreSQL name.`, {
@@ -98,7 +125,12 @@ export async function openPgSqlSession(config: PostgresSource, context: Connecto
   }
   const base = pgClientConfig(config, context);
   // Session settings travel in the startup packet, so every pooled connection has them.
-  const pool = new pg.Pool({ ...base, max: 4, options: `-c search_path=${schema},public -c TimeZone=UTC`, application_name: 'wharf experiment' });
+  const pool = new pg.Pool({
+    ...base,
+    max: 4,
+    options: `-c search_path=${schema},public -c TimeZone=UTC`,
+    application_name: 'wharf experiment',
+  });
   try {
     await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
   } catch (err) {

@@ -14,11 +14,23 @@ const B = types.builtins;
 export const ROW_VALUE_TYPES = pgTypeParsers({ jsonAsText: false });
 
 const LOGICAL: Record<number, LogicalType> = {
-  [B.TEXT]: 'string', [B.VARCHAR]: 'string', [B.BPCHAR]: 'string', [B.CHAR]: 'string', 19: 'string',
-  [B.INT2]: 'integer', [B.INT4]: 'integer', [B.INT8]: 'integer',
-  [B.FLOAT4]: 'double', [B.FLOAT8]: 'double', [B.NUMERIC]: 'double',
-  [B.DATE]: 'date', [B.TIMESTAMP]: 'timestamp', [B.TIMESTAMPTZ]: 'timestamp',
-  [B.BOOL]: 'boolean', [B.JSON]: 'json', [B.JSONB]: 'json',
+  [B.TEXT]: 'string',
+  [B.VARCHAR]: 'string',
+  [B.BPCHAR]: 'string',
+  [B.CHAR]: 'string',
+  19: 'string',
+  [B.INT2]: 'integer',
+  [B.INT4]: 'integer',
+  [B.INT8]: 'integer',
+  [B.FLOAT4]: 'double',
+  [B.FLOAT8]: 'double',
+  [B.NUMERIC]: 'double',
+  [B.DATE]: 'date',
+  [B.TIMESTAMP]: 'timestamp',
+  [B.TIMESTAMPTZ]: 'timestamp',
+  [B.BOOL]: 'boolean',
+  [B.JSON]: 'json',
+  [B.JSONB]: 'json',
 };
 
 export function logicalTypeOf(oid: number): LogicalType {
@@ -27,7 +39,12 @@ export function logicalTypeOf(oid: number): LogicalType {
 
 /** Types whose output text (in an ISO DateStyle session) always reads back as the same DOUBLE or DATE. */
 const EXACT_CSV: Record<number, 'DOUBLE' | 'DATE'> = {
-  [B.INT2]: 'DOUBLE', [B.INT4]: 'DOUBLE', [B.INT8]: 'DOUBLE', [B.FLOAT4]: 'DOUBLE', [B.FLOAT8]: 'DOUBLE', [B.DATE]: 'DATE',
+  [B.INT2]: 'DOUBLE',
+  [B.INT4]: 'DOUBLE',
+  [B.INT8]: 'DOUBLE',
+  [B.FLOAT4]: 'DOUBLE',
+  [B.FLOAT8]: 'DOUBLE',
+  [B.DATE]: 'DATE',
 };
 
 /**

@@ -9,7 +9,12 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { WharfError } from '../../diagnostics/errors.js';
 import {
-  columnsNamed, duckdbTextColumns, exportSelect, exportThroughPipe, FingerprintTokens, textKindOf,
+  columnsNamed,
+  duckdbTextColumns,
+  exportSelect,
+  exportThroughPipe,
+  FingerprintTokens,
+  textKindOf,
 } from '../shared/duckdb-columnar.js';
 import { daysSelect } from '../shared/wrapped-queries.js';
 import type { ColumnarExport, ColumnInfo, CopyDaysOptions, DayFilter, DayRowSink, QuerySpec } from '../types.js';
@@ -67,7 +72,8 @@ function checkKinds(query: QuerySpec, day: string, planned: ColumnInfo[], actual
       `Mapping '${query.mapping}': on ${day} the query's column '${p.name}' is ${actual[i].nativeType}, ` +
         `but ${p.nativeType} in the latest day's files, which the bulk load was planned for.`,
       {
-        code: 's3.column-type-changed', errorClass: 'query',
+        code: 's3.column-type-changed',
+        errorClass: 'query',
         hint: `Cast '${p.name}' to one type in ${query.sqlFile}, so every day's files give the same type.`,
       },
     );

@@ -55,13 +55,19 @@ function eventRows(day: string, dayIndex: number): Row[] {
 }
 
 function metricsSql(rows: Row[]): string {
-  const values = rows.map((r) => `(${[r.unit_id, r.id_type, r.date, r.metric_name, r.metric_value].map((v) => sqlLiteral(v as string)).join(', ')})`);
+  const values = rows.map(
+    (r) =>
+      `(${[r.unit_id, r.id_type, r.date, r.metric_name, r.metric_value].map((v) => sqlLiteral(v as string)).join(', ')})`,
+  );
   return `SELECT col0 AS unit_id, col1 AS id_type, CAST(col2 AS DATE) AS date, col3 AS metric_name, CAST(col4 AS DOUBLE) AS metric_value,
     CAST(NULL AS DOUBLE) AS numerator, CAST(NULL AS DOUBLE) AS denominator FROM (VALUES ${values.join(', ')})`;
 }
 
 function eventsSql(rows: Row[]): string {
-  const values = rows.map((r) => `(${[(r.timestamp as Date).toISOString(), r.event_name, r.event_value, r.user, r.timeuuid, String(r.big)].map((v) => sqlLiteral(v as string | null)).join(', ')})`);
+  const values = rows.map(
+    (r) =>
+      `(${[(r.timestamp as Date).toISOString(), r.event_name, r.event_value, r.user, r.timeuuid, String(r.big)].map((v) => sqlLiteral(v as string | null)).join(', ')})`,
+  );
   return `SELECT CAST(replace(col0, 'Z', '') AS TIMESTAMP) AS "timestamp", col1 AS event_name, CAST(col2 AS VARCHAR) AS event_value, col3 AS "user", col4 AS timeuuid, CAST(col5 AS BIGINT) AS big
     FROM (VALUES ${values.join(', ')})`;
 }
@@ -129,8 +135,16 @@ beforeAll(async () => {
     const metrics = metricRows(day, i);
     const events = eventRows(day, i);
     // Two files per day, split by row parity, plus a marker file that is not parquet.
-    await server.put(BUCKET, `${PREFIX}/metrics/${day}/part-0.parquet`, await parquetFromSql(metricsSql(metrics.filter((_, k) => k % 2 === 0))));
-    await server.put(BUCKET, `${PREFIX}/metrics/${day}/part-1.parquet`, await parquetFromSql(metricsSql(metrics.filter((_, k) => k % 2 === 1))));
+    await server.put(
+      BUCKET,
+      `${PREFIX}/metrics/${day}/part-0.parquet`,
+      await parquetFromSql(metricsSql(metrics.filter((_, k) => k % 2 === 0))),
+    );
+    await server.put(
+      BUCKET,
+      `${PREFIX}/metrics/${day}/part-1.parquet`,
+      await parquetFromSql(metricsSql(metrics.filter((_, k) => k % 2 === 1))),
+    );
     await server.put(BUCKET, `${PREFIX}/metrics/${day}/_SUCCESS`, '');
     await server.put(BUCKET, `${PREFIX}/events/${day}/events.parquet`, await parquetFromSql(eventsSql(events)));
   }
@@ -140,8 +154,16 @@ beforeAll(async () => {
   const next = { ...eventRows(WEEK[4], 4)[0], timestamp: dayBounds(WEEK[5], PST).fromUtc, timeuuid: 'stray' };
   await server.put(BUCKET, `${PREFIX}/events/${WEEK[4]}/late.parquet`, await parquetFromSql(eventsSql([next])));
   // Signals: finished dates with a gap (the skip-date rule) in two files.
-  await server.put(BUCKET, `${PREFIX}/signals/a.parquet`, await parquetFromSql(`SELECT DATE '${WEEK[1]}' AS finished_date`));
-  await server.put(BUCKET, `${PREFIX}/signals/b.parquet`, await parquetFromSql(`SELECT * FROM (VALUES (DATE '${WEEK[6]}'), (DATE '${WEEK[3]}')) t(finished_date)`));
+  await server.put(
+    BUCKET,
+    `${PREFIX}/signals/a.parquet`,
+    await parquetFromSql(`SELECT DATE '${WEEK[1]}' AS finished_date`),
+  );
+  await server.put(
+    BUCKET,
+    `${PREFIX}/signals/b.parquet`,
+    await parquetFromSql(`SELECT * FROM (VALUES (DATE '${WEEK[6]}'), (DATE '${WEEK[3]}')) t(finished_date)`),
+  );
   // A day folder with only a non-parquet file, after the week.
   await server.put(BUCKET, `${PREFIX}/metrics/${addDays(WEEK[6], 1)}/_SUCCESS`, '');
   connector = await open();
@@ -156,7 +178,7 @@ afterAll(async () => {
 });
 
 describe('S3 connector against an S3-compatible server', () => {
-  it('returns exactly the files\' rows of each day of a week, row for row, with matching counts', async () => {
+  it("returns exactly the files' rows of each day of a week, row for row, with matching counts", async () => {
     const metricColumns = await connector.describe(metricsQuery);
     const eventColumns = await connector.describe(eventsQuery);
     expect(metricColumns.find((c) => c.name === 'date')?.type).toBe('date');
@@ -189,9 +211,16 @@ describe('S3 connector against an S3-compatible server', () => {
   });
 
   it('selects a day by an ISO date string column too', async () => {
-    const asText = { ...metricsQuery, sql: "SELECT unit_id, CAST(date AS VARCHAR) || 'T00:00:00' AS day_text FROM source" };
+    const asText = {
+      ...metricsQuery,
+      sql: "SELECT unit_id, CAST(date AS VARCHAR) || 'T00:00:00' AS day_text FROM source",
+    };
     const rows = await readDay(asText, filterFor('day_text', 'string', WEEK[3]));
-    expect(rows.map((r) => r.unit_id).sort()).toEqual(metricRows(WEEK[3], 3).map((r) => r.unit_id).sort());
+    expect(rows.map((r) => r.unit_id).sort()).toEqual(
+      metricRows(WEEK[3], 3)
+        .map((r) => r.unit_id)
+        .sort(),
+    );
   });
 
   it('says a day has data only when its folder holds parquet files', async () => {
@@ -204,8 +233,14 @@ describe('S3 connector against an S3-compatible server', () => {
   });
 
   it('fingerprints day content: stable across reads, different for different content', async () => {
-    const stats = await connector.dayStats(metricsQuery, WEEK.map((d) => filterFor('date', 'date', d)));
-    const again = await connector.dayStats(metricsQuery, WEEK.map((d) => filterFor('date', 'date', d)));
+    const stats = await connector.dayStats(
+      metricsQuery,
+      WEEK.map((d) => filterFor('date', 'date', d)),
+    );
+    const again = await connector.dayStats(
+      metricsQuery,
+      WEEK.map((d) => filterFor('date', 'date', d)),
+    );
     expect(again).toEqual(stats);
     expect(stats.map((s) => s.day)).toEqual(WEEK);
     expect(new Set(stats.map((s) => s.fingerprint)).size).toBe(WEEK.length);
@@ -217,7 +252,7 @@ describe('S3 connector against an S3-compatible server', () => {
     expect(new Set(rows.map((r) => r.date))).toEqual(new Set([WEEK[6]]));
   });
 
-  it('reports a SQL error with DuckDB\'s message, the mapping and the SQL file, and removes temp files', async () => {
+  it("reports a SQL error with DuckDB's message, the mapping and the SQL file, and removes temp files", async () => {
     const bad = { ...metricsQuery, sql: 'SELECT no_such_column FROM source' };
     const err = await readDay(bad, filterFor('date', 'date', WEEK[0])).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WharfError);
@@ -228,7 +263,9 @@ describe('S3 connector against an S3-compatible server', () => {
   });
 
   it('removes downloaded files when a consumer stops reading early', async () => {
-    for await (const batch of connector.streamDay(eventsQuery, filterFor('timestamp', 'timestamp', WEEK[6]), { batchSize: 1 })) {
+    for await (const batch of connector.streamDay(eventsQuery, filterFor('timestamp', 'timestamp', WEEK[6]), {
+      batchSize: 1,
+    })) {
       expect(batch).toHaveLength(1);
       expect(wharfTempFolders()).toHaveLength(1);
       break;
@@ -268,7 +305,10 @@ describe('S3 connector against an S3-compatible server', () => {
   it('reports a missing bucket as a config error', async () => {
     const missing = await open({ bucket: 'no-such-bucket' });
     try {
-      await expect(missing.hasData(metricsQuery, filterFor('date', 'date', WEEK[0]))).rejects.toMatchObject({ errorClass: 'config', code: 's3.no-such-bucket' });
+      await expect(missing.hasData(metricsQuery, filterFor('date', 'date', WEEK[0]))).rejects.toMatchObject({
+        errorClass: 'config',
+        code: 's3.no-such-bucket',
+      });
     } finally {
       await missing.close();
     }
@@ -281,7 +321,11 @@ describe('S3 connector against an S3-compatible server', () => {
     } finally {
       await empty.close();
     }
-    await server.put(BUCKET, 'bad-signals/signals/x.parquet', await parquetFromSql("SELECT 'yesterday' AS finished_date"));
+    await server.put(
+      BUCKET,
+      'bad-signals/signals/x.parquet',
+      await parquetFromSql("SELECT 'yesterday' AS finished_date"),
+    );
     const bad = await open({ prefix: 'bad-signals' });
     try {
       await expect(bad.latestFinishedDate!({})).rejects.toThrow(/finished_date 'yesterday'/);

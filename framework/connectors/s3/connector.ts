@@ -10,7 +10,17 @@ import { WharfError } from '../../diagnostics/errors.js';
 import { abortedError } from '../shared/errors.js';
 import type { DuckDBHandle } from '../../util/duckdb.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { ColumnarExport, ColumnInfo, Connector, DayFilter, DayStats, DayStatsOptions, QuerySpec, Row, StreamOptions } from '../types.js';
+import type {
+  ColumnarExport,
+  ColumnInfo,
+  Connector,
+  DayFilter,
+  DayStats,
+  DayStatsOptions,
+  QuerySpec,
+  Row,
+  StreamOptions,
+} from '../types.js';
 import { S3_CAPABILITIES } from './capabilities.js';
 import { s3ColumnarExport } from './columnar.js';
 import { filteredSql, limitSql, statsSql, userQuery } from './day-sql.js';
@@ -53,7 +63,11 @@ export class S3Connector implements Connector {
       yield* this.reader.streamFiles(files, filteredSql(query, filter), options.batchSize, options.signal);
     } catch (err) {
       if (options.signal?.aborted) throw abortedError({ kind: 's3', sourceName: this.sourceName, query });
-      throw this.classify(err, query, `read s3://${this.layout.bucket}/${this.layout.dayKey(query.dataset, filter.day)}`);
+      throw this.classify(
+        err,
+        query,
+        `read s3://${this.layout.bucket}/${this.layout.dayKey(query.dataset, filter.day)}`,
+      );
     }
   }
 
@@ -72,7 +86,11 @@ export class S3Connector implements Connector {
     try {
       return await this.layout.dayHasFiles(query.dataset, filter.day);
     } catch (err) {
-      throw s3Error(err, this.sourceName, `list s3://${this.layout.bucket}/${this.layout.dayKey(query.dataset, filter.day)}`);
+      throw s3Error(
+        err,
+        this.sourceName,
+        `list s3://${this.layout.bucket}/${this.layout.dayKey(query.dataset, filter.day)}`,
+      );
     }
   }
 
@@ -98,21 +116,35 @@ export class S3Connector implements Connector {
     this.duckdb.close();
   }
 
-  private async withDayFiles(query: QuerySpec, filter: DayFilter, work: (connection: DuckDBConnection) => Promise<void>): Promise<void> {
+  private async withDayFiles(
+    query: QuerySpec,
+    filter: DayFilter,
+    work: (connection: DuckDBConnection) => Promise<void>,
+  ): Promise<void> {
     const files = await this.dayFiles(query, filter.day);
     if (files.length === 0) return;
     try {
       await this.reader.withFiles(files, work);
     } catch (err) {
-      throw this.classify(err, query, `read s3://${this.layout.bucket}/${this.layout.dayKey(query.dataset, filter.day)}`);
+      throw this.classify(
+        err,
+        query,
+        `read s3://${this.layout.bucket}/${this.layout.dayKey(query.dataset, filter.day)}`,
+      );
     }
   }
 
   private async oneDayStats(query: QuerySpec, filter: DayFilter, fingerprint: boolean): Promise<DayStats> {
     const files = await this.dayFiles(query, filter.day);
     if (files.length === 0) return { day: filter.day, rowCount: 0, fingerprint: null };
-    const [row] = await this.query(query, () => this.reader.withFiles(files, (c) => readAll(c, statsSql(query, filter, fingerprint))));
-    return { day: filter.day, rowCount: Number(row.row_count), fingerprint: fingerprint ? String(row.fingerprint) : null };
+    const [row] = await this.query(query, () =>
+      this.reader.withFiles(files, (c) => readAll(c, statsSql(query, filter, fingerprint))),
+    );
+    return {
+      day: filter.day,
+      rowCount: Number(row.row_count),
+      fingerprint: fingerprint ? String(row.fingerprint) : null,
+    };
   }
 
   private async dayFiles(query: QuerySpec, day: IsoDate): Promise<ParquetObject[]> {
@@ -136,11 +168,14 @@ export class S3Connector implements Connector {
       const files = await this.dayFiles(query, day);
       if (files.length > 0) return files;
     }
-    throw new WharfError(`S3 source '${this.sourceName}': no parquet files in any YYYY-MM-DD folder under ${folder}, so mapping '${query.mapping}' has nothing to read yet.`, {
-      code: 's3.no-files',
-      errorClass: 'config',
-      hint: `Upload a day's parquet files to ${folder}YYYY-MM-DD/, or check \`bucket\` and \`prefix\` of source '${this.sourceName}'.`,
-    });
+    throw new WharfError(
+      `S3 source '${this.sourceName}': no parquet files in any YYYY-MM-DD folder under ${folder}, so mapping '${query.mapping}' has nothing to read yet.`,
+      {
+        code: 's3.no-files',
+        errorClass: 'config',
+        hint: `Upload a day's parquet files to ${folder}YYYY-MM-DD/, or check \`bucket\` and \`prefix\` of source '${this.sourceName}'.`,
+      },
+    );
   }
 
   private async query<T>(query: QuerySpec, work: () => Promise<T>): Promise<T> {
@@ -154,7 +189,8 @@ export class S3Connector implements Connector {
   /** S3 failures carry AWS metadata; anything else thrown while querying is DuckDB rejecting the SQL. */
   private classify(err: unknown, query: QuerySpec, what: string): WharfError {
     if (err instanceof WharfError) return err;
-    if (err && typeof err === 'object' && ('$metadata' in err || 'code' in err)) return s3Error(err, this.sourceName, what);
+    if (err && typeof err === 'object' && ('$metadata' in err || 'code' in err))
+      return s3Error(err, this.sourceName, what);
     return queryError(err, query);
   }
 }

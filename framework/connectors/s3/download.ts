@@ -59,7 +59,11 @@ async function downloadOne(
   const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
   const body = response.Body;
   if (!(body instanceof Readable)) {
-    throw new WharfError(`GetObject for s3://${bucket}/${key} returned no readable body.`, { code: 's3.no-body', errorClass: 'connection', transient: true });
+    throw new WharfError(`GetObject for s3://${bucket}/${key} returned no readable body.`, {
+      code: 's3.no-body',
+      errorClass: 'connection',
+      transient: true,
+    });
   }
   await pipeline(body, createWriteStream(path), { signal });
 }

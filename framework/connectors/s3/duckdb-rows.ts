@@ -7,24 +7,38 @@ import { DuckDBTypeId, JSDuckDBValueConverter, type DuckDBDataChunk, type DuckDB
 import type { ColumnInfo, LogicalType, Row, RowValue } from '../types.js';
 
 const INTEGER_TYPES = new Set<DuckDBTypeId>([
-  DuckDBTypeId.TINYINT, DuckDBTypeId.SMALLINT, DuckDBTypeId.INTEGER, DuckDBTypeId.BIGINT, DuckDBTypeId.HUGEINT,
-  DuckDBTypeId.UTINYINT, DuckDBTypeId.USMALLINT, DuckDBTypeId.UINTEGER, DuckDBTypeId.UBIGINT, DuckDBTypeId.UHUGEINT,
+  DuckDBTypeId.TINYINT,
+  DuckDBTypeId.SMALLINT,
+  DuckDBTypeId.INTEGER,
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.HUGEINT,
+  DuckDBTypeId.UTINYINT,
+  DuckDBTypeId.USMALLINT,
+  DuckDBTypeId.UINTEGER,
+  DuckDBTypeId.UBIGINT,
+  DuckDBTypeId.UHUGEINT,
 ]);
 const DOUBLE_TYPES = new Set<DuckDBTypeId>([DuckDBTypeId.FLOAT, DuckDBTypeId.DOUBLE, DuckDBTypeId.DECIMAL]);
 const TIMESTAMP_TYPES = new Set<DuckDBTypeId>([
-  DuckDBTypeId.TIMESTAMP, DuckDBTypeId.TIMESTAMP_S, DuckDBTypeId.TIMESTAMP_MS, DuckDBTypeId.TIMESTAMP_NS, DuckDBTypeId.TIMESTAMP_TZ,
+  DuckDBTypeId.TIMESTAMP,
+  DuckDBTypeId.TIMESTAMP_S,
+  DuckDBTypeId.TIMESTAMP_MS,
+  DuckDBTypeId.TIMESTAMP_NS,
+  DuckDBTypeId.TIMESTAMP_TZ,
 ]);
 
 /** The engine's type for a DuckDB column type. */
 export function logicalTypeOf(type: DuckDBType): LogicalType {
   if (type.alias?.toUpperCase() === 'JSON') return 'json';
-  if (type.typeId === DuckDBTypeId.VARCHAR || type.typeId === DuckDBTypeId.ENUM || type.typeId === DuckDBTypeId.UUID) return 'string';
+  if (type.typeId === DuckDBTypeId.VARCHAR || type.typeId === DuckDBTypeId.ENUM || type.typeId === DuckDBTypeId.UUID)
+    return 'string';
   if (INTEGER_TYPES.has(type.typeId)) return 'integer';
   if (DOUBLE_TYPES.has(type.typeId)) return 'double';
   if (type.typeId === DuckDBTypeId.BOOLEAN) return 'boolean';
   if (type.typeId === DuckDBTypeId.DATE) return 'date';
   if (TIMESTAMP_TYPES.has(type.typeId)) return 'timestamp';
-  if (type.typeId === DuckDBTypeId.STRUCT || type.typeId === DuckDBTypeId.MAP || type.typeId === DuckDBTypeId.LIST) return 'json';
+  if (type.typeId === DuckDBTypeId.STRUCT || type.typeId === DuckDBTypeId.MAP || type.typeId === DuckDBTypeId.LIST)
+    return 'json';
   return 'other';
 }
 

@@ -7,9 +7,32 @@ import { WharfError, messageOf } from '../../diagnostics/errors.js';
 import { redactSecrets } from '../../diagnostics/redact.js';
 import type { QuerySpec } from '../types.js';
 
-const AUTH_ERRORS = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'ExpiredToken', 'CredentialsProviderError', 'InvalidToken']);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH']);
-const THROTTLING = new Set(['SlowDown', 'Throttling', 'ThrottlingException', 'RequestTimeout', 'InternalError', 'ServiceUnavailable', 'TimeoutError']);
+const AUTH_ERRORS = new Set([
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'AccessDenied',
+  'ExpiredToken',
+  'CredentialsProviderError',
+  'InvalidToken',
+]);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'EPIPE',
+  'EHOSTUNREACH',
+]);
+const THROTTLING = new Set([
+  'SlowDown',
+  'Throttling',
+  'ThrottlingException',
+  'RequestTimeout',
+  'InternalError',
+  'ServiceUnavailable',
+  'TimeoutError',
+]);
 
 interface AwsLikeError {
   name?: string;
@@ -26,13 +49,29 @@ export function s3Error(err: unknown, source: string, what: string): WharfError 
   const detail = redactSecrets(messageOf(err) || name || 'unknown error');
   const message = `S3 source '${source}': could not ${what}: ${detail}`;
   if (AUTH_ERRORS.has(name) || status === 401 || status === 403) {
-    return new WharfError(message, { code: 's3.auth', errorClass: 'auth', hint: `Check the credentials of source '${source}' and that they may list and read the bucket.`, cause: err });
+    return new WharfError(message, {
+      code: 's3.auth',
+      errorClass: 'auth',
+      hint: `Check the credentials of source '${source}' and that they may list and read the bucket.`,
+      cause: err,
+    });
   }
   if (name === 'NoSuchBucket') {
-    return new WharfError(message, { code: 's3.no-such-bucket', errorClass: 'config', hint: `Check \`bucket\` and \`region\` of source '${source}'.`, cause: err });
+    return new WharfError(message, {
+      code: 's3.no-such-bucket',
+      errorClass: 'config',
+      hint: `Check \`bucket\` and \`region\` of source '${source}'.`,
+      cause: err,
+    });
   }
   if (NETWORK_CODES.has(e.code ?? '') || NETWORK_CODES.has(name) || status === 0) {
-    return new WharfError(message, { code: 's3.connection', errorClass: 'connection', transient: true, hint: `Check \`endpoint\`/\`region\` of source '${source}' and the network.`, cause: err });
+    return new WharfError(message, {
+      code: 's3.connection',
+      errorClass: 'connection',
+      transient: true,
+      hint: `Check \`endpoint\`/\`region\` of source '${source}' and the network.`,
+      cause: err,
+    });
   }
   if (THROTTLING.has(name) || status >= 500 || status === 429) {
     return new WharfError(message, { code: 's3.unavailable', errorClass: 'connection', transient: true, cause: err });
@@ -43,11 +82,14 @@ export function s3Error(err: unknown, source: string, what: string): WharfError 
 /** A WharfError for SQL that DuckDB rejected: DuckDB's own message plus the mapping and SQL file. */
 export function queryError(err: unknown, query: QuerySpec): WharfError {
   if (err instanceof WharfError) return err;
-  return new WharfError(`Mapping '${query.mapping}' (${query.sqlFile}): DuckDB could not run the query over the S3 parquet files: ${redactSecrets(messageOf(err))}`, {
-    code: 'query.failed',
-    errorClass: 'query',
-    hint: 'S3 mappings are DuckDB SQL that selects from the relation `source` (the day\'s parquet files); see docs/connectors-s3.md.',
-    details: { mapping: query.mapping, sqlFile: query.sqlFile },
-    cause: err,
-  });
+  return new WharfError(
+    `Mapping '${query.mapping}' (${query.sqlFile}): DuckDB could not run the query over the S3 parquet files: ${redactSecrets(messageOf(err))}`,
+    {
+      code: 'query.failed',
+      errorClass: 'query',
+      hint: "S3 mappings are DuckDB SQL that selects from the relation `source` (the day's parquet files); see docs/connectors-s3.md.",
+      details: { mapping: query.mapping, sqlFile: query.sqlFile },
+      cause: err,
+    },
+  );
 }

@@ -51,7 +51,8 @@ export class S3Layout {
     const out: ParquetObject[] = [];
     for await (const page of this.pages(keyPrefix)) {
       for (const object of page.Contents ?? []) {
-        if (object.Key && isParquetKey(object.Key) && (object.Size ?? 0) > 0) out.push({ key: object.Key, size: object.Size ?? 0 });
+        if (object.Key && isParquetKey(object.Key) && (object.Size ?? 0) > 0)
+          out.push({ key: object.Key, size: object.Size ?? 0 });
       }
     }
     return out.sort((a, b) => a.key.localeCompare(b.key));
@@ -81,7 +82,13 @@ export class S3Layout {
     let token: string | undefined;
     do {
       const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: keyPrefix, Delimiter: delimiter, ContinuationToken: token, MaxKeys: this.pageSize }),
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: keyPrefix,
+          Delimiter: delimiter,
+          ContinuationToken: token,
+          MaxKeys: this.pageSize,
+        }),
       );
       yield page;
       token = page.IsTruncated ? page.NextContinuationToken : undefined;

@@ -21,7 +21,11 @@ export class ParquetReader {
   ) {}
 
   /** Downloads `objects`, binds `source` to them and runs `work`; everything is cleaned up after. */
-  async withFiles<T>(objects: readonly ParquetObject[], work: (connection: DuckDBConnection) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  async withFiles<T>(
+    objects: readonly ParquetObject[],
+    work: (connection: DuckDBConnection) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
     const files = await downloadObjects(this.client, this.bucket, objects, signal);
     const connection = await this.duckdb.instance.connect();
     try {
@@ -34,7 +38,12 @@ export class ParquetReader {
   }
 
   /** Like withFiles, for a streaming reader: cleanup runs when the consumer finishes or stops early. */
-  async *streamFiles(objects: readonly ParquetObject[], sql: string, batchSize: number, signal?: AbortSignal): AsyncGenerator<Row[]> {
+  async *streamFiles(
+    objects: readonly ParquetObject[],
+    sql: string,
+    batchSize: number,
+    signal?: AbortSignal,
+  ): AsyncGenerator<Row[]> {
     const files = await downloadObjects(this.client, this.bucket, objects, signal);
     const connection = await this.duckdb.instance.connect();
     try {
@@ -62,7 +71,12 @@ export async function readAll(connection: DuckDBConnection, sql: string): Promis
 }
 
 /** Streams a query's rows in batches of `batchSize`, one DuckDB chunk in memory at a time. */
-export async function* streamQuery(connection: DuckDBConnection, sql: string, batchSize: number, signal?: AbortSignal): AsyncGenerator<Row[]> {
+export async function* streamQuery(
+  connection: DuckDBConnection,
+  sql: string,
+  batchSize: number,
+  signal?: AbortSignal,
+): AsyncGenerator<Row[]> {
   const result = await connection.stream(sql);
   const columns = columnsOf(result.columnNames(), result.columnTypes());
   let batch: Row[] = [];

@@ -27,12 +27,23 @@ const BUCKET = 'conformance';
 /** The days the suite queries: the value rows' day, the PST days around its filter day. */
 const TABLE_DAYS = ['2024-03-01', '2024-03-09', '2024-03-10', '2024-03-11', '2024-03-12'];
 const WRONG_KEY = 'AKIAWRONGCONFORM1';
-const secrets = { S3_KEY: S3_TEST_CREDENTIALS.accessKeyId, S3_SECRET: S3_TEST_CREDENTIALS.secretAccessKey, S3_WRONG_KEY: WRONG_KEY };
+const secrets = {
+  S3_KEY: S3_TEST_CREDENTIALS.accessKeyId,
+  S3_SECRET: S3_TEST_CREDENTIALS.secretAccessKey,
+  S3_WRONG_KEY: WRONG_KEY,
+};
 
 function source(endpoint: string, extra: Partial<S3Source> = {}): S3Source {
   return {
-    kind: 's3', name: 'lake', region: 'us-east-1', bucket: BUCKET, endpoint, forcePathStyle: true,
-    accessKeyId: { env: 'S3_KEY' }, secretAccessKey: { env: 'S3_SECRET' }, ...extra,
+    kind: 's3',
+    name: 'lake',
+    region: 'us-east-1',
+    bucket: BUCKET,
+    endpoint,
+    forcePathStyle: true,
+    accessKeyId: { env: 'S3_KEY' },
+    secretAccessKey: { env: 'S3_SECRET' },
+    ...extra,
   };
 }
 
@@ -67,7 +78,12 @@ class TableRoutedConnector implements Connector {
   private async route(query: QuerySpec): Promise<[Connector, QuerySpec]> {
     const table = /\bFROM\s+(\w+)/i.exec(query.sql)?.[1] ?? 'unknown';
     if (!this.open.has(table)) {
-      this.open.set(table, connectorFor('s3').then((d) => d.create({ ...this.config, prefix: `tables/${table}` } as never, testContext(secrets))));
+      this.open.set(
+        table,
+        connectorFor('s3').then((d) =>
+          d.create({ ...this.config, prefix: `tables/${table}` } as never, testContext(secrets)),
+        ),
+      );
     }
     const connector = await this.open.get(table)!;
     if (!this.resolved.includes(connector)) this.resolved.push(connector);
@@ -100,7 +116,12 @@ class TableRoutedConnector implements Connector {
 }
 
 /** Writes a DuckDB table to parquet and uploads it into each day folder of both datasets. */
-async function upload(server: S3TestServer, name: string, days: string[], build: (db: Awaited<ReturnType<typeof openDuckDB>>) => Promise<void>) {
+async function upload(
+  server: S3TestServer,
+  name: string,
+  days: string[],
+  build: (db: Awaited<ReturnType<typeof openDuckDB>>) => Promise<void>,
+) {
   const folder = mkdtempSync(join(tmpdir(), 'wharf-conformance-'));
   const db = await openDuckDB(':memory:');
   try {
@@ -134,7 +155,10 @@ runConnectorConformance('s3', {
         await upload(server, name, [day], (db) => createDuckDBSeries(db.connection, name, rowCount, day));
         return name;
       },
-      badCredentials: () => ({ open: async () => new TableRoutedConnector(source(server.endpoint, { accessKeyId: { env: 'S3_WRONG_KEY' } })), secret: WRONG_KEY }),
+      badCredentials: () => ({
+        open: async () => new TableRoutedConnector(source(server.endpoint, { accessKeyId: { env: 'S3_WRONG_KEY' } })),
+        secret: WRONG_KEY,
+      }),
       unreachable: async () => new TableRoutedConnector(source(`http://127.0.0.1:${await closedLoopbackPort()}`)),
       async close() {
         await connector.close();

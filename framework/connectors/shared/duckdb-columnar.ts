@@ -39,7 +39,12 @@ export function textKindOf(column: ColumnInfo): TextKind | null {
 }
 
 /** COPY's escapes, the backslash first. */
-const ESCAPES: [string, string][] = [["'\\'", '\\\\'], ['chr(9)', '\\t'], ['chr(10)', '\\n'], ['chr(13)', '\\r']];
+const ESCAPES: [string, string][] = [
+  ["'\\'", '\\\\'],
+  ['chr(9)', '\\t'],
+  ['chr(10)', '\\n'],
+  ['chr(13)', '\\r'],
+];
 
 /**
  * The column's text in the export: strings with COPY's escapes for backslash, tab, newline
@@ -173,15 +178,21 @@ export async function exportThroughPipe(job: PipeExport, sink: DayRowSink): Prom
     const reading = readRows(fifo, job, sink);
     const format = `FORMAT csv, DELIMITER '\t', QUOTE '', ESCAPE '', HEADER false, NULLSTR '\\N'`;
     const copy = job.connection.run(`COPY (${job.select}) TO ${sqlLiteral(fifo)} (${format})`);
-    const copied = copy.then(() => null, async (err: unknown) => {
-      // The reader may still be waiting for a writer to open the pipe: open it to end the read.
-      await unblockReader(fifo);
-      return err;
-    });
-    const read = reading.then(() => null, (err: unknown) => {
-      job.connection.interrupt();
-      return err;
-    });
+    const copied = copy.then(
+      () => null,
+      async (err: unknown) => {
+        // The reader may still be waiting for a writer to open the pipe: open it to end the read.
+        await unblockReader(fifo);
+        return err;
+      },
+    );
+    const read = reading.then(
+      () => null,
+      (err: unknown) => {
+        job.connection.interrupt();
+        return err;
+      },
+    );
     const [readError, copyError] = await Promise.all([read, copied]);
     if (readError !== null) throw readError;
     if (copyError !== null) throw copyError;

@@ -60,7 +60,15 @@ export function connectorError(site: FailureSite, facts: FailureFacts): WharfErr
 }
 
 /** Node socket error codes meaning the host could not be reached (worth retrying). */
-export const TRANSIENT_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+export const TRANSIENT_SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
 
 /** The error a stream raises when its AbortSignal fires: the day was not fully read. */
 export function abortedError(site: FailureSite): WharfError {

@@ -24,8 +24,13 @@ function shownMs(ms: number): string {
 export function queryTimeoutError(source: string, query: QuerySpec | undefined, cause?: unknown): WharfError {
   const ms = timeoutOf(query);
   const what = query ? `The query of mapping '${query.mapping}' (${query.sqlFile})` : `A query on source '${source}'`;
-  return new WharfError(`${what} ran longer than its queryTimeout (${shownMs(ms)}) and was cancelled in the warehouse.`, {
-    code: 'query.timeout', errorClass: 'query', cause,
-    hint: 'Make the query faster, or raise `queryTimeout` on the mapping (or the project) if it really needs longer.',
-  });
+  return new WharfError(
+    `${what} ran longer than its queryTimeout (${shownMs(ms)}) and was cancelled in the warehouse.`,
+    {
+      code: 'query.timeout',
+      errorClass: 'query',
+      cause,
+      hint: 'Make the query faster, or raise `queryTimeout` on the mapping (or the project) if it really needs longer.',
+    },
+  );
 }

@@ -18,9 +18,16 @@ describe('shared SQL', () => {
   });
 
   it('builds each predicate kind for each dialect', () => {
-    const filter = (column: string, columnType: 'date' | 'string' | 'timestamp' | 'integer') => ({ column, columnType, day: '2024-03-10', ...bounds });
+    const filter = (column: string, columnType: 'date' | 'string' | 'timestamp' | 'integer') => ({
+      column,
+      columnType,
+      day: '2024-03-10',
+      ...bounds,
+    });
     expect(dayPredicate(snowflakeDialect, filter('date', 'date'))).toBe("wharf_q.date = DATE '2024-03-10'");
-    expect(dayPredicate(bigqueryDialect, filter('day text', 'string'))).toBe("SUBSTR(CAST(wharf_q.`day text` AS STRING), 1, 10) = '2024-03-10'");
+    expect(dayPredicate(bigqueryDialect, filter('day text', 'string'))).toBe(
+      "SUBSTR(CAST(wharf_q.`day text` AS STRING), 1, 10) = '2024-03-10'",
+    );
     expect(dayPredicate(bigqueryDialect, { ...filter('t', 'string'), textAs: 'instant' })).toBe(
       "CAST(SAFE_CAST(TRIM(CAST(wharf_q.t AS STRING)) AS TIMESTAMP) AS TIMESTAMP) >= TIMESTAMP '2024-03-10 08:00:00.000+00' AND " +
         "CAST(SAFE_CAST(TRIM(CAST(wharf_q.t AS STRING)) AS TIMESTAMP) AS TIMESTAMP) < TIMESTAMP '2024-03-11 08:00:00.000+00'",
@@ -34,22 +41,33 @@ describe('shared SQL', () => {
   });
 
   it('wraps the user SQL on its own lines, without its trailing semicolon', () => {
-    const sql = dayQuery(snowflakeDialect, 'SELECT * FROM t -- trailing comment\n;', { column: 'd', columnType: 'date', day: '2024-03-10', ...bounds });
-    expect(sql).toBe("SELECT * FROM (\nSELECT * FROM t -- trailing comment\n) AS wharf_q\nWHERE wharf_q.d = DATE '2024-03-10'");
+    const sql = dayQuery(snowflakeDialect, 'SELECT * FROM t -- trailing comment\n;', {
+      column: 'd',
+      columnType: 'date',
+      day: '2024-03-10',
+      ...bounds,
+    });
+    expect(sql).toBe(
+      "SELECT * FROM (\nSELECT * FROM t -- trailing comment\n) AS wharf_q\nWHERE wharf_q.d = DATE '2024-03-10'",
+    );
   });
 
-  it('limits rows in the dialect\'s spelling and matches string days as the dialect reads them', () => {
+  it("limits rows in the dialect's spelling and matches string days as the dialect reads them", () => {
     const top: SqlDialect = { ...ANSI_DIALECT, limit: (select, n) => select.replace(/^SELECT /, `SELECT TOP (${n}) `) };
     expect(sampleQuery('SELECT 1', 5)).toBe('SELECT * FROM (\nSELECT 1\n) AS wharf_q\nLIMIT 5');
     expect(sampleQuery('SELECT 1', 5, top)).toBe('SELECT TOP (5) * FROM (\nSELECT 1\n) AS wharf_q');
     const day = { column: 'd', columnType: 'string' as const, day: '2024-03-10', ...bounds };
     expect(hasDataQuery(top, 'SELECT 1', day)).toMatch(/^SELECT TOP \(1\) 1 AS wharf_hit /);
     expect(dayPredicate(ANSI_DIALECT, day)).toBe(`SUBSTRING(CAST(wharf_q."d" AS VARCHAR(64)), 1, 10) = '2024-03-10'`);
-    expect(() => dayPredicate(snowflakeDialect, { ...day, columnType: 'boolean' })).toThrow(expect.objectContaining({ code: 'query.day-column-type' }));
+    expect(() => dayPredicate(snowflakeDialect, { ...day, columnType: 'boolean' })).toThrow(
+      expect.objectContaining({ code: 'query.day-column-type' }),
+    );
   });
 
   it('refuses a signal table name that is not a table name', () => {
-    expect(latestFinishedDateQuery('src', 'analytics.signals')).toBe('SELECT MAX(finished_date) AS wharf_latest FROM analytics.signals');
+    expect(latestFinishedDateQuery('src', 'analytics.signals')).toBe(
+      'SELECT MAX(finished_date) AS wharf_latest FROM analytics.signals',
+    );
     expect(() => latestFinishedDateQuery('src', 'x; DROP TABLE y')).toThrow(WharfError);
     expect(() => latestFinishedDateQuery('src', undefined)).toThrow(/signal table is missing/);
   });

@@ -11,11 +11,14 @@ const TABLE_NAME = /^[A-Za-z0-9_$`".-]+$/;
 /** The query for the latest finished date of `table`, checked so a typo cannot become SQL. */
 export function latestFinishedDateQuery(sourceName: string, table: string | undefined): string {
   if (!table || !TABLE_NAME.test(table)) {
-    throw new WharfError(`Source '${sourceName}': the signal table ${table ? `'${table}' is not a table name` : 'is missing'}.`, {
-      code: 'signal.table-name',
-      errorClass: 'config',
-      hint: 'Set the signal schedule\'s `table` to a (schema-qualified) table with a `finished_date` column.',
-    });
+    throw new WharfError(
+      `Source '${sourceName}': the signal table ${table ? `'${table}' is not a table name` : 'is missing'}.`,
+      {
+        code: 'signal.table-name',
+        errorClass: 'config',
+        hint: "Set the signal schedule's `table` to a (schema-qualified) table with a `finished_date` column.",
+      },
+    );
   }
   return `SELECT MAX(finished_date) AS wharf_latest FROM ${table}`;
 }

@@ -7,11 +7,19 @@ import type { DayFilter, LogicalType, QuerySpec } from '../types.js';
 
 let db: DuckDBHandle;
 const query: QuerySpec = { mapping: 'm', sqlFile: 'mappings/m.sql', sql: 'SELECT * FROM t; \n', dataset: 'metrics' };
-const filter = (column: string, columnType: LogicalType, day = '2024-05-01'): DayFilter => ({ column, columnType, day, ...dayBounds(day, zoneOrThrow('PST')) });
+const filter = (column: string, columnType: LogicalType, day = '2024-05-01'): DayFilter => ({
+  column,
+  columnType,
+  day,
+  ...dayBounds(day, zoneOrThrow('PST')),
+});
 
 async function ids(sql: string): Promise<number[]> {
   const reader = await db.connection.runAndReadAll(sql);
-  return reader.getRowObjectsJS().map((r) => Number(r.id)).sort((a, b) => a - b);
+  return reader
+    .getRowObjectsJS()
+    .map((r) => Number(r.id))
+    .sort((a, b) => a - b);
 }
 
 beforeAll(async () => {
@@ -36,8 +44,12 @@ describe('sqlDayQueries (ANSI dialect, run in DuckDB)', () => {
   });
 
   it('counts, checks presence, describes without rows and samples', async () => {
-    expect((await db.connection.runAndReadAll(q.count(filter('ts', 'timestamp')))).getRowObjectsJS()).toEqual([{ row_count: 2n }]);
-    expect((await db.connection.runAndReadAll(q.exists(filter('ts', 'timestamp', '2023-01-01')))).getRowObjectsJS()).toEqual([{ has_data: 0 }]);
+    expect((await db.connection.runAndReadAll(q.count(filter('ts', 'timestamp')))).getRowObjectsJS()).toEqual([
+      { row_count: 2n },
+    ]);
+    expect(
+      (await db.connection.runAndReadAll(q.exists(filter('ts', 'timestamp', '2023-01-01')))).getRowObjectsJS(),
+    ).toEqual([{ has_data: 0 }]);
     expect((await db.connection.runAndReadAll(q.describe())).columnNames()).toEqual(['id', 's', 'ts', 'epoch']);
     expect(await ids(q.sample(3))).toHaveLength(3);
   });

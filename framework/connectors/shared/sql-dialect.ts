@@ -36,7 +36,8 @@ export interface SqlDialect {
 }
 
 /** An ISO date or date-time, with an optional zone: the text `textInstant` converts (POSIX regex). */
-export const ISO_DATETIME_REGEX = '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)? *([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)?$';
+export const ISO_DATETIME_REGEX =
+  '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)? *([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)?$';
 
 /** The alias Wharf gives the user's query when wrapping it. */
 export const QUERY_ALIAS = 'wharf_q';
@@ -55,7 +56,8 @@ export function dayPredicate(dialect: SqlDialect, filter: DayFilter): string {
     case 'date':
       return `${column} = ${dialect.dateLiteral(filter.day)}`;
     case 'string':
-      if (filter.textAs === 'instant') return instantPredicate(dialect, dialect.timestampColumn(dialect.textInstant(column)), filter);
+      if (filter.textAs === 'instant')
+        return instantPredicate(dialect, dialect.timestampColumn(dialect.textInstant(column)), filter);
       return `${dialect.dayText(column)} = '${filter.day}'`;
     case 'timestamp':
       return instantPredicate(dialect, dialect.timestampColumn(column), filter);
@@ -63,11 +65,14 @@ export function dayPredicate(dialect: SqlDialect, filter: DayFilter): string {
     case 'double':
       return epochPredicate(column, filter);
     default:
-      throw new WharfError(`The column '${filter.column}' has a type that cannot select a day (${filter.columnType}).`, {
-        code: 'query.day-column-type',
-        errorClass: 'query',
-        hint: 'Return a DATE, an ISO date string, a TIMESTAMP, or UNIX seconds/milliseconds in that column.',
-      });
+      throw new WharfError(
+        `The column '${filter.column}' has a type that cannot select a day (${filter.columnType}).`,
+        {
+          code: 'query.day-column-type',
+          errorClass: 'query',
+          hint: 'Return a DATE, an ISO date string, a TIMESTAMP, or UNIX seconds/milliseconds in that column.',
+        },
+      );
   }
 }
 
@@ -92,7 +97,8 @@ export function daysPredicate(dialect: SqlDialect, filters: DayFilter[]): string
     if (consecutive) return `${column} BETWEEN ${dialect.dateLiteral(first.day)} AND ${dialect.dateLiteral(last.day)}`;
     return `${column} IN (${filters.map((f) => dialect.dateLiteral(f.day)).join(', ')})`;
   }
-  if (first.columnType === 'string' && first.textAs !== 'instant') return `${dialect.dayText(column)} IN (${filters.map((f) => `'${f.day}'`).join(', ')})`;
+  if (first.columnType === 'string' && first.textAs !== 'instant')
+    return `${dialect.dayText(column)} IN (${filters.map((f) => `'${f.day}'`).join(', ')})`;
   return filters.map((f) => `(${dayPredicate(dialect, f)})`).join(' OR ');
 }
 

@@ -119,7 +119,9 @@ export class StatementConnector implements Connector {
 
   async latestFinishedDate(signal: { table?: string }): Promise<string | null> {
     const table = this.signalTable(signal.table);
-    const { rows } = await this.all(`SELECT CAST(MAX(CAST(finished_date AS DATE)) AS ${this.options.textType}) AS latest FROM ${table}`);
+    const { rows } = await this.all(
+      `SELECT CAST(MAX(CAST(finished_date AS DATE)) AS ${this.options.textType}) AS latest FROM ${table}`,
+    );
     const latest = rows[0]?.latest;
     return typeof latest === 'string' ? latest : null;
   }
@@ -151,11 +153,14 @@ export class StatementConnector implements Connector {
   private signalTable(table: string | undefined): string {
     if (!table || !TABLE_NAME.test(table)) {
       const example = this.options.signalTableExample ?? 'analytics.ingestion_signals';
-      throw new WharfError(`Source '${this.sourceName}': the signal table ${JSON.stringify(table)} is not a table name.`, {
-        code: 'signal.table-name',
-        errorClass: 'config',
-        hint: `Name the table holding finished_date, e.g. table: '${example}'.`,
-      });
+      throw new WharfError(
+        `Source '${this.sourceName}': the signal table ${JSON.stringify(table)} is not a table name.`,
+        {
+          code: 'signal.table-name',
+          errorClass: 'config',
+          hint: `Name the table holding finished_date, e.g. table: '${example}'.`,
+        },
+      );
     }
     return table;
   }
@@ -172,7 +177,10 @@ class Deadline {
   private readonly onStop: () => void;
   timedOut = false;
 
-  constructor(ms: number, private readonly stop?: AbortSignal) {
+  constructor(
+    ms: number,
+    private readonly stop?: AbortSignal,
+  ) {
     this.timer = setTimeout(() => {
       this.timedOut = true;
       this.controller.abort(new Error(`the query ran longer than ${ms} ms`));

@@ -15,7 +15,11 @@ export function integerValue(text: string | number): number | bigint {
  * A text value (absent or null for SQL NULL) as the column's logical type; `readTimestamp` reads the warehouse's
  * timestamp text.
  */
-export function textValue(text: string | null | undefined, column: ColumnInfo, readTimestamp: (text: string) => Date): RowValue {
+export function textValue(
+  text: string | null | undefined,
+  column: ColumnInfo,
+  readTimestamp: (text: string) => Date,
+): RowValue {
   if (text === null || text === undefined) return null;
   switch (column.type) {
     case 'integer':

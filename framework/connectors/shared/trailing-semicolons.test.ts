@@ -11,7 +11,12 @@ describe('a SQL file ending in semicolons and comments', () => {
   });
   afterAll(() => db.close());
 
-  const ends = ['SELECT 1 AS d;;; -- comment', 'SELECT 1 AS d;\n-- done\n\n', 'SELECT 1 AS d ; ; -- a; b\n-- c', "SELECT 1 AS d -- it's fine\n;"];
+  const ends = [
+    'SELECT 1 AS d;;; -- comment',
+    'SELECT 1 AS d;\n-- done\n\n',
+    'SELECT 1 AS d ; ; -- a; b\n-- c',
+    "SELECT 1 AS d -- it's fine\n;",
+  ];
   for (const sql of ends) {
     it(`runs inside the wrapper: ${JSON.stringify(sql)}`, async () => {
       const reader = await db.connection.runAndReadAll(sampleQuery(sql, 5, ANSI_DIALECT));

@@ -51,7 +51,12 @@ export function hasDataQuery(dialect: SqlDialect, sql: string, filter: DayFilter
  * only counts: hashing every row of a day is the costly part, and only rechecks with
  * reloadOnFingerprintChange read it.
  */
-export function dayStatsQuery(dialect: SqlDialect, sql: string, filters: DayFilter[], options: DayStatsOptions = {}): string {
+export function dayStatsQuery(
+  dialect: SqlDialect,
+  sql: string,
+  filters: DayFilter[],
+  options: DayStatsOptions = {},
+): string {
   const fingerprint = options.fingerprint === false ? 'NULL' : (dialect.fingerprint ?? 'NULL');
   return filters
     .map(

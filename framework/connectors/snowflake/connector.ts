@@ -5,7 +5,16 @@
 import { timeoutOf } from '../shared/query-timeout.js';
 import type { Readable } from 'node:stream';
 import type { Connection, RowStatement } from 'snowflake-sdk';
-import type { ColumnInfo, Connector, DayFilter, DayStats, DayStatsOptions, QuerySpec, Row, StreamOptions } from '../types.js';
+import type {
+  ColumnInfo,
+  Connector,
+  DayFilter,
+  DayStats,
+  DayStatsOptions,
+  QuerySpec,
+  Row,
+  StreamOptions,
+} from '../types.js';
 import { dayQuery, dayStatsQuery, describeQuery, hasDataQuery, sampleQuery } from '../shared/wrapped-queries.js';
 import { finishedDateOf, latestFinishedDateQuery } from '../shared/signal-table.js';
 import { abortedError } from '../shared/errors.js';
@@ -110,7 +119,9 @@ export class SnowflakeConnector implements Connector {
         fetchAsString: [...FETCH_AS_STRING],
         parameters: timeoutParameter(query),
         complete: (err, statement, rows) =>
-          err ? reject(snowflakeError(this.site(query), err)) : resolve({ statement, rows: (rows ?? []) as Record<string, unknown>[] }),
+          err
+            ? reject(snowflakeError(this.site(query), err))
+            : resolve({ statement, rows: (rows ?? []) as Record<string, unknown>[] }),
       });
     });
   }

@@ -56,7 +56,12 @@ export function snowflakeError(site: FailureSite, thrown: unknown): WharfError {
   }
   if (err.name === 'OperationFailedError' || err.sqlState !== undefined) {
     const transient = transientSqlState(err.sqlState);
-    return connectorError(site, { ...base, errorClass: site.query ? 'query' : 'connection', transient, code: `snowflake.sql.${code || 'error'}` });
+    return connectorError(site, {
+      ...base,
+      errorClass: site.query ? 'query' : 'connection',
+      transient,
+      code: `snowflake.sql.${code || 'error'}`,
+    });
   }
   return connectorError(site, { ...base, errorClass: 'connection', transient: false, code: 'snowflake.client' });
 }

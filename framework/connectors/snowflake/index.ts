@@ -12,5 +12,6 @@ import { openSnowflake } from './open.js';
 export default defineConnector<SnowflakeSource>({
   kind: 'snowflake',
   capabilities: SNOWFLAKE_CAPABILITIES,
-  create: (config: SnowflakeSource, context: ConnectorContext): Promise<SnowflakeConnector> => openSnowflake(config, context),
+  create: (config: SnowflakeSource, context: ConnectorContext): Promise<SnowflakeConnector> =>
+    openSnowflake(config, context),
 });

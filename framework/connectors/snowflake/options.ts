@@ -32,14 +32,18 @@ export function pemFromEnv(value: string): string {
 
 /** Key-pair options when the source uses a private key, password options otherwise. */
 function authOptions(config: SnowflakeSource, context: ConnectorContext): Record<string, unknown> {
-  const passphrase = config.privateKeyPassphrase ? secret(context, config.privateKeyPassphrase, 'privateKeyPassphrase') : undefined;
+  const passphrase = config.privateKeyPassphrase
+    ? secret(context, config.privateKeyPassphrase, 'privateKeyPassphrase')
+    : undefined;
   if (config.privateKey) {
     const privateKey = pemFromEnv(secret(context, config.privateKey, 'privateKey'));
     registerSecret(privateKey);
     return { authenticator: 'SNOWFLAKE_JWT', privateKey, privateKeyPass: passphrase };
   }
   if (config.privateKeyPath) {
-    const path = isAbsolute(config.privateKeyPath) ? config.privateKeyPath : resolve(context.projectRoot, config.privateKeyPath);
+    const path = isAbsolute(config.privateKeyPath)
+      ? config.privateKeyPath
+      : resolve(context.projectRoot, config.privateKeyPath);
     return { authenticator: 'SNOWFLAKE_JWT', privateKeyPath: path, privateKeyPass: passphrase };
   }
   if (config.password) return { password: secret(context, config.password, 'password') };

@@ -48,7 +48,10 @@ function source(accessUrl: string, extra: Partial<SnowflakeSource> = {}): Snowfl
 }
 
 function startFake(): Promise<FakeSnowflake> {
-  return FakeSnowflake.start({ account: 'wharftest', users: { wharf_user: { password: PASSWORD, publicKey: keys.publicKey } } });
+  return FakeSnowflake.start({
+    account: 'wharftest',
+    users: { wharf_user: { password: PASSWORD, publicKey: keys.publicKey } },
+  });
 }
 
 runConnectorConformance('snowflake', {
@@ -98,7 +101,11 @@ describe('snowflake connector', () => {
   const query = { mapping: 'm', sqlFile: 'mappings/m.sql', sql: 'SELECT n FROM t', dataset: 'metrics' as const };
 
   it('logs in with a key pair from an environment variable (encrypted key + passphrase)', async () => {
-    const config = source(fake.url, { password: undefined, privateKey: { env: 'SF_KEY' }, privateKeyPassphrase: { env: 'SF_PASSPHRASE' } });
+    const config = source(fake.url, {
+      password: undefined,
+      privateKey: { env: 'SF_KEY' },
+      privateKeyPassphrase: { env: 'SF_PASSPHRASE' },
+    });
     const connector = await openSnowflake(config, context, tuning);
     expect(await connector.sample(query, 5)).toEqual([{ n: 7 }]);
     await connector.close();
@@ -106,7 +113,11 @@ describe('snowflake connector', () => {
 
   it('accepts a key held on one line with \\n escapes, as env files often store it', async () => {
     const escaped = testContext({ ...secrets, SF_KEY: keys.privateKey.replaceAll('\n', '\\n') });
-    const config = source(fake.url, { password: undefined, privateKey: { env: 'SF_KEY' }, privateKeyPassphrase: { env: 'SF_PASSPHRASE' } });
+    const config = source(fake.url, {
+      password: undefined,
+      privateKey: { env: 'SF_KEY' },
+      privateKeyPassphrase: { env: 'SF_PASSPHRASE' },
+    });
     const connector = await openSnowflake(config, escaped, tuning);
     expect(await connector.sample(query, 1)).toEqual([{ n: 7 }]);
     await connector.close();
@@ -116,8 +127,16 @@ describe('snowflake connector', () => {
     await fake.exclusive(() => fake.duckdb.run('CREATE OR REPLACE TABLE many AS SELECT range AS n FROM range(50000)'));
     const connector = await openSnowflake(source(fake.url), context, tuning);
     const before = fake.abortRequests;
-    const filter = { column: 'n', columnType: 'integer' as const, day: '1970-01-01', fromUtc: new Date(0), toUtc: new Date(86_400_000) };
-    for await (const batch of connector.streamDay({ ...query, sql: 'SELECT n FROM many' }, filter, { batchSize: 100 })) {
+    const filter = {
+      column: 'n',
+      columnType: 'integer' as const,
+      day: '1970-01-01',
+      fromUtc: new Date(0),
+      toUtc: new Date(86_400_000),
+    };
+    for await (const batch of connector.streamDay({ ...query, sql: 'SELECT n FROM many' }, filter, {
+      batchSize: 100,
+    })) {
       expect(batch).toHaveLength(100);
       break;
     }
@@ -127,9 +146,21 @@ describe('snowflake connector', () => {
 
   it('logs in with a key pair from a key file relative to the project root', async () => {
     writeFileSync(join(folder, 'rsa_key.p8'), keys.privateKey);
-    const config = source(fake.url, { password: undefined, privateKeyPath: 'rsa_key.p8', privateKeyPassphrase: { env: 'SF_PASSPHRASE' } });
+    const config = source(fake.url, {
+      password: undefined,
+      privateKeyPath: 'rsa_key.p8',
+      privateKeyPassphrase: { env: 'SF_PASSPHRASE' },
+    });
     const connector = await openSnowflake(config, testContext(secrets, folder), tuning);
-    expect(await connector.hasData(query, { column: 'n', columnType: 'integer', day: '1970-01-01', fromUtc: new Date(0), toUtc: new Date(86_400_000) })).toBe(true);
+    expect(
+      await connector.hasData(query, {
+        column: 'n',
+        columnType: 'integer',
+        day: '1970-01-01',
+        fromUtc: new Date(0),
+        toUtc: new Date(86_400_000),
+      }),
+    ).toBe(true);
     await connector.close();
   });
 
@@ -140,19 +171,29 @@ describe('snowflake connector', () => {
       privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
     });
     const config = source(fake.url, { password: undefined, privateKey: { env: 'OTHER_KEY' } });
-    const err = await openSnowflake(config, testContext({ OTHER_KEY: other.privateKey }), tuning).catch((caught: unknown) => caught);
+    const err = await openSnowflake(config, testContext({ OTHER_KEY: other.privateKey }), tuning).catch(
+      (caught: unknown) => caught,
+    );
     expect(err).toMatchObject({ errorClass: 'auth' });
     expect(String((err as Error).message)).not.toContain('PRIVATE KEY');
   });
 
   it('a source without credentials is a config error saying what to set', async () => {
-    const err = await openSnowflake(source(fake.url, { password: undefined }), context, tuning).catch((caught: unknown) => caught);
+    const err = await openSnowflake(source(fake.url, { password: undefined }), context, tuning).catch(
+      (caught: unknown) => caught,
+    );
     expect(err).toMatchObject({ errorClass: 'config', code: 'snowflake.no-credentials' });
   });
 
   it('sends Snowflake SQL: HASH_AGG fingerprints and TIMESTAMP_TZ bounds, with a UTC session', async () => {
     const connector = await openSnowflake(source(fake.url), context, tuning);
-    const filter = { column: 'n', columnType: 'timestamp' as const, day: '2024-01-01', fromUtc: new Date('2024-01-01T08:00:00Z'), toUtc: new Date('2024-01-02T08:00:00Z') };
+    const filter = {
+      column: 'n',
+      columnType: 'timestamp' as const,
+      day: '2024-01-01',
+      fromUtc: new Date('2024-01-01T08:00:00Z'),
+      toUtc: new Date('2024-01-02T08:00:00Z'),
+    };
     await connector.dayStats({ ...query, sql: 'SELECT to_timestamp(n) AS n FROM t' }, [filter]);
     await connector.close();
     const sent = fake.queries.join('\n');

@@ -9,7 +9,8 @@ export function mappingOrThrow(ctx: Pick<EngineContext, 'project'>, name: string
   const mapping = ctx.project.mappings.get(name);
   if (!mapping) {
     throw new WharfError(`Unknown mapping '${name}'.${didYouMean(name, ctx.project.mappings.keys())}`, {
-      code: 'mapping.unknown', errorClass: 'config',
+      code: 'mapping.unknown',
+      errorClass: 'config',
       hint: `Known mappings: ${[...ctx.project.mappings.keys()].join(', ') || 'none'}.`,
     });
   }

@@ -33,9 +33,15 @@ export interface FinishDayOptions {
 export async function finishDay({ mapping, staged, allowEmpty }: FinishDayOptions): Promise<Outcome> {
   const { load, tally, rowsRead, rowsLoaded, stats, duplicates, columnar } = staged;
   const entry: LedgerEntry = {
-    ...staged.base, rowsLoaded, rowsRejected: tally.total, rejectReasons: tally.counts, duplicates,
-    sourceRowCount: stats?.rowCount ?? null, sourceFingerprint: mapping.recheck.reloadOnFingerprintChange ? (stats?.fingerprint ?? null) : null,
-    status: rowsRead === 0 ? 'no_data' : 'succeeded', finishedAt: new Date(),
+    ...staged.base,
+    rowsLoaded,
+    rowsRejected: tally.total,
+    rejectReasons: tally.counts,
+    duplicates,
+    sourceRowCount: stats?.rowCount ?? null,
+    sourceFingerprint: mapping.recheck.reloadOnFingerprintChange ? (stats?.fingerprint ?? null) : null,
+    status: rowsRead === 0 ? 'no_data' : 'succeeded',
+    finishedAt: new Date(),
   };
   const had = load.previous?.status === 'succeeded' ? load.previous.rowsLoaded : 0;
   if (rowsRead === 0 && had > 0 && !allowEmpty) {
@@ -45,7 +51,14 @@ export async function finishDay({ mapping, staged, allowEmpty }: FinishDayOption
   const rate = rowsRead ? tally.total / rowsRead : 0;
   if (rate > mapping.validation.maxRejectRate) {
     await load.rollback();
-    return { entry: rejectRateFailure(mapping, entry, { rate, tally, rowsRead, duplicates }), tally, rowsRead, duplicates, committed: false, columnar };
+    return {
+      entry: rejectRateFailure(mapping, entry, { rate, tally, rowsRead, duplicates }),
+      tally,
+      rowsRead,
+      duplicates,
+      committed: false,
+      columnar,
+    };
   }
   await load.commit(entry);
   return { entry, tally, rowsRead, duplicates, committed: true, columnar };
@@ -53,7 +66,13 @@ export async function finishDay({ mapping, staged, allowEmpty }: FinishDayOption
 
 /** The outcome of a day whose load failed with `err` after all retries. */
 export function failedOutcome(base: LedgerEntry, err: unknown, columnar: boolean): Outcome {
-  const entry = { ...base, status: 'failed' as const, errorClass: errorClassOf(err), errorMessage: redactSecrets(messageOf(err)), finishedAt: new Date() };
+  const entry = {
+    ...base,
+    status: 'failed' as const,
+    errorClass: errorClassOf(err),
+    errorMessage: redactSecrets(messageOf(err)),
+    finishedAt: new Date(),
+  };
   return { entry, tally: new RejectTally(), rowsRead: 0, duplicates: 0, committed: false, columnar };
 }
 
@@ -66,9 +85,20 @@ export async function recordFailure(ctx: EngineContext, entry: LedgerEntry): Pro
 export function toResult(o: Outcome): DayResult {
   const e = o.entry;
   return {
-    mapping: e.ingestion, day: e.date, status: e.status, rowsRead: o.rowsRead, rowsLoaded: e.rowsLoaded, rowsRejected: e.rowsRejected,
-    duplicates: o.duplicates, rejectReasons: e.rejectReasons, rejectExamples: o.tally.examples, sourceRowCount: e.sourceRowCount,
-    errorClass: e.errorClass, errorMessage: e.errorMessage, durationMs: e.finishedAt.getTime() - e.startedAt.getTime(), loadId: e.loadId || null,
+    mapping: e.ingestion,
+    day: e.date,
+    status: e.status,
+    rowsRead: o.rowsRead,
+    rowsLoaded: e.rowsLoaded,
+    rowsRejected: e.rowsRejected,
+    duplicates: o.duplicates,
+    rejectReasons: e.rejectReasons,
+    rejectExamples: o.tally.examples,
+    sourceRowCount: e.sourceRowCount,
+    errorClass: e.errorClass,
+    errorMessage: e.errorMessage,
+    durationMs: e.finishedAt.getTime() - e.startedAt.getTime(),
+    loadId: e.loadId || null,
     path: o.columnar ? 'columnar' : 'rows',
   };
 }
@@ -78,7 +108,14 @@ function emptyDayFailure(mapping: LoadedMapping, entry: LedgerEntry, had: number
   const message =
     `Mapping '${mapping.config.name}': the query returned no rows for a day that had ${had} rows (${entry.date}); the loaded rows were kept. ` +
     `Check the query in ${mapping.sqlFile} and its source; if the day is really empty now, load it again with --allow-empty.`;
-  return { ...entry, status: 'failed', errorClass: 'validation', errorMessage: redactSecrets(message), rowsLoaded: 0, finishedAt: new Date() };
+  return {
+    ...entry,
+    status: 'failed',
+    errorClass: 'validation',
+    errorMessage: redactSecrets(message),
+    rowsLoaded: 0,
+    finishedAt: new Date(),
+  };
 }
 
 /**
@@ -91,10 +128,19 @@ function rejectRateFailure(
   { rate, tally, rowsRead, duplicates }: { rate: number; tally: RejectTally; rowsRead: number; duplicates: number },
 ): LedgerEntry {
   const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
-  const dropped = duplicates ? `; ${duplicates} duplicate timeuuid row${duplicates === 1 ? ' was' : 's were'} dropped, neither loaded nor rejected` : '';
+  const dropped = duplicates
+    ? `; ${duplicates} duplicate timeuuid row${duplicates === 1 ? ' was' : 's were'} dropped, neither loaded nor rejected`
+    : '';
   const message =
     `Mapping '${mapping.config.name}' rejected ${tally.total} of ${rowsRead} rows read on ${entry.date} (${pct(rate)}${dropped}), ` +
     `more than validation.maxRejectRate ${pct(mapping.validation.maxRejectRate)}; the day was not loaded. Rejects: ${tally.describe()}. ` +
     `Fix the query in ${mapping.sqlFile} or the column mapping in ${mapping.file}, or raise validation.maxRejectRate.`;
-  return { ...entry, status: 'failed', errorClass: 'validation', errorMessage: redactSecrets(message), rowsLoaded: 0, finishedAt: new Date() };
+  return {
+    ...entry,
+    status: 'failed',
+    errorClass: 'validation',
+    errorMessage: redactSecrets(message),
+    rowsLoaded: 0,
+    finishedAt: new Date(),
+  };
 }

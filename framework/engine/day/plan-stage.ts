@@ -32,7 +32,12 @@ export interface DayPlan {
  * Plans the days of one load. `path.columnar` is set as soon as the path is known, so a
  * failure after this stage still reports the path it took.
  */
-export async function planDays(ctx: EngineContext, mapping: LoadedMapping, days: string[], path: { columnar: boolean }): Promise<DayPlan> {
+export async function planDays(
+  ctx: EngineContext,
+  mapping: LoadedMapping,
+  days: string[],
+  path: { columnar: boolean },
+): Promise<DayPlan> {
   const zone = zoneOrThrow(ctx.project.settings.timeZone);
   const connector = await ctx.connectors.get(mapping.config.source);
   const columns = await describe(ctx, mapping, connector);
@@ -40,7 +45,8 @@ export async function planDays(ctx: EngineContext, mapping: LoadedMapping, days:
   const filters = days.map((day) => dayFilter(mapping, columns, day, zone));
   const plan = planFor(ctx, mapping, connector, columns);
   path.columnar = !!plan && (days.length === 1 || plan.multiDay);
-  if (!path.columnar && days.length > 1) throw internalError(`${days.length} days of '${mapping.config.name}' cannot share one load`);
+  if (!path.columnar && days.length > 1)
+    throw internalError(`${days.length} days of '${mapping.config.name}' cannot share one load`);
   return { connector, zone, filters, columnar: path.columnar ? plan : null };
 }
 
@@ -65,7 +71,8 @@ export async function columnarGroupSize(ctx: EngineContext, mappingName: string)
 /** The query's columns, described once per mapping and run. */
 async function describe(ctx: EngineContext, mapping: LoadedMapping, connector: Connector): Promise<ColumnInfo[]> {
   let described = ctx.connectors.described.get(mapping.config.name);
-  if (!described) ctx.connectors.described.set(mapping.config.name, (described = connector.describe(querySpec(mapping))));
+  if (!described)
+    ctx.connectors.described.set(mapping.config.name, (described = connector.describe(querySpec(mapping))));
   return described.catch((err) => {
     ctx.connectors.described.delete(mapping.config.name);
     throw err;
@@ -73,11 +80,17 @@ async function describe(ctx: EngineContext, mapping: LoadedMapping, connector: C
 }
 
 /** How the mapping's days take the columnar path in this run, or null for the row path. */
-function planFor(ctx: EngineContext, mapping: LoadedMapping, connector: Connector, columns: ColumnInfo[]): ColumnarPlan | null {
+function planFor(
+  ctx: EngineContext,
+  mapping: LoadedMapping,
+  connector: Connector,
+  columns: ColumnInfo[],
+): ColumnarPlan | null {
   if (ctx.columnar === false) return null;
   const settings = ctx.project.settings;
   const zone = zoneOrThrow(settings.timeZone);
-  if (mapping.config.dataset === 'events') return ctx.store.columnarEvents ? eventsColumnarPlan(mapping, connector, columns, zone) : null;
+  if (mapping.config.dataset === 'events')
+    return ctx.store.columnarEvents ? eventsColumnarPlan(mapping, connector, columns, zone) : null;
   if (!ctx.store.columnarMetrics) return null;
   return columnarPlan(mapping, connector, columns, { idTypes: settings.idTypes, zone });
 }

@@ -20,13 +20,21 @@ import { waiting, type StagedDay } from './staged-day.js';
 
 export const DEFAULT_BATCH_SIZE = 10_000;
 
-export async function loadRowDay(ctx: EngineContext, mapping: LoadedMapping, plan: DayPlan, base: LedgerEntry): Promise<StagedDay> {
+export async function loadRowDay(
+  ctx: EngineContext,
+  mapping: LoadedMapping,
+  plan: DayPlan,
+  base: LedgerEntry,
+): Promise<StagedDay> {
   const { connector, zone } = plan;
   const [filter] = plan.filters;
   const day = base.date;
   const query = querySpec(mapping);
   // The warehouse counts the day while its rows stream (another connection): no added wait.
-  const load = await ctx.store.beginDayLoad({ ingestion: mapping.config.name, dataset: mapping.config.dataset, date: day }, waiting(ctx, mapping.config.name, day));
+  const load = await ctx.store.beginDayLoad(
+    { ingestion: mapping.config.name, dataset: mapping.config.dataset, date: day },
+    waiting(ctx, mapping.config.name, day),
+  );
   // Count only unless the mapping's rechecks compare fingerprints: hashing every row costs the warehouse.
   const statsPending = connector.dayStats(query, [filter], { fingerprint: mapping.recheck.reloadOnFingerprintChange });
   statsPending.catch(() => undefined);
@@ -37,7 +45,11 @@ export async function loadRowDay(ctx: EngineContext, mapping: LoadedMapping, pla
   let rowsLoaded = 0;
   try {
     for await (const batch of connector.streamDay(query, filter, { batchSize: ctx.batchSize ?? DEFAULT_BATCH_SIZE })) {
-      const { records, rejects, held } = mapBatch(batch, mapper, tally, { ingestion: mapping.config.name, date: day, holdValueOnly });
+      const { records, rejects, held } = mapBatch(batch, mapper, tally, {
+        ingestion: mapping.config.name,
+        date: day,
+        holdValueOnly,
+      });
       rowsRead += batch.length;
       rowsLoaded += records.length;
       await load.appendRows(records as never);
@@ -48,11 +60,24 @@ export async function loadRowDay(ctx: EngineContext, mapping: LoadedMapping, pla
     if (rowsRead === 0) await checkEmptyDayText(mapping, connector, query, filter);
     for (const metric of mapper.metricsToRecheck()) {
       const moved = await load.rejectNullDenominators([metric], nullDenominatorReason);
-      if (moved) tally.add({ column: 'denominator', rule: 'denominator.null_in_ratio', reason: nullDenominatorReason(metric) }, moved);
+      if (moved)
+        tally.add(
+          { column: 'denominator', rule: 'denominator.null_in_ratio', reason: nullDenominatorReason(metric) },
+          moved,
+        );
       rowsLoaded -= moved;
     }
     const [stats] = await statsPending;
-    return { load, base: { ...base, loadId: load.loadId }, tally, rowsRead, rowsLoaded, stats, duplicates: mapper.duplicates(), columnar: false };
+    return {
+      load,
+      base: { ...base, loadId: load.loadId },
+      tally,
+      rowsRead,
+      rowsLoaded,
+      stats,
+      duplicates: mapper.duplicates(),
+      columnar: false,
+    };
   } catch (err) {
     await load.rollback();
     throw err;
@@ -74,7 +99,12 @@ interface BatchContext {
 }
 
 /** Maps one streamed batch: the rows to load, the rejects (counted in `tally`) and the held value-only rows. */
-function mapBatch(batch: Row[], mapper: DayMapper, tally: RejectTally, { ingestion, date, holdValueOnly }: BatchContext) {
+function mapBatch(
+  batch: Row[],
+  mapper: DayMapper,
+  tally: RejectTally,
+  { ingestion, date, holdValueOnly }: BatchContext,
+) {
   const records = [];
   const rejects: RejectRecord[] = [];
   const held: HeldValueOnlyRow[] = [];

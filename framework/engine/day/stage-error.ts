@@ -9,11 +9,18 @@ import { WharfError } from '../../diagnostics/errors.js';
 export type DayStage = 'plan' | 'rows' | 'columnar' | 'outcome';
 
 export class DayStageError extends WharfError {
-  constructor(readonly stage: DayStage, original: unknown) {
+  constructor(
+    readonly stage: DayStage,
+    original: unknown,
+  ) {
     const wharf = original instanceof WharfError ? original : undefined;
     super(original instanceof Error ? original.message : String(original), {
-      code: wharf?.code ?? 'internal', errorClass: wharf?.errorClass ?? 'internal', transient: wharf?.transient ?? false,
-      hint: wharf?.hint, details: { ...wharf?.details, stage }, cause: original,
+      code: wharf?.code ?? 'internal',
+      errorClass: wharf?.errorClass ?? 'internal',
+      transient: wharf?.transient ?? false,
+      hint: wharf?.hint,
+      details: { ...wharf?.details, stage },
+      cause: original,
     });
     this.name = 'DayStageError';
   }

@@ -14,7 +14,13 @@ import type { ScheduledMapping, SchedulerOptions, SchedulerSetup } from '../type
 import { SimulatedWarehouse } from './simulated-warehouse.js';
 
 /** A mapping for tests: `events` from source `warehouse`, seed recheck defaults unless given. */
-export function testMapping(name: string, schedule: string, startDate: string, recheck: RecheckPolicy = {}, source = 'warehouse'): ScheduledMapping {
+export function testMapping(
+  name: string,
+  schedule: string,
+  startDate: string,
+  recheck: RecheckPolicy = {},
+  source = 'warehouse',
+): ScheduledMapping {
   return { name, source, dataset: 'events', schedule, startDate, recheck: { ...DEFAULTS.recheck, ...recheck } };
 }
 

@@ -7,7 +7,12 @@ import type { Scheduler } from '../scheduler.js';
 import type { Decision } from '../types.js';
 
 /** Plays from the clock's now until `until` (inclusive); returns every decision made. */
-export async function playUntil(scheduler: Scheduler, clock: ManualClock, until: Date | string, maxSteps = 100_000): Promise<Decision[]> {
+export async function playUntil(
+  scheduler: Scheduler,
+  clock: ManualClock,
+  until: Date | string,
+  maxSteps = 100_000,
+): Promise<Decision[]> {
   const end = new Date(until).getTime();
   const decisions: Decision[] = [];
   for (let step = 0; step < maxSteps; step++) {

@@ -9,7 +9,15 @@
 import type { IsoDate, SignalSchedule } from '../../config/types.js';
 import type { DayStats } from '../../connectors/types.js';
 import type { LedgerEntry, LedgerQuery } from '../../store/types.js';
-import type { Clock, DayLoader, LedgerReader, LoadOutcome, LoadTrigger, ScheduledMapping, SourceProbe } from '../types.js';
+import type {
+  Clock,
+  DayLoader,
+  LedgerReader,
+  LoadOutcome,
+  LoadTrigger,
+  ScheduledMapping,
+  SourceProbe,
+} from '../types.js';
 
 interface Version {
   at: number;
@@ -118,7 +126,12 @@ export class SimulatedWarehouse implements SourceProbe, DayLoader, LedgerReader 
 
   async ledger(query: LedgerQuery = {}): Promise<LedgerEntry[]> {
     return [...this.entries.values()]
-      .filter((e) => (!query.ingestion || e.ingestion === query.ingestion) && (!query.from || e.date >= query.from) && (!query.to || e.date <= query.to))
+      .filter(
+        (e) =>
+          (!query.ingestion || e.ingestion === query.ingestion) &&
+          (!query.from || e.date >= query.from) &&
+          (!query.to || e.date <= query.to),
+      )
       .sort((a, b) => a.date.localeCompare(b.date));
   }
 
@@ -127,7 +140,14 @@ export class SimulatedWarehouse implements SourceProbe, DayLoader, LedgerReader 
     return this.loads.filter((l) => l.mapping === mapping && (day === undefined || l.day === day));
   }
 
-  private write(mapping: string, day: IsoDate, trigger: string, status: 'succeeded' | 'no_data', rows: number, fingerprint: string | null): void {
+  private write(
+    mapping: string,
+    day: IsoDate,
+    trigger: string,
+    status: 'succeeded' | 'no_data',
+    rows: number,
+    fingerprint: string | null,
+  ): void {
     const now = this.clock.now();
     const previous = this.entries.get(`${mapping}|${day}`);
     this.entries.set(`${mapping}|${day}`, {
@@ -138,7 +158,8 @@ export class SimulatedWarehouse implements SourceProbe, DayLoader, LedgerReader 
       errorMessage: null,
       rowsLoaded: rows,
       rowsRejected: 0,
-      rejectReasons: {}, duplicates: 0,
+      rejectReasons: {},
+      duplicates: 0,
       sourceRowCount: rows,
       sourceFingerprint: fingerprint,
       configHash: 'simulated',

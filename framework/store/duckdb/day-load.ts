@@ -3,12 +3,27 @@
  * appenders (DuckDB's bulk path; appended rows belong to the open transaction, so a rollback
  * or a crash discards them and the previous version of the day stays).
  */
-import { DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection, type DuckDBInstance } from '@duckdb/node-api';
+import {
+  DuckDBTimestampValue,
+  type DuckDBAppender,
+  type DuckDBConnection,
+  type DuckDBInstance,
+} from '@duckdb/node-api';
 import type { DuckDBHandle } from '../../util/duckdb.js';
 import { TABLES, type EventRecord, type MetricRecord, type RejectRecord } from '../schema.js';
 import { readLedgerRow } from '../ledger-sql.js';
 import { clearDaySql, commitLedger } from '../sql-store.js';
-import type { ColumnarDayLoad, DayLoad, DayLoadTarget, EventsCsvSpec, HeldValueOnlyRow, LedgerEntry, MetricsCsvLoad, MetricsCsvSpec, SqlExecutor } from '../types.js';
+import type {
+  ColumnarDayLoad,
+  DayLoad,
+  DayLoadTarget,
+  EventsCsvSpec,
+  HeldValueOnlyRow,
+  LedgerEntry,
+  MetricsCsvLoad,
+  MetricsCsvSpec,
+  SqlExecutor,
+} from '../types.js';
 import { checkHeld, heldRejectsSql, heldTable } from '../held-rows.js';
 import { DuckDBSql } from './connection-sql.js';
 import { DuckDBEventsCsvLoad } from './event-csv-load.js';
@@ -115,7 +130,15 @@ export class DuckDBDayLoad implements DayLoad {
       );
       // The rejects are the rows as received (held by the engine), not as loaded.
       const held = this.held
-        ? (await this.connection.run(heldRejectsSql(heldTable(this.loadId), 'rowid'), [t.ingestion, t.date, reason(name), t.loadId, name])).rowsChanged
+        ? (
+            await this.connection.run(heldRejectsSql(heldTable(this.loadId), 'rowid'), [
+              t.ingestion,
+              t.date,
+              reason(name),
+              t.loadId,
+              name,
+            ])
+          ).rowsChanged
         : 0;
       checkHeld(name, deleted.rowsChanged, held);
       moved += held;
@@ -137,7 +160,10 @@ export class DuckDBDayLoad implements DayLoad {
   eventsCsv(spec: EventsCsvSpec): ColumnarDayLoad {
     this.threads ??= LoadThreads.of(this.instance);
     const started = this.threads.acquire();
-    return new DuckDBEventsCsvLoad(this.connection, this.target, spec, { ready: started, appendRejects: (rejects) => this.appendRejects(rejects) });
+    return new DuckDBEventsCsvLoad(this.connection, this.target, spec, {
+      ready: started,
+      appendRejects: (rejects) => this.appendRejects(rejects),
+    });
   }
 
   async commit(entry: LedgerEntry): Promise<void> {

@@ -12,16 +12,25 @@ import { DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection, type 
 import { TABLES, type EventRecord, type RejectRecord } from '../schema.js';
 import type { ColumnarDayLoad, ColumnarDayResult, DayLoadTarget, EventsCsvSpec, RejectProblem } from '../types.js';
 import {
-  EVENT_COLUMNS, eventColumns, eventRowOk, eventsSource, rawEventColumns, readEventsCsv,
+  EVENT_COLUMNS,
+  eventColumns,
+  eventRowOk,
+  eventsSource,
+  rawEventColumns,
+  readEventsCsv,
 } from './event-csv-sql.js';
 
 const PAGE_ROWS = 10_000;
 /** The start of an insert of a day's events; the selected columns follow. */
 const INSERT_EVENTS = `INSERT INTO ${TABLES.events} (ingestion, day, ${EVENT_COLUMNS}) SELECT $1, CAST($2 AS DATE),`;
-const FIXED_COLUMNS = '"timestamp" TIMESTAMP, event_name VARCHAR, event_value VARCHAR, event_metadata VARCHAR, '
-  + '"user" VARCHAR, user_id VARCHAR, custom_ids VARCHAR, timeuuid VARCHAR';
+const FIXED_COLUMNS =
+  '"timestamp" TIMESTAMP, event_name VARCHAR, event_value VARCHAR, event_metadata VARCHAR, ' +
+  '"user" VARCHAR, user_id VARCHAR, custom_ids VARCHAR, timeuuid VARCHAR';
 
-interface RuleCount { problem: RejectProblem; n: number }
+interface RuleCount {
+  problem: RejectProblem;
+  n: number;
+}
 
 /** What the day load that owns an events CSV load provides to it. */
 export interface EventsCsvDayLoad {
@@ -73,7 +82,10 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   async appendOversize(line: string): Promise<void> {
     await this.ready;
     // COPY text format: tab-separated fields, `\N` for NULL; escapes are left for the checks, as read_csv leaves them.
-    const fields: (string | null)[] = line.replace(/\n$/, '').split('\t').map((f) => (f === '\\N' ? null : f));
+    const fields: (string | null)[] = line
+      .replace(/\n$/, '')
+      .split('\t')
+      .map((f) => (f === '\\N' ? null : f));
     if (this.spec.fingerprint) {
       const fp = fields.pop();
       if (fp) this.fingerprint = (this.fingerprint ?? 0n) + BigInt(fp);
@@ -91,8 +103,11 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   async finish(): Promise<ColumnarDayResult> {
     const duplicates = this.spec.timeuuid ? await this.dropDuplicates() : 0;
     return {
-      rowsRead: this.rowsRead, rowsLoaded: this.rowsLoaded - duplicates, duplicates,
-      fingerprintSum: this.fingerprint?.toString() ?? null, problems: [...this.rules.values()],
+      rowsRead: this.rowsRead,
+      rowsLoaded: this.rowsLoaded - duplicates,
+      duplicates,
+      fingerprintSum: this.fingerprint?.toString() ?? null,
+      problems: [...this.rules.values()],
     };
   }
 
@@ -121,7 +136,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     await this.connection.run(`CREATE TEMP TABLE ${unsure} AS
       SELECT ln, ${raw} FROM ${numbered} WHERE NOT coalesce(${ok}, false)`);
     try {
-      for (let last = 0n; ; ) {
+      for (let last = 0n; ;) {
         const sql = `SELECT * FROM ${unsure} WHERE ln > ${last} ORDER BY ln LIMIT ${PAGE_ROWS}`;
         const page = (await this.connection.runAndReadAll(sql)).getRowsJS();
         if (page.length === 0) break;
@@ -178,9 +193,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
 
   private async fixedTable(): Promise<string> {
     const table = `wharf_fixed_${this.id}`;
-    await this.connection.run(
-      `CREATE TEMP TABLE ${table} (ln BIGINT, ${FIXED_COLUMNS})`,
-    );
+    await this.connection.run(`CREATE TEMP TABLE ${table} (ln BIGINT, ${FIXED_COLUMNS})`);
     return table;
   }
 

@@ -34,8 +34,9 @@ const METADATA_ODD = literal(`${JSON_ODD}|":[^"]`);
  * non-empty strings (walked token by token: strings hold no `"` here); an object anywhere
  * else (a `":{` not after the key customIDs, an object in an array).
  */
-const NOT_CUSTOM_IDS = String.raw`([^s]|[^D]s|[^I]Ds|[^m]IDs|[^o]mIDs|[^t]omIDs|[^s]tomIDs|[^u]stomIDs|[^c]ustomIDs`
-  + String.raw`|[^"]customIDs|[^{,]"customIDs)":\{`;
+const NOT_CUSTOM_IDS =
+  String.raw`([^s]|[^D]s|[^I]Ds|[^m]IDs|[^o]mIDs|[^t]omIDs|[^s]tomIDs|[^u]stomIDs|[^c]ustomIDs` +
+  String.raw`|[^"]customIDs|[^{,]"customIDs)":\{`;
 const BAD_IDS = String.raw`"userID":([^"]|"")|"customIDs":([^{]|\{\}|\{("[^"]*"[:,])*"[^"]*":([^"]|""))`;
 const USER_ODD = literal(`${JSON_ODD}|${BAD_IDS}|${NOT_CUSTOM_IDS}|[\\[,]\\{`);
 /** With nothing nested but customIDs, a `"userID":"` or `"customIDs":{"` is the user's id (or in its customIDs). */
@@ -85,9 +86,10 @@ function distinct(list: string): string {
 export function eventsSource(csv: string, spec: EventsCsvSpec): string {
   const raw = Array.from({ length: spec.columnCount }, (_, i) => `c${i}`);
   const t = `c${spec.timestamp.column}`;
-  const ts = spec.timestamp.text === 'timestamp'
-    ? `date_trunc('millisecond', TRY_CAST(${canonicalTimestamp(t)} AS TIMESTAMP))`
-    : `(CASE WHEN regexp_full_match(${t}, '-?[0-9]{1,15}') THEN epoch_ms(${epochMs(`CAST(${t} AS BIGINT)`)}) END)`;
+  const ts =
+    spec.timestamp.text === 'timestamp'
+      ? `date_trunc('millisecond', TRY_CAST(${canonicalTimestamp(t)} AS TIMESTAMP))`
+      : `(CASE WHEN regexp_full_match(${t}, '-?[0-9]{1,15}') THEN epoch_ms(${epochMs(`CAST(${t} AS BIGINT)`)}) END)`;
   const out = [...raw, `${ts} AS ts`, `${validJson(`c${spec.user.column}`, spec.user.json)} AS u`];
   if (spec.metadata) out.push(`${validJson(`c${spec.metadata.column}`, spec.metadata.json)} AS m`);
   if (spec.fingerprint) out.push('fp');
@@ -141,11 +143,21 @@ export function eventRowOk(spec: EventsCsvSpec): string {
 
 const NULL_TEXT = 'CAST(NULL AS VARCHAR)';
 const source = (s: EventsCsvSource | null, transform = (c: string) => c) =>
-  s === null || ('constant' in s && s.constant === null) ? NULL_TEXT
-    : 'column' in s ? transform(`c${s.column}`) : literal(s.constant!);
+  s === null || ('constant' in s && s.constant === null)
+    ? NULL_TEXT
+    : 'column' in s
+      ? transform(`c${s.column}`)
+      : literal(s.constant!);
 
 const STORED = [
-  '"timestamp"', 'event_name', 'event_value', 'event_metadata', '"user"', 'user_id', 'custom_ids', 'timeuuid',
+  '"timestamp"',
+  'event_name',
+  'event_value',
+  'event_metadata',
+  '"user"',
+  'user_id',
+  'custom_ids',
+  'timeuuid',
 ];
 /** The stored events columns after ingestion and day, in the order eventColumns gives them. */
 export const EVENT_COLUMNS = STORED.join(', ');
@@ -162,7 +174,6 @@ export function eventColumns(spec: EventsCsvSpec): string {
   const values = ['ts', name, source(spec.eventValue), meta, 'u', userId, customIds, uuid];
   return values.map((v, i) => `${v} AS ${STORED[i]}`).join(', ');
 }
-
 
 /** The exported columns as the row path's checks read them. */
 export function rawEventColumns(spec: EventsCsvSpec): string {

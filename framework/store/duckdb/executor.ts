@@ -7,7 +7,14 @@ import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
 import type { SqlExecutor, StoreConnection } from '../types.js';
 import { currentOperation } from '../process-label.js';
 import { DuckDBSql } from './connection-sql.js';
-import { clearLockInfo, holderOfFile, isDuckDBFileLockError, newFileHolder, StoreFileLockedError, writeLockInfo } from './file-holder.js';
+import {
+  clearLockInfo,
+  holderOfFile,
+  isDuckDBFileLockError,
+  newFileHolder,
+  StoreFileLockedError,
+  writeLockInfo,
+} from './file-holder.js';
 
 /**
  * - The newest storage format: its string compression is cheaper to write than the
@@ -22,7 +29,10 @@ const STORE_OPTIONS = { storage_compatibility_version: 'latest', write_buffer_ro
 export class DuckDBStoreConnection extends DuckDBSql implements StoreConnection {
   readonly kind = 'duckdb' as const;
 
-  private constructor(private readonly handle: DuckDBHandle, private readonly release: () => void) {
+  private constructor(
+    private readonly handle: DuckDBHandle,
+    private readonly release: () => void,
+  ) {
     super(handle.connection);
   }
 

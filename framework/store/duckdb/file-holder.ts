@@ -62,20 +62,32 @@ export function holderOfFile(storePath: string, err: Error): FileHolder {
   const info = readLockInfo(storePath);
   if (info && (Number.isNaN(pid) || info.pid === pid)) return info;
   const program = named?.[1] ? basename(named[1]) : 'another process';
-  return { id: 'unknown', host: hostname(), pid: Number.isNaN(pid) ? 0 : pid, since: 'an unknown time', operation: program };
+  return {
+    id: 'unknown',
+    host: hostname(),
+    pid: Number.isNaN(pid) ? 0 : pid,
+    since: 'an unknown time',
+    operation: program,
+  };
 }
 
 /** A DuckDB store file another process has open. */
 export class StoreFileLockedError extends WharfError {
-  constructor(readonly storePath: string, readonly holder: FileHolder) {
+  constructor(
+    readonly storePath: string,
+    readonly holder: FileHolder,
+  ) {
     const who = holder.pid ? `${holder.operation} (host ${holder.host}, pid ${holder.pid})` : holder.operation;
     const since = holder.since === 'an unknown time' ? '' : ` since ${holder.since}`;
-    super(`The DuckDB store file ${storePath} is in use by ${who}${since}; DuckDB lets one process at a time open it.`, {
-      code: 'store.file-locked',
-      errorClass: 'state',
-      transient: true,
-      hint: 'Wait for that process to finish and run the command again, or stop it. To run several processes (CLI and agent) on one store, use the PostgreSQL store.',
-      details: { holder, storePath },
-    });
+    super(
+      `The DuckDB store file ${storePath} is in use by ${who}${since}; DuckDB lets one process at a time open it.`,
+      {
+        code: 'store.file-locked',
+        errorClass: 'state',
+        transient: true,
+        hint: 'Wait for that process to finish and run the command again, or stop it. To run several processes (CLI and agent) on one store, use the PostgreSQL store.',
+        details: { holder, storePath },
+      },
+    );
   }
 }

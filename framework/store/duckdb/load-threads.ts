@@ -22,26 +22,29 @@ export class LoadThreads {
   }
 
   acquire(): Promise<void> {
-    if (this.users++ === 0) this.enqueue(async (c) => {
-      this.saved = String((await c.runAndReadAll(`SELECT current_setting('threads')`)).getRows()[0][0]);
-      await c.run('SET threads = 1');
-    });
+    if (this.users++ === 0)
+      this.enqueue(async (c) => {
+        this.saved = String((await c.runAndReadAll(`SELECT current_setting('threads')`)).getRows()[0][0]);
+        await c.run('SET threads = 1');
+      });
     return this.chain;
   }
 
   release(): void {
-    if (--this.users === 0) this.enqueue(async (c) => {
-      if (this.saved !== null) await c.run(`SET threads = ${Number(this.saved)}`);
-      if (this.users === 0) {
-        c.closeSync();
-        this.connection = null;
-      }
-    });
+    if (--this.users === 0)
+      this.enqueue(async (c) => {
+        if (this.saved !== null) await c.run(`SET threads = ${Number(this.saved)}`);
+        if (this.users === 0) {
+          c.closeSync();
+          this.connection = null;
+        }
+      });
   }
 
   private enqueue(step: (c: DuckDBConnection) => Promise<void>): void {
     // Only speed depends on it: a failed change leaves the loads correct.
-    this.chain = this.chain.then(async () => step((this.connection ??= await this.instance.connect()))).catch(() => undefined);
+    this.chain = this.chain
+      .then(async () => step((this.connection ??= await this.instance.connect())))
+      .catch(() => undefined);
   }
 }
-

@@ -12,15 +12,26 @@
  */
 import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { TABLES, type RejectRecord } from '../schema.js';
-import type { DayLoadTarget, HeldValueOnlyRow, MetricsCsvLoad, MetricsCsvResult, MetricsCsvSpec, RejectProblem } from '../types.js';
+import type {
+  DayLoadTarget,
+  HeldValueOnlyRow,
+  MetricsCsvLoad,
+  MetricsCsvResult,
+  MetricsCsvSpec,
+  RejectProblem,
+} from '../types.js';
 import { acceptedColumns, rawColumns, readCsv, rowNotOk, rowRules, valueOnlyColumns } from './metric-csv-sql.js';
 
 const PAGE_ROWS = 10_000;
 
 /** Exported values as the row path's checks read them: DOUBLE columns come back as numbers, and String() gives text that reads back as the same number. */
-const rawText = (values: (string | number | null)[]) => values.map((v) => (v === null || typeof v === 'string' ? v : String(v)));
+const rawText = (values: (string | number | null)[]) =>
+  values.map((v) => (v === null || typeof v === 'string' ? v : String(v)));
 
-interface RuleCount { problem: RejectProblem; n: number }
+interface RuleCount {
+  problem: RejectProblem;
+  n: number;
+}
 
 /** What the day load that owns a CSV load provides to it. */
 export interface MetricsCsvDayLoad {
@@ -58,10 +69,20 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
     private readonly spec: MetricsCsvSpec,
     dayLoad: MetricsCsvDayLoad,
   ) {
-    ({ ready: this.ready, appendRejects: this.appendRejects, moveRatioRows: this.moveRatioRows, holdRows: this.holdRows } = dayLoad);
+    ({
+      ready: this.ready,
+      appendRejects: this.appendRejects,
+      moveRatioRows: this.moveRatioRows,
+      holdRows: this.holdRows,
+    } = dayLoad);
     this.fixedTable = `wharf_fixed_${target.loadId.replace(/[^a-z0-9]/gi, '')}`;
     this.valueOnlyTable = `wharf_valueonly_${target.loadId.replace(/[^a-z0-9]/gi, '')}`;
-    this.sql = { ok: rowRules(spec, target.date), notOk: rowNotOk(spec, target.date), accepted: acceptedColumns(spec), raw: rawColumns(spec) };
+    this.sql = {
+      ok: rowRules(spec, target.date),
+      notOk: rowNotOk(spec, target.date),
+      accepted: acceptedColumns(spec),
+      raw: rawColumns(spec),
+    };
   }
 
   async append(file: string, rows: number): Promise<void> {
@@ -86,7 +107,10 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
   async appendOversize(line: string): Promise<void> {
     await this.ready;
     // COPY text format: tab-separated fields, `\N` for NULL; escapes are left for the checks, as read_csv leaves them.
-    const fields: (string | null)[] = line.replace(/\n$/, '').split('\t').map((f) => (f === '\\N' ? null : f));
+    const fields: (string | null)[] = line
+      .replace(/\n$/, '')
+      .split('\t')
+      .map((f) => (f === '\\N' ? null : f));
     if (this.spec.fingerprint) {
       const fp = fields.pop();
       if (fp) this.fingerprint = (this.fingerprint ?? 0n) + BigInt(fp);
@@ -109,7 +133,13 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
     }
     const moved = this.spec.ratioPossible ? await this.moveLateRatioRows() : [];
     const problems = [...this.rules.values(), ...moved];
-    return { rowsRead: this.rowsRead, rowsLoaded: this.rowsLoaded, duplicates: 0, fingerprintSum: this.fingerprint?.toString() ?? null, problems };
+    return {
+      rowsRead: this.rowsRead,
+      rowsLoaded: this.rowsLoaded,
+      duplicates: 0,
+      fingerprintSum: this.fingerprint?.toString() ?? null,
+      problems,
+    };
   }
 
   /**
@@ -128,14 +158,18 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
   /** Hands the day load the received form of a ratio metric's rows loaded outright without a denominator. */
   private async holdValueOnly(metric: string): Promise<void> {
     if (!this.valueOnlyRows) return;
-    for (let last = -1n; ; ) {
-      const page = (await this.connection.runAndReadAll(
-        `SELECT rowid, * FROM ${this.valueOnlyTable} WHERE wharf_metric = $1 AND rowid > ${last} ORDER BY rowid LIMIT ${PAGE_ROWS}`,
-        [metric],
-      )).getRowsJS();
+    for (let last = -1n; ;) {
+      const page = (
+        await this.connection.runAndReadAll(
+          `SELECT rowid, * FROM ${this.valueOnlyTable} WHERE wharf_metric = $1 AND rowid > ${last} ORDER BY rowid LIMIT ${PAGE_ROWS}`,
+          [metric],
+        )
+      ).getRowsJS();
       if (page.length === 0) return;
       last = page[page.length - 1][0] as bigint;
-      await this.holdRows(page.map((row) => ({ metric, row: this.spec.rowJson(rawText(row.slice(2) as (string | number | null)[])) })));
+      await this.holdRows(
+        page.map((row) => ({ metric, row: this.spec.rowJson(rawText(row.slice(2) as (string | number | null)[])) })),
+      );
     }
   }
 
@@ -153,8 +187,12 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
     const table = `wharf_unsure_${this.target.loadId.replace(/[^a-z0-9]/gi, '')}`;
     await this.connection.run(`CREATE TEMP TABLE ${table} AS ${select}`);
     try {
-      for (let last = -1n; ; ) {
-        const page = (await this.connection.runAndReadAll(`SELECT rowid, * FROM ${table} WHERE rowid > ${last} ORDER BY rowid LIMIT ${PAGE_ROWS}`)).getRowsJS();
+      for (let last = -1n; ;) {
+        const page = (
+          await this.connection.runAndReadAll(
+            `SELECT rowid, * FROM ${table} WHERE rowid > ${last} ORDER BY rowid LIMIT ${PAGE_ROWS}`,
+          )
+        ).getRowsJS();
         if (page.length === 0) return;
         last = page[page.length - 1][0] as bigint;
         await this.checkRows(page.map((row) => row.slice(1) as (string | number | null)[]));
@@ -172,7 +210,12 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
       const checked = this.spec.checkRow(raw);
       if ('rule' in checked) {
         this.count(checked);
-        rejects.push({ ingestion: this.target.ingestion, date: this.target.date, row: this.spec.rowJson(raw), ...checked });
+        rejects.push({
+          ingestion: this.target.ingestion,
+          date: this.target.date,
+          row: this.spec.rowJson(raw),
+          ...checked,
+        });
         continue;
       }
       this.fixed ??= await this.fixedAppender();
@@ -183,7 +226,8 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
       }
       this.fixed.endRow();
       this.fixedRows += 1;
-      if (checked.denominator === null && this.spec.ratioPossible) held.push({ metric: checked.metric_name, row: this.spec.rowJson(raw) });
+      if (checked.denominator === null && this.spec.ratioPossible)
+        held.push({ metric: checked.metric_name, row: this.spec.rowJson(raw) });
     }
     await this.appendRejects(rejects);
     await this.holdRows(held);
@@ -202,13 +246,17 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
    */
   private async moveLateRatioRows(): Promise<RuleCount[]> {
     const t = this.target;
-    const metrics = (await this.connection.runAndReadAll(
-      `SELECT metric_name FROM ${TABLES.metrics} WHERE ingestion = $1 AND "date" = CAST($2 AS DATE)
+    const metrics = (
+      await this.connection.runAndReadAll(
+        `SELECT metric_name FROM ${TABLES.metrics} WHERE ingestion = $1 AND "date" = CAST($2 AS DATE)
        GROUP BY metric_name
        HAVING bool_or(numerator IS NOT NULL AND denominator IS NOT NULL) AND bool_or(denominator IS NULL)
        ORDER BY min(rowid)`,
-      [t.ingestion, t.date] as DuckDBValue[],
-    )).getRows().map(([m]) => m as string);
+        [t.ingestion, t.date] as DuckDBValue[],
+      )
+    )
+      .getRows()
+      .map(([m]) => m as string);
     const out: RuleCount[] = [];
     for (const metric of metrics) {
       const problem = this.spec.ratioProblem(metric);

@@ -104,5 +104,8 @@ export function rawColumns(spec: MetricsCsvSpec): string {
 
 /** A row's metric name and exported columns (as rawColumns), for rows accepted outright without a denominator. */
 export function valueOnlyColumns(spec: MetricsCsvSpec): { select: string; where: string } {
-  return { select: `${text(spec, 'metric_name')} AS wharf_metric, ${rawColumns(spec)}`, where: `${number(spec, 'denominator')} IS NULL` };
+  return {
+    select: `${text(spec, 'metric_name')} AS wharf_metric, ${rawColumns(spec)}`,
+    where: `${number(spec, 'denominator')} IS NULL`,
+  };
 }

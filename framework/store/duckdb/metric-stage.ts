@@ -20,7 +20,10 @@ export class MetricStage {
   private staged = 0;
   private readonly table: string;
 
-  constructor(private readonly connection: DuckDBConnection, private readonly target: Required<DayLoadTarget>) {
+  constructor(
+    private readonly connection: DuckDBConnection,
+    private readonly target: Required<DayLoadTarget>,
+  ) {
     this.table = `wharf_stage_${target.loadId.replace(/[^a-z0-9]/gi, '')}`;
   }
 
@@ -35,8 +38,12 @@ export class MetricStage {
       const slice = rows.slice(start, start + CHUNK_ROWS);
       const chunk = DuckDBDataChunk.create(STAGE_TYPES);
       chunk.setColumns([
-        slice.map((r) => r.unit_id), slice.map((r) => r.id_type), slice.map((r) => r.metric_name),
-        slice.map((r) => r.metric_value), slice.map((r) => r.numerator), slice.map((r) => r.denominator),
+        slice.map((r) => r.unit_id),
+        slice.map((r) => r.id_type),
+        slice.map((r) => r.metric_name),
+        slice.map((r) => r.metric_value),
+        slice.map((r) => r.numerator),
+        slice.map((r) => r.denominator),
       ]);
       this.appender.appendDataChunk(chunk);
     }

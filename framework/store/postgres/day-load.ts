@@ -12,14 +12,23 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { TABLES, type EventRecord, type MetricRecord, type RejectRecord } from '../schema.js';
 import { readLedgerRow } from '../ledger-sql.js';
 import { clearDaySql, commitLedger } from '../sql-store.js';
-import type { DayLoad, DayLoadTarget, HeldValueOnlyRow, LedgerEntry, MetricsCsvLoad, MetricsCsvSpec, SqlExecutor } from '../types.js';
+import type {
+  DayLoad,
+  DayLoadTarget,
+  HeldValueOnlyRow,
+  LedgerEntry,
+  MetricsCsvLoad,
+  MetricsCsvSpec,
+  SqlExecutor,
+} from '../types.js';
 import { checkHeld, heldRejectsSql, heldTable } from '../held-rows.js';
 import { copyLines, type CopyValue } from './copy-text.js';
 import { lockDay } from './day-lock.js';
 import { PostgresMetricsCsvLoad } from './metric-csv-load.js';
 
 const METRIC_COLUMNS = 'ingestion, "date", unit_id, id_type, metric_name, metric_value, numerator, denominator';
-const EVENT_COLUMNS = 'ingestion, day, "timestamp", event_name, event_value, event_metadata, "user", user_id, custom_ids, timeuuid';
+const EVENT_COLUMNS =
+  'ingestion, day, "timestamp", event_name, event_value, event_metadata, "user", user_id, custom_ids, timeuuid';
 const REJECT_COLUMNS = 'ingestion, "date", "row", "column", rule, reason, load_id';
 
 class ClientSql implements SqlExecutor {
@@ -40,7 +49,10 @@ export class PostgresDayLoad implements DayLoad {
   /** Columnar loads of the day, whose staging is dropped however the day ends. */
   private readonly csvLoads: PostgresMetricsCsvLoad[] = [];
 
-  private constructor(private readonly client: pg.PoolClient, private readonly target: Required<DayLoadTarget>) {
+  private constructor(
+    private readonly client: pg.PoolClient,
+    private readonly target: Required<DayLoadTarget>,
+  ) {
     this.sql = new ClientSql(client);
   }
 
@@ -48,7 +60,11 @@ export class PostgresDayLoad implements DayLoad {
     return this.target.loadId;
   }
 
-  static async begin(pool: pg.Pool, target: Required<DayLoadTarget>, onWait?: (holder: string) => void): Promise<PostgresDayLoad> {
+  static async begin(
+    pool: pg.Pool,
+    target: Required<DayLoadTarget>,
+    onWait?: (holder: string) => void,
+  ): Promise<PostgresDayLoad> {
     const load = new PostgresDayLoad(await pool.connect(), target);
     try {
       await load.client.query('BEGIN');
@@ -71,13 +87,28 @@ export class PostgresDayLoad implements DayLoad {
     if (rows.length === 0) return;
     if (this.target.dataset === 'metrics') {
       const values = (rows as MetricRecord[]).map((r) => [
-        r.ingestion, r.date, r.unit_id, r.id_type, r.metric_name, r.metric_value, r.numerator, r.denominator,
+        r.ingestion,
+        r.date,
+        r.unit_id,
+        r.id_type,
+        r.metric_name,
+        r.metric_value,
+        r.numerator,
+        r.denominator,
       ]);
       return this.copy(TABLES.metrics, METRIC_COLUMNS, values);
     }
     const values = (rows as EventRecord[]).map((r) => [
-      r.ingestion, r.day, r.timestamp.toISOString().replace('T', ' ').replace('Z', ''), r.event_name, r.event_value,
-      r.event_metadata, r.user, r.user_id, r.custom_ids, r.timeuuid,
+      r.ingestion,
+      r.day,
+      r.timestamp.toISOString().replace('T', ' ').replace('Z', ''),
+      r.event_name,
+      r.event_value,
+      r.event_metadata,
+      r.user,
+      r.user_id,
+      r.custom_ids,
+      r.timeuuid,
     ]);
     return this.copy(TABLES.events, EVENT_COLUMNS, values);
   }
@@ -92,10 +123,16 @@ export class PostgresDayLoad implements DayLoad {
     if (rows.length === 0) return;
     if (!this.held) {
       // Dropped at commit; a rollback undoes its creation.
-      await this.client.query(`CREATE TEMP TABLE ${heldTable(this.loadId)} (seq BIGSERIAL, metric_name TEXT, "row" TEXT) ON COMMIT DROP`);
+      await this.client.query(
+        `CREATE TEMP TABLE ${heldTable(this.loadId)} (seq BIGSERIAL, metric_name TEXT, "row" TEXT) ON COMMIT DROP`,
+      );
       this.held = true;
     }
-    await this.copy(heldTable(this.loadId), 'metric_name, "row"', rows.map((r) => [r.metric, r.row]));
+    await this.copy(
+      heldTable(this.loadId),
+      'metric_name, "row"',
+      rows.map((r) => [r.metric, r.row]),
+    );
   }
 
   /**
@@ -105,7 +142,13 @@ export class PostgresDayLoad implements DayLoad {
   async rejectHeld(metric: string, reason: string): Promise<number> {
     if (!this.held) return 0;
     const t = this.target;
-    const result = await this.client.query(heldRejectsSql(heldTable(this.loadId), 'seq'), [t.ingestion, t.date, reason, t.loadId, metric]);
+    const result = await this.client.query(heldRejectsSql(heldTable(this.loadId), 'seq'), [
+      t.ingestion,
+      t.date,
+      reason,
+      t.loadId,
+      metric,
+    ]);
     return result.rowCount ?? 0;
   }
 

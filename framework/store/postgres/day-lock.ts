@@ -20,7 +20,12 @@ const unsigned = (key: string) => `((${key})::bigint + 4294967296) % 4294967296`
  * `onWait` is told who (that session's application name and since when), then this waits
  * until the holder commits or rolls back.
  */
-export async function lockDay(tx: SqlExecutor, ingestion: string, day: string, onWait?: (holder: string) => void): Promise<void> {
+export async function lockDay(
+  tx: SqlExecutor,
+  ingestion: string,
+  day: string,
+  onWait?: (holder: string) => void,
+): Promise<void> {
   const [got] = await tx.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(${KEYS}) AS ok`, [ingestion, day]);
   if (got.ok) return;
   onWait?.(await holderOf(tx, ingestion, day));

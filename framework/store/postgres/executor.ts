@@ -33,7 +33,10 @@ const STORE_SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
 export class PostgresStoreConnection extends PgSql implements StoreConnection {
   readonly kind = 'postgres' as const;
 
-  private constructor(readonly pool: pg.Pool, readonly schema: string) {
+  private constructor(
+    readonly pool: pg.Pool,
+    readonly schema: string,
+  ) {
     super(pool);
   }
 
@@ -41,7 +44,8 @@ export class PostgresStoreConnection extends PgSql implements StoreConnection {
   static async open(url: string, schema: string): Promise<PostgresStoreConnection> {
     if (!STORE_SCHEMA_NAME.test(schema)) {
       throw new WharfError(`The PostgreSQL store schema name '${schema}' is not valid.`, {
-        code: 'store.invalid-schema', errorClass: 'config',
+        code: 'store.invalid-schema',
+        errorClass: 'config',
         hint: 'Set store.schema in wharf.config.ts to a lower-case name of letters, digits and underscores, not starting with a digit.',
       });
     }

@@ -49,7 +49,10 @@ class StagingDatabase {
     if (StagingDatabase.users > 0 || !StagingDatabase.opened) return;
     const opened = StagingDatabase.opened;
     StagingDatabase.opened = null;
-    void opened.then((h) => h.close(), () => undefined);
+    void opened.then(
+      (h) => h.close(),
+      () => undefined,
+    );
   }
 
   /** Spills go to the system's temporary folder (an in-memory DuckDB would use `.tmp` in the working folder). */
@@ -80,10 +83,12 @@ const METRIC_COLUMNS = ['unit_id', 'id_type', 'metric_name', 'metric_value', 'nu
 
 /** Strings with COPY's escapes (the backslash first); numbers as DuckDB's text, which reads back exactly. */
 const copyText = (column: string) =>
-  [["'\\'", '\\\\'], ['chr(9)', '\\t'], ['chr(10)', '\\n'], ['chr(13)', '\\r']].reduce(
-    (text, [from, to]) => `replace(${text}, ${from}, '${to}')`,
-    `CAST(${column} AS VARCHAR)`,
-  );
+  [
+    ["'\\'", '\\\\'],
+    ['chr(9)', '\\t'],
+    ['chr(10)', '\\n'],
+    ['chr(13)', '\\r'],
+  ].reduce((text, [from, to]) => `replace(${text}, ${from}, '${to}')`, `CAST(${column} AS VARCHAR)`);
 
 export class PostgresMetricsCsvLoad implements MetricsCsvLoad {
   private readonly schema: string;

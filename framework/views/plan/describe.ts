@@ -31,7 +31,15 @@ export function describeAction(a: DataAction): string {
 
 /** A short form for summaries: "backfill 52 days", "restate 3 days", "data kept". */
 export function shortActions(c: ResourceChange): string {
-  const parts = c.dataActions.map((a) => (a.kind === 'load' ? `${a.purpose} ${plural(a.days, 'day')}` : a.kind === 'drop' ? `drop ${plural(a.days, 'day')}` : c.action === 'delete' ? 'data kept' : 'no data action'));
+  const parts = c.dataActions.map((a) =>
+    a.kind === 'load'
+      ? `${a.purpose} ${plural(a.days, 'day')}`
+      : a.kind === 'drop'
+        ? `drop ${plural(a.days, 'day')}`
+        : c.action === 'delete'
+          ? 'data kept'
+          : 'no data action',
+  );
   return parts.join(', ');
 }
 

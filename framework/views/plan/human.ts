@@ -5,7 +5,17 @@
  */
 import pc from 'picocolors';
 import type { AttributeDiff, Plan, ResourceChange } from '../../plan/types.js';
-import { contextLine, describeAction, affectedMappings, plural, showValue, sqlOf, summaryLine, SYMBOL, visibleChanges } from './describe.js';
+import {
+  contextLine,
+  describeAction,
+  affectedMappings,
+  plural,
+  showValue,
+  sqlOf,
+  summaryLine,
+  SYMBOL,
+  visibleChanges,
+} from './describe.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -27,7 +37,11 @@ function renderChange(change: ResourceChange, c: Colors): string[] {
   const lines = [`  ${paint(SYMBOL[change.action])} ${c.bold(change.address)}  ${c.dim(change.reason)}`];
   for (const a of change.attributes) if (a.path !== 'sqlText') lines.push(`      ${attributeLine(a, c)}`);
   const sql = sqlOf(change);
-  if (sql) lines.push(`      ${paint(SYMBOL[change.action === 'create' ? 'create' : 'update'])} sql: ${sql.file}`, ...diffLines(sql.diff, c));
+  if (sql)
+    lines.push(
+      `      ${paint(SYMBOL[change.action === 'create' ? 'create' : 'update'])} sql: ${sql.file}`,
+      ...diffLines(sql.diff, c),
+    );
   const affects = affectedMappings(change);
   if (affects.length) lines.push(`      ${c.cyan('affects:')} ${affects.join(', ')}`);
   for (const a of change.dataActions) lines.push(`      ${c.cyan('data:')} ${describeAction(a)}`);
@@ -42,7 +56,16 @@ function attributeLine(a: AttributeDiff, c: Colors): string {
 
 function diffLines(diff: string, c: Colors): string[] {
   return diff.split('\n').map((line) => {
-    const paint = line.startsWith('+++') || line.startsWith('---') ? c.bold : line.startsWith('+') ? c.green : line.startsWith('-') ? c.red : line.startsWith('@@') ? c.cyan : (s: string) => s;
+    const paint =
+      line.startsWith('+++') || line.startsWith('---')
+        ? c.bold
+        : line.startsWith('+')
+          ? c.green
+          : line.startsWith('-')
+            ? c.red
+            : line.startsWith('@@')
+              ? c.cyan
+              : (s: string) => s;
     return `          ${paint(line)}`;
   });
 }

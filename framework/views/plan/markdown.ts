@@ -5,7 +5,18 @@
  * fit and ends with a pointer to the full plan.
  */
 import type { AttributeDiff, Plan, ResourceChange } from '../../plan/types.js';
-import { contextLine, describeAction, affectedMappings, plural, shortActions, showValue, sqlOf, summaryLine, SYMBOL, visibleChanges } from './describe.js';
+import {
+  contextLine,
+  describeAction,
+  affectedMappings,
+  plural,
+  shortActions,
+  showValue,
+  sqlOf,
+  summaryLine,
+  SYMBOL,
+  visibleChanges,
+} from './describe.js';
 
 /** GitHub's limit on the body of an issue or pull-request comment. */
 export const GITHUB_COMMENT_LIMIT = 65_535;
@@ -21,7 +32,12 @@ export interface MarkdownOptions {
 export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
   const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
   const changes = visibleChanges(plan);
-  const head = [`**${summaryLine(plan.summary)}**`, '', `<sub>${escapeHtml(contextLine(plan))}${plan.summary.unchanged ? ` · ${plural(plan.summary.unchanged, 'ingestion')} unchanged` : ''}</sub>`, ''];
+  const head = [
+    `**${summaryLine(plan.summary)}**`,
+    '',
+    `<sub>${escapeHtml(contextLine(plan))}${plan.summary.unchanged ? ` · ${plural(plan.summary.unchanged, 'ingestion')} unchanged` : ''}</sub>`,
+    '',
+  ];
   if (changes.length === 0) head.push('No changes. The applied state matches the configuration.', '');
   const sections = changes.map(section);
   const full = [...head, ...sections].join('\n');
@@ -34,7 +50,9 @@ function truncated(head: string[], sections: string[], limit: number, url?: stri
   let length = head.join('\n').length;
   const notice = (omitted: number) =>
     `\n> [!WARNING]\n> This plan is longer than GitHub's 65,535-character comment limit: ${plural(omitted, 'more ingestion')} not shown. ` +
-    (url ? `[Read the full plan](${url}).` : 'Read the full plan in the workflow run (the `plan.json` artifact and job summary), or run `ingest plan` locally.');
+    (url
+      ? `[Read the full plan](${url}).`
+      : 'Read the full plan in the workflow run (the `plan.json` artifact and job summary), or run `ingest plan` locally.');
   for (const s of sections) {
     if (length + s.length + 1 + notice(sections.length).length + 1 > limit) break;
     kept.push(s);
@@ -44,9 +62,15 @@ function truncated(head: string[], sections: string[], limit: number, url?: stri
 }
 
 function section(c: ResourceChange): string {
-  const lines = [`<details><summary><code>${SYMBOL[c.action]} ${escapeHtml(c.address)}</code> — ${c.action}${c.dataActions.length ? ` · ${escapeHtml(shortActions(c))}` : ''}</summary>`, '', escapeMd(c.reason), ''];
+  const lines = [
+    `<details><summary><code>${SYMBOL[c.action]} ${escapeHtml(c.address)}</code> — ${c.action}${c.dataActions.length ? ` · ${escapeHtml(shortActions(c))}` : ''}</summary>`,
+    '',
+    escapeMd(c.reason),
+    '',
+  ];
   const attributes = c.attributes.filter((a) => a.path !== 'sqlText');
-  if (attributes.length) lines.push('| | Attribute | Before | After |', '|---|---|---|---|', ...attributes.map(row), '');
+  if (attributes.length)
+    lines.push('| | Attribute | Before | After |', '|---|---|---|---|', ...attributes.map(row), '');
   const sql = sqlOf(c);
   if (sql) lines.push(`SQL \`${sql.file}\`:`, '', ...fenced('diff', sql.diff), '');
   const affects = affectedMappings(c);

@@ -8,8 +8,15 @@ import { GITHUB_COMMENT_LIMIT, renderPlanMarkdown } from './markdown.js';
 
 function initialPlan(count: number, sqlText?: string) {
   const desired: Record<string, NormalizedIngestion> = {};
-  for (let i = 0; i < count; i++) desired[`m${String(i).padStart(4, '0')}`] = sampleIngestion(`m${String(i).padStart(4, '0')}`, { sqlText });
-  return makePlan({ project: 'demo', timeZone: 'PST', desired, planning: { state: emptyState(), loaded: {} }, now: new Date('2026-11-22T06:00:00Z') });
+  for (let i = 0; i < count; i++)
+    desired[`m${String(i).padStart(4, '0')}`] = sampleIngestion(`m${String(i).padStart(4, '0')}`, { sqlText });
+  return makePlan({
+    project: 'demo',
+    timeZone: 'PST',
+    desired,
+    planning: { state: emptyState(), loaded: {} },
+    now: new Date('2026-11-22T06:00:00Z'),
+  });
 }
 
 describe('plan views', () => {
@@ -26,7 +33,7 @@ describe('plan views', () => {
     expect(md.match(/<details>/g)).toHaveLength(2);
   });
 
-  it('truncates a plan longer than GitHub\'s comment limit at a section boundary, with a pointer to the full plan', () => {
+  it("truncates a plan longer than GitHub's comment limit at a section boundary, with a pointer to the full plan", () => {
     const plan = initialPlan(300);
     const full = renderPlanMarkdown(plan, { limit: Number.MAX_SAFE_INTEGER });
     expect(full.length).toBeGreaterThan(GITHUB_COMMENT_LIMIT);
@@ -35,7 +42,9 @@ describe('plan views', () => {
     expect(md.split('\n')[0]).toBe('**Plan: 300 to add, 0 to change, 0 to remove, 15300 days to load.**');
     const shown = md.match(/<details>/g)?.length ?? 0;
     expect(md.match(/<\/details>/g)?.length).toBe(shown);
-    expect(md).toContain(`${300 - shown} more ingestions not shown. [Read the full plan](https://github.com/acme/warehouse/actions/runs/42).`);
+    expect(md).toContain(
+      `${300 - shown} more ingestions not shown. [Read the full plan](https://github.com/acme/warehouse/actions/runs/42).`,
+    );
     expect(renderPlanMarkdown(plan)).toContain('the `plan.json` artifact');
   });
 

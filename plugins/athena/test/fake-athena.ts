@@ -69,7 +69,8 @@ export async function startFakeAthena(accessKeyId: string): Promise<FakeAthena> 
     },
     async GetQueryResults(input) {
       const execution = mustFind(executions, input.QueryExecutionId);
-      if (execution.state !== 'SUCCEEDED' || !execution.result) throw Object.assign(new Error('Query has not yet finished.'), { type: 'InvalidRequestException' });
+      if (execution.state !== 'SUCCEEDED' || !execution.result)
+        throw Object.assign(new Error('Query has not yet finished.'), { type: 'InvalidRequestException' });
       const { columns, rows } = execution.result;
       const offset = input.NextToken ? Number(String(input.NextToken).split(':')[1]) : 0;
       const size = Math.min(Number(input.MaxResults ?? 1000), 1000);
@@ -79,7 +80,14 @@ export async function startFakeAthena(accessKeyId: string): Promise<FakeAthena> 
       return {
         ResultSet: {
           Rows: [...header, ...slice.map((row) => ({ Data: row.map((v, i) => athenaText(v, columns[i].duckType)) }))],
-          ResultSetMetadata: { ColumnInfo: columns.map((c) => ({ Name: c.name, Label: c.name, Type: athenaType(c.duckType), Nullable: 'UNKNOWN' })) },
+          ResultSetMetadata: {
+            ColumnInfo: columns.map((c) => ({
+              Name: c.name,
+              Label: c.name,
+              Type: athenaType(c.duckType),
+              Nullable: 'UNKNOWN',
+            })),
+          },
         },
         NextToken: end < rows.length ? `${input.QueryExecutionId}:${end}` : undefined,
       };
@@ -98,7 +106,10 @@ export async function startFakeAthena(accessKeyId: string): Promise<FakeAthena> 
     const body = await readBody(req);
     const operation = String(req.headers['x-amz-target'] ?? '').replace('AmazonAthena.', '');
     if (!String(req.headers.authorization ?? '').includes(`Credential=${accessKeyId}/`)) {
-      return reply(res, 400, { __type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' });
+      return reply(res, 400, {
+        __type: 'UnrecognizedClientException',
+        message: 'The security token included in the request is invalid.',
+      });
     }
     if (injected) {
       const { type, status } = injected;
@@ -106,11 +117,18 @@ export async function startFakeAthena(accessKeyId: string): Promise<FakeAthena> 
       return reply(res, status, { __type: type, message: `Injected ${type}` });
     }
     const run = operations[operation];
-    if (!run) return reply(res, 400, { __type: 'InvalidRequestException', message: `The fake does not implement ${operation}.` });
+    if (!run)
+      return reply(res, 400, {
+        __type: 'InvalidRequestException',
+        message: `The fake does not implement ${operation}.`,
+      });
     try {
       reply(res, 200, await run(JSON.parse(body || '{}')));
     } catch (err) {
-      reply(res, 400, { __type: (err as { type?: string }).type ?? 'InvalidRequestException', message: (err as Error).message });
+      reply(res, 400, {
+        __type: (err as { type?: string }).type ?? 'InvalidRequestException',
+        message: (err as Error).message,
+      });
     }
   }
 
@@ -145,7 +163,8 @@ interface AthenaRequest {
 
 function mustFind(executions: Map<string, Execution>, id: unknown): Execution {
   const execution = executions.get(String(id));
-  if (!execution) throw Object.assign(new Error(`QueryExecution ${String(id)} was not found`), { type: 'InvalidRequestException' });
+  if (!execution)
+    throw Object.assign(new Error(`QueryExecution ${String(id)} was not found`), { type: 'InvalidRequestException' });
   return execution;
 }
 
@@ -167,8 +186,18 @@ function reply(res: ServerResponse, status: number, payload: unknown): void {
 function athenaType(duckType: string): string {
   const t = duckType.toUpperCase();
   const names: Record<string, string> = {
-    VARCHAR: 'varchar', BIGINT: 'bigint', INTEGER: 'integer', SMALLINT: 'smallint', TINYINT: 'tinyint', DOUBLE: 'double', FLOAT: 'real',
-    BOOLEAN: 'boolean', DATE: 'date', TIMESTAMP: 'timestamp', 'TIMESTAMP WITH TIME ZONE': 'timestamp with time zone', JSON: 'json',
+    VARCHAR: 'varchar',
+    BIGINT: 'bigint',
+    INTEGER: 'integer',
+    SMALLINT: 'smallint',
+    TINYINT: 'tinyint',
+    DOUBLE: 'double',
+    FLOAT: 'real',
+    BOOLEAN: 'boolean',
+    DATE: 'date',
+    TIMESTAMP: 'timestamp',
+    'TIMESTAMP WITH TIME ZONE': 'timestamp with time zone',
+    JSON: 'json',
   };
   if (t.startsWith('DECIMAL')) return 'decimal';
   return names[t] ?? 'varchar';
@@ -183,7 +212,8 @@ function athenaText(value: unknown, duckType: string): { VarCharValue?: string }
     const text = value.toISOString().replace('T', ' ').replace('Z', '');
     return { VarCharValue: t === 'TIMESTAMP WITH TIME ZONE' ? `${text} UTC` : text };
   }
-  if (typeof value === 'number' && !Number.isFinite(value)) return { VarCharValue: Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity' };
+  if (typeof value === 'number' && !Number.isFinite(value))
+    return { VarCharValue: Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity' };
   if (typeof value === 'object') return { VarCharValue: JSON.stringify(value) };
   return { VarCharValue: String(value) };
 }

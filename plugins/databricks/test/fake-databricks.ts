@@ -74,7 +74,8 @@ export async function startFakeDatabricks(options: FakeDatabricksOptions): Promi
     const parts = url.pathname.split('/').filter(Boolean); // api 2.0 sql statements {id} ...
     if (req.method === 'POST' && parts.length === 4) return submit(JSON.parse(body));
     const statement = running.get(parts[4]);
-    if (!statement) return [404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `Statement ${parts[4]} not found.` }];
+    if (!statement)
+      return [404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `Statement ${parts[4]} not found.` }];
     if (req.method === 'POST' && parts[5] === 'cancel') {
       state.cancelled.push(parts[4]);
       return [200, {}];
@@ -94,8 +95,16 @@ export async function startFakeDatabricks(options: FakeDatabricksOptions): Promi
     return [200, { access_token: token, token_type: 'Bearer', expires_in: 3600 }];
   }
 
-  async function submit(input: { statement: string; warehouse_id: string; schema?: string }): Promise<[number, unknown]> {
-    if (input.warehouse_id !== options.warehouseId) return [404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `Warehouse ${input.warehouse_id} does not exist.` }];
+  async function submit(input: {
+    statement: string;
+    warehouse_id: string;
+    schema?: string;
+  }): Promise<[number, unknown]> {
+    if (input.warehouse_id !== options.warehouseId)
+      return [
+        404,
+        { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `Warehouse ${input.warehouse_id} does not exist.` },
+      ];
     const id = `stmt-${++next}`;
     state.statements.push(input.statement);
     const statement: Statement = { polls: 0 };
@@ -111,7 +120,11 @@ export async function startFakeDatabricks(options: FakeDatabricksOptions): Promi
 
   function status(id: string, statement: Statement): unknown {
     if (statement.polls++ === 0) return { statement_id: id, status: { state: 'RUNNING' } };
-    if (statement.error) return { statement_id: id, status: { state: 'FAILED', error: { error_code: 'BAD_REQUEST', message: statement.error } } };
+    if (statement.error)
+      return {
+        statement_id: id,
+        status: { state: 'FAILED', error: { error_code: 'BAD_REQUEST', message: statement.error } },
+      };
     const result = statement.result!;
     const chunks = Math.max(1, Math.ceil(result.rows.length / options.chunkRows));
     return {
@@ -119,7 +132,10 @@ export async function startFakeDatabricks(options: FakeDatabricksOptions): Promi
       status: { state: 'SUCCEEDED' },
       manifest: {
         format: 'JSON_ARRAY',
-        schema: { column_count: result.columns.length, columns: result.columns.map((c, i) => ({ name: c.name, position: i, ...databricksType(c.duckType) })) },
+        schema: {
+          column_count: result.columns.length,
+          columns: result.columns.map((c, i) => ({ name: c.name, position: i, ...databricksType(c.duckType) })),
+        },
         total_chunk_count: chunks,
         total_row_count: result.rows.length,
       },
@@ -137,7 +153,12 @@ export async function startFakeDatabricks(options: FakeDatabricksOptions): Promi
       row_offset: start,
       row_count: slice.length,
       data_array: slice.map((row) => row.map((v, i) => jsonArrayValue(v, columns[i].duckType))),
-      ...(more ? { next_chunk_index: index + 1, next_chunk_internal_link: `/api/2.0/sql/statements/${id}/result/chunks/${index + 1}` } : {}),
+      ...(more
+        ? {
+            next_chunk_index: index + 1,
+            next_chunk_internal_link: `/api/2.0/sql/statements/${id}/result/chunks/${index + 1}`,
+          }
+        : {}),
     };
   }
 
@@ -159,8 +180,17 @@ export async function startFakeDatabricks(options: FakeDatabricksOptions): Promi
 function databricksType(duckType: string): { type_name: string; type_text: string } {
   const t = duckType.toUpperCase();
   const names: Record<string, string> = {
-    VARCHAR: 'STRING', BIGINT: 'LONG', INTEGER: 'INT', SMALLINT: 'SHORT', DOUBLE: 'DOUBLE', FLOAT: 'FLOAT', BOOLEAN: 'BOOLEAN',
-    DATE: 'DATE', TIMESTAMP: 'TIMESTAMP_NTZ', 'TIMESTAMP WITH TIME ZONE': 'TIMESTAMP', JSON: 'VARIANT',
+    VARCHAR: 'STRING',
+    BIGINT: 'LONG',
+    INTEGER: 'INT',
+    SMALLINT: 'SHORT',
+    DOUBLE: 'DOUBLE',
+    FLOAT: 'FLOAT',
+    BOOLEAN: 'BOOLEAN',
+    DATE: 'DATE',
+    TIMESTAMP: 'TIMESTAMP_NTZ',
+    'TIMESTAMP WITH TIME ZONE': 'TIMESTAMP',
+    JSON: 'VARIANT',
   };
   const name = names[t] ?? 'STRING';
   return { type_name: name, type_text: name === 'LONG' ? 'BIGINT' : name };
@@ -173,7 +203,8 @@ function jsonArrayValue(value: unknown, duckType: string): string | null {
     if (t === 'DATE') return value.toISOString().slice(0, 10);
     return t === 'TIMESTAMP' ? value.toISOString().replace('Z', '') : value.toISOString();
   }
-  if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
+  if (typeof value === 'number' && !Number.isFinite(value))
+    return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }

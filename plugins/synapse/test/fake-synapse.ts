@@ -13,7 +13,19 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { DuckDBBackend, type BackendResult } from '../../../test/support/duckdb-backend.js';
-import { colMetadata, done, DONE_STATUS, errorToken, loginAck, PACKET, packets, preloginResponse, row, type TdsColumn, type TdsType } from './tds-encode.js';
+import {
+  colMetadata,
+  done,
+  DONE_STATUS,
+  errorToken,
+  loginAck,
+  PACKET,
+  packets,
+  preloginResponse,
+  row,
+  type TdsColumn,
+  type TdsType,
+} from './tds-encode.js';
 
 export interface FakeSynapse {
   port: number;
@@ -65,19 +77,30 @@ export async function startFakeSynapse(credentials: { user: string; password: st
     if (type === PACKET.LOGIN7) {
       const login = parseLogin7(payload);
       if (login.user !== credentials.user || login.password !== credentials.password) {
-        return send(Buffer.concat([errorToken(18456, 14, `Login failed for user '${login.user}'.`), done(DONE_STATUS.ERROR)]));
+        return send(
+          Buffer.concat([errorToken(18456, 14, `Login failed for user '${login.user}'.`), done(DONE_STATUS.ERROR)]),
+        );
       }
       return send(Buffer.concat([loginAck(), done(DONE_STATUS.FINAL)]));
     }
     if (type === PACKET.ATTENTION) return send(done(DONE_STATUS.ATTN));
     if (type === PACKET.SQL_BATCH) return send(await runBatch(sqlOfBatch(payload)));
-    return send(Buffer.concat([errorToken(50000, 16, `The fake does not implement TDS packet type ${type}.`), done(DONE_STATUS.ERROR)]));
+    return send(
+      Buffer.concat([
+        errorToken(50000, 16, `The fake does not implement TDS packet type ${type}.`),
+        done(DONE_STATUS.ERROR),
+      ]),
+    );
   }
 
   async function runBatch(sql: string): Promise<Buffer> {
     if (/^\s*set\s/i.test(sql)) return done(DONE_STATUS.FINAL);
     batches.push(sql);
-    if (failing) return Buffer.concat([errorToken(40501, 20, 'The service is currently busy. Retry the request after 10 seconds.'), done(DONE_STATUS.ERROR)]);
+    if (failing)
+      return Buffer.concat([
+        errorToken(40501, 20, 'The service is currently busy. Retry the request after 10 seconds.'),
+        done(DONE_STATUS.ERROR),
+      ]);
     let result: BackendResult;
     try {
       result = await backend.run(fromTsql(sql));
@@ -85,7 +108,11 @@ export async function startFakeSynapse(credentials: { user: string; password: st
       return Buffer.concat([errorToken(207, 16, (err as Error).message), done(DONE_STATUS.ERROR)]);
     }
     const columns: TdsColumn[] = result.columns.map((c) => ({ name: c.name, type: tdsType(c.duckType) }));
-    return Buffer.concat([colMetadata(columns), ...result.rows.map((r) => row(columns, r)), done(DONE_STATUS.COUNT, result.rows.length)]);
+    return Buffer.concat([
+      colMetadata(columns),
+      ...result.rows.map((r) => row(columns, r)),
+      done(DONE_STATUS.COUNT, result.rows.length),
+    ]);
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -114,7 +141,8 @@ function sqlOfBatch(payload: Buffer): string {
 
 /** User name and password from a LOGIN7 message (the password is nibble-swapped and XOR 0xA5). */
 function parseLogin7(payload: Buffer): { user: string; password: string } {
-  const field = (at: number) => payload.subarray(payload.readUInt16LE(at), payload.readUInt16LE(at) + payload.readUInt16LE(at + 2) * 2);
+  const field = (at: number) =>
+    payload.subarray(payload.readUInt16LE(at), payload.readUInt16LE(at) + payload.readUInt16LE(at + 2) * 2);
   const user = field(40).toString('ucs2');
   const obfuscated = Buffer.from(field(44));
   for (let i = 0; i < obfuscated.length; i++) {
@@ -131,8 +159,17 @@ function fromTsql(sql: string): string {
 
 function tdsType(duckType: string): TdsType {
   const types: Record<string, TdsType> = {
-    INTEGER: 'int', SMALLINT: 'int', TINYINT: 'int', BIGINT: 'bigint', DOUBLE: 'float', FLOAT: 'float', BOOLEAN: 'bit',
-    DATE: 'date', TIMESTAMP: 'datetime2', DATETIME2: 'datetime2', 'TIMESTAMP WITH TIME ZONE': 'datetimeoffset',
+    INTEGER: 'int',
+    SMALLINT: 'int',
+    TINYINT: 'int',
+    BIGINT: 'bigint',
+    DOUBLE: 'float',
+    FLOAT: 'float',
+    BOOLEAN: 'bit',
+    DATE: 'date',
+    TIMESTAMP: 'datetime2',
+    DATETIME2: 'datetime2',
+    'TIMESTAMP WITH TIME ZONE': 'datetimeoffset',
   };
   return types[duckType.toUpperCase()] ?? 'nvarchar';
 }

@@ -4,7 +4,14 @@
  * types the fake supports (NVARCHAR(4000), INTN 4/8, FLTN 8, BITN, DATEN, DATETIME2N(3),
  * DATETIMEOFFSETN(3)).
  */
-export const PACKET = { SQL_BATCH: 0x01, RPC: 0x03, TABULAR: 0x04, ATTENTION: 0x06, LOGIN7: 0x10, PRELOGIN: 0x12 } as const;
+export const PACKET = {
+  SQL_BATCH: 0x01,
+  RPC: 0x03,
+  TABULAR: 0x04,
+  ATTENTION: 0x06,
+  LOGIN7: 0x10,
+  PRELOGIN: 0x12,
+} as const;
 export const DONE_STATUS = { FINAL: 0x0000, ERROR: 0x0002, COUNT: 0x0010, ATTN: 0x0020 } as const;
 
 /** TDS column types by the fake's names. */

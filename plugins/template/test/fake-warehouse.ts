@@ -18,8 +18,14 @@ export interface FakeWarehouse {
 }
 
 const TYPES: Partial<Record<DuckDBTypeId, string>> = {
-  [DuckDBTypeId.VARCHAR]: 'string', [DuckDBTypeId.BIGINT]: 'integer', [DuckDBTypeId.INTEGER]: 'integer', [DuckDBTypeId.DOUBLE]: 'double',
-  [DuckDBTypeId.BOOLEAN]: 'boolean', [DuckDBTypeId.DATE]: 'date', [DuckDBTypeId.TIMESTAMP]: 'timestamp', [DuckDBTypeId.TIMESTAMP_TZ]: 'timestamp',
+  [DuckDBTypeId.VARCHAR]: 'string',
+  [DuckDBTypeId.BIGINT]: 'integer',
+  [DuckDBTypeId.INTEGER]: 'integer',
+  [DuckDBTypeId.DOUBLE]: 'double',
+  [DuckDBTypeId.BOOLEAN]: 'boolean',
+  [DuckDBTypeId.DATE]: 'date',
+  [DuckDBTypeId.TIMESTAMP]: 'timestamp',
+  [DuckDBTypeId.TIMESTAMP_TZ]: 'timestamp',
 };
 
 function wireType(type: DuckDBType): string {
@@ -46,7 +52,11 @@ export async function startFakeWarehouse(token: string): Promise<FakeWarehouse> 
     const reader = await db.connection.runAndReadAll(sql);
     const types = reader.columnTypes();
     const columns = reader.columnNames().map((name, i) => ({ name, type: wireType(types[i]) }));
-    const rows = reader.getRows().map((row) => row.map((v, i) => wireValue(JSDuckDBValueConverter(v, types[i], JSDuckDBValueConverter), columns[i].type)));
+    const rows = reader
+      .getRows()
+      .map((row) =>
+        row.map((v, i) => wireValue(JSDuckDBValueConverter(v, types[i], JSDuckDBValueConverter), columns[i].type)),
+      );
     return { columns, rows };
   }
 
@@ -54,17 +64,24 @@ export async function startFakeWarehouse(token: string): Promise<FakeWarehouse> 
     const result = results.get(id)!;
     const start = index * result.pageSize;
     const more = start + result.pageSize < result.rows.length;
-    return { rows: result.rows.slice(start, start + result.pageSize), next: more ? `/v1/query/${id}/pages/${index + 1}` : undefined };
+    return {
+      rows: result.rows.slice(start, start + result.pageSize),
+      next: more ? `/v1/query/${id}/pages/${index + 1}` : undefined,
+    };
   }
 
   async function handle(req: IncomingMessage, body: string): Promise<[number, unknown]> {
     if (req.headers.authorization !== `Bearer ${token}`) return [401, { error: 'invalid token' }];
     if (failing) return [503, { error: 'warehouse overloaded, retry later' }];
     const parts = (req.url ?? '').split('/').filter(Boolean);
-    if (req.method === 'GET' && parts[3] === 'pages' && results.has(parts[2])) return [200, page(parts[2], Number(parts[4]))];
+    if (req.method === 'GET' && parts[3] === 'pages' && results.has(parts[2]))
+      return [200, page(parts[2], Number(parts[4]))];
     const { sql, pageSize } = JSON.parse(body || '{}') as { sql: string; pageSize: number };
     try {
-      const result = await (queue = queue.then(() => run(sql), () => run(sql)));
+      const result = await (queue = queue.then(
+        () => run(sql),
+        () => run(sql),
+      ));
       const id = `r${++next}`;
       results.set(id, { ...(result as Awaited<ReturnType<typeof run>>), pageSize });
       return [200, { columns: (result as Awaited<ReturnType<typeof run>>).columns, ...page(id, 0) }];

@@ -7,10 +7,15 @@ import { BaseCommand } from '../../base-command.js';
 
 /** `ingest experiment history`: the jobs of an experiment's recent pipeline runs. */
 export default class ExperimentHistory extends BaseCommand {
-  static summary = "Show the jobs of an experiment's recent pipeline runs: query ids, durations, rows, bytes scanned and billed.";
+  static summary =
+    "Show the jobs of an experiment's recent pipeline runs: query ids, durations, rows, bytes scanned and billed.";
   static description =
     'Reads the job history where the experiment runs (the store, or its warehouse schema). Each run lists its steps with the statements they ran; bytes scanned and billed appear where the warehouse reports them (BigQuery, Snowflake), and "not reported" on DuckDB and PostgreSQL.';
-  static examples = ['<%= config.bin %> experiment history checkout_button', '<%= config.bin %> experiment history checkout_button --runs 1 --statements', '<%= config.bin %> experiment history checkout_button --json'];
+  static examples = [
+    '<%= config.bin %> experiment history checkout_button',
+    '<%= config.bin %> experiment history checkout_button --runs 1 --statements',
+    '<%= config.bin %> experiment history checkout_button --json',
+  ];
   static args = { name: Args.string({ description: 'Experiment name.', required: true }) };
   static flags = {
     runs: Flags.integer({ description: 'How many of the most recent runs to show.', default: 5, min: 1 }),

@@ -11,9 +11,17 @@ import { BaseCommand } from '../../base-command.js';
 /** `ingest experiment report`: the Markdown report, printed or written to a file. */
 export default class ExperimentReport extends BaseCommand {
   static summary = "Write an experiment's Markdown report (what the agent commits to status/experiments/).";
-  static examples = ['<%= config.bin %> experiment report checkout_button', '<%= config.bin %> experiment report checkout_button --out status/experiments/checkout_button.md'];
+  static examples = [
+    '<%= config.bin %> experiment report checkout_button',
+    '<%= config.bin %> experiment report checkout_button --out status/experiments/checkout_button.md',
+  ];
   static args = { name: Args.string({ description: 'Experiment name.', required: true }) };
-  static flags = { out: Flags.string({ description: 'Write the report to this file instead of printing it, with its SVG charts beside it (<file>.lift.svg, .cumulative-lift.svg, .exposures.svg).' }) };
+  static flags = {
+    out: Flags.string({
+      description:
+        'Write the report to this file instead of printing it, with its SVG charts beside it (<file>.lift.svg, .cumulative-lift.svg, .exposures.svg).',
+    }),
+  };
 
   async run() {
     const { args, flags } = await this.parse(ExperimentReport);
@@ -28,7 +36,12 @@ export default class ExperimentReport extends BaseCommand {
         return { experiment: args.name, out: null, markdown, charts: [] };
       }
       const path = resolve(flags.out);
-      const files = await experimentFiles(results, await readLiftHistory(store, args.name), '.', basename(path).replace(/\.md$/, ''));
+      const files = await experimentFiles(
+        results,
+        await readLiftHistory(store, args.name),
+        '.',
+        basename(path).replace(/\.md$/, ''),
+      );
       mkdirSync(dirname(path), { recursive: true });
       let markdown = '';
       const charts: string[] = [];

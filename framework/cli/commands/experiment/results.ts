@@ -8,9 +8,14 @@ import { BaseCommand } from '../../base-command.js';
 /** `ingest experiment results`: the latest results as a table, or JSON. */
 export default class ExperimentResultsCommand extends BaseCommand {
   static summary = "Show an experiment's latest results and health checks.";
-  static examples = ['<%= config.bin %> experiment results checkout_button', '<%= config.bin %> experiment results checkout_button --rollup 7day --json'];
+  static examples = [
+    '<%= config.bin %> experiment results checkout_button',
+    '<%= config.bin %> experiment results checkout_button --rollup 7day --json',
+  ];
   static args = { name: Args.string({ description: 'Experiment name.', required: true }) };
-  static flags = { rollup: Flags.string({ description: 'Which rollup to show.', options: [...ROLLUPS], default: 'cumulative' }) };
+  static flags = {
+    rollup: Flags.string({ description: 'Which rollup to show.', options: [...ROLLUPS], default: 'cumulative' }),
+  };
 
   async run() {
     const { args, flags } = await this.parse(ExperimentResultsCommand);

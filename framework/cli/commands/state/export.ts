@@ -6,11 +6,14 @@ import { lockTimeoutMs } from '../../state-flags.js';
 export default class StateExport extends BaseCommand {
   static summary = 'Write the applied state and loaded-days summary to status/state.json.';
   static description =
-    'Reads the applied state and each ingestion\'s loaded days from the store and writes them to <statusDir>/state.json. Commit that file so `ingest plan --state repo` can plan in a pull request without store or warehouse credentials. It holds no secret values.';
+    "Reads the applied state and each ingestion's loaded days from the store and writes them to <statusDir>/state.json. Commit that file so `ingest plan --state repo` can plan in a pull request without store or warehouse credentials. It holds no secret values.";
   static examples = ['<%= config.bin %> state export', '<%= config.bin %> state export --json'];
 
   static flags = {
-    'lock-timeout': Flags.string({ description: 'How long to wait for a store held by another process, e.g. 30s.', default: '0s' }),
+    'lock-timeout': Flags.string({
+      description: 'How long to wait for a store held by another process, e.g. 30s.',
+      default: '0s',
+    }),
   };
 
   async run() {

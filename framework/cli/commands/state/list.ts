@@ -15,7 +15,12 @@ export default class StateList extends BaseCommand {
   async run() {
     const { flags } = await this.parse(StateList);
     const project = await this.loadValidProject(flags.project);
-    const state = await readAppliedState(project, flags.state as 'store' | 'repo', lockTimeoutMs(flags['lock-timeout']), 'state list');
+    const state = await readAppliedState(
+      project,
+      flags.state as 'store' | 'repo',
+      lockTimeoutMs(flags['lock-timeout']),
+      'state list',
+    );
     const resources = stateResources(state);
     this.log(renderStateList(resources));
     return stateListJson(state, resources);

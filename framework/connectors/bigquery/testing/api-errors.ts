@@ -19,6 +19,13 @@ const STATUS_NAMES: Record<number, string> = {
 export function apiError(status: number, reason: string, message: string): Reply {
   return {
     status,
-    body: { error: { code: status, message, errors: [{ message, domain: 'global', reason }], status: STATUS_NAMES[status] ?? 'UNKNOWN' } },
+    body: {
+      error: {
+        code: status,
+        message,
+        errors: [{ message, domain: 'global', reason }],
+        status: STATUS_NAMES[status] ?? 'UNKNOWN',
+      },
+    },
   };
 }

@@ -53,13 +53,20 @@ export class FakeBigQuery extends DuckDBHttpFake {
       reply = apiError(500, 'internalError', err instanceof Error ? err.message : String(err));
     }
     const text = JSON.stringify(reply.body);
-    response.writeHead(reply.status, { 'Content-Type': 'application/json; charset=UTF-8', 'Content-Length': Buffer.byteLength(text) });
+    response.writeHead(reply.status, {
+      'Content-Type': 'application/json; charset=UTF-8',
+      'Content-Length': Buffer.byteLength(text),
+    });
     response.end(text);
   }
 
   private async route(method: string, url: URL, authorization: string | undefined, body: Json): Promise<Reply> {
     if (authorization !== `Bearer ${this.options.accessToken}`) {
-      return apiError(401, 'authError', 'Request had invalid authentication credentials. Expected OAuth 2 access token.');
+      return apiError(
+        401,
+        'authError',
+        'Request had invalid authentication credentials. Expected OAuth 2 access token.',
+      );
     }
     if (this.transientFailures) return apiError(503, 'backendError', 'The service is currently unavailable.');
     const match = /^\/bigquery\/v2\/projects\/([^/]+)\/(.*)$/.exec(url.pathname);
@@ -83,12 +90,22 @@ export class FakeBigQuery extends DuckDBHttpFake {
 
   private jobResource(jobId: string | undefined, statistics: Json, configuration: Json = {}): Json {
     const jobReference = { projectId: this.options.projectId, jobId, location: this.options.location ?? 'US' };
-    return { kind: 'bigquery#job', id: `${this.options.projectId}:${jobReference.location}.${jobId}`, jobReference, configuration, status: { state: 'DONE' }, statistics };
+    return {
+      kind: 'bigquery#job',
+      id: `${this.options.projectId}:${jobReference.location}.${jobId}`,
+      jobReference,
+      configuration,
+      status: { state: 'DONE' },
+      statistics,
+    };
   }
 
   /** jobs.insert: a dry run answers at once; a query runs to completion before answering. */
   private async insertJob(body: Json): Promise<Reply> {
-    const configuration = (body.configuration ?? {}) as { query?: { query?: string; queryParameters?: QueryParameter[] }; dryRun?: boolean };
+    const configuration = (body.configuration ?? {}) as {
+      query?: { query?: string; queryParameters?: QueryParameter[] };
+      dryRun?: boolean;
+    };
     const text = configuration.query?.query;
     const sql = text === undefined ? undefined : bindPositional(text, configuration.query?.queryParameters ?? []);
     if (!sql) return apiError(400, 'invalid', 'Job configuration must contain a query.');
@@ -97,12 +114,18 @@ export class FakeBigQuery extends DuckDBHttpFake {
     try {
       if (configuration.dryRun) {
         const { fields, bytes } = await this.exclusive(() => this.jobs.dryRun(sql));
-        const stats = { totalBytesProcessed: String(bytes), query: { totalBytesProcessed: String(bytes), schema: { fields }, statementType: 'SELECT' } };
+        const stats = {
+          totalBytesProcessed: String(bytes),
+          query: { totalBytesProcessed: String(bytes), schema: { fields }, statementType: 'SELECT' },
+        };
         return { status: 200, body: this.jobResource(undefined, stats, configuration) };
       }
       await this.exclusive(() => this.jobs.run(jobId, sql));
       // Bytes processed and billed as BigQuery's job statistics report them (the fake's estimate).
-      return { status: 200, body: this.jobResource(jobId, (this.jobs.statisticsOf(jobId) ?? {}) as Json, configuration) };
+      return {
+        status: 200,
+        body: this.jobResource(jobId, (this.jobs.statisticsOf(jobId) ?? {}) as Json, configuration),
+      };
     } catch (err) {
       return apiError(400, 'invalidQuery', `${err instanceof Error ? err.message : String(err)} at [1:1]`);
     }
@@ -114,7 +137,10 @@ export class FakeBigQuery extends DuckDBHttpFake {
     const inserted = await this.insertJob({ configuration: { query: { query: body.query } }, jobReference: { jobId } });
     if (inserted.status !== 200) return inserted;
     const format = body.formatOptions as { useInt64Timestamp?: boolean } | undefined;
-    const query = new URLSearchParams({ maxResults: String(body.maxResults ?? ''), 'formatOptions.useInt64Timestamp': String(format?.useInt64Timestamp ?? false) });
+    const query = new URLSearchParams({
+      maxResults: String(body.maxResults ?? ''),
+      'formatOptions.useInt64Timestamp': String(format?.useInt64Timestamp ?? false),
+    });
     const first = await this.results(jobId, new URL(`${url.origin}/?${query.toString()}`));
     return { status: first.status, body: { ...first.body, kind: 'bigquery#queryResponse' } };
   }
@@ -124,10 +150,20 @@ export class FakeBigQuery extends DuckDBHttpFake {
     const maxResults = url.searchParams.get('maxResults');
     const offset = Number(url.searchParams.get('pageToken') ?? 0);
     const int64 = url.searchParams.get('formatOptions.useInt64Timestamp') === 'true';
-    const page = await this.exclusive(() => this.jobs.page(jobId, offset, maxResults ? Number(maxResults) : undefined, int64));
+    const page = await this.exclusive(() =>
+      this.jobs.page(jobId, offset, maxResults ? Number(maxResults) : undefined, int64),
+    );
     if (!page) return apiError(404, 'notFound', `Not found: Job ${this.options.projectId}:${jobId}`);
     const jobReference = { projectId: this.options.projectId, jobId, location: this.options.location ?? 'US' };
-    const result: Json = { kind: 'bigquery#getQueryResultsResponse', schema: { fields: page.fields }, jobReference, totalRows: String(page.total), rows: page.rows, jobComplete: true, cacheHit: false };
+    const result: Json = {
+      kind: 'bigquery#getQueryResultsResponse',
+      schema: { fields: page.fields },
+      jobReference,
+      totalRows: String(page.total),
+      rows: page.rows,
+      jobComplete: true,
+      cacheHit: false,
+    };
     if (page.next !== undefined) result.pageToken = String(page.next);
     return { status: 200, body: result };
   }
@@ -144,7 +180,17 @@ export class FakeBigQuery extends DuckDBHttpFake {
     });
     if (!found) return apiError(404, 'notFound', `Not found: Table ${this.options.projectId}:${dataset}.${table}`);
     const tableReference = { projectId: this.options.projectId, datasetId: dataset, tableId: table };
-    return { status: 200, body: { kind: 'bigquery#table', id: `${this.options.projectId}:${dataset}.${table}`, tableReference, schema: { fields: found.fields }, numRows: String(found.numRows), type: 'TABLE' } };
+    return {
+      status: 200,
+      body: {
+        kind: 'bigquery#table',
+        id: `${this.options.projectId}:${dataset}.${table}`,
+        tableReference,
+        schema: { fields: found.fields },
+        numRows: String(found.numRows),
+        type: 'TABLE',
+      },
+    };
   }
 }
 

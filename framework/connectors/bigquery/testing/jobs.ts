@@ -21,7 +21,13 @@ export interface JobStatistics {
   totalBytesProcessed: string;
   /** On-demand billing: the bytes processed rounded up to 1 MiB, at least 10 MiB per query that reads a table. */
   totalBytesBilled: string;
-  query: { totalBytesProcessed: string; totalBytesBilled: string; statementType: string; totalRows?: string; numDmlAffectedRows?: string };
+  query: {
+    totalBytesProcessed: string;
+    totalBytesBilled: string;
+    statementType: string;
+    totalRows?: string;
+    numDmlAffectedRows?: string;
+  };
 }
 
 const MIB = 1024 * 1024;
@@ -62,13 +68,23 @@ export class JobStore {
     const bytes = await this.scannedBytes(sql);
     const stats = (statementType: string, extra: Partial<JobStatistics['query']>): JobStatistics => {
       const billed = String(billedBytes(bytes));
-      return { totalBytesProcessed: String(bytes), totalBytesBilled: billed, query: { totalBytesProcessed: String(bytes), totalBytesBilled: billed, statementType, ...extra } };
+      return {
+        totalBytesProcessed: String(bytes),
+        totalBytesBilled: billed,
+        query: { totalBytesProcessed: String(bytes), totalBytesBilled: billed, statementType, ...extra },
+      };
     };
     const statement = /^\s*(INSERT|DELETE|UPDATE|MERGE|CREATE|DROP|ALTER)\b/i.exec(sql)?.[1]?.toUpperCase();
     if (statement) {
       const result = await this.connection.run(await toDuckDB(sql));
       const changed = Number(result.rowsChanged);
-      this.statistics.set(jobId, stats(statement, ['INSERT', 'DELETE', 'UPDATE', 'MERGE'].includes(statement) ? { numDmlAffectedRows: String(changed) } : {}));
+      this.statistics.set(
+        jobId,
+        stats(
+          statement,
+          ['INSERT', 'DELETE', 'UPDATE', 'MERGE'].includes(statement) ? { numDmlAffectedRows: String(changed) } : {},
+        ),
+      );
       return { fields: [], total: 0 };
     }
     const ran = await this.runQuery(jobId, sql);
@@ -94,7 +110,12 @@ export class JobStore {
   }
 
   /** A page of job `jobId`, starting at `offset`. */
-  async page(jobId: string, offset: number, maxResults: number | undefined, int64Timestamps: boolean): Promise<JobPage | undefined> {
+  async page(
+    jobId: string,
+    offset: number,
+    maxResults: number | undefined,
+    int64Timestamps: boolean,
+  ): Promise<JobPage | undefined> {
     const job = this.jobs.get(jobId);
     if (!job) return undefined;
     const count = Math.max(0, Math.min(maxResults ?? DEFAULT_PAGE_ROWS, job.total - offset));
@@ -119,8 +140,12 @@ export class JobStore {
   }
 
   private async rows(job: StoredJob, offset: number, count: number, int64: boolean): Promise<JobPage['rows']> {
-    const select = job.columns.map((column, index) => `${column.select(`"${column.field.name.replaceAll('"', '""')}"`, int64)} AS c${index}`);
-    const reader = await this.connection.runAndReadAll(`SELECT ${select.join(', ')} FROM ${job.table} LIMIT ${count} OFFSET ${offset}`);
+    const select = job.columns.map(
+      (column, index) => `${column.select(`"${column.field.name.replaceAll('"', '""')}"`, int64)} AS c${index}`,
+    );
+    const reader = await this.connection.runAndReadAll(
+      `SELECT ${select.join(', ')} FROM ${job.table} LIMIT ${count} OFFSET ${offset}`,
+    );
     return reader.getRows().map((row) => ({ f: row.map((value) => ({ v: value === null ? null : String(value) })) }));
   }
 

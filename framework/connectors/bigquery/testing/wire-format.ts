@@ -30,10 +30,15 @@ export function wireColumn(name: string, duckType: string): WireColumn {
       return column(
         name,
         'FLOAT',
-        (ref) => `CASE WHEN isnan(${ref}) THEN 'NaN' WHEN isinf(${ref}) AND ${ref} > 0 THEN 'Infinity' WHEN isinf(${ref}) THEN '-Infinity' ELSE CAST(${ref} AS VARCHAR) END`,
+        (ref) =>
+          `CASE WHEN isnan(${ref}) THEN 'NaN' WHEN isinf(${ref}) AND ${ref} > 0 THEN 'Infinity' WHEN isinf(${ref}) THEN '-Infinity' ELSE CAST(${ref} AS VARCHAR) END`,
       );
     case 'BOOLEAN':
-      return column(name, 'BOOLEAN', (ref) => `CASE WHEN ${ref} IS NULL THEN NULL WHEN ${ref} THEN 'true' ELSE 'false' END`);
+      return column(
+        name,
+        'BOOLEAN',
+        (ref) => `CASE WHEN ${ref} IS NULL THEN NULL WHEN ${ref} THEN 'true' ELSE 'false' END`,
+      );
     case 'DATE':
       return column(name, 'DATE', text);
     case 'TIMESTAMP':

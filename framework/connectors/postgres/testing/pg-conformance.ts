@@ -38,23 +38,29 @@ export function pgConformanceSetup(kind: 'postgres' | 'redshift'): ConformanceSe
   const secret = `refused-${randomBytes(8).toString('hex')}`;
   const password = `accepted-${randomBytes(8).toString('hex')}`;
   const context = testContext({ PG_PASSWORD: password, PG_WRONG: secret });
-  const source = (target: Target, extra: Partial<PostgresSource> = {}): PostgresSource | RedshiftSource => ({
-    name: `${kind}_main`,
-    kind,
-    host: target.host,
-    port: target.port,
-    database: target.database,
-    user: target.user,
-    password: { env: 'PG_PASSWORD' },
-    ...extra,
-  }) as PostgresSource | RedshiftSource;
+  const source = (target: Target, extra: Partial<PostgresSource> = {}): PostgresSource | RedshiftSource =>
+    ({
+      name: `${kind}_main`,
+      kind,
+      host: target.host,
+      port: target.port,
+      database: target.database,
+      user: target.user,
+      password: { env: 'PG_PASSWORD' },
+      ...extra,
+    }) as PostgresSource | RedshiftSource;
 
   return {
     protocolFake: false,
     faults: false,
     async open() {
       const url = new URL(await createTestDatabase(`wharf_${kind}_conf`));
-      const target: Target = { host: url.hostname, port: Number(url.port), database: url.pathname.slice(1), user: decodeURIComponent(url.username) };
+      const target: Target = {
+        host: url.hostname,
+        port: Number(url.port),
+        database: url.pathname.slice(1),
+        user: decodeURIComponent(url.username),
+      };
       const client = new pg.Client({ connectionString: url.toString() });
       await client.connect();
       await ensureRefusedRole(client);

@@ -28,7 +28,12 @@ function fingerprint(publicKeyPem: string): string {
 function jwtValid(token: string, publicKeyPem: string, account: string, user: string): boolean {
   const [header, payload, signature] = token.split('.');
   if (!header || !payload || !signature) return false;
-  const signed = verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), publicKeyPem, Buffer.from(signature, 'base64url'));
+  const signed = verify(
+    'RSA-SHA256',
+    Buffer.from(`${header}.${payload}`),
+    publicKeyPem,
+    Buffer.from(signature, 'base64url'),
+  );
   if (!signed) return false;
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iss?: string; sub?: string };
   const subject = `${account.toUpperCase()}.${user.toUpperCase()}`;
@@ -38,11 +43,15 @@ function jwtValid(token: string, publicKeyPem: string, account: string, user: st
 /** Whether the login data proves the identity of a known user of `account`. */
 export function loginAccepted(data: LoginData, account: string, users: Record<string, FakeSnowflakeUser>): boolean {
   if ((data.ACCOUNT_NAME ?? '').toUpperCase() !== account.toUpperCase()) return false;
-  const name = Object.keys(users).find((candidate) => candidate.toUpperCase() === (data.LOGIN_NAME ?? '').toUpperCase());
+  const name = Object.keys(users).find(
+    (candidate) => candidate.toUpperCase() === (data.LOGIN_NAME ?? '').toUpperCase(),
+  );
   const user = name === undefined ? undefined : users[name];
   if (!user || name === undefined) return false;
   if (data.AUTHENTICATOR === 'SNOWFLAKE_JWT') {
-    return user.publicKey !== undefined && data.TOKEN !== undefined && jwtValid(data.TOKEN, user.publicKey, account, name);
+    return (
+      user.publicKey !== undefined && data.TOKEN !== undefined && jwtValid(data.TOKEN, user.publicKey, account, name)
+    );
   }
   return user.password !== undefined && data.PASSWORD === user.password;
 }

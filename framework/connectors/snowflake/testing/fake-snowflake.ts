@@ -75,7 +75,11 @@ export class FakeSnowflake extends DuckDBHttpFake {
       const url = new URL(request.url ?? '/', this.url);
       const body = await readBody(request);
       const reply = await this.route(request.method ?? 'GET', url, request.headers.authorization, body);
-      if (typeof reply === 'number') return void send(response, reply, { success: false, message: `No such endpoint: ${request.method} ${request.url}` });
+      if (typeof reply === 'number')
+        return void send(response, reply, {
+          success: false,
+          message: `No such endpoint: ${request.method} ${request.url}`,
+        });
       // Chunks are served like cloud-storage objects, not as JSON documents.
       if (typeof reply === 'string') return void send(response, 200, reply, 'application/octet-stream');
       send(response, 200, reply);
@@ -84,28 +88,46 @@ export class FakeSnowflake extends DuckDBHttpFake {
     }
   }
 
-  private async route(method: string, url: URL, authorization: string | undefined, body: Json): Promise<Json | string | number> {
+  private async route(
+    method: string,
+    url: URL,
+    authorization: string | undefined,
+    body: Json,
+  ): Promise<Json | string | number> {
     const path = url.pathname;
     if (path === '/session/v1/login-request') return this.login(body.data as LoginData);
     const chunk = /^\/fake-chunks\/([^/]+)\/(\d+)$/.exec(path);
-    if (chunk && method === 'GET') return (await this.exclusive(() => this.results.chunk(chunk[1]!, Number(chunk[2])))) ?? 404;
+    if (chunk && method === 'GET')
+      return (await this.exclusive(() => this.results.chunk(chunk[1]!, Number(chunk[2])))) ?? 404;
     const token = /Snowflake Token="([^"]+)"/.exec(authorization ?? '')?.[1];
     if (!token || !this.sessions.has(token)) {
-      return { success: false, code: '390104', message: 'Session no longer exists. New login required to access the service.', data: null };
+      return {
+        success: false,
+        code: '390104',
+        message: 'Session no longer exists. New login required to access the service.',
+        data: null,
+      };
     }
     if (path === '/session' && url.searchParams.get('delete') === 'true') {
       this.sessions.delete(token);
       return { success: true, data: null, code: null, message: null };
     }
-    if (path === '/queries/v1/query-request') return this.transientFailures ? TIMED_OUT : this.query(String(body.sqlText ?? ''));
+    if (path === '/queries/v1/query-request')
+      return this.transientFailures ? TIMED_OUT : this.query(String(body.sqlText ?? ''));
     if (path.endsWith('/abort-request')) this.abortRequests++;
-    if (ACKNOWLEDGED.has(path) || /^\/queries\/[^/]+\/abort-request$/.test(path)) return { success: true, data: null, code: null, message: null };
+    if (ACKNOWLEDGED.has(path) || /^\/queries\/[^/]+\/abort-request$/.test(path))
+      return { success: true, data: null, code: null, message: null };
     return 404;
   }
 
   private login(data: LoginData): Json {
     if (!loginAccepted(data ?? {}, this.options.account, this.options.users)) {
-      return { success: false, code: '390100', message: 'Incorrect username or password was specified.', data: { nextAction: 'RETRY_LOGIN' } };
+      return {
+        success: false,
+        code: '390100',
+        message: 'Incorrect username or password was specified.',
+        data: { nextAction: 'RETRY_LOGIN' },
+      };
     }
     const token = `session-${randomUUID()}`;
     this.sessions.add(token);
@@ -131,8 +153,12 @@ export class FakeSnowflake extends DuckDBHttpFake {
     const queryId = randomUUID();
     try {
       // A statement the translation refuses fails like one Snowflake refuses.
-      const sql = isSessionStatement(sqlText) ? `SELECT 'Statement executed successfully.' AS status` : await toDuckDB(sqlText);
-      const page = await this.exclusive(() => this.results.create(queryId, sql, (id, index) => `${this.url}/fake-chunks/${id}/${index}`));
+      const sql = isSessionStatement(sqlText)
+        ? `SELECT 'Statement executed successfully.' AS status`
+        : await toDuckDB(sqlText);
+      const page = await this.exclusive(() =>
+        this.results.create(queryId, sql, (id, index) => `${this.url}/fake-chunks/${id}/${index}`),
+      );
       return {
         success: true,
         code: null,
@@ -157,7 +183,12 @@ export class FakeSnowflake extends DuckDBHttpFake {
       };
     } catch (err) {
       const message = `SQL compilation error:\n${err instanceof Error ? err.message : String(err)}`;
-      return { success: false, code: '000904', message, data: { errorCode: '000904', sqlState: '42000', queryId, internalError: false } };
+      return {
+        success: false,
+        code: '000904',
+        message,
+        data: { errorCode: '000904', sqlState: '42000', queryId, internalError: false },
+      };
     }
   }
 }

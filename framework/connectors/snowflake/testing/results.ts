@@ -41,7 +41,11 @@ export class ResultStore {
   constructor(private readonly connection: DuckDBConnection) {}
 
   /** Executes DuckDB SQL into a result table and returns the response page for it. */
-  async create(queryId: string, sql: string, chunkUrl: (queryId: string, index: number) => string): Promise<ResultPage> {
+  async create(
+    queryId: string,
+    sql: string,
+    chunkUrl: (queryId: string, index: number) => string,
+  ): Promise<ResultPage> {
     const table = `fake_result_${++this.sequence}`;
     await this.connection.run(`CREATE TEMP TABLE ${table} AS ${sql}`);
     const described = await this.connection.runAndReadAll(`SELECT column_name, column_type FROM (DESCRIBE ${table})`);
@@ -51,7 +55,12 @@ export class ResultStore {
     const chunks: ChunkRef[] = [];
     for (let start = INLINE_ROWS, index = 0; start < total; start += CHUNK_ROWS, index++) {
       const rowCount = Math.min(CHUNK_ROWS, total - start);
-      chunks.push({ url: chunkUrl(queryId, index), rowCount, uncompressedSize: rowCount * 64, compressedSize: rowCount * 64 });
+      chunks.push({
+        url: chunkUrl(queryId, index),
+        rowCount,
+        uncompressedSize: rowCount * 64,
+        compressedSize: rowCount * 64,
+      });
     }
     this.results.set(queryId, { table, columns, total, chunkCount: chunks.length, served: new Set() });
     const rowset = await this.rows(queryId, 0, Math.min(INLINE_ROWS, total));
@@ -77,8 +86,12 @@ export class ResultStore {
   private async rows(queryId: string, offset: number, count: number): Promise<(string | null)[][]> {
     const { table, columns } = this.results.get(queryId)!;
     if (count <= 0 || columns.length === 0) return [];
-    const select = columns.map((column, index) => `${column.select(`"${column.rowType.name.replaceAll('"', '""')}"`)} AS c${index}`);
-    const reader = await this.connection.runAndReadAll(`SELECT ${select.join(', ')} FROM ${table} LIMIT ${count} OFFSET ${offset}`);
+    const select = columns.map(
+      (column, index) => `${column.select(`"${column.rowType.name.replaceAll('"', '""')}"`)} AS c${index}`,
+    );
+    const reader = await this.connection.runAndReadAll(
+      `SELECT ${select.join(', ')} FROM ${table} LIMIT ${count} OFFSET ${offset}`,
+    );
     return reader.getRows().map((row) =>
       row.map((value, index) => {
         if (value === null) return null;

@@ -60,9 +60,13 @@ const INTEGER_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALL
 /** The wire encoding for a DuckDB column of type `duckType`. */
 export function wireColumn(name: string, duckType: string): WireColumn {
   const decimal = /^DECIMAL\((\d+),(\d+)\)$/.exec(duckType);
-  if (INTEGER_TYPES.test(duckType)) return { rowType: rowType(name, 'fixed', 0, 38), select: (ref) => `CAST(${ref} AS VARCHAR)` };
+  if (INTEGER_TYPES.test(duckType))
+    return { rowType: rowType(name, 'fixed', 0, 38), select: (ref) => `CAST(${ref} AS VARCHAR)` };
   if (decimal) {
-    return { rowType: rowType(name, 'fixed', Number(decimal[2]), Number(decimal[1])), select: (ref) => `CAST(${ref} AS VARCHAR)` };
+    return {
+      rowType: rowType(name, 'fixed', Number(decimal[2]), Number(decimal[1])),
+      select: (ref) => `CAST(${ref} AS VARCHAR)`,
+    };
   }
   switch (duckType) {
     case 'DOUBLE':
@@ -75,7 +79,11 @@ export function wireColumn(name: string, duckType: string): WireColumn {
     case 'DATE':
       return { rowType: rowType(name, 'date'), select: (ref) => `CAST(${ref} - DATE '1970-01-01' AS VARCHAR)` };
     case 'TIMESTAMP':
-      return { rowType: rowType(name, 'timestamp_ntz', 9), select: (ref) => `CAST(epoch_us(${ref}) AS VARCHAR)`, finish: epochMicrosToSeconds };
+      return {
+        rowType: rowType(name, 'timestamp_ntz', 9),
+        select: (ref) => `CAST(epoch_us(${ref}) AS VARCHAR)`,
+        finish: epochMicrosToSeconds,
+      };
     case 'TIMESTAMP WITH TIME ZONE':
       // Result version 1: "<epoch seconds> <offset index>", where index 1440 is UTC.
       return {
@@ -84,7 +92,10 @@ export function wireColumn(name: string, duckType: string): WireColumn {
         finish: (text) => `${epochMicrosToSeconds(text)} 1440`,
       };
     case 'BOOLEAN':
-      return { rowType: rowType(name, 'boolean'), select: (ref) => `CASE WHEN ${ref} IS NULL THEN NULL WHEN ${ref} THEN '1' ELSE '0' END` };
+      return {
+        rowType: rowType(name, 'boolean'),
+        select: (ref) => `CASE WHEN ${ref} IS NULL THEN NULL WHEN ${ref} THEN '1' ELSE '0' END`,
+      };
     case 'JSON':
       return { rowType: rowType(name, 'variant'), select: (ref) => `CAST(${ref} AS VARCHAR)` };
     default:
