@@ -1,6 +1,7 @@
 /**
  * The allowed dependency arrows between the folders of framework/ (the table is in
- * scripts/dependency-arrows.cjs), checked by dependency-cruiser on every import (`npm run lint:arrows`, run by .ci/run and by
+ * scripts/dependency-arrows.cjs), checked by dependency-cruiser on every import (`npm run lint:arrows`, run by
+ * .ci/run and by
  * test/architecture.test.ts). docs/architecture.md shows the same table; the test keeps the
  * two equal. An import that no row allows fails the check: add the arrow to the table (and to
  * the docs) only if it keeps the graph one-way.

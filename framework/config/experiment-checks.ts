@@ -156,21 +156,31 @@ function checkWarehouse(project: LoadedProject, experiment: LoadedExperiment): D
       ),
     ];
   }
+  return checkWarehouseIngestions(project, experiment, config.warehouse);
+}
+
+/** Every ingestion a warehouse experiment reads queries that warehouse (its SQL runs there). */
+function checkWarehouseIngestions(
+  project: LoadedProject,
+  experiment: LoadedExperiment,
+  warehouse: string,
+): Diagnostic[] {
+  const { config, file } = experiment;
   const out: Diagnostic[] = [];
   const reads: [string, string][] = [];
   if (config.exposure.kind === 'events') reads.push([config.exposure.ingestion, 'exposure.ingestion']);
   config.metrics.forEach((m, i) => reads.push([m.ingestion, `metrics[${i}].ingestion`]));
   for (const [ingestion, field] of reads) {
     const mapping = project.mappings.get(ingestion);
-    if (mapping && mapping.config.source !== config.warehouse) {
+    if (mapping && mapping.config.source !== warehouse) {
       out.push(
         error(
           'experiment.warehouse-ingestion',
-          `The ingestion '${ingestion}' queries the source '${mapping.config.source}', but the experiment runs in warehouse '${config.warehouse}', where its SQL would run.`,
+          `The ingestion '${ingestion}' queries the source '${mapping.config.source}', but the experiment runs in warehouse '${warehouse}', where its SQL would run.`,
           {
             file,
             field,
-            hint: `Use ingestions of the source '${config.warehouse}', or run the experiment in the store (remove warehouse).`,
+            hint: `Use ingestions of the source '${warehouse}', or run the experiment in the store (remove warehouse).`,
           },
         ),
       );

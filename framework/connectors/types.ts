@@ -170,7 +170,10 @@ export interface SqlSessionOptions {
 
 /** What the warehouse reports about one statement it ran (null where it reports nothing). */
 export interface StatementReport {
-  /** The warehouse's id of the statement or job (Snowflake query id, BigQuery job id, PostgreSQL backend pid and statement number). */
+  /**
+   * The warehouse's id of the statement or job (Snowflake query id, BigQuery job id, PostgreSQL backend pid and
+   * statement number).
+   */
   queryId: string | null;
   /** Rows the statement inserted, deleted or created. */
   rows: number | null;

@@ -59,7 +59,10 @@ export function jobTotal(
   return known.length ? known.reduce((a, b) => a + b, 0) : null;
 }
 
-/** Appends a run's steps and their statements to the job history (outside the run's transaction, so failed runs are kept). */
+/**
+ * Appends a run's steps and their statements to the job history (outside the run's transaction, so failed runs are
+ * kept).
+ */
 export async function recordJobRun(sql: SqlExecutor, run: JobRun): Promise<void> {
   await sql.exec(createJobHistorySql());
   await sql.exec(createJobQueriesSql());

@@ -90,38 +90,14 @@ export async function runExperiment(
     });
   }
   const name = ctx.experiment.name;
-  const runId = randomUUID();
-  const done: JobStep[] = [];
-  const planned = new Date();
+  const run: RunRecord = { runId: randomUUID(), done: [] };
+  const { runId, done } = run;
   exec.takeJobs();
-  let plan: RefreshPlan;
-  try {
-    plan = await planRefresh({ store: exec, ctx, cap: options.through }, source, request);
-    done.push(
-      stepRecord(exec, `plan (${plan.type}${plan.from ? ` ${plan.from} → ${plan.to}` : ''})`, planned, { rows: null }),
-    );
-  } catch (err) {
-    done.push(stepRecord(exec, 'plan', planned, { error: err }));
-    await recordJobRun(exec, { runId, experiment: name, refresh: request.type, steps: done });
-    throw err;
-  }
+  const plan = await planRun({ exec, ctx, cap: options.through }, source, request, run);
   try {
     await exec.transaction(async (tx) => {
       await guardAgainstConcurrentRuns(tx, ctx, plan);
-      for (const step of stepsFor(ctx, plan)) {
-        const startedAt = new Date();
-        try {
-          done.push(stepRecord(exec, step.name, startedAt, { rows: await step.run(tx) }));
-        } catch (err) {
-          done.push(stepRecord(exec, step.name, startedAt, { error: err }));
-          throw new WharfError(`Experiment '${name}', step '${step.name}' failed: ${messageOf(err)}`, {
-            code: 'experiment.step-failed',
-            errorClass: 'query',
-            cause: err,
-            details: { runId, step: step.name },
-          });
-        }
-      }
+      await runSteps({ exec, tx, ctx }, plan, run);
       if (plan.type !== 'up-to-date')
         await writeState(tx, { experiment: name, through: plan.through, config: plan.stateConfig });
     });
@@ -267,4 +243,54 @@ function stepsFor(ctx: SqlContext, plan: RefreshPlan): Step[] {
     steps.windowedMetrics(ctx, metrics, start, plan.through),
     ...ROLLUPS.map((r) => steps.results(ctx, r, metrics)),
   ];
+}
+
+/** The run's id and the steps it has carried out so far (recorded in the job history). */
+interface RunRecord {
+  runId: string;
+  done: JobStep[];
+}
+
+/** Plans the refresh, recorded as the run's first step; a failed plan is recorded as a failed run. */
+async function planRun(
+  where: { exec: PipelineExecutor; ctx: SqlContext; cap?: string },
+  source: ExperimentSource,
+  request: RefreshRequest,
+  { runId, done }: RunRecord,
+): Promise<RefreshPlan> {
+  const { exec, ctx, cap } = where;
+  const planned = new Date();
+  try {
+    const plan = await planRefresh({ store: exec, ctx, cap }, source, request);
+    const what = `plan (${plan.type}${plan.from ? ` ${plan.from} → ${plan.to}` : ''})`;
+    done.push(stepRecord(exec, what, planned, { rows: null }));
+    return plan;
+  } catch (err) {
+    done.push(stepRecord(exec, 'plan', planned, { error: err }));
+    await recordJobRun(exec, { runId, experiment: ctx.experiment.name, refresh: request.type, steps: done });
+    throw err;
+  }
+}
+
+/** Runs the plan's steps in `tx`, recording each with its statements; the first failure stops the run. */
+async function runSteps(
+  on: { exec: PipelineExecutor; tx: SqlExecutor; ctx: SqlContext },
+  plan: RefreshPlan,
+  { runId, done }: RunRecord,
+): Promise<void> {
+  const { exec, tx, ctx } = on;
+  for (const step of stepsFor(ctx, plan)) {
+    const startedAt = new Date();
+    try {
+      done.push(stepRecord(exec, step.name, startedAt, { rows: await step.run(tx) }));
+    } catch (err) {
+      done.push(stepRecord(exec, step.name, startedAt, { error: err }));
+      throw new WharfError(`Experiment '${ctx.experiment.name}', step '${step.name}' failed: ${messageOf(err)}`, {
+        code: 'experiment.step-failed',
+        errorClass: 'query',
+        cause: err,
+        details: { runId, step: step.name },
+      });
+    }
+  }
 }

@@ -84,7 +84,8 @@ export async function warehouseInputs(ctx: InputContext, mappings: InputMapping[
   const metrics: string[] = [];
   for (const m of mappings) {
     const columns = await ctx.describe(unterminated(m.sqlText));
-    if (m.config.dataset === 'events') events.push(eventsSelect(ctx, json, m.config, m.sqlText, columns));
+    if (m.config.dataset === 'events')
+      events.push(eventsSelect(ctx, json, { config: m.config, sql: m.sqlText, columns }));
     else metrics.push(metricsSelect(ctx, m.config as MetricsMapping, m.sqlText));
   }
   return { events: relation(events, EMPTY_EVENTS()), metrics: relation(metrics, EMPTY_METRICS(ctx.dialect)) };
@@ -127,13 +128,14 @@ function timestampOf(column: string, type: ColumnInfo['type']): string {
   return `CAST(${c} AS TIMESTAMP)`;
 }
 
-function eventsSelect(
-  ctx: InputContext,
-  json: JsonSpelling,
-  m: EventsMapping,
-  sql: string,
-  columns: ColumnInfo[],
-): string {
+/** An events ingestion as its input view reads it: its config, its SQL and the SQL's columns. */
+interface DescribedEvents {
+  config: EventsMapping;
+  sql: string;
+  columns: ColumnInfo[];
+}
+
+function eventsSelect(ctx: InputContext, json: JsonSpelling, { config: m, sql, columns }: DescribedEvents): string {
   const cols = m.columns;
   const ts = timestampOf(cols.timestamp, typeOf(columns, cols.timestamp, m.name));
   const offset = ctx.zone.kind === 'fixed' ? ctx.zone.offsetMinutes : 0;

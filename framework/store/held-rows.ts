@@ -23,7 +23,10 @@ export function heldRejectsSql(table: string, order: string): string {
     FROM ${table} WHERE metric_name = $5 ORDER BY ${order}`;
 }
 
-/** A move whose held rows do not match the rows it took out of `metrics` is a bug: the load fails rather than store wrong rejects. */
+/**
+ * A move whose held rows do not match the rows it took out of `metrics` is a bug: the load fails rather than store
+ * wrong rejects.
+ */
 export function checkHeld(metric: string, moved: number, held: number): void {
   if (moved === held) return;
   throw new WharfError(

@@ -94,7 +94,10 @@ const MESSY: Messy[] = [
   ['dropped', null, '{"n":"1"}', U, 'tu-35'],
 ];
 
-/** Plenty of ordinary rows after the messy ones, so the day spans several export files, with timeuuids repeating across them. */
+/**
+ * Plenty of ordinary rows after the messy ones, so the day spans several export files, with timeuuids repeating across
+ * them.
+ */
 const PAD_ROWS = 20_000;
 const pad = (
   ts: string,

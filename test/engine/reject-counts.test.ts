@@ -92,7 +92,8 @@ describe('stored rejects', () => {
       expect(runs.map((r) => r.path)).toEqual(['columnar', 'columnar', 'columnar']);
       const [first] = runs;
       const ratio = first.rows.find((r) => r.rule === 'denominator.null_in_ratio');
-      // Decided at the end of the day, stored as received: the query's names ("d", "metric", "value"), not Wharf's, and the unmapped "seq".
+      // Decided at the end of the day, stored as received: the query's names ("d", "metric", "value"), not Wharf's, and
+      // the unmapped "seq".
       expect(ratio?.row).toBe(
         `{"unit_id":"r0","id_type":"user_id","d":"${DAY}","metric":"conv","value":0.5,"num":null,"den":null,"seq":1}`,
       );

@@ -38,7 +38,10 @@ class DuckDBStatements implements SqlStatements {
     return { rows: readerRows<T>(reader), report: report(null) };
   }
 
-  /** Rows written, for statements that write rows: DuckDB reports CREATE TABLE … AS in a `Count` result, not rowsChanged. */
+  /**
+   * Rows written, for statements that write rows: DuckDB reports CREATE TABLE … AS in a `Count` result, not
+   * rowsChanged.
+   */
   async exec(sql: string): Promise<StatementReport> {
     const result = await this.connection.run(sql);
     if (!WRITES.test(sql)) return report(null);
@@ -94,7 +97,10 @@ class DuckDBSqlSession extends DuckDBStatements implements SqlSession {
   }
 }
 
-/** Makes `schema` the connection's default schema, with the database's `main` still searched for the source's tables. */
+/**
+ * Makes `schema` the connection's default schema, with the database's `main` still searched
+ * for the source's tables.
+ */
 async function useSchema(connection: DuckDBConnection, database: string, schema: string): Promise<void> {
   await connection.run(`USE ${quote(database)}.${quote(schema)}`);
   await connection.run(`SET search_path = '${database}.${schema},${database}.main'`);

@@ -7,7 +7,7 @@ import type { LoadedMapping } from '../../config/project.js';
 import type { MetricsMapping } from '../../config/types.js';
 import type { Row } from '../../connectors/types.js';
 import type { MetricRecord, RejectRecord } from '../../store/schema.js';
-import type { HeldValueOnlyRow, LedgerEntry } from '../../store/types.js';
+import type { DayLoad, HeldValueOnlyRow, LedgerEntry } from '../../store/types.js';
 import { checkEmptyDayText } from '../day-column-check.js';
 import { dayMapper, type DayMapper } from '../day-mapper.js';
 import { nullDenominatorReason } from '../map-metrics.js';
@@ -58,15 +58,7 @@ export async function loadRowDay(
       ctx.onProgress?.({ kind: 'rows', mapping: mapping.config.name, day, rows: batch.length });
     }
     if (rowsRead === 0) await checkEmptyDayText(mapping, connector, query, filter);
-    for (const metric of mapper.metricsToRecheck()) {
-      const moved = await load.rejectNullDenominators([metric], nullDenominatorReason);
-      if (moved)
-        tally.add(
-          { column: 'denominator', rule: 'denominator.null_in_ratio', reason: nullDenominatorReason(metric) },
-          moved,
-        );
-      rowsLoaded -= moved;
-    }
+    rowsLoaded -= await rejectRatioRows(load, mapper.metricsToRecheck(), tally);
     const [stats] = await statsPending;
     return {
       load,
@@ -82,6 +74,21 @@ export async function loadRowDay(
     await load.rollback();
     throw err;
   }
+}
+
+/**
+ * Metrics that turned out to be ratios: their rows without a denominator leave the day for the
+ * rejects (as received). Returns how many rows left.
+ */
+async function rejectRatioRows(load: DayLoad, metrics: string[], tally: RejectTally): Promise<number> {
+  let moved = 0;
+  for (const metric of metrics) {
+    const n = await load.rejectNullDenominators([metric], nullDenominatorReason);
+    const reason = nullDenominatorReason(metric);
+    if (n) tally.add({ column: 'denominator', rule: 'denominator.null_in_ratio', reason }, n);
+    moved += n;
+  }
+  return moved;
 }
 
 /** Whether a metric of this mapping can turn out to be a ratio: it maps both numerator and denominator. */

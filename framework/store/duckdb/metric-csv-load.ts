@@ -24,7 +24,10 @@ import { acceptedColumns, rawColumns, readCsv, rowNotOk, rowRules, valueOnlyColu
 
 const PAGE_ROWS = 10_000;
 
-/** Exported values as the row path's checks read them: DOUBLE columns come back as numbers, and String() gives text that reads back as the same number. */
+/**
+ * Exported values as the row path's checks read them: DOUBLE columns come back as numbers, and String() gives text that
+ * reads back as the same number.
+ */
 const rawText = (values: (string | number | null)[]) =>
   values.map((v) => (v === null || typeof v === 'string' ? v : String(v)));
 
@@ -52,7 +55,10 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
   private fixed: DuckDBAppender | null = null;
   private fixedRows = 0;
   private readonly fixedTable: string;
-  /** Exported columns of the rows loaded outright without a denominator, in case their metric is a ratio (see holdValueOnly). */
+  /**
+   * Exported columns of the rows loaded outright without a denominator, in case their metric is a ratio (see
+   * holdValueOnly).
+   */
   private readonly valueOnlyTable: string;
   private valueOnlyRows = false;
   /** The row rules and the accepted row's columns, the same for every file of the day. */
