@@ -31,8 +31,8 @@ describe('store open errors', () => {
 
   it("refuses a URL that is not a postgres:// URL before connecting, naming the variable (not the driver's placeholder host)", async () => {
     for (const [value, why] of [
-      ['not a url', 'is not a URL'],
-      ['host=localhost dbname=wharf', 'is not a URL'],
+      ['not a url', 'is not a valid URL'],
+      ['host=localhost dbname=wharf', 'is not a valid URL'],
       ['http://example.com/wharf', "is not a postgres:// URL (it starts with 'http://')"],
     ]) {
       process.env.WHARF_TEST_BAD_STORE_URL = value;

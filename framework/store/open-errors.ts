@@ -68,7 +68,7 @@ export function checkPostgresUrl(url: string, env: string): void {
   try {
     parsed = new URL(url);
   } catch (err) {
-    throw invalidUrl(env, 'is not a URL', err);
+    throw invalidUrl(env, 'is not a valid URL', err);
   }
   if (!URL_SCHEMES.includes(parsed.protocol))
     throw invalidUrl(env, `is not a postgres:// URL (it starts with '${parsed.protocol}//')`);
