@@ -3,11 +3,12 @@
  * many status calls at once, out-of-bounds requests, and backfill requests cut by SIGTERM.
  * Counts what the agent answered; the days it loaded are checked against the source after.
  */
+import { agentArgs } from '../../test/support/agent-process.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { addDays, dayRange, latestCompleteDay, zoneOrThrow } from '../../framework/util/time.js';
 import { createRemote, exampleConfigFiles, type TempRemote } from '../../test/support/git-remote.js';
-import { checkDays, INGEST, type CheckResult } from './project.js';
+import { checkDays, type CheckResult } from './project.js';
 
 const KEY = 'chaos-api-key-3f9e';
 
@@ -133,32 +134,10 @@ function configFiles(latest: string, metricsFrom: string): Record<string, string
 }
 
 function startAgent(remote: TempRemote, port: number): ChildProcess {
-  return spawn(
-    process.execPath,
-    [
-      INGEST,
-      'agent',
-      '--repo',
-      remote.remote,
-      '--branch',
-      remote.branch,
-      '--workdir',
-      join(remote.root, 'agent'),
-      '--port',
-      String(port),
-      '--no-status-push',
-      '--log-format',
-      'json',
-      '--log-level',
-      'warn',
-      '--fetch-interval',
-      '1h',
-    ],
-    {
-      env: { ...process.env, WHARF_API_KEYS: KEY },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  return spawn(process.execPath, agentArgs(remote, port, ['--log-level', 'warn', '--fetch-interval', '1h']), {
+    env: { ...process.env, WHARF_API_KEYS: KEY },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 /** The requests that must be refused with 400, each named by what is wrong. */

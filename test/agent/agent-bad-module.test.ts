@@ -4,11 +4,10 @@
  * commit as refused, stops on SIGTERM, and after a restart shows the refusal again without
  * validating the bad commit once more; SIGTERM during a hanging validation stops it.
  */
+import { agentArgs } from '../support/agent-process.js';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { midDayZone, withTimeZone } from '../support/mid-day-zone.js';
-import { REPO_ROOT } from '../support/example-project.js';
 import {
   cloneRemote,
   commitAndPush,
@@ -32,32 +31,10 @@ afterAll(() => {
 });
 
 function startAgent(port: number, moduleTimeout = '2s'): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    [
-      join(REPO_ROOT, 'framework/bin/run.js'),
-      'agent',
-      '--repo',
-      remote.remote,
-      '--branch',
-      remote.branch,
-      '--workdir',
-      join(remote.root, 'agent'),
-      '--port',
-      String(port),
-      '--no-status-push',
-      '--log-format',
-      'json',
-      '--fetch-interval',
-      '1s',
-      '--log-level',
-      'debug',
-    ],
-    {
-      env: { ...process.env, WHARF_API_KEYS: 'bad-module-test-key', WHARF_CONFIG_MODULE_TIMEOUT: moduleTimeout },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, agentArgs(remote, port, ['--fetch-interval', '1s', '--log-level', 'debug']), {
+    env: { ...process.env, WHARF_API_KEYS: 'bad-module-test-key', WHARF_CONFIG_MODULE_TIMEOUT: moduleTimeout },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   children.push(child);
   return child;

@@ -3,6 +3,7 @@
  * libraries warn while it runs (a multi-line AWS SDK process warning, a console.warn, a Node
  * deprecation): each warning is a log line of `component: library`, none is raw text.
  */
+import { agentArgs } from '../support/agent-process.js';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,23 +27,7 @@ describe('agent logs when libraries warn', () => {
     const port = 22000 + Math.floor(Math.random() * 2000);
     const child = spawn(
       process.execPath,
-      [
-        '--import',
-        join(REPO_ROOT, 'test/support/agent-warning-preload.mjs'),
-        join(REPO_ROOT, 'framework/bin/run.js'),
-        'agent',
-        '--repo',
-        remote.remote,
-        '--branch',
-        remote.branch,
-        '--workdir',
-        join(remote.root, 'agent'),
-        '--port',
-        String(port),
-        '--no-status-push',
-        '--log-format',
-        'json',
-      ],
+      ['--import', join(REPO_ROOT, 'test/support/agent-warning-preload.mjs'), ...agentArgs(remote, port)],
       {
         env: { ...process.env, WHARF_API_KEYS: 'log-warnings-test-key', NODE_OPTIONS: '' },
         stdio: ['ignore', 'pipe', 'pipe'],

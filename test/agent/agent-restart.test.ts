@@ -4,6 +4,7 @@
  * again. Every day ends up loaded exactly once (no duplicate, no missing rows, each day's rows
  * matching its ledger entry), and SIGTERM stops it cleanly without waiting for the whole queue.
  */
+import { agentArgs } from '../support/agent-process.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,6 @@ import { openStoreConnection } from '../../framework/store/open-store.js';
 import { addDays } from '../../framework/util/time.js';
 import { midDayZone, withTimeZone } from '../support/mid-day-zone.js';
 import { createRemote, exampleConfigFiles, type TempRemote } from '../support/git-remote.js';
-import { REPO_ROOT } from '../support/example-project.js';
 
 const KEY = 'restart-test-key-77aa';
 const DAYS = 12;
@@ -29,28 +29,10 @@ afterAll(() => {
 });
 
 function startAgent(port: number): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    [
-      join(REPO_ROOT, 'framework/bin/run.js'),
-      'agent',
-      '--repo',
-      remote.remote,
-      '--branch',
-      remote.branch,
-      '--workdir',
-      join(remote.root, 'agent'),
-      '--port',
-      String(port),
-      '--no-status-push',
-      '--log-format',
-      'json',
-    ],
-    {
-      env: { ...process.env, WHARF_API_KEYS: KEY },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, agentArgs(remote, port), {
+    env: { ...process.env, WHARF_API_KEYS: KEY },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   // The last log lines, shown when a wait gives up.
   child.stderr?.on('data', (chunk: Buffer) => {
     logTail = (logTail + chunk.toString()).slice(-4000);
