@@ -35,3 +35,30 @@ export async function openDuckDB(path: string, options: Record<string, string> =
     },
   };
 }
+
+/**
+ * Runs `fn` in a transaction on a connection of its own (DuckDB transactions belong to a
+ * connection), after `prepare` (e.g. setting the schema); commits when it returns, rolls
+ * back when it throws, and closes the connection either way.
+ */
+export async function inDuckDBTransaction<T>(
+  instance: DuckDBInstance,
+  fn: (connection: DuckDBConnection) => Promise<T>,
+  prepare?: (connection: DuckDBConnection) => Promise<void>,
+): Promise<T> {
+  const connection = await instance.connect();
+  try {
+    await prepare?.(connection);
+    await connection.run('BEGIN TRANSACTION');
+    try {
+      const result = await fn(connection);
+      await connection.run('COMMIT');
+      return result;
+    } catch (err) {
+      await connection.run('ROLLBACK');
+      throw err;
+    }
+  } finally {
+    connection.closeSync();
+  }
+}

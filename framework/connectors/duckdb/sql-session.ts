@@ -9,7 +9,7 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { DuckDBSource } from '../../config/types.js';
 import { ensureDemoDatabase } from '../../demo/generate.js';
 import { WharfError } from '../../diagnostics/errors.js';
-import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
+import { inDuckDBTransaction, openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
 import { readerRows } from '../../util/duckdb-values.js';
 import type {
   ColumnInfo,
@@ -74,22 +74,12 @@ class DuckDBSqlSession extends DuckDBStatements implements SqlSession {
     }));
   }
 
-  async transaction<T>(fn: (tx: SqlStatements) => Promise<T>): Promise<T> {
-    const connection = await this.handle.instance.connect();
-    try {
-      await useSchema(connection, this.database, this.schema);
-      await connection.run('BEGIN TRANSACTION');
-      try {
-        const result = await fn(new DuckDBStatements(connection));
-        await connection.run('COMMIT');
-        return result;
-      } catch (err) {
-        await connection.run('ROLLBACK');
-        throw err;
-      }
-    } finally {
-      connection.closeSync();
-    }
+  transaction<T>(fn: (tx: SqlStatements) => Promise<T>): Promise<T> {
+    return inDuckDBTransaction(
+      this.handle.instance,
+      (connection) => fn(new DuckDBStatements(connection)),
+      (connection) => useSchema(connection, this.database, this.schema),
+    );
   }
 
   async close(): Promise<void> {

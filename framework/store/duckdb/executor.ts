@@ -3,7 +3,7 @@
  * and the agent share a store only through the PostgreSQL backend; within a process,
  * transactions run on their own connection (DuckDB's MVCC keeps them apart).
  */
-import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
+import { inDuckDBTransaction, openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
 import type { SqlExecutor, StoreConnection } from '../types.js';
 import { currentOperation } from '../process-label.js';
 import { DuckDBSql } from './connection-sql.js';
@@ -58,21 +58,8 @@ export class DuckDBStoreConnection extends DuckDBSql implements StoreConnection 
     return this.handle;
   }
 
-  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    const connection = await this.handle.instance.connect();
-    try {
-      await connection.run('BEGIN TRANSACTION');
-      try {
-        const result = await fn(new DuckDBSql(connection));
-        await connection.run('COMMIT');
-        return result;
-      } catch (err) {
-        await connection.run('ROLLBACK');
-        throw err;
-      }
-    } finally {
-      connection.closeSync();
-    }
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return inDuckDBTransaction(this.handle.instance, (connection) => fn(new DuckDBSql(connection)));
   }
 
   async close(): Promise<void> {
