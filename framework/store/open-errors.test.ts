@@ -33,7 +33,7 @@ describe('store open errors', () => {
     for (const [value, why] of [
       ['not a url', 'is not a valid URL'],
       ['host=localhost dbname=wharf', 'is not a valid URL'],
-      ['http://example.com/wharf', "is not a postgres:// URL (it starts with 'http://')"],
+      ['http://127.0.0.1/wharf', "is not a postgres:// URL (it starts with 'http://')"],
     ]) {
       process.env.WHARF_TEST_BAD_STORE_URL = value;
       const failure = await openStore({ kind: 'postgres', url: { env: 'WHARF_TEST_BAD_STORE_URL' } }, '/').then(
