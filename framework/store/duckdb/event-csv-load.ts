@@ -8,6 +8,7 @@
  * timeuuid repeats an earlier row's are dropped and counted. Everything happens on the day
  * load's connection, inside its open transaction, so a failure leaves the previous day untouched.
  */
+import { copyLineFields } from './copy-line.js';
 import { DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { TABLES, type EventRecord, type RejectRecord } from '../schema.js';
 import type { ColumnarDayLoad, ColumnarDayResult, DayLoadTarget, EventsCsvSpec, RejectProblem } from '../types.js';
@@ -81,15 +82,8 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
 
   async appendOversize(line: string): Promise<void> {
     await this.ready;
-    // COPY text format: tab-separated fields, `\N` for NULL; escapes are left for the checks, as read_csv leaves them.
-    const fields: (string | null)[] = line
-      .replace(/\n$/, '')
-      .split('\t')
-      .map((f) => (f === '\\N' ? null : f));
-    if (this.spec.fingerprint) {
-      const fp = fields.pop();
-      if (fp) this.fingerprint = (this.fingerprint ?? 0n) + BigInt(fp);
-    }
+    const { fields, term } = copyLineFields(line, this.spec.fingerprint);
+    if (term !== null) this.fingerprint = (this.fingerprint ?? 0n) + term;
     this.rowsRead += 1;
     const table = await this.fixedTable();
     const appender = await this.connection.createAppender(table, 'main', 'temp');

@@ -10,6 +10,7 @@
  * Rows the row path's checks accept are kept aside and inserted at the end, in one statement,
  * rather than a few at a time between the files' inserts.
  */
+import { copyLineFields } from './copy-line.js';
 import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { TABLES, type RejectRecord } from '../schema.js';
 import type {
@@ -112,15 +113,8 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
 
   async appendOversize(line: string): Promise<void> {
     await this.ready;
-    // COPY text format: tab-separated fields, `\N` for NULL; escapes are left for the checks, as read_csv leaves them.
-    const fields: (string | null)[] = line
-      .replace(/\n$/, '')
-      .split('\t')
-      .map((f) => (f === '\\N' ? null : f));
-    if (this.spec.fingerprint) {
-      const fp = fields.pop();
-      if (fp) this.fingerprint = (this.fingerprint ?? 0n) + BigInt(fp);
-    }
+    const { fields, term } = copyLineFields(line, this.spec.fingerprint);
+    if (term !== null) this.fingerprint = (this.fingerprint ?? 0n) + term;
     this.rowsRead += 1;
     await this.checkRows([fields]);
   }
