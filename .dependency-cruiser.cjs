@@ -7,7 +7,7 @@
  * the docs) only if it keeps the graph one-way.
  */
 
-const { ARROWS, TYPE_ONLY_ARROWS, KNOWN_CYCLES } = require('./scripts/dependency-arrows.cjs');
+const { ARROWS, TYPE_ONLY_ARROWS } = require('./scripts/dependency-arrows.cjs');
 
 const folder = (name) => (name.endsWith('.ts') ? `^framework/${name.replace('.', '\\.')}$` : `^framework/${name}/`);
 const anyOf = (names) => `^framework/(${names.join('|')})/`;
@@ -32,7 +32,6 @@ const allowed = [
     from: { path: folder(from) },
     to: { path: anyOf(to), dependencyTypes: ['type-only'] },
   })),
-  ...KNOWN_CYCLES.map(({ from, to }) => ({ from: { path: from }, to: { path: to } })),
 ];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -50,7 +49,7 @@ module.exports = {
     },
     {
       name: 'no-value-cycle',
-      comment: 'Arrows are one-way: no run-time import cycle between modules, apart from the known debt above.',
+      comment: 'Arrows are one-way: no run-time import cycle between modules.',
       severity: 'error',
       from: { path: '^framework/' },
       to: { circular: true, dependencyTypesNot: ['type-only'], viaOnly: { dependencyTypesNot: ['type-only'] } },

@@ -8,7 +8,7 @@
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { DailySchedule } from '../config/types.js';
-import { dailyTiming } from '../schedule/setup.js';
+import { dailyTiming } from '../config/schedule-timing.js';
 import type { SchedulerSetup } from '../schedule/types.js';
 import type { Logger } from '../util/log.js';
 

@@ -8,11 +8,11 @@
  *   timing (09:00 plus 12 h). A `no_data` row recorded after that instant is final.
  */
 import { type LoadedMapping, type LoadedProject } from '../config/project.js';
+import { dailyTiming } from '../config/schedule-timing.js';
 import type { DailySchedule } from '../config/types.js';
 import { WharfError } from '../diagnostics/errors.js';
-import { nextWindowAfter } from '../schedule/daily-windows.js';
-import { dailyTiming } from '../schedule/setup.js';
 import type { LedgerEntry } from '../store/types.js';
+import { nextWindowAfter } from '../util/daily-windows.js';
 import { dayBounds, latestCompleteDay, zoneOrThrow } from '../util/time.js';
 
 /** The window of api and signal schedules' days, for settling `no_data` (the demo's daily time). */

@@ -3,11 +3,11 @@
  * missed while Wharf was down are caught up in order), then run the retry loops: load a day
  * as soon as a check finds data, record it `no_data` when the cutoff passes without any.
  */
+import { dailyTiming } from '../config/schedule-timing.js';
 import type { DailySchedule } from '../config/types.js';
 import { messageOf } from '../diagnostics/errors.js';
+import { latestWindow, nextCheckAfter, targetDay, windowsBetween, type DailyTiming } from '../util/daily-windows.js';
 import { isLoaded, type SchedulerContext } from './context.js';
-import { latestWindow, nextCheckAfter, targetDay, windowsBetween, type DailyTiming } from './daily-windows.js';
-import { dailyTiming } from './setup.js';
 import type { PendingCheck } from './state.js';
 import type { ScheduledMapping } from './types.js';
 

@@ -3,11 +3,11 @@
  * schedules, rate limited per type or mapping, default once per 2h) and backfills (CLI, API,
  * a plan's data actions). Both go through the same queue as scheduled loads.
  */
+import { apiRateLimitMs } from '../config/schedule-timing.js';
 import type { ApiSchedule, IsoDate } from '../config/types.js';
 import { WharfError } from '../diagnostics/errors.js';
 import { dayOf, dayRange, daysBetween, isIsoDate, latestCompleteDay, zoneOrThrow } from '../util/time.js';
 import type { SchedulerContext } from './context.js';
-import { apiRateLimitMs } from './setup.js';
 import type { BackfillRequest, MarkDataReadyRequest, MarkDataReadyResult, ScheduledMapping } from './types.js';
 
 function badRequest(message: string, hint?: string): WharfError {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../store/types.js';
 import { zoneOrThrow } from '../util/time.js';
-import { nextCheckAfter, targetDay, windowsBetween, type DailyTiming } from './daily-windows.js';
+import { nextCheckAfter, targetDay, windowsBetween, type DailyTiming } from '../util/daily-windows.js';
 import { inRecheckWindow, judgeRecheck } from './recheck-rule.js';
 import { judgeSignal } from './signal-rule.js';
 

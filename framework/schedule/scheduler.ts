@@ -3,15 +3,16 @@
  * through one queue. It owns no timer: the agent (or `ingest apply`, or a test with a
  * ManualClock) calls `runDue()` and sleeps until `nextWakeAt()`.
  */
+import { dailyTiming, signalPollMs } from '../config/schedule-timing.js';
 import { WharfError } from '../diagnostics/errors.js';
+import { nextWindowAfter } from '../util/daily-windows.js';
 import { parseDuration } from '../util/time.js';
 import { SchedulerContext, type SchedulerDeps } from './context.js';
 import { openDailyWindows, runDueChecks } from './daily-phase.js';
-import { nextWindowAfter } from './daily-windows.js';
 import { LoadRunner } from './load-runner.js';
 import { runDueRechecks } from './recheck-phase.js';
 import { cancelQueued, markDataReady, requestBackfill } from './requests.js';
-import { dailyTiming, isKind, signalPollMs } from './setup.js';
+import { isKind } from './setup.js';
 import { pollSignal } from './signal-phase.js';
 import type {
   BackfillRequest,

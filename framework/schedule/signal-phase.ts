@@ -4,11 +4,11 @@
  * and record why.
  */
 import { DEFAULTS } from '../config/project.js';
+import { signalPollMs } from '../config/schedule-timing.js';
 import type { SignalSchedule } from '../config/types.js';
 import { messageOf } from '../diagnostics/errors.js';
 import { dayRange } from '../util/time.js';
 import { isLoaded, type SchedulerContext } from './context.js';
-import { signalPollMs } from './setup.js';
 import { judgeSignal } from './signal-rule.js';
 import type { ScheduledMapping } from './types.js';
 
