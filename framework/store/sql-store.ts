@@ -136,31 +136,3 @@ function releasedWhenDone(load: DayLoad, release: () => void): DayLoad {
   };
   return load;
 }
-
-/**
- * The ledger part of committing a day, run inside the day's transaction by both backends:
- * keeps the first successful load time, replaces the ledger row, appends the attempt.
- */
-export async function commitLedger(tx: SqlExecutor, entry: LedgerEntry): Promise<void> {
-  const existing = await readLedgerRow(tx, entry.ingestion, entry.date);
-  const firstLoadedAt = existing?.firstLoadedAt ?? entry.finishedAt;
-  const final = { ...entry, firstLoadedAt };
-  await writeLedgerRow(tx, final);
-  await insertAttempt(tx, final);
-}
-
-/** Statements that clear a day's rows and rejects at the start of its load transaction. */
-export function clearDaySql(target: DayLoadTarget): { sql: string; params: unknown[] }[] {
-  const dayColumn = target.dataset === 'events' ? 'day' : '"date"';
-  const table = target.dataset === 'events' ? TABLES.events : TABLES.metrics;
-  return [
-    {
-      sql: `DELETE FROM ${table} WHERE ingestion = $1 AND ${dayColumn} = CAST($2 AS DATE)`,
-      params: [target.ingestion, target.date],
-    },
-    {
-      sql: `DELETE FROM ${TABLES.rejects} WHERE ingestion = $1 AND "date" = CAST($2 AS DATE)`,
-      params: [target.ingestion, target.date],
-    },
-  ];
-}

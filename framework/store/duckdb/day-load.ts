@@ -11,8 +11,7 @@ import {
 } from '@duckdb/node-api';
 import type { DuckDBHandle } from '../../util/duckdb.js';
 import { TABLES, type EventRecord, type MetricRecord, type RejectRecord } from '../schema.js';
-import { readLedgerRow } from '../ledger-sql.js';
-import { clearDaySql, commitLedger } from '../sql-store.js';
+import { beginDay, commitDay, type DayTransactionSteps } from '../day-transaction.js';
 import type {
   ColumnarDayLoad,
   DayLoad,
@@ -62,14 +61,7 @@ export class DuckDBDayLoad implements DayLoad {
   static async begin(handle: DuckDBHandle, target: Required<DayLoadTarget>): Promise<DuckDBDayLoad> {
     const connection = await handle.instance.connect();
     const load = new DuckDBDayLoad(connection, target, handle.instance);
-    try {
-      await connection.run('BEGIN TRANSACTION');
-      for (const s of clearDaySql(target)) await load.sql.query(s.sql, s.params);
-      load.previous = await readLedgerRow(load.sql, target.ingestion, target.date);
-    } catch (err) {
-      await load.rollback();
-      throw err;
-    }
+    load.previous = await beginDay(load.sql, target, load.steps());
     return load;
   }
 
@@ -167,16 +159,7 @@ export class DuckDBDayLoad implements DayLoad {
   }
 
   async commit(entry: LedgerEntry): Promise<void> {
-    try {
-      await this.metrics.moveToTable();
-      this.closeAppenders();
-      await commitLedger(this.sql, entry);
-      await this.connection.run('COMMIT');
-      this.finish();
-    } catch (err) {
-      await this.rollback();
-      throw err;
-    }
+    await commitDay(this.sql, entry, this.steps());
   }
 
   async rollback(): Promise<void> {
@@ -195,6 +178,17 @@ export class DuckDBDayLoad implements DayLoad {
       // The transaction is already gone (e.g. aborted by an error): nothing to undo.
     }
     this.finish();
+  }
+
+  private steps(): DayTransactionSteps {
+    return {
+      settle: async () => {
+        await this.metrics.moveToTable();
+        this.closeAppenders();
+      },
+      finish: () => this.finish(),
+      rollback: () => this.rollback(),
+    };
   }
 
   private flush(): void {

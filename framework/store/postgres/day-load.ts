@@ -10,8 +10,7 @@ import { Readable } from 'node:stream';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { TABLES, type EventRecord, type MetricRecord, type RejectRecord } from '../schema.js';
-import { readLedgerRow } from '../ledger-sql.js';
-import { clearDaySql, commitLedger } from '../sql-store.js';
+import { beginDay, commitDay, type DayTransactionSteps } from '../day-transaction.js';
 import type {
   DayLoad,
   DayLoadTarget,
@@ -66,15 +65,10 @@ export class PostgresDayLoad implements DayLoad {
     onWait?: (holder: string) => void,
   ): Promise<PostgresDayLoad> {
     const load = new PostgresDayLoad(await pool.connect(), target);
-    try {
-      await load.client.query('BEGIN');
-      await lockDay(load.sql, target.ingestion, target.date, onWait);
-      for (const s of clearDaySql(target)) await load.sql.query(s.sql, s.params);
-      load.previous = await readLedgerRow(load.sql, target.ingestion, target.date);
-    } catch (err) {
-      await load.rollback();
-      throw err;
-    }
+    load.previous = await beginDay(load.sql, target, {
+      ...load.steps(),
+      lock: () => lockDay(load.sql, target.ingestion, target.date, onWait),
+    });
     return load;
   }
 
@@ -180,15 +174,7 @@ export class PostgresDayLoad implements DayLoad {
   }
 
   async commit(entry: LedgerEntry): Promise<void> {
-    try {
-      await this.disposeStaging();
-      await commitLedger(this.sql, entry);
-      await this.client.query('COMMIT');
-      this.finish();
-    } catch (err) {
-      await this.rollback();
-      throw err;
-    }
+    await commitDay(this.sql, entry, this.steps());
   }
 
   async rollback(): Promise<void> {
@@ -202,6 +188,14 @@ export class PostgresDayLoad implements DayLoad {
       // A client whose rollback failed may be mid-protocol: destroy it instead of pooling it.
       this.client.release(err instanceof Error ? err : new Error(String(err)));
     }
+  }
+
+  private steps(): DayTransactionSteps {
+    return {
+      settle: () => this.disposeStaging(),
+      finish: () => this.finish(),
+      rollback: () => this.rollback(),
+    };
   }
 
   private async disposeStaging(): Promise<void> {
