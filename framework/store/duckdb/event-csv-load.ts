@@ -11,7 +11,8 @@
 import { copyLineFields } from './copy-line.js';
 import { DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { TABLES, type EventRecord, type RejectRecord } from '../schema.js';
-import type { ColumnarDayLoad, ColumnarDayResult, DayLoadTarget, EventsCsvSpec, RejectProblem } from '../types.js';
+import type { ColumnarDayLoad, ColumnarDayResult, DayLoadTarget, EventsCsvSpec } from '../types.js';
+import { CsvLoadTally, type CsvDayLoadHooks } from './csv-load-tally.js';
 import {
   EVENT_COLUMNS,
   eventColumns,
@@ -28,44 +29,24 @@ const FIXED_COLUMNS =
   '"timestamp" TIMESTAMP, event_name VARCHAR, event_value VARCHAR, event_metadata VARCHAR, ' +
   '"user" VARCHAR, user_id VARCHAR, custom_ids VARCHAR, timeuuid VARCHAR';
 
-interface RuleCount {
-  problem: RejectProblem;
-  n: number;
-}
-
-/** What the day load that owns an events CSV load provides to it. */
-export interface EventsCsvDayLoad {
-  /** Settles once the store is ready for the load (see load-threads.ts). */
-  ready: Promise<void>;
-  appendRejects: (rejects: RejectRecord[]) => Promise<void>;
-}
-
 export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
-  private rowsRead = 0;
-  private rowsLoaded = 0;
-  private fingerprint: bigint | null = null;
-  /** Rules in the order their first reject was read, as the row path counts them. */
-  private readonly rules = new Map<string, RuleCount>();
+  private readonly tally = new CsvLoadTally();
   private readonly id: string;
   private readonly sql: { ok: string; columns: string; raw: string };
-
-  private readonly ready: Promise<void>;
-  private readonly appendRejects: EventsCsvDayLoad['appendRejects'];
 
   constructor(
     private readonly connection: DuckDBConnection,
     private readonly target: Required<DayLoadTarget>,
     private readonly spec: EventsCsvSpec,
-    dayLoad: EventsCsvDayLoad,
+    private readonly dayLoad: CsvDayLoadHooks,
   ) {
-    ({ ready: this.ready, appendRejects: this.appendRejects } = dayLoad);
     this.id = target.loadId.replace(/[^a-z0-9]/gi, '');
     this.sql = { ok: eventRowOk(spec), columns: eventColumns(spec), raw: rawEventColumns(spec) };
   }
 
   async append(file: string, rows: number): Promise<void> {
     if (rows === 0) return;
-    await this.ready;
+    await this.dayLoad.ready;
     const csv = readEventsCsv(file, this.spec);
     const from = eventsSource(csv, this.spec);
     const loaded = await this.connection.run(
@@ -73,45 +54,39 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
       this.params(),
     );
     const bulk = Number(loaded.rowsChanged);
-    this.rowsRead += rows;
-    this.rowsLoaded += bulk;
-    // An INSERT returns no aggregate: the fingerprint costs a second read of the file (only when asked for).
-    if (this.spec.fingerprint) await this.addFingerprint(csv);
+    this.tally.rowsRead += rows;
+    this.tally.rowsLoaded += bulk;
+    if (this.spec.fingerprint) await this.tally.addFileFingerprint(this.connection, csv);
     if (bulk < rows) await this.checkLeftOver(from, bulk);
   }
 
   async appendOversize(line: string): Promise<void> {
-    await this.ready;
+    await this.dayLoad.ready;
     const { fields, term } = copyLineFields(line, this.spec.fingerprint);
-    if (term !== null) this.fingerprint = (this.fingerprint ?? 0n) + term;
-    this.rowsRead += 1;
+    this.tally.addFingerprint(term);
+    this.tally.rowsRead += 1;
     const table = await this.fixedTable();
     const appender = await this.connection.createAppender(table, 'main', 'temp');
     const fixed = await this.checkRows([[0n, ...fields]], appender);
     appender.closeSync();
     if (fixed) await this.connection.run(`${INSERT_EVENTS} ${EVENT_COLUMNS} FROM ${table}`, this.params());
     await this.connection.run(`DROP TABLE ${table}`);
-    this.rowsLoaded += fixed;
+    this.tally.rowsLoaded += fixed;
   }
 
   async finish(): Promise<ColumnarDayResult> {
     const duplicates = this.spec.timeuuid ? await this.dropDuplicates() : 0;
     return {
-      rowsRead: this.rowsRead,
-      rowsLoaded: this.rowsLoaded - duplicates,
+      rowsRead: this.tally.rowsRead,
+      rowsLoaded: this.tally.rowsLoaded - duplicates,
       duplicates,
-      fingerprintSum: this.fingerprint?.toString() ?? null,
-      problems: [...this.rules.values()],
+      fingerprintSum: this.tally.fingerprintSum(),
+      problems: this.tally.problems(),
     };
   }
 
   private params(): DuckDBValue[] {
     return [this.target.ingestion, this.target.date];
-  }
-
-  private async addFingerprint(csv: string): Promise<void> {
-    const [[sum]] = (await this.connection.runAndReadAll(`SELECT CAST(sum(fp) AS VARCHAR) FROM ${csv}`)).getRows();
-    if (sum !== null) this.fingerprint = (this.fingerprint ?? 0n) + BigInt(sum as string);
   }
 
   /**
@@ -139,7 +114,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
       }
       appender.closeSync();
       if (fixed > 0) await this.rewriteInOrder(numbered, table, bulk);
-      this.rowsLoaded += fixed;
+      this.tally.rowsLoaded += fixed;
     } finally {
       await this.connection.run(`DROP TABLE IF EXISTS ${unsure}`);
       await this.connection.run(`DROP TABLE IF EXISTS ${table}`);
@@ -173,7 +148,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
       const raw = fields as (string | null)[];
       const checked = this.spec.checkRow(raw);
       if ('rule' in checked) {
-        this.count(checked);
+        this.tally.count(checked);
         const { ingestion, date } = this.target;
         rejects.push({ ingestion, date, row: this.spec.rowJson(raw), ...checked });
         continue;
@@ -181,7 +156,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
       appendEvent(fixed, ln as bigint, checked);
       accepted += 1;
     }
-    await this.appendRejects(rejects);
+    await this.dayLoad.appendRejects(rejects);
     return accepted;
   }
 
@@ -207,12 +182,6 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
       );
     }
     return duplicates;
-  }
-
-  private count(problem: RejectProblem): void {
-    const seen = this.rules.get(problem.rule);
-    if (seen) seen.n += 1;
-    else this.rules.set(problem.rule, { problem, n: 1 });
   }
 }
 

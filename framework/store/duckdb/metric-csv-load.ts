@@ -13,14 +13,8 @@
 import { copyLineFields } from './copy-line.js';
 import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { TABLES, type RejectRecord } from '../schema.js';
-import type {
-  DayLoadTarget,
-  HeldValueOnlyRow,
-  MetricsCsvLoad,
-  MetricsCsvResult,
-  MetricsCsvSpec,
-  RejectProblem,
-} from '../types.js';
+import type { DayLoadTarget, HeldValueOnlyRow, MetricsCsvLoad, MetricsCsvResult, MetricsCsvSpec } from '../types.js';
+import { CsvLoadTally, type CsvDayLoadHooks, type RuleCount } from './csv-load-tally.js';
 import { acceptedColumns, rawColumns, readCsv, rowNotOk, rowRules, valueOnlyColumns } from './metric-csv-sql.js';
 
 const PAGE_ROWS = 10_000;
@@ -32,27 +26,15 @@ const PAGE_ROWS = 10_000;
 const rawText = (values: (string | number | null)[]) =>
   values.map((v) => (v === null || typeof v === 'string' ? v : String(v)));
 
-interface RuleCount {
-  problem: RejectProblem;
-  n: number;
-}
-
-/** What the day load that owns a CSV load provides to it. */
-export interface MetricsCsvDayLoad {
-  /** Settles once the store is ready for the load (see LoadThreads in day-load.ts). */
-  ready: Promise<void>;
-  appendRejects: (rejects: RejectRecord[]) => Promise<void>;
+/** What the day load that owns a metrics CSV load provides to it. */
+export interface MetricsCsvDayLoad extends CsvDayLoadHooks {
   moveRatioRows: (metrics: string[], reason: (metric: string) => string) => Promise<number>;
   /** Keeps value-only rows as received, in case their metric turns out to be a ratio. */
   holdRows: (rows: HeldValueOnlyRow[]) => Promise<void>;
 }
 
 export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
-  private rowsRead = 0;
-  private rowsLoaded = 0;
-  private fingerprint: bigint | null = null;
-  /** Rules in the order their first reject was read, as the row path counts them. */
-  private readonly rules = new Map<string, RuleCount>();
+  private readonly tally = new CsvLoadTally();
   private fixed: DuckDBAppender | null = null;
   private fixedRows = 0;
   private readonly fixedTable: string;
@@ -65,23 +47,12 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
   /** The row rules and the accepted row's columns, the same for every file of the day. */
   private readonly sql: { ok: string; notOk: string; accepted: string; raw: string };
 
-  private readonly ready: Promise<void>;
-  private readonly appendRejects: MetricsCsvDayLoad['appendRejects'];
-  private readonly moveRatioRows: MetricsCsvDayLoad['moveRatioRows'];
-  private readonly holdRows: MetricsCsvDayLoad['holdRows'];
-
   constructor(
     private readonly connection: DuckDBConnection,
     private readonly target: Required<DayLoadTarget>,
     private readonly spec: MetricsCsvSpec,
-    dayLoad: MetricsCsvDayLoad,
+    private readonly dayLoad: MetricsCsvDayLoad,
   ) {
-    ({
-      ready: this.ready,
-      appendRejects: this.appendRejects,
-      moveRatioRows: this.moveRatioRows,
-      holdRows: this.holdRows,
-    } = dayLoad);
     this.fixedTable = `wharf_fixed_${target.loadId.replace(/[^a-z0-9]/gi, '')}`;
     this.valueOnlyTable = `wharf_valueonly_${target.loadId.replace(/[^a-z0-9]/gi, '')}`;
     this.sql = {
@@ -94,7 +65,7 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
 
   async append(file: string, rows: number): Promise<void> {
     if (rows === 0) return;
-    await this.ready;
+    await this.dayLoad.ready;
     const t = this.target;
     const csv = readCsv(file, this.spec);
     const { ok, notOk, accepted, raw } = this.sql;
@@ -102,20 +73,19 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
       `INSERT INTO ${TABLES.metrics} SELECT $1, CAST($2 AS DATE), ${accepted} FROM ${csv} WHERE ${ok}`,
       [t.ingestion, t.date],
     );
-    this.rowsRead += rows;
-    this.rowsLoaded += loaded.rowsChanged;
+    this.tally.rowsRead += rows;
+    this.tally.rowsLoaded += loaded.rowsChanged;
     // A mapping without metric_value has no value-only rows to keep.
     if (this.spec.ratioPossible && !this.spec.ratioOnly) await this.keepValueOnly(csv);
-    // An INSERT returns no aggregate: the fingerprint costs a second read of the file (only when asked for).
-    if (this.spec.fingerprint) await this.addFingerprint(csv);
+    if (this.spec.fingerprint) await this.tally.addFileFingerprint(this.connection, csv);
     if (loaded.rowsChanged < rows) await this.checkOneByOne(`SELECT ${raw} FROM ${csv} WHERE ${notOk}`);
   }
 
   async appendOversize(line: string): Promise<void> {
-    await this.ready;
+    await this.dayLoad.ready;
     const { fields, term } = copyLineFields(line, this.spec.fingerprint);
-    if (term !== null) this.fingerprint = (this.fingerprint ?? 0n) + term;
-    this.rowsRead += 1;
+    this.tally.addFingerprint(term);
+    this.tally.rowsRead += 1;
     await this.checkRows([fields]);
   }
 
@@ -129,16 +99,15 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
         [t.ingestion, t.date],
       );
       await this.connection.run(`DROP TABLE ${this.fixedTable}`);
-      this.rowsLoaded += this.fixedRows;
+      this.tally.rowsLoaded += this.fixedRows;
     }
     const moved = this.spec.ratioPossible ? await this.moveLateRatioRows() : [];
-    const problems = [...this.rules.values(), ...moved];
     return {
-      rowsRead: this.rowsRead,
-      rowsLoaded: this.rowsLoaded,
+      rowsRead: this.tally.rowsRead,
+      rowsLoaded: this.tally.rowsLoaded,
       duplicates: 0,
-      fingerprintSum: this.fingerprint?.toString() ?? null,
-      problems,
+      fingerprintSum: this.tally.fingerprintSum(),
+      problems: [...this.tally.problems(), ...moved],
     };
   }
 
@@ -167,15 +136,10 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
       ).getRowsJS();
       if (page.length === 0) return;
       last = page[page.length - 1][0] as bigint;
-      await this.holdRows(
+      await this.dayLoad.holdRows(
         page.map((row) => ({ metric, row: this.spec.rowJson(rawText(row.slice(2) as (string | number | null)[])) })),
       );
     }
-  }
-
-  private async addFingerprint(csv: string): Promise<void> {
-    const [[sum]] = (await this.connection.runAndReadAll(`SELECT CAST(sum(fp) AS VARCHAR) FROM ${csv}`)).getRows();
-    if (sum !== null) this.fingerprint = (this.fingerprint ?? 0n) + BigInt(sum as string);
   }
 
   /**
@@ -209,7 +173,7 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
       const raw = rawText(values);
       const checked = this.spec.checkRow(raw);
       if ('rule' in checked) {
-        this.count(checked);
+        this.tally.count(checked);
         rejects.push({
           ingestion: this.target.ingestion,
           date: this.target.date,
@@ -229,8 +193,8 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
       if (checked.denominator === null && this.spec.ratioPossible)
         held.push({ metric: checked.metric_name, row: this.spec.rowJson(raw) });
     }
-    await this.appendRejects(rejects);
-    await this.holdRows(held);
+    await this.dayLoad.appendRejects(rejects);
+    await this.dayLoad.holdRows(held);
   }
 
   private async fixedAppender(): Promise<DuckDBAppender> {
@@ -261,16 +225,10 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
     for (const metric of metrics) {
       const problem = this.spec.ratioProblem(metric);
       await this.holdValueOnly(metric);
-      const n = await this.moveRatioRows([metric], () => problem.reason);
-      this.rowsLoaded -= n;
+      const n = await this.dayLoad.moveRatioRows([metric], () => problem.reason);
+      this.tally.rowsLoaded -= n;
       out.push({ problem, n });
     }
     return out;
-  }
-
-  private count(problem: RejectProblem): void {
-    const seen = this.rules.get(problem.rule);
-    if (seen) seen.n += 1;
-    else this.rules.set(problem.rule, { problem, n: 1 });
   }
 }
