@@ -15,7 +15,7 @@ import type {
   Row,
   StreamOptions,
 } from '../types.js';
-import { dayQuery, dayStatsQuery, hasDataQuery, sampleQuery } from '../shared/wrapped-queries.js';
+import { dayQuery, dayStatsOf, dayStatsQuery, hasDataQuery, sampleQuery } from '../shared/wrapped-queries.js';
 import { finishedDateOf, latestFinishedDateQuery } from '../shared/signal-table.js';
 import { abortedError } from '../shared/errors.js';
 import { BIGQUERY_CAPABILITIES } from './capabilities.js';
@@ -83,17 +83,7 @@ export class BigQueryConnector implements Connector {
 
   async dayStats(query: QuerySpec, filters: DayFilter[], options?: DayStatsOptions): Promise<DayStats[]> {
     if (filters.length === 0) return [];
-    const rows = await this.all(dayStatsQuery(bigqueryDialect, query.sql, filters, options), query);
-    const byDay = new Map(rows.map((row) => [String(row.wharf_day), row]));
-    return filters.map(({ day }) => {
-      const row = byDay.get(day);
-      const fingerprint = row?.wharf_fp;
-      return {
-        day,
-        rowCount: Number(row?.wharf_rows ?? 0),
-        fingerprint: fingerprint === null || fingerprint === undefined ? null : String(fingerprint),
-      };
-    });
+    return dayStatsOf(filters, await this.all(dayStatsQuery(bigqueryDialect, query.sql, filters, options), query));
   }
 
   async hasData(query: QuerySpec, filter: DayFilter): Promise<boolean> {

@@ -2,7 +2,7 @@
  * The query shapes every SQL connector sends: the user's SQL wrapped as a subquery and
  * filtered, limited, or aggregated in the warehouse so only what is needed travels.
  */
-import type { DayFilter, DayStatsOptions, QuerySpec } from '../types.js';
+import type { DayFilter, DayStats, DayStatsOptions, QuerySpec } from '../types.js';
 import { dayPredicate, daysPredicate, limitRows, QUERY_ALIAS, type SqlDialect } from './sql-dialect.js';
 
 /**
@@ -64,6 +64,24 @@ export function dayStatsQuery(
         `SELECT '${filter.day}' AS wharf_day, COUNT(*) AS wharf_rows, ${fingerprint} AS wharf_fp ${from(sql)}\nWHERE ${dayPredicate(dialect, filter)}`,
     )
     .join('\nUNION ALL\n');
+}
+
+/**
+ * Each filter's DayStats from the rows of dayStatsQuery (a day without rows has none: count 0).
+ * Column names are read as written or upper-cased, as Snowflake returns unquoted names.
+ */
+export function dayStatsOf(filters: DayFilter[], rows: Record<string, unknown>[]): DayStats[] {
+  const column = (row: Record<string, unknown> | undefined, name: string) => row?.[name] ?? row?.[name.toUpperCase()];
+  const byDay = new Map(rows.map((row) => [String(column(row, 'wharf_day')), row]));
+  return filters.map(({ day }) => {
+    const row = byDay.get(day);
+    const fingerprint = column(row, 'wharf_fp');
+    return {
+      day,
+      rowCount: Number(column(row, 'wharf_rows') ?? 0),
+      fingerprint: fingerprint === null || fingerprint === undefined ? null : String(fingerprint),
+    };
+  });
 }
 
 /** The statements a statement connector runs for one user query (see sqlDayQueries). */

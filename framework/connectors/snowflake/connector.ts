@@ -15,12 +15,19 @@ import type {
   Row,
   StreamOptions,
 } from '../types.js';
-import { dayQuery, dayStatsQuery, describeQuery, hasDataQuery, sampleQuery } from '../shared/wrapped-queries.js';
+import {
+  dayQuery,
+  dayStatsOf,
+  dayStatsQuery,
+  describeQuery,
+  hasDataQuery,
+  sampleQuery,
+} from '../shared/wrapped-queries.js';
 import { finishedDateOf, latestFinishedDateQuery } from '../shared/signal-table.js';
 import { abortedError } from '../shared/errors.js';
 import { snowflakeDialect } from './dialect.js';
 import { snowflakeError } from './errors.js';
-import { columnInfo, parseInteger, rowConverter, type SnowflakeColumn } from './values.js';
+import { columnInfo, rowConverter, type SnowflakeColumn } from './values.js';
 import { SNOWFLAKE_CAPABILITIES } from './capabilities.js';
 
 /** Numbers and JSON arrive as text so precision and special values survive. */
@@ -83,16 +90,7 @@ export class SnowflakeConnector implements Connector {
   async dayStats(query: QuerySpec, filters: DayFilter[], options?: DayStatsOptions): Promise<DayStats[]> {
     if (filters.length === 0) return [];
     const { rows } = await this.execute(dayStatsQuery(snowflakeDialect, query.sql, filters, options), query);
-    const byDay = new Map(rows.map((row) => [String(row.WHARF_DAY ?? row.wharf_day), row]));
-    return filters.map(({ day }) => {
-      const row = byDay.get(day);
-      const fingerprint = row?.WHARF_FP ?? row?.wharf_fp;
-      return {
-        day,
-        rowCount: Number(parseInteger(String(row?.WHARF_ROWS ?? row?.wharf_rows ?? 0))),
-        fingerprint: fingerprint === null || fingerprint === undefined ? null : String(fingerprint),
-      };
-    });
+    return dayStatsOf(filters, rows);
   }
 
   async hasData(query: QuerySpec, filter: DayFilter): Promise<boolean> {
