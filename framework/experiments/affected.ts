@@ -1,10 +1,10 @@
 /**
- * Which experiments a configuration change forces to refresh, and how: a pure function of
- * the old and new experiment configs, for `ingest plan` to show and for the pipeline to
- * check that an incremental or metric refresh still matches the config.
+ * What a change of one experiment's config asks of its artifacts: a pure function of the old
+ * and new config, with which the pipeline checks that an incremental or metric refresh still
+ * matches the config (pipeline-plan.ts).
  *
- * - a new experiment, or a change to its exposure, id type, groups, dates, CUPED or
- *   significance level or statistical test, or a reload of an ingestion it reads → full refresh;
+ * - a change to its exposure, id type, groups, dates, CUPED, significance level or
+ *   statistical test → full refresh;
  * - metrics added, changed or removed (only) → metric refresh of those metrics;
  * - description or owner only → nothing.
  */
@@ -12,22 +12,16 @@ import type { ExperimentConfig, ExperimentMetric } from '../config/types.js';
 import { canonicalJson } from '../util/canonical-json.js';
 
 /** What a config change asks of an experiment's artifacts. */
-export type RefreshKind = 'full' | 'metric' | 'remove';
+export type RefreshKind = 'full' | 'metric';
 
-/** One experiment the change affects. */
+/** What one experiment's change asks for. */
 export interface ExperimentRefresh {
   experiment: string;
   refresh: RefreshKind;
   /** For `metric`: the metrics to recompute (or, when no longer defined, to delete). */
   metrics: string[];
-  /** Why, for people reading the plan. */
+  /** Why, for the error that names the refresh needed. */
   reasons: string[];
-}
-
-/** Data changes outside the experiment config that also force a refresh. */
-export interface AffectedOptions {
-  /** Ingestions whose loaded data changes (reload, backfill): experiments reading them restate. */
-  changedIngestions?: string[];
 }
 
 const IGNORED = new Set(['description', 'owner', 'metrics']);
@@ -62,59 +56,4 @@ export function diffExperiment(before: ExperimentConfig, after: ExperimentConfig
   }
   for (const name of old.keys()) if (!now.has(name)) note(name, 'removed');
   return metrics.length ? { experiment: after.name, refresh: 'metric', metrics, reasons } : null;
-}
-
-function reads(config: ExperimentConfig): Set<string> {
-  const names = new Set(config.metrics.map((m) => m.ingestion));
-  if (config.exposure.kind === 'events') names.add(config.exposure.ingestion);
-  return names;
-}
-
-/**
- * An experiment as the plan knows it: its config, or a loaded experiment (config plus the text
- * of its exposure SQL file, so an edit of that file counts as a change).
- */
-export type AffectedInput = ExperimentConfig | { config: ExperimentConfig; exposureSqlText?: string };
-
-function configOf(input: AffectedInput): { config: ExperimentConfig; sql: string | undefined } {
-  return 'config' in input ? { config: input.config, sql: input.exposureSqlText } : { config: input, sql: undefined };
-}
-
-/** The experiments a change from `before` to `after` forces to refresh, sorted by name. */
-export function experimentsAffectedBy(
-  before: Iterable<AffectedInput>,
-  after: Iterable<AffectedInput>,
-  options: AffectedOptions = {},
-): ExperimentRefresh[] {
-  const old = new Map([...before].map(configOf).map((e) => [e.config.name, e]));
-  const now = [...after].map(configOf);
-  const out: ExperimentRefresh[] = [];
-  for (const { config, sql } of now) {
-    const previous = old.get(config.name);
-    const reloaded = [...reads(config)].filter((i) => options.changedIngestions?.includes(i));
-    if (!previous) out.push({ experiment: config.name, refresh: 'full', metrics: [], reasons: ['new experiment'] });
-    else if (reloaded.length)
-      out.push({
-        experiment: config.name,
-        refresh: 'full',
-        metrics: [],
-        reasons: reloaded.map((i) => `ingestion ${i} is reloaded`),
-      });
-    else {
-      const diff = diffExperiment(previous.config, config);
-      if (previous.sql !== sql && diff?.refresh !== 'full')
-        out.push({ experiment: config.name, refresh: 'full', metrics: [], reasons: ['exposure SQL changed'] });
-      else if (diff) out.push(diff);
-    }
-  }
-  for (const name of old.keys()) {
-    if (!now.some((e) => e.config.name === name))
-      out.push({
-        experiment: name,
-        refresh: 'remove',
-        metrics: [],
-        reasons: ['experiment removed (its artifact tables are kept)'],
-      });
-  }
-  return out.sort((a, b) => a.experiment.localeCompare(b.experiment));
 }
