@@ -3,6 +3,7 @@
  * fetched unparsed (`skipParsing`) so INT64 beyond 2^53 and special FLOAT64 values survive;
  * TIMESTAMPs arrive as int64 microseconds (`formatOptions.useInt64Timestamp`).
  */
+import { integerValue } from '../shared/text-values.js';
 import type { ColumnInfo, LogicalType, Row, RowValue } from '../types.js';
 
 /** A field of a BigQuery table schema (the REST API's TableFieldSchema). */
@@ -53,11 +54,6 @@ function parseDouble(text: string): number {
   return Number(text);
 }
 
-function parseInteger(text: string): number | bigint {
-  const big = BigInt(text);
-  return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
-}
-
 /** int64 microseconds since the epoch (or float seconds from older formats) as a Date. */
 function parseTimestamp(text: string): Date {
   if (/^-?\d+$/.test(text)) {
@@ -78,7 +74,7 @@ function scalar(value: string, field: BigQueryField): RowValue {
   switch (field.type) {
     case 'INTEGER':
     case 'INT64':
-      return parseInteger(value);
+      return integerValue(value);
     case 'FLOAT':
     case 'FLOAT64':
     case 'NUMERIC':

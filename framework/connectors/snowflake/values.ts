@@ -3,6 +3,7 @@
  * (`fetchAsString`) so 64-bit integers and special doubles survive exactly; the rest is
  * converted from the driver's own objects.
  */
+import { integerValue } from '../shared/text-values.js';
 import type { ColumnInfo, LogicalType, Row, RowValue } from '../types.js';
 
 /** The part of snowflake-sdk's Column this module needs. */
@@ -48,21 +49,15 @@ const SPECIAL_DOUBLES: Record<string, number> = {
 };
 
 /** A Snowflake FLOAT's text ('1.5', 'NaN', 'inf', '-inf') as a number. */
-export function parseDouble(text: string): number {
+function parseDouble(text: string): number {
   return SPECIAL_DOUBLES[text.toLowerCase()] ?? Number(text);
-}
-
-/** An integer's text as a number when it fits in 2^53, else a bigint. */
-export function parseInteger(text: string): number | bigint {
-  const big = BigInt(text);
-  return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
 }
 
 function convert(value: unknown, type: LogicalType, column: SnowflakeColumn): RowValue {
   if (value === null || value === undefined) return null;
   switch (type) {
     case 'integer':
-      return parseInteger(String(value));
+      return integerValue(String(value));
     case 'double':
       return column.getType() === 'real' ? parseDouble(String(value)) : Number(value);
     case 'date':
