@@ -1,7 +1,8 @@
 /**
  * CopyOutQuery against the real test PostgreSQL: rows complete, in order and byte-exact
  * (small rows, rows far larger than a network chunk, NOTICEs in the middle of the copy), a
- * server error mid-copy, pause/resume, and a failing row handler. The bytes the server sent
+ * server error mid-copy, pause/resume (checked against the bytes the paused socket holds
+ * back, not against time), and a failing row handler. The bytes the server sent
  * are also replayed cut into tiny chunks, so every way a message can straddle two chunks
  * (inside the header, inside the body, at a message handed back to pg) is exercised.
  * Plus rowDayNumber and DayRouter, the day routing of columnar.ts.
@@ -108,6 +109,31 @@ function expectReplayMatches(copied: Copied, sizes: number[], endType: 'c' | 'E'
     expect(result.handedBack.equals(copied.raw.subarray(end.at)), what).toBe(true);
     expect(result.pgSawCopyData, what).toBe(false);
   }
+}
+
+/** One turn of the event loop: whatever the current I/O callback was parsing has been handled. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Resolves once `condition` holds, checked after each turn of the event loop, or once the copy
+ * is over (its last rows may come in the chunk that ends it: nothing is left to hold back).
+ */
+async function until(condition: () => boolean, copy: CopyOutQuery): Promise<void> {
+  let over = false;
+  const end = () => (over = true);
+  copy.done.then(end, end);
+  while (!condition() && !over) await nextTurn();
+}
+
+/**
+ * Whether a paused copy is holding rows back: its own short-read hold is over (so only the
+ * pause keeps the socket paused) and the socket has buffered bytes it would otherwise have
+ * delivered as rows.
+ */
+function heldBack(client: pg.Client, copy: CopyOutQuery): boolean {
+  const socket = (client as unknown as { connection: { stream: NodeJS.ReadableStream & { readableLength: number } } })
+    .connection.stream;
+  return !copy['holding'] && socket.readableLength > 0;
 }
 
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
@@ -247,14 +273,14 @@ describe('CopyOutQuery (real PostgreSQL)', () => {
         if (rows.length !== 1) return;
         copy.pause();
         atPause = rows.length;
-        // The rest of the network chunk being parsed may still arrive; after that, nothing until resume.
-        setTimeout(() => {
+        void (async () => {
+          // The rest of the network chunk being parsed still arrives; after that, nothing until resume.
+          await nextTurn();
           afterChunk = rows.length;
-          setTimeout(() => {
-            resumedAt = rows.length;
-            copy.resume();
-          }, 100);
-        }, 10);
+          await until(() => heldBack(client, copy) || rows.length > afterChunk, copy);
+          resumedAt = rows.length;
+          copy.resume();
+        })();
       },
     );
     client.query(copy);
@@ -279,13 +305,13 @@ describe('CopyOutQuery (real PostgreSQL)', () => {
         rows.push(Number(buf.toString('latin1', start, end - 1)));
         if (rows.length % 10_000 !== 0) return;
         copy.pause();
-        setTimeout(() => {
+        void (async () => {
+          await nextTurn();
           const settled = rows.length;
-          setTimeout(() => {
-            windows.push({ settled, later: rows.length });
-            copy.resume();
-          }, 30);
-        }, 5);
+          await until(() => heldBack(client, copy) || rows.length > settled, copy);
+          windows.push({ settled, later: rows.length });
+          copy.resume();
+        })();
       },
     );
     client.query(copy);
