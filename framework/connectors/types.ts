@@ -94,8 +94,6 @@ export interface StreamOptions {
 export interface ConnectorCapabilities {
   /** Content fingerprints in dayStats. */
   fingerprint: boolean;
-  /** estimateBytes (e.g. BigQuery dry runs). */
-  dryRunEstimate: boolean;
   /** How a signal schedule reads `finished_date`: a table/query, the S3 `signals/` folder, or not at all. */
   signals: 'table' | 'folder' | 'none';
 }
@@ -126,9 +124,6 @@ export interface Connector {
 
   /** Days as delimited text in one bulk export, for the columnar metrics path (see ColumnarExport). */
   readonly columnar?: ColumnarExport;
-
-  /** Estimated bytes one day's query scans, when `capabilities.dryRunEstimate`. */
-  estimateBytes?(query: QuerySpec, filter: DayFilter): Promise<number>;
 
   close(): Promise<void>;
 }

@@ -55,7 +55,7 @@ const LOGICAL: Record<string, LogicalType> = {
 class DuckDBTestConnector implements Connector {
   readonly kind = 'duckdb';
   readonly sourceName = 'warehouse';
-  readonly capabilities = { fingerprint: true, dryRunEstimate: false, signals: 'table' as const };
+  readonly capabilities = { fingerprint: true, signals: 'table' as const };
   constructor(private readonly db: DuckDBHandle) {}
 
   private async rows<T>(sql: string, params: DuckDBValue[] = []): Promise<T[]> {

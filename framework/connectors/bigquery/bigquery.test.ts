@@ -97,17 +97,6 @@ describe('bigquery connector', () => {
   });
   afterAll(() => fake.close());
 
-  it('estimates scanned bytes with a dry run, growing with the data scanned', async () => {
-    const connector = await open(fake.url);
-    expect(connector.capabilities.dryRunEstimate).toBe(true);
-    const small = await connector.estimateBytes(query, filter);
-    const large = await connector.estimateBytes(bigQuery, filter);
-    expect(small).toBeGreaterThan(0);
-    expect(large).toBeGreaterThan(small);
-    const sent = fake.queries.at(-1)!;
-    expect(sent).toContain("WHERE wharf_q.day = DATE '2024-01-01'");
-  });
-
   it('cancels the job when the consumer stops reading early', async () => {
     const connector = await open(fake.url);
     for await (const batch of connector.streamDay(bigQuery, filter, { batchSize: 100 })) {
@@ -117,10 +106,10 @@ describe('bigquery connector', () => {
     expect(fake.cancelled).toHaveLength(1);
   });
 
-  it('a dry run of bad SQL is a query error naming the mapping', async () => {
+  it('a dry run of bad SQL (describe) is a query error naming the mapping', async () => {
     const connector = await open(fake.url);
     const err = await connector
-      .estimateBytes({ ...query, sql: 'SELECT nope FROM conformance.small' }, filter)
+      .describe({ ...query, sql: 'SELECT nope FROM conformance.small' })
       .catch((caught: unknown) => caught);
     expect(err).toBeInstanceOf(WharfError);
     expect(err).toMatchObject({ errorClass: 'query', transient: false });
@@ -194,6 +183,6 @@ describe('bigquery connector', () => {
   it('is registered as the built-in bigquery kind', async () => {
     const definition = await connectorFor('bigquery');
     expect(definition.kind).toBe('bigquery');
-    expect(definition.capabilities.dryRunEstimate).toBe(true);
+    expect(definition.capabilities.fingerprint).toBe(true);
   });
 });

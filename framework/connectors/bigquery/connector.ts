@@ -1,7 +1,7 @@
 /**
  * The BigQuery connector: each query runs as a job (jobs.insert) and its results are read page
- * by page (getQueryResults with pageToken), one page per yielded batch; describe and byte
- * estimates use free dry runs.
+ * by page (getQueryResults with pageToken), one page per yielded batch; describe uses a free
+ * dry run.
  */
 import { timeoutOf } from '../shared/query-timeout.js';
 import type { BigQuery, Job } from '@google-cloud/bigquery';
@@ -37,10 +37,7 @@ interface ResultsResponse {
 }
 
 interface DryRunMetadata {
-  statistics?: {
-    totalBytesProcessed?: string;
-    query?: { totalBytesProcessed?: string; schema?: { fields?: BigQueryField[] } };
-  };
+  statistics?: { query?: { schema?: { fields?: BigQueryField[] } } };
 }
 
 /** A BigQuery client serving one source. */
@@ -88,12 +85,6 @@ export class BigQueryConnector implements Connector {
 
   async hasData(query: QuerySpec, filter: DayFilter): Promise<boolean> {
     return (await this.all(hasDataQuery(bigqueryDialect, query.sql, filter), query)).length > 0;
-  }
-
-  /** Bytes the day's query would scan, from a dry run (free, nothing runs). */
-  async estimateBytes(query: QuerySpec, filter: DayFilter): Promise<number> {
-    const metadata = await this.dryRun(dayQuery(bigqueryDialect, query.sql, filter), query);
-    return Number(metadata.statistics?.query?.totalBytesProcessed ?? metadata.statistics?.totalBytesProcessed ?? 0);
   }
 
   async latestFinishedDate(signal: { table?: string }): Promise<string | null> {

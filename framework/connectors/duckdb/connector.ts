@@ -36,7 +36,6 @@ import { missingFileError, openError, queryError } from './errors.js';
 
 export const DUCKDB_CAPABILITIES: ConnectorCapabilities = {
   fingerprint: true,
-  dryRunEstimate: false,
   signals: 'table',
 };
 

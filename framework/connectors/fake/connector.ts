@@ -33,7 +33,7 @@ export interface FakeSourceOptions extends FaultOptions {
   rows: Row[];
 }
 
-export const FAKE_CAPABILITIES: ConnectorCapabilities = { fingerprint: false, dryRunEstimate: false, signals: 'none' };
+export const FAKE_CAPABILITIES: ConnectorCapabilities = { fingerprint: false, signals: 'none' };
 
 function inDay(value: Row[string], type: LogicalType, f: DayFilter): boolean {
   if (value === null) return false;

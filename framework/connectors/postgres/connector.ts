@@ -30,7 +30,7 @@ import { logicalTypeOf } from './values.js';
 import { pgColumnarExport } from './columnar.js';
 import { timeoutOf } from '../shared/query-timeout.js';
 
-export const PG_CAPABILITIES: ConnectorCapabilities = { fingerprint: true, dryRunEstimate: false, signals: 'table' };
+export const PG_CAPABILITIES: ConnectorCapabilities = { fingerprint: true, signals: 'table' };
 export const REDSHIFT_CAPABILITIES: ConnectorCapabilities = { ...PG_CAPABILITIES, fingerprint: false };
 
 /**

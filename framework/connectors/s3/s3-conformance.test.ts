@@ -51,7 +51,7 @@ function source(endpoint: string, extra: Partial<S3Source> = {}): S3Source {
 class TableRoutedConnector implements Connector {
   readonly kind = 's3';
   readonly sourceName = 'lake';
-  readonly capabilities = { fingerprint: true, dryRunEstimate: false, signals: 'folder' } as const;
+  readonly capabilities = { fingerprint: true, signals: 'folder' } as const;
   private readonly open = new Map<string, Promise<Connector>>();
 
   constructor(private readonly config: S3Source) {}

@@ -44,8 +44,8 @@ export interface StatementConnectorOptions {
   close?(): Promise<void> | void;
 }
 
-/** What a StatementConnector offers: table signals, no fingerprints or dry-run estimates. Use it in defineConnector. */
-export const STATEMENT_CAPABILITIES = { fingerprint: false, dryRunEstimate: false, signals: 'table' } as const;
+/** What a StatementConnector offers: table signals, no fingerprints. Use it in defineConnector. */
+export const STATEMENT_CAPABILITIES = { fingerprint: false, signals: 'table' } as const;
 
 const TABLE_NAME = /^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*){0,2}$/;
 
