@@ -10,9 +10,22 @@ import type { NormalizedIngestion } from '../state/types.js';
 import type { StoreConnection } from '../store/types.js';
 import { listQueued } from './action-queue.js';
 import { applyPlan } from './apply-plan.js';
-import { engineUnavailableRunner } from './runner.js';
+import type { DataActionRunner } from './runner.js';
 
 const NOW = new Date('2026-11-22T06:00:00Z');
+
+/** A runner that cannot run data actions at all: its ready() refuses, as a runner without an engine would. */
+const refusingRunner: DataActionRunner = {
+  async ready() {
+    throw new Error('The ingestion engine is not available here.');
+  },
+  async backfill() {
+    throw new Error('backfill must not be called after ready() refused');
+  },
+  async drop() {
+    throw new Error('drop must not be called after ready() refused');
+  },
+};
 
 async function planFor(store: StoreConnection, configs: NormalizedIngestion[]) {
   const desired = Object.fromEntries(configs.map((c) => [c.mapping.name, c]));
@@ -33,7 +46,7 @@ describe.each(Object.entries(STATE_BACKENDS))('apply on a %s store', (_name, ope
     store = undefined;
   });
 
-  it('refuses before changing anything when data actions must run and no engine is wired in', async () => {
+  it('refuses before changing anything when data actions must run and the runner is not ready', async () => {
     store = await open();
     const { plan, hash } = await planFor(store, [sampleIngestion('a', { startDate: '2026-11-19' })]);
     await expect(
@@ -41,7 +54,7 @@ describe.each(Object.entries(STATE_BACKENDS))('apply on a %s store', (_name, ope
         connection: store,
         plan,
         currentConfigHash: hash,
-        runner: engineUnavailableRunner,
+        runner: refusingRunner,
         lockTimeoutMs: 0,
       }),
     ).rejects.toThrow(/engine is not available/);
@@ -50,7 +63,7 @@ describe.each(Object.entries(STATE_BACKENDS))('apply on a %s store', (_name, ope
       connection: store,
       plan,
       currentConfigHash: hash,
-      runner: engineUnavailableRunner,
+      runner: refusingRunner,
       lockTimeoutMs: 0,
       noData: true,
     });

@@ -16,7 +16,6 @@ export interface PluginErrorCodes {}
 export type BuiltinErrorCode =
   | 'agent.no-config'
   | 'apply.backfill-failed'
-  | 'apply.engine-unavailable'
   | 'apply.needs-approval'
   | 'backfill.date'
   | 'backfill.range'
