@@ -98,7 +98,10 @@ export async function finishQueued(
   );
 }
 
-/** Queued actions, oldest first; by default those not done yet. */
+/**
+ * Queued actions, oldest first; by default those not done yet.
+ * @internal Only tests read the whole queue.
+ */
 export async function listQueued(
   db: SqlExecutor,
   statuses: QueuedStatus[] = ['queued', 'failed'],

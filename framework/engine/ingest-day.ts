@@ -29,7 +29,7 @@ import { refuseUnsignalledDays } from './signal-cap.js';
 import type { DayResult, EngineContext } from './types.js';
 
 export { mappingOrThrow } from './day/mapping-lookup.js';
-export { COLUMNAR_GROUP_DAYS, columnarGroupSize } from './day/plan-stage.js';
+export { columnarGroupSize } from './day/plan-stage.js';
 
 /**
  * Loads one day of a mapping; never throws for a failure of the day itself (see DayResult).

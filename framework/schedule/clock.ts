@@ -8,7 +8,10 @@ import { internalError } from '../diagnostics/errors.js';
 /** The real time. */
 export const systemClock: Clock = { now: () => new Date() };
 
-/** A clock that only moves when told to; for tests and simulations. */
+/**
+ * A clock that only moves when told to; for tests and simulations.
+ * @internal Not used by production code (`knip --production` skips it).
+ */
 export class ManualClock implements Clock {
   private current: number;
 

@@ -14,6 +14,10 @@ import {
 } from './state.js';
 import type { Decision } from './types.js';
 
+/**
+ * Scheduler state in memory, for tests and simulations (the agent and `ingest apply` use SqlSchedulerState).
+ * @internal Not used by production code (`knip --production` skips it).
+ */
 export class MemorySchedulerState implements SchedulerState {
   private readonly schedules = new Map<string, ScheduleState>();
   private readonly pending = new Map<string, PendingCheck>();

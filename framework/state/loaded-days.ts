@@ -69,7 +69,10 @@ GROUP BY ingestion, island ORDER BY ingestion, from_day`;
 const RECENT_SQL = `SELECT ingestion, string_agg(CAST("date" AS VARCHAR) || '=' || CAST(first_loaded_at AS VARCHAR), ',') AS firsts
 FROM ledger WHERE ${LOADED} AND first_loaded_at >= CAST($1 AS TIMESTAMP) GROUP BY ingestion`;
 
-/** Groups loaded days by ingestion and compresses them; first-load times older than the longest window are dropped. */
+/**
+ * Groups loaded days by ingestion and compresses them; first-load times older than the longest window are dropped.
+ * @internal The store computes the same summary in SQL (readLoadedDays); this is the in-memory form tests build.
+ */
 export function summarizeLoadedDays(days: readonly LoadedDay[], now: Date): Record<string, LoadedDaysSummary> {
   const byIngestion = new Map<string, LoadedDay[]>();
   for (const d of days) {
