@@ -1,4 +1,4 @@
-/** The flags `ingest state list` and `ingest state show` share: where the state is read. */
+/** The flags `ingest plan`, `ingest state list` and `ingest state show` share: where the state is read. */
 import { Flags } from '@oclif/core';
 
 export const stateReadFlags = {

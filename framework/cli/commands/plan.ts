@@ -10,6 +10,7 @@ import { sortKeys } from '../../util/canonical-json.js';
 import { renderCommentResult } from '../../views/comment-result.js';
 import { planView, type PlanFormat } from '../../views/plan-view.js';
 import { BaseCommand } from '../base-command.js';
+import { stateReadFlags } from '../state-source-flags.js';
 import { githubRunUrl, lockTimeoutMs } from '../state-flags.js';
 
 export default class Plan extends BaseCommand {
@@ -32,16 +33,7 @@ export default class Plan extends BaseCommand {
     target: Flags.string({ description: 'Limit the plan to this mapping (repeatable).', multiple: true }),
     'destroy-data': Flags.boolean({ description: 'Delete the loaded data of removed ingestions (kept by default).' }),
     'detailed-exitcode': Flags.boolean({ description: 'Exit 0 with no changes, 1 on error, 2 with changes.' }),
-    state: Flags.string({
-      description:
-        'Where the applied state is read: the store, or status/state.json in the repository (no credentials needed).',
-      options: ['store', 'repo'],
-      default: 'store',
-    }),
-    'lock-timeout': Flags.string({
-      description: 'How long to wait for a store held by another process, e.g. 30s.',
-      default: '0s',
-    }),
+    ...stateReadFlags,
     comment: Flags.boolean({
       description:
         'Also post the markdown plan as the sticky pull request comment, updated in place on every run (as `ingest comment` does; needs GITHUB_TOKEN).',
