@@ -5,7 +5,8 @@
  * the signal, which loads them as it advances (schedule/signal-phase.ts).
  */
 import type { LoadedMapping } from '../config/project.js';
-import type { SignalSchedule } from '../config/types.js';
+import type { IsoDate, SignalSchedule } from '../config/types.js';
+import type { Connector } from '../connectors/types.js';
 import { WharfError } from '../diagnostics/errors.js';
 import type { EngineContext } from './types.js';
 
@@ -15,9 +16,12 @@ export function signalScheduleOf(ctx: EngineContext, mapping: LoadedMapping): Si
   return schedule?.kind === 'signal' ? schedule : null;
 }
 
-/** The signal's latest finished_date (null: no day is finished yet). */
-export async function latestSignalledDay(ctx: EngineContext, schedule: SignalSchedule): Promise<string | null> {
-  const connector = await ctx.connectors.get(schedule.source);
+/**
+ * The signal's latest finished_date through the schedule's source (null: no day finished yet),
+ * for loads and for the scheduler's signal polls. A config error when the source cannot hold
+ * a signal, or a table signal has no table.
+ */
+export async function readFinishedDate(connector: Connector, schedule: SignalSchedule): Promise<IsoDate | null> {
   if (connector.capabilities.signals === 'none' || !connector.latestFinishedDate) {
     throw new WharfError(
       `Schedule '${schedule.name}': source '${schedule.source}' (${connector.kind}) cannot hold a finished_date signal.`,
@@ -28,7 +32,22 @@ export async function latestSignalledDay(ctx: EngineContext, schedule: SignalSch
       },
     );
   }
+  if (connector.capabilities.signals === 'table' && !schedule.table) {
+    throw new WharfError(
+      `Schedule '${schedule.name}': source '${schedule.source}' needs a 'table' holding the finished_date column.`,
+      {
+        code: 'schedule.signal-table',
+        errorClass: 'config',
+        hint: "Add table: 'your_signal_table' to the schedule.",
+      },
+    );
+  }
   return connector.latestFinishedDate({ table: schedule.table });
+}
+
+/** The signal's latest finished_date (null: no day is finished yet). */
+export async function latestSignalledDay(ctx: EngineContext, schedule: SignalSchedule): Promise<string | null> {
+  return readFinishedDate(await ctx.connectors.get(schedule.source), schedule);
 }
 
 /** Days of `days` after the signal: all of them when nothing is signalled yet. */

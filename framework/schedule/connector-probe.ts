@@ -1,12 +1,13 @@
 /**
  * The scheduler's SourceProbe over Wharf's connector contract: readiness and rechecks become
  * `hasData` / `dayStats` calls with the mapping's query and DayFilter, signals become
- * `latestFinishedDate`. Which connector, query and filter belong to a mapping is the
- * caller's knowledge (the engine builds them), so they are injected.
+ * `latestFinishedDate` (read as loads read them, engine/signal-cap.ts). Which connector,
+ * query and filter belong to a mapping is the caller's knowledge (the engine builds them), so
+ * they are injected.
  */
 import type { IsoDate, SignalSchedule } from '../config/types.js';
 import type { Connector, DayFilter, DayStats, QuerySpec } from '../connectors/types.js';
-import { WharfError } from '../diagnostics/errors.js';
+import { readFinishedDate } from '../engine/signal-cap.js';
 import type { ScheduledMapping, SourceProbe } from './types.js';
 
 /** What ConnectorProbe needs to turn a mapping and a day into a connector call. */
@@ -38,27 +39,6 @@ export class ConnectorProbe implements SourceProbe {
   }
 
   async latestFinishedDate(schedule: SignalSchedule): Promise<IsoDate | null> {
-    const connector = await this.deps.connector(schedule.source);
-    if (connector.capabilities.signals === 'none' || !connector.latestFinishedDate) {
-      throw new WharfError(
-        `Schedule '${schedule.name}': source '${schedule.source}' (${connector.kind}) cannot hold a finished_date signal.`,
-        {
-          code: 'schedule.signal-unsupported',
-          errorClass: 'config',
-          hint: 'Point the signal schedule at a warehouse source with a finished_date table, or at an S3 source with a signals/ folder.',
-        },
-      );
-    }
-    if (connector.capabilities.signals === 'table' && !schedule.table) {
-      throw new WharfError(
-        `Schedule '${schedule.name}': source '${schedule.source}' needs a 'table' holding the finished_date column.`,
-        {
-          code: 'schedule.signal-table',
-          errorClass: 'config',
-          hint: "Add table: 'your_signal_table' to the schedule.",
-        },
-      );
-    }
-    return connector.latestFinishedDate({ table: schedule.table });
+    return readFinishedDate(await this.deps.connector(schedule.source), schedule);
   }
 }
