@@ -32,6 +32,19 @@ export function artifactNames(experiment: string): ArtifactNames {
   };
 }
 
+/** Every artifact table of one experiment, the results tables last. */
+export function allArtifactTables(names: ArtifactNames): string[] {
+  return [
+    names.firstExposures,
+    names.exposuresSummary,
+    names.userLevelAggregations,
+    names.preExposure,
+    names.funnelEvents,
+    names.windowedMetrics,
+    ...Object.values(names.results),
+  ];
+}
+
 /** Wharf's own bookkeeping tables, shared by all experiments. */
 export const JOB_HISTORY_TABLE = 'experiment_job_history';
 /** One row per statement of each step: query or job id, rows, bytes scanned and billed. */

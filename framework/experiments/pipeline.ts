@@ -12,7 +12,7 @@ import { dialectFor } from './dialect.js';
 import { describeLocation, storeExecutor, type PipelineExecutor, type PipelineLocation } from './executor.js';
 import { jobTotal, recordJobRun, type JobStep } from './job-history.js';
 import { resolveExperiment, type ResolvedExperiment } from './model.js';
-import { ROLLUPS } from './names.js';
+import { allArtifactTables, ROLLUPS } from './names.js';
 import {
   planRefresh,
   stateFingerprint,
@@ -178,16 +178,7 @@ async function guardAgainstConcurrentRuns(tx: SqlExecutor, ctx: SqlContext, plan
 
 /** PostgreSQL truncates names past 63 characters; refuse rather than write to a truncated table. */
 function checkIdentifiers(ctx: SqlContext): void {
-  const t = ctx.tables;
-  const longest = [
-    t.firstExposures,
-    t.exposuresSummary,
-    t.userLevelAggregations,
-    t.preExposure,
-    t.funnelEvents,
-    t.windowedMetrics,
-    ...Object.values(t.results),
-  ].sort((a, b) => b.length - a.length)[0];
+  const longest = allArtifactTables(ctx.tables).sort((a, b) => b.length - a.length)[0];
   if (longest.length > ctx.dialect.maxIdentifierLength) {
     throw new WharfError(
       `The experiment name '${ctx.experiment.name}' is too long for ${ctx.dialect.name}: its table ${longest} has ${longest.length} characters (limit ${ctx.dialect.maxIdentifierLength}).`,

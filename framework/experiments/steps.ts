@@ -5,7 +5,7 @@
  */
 import type { SqlExecutor } from '../store/types.js';
 import type { ResolvedMetric } from './model.js';
-import { ROLLUPS, type Rollup } from './names.js';
+import { allArtifactTables, ROLLUPS, type Rollup } from './names.js';
 import { createResultsSql, insertResults, resultRows } from './results-table.js';
 import { countRowsSql, dateLit, deleteMetricRowsSql, type SqlContext } from './sql-context.js';
 import {
@@ -61,18 +61,7 @@ export function resetArtifacts(ctx: SqlContext): Step {
   return {
     name: 'reset artifact tables',
     async run(sql) {
-      const t = ctx.tables;
-      for (const name of [
-        t.firstExposures,
-        t.exposuresSummary,
-        t.userLevelAggregations,
-        t.preExposure,
-        t.funnelEvents,
-        t.windowedMetrics,
-        ...Object.values(t.results),
-      ]) {
-        await sql.exec(ctx.dialect.dropTable(name));
-      }
+      for (const name of allArtifactTables(ctx.tables)) await sql.exec(ctx.dialect.dropTable(name));
       for (const ddl of [
         createStagingSql(ctx),
         createPreExposureSql(ctx),
