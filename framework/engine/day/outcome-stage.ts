@@ -108,14 +108,7 @@ function emptyDayFailure(mapping: LoadedMapping, entry: LedgerEntry, had: number
   const message =
     `Mapping '${mapping.config.name}': the query returned no rows for a day that had ${had} rows (${entry.date}); the loaded rows were kept. ` +
     `Check the query in ${mapping.sqlFile} and its source; if the day is really empty now, load it again with --allow-empty.`;
-  return {
-    ...entry,
-    status: 'failed',
-    errorClass: 'validation',
-    errorMessage: redactSecrets(message),
-    rowsLoaded: 0,
-    finishedAt: new Date(),
-  };
+  return validationFailure(entry, message);
 }
 
 /**
@@ -135,6 +128,11 @@ function rejectRateFailure(
     `Mapping '${mapping.config.name}' rejected ${tally.total} of ${rowsRead} rows read on ${entry.date} (${pct(rate)}${dropped}), ` +
     `more than validation.maxRejectRate ${pct(mapping.validation.maxRejectRate)}; the day was not loaded. Rejects: ${tally.describe()}. ` +
     `Fix the query in ${mapping.sqlFile} or the column mapping in ${mapping.file}, or raise validation.maxRejectRate.`;
+  return validationFailure(entry, message);
+}
+
+/** The day's entry as a validation failure that loaded nothing, with `message` (secrets redacted). */
+function validationFailure(entry: LedgerEntry, message: string): LedgerEntry {
   return {
     ...entry,
     status: 'failed',
