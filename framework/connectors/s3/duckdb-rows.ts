@@ -4,42 +4,16 @@
  * UTC) and TIMESTAMPTZ become Dates, JSON stays its text.
  */
 import { DuckDBTypeId, JSDuckDBValueConverter, type DuckDBDataChunk, type DuckDBType } from '@duckdb/node-api';
+import { logicalType } from '../duckdb/values.js';
 import type { ColumnInfo, LogicalType, Row, RowValue } from '../types.js';
 
-const INTEGER_TYPES = new Set<DuckDBTypeId>([
-  DuckDBTypeId.TINYINT,
-  DuckDBTypeId.SMALLINT,
-  DuckDBTypeId.INTEGER,
-  DuckDBTypeId.BIGINT,
-  DuckDBTypeId.HUGEINT,
-  DuckDBTypeId.UTINYINT,
-  DuckDBTypeId.USMALLINT,
-  DuckDBTypeId.UINTEGER,
-  DuckDBTypeId.UBIGINT,
-  DuckDBTypeId.UHUGEINT,
-]);
-const DOUBLE_TYPES = new Set<DuckDBTypeId>([DuckDBTypeId.FLOAT, DuckDBTypeId.DOUBLE, DuckDBTypeId.DECIMAL]);
-const TIMESTAMP_TYPES = new Set<DuckDBTypeId>([
-  DuckDBTypeId.TIMESTAMP,
-  DuckDBTypeId.TIMESTAMP_S,
-  DuckDBTypeId.TIMESTAMP_MS,
-  DuckDBTypeId.TIMESTAMP_NS,
-  DuckDBTypeId.TIMESTAMP_TZ,
-]);
-
-/** The engine's type for a DuckDB column type. */
+/**
+ * The engine's type for a DuckDB column type: the DuckDB source's mapping, plus ENUM and UUID
+ * read as text (parquet files carry them; a DuckDB source reports them as `other`).
+ */
 export function logicalTypeOf(type: DuckDBType): LogicalType {
-  if (type.alias?.toUpperCase() === 'JSON') return 'json';
-  if (type.typeId === DuckDBTypeId.VARCHAR || type.typeId === DuckDBTypeId.ENUM || type.typeId === DuckDBTypeId.UUID)
-    return 'string';
-  if (INTEGER_TYPES.has(type.typeId)) return 'integer';
-  if (DOUBLE_TYPES.has(type.typeId)) return 'double';
-  if (type.typeId === DuckDBTypeId.BOOLEAN) return 'boolean';
-  if (type.typeId === DuckDBTypeId.DATE) return 'date';
-  if (TIMESTAMP_TYPES.has(type.typeId)) return 'timestamp';
-  if (type.typeId === DuckDBTypeId.STRUCT || type.typeId === DuckDBTypeId.MAP || type.typeId === DuckDBTypeId.LIST)
-    return 'json';
-  return 'other';
+  if (type.typeId === DuckDBTypeId.ENUM || type.typeId === DuckDBTypeId.UUID) return 'string';
+  return logicalType(type.typeId, type.alias?.toUpperCase());
 }
 
 /** Column descriptions for a result's names and types. */
