@@ -41,8 +41,6 @@ interface RuleCount {
 
 /** What the day load that owns an events CSV load provides to it. */
 export interface EventsCsvDayLoad {
-  /** Settles once the store is ready for the load (see load-threads.ts). */
-  ready: Promise<void>;
   appendRejects: (rejects: RejectRecord[]) => Promise<void>;
 }
 
@@ -55,7 +53,6 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   private readonly id: string;
   private readonly sql: { ok: string; columns: string; raw: string };
 
-  private readonly ready: Promise<void>;
   private readonly appendRejects: EventsCsvDayLoad['appendRejects'];
 
   constructor(
@@ -64,14 +61,13 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     private readonly spec: EventsCsvSpec,
     dayLoad: EventsCsvDayLoad,
   ) {
-    ({ ready: this.ready, appendRejects: this.appendRejects } = dayLoad);
+    this.appendRejects = dayLoad.appendRejects;
     this.id = target.loadId.replace(/[^a-z0-9]/gi, '');
     this.sql = { ok: eventRowOk(spec), columns: eventColumns(spec), raw: rawEventColumns(spec) };
   }
 
   async append(file: string, rows: number): Promise<void> {
     if (rows === 0) return;
-    await this.ready;
     const csv = readEventsCsv(file, this.spec);
     const from = eventsSource(csv, this.spec);
     const loaded = await this.checked(
@@ -87,7 +83,6 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   }
 
   async appendOversize(line: string): Promise<void> {
-    await this.ready;
     const { fields, term } = copyLineFields(line, this.spec.fingerprint);
     if (term !== null) this.fingerprint = (this.fingerprint ?? 0n) + term;
     this.rowsRead += 1;
