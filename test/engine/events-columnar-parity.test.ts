@@ -89,6 +89,24 @@ const MESSY: Messy[] = [
   ['m', null, '{"a":"1","b":"2","c":"3","d":"4","e":"5"}', U, 'tu-56'],
   ['m', null, '{"a":"b",}', U, 'tu-46'],
   ['m', null, '{"a":"x\u0001"}', U, 'tu-47'],
+  // The same users and metadata again and again, each time written differently: spacing, key
+  // order, repeated and numeric keys, empty or prototype ids, non-ASCII and braces in ids, and
+  // invalid JSON, every text on several rows.
+  ...[0, 1, 2].flatMap((n): Messy[] =>
+    [
+      '{"customIDs":{"stableID":"s1"},"userID":"u1"}',
+      '{"userID": "u1", "customIDs": {"stableID": "s1"}}',
+      '{"userID":"u1","customIDs":{"stableID":"s1"}',
+      '{"userID":"u1","customIDs":{}}',
+      '{"userID":"u1","customIDs":{"1":"a","b":"c"}}',
+      '{"userID":"u1","customIDs":{"__proto__":"x","b":"c"}}',
+      '{"userID":"u1","customIDs":{"b":"c","b":"c"}}',
+      '{"userID":"u1","userID":"u1"}',
+      '{"userID":"\u00fc","customIDs":{"k":"\u00e9\u2028"}}',
+      '{"userID":"a}b","customIDs":{"x":"{y","z":"w}"}}',
+      '{"customIDs":{"a":"b","c":"d","e":"f","g":"h","i":"j"}}',
+    ].map((user, i) => ['again', null, ['{"a":"b"}', '{"a": "b"}', '{"b":"c","a":"b"}'][i % 3], user, `ag-${n}-${i}`]),
+  ),
   // The first is only accepted by the row path's checks, the second in bulk: the first is kept.
   ['first kept', null, '{"n":1}', U, 'tu-35'],
   ['dropped', null, '{"n":"1"}', U, 'tu-35'],
