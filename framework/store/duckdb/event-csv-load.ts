@@ -136,8 +136,9 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   /**
    * The rows of a file the bulk insert left behind, in file order: the row path's checks, one
    * by one. When they accept some, the file's `bulk` rows just inserted are replaced by all
-   * of its accepted rows in file order (a single thread reads a file in order, so numbering
-   * its rows twice gives the same numbers).
+   * of its accepted rows in file order (DuckDB keeps a file's order however many threads read
+   * it, and numbers rows with `row_number() OVER ()` in a streaming window, so numbering its
+   * rows twice gives the same numbers).
    */
   private async checkLeftOver(from: string, bulk: number): Promise<void> {
     const numbered = `(SELECT row_number() OVER () AS ln, * FROM ${from})`;
