@@ -5,7 +5,9 @@
  * day's rows can break, values the vectorized checks hand back to the row path (JSON with
  * numbers, spaces, escapes, repeated or numeric keys; escaped text), emoji and Unicode space
  * names, NULLs, and repeated timeuuids: among bulk rows, across the day's files, after a
- * rejected row, and after a row only the row path accepts. The row path is the reference.
+ * rejected row, and after a row only the row path accepts; the same users and metadata
+ * written in many ways; and a day whose large file the store reads with several threads.
+ * The row path is the reference.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventsMapping, SourceConfig } from '../../framework/config/types.js';
@@ -89,6 +91,24 @@ const MESSY: Messy[] = [
   ['m', null, '{"a":"1","b":"2","c":"3","d":"4","e":"5"}', U, 'tu-56'],
   ['m', null, '{"a":"b",}', U, 'tu-46'],
   ['m', null, '{"a":"x\u0001"}', U, 'tu-47'],
+  // The same users and metadata again and again, each time written differently: spacing, key
+  // order, repeated and numeric keys, empty or prototype ids, non-ASCII and braces in ids, and
+  // invalid JSON, every text on several rows.
+  ...[0, 1, 2].flatMap((n): Messy[] =>
+    [
+      '{"customIDs":{"stableID":"s1"},"userID":"u1"}',
+      '{"userID": "u1", "customIDs": {"stableID": "s1"}}',
+      '{"userID":"u1","customIDs":{"stableID":"s1"}',
+      '{"userID":"u1","customIDs":{}}',
+      '{"userID":"u1","customIDs":{"1":"a","b":"c"}}',
+      '{"userID":"u1","customIDs":{"__proto__":"x","b":"c"}}',
+      '{"userID":"u1","customIDs":{"b":"c","b":"c"}}',
+      '{"userID":"u1","userID":"u1"}',
+      '{"userID":"\u00fc","customIDs":{"k":"\u00e9\u2028"}}',
+      '{"userID":"a}b","customIDs":{"x":"{y","z":"w}"}}',
+      '{"customIDs":{"a":"b","c":"d","e":"f","g":"h","i":"j"}}',
+    ].map((user, i) => ['again', null, ['{"a":"b"}', '{"a": "b"}', '{"b":"c","a":"b"}'][i % 3], user, `ag-${n}-${i}`]),
+  ),
   // The first is only accepted by the row path's checks, the second in bulk: the first is kept.
   ['first kept', null, '{"n":1}', U, 'tu-35'],
   ['dropped', null, '{"n":"1"}', U, 'tu-35'],
@@ -105,6 +125,8 @@ const pad = (
   meta: string,
 ) => `SELECT 1000 + i, ${ts}, 'pad ' || (i % 7), 'val', ${meta}, ${user}, 'pad-' || (i % 15000)
   FROM generate_series(1, ${PAD_ROWS}) AS s(i)`;
+/** Rows of the large day: its second export file is about 12 MB (DuckDB reads files over 8 MB with several threads). */
+const BIG_ROWS = 50_000;
 const padUser = `'{"userID":"p' || i || '","customIDs":{"stableID":"s' || i || '"}}'`;
 const padMeta = `'{"page":"/p/' || (i % 13) || '","ref":"x"}'`;
 
@@ -144,6 +166,12 @@ function statements(): string[] {
       ]),
     ),
     `INSERT INTO ev_json ${pad(`TIMESTAMP '${IN_DAY}' + i * INTERVAL '1 second'`, `CAST(${padUser} AS JSONB)`, `CAST(${padMeta} AS JSONB)`).replace("'val'", 'i')}`,
+    // A day of one small and one large file (read by several threads): rows only the row path accepts in the first
+    // file, and timeuuids that repeat far apart, also across the large file's parts, whose first row must be kept.
+    `CREATE TABLE ev_big AS SELECT i AS seq, TIMESTAMPTZ '${IN_DAY}+00' + i * INTERVAL '100 millisecond' AS ts,
+       'big ' || i AS name, CASE WHEN i % 4999 = 0 AND i < 15000 THEN '{"n":1}' ELSE '{"page":"/p/' || i || '","pad":"${'x'.repeat(200)}"}' END AS meta,
+       '{"userID":"u' || (i % 977) || '","customIDs":{"stableID":"s' || i || '"}}' AS usr, 'big-' || (i % ${BIG_ROWS / 2 + 7}) AS tu
+       FROM generate_series(1, ${BIG_ROWS}) AS s(i)`,
     'CREATE TABLE ev_ms (seq INT, ts BIGINT, usr TEXT)',
     `INSERT INTO ev_ms SELECT seq, CAST(extract(epoch FROM ts) * 1000 AS BIGINT), usr FROM ev_text`,
     `INSERT INTO ev_ms VALUES (5000, ${Date.parse('2026-10-05T12:00:00Z') / 1000}, '${U}')`,
@@ -166,6 +194,14 @@ const mappings: [EventsMapping, string][] = [
     { ...base, name: 'ms_in', columns: { timestamp: 'ts', event_name: { constant: 'a constant name' }, user: 'usr' } },
     'SELECT * FROM ev_ms ORDER BY seq',
   ],
+  [
+    {
+      ...base,
+      name: 'big_in',
+      columns: { timestamp: 'ts', event_name: 'name', event_metadata: 'meta', user: 'usr', timeuuid: 'tu' },
+    },
+    'SELECT seq, ts, name, meta, usr, tu FROM ev_big ORDER BY seq',
+  ],
 ];
 
 describe('columnar events path vs row path (PostgreSQL → DuckDB)', () => {
@@ -180,8 +216,11 @@ describe('columnar events path vs row path (PostgreSQL → DuckDB)', () => {
         [source],
         mappings.map(([m, sql]) => loadedMapping(m, sql, 1)),
       );
+      const store = await freshStore('duckdb');
+      // More threads than files, so a file is read by several whatever the machine's cores.
+      await store.exec('SET threads = 4');
       contexts[path] = {
-        ...engineContext(project, await freshStore('duckdb')),
+        ...engineContext(project, store),
         columnar: path === 'columnar',
         batchSize: 2000,
       };

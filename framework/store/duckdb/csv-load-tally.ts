@@ -10,8 +10,8 @@ import type { RejectProblem } from '../types.js';
 
 /** What the day load that owns a columnar load provides to it. */
 export interface CsvDayLoadHooks {
-  /** Settles once the store is ready for the load (see load-threads.ts). */
-  ready: Promise<void>;
+  /** Settles once the store is ready for the load (see load-threads.ts); metrics loads only. */
+  ready?: Promise<void>;
   appendRejects: (rejects: RejectRecord[]) => Promise<void>;
 }
 

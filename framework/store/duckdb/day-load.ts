@@ -149,11 +149,13 @@ export class DuckDBDayLoad implements DayLoad {
     });
   }
 
+  /**
+   * Unlike metrics loads, events loads keep the store's threads (see load-threads.ts): a day's
+   * files come from one export each and load one after the other, so without them a day
+   * loading alone would check its rows on one core.
+   */
   eventsCsv(spec: EventsCsvSpec): ColumnarDayLoad {
-    this.threads ??= LoadThreads.of(this.instance);
-    const started = this.threads.acquire();
     return new DuckDBEventsCsvLoad(this.connection, this.target, spec, {
-      ready: started,
       appendRejects: (rejects) => this.appendRejects(rejects),
     });
   }

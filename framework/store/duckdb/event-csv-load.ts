@@ -9,7 +9,13 @@
  * load's connection, inside its open transaction, so a failure leaves the previous day untouched.
  */
 import { copyLineFields } from './copy-line.js';
-import { DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import {
+  DuckDBTimestampValue,
+  type DuckDBAppender,
+  type DuckDBConnection,
+  type DuckDBMaterializedResult,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import { TABLES, type EventRecord, type RejectRecord } from '../schema.js';
 import type { ColumnarDayLoad, ColumnarDayResult, DayLoadTarget, EventsCsvSpec } from '../types.js';
 import { CsvLoadTally, type CsvDayLoadHooks } from './csv-load-tally.js';
@@ -46,10 +52,9 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
 
   async append(file: string, rows: number): Promise<void> {
     if (rows === 0) return;
-    await this.dayLoad.ready;
     const csv = readEventsCsv(file, this.spec);
     const from = eventsSource(csv, this.spec);
-    const loaded = await this.connection.run(
+    const loaded = await this.checked(
       `${INSERT_EVENTS} ${this.sql.columns} FROM ${from} WHERE ${this.sql.ok}`,
       this.params(),
     );
@@ -61,7 +66,6 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   }
 
   async appendOversize(line: string): Promise<void> {
-    await this.dayLoad.ready;
     const { fields, term } = copyLineFields(line, this.spec.fingerprint);
     this.tally.addFingerprint(term);
     this.tally.rowsRead += 1;
@@ -85,6 +89,24 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     };
   }
 
+  /**
+   * Runs a statement that checks a file's rows without DuckDB's filter pushdown: pushing the
+   * checks below the projection that derives the JSON key lists copies each list's expression
+   * into the filter once per reference (a filter shares no common subexpressions), so each
+   * text was parsed a dozen times, which cost more than the rest of the load. Only these
+   * statements: the day's deletes and dedupe want the pushdown into the store's scans.
+   */
+  private async checked(sql: string, params?: DuckDBValue[]): Promise<DuckDBMaterializedResult> {
+    await this.connection.run(`SET disabled_optimizers = 'filter_pushdown'`);
+    try {
+      return await this.connection.run(sql, params);
+    } finally {
+      // After a failed statement the transaction takes nothing but ROLLBACK (the load fails with that statement's
+      // error); a setting left behind only slows the day's remaining statements.
+      await this.connection.run('RESET disabled_optimizers').catch(() => undefined);
+    }
+  }
+
   private params(): DuckDBValue[] {
     return [this.target.ingestion, this.target.date];
   }
@@ -92,8 +114,9 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   /**
    * The rows of a file the bulk insert left behind, in file order: the row path's checks, one
    * by one. When they accept some, the file's `bulk` rows just inserted are replaced by all
-   * of its accepted rows in file order (a single thread reads a file in order, so numbering
-   * its rows twice gives the same numbers).
+   * of its accepted rows in file order (DuckDB keeps a file's order however many threads read
+   * it, and numbers rows with `row_number() OVER ()` in a streaming window, so numbering its
+   * rows twice gives the same numbers).
    */
   private async checkLeftOver(from: string, bulk: number): Promise<void> {
     const numbered = `(SELECT row_number() OVER () AS ln, * FROM ${from})`;
@@ -102,7 +125,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     const appender = await this.connection.createAppender(table, 'main', 'temp');
     let fixed = 0;
     const { raw, ok } = this.sql;
-    await this.connection.run(`CREATE TEMP TABLE ${unsure} AS
+    await this.checked(`CREATE TEMP TABLE ${unsure} AS
       SELECT ln, ${raw} FROM ${numbered} WHERE NOT coalesce(${ok}, false)`);
     try {
       for (let last = 0n; ;) {
@@ -131,7 +154,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
         [t.ingestion, t.date],
       );
     }
-    await this.connection.run(
+    await this.checked(
       `${INSERT_EVENTS} ${EVENT_COLUMNS} FROM (
         SELECT ln, ${this.sql.columns} FROM ${numbered} WHERE ${this.sql.ok}
         UNION ALL SELECT ln, ${EVENT_COLUMNS} FROM ${fixedTable}
