@@ -139,7 +139,7 @@ export class PostgresDayLoad implements DayLoad {
    * Turns one metric's held rows into its rejects: the rows as received (held by the engine),
    * not as loaded. Returns how many there were.
    */
-  async rejectHeld(metric: string, reason: string): Promise<number> {
+  private async rejectHeld(metric: string, reason: string): Promise<number> {
     if (!this.held) return 0;
     const t = this.target;
     const result = await this.client.query(heldRejectsSql(heldTable(this.loadId), 'seq'), [
@@ -167,13 +167,13 @@ export class PostgresDayLoad implements DayLoad {
     return moved;
   }
 
-  /** The day's rows checked set-based in an in-process DuckDB, then sent with one COPY (metric-csv-load.ts). */
+  /** The day's rows checked set-based in an in-process DuckDB, each file's accepted rows sent on with COPY. */
   metricsCsv(spec: MetricsCsvSpec): MetricsCsvLoad {
     const load = new PostgresMetricsCsvLoad(this.target, spec, {
       client: this.client,
       appendRejects: (rejects) => this.appendRejects(rejects),
       holdValueOnlyRows: (rows) => this.holdValueOnlyRows(rows),
-      rejectHeld: (metric, reason) => this.rejectHeld(metric, reason),
+      rejectNullDenominators: (metrics, reason) => this.rejectNullDenominators(metrics, reason),
     });
     this.csvLoads.push(load);
     return load;
