@@ -80,7 +80,7 @@ export async function storeOver(connection: StoreConnection): Promise<Store> {
       connection,
       'postgres',
       (target, onWait) => PostgresDayLoad.begin(connection.pool, target, onWait),
-      { columnarMetrics: true, columnarGroupLimit: PG_GROUP_DAYS, lockDay },
+      { columnarMetrics: true, columnarEvents: true, columnarGroupLimit: PG_GROUP_DAYS, lockDay },
     );
   } else {
     throw internalError(`Unknown store connection kind '${connection.kind}'`);

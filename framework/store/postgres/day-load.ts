@@ -13,8 +13,10 @@ import { TABLES, type EventRecord, type MetricRecord, type RejectRecord } from '
 import { readLedgerRow } from '../ledger-sql.js';
 import { clearDaySql, commitLedger } from '../sql-store.js';
 import type {
+  ColumnarDayLoad,
   DayLoad,
   DayLoadTarget,
+  EventsCsvSpec,
   HeldValueOnlyRow,
   LedgerEntry,
   MetricsCsvLoad,
@@ -24,6 +26,7 @@ import type {
 import { checkHeld, heldRejectsSql, heldTable } from '../held-rows.js';
 import { copyLines, type CopyValue } from './copy-text.js';
 import { lockDay } from './day-lock.js';
+import { PostgresEventsCsvLoad } from './event-csv-load.js';
 import { PostgresMetricsCsvLoad } from './metric-csv-load.js';
 
 const METRIC_COLUMNS = 'ingestion, "date", unit_id, id_type, metric_name, metric_value, numerator, denominator';
@@ -47,7 +50,7 @@ export class PostgresDayLoad implements DayLoad {
   private held = false;
   previous: LedgerEntry | null = null;
   /** Columnar loads of the day, whose staging is dropped however the day ends. */
-  private readonly csvLoads: PostgresMetricsCsvLoad[] = [];
+  private readonly csvLoads: (PostgresMetricsCsvLoad | PostgresEventsCsvLoad)[] = [];
 
   private constructor(
     private readonly client: pg.PoolClient,
@@ -174,6 +177,16 @@ export class PostgresDayLoad implements DayLoad {
       appendRejects: (rejects) => this.appendRejects(rejects),
       holdValueOnlyRows: (rows) => this.holdValueOnlyRows(rows),
       rejectNullDenominators: (metrics, reason) => this.rejectNullDenominators(metrics, reason),
+    });
+    this.csvLoads.push(load);
+    return load;
+  }
+
+  /** The day's events checked set-based in an in-process DuckDB, sent with one COPY once deduplicated. */
+  eventsCsv(spec: EventsCsvSpec): ColumnarDayLoad {
+    const load = new PostgresEventsCsvLoad(this.target, spec, {
+      client: this.client,
+      appendRejects: (rejects) => this.appendRejects(rejects),
     });
     this.csvLoads.push(load);
     return load;
