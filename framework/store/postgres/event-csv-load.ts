@@ -103,12 +103,11 @@ export class PostgresEventsCsvLoad implements ColumnarDayLoad {
 
   /**
    * Sends the staged events to PostgreSQL (after the dedupe) and empties the staging table:
-   * the COPY runs in the background until the next batch (at most one at a time on the day's
-   * client), whose writing waits for it and so reports its failure.
+   * the COPY runs in the background while the next file is checked and its batch written; the
+   * next batch's COPY starts after it (one at a time on the day's client), and so reports its failure.
    */
   private async send(): Promise<void> {
     const { schema } = this.staging!;
-    await this.sending;
     const c = schema.connection;
     if (this.spec.timeuuid) this.duplicates += await this.dropRepeats();
     const batch = await schema.writeCopyText(this.select, `batch-${(this.batches += 1)}`);
@@ -118,6 +117,7 @@ export class PostgresEventsCsvLoad implements ColumnarDayLoad {
     await c.run(`DROP TABLE ${TABLES.events}`);
     await c.run(EVENTS_TABLE);
     const into = `${TABLES.events} (ingestion, day, "timestamp", ${TEXT_COLUMNS.join(', ')})`;
+    await this.sending;
     this.sending = copyFileIn(this.day.client, batch.file, into);
     // Reported by the next send or finish.
     this.sending.catch(() => undefined);

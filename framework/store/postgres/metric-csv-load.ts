@@ -105,12 +105,11 @@ export class PostgresMetricsCsvLoad implements MetricsCsvLoad {
 
   /**
    * Sends the staged rows to PostgreSQL and empties the staging table: the COPY runs in the
-   * background until the next batch (at most one at a time on the day's client), whose
-   * writing waits for it and so reports its failure.
+   * background while the next file is checked and its batch written; the next batch's COPY
+   * starts after it (one at a time on the day's client), and so reports its failure.
    */
   private async send(): Promise<void> {
     const { schema } = this.staging!;
-    await this.sending;
     const batch = await schema.writeCopyText(this.select, `batch-${(this.batches += 1)}`);
     if (batch === null) return;
     const c = schema.connection;
@@ -122,6 +121,7 @@ export class PostgresMetricsCsvLoad implements MetricsCsvLoad {
     await c.run(`DROP TABLE ${TABLES.metrics}`);
     await c.run(METRICS_TABLE);
     const into = `${TABLES.metrics} (ingestion, "date", ${METRIC_COLUMNS.join(', ')})`;
+    await this.sending;
     this.sending = copyFileIn(this.day.client, batch.file, into);
     // Reported by the next send, the ratio move or finish.
     this.sending.catch(() => undefined);
