@@ -115,7 +115,7 @@ export async function backfill(
   const results = new Map<string, DayResult>();
   for (const day of inRange) if (!pending.has(day)) results.set(day, skipped(mappingName, day));
   // Metrics days on the columnar path load in groups that share one export (each day still commits on its own).
-  const groupSize = queue.length > 1 ? await columnarGroupSize(ctx, mappingName) : 1;
+  const groupSize = queue.length > 1 ? await columnarGroupSize(ctx, mappingName, concurrency) : 1;
   const groups: string[][] = [];
   for (let i = 0; i < queue.length; i += groupSize) groups.push(queue.slice(i, i + groupSize));
   const worker = async () => {

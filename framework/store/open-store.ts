@@ -16,11 +16,13 @@ import type { Store, StoreConnection } from './types.js';
 import { internalError } from '../diagnostics/errors.js';
 
 /**
- * Days of one columnar group open at once on the PostgreSQL store: each holds a pooled client
- * (8 in all) until the group ends, and two groups may run at once (the default concurrency),
- * which leaves clients for the ledger and the other queries.
+ * Days of a backfill's columnar groups open at once on the PostgreSQL store, its concurrent
+ * groups together: each holds a pooled client (8 in all) until its group ends, which leaves
+ * clients for the ledger and the other queries. Groups of 6 days at concurrency 1, 3 at the
+ * default concurrency 2: fewer groups mean fewer exports (each reads the source's rows) and
+ * fewer group ends, where a group's last COPY and commits run before the next export.
  */
-const PG_GROUP_DAYS = 3;
+const PG_GROUP_DAYS = 6;
 
 export const DEFAULT_DUCKDB_STORE_PATH = '.wharf/store.duckdb';
 export const DEFAULT_POSTGRES_STORE_SCHEMA = 'wharf';
@@ -80,7 +82,7 @@ export async function storeOver(connection: StoreConnection): Promise<Store> {
       connection,
       'postgres',
       (target, onWait) => PostgresDayLoad.begin(connection.pool, target, onWait),
-      { columnarMetrics: true, columnarGroupLimit: PG_GROUP_DAYS, lockDay },
+      { columnarMetrics: true, columnarEvents: true, columnarGroupLimit: PG_GROUP_DAYS, lockDay },
     );
   } else {
     throw internalError(`Unknown store connection kind '${connection.kind}'`);

@@ -264,8 +264,9 @@ export interface Store extends StoreConnection {
   /** Day loads have `eventsCsv` (the columnar events path); absent: false. */
   readonly columnarEvents?: boolean;
   /**
-   * Most day loads one columnar group may hold open at once (each holds a connection until
-   * the group ends); unset: no limit of the store's own.
+   * Most day loads the columnar groups of one backfill may hold open at once, its concurrent
+   * groups together (each day holds a connection until its group ends); unset: no limit of
+   * the store's own.
    */
   readonly columnarGroupLimit?: number;
   /** Creates or migrates the tables (store/schema.ts); safe to call on every start. */

@@ -1,7 +1,8 @@
 /**
  * A columnar backfill into the PostgreSQL store: each day of a group holds a pooled client
- * until the group ends, so groups are cut to the store's limit; twelve days at concurrency 2
- * (more day loads than the pool has clients) load every day exactly, none waiting forever.
+ * until the group ends, so groups are cut to the store's limit, shared by the groups loading
+ * at once; twelve days at concurrency 2 and 1 (more day loads than the pool has clients) load
+ * every day exactly, none waiting forever.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsMapping } from '../../framework/config/types.js';
@@ -51,9 +52,11 @@ describe('columnar backfill into the PostgreSQL store', () => {
   });
 
   it('loads every day of a long backfill at concurrency 2, in groups the pool can hold', async () => {
-    const group = await columnarGroupSize(ctx, 'm');
+    const group = await columnarGroupSize(ctx, 'm', 2);
     expect(group).toBeGreaterThan(1);
     expect(group * 2).toBeLessThan(8);
+    // Alone, a group may hold more of the pool.
+    expect(await columnarGroupSize(ctx, 'm', 1)).toBe(2 * group);
     const run = await backfill(ctx, 'm', { from: FROM, to: addDays(FROM, DAYS - 1), concurrency: 2 });
     expect(run.days.map((d) => [d.day, d.status, d.path, d.rowsLoaded])).toEqual(
       Array.from({ length: DAYS }, (_, d) => [addDays(FROM, d), 'succeeded', 'columnar', d + 1]),
@@ -62,5 +65,12 @@ describe('columnar backfill into the PostgreSQL store', () => {
       `SELECT CAST("date" AS VARCHAR) AS d, count(*) AS n FROM metrics GROUP BY 1 ORDER BY 1`,
     );
     expect(counts.map((r) => Number(r.n))).toEqual(Array.from({ length: DAYS }, (_, d) => d + 1));
+  });
+
+  it('loads them again at concurrency 1, in groups of twice the size', async () => {
+    const run = await backfill(ctx, 'm', { from: FROM, to: addDays(FROM, DAYS - 1), concurrency: 1, force: true });
+    expect(run.days.map((d) => [d.day, d.status, d.path, d.rowsLoaded])).toEqual(
+      Array.from({ length: DAYS }, (_, d) => [addDays(FROM, d), 'succeeded', 'columnar', d + 1]),
+    );
   });
 });

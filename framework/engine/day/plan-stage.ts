@@ -52,16 +52,19 @@ export async function planDays(
 
 /**
  * How many days of the mapping can load together through one export: COLUMNAR_GROUP_DAYS
- * when they can take the columnar path as a group, else 1.
+ * when they can take the columnar path as a group (within the store's columnarGroupLimit
+ * shared by the `concurrency` groups loading at once), else 1.
  */
-export async function columnarGroupSize(ctx: EngineContext, mappingName: string): Promise<number> {
+export async function columnarGroupSize(ctx: EngineContext, mappingName: string, concurrency = 1): Promise<number> {
   const mapping = mappingOrThrow(ctx, mappingName);
   if (ctx.columnar === false || mapping.config.dataset !== 'metrics' || !ctx.store.columnarMetrics) return 1;
   try {
     const connector = await ctx.connectors.get(mapping.config.source);
     if (!connector.columnar) return 1;
     const multiDay = planFor(ctx, mapping, connector, await describe(ctx, mapping, connector))?.multiDay;
-    return multiDay ? Math.min(COLUMNAR_GROUP_DAYS, ctx.store.columnarGroupLimit ?? COLUMNAR_GROUP_DAYS) : 1;
+    const limit = ctx.store.columnarGroupLimit;
+    const perGroup = limit === undefined ? COLUMNAR_GROUP_DAYS : Math.max(1, Math.floor(limit / concurrency));
+    return multiDay ? Math.min(COLUMNAR_GROUP_DAYS, perGroup) : 1;
   } catch {
     // The day loads report the problem, one by one.
     return 1;

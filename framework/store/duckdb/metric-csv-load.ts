@@ -31,6 +31,12 @@ export interface MetricsCsvDayLoad extends CsvDayLoadHooks {
   moveRatioRows: (metrics: string[], reason: (metric: string) => string) => Promise<number>;
   /** Keeps value-only rows as received, in case their metric turns out to be a ratio. */
   holdRows: (rows: HeldValueOnlyRow[]) => Promise<void>;
+  /**
+   * The day's metrics with both a row with both parts and a value-only row, in the order of
+   * their first row. Absent: read from the connection's `metrics` table; a load that moves
+   * the accepted rows on as it goes (the PostgreSQL store's) keeps its own account.
+   */
+  ratioMetrics?: () => Promise<string[]>;
 }
 
 export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
@@ -209,18 +215,7 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
    * end-of-day move does.
    */
   private async moveLateRatioRows(): Promise<RuleCount[]> {
-    const t = this.target;
-    const metrics = (
-      await this.connection.runAndReadAll(
-        `SELECT metric_name FROM ${TABLES.metrics} WHERE ingestion = $1 AND "date" = CAST($2 AS DATE)
-       GROUP BY metric_name
-       HAVING bool_or(numerator IS NOT NULL AND denominator IS NOT NULL) AND bool_or(denominator IS NULL)
-       ORDER BY min(rowid)`,
-        [t.ingestion, t.date] as DuckDBValue[],
-      )
-    )
-      .getRows()
-      .map(([m]) => m as string);
+    const metrics = await (this.dayLoad.ratioMetrics ?? (() => this.ratioMetricsInTable()))();
     const out: RuleCount[] = [];
     for (const metric of metrics) {
       const problem = this.spec.ratioProblem(metric);
@@ -230,5 +225,18 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
       out.push({ problem, n });
     }
     return out;
+  }
+
+  /** The ratioMetrics of the day's rows in `metrics` (first row: the lowest rowid). */
+  private async ratioMetricsInTable(): Promise<string[]> {
+    const t = this.target;
+    const result = await this.connection.runAndReadAll(
+      `SELECT metric_name FROM ${TABLES.metrics} WHERE ingestion = $1 AND "date" = CAST($2 AS DATE)
+       GROUP BY metric_name
+       HAVING bool_or(numerator IS NOT NULL AND denominator IS NOT NULL) AND bool_or(denominator IS NULL)
+       ORDER BY min(rowid)`,
+      [t.ingestion, t.date] as DuckDBValue[],
+    );
+    return result.getRows().map(([m]) => m as string);
   }
 }

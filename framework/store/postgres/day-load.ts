@@ -12,8 +12,10 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { TABLES, type EventRecord, type MetricRecord, type RejectRecord } from '../schema.js';
 import { beginDay, commitDay, type DayTransactionSteps } from '../day-transaction.js';
 import type {
+  ColumnarDayLoad,
   DayLoad,
   DayLoadTarget,
+  EventsCsvSpec,
   HeldValueOnlyRow,
   LedgerEntry,
   MetricsCsvLoad,
@@ -23,6 +25,7 @@ import type {
 import { checkHeld, heldRejectsSql, heldTable } from '../held-rows.js';
 import { copyLines, type CopyValue } from './copy-text.js';
 import { lockDay } from './day-lock.js';
+import { PostgresEventsCsvLoad } from './event-csv-load.js';
 import { PostgresMetricsCsvLoad } from './metric-csv-load.js';
 
 const METRIC_COLUMNS = 'ingestion, "date", unit_id, id_type, metric_name, metric_value, numerator, denominator';
@@ -46,7 +49,7 @@ export class PostgresDayLoad implements DayLoad {
   private held = false;
   previous: LedgerEntry | null = null;
   /** Columnar loads of the day, whose staging is dropped however the day ends. */
-  private readonly csvLoads: PostgresMetricsCsvLoad[] = [];
+  private readonly csvLoads: (PostgresMetricsCsvLoad | PostgresEventsCsvLoad)[] = [];
 
   private constructor(
     private readonly client: pg.PoolClient,
@@ -133,7 +136,7 @@ export class PostgresDayLoad implements DayLoad {
    * Turns one metric's held rows into its rejects: the rows as received (held by the engine),
    * not as loaded. Returns how many there were.
    */
-  async rejectHeld(metric: string, reason: string): Promise<number> {
+  private async rejectHeld(metric: string, reason: string): Promise<number> {
     if (!this.held) return 0;
     const t = this.target;
     const result = await this.client.query(heldRejectsSql(heldTable(this.loadId), 'seq'), [
@@ -161,13 +164,23 @@ export class PostgresDayLoad implements DayLoad {
     return moved;
   }
 
-  /** The day's rows checked set-based in an in-process DuckDB, then sent with one COPY (metric-csv-load.ts). */
+  /** The day's rows checked set-based in an in-process DuckDB, each file's accepted rows sent on with COPY. */
   metricsCsv(spec: MetricsCsvSpec): MetricsCsvLoad {
     const load = new PostgresMetricsCsvLoad(this.target, spec, {
       client: this.client,
       appendRejects: (rejects) => this.appendRejects(rejects),
       holdValueOnlyRows: (rows) => this.holdValueOnlyRows(rows),
-      rejectHeld: (metric, reason) => this.rejectHeld(metric, reason),
+      rejectNullDenominators: (metrics, reason) => this.rejectNullDenominators(metrics, reason),
+    });
+    this.csvLoads.push(load);
+    return load;
+  }
+
+  /** The day's events checked set-based in an in-process DuckDB, sent with one COPY once deduplicated. */
+  eventsCsv(spec: EventsCsvSpec): ColumnarDayLoad {
+    const load = new PostgresEventsCsvLoad(this.target, spec, {
+      client: this.client,
+      appendRejects: (rejects) => this.appendRejects(rejects),
     });
     this.csvLoads.push(load);
     return load;
