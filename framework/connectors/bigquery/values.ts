@@ -53,13 +53,13 @@ function parseDouble(text: string): number {
   return Number(text);
 }
 
-function parseInteger(text: string): number | bigint {
+export function parseInteger(text: string): number | bigint {
   const big = BigInt(text);
   return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
 }
 
 /** int64 microseconds since the epoch (or float seconds from older formats) as a Date. */
-function parseTimestamp(text: string): Date {
+export function parseTimestamp(text: string): Date {
   if (/^-?\d+$/.test(text)) {
     const micros = BigInt(text);
     let millis = micros / 1000n;
@@ -70,7 +70,7 @@ function parseTimestamp(text: string): Date {
 }
 
 /** A DATETIME ('2024-03-01T12:34:56.789000') read as UTC. */
-function parseDatetime(text: string): Date {
+export function parseDatetime(text: string): Date {
   return new Date(`${text.replace(' ', 'T').slice(0, 23)}Z`);
 }
 
