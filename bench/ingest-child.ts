@@ -6,9 +6,12 @@
  * size, fingerprints).
  */
 import { resolveSettings, type LoadedProject } from '../framework/config/project.js';
-import type { MappingConfig, SourceConfig, StoreConfig } from '../framework/config/types.js';
+import type { BigQuerySource, MappingConfig, SourceConfig, StoreConfig } from '../framework/config/types.js';
+import { openBigQuery } from '../framework/connectors/bigquery/open.js';
+import { fixedTokenClient } from '../framework/connectors/bigquery/testing/fixed-token.js';
 import { backfill } from '../framework/engine/backfill.js';
-import { ConnectorPool } from '../framework/engine/connector-pool.js';
+import { ConnectorPool, type ConnectorOpener } from '../framework/engine/connector-pool.js';
+import { resolveSecret } from '../framework/util/secrets.js';
 import { openStore } from '../framework/store/open-store.js';
 
 export interface ChildCase {
@@ -59,7 +62,17 @@ const project: LoadedProject = {
 };
 
 const store = await openStore(spec.store, process.cwd());
-const connectors = new ConnectorPool(project);
+// The BigQuery fake accepts a fixed bearer token, which only an auth client can give.
+const opener: ConnectorOpener | undefined =
+  source.kind === 'bigquery'
+    ? () =>
+        openBigQuery(
+          source as BigQuerySource,
+          { projectRoot: process.cwd(), resolveSecret },
+          { authClient: fixedTokenClient(process.env.WHARF_BENCH_BQ_TOKEN!) },
+        )
+    : undefined;
+const connectors = new ConnectorPool(project, opener);
 const started = process.hrtime.bigint();
 const result = await backfill({ project, store, connectors, trigger: 'backfill', batchSize: spec.batchSize }, 'bench', {
   from: spec.from,

@@ -7,69 +7,11 @@
  * so the day's fingerprint travels through the export too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BigQuerySource, SnowflakeSource, SourceConfig } from '../../framework/config/types.js';
-import { openBigQuery } from '../../framework/connectors/bigquery/open.js';
-import { FakeBigQuery } from '../../framework/connectors/bigquery/testing/fake-bigquery.js';
-import { fixedTokenClient } from '../../framework/connectors/bigquery/testing/fixed-token.js';
-import { testContext } from '../../framework/connectors/conformance/context.js';
-import { openSnowflake } from '../../framework/connectors/snowflake/open.js';
-import { FakeSnowflake } from '../../framework/connectors/snowflake/testing/fake-snowflake.js';
-import type { Connector } from '../../framework/connectors/types.js';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
 import type { DayResult, EngineContext } from '../../framework/engine/types.js';
 import { engineContext, freshStore, loadedMapping, makeProject, tempDir } from '../support/engine-fixture.js';
 import { comparable, contents, mappings, SQL, statements } from '../support/messy-metrics-day.js';
-
-process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION = 'true';
-process.env.METADATA_SERVER_DETECTION = 'none';
-
-const PASSWORD = 'parity-password';
-const TOKEN = 'ya29.parity-token';
-
-/** A protocol fake holding the messy tables, and how to open a connector on it. */
-interface Warehouse {
-  source: SourceConfig;
-  open(): Promise<Connector>;
-  close(): Promise<void>;
-}
-
-async function seed(fake: FakeSnowflake | FakeBigQuery): Promise<void> {
-  await fake.exclusive(async () => {
-    for (const s of statements('duckdb')) await fake.duckdb.run(s);
-  });
-}
-
-async function snowflake(): Promise<Warehouse> {
-  const fake = await FakeSnowflake.start({ account: 'paritytest', users: { wharf: { password: PASSWORD } } });
-  await seed(fake);
-  const source: SnowflakeSource = {
-    name: 'src',
-    kind: 'snowflake',
-    account: 'paritytest',
-    username: 'wharf',
-    password: { env: 'SF_PARITY_PASSWORD' },
-    warehouse: 'WHARF_WH',
-    database: 'WHARF',
-    schema: 'PUBLIC',
-    accessUrl: fake.url,
-  };
-  const context = testContext({ SF_PARITY_PASSWORD: PASSWORD });
-  return { source, open: () => openSnowflake(source, context, { sdkRetries: 0 }), close: () => fake.close() };
-}
-
-async function bigquery(): Promise<Warehouse> {
-  const fake = await FakeBigQuery.start({ projectId: 'parity', accessToken: TOKEN, location: 'US' });
-  await seed(fake);
-  const source: BigQuerySource = {
-    name: 'src',
-    kind: 'bigquery',
-    projectId: 'parity',
-    location: 'US',
-    apiEndpoint: fake.url,
-  };
-  const tuning = { authClient: fixedTokenClient(TOKEN), maxRetries: 0 };
-  return { source, open: () => openBigQuery(source, testContext({}), tuning), close: () => fake.close() };
-}
+import { bigqueryWarehouse, snowflakeWarehouse, type Warehouse } from '../support/warehouse-fakes.js';
 
 const CASES = [
   ['snowflake', 'duckdb'],
@@ -83,7 +25,8 @@ describe.each(CASES)('columnar metrics path vs row path (%s source → %s store)
   let warehouse: Warehouse;
 
   beforeAll(async () => {
-    warehouse = kind === 'snowflake' ? await snowflake() : await bigquery();
+    const seed = statements('duckdb');
+    warehouse = kind === 'snowflake' ? await snowflakeWarehouse(seed) : await bigqueryWarehouse(seed);
     const loaded = mappings.map((m, i) => {
       const l = loadedMapping(m, SQL[i], 1);
       return { ...l, recheck: { ...l.recheck, reloadOnFingerprintChange: true } };
