@@ -2,8 +2,8 @@
  * The limit of the Snowflake and BigQuery paths of bench/ingest.ts, in its own process: the
  * bare client reads the bench query's whole result from the protocol fake, the cheapest way
  * it offers (snowflake-sdk: result chunks streamed as arrays, numbers and JSON as strings;
- * BigQuery: getQueryResults pages of 50,000 unparsed rows, as Wharf's export reads them), and
- * discards it. Prints one JSON line with the seconds and the rows read.
+ * BigQuery: getQueryResults pages of 10,000 unparsed rows, as Wharf's export reads them), and
+ * discards it. Prints one JSON line with the seconds and the rows read (and its peak RSS on stderr).
  */
 import { BigQuery } from '@google-cloud/bigquery';
 import snowflake from 'snowflake-sdk';
@@ -51,7 +51,7 @@ async function bigqueryRows(source: BigQuerySource, sql: string): Promise<number
   let pageToken: string | undefined;
   for (;;) {
     const [page, , response] = await job.getQueryResults({
-      maxResults: 50_000,
+      maxResults: 10_000,
       pageToken,
       autoPaginate: false,
       skipParsing: true,
@@ -70,4 +70,9 @@ const rows =
     ? await snowflakeRows(spec.source, spec.sql)
     : await bigqueryRows(spec.source as BigQuerySource, spec.sql);
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+const maxRssMb = process.resourceUsage().maxRSS / 1024;
+// The client's own peak RSS, on stderr, for comparison with Wharf's.
+console.error(
+  `client limit (${spec.source.kind}): ${rows} rows in ${seconds.toFixed(2)} s, peak RSS ${maxRssMb.toFixed(0)} MB`,
+);
 console.log(JSON.stringify({ seconds, rows }));

@@ -1,6 +1,6 @@
 /**
  * The BigQuery bulk export for the columnar metrics path: the days' wrapped query runs as one
- * job for the group of days and its result is read in large getQueryResults pages, unparsed
+ * job for the group of days and its result is read in getQueryResults pages, unparsed
  * (`{f: [{v}]}` cells, already BigQuery's text for scalars), the next page fetched while the
  * current one is written; each row becomes a COPY text line for the store
  * (shared/text-rows.ts), with no Row object per row. RECORD, REPEATED and other nested or
@@ -46,8 +46,12 @@ const KINDS: Record<string, Kind> = {
 /** How a described column (its nativeType; REPEATED fields are `ARRAY<…>`) travels as text, or null: the row path. */
 const kindOf = (column: ColumnInfo): Kind | null => KINDS[column.nativeType] ?? null;
 
-/** Rows asked for per page (BigQuery may return fewer: a page is at most about 10 MB). */
-const BULK_PAGE_ROWS = 50_000;
+/**
+ * Rows asked for per page (BigQuery may return fewer: a page is at most about 10 MB). The
+ * client parses a page into an object per cell: reading 1,000,000 rows in pages of 50,000
+ * peaked at 541 MB for the bare client, in pages of 10,000 at 284 MB, in the same time.
+ */
+const BULK_PAGE_ROWS = 10_000;
 
 const SPECIAL_NUMBER: Record<string, string> = { NaN: 'nan', Infinity: 'inf', '-Infinity': '-inf' };
 const PARSED_SPECIAL: Record<string, number> = { nan: NaN, inf: Infinity, '-inf': -Infinity };
