@@ -3,7 +3,7 @@
  * alone: loads the bench days from one source into one store and prints one JSON line with
  * the time, the rows and the process's peak RSS. The case comes in WHARF_BENCH_CASE (JSON:
  * source config, store config, dataset and mapped columns, SQL, days, concurrency, batch
- * size, fingerprints).
+ * size, fingerprints, row path).
  */
 import { resolveSettings, type LoadedProject } from '../framework/config/project.js';
 import type { BigQuerySource, MappingConfig, SourceConfig, StoreConfig } from '../framework/config/types.js';
@@ -25,6 +25,8 @@ export interface ChildCase {
   concurrency: number;
   batchSize: number;
   fingerprint: boolean;
+  /** Load on the row path even where the columnar path applies (for comparison). */
+  rowPath?: boolean;
 }
 
 const spec = JSON.parse(process.env.WHARF_BENCH_CASE ?? '{}') as ChildCase;
@@ -74,7 +76,8 @@ const opener: ConnectorOpener | undefined =
     : undefined;
 const connectors = new ConnectorPool(project, opener);
 const started = process.hrtime.bigint();
-const result = await backfill({ project, store, connectors, trigger: 'backfill', batchSize: spec.batchSize }, 'bench', {
+const ctx = { project, store, connectors, trigger: 'backfill' as const, batchSize: spec.batchSize };
+const result = await backfill({ ...ctx, columnar: !spec.rowPath }, 'bench', {
   from: spec.from,
   to: spec.to,
   concurrency: spec.concurrency,

@@ -10,14 +10,16 @@
  * from PostgreSQL into DuckDB ≤ 1.5), peak RSS ≤ 512 MB.
  *
  *   npm run bench:ingest -- [--cases postgres:duckdb,s3:postgres,…|all] [--rows N] [--days D]
- *                           [--runs R] [--concurrency C] [--batch B] [--fingerprint] [--dataset metrics|events]
+ *                           [--runs R] [--concurrency C] [--batch B] [--fingerprint] [--row-path]
+ *                           [--dataset metrics|events]
  *
  * Defaults: all ten cases, 1,000,000 rows over 10 days, 3 runs (a few minutes); the issue's
  * size is `--rows 10000000`. Runs are interleaved (run 1 of every case, then run 2, …) and
  * each case's figure is the median of its runs' ratios: on a shared machine either side can
  * be 20% slower from one minute to the next. Each Wharf run loads into a new store.
  *
- * `--fingerprint` loads as a mapping whose rechecks reload on a changed content fingerprint.
+ * `--fingerprint` loads as a mapping whose rechecks reload on a changed content fingerprint;
+ * `--row-path` loads every case on the row path (to compare with the columnar path).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -59,6 +61,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '1' },
     batch: { type: 'string', default: '10000' },
     fingerprint: { type: 'boolean', default: false },
+    'row-path': { type: 'boolean', default: false },
     dataset: { type: 'string', default: 'metrics' },
   },
 });
@@ -236,6 +239,7 @@ async function ingestOnce(c: Case, data: BenchData, where: Where): Promise<Wharf
     concurrency: Number(values.concurrency),
     batchSize: Number(values.batch),
     fingerprint: values.fingerprint!,
+    rowPath: values['row-path']!,
   };
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'ingest-child.ts')], {
     env: {
