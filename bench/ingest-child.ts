@@ -98,5 +98,6 @@ console.log(
     paths: [...new Set(result.days.map((d) => d.path))],
     failed: failed.map((d) => `${d.day}: ${d.errorMessage}`),
     maxRssMb: process.resourceUsage().maxRSS / 1024,
+    cpuSeconds: (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1e6,
   }),
 );

@@ -70,9 +70,11 @@ const rows =
     ? await snowflakeRows(spec.source, spec.sql)
     : await bigqueryRows(spec.source as BigQuerySource, spec.sql);
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-const maxRssMb = process.resourceUsage().maxRSS / 1024;
-// The client's own peak RSS, on stderr, for comparison with Wharf's.
+const usage = process.resourceUsage();
+const cpu = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
+// The client's own CPU time and peak RSS, on stderr, for comparison with Wharf's.
 console.error(
-  `client limit (${spec.source.kind}): ${rows} rows in ${seconds.toFixed(2)} s, peak RSS ${maxRssMb.toFixed(0)} MB`,
+  `client limit (${spec.source.kind}): ${rows} rows in ${seconds.toFixed(2)} s, CPU ${cpu.toFixed(1)} s, ` +
+    `peak RSS ${(usage.maxRSS / 1024).toFixed(0)} MB`,
 );
 console.log(JSON.stringify({ seconds, rows }));

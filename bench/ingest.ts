@@ -91,6 +91,8 @@ interface WharfRun {
   paths: string[];
   failed: string[];
   maxRssMb: number;
+  /** CPU seconds of the load's process (user and system, all threads). */
+  cpuSeconds: number;
 }
 interface RunFigures {
   limit: number;
@@ -137,7 +139,8 @@ try {
       const fake = fakeCpu ? `; fake CPU ${fakeCpu.limit.toFixed(1)} s / ${fakeCpu.wharf.toFixed(1)} s` : '';
       console.log(
         `run ${run} ${label(c)}: limit ${limit.toFixed(2)} s, wharf ${wharf.seconds.toFixed(2)} s ` +
-          `(${wharf.paths.join('+')}), peak RSS ${wharf.maxRssMb.toFixed(0)} MB, ratio ${ratio.toFixed(2)}${fake}`,
+          `(${wharf.paths.join('+')}), CPU ${wharf.cpuSeconds.toFixed(1)} s, peak RSS ${wharf.maxRssMb.toFixed(0)} MB, ` +
+          `ratio ${ratio.toFixed(2)}${fake}`,
       );
     }
   }
