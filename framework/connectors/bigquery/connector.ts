@@ -49,7 +49,7 @@ interface DryRunMetadata {
 export class BigQueryConnector implements Connector {
   readonly kind = 'bigquery';
   readonly capabilities = BIGQUERY_CAPABILITIES;
-  /** Days exported in bulk from large result pages (see columnar.ts). */
+  /** Days exported in bulk from unparsed result pages (see columnar.ts). */
   readonly columnar: ColumnarExport;
 
   constructor(
