@@ -3,12 +3,15 @@
  * alone: loads the bench days from one source into one store and prints one JSON line with
  * the time, the rows and the process's peak RSS. The case comes in WHARF_BENCH_CASE (JSON:
  * source config, store config, dataset and mapped columns, SQL, days, concurrency, batch
- * size, fingerprints).
+ * size, fingerprints, row path).
  */
 import { resolveSettings, type LoadedProject } from '../framework/config/project.js';
-import type { MappingConfig, SourceConfig, StoreConfig } from '../framework/config/types.js';
+import type { BigQuerySource, MappingConfig, SourceConfig, StoreConfig } from '../framework/config/types.js';
+import { openBigQuery } from '../framework/connectors/bigquery/open.js';
+import { fixedTokenClient } from '../framework/connectors/bigquery/testing/fixed-token.js';
 import { backfill } from '../framework/engine/backfill.js';
-import { ConnectorPool } from '../framework/engine/connector-pool.js';
+import { ConnectorPool, type ConnectorOpener } from '../framework/engine/connector-pool.js';
+import { resolveSecret } from '../framework/util/secrets.js';
 import { openStore } from '../framework/store/open-store.js';
 
 export interface ChildCase {
@@ -22,6 +25,8 @@ export interface ChildCase {
   concurrency: number;
   batchSize: number;
   fingerprint: boolean;
+  /** Load on the row path even where the columnar path applies (for comparison). */
+  rowPath?: boolean;
 }
 
 const spec = JSON.parse(process.env.WHARF_BENCH_CASE ?? '{}') as ChildCase;
@@ -59,9 +64,20 @@ const project: LoadedProject = {
 };
 
 const store = await openStore(spec.store, process.cwd());
-const connectors = new ConnectorPool(project);
+// The BigQuery fake accepts a fixed bearer token, which only an auth client can give.
+const opener: ConnectorOpener | undefined =
+  source.kind === 'bigquery'
+    ? () =>
+        openBigQuery(
+          source as BigQuerySource,
+          { projectRoot: process.cwd(), resolveSecret },
+          { authClient: fixedTokenClient(process.env.WHARF_BENCH_BQ_TOKEN!) },
+        )
+    : undefined;
+const connectors = new ConnectorPool(project, opener);
 const started = process.hrtime.bigint();
-const result = await backfill({ project, store, connectors, trigger: 'backfill', batchSize: spec.batchSize }, 'bench', {
+const ctx = { project, store, connectors, trigger: 'backfill' as const, batchSize: spec.batchSize };
+const result = await backfill({ ...ctx, columnar: !spec.rowPath }, 'bench', {
   from: spec.from,
   to: spec.to,
   concurrency: spec.concurrency,
@@ -82,5 +98,6 @@ console.log(
     paths: [...new Set(result.days.map((d) => d.path))],
     failed: failed.map((d) => `${d.day}: ${d.errorMessage}`),
     maxRssMb: process.resourceUsage().maxRSS / 1024,
+    cpuSeconds: (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1e6,
   }),
 );

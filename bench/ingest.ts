@@ -1,24 +1,27 @@
 /**
  * Ingestion benchmark, a matrix: days of one dataset (metrics by default, or realistic events,
  * bench/ingest-cases.ts) from each source kind (PostgreSQL, a DuckDB file, S3 parquet on
- * s3rver at 127.0.0.1) into each store (DuckDB, PostgreSQL), each case against the limit of
- * its own path (bench/ingest-limits.ts), timed in turn in the same run. Every run prints the
+ * s3rver at 127.0.0.1, the Snowflake and BigQuery protocol fakes on 127.0.0.1) into each store
+ * (DuckDB, PostgreSQL), each case against the limit of its own path (bench/ingest-limits.ts,
+ * bench/ingest-warehouses.ts), timed in turn in the same run. Every run prints the
  * path its days took (`columnar` or `rows`), as the engine reports it: a case whose days
  * take the row path is measured on it, not left out.
  * Wharf loads in a child process, for its own peak RSS. Targets: every ratio ≤ 2.0 (metrics
  * from PostgreSQL into DuckDB ≤ 1.5), peak RSS ≤ 512 MB.
  *
  *   npm run bench:ingest -- [--cases postgres:duckdb,s3:postgres,…|all] [--rows N] [--days D]
- *                           [--runs R] [--concurrency C] [--batch B] [--fingerprint] [--dataset metrics|events]
+ *                           [--runs R] [--concurrency C] [--batch B] [--fingerprint] [--row-path]
+ *                           [--dataset metrics|events]
  *
- * Defaults: all six cases, 1,000,000 rows over 10 days, 3 runs (a few minutes); the issue's
+ * Defaults: all ten cases, 1,000,000 rows over 10 days, 3 runs (a few minutes); the issue's
  * size is `--rows 10000000`. Runs are interleaved (run 1 of every case, then run 2, …) and
  * each case's figure is the median of its runs' ratios: on a shared machine either side can
  * be 20% slower from one minute to the next. Each Wharf run loads into a new store.
  *
- * `--fingerprint` loads as a mapping whose rechecks reload on a changed content fingerprint.
+ * `--fingerprint` loads as a mapping whose rechecks reload on a changed content fingerprint;
+ * `--row-path` loads every case on the row path (to compare with the columnar path).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +42,15 @@ import {
   type BenchData,
 } from './ingest-data.js';
 import { sourceLimit, storeCopyInLimit, type SourceKind, type StoreKind } from './ingest-limits.js';
+import {
+  clientLimit,
+  startWarehouses,
+  stopWarehouses,
+  WAREHOUSE_ENV,
+  warehouseSource,
+  type WarehouseKind,
+  type Warehouses,
+} from './ingest-warehouses.js';
 
 const { values } = parseArgs({
   options: {
@@ -49,6 +61,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '1' },
     batch: { type: 'string', default: '10000' },
     fingerprint: { type: 'boolean', default: false },
+    'row-path': { type: 'boolean', default: false },
     dataset: { type: 'string', default: 'metrics' },
   },
 });
@@ -57,7 +70,8 @@ if (!Object.hasOwn(DATASETS, values.dataset!)) {
   process.exit(2);
 }
 const dataset = DATASETS[values.dataset as DatasetName];
-const SOURCES: SourceKind[] = ['postgres', 'duckdb', 's3'];
+const SOURCES: (SourceKind | WarehouseKind)[] = ['postgres', 'duckdb', 's3', 'snowflake', 'bigquery'];
+const WAREHOUSES: WarehouseKind[] = ['snowflake', 'bigquery'];
 const STORES: StoreKind[] = ['duckdb', 'postgres'];
 const cases = parseCases(values.cases!);
 const rows = Number(values.rows);
@@ -66,7 +80,7 @@ const from = '2026-10-01';
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 interface Case {
-  source: SourceKind;
+  source: SourceKind | WarehouseKind;
   store: StoreKind;
 }
 interface WharfRun {
@@ -77,17 +91,21 @@ interface WharfRun {
   paths: string[];
   failed: string[];
   maxRssMb: number;
+  /** CPU seconds of the load's process (user and system, all threads). */
+  cpuSeconds: number;
 }
 interface RunFigures {
   limit: number;
   wharf: WharfRun;
   ratio: number;
+  /** CPU seconds of this process (the fakes') during the limit and during Wharf's load, for the warehouse cases. */
+  fakeCpu: { limit: number; wharf: number } | null;
 }
 
 function parseCases(text: string): Case[] {
   if (text === 'all') return SOURCES.flatMap((source) => STORES.map((store) => ({ source, store })));
   return text.split(',').map((pair) => {
-    const [source, store] = pair.split(':') as [SourceKind, StoreKind];
+    const [source, store] = pair.split(':') as [SourceKind | WarehouseKind, StoreKind];
     if (!SOURCES.includes(source) || !STORES.includes(store)) {
       const kinds = `a source of ${SOURCES.join(', ')} and a store of ${STORES.join(', ')}`;
       console.error(`--cases: '${pair}' is not source:store with ${kinds}`);
@@ -100,29 +118,35 @@ function parseCases(text: string): Case[] {
 const cluster = await startPostgresCluster();
 const s3 = await startS3Server();
 const dir = mkdtempSync(join(tmpdir(), 'wharf-bench-'));
+let warehouses: Warehouses = { snowflake: null, bigquery: null };
 try {
   const t = Date.now();
   const spec = { dataset, rows, days, from };
   await createPostgresData(cluster.url, spec);
   const files = await createFileData(dir, s3, spec);
   const data: BenchData = { ...files, copyFile: writeCopyFile(cluster.url, dir, dataset) };
+  const fakes = WAREHOUSES.filter((kind) => cases.some((c) => c.source === kind));
+  warehouses = await startWarehouses(fakes, spec);
   const took = ((Date.now() - t) / 1000).toFixed(1);
-  const where = 'in PostgreSQL, a DuckDB file and S3 parquet';
+  const where = `in PostgreSQL, a DuckDB file, S3 parquet${fakes.map((k) => ` and the ${k} fake`).join('')}`;
   console.log(`created ${fmt(rows)} ${dataset.name} rows over ${days} days ${where} in ${took} s`);
   const figures = new Map<string, RunFigures[]>(cases.map((c) => [label(c), []]));
   for (let run = 1; run <= Number(values.runs); run++) {
     for (const c of cases) {
       const result = await runCase(c, run, data, s3.endpoint);
       figures.get(label(c))!.push(result);
-      const { limit, wharf, ratio } = result;
+      const { limit, wharf, ratio, fakeCpu } = result;
+      const fake = fakeCpu ? `; fake CPU ${fakeCpu.limit.toFixed(1)} s / ${fakeCpu.wharf.toFixed(1)} s` : '';
       console.log(
         `run ${run} ${label(c)}: limit ${limit.toFixed(2)} s, wharf ${wharf.seconds.toFixed(2)} s ` +
-          `(${wharf.paths.join('+')}), peak RSS ${wharf.maxRssMb.toFixed(0)} MB, ratio ${ratio.toFixed(2)}`,
+          `(${wharf.paths.join('+')}), CPU ${wharf.cpuSeconds.toFixed(1)} s, peak RSS ${wharf.maxRssMb.toFixed(0)} MB, ` +
+          `ratio ${ratio.toFixed(2)}${fake}`,
       );
     }
   }
   report(figures);
 } finally {
+  await stopWarehouses(warehouses);
   rmSync(dir, { recursive: true, force: true });
   await s3.stop();
   await cluster.stop();
@@ -141,19 +165,40 @@ async function runCase(c: Case, run: number, data: BenchData, endpoint: string):
     execFileSync('psql', [cluster.url, '-q', ...commands], { stdio: 'inherit' });
     storeUrl = cluster.url.replace(/\/postgres$/, `/${name}`);
   }
-  let limit = await sourceLimit(c.source, data, cluster.url, dir);
+  const cpu = cpuSeconds();
+  let limit = isWarehouse(c.source)
+    ? await clientLimit(warehouseSource(c.source, warehouses), benchQuery(data.dataset))
+    : await sourceLimit(c.source, data, cluster.url, dir);
+  const limitCpu = cpuSeconds() - cpu;
   if (storeUrl) limit += storeCopyInLimit(storeUrl, data);
   const storePath = join(dir, `store-${run}.duckdb`);
-  const wharf = ingestOnce(c, data, { storePath, storeUrl, endpoint });
+  const before = cpuSeconds();
+  const wharf = await ingestOnce(c, data, { storePath, storeUrl, endpoint });
+  const fakeCpu = isWarehouse(c.source) ? { limit: limitCpu, wharf: cpuSeconds() - before } : null;
   if (c.store === 'duckdb') {
     rmSync(storePath, { force: true });
     rmSync(`${storePath}.wal`, { force: true });
   }
-  return { limit, wharf, ratio: wharf.seconds / limit };
+  return { limit, wharf, ratio: wharf.seconds / limit, fakeCpu };
 }
 
-function sourceConfig(kind: SourceKind, data: BenchData, endpoint: string): { source: SourceConfig; sql: string } {
+/** CPU seconds this process used so far (user and system). */
+function cpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+function isWarehouse(kind: SourceKind | WarehouseKind): kind is WarehouseKind {
+  return kind === 'snowflake' || kind === 'bigquery';
+}
+
+function sourceConfig(
+  kind: SourceKind | WarehouseKind,
+  data: BenchData,
+  endpoint: string,
+): { source: SourceConfig; sql: string } {
   const sql = benchQuery(data.dataset);
+  if (isWarehouse(kind)) return { source: warehouseSource(kind, warehouses), sql };
   if (kind === 'postgres') {
     return { source: { kind: 'postgres', name: 'bench', url: { env: 'WHARF_BENCH_PG_URL' } }, sql };
   }
@@ -178,8 +223,11 @@ interface Where {
   endpoint: string;
 }
 
-/** One load of every day into a new store, in a child process (for its own peak RSS). */
-function ingestOnce(c: Case, data: BenchData, where: Where): WharfRun {
+/**
+ * One load of every day into a new store, in a child process (for its own peak RSS), run
+ * asynchronously: the Snowflake and BigQuery fakes answer from this process's event loop.
+ */
+async function ingestOnce(c: Case, data: BenchData, where: Where): Promise<WharfRun> {
   const store: StoreConfig =
     c.store === 'duckdb'
       ? { kind: 'duckdb', path: where.storePath }
@@ -194,21 +242,28 @@ function ingestOnce(c: Case, data: BenchData, where: Where): WharfRun {
     concurrency: Number(values.concurrency),
     batchSize: Number(values.batch),
     fingerprint: values.fingerprint!,
+    rowPath: values['row-path']!,
   };
-  const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'ingest-child.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'ingest-child.ts')], {
     env: {
       ...process.env,
+      ...WAREHOUSE_ENV,
       WHARF_BENCH_CASE: JSON.stringify(spec),
       WHARF_BENCH_PG_URL: cluster.url,
       WHARF_BENCH_STORE_URL: where.storeUrl ?? '',
       WHARF_BENCH_S3_KEY: S3_TEST_CREDENTIALS.accessKeyId,
       WHARF_BENCH_S3_SECRET: S3_TEST_CREDENTIALS.secretAccessKey,
     },
-    encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  if (child.status !== 0) throw new Error(`the ingest process failed (exit ${child.status}) for ${label(c)}`);
-  const wharf = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as WharfRun;
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+  const status = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  if (status !== 0) throw new Error(`the ingest process failed (exit ${status}) for ${label(c)}`);
+  const wharf = JSON.parse(stdout.trim().split('\n').at(-1)!) as WharfRun;
   if (wharf.failed.length || wharf.rowsLoaded !== rows) {
     throw new Error(`ingest did not load every row for ${label(c)}: ${JSON.stringify(wharf)}`);
   }

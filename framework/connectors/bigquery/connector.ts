@@ -6,6 +6,7 @@
 import { timeoutOf } from '../shared/query-timeout.js';
 import type { BigQuery, Job } from '@google-cloud/bigquery';
 import type {
+  ColumnarExport,
   ColumnInfo,
   Connector,
   DayFilter,
@@ -21,6 +22,7 @@ import { abortedError } from '../shared/errors.js';
 import { BIGQUERY_CAPABILITIES } from './capabilities.js';
 import { bigqueryDialect } from './dialect.js';
 import { bigqueryError } from './errors.js';
+import { bigqueryColumnarExport, type RawPage } from './columnar.js';
 import { columnInfo, rowConverter, type BigQueryField, type RawCell } from './values.js';
 
 /** One page of a job's results. */
@@ -44,12 +46,21 @@ interface DryRunMetadata {
 export class BigQueryConnector implements Connector {
   readonly kind = 'bigquery';
   readonly capabilities = BIGQUERY_CAPABILITIES;
+  /** Days exported in bulk from unparsed result pages (see columnar.ts). */
+  readonly columnar: ColumnarExport;
 
   constructor(
     readonly sourceName: string,
     private readonly client: BigQuery,
     private readonly location: string | undefined,
-  ) {}
+  ) {
+    this.columnar = bigqueryColumnarExport({
+      describe: (query) => this.describe(query),
+      dayStats: (query, filters) => this.dayStats(query, filters),
+      startJob: (sql, query) => this.startJob(sql, query),
+      rawPage: (job, query, maxResults, pageToken) => this.rawPage(job, query, maxResults, pageToken),
+    });
+  }
 
   async describe(query: QuerySpec): Promise<ColumnInfo[]> {
     const metadata = await this.dryRun(query.sql, query);
@@ -127,6 +138,18 @@ export class BigQueryConnector implements Connector {
 
   /** One page of results; waits (re-polls) while the job is still running. */
   private async page(job: Job, query: QuerySpec | undefined, maxResults: number, pageToken?: string): Promise<Page> {
+    const raw = await this.rawPage(job, query, maxResults, pageToken);
+    const convert = rowConverter(raw.fields);
+    return { rows: raw.rows.map(convert), fields: raw.fields, pageToken: raw.pageToken };
+  }
+
+  /** One page of unparsed rows (`{f: [{v}]}`) with the result's fields. */
+  private async rawPage(
+    job: Job,
+    query: QuerySpec | undefined,
+    maxResults: number,
+    pageToken?: string,
+  ): Promise<RawPage & { fields: BigQueryField[] }> {
     try {
       for (;;) {
         const [rows, , response] = await job.getQueryResults({
@@ -137,11 +160,9 @@ export class BigQueryConnector implements Connector {
         });
         const results = (response ?? {}) as ResultsResponse;
         if (results.jobComplete === false) continue;
-        const fields = results.schema?.fields ?? [];
-        const convert = rowConverter(fields);
         return {
-          rows: (rows as unknown as Array<{ f: RawCell[] }>).map(convert),
-          fields,
+          rows: rows as unknown as Array<{ f: RawCell[] }>,
+          fields: results.schema?.fields ?? [],
           pageToken: results.pageToken,
         };
       }

@@ -55,7 +55,7 @@ function parseDouble(text: string): number {
 }
 
 /** int64 microseconds since the epoch (or float seconds from older formats) as a Date. */
-function parseTimestamp(text: string): Date {
+export function parseTimestamp(text: string): Date {
   if (/^-?\d+$/.test(text)) {
     const micros = BigInt(text);
     let millis = micros / 1000n;
@@ -66,7 +66,7 @@ function parseTimestamp(text: string): Date {
 }
 
 /** A DATETIME ('2024-03-01T12:34:56.789000') read as UTC. */
-function parseDatetime(text: string): Date {
+export function parseDatetime(text: string): Date {
   return new Date(`${text.replace(' ', 'T').slice(0, 23)}Z`);
 }
 

@@ -9,7 +9,7 @@ import type { DuckDBSource } from '../../config/types.js';
 import { ensureDemoDatabase } from '../../demo/generate.js';
 import { WharfError } from '../../diagnostics/errors.js';
 import { normalizeDuckDBValue } from '../../util/duckdb-values.js';
-import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
+import type { DuckDBHandle } from '../../util/duckdb.js';
 import { abortedError } from '../shared/errors.js';
 import { finishedDateOf, latestFinishedDateQuery } from '../shared/signal-table.js';
 import { dayQuery, dayStatsQuery, describeQuery, hasDataQuery, sampleQuery } from '../shared/wrapped-queries.js';
@@ -32,6 +32,7 @@ import { logicalType } from './values.js';
 import { Watchdog } from './watchdog.js';
 import { queryTimeoutError, timeoutOf } from '../shared/query-timeout.js';
 import { openEncryptedDuckDB } from './encrypted-file.js';
+import { openSourceDuckDB } from '../shared/source-duckdb.js';
 import { missingFileError, openError, queryError } from './errors.js';
 
 export const DUCKDB_CAPABILITIES: ConnectorCapabilities = {
@@ -63,7 +64,7 @@ export class DuckDBConnector implements Connector {
     if (!existsSync(path)) throw missingFileError(config);
     if (config.encryptionKey) return new DuckDBConnector(config.name, await openEncryptedDuckDB(path, config, context));
     try {
-      return new DuckDBConnector(config.name, await openDuckDB(path, { access_mode: 'READ_ONLY' }));
+      return new DuckDBConnector(config.name, await openSourceDuckDB(path, { access_mode: 'READ_ONLY' }));
     } catch (err) {
       throw openError(config, err);
     }

@@ -7,7 +7,8 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBSource } from '../../config/types.js';
 import { registerSecret } from '../../diagnostics/redact.js';
-import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
+import type { DuckDBHandle } from '../../util/duckdb.js';
+import { openSourceDuckDB } from '../shared/source-duckdb.js';
 import type { ConnectorContext } from '../types.js';
 import { openError } from './errors.js';
 
@@ -36,7 +37,7 @@ export async function openEncryptedDuckDB(
 ): Promise<DuckDBHandle> {
   const key = context.resolveSecret(config.encryptionKey!, `source ${config.name} encryptionKey`);
   registerSecret(key);
-  const handle = await openDuckDB(':memory:');
+  const handle = await openSourceDuckDB(':memory:');
   try {
     await handle.connection.run(`ATTACH ${sqlText(path)} AS ${ATTACHED} (ENCRYPTION_KEY ${sqlText(key)}, READ_ONLY)`);
   } catch (err) {

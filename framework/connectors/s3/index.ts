@@ -12,13 +12,13 @@ export default defineConnector<S3Source>({
   kind: 's3',
   capabilities: S3_CAPABILITIES,
   async create(config, context) {
-    const [{ createS3Client }, { S3Connector }, { openDuckDB }] = await Promise.all([
+    const [{ createS3Client }, { S3Connector }, { openSourceDuckDB }] = await Promise.all([
       importOptional('@aws-sdk/client-s3', 'An s3 source', () => import('./options.js')),
       importOptional('@aws-sdk/client-s3', 'An s3 source', () => import('./connector.js')),
-      import('../../util/duckdb.js'),
+      import('../shared/source-duckdb.js'),
     ]);
     const client = await createS3Client(config, context);
-    const duckdb = await openDuckDB(':memory:');
+    const duckdb = await openSourceDuckDB(':memory:');
     return new S3Connector(config, client, duckdb);
   },
 });

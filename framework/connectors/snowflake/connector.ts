@@ -6,6 +6,7 @@ import { timeoutOf } from '../shared/query-timeout.js';
 import type { Readable } from 'node:stream';
 import type { Connection, RowStatement } from 'snowflake-sdk';
 import type {
+  ColumnarExport,
   ColumnInfo,
   Connector,
   DayFilter,
@@ -29,6 +30,7 @@ import { snowflakeDialect } from './dialect.js';
 import { snowflakeError } from './errors.js';
 import { columnInfo, rowConverter, type SnowflakeColumn } from './values.js';
 import { SNOWFLAKE_CAPABILITIES } from './capabilities.js';
+import { snowflakeColumnarExport } from './columnar.js';
 
 /** Numbers and JSON arrive as text so precision and special values survive. */
 const FETCH_AS_STRING = ['Number', 'JSON'] as const;
@@ -42,11 +44,20 @@ interface Executed {
 export class SnowflakeConnector implements Connector {
   readonly kind = 'snowflake';
   readonly capabilities = SNOWFLAKE_CAPABILITIES;
+  /** Days exported in bulk from the result chunks (see columnar.ts). */
+  readonly columnar: ColumnarExport;
 
   constructor(
     readonly sourceName: string,
     private readonly connection: Connection,
-  ) {}
+  ) {
+    this.columnar = snowflakeColumnarExport({
+      describe: (query) => this.describe(query),
+      dayStats: (query, filters) => this.dayStats(query, filters),
+      startArrays: (sqlText, query) => this.start(sqlText, query, 'array'),
+      streamError: (query, err) => snowflakeError(this.site(query), err),
+    });
+  }
 
   async describe(query: QuerySpec): Promise<ColumnInfo[]> {
     const { statement } = await this.execute(describeQuery(query.sql), query);
@@ -124,12 +135,13 @@ export class SnowflakeConnector implements Connector {
     });
   }
 
-  /** Starts a statement whose rows will be streamed. */
-  private start(sqlText: string, query: QuerySpec): Promise<RowStatement> {
+  /** Starts a statement whose rows will be streamed (as objects, or as arrays for the bulk export). */
+  private start(sqlText: string, query: QuerySpec, rowMode: 'object' | 'array' = 'object'): Promise<RowStatement> {
     return new Promise((resolve, reject) => {
       this.connection.execute({
         sqlText,
         streamResult: true,
+        rowMode,
         fetchAsString: [...FETCH_AS_STRING],
         parameters: timeoutParameter(query),
         complete: (err, statement) => (err ? reject(snowflakeError(this.site(query), err)) : resolve(statement)),

@@ -49,7 +49,7 @@ const SPECIAL_DOUBLES: Record<string, number> = {
 };
 
 /** A Snowflake FLOAT's text ('1.5', 'NaN', 'inf', '-inf') as a number. */
-function parseDouble(text: string): number {
+export function parseDouble(text: string): number {
   return SPECIAL_DOUBLES[text.toLowerCase()] ?? Number(text);
 }
 

@@ -1,0 +1,121 @@
+/**
+ * The columnar events path against the row path for Snowflake and BigQuery (the real SDKs
+ * against their protocol fakes on 127.0.0.1), into the DuckDB store (the store with a
+ * columnar events load): a messy day — names over the limit in emoji, Unicode spaces,
+ * escapes, bad and odd JSON, a user without ids, the day's bounds to the microsecond, NULL
+ * and repeated timeuuids — leaves identical events, rejects, duplicates, ledger counts and
+ * examples both ways.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventsMapping } from '../../framework/config/types.js';
+import { ingestDay } from '../../framework/engine/ingest-day.js';
+import type { DayResult, EngineContext } from '../../framework/engine/types.js';
+import {
+  engineContext,
+  freshStore,
+  insertSql,
+  loadedMapping,
+  makeProject,
+  tempDir,
+} from '../support/engine-fixture.js';
+import { bigqueryWarehouse, snowflakeWarehouse, type Warehouse } from '../support/warehouse-fakes.js';
+
+const DAY = '2026-10-05';
+const U = '{"userID":"u1","customIDs":{"stableID":"s1"}}';
+
+/** ts (UTC), name, value, metadata, user, timeuuid. */
+const ROWS: (string | null)[][] = [
+  ['2026-10-05 08:00:00', 'page view', 'v', '{"a":"b"}', U, 'tu-1'],
+  ['2026-10-05 09:00:00.123456', 'repeat', 'w', null, U, 'tu-1'],
+  ['2026-10-05 09:00:01', '😀'.repeat(100), null, null, U, 'tu-2'],
+  ['2026-10-05 09:00:02', '😀'.repeat(128), null, null, U, 'tu-3'],
+  ['2026-10-05 09:00:03', 'a\u00a0b\u3000c d', null, null, U, null],
+  ['2026-10-05 09:00:04', 'tab\tname\\N', 'back\\slash', null, U, 'tu-4'],
+  ['2026-10-05 09:00:05', null, null, null, U, 'tu-5'],
+  ['2026-10-05 09:00:06', 'm', null, '[1]', U, 'tu-6'],
+  ['2026-10-05 09:00:07', 'm', null, '{"a":1,"b":true}', U, 'tu-7'],
+  ['2026-10-05 09:00:08', 'm', null, '{"a":{"b":"c"}}', U, 'tu-8'],
+  ['2026-10-05 09:00:09', 'm', null, 'nope', U, 'tu-9'],
+  ['2026-10-05 09:00:10', 'u', null, null, '{}', 'tu-10'],
+  ['2026-10-05 09:00:11', 'u', null, null, '{"userID":5}', 'tu-11'],
+  ['2026-10-05 09:00:12', 'u', null, null, '{"userID":"u","n":1.50}', 'tu-12'],
+  ['2026-10-05 09:00:13', 'u', null, null, null, 'tu-13'],
+  ['2026-10-06 07:59:59.999999', 'last', null, null, U, 'tu-14'],
+  ['2026-10-05 07:59:59.999999', 'before', null, null, U, 'tu-15'],
+];
+
+const mapping: EventsMapping = {
+  name: 'ev',
+  dataset: 'events',
+  source: 'src',
+  sql: './ev.sql',
+  schedule: 'daily',
+  startDate: DAY,
+  columns: {
+    timestamp: 'ts',
+    event_name: 'name',
+    event_value: 'value',
+    event_metadata: 'meta',
+    user: 'usr',
+    timeuuid: 'tu',
+  },
+};
+
+const statements = [
+  'CREATE TABLE ev (seq INT, ts TIMESTAMPTZ, name TEXT, value TEXT, meta TEXT, usr TEXT, tu TEXT)',
+  insertSql(
+    'ev',
+    ROWS.map((r, i) => [i, `${r[0]}+00`, ...r.slice(1)]),
+  ),
+];
+
+const contents = async (ctx: EngineContext) => ({
+  events: await ctx.store.query(
+    `SELECT CAST("timestamp" AS VARCHAR), event_name, event_value, event_metadata, "user", user_id, custom_ids,
+       CASE WHEN timeuuid LIKE 'tu-%' THEN timeuuid END FROM events ORDER BY 1, 2, 8`,
+  ),
+  rejects: await ctx.store.query(`SELECT "row", "column", rule, reason FROM rejects ORDER BY 1, 2, 3, 4`),
+  ledger: (await ctx.store.ledger({ ingestion: 'ev' })).map((e) => [
+    e.rowsLoaded,
+    e.rowsRejected,
+    e.rejectReasons,
+    e.sourceRowCount,
+    e.duplicates,
+  ]),
+});
+
+describe.each(['snowflake', 'bigquery'] as const)('columnar events path vs row path (%s source)', (kind) => {
+  const contexts: Record<'columnar' | 'rows', EngineContext> = {} as never;
+  let warehouse: Warehouse;
+
+  beforeAll(async () => {
+    warehouse = kind === 'snowflake' ? await snowflakeWarehouse(statements) : await bigqueryWarehouse(statements);
+    for (const path of ['columnar', 'rows'] as const) {
+      const project = makeProject(tempDir(), [warehouse.source], [loadedMapping(mapping, 'SELECT * FROM ev', 1)]);
+      contexts[path] = {
+        ...engineContext(project, await freshStore('duckdb'), () => warehouse.open()),
+        columnar: path === 'columnar',
+      };
+    }
+  });
+  afterAll(async () => {
+    for (const ctx of Object.values(contexts)) {
+      await ctx.connectors.closeAll();
+      await ctx.store.close();
+    }
+    await warehouse?.close();
+  });
+
+  it('loads identical events, rejects, duplicates, counts and examples', async () => {
+    const results: Record<string, DayResult> = {};
+    for (const path of ['columnar', 'rows'] as const) {
+      results[path] = await ingestDay(contexts[path], 'ev', DAY);
+      expect(results[path].path).toBe(path);
+    }
+    expect(results.rows.rowsRejected).toBeGreaterThan(5);
+    expect(results.rows.duplicates).toBe(1);
+    const comparable = (r: DayResult) => ({ ...r, durationMs: 0, loadId: null, path: null });
+    expect(comparable(results.columnar)).toEqual(comparable(results.rows));
+    expect(await contents(contexts.columnar)).toEqual(await contents(contexts.rows));
+  });
+});
