@@ -36,14 +36,14 @@ export interface JobRun {
   steps: JobStep[];
 }
 
-/** DDL of the job history table, shared by every experiment. */
-export function createJobHistorySql(): string {
-  return `CREATE TABLE IF NOT EXISTS ${JOB_HISTORY_TABLE} (run_seq BIGINT, run_id VARCHAR, experiment VARCHAR, refresh VARCHAR, step_index INTEGER, step VARCHAR, started_at TIMESTAMP, duration_ms BIGINT, "rows" BIGINT, bytes_scanned BIGINT, status VARCHAR, error VARCHAR)`;
+/** DDL of the job history table, shared by every experiment; `t` is the engine's string type. */
+function createJobHistorySql(t: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${JOB_HISTORY_TABLE} (run_seq BIGINT, run_id ${t}, experiment ${t}, refresh ${t}, step_index INTEGER, step ${t}, started_at TIMESTAMP, duration_ms BIGINT, "rows" BIGINT, bytes_scanned BIGINT, status ${t}, error ${t})`;
 }
 
 /** DDL of the per-statement table. */
-export function createJobQueriesSql(): string {
-  return `CREATE TABLE IF NOT EXISTS ${JOB_QUERIES_TABLE} (run_seq BIGINT, run_id VARCHAR, experiment VARCHAR, step_index INTEGER, query_index INTEGER, query_id VARCHAR, statement VARCHAR, started_at TIMESTAMP, duration_ms BIGINT, "rows" BIGINT, bytes_scanned BIGINT, bytes_billed BIGINT)`;
+function createJobQueriesSql(t: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${JOB_QUERIES_TABLE} (run_seq BIGINT, run_id ${t}, experiment ${t}, step_index INTEGER, query_index INTEGER, query_id ${t}, statement ${t}, started_at TIMESTAMP, duration_ms BIGINT, "rows" BIGINT, bytes_scanned BIGINT, bytes_billed BIGINT)`;
 }
 
 const ts = (d: Date) => `CAST('${d.toISOString().replace('T', ' ').replace('Z', '')}' AS TIMESTAMP)`;
@@ -61,11 +61,11 @@ export function jobTotal(
 
 /**
  * Appends a run's steps and their statements to the job history (outside the run's transaction, so failed runs are
- * kept).
+ * kept); `stringType` is the engine's string column type.
  */
-export async function recordJobRun(sql: SqlExecutor, run: JobRun): Promise<void> {
-  await sql.exec(createJobHistorySql());
-  await sql.exec(createJobQueriesSql());
+export async function recordJobRun(sql: SqlExecutor, run: JobRun, stringType: string): Promise<void> {
+  await sql.exec(createJobHistorySql(stringType));
+  await sql.exec(createJobQueriesSql(stringType));
   if (run.steps.length === 0) return;
   // A sequence number orders runs even when two start within the same millisecond.
   const [last] = await sql.query<{ seq: number | null }>(`SELECT MAX(run_seq) AS seq FROM ${JOB_HISTORY_TABLE}`);

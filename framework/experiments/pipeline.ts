@@ -99,10 +99,14 @@ export async function runExperiment(
       await guardAgainstConcurrentRuns(tx, ctx, plan);
       await runSteps({ exec, tx, ctx }, plan, run);
       if (plan.type !== 'up-to-date')
-        await writeState(tx, { experiment: name, through: plan.through, config: plan.stateConfig });
+        await writeState(
+          tx,
+          { experiment: name, through: plan.through, config: plan.stateConfig },
+          ctx.dialect.types.string,
+        );
     });
   } finally {
-    await recordJobRun(exec, { runId, experiment: name, refresh: plan.type, steps: done });
+    await recordJobRun(exec, { runId, experiment: name, refresh: plan.type, steps: done }, ctx.dialect.types.string);
     exec.takeJobs();
   }
   return {
@@ -267,7 +271,8 @@ async function planRun(
     return plan;
   } catch (err) {
     done.push(stepRecord(exec, 'plan', planned, { error: err }));
-    await recordJobRun(exec, { runId, experiment: ctx.experiment.name, refresh: request.type, steps: done });
+    const run = { runId, experiment: ctx.experiment.name, refresh: request.type, steps: done };
+    await recordJobRun(exec, run, ctx.dialect.types.string);
     throw err;
   }
 }

@@ -17,7 +17,9 @@ export interface ExperimentState {
   updatedAt: Date;
 }
 
-const DDL = `CREATE TABLE IF NOT EXISTS ${EXPERIMENT_STATE_TABLE} (experiment VARCHAR PRIMARY KEY, through_day DATE NOT NULL, config VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL)`;
+/** The state table's DDL; `text` is the engine's string type (Redshift's VARCHAR holds only 256 bytes). */
+const ddl = (text: string) =>
+  `CREATE TABLE IF NOT EXISTS ${EXPERIMENT_STATE_TABLE} (experiment ${text} PRIMARY KEY, through_day DATE NOT NULL, config ${text} NOT NULL, updated_at TIMESTAMP NOT NULL)`;
 
 /** Whether a table exists in the current schema; reading never creates tables, so it needs no write access. */
 export async function tableExists(sql: SqlExecutor, name: string): Promise<boolean> {
@@ -40,9 +42,13 @@ export async function readState(sql: SqlExecutor, experiment: string): Promise<E
     : null;
 }
 
-/** Replaces the experiment's state (inside the run's transaction). */
-export async function writeState(sql: SqlExecutor, state: Omit<ExperimentState, 'updatedAt'>): Promise<void> {
-  await sql.exec(DDL);
+/** Replaces the experiment's state (inside the run's transaction); `text` is the engine's string type. */
+export async function writeState(
+  sql: SqlExecutor,
+  state: Omit<ExperimentState, 'updatedAt'>,
+  text: string,
+): Promise<void> {
+  await sql.exec(ddl(text));
   await sql.query(`DELETE FROM ${EXPERIMENT_STATE_TABLE} WHERE experiment = $1`, [state.experiment]);
   await sql.query(`INSERT INTO ${EXPERIMENT_STATE_TABLE} VALUES ($1, CAST($2 AS DATE), $3, CAST($4 AS TIMESTAMP))`, [
     state.experiment,

@@ -1,12 +1,22 @@
 /**
- * An experiment run in its warehouse (a DuckDB file, a PostgreSQL database) through the
- * source's SQL session: exposures and metrics read through the ingestions' SQL over the
+ * An experiment run in its warehouse (a DuckDB file, a PostgreSQL database, Redshift) through
+ * the source's SQL session: exposures and metrics read through the ingestions' SQL over the
  * warehouse's own raw tables, artifacts written to the warehouse schema. The reference is the
  * same data loaded into a store the usual way and refreshed there in one full refresh.
+ *
+ * Redshift is the real `redshift` connector's session on the PostgreSQL test server, with its
+ * statements (Redshift's SQL) translated to PostgreSQL on the way (test/support/redshift-on-postgres.ts).
+ * Where Redshift's SQL does not run on PostgreSQL: DATEADD, DATEDIFF and REGEXP_REPLACE (which
+ * replaces every match in Redshift) are rewritten by the translation; JSON_EXTRACT_PATH_TEXT
+ * on text gets a PostgreSQL overload; Redshift's 256-byte VARCHAR, its missing COVAR_SAMP,
+ * generate_series (leader node only) and advisory locks are not enforced by PostgreSQL, so
+ * every statement is checked not to use them; backslash escapes in literals, SUPER columns
+ * (JSON_SERIALIZE) and Redshift's query ids are not exercised.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { syntheticExperiment } from '../../test/experiments/synthetic-config.js';
 import { DAY_10, DAY_20, syntheticData } from '../../test/experiments/synthetic.js';
@@ -19,6 +29,12 @@ import {
   type TestMetric,
 } from '../../test/support/experiment-store.js';
 import { createTestDatabase } from '../../test/support/postgres.js';
+import {
+  JSON_TEXT_OVERLOAD,
+  redshiftOnPostgres,
+  type RedshiftOnPostgres,
+} from '../../test/support/redshift-on-postgres.js';
+import { parseErrors } from '../connectors/shared/testing/sql-translate.js';
 import type { EventsMapping, ExperimentConfig, MetricsMapping, SourceConfig } from '../config/types.js';
 import { connectorFor } from '../connectors/registry.js';
 import type { SqlExecutor } from '../store/types.js';
@@ -96,6 +112,22 @@ async function createRawTables(sql: SqlExecutor, events: TestEvent[], metrics: T
 
 const context = (url = '') => ({ projectRoot: '/', resolveSecret: () => url });
 
+/** The raw tables in a fresh PostgreSQL database (through a postgres session on `public`); its URL. */
+async function postgresWithRawTables(): Promise<string> {
+  const url = await createTestDatabase('wharf_wh');
+  const config: SourceConfig = { kind: 'postgres', name: 'wh', url: { env: 'UNUSED' } };
+  const exec = warehouseExecutor(
+    (await (await connectorFor('postgres')).openSqlSession?.(config as never, context(url), { schema: SCHEMA }))!,
+  );
+  await exec.exec('SET search_path = public');
+  await createRawTables(exec, data.events, data.metrics);
+  await exec.close();
+  return url;
+}
+
+/** The Redshift session of the last redshift warehouse opened, with the statements it was given. */
+let redshift: RedshiftOnPostgres | undefined;
+
 /** A warehouse source with the raw tables, opened as the pipeline's executor. */
 const warehouses: Record<string, () => Promise<PipelineExecutor>> = {
   async duckdb() {
@@ -116,20 +148,40 @@ const warehouses: Record<string, () => Promise<PipelineExecutor>> = {
     );
   },
   async postgres() {
-    const url = await createTestDatabase('wharf_wh');
+    const url = await postgresWithRawTables();
     const config: SourceConfig = { kind: 'postgres', name: 'wh', url: { env: 'UNUSED' } };
-    const exec = warehouseExecutor(
-      (await (await connectorFor('postgres')).openSqlSession?.(config as never, context(url), { schema: SCHEMA }))!,
-    );
-    await exec.exec('SET search_path = public');
-    await createRawTables(exec, data.events, data.metrics);
-    await exec.close();
     return warehouseExecutor(
       (await (await connectorFor('postgres')).openSqlSession?.(config as never, context(url), { schema: SCHEMA }))!,
     );
   },
+  async redshift() {
+    const url = await postgresWithRawTables();
+    const setup = new pg.Client({ connectionString: url });
+    await setup.connect();
+    await setup.query(JSON_TEXT_OVERLOAD);
+    await setup.end();
+    const config: SourceConfig = { kind: 'redshift', name: 'wh', url: { env: 'UNUSED' } };
+    const session = await (
+      await connectorFor('redshift')
+    ).openSqlSession?.(config as never, context(url), {
+      schema: SCHEMA,
+    });
+    redshift = redshiftOnPostgres(session!);
+    return warehouseExecutor(redshift);
+  },
 };
-const stores = { duckdb: openDuckDBStore, postgres: openPostgresStore };
+const stores = { duckdb: openDuckDBStore, postgres: openPostgresStore, redshift: openPostgresStore };
+
+/** What Redshift does not have, or has differently from PostgreSQL, which therefore cannot catch it. */
+const REDSHIFT_LACKS: Array<[RegExp, string]> = [
+  [/\bVARCHAR\b(?!\s*\()/i, 'VARCHAR without a length (256 bytes)'],
+  [/\bCOVAR_(SAMP|POP)\b|\bCORR\(/i, 'covariance aggregates'],
+  [/\bgenerate_series\b/i, 'generate_series (leader node only)'],
+  [/\b(hashtext|pg_advisory\w*)\b/i, 'hashtext and advisory locks'],
+  [/\bFILTER\s*\(\s*WHERE/i, 'aggregate FILTER clause'],
+  [/\bjson_build_object\b|\bto_timestamp\s*\(/i, 'PostgreSQL-only functions'],
+];
+const withoutLiterals = (sql: string) => sql.replace(/'(?:[^'\\]|\\.|'')*'/g, "''");
 
 const closing: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -200,7 +252,7 @@ function expectSame(got: Table, expected: Table, table: string): void {
   });
 }
 
-describe.each(Object.keys(warehouses) as ('duckdb' | 'postgres')[])('an experiment in a %s warehouse', (kind) => {
+describe.each(Object.keys(warehouses) as (keyof typeof stores)[])('an experiment in a %s warehouse', (kind) => {
   it('reads the raw tables through the ingestions, writes the artifacts to its schema, and equals the store run', async () => {
     const store = await stores[kind]();
     closing.push(store);
@@ -251,9 +303,20 @@ describe.each(Object.keys(warehouses) as ('duckdb' | 'postgres')[])('an experime
     const staging = last.steps.find((s) => s.step.startsWith('user-day staging'));
     const rowsWritten = (staging?.jobs ?? []).reduce((sum, j) => sum + (j.rows ?? 0), 0);
     expect(rowsWritten).toBe(staging?.rows);
-    if (kind === 'postgres') expect(jobs.every((j) => /^pid \d+ #\d+$/.test(j.queryId ?? ''))).toBe(true);
+    if (kind !== 'duckdb') expect(jobs.every((j) => /^pid \d+ #\d+$/.test(j.queryId ?? ''))).toBe(true);
+    if (kind === 'redshift') await expectRedshiftSql(redshift!.statements);
   });
 });
+
+/** Every statement the Redshift session got parses as Redshift's SQL and avoids what Redshift lacks. */
+async function expectRedshiftSql(statements: string[]): Promise<void> {
+  expect(statements.length).toBeGreaterThan(40);
+  for (const sql of new Set(statements)) {
+    expect(await parseErrors(sql, 'redshift'), sql).toEqual([]);
+    for (const [pattern, what] of REDSHIFT_LACKS)
+      expect(pattern.test(withoutLiterals(sql)), `${what} in:\n${sql}`).toBe(false);
+  }
+}
 
 describe('a failed run in a PostgreSQL warehouse', () => {
   it('leaves the artifacts and the state as they were, and records the failure in the warehouse job history', async () => {

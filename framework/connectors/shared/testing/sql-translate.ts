@@ -76,6 +76,8 @@ const FIXUPS: Partial<Record<`${SqlDialectName | '*'}>${SqlDialectName}`, Fixup[
     // Redshift's JSON_SERIALIZE (a SUPER value as JSON text) is DuckDB's to_json.
     rename(/\bJSON_SERIALIZE\(/g, 'to_json('),
   ],
+  // Redshift on the PostgreSQL test server (the Redshift experiment session's test).
+  'redshift>postgres': [replaceAll],
   'databricks>duckdb': [
     replaceAll,
     // Spark's get_json_object takes the JSONPath DuckDB's json_extract_string takes.
