@@ -47,6 +47,7 @@ export type BuiltinErrorCode =
   | 'experiment.config-changed'
   | 'experiment.dialect-unsupported'
   | 'experiment.name-too-long'
+  | 'experiment.memory-limit'
   | 'experiment.never-run'
   | 'experiment.no-data'
   | 'experiment.step-failed'

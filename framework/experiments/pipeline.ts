@@ -23,6 +23,7 @@ import {
 import { sqlContext, type SqlContext } from './sql-context.js';
 import { readState, writeState } from './state.js';
 import * as steps from './steps.js';
+import { withRunMemory } from './store-memory.js';
 import { STORE_INPUTS, warehouseInputs } from './warehouse-inputs.js';
 import type { Step } from './steps.js';
 
@@ -81,6 +82,16 @@ export async function runExperiment(
   options: RunOptions = {},
 ): Promise<RunResult> {
   const exec = 'takeJobs' in target ? target : storeExecutor(target);
+  // On the DuckDB store, with the run's memory limit (store-memory.ts); checked before anything runs.
+  return withRunMemory(exec, () => runIn(exec, source, request, options));
+}
+
+async function runIn(
+  exec: PipelineExecutor,
+  source: ExperimentSource,
+  request: RefreshRequest,
+  options: RunOptions,
+): Promise<RunResult> {
   const ctx = await contextFor(exec, source);
   if (options.through !== undefined && !isIsoDate(options.through)) {
     throw new WharfError(`'${options.through}' is not a day; --through takes YYYY-MM-DD.`, {
