@@ -19,10 +19,13 @@ export interface ExperimentState {
 
 const DDL = `CREATE TABLE IF NOT EXISTS ${EXPERIMENT_STATE_TABLE} (experiment VARCHAR PRIMARY KEY, through_day DATE NOT NULL, config VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL)`;
 
-/** Whether a table exists in the current schema; reading never creates tables, so it needs no write access. */
+/**
+ * Whether a table exists in the current schema; reading never creates tables, so it needs no write access. The
+ * name is matched regardless of case: Snowflake keeps unquoted names upper-case.
+ */
 export async function tableExists(sql: SqlExecutor, name: string): Promise<boolean> {
   const rows = await sql.query(
-    'SELECT 1 AS present FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1',
+    'SELECT 1 AS present FROM information_schema.tables WHERE table_schema = current_schema() AND UPPER(table_name) = UPPER($1)',
     [name],
   );
   return rows.length > 0;
