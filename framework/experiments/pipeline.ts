@@ -99,7 +99,7 @@ export async function runExperiment(
       await guardAgainstConcurrentRuns(tx, ctx, plan);
       await runSteps({ exec, tx, ctx }, plan, run);
       if (plan.type !== 'up-to-date')
-        await writeState(tx, { experiment: name, through: plan.through, config: plan.stateConfig });
+        await writeState(tx, { experiment: name, through: plan.through, config: plan.stateConfig }, ctx.dialect);
     }, runTables(ctx));
   } finally {
     await recordJobRun(exec, { runId, experiment: name, refresh: plan.type, steps: done });

@@ -5,6 +5,7 @@
  * or a full refresh restates what the change affects).
  */
 import type { SqlExecutor } from '../store/types.js';
+import type { ExperimentDialect } from './dialect.js';
 import { EXPERIMENT_STATE_TABLE } from './names.js';
 
 /** What the last successful run of an experiment covered. */
@@ -17,7 +18,9 @@ export interface ExperimentState {
   updatedAt: Date;
 }
 
-const DDL = `CREATE TABLE IF NOT EXISTS ${EXPERIMENT_STATE_TABLE} (experiment VARCHAR PRIMARY KEY, through_day DATE NOT NULL, config VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL)`;
+/** The state table in the engine's types (Databricks has no plain VARCHAR; its key columns must be NOT NULL). */
+const ddl = (d: ExperimentDialect) =>
+  `CREATE TABLE IF NOT EXISTS ${EXPERIMENT_STATE_TABLE} (experiment ${d.types.string} NOT NULL PRIMARY KEY, through_day DATE NOT NULL, config ${d.types.string} NOT NULL, updated_at TIMESTAMP NOT NULL)`;
 
 /**
  * Whether a table exists in the current schema; reading never creates tables, so it needs no write access. The
@@ -43,9 +46,13 @@ export async function readState(sql: SqlExecutor, experiment: string): Promise<E
     : null;
 }
 
-/** Replaces the experiment's state (inside the run's transaction). */
-export async function writeState(sql: SqlExecutor, state: Omit<ExperimentState, 'updatedAt'>): Promise<void> {
-  await sql.exec(DDL);
+/** Replaces the experiment's state (inside the run's transaction), in the SQL of the engine's dialect. */
+export async function writeState(
+  sql: SqlExecutor,
+  state: Omit<ExperimentState, 'updatedAt'>,
+  dialect: ExperimentDialect,
+): Promise<void> {
+  await sql.exec(ddl(dialect));
   await sql.query(`DELETE FROM ${EXPERIMENT_STATE_TABLE} WHERE experiment = $1`, [state.experiment]);
   await sql.query(`INSERT INTO ${EXPERIMENT_STATE_TABLE} VALUES ($1, CAST($2 AS DATE), $3, CAST($4 AS TIMESTAMP))`, [
     state.experiment,
