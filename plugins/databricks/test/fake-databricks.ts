@@ -186,6 +186,8 @@ function databricksType(duckType: string): { type_name: string; type_text: strin
   const names: Record<string, string> = {
     VARCHAR: 'STRING',
     BIGINT: 'LONG',
+    // DuckDB sums BIGINTs to HUGEINT where Databricks keeps BIGINT.
+    HUGEINT: 'LONG',
     INTEGER: 'INT',
     SMALLINT: 'SHORT',
     DOUBLE: 'DOUBLE',
@@ -196,7 +198,7 @@ function databricksType(duckType: string): { type_name: string; type_text: strin
     'TIMESTAMP WITH TIME ZONE': 'TIMESTAMP',
     JSON: 'VARIANT',
   };
-  const name = names[t] ?? 'STRING';
+  const name = names[t] ?? (t.startsWith('DECIMAL') ? 'DECIMAL' : 'STRING');
   return { type_name: name, type_text: name === 'LONG' ? 'BIGINT' : name };
 }
 
