@@ -131,6 +131,7 @@ export type BuiltinErrorCode =
   | 'snowflake.auth'
   | 'snowflake.client'
   | 'snowflake.connection'
+  | 'snowflake.ddl-in-transaction'
   | 'snowflake.no-credentials'
   /** A Snowflake SQL error, by its error code. */
   | `snowflake.sql.${string}`

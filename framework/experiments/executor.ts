@@ -30,8 +30,12 @@ export interface PipelineExecutor extends SqlExecutor {
   /** The engine, which names its experiment dialect (dialect.ts). */
   readonly kind: string;
   readonly location: PipelineLocation;
-  /** Runs `fn` in one transaction; refuses on an engine without multi-statement transactions. */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` so its writes to `tables` land together or not at all: in one transaction, or
+   * on a warehouse whose DDL cannot be rolled back, on staging copies swapped in at the end
+   * (SqlSession.staged). Refuses on an engine with neither.
+   */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, tables?: string[]): Promise<T>;
   /** Result columns of a query over the engine's own tables (warehouse inputs); store: unused. */
   describe?(sql: string): Promise<ColumnInfo[]>;
   /** The jobs run since the last call, oldest first. */
@@ -132,14 +136,15 @@ export function warehouseExecutor(session: SqlSession): PipelineExecutor {
       sourceKind: session.kind,
       schema: session.schema,
     } as const;
-    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, tables?: string[]): Promise<T> {
+      if (session.staged && tables) return session.staged(tables, (tx) => fn(new LoggedSession(tx, log)));
       if (!session.transaction) {
         throw new WharfError(
-          `Warehouse '${session.sourceName}' (${session.kind}) has no multi-statement transactions, and the pipeline's staging-and-swap for such warehouses is not implemented yet.`,
+          `Warehouse '${session.sourceName}' (${session.kind}) has neither multi-statement transactions nor staged runs, so a failed run could leave its artifacts half-written.`,
           {
             code: 'experiment.warehouse-no-transactions',
             errorClass: 'config',
-            hint: 'Run the experiment in the store (remove `warehouse`) until it is.',
+            hint: 'Run the experiment in the store (remove `warehouse`).',
           },
         );
       }

@@ -12,7 +12,7 @@ import { dialectFor } from './dialect.js';
 import { describeLocation, storeExecutor, type PipelineExecutor, type PipelineLocation } from './executor.js';
 import { jobTotal, recordJobRun, type JobStep } from './job-history.js';
 import { resolveExperiment, type ResolvedExperiment } from './model.js';
-import { ROLLUPS } from './names.js';
+import { EXPERIMENT_STATE_TABLE, ROLLUPS } from './names.js';
 import {
   planRefresh,
   stateFingerprint,
@@ -110,14 +110,10 @@ async function runIn(
       await guardAgainstConcurrentRuns(tx, ctx, plan);
       await runSteps({ exec, tx, ctx }, plan, run);
       if (plan.type !== 'up-to-date')
-        await writeState(
-          tx,
-          { experiment: name, through: plan.through, config: plan.stateConfig },
-          ctx.dialect.types.string,
-        );
-    });
+        await writeState(tx, { experiment: name, through: plan.through, config: plan.stateConfig }, ctx.dialect);
+    }, runTables(ctx));
   } finally {
-    await recordJobRun(exec, { runId, experiment: name, refresh: plan.type, steps: done }, ctx.dialect.types.string);
+    await recordJobRun(exec, { runId, experiment: name, refresh: plan.type, steps: done });
     exec.takeJobs();
   }
   return {
@@ -191,10 +187,10 @@ async function guardAgainstConcurrentRuns(tx: SqlExecutor, ctx: SqlContext, plan
   }
 }
 
-/** PostgreSQL truncates names past 63 characters; refuse rather than write to a truncated table. */
-function checkIdentifiers(ctx: SqlContext): void {
+/** The experiment's artifact tables. */
+function artifactTables(ctx: SqlContext): string[] {
   const t = ctx.tables;
-  const longest = [
+  return [
     t.firstExposures,
     t.exposuresSummary,
     t.userLevelAggregations,
@@ -202,7 +198,17 @@ function checkIdentifiers(ctx: SqlContext): void {
     t.funnelEvents,
     t.windowedMetrics,
     ...Object.values(t.results),
-  ].sort((a, b) => b.length - a.length)[0];
+  ];
+}
+
+/** The tables a run writes together: its artifacts, and the state last (see SqlSession.staged). */
+function runTables(ctx: SqlContext): string[] {
+  return [...artifactTables(ctx), EXPERIMENT_STATE_TABLE];
+}
+
+/** PostgreSQL truncates names past 63 characters; refuse rather than write to a truncated table. */
+function checkIdentifiers(ctx: SqlContext): void {
+  const longest = artifactTables(ctx).sort((a, b) => b.length - a.length)[0];
   if (longest.length > ctx.dialect.maxIdentifierLength) {
     throw new WharfError(
       `The experiment name '${ctx.experiment.name}' is too long for ${ctx.dialect.name}: its table ${longest} has ${longest.length} characters (limit ${ctx.dialect.maxIdentifierLength}).`,
@@ -283,7 +289,7 @@ async function planRun(
   } catch (err) {
     done.push(stepRecord(exec, 'plan', planned, { error: err }));
     const run = { runId, experiment: ctx.experiment.name, refresh: request.type, steps: done };
-    await recordJobRun(exec, run, ctx.dialect.types.string);
+    await recordJobRun(exec, run);
     throw err;
   }
 }

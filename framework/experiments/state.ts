@@ -5,6 +5,7 @@
  * or a full refresh restates what the change affects).
  */
 import type { SqlExecutor } from '../store/types.js';
+import type { ExperimentDialect } from './dialect.js';
 import { EXPERIMENT_STATE_TABLE } from './names.js';
 
 /** What the last successful run of an experiment covered. */
@@ -17,14 +18,17 @@ export interface ExperimentState {
   updatedAt: Date;
 }
 
-/** The state table's DDL; `text` is the engine's string type (Redshift's VARCHAR holds only 256 bytes). */
-const ddl = (text: string) =>
-  `CREATE TABLE IF NOT EXISTS ${EXPERIMENT_STATE_TABLE} (experiment ${text} PRIMARY KEY, through_day DATE NOT NULL, config ${text} NOT NULL, updated_at TIMESTAMP NOT NULL)`;
+/** The state table in the engine's types (Databricks has no plain VARCHAR; its key columns must be NOT NULL). */
+const ddl = (d: ExperimentDialect) =>
+  `CREATE TABLE IF NOT EXISTS ${EXPERIMENT_STATE_TABLE} (experiment ${d.types.string} NOT NULL PRIMARY KEY, through_day DATE NOT NULL, config ${d.types.string} NOT NULL, updated_at TIMESTAMP NOT NULL)`;
 
-/** Whether a table exists in the current schema; reading never creates tables, so it needs no write access. */
+/**
+ * Whether a table exists in the current schema; reading never creates tables, so it needs no write access. The
+ * name is matched regardless of case: Snowflake keeps unquoted names upper-case.
+ */
 export async function tableExists(sql: SqlExecutor, name: string): Promise<boolean> {
   const rows = await sql.query(
-    'SELECT 1 AS present FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1',
+    'SELECT 1 AS present FROM information_schema.tables WHERE table_schema = current_schema() AND UPPER(table_name) = UPPER($1)',
     [name],
   );
   return rows.length > 0;
@@ -42,13 +46,13 @@ export async function readState(sql: SqlExecutor, experiment: string): Promise<E
     : null;
 }
 
-/** Replaces the experiment's state (inside the run's transaction); `text` is the engine's string type. */
+/** Replaces the experiment's state (inside the run's transaction), in the SQL of the engine's dialect. */
 export async function writeState(
   sql: SqlExecutor,
   state: Omit<ExperimentState, 'updatedAt'>,
-  text: string,
+  dialect: ExperimentDialect,
 ): Promise<void> {
-  await sql.exec(ddl(text));
+  await sql.exec(ddl(dialect));
   await sql.query(`DELETE FROM ${EXPERIMENT_STATE_TABLE} WHERE experiment = $1`, [state.experiment]);
   await sql.query(`INSERT INTO ${EXPERIMENT_STATE_TABLE} VALUES ($1, CAST($2 AS DATE), $3, CAST($4 AS TIMESTAMP))`, [
     state.experiment,

@@ -18,97 +18,37 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { syntheticExperiment } from '../../test/experiments/synthetic-config.js';
 import { DAY_10, DAY_20, syntheticData } from '../../test/experiments/synthetic.js';
 import {
   insertEvents,
   insertMetrics,
   openDuckDBStore,
   openPostgresStore,
-  type TestEvent,
-  type TestMetric,
 } from '../../test/support/experiment-store.js';
 import { createTestDatabase } from '../../test/support/postgres.js';
+import {
+  artifacts,
+  createRawTables,
+  expectSame,
+  rawMappings,
+  warehouseExperiment,
+} from '../../test/support/warehouse-experiment.js';
 import {
   JSON_TEXT_OVERLOAD,
   redshiftOnPostgres,
   type RedshiftOnPostgres,
 } from '../../test/support/redshift-on-postgres.js';
 import { parseErrors } from '../connectors/shared/testing/sql-translate.js';
-import type { EventsMapping, ExperimentConfig, MetricsMapping, SourceConfig } from '../config/types.js';
+import type { SourceConfig } from '../config/types.js';
 import { connectorFor } from '../connectors/registry.js';
-import type { SqlExecutor } from '../store/types.js';
 import { openDuckDB } from '../util/duckdb.js';
 import { warehouseExecutor, type PipelineExecutor } from './executor.js';
 import { jobRuns } from './job-history.js';
-import { artifactNames } from './names.js';
 import { runExperiment } from './pipeline.js';
 import type { ExperimentSource } from './pipeline-plan.js';
 
 const data = syntheticData(200, 17);
 const SCHEMA = 'exp_artifacts';
-
-const eventsMapping: EventsMapping = {
-  name: 'app',
-  dataset: 'events',
-  source: 'wh',
-  sql: 'app.sql',
-  schedule: 'daily',
-  startDate: '2026-01-01',
-  columns: {
-    timestamp: 'event_time',
-    event_name: 'event',
-    event_value: 'value',
-    event_metadata: 'properties',
-    user: 'user_json',
-  },
-};
-const metricsMapping: MetricsMapping = {
-  name: 'm',
-  dataset: 'metrics',
-  source: 'wh',
-  sql: 'm.sql',
-  schedule: 'daily',
-  startDate: '2026-01-01',
-  columns: {
-    unit_id: 'uid',
-    id_type: { constant: 'user_id' },
-    date: 'ds',
-    metric_name: 'metric',
-    metric_value: 'value',
-    numerator: 'num',
-    denominator: 'den',
-  },
-};
-const mappings = [
-  { config: eventsMapping, sqlText: 'SELECT event_time, event, value, properties, user_json FROM raw_events;' },
-  { config: metricsMapping, sqlText: 'SELECT uid, ds, metric, value, num, den FROM raw_metrics' },
-];
-
-const lit = (v: string | number | null | undefined) =>
-  v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : `'${v.replace(/'/g, "''")}'`;
-
-/** The warehouse's own tables, in the shape a team's warehouse might have them (not Wharf's). */
-async function createRawTables(sql: SqlExecutor, events: TestEvent[], metrics: TestMetric[]): Promise<void> {
-  await sql.exec(
-    'CREATE TABLE raw_events (event_time TIMESTAMP, event VARCHAR, value VARCHAR, properties VARCHAR, user_json VARCHAR)',
-  );
-  await sql.exec(
-    'CREATE TABLE raw_metrics (uid VARCHAR, ds DATE, metric VARCHAR, value DOUBLE PRECISION, num DOUBLE PRECISION, den DOUBLE PRECISION)',
-  );
-  const ev = events.map(
-    (e) =>
-      `(CAST(${lit(e.timestamp)} AS TIMESTAMP), ${lit(e.event_name)}, ${lit(e.event_value)}, ${lit(e.event_metadata)}, ${lit(JSON.stringify({ userID: e.user_id }))})`,
-  );
-  const me = metrics.map(
-    (m) =>
-      `(${lit(m.unit_id)}, DATE ${lit(m.date)}, ${lit(m.metric_name)}, ${lit(m.metric_value)}, ${lit(m.numerator)}, ${lit(m.denominator)})`,
-  );
-  for (let i = 0; i < ev.length; i += 1000)
-    await sql.exec(`INSERT INTO raw_events VALUES ${ev.slice(i, i + 1000).join(',')}`);
-  for (let i = 0; i < me.length; i += 1000)
-    await sql.exec(`INSERT INTO raw_metrics VALUES ${me.slice(i, i + 1000).join(',')}`);
-}
 
 const context = (url = '') => ({ projectRoot: '/', resolveSecret: () => url });
 
@@ -188,84 +128,20 @@ afterEach(async () => {
   for (const c of closing.splice(0)) await c.close();
 });
 
-function experiment(): ExperimentConfig {
-  const base = syntheticExperiment('synthetic');
-  return {
-    ...base,
-    metrics: [
-      ...base.metrics,
-      { name: 'view_to_purchase', source: 'funnel', ingestion: 'app', steps: ['view', 'purchase'] },
-    ],
-  };
-}
-
-type Table = { key: string; numbers: (number | null)[] }[];
-
-/** Numeric columns that identify a row rather than measure something. */
-const ID_COLUMNS = new Set(['days_since_exposure', 'step']);
-
-/** Every artifact table: per row its identifying columns as a key (rows sorted by it) and its numbers apart. */
-async function artifacts(sql: SqlExecutor): Promise<Record<string, Table>> {
-  const t = artifactNames('synthetic');
-  const out: Record<string, Table> = {};
-  for (const table of [
-    t.firstExposures,
-    t.exposuresSummary,
-    t.userLevelAggregations,
-    t.preExposure,
-    t.funnelEvents,
-    t.windowedMetrics,
-    ...Object.values(t.results),
-  ]) {
-    const rows = await sql.query<Record<string, unknown>>(`SELECT * FROM ${table}`);
-    out[table] = rows
-      .map((r) => {
-        const entries = Object.entries(r)
-          .map(([k, v]): [string, unknown] => [k, typeof v === 'bigint' ? Number(v) : v])
-          .sort(([a], [b]) => a.localeCompare(b));
-        const measure = ([k, v]: [string, unknown]) => !ID_COLUMNS.has(k) && (typeof v === 'number' || v === null);
-        const key = entries.filter((e) => !measure(e)).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]);
-        return { key: JSON.stringify(key), numbers: entries.filter(measure).map(([, v]) => v as number | null) };
-      })
-      .sort((a, b) => a.key.localeCompare(b.key));
-  }
-  return out;
-}
-
-/** Equal keys, and numbers equal to a relative 1e-9 (sums over rows in another order differ in the last bits). */
-function expectSame(got: Table, expected: Table, table: string): void {
-  expect(
-    got.map((r) => r.key),
-    table,
-  ).toEqual(expected.map((r) => r.key));
-  got.forEach((row, i) => {
-    const want = expected[i].numbers;
-    expect(
-      row.numbers.map((v) => v === null),
-      `${table} ${row.key}`,
-    ).toEqual(want.map((v) => v === null));
-    row.numbers.forEach((v, j) => {
-      const w = want[j];
-      if (v !== null && w !== null)
-        expect(Math.abs(v - w), `${table} ${row.key}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(w)));
-    });
-  });
-}
-
 describe.each(Object.keys(warehouses) as (keyof typeof stores)[])('an experiment in a %s warehouse', (kind) => {
   it('reads the raw tables through the ingestions, writes the artifacts to its schema, and equals the store run', async () => {
     const store = await stores[kind]();
     closing.push(store);
     await insertEvents(store, data.events);
     await insertMetrics(store, data.metrics);
-    await runExperiment(store, { config: experiment() }, { type: 'full' });
+    await runExperiment(store, { config: warehouseExperiment() }, { type: 'full' });
     const expected = await artifacts(store);
 
     const exec = await warehouses[kind]();
     closing.push(exec);
     const source: ExperimentSource = {
-      config: { ...experiment(), warehouse: 'wh', warehouseSchema: SCHEMA },
-      warehouse: { mappings, timeZone: 'PST' },
+      config: { ...warehouseExperiment(), warehouse: 'wh', warehouseSchema: SCHEMA },
+      warehouse: { mappings: rawMappings(), timeZone: 'PST' },
     };
     const first = await runExperiment(exec, source, { type: 'incremental' }, { through: DAY_10 });
     expect(first).toMatchObject({
@@ -323,8 +199,8 @@ describe('a failed run in a PostgreSQL warehouse', () => {
     const exec = await warehouses.postgres();
     closing.push(exec);
     const source: ExperimentSource = {
-      config: { ...experiment(), warehouse: 'wh', warehouseSchema: SCHEMA },
-      warehouse: { mappings, timeZone: 'PST' },
+      config: { ...warehouseExperiment(), warehouse: 'wh', warehouseSchema: SCHEMA },
+      warehouse: { mappings: rawMappings(), timeZone: 'PST' },
     };
     await runExperiment(exec, source, { type: 'full' }, { through: DAY_10 });
     const before = await artifacts(exec);

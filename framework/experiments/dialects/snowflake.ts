@@ -6,13 +6,21 @@
  */
 import { isoDays, doubleQuoted, orderedSetPercentiles, updateFromClause, type ExperimentDialect } from './types.js';
 
+/**
+ * Snowflake folds unquoted names to upper case and matches quoted ones exactly: a plain
+ * lower-case name is quoted as Snowflake stores it unquoted (`event_time` → `"EVENT_TIME"`), so
+ * it names the column or table a user's SQL made without quotes, and stays quoted (`"ROWS"`)
+ * where the bare word is reserved. Other names are quoted as written.
+ */
+const ident = (name: string) => (/^[a-z_][a-z0-9_$]*$/.test(name) ? `"${name.toUpperCase()}"` : doubleQuoted(name));
+
 const literal = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 
 export const snowflakeDialect: ExperimentDialect = {
   name: 'snowflake',
   maxIdentifierLength: 255,
   types: { string: 'VARCHAR', double: 'DOUBLE', integer: 'INTEGER', bigint: 'BIGINT', boolean: 'BOOLEAN' },
-  ident: doubleQuoted,
+  ident,
   literal,
   jsonText: (column, key) => `JSON_EXTRACT_PATH_TEXT(${column}, ${literal(`"${key}"`)})`,
   jsonToText: (column) => `TO_JSON(${column})`,
@@ -33,8 +41,8 @@ export const snowflakeDialect: ExperimentDialect = {
   addDays: (date, days) => `DATEADD(day, ${days}, ${date})`,
   percentiles: (q) => orderedSetPercentiles(q, 'DOUBLE'),
   covarSamp: (a, b) => `COVAR_SAMP(${a}, ${b})`,
-  updateFrom: (u) => updateFromClause(u, doubleQuoted),
-  dropTable: (name) => `DROP TABLE IF EXISTS ${doubleQuoted(name)}`,
+  updateFrom: (u) => updateFromClause(u, ident),
+  dropTable: (name) => `DROP TABLE IF EXISTS ${ident(name)}`,
   analyze: () => null,
   transactionLock: () => null,
 };

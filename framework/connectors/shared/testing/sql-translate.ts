@@ -67,6 +67,41 @@ function topLevelArguments(sql: string, start: number): { close: number; commas:
   return null;
 }
 
+/**
+ * Spark's `dateadd(unit, n, timestamp)`, which the translation leaves as it is inside a MERGE's
+ * source query (elsewhere it renders it), is DuckDB's `timestamp + INTERVAL (n) unit`.
+ */
+const dateAdd: Fixup = (sql) => {
+  let out = '';
+  let from = 0;
+  for (const match of sql.matchAll(/\bDATEADD\(/gi)) {
+    if (match.index < from) continue;
+    const open = match.index + match[0].length;
+    const args = topLevelArguments(sql, open);
+    if (!args || args.commas !== 2) continue;
+    const [unit, n, timestamp] = splitTopLevel(sql.slice(open, args.close));
+    out += `${sql.slice(from, match.index)}(${timestamp} + INTERVAL (${n}) ${unit})`;
+    from = args.close + 1;
+  }
+  return out + sql.slice(from);
+};
+
+/** The comma-separated parts of an argument list, split at its own level only. */
+function splitTopLevel(args: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '(') depth++;
+    else if (args[i] === ')') depth--;
+    else if (args[i] === ',' && depth === 0) {
+      parts.push(args.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  return [...parts, args.slice(start).trim()];
+}
+
 const FIXUPS: Partial<Record<`${SqlDialectName | '*'}>${SqlDialectName}`, Fixup[]>> = {
   // From any dialect, a negative count comes out as `INTERVAL -7 DAY`, which DuckDB reads only parenthesized.
   '*>duckdb': [rename(/\bINTERVAL -(\d+) (\w+)\b/g, 'INTERVAL (-$1) $2')],
@@ -80,6 +115,7 @@ const FIXUPS: Partial<Record<`${SqlDialectName | '*'}>${SqlDialectName}`, Fixup[
   'redshift>postgres': [replaceAll],
   'databricks>duckdb': [
     replaceAll,
+    dateAdd,
     // Spark's get_json_object takes the JSONPath DuckDB's json_extract_string takes.
     rename(/\bGET_JSON_OBJECT\(/g, 'json_extract_string('),
     // sequence(start, stop, step) is DuckDB's generate_series (both inclusive).
