@@ -202,6 +202,12 @@ export interface SqlSession extends SqlStatements {
    * (BigQuery outside scripts), where the caller must make a failed run safe itself.
    */
   transaction?<T>(fn: (tx: SqlStatements) => Promise<T>): Promise<T>;
+  /**
+   * Runs DML statements (INSERT, DELETE, no DDL) all or none, as one request, on a warehouse
+   * whose transactions cannot span requests or DDL (BigQuery: one script in BEGIN TRANSACTION …
+   * COMMIT TRANSACTION). The pipeline's staging-and-swap commits with it (experiments/staged-run.ts).
+   */
+  atomically?(statements: string[]): Promise<StatementReport>;
   close(): Promise<void>;
 }
 

@@ -5,7 +5,6 @@
  * written, bytes scanned and billed where the engine reports them — for the job history.
  */
 import type { ColumnInfo, SqlSession, SqlStatements, StatementReport } from '../connectors/types.js';
-import { WharfError } from '../diagnostics/errors.js';
 import type { SqlExecutor, StoreConnection } from '../store/types.js';
 
 /** One statement the pipeline ran, as the job history records it. */
@@ -30,8 +29,13 @@ export interface PipelineExecutor extends SqlExecutor {
   /** The engine, which names its experiment dialect (dialect.ts). */
   readonly kind: string;
   readonly location: PipelineLocation;
-  /** Runs `fn` in one transaction; refuses on an engine without multi-statement transactions. */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction; absent on a warehouse whose transactions cannot span requests
+   * or DDL (BigQuery), where the pipeline stages and swaps with `atomically` (staged-run.ts).
+   */
+  transaction?<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Runs DML statements all or none in one request (see SqlSession.atomically), as one job. */
+  atomically?(statements: string[]): Promise<void>;
   /** Result columns of a query over the engine's own tables (warehouse inputs); store: unused. */
   describe?(sql: string): Promise<ColumnInfo[]>;
   /** The jobs run since the last call, oldest first. */
@@ -124,29 +128,27 @@ class LoggedSession implements SqlExecutor {
 /** A source's SQL session as a pipeline executor, recording what the warehouse reports per statement. */
 export function warehouseExecutor(session: SqlSession): PipelineExecutor {
   const log = new JobLog();
-  return new (class extends LoggedSession implements PipelineExecutor {
-    readonly kind = session.kind;
-    readonly location = {
-      kind: 'warehouse',
-      source: session.sourceName,
-      sourceKind: session.kind,
-      schema: session.schema,
-    } as const;
-    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-      if (!session.transaction) {
-        throw new WharfError(
-          `Warehouse '${session.sourceName}' (${session.kind}) has no multi-statement transactions, and the pipeline's staging-and-swap for such warehouses is not implemented yet.`,
-          {
-            code: 'experiment.warehouse-no-transactions',
-            errorClass: 'config',
-            hint: 'Run the experiment in the store (remove `warehouse`) until it is.',
-          },
-        );
-      }
-      return session.transaction((tx) => fn(new LoggedSession(tx, log)));
-    }
-    describe = (sql: string) => session.describe(sql);
-    takeJobs = () => log.take();
-    close = () => session.close();
-  })(session, log);
+  const sql = new LoggedSession(session, log);
+  const transaction = session.transaction?.bind(session) as SqlSession['transaction'];
+  const atomically = session.atomically?.bind(session);
+  return {
+    kind: session.kind,
+    location: { kind: 'warehouse', source: session.sourceName, sourceKind: session.kind, schema: session.schema },
+    query: <T>(text: string, params?: unknown[]) => sql.query<T>(text, params),
+    exec: (text: string) => sql.exec(text),
+    describe: (text: string) => session.describe(text),
+    takeJobs: () => log.take(),
+    close: () => session.close(),
+    ...(transaction && {
+      transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>) => transaction((tx) => fn(new LoggedSession(tx, log))),
+    }),
+    ...(atomically && {
+      // The whole script is one job: BigQuery reports its id and bytes once, for all its statements.
+      atomically: (statements: string[]) =>
+        log.time(statements.join(';\n'), async () => ({
+          value: undefined,
+          report: await atomically(statements),
+        })),
+    }),
+  };
 }
