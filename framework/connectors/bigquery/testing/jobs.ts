@@ -144,7 +144,8 @@ export class JobStore {
     int64Timestamps: boolean,
   ): Promise<JobPage | undefined> {
     const job = this.jobs.get(jobId);
-    if (!job) return undefined;
+    // A DML, DDL or script job has results too: no rows (BigQuery answers getQueryResults for every query job).
+    if (!job) return this.statistics.has(jobId) ? { fields: [], rows: [], total: 0 } : undefined;
     const count = Math.max(0, Math.min(maxResults ?? DEFAULT_PAGE_ROWS, job.total - offset));
     const fields = job.columns.map((column) => column.field);
     const rows = count === 0 ? [] : await this.rows(job, offset, count, int64Timestamps);
