@@ -1,0 +1,47 @@
+/**
+ * How Wharf's bookkeeping tables (experiment state, job history) are spelled where they live.
+ * The stores and the DuckDB and PostgreSQL warehouses read the same SQL. BigQuery has no
+ * VARCHAR (STRING), reads `"x"` as a string (backticks quote names), escapes quotes in string
+ * literals with a backslash, enforces no keys, and has no current_schema(): its
+ * INFORMATION_SCHEMA views are qualified with the dataset. The spelling follows the executor
+ * the SQL runs on: a pipeline executor in a BigQuery warehouse gets BigQuery's.
+ */
+import type { SqlExecutor } from '../store/types.js';
+import { bigqueryDialect } from './dialects/bigquery.js';
+import { standardLiteral } from './dialects/types.js';
+import type { PipelineExecutor } from './executor.js';
+
+/** The spellings that differ between engines. */
+export interface BookkeepingSql {
+  /** The text column type. */
+  string: string;
+  /** The `rows` column, quoted (a reserved word in PostgreSQL). */
+  rows: string;
+  literal(value: string): string;
+  /** What follows the state table's key column: a primary key where the engine enforces one. */
+  key: string;
+  /** `FROM … WHERE …` of the tables (`table_name`) in the schema the SQL runs in; callers append `AND …`. */
+  tables: string;
+}
+
+const STANDARD: BookkeepingSql = {
+  string: 'VARCHAR',
+  rows: '"rows"',
+  literal: standardLiteral,
+  key: ' PRIMARY KEY',
+  tables: 'information_schema.tables WHERE table_schema = current_schema()',
+};
+
+/** The spelling for SQL run on `sql` (see the module comment). */
+export function bookkeepingSql(sql: SqlExecutor): BookkeepingSql {
+  const at = (sql as Partial<PipelineExecutor>).location;
+  if (at?.kind !== 'warehouse' || at.sourceKind !== 'bigquery') return STANDARD;
+  const { ident, literal } = bigqueryDialect;
+  return {
+    string: 'STRING',
+    rows: ident('rows'),
+    literal,
+    key: '',
+    tables: `${ident(at.schema)}.INFORMATION_SCHEMA.TABLES WHERE TRUE`,
+  };
+}
