@@ -155,7 +155,7 @@ async function contextFor(exec: PipelineExecutor, source: ExperimentSource): Pro
         { code: 'experiment.warehouse-inputs', errorClass: 'internal' },
       );
     const describe = exec.describe.bind(exec);
-    inputs = await warehouseInputs({ kind: exec.kind, dialect, zone: zoneOrThrow(w.timeZone), describe }, w.mappings);
+    inputs = await warehouseInputs({ dialect, zone: zoneOrThrow(w.timeZone), describe }, w.mappings);
   }
   const ctx = sqlContext(experiment, dialect, inputs);
   checkIdentifiers(ctx);

@@ -2,7 +2,7 @@
  * Snowflake. String literals read backslash escapes, so backslashes are doubled. JSON columns
  * are text holding JSON (VARCHAR), read with JSON_EXTRACT_PATH_TEXT (a quoted path key, so
  * any key works); the day series numbers GENERATOR's rows with ROW_NUMBER, which, unlike
- * SEQ4(), has no gaps.
+ * SEQ4(), has no gaps. TIMESTAMP is TIMESTAMP_NTZ, holding UTC (sessions run in UTC).
  */
 import { isoDays, doubleQuoted, orderedSetPercentiles, updateFromClause, type ExperimentDialect } from './types.js';
 
@@ -15,6 +15,16 @@ export const snowflakeDialect: ExperimentDialect = {
   ident: doubleQuoted,
   literal,
   jsonText: (column, key) => `JSON_EXTRACT_PATH_TEXT(${column}, ${literal(`"${key}"`)})`,
+  jsonToText: (column) => `TO_JSON(${column})`,
+  jsonObjectText: (json, key) => `TO_JSON(GET(PARSE_JSON(${json}), ${literal(key)}))`,
+  jsonObject: (pairs) =>
+    `TO_JSON(OBJECT_CONSTRUCT_KEEP_NULL(${pairs.map(([k, v]) => `${literal(k)}, ${v}`).join(', ')}))`,
+  // TIMESTAMP is TIMESTAMP_NTZ; a zoned value cast to it keeps its wall clock, so convert to UTC first.
+  textInstant: (text) => `CAST(CONVERT_TIMEZONE('UTC', CAST(${text} AS TIMESTAMP_TZ)) AS TIMESTAMP_NTZ)`,
+  utcTimestamp: (timestamp) => `CAST(CONVERT_TIMEZONE('UTC', ${timestamp}) AS TIMESTAMP_NTZ)`,
+  epochMicros: (micros) => `TO_TIMESTAMP_NTZ(CAST(${micros} AS BIGINT), 6)`,
+  addMinutes: (timestamp, minutes) => `DATEADD(minute, ${minutes}, ${timestamp})`,
+  whitespaceToUnderscore: (text) => `REGEXP_REPLACE(${text}, ${literal('\\s')}, '_')`,
   numericOrNull: (e) => `TRY_TO_DOUBLE(${e})`,
   daySeries: (from, to) =>
     `SELECT CAST(DATEADD(day, ROW_NUMBER() OVER (ORDER BY NULL) - 1, DATE '${from}') AS DATE) AS day` +
