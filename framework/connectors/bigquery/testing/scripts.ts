@@ -53,14 +53,18 @@ const PLACEHOLDER = 'wharf_fake_information_schema_tables__';
  * unqualified INFORMATION_SCHEMA view. The view passes the translation as a placeholder table.
  */
 export async function withInformationSchema(sql: string, translate: (sql: string) => Promise<string>): Promise<string> {
-  const qualified = /(`?)([A-Za-z_][\w-]*)\1\.INFORMATION_SCHEMA\.TABLES\b/gi;
-  if (/\bINFORMATION_SCHEMA\./i.test(sql.replace(qualified, ''))) {
+  // String literals first, so a view's name inside one (a statement text in the job history) stays as written.
+  const tokens = /'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|(`?)([A-Za-z_][\w-]*)\1\.INFORMATION_SCHEMA\.TABLES\b/gi;
+  const code = sql.replace(tokens, (token, _tick, dataset: string | undefined) => (dataset ? '' : "''"));
+  if (/\bINFORMATION_SCHEMA\./i.test(code)) {
     throw new Error(
       'INFORMATION_SCHEMA views must be qualified with a dataset or a region (dataset.INFORMATION_SCHEMA.TABLES)',
     );
   }
-  const translated = await translate(sql.replace(qualified, (_m, _tick, dataset: string) => PLACEHOLDER + dataset));
-  return translated.replace(
+  const marked = sql.replace(tokens, (token, _tick, dataset: string | undefined) =>
+    dataset ? PLACEHOLDER + dataset : token,
+  );
+  return (await translate(marked)).replace(
     new RegExp(`"?${PLACEHOLDER}(\\w+)"?`, 'g'),
     (_m, dataset: string) =>
       `(SELECT table_catalog, table_schema, table_name, table_type FROM information_schema.tables WHERE table_schema = '${dataset}' AND NOT table_catalog = 'temp')`,
