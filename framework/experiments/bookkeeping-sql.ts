@@ -1,5 +1,6 @@
 /**
- * How Wharf's bookkeeping tables (experiment state, job history) are spelled where they live.
+ * How Wharf's bookkeeping tables (experiment state, job history) are spelled where they live,
+ * and how the artifact tables are named when results are read back.
  * The stores and the DuckDB and PostgreSQL warehouses read the same SQL. BigQuery has no
  * VARCHAR (STRING), reads `"x"` as a string (backticks quote names), escapes quotes in string
  * literals with a backslash, enforces no keys, and has no current_schema(): its
@@ -8,11 +9,13 @@
  */
 import type { SqlExecutor } from '../store/types.js';
 import { bigqueryDialect } from './dialects/bigquery.js';
-import { standardLiteral } from './dialects/types.js';
+import { doubleQuoted, standardLiteral } from './dialects/types.js';
 import type { PipelineExecutor } from './executor.js';
 
 /** The spellings that differ between engines. */
 export interface BookkeepingSql {
+  /** A quoted table or column name (reading the artifact tables too: results, lift history). */
+  ident(name: string): string;
   /** The text column type. */
   string: string;
   /** The `rows` column, quoted (a reserved word in PostgreSQL). */
@@ -25,6 +28,7 @@ export interface BookkeepingSql {
 }
 
 const STANDARD: BookkeepingSql = {
+  ident: doubleQuoted,
   string: 'VARCHAR',
   rows: '"rows"',
   literal: standardLiteral,
@@ -38,6 +42,7 @@ export function bookkeepingSql(sql: SqlExecutor): BookkeepingSql {
   if (at?.kind !== 'warehouse' || at.sourceKind !== 'bigquery') return STANDARD;
   const { ident, literal } = bigqueryDialect;
   return {
+    ident,
     string: 'STRING',
     rows: ident('rows'),
     literal,
