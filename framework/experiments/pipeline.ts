@@ -287,7 +287,7 @@ async function runStaged(exec: PipelineExecutor, ctx: SqlContext, plan: RefreshP
   if (plan.type === 'up-to-date') return;
   if (!exec.atomically) {
     throw new WharfError(
-      `Warehouse '${describeLocation(exec.location)}' has neither multi-statement transactions nor atomic requests to commit a run with.`,
+      `The pipeline cannot run in ${describeLocation(exec.location)}: its session has neither multi-statement transactions nor atomic requests to commit a run with.`,
       {
         code: 'experiment.warehouse-no-transactions',
         errorClass: 'config',
