@@ -1,13 +1,14 @@
 /**
  * How Wharf's bookkeeping tables (experiment state, job history) are spelled where they live,
- * and how the artifact tables are named when results are read back.
- * The stores and the DuckDB and PostgreSQL warehouses read the same SQL. BigQuery has no
+ * and how the artifact tables are named when results are read back. The stores and the other
+ * warehouses read the same SQL, with the warehouse dialect's text type. BigQuery has no
  * VARCHAR (STRING), reads `"x"` as a string (backticks quote names), escapes quotes in string
  * literals with a backslash, enforces no keys, and has no current_schema(): its
  * INFORMATION_SCHEMA views are qualified with the dataset. The spelling follows the executor
  * the SQL runs on: a pipeline executor in a BigQuery warehouse gets BigQuery's.
  */
 import type { SqlExecutor } from '../store/types.js';
+import { dialectFor } from './dialect.js';
 import { bigqueryDialect } from './dialects/bigquery.js';
 import { doubleQuoted, standardLiteral } from './dialects/types.js';
 import type { PipelineExecutor } from './executor.js';
@@ -39,11 +40,14 @@ const STANDARD: BookkeepingSql = {
 /** The spelling for SQL run on `sql` (see the module comment). */
 export function bookkeepingSql(sql: SqlExecutor): BookkeepingSql {
   const at = (sql as Partial<PipelineExecutor>).location;
-  if (at?.kind !== 'warehouse' || at.sourceKind !== 'bigquery') return STANDARD;
+  if (at?.kind !== 'warehouse') return STANDARD;
+  // The warehouse dialect's text type (Redshift's plain VARCHAR holds only 256 bytes).
+  const string = dialectFor(at.sourceKind).types.string;
+  if (at.sourceKind !== 'bigquery') return { ...STANDARD, string };
   const { ident, literal } = bigqueryDialect;
   return {
     ident,
-    string: 'STRING',
+    string,
     rows: ident('rows'),
     literal,
     key: '',
