@@ -145,7 +145,7 @@ export function warehouseExecutor(session: SqlSession): PipelineExecutor {
     ...(atomically && {
       // The whole script is one job: BigQuery reports its id and bytes once, for all its statements.
       atomically: (statements: string[]) =>
-        log.time(statements.join(';\n'), async () => ({
+        log.time(`script of ${statements.length} statements in one transaction: ${statements[0]}`, async () => ({
           value: undefined,
           report: await atomically(statements),
         })),

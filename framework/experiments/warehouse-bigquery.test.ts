@@ -203,7 +203,9 @@ describe('an experiment in a BigQuery warehouse', () => {
     for (const j of reading) expect(j.bytesBilled).toBe(billedBytes(j.bytesScanned ?? 0));
     const swap = runs[1].steps.find((s) => s.step === 'swap in artifact tables and state');
     expect(swap?.status).toBe('succeeded');
-    expect(swap?.jobs?.some((j) => j.statement.startsWith('DELETE FROM'))).toBe(true);
+    expect(
+      swap?.jobs?.filter((j) => j.statement.startsWith('script of 22 statements in one transaction')),
+    ).toHaveLength(1);
     // `ingest experiment history --statements` renders these runs (the command reads them with jobRuns).
     const text = renderJobHistory('synthetic', describeLocation(exec.location), runs, true);
     expect(text).toContain(jobs[0].queryId ?? 'no id');

@@ -69,7 +69,7 @@ describe('the BigQuery SQL session against the REST fake', () => {
     expect(executor.transaction).toBeUndefined();
     await executor.atomically?.(['DELETE FROM spend WHERE amount < 3', "INSERT INTO spend VALUES ('extra', 1.25)"]);
     const [script] = executor.takeJobs();
-    expect(script.statement).toBe('DELETE FROM spend WHERE amount < 3;');
+    expect(script.statement).toBe('script of 2 statements in one transaction: DELETE FROM spend WHERE amount < 3');
     expect(script.queryId).toMatch(/\S/);
     const [{ n }] = await executor.query<{ n: number }>('SELECT COUNT(*) AS n FROM spend');
     expect(n).toBe(199999);
