@@ -210,6 +210,12 @@ export interface SqlSession extends SqlStatements {
    * `schema` are untouched and the staging schema is dropped.
    */
   staged?<T>(tables: string[], fn: (tx: SqlStatements) => Promise<T>): Promise<T>;
+  /**
+   * Runs DML statements (INSERT, DELETE, no DDL) all or none, as one request, on a warehouse
+   * whose transactions cannot span requests or DDL (BigQuery: one script in BEGIN TRANSACTION …
+   * COMMIT TRANSACTION). The pipeline's staging-and-swap commits with it (experiments/staged-run.ts).
+   */
+  atomically?(statements: string[]): Promise<StatementReport>;
   close(): Promise<void>;
 }
 

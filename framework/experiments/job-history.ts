@@ -8,7 +8,7 @@
  * schema next to its artifacts.
  */
 import type { SqlExecutor } from '../store/types.js';
-import { dialectFor, type ExperimentDialect } from './dialect.js';
+import { bookkeepingSql, type BookkeepingSql } from './bookkeeping-sql.js';
 import type { PipelineJob } from './executor.js';
 import { JOB_HISTORY_TABLE, JOB_QUERIES_TABLE } from './names.js';
 import { tableExists } from './state.js';
@@ -36,28 +36,21 @@ export interface JobRun {
   steps: JobStep[];
 }
 
-/**
- * Where the history lives: the store or a warehouse's executor, whose engine (`kind`) spells
- * the history's SQL (Databricks quotes `rows` with backticks; literals escape differently).
- */
-export type HistorySql = SqlExecutor & { readonly kind?: string };
-
-const dialectOf = (sql: HistorySql) => dialectFor(sql.kind ?? 'duckdb');
-
 /** DDL of the job history table, shared by every experiment. */
-export function createJobHistorySql(d: ExperimentDialect): string {
-  const t = d.types.string;
-  return `CREATE TABLE IF NOT EXISTS ${JOB_HISTORY_TABLE} (run_seq BIGINT, run_id ${t}, experiment ${t}, refresh ${t}, step_index INTEGER, step ${t}, started_at TIMESTAMP, duration_ms BIGINT, ${d.ident('rows')} BIGINT, bytes_scanned BIGINT, status ${t}, error ${t})`;
+export function createJobSqlExecutor(b: BookkeepingSql): string {
+  const s = b.string;
+  return `CREATE TABLE IF NOT EXISTS ${JOB_HISTORY_TABLE} (run_seq BIGINT, run_id ${s}, experiment ${s}, refresh ${s}, step_index INTEGER, step ${s}, started_at TIMESTAMP, duration_ms BIGINT, ${b.rows} BIGINT, bytes_scanned BIGINT, status ${s}, error ${s})`;
 }
 
 /** DDL of the per-statement table. */
-export function createJobQueriesSql(d: ExperimentDialect): string {
-  const t = d.types.string;
-  return `CREATE TABLE IF NOT EXISTS ${JOB_QUERIES_TABLE} (run_seq BIGINT, run_id ${t}, experiment ${t}, step_index INTEGER, query_index INTEGER, query_id ${t}, statement ${t}, started_at TIMESTAMP, duration_ms BIGINT, ${d.ident('rows')} BIGINT, bytes_scanned BIGINT, bytes_billed BIGINT)`;
+export function createJobQueriesSql(b: BookkeepingSql): string {
+  const s = b.string;
+  return `CREATE TABLE IF NOT EXISTS ${JOB_QUERIES_TABLE} (run_seq BIGINT, run_id ${s}, experiment ${s}, step_index INTEGER, query_index INTEGER, query_id ${s}, statement ${s}, started_at TIMESTAMP, duration_ms BIGINT, ${b.rows} BIGINT, bytes_scanned BIGINT, bytes_billed BIGINT)`;
 }
 
 const ts = (d: Date) => `CAST('${d.toISOString().replace('T', ' ').replace('Z', '')}' AS TIMESTAMP)`;
 const n = (v: number | null) => (v === null ? 'NULL' : String(Math.round(v)));
+const text = (b: BookkeepingSql, v: string | null) => (v === null ? 'NULL' : b.literal(v.slice(0, 2000)));
 
 /** Sum of the jobs' `field`, or null when no job reported it. */
 export function jobTotal(
@@ -70,27 +63,27 @@ export function jobTotal(
 
 /**
  * Appends a run's steps and their statements to the job history (outside the run's transaction, so failed runs are
- * kept); `stringType` is the engine's string column type.
+ * kept), spelled for the engine `sql` runs on (bookkeeping-sql.ts).
  */
-export async function recordJobRun(sql: HistorySql, run: JobRun): Promise<void> {
-  const d = dialectOf(sql);
-  const text = (v: string | null) => (v === null ? 'NULL' : d.literal(v.slice(0, 2000)));
-  await sql.exec(createJobHistorySql(d));
-  await sql.exec(createJobQueriesSql(d));
+export async function recordJobRun(sql: SqlExecutor, run: JobRun): Promise<void> {
+  const b = bookkeepingSql(sql);
+  const literal = b.literal;
+  await sql.exec(createJobSqlExecutor(b));
+  await sql.exec(createJobQueriesSql(b));
   if (run.steps.length === 0) return;
   // A sequence number orders runs even when two start within the same millisecond.
   const [last] = await sql.query<{ seq: number | null }>(`SELECT MAX(run_seq) AS seq FROM ${JOB_HISTORY_TABLE}`);
   const seq = Number(last?.seq ?? 0) + 1;
-  const head = `${seq}, ${d.literal(run.runId)}, ${d.literal(run.experiment)}`;
+  const head = `${seq}, ${literal(run.runId)}, ${literal(run.experiment)}`;
   const values = run.steps.map(
     (s, i) =>
-      `(${head}, ${d.literal(run.refresh)}, ${i + 1}, ${d.literal(s.step)}, ${ts(s.startedAt)}, ${n(s.durationMs)}, ${n(s.rows)}, ${n(s.bytesScanned)}, ${d.literal(s.status)}, ${text(s.error)})`,
+      `(${head}, ${literal(run.refresh)}, ${i + 1}, ${literal(s.step)}, ${ts(s.startedAt)}, ${n(s.durationMs)}, ${n(s.rows)}, ${n(s.bytesScanned)}, ${literal(s.status)}, ${text(b, s.error)})`,
   );
   await sql.exec(`INSERT INTO ${JOB_HISTORY_TABLE} VALUES ${values.join(',\n')}`);
   const queries = run.steps.flatMap((s, i) =>
     (s.jobs ?? []).map(
       (j, k) =>
-        `(${head}, ${i + 1}, ${k + 1}, ${text(j.queryId)}, ${text(j.statement)}, ${ts(j.startedAt)}, ${n(j.durationMs)}, ${n(j.rows)}, ${n(j.bytesScanned)}, ${n(j.bytesBilled)})`,
+        `(${head}, ${i + 1}, ${k + 1}, ${text(b, j.queryId)}, ${text(b, j.statement)}, ${ts(j.startedAt)}, ${n(j.durationMs)}, ${n(j.rows)}, ${n(j.bytesScanned)}, ${n(j.bytesBilled)})`,
     ),
   );
   if (queries.length) await sql.exec(`INSERT INTO ${JOB_QUERIES_TABLE} VALUES ${queries.join(',\n')}`);
@@ -124,9 +117,9 @@ type QueryRow = {
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 /** The experiment's most recent runs, newest first, each with its steps and their statements. */
-export async function jobRuns(sql: HistorySql, experiment: string, limit = 10): Promise<JobRun[]> {
-  const rows = dialectOf(sql).ident('rows');
+export async function jobRuns(sql: SqlExecutor, experiment: string, limit = 10): Promise<JobRun[]> {
   if (!(await tableExists(sql, JOB_HISTORY_TABLE))) return [];
+  const { rows } = bookkeepingSql(sql);
   const seqs = await sql.query<{ run_seq: number }>(
     `SELECT DISTINCT run_seq FROM ${JOB_HISTORY_TABLE} WHERE experiment = $1 ORDER BY run_seq DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
     [experiment],
@@ -172,6 +165,6 @@ export async function jobRuns(sql: HistorySql, experiment: string, limit = 10): 
 }
 
 /** The steps of an experiment's most recent run. */
-export async function lastJobRun(sql: HistorySql, experiment: string): Promise<JobRun | null> {
+export async function lastJobRun(sql: SqlExecutor, experiment: string): Promise<JobRun | null> {
   return (await jobRuns(sql, experiment, 1))[0] ?? null;
 }

@@ -1,8 +1,10 @@
 /**
  * Runs an experiment's pipeline (seed 004) in the store or in the experiment's warehouse:
  * decides what a requested refresh means given the previous run (pipeline-plan.ts), runs the
- * steps in one transaction — the artifact tables are never left half-written — and records
- * every step and statement in the job history, failed runs included.
+ * steps in one transaction — or, on a warehouse without transactions across DDL (BigQuery),
+ * on staging tables swapped in atomically once all succeeded (staged-run.ts) — so the
+ * artifact tables are never left half-written, and records every step and statement in the
+ * job history, failed runs included.
  */
 import { randomUUID } from 'node:crypto';
 import { WharfError, messageOf } from '../diagnostics/errors.js';
@@ -21,6 +23,7 @@ import {
   type RefreshRequest,
 } from './pipeline-plan.js';
 import { sqlContext, type SqlContext } from './sql-context.js';
+import { dropStaging, stageArtifacts, stagingOf, swapIn } from './staged-run.js';
 import { readState, writeState } from './state.js';
 import * as steps from './steps.js';
 import { withRunMemory } from './store-memory.js';
@@ -106,12 +109,16 @@ async function runIn(
   exec.takeJobs();
   const plan = await planRun({ exec, ctx, cap: options.through }, source, request, run);
   try {
-    await exec.transaction(async (tx) => {
-      await guardAgainstConcurrentRuns(tx, ctx, plan);
-      await runSteps({ exec, tx, ctx }, plan, run);
-      if (plan.type !== 'up-to-date')
-        await writeState(tx, { experiment: name, through: plan.through, config: plan.stateConfig }, ctx.dialect);
-    }, runTables(ctx));
+    if (exec.transaction) {
+      await exec.transaction(async (tx) => {
+        await guardAgainstConcurrentRuns(tx, ctx, plan);
+        await runSteps({ exec, tx, ctx }, stepsFor(ctx, plan), run);
+        if (plan.type !== 'up-to-date')
+          await writeState(tx, { experiment: name, through: plan.through, config: plan.stateConfig });
+      }, runTables(ctx));
+    } else {
+      await runStaged(exec, ctx, plan, run);
+    }
   } finally {
     await recordJobRun(exec, { runId, experiment: name, refresh: plan.type, steps: done });
     exec.takeJobs();
@@ -294,14 +301,49 @@ async function planRun(
   }
 }
 
-/** Runs the plan's steps in `tx`, recording each with its statements; the first failure stops the run. */
+/**
+ * A run where the engine has no transaction across the pipeline's writes (staged-run.ts): the
+ * steps write staging tables, swapped in with the state in one atomic request once all succeeded.
+ */
+async function runStaged(exec: PipelineExecutor, ctx: SqlContext, plan: RefreshPlan, run: RunRecord): Promise<void> {
+  if (plan.type === 'up-to-date') return;
+  if (!exec.atomically) {
+    throw new WharfError(
+      `The pipeline cannot run in ${describeLocation(exec.location)}: its session has neither multi-statement transactions nor atomic requests to commit a run with.`,
+      {
+        code: 'experiment.warehouse-no-transactions',
+        errorClass: 'config',
+        hint: 'Run the experiment in the store (remove `warehouse`).',
+      },
+    );
+  }
+  const staging = stagingOf(ctx);
+  const state = { experiment: ctx.experiment.name, through: plan.through, config: plan.stateConfig };
+  const check = () => guardAgainstConcurrentRuns(exec, ctx, plan);
+  try {
+    await runSteps(
+      { exec, tx: exec, ctx },
+      [
+        stageArtifacts(staging, plan.type !== 'full'),
+        ...stepsFor(staging.ctx, plan),
+        swapIn(exec, staging, { state, check }),
+      ],
+      run,
+    );
+  } finally {
+    // Leftover staging tables only cost storage (the next run replaces them): a failed drop is recorded, not raised.
+    await runSteps({ exec, tx: exec, ctx }, [dropStaging(staging)], run).catch(() => undefined);
+  }
+}
+
+/** Runs `steps` in `tx`, recording each with its statements; the first failure stops the run. */
 async function runSteps(
   on: { exec: PipelineExecutor; tx: SqlExecutor; ctx: SqlContext },
-  plan: RefreshPlan,
+  steps: Step[],
   { runId, done }: RunRecord,
 ): Promise<void> {
   const { exec, tx, ctx } = on;
-  for (const step of stepsFor(ctx, plan)) {
+  for (const step of steps) {
     const startedAt = new Date();
     try {
       done.push(stepRecord(exec, step.name, startedAt, { rows: await step.run(tx) }));
