@@ -37,8 +37,8 @@ export interface JobRun {
 }
 
 /**
- * Where the history lives: the store or a warehouse's executor, whose engine (`kind`) spells
- * the history's SQL (Databricks quotes `rows` with backticks; literals escape differently).
+ * Where the history (and the artifacts) live: the store or a warehouse's executor, whose
+ * engine (`kind`) spells their SQL (Databricks quotes with backticks; literals escape differently).
  */
 export type HistorySql = SqlExecutor & { readonly kind?: string };
 

@@ -4,13 +4,12 @@
  * sample ratio mismatch health check, and the last run's job history. Views render this.
  */
 import { WharfError } from '../diagnostics/errors.js';
-import type { SqlExecutor } from '../store/types.js';
-import { lastJobRun, type JobRun } from './job-history.js';
+import { lastJobRun, type HistorySql, type JobRun } from './job-history.js';
 import { resolveExperiment, type StatisticalTest } from './model.js';
 import { artifactNames, type Rollup } from './names.js';
 import type { ExperimentSource } from './pipeline-plan.js';
 import { periodColumn, type ResultRow } from './results-table.js';
-import { ident } from './dialect.js';
+import { dialectFor } from './dialect.js';
 import { sampleRatioMismatch, type SrmCheck } from './srm.js';
 import { readState } from './state.js';
 
@@ -49,7 +48,7 @@ export interface ExperimentResults {
 
 /** Reads the latest period of a rollup, the exposures summary, the SRM check and the last run. */
 export async function readExperimentResults(
-  sql: SqlExecutor,
+  sql: HistorySql,
   source: ExperimentSource,
   rollup: Rollup = 'cumulative',
 ): Promise<ExperimentResults> {
@@ -63,6 +62,8 @@ export async function readExperimentResults(
     });
   }
   const tables = artifactNames(experiment.name);
+  // Table names in the engine's quoting (Snowflake upper-cases them, Databricks uses backticks).
+  const ident = dialectFor(sql.kind ?? 'duckdb').ident;
   const col = periodColumn(rollup);
   const table = ident(tables.results[rollup]);
   const [latest] = await sql.query<{ p: string | number | null }>(`SELECT MAX(${col}) AS p FROM ${table}`);

@@ -21,6 +21,7 @@ import type { ConnectorContext } from '../../framework/connectors/types.js';
 import { describeLocation, warehouseExecutor, type PipelineExecutor } from '../../framework/experiments/executor.js';
 import { jobRuns } from '../../framework/experiments/job-history.js';
 import { runExperiment } from '../../framework/experiments/pipeline.js';
+import { readExperimentResults } from '../../framework/experiments/results.js';
 import type { ExperimentSource } from '../../framework/experiments/pipeline-plan.js';
 import type { InputMapping } from '../../framework/experiments/warehouse-inputs.js';
 import { renderJobHistory } from '../../framework/views/experiment-history.js';
@@ -200,6 +201,12 @@ describe.each(Object.keys(WAREHOUSES) as ('snowflake' | 'databricks')[])('an exp
     });
     const afterMetric = await artifacts(wh.exec);
     for (const table of Object.keys(expected)) expectSame(afterMetric[table], expected[table], table);
+    // What `ingest experiment results` reads: the same metrics and groups as from the store.
+    const shape = (r: Awaited<ReturnType<typeof readExperimentResults>>) =>
+      r.metrics.map((m) => [m.metric, m.groups.map((g) => g.group_name).sort()]);
+    const fromWarehouse = await readExperimentResults(wh.exec, source);
+    expect(fromWarehouse.metrics.length).toBeGreaterThan(0);
+    expect(shape(fromWarehouse)).toEqual(shape(await readExperimentResults(store, { config: warehouseExperiment() })));
 
     // What `ingest experiment history --statements` prints: every statement with the warehouse's query id.
     const runs = await jobRuns(wh.exec, 'synthetic', 3);
