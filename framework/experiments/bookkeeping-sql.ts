@@ -4,7 +4,7 @@
  * experiment dialect of the engine the SQL runs on — its string type (Redshift's plain VARCHAR
  * holds only 256 bytes; Databricks and BigQuery have STRING), identifier quoting (Databricks
  * and BigQuery use backticks; Snowflake stores unquoted names upper-case) and string literals
- * (BigQuery and Snowflake read backslash escapes). BigQuery enforces no keys and has no
+ * (all four warehouses read backslash escapes). BigQuery enforces no keys and has no
  * current_schema(): its INFORMATION_SCHEMA views are qualified with the dataset.
  *
  * The engine is read from the executor: a PipelineExecutor and the transactions it hands out

@@ -37,7 +37,7 @@ export interface JobRun {
 }
 
 /** DDL of the job history table, shared by every experiment. */
-export function createJobSqlExecutor(b: BookkeepingSql): string {
+export function createJobHistorySql(b: BookkeepingSql): string {
   const s = b.string;
   return `CREATE TABLE IF NOT EXISTS ${JOB_HISTORY_TABLE} (run_seq BIGINT, run_id ${s}, experiment ${s}, refresh ${s}, step_index INTEGER, step ${s}, started_at TIMESTAMP, duration_ms BIGINT, ${b.rows} BIGINT, bytes_scanned BIGINT, status ${s}, error ${s})`;
 }
@@ -68,7 +68,7 @@ export function jobTotal(
 export async function recordJobRun(sql: SqlExecutor, run: JobRun): Promise<void> {
   const b = bookkeepingSql(sql);
   const literal = b.literal;
-  await sql.exec(createJobSqlExecutor(b));
+  await sql.exec(createJobHistorySql(b));
   await sql.exec(createJobQueriesSql(b));
   if (run.steps.length === 0) return;
   // A sequence number orders runs even when two start within the same millisecond.

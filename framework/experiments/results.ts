@@ -63,6 +63,7 @@ export async function readExperimentResults(
     });
   }
   const tables = artifactNames(experiment.name);
+  // Table names in the engine's quoting (Snowflake upper-cases them, Databricks uses backticks).
   const { ident } = bookkeepingSql(sql);
   const col = periodColumn(rollup);
   const table = ident(tables.results[rollup]);

@@ -3,10 +3,15 @@
  * clients (snowflake-sdk; the plugin's Statement Execution API client) against the local
  * protocol fakes, which run each statement through a translation to DuckDB: a full refresh
  * over the first half, an incremental refresh and a metric refresh, every artifact table equal
- * to a DuckDB store's full refresh of the same data to 1e-9; the job history (what `ingest
- * experiment history` prints) names every statement by the warehouse's query id; and a run
+ * to a DuckDB store's full refresh of the same data to 1e-9; the job history names every
+ * statement by the warehouse's query id (for Snowflake also as the CLI's `ingest experiment
+ * history` prints it, in a project whose source is the fake); and a run
  * that fails midway (staged, see SqlSession.staged) leaves the artifacts and state as they were.
  */
+import { execFile } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SourceConfig } from '../../framework/config/types.js';
@@ -16,11 +21,13 @@ import type { ConnectorContext } from '../../framework/connectors/types.js';
 import { describeLocation, warehouseExecutor, type PipelineExecutor } from '../../framework/experiments/executor.js';
 import { jobRuns } from '../../framework/experiments/job-history.js';
 import { runExperiment } from '../../framework/experiments/pipeline.js';
+import { readExperimentResults } from '../../framework/experiments/results.js';
 import type { ExperimentSource } from '../../framework/experiments/pipeline-plan.js';
 import type { InputMapping } from '../../framework/experiments/warehouse-inputs.js';
 import { renderJobHistory } from '../../framework/views/experiment-history.js';
 import databricks from '../../plugins/databricks/index.js';
 import { startFakeDatabricks } from '../../plugins/databricks/test/fake-databricks.js';
+import { copyExampleProject, editFile, REPO_ROOT } from '../support/example-project.js';
 import { insertEvents, insertMetrics, openDuckDBStore } from '../support/experiment-store.js';
 import {
   artifacts,
@@ -41,6 +48,8 @@ const context: ConnectorContext = { projectRoot: '/', resolveSecret: () => SECRE
 /** A warehouse with the raw tables, its session as the pipeline's executor, and a way to break its metrics. */
 interface OpenWarehouse {
   exec: PipelineExecutor;
+  /** The source module of this warehouse, named `demo`, for a CLI project. */
+  sourceModule: string;
   mappings: InputMapping[];
   /** The form of the warehouse's query ids. */
   queryId: RegExp;
@@ -81,6 +90,7 @@ const WAREHOUSES: Record<'snowflake' | 'databricks', () => Promise<OpenWarehouse
     ).openSqlSession!(config as never, context, { schema: SCHEMA });
     return {
       exec: warehouseExecutor(session),
+      sourceModule: `import { defineSource, env } from '@wharf/framework';\nexport default defineSource({ kind: 'snowflake', name: 'demo', account: 'wharftest', username: 'wharf_user', password: env('SF_TEST_PASSWORD'), accessUrl: '${fake.url}' });\n`,
       mappings: rawMappings(),
       queryId: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
       breakMetrics: async () => {
@@ -112,6 +122,7 @@ const WAREHOUSES: Record<'snowflake' | 'databricks', () => Promise<OpenWarehouse
     });
     return {
       exec: warehouseExecutor(session),
+      sourceModule: '',
       mappings: rawMappings('raw.'),
       queryId: /^stmt-\d+$/,
       breakMetrics: async () => {
@@ -124,6 +135,33 @@ const WAREHOUSES: Record<'snowflake' | 'databricks', () => Promise<OpenWarehouse
     };
   },
 };
+
+/**
+ * `ingest experiment history synthetic --statements` in a copy of the example project whose
+ * `demo` source is the warehouse and whose experiment `synthetic` runs there.
+ */
+async function historyFromCli(sourceModule: string): Promise<string> {
+  const dir = copyExampleProject();
+  try {
+    writeFileSync(join(dir, 'sources/demo.ts'), sourceModule);
+    editFile(dir, 'experiments/checkout_button.ts', (t) =>
+      t
+        .replace("name: 'checkout_button',", "name: 'synthetic',")
+        .replace(
+          "  owner: 'growth-team@example.com',",
+          "  owner: 'growth-team@example.com',\n  warehouse: 'demo',\n  warehouseSchema: 'exp_artifacts',",
+        ),
+    );
+    const { stdout } = await promisify(execFile)(
+      join(REPO_ROOT, 'node_modules/.bin/ingest'),
+      ['experiment', 'history', 'synthetic', '--runs', '1', '--statements', '--project', dir],
+      { env: { ...process.env, NO_COLOR: '1', SF_TEST_PASSWORD: SECRET } },
+    );
+    return stdout;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 const closing: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -163,6 +201,12 @@ describe.each(Object.keys(WAREHOUSES) as ('snowflake' | 'databricks')[])('an exp
     });
     const afterMetric = await artifacts(wh.exec);
     for (const table of Object.keys(expected)) expectSame(afterMetric[table], expected[table], table);
+    // What `ingest experiment results` reads: the same metrics and groups as from the store.
+    const shape = (r: Awaited<ReturnType<typeof readExperimentResults>>) =>
+      r.metrics.map((m) => [m.metric, m.groups.map((g) => g.group_name).sort()]);
+    const fromWarehouse = await readExperimentResults(wh.exec, source);
+    expect(fromWarehouse.metrics.length).toBeGreaterThan(0);
+    expect(shape(fromWarehouse)).toEqual(shape(await readExperimentResults(store, { config: warehouseExperiment() })));
 
     // What `ingest experiment history --statements` prints: every statement with the warehouse's query id.
     const runs = await jobRuns(wh.exec, 'synthetic', 3);
@@ -174,7 +218,12 @@ describe.each(Object.keys(WAREHOUSES) as ('snowflake' | 'databricks')[])('an exp
     for (const j of jobs) expect(printed).toContain(j.queryId);
     const staging = runs[1].steps.find((s) => s.step.startsWith('user-day staging'));
     expect((staging?.jobs ?? []).reduce((sum, j) => sum + (j.rows ?? 0), 0)).toBe(staging?.rows);
-    if (kind === 'snowflake') expect(jobs.some((j) => (j.bytesScanned ?? 0) > 0)).toBe(true);
+    if (kind === 'snowflake') {
+      expect(jobs.some((j) => (j.bytesScanned ?? 0) > 0)).toBe(true);
+      const cli = await historyFromCli(wh.sourceModule);
+      for (const j of runs[0].steps.flatMap((st) => st.jobs ?? [])) expect(cli).toContain(j.queryId);
+      expect(cli).toMatch(/recorded in warehouse 'demo' \(snowflake\), schema exp_artifacts/);
+    }
   }, 600_000);
 
   it('a run that fails midway leaves the artifacts and the state as they were, and records the failure', async () => {
