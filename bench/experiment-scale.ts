@@ -14,10 +14,12 @@
  * times (default 1): on a shared machine a size can be slower from one minute to the next,
  * so every run's figures are printed and the median per size is the figure.
  *
- * The store gets the memory limit the agent's store has (WHARF_DUCKDB_MEMORY_LIMIT, default
- * 192MB; DuckDB spills to the store's folder beyond it) unless --memory-limit says otherwise;
- * `--memory-limit none` leaves DuckDB's own default (80% of RAM), which is what
- * `ingest experiment run` gets, as it opens the store's SQL connection only.
+ * The store and the run get the memory limit the agent's store has (WHARF_DUCKDB_MEMORY_LIMIT,
+ * default 192MB; DuckDB spills to the store's folder beyond it) unless --memory-limit says
+ * otherwise: the run's limit is passed as WHARF_EXPERIMENT_MEMORY_LIMIT, since a run raises the
+ * store's limit for its duration. `--memory-limit none` leaves the run's default, half the
+ * machine's memory (framework/experiments/store-memory.ts), which is what `ingest experiment
+ * run` and the agent now get.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -72,7 +74,10 @@ async function child(size: Size): Promise<void> {
   try {
     await migrateStore(store, 'duckdb');
     const limit = process.env.BENCH_MEMORY_LIMIT ?? DUCKDB_STORE_MEMORY_LIMIT;
-    if (limit !== 'none') await store.exec(`SET memory_limit = '${limit}'`);
+    if (limit !== 'none') {
+      await store.exec(`SET memory_limit = '${limit}'`);
+      process.env.WHARF_EXPERIMENT_MEMORY_LIMIT = limit;
+    }
     const t0 = performance.now();
     // Exposure day: within the first half of the period; group: by unit parity.
     await store.exec(`INSERT INTO events (ingestion, day, "timestamp", event_name, event_value, event_metadata, "user", user_id, custom_ids, timeuuid)
@@ -163,7 +168,7 @@ async function main(): Promise<void> {
   const runs = Number(values.runs);
   const results = new Map<string, ChildResult[]>(sizes.map((s) => [s, []]));
   const limit = values['memory-limit'] ?? process.env.WHARF_DUCKDB_MEMORY_LIMIT ?? '192MB';
-  console.log(`DuckDB memory limit: ${limit === 'none' ? "none (DuckDB's default, 80% of RAM)" : limit}`);
+  console.log(`DuckDB memory limit: ${limit === 'none' ? "the run's default (half the machine's memory)" : limit}`);
   for (let run = 1; run <= runs; run++) {
     for (const size of sizes) {
       const r = runChild(size);

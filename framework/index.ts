@@ -50,3 +50,4 @@ export {
   type PluginSourceSchemaSpec,
 } from './connectors/shared/plugin-source-schema.js';
 export { integerValue, textValue } from './connectors/shared/text-values.js';
+export { rewritePositionalParams } from './connectors/shared/positional-params.js';

@@ -56,7 +56,13 @@ export function registerPluginConnector(definition: ConnectorDefinition<never>):
  * Built-in kinds whose definition has `openSqlSession` (they can host the experiment
  * pipeline), listed here so config checks need not load the connector modules.
  */
-export const SQL_SESSION_KINDS: readonly BuiltinSourceKind[] = ['duckdb', 'postgres'];
+export const SQL_SESSION_KINDS: readonly BuiltinSourceKind[] = [
+  'duckdb',
+  'postgres',
+  'redshift',
+  'snowflake',
+  'bigquery',
+];
 
 /** Whether a source kind can host the experiment pipeline (an experiment's `warehouse`). */
 export function hasSqlSession(kind: string): boolean {

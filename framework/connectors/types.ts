@@ -197,6 +197,20 @@ export interface SqlSession extends SqlStatements {
    * (BigQuery outside scripts), where the caller must make a failed run safe itself.
    */
   transaction?<T>(fn: (tx: SqlStatements) => Promise<T>): Promise<T>;
+  /**
+   * For warehouses where DDL cannot be rolled back (Snowflake commits an open transaction at
+   * DDL; Databricks has none): runs `fn` on copies of `tables` (those that exist, matched
+   * case-insensitively) in a staging schema that unqualified names resolve to, then puts every
+   * table `fn` left there in place of the one in `schema`. When `fn` fails, the tables in
+   * `schema` are untouched and the staging schema is dropped.
+   */
+  staged?<T>(tables: string[], fn: (tx: SqlStatements) => Promise<T>): Promise<T>;
+  /**
+   * Runs DML statements (INSERT, DELETE, no DDL) all or none, as one request, on a warehouse
+   * whose transactions cannot span requests or DDL (BigQuery: one script in BEGIN TRANSACTION …
+   * COMMIT TRANSACTION). The pipeline's staging-and-swap commits with it (experiments/staged-run.ts).
+   */
+  atomically?(statements: string[]): Promise<StatementReport>;
   close(): Promise<void>;
 }
 

@@ -46,6 +46,7 @@ export type BuiltinErrorCode =
   | 'experiment.config-changed'
   | 'experiment.dialect-unsupported'
   | 'experiment.name-too-long'
+  | 'experiment.memory-limit'
   | 'experiment.never-run'
   | 'experiment.no-data'
   | 'experiment.step-failed'
@@ -129,6 +130,7 @@ export type BuiltinErrorCode =
   | 'snowflake.auth'
   | 'snowflake.client'
   | 'snowflake.connection'
+  | 'snowflake.ddl-in-transaction'
   | 'snowflake.no-credentials'
   /** A Snowflake SQL error, by its error code. */
   | `snowflake.sql.${string}`

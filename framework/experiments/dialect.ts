@@ -10,15 +10,9 @@ import { duckdbDialect } from './dialects/duckdb.js';
 import { postgresDialect } from './dialects/postgres.js';
 import { redshiftDialect } from './dialects/redshift.js';
 import { snowflakeDialect } from './dialects/snowflake.js';
-import { doubleQuoted, standardLiteral, type ExperimentDialect } from './dialects/types.js';
+import type { ExperimentDialect } from './dialects/types.js';
 
 export type { ColumnTypes, ExperimentDialect } from './dialects/types.js';
-
-/** A standard SQL string literal (DuckDB, PostgreSQL); SQL for a dialect uses its `literal`. */
-export const literal = standardLiteral;
-
-/** A double-quoted identifier (DuckDB, PostgreSQL); SQL for a dialect uses its `ident`. */
-export const ident = doubleQuoted;
 
 /** The engines with a dialect. */
 export type DialectName = 'duckdb' | 'postgres' | 'snowflake' | 'bigquery' | 'redshift' | 'databricks';

@@ -5,7 +5,7 @@
  * written, bytes scanned and billed where the engine reports them — for the job history.
  */
 import type { ColumnInfo, SqlSession, SqlStatements, StatementReport } from '../connectors/types.js';
-import { WharfError } from '../diagnostics/errors.js';
+import { internalError } from '../diagnostics/errors.js';
 import type { SqlExecutor, StoreConnection } from '../store/types.js';
 
 /** One statement the pipeline ran, as the job history records it. */
@@ -30,8 +30,15 @@ export interface PipelineExecutor extends SqlExecutor {
   /** The engine, which names its experiment dialect (dialect.ts). */
   readonly kind: string;
   readonly location: PipelineLocation;
-  /** Runs `fn` in one transaction; refuses on an engine without multi-statement transactions. */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` so its writes to `tables` land together or not at all: in one transaction, or on
+   * a warehouse whose DDL cannot be rolled back, on staging copies the session swaps in at the
+   * end (SqlSession.staged). Absent on a warehouse with neither (BigQuery), where the pipeline
+   * stages and swaps with `atomically` (staged-run.ts).
+   */
+  transaction?<T>(fn: (tx: SqlExecutor) => Promise<T>, tables?: string[]): Promise<T>;
+  /** Runs DML statements all or none in one request (see SqlSession.atomically), as one job. */
+  atomically?(statements: string[]): Promise<void>;
   /** Result columns of a query over the engine's own tables (warehouse inputs); store: unused. */
   describe?(sql: string): Promise<ColumnInfo[]>;
   /** The jobs run since the last call, oldest first. */
@@ -74,11 +81,21 @@ class JobLog {
   }
 }
 
+/** The engine an executor runs on; its transactions name it too, so bookkeeping SQL is spelled for it. */
+type Engine = Pick<PipelineExecutor, 'kind' | 'location'>;
+
 class LoggedStore implements SqlExecutor {
+  readonly kind: string;
+  readonly location: PipelineLocation;
+
   constructor(
     protected readonly sql: SqlExecutor,
     protected readonly log: JobLog,
-  ) {}
+    engine: Engine,
+  ) {
+    this.kind = engine.kind;
+    this.location = engine.location;
+  }
 
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]> {
     return this.log.time(text, async () => ({ value: await this.sql.query<T>(text, params), report: null }));
@@ -92,22 +109,28 @@ class LoggedStore implements SqlExecutor {
 /** The store as a pipeline executor: its statements are timed (the store reports no ids or bytes). */
 export function storeExecutor(store: StoreConnection): PipelineExecutor {
   const log = new JobLog();
+  const engine: Engine = { kind: store.kind, location: { kind: 'store' } };
   return new (class extends LoggedStore implements PipelineExecutor {
-    readonly kind = store.kind;
-    readonly location = { kind: 'store' } as const;
     transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-      return store.transaction((tx) => fn(new LoggedStore(tx, log)));
+      return store.transaction((tx) => fn(new LoggedStore(tx, log, engine)));
     }
     takeJobs = () => log.take();
     close = () => store.close();
-  })(store, log);
+  })(store, log, engine);
 }
 
 class LoggedSession implements SqlExecutor {
+  readonly kind: string;
+  readonly location: PipelineLocation;
+
   constructor(
     protected readonly sql: SqlStatements,
     protected readonly log: JobLog,
-  ) {}
+    engine: Engine,
+  ) {
+    this.kind = engine.kind;
+    this.location = engine.location;
+  }
 
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]> {
     return this.log.time(text, async () => {
@@ -121,32 +144,47 @@ class LoggedSession implements SqlExecutor {
   }
 }
 
+/**
+ * The executor's `transaction`: the session's staged run when it has one and the caller names
+ * the run's tables, else its transaction; none when the session has neither.
+ */
+function transactionOf(
+  session: SqlSession,
+  logged: (tx: SqlStatements) => SqlExecutor,
+): PipelineExecutor['transaction'] | undefined {
+  if (!session.staged && !session.transaction) return undefined;
+  return <T>(fn: (tx: SqlExecutor) => Promise<T>, tables?: string[]): Promise<T> => {
+    if (session.staged && tables) return session.staged(tables, (tx) => fn(logged(tx)));
+    if (!session.transaction) throw internalError(`${session.kind} stages runs only for named tables; none were given`);
+    return session.transaction((tx) => fn(logged(tx)));
+  };
+}
+
 /** A source's SQL session as a pipeline executor, recording what the warehouse reports per statement. */
 export function warehouseExecutor(session: SqlSession): PipelineExecutor {
   const log = new JobLog();
-  return new (class extends LoggedSession implements PipelineExecutor {
-    readonly kind = session.kind;
-    readonly location = {
-      kind: 'warehouse',
-      source: session.sourceName,
-      sourceKind: session.kind,
-      schema: session.schema,
-    } as const;
-    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-      if (!session.transaction) {
-        throw new WharfError(
-          `Warehouse '${session.sourceName}' (${session.kind}) has no multi-statement transactions, and the pipeline's staging-and-swap for such warehouses is not implemented yet.`,
-          {
-            code: 'experiment.warehouse-no-transactions',
-            errorClass: 'config',
-            hint: 'Run the experiment in the store (remove `warehouse`) until it is.',
-          },
-        );
-      }
-      return session.transaction((tx) => fn(new LoggedSession(tx, log)));
-    }
-    describe = (sql: string) => session.describe(sql);
-    takeJobs = () => log.take();
-    close = () => session.close();
-  })(session, log);
+  const engine: Engine = {
+    kind: session.kind,
+    location: { kind: 'warehouse', source: session.sourceName, sourceKind: session.kind, schema: session.schema },
+  };
+  const sql = new LoggedSession(session, log, engine);
+  const transaction = transactionOf(session, (tx) => new LoggedSession(tx, log, engine));
+  const atomically = session.atomically?.bind(session);
+  return {
+    ...engine,
+    query: <T>(text: string, params?: unknown[]) => sql.query<T>(text, params),
+    exec: (text: string) => sql.exec(text),
+    describe: (text: string) => session.describe(text),
+    takeJobs: () => log.take(),
+    close: () => session.close(),
+    ...(transaction && { transaction }),
+    ...(atomically && {
+      // The whole script is one job: BigQuery reports its id and bytes once, for all its statements.
+      atomically: (statements: string[]) =>
+        log.time(`script of ${statements.length} statements in one transaction: ${statements[0]}`, async () => ({
+          value: undefined,
+          report: await atomically(statements),
+        })),
+    }),
+  };
 }

@@ -8,7 +8,7 @@
  * schema next to its artifacts.
  */
 import type { SqlExecutor } from '../store/types.js';
-import { literal } from './dialect.js';
+import { bookkeepingSql, type BookkeepingSql } from './bookkeeping-sql.js';
 import type { PipelineJob } from './executor.js';
 import { JOB_HISTORY_TABLE, JOB_QUERIES_TABLE } from './names.js';
 import { tableExists } from './state.js';
@@ -37,18 +37,20 @@ export interface JobRun {
 }
 
 /** DDL of the job history table, shared by every experiment. */
-export function createJobHistorySql(): string {
-  return `CREATE TABLE IF NOT EXISTS ${JOB_HISTORY_TABLE} (run_seq BIGINT, run_id VARCHAR, experiment VARCHAR, refresh VARCHAR, step_index INTEGER, step VARCHAR, started_at TIMESTAMP, duration_ms BIGINT, "rows" BIGINT, bytes_scanned BIGINT, status VARCHAR, error VARCHAR)`;
+export function createJobHistorySql(b: BookkeepingSql): string {
+  const s = b.string;
+  return `CREATE TABLE IF NOT EXISTS ${JOB_HISTORY_TABLE} (run_seq BIGINT, run_id ${s}, experiment ${s}, refresh ${s}, step_index INTEGER, step ${s}, started_at TIMESTAMP, duration_ms BIGINT, ${b.rows} BIGINT, bytes_scanned BIGINT, status ${s}, error ${s})`;
 }
 
 /** DDL of the per-statement table. */
-export function createJobQueriesSql(): string {
-  return `CREATE TABLE IF NOT EXISTS ${JOB_QUERIES_TABLE} (run_seq BIGINT, run_id VARCHAR, experiment VARCHAR, step_index INTEGER, query_index INTEGER, query_id VARCHAR, statement VARCHAR, started_at TIMESTAMP, duration_ms BIGINT, "rows" BIGINT, bytes_scanned BIGINT, bytes_billed BIGINT)`;
+export function createJobQueriesSql(b: BookkeepingSql): string {
+  const s = b.string;
+  return `CREATE TABLE IF NOT EXISTS ${JOB_QUERIES_TABLE} (run_seq BIGINT, run_id ${s}, experiment ${s}, step_index INTEGER, query_index INTEGER, query_id ${s}, statement ${s}, started_at TIMESTAMP, duration_ms BIGINT, ${b.rows} BIGINT, bytes_scanned BIGINT, bytes_billed BIGINT)`;
 }
 
 const ts = (d: Date) => `CAST('${d.toISOString().replace('T', ' ').replace('Z', '')}' AS TIMESTAMP)`;
 const n = (v: number | null) => (v === null ? 'NULL' : String(Math.round(v)));
-const text = (v: string | null) => (v === null ? 'NULL' : literal(v.slice(0, 2000)));
+const text = (b: BookkeepingSql, v: string | null) => (v === null ? 'NULL' : b.literal(v.slice(0, 2000)));
 
 /** Sum of the jobs' `field`, or null when no job reported it. */
 export function jobTotal(
@@ -61,11 +63,13 @@ export function jobTotal(
 
 /**
  * Appends a run's steps and their statements to the job history (outside the run's transaction, so failed runs are
- * kept).
+ * kept), spelled for the engine `sql` runs on (bookkeeping-sql.ts).
  */
 export async function recordJobRun(sql: SqlExecutor, run: JobRun): Promise<void> {
-  await sql.exec(createJobHistorySql());
-  await sql.exec(createJobQueriesSql());
+  const b = bookkeepingSql(sql);
+  const literal = b.literal;
+  await sql.exec(createJobHistorySql(b));
+  await sql.exec(createJobQueriesSql(b));
   if (run.steps.length === 0) return;
   // A sequence number orders runs even when two start within the same millisecond.
   const [last] = await sql.query<{ seq: number | null }>(`SELECT MAX(run_seq) AS seq FROM ${JOB_HISTORY_TABLE}`);
@@ -73,13 +77,13 @@ export async function recordJobRun(sql: SqlExecutor, run: JobRun): Promise<void>
   const head = `${seq}, ${literal(run.runId)}, ${literal(run.experiment)}`;
   const values = run.steps.map(
     (s, i) =>
-      `(${head}, ${literal(run.refresh)}, ${i + 1}, ${literal(s.step)}, ${ts(s.startedAt)}, ${n(s.durationMs)}, ${n(s.rows)}, ${n(s.bytesScanned)}, ${literal(s.status)}, ${text(s.error)})`,
+      `(${head}, ${literal(run.refresh)}, ${i + 1}, ${literal(s.step)}, ${ts(s.startedAt)}, ${n(s.durationMs)}, ${n(s.rows)}, ${n(s.bytesScanned)}, ${literal(s.status)}, ${text(b, s.error)})`,
   );
   await sql.exec(`INSERT INTO ${JOB_HISTORY_TABLE} VALUES ${values.join(',\n')}`);
   const queries = run.steps.flatMap((s, i) =>
     (s.jobs ?? []).map(
       (j, k) =>
-        `(${head}, ${i + 1}, ${k + 1}, ${text(j.queryId)}, ${text(j.statement)}, ${ts(j.startedAt)}, ${n(j.durationMs)}, ${n(j.rows)}, ${n(j.bytesScanned)}, ${n(j.bytesBilled)})`,
+        `(${head}, ${i + 1}, ${k + 1}, ${text(b, j.queryId)}, ${text(b, j.statement)}, ${ts(j.startedAt)}, ${n(j.durationMs)}, ${n(j.rows)}, ${n(j.bytesScanned)}, ${n(j.bytesBilled)})`,
     ),
   );
   if (queries.length) await sql.exec(`INSERT INTO ${JOB_QUERIES_TABLE} VALUES ${queries.join(',\n')}`);
@@ -115,6 +119,7 @@ const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 /** The experiment's most recent runs, newest first, each with its steps and their statements. */
 export async function jobRuns(sql: SqlExecutor, experiment: string, limit = 10): Promise<JobRun[]> {
   if (!(await tableExists(sql, JOB_HISTORY_TABLE))) return [];
+  const { rows } = bookkeepingSql(sql);
   const seqs = await sql.query<{ run_seq: number }>(
     `SELECT DISTINCT run_seq FROM ${JOB_HISTORY_TABLE} WHERE experiment = $1 ORDER BY run_seq DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
     [experiment],
@@ -122,11 +127,11 @@ export async function jobRuns(sql: SqlExecutor, experiment: string, limit = 10):
   if (seqs.length === 0) return [];
   const inList = seqs.map((s) => Number(s.run_seq)).join(', ');
   const steps = await sql.query<StepRow>(
-    `SELECT run_seq, run_id, refresh, step_index, step, started_at, duration_ms, "rows", bytes_scanned, status, error FROM ${JOB_HISTORY_TABLE} WHERE run_seq IN (${inList}) ORDER BY run_seq DESC, step_index`,
+    `SELECT run_seq, run_id, refresh, step_index, step, started_at, duration_ms, ${rows}, bytes_scanned, status, error FROM ${JOB_HISTORY_TABLE} WHERE run_seq IN (${inList}) ORDER BY run_seq DESC, step_index`,
   );
   const queries = (await tableExists(sql, JOB_QUERIES_TABLE))
     ? await sql.query<QueryRow>(
-        `SELECT run_seq, step_index, query_id, statement, started_at, duration_ms, "rows", bytes_scanned, bytes_billed FROM ${JOB_QUERIES_TABLE} WHERE run_seq IN (${inList}) ORDER BY run_seq, step_index, query_index`,
+        `SELECT run_seq, step_index, query_id, statement, started_at, duration_ms, ${rows}, bytes_scanned, bytes_billed FROM ${JOB_QUERIES_TABLE} WHERE run_seq IN (${inList}) ORDER BY run_seq, step_index, query_index`,
       )
     : [];
   const jobsOf = (seq: number, step: number): PipelineJob[] =>

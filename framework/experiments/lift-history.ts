@@ -3,8 +3,8 @@
  * first day, read from `<experiment>_results_cumulative` (the charts' time series).
  */
 import type { SqlExecutor } from '../store/types.js';
+import { bookkeepingSql } from './bookkeeping-sql.js';
 import { artifactNames } from './names.js';
-import { ident } from './dialect.js';
 
 export interface LiftPoint {
   day: string;
@@ -21,7 +21,7 @@ const isoDay = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10)
 
 /** Every day's cumulative lift per metric and treatment group, oldest day first. */
 export async function readLiftHistory(sql: SqlExecutor, experiment: string): Promise<LiftPoint[]> {
-  const table = ident(artifactNames(experiment).results.cumulative);
+  const table = bookkeepingSql(sql).ident(artifactNames(experiment).results.cumulative);
   const rows = await sql.query<Record<string, unknown>>(
     `SELECT day, metric_name, group_name, rel_lift, rel_lift_ci_lower, rel_lift_ci_upper, significant FROM ${table} WHERE NOT is_control ORDER BY day, metric_name, group_name`,
   );

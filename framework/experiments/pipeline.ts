@@ -1,8 +1,10 @@
 /**
  * Runs an experiment's pipeline (seed 004) in the store or in the experiment's warehouse:
  * decides what a requested refresh means given the previous run (pipeline-plan.ts), runs the
- * steps in one transaction — the artifact tables are never left half-written — and records
- * every step and statement in the job history, failed runs included.
+ * steps in one transaction — or, on a warehouse without transactions across DDL (BigQuery),
+ * on staging tables swapped in atomically once all succeeded (staged-run.ts) — so the
+ * artifact tables are never left half-written, and records every step and statement in the
+ * job history, failed runs included.
  */
 import { randomUUID } from 'node:crypto';
 import { WharfError, messageOf } from '../diagnostics/errors.js';
@@ -12,7 +14,7 @@ import { dialectFor } from './dialect.js';
 import { describeLocation, storeExecutor, type PipelineExecutor, type PipelineLocation } from './executor.js';
 import { jobTotal, recordJobRun, type JobStep } from './job-history.js';
 import { resolveExperiment, type ResolvedExperiment } from './model.js';
-import { allArtifactTables, ROLLUPS } from './names.js';
+import { allArtifactTables, EXPERIMENT_STATE_TABLE, ROLLUPS } from './names.js';
 import {
   planRefresh,
   stateFingerprint,
@@ -21,8 +23,10 @@ import {
   type RefreshRequest,
 } from './pipeline-plan.js';
 import { sqlContext, type SqlContext } from './sql-context.js';
+import { dropStaging, stageArtifacts, stagingOf, swapIn } from './staged-run.js';
 import { readState, writeState } from './state.js';
 import * as steps from './steps.js';
+import { withRunMemory } from './store-memory.js';
 import { STORE_INPUTS, warehouseInputs } from './warehouse-inputs.js';
 import type { Step } from './steps.js';
 
@@ -81,6 +85,16 @@ export async function runExperiment(
   options: RunOptions = {},
 ): Promise<RunResult> {
   const exec = 'takeJobs' in target ? target : storeExecutor(target);
+  // On the DuckDB store, with the run's memory limit (store-memory.ts); checked before anything runs.
+  return withRunMemory(exec, () => runIn(exec, source, request, options));
+}
+
+async function runIn(
+  exec: PipelineExecutor,
+  source: ExperimentSource,
+  request: RefreshRequest,
+  options: RunOptions,
+): Promise<RunResult> {
   const ctx = await contextFor(exec, source);
   if (options.through !== undefined && !isIsoDate(options.through)) {
     throw new WharfError(`'${options.through}' is not a day; --through takes YYYY-MM-DD.`, {
@@ -95,12 +109,16 @@ export async function runExperiment(
   exec.takeJobs();
   const plan = await planRun({ exec, ctx, cap: options.through }, source, request, run);
   try {
-    await exec.transaction(async (tx) => {
-      await guardAgainstConcurrentRuns(tx, ctx, plan);
-      await runSteps({ exec, tx, ctx }, plan, run);
-      if (plan.type !== 'up-to-date')
-        await writeState(tx, { experiment: name, through: plan.through, config: plan.stateConfig });
-    });
+    if (exec.transaction) {
+      await exec.transaction(async (tx) => {
+        await guardAgainstConcurrentRuns(tx, ctx, plan);
+        await runSteps({ exec, tx, ctx }, stepsFor(ctx, plan), run);
+        if (plan.type !== 'up-to-date')
+          await writeState(tx, { experiment: name, through: plan.through, config: plan.stateConfig });
+      }, runTables(ctx));
+    } else {
+      await runStaged(exec, ctx, plan, run);
+    }
   } finally {
     await recordJobRun(exec, { runId, experiment: name, refresh: plan.type, steps: done });
     exec.takeJobs();
@@ -148,7 +166,7 @@ async function contextFor(exec: PipelineExecutor, source: ExperimentSource): Pro
         { code: 'experiment.warehouse-inputs', errorClass: 'internal' },
       );
     const describe = exec.describe.bind(exec);
-    inputs = await warehouseInputs({ kind: exec.kind, dialect, zone: zoneOrThrow(w.timeZone), describe }, w.mappings);
+    inputs = await warehouseInputs({ dialect, zone: zoneOrThrow(w.timeZone), describe }, w.mappings);
   }
   const ctx = sqlContext(experiment, dialect, inputs);
   checkIdentifiers(ctx);
@@ -174,6 +192,11 @@ async function guardAgainstConcurrentRuns(tx: SqlExecutor, ctx: SqlContext, plan
       },
     );
   }
+}
+
+/** The tables a run writes together: its artifacts, and the state last (see SqlSession.staged). */
+function runTables(ctx: SqlContext): string[] {
+  return [...allArtifactTables(ctx.tables), EXPERIMENT_STATE_TABLE];
 }
 
 /** PostgreSQL truncates names past 63 characters; refuse rather than write to a truncated table. */
@@ -258,19 +281,55 @@ async function planRun(
     return plan;
   } catch (err) {
     done.push(stepRecord(exec, 'plan', planned, { error: err }));
-    await recordJobRun(exec, { runId, experiment: ctx.experiment.name, refresh: request.type, steps: done });
+    const run = { runId, experiment: ctx.experiment.name, refresh: request.type, steps: done };
+    await recordJobRun(exec, run);
     throw err;
   }
 }
 
-/** Runs the plan's steps in `tx`, recording each with its statements; the first failure stops the run. */
+/**
+ * A run where the engine has no transaction across the pipeline's writes (staged-run.ts): the
+ * steps write staging tables, swapped in with the state in one atomic request once all succeeded.
+ */
+async function runStaged(exec: PipelineExecutor, ctx: SqlContext, plan: RefreshPlan, run: RunRecord): Promise<void> {
+  if (plan.type === 'up-to-date') return;
+  if (!exec.atomically) {
+    throw new WharfError(
+      `The pipeline cannot run in ${describeLocation(exec.location)}: its session has neither multi-statement transactions nor atomic requests to commit a run with.`,
+      {
+        code: 'experiment.warehouse-no-transactions',
+        errorClass: 'config',
+        hint: 'Run the experiment in the store (remove `warehouse`).',
+      },
+    );
+  }
+  const staging = stagingOf(ctx);
+  const state = { experiment: ctx.experiment.name, through: plan.through, config: plan.stateConfig };
+  const check = () => guardAgainstConcurrentRuns(exec, ctx, plan);
+  try {
+    await runSteps(
+      { exec, tx: exec, ctx },
+      [
+        stageArtifacts(staging, plan.type !== 'full'),
+        ...stepsFor(staging.ctx, plan),
+        swapIn(exec, staging, { state, check }),
+      ],
+      run,
+    );
+  } finally {
+    // Leftover staging tables only cost storage (the next run replaces them): a failed drop is recorded, not raised.
+    await runSteps({ exec, tx: exec, ctx }, [dropStaging(staging)], run).catch(() => undefined);
+  }
+}
+
+/** Runs `steps` in `tx`, recording each with its statements; the first failure stops the run. */
 async function runSteps(
   on: { exec: PipelineExecutor; tx: SqlExecutor; ctx: SqlContext },
-  plan: RefreshPlan,
+  steps: Step[],
   { runId, done }: RunRecord,
 ): Promise<void> {
   const { exec, tx, ctx } = on;
-  for (const step of stepsFor(ctx, plan)) {
+  for (const step of steps) {
     const startedAt = new Date();
     try {
       done.push(stepRecord(exec, step.name, startedAt, { rows: await step.run(tx) }));

@@ -3,7 +3,7 @@
  * the store, or the source named by its `warehouse` — what the CLI commands and the agent share.
  */
 import type { LoadedProject } from '../config/project.js';
-import { connectorFor } from '../connectors/registry.js';
+import { connectorFor, SQL_SESSION_KINDS } from '../connectors/registry.js';
 import { WharfError } from '../diagnostics/errors.js';
 import { openStoreConnection } from '../store/open-store.js';
 import type { StoreConnection } from '../store/types.js';
@@ -67,7 +67,7 @@ export async function openExperimentExecutor(
       {
         code: 'experiment.warehouse-unsupported',
         errorClass: 'config',
-        hint: 'Use a duckdb or postgres source, or run the experiment in the store (remove `warehouse`).',
+        hint: `Use a source of kind ${SQL_SESSION_KINDS.join(', ')}, or run the experiment in the store (remove \`warehouse\`).`,
       },
     );
   }

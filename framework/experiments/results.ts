@@ -7,10 +7,10 @@ import { WharfError } from '../diagnostics/errors.js';
 import type { SqlExecutor } from '../store/types.js';
 import { lastJobRun, type JobRun } from './job-history.js';
 import { resolveExperiment, type StatisticalTest } from './model.js';
+import { bookkeepingSql } from './bookkeeping-sql.js';
 import { artifactNames, type Rollup } from './names.js';
 import type { ExperimentSource } from './pipeline-plan.js';
 import { periodColumn, type ResultRow } from './results-table.js';
-import { ident } from './dialect.js';
 import { sampleRatioMismatch, type SrmCheck } from './srm.js';
 import { readState } from './state.js';
 
@@ -63,6 +63,8 @@ export async function readExperimentResults(
     });
   }
   const tables = artifactNames(experiment.name);
+  // Table names in the engine's quoting (Snowflake upper-cases them, Databricks uses backticks).
+  const { ident } = bookkeepingSql(sql);
   const col = periodColumn(rollup);
   const table = ident(tables.results[rollup]);
   const [latest] = await sql.query<{ p: string | number | null }>(`SELECT MAX(${col}) AS p FROM ${table}`);

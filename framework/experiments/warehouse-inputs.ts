@@ -4,13 +4,15 @@
  * store's loaded rows. Each mapping's query becomes a subquery whose result columns are
  * renamed, cast and derived (UTC timestamp, the project zone's day, user ids) as the
  * ingestion would have loaded them. Rows are read as they are: the ingestion's row checks
- * (rejects) and its de-duplication by timeuuid do not apply in the warehouse.
+ * (rejects) and its de-duplication by timeuuid do not apply in the warehouse. Everything an
+ * engine spells its own way (identifiers, literals, types, JSON, instants) goes through the
+ * experiment dialect, so the inputs are SQL of the warehouse's engine.
  */
 import type { ColumnValue, EventsMapping, MappingConfig, MetricsMapping } from '../config/types.js';
 import type { ColumnInfo } from '../connectors/types.js';
 import { WharfError } from '../diagnostics/errors.js';
 import type { Zone } from '../util/time.js';
-import { ident, literal, type ExperimentDialect } from './dialect.js';
+import type { ExperimentDialect } from './dialect.js';
 
 /** A mapping with the text of its SQL file. */
 export interface InputMapping {
@@ -27,32 +29,8 @@ export interface PipelineInputs {
 /** The store's tables: the default inputs. */
 export const STORE_INPUTS: PipelineInputs = { events: 'events', metrics: 'metrics' };
 
-/** The JSON spellings the input views need beyond the experiment dialect, per engine. */
-interface JsonSpelling {
-  /** A JSON-typed (or struct) column as JSON text. */
-  asText(column: string): string;
-  /** The JSON object under `key` of a JSON text expression, as JSON text. */
-  objectText(json: string, key: string): string;
-  /** A JSON object text of string values. */
-  build(pairs: [string, string][]): string;
-}
-
-const JSON_SPELLINGS: Record<string, JsonSpelling> = {
-  duckdb: {
-    asText: (c) => `CAST(to_json(${c}) AS VARCHAR)`,
-    objectText: (j, k) => `CAST(json_extract(CAST(${j} AS JSON), ${literal(`$."${k}"`)}) AS VARCHAR)`,
-    build: (pairs) => `CAST(json_object(${pairs.map(([k, v]) => `${literal(k)}, ${v}`).join(', ')}) AS VARCHAR)`,
-  },
-  postgres: {
-    asText: (c) => `CAST(${c} AS TEXT)`,
-    objectText: (j, k) => `(CAST(${j} AS JSON) -> ${literal(k)})::text`,
-    build: (pairs) => `CAST(json_build_object(${pairs.map(([k, v]) => `${literal(k)}, ${v}`).join(', ')}) AS TEXT)`,
-  },
-};
-
-/** What building the inputs needs: the engine, the project's zone, and a way to read a query's column types. */
+/** What building the inputs needs: the engine's dialect, the project's zone, a way to read a query's columns. */
 export interface InputContext {
-  kind: string;
   dialect: ExperimentDialect;
   zone: Zone;
   describe(sql: string): Promise<ColumnInfo[]>;
@@ -62,14 +40,6 @@ const unterminated = (sql: string) => sql.trim().replace(/;\s*$/, '');
 
 /** The inputs of the experiment's ingestions (`mappings`, each an events or metrics ingestion) in the warehouse. */
 export async function warehouseInputs(ctx: InputContext, mappings: InputMapping[]): Promise<PipelineInputs> {
-  const json = JSON_SPELLINGS[ctx.kind];
-  if (!json) {
-    throw new WharfError(`The experiment pipeline cannot read ingestions in a ${ctx.kind} warehouse yet.`, {
-      code: 'experiment.warehouse-unsupported',
-      errorClass: 'config',
-      hint: `Supported: ${Object.keys(JSON_SPELLINGS).join(', ')}.`,
-    });
-  }
   if (ctx.zone.kind !== 'fixed') {
     throw new WharfError(
       `The project's time zone '${ctx.zone.name}' follows daylight saving; a warehouse experiment needs a fixed zone (PST, UTC, UTC-5, …) for its days yet.`,
@@ -84,24 +54,45 @@ export async function warehouseInputs(ctx: InputContext, mappings: InputMapping[
   const metrics: string[] = [];
   for (const m of mappings) {
     const columns = await ctx.describe(unterminated(m.sqlText));
-    if (m.config.dataset === 'events')
-      events.push(eventsSelect(ctx, json, { config: m.config, sql: m.sqlText, columns }));
-    else metrics.push(metricsSelect(ctx, m.config as MetricsMapping, m.sqlText));
+    const described = { sql: m.sqlText, columns };
+    if (m.config.dataset === 'events') events.push(eventsSelect(ctx, { ...described, config: m.config }));
+    else metrics.push(metricsSelect(ctx, { ...described, config: m.config as MetricsMapping }));
   }
-  return { events: relation(events, EMPTY_EVENTS()), metrics: relation(metrics, EMPTY_METRICS(ctx.dialect)) };
+  return {
+    events: relation(events, emptyEvents(ctx.dialect)),
+    metrics: relation(metrics, emptyMetrics(ctx.dialect)),
+  };
 }
 
 const relation = (selects: string[], empty: string) => `(${selects.length ? selects.join('\nUNION ALL\n') : empty})`;
-const EMPTY_EVENTS = () =>
-  `SELECT CAST(NULL AS VARCHAR) AS ingestion, CAST(NULL AS TIMESTAMP) AS "timestamp", CAST(NULL AS DATE) AS day, CAST(NULL AS VARCHAR) AS event_name, CAST(NULL AS VARCHAR) AS event_value, CAST(NULL AS VARCHAR) AS event_metadata, CAST(NULL AS VARCHAR) AS user_id, CAST(NULL AS VARCHAR) AS custom_ids WHERE 1 = 0`;
-const EMPTY_METRICS = (d: ExperimentDialect) =>
-  `SELECT CAST(NULL AS VARCHAR) AS ingestion, CAST(NULL AS VARCHAR) AS unit_id, CAST(NULL AS VARCHAR) AS id_type, CAST(NULL AS DATE) AS "date", CAST(NULL AS VARCHAR) AS metric_name, CAST(NULL AS ${d.types.double}) AS metric_value, CAST(NULL AS ${d.types.double}) AS numerator, CAST(NULL AS ${d.types.double}) AS denominator WHERE 1 = 0`;
 
-function value(column: ColumnValue | undefined): string {
-  if (column === undefined) return 'NULL';
-  if (typeof column === 'string') return `CAST(src.${ident(column)} AS VARCHAR)`;
+/** No rows, typed columns: LIMIT 0 rather than WHERE, which BigQuery refuses without FROM. */
+function emptyEvents(d: ExperimentDialect): string {
+  const text = (name: string) => `CAST(NULL AS ${d.types.string}) AS ${name}`;
+  const timestamp = `CAST(NULL AS TIMESTAMP) AS ${d.ident('timestamp')}`;
+  const texts = ['event_name', 'event_value', 'event_metadata', 'user_id', 'custom_ids'].map(text);
+  return `SELECT ${[text('ingestion'), timestamp, 'CAST(NULL AS DATE) AS day', ...texts].join(', ')} LIMIT 0`;
+}
+
+function emptyMetrics(d: ExperimentDialect): string {
+  const text = (name: string) => `CAST(NULL AS ${d.types.string}) AS ${name}`;
+  const num = (name: string) => `CAST(NULL AS ${d.types.double}) AS ${name}`;
+  const date = `CAST(NULL AS DATE) AS ${d.ident('date')}`;
+  const columns = [...['ingestion', 'unit_id', 'id_type'].map(text), date, text('metric_name')];
+  return `SELECT ${[...columns, ...['metric_value', 'numerator', 'denominator'].map(num)].join(', ')} LIMIT 0`;
+}
+
+/** A result column of the mapping's query (`src`). */
+const col = (d: ExperimentDialect, name: string) => `src.${d.ident(name)}`;
+const asText = (d: ExperimentDialect, expression: string) => `CAST(${expression} AS ${d.types.string})`;
+const nullText = (d: ExperimentDialect) => `CAST(NULL AS ${d.types.string})`;
+
+/** A mapped text column: a result column as text, a constant, or NULL when unmapped. */
+function value(d: ExperimentDialect, column: ColumnValue | undefined): string {
+  if (column === undefined) return nullText(d);
+  if (typeof column === 'string') return asText(d, col(d, column));
   const c = column.constant;
-  return c === null ? 'CAST(NULL AS VARCHAR)' : literal(String(c));
+  return c === null ? nullText(d) : d.literal(String(c));
 }
 
 function typeOf(columns: ColumnInfo[], name: string, mapping: string): ColumnInfo['type'] {
@@ -119,63 +110,81 @@ function typeOf(columns: ColumnInfo[], name: string, mapping: string): ColumnInf
   return found.type;
 }
 
-/** The mapping's timestamp as a UTC TIMESTAMP (sessions run in UTC), read as the ingestion reads it. */
-function timestampOf(column: string, type: ColumnInfo['type']): string {
-  const c = `src.${ident(column)}`;
-  if (type === 'integer' || type === 'double')
-    return `CAST(CASE WHEN ABS(${c}) < 1e11 THEN to_timestamp(${c}) ELSE to_timestamp(${c} / 1000.0) END AS TIMESTAMP)`;
-  if (type === 'string') return `CAST(CAST(${c} AS TIMESTAMPTZ) AS TIMESTAMP)`;
-  return `CAST(${c} AS TIMESTAMP)`;
+/**
+ * The mapping's timestamp as a UTC TIMESTAMP, read as the ingestion reads it: a number is
+ * UNIX seconds below 1e11 and milliseconds above (as microseconds, rounded: every engine
+ * converts whole microseconds exactly), text is an ISO 8601 instant.
+ */
+function timestampOf(d: ExperimentDialect, column: string, type: ColumnInfo['type']): string {
+  const c = col(d, column);
+  if (type === 'integer' || type === 'double') {
+    const n = `CAST(${c} AS ${d.types.double})`;
+    return d.epochMicros(`ROUND(CASE WHEN ABS(${n}) < 1e11 THEN ${n} * 1000000 ELSE ${n} * 1000 END)`);
+  }
+  if (type === 'string') return d.textInstant(c);
+  return d.utcTimestamp(c);
 }
 
-/** An events ingestion as its input view reads it: its config, its SQL and the SQL's columns. */
-interface DescribedEvents {
-  config: EventsMapping;
+/** A mapping with its SQL and the SQL's result columns in the warehouse. */
+interface Described<M> {
+  config: M;
   sql: string;
   columns: ColumnInfo[];
 }
 
-function eventsSelect(ctx: InputContext, json: JsonSpelling, { config: m, sql, columns }: DescribedEvents): string {
-  const cols = m.columns;
-  const ts = timestampOf(cols.timestamp, typeOf(columns, cols.timestamp, m.name));
-  const offset = ctx.zone.kind === 'fixed' ? ctx.zone.offsetMinutes : 0;
-  const metadata = cols.event_metadata
-    ? typeOf(columns, cols.event_metadata, m.name) === 'json'
-      ? json.asText(`src.${ident(cols.event_metadata)}`)
-      : `CAST(src.${ident(cols.event_metadata)} AS VARCHAR)`
-    : 'CAST(NULL AS VARCHAR)';
-  let userId: string;
-  let customIds: string;
-  if (cols.user) {
-    const user =
-      typeOf(columns, cols.user, m.name) === 'json'
-        ? json.asText(`src.${ident(cols.user)}`)
-        : `CAST(src.${ident(cols.user)} AS VARCHAR)`;
-    userId = ctx.dialect.jsonText(user, 'userID');
-    customIds = json.objectText(user, 'customIDs');
-  } else {
-    userId = cols.userID ? `CAST(src.${ident(cols.userID)} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)';
-    const pairs = Object.entries(cols.customIDs ?? {}).map(([k, c]): [string, string] => [
-      k,
-      `CAST(src.${ident(c)} AS VARCHAR)`,
-    ]);
-    customIds = pairs.length ? json.build(pairs) : 'CAST(NULL AS VARCHAR)';
-  }
-  const name =
-    typeof cols.event_name === 'string'
-      ? `regexp_replace(${value(cols.event_name)}, '\\s', '_', 'g')`
-      : value(cols.event_name);
-  return `SELECT ${literal(m.name)} AS ingestion, ev."timestamp", CAST(ev."timestamp" + INTERVAL '${offset} minutes' AS DATE) AS day, ev.event_name, ev.event_value, ev.event_metadata, ev.user_id, ev.custom_ids
-FROM (SELECT ${ts} AS "timestamp", ${name} AS event_name, ${value(cols.event_value)} AS event_value, ${metadata} AS event_metadata, ${userId} AS user_id, ${customIds} AS custom_ids
-  FROM (${unterminated(sql)}) AS src) AS ev`;
+/** A mapped column as JSON text: serialized when the warehouse types it as JSON, else cast to text. */
+function jsonColumn(d: ExperimentDialect, m: Described<EventsMapping>, column: string): string {
+  return typeOf(m.columns, column, m.config.name) === 'json' ? d.jsonToText(col(d, column)) : asText(d, col(d, column));
 }
 
-function metricsSelect(ctx: InputContext, m: MetricsMapping, sql: string): string {
-  const cols = m.columns;
+/** The user id and the custom ids (JSON text) of an events mapping. */
+function userIds(d: ExperimentDialect, m: Described<EventsMapping>): { userId: string; customIds: string } {
+  const cols = m.config.columns;
+  if (cols.user) {
+    const user = jsonColumn(d, m, cols.user);
+    return { userId: d.jsonText(user, 'userID'), customIds: d.jsonObjectText(user, 'customIDs') };
+  }
+  const userId = cols.userID ? asText(d, col(d, cols.userID)) : nullText(d);
+  const pairs = Object.entries(cols.customIDs ?? {}).map(([k, c]): [string, string] => [k, asText(d, col(d, c))]);
+  return { userId, customIds: pairs.length ? d.jsonObject(pairs) : nullText(d) };
+}
+
+/** The event name with whitespace replaced by `_`, as ingestions load it (a constant's replaced here). */
+function eventName(d: ExperimentDialect, column: ColumnValue): string {
+  if (typeof column === 'string') return d.whitespaceToUnderscore(value(d, column));
+  return column.constant === null ? nullText(d) : d.literal(String(column.constant).replace(/\s/g, '_'));
+}
+
+function eventsSelect(ctx: InputContext, m: Described<EventsMapping>): string {
+  const d = ctx.dialect;
+  const cols = m.config.columns;
+  const ts = timestampOf(d, cols.timestamp, typeOf(m.columns, cols.timestamp, m.config.name));
+  const offset = ctx.zone.kind === 'fixed' ? ctx.zone.offsetMinutes : 0;
+  const metadata = cols.event_metadata ? jsonColumn(d, m, cols.event_metadata) : nullText(d);
+  const { userId, customIds } = userIds(d, m);
+  const name = eventName(d, cols.event_name);
+  const t = d.ident('timestamp');
+  const inner = `SELECT ${ts} AS ${t}, ${name} AS event_name, ${value(d, cols.event_value)} AS event_value, ${metadata} AS event_metadata, ${userId} AS user_id, ${customIds} AS custom_ids
+  FROM (${unterminated(m.sql)}) AS src`;
+  return `SELECT ${d.literal(m.config.name)} AS ingestion, ev.${t}, CAST(${d.addMinutes(`ev.${t}`, offset)} AS DATE) AS day, ev.event_name, ev.event_value, ev.event_metadata, ev.user_id, ev.custom_ids
+FROM (${inner}) AS ev`;
+}
+
+/** A metrics date as a DATE: a date or timestamp column's date, or the first ten characters of text. */
+function dateOf(d: ExperimentDialect, column: string, type: ColumnInfo['type']): string {
+  const c = col(d, column);
+  if (type === 'date' || type === 'timestamp') return `CAST(${c} AS DATE)`;
+  return `CAST(SUBSTRING(${asText(d, c)}, 1, 10) AS DATE)`;
+}
+
+function metricsSelect(ctx: InputContext, m: Described<MetricsMapping>): string {
+  const d = ctx.dialect;
+  const cols = m.config.columns;
   const num = (column: string | undefined) =>
-    column ? `CAST(src.${ident(column)} AS ${ctx.dialect.types.double})` : `CAST(NULL AS ${ctx.dialect.types.double})`;
-  return `SELECT ${literal(m.name)} AS ingestion, CAST(src.${ident(cols.unit_id)} AS VARCHAR) AS unit_id, ${value(cols.id_type)} AS id_type,
-  CAST(SUBSTRING(CAST(src.${ident(cols.date)} AS VARCHAR), 1, 10) AS DATE) AS "date", ${value(cols.metric_name)} AS metric_name,
+    column ? `CAST(${col(d, column)} AS ${d.types.double})` : `CAST(NULL AS ${d.types.double})`;
+  const date = dateOf(d, cols.date, typeOf(m.columns, cols.date, m.config.name));
+  return `SELECT ${d.literal(m.config.name)} AS ingestion, ${asText(d, col(d, cols.unit_id))} AS unit_id, ${value(d, cols.id_type)} AS id_type,
+  ${date} AS ${d.ident('date')}, ${value(d, cols.metric_name)} AS metric_name,
   ${num(cols.metric_value)} AS metric_value, ${num(cols.numerator)} AS numerator, ${num(cols.denominator)} AS denominator
-FROM (${unterminated(sql)}) AS src`;
+FROM (${unterminated(m.sql)}) AS src`;
 }

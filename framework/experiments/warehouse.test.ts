@@ -1,100 +1,72 @@
 /**
- * An experiment run in its warehouse (a DuckDB file, a PostgreSQL database) through the
- * source's SQL session: exposures and metrics read through the ingestions' SQL over the
+ * An experiment run in its warehouse (a DuckDB file, a PostgreSQL database, Redshift) through
+ * the source's SQL session: exposures and metrics read through the ingestions' SQL over the
  * warehouse's own raw tables, artifacts written to the warehouse schema. The reference is the
  * same data loaded into a store the usual way and refreshed there in one full refresh.
+ *
+ * Redshift is the real `redshift` connector's session on the PostgreSQL test server, with its
+ * statements (Redshift's SQL) translated to PostgreSQL on the way (test/support/redshift-on-postgres.ts).
+ * Where Redshift's SQL does not run on PostgreSQL: DATEADD, DATEDIFF and REGEXP_REPLACE (which
+ * replaces every match in Redshift) are rewritten by the translation; JSON_EXTRACT_PATH_TEXT
+ * on text gets a PostgreSQL overload; Redshift's 256-byte VARCHAR, its missing COVAR_SAMP,
+ * generate_series (leader node only) and advisory locks are not enforced by PostgreSQL, so
+ * every statement is checked not to use them; backslash escapes in literals, SUPER columns
+ * (JSON_SERIALIZE) and Redshift's query ids are not exercised.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { syntheticExperiment } from '../../test/experiments/synthetic-config.js';
 import { DAY_10, DAY_20, syntheticData } from '../../test/experiments/synthetic.js';
 import {
   insertEvents,
   insertMetrics,
   openDuckDBStore,
   openPostgresStore,
-  type TestEvent,
-  type TestMetric,
 } from '../../test/support/experiment-store.js';
 import { createTestDatabase } from '../../test/support/postgres.js';
-import type { EventsMapping, ExperimentConfig, MetricsMapping, SourceConfig } from '../config/types.js';
+import {
+  artifacts,
+  createRawTables,
+  expectSame,
+  rawMappings,
+  warehouseExperiment,
+} from '../../test/support/warehouse-experiment.js';
+import {
+  JSON_TEXT_OVERLOAD,
+  redshiftOnPostgres,
+  type RedshiftOnPostgres,
+} from '../../test/support/redshift-on-postgres.js';
+import { parseErrors } from '../connectors/shared/testing/sql-translate.js';
+import type { SourceConfig } from '../config/types.js';
 import { connectorFor } from '../connectors/registry.js';
-import type { SqlExecutor } from '../store/types.js';
 import { openDuckDB } from '../util/duckdb.js';
 import { warehouseExecutor, type PipelineExecutor } from './executor.js';
 import { jobRuns } from './job-history.js';
-import { artifactNames } from './names.js';
 import { runExperiment } from './pipeline.js';
 import type { ExperimentSource } from './pipeline-plan.js';
 
 const data = syntheticData(200, 17);
 const SCHEMA = 'exp_artifacts';
 
-const eventsMapping: EventsMapping = {
-  name: 'app',
-  dataset: 'events',
-  source: 'wh',
-  sql: 'app.sql',
-  schedule: 'daily',
-  startDate: '2026-01-01',
-  columns: {
-    timestamp: 'event_time',
-    event_name: 'event',
-    event_value: 'value',
-    event_metadata: 'properties',
-    user: 'user_json',
-  },
-};
-const metricsMapping: MetricsMapping = {
-  name: 'm',
-  dataset: 'metrics',
-  source: 'wh',
-  sql: 'm.sql',
-  schedule: 'daily',
-  startDate: '2026-01-01',
-  columns: {
-    unit_id: 'uid',
-    id_type: { constant: 'user_id' },
-    date: 'ds',
-    metric_name: 'metric',
-    metric_value: 'value',
-    numerator: 'num',
-    denominator: 'den',
-  },
-};
-const mappings = [
-  { config: eventsMapping, sqlText: 'SELECT event_time, event, value, properties, user_json FROM raw_events;' },
-  { config: metricsMapping, sqlText: 'SELECT uid, ds, metric, value, num, den FROM raw_metrics' },
-];
+const context = (url = '') => ({ projectRoot: '/', resolveSecret: () => url });
 
-const lit = (v: string | number | null | undefined) =>
-  v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : `'${v.replace(/'/g, "''")}'`;
-
-/** The warehouse's own tables, in the shape a team's warehouse might have them (not Wharf's). */
-async function createRawTables(sql: SqlExecutor, events: TestEvent[], metrics: TestMetric[]): Promise<void> {
-  await sql.exec(
-    'CREATE TABLE raw_events (event_time TIMESTAMP, event VARCHAR, value VARCHAR, properties VARCHAR, user_json VARCHAR)',
+/** The raw tables in a fresh PostgreSQL database (through a postgres session on `public`); its URL. */
+async function postgresWithRawTables(): Promise<string> {
+  const url = await createTestDatabase('wharf_wh');
+  const config: SourceConfig = { kind: 'postgres', name: 'wh', url: { env: 'UNUSED' } };
+  const exec = warehouseExecutor(
+    (await (await connectorFor('postgres')).openSqlSession?.(config as never, context(url), { schema: SCHEMA }))!,
   );
-  await sql.exec(
-    'CREATE TABLE raw_metrics (uid VARCHAR, ds DATE, metric VARCHAR, value DOUBLE PRECISION, num DOUBLE PRECISION, den DOUBLE PRECISION)',
-  );
-  const ev = events.map(
-    (e) =>
-      `(CAST(${lit(e.timestamp)} AS TIMESTAMP), ${lit(e.event_name)}, ${lit(e.event_value)}, ${lit(e.event_metadata)}, ${lit(JSON.stringify({ userID: e.user_id }))})`,
-  );
-  const me = metrics.map(
-    (m) =>
-      `(${lit(m.unit_id)}, DATE ${lit(m.date)}, ${lit(m.metric_name)}, ${lit(m.metric_value)}, ${lit(m.numerator)}, ${lit(m.denominator)})`,
-  );
-  for (let i = 0; i < ev.length; i += 1000)
-    await sql.exec(`INSERT INTO raw_events VALUES ${ev.slice(i, i + 1000).join(',')}`);
-  for (let i = 0; i < me.length; i += 1000)
-    await sql.exec(`INSERT INTO raw_metrics VALUES ${me.slice(i, i + 1000).join(',')}`);
+  await exec.exec('SET search_path = public');
+  await createRawTables(exec, data.events, data.metrics);
+  await exec.close();
+  return url;
 }
 
-const context = (url = '') => ({ projectRoot: '/', resolveSecret: () => url });
+/** The Redshift session of the last redshift warehouse opened, with the statements it was given. */
+let redshift: RedshiftOnPostgres | undefined;
 
 /** A warehouse source with the raw tables, opened as the pipeline's executor. */
 const warehouses: Record<string, () => Promise<PipelineExecutor>> = {
@@ -116,104 +88,60 @@ const warehouses: Record<string, () => Promise<PipelineExecutor>> = {
     );
   },
   async postgres() {
-    const url = await createTestDatabase('wharf_wh');
+    const url = await postgresWithRawTables();
     const config: SourceConfig = { kind: 'postgres', name: 'wh', url: { env: 'UNUSED' } };
-    const exec = warehouseExecutor(
-      (await (await connectorFor('postgres')).openSqlSession?.(config as never, context(url), { schema: SCHEMA }))!,
-    );
-    await exec.exec('SET search_path = public');
-    await createRawTables(exec, data.events, data.metrics);
-    await exec.close();
     return warehouseExecutor(
       (await (await connectorFor('postgres')).openSqlSession?.(config as never, context(url), { schema: SCHEMA }))!,
     );
   },
+  async redshift() {
+    const url = await postgresWithRawTables();
+    const setup = new pg.Client({ connectionString: url });
+    await setup.connect();
+    await setup.query(JSON_TEXT_OVERLOAD);
+    await setup.end();
+    const config: SourceConfig = { kind: 'redshift', name: 'wh', url: { env: 'UNUSED' } };
+    const session = await (
+      await connectorFor('redshift')
+    ).openSqlSession?.(config as never, context(url), {
+      schema: SCHEMA,
+    });
+    redshift = redshiftOnPostgres(session!);
+    return warehouseExecutor(redshift);
+  },
 };
-const stores = { duckdb: openDuckDBStore, postgres: openPostgresStore };
+const stores = { duckdb: openDuckDBStore, postgres: openPostgresStore, redshift: openPostgresStore };
+
+/** What Redshift does not have, or has differently from PostgreSQL, which therefore cannot catch it. */
+const REDSHIFT_LACKS: Array<[RegExp, string]> = [
+  [/\bVARCHAR\b(?!\s*\()/i, 'VARCHAR without a length (256 bytes)'],
+  [/\bCOVAR_(SAMP|POP)\b|\bCORR\(/i, 'covariance aggregates'],
+  [/\bgenerate_series\b/i, 'generate_series (leader node only)'],
+  [/\b(hashtext|pg_advisory\w*)\b/i, 'hashtext and advisory locks'],
+  [/\bFILTER\s*\(\s*WHERE/i, 'aggregate FILTER clause'],
+  [/\bjson_build_object\b|\bto_timestamp\s*\(/i, 'PostgreSQL-only functions'],
+];
+const withoutLiterals = (sql: string) => sql.replace(/'(?:[^'\\]|\\.|'')*'/g, "''");
 
 const closing: { close(): Promise<void> }[] = [];
 afterEach(async () => {
   for (const c of closing.splice(0)) await c.close();
 });
 
-function experiment(): ExperimentConfig {
-  const base = syntheticExperiment('synthetic');
-  return {
-    ...base,
-    metrics: [
-      ...base.metrics,
-      { name: 'view_to_purchase', source: 'funnel', ingestion: 'app', steps: ['view', 'purchase'] },
-    ],
-  };
-}
-
-type Table = { key: string; numbers: (number | null)[] }[];
-
-/** Numeric columns that identify a row rather than measure something. */
-const ID_COLUMNS = new Set(['days_since_exposure', 'step']);
-
-/** Every artifact table: per row its identifying columns as a key (rows sorted by it) and its numbers apart. */
-async function artifacts(sql: SqlExecutor): Promise<Record<string, Table>> {
-  const t = artifactNames('synthetic');
-  const out: Record<string, Table> = {};
-  for (const table of [
-    t.firstExposures,
-    t.exposuresSummary,
-    t.userLevelAggregations,
-    t.preExposure,
-    t.funnelEvents,
-    t.windowedMetrics,
-    ...Object.values(t.results),
-  ]) {
-    const rows = await sql.query<Record<string, unknown>>(`SELECT * FROM ${table}`);
-    out[table] = rows
-      .map((r) => {
-        const entries = Object.entries(r)
-          .map(([k, v]): [string, unknown] => [k, typeof v === 'bigint' ? Number(v) : v])
-          .sort(([a], [b]) => a.localeCompare(b));
-        const measure = ([k, v]: [string, unknown]) => !ID_COLUMNS.has(k) && (typeof v === 'number' || v === null);
-        const key = entries.filter((e) => !measure(e)).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]);
-        return { key: JSON.stringify(key), numbers: entries.filter(measure).map(([, v]) => v as number | null) };
-      })
-      .sort((a, b) => a.key.localeCompare(b.key));
-  }
-  return out;
-}
-
-/** Equal keys, and numbers equal to a relative 1e-9 (sums over rows in another order differ in the last bits). */
-function expectSame(got: Table, expected: Table, table: string): void {
-  expect(
-    got.map((r) => r.key),
-    table,
-  ).toEqual(expected.map((r) => r.key));
-  got.forEach((row, i) => {
-    const want = expected[i].numbers;
-    expect(
-      row.numbers.map((v) => v === null),
-      `${table} ${row.key}`,
-    ).toEqual(want.map((v) => v === null));
-    row.numbers.forEach((v, j) => {
-      const w = want[j];
-      if (v !== null && w !== null)
-        expect(Math.abs(v - w), `${table} ${row.key}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(w)));
-    });
-  });
-}
-
-describe.each(Object.keys(warehouses) as ('duckdb' | 'postgres')[])('an experiment in a %s warehouse', (kind) => {
+describe.each(Object.keys(warehouses) as (keyof typeof stores)[])('an experiment in a %s warehouse', (kind) => {
   it('reads the raw tables through the ingestions, writes the artifacts to its schema, and equals the store run', async () => {
     const store = await stores[kind]();
     closing.push(store);
     await insertEvents(store, data.events);
     await insertMetrics(store, data.metrics);
-    await runExperiment(store, { config: experiment() }, { type: 'full' });
+    await runExperiment(store, { config: warehouseExperiment() }, { type: 'full' });
     const expected = await artifacts(store);
 
     const exec = await warehouses[kind]();
     closing.push(exec);
     const source: ExperimentSource = {
-      config: { ...experiment(), warehouse: 'wh', warehouseSchema: SCHEMA },
-      warehouse: { mappings, timeZone: 'PST' },
+      config: { ...warehouseExperiment(), warehouse: 'wh', warehouseSchema: SCHEMA },
+      warehouse: { mappings: rawMappings(), timeZone: 'PST' },
     };
     const first = await runExperiment(exec, source, { type: 'incremental' }, { through: DAY_10 });
     expect(first).toMatchObject({
@@ -251,17 +179,28 @@ describe.each(Object.keys(warehouses) as ('duckdb' | 'postgres')[])('an experime
     const staging = last.steps.find((s) => s.step.startsWith('user-day staging'));
     const rowsWritten = (staging?.jobs ?? []).reduce((sum, j) => sum + (j.rows ?? 0), 0);
     expect(rowsWritten).toBe(staging?.rows);
-    if (kind === 'postgres') expect(jobs.every((j) => /^pid \d+ #\d+$/.test(j.queryId ?? ''))).toBe(true);
+    if (kind !== 'duckdb') expect(jobs.every((j) => /^pid \d+ #\d+$/.test(j.queryId ?? ''))).toBe(true);
+    if (kind === 'redshift') await expectRedshiftSql(redshift!.statements);
   });
 });
+
+/** Every statement the Redshift session got parses as Redshift's SQL and avoids what Redshift lacks. */
+async function expectRedshiftSql(statements: string[]): Promise<void> {
+  expect(statements.length).toBeGreaterThan(40);
+  for (const sql of new Set(statements)) {
+    expect(await parseErrors(sql, 'redshift'), sql).toEqual([]);
+    for (const [pattern, what] of REDSHIFT_LACKS)
+      expect(pattern.test(withoutLiterals(sql)), `${what} in:\n${sql}`).toBe(false);
+  }
+}
 
 describe('a failed run in a PostgreSQL warehouse', () => {
   it('leaves the artifacts and the state as they were, and records the failure in the warehouse job history', async () => {
     const exec = await warehouses.postgres();
     closing.push(exec);
     const source: ExperimentSource = {
-      config: { ...experiment(), warehouse: 'wh', warehouseSchema: SCHEMA },
-      warehouse: { mappings, timeZone: 'PST' },
+      config: { ...warehouseExperiment(), warehouse: 'wh', warehouseSchema: SCHEMA },
+      warehouse: { mappings: rawMappings(), timeZone: 'PST' },
     };
     await runExperiment(exec, source, { type: 'full' }, { through: DAY_10 });
     const before = await artifacts(exec);

@@ -32,6 +32,10 @@ export const databricksConnector = defineConnector<DatabricksSource>({
     const { openDatabricks } = await import('./connector.js');
     return openDatabricks(config, context);
   },
+  async openSqlSession(config, context, options) {
+    const { openDatabricksSqlSession } = await import('./sql-session.js');
+    return openDatabricksSqlSession(config, context, options);
+  },
 });
 
 export default definePlugin({ name: '@wharf/plugin-databricks', connectors: [databricksConnector] });

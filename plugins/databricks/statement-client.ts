@@ -30,6 +30,20 @@ interface StatementResponse {
   result?: Chunk;
 }
 
+/** A named parameter of a statement (`:name` in its text); no value is SQL NULL. */
+export interface StatementParameter {
+  name: string;
+  value?: string;
+  type: string;
+}
+
+/** A statement's id, result columns and every row (a SQL session's statements return small results). */
+export interface StatementResult {
+  statementId: string;
+  columns: ColumnInfo[];
+  rows: Row[];
+}
+
 export class StatementClient implements StatementRunner {
   constructor(
     private readonly config: DatabricksSource,
@@ -38,8 +52,36 @@ export class StatementClient implements StatementRunner {
   ) {}
 
   async *pages(sql: string, query?: QuerySpec, signal?: AbortSignal): AsyncGenerator<ResultPage> {
-    let response = await this.request<StatementResponse>('POST', '/api/2.0/sql/statements', {
+    const response = await this.finished({ statement: sql }, query, signal);
+    yield* this.chunks(response, signal);
+  }
+
+  /** Runs one statement with its default schema (else the source's) and named parameters; reads all its rows. */
+  async statement(
+    sql: string,
+    options: { schema?: string; parameters: StatementParameter[] },
+  ): Promise<StatementResult> {
+    const response = await this.finished({
       statement: sql,
+      schema: options.schema ?? this.config.schema,
+      parameters: options.parameters,
+    });
+    const rows: Row[] = [];
+    let columns: ColumnInfo[] = [];
+    for await (const page of this.chunks(response)) {
+      columns = page.columns;
+      rows.push(...page.rows);
+    }
+    return { statementId: response.statement_id, columns, rows };
+  }
+
+  /** Submits a statement and polls it until it leaves PENDING/RUNNING; a statement that did not succeed throws. */
+  private async finished(
+    body: { statement: string; schema?: string; parameters?: StatementParameter[] },
+    query?: QuerySpec,
+    signal?: AbortSignal,
+  ): Promise<StatementResponse> {
+    let response = await this.request<StatementResponse>('POST', '/api/2.0/sql/statements', {
       warehouse_id: this.config.warehouseId,
       catalog: this.config.catalog,
       schema: this.config.schema,
@@ -47,6 +89,7 @@ export class StatementClient implements StatementRunner {
       format: 'JSON_ARRAY',
       wait_timeout: '10s',
       on_wait_timeout: 'CONTINUE',
+      ...body,
     });
     const id = response.statement_id;
     try {
@@ -60,6 +103,11 @@ export class StatementClient implements StatementRunner {
       throw err;
     }
     if (response.status.state !== 'SUCCEEDED') throw statementError(this.config.name, response.status, query);
+    return response;
+  }
+
+  /** The result's pages, following the chunk links one at a time. */
+  private async *chunks(response: StatementResponse, signal?: AbortSignal): AsyncGenerator<ResultPage> {
     const columns = (response.manifest?.schema?.columns ?? []).map(columnInfo);
     let chunk: Chunk | undefined = response.result;
     while (chunk) {

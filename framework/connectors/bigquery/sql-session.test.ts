@@ -2,10 +2,9 @@
  * The BigQuery SQL session through the real @google-cloud/bigquery client against the REST
  * fake: every statement is a job whose id, bytes processed and bytes billed come back from
  * BigQuery's job statistics, with `$n` parameters sent as positional ones; it has no
- * transactions, so the experiment pipeline refuses to run on it.
+ * transactions across jobs, only atomic scripts of DML, which the fake runs as BigQuery does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WharfError } from '../../diagnostics/errors.js';
 import { warehouseExecutor } from '../../experiments/executor.js';
 import { testContext } from '../conformance/context.js';
 import { openBigQuerySqlSession } from './sql-session.js';
@@ -61,14 +60,40 @@ describe('the BigQuery SQL session against the REST fake', () => {
     expect(fake.queries.some((q) => q.includes('amount >= ?'))).toBe(true);
   });
 
-  it('carries the reports into the pipeline executor, which refuses a run without transactions', async () => {
+  it('carries the reports into the pipeline executor, which has atomic requests instead of transactions', async () => {
     const executor = warehouseExecutor(session);
     await executor.query('SELECT COUNT(*) AS n FROM spend');
     const [job] = executor.takeJobs();
     expect(job.queryId).toMatch(/\S/);
     expect(job.bytesBilled).toBe(billedBytes(job.bytesScanned ?? 0));
-    const refused = await executor.transaction(async () => 1).catch((err: unknown) => err);
-    expect(refused).toBeInstanceOf(WharfError);
-    expect((refused as WharfError).code).toBe('experiment.warehouse-no-transactions');
+    expect(executor.transaction).toBeUndefined();
+    await executor.atomically?.(['DELETE FROM spend WHERE amount < 3', "INSERT INTO spend VALUES ('extra', 1.25)"]);
+    const [script] = executor.takeJobs();
+    expect(script.statement).toBe('script of 2 statements in one transaction: DELETE FROM spend WHERE amount < 3');
+    expect(script.queryId).toMatch(/\S/);
+    const [{ n }] = await executor.query<{ n: number }>('SELECT COUNT(*) AS n FROM spend');
+    expect(n).toBe(199999);
+  });
+
+  it('commits a transaction of DML all or none, and refuses DDL inside it as BigQuery does', async () => {
+    const count = async () => (await session.query<{ n: number }>('SELECT COUNT(*) AS n FROM spend')).rows[0].n;
+    const before = await count();
+    const failing = session.atomically?.([
+      "INSERT INTO spend VALUES ('one', 1)",
+      "INSERT INTO spend VALUES ('two', CAST('not a number' AS FLOAT64))",
+    ]);
+    await expect(failing).rejects.toThrow(/not a number/);
+    expect(await count()).toBe(before);
+    const ddl = session.exec('BEGIN TRANSACTION;\nCREATE TABLE made_in_tx (a INT64);\nCOMMIT TRANSACTION');
+    await expect(ddl).rejects.toThrow(/not supported inside a transaction/);
+    // A transaction never outlives its script: the next job has none to commit.
+    await session.exec("BEGIN TRANSACTION;\nINSERT INTO spend VALUES ('three', 3)");
+    await expect(session.exec('COMMIT TRANSACTION')).rejects.toThrow(/without a transaction/);
+    expect(await count()).toBe(before);
+    const tables = await session.query<{ table_name: string }>(
+      'SELECT table_name FROM `wharf_experiments`.INFORMATION_SCHEMA.TABLES',
+    );
+    expect(tables.rows.map((t) => t.table_name)).toEqual(['spend']);
+    await expect(session.query('SELECT table_name FROM INFORMATION_SCHEMA.TABLES')).rejects.toThrow(/qualified/);
   });
 });

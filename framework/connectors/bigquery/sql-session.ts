@@ -2,10 +2,10 @@
  * A SQL session on BigQuery for the experiment pipeline: every statement is a query job with
  * the session's dataset as its default dataset, and reports what BigQuery's job statistics
  * say — the job id, totalBytesProcessed (scanned) and totalBytesBilled, and the rows a DML
- * statement changed. BigQuery has no multi-statement transactions outside scripts, so the
- * session has no `transaction`: the pipeline refuses to run without one until its
- * staging-and-swap path exists. Not yet offered by the connector definition: the pipeline has
- * no BigQuery dialect on this branch.
+ * statement changed. A BigQuery transaction lives inside one script and takes no DDL on
+ * permanent tables, so the session has no `transaction` but `atomically` (one script of DML in
+ * BEGIN/COMMIT TRANSACTION): the pipeline writes staging tables and swaps them in with it
+ * (experiments/staged-run.ts).
  */
 import type { BigQuery, Job } from '@google-cloud/bigquery';
 import type { BigQuerySource } from '../../config/types.js';
@@ -52,16 +52,17 @@ class BigQuerySqlSession implements SqlSession {
     return { kind: this.kind, sourceName: this.sourceName };
   }
 
-  private async job(sql: string, params: unknown[] = [], dryRun = false): Promise<Job> {
+  /** A query job; `inDataset` false for the statement creating the dataset, which cannot be its default yet. */
+  private async job(sql: string, params: unknown[] = [], options: { dryRun?: boolean; inDataset?: boolean } = {}) {
     const p = positional(sql, params);
     try {
       const [job] = await this.client.createQueryJob({
         query: p.query,
         params: p.params.length ? p.params : undefined,
         useLegacySql: false,
-        dryRun,
+        dryRun: options.dryRun ?? false,
         location: this.location,
-        defaultDataset: { datasetId: this.schema },
+        defaultDataset: options.inDataset === false ? undefined : { datasetId: this.schema },
       });
       return job;
     } catch (err) {
@@ -109,8 +110,8 @@ class BigQuerySqlSession implements SqlSession {
     }
   }
 
-  async exec(sql: string): Promise<StatementReport> {
-    const job = await this.job(sql);
+  async exec(sql: string, inDataset = true): Promise<StatementReport> {
+    const job = await this.job(sql, [], { inDataset });
     try {
       return await this.report(job);
     } catch (err) {
@@ -118,8 +119,13 @@ class BigQuerySqlSession implements SqlSession {
     }
   }
 
+  /** One script: BigQuery commits its transaction's DML on every table at once, or rolls all of it back. */
+  async atomically(statements: string[]): Promise<StatementReport> {
+    return this.exec(['BEGIN TRANSACTION', ...statements, 'COMMIT TRANSACTION'].join(';\n'));
+  }
+
   async describe(sql: string): Promise<ColumnInfo[]> {
-    const job = await this.job(sql, [], true);
+    const job = await this.job(sql, [], { dryRun: true });
     const statistics = (job.metadata as { statistics?: JobStatistics }).statistics;
     return (statistics?.query?.schema?.fields ?? []).map(columnInfo);
   }
@@ -147,6 +153,6 @@ export async function openBigQuerySqlSession(
     new Client(clientOptions(config, context, tuning)),
     config.location,
   );
-  await session.exec(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
+  await session.exec(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`, false);
   return session;
 }

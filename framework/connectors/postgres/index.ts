@@ -8,5 +8,5 @@ export default defineConnector<PostgresSource>({
   kind: 'postgres',
   capabilities: PG_CAPABILITIES,
   create: (config, context) => PgConnector.open(config, context),
-  openSqlSession: (config, context, options) => openPgSqlSession(config, context, options),
+  openSqlSession: (config, context, options) => openPgSqlSession({ config, context, options }),
 });

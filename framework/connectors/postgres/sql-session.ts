@@ -1,15 +1,17 @@
 /**
- * A read-write SQL session on a PostgreSQL source, for an experiment that runs in it
- * (`warehouse`): a small pool whose sessions search `options.schema` first, then the
- * source's `public`, in UTC. PostgreSQL has no per-statement job id; a statement is named by
- * its backend's pid and its number within the session.
+ * A read-write SQL session on a PostgreSQL-protocol source (PostgreSQL, Redshift), for an
+ * experiment that runs in it (`warehouse`): a small pool whose sessions search
+ * `options.schema` first, then the source's `public`, in UTC. Neither has a per-statement job
+ * id over the protocol; a statement is named by its backend's pid and its number within the
+ * session (Redshift's STL_QUERY and SYS_QUERY_HISTORY list statements by that pid).
  */
 import pg from 'pg';
-import type { PostgresSource } from '../../config/types.js';
+import type { PostgresSource, RedshiftSource } from '../../config/types.js';
 import { WharfError } from '../../diagnostics/errors.js';
 import type {
   ColumnInfo,
   ConnectorContext,
+  LogicalType,
   SqlSession,
   SqlSessionOptions,
   SqlStatements,
@@ -53,20 +55,41 @@ class PgStatements implements SqlStatements {
   }
 }
 
+/** What differs between the engines on the protocol: how a connection is set up and how result types read. */
+export interface PgFlavour {
+  kind: 'postgres' | 'redshift';
+  /**
+   * Settings sent in the startup packet (PostgreSQL's `options`), or else run as statements
+   * on each new connection before its first use (Redshift takes no startup options).
+   */
+  startup: 'options' | 'statements';
+  typeOf(oid: number): LogicalType;
+}
+
+const POSTGRES: PgFlavour = { kind: 'postgres', startup: 'options', typeOf: logicalTypeOf };
+
 class PgSqlSession implements SqlSession {
-  readonly kind = 'postgres';
+  readonly kind: PgFlavour['kind'];
   private readonly counter: Counter = { statements: 0 };
+  private readonly prepared = new WeakSet<pg.PoolClient>();
 
   constructor(
     readonly sourceName: string,
     readonly schema: string,
     private readonly pool: pg.Pool,
-  ) {}
+    private readonly flavour: PgFlavour,
+  ) {
+    this.kind = flavour.kind;
+  }
 
   /** Runs `fn` on one pooled connection, so each statement's report names its backend. */
   private async withClient<T>(fn: (statements: PgStatements, client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
+      if (this.flavour.startup === 'statements' && !this.prepared.has(client)) {
+        await client.query(`SET search_path TO ${this.schema}, public; SET timezone TO 'UTC'`);
+        this.prepared.add(client);
+      }
       return await fn(new PgStatements(client, this.counter), client);
     } finally {
       client.release();
@@ -81,13 +104,15 @@ class PgSqlSession implements SqlSession {
     return this.withClient((s) => s.exec(sql));
   }
 
-  async describe(sql: string): Promise<ColumnInfo[]> {
-    const result = await this.pool.query(`SELECT * FROM (${sql}) AS described LIMIT 0`);
-    return result.fields.map((f) => ({
-      name: f.name,
-      type: logicalTypeOf(f.dataTypeID),
-      nativeType: String(f.dataTypeID),
-    }));
+  describe(sql: string): Promise<ColumnInfo[]> {
+    return this.withClient(async (_, client) => {
+      const result = await client.query(`SELECT * FROM (${sql}) AS described LIMIT 0`);
+      return result.fields.map((f) => ({
+        name: f.name,
+        type: this.flavour.typeOf(f.dataTypeID),
+        nativeType: String(f.dataTypeID),
+      }));
+    });
   }
 
   transaction<T>(fn: (tx: SqlStatements) => Promise<T>): Promise<T> {
@@ -109,33 +134,35 @@ class PgSqlSession implements SqlSession {
   }
 }
 
+/** What opening a session takes: the source, how to resolve its secrets, the session's schema, the engine. */
+export interface PgSessionTarget {
+  config: PostgresSource | RedshiftSource;
+  context: ConnectorContext;
+  options: SqlSessionOptions;
+  flavour?: PgFlavour;
+}
+
 /** Connects with `options.schema` (created when missing) first on every session's search path. */
-export async function openPgSqlSession(
-  config: PostgresSource,
-  context: ConnectorContext,
-  options: SqlSessionOptions,
-): Promise<SqlSession> {
+export async function openPgSqlSession(target: PgSessionTarget): Promise<SqlSession> {
+  const { config, context, options, flavour = POSTGRES } = target;
   const schema = options.schema;
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) {
-    throw new WharfError(`The experiment schema '${schema}' is not a plain PostgreSQL name.`, {
+    throw new WharfError(`The experiment schema '${schema}' is not a plain ${flavour.kind} name.`, {
       code: 'experiment.warehouse-schema',
       errorClass: 'config',
       hint: 'Use lower-case letters, digits and underscores, starting with a letter or underscore.',
     });
   }
   const base = pgClientConfig(config, context);
-  // Session settings travel in the startup packet, so every pooled connection has them.
-  const pool = new pg.Pool({
-    ...base,
-    max: 4,
-    options: `-c search_path=${schema},public -c TimeZone=UTC`,
-    application_name: 'wharf experiment',
-  });
+  // On PostgreSQL the settings travel in the startup packet, so every pooled connection has them.
+  const startup = flavour.startup === 'options' ? { options: `-c search_path=${schema},public -c TimeZone=UTC` } : {};
+  const pool = new pg.Pool({ ...base, max: 4, ...startup, application_name: 'wharf experiment' });
+  pool.on('error', () => undefined);
   try {
     await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
   } catch (err) {
     await pool.end().catch(() => undefined);
     throw err;
   }
-  return new PgSqlSession(config.name, options.schema, pool);
+  return new PgSqlSession(config.name, options.schema, pool, flavour);
 }

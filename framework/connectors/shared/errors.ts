@@ -12,6 +12,8 @@ export interface FailureSite {
   kind: string;
   sourceName: string;
   query?: QuerySpec;
+  /** For a SQL session's statement (an experiment in the warehouse): its first line. */
+  statement?: string;
 }
 
 export interface FailureFacts {
@@ -26,6 +28,7 @@ export interface FailureFacts {
 
 function where(site: FailureSite): string {
   const source = `${site.kind} source '${site.sourceName}'`;
+  if (site.statement) return `${source}, statement '${site.statement}'`;
   if (!site.query) return source;
   return `${source}, mapping '${site.query.mapping}' (${site.query.sqlFile})`;
 }

@@ -58,7 +58,7 @@ export function snowflakeError(site: FailureSite, thrown: unknown): WharfError {
     const transient = transientSqlState(err.sqlState);
     return connectorError(site, {
       ...base,
-      errorClass: site.query ? 'query' : 'connection',
+      errorClass: site.query || site.statement ? 'query' : 'connection',
       transient,
       code: `snowflake.sql.${code || 'error'}`,
     });

@@ -14,4 +14,8 @@ export default defineConnector<SnowflakeSource>({
   capabilities: SNOWFLAKE_CAPABILITIES,
   create: (config: SnowflakeSource, context: ConnectorContext): Promise<SnowflakeConnector> =>
     openSnowflake(config, context),
+  async openSqlSession(config, context, options) {
+    const { openSnowflakeSqlSession } = await import('./sql-session.js');
+    return openSnowflakeSqlSession(config, context, options);
+  },
 });

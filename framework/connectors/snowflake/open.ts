@@ -1,4 +1,5 @@
 /** Opens a Snowflake session for a source: loads the SDK, logs in, prepares the session. */
+import type { Connection } from 'snowflake-sdk';
 import type { SnowflakeSource } from '../../config/types.js';
 import type { ConnectorContext } from '../types.js';
 import { SnowflakeConnector } from './connector.js';
@@ -21,25 +22,33 @@ function loadSdk(): Promise<SnowflakeSdk> {
   return sdk;
 }
 
+/** A logged-in snowflake-sdk connection for the source; failures are classified WharfErrors naming it. */
+export async function connectSnowflake(
+  config: SnowflakeSource,
+  context: ConnectorContext,
+  tuning: SnowflakeClientTuning = {},
+): Promise<Connection> {
+  const options = connectionOptions(config, context, tuning);
+  const snowflake = await loadSdk();
+  const site = { kind: 'snowflake', sourceName: config.name };
+  try {
+    const created = snowflake.createConnection(options as unknown as Parameters<SnowflakeSdk['createConnection']>[0]);
+    // connect() reports login failures through its callback only.
+    return await new Promise<typeof created>((resolve, reject) =>
+      created.connect((err) => (err ? reject(err) : resolve(created))),
+    );
+  } catch (err) {
+    throw snowflakeError(site, err);
+  }
+}
+
 /** A logged-in connector for the source; failures are classified WharfErrors naming it. */
 export async function openSnowflake(
   config: SnowflakeSource,
   context: ConnectorContext,
   tuning: SnowflakeClientTuning = {},
 ): Promise<SnowflakeConnector> {
-  const options = connectionOptions(config, context, tuning);
-  const snowflake = await loadSdk();
-  const site = { kind: 'snowflake', sourceName: config.name };
-  let connection;
-  try {
-    const created = snowflake.createConnection(options as unknown as Parameters<SnowflakeSdk['createConnection']>[0]);
-    // connect() reports login failures through its callback only.
-    connection = await new Promise<typeof created>((resolve, reject) =>
-      created.connect((err) => (err ? reject(err) : resolve(created))),
-    );
-  } catch (err) {
-    throw snowflakeError(site, err);
-  }
+  const connection = await connectSnowflake(config, context, tuning);
   const connector = new SnowflakeConnector(config.name, connection);
   try {
     for (const statement of SESSION_SETUP) await connector.execute(statement);

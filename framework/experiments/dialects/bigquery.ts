@@ -4,7 +4,7 @@
  * only as an analytic function, so the percentiles are computed over a window partition and
  * collapsed with MAX. JSON_EXTRACT_SCALAR rather than JSON_VALUE: the two agree on text
  * columns, and the translation the tests run through renders JSON_VALUE as a JSON (not text)
- * extraction.
+ * extraction. TIMESTAMP is an instant (UTC); a DATETIME column is read as UTC.
  */
 import { jsonPath, type ExperimentDialect, type PercentileQuery, type UpdateFrom } from './types.js';
 
@@ -36,6 +36,15 @@ export const bigqueryDialect: ExperimentDialect = {
   ident,
   literal,
   jsonText: (column, key) => `JSON_EXTRACT_SCALAR(${column}, ${literal(jsonPath(key))})`,
+  jsonToText: (column) => `TO_JSON_STRING(${column})`,
+  jsonObjectText: (json, key) => `CAST(JSON_EXTRACT(${json}, ${literal(jsonPath(key))}) AS STRING)`,
+  jsonObject: (pairs) => `TO_JSON_STRING(JSON_OBJECT(${pairs.map(([k, v]) => `${literal(k)}, ${v}`).join(', ')}))`,
+  // TIMESTAMP(text), not CAST: the same parse (offset applied, UTC without one), and the translation keeps the offset.
+  textInstant: (text) => `TIMESTAMP(${text})`,
+  utcTimestamp: (timestamp) => `CAST(${timestamp} AS TIMESTAMP)`,
+  epochMicros: (micros) => `TIMESTAMP_MICROS(CAST(${micros} AS INT64))`,
+  addMinutes: (timestamp, minutes) => `TIMESTAMP_ADD(${timestamp}, INTERVAL ${minutes} MINUTE)`,
+  whitespaceToUnderscore: (text) => `REGEXP_REPLACE(${text}, ${literal('\\s')}, '_')`,
   numericOrNull: (e) => `SAFE_CAST(${e} AS FLOAT64)`,
   daySeries: (from, to) => `SELECT day FROM UNNEST(GENERATE_DATE_ARRAY(DATE '${from}', DATE '${to}')) AS day`,
   dayDiff: (later, earlier) => `DATE_DIFF(${later}, ${earlier}, DAY)`,

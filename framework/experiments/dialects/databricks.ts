@@ -2,6 +2,7 @@
  * Databricks SQL (Delta tables). Backtick identifiers, backslash-escaped string literals,
  * STRING columns, get_json_object, explode(sequence(…)) for the day series, DATEDIFF and
  * DATE_ADD on days. UPDATE has no FROM clause there, so updates from a join are MERGEs.
+ * TIMESTAMP is the session zone's (UTC: sessions run in UTC).
  */
 import { backticked, jsonPath, orderedSetPercentiles, type ExperimentDialect, type UpdateFrom } from './types.js';
 
@@ -20,6 +21,15 @@ export const databricksDialect: ExperimentDialect = {
   ident: backticked,
   literal,
   jsonText: (column, key) => `get_json_object(${column}, ${literal(jsonPath(key))})`,
+  jsonToText: (column) => `to_json(${column})`,
+  jsonObjectText: (json, key) => `get_json_object(${json}, ${literal(jsonPath(key))})`,
+  // to_json leaves NULL fields out, where the other engines write `null`: both read back as NULL.
+  jsonObject: (pairs) => `to_json(named_struct(${pairs.map(([k, v]) => `${literal(k)}, ${v}`).join(', ')}))`,
+  textInstant: (text) => `CAST(${text} AS TIMESTAMP)`,
+  utcTimestamp: (timestamp) => `CAST(${timestamp} AS TIMESTAMP)`,
+  epochMicros: (micros) => `timestamp_micros(CAST(${micros} AS BIGINT))`,
+  addMinutes: (timestamp, minutes) => `dateadd(MINUTE, ${minutes}, ${timestamp})`,
+  whitespaceToUnderscore: (text) => `regexp_replace(${text}, ${literal('\\s')}, '_')`,
   numericOrNull: (e) => `TRY_CAST(${e} AS DOUBLE)`,
   daySeries: (from, to) => `SELECT explode(sequence(DATE '${from}', DATE '${to}', INTERVAL 1 DAY)) AS day`,
   dayDiff: (later, earlier) => `DATEDIFF(${later}, ${earlier})`,

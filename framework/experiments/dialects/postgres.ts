@@ -2,6 +2,7 @@
 import {
   doubleQuoted,
   orderedSetPercentiles,
+  plusMinutesInterval,
   standardLiteral,
   updateFromClause,
   type ExperimentDialect,
@@ -17,6 +18,15 @@ export const postgresDialect: ExperimentDialect = {
   ident: doubleQuoted,
   literal: standardLiteral,
   jsonText: (column, key) => `(CAST(${column} AS JSON) ->> ${standardLiteral(key)})`,
+  jsonToText: (column) => `CAST(${column} AS TEXT)`,
+  jsonObjectText: (json, key) => `CAST(CAST(${json} AS JSON) -> ${standardLiteral(key)} AS TEXT)`,
+  jsonObject: (pairs) =>
+    `CAST(json_build_object(${pairs.map(([k, v]) => `${standardLiteral(k)}, ${v}`).join(', ')}) AS TEXT)`,
+  textInstant: (text) => `CAST(CAST(${text} AS TIMESTAMPTZ) AS TIMESTAMP)`,
+  utcTimestamp: (timestamp) => `CAST(${timestamp} AS TIMESTAMP)`,
+  epochMicros: (micros) => `(to_timestamp(${micros} / 1000000) AT TIME ZONE 'UTC')`,
+  addMinutes: plusMinutesInterval,
+  whitespaceToUnderscore: (text) => `regexp_replace(${text}, '\\s', '_', 'g')`,
   numericOrNull: (e) => `(CASE WHEN ${e} ~ '${NUMBER_PATTERN}' THEN CAST(${e} AS DOUBLE PRECISION) END)`,
   daySeries: (from, to) =>
     `SELECT CAST(d AS DATE) AS day FROM generate_series(DATE '${from}', DATE '${to}', INTERVAL '1 day') AS t(d)`,

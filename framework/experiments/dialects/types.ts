@@ -49,6 +49,22 @@ export interface ExperimentDialect {
   literal(value: string): string;
   /** Text value of `key` in a JSON text column (NULL when absent). */
   jsonText(column: string, key: string): string;
+  /** A JSON-typed column (JSON, VARIANT, SUPER, a struct) as JSON text. */
+  jsonToText(column: string): string;
+  /** The value under `key` of a JSON text expression as JSON text (an object stays an object; NULL when absent). */
+  jsonObjectText(json: string, key: string): string;
+  /** A JSON object text from text values; a NULL value is `null` or left out (Databricks). */
+  jsonObject(pairs: Array<[key: string, value: string]>): string;
+  /** An ISO 8601 date-time text as a UTC TIMESTAMP (its offset applied; none: the session's zone, UTC). */
+  textInstant(text: string): string;
+  /** A timestamp of any of the engine's timestamp types as a UTC TIMESTAMP. */
+  utcTimestamp(timestamp: string): string;
+  /** A UTC TIMESTAMP from microseconds since 1970-01-01 UTC (a whole-number double). */
+  epochMicros(micros: string): string;
+  /** The TIMESTAMP expression plus `minutes` (negative: minus). */
+  addMinutes(timestamp: string, minutes: number): string;
+  /** The text with every whitespace character replaced by `_` (an event name as ingestions load it). */
+  whitespaceToUnderscore(text: string): string;
   /** The text expression as a double, or NULL when it is not a number. */
   numericOrNull(expression: string): string;
   /** A subquery of one DATE column `day`, one row per day from `from` to `to` (ISO days, from ≤ to). */
@@ -109,6 +125,11 @@ export function orderedSetPercentiles(q: PercentileQuery, double: string): strin
 export function updateFromClause(u: UpdateFrom, quote: (name: string) => string): string {
   const set = u.set.map(([column, expression]) => `${column} = ${expression}`).join(', ');
   return `UPDATE ${quote(u.table)} AS ${u.alias} SET ${set} FROM ${u.source} WHERE ${u.on}`;
+}
+
+/** `timestamp + INTERVAL 'n minutes'` (DuckDB, PostgreSQL). */
+export function plusMinutesInterval(timestamp: string, minutes: number): string {
+  return `(${timestamp} + INTERVAL '${minutes} minutes')`;
 }
 
 /** A JSONPath to `key`: `$.key` for a plain name, `$['key']` otherwise (BigQuery, Databricks). */

@@ -5,12 +5,14 @@
  * M2M token endpoint /oidc/v1/token. Statements run in DuckDB (UTC) after a translation from
  * Databricks SQL (framework/connectors/shared/testing/sql-translate.ts); `timestamp_millis`,
  * which it passes through, is defined as a macro.
- * Values are encoded as the JSON_ARRAY format does (strings or null).
+ * Values are encoded as the JSON_ARRAY format does (strings or null). A SQL session's
+ * parameters, clones and write counts are modelled in fake-writes.ts.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toDuckDB } from '../../../framework/connectors/shared/testing/sql-translate.js';
 import { DuckDBBackend, type BackendResult } from '../../../test/support/duckdb-backend.js';
+import { prepareStatement, writeResult, type FakeParameter } from './fake-writes.js';
 
 interface Statement {
   polls: number;
@@ -99,6 +101,7 @@ export async function startFakeDatabricks(options: FakeDatabricksOptions): Promi
     statement: string;
     warehouse_id: string;
     schema?: string;
+    parameters?: FakeParameter[];
   }): Promise<[number, unknown]> {
     if (input.warehouse_id !== options.warehouseId)
       return [
@@ -109,8 +112,9 @@ export async function startFakeDatabricks(options: FakeDatabricksOptions): Promi
     state.statements.push(input.statement);
     const statement: Statement = { polls: 0 };
     try {
-      if (input.schema) await backend.run(`SET schema = '${input.schema.replace(/'/g, "''")}'`);
-      statement.result = await backend.run(await toDuckDB(input.statement, 'databricks'));
+      await backend.run(`SET schema = '${(input.schema ?? 'main').replace(/'/g, "''")}'`);
+      const sql = await toDuckDB(prepareStatement(input.statement, input.parameters), 'databricks');
+      statement.result = await writeResult(backend, input.statement, await backend.run(sql));
     } catch (err) {
       statement.error = (err as Error).message;
     }
@@ -182,6 +186,8 @@ function databricksType(duckType: string): { type_name: string; type_text: strin
   const names: Record<string, string> = {
     VARCHAR: 'STRING',
     BIGINT: 'LONG',
+    // DuckDB sums BIGINTs to HUGEINT where Databricks keeps BIGINT.
+    HUGEINT: 'LONG',
     INTEGER: 'INT',
     SMALLINT: 'SHORT',
     DOUBLE: 'DOUBLE',
@@ -192,7 +198,7 @@ function databricksType(duckType: string): { type_name: string; type_text: strin
     'TIMESTAMP WITH TIME ZONE': 'TIMESTAMP',
     JSON: 'VARIANT',
   };
-  const name = names[t] ?? 'STRING';
+  const name = names[t] ?? (t.startsWith('DECIMAL') ? 'DECIMAL' : 'STRING');
   return { type_name: name, type_text: name === 'LONG' ? 'BIGINT' : name };
 }
 

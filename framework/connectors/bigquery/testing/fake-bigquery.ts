@@ -3,7 +3,8 @@
  * jobs.get, jobs.cancel, jobs.query, jobs.getQueryResults with pageToken paging and
  * tables.get, answering in the API's JSON shapes and executing the SQL on an in-memory DuckDB.
  * Jobs report statistics (totalBytesProcessed from a per-table estimate, totalBytesBilled as
- * on-demand billing rounds it, numDmlAffectedRows); DDL and DML statements run directly.
+ * on-demand billing rounds it, numDmlAffectedRows); DDL and DML statements run directly, and
+ * scripts, transactions and the default dataset behave as in BigQuery (testing/scripts.ts).
  * Requests must carry the configured bearer token. It is not BigQuery's SQL engine.
  */
 import { randomUUID } from 'node:crypto';
@@ -103,9 +104,10 @@ export class FakeBigQuery extends DuckDBHttpFake {
   /** jobs.insert: a dry run answers at once; a query runs to completion before answering. */
   private async insertJob(body: Json): Promise<Reply> {
     const configuration = (body.configuration ?? {}) as {
-      query?: { query?: string; queryParameters?: QueryParameter[] };
+      query?: { query?: string; queryParameters?: QueryParameter[]; defaultDataset?: { datasetId?: string } };
       dryRun?: boolean;
     };
+    const dataset = configuration.query?.defaultDataset?.datasetId;
     const text = configuration.query?.query;
     const sql = text === undefined ? undefined : bindPositional(text, configuration.query?.queryParameters ?? []);
     if (!sql) return apiError(400, 'invalid', 'Job configuration must contain a query.');
@@ -113,14 +115,14 @@ export class FakeBigQuery extends DuckDBHttpFake {
     const jobId = ((body.jobReference as { jobId?: string } | undefined)?.jobId ?? randomUUID()) as string;
     try {
       if (configuration.dryRun) {
-        const { fields, bytes } = await this.exclusive(() => this.jobs.dryRun(sql));
+        const { fields, bytes } = await this.exclusive(() => this.jobs.dryRun(sql, dataset));
         const stats = {
           totalBytesProcessed: String(bytes),
           query: { totalBytesProcessed: String(bytes), schema: { fields }, statementType: 'SELECT' },
         };
         return { status: 200, body: this.jobResource(undefined, stats, configuration) };
       }
-      await this.exclusive(() => this.jobs.run(jobId, sql));
+      await this.exclusive(() => this.jobs.run(jobId, sql, dataset));
       // Bytes processed and billed as BigQuery's job statistics report them (the fake's estimate).
       return {
         status: 200,

@@ -4,6 +4,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { BigQueryField } from '../values.js';
+import { inDataset, isScript, runScript, splitStatements, withInformationSchema } from './scripts.js';
 import { toDuckDB } from './sql-shim.js';
 import { wireColumn, type WireColumn } from './wire-format.js';
 
@@ -31,6 +32,19 @@ export interface JobStatistics {
 }
 
 const MIB = 1024 * 1024;
+
+/** DuckDB SQL for one GoogleSQL statement. */
+const duckSql = (sql: string) => withInformationSchema(sql, toDuckDB);
+
+/** The statistics of a job that processed `bytes`. */
+function statistics(bytes: number, statementType: string, extra: Partial<JobStatistics['query']>): JobStatistics {
+  const billed = String(billedBytes(bytes));
+  return {
+    totalBytesProcessed: String(bytes),
+    totalBytesBilled: billed,
+    query: { totalBytesProcessed: String(bytes), totalBytesBilled: billed, statementType, ...extra },
+  };
+}
 
 /** BigQuery's on-demand billing of `bytes` processed. */
 export function billedBytes(bytes: number): number {
@@ -60,27 +74,38 @@ export class JobStore {
   }
 
   /**
-   * Runs the statement for job `jobId` and records its statistics: a query into a result
-   * table (its schema and row count returned); DDL and DML directly, with the rows they
-   * changed. Bytes processed are the fake's scan estimate (scannedBytes).
+   * Runs the query of job `jobId` with `dataset` as its default dataset and records its
+   * statistics: a query into a result table (its schema and row count returned); DDL and DML
+   * directly, with the rows they changed; a script statement by statement (scripts.ts). Bytes
+   * processed are the fake's scan estimate (scannedBytes).
    */
-  async run(jobId: string, sql: string): Promise<{ fields: BigQueryField[]; total: number }> {
-    const bytes = await this.scannedBytes(sql);
-    const stats = (statementType: string, extra: Partial<JobStatistics['query']>): JobStatistics => {
-      const billed = String(billedBytes(bytes));
-      return {
-        totalBytesProcessed: String(bytes),
-        totalBytesBilled: billed,
-        query: { totalBytesProcessed: String(bytes), totalBytesBilled: billed, statementType, ...extra },
-      };
-    };
+  async run(jobId: string, sql: string, dataset?: string): Promise<{ fields: BigQueryField[]; total: number }> {
+    return inDataset(this.connection, dataset, async () => {
+      const statements = splitStatements(sql);
+      if (!isScript(statements)) return this.runStatement(jobId, sql, dataset);
+      const bytes = await this.scannedBytes(sql, dataset);
+      await runScript(this.connection, statements, async (statement) => {
+        await this.connection.run(await duckSql(statement));
+      });
+      this.statistics.set(jobId, statistics(bytes, 'SCRIPT', {}));
+      return { fields: [], total: 0 };
+    });
+  }
+
+  private async runStatement(
+    jobId: string,
+    sql: string,
+    dataset: string | undefined,
+  ): Promise<{ fields: BigQueryField[]; total: number }> {
+    const bytes = await this.scannedBytes(sql, dataset);
     const statement = /^\s*(INSERT|DELETE|UPDATE|MERGE|CREATE|DROP|ALTER)\b/i.exec(sql)?.[1]?.toUpperCase();
     if (statement) {
-      const result = await this.connection.run(await toDuckDB(sql));
+      const result = await this.connection.run(await duckSql(sql));
       const changed = Number(result.rowsChanged);
       this.statistics.set(
         jobId,
-        stats(
+        statistics(
+          bytes,
           statement,
           ['INSERT', 'DELETE', 'UPDATE', 'MERGE'].includes(statement) ? { numDmlAffectedRows: String(changed) } : {},
         ),
@@ -88,13 +113,13 @@ export class JobStore {
       return { fields: [], total: 0 };
     }
     const ran = await this.runQuery(jobId, sql);
-    this.statistics.set(jobId, stats('SELECT', { totalRows: String(ran.total) }));
+    this.statistics.set(jobId, statistics(bytes, 'SELECT', { totalRows: String(ran.total) }));
     return ran;
   }
 
   private async runQuery(jobId: string, sql: string): Promise<{ fields: BigQueryField[]; total: number }> {
     const table = `fake_job_${++this.sequence}`;
-    await this.connection.run(`CREATE TEMP TABLE ${table} AS ${await toDuckDB(sql)}`);
+    await this.connection.run(`CREATE TEMP TABLE ${table} AS ${await duckSql(sql)}`);
     const columns = await this.columns(`SELECT column_name, column_type FROM (DESCRIBE ${table})`);
     const counted = await this.connection.runAndReadAll(`SELECT COUNT(*) FROM ${table}`);
     const total = Number(counted.getRows()[0]![0]);
@@ -103,10 +128,12 @@ export class JobStore {
   }
 
   /** Validates the query without running it: schema plus an estimate of bytes scanned. */
-  async dryRun(sql: string): Promise<{ fields: BigQueryField[]; bytes: number }> {
-    const duck = await toDuckDB(sql);
-    const columns = await this.columns(`SELECT column_name, column_type FROM (DESCRIBE ${duck})`);
-    return { fields: columns.map((column) => column.field), bytes: await this.scannedBytes(sql) };
+  async dryRun(sql: string, dataset?: string): Promise<{ fields: BigQueryField[]; bytes: number }> {
+    return inDataset(this.connection, dataset, async () => {
+      const duck = await duckSql(sql);
+      const columns = await this.columns(`SELECT column_name, column_type FROM (DESCRIBE ${duck})`);
+      return { fields: columns.map((column) => column.field), bytes: await this.scannedBytes(sql, dataset) };
+    });
   }
 
   /** A page of job `jobId`, starting at `offset`. */
@@ -117,7 +144,8 @@ export class JobStore {
     int64Timestamps: boolean,
   ): Promise<JobPage | undefined> {
     const job = this.jobs.get(jobId);
-    if (!job) return undefined;
+    // A DML, DDL or script job has results too: no rows (BigQuery answers getQueryResults for every query job).
+    if (!job) return this.statistics.has(jobId) ? { fields: [], rows: [], total: 0 } : undefined;
     const count = Math.max(0, Math.min(maxResults ?? DEFAULT_PAGE_ROWS, job.total - offset));
     const fields = job.columns.map((column) => column.field);
     const rows = count === 0 ? [] : await this.rows(job, offset, count, int64Timestamps);
@@ -151,15 +179,16 @@ export class JobStore {
 
   /**
    * The fake's stand-in for BigQuery's scan estimate: 8 bytes per cell of every table the
-   * query names. Good enough to grow with the data, which is all tests may rely on.
+   * query names (tables of the default dataset also unqualified). Good enough to grow with the
+   * data, which is all tests may rely on.
    */
-  private async scannedBytes(sql: string): Promise<number> {
+  private async scannedBytes(sql: string, dataset?: string): Promise<number> {
     const tables = await this.connection.runAndReadAll(
       `SELECT schema_name, table_name, estimated_size, column_count FROM duckdb_tables() WHERE NOT temporary`,
     );
     let bytes = 0;
     for (const [schema, table, rows, columns] of tables.getRows()) {
-      const name = schema === 'main' ? String(table) : `${String(schema)}.${String(table)}`;
+      const name = schema === 'main' || schema === dataset ? String(table) : `${String(schema)}.${String(table)}`;
       if (new RegExp(`\\b${name.replace('.', '\\.')}\\b`).test(sql)) bytes += Number(rows) * Number(columns) * 8;
     }
     return bytes;

@@ -11,13 +11,15 @@ import type { DuckDBHandle } from '../../../util/duckdb.js';
 import { DuckDBHttpFake } from '../../shared/testing/duckdb-http-fake.js';
 import { loginAccepted, type FakeSnowflakeUser, type LoginData } from './auth.js';
 import { ResultStore } from './results.js';
-import { isSessionStatement, toDuckDB } from './sql-shim.js';
+import { SessionModel, type Bindings, type ModelStatement } from './session-model.js';
 
 export type { FakeSnowflakeUser } from './auth.js';
 
 export interface FakeSnowflakeOptions {
   account: string;
   users: Record<string, FakeSnowflakeUser>;
+  /** Return unquoted result column names upper-cased, as Snowflake does (session-model.ts). */
+  upperCaseNames?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -47,6 +49,7 @@ const SESSION_PARAMETERS = [
 export class FakeSnowflake extends DuckDBHttpFake {
   private readonly sessions = new Set<string>();
   private readonly results: ResultStore;
+  private readonly model: SessionModel;
   /** Query texts received, for tests that check what was sent. */
   readonly queries: string[] = [];
   /** How many abort-requests (statement cancels) arrived. */
@@ -59,6 +62,7 @@ export class FakeSnowflake extends DuckDBHttpFake {
   ) {
     super(duck, server);
     this.results = new ResultStore(duck.connection);
+    this.model = new SessionModel(duck.connection, { upperCaseNames: options.upperCaseNames ?? false });
   }
 
   /** Starts the fake on an ephemeral loopback port. */
@@ -113,7 +117,9 @@ export class FakeSnowflake extends DuckDBHttpFake {
       return { success: true, data: null, code: null, message: null };
     }
     if (path === '/queries/v1/query-request')
-      return this.transientFailures ? TIMED_OUT : this.query(String(body.sqlText ?? ''));
+      return this.transientFailures
+        ? TIMED_OUT
+        : this.query({ token, sqlText: String(body.sqlText ?? ''), bindings: body.bindings as Bindings });
     if (path.endsWith('/abort-request')) this.abortRequests++;
     if (ACKNOWLEDGED.has(path) || /^\/queries\/[^/]+\/abort-request$/.test(path))
       return { success: true, data: null, code: null, message: null };
@@ -148,16 +154,15 @@ export class FakeSnowflake extends DuckDBHttpFake {
     };
   }
 
-  private async query(sqlText: string): Promise<Json> {
-    this.queries.push(sqlText);
+  private async query(statement: Omit<ModelStatement, 'queryId'>): Promise<Json> {
+    this.queries.push(statement.sqlText);
     const queryId = randomUUID();
     try {
       // A statement the translation refuses fails like one Snowflake refuses.
-      const sql = isSessionStatement(sqlText)
-        ? `SELECT 'Statement executed successfully.' AS status`
-        : await toDuckDB(sqlText);
       const page = await this.exclusive(() =>
-        this.results.create(queryId, sql, (id, index) => `${this.url}/fake-chunks/${id}/${index}`),
+        this.model.run({ ...statement, queryId }, (sql) =>
+          this.results.create(queryId, sql, (id, index) => `${this.url}/fake-chunks/${id}/${index}`),
+        ),
       );
       return {
         success: true,
@@ -171,7 +176,7 @@ export class FakeSnowflake extends DuckDBHttpFake {
           returned: page.total,
           queryId,
           queryResultFormat: 'json',
-          statementTypeId: 4096,
+          statementTypeId: page.statementTypeId,
           version: 1,
           chunkHeaders: {},
           chunks: page.chunks,

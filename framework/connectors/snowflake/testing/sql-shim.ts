@@ -16,8 +16,3 @@ export async function toDuckDB(sql: string): Promise<string> {
   const translated = await translateToDuckDB(sql.replace(/\bHASH_AGG\(\*\)/gi, `${PLACEHOLDER}()`), 'snowflake');
   return translated.replace(new RegExp(`\\b${PLACEHOLDER}\\(\\)`, 'gi'), HASH_AGG);
 }
-
-/** `ALTER SESSION …` and `USE …` only change session state the fake does not model. */
-export function isSessionStatement(sql: string): boolean {
-  return /^\s*(ALTER\s+SESSION|USE)\b/i.test(sql);
-}
