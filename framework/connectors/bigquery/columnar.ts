@@ -7,10 +7,10 @@
  * binary fields keep the row path. (The Storage Read API, which would give Arrow, is not used.)
  */
 import type { Job } from '@google-cloud/bigquery';
-import { unescapeCopyText } from '../postgres/columnar.js';
-import { FingerprintTokens, columnsNamed } from '../shared/duckdb-columnar.js';
+import { exportStart, FingerprintTokens } from '../shared/duckdb-columnar.js';
 import { QUERY_ALIAS } from '../shared/sql-dialect.js';
 import { copyEscape, PageFlow, TextRowWriter, type FieldText } from '../shared/text-rows.js';
+import { commonFieldValue, textKindMembers } from '../shared/text-kinds.js';
 import { daysSelect } from '../shared/wrapped-queries.js';
 import type {
   ColumnarExport,
@@ -72,21 +72,10 @@ const FIELD_TEXT: Record<Kind, FieldText> = {
 
 /** A field back as the row path's value. */
 function parseField(kind: Kind | null, text: string): Row[string] {
-  switch (kind) {
-    case 'integer':
-      return integerValue(text);
-    case 'number':
-      return PARSED_SPECIAL[text] ?? Number(text);
-    case 'timestamp':
-    case 'datetime':
-      return new Date(Number(text));
-    case 'boolean':
-      return text === 'true';
-    case 'date':
-      return text;
-    default:
-      return unescapeCopyText(text);
-  }
+  if (kind === 'integer') return integerValue(text);
+  if (kind === 'number') return PARSED_SPECIAL[text] ?? Number(text);
+  // A DATETIME travels as epoch milliseconds, as a TIMESTAMP does.
+  return commonFieldValue(kind === 'datetime' ? 'timestamp' : kind, text);
 }
 
 /** One page of raw rows. */
@@ -108,18 +97,9 @@ export interface BigQueryExportHost {
 export function bigqueryColumnarExport(host: BigQueryExportHost): ColumnarExport {
   const tokens = new FingerprintTokens();
   return {
-    textColumns: (columns) => columns.every((c) => kindOf(c) !== null),
-    exactCsvType(column) {
-      const kind = kindOf(column);
-      if (kind === 'integer' || kind === 'number') return 'DOUBLE';
-      return kind === 'date' ? 'DATE' : null;
-    },
+    ...textKindMembers({ kindOf, doubleKinds: ['integer', 'number'], parseField }),
     async copyDays(query: QuerySpec, filters: DayFilter[], options: CopyDaysOptions, sink: DayRowSink): Promise<void> {
-      const columns = columnsNamed(await host.describe(query), options.columns, query);
-      // BigQuery's fingerprint is not a sum of row terms: computed first, carried by a token.
-      const dayTokens = options.fingerprint
-        ? (await host.dayStats(query, filters)).map((s) => s.fingerprint && tokens.token(s.fingerprint))
-        : null;
+      const { columns, dayTokens } = await exportStart(host, tokens, { query, filters, options });
       const list = columns.map((c) => `${QUERY_ALIAS}.${bigqueryDialect.identifier(c.name)}`).join(', ');
       const job = await host.startJob(daysSelect(bigqueryDialect, query.sql, filters, list), query);
       const fields = columns.map((c) => FIELD_TEXT[kindOf(c)!]);
@@ -127,14 +107,6 @@ export function bigqueryColumnarExport(host: BigQueryExportHost): ColumnarExport
       await readPages(job, (token) => host.rawPage(job, query, BULK_PAGE_ROWS, token), writer, sink);
     },
     dayStats: (day, rowCount, sum) => tokens.dayStats(day, rowCount, sum),
-    parseRow(columns: ColumnInfo[], raw: (string | null)[]): Row {
-      const row: Row = {};
-      columns.forEach((c, i) => {
-        const text = raw[i];
-        row[c.name] = text === null ? null : parseField(kindOf(c), text);
-      });
-      return row;
-    },
   };
 }
 

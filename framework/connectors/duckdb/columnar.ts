@@ -6,9 +6,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DayRouter } from '../postgres/columnar.js';
 import {
-  columnsNamed,
   duckdbTextColumns,
   exportSelect,
+  exportStart,
   exportThroughPipe,
   FingerprintTokens,
 } from '../shared/duckdb-columnar.js';
@@ -38,11 +38,7 @@ export function duckdbColumnarExport(host: DuckDBExportHost): ColumnarExport {
   return {
     ...duckdbTextColumns,
     async copyDays(query: QuerySpec, filters: DayFilter[], options: CopyDaysOptions, sink: DayRowSink): Promise<void> {
-      const columns = columnsNamed(await host.describe(query), options.columns, query);
-      // The connector's own fingerprints, computed first (they are not sums of row terms).
-      const dayTokens = options.fingerprint
-        ? (await host.dayStats(query, filters)).map((s) => s.fingerprint && tokens.token(s.fingerprint))
-        : null;
+      const { columns, dayTokens } = await exportStart(host, tokens, { query, filters, options });
       const select = daysSelect(duckdbDialect, query.sql, filters, exportSelect(columns, options.fingerprint));
       // One day needs no routing (and a TIMESTAMP day column's text is not the zone's day).
       const route = filters.length === 1 ? 0 : new DayRouter(filters.map((f) => f.day));

@@ -14,9 +14,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { WharfError } from '../../diagnostics/errors.js';
-import { DayRouter, unescapeCopyText } from '../postgres/columnar.js';
-import type { ColumnInfo, DayRowSink, DayStats, QuerySpec, Row } from '../types.js';
+import { DayRouter } from '../postgres/columnar.js';
+import type { ColumnInfo, CopyDaysOptions, DayFilter, DayRowSink, DayStats, QuerySpec, Row } from '../types.js';
 import { QUERY_ALIAS, sqlLiteral } from './sql-dialect.js';
+import { commonFieldValue, textKindMembers } from './text-kinds.js';
+import { integerValue } from './text-values.js';
 
 type TextKind = 'string' | 'integer' | 'double' | 'date' | 'timestamp' | 'boolean';
 
@@ -72,41 +74,17 @@ const NON_FINITE: Record<string, number> = { nan: NaN, inf: Infinity, '-inf': -I
  * JavaScript's own number text).
  */
 function parseField(kind: TextKind | null, text: string): Row[string] {
-  switch (kind) {
-    case 'integer': {
-      const big = BigInt(text);
-      return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : big;
-    }
-    case 'double':
-      return NON_FINITE[text] ?? Number(text);
-    case 'timestamp':
-      return new Date(Number(text));
-    case 'boolean':
-      return text === 'true';
-    case 'date':
-      return text;
-    default:
-      return unescapeCopyText(text);
-  }
+  if (kind === 'integer') return integerValue(text);
+  if (kind === 'double') return NON_FINITE[text] ?? Number(text);
+  return commonFieldValue(kind, text);
 }
 
 /** The ColumnarExport members every DuckDB-run source shares. */
-export const duckdbTextColumns = {
-  textColumns: (columns: ColumnInfo[]) => columns.every((c) => textKindOf(c) !== null),
-  exactCsvType(column: ColumnInfo): 'DOUBLE' | 'DATE' | null {
-    const kind = textKindOf(column);
-    if (kind === 'integer' || kind === 'double') return 'DOUBLE';
-    return kind === 'date' ? 'DATE' : null;
-  },
-  parseRow(columns: ColumnInfo[], raw: (string | null)[]): Row {
-    const row: Row = {};
-    columns.forEach((c, i) => {
-      const text = raw[i];
-      row[c.name] = text === null ? null : parseField(textKindOf(c), text);
-    });
-    return row;
-  },
-};
+export const duckdbTextColumns = textKindMembers({
+  kindOf: textKindOf,
+  doubleKinds: ['integer', 'double'],
+  parseField,
+});
 
 /**
  * The export's select list over the wrapped query: the columns as text, then (when asked) a
@@ -152,6 +130,34 @@ export class FingerprintTokens {
     if (sum !== null) this.byToken.delete(sum);
     return { day, rowCount, fingerprint: rowCount === 0 ? null : fingerprint };
   }
+}
+
+/** What the start of an export borrows from its connector. */
+export interface ExportDescriber {
+  describe(query: QuerySpec): Promise<ColumnInfo[]>;
+  dayStats(query: QuerySpec, filters: DayFilter[]): Promise<DayStats[]>;
+}
+
+export interface ExportRequest {
+  query: QuerySpec;
+  filters: DayFilter[];
+  options: CopyDaysOptions;
+}
+
+/**
+ * The columns an export asks for and, when it carries fingerprints, each day's token: these
+ * sources' fingerprints are not sums of row terms, so they are computed first.
+ */
+export async function exportStart(
+  host: ExportDescriber,
+  tokens: FingerprintTokens,
+  { query, filters, options }: ExportRequest,
+): Promise<{ columns: ColumnInfo[]; dayTokens: (string | null)[] | null }> {
+  const columns = columnsNamed(await host.describe(query), options.columns, query);
+  const dayTokens = options.fingerprint
+    ? (await host.dayStats(query, filters)).map((s) => s.fingerprint && tokens.token(s.fingerprint))
+    : null;
+  return { columns, dayTokens };
 }
 
 /** What one export into a sink needs. */

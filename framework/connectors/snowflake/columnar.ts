@@ -8,10 +8,10 @@
  */
 import type { Readable } from 'node:stream';
 import type { RowStatement } from 'snowflake-sdk';
-import { unescapeCopyText } from '../postgres/columnar.js';
-import { FingerprintTokens, columnsNamed } from '../shared/duckdb-columnar.js';
+import { exportStart, FingerprintTokens } from '../shared/duckdb-columnar.js';
 import { QUERY_ALIAS } from '../shared/sql-dialect.js';
 import { copyEscape, PageFlow, TextRowWriter, type FieldText } from '../shared/text-rows.js';
+import { commonFieldValue, textKindMembers } from '../shared/text-kinds.js';
 import { daysSelect } from '../shared/wrapped-queries.js';
 import type {
   ColumnarExport,
@@ -67,22 +67,10 @@ const FIELD_TEXT: Record<Kind, FieldText> = {
 
 /** A field back as the row path's value. */
 function parseField(kind: Kind | null, text: string): Row[string] {
-  switch (kind) {
-    case 'integer':
-      return integerValue(text);
-    case 'decimal':
-      return Number(text);
-    case 'real':
-      return parseDouble(text);
-    case 'timestamp':
-      return new Date(Number(text));
-    case 'boolean':
-      return text === 'true';
-    case 'date':
-      return text;
-    default:
-      return unescapeCopyText(text);
-  }
+  if (kind === 'integer') return integerValue(text);
+  if (kind === 'decimal') return Number(text);
+  if (kind === 'real') return parseDouble(text);
+  return commonFieldValue(kind, text);
 }
 
 /** What the export borrows from its connector. */
@@ -98,18 +86,9 @@ export interface SnowflakeExportHost {
 export function snowflakeColumnarExport(host: SnowflakeExportHost): ColumnarExport {
   const tokens = new FingerprintTokens();
   return {
-    textColumns: (columns) => columns.every((c) => kindOf(c) !== null),
-    exactCsvType(column) {
-      const kind = kindOf(column);
-      if (kind === 'integer' || kind === 'decimal' || kind === 'real') return 'DOUBLE';
-      return kind === 'date' ? 'DATE' : null;
-    },
+    ...textKindMembers({ kindOf, doubleKinds: ['integer', 'decimal', 'real'], parseField }),
     async copyDays(query: QuerySpec, filters: DayFilter[], options: CopyDaysOptions, sink: DayRowSink): Promise<void> {
-      const columns = columnsNamed(await host.describe(query), options.columns, query);
-      // Snowflake's fingerprint is not a sum of row terms: computed first, carried by a token.
-      const dayTokens = options.fingerprint
-        ? (await host.dayStats(query, filters)).map((s) => s.fingerprint && tokens.token(s.fingerprint))
-        : null;
+      const { columns, dayTokens } = await exportStart(host, tokens, { query, filters, options });
       const list = columns.map((c) => `${QUERY_ALIAS}.${snowflakeDialect.identifier(c.name)}`).join(', ');
       const statement = await host.startArrays(daysSelect(snowflakeDialect, query.sql, filters, list), query);
       const writer = new TextRowWriter(
@@ -122,14 +101,6 @@ export function snowflakeColumnarExport(host: SnowflakeExportHost): ColumnarExpo
       });
     },
     dayStats: (day, rowCount, sum) => tokens.dayStats(day, rowCount, sum),
-    parseRow(columns: ColumnInfo[], raw: (string | null)[]): Row {
-      const row: Row = {};
-      columns.forEach((c, i) => {
-        const text = raw[i];
-        row[c.name] = text === null ? null : parseField(kindOf(c), text);
-      });
-      return row;
-    },
   };
 }
 
