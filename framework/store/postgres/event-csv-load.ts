@@ -17,7 +17,8 @@ import { DuckDBEventsCsvLoad } from '../duckdb/event-csv-load.js';
 import { literal } from '../duckdb/metric-csv-sql.js';
 import { TABLES, type RejectRecord } from '../schema.js';
 import type { ColumnarDayLoad, ColumnarDayResult, DayLoadTarget, EventsCsvSpec } from '../types.js';
-import { copyFileIn, copyText, StagingSchema } from './staging.js';
+import { StagedCopyIn, type Staging, type StagedTable } from './staged-copy-in.js';
+import { copyText, StagingSchema } from './staging.js';
 
 /** The day load's side of the staging: its PostgreSQL client (in the day's transaction) and its rejects. */
 export interface PostgresEventsDaySide {
@@ -33,15 +34,11 @@ const EVENTS_TABLE = `CREATE TABLE ${TABLES.events} (ingestion VARCHAR, day DATE
   custom_ids VARCHAR, timeuuid VARCHAR)`;
 
 export class PostgresEventsCsvLoad implements ColumnarDayLoad {
-  private staging: { schema: StagingSchema; load: DuckDBEventsCsvLoad } | null = null;
-  private readonly ready: Promise<void>;
-  /** The COPY of the last batch sent, still running while the next file is checked. */
-  private sending: Promise<void> = Promise.resolve();
-  private batches = 0;
+  private readonly staged: StagedCopyIn<DuckDBEventsCsvLoad>;
   /** Rows dropped because an earlier row had their timeuuid. */
   private duplicates = 0;
-  /** The staged events in COPY's text format, ingestion and day first. */
-  private readonly select: string;
+  /** The staged events, sent in COPY's text format, ingestion and day first. */
+  private readonly table: StagedTable;
 
   constructor(
     private readonly target: Required<DayLoadTarget>,
@@ -50,21 +47,22 @@ export class PostgresEventsCsvLoad implements ColumnarDayLoad {
   ) {
     // DuckDB's text of a TIMESTAMP (`2026-10-05 09:00:00.123`) is the row path's, read in the session's UTC.
     const columns = [literal(target.ingestion), literal(target.date), 'CAST("timestamp" AS VARCHAR)'];
-    this.select = `SELECT ${[...columns, ...TEXT_COLUMNS.map(copyText)].join(', ')} FROM ${TABLES.events}`;
-    this.ready = this.open();
-    // Reported by the first call that waits for it.
-    this.ready.catch(() => undefined);
+    this.table = {
+      name: TABLES.events,
+      create: EVENTS_TABLE,
+      select: `SELECT ${[...columns, ...TEXT_COLUMNS.map(copyText)].join(', ')} FROM ${TABLES.events}`,
+      into: `${TABLES.events} (ingestion, day, "timestamp", ${TEXT_COLUMNS.join(', ')})`,
+    };
+    this.staged = new StagedCopyIn(day.client, () => this.open());
   }
 
   async append(file: string, rows: number): Promise<void> {
-    await this.ready;
-    await this.staging!.load.append(file, rows);
+    await (await this.staged.opened()).load.append(file, rows);
     await this.send();
   }
 
   async appendOversize(line: string): Promise<void> {
-    await this.ready;
-    await this.staging!.load.appendOversize(line);
+    await (await this.staged.opened()).load.appendOversize(line);
     await this.send();
   }
 
@@ -73,23 +71,19 @@ export class PostgresEventsCsvLoad implements ColumnarDayLoad {
    * waits for the last COPY, then drops the staging.
    */
   async finish(): Promise<ColumnarDayResult> {
-    await this.ready;
-    const result = await this.staging!.load.finish();
-    await this.sending;
+    const result = await (await this.staged.opened()).load.finish();
+    await this.staged.settled();
     await this.dispose();
     const duplicates = result.duplicates + this.duplicates;
     return { ...result, rowsLoaded: result.rowsLoaded - this.duplicates, duplicates };
   }
 
   /** Drops the staging (also when the day failed), once its last COPY has settled; safe to call more than once. */
-  async dispose(): Promise<void> {
-    const staging = this.staging;
-    this.staging = null;
-    await this.sending.catch(() => undefined);
-    await staging?.schema.close();
+  dispose(): Promise<void> {
+    return this.staged.dispose();
   }
 
-  private async open(): Promise<void> {
+  private async open(): Promise<Staging<DuckDBEventsCsvLoad>> {
     const schema = await StagingSchema.open(this.target.loadId, [
       EVENTS_TABLE,
       `CREATE TABLE ${SENT} (timeuuid VARCHAR)`,
@@ -98,7 +92,7 @@ export class PostgresEventsCsvLoad implements ColumnarDayLoad {
       ready: Promise.resolve(),
       appendRejects: (rejects) => this.day.appendRejects(rejects),
     });
-    this.staging = { schema, load };
+    return { schema, load };
   }
 
   /**
@@ -107,20 +101,12 @@ export class PostgresEventsCsvLoad implements ColumnarDayLoad {
    * next batch's COPY starts after it (one at a time on the day's client), and so reports its failure.
    */
   private async send(): Promise<void> {
-    const { schema } = this.staging!;
-    const c = schema.connection;
-    if (this.spec.timeuuid) this.duplicates += await this.dropRepeats();
-    const batch = await schema.writeCopyText(this.select, `batch-${(this.batches += 1)}`);
-    if (batch === null) return;
-    if (this.spec.timeuuid) await c.run(`INSERT INTO ${SENT} SELECT timeuuid FROM ${TABLES.events}`);
-    // A new table rather than a DELETE: its memory is freed at once.
-    await c.run(`DROP TABLE ${TABLES.events}`);
-    await c.run(EVENTS_TABLE);
-    const into = `${TABLES.events} (ingestion, day, "timestamp", ${TEXT_COLUMNS.join(', ')})`;
-    await this.sending;
-    this.sending = copyFileIn(this.day.client, batch.file, into);
-    // Reported by the next send or finish.
-    this.sending.catch(() => undefined);
+    if (!this.spec.timeuuid) return this.staged.send(this.table);
+    this.duplicates += await this.dropRepeats();
+    const c = (await this.staged.opened()).schema.connection;
+    await this.staged.send(this.table, async () => {
+      await c.run(`INSERT INTO ${SENT} SELECT timeuuid FROM ${TABLES.events}`);
+    });
   }
 
   /**
@@ -128,7 +114,7 @@ export class PostgresEventsCsvLoad implements ColumnarDayLoad {
    * (rowid: export order, as the DuckDB store's dedupe reads it); returns how many.
    */
   private async dropRepeats(): Promise<number> {
-    const c = this.staging!.schema.connection;
+    const c = (await this.staged.opened()).schema.connection;
     const e = TABLES.events;
     const sent = await c.run(`DELETE FROM ${e} WHERE timeuuid IN (SELECT timeuuid FROM ${SENT})`);
     const [[n]] = (await c.runAndReadAll(`SELECT count(*) - count(DISTINCT timeuuid) FROM ${e}`)).getRows();

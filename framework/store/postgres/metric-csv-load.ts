@@ -16,7 +16,8 @@ import { DuckDBMetricsCsvLoad } from '../duckdb/metric-csv-load.js';
 import { literal } from '../duckdb/metric-csv-sql.js';
 import { TABLES, type RejectRecord } from '../schema.js';
 import type { DayLoadTarget, HeldValueOnlyRow, MetricsCsvLoad, MetricsCsvResult, MetricsCsvSpec } from '../types.js';
-import { copyFileIn, copyText, StagingSchema } from './staging.js';
+import { StagedCopyIn, type Staging, type StagedTable } from './staged-copy-in.js';
+import { copyText, StagingSchema } from './staging.js';
 
 /** The day load's side of the staging: its PostgreSQL client (in the day's transaction) and its rejects. */
 export interface PostgresDaySide {
@@ -36,15 +37,11 @@ const SENT = 'wharf_sent_metrics';
 const SENT_TABLE = `CREATE TABLE ${SENT} (metric_name VARCHAR, ratio BOOLEAN, value_only BOOLEAN, first BIGINT)`;
 
 export class PostgresMetricsCsvLoad implements MetricsCsvLoad {
-  private staging: { schema: StagingSchema; load: DuckDBMetricsCsvLoad } | null = null;
-  private readonly ready: Promise<void>;
-  /** The COPY of the last batch sent, still running while the next file is checked. */
-  private sending: Promise<void> = Promise.resolve();
-  /** Rows sent so far (the position of the next batch's first row) and batches written. */
+  private readonly staged: StagedCopyIn<DuckDBMetricsCsvLoad>;
+  /** Rows sent so far (the position of the next batch's first row). */
   private sent = 0;
-  private batches = 0;
-  /** The staged rows in COPY's text format, ingestion and date first. */
-  private readonly select: string;
+  /** The staged rows, sent in COPY's text format, ingestion and date first. */
+  private readonly table: StagedTable;
 
   constructor(
     private readonly target: Required<DayLoadTarget>,
@@ -52,55 +49,52 @@ export class PostgresMetricsCsvLoad implements MetricsCsvLoad {
     private readonly day: PostgresDaySide,
   ) {
     const texts = METRIC_COLUMNS.map((c, i) => (i < 3 ? copyText(c) : `CAST(${c} AS VARCHAR)`));
-    this.select = `SELECT ${[literal(target.ingestion), literal(target.date), ...texts].join(', ')} FROM ${TABLES.metrics}`;
-    this.ready = this.open();
-    // Reported by the first call that waits for it.
-    this.ready.catch(() => undefined);
+    this.table = {
+      name: TABLES.metrics,
+      create: METRICS_TABLE,
+      select: `SELECT ${[literal(target.ingestion), literal(target.date), ...texts].join(', ')} FROM ${TABLES.metrics}`,
+      into: `${TABLES.metrics} (ingestion, "date", ${METRIC_COLUMNS.join(', ')})`,
+    };
+    this.staged = new StagedCopyIn(day.client, () => this.open());
   }
 
   async append(file: string, rows: number): Promise<void> {
-    await this.ready;
-    await this.staging!.load.append(file, rows);
+    await (await this.staged.opened()).load.append(file, rows);
     await this.send();
   }
 
   async appendOversize(line: string): Promise<void> {
-    await this.ready;
     // Rows the row path's checks accept are staged at the end of the day (finish).
-    await this.staging!.load.appendOversize(line);
+    await (await this.staged.opened()).load.appendOversize(line);
   }
 
   /** Ends the day in the staging (its last rows are sent as the ratio move begins, or here), then drops it. */
   async finish(): Promise<MetricsCsvResult> {
-    await this.ready;
-    const result = await this.staging!.load.finish();
+    const result = await (await this.staged.opened()).load.finish();
     await this.send();
-    await this.sending;
+    await this.staged.settled();
     await this.dispose();
     return result;
   }
 
   /** Drops the staging (also when the day failed), once its last COPY has settled; safe to call more than once. */
-  async dispose(): Promise<void> {
-    const staging = this.staging;
-    this.staging = null;
-    await this.sending.catch(() => undefined);
-    await staging?.schema.close();
+  dispose(): Promise<void> {
+    return this.staged.dispose();
   }
 
-  private async open(): Promise<void> {
+  private async open(): Promise<Staging<DuckDBMetricsCsvLoad>> {
     const schema = await StagingSchema.open(this.target.loadId, [METRICS_TABLE, SENT_TABLE]);
     const load = new DuckDBMetricsCsvLoad(schema.connection, this.target, this.spec, {
       ready: Promise.resolve(),
       appendRejects: (rejects) => this.day.appendRejects(rejects),
       moveRatioRows: async (metrics, reason) => {
-        await this.sending;
+        await this.staged.settled();
         return this.day.rejectNullDenominators(metrics, reason);
       },
       holdRows: (rows) => this.day.holdValueOnlyRows(rows),
       ratioMetrics: () => this.ratioMetrics(),
     });
-    this.staging = { schema, load };
+    return { schema, load };
   }
 
   /**
@@ -109,28 +103,20 @@ export class PostgresMetricsCsvLoad implements MetricsCsvLoad {
    * starts after it (one at a time on the day's client), and so reports its failure.
    */
   private async send(): Promise<void> {
-    const { schema } = this.staging!;
-    const batch = await schema.writeCopyText(this.select, `batch-${(this.batches += 1)}`);
-    if (batch === null) return;
-    const c = schema.connection;
-    if (this.spec.ratioPossible)
-      await c.run(`INSERT INTO ${SENT} SELECT metric_name, bool_or(numerator IS NOT NULL AND denominator IS NOT NULL),
-        bool_or(denominator IS NULL), ${this.sent} + min(rowid) FROM ${TABLES.metrics} GROUP BY metric_name`);
-    this.sent += batch.rows;
-    // A new table rather than a DELETE: its memory is freed at once, and rowids start again at 0.
-    await c.run(`DROP TABLE ${TABLES.metrics}`);
-    await c.run(METRICS_TABLE);
-    const into = `${TABLES.metrics} (ingestion, "date", ${METRIC_COLUMNS.join(', ')})`;
-    await this.sending;
-    this.sending = copyFileIn(this.day.client, batch.file, into);
-    // Reported by the next send, the ratio move or finish.
-    this.sending.catch(() => undefined);
+    const c = (await this.staged.opened()).schema.connection;
+    await this.staged.send(this.table, async (rows) => {
+      if (this.spec.ratioPossible)
+        await c.run(`INSERT INTO ${SENT} SELECT metric_name, bool_or(numerator IS NOT NULL AND denominator IS NOT NULL),
+          bool_or(denominator IS NULL), ${this.sent} + min(rowid) FROM ${TABLES.metrics} GROUP BY metric_name`);
+      this.sent += rows;
+    });
   }
 
   /** The ratio metrics with value-only rows (see MetricsCsvDayLoad.ratioMetrics), once every staged row is sent. */
   private async ratioMetrics(): Promise<string[]> {
     await this.send();
-    const result = await this.staging!.schema.connection.runAndReadAll(
+    const { schema } = await this.staged.opened();
+    const result = await schema.connection.runAndReadAll(
       `SELECT metric_name FROM ${SENT} GROUP BY metric_name HAVING bool_or(ratio) AND bool_or(value_only)
        ORDER BY min(first)`,
     );
