@@ -51,3 +51,9 @@ export {
 } from './connectors/shared/plugin-source-schema.js';
 export { integerValue, textValue } from './connectors/shared/text-values.js';
 export { rewritePositionalParams } from './connectors/shared/positional-params.js';
+export {
+  runStaged,
+  type StagedTables,
+  type StagingEngine,
+  type StagingSchemas,
+} from './connectors/shared/staged-run.js';
