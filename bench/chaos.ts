@@ -6,11 +6,16 @@
  * source warehouse: rows lost and rows duplicated must both be 0.
  *
  *   npx tsx bench/chaos.ts [--rounds 20] [--days 10] [--seed N] [--stores duckdb,postgres]
- *     [--postgres-url URL] [--concurrent-same-day 8] [--no-api]
+ *     [--postgres-url URL] [--concurrent-same-day 8] [--no-api] [--child-limit 60] [--deadline 0]
  *
  * `--concurrent-same-day N` starts N loads of one day at once on each store: the store's per-day
  * lock lets one replace the day at a time, so the day must still equal the source.
  * test/chaos/chaos.test.ts runs a small size in CI, with 4 concurrent loads.
+ *
+ * A stuck run names itself (chaos/watch.ts): the seed is logged first, each line carries the
+ * seconds since the start, a child running past `--child-limit` seconds is described (command,
+ * time, stderr, the PostgreSQL store's non-idle sessions) and killed, and the run fails with
+ * that text; past `--deadline` seconds (0: none) it fails describing every child still running.
  */
 import { parseArgs } from 'node:util';
 import { apiRaces, type ApiRaceOptions, type ApiRaceReport } from './chaos/api-races.js';
@@ -24,7 +29,12 @@ import {
   type CheckResult,
   type StoreKind,
 } from './chaos/project.js';
+import { IngestProcesses } from './chaos/processes.js';
+import { ChaosStall, ChaosWatch } from './chaos/watch.js';
 import { mulberry32 } from '../test/support/random.js';
+
+/** Default limit of one `ingest` child: a load of a few days takes seconds, even on a loaded machine. */
+const CHILD_LIMIT_MS = 60_000;
 
 export interface ChaosOptions {
   stores: StoreKind[];
@@ -38,8 +48,12 @@ export interface ChaosOptions {
   /** Loads of one day started at once, per store; 0 or absent skips that part. */
   concurrentSameDay?: number;
   /** Agent API races; false skips them. */
-  api: Omit<ApiRaceOptions, 'log'> | false;
+  api: Omit<ApiRaceOptions, 'log' | 'watch'> | false;
   log?: (line: string) => void;
+  /** How long one `ingest` child may run before it is reported and killed, ms (default 60 s). */
+  childLimitMs?: number;
+  /** How long the whole run may take before it fails describing what still runs, ms; absent: no limit. */
+  deadlineMs?: number;
 }
 
 export interface StoreReport extends KillReport {
@@ -59,7 +73,29 @@ export interface ChaosReport {
 }
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
-  const log = options.log ?? (() => {});
+  const started = Date.now();
+  const log = (line: string) => options.log?.(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${line}`);
+  log(`seed ${options.seed}`);
+  const watch = new ChaosWatch({
+    childLimitMs: options.childLimitMs ?? CHILD_LIMIT_MS,
+    postgresUrl: options.postgresUrl,
+  });
+  try {
+    const run = runStores(options, watch, log).then(async (stores) => {
+      const api = options.api ? await apiRaces({ ...options.api, watch, log: (l) => log(`api: ${l}`) }) : undefined;
+      return summarize(stores, api, options);
+    });
+    return await (options.deadlineMs ? withDeadline(run, options.deadlineMs, watch) : run);
+  } finally {
+    watch.stop();
+  }
+}
+
+async function runStores(
+  options: ChaosOptions,
+  watch: ChaosWatch,
+  log: (line: string) => void,
+): Promise<StoreReport[]> {
   const random = mulberry32(options.seed);
   const stores: StoreReport[] = [];
   let warehouse: string | undefined;
@@ -68,29 +104,40 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       throw new Error('chaos: the postgres store needs --postgres-url (a fresh, empty database).');
     // The child processes and this process's own check read the store URL from the environment.
     if (options.postgresUrl) process.env[STORE_URL_ENV] = options.postgresUrl;
-    const env = { ...process.env };
+    const processes = new IngestProcesses({ ...process.env }, watch);
     const dir = chaosProject(store, warehouse);
     warehouse = demoWarehouse(dir);
     const days = chaosDays(options.days);
-    log(`${store}: ${options.rounds} kill rounds over ${days[0]}..${days[days.length - 1]} in ${dir}`);
-    const kills = await killRounds(dir, {
-      rounds: options.rounds,
-      days,
-      random,
-      env,
-      log: (l) => log(`${store}: ${l}`),
-    });
+    const storeLog = (l: string) => log(`${store}: ${l}`);
+    storeLog(`${options.rounds} kill rounds over ${days[0]}..${days[days.length - 1]} in ${dir}`);
+    const kills = await killRounds(dir, { rounds: options.rounds, days, random, processes, log: storeLog });
     const sameDay = options.concurrentSameDay
-      ? await concurrentSameDay(dir, days[0], options.concurrentSameDay, env, (l) => log(`${store}: ${l}`))
+      ? await concurrentSameDay(dir, days[0], options.concurrentSameDay, processes, storeLog)
       : undefined;
     const check = await checkDays(dir, store, days);
-    log(
-      `${store}: ${check.days.length} days checked, ${check.lost} rows lost, ${check.duplicated} duplicated, ${check.ledgerDrift} ledger drifts`,
+    storeLog(
+      `${check.days.length} days checked, ${check.lost} rows lost, ${check.duplicated} duplicated, ${check.ledgerDrift} ledger drifts`,
     );
     stores.push({ store, ...kills, sameDay, check });
   }
-  const api = options.api ? await apiRaces({ ...options.api, log: (l) => log(`api: ${l}`) }) : undefined;
-  return summarize(stores, api, options);
+  return stores;
+}
+
+/** `run`, or a ChaosStall describing every child still running once `ms` have passed. */
+async function withDeadline<T>(run: Promise<T>, ms: number, watch: ChaosWatch): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      void watch
+        .snapshot()
+        .then((what) => reject(new ChaosStall(`the chaos run passed its ${ms} ms deadline; ${what}`)));
+    }, ms);
+  });
+  try {
+    return await Promise.race([run, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function summarize(stores: StoreReport[], api: ApiRaceReport | undefined, options: ChaosOptions): ChaosReport {
@@ -151,6 +198,8 @@ async function main(): Promise<void> {
       'postgres-url': { type: 'string' },
       'concurrent-same-day': { type: 'string', default: '0' },
       'no-api': { type: 'boolean', default: false },
+      'child-limit': { type: 'string', default: String(CHILD_LIMIT_MS / 1000) },
+      deadline: { type: 'string', default: '0' },
     },
   });
   const options: ChaosOptions = {
@@ -162,8 +211,9 @@ async function main(): Promise<void> {
     concurrentSameDay: Number(values['concurrent-same-day']),
     api: values['no-api'] ? false : { markCalls: 200, statusCalls: 500, backfillCalls: 100 },
     log: (line) => console.log(line),
+    childLimitMs: Number(values['child-limit']) * 1000,
+    deadlineMs: Number(values.deadline) * 1000 || undefined,
   };
-  console.log(`seed ${options.seed}`);
   const report = await runChaos(options);
   console.log(
     `\n${report.lost} rows lost, ${report.duplicated} rows duplicated, ${report.ledgerDrift} ledger drifts; kills: ${report.stores.map((s) => `${s.store} ${s.kills}`).join(', ')}`,

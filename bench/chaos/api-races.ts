@@ -9,8 +9,13 @@ import { join } from 'node:path';
 import { addDays, dayRange, latestCompleteDay, zoneOrThrow } from '../../framework/util/time.js';
 import { createRemote, exampleConfigFiles, type TempRemote } from '../../test/support/git-remote.js';
 import { checkDays, type CheckResult } from './project.js';
+import type { ChaosWatch, Watched } from './watch.js';
 
 const KEY = 'chaos-api-key-3f9e';
+/** How long the agent may take to exit after SIGTERM (it finishes the loads under way). */
+const AGENT_STOP_LIMIT_MS = 60_000;
+/** How long the agent may take to load what it was asked to. */
+const AGENT_LOAD_LIMIT_MS = 90_000;
 
 export interface ApiRaceOptions {
   /** Identical mark_data_ready calls sent at once. */
@@ -20,6 +25,8 @@ export interface ApiRaceOptions {
   /** Backfill calls sent at once, half of them after SIGTERM. */
   backfillCalls: number;
   log: (line: string) => void;
+  /** The run's watchdog; the agent is watched from SIGTERM to its exit. */
+  watch: ChaosWatch;
 }
 
 export interface ApiRaceReport {
@@ -42,19 +49,20 @@ export async function apiRaces(options: ApiRaceOptions): Promise<ApiRaceReport> 
   const latest = latestCompleteDay(new Date(), zoneOrThrow('PST'));
   const metricsFrom = addDays(latest, -2);
   const remote = createRemote(configFiles(latest, metricsFrom));
-  const agents: ChildProcess[] = [];
+  const agents: Agent[] = [];
   try {
     const port = 21000 + Math.floor(Math.random() * 3000);
     const base = `http://127.0.0.1:${port}`;
     const start = () => {
-      const child = startAgent(remote, port);
-      agents.push(child);
-      return child;
+      const started = startAgent(remote, port, options.watch);
+      agents.push(started);
+      return started;
     };
     let agent = start();
     // The first apply queues the initial backfills; the races start once they are loaded.
     await until(
       'the initial backfill loaded',
+      agent,
       async () =>
         (await health(base))?.appliedCommit != null &&
         (await loadedDays(base, 'daily_metrics')) >= 3 &&
@@ -86,12 +94,12 @@ export async function apiRaces(options: ApiRaceOptions): Promise<ApiRaceReport> 
     const body = { mapping: 'daily_metrics', from: metricsFrom, to: latest };
     const first = Array.from({ length: Math.ceil(options.backfillCalls / 2) }, () => call(base, '/v1/backfill', body));
     await Promise.race(first);
-    agent.kill('SIGTERM');
+    const stopping = stop(agent);
     const second = Array.from({ length: Math.floor(options.backfillCalls / 2) }, () =>
       call(base, '/v1/backfill', body),
     );
     const around = await Promise.all([...first, ...second]);
-    const shutdownExit = await exited(agent);
+    const shutdownExit = await stopping;
     options.log(
       `${options.backfillCalls} backfills around SIGTERM: ${JSON.stringify(tally(around))}; agent exited ${shutdownExit}`,
     );
@@ -100,10 +108,10 @@ export async function apiRaces(options: ApiRaceOptions): Promise<ApiRaceReport> 
     agent = start();
     await until(
       'every queued day loaded',
+      agent,
       async () => (await health(base))?.appliedCommit != null && (await queueDepth(base)) === 0,
     );
-    agent.kill('SIGTERM');
-    await exited(agent);
+    await stop(agent);
     const check = await checkDays(join(remote.root, 'agent', 'repo'), 'duckdb', {
       daily_metrics: dayRange(metricsFrom, latest),
       app_events: [latest],
@@ -118,7 +126,7 @@ export async function apiRaces(options: ApiRaceOptions): Promise<ApiRaceReport> 
       check,
     };
   } finally {
-    for (const a of agents) if (a.exitCode === null && a.signalCode === null) a.kill('SIGKILL');
+    for (const { child } of agents) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     remote.cleanup();
   }
 }
@@ -133,11 +141,33 @@ function configFiles(latest: string, metricsFrom: string): Record<string, string
   return files;
 }
 
-function startAgent(remote: TempRemote, port: number): ChildProcess {
-  return spawn(process.execPath, agentArgs(remote, port, ['--log-level', 'warn', '--fetch-interval', '1h']), {
+interface Agent {
+  child: ChildProcess;
+  watched: Watched;
+  /** Its exit code; rejects with the watchdog's report when it did not exit in time after SIGTERM. */
+  exited: Promise<number | null>;
+}
+
+function startAgent(remote: TempRemote, port: number, watch: ChaosWatch): Agent {
+  const child = spawn(process.execPath, agentArgs(remote, port, ['--log-level', 'warn', '--fetch-interval', '1h']), {
     env: { ...process.env, WHARF_API_KEYS: KEY },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
+  let watched!: Watched;
+  const exited = new Promise<number | null>((resolve, reject) => {
+    // No limit while it serves; stop() sets one.
+    watched = watch.watch(child, `ingest agent --port ${port}`, reject, Infinity);
+    child.once('exit', (code) => resolve(code));
+  });
+  exited.catch(() => undefined);
+  return { child, watched, exited };
+}
+
+/** SIGTERM, then its exit code once it has drained, within AGENT_STOP_LIMIT_MS. */
+function stop(agent: Agent): Promise<number | null> {
+  agent.watched.limitIn(AGENT_STOP_LIMIT_MS);
+  agent.child.kill('SIGTERM');
+  return agent.exited;
 }
 
 /** The requests that must be refused with 400, each named by what is wrong. */
@@ -209,15 +239,21 @@ async function queueDepth(base: string): Promise<number> {
   }
 }
 
-async function until(what: string, probe: () => Promise<boolean>, limitMs = 120_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
+/** Polls `probe` until it holds; gives up after AGENT_LOAD_LIMIT_MS with the agent's stderr, or when it exits. */
+async function until(what: string, agent: Agent, probe: () => Promise<boolean>): Promise<void> {
+  const started = Date.now();
+  let gone = false;
+  void agent.exited.then(
+    () => (gone = true),
+    () => (gone = true),
+  );
   while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`chaos: gave up waiting for ${what}`);
+    const waited = Date.now() - started;
+    if (gone || waited > AGENT_LOAD_LIMIT_MS) {
+      const why = gone ? `the agent exited (${agent.child.exitCode ?? agent.child.signalCode})` : `${waited} ms`;
+      const stderr = agent.watched.stderr().trimEnd().replace(/^/gm, '    | ') || '    | (nothing)';
+      throw new Error(`chaos: gave up waiting for ${what} after ${why}; agent stderr so far:\n${stderr}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-
-const exited = (c: ChildProcess) =>
-  new Promise<number | null>((resolve) =>
-    c.exitCode !== null || c.signalCode !== null ? resolve(c.exitCode) : c.once('exit', (code) => resolve(code)),
-  );

@@ -3,13 +3,13 @@
  * time (a DuckDB store admits one process), then a backfill that completes every day.
  */
 import { CHAOS_MAPPINGS } from './project.js';
-import { killAfter, runIngest, startIngest } from './processes.js';
+import type { IngestProcesses } from './processes.js';
 
 export interface KillOptions {
   rounds: number;
   days: string[];
   random: () => number;
-  env: NodeJS.ProcessEnv;
+  processes: IngestProcesses;
   log: (line: string) => void;
   /** Range of the delay before the kill, ms (process start-up included). */
   minDelayMs?: number;
@@ -38,15 +38,18 @@ export async function killRounds(dir: string, options: KillOptions): Promise<Kil
     const delay = Math.round(
       (options.minDelayMs ?? 300) + random() * ((options.maxDelayMs ?? 4_000) - (options.minDelayMs ?? 300)),
     );
-    const { killed, result } = await killAfter(dir, args, options.env, delay);
+    const { killed, result } = await options.processes.killAfter(dir, args, delay);
     if (killed) report.kills++;
     else if (result.code === 0) report.completed++;
     else
       throw new Error(`ingest ${args.join(' ')} failed without being killed (exit ${result.code}):\n${result.stderr}`);
-    options.log(`round ${round}: ingest ${args.join(' ')} ${killed ? `killed after ${delay} ms` : 'finished first'}`);
+    options.log(
+      `round ${round}: ingest ${args.join(' ')} ${killed ? `killed after ${delay} ms` : `finished first (${result.ms} ms)`}`,
+    );
   }
   // Every day loaded at least once: days whose loads were all killed are loaded now.
-  await runIngest(dir, ['run', '--all', '--to', days[days.length - 1]], options.env);
+  const all = await options.processes.run(dir, ['run', '--all', '--to', days[days.length - 1]]);
+  options.log(`ingest run --all: ${all.ms} ms`);
   return report;
 }
 
@@ -59,24 +62,24 @@ export async function concurrentSameDay(
   dir: string,
   day: string,
   copies: number,
-  env: NodeJS.ProcessEnv,
+  processes: IngestProcesses,
   log: (line: string) => void,
 ): Promise<{ succeeded: number; refused: number }> {
   const runs = Array.from(
     { length: copies },
     (_, i) =>
-      startIngest(
+      processes.start(
         dir,
         i % 2 === 0
           ? ['run', CHAOS_MAPPINGS[1], '--date', day]
           : ['backfill', CHAOS_MAPPINGS[1], '--from', day, '--to', day, '--force'],
-        env,
       ).done,
   );
   const results = await Promise.all(runs);
   const succeeded = results.filter((r) => r.code === 0).length;
+  const slowest = Math.max(...results.map((r) => r.ms));
   log(
-    `${copies} concurrent loads of ${CHAOS_MAPPINGS[1]} ${day}: ${succeeded} exited 0, ${copies - succeeded} refused or failed`,
+    `${copies} concurrent loads of ${CHAOS_MAPPINGS[1]} ${day}: ${succeeded} exited 0, ${copies - succeeded} refused or failed (slowest ${slowest} ms)`,
   );
   return { succeeded, refused: copies - succeeded };
 }
