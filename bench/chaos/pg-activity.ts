@@ -1,7 +1,8 @@
 /**
  * What a PostgreSQL store's sessions are doing, as text for a stuck chaos run's report: the
- * non-idle rows of pg_stat_activity (who, state, what it waits for, since when, its query) and
- * the locks not granted. Bounded by short timeouts, so describing a hang cannot hang itself.
+ * non-idle rows of pg_stat_activity (who, state, what it waits for, since when, its query),
+ * the idle sessions counted per application, and the locks not granted. Bounded by short
+ * timeouts, so describing a hang cannot hang itself.
  */
 import pg from 'pg';
 
@@ -15,6 +16,12 @@ const ACTIVITY_SQL = `
   FROM pg_stat_activity
   WHERE datname = current_database() AND pid <> pg_backend_pid() AND state IS DISTINCT FROM 'idle'
   ORDER BY xact_start NULLS LAST`;
+
+/** Idle sessions are only counted: a client checked out and never released shows up here. */
+const IDLE_SQL = `
+  SELECT application_name AS app, count(*)::int AS n FROM pg_stat_activity
+  WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle'
+  GROUP BY 1 ORDER BY 1`;
 
 const WAITING_LOCKS_SQL = `
   SELECT l.pid, l.locktype, l.mode, l.classid, l.objid, l.objsubid, l.relation::regclass::text AS relation
@@ -33,6 +40,7 @@ export async function pgActivity(url: string): Promise<string> {
     await client.connect();
     const sessions = (await client.query(ACTIVITY_SQL)).rows;
     const locks = (await client.query(WAITING_LOCKS_SQL)).rows;
+    const idle = (await client.query(IDLE_SQL)).rows;
     const lines = sessions.map(
       (s) =>
         `  pid ${s.pid} [${s.app}] ${s.state}${s.wait_type ? `, waiting on ${s.wait_type}/${s.wait}` : ''}` +
@@ -42,7 +50,8 @@ export async function pgActivity(url: string): Promise<string> {
       lines.push(
         `  pid ${l.pid} waits for ${l.mode} on ${l.locktype} ${l.relation ?? `${l.classid}/${l.objid}/${l.objsubid}`}`,
       );
-    return `pg_stat_activity (non-idle) and ungranted locks:\n${lines.join('\n') || '  (none)'}`;
+    for (const i of idle) lines.push(`  ${i.n} idle session(s) [${i.app}]`);
+    return `pg_stat_activity (non-idle; idle ones counted) and ungranted locks:\n${lines.join('\n') || '  (none)'}`;
   } catch (err) {
     return `pg_stat_activity: could not be read (${err instanceof Error ? err.message : String(err)})`;
   } finally {
