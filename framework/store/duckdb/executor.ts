@@ -15,6 +15,7 @@ import {
   StoreFileLockedError,
   writeLockInfo,
 } from './file-holder.js';
+import { ensureStoreFile } from './store-file.js';
 
 /**
  * - The newest storage format: its string compression is cheaper to write than the
@@ -37,12 +38,14 @@ export class DuckDBStoreConnection extends DuckDBSql implements StoreConnection 
   }
 
   /**
-   * Opens the store file and records this process as its holder (see file-holder.ts); a file
-   * another process has open is a StoreFileLockedError naming it.
+   * Opens the store file (made whole first when missing, see store-file.ts) and records this
+   * process as its holder (see file-holder.ts); a file another process has open is a
+   * StoreFileLockedError naming it.
    */
   static async open(path: string, operation = currentOperation()): Promise<DuckDBStoreConnection> {
     let handle: DuckDBHandle;
     try {
+      await ensureStoreFile(path, STORE_OPTIONS);
       handle = await openDuckDB(path, STORE_OPTIONS);
     } catch (err) {
       if (isDuckDBFileLockError(err)) throw new StoreFileLockedError(path, holderOfFile(path, err as Error));
