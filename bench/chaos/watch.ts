@@ -1,6 +1,6 @@
 /**
  * The chaos run's watchdog: every child process it starts is watched, and one that runs far
- * longer than it should is described (its command line, how long it ran, its stderr so far
+ * longer than it should is described (its command line, how long it ran, its output so far
  * and, on the PostgreSQL store, what the store's sessions are doing), then killed; whoever
  * awaits it gets that description as a ChaosStall error. `snapshot` describes every child
  * still running, for a run that is stuck somewhere else.
@@ -33,12 +33,13 @@ interface Entry {
   child: ChildProcess;
   started: number;
   deadline: number;
+  stdout: string;
   stderr: string;
   onStall: (error: ChaosStall) => void;
 }
 
-/** Stderr kept per child: its last part is what says where it stopped. */
-const STDERR_KEPT = 8_000;
+/** Output kept per child and stream: its last part is what says where it stopped. */
+const OUTPUT_KEPT = 8_000;
 
 export class ChaosWatch {
   private readonly live = new Set<Entry>();
@@ -50,7 +51,7 @@ export class ChaosWatch {
   }
 
   /**
-   * Watches `child` (its stderr must be piped) until it exits. `limitMs` defaults to the
+   * Watches `child` (its stdout and stderr piped, or ignored) until it exits. `limitMs` defaults to the
    * child limit; Infinity watches without a limit until `limitIn` sets one.
    */
   watch(child: ChildProcess, label: string, onStall: (error: ChaosStall) => void, limitMs?: number): Watched {
@@ -60,11 +61,13 @@ export class ChaosWatch {
       child,
       started,
       deadline: started + (limitMs ?? this.options.childLimitMs),
+      stdout: '',
       stderr: '',
       onStall,
     };
     this.live.add(entry);
-    child.stderr?.on('data', (c: Buffer) => (entry.stderr = (entry.stderr + c.toString()).slice(-STDERR_KEPT)));
+    child.stdout?.on('data', (c: Buffer) => (entry.stdout = (entry.stdout + c.toString()).slice(-OUTPUT_KEPT)));
+    child.stderr?.on('data', (c: Buffer) => (entry.stderr = (entry.stderr + c.toString()).slice(-OUTPUT_KEPT)));
     child.once('exit', () => this.live.delete(entry));
     return { limitIn: (ms) => (entry.deadline = Date.now() + ms), stderr: () => entry.stderr };
   }
@@ -103,6 +106,7 @@ export class ChaosWatch {
 
 function describe(e: Entry): string {
   const seconds = ((Date.now() - e.started) / 1000).toFixed(1);
-  const stderr = e.stderr.trim() ? e.stderr.trimEnd().replace(/^/gm, '    | ') : '    | (nothing)';
-  return `  ${e.label} (pid ${e.child.pid}) running for ${seconds} s; stderr so far:\n${stderr}`;
+  const quoted = (text: string) => (text.trim() ? text.trimEnd().replace(/^/gm, '    | ') : '    | (nothing)');
+  const stdout = e.child.stdout ? `\n  stdout so far:\n${quoted(e.stdout)}` : '';
+  return `  ${e.label} (pid ${e.child.pid}) running for ${seconds} s; stderr so far:\n${quoted(e.stderr)}${stdout}`;
 }
