@@ -5,6 +5,7 @@
  */
 import { agentArgs } from '../../test/support/agent-process.js';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { addDays, dayRange, latestCompleteDay, zoneOrThrow } from '../../framework/util/time.js';
 import { createRemote, exampleConfigFiles, type TempRemote } from '../../test/support/git-remote.js';
@@ -51,7 +52,8 @@ export async function apiRaces(options: ApiRaceOptions): Promise<ApiRaceReport> 
   const remote = createRemote(configFiles(latest, metricsFrom));
   const agents: Agent[] = [];
   try {
-    const port = 21000 + Math.floor(Math.random() * 3000);
+    // A port the system just handed out, not one picked at random from a range other tests' agents use too.
+    const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const start = () => {
       const started = startAgent(remote, port, options.watch);
@@ -161,6 +163,18 @@ function startAgent(remote: TempRemote, port: number, watch: ChaosWatch): Agent 
   });
   exited.catch(() => undefined);
   return { child, watched, exited };
+}
+
+/** A loopback port free a moment ago (the system's choice). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** SIGTERM, then its exit code once it has drained, within AGENT_STOP_LIMIT_MS. */
