@@ -7,8 +7,9 @@
  * the value streamDay gives (types without such a text keep the row path).
  */
 import { execFile } from 'node:child_process';
-import { createReadStream, constants as fsConstants } from 'node:fs';
+import { constants as fsConstants, openSync } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,6 +19,7 @@ import { DayRouter } from '../postgres/columnar.js';
 import type { ColumnInfo, CopyDaysOptions, DayFilter, DayRowSink, DayStats, QuerySpec, Row } from '../types.js';
 import { QUERY_ALIAS, sqlLiteral } from './sql-dialect.js';
 import { commonFieldValue, textKindMembers } from './text-kinds.js';
+import { inPipeExportSlot } from './pipe-export-slots.js';
 import { integerValue } from './text-values.js';
 
 type TextKind = 'string' | 'integer' | 'double' | 'date' | 'timestamp' | 'boolean';
@@ -174,9 +176,14 @@ export interface PipeExport {
 
 /**
  * Runs the export: DuckDB writes the rows into a named pipe while they are read and handed
- * to the sink. Stops DuckDB when the sink fails; rejects with the first failure.
+ * to the sink. Stops DuckDB when the sink fails; rejects with the first failure. At most a
+ * few run at once in a process (pipe-export-slots.ts).
  */
-export async function exportThroughPipe(job: PipeExport, sink: DayRowSink): Promise<void> {
+export function exportThroughPipe(job: PipeExport, sink: DayRowSink): Promise<void> {
+  return inPipeExportSlot(() => runPipeExport(job, sink));
+}
+
+async function runPipeExport(job: PipeExport, sink: DayRowSink): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'wharf-export-'));
   const fifo = join(dir, 'rows');
   try {
@@ -222,7 +229,7 @@ async function unblockReader(fifo: string): Promise<void> {
  */
 function readRows(fifo: string, job: PipeExport, sink: DayRowSink): Promise<void> {
   return new Promise((resolve, reject) => {
-    const stream = createReadStream(fifo, { highWaterMark: 1 << 20 });
+    const stream = pipeReader(fifo);
     const seen = new Set<number>();
     let carry: Buffer | null = null;
     let failure: unknown = null;
@@ -255,6 +262,19 @@ function readRows(fifo: string, job: PipeExport, sink: DayRowSink): Promise<void
     stream.on('error', reject);
     stream.on('close', () => (failure !== null ? reject(failure) : resolve()));
   });
+}
+
+/**
+ * The pipe's read end, read by Node's event loop rather than its thread pool: a file stream
+ * would block a pool thread in open() until DuckDB opens the pipe, and in read() while it is
+ * empty, and DuckDB's COPY needs a pool thread to do either; with as many exports starting
+ * as pool threads, every thread waited in open() for a COPY that could not start. Opened
+ * without blocking, it is already there when DuckDB opens the pipe to write; it ends once
+ * DuckDB (or unblockReader) has opened and closed it.
+ */
+function pipeReader(fifo: string): Socket {
+  const fd = openSync(fifo, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  return new Socket({ fd, readable: true, writable: false });
 }
 
 /** Hands every complete row of `carry + data` to `deliver`; returns the incomplete tail. */
