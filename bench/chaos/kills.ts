@@ -81,5 +81,14 @@ export async function concurrentSameDay(
   log(
     `${copies} concurrent loads of ${CHAOS_MAPPINGS[1]} ${day}: ${succeeded} exited 0, ${copies - succeeded} refused or failed (slowest ${slowest} ms)`,
   );
+  // Why each one that did not exit 0 stopped: a refusal names the store file's holder.
+  for (const r of results.filter((r) => r.code !== 0))
+    log(`  pid ${r.pid} exited ${r.code ?? r.signal} after ${r.ms} ms: ${firstLine(r.stderr || r.stdout)}`);
   return { succeeded, refused: copies - succeeded };
+}
+
+/** The first line of a command's output that says something (oclif prefixes its error lines with ›). */
+function firstLine(text: string): string {
+  const lines = text.split('\n').map((l) => l.replace(/^\s*›?\s*/, '').trim());
+  return lines.filter(Boolean).slice(0, 3).join(' ') || '(no output)';
 }

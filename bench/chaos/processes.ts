@@ -14,6 +14,7 @@ export interface Finished {
   stdout: string;
   /** How long it ran, ms. */
   ms: number;
+  pid: number | undefined;
 }
 
 /** Starts `ingest` commands in a project with one environment, each under the run's watchdog. */
@@ -37,7 +38,9 @@ export class IngestProcesses {
     const done = new Promise<Finished>((resolve, reject) => {
       this.watch.watch(child, `ingest ${args.join(' ')}`, reject);
       child.on('error', reject);
-      child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr, ms: Date.now() - started }));
+      child.on('exit', (code, signal) =>
+        resolve({ code, signal, stdout, stderr, ms: Date.now() - started, pid: child.pid }),
+      );
     });
     return { child, done };
   }
