@@ -72,8 +72,13 @@ export class StagedCopyIn<L> {
     return this.sending;
   }
 
-  /** Drops the staging (also when the day failed), once its last COPY has settled; safe to call more than once. */
+  /**
+   * Drops the staging (also when the day failed), once its last COPY has settled; safe to call
+   * more than once. A day that fails while its staging is still opening waits for it, so the
+   * schema it creates is dropped and the staging database released.
+   */
   async dispose(): Promise<void> {
+    await this.ready.catch(() => undefined);
     const staging = this.staging;
     this.staging = null;
     await this.sending.catch(() => undefined);
