@@ -42,6 +42,7 @@ import {
   type BenchData,
 } from './ingest-data.js';
 import { sourceLimit, storeCopyInLimit, type SourceKind, type StoreKind } from './ingest-limits.js';
+import { clusterCpu } from './ingest-pg-cpu.js';
 import {
   clientLimit,
   startWarehouses,
@@ -100,6 +101,8 @@ interface RunFigures {
   ratio: number;
   /** CPU seconds of this process (the fakes') during the limit and during Wharf's load, for the warehouse cases. */
   fakeCpu: { limit: number; wharf: number } | null;
+  /** CPU seconds of the PostgreSQL cluster (source and store) during the limit and during Wharf's load. */
+  pgCpu: { limit: number; wharf: number } | null;
 }
 
 function parseCases(text: string): Case[] {
@@ -116,6 +119,7 @@ function parseCases(text: string): Case[] {
 }
 
 const cluster = await startPostgresCluster();
+const pgCpuSeconds = clusterCpu(cluster.url);
 const s3 = await startS3Server();
 const dir = mkdtempSync(join(tmpdir(), 'wharf-bench-'));
 let warehouses: Warehouses = { snowflake: null, bigquery: null };
@@ -135,12 +139,13 @@ try {
     for (const c of cases) {
       const result = await runCase(c, run, data, s3.endpoint);
       figures.get(label(c))!.push(result);
-      const { limit, wharf, ratio, fakeCpu } = result;
+      const { limit, wharf, ratio, fakeCpu, pgCpu } = result;
       const fake = fakeCpu ? `; fake CPU ${fakeCpu.limit.toFixed(1)} s / ${fakeCpu.wharf.toFixed(1)} s` : '';
+      const pg = pgCpu ? `; PostgreSQL CPU ${pgCpu.limit.toFixed(1)} s / ${pgCpu.wharf.toFixed(1)} s` : '';
       console.log(
         `run ${run} ${label(c)}: limit ${limit.toFixed(2)} s, wharf ${wharf.seconds.toFixed(2)} s ` +
           `(${wharf.paths.join('+')}), CPU ${wharf.cpuSeconds.toFixed(1)} s, peak RSS ${wharf.maxRssMb.toFixed(0)} MB, ` +
-          `ratio ${ratio.toFixed(2)}${fake}`,
+          `ratio ${ratio.toFixed(2)}${fake}${pg}`,
       );
     }
   }
@@ -166,20 +171,24 @@ async function runCase(c: Case, run: number, data: BenchData, endpoint: string):
     storeUrl = cluster.url.replace(/\/postgres$/, `/${name}`);
   }
   const cpu = cpuSeconds();
+  const pgBefore = pgCpuSeconds?.() ?? 0;
   let limit = isWarehouse(c.source)
     ? await clientLimit(warehouseSource(c.source, warehouses), benchQuery(data.dataset))
     : await sourceLimit(c.source, data, cluster.url, dir);
   const limitCpu = cpuSeconds() - cpu;
   if (storeUrl) limit += storeCopyInLimit(storeUrl, data);
+  const pgLimit = pgCpuSeconds?.() ?? 0;
   const storePath = join(dir, `store-${run}.duckdb`);
   const before = cpuSeconds();
   const wharf = await ingestOnce(c, data, { storePath, storeUrl, endpoint });
   const fakeCpu = isWarehouse(c.source) ? { limit: limitCpu, wharf: cpuSeconds() - before } : null;
+  const usesPg = c.source === 'postgres' || c.store === 'postgres';
+  const pgCpu = pgCpuSeconds && usesPg ? { limit: pgLimit - pgBefore, wharf: pgCpuSeconds() - pgLimit } : null;
   if (c.store === 'duckdb') {
     rmSync(storePath, { force: true });
     rmSync(`${storePath}.wal`, { force: true });
   }
-  return { limit, wharf, ratio: wharf.seconds / limit, fakeCpu };
+  return { limit, wharf, ratio: wharf.seconds / limit, fakeCpu, pgCpu };
 }
 
 /** CPU seconds this process used so far (user and system). */

@@ -56,6 +56,8 @@ const MESSY: (string | null)[][] = [
   // The first is only accepted by the row path's checks, the second in bulk: the first is kept.
   ['first kept', null, '{"n":1}', U, 'tu-35'],
   ['dropped', null, '{"n":"1"}', U, 'tu-35'],
+  // U+0001 is the quote of the CSV the staged events travel in.
+  ['ctl\u0001name', 'v\u0001\u0001', null, U, 'tu-36'],
 ];
 
 /** Ordinary rows after the messy ones, so the day spans several export files, timeuuids repeating across them. */

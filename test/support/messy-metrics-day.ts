@@ -49,6 +49,10 @@ export const TEXT_ROWS: (string | null)[][] = [
   ['u\t31', 'user_id', DAY, 'back\\slash', '1', null, null],
   ['\\N', 'user_id', DAY, 'nul', '2', null, null],
   ['u32\r', 'user_id', DAY, 'cr\n', '3', null, null],
+  // A line of its own reading `\.` inside a quoted CSV value (COPY's end-of-data marker when alone on a line).
+  ['u33\n\\.\n', 'user_id', DAY, 'dot\n\\.', '4', null, null],
+  // U+0001 is the quote of the CSV the PostgreSQL store's staged rows travel in.
+  ['u\u000134', 'user_id', DAY, 'ctl\u0001', '5', null, null],
 ];
 
 export function statements(kind: 'postgres' | 'duckdb' = 'postgres'): string[] {

@@ -3,7 +3,7 @@
  * already do for the DuckDB store: the staging DuckDB (staging.ts) runs the DuckDB store's
  * load (DuckDBEventsCsvLoad: the same SQL, the same hand-back of uncertain rows to the row
  * path's checks), the day in a schema of its own. As each exported file is checked, its
- * events leave the staging for PostgreSQL (DuckDB writes them in COPY's text format, one
+ * events leave the staging for PostgreSQL (DuckDB writes them as CSV, one
  * `COPY events FROM STDIN` sends them) while the next file is checked, so PostgreSQL's COPY
  * in overlaps the export. Rejects go to PostgreSQL as they are found. The timeuuid dedupe
  * keeps a timeuuid's first row in export order: before a file's events are sent, those whose
@@ -18,7 +18,7 @@ import { literal } from '../duckdb/metric-csv-sql.js';
 import { TABLES, type RejectRecord } from '../schema.js';
 import type { ColumnarDayLoad, ColumnarDayResult, DayLoadTarget, EventsCsvSpec } from '../types.js';
 import { StagedCopyIn, type Staging, type StagedTable } from './staged-copy-in.js';
-import { copyText, StagingSchema } from './staging.js';
+import { StagingSchema } from './staging.js';
 
 /** The day load's side of the staging: its PostgreSQL client (in the day's transaction) and its rejects. */
 export interface PostgresEventsDaySide {
@@ -37,7 +37,7 @@ export class PostgresEventsCsvLoad implements ColumnarDayLoad {
   private readonly staged: StagedCopyIn<DuckDBEventsCsvLoad>;
   /** Rows dropped because an earlier row had their timeuuid. */
   private duplicates = 0;
-  /** The staged events, sent in COPY's text format, ingestion and day first. */
+  /** The staged events, sent as CSV, ingestion and day first. */
   private readonly table: StagedTable;
 
   constructor(
@@ -50,7 +50,7 @@ export class PostgresEventsCsvLoad implements ColumnarDayLoad {
     this.table = {
       name: TABLES.events,
       create: EVENTS_TABLE,
-      select: `SELECT ${[...columns, ...TEXT_COLUMNS.map(copyText)].join(', ')} FROM ${TABLES.events}`,
+      select: `SELECT ${[...columns, ...TEXT_COLUMNS].join(', ')} FROM ${TABLES.events}`,
       into: `${TABLES.events} (ingestion, day, "timestamp", ${TEXT_COLUMNS.join(', ')})`,
     };
     this.staged = new StagedCopyIn(day.client, () => this.open());

@@ -3,7 +3,7 @@
  * already do for the DuckDB store: the staging DuckDB (staging.ts) runs the DuckDB store's
  * load (DuckDBMetricsCsvLoad: the same SQL, the same hand-back of uncertain rows to the row
  * path's checks). As each exported file is checked, its accepted rows leave the staging for
- * PostgreSQL (DuckDB writes them in COPY's text format, one `COPY metrics FROM STDIN` sends
+ * PostgreSQL (DuckDB writes them as CSV, one `COPY metrics FROM STDIN` sends
  * them) while the next file is checked, so PostgreSQL's COPY in overlaps the export. Rejects
  * go to PostgreSQL as they are found. The staging keeps only a note per metric of the rows it
  * sent (whether it had a row with both parts, a value-only row, and its first row), which is
@@ -17,7 +17,7 @@ import { literal } from '../duckdb/metric-csv-sql.js';
 import { TABLES, type RejectRecord } from '../schema.js';
 import type { DayLoadTarget, HeldValueOnlyRow, MetricsCsvLoad, MetricsCsvResult, MetricsCsvSpec } from '../types.js';
 import { StagedCopyIn, type Staging, type StagedTable } from './staged-copy-in.js';
-import { copyText, StagingSchema } from './staging.js';
+import { StagingSchema } from './staging.js';
 
 /** The day load's side of the staging: its PostgreSQL client (in the day's transaction) and its rejects. */
 export interface PostgresDaySide {
@@ -40,7 +40,7 @@ export class PostgresMetricsCsvLoad implements MetricsCsvLoad {
   private readonly staged: StagedCopyIn<DuckDBMetricsCsvLoad>;
   /** Rows sent so far (the position of the next batch's first row). */
   private sent = 0;
-  /** The staged rows, sent in COPY's text format, ingestion and date first. */
+  /** The staged rows, sent as CSV, ingestion and date first. */
   private readonly table: StagedTable;
 
   constructor(
@@ -48,7 +48,8 @@ export class PostgresMetricsCsvLoad implements MetricsCsvLoad {
     private readonly spec: MetricsCsvSpec,
     private readonly day: PostgresDaySide,
   ) {
-    const texts = METRIC_COLUMNS.map((c, i) => (i < 3 ? copyText(c) : `CAST(${c} AS VARCHAR)`));
+    // Numbers as DuckDB's text, which reads back in PostgreSQL as exactly the same double.
+    const texts = METRIC_COLUMNS.map((c, i) => (i < 3 ? c : `CAST(${c} AS VARCHAR)`));
     this.table = {
       name: TABLES.metrics,
       create: METRICS_TABLE,

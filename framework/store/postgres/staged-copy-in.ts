@@ -1,7 +1,7 @@
 /**
  * What the PostgreSQL store's columnar loads (metrics and events) share: a staging schema
  * (staging.ts) that runs the DuckDB store's load, and the batches of staged rows sent to
- * PostgreSQL, each written in COPY's text format and sent by one `COPY … FROM STDIN` on the
+ * PostgreSQL, each written as CSV by DuckDB and sent by one `COPY … FROM STDIN` on the
  * day's client while the next file is checked. One COPY runs at a time on the client, so the
  * next one reports the failure of the one before.
  */
@@ -13,7 +13,7 @@ export interface StagedTable {
   name: string;
   /** Its CREATE TABLE statement, run again to empty it. */
   create: string;
-  /** Its rows in COPY's text format, in the column order of `into`. */
+  /** Its rows as they are sent (the CSV is written by DuckDB), in the column order of `into`. */
   select: string;
   /** The PostgreSQL table and columns the rows are copied into. */
   into: string;
@@ -56,7 +56,7 @@ export class StagedCopyIn<L> {
    */
   async send(table: StagedTable, beforeEmpty?: (rows: number) => Promise<void>): Promise<void> {
     const { schema } = this.staging!;
-    const batch = await schema.writeCopyText(table.select, `batch-${(this.batches += 1)}`);
+    const batch = await schema.writeCsv(table.select, `batch-${(this.batches += 1)}`);
     if (batch === null) return;
     await beforeEmpty?.(batch.rows);
     // A new table rather than a DELETE: its memory is freed at once, and rowids start again at 0.
@@ -72,8 +72,13 @@ export class StagedCopyIn<L> {
     return this.sending;
   }
 
-  /** Drops the staging (also when the day failed), once its last COPY has settled; safe to call more than once. */
+  /**
+   * Drops the staging (also when the day failed), once its last COPY has settled; safe to call
+   * more than once. A day that fails while its staging is still opening waits for it, so the
+   * schema it creates is dropped and the staging database released.
+   */
   async dispose(): Promise<void> {
+    await this.ready.catch(() => undefined);
     const staging = this.staging;
     this.staging = null;
     await this.sending.catch(() => undefined);
