@@ -14,6 +14,12 @@
  *   the user's ids and the metadata's string values checked on the text;
  * - a timestamp text in the canonical form, or an integer of at most 15 digits, inside the
  *   day's bounds after truncation to milliseconds (as the row path's Date keeps it).
+ *
+ * The JSON checks depend on the text alone, and users and metadata repeat within a file, so
+ * they run once per distinct text of a file (badJsonTexts): the few texts that fail are then
+ * named in the per-row statement (eventRowOkKnown), which checks the rest of each row and
+ * needs no join (a join could reorder the rows, whose order the dedupe reads). A file with
+ * too many failing texts to name is checked row by row (eventsSource, eventRowOk).
  */
 import type { EventsCsvSource, EventsCsvSpec } from '../types.js';
 import { literal } from './metric-csv-sql.js';
@@ -46,7 +52,6 @@ const HAS_ID = `(contains(u, '"userID":"') OR contains(u, '"customIDs":{"'))`;
 const SPACE = literal(
   String.raw`[\t\n\x0B\f\r \x{00A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}]`,
 );
-const TIMESTAMP_TEXT = literal(String.raw`[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(\+00)?`);
 /** Below this a numeric timestamp is UNIX seconds, above it milliseconds (as map-events.ts). */
 const SECONDS_LIMIT = 100_000_000_000;
 
@@ -61,11 +66,17 @@ export function readEventsCsv(file: string, spec: Pick<EventsCsvSpec, 'columnCou
 const noEscape = (c: string) => `NOT contains(${c}, '\\')`;
 /** JSON text without whitespace between tokens (strings kept whole; valid when there is no escape). */
 const minified = (c: string, json: boolean) => (json ? `regexp_replace(${c}, '("[^"]*")|[ \t\n\r]+', '\\1', 'g')` : c);
-/** Valid JSON text without escapes, or NULL: what the JSON functions below may read (they fail on invalid JSON). */
-const validJson = (c: string, json: boolean) =>
-  `CASE WHEN NOT contains(${c}, '\\') AND json_valid(${minified(c, json)}) THEN ${minified(c, json)} END`;
-/** A JSON object written exactly as DuckDB's JSON writer writes it (so: no whitespace, no trailing comma). */
-const canonicalObject = (j: string) => `starts_with(${j}, '{') AND CAST(json(${j}) AS VARCHAR) = ${j}`;
+/**
+ * JSON text without escapes, written exactly as DuckDB's JSON writer writes it (so: valid, no
+ * whitespace, no trailing comma), or NULL: what the JSON functions below may read (they fail
+ * on invalid JSON). One parse: `json` fails on invalid text, which TRY turns into NULL.
+ */
+const validJson = (c: string, json: boolean) => {
+  const text = minified(c, json);
+  return `CASE WHEN NOT contains(${c}, '\\') AND TRY(CAST(json(${text}) AS VARCHAR)) = ${text} THEN ${text} END`;
+};
+/** A JSON object (of validJson: already canonical). */
+const canonicalObject = (j: string) => `starts_with(${j}, '{')`;
 /** No repeated key: pair by pair for the few keys JSON objects here usually have (a set per row costs more). */
 function distinct(list: string): string {
   const pairs = (n: number) => {
@@ -77,30 +88,86 @@ function distinct(list: string): string {
   return `CASE len(${list}) WHEN 0 THEN true WHEN 1 THEN true ${small} ELSE list_unique(${list}) = len(${list}) END`;
 }
 
-/**
- * A file as the checks read it: the exported
- * text, plus the derived values the checks and the stored row share (`ts`: the timestamp,
- * `u`/`m`: the JSON, minified, when valid and without escapes; `uk`, `ck`, `mk`: the user's, its customIDs' and
- * the metadata's keys).
- */
-export function eventsSource(csv: string, spec: EventsCsvSpec): string {
+/** The exported text, the timestamp (`ts`) and, with `json`, the given JSON expressions as `u` and `m`. */
+function fileColumns(csv: string, spec: EventsCsvSpec, json: (c: string, isJson: boolean) => string): string {
   const raw = Array.from({ length: spec.columnCount }, (_, i) => `c${i}`);
   const t = `c${spec.timestamp.column}`;
   const ts =
     spec.timestamp.text === 'timestamp'
       ? `date_trunc('millisecond', TRY_CAST(${canonicalTimestamp(t)} AS TIMESTAMP))`
       : `(CASE WHEN regexp_full_match(${t}, '-?[0-9]{1,15}') THEN epoch_ms(${epochMs(`CAST(${t} AS BIGINT)`)}) END)`;
-  const out = [...raw, `${ts} AS ts`, `${validJson(`c${spec.user.column}`, spec.user.json)} AS u`];
-  if (spec.metadata) out.push(`${validJson(`c${spec.metadata.column}`, spec.metadata.json)} AS m`);
+  const out = [...raw, `${ts} AS ts`, `${json(`c${spec.user.column}`, spec.user.json)} AS u`];
+  if (spec.metadata) out.push(`${json(`c${spec.metadata.column}`, spec.metadata.json)} AS m`);
   if (spec.fingerprint) out.push('fp');
+  return `SELECT ${out.join(', ')} FROM ${csv}`;
+}
+
+/**
+ * A file as the row-by-row checks (eventRowOk) read it: the exported text, plus the derived
+ * values the checks and the stored row share (`ts`: the timestamp, `u`/`m`: the JSON,
+ * minified, when canonical and without escapes; `uk`, `ck`, `mk`: the user's, its customIDs'
+ * and the metadata's keys).
+ */
+export function eventsSource(csv: string, spec: EventsCsvSpec): string {
   // The JSON values the checks read more than once, read once.
   const json = [`json_keys(u) AS uk`, `json_keys(u, '$.customIDs') AS ck`];
   if (spec.metadata) json.push('json_keys(m) AS mk');
-  return `(SELECT *, ${json.join(', ')} FROM (SELECT ${out.join(', ')} FROM ${csv}))`;
+  return `(SELECT *, ${json.join(', ')} FROM (${fileColumns(csv, spec, validJson)}))`;
 }
 
+/**
+ * A file as eventRowOkKnown reads it: eventsSource's columns without the JSON checks (`u` and
+ * `m` are the JSON as stored, minified; only rows whose texts passed them are stored).
+ */
+export function knownTextsSource(csv: string, spec: EventsCsvSpec): string {
+  return `(${fileColumns(csv, spec, minified)})`;
+}
+
+/** The distinct JSON texts of a file that fail their checks, by column. */
+export interface BadJsonTexts {
+  user: string[];
+  metadata: string[];
+}
+
+/**
+ * The distinct user and metadata texts of a file that fail their checks (userOk, metadataOk),
+ * as rows `(kind, text)`, kind 0 for the user and 1 for the metadata; at most `limit` rows. One
+ * scan of the file, one aggregate per column (GROUPING SETS). NULL users are left out: the
+ * per-row statement rejects them itself, as it takes NULL and empty metadata.
+ */
+export function badJsonTexts(csv: string, spec: EventsCsvSpec, limit: number): string {
+  const columns = [`c${spec.user.column} AS cu`];
+  if (spec.metadata) columns.push(`c${spec.metadata.column} AS cm`);
+  const texts = spec.metadata
+    ? `SELECT GROUPING(cu) AS kind, CASE WHEN GROUPING(cu) = 0 THEN cu ELSE cm END AS text
+        FROM (SELECT ${columns.join(', ')} FROM ${csv}) GROUP BY GROUPING SETS ((cu), (cm))`
+    : `SELECT DISTINCT 0 AS kind, cu AS text FROM (SELECT ${columns[0]} FROM ${csv})`;
+  const u = `CASE WHEN kind = 0 THEN ${validJson('text', spec.user.json)} END`;
+  const m = spec.metadata ? `CASE WHEN kind = 1 THEN ${validJson('text', spec.metadata.json)} END` : 'NULL';
+  const keys = `json_keys(u) AS uk, json_keys(u, '$.customIDs') AS ck, json_keys(m) AS mk`;
+  const checked = `SELECT kind, text, u, m, ${keys} FROM (SELECT kind, text, ${u} AS u, ${m} AS m FROM (${texts}))`;
+  const ok = `CASE WHEN kind = 0 THEN ${userOk()} ELSE text = '' OR (${metadataTextOk()}) END`;
+  return `SELECT kind, text FROM (${checked}) WHERE text IS NOT NULL AND NOT coalesce(${ok}, false) LIMIT ${limit}`;
+}
+
+/**
+ * Whether a text is a timestamp in the canonical form, `YYYY-MM-DD HH:MM:SS[.f…][+00]` with 1 to 6
+ * fraction digits: its length says which one GLOB pattern it must match (a GLOB costs a third of
+ * the equivalent regular expression).
+ */
+function canonicalTimestampText(t: string): string {
+  const d = (n: number) => '[0-9]'.repeat(n);
+  const core = `${d(4)}-${d(2)}-${d(2)} ${d(2)}:${d(2)}:${d(2)}`;
+  const forms = (suffix: string) => {
+    const lengths = [`WHEN ${19 + suffix.length} THEN ${t} GLOB '${core}${suffix}'`];
+    for (let n = 1; n <= 6; n++)
+      lengths.push(`WHEN ${20 + n + suffix.length} THEN ${t} GLOB '${core}.${d(n)}${suffix}'`);
+    return `CASE strlen(${t}) ${lengths.join(' ')} ELSE false END`;
+  };
+  return `CASE WHEN ends_with(${t}, '+00') THEN ${forms('+00')} ELSE ${forms('')} END`;
+}
 /** The timestamp text when in the canonical form, else NULL. */
-const canonicalTimestamp = (t: string) => `CASE WHEN regexp_full_match(${t}, ${TIMESTAMP_TEXT}) THEN ${t} END`;
+const canonicalTimestamp = (t: string) => `CASE WHEN ${canonicalTimestampText(t)} THEN ${t} END`;
 /** UNIX seconds or milliseconds as milliseconds, as the row path reads a number. */
 const epochMs = (n: string) => `CASE WHEN abs(${n}) < ${SECONDS_LIMIT} THEN ${n} * 1000 ELSE ${n} END`;
 
@@ -120,9 +187,13 @@ function textOk(source: EventsCsvSource | { column: number } | null): string {
 function metadataOk(spec: EventsCsvSpec): string {
   if (!spec.metadata) return 'true';
   const c = `c${spec.metadata.column}`;
+  return `(${c} IS NULL OR ${c} = '' OR (${metadataTextOk()}))`;
+}
+
+/** A metadata text (`m`, of validJson, keys `mk`) to store as it is. */
+function metadataTextOk(): string {
   // Values are strings (nothing nested): the top-level keys are all the keys.
-  const ok = `${canonicalObject('m')} AND NOT regexp_matches(m, ${METADATA_ODD}) AND ${distinct('mk')}`;
-  return `(${c} IS NULL OR ${c} = '' OR (${ok}))`;
+  return `${canonicalObject('m')} AND NOT regexp_matches(m, ${METADATA_ODD}) AND ${distinct('mk')}`;
 }
 
 /**
@@ -134,10 +205,28 @@ function userOk(): string {
   return `${canonicalObject('u')} AND NOT regexp_matches(u, ${USER_ODD}) AND ${HAS_ID} AND ${keys}`;
 }
 
+/** The checks of a row that do not read its JSON (of eventsSource or knownTextsSource). */
+function rowChecks(spec: EventsCsvSpec): string[] {
+  const bounds = `ts >= ${instant(spec.from)} AND ts < ${instant(spec.to)}`;
+  return [bounds, nameOk(spec), textOk(spec.eventValue), textOk(spec.timeuuid)];
+}
+
 /** Whether a row (of eventsSource) passes every rule for certain and is stored as its text says (NULL: not sure). */
 export function eventRowOk(spec: EventsCsvSpec): string {
-  const bounds = `ts >= ${instant(spec.from)} AND ts < ${instant(spec.to)}`;
-  const checks = [bounds, nameOk(spec), textOk(spec.eventValue), metadataOk(spec), userOk(), textOk(spec.timeuuid)];
+  return [...rowChecks(spec), metadataOk(spec), userOk()].join(' AND ');
+}
+
+/**
+ * eventRowOk for a row of knownTextsSource whose file's failing JSON texts are `bad` (of
+ * badJsonTexts, all of them): the other texts passed the same checks.
+ */
+export function eventRowOkKnown(spec: EventsCsvSpec, bad: BadJsonTexts): string {
+  const notIn = (c: string, texts: string[]) =>
+    texts.length === 0 ? 'true' : `NOT list_contains([${texts.map(literal).join(', ')}], ${c})`;
+  const user = `c${spec.user.column}`;
+  const checks = [...rowChecks(spec), `${user} IS NOT NULL`, notIn(user, bad.user)];
+  if (spec.metadata)
+    checks.push(`(c${spec.metadata.column} IS NULL OR ${notIn(`c${spec.metadata.column}`, bad.metadata)})`);
   return checks.join(' AND ');
 }
 
