@@ -22,34 +22,37 @@ import { TABLES, type EventRecord, type RejectRecord } from '../schema.js';
 import type { ColumnarDayLoad, ColumnarDayResult, DayLoadTarget, EventsCsvSpec } from '../types.js';
 import { CsvLoadTally, type CsvDayLoadHooks } from './csv-load-tally.js';
 import {
-  badJsonTexts,
   EVENT_COLUMNS,
   eventColumns,
   eventRowOk,
   eventRowOkKnown,
   eventsSource,
+  fileTexts,
   knownTextsSource,
   rawEventColumns,
   readEventsCsv,
-  type BadJsonTexts,
+  TEXT_KINDS,
+  type FileTexts,
 } from './event-csv-sql.js';
 
 const PAGE_ROWS = 10_000;
 /**
- * Most failing JSON texts a file's statement names (and their total length): each row's text
- * is compared with each named one. A file with more is checked row by row.
+ * Most texts of a kind (failing users, failing metadata, names with a space) a file's statement
+ * names, and their total length: each row's text is compared with each named one. A kind with
+ * more is checked (or rewritten) row by row.
  */
-const BAD_TEXTS = { count: 64, chars: 65_536 };
+const NAMED_TEXTS = { count: 64, chars: 65_536 };
 /** The start of an insert of a day's events; the selected columns follow. */
 const INSERT_EVENTS = `INSERT INTO ${TABLES.events} (ingestion, day, ${EVENT_COLUMNS}) SELECT $1, CAST($2 AS DATE),`;
 const FIXED_COLUMNS =
   '"timestamp" TIMESTAMP, event_name VARCHAR, event_value VARCHAR, event_metadata VARCHAR, ' +
   '"user" VARCHAR, user_id VARCHAR, custom_ids VARCHAR, timeuuid VARCHAR';
 
-/** A file's source (with the columns eventColumns reads) and the condition its rows are stored on. */
+/** A file's source, the condition its rows are stored on and their stored columns (eventColumns). */
 interface FileChecks {
   from: string;
   ok: string;
+  columns: string;
 }
 
 export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
@@ -72,7 +75,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     const csv = readEventsCsv(file, this.spec);
     const checks = await this.fileChecks(csv);
     const loaded = await this.checked(
-      `${INSERT_EVENTS} ${this.sql.columns} FROM ${checks.from} WHERE ${checks.ok}`,
+      `${INSERT_EVENTS} ${checks.columns} FROM ${checks.from} WHERE ${checks.ok}`,
       this.params(),
     );
     const bulk = Number(loaded.rowsChanged);
@@ -84,26 +87,31 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
 
   /**
    * How a file's rows are checked: its JSON texts once each when few of them fail (named in the
-   * statement), else row by row.
+   * statement), else row by row; its names with a space rewritten, when few.
    */
   private async fileChecks(csv: string): Promise<FileChecks> {
-    const bad = await this.badTexts(csv);
-    if (!bad) return { from: eventsSource(csv, this.spec), ok: this.sql.ok };
-    return { from: knownTextsSource(csv, this.spec), ok: eventRowOkKnown(this.spec, bad) };
+    const texts = await this.fileTexts(csv);
+    const columns = eventColumns(this.spec, texts.spacedNames);
+    const { user, metadata } = texts;
+    if (user === null || metadata === null) return { from: eventsSource(csv, this.spec), ok: this.sql.ok, columns };
+    return { from: knownTextsSource(csv, this.spec), ok: eventRowOkKnown(this.spec, { user, metadata }), columns };
   }
 
-  /** The file's distinct JSON texts that fail their checks, or null when there are too many to name. */
-  private async badTexts(csv: string): Promise<BadJsonTexts | null> {
-    const limit = BAD_TEXTS.count + 1;
-    const sql = badJsonTexts(csv, this.spec, limit);
+  /** The file's distinct texts of each kind (see FileTexts); null for a kind with too many to name. */
+  private async fileTexts(csv: string): Promise<FileTexts> {
+    const limit = NAMED_TEXTS.count + 1;
+    const sql = fileTexts(csv, this.spec, limit);
     const found = await this.withoutPushdown(() => this.connection.runAndReadAll(sql));
-    const rows = found.getRowsJS() as [number | bigint, string][];
-    const chars = rows.reduce((n, [, text]) => n + text.length, 0);
-    // A NUL would end the statement's text early.
-    if (rows.length === limit || chars > BAD_TEXTS.chars || rows.some(([, text]) => text.includes('\0'))) return null;
-    const bad: BadJsonTexts = { user: [], metadata: [] };
-    for (const [kind, text] of rows) (Number(kind) === 0 ? bad.user : bad.metadata).push(text);
-    return bad;
+    const texts: FileTexts = { user: [], metadata: [], spacedNames: [] };
+    for (const [kind, text] of found.getRowsJS() as [number, string][]) texts[TEXT_KINDS[Number(kind)]]!.push(text);
+    for (const kind of TEXT_KINDS) {
+      const named = texts[kind]!;
+      const chars = named.reduce((n, text) => n + text.length, 0);
+      // A NUL would end the statement's text early.
+      if (named.length === limit || chars > NAMED_TEXTS.chars || named.some((t) => t.includes('\0')))
+        texts[kind] = null;
+    }
+    return texts;
   }
 
   async appendOversize(line: string): Promise<void> {

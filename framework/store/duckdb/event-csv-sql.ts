@@ -16,10 +16,11 @@
  *   day's bounds after truncation to milliseconds (as the row path's Date keeps it).
  *
  * The JSON checks depend on the text alone, and users and metadata repeat within a file, so
- * they run once per distinct text of a file (badJsonTexts): the few texts that fail are then
+ * they run once per distinct text of a file (fileTexts): the few texts that fail are then
  * named in the per-row statement (eventRowOkKnown), which checks the rest of each row and
  * needs no join (a join could reorder the rows, whose order the dedupe reads). A file with
- * too many failing texts to name is checked row by row (eventsSource, eventRowOk).
+ * too many failing texts to name is checked row by row (eventsSource, eventRowOk). Event
+ * names repeat too: the same pass finds those with a space, so that only they are rewritten.
  */
 import type { EventsCsvSource, EventsCsvSpec } from '../types.js';
 import { literal } from './metric-csv-sql.js';
@@ -123,31 +124,44 @@ export function knownTextsSource(csv: string, spec: EventsCsvSpec): string {
   return `(${fileColumns(csv, spec, minified)})`;
 }
 
-/** The distinct JSON texts of a file that fail their checks, by column. */
-export interface BadJsonTexts {
-  user: string[];
-  metadata: string[];
+/**
+ * What a file's distinct texts say (of fileTexts): its user and metadata texts that fail their
+ * checks, and its event names with a space (which the row path turns into `_`). Null: too many
+ * to name in a statement (the check, or the replacement, then runs row by row).
+ */
+export interface FileTexts {
+  user: string[] | null;
+  metadata: string[] | null;
+  spacedNames: string[] | null;
 }
 
+/** fileTexts' kinds of texts, in its `kind` column. */
+export const TEXT_KINDS = ['user', 'metadata', 'spacedNames'] as const;
+
 /**
- * The distinct user and metadata texts of a file that fail their checks (userOk, metadataOk),
- * as rows `(kind, text)`, kind 0 for the user and 1 for the metadata; at most `limit` rows. One
- * scan of the file, one aggregate per column (GROUPING SETS). NULL users are left out: the
- * per-row statement rejects them itself, as it takes NULL and empty metadata.
+ * A file's distinct user and metadata texts that fail their checks (userOk, metadataTextOk)
+ * and event names with a space, as rows `(kind, text)` (kind: the index in TEXT_KINDS), at
+ * most `limit` of each kind. One scan of the file, one aggregate per column (GROUPING SETS).
+ * NULL users are left out: the per-row statement rejects them itself, as it takes NULL and
+ * empty metadata and checks the names' other rules.
  */
-export function badJsonTexts(csv: string, spec: EventsCsvSpec, limit: number): string {
-  const columns = [`c${spec.user.column} AS cu`];
-  if (spec.metadata) columns.push(`c${spec.metadata.column} AS cm`);
-  const texts = spec.metadata
-    ? `SELECT GROUPING(cu) AS kind, CASE WHEN GROUPING(cu) = 0 THEN cu ELSE cm END AS text
-        FROM (SELECT ${columns.join(', ')} FROM ${csv}) GROUP BY GROUPING SETS ((cu), (cm))`
-    : `SELECT DISTINCT 0 AS kind, cu AS text FROM (SELECT ${columns[0]} FROM ${csv})`;
+export function fileTexts(csv: string, spec: EventsCsvSpec, limit: number): string {
+  const sets: [string, number][] = [[`c${spec.user.column}`, 0]];
+  if (spec.metadata) sets.push([`c${spec.metadata.column}`, 1]);
+  if ('column' in spec.eventName) sets.push([`c${spec.eventName.column}`, 2]);
+  const columns = sets.map(([c, kind]) => `${c} AS t${kind}`).join(', ');
+  const kind = `CASE ${sets.map(([, k]) => `WHEN GROUPING(t${k}) = 0 THEN ${k}`).join(' ')} END`;
+  const text = `CASE ${sets.map(([, k]) => `WHEN GROUPING(t${k}) = 0 THEN t${k}`).join(' ')} END`;
+  const groups = sets.map(([, k]) => `(t${k})`).join(', ');
+  const texts = `SELECT ${kind} AS kind, ${text} AS text FROM (SELECT ${columns} FROM ${csv}) GROUP BY GROUPING SETS (${groups})`;
   const u = `CASE WHEN kind = 0 THEN ${validJson('text', spec.user.json)} END`;
   const m = spec.metadata ? `CASE WHEN kind = 1 THEN ${validJson('text', spec.metadata.json)} END` : 'NULL';
   const keys = `json_keys(u) AS uk, json_keys(u, '$.customIDs') AS ck, json_keys(m) AS mk`;
   const checked = `SELECT kind, text, u, m, ${keys} FROM (SELECT kind, text, ${u} AS u, ${m} AS m FROM (${texts}))`;
-  const ok = `CASE WHEN kind = 0 THEN ${userOk()} ELSE text = '' OR (${metadataTextOk()}) END`;
-  return `SELECT kind, text FROM (${checked}) WHERE text IS NOT NULL AND NOT coalesce(${ok}, false) LIMIT ${limit}`;
+  const ok = `CASE kind WHEN 0 THEN ${userOk()} WHEN 1 THEN text = '' OR (${metadataTextOk()}) ELSE false END`;
+  const wanted = `CASE kind WHEN 2 THEN regexp_matches(text, ${SPACE}) ELSE NOT coalesce(${ok}, false) END`;
+  return `SELECT kind, text FROM (${checked}) WHERE text IS NOT NULL AND ${wanted}
+    QUALIFY row_number() OVER (PARTITION BY kind) <= ${limit}`;
 }
 
 /**
@@ -216,17 +230,19 @@ export function eventRowOk(spec: EventsCsvSpec): string {
   return [...rowChecks(spec), metadataOk(spec), userOk()].join(' AND ');
 }
 
+/** `c` is not one of `texts` (a constant list: no join, which could reorder the rows). */
+const notIn = (c: string, texts: string[]) =>
+  texts.length === 0 ? 'true' : `NOT list_contains([${texts.map(literal).join(', ')}], ${c})`;
+
 /**
- * eventRowOk for a row of knownTextsSource whose file's failing JSON texts are `bad` (of
- * badJsonTexts, all of them): the other texts passed the same checks.
+ * eventRowOk for a row of knownTextsSource whose file's failing JSON texts are `texts` (of
+ * fileTexts, all of them): the other texts passed the same checks.
  */
-export function eventRowOkKnown(spec: EventsCsvSpec, bad: BadJsonTexts): string {
-  const notIn = (c: string, texts: string[]) =>
-    texts.length === 0 ? 'true' : `NOT list_contains([${texts.map(literal).join(', ')}], ${c})`;
+export function eventRowOkKnown(spec: EventsCsvSpec, texts: { user: string[]; metadata: string[] }): string {
   const user = `c${spec.user.column}`;
-  const checks = [...rowChecks(spec), `${user} IS NOT NULL`, notIn(user, bad.user)];
+  const checks = [...rowChecks(spec), `${user} IS NOT NULL`, notIn(user, texts.user)];
   if (spec.metadata)
-    checks.push(`(c${spec.metadata.column} IS NULL OR ${notIn(`c${spec.metadata.column}`, bad.metadata)})`);
+    checks.push(`(c${spec.metadata.column} IS NULL OR ${notIn(`c${spec.metadata.column}`, texts.metadata)})`);
   return checks.join(' AND ');
 }
 
@@ -251,9 +267,20 @@ const STORED = [
 /** The stored events columns after ingestion and day, in the order eventColumns gives them. */
 export const EVENT_COLUMNS = STORED.join(', ');
 
-/** The stored events columns (after ingestion and day) of a row eventRowOk accepts, named as in `events`. */
-export function eventColumns(spec: EventsCsvSpec): string {
-  const name = source(spec.eventName, (c) => `regexp_replace(${c}, ${SPACE}, '_', 'g')`);
+/**
+ * The stored events columns (after ingestion and day) of a row eventRowOk accepts, named as in
+ * `events`; `spacedNames`: the file's event names with a space, when known (of fileTexts).
+ */
+export function eventColumns(spec: EventsCsvSpec, spacedNames: string[] | null = null): string {
+  const underscores = (c: string) => `regexp_replace(${c}, ${SPACE}, '_', 'g')`;
+  // Only the names known to have a space (when known) need the replacement.
+  const name = source(spec.eventName, (c) =>
+    spacedNames === null
+      ? underscores(c)
+      : spacedNames.length === 0
+        ? c
+        : `CASE WHEN ${notIn(c, spacedNames)} THEN ${c} ELSE ${underscores(c)} END`,
+  );
   const meta = spec.metadata ? `CASE WHEN c${spec.metadata.column} = '' THEN NULL ELSE m END` : 'CAST(NULL AS VARCHAR)';
   const userId = `u->>'$.userID'`;
   const customIds = `CAST(u->'$.customIDs' AS VARCHAR)`;
