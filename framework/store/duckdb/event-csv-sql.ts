@@ -282,8 +282,9 @@ export function eventColumns(spec: EventsCsvSpec, spacedNames: string[] | null =
         : `CASE WHEN ${notIn(c, spacedNames)} THEN ${c} ELSE ${underscores(c)} END`,
   );
   const meta = spec.metadata ? `CASE WHEN c${spec.metadata.column} = '' THEN NULL ELSE m END` : 'CAST(NULL AS VARCHAR)';
-  const userId = `u->>'$.userID'`;
-  const customIds = `CAST(u->'$.customIDs' AS VARCHAR)`;
+  // One parse for both (the same expression twice in a projection is computed once).
+  const ids = `json_extract_string(u, ['$.userID', '$.customIDs'])`;
+  const [userId, customIds] = [`${ids}[1]`, `${ids}[2]`];
   const tu = spec.timeuuid ? `c${spec.timeuuid.column}` : null;
   const generated = 'CAST(uuid() AS VARCHAR)';
   const uuid = tu ? `CASE WHEN ${tu} IS NULL OR ${tu} = '' THEN ${generated} ELSE ${tu} END` : generated;
