@@ -9,6 +9,18 @@ import { addDays } from '../framework/util/time.js';
 
 export type DatasetName = 'metrics' | 'events';
 
+export interface GeneratedSpec {
+  rows: number;
+  days: number;
+  from: string;
+  /**
+   * Events only: how many events each user has in a window of `eventsPerUser` × 1,024 rows
+   * (interleaved with the window's other users), the metadata from 300 shapes. Unset: every
+   * row of an export file has a user of its own and the metadata one of 5,003 pages.
+   */
+  eventsPerUser?: number;
+}
+
 export interface BenchDataset {
   name: DatasetName;
   table: string;
@@ -17,7 +29,7 @@ export interface BenchDataset {
   /** The column indexed in PostgreSQL (the one a day's query filters on). */
   indexColumn: string;
   /** The select list making row `i` (1-based) of `rows` over `days` days from `from`. */
-  generated(spec: { rows: number; days: number; from: string }): string;
+  generated(spec: GeneratedSpec): string;
   /** SQL condition selecting the rows of `day` (for its parquet file). */
   dayFilter(day: string): string;
   /** The COPY-in limit's table columns. */
@@ -47,20 +59,38 @@ const dayStart = (day: string) => Date.parse(`${day}T08:00:00Z`) / 1000;
  * Realistic events, about 200 bytes a row as `\copy` writes them, in time order over the
  * days: a TIMESTAMPTZ with microseconds, one of 50 names, a value on two rows of three, a
  * metadata object and a user JSON (userID and two customIDs) as text, and a timeuuid.
+ * By default the user of row `i` is `i % 1000003` (no user repeats within an export file:
+ * the worst case for checks per distinct text) and the metadata one of 5,003 pages. With
+ * `eventsPerUser` N, users come in windows of N × 1,024 consecutive rows, each of a window's
+ * 1,024 users on every 1,024th row of it (N events, interleaved with the others' as in a
+ * real stream), and the metadata is one of 300 pages, each with its own referrer.
  */
+function eventUsers(eventsPerUser: number | undefined): Record<'user' | 'company' | 'page' | 'referrer', string> {
+  if (!eventsPerUser || eventsPerUser <= 1) {
+    return { user: '(i % 1000003)', company: 'i % 997', page: 'i % 5003', referrer: "'search'" };
+  }
+  // 7919 is odd, so i * 7919 % 1024 visits each of a window's 1,024 users N times (i % 1024 first: no overflow).
+  const user = `(CAST(floor((i - 1) / ${eventsPerUser * 1024}) AS BIGINT) * 1024 + (i % 1024) * 7919 % 1024)`;
+  const referrer = `CASE (i % 300) % 4 WHEN 0 THEN 'search' WHEN 1 THEN 'direct' WHEN 2 THEN 'email' ELSE 'social' END`;
+  return { user, company: `${user} % 997`, page: 'i % 300', referrer };
+}
+
 const events: BenchDataset = {
   name: 'events',
   table: 'bench_events',
   columns: 'ts, event_name, event_value, metadata, "user", timeuuid',
   indexColumn: 'ts',
-  generated: ({ rows, days, from }) => `to_timestamp(CAST(${dayStart(from)} + (i - 1) * ${(days * 86_400) / rows}
+  generated: ({ rows, days, from, eventsPerUser }) => {
+    const { user, company, page, referrer } = eventUsers(eventsPerUser);
+    return `to_timestamp(CAST(${dayStart(from)} + (i - 1) * ${(days * 86_400) / rows}
       AS DOUBLE PRECISION)) AS ts,
     'event_' || (i % 50) AS event_name,
     CASE WHEN i % 3 = 0 THEN NULL ELSE 'value_' || (i % 1000) END AS event_value,
-    '{"page":"/products/' || (i % 5003) || '","referrer":"search","plan":"pro"}' AS metadata,
-    '{"userID":"user_' || (i % 1000003) || '","customIDs":{"stableID":"'
-      || substr(md5(CAST(i % 1000003 AS TEXT)), 1, 16) || '","companyID":"c' || (i % 997) || '"}}' AS "user",
-    CAST(CAST(md5(CAST(i AS TEXT)) AS UUID) AS TEXT) AS timeuuid`,
+    '{"page":"/products/' || (${page}) || '","referrer":"' || ${referrer} || '","plan":"pro"}' AS metadata,
+    '{"userID":"user_' || ${user} || '","customIDs":{"stableID":"'
+      || substr(md5(CAST(${user} AS TEXT)), 1, 16) || '","companyID":"c' || (${company}) || '"}}' AS "user",
+    CAST(CAST(md5(CAST(i AS TEXT)) AS UUID) AS TEXT) AS timeuuid`;
+  },
   dayFilter: (day) => `ts >= to_timestamp(${dayStart(day)}) AND ts < to_timestamp(${dayStart(addDays(day, 1))})`,
   copyInColumns: 'ts timestamptz, event_name text, event_value text, metadata text, "user" text, timeuuid text',
   mappingColumns: {

@@ -17,6 +17,8 @@ export interface BenchSpec {
   rows: number;
   days: number;
   from: string;
+  /** Events: each user's events in a window of rows (see GeneratedSpec); unset: the default rows. */
+  eventsPerUser?: number;
 }
 
 export interface BenchData extends BenchSpec {

@@ -11,7 +11,7 @@
  *
  *   npm run bench:ingest -- [--cases postgres:duckdb,s3:postgres,…|all] [--rows N] [--days D]
  *                           [--runs R] [--concurrency C] [--batch B] [--fingerprint] [--row-path]
- *                           [--dataset metrics|events]
+ *                           [--dataset metrics|events] [--events-per-user N]
  *
  * Defaults: all ten cases, 1,000,000 rows over 10 days, 3 runs (a few minutes); the issue's
  * size is `--rows 10000000`. Runs are interleaved (run 1 of every case, then run 2, …) and
@@ -20,6 +20,9 @@
  *
  * `--fingerprint` loads as a mapping whose rechecks reload on a changed content fingerprint;
  * `--row-path` loads every case on the row path (to compare with the columnar path).
+ * `--events-per-user N` (events) gives each user N events within a window of N × 1,024 rows
+ * and the metadata 300 shapes, as in real streams (bench/ingest-cases.ts); by default every
+ * user of an export file is distinct, the worst case for the store's checks per distinct text.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -64,6 +67,7 @@ const { values } = parseArgs({
     fingerprint: { type: 'boolean', default: false },
     'row-path': { type: 'boolean', default: false },
     dataset: { type: 'string', default: 'metrics' },
+    'events-per-user': { type: 'string' },
   },
 });
 if (!Object.hasOwn(DATASETS, values.dataset!)) {
@@ -125,7 +129,8 @@ const dir = mkdtempSync(join(tmpdir(), 'wharf-bench-'));
 let warehouses: Warehouses = { snowflake: null, bigquery: null };
 try {
   const t = Date.now();
-  const spec = { dataset, rows, days, from };
+  const eventsPerUser = values['events-per-user'] === undefined ? undefined : Number(values['events-per-user']);
+  const spec = { dataset, rows, days, from, eventsPerUser };
   await createPostgresData(cluster.url, spec);
   const files = await createFileData(dir, s3, spec);
   const data: BenchData = { ...files, copyFile: writeCopyFile(cluster.url, dir, dataset) };
@@ -282,7 +287,8 @@ async function ingestOnce(c: Case, data: BenchData, where: Where): Promise<Wharf
 /** Per case: the median run (by ratio), the range of the ratios and the highest peak RSS. */
 function report(figures: Map<string, RunFigures[]>): void {
   const fingerprints = values.fingerprint ? ', with fingerprints' : '';
-  const options = `concurrency ${values.concurrency}, batch ${values.batch}${fingerprints}`;
+  const users = values['events-per-user'] ? `, ${values['events-per-user']} events per user` : '';
+  const options = `concurrency ${values.concurrency}, batch ${values.batch}${fingerprints}${users}`;
   const sampling = `median of ${values.runs} interleaved runs`;
   console.log(`\n${fmt(rows)} ${dataset.name} rows over ${days} days, ${options}; ${sampling}`);
   console.log(

@@ -1,6 +1,8 @@
 /**
  * The columnar events load into the DuckDB store. Each file of the day's export goes into
- * `events` with one `INSERT … SELECT … FROM read_csv(…) WHERE <the row rules>` (event-csv-sql.ts).
+ * `events` with one `INSERT … SELECT … FROM read_csv(…) WHERE <the row rules>` (event-csv-sql.ts),
+ * after one read of the file's distinct user and metadata texts, checked once each, names the
+ * few that fail (or, when there are many, the JSON checks run row by row in the insert).
  * Only when that leaves rows behind is the file read again for them, each checked by the row
  * path's own checks: rejected with the row path's rule, reason and stored row, or accepted as
  * the row path stores it, and then the file's rows are written again in export order, so the
@@ -23,17 +25,35 @@ import {
   EVENT_COLUMNS,
   eventColumns,
   eventRowOk,
+  eventRowOkKnown,
   eventsSource,
+  fileTexts,
+  knownTextsSource,
   rawEventColumns,
   readEventsCsv,
+  TEXT_KINDS,
+  type FileTexts,
 } from './event-csv-sql.js';
 
 const PAGE_ROWS = 10_000;
+/**
+ * Most texts of a kind (failing users, failing metadata, names with a space) a file's statement
+ * names, and their total length: each row's text is compared with each named one. A kind with
+ * more is checked (or rewritten) row by row.
+ */
+const NAMED_TEXTS = { count: 64, chars: 65_536 };
 /** The start of an insert of a day's events; the selected columns follow. */
 const INSERT_EVENTS = `INSERT INTO ${TABLES.events} (ingestion, day, ${EVENT_COLUMNS}) SELECT $1, CAST($2 AS DATE),`;
 const FIXED_COLUMNS =
   '"timestamp" TIMESTAMP, event_name VARCHAR, event_value VARCHAR, event_metadata VARCHAR, ' +
   '"user" VARCHAR, user_id VARCHAR, custom_ids VARCHAR, timeuuid VARCHAR';
+
+/** A file's source, the condition its rows are stored on and their stored columns (eventColumns). */
+interface FileChecks {
+  from: string;
+  ok: string;
+  columns: string;
+}
 
 export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   private readonly tally = new CsvLoadTally();
@@ -53,16 +73,45 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   async append(file: string, rows: number): Promise<void> {
     if (rows === 0) return;
     const csv = readEventsCsv(file, this.spec);
-    const from = eventsSource(csv, this.spec);
+    const checks = await this.fileChecks(csv);
     const loaded = await this.checked(
-      `${INSERT_EVENTS} ${this.sql.columns} FROM ${from} WHERE ${this.sql.ok}`,
+      `${INSERT_EVENTS} ${checks.columns} FROM ${checks.from} WHERE ${checks.ok}`,
       this.params(),
     );
     const bulk = Number(loaded.rowsChanged);
     this.tally.rowsRead += rows;
     this.tally.rowsLoaded += bulk;
     if (this.spec.fingerprint) await this.tally.addFileFingerprint(this.connection, csv);
-    if (bulk < rows) await this.checkLeftOver(from, bulk);
+    if (bulk < rows) await this.checkLeftOver(checks, bulk);
+  }
+
+  /**
+   * How a file's rows are checked: its JSON texts once each when few of them fail (named in the
+   * statement), else row by row; its names with a space rewritten, when few.
+   */
+  private async fileChecks(csv: string): Promise<FileChecks> {
+    const texts = await this.fileTexts(csv);
+    const columns = eventColumns(this.spec, texts.spacedNames);
+    const { user, metadata } = texts;
+    if (user === null || metadata === null) return { from: eventsSource(csv, this.spec), ok: this.sql.ok, columns };
+    return { from: knownTextsSource(csv, this.spec), ok: eventRowOkKnown(this.spec, { user, metadata }), columns };
+  }
+
+  /** The file's distinct texts of each kind (see FileTexts); null for a kind with too many to name. */
+  private async fileTexts(csv: string): Promise<FileTexts> {
+    const limit = NAMED_TEXTS.count + 1;
+    const sql = fileTexts(csv, this.spec, limit);
+    const found = await this.withoutPushdown(() => this.connection.runAndReadAll(sql));
+    const texts: FileTexts = { user: [], metadata: [], spacedNames: [] };
+    for (const [kind, text] of found.getRowsJS() as [number, string][]) texts[TEXT_KINDS[Number(kind)]]!.push(text);
+    for (const kind of TEXT_KINDS) {
+      const named = texts[kind]!;
+      const chars = named.reduce((n, text) => n + text.length, 0);
+      // A NUL would end the statement's text early.
+      if (named.length === limit || chars > NAMED_TEXTS.chars || named.some((t) => t.includes('\0')))
+        texts[kind] = null;
+    }
+    return texts;
   }
 
   async appendOversize(line: string): Promise<void> {
@@ -97,9 +146,13 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
    * statements: the day's deletes and dedupe want the pushdown into the store's scans.
    */
   private async checked(sql: string, params?: DuckDBValue[]): Promise<DuckDBMaterializedResult> {
+    return this.withoutPushdown(() => this.connection.run(sql, params));
+  }
+
+  private async withoutPushdown<T>(statement: () => Promise<T>): Promise<T> {
     await this.connection.run(`SET disabled_optimizers = 'filter_pushdown'`);
     try {
-      return await this.connection.run(sql, params);
+      return await statement();
     } finally {
       // After a failed statement the transaction takes nothing but ROLLBACK (the load fails with that statement's
       // error); a setting left behind only slows the day's remaining statements.
@@ -118,13 +171,13 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
    * it, and numbers rows with `row_number() OVER ()` in a streaming window, so numbering its
    * rows twice gives the same numbers).
    */
-  private async checkLeftOver(from: string, bulk: number): Promise<void> {
+  private async checkLeftOver({ from, ok }: FileChecks, bulk: number): Promise<void> {
     const numbered = `(SELECT row_number() OVER () AS ln, * FROM ${from})`;
     const unsure = `wharf_unsure_${this.id}`;
     const table = await this.fixedTable();
     const appender = await this.connection.createAppender(table, 'main', 'temp');
     let fixed = 0;
-    const { raw, ok } = this.sql;
+    const { raw } = this.sql;
     await this.checked(`CREATE TEMP TABLE ${unsure} AS
       SELECT ln, ${raw} FROM ${numbered} WHERE NOT coalesce(${ok}, false)`);
     try {
@@ -136,7 +189,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
         fixed += await this.checkRows(page as (bigint | string | null)[][], appender);
       }
       appender.closeSync();
-      if (fixed > 0) await this.rewriteInOrder(numbered, table, bulk);
+      if (fixed > 0) await this.rewriteInOrder({ numbered, ok, fixedTable: table }, bulk);
       this.tally.rowsLoaded += fixed;
     } finally {
       await this.connection.run(`DROP TABLE IF EXISTS ${unsure}`);
@@ -144,7 +197,10 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     }
   }
 
-  private async rewriteInOrder(numbered: string, fixedTable: string, bulk: number): Promise<void> {
+  private async rewriteInOrder(
+    { numbered, ok, fixedTable }: { numbered: string; ok: string; fixedTable: string },
+    bulk: number,
+  ): Promise<void> {
     const t = this.target;
     if (bulk > 0) {
       // The load cleared the day when it began: the day's last `bulk` rows are the ones just inserted.
@@ -156,7 +212,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     }
     await this.checked(
       `${INSERT_EVENTS} ${EVENT_COLUMNS} FROM (
-        SELECT ln, ${this.sql.columns} FROM ${numbered} WHERE ${this.sql.ok}
+        SELECT ln, ${this.sql.columns} FROM ${numbered} WHERE ${ok}
         UNION ALL SELECT ln, ${EVENT_COLUMNS} FROM ${fixedTable}
       ) ORDER BY ln`,
       this.params(),

@@ -14,6 +14,13 @@
  *   the user's ids and the metadata's string values checked on the text;
  * - a timestamp text in the canonical form, or an integer of at most 15 digits, inside the
  *   day's bounds after truncation to milliseconds (as the row path's Date keeps it).
+ *
+ * The JSON checks depend on the text alone, and users and metadata repeat within a file, so
+ * they run once per distinct text of a file (fileTexts): the few texts that fail are then
+ * named in the per-row statement (eventRowOkKnown), which checks the rest of each row and
+ * needs no join (a join could reorder the rows, whose order the dedupe reads). A file with
+ * too many failing texts to name is checked row by row (eventsSource, eventRowOk). Event
+ * names repeat too: the same pass finds those with a space, so that only they are rewritten.
  */
 import type { EventsCsvSource, EventsCsvSpec } from '../types.js';
 import { literal } from './metric-csv-sql.js';
@@ -46,7 +53,6 @@ const HAS_ID = `(contains(u, '"userID":"') OR contains(u, '"customIDs":{"'))`;
 const SPACE = literal(
   String.raw`[\t\n\x0B\f\r \x{00A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}]`,
 );
-const TIMESTAMP_TEXT = literal(String.raw`[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(\+00)?`);
 /** Below this a numeric timestamp is UNIX seconds, above it milliseconds (as map-events.ts). */
 const SECONDS_LIMIT = 100_000_000_000;
 
@@ -61,11 +67,17 @@ export function readEventsCsv(file: string, spec: Pick<EventsCsvSpec, 'columnCou
 const noEscape = (c: string) => `NOT contains(${c}, '\\')`;
 /** JSON text without whitespace between tokens (strings kept whole; valid when there is no escape). */
 const minified = (c: string, json: boolean) => (json ? `regexp_replace(${c}, '("[^"]*")|[ \t\n\r]+', '\\1', 'g')` : c);
-/** Valid JSON text without escapes, or NULL: what the JSON functions below may read (they fail on invalid JSON). */
-const validJson = (c: string, json: boolean) =>
-  `CASE WHEN NOT contains(${c}, '\\') AND json_valid(${minified(c, json)}) THEN ${minified(c, json)} END`;
-/** A JSON object written exactly as DuckDB's JSON writer writes it (so: no whitespace, no trailing comma). */
-const canonicalObject = (j: string) => `starts_with(${j}, '{') AND CAST(json(${j}) AS VARCHAR) = ${j}`;
+/**
+ * JSON text without escapes, written exactly as DuckDB's JSON writer writes it (so: valid, no
+ * whitespace, no trailing comma), or NULL: what the JSON functions below may read (they fail
+ * on invalid JSON). One parse: `json` fails on invalid text, which TRY turns into NULL.
+ */
+const validJson = (c: string, json: boolean) => {
+  const text = minified(c, json);
+  return `CASE WHEN NOT contains(${c}, '\\') AND TRY(CAST(json(${text}) AS VARCHAR)) = ${text} THEN ${text} END`;
+};
+/** A JSON object (of validJson: already canonical). */
+const canonicalObject = (j: string) => `starts_with(${j}, '{')`;
 /** No repeated key: pair by pair for the few keys JSON objects here usually have (a set per row costs more). */
 function distinct(list: string): string {
   const pairs = (n: number) => {
@@ -77,30 +89,99 @@ function distinct(list: string): string {
   return `CASE len(${list}) WHEN 0 THEN true WHEN 1 THEN true ${small} ELSE list_unique(${list}) = len(${list}) END`;
 }
 
-/**
- * A file as the checks read it: the exported
- * text, plus the derived values the checks and the stored row share (`ts`: the timestamp,
- * `u`/`m`: the JSON, minified, when valid and without escapes; `uk`, `ck`, `mk`: the user's, its customIDs' and
- * the metadata's keys).
- */
-export function eventsSource(csv: string, spec: EventsCsvSpec): string {
+/** The exported text, the timestamp (`ts`) and, with `json`, the given JSON expressions as `u` and `m`. */
+function fileColumns(csv: string, spec: EventsCsvSpec, json: (c: string, isJson: boolean) => string): string {
   const raw = Array.from({ length: spec.columnCount }, (_, i) => `c${i}`);
   const t = `c${spec.timestamp.column}`;
   const ts =
     spec.timestamp.text === 'timestamp'
       ? `date_trunc('millisecond', TRY_CAST(${canonicalTimestamp(t)} AS TIMESTAMP))`
       : `(CASE WHEN regexp_full_match(${t}, '-?[0-9]{1,15}') THEN epoch_ms(${epochMs(`CAST(${t} AS BIGINT)`)}) END)`;
-  const out = [...raw, `${ts} AS ts`, `${validJson(`c${spec.user.column}`, spec.user.json)} AS u`];
-  if (spec.metadata) out.push(`${validJson(`c${spec.metadata.column}`, spec.metadata.json)} AS m`);
+  const out = [...raw, `${ts} AS ts`, `${json(`c${spec.user.column}`, spec.user.json)} AS u`];
+  if (spec.metadata) out.push(`${json(`c${spec.metadata.column}`, spec.metadata.json)} AS m`);
   if (spec.fingerprint) out.push('fp');
+  return `SELECT ${out.join(', ')} FROM ${csv}`;
+}
+
+/**
+ * A file as the row-by-row checks (eventRowOk) read it: the exported text, plus the derived
+ * values the checks and the stored row share (`ts`: the timestamp, `u`/`m`: the JSON,
+ * minified, when canonical and without escapes; `uk`, `ck`, `mk`: the user's, its customIDs'
+ * and the metadata's keys).
+ */
+export function eventsSource(csv: string, spec: EventsCsvSpec): string {
   // The JSON values the checks read more than once, read once.
   const json = [`json_keys(u) AS uk`, `json_keys(u, '$.customIDs') AS ck`];
   if (spec.metadata) json.push('json_keys(m) AS mk');
-  return `(SELECT *, ${json.join(', ')} FROM (SELECT ${out.join(', ')} FROM ${csv}))`;
+  return `(SELECT *, ${json.join(', ')} FROM (${fileColumns(csv, spec, validJson)}))`;
 }
 
+/**
+ * A file as eventRowOkKnown reads it: eventsSource's columns without the JSON checks (`u` and
+ * `m` are the JSON as stored, minified; only rows whose texts passed them are stored).
+ */
+export function knownTextsSource(csv: string, spec: EventsCsvSpec): string {
+  return `(${fileColumns(csv, spec, minified)})`;
+}
+
+/**
+ * What a file's distinct texts say (of fileTexts): its user and metadata texts that fail their
+ * checks, and its event names with a space (which the row path turns into `_`). Null: too many
+ * to name in a statement (the check, or the replacement, then runs row by row).
+ */
+export interface FileTexts {
+  user: string[] | null;
+  metadata: string[] | null;
+  spacedNames: string[] | null;
+}
+
+/** fileTexts' kinds of texts, in its `kind` column. */
+export const TEXT_KINDS = ['user', 'metadata', 'spacedNames'] as const;
+
+/**
+ * A file's distinct user and metadata texts that fail their checks (userOk, metadataTextOk)
+ * and event names with a space, as rows `(kind, text)` (kind: the index in TEXT_KINDS), at
+ * most `limit` of each kind. One scan of the file, one aggregate per column (GROUPING SETS).
+ * NULL users are left out: the per-row statement rejects them itself, as it takes NULL and
+ * empty metadata and checks the names' other rules.
+ */
+export function fileTexts(csv: string, spec: EventsCsvSpec, limit: number): string {
+  const sets: [string, number][] = [[`c${spec.user.column}`, 0]];
+  if (spec.metadata) sets.push([`c${spec.metadata.column}`, 1]);
+  if ('column' in spec.eventName) sets.push([`c${spec.eventName.column}`, 2]);
+  const columns = sets.map(([c, kind]) => `${c} AS t${kind}`).join(', ');
+  const kind = `CASE ${sets.map(([, k]) => `WHEN GROUPING(t${k}) = 0 THEN ${k}`).join(' ')} END`;
+  const text = `CASE ${sets.map(([, k]) => `WHEN GROUPING(t${k}) = 0 THEN t${k}`).join(' ')} END`;
+  const groups = sets.map(([, k]) => `(t${k})`).join(', ');
+  const texts = `SELECT ${kind} AS kind, ${text} AS text FROM (SELECT ${columns} FROM ${csv}) GROUP BY GROUPING SETS (${groups})`;
+  const u = `CASE WHEN kind = 0 THEN ${validJson('text', spec.user.json)} END`;
+  const m = spec.metadata ? `CASE WHEN kind = 1 THEN ${validJson('text', spec.metadata.json)} END` : 'NULL';
+  const keys = `json_keys(u) AS uk, json_keys(u, '$.customIDs') AS ck, json_keys(m) AS mk`;
+  const checked = `SELECT kind, text, u, m, ${keys} FROM (SELECT kind, text, ${u} AS u, ${m} AS m FROM (${texts}))`;
+  const ok = `CASE kind WHEN 0 THEN ${userOk()} WHEN 1 THEN text = '' OR (${metadataTextOk()}) ELSE false END`;
+  const wanted = `CASE kind WHEN 2 THEN regexp_matches(text, ${SPACE}) ELSE NOT coalesce(${ok}, false) END`;
+  return `SELECT kind, text FROM (${checked}) WHERE text IS NOT NULL AND ${wanted}
+    QUALIFY row_number() OVER (PARTITION BY kind) <= ${limit}`;
+}
+
+/**
+ * Whether a text is a timestamp in the canonical form, `YYYY-MM-DD HH:MM:SS[.f…][+00]` with 1 to 6
+ * fraction digits: its length says which one GLOB pattern it must match (a GLOB costs a third of
+ * the equivalent regular expression).
+ */
+function canonicalTimestampText(t: string): string {
+  const d = (n: number) => '[0-9]'.repeat(n);
+  const core = `${d(4)}-${d(2)}-${d(2)} ${d(2)}:${d(2)}:${d(2)}`;
+  const forms = (suffix: string) => {
+    const lengths = [`WHEN ${19 + suffix.length} THEN ${t} GLOB '${core}${suffix}'`];
+    for (let n = 1; n <= 6; n++)
+      lengths.push(`WHEN ${20 + n + suffix.length} THEN ${t} GLOB '${core}.${d(n)}${suffix}'`);
+    return `CASE strlen(${t}) ${lengths.join(' ')} ELSE false END`;
+  };
+  return `CASE WHEN ends_with(${t}, '+00') THEN ${forms('+00')} ELSE ${forms('')} END`;
+}
 /** The timestamp text when in the canonical form, else NULL. */
-const canonicalTimestamp = (t: string) => `CASE WHEN regexp_full_match(${t}, ${TIMESTAMP_TEXT}) THEN ${t} END`;
+const canonicalTimestamp = (t: string) => `CASE WHEN ${canonicalTimestampText(t)} THEN ${t} END`;
 /** UNIX seconds or milliseconds as milliseconds, as the row path reads a number. */
 const epochMs = (n: string) => `CASE WHEN abs(${n}) < ${SECONDS_LIMIT} THEN ${n} * 1000 ELSE ${n} END`;
 
@@ -120,9 +201,13 @@ function textOk(source: EventsCsvSource | { column: number } | null): string {
 function metadataOk(spec: EventsCsvSpec): string {
   if (!spec.metadata) return 'true';
   const c = `c${spec.metadata.column}`;
+  return `(${c} IS NULL OR ${c} = '' OR (${metadataTextOk()}))`;
+}
+
+/** A metadata text (`m`, of validJson, keys `mk`) to store as it is. */
+function metadataTextOk(): string {
   // Values are strings (nothing nested): the top-level keys are all the keys.
-  const ok = `${canonicalObject('m')} AND NOT regexp_matches(m, ${METADATA_ODD}) AND ${distinct('mk')}`;
-  return `(${c} IS NULL OR ${c} = '' OR (${ok}))`;
+  return `${canonicalObject('m')} AND NOT regexp_matches(m, ${METADATA_ODD}) AND ${distinct('mk')}`;
 }
 
 /**
@@ -134,10 +219,30 @@ function userOk(): string {
   return `${canonicalObject('u')} AND NOT regexp_matches(u, ${USER_ODD}) AND ${HAS_ID} AND ${keys}`;
 }
 
+/** The checks of a row that do not read its JSON (of eventsSource or knownTextsSource). */
+function rowChecks(spec: EventsCsvSpec): string[] {
+  const bounds = `ts >= ${instant(spec.from)} AND ts < ${instant(spec.to)}`;
+  return [bounds, nameOk(spec), textOk(spec.eventValue), textOk(spec.timeuuid)];
+}
+
 /** Whether a row (of eventsSource) passes every rule for certain and is stored as its text says (NULL: not sure). */
 export function eventRowOk(spec: EventsCsvSpec): string {
-  const bounds = `ts >= ${instant(spec.from)} AND ts < ${instant(spec.to)}`;
-  const checks = [bounds, nameOk(spec), textOk(spec.eventValue), metadataOk(spec), userOk(), textOk(spec.timeuuid)];
+  return [...rowChecks(spec), metadataOk(spec), userOk()].join(' AND ');
+}
+
+/** `c` is not one of `texts` (a constant list: no join, which could reorder the rows). */
+const notIn = (c: string, texts: string[]) =>
+  texts.length === 0 ? 'true' : `NOT list_contains([${texts.map(literal).join(', ')}], ${c})`;
+
+/**
+ * eventRowOk for a row of knownTextsSource whose file's failing JSON texts are `texts` (of
+ * fileTexts, all of them): the other texts passed the same checks.
+ */
+export function eventRowOkKnown(spec: EventsCsvSpec, texts: { user: string[]; metadata: string[] }): string {
+  const user = `c${spec.user.column}`;
+  const checks = [...rowChecks(spec), `${user} IS NOT NULL`, notIn(user, texts.user)];
+  if (spec.metadata)
+    checks.push(`(c${spec.metadata.column} IS NULL OR ${notIn(`c${spec.metadata.column}`, texts.metadata)})`);
   return checks.join(' AND ');
 }
 
@@ -162,12 +267,24 @@ const STORED = [
 /** The stored events columns after ingestion and day, in the order eventColumns gives them. */
 export const EVENT_COLUMNS = STORED.join(', ');
 
-/** The stored events columns (after ingestion and day) of a row eventRowOk accepts, named as in `events`. */
-export function eventColumns(spec: EventsCsvSpec): string {
-  const name = source(spec.eventName, (c) => `regexp_replace(${c}, ${SPACE}, '_', 'g')`);
+/**
+ * The stored events columns (after ingestion and day) of a row eventRowOk accepts, named as in
+ * `events`; `spacedNames`: the file's event names with a space, when known (of fileTexts).
+ */
+export function eventColumns(spec: EventsCsvSpec, spacedNames: string[] | null = null): string {
+  const underscores = (c: string) => `regexp_replace(${c}, ${SPACE}, '_', 'g')`;
+  // Only the names known to have a space (when known) need the replacement.
+  const name = source(spec.eventName, (c) =>
+    spacedNames === null
+      ? underscores(c)
+      : spacedNames.length === 0
+        ? c
+        : `CASE WHEN ${notIn(c, spacedNames)} THEN ${c} ELSE ${underscores(c)} END`,
+  );
   const meta = spec.metadata ? `CASE WHEN c${spec.metadata.column} = '' THEN NULL ELSE m END` : 'CAST(NULL AS VARCHAR)';
-  const userId = `u->>'$.userID'`;
-  const customIds = `CAST(u->'$.customIDs' AS VARCHAR)`;
+  // One parse for both (the same expression twice in a projection is computed once).
+  const ids = `json_extract_string(u, ['$.userID', '$.customIDs'])`;
+  const [userId, customIds] = [`${ids}[1]`, `${ids}[2]`];
   const tu = spec.timeuuid ? `c${spec.timeuuid.column}` : null;
   const generated = 'CAST(uuid() AS VARCHAR)';
   const uuid = tu ? `CASE WHEN ${tu} IS NULL OR ${tu} = '' THEN ${generated} ELSE ${tu} END` : generated;
