@@ -152,7 +152,16 @@ export interface ColumnarDayLoad {
 }
 
 /** The columnar load of one metrics day. */
-export type MetricsCsvLoad = ColumnarDayLoad;
+export interface MetricsCsvLoad extends ColumnarDayLoad {
+  /**
+   * Loads the day's rows from a parquet file instead of text files: column `c<i>` holds what
+   * the text export's field reads as (`columnTypes[i]`: the text, COPY's escapes included,
+   * or the DOUBLE or DATE it parses to), so the checks and their results are the same. The
+   * day's fingerprint term, when fingerprints are on, comes with it. Only loads that read
+   * parquet themselves have it; the engine hands the others text files.
+   */
+  appendParquet?(file: string, rows: number, fingerprintTerm: string | null): Promise<void>;
+}
 
 /** A problem found in one row: target column, rule code, reason. */
 export interface RejectProblem {

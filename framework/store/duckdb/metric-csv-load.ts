@@ -15,7 +15,15 @@ import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node
 import { TABLES, type RejectRecord } from '../schema.js';
 import type { DayLoadTarget, HeldValueOnlyRow, MetricsCsvLoad, MetricsCsvResult, MetricsCsvSpec } from '../types.js';
 import { CsvLoadTally, type CsvDayLoadHooks, type RuleCount } from './csv-load-tally.js';
-import { acceptedColumns, rawColumns, readCsv, rowNotOk, rowRules, valueOnlyColumns } from './metric-csv-sql.js';
+import {
+  acceptedColumns,
+  rawColumns,
+  readCsv,
+  readParquet,
+  rowNotOk,
+  rowRules,
+  valueOnlyColumns,
+} from './metric-csv-sql.js';
 
 const PAGE_ROWS = 10_000;
 
@@ -71,20 +79,38 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
 
   async append(file: string, rows: number): Promise<void> {
     if (rows === 0) return;
+    await this.loadRows(readCsv(file, this.spec), rows, (csv) => this.tally.addFileFingerprint(this.connection, csv));
+  }
+
+  /** The day's rows as a parquet file of the same columns (see MetricsCsvLoad.appendParquet): the same checks. */
+  async appendParquet(file: string, rows: number, fingerprintTerm: string | null): Promise<void> {
+    if (rows === 0) return;
+    const term = fingerprintTerm === null ? null : BigInt(fingerprintTerm);
+    await this.loadRows(readParquet(file), rows, async () => this.tally.addFingerprint(term));
+  }
+
+  /**
+   * Loads the rows of `relation` (a file read by DuckDB, with the columns `c0`, `c1`, …) that
+   * pass the vectorized checks, and hands the others to the row path's checks.
+   */
+  private async loadRows(
+    relation: string,
+    rows: number,
+    addFingerprint: (relation: string) => Promise<void>,
+  ): Promise<void> {
     await this.dayLoad.ready;
     const t = this.target;
-    const csv = readCsv(file, this.spec);
     const { ok, notOk, accepted, raw } = this.sql;
     const loaded = await this.connection.run(
-      `INSERT INTO ${TABLES.metrics} SELECT $1, CAST($2 AS DATE), ${accepted} FROM ${csv} WHERE ${ok}`,
+      `INSERT INTO ${TABLES.metrics} SELECT $1, CAST($2 AS DATE), ${accepted} FROM ${relation} WHERE ${ok}`,
       [t.ingestion, t.date],
     );
     this.tally.rowsRead += rows;
     this.tally.rowsLoaded += loaded.rowsChanged;
     // A mapping without metric_value has no value-only rows to keep.
-    if (this.spec.ratioPossible && !this.spec.ratioOnly) await this.keepValueOnly(csv);
-    if (this.spec.fingerprint) await this.tally.addFileFingerprint(this.connection, csv);
-    if (loaded.rowsChanged < rows) await this.checkOneByOne(`SELECT ${raw} FROM ${csv} WHERE ${notOk}`);
+    if (this.spec.ratioPossible && !this.spec.ratioOnly) await this.keepValueOnly(relation);
+    if (this.spec.fingerprint) await addFingerprint(relation);
+    if (loaded.rowsChanged < rows) await this.checkOneByOne(`SELECT ${raw} FROM ${relation} WHERE ${notOk}`);
   }
 
   async appendOversize(line: string): Promise<void> {
