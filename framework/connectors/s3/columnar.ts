@@ -73,7 +73,8 @@ export function s3ColumnarExport(host: S3ExportHost): ColumnarExport {
           written = { day, file, rows: await writeParquet(connection, select, file), fingerprintTerm: token };
         });
         // The day's downloaded files are gone by now: only the written file waits for the store.
-        if (written !== null && (written as ParquetDay).rows > 0) await sink(written);
+        const done = written as ParquetDay | null;
+        if (done && done.rows > 0) await sink(done);
       };
       await inParallel(filters, PARALLEL_DAYS, exportDay);
     },
