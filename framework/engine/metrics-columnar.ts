@@ -320,7 +320,8 @@ async function parquetDays(
     if (failure !== null) throw failure;
     queue.push(day, async () => {
       try {
-        if (failure === null) await csvLoads[day].appendParquet!(file, rows, fingerprintTerm);
+        const alone = filters.length === 1;
+        if (failure === null) await csvLoads[day].appendParquet!({ file, rows, fingerprintTerm, alone });
         onRows?.(day, rows);
       } catch (err) {
         failure ??= err;

@@ -160,7 +160,17 @@ export interface MetricsCsvLoad extends ColumnarDayLoad {
    * day's fingerprint term, when fingerprints are on, comes with it. Only loads that read
    * parquet themselves have it; the engine hands the others text files.
    */
-  appendParquet?(file: string, rows: number, fingerprintTerm: string | null): Promise<void>;
+  appendParquet?(day: ParquetDayFile): Promise<void>;
+}
+
+/** A day's rows as one parquet file (see MetricsCsvLoad.appendParquet). */
+export interface ParquetDayFile {
+  file: string;
+  rows: number;
+  /** With fingerprints: the day's fingerprint term, else null. */
+  fingerprintTerm: string | null;
+  /** No other day loads alongside (the export has one day): the load may use every thread of the store. */
+  alone: boolean;
 }
 
 /** A problem found in one row: target column, rule code, reason. */
