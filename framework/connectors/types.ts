@@ -268,4 +268,41 @@ export interface ColumnarExport {
    */
   dayStats(day: string, rowCount: number, fingerprintSum: string | null): DayStats;
   parseRow(columns: ColumnInfo[], raw: (string | null)[]): Row;
+  /**
+   * Sources whose query runs in DuckDB (a DuckDB file, S3 parquet): each day's rows written
+   * by the source's DuckDB into a parquet file of the export's columns, typed as the store
+   * reads the text export (ParquetDaysOptions), for a store that reads parquet itself — no
+   * text and no value per row in Node. The same rows, in the same order, as copyDays; the
+   * days are handed to the sink one at a time. Absent: the text export only.
+   */
+  parquetDays?(
+    query: QuerySpec,
+    filters: DayFilter[],
+    options: ParquetDaysOptions,
+    sink: ParquetDaySink,
+  ): Promise<void>;
 }
+
+export interface ParquetDaysOptions extends CopyDaysOptions {
+  /**
+   * Per exported column, the type the store reads its text-export field as (see exactCsvType): the file's column
+   * `c<i>` is that field's text (`VARCHAR`, COPY's escapes included) or the value the text parses to (`DOUBLE`,
+   * `DATE`).
+   */
+  columnTypes: ('VARCHAR' | 'DOUBLE' | 'DATE')[];
+  /** The folder the files are written to (the sink removes each once loaded). */
+  dir: string;
+}
+
+/** One day's parquet file (see ColumnarExport.parquetDays). */
+export interface ParquetDay {
+  /** Index of the day in the filters. */
+  day: number;
+  file: string;
+  rows: number;
+  /** With fingerprints: the day's fingerprint term (a token dayStats reads back), else null. */
+  fingerprintTerm: string | null;
+}
+
+/** Takes a day's file; settles once it can take the next (the export waits, so files do not pile up on disk). */
+export type ParquetDaySink = (day: ParquetDay) => Promise<void>;

@@ -12,12 +12,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoadedMapping } from '../config/project.js';
 import type { MetricColumns } from '../config/types.js';
-import type { ColumnarExport, ColumnInfo, Connector, DayFilter, LogicalType, QuerySpec } from '../connectors/types.js';
 import type {
-  ColumnarDayLoad,
+  ColumnarExport,
+  ColumnInfo,
+  Connector,
+  DayFilter,
+  LogicalType,
+  ParquetDay,
+  QuerySpec,
+} from '../connectors/types.js';
+import type {
   ColumnarDayResult,
   CsvColumnType,
   DayLoad,
+  MetricsCsvLoad,
   MetricsCsvSpec,
   MetricTarget,
 } from '../store/types.js';
@@ -59,8 +67,10 @@ export interface ColumnarPlan {
   multiDay: boolean;
   /** Export each row's fingerprint term: the mapping's rechecks compare fingerprints. */
   fingerprint: boolean;
+  /** How the store reads each exported column (text, or parsed while reading); metrics only. */
+  columnTypes?: CsvColumnType[];
   /** The columnar load of one day of the export, in the day's open load. */
-  open(load: DayLoad, filter: DayFilter): ColumnarDayLoad;
+  open(load: DayLoad, filter: DayFilter): MetricsCsvLoad;
 }
 
 /** Whether (and how) a mapping's metrics days can take the columnar path. */
@@ -102,6 +112,7 @@ export function columnarPlan(
     exportColumns,
     multiDay: ['date', 'string'].includes(columns[dayIndex].type),
     fingerprint,
+    columnTypes,
     open: (load, filter) => load.metricsCsv!(spec(filter.day)),
   };
 
@@ -160,6 +171,7 @@ export class LaneQueue {
   private readonly busy = new Set<number>();
   private running = 0;
   private idleWaiters: (() => void)[] = [];
+  private belowWaiters: { n: number; resolve: () => void }[] = [];
 
   constructor(private readonly width: number) {}
 
@@ -172,6 +184,12 @@ export class LaneQueue {
   idle(): Promise<void> {
     if (this.running === 0 && this.waiting.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Settles once fewer than `n` jobs wait for a lane. */
+  below(n: number): Promise<void> {
+    if (this.waiting.length < n) return Promise.resolve();
+    return new Promise((resolve) => this.belowWaiters.push({ n, resolve }));
   }
 
   private next(): void {
@@ -189,6 +207,9 @@ export class LaneQueue {
           this.next();
         });
     }
+    const free = this.belowWaiters.filter((w) => this.waiting.length < w.n);
+    this.belowWaiters = this.belowWaiters.filter((w) => this.waiting.length >= w.n);
+    for (const w of free) w.resolve();
     if (this.running === 0 && this.waiting.length === 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
@@ -198,19 +219,50 @@ export class LaneQueue {
 }
 
 /**
- * Exports the days in one query and loads each day's files into its open load (`loads[i]`
- * for `filters[i]`), one file at a time while the export runs. Returns each day's result;
+ * Exports the days and loads each day's files into its open load (`loads[i]` for
+ * `filters[i]`), one file at a time while the export runs: parquet files when the source
+ * writes them and every load reads them, else the text export. Returns each day's result;
  * committing or rolling back the loads is the caller's. Temporary files are removed whatever
  * happens.
  */
 export async function runColumnarDays(
   plan: ColumnarPlan,
   loads: DayLoad[],
-  { query, filters }: { query: QuerySpec; filters: DayFilter[] },
+  days: { query: QuerySpec; filters: DayFilter[] },
   onRows?: (day: number, rows: number) => void,
 ): Promise<ColumnarDayResult[]> {
-  const csvLoads = loads.map((load, i) => plan.open(load, filters[i]));
+  const csvLoads = loads.map((load, i) => plan.open(load, days.filters[i]));
   const dir = await mkdtemp(join(tmpdir(), 'wharf-days-'));
+  try {
+    const { columnTypes } = plan;
+    const parquet = columnTypes && plan.exporter.parquetDays && csvLoads.every((l) => l.appendParquet);
+    if (parquet) await parquetDays({ ...plan, columnTypes }, csvLoads, { ...days, dir }, onRows);
+    else await textDays(plan, csvLoads, { ...days, dir }, onRows);
+    const results: ColumnarDayResult[] = [];
+    for (const load of csvLoads) results.push(await load.finish());
+    return results;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+interface ExportJob {
+  query: QuerySpec;
+  filters: DayFilter[];
+  /** The temporary folder of the export's files. */
+  dir: string;
+}
+
+/**
+ * The text export: the days' rows cut into files of one row group, each loaded into its
+ * day's load as soon as it is full, while the export runs.
+ */
+async function textDays(
+  plan: ColumnarPlan,
+  csvLoads: MetricsCsvLoad[],
+  { query, filters, dir }: ExportJob,
+  onRows?: (day: number, rows: number) => void,
+): Promise<void> {
   const queue = new LaneQueue(LANES);
   let failure: unknown = null;
   const onChunk = (chunk: DayChunk) =>
@@ -244,14 +296,46 @@ export async function runColumnarDays(
     files.finish();
     await queue.idle();
     if (failure !== null) throw failure;
-    const results: ColumnarDayResult[] = [];
-    for (const load of csvLoads) results.push(await load.finish());
-    return results;
   } catch (err) {
     files.discard();
     await queue.idle();
     throw err;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The parquet export (ColumnarExport.parquetDays): one file per day, loaded by its day's load
+ * while the source writes the next days; the source waits while a file per lane is already
+ * waiting, so at most that many files wait on disk.
+ */
+async function parquetDays(
+  plan: ColumnarPlan & { columnTypes: CsvColumnType[] },
+  csvLoads: MetricsCsvLoad[],
+  { query, filters, dir }: ExportJob,
+  onRows?: (day: number, rows: number) => void,
+): Promise<void> {
+  const queue = new LaneQueue(LANES);
+  let failure: unknown = null;
+  const sink = async ({ day, file, rows, fingerprintTerm }: ParquetDay) => {
+    if (failure !== null) throw failure;
+    queue.push(day, async () => {
+      try {
+        const alone = filters.length === 1;
+        if (failure === null) await csvLoads[day].appendParquet!({ file, rows, fingerprintTerm, alone });
+        onRows?.(day, rows);
+      } catch (err) {
+        failure ??= err;
+      } finally {
+        await rm(file, { force: true });
+      }
+    });
+    await queue.below(LANES);
+  };
+  const options = { columns: plan.exportColumns.map((c) => c.name), fingerprint: plan.fingerprint };
+  try {
+    await plan.exporter.parquetDays!(query, filters, { ...options, columnTypes: plan.columnTypes, dir }, sink);
+  } finally {
+    await queue.idle();
+  }
+  if (failure !== null) throw failure;
 }

@@ -152,7 +152,26 @@ export interface ColumnarDayLoad {
 }
 
 /** The columnar load of one metrics day. */
-export type MetricsCsvLoad = ColumnarDayLoad;
+export interface MetricsCsvLoad extends ColumnarDayLoad {
+  /**
+   * Loads the day's rows from a parquet file instead of text files: column `c<i>` holds what
+   * the text export's field reads as (`columnTypes[i]`: the text, COPY's escapes included,
+   * or the DOUBLE or DATE it parses to), so the checks and their results are the same. The
+   * day's fingerprint term, when fingerprints are on, comes with it. Only loads that read
+   * parquet themselves have it; the engine hands the others text files.
+   */
+  appendParquet?(day: ParquetDayFile): Promise<void>;
+}
+
+/** A day's rows as one parquet file (see MetricsCsvLoad.appendParquet). */
+export interface ParquetDayFile {
+  file: string;
+  rows: number;
+  /** With fingerprints: the day's fingerprint term, else null. */
+  fingerprintTerm: string | null;
+  /** No other day loads alongside (the export has one day): the load may use every thread of the store. */
+  alone: boolean;
+}
 
 /** A problem found in one row: target column, rule code, reason. */
 export interface RejectProblem {

@@ -3,13 +3,15 @@
  * writes (a DuckDB file, and S3 parquet files read by DuckDB): the messy metrics day loaded
  * both ways into two stores (DuckDB or PostgreSQL) leaves identical metrics, rejects (row, column, rule,
  * reason), ledger counts, fingerprints and reject examples. The mappings compare fingerprints
- * on rechecks, so the day's fingerprint travels through the export too.
+ * on rechecks, so the day's fingerprint travels through the export too. Into the DuckDB store
+ * the days travel as parquet files of typed columns, into the PostgreSQL store as text.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { S3Source, SourceConfig } from '../../framework/config/types.js';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
+import { DuckDBMetricsCsvLoad } from '../../framework/store/duckdb/metric-csv-load.js';
 import type { DayResult, EngineContext } from '../../framework/engine/types.js';
 import { openDuckDB } from '../../framework/util/duckdb.js';
 import {
@@ -100,12 +102,17 @@ describe.each(CASES)('columnar metrics path vs row path (%s source → %s store)
     '%s: identical store contents, rejects, counts, fingerprints and examples',
     async (name) => {
       const results: Record<string, DayResult> = {};
+      // Into the DuckDB store the source writes parquet files (ColumnarExport.parquetDays); the
+      // PostgreSQL store's staging reads the text export.
+      const parquet = vi.spyOn(DuckDBMetricsCsvLoad.prototype, 'appendParquet');
       for (const path of ['columnar', 'rows'] as const) {
         results[path] = await ingestDay(contexts[path], name, DAY);
         expect(results[path].path).toBe(path);
         // Loading twice leaves the same contents as loading once.
         await ingestDay(contexts[path], name, DAY);
       }
+      expect(parquet.mock.calls.length > 0).toBe(storeKind === 'duckdb');
+      parquet.mockRestore();
       expect(results.rows.rowsRejected).toBeGreaterThan(0);
       expect(results.rows.rowsLoaded).toBeGreaterThan(0);
       expect(comparable(results.columnar)).toEqual(comparable(results.rows));

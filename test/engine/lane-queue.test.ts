@@ -94,4 +94,25 @@ describe('LaneQueue', () => {
     expect(done.sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     await expect(queue.idle()).resolves.toBeUndefined();
   });
+  it('tells a producer when fewer than n jobs wait for a lane', async () => {
+    const queue = new LaneQueue(1);
+    const log: string[] = [];
+    const [a, b, c] = ['a', 'b', 'c'].map((name) => gatedJob(log, name));
+    queue.push(0, a.job);
+    queue.push(1, b.job);
+    queue.push(2, c.job);
+    let below = false;
+    void queue.below(2).then(() => (below = true));
+    await tick();
+    // a runs, b and c wait.
+    expect(below).toBe(false);
+    a.release();
+    await tick();
+    // b took the lane: only c waits.
+    expect(log).toEqual(['start a', 'end a', 'start b']);
+    expect(below).toBe(true);
+    b.release();
+    c.release();
+    await queue.idle();
+  });
 });

@@ -1,7 +1,9 @@
 /**
- * The DuckDB source's bulk export for the columnar metrics path: one COPY of the days'
+ * The DuckDB source's bulk exports for the columnar metrics path: one COPY of the days'
  * wrapped query, written by DuckDB in COPY's text format into a pipe and routed to the days
- * by the day column's text (exported first), as the PostgreSQL export does.
+ * by the day column's text (exported first), as the PostgreSQL export does; or, for a store
+ * that reads parquet, one parquet file per day (one query per day, the days one after the
+ * other on the source's one thread, each handed on as soon as it is written).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DayRouter } from '../postgres/columnar.js';
@@ -11,6 +13,9 @@ import {
   exportStart,
   exportThroughPipe,
   FingerprintTokens,
+  parquetDayFile,
+  parquetSelect,
+  writeParquet,
 } from '../shared/duckdb-columnar.js';
 import { daysSelect } from '../shared/wrapped-queries.js';
 import type {
@@ -21,6 +26,8 @@ import type {
   DayRowSink,
   DayStats,
   DayStatsOptions,
+  ParquetDaysOptions,
+  ParquetDaySink,
   QuerySpec,
 } from '../types.js';
 import { duckdbDialect } from './dialect.js';
@@ -44,6 +51,16 @@ export function duckdbColumnarExport(host: DuckDBExportHost): ColumnarExport {
       const route = filters.length === 1 ? 0 : new DayRouter(filters.map((f) => f.day));
       const job = { select, route, tokens: dayTokens, mapping: query.mapping };
       await host.run(query, (connection) => exportThroughPipe({ ...job, connection }, sink));
+    },
+    async parquetDays(query: QuerySpec, filters: DayFilter[], options: ParquetDaysOptions, sink: ParquetDaySink) {
+      const { columns, dayTokens } = await exportStart(host, tokens, { query, filters, options });
+      const list = parquetSelect(columns, options.columnTypes);
+      for (const [day, filter] of filters.entries()) {
+        const file = parquetDayFile(options.dir, day);
+        const select = daysSelect(duckdbDialect, query.sql, [filter], list);
+        const rows = await host.run(query, (connection) => writeParquet(connection, select, file));
+        if (rows > 0) await sink({ day, file, rows, fingerprintTerm: dayTokens?.[day] ?? null });
+      }
     },
     dayStats: (day, rowCount, sum) => tokens.dayStats(day, rowCount, sum),
   };

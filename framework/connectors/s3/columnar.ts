@@ -14,10 +14,23 @@ import {
   exportSelect,
   exportThroughPipe,
   FingerprintTokens,
+  parquetDayFile,
+  parquetSelect,
   textKindOf,
+  writeParquet,
 } from '../shared/duckdb-columnar.js';
 import { daysSelect } from '../shared/wrapped-queries.js';
-import type { ColumnarExport, ColumnInfo, CopyDaysOptions, DayFilter, DayRowSink, QuerySpec } from '../types.js';
+import type {
+  ColumnarExport,
+  ColumnInfo,
+  CopyDaysOptions,
+  DayFilter,
+  DayRowSink,
+  ParquetDay,
+  ParquetDaysOptions,
+  ParquetDaySink,
+  QuerySpec,
+} from '../types.js';
 import { PARQUET_DIALECT, statsSql } from './day-sql.js';
 import { describeQuery } from './parquet-reader.js';
 import { userQuery } from './day-sql.js';
@@ -41,13 +54,7 @@ export function s3ColumnarExport(host: S3ExportHost): ColumnarExport {
       const shared = new SharedFlow(sink);
       const exportDay = (filter: DayFilter, day: number) =>
         host.withDayFiles(query, filter, async (connection) => {
-          const columns = columnsNamed(await describeQuery(connection, userQuery(query)), options.columns, query);
-          checkKinds(query, filter.day, planned, columns);
-          let token: string | null = null;
-          if (options.fingerprint) {
-            const [row] = (await connection.runAndReadAll(statsSql(query, filter, true))).getRowsJS();
-            token = tokens.token(String(row[1]));
-          }
+          const { columns, token } = await dayStart(connection, { query, filter, options, planned, tokens });
           const select = daysSelect(PARQUET_DIALECT, query.sql, [filter], exportSelect(columns, options.fingerprint));
           const dayTokens = options.fingerprint ? filtersToken(filters.length, day, token) : null;
           const job = { connection, select, route: day, tokens: dayTokens, mapping: query.mapping };
@@ -55,8 +62,46 @@ export function s3ColumnarExport(host: S3ExportHost): ColumnarExport {
         });
       await inParallel(filters, PARALLEL_DAYS, exportDay);
     },
+    async parquetDays(query: QuerySpec, filters: DayFilter[], options: ParquetDaysOptions, sink: ParquetDaySink) {
+      const planned = columnsNamed(await host.describe(query), options.columns, query);
+      const exportDay = async (filter: DayFilter, day: number) => {
+        let written: ParquetDay | null = null;
+        await host.withDayFiles(query, filter, async (connection) => {
+          const { columns, token } = await dayStart(connection, { query, filter, options, planned, tokens });
+          const select = daysSelect(PARQUET_DIALECT, query.sql, [filter], parquetSelect(columns, options.columnTypes));
+          const file = parquetDayFile(options.dir, day);
+          written = { day, file, rows: await writeParquet(connection, select, file), fingerprintTerm: token };
+        });
+        // The day's downloaded files are gone by now: only the written file waits for the store.
+        const done = written as ParquetDay | null;
+        if (done && done.rows > 0) await sink(done);
+      };
+      await inParallel(filters, PARALLEL_DAYS, exportDay);
+    },
     dayStats: (day, rowCount, sum) => tokens.dayStats(day, rowCount, sum),
   };
+}
+
+/**
+ * A day's columns, checked against the planned ones, and with fingerprints the day's token:
+ * these fingerprints are not sums of row terms, so the day's is computed first.
+ */
+async function dayStart(
+  connection: DuckDBConnection,
+  job: {
+    query: QuerySpec;
+    filter: DayFilter;
+    options: CopyDaysOptions;
+    planned: ColumnInfo[];
+    tokens: FingerprintTokens;
+  },
+): Promise<{ columns: ColumnInfo[]; token: string | null }> {
+  const { query, filter, options, planned, tokens } = job;
+  const columns = columnsNamed(await describeQuery(connection, userQuery(query)), options.columns, query);
+  checkKinds(query, filter.day, planned, columns);
+  if (!options.fingerprint) return { columns, token: null };
+  const [row] = (await connection.runAndReadAll(statsSql(query, filter, true))).getRowsJS();
+  return { columns, token: tokens.token(String(row[1])) };
 }
 
 function filtersToken(days: number, day: number, token: string | null): (string | null)[] {

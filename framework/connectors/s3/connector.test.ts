@@ -314,6 +314,24 @@ describe('S3 connector against an S3-compatible server', () => {
     }
   });
 
+  it("describes the latest day's files again once they change", async () => {
+    const key = 'described/metrics/2026-01-01/part-0.parquet';
+    await server.put(BUCKET, key, await parquetFromSql('SELECT 1 AS a'));
+    const described = await open({ prefix: 'described' });
+    try {
+      const query = { ...metricsQuery, sql: 'SELECT * FROM source' };
+      expect((await described.describe(query)).map((c) => [c.name, c.type])).toEqual([['a', 'integer']]);
+      expect((await described.describe(query)).map((c) => c.name)).toEqual(['a']);
+      await server.put(BUCKET, key, await parquetFromSql("SELECT 'x' AS b, CAST(2.5 AS DOUBLE) AS c"));
+      expect((await described.describe(query)).map((c) => [c.name, c.type])).toEqual([
+        ['b', 'string'],
+        ['c', 'double'],
+      ]);
+    } finally {
+      await described.close();
+    }
+  });
+
   it('returns null without signal files and names a bad finished_date', async () => {
     const empty = await open({ prefix: 'nothing-here' });
     try {

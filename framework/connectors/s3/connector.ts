@@ -35,6 +35,8 @@ export class S3Connector implements Connector {
   readonly sourceName: string;
   private readonly layout: S3Layout;
   private readonly reader: ParquetReader;
+  /** The last description of each query, with the latest day's files it was read from. */
+  private readonly described = new Map<string, { version: string; columns: ColumnInfo[] }>();
   /** Days exported in bulk, each day's files read by DuckDB (see columnar.ts). */
   readonly columnar: ColumnarExport = s3ColumnarExport({
     describe: (query) => this.describe(query),
@@ -53,7 +55,16 @@ export class S3Connector implements Connector {
 
   async describe(query: QuerySpec): Promise<ColumnInfo[]> {
     const files = await this.latestDayFiles(query);
-    return this.query(query, () => this.reader.withFiles(files, (c) => describeQuery(c, userQuery(query))));
+    // A load describes its query more than once (its plan, then its export): while the latest
+    // day's files are the same objects, their columns are too, without downloading them again.
+    const version = JSON.stringify(files.map((f) => [f.key, f.size, f.etag ?? null]));
+    const known = this.described.get(query.sql);
+    if (known?.version === version) return known.columns;
+    const columns = await this.query(query, () =>
+      this.reader.withFiles(files, (c) => describeQuery(c, userQuery(query))),
+    );
+    this.described.set(query.sql, { version, columns });
+    return columns;
   }
 
   async *streamDay(query: QuerySpec, filter: DayFilter, options: StreamOptions): AsyncIterable<Row[]> {

@@ -15,6 +15,8 @@ export type S3Folder = 'events' | 'metrics' | 'signals';
 export interface ParquetObject {
   key: string;
   size: number;
+  /** The object's ETag, when the store reports one: a changed object has another. */
+  etag?: string;
 }
 
 /** Where a source's folders live in its bucket. */
@@ -52,7 +54,7 @@ export class S3Layout {
     for await (const page of this.pages(keyPrefix)) {
       for (const object of page.Contents ?? []) {
         if (object.Key && isParquetKey(object.Key) && (object.Size ?? 0) > 0)
-          out.push({ key: object.Key, size: object.Size ?? 0 });
+          out.push({ key: object.Key, size: object.Size ?? 0, etag: object.ETag });
       }
     }
     return out.sort((a, b) => a.key.localeCompare(b.key));

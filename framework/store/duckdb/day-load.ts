@@ -146,6 +146,10 @@ export class DuckDBDayLoad implements DayLoad {
       appendRejects: (rejects) => this.appendRejects(rejects),
       moveRatioRows: (metrics, reason) => this.rejectNullDenominators(metrics, reason),
       holdRows: (rows) => this.holdValueOnlyRows(rows),
+      allThreads: () => {
+        this.threads?.release();
+        this.threads = null;
+      },
     });
   }
 

@@ -26,6 +26,11 @@ export function readCsv(file: string, spec: Pick<MetricsCsvSpec, 'columnTypes' |
   return `read_csv(${literal(file)}, header = false, auto_detect = false, delim = '\t', quote = '', escape = '', nullstr = '\\N', columns = {${columns.join(', ')}}, strict_mode = true)`;
 }
 
+/** `read_parquet` of a day's parquet file, whose columns are named `c0`, `c1`, … and typed as `columnTypes`. */
+export function readParquet(file: string): string {
+  return `read_parquet(${literal(file)})`;
+}
+
 /** A text column that holds no escape (NULL stays NULL); constants need no check. */
 function unescaped(spec: MetricsCsvSpec, target: MetricTarget): string {
   const c = column(spec, target);
