@@ -256,6 +256,12 @@ export interface ColumnarExport {
    */
   exactCsvType(column: ColumnInfo): 'DOUBLE' | 'DATE' | null;
   /**
+   * How a timestamp column's field is written: PostgreSQL's canonical text, or UNIX
+   * milliseconds (the row path's Date), which the store must read as milliseconds whatever
+   * their size (an integer column's numbers below 10^11 are seconds; an instant's never are).
+   */
+  readonly timestampText: 'canonical' | 'epochMs';
+  /**
    * Exports the rows of all the filters' days in one query, the same rows streamDay gives for
    * each day, and hands each row to the sink with its day. Several days need a DATE or string
    * day column (rows are routed by its text, `YYYY-MM-DD`); one day can have any.

@@ -12,7 +12,7 @@
  */
 import type { LoadedMapping } from '../config/project.js';
 import type { ColumnValue, EventColumns } from '../config/types.js';
-import type { ColumnInfo, Connector, DayFilter, Row } from '../connectors/types.js';
+import type { ColumnarExport, ColumnInfo, Connector, DayFilter, Row } from '../connectors/types.js';
 import type { DayLoad, EventsCsvSource, EventsCsvSpec } from '../store/types.js';
 import type { Zone } from '../util/time.js';
 import { eventNameOf, EventsMapper } from './map-events.js';
@@ -34,7 +34,7 @@ export function eventsColumnarPlan(
   // Columns are exported by name: the names must tell them apart.
   if (new Set(columns.map((c) => c.name)).size !== columns.length) return null;
   const mapped = mapping.config.columns;
-  const targets = eventTargets(mapped, columns);
+  const targets = eventTargets(mapped, columns, exporter.timestampText);
   if (!targets) return null;
   const fingerprint = mapping.recheck.reloadOnFingerprintChange;
   const rowOf = (raw: (string | null)[]): Row => exporter.parseRow(columns, raw);
@@ -58,7 +58,11 @@ export function eventsColumnarPlan(
 }
 
 /** Where each events target comes from in the export, or null when one cannot be read column-wise. */
-function eventTargets(mapped: EventColumns, columns: ColumnInfo[]): Targets | null {
+function eventTargets(
+  mapped: EventColumns,
+  columns: ColumnInfo[],
+  timestampText: ColumnarExport['timestampText'],
+): Targets | null {
   // A user built from id columns is written by the row path's JSON.stringify: row path.
   if (!mapped.user || mapped.userID !== undefined || mapped.customIDs !== undefined) return null;
   const find = (name: string | undefined, types: string[]) => {
@@ -81,7 +85,7 @@ function eventTargets(mapped: EventColumns, columns: ColumnInfo[]): Targets | nu
   if (mapped.event_metadata !== undefined && metadata === null) return null;
   if (mapped.timeuuid !== undefined && timeuuid === null) return null;
   return {
-    timestamp: { column: timestamp, text: columns[timestamp].type as 'timestamp' | 'integer' },
+    timestamp: { column: timestamp, text: timestampForm(columns[timestamp].type, timestampText) },
     eventName,
     eventValue,
     metadata: metadata === null ? null : { column: metadata, json: columns[metadata].type === 'json' },
@@ -103,4 +107,13 @@ function constantOrColumn(
   }
   const i = columns.findIndex((c) => c.name === source);
   return i >= 0 && types.includes(columns[i].type) ? { column: i } : undefined;
+}
+
+/**
+ * How the store reads the timestamp field: an integer column's number (seconds or
+ * milliseconds, as the row path reads it), or a timestamp column as the source writes it.
+ */
+function timestampForm(type: string, written: ColumnarExport['timestampText']): EventsCsvSpec['timestamp']['text'] {
+  if (type === 'integer') return 'integer';
+  return written === 'epochMs' ? 'epochMs' : 'timestamp';
 }

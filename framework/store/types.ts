@@ -222,9 +222,10 @@ export interface EventsCsvSpec {
   fingerprint: boolean;
   /**
    * The timestamp column and the form of its text: `timestamp` (`YYYY-MM-DD HH:MM:SS[.ffffff]`,
-   * UTC, optionally with `+00`), or `integer` (UNIX seconds or milliseconds).
+   * UTC, optionally with `+00`), `integer` (an integer column: UNIX seconds below 10^11, else
+   * milliseconds) or `epochMs` (a timestamp column the source writes as UNIX milliseconds).
    */
-  timestamp: { column: number; text: 'timestamp' | 'integer' };
+  timestamp: { column: number; text: 'timestamp' | 'integer' | 'epochMs' };
   /** A constant event name is already the stored name (spaces as `_`, short enough). */
   eventName: EventsCsvSource;
   /** Null: not mapped. */

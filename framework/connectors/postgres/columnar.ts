@@ -132,6 +132,7 @@ export function pgColumnarExport(
   return {
     textColumns: (columns) => columns.every((c) => Number.isFinite(oidOf(c))),
     exactCsvType: (column) => exactCsvTypeOf(oidOf(column)),
+    timestampText: 'canonical',
     copyDays: (query: QuerySpec, filters: DayFilter[], options: CopyDaysOptions, sink: DayRowSink) =>
       run(query, async (client) => {
         const router = new DayRouter(filters.map((f) => f.day));

@@ -60,6 +60,7 @@ class TableRoutedConnector implements Connector {
   readonly columnar: ColumnarExport = {
     textColumns: (columns) => duckdbTextColumns.textColumns(columns),
     exactCsvType: (column) => duckdbTextColumns.exactCsvType(column),
+    timestampText: duckdbTextColumns.timestampText,
     parseRow: (columns, raw) => duckdbTextColumns.parseRow(columns, raw),
     copyDays: async (query, filters, options, sink) => {
       const [c, q] = await this.route(query);

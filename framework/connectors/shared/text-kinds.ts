@@ -19,8 +19,10 @@ export interface TextKinds<K extends string> {
 /** The ColumnarExport members that follow from the source's kinds. */
 export function textKindMembers<K extends string>(
   kinds: TextKinds<K>,
-): Pick<ColumnarExport, 'textColumns' | 'exactCsvType' | 'parseRow'> {
+): Pick<ColumnarExport, 'textColumns' | 'exactCsvType' | 'timestampText' | 'parseRow'> {
   return {
+    // commonFieldValue reads a timestamp back from its milliseconds.
+    timestampText: 'epochMs',
     textColumns: (columns) => columns.every((c) => kinds.kindOf(c) !== null),
     exactCsvType(column) {
       const kind = kinds.kindOf(column);

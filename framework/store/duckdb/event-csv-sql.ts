@@ -12,8 +12,9 @@
  *   whitespace between tokens; JSON-typed columns have it removed first), no repeated keys,
  *   and nothing JavaScript writes differently (one regular expression per column, JSON_ODD);
  *   the user's ids and the metadata's string values checked on the text;
- * - a timestamp text in the canonical form, or an integer of at most 15 digits, inside the
- *   day's bounds after truncation to milliseconds (as the row path's Date keeps it).
+ * - a timestamp text in the canonical form, or an integer of at most 15 digits (UNIX
+ *   milliseconds for a timestamp column the source writes so), inside the day's bounds after
+ *   truncation to milliseconds (as the row path's Date keeps it).
  *
  * The JSON checks depend on the text alone, and users and metadata repeat within a file, so
  * they run once per distinct text of a file (fileTexts): the few texts that fail are then
@@ -93,10 +94,13 @@ function distinct(list: string): string {
 function fileColumns(csv: string, spec: EventsCsvSpec, json: (c: string, isJson: boolean) => string): string {
   const raw = Array.from({ length: spec.columnCount }, (_, i) => `c${i}`);
   const t = `c${spec.timestamp.column}`;
+  const integer = `CAST(${t} AS BIGINT)`;
   const ts =
     spec.timestamp.text === 'timestamp'
       ? `date_trunc('millisecond', TRY_CAST(${canonicalTimestamp(t)} AS TIMESTAMP))`
-      : `(CASE WHEN regexp_full_match(${t}, '-?[0-9]{1,15}') THEN epoch_ms(${epochMs(`CAST(${t} AS BIGINT)`)}) END)`;
+      : `(CASE WHEN regexp_full_match(${t}, '-?[0-9]{1,15}') THEN epoch_ms(${
+          spec.timestamp.text === 'epochMs' ? integer : epochMs(integer)
+        }) END)`;
   const out = [...raw, `${ts} AS ts`, `${json(`c${spec.user.column}`, spec.user.json)} AS u`];
   if (spec.metadata) out.push(`${json(`c${spec.metadata.column}`, spec.metadata.json)} AS m`);
   if (spec.fingerprint) out.push('fp');
