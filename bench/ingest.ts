@@ -212,7 +212,11 @@ function sourceConfig(
   endpoint: string,
 ): { source: SourceConfig; sql: string } {
   const sql = benchQuery(data.dataset);
-  if (isWarehouse(kind)) return { source: warehouseSource(kind, warehouses), sql };
+  if (isWarehouse(kind)) {
+    // BigQuery quotes names with backticks: its "user" is a string, not the column.
+    const dialectSql = kind === 'bigquery' ? sql.replace(/"(\w+)"/g, '`$1`') : sql;
+    return { source: warehouseSource(kind, warehouses), sql: dialectSql };
+  }
   if (kind === 'postgres') {
     return { source: { kind: 'postgres', name: 'bench', url: { env: 'WHARF_BENCH_PG_URL' } }, sql };
   }
