@@ -1,7 +1,8 @@
 /**
  * DayChunkFiles on its own (no database): rows routed to their day's files, files cut at
- * exactly `rowsPerFile` rows, contents byte-exact whatever the row length or where the row
- * sits in its buffer, the export's flow paused and resumed around `maxPendingBytes`, and
+ * exactly `rowsPerFile` rows (`firstFileRows` for a day's first; earlier, from `minFileRows`
+ * on, when the store wants one), contents byte-exact whatever the row length or where the
+ * row sits in its buffer, the export's flow paused and resumed around `maxPendingBytes`, and
  * `discard()`.
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
@@ -40,10 +41,10 @@ function sinkFor(
   days: number,
   rowsPerFile: number,
   maxPendingBytes?: number,
-  firstFileRows?: number,
+  cuts: { firstFileRows?: number; minFileRows?: number } = {},
 ): DayChunkFiles {
   const onChunk = (chunk: DayChunk) => rec.chunks.push({ ...chunk, content: readFileSync(chunk.file) });
-  const sink = new DayChunkFiles({ dir, dayCount: days, rowsPerFile, onChunk, maxPendingBytes, firstFileRows });
+  const sink = new DayChunkFiles({ dir, dayCount: days, rowsPerFile, onChunk, maxPendingBytes, ...cuts });
   sink.attach(rec.flow);
   return sink;
 }
@@ -160,7 +161,7 @@ describe('DayChunkFiles', () => {
       bytes: rowBytes(id, 20 + Math.floor(next() * 40)),
     }));
     const rec = recorder();
-    const sink = sinkFor(rec, tempDir(), 3, 7, undefined, 2);
+    const sink = sinkFor(rec, tempDir(), 3, 7, undefined, { firstFileRows: 2 });
     feed(sink, rows, 4096);
     sink.finish();
     for (let day = 0; day < 3; day++) {
@@ -172,6 +173,40 @@ describe('DayChunkFiles', () => {
       ).toBe(true);
     }
     expectChunks(rec, rows, 3, 7, 2);
+  });
+
+  it('hands on a file early, from minFileRows rows on, when the store wants one: the fullest day it may take', () => {
+    const rec = recorder();
+    const sink = sinkFor(rec, tempDir(), 3, 7, undefined, { minFileRows: 2 });
+    const send = hundredByteRows(sink);
+    const sizes = () => rec.chunks.map((c) => [c.day, c.rows]);
+    // No day holds 2 rows yet: the first day to reach 2 goes, the others keep filling.
+    sink.want(() => true);
+    for (const day of [0, 1, 1, 0, 1, 0]) send(day);
+    expect(sizes()).toEqual([[1, 2]]);
+    // Day 0 holds 3 rows, day 1 one, day 2 none: day 0 goes at once.
+    sink.want(() => true);
+    expect(sizes()).toEqual([
+      [1, 2],
+      [0, 3],
+    ]);
+    // A day the store cannot take (its load is busy) is passed over, even when fullest.
+    for (const day of [0, 0, 0, 2, 2]) send(day);
+    sink.want((day) => day !== 0);
+    expect(sizes().at(-1)).toEqual([2, 2]);
+    // Nothing eligible reaches 2 rows: nothing goes; day 0 goes on to its full file.
+    sink.want((day) => day === 1);
+    for (const day of [0, 0, 0, 0]) send(day);
+    expect(sizes().at(-1)).toEqual([0, 7]);
+    send(1);
+    expect(sizes().at(-1)).toEqual([1, 2]);
+    // One file per want: once one went, the rest cut at rowsPerFile again.
+    for (let i = 0; i < 3; i++) send(2);
+    expect(sizes().at(-1)).toEqual([1, 2]);
+    sink.finish();
+    expect(sizes().slice(-1)).toEqual([[2, 3]]);
+    expect(sink.rowsPerDay).toEqual([10, 4, 5]);
+    expect(rec.chunks.every((c) => c.rows <= 7)).toBe(true);
   });
 
   it('keeps rows that come one per buffer, each in a new buffer, byte-exact (as rows carried over network chunks arrive)', () => {

@@ -1,10 +1,12 @@
 /**
  * The files a multi-day export is cut into on its way to the store: each row is appended to
  * its day's current file, and a file is handed on as soon as it holds `rowsPerFile` rows
- * (`firstFileRows` for a day's first), so the store loads while the warehouse is still
- * sending. Rows are copied as bytes (no value per row); each day holds one small write
- * buffer. When the store falls behind, the files waiting for it would pile up on disk, so the
- * export is paused until it catches up.
+ * (`firstFileRows` for a day's first), or earlier, from `minFileRows` rows on, when the store
+ * has a lane with nothing to load (`want`), so the store loads while the warehouse is still
+ * sending. Rows are copied as
+ * bytes (no value per row); each day holds one small write buffer. When the store falls
+ * behind, the files waiting for it would pile up on disk, so the export is paused until it
+ * catches up.
  */
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -54,6 +56,12 @@ export interface DayChunkFilesOptions {
   maxPendingBytes?: number;
   /** Rows of each day's first file: smaller, so the store starts loading early in the export. */
   firstFileRows?: number;
+  /**
+   * Fewest rows of a file handed on early, when the store wants one (`want`): days
+   * interleaved in the export each fill a file only after `rowsPerFile` rows of every day,
+   * and the store sat idle meanwhile whenever it had caught up.
+   */
+  minFileRows?: number;
 }
 
 export class DayChunkFiles implements DayRowSink {
@@ -66,6 +74,9 @@ export class DayChunkFiles implements DayRowSink {
   private discarded = false;
   private source: Buffer | null = null;
   private sourceView: DataView | null = null;
+  /** Set while the store waits for a file: which days may hand one on (see `want`). */
+  private wanted: ((day: number) => boolean) | null = null;
+  private readonly minFileRows: number;
 
   private readonly dir: string;
   private readonly rowsPerFile: number;
@@ -75,6 +86,7 @@ export class DayChunkFiles implements DayRowSink {
   constructor(options: DayChunkFilesOptions) {
     const { dayCount, rowsPerFile, firstFileRows = rowsPerFile } = options;
     ({ dir: this.dir, rowsPerFile: this.rowsPerFile, onChunk: this.onChunk } = options);
+    this.minFileRows = Math.min(options.minFileRows ?? rowsPerFile, rowsPerFile);
     this.maxPendingBytes = options.maxPendingBytes ?? MAX_PENDING_BYTES;
     this.rowsPerDay = new Array<number>(dayCount).fill(0);
     this.days = Array.from({ length: dayCount }, () => {
@@ -122,10 +134,31 @@ export class DayChunkFiles implements DayRowSink {
     } else d.used += buf.copy(d.buffer, d.used, start, end);
     d.bytes += length;
     if (++d.rows === d.limit) this.close(day, d);
+    else if (this.wanted !== null && d.rows >= this.minFileRows && this.wanted(day)) {
+      this.wanted = null;
+      this.close(day, d);
+    }
+  }
+
+  /**
+   * The store has a lane with nothing to load: hands on one file early, of the fullest day
+   * `eligible` allows (a day whose load is busy would keep the lane waiting) that holds at
+   * least `minFileRows` rows; without one, the first eligible day to reach that many.
+   */
+  want(eligible: (day: number) => boolean): void {
+    this.wanted = null;
+    if (this.discarded) return;
+    let best = -1;
+    this.days.forEach((d, day) => {
+      if (d.rows >= this.minFileRows && (best < 0 || d.rows > this.days[best].rows) && eligible(day)) best = day;
+    });
+    if (best >= 0) this.close(best, this.days[best]);
+    else this.wanted = eligible;
   }
 
   /** After the export: hands on every day's last, partly filled file. */
   finish(): void {
+    this.wanted = null;
     if (this.discarded) return;
     this.days.forEach((d, day) => {
       if (d.rows > 0) this.close(day, d);

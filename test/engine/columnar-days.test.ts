@@ -221,9 +221,19 @@ describe('columnar groups of days (PostgreSQL → DuckDB)', () => {
       ['2026-05-02', 'succeeded', 'columnar', 30_000, 30_000, 0],
       [BIG_TO, 'succeeded', 'columnar', 15_000, 15_000, 0],
     ]);
-    // A smaller first file, then whole row groups.
-    expect(files[BIG_FROM]).toEqual([FIRST_FILE_ROWS, ROWS_PER_FILE, 255_000 - FIRST_FILE_ROWS - ROWS_PER_FILE]);
-    expect(files['2026-05-02']).toEqual([FIRST_FILE_ROWS, 30_000 - FIRST_FILE_ROWS]);
+    // A smaller first file, then files of at most a row group (cut early only while a lane waits).
+    for (const [day, rows] of [
+      [BIG_FROM, 255_000],
+      ['2026-05-02', 30_000],
+    ] as const) {
+      expect(files[day][0], day).toBe(FIRST_FILE_ROWS);
+      expect(
+        files[day].reduce((a, b) => a + b),
+        day,
+      ).toBe(rows);
+      expect(Math.max(...files[day]), day).toBeLessThanOrEqual(ROWS_PER_FILE);
+    }
+    expect(files[BIG_FROM].length).toBeGreaterThanOrEqual(3);
     await expectBigMatchesSource('big_in');
   });
 
@@ -390,7 +400,8 @@ describe('columnar groups of days (PostgreSQL → DuckDB)', () => {
       ['succeeded', 30_000],
       ['succeeded', 15_000],
     ]);
-    expect(files.length).toBe(3);
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    expect(files.reduce((a, b) => a + b)).toBe(255_000);
     await expectBigMatchesSource('big_in');
   });
 
