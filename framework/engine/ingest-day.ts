@@ -5,11 +5,13 @@
  *
  * plan finds the connector, columns, day filters and path; rows streams one day's rows in
  * bounded batches through map/validate into an open day load; columnar does the same for a
- * group of metrics days from one bulk export; outcome commits each day (rows, rejects and
- * ledger row together) only when the whole day went through and its reject rate is within
- * the mapping's threshold, else rolls it back, so the previously loaded version of the day
- * and its ledger row stay as they were. Each stage returns what it did; a failure carries
- * the stage's name (DayStageError) and keeps the original's message and class.
+ * group of metrics days from one bulk export, handing each day to outcome as soon as it is
+ * whole; outcome commits each day (rows, rejects and ledger row together) only when the
+ * whole day went through and its reject rate is within the mapping's threshold, else rolls
+ * it back, so the previously loaded version of the day and its ledger row stay as they were.
+ * Each stage returns what it did; a failure carries the stage's name (DayStageError) and
+ * keeps the original's message and class. A day that got its outcome keeps it when a later
+ * day of its group fails: a retry loads only the days without one.
  */
 import type { LoadedMapping } from '../config/project.js';
 import { messageOf } from '../diagnostics/errors.js';
@@ -65,22 +67,23 @@ async function loadGroup(ctx: EngineContext, mapping: LoadedMapping, days: strin
   const name = mapping.config.name;
   const bases = days.map((day) => baseEntry(ctx, mapping, day));
   for (const day of days) ctx.onProgress?.({ kind: 'day-started', mapping: name, day });
-  let outcomes: Outcome[];
+  const done = new Map<string, Outcome>();
+  const left = () => bases.filter((base) => !done.has(base.date));
   const path = { columnar: false };
   try {
-    outcomes = await withRetry(
+    await withRetry(
       ctx.retry ?? DEFAULT_RETRY,
-      () => attemptDays(ctx, mapping, bases, path),
+      () => attemptDays(ctx, mapping, { bases: left(), path }, (o) => done.set(o.entry.date, o)),
       (err, attempt) => {
-        for (const day of days)
+        for (const { date: day } of left())
           ctx.onProgress?.({ kind: 'retrying', mapping: name, day, attempt, message: redactSecrets(messageOf(err)) });
       },
     );
   } catch (err) {
-    outcomes = bases.map((base) => failedOutcome(base, err, path.columnar));
+    for (const base of left()) done.set(base.date, failedOutcome(base, err, path.columnar));
   }
   const results = [];
-  for (const outcome of outcomes) {
+  for (const outcome of bases.map((base) => done.get(base.date)!)) {
     if (!outcome.committed) await recordFailure(ctx, outcome.entry);
     const result = toResult(outcome);
     ctx.onProgress?.({ kind: 'day-finished', result });
@@ -90,15 +93,15 @@ async function loadGroup(ctx: EngineContext, mapping: LoadedMapping, days: strin
 }
 
 /**
- * One attempt: plan, then rows or columnar, then each day's outcome; `path.columnar` tells, even when it throws,
- * which path it took.
+ * One attempt: plan, then rows or columnar, then each day's outcome, reported to `onOutcome`
+ * as it is known; `path.columnar` tells, even when it throws, which path it took.
  */
 async function attemptDays(
   ctx: EngineContext,
   mapping: LoadedMapping,
-  bases: LedgerEntry[],
-  path: { columnar: boolean },
-): Promise<Outcome[]> {
+  { bases, path }: { bases: LedgerEntry[]; path: { columnar: boolean } },
+  onOutcome: (outcome: Outcome) => void,
+): Promise<void> {
   const plan = await inStage('plan', () =>
     planDays(
       ctx,
@@ -107,20 +110,19 @@ async function attemptDays(
       path,
     ),
   );
+  const finish = (staged: StagedDay) =>
+    inStage('outcome', async () => {
+      try {
+        onOutcome(await finishDay({ mapping, staged, allowEmpty: !!ctx.allowEmpty }));
+      } catch (err) {
+        await staged.load.rollback();
+        throw err;
+      }
+    });
   const { columnar } = plan;
-  const staged: StagedDay[] = columnar
-    ? await inStage('columnar', () => loadColumnarDays(ctx, mapping, { ...plan, columnar }, bases))
-    : [await inStage('rows', () => loadRowDay(ctx, mapping, plan, bases[0]))];
-  return inStage('outcome', async () => {
-    const outcomes: Outcome[] = [];
-    try {
-      for (const day of staged) outcomes.push(await finishDay({ mapping, staged: day, allowEmpty: !!ctx.allowEmpty }));
-    } catch (err) {
-      for (const day of staged) await day.load.rollback();
-      throw err;
-    }
-    return outcomes;
-  });
+  if (columnar)
+    await inStage('columnar', () => loadColumnarDays(ctx, mapping, { plan: { ...plan, columnar }, bases }, finish));
+  else await finish(await inStage('rows', () => loadRowDay(ctx, mapping, plan, bases[0])));
 }
 
 function baseEntry(ctx: EngineContext, mapping: LoadedMapping, day: string): LedgerEntry {

@@ -21,16 +21,10 @@ import type {
   ParquetDay,
   QuerySpec,
 } from '../connectors/types.js';
-import type {
-  ColumnarDayResult,
-  CsvColumnType,
-  DayLoad,
-  MetricsCsvLoad,
-  MetricsCsvSpec,
-  MetricTarget,
-} from '../store/types.js';
+import type { CsvColumnType, DayLoad, MetricsCsvLoad, MetricsCsvSpec, MetricTarget } from '../store/types.js';
 import type { Zone } from '../util/time.js';
 import { DayChunkFiles, type DayChunk } from './day-chunks.js';
+import { DayHandOver, type DayHandOverHooks } from './day-hand-over.js';
 import { MetricsMapper, nullDenominatorReason } from './map-metrics.js';
 import { problem } from './mapped-row.js';
 import { rowJson, scalarText } from './row-values.js';
@@ -239,29 +233,36 @@ export class LaneQueue {
   }
 }
 
+/** What runColumnarDays reports as it goes. */
+export interface ColumnarDayHooks extends DayHandOverHooks {
+  /** Rows of a day loaded (progress). */
+  onRows?: (day: number, rows: number) => void;
+}
+
 /**
  * Exports the days and loads each day's files into its open load (`loads[i]` for
  * `filters[i]`), one file at a time while the export runs: parquet files when the source
- * writes them and every load reads them, else the text export. Returns each day's result;
- * committing or rolling back the loads is the caller's. Temporary files are removed whatever
- * happens.
+ * writes them and every load reads them, else the text export. Each day is handed to
+ * `hooks.loaded` with its result as soon as it is whole (see DayHandOver), to be committed or
+ * rolled back there while the other days load; settles once every day was handed on, and
+ * throws the first failure — the days not handed on by then are the caller's to roll back.
+ * Temporary files are removed whatever happens.
  */
 export async function runColumnarDays(
   plan: ColumnarPlan,
   loads: DayLoad[],
   days: { query: QuerySpec; filters: DayFilter[] },
-  onRows?: (day: number, rows: number) => void,
-): Promise<ColumnarDayResult[]> {
+  hooks: ColumnarDayHooks,
+): Promise<void> {
   const csvLoads = loads.map((load, i) => plan.open(load, days.filters[i]));
   const dir = await mkdtemp(join(tmpdir(), 'wharf-days-'));
+  const export_ = { ...days, dir, handOver: new DayHandOver(csvLoads, hooks), onRows: hooks.onRows };
   try {
     const { columnTypes } = plan;
     const parquet = columnTypes && plan.exporter.parquetDays && csvLoads.every((l) => l.appendParquet);
-    if (parquet) await parquetDays({ ...plan, columnTypes }, csvLoads, { ...days, dir }, onRows);
-    else await textDays(plan, csvLoads, { ...days, dir }, onRows);
-    const results: ColumnarDayResult[] = [];
-    for (const load of csvLoads) results.push(await load.finish());
-    return results;
+    if (parquet) await parquetDays({ ...plan, columnTypes }, csvLoads, export_);
+    else await textDays(plan, csvLoads, export_);
+    await export_.handOver.settled();
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -272,34 +273,38 @@ interface ExportJob {
   filters: DayFilter[];
   /** The temporary folder of the export's files. */
   dir: string;
+  handOver: DayHandOver;
+  onRows?: (day: number, rows: number) => void;
 }
 
 /**
  * The text export: the days' rows cut into files of one row group, each loaded into its
- * day's load as soon as it is full, while the export runs.
+ * day's load as soon as it is full, while the export runs. Settles once every file is
+ * loaded; a failure is the hand-over's.
  */
 async function textDays(
   plan: ColumnarPlan,
   csvLoads: MetricsCsvLoad[],
-  { query, filters, dir }: ExportJob,
-  onRows?: (day: number, rows: number) => void,
+  { query, filters, dir, handOver, onRows }: ExportJob,
 ): Promise<void> {
   const queue = new LaneQueue(LANES);
-  let failure: unknown = null;
-  const onChunk = (chunk: DayChunk) =>
+  const onChunk = (chunk: DayChunk) => {
+    handOver.queued(chunk.day, chunk.rows);
     queue.push(chunk.day, async () => {
       try {
-        if (failure !== null) return;
+        if (handOver.failed) return;
         if (chunk.oversize) await csvLoads[chunk.day].appendOversize(await readFile(chunk.file, 'utf8'));
         else await csvLoads[chunk.day].append(chunk.file, chunk.rows);
         onRows?.(chunk.day, chunk.rows);
       } catch (err) {
-        failure ??= err;
+        handOver.fail(err);
         files.discard();
       } finally {
         files.consumed(chunk);
+        handOver.fileDone(chunk.day);
       }
     });
+  };
   const files = new DayChunkFiles({
     dir,
     dayCount: filters.length,
@@ -317,39 +322,39 @@ async function textDays(
       files,
     );
     files.finish();
-    await queue.idle();
-    if (failure !== null) throw failure;
+    handOver.exported();
   } catch (err) {
+    handOver.fail(err);
     files.discard();
-    await queue.idle();
-    throw err;
   }
+  await queue.idle();
 }
 
 /**
  * The parquet export (ColumnarExport.parquetDays): one file per day, loaded by its day's load
  * while the source writes the next days; the source waits while a file per lane is already
- * waiting, so at most that many files wait on disk.
+ * waiting, so at most that many files wait on disk. Settles once every file is loaded; a
+ * failure is the hand-over's.
  */
 async function parquetDays(
   plan: ColumnarPlan & { columnTypes: CsvColumnType[] },
   csvLoads: MetricsCsvLoad[],
-  { query, filters, dir }: ExportJob,
-  onRows?: (day: number, rows: number) => void,
+  { query, filters, dir, handOver, onRows }: ExportJob,
 ): Promise<void> {
   const queue = new LaneQueue(LANES);
-  let failure: unknown = null;
   const sink = async ({ day, file, rows, fingerprintTerm }: ParquetDay) => {
-    if (failure !== null) throw failure;
+    handOver.throwIfFailed();
+    handOver.queued(day, rows);
     queue.push(day, async () => {
       try {
         const alone = filters.length === 1;
-        if (failure === null) await csvLoads[day].appendParquet!({ file, rows, fingerprintTerm, alone });
+        if (!handOver.failed) await csvLoads[day].appendParquet!({ file, rows, fingerprintTerm, alone });
         onRows?.(day, rows);
       } catch (err) {
-        failure ??= err;
+        handOver.fail(err);
       } finally {
         await rm(file, { force: true });
+        handOver.fileDone(day);
       }
     });
     await queue.below(LANES);
@@ -357,8 +362,10 @@ async function parquetDays(
   const options = { columns: plan.exportColumns.map((c) => c.name), fingerprint: plan.fingerprint };
   try {
     await plan.exporter.parquetDays!(query, filters, { ...options, columnTypes: plan.columnTypes, dir }, sink);
+    handOver.exported();
+  } catch (err) {
+    handOver.fail(err);
   } finally {
     await queue.idle();
   }
-  if (failure !== null) throw failure;
 }

@@ -4,7 +4,8 @@
  * DATE and a text day column; a day larger than one file; gaps in the days asked for; a day
  * over its reject threshold failing alone while the rest of its group commits; a query error
  * in the middle of the export failing the whole group and keeping every day's previous
- * version; reloads; the store's `threads` setting restored after the loads; and when days
+ * version; a day whose commit fails after the export keeping the others' commits, its retry
+ * loading that day alone; reloads; the store's `threads` setting restored after the loads; and when days
  * can share an export at all.
  */
 import pg from 'pg';
@@ -15,6 +16,8 @@ import { COLUMNAR_GROUP_DAYS } from '../../framework/engine/day/plan-stage.js';
 import { columnarGroupSize, ingestDays } from '../../framework/engine/ingest-day.js';
 import { FIRST_FILE_ROWS, ROWS_PER_FILE } from '../../framework/engine/metrics-columnar.js';
 import type { DayResult, EngineContext, ProgressEvent } from '../../framework/engine/types.js';
+import { WharfError } from '../../framework/diagnostics/errors.js';
+import type { DayLoad, Store } from '../../framework/store/types.js';
 import { dayFilter, querySpec } from '../../framework/engine/query-stage.js';
 import { addDays, dayRange, zoneOrThrow } from '../../framework/util/time.js';
 import {
@@ -93,6 +96,7 @@ const MAPPINGS: [string, string, string, number][] = [
     0.05,
   ],
   ['rej_in', REJ_FROM, 'SELECT * FROM rej ORDER BY seq', 0.1],
+  ['commit_fault', SMALL_FROM, 'SELECT * FROM small ORDER BY seq', 0.5],
 ];
 
 type MetricRow = [string, string, string, string, number | null];
@@ -368,6 +372,48 @@ describe('columnar groups of days (PostgreSQL → DuckDB)', () => {
     }
     expect(await snapshot('big_fragile')).toEqual(before);
     await expectBigMatchesSource('big_fragile');
+  });
+
+  it('a day whose commit fails after the export keeps the other days committed; the retry loads that day alone', async () => {
+    const days = dayRange(SMALL_FROM, addDays(SMALL_FROM, 2));
+    const attempts = async () =>
+      (await ctx.store.attempts({ ingestion: 'commit_fault', from: days[0], to: days[2] })).map((a) => a.date);
+    const faulty = days[1];
+    let failed = 0;
+    // The store, but the first commit of `faulty` fails as a lost connection would (transient).
+    const store = new Proxy(ctx.store, {
+      get(target, key) {
+        if (key !== 'beginDayLoad') return Reflect.get(target, key, target);
+        return async (...args: Parameters<Store['beginDayLoad']>) => {
+          const load = await target.beginDayLoad(...args);
+          if (args[0].date !== faulty || failed > 0) return load;
+          return new Proxy(load, {
+            get(l, k) {
+              if (k !== 'commit') return Reflect.get(l, k, l);
+              return async () => {
+                failed += 1;
+                await l.rollback();
+                throw new WharfError('store timed out', {
+                  code: 'store.timeout',
+                  errorClass: 'connection',
+                  transient: true,
+                });
+              };
+            },
+          }) as DayLoad;
+        };
+      },
+    }) as Store;
+    const run = await ingestDays({ ...ctx, store, retry: { attempts: 2, baseDelayMs: 1 } }, 'commit_fault', days);
+    expect(run.map((d) => [d.day, d.status, d.path, d.rowsLoaded])).toEqual(
+      days.map((d) => [d, 'succeeded', 'columnar', 7]),
+    );
+    expect(failed).toBe(1);
+    // One committed load per day: the other days were not loaded again by the retry.
+    expect((await attempts()).sort()).toEqual(days);
+    expect(pick(await storeDays('commit_fault'), days)).toEqual(
+      pick(await sourceDays('small', days[0], days[2]), days),
+    );
   });
 
   it('the same backfill run twice with force leaves exactly the rows of one load', async () => {

@@ -1,7 +1,8 @@
 /**
  * The columnar stage: one export for all the days (a group of metrics days, or one events
- * day), one open load per day. Returns the days
- * uncommitted; on failure every load is rolled back.
+ * day), one open load per day. Each day goes to `finish` (the outcome stage) as soon as it is
+ * whole, while the other days still load; on failure every load not finished yet is rolled
+ * back (a committed one is left as it is).
  */
 import type { LoadedMapping } from '../../config/project.js';
 import type { DayLoad, LedgerEntry } from '../../store/types.js';
@@ -16,9 +17,9 @@ import { waiting, type StagedDay } from './staged-day.js';
 export async function loadColumnarDays(
   ctx: EngineContext,
   mapping: LoadedMapping,
-  plan: DayPlan & { columnar: ColumnarPlan },
-  bases: LedgerEntry[],
-): Promise<StagedDay[]> {
+  { plan, bases }: { plan: DayPlan & { columnar: ColumnarPlan }; bases: LedgerEntry[] },
+  finish: (staged: StagedDay) => Promise<void>,
+): Promise<void> {
   const { filters, columnar } = plan;
   const loads: DayLoad[] = [];
   try {
@@ -29,31 +30,34 @@ export async function loadColumnarDays(
           waiting(ctx, mapping.config.name, base.date),
         ),
       );
-    const results = await runColumnarDays(columnar, loads, { query: querySpec(mapping), filters }, (day, rows) =>
-      ctx.onProgress?.({ kind: 'rows', mapping: mapping.config.name, day: bases[day].date, rows }),
+    await runColumnarDays(
+      columnar,
+      loads,
+      { query: querySpec(mapping), filters },
+      {
+        onRows: (day, rows) =>
+          ctx.onProgress?.({ kind: 'rows', mapping: mapping.config.name, day: bases[day].date, rows }),
+        exported: async (empty) => {
+          if (empty.length === 0) return;
+          const connector = await ctx.connectors.get(mapping.config.source);
+          await checkEmptyDayText(mapping, connector, querySpec(mapping), filters[empty[0]]);
+        },
+        loaded: (i, done) => {
+          const tally = new RejectTally();
+          for (const { problem, n } of done.problems) tally.add(problem, n);
+          return finish({
+            load: loads[i],
+            base: { ...bases[i], loadId: loads[i].loadId },
+            tally,
+            rowsRead: done.rowsRead,
+            rowsLoaded: done.rowsLoaded,
+            stats: columnar.exporter.dayStats(bases[i].date, done.rowsRead, done.fingerprintSum),
+            duplicates: done.duplicates,
+            columnar: true,
+          });
+        },
+      },
     );
-    const empty = results.findIndex((done) => done.rowsRead === 0);
-    if (empty >= 0)
-      await checkEmptyDayText(
-        mapping,
-        await ctx.connectors.get(mapping.config.source),
-        querySpec(mapping),
-        filters[empty],
-      );
-    return results.map((done, i) => {
-      const tally = new RejectTally();
-      for (const { problem, n } of done.problems) tally.add(problem, n);
-      return {
-        load: loads[i],
-        base: { ...bases[i], loadId: loads[i].loadId },
-        tally,
-        rowsRead: done.rowsRead,
-        rowsLoaded: done.rowsLoaded,
-        stats: columnar.exporter.dayStats(bases[i].date, done.rowsRead, done.fingerprintSum),
-        duplicates: done.duplicates,
-        columnar: true,
-      };
-    });
   } catch (err) {
     for (const load of loads) await load.rollback();
     throw err;
