@@ -65,6 +65,7 @@ export class DayHandOver {
 
   /** The export has ended: no day gets another row. */
   exported(): void {
+    if (this.failure) return;
     const empty = this.rows.flatMap((n, day) => (n === 0 ? [day] : []));
     this.gate = Promise.resolve().then(() => this.hooks.exported?.(empty));
     this.loads.forEach((_, day) => this.handIfWhole(day));

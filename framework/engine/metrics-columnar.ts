@@ -234,7 +234,7 @@ export class LaneQueue {
 }
 
 /** What runColumnarDays reports as it goes. */
-export interface ColumnarDayHooks extends DayHandOverHooks {
+interface ColumnarDayHooks extends DayHandOverHooks {
   /** Rows of a day loaded (progress). */
   onRows?: (day: number, rows: number) => void;
 }
@@ -256,13 +256,13 @@ export async function runColumnarDays(
 ): Promise<void> {
   const csvLoads = loads.map((load, i) => plan.open(load, days.filters[i]));
   const dir = await mkdtemp(join(tmpdir(), 'wharf-days-'));
-  const export_ = { ...days, dir, handOver: new DayHandOver(csvLoads, hooks), onRows: hooks.onRows };
+  const job = { ...days, dir, handOver: new DayHandOver(csvLoads, hooks), onRows: hooks.onRows };
   try {
     const { columnTypes } = plan;
     const parquet = columnTypes && plan.exporter.parquetDays && csvLoads.every((l) => l.appendParquet);
-    if (parquet) await parquetDays({ ...plan, columnTypes }, csvLoads, export_);
-    else await textDays(plan, csvLoads, export_);
-    await export_.handOver.settled();
+    if (parquet) await parquetDays({ ...plan, columnTypes }, csvLoads, job);
+    else await textDays(plan, csvLoads, job);
+    await job.handOver.settled();
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
