@@ -102,6 +102,8 @@ async function attemptDays(
   { bases, path }: { bases: LedgerEntry[]; path: { columnar: boolean } },
   onOutcome: (outcome: Outcome) => void,
 ): Promise<void> {
+  // A retry after every day got its outcome has nothing left to load.
+  if (bases.length === 0) return;
   const plan = await inStage('plan', () =>
     planDays(
       ctx,
