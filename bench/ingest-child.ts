@@ -13,6 +13,7 @@ import { backfill } from '../framework/engine/backfill.js';
 import { ConnectorPool, type ConnectorOpener } from '../framework/engine/connector-pool.js';
 import { resolveSecret } from '../framework/util/secrets.js';
 import { openStore } from '../framework/store/open-store.js';
+import { ownPeakRssMb } from './peak-rss.js';
 
 export interface ChildCase {
   source: SourceConfig;
@@ -97,7 +98,7 @@ console.log(
     rowsRejected: result.days.reduce((n, d) => n + d.rowsRejected, 0),
     paths: [...new Set(result.days.map((d) => d.path))],
     failed: failed.map((d) => `${d.day}: ${d.errorMessage}`),
-    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    maxRssMb: ownPeakRssMb(),
     cpuSeconds: (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1e6,
   }),
 );

@@ -10,6 +10,7 @@ import snowflake from 'snowflake-sdk';
 import type { BigQuerySource, SnowflakeSource } from '../framework/config/types.js';
 import { fixedTokenClient } from '../framework/connectors/bigquery/testing/fixed-token.js';
 import type { ClientLimitCase } from './ingest-warehouses.js';
+import { ownPeakRssMb } from './peak-rss.js';
 
 const spec = JSON.parse(process.env.WHARF_BENCH_LIMIT ?? '{}') as ClientLimitCase;
 
@@ -75,6 +76,6 @@ const cpu = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
 // The client's own CPU time and peak RSS, on stderr, for comparison with Wharf's.
 console.error(
   `client limit (${spec.source.kind}): ${rows} rows in ${seconds.toFixed(2)} s, CPU ${cpu.toFixed(1)} s, ` +
-    `peak RSS ${(usage.maxRSS / 1024).toFixed(0)} MB`,
+    `peak RSS ${ownPeakRssMb().toFixed(0)} MB`,
 );
 console.log(JSON.stringify({ seconds, rows }));
