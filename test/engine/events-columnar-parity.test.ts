@@ -6,7 +6,8 @@
  * numbers, spaces, escapes, repeated or numeric keys; escaped text), emoji and Unicode space
  * names, NULLs, and repeated timeuuids: among bulk rows, across the day's files, after a
  * rejected row, and after a row only the row path accepts; the same users and metadata
- * written in many ways; and a day whose large file the store reads with several threads, after a
+ * written in many ways; the same messy rows in a day's second file, after a clean first; and a day
+ * whose large file the store reads with several threads, after a
  * file with too many distinct failing users to name (so checked row by row).
  * The row path is the reference.
  */
@@ -128,6 +129,8 @@ const pad = (
   FROM generate_series(1, ${PAD_ROWS}) AS s(i)`;
 /** Rows of the large day: its second export file is about 12 MB (DuckDB reads files over 8 MB with several threads). */
 const BIG_ROWS = 50_000;
+/** The clean rows before the late day's messy ones: its first export file (FIRST_FILE_ROWS). */
+const LATE_ROWS = 15_360;
 const padUser = `'{"userID":"p' || i || '","customIDs":{"stableID":"s' || i || '"}}'`;
 const padMeta = `'{"page":"/p/' || (i % 13) || '","ref":"x"}'`;
 
@@ -177,6 +180,12 @@ function statements(): string[] {
          ELSE '{"userID":"u' || (i % 977) || '","customIDs":{"stableID":"s' || i || '"}}' END AS usr,
        'big-' || (i % ${BIG_ROWS / 2 + 7}) AS tu
        FROM generate_series(1, ${BIG_ROWS}) AS s(i)`,
+    // The text day after a first export file (15,360 rows) of clean rows: the second file's checks are guessed from
+    // the first's texts (none failing, no name with a space), and its invalid JSON users must not fail that statement.
+    `CREATE TABLE ev_late AS SELECT i - ${LATE_ROWS} AS seq, TIMESTAMPTZ '${IN_DAY}+00' + i * INTERVAL '1 second' AS ts,
+       'late_' || (i % 9) AS name, 'val' AS value, ${padMeta} AS meta, ${padUser} AS usr, 'late-' || i AS tu
+       FROM generate_series(1, ${LATE_ROWS}) AS s(i)`,
+    'INSERT INTO ev_late SELECT * FROM ev_text',
     'CREATE TABLE ev_ms (seq INT, ts BIGINT, usr TEXT)',
     `INSERT INTO ev_ms SELECT seq, CAST(extract(epoch FROM ts) * 1000 AS BIGINT), usr FROM ev_text`,
     `INSERT INTO ev_ms VALUES (5000, ${Date.parse('2026-10-05T12:00:00Z') / 1000}, '${U}')`,
@@ -195,6 +204,7 @@ const base = { dataset: 'events' as const, source: 'src', sql: './e.sql', schedu
 const mappings: [EventsMapping, string][] = [
   [{ ...base, name: 'text_in', columns }, 'SELECT * FROM ev_text ORDER BY seq'],
   [{ ...base, name: 'json_in', columns }, 'SELECT * FROM ev_json ORDER BY seq'],
+  [{ ...base, name: 'late_in', columns }, 'SELECT * FROM ev_late ORDER BY seq'],
   [
     { ...base, name: 'ms_in', columns: { timestamp: 'ts', event_name: { constant: 'a constant name' }, user: 'usr' } },
     'SELECT * FROM ev_ms ORDER BY seq',
