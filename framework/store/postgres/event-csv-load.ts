@@ -91,7 +91,6 @@ export class PostgresEventsCsvLoad implements ColumnarDayLoad {
     const load = new DuckDBEventsCsvLoad(schema.connection, this.target, this.spec, {
       ready: Promise.resolve(),
       appendRejects: (rejects) => this.day.appendRejects(rejects),
-      sideConnection: () => schema.sideConnection(),
     });
     return { schema, load };
   }

@@ -85,23 +85,11 @@ class StagingDatabase {
  * names (the `metrics` or `events` of the DuckDB loads' SQL) resolve to it.
  */
 export class StagingSchema {
-  /** A second connection to the staging database (sideConnection), closed with the schema. */
-  private side: DuckDBConnection | null = null;
-
   private constructor(
     readonly connection: DuckDBConnection,
     private readonly schema: string,
     private readonly dir: string,
-    private readonly handle: DuckDBHandle,
   ) {}
-
-  /**
-   * Another connection to the staging database, for the events load's reads of a file's
-   * distinct texts alongside its insert (CsvDayLoadHooks.sideConnection).
-   */
-  async sideConnection(): Promise<DuckDBConnection> {
-    return (this.side ??= await this.handle.instance.connect());
-  }
 
   /** Opens the schema, creating `tables` (CREATE TABLE statements) in it. */
   static async open(loadId: string, tables: string[]): Promise<StagingSchema> {
@@ -113,7 +101,7 @@ export class StagingSchema {
       await connection.run(`CREATE SCHEMA ${schema}`);
       await connection.run(`SET search_path = ${literal(schema)}`);
       for (const sql of tables) await connection.run(sql);
-      return new StagingSchema(connection, schema, await mkdtemp(join(tmpdir(), 'wharf-pg-day-')), handle);
+      return new StagingSchema(connection, schema, await mkdtemp(join(tmpdir(), 'wharf-pg-day-')));
     } catch (err) {
       connection?.closeSync();
       StagingDatabase.release();
@@ -139,8 +127,6 @@ export class StagingSchema {
     try {
       await this.connection.run(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
     } finally {
-      this.side?.closeSync();
-      this.side = null;
       this.connection.closeSync();
       StagingDatabase.release();
       await rm(this.dir, { recursive: true, force: true });
