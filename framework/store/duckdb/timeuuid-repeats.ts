@@ -11,6 +11,8 @@
 const SLOTS = 1 << 22;
 /** Entries at most (three quarters full), beyond which probing gets long. */
 const MOST = (SLOTS / 4) * 3;
+/** The slot is the hash's top 22 bits: hashes added in order then probe the table front to back (few cache misses). */
+const HIGH_SHIFT = 32 - 22;
 
 /** A column of hash halves (a DuckDB UINTEGER vector). */
 export interface HashHalves {
@@ -18,7 +20,7 @@ export interface HashHalves {
 }
 
 export class TimeuuidRepeats {
-  /** Open addressing: the slot is chosen by the high half, the low half stored (0: empty). */
+  /** Open addressing: the slot is chosen by the hash's top bits, the low half stored (0: empty). */
   private slots: Uint32Array | null = null;
   private entries = 0;
   private unsure = false;
@@ -42,7 +44,7 @@ export class TimeuuidRepeats {
     const mask = SLOTS - 1;
     for (let i = 0; i < count; i++) {
       const stored = low.getItem(i) || 1;
-      let slot = (high.getItem(i) ?? 0) & mask;
+      let slot = (high.getItem(i) ?? 0) >>> HIGH_SHIFT;
       while (slots[slot] !== 0) {
         if (slots[slot] === stored) return this.giveUp();
         slot = (slot + 1) & mask;
