@@ -33,10 +33,8 @@ import {
   rawEventColumns,
   readEventsCsv,
   TEXT_KINDS,
-  timeuuidHashes,
   type FileTexts,
 } from './event-csv-sql.js';
-import { TimeuuidRepeats, type HashHalves } from './timeuuid-repeats.js';
 
 const PAGE_ROWS = 10_000;
 /**
@@ -65,8 +63,6 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   /** The previous file's distinct texts (none failing, to begin with): the next file's first guess. */
   private previousTexts: FileTexts = { user: [], metadata: [], spacedNames: [] };
   private sideReady = false;
-  /** Whether the day's timeuuids may repeat, fed from the side connection (none: the day's end counts). */
-  private readonly repeats = new TimeuuidRepeats();
 
   constructor(
     private readonly connection: DuckDBConnection,
@@ -100,13 +96,12 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   private async insertChecked(csv: string): Promise<{ checks: FileChecks; bulk: number }> {
     const side = this.dayLoad.sideConnection ? await this.dayLoad.sideConnection() : null;
     if (!side) {
-      this.repeats.giveUp();
       const checks = this.fileChecks(csv, await this.fileTexts(csv, this.connection));
       return { checks, bulk: await this.insert(checks) };
     }
     const guess = this.previousTexts;
     const checks = this.fileChecks(csv, guess, true);
-    const [texts, inserted] = await settled(this.sidePass(csv, side), this.insert(checks));
+    const [texts, inserted] = await settled(this.fileTexts(csv, side, true), this.insert(checks));
     this.previousTexts = texts;
     if (covers(guess, texts)) return { checks, bulk: inserted };
     await this.dropLastRows(inserted);
@@ -152,19 +147,6 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     return texts;
   }
 
-  /** What the side connection reads of a file while its rows are inserted: its distinct texts, then its timeuuids. */
-  private async sidePass(csv: string, side: DuckDBConnection): Promise<FileTexts> {
-    const texts = await this.fileTexts(csv, side, true);
-    const column = this.spec.timeuuid?.column;
-    if (column === undefined || this.repeats.mayRepeat) return texts;
-    const result = await side.run(timeuuidHashes(csv, column));
-    for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-      const [high, low] = [0, 1].map((i) => chunk.getColumnVector(i) as unknown as HashHalves);
-      this.repeats.add(high, low, chunk.rowCount);
-    }
-    return texts;
-  }
-
   /** Runs a distinct-texts query on the side connection, which keeps the filter pushdown off (see checked). */
   private async onSide(side: DuckDBConnection, sql: string): Promise<DuckDBResultReader> {
     if (!this.sideReady) {
@@ -176,7 +158,6 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
 
   async appendOversize(line: string): Promise<void> {
     const { fields, term } = copyLineFields(line, this.spec.fingerprint);
-    this.repeats.giveUp();
     this.tally.addFingerprint(term);
     this.tally.rowsRead += 1;
     const table = await this.fixedTable();
@@ -250,8 +231,6 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
         fixed += await this.checkRows(page as (bigint | string | null)[][], appender);
       }
       appender.closeSync();
-      // Rows the row path accepts are stored as it writes them: the side's timeuuid hashes may not cover them.
-      if (fixed > 0) this.repeats.giveUp();
       if (fixed > 0) await this.rewriteInOrder({ numbered, ok, fixedTable: table }, bulk);
       this.tally.rowsLoaded += fixed;
     } finally {
@@ -311,12 +290,8 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     return table;
   }
 
-  /**
-   * Drops the rows whose timeuuid repeats an earlier row's (in load order), returning how many;
-   * none to count when the side connection saw every file's timeuuids and no repeat among them.
-   */
+  /** Drops the rows whose timeuuid repeats an earlier row's (in load order), returning how many. */
   private async dropDuplicates(): Promise<number> {
-    if (!this.repeats.mayRepeat) return 0;
     const where = `ingestion = $1 AND day = CAST($2 AS DATE)`;
     const count = `SELECT count(*) - count(DISTINCT timeuuid) FROM ${TABLES.events} WHERE ${where}`;
     const [[n]] = (await this.connection.runAndReadAll(count, this.params())).getRows();

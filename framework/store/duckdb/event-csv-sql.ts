@@ -169,16 +169,6 @@ export function fileTexts(csv: string, spec: EventsCsvSpec, limit: number): stri
 }
 
 /**
- * A file's non-empty timeuuids as the high and low halves of their 64-bit hash (TimeuuidRepeats
- * reads them), in hash order; the rows that get a random timeuuid (NULL or empty) are left out.
- */
-export function timeuuidHashes(csv: string, column: number): string {
-  const c = `c${column}`;
-  return `SELECT CAST(h >> 32 AS UINTEGER) AS high, CAST(h & 4294967295 AS UINTEGER) AS low
-    FROM (SELECT hash(${c}) AS h FROM ${csv} WHERE ${c} <> '') ORDER BY h`;
-}
-
-/**
  * Whether a text is a timestamp in the canonical form, `YYYY-MM-DD HH:MM:SS[.f…][+00]` with 1 to 6
  * fraction digits: its length says which one GLOB pattern it must match (a GLOB costs a third of
  * the equivalent regular expression).
