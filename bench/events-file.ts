@@ -11,6 +11,9 @@
  *
  * `--files F` loads F files into the same day (the day's end then dedupes F files' rows);
  * `--explain` prints EXPLAIN ANALYZE of one file's statements (its distinct texts, its rows) instead.
+ * `--threads` sets the store's threads; the load itself runs each statement on one (see the
+ * DuckDB day load's eventsCsv), with a file's distinct texts read on a second connection while
+ * its rows are inserted, so the CPU per file counts both connections. `--explain` uses them.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -6,7 +6,8 @@
  * numbers, spaces, escapes, repeated or numeric keys; escaped text), emoji and Unicode space
  * names, NULLs, and repeated timeuuids: among bulk rows, across the day's files, after a
  * rejected row, and after a row only the row path accepts; the same users and metadata
- * written in many ways; and a day whose large file the store reads with several threads, after a
+ * written in many ways; the same messy rows in a day's second file, after a clean first; and a day
+ * whose large file the store reads with several threads, after a
  * file with too many distinct failing users to name (so checked row by row).
  * The row path is the reference.
  */
@@ -128,6 +129,10 @@ const pad = (
   FROM generate_series(1, ${PAD_ROWS}) AS s(i)`;
 /** Rows of the large day: its second export file is about 12 MB (DuckDB reads files over 8 MB with several threads). */
 const BIG_ROWS = 50_000;
+/** The clean rows before the late day's messy ones: its first export file (FIRST_FILE_ROWS). */
+const LATE_ROWS = 15_360;
+/** Rows of the clean days: three export files of FIRST_FILE_ROWS rows at most. */
+const CLEAN_ROWS = 32_000;
 const padUser = `'{"userID":"p' || i || '","customIDs":{"stableID":"s' || i || '"}}'`;
 const padMeta = `'{"page":"/p/' || (i % 13) || '","ref":"x"}'`;
 
@@ -177,6 +182,18 @@ function statements(): string[] {
          ELSE '{"userID":"u' || (i % 977) || '","customIDs":{"stableID":"s' || i || '"}}' END AS usr,
        'big-' || (i % ${BIG_ROWS / 2 + 7}) AS tu
        FROM generate_series(1, ${BIG_ROWS}) AS s(i)`,
+    // The text day after a first export file (15,360 rows) of clean rows: the second file's checks are guessed from
+    // the first's texts (none failing, no name with a space), and its invalid JSON users must not fail that statement.
+    `CREATE TABLE ev_late AS SELECT i - ${LATE_ROWS} AS seq, TIMESTAMPTZ '${IN_DAY}+00' + i * INTERVAL '1 second' AS ts,
+       'late_' || (i % 9) AS name, 'val' AS value, ${padMeta} AS meta, ${padUser} AS usr, 'late-' || i AS tu
+       FROM generate_series(1, ${LATE_ROWS}) AS s(i)`,
+    'INSERT INTO ev_late SELECT * FROM ev_text',
+    // Clean days of three export files, every row loaded in bulk (none left to the row path): 'clean-7' in the first
+    // file twice and once in each other file; some empty timeuuids (generated). ev_clean's second query has no repeat.
+    `CREATE TABLE ev_clean AS SELECT i AS seq, TIMESTAMPTZ '${IN_DAY}+00' + i * INTERVAL '1 second' AS ts,
+       'clean_' || (i % 9) AS name, 'val' AS value, ${padMeta} AS meta, ${padUser} AS usr,
+       CASE WHEN i % 10000 = 7 THEN 'clean-7' WHEN i % 5000 = 3 THEN '' ELSE 'clean-' || i END AS tu
+       FROM generate_series(1, ${CLEAN_ROWS}) AS s(i)`,
     'CREATE TABLE ev_ms (seq INT, ts BIGINT, usr TEXT)',
     `INSERT INTO ev_ms SELECT seq, CAST(extract(epoch FROM ts) * 1000 AS BIGINT), usr FROM ev_text`,
     `INSERT INTO ev_ms VALUES (5000, ${Date.parse('2026-10-05T12:00:00Z') / 1000}, '${U}')`,
@@ -195,6 +212,9 @@ const base = { dataset: 'events' as const, source: 'src', sql: './e.sql', schedu
 const mappings: [EventsMapping, string][] = [
   [{ ...base, name: 'text_in', columns }, 'SELECT * FROM ev_text ORDER BY seq'],
   [{ ...base, name: 'json_in', columns }, 'SELECT * FROM ev_json ORDER BY seq'],
+  [{ ...base, name: 'late_in', columns }, 'SELECT * FROM ev_late ORDER BY seq'],
+  [{ ...base, name: 'clean_in', columns }, 'SELECT * FROM ev_clean ORDER BY seq'],
+  [{ ...base, name: 'unique_in', columns }, "SELECT * FROM ev_clean WHERE tu <> 'clean-7' OR seq = 7 ORDER BY seq"],
   [
     { ...base, name: 'ms_in', columns: { timestamp: 'ts', event_name: { constant: 'a constant name' }, user: 'usr' } },
     'SELECT * FROM ev_ms ORDER BY seq',
@@ -306,5 +326,17 @@ describe('columnar events path vs row path (PostgreSQL → DuckDB)', () => {
       { event_name: 'kept_after_reject', event_metadata: null },
       { event_name: 'page_view', event_metadata: '{"a":"b"}' },
     ]);
+  }, 60_000);
+
+  it('a day loaded all in bulk drops the timeuuids it repeats within and across its files; one without, none', async () => {
+    const repeated = await ingestDay(contexts.columnar, 'clean_in', DAY);
+    expect([repeated.duplicates, repeated.rowsLoaded, repeated.rowsRejected]).toEqual([3, CLEAN_ROWS - 3, 0]);
+    const kept = await contexts.columnar.store.query(
+      `SELECT event_name FROM events WHERE ingestion = 'clean_in' AND timeuuid = 'clean-7'`,
+    );
+    // The first of the four (i = 7), not those of i = 10,007, 20,007 or 30,007.
+    expect(kept).toEqual([{ event_name: 'clean_7' }]);
+    const unique = await ingestDay(contexts.columnar, 'unique_in', DAY);
+    expect([unique.duplicates, unique.rowsLoaded]).toEqual([0, CLEAN_ROWS - 3]);
   }, 60_000);
 });

@@ -10,9 +10,15 @@ import type { RejectProblem } from '../types.js';
 
 /** What the day load that owns a columnar load provides to it. */
 export interface CsvDayLoadHooks {
-  /** Settles once the store is ready for the load (see load-threads.ts); metrics loads only. */
+  /** Settles once the store is ready for the load (see load-threads.ts). */
   ready?: Promise<void>;
   appendRejects: (rejects: RejectRecord[]) => Promise<void>;
+  /**
+   * Events loads: a second connection to the same database, outside the day's transaction and
+   * owned (closed) by the day load, on which a file's distinct texts are read while its rows
+   * are inserted (see event-csv-load.ts). Without it the two run one after the other.
+   */
+  sideConnection?: () => Promise<DuckDBConnection>;
 }
 
 export interface RuleCount {

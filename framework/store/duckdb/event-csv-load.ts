@@ -16,6 +16,7 @@ import {
   type DuckDBAppender,
   type DuckDBConnection,
   type DuckDBMaterializedResult,
+  type DuckDBResultReader,
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { TABLES, type EventRecord, type RejectRecord } from '../schema.js';
@@ -59,6 +60,9 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   private readonly tally = new CsvLoadTally();
   private readonly id: string;
   private readonly sql: { ok: string; columns: string; raw: string };
+  /** The previous file's distinct texts (none failing, to begin with): the next file's first guess. */
+  private previousTexts: FileTexts = { user: [], metadata: [], spacedNames: [] };
+  private sideReady = false;
 
   constructor(
     private readonly connection: DuckDBConnection,
@@ -72,13 +76,9 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
 
   async append(file: string, rows: number): Promise<void> {
     if (rows === 0) return;
+    await this.dayLoad.ready;
     const csv = readEventsCsv(file, this.spec);
-    const checks = await this.fileChecks(csv);
-    const loaded = await this.checked(
-      `${INSERT_EVENTS} ${checks.columns} FROM ${checks.from} WHERE ${checks.ok}`,
-      this.params(),
-    );
-    const bulk = Number(loaded.rowsChanged);
+    const { checks, bulk } = await this.insertChecked(csv);
     this.tally.rowsRead += rows;
     this.tally.rowsLoaded += bulk;
     if (this.spec.fingerprint) await this.tally.addFileFingerprint(this.connection, csv);
@@ -86,22 +86,55 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   }
 
   /**
-   * How a file's rows are checked: its JSON texts once each when few of them fail (named in the
-   * statement), else row by row; its names with a space rewritten, when few.
+   * Inserts a file's rows that pass the checks, returning the checks and how many passed.
+   * With a side connection, the file's distinct texts are read on it while the rows are
+   * inserted with the checks the previous file's texts called for (a day's files are alike):
+   * those checks are the file's own when every text of the file they treat as passing does
+   * pass (`covers`). When one does not, the rows just inserted are dropped and inserted again
+   * with the file's own checks, which the next files then start from.
    */
-  private async fileChecks(csv: string): Promise<FileChecks> {
-    const texts = await this.fileTexts(csv);
-    const columns = eventColumns(this.spec, texts.spacedNames);
+  private async insertChecked(csv: string): Promise<{ checks: FileChecks; bulk: number }> {
+    const side = this.dayLoad.sideConnection ? await this.dayLoad.sideConnection() : null;
+    if (!side) {
+      const checks = this.fileChecks(csv, await this.fileTexts(csv, this.connection));
+      return { checks, bulk: await this.insert(checks) };
+    }
+    const guess = this.previousTexts;
+    const checks = this.fileChecks(csv, guess, true);
+    const [texts, inserted] = await settled(this.fileTexts(csv, side, true), this.insert(checks));
+    this.previousTexts = texts;
+    if (covers(guess, texts)) return { checks, bulk: inserted };
+    await this.dropLastRows(inserted);
+    const own = this.fileChecks(csv, texts);
+    return { checks: own, bulk: await this.insert(own) };
+  }
+
+  private async insert(checks: FileChecks): Promise<number> {
+    const sql = `${INSERT_EVENTS} ${checks.columns} FROM ${checks.from} WHERE ${checks.ok}`;
+    return Number((await this.checked(sql, this.params())).rowsChanged);
+  }
+
+  /**
+   * How a file's rows are checked: its JSON texts once each when few of them fail (named in the
+   * statement), else row by row; its names with a space rewritten, when few. `guessed`: the
+   * texts may be another file's, so a failing text of this file may be missing from them: the
+   * user's ids are then read with TRY (an invalid text, stored by mistake and then dropped,
+   * must not fail the statement, which would end the day's transaction).
+   */
+  private fileChecks(csv: string, texts: FileTexts, guessed = false): FileChecks {
+    const columns = eventColumns(this.spec, texts.spacedNames, guessed);
     const { user, metadata } = texts;
     if (user === null || metadata === null) return { from: eventsSource(csv, this.spec), ok: this.sql.ok, columns };
     return { from: knownTextsSource(csv, this.spec), ok: eventRowOkKnown(this.spec, { user, metadata }), columns };
   }
 
   /** The file's distinct texts of each kind (see FileTexts); null for a kind with too many to name. */
-  private async fileTexts(csv: string): Promise<FileTexts> {
+  private async fileTexts(csv: string, connection: DuckDBConnection, side = false): Promise<FileTexts> {
     const limit = NAMED_TEXTS.count + 1;
     const sql = fileTexts(csv, this.spec, limit);
-    const found = await this.withoutPushdown(() => this.connection.runAndReadAll(sql));
+    const found = side
+      ? await this.onSide(connection, sql)
+      : await this.withoutPushdown(() => connection.runAndReadAll(sql));
     const texts: FileTexts = { user: [], metadata: [], spacedNames: [] };
     for (const [kind, text] of found.getRowsJS() as [number, string][]) texts[TEXT_KINDS[Number(kind)]]!.push(text);
     for (const kind of TEXT_KINDS) {
@@ -112,6 +145,15 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
         texts[kind] = null;
     }
     return texts;
+  }
+
+  /** Runs a distinct-texts query on the side connection, which keeps the filter pushdown off (see checked). */
+  private async onSide(side: DuckDBConnection, sql: string): Promise<DuckDBResultReader> {
+    if (!this.sideReady) {
+      await side.run(`SET disabled_optimizers = 'filter_pushdown'`);
+      this.sideReady = true;
+    }
+    return side.runAndReadAll(sql);
   }
 
   async appendOversize(line: string): Promise<void> {
@@ -201,21 +243,24 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     { numbered, ok, fixedTable }: { numbered: string; ok: string; fixedTable: string },
     bulk: number,
   ): Promise<void> {
-    const t = this.target;
-    if (bulk > 0) {
-      // The load cleared the day when it began: the day's last `bulk` rows are the ones just inserted.
-      await this.connection.run(
-        `DELETE FROM ${TABLES.events} WHERE rowid IN (SELECT rowid FROM ${TABLES.events}
-          WHERE ingestion = $1 AND day = CAST($2 AS DATE) ORDER BY rowid DESC LIMIT ${bulk})`,
-        [t.ingestion, t.date],
-      );
-    }
+    await this.dropLastRows(bulk);
     await this.checked(
       `${INSERT_EVENTS} ${EVENT_COLUMNS} FROM (
         SELECT ln, ${this.sql.columns} FROM ${numbered} WHERE ${ok}
         UNION ALL SELECT ln, ${EVENT_COLUMNS} FROM ${fixedTable}
       ) ORDER BY ln`,
       this.params(),
+    );
+  }
+
+  /** Drops the day's last `n` rows: the load cleared the day when it began, so they are the ones just inserted. */
+  private async dropLastRows(n: number): Promise<void> {
+    if (n === 0) return;
+    const t = this.target;
+    await this.connection.run(
+      `DELETE FROM ${TABLES.events} WHERE rowid IN (SELECT rowid FROM ${TABLES.events}
+        WHERE ingestion = $1 AND day = CAST($2 AS DATE) ORDER BY rowid DESC LIMIT ${n})`,
+      [t.ingestion, t.date],
     );
   }
 
@@ -262,6 +307,30 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     }
     return duplicates;
   }
+}
+
+/** Both results, once both statements have settled (neither left running on a failure); the first failure. */
+async function settled<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [ra, rb] = await Promise.allSettled([a, b]);
+  if (ra.status === 'rejected') throw ra.reason;
+  if (rb.status === 'rejected') throw rb.reason;
+  return [ra.value, rb.value];
+}
+
+/**
+ * Whether checks built from the `used` texts are exactly a file's own checks, given its `own`
+ * texts (whether a text passes depends on the text alone): JSON checked row by row, or every
+ * failing text of the file among those named; every name with a space among those rewritten
+ * (rewriting a name without one changes nothing), or all rewritten.
+ */
+function covers(used: FileTexts, own: FileTexts): boolean {
+  const within = (u: string[] | null, o: string[] | null) =>
+    u === null || (o !== null && o.every((t) => u.includes(t)));
+  const json =
+    used.user === null ||
+    used.metadata === null ||
+    (within(used.user, own.user) && within(used.metadata, own.metadata));
+  return json && within(used.spacedNames, own.spacedNames);
 }
 
 function appendEvent(a: DuckDBAppender, ln: bigint, e: EventRecord): void {

@@ -1,9 +1,9 @@
 /**
- * While columnar metrics loads run, the store's DuckDB runs each statement on one thread:
- * every file insert fills at most one row group, which one thread does anyway, the loads' two
- * lanes give the parallelism, and idle worker threads would only compete with them for the
- * cores. The setting is the database's, so it is counted across loads and restored after the
- * last. (Events loads do not take it: see DuckDBDayLoad.eventsCsv.)
+ * While columnar metrics or events loads run, the store's DuckDB runs each statement on one
+ * thread: every file insert fills at most one row group, which one thread does anyway, the
+ * loads' two lanes (and an events load's side connection, see DuckDBDayLoad.eventsCsv) give the
+ * parallelism, and idle worker threads would only compete with them for the cores. The setting
+ * is the database's, so it is counted across loads and restored after the last.
  */
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 
