@@ -342,12 +342,13 @@ async function parquetDays(
   { query, filters, dir, handOver, onRows }: ExportJob,
 ): Promise<void> {
   const queue = new LaneQueue(LANES);
+  // A day exported alone may load on every thread of the store (ParquetDayFile.alone).
+  const alone = filters.length === 1;
   const sink = async ({ day, file, rows, fingerprintTerm }: ParquetDay) => {
     handOver.throwIfFailed();
     handOver.queued(day, rows);
     queue.push(day, async () => {
       try {
-        const alone = filters.length === 1;
         if (!handOver.failed) await csvLoads[day].appendParquet!({ file, rows, fingerprintTerm, alone });
         onRows?.(day, rows);
       } catch (err) {
