@@ -156,6 +156,7 @@ export type BuiltinErrorCode =
   | 'store.file-locked'
   | 'store.held-rows-mismatch'
   | 'store.host-not-found'
+  | 'store.closed'
   | 'store.in-use'
   | 'store.invalid-schema'
   | 'store.invalid-url'

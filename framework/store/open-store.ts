@@ -8,7 +8,6 @@ import type { StoreConfig } from '../config/types.js';
 import { DuckDBStoreConnection } from './duckdb/executor.js';
 import { checkPostgresUrl, storeOpenError } from './open-errors.js';
 import { PostgresStoreConnection } from './postgres/executor.js';
-import { DuckDBDayLoad } from './duckdb/day-load.js';
 import { PostgresDayLoad } from './postgres/day-load.js';
 import { lockDay } from './postgres/day-lock.js';
 import { SqlStore } from './sql-store.js';
@@ -73,7 +72,7 @@ export async function openStore(config: StoreConfig, projectRoot: string): Promi
 export async function storeOver(connection: StoreConnection): Promise<Store> {
   let store: Store;
   if (connection instanceof DuckDBStoreConnection) {
-    store = new SqlStore(connection, 'duckdb', (target) => DuckDBDayLoad.begin(connection.duckdb, target), {
+    store = new SqlStore(connection, 'duckdb', (target) => connection.beginDayLoad(target), {
       columnarMetrics: true,
       columnarEvents: true,
     });

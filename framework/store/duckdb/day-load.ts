@@ -51,6 +51,7 @@ export class DuckDBDayLoad implements DayLoad {
     private readonly connection: DuckDBConnection,
     private readonly target: Required<DayLoadTarget>,
     private readonly instance: DuckDBInstance,
+    private readonly ended: () => void,
   ) {
     this.sql = new DuckDBSql(connection);
     this.metrics = new MetricStage(connection, target);
@@ -60,9 +61,10 @@ export class DuckDBDayLoad implements DayLoad {
     return this.target.loadId;
   }
 
-  static async begin(handle: DuckDBHandle, target: Required<DayLoadTarget>): Promise<DuckDBDayLoad> {
+  /** `ended` is called once the load's connections are closed (it committed or rolled back). */
+  static async begin(handle: DuckDBHandle, target: Required<DayLoadTarget>, ended: () => void): Promise<DuckDBDayLoad> {
     const connection = await handle.instance.connect();
-    const load = new DuckDBDayLoad(connection, target, handle.instance);
+    const load = new DuckDBDayLoad(connection, target, handle.instance, ended);
     load.previous = await beginDay(load.sql, target, load.steps());
     return load;
   }
@@ -226,5 +228,6 @@ export class DuckDBDayLoad implements DayLoad {
     this.side?.closeSync();
     this.side = null;
     this.connection.closeSync();
+    this.ended();
   }
 }

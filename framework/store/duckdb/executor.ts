@@ -4,9 +4,10 @@
  * transactions run on their own connection (DuckDB's MVCC keeps them apart).
  */
 import { inDuckDBTransaction, openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
-import type { SqlExecutor, StoreConnection } from '../types.js';
+import type { DayLoadTarget, SqlExecutor, StoreConnection } from '../types.js';
 import { currentOperation } from '../process-label.js';
 import { DuckDBSql } from './connection-sql.js';
+import { DuckDBDayLoad } from './day-load.js';
 import {
   clearLockInfo,
   holderOfFile,
@@ -16,6 +17,7 @@ import {
   writeLockInfo,
 } from './file-holder.js';
 import { ensureStoreFile } from './store-file.js';
+import { WorkUnderWay } from './work-under-way.js';
 
 /**
  * - The newest storage format: its string compression is cheaper to write than the
@@ -56,17 +58,41 @@ export class DuckDBStoreConnection extends DuckDBSql implements StoreConnection 
     return new DuckDBStoreConnection(handle, () => clearLockInfo(path, holder.id));
   }
 
-  /** The underlying connection, for bulk paths (appenders) inside the store implementation. */
-  get duckdb(): DuckDBHandle {
-    return this.handle;
+  /** Statements, transactions and day loads under way: close() waits for them. */
+  private readonly work = new WorkUnderWay();
+  private closed: Promise<void> | null = null;
+
+  override query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.work.run(() => super.query<T>(sql, params));
+  }
+
+  override exec(sql: string): Promise<void> {
+    return this.work.run(() => super.exec(sql));
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return inDuckDBTransaction(this.handle.instance, (connection) => fn(new DuckDBSql(connection)));
+    return this.work.run(() =>
+      inDuckDBTransaction(this.handle.instance, (connection) => fn(new DuckDBSql(connection))),
+    );
   }
 
-  async close(): Promise<void> {
-    this.handle.close();
-    this.release();
+  /** A day load on a connection of its own; the store stays open until it commits or rolls back. */
+  async beginDayLoad(target: Required<DayLoadTarget>): Promise<DuckDBDayLoad> {
+    const ended = this.work.hold();
+    try {
+      return await DuckDBDayLoad.begin(this.handle, target, ended);
+    } catch (err) {
+      ended();
+      throw err;
+    }
+  }
+
+  /** Waits for the work under way (new work is refused), then closes the file. */
+  close(): Promise<void> {
+    this.closed ??= this.work.close().then(() => {
+      this.handle.close();
+      this.release();
+    });
+    return this.closed;
   }
 }
