@@ -52,8 +52,16 @@ async function health(port: number): Promise<Health | null> {
   }
 }
 
+/** The agent's log without the lines of each poll (health checks, fetches), which would crowd out the rest. */
+const logTail = () =>
+  log
+    .split('\n')
+    .filter((line) => !line.includes('"/healthz"') && !line.includes('"branch tip already handled"'))
+    .join('\n')
+    .slice(-3000);
+
 function until<T>(what: string, probe: () => Promise<T | null | false>, limitMs = 60_000): Promise<T> {
-  return waitUntil(what, probe, { limitMs, everyMs: 100, detail: () => `the agent's log:\n${log.slice(-3000)}` });
+  return waitUntil(what, probe, { limitMs, everyMs: 100, detail: () => `the agent's log:\n${logTail()}` });
 }
 
 /** Whether the log has a line of the Git follower with this message about this commit. */
@@ -68,10 +76,21 @@ function logged(msg: string, sha: string): boolean {
   });
 }
 
-const exited = (c: ChildProcess) =>
-  new Promise<number | null>((resolve) =>
-    c.exitCode !== null || c.signalCode !== null ? resolve(c.exitCode) : c.once('exit', (code) => resolve(code)),
-  );
+/**
+ * How the agent ended: 'exit 0' when it stopped gracefully; otherwise its code or signal, or
+ * that it is still running 30 s on, with its log.
+ */
+const ended = (c: ChildProcess) =>
+  new Promise<string>((resolve) => {
+    const outcome = () =>
+      c.exitCode === 0 ? 'exit 0' : `exit ${c.exitCode}, signal ${c.signalCode}; the agent's log:\n${logTail()}`;
+    if (c.exitCode !== null || c.signalCode !== null) return resolve(outcome());
+    const late = setTimeout(() => resolve(`still running 30 s after SIGTERM; the agent's log:\n${logTail()}`), 30_000);
+    c.once('exit', () => {
+      clearTimeout(late);
+      resolve(outcome());
+    });
+  });
 
 describe('ingest agent with a config module that hangs or exits', () => {
   it(
@@ -122,7 +141,7 @@ describe('ingest agent with a config module that hangs or exits', () => {
       expect(log).toContain('mappings/hang.ts: The module did not finish loading within 2 s');
 
       agent.kill('SIGTERM');
-      expect(await exited(agent)).toBe(0);
+      expect(await ended(agent)).toBe('exit 0');
 
       log = '';
       const again = startAgent(port);
@@ -135,7 +154,7 @@ describe('ingest agent with a config module that hangs or exits', () => {
       await until('a fetch after the restart', async () => logged('branch tip already handled', exits));
       expect(log).not.toContain('"new commit"');
       again.kill('SIGTERM');
-      expect(await exited(again)).toBe(0);
+      expect(await ended(again)).toBe('exit 0');
 
       // SIGTERM while a module hangs during start-up: the validation is cancelled, not awaited
       // (with a 10-minute module limit, waiting for it would outlast this test).
@@ -149,7 +168,7 @@ describe('ingest agent with a config module that hangs or exits', () => {
       const third = startAgent(port, '10m');
       await until('the validation of the hanging commit', async () => logged('new commit', hangsAgain));
       third.kill('SIGTERM');
-      expect(await exited(third)).toBe(0);
+      expect(await ended(third)).toBe('exit 0');
     },
   );
 });
