@@ -31,9 +31,10 @@ function ledgerColumns(d: Dialect): string {
 const ts = (_d: Dialect) => 'TIMESTAMP';
 /**
  * DuckDB: unit ids, and the events columns that are mostly distinct from row to row (JSON,
- * ids, timeuuids), gain little from the default string compression, which was the largest
- * single CPU cost of a metrics load and about a sixth of an events load; zstd is cheaper to
- * write (for a somewhat larger unit_id column; on realistic events the file is smaller).
+ * ids; timeuuids until they were stored as they are, below), gain little from the default
+ * string compression, which was the largest single CPU cost of a metrics load and about a
+ * sixth of an events load; zstd is cheaper to write (for a somewhat larger unit_id column; on
+ * realistic events the file is smaller).
  */
 const zstd = (d: Dialect) => (d === 'duckdb' ? ' USING COMPRESSION zstd' : '');
 /**
