@@ -290,22 +290,43 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     return table;
   }
 
-  /** Drops the rows whose timeuuid repeats an earlier row's (in load order), returning how many. */
+  /**
+   * Drops the rows whose timeuuid repeats an earlier row's (in load order), returning how many.
+   * Equal texts have equal hashes, so only a timeuuid whose 64-bit hash repeats can repeat: the
+   * day's hashes are sorted and each compared with the one before (cheaper than a distinct count
+   * of the texts, whose hash table was most of the day's end), and only the rows of a repeated
+   * hash (a repeated timeuuid, or two timeuuids of equal hash) are counted and deduplicated
+   * exactly. A day without a repeat costs that one sort.
+   */
   private async dropDuplicates(): Promise<number> {
-    const where = `ingestion = $1 AND day = CAST($2 AS DATE)`;
-    const count = `SELECT count(*) - count(DISTINCT timeuuid) FROM ${TABLES.events} WHERE ${where}`;
-    const [[n]] = (await this.connection.runAndReadAll(count, this.params())).getRows();
-    const duplicates = Number(n);
-    if (duplicates > 0) {
-      await this.connection.run(
-        `DELETE FROM ${TABLES.events} WHERE rowid IN (SELECT rowid FROM (
-          SELECT rowid, row_number() OVER (PARTITION BY timeuuid ORDER BY rowid) AS n
-          FROM ${TABLES.events} WHERE ${where}
-        ) WHERE n > 1)`,
-        this.params(),
-      );
+    const day = `ingestion = $1 AND day = CAST($2 AS DATE)`;
+    const repeated = `wharf_repeated_${this.id}`;
+    await this.connection.run(
+      `CREATE TEMP TABLE ${repeated} AS SELECT DISTINCT h FROM (
+        SELECT h, lag(h) OVER (ORDER BY h) AS previous FROM (SELECT hash(timeuuid) AS h FROM ${TABLES.events} WHERE ${day})
+      ) WHERE h = previous`,
+      this.params(),
+    );
+    try {
+      const [[hashes]] = (await this.connection.runAndReadAll(`SELECT count(*) FROM ${repeated}`)).getRows();
+      if (Number(hashes) === 0) return 0;
+      const where = `${day} AND hash(timeuuid) IN (SELECT h FROM ${repeated})`;
+      const count = `SELECT count(*) - count(DISTINCT timeuuid) FROM ${TABLES.events} WHERE ${where}`;
+      const [[n]] = (await this.connection.runAndReadAll(count, this.params())).getRows();
+      const duplicates = Number(n);
+      if (duplicates > 0) {
+        await this.connection.run(
+          `DELETE FROM ${TABLES.events} WHERE rowid IN (SELECT rowid FROM (
+            SELECT rowid, row_number() OVER (PARTITION BY timeuuid ORDER BY rowid) AS n
+            FROM ${TABLES.events} WHERE ${where}
+          ) WHERE n > 1)`,
+          this.params(),
+        );
+      }
+      return duplicates;
+    } finally {
+      await this.connection.run(`DROP TABLE IF EXISTS ${repeated}`);
     }
-    return duplicates;
   }
 }
 
