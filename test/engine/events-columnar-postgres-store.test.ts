@@ -6,7 +6,9 @@
  * accept (JSON with numbers, spaces, escapes; escaped text, which COPY's text format escapes
  * again on the way into PostgreSQL), emoji and Unicode-space names, NULLs, and timeuuids
  * repeated among bulk rows, across the day's files, after a rejected row and after a row
- * only the row path accepts. The row path is the reference.
+ * only the row path accepts; timeuuids that are UUIDs in canonical text and the same UUIDs
+ * written otherwise (upper case, braces, no hyphens), which are other timeuuids. The row path
+ * is the reference.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventsMapping } from '../../framework/config/types.js';
@@ -25,6 +27,9 @@ import {
 
 const DAY = '2026-10-05';
 const U = '{"userID":"u1","customIDs":{"stableID":"s1"}}';
+/** Version-1 UUIDs (timeuuids) in canonical text; not the shape of the generated ones. */
+const UUID_A = '0a1b2c3d-4e5f-1a6b-8c7d-9e0f1a2b3c4d';
+const UUID_B = 'f0e1d2c3-b4a5-1697-a8b9-cadbecfd0e1f';
 
 /** name, value, metadata, user, timeuuid. */
 const MESSY: (string | null)[][] = [
@@ -58,15 +63,37 @@ const MESSY: (string | null)[][] = [
   ['dropped', null, '{"n":"1"}', U, 'tu-35'],
   // U+0001 is the quote of the CSV the staged events travel in.
   ['ctl\u0001name', 'v\u0001\u0001', null, U, 'tu-36'],
+  // One UUID in several texts: distinct timeuuids; the canonical text repeated: a duplicate.
+  ['uuid', null, null, U, UUID_A],
+  ['uuid upper', null, null, U, UUID_A.toUpperCase()],
+  ['uuid braces', null, null, U, `{${UUID_A}}`],
+  ['uuid no hyphens', null, null, U, UUID_A.replace(/-/g, '')],
+  ['uuid repeated', null, null, U, UUID_A],
+  ['other uuid upper', null, null, U, UUID_B.toUpperCase()],
+];
+
+/** Rows after the padding, in a later file: repeats of the first file's texts, and UUID_B's canonical text. */
+const LATE: (string | null)[][] = [
+  ['late uuid', null, null, U, UUID_A],
+  ['late uuid upper', null, null, U, UUID_A.toUpperCase()],
+  ['late other uuid', null, null, U, UUID_B],
 ];
 
 /** Ordinary rows after the messy ones, so the day spans several export files, timeuuids repeating across them. */
 const PAD_ROWS = 20_000;
+/**
+ * The padding's timeuuid of `k`: text, a version-1 UUID in canonical text, the same UUID in
+ * upper case, or without hyphens.
+ */
+const PAD_TIMEUUID = `CASE k % 4 WHEN 0 THEN 'pad-' || k ELSE (SELECT CASE k % 4 WHEN 1 THEN u WHEN 2 THEN upper(u)
+    ELSE replace(u, '-', '') END FROM (SELECT substr(m, 1, 8) || '-' || substr(m, 9, 4) || '-1' || substr(m, 14, 3)
+    || '-' || substr(m, 17, 4) || '-' || substr(m, 21, 12) AS u FROM (SELECT md5(CAST(k / 4 AS TEXT)) AS m) AS h) AS f)
+  END`;
 const pad = (table: string, cast: (text: string) => string) =>
   `INSERT INTO ${table} SELECT 1000 + i, TIMESTAMPTZ '${DAY} 09:00:00+00' + i * INTERVAL '1 second', 'pad ' || (i % 7),
      ${table === 'ev_json' ? 'i' : "'val'"}, ${cast(`'{"page":"/p/' || (i % 13) || '","ref":"x"}'`)},
-     ${cast(`'{"userID":"p' || i || '","customIDs":{"stableID":"s' || i || '"}}'`)}, 'pad-' || (i % 15000)
-   FROM generate_series(1, ${PAD_ROWS}) AS s(i)`;
+     ${cast(`'{"userID":"p' || i || '","customIDs":{"stableID":"s' || i || '"}}'`)}, ${PAD_TIMEUUID}
+   FROM generate_series(1, ${PAD_ROWS}) AS s(i), LATERAL (SELECT i % 15000 AS k) AS pk`;
 
 /** JSON text PostgreSQL's jsonb takes (an object), else NULL. */
 const jsonbOrNull = (text: string | null) => {
@@ -91,6 +118,10 @@ function statements(): string[] {
        (101, '${DAY} 08:00:00+00', 'first', NULL, NULL, '${U}', NULL),
        (102, '${DAY} 07:59:59.999999+00', 'before', NULL, NULL, '${U}', NULL)`,
     pad('ev_text', (t) => t),
+    insertSql(
+      'ev_text',
+      LATE.map((r, i) => [50_000 + i, `${DAY} 20:00:0${i}+00`, ...r]),
+    ),
     'CREATE TABLE ev_json (seq INT, ts TIMESTAMPTZ, name TEXT, value INT, meta JSONB, usr JSONB, tu TEXT)',
     insertSql(
       'ev_json',
@@ -105,6 +136,10 @@ function statements(): string[] {
       ]),
     ),
     pad('ev_json', (t) => `CAST(${t} AS JSONB)`),
+    insertSql(
+      'ev_json',
+      LATE.map((r, i) => [50_000 + i, `${DAY} 20:00:0${i}+00`, r[0], null, null, r[3], r[4]]),
+    ),
   ];
 }
 
@@ -195,8 +230,9 @@ describe('columnar events path vs row path (PostgreSQL → PostgreSQL store)', (
           'user.no_id',
           'user.not_object',
         ]);
-      // tu-1, tu-35 and the padding's repeats across files (tu-5's first row is rejected: no duplicate).
-      expect(results.rows.duplicates).toBe(2 + (PAD_ROWS - 15_000));
+      // tu-1, tu-35, UUID_A within the first file and in both texts after it, and the padding's repeats
+      // across files (tu-5's first row is rejected: no duplicate; UUID_B's canonical text is not a repeat).
+      expect(results.rows.duplicates).toBe(5 + (PAD_ROWS - 15_000));
       expect(comparable(results.columnar)).toEqual(comparable(results.rows));
       expect(Object.keys(results.columnar.rejectExamples)).toEqual(Object.keys(results.rows.rejectExamples));
       const [columnar, rows] = [await contents(contexts.columnar, name), await contents(contexts.rows, name)];

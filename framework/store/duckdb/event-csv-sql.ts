@@ -24,7 +24,7 @@
  * names repeat too: the same pass finds those with a space, so that only they are rewritten.
  */
 import type { EventsCsvSource, EventsCsvSpec } from '../types.js';
-import { literal } from './metric-csv-sql.js';
+import { CSV_BUFFER, literal } from './metric-csv-sql.js';
 
 /**
  * What in canonical JSON (already as DuckDB's JSON writer writes it: valid, no whitespace,
@@ -61,7 +61,7 @@ const SECONDS_LIMIT = 100_000_000_000;
 export function readEventsCsv(file: string, spec: Pick<EventsCsvSpec, 'columnCount' | 'fingerprint'>): string {
   const columns = Array.from({ length: spec.columnCount }, (_, i) => `'c${i}': 'VARCHAR'`);
   if (spec.fingerprint) columns.push(`'fp': 'BIGINT'`);
-  const options = `header = false, auto_detect = false, delim = '\t', quote = '', escape = '', nullstr = '\\N'`;
+  const options = `header = false, auto_detect = false, delim = '\t', quote = '', escape = '', nullstr = '\\N', ${CSV_BUFFER}`;
   return `read_csv(${literal(file)}, ${options}, columns = {${columns.join(', ')}}, strict_mode = true)`;
 }
 

@@ -16,6 +16,16 @@ export const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 const NUMBER_TEXT = literal('-?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?');
 
 /**
+ * The CSV reader's buffer. DuckDB's default (32 MB) is also the size of a character-encoding
+ * buffer it allocates outside its memory cap with the C library's malloc for every file it
+ * opens, even a UTF-8 one; freeing it raised glibc's mmap threshold to 32 MB, after which
+ * every such buffer and much else stayed in glibc's per-thread arenas: 100-170 MB of peak
+ * RSS in an events load, beyond every DuckDB cap (docs/engine.md, Benchmark). Lines longer
+ * than the buffer still read (a bulk file's lines are at most 1 MB, OVERSIZE_ROW_BYTES).
+ */
+export const CSV_BUFFER = 'buffer_size = 2097152';
+
+/**
  * `read_csv` of one exported file (COPY text format): tab-separated, no quoting, `\N` the
  * only NULL (an empty field is an empty string), no sniffing, every malformed line an error.
  * Escapes are left as they are (see rowRules).
@@ -23,7 +33,7 @@ const NUMBER_TEXT = literal('-?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?');
 export function readCsv(file: string, spec: Pick<MetricsCsvSpec, 'columnTypes' | 'fingerprint'>): string {
   const columns = spec.columnTypes.map((t, i) => `'c${i}': '${t}'`);
   if (spec.fingerprint) columns.push(`'fp': 'BIGINT'`);
-  return `read_csv(${literal(file)}, header = false, auto_detect = false, delim = '\t', quote = '', escape = '', nullstr = '\\N', columns = {${columns.join(', ')}}, strict_mode = true)`;
+  return `read_csv(${literal(file)}, header = false, auto_detect = false, delim = '\t', quote = '', escape = '', nullstr = '\\N', ${CSV_BUFFER}, columns = {${columns.join(', ')}}, strict_mode = true)`;
 }
 
 /** `read_parquet` of a day's parquet file, whose columns are named `c0`, `c1`, … and typed as `columnTypes`. */

@@ -8,9 +8,9 @@
  * in overlaps the export. Rejects go to PostgreSQL as they are found. The timeuuid dedupe
  * keeps a timeuuid's first row in export order: before a file's events are sent, those whose
  * timeuuid an earlier file sent, or an earlier row of the file has, are dropped and counted;
- * the staging keeps the timeuuids it sent. Everything goes through the day's client, in its
- * transaction and under its advisory lock (both held by the day load), so a failure leaves
- * the previous day.
+ * the staging keeps the timeuuids it sent (sent-timeuuids.ts). Everything goes through the
+ * day's client, in its transaction and under its advisory lock (both held by the day load), so
+ * a failure leaves the previous day.
  */
 import type pg from 'pg';
 import { DuckDBEventsCsvLoad } from '../duckdb/event-csv-load.js';
@@ -18,6 +18,7 @@ import { literal } from '../duckdb/metric-csv-sql.js';
 import { TABLES, type RejectRecord } from '../schema.js';
 import type { ColumnarDayLoad, ColumnarDayResult, DayLoadTarget, EventsCsvSpec } from '../types.js';
 import { StagedCopyIn, type Staging, type StagedTable } from './staged-copy-in.js';
+import { SentTimeuuids } from './sent-timeuuids.js';
 import { StagingSchema } from './staging.js';
 
 /** The day load's side of the staging: its PostgreSQL client (in the day's transaction) and its rejects. */
@@ -26,8 +27,6 @@ export interface PostgresEventsDaySide {
   appendRejects(rejects: RejectRecord[]): Promise<void>;
 }
 
-/** The timeuuids sent so far. */
-const SENT = 'wharf_sent_timeuuids';
 const TEXT_COLUMNS = ['event_name', 'event_value', 'event_metadata', '"user"', 'user_id', 'custom_ids', 'timeuuid'];
 const EVENTS_TABLE = `CREATE TABLE ${TABLES.events} (ingestion VARCHAR, day DATE, "timestamp" TIMESTAMP,
   event_name VARCHAR, event_value VARCHAR, event_metadata VARCHAR, "user" VARCHAR, user_id VARCHAR,
@@ -39,6 +38,8 @@ export class PostgresEventsCsvLoad implements ColumnarDayLoad {
   private duplicates = 0;
   /** The staged events, sent as CSV, ingestion and day first. */
   private readonly table: StagedTable;
+  /** The timeuuids sent so far, for the dedupe (when timeuuid is mapped). */
+  private sent: SentTimeuuids | null = null;
 
   constructor(
     private readonly target: Required<DayLoadTarget>,
@@ -84,10 +85,8 @@ export class PostgresEventsCsvLoad implements ColumnarDayLoad {
   }
 
   private async open(): Promise<Staging<DuckDBEventsCsvLoad>> {
-    const schema = await StagingSchema.open(this.target.loadId, [
-      EVENTS_TABLE,
-      `CREATE TABLE ${SENT} (timeuuid VARCHAR)`,
-    ]);
+    const schema = await StagingSchema.open(this.target.loadId, [EVENTS_TABLE, ...SentTimeuuids.tables()]);
+    if (this.spec.timeuuid) this.sent = new SentTimeuuids(schema.connection);
     const load = new DuckDBEventsCsvLoad(schema.connection, this.target, this.spec, {
       ready: Promise.resolve(),
       appendRejects: (rejects) => this.day.appendRejects(rejects),
@@ -101,29 +100,9 @@ export class PostgresEventsCsvLoad implements ColumnarDayLoad {
    * next batch's COPY starts after it (one at a time on the day's client), and so reports its failure.
    */
   private async send(): Promise<void> {
-    if (!this.spec.timeuuid) return this.staged.send(this.table);
-    this.duplicates += await this.dropRepeats();
-    const c = (await this.staged.opened()).schema.connection;
-    await this.staged.send(this.table, async () => {
-      await c.run(`INSERT INTO ${SENT} SELECT timeuuid FROM ${TABLES.events}`);
-    });
-  }
-
-  /**
-   * Drops the staged events whose timeuuid was sent before or repeats an earlier staged row's
-   * (rowid: export order, as the DuckDB store's dedupe reads it); returns how many.
-   */
-  private async dropRepeats(): Promise<number> {
-    const c = (await this.staged.opened()).schema.connection;
-    const e = TABLES.events;
-    const sent = await c.run(`DELETE FROM ${e} WHERE timeuuid IN (SELECT timeuuid FROM ${SENT})`);
-    const [[n]] = (await c.runAndReadAll(`SELECT count(*) - count(DISTINCT timeuuid) FROM ${e}`)).getRows();
-    if (Number(n) === 0) return Number(sent.rowsChanged);
-    const repeated = await c.run(
-      `DELETE FROM ${e} WHERE rowid IN (SELECT rowid FROM (
-        SELECT rowid, row_number() OVER (PARTITION BY timeuuid ORDER BY rowid) AS n FROM ${e}
-      ) WHERE n > 1)`,
-    );
-    return Number(sent.rowsChanged) + Number(repeated.rowsChanged);
+    if (!this.sent) return this.staged.send(this.table);
+    const sent = this.sent;
+    this.duplicates += await sent.dropRepeats();
+    await this.staged.send(this.table, () => sent.remember());
   }
 }
