@@ -64,12 +64,15 @@ export function exportInThread(run: ThreadExport): Promise<void> {
   return new ThreadRun(worker, run).done;
 }
 
+/** A batch of lines from the thread, and the next of its rows to hand over. */
+type Batch = Extract<ThreadMessage, { type: 'rows' }> & { bytes: Buffer; next: number };
+
 class ThreadRun {
   readonly done: Promise<void>;
   private resolve!: () => void;
   private reject!: (err: unknown) => void;
   private readonly flow = new PageFlow();
-  private readonly queue: Extract<ThreadMessage, { type: 'rows' }>[] = [];
+  private readonly queue: Batch[] = [];
   private ended = false;
   private outcome: { error: unknown } | null = null;
   private exited = false;
@@ -91,33 +94,40 @@ class ThreadRun {
 
   private received(message: ThreadMessage): void {
     if (this.outcome) return;
-    if (message.type === 'rows') this.queue.push(message);
+    if (message.type === 'rows') this.queue.push({ ...message, bytes: Buffer.from(message.buf), next: 0 });
     else if (message.type === 'end') this.ended = true;
     else return this.fail(this.failureError(message.failure));
     this.deliver();
   }
 
-  /** Hands the waiting batches to the sink while it is not paused; acknowledges each. */
+  /** Hands the waiting batches' rows to the sink while it is not paused; acknowledges each batch. */
   private deliver(): void {
     while (this.queue.length > 0 && !this.outcome) {
-      if (this.flow.paused) return void this.flow.ready().then(() => this.deliver());
-      const { buf, days, ends } = this.queue.shift()!;
-      const bytes = Buffer.from(buf);
+      const batch = this.queue[0];
       try {
-        let start = 0;
-        for (let i = 0; i < days.length; i++) {
-          this.run.sink.row(days[i], bytes, start, ends[i]);
-          start = ends[i];
-        }
+        if (!this.deliverRows(batch)) return void this.flow.ready().then(() => this.deliver());
       } catch (err) {
         return this.fail(err);
       }
+      this.queue.shift();
       this.post({ type: 'ack' });
     }
     if (this.ended && this.queue.length === 0 && !this.outcome) {
       this.outcome = { error: null };
       this.settle();
     }
+  }
+
+  /** The batch's rows from where it stopped; false when the sink paused before the last. */
+  private deliverRows(batch: Batch): boolean {
+    const { bytes, days, ends } = batch;
+    while (batch.next < days.length) {
+      if (this.flow.paused) return false;
+      const start = batch.next === 0 ? 0 : ends[batch.next - 1];
+      this.run.sink.row(days[batch.next], bytes, start, ends[batch.next]);
+      batch.next++;
+    }
+    return true;
   }
 
   private fail(error: unknown): void {
@@ -134,7 +144,8 @@ class ThreadRun {
 
   private exit(): void {
     this.exited = true;
-    if (!this.outcome) {
+    // After its last batch the thread closes its session and ends, maybe before the sink took them all.
+    if (!this.outcome && !this.ended) {
       const message = 'The Snowflake export thread ended before the export did.';
       this.outcome = { error: new WharfError(message, { code: 'internal', errorClass: 'internal' }) };
     }
