@@ -18,7 +18,7 @@ const ENTRY = new URL('./export-worker-entry.mjs', import.meta.url);
 
 /** Overrides the thread's heap cap (V8 old generation, MB), e.g. `WHARF_SNOWFLAKE_EXPORT_HEAP_MB=512`. */
 export const EXPORT_HEAP_ENV = 'WHARF_SNOWFLAKE_EXPORT_HEAP_MB';
-const DEFAULT_HEAP_MB = 128;
+const DEFAULT_HEAP_MB = 512;
 const MAX_HEAP_MB = 4096;
 /** V8's young generation: objects that die within a chunk die here, without a full collection. */
 const YOUNG_GENERATION_MB = 16;
