@@ -86,9 +86,27 @@ async function sessionFailure(sql: string): Promise<WharfError> {
 
 const shape = (e: WharfError) => ({ code: e.code, errorClass: e.errorClass, transient: e.transient });
 
+/** Instants around the epoch, at microsecond precision, as TIMESTAMP_NTZ and TIMESTAMP_TZ. */
+const INSTANTS = [
+  '1969-12-31 23:59:59.9995',
+  '1969-12-31 23:59:59.999999',
+  '1969-12-31 23:59:59.000001',
+  '1960-06-15 00:00:00.000001',
+  '1900-01-01 00:00:00.123456',
+  '1970-01-01 00:00:00',
+  '1970-01-01 00:00:00.000999',
+  '2024-03-10 12:34:56.789999',
+  '9999-12-31 23:59:59.999999',
+];
+const INSTANT_TABLE = INSTANTS.map(
+  (t, i) =>
+    `SELECT DATE '${DAY}' AS day, ${i} AS id, TIMESTAMP '${t}' AS ntz, CAST(TIMESTAMP '${t}' AS TIMESTAMPTZ) AS tz`,
+).join(' UNION ALL ');
+
 beforeAll(async () => {
   fake = await FakeSnowflake.start({ account: 'wharftest', users: { wharf_user: { password: PASSWORD } } });
   await fake.exclusive(() => fake.duckdb.run(`CREATE TABLE export_rows AS ${TABLE}`));
+  await fake.exclusive(() => fake.duckdb.run(`CREATE TABLE instants AS ${INSTANT_TABLE}`));
   connector = await openSnowflake(source(fake.url), context, { sdkRetries: 0 });
 });
 
@@ -141,6 +159,32 @@ describe('the Snowflake export thread', () => {
     expect(fake.abortRequests).toBeGreaterThan(aborts);
     // Only the connector's own session is left.
     expect(fake.openSessions).toBe(1);
+  });
+
+  it("writes each timestamp as the milliseconds of snowflake-sdk's own Date for it", async () => {
+    const instants = querySpec('SELECT day, id, ntz, tz FROM instants');
+    const exported = new Map<number, string[]>();
+    const sink: DayRowSink = {
+      attach: () => undefined,
+      row(_day, buf, start, end) {
+        const [, id, ntz, tz] = buf.toString('utf8', start, end).replace(/\n$/, '').split('\t');
+        exported.set(Number(id), [ntz, tz]);
+      },
+    };
+    const filters = [filterFor('day', 'date', DAY)];
+    await connector.columnar.copyDays(
+      instants,
+      filters,
+      { columns: ['day', 'id', 'ntz', 'tz'], fingerprint: false },
+      sink,
+    );
+    // The reference: the Dates the SDK builds for the same rows in the connector's own session.
+    const rows = await connector.sample(instants, 100);
+    expect(rows).toHaveLength(INSTANTS.length);
+    for (const row of rows) {
+      const dates = [row.ntz as Date, row.tz as Date];
+      expect(exported.get(Number(row.id)), INSTANTS[Number(row.id)]).toEqual(dates.map((d) => String(d.getTime())));
+    }
   });
 
   it('hands every row over whole and in order, none while the sink is paused', async () => {

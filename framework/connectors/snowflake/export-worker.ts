@@ -11,6 +11,7 @@ import { internalError, WharfError } from '../../diagnostics/errors.js';
 import { TextRowWriter, type LineSink } from '../shared/text-rows.js';
 import type { ConnectorMessage, ExportJob, ThreadFailure, ThreadMessage } from './export-protocol.js';
 import { FIELD_TEXT } from './field-text.js';
+import { millisForTimestamps } from './raw-timestamps.js';
 
 type SnowflakeSdk = typeof import('snowflake-sdk');
 
@@ -110,6 +111,7 @@ async function exportRows(statement: RowStatement, sender: BatchSender): Promise
     sender,
     { filters: job.filters, tokens: job.tokens, mapping: job.mapping },
   );
+  millisForTimestamps(statement.getColumns() ?? []);
   const stream = statement.streamRows();
   sender.onCancel = () => stream.destroy();
   let finished = false;

@@ -26,7 +26,7 @@ export const FIELD_TEXT: Record<FieldKind, FieldText> = {
   real: realText,
   // The row path's text of a DATE (the driver's Date at UTC midnight).
   date: (v) => (v as Date).toISOString().slice(0, 10),
-  // The row path keeps a timestamp as a Date: milliseconds.
-  timestamp: (v) => String((v as Date).getTime()),
+  // The row path keeps a timestamp as a Date: milliseconds (already a number: raw-timestamps.ts).
+  timestamp: (v) => String(typeof v === 'number' ? v : (v as Date).getTime()),
   boolean: (v) => (v ? 'true' : 'false'),
 };
