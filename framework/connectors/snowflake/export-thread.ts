@@ -60,7 +60,12 @@ export function exportInThread(run: ThreadExport): Promise<void> {
   const worker = new Worker(ENTRY, {
     workerData: run.job,
     resourceLimits: { maxOldGenerationSizeMb: currentHeapMb(), maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    // Not the console's: the SDK's logger is off, and its load warnings were printed by the connector's own.
+    stdout: true,
+    stderr: true,
   });
+  worker.stdout.resume();
+  worker.stderr.resume();
   return new ThreadRun(worker, run).done;
 }
 
