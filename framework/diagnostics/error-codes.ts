@@ -131,6 +131,8 @@ export type BuiltinErrorCode =
   | 'snowflake.client'
   | 'snowflake.connection'
   | 'snowflake.ddl-in-transaction'
+  /** The bulk export's thread ran out of its heap cap (connectors/snowflake/export-thread.ts). */
+  | 'snowflake.export-memory'
   | 'snowflake.no-credentials'
   /** A Snowflake SQL error, by its error code. */
   | `snowflake.sql.${string}`

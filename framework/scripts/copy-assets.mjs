@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Copies the plain-JavaScript files that tsc does not emit into dist/, at the same paths:
-// the config-module worker's entry point (see config/isolation/isolated-import.ts).
+// the worker threads' entry points (see config/isolation/isolated-import.ts and
+// connectors/snowflake/export-thread.ts).
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ASSETS = ['config/isolation/worker-entry.mjs'];
+const ASSETS = ['config/isolation/worker-entry.mjs', 'connectors/snowflake/export-worker-entry.mjs'];
 const root = fileURLToPath(new URL('..', import.meta.url));
 for (const asset of ASSETS) {
   const from = `${root}${asset}`;

@@ -21,6 +21,9 @@ export function copyEscape(text: string): string {
   return NEEDS_ESCAPE.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => ESCAPED[c]) : text;
 }
 
+/** Where the writer hands its lines: a DayRowSink, or anything taking its rows. */
+export type LineSink = Pick<DayRowSink, 'row'>;
+
 /** Lines collected before they are encoded and handed to the sink at once. */
 const LINES_PER_FLUSH = 8_192;
 
@@ -44,7 +47,7 @@ export class TextRowWriter {
 
   constructor(
     private readonly fields: FieldText[],
-    private readonly sink: DayRowSink,
+    private readonly sink: LineSink,
     private readonly options: TextRowsOptions,
   ) {
     options.filters.forEach((f, i) => {

@@ -1,16 +1,14 @@
 /**
- * The Snowflake bulk export for the columnar metrics path: the days' wrapped query runs once
- * for the group of days, its result chunks are streamed by snowflake-sdk as arrays (no
- * object per row), numbers and text as the warehouse sent them, and each row is written as
- * a COPY text line for the store (shared/text-rows.ts). Types whose text the row path would
- * not read back exactly (VARIANT's pretty-printed JSON is kept, but binary, TIME and
- * geography are not) keep the row path.
+ * The Snowflake bulk export for the columnar path: the days' wrapped query runs once for the
+ * group of days, in a thread of its own with a capped heap (export-thread.ts), its result
+ * chunks streamed by snowflake-sdk as arrays (no object per row handed on), numbers and text
+ * as the warehouse sent them, and each row written as a COPY text line for the store
+ * (shared/text-rows.ts, field-text.ts). Types whose text the row path would not read back
+ * exactly (VARIANT's pretty-printed JSON is kept, but binary, TIME and geography are not)
+ * keep the row path.
  */
-import type { Readable } from 'node:stream';
-import type { RowStatement } from 'snowflake-sdk';
 import { exportStart, FingerprintTokens } from '../shared/duckdb-columnar.js';
 import { QUERY_ALIAS } from '../shared/sql-dialect.js';
-import { copyEscape, PageFlow, TextRowWriter, type FieldText } from '../shared/text-rows.js';
 import { commonFieldValue, textKindMembers } from '../shared/text-kinds.js';
 import { daysSelect } from '../shared/wrapped-queries.js';
 import type {
@@ -24,13 +22,14 @@ import type {
   Row,
 } from '../types.js';
 import { snowflakeDialect } from './dialect.js';
+import type { ExportJob } from './export-protocol.js';
+import { exportInThread } from './export-thread.js';
+import type { FieldKind } from './field-text.js';
 import { integerValue } from '../shared/text-values.js';
 import { parseDouble } from './values.js';
 
-type Kind = 'string' | 'integer' | 'decimal' | 'real' | 'date' | 'timestamp' | 'boolean';
-
 /** How a described column (its nativeType, e.g. `FIXED(2)`) travels as text, or null: the row path. */
-function kindOf(column: ColumnInfo): Kind | null {
+function kindOf(column: ColumnInfo): FieldKind | null {
   const native = column.nativeType.toUpperCase();
   if (native === 'FIXED(0)') return 'integer';
   if (native.startsWith('FIXED(')) return 'decimal';
@@ -41,45 +40,24 @@ function kindOf(column: ColumnInfo): Kind | null {
   return native === 'BOOLEAN' ? 'boolean' : null;
 }
 
-const SPECIAL_REAL: Record<string, string> = { nan: 'nan', inf: 'inf', '+inf': 'inf', infinity: 'inf' };
-
-/** A REAL's text: numbers as sent, NaN and infinities in the spelling DuckDB reads ('nan', 'inf', '-inf'). */
-function realText(value: unknown): string {
-  const text = String(value);
-  const last = text.charCodeAt(text.length - 1);
-  if (last >= 48 && last <= 57) return text;
-  const lower = text.toLowerCase();
-  return lower.startsWith('-') ? `-${SPECIAL_REAL[lower.slice(1)] ?? lower.slice(1)}` : (SPECIAL_REAL[lower] ?? lower);
-}
-
-/** The field text of each kind, from the values snowflake-sdk gives (numbers and JSON fetched as strings). */
-const FIELD_TEXT: Record<Kind, FieldText> = {
-  string: (v) => copyEscape(String(v)),
-  integer: (v) => String(v),
-  decimal: (v) => String(v),
-  real: realText,
-  // The row path's text of a DATE (the driver's Date at UTC midnight).
-  date: (v) => (v as Date).toISOString().slice(0, 10),
-  // The row path keeps a timestamp as a Date: milliseconds.
-  timestamp: (v) => String((v as Date).getTime()),
-  boolean: (v) => (v ? 'true' : 'false'),
-};
-
 /** A field back as the row path's value. */
-function parseField(kind: Kind | null, text: string): Row[string] {
+function parseField(kind: FieldKind | null, text: string): Row[string] {
   if (kind === 'integer') return integerValue(text);
   if (kind === 'decimal') return Number(text);
   if (kind === 'real') return parseDouble(text);
   return commonFieldValue(kind, text);
 }
 
+/** The session and statement settings an export thread runs `sqlText` with. */
+export type ThreadSession = Pick<ExportJob, 'connection' | 'setup' | 'sqlText' | 'parameters' | 'fetchAsString'>;
+
 /** What the export borrows from its connector. */
 export interface SnowflakeExportHost {
   describe(query: QuerySpec): Promise<ColumnInfo[]>;
   dayStats(query: QuerySpec, filters: DayFilter[]): Promise<DayStats[]>;
-  /** Starts a statement whose rows stream as arrays (numbers and JSON as strings), classing its errors. */
-  startArrays(sqlText: string, query: QuerySpec): Promise<RowStatement>;
-  /** The error to raise for a failure while the rows stream. */
+  /** How the export's thread logs in and runs `sqlText` as the connector would. */
+  threadSession(sqlText: string, query: QuerySpec): ThreadSession;
+  /** The error to raise for a snowflake-sdk failure of the export. */
   streamError(query: QuerySpec, err: unknown): Error;
 }
 
@@ -90,37 +68,16 @@ export function snowflakeColumnarExport(host: SnowflakeExportHost): ColumnarExpo
     async copyDays(query: QuerySpec, filters: DayFilter[], options: CopyDaysOptions, sink: DayRowSink): Promise<void> {
       const { columns, dayTokens } = await exportStart(host, tokens, { query, filters, options });
       const list = columns.map((c) => `${QUERY_ALIAS}.${snowflakeDialect.identifier(c.name)}`).join(', ');
-      const statement = await host.startArrays(daysSelect(snowflakeDialect, query.sql, filters, list), query);
-      const writer = new TextRowWriter(
-        columns.map((c) => FIELD_TEXT[kindOf(c)!]),
-        sink,
-        { filters, tokens: dayTokens, mapping: query.mapping },
-      );
-      await streamInto(statement, writer, sink).catch((err: unknown) => {
-        throw host.streamError(query, err);
-      });
+      const sqlText = daysSelect(snowflakeDialect, query.sql, filters, list);
+      const job: ExportJob = {
+        ...host.threadSession(sqlText, query),
+        kinds: columns.map((c) => kindOf(c)!),
+        filters,
+        tokens: dayTokens,
+        mapping: query.mapping,
+      };
+      await exportInThread({ job, sink, sdkError: (err) => host.streamError(query, err) });
     },
     dayStats: (day, rowCount, sum) => tokens.dayStats(day, rowCount, sum),
   };
-}
-
-/** Streams the statement's rows through the writer, paused while the sink catches up; cancels it on failure. */
-async function streamInto(statement: RowStatement, writer: TextRowWriter, sink: DayRowSink): Promise<void> {
-  const stream: Readable = statement.streamRows();
-  const flow = new PageFlow();
-  sink.attach(flow.control);
-  let finished = false;
-  try {
-    for await (const values of stream) {
-      writer.row(values as unknown[]);
-      // The loop pulls the rows: waiting here holds the stream.
-      if (flow.paused) await flow.ready();
-    }
-    writer.flush();
-    finished = true;
-  } finally {
-    stream.destroy();
-    // An export that stops early should not leave the warehouse working for nobody.
-    if (!finished) statement.cancel(() => undefined);
-  }
 }

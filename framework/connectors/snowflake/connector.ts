@@ -31,6 +31,7 @@ import { snowflakeError } from './errors.js';
 import { columnInfo, rowConverter, type SnowflakeColumn } from './values.js';
 import { SNOWFLAKE_CAPABILITIES } from './capabilities.js';
 import { snowflakeColumnarExport } from './columnar.js';
+import { SESSION_SETUP } from './dialect.js';
 
 /** Numbers and JSON arrive as text so precision and special values survive. */
 const FETCH_AS_STRING = ['Number', 'JSON'] as const;
@@ -47,14 +48,25 @@ export class SnowflakeConnector implements Connector {
   /** Days exported in bulk from the result chunks (see columnar.ts). */
   readonly columnar: ColumnarExport;
 
+  /**
+   * @param sessionOptions the options `connection` was created with (credentials included),
+   *   for the bulk export's own session in its thread.
+   */
   constructor(
     readonly sourceName: string,
     private readonly connection: Connection,
+    sessionOptions: Record<string, unknown>,
   ) {
     this.columnar = snowflakeColumnarExport({
       describe: (query) => this.describe(query),
       dayStats: (query, filters) => this.dayStats(query, filters),
-      startArrays: (sqlText, query) => this.start(sqlText, query, 'array'),
+      threadSession: (sqlText, query) => ({
+        connection: sessionOptions,
+        setup: SESSION_SETUP,
+        sqlText,
+        parameters: timeoutParameter(query),
+        fetchAsString: [...FETCH_AS_STRING],
+      }),
       streamError: (query, err) => snowflakeError(this.site(query), err),
     });
   }
@@ -135,13 +147,12 @@ export class SnowflakeConnector implements Connector {
     });
   }
 
-  /** Starts a statement whose rows will be streamed (as objects, or as arrays for the bulk export). */
-  private start(sqlText: string, query: QuerySpec, rowMode: 'object' | 'array' = 'object'): Promise<RowStatement> {
+  /** Starts a statement whose rows will be streamed as objects. */
+  private start(sqlText: string, query: QuerySpec): Promise<RowStatement> {
     return new Promise((resolve, reject) => {
       this.connection.execute({
         sqlText,
         streamResult: true,
-        rowMode,
         fetchAsString: [...FETCH_AS_STRING],
         parameters: timeoutParameter(query),
         complete: (err, statement) => (err ? reject(snowflakeError(this.site(query), err)) : resolve(statement)),

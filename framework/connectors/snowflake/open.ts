@@ -23,12 +23,15 @@ function loadSdk(): Promise<SnowflakeSdk> {
 }
 
 /** A logged-in snowflake-sdk connection for the source; failures are classified WharfErrors naming it. */
-export async function connectSnowflake(
+export function connectSnowflake(
   config: SnowflakeSource,
   context: ConnectorContext,
   tuning: SnowflakeClientTuning = {},
 ): Promise<Connection> {
-  const options = connectionOptions(config, context, tuning);
+  return connectWith(config, connectionOptions(config, context, tuning));
+}
+
+async function connectWith(config: SnowflakeSource, options: Record<string, unknown>): Promise<Connection> {
   const snowflake = await loadSdk();
   const site = { kind: 'snowflake', sourceName: config.name };
   try {
@@ -48,8 +51,9 @@ export async function openSnowflake(
   context: ConnectorContext,
   tuning: SnowflakeClientTuning = {},
 ): Promise<SnowflakeConnector> {
-  const connection = await connectSnowflake(config, context, tuning);
-  const connector = new SnowflakeConnector(config.name, connection);
+  const options = connectionOptions(config, context, tuning);
+  const connection = await connectWith(config, options);
+  const connector = new SnowflakeConnector(config.name, connection, options);
   try {
     for (const statement of SESSION_SETUP) await connector.execute(statement);
   } catch (err) {

@@ -55,6 +55,11 @@ export class FakeSnowflake extends DuckDBHttpFake {
   /** How many abort-requests (statement cancels) arrived. */
   abortRequests = 0;
 
+  /** Sessions logged in and not closed. */
+  get openSessions(): number {
+    return this.sessions.size;
+  }
+
   private constructor(
     private readonly options: FakeSnowflakeOptions,
     duck: DuckDBHandle,

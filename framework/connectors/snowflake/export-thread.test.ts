@@ -1,0 +1,219 @@
+/**
+ * The Snowflake bulk export's thread (export-thread.ts) through the real snowflake-sdk against
+ * the protocol fake: its failures are the WharfErrors the connector gives for the same
+ * failure in its own session, a failing sink stops it (statement cancelled, its session
+ * closed), and rows arrive whole and in order while the sink pauses it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SnowflakeSource } from '../../config/types.js';
+import { WharfError } from '../../diagnostics/errors.js';
+import { testContext } from '../conformance/context.js';
+import { filterFor } from '../conformance/fixtures.js';
+import { querySpec } from '../conformance/queries.js';
+import type { DayRowSink } from '../types.js';
+import type { SnowflakeConnector } from './connector.js';
+import { SESSION_SETUP } from './dialect.js';
+import { snowflakeError } from './errors.js';
+import type { ExportJob } from './export-protocol.js';
+import { exportInThread } from './export-thread.js';
+import { openSnowflake } from './open.js';
+import { connectionOptions } from './options.js';
+import { FakeSnowflake } from './testing/fake-snowflake.js';
+
+process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION = 'true';
+
+const PASSWORD = 'export-thread-password';
+const WRONG = 'export-thread-wrong-password';
+const context = testContext({ SF_PASSWORD: PASSWORD, SF_WRONG: WRONG });
+const DAY = '2024-03-10';
+const ROWS = 30_000;
+// Over the fake's inline rows and several chunks; text with the characters COPY escapes.
+const TABLE = `SELECT DATE '${DAY}' AS day, i AS id, 'v' || i || chr(9) || '\\' AS v FROM range(${ROWS}) AS r(i)`;
+
+let fake: FakeSnowflake;
+let connector: SnowflakeConnector;
+
+function source(accessUrl: string, password = 'SF_PASSWORD'): SnowflakeSource {
+  return {
+    name: 'sf_export',
+    kind: 'snowflake',
+    account: 'wharftest',
+    username: 'wharf_user',
+    password: { env: password },
+    warehouse: 'WHARF_WH',
+    database: 'WHARF',
+    schema: 'PUBLIC',
+    accessUrl,
+  };
+}
+
+/** A thread job for `sqlText`, as the connector builds it. */
+function job(sqlText: string, password = 'SF_PASSWORD'): ExportJob {
+  return {
+    connection: connectionOptions(source(fake.url, password), context, { sdkRetries: 0 }),
+    setup: SESSION_SETUP,
+    sqlText,
+    parameters: { STATEMENT_TIMEOUT_IN_SECONDS: 60 },
+    fetchAsString: ['Number', 'JSON'],
+    kinds: ['date', 'integer', 'string'],
+    filters: [filterFor('day', 'date', DAY)],
+    tokens: null,
+    mapping: 'm',
+  };
+}
+
+const query = querySpec('SELECT day, id, v FROM export_rows');
+const site = { kind: 'snowflake', sourceName: 'sf_export', query };
+
+/** What exportInThread rejects with, for a sink that takes rows and never pauses. */
+async function threadFailure(sqlText: string, password?: string): Promise<WharfError> {
+  const sink: DayRowSink = { row: () => undefined, attach: () => undefined };
+  const err = await exportInThread({
+    job: job(sqlText, password),
+    sink,
+    sdkError: (e) => snowflakeError(site, e),
+  }).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(WharfError);
+  return err as WharfError;
+}
+
+/** What the connector's own session rejects with for the same statement. */
+async function sessionFailure(sql: string): Promise<WharfError> {
+  const err = await connector.sample(querySpec(sql), 1).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(WharfError);
+  return err as WharfError;
+}
+
+const shape = (e: WharfError) => ({ code: e.code, errorClass: e.errorClass, transient: e.transient });
+
+/** Instants around the epoch, at microsecond precision, as TIMESTAMP_NTZ and TIMESTAMP_TZ. */
+const INSTANTS = [
+  '1969-12-31 23:59:59.9995',
+  '1969-12-31 23:59:59.999999',
+  '1969-12-31 23:59:59.000001',
+  '1960-06-15 00:00:00.000001',
+  '1900-01-01 00:00:00.123456',
+  '1970-01-01 00:00:00',
+  '1970-01-01 00:00:00.000999',
+  '2024-03-10 12:34:56.789999',
+  '9999-12-31 23:59:59.999999',
+];
+const INSTANT_TABLE = INSTANTS.map(
+  (t, i) =>
+    `SELECT DATE '${DAY}' AS day, ${i} AS id, TIMESTAMP '${t}' AS ntz, CAST(TIMESTAMP '${t}' AS TIMESTAMPTZ) AS tz`,
+).join(' UNION ALL ');
+
+beforeAll(async () => {
+  fake = await FakeSnowflake.start({ account: 'wharftest', users: { wharf_user: { password: PASSWORD } } });
+  await fake.exclusive(() => fake.duckdb.run(`CREATE TABLE export_rows AS ${TABLE}`));
+  await fake.exclusive(() => fake.duckdb.run(`CREATE TABLE instants AS ${INSTANT_TABLE}`));
+  connector = await openSnowflake(source(fake.url), context, { sdkRetries: 0 });
+});
+
+afterAll(async () => {
+  await connector?.close();
+  await fake?.close();
+});
+
+describe('the Snowflake export thread', () => {
+  it('fails a refused statement with the error the connector gives for it', async () => {
+    const inThread = await threadFailure('SELECT day, id, v FROM no_such_table');
+    const reference = await sessionFailure('SELECT day, id, v FROM no_such_table');
+    expect(shape(inThread)).toEqual(shape(reference));
+    expect(inThread.code).toMatch(/^snowflake\.sql\./);
+    expect(inThread.message).toContain('no_such_table');
+  });
+
+  it('keeps a transient failure transient', async () => {
+    fake.failTransiently();
+    try {
+      const inThread = await threadFailure('SELECT day, id, v FROM export_rows');
+      const reference = await sessionFailure('SELECT day, id, v FROM export_rows');
+      expect(shape(inThread)).toEqual(shape(reference));
+      expect(inThread.transient).toBe(true);
+    } finally {
+      fake.clear();
+    }
+  });
+
+  it('fails a refused login as an auth error that does not show the password', async () => {
+    const err = await threadFailure('SELECT day, id, v FROM export_rows', 'SF_WRONG');
+    expect(shape(err)).toEqual({ code: 'snowflake.auth', errorClass: 'auth', transient: false });
+    expect(`${err.message} ${err.hint ?? ''}`).not.toContain(WRONG);
+  });
+
+  it('stops when the sink fails: the statement is cancelled and its session closed', async () => {
+    const aborts = fake.abortRequests;
+    const broken = new Error('the store failed');
+    let rows = 0;
+    const sink: DayRowSink = {
+      attach: () => undefined,
+      row() {
+        if (++rows === 5_000) throw broken;
+      },
+    };
+    const filters = [filterFor('day', 'date', DAY)];
+    await expect(
+      connector.columnar.copyDays(query, filters, { columns: ['day', 'id', 'v'], fingerprint: false }, sink),
+    ).rejects.toBe(broken);
+    expect(fake.abortRequests).toBeGreaterThan(aborts);
+    // Only the connector's own session is left.
+    expect(fake.openSessions).toBe(1);
+  });
+
+  it("writes each timestamp as the milliseconds of snowflake-sdk's own Date for it", async () => {
+    const instants = querySpec('SELECT day, id, ntz, tz FROM instants');
+    const exported = new Map<number, string[]>();
+    const sink: DayRowSink = {
+      attach: () => undefined,
+      row(_day, buf, start, end) {
+        const [, id, ntz, tz] = buf.toString('utf8', start, end).replace(/\n$/, '').split('\t');
+        exported.set(Number(id), [ntz, tz]);
+      },
+    };
+    const filters = [filterFor('day', 'date', DAY)];
+    await connector.columnar.copyDays(
+      instants,
+      filters,
+      { columns: ['day', 'id', 'ntz', 'tz'], fingerprint: false },
+      sink,
+    );
+    // The reference: the Dates the SDK builds for the same rows in the connector's own session.
+    const rows = await connector.sample(instants, 100);
+    expect(rows).toHaveLength(INSTANTS.length);
+    for (const row of rows) {
+      const dates = [row.ntz as Date, row.tz as Date];
+      expect(exported.get(Number(row.id)), INSTANTS[Number(row.id)]).toEqual(dates.map((d) => String(d.getTime())));
+    }
+  });
+
+  it('hands every row over whole and in order, none while the sink is paused', async () => {
+    const ids: number[] = [];
+    let paused = false;
+    let rowsWhilePaused = 0;
+    let flow: { pause(): void; resume(): void } | undefined;
+    const sink: DayRowSink = {
+      attach: (control) => (flow = control),
+      row(day, buf, start, end) {
+        if (paused) rowsWhilePaused++;
+        const [dayText, id, v] = buf.toString('utf8', start, end).replace(/\n$/, '').split('\t');
+        expect([day, dayText, v]).toEqual([0, DAY, `v${id}\\t\\\\`]);
+        ids.push(Number(id));
+        // Pause at every 4,000th row; resume once the thread has had time to send more.
+        if (ids.length % 4_000 === 0) {
+          paused = true;
+          flow!.pause();
+          setImmediate(() => {
+            paused = false;
+            flow!.resume();
+          });
+        }
+      },
+    };
+    const filters = [filterFor('day', 'date', DAY)];
+    await connector.columnar.copyDays(query, filters, { columns: ['day', 'id', 'v'], fingerprint: false }, sink);
+    expect(rowsWhilePaused).toBe(0);
+    expect(ids).toEqual(Array.from({ length: ROWS }, (_, i) => i));
+    expect(fake.openSessions).toBe(1);
+  });
+});
