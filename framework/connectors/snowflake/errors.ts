@@ -6,7 +6,8 @@
 import { connectorError, TRANSIENT_SOCKET_CODES, type FailureSite } from '../shared/errors.js';
 import type { WharfError } from '../../diagnostics/errors.js';
 
-interface SdkError {
+/** The fields of a snowflake-sdk error that classify it (also sent across the export's thread). */
+export interface SdkError {
   name?: string;
   code?: string | number;
   sqlState?: string;

@@ -10,6 +10,7 @@ import type { Connection, RowStatement } from 'snowflake-sdk';
 import { internalError, WharfError } from '../../diagnostics/errors.js';
 import { TextRowWriter, type LineSink } from '../shared/text-rows.js';
 import type { ConnectorMessage, ExportJob, ThreadFailure, ThreadMessage } from './export-protocol.js';
+import type { SdkError } from './errors.js';
 import { FIELD_TEXT } from './field-text.js';
 import { millisForTimestamps } from './raw-timestamps.js';
 
@@ -139,14 +140,7 @@ function failureOf(err: unknown): ThreadFailure {
     const { message, code, errorClass, transient, hint } = err;
     return { kind: 'wharf', message, code, errorClass, transient, hint };
   }
-  const e = (err ?? {}) as {
-    name?: string;
-    code?: string | number;
-    sqlState?: string;
-    message?: string;
-    response?: { statusCode?: number; status?: number };
-    cause?: { code?: string };
-  };
+  const e = (err ?? {}) as SdkError;
   const code = typeof e.code === 'string' || typeof e.code === 'number' ? e.code : undefined;
   return {
     kind: 'sdk',
