@@ -33,6 +33,7 @@ import {
   rawEventColumns,
   readEventsCsv,
   TEXT_KINDS,
+  timeuuidRepeats,
   type FileTexts,
 } from './event-csv-sql.js';
 
@@ -310,19 +311,13 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     try {
       const [[hashes]] = (await this.connection.runAndReadAll(`SELECT count(*) FROM ${repeated}`)).getRows();
       if (Number(hashes) === 0) return 0;
-      const where = `${day} AND hash(timeuuid) IN (SELECT h FROM ${repeated})`;
-      const count = `SELECT count(*) - count(DISTINCT timeuuid) FROM ${TABLES.events} WHERE ${where}`;
+      const { count, drop } = timeuuidRepeats(
+        TABLES.events,
+        `${day} AND hash(timeuuid) IN (SELECT h FROM ${repeated})`,
+      );
       const [[n]] = (await this.connection.runAndReadAll(count, this.params())).getRows();
       const duplicates = Number(n);
-      if (duplicates > 0) {
-        await this.connection.run(
-          `DELETE FROM ${TABLES.events} WHERE rowid IN (SELECT rowid FROM (
-            SELECT rowid, row_number() OVER (PARTITION BY timeuuid ORDER BY rowid) AS n
-            FROM ${TABLES.events} WHERE ${where}
-          ) WHERE n > 1)`,
-          this.params(),
-        );
-      }
+      if (duplicates > 0) await this.connection.run(drop, this.params());
       return duplicates;
     } finally {
       await this.connection.run(`DROP TABLE IF EXISTS ${repeated}`);

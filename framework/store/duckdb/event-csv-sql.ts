@@ -303,3 +303,17 @@ export function eventColumns(spec: EventsCsvSpec, spacedNames: string[] | null =
 export function rawEventColumns(spec: EventsCsvSpec): string {
   return Array.from({ length: spec.columnCount }, (_, i) => `c${i}`).join(', ');
 }
+
+/**
+ * The timeuuid dedupe's statements over the rows of `table` matching `where`: how many rows
+ * repeat an earlier row's timeuuid, and the DELETE of those rows (the first row of a timeuuid
+ * in load order, its lowest rowid, stays), as the row path keeps the first.
+ */
+export function timeuuidRepeats(table: string, where = 'true'): { count: string; drop: string } {
+  return {
+    count: `SELECT count(*) - count(DISTINCT timeuuid) FROM ${table} WHERE ${where}`,
+    drop: `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM (
+      SELECT rowid, row_number() OVER (PARTITION BY timeuuid ORDER BY rowid) AS n FROM ${table} WHERE ${where}
+    ) WHERE n > 1)`,
+  };
+}

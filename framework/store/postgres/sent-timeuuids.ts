@@ -8,6 +8,7 @@
  * determine each other and no other text is compared with a UUID.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { timeuuidRepeats } from '../duckdb/event-csv-sql.js';
 import { TABLES } from '../schema.js';
 
 const UUIDS = 'wharf_sent_uuids';
@@ -62,14 +63,10 @@ export class SentTimeuuids {
 
   /** Drops the staged rows whose timeuuid an earlier staged row has. */
   private async dropRepeatedWithin(): Promise<number> {
-    const c = this.connection;
-    const [[n]] = (await c.runAndReadAll(`SELECT count(*) - count(DISTINCT timeuuid) FROM ${EVENTS}`)).getRows();
+    const { count, drop } = timeuuidRepeats(EVENTS);
+    const [[n]] = (await this.connection.runAndReadAll(count)).getRows();
     if (Number(n) === 0) return 0;
-    return this.changed(
-      `DELETE FROM ${EVENTS} WHERE rowid IN (SELECT rowid FROM (
-        SELECT rowid, row_number() OVER (PARTITION BY timeuuid ORDER BY rowid) AS n FROM ${EVENTS}
-      ) WHERE n > 1)`,
-    );
+    return this.changed(drop);
   }
 
   private async changed(sql: string): Promise<number> {
