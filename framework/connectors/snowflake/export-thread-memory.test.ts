@@ -13,7 +13,7 @@ import type { DayRowSink } from '../types.js';
 import type { SnowflakeConnector } from './connector.js';
 import { EXPORT_HEAP_ENV } from './export-thread.js';
 import { openSnowflake } from './open.js';
-import { FakeSnowflake } from './testing/fake-snowflake.js';
+import { FakeSnowflake, fakeSnowflakeSource } from './testing/fake-snowflake.js';
 
 process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION = 'true';
 process.env[EXPORT_HEAP_ENV] = '32';
@@ -33,17 +33,7 @@ let connector: SnowflakeConnector;
 beforeAll(async () => {
   fake = await FakeSnowflake.start({ account: 'wharftest', users: { wharf_user: { password: PASSWORD } } });
   await fake.exclusive(() => fake.duckdb.run(`CREATE TABLE wide_rows AS ${TABLE}`));
-  const source = {
-    name: 'sf_memory',
-    kind: 'snowflake' as const,
-    account: 'wharftest',
-    username: 'wharf_user',
-    password: { env: 'SF_PASSWORD' },
-    warehouse: 'WHARF_WH',
-    database: 'WHARF',
-    schema: 'PUBLIC',
-    accessUrl: fake.url,
-  };
+  const source = fakeSnowflakeSource('sf_memory', fake.url);
   connector = await openSnowflake(source, testContext({ SF_PASSWORD: PASSWORD }), { sdkRetries: 0 });
 });
 

@@ -18,7 +18,7 @@ import type { ExportJob } from './export-protocol.js';
 import { exportInThread } from './export-thread.js';
 import { openSnowflake } from './open.js';
 import { connectionOptions } from './options.js';
-import { FakeSnowflake } from './testing/fake-snowflake.js';
+import { FakeSnowflake, fakeSnowflakeSource } from './testing/fake-snowflake.js';
 
 process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION = 'true';
 
@@ -34,17 +34,7 @@ let fake: FakeSnowflake;
 let connector: SnowflakeConnector;
 
 function source(accessUrl: string, password = 'SF_PASSWORD'): SnowflakeSource {
-  return {
-    name: 'sf_export',
-    kind: 'snowflake',
-    account: 'wharftest',
-    username: 'wharf_user',
-    password: { env: password },
-    warehouse: 'WHARF_WH',
-    database: 'WHARF',
-    schema: 'PUBLIC',
-    accessUrl,
-  };
+  return fakeSnowflakeSource('sf_export', accessUrl, { password: { env: password } });
 }
 
 /** A thread job for `sqlText`, as the connector builds it. */

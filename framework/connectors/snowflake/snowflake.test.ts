@@ -14,7 +14,7 @@ import { testContext } from '../conformance/context.js';
 import { createDuckDBSeries, loadDuckDBTable } from '../conformance/duckdb-fixtures.js';
 import { closedLoopbackPort } from '../conformance/loopback.js';
 import { openSnowflake } from './open.js';
-import { FakeSnowflake } from './testing/fake-snowflake.js';
+import { FakeSnowflake, fakeSnowflakeSource } from './testing/fake-snowflake.js';
 
 process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION = 'true';
 
@@ -32,19 +32,7 @@ const context = testContext(secrets);
 const tuning = { sdkRetries: 0 };
 
 function source(accessUrl: string, extra: Partial<SnowflakeSource> = {}): SnowflakeSource {
-  return {
-    name: 'sf_main',
-    kind: 'snowflake',
-    account: 'wharftest',
-    username: 'wharf_user',
-    password: { env: 'SF_PASSWORD' },
-    warehouse: 'WHARF_WH',
-    database: 'WHARF',
-    schema: 'PUBLIC',
-    role: 'WHARF_ROLE',
-    accessUrl,
-    ...extra,
-  };
+  return fakeSnowflakeSource('sf_main', accessUrl, { role: 'WHARF_ROLE', ...extra });
 }
 
 function startFake(): Promise<FakeSnowflake> {

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
+import type { SnowflakeSource } from '../../../config/types.js';
 import type { DuckDBHandle } from '../../../util/duckdb.js';
 import { DuckDBHttpFake } from '../../shared/testing/duckdb-http-fake.js';
 import { loginAccepted, type FakeSnowflakeUser, type LoginData } from './auth.js';
@@ -14,6 +15,29 @@ import { ResultStore } from './results.js';
 import { SessionModel, type Bindings, type ModelStatement } from './session-model.js';
 
 export type { FakeSnowflakeUser } from './auth.js';
+
+/**
+ * A source for a fake started with the account 'wharftest' and the user 'wharf_user', its
+ * password in the environment variable SF_PASSWORD; `extra` overrides any field.
+ */
+export function fakeSnowflakeSource(
+  name: string,
+  accessUrl: string,
+  extra: Partial<SnowflakeSource> = {},
+): SnowflakeSource {
+  return {
+    name,
+    kind: 'snowflake',
+    account: 'wharftest',
+    username: 'wharf_user',
+    password: { env: 'SF_PASSWORD' },
+    warehouse: 'WHARF_WH',
+    database: 'WHARF',
+    schema: 'PUBLIC',
+    accessUrl,
+    ...extra,
+  };
+}
 
 export interface FakeSnowflakeOptions {
   account: string;
