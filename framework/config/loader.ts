@@ -70,6 +70,8 @@ export interface LoadOptions {
   limits?: IsolationLimits;
   /** Cancels the load (an agent shutting down); the load then rejects with ImportAborted. */
   signal?: AbortSignal;
+  /** The entry module of the config-module worker (tests give one that never starts). */
+  workerEntry?: URL;
 }
 
 const FOLDERS = ['sources', 'schedules', 'mappings', 'experiments'] as const;
@@ -79,6 +81,9 @@ const FOLDERS = ['sources', 'schedules', 'mappings', 'experiments'] as const;
  * values reach this process, where everything else (schema, plugins, cross-references) runs.
  * Plugin packages are loaded here, in process: they contribute code (connectors, notifiers)
  * that runs in this process, and they are installed packages, not modules of the project.
+ * When the worker thread does not start, the load rejects with a transient WharfError
+ * (`config.loader-start-timeout` or `config.loader-start-failed`): nothing was learnt about
+ * the project, so there is no result to report.
  */
 export async function loadProject(root: string, options: LoadOptions = {}): Promise<LoadResult> {
   const configPath = configFileIn(root);
@@ -89,7 +94,10 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   // Stack traces of errors thrown by a module then give its own line numbers (through the
   // source maps of the TypeScript transform), which the diagnostics report.
   process.setSourceMapsEnabled(true);
-  const outcomes = await importIsolated(requests, options.limits ?? limitsFromEnv(), options.signal);
+  const outcomes = await importIsolated(requests, options.limits ?? limitsFromEnv(), {
+    signal: options.signal,
+    entry: options.workerEntry,
+  });
   return loadWith(prefetched(outcomes), root);
 }
 

@@ -34,6 +34,8 @@ export type BuiltinErrorCode =
   | 'cli.run-target'
   | 'config.env-missing'
   | 'config.invalid'
+  | 'config.loader-start-failed'
+  | 'config.loader-start-timeout'
   | 'config.time-zone'
   | 'connector.aborted'
   | 'connector.unknown-kind'

@@ -8,12 +8,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../framework/config/isolation/isolated-import.js';
 import { loadProject } from '../../framework/config/loader.js';
 import { copyExampleProject, REPO_ROOT } from '../support/example-project.js';
 
 const run = promisify(execFile);
 const INGEST = join(REPO_ROOT, 'node_modules/.bin/ingest');
-const LIMITS = { timeoutMs: 2_000, memoryMb: 64 };
+const LIMITS = { ...DEFAULT_LIMITS, timeoutMs: 2_000, memoryMb: 64 };
 
 function projectWith(files: Record<string, string>): string {
   const dir = copyExampleProject();

@@ -7,9 +7,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importIsolated } from '../../framework/config/isolation/isolated-import.js';
+import { DEFAULT_LIMITS, importIsolated } from '../../framework/config/isolation/isolated-import.js';
 
-const LIMITS = { timeoutMs: 10_000, memoryMb: 128 };
+const LIMITS = { ...DEFAULT_LIMITS, timeoutMs: 10_000, memoryMb: 128 };
 
 function write(dir: string, files: Record<string, string>): void {
   for (const [file, text] of Object.entries(files)) {

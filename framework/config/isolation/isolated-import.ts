@@ -6,25 +6,38 @@
  * One worker imports all modules of one project load, one after another; each module has
  * `timeoutMs` from the moment the worker starts it. When a module ends the worker, a new one
  * carries on with the modules after it, so one run still reports every problem.
+ *
+ * Every moment of a worker's life is under a limit: from its spawn to its first message (its
+ * start-up, where no module runs yet) `startMs`, then each module's `timeoutMs` from its
+ * `begin` until the next `begin` or `done`. A worker that fails before its first message fails
+ * the whole load with a transient error (start-failure.ts), never a module's diagnostic.
  */
 import { Worker } from 'node:worker_threads';
 import { parseDuration } from '../../util/time.js';
+import { crashed, exited, MODULE_TIMEOUT_ENV, outOfMemory, timedOut } from './module-failures.js';
 import type { ModuleFailure, ModuleRequest, WorkerMessage } from './protocol.js';
+import { START_TIMEOUT_ENV, startFailed, startTimedOut } from './start-failure.js';
 
 export interface IsolationLimits {
   /** Longest time one module may take to import and evaluate. */
   timeoutMs: number;
   /** Heap limit of the worker (V8 old generation), in MB. */
   memoryMb: number;
+  /** Longest time from a worker's spawn to its first message, before any module loads. */
+  startMs: number;
 }
 
-/** Overrides the per-module time limit, e.g. `WHARF_CONFIG_MODULE_TIMEOUT=10s`. */
-export const MODULE_TIMEOUT_ENV = 'WHARF_CONFIG_MODULE_TIMEOUT';
-export const DEFAULT_LIMITS: IsolationLimits = { timeoutMs: 30_000, memoryMb: 512 };
+export const DEFAULT_LIMITS: IsolationLimits = { timeoutMs: 30_000, memoryMb: 512, startMs: 30_000 };
 
+/** The limits, with `WHARF_CONFIG_MODULE_TIMEOUT` and `WHARF_CONFIG_LOADER_START_TIMEOUT` applied. */
 export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): IsolationLimits {
-  const text = env[MODULE_TIMEOUT_ENV];
-  return { ...DEFAULT_LIMITS, ...(text ? { timeoutMs: parseDuration(text) } : {}) };
+  const moduleText = env[MODULE_TIMEOUT_ENV];
+  const startText = env[START_TIMEOUT_ENV];
+  return {
+    ...DEFAULT_LIMITS,
+    ...(moduleText ? { timeoutMs: parseDuration(moduleText) } : {}),
+    ...(startText ? { startMs: parseDuration(startText) } : {}),
+  };
 }
 
 export type ModuleOutcome = { value: unknown } | { failure: ModuleFailure };
@@ -36,23 +49,36 @@ export class ImportAborted extends Error {
   }
 }
 
+export interface ImportOptions {
+  /** Cancels the load: it then rejects with ImportAborted. */
+  signal?: AbortSignal;
+  /** The worker's entry module (tests give one that never reports, to exercise the start-up limit). */
+  entry?: URL;
+}
+
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 
-/** Imports every module in order; the outcome of each, by absolute path. */
+/**
+ * Imports every module in order; the outcome of each, by absolute path. Rejects with a
+ * transient WharfError when a worker does not start (see start-failure.ts).
+ */
 export async function importIsolated(
   modules: ModuleRequest[],
   limits: IsolationLimits,
-  signal?: AbortSignal,
+  options: ImportOptions = {},
 ): Promise<Map<string, ModuleOutcome>> {
   const outcomes = new Map<string, ModuleOutcome>();
   let rest = modules;
   while (rest.length > 0) {
-    const stoppedAt = await runWorker(rest, limits, outcomes, signal);
+    const stoppedAt = await runWorker(rest, limits, outcomes, options);
     if (stoppedAt === null) break;
     rest = rest.slice(rest.findIndex((m) => m.file === stoppedAt) + 1);
   }
   return outcomes;
 }
+
+/** How one worker's run ended: every module handled (null), or stopped on a module with its failure. */
+type RunEnd = { stoppedAt: null } | { stoppedAt: string; failure: ModuleFailure } | { error: Error };
 
 /**
  * One worker over `modules`. Resolves with null when it handled them all, or with the file it
@@ -62,89 +88,55 @@ function runWorker(
   modules: ModuleRequest[],
   limits: IsolationLimits,
   outcomes: Map<string, ModuleOutcome>,
-  signal?: AbortSignal,
+  { signal, entry = ENTRY }: ImportOptions,
 ): Promise<string | null> {
   const byFile = new Map(modules.map((m) => [m.file, m.absolute]));
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new ImportAborted());
-    const worker = new Worker(ENTRY, {
+    const worker = new Worker(entry, {
       workerData: modules,
       resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb },
       stdout: false,
       stderr: false,
     });
+    /** The module being imported: null until the worker's first message (its start-up). */
     let current: string | null = null;
-    let timer: NodeJS.Timeout | undefined;
+    let timer = setTimeout(() => end({ error: startTimedOut(limits.startMs) }), limits.startMs);
     let settled = false;
-    const finish = (result: string | null, failure?: ModuleFailure) => {
+    const end = (how: RunEnd) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      if (result !== null && failure) outcomes.set(byFile.get(result)!, { failure });
       void worker.terminate();
-      resolve(result);
+      if ('error' in how) return reject(how.error);
+      if (how.stoppedAt !== null) outcomes.set(byFile.get(how.stoppedAt)!, { failure: how.failure });
+      resolve(how.stoppedAt);
     };
-    const stopCurrent = (failure: ModuleFailure) => {
-      // A failure outside any module (the worker could not start) is the first module's.
-      finish(current ?? modules[0].file, failure);
-    };
-    const onAbort = () => {
-      settled = true;
-      clearTimeout(timer);
-      void worker.terminate();
-      reject(new ImportAborted());
-    };
+    const onAbort = () => end({ error: new ImportAborted() });
     signal?.addEventListener('abort', onAbort, { once: true });
+    // A failure before the first message is the worker's own, never a module's.
+    const stop = (failure: ModuleFailure, beforeStart: string) =>
+      end(current === null ? { error: startFailed(beforeStart) } : { stoppedAt: current, failure });
 
     worker.on('message', (message: WorkerMessage) => {
       if (message.type === 'begin') {
-        current = message.file;
+        const file = (current = message.file);
         clearTimeout(timer);
-        timer = setTimeout(() => stopCurrent(timedOut(limits.timeoutMs)), limits.timeoutMs);
+        timer = setTimeout(() => end({ stoppedAt: file, failure: timedOut(limits.timeoutMs) }), limits.timeoutMs);
       } else if (message.type === 'value') {
         outcomes.set(byFile.get(message.file)!, { value: message.value });
       } else if (message.type === 'failed') {
         outcomes.set(byFile.get(message.file)!, { failure: message.failure });
       } else {
-        finish(null);
+        end({ stoppedAt: null });
       }
     });
     worker.on('error', (err: Error & { code?: string }) =>
-      stopCurrent(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? outOfMemory(limits.memoryMb) : crashed(err)),
+      err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+        ? stop(outOfMemory(limits.memoryMb), `it ran out of its ${limits.memoryMb} MB of memory.`)
+        : stop(crashed(err), err.message.split('\n')[0]),
     );
-    worker.on('exit', (code) => stopCurrent(exited(code)));
+    worker.on('exit', (code) => stop(exited(code), `the thread ended (exit code ${code}).`));
   });
-}
-
-function timedOut(ms: number): ModuleFailure {
-  return {
-    code: 'module.timeout',
-    summary: `The module did not finish loading within ${ms / 1000} s (it was stopped).`,
-    hint: `A config module must only describe config: look for a loop or a wait that never ends. Raise the limit with ${MODULE_TIMEOUT_ENV}=60s if the module is just slow.`,
-  };
-}
-
-function exited(code: number): ModuleFailure {
-  return {
-    code: 'module.exited',
-    summary: `The module ended the process while loading (process.exit(${code})).`,
-    hint: 'A config module must not call process.exit: export the config, or throw an Error to report a problem.',
-  };
-}
-
-function outOfMemory(mb: number): ModuleFailure {
-  return {
-    code: 'module.out-of-memory',
-    summary: `The module used more than ${mb} MB of memory while loading (it was stopped).`,
-    hint: 'A config module must only describe config: look for data that grows without end.',
-  };
-}
-
-function crashed(err: Error): ModuleFailure {
-  return {
-    code: 'module.import-failed',
-    summary: `The module could not be loaded: ${err.message.split('\n')[0]}`,
-    hint: 'Fix the error in the module (an error thrown from a timer or a promise nobody awaited also counts).',
-  };
 }
