@@ -9,8 +9,12 @@ import {
   git,
   type TempRemote,
 } from '../../../test/support/git-remote.js';
+import { stuckConfigWorker } from '../../../test/support/stuck-config-worker.js';
+import { DEFAULT_LIMITS } from '../../config/isolation/isolated-import.js';
+import type { LoadOptions } from '../../config/loader.js';
 import type { LoadedProject } from '../../config/project.js';
-import { GitFollower, MAX_VALIDATION_ATTEMPTS, type CommitHandler } from './follower.js';
+import type { Logger } from '../../util/log.js';
+import { GitFollower, MAX_VALIDATION_ATTEMPTS, type CommitHandler, type GitFollowerOptions } from './follower.js';
 
 let remote: TempRemote;
 afterEach(() => remote?.cleanup());
@@ -28,14 +32,29 @@ class Recorder implements CommitHandler {
   }
 }
 
-function follower(r: TempRemote, handler: CommitHandler) {
+function follower(r: TempRemote, handler: CommitHandler, more: Partial<GitFollowerOptions> = {}) {
   return new GitFollower({
     remote: r.remote,
     branch: r.branch,
     workdir: join(r.root, 'agent'),
     handler,
     fetchIntervalMs: 3_600_000,
+    ...more,
   });
+}
+
+/** A logger keeping the warnings, with their fields. */
+function warnings(): Logger & { lines: { msg: string; fields: Record<string, unknown> }[] } {
+  const lines: { msg: string; fields: Record<string, unknown> }[] = [];
+  const log = {
+    lines,
+    debug: () => {},
+    info: () => {},
+    warn: (msg: string, fields: Record<string, unknown> = {}) => void lines.push({ msg, fields }),
+    error: () => {},
+    child: () => log,
+  };
+  return log;
 }
 
 const newMapping = (text: string) => text.replace("name: 'app_events'", "name: 'more_events'");
@@ -142,6 +161,46 @@ describe('GitFollower', () => {
       rejected: { sha: next },
     });
     await again.stop();
+  });
+
+  it('loads a commit again on the next fetch when the config loader thread does not start, never refusing it', async () => {
+    remote = createRemote(exampleConfigFiles());
+    const handler = new Recorder();
+    const log = warnings();
+    const workdir = join(remote.root, 'agent');
+    // Read at each load: the worker first never starts, then ends before its first message only
+    // for the live checkout (the second load of a commit, where the stalls were seen), then
+    // starts normally.
+    const loadOptions: Omit<LoadOptions, 'signal'> = {
+      limits: { ...DEFAULT_LIMITS, startMs: 1_000 },
+      workerEntry: stuckConfigWorker('silent'),
+    };
+    const f = follower(remote, handler, { loadOptions, log });
+    const state = () => JSON.parse(readFileSync(join(workdir, 'follower.json'), 'utf8')) as Record<string, unknown>;
+    const tip = git(remote.remote, 'rev-parse', remote.branch);
+
+    await f.start();
+    expect(log.lines.map((l) => [l.msg, l.fields.sha, l.fields.code])).toEqual([
+      ['the commit could not be loaded this time; trying again on the next fetch', tip, 'config.loader-start-timeout'],
+    ]);
+    // Neither refused nor counted as an attempt (the count is for processes that died validating).
+    expect(state()).toMatchObject({ applied: null, seen: null, validating: null });
+
+    loadOptions.limits = DEFAULT_LIMITS;
+    loadOptions.workerEntry = stuckConfigWorker('exits', join(workdir, 'repo'));
+    await f.poll();
+    expect(log.lines.map((l) => [l.fields.sha, l.fields.code])).toEqual([
+      [tip, 'config.loader-start-timeout'],
+      [tip, 'config.loader-start-failed'],
+    ]);
+    expect(state()).toMatchObject({ applied: null, seen: null, validating: null });
+
+    delete loadOptions.workerEntry;
+    await f.poll();
+    expect(handler.rejectedCommits).toEqual([]);
+    expect(handler.applied.map((a) => a.sha)).toEqual([tip]);
+    expect(state()).toMatchObject({ applied: tip, seen: tip, validating: null });
+    await f.stop();
   });
 
   it('reports a commit whose apply failed and keeps the previous one in effect', async () => {

@@ -11,10 +11,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { ImportAborted } from '../../config/isolation/isolated-import.js';
-import { loadProject, type LoadResult } from '../../config/loader.js';
+import { loadProject, type LoadOptions, type LoadResult } from '../../config/loader.js';
 import type { LoadedProject } from '../../config/project.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { messageOf } from '../../diagnostics/errors.js';
+import { isTransient, messageOf, WharfError } from '../../diagnostics/errors.js';
 import { silentLogger, type Logger } from '../../util/log.js';
 import { linkFrameworkModules } from './module-link.js';
 
@@ -41,6 +41,8 @@ export interface GitFollowerOptions {
   fetchIntervalMs?: number;
   handler: CommitHandler;
   log?: Logger;
+  /** How configs are loaded (limits of the module worker); read at each load. */
+  loadOptions?: Omit<LoadOptions, 'signal'>;
 }
 
 export const DEFAULT_FETCH_INTERVAL_MS = 60_000;
@@ -61,6 +63,18 @@ interface Persisted {
 
 /** Starts that may end while validating one commit before it is refused without another try. */
 export const MAX_VALIDATION_ATTEMPTS = 2;
+
+/** Loads of the applied commit at start that may fail transiently before the start fails. */
+const RESTORE_TRIES = 3;
+
+/**
+ * A load that told nothing about the commit: cancelled by a shutdown, or the config loader
+ * thread could not start (a transient WharfError). The commit is loaded again later; it does
+ * not count as an attempt and is never refused for it.
+ */
+function inconclusive(err: unknown): boolean {
+  return err instanceof ImportAborted || isTransient(err);
+}
 
 export class GitFollower {
   private live!: SimpleGit;
@@ -148,14 +162,24 @@ export class GitFollower {
 
   private async restoreApplied(sha: string): Promise<void> {
     await this.live.raw(['checkout', '-f', '--detach', sha]);
-    const loaded = await this.load(this.liveDir).catch((err) => {
-      if (err instanceof ImportAborted) return null;
-      throw err;
-    });
+    const loaded = await this.loadRetrying(this.liveDir, sha);
     if (!loaded) return;
     const { project, diagnostics } = loaded;
     if (!project) return void (await this.reject(sha, problems(diagnostics)));
     await this.applyAt(project, sha, true);
+  }
+
+  /** Loads a checkout, again when the loader could not start; null when a shutdown cancelled it. */
+  private async loadRetrying(checkout: string, sha: string): Promise<LoadResult | null> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await this.load(checkout);
+      } catch (err) {
+        if (err instanceof ImportAborted) return null;
+        if (!isTransient(err) || tries >= RESTORE_TRIES) throw err;
+        this.log.warn('loading the applied commit failed; trying again', { sha, ...failureFields(err) });
+      }
+    }
   }
 
   private async pollOnce(): Promise<void> {
@@ -168,6 +192,23 @@ export class GitFollower {
       return this.save();
     }
     this.log.info('new commit', { sha: tip });
+    const seenBefore = this.state.seen;
+    try {
+      await this.validateAndApply(tip);
+    } catch (err) {
+      if (!inconclusive(err)) throw err;
+      // Not handled after all: the next fetch (or start) loads this commit again.
+      this.state.seen = seenBefore;
+      this.save();
+      if (err instanceof ImportAborted) throw err;
+      this.log.warn('the commit could not be loaded this time; trying again on the next fetch', {
+        sha: tip,
+        ...failureFields(err),
+      });
+    }
+  }
+
+  private async validateAndApply(tip: string): Promise<void> {
     const candidate = await this.validate(tip);
     if (!candidate) return;
     await this.live.raw(['checkout', '-f', '--detach', tip]);
@@ -192,9 +233,7 @@ export class GitFollower {
     this.save();
     await this.candidate.raw(['checkout', '-f', '--detach', tip]);
     const { project, diagnostics } = await this.load(join(this.options.workdir, 'candidate')).catch((err) => {
-      // A shutdown cancelled it: that does not count as an attempt.
-      if (err instanceof ImportAborted)
-        this.state.validating = attempts > 1 ? { sha: tip, attempts: attempts - 1 } : null;
+      if (inconclusive(err)) this.state.validating = attempts > 1 ? { sha: tip, attempts: attempts - 1 } : null;
       this.save();
       throw err;
     });
@@ -212,7 +251,7 @@ export class GitFollower {
 
   /** Loads the project of a checkout; the config modules run in a worker, cancelled by stop(). */
   private load(checkout: string): Promise<LoadResult> {
-    return loadProject(this.projectRoot(checkout), { signal: this.stopping.signal });
+    return loadProject(this.projectRoot(checkout), { ...this.options.loadOptions, signal: this.stopping.signal });
   }
 
   private finishValidation(sha: string): void {
@@ -254,6 +293,13 @@ export class GitFollower {
   private projectRoot(checkout: string): string {
     return this.options.projectPath ? join(checkout, this.options.projectPath) : checkout;
   }
+}
+
+/** The log fields of a failed load: the error's code and message, and its hint when it has one. */
+function failureFields(err: unknown): Record<string, unknown> {
+  return err instanceof WharfError
+    ? { code: err.code, error: err.message, ...(err.hint ? { hint: err.hint } : {}) }
+    : { error: messageOf(err) };
 }
 
 /** One line per error diagnostic: file, field, summary. */
