@@ -50,8 +50,12 @@ describe('the config-module worker start-up limit', () => {
     expect((err as WharfError).message).toContain('the thread ended (exit code 3)');
   });
 
-  it('takes the limit from WHARF_CONFIG_LOADER_START_TIMEOUT', () => {
+  it('takes the limit from WHARF_CONFIG_LOADER_START_TIMEOUT, and names the variable when it is not a duration', () => {
     expect(limitsFromEnv({ WHARF_CONFIG_LOADER_START_TIMEOUT: '90s' }).startMs).toBe(90_000);
     expect(limitsFromEnv({}).startMs).toBe(DEFAULT_LIMITS.startMs);
+    for (const text of ['90', '0s', '1d5'])
+      expect(() => limitsFromEnv({ WHARF_CONFIG_LOADER_START_TIMEOUT: text })).toThrow(
+        `WHARF_CONFIG_LOADER_START_TIMEOUT=${text} is not a time limit.`,
+      );
   });
 });

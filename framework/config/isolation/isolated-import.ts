@@ -21,6 +21,7 @@
  * guarantees that nobody waits for such a worker forever.
  */
 import { Worker } from 'node:worker_threads';
+import { WharfError } from '../../diagnostics/errors.js';
 import { parseDuration } from '../../util/time.js';
 import { crashed, exited, MODULE_TIMEOUT_ENV, outOfMemory, timedOut } from './module-failures.js';
 import type { ModuleFailure, ModuleRequest, WorkerMessage } from './protocol.js';
@@ -39,13 +40,24 @@ export const DEFAULT_LIMITS: IsolationLimits = { timeoutMs: 30_000, memoryMb: 51
 
 /** The limits, with `WHARF_CONFIG_MODULE_TIMEOUT` and `WHARF_CONFIG_LOADER_START_TIMEOUT` applied. */
 export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): IsolationLimits {
-  const moduleText = env[MODULE_TIMEOUT_ENV];
-  const startText = env[START_TIMEOUT_ENV];
   return {
     ...DEFAULT_LIMITS,
-    ...(moduleText ? { timeoutMs: parseDuration(moduleText) } : {}),
-    ...(startText ? { startMs: parseDuration(startText) } : {}),
+    timeoutMs: durationFromEnv(env, MODULE_TIMEOUT_ENV) ?? DEFAULT_LIMITS.timeoutMs,
+    startMs: durationFromEnv(env, START_TIMEOUT_ENV) ?? DEFAULT_LIMITS.startMs,
   };
+}
+
+/** A limit set in the environment, in ms; an error naming the variable when it is not a duration above zero. */
+function durationFromEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const text = env[name];
+  if (!text) return undefined;
+  const ms = /^\d+(s|m|h)$/.test(text) ? parseDuration(text) : 0;
+  if (ms > 0) return ms;
+  throw new WharfError(`${name}=${text} is not a time limit.`, {
+    code: 'duration.invalid',
+    errorClass: 'config',
+    hint: `Set ${name} to a duration above zero in seconds, minutes or hours, e.g. 60s or 2m, or unset it.`,
+  });
 }
 
 export type ModuleOutcome = { value: unknown } | { failure: ModuleFailure };
