@@ -111,6 +111,25 @@ const MESSY: Messy[] = [
       '{"customIDs":{"a":"b","c":"d","e":"f","g":"h","i":"j"}}',
     ].map((user, i) => ['again', null, ['{"a":"b"}', '{"a": "b"}', '{"b":"c","a":"b"}'][i % 3], user, `ag-${n}-${i}`]),
   ),
+  // Texts near the flat shapes the distinct pass passes on one regular expression (flat-json-sql.ts): flat ones in
+  // another key order, with Unicode, URLs and brackets; and ones that look flat but hold what the checks refuse (a
+  // number-like or odd text after `:`, `,` or `[`, a leading `:`, a `customIDs` or repeated key, a trailing space,
+  // another top-level key), each on two rows.
+  ...[0, 1].flatMap((n): Messy[] =>
+    [
+      ['{"customIDs":{"b":"2","a":"1"}}', '{"z":"1","a":""}'],
+      ['{"userID":"\u00e9\u{1F600}","customIDs":{"k\u00fc":"\u2028v"}}', '{"t":"https://x.y/?a=b, c [d] {e}"}'],
+      ['{"userID":"12:30.5"}', '{"t":"12:30.5"}'],
+      ['{"userID":"a,Ned","customIDs":{"k":"[Infinity"}}', '{"t":"a,NaN"}'],
+      ['{"userID":":x"}', '{"t":":x"}'],
+      ['{"userID":"u","customIDs":{"customIDs":"x"}}', '{"customIDs":"x"}'],
+      ['{"userID":"u","customIDs":{"_id":"1","1a":"2"}}', '{"_id":"1","1a":"2"}'],
+      ['{"userID":"u","customIDs":{"k":"1","k":"2"}}', '{"k":"1","k":"1"}'],
+      ['{"userID":"u","customIDs":{"k":"v"}} ', '{"a":"b"} '],
+      ['{"userID":"u\u007f","customIDs":{"k":"a,{b"}}', '{"a":"[{"}'],
+      ['{"userID":"u","customIDs":{"k":"v"},"x":"y"}', '{"userID":"u"}'],
+    ].map(([user, meta], i): Messy => ['near flat', null, meta, user, `nf-${n}-${i}`]),
+  ),
   // The first is only accepted by the row path's checks, the second in bulk: the first is kept.
   ['first kept', null, '{"n":1}', U, 'tu-35'],
   ['dropped', null, '{"n":"1"}', U, 'tu-35'],
