@@ -4,7 +4,7 @@
  * and `{"k":"v",…}` — which one full match of a regular expression recognizes, for less than
  * the checks' JSON parse and serialization, key lists and regular expression cost together.
  * A text it accepts, once its keys are distinct, passes every one of those checks, with the same
- * stored text, user_id and custom_ids (event-csv-flat-json.test.ts holds it to that against the
+ * stored text, user_id and custom_ids (flat-json.test.ts holds it to that against the
  * checks themselves); every other text goes on to them, so the test only ever saves work.
  */
 import { literal } from './metric-csv-sql.js';
