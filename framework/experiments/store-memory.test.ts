@@ -2,7 +2,7 @@
  * An experiment run on the DuckDB store runs with its own memory limit (store-memory.ts):
  * half the machine's memory by default, WHARF_EXPERIMENT_MEMORY_LIMIT when set, and the
  * store's limit again afterwards. The limit is read from DuckDB itself as the run's
- * transaction opens, on a store opened as the CLI and the agent open it (192MB by default).
+ * transaction opens, on a store opened as the CLI and the agent open it (128MB by default).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { totalmem, tmpdir } from 'node:os';
