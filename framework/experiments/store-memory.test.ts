@@ -63,7 +63,7 @@ describe('an experiment run on the DuckDB store', () => {
   it("raises the store's limit to half the machine's memory for the run, and restores it", async () => {
     const { store, seen } = await storeWithData('default');
     const storeLimit = await limitOf(store);
-    if (!process.env.WHARF_DUCKDB_MEMORY_LIMIT) near(storeLimit, 192e6);
+    if (!process.env.WHARF_DUCKDB_MEMORY_LIMIT) near(storeLimit, 128e6);
     await runExperiment(store, { config: syntheticExperiment('synthetic') }, { type: 'full' });
     expect(seen).toHaveLength(1);
     near(seen[0], totalmem() / 2);
