@@ -6,7 +6,7 @@
  * is its own.
  *
  *   npm run bench:experiment-scale -- [--sizes 1000000x30x10,250000x30x10,1000000x10x10] \
- *     [--runs R] [--memory-limit 192MB]
+ *     [--runs R] [--memory-limit 96MB]
  *
  * A size is UNITSxDAYSxMETRICS: every unit is exposed once (a day spread over the first
  * half of the period, half control, half test) and has one row per day and metric, so the
@@ -15,7 +15,7 @@
  * so every run's figures are printed and the median per size is the figure.
  *
  * The store and the run get the memory limit the agent's store has (WHARF_DUCKDB_MEMORY_LIMIT,
- * default 192MB; DuckDB spills to the store's folder beyond it) unless --memory-limit says
+ * default 96MB; DuckDB spills to the store's folder beyond it) unless --memory-limit says
  * otherwise: the run's limit is passed as WHARF_EXPERIMENT_MEMORY_LIMIT, since a run raises the
  * store's limit for its duration. `--memory-limit none` leaves the run's default, half the
  * machine's memory (framework/experiments/store-memory.ts), which is what `ingest experiment
@@ -167,7 +167,7 @@ async function main(): Promise<void> {
   sizes.forEach(parseSize);
   const runs = Number(values.runs);
   const results = new Map<string, ChildResult[]>(sizes.map((s) => [s, []]));
-  const limit = values['memory-limit'] ?? process.env.WHARF_DUCKDB_MEMORY_LIMIT ?? '192MB';
+  const limit = values['memory-limit'] ?? process.env.WHARF_DUCKDB_MEMORY_LIMIT ?? '96MB';
   console.log(`DuckDB memory limit: ${limit === 'none' ? "the run's default (half the machine's memory)" : limit}`);
   for (let run = 1; run <= runs; run++) {
     for (const size of sizes) {

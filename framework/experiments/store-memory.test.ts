@@ -2,7 +2,7 @@
  * An experiment run on the DuckDB store runs with its own memory limit (store-memory.ts):
  * half the machine's memory by default, WHARF_EXPERIMENT_MEMORY_LIMIT when set, and the
  * store's limit again afterwards. The limit is read from DuckDB itself as the run's
- * transaction opens, on a store opened as the CLI and the agent open it (192MB by default).
+ * transaction opens, on a store opened as the CLI and the agent open it (96MB by default).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { totalmem, tmpdir } from 'node:os';
@@ -63,7 +63,7 @@ describe('an experiment run on the DuckDB store', () => {
   it("raises the store's limit to half the machine's memory for the run, and restores it", async () => {
     const { store, seen } = await storeWithData('default');
     const storeLimit = await limitOf(store);
-    if (!process.env.WHARF_DUCKDB_MEMORY_LIMIT) near(storeLimit, 192e6);
+    if (!process.env.WHARF_DUCKDB_MEMORY_LIMIT) near(storeLimit, 96e6);
     await runExperiment(store, { config: syntheticExperiment('synthetic') }, { type: 'full' });
     expect(seen).toHaveLength(1);
     near(seen[0], totalmem() / 2);

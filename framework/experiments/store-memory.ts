@@ -1,5 +1,5 @@
 /**
- * The DuckDB store's memory limit during an experiment run. The store's own limit (192MB,
+ * The DuckDB store's memory limit during an experiment run. The store's own limit (96MB,
  * WHARF_DUCKDB_MEMORY_LIMIT) keeps loads small beside everything else, but the pipeline's
  * staging join and windowed step cannot spill all their state and fail with "Out of Memory"
  * at 250,000 units × 30 days (docs/experiments.md, Scale). For the run's duration the limit

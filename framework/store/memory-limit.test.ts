@@ -22,11 +22,11 @@ function bytes(shown: string): number {
 }
 
 describe('DuckDB store connections', () => {
-  it('carry the store memory limit (192 MB unless WHARF_DUCKDB_MEMORY_LIMIT says otherwise)', async () => {
+  it('carry the store memory limit (96 MB unless WHARF_DUCKDB_MEMORY_LIMIT says otherwise)', async () => {
     const connection = await openStoreConnection({ kind: 'duckdb', path: 'store.duckdb' }, dir);
     try {
       const [row] = await connection.query<{ limit: string }>(`SELECT current_setting('memory_limit') AS "limit"`);
-      const expected = process.env.WHARF_DUCKDB_MEMORY_LIMIT ? bytes(process.env.WHARF_DUCKDB_MEMORY_LIMIT) : 192e6;
+      const expected = process.env.WHARF_DUCKDB_MEMORY_LIMIT ? bytes(process.env.WHARF_DUCKDB_MEMORY_LIMIT) : 96e6;
       expect(Math.abs(bytes(row.limit) - expected) / expected).toBeLessThan(0.01);
     } finally {
       await connection.close();

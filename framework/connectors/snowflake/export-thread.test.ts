@@ -4,6 +4,7 @@
  * failure in its own session, a failing sink stops it (statement cancelled, its session
  * closed), and rows arrive whole and in order while the sink pauses it.
  */
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SnowflakeSource } from '../../config/types.js';
 import { WharfError } from '../../diagnostics/errors.js';
@@ -15,7 +16,7 @@ import type { SnowflakeConnector } from './connector.js';
 import { SESSION_SETUP } from './dialect.js';
 import { snowflakeError } from './errors.js';
 import type { ExportJob } from './export-protocol.js';
-import { exportInThread } from './export-thread.js';
+import { exportInThread, exportThreadLimits } from './export-thread.js';
 import { openSnowflake } from './open.js';
 import { connectionOptions } from './options.js';
 import { FakeSnowflake, fakeSnowflakeSource } from './testing/fake-snowflake.js';
@@ -205,5 +206,25 @@ describe('the Snowflake export thread', () => {
     expect(rowsWhilePaused).toBe(0);
     expect(ids).toEqual(Array.from({ length: ROWS }, (_, i) => i));
     expect(fake.openSessions).toBe(1);
+  });
+});
+
+describe("the export thread's V8 limits", () => {
+  it('give the thread an 8 MB young generation, as V8 reports it inside a thread', async () => {
+    // The young generation is most of what the thread's heap holds beyond the SDK's objects
+    // (docs/engine.md, "Snowflake events at 10,000,000 rows"); at 16 MB V8 reports 16 MiB.
+    // The young generation grows to its cap as objects survive scavenges: keep some alive.
+    const report = `const v8 = require('node:v8');
+      const kept = [];
+      for (let i = 0; i < 400000; i++) kept.push({ i, text: 'row ' + i });
+      const space = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+      require('node:worker_threads').parentPort.postMessage([space.space_size, kept.length]);`;
+    const worker = new Worker(report, { eval: true, resourceLimits: exportThreadLimits() });
+    const [newSpace] = await new Promise<number[]>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    expect(newSpace).toBeLessThanOrEqual(8 * 1024 * 1024);
   });
 });
