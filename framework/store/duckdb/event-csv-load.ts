@@ -317,12 +317,62 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
       );
       const [[n]] = (await this.connection.runAndReadAll(count, this.params())).getRows();
       const duplicates = Number(n);
-      if (duplicates > 0) await this.connection.run(drop, this.params());
+      if (duplicates > (await mostToDelete(this.connection))) await this.rewriteDay(day, repeated);
+      else if (duplicates > 0) await this.connection.run(drop, this.params());
       return duplicates;
     } finally {
-      await this.connection.run(`DROP TABLE IF EXISTS ${repeated}`);
+      await this.dropTemp(repeated);
     }
   }
+
+  /**
+   * Drops a temp table of the dedupe. After a failed statement the transaction takes nothing but
+   * ROLLBACK, which drops it too: that statement's error is the one to report, not this one's.
+   */
+  private async dropTemp(table: string): Promise<void> {
+    await this.connection.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+  }
+
+  /**
+   * Drops many repeats by writing the day again: the day's kept rows (the first of each repeated
+   * timeuuid, chosen by an aggregate, and every row of an unrepeated hash) into a temp table in
+   * load order, the day's rows deleted, the kept ones inserted back. Deleting the repeats one by
+   * one keeps a version entry per deleted row in memory that does not spill, which ran out of
+   * the store's cap at a few million repeats (docs/engine.md); dropping all the day's rows, all
+   * inserted by this transaction, does not, and the temp tables spill.
+   */
+  private async rewriteDay(day: string, repeated: string): Promise<void> {
+    const [first, drop, kept] = ['first', 'drop', 'kept'].map((t) => `wharf_${t}_${this.id}`);
+    const run = (sql: string) => this.connection.run(sql, this.params());
+    const events = `${TABLES.events} e`;
+    const inRepeated = `${day} AND hash(timeuuid) IN (SELECT h FROM ${repeated})`;
+    try {
+      await run(
+        `CREATE TEMP TABLE ${first} AS SELECT min(rowid) AS id FROM ${events} WHERE ${inRepeated} GROUP BY timeuuid`,
+      );
+      await run(`CREATE TEMP TABLE ${drop} AS SELECT e.rowid AS id FROM ${events} ANTI JOIN ${first} f ON e.rowid = f.id
+        WHERE ${inRepeated}`);
+      await run(`CREATE TEMP TABLE ${kept} AS SELECT e.* FROM ${events} ANTI JOIN ${drop} d ON e.rowid = d.id
+        WHERE ${day} ORDER BY e.rowid`);
+      await run(`DELETE FROM ${TABLES.events} WHERE ${day}`);
+      await this.connection.run(`INSERT INTO ${TABLES.events} SELECT * FROM ${kept}`);
+    } finally {
+      for (const table of [first, drop, kept]) await this.dropTemp(table);
+    }
+  }
+}
+
+/**
+ * Most repeats the dedupe deletes one by one under the connection's memory cap (each costs
+ * memory that does not spill; 2,500,000 ran out of 96 MB): one per 200 bytes of the cap.
+ * Past that, the day is written again (rewriteDay).
+ */
+async function mostToDelete(connection: DuckDBConnection): Promise<number> {
+  const [[limit]] = (await connection.runAndReadAll(`SELECT current_setting('memory_limit')`)).getRows();
+  const [, size, unit] = /^([\d.]+) ?(bytes|KiB|MiB|GiB|TiB)$/.exec(String(limit)) ?? [];
+  const power = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'].indexOf(unit ?? '');
+  if (power < 0) return 100_000;
+  return Math.floor((Number(size) * 1024 ** power) / 200);
 }
 
 /** Both results, once both statements have settled (neither left running on a failure); the first failure. */
