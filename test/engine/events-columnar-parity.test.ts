@@ -118,7 +118,7 @@ const MESSY: Messy[] = [
   ...[0, 1].flatMap((n): Messy[] =>
     [
       ['{"customIDs":{"b":"2","a":"1"}}', '{"z":"1","a":""}'],
-      ['{"userID":"\u00e9\u{1F600}","customIDs":{"k\u00fc":"\u2028v"}}', '{"t":"https://x.y/?a=b, c [d] {e}"}'],
+      ['{"userID":"\u00e9\u{1F600}","customIDs":{"k\u00fc":"\u2028v"}}', '{"t":"http://127.0.0.1/?a=b, c [d] {e}"}'],
       ['{"userID":"12:30.5"}', '{"t":"12:30.5"}'],
       ['{"userID":"a,Ned","customIDs":{"k":"[Infinity"}}', '{"t":"a,NaN"}'],
       ['{"userID":":x"}', '{"t":":x"}'],

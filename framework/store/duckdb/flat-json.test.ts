@@ -25,7 +25,7 @@ const USERS = [
   '{"userID":"user_1","customIDs":{"stableID":"ab12","companyID":"c7"}}',
   '{"customIDs":{"stableID":"s1"},"userID":"u1"}',
   '{"customIDs":{"a":"1","b":"2","c":"3"}}',
-  '{"userID":"https://x.y/a?b=c, d [e] {f}","customIDs":{"k":"a:b"}}',
+  '{"userID":"http://127.0.0.1/a?b=c, d [e] {f}","customIDs":{"k":"a:b"}}',
   '{"userID":"\u00e9\u{1F600}\u2028\u007f","customIDs":{"K\u00fc":"v"}}',
 ];
 const METADATA = [
