@@ -2,14 +2,14 @@
  * DayChunkFiles on its own (no database): rows routed to their day's files, files cut at
  * exactly `rowsPerFile` rows (`firstFileRows` for a day's first; earlier, from `minFileRows`
  * on, when the store wants one), contents byte-exact whatever the row length or where the
- * row sits in its buffer, the export's flow paused and resumed around `maxPendingBytes`, and
- * `discard()`.
+ * row sits in its buffer, the export's flow paused and resumed around `maxPendingBytes`,
+ * `discard()`, and `omitDay` (the day field left out of the files, not out of an oversize row's).
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DayChunkFiles, type DayChunk } from './day-chunks.js';
+import { DayChunkFiles, OVERSIZE_ROW_BYTES, type DayChunk } from './day-chunks.js';
 import { mulberry32 as random } from '../../test/support/random.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'wharf-day-chunks-'));
@@ -41,7 +41,7 @@ function sinkFor(
   days: number,
   rowsPerFile: number,
   maxPendingBytes?: number,
-  cuts: { firstFileRows?: number; minFileRows?: number } = {},
+  cuts: { firstFileRows?: number; minFileRows?: number; omitDay?: boolean } = {},
 ): DayChunkFiles {
   const onChunk = (chunk: DayChunk) => rec.chunks.push({ ...chunk, content: readFileSync(chunk.file) });
   const sink = new DayChunkFiles({ dir, dayCount: days, rowsPerFile, onChunk, maxPendingBytes, ...cuts });
@@ -242,6 +242,37 @@ describe('DayChunkFiles', () => {
     sink.finish();
     expectChunks(rec, rows, 2, 7);
     expect(rec.chunks.reduce((n, c) => n + c.bytes, 0)).toBe(rows.reduce((n, r) => n + r.bytes.length, 0));
+  });
+
+  it("omitDay leaves each row's day field out of its day's files, byte-exact, but not out of an oversize row's file", () => {
+    const next = random(5);
+    const dayText = ['2026-10-01', '2026-10-02', '2026-10-03'];
+    const lengths = [12, 13, 14, 15, 60, 127, 128, 139, 140, 141, 5000, 200 * 1024];
+    const rows = Array.from({ length: 300 }, (_, id) => {
+      const day = Math.floor(next() * 3);
+      const rest = rowBytes(id, lengths[Math.floor(next() * lengths.length)]);
+      return { day, bytes: Buffer.concat([Buffer.from(`${dayText[day]}\t`), rest]), rest };
+    });
+    const huge = Buffer.concat([Buffer.from(`${dayText[1]}\t`), rowBytes(9999, OVERSIZE_ROW_BYTES + 1)]);
+    rows.splice(150, 0, { day: 1, bytes: huge, rest: huge });
+    const rec = recorder();
+    const sink = sinkFor(rec, tempDir(), 3, 7, undefined, { omitDay: true });
+    feed(sink, rows, 64 * 1024);
+    sink.finish();
+    const oversize = rec.chunks.filter((c) => c.oversize);
+    expect(oversize.map((c) => [c.day, c.rows, c.content.equals(huge)])).toEqual([[1, 1, true]]);
+    rec.chunks = rec.chunks.filter((c) => !c.oversize);
+    const bulk = rows.filter((r) => r.bytes !== huge).map((r) => ({ day: r.day, bytes: r.rest }));
+    expectChunks(rec, bulk, 3, 7);
+    expect(sink.rowsPerDay).toEqual([0, 1, 2].map((d) => rows.filter((r) => r.day === d).length));
+  });
+
+  it("omitDay fails on a row whose first field is not a plain date, naming the row's start", () => {
+    const sink = sinkFor(recorder(), tempDir(), 1, 7, undefined, { omitDay: true });
+    const ok = Buffer.from('2026-10-01\tu1\tuser_id\n');
+    sink.row(0, ok, 0, ok.length);
+    const bad = Buffer.from('2026-10-01 BC\tu1\tuser_id\n');
+    expect(() => sink.row(0, bad, 0, bad.length)).toThrow('not a plain YYYY-MM-DD date: "2026-10-01 BC"');
   });
 
   it('pauses the flow once pending bytes pass maxPendingBytes and resumes it when consumed() brings them to half', () => {

@@ -122,6 +122,7 @@ export function columnarPlan(
     const mapper = new MetricsMapper(mapped, { ingestion: mapping.config.name, day, idTypes, zone });
     return {
       columnTypes,
+      filesOmitDay: filesOmitDay(columnTypes),
       fingerprint,
       targets,
       idTypes,
@@ -132,6 +133,15 @@ export function columnarPlan(
       ratioProblem: (metric) => problem('denominator', 'null_in_ratio', nullDenominatorReason(metric)),
     };
   }
+}
+
+/**
+ * Whether the text export's files leave out the day column (DayChunkFiles' `omitDay`): a
+ * DATE day column, read only to be skipped — the export filters on it and routes each row to
+ * its own day, so a file's rows all have its day, and the checks never read it.
+ */
+function filesOmitDay(columnTypes: CsvColumnType[]): boolean {
+  return columnTypes[0] === 'DATE';
 }
 
 /**
@@ -312,6 +322,7 @@ async function textDays(
     onChunk,
     firstFileRows: FIRST_FILE_ROWS,
     minFileRows: MIN_FILE_ROWS,
+    omitDay: plan.columnTypes !== undefined && filesOmitDay(plan.columnTypes),
   });
   queue.onIdleLane((busy) => files.want((day) => !busy(day)));
   try {

@@ -118,6 +118,12 @@ export type CsvColumnType = 'VARCHAR' | 'DOUBLE' | 'DATE';
 export interface MetricsCsvSpec {
   /** How to read each exported column, in export order. */
   columnTypes: CsvColumnType[];
+  /**
+   * The text files leave out the first exported column, the day: a DATE day column, whose
+   * text in every row of a day's file is that day (see DayChunkFiles' `omitDay`). Parquet
+   * files keep it.
+   */
+  filesOmitDay?: boolean;
   /** One more column follows the result columns: the row's fingerprint term (a bigint). */
   fingerprint: boolean;
   /**

@@ -73,8 +73,12 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
    */
   private readonly valueOnlyTable: string;
   private valueOnlyRows = false;
-  /** The row rules and the accepted row's columns, the same for every file of the day. */
-  private readonly sql: { ok: string; notOk: string; accepted: string; raw: string };
+  /**
+   * The row rules and the accepted row's columns, the same for every file of the day; the
+   * exported columns as received, from a text file and from a parquet file (which keeps the
+   * day column a text file may leave out).
+   */
+  private readonly sql: { ok: string; notOk: string; accepted: string; rawCsv: string; rawParquet: string };
 
   constructor(
     private readonly connection: DuckDBConnection,
@@ -88,13 +92,16 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
       ok: rowRules(spec, target.date),
       notOk: rowNotOk(spec, target.date),
       accepted: acceptedColumns(spec),
-      raw: rawColumns(spec),
+      rawCsv: rawColumns(spec, spec.filesOmitDay ? target.date : undefined),
+      rawParquet: rawColumns(spec),
     };
   }
 
   async append(file: string, rows: number): Promise<void> {
     if (rows === 0) return;
-    await this.loadRows(readCsv(file, this.spec), rows, (csv) => this.tally.addFileFingerprint(this.connection, csv));
+    await this.loadRows(readCsv(file, this.spec), this.sql.rawCsv, rows, (csv) =>
+      this.tally.addFileFingerprint(this.connection, csv),
+    );
   }
 
   /** The day's rows as a parquet file of the same columns (see MetricsCsvLoad.appendParquet): the same checks. */
@@ -102,21 +109,23 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
     if (rows === 0) return;
     if (alone) this.dayLoad.allThreads?.();
     const term = fingerprintTerm === null ? null : BigInt(fingerprintTerm);
-    await this.loadRows(readParquet(file), rows, async () => this.tally.addFingerprint(term));
+    await this.loadRows(readParquet(file), this.sql.rawParquet, rows, async () => this.tally.addFingerprint(term));
   }
 
   /**
    * Loads the rows of `relation` (a file read by DuckDB, with the columns `c0`, `c1`, …) that
-   * pass the vectorized checks, and hands the others to the row path's checks.
+   * pass the vectorized checks, and hands the others to the row path's checks; `raw` is the
+   * relation's exported columns as received (rawColumns).
    */
   private async loadRows(
     relation: string,
+    raw: string,
     rows: number,
     addFingerprint: (relation: string) => Promise<void>,
   ): Promise<void> {
     await this.dayLoad.ready;
     const t = this.target;
-    const { ok, notOk, accepted, raw } = this.sql;
+    const { ok, notOk, accepted } = this.sql;
     const loaded = await this.connection.run(
       `INSERT INTO ${TABLES.metrics} SELECT $1, CAST($2 AS DATE), ${accepted} FROM ${relation} WHERE ${ok}`,
       [t.ingestion, t.date],
@@ -124,7 +133,7 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
     this.tally.rowsRead += rows;
     this.tally.rowsLoaded += loaded.rowsChanged;
     // A mapping without metric_value has no value-only rows to keep.
-    if (this.spec.ratioPossible && !this.spec.ratioOnly) await this.keepValueOnly(relation);
+    if (this.spec.ratioPossible && !this.spec.ratioOnly) await this.keepValueOnly(relation, raw);
     if (this.spec.fingerprint) await addFingerprint(relation);
     if (loaded.rowsChanged < rows) await this.checkOneByOne(`SELECT ${raw} FROM ${relation} WHERE ${notOk}`);
   }
@@ -164,8 +173,8 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
    * turn out to be a ratio, they are rejected as received (holdValueOnly). A second read of
    * the file, only for mappings where a metric can be a ratio.
    */
-  private async keepValueOnly(csv: string): Promise<void> {
-    const { select, where } = valueOnlyColumns(this.spec);
+  private async keepValueOnly(csv: string, raw: string): Promise<void> {
+    const { select, where } = valueOnlyColumns(this.spec, raw);
     const rows = `SELECT ${select} FROM ${csv} WHERE ${this.sql.ok} AND ${where}`;
     if (this.valueOnlyRows) await this.connection.run(`INSERT INTO ${this.valueOnlyTable} ${rows}`);
     else await this.connection.run(`CREATE TEMP TABLE ${this.valueOnlyTable} AS ${rows}`);

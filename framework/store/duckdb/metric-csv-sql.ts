@@ -30,8 +30,11 @@ export const CSV_BUFFER = 'buffer_size = 2097152';
  * only NULL (an empty field is an empty string), no sniffing, every malformed line an error.
  * Escapes are left as they are (see rowRules).
  */
-export function readCsv(file: string, spec: Pick<MetricsCsvSpec, 'columnTypes' | 'fingerprint'>): string {
-  const columns = spec.columnTypes.map((t, i) => `'c${i}': '${t}'`);
+export function readCsv(
+  file: string,
+  spec: Pick<MetricsCsvSpec, 'columnTypes' | 'fingerprint' | 'filesOmitDay'>,
+): string {
+  const columns = spec.columnTypes.flatMap((t, i) => (i === 0 && spec.filesOmitDay ? [] : [`'c${i}': '${t}'`]));
   if (spec.fingerprint) columns.push(`'fp': 'BIGINT'`);
   return `read_csv(${literal(file)}, header = false, auto_detect = false, delim = '\t', quote = '', escape = '', nullstr = '\\N', ${CSV_BUFFER}, columns = {${columns.join(', ')}}, strict_mode = true)`;
 }
@@ -111,16 +114,22 @@ export function acceptedColumns(spec: MetricsCsvSpec): string {
 
 /**
  * The exported columns as the row path's checks read them: text, with DATE columns back as `YYYY-MM-DD` (DOUBLE
- * columns come back as numbers).
+ * columns come back as numbers). `omittedDay`: the relation leaves out the day column (a text file of a day whose
+ * day column is a DATE, see MetricsCsvSpec.filesOmitDay), whose text is that day.
  */
-export function rawColumns(spec: MetricsCsvSpec): string {
-  return spec.columnTypes.map((t, i) => (t === 'DATE' ? `strftime(c${i}, '%Y-%m-%d')` : `c${i}`)).join(', ');
+export function rawColumns(spec: MetricsCsvSpec, omittedDay?: string): string {
+  return spec.columnTypes
+    .map((t, i) => {
+      if (i === 0 && omittedDay !== undefined) return literal(omittedDay);
+      return t === 'DATE' ? `strftime(c${i}, '%Y-%m-%d')` : `c${i}`;
+    })
+    .join(', ');
 }
 
-/** A row's metric name and exported columns (as rawColumns), for rows accepted outright without a denominator. */
-export function valueOnlyColumns(spec: MetricsCsvSpec): { select: string; where: string } {
+/** A row's metric name and exported columns (`raw`: rawColumns), for rows accepted outright without a denominator. */
+export function valueOnlyColumns(spec: MetricsCsvSpec, raw: string): { select: string; where: string } {
   return {
-    select: `${text(spec, 'metric_name')} AS wharf_metric, ${rawColumns(spec)}`,
+    select: `${text(spec, 'metric_name')} AS wharf_metric, ${raw}`,
     where: `${number(spec, 'denominator')} IS NULL`,
   };
 }
