@@ -19,6 +19,11 @@ export interface GeneratedSpec {
    * row of an export file has a user of its own and the metadata one of 5,003 pages.
    */
   eventsPerUser?: number;
+  /**
+   * Events only: the share of rows (0 to 0.5) that repeat the timeuuid of the row just before
+   * them, as a sender retrying an event would (see repeatOf). Unset or 0: every timeuuid distinct.
+   */
+  repeatedEvents?: number;
 }
 
 export interface BenchDataset {
@@ -75,12 +80,27 @@ function eventUsers(eventsPerUser: number | undefined): Record<'user' | 'company
   return { user, company: `${user} % 997`, page: 'i % 300', referrer };
 }
 
+/**
+ * The row whose timeuuid row `i` carries: row `i` repeats row `i - 1`'s when floor(i × share)
+ * steps up at `i`, which spreads the repeats evenly, a share of the rows (at 0.5 every other
+ * row: each event sent twice, one after the other). A share of at most 0.5 never repeats a
+ * repeat. A repeat on the first row of a day repeats the previous day's last row, so it is
+ * not a duplicate within its day; the bench counts the duplicates from the rows themselves
+ * (bench/ingest-data.ts, expectedDuplicates).
+ */
+function repeatOf(share: number | undefined): string {
+  if (!share) return 'i';
+  // The share as a decimal literal: exact NUMERIC (PostgreSQL) or DECIMAL (DuckDB) arithmetic, the same in both.
+  const s = share.toFixed(6);
+  return `CASE WHEN floor(i * ${s}) > floor((i - 1) * ${s}) THEN i - 1 ELSE i END`;
+}
+
 const events: BenchDataset = {
   name: 'events',
   table: 'bench_events',
   columns: 'ts, event_name, event_value, metadata, "user", timeuuid',
   indexColumn: 'ts',
-  generated: ({ rows, days, from, eventsPerUser }) => {
+  generated: ({ rows, days, from, eventsPerUser, repeatedEvents }) => {
     const { user, company, page, referrer } = eventUsers(eventsPerUser);
     return `to_timestamp(CAST(${dayStart(from)} + (i - 1) * ${(days * 86_400) / rows}
       AS DOUBLE PRECISION)) AS ts,
@@ -89,7 +109,7 @@ const events: BenchDataset = {
     '{"page":"/products/' || (${page}) || '","referrer":"' || ${referrer} || '","plan":"pro"}' AS metadata,
     '{"userID":"user_' || ${user} || '","customIDs":{"stableID":"'
       || substr(md5(CAST(${user} AS TEXT)), 1, 16) || '","companyID":"c' || (${company}) || '"}}' AS "user",
-    CAST(CAST(md5(CAST(i AS TEXT)) AS UUID) AS TEXT) AS timeuuid`;
+    CAST(CAST(md5(CAST(${repeatOf(repeatedEvents)} AS TEXT)) AS UUID) AS TEXT) AS timeuuid`;
   },
   dayFilter: (day) => `ts >= to_timestamp(${dayStart(day)}) AND ts < to_timestamp(${dayStart(addDays(day, 1))})`,
   copyInColumns: 'ts timestamptz, event_name text, event_value text, metadata text, "user" text, timeuuid text',

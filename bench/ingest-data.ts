@@ -19,6 +19,8 @@ export interface BenchSpec {
   from: string;
   /** Events: each user's events in a window of rows (see GeneratedSpec); unset: the default rows. */
   eventsPerUser?: number;
+  /** Events: the share of rows repeating the timeuuid of the row before (see GeneratedSpec); unset: none. */
+  repeatedEvents?: number;
 }
 
 export interface BenchData extends BenchSpec {
@@ -47,6 +49,29 @@ export async function createPostgresData(url: string, spec: BenchSpec): Promise<
     await client.query(`CREATE TABLE ${table} AS SELECT ${select} FROM generate_series(1, ${spec.rows}) AS s(i)`);
     await client.query(`CREATE INDEX ON ${table} (${indexColumn})`);
     await client.query(`VACUUM ANALYZE ${table}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * How many rows a complete load drops as repeats: per day (the parquet files' days), the rows
+ * whose timeuuid an earlier row of the day already has, counted by PostgreSQL from the
+ * generated rows themselves, not from the rule that generated them nor from Wharf.
+ */
+export async function expectedDuplicates(url: string, spec: BenchSpec): Promise<number> {
+  if (spec.dataset.name !== 'events') return 0;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    let duplicates = 0;
+    for (let d = 0; d < spec.days; d++) {
+      const where = spec.dataset.dayFilter(addDays(spec.from, d));
+      const sql = `SELECT count(*) - count(DISTINCT timeuuid) AS n FROM ${spec.dataset.table} WHERE ${where}`;
+      const { rows } = await client.query<{ n: string }>(sql);
+      duplicates += Number(rows[0].n);
+    }
+    return duplicates;
   } finally {
     await client.end();
   }

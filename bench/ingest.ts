@@ -11,7 +11,7 @@
  *
  *   npm run bench:ingest -- [--cases postgres:duckdb,s3:postgres,…|all] [--rows N] [--days D]
  *                           [--runs R] [--concurrency C] [--batch B] [--fingerprint] [--row-path]
- *                           [--dataset metrics|events] [--events-per-user N]
+ *                           [--dataset metrics|events] [--events-per-user N] [--repeated-events S]
  *
  * Defaults: all ten cases, 1,000,000 rows over 10 days, 3 runs (a few minutes); the issue's
  * size is `--rows 10000000`. Runs are interleaved (run 1 of every case, then run 2, …) and
@@ -23,6 +23,10 @@
  * `--events-per-user N` (events) gives each user N events within a window of N × 1,024 rows
  * and the metadata 300 shapes, as in real streams (bench/ingest-cases.ts); by default every
  * user of an export file is distinct, the worst case for the store's checks per distinct text.
+ * `--repeated-events S` (events, 0 < S ≤ 0.5) makes a share S of the rows repeat the timeuuid
+ * of the row just before them, spread evenly (0.5: every event sent twice, 0.01: one in a
+ * hundred sent again), which the store's day-end dedupe drops; a load must then store every
+ * row but the repeats within a day, counted from the generated rows (expectedDuplicates).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -40,6 +44,7 @@ import {
   benchQuery,
   createFileData,
   createPostgresData,
+  expectedDuplicates,
   PREFIX,
   writeCopyFile,
   type BenchData,
@@ -68,6 +73,7 @@ const { values } = parseArgs({
     'row-path': { type: 'boolean', default: false },
     dataset: { type: 'string', default: 'metrics' },
     'events-per-user': { type: 'string' },
+    'repeated-events': { type: 'string' },
   },
 });
 if (!Object.hasOwn(DATASETS, values.dataset!)) {
@@ -75,6 +81,7 @@ if (!Object.hasOwn(DATASETS, values.dataset!)) {
   process.exit(2);
 }
 const dataset = DATASETS[values.dataset as DatasetName];
+const repeatedEvents = parseRepeatedEvents(values['repeated-events']);
 const SOURCES: (SourceKind | WarehouseKind)[] = ['postgres', 'duckdb', 's3', 'snowflake', 'bigquery'];
 const WAREHOUSES: WarehouseKind[] = ['snowflake', 'bigquery'];
 const STORES: StoreKind[] = ['duckdb', 'postgres'];
@@ -127,11 +134,14 @@ const pgCpuSeconds = clusterCpu(cluster.url);
 const s3 = await startS3Server();
 const dir = mkdtempSync(join(tmpdir(), 'wharf-bench-'));
 let warehouses: Warehouses = { snowflake: null, bigquery: null };
+/** Rows a complete load drops as repeated timeuuids (expectedDuplicates). */
+let duplicates = 0;
 try {
   const t = Date.now();
   const eventsPerUser = values['events-per-user'] === undefined ? undefined : Number(values['events-per-user']);
-  const spec = { dataset, rows, days, from, eventsPerUser };
+  const spec = { dataset, rows, days, from, eventsPerUser, repeatedEvents };
   await createPostgresData(cluster.url, spec);
+  duplicates = await expectedDuplicates(cluster.url, spec);
   const files = await createFileData(dir, s3, spec);
   const data: BenchData = { ...files, copyFile: writeCopyFile(cluster.url, dir, dataset) };
   const fakes = WAREHOUSES.filter((kind) => cases.some((c) => c.source === kind));
@@ -139,6 +149,7 @@ try {
   const took = ((Date.now() - t) / 1000).toFixed(1);
   const where = `in PostgreSQL, a DuckDB file, S3 parquet${fakes.map((k) => ` and the ${k} fake`).join('')}`;
   console.log(`created ${fmt(rows)} ${dataset.name} rows over ${days} days ${where} in ${took} s`);
+  if (duplicates) console.log(`${fmt(duplicates)} rows repeat an earlier row's timeuuid within their day`);
   const figures = new Map<string, RunFigures[]>(cases.map((c) => [label(c), []]));
   for (let run = 1; run <= Number(values.runs); run++) {
     for (const c of cases) {
@@ -160,6 +171,17 @@ try {
   rmSync(dir, { recursive: true, force: true });
   await s3.stop();
   await cluster.stop();
+}
+
+/** `--repeated-events`: a share of the events' rows, from 0 to 0.5 (see ingest-cases.ts, repeatOf). */
+function parseRepeatedEvents(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const share = Number(text);
+  if (dataset.name !== 'events' || text.trim() === '' || !(share >= 0 && share <= 0.5)) {
+    console.error(`--repeated-events ${text}: must be a share of the rows from 0 to 0.5, with --dataset events`);
+    process.exit(2);
+  }
+  return share;
 }
 
 function label(c: Case): string {
@@ -282,8 +304,9 @@ async function ingestOnce(c: Case, data: BenchData, where: Where): Promise<Wharf
   });
   if (status !== 0) throw new Error(`the ingest process failed (exit ${status}) for ${label(c)}`);
   const wharf = JSON.parse(stdout.trim().split('\n').at(-1)!) as WharfRun;
-  if (wharf.failed.length || wharf.rowsLoaded !== rows) {
-    throw new Error(`ingest did not load every row for ${label(c)}: ${JSON.stringify(wharf)}`);
+  if (wharf.failed.length || wharf.rowsLoaded !== rows - duplicates) {
+    const expected = `${fmt(rows - duplicates)} rows (${fmt(rows)} less ${fmt(duplicates)} repeats)`;
+    throw new Error(`ingest did not load ${expected} for ${label(c)}: ${JSON.stringify(wharf)}`);
   }
   return wharf;
 }
@@ -292,7 +315,8 @@ async function ingestOnce(c: Case, data: BenchData, where: Where): Promise<Wharf
 function report(figures: Map<string, RunFigures[]>): void {
   const fingerprints = values.fingerprint ? ', with fingerprints' : '';
   const users = values['events-per-user'] ? `, ${values['events-per-user']} events per user` : '';
-  const options = `concurrency ${values.concurrency}, batch ${values.batch}${fingerprints}${users}`;
+  const repeats = repeatedEvents ? `, ${repeatedEvents} of the events repeated (${fmt(duplicates)} dropped)` : '';
+  const options = `concurrency ${values.concurrency}, batch ${values.batch}${fingerprints}${users}${repeats}`;
   const sampling = `median of ${values.runs} interleaved runs`;
   console.log(`\n${fmt(rows)} ${dataset.name} rows over ${days} days, ${options}; ${sampling}`);
   console.log(

@@ -167,6 +167,7 @@ export type BuiltinErrorCode =
   | 'store.newer-format'
   | 'store.no-database'
   | 'store.open-failed'
+  | 'store.out-of-memory'
   | 'store.permission'
   | 'store.timeout'
   | 'time.invalid';

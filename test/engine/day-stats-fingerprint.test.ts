@@ -42,6 +42,9 @@ const GATED_SQL = `SELECT t, name, usr FROM ev CROSS JOIN (SELECT pg_advisory_xa
 
 type Path = 'rows' | 'columnar';
 
+/** Every statement seen waiting on the gate, for a failure's message. */
+const seenText = (seen: string[]) => `statements seen waiting on the gate:\n${seen.join('\n---\n')}`;
+
 async function load(source: SourceConfig, sql: string, fingerprints: boolean, path: Path = 'rows') {
   const loaded = loadedMapping(mapping, sql);
   loaded.recheck = { ...loaded.recheck, reloadOnFingerprintChange: fingerprints };
@@ -78,17 +81,46 @@ describe('PostgreSQL source: the day is hashed only when fingerprints are on', (
   });
   afterAll(async () => Promise.all([admin.end(), holder.end()]));
 
-  /** The statements of this database waiting on the gate, once `n` of them are. */
-  async function waitingStatements(n: number): Promise<string[]> {
+  /**
+   * Waits until, for each of `meant`, a statement of this database matching it waits on the
+   * gate, and returns those statements (one per pattern) and every text seen waiting on the
+   * way (for failure messages). pg_stat_activity reads a backend's wait event as it is now but
+   * its query text from a copy taken when the view is first read, so a connection can show the
+   * statement it ran just before (the query's describe, a SET) as waiting on the gate: only a
+   * statement the test means counts.
+   */
+  async function waitingStatements(meant: RegExp[]): Promise<{ statements: string[]; seen: string[] }> {
+    const seen = new Set<string>();
+    const deadline = Date.now() + 30_000;
     for (;;) {
-      const { rows } = await admin.query<{ query: string }>(
-        `SELECT query FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND wait_event = 'advisory'`,
+      const { rows } = await admin.query<{ pid: number; query: string }>(
+        `SELECT pid, query FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND wait_event = 'advisory'`,
         [database],
       );
-      if (rows.length >= n) return rows.map((r) => r.query);
+      for (const r of rows) seen.add(r.query);
+      const found = meant.map((pattern) => rows.find((r) => pattern.test(r.query)));
+      const pids = new Set(found.map((r) => r?.pid));
+      if (found.every((r) => r !== undefined) && pids.size === meant.length) {
+        return { statements: found.map((r) => r!.query), seen: [...seen] };
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `no statements matching ${meant.join(', ')} waited on the gate; seen waiting:\n${[...seen].join('\n---\n')}`,
+        );
+      }
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
+
+  /** A day's stats query (count, and fingerprint when asked): the row path's and a recheck's. */
+  const STATS = /^SELECT '[\d-]+' AS wharf_day, COUNT\(\*\)/;
+  /** What each path sends that reads the day's rows: the statements the test means. */
+  const READS: Record<Path, RegExp[]> = {
+    // The day's rows (a cursor over the day's query, not the LIMIT 0 describe) and its stats, at the same time.
+    rows: [/^SELECT \* FROM \((?![\s\S]*LIMIT 0\s*$)/, STATS],
+    // One export, which counts (and fingerprints) the rows as they travel.
+    columnar: [/^COPY \(/],
+  };
 
   /** Loads the day with the gate closed; returns the statements seen waiting and the ledger entry. */
   async function gatedLoad(fingerprints: boolean, path: Path) {
@@ -97,16 +129,14 @@ describe('PostgreSQL source: the day is hashed only when fingerprints are on', (
       await holder.query('BEGIN');
       await holder.query('SELECT pg_advisory_xact_lock($1)', [GATE]);
       const pending = run.run();
-      let statements: string[];
+      let waiting: { statements: string[]; seen: string[] };
       try {
-        // Row path: the day's rows and its stats, two statements reading the day at the same time.
-        // Columnar path: one export, which counts (and fingerprints) the rows as they travel.
-        statements = await waitingStatements(path === 'rows' ? 2 : 1);
+        waiting = await waitingStatements(READS[path]);
       } finally {
         await holder.query('COMMIT');
       }
       const result = await pending;
-      return { result, statements, entry: await run.ledger() };
+      return { result, ...waiting, entry: await run.ledger() };
     } finally {
       await run.close();
     }
@@ -116,10 +146,16 @@ describe('PostgreSQL source: the day is hashed only when fingerprints are on', (
     '%s path: counts only, and records no fingerprint, when reloadOnFingerprintChange is off',
     { timeout: 60_000 },
     async (path) => {
-      const { result, statements, entry } = await gatedLoad(false, path);
+      const { result, statements, seen, entry } = await gatedLoad(false, path);
       expect(result).toMatchObject({ status: 'succeeded', rowsLoaded: 2, sourceRowCount: 2, path });
-      if (path === 'rows') expect(statements.some((s) => /COUNT\(\*\)/.test(s))).toBe(true);
-      expect(statements.filter((s) => /hashtext/i.test(s))).toEqual([]);
+      expect(
+        statements.filter((s) => /hashtext/i.test(s)),
+        seenText(seen),
+      ).toEqual([]);
+      expect(
+        seen.filter((s) => /hashtext/i.test(s)),
+        seenText(seen),
+      ).toEqual([]);
       expect(entry).toMatchObject({ sourceRowCount: 2, sourceFingerprint: null });
     },
   );
@@ -151,15 +187,16 @@ describe('PostgreSQL source: the day is hashed only when fingerprints are on', (
           await holder.query('BEGIN');
           await holder.query('SELECT pg_advisory_xact_lock($1)', [GATE]);
           const pending = probe.dayStats(scheduled, [DAY]);
-          let statements: string[];
+          let waiting: { statements: string[]; seen: string[] };
           try {
-            statements = await waitingStatements(1);
+            waiting = await waitingStatements([STATS]);
           } finally {
             await holder.query('COMMIT');
           }
           const [stats] = await pending;
           expect(stats.rowCount).toBe(2);
-          expect(statements.filter((s) => /hashtext/i.test(s))).toHaveLength(fingerprints ? 1 : 0);
+          const hashing = waiting.statements.filter((s) => /hashtext/i.test(s));
+          expect(hashing, seenText(waiting.seen)).toHaveLength(fingerprints ? 1 : 0);
           expect(stats.fingerprint === null).toBe(!fingerprints);
         }
       } finally {
@@ -172,9 +209,13 @@ describe('PostgreSQL source: the day is hashed only when fingerprints are on', (
     '%s path: hashes the day and records its fingerprint when reloadOnFingerprintChange is on',
     { timeout: 60_000 },
     async (path) => {
-      const { result, statements, entry } = await gatedLoad(true, path);
+      const { result, statements, seen, entry } = await gatedLoad(true, path);
       expect(result).toMatchObject({ status: 'succeeded', rowsLoaded: 2, sourceRowCount: 2, path });
-      expect(statements.filter((s) => /hashtext/i.test(s))).toHaveLength(1);
+      // Rows path: the stats hash, the day's rows do not; columnar path: the export hashes.
+      expect(
+        statements.filter((s) => /hashtext/i.test(s)),
+        seenText(seen),
+      ).toHaveLength(1);
       expect(entry.sourceFingerprint).toMatch(/^postgres:-?\d+$/);
     },
   );

@@ -1,7 +1,8 @@
 /**
  * A day load into the DuckDB store: one connection, one transaction, rows streamed in through
  * appenders (DuckDB's bulk path; appended rows belong to the open transaction, so a rollback
- * or a crash discards them and the previous version of the day stays).
+ * or a crash discards them and the previous version of the day stays). A statement that runs
+ * out of the store's memory cap fails the day with a `store.out-of-memory` error (out-of-memory.ts).
  */
 import {
   DuckDBTimestampValue,
@@ -29,6 +30,7 @@ import { DuckDBEventsCsvLoad } from './event-csv-load.js';
 import { LoadThreads } from './load-threads.js';
 import { DuckDBMetricsCsvLoad } from './metric-csv-load.js';
 import { MetricStage } from './metric-stage.js';
+import { memoryCheckedLoad, withStoreMemory } from './out-of-memory.js';
 
 function str(appender: DuckDBAppender, value: string | null): void {
   if (value === null) appender.appendNull();
@@ -65,11 +67,19 @@ export class DuckDBDayLoad implements DayLoad {
   static async begin(handle: DuckDBHandle, target: Required<DayLoadTarget>, ended: () => void): Promise<DuckDBDayLoad> {
     const connection = await handle.instance.connect();
     const load = new DuckDBDayLoad(connection, target, handle.instance, ended);
-    load.previous = await beginDay(load.sql, target, load.steps());
+    load.previous = await load.memoryChecked(() => beginDay(load.sql, target, load.steps()));
     return load;
   }
 
-  async appendRows(rows: EventRecord[] | MetricRecord[]): Promise<void> {
+  private memoryChecked<T>(statements: () => Promise<T>): Promise<T> {
+    return withStoreMemory(this.instance, statements);
+  }
+
+  appendRows(rows: EventRecord[] | MetricRecord[]): Promise<void> {
+    return this.memoryChecked(() => this.appendRowsOf(rows));
+  }
+
+  private async appendRowsOf(rows: EventRecord[] | MetricRecord[]): Promise<void> {
     if (rows.length === 0) return;
     if (this.target.dataset === 'metrics') return this.metrics.append(rows as MetricRecord[]);
     this.rows ??= await this.connection.createAppender(TABLES.events);
@@ -89,7 +99,11 @@ export class DuckDBDayLoad implements DayLoad {
     }
   }
 
-  async appendRejects(rejects: RejectRecord[]): Promise<void> {
+  appendRejects(rejects: RejectRecord[]): Promise<void> {
+    return this.memoryChecked(() => this.appendRejectsOf(rejects));
+  }
+
+  private async appendRejectsOf(rejects: RejectRecord[]): Promise<void> {
     if (rejects.length === 0) return;
     this.rejects ??= await this.connection.createAppender(TABLES.rejects);
     const a = this.rejects;
@@ -99,7 +113,11 @@ export class DuckDBDayLoad implements DayLoad {
     }
   }
 
-  async holdValueOnlyRows(rows: HeldValueOnlyRow[]): Promise<void> {
+  holdValueOnlyRows(rows: HeldValueOnlyRow[]): Promise<void> {
+    return this.memoryChecked(() => this.holdRows(rows));
+  }
+
+  private async holdRows(rows: HeldValueOnlyRow[]): Promise<void> {
     if (rows.length === 0) return;
     if (!this.held) {
       await this.connection.run(`CREATE TEMP TABLE ${heldTable(this.loadId)} (metric_name VARCHAR, "row" VARCHAR)`);
@@ -112,7 +130,11 @@ export class DuckDBDayLoad implements DayLoad {
     }
   }
 
-  async rejectNullDenominators(metricNames: string[], reason: (metric: string) => string): Promise<number> {
+  rejectNullDenominators(metricNames: string[], reason: (metric: string) => string): Promise<number> {
+    return this.memoryChecked(() => this.moveNullDenominators(metricNames, reason));
+  }
+
+  private async moveNullDenominators(metricNames: string[], reason: (metric: string) => string): Promise<number> {
     if (metricNames.length === 0) return 0;
     this.flush();
     await this.metrics.moveToTable();
@@ -145,7 +167,7 @@ export class DuckDBDayLoad implements DayLoad {
   metricsCsv(spec: MetricsCsvSpec): MetricsCsvLoad {
     this.threads ??= LoadThreads.of(this.instance);
     const started = this.threads.acquire();
-    return new DuckDBMetricsCsvLoad(this.connection, this.target, spec, {
+    const load = new DuckDBMetricsCsvLoad(this.connection, this.target, spec, {
       ready: started,
       appendRejects: (rejects) => this.appendRejects(rejects),
       moveRatioRows: (metrics, reason) => this.rejectNullDenominators(metrics, reason),
@@ -155,6 +177,7 @@ export class DuckDBDayLoad implements DayLoad {
         this.threads = null;
       },
     });
+    return memoryCheckedLoad(this.instance, load);
   }
 
   /**
@@ -165,15 +188,16 @@ export class DuckDBDayLoad implements DayLoad {
    */
   eventsCsv(spec: EventsCsvSpec): ColumnarDayLoad {
     this.threads ??= LoadThreads.of(this.instance);
-    return new DuckDBEventsCsvLoad(this.connection, this.target, spec, {
+    const load = new DuckDBEventsCsvLoad(this.connection, this.target, spec, {
       ready: this.threads.acquire(),
       appendRejects: (rejects) => this.appendRejects(rejects),
       sideConnection: async () => (this.side ??= await this.instance.connect()),
     });
+    return memoryCheckedLoad(this.instance, load);
   }
 
-  async commit(entry: LedgerEntry): Promise<void> {
-    await commitDay(this.sql, entry, this.steps());
+  commit(entry: LedgerEntry): Promise<void> {
+    return this.memoryChecked(() => commitDay(this.sql, entry, this.steps()));
   }
 
   async rollback(): Promise<void> {
