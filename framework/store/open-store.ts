@@ -6,6 +6,7 @@ import { isAbsolute, join } from 'node:path';
 import { resolveSecret } from '../util/secrets.js';
 import type { StoreConfig } from '../config/types.js';
 import { DuckDBStoreConnection } from './duckdb/executor.js';
+import { DEFAULT_DUCKDB_STORE_MEMORY_LIMIT, DUCKDB_STORE_MEMORY_VARIABLE } from './duckdb/memory-cap.js';
 import { checkPostgresUrl, storeOpenError } from './open-errors.js';
 import { PostgresStoreConnection } from './postgres/executor.js';
 import { PostgresDayLoad } from './postgres/day-load.js';
@@ -34,7 +35,7 @@ export const DEFAULT_POSTGRES_STORE_SCHEMA = 'wharf';
  * timeuuids is written again rather than deleted from row by row (event-csv-load.ts), whose
  * memory would not fit this cap.
  */
-export const DUCKDB_STORE_MEMORY_LIMIT = process.env.WHARF_DUCKDB_MEMORY_LIMIT ?? '96MB';
+export const DUCKDB_STORE_MEMORY_LIMIT = process.env[DUCKDB_STORE_MEMORY_VARIABLE] ?? DEFAULT_DUCKDB_STORE_MEMORY_LIMIT;
 
 /** `operation` names this process in a DuckDB store's holder file (default: the command line's command). */
 export async function openStoreConnection(

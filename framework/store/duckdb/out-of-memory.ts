@@ -9,9 +9,7 @@
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { WharfError, messageOf } from '../../diagnostics/errors.js';
 import type { MetricsCsvLoad } from '../types.js';
-
-/** The environment variable the store's cap is read from (store/open-store.ts). */
-const MEMORY_LIMIT_VARIABLE = 'WHARF_DUCKDB_MEMORY_LIMIT';
+import { DEFAULT_DUCKDB_STORE_MEMORY_LIMIT, DUCKDB_STORE_MEMORY_VARIABLE } from './memory-cap.js';
 
 /** DuckDB's error type for an allocation the buffer pool refused under its memory limit. */
 const OUT_OF_MEMORY = /^Out of Memory Error: /;
@@ -34,13 +32,13 @@ function storeOutOfMemory(err: unknown, cap: string | null): WharfError {
   const limit = cap ? ` (${cap})` : '';
   return new WharfError(
     `The DuckDB store ran out of its memory cap${limit}; raise it with the environment variable ` +
-      `${MEMORY_LIMIT_VARIABLE} (DuckDB: ${what}).`,
+      `${DUCKDB_STORE_MEMORY_VARIABLE} (DuckDB: ${what}).`,
     {
       code: 'store.out-of-memory',
       errorClass: 'config',
       hint:
-        `Set ${MEMORY_LIMIT_VARIABLE} to a larger size DuckDB reads, e.g. ${MEMORY_LIMIT_VARIABLE}=256MB ` +
-        `(the default is 96MB), and load the day again. Nothing of the failed day was written.`,
+        `Set ${DUCKDB_STORE_MEMORY_VARIABLE} to a larger size DuckDB reads, e.g. ${DUCKDB_STORE_MEMORY_VARIABLE}=256MB ` +
+        `(the default is ${DEFAULT_DUCKDB_STORE_MEMORY_LIMIT}), and load the day again. Nothing of the failed day was written.`,
       details: { memoryLimit: cap, duckdbMessage },
       cause: err,
     },
