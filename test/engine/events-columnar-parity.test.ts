@@ -5,10 +5,10 @@
  * day's rows can break, values the vectorized checks hand back to the row path (JSON with
  * numbers, spaces, escapes, repeated or numeric keys; escaped text), emoji and Unicode space
  * names, NULLs, and repeated timeuuids: among bulk rows, across the day's files, after a
- * rejected row, and after a row only the row path accepts; the same users and metadata
- * written in many ways; the same messy rows in a day's second file, after a clean first; and a day
- * whose large file the store reads with several threads, after a
- * file with too many distinct failing users to name (so checked row by row).
+ * rejected row (then twice more: the first accepted stays), and after a row only the row path
+ * accepts; the same users and metadata written in many ways; the same messy rows in a day's
+ * second file, after a clean first; and a day whose large file the store reads with several
+ * threads, after a file with too many distinct failing users to name (so checked row by row).
  * The row path is the reference.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,6 +133,14 @@ const MESSY: Messy[] = [
   // The first is only accepted by the row path's checks, the second in bulk: the first is kept.
   ['first kept', null, '{"n":1}', U, 'tu-35'],
   ['dropped', null, '{"n":"1"}', U, 'tu-35'],
+  // After a rejected row, two accepted rows of its timeuuid (the first in bulk, then the first only the row path
+  // accepts): in each pair the first accepted is kept.
+  [null, null, null, U, 'tu-57'],
+  ['kept after a reject', null, null, U, 'tu-57'],
+  ['dropped after it', null, null, U, 'tu-57'],
+  [null, null, null, U, 'tu-58'],
+  ['row path kept after a reject', null, '{"n":1}', U, 'tu-58'],
+  ['dropped after it', null, '{"n":"1"}', U, 'tu-58'],
 ];
 
 /**
@@ -335,8 +343,8 @@ describe('columnar events path vs row path (PostgreSQL → DuckDB)', () => {
       'user.no_id',
       'user.not_object',
     ]);
-    // tu-1, tu-35 and the padding's 5,000 repeats across files; tu-5's two rejected rows do not count.
-    expect(result.duplicates).toBe(1 + 1 + (PAD_ROWS - 15_000));
+    // tu-1, tu-35, tu-57, tu-58 and the padding's 5,000 repeats across files; rejected rows (tu-5's two) do not count.
+    expect(result.duplicates).toBe(1 + 1 + 1 + 1 + (PAD_ROWS - 15_000));
     const kept = await contexts.columnar.store.query(
       `SELECT event_name, event_metadata FROM events WHERE ingestion = 'text_in' AND timeuuid IN ('tu-35', 'tu-5', 'tu-1') ORDER BY ALL`,
     );

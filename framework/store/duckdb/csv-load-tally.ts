@@ -19,6 +19,12 @@ export interface CsvDayLoadHooks {
    * are inserted (see event-csv-load.ts). Without it the two run one after the other.
    */
   sideConnection?: () => Promise<DuckDBConnection>;
+  /**
+   * Events loads: the caller drops the rows whose timeuuid repeats an earlier row's (the
+   * PostgreSQL store's staging, which sends each file's rows on before the next is read); the
+   * load then stores every row it accepts.
+   */
+  callerDropsRepeats?: boolean;
 }
 
 export interface RuleCount {

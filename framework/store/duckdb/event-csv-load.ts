@@ -3,13 +3,23 @@
  * `events` with one `INSERT … SELECT … FROM read_csv(…) WHERE <the row rules>` (event-csv-sql.ts),
  * after one read of the file's distinct user and metadata texts, checked once each, names the
  * few that fail (or, when there are many, the JSON checks run row by row in the insert).
- * Only when that leaves rows behind is the file read again for them, each checked by the row
- * path's own checks: rejected with the row path's rule, reason and stored row, or accepted as
- * the row path stores it, and then the file's rows are written again in export order, so the
- * dedupe below keeps the same first row as the row path. At the end of the day, rows whose
- * timeuuid repeats an earlier row's are dropped and counted. Everything happens on the day
- * load's connection, inside its open transaction, so a failure leaves the previous day untouched.
+ * The rows that leaves behind are read again, each checked by the row path's own checks:
+ * rejected with the row path's rule, reason and stored row, or accepted as the row path stores it.
+ *
+ * No row the day will drop is ever inserted: DuckDB writes a transaction's bulk inserts to the
+ * file as they come and moves them into the table at commit only when the transaction deleted
+ * none of its own new rows; one such delete makes the commit write every row of the day again
+ * (docs/engine.md, "Repeated events"). So a file's texts are read, and its timeuuids compared
+ * with the day's so far, before the file is inserted — on the side connection, while the
+ * previous file is inserted on the day's (one file behind) — and the rows whose timeuuid hash
+ * an earlier row of the day had are held back (`held`). At the end of the day a held row is
+ * stored when no stored row and no earlier held row has its timeuuid: the row path keeps the
+ * first row of a timeuuid in load order, and every row after a held row with its timeuuid is
+ * held too (its hash was seen), so the stored rows with that timeuuid all came before it.
+ * Everything happens on the day load's connection, inside its open transaction, so a failure
+ * leaves the previous day untouched.
  */
+import { linkSync, rmSync } from 'node:fs';
 import { copyLineFields } from './copy-line.js';
 import {
   DuckDBTimestampValue,
@@ -33,7 +43,6 @@ import {
   rawEventColumns,
   readEventsCsv,
   TEXT_KINDS,
-  timeuuidRepeats,
   type FileTexts,
 } from './event-csv-sql.js';
 
@@ -57,13 +66,44 @@ interface FileChecks {
   columns: string;
 }
 
+/** What is read of a file before it is inserted. */
+interface FileAnalysis {
+  texts: FileTexts;
+  /**
+   * Its rows (numbered from 1 in file order) whose timeuuid's hash an earlier row of the day, or
+   * of the file, had: they may repeat a stored timeuuid, and are held for the day's end.
+   */
+  held: bigint[];
+}
+
+/** A file read and waiting for its insert (the day's connection inserts one file behind the reads). */
+interface ReadFile {
+  csv: string;
+  rows: number;
+  /** Its place in the day's load order (the files and oversize rows, counted). */
+  order: number;
+  analysis: FileAnalysis;
+  /** The load's own link to the file, removed once inserted (the export removes its name as soon as append returns). */
+  link: string | null;
+}
+
 export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   private readonly tally = new CsvLoadTally();
   private readonly id: string;
   private readonly sql: { ok: string; columns: string; raw: string };
-  /** The previous file's distinct texts (none failing, to begin with): the next file's first guess. */
-  private previousTexts: FileTexts = { user: [], metadata: [], spacedNames: [] };
+  /** Whether this load drops repeated timeuuids itself (held rows). */
+  private readonly dedupe: boolean;
+  /** Whether its caller drops them, reading the rows in the order they were inserted, which must then be the file's. */
+  private readonly callerDedupes: boolean;
+  /** The file read and not inserted yet (with a side connection). */
+  private waiting: ReadFile | null = null;
+  /** Files and oversize rows so far: the next one's place in the load order. */
+  private order = 0;
+  /** Rows held for the day's end (see the module's comment). */
+  private heldRows = 0;
   private sideReady = false;
+  /** The connection the files are read on and the table of the day's timeuuid hashes there, once made. */
+  private reads: { connection: DuckDBConnection; seen: boolean } | null = null;
 
   constructor(
     private readonly connection: DuckDBConnection,
@@ -73,41 +113,104 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   ) {
     this.id = target.loadId.replace(/[^a-z0-9]/gi, '');
     this.sql = { ok: eventRowOk(spec), columns: eventColumns(spec), raw: rawEventColumns(spec) };
-  }
-
-  async append(file: string, rows: number): Promise<void> {
-    if (rows === 0) return;
-    await this.dayLoad.ready;
-    const csv = readEventsCsv(file, this.spec);
-    const { checks, bulk } = await this.insertChecked(csv);
-    this.tally.rowsRead += rows;
-    this.tally.rowsLoaded += bulk;
-    if (this.spec.fingerprint) await this.tally.addFileFingerprint(this.connection, csv);
-    if (bulk < rows) await this.checkLeftOver(checks, bulk);
+    this.dedupe = spec.timeuuid !== null && !dayLoad.callerDropsRepeats;
+    this.callerDedupes = spec.timeuuid !== null && dayLoad.callerDropsRepeats === true;
   }
 
   /**
-   * Inserts a file's rows that pass the checks, returning the checks and how many passed.
-   * With a side connection, the file's distinct texts are read on it while the rows are
-   * inserted with the checks the previous file's texts called for (a day's files are alike):
-   * those checks are the file's own when every text of the file they treat as passing does
-   * pass (`covers`). When one does not, the rows just inserted are dropped and inserted again
-   * with the file's own checks, which the next files then start from.
+   * Reads the file (its texts, and its timeuuids against the day's) and inserts it. With a side
+   * connection the file is read there while the day's connection inserts the previous file,
+   * and is inserted with the next one (or at the day's end).
    */
-  private async insertChecked(csv: string): Promise<{ checks: FileChecks; bulk: number }> {
+  async append(file: string, rows: number): Promise<void> {
+    if (rows === 0) return;
+    await this.dayLoad.ready;
+    const order = this.order++;
     const side = this.dayLoad.sideConnection ? await this.dayLoad.sideConnection() : null;
     if (!side) {
-      const checks = this.fileChecks(csv, await this.fileTexts(csv, this.connection));
-      return { checks, bulk: await this.insert(checks) };
+      const csv = readEventsCsv(file, this.spec);
+      const analysis = await this.analyze(csv, this.connection);
+      await this.insertFile({ csv, rows, order, analysis, link: null });
+      return;
     }
-    const guess = this.previousTexts;
-    const checks = this.fileChecks(csv, guess, true);
-    const [texts, inserted] = await settled(this.fileTexts(csv, side, true), this.insert(checks));
-    this.previousTexts = texts;
-    if (covers(guess, texts)) return { checks, bulk: inserted };
-    await this.dropLastRows(inserted);
-    const own = this.fileChecks(csv, texts);
-    return { checks: own, bulk: await this.insert(own) };
+    const link = `${file}.wharf-waiting`;
+    linkSync(file, link);
+    const csv = readEventsCsv(link, this.spec);
+    const previous = this.waiting;
+    this.waiting = null;
+    try {
+      const [analysis] = await settled(
+        this.analyze(csv, side),
+        previous ? this.insertFile(previous) : Promise.resolve(),
+      );
+      this.waiting = { csv, rows, order, analysis, link };
+    } catch (err) {
+      rmSync(link, { force: true });
+      throw err;
+    }
+  }
+
+  /** A file's texts and the rows to hold, read on `connection`. */
+  private async analyze(csv: string, connection: DuckDBConnection): Promise<FileAnalysis> {
+    const side = connection !== this.connection;
+    const texts = await this.fileTexts(csv, connection, side);
+    const held = this.dedupe ? await this.repeatedHashes(csv, connection) : [];
+    return { texts, held };
+  }
+
+  /**
+   * The rows of a file whose timeuuid's 64-bit hash an earlier row of the day or of the file
+   * had (every row read counts, stored or not), in file order; the file's hashes are then added
+   * to the day's. A timeuuid with a backslash is always held: its stored text is the row path's
+   * unescaping of it, which its hash does not read. Empty and NULL timeuuids get a new one.
+   */
+  private async repeatedHashes(csv: string, connection: DuckDBConnection): Promise<bigint[]> {
+    const [seen, hashes] = [`wharf_seen_${this.id}`, `wharf_hashes_${this.id}`];
+    if (!this.reads?.seen) {
+      await connection.run(`CREATE TEMP TABLE ${seen} (h UBIGINT)`);
+      this.reads = { connection, seen: true };
+    }
+    const tu = `c${this.spec.timeuuid!.column}`;
+    await connection.run(`CREATE OR REPLACE TEMP TABLE ${hashes} AS
+      SELECT ln, hash(${tu}) AS h, contains(${tu}, '\\') AS escaped
+      FROM (SELECT row_number() OVER () AS ln, ${tu} FROM ${csv}) WHERE ${tu} IS NOT NULL AND ${tu} <> ''`);
+    try {
+      const repeated =
+        await connection.runAndReadAll(`SELECT ln FROM ${hashes} WHERE escaped OR h IN (SELECT h FROM ${seen})
+        UNION ALL SELECT f.ln FROM ${hashes} f JOIN (SELECT h, min(ln) AS first FROM ${hashes} GROUP BY h HAVING count(*) > 1) r
+          ON f.h = r.h AND f.ln > r.first
+        ORDER BY ln`);
+      await connection.run(`INSERT INTO ${seen} SELECT h FROM ${hashes}`);
+      return [...new Set(repeated.getColumnsJS()[0] as bigint[])];
+    } finally {
+      await connection.run(`DROP TABLE IF EXISTS ${hashes}`).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Inserts a read file's rows that pass its checks, less the rows to hold (which, when they pass,
+   * go to `held`), then hands the rest to the row path's checks.
+   */
+  private async insertFile(file: ReadFile): Promise<void> {
+    const checks = this.fileChecks(file.csv, file.analysis.texts);
+    let inserted: number;
+    let heldPassing = 0;
+    if (file.analysis.held.length === 0) inserted = await this.insert(checks);
+    else {
+      await this.listHeld(file.analysis.held);
+      const numbered = `(SELECT row_number() OVER () AS ln, * FROM ${checks.from})`;
+      const list = `(SELECT ln FROM ${this.heldList()})`;
+      inserted = await this.insert({ ...checks, from: numbered, ok: `${checks.ok} AND ln NOT IN ${list}` });
+      const hold = `INSERT INTO ${await this.heldTable()} SELECT ${file.order}, ln, ${checks.columns}
+        FROM ${numbered} WHERE ${checks.ok} AND ln IN ${list}`;
+      heldPassing = Number((await this.checked(hold)).rowsChanged);
+      this.heldRows += heldPassing;
+    }
+    this.tally.rowsRead += file.rows;
+    this.tally.rowsLoaded += inserted;
+    if (this.spec.fingerprint) await this.tally.addFileFingerprint(this.connection, file.csv);
+    if (inserted + heldPassing < file.rows) await this.checkLeftOver(checks, file, inserted);
+    if (file.link) rmSync(file.link, { force: true });
   }
 
   private async insert(checks: FileChecks): Promise<number> {
@@ -117,20 +220,17 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
 
   /**
    * How a file's rows are checked: its JSON texts once each when few of them fail (named in the
-   * statement), else row by row; its names with a space rewritten, when few. `guessed`: the
-   * texts may be another file's, so a failing text of this file may be missing from them: the
-   * user's ids are then read with TRY (an invalid text, stored by mistake and then dropped,
-   * must not fail the statement, which would end the day's transaction).
+   * statement), else row by row; its names with a space rewritten, when few.
    */
-  private fileChecks(csv: string, texts: FileTexts, guessed = false): FileChecks {
-    const columns = eventColumns(this.spec, texts.spacedNames, guessed);
+  private fileChecks(csv: string, texts: FileTexts): FileChecks {
+    const columns = eventColumns(this.spec, texts.spacedNames);
     const { user, metadata } = texts;
     if (user === null || metadata === null) return { from: eventsSource(csv, this.spec), ok: this.sql.ok, columns };
     return { from: knownTextsSource(csv, this.spec), ok: eventRowOkKnown(this.spec, { user, metadata }), columns };
   }
 
   /** The file's distinct texts of each kind (see FileTexts); null for a kind with too many to name. */
-  private async fileTexts(csv: string, connection: DuckDBConnection, side = false): Promise<FileTexts> {
+  private async fileTexts(csv: string, connection: DuckDBConnection, side: boolean): Promise<FileTexts> {
     const limit = NAMED_TEXTS.count + 1;
     const sql = fileTexts(csv, this.spec, limit);
     const found = side
@@ -157,24 +257,57 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     return side.runAndReadAll(sql);
   }
 
+  /**
+   * One row too long for the bulk reader, checked by the row path's checks. Accepted with a
+   * timeuuid, it is held (it may repeat a stored one) and its hash joins the day's, so that a
+   * later row with its timeuuid is held too.
+   */
   async appendOversize(line: string): Promise<void> {
+    // The file before it first: its rejects, and the rules they count, come first in the row path's order.
+    const waiting = this.waiting;
+    this.waiting = null;
+    if (waiting) await this.insertFile(waiting);
     const { fields, term } = copyLineFields(line, this.spec.fingerprint);
     this.tally.addFingerprint(term);
     this.tally.rowsRead += 1;
+    const order = this.order++;
     const table = await this.fixedTable();
     const appender = await this.connection.createAppender(table, 'main', 'temp');
     const fixed = await this.checkRows([[0n, ...fields]], appender);
     appender.closeSync();
-    if (fixed) await this.connection.run(`${INSERT_EVENTS} ${EVENT_COLUMNS} FROM ${table}`, this.params());
+    const timeuuid = this.spec.timeuuid ? fields[this.spec.timeuuid.column] : null;
+    if (fixed && this.dedupe && timeuuid) {
+      await this.remember(timeuuid);
+      await this.connection.run(`INSERT INTO ${await this.heldTable()} SELECT ${order}, * FROM ${table}`);
+      this.heldRows += fixed;
+    } else if (fixed) {
+      await this.connection.run(`${INSERT_EVENTS} ${EVENT_COLUMNS} FROM ${table}`, this.params());
+      this.tally.rowsLoaded += fixed;
+    }
     await this.connection.run(`DROP TABLE ${table}`);
-    this.tally.rowsLoaded += fixed;
+  }
+
+  /** Adds a timeuuid's hash to the day's, on the connection files are read on (none read yet: the day's). */
+  private async remember(timeuuid: string): Promise<void> {
+    const side = this.dayLoad.sideConnection ? await this.dayLoad.sideConnection() : null;
+    const connection = this.reads?.connection ?? side ?? this.connection;
+    const seen = `wharf_seen_${this.id}`;
+    if (!this.reads?.seen) {
+      await connection.run(`CREATE TEMP TABLE ${seen} (h UBIGINT)`);
+      this.reads = { connection, seen: true };
+    }
+    await connection.run(`INSERT INTO ${seen} SELECT hash($1)`, [timeuuid]);
   }
 
   async finish(): Promise<ColumnarDayResult> {
-    const duplicates = this.spec.timeuuid ? await this.dropDuplicates() : 0;
+    const last = this.waiting;
+    this.waiting = null;
+    if (last) await this.insertFile(last);
+    const { stored, duplicates } = await this.storeHeld();
+    await this.dropTemp(`wharf_seen_${this.id}`, this.reads?.connection);
     return {
       rowsRead: this.tally.rowsRead,
-      rowsLoaded: this.tally.rowsLoaded - duplicates,
+      rowsLoaded: this.tally.rowsLoaded + stored,
       duplicates,
       fingerprintSum: this.tally.fingerprintSum(),
       problems: this.tally.problems(),
@@ -182,11 +315,35 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   }
 
   /**
+   * Stores each held row whose timeuuid no stored row has, the first of each such timeuuid in
+   * load order; the others repeat an earlier row's and are counted as duplicates.
+   */
+  private async storeHeld(): Promise<{ stored: number; duplicates: number }> {
+    if (this.heldRows === 0) return { stored: 0, duplicates: 0 };
+    const held = `wharf_held_${this.id}`;
+    try {
+      const stored = Number(
+        (
+          await this.connection.run(
+            `${INSERT_EVENTS} ${EVENT_COLUMNS} FROM ${held} h WHERE NOT EXISTS (SELECT 1 FROM ${TABLES.events} e
+              WHERE e.ingestion = $1 AND e.day = CAST($2 AS DATE) AND e.timeuuid = h.timeuuid)
+            QUALIFY row_number() OVER (PARTITION BY timeuuid ORDER BY ord, ln) = 1`,
+            this.params(),
+          )
+        ).rowsChanged,
+      );
+      return { stored, duplicates: this.heldRows - stored };
+    } finally {
+      await this.dropTemp(held);
+    }
+  }
+
+  /**
    * Runs a statement that checks a file's rows without DuckDB's filter pushdown: pushing the
    * checks below the projection that derives the JSON key lists copies each list's expression
    * into the filter once per reference (a filter shares no common subexpressions), so each
    * text was parsed a dozen times, which cost more than the rest of the load. Only these
-   * statements: the day's deletes and dedupe want the pushdown into the store's scans.
+   * statements: the day's deletes and the held rows' lookup want the pushdown into the store's scans.
    */
   private async checked(sql: string, params?: DuckDBValue[]): Promise<DuckDBMaterializedResult> {
     return this.withoutPushdown(() => this.connection.run(sql, params));
@@ -208,13 +365,11 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   }
 
   /**
-   * The rows of a file the bulk insert left behind, in file order: the row path's checks, one
-   * by one. When they accept some, the file's `bulk` rows just inserted are replaced by all
-   * of its accepted rows in file order (DuckDB keeps a file's order however many threads read
-   * it, and numbers rows with `row_number() OVER ()` in a streaming window, so numbering its
-   * rows twice gives the same numbers).
+   * The rows of a file the bulk insert left behind (not passing its checks, or held), in file
+   * order: the row path's checks, one by one, for those not passing. Rejects are stored and
+   * counted in file order; accepted rows are inserted, or held when they are among the rows to hold.
    */
-  private async checkLeftOver({ from, ok }: FileChecks, bulk: number): Promise<void> {
+  private async checkLeftOver({ from, ok }: FileChecks, file: ReadFile, inserted: number): Promise<void> {
     const numbered = `(SELECT row_number() OVER () AS ln, * FROM ${from})`;
     const unsure = `wharf_unsure_${this.id}`;
     const table = await this.fixedTable();
@@ -232,19 +387,50 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
         fixed += await this.checkRows(page as (bigint | string | null)[][], appender);
       }
       appender.closeSync();
-      if (fixed > 0) await this.rewriteInOrder({ numbered, ok, fixedTable: table }, bulk);
-      this.tally.rowsLoaded += fixed;
+      if (fixed === 0) return;
+      if (this.callerDedupes) {
+        await this.rewriteInOrder({ numbered, ok, fixedTable: table }, inserted);
+        this.tally.rowsLoaded += fixed;
+        return;
+      }
+      if (file.analysis.held.length === 0) {
+        await this.connection.run(`${INSERT_EVENTS} ${EVENT_COLUMNS} FROM ${table}`, this.params());
+        this.tally.rowsLoaded += fixed;
+        return;
+      }
+      const list = `(SELECT ln FROM ${this.heldList()})`;
+      const stored = await this.connection.run(
+        `${INSERT_EVENTS} ${EVENT_COLUMNS} FROM ${table} WHERE ln NOT IN ${list}`,
+        this.params(),
+      );
+      this.tally.rowsLoaded += Number(stored.rowsChanged);
+      const held = await this.connection.run(
+        `INSERT INTO ${await this.heldTable()} SELECT ${file.order}, * FROM ${table} WHERE ln IN ${list}`,
+      );
+      this.heldRows += Number(held.rowsChanged);
     } finally {
       await this.connection.run(`DROP TABLE IF EXISTS ${unsure}`);
       await this.connection.run(`DROP TABLE IF EXISTS ${table}`);
     }
   }
 
+  /**
+   * For a caller that drops the repeats itself in the order the rows were inserted: the file's
+   * `bulk` rows just inserted are replaced by all of its accepted rows in file order (DuckDB
+   * keeps a file's order however many threads read it, and numbers rows with
+   * `row_number() OVER ()` in a streaming window, so numbering its rows twice gives the same numbers).
+   */
   private async rewriteInOrder(
     { numbered, ok, fixedTable }: { numbered: string; ok: string; fixedTable: string },
     bulk: number,
   ): Promise<void> {
-    await this.dropLastRows(bulk);
+    const t = this.target;
+    if (bulk > 0)
+      await this.connection.run(
+        `DELETE FROM ${TABLES.events} WHERE rowid IN (SELECT rowid FROM ${TABLES.events}
+          WHERE ingestion = $1 AND day = CAST($2 AS DATE) ORDER BY rowid DESC LIMIT ${bulk})`,
+        [t.ingestion, t.date],
+      );
     await this.checked(
       `${INSERT_EVENTS} ${EVENT_COLUMNS} FROM (
         SELECT ln, ${this.sql.columns} FROM ${numbered} WHERE ${ok}
@@ -254,15 +440,27 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     );
   }
 
-  /** Drops the day's last `n` rows: the load cleared the day when it began, so they are the ones just inserted. */
-  private async dropLastRows(n: number): Promise<void> {
-    if (n === 0) return;
-    const t = this.target;
-    await this.connection.run(
-      `DELETE FROM ${TABLES.events} WHERE rowid IN (SELECT rowid FROM ${TABLES.events}
-        WHERE ingestion = $1 AND day = CAST($2 AS DATE) ORDER BY rowid DESC LIMIT ${n})`,
-      [t.ingestion, t.date],
-    );
+  /** The rows to hold of the file being inserted, as a table of the day's connection (`ln`). */
+  private heldList(): string {
+    return `wharf_hold_${this.id}`;
+  }
+
+  private async listHeld(lines: bigint[]): Promise<void> {
+    const table = this.heldList();
+    await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${table} (ln BIGINT)`);
+    const appender = await this.connection.createAppender(table, 'main', 'temp');
+    for (const ln of lines) {
+      appender.appendBigInt(ln);
+      appender.endRow();
+    }
+    appender.closeSync();
+  }
+
+  /** The day's held rows: place in the load order, line in the file, stored columns. */
+  private async heldTable(): Promise<string> {
+    const table = `wharf_held_${this.id}`;
+    await this.connection.run(`CREATE TEMP TABLE IF NOT EXISTS ${table} (ord INTEGER, ln BIGINT, ${FIXED_COLUMNS})`);
+    return table;
   }
 
   /** The row path's checks of rows `[ln, ...fields]`: rejects stored and counted, accepted events to `fixed`. */
@@ -292,87 +490,12 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   }
 
   /**
-   * Drops the rows whose timeuuid repeats an earlier row's (in load order), returning how many.
-   * Equal texts have equal hashes, so only a timeuuid whose 64-bit hash repeats can repeat: the
-   * day's hashes are sorted and each compared with the one before (cheaper than a distinct count
-   * of the texts, whose hash table was most of the day's end), and only the rows of a repeated
-   * hash (a repeated timeuuid, or two timeuuids of equal hash) are counted and deduplicated
-   * exactly. A day without a repeat costs that one sort.
+   * Drops a temp table. After a failed statement the transaction takes nothing but ROLLBACK,
+   * which drops it too: that statement's error is the one to report, not this one's.
    */
-  private async dropDuplicates(): Promise<number> {
-    const day = `ingestion = $1 AND day = CAST($2 AS DATE)`;
-    const repeated = `wharf_repeated_${this.id}`;
-    await this.connection.run(
-      `CREATE TEMP TABLE ${repeated} AS SELECT DISTINCT h FROM (
-        SELECT h, lag(h) OVER (ORDER BY h) AS previous FROM (SELECT hash(timeuuid) AS h FROM ${TABLES.events} WHERE ${day})
-      ) WHERE h = previous`,
-      this.params(),
-    );
-    try {
-      const [[hashes]] = (await this.connection.runAndReadAll(`SELECT count(*) FROM ${repeated}`)).getRows();
-      if (Number(hashes) === 0) return 0;
-      const { count, drop } = timeuuidRepeats(
-        TABLES.events,
-        `${day} AND hash(timeuuid) IN (SELECT h FROM ${repeated})`,
-      );
-      const [[n]] = (await this.connection.runAndReadAll(count, this.params())).getRows();
-      const duplicates = Number(n);
-      if (duplicates > (await mostToDelete(this.connection))) await this.rewriteDay(day, repeated);
-      else if (duplicates > 0) await this.connection.run(drop, this.params());
-      return duplicates;
-    } finally {
-      await this.dropTemp(repeated);
-    }
+  private async dropTemp(table: string, connection = this.connection): Promise<void> {
+    await connection.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
   }
-
-  /**
-   * Drops a temp table of the dedupe. After a failed statement the transaction takes nothing but
-   * ROLLBACK, which drops it too: that statement's error is the one to report, not this one's.
-   */
-  private async dropTemp(table: string): Promise<void> {
-    await this.connection.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
-  }
-
-  /**
-   * Drops many repeats by writing the day again: the day's kept rows (the first of each repeated
-   * timeuuid, chosen by an aggregate, and every row of an unrepeated hash) into a temp table in
-   * load order, the day's rows deleted, the kept ones inserted back. Deleting the repeats one by
-   * one keeps a version entry per deleted row in memory that does not spill, which ran out of
-   * the store's cap at a few million repeats (docs/engine.md); dropping all the day's rows, all
-   * inserted by this transaction, does not, and the temp tables spill.
-   */
-  private async rewriteDay(day: string, repeated: string): Promise<void> {
-    const [first, drop, kept] = ['first', 'drop', 'kept'].map((t) => `wharf_${t}_${this.id}`);
-    const run = (sql: string) => this.connection.run(sql, this.params());
-    const events = `${TABLES.events} e`;
-    const inRepeated = `${day} AND hash(timeuuid) IN (SELECT h FROM ${repeated})`;
-    try {
-      await run(
-        `CREATE TEMP TABLE ${first} AS SELECT min(rowid) AS id FROM ${events} WHERE ${inRepeated} GROUP BY timeuuid`,
-      );
-      await run(`CREATE TEMP TABLE ${drop} AS SELECT e.rowid AS id FROM ${events} ANTI JOIN ${first} f ON e.rowid = f.id
-        WHERE ${inRepeated}`);
-      await run(`CREATE TEMP TABLE ${kept} AS SELECT e.* FROM ${events} ANTI JOIN ${drop} d ON e.rowid = d.id
-        WHERE ${day} ORDER BY e.rowid`);
-      await run(`DELETE FROM ${TABLES.events} WHERE ${day}`);
-      await this.connection.run(`INSERT INTO ${TABLES.events} SELECT * FROM ${kept}`);
-    } finally {
-      for (const table of [first, drop, kept]) await this.dropTemp(table);
-    }
-  }
-}
-
-/**
- * Most repeats the dedupe deletes one by one under the connection's memory cap (each costs
- * memory that does not spill; 2,500,000 ran out of 96 MB): one per 200 bytes of the cap.
- * Past that, the day is written again (rewriteDay).
- */
-async function mostToDelete(connection: DuckDBConnection): Promise<number> {
-  const [[limit]] = (await connection.runAndReadAll(`SELECT current_setting('memory_limit')`)).getRows();
-  const [, size, unit] = /^([\d.]+) ?(bytes|KiB|MiB|GiB|TiB)$/.exec(String(limit)) ?? [];
-  const power = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'].indexOf(unit ?? '');
-  if (power < 0) return 100_000;
-  return Math.floor((Number(size) * 1024 ** power) / 200);
 }
 
 /** Both results, once both statements have settled (neither left running on a failure); the first failure. */
@@ -381,22 +504,6 @@ async function settled<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
   if (ra.status === 'rejected') throw ra.reason;
   if (rb.status === 'rejected') throw rb.reason;
   return [ra.value, rb.value];
-}
-
-/**
- * Whether checks built from the `used` texts are exactly a file's own checks, given its `own`
- * texts (whether a text passes depends on the text alone): JSON checked row by row, or every
- * failing text of the file among those named; every name with a space among those rewritten
- * (rewriting a name without one changes nothing), or all rewritten.
- */
-function covers(used: FileTexts, own: FileTexts): boolean {
-  const within = (u: string[] | null, o: string[] | null) =>
-    u === null || (o !== null && o.every((t) => u.includes(t)));
-  const json =
-    used.user === null ||
-    used.metadata === null ||
-    (within(used.user, own.user) && within(used.metadata, own.metadata));
-  return json && within(used.spacedNames, own.spacedNames);
 }
 
 function appendEvent(a: DuckDBAppender, ln: bigint, e: EventRecord): void {

@@ -293,11 +293,9 @@ export const EVENT_COLUMNS = STORED.join(', ');
 
 /**
  * The stored events columns (after ingestion and day) of a row eventRowOk accepts, named as in
- * `events`; `spacedNames`: the file's event names with a space, when known (of fileTexts);
- * `guarded`: the user's ids read with TRY, for a statement that may meet a user text that is
- * not valid JSON (which the JSON functions fail on).
+ * `events`; `spacedNames`: the file's event names with a space, when known (of fileTexts).
  */
-export function eventColumns(spec: EventsCsvSpec, spacedNames: string[] | null = null, guarded = false): string {
+export function eventColumns(spec: EventsCsvSpec, spacedNames: string[] | null = null): string {
   const underscores = (c: string) => `regexp_replace(${c}, ${SPACE}, '_', 'g')`;
   // Only the names known to have a space (when known) need the replacement.
   const name = source(spec.eventName, (c) =>
@@ -309,8 +307,7 @@ export function eventColumns(spec: EventsCsvSpec, spacedNames: string[] | null =
   );
   const meta = spec.metadata ? `CASE WHEN c${spec.metadata.column} = '' THEN NULL ELSE m END` : 'CAST(NULL AS VARCHAR)';
   // One parse for both (the same expression twice in a projection is computed once).
-  const extract = `json_extract_string(u, ['$.userID', '$.customIDs'])`;
-  const ids = guarded ? `TRY(${extract})` : extract;
+  const ids = `json_extract_string(u, ['$.userID', '$.customIDs'])`;
   const [userId, customIds] = [`${ids}[1]`, `${ids}[2]`];
   const tu = spec.timeuuid ? `c${spec.timeuuid.column}` : null;
   const generated = 'CAST(uuid() AS VARCHAR)';

@@ -68,7 +68,7 @@ export class PostgresEventsCsvLoad implements ColumnarDayLoad {
   }
 
   /**
-   * Ends the day in the staging, whose events were all sent (so its own dedupe finds none),
+   * Ends the day in the staging, whose events were all sent (their repeats dropped by send),
    * waits for the last COPY, then drops the staging.
    */
   async finish(): Promise<ColumnarDayResult> {
@@ -90,6 +90,7 @@ export class PostgresEventsCsvLoad implements ColumnarDayLoad {
     const load = new DuckDBEventsCsvLoad(schema.connection, this.target, this.spec, {
       ready: Promise.resolve(),
       appendRejects: (rejects) => this.day.appendRejects(rejects),
+      callerDropsRepeats: true,
     });
     return { schema, load };
   }
