@@ -175,10 +175,11 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
       SELECT ln, hash(${tu}) AS h, contains(${tu}, '\\') AS escaped
       FROM (SELECT row_number() OVER () AS ln, ${tu} FROM ${csv}) WHERE ${tu} IS NOT NULL AND ${tu} <> ''`);
     try {
-      const repeated =
-        await connection.runAndReadAll(`SELECT ln FROM ${hashes} WHERE escaped OR h IN (SELECT h FROM ${seen})
-        UNION ALL SELECT f.ln FROM ${hashes} f JOIN (SELECT h, min(ln) AS first FROM ${hashes} GROUP BY h HAVING count(*) > 1) r
-          ON f.h = r.h AND f.ln > r.first
+      // A semi join builds on the file's hashes and scans the day's (`h IN (…)` would build on the day's each time).
+      const repeated = await connection.runAndReadAll(`SELECT ln FROM ${hashes} WHERE escaped
+        UNION ALL SELECT f.ln FROM ${hashes} f SEMI JOIN ${seen} s ON f.h = s.h
+        UNION ALL SELECT f.ln FROM ${hashes} f
+          JOIN (SELECT h, min(ln) AS first FROM ${hashes} GROUP BY h HAVING count(*) > 1) r ON f.h = r.h AND f.ln > r.first
         ORDER BY ln`);
       await connection.run(`INSERT INTO ${seen} SELECT h FROM ${hashes}`);
       return [...new Set(repeated.getColumnsJS()[0] as bigint[])];
