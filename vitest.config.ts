@@ -15,6 +15,9 @@ export default defineConfig({
     setupFiles: ['./vitest.setup.ts'],
     globalSetup: runFixtures ? [] : ['./test/global-setup.ts'],
     pool: 'forks',
+    // Two test files at a time (vitest's default is one less than the cores: one on a 2-core
+    // machine): most files wait on child processes, PostgreSQL, git or npm more than they compute.
+    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
