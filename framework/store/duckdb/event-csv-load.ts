@@ -70,11 +70,15 @@ interface FileChecks {
 interface FileAnalysis {
   texts: FileTexts;
   /**
-   * Its rows (numbered from 1 in file order) whose timeuuid's hash an earlier row of the day, or
-   * of the file, had: they may repeat a stored timeuuid, and are held for the day's end.
+   * Its rows whose timeuuid's hash an earlier row of the day, or of the file, had, as exported
+   * (`[ln, c0, c1, …, fp]`, numbered from 1 in file order): they may repeat a stored timeuuid,
+   * and are held for the day's end. Read on the side connection, so the day's does not read the
+   * file again for them.
    */
-  held: bigint[];
+  held: HeldRow[];
 }
+
+type HeldRow = (bigint | string | null)[];
 
 /** A file read and waiting for its insert (the day's connection inserts one file behind the reads). */
 interface ReadFile {
@@ -90,7 +94,7 @@ interface ReadFile {
 export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   private readonly tally = new CsvLoadTally();
   private readonly id: string;
-  private readonly sql: { ok: string; columns: string; raw: string };
+  private readonly sql: { ok: string; columns: string; raw: string; rawTypes: string };
   /** Whether this load drops repeated timeuuids itself (held rows). */
   private readonly dedupe: boolean;
   /** Whether its caller drops them, reading the rows in the order they were inserted, which must then be the file's. */
@@ -112,7 +116,12 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     private readonly dayLoad: CsvDayLoadHooks,
   ) {
     this.id = target.loadId.replace(/[^a-z0-9]/gi, '');
-    this.sql = { ok: eventRowOk(spec), columns: eventColumns(spec), raw: rawEventColumns(spec) };
+    const raw = rawEventColumns(spec);
+    const rawTypes = raw
+      .split(', ')
+      .map((c) => `${c} VARCHAR`)
+      .join(', ');
+    this.sql = { ok: eventRowOk(spec), columns: eventColumns(spec), raw, rawTypes };
     this.dedupe = spec.timeuuid !== null && !dayLoad.callerDropsRepeats;
     this.callerDedupes = spec.timeuuid !== null && dayLoad.callerDropsRepeats === true;
   }
@@ -164,8 +173,8 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
    * to the day's. A timeuuid with a backslash is always held: its stored text is the row path's
    * unescaping of it, which its hash does not read. Empty and NULL timeuuids get a new one.
    */
-  private async repeatedHashes(csv: string, connection: DuckDBConnection): Promise<bigint[]> {
-    const [seen, hashes] = [`wharf_seen_${this.id}`, `wharf_hashes_${this.id}`];
+  private async repeatedHashes(csv: string, connection: DuckDBConnection): Promise<HeldRow[]> {
+    const [seen, hashes, repeats] = ['seen', 'hashes', 'repeats'].map((t) => `wharf_${t}_${this.id}`);
     if (!this.reads?.seen) {
       await connection.run(`CREATE TEMP TABLE ${seen} (h UBIGINT)`);
       this.reads = { connection, seen: true };
@@ -176,15 +185,20 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
       FROM (SELECT row_number() OVER () AS ln, ${tu} FROM ${csv}) WHERE ${tu} IS NOT NULL AND ${tu} <> ''`);
     try {
       // A semi join builds on the file's hashes and scans the day's (`h IN (…)` would build on the day's each time).
-      const repeated = await connection.runAndReadAll(`SELECT ln FROM ${hashes} WHERE escaped
+      await connection.run(`CREATE OR REPLACE TEMP TABLE ${repeats} AS SELECT DISTINCT ln FROM (
+        SELECT ln FROM ${hashes} WHERE escaped
         UNION ALL SELECT f.ln FROM ${hashes} f SEMI JOIN ${seen} s ON f.h = s.h
         UNION ALL SELECT f.ln FROM ${hashes} f
-          JOIN (SELECT h, min(ln) AS first FROM ${hashes} GROUP BY h HAVING count(*) > 1) r ON f.h = r.h AND f.ln > r.first
-        ORDER BY ln`);
+          JOIN (SELECT h, min(ln) AS first FROM ${hashes} GROUP BY h HAVING count(*) > 1) r ON f.h = r.h AND f.ln > r.first)`);
       await connection.run(`INSERT INTO ${seen} SELECT h FROM ${hashes}`);
-      return [...new Set(repeated.getColumnsJS()[0] as bigint[])];
+      const [[held]] = (await connection.runAndReadAll(`SELECT count(*) FROM ${repeats}`)).getRows();
+      if (Number(held) === 0) return [];
+      const fp = this.spec.fingerprint ? ', fp' : '';
+      const rows = await connection.runAndReadAll(`SELECT ln, ${this.sql.raw}${fp}
+        FROM (SELECT row_number() OVER () AS ln, * FROM ${csv}) WHERE ln IN (SELECT ln FROM ${repeats}) ORDER BY ln`);
+      return rows.getRowsJS() as HeldRow[];
     } finally {
-      await connection.run(`DROP TABLE IF EXISTS ${hashes}`).catch(() => undefined);
+      for (const table of [hashes, repeats]) await this.dropTemp(table, connection);
     }
   }
 
@@ -193,17 +207,18 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
    * go to `held`), then hands the rest to the row path's checks.
    */
   private async insertFile(file: ReadFile): Promise<void> {
-    const checks = this.fileChecks(file.csv, file.analysis.texts);
+    const { texts, held } = file.analysis;
+    const checks = this.fileChecks(file.csv, texts);
     let inserted: number;
     let heldPassing = 0;
-    if (file.analysis.held.length === 0) inserted = await this.insert(checks);
+    if (held.length === 0) inserted = await this.insert(checks);
     else {
-      await this.listHeld(file.analysis.held);
-      const numbered = `(SELECT row_number() OVER () AS ln, * FROM ${checks.from})`;
-      const list = `(SELECT ln FROM ${this.heldList()})`;
-      inserted = await this.insert({ ...checks, from: numbered, ok: `${checks.ok} AND ln NOT IN ${list}` });
-      const hold = `INSERT INTO ${await this.heldTable()} SELECT ${file.order}, ln, ${checks.columns}
-        FROM ${numbered} WHERE ${checks.ok} AND ln IN ${list}`;
+      const table = await this.heldLines(held);
+      const all = this.fileChecks(`(SELECT row_number() OVER () AS ln, * FROM ${file.csv})`, texts, true);
+      inserted = await this.insert({ ...all, ok: `${all.ok} AND ln NOT IN (SELECT ln FROM ${table})` });
+      const some = this.fileChecks(table, texts, true);
+      const hold = `INSERT INTO ${await this.heldTable()} SELECT ${file.order}, ln, ${some.columns}
+        FROM ${some.from} WHERE ${some.ok}`;
       heldPassing = Number((await this.checked(hold)).rowsChanged);
       this.heldRows += heldPassing;
     }
@@ -221,13 +236,16 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
 
   /**
    * How a file's rows are checked: its JSON texts once each when few of them fail (named in the
-   * statement), else row by row; its names with a space rewritten, when few.
+   * statement), else row by row; its names with a space rewritten, when few. `numbered`: `csv`
+   * has the rows' line numbers (`ln`), which the source keeps.
    */
-  private fileChecks(csv: string, texts: FileTexts): FileChecks {
+  private fileChecks(csv: string, texts: FileTexts, numbered = false): FileChecks {
     const columns = eventColumns(this.spec, texts.spacedNames);
     const { user, metadata } = texts;
-    if (user === null || metadata === null) return { from: eventsSource(csv, this.spec), ok: this.sql.ok, columns };
-    return { from: knownTextsSource(csv, this.spec), ok: eventRowOkKnown(this.spec, { user, metadata }), columns };
+    if (user === null || metadata === null)
+      return { from: eventsSource(csv, this.spec, numbered), ok: this.sql.ok, columns };
+    const ok = eventRowOkKnown(this.spec, { user, metadata });
+    return { from: knownTextsSource(csv, this.spec, numbered), ok, columns };
   }
 
   /** The file's distinct texts of each kind (see FileTexts); null for a kind with too many to name. */
@@ -399,7 +417,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
         this.tally.rowsLoaded += fixed;
         return;
       }
-      const list = `(SELECT ln FROM ${this.heldList()})`;
+      const list = `(SELECT ln FROM wharf_lines_${this.id})`;
       const stored = await this.connection.run(
         `${INSERT_EVENTS} ${EVENT_COLUMNS} FROM ${table} WHERE ln NOT IN ${list}`,
         this.params(),
@@ -441,20 +459,22 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     );
   }
 
-  /** The rows to hold of the file being inserted, as a table of the day's connection (`ln`). */
-  private heldList(): string {
-    return `wharf_hold_${this.id}`;
-  }
-
-  private async listHeld(lines: bigint[]): Promise<void> {
-    const table = this.heldList();
-    await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${table} (ln BIGINT)`);
+  /** The held rows of the file being inserted (see FileAnalysis), as a table of the day's connection. */
+  private async heldLines(rows: HeldRow[]): Promise<string> {
+    const table = `wharf_lines_${this.id}`;
+    const fp = this.spec.fingerprint ? ', fp BIGINT' : '';
+    await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${table} (ln BIGINT, ${this.sql.rawTypes}${fp})`);
     const appender = await this.connection.createAppender(table, 'main', 'temp');
-    for (const ln of lines) {
-      appender.appendBigInt(ln);
+    for (const row of rows) {
+      for (const value of row) {
+        if (value === null) appender.appendNull();
+        else if (typeof value === 'bigint') appender.appendBigInt(value);
+        else appender.appendVarchar(value);
+      }
       appender.endRow();
     }
     appender.closeSync();
+    return table;
   }
 
   /** The day's held rows: place in the load order, line in the file, stored columns. */

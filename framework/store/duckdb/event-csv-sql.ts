@@ -95,7 +95,12 @@ function distinct(list: string): string {
 }
 
 /** The exported text, the timestamp (`ts`) and, with `json`, the given JSON expressions as `u` and `m`. */
-function fileColumns(csv: string, spec: EventsCsvSpec, json: (c: string, isJson: boolean) => string): string {
+function fileColumns(
+  csv: string,
+  spec: EventsCsvSpec,
+  json: (c: string, isJson: boolean) => string,
+  numbered: boolean,
+): string {
   const raw = Array.from({ length: spec.columnCount }, (_, i) => `c${i}`);
   const t = `c${spec.timestamp.column}`;
   const integer = `CAST(${t} AS BIGINT)`;
@@ -108,28 +113,29 @@ function fileColumns(csv: string, spec: EventsCsvSpec, json: (c: string, isJson:
   const out = [...raw, `${ts} AS ts`, `${json(`c${spec.user.column}`, spec.user.json)} AS u`];
   if (spec.metadata) out.push(`${json(`c${spec.metadata.column}`, spec.metadata.json)} AS m`);
   if (spec.fingerprint) out.push('fp');
+  if (numbered) out.push('ln');
   return `SELECT ${out.join(', ')} FROM ${csv}`;
 }
 
 /**
- * A file as the row-by-row checks (eventRowOk) read it: the exported text, plus the derived
- * values the checks and the stored row share (`ts`: the timestamp, `u`/`m`: the JSON,
- * minified, when canonical and without escapes; `uk`, `ck`, `mk`: the user's, its customIDs'
- * and the metadata's keys).
+ * A file as the row-by-row checks (eventRowOk) read it: the exported text (and, `numbered`,
+ * its line number `ln`, which `csv` then has), plus the derived values the checks and the
+ * stored row share (`ts`: the timestamp, `u`/`m`: the JSON, minified, when canonical and
+ * without escapes; `uk`, `ck`, `mk`: the user's, its customIDs' and the metadata's keys).
  */
-export function eventsSource(csv: string, spec: EventsCsvSpec): string {
+export function eventsSource(csv: string, spec: EventsCsvSpec, numbered = false): string {
   // The JSON values the checks read more than once, read once.
   const json = [`json_keys(u) AS uk`, `json_keys(u, '$.customIDs') AS ck`];
   if (spec.metadata) json.push('json_keys(m) AS mk');
-  return `(SELECT *, ${json.join(', ')} FROM (${fileColumns(csv, spec, validJson)}))`;
+  return `(SELECT *, ${json.join(', ')} FROM (${fileColumns(csv, spec, validJson, numbered)}))`;
 }
 
 /**
  * A file as eventRowOkKnown reads it: eventsSource's columns without the JSON checks (`u` and
  * `m` are the JSON as stored, minified; only rows whose texts passed them are stored).
  */
-export function knownTextsSource(csv: string, spec: EventsCsvSpec): string {
-  return `(${fileColumns(csv, spec, minified)})`;
+export function knownTextsSource(csv: string, spec: EventsCsvSpec, numbered = false): string {
+  return `(${fileColumns(csv, spec, minified, numbered)})`;
 }
 
 /**
