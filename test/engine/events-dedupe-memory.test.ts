@@ -8,13 +8,13 @@
  * reference is the day's construction: every even row first of its pair, a few rows unrepeated.
  */
 import { describe, expect, it } from 'vitest';
-import type { EventsMapping } from '../../framework/config/types.js';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
 import {
   engineContext,
   freshStore,
   loadedMapping,
   makeProject,
+  plainEventsMapping,
   seededSource,
   tempDir,
 } from '../support/engine-fixture.js';
@@ -23,15 +23,7 @@ const DAY = '2026-10-05';
 /** Rows in pairs of one timeuuid, and rows of their own. */
 const PAIRED = 440_000;
 const SINGLE = 1_000;
-const mapping: EventsMapping = {
-  name: 'twice',
-  dataset: 'events',
-  source: 'src',
-  sql: './e.sql',
-  schedule: 'daily',
-  startDate: DAY,
-  columns: { timestamp: 't', event_name: 'n', user: 'usr', timeuuid: 'tu' },
-};
+const mapping = plainEventsMapping('twice', DAY);
 const SEED = [
   `CREATE TABLE e AS SELECT i, TIMESTAMPTZ '${DAY} 09:00:00+00' + i * INTERVAL '1 millisecond' AS t,
      CASE WHEN i >= ${PAIRED} THEN 'single' WHEN i % 2 = 0 THEN 'first' ELSE 'second' END AS n,

@@ -10,10 +10,16 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { EventsMapping } from '../../framework/config/types.js';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
 import { openStore } from '../../framework/store/open-store.js';
-import { engineContext, loadedMapping, makeProject, seededSource, tempDir } from '../support/engine-fixture.js';
+import {
+  engineContext,
+  loadedMapping,
+  makeProject,
+  plainEventsMapping,
+  seededSource,
+  tempDir,
+} from '../support/engine-fixture.js';
 
 const DAY = '2026-10-05';
 const ROWS = 400_000;
@@ -23,15 +29,7 @@ const NEXT_TO = (i: number) => i % 100 === 1;
 const FAR = (i: number) => i >= 300_000 && i % 1_000 === 7;
 /** Rows rejected (no user), whose timeuuid the next row repeats: that next row is the first stored. */
 const REJECTED = (i: number) => i % 10_000 === 500;
-const mapping: EventsMapping = {
-  name: 'repeats',
-  dataset: 'events',
-  source: 'src',
-  sql: './e.sql',
-  schedule: 'daily',
-  startDate: DAY,
-  columns: { timestamp: 't', event_name: 'n', user: 'usr', timeuuid: 'tu' },
-};
+const mapping = plainEventsMapping('repeats', DAY);
 const SEED = [
   `CREATE TABLE e AS SELECT i, TIMESTAMPTZ '${DAY} 09:00:00+00' + i * INTERVAL '1 millisecond' AS t, 'e' || i AS n,
      CASE WHEN i % 10000 = 500 THEN NULL ELSE '{"userID":"u' || i || '"}' END AS usr,

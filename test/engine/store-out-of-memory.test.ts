@@ -6,7 +6,6 @@
  * the day's first load, read back before and after the failed one.
  */
 import { describe, expect, it } from 'vitest';
-import type { EventsMapping } from '../../framework/config/types.js';
 import { WharfError } from '../../framework/diagnostics/errors.js';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
 import { withStoreMemory } from '../../framework/store/duckdb/out-of-memory.js';
@@ -16,6 +15,7 @@ import {
   freshStore,
   loadedMapping,
   makeProject,
+  plainEventsMapping,
   seededSource,
   tempDir,
 } from '../support/engine-fixture.js';
@@ -24,15 +24,7 @@ const DAY = '2026-10-05';
 const FIRST_ROWS = 1_000;
 /** The second version of the day: rows in pairs of one timeuuid, too many for the tiny cap. */
 const PAIRED = 440_000;
-const mapping: EventsMapping = {
-  name: 'capped',
-  dataset: 'events',
-  source: 'src',
-  sql: './e.sql',
-  schedule: 'daily',
-  startDate: DAY,
-  columns: { timestamp: 't', event_name: 'n', user: 'usr', timeuuid: 'tu' },
-};
+const mapping = plainEventsMapping('capped', DAY);
 const rowsOf = (count: number, name: string) =>
   `CREATE OR REPLACE TABLE e AS SELECT i, TIMESTAMPTZ '${DAY} 09:00:00+00' + i * INTERVAL '1 millisecond' AS t,
      '${name}' AS n, '{"userID":"u' || i || '"}' AS usr, 'p-' || (i // 2) AS tu FROM range(${count}) AS r(i)`;

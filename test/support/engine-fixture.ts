@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { LoadedProject } from '../../framework/config/project.js';
-import type { SourceConfig } from '../../framework/config/types.js';
+import type { EventsMapping, SourceConfig } from '../../framework/config/types.js';
 import { ConnectorPool, type ConnectorOpener } from '../../framework/engine/connector-pool.js';
 import type { EngineContext } from '../../framework/engine/types.js';
 import { openStore } from '../../framework/store/open-store.js';
@@ -78,4 +78,20 @@ export function lit(v: string | number | null): string {
 
 export function insertSql(table: string, rows: (string | number | null)[][]): string {
   return `INSERT INTO ${table} VALUES ${rows.map((r) => `(${r.map(lit).join(', ')})`).join(',\n')}`;
+}
+
+/**
+ * A daily events mapping of source `src` reading `t` (timestamp), `n` (event name), `usr`
+ * (user JSON) and `tu` (timeuuid), starting on `day`.
+ */
+export function plainEventsMapping(name: string, day: string): EventsMapping {
+  return {
+    name,
+    dataset: 'events',
+    source: 'src',
+    sql: './e.sql',
+    schedule: 'daily',
+    startDate: day,
+    columns: { timestamp: 't', event_name: 'n', user: 'usr', timeuuid: 'tu' },
+  };
 }
