@@ -183,7 +183,8 @@ describe('ingest init', () => {
 describe('the new project, nothing edited', () => {
   beforeAll(() => linkInstall(project));
 
-  it('validates, plans, applies the demo, and then has nothing left to change', () => {
+  // Four CLI processes one after the other, one of which loads the demo's days.
+  it('validates, plans, applies the demo, and then has nothing left to change', { timeout: 180_000 }, () => {
     const npx = (...args: string[]) => run('npx', ['--no', 'ingest', ...args], project);
     const validate = npx('validate');
     expect(validate.code).toBe(0);
