@@ -70,15 +70,26 @@ interface FileChecks {
 interface FileAnalysis {
   texts: FileTexts;
   /**
-   * Its rows whose timeuuid's hash an earlier row of the day, or of the file, had, as exported
-   * (`[ln, c0, c1, …, fp]`, numbered from 1 in file order): they may repeat a stored timeuuid,
-   * and are held for the day's end. Read on the side connection, so the day's does not read the
-   * file again for them.
+   * Its rows whose timeuuid's hash an earlier row of the day, or of the file, had: they may
+   * repeat a stored timeuuid, and are held for the day's end.
    */
-  held: HeldRow[];
+  held: HeldRows;
+}
+
+/**
+ * A file's rows to hold: their lines (numbered from 1 in file order) and, when few, the rows
+ * as exported (`[ln, c0, c1, …, fp]`), read on the side connection so that the day's does not
+ * read the file again for them. Many (a stream that sends every event twice) stay in the file:
+ * handed over as values they cost more memory and time than the second read.
+ */
+interface HeldRows {
+  lines: bigint[];
+  rows: HeldRow[] | null;
 }
 
 type HeldRow = (bigint | string | null)[];
+/** Most rows of a file handed over from the side connection (see HeldRows): 1% of a file is 1,229. */
+const HELD_ROWS_HANDED_OVER = 4_096;
 
 /** A file read and waiting for its insert (the day's connection inserts one file behind the reads). */
 interface ReadFile {
@@ -163,7 +174,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   private async analyze(csv: string, connection: DuckDBConnection): Promise<FileAnalysis> {
     const side = connection !== this.connection;
     const texts = await this.fileTexts(csv, connection, side);
-    const held = this.dedupe ? await this.repeatedHashes(csv, connection) : [];
+    const held = this.dedupe ? await this.repeatedHashes(csv, connection) : { lines: [], rows: null };
     return { texts, held };
   }
 
@@ -173,7 +184,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
    * to the day's. A timeuuid with a backslash is always held: its stored text is the row path's
    * unescaping of it, which its hash does not read. Empty and NULL timeuuids get a new one.
    */
-  private async repeatedHashes(csv: string, connection: DuckDBConnection): Promise<HeldRow[]> {
+  private async repeatedHashes(csv: string, connection: DuckDBConnection): Promise<HeldRows> {
     const [seen, hashes, repeats] = ['seen', 'hashes', 'repeats'].map((t) => `wharf_${t}_${this.id}`);
     if (!this.reads?.seen) {
       await connection.run(`CREATE TEMP TABLE ${seen} (h UBIGINT)`);
@@ -192,11 +203,16 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
           JOIN (SELECT h, min(ln) AS first FROM ${hashes} GROUP BY h HAVING count(*) > 1) r ON f.h = r.h AND f.ln > r.first)`);
       await connection.run(`INSERT INTO ${seen} SELECT h FROM ${hashes}`);
       const [[held]] = (await connection.runAndReadAll(`SELECT count(*) FROM ${repeats}`)).getRows();
-      if (Number(held) === 0) return [];
+      if (Number(held) > HELD_ROWS_HANDED_OVER) {
+        const lines = await connection.runAndReadAll(`SELECT ln FROM ${repeats} ORDER BY ln`);
+        return { lines: lines.getColumnsJS()[0] as bigint[], rows: null };
+      }
+      if (Number(held) === 0) return { lines: [], rows: null };
       const fp = this.spec.fingerprint ? ', fp' : '';
-      const rows = await connection.runAndReadAll(`SELECT ln, ${this.sql.raw}${fp}
+      const read = await connection.runAndReadAll(`SELECT ln, ${this.sql.raw}${fp}
         FROM (SELECT row_number() OVER () AS ln, * FROM ${csv}) WHERE ln IN (SELECT ln FROM ${repeats}) ORDER BY ln`);
-      return rows.getRowsJS() as HeldRow[];
+      const rows = read.getRowsJS() as HeldRow[];
+      return { lines: rows.map((r) => r[0] as bigint), rows };
     } finally {
       for (const table of [hashes, repeats]) await this.dropTemp(table, connection);
     }
@@ -211,12 +227,13 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     const checks = this.fileChecks(file.csv, texts);
     let inserted: number;
     let heldPassing = 0;
-    if (held.length === 0) inserted = await this.insert(checks);
+    if (held.lines.length === 0) inserted = await this.insert(checks);
     else {
       const table = await this.heldLines(held);
+      const list = `(SELECT ln FROM ${table})`;
       const all = this.fileChecks(`(SELECT row_number() OVER () AS ln, * FROM ${file.csv})`, texts, true);
-      inserted = await this.insert({ ...all, ok: `${all.ok} AND ln NOT IN (SELECT ln FROM ${table})` });
-      const some = this.fileChecks(table, texts, true);
+      inserted = await this.insert({ ...all, ok: `${all.ok} AND ln NOT IN ${list}` });
+      const some = held.rows ? this.fileChecks(table, texts, true) : { ...all, ok: `${all.ok} AND ln IN ${list}` };
       const hold = `INSERT INTO ${await this.heldTable()} SELECT ${file.order}, ln, ${some.columns}
         FROM ${some.from} WHERE ${some.ok}`;
       heldPassing = Number((await this.checked(hold)).rowsChanged);
@@ -412,7 +429,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
         this.tally.rowsLoaded += fixed;
         return;
       }
-      if (file.analysis.held.length === 0) {
+      if (file.analysis.held.lines.length === 0) {
         await this.connection.run(`${INSERT_EVENTS} ${EVENT_COLUMNS} FROM ${table}`, this.params());
         this.tally.rowsLoaded += fixed;
         return;
@@ -459,13 +476,17 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     );
   }
 
-  /** The held rows of the file being inserted (see FileAnalysis), as a table of the day's connection. */
-  private async heldLines(rows: HeldRow[]): Promise<string> {
+  /**
+   * The held rows of the file being inserted (see HeldRows) as a table of the day's connection:
+   * their lines (`ln`) and, when handed over, their exported fields.
+   */
+  private async heldLines({ lines, rows }: HeldRows): Promise<string> {
     const table = `wharf_lines_${this.id}`;
     const fp = this.spec.fingerprint ? ', fp BIGINT' : '';
-    await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${table} (ln BIGINT, ${this.sql.rawTypes}${fp})`);
+    const fields = rows ? `, ${this.sql.rawTypes}${fp}` : '';
+    await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${table} (ln BIGINT${fields})`);
     const appender = await this.connection.createAppender(table, 'main', 'temp');
-    for (const row of rows) {
+    for (const row of rows ?? lines.map((ln) => [ln])) {
       for (const value of row) {
         if (value === null) appender.appendNull();
         else if (typeof value === 'bigint') appender.appendBigInt(value);
