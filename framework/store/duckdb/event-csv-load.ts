@@ -117,8 +117,8 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   /** Rows held for the day's end (see the module's comment). */
   private heldRows = 0;
   private sideReady = false;
-  /** The connection the files are read on and the table of the day's timeuuid hashes there, once made. */
-  private reads: { connection: DuckDBConnection; seen: boolean } | null = null;
+  /** The connection the day's timeuuid hashes are kept on (that files are read on), once their table is made. */
+  private seenOn: DuckDBConnection | null = null;
 
   constructor(
     private readonly connection: DuckDBConnection,
@@ -127,12 +127,8 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     private readonly dayLoad: CsvDayLoadHooks,
   ) {
     this.id = target.loadId.replace(/[^a-z0-9]/gi, '');
-    const raw = rawEventColumns(spec);
-    const rawTypes = raw
-      .split(', ')
-      .map((c) => `${c} VARCHAR`)
-      .join(', ');
-    this.sql = { ok: eventRowOk(spec), columns: eventColumns(spec), raw, rawTypes };
+    const rawTypes = Array.from({ length: spec.columnCount }, (_, i) => `c${i} VARCHAR`).join(', ');
+    this.sql = { ok: eventRowOk(spec), columns: eventColumns(spec), raw: rawEventColumns(spec), rawTypes };
     this.dedupe = spec.timeuuid !== null && !dayLoad.callerDropsRepeats;
     this.callerDedupes = spec.timeuuid !== null && dayLoad.callerDropsRepeats === true;
   }
@@ -146,10 +142,10 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     if (rows === 0) return;
     await this.dayLoad.ready;
     const order = this.order++;
-    const side = this.dayLoad.sideConnection ? await this.dayLoad.sideConnection() : null;
-    if (!side) {
+    const side = await this.readConnection();
+    if (side === this.connection) {
       const csv = readEventsCsv(file, this.spec);
-      const analysis = await this.analyze(csv, this.connection);
+      const analysis = await this.analyze(csv, side);
       await this.insertFile({ csv, rows, order, analysis, link: null });
       return;
     }
@@ -170,6 +166,31 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     }
   }
 
+  /** The connection files are read on: the side connection, or without one the day's. */
+  private async readConnection(): Promise<DuckDBConnection> {
+    return this.dayLoad.sideConnection ? this.dayLoad.sideConnection() : this.connection;
+  }
+
+  /** The table of the day's timeuuid hashes, made on `connection` (the one files are read on) the first time. */
+  private async seenTable(connection: DuckDBConnection): Promise<string> {
+    const seen = `wharf_seen_${this.id}`;
+    if (!this.seenOn) {
+      await connection.run(`CREATE TEMP TABLE ${seen} (h UBIGINT)`);
+      this.seenOn = connection;
+    }
+    return seen;
+  }
+
+  /** A relation's rows numbered from 1 in its order, as `ln` (the same numbers each time: see rewriteInOrder). */
+  private numbered(relation: string, columns = '*'): string {
+    return `(SELECT row_number() OVER () AS ln, ${columns} FROM ${relation})`;
+  }
+
+  /** The table of the held rows of the file being inserted (see heldLines). */
+  private get linesTable(): string {
+    return `wharf_lines_${this.id}`;
+  }
+
   /** A file's texts and the rows to hold, read on `connection`. */
   private async analyze(csv: string, connection: DuckDBConnection): Promise<FileAnalysis> {
     const side = connection !== this.connection;
@@ -185,15 +206,12 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
    * unescaping of it, which its hash does not read. Empty and NULL timeuuids get a new one.
    */
   private async repeatedHashes(csv: string, connection: DuckDBConnection): Promise<HeldRows> {
-    const [seen, hashes, repeats] = ['seen', 'hashes', 'repeats'].map((t) => `wharf_${t}_${this.id}`);
-    if (!this.reads?.seen) {
-      await connection.run(`CREATE TEMP TABLE ${seen} (h UBIGINT)`);
-      this.reads = { connection, seen: true };
-    }
+    const seen = await this.seenTable(connection);
+    const [hashes, repeats] = ['hashes', 'repeats'].map((t) => `wharf_${t}_${this.id}`);
     const tu = `c${this.spec.timeuuid!.column}`;
     await connection.run(`CREATE OR REPLACE TEMP TABLE ${hashes} AS
       SELECT ln, hash(${tu}) AS h, contains(${tu}, '\\') AS escaped
-      FROM (SELECT row_number() OVER () AS ln, ${tu} FROM ${csv}) WHERE ${tu} IS NOT NULL AND ${tu} <> ''`);
+      FROM ${this.numbered(csv, tu)} WHERE ${tu} IS NOT NULL AND ${tu} <> ''`);
     try {
       // A semi join builds on the file's hashes and scans the day's (`h IN (…)` would build on the day's each time).
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${repeats} AS SELECT DISTINCT ln FROM (
@@ -210,7 +228,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
       if (Number(held) === 0) return { lines: [], rows: null };
       const fp = this.spec.fingerprint ? ', fp' : '';
       const read = await connection.runAndReadAll(`SELECT ln, ${this.sql.raw}${fp}
-        FROM (SELECT row_number() OVER () AS ln, * FROM ${csv}) WHERE ln IN (SELECT ln FROM ${repeats}) ORDER BY ln`);
+        FROM ${this.numbered(csv)} WHERE ln IN (SELECT ln FROM ${repeats}) ORDER BY ln`);
       const rows = read.getRowsJS() as HeldRow[];
       return { lines: rows.map((r) => r[0] as bigint), rows };
     } finally {
@@ -231,7 +249,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     else {
       const table = await this.heldLines(held);
       const list = `(SELECT ln FROM ${table})`;
-      const all = this.fileChecks(`(SELECT row_number() OVER () AS ln, * FROM ${file.csv})`, texts, true);
+      const all = this.fileChecks(this.numbered(file.csv), texts, true);
       inserted = await this.insert({ ...all, ok: `${all.ok} AND ln NOT IN ${list}` });
       const some = held.rows ? this.fileChecks(table, texts, true) : { ...all, ok: `${all.ok} AND ln IN ${list}` };
       const hold = `INSERT INTO ${await this.heldTable()} SELECT ${file.order}, ln, ${some.columns}
@@ -323,16 +341,10 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     await this.connection.run(`DROP TABLE ${table}`);
   }
 
-  /** Adds a timeuuid's hash to the day's, on the connection files are read on (none read yet: the day's). */
+  /** Adds a timeuuid's hash to the day's, on the connection files are read on. */
   private async remember(timeuuid: string): Promise<void> {
-    const side = this.dayLoad.sideConnection ? await this.dayLoad.sideConnection() : null;
-    const connection = this.reads?.connection ?? side ?? this.connection;
-    const seen = `wharf_seen_${this.id}`;
-    if (!this.reads?.seen) {
-      await connection.run(`CREATE TEMP TABLE ${seen} (h UBIGINT)`);
-      this.reads = { connection, seen: true };
-    }
-    await connection.run(`INSERT INTO ${seen} SELECT hash($1)`, [timeuuid]);
+    const connection = await this.readConnection();
+    await connection.run(`INSERT INTO ${await this.seenTable(connection)} SELECT hash($1)`, [timeuuid]);
   }
 
   async finish(): Promise<ColumnarDayResult> {
@@ -340,7 +352,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     this.waiting = null;
     if (last) await this.insertFile(last);
     const { stored, duplicates } = await this.storeHeld();
-    await this.dropTemp(`wharf_seen_${this.id}`, this.reads?.connection);
+    if (this.seenOn) await this.dropTemp(`wharf_seen_${this.id}`, this.seenOn);
     return {
       rowsRead: this.tally.rowsRead,
       rowsLoaded: this.tally.rowsLoaded + stored,
@@ -406,7 +418,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
    * counted in file order; accepted rows are inserted, or held when they are among the rows to hold.
    */
   private async checkLeftOver({ from, ok }: FileChecks, file: ReadFile, inserted: number): Promise<void> {
-    const numbered = `(SELECT row_number() OVER () AS ln, * FROM ${from})`;
+    const numbered = this.numbered(from);
     const unsure = `wharf_unsure_${this.id}`;
     const table = await this.fixedTable();
     const appender = await this.connection.createAppender(table, 'main', 'temp');
@@ -434,7 +446,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
         this.tally.rowsLoaded += fixed;
         return;
       }
-      const list = `(SELECT ln FROM wharf_lines_${this.id})`;
+      const list = `(SELECT ln FROM ${this.linesTable})`;
       const stored = await this.connection.run(
         `${INSERT_EVENTS} ${EVENT_COLUMNS} FROM ${table} WHERE ln NOT IN ${list}`,
         this.params(),
@@ -481,7 +493,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
    * their lines (`ln`) and, when handed over, their exported fields.
    */
   private async heldLines({ lines, rows }: HeldRows): Promise<string> {
-    const table = `wharf_lines_${this.id}`;
+    const table = this.linesTable;
     const fp = this.spec.fingerprint ? ', fp BIGINT' : '';
     const fields = rows ? `, ${this.sql.rawTypes}${fp}` : '';
     await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${table} (ln BIGINT${fields})`);
