@@ -2,7 +2,8 @@
  * One huge or deeply nested value is a reject of its row, never a failed day, from a real
  * PostgreSQL source: a 5 MB metric_name on the columnar path (PostgreSQL → DuckDB) and on
  * the row path, a 3 MB unit_id that is valid and loads, and event metadata and a user object
- * nested 100,000 levels deep.
+ * nested 100,000 levels deep. A valid event too long for the bulk reader loads, and a later
+ * event with its timeuuid is dropped as a repeat of it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventsMapping, MetricsMapping } from '../../framework/config/types.js';
@@ -38,6 +39,8 @@ const events: EventsMapping = {
   startDate: '2026-10-01',
   columns: { timestamp: 'ts', event_name: { constant: 'click' }, event_metadata: 'meta', user: 'usr', timeuuid: 'id' },
 };
+/** Events whose first is a valid row of over 1 MB (OVERSIZE_ROW_BYTES), its timeuuid sent again by the last. */
+const repeatedBig = { ...events, name: 'r' };
 
 describe.each([
   ['duckdb', true],
@@ -56,11 +59,20 @@ describe.each([
       `INSERT INTO e SELECT 'e' || g, TIMESTAMP '${DAY} 12:00:00', '{"k":"v"}', '{"userID":"u' || g || '"}' FROM generate_series(1, 100) AS g`,
       `INSERT INTO e VALUES ('deep-meta', TIMESTAMP '${DAY} 12:00:00', '{"k":' || ${DEEP} || '}', '{"userID":"x"}')`,
       `INSERT INTO e VALUES ('deep-user', TIMESTAMP '${DAY} 12:00:00', NULL, '{"userID":"y","extra":' || ${DEEP} || '}')`,
+      'CREATE TABLE r (n int, id text, ts timestamp, meta text, usr text)',
+      `INSERT INTO r SELECT g, 'r' || g, TIMESTAMP '${DAY} 12:00:00', '{"k":"v"}', '{"userID":"u' || g || '"}'
+         FROM generate_series(1, 100) AS g`,
+      `INSERT INTO r VALUES (0, 'big', TIMESTAMP '${DAY} 12:00:00', '{"k":"' || repeat('x', 1200000) || '"}',
+         '{"userID":"first"}'), (101, 'big', TIMESTAMP '${DAY} 12:00:00', '{"k":"v"}', '{"userID":"again"}')`,
     ]);
     const project = makeProject(
       tempDir(),
       [source],
-      [loadedMapping(metrics, 'SELECT u, d, name, v FROM m'), loadedMapping(events, 'SELECT id, ts, meta, usr FROM e')],
+      [
+        loadedMapping(metrics, 'SELECT u, d, name, v FROM m'),
+        loadedMapping(events, 'SELECT id, ts, meta, usr FROM e'),
+        loadedMapping(repeatedBig, 'SELECT id, ts, meta, usr FROM r ORDER BY n'),
+      ],
     );
     ctx = { ...engineContext(project, await freshStore(storeKind)), columnar, batchSize: 50 };
   }, 60_000);
@@ -102,5 +114,20 @@ describe.each([
       rowsRejected: 2,
       rejectReasons: { 'event_metadata.not_string_values': 1, 'user.too_deep': 1 },
     });
+  });
+
+  it('loads a valid event of over 1 MB and drops a later event with its timeuuid', { timeout: 60_000 }, async () => {
+    const result = await ingestDay(ctx, 'r', DAY);
+    expect(result, result.errorMessage ?? '').toMatchObject({
+      status: 'succeeded',
+      rowsRead: 102,
+      rowsLoaded: 101,
+      rowsRejected: 0,
+      duplicates: 1,
+    });
+    const kept = await ctx.store.query<{ usr: string; meta: number }>(
+      `SELECT "user" AS usr, length(event_metadata) AS meta FROM events WHERE ingestion = 'r' AND timeuuid = 'big'`,
+    );
+    expect(kept.map((r) => [r.usr, Number(r.meta)])).toEqual([['{"userID":"first"}', 1_200_008]]);
   });
 });
