@@ -9,21 +9,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
-import {
-  engineContext,
-  freshStore,
-  loadedMapping,
-  makeProject,
-  plainEventsMapping,
-  seededSource,
-  tempDir,
-} from '../support/engine-fixture.js';
+import { freshStore, plainEventsDay } from '../support/engine-fixture.js';
 
 const DAY = '2026-10-05';
 /** Rows in pairs of one timeuuid, and rows of their own. */
 const PAIRED = 440_000;
 const SINGLE = 1_000;
-const mapping = plainEventsMapping('twice', DAY);
 const SEED = [
   `CREATE TABLE e AS SELECT i, TIMESTAMPTZ '${DAY} 09:00:00+00' + i * INTERVAL '1 millisecond' AS t,
      CASE WHEN i >= ${PAIRED} THEN 'single' WHEN i % 2 = 0 THEN 'first' ELSE 'second' END AS n,
@@ -33,16 +24,10 @@ const SEED = [
 
 describe('the day-end timeuuid dedupe of a DuckDB store under a small memory cap', () => {
   it('drops half a day sent twice, keeping the first row of each timeuuid', async () => {
-    const source = await seededSource('duckdb', SEED);
-    const project = makeProject(
-      tempDir(),
-      [source],
-      [loadedMapping(mapping, 'SELECT t, n, usr, tu FROM e ORDER BY i', 1)],
-    );
     const store = await freshStore('duckdb');
     await store.exec(`SET memory_limit = '40MB'`);
     await store.exec('SET threads = 1');
-    const ctx = { ...engineContext(project, store), columnar: true, retry: { attempts: 1, baseDelayMs: 1 } };
+    const { ctx } = await plainEventsDay('twice', DAY, SEED, store);
     try {
       const result = await ingestDay(ctx, 'twice', DAY);
       expect(result.errorMessage).toBeNull();

@@ -12,14 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
 import { openStore } from '../../framework/store/open-store.js';
-import {
-  engineContext,
-  loadedMapping,
-  makeProject,
-  plainEventsMapping,
-  seededSource,
-  tempDir,
-} from '../support/engine-fixture.js';
+import { plainEventsDay, tempDir } from '../support/engine-fixture.js';
 
 const DAY = '2026-10-05';
 const ROWS = 400_000;
@@ -29,7 +22,6 @@ const NEXT_TO = (i: number) => i % 100 === 1;
 const FAR = (i: number) => i >= 300_000 && i % 1_000 === 7;
 /** Rows rejected (no user), whose timeuuid the next row repeats: that next row is the first stored. */
 const REJECTED = (i: number) => i % 10_000 === 500;
-const mapping = plainEventsMapping('repeats', DAY);
 const SEED = [
   `CREATE TABLE e AS SELECT i, TIMESTAMPTZ '${DAY} 09:00:00+00' + i * INTERVAL '1 millisecond' AS t, 'e' || i AS n,
      CASE WHEN i % 10000 = 500 THEN NULL ELSE '{"userID":"u' || i || '"}' END AS usr,
@@ -40,17 +32,11 @@ const SEED = [
 
 describe('repeated timeuuids into a DuckDB store', () => {
   it('are dropped without writing the day twice', async () => {
-    const source = await seededSource('duckdb', SEED);
-    const project = makeProject(
-      tempDir(),
-      [source],
-      [loadedMapping(mapping, 'SELECT t, n, usr, tu FROM e ORDER BY i', 1)],
-    );
     const storePath = join(tempDir(), 'store.duckdb');
     const store = await openStore({ kind: 'duckdb', path: storePath }, '/');
     // No checkpoint at commit, which would empty the log: what the commit wrote stays there to be read.
     await store.exec(`SET checkpoint_threshold = '1GB'`);
-    const ctx = { ...engineContext(project, store), columnar: true, retry: { attempts: 1, baseDelayMs: 1 } };
+    const { ctx } = await plainEventsDay('repeats', DAY, SEED, store);
     // The reference, from the construction: which rows stay.
     const rejected = new Set<number>();
     const dropped = new Set<number>();

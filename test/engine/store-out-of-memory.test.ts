@@ -10,36 +10,21 @@ import { WharfError } from '../../framework/diagnostics/errors.js';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
 import { withStoreMemory } from '../../framework/store/duckdb/out-of-memory.js';
 import { openDuckDB } from '../../framework/util/duckdb.js';
-import {
-  engineContext,
-  freshStore,
-  loadedMapping,
-  makeProject,
-  plainEventsMapping,
-  seededSource,
-  tempDir,
-} from '../support/engine-fixture.js';
+import { freshStore, plainEventsDay } from '../support/engine-fixture.js';
 
 const DAY = '2026-10-05';
 const FIRST_ROWS = 1_000;
 /** The second version of the day: rows in pairs of one timeuuid, too many for the tiny cap. */
 const PAIRED = 440_000;
-const mapping = plainEventsMapping('capped', DAY);
 const rowsOf = (count: number, name: string) =>
   `CREATE OR REPLACE TABLE e AS SELECT i, TIMESTAMPTZ '${DAY} 09:00:00+00' + i * INTERVAL '1 millisecond' AS t,
      '${name}' AS n, '{"userID":"u' || i || '"}' AS usr, 'p-' || (i // 2) AS tu FROM range(${count}) AS r(i)`;
 
 describe('a DuckDB store out of its memory cap', () => {
   it('fails the day with store.out-of-memory naming WHARF_DUCKDB_MEMORY_LIMIT, the previous version kept', async () => {
-    const source = await seededSource('duckdb', [rowsOf(FIRST_ROWS, 'first')]);
-    const project = makeProject(
-      tempDir(),
-      [source],
-      [loadedMapping(mapping, 'SELECT t, n, usr, tu FROM e ORDER BY i', 1)],
-    );
     const store = await freshStore('duckdb');
     await store.exec('SET threads = 1');
-    const ctx = { ...engineContext(project, store), columnar: true, retry: { attempts: 1, baseDelayMs: 1 } };
+    const { source, ctx } = await plainEventsDay('capped', DAY, [rowsOf(FIRST_ROWS, 'first')], store);
     const storedDay = () =>
       store.query<{ n: string; rows: bigint }>(`SELECT event_name AS n, count(*) AS rows FROM events GROUP BY ALL`);
     try {

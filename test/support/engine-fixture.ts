@@ -14,8 +14,9 @@ import { openStore } from '../../framework/store/open-store.js';
 import type { Store } from '../../framework/store/types.js';
 import { openDuckDB } from '../../framework/util/duckdb.js';
 import { createTestDatabase } from './postgres.js';
+import { loadedMapping, makeProject } from './project-fixture.js';
 
-export { loadedMapping, makeProject } from './project-fixture.js';
+export { loadedMapping, makeProject };
 
 export function tempDir(prefix = 'wharf-engine-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -81,11 +82,17 @@ export function insertSql(table: string, rows: (string | number | null)[][]): st
 }
 
 /**
- * A daily events mapping of source `src` reading `t` (timestamp), `n` (event name), `usr`
- * (user JSON) and `tu` (timeuuid), starting on `day`.
+ * A project of one daily events mapping `name` from `day` on, reading table `e` (`t`
+ * timestamp, `n` event name, `usr` user JSON, `tu` timeuuid, in `i` order) of a DuckDB source
+ * seeded with `seed`; and the context of loads into `store` on the columnar path, tried once.
  */
-export function plainEventsMapping(name: string, day: string): EventsMapping {
-  return {
+export async function plainEventsDay(
+  name: string,
+  day: string,
+  seed: string[],
+  store: Store,
+): Promise<{ source: SourceConfig; ctx: EngineContext }> {
+  const mapping: EventsMapping = {
     name,
     dataset: 'events',
     source: 'src',
@@ -94,4 +101,11 @@ export function plainEventsMapping(name: string, day: string): EventsMapping {
     startDate: day,
     columns: { timestamp: 't', event_name: 'n', user: 'usr', timeuuid: 'tu' },
   };
+  const source = await seededSource('duckdb', seed);
+  const project = makeProject(
+    tempDir(),
+    [source],
+    [loadedMapping(mapping, 'SELECT t, n, usr, tu FROM e ORDER BY i', 1)],
+  );
+  return { source, ctx: { ...engineContext(project, store), columnar: true, retry: { attempts: 1, baseDelayMs: 1 } } };
 }
