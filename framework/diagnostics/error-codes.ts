@@ -143,6 +143,7 @@ export type BuiltinErrorCode =
   | 'source.duckdb-key'
   | 'source.duckdb-missing'
   | 'source.duckdb-open'
+  | 'source.out-of-memory'
   | 'source.query'
   | 'source.unknown'
   | 'state.locked'

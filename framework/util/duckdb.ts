@@ -26,6 +26,19 @@ const ALLOCATOR_OPTIONS = {
   allocator_flush_threshold: '16MB',
 } as const;
 
+/** DuckDB's error for an allocation its buffer pool refused under `memory_limit`. */
+const OUT_OF_MEMORY = /^Out of Memory Error: /;
+
+/** Whether `err` is DuckDB refusing memory under its cap (its first line says what it could not get). */
+export function isDuckDBOutOfMemory(err: unknown): boolean {
+  return err instanceof Error && OUT_OF_MEMORY.test(err.message);
+}
+
+/** DuckDB's out-of-memory text without its type and its advice (`SET memory_limit`, …): what it could not get. */
+export function duckdbOutOfMemoryWhat(err: Error): string {
+  return err.message.split('\n')[0].replace(OUT_OF_MEMORY, '');
+}
+
 export interface DuckDBHandle {
   instance: DuckDBInstance;
   connection: DuckDBConnection;

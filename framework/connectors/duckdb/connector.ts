@@ -9,7 +9,6 @@ import type { DuckDBSource } from '../../config/types.js';
 import { ensureDemoDatabase } from '../../demo/generate.js';
 import { WharfError } from '../../diagnostics/errors.js';
 import { normalizeDuckDBValue } from '../../util/duckdb-values.js';
-import type { DuckDBHandle } from '../../util/duckdb.js';
 import { abortedError } from '../shared/errors.js';
 import { finishedDateOf, latestFinishedDateQuery } from '../shared/signal-table.js';
 import { dayQuery, dayStatsQuery, describeQuery, hasDataQuery, sampleQuery } from '../shared/wrapped-queries.js';
@@ -32,7 +31,7 @@ import { logicalType } from './values.js';
 import { Watchdog } from './watchdog.js';
 import { queryTimeoutError, timeoutOf } from '../shared/query-timeout.js';
 import { openEncryptedDuckDB } from './encrypted-file.js';
-import { openSourceDuckDB } from '../shared/source-duckdb.js';
+import { openSourceDuckDB, type SourceDuckDB } from '../shared/source-duckdb.js';
 import { missingFileError, openError, queryError } from './errors.js';
 
 export const DUCKDB_CAPABILITIES: ConnectorCapabilities = {
@@ -49,7 +48,7 @@ export class DuckDBConnector implements Connector {
 
   private constructor(
     readonly sourceName: string,
-    private readonly handle: DuckDBHandle,
+    private readonly handle: SourceDuckDB,
   ) {
     this.columnar = duckdbColumnarExport({
       run: (query, fn) => this.withConnection(query, fn),
@@ -87,8 +86,13 @@ export class DuckDBConnector implements Connector {
     }
   }
 
+  /** A query without side effects on a connection of its own, run again when the cap grows (withinCap). */
+  private read<T>(query: QuerySpec, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.withConnection(query, (c) => this.handle.withinCap(() => fn(c)));
+  }
+
   describe(query: QuerySpec): Promise<ColumnInfo[]> {
-    return this.withConnection(query, async (c) => {
+    return this.read(query, async (c) => {
       const result = await c.run(describeQuery(query.sql));
       return result.columnNames().map((name, i) => ({
         name,
@@ -106,7 +110,7 @@ export class DuckDBConnector implements Connector {
     try {
       let result: DuckDBResult;
       try {
-        result = await connection.stream(dayQuery(duckdbDialect, query.sql, filter));
+        result = await this.handle.withinCap(() => connection.stream(dayQuery(duckdbDialect, query.sql, filter)));
       } catch (err) {
         throw fail(err);
       }
@@ -124,7 +128,7 @@ export class DuckDBConnector implements Connector {
   }
 
   sample(query: QuerySpec, limit: number): Promise<Row[]> {
-    return this.withConnection(query, async (c) => {
+    return this.read(query, async (c) => {
       const result = await c.stream(sampleQuery(query.sql, limit));
       const rows: Row[] = [];
       for await (const batch of batches(result, { batchSize: 1000 }, (err) => this.fail(query, err)))
@@ -135,7 +139,7 @@ export class DuckDBConnector implements Connector {
 
   dayStats(query: QuerySpec, filters: DayFilter[], options?: DayStatsOptions): Promise<DayStats[]> {
     if (filters.length === 0) return Promise.resolve([]);
-    return this.withConnection(query, async (c) => {
+    return this.read(query, async (c) => {
       const rows = (await c.runAndReadAll(dayStatsQuery(duckdbDialect, query.sql, filters, options))).getRowsJS();
       const byDay = new Map(rows.map((r) => [String(r[0]), r]));
       return filters.map((f) => {
@@ -151,7 +155,7 @@ export class DuckDBConnector implements Connector {
   }
 
   hasData(query: QuerySpec, filter: DayFilter): Promise<boolean> {
-    return this.withConnection(
+    return this.read(
       query,
       async (c) => (await c.runAndReadAll(hasDataQuery(duckdbDialect, query.sql, filter))).getRows().length > 0,
     );

@@ -7,8 +7,7 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBSource } from '../../config/types.js';
 import { registerSecret } from '../../diagnostics/redact.js';
-import type { DuckDBHandle } from '../../util/duckdb.js';
-import { openSourceDuckDB } from '../shared/source-duckdb.js';
+import { openSourceDuckDB, type SourceDuckDB } from '../shared/source-duckdb.js';
 import type { ConnectorContext } from '../types.js';
 import { openError } from './errors.js';
 
@@ -34,7 +33,7 @@ export async function openEncryptedDuckDB(
   path: string,
   config: DuckDBSource,
   context: ConnectorContext,
-): Promise<DuckDBHandle> {
+): Promise<SourceDuckDB> {
   const key = context.resolveSecret(config.encryptionKey!, `source ${config.name} encryptionKey`);
   registerSecret(key);
   const handle = await openSourceDuckDB(':memory:');

@@ -1,11 +1,13 @@
 /**
  * DuckDB failures → WharfError (worded by shared/errors.ts): a missing or unreadable file is a
  * connection error, a rejected encryption key an auth error, anything a query raises a query
- * error. None is transient: a local file does not get better by waiting.
+ * error. None is transient (a local file does not get better by waiting) but a query out of
+ * the source's memory cap, which the source's concurrent loads share.
  */
 import type { DuckDBSource } from '../../config/types.js';
 import { WharfError } from '../../diagnostics/errors.js';
 import { connectorError } from '../shared/errors.js';
+import { sourceOutOfMemory } from '../shared/source-duckdb.js';
 import type { QuerySpec } from '../types.js';
 
 /** DuckDB's answers to a wrong key. */
@@ -45,8 +47,15 @@ export function openError(config: DuckDBSource, err: unknown): WharfError {
 /** A failure while running `query` (or the signal query, without one). */
 export function queryError(sourceName: string, query: QuerySpec | undefined, err: unknown): WharfError {
   if (err instanceof WharfError) return err;
-  return connectorError(
-    { kind: 'duckdb', sourceName, query },
-    { errorClass: 'query', transient: false, code: 'query.failed', message: (err as Error).message, cause: err },
+  const site = { kind: 'duckdb', sourceName, query };
+  return (
+    sourceOutOfMemory(site, err) ??
+    connectorError(site, {
+      errorClass: 'query',
+      transient: false,
+      code: 'query.failed',
+      message: (err as Error).message,
+      cause: err,
+    })
   );
 }

@@ -8,7 +8,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { IsoDate, S3Source } from '../../config/types.js';
 import { WharfError } from '../../diagnostics/errors.js';
 import { abortedError } from '../shared/errors.js';
-import type { DuckDBHandle } from '../../util/duckdb.js';
+import { sourceOutOfMemory, type SourceDuckDB } from '../shared/source-duckdb.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type {
   ColumnarExport,
@@ -46,7 +46,7 @@ export class S3Connector implements Connector {
   constructor(
     config: S3Source,
     private readonly client: S3Client,
-    private readonly duckdb: DuckDBHandle,
+    private readonly duckdb: SourceDuckDB,
   ) {
     this.sourceName = config.name;
     this.layout = new S3Layout(client, config.bucket, config.prefix);
@@ -191,15 +191,20 @@ export class S3Connector implements Connector {
 
   private async query<T>(query: QuerySpec, work: () => Promise<T>): Promise<T> {
     try {
-      return await work();
+      return await this.duckdb.withinCap(work);
     } catch (err) {
       throw this.classify(err, query, `read s3://${this.layout.bucket}/${this.layout.folderKey(query.dataset)}`);
     }
   }
 
-  /** S3 failures carry AWS metadata; anything else thrown while querying is DuckDB rejecting the SQL. */
+  /**
+   * S3 failures carry AWS metadata; anything else thrown while querying is DuckDB rejecting the
+   * SQL, or running out of the source's memory cap.
+   */
   private classify(err: unknown, query: QuerySpec, what: string): WharfError {
     if (err instanceof WharfError) return err;
+    const outOfMemory = sourceOutOfMemory({ kind: 's3', sourceName: this.sourceName, query }, err);
+    if (outOfMemory) return outOfMemory;
     if (err && typeof err === 'object' && ('$metadata' in err || 'code' in err))
       return s3Error(err, this.sourceName, what);
     return queryError(err, query);

@@ -4,8 +4,8 @@
  * removes the files, also when the work throws or a stream is abandoned.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { DuckDBConnection } from '@duckdb/node-api';
-import type { DuckDBHandle } from '../../util/duckdb.js';
+import type { DuckDBConnection, DuckDBResult } from '@duckdb/node-api';
+import type { SourceDuckDB } from '../shared/source-duckdb.js';
 import type { ColumnInfo, Row } from '../types.js';
 import { bindSourceSql } from './day-sql.js';
 import { columnsOf, rowsOfChunk } from './duckdb-rows.js';
@@ -17,7 +17,7 @@ export class ParquetReader {
   constructor(
     private readonly client: S3Client,
     private readonly bucket: string,
-    private readonly duckdb: DuckDBHandle,
+    private readonly duckdb: SourceDuckDB,
   ) {}
 
   /** Downloads `objects`, binds `source` to them and runs `work`; everything is cleaned up after. */
@@ -48,7 +48,7 @@ export class ParquetReader {
     const connection = await this.duckdb.instance.connect();
     try {
       await connection.run(bindSourceSql(files.paths));
-      yield* streamQuery(connection, sql, batchSize, signal);
+      yield* resultRows(await this.duckdb.withinCap(() => connection.stream(sql)), batchSize, signal);
     } finally {
       connection.closeSync();
       await files.dispose();
@@ -66,18 +66,12 @@ export async function describeQuery(connection: DuckDBConnection, sql: string): 
 /** All rows of a small query (samples, stats). */
 export async function readAll(connection: DuckDBConnection, sql: string): Promise<Row[]> {
   const rows: Row[] = [];
-  for await (const batch of streamQuery(connection, sql, 10_000)) rows.push(...batch);
+  for await (const batch of resultRows(await connection.stream(sql), 10_000)) rows.push(...batch);
   return rows;
 }
 
-/** Streams a query's rows in batches of `batchSize`, one DuckDB chunk in memory at a time. */
-export async function* streamQuery(
-  connection: DuckDBConnection,
-  sql: string,
-  batchSize: number,
-  signal?: AbortSignal,
-): AsyncGenerator<Row[]> {
-  const result = await connection.stream(sql);
+/** A streaming result's rows in batches of `batchSize`, one DuckDB chunk in memory at a time. */
+async function* resultRows(result: DuckDBResult, batchSize: number, signal?: AbortSignal): AsyncGenerator<Row[]> {
   const columns = columnsOf(result.columnNames(), result.columnTypes());
   let batch: Row[] = [];
   for (;;) {

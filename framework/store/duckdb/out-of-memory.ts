@@ -9,17 +9,15 @@
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { WharfError, messageOf } from '../../diagnostics/errors.js';
 import type { MetricsCsvLoad } from '../types.js';
+import { duckdbOutOfMemoryWhat, isDuckDBOutOfMemory } from '../../util/duckdb.js';
 import { DEFAULT_DUCKDB_STORE_MEMORY_LIMIT, DUCKDB_STORE_MEMORY_VARIABLE } from './memory-cap.js';
-
-/** DuckDB's error type for an allocation the buffer pool refused under its memory limit. */
-const OUT_OF_MEMORY = /^Out of Memory Error: /;
 
 /** Runs `statement`; a failure for lack of memory is rethrown as storeOutOfMemory's error, others as they are. */
 export async function withStoreMemory<T>(instance: DuckDBInstance, statement: () => Promise<T>): Promise<T> {
   try {
     return await statement();
   } catch (err) {
-    if (err instanceof WharfError || !OUT_OF_MEMORY.test(messageOf(err))) throw err;
+    if (err instanceof WharfError || !isDuckDBOutOfMemory(err)) throw err;
     throw storeOutOfMemory(err, await memoryLimit(instance));
   }
 }
@@ -27,8 +25,7 @@ export async function withStoreMemory<T>(instance: DuckDBInstance, statement: ()
 /** `cap`: the limit as DuckDB reports it (`96.0 MiB`), or null when it could not be read. */
 function storeOutOfMemory(err: unknown, cap: string | null): WharfError {
   const duckdbMessage = messageOf(err);
-  // DuckDB's first line says what it could not get; the lines after it are its advice.
-  const what = duckdbMessage.split('\n')[0].replace(OUT_OF_MEMORY, '');
+  const what = duckdbOutOfMemoryWhat(err as Error);
   const limit = cap ? ` (${cap})` : '';
   return new WharfError(
     `The DuckDB store ran out of its memory cap${limit}; raise it with the environment variable ` +
