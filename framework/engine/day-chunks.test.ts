@@ -82,40 +82,55 @@ function feed(sink: DayChunkFiles, rows: { day: number; bytes: Buffer }[], chunk
   }
 }
 
-/** The files each day should get: its rows in order, cut after `firstFileRows`, then every `rowsPerFile` rows. */
+/** A row fed to the sink; `oversize` marks one over OVERSIZE_ROW_BYTES, which gets a file of its own. */
+interface FedRow {
+  day: number;
+  bytes: Buffer;
+  oversize?: boolean;
+}
+
+/**
+ * The files each day should get, in order: its rows, cut after `firstFileRows`, then every
+ * `rowsPerFile` rows; an oversize row cuts the day's open file and comes after it, alone.
+ */
 function expectedFiles(
-  rows: { day: number; bytes: Buffer }[],
+  rows: FedRow[],
   days: number,
   rowsPerFile: number,
   firstFileRows = rowsPerFile,
-): { day: number; rows: number; content: Buffer }[][] {
+): { day: number; rows: number; content: Buffer; oversize: boolean }[][] {
   return Array.from({ length: days }, (_, day) => {
-    const mine = rows.filter((r) => r.day === day);
     const files = [];
-    for (let i = 0; i < mine.length;) {
-      const size = i === 0 ? firstFileRows : rowsPerFile;
-      const part = mine.slice(i, i + size).map((r) => r.bytes);
-      files.push({ day, rows: part.length, content: Buffer.concat(part) });
-      i += size;
+    let open: Buffer[] = [];
+    let size = firstFileRows;
+    const cut = () => {
+      if (open.length === 0) return;
+      files.push({ day, rows: open.length, content: Buffer.concat(open), oversize: false });
+      open = [];
+      size = rowsPerFile;
+    };
+    for (const row of rows.filter((r) => r.day === day)) {
+      if (row.oversize) {
+        cut();
+        files.push({ day, rows: 1, content: row.bytes, oversize: true });
+        continue;
+      }
+      open.push(row.bytes);
+      if (open.length === size) cut();
     }
+    cut();
     return files;
   });
 }
 
-function expectChunks(
-  rec: Recorder,
-  rows: { day: number; bytes: Buffer }[],
-  days: number,
-  rowsPerFile: number,
-  firstFileRows?: number,
-): void {
+function expectChunks(rec: Recorder, rows: FedRow[], days: number, rowsPerFile: number, firstFileRows?: number): void {
   const expected = expectedFiles(rows, days, rowsPerFile, firstFileRows);
   for (let day = 0; day < days; day++) {
     const got = rec.chunks.filter((c) => c.day === day);
     expect(
-      got.map((c) => c.rows),
+      got.map((c) => [c.rows, c.oversize ?? false]),
       `day ${day} rows per file`,
-    ).toEqual(expected[day].map((f) => f.rows));
+    ).toEqual(expected[day].map((f) => [f.rows, f.oversize]));
     got.forEach((c, i) => {
       expect(c.bytes, `day ${day} file ${i} bytes`).toBe(expected[day][i].content.length);
       expect(c.content.equals(expected[day][i].content), `day ${day} file ${i} content`).toBe(true);
@@ -259,12 +274,29 @@ describe('DayChunkFiles', () => {
     const sink = sinkFor(rec, tempDir(), 3, 7, undefined, { omitDay: true });
     feed(sink, rows, 64 * 1024);
     sink.finish();
-    const oversize = rec.chunks.filter((c) => c.oversize);
-    expect(oversize.map((c) => [c.day, c.rows, c.content.equals(huge)])).toEqual([[1, 1, true]]);
-    rec.chunks = rec.chunks.filter((c) => !c.oversize);
-    const bulk = rows.filter((r) => r.bytes !== huge).map((r) => ({ day: r.day, bytes: r.rest }));
-    expectChunks(rec, bulk, 3, 7);
+    expect(rec.chunks.filter((c) => c.oversize).map((c) => [c.day, c.rows, c.content.equals(huge)])).toEqual([
+      [1, 1, true],
+    ]);
+    // The oversize row keeps its day field, and comes after the file of its day's rows before it.
+    const files = rows.map((r) => ({ day: r.day, bytes: r.rest, oversize: r.bytes === huge }));
+    expectChunks(rec, files, 3, 7);
     expect(sink.rowsPerDay).toEqual([0, 1, 2].map((d) => rows.filter((r) => r.day === d).length));
+  });
+
+  it("hands an oversize row on after its day's rows before it: the day's open file is cut first", () => {
+    const rows: FedRow[] = [0, 1, 0, 0, 1].map((day, id) => ({ day, bytes: rowBytes(id, 100) }));
+    rows.push({ day: 0, bytes: rowBytes(5, OVERSIZE_ROW_BYTES + 1), oversize: true });
+    rows.push(...[0, 1, 0].map((day, i) => ({ day, bytes: rowBytes(6 + i, 100) })));
+    const rec = recorder();
+    const sink = sinkFor(rec, tempDir(), 2, 7);
+    feed(sink, rows, 64 * 1024);
+    // Handed on in the order the store loads them: day 0's three rows, then the long row.
+    expect(rec.chunks.map((c) => [c.day, c.rows, c.oversize ?? false])).toEqual([
+      [0, 3, false],
+      [0, 1, true],
+    ]);
+    sink.finish();
+    expectChunks(rec, rows, 2, 7);
   });
 
   it("omitDay fails on a row whose first field is not a plain date, naming the row's start", () => {

@@ -202,8 +202,13 @@ export class DayChunkFiles implements DayRowSink {
     }
   }
 
-  /** A row too long for the bulk reader: its own file, handed on at once. */
+  /**
+   * A row too long for the bulk reader: its own file, handed on at once, after the day's open
+   * file of the rows before it, so the store loads the day's rows in the export's order (which
+   * of two rows with one timeuuid is kept, and which rejects come first, follow it).
+   */
   private oversize(day: number, d: DayFile, bytes: Buffer): void {
+    if (d.rows > 0) this.close(day, d);
     const file = join(this.dir, `day${day}-${d.files++}-oversize.csv`);
     const fd = openSync(file, 'w');
     try {

@@ -3,7 +3,8 @@
  * PostgreSQL source: a 5 MB metric_name on the columnar path (PostgreSQL → DuckDB) and on
  * the row path, a 3 MB unit_id that is valid and loads, and event metadata and a user object
  * nested 100,000 levels deep. A valid event too long for the bulk reader loads, and a later
- * event with its timeuuid is dropped as a repeat of it.
+ * event with its timeuuid is dropped as a repeat of it; sent after an event with its timeuuid,
+ * it is the one dropped, as the row path drops it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventsMapping, MetricsMapping } from '../../framework/config/types.js';
@@ -41,6 +42,8 @@ const events: EventsMapping = {
 };
 /** Events whose first is a valid row of over 1 MB (OVERSIZE_ROW_BYTES), its timeuuid sent again by the last. */
 const repeatedBig = { ...events, name: 'r' };
+/** The same events in reverse: the long event comes last, after a short one with its timeuuid. */
+const lateBig = { ...events, name: 'o' };
 
 describe.each([
   ['duckdb', true],
@@ -72,6 +75,7 @@ describe.each([
         loadedMapping(metrics, 'SELECT u, d, name, v FROM m'),
         loadedMapping(events, 'SELECT id, ts, meta, usr FROM e'),
         loadedMapping(repeatedBig, 'SELECT id, ts, meta, usr FROM r ORDER BY n'),
+        loadedMapping(lateBig, 'SELECT id, ts, meta, usr FROM r ORDER BY n DESC'),
       ],
     );
     ctx = { ...engineContext(project, await freshStore(storeKind)), columnar, batchSize: 50 };
@@ -129,5 +133,19 @@ describe.each([
       `SELECT "user" AS usr, length(event_metadata) AS meta FROM events WHERE ingestion = 'r' AND timeuuid = 'big'`,
     );
     expect(kept.map((r) => [r.usr, Number(r.meta)])).toEqual([['{"userID":"first"}', 1_200_008]]);
+  });
+
+  it('drops a valid event of over 1 MB sent after an event with its timeuuid', { timeout: 60_000 }, async () => {
+    const result = await ingestDay(ctx, 'o', DAY);
+    expect(result, result.errorMessage ?? '').toMatchObject({
+      status: 'succeeded',
+      rowsRead: 102,
+      rowsLoaded: 101,
+      duplicates: 1,
+    });
+    const kept = await ctx.store.query<{ usr: string; meta: number }>(
+      `SELECT "user" AS usr, length(event_metadata) AS meta FROM events WHERE ingestion = 'o' AND timeuuid = 'big'`,
+    );
+    expect(kept.map((r) => [r.usr, Number(r.meta)])).toEqual([['{"userID":"again"}', 9]]);
   });
 });
