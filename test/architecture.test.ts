@@ -4,11 +4,11 @@
  * scripts/dependency-arrows.cjs); this test runs that check, makes every framework folder
  * have a row, and keeps the documented table equal to the checked one.
  */
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runToEnd } from './support/child-process.js';
 import { REPO_ROOT } from './support/example-project.js';
 
 const require = createRequire(import.meta.url);
@@ -57,22 +57,17 @@ function productionSources(dir: string): string[] {
 }
 
 describe('framework dependency arrows', () => {
-  it('every import follows the allowed-arrows table (dependency-cruiser)', { timeout: 120_000 }, () => {
+  it('every import follows the allowed-arrows table (dependency-cruiser)', { timeout: 120_000 }, async () => {
     const bin = join(REPO_ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs');
-    let output: string;
-    try {
-      output = execFileSync(
-        process.execPath,
-        [bin, 'framework', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'],
-        { cwd: REPO_ROOT, encoding: 'utf8' },
-      );
-    } catch (err) {
-      const failed = err as { stdout?: string; stderr?: string };
-      throw new Error(
-        `dependency-cruiser found imports outside the allowed arrows:\n${failed.stdout ?? ''}${failed.stderr ?? ''}`,
-      );
-    }
-    expect(output).toContain('no dependency violations found');
+    const run = await runToEnd(
+      process.execPath,
+      [bin, 'framework', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'],
+      { cwd: REPO_ROOT },
+    );
+    expect(run.code, `dependency-cruiser found imports outside the allowed arrows:\n${run.stdout}${run.stderr}`).toBe(
+      0,
+    );
+    expect(run.stdout).toContain('no dependency violations found');
   });
 
   it('gives every framework folder a row of the table', () => {

@@ -3,10 +3,10 @@
  * demo day are copied in the demo warehouse with the same event_id, the day is loaded, and
  * `ingest status` reads the count back from the ledger (summary line, --days, --json).
  */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDB } from '../framework/util/duckdb.js';
+import { runToEnd } from './support/child-process.js';
 import { REPO_ROOT, tempExampleProject } from './support/temp-project.js';
 
 const DAY = '2026-10-05';
@@ -14,18 +14,16 @@ const PLANTED = 3;
 let root: string;
 
 function ingest(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'framework/bin/run.js'), ...args], {
+  return runToEnd(process.execPath, [join(REPO_ROOT, 'framework/bin/run.js'), ...args], {
     cwd: root,
-    encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },
   });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 beforeAll(async () => {
   root = tempExampleProject();
   // The first load generates the demo warehouse; the demo data has no duplicates on this day.
-  expect(ingest('run', 'app_events', '--date', DAY).stdout).toContain('succeeded');
+  expect((await ingest('run', 'app_events', '--date', DAY)).stdout).toContain('succeeded');
   // Copy rows that loaded (not ones that are rejected anyway): their ids from the store.
   const store = await openDuckDB(join(root, '.wharf/store.duckdb'));
   let ids: string[];
@@ -46,20 +44,20 @@ beforeAll(async () => {
   } finally {
     db.close();
   }
-  const run = ingest('backfill', 'app_events', '--from', DAY, '--to', DAY, '--force');
+  const run = await ingest('backfill', 'app_events', '--from', DAY, '--to', DAY, '--force');
   expect(run.code).toBe(0);
   expect(run.stdout).toContain(`${PLANTED} duplicate timeuuid rows dropped`);
 }, 120_000);
 
 describe('duplicates dropped by a load', () => {
-  it('are kept in the ledger and shown by ingest status', () => {
-    const summary = ingest('status', 'app_events');
+  it('are kept in the ledger and shown by ingest status', async () => {
+    const summary = await ingest('status', 'app_events');
     expect(summary.code).toBe(0);
     expect(summary.stdout.split('\n')[0]).toMatch(
       new RegExp(`^✓ app_events {2}1 succeeded, .* rejects?, ${PLANTED} duplicates dropped$`),
     );
 
-    const days = ingest('status', 'app_events', '--days').stdout.split('\n');
+    const days = (await ingest('status', 'app_events', '--days')).stdout.split('\n');
     const header = days
       .find((l) => l.includes('duplicates'))
       ?.trim()
@@ -70,7 +68,7 @@ describe('duplicates dropped by a load', () => {
       .split(/\s+/);
     expect(row?.[header?.indexOf('duplicates') ?? -1]).toBe(String(PLANTED));
 
-    const json = JSON.parse(ingest('status', 'app_events', '--json').stdout);
+    const json = JSON.parse((await ingest('status', 'app_events', '--json')).stdout);
     expect(json.ledger.map((e: { date: string; duplicates: number }) => [e.date, e.duplicates])).toEqual([
       [DAY, PLANTED],
     ]);

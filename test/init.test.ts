@@ -4,12 +4,12 @@
  * `@wharf/framework` resolved to this repository's framework through node_modules symlinks
  * (what `npm install` would put there).
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { runToEnd } from './support/child-process.js';
 import { REPO_ROOT } from './support/temp-project.js';
 
 const BIN = join(REPO_ROOT, 'framework/bin/run.js');
@@ -43,9 +43,9 @@ const EXPECTED = [
 let parent: string;
 let project: string;
 
-function run(command: string, args: string[], cwd: string) {
-  const r = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr.replace(/\s*›\s*/g, ' ') };
+async function run(command: string, args: string[], cwd: string) {
+  const r = await runToEnd(command, args, { cwd, env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr.replace(/\s*›\s*/g, ' ') };
 }
 
 const ingest = (cwd: string, ...args: string[]) => run(process.execPath, [BIN, ...args], cwd);
@@ -73,8 +73,8 @@ beforeAll(() => {
 });
 
 describe('ingest init', () => {
-  it('writes the project into a new folder and prints the next steps', () => {
-    const r = ingest(parent, 'init', 'Acme Analytics');
+  it('writes the project into a new folder and prints the next steps', async () => {
+    const r = await ingest(parent, 'init', 'Acme Analytics');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(filesUnder(project)).toEqual(EXPECTED);
@@ -111,13 +111,13 @@ describe('ingest init', () => {
       expect(parse(readFileSync(join(project, yml), 'utf8'))).toBeTypeOf('object');
   });
 
-  it('refuses a second init, lists every file in the way, and changes nothing', () => {
+  it('refuses a second init, lists every file in the way, and changes nothing', async () => {
     writeFileSync(
       join(project, 'mappings/app_events.sql'),
       `${readFileSync(join(project, 'mappings/app_events.sql'), 'utf8')}-- edited by the user\n`,
     );
     const before = new Map(filesUnder(project).map((f) => [f, readFileSync(join(project, f), 'utf8')]));
-    const r = ingest(parent, 'init', 'Acme Analytics');
+    const r = await ingest(parent, 'init', 'Acme Analytics');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
       `ingest init writes no file that already exists, and ${EXPECTED.length - 1} of its files are already in ${project}`,
@@ -128,31 +128,31 @@ describe('ingest init', () => {
     expect(new Map(filesUnder(project).map((f) => [f, readFileSync(join(project, f), 'utf8')]))).toEqual(before);
   });
 
-  it('writes nothing when only one of its files exists', () => {
+  it('writes nothing when only one of its files exists', async () => {
     const dir = join(parent, 'one-conflict');
     mkdirSync(join(dir, 'mappings'), { recursive: true });
     writeFileSync(join(dir, 'mappings/app_events.sql'), 'SELECT 1\n');
-    const r = ingest(parent, 'init', 'one-conflict');
+    const r = await ingest(parent, 'init', 'one-conflict');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('1 of its files are already in');
     expect(filesUnder(dir)).toEqual(['mappings/app_events.sql']);
   });
 
-  it('refuses a DIR that is a file', () => {
+  it('refuses a DIR that is a file', async () => {
     writeFileSync(join(parent, 'a-file'), 'x');
-    const r = ingest(parent, 'init', 'a-file');
+    const r = await ingest(parent, 'init', 'a-file');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${join(parent, 'a-file')} is a file, not a folder. Nothing was written.`);
   });
 
-  it('adds to the package.json `npm install @wharf/framework` leaves, keeping what is set', () => {
+  it('adds to the package.json `npm install @wharf/framework` leaves, keeping what is set', async () => {
     const dir = join(parent, 'installed-first');
     mkdirSync(dir);
     writeFileSync(
       join(dir, 'package.json'),
       `${JSON.stringify({ dependencies: { '@wharf/framework': '^0.1.0' }, scripts: { plan: 'echo mine' } }, null, 2)}\n`,
     );
-    const r = ingest(parent, 'init', 'installed-first');
+    const r = await ingest(parent, 'init', 'installed-first');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Added to package.json: type, scripts.validate, scripts.apply');
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<
@@ -167,11 +167,11 @@ describe('ingest init', () => {
     expect(pkg.devDependencies).toHaveProperty('typescript');
   });
 
-  it('refuses a package.json that makes the modules CommonJS', () => {
+  it('refuses a package.json that makes the modules CommonJS', async () => {
     const dir = join(parent, 'commonjs');
     mkdirSync(dir);
     writeFileSync(join(dir, 'package.json'), '{ "type": "commonjs" }\n');
-    const r = ingest(parent, 'init', 'commonjs');
+    const r = await ingest(parent, 'init', 'commonjs');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
       'sets "type": "commonjs", but a Wharf project\'s modules are ES modules. Nothing was written.',
@@ -184,33 +184,33 @@ describe('the new project, nothing edited', () => {
   beforeAll(() => linkInstall(project));
 
   // Four CLI processes one after the other, one of which loads the demo's days.
-  it('validates, plans, applies the demo, and then has nothing left to change', { timeout: 180_000 }, () => {
+  it('validates, plans, applies the demo, and then has nothing left to change', { timeout: 180_000 }, async () => {
     const npx = (...args: string[]) => run('npx', ['--no', 'ingest', ...args], project);
-    const validate = npx('validate');
+    const validate = await npx('validate');
     expect(validate.code).toBe(0);
     expect(validate.stdout).toContain('acme_analytics: configuration is valid');
-    expect(npx('plan').stdout).toMatch(/Plan: 3 to add, 0 to change, 0 to remove, \d+ days to load\./);
-    const apply = npx('apply', '--auto-approve');
+    expect((await npx('plan')).stdout).toMatch(/Plan: 3 to add, 0 to change, 0 to remove, \d+ days to load\./);
+    const apply = await npx('apply', '--auto-approve');
     expect(apply.code).toBe(0);
     expect(apply.stdout).toContain('Apply complete: 3 added, 0 changed, 0 removed (state serial 1).');
     expect(existsSync(join(project, '.wharf/demo-warehouse.duckdb'))).toBe(true);
-    expect(npx('plan', '--detailed-exitcode').code).toBe(0);
+    expect((await npx('plan', '--detailed-exitcode')).code).toBe(0);
   });
 
-  it('type-checks with its own tsconfig.json', () => {
-    const r = run(process.execPath, [TSC, '--noEmit', '-p', 'tsconfig.json'], project);
+  it('type-checks with its own tsconfig.json', async () => {
+    const r = await run(process.execPath, [TSC, '--noEmit', '-p', 'tsconfig.json'], project);
     expect(r.stdout).toBe('');
     expect(r.code).toBe(0);
   });
 
   describe('with the tsconfig.json `tsc --init` writes', () => {
     let errors: string[];
-    beforeAll(() => {
+    beforeAll(async () => {
       const scratch = mkdtempSync(join(tmpdir(), 'wharf-tsc-init-'));
-      expect(run(process.execPath, [TSC, '--init'], scratch).code).toBe(0);
+      expect((await run(process.execPath, [TSC, '--init'], scratch)).code).toBe(0);
       writeFileSync(join(project, 'tsconfig.defaults.json'), readFileSync(join(scratch, 'tsconfig.json')));
-      errors = run(process.execPath, [TSC, '--noEmit', '-p', 'tsconfig.defaults.json'], project)
-        .stdout.split('\n')
+      errors = (await run(process.execPath, [TSC, '--noEmit', '-p', 'tsconfig.defaults.json'], project)).stdout
+        .split('\n')
         .filter((l) => / error TS\d+/.test(l));
     });
 
