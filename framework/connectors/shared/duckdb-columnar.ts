@@ -6,13 +6,10 @@
  * a JavaScript value. Each column is written as text that parseRow turns back into exactly
  * the value streamDay gives (types without such a text keep the row path).
  */
-import { execFile } from 'node:child_process';
 import { constants as fsConstants, openSync } from 'node:fs';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { WharfError } from '../../diagnostics/errors.js';
 import { DayRouter } from '../postgres/columnar.js';
@@ -28,6 +25,7 @@ import type {
 } from '../types.js';
 import { QUERY_ALIAS, sqlLiteral } from './sql-dialect.js';
 import { commonFieldValue, textKindMembers } from './text-kinds.js';
+import { withPipe } from './fifo-pool.js';
 import { inPipeExportSlot } from './pipe-export-slots.js';
 import { integerValue } from './text-values.js';
 
@@ -235,11 +233,8 @@ export function exportThroughPipe(job: PipeExport, sink: DayRowSink): Promise<vo
   return inPipeExportSlot(() => runPipeExport(job, sink));
 }
 
-async function runPipeExport(job: PipeExport, sink: DayRowSink): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'wharf-export-'));
-  const fifo = join(dir, 'rows');
-  try {
-    await promisify(execFile)('mkfifo', [fifo]);
+function runPipeExport(job: PipeExport, sink: DayRowSink): Promise<void> {
+  return withPipe(async (fifo) => {
     const reading = readRows(fifo, job, sink);
     const format = `FORMAT csv, DELIMITER '\t', QUOTE '', ESCAPE '', HEADER false, NULLSTR '\\N'`;
     const copy = job.connection.run(`COPY (${job.select}) TO ${sqlLiteral(fifo)} (${format})`);
@@ -261,9 +256,7 @@ async function runPipeExport(job: PipeExport, sink: DayRowSink): Promise<void> {
     const [readError, copyError] = await Promise.all([read, copied]);
     if (readError !== null) throw readError;
     if (copyError !== null) throw copyError;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 async function unblockReader(fifo: string): Promise<void> {
