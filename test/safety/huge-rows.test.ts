@@ -120,8 +120,17 @@ describe.each([
     });
   });
 
-  it('loads a valid event of over 1 MB and drops a later event with its timeuuid', { timeout: 60_000 }, async () => {
-    const result = await ingestDay(ctx, 'r', DAY);
+  // Mapping, which row of timeuuid 'big' is kept: its user and the length of its metadata.
+  it.each([
+    [
+      'loads a valid event of over 1 MB and drops a later event with its timeuuid',
+      'r',
+      '{"userID":"first"}',
+      1_200_008,
+    ],
+    ['drops a valid event of over 1 MB sent after an event with its timeuuid', 'o', '{"userID":"again"}', 9],
+  ])('%s', { timeout: 60_000 }, async (_title, mapping, user, metadataLength) => {
+    const result = await ingestDay(ctx, mapping, DAY);
     expect(result, result.errorMessage ?? '').toMatchObject({
       status: 'succeeded',
       rowsRead: 102,
@@ -130,22 +139,9 @@ describe.each([
       duplicates: 1,
     });
     const kept = await ctx.store.query<{ usr: string; meta: number }>(
-      `SELECT "user" AS usr, length(event_metadata) AS meta FROM events WHERE ingestion = 'r' AND timeuuid = 'big'`,
+      `SELECT "user" AS usr, length(event_metadata) AS meta FROM events WHERE ingestion = $1 AND timeuuid = 'big'`,
+      [mapping],
     );
-    expect(kept.map((r) => [r.usr, Number(r.meta)])).toEqual([['{"userID":"first"}', 1_200_008]]);
-  });
-
-  it('drops a valid event of over 1 MB sent after an event with its timeuuid', { timeout: 60_000 }, async () => {
-    const result = await ingestDay(ctx, 'o', DAY);
-    expect(result, result.errorMessage ?? '').toMatchObject({
-      status: 'succeeded',
-      rowsRead: 102,
-      rowsLoaded: 101,
-      duplicates: 1,
-    });
-    const kept = await ctx.store.query<{ usr: string; meta: number }>(
-      `SELECT "user" AS usr, length(event_metadata) AS meta FROM events WHERE ingestion = 'o' AND timeuuid = 'big'`,
-    );
-    expect(kept.map((r) => [r.usr, Number(r.meta)])).toEqual([['{"userID":"again"}', 9]]);
+    expect(kept.map((r) => [r.usr, Number(r.meta)])).toEqual([[user, metadataLength]]);
   });
 });
