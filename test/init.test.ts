@@ -189,7 +189,12 @@ describe('the new project, nothing edited', () => {
     const validate = await npx('validate');
     expect(validate.code).toBe(0);
     expect(validate.stdout).toContain('acme_analytics: configuration is valid');
-    expect((await npx('plan')).stdout).toMatch(/Plan: 3 to add, 0 to change, 0 to remove, \d+ days to load\./);
+    // Each mapping starts four weeks before the latest complete PST day (fixed UTC-8): 28 days each.
+    const dayMs = 86_400_000;
+    const start = new Date(Date.now() - 8 * 3_600_000 - 28 * dayMs).toISOString().slice(0, 10);
+    for (const mapping of ['app_events', 'daily_metrics', 'checkout_conversion'])
+      expect(readFileSync(join(project, `mappings/${mapping}.ts`), 'utf8')).toContain(`startDate: '${start}',`);
+    expect((await npx('plan')).stdout).toContain('Plan: 3 to add, 0 to change, 0 to remove, 84 days to load.');
     const apply = await npx('apply', '--auto-approve');
     expect(apply.code).toBe(0);
     expect(apply.stdout).toContain('Apply complete: 3 added, 0 changed, 0 removed (state serial 1).');

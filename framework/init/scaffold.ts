@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WharfError } from '../diagnostics/errors.js';
+import { addDays, latestCompleteDay, zoneOrThrow } from '../util/time.js';
 import { mergePackageJson } from './package-json.js';
 
 /** What init wrote: files created, and whether an existing package.json was updated. */
@@ -33,7 +34,12 @@ export interface TemplateValues {
   vegaLiteVersion: string;
   /** For `ingest comment` in the GitHub workflows (the plan as a pull-request comment). */
   octokitVersion: string;
+  /** The mappings' startDate: four weeks before the latest complete day, so the first apply is short. */
+  startDate: string;
 }
+
+/** How many days the new project's first apply loads per mapping. */
+const FIRST_BACKFILL_DAYS = 28;
 
 const PACKAGE_TEMPLATE = 'package.json.tmpl';
 
@@ -100,6 +106,7 @@ export function templateValuesFor(dir: string): TemplateValues {
     vegaVersion: peerDependencies.vega,
     vegaLiteVersion: peerDependencies['vega-lite'],
     octokitVersion: peerDependencies['@octokit/rest'],
+    startDate: addDays(latestCompleteDay(new Date(), zoneOrThrow('PST')), 1 - FIRST_BACKFILL_DAYS),
   };
 }
 

@@ -39,6 +39,11 @@ export function duckdbOutOfMemoryWhat(err: Error): string {
   return err.message.split('\n')[0].replace(OUT_OF_MEMORY, '');
 }
 
+/** True for DuckDB's "another process holds this file" error. */
+export function isDuckDBFileLockError(err: unknown): boolean {
+  return err instanceof Error && /Could not set lock on file/i.test(err.message);
+}
+
 export interface DuckDBHandle {
   instance: DuckDBInstance;
   connection: DuckDBConnection;

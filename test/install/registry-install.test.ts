@@ -124,8 +124,8 @@ describe('installing @wharf/framework from a registry', () => {
     expect(pkg.devDependencies).toHaveProperty('typescript');
     expect(await ok('npm', ['install'], project)).not.toMatch(/EBADENGINE/);
     expect(await ok('npx', ['--no', '--', 'ingest', 'validate'], project)).toContain('configuration is valid');
-    expect(await ok('npx', ['--no', '--', 'ingest', 'plan'], project)).toMatch(
-      /Plan: 3 to add, 0 to change, 0 to remove, \d+ days to load/,
+    expect(await ok('npx', ['--no', '--', 'ingest', 'plan'], project)).toContain(
+      'Plan: 3 to add, 0 to change, 0 to remove, 84 days to load',
     );
     expect(await ok('npx', ['--no', '--', 'ingest', 'apply', '--auto-approve'], project)).toContain(
       'Apply complete: 3 added',

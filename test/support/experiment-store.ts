@@ -88,7 +88,8 @@ export async function insertMetrics(sql: SqlExecutor, metrics: TestMetric[]): Pr
  */
 export async function copyDemoIntoDuckDBStore(store: DuckDBStoreConnection | StoreConnection): Promise<void> {
   const path = join(mkdtempSync(join(tmpdir(), 'wharf-demo-')), 'demo.duckdb');
-  await ensureDemoDatabase(path);
+  // Made as on 2026-11-01: the days 2026-10-01 to 2026-12-31, whatever today is.
+  await ensureDemoDatabase(path, { today: '2026-11-01' });
   await store.exec(`ATTACH '${path}' AS demo (READ_ONLY)`);
   await store.exec(`INSERT INTO events (${COLUMNS.events}) SELECT 'app_events', CAST(event_time - INTERVAL 8 HOUR AS DATE), event_time, event, value, properties, user_json,
       json_extract_string(user_json, '$.userID'), CAST(json_extract(user_json, '$.customIDs') AS VARCHAR), event_id

@@ -3,19 +3,12 @@
  * and the agent share a store only through the PostgreSQL backend; within a process,
  * transactions run on their own connection (DuckDB's MVCC keeps them apart).
  */
-import { inDuckDBTransaction, openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
+import { inDuckDBTransaction, isDuckDBFileLockError, openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
 import type { DayLoadTarget, SqlExecutor, StoreConnection } from '../types.js';
 import { currentOperation } from '../process-label.js';
 import { DuckDBSql } from './connection-sql.js';
 import { DuckDBDayLoad } from './day-load.js';
-import {
-  clearLockInfo,
-  holderOfFile,
-  isDuckDBFileLockError,
-  newFileHolder,
-  StoreFileLockedError,
-  writeLockInfo,
-} from './file-holder.js';
+import { clearLockInfo, holderOfFile, newFileHolder, StoreFileLockedError, writeLockInfo } from './file-holder.js';
 import { ensureStoreFile } from './store-file.js';
 import { WorkUnderWay } from './work-under-way.js';
 

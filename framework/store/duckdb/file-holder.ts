@@ -25,11 +25,6 @@ export function lockInfoPath(storePath: string): string {
   return `${storePath}.lock-info.json`;
 }
 
-/** True for DuckDB's "another process holds this file" error. */
-export function isDuckDBFileLockError(err: unknown): boolean {
-  return err instanceof Error && /Could not set lock on file/i.test(err.message);
-}
-
 export function newFileHolder(operation: string): FileHolder {
   return { id: randomUUID(), host: hostname(), pid: process.pid, since: new Date().toISOString(), operation };
 }

@@ -6,7 +6,7 @@ export default defineMapping({
   source: 'demo',
   sql: './app_events.sql',
   schedule: 'daily_9am',
-  startDate: '2026-10-01',
+  startDate: '{{startDate}}',
   owner: 'data-team@example.com',
   columns: {
     timestamp: 'event_time',

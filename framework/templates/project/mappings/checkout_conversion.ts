@@ -6,7 +6,7 @@ export default defineMapping({
   source: 'demo',
   sql: './checkout_conversion.sql',
   schedule: 'on_demand',
-  startDate: '2026-10-01',
+  startDate: '{{startDate}}',
   columns: {
     unit_id: 'unit_id',
     id_type: { constant: 'user_id' },

@@ -6,7 +6,7 @@ export default defineMapping({
   source: 'demo',
   sql: './daily_metrics.sql',
   schedule: 'daily_9am',
-  startDate: '2026-10-01',
+  startDate: '{{startDate}}',
   columns: {
     unit_id: 'unit_id',
     id_type: 'id_type',
