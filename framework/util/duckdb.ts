@@ -58,6 +58,10 @@ export async function openDuckDB(path: string, options: Record<string, string> =
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const instance = await DuckDBInstance.create(path, { ...ALLOCATOR_OPTIONS, ...DUCKDB_SAFE_OPTIONS, ...options });
   const connection = await instance.connect();
+  // DuckDB's zone is the host's unless set (`TimeZone` is no option of create): on a host in
+  // New York a TIMESTAMPTZ cast to TIMESTAMP, or a zone-less text read as TIMESTAMPTZ, would be
+  // New York wall time, and the day bounds Wharf compares them with are UTC.
+  await connection.run("SET GLOBAL TimeZone = 'UTC'");
   return {
     instance,
     connection,
