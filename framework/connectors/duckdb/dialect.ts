@@ -1,7 +1,7 @@
 /** DuckDB's spellings of the shared query shapes (see shared/sql-dialect.ts). */
 import { quoteIfNeeded, type SqlDialect } from '../shared/sql-dialect.js';
 
-/** UTC wall time as a TIMESTAMP literal (DuckDB without ICU reads TIMESTAMPTZ in UTC too). */
+/** UTC wall time as a TIMESTAMP literal. */
 function timestamp(instant: Date): string {
   return `TIMESTAMP '${instant.toISOString().replace('T', ' ').replace('Z', '')}'`;
 }
@@ -10,7 +10,11 @@ export const duckdbDialect: SqlDialect = {
   identifier: (name) => quoteIfNeeded(name, '"'),
   dateLiteral: (day) => `DATE '${day}'`,
   timestampLiteral: timestamp,
-  timestampColumn: (expression) => `CAST(${expression} AS TIMESTAMP)`,
+  // The column as it is: DuckDB casts the TIMESTAMP literal to a TIMESTAMPTZ column's type
+  // (in UTC, Wharf's session zone) once, where a CAST of the column ran ICU on every row the
+  // scan read (a day's query of a large table: every row of the table), and kept DuckDB from
+  // filtering the scan on the column's row-group bounds.
+  timestampColumn: (expression) => expression,
   dayText: (column) => `left(CAST(${column} AS VARCHAR), 10)`,
   // TIMESTAMPTZ reads the zone (none: UTC) and, cast to TIMESTAMP, gives UTC wall time.
   textInstant: (column) => `TRY_CAST(trim(CAST(${column} AS VARCHAR)) AS TIMESTAMPTZ)`,
