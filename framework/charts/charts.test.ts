@@ -266,6 +266,21 @@ describe('experiment charts', () => {
     expect(await experimentFiles(results, history)).toEqual(files);
   });
 
+  // The agent may run anywhere: a day must be labelled as that day whatever the host's zone.
+  it.each(['America/New_York', 'Asia/Tokyo'])('are the same bytes on a host in %s', async (zone) => {
+    const { results, history } = experiment();
+    const inUtc = await experimentFiles(results, history);
+    const saved = process.env.TZ;
+    process.env.TZ = zone;
+    try {
+      expect(new Date(Date.UTC(2024, 2, 1)).getTimezoneOffset(), 'the zone took effect').not.toBe(0);
+      expect(await experimentFiles(results, history)).toEqual(inUtc);
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+
   it('marks each metric’s lift and interval in words, significant ones named', async () => {
     const { results, history } = experiment();
     const lift = (await experimentFiles(results, history)).get('experiments/checkout_button.lift.svg')!;

@@ -246,9 +246,12 @@ export async function exposuresSvg(r: ExperimentResults): Promise<string | null>
   const lastDay = rows.reduce((max, e) => (e.day > max ? e.day : max), rows[0].day);
   const legend = { title: 'group', orient: 'top' } as const;
   const color = { field: 'group', type: 'nominal', scale: { domain: groups, range: GROUP_COLORS }, legend } as const;
+  // A day `YYYY-MM-DD` parses as UTC midnight: a UTC scale keeps its ticks and labels on that
+  // day, where the default (the host's zone) labelled each day the day before west of UTC.
   const x = {
     field: 'day',
     type: 'temporal',
+    scale: { type: 'utc' },
     axis: { title: null, format: '%m-%d', tickCount: 'day', labelOverlap: true },
   } as const;
   const y = { field: 'units', type: 'quantitative', axis: { title: 'units exposed (cumulative)' } } as const;
