@@ -20,11 +20,11 @@ import { isDuckDBFileLockError, openDuckDB, type DuckDBHandle } from '../util/du
 import { readerRows } from '../util/duckdb-values.js';
 
 export const DEMO_FIRST_DAY = '2026-10-01';
-export const DEMO_USERS = 2000;
+const DEMO_USERS = 2000;
 /** How many days of data the demo holds past the day it is generated or extended. */
-export const DEMO_DAYS_AHEAD = 60;
+const DEMO_DAYS_AHEAD = 60;
 /** A demo with fewer days left than this is extended when a command opens it. */
-export const DEMO_REFILL_DAYS = 30;
+const DEMO_REFILL_DAYS = 30;
 
 /**
  * Pseudo-random integer in [0, mod) from an integer expression: Knuth's multiplicative hash,

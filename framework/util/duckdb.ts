@@ -61,7 +61,13 @@ export async function openDuckDB(path: string, options: Record<string, string> =
   // DuckDB's zone is the host's unless set (`TimeZone` is no option of create): on a host in
   // New York a TIMESTAMPTZ cast to TIMESTAMP, or a zone-less text read as TIMESTAMPTZ, would be
   // New York wall time, and the day bounds Wharf compares them with are UTC.
-  await connection.run("SET GLOBAL TimeZone = 'UTC'");
+  try {
+    await connection.run("SET GLOBAL TimeZone = 'UTC'");
+  } catch (err) {
+    connection.closeSync();
+    instance.closeSync();
+    throw err;
+  }
   return {
     instance,
     connection,

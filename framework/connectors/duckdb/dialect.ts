@@ -16,7 +16,7 @@ export const duckdbDialect: SqlDialect = {
   // filtering the scan on the column's row-group bounds.
   timestampColumn: (expression) => expression,
   dayText: (column) => `left(CAST(${column} AS VARCHAR), 10)`,
-  // TIMESTAMPTZ reads the zone (none: UTC) and, cast to TIMESTAMP, gives UTC wall time.
+  // TIMESTAMPTZ reads the zone written in the text, or the session's (UTC) when there is none.
   textInstant: (column) => `TRY_CAST(trim(CAST(${column} AS VARCHAR)) AS TIMESTAMPTZ)`,
   // The row's hash, combined order-independently: equal content gives an equal fingerprint.
   fingerprint: 'CAST(bit_xor(hash(wharf_q)) AS VARCHAR)',
