@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { DayResult } from '../engine/types.js';
-import { ProgressReporter, timeLeft } from './ingest-progress.js';
+import { dayLine, ProgressReporter, timeLeft } from './ingest-progress.js';
 
 function day(d: string, status: DayResult['status'] = 'succeeded'): DayResult {
   return {
@@ -35,6 +35,19 @@ describe('timeLeft', () => {
     expect(timeLeft(10, 2, 10)).toBe('40s left');
     expect(timeLeft(60, 1, 4)).toBe('3m 00s left');
     expect(timeLeft(3000, 1, 3)).toBe('1h 40m left');
+  });
+});
+
+describe('dayLine', () => {
+  it('counts rows and duplicates in the singular for one, with digits grouped', () => {
+    const one = { ...day('2026-10-01'), rowsLoaded: 1, duplicates: 1 };
+    expect(dayLine(one).replace(/\u001b\[\d+m/g, '')).toBe(
+      'm 2026-10-01 succeeded 1 row, 1 rejected, 1 duplicate dropped in 5 ms',
+    );
+    const many = { ...day('2026-10-01'), rowsLoaded: 12_345, duplicates: 2 };
+    expect(dayLine(many).replace(/\u001b\[\d+m/g, '')).toBe(
+      'm 2026-10-01 succeeded 12,345 rows, 1 rejected, 2 duplicates dropped in 5 ms',
+    );
   });
 });
 

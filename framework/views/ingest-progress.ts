@@ -10,6 +10,7 @@
 import { MultiBar, type SingleBar } from 'cli-progress';
 import pc from 'picocolors';
 import type { DayResult, ProgressEvent } from '../engine/types.js';
+import { counted } from '../util/plural.js';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -20,7 +21,7 @@ export function dayLine(r: DayResult): string {
   const rows =
     r.status === 'skipped'
       ? 'already loaded'
-      : `${fmt(r.rowsLoaded)} rows, ${fmt(r.rowsRejected)} rejected${r.duplicates ? `, ${fmt(r.duplicates)} duplicates dropped` : ''}`;
+      : `${counted(r.rowsLoaded, 'row')}, ${fmt(r.rowsRejected)} rejected${r.duplicates ? `, ${counted(r.duplicates, 'duplicate')} dropped` : ''}`;
   const err = r.errorMessage ? ` — ${r.errorClass}: ${r.errorMessage}` : '';
   return `${r.mapping} ${r.day} ${status} ${rows}${r.status === 'skipped' ? '' : ` in ${fmt(r.durationMs)} ms`}${err}`;
 }

@@ -3,16 +3,19 @@ import pc from 'picocolors';
 import type { BackfillResult } from '../engine/backfill.js';
 import type { IngestionSummary } from '../engine/run-summary.js';
 import type { DayResult } from '../engine/types.js';
+import { counted, plural } from '../util/plural.js';
 import { dayLine } from './ingest-progress.js';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
-const duplicateRows = (n: number) => `${fmt(n)} duplicate timeuuid row${n === 1 ? '' : 's'} dropped`;
+const duplicateRows = (n: number) => `${counted(n, 'duplicate timeuuid row')} dropped`;
+const notLoaded = (w: { days: string[]; reason: string }) =>
+  `  ${plural(w.days.length, 'day')} not loaded (${w.days[0]}..${w.days.at(-1)}): ${w.reason}`;
 
 export function renderDayResult(r: DayResult): string {
   const lines = [dayLine(r)];
   for (const [rule, n] of Object.entries(r.rejectReasons))
     lines.push(`  rejected ${fmt(n)} × ${rule}: ${r.rejectExamples[rule] ?? ''}`);
-  if (r.duplicates) lines.push(`  ${fmt(r.duplicates)} duplicate timeuuid rows dropped (the first of each was kept)`);
+  if (r.duplicates) lines.push(`  ${duplicateRows(r.duplicates)} (the first of each was kept)`);
   return lines.join('\n');
 }
 
@@ -26,12 +29,8 @@ export function renderBackfill(b: BackfillResult): string {
     .map((d) => `  ${pc.red('failed')} ${d.day}: ${d.errorClass}: ${d.errorMessage}`);
   return [
     `${b.mapping} ${b.from}..${b.to}: ${count('succeeded')} succeeded, ${count('no_data')} no data, ${count('failed')} failed, ${count('skipped')} already loaded`,
-    `  ${fmt(loaded)} rows loaded, ${fmt(rejected)} rejected, ${duplicateRows(duplicates)}`,
-    ...(b.waiting
-      ? [
-          `  ${b.waiting.days.length} days not loaded (${b.waiting.days[0]}..${b.waiting.days.at(-1)}): ${b.waiting.reason}`,
-        ]
-      : []),
+    `  ${counted(loaded, 'row')} loaded, ${fmt(rejected)} rejected, ${duplicateRows(duplicates)}`,
+    ...(b.waiting ? [notLoaded(b.waiting)] : []),
     ...failed,
   ].join('\n');
 }
@@ -50,11 +49,7 @@ function renderSummary(s: IngestionSummary): string {
     (r) => `    ${pc.yellow(r.rule)} ×${fmt(r.count)} on ${r.days.join(', ')}: ${r.example}`,
   );
   const failures = s.failures.map((f) => `    ${pc.red('failed')} ${f.day}: ${f.errorClass}: ${f.message}`);
-  const waiting = s.waiting
-    ? [
-        `  ${s.waiting.days.length} days not loaded (${s.waiting.days[0]}..${s.waiting.days.at(-1)}): ${s.waiting.reason}`,
-      ]
-    : [];
+  const waiting = s.waiting ? [notLoaded(s.waiting)] : [];
   return [
     head,
     days,
