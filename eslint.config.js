@@ -58,7 +58,7 @@ export default tseslint.config(
   },
   {
     // A failure a user can reach is a WharfError with a code, class and hint
-    // (framework/diagnostics/errors.ts), never a bare Error.
+    // (framework/diagnostics/errors.ts), never a bare Error; no order that depends on the host's locale.
     files: ['framework/**/*.ts', 'plugins/**/*.ts'],
     ignores: TEST_FILES,
     rules: {
@@ -67,6 +67,11 @@ export default tseslint.config(
         {
           selector: "ThrowStatement > NewExpression[callee.name='Error']",
           message: 'Throw a WharfError (framework/diagnostics/errors.ts) with a code, class and hint.',
+        },
+        {
+          // Hashes, file order, plans and reports must not change with the host's LANG.
+          selector: "CallExpression[callee.property.name='localeCompare']",
+          message: "localeCompare takes the host's locale: use compareText (framework/util/text-order.ts).",
         },
       ],
     },

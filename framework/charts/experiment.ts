@@ -11,6 +11,7 @@ import { pct as fmtPercent } from './format.js';
 import { daysBetween } from '../util/time.js';
 import { renderChart } from './svg.js';
 import { GROUP_COLORS, LIFT_COLORS, RULE_LIGHT } from './theme.js';
+import { compareText } from '../util/text-order.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const VERDICTS = ['significant increase', 'significant decrease', 'not significant'] as const;
@@ -237,7 +238,7 @@ export async function exposuresSvg(r: ExperimentResults): Promise<string | null>
   }));
   if (rows.length === 0) return null;
   const groups = [...new Set(rows.map((e) => e.group))].sort((a, b) =>
-    a === r.control ? -1 : b === r.control ? 1 : a.localeCompare(b),
+    a === r.control ? -1 : b === r.control ? 1 : compareText(a, b),
   );
   const values = rows.map((e) => ({
     ...e,

@@ -34,9 +34,15 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
 
+/**
+ * The en-US collation of util/text-order.ts (diagnostics imports nothing of Wharf's): the
+ * same order whatever the host's locale.
+ */
+const EN_US = new Intl.Collator('en-US');
+
 /** Stable ordering for output and golden files: by file, then line, then field, then code. */
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   const line = (d: Diagnostic) => (d.line === undefined ? '' : String(d.line).padStart(8, '0'));
   const key = (d: Diagnostic) => `${d.file ?? ''}\u0000${line(d)}\u0000${d.field ?? ''}\u0000${d.code}`;
-  return [...diagnostics].sort((a, b) => key(a).localeCompare(key(b)));
+  return [...diagnostics].sort((a, b) => EN_US.compare(key(a), key(b)));
 }

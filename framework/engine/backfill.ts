@@ -12,6 +12,7 @@ import { isSettled, refuseFutureDays } from './day-policy.js';
 import { afterSignal, latestSignalledDay, signalScheduleOf, waitingReason } from './signal-cap.js';
 import { columnarGroupSize, ingestDays, mappingOrThrow } from './ingest-day.js';
 import type { DayResult, EngineContext } from './types.js';
+import { compareText } from '../util/text-order.js';
 
 export interface BackfillOptions {
   from: string;
@@ -126,7 +127,7 @@ export async function backfill(
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, groups.length)) }, worker));
-  const days = [...results.values()].sort((a, b) => a.day.localeCompare(b.day));
+  const days = [...results.values()].sort((a, b) => compareText(a.day, b.day));
   return {
     mapping: mappingName,
     from: options.from,

@@ -6,6 +6,7 @@ import { latestCompleteDay, zoneOrThrow } from '../util/time.js';
 import { backfill, pendingDays } from './backfill.js';
 import { summarizeIngestion, type IngestionSummary } from './run-summary.js';
 import type { EngineContext } from './types.js';
+import { compareText } from '../util/text-order.js';
 
 export interface RunAllOptions {
   to?: string;
@@ -19,7 +20,7 @@ export async function runAll(ctx: EngineContext, options: RunAllOptions = {}): P
   const to = options.to ?? latestCompleteDay(options.now ?? new Date(), zoneOrThrow(ctx.project.settings.timeZone));
   const out: IngestionSummary[] = [];
   const mappings = [...ctx.project.mappings.values()]
-    .sort((a, b) => a.config.name.localeCompare(b.config.name))
+    .sort((a, b) => compareText(a.config.name, b.config.name))
     .filter((m) => m.config.startDate <= to);
   // Announce every mapping's days first, so progress has the whole run's total from the start.
   if (ctx.onProgress)

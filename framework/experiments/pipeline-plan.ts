@@ -15,6 +15,7 @@ import type { SqlContext } from './sql-context.js';
 import { conflictingExposuresSql } from './sql-exposures.js';
 import { readState, type ExperimentState } from './state.js';
 import { STORE_INPUTS, type InputMapping } from './warehouse-inputs.js';
+import { compareText } from '../util/text-order.js';
 
 /** An experiment as the pipeline receives it: the config and, for SQL exposures, the SQL text. */
 export interface ExperimentSource {
@@ -59,7 +60,7 @@ export function stateConfigOf(config: ExperimentConfig, exposureSqlText?: string
     ...config,
     description: undefined,
     owner: undefined,
-    metrics: [...config.metrics].sort((a, b) => a.name.localeCompare(b.name)),
+    metrics: [...config.metrics].sort((a, b) => compareText(a.name, b.name)),
     exposureSqlText,
     statisticsVersion: STATISTICS_VERSION,
   });

@@ -8,6 +8,7 @@
 import { hashOf } from '../util/canonical-json.js';
 import type { NormalizedIngestion } from '../state/types.js';
 import type { AttributeDiff, DataAction, MappingChange, SharedChange } from './types.js';
+import { compareText } from '../util/text-order.js';
 
 export type SharedType = 'source' | 'schedule';
 const SHARED_TYPES: readonly SharedType[] = ['source', 'schedule'];
@@ -63,10 +64,10 @@ export function sharedChanges(
     }
   }
   const out = [...groups.values()].sort(
-    (x, y) => SHARED_TYPES.indexOf(x.type) - SHARED_TYPES.indexOf(y.type) || x.name.localeCompare(y.name),
+    (x, y) => SHARED_TYPES.indexOf(x.type) - SHARED_TYPES.indexOf(y.type) || compareText(x.name, y.name),
   );
   for (const g of out) {
-    g.attributes.sort((x, y) => x.path.localeCompare(y.path));
+    g.attributes.sort((x, y) => compareText(x.path, y.path));
     g.affects.sort();
     g.reason = `changed: ${g.attributes.map((a) => a.path).join(', ')}; affects ${g.affects.length} mapping${g.affects.length === 1 ? '' : 's'}`;
   }

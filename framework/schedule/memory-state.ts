@@ -13,6 +13,7 @@ import {
   type SchedulerState,
 } from './state.js';
 import type { Decision } from './types.js';
+import { compareText } from '../util/text-order.js';
 
 /**
  * Scheduler state in memory, for tests and simulations (the agent and `ingest apply` use SqlSchedulerState).
@@ -51,8 +52,8 @@ export class MemorySchedulerState implements SchedulerState {
       .sort(
         (a, b) =>
           a.nextCheckAt.getTime() - b.nextCheckAt.getTime() ||
-          a.day.localeCompare(b.day) ||
-          a.mapping.localeCompare(b.mapping),
+          compareText(a.day, b.day) ||
+          compareText(a.mapping, b.mapping),
       )
       .map((c) => ({ ...c }));
   }

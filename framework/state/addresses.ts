@@ -6,6 +6,7 @@
  */
 import { WharfError } from '../diagnostics/errors.js';
 import type { AppliedIngestion, AppliedState } from './types.js';
+import { compareText } from '../util/text-order.js';
 
 export type ResourceType = 'mapping' | 'source' | 'schedule';
 
@@ -27,7 +28,7 @@ export interface StateResource {
 
 /** Every resource of the state, mappings first, then sources, then schedules, each by name. */
 export function stateResources(state: AppliedState): StateResource[] {
-  const ingestions = Object.values(state.ingestions).sort((a, b) => a.name.localeCompare(b.name));
+  const ingestions = Object.values(state.ingestions).sort((a, b) => compareText(a.name, b.name));
   const mappings = ingestions.map(mappingResource);
   return [...mappings, ...shared(ingestions, 'source'), ...shared(ingestions, 'schedule')];
 }

@@ -7,6 +7,7 @@ import { addDays } from '../util/time.js';
 import type { SqlExecutor } from '../store/types.js';
 import { isoOf, timestampParam } from './sql-values.js';
 import type { DayRange, LoadedDaysSummary } from './types.js';
+import { compareText } from '../util/text-order.js';
 
 /** The longest recheck window a mapping may declare (RecheckPolicy.days maximum). */
 export const MAX_RECHECK_DAYS = 90;
@@ -54,7 +55,7 @@ export function ledgerReader(connection: SqlExecutor): LoadedDaysReader {
           const [day, at] = pair.split('=');
           e.firstLoadedAt[day] = isoOf(at);
         }
-        e.firstLoadedAt = Object.fromEntries(Object.entries(e.firstLoadedAt).sort(([a], [b]) => a.localeCompare(b)));
+        e.firstLoadedAt = Object.fromEntries(Object.entries(e.firstLoadedAt).sort(([a], [b]) => compareText(a, b)));
       }
       return out;
     },
@@ -83,7 +84,7 @@ export function summarizeLoadedDays(days: readonly LoadedDay[], now: Date): Reco
   const horizon = now.getTime() - MAX_RECHECK_DAYS * 86_400_000;
   const out: Record<string, LoadedDaysSummary> = {};
   for (const name of [...byIngestion.keys()].sort()) {
-    const list = [...(byIngestion.get(name) ?? [])].sort((a, b) => a.date.localeCompare(b.date));
+    const list = [...(byIngestion.get(name) ?? [])].sort((a, b) => compareText(a.date, b.date));
     const firstLoadedAt: Record<string, string> = {};
     for (const d of list)
       if (d.firstLoadedAt && d.firstLoadedAt.getTime() >= horizon)

@@ -4,6 +4,7 @@
  * `status: app_events 3 days (2024-01-01..2024-01-03: 2 succeeded, 1 failed)`.
  */
 import type { IngestionStatusFile, StatusDay } from './types.js';
+import { compareText } from '../util/text-order.js';
 
 function parse(text: string | undefined): IngestionStatusFile | null {
   if (text === undefined) return null;
@@ -20,7 +21,7 @@ const sameDay = (a: StatusDay | undefined, b: StatusDay) => a !== undefined && J
 /** The days of `next` that are new or differ from `previous`, oldest first. */
 export function changedDays(previous: IngestionStatusFile | null, next: IngestionStatusFile): StatusDay[] {
   const before = new Map((previous?.days ?? []).map((d) => [d.date, d]));
-  return next.days.filter((d) => !sameDay(before.get(d.date), d)).sort((a, b) => a.date.localeCompare(b.date));
+  return next.days.filter((d) => !sameDay(before.get(d.date), d)).sort((a, b) => compareText(a.date, b.date));
 }
 
 function describeDays(days: StatusDay[]): string {
@@ -38,7 +39,7 @@ function describeDays(days: StatusDay[]): string {
 export function statusCommitMessage(before: Map<string, string | undefined>, after: Map<string, string>): string {
   const lines: string[] = [];
   const other: string[] = [];
-  for (const [path, text] of [...after].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [path, text] of [...after].sort(([a], [b]) => compareText(a, b))) {
     if (before.get(path) === text) continue;
     const next = path.endsWith('.json') ? parse(text) : null;
     if (next && path !== 'state.json') {

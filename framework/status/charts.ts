@@ -8,11 +8,12 @@ import type { LedgerEntry } from '../store/types.js';
 import { calendarChartPath, renderStatus } from './render.js';
 import { ingestionStatus } from './status-day.js';
 import type { StatusInput } from './types.js';
+import { compareText } from '../util/text-order.js';
 
 /** The calendar strip of every configured ingestion that has days, by path. */
 export async function statusCharts(input: StatusInput): Promise<Map<string, string>> {
   const charts = new Map<string, string>();
-  for (const info of [...input.ingestions].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const info of [...input.ingestions].sort((a, b) => compareText(a.name, b.name))) {
     const entries: LedgerEntry[] = input.ledger.filter((e) => e.ingestion === info.name);
     const svg = await calendarStripSvg(ingestionStatus(info, entries));
     if (svg) charts.set(calendarChartPath(info.name), svg);

@@ -1,5 +1,6 @@
 /** Markdown renderings of status files: one page per ingestion and the README overview (pure). */
 import type { ConfigStatus, IngestionStatusFile, StatusDay } from './types.js';
+import { compareText } from '../util/text-order.js';
 
 /** How many of the latest days the README shows per ingestion. */
 export const README_LATEST_DAYS = 7;
@@ -95,7 +96,7 @@ export function readmeMarkdown(
   config: ConfigStatus | undefined,
   fileBase: (name: string) => string,
 ): string {
-  const sorted = [...files].sort((a, b) => rank(a) - rank(b) || a.ingestion.localeCompare(b.ingestion));
+  const sorted = [...files].sort((a, b) => rank(a) - rank(b) || compareText(a.ingestion, b.ingestion));
   const failing = sorted.filter((f) => rank(f) === 0).length;
   const lines = [
     '# Ingestion status',

@@ -7,6 +7,7 @@ import type { LedgerEntry } from '../store/types.js';
 import { readmeMarkdown, ingestionMarkdown } from './markdown.js';
 import { ingestionStatus } from './status-day.js';
 import type { IngestionStatusFile, StatusInput } from './types.js';
+import { compareText } from '../util/text-order.js';
 
 /** File names the report itself uses; an ingestion with one of these names gets a prefix. */
 const RESERVED = new Set(['state', 'readme']);
@@ -27,7 +28,7 @@ export function renderStatus(input: StatusInput): Map<string, string> {
   for (const e of input.ledger) byIngestion.set(e.ingestion, [...(byIngestion.get(e.ingestion) ?? []), e]);
   const files = new Map<string, string>();
   const statuses: IngestionStatusFile[] = [];
-  for (const info of [...input.ingestions].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const info of [...input.ingestions].sort((a, b) => compareText(a.name, b.name))) {
     const status = ingestionStatus(info, byIngestion.get(info.name) ?? []);
     statuses.push(status);
     files.set(`${statusFileBase(info.name)}.json`, JSON.stringify(status, null, 2) + '\n');

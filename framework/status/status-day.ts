@@ -2,6 +2,7 @@
 import { redactSecrets } from '../diagnostics/redact.js';
 import type { LedgerEntry } from '../store/types.js';
 import { STATUS_FORMAT_VERSION, type IngestionInfo, type IngestionStatusFile, type StatusDay } from './types.js';
+import { compareText } from '../util/text-order.js';
 
 /** How many reject reasons a day lists. */
 export const TOP_REJECT_REASONS = 3;
@@ -12,7 +13,7 @@ export function topRejectReasons(
   limit = TOP_REJECT_REASONS,
 ): StatusDay['topRejectReasons'] {
   return Object.entries(reasons)
-    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .sort(([a, x], [b, y]) => y - x || compareText(a, b))
     .slice(0, limit)
     .map(([rule, count]) => ({ rule, count }));
 }
@@ -37,7 +38,7 @@ export function statusDay(e: LedgerEntry): StatusDay {
 
 /** The status file of one ingestion from its ledger entries (any order). */
 export function ingestionStatus(info: IngestionInfo, entries: LedgerEntry[]): IngestionStatusFile {
-  const days = entries.map(statusDay).sort((a, b) => b.date.localeCompare(a.date));
+  const days = entries.map(statusDay).sort((a, b) => compareText(b.date, a.date));
   const count = (s: StatusDay['status']) => days.filter((d) => d.status === s).length;
   return {
     formatVersion: STATUS_FORMAT_VERSION,

@@ -4,6 +4,7 @@
  * order in a module. Stored state and plan files hold such hashes: the form must not change.
  */
 import { createHash } from 'node:crypto';
+import { compareText } from './text-order.js';
 
 /** Serializes `value` with sorted keys (and no whitespace unless `indent` is given). */
 export function canonicalJson(value: unknown, indent?: number): string {
@@ -28,8 +29,9 @@ export function hashOf(value: unknown): string {
 }
 
 /**
- * The older canonical form, with keys in `localeCompare` order (which differs from
- * `canonicalJson` for mixed-case keys, e.g. `Zeta` sorts last here). The mapping config hash
+ * The older canonical form, with keys in en-US collation order (compareText; it differs from
+ * `canonicalJson` for mixed-case keys, e.g. `Zeta` sorts last here). A bare `localeCompare`
+ * used to take the host's own locale, so a Czech or Danish host could hash a mapping apart. The mapping config hash
  * (engine/config-hash.ts) is taken over this form and stored with every loaded day in the
  * ledger, so it must stay byte for byte as it is; new code uses `canonicalJson`.
  */
@@ -38,7 +40,7 @@ export function localeOrderedJson(value: unknown): string {
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => a.localeCompare(b));
+      .sort(([a], [b]) => compareText(a, b));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${localeOrderedJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);

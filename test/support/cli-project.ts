@@ -1,6 +1,6 @@
 /**
- * A project on disk made in a test: one PostgreSQL source, one mapping with its SQL, a daily
- * schedule and the given store, run through the real `ingest` CLI in child processes.
+ * A project on disk made in a test: one source (PostgreSQL unless given), one mapping with its
+ * SQL, a daily schedule and the given store, run through the real `ingest` CLI in child processes.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -14,14 +14,18 @@ export interface CliProject {
   env: NodeJS.ProcessEnv;
 }
 
-/** `store` is the project's store literal, e.g. `{ kind: 'postgres', url: env('STORE_URL') }`. */
-/** `schedule` is the body of `defineSchedule(...)` (default: a daily schedule named `daily`). */
+/**
+ * `store` is the project's store literal, e.g. `{ kind: 'postgres', url: env('STORE_URL') }`;
+ * `schedule` the body of `defineSchedule(...)` (default: a daily schedule named `daily`);
+ * `source` the body of `defineSource(...)` (default: PostgreSQL `src` at env SOURCE_URL).
+ */
 export function cliProject(options: {
   store: string;
   mapping: MappingConfig;
   sql: string;
   env: Record<string, string>;
   schedule?: string;
+  source?: string;
 }): CliProject {
   const root = tempDir('wharf-cli-project-');
   for (const dir of ['sources', 'mappings', 'schedules']) mkdirSync(join(root, dir));
@@ -36,7 +40,7 @@ export default defineProject({ name: 'cli_test', store: ${options.store}, timeZo
   writeFileSync(
     join(root, 'sources/src.ts'),
     `import { defineSource, env } from '@wharf/framework';
-export default defineSource({ kind: 'postgres', name: 'src', url: env('SOURCE_URL') });
+export default defineSource(${options.source ?? "{ kind: 'postgres', name: 'src', url: env('SOURCE_URL') }"});
 `,
   );
   writeFileSync(

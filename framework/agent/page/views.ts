@@ -6,6 +6,7 @@ import type { IngestionStatusFile } from '../../status/types.js';
 import { fmtInterval, fmtNumber, fmtPercent, fmtPValue, pClause } from '../../views/experiment-format.js';
 import { esc, layout, num, seg, statusBadge } from './html.js';
 import type { PageOverview } from './types.js';
+import { compareText } from '../../util/text-order.js';
 
 function configNotice(o: PageOverview): string {
   const applied = `<p class="muted">Configuration in effect: ${o.config.appliedCommit ? `<code>${esc(o.config.appliedCommit.slice(0, 12))}</code>` : 'none yet'}.</p>`;
@@ -16,7 +17,7 @@ function configNotice(o: PageOverview): string {
 
 function ingestionRow(o: PageOverview, name: string, s: LedgerSummary | undefined): string {
   const info = o.ingestions.find((i) => i.name === name)!;
-  const latest = o.ledger.filter((e) => e.ingestion === name).sort((a, b) => b.date.localeCompare(a.date))[0];
+  const latest = o.ledger.filter((e) => e.ingestion === name).sort((a, b) => compareText(b.date, a.date))[0];
   const lastLoad = o.ledger
     .filter((e) => e.ingestion === name)
     .reduce<Date | null>((m, e) => (m === null || e.finishedAt > m ? e.finishedAt : m), null);

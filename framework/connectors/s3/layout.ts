@@ -7,6 +7,7 @@
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { IsoDate } from '../../config/types.js';
 import { isIsoDate } from '../../util/time.js';
+import { compareText } from '../../util/text-order.js';
 
 /** The top-level folders of the layout. */
 export type S3Folder = 'events' | 'metrics' | 'signals';
@@ -57,7 +58,7 @@ export class S3Layout {
           out.push({ key: object.Key, size: object.Size ?? 0, etag: object.ETag });
       }
     }
-    return out.sort((a, b) => a.key.localeCompare(b.key));
+    return out.sort((a, b) => compareText(a.key, b.key));
   }
 
   /** Whether the day's folder holds at least one parquet file (one listing page at most). */

@@ -18,6 +18,7 @@ import type {
   ScheduledMapping,
   SourceProbe,
 } from '../types.js';
+import { compareText } from '../../util/text-order.js';
 
 interface Version {
   at: number;
@@ -132,7 +133,7 @@ export class SimulatedWarehouse implements SourceProbe, DayLoader, LedgerReader 
           (!query.from || e.date >= query.from) &&
           (!query.to || e.date <= query.to),
       )
-      .sort((a, b) => a.date.localeCompare(b.date));
+      .sort((a, b) => compareText(a.date, b.date));
   }
 
   /** Loads of one mapping's day, in order. */
