@@ -55,6 +55,11 @@ export function errorClassOf(err: unknown): ErrorClass {
   return err instanceof WharfError ? err.errorClass : 'internal';
 }
 
+/** What to do about a failure, when Wharf knows (a WharfError's hint), else undefined. */
+export function hintOf(err: unknown): string | undefined {
+  return err instanceof WharfError ? err.hint : undefined;
+}
+
 export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

@@ -4,7 +4,7 @@
  * with its count and an example reason.
  */
 import { TABLES } from '../store/schema.js';
-import type { Store } from '../store/types.js';
+import type { LedgerEntry, Store } from '../store/types.js';
 import type { DayResult } from './types.js';
 
 export interface RejectSummary {
@@ -28,9 +28,16 @@ export interface IngestionSummary {
   /** Duplicate timeuuid rows dropped by the days loaded in this run (the ledger does not keep them). */
   duplicatesThisRun: number;
   rejects: RejectSummary[];
-  failures: { day: string; errorClass: string | null; message: string | null }[];
+  /** Failed days in the range; `hint` (what to do) for a day that failed in this run, when Wharf knows. */
+  failures: { day: string; errorClass: string | null; message: string | null; hint?: string }[];
   /** Days after the signal of a signal-scheduled mapping, not loaded (see BackfillResult). */
   waiting?: { days: string[]; reason: string };
+}
+
+/** A failed day of the ledger, with the hint of this run's failure of it. */
+function failure(e: LedgerEntry, run: DayResult[]): IngestionSummary['failures'][number] {
+  const hint = run.find((r) => r.day === e.date && r.status === 'failed')?.errorHint;
+  return { day: e.date, errorClass: e.errorClass, message: e.errorMessage, ...(hint ? { hint } : {}) };
 }
 
 /** The ledger and rejects of `mapping` over [from, to], with what this run (`run`) did. */
@@ -69,8 +76,6 @@ export async function summarizeIngestion(
       example: r.example,
       days: r.days.split(',').sort(),
     })),
-    failures: ledger
-      .filter((e) => e.status === 'failed')
-      .map((e) => ({ day: e.date, errorClass: e.errorClass, message: e.errorMessage })),
+    failures: ledger.filter((e) => e.status === 'failed').map((e) => failure(e, run)),
   };
 }

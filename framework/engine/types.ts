@@ -54,6 +54,8 @@ export interface DayResult {
   sourceRowCount: number | null;
   errorClass: ErrorClass | null;
   errorMessage: string | null;
+  /** What to do about a failure, when Wharf knows (the error's hint, secrets redacted); not kept in the ledger. */
+  errorHint?: string;
   durationMs: number;
   loadId: string | null;
   /** How the rows travelled: `columnar` (bulk export, vectorized checks) or `rows` (one row at a time). */

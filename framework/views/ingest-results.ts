@@ -11,8 +11,34 @@ const duplicateRows = (n: number) => `${counted(n, 'duplicate timeuuid row')} dr
 const notLoaded = (w: { days: string[]; reason: string }) =>
   `  ${plural(w.days.length, 'day')} not loaded (${w.days[0]}..${w.days.at(-1)}): ${w.reason}`;
 
+/** A failed day as the summaries list it. */
+interface FailedDay {
+  day: string;
+  errorClass: string | null;
+  message: string | null;
+  hint?: string;
+}
+
+/**
+ * Failed days, days that failed the same way on one line (`failed 65 days, 2026-10-01 to
+ * 2026-12-04: …`), each followed by what to do when Wharf knows (the error's hint).
+ */
+function failureLines(failures: FailedDay[], indent: string): string[] {
+  const groups = new Map<string, FailedDay[]>();
+  for (const f of failures) {
+    const key = JSON.stringify([f.errorClass, f.message, f.hint ?? null]);
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  return [...groups.values()].flatMap((days) => {
+    const [first] = days;
+    const when = days.length === 1 ? first.day : `${days.length} days, ${first.day} to ${days.at(-1)!.day}`;
+    const line = `${indent}${pc.red('failed')} ${when}: ${first.errorClass}: ${first.message}`;
+    return first.hint ? [line, `${indent}  ${first.hint}`] : [line];
+  });
+}
+
 export function renderDayResult(r: DayResult): string {
-  const lines = [dayLine(r)];
+  const lines = [dayLine(r), ...(r.errorHint ? [`  ${r.errorHint}`] : [])];
   for (const [rule, n] of Object.entries(r.rejectReasons))
     lines.push(`  rejected ${fmt(n)} × ${rule}: ${r.rejectExamples[rule] ?? ''}`);
   if (r.duplicates) lines.push(`  ${duplicateRows(r.duplicates)} (the first of each was kept)`);
@@ -24,9 +50,12 @@ export function renderBackfill(b: BackfillResult): string {
   const loaded = b.days.reduce((n, d) => n + d.rowsLoaded, 0);
   const rejected = b.days.reduce((n, d) => n + d.rowsRejected, 0);
   const duplicates = b.days.reduce((n, d) => n + d.duplicates, 0);
-  const failed = b.days
-    .filter((d) => d.status === 'failed')
-    .map((d) => `  ${pc.red('failed')} ${d.day}: ${d.errorClass}: ${d.errorMessage}`);
+  const failed = failureLines(
+    b.days
+      .filter((d) => d.status === 'failed')
+      .map((d) => ({ day: d.day, errorClass: d.errorClass, message: d.errorMessage, hint: d.errorHint })),
+    '  ',
+  );
   return [
     `${b.mapping} ${b.from}..${b.to}: ${count('succeeded')} succeeded, ${count('no_data')} no data, ${count('failed')} failed, ${count('skipped')} already loaded`,
     `  ${counted(loaded, 'row')} loaded, ${fmt(rejected)} rejected, ${duplicateRows(duplicates)}`,
@@ -48,7 +77,7 @@ function renderSummary(s: IngestionSummary): string {
   const rejects = s.rejects.map(
     (r) => `    ${pc.yellow(r.rule)} ×${fmt(r.count)} on ${r.days.join(', ')}: ${r.example}`,
   );
-  const failures = s.failures.map((f) => `    ${pc.red('failed')} ${f.day}: ${f.errorClass}: ${f.message}`);
+  const failures = failureLines(s.failures, '    ');
   const waiting = s.waiting ? [notLoaded(s.waiting)] : [];
   return [
     head,

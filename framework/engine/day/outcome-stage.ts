@@ -5,7 +5,7 @@
  * threw, and the DayResult an outcome reports.
  */
 import type { LoadedMapping } from '../../config/project.js';
-import { errorClassOf, messageOf } from '../../diagnostics/errors.js';
+import { errorClassOf, hintOf, messageOf } from '../../diagnostics/errors.js';
 import { redactSecrets } from '../../diagnostics/redact.js';
 import type { LedgerEntry } from '../../store/types.js';
 import { RejectTally } from '../reject-tally.js';
@@ -20,6 +20,8 @@ export interface Outcome {
   duplicates: number;
   committed: boolean;
   columnar?: boolean;
+  /** What to do about the failure (the error's hint), shown by the CLI; the ledger keeps the message only. */
+  hint?: string;
 }
 
 export interface FinishDayOptions {
@@ -73,7 +75,16 @@ export function failedOutcome(base: LedgerEntry, err: unknown, columnar: boolean
     errorMessage: redactSecrets(messageOf(err)),
     finishedAt: new Date(),
   };
-  return { entry, tally: new RejectTally(), rowsRead: 0, duplicates: 0, committed: false, columnar };
+  const hint = hintOf(err);
+  return {
+    entry,
+    tally: new RejectTally(),
+    rowsRead: 0,
+    duplicates: 0,
+    committed: false,
+    columnar,
+    ...(hint ? { hint: redactSecrets(hint) } : {}),
+  };
 }
 
 /** Records a day that did not commit: its attempt and its outcome in the ledger. */
@@ -100,6 +111,7 @@ export function toResult(o: Outcome): DayResult {
     durationMs: e.finishedAt.getTime() - e.startedAt.getTime(),
     loadId: e.loadId || null,
     path: o.columnar ? 'columnar' : 'rows',
+    ...(o.hint ? { errorHint: o.hint } : {}),
   };
 }
 
