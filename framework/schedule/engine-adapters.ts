@@ -29,6 +29,7 @@ export function engineDayLoader(engine: EngineContext): DayLoader {
         sourceRowCount: result.sourceRowCount ?? entry?.sourceRowCount ?? null,
         fingerprint: entry?.sourceFingerprint ?? null,
         error: result.errorMessage ?? undefined,
+        hint: result.errorHint,
       };
     },
     async markNoData(mapping, day, reason) {

@@ -88,13 +88,20 @@ describe('the load queue', () => {
     expect(sim.warehouse.peak.sameDayOverlap).toBe(false);
   });
 
-  it('records a failed load with its error and keeps going', async () => {
+  it('records a failed load with its error, and what to do when known, and keeps going', async () => {
     const sim = await queueSim();
     sim.warehouse.failNextLoad('a', '2024-05-02', 'permission denied for table app_events');
-    await sim.scheduler.backfill({ mapping: 'a', from: '2024-05-01', to: '2024-05-03' });
+    sim.warehouse.failNextLoad(
+      'a',
+      '2024-05-04',
+      "reads columns the SQL does not return: user → 'u'.",
+      'It returns: usr.',
+    );
+    await sim.scheduler.backfill({ mapping: 'a', from: '2024-05-01', to: '2024-05-04' });
     const decisions = await sim.scheduler.drain();
     expect(decisions.filter((d) => d.action === 'failed').map((d) => [d.day, d.reason])).toEqual([
       ['2024-05-02', 'load failed: permission denied for table app_events'],
+      ['2024-05-04', "load failed: reads columns the SQL does not return: user → 'u'. — It returns: usr."],
     ]);
     expect(decisions.filter((d) => d.action === 'loaded').map((d) => d.day)).toEqual(['2024-05-01', '2024-05-03']);
     expect((await sim.warehouse.ledger({ ingestion: 'a' })).map((e) => e.date)).toEqual(['2024-05-01', '2024-05-03']);

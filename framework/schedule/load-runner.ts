@@ -3,7 +3,7 @@
  * never two loads of the same day at once. Each load is atomic (the loader's contract), and
  * an item leaves the queue only after its load finished, so a crash re-runs it on restart.
  */
-import { messageOf } from '../diagnostics/errors.js';
+import { hintOf, messageOf } from '../diagnostics/errors.js';
 import type { SchedulerContext } from './context.js';
 import { resumeRetryAfterFailure } from './daily-phase.js';
 import { sourceConcurrency } from './setup.js';
@@ -65,7 +65,8 @@ export class LoadRunner {
     try {
       outcome = await ctx.deps.loader.load(mapping, item.day, item.trigger);
     } catch (err) {
-      outcome = { status: 'failed', rowsLoaded: 0, sourceRowCount: null, fingerprint: null, error: messageOf(err) };
+      const [error, hint] = [messageOf(err), hintOf(err)];
+      outcome = { status: 'failed', rowsLoaded: 0, sourceRowCount: null, fingerprint: null, error, hint };
     }
     await this.finish(ctx, item, mapping, outcome);
   }
@@ -85,7 +86,7 @@ export class LoadRunner {
       await ctx.record({
         ...base,
         action: 'failed',
-        reason: `load failed: ${outcome.error ?? 'no error message'}${tail}`,
+        reason: `load failed: ${outcome.error ?? 'no error message'}${outcome.hint ? ` — ${outcome.hint}` : ''}${tail}`,
       });
     } else {
       const rows = outcome.status === 'no_data' ? 'no rows' : `${outcome.rowsLoaded} rows`;

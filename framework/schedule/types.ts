@@ -46,6 +46,8 @@ export interface LoadOutcome {
   sourceRowCount: number | null;
   fingerprint: string | null;
   error?: string;
+  /** What to do about the failure, when Wharf knows (the error's hint). */
+  hint?: string;
 }
 
 /**

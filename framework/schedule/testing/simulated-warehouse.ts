@@ -19,6 +19,7 @@ import type {
   SourceProbe,
 } from '../types.js';
 import { compareText } from '../../util/text-order.js';
+import { WharfError } from '../../diagnostics/errors.js';
 
 interface Version {
   at: number;
@@ -40,7 +41,7 @@ export class SimulatedWarehouse implements SourceProbe, DayLoader, LedgerReader 
   private readonly data = new Map<string, Version[]>();
   private readonly signals = new Map<string, { at: number; dates: IsoDate[] }[]>();
   private readonly entries = new Map<string, LedgerEntry>();
-  private readonly failures = new Map<string, string>();
+  private readonly failures = new Map<string, { message: string; hint?: string }>();
   /** Every load, in the order they started. */
   readonly loads: SimulatedLoad[] = [];
   /** Number of `dayStats` and `hasData` calls: the only questions rechecks may ask. */
@@ -71,8 +72,9 @@ export class SimulatedWarehouse implements SourceProbe, DayLoader, LedgerReader 
   }
 
   /** The next load of the day fails with `message`. */
-  failNextLoad(mapping: string, day: IsoDate, message: string): void {
-    this.failures.set(`${mapping}|${day}`, message);
+  /** The next load of the day fails with `message` (a WharfError with `hint` when given, as the engine's). */
+  failNextLoad(mapping: string, day: IsoDate, message: string, hint?: string): void {
+    this.failures.set(`${mapping}|${day}`, { message, hint });
   }
 
   private visible(mapping: string, day: IsoDate): Version | undefined {
@@ -111,7 +113,12 @@ export class SimulatedWarehouse implements SourceProbe, DayLoader, LedgerReader 
       const failure = this.failures.get(key);
       if (failure !== undefined) {
         this.failures.delete(key);
-        throw new Error(failure);
+        if (failure.hint === undefined) throw new Error(failure.message);
+        throw new WharfError(failure.message, {
+          code: 'mapping.column-missing',
+          errorClass: 'query',
+          hint: failure.hint,
+        });
       }
       const status = load.rows > 0 ? 'succeeded' : 'no_data';
       this.write(mapping.name, day, trigger, status, load.rows, version?.content ?? null);
