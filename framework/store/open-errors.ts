@@ -8,6 +8,7 @@ import type { StoreConfig } from '../config/types.js';
 import type { WharfErrorCode } from '../diagnostics/error-codes.js';
 import { messageOf, WharfError } from '../diagnostics/errors.js';
 import { redactSecrets } from '../diagnostics/redact.js';
+import { isDuckDBFileLockError } from '../util/duckdb.js';
 
 interface DriverError {
   code?: string;
@@ -26,7 +27,7 @@ function duckdbOpenError(err: unknown, path: string | undefined): WharfError {
   const where = path ? `'${path}' (store.path in wharf.config.ts)` : 'the default path .wharf/store.duckdb';
   // The whole message, on one line: DuckDB names the process holding a locked file (PID) on a later line.
   const reason = redactSecrets(messageOf(err).replace(/\s*\n\s*/g, ' '));
-  const locked = /Could not set lock on file/i.test(reason);
+  const locked = isDuckDBFileLockError(err);
   return new WharfError(`The DuckDB store at ${where} could not be opened: ${reason}`, {
     code: locked ? 'store.in-use' : 'store.open-failed',
     errorClass: 'state',
