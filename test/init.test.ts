@@ -190,7 +190,7 @@ describe('the new project, nothing edited', () => {
     expect(validate.code).toBe(0);
     expect(validate.stdout).toContain('acme_analytics: configuration is valid');
     // Validate runs no query, and says which command does.
-    expect(validate.stdout).toContain('No query was run: `ingest sample <mapping>` runs one against its source');
+    expect(validate.stdout).toContain('No query was run: `ingest validate --queries` describes each on its source');
     // Each mapping starts four weeks before the latest complete PST day (fixed UTC-8): 28 days each.
     const dayMs = 86_400_000;
     const start = new Date(Date.now() - 8 * 3_600_000 - 28 * dayMs).toISOString().slice(0, 10);

@@ -11,13 +11,13 @@ const INGEST = join(REPO_ROOT, 'node_modules/.bin/ingest');
 
 interface ValidateOutput {
   valid: boolean;
-  diagnostics: { file?: string; field?: string; code: string; summary: string }[];
+  diagnostics: { file?: string; field?: string; code: string; summary: string; hint?: string }[];
 }
 
 /** Runs `ingest validate --json` in a project folder; resolves with exit code and parsed output. */
-async function validateCli(dir: string): Promise<{ code: number; output: ValidateOutput }> {
+async function validateCli(dir: string, flags: string[] = []): Promise<{ code: number; output: ValidateOutput }> {
   try {
-    const { stdout } = await run(INGEST, ['validate', '--json', '--project', dir]);
+    const { stdout } = await run(INGEST, ['validate', '--json', '--project', dir, ...flags]);
     return { code: 0, output: JSON.parse(stdout) };
   } catch (err) {
     const e = err as { code: number; stdout: string };
@@ -93,6 +93,41 @@ describe('ingest validate', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('ingest validate --queries', () => {
+  it(
+    'reports, on the mapping, a column its SQL no longer returns and a day column that cannot hold a day',
+    {
+      timeout: 120_000,
+    },
+    async () => {
+      const dir = copyExampleProject();
+      try {
+        const fine = await validateCli(dir, ['--queries']);
+        expect(fine.code).toBe(0);
+        expect(fine.output.diagnostics).toEqual([]);
+
+        editFile(dir, 'mappings/app_events.sql', (sql) => sql.replace(/user_json\s*\n/, 'user_json AS usr\n'));
+        editFile(dir, 'mappings/daily_metrics.ts', (t) => t.replace("date: 'ds'", "date: 'value'"));
+        // Without --queries nothing is run, so nothing is found.
+        expect((await validateCli(dir)).code).toBe(0);
+        const { code, output } = await validateCli(dir, ['--queries']);
+        expect(code).toBe(1);
+        expect(output.diagnostics.map((d) => [d.file, d.code])).toEqual([
+          ['mappings/app_events.ts', 'mapping.column-missing'],
+          ['mappings/daily_metrics.ts', 'query.day-column'],
+        ]);
+        expect(output.diagnostics[0].summary).toContain("does not return: user → 'user_json'");
+        expect(output.diagnostics[0].hint).toContain(
+          'The query returns: event_id, event_time, event, value, properties, usr.',
+        );
+        expect(output.diagnostics[1].summary).toContain("to column 'value', which is of type double");
+      } finally {
+        rmSync(join(dir), { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe('names that do not exist', () => {
