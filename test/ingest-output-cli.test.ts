@@ -50,7 +50,7 @@ describe('ingest output off a terminal', () => {
     editFile(root, 'mappings/app_events.sql', (sql) => sql.replace(/user_json\s*\n/, 'user_json AS usr\n'));
     const missing =
       "query: Mapping 'app_events' reads columns that mappings/app_events.sql does not return: user → 'user_json'.";
-    const todo =
+    const whatToDo =
       'The query returns: event_id, event_time, event, value, properties, usr. Fix the column names in mappings/app_events.ts or the SELECT list.';
 
     const run = ingest('run', 'app_events', '--date', '2026-10-07');
@@ -58,18 +58,18 @@ describe('ingest output off a terminal', () => {
     const runLines = run.stdout.trimEnd().split('\n');
     expect(runLines[0]).toMatch(/^app_events 2026-10-07 failed 0 rows, 0 rejected in [\d,]+ ms — /);
     expect(runLines[0].endsWith(missing)).toBe(true);
-    expect(runLines[1]).toBe(`  ${todo}`);
+    expect(runLines[1]).toBe(`  ${whatToDo}`);
 
     const one = ingest('backfill', 'app_events', '--from', '2026-10-08', '--to', '2026-10-08');
     expect(one.code).toBe(1);
-    expect(one.stdout.trimEnd().split('\n').slice(-2)).toEqual([`  failed 2026-10-08: ${missing}`, `    ${todo}`]);
+    expect(one.stdout.trimEnd().split('\n').slice(-2)).toEqual([`  failed 2026-10-08: ${missing}`, `    ${whatToDo}`]);
     // Days that failed the same way: one line, and what to do once.
     const three = ingest('backfill', 'app_events', '--from', '2026-10-09', '--to', '2026-10-11');
     expect(three.code).toBe(1);
     expect(three.stdout.trimEnd().split('\n').slice(-3)).toEqual([
       '  0 rows loaded, 0 rejected, 0 duplicate timeuuid rows dropped',
       `  failed 3 days, 2026-10-09 to 2026-10-11: ${missing}`,
-      `    ${todo}`,
+      `    ${whatToDo}`,
     ]);
   });
 });
