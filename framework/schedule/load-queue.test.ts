@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/support/postgres.js';
-import type { ApiSchedule } from '../config/types.js';
+import type { ApiSchedule, DailySchedule } from '../config/types.js';
 import { DuckDBStoreConnection } from '../store/duckdb/executor.js';
 import { PostgresStoreConnection } from '../store/postgres/executor.js';
 import type { StoreConnection } from '../store/types.js';
@@ -86,6 +86,37 @@ describe('the load queue', () => {
     });
     expect(sim.warehouse.loadsOf('a', '2024-05-03').map((l) => l.trigger)).toEqual(['backfill', 'api']);
     expect(sim.warehouse.peak.sameDayOverlap).toBe(false);
+  });
+
+  it("drops a daily check's load of a day that another load finished meanwhile, and loads a day still missing", async () => {
+    const daily: DailySchedule = { kind: 'daily', name: 'daily_9am', at: '09:00', retryEvery: '1h', cutoff: '12h' };
+    // 10:00 PST on 2024-05-10: the window of 2024-05-09 is open and its check is due.
+    const sim = await simulate({
+      start: '2024-05-10T18:00:00Z',
+      schedules: [daily],
+      mappings: [testMapping('a', 'daily_9am', '2024-05-01')],
+    });
+    sim.warehouse.land('a', '2024-05-09', 10, '2024-05-09T00:00:00Z');
+    const release = holdLoads(sim.warehouse);
+    await sim.scheduler.backfill({ mapping: 'a', from: '2024-05-09', to: '2024-05-09' });
+    await drainStepwise(sim.scheduler, release, async (step) => {
+      // The backfill's load is running: the window's check finds data and queues the day behind it.
+      if (step === 0)
+        expect((await sim.scheduler.tick()).map((d) => [d.action, d.day])).toEqual([['queued', '2024-05-09']]);
+    });
+    expect(sim.warehouse.loadsOf('a', '2024-05-09').map((l) => l.trigger)).toEqual(['backfill']);
+    const skipped = (await sim.scheduler.decisions()).filter((d) => d.action === 'skipped');
+    expect(skipped.map((d) => [d.day, d.trigger, d.reason.split(';')[0]])).toEqual([
+      ['2024-05-09', 'schedule', '2024-05-09 was loaded meanwhile (backfill)'],
+    ]);
+    expect(await sim.state.queue()).toEqual([]);
+
+    // A day the check queues and nothing else loads is loaded as before.
+    sim.warehouse.beforeLoadEnds = async () => {};
+    sim.warehouse.land('a', '2024-05-10', 10, '2024-05-10T00:00:00Z');
+    sim.clock.set('2024-05-11T18:00:00Z');
+    await sim.scheduler.runDue();
+    expect(sim.warehouse.loadsOf('a', '2024-05-10').map((l) => l.trigger)).toEqual(['schedule']);
   });
 
   it('records a failed load with its error, and what to do when known, and keeps going', async () => {

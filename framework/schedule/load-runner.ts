@@ -4,11 +4,19 @@
  * an item leaves the queue only after its load finished, so a crash re-runs it on restart.
  */
 import { hintOf, messageOf } from '../diagnostics/errors.js';
-import type { SchedulerContext } from './context.js';
+import { isLoaded, type SchedulerContext } from './context.js';
 import { resumeRetryAfterFailure } from './daily-phase.js';
 import { sourceConcurrency } from './setup.js';
 import type { QueueItem } from './state.js';
-import type { LoadOutcome, ScheduledMapping } from './types.js';
+import type { LoadOutcome, LoadTrigger, ScheduledMapping } from './types.js';
+
+/**
+ * Triggers that load a day only because it is not loaded: a daily window's check and a
+ * signal. Such an item can be queued while another load of its day runs (the check found
+ * data just before that load finished); it is then dropped when its turn comes, since a
+ * second load would only repeat the first and ask experiments over the day to restate.
+ */
+const LOADS_MISSING_DAYS_ONLY: ReadonlySet<LoadTrigger> = new Set(['schedule', 'signal']);
 
 /** One per scheduler: tracks the loads running in this process. */
 export class LoadRunner {
@@ -61,6 +69,22 @@ export class LoadRunner {
   }
 
   private async run(ctx: SchedulerContext, item: QueueItem, mapping: ScheduledMapping): Promise<void> {
+    if (LOADS_MISSING_DAYS_ONLY.has(item.trigger)) {
+      // A ledger that cannot be read lets the load go ahead: it reports the store's error itself.
+      const entry = await ctx.ledgerDay(mapping.name, item.day).catch(() => undefined);
+      if (isLoaded(entry)) {
+        await ctx.record({
+          mapping: mapping.name,
+          schedule: mapping.schedule,
+          day: item.day,
+          trigger: item.trigger,
+          action: 'skipped',
+          reason: `${item.day} was loaded meanwhile (${entry!.trigger}); ${item.reason}`,
+        });
+        await ctx.state.dequeue(item.seq);
+        return;
+      }
+    }
     let outcome: LoadOutcome;
     try {
       outcome = await ctx.deps.loader.load(mapping, item.day, item.trigger);
