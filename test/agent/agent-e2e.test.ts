@@ -20,7 +20,6 @@ import { promisify } from 'node:util';
 import { parse } from 'node-html-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../framework/agent/daemon.js';
-import type { Clock } from '../../framework/schedule/types.js';
 import { addDays } from '../../framework/util/time.js';
 import {
   changedPaths,
@@ -37,16 +36,15 @@ import {
   type HttpReceiver,
   type SmtpReceiver,
 } from '../support/notify-servers.js';
+import { noonAfter } from '../support/agent-clock.js';
 import { until as waitUntil } from '../support/until.js';
 
 const KEY = 'agent-e2e-api-key-5b1d';
 const SMTP_PASSWORD = 'smtp-e2e-pass-91c2';
 // Noon on 2026-10-10 in the example's zone (PST, UTC-8): the latest complete day is the 9th,
 // and the day cannot end during the run.
-const START_INSTANT = Date.parse('2026-10-10T20:00:00Z');
-const startedAt = performance.now();
-const clock: Clock = { now: () => new Date(START_INSTANT + (performance.now() - startedAt)) };
 const latest = '2026-10-09';
+const clock = noonAfter(latest);
 const start = addDays(latest, -2);
 const GOLDEN = join(import.meta.dirname, 'golden');
 

@@ -20,10 +20,13 @@ import { createLogger } from '../../framework/util/log.js';
 import { addDays, latestCompleteDay, zoneOrThrow } from '../../framework/util/time.js';
 import { createRemote, exampleConfigFiles, git, type TempRemote } from '../support/git-remote.js';
 import { startHttpReceiver, type HttpReceiver } from '../support/notify-servers.js';
+import { noonAfter } from '../support/agent-clock.js';
 import { until as waitUntil } from '../support/until.js';
 
 const KEY = 'agent-exp-api-key-73a0';
 const latest = latestCompleteDay(new Date(), zoneOrThrow('PST'));
+/** The agent's clock: `latest` stays its latest complete day even if the run crosses PST midnight. */
+const clock = noonAfter(latest);
 const start = addDays(latest, -3);
 /** Days between the demo's first day and the test's first day. */
 const shift = Math.round((Date.parse(start) - Date.parse(DEMO_FIRST_DAY)) / 86_400_000);
@@ -99,6 +102,7 @@ beforeAll(async () => {
     branch: remote.branch,
     workdir: join(remote.root, 'agent'),
     port: 0,
+    clock,
     fetchIntervalMs: 3_600_000,
     statusFlushMs: 3_600_000,
     identity: { name: 'wharf-bot', email: 'bot@example.com' },

@@ -17,12 +17,15 @@ import type { StoreConnection } from '../../framework/store/types.js';
 import { addDays, latestCompleteDay, zoneOrThrow } from '../../framework/util/time.js';
 import { copyDemoIntoDuckDBStore } from '../support/experiment-store.js';
 import { createRemote, exampleConfigFiles, type TempRemote } from '../support/git-remote.js';
+import { noonAfter } from '../support/agent-clock.js';
 import { until as waitUntil } from '../support/until.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const KEY = 'page-test-api-key-8c41';
 const READ_TOKEN = 'page-read-token-2f9e';
 const latest = latestCompleteDay(new Date(), zoneOrThrow('PST'));
+/** The agent's clock: `latest` stays its latest complete day even if the run crosses PST midnight. */
+const clock = noonAfter(latest);
 const start = addDays(latest, -13);
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium)
@@ -74,6 +77,7 @@ describe.skipIf(!hasChromium)('the agent page in headless Chromium', () => {
       branch: remote.branch,
       workdir: join(remote.root, 'agent'),
       port: 0,
+      clock,
       fetchIntervalMs: 3_600_000,
       statusFlushMs: 3_600_000,
       noStatusPush: true,
