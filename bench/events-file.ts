@@ -108,7 +108,7 @@ async function run(files: string[], n: number): Promise<void> {
     const result = await csv.finish();
     const now = new Date();
     await load.commit({
-      ...{ ingestion: 'bench', date: DAY, status: 'succeeded', errorClass: null, errorMessage: null },
+      ...{ ingestion: 'bench', date: DAY, status: 'succeeded', errorClass: null, errorMessage: null, errorHint: null },
       ...{ rowsLoaded: result.rowsLoaded, rowsRejected: 0, rejectReasons: {}, duplicates: result.duplicates },
       ...{ sourceRowCount: result.rowsRead, sourceFingerprint: null, configHash: 'bench', commitSha: null },
       ...{ trigger: 'manual', startedAt: now, finishedAt: now, firstLoadedAt: now, loadId: load.loadId },

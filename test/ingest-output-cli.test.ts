@@ -45,7 +45,7 @@ describe('ingest output off a terminal', () => {
     expect(r.stderr).toBe('');
   });
 
-  it('a failed day: the message, then what to do, under the day in run and backfill; days failed alike on one line', () => {
+  it('a failed day: the message, then what to do, under the day in run and backfill, and in ingest status; days failed alike on one line', () => {
     // The query no longer returns the column the mapping reads as the user.
     editFile(root, 'mappings/app_events.sql', (sql) => sql.replace(/user_json\s*\n/, 'user_json AS usr\n'));
     const missing =
@@ -71,5 +71,22 @@ describe('ingest output off a terminal', () => {
       `  failed 3 days, 2026-10-09 to 2026-10-11: ${missing}`,
       `    ${whatToDo}`,
     ]);
+
+    // The store keeps what to do: `ingest status` says it after the loads have ended.
+    const summary = ingest('status', 'app_events');
+    expect(summary.code).toBe(0);
+    const summaryLines = summary.stdout.split('\n').map((l) => l.trim());
+    // The three days' loads may finish in any order: the newest failure is one of them.
+    const latest = summaryLines.findIndex((l) => /^latest failure: 2026-10-(09|10|11) at /.test(l));
+    expect(summaryLines[latest].endsWith(missing)).toBe(true);
+    expect(summaryLines[latest + 1]).toBe(whatToDo);
+    const days = ingest('status', 'app_events', '--days', '--from', '2026-10-07', '--to', '2026-10-08');
+    expect(days.stdout.split('\n').filter((l) => l.trim() === whatToDo)).toHaveLength(2);
+    const json = JSON.parse(ingest('status', 'app_events', '--json', '--from', '2026-10-11').stdout) as {
+      ledger: { date: string; errorHint: string | null }[];
+      summary: { latestFailure: { errorHint: string | null } }[];
+    };
+    expect(json.ledger.map((e) => [e.date, e.errorHint])).toEqual([['2026-10-11', whatToDo]]);
+    expect(json.summary[0].latestFailure.errorHint).toBe(whatToDo);
   });
 });

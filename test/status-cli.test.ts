@@ -29,6 +29,7 @@ function entry(ingestion: string, date: string, finishedAt: string, over: Partia
     status: 'succeeded',
     errorClass: null,
     errorMessage: null,
+    errorHint: null,
     rowsLoaded: 100,
     rowsRejected: 0,
     rejectReasons: {},
@@ -76,6 +77,7 @@ beforeAll(async () => {
         status: 'failed',
         errorClass: 'query',
         errorMessage: 'no such table: events_v2',
+        errorHint: 'Create events_v2 or read another table in mappings/alpha.sql.',
         rowsLoaded: 0,
         trigger: 'recheck',
       }),
@@ -122,11 +124,12 @@ describe('ingest status', () => {
     expect(lines[1]).toBe(
       '         latest failure: 2026-10-03 at 2026-10-05T09:00:00.000Z, after the last good load — query: no such table: events_v2',
     );
+    expect(lines[2]).toBe('         Create events_v2 or read another table in mappings/alpha.sql.');
     // beta's last good load finished 2026-10-03T10:00; its failed day 2026-10-03 failed before that.
-    expect(lines[2]).toBe(
+    expect(lines[3]).toBe(
       '✗ beta   1 succeeded, 1 no data, 1 failed; last loaded 2026-10-02; 42 rows, 40 rejects, at least 4 duplicates dropped',
     );
-    expect(lines[3]).toBe('');
+    expect(lines[4]).toBe('');
     expect(r.stdout).toContain('ingest status --days');
   });
 
@@ -158,7 +161,7 @@ describe('ingest status', () => {
     expect(r.code).toBe(0);
     const body = JSON.parse(r.stdout);
     expect(body.ledger).toHaveLength(6);
-    expect(body.summaryVersion).toBe(2);
+    expect(body.summaryVersion).toBe(3);
     expect(
       body.ledger.map((e: { ingestion: string; date: string; duplicates: number | null }) => e.duplicates),
     ).toEqual([2, 1, 0, null, 4, 0]);
@@ -181,6 +184,7 @@ describe('ingest status', () => {
           finishedAt: '2026-10-05T09:00:00.000Z',
           errorClass: 'query',
           errorMessage: 'no such table: events_v2',
+          errorHint: 'Create events_v2 or read another table in mappings/alpha.sql.',
         },
       ],
       ['beta', null],

@@ -62,6 +62,7 @@ beforeEach(async () => {
       status: 'succeeded',
       errorClass: null,
       errorMessage: null,
+      errorHint: null,
       rowsLoaded: 1,
       rowsRejected: 0,
       rejectReasons: {},

@@ -17,6 +17,7 @@ function e(ingestion: string, date: string, status: LedgerEntry['status'], rows:
     status,
     errorClass: null,
     errorMessage: null,
+    errorHint: null,
     rowsLoaded: rows,
     rowsRejected: status === 'failed' ? 5 : 1,
     rejectReasons: {},

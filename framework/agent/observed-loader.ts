@@ -61,9 +61,9 @@ export function observedLoader(deps: ObservedLoaderDeps): DayLoader {
     mapping: ScheduledMapping,
     day: string,
     before: DayStatus | undefined,
-    result: { status: DayStatus; detail?: string },
+    result: { status: DayStatus; detail?: string; hint?: string },
   ) => {
-    const { status, detail } = result;
+    const { status, detail, hint } = result;
     const kind = notificationFor(before, status, deps.notifications);
     if (kind) {
       await deps.dispatcher.send({
@@ -73,6 +73,7 @@ export function observedLoader(deps: ObservedLoaderDeps): DayLoader {
         day,
         status,
         detail,
+        ...(hint ? { hint } : {}),
         owner: deps.owner(mapping.name),
         commitSha: deps.commitSha(),
         at: new Date().toISOString(),
@@ -87,7 +88,7 @@ export function observedLoader(deps: ObservedLoaderDeps): DayLoader {
         deps.leases.withLease(`${mapping.name}/${day}`, async () => {
           const before = await previousStatus(mapping.name, day);
           const outcome = await deps.inner.load(mapping, day, trigger);
-          await after(mapping, day, before, { status: outcome.status, detail: outcome.error });
+          await after(mapping, day, before, { status: outcome.status, detail: outcome.error, hint: outcome.hint });
           return outcome;
         }),
       );

@@ -39,6 +39,7 @@ function entry(date: string, over: Partial<LedgerEntry> = {}): LedgerEntry {
     status: 'succeeded',
     errorClass: null,
     errorMessage: null,
+    errorHint: null,
     rowsLoaded: 1200,
     rowsRejected: 3,
     rejectReasons: {},

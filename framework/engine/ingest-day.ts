@@ -135,6 +135,7 @@ function baseEntry(ctx: EngineContext, mapping: LoadedMapping, day: string): Led
     status: 'failed',
     errorClass: null,
     errorMessage: null,
+    errorHint: null,
     rowsLoaded: 0,
     rowsRejected: 0,
     rejectReasons: {},

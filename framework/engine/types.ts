@@ -54,7 +54,7 @@ export interface DayResult {
   sourceRowCount: number | null;
   errorClass: ErrorClass | null;
   errorMessage: string | null;
-  /** What to do about a failure, when Wharf knows (the error's hint, secrets redacted); not kept in the ledger. */
+  /** What to do about a failure, when Wharf knows (the error's hint, secrets redacted; the ledger's `errorHint`). */
   errorHint?: string;
   durationMs: number;
   loadId: string | null;

@@ -50,6 +50,7 @@ const failure: NotificationEvent = {
   day: '2024-03-03',
   status: 'failed',
   detail: `connection refused by db (password ${SMTP_PASSWORD})`,
+  hint: `Check that db accepts connections (password ${SMTP_PASSWORD} is set).`,
   owner: 'data@example.com',
   commitSha: 'abc123',
   at: '2024-03-04T10:00:00.000Z',
@@ -66,6 +67,10 @@ describe('NotificationDispatcher', () => {
     expect((slack.bodies[0] as { text: string }).text).toMatch(
       /^\*\[demo\] ❌ Ingestion failed: app_events 2024-03-03\*\n/,
     );
+    // What to do follows the error, in every channel.
+    expect((slack.bodies[0] as { text: string }).text).toContain(
+      'connection refused by db (password ***)\n\nCheck that db accepts connections (password *** is set).',
+    );
     expect(hook.bodies).toHaveLength(1);
     expect(hook.bodies[0]).toMatchObject({
       formatVersion: 1,
@@ -73,6 +78,7 @@ describe('NotificationDispatcher', () => {
       ingestion: 'app_events',
       day: '2024-03-03',
       subject: '[demo] ❌ Ingestion failed: app_events 2024-03-03',
+      hint: 'Check that db accepts connections (password *** is set).',
     });
     expect(smtp.mails).toHaveLength(1);
     expect(smtp.mails[0]).toMatchObject({
@@ -92,7 +98,13 @@ describe('NotificationDispatcher', () => {
     slack.status = 500;
     const lines: string[] = [];
     const d = NotificationDispatcher.fromPolicy(policy, createLogger({ write: (l) => lines.push(l) }), env());
-    const report = await d.send({ ...failure, kind: 'recovery', status: 'succeeded', detail: undefined });
+    const report = await d.send({
+      ...failure,
+      kind: 'recovery',
+      status: 'succeeded',
+      detail: undefined,
+      hint: undefined,
+    });
     d.close();
     expect(report.failed.map((f) => f.kind)).toEqual(['slack']);
     expect(report.sent.sort()).toEqual(['email', 'webhook']);

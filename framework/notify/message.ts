@@ -32,6 +32,7 @@ export function bodyOf(e: NotificationEvent): string {
   if (e.kind === 'experiment_failure')
     lines.push('The experiment report keeps the results of its last successful run; ingestion goes on.');
   if (e.detail) lines.push('', e.detail);
+  if (e.hint) lines.push('', e.hint);
   if (e.commitSha) lines.push('', `Commit: ${e.commitSha}`);
   if (e.owner) lines.push(`Owner: ${e.owner}`);
   return redactSecrets(lines.join('\n'));

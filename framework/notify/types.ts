@@ -20,6 +20,8 @@ export interface NotificationEvent {
   status?: DayStatus;
   /** The error, or what was refused and why. */
   detail?: string;
+  /** What to do about a failure, when Wharf knows. */
+  hint?: string;
   owner?: string;
   /** Git commit the event relates to, when known. */
   commitSha?: string | null;

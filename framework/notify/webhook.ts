@@ -16,6 +16,7 @@ export class WebhookNotifier implements Notifier {
       formatVersion: WEBHOOK_FORMAT_VERSION,
       ...event,
       detail: event.detail === undefined ? undefined : redactSecrets(event.detail),
+      hint: event.hint === undefined ? undefined : redactSecrets(event.hint),
       subject: subjectOf(event),
       text: bodyOf(event),
     };

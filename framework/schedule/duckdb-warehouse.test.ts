@@ -192,6 +192,7 @@ class TestEngine implements DayLoader, LedgerReader {
       status,
       errorClass: null,
       errorMessage: null,
+      errorHint: null,
       rowsLoaded: rows,
       rowsRejected: 0,
       rejectReasons: {},

@@ -41,6 +41,7 @@ export function engineDayLoader(engine: EngineContext): DayLoader {
         status: 'no_data',
         errorClass: null,
         errorMessage: reason,
+        errorHint: null,
         rowsLoaded: 0,
         rowsRejected: 0,
         rejectReasons: {},

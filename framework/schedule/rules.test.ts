@@ -12,6 +12,7 @@ const entry = (over: Partial<LedgerEntry>): LedgerEntry => ({
   status: 'succeeded',
   errorClass: null,
   errorMessage: null,
+  errorHint: null,
   rowsLoaded: 1000,
   rowsRejected: 0,
   rejectReasons: {},

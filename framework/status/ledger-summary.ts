@@ -8,13 +8,15 @@
 import type { AttemptRecord, LedgerEntry } from '../store/types.js';
 
 /** Bumped with every change to the shape of a LedgerSummary in `ingest status --json`. */
-export const LEDGER_SUMMARY_VERSION = 2;
+export const LEDGER_SUMMARY_VERSION = 3;
 
 export interface FailedAttempt {
   date: string;
   finishedAt: string;
   errorClass: string | null;
   errorMessage: string | null;
+  /** What to do about it, when Wharf knew (since version 3). */
+  errorHint: string | null;
 }
 
 export interface LedgerSummary {
@@ -51,6 +53,7 @@ function latestFailure(attempts: AttemptRecord[], after: Date | null): FailedAtt
       finishedAt: newest.finishedAt.toISOString(),
       errorClass: newest.errorClass,
       errorMessage: newest.errorMessage,
+      errorHint: newest.errorHint,
     }
   );
 }

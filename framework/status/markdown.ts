@@ -1,4 +1,5 @@
 /** Markdown renderings of status files: one page per ingestion and the README overview (pure). */
+import { errorText } from './status-day.js';
 import type { ConfigStatus, IngestionStatusFile, StatusDay } from './types.js';
 import { compareText } from '../util/text-order.js';
 
@@ -57,7 +58,7 @@ export function ingestionMarkdown(file: IngestionStatusFile, chart?: string): st
     '| --- | --- | ---: | --- | ---: | ---: | --- |',
   ];
   for (const d of file.days) {
-    const error = d.error ? cell(`${d.errorClass ?? 'error'}: ${d.error}`) : '';
+    const error = d.error ? cell(errorText({ ...d, error: d.error })) : '';
     lines.push(
       `| ${d.date} | ${LABEL[d.status]} | ${loaded(d)} | ${cell(reasons(d))} | ${num(d.sourceRowCount)} | ${duration(d.durationMs)} | ${error} |`,
     );

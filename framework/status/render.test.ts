@@ -17,6 +17,7 @@ function entry(ingestion: string, date: string, over: Partial<LedgerEntry> = {})
     status: 'succeeded',
     errorClass: null,
     errorMessage: null,
+    errorHint: null,
     rowsLoaded: 1200,
     rowsRejected: 0,
     rejectReasons: {},
@@ -68,6 +69,17 @@ export function sampleInput(): StatusInput {
       }),
       entry('daily_metrics', '2024-03-01', { status: 'no_data', rowsLoaded: 0, sourceRowCount: 0 }),
       entry('daily_metrics', '2024-03-02', { rowsLoaded: 50, sourceRowCount: 50 }),
+      entry('daily_metrics', '2024-03-03', {
+        status: 'failed',
+        errorClass: 'query',
+        rowsLoaded: 0,
+        sourceRowCount: null,
+        errorMessage:
+          "Mapping 'daily_metrics' reads columns that mappings/daily_metrics.sql does not return: value → 'value'.",
+        errorHint:
+          'The query returns: unit_id, ds, amount. Fix the column names in mappings/daily_metrics.ts or the SELECT list.',
+        finishedAt: new Date('2024-03-03T09:00:02Z'),
+      }),
       entry('removed_mapping', '2024-03-02'),
     ],
     config: {
@@ -139,7 +151,7 @@ describe('statusCommitMessage', () => {
     const message = statusCommitMessage(before, after);
     expect(message.split('\n')[0]).toBe('status: 3 updates (app_events, daily_metrics, state.json)');
     expect(message).toContain('- app_events 2 days (2024-03-02..2024-03-03: 1 succeeded, 1 failed)');
-    expect(message).toContain('- daily_metrics 1 day (2024-03-02: 1 succeeded)');
+    expect(message).toContain('- daily_metrics 2 days (2024-03-02..2024-03-03: 1 succeeded, 1 failed)');
   });
 
   it('says so when a single ingestion changed', () => {

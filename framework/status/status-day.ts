@@ -30,10 +30,16 @@ export function statusDay(e: LedgerEntry): StatusDay {
     durationMs: Math.max(0, e.finishedAt.getTime() - e.startedAt.getTime()),
     errorClass: e.errorClass,
     error: e.errorMessage === null ? null : redactSecrets(e.errorMessage),
+    hint: e.errorHint === null ? null : redactSecrets(e.errorHint),
     trigger: e.trigger,
     commitSha: e.commitSha,
     finishedAt: e.finishedAt.toISOString(),
   };
+}
+
+/** A failed day's error in one line: `class: message — what to do` (the hint, when known). */
+export function errorText(e: { errorClass: string | null; error: string; hint: string | null }): string {
+  return `${e.errorClass ?? 'error'}: ${e.error}${e.hint ? ` — ${e.hint}` : ''}`;
 }
 
 /** The status file of one ingestion from its ledger entries (any order). */

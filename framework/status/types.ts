@@ -55,6 +55,8 @@ export interface StatusDay {
   durationMs: number;
   errorClass: string | null;
   error: string | null;
+  /** What to do about the error, when Wharf knew; null otherwise and for days failed before the store kept it. */
+  hint: string | null;
   trigger: string;
   commitSha: string | null;
   finishedAt: string;

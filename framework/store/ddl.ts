@@ -144,10 +144,28 @@ function version4(d: Dialect): string[] {
 }
 
 /**
+ * Format version 4 → 5: a failed day keeps what to do about it (the error's hint, secrets
+ * redacted) next to its message, so status reports, `ingest status`, the agent's page and
+ * notifications can say it after the load that knew it has ended. Earlier rows have none.
+ */
+function version5(_d: Dialect): string[] {
+  return [
+    `ALTER TABLE ${TABLES.ledger} ADD COLUMN error_hint VARCHAR`,
+    `ALTER TABLE ${TABLES.attempts} ADD COLUMN error_hint VARCHAR`,
+  ];
+}
+
+/**
  * MIGRATIONS[i] takes a store from format version i to i + 1. Append a step for every change
  * to the tables and bump STORE_FORMAT_VERSION (schema.ts) to the new length.
  */
-export const MIGRATIONS: ReadonlyArray<(dialect: Dialect) => string[]> = [version1, version2, version3, version4];
+export const MIGRATIONS: ReadonlyArray<(dialect: Dialect) => string[]> = [
+  version1,
+  version2,
+  version3,
+  version4,
+  version5,
+];
 
 /** The table holding the store's format version (key `format_version`). */
 export const META_DDL = 'CREATE TABLE IF NOT EXISTS wharf_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)';

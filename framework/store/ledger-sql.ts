@@ -25,6 +25,7 @@ const COLUMNS = [
   'first_loaded_at',
   'load_id',
   'duplicates',
+  'error_hint',
 ];
 
 /** A timestamp as both stores parse it: UTC wall time without a zone suffix. */
@@ -52,6 +53,7 @@ function params(e: LedgerEntry): unknown[] {
     sqlTimestamp(e.firstLoadedAt),
     e.loadId,
     e.duplicates,
+    e.errorHint,
   ];
 }
 
@@ -122,5 +124,6 @@ function toEntry(r: Record<string, unknown>): LedgerEntry {
     firstLoadedAt: date(r.first_loaded_at),
     loadId: String(r.load_id),
     duplicates: num(r.duplicates),
+    errorHint: (r.error_hint as string | null) ?? null,
   };
 }

@@ -8,7 +8,7 @@
  */
 
 /** Bumped with every change to the tables below; stores migrate one version at a time. */
-export const STORE_FORMAT_VERSION = 4;
+export const STORE_FORMAT_VERSION = 5;
 
 export const TABLES = {
   events: 'events',

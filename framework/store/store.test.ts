@@ -38,6 +38,7 @@ function entry(loadId: string, over: Partial<LedgerEntry> = {}): LedgerEntry {
     status: 'succeeded',
     errorClass: null,
     errorMessage: null,
+    errorHint: null,
     rowsLoaded: 2,
     rowsRejected: 0,
     rejectReasons: {},
@@ -124,7 +125,7 @@ async function formatTwoStore(kind: 'duckdb' | 'postgres'): Promise<Store> {
 }
 
 describe.each(['duckdb', 'postgres'] as const)('%s store written by format version 2', (kind) => {
-  it('migrates: old ledger and attempt rows have an unknown (null) duplicates count, new loads keep theirs', async () => {
+  it('migrates: old ledger and attempt rows have an unknown (null) duplicates count and no hint, new loads keep theirs', async () => {
     const store = await formatTwoStore(kind);
     try {
       expect(await store.query("SELECT value FROM wharf_meta WHERE key = 'format_version'")).toEqual([
@@ -132,6 +133,8 @@ describe.each(['duckdb', 'postgres'] as const)('%s store written by format versi
       ]);
       expect((await store.ledger()).map((e) => [e.ingestion, e.rowsLoaded, e.duplicates])).toEqual([['e', 7, null]]);
       expect((await store.attempts()).map((e) => [e.ingestion, e.duplicates])).toEqual([['e', null]]);
+      // Rows from before format version 5 have no hint.
+      expect((await store.ledger()).map((e) => e.errorHint)).toEqual([null]);
       await load(store, [metric('a', 1)], { duplicates: 3 });
       expect((await store.ledger({ ingestion: 'm' })).map((e) => e.duplicates)).toEqual([3]);
       expect((await store.attempts({ ingestion: 'm' })).map((e) => e.duplicates)).toEqual([3]);
@@ -182,16 +185,26 @@ describe.each(Object.entries(backends))('%s store', (_name, open) => {
 
   it('writes a failed outcome only for a day that never succeeded', async () => {
     store = await open();
+    const hint = 'Create the table, or read another in mappings/m.sql.';
     const failed = (id: string, date: string) =>
-      entry(id, { date, status: 'failed', errorClass: 'query', errorMessage: 'no such table', rowsLoaded: 0 });
+      entry(id, {
+        date,
+        status: 'failed',
+        errorClass: 'query',
+        errorMessage: 'no such table',
+        errorHint: hint,
+        rowsLoaded: 0,
+      });
     await store.recordDayOutcome(failed('f1', '2026-10-03'));
     await load(store, [metric('a', 1)]);
     await store.recordDayOutcome(failed('f2', '2026-10-01'));
     const ledger = await store.ledger();
-    expect(ledger.map((e) => [e.date, e.status, e.errorClass])).toEqual([
-      ['2026-10-01', 'succeeded', null],
-      ['2026-10-03', 'failed', 'query'],
+    expect(ledger.map((e) => [e.date, e.status, e.errorClass, e.errorHint])).toEqual([
+      ['2026-10-01', 'succeeded', null, null],
+      ['2026-10-03', 'failed', 'query', hint],
     ]);
+    await store.recordAttempt(failed('f3', '2026-10-04'));
+    expect((await store.attempts({ from: '2026-10-04' })).map((e) => e.errorHint)).toEqual([hint]);
   });
 
   it('moves null-denominator rows of ratio metrics into the rejects', async () => {

@@ -15,6 +15,11 @@ export interface LedgerEntry {
   status: DayStatus;
   errorClass: ErrorClass | null;
   errorMessage: string | null;
+  /**
+   * What to do about a failure, when Wharf knew (the error's hint, secrets redacted). Null
+   * otherwise, and for entries written before the store kept it (format version 5).
+   */
+  errorHint: string | null;
   rowsLoaded: number;
   rowsRejected: number;
   /** Top reject reasons: rule code → count. */

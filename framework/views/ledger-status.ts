@@ -22,7 +22,9 @@ export function renderLedger(entries: LedgerEntry[]): string {
     ];
     for (const e of days) {
       const row = `  ${e.date}  ${statusCell(e)}${' '.repeat(Math.max(0, 9 - (e.status === 'no_data' ? 7 : e.status.length)))}  ${fmt(e.rowsLoaded).padStart(10)}  ${fmt(e.rowsRejected).padStart(8)}  ${fmt(e.duplicates).padStart(10)}  ${fmt(e.sourceRowCount).padStart(10)}  ${e.finishedAt.toISOString()}`;
-      lines.push(e.errorMessage ? `${row}\n      ${e.errorClass}: ${e.errorMessage}` : row);
+      if (e.errorMessage) lines.push(`${row}\n      ${e.errorClass}: ${e.errorMessage}`);
+      else lines.push(row);
+      if (e.errorHint) lines.push(`      ${e.errorHint}`);
     }
     blocks.push(lines.join('\n'));
   }

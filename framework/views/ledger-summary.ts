@@ -21,7 +21,9 @@ function line(s: LedgerSummary, width: number): string {
   const why = f.errorMessage
     ? `${f.errorClass ?? 'error'}: ${f.errorMessage.split('\n')[0]}`
     : (f.errorClass ?? 'failed');
-  return `${main}\n${' '.repeat(width + 4)}${pc.red(`latest failure: ${f.date} at ${f.finishedAt}, after the last good load — ${why}`)}`;
+  const indent = ' '.repeat(width + 4);
+  const failure = `${main}\n${indent}${pc.red(`latest failure: ${f.date} at ${f.finishedAt}, after the last good load — ${why}`)}`;
+  return f.errorHint ? `${failure}\n${indent}${f.errorHint}` : failure;
 }
 
 export function renderLedgerSummary(summaries: LedgerSummary[]): string {

@@ -119,15 +119,16 @@ function config(): Record<string, string> {
   return files;
 }
 
-function flakyMapping(table: string): Record<string, string> {
+/** A copy of daily_metrics; `broken`, its SQL names the mapped `value` column `amount`, so every load fails. */
+function flakyMapping({ broken }: { broken: boolean }): Record<string, string> {
   const ts = readFileSync(join(other, 'mappings/daily_metrics.ts'), 'utf8')
     .replace("name: 'daily_metrics'", "name: 'flaky_metrics'")
     .replace("'./daily_metrics.sql'", "'./flaky_metrics.sql'")
     .replace(/startDate: '[^']+'/, `startDate: '${latest}'`)
     .replace("schedule: 'daily_9am'", "schedule: 'on_demand'");
   const sql = readFileSync(join(other, 'mappings/daily_metrics.sql'), 'utf8').replace(
-    'FROM daily_metrics',
-    `FROM ${table}`,
+    'metric, value',
+    broken ? 'metric, value AS amount' : 'metric, value',
   );
   return { 'mappings/flaky_metrics.ts': ts, 'mappings/flaky_metrics.sql': sql };
 }
@@ -312,8 +313,8 @@ describe('ingest agent end to end', () => {
     const sha = commitAndPush(
       other,
       remote.branch,
-      flakyMapping('no_such_table'),
-      'add flaky_metrics reading a missing table',
+      flakyMapping({ broken: true }),
+      'add flaky_metrics missing a mapped column',
     );
     await agent['follower'].poll();
     expect(agent.appliedCommit).toBe(sha);
@@ -327,8 +328,17 @@ describe('ingest agent end to end', () => {
       `*[demo] ❌ Ingestion failed: flaky_metrics ${latest}*`,
     ]);
     expect(smtp.mails.length - before.mail).toBe(1);
+    // What to do travels with the failure: in the notifications and the pushed status report.
+    const whatToDo = 'The query returns: unit_id, id_type, ds, metric, amount.';
+    expect((hook.bodies.at(-1) as { hint?: string }).hint).toContain(whatToDo);
+    expect((slack.bodies.at(-1) as { text: string }).text).toContain(whatToDo);
+    await agent.flushStatus();
+    const report = git(remote.remote, 'show', `${remote.branch}:status/flaky_metrics.md`);
+    expect(report.split('\n').find((l) => l.startsWith(`| ${latest} |`))).toContain(
+      `does not return: metric_value → 'value'. — ${whatToDo}`,
+    );
 
-    commitAndPush(other, remote.branch, flakyMapping('daily_metrics'), 'fix flaky_metrics');
+    commitAndPush(other, remote.branch, flakyMapping({ broken: false }), 'fix flaky_metrics');
     await agent['follower'].poll();
     expect((await post('/v1/backfill', { mapping: 'flaky_metrics', from: latest, to: latest })).status).toBe(202);
     await until('the recovered day', async () => daysOf(await status(), 'flaky_metrics')[0]?.status === 'succeeded');

@@ -98,6 +98,7 @@ describe.each(['duckdb', 'postgres'] as StoreKind[])('empty days (%s store)', (s
       status: 'no_data',
       errorClass: null,
       errorMessage: null,
+      errorHint: null,
       rowsLoaded: 0,
       rowsRejected: 0,
       rejectReasons: {},

@@ -36,6 +36,7 @@ const overview: PageOverview = {
       status: 'failed',
       errorClass: 'query',
       errorMessage: 'no table <b>x</b>',
+      errorHint: 'Create <b>x</b> or fix mappings/app_events.sql.',
       rowsLoaded: 0,
       rowsRejected: 0,
       rejectReasons: {},
@@ -111,7 +112,9 @@ describe('the agent page', () => {
     const page = await fetch(`${base}/ui/ingestions/app_events`, { headers: { cookie: cookie.split(';')[0] } });
     expect(page.status).toBe(200);
     const html = await page.text();
-    expect(html).toContain('query: no table &lt;b&gt;x&lt;/b&gt;');
+    expect(html).toContain(
+      'query: no table &lt;b&gt;x&lt;/b&gt; — Create &lt;b&gt;x&lt;/b&gt; or fix mappings/app_events.sql.',
+    );
     expect(html).toContain('<svg');
     expect(logLines.join('\n')).not.toContain(TOKEN);
   });

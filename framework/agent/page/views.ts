@@ -2,6 +2,7 @@
 import type { ExperimentResults } from '../../experiments/results.js';
 import type { LedgerSummary } from '../../status/ledger-summary.js';
 import { summarizeLedger } from '../../status/ledger-summary.js';
+import { errorText } from '../../status/status-day.js';
 import type { IngestionStatusFile } from '../../status/types.js';
 import { fmtInterval, fmtNumber, fmtPercent, fmtPValue, pClause } from '../../views/experiment-format.js';
 import { esc, layout, num, seg, statusBadge } from './html.js';
@@ -67,14 +68,14 @@ export function ingestionPage(
 ): string {
   const s = file.summary;
   const failure = summary?.latestFailure
-    ? `<p class="bad">✗ Latest failed attempt: ${esc(summary.latestFailure.date)} at ${esc(summary.latestFailure.finishedAt)}, after the last good load — ${esc(summary.latestFailure.errorClass ?? 'error')}: ${esc(summary.latestFailure.errorMessage ?? '')}</p>`
+    ? `<p class="bad">✗ Latest failed attempt: ${esc(summary.latestFailure.date)} at ${esc(summary.latestFailure.finishedAt)}, after the last good load — ${esc(errorText({ errorClass: summary.latestFailure.errorClass, error: summary.latestFailure.errorMessage ?? '', hint: summary.latestFailure.errorHint }))}</p>`
     : '';
   const rows = file.days
     .map(
       (d) =>
         `<tr><td>${esc(d.date)}</td><td>${statusBadge(d.status)}${d.trigger === 'recheck' && d.status === 'succeeded' ? ' <span class="muted">(reloaded after recheck)</span>' : ''}</td>` +
         `<td class="num">${num(d.rowsLoaded)}</td><td class="num">${num(d.rowsRejected)}</td><td>${esc(d.topRejectReasons.map((r) => `${r.rule} ×${r.count}`).join(', '))}</td>` +
-        `<td class="num">${num(d.sourceRowCount)}</td><td>${esc(d.trigger)}</td><td>${esc(d.finishedAt)}</td><td class="error">${d.error ? esc(`${d.errorClass ?? 'error'}: ${d.error}`) : ''}</td></tr>`,
+        `<td class="num">${num(d.sourceRowCount)}</td><td>${esc(d.trigger)}</td><td>${esc(d.finishedAt)}</td><td class="error">${d.error ? esc(errorText({ ...d, error: d.error })) : ''}</td></tr>`,
     )
     .join('\n');
   return layout(

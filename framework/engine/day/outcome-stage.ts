@@ -20,8 +20,6 @@ export interface Outcome {
   duplicates: number;
   committed: boolean;
   columnar?: boolean;
-  /** What to do about the failure (the error's hint), shown by the CLI; the ledger keeps the message only. */
-  hint?: string;
 }
 
 export interface FinishDayOptions {
@@ -68,23 +66,16 @@ export async function finishDay({ mapping, staged, allowEmpty }: FinishDayOption
 
 /** The outcome of a day whose load failed with `err` after all retries. */
 export function failedOutcome(base: LedgerEntry, err: unknown, columnar: boolean): Outcome {
+  const hint = hintOf(err);
   const entry = {
     ...base,
     status: 'failed' as const,
     errorClass: errorClassOf(err),
     errorMessage: redactSecrets(messageOf(err)),
+    errorHint: hint ? redactSecrets(hint) : null,
     finishedAt: new Date(),
   };
-  const hint = hintOf(err);
-  return {
-    entry,
-    tally: new RejectTally(),
-    rowsRead: 0,
-    duplicates: 0,
-    committed: false,
-    columnar,
-    ...(hint ? { hint: redactSecrets(hint) } : {}),
-  };
+  return { entry, tally: new RejectTally(), rowsRead: 0, duplicates: 0, committed: false, columnar };
 }
 
 /** Records a day that did not commit: its attempt and its outcome in the ledger. */
@@ -111,7 +102,7 @@ export function toResult(o: Outcome): DayResult {
     durationMs: e.finishedAt.getTime() - e.startedAt.getTime(),
     loadId: e.loadId || null,
     path: o.columnar ? 'columnar' : 'rows',
-    ...(o.hint ? { errorHint: o.hint } : {}),
+    ...(e.errorHint ? { errorHint: e.errorHint } : {}),
   };
 }
 

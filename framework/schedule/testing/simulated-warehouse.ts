@@ -164,6 +164,7 @@ export class SimulatedWarehouse implements SourceProbe, DayLoader, LedgerReader 
       status,
       errorClass: null,
       errorMessage: null,
+      errorHint: null,
       rowsLoaded: rows,
       rowsRejected: 0,
       rejectReasons: {},

@@ -12,7 +12,15 @@ import type { LedgerEntry, Store } from '../types.js';
 const ledgerEntry = (loadId: string, date: string): LedgerEntry => {
   const now = new Date('2026-10-03T10:00:00.000Z');
   return {
-    ...{ ingestion: 'm', date, status: 'succeeded', errorClass: null, errorMessage: null, rowsLoaded: 1 },
+    ...{
+      ingestion: 'm',
+      date,
+      status: 'succeeded',
+      errorClass: null,
+      errorMessage: null,
+      errorHint: null,
+      rowsLoaded: 1,
+    },
     ...{ rowsRejected: 0, rejectReasons: {}, duplicates: 0, sourceRowCount: 1, sourceFingerprint: null },
     ...{ configHash: 'h', commitSha: null, trigger: 'manual', startedAt: now, finishedAt: now, firstLoadedAt: null },
     loadId,
