@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
-import { tempExampleProject } from '../support/temp-project.js';
+import { editFile, tempExampleProject } from '../support/temp-project.js';
 
 /**
  * Runs the composite action's own shell steps with bash, as the runner does, against the local
@@ -85,6 +85,26 @@ describe('the ingest action validate step', () => {
     expect(run.stdout).toContain('configuration is valid');
     expect(readFileSync(output, 'utf8')).toBe('exit-code=0\n');
   });
+});
+
+describe('the ingest action validate step with check-queries', () => {
+  it("describes each mapping's query on its source: a query missing a mapped column fails, as it does not without the input", async () => {
+    const project = tempExampleProject();
+    editFile(project, 'mappings/daily_metrics.sql', (sql) => sql.replace('metric, value', 'metric, value AS amount'));
+    const validate = script((s) => s.id === 'validate');
+    const without = await runStep(validate, runnerEnv({ GITHUB_OUTPUT: join(dir, 'unchecked.txt') }), project);
+    expect(without.code).toBe(0);
+    expect(without.stdout).toContain('No query was run');
+
+    const output = join(dir, 'checked.txt');
+    const checked = await runStep(validate, runnerEnv({ GITHUB_OUTPUT: output, WHARF_CHECK_QUERIES: 'true' }), project);
+    expect(checked.code).toBe(1);
+    expect(readFileSync(output, 'utf8')).toBe('summary=invalid configuration\nexit-code=1\n');
+    const report = readFileSync(join(dir, 'wharf', 'plan.md'), 'utf8');
+    expect(report).toContain('mappings/daily_metrics.ts');
+    expect(report).toContain("does not return: metric_value → 'value'");
+    expect(report).toContain('The query returns: unit_id, id_type, ds, metric, amount.');
+  }, 60_000);
 });
 
 describe('the ingest action plan step', () => {
