@@ -12,6 +12,8 @@ import type { DayLoadTarget, LedgerEntry, SqlExecutor } from './types.js';
 export interface DayTransactionSteps {
   /** Before the day is cleared: the backend's cross-process lock of the day, if it has one. */
   lock?(): Promise<void>;
+  /** Runs `clear`, the statements that delete the day's old rows, with the backend's settings for them. */
+  clear?(clear: () => Promise<void>): Promise<void>;
   /** Before the ledger row is written: moves rows staged outside the tables in, drops staging. */
   settle?(): Promise<void>;
   /** After COMMIT: closes or returns the load's connection. */
@@ -32,7 +34,10 @@ export async function beginDay(
   try {
     await tx.exec('BEGIN');
     await steps.lock?.();
-    for (const s of clearDaySql(target)) await tx.query(s.sql, s.params);
+    const clear = async () => {
+      for (const s of clearDaySql(target)) await tx.query(s.sql, s.params);
+    };
+    await (steps.clear ? steps.clear(clear) : clear());
     return await readLedgerRow(tx, target.ingestion, target.date);
   } catch (err) {
     await steps.rollback();

@@ -1,9 +1,12 @@
 /**
  * The PostgreSQL store's `events` and `metrics` are indexed by day with BRIN indexes (format
  * version 4): a store written by version 3 (B-tree indexes) migrates, keeps its rows, and a
- * load of one day replaces that day's rows only.
+ * load of one day replaces that day's rows only. A backfill's days clear their old rows through
+ * the index, not by reading the table, and the ranges the loads summarize answer as the table does.
  */
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { until } from '../../../test/support/until.js';
 import { createTestDatabase } from '../../../test/support/postgres.js';
 import { META_DDL, MIGRATIONS } from '../ddl.js';
 import { openStoreConnection, storeOver } from '../open-store.js';
@@ -69,4 +72,97 @@ describe('the PostgreSQL store indexed by day with BRIN', () => {
       await store.close();
     }
   });
+});
+
+/** `n` metrics rows of one day, unit ids `<tag>-<i>`. */
+const metricRows = (date: string, tag: string, n: number) =>
+  Array.from({ length: n }, (_, i) => ({
+    ingestion: 'm',
+    date,
+    unit_id: `${tag}-${i}`,
+    id_type: 'user_id',
+    metric_name: 'revenue',
+    metric_value: i,
+    numerator: null,
+    denominator: null,
+  }));
+
+async function loadDay(store: Store, date: string, tag: string, n: number): Promise<void> {
+  const day = await store.beginDayLoad({ ingestion: 'm', date, dataset: 'metrics' });
+  await day.appendRows(metricRows(date, tag, n));
+  await day.commit({ ...ledgerEntry(day.loadId, date), rowsLoaded: n, sourceRowCount: n });
+}
+
+describe('a backfill into a new PostgreSQL store', () => {
+  it('clears each day through the BRIN index, never by reading the table, and the index answers as the table does', async () => {
+    const url = await createTestDatabase('wharf_day_index');
+    process.env.WHARF_DAY_INDEX_TEST_URL = url;
+    const open = () => openStoreConnection({ kind: 'postgres', url: { env: 'WHARF_DAY_INDEX_TEST_URL' } }, '/');
+    const store = await storeOver(await open());
+    // 30,000 rows a day fill several 128-page ranges; the table has no statistics yet.
+    const days = ['2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04'];
+    try {
+      for (const date of days) await loadDay(store, date, 'a', 30_000);
+      // Two days at once: both summarize (one may leave it to the other), both commit.
+      await Promise.all([loadDay(store, '2026-10-02', 'b', 20_000), loadDay(store, '2026-10-05', 'b', 20_000)]);
+    } finally {
+      await store.close();
+    }
+
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      // The store's sessions report their table statistics as they end: wait for all the rows they inserted.
+      const loaded = 4 * 30_000 + 2 * 20_000;
+      const stats = await until(
+        'the store sessions statistics',
+        async () => {
+          const [row] = (
+            await client.query<{ n_tup_ins: string; seq_tup_read: string; idx_scan: string }>(
+              "SELECT n_tup_ins, seq_tup_read, idx_scan FROM pg_stat_user_tables WHERE relname = 'metrics' AND schemaname = 'wharf'",
+            )
+          ).rows;
+          return row && Number(row.n_tup_ins) >= loaded && row;
+        },
+        { limitMs: 10_000 },
+      );
+      // Every day's delete went through the index; the table's rows were read once at most (to
+      // summarize the ranges they filled), where deletes reading the table read the earlier days again and again.
+      expect(Number(stats.idx_scan)).toBeGreaterThanOrEqual(6);
+      expect(Number(stats.seq_tup_read)).toBeLessThanOrEqual(loaded);
+
+      const perDay = async (settings: string) => {
+        await client.query('BEGIN');
+        await client.query(settings);
+        const counts = new Map<string, number>();
+        for (const date of [...days, '2026-10-05', '2026-10-06'])
+          counts.set(
+            date,
+            Number(
+              (
+                await client.query<{ n: string }>(
+                  `SELECT count(*) AS n FROM wharf.metrics WHERE ingestion = 'm' AND "date" = $1::date`,
+                  [date],
+                )
+              ).rows[0].n,
+            ),
+          );
+        await client.query('ROLLBACK');
+        return counts;
+      };
+      const byIndex = await perDay('SET LOCAL enable_seqscan = off');
+      const byTable = await perDay('SET LOCAL enable_bitmapscan = off; SET LOCAL enable_indexscan = off');
+      expect(Object.fromEntries(byTable)).toEqual({
+        '2026-10-01': 30_000,
+        '2026-10-02': 20_000,
+        '2026-10-03': 30_000,
+        '2026-10-04': 30_000,
+        '2026-10-05': 20_000,
+        '2026-10-06': 0,
+      });
+      expect(Object.fromEntries(byIndex)).toEqual(Object.fromEntries(byTable));
+    } finally {
+      await client.end();
+    }
+  }, 60_000);
 });
