@@ -34,17 +34,19 @@ const EVENT_COLUMNS =
 const REJECT_COLUMNS = 'ingestion, "date", "row", "column", rule, reason, load_id';
 
 /**
- * Deletes the day's old rows through the BRIN index on (ingestion, day). Without statistics (a
- * new store, or a table autovacuum has not analyzed since a backfill began) PostgreSQL plans the
- * delete as a sequential scan of the whole table, so every day of a backfill read every row the
- * days before it had loaded: 10 days of 300,000 rows took 1 ms for the first day's delete and
- * 250 ms for the sixth (docs/engine.md, The store). The index answers in under a millisecond for
- * the ranges it has summarized; the setting is restored before the day's rows go in.
+ * Runs statements that select one day's rows (its deletes) through the BRIN index on
+ * (ingestion, day). Without statistics (a new store, or a table autovacuum has not analyzed
+ * since a backfill began) PostgreSQL plans them as a sequential scan of the whole table, so
+ * every day of a backfill read every row the days before it had loaded: 10 days of 300,000 rows
+ * took 1 ms for the first day's delete and 250 ms for the sixth (docs/engine.md, The store).
+ * The index answers in under a millisecond for the ranges it has summarized; the setting is
+ * restored before anything else runs.
  */
-async function clearThroughDayIndex(sql: SqlExecutor, clear: () => Promise<void>): Promise<void> {
+async function throughDayIndex<T>(sql: SqlExecutor, run: () => Promise<T>): Promise<T> {
   await sql.exec('SET LOCAL enable_seqscan = off');
-  await clear();
+  const result = await run();
   await sql.exec('SET LOCAL enable_seqscan TO DEFAULT');
+  return result;
 }
 
 const DAY_INDEX = { events: 'events_ingestion_day_brin', metrics: 'metrics_ingestion_date_brin' } as const;
@@ -108,7 +110,7 @@ export class PostgresDayLoad implements DayLoad {
     load.previous = await beginDay(load.sql, target, {
       ...load.steps(),
       lock: () => lockDay(load.sql, target.ingestion, target.date, onWait),
-      clear: (clear) => clearThroughDayIndex(load.sql, clear),
+      clear: (clear) => throughDayIndex(load.sql, clear),
     });
     return load;
   }
@@ -191,9 +193,11 @@ export class PostgresDayLoad implements DayLoad {
     let moved = 0;
     const t = this.target;
     for (const name of metricNames) {
-      const deleted = await this.client.query(
-        `DELETE FROM ${TABLES.metrics} WHERE ingestion = $1 AND "date" = $2::date AND metric_name = $3 AND denominator IS NULL`,
-        [t.ingestion, t.date, name],
+      const deleted = await throughDayIndex(this.sql, () =>
+        this.client.query(
+          `DELETE FROM ${TABLES.metrics} WHERE ingestion = $1 AND "date" = $2::date AND metric_name = $3 AND denominator IS NULL`,
+          [t.ingestion, t.date, name],
+        ),
       );
       const held = await this.rejectHeld(name, reason(name));
       checkHeld(name, deleted.rowCount ?? 0, held);
