@@ -50,7 +50,7 @@ describe('ingest output off a terminal', () => {
     editFile(root, 'mappings/app_events.sql', (sql) => sql.replace(/user_json\s*\n/, 'user_json AS usr\n'));
     const missing =
       "query: Mapping 'app_events' reads columns that mappings/app_events.sql does not return: user → 'user_json'.";
-    const whatToDo =
+    const remedy =
       'The query returns: event_id, event_time, event, value, properties, usr. Fix the column names in mappings/app_events.ts or the SELECT list.';
 
     const run = ingest('run', 'app_events', '--date', '2026-10-07');
@@ -58,18 +58,18 @@ describe('ingest output off a terminal', () => {
     const runLines = run.stdout.trimEnd().split('\n');
     expect(runLines[0]).toMatch(/^app_events 2026-10-07 failed 0 rows, 0 rejected in [\d,]+ ms — /);
     expect(runLines[0].endsWith(missing)).toBe(true);
-    expect(runLines[1]).toBe(`  ${whatToDo}`);
+    expect(runLines[1]).toBe(`  ${remedy}`);
 
     const one = ingest('backfill', 'app_events', '--from', '2026-10-08', '--to', '2026-10-08');
     expect(one.code).toBe(1);
-    expect(one.stdout.trimEnd().split('\n').slice(-2)).toEqual([`  failed 2026-10-08: ${missing}`, `    ${whatToDo}`]);
+    expect(one.stdout.trimEnd().split('\n').slice(-2)).toEqual([`  failed 2026-10-08: ${missing}`, `    ${remedy}`]);
     // Days that failed the same way: one line, and what to do once.
     const three = ingest('backfill', 'app_events', '--from', '2026-10-09', '--to', '2026-10-11');
     expect(three.code).toBe(1);
     expect(three.stdout.trimEnd().split('\n').slice(-3)).toEqual([
       '  0 rows loaded, 0 rejected, 0 duplicate timeuuid rows dropped',
       `  failed 3 days, 2026-10-09 to 2026-10-11: ${missing}`,
-      `    ${whatToDo}`,
+      `    ${remedy}`,
     ]);
 
     // The store keeps what to do: `ingest status` says it after the loads have ended.
@@ -79,14 +79,14 @@ describe('ingest output off a terminal', () => {
     // The three days' loads may finish in any order: the newest failure is one of them.
     const latest = summaryLines.findIndex((l) => /^latest failure: 2026-10-(09|10|11) at /.test(l));
     expect(summaryLines[latest].endsWith(missing)).toBe(true);
-    expect(summaryLines[latest + 1]).toBe(whatToDo);
+    expect(summaryLines[latest + 1]).toBe(remedy);
     const days = ingest('status', 'app_events', '--days', '--from', '2026-10-07', '--to', '2026-10-08');
-    expect(days.stdout.split('\n').filter((l) => l.trim() === whatToDo)).toHaveLength(2);
+    expect(days.stdout.split('\n').filter((l) => l.trim() === remedy)).toHaveLength(2);
     const json = JSON.parse(ingest('status', 'app_events', '--json', '--from', '2026-10-11').stdout) as {
       ledger: { date: string; errorHint: string | null }[];
       summary: { latestFailure: { errorHint: string | null } }[];
     };
-    expect(json.ledger.map((e) => [e.date, e.errorHint])).toEqual([['2026-10-11', whatToDo]]);
-    expect(json.summary[0].latestFailure.errorHint).toBe(whatToDo);
+    expect(json.ledger.map((e) => [e.date, e.errorHint])).toEqual([['2026-10-11', remedy]]);
+    expect(json.summary[0].latestFailure.errorHint).toBe(remedy);
   });
 });

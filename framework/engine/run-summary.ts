@@ -28,15 +28,15 @@ export interface IngestionSummary {
   /** Duplicate timeuuid rows dropped by the days loaded in this run (the ledger does not keep them). */
   duplicatesThisRun: number;
   rejects: RejectSummary[];
-  /** Failed days in the range; `hint` (what to do) for a day that failed in this run, when Wharf knows. */
+  /** Failed days in the range; `hint`: what to do, when Wharf knew (the ledger keeps it). */
   failures: { day: string; errorClass: string | null; message: string | null; hint?: string }[];
   /** Days after the signal of a signal-scheduled mapping, not loaded (see BackfillResult). */
   waiting?: { days: string[]; reason: string };
 }
 
-/** A failed day of the ledger, with the hint of this run's failure of it. */
-function failure(e: LedgerEntry, run: DayResult[]): IngestionSummary['failures'][number] {
-  const hint = run.find((r) => r.day === e.date && r.status === 'failed')?.errorHint;
+/** A failed day of the ledger, with what to do about it when Wharf knew. */
+function failure(e: LedgerEntry): IngestionSummary['failures'][number] {
+  const hint = e.errorHint;
   return { day: e.date, errorClass: e.errorClass, message: e.errorMessage, ...(hint ? { hint } : {}) };
 }
 
@@ -76,6 +76,6 @@ export async function summarizeIngestion(
       example: r.example,
       days: r.days.split(',').sort(),
     })),
-    failures: ledger.filter((e) => e.status === 'failed').map((e) => failure(e, run)),
+    failures: ledger.filter((e) => e.status === 'failed').map(failure),
   };
 }

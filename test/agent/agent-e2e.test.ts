@@ -329,13 +329,13 @@ describe('ingest agent end to end', () => {
     ]);
     expect(smtp.mails.length - before.mail).toBe(1);
     // What to do travels with the failure: in the notifications and the pushed status report.
-    const whatToDo = 'The query returns: unit_id, id_type, ds, metric, amount.';
-    expect((hook.bodies.at(-1) as { hint?: string }).hint).toContain(whatToDo);
-    expect((slack.bodies.at(-1) as { text: string }).text).toContain(whatToDo);
+    const remedy = 'The query returns: unit_id, id_type, ds, metric, amount.';
+    expect((hook.bodies.at(-1) as { hint?: string }).hint).toContain(remedy);
+    expect((slack.bodies.at(-1) as { text: string }).text).toContain(remedy);
     await agent.flushStatus();
     const report = git(remote.remote, 'show', `${remote.branch}:status/flaky_metrics.md`);
     expect(report.split('\n').find((l) => l.startsWith(`| ${latest} |`))).toContain(
-      `does not return: metric_value → 'value'. — ${whatToDo}`,
+      `does not return: metric_value → 'value'. — ${remedy}`,
     );
 
     commitAndPush(other, remote.branch, flakyMapping({ broken: false }), 'fix flaky_metrics');

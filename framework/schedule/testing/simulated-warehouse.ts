@@ -71,7 +71,6 @@ export class SimulatedWarehouse implements SourceProbe, DayLoader, LedgerReader 
     this.signals.set(schedule, history);
   }
 
-  /** The next load of the day fails with `message`. */
   /** The next load of the day fails with `message` (a WharfError with `hint` when given, as the engine's). */
   failNextLoad(mapping: string, day: IsoDate, message: string, hint?: string): void {
     this.failures.set(`${mapping}|${day}`, { message, hint });
