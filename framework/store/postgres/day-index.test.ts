@@ -166,3 +166,49 @@ describe('a backfill into a new PostgreSQL store', () => {
     }
   }, 60_000);
 });
+
+describe('a PostgreSQL store whose user does not own the day index', () => {
+  it('loads its days all the same, leaving the new ranges to autovacuum', async () => {
+    const url = await createTestDatabase('wharf_day_index');
+    process.env.WHARF_DAY_INDEX_TEST_URL = url;
+    const open = async () =>
+      storeOver(await openStoreConnection({ kind: 'postgres', url: { env: 'WHARF_DAY_INDEX_TEST_URL' } }, '/'));
+    await (await open()).close(); // the owner creates the tables and their indexes
+    const owner = new pg.Client({ connectionString: url });
+    await owner.connect();
+    try {
+      const role = `wharf_loader_${Math.random().toString(36).slice(2, 8)}`;
+      const database = new URL(url).pathname.slice(1);
+      await owner.query(`CREATE ROLE ${role} LOGIN`);
+      await owner.query(`GRANT CREATE, TEMPORARY ON DATABASE ${database} TO ${role}`);
+      await owner.query(`GRANT USAGE, CREATE ON SCHEMA wharf TO ${role}`);
+      await owner.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA wharf TO ${role}`);
+      const asLoader = new URL(url);
+      asLoader.username = role;
+      process.env.WHARF_DAY_INDEX_TEST_URL = asLoader.toString();
+      const store = await open();
+      try {
+        await loadDay(store, '2026-10-01', 'a', 30_000);
+        await loadDay(store, '2026-10-01', 'b', 20_000);
+        expect((await store.ledger()).map((e) => [e.date, e.status, e.rowsLoaded])).toEqual([
+          ['2026-10-01', 'succeeded', 20_000],
+        ]);
+      } finally {
+        await store.close();
+      }
+      const [{ n }] = (
+        await owner.query<{ n: string }>(`SELECT count(*) AS n FROM wharf.metrics WHERE unit_id LIKE 'b-%'`)
+      ).rows;
+      expect(Number(n)).toBe(20_000);
+      // The loads could not summarize: the owner finds their ranges still to do.
+      const [{ done }] = (
+        await owner.query<{ done: number }>(
+          "SELECT brin_summarize_new_values('wharf.metrics_ingestion_date_brin'::regclass) AS done",
+        )
+      ).rows;
+      expect(done).toBeGreaterThan(0);
+    } finally {
+      await owner.end();
+    }
+  }, 60_000);
+});
