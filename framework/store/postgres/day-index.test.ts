@@ -212,3 +212,44 @@ describe('a PostgreSQL store whose user does not own the day index', () => {
     }
   }, 60_000);
 });
+
+describe('a PostgreSQL store whose day index another session is summarizing', () => {
+  it('loads its days without waiting for that session, leaving the new ranges to it', async () => {
+    const url = await createTestDatabase('wharf_day_index');
+    process.env.WHARF_DAY_INDEX_TEST_URL = url;
+    const store = await storeOver(
+      await openStoreConnection({ kind: 'postgres', url: { env: 'WHARF_DAY_INDEX_TEST_URL' } }, '/'),
+    );
+    const other = new pg.Client({ connectionString: url });
+    await other.connect();
+    try {
+      // The lock a summary (autovacuum's, or a concurrent load's) holds; inserts and deletes do not wait for it.
+      await other.query('BEGIN');
+      await other.query('LOCK TABLE wharf.metrics IN SHARE UPDATE EXCLUSIVE MODE');
+      await loadDay(store, '2026-10-01', 'a', 30_000);
+      await loadDay(store, '2026-10-01', 'b', 20_000);
+      await loadDay(store, '2026-10-02', 'b', 10_000);
+      expect((await store.ledger()).map((e) => [e.date, e.status, e.rowsLoaded])).toEqual([
+        ['2026-10-01', 'succeeded', 20_000],
+        ['2026-10-02', 'succeeded', 10_000],
+      ]);
+      await other.query('COMMIT');
+      const [{ done }] = (
+        await other.query<{ done: number }>(
+          "SELECT brin_summarize_new_values('wharf.metrics_ingestion_date_brin'::regclass) AS done",
+        )
+      ).rows;
+      expect(done).toBeGreaterThan(0);
+      const counts = await other.query<{ d: string; n: string }>(
+        `SELECT CAST("date" AS VARCHAR) AS d, count(*) AS n FROM wharf.metrics GROUP BY 1 ORDER BY 1`,
+      );
+      expect(counts.rows.map((r) => [r.d, Number(r.n)])).toEqual([
+        ['2026-10-01', 20_000],
+        ['2026-10-02', 10_000],
+      ]);
+    } finally {
+      await other.end();
+      await store.close();
+    }
+  }, 60_000);
+});
