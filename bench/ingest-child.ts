@@ -23,7 +23,8 @@ export interface ChildCase {
   sql: string;
   from: string;
   to: string;
-  concurrency: number;
+  /** Days loaded at once; absent, the source's default maxConcurrency, as `ingest backfill` without --concurrency. */
+  concurrency?: number;
   batchSize: number;
   fingerprint: boolean;
   /** Load on the row path even where the columnar path applies (for comparison). */
@@ -40,7 +41,9 @@ const config = {
   startDate: spec.from,
   columns: spec.columns,
 } as MappingConfig;
-const source = { ...spec.source, maxConcurrency: spec.concurrency } as SourceConfig;
+const source = (
+  spec.concurrency === undefined ? spec.source : { ...spec.source, maxConcurrency: spec.concurrency }
+) as SourceConfig;
 const project: LoadedProject = {
   root: process.cwd(),
   configFile: 'wharf.config.ts',

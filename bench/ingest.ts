@@ -14,9 +14,11 @@
  *                           [--dataset metrics|events] [--events-per-user N] [--repeated-events S]
  *
  * Defaults: all ten cases, 1,000,000 rows over 10 days, 3 runs (a few minutes); the issue's
- * size is `--rows 10000000`. Runs are interleaved (run 1 of every case, then run 2, …) and
- * each case's figure is the median of its runs' ratios: on a shared machine either side can
- * be 20% slower from one minute to the next. Each Wharf run loads into a new store.
+ * size is `--rows 10000000`. Without `--concurrency`, Wharf loads as `ingest backfill` does
+ * without it: as many days at once as the source's default `maxConcurrency` (2). Runs are
+ * interleaved (run 1 of every case, then run 2, …) and each case's figure is the median of
+ * its runs' ratios: on a shared machine either side can be 20% slower from one minute to the
+ * next. Each Wharf run loads into a new store.
  *
  * `--fingerprint` loads as a mapping whose rechecks reload on a changed content fingerprint;
  * `--row-path` loads every case on the row path (to compare with the columnar path).
@@ -33,6 +35,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULTS } from '../framework/config/project.js';
 import type { SourceConfig, StoreConfig } from '../framework/config/types.js';
 import { addDays } from '../framework/util/time.js';
 import { startPostgresCluster } from '../test/support/postgres-cluster.js';
@@ -67,7 +70,7 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '1000000' },
     days: { type: 'string', default: '10' },
     runs: { type: 'string', default: '3' },
-    concurrency: { type: 'string', default: '1' },
+    concurrency: { type: 'string' },
     batch: { type: 'string', default: '10000' },
     fingerprint: { type: 'boolean', default: false },
     'row-path': { type: 'boolean', default: false },
@@ -279,7 +282,7 @@ async function ingestOnce(c: Case, data: BenchData, where: Where): Promise<Wharf
     columns: data.dataset.mappingColumns,
     from,
     to: addDays(from, days - 1),
-    concurrency: Number(values.concurrency),
+    concurrency: values.concurrency === undefined ? undefined : Number(values.concurrency),
     batchSize: Number(values.batch),
     fingerprint: values.fingerprint!,
     rowPath: values['row-path']!,
@@ -316,7 +319,8 @@ function report(figures: Map<string, RunFigures[]>): void {
   const fingerprints = values.fingerprint ? ', with fingerprints' : '';
   const users = values['events-per-user'] ? `, ${values['events-per-user']} events per user` : '';
   const repeats = repeatedEvents ? `, ${repeatedEvents} of the events repeated (${fmt(duplicates)} dropped)` : '';
-  const options = `concurrency ${values.concurrency}, batch ${values.batch}${fingerprints}${users}${repeats}`;
+  const concurrency = values.concurrency ?? `${DEFAULTS.sourceMaxConcurrency} (the sources' default)`;
+  const options = `concurrency ${concurrency}, batch ${values.batch}${fingerprints}${users}${repeats}`;
   const sampling = `median of ${values.runs} interleaved runs`;
   console.log(`\n${fmt(rows)} ${dataset.name} rows over ${days} days, ${options}; ${sampling}`);
   console.log(
