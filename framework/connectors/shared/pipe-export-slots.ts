@@ -7,22 +7,12 @@
  * paused exports as threads would wait for each other forever. The exports beyond the
  * limit wait for a slot instead, which holds no thread; two threads always stay free.
  */
+import { ExportSlots } from './export-slots.js';
+
 const POOL_THREADS = Number(process.env.UV_THREADPOOL_SIZE) || 4;
-const SLOTS = Math.max(1, POOL_THREADS - 2);
+const slots = new ExportSlots(Math.max(1, POOL_THREADS - 2));
 
-let running = 0;
-const waiting: (() => void)[] = [];
-
-/** Runs `fn` once fewer than SLOTS pipe exports are running in this process. */
-export async function inPipeExportSlot<T>(fn: () => Promise<T>): Promise<T> {
-  if (running >= SLOTS) await new Promise<void>((resolve) => waiting.push(resolve));
-  else running += 1;
-  try {
-    return await fn();
-  } finally {
-    // The slot passes straight to the next waiter, if any.
-    const next = waiting.shift();
-    if (next) next();
-    else running -= 1;
-  }
+/** Runs `fn` once fewer than the pool's threads less two pipe exports are running in this process. */
+export function inPipeExportSlot<T>(fn: () => Promise<T>): Promise<T> {
+  return slots.run(fn);
 }

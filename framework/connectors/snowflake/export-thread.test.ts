@@ -20,6 +20,7 @@ import { exportInThread, exportThreadLimits } from './export-thread.js';
 import { openSnowflake } from './open.js';
 import { connectionOptions } from './options.js';
 import { FakeSnowflake, fakeSnowflakeSource } from './testing/fake-snowflake.js';
+import { until } from '../../../test/support/until.js';
 
 process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION = 'true';
 
@@ -206,6 +207,44 @@ describe('the Snowflake export thread', () => {
     expect(rowsWhilePaused).toBe(0);
     expect(ids).toEqual(Array.from({ length: ROWS }, (_, i) => i));
     expect(fake.openSessions).toBe(1);
+  });
+});
+
+describe('two exports at once', () => {
+  it('run one thread at a time: the second reaches the warehouse once the first has ended', async () => {
+    const [even, odd] = ['0', '1'].map((r) => `SELECT day, id, v FROM export_rows WHERE id % 2 = ${r}`);
+    let flow: { pause(): void; resume(): void } | undefined;
+    const firstRows: number[] = [];
+    const secondRows: number[] = [];
+    const first: DayRowSink = {
+      attach: (control) => (flow = control),
+      row: (_day, buf, start) => {
+        // Held from the first row on, as a store that has fallen behind holds its export.
+        if (firstRows.length === 0) flow!.pause();
+        firstRows.push(Number(buf.toString('utf8', start, start + 24).split('\t')[1]));
+      },
+    };
+    const second: DayRowSink = {
+      attach: () => undefined,
+      row: (_day, buf, start) => void secondRows.push(Number(buf.toString('utf8', start, start + 24).split('\t')[1])),
+    };
+    const sdkError = (e: unknown) => snowflakeError(site, e);
+    const exports = [
+      exportInThread({ job: job(even), sink: first, sdkError }),
+      exportInThread({ job: job(odd), sink: second, sdkError }),
+    ];
+    await until('the first export held', async () => firstRows.length > 0, { limitMs: 30_000 });
+    // Long enough for a second thread to start and send its statement (about a second here).
+    const secondSent = await until('the second statement', async () => fake.queries.includes(odd), {
+      limitMs: 4_000,
+    }).catch(() => false);
+    expect(secondSent).toBe(false);
+    expect(fake.queries).toContain(even);
+    flow!.resume();
+    await Promise.all(exports);
+    expect(fake.queries.indexOf(odd)).toBeGreaterThan(fake.queries.indexOf(even));
+    expect(firstRows).toEqual(Array.from({ length: ROWS / 2 }, (_, i) => 2 * i));
+    expect(secondRows).toEqual(Array.from({ length: ROWS / 2 }, (_, i) => 2 * i + 1));
   });
 });
 

@@ -10,6 +10,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { WharfError } from '../../diagnostics/errors.js';
+import { ExportSlots } from '../shared/export-slots.js';
 import { PageFlow } from '../shared/text-rows.js';
 import type { DayRowSink } from '../types.js';
 import type { ConnectorMessage, ExportJob, ThreadFailure, ThreadMessage } from './export-protocol.js';
@@ -28,6 +29,14 @@ const MAX_HEAP_MB = 4096;
 const YOUNG_GENERATION_MB = 8;
 /** How long a cancelled thread may take to close its session before it is stopped. */
 const EXIT_GRACE_MS = 10_000;
+/**
+ * One export thread at a time in a process: each holds a heap of about 100 MB and its own
+ * copy of snowflake-sdk, and two at once (two days loading side by side, the default
+ * concurrency) took an events load past 512 MB, for 5–7% less time than one thread feeding
+ * two days' loads (docs/engine.md, "The matrix at the default concurrency"). An export waiting
+ * for the thread holds no statement and no session.
+ */
+const threadSlots = new ExportSlots(1);
 
 /**
  * The heap cap of the next export thread in this process. A thread that runs out (result
@@ -64,8 +73,15 @@ export function exportThreadLimits(): { maxOldGenerationSizeMb: number; maxYoung
   return { maxOldGenerationSizeMb: currentHeapMb(), maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
 }
 
-/** Runs the export in its thread; resolves once every row reached the sink and the thread ended. */
+/**
+ * Runs the export in its thread, once no other export thread of this process is running;
+ * resolves once every row reached the sink and the thread ended.
+ */
 export function exportInThread(run: ThreadExport): Promise<void> {
+  return threadSlots.run(() => startThread(run));
+}
+
+function startThread(run: ThreadExport): Promise<void> {
   const worker = new Worker(ENTRY, {
     workerData: run.job,
     resourceLimits: exportThreadLimits(),
