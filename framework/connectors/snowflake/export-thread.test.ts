@@ -16,7 +16,7 @@ import type { SnowflakeConnector } from './connector.js';
 import { SESSION_SETUP } from './dialect.js';
 import { snowflakeError } from './errors.js';
 import type { ExportJob } from './export-protocol.js';
-import { exportInThread, exportThreadLimits } from './export-thread.js';
+import { exportInThread, exportThreadLimits, exportThreadsStarted } from './export-thread.js';
 import { openSnowflake } from './open.js';
 import { connectionOptions } from './options.js';
 import { FakeSnowflake, fakeSnowflakeSource } from './testing/fake-snowflake.js';
@@ -245,6 +245,35 @@ describe('two exports at once', () => {
     expect(fake.queries.indexOf(odd)).toBeGreaterThan(fake.queries.indexOf(even));
     expect(firstRows).toEqual(Array.from({ length: ROWS / 2 }, (_, i) => 2 * i));
     expect(secondRows).toEqual(Array.from({ length: ROWS / 2 }, (_, i) => 2 * i + 1));
+  });
+});
+
+describe('exports one after the other', () => {
+  it('run in one thread, each in a session of its own that it closes; a failed export ends its thread', async () => {
+    const sdkError = (e: unknown) => snowflakeError(site, e);
+    const ids = async (sqlText: string) => {
+      const rows: number[] = [];
+      const sink: DayRowSink = {
+        attach: () => undefined,
+        row: (_day, buf, start) => void rows.push(Number(buf.toString('utf8', start, start + 24).split('\t')[1])),
+      };
+      await exportInThread({ job: job(sqlText), sink, sdkError });
+      expect(fake.openSessions).toBe(1);
+      return rows;
+    };
+    // What keeps this process running: an idle thread must not (a finished CLI command would wait for it).
+    const ports = () => process.getActiveResourcesInfo().filter((r) => r === 'MessagePort').length;
+    const portsBefore = ports();
+    await ids('SELECT day, id, v FROM export_rows WHERE id < 10');
+    const started = exportThreadsStarted();
+    const all = Array.from({ length: ROWS }, (_, i) => i);
+    expect(await ids('SELECT day, id, v FROM export_rows')).toEqual(all);
+    expect(await ids('SELECT day, id, v FROM export_rows WHERE id % 3 = 0')).toEqual(all.filter((i) => i % 3 === 0));
+    expect(exportThreadsStarted()).toBe(started);
+    expect(ports()).toBe(portsBefore);
+    await threadFailure('SELECT day, id, v FROM no_such_table');
+    expect(await ids('SELECT day, id, v FROM export_rows WHERE id < 5')).toEqual([0, 1, 2, 3, 4]);
+    expect(exportThreadsStarted()).toBe(started + 1);
   });
 });
 

@@ -1,12 +1,13 @@
 /**
- * Runs a Snowflake bulk export in a worker thread of its own (export-worker.ts) whose V8 heap
- * is capped: snowflake-sdk builds objects per row (a Row, a Date per timestamp) that V8 lets
- * pile up as garbage in a large heap before collecting them; in a small heap it collects
- * them as they die, and parses on the second core. The thread sends COPY text lines in
- * transferred buffers, at most two batches ahead; they are handed to the sink here, paused
- * while the sink pauses. Any failure of the thread becomes the WharfError the connector gives
- * for the same failure in its own session; a failed or abandoned export cancels the
- * statement and ends the thread before copyDays returns.
+ * Runs a Snowflake bulk export in a worker thread (export-worker.ts) whose V8 heap is capped:
+ * snowflake-sdk builds objects per row (a Row, a Date per timestamp) that V8 lets pile up as
+ * garbage in a large heap before collecting them; in a small heap it collects them as they
+ * die, and parses on the second core. The thread sends COPY text lines in transferred
+ * buffers, at most two batches ahead; they are handed to the sink here, paused while the sink
+ * pauses. Any failure of the thread becomes the WharfError the connector gives for the same
+ * failure in its own session; a failed or abandoned export cancels the statement and ends the
+ * thread before copyDays returns. A thread whose export succeeded takes the next export (a
+ * backfill's days follow each other), and ends after IDLE_MS without one.
  */
 import { Worker } from 'node:worker_threads';
 import { WharfError } from '../../diagnostics/errors.js';
@@ -29,6 +30,12 @@ const MAX_HEAP_MB = 4096;
 const YOUNG_GENERATION_MB = 8;
 /** How long a cancelled thread may take to close its session before it is stopped. */
 const EXIT_GRACE_MS = 10_000;
+/**
+ * How long a thread waits for another export before it ends. Starting one loads
+ * snowflake-sdk again, about 0.5 CPU-seconds (1 from the TypeScript sources), which a backfill
+ * exporting day after day paid once a day; an idle thread keeps its heap, which this returns.
+ */
+const IDLE_MS = 5_000;
 /**
  * One export thread at a time in a process: each holds a heap of about 100 MB and its own
  * copy of snowflake-sdk, and two at once (two days loading side by side, the default
@@ -73,40 +80,93 @@ export function exportThreadLimits(): { maxOldGenerationSizeMb: number; maxYoung
   return { maxOldGenerationSizeMb: currentHeapMb(), maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
 }
 
-/**
- * Runs the export in its thread, once no other export thread of this process is running;
- * resolves once every row reached the sink and the thread ended.
- */
-export function exportInThread(run: ThreadExport): Promise<void> {
-  return threadSlots.run(() => startThread(run));
+/** The thread waiting for its next export, if any, and what ends it when none comes. */
+let idle: { worker: Worker; timer: NodeJS.Timeout } | null = null;
+let threadsStarted = 0;
+
+/** @internal Export threads started in this process (each start loads snowflake-sdk); read by tests. */
+export function exportThreadsStarted(): number {
+  return threadsStarted;
 }
 
-function startThread(run: ThreadExport): Promise<void> {
+/**
+ * Runs the export in a thread, once no other export of this process is running (the idle
+ * thread, or a new one); resolves once every row reached the sink and the export's session is
+ * closed.
+ */
+export function exportInThread(run: ThreadExport): Promise<void> {
+  return threadSlots.run(async () => {
+    const worker = takeIdleThread() ?? startThread();
+    const outcome = await new ThreadRun(worker, run).done;
+    if (outcome === 'idle') keepIdle(worker);
+  });
+}
+
+function startThread(): Worker {
+  threadsStarted++;
   const worker = new Worker(ENTRY, {
-    workerData: run.job,
     resourceLimits: exportThreadLimits(),
     // Not the console's: the SDK's logger is off, and its load warnings were printed by the connector's own.
     stdout: true,
     stderr: true,
   });
-  worker.stdout.resume();
-  worker.stderr.resume();
-  return new ThreadRun(worker, run).done;
+  // Discarded unread: a stream being read keeps the process alive, an idle thread's too.
+  worker.stdout.destroy();
+  worker.stderr.destroy();
+  return worker;
+}
+
+function takeIdleThread(): Worker | null {
+  if (!idle) return null;
+  const { worker, timer } = idle;
+  idle = null;
+  clearTimeout(timer);
+  worker.ref();
+  return worker;
+}
+
+/** Keeps a thread for the next export; it does not hold the process open, and ends after IDLE_MS. */
+function keepIdle(worker: Worker): void {
+  worker.unref();
+  const timer = setTimeout(() => {
+    if (idle?.worker === worker) idle = null;
+    void worker.terminate();
+  }, IDLE_MS);
+  timer.unref();
+  idle = { worker, timer };
+  // A thread that ends on its own (it should not) is not handed out.
+  worker.once('exit', () => {
+    if (idle?.worker === worker) {
+      clearTimeout(idle.timer);
+      idle = null;
+    }
+  });
 }
 
 /** A batch of lines from the thread, and the next of its rows to hand over. */
 type Batch = Extract<ThreadMessage, { type: 'rows' }> & { bytes: Buffer; next: number };
 
+/**
+ * One export in a thread: `done` resolves `idle` when the thread closed the export's session
+ * and waits for another, `exited` when it ended (after a failure, it rejects instead).
+ */
 class ThreadRun {
-  readonly done: Promise<void>;
-  private resolve!: () => void;
+  readonly done: Promise<'idle' | 'exited'>;
+  private resolve!: (outcome: 'idle' | 'exited') => void;
   private reject!: (err: unknown) => void;
   private readonly flow = new PageFlow();
   private readonly queue: Batch[] = [];
   private ended = false;
   private outcome: { error: unknown } | null = null;
   private exited = false;
+  /** The thread closed the export's session after its last batch and waits for another export. */
+  private idle = false;
   private readonly heapMb = currentHeapMb();
+  private readonly listeners = {
+    message: (message: ThreadMessage) => this.received(message),
+    error: (err: Error & { code?: string }) => this.fail(this.threadError(err)),
+    exit: () => this.exit(),
+  };
 
   constructor(
     private readonly worker: Worker,
@@ -117,12 +177,17 @@ class ThreadRun {
       this.reject = reject;
     });
     run.sink.attach(this.flow.control);
-    worker.on('message', (message: ThreadMessage) => this.received(message));
-    worker.on('error', (err: Error & { code?: string }) => this.fail(this.threadError(err)));
-    worker.on('exit', () => this.exit());
+    worker.on('message', this.listeners.message);
+    worker.on('error', this.listeners.error);
+    worker.on('exit', this.listeners.exit);
+    worker.postMessage({ type: 'job', job: run.job } satisfies ConnectorMessage);
   }
 
   private received(message: ThreadMessage): void {
+    if (message.type === 'idle') {
+      this.idle = true;
+      return this.settle();
+    }
     if (this.outcome) return;
     if (message.type === 'rows') this.queue.push({ ...message, bytes: Buffer.from(message.buf), next: 0 });
     else if (message.type === 'end') this.ended = true;
@@ -164,8 +229,10 @@ class ThreadRun {
     if (this.outcome) return;
     this.outcome = { error };
     this.queue.length = 0;
-    this.post({ type: 'cancel' });
-    // The thread closes its session and ends; one that does not, in time, is stopped.
+    // The thread closes its session and ends; one that does not, in time, is stopped. One
+    // already idle (the sink failed on the last rows) has nothing to cancel.
+    if (this.idle) void this.worker.terminate();
+    else this.post({ type: 'cancel' });
     const timer = setTimeout(() => void this.worker.terminate(), EXIT_GRACE_MS);
     timer.unref();
     this.worker.once('exit', () => clearTimeout(timer));
@@ -182,11 +249,17 @@ class ThreadRun {
     this.settle();
   }
 
-  /** Settles once the outcome is known and the thread has ended. */
+  /**
+   * Settles once the outcome is known and the thread has ended, or (after a success) has closed
+   * the export's session; the thread is then no longer this run's.
+   */
   private settle(): void {
-    if (!this.outcome || !this.exited) return;
+    if (!this.outcome || !(this.exited || (this.idle && !this.outcome.error))) return;
+    this.worker.off('message', this.listeners.message);
+    this.worker.off('error', this.listeners.error);
+    this.worker.off('exit', this.listeners.exit);
     if (this.outcome.error) this.reject(this.outcome.error);
-    else this.resolve();
+    else this.resolve(this.exited ? 'exited' : 'idle');
   }
 
   private post(message: ConnectorMessage): void {

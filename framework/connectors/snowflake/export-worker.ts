@@ -1,11 +1,13 @@
 /**
- * Runs in the Snowflake export's thread (export-thread.ts starts it with a bounded heap): logs
- * in with a session of its own, runs the export's statement with its rows streamed as arrays,
- * writes them as COPY text lines (shared/text-rows.ts) and sends each batch of lines to the
- * connector, at most MAX_IN_FLIGHT batches ahead of the store. snowflake-sdk's objects per row
- * (a Row, a Date per timestamp) live and die in this thread's small heap.
+ * Runs in the Snowflake export's thread (export-thread.ts starts it with a bounded heap): for
+ * each export it is given, logs in with a session of its own, runs the export's statement with
+ * its rows streamed as arrays, writes them as COPY text lines (shared/text-rows.ts) and sends
+ * each batch of lines to the connector, at most MAX_IN_FLIGHT batches ahead of the store, then
+ * closes the session. snowflake-sdk's objects per row (a Row, a Date per timestamp) live and
+ * die in this thread's small heap. After an export that succeeded the thread waits for the
+ * next (loading snowflake-sdk once, not per export); a failed or cancelled one ends it.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { Connection, RowStatement } from 'snowflake-sdk';
 import { internalError, WharfError } from '../../diagnostics/errors.js';
 import { TextRowWriter, type LineSink } from '../shared/text-rows.js';
@@ -18,7 +20,6 @@ type SnowflakeSdk = typeof import('snowflake-sdk');
 
 if (!parentPort) throw internalError('export-worker.ts runs only as a worker thread (see export-thread.ts).');
 const port = parentPort;
-const job = workerData as ExportJob;
 const post = (message: ThreadMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
 /** Batches sent and not yet handed to the store: two keep the store busy while the next is written. */
@@ -88,12 +89,12 @@ class BatchSender implements LineSink {
   }
 }
 
-function connect(sdk: SnowflakeSdk): Promise<Connection> {
+function connect(sdk: SnowflakeSdk, job: ExportJob): Promise<Connection> {
   const created = sdk.createConnection(job.connection as unknown as Parameters<SnowflakeSdk['createConnection']>[0]);
   return new Promise((resolve, reject) => created.connect((err) => (err ? reject(err) : resolve(created))));
 }
 
-function execute(connection: Connection, sqlText: string, stream: boolean): Promise<RowStatement> {
+function execute(connection: Connection, job: ExportJob, sqlText: string, stream: boolean): Promise<RowStatement> {
   return new Promise((resolve, reject) =>
     connection.execute({
       sqlText,
@@ -106,7 +107,7 @@ function execute(connection: Connection, sqlText: string, stream: boolean): Prom
 }
 
 /** Streams the statement's rows into batches; stops early when cancelled. */
-async function exportRows(statement: RowStatement, sender: BatchSender): Promise<void> {
+async function exportRows(job: ExportJob, statement: RowStatement, sender: BatchSender): Promise<void> {
   const writer = new TextRowWriter(
     job.kinds.map((kind) => FIELD_TEXT[kind]),
     sender,
@@ -153,24 +154,43 @@ function failureOf(err: unknown): ThreadFailure {
   };
 }
 
-async function main(): Promise<void> {
-  const sender = new BatchSender();
-  port.on('message', (message: ConnectorMessage) => (message.type === 'ack' ? sender.acknowledged() : sender.cancel()));
-  const module = await import('snowflake-sdk');
-  const sdk = ((module as { default?: SnowflakeSdk }).default ?? module) as SnowflakeSdk;
-  sdk.configure({ logLevel: 'OFF' });
+let sdkLoaded: Promise<SnowflakeSdk> | null = null;
+
+function loadSdk(): Promise<SnowflakeSdk> {
+  return (sdkLoaded ??= import('snowflake-sdk').then((module) => {
+    const sdk = ((module as { default?: SnowflakeSdk }).default ?? module) as SnowflakeSdk;
+    sdk.configure({ logLevel: 'OFF' });
+    return sdk;
+  }));
+}
+
+/** Runs one export; whether it succeeded (the thread may then take another). */
+async function runJob(job: ExportJob, sender: BatchSender): Promise<boolean> {
   let connection: Connection | null = null;
+  let ok = false;
   try {
-    connection = await connect(sdk);
-    for (const sqlText of job.setup) await execute(connection, sqlText, false);
-    if (!sender.cancelled) await exportRows(await execute(connection, job.sqlText, true), sender);
+    connection = await connect(await loadSdk(), job);
+    for (const sqlText of job.setup) await execute(connection, job, sqlText, false);
+    if (!sender.cancelled) await exportRows(job, await execute(connection, job, job.sqlText, true), sender);
+    ok = !sender.cancelled;
   } catch (err) {
     if (!sender.cancelled) post({ type: 'failed', failure: failureOf(err) });
   } finally {
     const open = connection;
     if (open?.isUp()) await new Promise<void>((resolve) => open.destroy(() => resolve()));
-    port.close();
   }
+  return ok;
 }
 
-await main();
+let sender: BatchSender | null = null;
+port.on('message', (message: ConnectorMessage) => {
+  if (message.type === 'job') {
+    const current = (sender = new BatchSender());
+    void runJob(message.job, current).then((ok) => {
+      // Its session is closed: the connector may hand this thread the next export.
+      if (ok) post({ type: 'idle' });
+      else port.close();
+    });
+  } else if (message.type === 'ack') sender?.acknowledged();
+  else sender?.cancel();
+});
