@@ -4,7 +4,12 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { JSDuckDBValueConverter, type DuckDBConnection, type DuckDBResult } from '@duckdb/node-api';
+import {
+  JSDuckDBValueConverter,
+  type DuckDBConnection,
+  type DuckDBDataChunk,
+  type DuckDBResult,
+} from '@duckdb/node-api';
 import type { DuckDBSource } from '../../config/types.js';
 import { ensureDemoDatabase } from '../../demo/generate.js';
 import { WharfError } from '../../diagnostics/errors.js';
@@ -108,14 +113,20 @@ export class DuckDBConnector implements Connector {
     const fail = (err: unknown) =>
       watchdog.fired ? queryTimeoutError(this.sourceName, query, err) : this.fail(query, err);
     try {
-      let result: DuckDBResult;
+      let started: { result: DuckDBResult; first: DuckDBDataChunk | null };
       try {
-        result = await this.handle.withinCap(() => connection.stream(dayQuery(duckdbDialect, query.sql, filter)));
+        // The first chunk is read within the cap too: its fetch may need memory the start did
+        // not (a CSV the query reads, whose reader's buffer another day's stream also holds),
+        // and until it no row has been handed on, so the query can run again.
+        started = await this.handle.withinCap(async () => {
+          const result = await connection.stream(dayQuery(duckdbDialect, query.sql, filter));
+          return { result, first: await result.fetchChunk() };
+        });
       } catch (err) {
         throw fail(err);
       }
       const aborted = () => abortedError({ kind: this.kind, sourceName: this.sourceName, query });
-      for await (const batch of batches(result, options, fail, aborted)) {
+      for await (const batch of batches(started, options, fail, aborted)) {
         // The consumer's time with a batch is not the query's.
         watchdog.pause();
         yield batch;
@@ -131,7 +142,7 @@ export class DuckDBConnector implements Connector {
     return this.read(query, async (c) => {
       const result = await c.stream(sampleQuery(query.sql, limit));
       const rows: Row[] = [];
-      for await (const batch of batches(result, { batchSize: 1000 }, (err) => this.fail(query, err)))
+      for await (const batch of batches({ result }, { batchSize: 1000 }, (err) => this.fail(query, err)))
         rows.push(...batch);
       return rows;
     });
@@ -180,9 +191,12 @@ export class DuckDBConnector implements Connector {
   }
 }
 
-/** Chunks of a streaming result regrouped into batches of `batchSize` normalized rows. */
+/**
+ * Chunks of a streaming result regrouped into batches of `batchSize` normalized rows; `first`,
+ * when given, is the result's first chunk, already fetched.
+ */
 async function* batches(
-  result: DuckDBResult,
+  { result, first }: { result: DuckDBResult; first?: DuckDBDataChunk | null },
   options: StreamOptions,
   fail: (err: unknown) => Error,
   aborted = () => fail(new Error('cancelled')),
@@ -192,9 +206,10 @@ async function* batches(
   let batch: Row[] = [];
   for (;;) {
     if (options.signal?.aborted) throw aborted();
-    let chunk;
+    let chunk = first;
+    first = undefined;
     try {
-      chunk = await result.fetchChunk();
+      if (chunk === undefined) chunk = await result.fetchChunk();
     } catch (err) {
       throw fail(err);
     }
