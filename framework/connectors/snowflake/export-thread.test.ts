@@ -269,6 +269,18 @@ describe('exports one after the other', () => {
     const all = Array.from({ length: ROWS }, (_, i) => i);
     expect(await ids('SELECT day, id, v FROM export_rows')).toEqual(all);
     expect(await ids('SELECT day, id, v FROM export_rows WHERE id % 3 = 0')).toEqual(all.filter((i) => i % 3 === 0));
+    // A backfill's days: one thread through all of them, without its listeners piling up.
+    const warnings: Error[] = [];
+    const warned = (w: Error) => warnings.push(w);
+    process.on('warning', warned);
+    try {
+      for (let day = 0; day < 12; day++)
+        expect(await ids(`SELECT day, id, v FROM export_rows WHERE id = ${day}`)).toEqual([day]);
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', warned);
+    }
+    expect(warnings.map((w) => w.name)).toEqual([]);
     expect(exportThreadsStarted()).toBe(started);
     expect(ports()).toBe(portsBefore);
     await threadFailure('SELECT day, id, v FROM no_such_table');

@@ -113,6 +113,12 @@ function startThread(): Worker {
   // Discarded unread: a stream being read keeps the process alive, an idle thread's too.
   worker.stdout.destroy();
   worker.stderr.destroy();
+  // An idle thread that ends (its idle time up, or on its own) is not handed out again.
+  worker.once('exit', () => {
+    if (idle?.worker !== worker) return;
+    clearTimeout(idle.timer);
+    idle = null;
+  });
   return worker;
 }
 
@@ -128,19 +134,13 @@ function takeIdleThread(): Worker | null {
 /** Keeps a thread for the next export; it does not hold the process open, and ends after IDLE_MS. */
 function keepIdle(worker: Worker): void {
   worker.unref();
+  // Taking the thread clears this timer; when it fires, the thread is still the idle one.
   const timer = setTimeout(() => {
-    if (idle?.worker === worker) idle = null;
+    idle = null;
     void worker.terminate();
   }, IDLE_MS);
   timer.unref();
   idle = { worker, timer };
-  // A thread that ends on its own (it should not) is not handed out.
-  worker.once('exit', () => {
-    if (idle?.worker === worker) {
-      clearTimeout(idle.timer);
-      idle = null;
-    }
-  });
 }
 
 /** A batch of lines from the thread, and the next of its rows to hand over. */
