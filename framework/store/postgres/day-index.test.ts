@@ -12,6 +12,26 @@ import { META_DDL, MIGRATIONS } from '../ddl.js';
 import { openStoreConnection, storeOver } from '../open-store.js';
 import type { LedgerEntry, Store } from '../types.js';
 
+const URL_ENV = 'WHARF_DAY_INDEX_TEST_URL';
+
+/** A new database whose url the stores below open (through URL_ENV); returns the url. */
+async function newStoreDatabase(): Promise<string> {
+  const url = await createTestDatabase('wharf_day_index');
+  process.env[URL_ENV] = url;
+  return url;
+}
+
+/** The store of the database at URL_ENV, as its user. */
+const openStore = async () => storeOver(await openStoreConnection({ kind: 'postgres', url: { env: URL_ENV } }, '/'));
+
+/** Summarizes the metrics day index's ranges no load summarized; how many there were. */
+async function summarizeLeftRanges(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ done: number }>(
+    "SELECT brin_summarize_new_values('wharf.metrics_ingestion_date_brin'::regclass) AS done",
+  );
+  return rows[0].done;
+}
+
 const ledgerEntry = (loadId: string, date: string): LedgerEntry => {
   const now = new Date('2026-10-03T10:00:00.000Z');
   return {
@@ -31,8 +51,8 @@ const ledgerEntry = (loadId: string, date: string): LedgerEntry => {
 };
 
 async function versionThreeStore(): Promise<Store> {
-  process.env.WHARF_DAY_INDEX_TEST_URL = await createTestDatabase('wharf_day_index');
-  const connection = await openStoreConnection({ kind: 'postgres', url: { env: 'WHARF_DAY_INDEX_TEST_URL' } }, '/');
+  await newStoreDatabase();
+  const connection = await openStoreConnection({ kind: 'postgres', url: { env: URL_ENV } }, '/');
   await connection.exec(META_DDL);
   for (const step of MIGRATIONS.slice(0, 3)) for (const statement of step('postgres')) await connection.exec(statement);
   await connection.exec("INSERT INTO wharf_meta (key, value) VALUES ('format_version', '3')");
@@ -95,10 +115,8 @@ async function loadDay(store: Store, date: string, tag: string, n: number): Prom
 
 describe('a backfill into a new PostgreSQL store', () => {
   it('clears each day through the BRIN index, never by reading the table, and the index answers as the table does', async () => {
-    const url = await createTestDatabase('wharf_day_index');
-    process.env.WHARF_DAY_INDEX_TEST_URL = url;
-    const open = () => openStoreConnection({ kind: 'postgres', url: { env: 'WHARF_DAY_INDEX_TEST_URL' } }, '/');
-    const store = await storeOver(await open());
+    const url = await newStoreDatabase();
+    const store = await openStore();
     // 30,000 rows a day fill several 128-page ranges; the table has no statistics yet.
     const days = ['2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04'];
     try {
@@ -169,11 +187,8 @@ describe('a backfill into a new PostgreSQL store', () => {
 
 describe('a PostgreSQL store whose user does not own the day index', () => {
   it('loads its days all the same, leaving the new ranges to autovacuum', async () => {
-    const url = await createTestDatabase('wharf_day_index');
-    process.env.WHARF_DAY_INDEX_TEST_URL = url;
-    const open = async () =>
-      storeOver(await openStoreConnection({ kind: 'postgres', url: { env: 'WHARF_DAY_INDEX_TEST_URL' } }, '/'));
-    await (await open()).close(); // the owner creates the tables and their indexes
+    const url = await newStoreDatabase();
+    await (await openStore()).close(); // the owner creates the tables and their indexes
     const owner = new pg.Client({ connectionString: url });
     await owner.connect();
     try {
@@ -185,8 +200,8 @@ describe('a PostgreSQL store whose user does not own the day index', () => {
       await owner.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA wharf TO ${role}`);
       const asLoader = new URL(url);
       asLoader.username = role;
-      process.env.WHARF_DAY_INDEX_TEST_URL = asLoader.toString();
-      const store = await open();
+      process.env[URL_ENV] = asLoader.toString();
+      const store = await openStore();
       try {
         await loadDay(store, '2026-10-01', 'a', 30_000);
         await loadDay(store, '2026-10-01', 'b', 20_000);
@@ -201,12 +216,7 @@ describe('a PostgreSQL store whose user does not own the day index', () => {
       ).rows;
       expect(Number(n)).toBe(20_000);
       // The loads could not summarize: the owner finds their ranges still to do.
-      const [{ done }] = (
-        await owner.query<{ done: number }>(
-          "SELECT brin_summarize_new_values('wharf.metrics_ingestion_date_brin'::regclass) AS done",
-        )
-      ).rows;
-      expect(done).toBeGreaterThan(0);
+      expect(await summarizeLeftRanges(owner)).toBeGreaterThan(0);
     } finally {
       await owner.end();
     }
@@ -215,11 +225,8 @@ describe('a PostgreSQL store whose user does not own the day index', () => {
 
 describe('a PostgreSQL store whose day index another session is summarizing', () => {
   it('loads its days without waiting for that session, leaving the new ranges to it', async () => {
-    const url = await createTestDatabase('wharf_day_index');
-    process.env.WHARF_DAY_INDEX_TEST_URL = url;
-    const store = await storeOver(
-      await openStoreConnection({ kind: 'postgres', url: { env: 'WHARF_DAY_INDEX_TEST_URL' } }, '/'),
-    );
+    const url = await newStoreDatabase();
+    const store = await openStore();
     const other = new pg.Client({ connectionString: url });
     await other.connect();
     try {
@@ -234,12 +241,7 @@ describe('a PostgreSQL store whose day index another session is summarizing', ()
         ['2026-10-02', 'succeeded', 10_000],
       ]);
       await other.query('COMMIT');
-      const [{ done }] = (
-        await other.query<{ done: number }>(
-          "SELECT brin_summarize_new_values('wharf.metrics_ingestion_date_brin'::regclass) AS done",
-        )
-      ).rows;
-      expect(done).toBeGreaterThan(0);
+      expect(await summarizeLeftRanges(other)).toBeGreaterThan(0);
       const counts = await other.query<{ d: string; n: string }>(
         `SELECT CAST("date" AS VARCHAR) AS d, count(*) AS n FROM wharf.metrics GROUP BY 1 ORDER BY 1`,
       );
