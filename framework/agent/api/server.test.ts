@@ -196,7 +196,12 @@ describe('other routes', () => {
     const metrics = await fetch(`${base}/metrics`);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain; version=0.0.4/);
     expect(await metrics.text()).toBe('wharf_queue_depth 0\n');
-    expect((await fetch(`${base}/v1/nothing`)).status).toBe(404);
+    const unknown = await fetch(`${base}/v1/nothing`);
+    expect(unknown.status).toBe(404);
+    // It names what there is instead; without a page, the root is no exception.
+    const { error } = (await unknown.json()) as { error: string };
+    expect(error).toMatch(/^No route GET \/v1\/nothing\. The agent serves POST \/v1\/mark_data_ready, .*GET \/healthz/);
+    expect((await fetch(`${base}/`)).status).toBe(404);
     expect((await fetch(`${base}/v1/mark_data_ready`)).status).toBe(405);
   });
 

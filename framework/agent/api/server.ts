@@ -8,6 +8,7 @@
  *   POST /v1/webhooks/git      GitHub push webhook, X-Hub-Signature-256 checked
  *   GET  /healthz, GET /metrics (Prometheus text)
  *   GET  /ui…                  the read-only page (agent/page/), API key or read token
+ *   GET  /                     redirects to /ui (404 listing the routes without the page)
  *
  * Handlers parse, authenticate and answer; the work goes through AgentApiBackend. The key is
  * checked before a body is read, bodies are small (MAX_BODY_BYTES), and a closing server
@@ -139,6 +140,11 @@ export class AgentServer {
       if (!route && page && (path === '/ui' || path.startsWith('/ui/'))) {
         // The page authenticates by itself (API key or read token) and reads no body.
         reply = await page.handle(req);
+      } else if (!route && page && path === '/' && req.method === 'GET') {
+        // Where a browser pointed at the agent lands (with its ?token=, which the page signs in with).
+        const query = req.url?.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
+        const location = `/ui${query}`;
+        reply = { status: 302, body: { location }, headers: { location } };
       } else {
         if (!route) throw this.notFound(req.method ?? '', path);
         if (route.key) this.authenticate(req);
@@ -165,7 +171,14 @@ export class AgentServer {
       .map((r) => r.split(' ')[0]);
     return allowed.length
       ? new HttpError(405, `${method} is not allowed on ${path}; use ${allowed.join(', ')}.`)
-      : new HttpError(404, `No route ${method} ${path}.`);
+      : new HttpError(404, `No route ${method} ${path}. The agent serves ${this.routeList()}.`);
+  }
+
+  /** The routes, for a 404: what there is to ask for instead. */
+  private routeList(): string {
+    const routes = Object.keys(this.routes).filter((r) => this.options.webhookSecret || !r.includes('webhooks'));
+    if (this.options.page) routes.push('GET /ui (the page)');
+    return routes.join(', ');
   }
 
   private authenticate(req: IncomingMessage): void {

@@ -119,6 +119,16 @@ describe('the agent page', () => {
     expect(logLines.join('\n')).not.toContain(TOKEN);
   });
 
+  it('is where a browser pointed at the agent lands, with its sign-in token', async () => {
+    const root = await fetch(`${base}/`, { redirect: 'manual' });
+    expect([root.status, root.headers.get('location')]).toEqual([302, '/ui']);
+    const signIn = await fetch(`${base}/?token=${TOKEN}`, { redirect: 'manual' });
+    expect(signIn.headers.get('location')).toBe(`/ui?token=${TOKEN}`);
+    const page = await fetch(`${base}/`, { headers: { authorization: `Bearer ${KEY}` } });
+    expect([page.status, page.url]).toEqual([200, `${base}/ui`]);
+    expect(await page.text()).toContain('ingestion status');
+  });
+
   it('is read-only and answers 404 for unknown pages', async () => {
     const auth = { authorization: `Bearer ${KEY}` };
     expect((await fetch(`${base}/ui`, { method: 'POST', headers: auth })).status).toBe(405);
