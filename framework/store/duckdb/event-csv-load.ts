@@ -12,7 +12,7 @@
  * (docs/engine.md, "Repeated events"). So a file's texts are read, and its timeuuids compared
  * with the day's so far, before the file is inserted — on the side connection, while the
  * previous file is inserted on the day's (one file behind) — and the rows whose timeuuid hash
- * an earlier row of the day had are held back (`held`). At the end of the day a held row is
+ * an earlier row of the day had are held back (event-held-rows.ts). At the end of the day a held row is
  * stored when no stored row and no earlier held row has its timeuuid: the row path keeps the
  * first row of a timeuuid in load order, and every row after a held row with its timeuuid is
  * held too (its hash was seen), so the stored rows with that timeuuid all came before it.
@@ -32,6 +32,7 @@ import {
 import { TABLES, type EventRecord, type RejectRecord } from '../schema.js';
 import type { ColumnarDayLoad, ColumnarDayResult, DayLoadTarget, EventsCsvSpec } from '../types.js';
 import { CsvLoadTally, type CsvDayLoadHooks } from './csv-load-tally.js';
+import { DayTimeuuidHashes, HeldEvents, NO_HELD_ROWS, numbered, type HeldRows } from './event-held-rows.js';
 import {
   EVENT_COLUMNS,
   eventColumns,
@@ -39,9 +40,11 @@ import {
   eventRowOkKnown,
   eventsSource,
   fileTexts,
+  INSERT_EVENTS,
   knownTextsSource,
   rawEventColumns,
   readEventsCsv,
+  STORED_EVENT_TYPES,
   TEXT_KINDS,
   type FileTexts,
 } from './event-csv-sql.js';
@@ -53,11 +56,6 @@ const PAGE_ROWS = 10_000;
  * more is checked (or rewritten) row by row.
  */
 const NAMED_TEXTS = { count: 64, chars: 65_536 };
-/** The start of an insert of a day's events; the selected columns follow. */
-const INSERT_EVENTS = `INSERT INTO ${TABLES.events} (ingestion, day, ${EVENT_COLUMNS}) SELECT $1, CAST($2 AS DATE),`;
-const FIXED_COLUMNS =
-  '"timestamp" TIMESTAMP, event_name VARCHAR, event_value VARCHAR, event_metadata VARCHAR, ' +
-  '"user" VARCHAR, user_id VARCHAR, custom_ids VARCHAR, timeuuid VARCHAR';
 
 /** A file's source, the condition its rows are stored on and their stored columns (eventColumns). */
 interface FileChecks {
@@ -76,21 +74,6 @@ interface FileAnalysis {
   held: HeldRows;
 }
 
-/**
- * A file's rows to hold: their lines (numbered from 1 in file order) and, when few, the rows
- * as exported (`[ln, c0, c1, …, fp]`), read on the side connection so that the day's does not
- * read the file again for them. Many (a stream that sends every event twice) stay in the file:
- * handed over as values they cost more memory and time than the second read.
- */
-interface HeldRows {
-  lines: bigint[];
-  rows: HeldRow[] | null;
-}
-
-type HeldRow = (bigint | string | null)[];
-/** Most rows of a file handed over from the side connection (see HeldRows): 1% of a file is 1,229. */
-const HELD_ROWS_HANDED_OVER = 4_096;
-
 /** A file read and waiting for its insert (the day's connection inserts one file behind the reads). */
 interface ReadFile {
   csv: string;
@@ -106,19 +89,17 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   private readonly tally = new CsvLoadTally();
   private readonly id: string;
   private readonly sql: { ok: string; columns: string; raw: string; rawTypes: string };
-  /** Whether this load drops repeated timeuuids itself (held rows). */
-  private readonly dedupe: boolean;
   /** Whether its caller drops them, reading the rows in the order they were inserted, which must then be the file's. */
   private readonly callerDedupes: boolean;
   /** The file read and not inserted yet (with a side connection). */
   private waiting: ReadFile | null = null;
   /** Files and oversize rows so far: the next one's place in the load order. */
   private order = 0;
-  /** Rows held for the day's end (see the module's comment). */
-  private heldRows = 0;
   private sideReady = false;
-  /** The connection the day's timeuuid hashes are kept on (that files are read on), once their table is made. */
-  private seenOn: DuckDBConnection | null = null;
+  /** The day's timeuuid hashes, when this load drops repeated timeuuids itself. */
+  private readonly hashes: DayTimeuuidHashes | null;
+  /** Rows held for the day's end (see the module's comment). */
+  private readonly held: HeldEvents;
 
   constructor(
     private readonly connection: DuckDBConnection,
@@ -129,8 +110,11 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     this.id = target.loadId.replace(/[^a-z0-9]/gi, '');
     const rawTypes = Array.from({ length: spec.columnCount }, (_, i) => `c${i} VARCHAR`).join(', ');
     this.sql = { ok: eventRowOk(spec), columns: eventColumns(spec), raw: rawEventColumns(spec), rawTypes };
-    this.dedupe = spec.timeuuid !== null && !dayLoad.callerDropsRepeats;
+    const dedupe = spec.timeuuid !== null && !dayLoad.callerDropsRepeats;
     this.callerDedupes = spec.timeuuid !== null && dayLoad.callerDropsRepeats === true;
+    const fp = spec.fingerprint ? { raw: ', fp', type: ', fp BIGINT' } : { raw: '', type: '' };
+    this.hashes = dedupe ? new DayTimeuuidHashes(this.id, spec.timeuuid!.column, `${this.sql.raw}${fp.raw}`) : null;
+    this.held = new HeldEvents(connection, this.id, `${rawTypes}${fp.type}`, this.params());
   }
 
   /**
@@ -171,69 +155,12 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     return this.dayLoad.sideConnection ? this.dayLoad.sideConnection() : this.connection;
   }
 
-  /** The table of the day's timeuuid hashes, made on `connection` (the one files are read on) the first time. */
-  private async seenTable(connection: DuckDBConnection): Promise<string> {
-    const seen = `wharf_seen_${this.id}`;
-    if (!this.seenOn) {
-      await connection.run(`CREATE TEMP TABLE ${seen} (h UBIGINT)`);
-      this.seenOn = connection;
-    }
-    return seen;
-  }
-
-  /** A relation's rows numbered from 1 in its order, as `ln` (the same numbers each time: see rewriteInOrder). */
-  private numbered(relation: string, columns = '*'): string {
-    return `(SELECT row_number() OVER () AS ln, ${columns} FROM ${relation})`;
-  }
-
-  /** The table of the held rows of the file being inserted (see heldLines). */
-  private get linesTable(): string {
-    return `wharf_lines_${this.id}`;
-  }
-
   /** A file's texts and the rows to hold, read on `connection`. */
   private async analyze(csv: string, connection: DuckDBConnection): Promise<FileAnalysis> {
     const side = connection !== this.connection;
     const texts = await this.fileTexts(csv, connection, side);
-    const held = this.dedupe ? await this.repeatedHashes(csv, connection) : { lines: [], rows: null };
+    const held = this.hashes ? await this.hashes.rowsToHold(csv, connection) : NO_HELD_ROWS;
     return { texts, held };
-  }
-
-  /**
-   * The rows of a file whose timeuuid's 64-bit hash an earlier row of the day or of the file
-   * had (every row read counts, stored or not), in file order; the file's hashes are then added
-   * to the day's. A timeuuid with a backslash is always held: its stored text is the row path's
-   * unescaping of it, which its hash does not read. Empty and NULL timeuuids get a new one.
-   */
-  private async repeatedHashes(csv: string, connection: DuckDBConnection): Promise<HeldRows> {
-    const seen = await this.seenTable(connection);
-    const [hashes, repeats] = ['hashes', 'repeats'].map((t) => `wharf_${t}_${this.id}`);
-    const tu = `c${this.spec.timeuuid!.column}`;
-    await connection.run(`CREATE OR REPLACE TEMP TABLE ${hashes} AS
-      SELECT ln, hash(${tu}) AS h, contains(${tu}, '\\') AS escaped
-      FROM ${this.numbered(csv, tu)} WHERE ${tu} IS NOT NULL AND ${tu} <> ''`);
-    try {
-      // A semi join builds on the file's hashes and scans the day's (`h IN (…)` would build on the day's each time).
-      await connection.run(`CREATE OR REPLACE TEMP TABLE ${repeats} AS SELECT DISTINCT ln FROM (
-        SELECT ln FROM ${hashes} WHERE escaped
-        UNION ALL SELECT f.ln FROM ${hashes} f SEMI JOIN ${seen} s ON f.h = s.h
-        UNION ALL SELECT f.ln FROM ${hashes} f
-          JOIN (SELECT h, min(ln) AS first FROM ${hashes} GROUP BY h HAVING count(*) > 1) r ON f.h = r.h AND f.ln > r.first)`);
-      await connection.run(`INSERT INTO ${seen} SELECT h FROM ${hashes}`);
-      const [[held]] = (await connection.runAndReadAll(`SELECT count(*) FROM ${repeats}`)).getRows();
-      if (Number(held) > HELD_ROWS_HANDED_OVER) {
-        const lines = await connection.runAndReadAll(`SELECT ln FROM ${repeats} ORDER BY ln`);
-        return { lines: lines.getColumnsJS()[0] as bigint[], rows: null };
-      }
-      if (Number(held) === 0) return { lines: [], rows: null };
-      const fp = this.spec.fingerprint ? ', fp' : '';
-      const read = await connection.runAndReadAll(`SELECT ln, ${this.sql.raw}${fp}
-        FROM ${this.numbered(csv)} WHERE ln IN (SELECT ln FROM ${repeats}) ORDER BY ln`);
-      const rows = read.getRowsJS() as HeldRow[];
-      return { lines: rows.map((r) => r[0] as bigint), rows };
-    } finally {
-      for (const table of [hashes, repeats]) await this.dropTemp(table, connection);
-    }
   }
 
   /**
@@ -247,15 +174,15 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     let heldPassing = 0;
     if (held.lines.length === 0) inserted = await this.insert(checks);
     else {
-      const table = await this.heldLines(held);
+      const table = await this.held.linesOf(held);
       const list = `(SELECT ln FROM ${table})`;
-      const all = this.fileChecks(this.numbered(file.csv), texts, true);
+      const all = this.fileChecks(numbered(file.csv), texts, true);
       inserted = await this.insert({ ...all, ok: `${all.ok} AND ln NOT IN ${list}` });
       const some = held.rows ? this.fileChecks(table, texts, true) : { ...all, ok: `${all.ok} AND ln IN ${list}` };
-      const hold = `INSERT INTO ${await this.heldTable()} SELECT ${file.order}, ln, ${some.columns}
+      const hold = `INSERT INTO ${await this.held.table()} SELECT ${file.order}, ln, ${some.columns}
         FROM ${some.from} WHERE ${some.ok}`;
       heldPassing = Number((await this.checked(hold)).rowsChanged);
-      this.heldRows += heldPassing;
+      this.held.count += heldPassing;
     }
     this.tally.rowsRead += file.rows;
     this.tally.rowsLoaded += inserted;
@@ -330,10 +257,10 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     const fixed = await this.checkRows([[0n, ...fields]], appender);
     appender.closeSync();
     const timeuuid = this.spec.timeuuid ? fields[this.spec.timeuuid.column] : null;
-    if (fixed && this.dedupe && timeuuid) {
-      await this.remember(timeuuid);
-      await this.connection.run(`INSERT INTO ${await this.heldTable()} SELECT ${order}, * FROM ${table}`);
-      this.heldRows += fixed;
+    if (fixed && this.hashes && timeuuid) {
+      await this.hashes.remember(timeuuid, await this.readConnection());
+      await this.connection.run(`INSERT INTO ${await this.held.table()} SELECT ${order}, * FROM ${table}`);
+      this.held.count += fixed;
     } else if (fixed) {
       await this.connection.run(`${INSERT_EVENTS} ${EVENT_COLUMNS} FROM ${table}`, this.params());
       this.tally.rowsLoaded += fixed;
@@ -341,18 +268,12 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     await this.connection.run(`DROP TABLE ${table}`);
   }
 
-  /** Adds a timeuuid's hash to the day's, on the connection files are read on. */
-  private async remember(timeuuid: string): Promise<void> {
-    const connection = await this.readConnection();
-    await connection.run(`INSERT INTO ${await this.seenTable(connection)} SELECT hash($1)`, [timeuuid]);
-  }
-
   async finish(): Promise<ColumnarDayResult> {
     const last = this.waiting;
     this.waiting = null;
     if (last) await this.insertFile(last);
-    const { stored, duplicates } = await this.storeHeld();
-    if (this.seenOn) await this.dropTemp(`wharf_seen_${this.id}`, this.seenOn);
+    const { stored, duplicates } = await this.held.store();
+    await this.hashes?.drop();
     return {
       rowsRead: this.tally.rowsRead,
       rowsLoaded: this.tally.rowsLoaded + stored,
@@ -360,30 +281,6 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
       fingerprintSum: this.tally.fingerprintSum(),
       problems: this.tally.problems(),
     };
-  }
-
-  /**
-   * Stores each held row whose timeuuid no stored row has, the first of each such timeuuid in
-   * load order; the others repeat an earlier row's and are counted as duplicates.
-   */
-  private async storeHeld(): Promise<{ stored: number; duplicates: number }> {
-    if (this.heldRows === 0) return { stored: 0, duplicates: 0 };
-    const held = `wharf_held_${this.id}`;
-    try {
-      const stored = Number(
-        (
-          await this.connection.run(
-            `${INSERT_EVENTS} ${EVENT_COLUMNS} FROM ${held} h WHERE NOT EXISTS (SELECT 1 FROM ${TABLES.events} e
-              WHERE e.ingestion = $1 AND e.day = CAST($2 AS DATE) AND e.timeuuid = h.timeuuid)
-            QUALIFY row_number() OVER (PARTITION BY timeuuid ORDER BY ord, ln) = 1`,
-            this.params(),
-          )
-        ).rowsChanged,
-      );
-      return { stored, duplicates: this.heldRows - stored };
-    } finally {
-      await this.dropTemp(held);
-    }
   }
 
   /**
@@ -418,14 +315,14 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
    * counted in file order; accepted rows are inserted, or held when they are among the rows to hold.
    */
   private async checkLeftOver({ from, ok }: FileChecks, file: ReadFile, inserted: number): Promise<void> {
-    const numbered = this.numbered(from);
+    const rows = numbered(from);
     const unsure = `wharf_unsure_${this.id}`;
     const table = await this.fixedTable();
     const appender = await this.connection.createAppender(table, 'main', 'temp');
     let fixed = 0;
     const { raw } = this.sql;
     await this.checked(`CREATE TEMP TABLE ${unsure} AS
-      SELECT ln, ${raw} FROM ${numbered} WHERE NOT coalesce(${ok}, false)`);
+      SELECT ln, ${raw} FROM ${rows} WHERE NOT coalesce(${ok}, false)`);
     try {
       for (let last = 0n; ;) {
         const sql = `SELECT * FROM ${unsure} WHERE ln > ${last} ORDER BY ln LIMIT ${PAGE_ROWS}`;
@@ -437,7 +334,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
       appender.closeSync();
       if (fixed === 0) return;
       if (this.callerDedupes) {
-        await this.rewriteInOrder({ numbered, ok, fixedTable: table }, inserted);
+        await this.rewriteInOrder({ numbered: rows, ok, fixedTable: table }, inserted);
         this.tally.rowsLoaded += fixed;
         return;
       }
@@ -446,16 +343,16 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
         this.tally.rowsLoaded += fixed;
         return;
       }
-      const list = `(SELECT ln FROM ${this.linesTable})`;
+      const list = `(SELECT ln FROM ${this.held.linesTable})`;
       const stored = await this.connection.run(
         `${INSERT_EVENTS} ${EVENT_COLUMNS} FROM ${table} WHERE ln NOT IN ${list}`,
         this.params(),
       );
       this.tally.rowsLoaded += Number(stored.rowsChanged);
       const held = await this.connection.run(
-        `INSERT INTO ${await this.heldTable()} SELECT ${file.order}, * FROM ${table} WHERE ln IN ${list}`,
+        `INSERT INTO ${await this.held.table()} SELECT ${file.order}, * FROM ${table} WHERE ln IN ${list}`,
       );
-      this.heldRows += Number(held.rowsChanged);
+      this.held.count += Number(held.rowsChanged);
     } finally {
       await this.connection.run(`DROP TABLE IF EXISTS ${unsure}`);
       await this.connection.run(`DROP TABLE IF EXISTS ${table}`);
@@ -488,35 +385,6 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     );
   }
 
-  /**
-   * The held rows of the file being inserted (see HeldRows) as a table of the day's connection:
-   * their lines (`ln`) and, when handed over, their exported fields.
-   */
-  private async heldLines({ lines, rows }: HeldRows): Promise<string> {
-    const table = this.linesTable;
-    const fp = this.spec.fingerprint ? ', fp BIGINT' : '';
-    const fields = rows ? `, ${this.sql.rawTypes}${fp}` : '';
-    await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${table} (ln BIGINT${fields})`);
-    const appender = await this.connection.createAppender(table, 'main', 'temp');
-    for (const row of rows ?? lines.map((ln) => [ln])) {
-      for (const value of row) {
-        if (value === null) appender.appendNull();
-        else if (typeof value === 'bigint') appender.appendBigInt(value);
-        else appender.appendVarchar(value);
-      }
-      appender.endRow();
-    }
-    appender.closeSync();
-    return table;
-  }
-
-  /** The day's held rows: place in the load order, line in the file, stored columns. */
-  private async heldTable(): Promise<string> {
-    const table = `wharf_held_${this.id}`;
-    await this.connection.run(`CREATE TEMP TABLE IF NOT EXISTS ${table} (ord INTEGER, ln BIGINT, ${FIXED_COLUMNS})`);
-    return table;
-  }
-
   /** The row path's checks of rows `[ln, ...fields]`: rejects stored and counted, accepted events to `fixed`. */
   private async checkRows(rows: (bigint | string | null)[][], fixed: DuckDBAppender): Promise<number> {
     const rejects: RejectRecord[] = [];
@@ -539,16 +407,8 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
 
   private async fixedTable(): Promise<string> {
     const table = `wharf_fixed_${this.id}`;
-    await this.connection.run(`CREATE TEMP TABLE ${table} (ln BIGINT, ${FIXED_COLUMNS})`);
+    await this.connection.run(`CREATE TEMP TABLE ${table} (ln BIGINT, ${STORED_EVENT_TYPES})`);
     return table;
-  }
-
-  /**
-   * Drops a temp table. After a failed statement the transaction takes nothing but ROLLBACK,
-   * which drops it too: that statement's error is the one to report, not this one's.
-   */
-  private async dropTemp(table: string, connection = this.connection): Promise<void> {
-    await connection.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
   }
 }
 
