@@ -4,12 +4,9 @@
  * against the generated schema, then the cross-references. It never stops at the first problem:
  * the result carries every diagnostic it found, and the project only when there are no errors.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { error, hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
-import { closestName } from '../diagnostics/suggest.js';
-import { BUILTIN_SOURCE_KINDS, isBuiltinKind, pluginConnector, schemaDefinitionOf } from '../connectors/registry.js';
 import { checkCrossReferences } from './cross-references.js';
 import { checkExperiments } from './experiment-checks.js';
 import { checkNotifierTargets } from './notifier-targets.js';
@@ -21,48 +18,26 @@ import {
   type ModuleOutcome,
 } from './isolation/isolated-import.js';
 import type { ModuleFailure } from './isolation/protocol.js';
+import { MAPPING_KINDS, SCHEDULE_KINDS, validateByKind, validateSource } from './kind-validation.js';
 import { exportedName, locateDiagnostics } from './locate.js';
 import { importFailure, readFailure } from './module-errors.js';
-import { loadPlugins, unavailableKindReason, type PluginLoadResult } from './plugins.js';
+import type { ModuleValue } from './module-value.js';
+import { loadPlugins, type PluginLoadResult } from './plugins.js';
 import {
-  DEFAULTS,
   resolveSettings,
   type LoadedExperiment,
   type LoadedMapping,
   type LoadedProject,
   type Located,
 } from './project.js';
-import { validateAgainst, validateDefinition } from './schema-validator.js';
-import { parseDuration } from '../util/time.js';
-import type { ExperimentConfig, MappingConfig, ProjectConfig, ScheduleConfig, SourceConfig } from './types.js';
+import { validateDefinition } from './schema-validator.js';
+import { withExposureSql, withSql } from './sql-files.js';
+import type { ExperimentConfig, ProjectConfig, ScheduleConfig, SourceConfig } from './types.js';
 import { internalError } from '../diagnostics/errors.js';
 
 export interface LoadResult {
   project: LoadedProject | null;
   diagnostics: Diagnostic[];
-}
-
-/** Built-in source kind → its schema definition, from the connector registry. */
-const SOURCE_DEFINITIONS: Record<string, string> = Object.fromEntries(
-  BUILTIN_SOURCE_KINDS.map((k) => [k, schemaDefinitionOf(k)]),
-);
-const MAPPING_DEFINITIONS: Record<string, string> = { events: 'EventsMapping', metrics: 'MetricsMapping' };
-const SCHEDULE_DEFINITIONS: Record<string, string> = {
-  daily: 'DailySchedule',
-  api: 'ApiSchedule',
-  signal: 'SignalSchedule',
-};
-
-interface ModuleValue {
-  file: string;
-  value: Record<string, unknown>;
-  /** Path of this value inside the module's default export (`[1]` for arrays). */
-  prefix: string;
-  /**
-   * The module could not be loaded: `value` holds only the name read from its source text,
-   * so references to it are not reported as "not defined" on top of its own error.
-   */
-  unreadable?: boolean;
 }
 
 export interface LoadOptions {
@@ -317,109 +292,6 @@ function hasName(m: ModuleValue): boolean {
   return typeof m.value.name === 'string' && m.value.name !== '';
 }
 
-function field(prefix: string, name: string): string {
-  return prefix ? `${prefix}.${name}` : name;
-}
-
-/** A family of definitions chosen by one field: `discriminator`'s value names the schema definition. */
-interface KindedDefinitions {
-  discriminator: string;
-  definitions: Record<string, string>;
-  what: string;
-}
-
-const SCHEDULE_KINDS: KindedDefinitions = {
-  discriminator: 'kind',
-  definitions: SCHEDULE_DEFINITIONS,
-  what: 'schedule',
-};
-const MAPPING_KINDS: KindedDefinitions = {
-  discriminator: 'dataset',
-  definitions: MAPPING_DEFINITIONS,
-  what: 'mapping',
-};
-const SOURCE_KINDS: KindedDefinitions = { discriminator: 'kind', definitions: SOURCE_DEFINITIONS, what: 'source' };
-
-function validateByKind(
-  m: ModuleValue,
-  { discriminator, definitions, what }: KindedDefinitions,
-  diagnostics: Diagnostic[],
-): boolean {
-  const tag = m.value[discriminator];
-  const definition = typeof tag === 'string' ? definitions[tag] : undefined;
-  if (!definition) {
-    const intended = typeof tag === 'string' ? closestName(tag, Object.keys(definitions)) : undefined;
-    diagnostics.push(
-      error(
-        `${what}.unknown-${discriminator}`,
-        `Unknown ${what} ${discriminator} ${JSON.stringify(tag)}.${intended ? ` Did you mean '${intended}'?` : ''}`,
-        {
-          file: m.file,
-          field: field(m.prefix, discriminator),
-          hint: `Use one of: ${Object.keys(definitions).join(', ')}.`,
-        },
-      ),
-    );
-    // The other fields are still checked, against the kind it most likely means.
-    if (intended)
-      diagnostics.push(
-        ...validateDefinition(definitions[intended], { ...m.value, [discriminator]: intended }, m.file, m.prefix),
-      );
-    return false;
-  }
-  const d = validateDefinition(definition, m.value, m.file, m.prefix);
-  diagnostics.push(...d);
-  return d.length === 0;
-}
-
-/**
- * Validates a source against its kind's schema. A source whose kind comes from a plugin that
- * could not be loaded is recorded in `unavailable` (name → why), so the mappings and schedules
- * that use it get one clear diagnostic saying what to install instead of "not defined".
- */
-function validateSource(
-  m: ModuleValue,
-  plugins: PluginLoadResult,
-  diagnostics: Diagnostic[],
-  unavailable: Map<string, string>,
-): boolean {
-  const kind = m.value.kind;
-  if (typeof kind === 'string' && isBuiltinKind(kind)) return validateByKind(m, SOURCE_KINDS, diagnostics);
-  const connector = typeof kind === 'string' ? pluginConnector(kind) : undefined;
-  if (typeof kind === 'string' && connector) {
-    const d = connector.configSchema ? validateAgainst(connector.configSchema, m.value, m.file, m.prefix) : [];
-    diagnostics.push(...d);
-    return d.length === 0;
-  }
-  const failure = typeof kind === 'string' ? unavailableKindReason(kind, plugins) : undefined;
-  if (failure && typeof m.value.name === 'string') {
-    unavailable.set(
-      m.value.name,
-      `The source '${m.value.name}' (${m.file}) has kind '${String(kind)}', which is unavailable. ${failure}`,
-    );
-  }
-  const intended =
-    !failure && typeof kind === 'string' ? closestName(kind, Object.keys(SOURCE_DEFINITIONS)) : undefined;
-  const summary = failure
-    ? `The source kind ${JSON.stringify(kind)} is not available: the plugin that provides it could not be loaded.`
-    : `Unknown source kind ${JSON.stringify(kind)}.${intended ? ` Did you mean '${intended}'?` : ''}`;
-  diagnostics.push(
-    error('source.unknown-kind', summary, {
-      file: m.file,
-      field: field(m.prefix, 'kind'),
-      hint:
-        failure ||
-        `Use one of: ${Object.keys(SOURCE_DEFINITIONS).join(', ')}, or add the plugin package that provides '${String(kind)}' to \`plugins\` in wharf.config.ts and install it.`,
-    }),
-  );
-  // The other fields are still checked, against the kind it most likely means.
-  if (intended)
-    diagnostics.push(
-      ...validateDefinition(SOURCE_DEFINITIONS[intended], { ...m.value, kind: intended }, m.file, m.prefix),
-    );
-  return false;
-}
-
 function addUnique<T extends { name: string }>(
   map: Map<string, Located<T>>,
   m: ModuleValue | Located<T>,
@@ -440,120 +312,4 @@ function addUnique<T extends { name: string }>(
     return;
   }
   map.set(name, located);
-}
-
-function withSql(
-  root: string,
-  m: ModuleValue,
-  settings: LoadedProject['settings'],
-  diagnostics: Diagnostic[],
-): LoadedMapping {
-  const config = m.value as unknown as MappingConfig;
-  const sql =
-    typeof config.sql === 'string'
-      ? readSqlFile(root, m, { key: 'sql', path: config.sql, what: 'mapping' }, diagnostics)
-      : undefined;
-  const sqlText = sql?.text ?? '';
-  if (sql?.text !== undefined && sqlText.trim() === '') {
-    diagnostics.push(
-      error('mapping.sql-empty', `The SQL file '${sql.file}' is empty.`, {
-        file: m.file,
-        field: field(m.prefix, 'sql'),
-        hint: 'Write the query whose result set is ingested.',
-      }),
-    );
-  }
-  const sqlFile = sql?.file ?? '';
-  return {
-    config,
-    file: m.file,
-    sqlFile,
-    sqlText,
-    recheck: { ...DEFAULTS.recheck, ...settings.recheck, ...config.recheck },
-    validation: { ...DEFAULTS.validation, ...settings.validation, ...config.validation },
-    queryTimeoutMs: durationMs(config.queryTimeout ?? settings.queryTimeout),
-  };
-}
-
-/** An experiment module; when its exposure is a SQL file, the file is read (and checked) here. */
-function withExposureSql(root: string, m: ModuleValue, diagnostics: Diagnostic[]): LoadedExperiment {
-  const config = m.value as unknown as ExperimentConfig;
-  if (config.exposure.kind !== 'sql') return { config, file: m.file };
-  const sql = readSqlFile(root, m, { key: 'exposure.sql', path: config.exposure.sql, what: 'experiment' }, diagnostics);
-  if (sql?.text === undefined) return { config, file: m.file };
-  if (sql.text.trim() === '') {
-    diagnostics.push(
-      error('experiment.sql-empty', `The exposure SQL file '${sql.file}' is empty.`, {
-        file: m.file,
-        field: field(m.prefix, 'exposure.sql'),
-        hint: 'Select unit_id, group_name, exposure_time and exposure_day.',
-      }),
-    );
-  }
-  return { config, file: m.file, exposureSqlFile: sql.file, exposureSqlText: sql.text };
-}
-
-/**
- * Reads the SQL file a module's `key` names, relative to the module's folder. It must end in
- * .sql, stay inside the project (a path out of the repository would make the query depend
- * on files the repository does not version), and be a readable file. `text` is undefined
- * when it is not; the diagnostic says why.
- */
-function readSqlFile(
-  root: string,
-  m: ModuleValue,
-  { key, path, what }: { key: string; path: string; what: 'mapping' | 'experiment' },
-  diagnostics: Diagnostic[],
-): { file: string; text?: string } {
-  const absolute = join(root, dirname(m.file), path);
-  const file = relative(root, absolute);
-  const where = { file: m.file, field: field(m.prefix, key) };
-  const label = what === 'mapping' ? 'The SQL file' : 'The exposure SQL file';
-  const fail = (code: string, summary: string, hint: string) => {
-    diagnostics.push(error(`${what}.${code}`, summary, { ...where, hint }));
-    return { file };
-  };
-  if (!path.endsWith('.sql'))
-    return fail(
-      'sql-extension',
-      `${label} '${path}' must end in .sql.`,
-      'Keep the query in a .sql file beside the module and give its relative path.',
-    );
-  if (file.startsWith('..') || isAbsolute(file)) {
-    return fail(
-      'sql-outside-project',
-      `${label} '${path}' points outside the project folder.`,
-      'Keep SQL files inside the repository, beside the module or in a folder of the project.',
-    );
-  }
-  if (!existsSync(absolute))
-    return fail(
-      'sql-missing',
-      `${label} '${file}' does not exist.`,
-      `Create it, or fix the path (it is relative to ${dirname(m.file)}/).`,
-    );
-  if (statSync(absolute).isDirectory())
-    return fail(
-      'sql-not-a-file',
-      `${label} '${file}' is a directory, not a file.`,
-      'Point the path at the .sql file inside it.',
-    );
-  try {
-    return { file, text: readFileSync(absolute, 'utf8') };
-  } catch (err) {
-    return fail(
-      'sql-unreadable',
-      `${label} '${file}' could not be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`,
-      'Check the file permissions.',
-    );
-  }
-}
-
-/** A duration in milliseconds; an invalid one (already reported by the schema check) gives the default. */
-function durationMs(value: string): number {
-  try {
-    return parseDuration(value);
-  } catch {
-    return parseDuration(DEFAULTS.queryTimeout);
-  }
 }
