@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkInvocation } from './support/ingest-invocations.js';
 import { git } from './support/git-remote.js';
-import { REPO_ROOT } from './support/temp-project.js';
+import { REPO_ROOT } from './support/example-project.js';
 
 const INSTALL_DIR_IN_IMAGE = '/opt/wharf';
 

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './support/temp-project.js';
+import { REPO_ROOT } from './support/example-project.js';
 
 describe('ingest --help', () => {
   it('describes the experiment and state topics as a whole, and every command', () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDB } from '../framework/util/duckdb.js';
 import { runToEnd } from './support/child-process.js';
-import { REPO_ROOT, tempExampleProject } from './support/temp-project.js';
+import { REPO_ROOT, tempExampleProject } from './support/example-project.js';
 
 const DAY = '2026-10-05';
 const PLANTED = 3;

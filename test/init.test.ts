@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runToEnd } from './support/child-process.js';
-import { REPO_ROOT } from './support/temp-project.js';
+import { REPO_ROOT } from './support/example-project.js';
 
 const BIN = join(REPO_ROOT, 'framework/bin/run.js');
 const TSC = join(REPO_ROOT, 'node_modules/typescript/bin/tsc');

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, tempExampleProject } from './support/temp-project.js';
+import { REPO_ROOT, tempExampleProject } from './support/example-project.js';
 
 let root: string;
 

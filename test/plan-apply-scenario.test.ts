@@ -25,7 +25,7 @@ import { readState } from '../framework/state/store-state.js';
 import type { StoreConnection } from '../framework/store/types.js';
 import { addDays } from '../framework/util/time.js';
 import { ledgerRunner, type RunnerCall } from './support/ledger-runner.js';
-import { editFile, loadOrThrow, tempExampleProject } from './support/temp-project.js';
+import { editFile, loadOrThrow, tempExampleProject } from './support/example-project.js';
 
 const NOW = new Date('2026-11-22T06:00:00Z'); // latest complete PST day: 2026-11-20
 const firstLoadedAt = (day: string) => new Date(`${addDays(day, 1)}T17:00:00Z`); // loaded by the 09:00 PST schedule

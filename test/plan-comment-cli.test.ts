@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeGitHub, type FakeGitHub } from './support/fake-github.js';
-import { editFile, REPO_ROOT, tempExampleProject } from './support/temp-project.js';
+import { editFile, REPO_ROOT, tempExampleProject } from './support/example-project.js';
 
 const BIN = join(REPO_ROOT, 'framework/bin/run.js');
 const TOKEN = 'ghs_planCommentTokenStaysHidden7';

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './support/temp-project.js';
+import { REPO_ROOT } from './support/example-project.js';
 
 function sources(folder: string): string[] {
   const dir = join(REPO_ROOT, 'framework', folder);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../framework/store/open-store.js';
 import type { LedgerEntry, Store } from '../framework/store/types.js';
-import { REPO_ROOT, tempExampleProject } from './support/temp-project.js';
+import { REPO_ROOT, tempExampleProject } from './support/example-project.js';
 
 let root: string;
 

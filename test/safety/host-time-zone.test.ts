@@ -13,7 +13,7 @@ import { openDuckDB } from '../../framework/util/duckdb.js';
 import { readerRows } from '../../framework/util/duckdb-values.js';
 import { runToEnd } from '../support/child-process.js';
 import { tempDir } from '../support/engine-fixture.js';
-import { REPO_ROOT } from '../support/temp-project.js';
+import { REPO_ROOT } from '../support/example-project.js';
 
 const HOURS = 72;
 /** Event `e<i>` happens at 2026-10-01 00:00 UTC plus i hours. */

@@ -7,7 +7,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MappingConfig } from '../../framework/config/types.js';
 import { tempDir } from './engine-fixture.js';
-import { REPO_ROOT } from './temp-project.js';
+import { REPO_ROOT } from './example-project.js';
 
 export interface CliProject {
   root: string;

@@ -1,25 +1,32 @@
 /**
  * Temporary copies of the example configuration in this repository, for tests that change
- * config files. The copy links this repository's node_modules so '@wharf/framework' resolves.
+ * config files or apply it. A copy links this repository's node_modules so '@wharf/framework'
+ * resolves.
  */
 import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { loadProject } from '../../framework/config/loader.js';
+import type { LoadedProject } from '../../framework/config/project.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
-const EXAMPLE_ENTRIES = [
-  'wharf.config.ts',
-  'sources',
-  'mappings',
-  'schedules',
-  'experiments',
-  'package.json',
-  'tsconfig.json',
-];
+const CONFIG_ENTRIES = ['wharf.config.ts', 'sources', 'mappings', 'schedules'];
 
+/** The whole example: its config, experiments, package.json and tsconfig.json. */
 export function copyExampleProject(): string {
+  return copyEntries([...CONFIG_ENTRIES, 'experiments', 'package.json', 'tsconfig.json']);
+}
+
+/** The example's config without its experiments, as a plain ES module package. */
+export function tempExampleProject(): string {
+  const dir = copyEntries(CONFIG_ENTRIES);
+  writeFileSync(join(dir, 'package.json'), '{ "private": true, "type": "module" }\n');
+  return dir;
+}
+
+function copyEntries(entries: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'wharf-project-'));
-  for (const entry of EXAMPLE_ENTRIES) {
+  for (const entry of entries) {
     try {
       cpSync(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });
     } catch (err) {
@@ -37,4 +44,11 @@ export function editFile(projectDir: string, file: string, edit: (text: string) 
   const after = edit(before);
   if (after === before) throw new Error(`editing ${file} changed nothing; the test's search text is out of date`);
   writeFileSync(path, after);
+}
+
+/** Loads a project, failing with its diagnostics when it is invalid. */
+export async function loadOrThrow(root: string): Promise<LoadedProject> {
+  const result = await loadProject(root);
+  if (!result.project) throw new Error(result.diagnostics.map((d) => `${d.file}: ${d.summary}`).join('\n'));
+  return result.project;
 }

@@ -5,7 +5,7 @@
  */
 import { createInterface } from 'node:readline';
 import { openProjectStore } from '../../framework/apply/operations.js';
-import { loadOrThrow } from './temp-project.js';
+import { loadOrThrow } from './example-project.js';
 
 const [root] = process.argv.slice(2);
 const store = await openProjectStore(await loadOrThrow(root), 'hold-test', 0);

@@ -18,7 +18,7 @@ import { fromSnapshot, serializeSnapshot, toSnapshot } from '../../framework/sta
 import type { AppliedState } from '../../framework/state/types.js';
 import { addDays, dayRange, latestCompleteDay, zoneOrThrow } from '../../framework/util/time.js';
 import { renderPlanMarkdown } from '../../framework/views/plan/markdown.js';
-import { editFile, loadOrThrow, REPO_ROOT, tempExampleProject } from './temp-project.js';
+import { editFile, loadOrThrow, REPO_ROOT, tempExampleProject } from './example-project.js';
 
 /** Where the generated example lives. */
 export const PLAN_COMMENT_EXAMPLE_FILE = join(REPO_ROOT, 'docs/plan-comment-example.md');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
-import { editFile, tempExampleProject } from '../support/temp-project.js';
+import { editFile, tempExampleProject } from '../support/example-project.js';
 
 /**
  * Runs the composite action's own shell steps with bash, as the runner does, against the local
