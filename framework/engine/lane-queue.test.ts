@@ -4,7 +4,7 @@
  * a job of a key not running waits.
  */
 import { describe, expect, it } from 'vitest';
-import { LaneQueue } from '../../framework/engine/metrics-columnar.js';
+import { LaneQueue } from './lane-queue.js';
 
 /** A job that records its start and end and finishes when `release` is called. */
 function gatedJob(log: string[], name: string) {
