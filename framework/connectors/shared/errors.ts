@@ -6,6 +6,7 @@ import { redactSecrets } from '../../diagnostics/redact.js';
 import type { WharfErrorCode } from '../../diagnostics/error-codes.js';
 import { WharfError, type ErrorClass } from '../../diagnostics/errors.js';
 import type { QuerySpec } from '../types.js';
+import { fileLineOf } from './wrapped-queries.js';
 
 /** Who failed: the source and, for a query, which mapping's SQL. */
 export interface FailureSite {
@@ -43,10 +44,24 @@ const LEADS: Record<ErrorClass, string> = {
   internal: 'an unexpected error occurred',
 };
 
-/** Where to look for a SQL error: Wharf wraps the file's SQL, which starts on line 2. */
-function queryHint(site: FailureSite, errorClass: ErrorClass): string | undefined {
+/**
+ * How warehouses name the line of a query error: DuckDB and PostgreSQL-style parsers
+ * (`LINE 3:`), Snowflake (`line 3 at position 0`), BigQuery (`at [3:1]`).
+ */
+const LINE_IN_MESSAGE = [/\bLINE (\d+):/, /\bline (\d+) at position \d+/i, /\bat \[(\d+):\d+\]/];
+
+/**
+ * Where to look for a SQL error. Wharf wraps the file's SQL in a query of its own, so a line
+ * number in the warehouse's message counts from the wrapper: translated to the file's line.
+ */
+function queryHint(site: FailureSite, errorClass: ErrorClass, message: string): string | undefined {
   if (errorClass !== 'query' || !site.query) return undefined;
-  return `Fix the SQL in ${site.query.sqlFile}. Line numbers in the warehouse's message count from Wharf's wrapper, in which the file's first line is line 2.`;
+  const { sqlFile, sql } = site.query;
+  const named = LINE_IN_MESSAGE.map((pattern) => pattern.exec(message)).find((m) => m !== null);
+  const fileLine = named ? fileLineOf(sql, Number(named[1])) : null;
+  if (named && fileLine !== null)
+    return `Fix the SQL in ${sqlFile}: the warehouse's line ${named[1]} is line ${fileLine} of the file (Wharf wraps the file's SQL in a query of its own).`;
+  return `Fix the SQL in ${sqlFile}. Line numbers in the warehouse's message count from Wharf's wrapper, in which the file's line ${fileLineOf(sql, 2) ?? 1} is line 2.`;
 }
 
 /** A WharfError for a connector failure, naming the site and carrying the redacted message. */
@@ -56,7 +71,7 @@ export function connectorError(site: FailureSite, facts: FailureFacts): WharfErr
     code: facts.code,
     errorClass: facts.errorClass,
     transient: facts.transient,
-    hint: facts.hint ?? queryHint(site, facts.errorClass),
+    hint: facts.hint ?? queryHint(site, facts.errorClass, facts.message),
     details: { source: site.sourceName, kind: site.kind, mapping: site.query?.mapping, sqlFile: site.query?.sqlFile },
     cause: facts.cause,
   });

@@ -21,6 +21,18 @@ function inner(sql: string): string {
   return lines.join('\n').trim();
 }
 
+/**
+ * The line of the SQL file that line `queryLine` of a wrapped query shows, or null when that
+ * line is Wharf's wrapper. Every wrapped query starts with one line of its own (`SELECT … FROM
+ * (`), then the file's SQL from its first line that is not blank (inner() trims the rest).
+ */
+export function fileLineOf(sql: string, queryLine: number): number | null {
+  const blankLinesBefore = (/^\s*/.exec(sql)![0].match(/\n/g) ?? []).length;
+  const lines = inner(sql).split('\n').length;
+  if (queryLine < 2 || queryLine > lines + 1) return null;
+  return queryLine - 1 + blankLinesBefore;
+}
+
 function from(sql: string): string {
   return `FROM (\n${inner(sql)}\n) AS ${QUERY_ALIAS}`;
 }
