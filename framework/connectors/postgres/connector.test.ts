@@ -44,6 +44,38 @@ describe('PostgreSQL source', () => {
     );
   });
 
+  it("names the SQL file's line where the server found the error, in every query it sends", async () => {
+    process.env.WHARF_PG_SOURCE_TEST = await createTestDatabase();
+    connector = await PgConnector.open({ kind: 'postgres', name: 'wh', url: { env: 'WHARF_PG_SOURCE_TEST' } }, context);
+    // Two blank lines, a comment, then the misspelt column on line 5 of the file.
+    const spec = query(
+      "\n\n-- orders\nSELECT 1 AS unit_id, DATE '2026-10-05' AS ds\nFROM generate_series(1, 3) WHERE nope > 0\n",
+    );
+    const filter = {
+      day: '2026-10-05',
+      column: 'ds',
+      columnType: 'date' as const,
+      fromUtc: new Date('2026-10-05T08:00:00Z'),
+      toUtc: new Date('2026-10-06T08:00:00Z'),
+    };
+    const failures: (() => Promise<unknown>)[] = [
+      () => connector!.describe(spec),
+      () => connector!.sample(spec, 5),
+      () => connector!.dayStats(spec, [filter]),
+      async () => {
+        for await (const rows of connector!.streamDay(spec, filter, { batchSize: 10 })) void rows;
+      },
+    ];
+    for (const failure of failures) {
+      const err = (await failure().then(
+        () => null,
+        (e: unknown) => e,
+      )) as WharfError;
+      expect(err.message).toMatch(/column "nope" does not exist\nLINE 4: FROM generate_series/);
+      expect(err.hint).toMatch(/the warehouse's line 4 is line 5 of the file/);
+    }
+  });
+
   it('classifies a refused password as auth without showing the password', async () => {
     // Trust auth accepts any password, so a non-existent database stands in for refused credentials.
     const target = await withRole(await createTestDatabase());

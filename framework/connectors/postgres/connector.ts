@@ -75,26 +75,31 @@ export class PgConnector implements Connector {
     return connector;
   }
 
-  private async run<T>(query: QuerySpec | undefined, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /** Runs `fn` on a pooled client; `sent` records the statement it sends, which a failure's position points into. */
+  private async run<T>(
+    query: QuerySpec | undefined,
+    fn: (client: pg.PoolClient, sent: (sql: string) => string) => Promise<T>,
+  ): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
     } catch (err) {
       throw pgError(err, this.sourceName, this.kind);
     }
+    let statement: string | undefined;
     try {
       await setTimeout(client, query);
-      return await fn(client);
+      return await fn(client, (sql) => (statement = sql));
     } catch (err) {
-      throw pgError(err, this.sourceName, this.kind, query);
+      throw pgError(err, this.sourceName, this.kind, { query, statement });
     } finally {
       client.release();
     }
   }
 
   describe(query: QuerySpec): Promise<ColumnInfo[]> {
-    return this.run(query, async (client) => {
-      const result = await client.query(describeQuery(query.sql));
+    return this.run(query, async (client, sent) => {
+      const result = await client.query(sent(describeQuery(query.sql)));
       return result.fields.map((f) => ({
         name: f.name,
         type: logicalTypeOf(f.dataTypeID),
@@ -111,11 +116,12 @@ export class PgConnector implements Connector {
       throw pgError(err, this.sourceName, this.kind);
     }
     let broken: Error | undefined;
+    const statement = dayQuery(this.dialect, query.sql, filter);
     try {
       await setTimeout(client, query);
       // Cursors live inside a transaction; READ ONLY documents that nothing is written.
       await client.query('BEGIN READ ONLY');
-      const cursor = client.query(new Cursor(dayQuery(this.dialect, query.sql, filter)));
+      const cursor = client.query(new Cursor(statement));
       try {
         // The next batch is fetched while the consumer works on the current one.
         let next = cursor.read(options.batchSize);
@@ -133,7 +139,7 @@ export class PgConnector implements Connector {
       await client.query('COMMIT');
     } catch (err) {
       broken = err instanceof Error ? err : new Error(String(err));
-      throw pgError(err, this.sourceName, this.kind, query);
+      throw pgError(err, this.sourceName, this.kind, { query, statement });
     } finally {
       if (broken) await client.query('ROLLBACK').catch(() => undefined);
       client.release(broken && /terminated|ECONNRESET/i.test(broken.message) ? broken : undefined);
@@ -141,14 +147,17 @@ export class PgConnector implements Connector {
   }
 
   sample(query: QuerySpec, limit: number): Promise<Row[]> {
-    return this.run(query, async (client) => (await client.query(sampleQuery(query.sql, limit))).rows as Row[]);
+    return this.run(
+      query,
+      async (client, sent) => (await client.query(sent(sampleQuery(query.sql, limit)))).rows as Row[],
+    );
   }
 
   dayStats(query: QuerySpec, filters: DayFilter[], options?: DayStatsOptions): Promise<DayStats[]> {
     if (filters.length === 0) return Promise.resolve([]);
-    return this.run(query, async (client) => {
+    return this.run(query, async (client, sent) => {
       const { rows } = await client.query<{ wharf_day: string; wharf_rows: number; wharf_fp: string | null }>(
-        dayStatsQuery(this.dialect, query.sql, filters, options),
+        sent(dayStatsQuery(this.dialect, query.sql, filters, options)),
       );
       const byDay = new Map(rows.map((r) => [r.wharf_day, r]));
       return filters.map((f) => {
@@ -165,7 +174,7 @@ export class PgConnector implements Connector {
   hasData(query: QuerySpec, filter: DayFilter): Promise<boolean> {
     return this.run(
       query,
-      async (client) => (await client.query(hasDataQuery(this.dialect, query.sql, filter))).rows.length > 0,
+      async (client, sent) => (await client.query(sent(hasDataQuery(this.dialect, query.sql, filter)))).rows.length > 0,
     );
   }
 

@@ -11,6 +11,20 @@ import type { QuerySpec } from '../types.js';
 
 interface PgLikeError extends Error {
   code?: string;
+  /** Where in the statement the server found the error: a 1-based character index, as text. */
+  position?: string;
+}
+
+/**
+ * The server's message with the line its position points at, as psql shows it (`LINE 3: …`),
+ * so that the hint can name the line of the SQL file (shared/errors.ts).
+ */
+function withLine(err: PgLikeError, statement: string | undefined): string {
+  const at = Number(err.position);
+  if (!statement || !Number.isInteger(at) || at < 1 || at > statement.length + 1) return err.message;
+  const before = statement.slice(0, at - 1);
+  const line = before.split('\n').length;
+  return `${err.message}\nLINE ${line}: ${statement.split('\n')[line - 1]}`;
 }
 
 export function classify(err: PgLikeError): { errorClass: 'auth' | 'connection' | 'query'; transient: boolean } {
@@ -30,7 +44,16 @@ export function classify(err: PgLikeError): { errorClass: 'auth' | 'connection' 
   return { errorClass: 'query', transient: false };
 }
 
-export function pgError(err: unknown, source: string, kind: string, query?: QuerySpec): WharfError {
+/**
+ * `at.query`: the mapping's query that failed; `at.statement`: the text sent, when known, into
+ * which a server error's position points.
+ */
+export function pgError(
+  err: unknown,
+  source: string,
+  kind: string,
+  { query, statement }: { query?: QuerySpec; statement?: string } = {},
+): WharfError {
   if (err instanceof WharfError) return err;
   const e = err instanceof Error ? (err as PgLikeError) : new Error(String(err));
   // 57014 query_canceled: Wharf's statement_timeout fired (the server already cancelled the statement).
@@ -45,6 +68,13 @@ export function pgError(err: unknown, source: string, kind: string, query?: Quer
         : undefined;
   return connectorError(
     { kind, sourceName: source, query: errorClass === 'query' ? query : undefined },
-    { errorClass, transient, code: `source.${errorClass}`, message: e.message, hint, cause: err },
+    {
+      errorClass,
+      transient,
+      code: `source.${errorClass}`,
+      message: errorClass === 'query' ? withLine(e, statement) : e.message,
+      hint,
+      cause: err,
+    },
   );
 }
