@@ -262,6 +262,19 @@ describe('S3 connector against an S3-compatible server', () => {
     expect(wharfTempFolders()).toEqual([]);
   });
 
+  it("names the SQL file's line DuckDB found the error on, in the day's read and in a describe", async () => {
+    // Two blank lines and a comment, then the unknown column on line 5 of the file.
+    const bad = { ...metricsQuery, sql: '\n\n-- revenue\nSELECT *\nFROM source WHERE no_such_column > 0\n' };
+    for (const failing of [readDay(bad, filterFor('date', 'date', WEEK[0])), connector.describe(bad)]) {
+      const err = (await failing.then(
+        () => null,
+        (e: unknown) => e,
+      )) as WharfError;
+      expect(err.message).toMatch(/LINE 4:/);
+      expect(err.hint).toMatch(/DuckDB's line 4 is line 5 of mappings\/daily_revenue\.sql\.$/);
+    }
+  });
+
   it('removes downloaded files when a consumer stops reading early', async () => {
     for await (const batch of connector.streamDay(eventsQuery, filterFor('timestamp', 'timestamp', WEEK[6]), {
       batchSize: 1,

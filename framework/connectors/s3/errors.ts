@@ -5,6 +5,7 @@
  */
 import { WharfError, messageOf } from '../../diagnostics/errors.js';
 import { redactSecrets } from '../../diagnostics/redact.js';
+import { fileLineInMessage } from '../shared/errors.js';
 import type { QuerySpec } from '../types.js';
 
 const AUTH_ERRORS = new Set([
@@ -82,12 +83,15 @@ export function s3Error(err: unknown, source: string, what: string): WharfError 
 /** A WharfError for SQL that DuckDB rejected: DuckDB's own message plus the mapping and SQL file. */
 export function queryError(err: unknown, query: QuerySpec): WharfError {
   if (err instanceof WharfError) return err;
+  const detail = redactSecrets(messageOf(err));
+  const line = fileLineInMessage(query, detail);
+  const where = line ? ` DuckDB's line ${line.named} is line ${line.fileLine} of ${query.sqlFile}.` : '';
   return new WharfError(
-    `Mapping '${query.mapping}' (${query.sqlFile}): DuckDB could not run the query over the S3 parquet files: ${redactSecrets(messageOf(err))}`,
+    `Mapping '${query.mapping}' (${query.sqlFile}): DuckDB could not run the query over the S3 parquet files: ${detail}`,
     {
       code: 'query.failed',
       errorClass: 'query',
-      hint: "S3 mappings are DuckDB SQL that selects from the relation `source` (the day's parquet files); see docs/connectors-s3.md.",
+      hint: `S3 mappings are DuckDB SQL that selects from the relation \`source\` (the day's parquet files); see docs/connectors-s3.md.${where}`,
       details: { mapping: query.mapping, sqlFile: query.sqlFile },
       cause: err,
     },

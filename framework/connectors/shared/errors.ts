@@ -51,16 +51,23 @@ const LEADS: Record<ErrorClass, string> = {
 const LINE_IN_MESSAGE = [/\bLINE (\d+):/, /\bline (\d+) at position \d+/i, /\bat \[(\d+):\d+\]/];
 
 /**
- * Where to look for a SQL error. Wharf wraps the file's SQL in a query of its own, so a line
- * number in the warehouse's message counts from the wrapper: translated to the file's line.
+ * The line of the mapping's SQL file that the line a query error's message names shows: Wharf
+ * wraps the file's SQL in a query of its own, so the warehouse counts from the wrapper. Null
+ * when the message names no line, or a line of the wrapper.
  */
+export function fileLineInMessage(query: QuerySpec, message: string): { named: number; fileLine: number } | null {
+  const named = LINE_IN_MESSAGE.map((pattern) => pattern.exec(message)).find((m) => m !== null);
+  const fileLine = named ? fileLineOf(query.sql, Number(named[1])) : null;
+  return named && fileLine !== null ? { named: Number(named[1]), fileLine } : null;
+}
+
+/** Where to look for a SQL error: the file's line the message names, or where the file starts in the wrapper. */
 function queryHint(site: FailureSite, errorClass: ErrorClass, message: string): string | undefined {
   if (errorClass !== 'query' || !site.query) return undefined;
   const { sqlFile, sql } = site.query;
-  const named = LINE_IN_MESSAGE.map((pattern) => pattern.exec(message)).find((m) => m !== null);
-  const fileLine = named ? fileLineOf(sql, Number(named[1])) : null;
-  if (named && fileLine !== null)
-    return `Fix the SQL in ${sqlFile}: the warehouse's line ${named[1]} is line ${fileLine} of the file (Wharf wraps the file's SQL in a query of its own).`;
+  const line = fileLineInMessage(site.query, message);
+  if (line)
+    return `Fix the SQL in ${sqlFile}: the warehouse's line ${line.named} is line ${line.fileLine} of the file (Wharf wraps the file's SQL in a query of its own).`;
   return `Fix the SQL in ${sqlFile}. Line numbers in the warehouse's message count from Wharf's wrapper, in which the file's line ${fileLineOf(sql, 2) ?? 1} is line 2.`;
 }
 
