@@ -74,6 +74,14 @@ describe('PostgreSQL source', () => {
       expect(err.message).toMatch(/column "nope" does not exist\nLINE 4: FROM generate_series/);
       expect(err.hint).toMatch(/the warehouse's line 4 is line 5 of the file/);
     }
+    // The server counts characters: the emoji before the error are one each, not two.
+    const emoji = query(`-- ${'😀'.repeat(12)}\nSELECT nope FROM generate_series(1, 3)`);
+    const err = (await connector.describe(emoji).then(
+      () => null,
+      (e: unknown) => e,
+    )) as WharfError;
+    expect(err.message).toMatch(/\nLINE 3: SELECT nope FROM/);
+    expect(err.hint).toMatch(/the warehouse's line 3 is line 2 of the file/);
   });
 
   it('classifies a refused password as auth without showing the password', async () => {
