@@ -21,9 +21,10 @@ interface PgLikeError extends Error {
  */
 function withLine(err: PgLikeError, statement: string | undefined): string {
   const at = Number(err.position);
+  if (!statement || !Number.isInteger(at) || at < 1) return err.message;
   // The position counts characters (code points), not UTF-16 units: an emoji is one.
-  const characters = statement ? Array.from(statement) : [];
-  if (!statement || !Number.isInteger(at) || at < 1 || at > characters.length + 1) return err.message;
+  const characters = Array.from(statement);
+  if (at > characters.length + 1) return err.message;
   const line = characters
     .slice(0, at - 1)
     .join('')

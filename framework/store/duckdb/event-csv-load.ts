@@ -32,7 +32,7 @@ import {
 import { TABLES, type EventRecord, type RejectRecord } from '../schema.js';
 import type { ColumnarDayLoad, ColumnarDayResult, DayLoadTarget, EventsCsvSpec } from '../types.js';
 import { CsvLoadTally, type CsvDayLoadHooks } from './csv-load-tally.js';
-import { DayTimeuuidHashes, HeldEvents, NO_HELD_ROWS, numbered, type HeldRows } from './event-held-rows.js';
+import { DayTimeuuidHashes, HeldEvents, numbered, type HeldRows } from './event-held-rows.js';
 import {
   EVENT_COLUMNS,
   eventColumns,
@@ -159,7 +159,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   private async analyze(csv: string, connection: DuckDBConnection): Promise<FileAnalysis> {
     const side = connection !== this.connection;
     const texts = await this.fileTexts(csv, connection, side);
-    const held = this.hashes ? await this.hashes.rowsToHold(csv, connection) : NO_HELD_ROWS;
+    const held = this.hashes ? await this.hashes.rowsToHold(csv, connection) : { lines: [], rows: null };
     return { texts, held };
   }
 

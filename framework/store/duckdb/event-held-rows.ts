@@ -29,8 +29,6 @@ type HeldRow = (bigint | string | null)[];
 /** Most rows of a file handed over from the side connection (see HeldRows): 1% of a file is 1,229. */
 const HELD_ROWS_HANDED_OVER = 4_096;
 
-export const NO_HELD_ROWS: HeldRows = { lines: [], rows: null };
-
 /** A relation's rows numbered from 1 in its order, as `ln` (the same each time: DuckDB keeps a file's order). */
 export function numbered(relation: string, columns = '*'): string {
   return `(SELECT row_number() OVER () AS ln, ${columns} FROM ${relation})`;
@@ -85,7 +83,7 @@ export class DayTimeuuidHashes {
         const lines = await connection.runAndReadAll(`SELECT ln FROM ${repeats} ORDER BY ln`);
         return { lines: lines.getColumnsJS()[0] as bigint[], rows: null };
       }
-      if (Number(held) === 0) return NO_HELD_ROWS;
+      if (Number(held) === 0) return { lines: [], rows: null };
       const read = await connection.runAndReadAll(`SELECT ln, ${this.rawColumns}
         FROM ${numbered(csv)} WHERE ln IN (SELECT ln FROM ${repeats}) ORDER BY ln`);
       const rows = read.getRowsJS() as HeldRow[];
