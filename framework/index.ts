@@ -35,7 +35,7 @@ export {
   type Notification,
   type NotificationEvent,
 } from './notify/notifier.js';
-export { abortedError, connectorError, type FailureSite } from './connectors/shared/errors.js';
+export { abortedError, connectorError, sqlFileHint, type FailureSite } from './connectors/shared/errors.js';
 export {
   StatementConnector,
   STATEMENT_CAPABILITIES,

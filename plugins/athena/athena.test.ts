@@ -127,6 +127,19 @@ describe('Athena plugin against a local Athena protocol fake', () => {
     expect((failure as Error).message).toMatch(/fixture_events.*mappings\/fixture_events\.sql.*no_such_column/s);
   });
 
+  it("names the SQL file's line that Athena's `line n:m:` points at", async () => {
+    // Two blank lines first, which the wrapper drops: the file's line 5 is the query's line 4.
+    const bad = {
+      ...fixtureQuery('events'),
+      sql: '\n\n-- the events\nSELECT event_name,\n  no_such_column\nFROM events',
+    };
+    const failure = (await connector.describe(bad).catch((e: unknown) => e)) as WharfError;
+    expect(failure.message).toMatch(/line 4:3: .*no_such_column/);
+    expect(failure.hint).toBe(
+      "Fix the SQL in mappings/fixture_events.sql: the warehouse's line 4 is line 5 of the file (Wharf wraps the file's SQL in a query of its own).",
+    );
+  });
+
   it('stops the query on Athena when a reader abandons the stream', async () => {
     const before = fake.stopped.length;
     for await (const batch of connector.streamDay(fixtureQuery('events'), timestampFilter(FIXTURE_DAYS[2]), {

@@ -2,7 +2,7 @@
  * Athena failures as WharfErrors that name the source (and for SQL errors the mapping and SQL
  * file), classified so that only transient ones are retried.
  */
-import { WharfError, redactSecrets, type QuerySpec } from '@wharf/framework';
+import { WharfError, redactSecrets, sqlFileHint, type QuerySpec } from '@wharf/framework';
 
 const AUTH = new Set([
   'UnrecognizedClientException',
@@ -62,7 +62,10 @@ export function athenaCallError(err: unknown, source: string): WharfError {
   return new WharfError(message, { code: 'athena.request-failed', errorClass: 'query', cause: err });
 }
 
-/** A query Athena ran and failed: its own reason, the mapping and the SQL file. */
+/**
+ * A query Athena ran and failed: its own reason, the mapping and the SQL file, and for the
+ * SQL's own error the line of the file that Athena's `line 3:8:` names.
+ */
 export function athenaQueryError(
   reason: string,
   source: string,
@@ -76,6 +79,7 @@ export function athenaQueryError(
     code: 'athena.query-failed',
     errorClass: retryable ? 'connection' : 'query',
     transient: retryable,
+    hint: query && !retryable ? sqlFileHint(query, reason) : undefined,
     details: query ? { mapping: query.mapping, sqlFile: query.sqlFile } : {},
   });
 }

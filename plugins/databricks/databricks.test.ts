@@ -108,6 +108,16 @@ describe('Databricks plugin against a local Statement Execution API fake', () =>
     expect((err as Error).message).toMatch(/fixture_events.*mappings\/fixture_events\.sql.*missing_col/s);
   });
 
+  it("names the SQL file's line that the statement's `line n pos m` points at", async () => {
+    // Two blank lines first, which the wrapper drops: the file's line 5 is the statement's line 4.
+    const bad = { ...fixtureQuery('events'), sql: '\n\n-- the events\nSELECT event_name,\n  missing_col\nFROM events' };
+    const err = (await connector.describe(bad).catch((e: unknown) => e)) as WharfError;
+    expect(err.message).toMatch(/missing_col.*; line 4 pos 2/s);
+    expect(err.hint).toBe(
+      "Fix the SQL in mappings/fixture_events.sql: the warehouse's line 4 is line 5 of the file (Wharf wraps the file's SQL in a query of its own).",
+    );
+  });
+
   it('cancels a running statement when the read is aborted', async () => {
     const controller = new AbortController();
     controller.abort();

@@ -3,7 +3,7 @@
  * SQL file): HTTP 401/403 auth, 429/5xx and unreachable hosts transient, a failed statement
  * a query error unless its error code says the warehouse was only busy.
  */
-import { WharfError, redactSecrets, type QuerySpec } from '@wharf/framework';
+import { WharfError, redactSecrets, sqlFileHint, type QuerySpec } from '@wharf/framework';
 
 /** Statement error codes that mean "try again later", not "the SQL is wrong". */
 const TRANSIENT_SQL_ERRORS = new Set(['TEMPORARILY_UNAVAILABLE', 'RESOURCE_EXHAUSTED', 'DEADLINE_EXCEEDED']);
@@ -25,6 +25,7 @@ export function statementError(source: string, status: StatementStatus, query?: 
       code: 'databricks.statement-failed',
       errorClass: transient ? 'connection' : 'query',
       transient,
+      hint: query && !transient ? sqlFileHint(query, error.message ?? '') : undefined,
       details: { errorCode: error.error_code, ...(query ? { mapping: query.mapping, sqlFile: query.sqlFile } : {}) },
     },
   );

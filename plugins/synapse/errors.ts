@@ -2,7 +2,7 @@
  * mssql/tedious failures as WharfErrors naming the source (and for SQL errors the mapping and
  * SQL file), classified so that only transient ones are retried.
  */
-import { WharfError, redactSecrets, type QuerySpec } from '@wharf/framework';
+import { WharfError, redactSecrets, sqlFileHint, type QuerySpec } from '@wharf/framework';
 
 const NETWORK = new Set(['ESOCKET', 'ETIMEOUT', 'ECONNCLOSED', 'ECONNRESET', 'ECONNREFUSED']);
 /** SQL Server error numbers worth retrying: deadlock victim, resource limits, service busy. */
@@ -11,6 +11,8 @@ const TRANSIENT_NUMBERS = new Set([1205, 40197, 40501, 40613, 49918, 49919, 4992
 interface MssqlLike {
   code?: string;
   number?: number;
+  /** The batch's line the error is on: SQL Server reports it apart from the message. */
+  lineNumber?: number;
   message?: string;
   originalError?: { code?: string };
 }
@@ -45,6 +47,7 @@ export function synapseError(err: unknown, source: string, query?: QuerySpec): W
     code: 'synapse.query-failed',
     errorClass: transient ? 'connection' : 'query',
     transient,
+    hint: query && !transient ? sqlFileHint(query, text, e.lineNumber || undefined) : undefined,
     details: { number: e.number, ...(query ? { mapping: query.mapping, sqlFile: query.sqlFile } : {}) },
     cause: err,
   });

@@ -113,6 +113,19 @@ describe('Synapse plugin (mssql/tedious) against a minimal TDS fake', () => {
     expect(streamed).toBeNull();
   });
 
+  it("names the SQL file's line that the server's error token gives", async () => {
+    // Two blank lines first, which the wrapper drops: the file's line 5 is the batch's line 4.
+    // SQL Server names the line in the ERROR token only; the message says nothing of it.
+    const sql = '\n\n-- the events\nSELECT ts,\n  nope\nFROM dbo.events';
+    const err = (await connector
+      .describe({ ...fixtureQuery('dbo.events'), sql })
+      .catch((e: unknown) => e)) as WharfError;
+    expect(err.message).not.toMatch(/line 4/i);
+    expect(err.hint).toBe(
+      "Fix the SQL in mappings/fixture_events.sql: the warehouse's line 4 is line 5 of the file (Wharf wraps the file's SQL in a query of its own).",
+    );
+  });
+
   it('fails login with an auth error that never contains the password', async () => {
     process.env.TEST_SYNAPSE_WRONG = 'Wrong-Password-123';
     const wrong = await open({ password: { env: 'TEST_SYNAPSE_WRONG' } });

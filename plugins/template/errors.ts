@@ -3,7 +3,7 @@
  * and SQL file): 401/403 auth, 429/5xx and network errors transient, anything else (a 400)
  * the SQL's own error.
  */
-import { WharfError, redactSecrets, type QuerySpec } from '@wharf/framework';
+import { WharfError, redactSecrets, sqlFileHint, type QuerySpec } from '@wharf/framework';
 
 export function unreachableError(source: string, url: URL, err: unknown): WharfError {
   const code = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
@@ -33,5 +33,9 @@ export function httpError(source: string, status: number, error: string | undefi
     });
   }
   const where = query ? `Mapping '${query.mapping}' (${query.sqlFile}) on source '${source}'` : `Source '${source}'`;
-  return new WharfError(`${where}: ${message}`, { code: 'template.query-failed', errorClass: 'query' });
+  return new WharfError(`${where}: ${message}`, {
+    code: 'template.query-failed',
+    errorClass: 'query',
+    hint: query ? sqlFileHint(query, message) : undefined,
+  });
 }

@@ -77,3 +77,28 @@ export class DuckDBBackend {
     this.db.close();
   }
 }
+
+/** Where a failed statement went wrong, as DuckDB reports it (`LINE 2: …` and a caret under the spot). */
+export interface StatementFailure {
+  /** DuckDB's message without its `LINE n:` excerpt. */
+  text: string;
+  /** 1-based line and column of the statement; null when DuckDB named no place. */
+  line: number | null;
+  column: number | null;
+}
+
+/**
+ * DuckDB's error message taken apart, so a fake can word it the way its warehouse does (Athena:
+ * `line 2:8: …`; Databricks: `…; line 2 pos 7`; SQL Server: the line in the ERROR token).
+ */
+export function statementFailure(message: string): StatementFailure {
+  const place = /\n*LINE (\d+): (.*)\n( *)\^/.exec(message);
+  if (!place) return { text: message, line: null, column: null };
+  const prefix = `LINE ${place[1]}: `.length;
+  return {
+    text: message.slice(0, place.index).trim(),
+    line: Number(place[1]),
+    // A long line's excerpt starts at '...' somewhere inside it: its column is not known.
+    column: place[2].startsWith('...') ? null : place[3].length - prefix + 1,
+  };
+}

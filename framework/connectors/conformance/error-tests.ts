@@ -68,6 +68,9 @@ export function errorTests(harness: () => ConformanceHarness, faults: boolean): 
         expect(err.message).toContain(CONFORMANCE_MAPPING);
         expect(err.message).toContain(CONFORMANCE_SQL_FILE);
         expect(err.message).toMatch(/wharf_no_such_column/i);
+        // Where to fix it: the SQL file, and the file's line where the warehouse names one
+        // (sqlFileHint words it for a plugin's own errors).
+        expect(err.hint, 'a SQL error says where to fix it').toContain(CONFORMANCE_SQL_FILE);
       }
     });
 

@@ -46,29 +46,50 @@ const LEADS: Record<ErrorClass, string> = {
 
 /**
  * How warehouses name the line of a query error: DuckDB and PostgreSQL-style parsers
- * (`LINE 3:`), Snowflake (`line 3 at position 0`), BigQuery (`at [3:1]`).
+ * (`LINE 3:`), Snowflake (`line 3 at position 0`), BigQuery (`at [3:1]`), Trino and Athena
+ * (`line 3:8:`), Spark and Databricks (`line 3 pos 7`, `line 3, pos 7`).
  */
-const LINE_IN_MESSAGE = [/\bLINE (\d+):/, /\bline (\d+) at position \d+/i, /\bat \[(\d+):\d+\]/];
+const LINE_IN_MESSAGE = [
+  /\bLINE (\d+):/,
+  /\bline (\d+) at position \d+/i,
+  /\bat \[(\d+):\d+\]/,
+  /\bline (\d+):\d+:/,
+  /\bline (\d+),? pos \d+/,
+];
 
 /**
- * The line of the mapping's SQL file that the line a query error's message names shows: Wharf
- * wraps the file's SQL in a query of its own, so the warehouse counts from the wrapper. Null
- * when the message names no line, or a line of the wrapper.
+ * The line of the mapping's SQL file that the line a query error names shows: Wharf wraps the
+ * file's SQL in a query of its own, so the warehouse counts from the wrapper. The line is read
+ * from the message unless the driver gave it apart (`line`, as SQL Server's does). Null when
+ * no line is named, or a line of the wrapper.
  */
-export function fileLineInMessage(query: QuerySpec, message: string): { named: number; fileLine: number } | null {
-  const named = LINE_IN_MESSAGE.map((pattern) => pattern.exec(message)).find((m) => m !== null);
-  const fileLine = named ? fileLineOf(query.sql, Number(named[1])) : null;
-  return named && fileLine !== null ? { named: Number(named[1]), fileLine } : null;
+export function fileLineInMessage(
+  query: QuerySpec,
+  message: string,
+  line?: number,
+): { named: number; fileLine: number } | null {
+  const fromMessage = LINE_IN_MESSAGE.map((pattern) => pattern.exec(message)).find((m) => m !== null);
+  const named = line ?? (fromMessage ? Number(fromMessage[1]) : null);
+  const fileLine = named !== null ? fileLineOf(query.sql, named) : null;
+  return named !== null && fileLine !== null ? { named, fileLine } : null;
 }
 
-/** Where to look for a SQL error: the file's line the message names, or where the file starts in the wrapper. */
+/**
+ * Where to look for a failed query's mistake, for a query error's hint: the line of the SQL
+ * file that the line the warehouse names shows, or where the file starts in Wharf's wrapper
+ * when the message names no line of the file. `line` is the failing line when the driver
+ * reports it apart from the message. Connectors of plugins word their own errors and add
+ * this as the hint.
+ */
+export function sqlFileHint(query: QuerySpec, message: string, line?: number): string {
+  const found = fileLineInMessage(query, message, line);
+  if (found)
+    return `Fix the SQL in ${query.sqlFile}: the warehouse's line ${found.named} is line ${found.fileLine} of the file (Wharf wraps the file's SQL in a query of its own).`;
+  return `Fix the SQL in ${query.sqlFile}. Line numbers in the warehouse's message count from Wharf's wrapper, in which the file's line ${fileLineOf(query.sql, 2) ?? 1} is line 2.`;
+}
+
 function queryHint(site: FailureSite, errorClass: ErrorClass, message: string): string | undefined {
-  if (errorClass !== 'query' || !site.query) return undefined;
-  const { sqlFile, sql } = site.query;
-  const line = fileLineInMessage(site.query, message);
-  if (line)
-    return `Fix the SQL in ${sqlFile}: the warehouse's line ${line.named} is line ${line.fileLine} of the file (Wharf wraps the file's SQL in a query of its own).`;
-  return `Fix the SQL in ${sqlFile}. Line numbers in the warehouse's message count from Wharf's wrapper, in which the file's line ${fileLineOf(sql, 2) ?? 1} is line 2.`;
+  return errorClass === 'query' && site.query ? sqlFileHint(site.query, message) : undefined;
 }
 
 /** A WharfError for a connector failure, naming the site and carrying the redacted message. */

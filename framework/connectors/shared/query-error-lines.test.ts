@@ -1,12 +1,13 @@
 /**
  * A query error's hint names the line of the SQL file, not the line of Wharf's wrapper the
  * warehouse counted: the queries run on a real DuckDB, whose message names the wrapper's line,
- * and each SQL file has its mistake on a line known from how it was written. Snowflake's and
- * BigQuery's ways of naming a line are checked on messages in their documented form.
+ * and each SQL file has its mistake on a line known from how it was written. Snowflake's,
+ * BigQuery's, Trino's and Spark's ways of naming a line are checked on messages in their
+ * documented form.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
-import { connectorError } from './errors.js';
+import { connectorError, sqlFileHint } from './errors.js';
 import { ANSI_DIALECT } from './sql-dialect.js';
 import { describeQuery, sampleQuery } from './wrapped-queries.js';
 
@@ -62,6 +63,24 @@ describe('a query error names the SQL file line', () => {
     expect(hintFor(sql, 'Syntax error: Unexpected identifier "WHER" at [4:1]')).toMatch(
       /the warehouse's line 4 is line 4 of the file/,
     );
+  });
+
+  it('reads the line in Trino (Athena) and Spark (Databricks) messages, or takes it from the driver', () => {
+    const query = {
+      mapping: 'daily',
+      sqlFile: 'mappings/daily.sql',
+      sql: '\n\nSELECT a\nFROM t\nWHER x',
+      dataset: 'metrics' as const,
+    };
+    const said = "the warehouse's line 4 is line 5 of the file";
+    expect(sqlFileHint(query, "line 4:1: mismatched input 'WHER'. Expecting: <EOF>")).toContain(said);
+    expect(
+      sqlFileHint(query, "[PARSE_SYNTAX_ERROR] Syntax error at or near 'WHER'. SQLSTATE: 42601; line 4 pos 0"),
+    ).toContain(said);
+    expect(sqlFileHint(query, "[PARSE_SYNTAX_ERROR] Syntax error at or near 'WHER'(line 4, pos 0)")).toContain(said);
+    // SQL Server gives the line apart from its message.
+    expect(sqlFileHint(query, "Incorrect syntax near 'x'.", 4)).toContain(said);
+    expect(sqlFileHint(query, "Incorrect syntax near 'x'.")).toContain("the file's line 3 is line 2");
   });
 
   it("says where the file starts when the line is the wrapper's or not named", () => {

@@ -9,7 +9,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DuckDBBackend, type BackendResult } from '../../../test/support/duckdb-backend.js';
+import { DuckDBBackend, statementFailure, type BackendResult } from '../../../test/support/duckdb-backend.js';
 
 interface Execution {
   state: 'SUCCEEDED' | 'FAILED';
@@ -52,7 +52,7 @@ export async function startFakeAthena(accessKeyId: string): Promise<FakeAthena> 
         execution.result = await backend.run(sql);
       } catch (err) {
         execution.state = 'FAILED';
-        execution.error = err instanceof Error ? err.message : String(err);
+        execution.error = athenaReason(err instanceof Error ? err.message : String(err));
       }
       executions.set(id, execution);
       return { QueryExecutionId: id };
@@ -216,4 +216,10 @@ function athenaText(value: unknown, duckType: string): { VarCharValue?: string }
     return { VarCharValue: Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity' };
   if (typeof value === 'object') return { VarCharValue: JSON.stringify(value) };
   return { VarCharValue: String(value) };
+}
+
+/** DuckDB's error worded as Athena (Trino) words a query's: `line 4:3: Column 'x' cannot be resolved`. */
+function athenaReason(message: string): string {
+  const failure = statementFailure(message);
+  return failure.line === null ? message : `line ${failure.line}:${failure.column ?? 1}: ${failure.text}`;
 }

@@ -11,7 +11,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toDuckDB } from '../../../framework/connectors/shared/testing/sql-translate.js';
-import { DuckDBBackend, type BackendResult } from '../../../test/support/duckdb-backend.js';
+import { DuckDBBackend, statementFailure, type BackendResult } from '../../../test/support/duckdb-backend.js';
 import { prepareStatement, writeResult, type FakeParameter } from './fake-writes.js';
 
 interface Statement {
@@ -116,7 +116,7 @@ export async function startFakeDatabricks(options: FakeDatabricksOptions): Promi
       const sql = await toDuckDB(prepareStatement(input.statement, input.parameters), 'databricks');
       statement.result = await writeResult(backend, input.statement, await backend.run(sql));
     } catch (err) {
-      statement.error = (err as Error).message;
+      statement.error = sparkMessage((err as Error).message, input.statement);
     }
     running.set(id, statement);
     return [200, { statement_id: id, status: { state: 'PENDING' } }];
@@ -213,4 +213,19 @@ function jsonArrayValue(value: unknown, duckType: string): string | null {
     return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
+}
+
+/**
+ * DuckDB's error for an unknown column worded as Databricks (Spark) words it, with the place
+ * of the name in the statement as sent (`…; line 4 pos 2`, pos counted from 0): the fake runs
+ * a translation of the statement on one line, so DuckDB's own place would not match it.
+ */
+function sparkMessage(message: string, statement: string): string {
+  const name = /Referenced column "(\w+)" not found/.exec(message)?.[1];
+  const word = new RegExp(`\\b${name}\\b`);
+  const lines = statement.split('\n');
+  const line = name ? lines.findIndex((l) => word.test(l)) : -1;
+  if (line < 0) return message;
+  const pos = lines[line].search(word);
+  return `${statementFailure(message).text}; line ${line + 1} pos ${pos}`;
 }

@@ -12,7 +12,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { DuckDBBackend, type BackendResult } from '../../../test/support/duckdb-backend.js';
+import { DuckDBBackend, statementFailure, type BackendResult } from '../../../test/support/duckdb-backend.js';
 import {
   colMetadata,
   done,
@@ -105,7 +105,9 @@ export async function startFakeSynapse(credentials: { user: string; password: st
     try {
       result = await backend.run(fromTsql(sql));
     } catch (err) {
-      return Buffer.concat([errorToken(207, 16, (err as Error).message), done(DONE_STATUS.ERROR)]);
+      // SQL Server names the batch's line in the ERROR token, not in the message.
+      const failure = statementFailure((err as Error).message);
+      return Buffer.concat([errorToken(207, 16, failure.text, failure.line ?? 1), done(DONE_STATUS.ERROR)]);
     }
     const columns: TdsColumn[] = result.columns.map((c) => ({ name: c.name, type: tdsType(c.duckType) }));
     return Buffer.concat([

@@ -87,13 +87,14 @@ export function loginAck(): Buffer {
   return withLength(0xad, Buffer.concat([version, bVarchar('Microsoft SQL Server'), Buffer.from([16, 0, 0x07, 0xd0])]));
 }
 
-export function errorToken(number: number, severity: number, message: string): Buffer {
+/** An ERROR token; `lineNumber` is the line of the batch the error is on (1-based). */
+export function errorToken(number: number, severity: number, message: string, lineNumber = 1): Buffer {
   const head = Buffer.alloc(6);
   head.writeInt32LE(number, 0);
   head.writeUInt8(1, 4);
   head.writeUInt8(severity, 5);
   const line = Buffer.alloc(4);
-  line.writeInt32LE(1);
+  line.writeInt32LE(lineNumber);
   return withLength(0xaa, Buffer.concat([head, usVarchar(message), bVarchar('fake-synapse'), bVarchar(''), line]));
 }
 
