@@ -79,16 +79,19 @@ async function child(size: Size): Promise<void> {
       process.env.WHARF_EXPERIMENT_MEMORY_LIMIT = limit;
     }
     const t0 = performance.now();
+    // The rows go into the tables under the store's `events` and `metrics` views, with the
+    // numbers the store's loads would give the ingestions 'app' and 'm'.
+    await store.exec(`INSERT INTO ingestion_ids VALUES (1, 'app'), (2, 'm')`);
     // Exposure day: within the first half of the period; group: by unit parity.
-    await store.exec(`INSERT INTO events (ingestion, day, "timestamp", event_name, event_value, event_metadata, "user", user_id, custom_ids, timeuuid)
-      SELECT 'app', DATE '${START}' + CAST(hash(i) % ${Math.max(1, Math.floor(size.days / 2))} AS INTEGER),
+    await store.exec(`INSERT INTO event_rows (ingestion_id, day, "timestamp", event_name, event_value, event_metadata, "user", user_id, custom_ids, timeuuid)
+      SELECT 1, DATE '${START}' + CAST(hash(i) % ${Math.max(1, Math.floor(size.days / 2))} AS INTEGER),
              CAST(DATE '${START}' + CAST(hash(i) % ${Math.max(1, Math.floor(size.days / 2))} AS INTEGER) AS TIMESTAMP) + INTERVAL 1 HOUR,
              'exposure', CASE WHEN i % 2 = 0 THEN 'control' ELSE 'test' END, '{"experiment":"scale"}',
              '{"userID":"u' || i || '"}', 'u' || i, NULL, 'x' || i
       FROM range(${size.units}) t(i)`);
     // One row per unit, day and metric; test units' values about 5% higher.
-    await store.exec(`INSERT INTO metrics (ingestion, "date", unit_id, id_type, metric_name, metric_value, numerator, denominator)
-      SELECT 'm', DATE '${START}' + CAST(d AS INTEGER), 'u' || i, 'user_id', 'metric_' || k,
+    await store.exec(`INSERT INTO metric_rows (ingestion_id, "date", unit_id, id_type, metric_name, metric_value, numerator, denominator)
+      SELECT 2, DATE '${START}' + CAST(d AS INTEGER), 'u' || i, 'user_id', 'metric_' || k,
              (hash(i * 31 + d * 7 + k) % 1000) / 100.0 * (CASE WHEN i % 2 = 0 THEN 1.0 ELSE 1.05 END), NULL, NULL
       FROM range(${size.units}) u(i), range(${size.days}) dd(d), range(${size.metrics}) kk(k)`);
     await store.exec('CHECKPOINT');

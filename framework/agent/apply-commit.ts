@@ -10,7 +10,7 @@ import type { DataActionRunner } from '../apply/runner.js';
 import type { LoadedProject } from '../config/project.js';
 import { WharfError } from '../diagnostics/errors.js';
 import { readPlanningState } from '../state/planning-state.js';
-import { TABLES } from '../store/schema.js';
+import { dropIngestionData } from '../store/drop-ingestion.js';
 import type { Store } from '../store/types.js';
 import type { Scheduler } from '../schedule/index.js';
 
@@ -30,10 +30,7 @@ export function schedulerRunner(store: Store, scheduler: Scheduler, sha: string)
       });
     },
     async drop(mapping) {
-      await store.transaction(async (tx) => {
-        for (const table of [TABLES.events, TABLES.metrics, TABLES.rejects, TABLES.ledger])
-          await tx.query(`DELETE FROM ${table} WHERE ingestion = $1`, [mapping]);
-      });
+      await store.transaction((tx) => dropIngestionData(tx, store.kind, mapping));
     },
   };
 }

@@ -11,6 +11,7 @@ import type { Store } from '../store/types.js';
 import { createLogger } from '../util/log.js';
 import { REPO_ROOT } from '../../test/support/example-project.js';
 import { freshStore } from '../../test/support/engine-fixture.js';
+import { succeededEntry } from '../../test/support/ledger-entry.js';
 import { startHttpReceiver, type HttpReceiver } from '../../test/support/notify-servers.js';
 import { ExperimentRunner } from './experiment-runner.js';
 
@@ -55,30 +56,13 @@ beforeEach(async () => {
             },
           ],
     );
-    const at = new Date('2026-10-02T10:00:00Z');
-    await day.commit({
-      ingestion,
-      date: '2026-10-01',
-      status: 'succeeded',
-      errorClass: null,
-      errorMessage: null,
-      errorHint: null,
-      rowsLoaded: 1,
-      rowsRejected: 0,
-      rejectReasons: {},
-      duplicates: 0,
-      sourceRowCount: 1,
-      sourceFingerprint: null,
-      configHash: 'h',
-      commitSha: null,
-      trigger: 'manual',
-      startedAt: at,
-      finishedAt: at,
-      firstLoadedAt: null,
-      loadId: day.loadId,
-    });
+    await day.commit(
+      succeededEntry({ ingestion, date: '2026-10-01', rowsLoaded: 1, sourceRowCount: 1, loadId: day.loadId }),
+    );
   }
-  await store.exec('ALTER TABLE metrics RENAME COLUMN metric_value TO renamed');
+  // The store's `metrics` is a view: the same rows under a view without the column.
+  await store.exec('ALTER VIEW metrics RENAME TO metrics_whole');
+  await store.exec('CREATE VIEW metrics AS SELECT * RENAME (metric_value AS renamed) FROM metrics_whole');
 });
 
 afterEach(async () => {

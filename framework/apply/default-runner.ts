@@ -9,7 +9,7 @@ import { WharfError } from '../diagnostics/errors.js';
 import { backfill } from '../engine/backfill.js';
 import { ConnectorPool } from '../engine/connector-pool.js';
 import type { EngineContext, ProgressEvent } from '../engine/types.js';
-import { TABLES } from '../store/schema.js';
+import { dropIngestionData } from '../store/drop-ingestion.js';
 import { storeOver } from '../store/open-store.js';
 import type { StoreConnection } from '../store/types.js';
 import type { DataActionRunner } from './runner.js';
@@ -55,11 +55,7 @@ export function dataActionRunnerFor(
       }
     },
     async drop(mapping) {
-      await connection.transaction(async (tx) => {
-        for (const table of [TABLES.events, TABLES.metrics, TABLES.rejects, TABLES.ledger]) {
-          await tx.query(`DELETE FROM ${table} WHERE ingestion = $1`, [mapping]);
-        }
-      });
+      await connection.transaction((tx) => dropIngestionData(tx, connection.kind, mapping));
     },
     async close() {
       if (engine) await (await engine).connectors.closeAll();

@@ -8,8 +8,17 @@ import { insertAttempt, readLedgerRow, writeLedgerRow } from './ledger-sql.js';
 import { TABLES } from './schema.js';
 import type { DayLoadTarget, LedgerEntry, SqlExecutor } from './types.js';
 
+/** Where a backend keeps a dataset's rows: its table, and the column and value that pick an ingestion's rows. */
+export interface DayRows {
+  table: string;
+  column: string;
+  key: string | number;
+}
+
 /** What a backend's day load does at the ends of its transaction, besides the shared SQL. */
 export interface DayTransactionSteps {
+  /** The day's rows; absent: `events` or `metrics` by the ingestion's name (PostgreSQL). */
+  rows?: DayRows;
   /** Before the day is cleared: the backend's cross-process lock of the day, if it has one. */
   lock?(): Promise<void>;
   /** Runs `clear`, the statements that delete the day's old rows, with the backend's settings for them. */
@@ -35,7 +44,7 @@ export async function beginDay(
     await tx.exec('BEGIN');
     await steps.lock?.();
     const clear = async () => {
-      for (const s of clearDaySql(target)) await tx.query(s.sql, s.params);
+      for (const s of clearDaySql(target, steps.rows)) await tx.query(s.sql, s.params);
     };
     await (steps.clear ? steps.clear(clear) : clear());
     return await readLedgerRow(tx, target.ingestion, target.date);
@@ -68,13 +77,15 @@ async function commitLedger(tx: SqlExecutor, entry: LedgerEntry): Promise<void> 
 }
 
 /** Statements that clear a day's rows and rejects at the start of its load transaction. */
-function clearDaySql(target: DayLoadTarget): { sql: string; params: unknown[] }[] {
+function clearDaySql(
+  target: DayLoadTarget,
+  rows: DayRows = { table: TABLES[target.dataset], column: 'ingestion', key: target.ingestion },
+): { sql: string; params: unknown[] }[] {
   const dayColumn = target.dataset === 'events' ? 'day' : '"date"';
-  const table = target.dataset === 'events' ? TABLES.events : TABLES.metrics;
   return [
     {
-      sql: `DELETE FROM ${table} WHERE ingestion = $1 AND ${dayColumn} = CAST($2 AS DATE)`,
-      params: [target.ingestion, target.date],
+      sql: `DELETE FROM ${rows.table} WHERE ${rows.column} = $1 AND ${dayColumn} = CAST($2 AS DATE)`,
+      params: [rows.key, target.date],
     },
     {
       sql: `DELETE FROM ${TABLES.rejects} WHERE ingestion = $1 AND "date" = CAST($2 AS DATE)`,

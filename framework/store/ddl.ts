@@ -3,7 +3,7 @@
  * dialects (DuckDB and PostgreSQL differ only in a few type names and in indexes, which the
  * DuckDB store does without: its zone maps serve day-range scans and indexes slow appends).
  */
-import { TABLES } from './schema.js';
+import { DUCKDB_ROWS, TABLES } from './schema.js';
 
 export type Dialect = 'duckdb' | 'postgres';
 
@@ -155,6 +155,60 @@ function version5(_d: Dialect): string[] {
   ];
 }
 
+/** The stored columns of `events` and `metrics` after their ingestion, with their DuckDB types. */
+const EVENT_ROW_COLUMNS = `day DATE NOT NULL,
+  "timestamp" TIMESTAMP NOT NULL,
+  event_name VARCHAR NOT NULL,
+  event_value VARCHAR,
+  event_metadata VARCHAR${zstd('duckdb')},
+  "user" VARCHAR NOT NULL${zstd('duckdb')},
+  user_id VARCHAR${zstd('duckdb')},
+  custom_ids VARCHAR${zstd('duckdb')},
+  timeuuid VARCHAR NOT NULL${plain('duckdb')}`;
+const METRIC_ROW_COLUMNS = `"date" DATE NOT NULL,
+  unit_id VARCHAR NOT NULL${zstd('duckdb')},
+  id_type VARCHAR NOT NULL,
+  metric_name VARCHAR NOT NULL,
+  metric_value DOUBLE,
+  numerator DOUBLE,
+  denominator DOUBLE`;
+const EVENT_NAMES = 'day, "timestamp", event_name, event_value, event_metadata, "user", user_id, custom_ids, timeuuid';
+const METRIC_NAMES = '"date", unit_id, id_type, metric_name, metric_value, numerator, denominator';
+
+/**
+ * Format version 5 → 6 (DuckDB; nothing on PostgreSQL): rows name their ingestion by a number
+ * (DUCKDB_ROWS in schema.ts says why). The rows move into `event_rows` and `metric_rows` (in
+ * the compressions of the current `events`, so a store created before `timeuuid` was stored
+ * uncompressed gets that too), and `events` and `metrics` become views with the same columns.
+ */
+function version6(d: Dialect): string[] {
+  if (d !== 'duckdb') return [];
+  const ids = DUCKDB_ROWS.ingestionIds;
+  return [
+    `CREATE TABLE ${ids} (id INTEGER PRIMARY KEY, name VARCHAR NOT NULL UNIQUE)`,
+    `INSERT INTO ${ids} SELECT CAST(row_number() OVER (ORDER BY name) AS INTEGER), name
+       FROM (SELECT ingestion AS name FROM ${TABLES.events} UNION SELECT ingestion FROM ${TABLES.metrics})`,
+    ...rowsUnderView(TABLES.events, DUCKDB_ROWS.events, EVENT_ROW_COLUMNS, EVENT_NAMES),
+    ...rowsUnderView(TABLES.metrics, DUCKDB_ROWS.metrics, METRIC_ROW_COLUMNS, METRIC_NAMES),
+  ];
+}
+
+/** Moves the rows of table `view` into `rows` (the ingestion as its number), then makes `view` a view of them. */
+function rowsUnderView(view: string, rows: string, columns: string, names: string): string[] {
+  const ids = DUCKDB_ROWS.ingestionIds;
+  const of = (alias: string) =>
+    names
+      .split(', ')
+      .map((n) => `${alias}.${n}`)
+      .join(', ');
+  return [
+    `CREATE TABLE ${rows} (\n  ingestion_id INTEGER NOT NULL,\n  ${columns}\n)`,
+    `INSERT INTO ${rows} SELECT i.id, ${of('t')} FROM ${view} t JOIN ${ids} i ON i.name = t.ingestion`,
+    `DROP TABLE ${view}`,
+    `CREATE VIEW ${view} AS SELECT i.name AS ingestion, ${of('r')} FROM ${rows} r JOIN ${ids} i ON i.id = r.ingestion_id`,
+  ];
+}
+
 /**
  * MIGRATIONS[i] takes a store from format version i to i + 1. Append a step for every change
  * to the tables and bump STORE_FORMAT_VERSION (schema.ts) to the new length.
@@ -165,6 +219,7 @@ export const MIGRATIONS: ReadonlyArray<(dialect: Dialect) => string[]> = [
   version3,
   version4,
   version5,
+  version6,
 ];
 
 /** The table holding the store's format version (key `format_version`). */

@@ -10,6 +10,7 @@ import { ensureDemoDatabase } from '../../framework/demo/generate.js';
 import { DuckDBStoreConnection } from '../../framework/store/duckdb/executor.js';
 import { PostgresStoreConnection } from '../../framework/store/postgres/executor.js';
 import { migrateStore } from '../../framework/store/migrate.js';
+import { DUCKDB_ROWS } from '../../framework/store/schema.js';
 import type { SqlExecutor, StoreConnection } from '../../framework/store/types.js';
 import { createTestDatabase } from './postgres.js';
 
@@ -61,9 +62,28 @@ const COLUMNS = {
   metrics: 'ingestion, "date", unit_id, id_type, metric_name, metric_value, numerator, denominator',
 };
 
+/**
+ * Inserts the rows of `select` (its columns COLUMNS[table], the ingestion's name first) into
+ * the store's `events` or `metrics`. In a DuckDB store those are views over `event_rows` and
+ * `metric_rows`, whose rows carry a number for the ingestion: new names get numbers first, as
+ * the store's loads give them.
+ */
+async function insertRows(sql: SqlExecutor, table: 'events' | 'metrics', select: string): Promise<void> {
+  const rowsTable = DUCKDB_ROWS[table];
+  const ids = DUCKDB_ROWS.ingestionIds;
+  const found = await sql.query(`SELECT 1 FROM information_schema.tables WHERE table_name = '${rowsTable}'`);
+  if (found.length === 0) return sql.exec(`INSERT INTO ${table} (${COLUMNS[table]}) ${select}`);
+  const rows = `(${select}) s(${COLUMNS[table]})`;
+  await sql.exec(`INSERT INTO ${ids} SELECT (SELECT coalesce(max(id), 0) FROM ${ids}) + row_number() OVER (), name
+    FROM (SELECT DISTINCT s.ingestion AS name FROM ${rows}) WHERE name NOT IN (SELECT name FROM ${ids})`);
+  await sql.exec(
+    `INSERT INTO ${rowsTable} SELECT i.id, s.* EXCLUDE (ingestion) FROM ${rows} JOIN ${ids} i ON i.name = s.ingestion`,
+  );
+}
+
 async function insertBatches(sql: SqlExecutor, table: 'events' | 'metrics', rows: string[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 1000)
-    await sql.exec(`INSERT INTO ${table} (${COLUMNS[table]}) VALUES ${rows.slice(i, i + 1000).join(',')}`);
+    await insertRows(sql, table, `VALUES ${rows.slice(i, i + 1000).join(',')}`);
 }
 
 export async function insertEvents(sql: SqlExecutor, events: TestEvent[]): Promise<void> {
@@ -91,14 +111,22 @@ export async function copyDemoIntoDuckDBStore(store: DuckDBStoreConnection | Sto
   // Made as on 2026-11-01: the days 2026-10-01 to 2026-12-31, whatever today is.
   await ensureDemoDatabase(path, { today: '2026-11-01' });
   await store.exec(`ATTACH '${path}' AS demo (READ_ONLY)`);
-  await store.exec(`INSERT INTO events (${COLUMNS.events}) SELECT 'app_events', CAST(event_time - INTERVAL 8 HOUR AS DATE), event_time, event, value, properties, user_json,
+  await insertRows(
+    store,
+    'events',
+    `SELECT 'app_events', CAST(event_time - INTERVAL 8 HOUR AS DATE), event_time, event, value, properties, user_json,
       json_extract_string(user_json, '$.userID'), CAST(json_extract(user_json, '$.customIDs') AS VARCHAR), event_id
-    FROM demo.app_events WHERE length(event) < 128 AND json_extract_string(user_json, '$.userID') IS NOT NULL`);
-  await store.exec(
-    `INSERT INTO metrics (${COLUMNS.metrics}) SELECT 'daily_metrics', ds, unit_id, id_type, metric, value, NULL, NULL FROM demo.daily_metrics WHERE id_type IN ('user_id', 'stable_id')`,
+    FROM demo.app_events WHERE length(event) < 128 AND json_extract_string(user_json, '$.userID') IS NOT NULL`,
   );
-  await store.exec(
-    `INSERT INTO metrics (${COLUMNS.metrics}) SELECT 'checkout_conversion', ds, unit_id, 'user_id', metric, NULL, orders, checkouts FROM demo.checkout_funnel WHERE checkouts IS NOT NULL`,
+  await insertRows(
+    store,
+    'metrics',
+    `SELECT 'daily_metrics', ds, unit_id, id_type, metric, value, NULL, NULL FROM demo.daily_metrics WHERE id_type IN ('user_id', 'stable_id')`,
+  );
+  await insertRows(
+    store,
+    'metrics',
+    `SELECT 'checkout_conversion', ds, unit_id, 'user_id', metric, NULL, orders, checkouts FROM demo.checkout_funnel WHERE checkouts IS NOT NULL`,
   );
   await store.exec('DETACH demo');
 }

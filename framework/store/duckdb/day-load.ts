@@ -11,12 +11,11 @@ import {
   type DuckDBInstance,
 } from '@duckdb/node-api';
 import type { DuckDBHandle } from '../../util/duckdb.js';
-import { TABLES, type EventRecord, type MetricRecord, type RejectRecord } from '../schema.js';
+import { DUCKDB_ROWS, TABLES, type EventRecord, type MetricRecord, type RejectRecord } from '../schema.js';
 import { beginDay, commitDay, type DayTransactionSteps } from '../day-transaction.js';
 import type {
   ColumnarDayLoad,
   DayLoad,
-  DayLoadTarget,
   EventsCsvSpec,
   HeldValueOnlyRow,
   LedgerEntry,
@@ -27,6 +26,7 @@ import type {
 import { checkHeld, heldRejectsSql, heldTable } from '../held-rows.js';
 import { DuckDBSql } from './connection-sql.js';
 import { DuckDBEventsCsvLoad } from './event-csv-load.js';
+import type { DuckDBDayTarget } from './ingestion-ids.js';
 import { LoadThreads } from './load-threads.js';
 import { DuckDBMetricsCsvLoad } from './metric-csv-load.js';
 import { MetricStage } from './metric-stage.js';
@@ -51,7 +51,7 @@ export class DuckDBDayLoad implements DayLoad {
 
   private constructor(
     private readonly connection: DuckDBConnection,
-    private readonly target: Required<DayLoadTarget>,
+    private readonly target: DuckDBDayTarget,
     private readonly instance: DuckDBInstance,
     private readonly ended: () => void,
   ) {
@@ -64,7 +64,7 @@ export class DuckDBDayLoad implements DayLoad {
   }
 
   /** `ended` is called once the load's connections are closed (it committed or rolled back). */
-  static async begin(handle: DuckDBHandle, target: Required<DayLoadTarget>, ended: () => void): Promise<DuckDBDayLoad> {
+  static async begin(handle: DuckDBHandle, target: DuckDBDayTarget, ended: () => void): Promise<DuckDBDayLoad> {
     const connection = await handle.instance.connect();
     const load = new DuckDBDayLoad(connection, target, handle.instance, ended);
     load.previous = await load.memoryChecked(() => beginDay(load.sql, target, load.steps()));
@@ -82,10 +82,10 @@ export class DuckDBDayLoad implements DayLoad {
   private async appendRowsOf(rows: EventRecord[] | MetricRecord[]): Promise<void> {
     if (rows.length === 0) return;
     if (this.target.dataset === 'metrics') return this.metrics.append(rows as MetricRecord[]);
-    this.rows ??= await this.connection.createAppender(TABLES.events);
+    this.rows ??= await this.connection.createAppender(DUCKDB_ROWS.events);
     const a = this.rows;
     for (const r of rows as EventRecord[]) {
-      a.appendVarchar(r.ingestion);
+      a.appendInteger(this.target.ingestionId);
       a.appendVarchar(r.day);
       a.appendTimestamp(new DuckDBTimestampValue(BigInt(r.timestamp.getTime()) * 1000n));
       a.appendVarchar(r.event_name);
@@ -143,8 +143,8 @@ export class DuckDBDayLoad implements DayLoad {
       // The load cleared the day's earlier rows when it began: every row of the day here is this load's.
       const t = this.target;
       const deleted = await this.connection.run(
-        `DELETE FROM ${TABLES.metrics} WHERE ingestion = $1 AND "date" = CAST($2 AS DATE) AND metric_name = $3 AND denominator IS NULL`,
-        [t.ingestion, t.date, name],
+        `DELETE FROM ${DUCKDB_ROWS.metrics} WHERE ingestion_id = $1 AND "date" = CAST($2 AS DATE) AND metric_name = $3 AND denominator IS NULL`,
+        [t.ingestionId, t.date, name],
       );
       // The rejects are the rows as received (held by the engine), not as loaded.
       const held = this.held
@@ -219,7 +219,9 @@ export class DuckDBDayLoad implements DayLoad {
   }
 
   private steps(): DayTransactionSteps {
+    const { dataset, ingestionId } = this.target;
     return {
+      rows: { table: DUCKDB_ROWS[dataset], column: 'ingestion_id', key: ingestionId },
       settle: async () => {
         await this.metrics.moveToTable();
         this.closeAppenders();

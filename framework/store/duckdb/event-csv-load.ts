@@ -29,8 +29,9 @@ import {
   type DuckDBResultReader,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import { TABLES, type EventRecord, type RejectRecord } from '../schema.js';
-import type { ColumnarDayLoad, ColumnarDayResult, DayLoadTarget, EventsCsvSpec } from '../types.js';
+import { DUCKDB_ROWS, type EventRecord, type RejectRecord } from '../schema.js';
+import type { ColumnarDayLoad, ColumnarDayResult, EventsCsvSpec } from '../types.js';
+import type { DuckDBDayTarget } from './ingestion-ids.js';
 import { CsvLoadTally, type CsvDayLoadHooks } from './csv-load-tally.js';
 import { DayTimeuuidHashes, HeldEvents, numbered, type HeldRows } from './event-held-rows.js';
 import {
@@ -103,7 +104,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
 
   constructor(
     private readonly connection: DuckDBConnection,
-    private readonly target: Required<DayLoadTarget>,
+    private readonly target: DuckDBDayTarget,
     private readonly spec: EventsCsvSpec,
     private readonly dayLoad: CsvDayLoadHooks,
   ) {
@@ -306,7 +307,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   }
 
   private params(): DuckDBValue[] {
-    return [this.target.ingestion, this.target.date];
+    return [this.target.ingestionId, this.target.date];
   }
 
   /**
@@ -372,9 +373,9 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
     const t = this.target;
     if (bulk > 0)
       await this.connection.run(
-        `DELETE FROM ${TABLES.events} WHERE rowid IN (SELECT rowid FROM ${TABLES.events}
-          WHERE ingestion = $1 AND day = CAST($2 AS DATE) ORDER BY rowid DESC LIMIT ${bulk})`,
-        [t.ingestion, t.date],
+        `DELETE FROM ${DUCKDB_ROWS.events} WHERE rowid IN (SELECT rowid FROM ${DUCKDB_ROWS.events}
+          WHERE ingestion_id = $1 AND day = CAST($2 AS DATE) ORDER BY rowid DESC LIMIT ${bulk})`,
+        [t.ingestionId, t.date],
       );
     await this.checked(
       `${INSERT_EVENTS} ${EVENT_COLUMNS} FROM (

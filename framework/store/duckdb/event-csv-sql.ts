@@ -26,7 +26,7 @@
  * plain strings with distinct keys, as most users and metadata are, passes every check above
  * for the price of one regular expression and one key list, and only the others are checked.
  */
-import { TABLES } from '../schema.js';
+import { DUCKDB_ROWS } from '../schema.js';
 import type { EventsCsvSource, EventsCsvSpec } from '../types.js';
 import { flatMetadata, flatUser } from './flat-json-sql.js';
 import { CSV_BUFFER, literal } from './metric-csv-sql.js';
@@ -301,8 +301,8 @@ export const EVENT_COLUMNS = STORED.join(', ');
 export const STORED_EVENT_TYPES =
   '"timestamp" TIMESTAMP, event_name VARCHAR, event_value VARCHAR, event_metadata VARCHAR, ' +
   '"user" VARCHAR, user_id VARCHAR, custom_ids VARCHAR, timeuuid VARCHAR';
-/** The start of an insert of a day's events ($1 the ingestion, $2 the day); the selected columns follow. */
-export const INSERT_EVENTS = `INSERT INTO ${TABLES.events} (ingestion, day, ${EVENT_COLUMNS}) SELECT $1, CAST($2 AS DATE),`;
+/** The start of an insert of a day's events ($1 the ingestion's number, $2 the day); the selected columns follow. */
+export const INSERT_EVENTS = `INSERT INTO ${DUCKDB_ROWS.events} (ingestion_id, day, ${EVENT_COLUMNS}) SELECT $1, CAST($2 AS DATE),`;
 
 /**
  * The stored events columns (after ingestion and day) of a row eventRowOk accepts, named as in

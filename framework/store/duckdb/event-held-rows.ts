@@ -11,7 +11,7 @@
  * (docs/engine.md, "Repeated events").
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { TABLES } from '../schema.js';
+import { DUCKDB_ROWS } from '../schema.js';
 import { EVENT_COLUMNS, INSERT_EVENTS, STORED_EVENT_TYPES } from './event-csv-sql.js';
 
 /**
@@ -123,7 +123,7 @@ export class HeldEvents {
 
   /**
    * `rawTypes`: the export's columns as a held file's lines table declares them (with `fp`
-   * when the day is fingerprinted); `params`: the insert's ingestion and day.
+   * when the day is fingerprinted); `params`: the insert's ingestion number and day.
    */
   constructor(
     private readonly connection: DuckDBConnection,
@@ -176,8 +176,8 @@ export class HeldEvents {
     const held = `wharf_held_${this.id}`;
     try {
       const result = await this.connection.run(
-        `${INSERT_EVENTS} ${EVENT_COLUMNS} FROM ${held} h WHERE NOT EXISTS (SELECT 1 FROM ${TABLES.events} e
-          WHERE e.ingestion = $1 AND e.day = CAST($2 AS DATE) AND e.timeuuid = h.timeuuid)
+        `${INSERT_EVENTS} ${EVENT_COLUMNS} FROM ${held} h WHERE NOT EXISTS (SELECT 1 FROM ${DUCKDB_ROWS.events} e
+          WHERE e.ingestion_id = $1 AND e.day = CAST($2 AS DATE) AND e.timeuuid = h.timeuuid)
         QUALIFY row_number() OVER (PARTITION BY timeuuid ORDER BY ord, ln) = 1`,
         this.params,
       );

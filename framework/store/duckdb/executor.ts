@@ -8,6 +8,7 @@ import type { DayLoadTarget, SqlExecutor, StoreConnection } from '../types.js';
 import { currentOperation } from '../process-label.js';
 import { DuckDBSql } from './connection-sql.js';
 import { DuckDBDayLoad } from './day-load.js';
+import { IngestionIds } from './ingestion-ids.js';
 import { clearLockInfo, holderOfFile, newFileHolder, StoreFileLockedError, writeLockInfo } from './file-holder.js';
 import { ensureStoreFile } from './store-file.js';
 import { WorkUnderWay } from './work-under-way.js';
@@ -53,6 +54,7 @@ export class DuckDBStoreConnection extends DuckDBSql implements StoreConnection 
 
   /** Statements, transactions and day loads under way: close() waits for them. */
   private readonly work = new WorkUnderWay();
+  private readonly ingestionIds = new IngestionIds(this);
   private closed: Promise<void> | null = null;
 
   override query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
@@ -73,7 +75,8 @@ export class DuckDBStoreConnection extends DuckDBSql implements StoreConnection 
   async beginDayLoad(target: Required<DayLoadTarget>): Promise<DuckDBDayLoad> {
     const ended = this.work.hold();
     try {
-      return await DuckDBDayLoad.begin(this.handle, target, ended);
+      const ingestionId = await this.ingestionIds.idOf(target.ingestion);
+      return await DuckDBDayLoad.begin(this.handle, { ...target, ingestionId }, ended);
     } catch (err) {
       ended();
       throw err;

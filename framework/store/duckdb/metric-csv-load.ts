@@ -12,15 +12,9 @@
  */
 import { copyLineFields } from './copy-line.js';
 import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { TABLES, type RejectRecord } from '../schema.js';
-import type {
-  DayLoadTarget,
-  HeldValueOnlyRow,
-  MetricsCsvLoad,
-  MetricsCsvResult,
-  MetricsCsvSpec,
-  ParquetDayFile,
-} from '../types.js';
+import { DUCKDB_ROWS, type RejectRecord } from '../schema.js';
+import type { HeldValueOnlyRow, MetricsCsvLoad, MetricsCsvResult, MetricsCsvSpec, ParquetDayFile } from '../types.js';
+import type { DuckDBDayTarget } from './ingestion-ids.js';
 import { CsvLoadTally, type CsvDayLoadHooks, type RuleCount } from './csv-load-tally.js';
 import {
   acceptedColumns,
@@ -82,7 +76,7 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
 
   constructor(
     private readonly connection: DuckDBConnection,
-    private readonly target: Required<DayLoadTarget>,
+    private readonly target: DuckDBDayTarget,
     private readonly spec: MetricsCsvSpec,
     private readonly dayLoad: MetricsCsvDayLoad,
   ) {
@@ -127,8 +121,8 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
     const t = this.target;
     const { ok, notOk, accepted } = this.sql;
     const loaded = await this.connection.run(
-      `INSERT INTO ${TABLES.metrics} SELECT $1, CAST($2 AS DATE), ${accepted} FROM ${relation} WHERE ${ok}`,
-      [t.ingestion, t.date],
+      `INSERT INTO ${DUCKDB_ROWS.metrics} SELECT $1, CAST($2 AS DATE), ${accepted} FROM ${relation} WHERE ${ok}`,
+      [t.ingestionId, t.date],
     );
     this.tally.rowsRead += rows;
     this.tally.rowsLoaded += loaded.rowsChanged;
@@ -152,8 +146,8 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
       this.fixed = null;
       const t = this.target;
       await this.connection.run(
-        `INSERT INTO ${TABLES.metrics} SELECT $1, CAST($2 AS DATE), unit_id, id_type, metric_name, metric_value, numerator, denominator FROM ${this.fixedTable}`,
-        [t.ingestion, t.date],
+        `INSERT INTO ${DUCKDB_ROWS.metrics} SELECT $1, CAST($2 AS DATE), unit_id, id_type, metric_name, metric_value, numerator, denominator FROM ${this.fixedTable}`,
+        [t.ingestionId, t.date],
       );
       await this.connection.run(`DROP TABLE ${this.fixedTable}`);
       this.tally.rowsLoaded += this.fixedRows;
@@ -282,11 +276,11 @@ export class DuckDBMetricsCsvLoad implements MetricsCsvLoad {
   private async ratioMetricsInTable(): Promise<string[]> {
     const t = this.target;
     const result = await this.connection.runAndReadAll(
-      `SELECT metric_name FROM ${TABLES.metrics} WHERE ingestion = $1 AND "date" = CAST($2 AS DATE)
+      `SELECT metric_name FROM ${DUCKDB_ROWS.metrics} WHERE ingestion_id = $1 AND "date" = CAST($2 AS DATE)
        GROUP BY metric_name
        HAVING bool_or(numerator IS NOT NULL AND denominator IS NOT NULL) AND bool_or(denominator IS NULL)
        ORDER BY min(rowid)`,
-      [t.ingestion, t.date] as DuckDBValue[],
+      [t.ingestionId, t.date] as DuckDBValue[],
     );
     return result.getRows().map(([m]) => m as string);
   }

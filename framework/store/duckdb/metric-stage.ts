@@ -7,8 +7,8 @@
  * into the vectors' buffers) instead of nine values and an end-of-row call.
  */
 import { DOUBLE, DuckDBDataChunk, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
-import { TABLES, type MetricRecord } from '../schema.js';
-import type { DayLoadTarget } from '../types.js';
+import { DUCKDB_ROWS, type MetricRecord } from '../schema.js';
+import type { DuckDBDayTarget } from './ingestion-ids.js';
 
 const CHUNK_ROWS = 2048;
 /** Staged rows are moved on at this size, so the temporary table stays small. */
@@ -22,7 +22,7 @@ export class MetricStage {
 
   constructor(
     private readonly connection: DuckDBConnection,
-    private readonly target: Required<DayLoadTarget>,
+    private readonly target: DuckDBDayTarget,
   ) {
     this.table = `wharf_stage_${target.loadId.replace(/[^a-z0-9]/gi, '')}`;
   }
@@ -58,8 +58,8 @@ export class MetricStage {
     this.staged = 0;
     const t = this.target;
     await this.connection.run(
-      `INSERT INTO ${TABLES.metrics} SELECT $1, CAST($2 AS DATE), unit_id, id_type, metric_name, metric_value, numerator, denominator FROM ${this.table}`,
-      [t.ingestion, t.date],
+      `INSERT INTO ${DUCKDB_ROWS.metrics} SELECT $1, CAST($2 AS DATE), unit_id, id_type, metric_name, metric_value, numerator, denominator FROM ${this.table}`,
+      [t.ingestionId, t.date],
     );
     await this.connection.run(`DELETE FROM ${this.table}`);
   }

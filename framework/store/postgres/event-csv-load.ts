@@ -15,7 +15,7 @@
 import type pg from 'pg';
 import { DuckDBEventsCsvLoad } from '../duckdb/event-csv-load.js';
 import { literal } from '../duckdb/metric-csv-sql.js';
-import { TABLES, type RejectRecord } from '../schema.js';
+import { DUCKDB_ROWS, TABLES, type RejectRecord } from '../schema.js';
 import type { ColumnarDayLoad, ColumnarDayResult, DayLoadTarget, EventsCsvSpec } from '../types.js';
 import { StagedCopyIn, type Staging, type StagedTable } from './staged-copy-in.js';
 import { SentTimeuuids } from './sent-timeuuids.js';
@@ -28,7 +28,11 @@ export interface PostgresEventsDaySide {
 }
 
 const TEXT_COLUMNS = ['event_name', 'event_value', 'event_metadata', '"user"', 'user_id', 'custom_ids', 'timeuuid'];
-const EVENTS_TABLE = `CREATE TABLE ${TABLES.events} (ingestion VARCHAR, day DATE, "timestamp" TIMESTAMP,
+/**
+ * The staging's events, in the DuckDB store's shape (the DuckDB events load writes them): the
+ * ingestion as a number, which nothing reads, since the rows are sent with the ingestion's name.
+ */
+const EVENTS_TABLE = `CREATE TABLE ${DUCKDB_ROWS.events} (ingestion_id INTEGER, day DATE, "timestamp" TIMESTAMP,
   event_name VARCHAR, event_value VARCHAR, event_metadata VARCHAR, "user" VARCHAR, user_id VARCHAR,
   custom_ids VARCHAR, timeuuid VARCHAR)`;
 
@@ -49,9 +53,9 @@ export class PostgresEventsCsvLoad implements ColumnarDayLoad {
     // DuckDB's text of a TIMESTAMP (`2026-10-05 09:00:00.123`) is the row path's, read in the session's UTC.
     const columns = [literal(target.ingestion), literal(target.date), 'CAST("timestamp" AS VARCHAR)'];
     this.table = {
-      name: TABLES.events,
+      name: DUCKDB_ROWS.events,
       create: EVENTS_TABLE,
-      select: `SELECT ${[...columns, ...TEXT_COLUMNS].join(', ')} FROM ${TABLES.events}`,
+      select: `SELECT ${[...columns, ...TEXT_COLUMNS].join(', ')} FROM ${DUCKDB_ROWS.events}`,
       into: `${TABLES.events} (ingestion, day, "timestamp", ${TEXT_COLUMNS.join(', ')})`,
     };
     this.staged = new StagedCopyIn(day.client, () => this.open());
@@ -87,7 +91,7 @@ export class PostgresEventsCsvLoad implements ColumnarDayLoad {
   private async open(): Promise<Staging<DuckDBEventsCsvLoad>> {
     const schema = await StagingSchema.open(this.target.loadId, [EVENTS_TABLE, ...SentTimeuuids.tables()]);
     if (this.spec.timeuuid) this.sent = new SentTimeuuids(schema.connection);
-    const load = new DuckDBEventsCsvLoad(schema.connection, this.target, this.spec, {
+    const load = new DuckDBEventsCsvLoad(schema.connection, { ...this.target, ingestionId: 0 }, this.spec, {
       ready: Promise.resolve(),
       appendRejects: (rejects) => this.day.appendRejects(rejects),
       callerDropsRepeats: true,

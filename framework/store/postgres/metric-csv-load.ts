@@ -14,7 +14,7 @@
 import type pg from 'pg';
 import { DuckDBMetricsCsvLoad } from '../duckdb/metric-csv-load.js';
 import { literal } from '../duckdb/metric-csv-sql.js';
-import { TABLES, type RejectRecord } from '../schema.js';
+import { DUCKDB_ROWS, TABLES, type RejectRecord } from '../schema.js';
 import type { DayLoadTarget, HeldValueOnlyRow, MetricsCsvLoad, MetricsCsvResult, MetricsCsvSpec } from '../types.js';
 import { StagedCopyIn, type Staging, type StagedTable } from './staged-copy-in.js';
 import { StagingSchema } from './staging.js';
@@ -30,7 +30,11 @@ export interface PostgresDaySide {
 }
 
 const METRIC_COLUMNS = ['unit_id', 'id_type', 'metric_name', 'metric_value', 'numerator', 'denominator'];
-const METRICS_TABLE = `CREATE TABLE ${TABLES.metrics} (ingestion VARCHAR, "date" DATE, unit_id VARCHAR,
+/**
+ * The staging's rows, in the DuckDB store's shape (the DuckDB metrics load writes them): the
+ * ingestion as a number, which nothing reads, since the rows are sent with the ingestion's name.
+ */
+const METRICS_TABLE = `CREATE TABLE ${DUCKDB_ROWS.metrics} (ingestion_id INTEGER, "date" DATE, unit_id VARCHAR,
   id_type VARCHAR, metric_name VARCHAR, metric_value DOUBLE, numerator DOUBLE, denominator DOUBLE)`;
 /** Per metric and sent batch: a row with both parts, a value-only row, and the position of its first row. */
 const SENT = 'wharf_sent_metrics';
@@ -51,9 +55,9 @@ export class PostgresMetricsCsvLoad implements MetricsCsvLoad {
     // Numbers as DuckDB's text, which reads back in PostgreSQL as exactly the same double.
     const texts = METRIC_COLUMNS.map((c, i) => (i < 3 ? c : `CAST(${c} AS VARCHAR)`));
     this.table = {
-      name: TABLES.metrics,
+      name: DUCKDB_ROWS.metrics,
       create: METRICS_TABLE,
-      select: `SELECT ${[literal(target.ingestion), literal(target.date), ...texts].join(', ')} FROM ${TABLES.metrics}`,
+      select: `SELECT ${[literal(target.ingestion), literal(target.date), ...texts].join(', ')} FROM ${DUCKDB_ROWS.metrics}`,
       into: `${TABLES.metrics} (ingestion, "date", ${METRIC_COLUMNS.join(', ')})`,
     };
     this.staged = new StagedCopyIn(day.client, () => this.open());
@@ -85,7 +89,7 @@ export class PostgresMetricsCsvLoad implements MetricsCsvLoad {
 
   private async open(): Promise<Staging<DuckDBMetricsCsvLoad>> {
     const schema = await StagingSchema.open(this.target.loadId, [METRICS_TABLE, SENT_TABLE]);
-    const load = new DuckDBMetricsCsvLoad(schema.connection, this.target, this.spec, {
+    const load = new DuckDBMetricsCsvLoad(schema.connection, { ...this.target, ingestionId: 0 }, this.spec, {
       ready: Promise.resolve(),
       appendRejects: (rejects) => this.day.appendRejects(rejects),
       moveRatioRows: async (metrics, reason) => {
@@ -108,7 +112,7 @@ export class PostgresMetricsCsvLoad implements MetricsCsvLoad {
     await this.staged.send(this.table, async (rows) => {
       if (this.spec.ratioPossible)
         await c.run(`INSERT INTO ${SENT} SELECT metric_name, bool_or(numerator IS NOT NULL AND denominator IS NOT NULL),
-          bool_or(denominator IS NULL), ${this.sent} + min(rowid) FROM ${TABLES.metrics} GROUP BY metric_name`);
+          bool_or(denominator IS NULL), ${this.sent} + min(rowid) FROM ${DUCKDB_ROWS.metrics} GROUP BY metric_name`);
       this.sent += rows;
     });
   }

@@ -9,13 +9,14 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { timeuuidRepeats } from '../duckdb/event-csv-sql.js';
-import { TABLES } from '../schema.js';
+import { DUCKDB_ROWS } from '../schema.js';
 
 const UUIDS = 'wharf_sent_uuids';
 const TEXTS = 'wharf_sent_texts';
 /** The staged batch's keys: each row's rowid and its timeuuid as a UUID (NULL when not canonical). */
 const KEYS = 'wharf_batch_keys';
-const EVENTS = TABLES.events;
+/** The staging's events (event-csv-load.ts). */
+const EVENTS = DUCKDB_ROWS.events;
 
 export class SentTimeuuids {
   /** Sent timeuuids kept as text. */
