@@ -63,27 +63,33 @@ const COLUMNS = {
 };
 
 /**
- * Inserts the rows of `select` (its columns COLUMNS[table], the ingestion's name first) into
- * the store's `events` or `metrics`. In a DuckDB store those are views over `event_rows` and
- * `metric_rows`, whose rows carry a number for the ingestion: new names get numbers first, as
- * the store's loads give them.
+ * Inserts the rows of each of `selects` (their columns COLUMNS[table], the ingestion's name
+ * first) into the store's `events` or `metrics`. In a DuckDB store those are views over
+ * `event_rows` and `metric_rows`, whose rows carry a number for the ingestion: new names get
+ * numbers first, as the store's loads give them.
  */
-async function insertRows(sql: SqlExecutor, table: 'events' | 'metrics', select: string): Promise<void> {
+async function insertRows(sql: SqlExecutor, table: 'events' | 'metrics', selects: string[]): Promise<void> {
   const rowsTable = DUCKDB_ROWS[table];
   const ids = DUCKDB_ROWS.ingestionIds;
   const found = await sql.query(`SELECT 1 FROM information_schema.tables WHERE table_name = '${rowsTable}'`);
-  if (found.length === 0) return sql.exec(`INSERT INTO ${table} (${COLUMNS[table]}) ${select}`);
-  const rows = `(${select}) s(${COLUMNS[table]})`;
-  await sql.exec(`INSERT INTO ${ids} SELECT (SELECT coalesce(max(id), 0) FROM ${ids}) + row_number() OVER (), name
-    FROM (SELECT DISTINCT s.ingestion AS name FROM ${rows}) WHERE name NOT IN (SELECT name FROM ${ids})`);
-  await sql.exec(
-    `INSERT INTO ${rowsTable} SELECT i.id, s.* EXCLUDE (ingestion) FROM ${rows} JOIN ${ids} i ON i.name = s.ingestion`,
-  );
+  for (const select of selects) {
+    if (found.length === 0) {
+      await sql.exec(`INSERT INTO ${table} (${COLUMNS[table]}) ${select}`);
+      continue;
+    }
+    const rows = `(${select}) s(${COLUMNS[table]})`;
+    await sql.exec(`INSERT INTO ${ids} SELECT (SELECT coalesce(max(id), 0) FROM ${ids}) + row_number() OVER (), name
+      FROM (SELECT DISTINCT s.ingestion AS name FROM ${rows}) WHERE name NOT IN (SELECT name FROM ${ids})`);
+    await sql.exec(
+      `INSERT INTO ${rowsTable} SELECT i.id, s.* EXCLUDE (ingestion) FROM ${rows} JOIN ${ids} i ON i.name = s.ingestion`,
+    );
+  }
 }
 
 async function insertBatches(sql: SqlExecutor, table: 'events' | 'metrics', rows: string[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 1000)
-    await insertRows(sql, table, `VALUES ${rows.slice(i, i + 1000).join(',')}`);
+  const batches: string[] = [];
+  for (let i = 0; i < rows.length; i += 1000) batches.push(`VALUES ${rows.slice(i, i + 1000).join(',')}`);
+  await insertRows(sql, table, batches);
 }
 
 export async function insertEvents(sql: SqlExecutor, events: TestEvent[]): Promise<void> {
@@ -111,22 +117,14 @@ export async function copyDemoIntoDuckDBStore(store: DuckDBStoreConnection | Sto
   // Made as on 2026-11-01: the days 2026-10-01 to 2026-12-31, whatever today is.
   await ensureDemoDatabase(path, { today: '2026-11-01' });
   await store.exec(`ATTACH '${path}' AS demo (READ_ONLY)`);
-  await insertRows(
-    store,
-    'events',
+  await insertRows(store, 'events', [
     `SELECT 'app_events', CAST(event_time - INTERVAL 8 HOUR AS DATE), event_time, event, value, properties, user_json,
       json_extract_string(user_json, '$.userID'), CAST(json_extract(user_json, '$.customIDs') AS VARCHAR), event_id
     FROM demo.app_events WHERE length(event) < 128 AND json_extract_string(user_json, '$.userID') IS NOT NULL`,
-  );
-  await insertRows(
-    store,
-    'metrics',
+  ]);
+  await insertRows(store, 'metrics', [
     `SELECT 'daily_metrics', ds, unit_id, id_type, metric, value, NULL, NULL FROM demo.daily_metrics WHERE id_type IN ('user_id', 'stable_id')`,
-  );
-  await insertRows(
-    store,
-    'metrics',
     `SELECT 'checkout_conversion', ds, unit_id, 'user_id', metric, NULL, orders, checkouts FROM demo.checkout_funnel WHERE checkouts IS NOT NULL`,
-  );
+  ]);
   await store.exec('DETACH demo');
 }

@@ -68,10 +68,17 @@ export function fileLineInMessage(
   message: string,
   line?: number,
 ): { named: number; fileLine: number } | null {
-  const fromMessage = LINE_IN_MESSAGE.map((pattern) => pattern.exec(message)).find((m) => m !== null);
-  const named = line ?? (fromMessage ? Number(fromMessage[1]) : null);
+  const named = line ?? lineInMessage(message);
   const fileLine = named !== null ? fileLineOf(query.sql, named) : null;
   return named !== null && fileLine !== null ? { named, fileLine } : null;
+}
+
+function lineInMessage(message: string): number | null {
+  for (const pattern of LINE_IN_MESSAGE) {
+    const m = pattern.exec(message);
+    if (m) return Number(m[1]);
+  }
+  return null;
 }
 
 /**
