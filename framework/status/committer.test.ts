@@ -38,7 +38,14 @@ describe('StatusCommitter', () => {
   it('commits the report as the bot under status/ and pushes it; an unchanged report makes no commit', async () => {
     remote = createRemote({ 'wharf.config.ts': 'export default {}\n' });
     const c = committer(remote);
+    const warnings: string[] = [];
+    const warned = (w: Error & { code?: string }) => warnings.push(`${w.code ?? w.name}: ${w.message}`);
+    process.on('warning', warned);
     const first = await c.publish(report('2024-01-01'));
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('warning', warned);
+    // The bot's identity and unsigned commits are passed as `-c` keys simple-git accepts without a warning.
+    expect(warnings).toEqual([]);
     expect(first.sha).toMatch(/^[0-9a-f]{40}$/);
     expect(git(remote.remote, 'rev-parse', remote.branch)).toBe(first.sha);
     expect(git(remote.remote, 'log', '-1', '--format=%an <%ae>|%s', first.sha!)).toBe(

@@ -83,7 +83,8 @@ export class StatusCommitter {
         '--single-branch',
       ]);
     }
-    this.git = simpleGit({ baseDir: this.options.dir, config });
+    // simple-git warns of (and will refuse) `-c` keys outside its known-safe list unless named here.
+    this.git = simpleGit({ baseDir: this.options.dir, config, allowConfig: ['commit.gpgsign'] });
     return this.git;
   }
 
