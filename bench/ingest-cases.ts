@@ -7,7 +7,7 @@
 import type { MappingConfig } from '../framework/config/types.js';
 import { addDays } from '../framework/util/time.js';
 
-export type DatasetName = 'metrics' | 'events';
+export type DatasetName = 'metrics' | 'events' | 'events-ids';
 
 export interface GeneratedSpec {
   rows: number;
@@ -28,6 +28,8 @@ export interface GeneratedSpec {
 
 export interface BenchDataset {
   name: DatasetName;
+  /** The mapping's dataset. */
+  kind: MappingConfig['dataset'];
   table: string;
   /** The query's column list, in the order `\copy` and Wharf read it. */
   columns: string;
@@ -44,6 +46,7 @@ export interface BenchDataset {
 
 const metrics: BenchDataset = {
   name: 'metrics',
+  kind: 'metrics',
   table: 'bench_metrics',
   columns: 'unit_id, id_type, ds, metric, value',
   indexColumn: 'ds',
@@ -69,6 +72,8 @@ const dayStart = (day: string) => Date.parse(`${day}T08:00:00Z`) / 1000;
  * `eventsPerUser` N, users come in windows of N × 1,024 consecutive rows, each of a window's
  * 1,024 users on every 1,024th row of it (N events, interleaved with the others' as in a
  * real stream), and the metadata is one of 300 pages, each with its own referrer.
+ * `events-ids` holds the same events with the user's three ids in columns of their own (the
+ * mapping builds the user from `userID` and `customIDs` columns).
  */
 function eventUsers(eventsPerUser: number | undefined): Record<'user' | 'company' | 'page' | 'referrer', string> {
   if (!eventsPerUser || eventsPerUser <= 1) {
@@ -95,22 +100,32 @@ function repeatOf(share: number | undefined): string {
   return `CASE WHEN floor(i * ${s}) > floor((i - 1) * ${s}) THEN i - 1 ELSE i END`;
 }
 
-const events: BenchDataset = {
-  name: 'events',
-  table: 'bench_events',
-  columns: 'ts, event_name, event_value, metadata, "user", timeuuid',
-  indexColumn: 'ts',
-  generated: ({ rows, days, from, eventsPerUser, repeatedEvents }) => {
-    const { user, company, page, referrer } = eventUsers(eventsPerUser);
-    return `to_timestamp(CAST(${dayStart(from)} + (i - 1) * ${(days * 86_400) / rows}
+/** The select list of the events (`user`: the user's select, from the user's and company's numbers). */
+function eventsSelect(spec: GeneratedSpec, user: (user: string, company: string) => string): string {
+  const { rows, days, from, eventsPerUser, repeatedEvents } = spec;
+  const users = eventUsers(eventsPerUser);
+  return `to_timestamp(CAST(${dayStart(from)} + (i - 1) * ${(days * 86_400) / rows}
       AS DOUBLE PRECISION)) AS ts,
     'event_' || (i % 50) AS event_name,
     CASE WHEN i % 3 = 0 THEN NULL ELSE 'value_' || (i % 1000) END AS event_value,
-    '{"page":"/products/' || (${page}) || '","referrer":"' || ${referrer} || '","plan":"pro"}' AS metadata,
-    '{"userID":"user_' || ${user} || '","customIDs":{"stableID":"'
-      || substr(md5(CAST(${user} AS TEXT)), 1, 16) || '","companyID":"c' || (${company}) || '"}}' AS "user",
+    '{"page":"/products/' || (${users.page}) || '","referrer":"' || ${users.referrer} || '","plan":"pro"}' AS metadata,
+    ${user(users.user, users.company)},
     CAST(CAST(md5(CAST(${repeatOf(repeatedEvents)} AS TEXT)) AS UUID) AS TEXT) AS timeuuid`;
-  },
+}
+const stableId = (user: string) => `substr(md5(CAST(${user} AS TEXT)), 1, 16)`;
+
+const events: BenchDataset = {
+  name: 'events',
+  kind: 'events',
+  table: 'bench_events',
+  columns: 'ts, event_name, event_value, metadata, "user", timeuuid',
+  indexColumn: 'ts',
+  generated: (spec) =>
+    eventsSelect(
+      spec,
+      (user, company) => `'{"userID":"user_' || ${user} || '","customIDs":{"stableID":"'
+      || ${stableId(user)} || '","companyID":"c' || (${company}) || '"}}' AS "user"`,
+    ),
   dayFilter: (day) => `ts >= to_timestamp(${dayStart(day)}) AND ts < to_timestamp(${dayStart(addDays(day, 1))})`,
   copyInColumns: 'ts timestamptz, event_name text, event_value text, metadata text, "user" text, timeuuid text',
   mappingColumns: {
@@ -123,4 +138,28 @@ const events: BenchDataset = {
   },
 };
 
-export const DATASETS: Record<DatasetName, BenchDataset> = { metrics, events };
+const eventsIds: BenchDataset = {
+  ...events,
+  name: 'events-ids',
+  table: 'bench_events_ids',
+  columns: 'ts, event_name, event_value, metadata, user_id, stable_id, company_id, timeuuid',
+  generated: (spec) =>
+    eventsSelect(
+      spec,
+      (user, company) =>
+        `'user_' || ${user} AS user_id, ${stableId(user)} AS stable_id, 'c' || (${company}) AS company_id`,
+    ),
+  copyInColumns:
+    'ts timestamptz, event_name text, event_value text, metadata text, user_id text, stable_id text, company_id text, timeuuid text',
+  mappingColumns: {
+    timestamp: 'ts',
+    event_name: 'event_name',
+    event_value: 'event_value',
+    event_metadata: 'metadata',
+    userID: 'user_id',
+    customIDs: { stableID: 'stable_id', companyID: 'company_id' },
+    timeuuid: 'timeuuid',
+  },
+};
+
+export const DATASETS: Record<DatasetName, BenchDataset> = { metrics, events, 'events-ids': eventsIds };

@@ -60,7 +60,7 @@ export async function createPostgresData(url: string, spec: BenchSpec): Promise<
  * generated rows themselves, not from the rule that generated them nor from Wharf.
  */
 export async function expectedDuplicates(url: string, spec: BenchSpec): Promise<number> {
-  if (spec.dataset.name !== 'events') return 0;
+  if (spec.dataset.kind !== 'events') return 0;
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

@@ -11,7 +11,8 @@
  *
  *   npm run bench:ingest -- [--cases postgres:duckdb,s3:postgres,…|all] [--rows N] [--days D]
  *                           [--runs R] [--concurrency C] [--batch B] [--fingerprint] [--row-path]
- *                           [--dataset metrics|events] [--events-per-user N] [--repeated-events S]
+ *                           [--dataset metrics|events|events-ids] [--events-per-user N]
+ *                           [--repeated-events S]
  *
  * Defaults: all ten cases, 1,000,000 rows over 10 days, 3 runs (a few minutes); the issue's
  * size is `--rows 10000000`. Without `--concurrency`, Wharf loads as `ingest backfill` does
@@ -22,6 +23,8 @@
  *
  * `--fingerprint` loads as a mapping whose rechecks reload on a changed content fingerprint;
  * `--row-path` loads every case on the row path (to compare with the columnar path).
+ * `--dataset events-ids` loads the same events with the user's ids in three columns of their
+ * own, which the mapping builds the user from (`userID`, `customIDs`) instead of a JSON column.
  * `--events-per-user N` (events) gives each user N events within a window of N × 1,024 rows
  * and the metadata 300 shapes, as in real streams (bench/ingest-cases.ts); by default every
  * user of an export file is distinct, the worst case for the store's checks per distinct text.
@@ -180,7 +183,7 @@ try {
 function parseRepeatedEvents(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const share = Number(text);
-  if (dataset.name !== 'events' || text.trim() === '' || !(share >= 0 && share <= 0.5)) {
+  if (dataset.kind !== 'events' || text.trim() === '' || !(share >= 0 && share <= 0.5)) {
     console.error(`--repeated-events ${text}: must be a share of the rows from 0 to 0.5, with --dataset events`);
     process.exit(2);
   }
@@ -278,7 +281,7 @@ async function ingestOnce(c: Case, data: BenchData, where: Where): Promise<Wharf
   const spec: ChildCase = {
     ...sourceConfig(c.source, data, where.endpoint),
     store,
-    dataset: data.dataset.name,
+    dataset: data.dataset.kind,
     columns: data.dataset.mappingColumns,
     from,
     to: addDays(from, days - 1),

@@ -6,14 +6,15 @@
  * (EventsMapper.check), so rejects and stored rows are the row path's. Used when the source
  * has a bulk export, the store a columnar events load, and every mapped column arrives as
  * text the store can read: a timestamp of a timestamp or integer type, event_name and
- * timeuuid as text, event_value as text or an integer, user (one JSON column) and
- * event_metadata as text or JSON. Otherwise days take the row path. One export per day: an
+ * timeuuid as text, event_value as text or an integer, user as one JSON column or built from
+ * id columns of text or integers, event_metadata as text or JSON. Otherwise days take the row
+ * path. One export per day: an
  * events day is a range of instants, which the export cannot route by the text of a row.
  */
 import type { LoadedMapping } from '../config/project.js';
 import type { ColumnValue, EventColumns } from '../config/types.js';
 import type { ColumnarExport, ColumnInfo, Connector, DayFilter, Row } from '../connectors/types.js';
-import type { DayLoad, EventsCsvSource, EventsCsvSpec } from '../store/types.js';
+import type { DayLoad, EventsCsvSource, EventsCsvSpec, EventsUserIds } from '../store/types.js';
 import type { Zone } from '../util/time.js';
 import { eventNameOf, EventsMapper } from './map-events.js';
 import { isProblem } from './mapped-row.js';
@@ -63,14 +64,19 @@ function eventTargets(
   columns: ColumnInfo[],
   timestampText: ColumnarExport['timestampText'],
 ): Targets | null {
-  // A user built from id columns is written by the row path's JSON.stringify: row path.
-  if (!mapped.user || mapped.userID !== undefined || mapped.customIDs !== undefined) return null;
   const find = (name: string | undefined, types: string[]) => {
     const i = name === undefined ? -1 : columns.findIndex((c) => c.name === name);
     return i >= 0 && types.includes(columns[i].type) ? i : null;
   };
   const timestamp = find(mapped.timestamp, ['timestamp', 'integer']);
-  const user = find(mapped.user, ['string', 'json']);
+  // The row path reads a JSON user column when one is mapped, else builds the user from id columns.
+  const jsonUser = mapped.user === undefined ? undefined : find(mapped.user, ['string', 'json']);
+  const user =
+    jsonUser === undefined
+      ? userIdColumns(mapped, (name) => find(name, ['string', 'integer']))
+      : jsonUser === null
+        ? null
+        : { column: jsonUser, json: columns[jsonUser].type === 'json' };
   const eventName = constantOrColumn(mapped.event_name, ['string'], columns, (v) => {
     const name = eventNameOf(v);
     return isProblem(name) ? undefined : name;
@@ -89,9 +95,28 @@ function eventTargets(
     eventName,
     eventValue,
     metadata: metadata === null ? null : { column: metadata, json: columns[metadata].type === 'json' },
-    user: { column: user, json: columns[user].type === 'json' },
+    user,
     timeuuid: timeuuid === null ? null : { column: timeuuid },
   };
+}
+
+/**
+ * The id columns a user is built from, or null when the store cannot write it as the row path's
+ * JSON.stringify does: an id column of another type, or an id type that JSON.stringify would
+ * escape or move (an integer-like key comes first in an object) or that is `__proto__`.
+ */
+function userIdColumns(mapped: EventColumns, find: (name: string) => number | null): { ids: EventsUserIds } | null {
+  const userID = mapped.userID === undefined ? null : find(mapped.userID);
+  if (mapped.userID !== undefined && userID === null) return null;
+  const customIDs: [string, number][] = [];
+  for (const [idType, name] of Object.entries(mapped.customIDs ?? {})) {
+    const column = find(name);
+    const escaped = JSON.stringify(idType) !== `"${idType}"`;
+    if (column === null || escaped || /^[0-9]+$/.test(idType) || idType === '__proto__') return null;
+    customIDs.push([idType, column]);
+  }
+  if (userID === null && customIDs.length === 0) return null;
+  return { ids: { userID, customIDs } };
 }
 
 /** A target's exported column, or its constant as the row path stores it; undefined: not readable column-wise. */

@@ -217,6 +217,12 @@ export type MetricsCsvResult = ColumnarDayResult;
 /** How an events target is read from the export: an exported column, or a constant (the text the row path stores). */
 export type EventsCsvSource = { column: number } | { constant: string | null };
 
+/** The exported id columns a user is built from; null `userID`: not mapped. */
+export interface EventsUserIds {
+  userID: number | null;
+  customIDs: [idType: string, column: number][];
+}
+
 /**
  * An events day exported as delimited text (COPY text format, every column read as text), and
  * the rules to apply to it. Rows whose every mapped value is in the form the row path stores
@@ -243,8 +249,12 @@ export interface EventsCsvSpec {
   eventValue: EventsCsvSource | null;
   /** `json`: the column is a JSON type whose text may have spaces between tokens (JavaScript writes none). */
   metadata: { column: number; json: boolean } | null;
-  /** The user JSON column (user built from id columns takes the row path). */
-  user: { column: number; json: boolean };
+  /**
+   * Where the user comes from: one JSON column (`json`: a JSON type, as for metadata), or the
+   * id columns the row path builds it from (`userID`, and `customIDs` as [id type, column] in
+   * the mapping's order).
+   */
+  user: { column: number; json: boolean } | { ids: EventsUserIds };
   /** Null: not mapped (a random UUID per row, no dedupe). */
   timeuuid: { column: number } | null;
   /** The loaded day's bounds in the project zone, as instants: [from, to). */

@@ -11,9 +11,10 @@
  * threads, after a file with too many distinct failing users to name (so checked row by row).
  * The row path is the reference.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EventsMapping, SourceConfig } from '../../framework/config/types.js';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
+import { EventsMapper } from '../../framework/engine/map-events.js';
 import type { DayResult, EngineContext } from '../../framework/engine/types.js';
 import {
   engineContext,
@@ -24,6 +25,9 @@ import {
   seededSource,
   tempDir,
 } from '../support/engine-fixture.js';
+import { eventsContents } from '../support/events-contents.js';
+import { comparable } from '../support/messy-metrics-day.js';
+import { ID_ROWS_FOR_THE_ROW_PATH, idColumnsDay, idColumnsMappings } from '../support/events-id-columns.js';
 
 const DAY = '2026-10-05';
 const IN_DAY = '2026-10-05 09:00:00';
@@ -221,6 +225,7 @@ function statements(): string[] {
        'clean_' || (i % 9) AS name, 'val' AS value, ${padMeta} AS meta, ${padUser} AS usr,
        CASE WHEN i % 10000 = 7 THEN 'clean-7' WHEN i % 5000 = 3 THEN '' ELSE 'clean-' || i END AS tu
        FROM generate_series(1, ${CLEAN_ROWS}) AS s(i)`,
+    ...idColumnsDay(at, PAD_ROWS),
     'CREATE TABLE ev_ms (seq INT, ts BIGINT, usr TEXT)',
     `INSERT INTO ev_ms SELECT seq, CAST(extract(epoch FROM ts) * 1000 AS BIGINT), usr FROM ev_text`,
     `INSERT INTO ev_ms VALUES (5000, ${Date.parse('2026-10-05T12:00:00Z') / 1000}, '${U}')`,
@@ -242,6 +247,7 @@ const mappings: [EventsMapping, string][] = [
   [{ ...base, name: 'late_in', columns }, 'SELECT * FROM ev_late ORDER BY seq'],
   [{ ...base, name: 'clean_in', columns }, 'SELECT * FROM ev_clean ORDER BY seq'],
   [{ ...base, name: 'unique_in', columns }, "SELECT * FROM ev_clean WHERE tu <> 'clean-7' OR seq = 7 ORDER BY seq"],
+  ...idColumnsMappings(base),
   [
     { ...base, name: 'ms_in', columns: { timestamp: 'ts', event_name: { constant: 'a constant name' }, user: 'usr' } },
     'SELECT * FROM ev_ms ORDER BY seq',
@@ -285,29 +291,6 @@ describe('columnar events path vs row path (PostgreSQL → DuckDB)', () => {
     }
   });
 
-  // Generated timeuuids are random: compared by their shape.
-  const contents = async (ctx: EngineContext, ingestion: string) => ({
-    events: await ctx.store.query(
-      `SELECT CAST(day AS VARCHAR) AS d, CAST("timestamp" AS VARCHAR) AS t, event_name, event_value, event_metadata, "user", user_id, custom_ids,
-         CASE WHEN regexp_full_match(timeuuid, '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}') THEN 'generated' ELSE timeuuid END AS tu
-       FROM events WHERE ingestion = $1 ORDER BY ALL`,
-      [ingestion],
-    ),
-    rejects: await ctx.store.query(
-      `SELECT CAST("date" AS VARCHAR) AS d, "row", "column", rule, reason FROM rejects WHERE ingestion = $1 ORDER BY ALL`,
-      [ingestion],
-    ),
-    ledger: (await ctx.store.ledger({ ingestion })).map((e) => [
-      e.status,
-      e.rowsLoaded,
-      e.rowsRejected,
-      e.rejectReasons,
-      e.duplicates,
-      e.sourceRowCount,
-    ]),
-  });
-  const comparable = (r: DayResult) => ({ ...r, durationMs: 0, loadId: null, path: null });
-
   it.each(mappings.map(([m]) => m.name))(
     '%s: identical events, rejects, duplicates, counts and examples',
     async (name) => {
@@ -322,7 +305,10 @@ describe('columnar events path vs row path (PostgreSQL → DuckDB)', () => {
       expect(results.rows.rowsLoaded).toBeGreaterThan(PAD_ROWS / 2);
       expect(comparable(results.columnar)).toEqual(comparable(results.rows));
       expect(Object.keys(results.columnar.rejectExamples)).toEqual(Object.keys(results.rows.rejectExamples));
-      const [columnar, rows] = [await contents(contexts.columnar, name), await contents(contexts.rows, name)];
+      const [columnar, rows] = [
+        await eventsContents(contexts.columnar, name),
+        await eventsContents(contexts.rows, name),
+      ];
       expect(columnar.rejects.length).toBe(results.rows.rowsRejected);
       expect(columnar.events.length).toBe(results.rows.rowsLoaded);
       expect(columnar).toEqual(rows);
@@ -366,4 +352,91 @@ describe('columnar events path vs row path (PostgreSQL → DuckDB)', () => {
     const unique = await ingestDay(contexts.columnar, 'unique_in', DAY);
     expect([unique.duplicates, unique.rowsLoaded]).toEqual([0, CLEAN_ROWS - 3]);
   }, 60_000);
+
+  it('a user built from id columns: only rows without an id, or with one JSON.stringify escapes, reach the row path', async () => {
+    const rowByRow = vi.spyOn(EventsMapper.prototype, 'check');
+    try {
+      const result = await ingestDay(contexts.columnar, 'ids_in', DAY);
+      expect(result).toMatchObject({ status: 'succeeded', path: 'columnar' });
+      const checked = rowByRow.mock.calls.map(([row]) => row.tu).sort();
+      expect(checked).toEqual([...ID_ROWS_FOR_THE_ROW_PATH].sort());
+    } finally {
+      rowByRow.mockRestore();
+    }
+    const stored = await contexts.columnar.store.query(
+      `SELECT timeuuid, "user", user_id, custom_ids FROM events WHERE ingestion = 'ids_in' AND timeuuid IN ('id-1', 'id-8', 'id-14') ORDER BY ALL`,
+    );
+    expect(stored).toEqual([
+      {
+        timeuuid: 'id-1',
+        user: '{"userID":"u1","customIDs":{"stableID":"s1","companyID":"5"}}',
+        user_id: 'u1',
+        custom_ids: '{"stableID":"s1","companyID":"5"}',
+      },
+      {
+        timeuuid: 'id-14',
+        user: '{"userID":"\u{1F600}\u00e9\u2028","customIDs":{"stableID":"k \u00fc","companyID":"-42"}}',
+        user_id: '\u{1F600}\u00e9\u2028',
+        custom_ids: '{"stableID":"k \u00fc","companyID":"-42"}',
+      },
+      { timeuuid: 'id-8', user: '{"customIDs":{"companyID":"7"}}', user_id: null, custom_ids: '{"companyID":"7"}' },
+    ]);
+  }, 60_000);
+});
+
+describe('columnar events path vs row path, a user built from id columns (DuckDB source → DuckDB store)', () => {
+  const contexts: Record<'columnar' | 'rows', EngineContext> = {} as never;
+
+  beforeAll(async () => {
+    const source = await seededSource(
+      'duckdb',
+      idColumnsDay((i) => `${IN_DAY}.${i}+00`, PAD_ROWS),
+    );
+    const columns = {
+      timestamp: 'ts',
+      event_name: 'name',
+      customIDs: { stableID: 'stable', 7: 'company' },
+      timeuuid: 'tu',
+    };
+    const numericIdType: [EventsMapping, string] = [
+      { ...base, name: 'numeric_id_type', columns },
+      'SELECT * FROM ev_ids',
+    ];
+    const loaded = [...idColumnsMappings(base), numericIdType].map(([m, sql]) => loadedMapping(m, sql, 1));
+    for (const path of ['columnar', 'rows'] as const)
+      contexts[path] = {
+        ...engineContext(makeProject(tempDir(), [source], loaded), await freshStore('duckdb')),
+        columnar: path === 'columnar',
+      };
+  }, 60_000);
+  afterAll(async () => {
+    for (const ctx of Object.values(contexts)) {
+      await ctx.connectors.closeAll();
+      await ctx.store.close();
+    }
+  });
+
+  it('an id type JSON.stringify writes first (integer-like) keeps the row path, its key first', async () => {
+    const ctx = contexts.columnar;
+    expect(await ingestDay(ctx, 'numeric_id_type', DAY)).toMatchObject({ status: 'succeeded', path: 'rows' });
+    const [{ user }] = await ctx.store.query<{ user: string }>(
+      `SELECT "user" FROM events WHERE ingestion = 'numeric_id_type' AND timeuuid = 'id-1' LIMIT 1`,
+    );
+    expect(user).toBe('{"customIDs":{"7":"5","stableID":"s1"}}');
+  });
+
+  it.each(['ids_in', 'custom_ids_in'])(
+    '%s: identical events, rejects, duplicates, counts and examples',
+    async (name) => {
+      const results: Record<string, DayResult> = {};
+      for (const path of ['columnar', 'rows'] as const) {
+        results[path] = await ingestDay(contexts[path], name, DAY);
+        expect(results[path]).toMatchObject({ status: 'succeeded', path });
+      }
+      expect(results.rows.rowsLoaded).toBeGreaterThan(PAD_ROWS / 2);
+      expect(comparable(results.columnar)).toEqual(comparable(results.rows));
+      expect(await eventsContents(contexts.columnar, name)).toEqual(await eventsContents(contexts.rows, name));
+    },
+    60_000,
+  );
 });

@@ -24,6 +24,9 @@ import {
   seededSource,
   tempDir,
 } from '../support/engine-fixture.js';
+import { eventsContents } from '../support/events-contents.js';
+import { comparable } from '../support/messy-metrics-day.js';
+import { idColumnsDay, idColumnsMappings } from '../support/events-id-columns.js';
 
 const DAY = '2026-10-05';
 const U = '{"userID":"u1","customIDs":{"stableID":"s1"}}';
@@ -136,6 +139,7 @@ function statements(): string[] {
       ]),
     ),
     pad('ev_json', (t) => `CAST(${t} AS JSONB)`),
+    ...idColumnsDay((i) => `${at(i)}+00`, PAD_ROWS),
     insertSql(
       'ev_json',
       LATE.map((r, i) => [50_000 + i, `${DAY} 20:00:0${i}+00`, r[0], null, null, r[3], r[4]]),
@@ -155,33 +159,8 @@ const base = { dataset: 'events' as const, source: 'src', sql: './e.sql', schedu
 const mappings: [EventsMapping, string][] = [
   [{ ...base, name: 'text_in', columns }, 'SELECT * FROM ev_text ORDER BY seq'],
   [{ ...base, name: 'json_in', columns }, 'SELECT * FROM ev_json ORDER BY seq'],
+  ...idColumnsMappings(base),
 ];
-
-/** What a load left in the store; generated timeuuids are random, compared by their shape. */
-const contents = async (ctx: EngineContext, ingestion: string) => ({
-  events: await ctx.store.query(
-    `SELECT CAST(day AS VARCHAR) AS d, CAST("timestamp" AS VARCHAR) AS t, event_name, event_value, event_metadata,
-       "user", user_id, custom_ids,
-       CASE WHEN timeuuid ~ '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' THEN 'generated'
-         ELSE timeuuid END AS tu
-     FROM events WHERE ingestion = $1 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9`,
-    [ingestion],
-  ),
-  rejects: await ctx.store.query(
-    `SELECT CAST("date" AS VARCHAR) AS d, "row", "column", rule, reason FROM rejects WHERE ingestion = $1
-     ORDER BY 1, 2, 3, 4, 5`,
-    [ingestion],
-  ),
-  ledger: (await ctx.store.ledger({ ingestion })).map((e) => [
-    e.status,
-    e.rowsLoaded,
-    e.rowsRejected,
-    e.rejectReasons,
-    e.duplicates,
-    e.sourceRowCount,
-  ]),
-});
-const comparable = (r: DayResult) => ({ ...r, durationMs: 0, loadId: null, path: null });
 
 describe('columnar events path vs row path (PostgreSQL → PostgreSQL store)', () => {
   const contexts: Record<'columnar' | 'rows', EngineContext> = {} as never;
@@ -232,10 +211,15 @@ describe('columnar events path vs row path (PostgreSQL → PostgreSQL store)', (
         ]);
       // tu-1, tu-35, UUID_A within the first file and in both texts after it, and the padding's repeats
       // across files (tu-5's first row is rejected: no duplicate; UUID_B's canonical text is not a repeat).
-      expect(results.rows.duplicates).toBe(5 + (PAD_ROWS - 15_000));
+      // The id columns' day: id-1 and the padding's repeats (id-6's first row is rejected); without timeuuids, none.
+      const duplicates: Record<string, number> = { ids_in: 1 + (PAD_ROWS - 15_000), custom_ids_in: 0 };
+      expect(results.rows.duplicates).toBe(duplicates[name] ?? 5 + (PAD_ROWS - 15_000));
       expect(comparable(results.columnar)).toEqual(comparable(results.rows));
       expect(Object.keys(results.columnar.rejectExamples)).toEqual(Object.keys(results.rows.rejectExamples));
-      const [columnar, rows] = [await contents(contexts.columnar, name), await contents(contexts.rows, name)];
+      const [columnar, rows] = [
+        await eventsContents(contexts.columnar, name),
+        await eventsContents(contexts.rows, name),
+      ];
       expect(columnar.rejects.length).toBe(results.rows.rowsRejected);
       expect(columnar.events.length).toBe(results.rows.rowsLoaded);
       expect(columnar).toEqual(rows);

@@ -215,6 +215,7 @@ export class DuckDBEventsCsvLoad implements ColumnarDayLoad {
   private async fileTexts(csv: string, connection: DuckDBConnection, side: boolean): Promise<FileTexts> {
     const limit = NAMED_TEXTS.count + 1;
     const sql = fileTexts(csv, this.spec, limit);
+    if (sql === null) return { user: [], metadata: [], spacedNames: [] };
     const found = side
       ? await this.onSide(connection, sql)
       : await this.withoutPushdown(() => connection.runAndReadAll(sql));

@@ -25,9 +25,14 @@
  * In that pass a cheap test comes first (flat-json-sql.ts): a text that is a flat object of
  * plain strings with distinct keys, as most users and metadata are, passes every check above
  * for the price of one regular expression and one key list, and only the others are checked.
+ *
+ * A user built from id columns (userID, customIDs) is written here as JSON.stringify writes
+ * the row path's object: the non-empty ids, userID first, then customIDs in the mapping's
+ * order. Only ids that JSON.stringify writes unchanged between quotes (no quote, backslash or
+ * control character) are written so; a row with another id goes to the row path.
  */
 import { DUCKDB_ROWS } from '../schema.js';
-import type { EventsCsvSource, EventsCsvSpec } from '../types.js';
+import type { EventsCsvSource, EventsCsvSpec, EventsUserIds } from '../types.js';
 import { flatMetadata, flatUser } from './flat-json-sql.js';
 import { CSV_BUFFER, literal } from './metric-csv-sql.js';
 
@@ -61,6 +66,9 @@ const SPACE = literal(
 );
 /** Below this a numeric timestamp is UNIX seconds, above it milliseconds (as map-events.ts). */
 const SECONDS_LIMIT = 100_000_000_000;
+const NULL_TEXT = 'CAST(NULL AS VARCHAR)';
+/** A character JSON.stringify escapes in a string. */
+const ESCAPED_IN_JSON = literal(String.raw`["\\\x00-\x1F]`);
 
 /** `read_csv` of one exported file, every column as text (see metric-csv-sql.ts readCsv). */
 export function readEventsCsv(file: string, spec: Pick<EventsCsvSpec, 'columnCount' | 'fingerprint'>): string {
@@ -95,6 +103,24 @@ function distinct(list: string): string {
   return `CASE len(${list}) WHEN 0 THEN true WHEN 1 THEN true ${small} ELSE list_unique(${list}) = len(${list}) END`;
 }
 
+/**
+ * The user the row path builds from id columns, as JSON.stringify writes it (`user`, NULL when
+ * it has no id or an id JSON.stringify would escape), its userID and its customIDs' JSON.
+ */
+function builtUser(ids: EventsUserIds): { user: string; userId: string; customIds: string } {
+  // NULL and '' are no id.
+  const present = (c: string) => `CASE WHEN ${c} <> '' THEN ${c} END`;
+  const userId = ids.userID === null ? NULL_TEXT : present(`c${ids.userID}`);
+  const entries = ids.customIDs.map(
+    ([idType, i]) => `${literal(`${JSON.stringify(idType)}:"`)} || ${present(`c${i}`)} || '"'`,
+  );
+  const customIds = entries.length ? `nullif('{' || concat_ws(',', ${entries.join(', ')}) || '}', '{}')` : NULL_TEXT;
+  const columns = [...(ids.userID === null ? [] : [ids.userID]), ...ids.customIDs.map(([, i]) => i)];
+  const plain = columns.map((i) => `(c${i} IS NULL OR NOT regexp_matches(c${i}, ${ESCAPED_IN_JSON}))`).join(' AND ');
+  const parts = `concat_ws(',', '"userID":"' || ${userId} || '"', '"customIDs":' || ${customIds})`;
+  return { user: `CASE WHEN ${plain} THEN nullif('{' || ${parts} || '}', '{}') END`, userId, customIds };
+}
+
 /** The exported text, the timestamp (`ts`) and, with `json`, the given JSON expressions as `u` and `m`. */
 function fileColumns(
   csv: string,
@@ -111,7 +137,11 @@ function fileColumns(
       : `(CASE WHEN regexp_full_match(${t}, '-?[0-9]{1,15}') THEN epoch_ms(${
           spec.timestamp.text === 'epochMs' ? integer : epochMs(integer)
         }) END)`;
-  const out = [...raw, `${ts} AS ts`, `${json(`c${spec.user.column}`, spec.user.json)} AS u`];
+  const out = [...raw, `${ts} AS ts`];
+  if ('ids' in spec.user) {
+    const built = builtUser(spec.user.ids);
+    out.push(`${built.user} AS u`, `${built.userId} AS uid`, `${built.customIds} AS ucids`);
+  } else out.push(`${json(`c${spec.user.column}`, spec.user.json)} AS u`);
   if (spec.metadata) out.push(`${json(`c${spec.metadata.column}`, spec.metadata.json)} AS m`);
   if (spec.fingerprint) out.push('fp');
   if (numbered) out.push('ln');
@@ -126,9 +156,10 @@ function fileColumns(
  */
 export function eventsSource(csv: string, spec: EventsCsvSpec, numbered = false): string {
   // The JSON values the checks read more than once, read once.
-  const json = [`json_keys(u) AS uk`, `json_keys(u, '$.customIDs') AS ck`];
+  const json = 'ids' in spec.user ? [] : [`json_keys(u) AS uk`, `json_keys(u, '$.customIDs') AS ck`];
   if (spec.metadata) json.push('json_keys(m) AS mk');
-  return `(SELECT *, ${json.join(', ')} FROM (${fileColumns(csv, spec, validJson, numbered)}))`;
+  const source = fileColumns(csv, spec, validJson, numbered);
+  return json.length ? `(SELECT *, ${json.join(', ')} FROM (${source}))` : `(${source})`;
 }
 
 /**
@@ -158,18 +189,20 @@ export const TEXT_KINDS = ['user', 'metadata', 'spacedNames'] as const;
  * and event names with a space, as rows `(kind, text)` (kind: the index in TEXT_KINDS), at
  * most `limit` of each kind. One scan of the file, one aggregate per column (GROUPING SETS).
  * NULL users are left out: the per-row statement rejects them itself, as it takes NULL and
- * empty metadata and checks the names' other rules.
+ * empty metadata and checks the names' other rules. A user built from id columns has no text
+ * to look at here. Null: the file has no texts to look at.
  */
-export function fileTexts(csv: string, spec: EventsCsvSpec, limit: number): string {
-  const sets: [string, number][] = [[`c${spec.user.column}`, 0]];
+export function fileTexts(csv: string, spec: EventsCsvSpec, limit: number): string | null {
+  const sets: [string, number][] = 'ids' in spec.user ? [] : [[`c${spec.user.column}`, 0]];
   if (spec.metadata) sets.push([`c${spec.metadata.column}`, 1]);
   if ('column' in spec.eventName) sets.push([`c${spec.eventName.column}`, 2]);
+  if (sets.length === 0) return null;
   const columns = sets.map(([c, kind]) => `${c} AS t${kind}`).join(', ');
   const kind = `CASE ${sets.map(([, k]) => `WHEN GROUPING(t${k}) = 0 THEN ${k}`).join(' ')} END`;
   const text = `CASE ${sets.map(([, k]) => `WHEN GROUPING(t${k}) = 0 THEN t${k}`).join(' ')} END`;
   const groups = sets.map(([, k]) => `(t${k})`).join(', ');
   const texts = `SELECT ${kind} AS kind, ${text} AS text FROM (SELECT ${columns} FROM ${csv}) GROUP BY GROUPING SETS (${groups})`;
-  const u = `CASE WHEN kind = 0 THEN ${validJson('text', spec.user.json)} END`;
+  const u = 'ids' in spec.user ? 'NULL' : `CASE WHEN kind = 0 THEN ${validJson('text', spec.user.json)} END`;
   const m = spec.metadata ? `CASE WHEN kind = 1 THEN ${validJson('text', spec.metadata.json)} END` : 'NULL';
   const keys = `json_keys(u) AS uk, json_keys(u, '$.customIDs') AS ck, json_keys(m) AS mk`;
   const rest = notFlat(texts, spec);
@@ -187,7 +220,8 @@ export function fileTexts(csv: string, spec: EventsCsvSpec, limit: number): stri
  */
 function notFlat(texts: string, spec: EventsCsvSpec): string {
   const meta = spec.metadata;
-  const json = `CASE kind WHEN 0 THEN ${minified('text', spec.user.json)} WHEN 1 THEN ${minified('text', meta?.json ?? false)} END`;
+  const userJson = 'json' in spec.user && spec.user.json;
+  const json = `CASE kind WHEN 0 THEN ${minified('text', userJson)} WHEN 1 THEN ${minified('text', meta?.json ?? false)} END`;
   const flat = `CASE kind WHEN 0 THEN ${flatUser('j')} WHEN 1 THEN ${flatMetadata('j')} ELSE false END`;
   const keys = `CASE WHEN flat THEN CASE kind WHEN 0 THEN json_keys(j, '$.customIDs') ELSE json_keys(j) END END`;
   const tested = `SELECT kind, text, j, coalesce(${flat}, false) AS flat FROM (SELECT kind, text, ${json} AS j FROM (${texts}))`;
@@ -258,7 +292,7 @@ function rowChecks(spec: EventsCsvSpec): string[] {
 
 /** Whether a row (of eventsSource) passes every rule for certain and is stored as its text says (NULL: not sure). */
 export function eventRowOk(spec: EventsCsvSpec): string {
-  return [...rowChecks(spec), metadataOk(spec), userOk()].join(' AND ');
+  return [...rowChecks(spec), metadataOk(spec), 'ids' in spec.user ? 'u IS NOT NULL' : userOk()].join(' AND ');
 }
 
 /** `c` is not one of `texts` (a constant list: no join, which could reorder the rows). */
@@ -270,14 +304,14 @@ const notIn = (c: string, texts: string[]) =>
  * fileTexts, all of them): the other texts passed the same checks.
  */
 export function eventRowOkKnown(spec: EventsCsvSpec, texts: { user: string[]; metadata: string[] }): string {
-  const user = `c${spec.user.column}`;
-  const checks = [...rowChecks(spec), `${user} IS NOT NULL`, notIn(user, texts.user)];
+  const checks = rowChecks(spec);
+  if ('ids' in spec.user) checks.push('u IS NOT NULL');
+  else checks.push(`c${spec.user.column} IS NOT NULL`, notIn(`c${spec.user.column}`, texts.user));
   if (spec.metadata)
     checks.push(`(c${spec.metadata.column} IS NULL OR ${notIn(`c${spec.metadata.column}`, texts.metadata)})`);
   return checks.join(' AND ');
 }
 
-const NULL_TEXT = 'CAST(NULL AS VARCHAR)';
 const source = (s: EventsCsvSource | null, transform = (c: string) => c) =>
   s === null || ('constant' in s && s.constant === null)
     ? NULL_TEXT
@@ -321,7 +355,7 @@ export function eventColumns(spec: EventsCsvSpec, spacedNames: string[] | null =
   const meta = spec.metadata ? `CASE WHEN c${spec.metadata.column} = '' THEN NULL ELSE m END` : 'CAST(NULL AS VARCHAR)';
   // One parse for both (the same expression twice in a projection is computed once).
   const ids = `json_extract_string(u, ['$.userID', '$.customIDs'])`;
-  const [userId, customIds] = [`${ids}[1]`, `${ids}[2]`];
+  const [userId, customIds] = 'ids' in spec.user ? ['uid', 'ucids'] : [`${ids}[1]`, `${ids}[2]`];
   const tu = spec.timeuuid ? `c${spec.timeuuid.column}` : null;
   const generated = 'CAST(uuid() AS VARCHAR)';
   const uuid = tu ? `CASE WHEN ${tu} IS NULL OR ${tu} = '' THEN ${generated} ELSE ${tu} END` : generated;
