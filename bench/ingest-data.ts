@@ -81,7 +81,7 @@ export async function expectedDuplicates(url: string, spec: BenchSpec): Promise<
 type FileData = Omit<BenchData, 'copyFile'>;
 
 export async function createFileData(dir: string, s3: S3TestServer, spec: BenchSpec): Promise<FileData> {
-  const { table, name } = spec.dataset;
+  const { table, kind } = spec.dataset;
   const duckdbPath = join(dir, 'source.duckdb');
   const db = await openDuckDB(duckdbPath);
   const parquetFiles: string[] = [];
@@ -94,7 +94,7 @@ export async function createFileData(dir: string, s3: S3TestServer, spec: BenchS
       const file = join(dir, `${day}.parquet`);
       const rowsOfDay = `SELECT * FROM ${table} WHERE ${spec.dataset.dayFilter(day)}`;
       await db.connection.run(`COPY (${rowsOfDay}) TO '${file}' (FORMAT parquet)`);
-      await s3.put(BUCKET, `${PREFIX}/${name}/${day}/part-0.parquet`, readFileSync(file));
+      await s3.put(BUCKET, `${PREFIX}/${kind}/${day}/part-0.parquet`, readFileSync(file));
       parquetFiles.push(file);
     }
   } finally {
