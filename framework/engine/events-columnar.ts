@@ -8,8 +8,8 @@
  * text the store can read: a timestamp of a timestamp or integer type, event_name and
  * timeuuid as text, event_value as text or an integer, user as one JSON column or built from
  * id columns of text or integers, event_metadata as text or JSON. Otherwise days take the row
- * path. One export per day: an
- * events day is a range of instants, which the export cannot route by the text of a row.
+ * path. One export per day: an events day is a range of instants, which the export cannot
+ * route by the text of a row.
  */
 import type { LoadedMapping } from '../config/project.js';
 import type { ColumnValue, EventColumns } from '../config/types.js';
