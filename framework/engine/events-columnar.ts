@@ -6,7 +6,7 @@
  * (EventsMapper.check), so rejects and stored rows are the row path's. Used when the source
  * has a bulk export, the store a columnar events load, and every mapped column arrives as
  * text the store can read: a timestamp of a timestamp or integer type, event_name and
- * timeuuid as text, event_value as text or an integer, user as one JSON column or built from
+ * timeuuid as text, event_value as text or a number, user as one JSON column or built from
  * id columns of text or integers, event_metadata as text or JSON. Otherwise days take the row
  * path. One export per day: an events day is a range of instants, which the export cannot
  * route by the text of a row.
@@ -84,7 +84,7 @@ function eventTargets(
   const eventValue =
     mapped.event_value === undefined
       ? null
-      : constantOrColumn(mapped.event_value, ['string', 'integer'], columns, scalarText);
+      : constantOrColumn(mapped.event_value, ['string', 'integer', 'double'], columns, scalarText);
   const metadata = mapped.event_metadata === undefined ? null : find(mapped.event_metadata, ['string', 'json']);
   const timeuuid = mapped.timeuuid === undefined ? null : find(mapped.timeuuid, ['string']);
   if (timestamp === null || user === null || !eventName || eventValue === undefined) return null;
@@ -131,7 +131,8 @@ function constantOrColumn(
     return text === undefined ? undefined : { constant: text };
   }
   const i = columns.findIndex((c) => c.name === source);
-  return i >= 0 && types.includes(columns[i].type) ? { column: i } : undefined;
+  if (i < 0 || !types.includes(columns[i].type)) return undefined;
+  return columns[i].type === 'double' ? { column: i, double: true } : { column: i };
 }
 
 /**

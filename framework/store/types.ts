@@ -214,8 +214,12 @@ export interface ColumnarDayResult {
 
 export type MetricsCsvResult = ColumnarDayResult;
 
-/** How an events target is read from the export: an exported column, or a constant (the text the row path stores). */
-export type EventsCsvSource = { column: number } | { constant: string | null };
+/**
+ * How an events target is read from the export: an exported column, or a constant (the text
+ * the row path stores). `double`: a floating-point column, whose number the row path stores as
+ * JavaScript's `String` writes it.
+ */
+export type EventsCsvSource = { column: number; double?: boolean } | { constant: string | null };
 
 /** The exported id columns a user is built from; null `userID`: not mapped. */
 export interface EventsUserIds {

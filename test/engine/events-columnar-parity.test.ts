@@ -28,6 +28,7 @@ import {
 import { eventsContents } from '../support/events-contents.js';
 import { comparable } from '../support/messy-metrics-day.js';
 import { ID_ROWS_FOR_THE_ROW_PATH, idColumnsDay, idColumnsMappings } from '../support/events-id-columns.js';
+import { BULK_DOUBLES, numberValuesDay, numberValuesMappings } from '../support/events-number-values.js';
 
 const DAY = '2026-10-05';
 const IN_DAY = '2026-10-05 09:00:00';
@@ -226,6 +227,7 @@ function statements(): string[] {
        CASE WHEN i % 10000 = 7 THEN 'clean-7' WHEN i % 5000 = 3 THEN '' ELSE 'clean-' || i END AS tu
        FROM generate_series(1, ${CLEAN_ROWS}) AS s(i)`,
     ...idColumnsDay(at, PAD_ROWS),
+    ...numberValuesDay(at, 'NUMERIC'),
     'CREATE TABLE ev_ms (seq INT, ts BIGINT, usr TEXT)',
     `INSERT INTO ev_ms SELECT seq, CAST(extract(epoch FROM ts) * 1000 AS BIGINT), usr FROM ev_text`,
     `INSERT INTO ev_ms VALUES (5000, ${Date.parse('2026-10-05T12:00:00Z') / 1000}, '${U}')`,
@@ -272,7 +274,7 @@ describe('columnar events path vs row path (PostgreSQL → DuckDB)', () => {
       const project = makeProject(
         tempDir(),
         [source],
-        mappings.map(([m, sql]) => loadedMapping(m, sql, 1)),
+        [...mappings, ...numberValuesMappings(base)].map(([m, sql]) => loadedMapping(m, sql, 1)),
       );
       const store = await freshStore('duckdb');
       // More threads than files, so a file is read by several whatever the machine's cores.
@@ -353,6 +355,27 @@ describe('columnar events path vs row path (PostgreSQL → DuckDB)', () => {
     expect([unique.duplicates, unique.rowsLoaded]).toEqual([0, CLEAN_ROWS - 3]);
   }, 60_000);
 
+  it.each(numberValuesMappings(base).map(([m]) => m.name))(
+    '%s (a number as event_value): identical events, rejects, counts; plain decimals JavaScript writes alike in bulk',
+    async (name) => {
+      const rowByRow = vi.spyOn(EventsMapper.prototype, 'check');
+      const results: Record<string, DayResult> = {};
+      try {
+        results.columnar = await ingestDay(contexts.columnar, name, DAY);
+        const checked = rowByRow.mock.calls.map(([row]) => row.tu);
+        if (name === 'dbl_in') expect(checked.length).toBe(15 - BULK_DOUBLES.length);
+      } finally {
+        rowByRow.mockRestore();
+      }
+      results.rows = await ingestDay(contexts.rows, name, DAY);
+      expect([results.columnar.path, results.rows.path]).toEqual(['columnar', 'rows']);
+      expect(results.rows.rowsLoaded).toBe(16);
+      expect(comparable(results.columnar)).toEqual(comparable(results.rows));
+      expect(await eventsContents(contexts.columnar, name)).toEqual(await eventsContents(contexts.rows, name));
+    },
+    60_000,
+  );
+
   it('a user built from id columns: only rows without an id, or with one JSON.stringify escapes, reach the row path', async () => {
     const rowByRow = vi.spyOn(EventsMapper.prototype, 'check');
     try {
@@ -384,14 +407,14 @@ describe('columnar events path vs row path (PostgreSQL → DuckDB)', () => {
   }, 60_000);
 });
 
-describe('columnar events path vs row path, a user built from id columns (DuckDB source → DuckDB store)', () => {
+describe('columnar events path vs row path, users built from id columns and numbers (DuckDB source → DuckDB store)', () => {
   const contexts: Record<'columnar' | 'rows', EngineContext> = {} as never;
 
   beforeAll(async () => {
-    const source = await seededSource(
-      'duckdb',
-      idColumnsDay((i) => `${IN_DAY}.${i}+00`, PAD_ROWS),
-    );
+    const source = await seededSource('duckdb', [
+      ...idColumnsDay((i) => `${IN_DAY}.${i}+00`, PAD_ROWS),
+      ...numberValuesDay((i) => `${IN_DAY}.${i}+00`, 'TEXT'),
+    ]);
     const columns = {
       timestamp: 'ts',
       event_name: 'name',
@@ -402,7 +425,9 @@ describe('columnar events path vs row path, a user built from id columns (DuckDB
       { ...base, name: 'numeric_id_type', columns },
       'SELECT * FROM ev_ids',
     ];
-    const loaded = [...idColumnsMappings(base), numericIdType].map(([m, sql]) => loadedMapping(m, sql, 1));
+    const loaded = [...idColumnsMappings(base), ...numberValuesMappings(base), numericIdType].map(([m, sql]) =>
+      loadedMapping(m, sql, 1),
+    );
     for (const path of ['columnar', 'rows'] as const)
       contexts[path] = {
         ...engineContext(makeProject(tempDir(), [source], loaded), await freshStore('duckdb')),
@@ -425,7 +450,7 @@ describe('columnar events path vs row path, a user built from id columns (DuckDB
     expect(user).toBe('{"customIDs":{"7":"5","stableID":"s1"}}');
   });
 
-  it.each(['ids_in', 'custom_ids_in'])(
+  it.each(['ids_in', 'custom_ids_in', 'dbl_in', 'dec_in', 'rl_in'])(
     '%s: identical events, rejects, duplicates, counts and examples',
     async (name) => {
       const results: Record<string, DayResult> = {};
@@ -433,7 +458,9 @@ describe('columnar events path vs row path, a user built from id columns (DuckDB
         results[path] = await ingestDay(contexts[path], name, DAY);
         expect(results[path]).toMatchObject({ status: 'succeeded', path });
       }
-      expect(results.rows.rowsLoaded).toBeGreaterThan(PAD_ROWS / 2);
+      expect(results.rows.rowsLoaded).toBeGreaterThanOrEqual(
+        name.startsWith('d') || name === 'rl_in' ? 16 : PAD_ROWS / 2,
+      );
       expect(comparable(results.columnar)).toEqual(comparable(results.rows));
       expect(await eventsContents(contexts.columnar, name)).toEqual(await eventsContents(contexts.rows, name));
     },

@@ -27,6 +27,7 @@ import {
 import { eventsContents } from '../support/events-contents.js';
 import { comparable } from '../support/messy-metrics-day.js';
 import { idColumnsDay, idColumnsMappings } from '../support/events-id-columns.js';
+import { numberValuesDay, numberValuesMappings } from '../support/events-number-values.js';
 
 const DAY = '2026-10-05';
 const U = '{"userID":"u1","customIDs":{"stableID":"s1"}}';
@@ -140,6 +141,7 @@ function statements(): string[] {
     ),
     pad('ev_json', (t) => `CAST(${t} AS JSONB)`),
     ...idColumnsDay((i) => `${at(i)}+00`, PAD_ROWS),
+    ...numberValuesDay((i) => `${at(i)}+00`, 'NUMERIC'),
     insertSql(
       'ev_json',
       LATE.map((r, i) => [50_000 + i, `${DAY} 20:00:0${i}+00`, r[0], null, null, r[3], r[4]]),
@@ -171,7 +173,7 @@ describe('columnar events path vs row path (PostgreSQL → PostgreSQL store)', (
       const project = makeProject(
         tempDir(),
         [source],
-        mappings.map(([m, sql]) => loadedMapping(m, sql, 1)),
+        [...mappings, ...numberValuesMappings(base)].map(([m, sql]) => loadedMapping(m, sql, 1)),
       );
       const ctx = engineContext(project, await freshStore('postgres'));
       contexts[path] = { ...ctx, columnar: path === 'columnar', batchSize: 2000 };
@@ -225,5 +227,19 @@ describe('columnar events path vs row path (PostgreSQL → PostgreSQL store)', (
       expect(columnar).toEqual(rows);
     },
     120_000,
+  );
+
+  it.each(numberValuesMappings(base).map(([m]) => m.name))(
+    '%s (a number as event_value): identical events, rejects and counts',
+    async (name) => {
+      const results: Record<string, DayResult> = {};
+      for (const path of ['columnar', 'rows'] as const) {
+        results[path] = await ingestDay(contexts[path], name, DAY);
+        expect(results[path]).toMatchObject({ status: 'succeeded', path, rowsLoaded: 16 });
+      }
+      expect(comparable(results.columnar)).toEqual(comparable(results.rows));
+      expect(await eventsContents(contexts.columnar, name)).toEqual(await eventsContents(contexts.rows, name));
+    },
+    60_000,
   );
 });

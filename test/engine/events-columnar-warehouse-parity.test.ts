@@ -19,6 +19,7 @@ import {
   tempDir,
 } from '../support/engine-fixture.js';
 import { idColumnsDay, idColumnsMappings } from '../support/events-id-columns.js';
+import { numberValuesDay, numberValuesMappings } from '../support/events-number-values.js';
 import { bigqueryWarehouse, snowflakeWarehouse, type Warehouse } from '../support/warehouse-fakes.js';
 
 const DAY = '2026-10-05';
@@ -66,13 +67,21 @@ const statements = [
     ROWS.map((r, i) => [i, `${r[0]}+00`, ...r.slice(1)]),
   ),
   ...idColumnsDay((i) => `2026-10-05 10:00:${String(i).padStart(2, '0')}+00`, 200),
+  ...numberValuesDay((i) => `2026-10-05 11:00:${String(i).padStart(2, '0')}+00`, 'TEXT'),
 ];
-const mappings: [EventsMapping, string][] = [[mapping, 'SELECT * FROM ev'], ...idColumnsMappings(base)];
+const mappings: [EventsMapping, string][] = [
+  [mapping, 'SELECT * FROM ev'],
+  ...idColumnsMappings(base),
+  ...numberValuesMappings(base),
+];
 /** Rows the row path rejects, and repeated timeuuids (id-6's first row is rejected: its second is no repeat). */
 const EXPECTED: Record<string, { rejectedAtLeast: number; duplicates: number }> = {
   ev: { rejectedAtLeast: 6, duplicates: 1 },
   ids_in: { rejectedAtLeast: 2, duplicates: 1 },
   custom_ids_in: { rejectedAtLeast: 2, duplicates: 0 },
+  dbl_in: { rejectedAtLeast: 0, duplicates: 0 },
+  dec_in: { rejectedAtLeast: 0, duplicates: 0 },
+  rl_in: { rejectedAtLeast: 0, duplicates: 0 },
 };
 
 const contents = async (ctx: EngineContext, ingestion: string) => ({

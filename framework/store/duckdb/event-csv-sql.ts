@@ -6,7 +6,7 @@
  * (which also word the rejects), so these checks are deliberately strict:
  *
  * - no backslash in a mapped text column (COPY's text format escapes with one; the row path
- *   reads the value unescaped);
+ *   reads the value unescaped); a floating-point event_value written as JavaScript writes it;
  * - JSON (user, event_metadata) exactly as JavaScript's JSON.stringify writes what
  *   JSON.parse reads from it: valid and equal to DuckDB's own serialization of it (so no
  *   whitespace between tokens; JSON-typed columns have it removed first), no repeated keys,
@@ -260,7 +260,20 @@ function nameOk(spec: EventsCsvSpec): string {
 }
 
 function textOk(source: EventsCsvSource | { column: number } | null): string {
-  return source && 'column' in source ? `(c${source.column} IS NULL OR ${noEscape(`c${source.column}`)})` : 'true';
+  if (!source || !('column' in source)) return 'true';
+  const c = `c${source.column}`;
+  return `(${c} IS NULL OR ${'double' in source && source.double ? shortestNumber(c) : noEscape(c)})`;
+}
+
+/**
+ * A number's text as JavaScript's `String` writes the number it reads as: a plain decimal (no
+ * exponent, no trailing zero in a fraction, not `-0`) equal to DuckDB's shortest text of the
+ * double, which is JavaScript's for every plain decimal. Other texts (`1e-05`, `5.0`, `NaN`, a
+ * NUMERIC's `9.990`) go to the row path.
+ */
+function shortestNumber(c: string): string {
+  const shortest = `regexp_replace(CAST(TRY_CAST(${c} AS DOUBLE) AS VARCHAR), '\\.0$', '')`;
+  return `(regexp_full_match(${c}, '-?[0-9]+(\\.[0-9]*[1-9])?') AND ${c} <> '-0' AND ${shortest} = ${c})`;
 }
 
 function metadataOk(spec: EventsCsvSpec): string {
