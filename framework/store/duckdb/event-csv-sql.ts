@@ -270,8 +270,9 @@ function textOk(source: EventsCsvSource | { column: number } | null): string {
  * exponent, no trailing zero in a fraction, not `-0`) equal to DuckDB's shortest text of the
  * double, which is JavaScript's for every plain decimal. Other texts (`1e-05`, `5.0`, `NaN`, a
  * NUMERIC's `9.990`) go to the row path.
+ * @internal exported for its test
  */
-function shortestNumber(c: string): string {
+export function shortestNumber(c: string): string {
   const shortest = `regexp_replace(CAST(TRY_CAST(${c} AS DOUBLE) AS VARCHAR), '\\.0$', '')`;
   return `(regexp_full_match(${c}, '-?[0-9]+(\\.[0-9]*[1-9])?') AND ${c} <> '-0' AND ${shortest} = ${c})`;
 }
