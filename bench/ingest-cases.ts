@@ -7,7 +7,7 @@
 import type { MappingConfig } from '../framework/config/types.js';
 import { addDays } from '../framework/util/time.js';
 
-export type DatasetName = 'metrics' | 'events' | 'events-ids';
+export type DatasetName = 'metrics' | 'events' | 'events-ids' | 'events-prices';
 
 export interface GeneratedSpec {
   rows: number;
@@ -73,7 +73,8 @@ const dayStart = (day: string) => Date.parse(`${day}T08:00:00Z`) / 1000;
  * 1,024 users on every 1,024th row of it (N events, interleaved with the others' as in a
  * real stream), and the metadata is one of 300 pages, each with its own referrer.
  * `events-ids` holds the same events with the user's three ids in columns of their own (the
- * mapping builds the user from `userID` and `customIDs` columns).
+ * mapping builds the user from `userID` and `customIDs` columns); `events-prices` the same
+ * events with a floating-point event_value (a price in cents, divided by 100).
  */
 function eventUsers(eventsPerUser: number | undefined): Record<'user' | 'company' | 'page' | 'referrer', string> {
   if (!eventsPerUser || eventsPerUser <= 1) {
@@ -100,19 +101,31 @@ function repeatOf(share: number | undefined): string {
   return `CASE WHEN floor(i * ${s}) > floor((i - 1) * ${s}) THEN i - 1 ELSE i END`;
 }
 
-/** The select list of the events (`user`: the user's select, from the user's and company's numbers). */
-function eventsSelect(spec: GeneratedSpec, user: (user: string, company: string) => string): string {
+const TEXT_VALUE = `CASE WHEN i % 3 = 0 THEN NULL ELSE 'value_' || (i % 1000) END`;
+
+/**
+ * The select list of the events (`user`: the user's select, from the user's and company's
+ * numbers; `value`: the event value's expression).
+ */
+function eventsSelect(
+  spec: GeneratedSpec,
+  user: (user: string, company: string) => string,
+  value = TEXT_VALUE,
+): string {
   const { rows, days, from, eventsPerUser, repeatedEvents } = spec;
   const users = eventUsers(eventsPerUser);
   return `to_timestamp(CAST(${dayStart(from)} + (i - 1) * ${(days * 86_400) / rows}
       AS DOUBLE PRECISION)) AS ts,
     'event_' || (i % 50) AS event_name,
-    CASE WHEN i % 3 = 0 THEN NULL ELSE 'value_' || (i % 1000) END AS event_value,
+    ${value} AS event_value,
     '{"page":"/products/' || (${users.page}) || '","referrer":"' || ${users.referrer} || '","plan":"pro"}' AS metadata,
     ${user(users.user, users.company)},
     CAST(CAST(md5(CAST(${repeatOf(repeatedEvents)} AS TEXT)) AS UUID) AS TEXT) AS timeuuid`;
 }
 const stableId = (user: string) => `substr(md5(CAST(${user} AS TEXT)), 1, 16)`;
+/** The user as one JSON text: userID and two customIDs. */
+const jsonUser = (user: string, company: string) => `'{"userID":"user_' || ${user} || '","customIDs":{"stableID":"'
+      || ${stableId(user)} || '","companyID":"c' || (${company}) || '"}}' AS "user"`;
 
 const events: BenchDataset = {
   name: 'events',
@@ -120,12 +133,7 @@ const events: BenchDataset = {
   table: 'bench_events',
   columns: 'ts, event_name, event_value, metadata, "user", timeuuid',
   indexColumn: 'ts',
-  generated: (spec) =>
-    eventsSelect(
-      spec,
-      (user, company) => `'{"userID":"user_' || ${user} || '","customIDs":{"stableID":"'
-      || ${stableId(user)} || '","companyID":"c' || (${company}) || '"}}' AS "user"`,
-    ),
+  generated: (spec) => eventsSelect(spec, jsonUser),
   dayFilter: (day) => `ts >= to_timestamp(${dayStart(day)}) AND ts < to_timestamp(${dayStart(addDays(day, 1))})`,
   copyInColumns: 'ts timestamptz, event_name text, event_value text, metadata text, "user" text, timeuuid text',
   mappingColumns: {
@@ -162,4 +170,18 @@ const eventsIds: BenchDataset = {
   },
 };
 
-export const DATASETS: Record<DatasetName, BenchDataset> = { metrics, events, 'events-ids': eventsIds };
+const eventsPrices: BenchDataset = {
+  ...events,
+  name: 'events-prices',
+  table: 'bench_events_prices',
+  generated: (spec) =>
+    eventsSelect(spec, jsonUser, 'CASE WHEN i % 3 = 0 THEN NULL ELSE CAST(i % 100003 AS DOUBLE PRECISION) / 100 END'),
+  copyInColumns: events.copyInColumns.replace('event_value text', 'event_value double precision'),
+};
+
+export const DATASETS: Record<DatasetName, BenchDataset> = {
+  metrics,
+  events,
+  'events-ids': eventsIds,
+  'events-prices': eventsPrices,
+};
