@@ -31,6 +31,7 @@ import { ID_ROWS_FOR_THE_ROW_PATH, idColumnsDay, idColumnsMappings } from '../su
 import { BULK_DOUBLES, numberValuesDay, numberValuesMappings } from '../support/events-number-values.js';
 
 const DAY = '2026-10-05';
+const [UUID_A, UUID_B] = ['a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'b1ffcd88-8d1a-4f09-9c7e-7cc8ce491b22'];
 const IN_DAY = '2026-10-05 09:00:00';
 const U = '{"userID":"u1","customIDs":{"stableID":"s1"}}';
 
@@ -228,6 +229,19 @@ function statements(): string[] {
        FROM generate_series(1, ${CLEAN_ROWS}) AS s(i)`,
     ...idColumnsDay(at, PAD_ROWS),
     ...numberValuesDay(at, 'NUMERIC'),
+    // UUID columns (as text in any case or with braces, which PostgreSQL writes canonical) as the timeuuid and userID.
+    'CREATE TABLE ev_uuid (seq INT, ts TIMESTAMPTZ, name TEXT, uid UUID, tu UUID)',
+    insertSql(
+      'ev_uuid',
+      [
+        [UUID_A, UUID_A],
+        [UUID_B, UUID_A],
+        [null, UUID_B],
+        [UUID_A.toUpperCase(), `{${UUID_B}}`],
+        [UUID_B, null],
+        [UUID_A, UUID_A.replaceAll('-', '')],
+      ].map(([uid, tu], i) => [i, at(i), 'u', uid, tu]),
+    ),
     'CREATE TABLE ev_ms (seq INT, ts BIGINT, usr TEXT)',
     `INSERT INTO ev_ms SELECT seq, CAST(extract(epoch FROM ts) * 1000 AS BIGINT), usr FROM ev_text`,
     `INSERT INTO ev_ms VALUES (5000, ${Date.parse('2026-10-05T12:00:00Z') / 1000}, '${U}')`,
@@ -264,6 +278,11 @@ const mappings: [EventsMapping, string][] = [
   ],
 ];
 
+const uuidMapping: [EventsMapping, string] = [
+  { ...base, name: 'uuid_in', columns: { timestamp: 'ts', event_name: 'name', userID: 'uid', timeuuid: 'tu' } },
+  'SELECT * FROM ev_uuid ORDER BY seq',
+];
+
 describe('columnar events path vs row path (PostgreSQL → DuckDB)', () => {
   const contexts: Record<'columnar' | 'rows', EngineContext> = {} as never;
   let source: SourceConfig;
@@ -274,7 +293,7 @@ describe('columnar events path vs row path (PostgreSQL → DuckDB)', () => {
       const project = makeProject(
         tempDir(),
         [source],
-        [...mappings, ...numberValuesMappings(base)].map(([m, sql]) => loadedMapping(m, sql, 1)),
+        [...mappings, ...numberValuesMappings(base), uuidMapping].map(([m, sql]) => loadedMapping(m, sql, 1)),
       );
       const store = await freshStore('duckdb');
       // More threads than files, so a file is read by several whatever the machine's cores.
@@ -375,6 +394,23 @@ describe('columnar events path vs row path (PostgreSQL → DuckDB)', () => {
     },
     60_000,
   );
+
+  it('UUID columns as timeuuid and userID load in bulk, repeats dropped as the row path drops them', async () => {
+    const rowByRow = vi.spyOn(EventsMapper.prototype, 'check');
+    const results: Record<string, DayResult> = {};
+    try {
+      results.columnar = await ingestDay(contexts.columnar, 'uuid_in', DAY);
+      // Only the row without a userID (rejected: no id).
+      expect(rowByRow.mock.calls.map(([row]) => row.uid)).toEqual([null]);
+    } finally {
+      rowByRow.mockRestore();
+    }
+    results.rows = await ingestDay(contexts.rows, 'uuid_in', DAY);
+    expect([results.columnar.path, results.rows.path]).toEqual(['columnar', 'rows']);
+    expect(results.rows).toMatchObject({ rowsLoaded: 3, rowsRejected: 1, duplicates: 2 });
+    expect(comparable(results.columnar)).toEqual(comparable(results.rows));
+    expect(await eventsContents(contexts.columnar, 'uuid_in')).toEqual(await eventsContents(contexts.rows, 'uuid_in'));
+  });
 
   it('a user built from id columns: only rows without an id, or with one JSON.stringify escapes, reach the row path', async () => {
     const rowByRow = vi.spyOn(EventsMapper.prototype, 'check');

@@ -31,6 +31,8 @@ const LOGICAL: Record<number, LogicalType> = {
   [B.BOOL]: 'boolean',
   [B.JSON]: 'json',
   [B.JSONB]: 'json',
+  // pg hands a uuid over as its text, which is also COPY's.
+  [B.UUID]: 'string',
 };
 
 export function logicalTypeOf(oid: number): LogicalType {
