@@ -4,6 +4,7 @@
  * timeuuids are random, so they are compared by their shape.
  */
 import type { EngineContext } from '../../framework/engine/types.js';
+import { storedRejects } from './messy-metrics-day.js';
 
 const GENERATED_UUID = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
 
@@ -19,11 +20,7 @@ export async function eventsContents(ctx: EngineContext, ingestion: string) {
        FROM events WHERE ingestion = $1 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9`,
       [ingestion],
     ),
-    rejects: await ctx.store.query(
-      `SELECT CAST("date" AS VARCHAR) AS d, "row", "column", rule, reason FROM rejects WHERE ingestion = $1
-       ORDER BY 1, 2, 3, 4, 5`,
-      [ingestion],
-    ),
+    rejects: await storedRejects(ctx, ingestion),
     ledger: (await ctx.store.ledger({ ingestion })).map((e) => [
       e.status,
       e.rowsLoaded,

@@ -112,10 +112,7 @@ export async function contents(ctx: EngineContext, ingestion: string) {
        ORDER BY 1, 2, 3, 4, 5, 6, 7`,
       [ingestion],
     ),
-    rejects: await ctx.store.query(
-      `SELECT CAST("date" AS VARCHAR) AS d, "row", "column", rule, reason FROM rejects WHERE ingestion = $1 ORDER BY 1, 2, 3, 4, 5`,
-      [ingestion],
-    ),
+    rejects: await storedRejects(ctx, ingestion),
     ledger: (await ctx.store.ledger({ ingestion })).map((e) => [
       e.status,
       e.rowsLoaded,
@@ -129,3 +126,12 @@ export async function contents(ctx: EngineContext, ingestion: string) {
 
 /** A day result without what differs between two loads of the same day. */
 export const comparable = (r: DayResult) => ({ ...r, durationMs: 0, loadId: null, path: null });
+
+/** The rejects of one ingestion, in a fixed order (any store). */
+export async function storedRejects(ctx: EngineContext, ingestion: string) {
+  return ctx.store.query(
+    `SELECT CAST("date" AS VARCHAR) AS d, "row", "column", rule, reason FROM rejects WHERE ingestion = $1
+     ORDER BY 1, 2, 3, 4, 5`,
+    [ingestion],
+  );
+}
