@@ -260,6 +260,16 @@ const base = { dataset: 'events' as const, source: 'src', sql: './e.sql', schedu
 const mappings: [EventsMapping, string][] = [
   [{ ...base, name: 'text_in', columns }, 'SELECT * FROM ev_text ORDER BY seq'],
   [{ ...base, name: 'json_in', columns }, 'SELECT * FROM ev_json ORDER BY seq'],
+  // The timestamps as text: PostgreSQL's own with `+00` (as in a UTC session), and ISO 8601 with a `Z`.
+  [
+    { ...base, name: 'ts_text_in', columns },
+    "SELECT seq, CAST(ts AT TIME ZONE 'UTC' AS TEXT) || '+00' AS ts, name, value, meta, usr, tu FROM ev_text ORDER BY seq",
+  ],
+  [
+    { ...base, name: 'ts_iso_in', columns },
+    `SELECT seq, to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS ts, name, value, meta, usr, tu
+     FROM ev_text ORDER BY seq`,
+  ],
   [{ ...base, name: 'late_in', columns }, 'SELECT * FROM ev_late ORDER BY seq'],
   [{ ...base, name: 'clean_in', columns }, 'SELECT * FROM ev_clean ORDER BY seq'],
   [{ ...base, name: 'unique_in', columns }, "SELECT * FROM ev_clean WHERE tu <> 'clean-7' OR seq = 7 ORDER BY seq"],

@@ -130,13 +130,7 @@ function fileColumns(
 ): string {
   const raw = Array.from({ length: spec.columnCount }, (_, i) => `c${i}`);
   const t = `c${spec.timestamp.column}`;
-  const integer = `CAST(${t} AS BIGINT)`;
-  const ts =
-    spec.timestamp.text === 'timestamp'
-      ? `date_trunc('millisecond', TRY_CAST(${canonicalTimestamp(t)} AS TIMESTAMP))`
-      : `(CASE WHEN regexp_full_match(${t}, '-?[0-9]{1,15}') THEN epoch_ms(${
-          spec.timestamp.text === 'epochMs' ? integer : epochMs(integer)
-        }) END)`;
+  const ts = eventInstant(t, spec.timestamp.text);
   const out = [...raw, `${ts} AS ts`];
   if ('ids' in spec.user) {
     const built = builtUser(spec.user.ids);
@@ -230,23 +224,46 @@ function notFlat(texts: string, spec: EventsCsvSpec): string {
 }
 
 /**
- * Whether a text is a timestamp in the canonical form, `YYYY-MM-DD HH:MM:SS[.f…][+00]` with 1 to 6
+ * Whether a text is a timestamp `YYYY-MM-DD<separator>HH:MM:SS[.f…]<suffix>` with 1 to 6
  * fraction digits: its length says which one GLOB pattern it must match (a GLOB costs a third of
  * the equivalent regular expression).
  */
-function canonicalTimestampText(t: string): string {
+function timestampShape(t: string, separator: ' ' | 'T', suffix: '' | '+00' | 'Z'): string {
   const d = (n: number) => '[0-9]'.repeat(n);
-  const core = `${d(4)}-${d(2)}-${d(2)} ${d(2)}:${d(2)}:${d(2)}`;
-  const forms = (suffix: string) => {
-    const lengths = [`WHEN ${19 + suffix.length} THEN ${t} GLOB '${core}${suffix}'`];
-    for (let n = 1; n <= 6; n++)
-      lengths.push(`WHEN ${20 + n + suffix.length} THEN ${t} GLOB '${core}.${d(n)}${suffix}'`);
-    return `CASE strlen(${t}) ${lengths.join(' ')} ELSE false END`;
-  };
-  return `CASE WHEN ends_with(${t}, '+00') THEN ${forms('+00')} ELSE ${forms('')} END`;
+  const core = `${d(4)}-${d(2)}-${d(2)}${separator}${d(2)}:${d(2)}:${d(2)}`;
+  const lengths = [`WHEN ${19 + suffix.length} THEN ${t} GLOB '${core}${suffix}'`];
+  for (let n = 1; n <= 6; n++) lengths.push(`WHEN ${20 + n + suffix.length} THEN ${t} GLOB '${core}.${d(n)}${suffix}'`);
+  return `CASE strlen(${t}) ${lengths.join(' ')} ELSE false END`;
 }
+/** The canonical form a timestamp column's text takes: `YYYY-MM-DD HH:MM:SS[.f…][+00]`. */
+const canonicalTimestampText = (t: string) =>
+  `CASE WHEN ends_with(${t}, '+00') THEN ${timestampShape(t, ' ', '+00')} ELSE ${timestampShape(t, ' ', '')} END`;
+/**
+ * The forms of a text column's timestamp whose instant DuckDB reads as the row path does (UTC
+ * without a zone, fractions truncated to milliseconds): the canonical forms, and ISO 8601's
+ * `YYYY-MM-DDTHH:MM:SS[.f…][Z]`.
+ */
+const textTimestampText = (t: string) =>
+  `CASE WHEN ends_with(${t}, 'Z') THEN ${timestampShape(t, 'T', 'Z')} WHEN contains(${t}, 'T') THEN ${timestampShape(
+    t,
+    'T',
+    '',
+  )} ELSE ${canonicalTimestampText(t)} END`;
 /** The timestamp text when in the canonical form, else NULL. */
 const canonicalTimestamp = (t: string) => `CASE WHEN ${canonicalTimestampText(t)} THEN ${t} END`;
+/**
+ * The instant (a TIMESTAMP, milliseconds) of a timestamp field `t` in the given form, as the
+ * row path reads it, or NULL when the row path must read it.
+ * @internal exported for its test
+ */
+export function eventInstant(t: string, form: EventsCsvSpec['timestamp']['text']): string {
+  const integer = `CAST(${t} AS BIGINT)`;
+  const number = `WHEN regexp_full_match(${t}, '-?[0-9]{1,15}') THEN epoch_ms(${form === 'epochMs' ? integer : epochMs(integer)})`;
+  if (form === 'timestamp') return `date_trunc('millisecond', TRY_CAST(${canonicalTimestamp(t)} AS TIMESTAMP))`;
+  if (form !== 'text') return `(CASE ${number} END)`;
+  const text = `date_trunc('millisecond', TRY_CAST(CASE WHEN ${textTimestampText(t)} THEN ${t} END AS TIMESTAMP))`;
+  return `(CASE ${number} ELSE ${text} END)`;
+}
 /** UNIX seconds or milliseconds as milliseconds, as the row path reads a number. */
 const epochMs = (n: string) => `CASE WHEN abs(${n}) < ${SECONDS_LIMIT} THEN ${n} * 1000 ELSE ${n} END`;
 

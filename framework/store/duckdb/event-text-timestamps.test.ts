@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toInstant } from '../../engine/map-events.js';
+import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
+import { eventInstant } from './event-csv-sql.js';
+
+/**
+ * The bulk reading of a text timestamp column (eventInstant, form `text`) against the row path's
+ * own reading of the text (toInstant): every text the store reads must give the row path's
+ * instant to the millisecond, and the store must read the forms it is meant to take in bulk —
+ * `YYYY-MM-DD HH:MM:SS[.f…][+00]`, `YYYY-MM-DDTHH:MM:SS[.f…][Z]` and integers of up to 15
+ * digits — so that such days never need the row path. The instants come from a seeded
+ * generator (the same every run), from 1901 to 2099, each written in those forms with 0 to 7
+ * fraction digits, and in forms the store leaves to the row path.
+ */
+
+let db: DuckDBHandle;
+beforeAll(async () => {
+  db = await openDuckDB(':memory:');
+});
+afterAll(() => db.close());
+
+/** mulberry32: a small seeded generator of numbers in [0, 1). */
+function seeded(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Texts of one instant: [text, whether the store is meant to read it]. */
+function forms(ms: number, micros: number, random: () => number): [string, boolean][] {
+  const iso = new Date(ms).toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ
+  const digits = `${iso.slice(20, 23)}${String(micros).padStart(3, '0')}${Math.floor(random() * 10)}`;
+  const n = Math.floor(random() * 8);
+  const fraction = n === 0 ? '' : `.${digits.slice(0, n)}`;
+  const [date, time] = [iso.slice(0, 10), iso.slice(11, 19)];
+  const bulk = n <= 6;
+  return [
+    [`${date} ${time}${fraction}`, bulk],
+    [`${date} ${time}${fraction}+00`, bulk],
+    [`${date}T${time}${fraction}Z`, bulk],
+    [`${date}T${time}${fraction}`, bulk],
+    [String(Math.floor(ms / 1000)), true],
+    [String(ms), true],
+    [`${date}T${time}${fraction}+00:00`, false],
+    [`${date} ${time}${fraction}+01`, false],
+    [`${date}T${time}${fraction}z`, false],
+    [` ${date} ${time}`, false],
+    [`${date} ${time.slice(0, 5)}`, false],
+    [date, false],
+    [`${Math.floor(ms / 1000)}.5`, false],
+  ];
+}
+
+describe('text timestamps in bulk (eventInstant, text)', () => {
+  it('reads the instant the row path reads, and every form meant for bulk', async () => {
+    const random = seeded(20261206);
+    const texts: [string, boolean][] = [
+      ['2026-02-30 09:00:00', false],
+      ['2026-10-05 24:00:00', false],
+      ['2026-10-05 23:59:60', false],
+      ['1234567890123456', false],
+      ['', false],
+      ['not a time', false],
+    ];
+    const from = Date.UTC(1901, 0, 1);
+    const to = Date.UTC(2099, 11, 31);
+    for (let i = 0; i < 5_000; i++)
+      texts.push(...forms(from + Math.floor(random() * (to - from)), Math.floor(random() * 1000), random));
+    await db.connection.run('CREATE OR REPLACE TABLE texts (i INTEGER, t VARCHAR)');
+    const appender = await db.connection.createAppender('texts');
+    texts.forEach(([t], i) => {
+      appender.appendInteger(i);
+      appender.appendVarchar(t);
+      appender.endRow();
+    });
+    appender.closeSync();
+    const reader = await db.connection.runAndReadAll(
+      `SELECT i, CAST(epoch_ms(${eventInstant('t', 'text')}) AS VARCHAR) FROM texts ORDER BY i`,
+    );
+    const read = new Map(reader.getRowsJS().map(([i, ms]) => [Number(i), ms === null ? null : Number(ms)]));
+    const wrong = texts.flatMap(([t], i) => {
+      const ms = read.get(i);
+      return ms === null || ms === undefined || toInstant(t)?.getTime() === ms ? [] : [`${t}: ${ms}`];
+    });
+    expect(wrong).toEqual([]);
+    const leftToTheRowPath = texts.filter(([, bulk], i) => bulk && read.get(i) === null).map(([t]) => t);
+    expect(leftToTheRowPath).toEqual([]);
+    expect(texts.filter(([, bulk]) => bulk).length).toBeGreaterThan(20_000);
+  });
+});
