@@ -265,8 +265,10 @@ describe('S3 connector against an S3-compatible server', () => {
   it("names the SQL file's line DuckDB found the error on, in the day's read and in a describe", async () => {
     // Two blank lines and a comment, then the unknown column on line 5 of the file.
     const bad = { ...metricsQuery, sql: '\n\n-- revenue\nSELECT *\nFROM source WHERE no_such_column > 0\n' };
-    for (const failing of [readDay(bad, filterFor('date', 'date', WEEK[0])), connector.describe(bad)]) {
-      const err = (await failing.then(
+    // One at a time: a second call started alongside could reject before anything awaits it.
+    const calls = [() => readDay(bad, filterFor('date', 'date', WEEK[0])), () => connector.describe(bad)];
+    for (const call of calls) {
+      const err = (await call().then(
         () => null,
         (e: unknown) => e,
       )) as WharfError;
