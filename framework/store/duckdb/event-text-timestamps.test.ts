@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toInstant } from '../../engine/map-events.js';
+import { mulberry32 } from '../../../test/support/random.js';
 import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
 import { eventInstant } from './event-csv-sql.js';
 
@@ -18,17 +19,6 @@ beforeAll(async () => {
   db = await openDuckDB(':memory:');
 });
 afterAll(() => db.close());
-
-/** mulberry32: a small seeded generator of numbers in [0, 1). */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Texts of one instant: [text, whether the store is meant to read it]. */
 function forms(ms: number, micros: number, random: () => number): [string, boolean][] {
@@ -57,7 +47,7 @@ function forms(ms: number, micros: number, random: () => number): [string, boole
 
 describe('text timestamps in bulk (eventInstant, text)', () => {
   it('reads the instant the row path reads, and every form meant for bulk', async () => {
-    const random = seeded(20261206);
+    const random = mulberry32(20261206);
     const texts: [string, boolean][] = [
       ['2026-02-30 09:00:00', false],
       ['2026-10-05 24:00:00', false],

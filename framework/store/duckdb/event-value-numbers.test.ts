@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../../test/support/random.js';
 import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
 import { shortestNumber } from './event-csv-sql.js';
 
@@ -18,19 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
-/** mulberry32: a small seeded generator of numbers in [0, 1). */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function doubles(n: number): number[] {
-  const random = seeded(20261206);
+  const random = mulberry32(20261206);
   const bits = new DataView(new ArrayBuffer(8));
   const out: number[] = [0, -0, 5, 100, 0.1, 0.30000000000000004, 1e-4, 99999999999999.9, 123456789012345.6];
   while (out.length < n) {
