@@ -405,6 +405,22 @@ describe('columnar events path vs row path (PostgreSQL → DuckDB)', () => {
     60_000,
   );
 
+  it('text timestamps load in bulk: the same rows reach the row path as with the TIMESTAMPTZ column', async () => {
+    const checkedOneByOne = async (name: string) => {
+      const rowByRow = vi.spyOn(EventsMapper.prototype, 'check');
+      try {
+        expect(await ingestDay(contexts.columnar, name, DAY)).toMatchObject({ path: 'columnar' });
+        return rowByRow.mock.calls.map(([row]) => row.seq);
+      } finally {
+        rowByRow.mockRestore();
+      }
+    };
+    const reference = await checkedOneByOne('text_in');
+    expect(reference.length).toBeLessThan(MESSY.length);
+    expect(await checkedOneByOne('ts_text_in')).toEqual(reference);
+    expect(await checkedOneByOne('ts_iso_in')).toEqual(reference);
+  }, 60_000);
+
   it('UUID columns as timeuuid and userID load in bulk, repeats dropped as the row path drops them', async () => {
     const rowByRow = vi.spyOn(EventsMapper.prototype, 'check');
     const results: Record<string, DayResult> = {};
