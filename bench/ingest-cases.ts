@@ -74,7 +74,8 @@ const dayStart = (day: string) => Date.parse(`${day}T08:00:00Z`) / 1000;
  * real stream), and the metadata is one of 300 pages, each with its own referrer.
  * `events-ids` holds the same events with the user's three ids in columns of their own (the
  * mapping builds the user from `userID` and `customIDs` columns); `events-prices` the same
- * events with a floating-point event_value (a price in cents, divided by 100).
+ * events with a floating-point event_value: none on a third of the rows, a whole quantity on a
+ * third, a price in cents divided by 100 on the rest.
  */
 function eventUsers(eventsPerUser: number | undefined): Record<'user' | 'company' | 'page' | 'referrer', string> {
   if (!eventsPerUser || eventsPerUser <= 1) {
@@ -175,7 +176,12 @@ const eventsPrices: BenchDataset = {
   name: 'events-prices',
   table: 'bench_events_prices',
   generated: (spec) =>
-    eventsSelect(spec, jsonUser, 'CASE WHEN i % 3 = 0 THEN NULL ELSE CAST(i % 100003 AS DOUBLE PRECISION) / 100 END'),
+    eventsSelect(
+      spec,
+      jsonUser,
+      'CASE WHEN i % 3 = 0 THEN NULL WHEN i % 3 = 1 THEN CAST(i % 1009 AS DOUBLE PRECISION) ' +
+        'ELSE CAST(i % 100003 AS DOUBLE PRECISION) / 100 END',
+    ),
   copyInColumns: events.copyInColumns.replace('event_value text', 'event_value double precision'),
 };
 
