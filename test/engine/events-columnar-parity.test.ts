@@ -512,6 +512,25 @@ describe('columnar events path vs row path, users built from id columns and numb
     expect(user).toBe('{"customIDs":{"7":"5","stableID":"s1"}}');
   });
 
+  it('whole doubles load in bulk: only NaN, the infinities and exponent texts reach the row path', async () => {
+    const rowByRow = vi.spyOn(EventsMapper.prototype, 'check');
+    try {
+      expect(await ingestDay(contexts.columnar, 'dbl_in', DAY)).toMatchObject({ path: 'columnar' });
+      // DuckDB writes 1e-05, 1e+20 and 2.5e-07 with an exponent, JavaScript the first and last without.
+      const checked = rowByRow.mock.calls.map(([row]) => row.dbl);
+      expect(checked.map(String).sort()).toEqual([
+        '-Infinity',
+        '0.00001',
+        '100000000000000000000',
+        '2.5e-7',
+        'Infinity',
+        'NaN',
+      ]);
+    } finally {
+      rowByRow.mockRestore();
+    }
+  });
+
   it.each(['ids_in', 'custom_ids_in', 'dbl_in', 'dec_in', 'rl_in'])(
     '%s: identical events, rejects, duplicates, counts and examples',
     async (name) => {
