@@ -5,7 +5,7 @@
  * whose values are not in the form the row path stores unchanged meet the row path's checks
  * (EventsMapper.check), so rejects and stored rows are the row path's. Used when the source
  * has a bulk export, the store a columnar events load, and every mapped column arrives as
- * text the store can read: a timestamp of a timestamp, integer or text type, event_name and
+ * text the store can read: a timestamp of a timestamp, number or text type, event_name and
  * timeuuid as text, event_value as text or a number, user as one JSON column or built from
  * id columns of text or integers, event_metadata as text or JSON. Otherwise days take the row
  * path. One export per day: an events day is a range of instants, which the export cannot
@@ -68,7 +68,7 @@ function eventTargets(
     const i = name === undefined ? -1 : columns.findIndex((c) => c.name === name);
     return i >= 0 && types.includes(columns[i].type) ? i : null;
   };
-  const timestamp = find(mapped.timestamp, ['timestamp', 'integer', 'string']);
+  const timestamp = find(mapped.timestamp, ['timestamp', 'integer', 'double', 'string']);
   // The row path reads a JSON user column when one is mapped, else builds the user from id columns.
   const jsonUser = mapped.user === undefined ? undefined : find(mapped.user, ['string', 'json']);
   const user =
@@ -136,12 +136,13 @@ function constantOrColumn(
 }
 
 /**
- * How the store reads the timestamp field: an integer column's number (seconds or
- * milliseconds, as the row path reads it), a text column as the row path reads its text, or a
- * timestamp column as the source writes it.
+ * How the store reads the timestamp field: an integer or floating-point column's number
+ * (seconds or milliseconds, as the row path reads it), a text column as the row path reads
+ * its text, or a timestamp column as the source writes it.
  */
 function timestampForm(type: string, written: ColumnarExport['timestampText']): EventsCsvSpec['timestamp']['text'] {
   if (type === 'integer') return 'integer';
+  if (type === 'double') return 'number';
   if (type === 'string') return 'text';
   return written === 'epochMs' ? 'epochMs' : 'timestamp';
 }

@@ -244,11 +244,11 @@ export interface EventsCsvSpec {
   /**
    * The timestamp column and the form of its text: `timestamp` (`YYYY-MM-DD HH:MM:SS[.ffffff]`,
    * UTC, optionally with `+00`), `integer` (an integer column: UNIX seconds below 10^11, else
-   * milliseconds), `epochMs` (a timestamp column the source writes as UNIX milliseconds) or
-   * `text` (a text column, read as the row path reads its text: an integer as `integer`, else
-   * a timestamp).
+   * milliseconds), `number` (a floating-point or NUMERIC column: the same, with a fraction),
+   * `epochMs` (a timestamp column the source writes as UNIX milliseconds) or `text` (a text
+   * column, read as the row path reads its text: a number as `number`, else a timestamp).
    */
-  timestamp: { column: number; text: 'timestamp' | 'integer' | 'epochMs' | 'text' };
+  timestamp: { column: number; text: 'timestamp' | 'integer' | 'number' | 'epochMs' | 'text' };
   /** A constant event name is already the stored name (spaces as `_`, short enough). */
   eventName: EventsCsvSource;
   /** Null: not mapped. */

@@ -161,6 +161,11 @@ const base = { dataset: 'events' as const, source: 'src', sql: './e.sql', schedu
 const mappings: [EventsMapping, string][] = [
   [{ ...base, name: 'text_in', columns }, 'SELECT * FROM ev_text ORDER BY seq'],
   [{ ...base, name: 'json_in', columns }, 'SELECT * FROM ev_json ORDER BY seq'],
+  // The timestamps as UNIX seconds with a fraction (NUMERIC, extract's own type).
+  [
+    { ...base, name: 'ts_numeric_in', columns },
+    'SELECT seq, extract(epoch FROM ts) AS ts, name, value, meta, usr, tu FROM ev_text ORDER BY seq',
+  ],
   ...idColumnsMappings(base),
 ];
 

@@ -258,14 +258,26 @@ const canonicalTimestamp = (t: string) => `CASE WHEN ${canonicalTimestampText(t)
  */
 export function eventInstant(t: string, form: EventsCsvSpec['timestamp']['text']): string {
   const integer = `CAST(${t} AS BIGINT)`;
-  const number = `WHEN regexp_full_match(${t}, '-?[0-9]{1,15}') THEN epoch_ms(${form === 'epochMs' ? integer : epochMs(integer)})`;
+  const whole = `WHEN regexp_full_match(${t}, '-?[0-9]{1,15}') THEN epoch_ms(${form === 'epochMs' ? integer : epochMs(integer)})`;
   if (form === 'timestamp') return `date_trunc('millisecond', TRY_CAST(${canonicalTimestamp(t)} AS TIMESTAMP))`;
-  if (form !== 'text') return `(CASE ${number} END)`;
+  if (form === 'integer' || form === 'epochMs') return `(CASE ${whole} END)`;
+  const number = `${whole} ${fractionalEpoch(t)}`;
+  if (form === 'number') return `(CASE ${number} END)`;
   const text = `date_trunc('millisecond', TRY_CAST(CASE WHEN ${textTimestampText(t)} THEN ${t} END AS TIMESTAMP))`;
   return `(CASE ${number} ELSE ${text} END)`;
 }
 /** UNIX seconds or milliseconds as milliseconds, as the row path reads a number. */
 const epochMs = (n: string) => `CASE WHEN abs(${n}) < ${SECONDS_LIMIT} THEN ${n} * 1000 ELSE ${n} END`;
+/**
+ * A plain decimal with a fraction as the row path reads it: `Math.round` of the double's
+ * milliseconds (the same IEEE product in DuckDB as in JavaScript). `floor(x + 0.5)` is
+ * `Math.round(x)` exactly where the sum needs no rounding, that is from 1 ms away from the
+ * epoch on; closer ones go to the row path.
+ */
+function fractionalEpoch(t: string): string {
+  const ms = `(${epochMs(`CAST(${t} AS DOUBLE)`)})`;
+  return `WHEN regexp_full_match(${t}, '-?[0-9]{1,15}\\.[0-9]+') AND abs(${ms}) >= 1 THEN epoch_ms(CAST(floor(${ms} + 0.5) AS BIGINT))`;
+}
 
 const instant = (d: Date) => `TIMESTAMP '${d.toISOString().replace('T', ' ').replace('Z', '')}'`;
 

@@ -11,7 +11,9 @@ import { eventInstant } from './event-csv-sql.js';
  * `YYYY-MM-DD HH:MM:SS[.f…][+00]`, `YYYY-MM-DDTHH:MM:SS[.f…][Z]` and integers of up to 15
  * digits — so that such days never need the row path. The instants come from a seeded
  * generator (the same every run), from 1901 to 2099, each written in those forms with 0 to 7
- * fraction digits, and in forms the store leaves to the row path.
+ * fraction digits, as decimal UNIX seconds and milliseconds, and in forms the store leaves to
+ * the row path. A floating-point or NUMERIC column's text (form `number`) is checked the same
+ * way against the row path's reading of its number.
  */
 
 let db: DuckDBHandle;
@@ -41,9 +43,59 @@ function forms(ms: number, micros: number, random: () => number): [string, boole
     [` ${date} ${time}`, false],
     [`${date} ${time.slice(0, 5)}`, false],
     [date, false],
-    [`${Math.floor(ms / 1000)}.5`, false],
+    ...numberForms(ms, micros),
   ];
 }
+
+/** Decimal texts of one instant, UNIX seconds or milliseconds, as a floating-point or NUMERIC column's. */
+function numberForms(ms: number, micros: number): [string, boolean][] {
+  const seconds = Math.floor(ms / 1000);
+  return [
+    [`${seconds}.5`, true],
+    [String(ms / 1000), true],
+    [(ms / 1000).toFixed(6), true],
+    [`${ms}.${micros}`, true],
+    [`${ms}.500`, true],
+    [`${seconds}.`, false],
+    [`${seconds}e0`, false],
+  ];
+}
+
+/** 5,000 instants (milliseconds) from 1901 to 2099, drawn from `random`. */
+function instants(random: () => number): number[] {
+  const [from, to] = [Date.UTC(1901, 0, 1), Date.UTC(2099, 11, 31)];
+  return Array.from({ length: 5_000 }, () => from + Math.floor(random() * (to - from)));
+}
+
+/** The store's instant (milliseconds) of each text in the form, or null where it leaves the text to the row path. */
+async function readAll(texts: [string, boolean][], form: 'text' | 'number'): Promise<Map<number, number | null>> {
+  await db.connection.run('CREATE OR REPLACE TABLE texts (i INTEGER, t VARCHAR)');
+  const appender = await db.connection.createAppender('texts');
+  texts.forEach(([t], i) => {
+    appender.appendInteger(i);
+    appender.appendVarchar(t);
+    appender.endRow();
+  });
+  appender.closeSync();
+  const reader = await db.connection.runAndReadAll(
+    `SELECT i, CAST(epoch_ms(${eventInstant('t', form)}) AS VARCHAR) FROM texts ORDER BY i`,
+  );
+  return new Map(reader.getRowsJS().map(([i, ms]) => [Number(i), ms === null ? null : Number(ms)]));
+}
+
+/** The texts whose instant differs from the row path's (`value`: what the row path reads from the text). */
+function differing(
+  texts: [string, boolean][],
+  read: Map<number, number | null>,
+  value: (t: string) => string | number,
+) {
+  return texts.flatMap(([t], i) => {
+    const ms = read.get(i);
+    return ms === null || ms === undefined || toInstant(value(t))?.getTime() === ms ? [] : [`${t}: ${ms}`];
+  });
+}
+const leftToTheRowPath = (texts: [string, boolean][], read: Map<number, number | null>) =>
+  texts.filter(([, bulk], i) => bulk && read.get(i) === null).map(([t]) => t);
 
 describe('text timestamps in bulk (eventInstant, text)', () => {
   it('reads the instant the row path reads, and every form meant for bulk', async () => {
@@ -56,29 +108,33 @@ describe('text timestamps in bulk (eventInstant, text)', () => {
       ['', false],
       ['not a time', false],
     ];
-    const from = Date.UTC(1901, 0, 1);
-    const to = Date.UTC(2099, 11, 31);
-    for (let i = 0; i < 5_000; i++)
-      texts.push(...forms(from + Math.floor(random() * (to - from)), Math.floor(random() * 1000), random));
-    await db.connection.run('CREATE OR REPLACE TABLE texts (i INTEGER, t VARCHAR)');
-    const appender = await db.connection.createAppender('texts');
-    texts.forEach(([t], i) => {
-      appender.appendInteger(i);
-      appender.appendVarchar(t);
-      appender.endRow();
-    });
-    appender.closeSync();
-    const reader = await db.connection.runAndReadAll(
-      `SELECT i, CAST(epoch_ms(${eventInstant('t', 'text')}) AS VARCHAR) FROM texts ORDER BY i`,
-    );
-    const read = new Map(reader.getRowsJS().map(([i, ms]) => [Number(i), ms === null ? null : Number(ms)]));
-    const wrong = texts.flatMap(([t], i) => {
-      const ms = read.get(i);
-      return ms === null || ms === undefined || toInstant(t)?.getTime() === ms ? [] : [`${t}: ${ms}`];
-    });
-    expect(wrong).toEqual([]);
-    const leftToTheRowPath = texts.filter(([, bulk], i) => bulk && read.get(i) === null).map(([t]) => t);
-    expect(leftToTheRowPath).toEqual([]);
-    expect(texts.filter(([, bulk]) => bulk).length).toBeGreaterThan(20_000);
+    for (const ms of instants(random)) texts.push(...forms(ms, Math.floor(random() * 1000), random));
+    const read = await readAll(texts, 'text');
+    expect(differing(texts, read, (t) => t)).toEqual([]);
+    expect(leftToTheRowPath(texts, read)).toEqual([]);
+    expect(texts.filter(([, bulk]) => bulk).length).toBeGreaterThan(40_000);
+  });
+});
+
+describe('floating-point and NUMERIC timestamps in bulk (eventInstant, number)', () => {
+  it("reads the instant the row path reads from the column's number, with or without a fraction", async () => {
+    const random = mulberry32(20261207);
+    const texts: [string, boolean][] = [
+      ['0.0001', false],
+      ['-0.0004', false],
+      ['0.0015', true],
+      ['1e+20', false],
+      ['NaN', false],
+    ];
+    for (const ms of instants(random))
+      texts.push(
+        [String(Math.floor(ms / 1000)), true],
+        [String(ms), true],
+        ...numberForms(ms, Math.floor(random() * 1000)),
+      );
+    const read = await readAll(texts, 'number');
+    // The row path gets the driver's number: the text's double.
+    expect(differing(texts, read, Number)).toEqual([]);
+    expect(leftToTheRowPath(texts, read)).toEqual([]);
   });
 });
