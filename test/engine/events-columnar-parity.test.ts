@@ -270,6 +270,17 @@ const mappings: [EventsMapping, string][] = [
     `SELECT seq, to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS ts, name, value, meta, usr, tu
      FROM ev_text ORDER BY seq`,
   ],
+  // The timestamps as ISO text with an offset: India's local time, and New York's (which is -04 on that day).
+  [
+    { ...base, name: 'ts_offset_in', columns },
+    `SELECT seq, to_char(ts AT TIME ZONE 'Asia/Kolkata', 'YYYY-MM-DD"T"HH24:MI:SS.US') || '+05:30' AS ts, name, value,
+       meta, usr, tu FROM ev_text ORDER BY seq`,
+  ],
+  [
+    { ...base, name: 'ts_offset_hours_in', columns },
+    `SELECT seq, to_char(ts AT TIME ZONE 'America/New_York', 'YYYY-MM-DD HH24:MI:SS.US') || '-04' AS ts, name, value,
+       meta, usr, tu FROM ev_text ORDER BY seq`,
+  ],
   // The timestamps as UNIX seconds with a fraction: double precision, and NUMERIC (extract's own type).
   [
     { ...base, name: 'ts_double_in', columns },
@@ -429,6 +440,8 @@ describe('columnar events path vs row path (PostgreSQL → DuckDB)', () => {
     expect(reference.length).toBeLessThan(MESSY.length);
     expect(await checkedOneByOne('ts_text_in')).toEqual(reference);
     expect(await checkedOneByOne('ts_iso_in')).toEqual(reference);
+    expect(await checkedOneByOne('ts_offset_in')).toEqual(reference);
+    expect(await checkedOneByOne('ts_offset_hours_in')).toEqual(reference);
     // A number is rounded to the millisecond (a timestamp truncated): the day's last microsecond, row
     // 100, becomes the next day's first instant, which the row path's checks decide.
     const rounded = [...reference, 100].sort((a, b) => Number(a) - Number(b));

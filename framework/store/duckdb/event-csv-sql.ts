@@ -263,8 +263,25 @@ export function eventInstant(t: string, form: EventsCsvSpec['timestamp']['text']
   if (form === 'integer' || form === 'epochMs') return `(CASE ${whole} END)`;
   const number = `${whole} ${fractionalEpoch(t)}`;
   if (form === 'number') return `(CASE ${number} END)`;
-  const text = `date_trunc('millisecond', TRY_CAST(CASE WHEN ${textTimestampText(t)} THEN ${t} END AS TIMESTAMP))`;
-  return `(CASE ${number} ELSE ${text} END)`;
+  const utc = `date_trunc('millisecond', TRY_CAST(${t} AS TIMESTAMP))`;
+  return `(CASE ${number} WHEN ${textTimestampText(t)} THEN ${utc} ${offsetInstant(t)} END)`;
+}
+/** A text timestamp whose offset from UTC follows it, `+HH`, `+HHMM` or `+HH:MM` (or `-`). */
+const WITH_OFFSET = literal(
+  String.raw`[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?[+-][0-9]{2}(:?[0-9]{2})?`,
+);
+/**
+ * A text timestamp with an offset (`2026-10-05T09:00:00.123-07:00`, as apps write their local
+ * time), as the row path's `Date.parse` reads it: the local time less the offset. Offsets
+ * `Date.parse` refuses (hours over 23, minutes over 59) go to the row path.
+ */
+function offsetInstant(t: string): string {
+  const part = (group: number) => `regexp_extract(${t}, '([+-])([0-9]{2}):?([0-9]{2})?$', ${group})`;
+  const [hours, minutes] = [`CAST(${part(2)} AS INTEGER)`, `coalesce(TRY_CAST(${part(3)} AS INTEGER), 0)`];
+  const offset = `CASE ${part(1)} WHEN '-' THEN -1 ELSE 1 END * (${hours} * 60 + ${minutes})`;
+  const local = `date_trunc('millisecond', TRY_CAST(regexp_replace(${t}, '[+-][0-9:]+$', '') AS TIMESTAMP))`;
+  const read = `CASE WHEN ${hours} <= 23 AND ${minutes} <= 59 THEN ${local} - to_minutes(${offset}) END`;
+  return `WHEN regexp_full_match(${t}, ${WITH_OFFSET}) THEN ${read}`;
 }
 /** UNIX seconds or milliseconds as milliseconds, as the row path reads a number. */
 const epochMs = (n: string) => `CASE WHEN abs(${n}) < ${SECONDS_LIMIT} THEN ${n} * 1000 ELSE ${n} END`;

@@ -11,7 +11,7 @@ import { eventInstant } from './event-csv-sql.js';
  * `YYYY-MM-DD HH:MM:SS[.f…][+00]`, `YYYY-MM-DDTHH:MM:SS[.f…][Z]` and integers of up to 15
  * digits — so that such days never need the row path. The instants come from a seeded
  * generator (the same every run), from 1901 to 2099, each written in those forms with 0 to 7
- * fraction digits, as decimal UNIX seconds and milliseconds, and in forms the store leaves to
+ * fraction digits, with offsets from UTC, as decimal UNIX seconds and milliseconds, and in forms the store leaves to
  * the row path. A floating-point or NUMERIC column's text (form `number`) is checked the same
  * way against the row path's reading of its number.
  */
@@ -37,13 +37,30 @@ function forms(ms: number, micros: number, random: () => number): [string, boole
     [`${date}T${time}${fraction}`, bulk],
     [String(Math.floor(ms / 1000)), true],
     [String(ms), true],
-    [`${date}T${time}${fraction}+00:00`, false],
-    [`${date} ${time}${fraction}+01`, false],
+    ...offsetForms(`${date}T${time}${fraction}`, `${date} ${time}${fraction}`, bulk, random),
     [`${date}T${time}${fraction}z`, false],
     [` ${date} ${time}`, false],
     [`${date} ${time.slice(0, 5)}`, false],
     [date, false],
     ...numberForms(ms, micros),
+  ];
+}
+
+/** A local time's texts with offsets from UTC, as apps write them (whole hours, `:30`, `:45` and others). */
+function offsetForms(isoLocal: string, spaced: string, bulk: boolean, random: () => number): [string, boolean][] {
+  const sign = random() < 0.5 ? '-' : '+';
+  const hh = String(Math.floor(random() * 24)).padStart(2, '0');
+  const mm = String([0, 30, 45, Math.floor(random() * 60)][Math.floor(random() * 4)]).padStart(2, '0');
+  return [
+    [`${isoLocal}${sign}${hh}:${mm}`, bulk],
+    [`${isoLocal}${sign}${hh}${mm}`, bulk],
+    [`${isoLocal}${sign}${hh}`, bulk],
+    [`${spaced}${sign}${hh}:${mm}`, bulk],
+    [`${spaced}${sign}${hh}`, bulk],
+    [`${isoLocal}+00:00`, bulk],
+    [`${isoLocal}${sign}24:00`, false],
+    [`${isoLocal}${sign}${hh}:60`, false],
+    [`${isoLocal}${sign}${hh}:${mm}:00`, false],
   ];
 }
 
