@@ -19,7 +19,12 @@ import {
   tempDir,
 } from '../support/engine-fixture.js';
 import { idColumnsDay, idColumnsMappings } from '../support/events-id-columns.js';
-import { numberValuesDay, numberValuesMappings } from '../support/events-number-values.js';
+import {
+  checkedDoubles,
+  numberValuesDay,
+  numberValuesMappings,
+  ROW_PATH_DOUBLES,
+} from '../support/events-number-values.js';
 import { bigqueryWarehouse, snowflakeWarehouse, type Warehouse } from '../support/warehouse-fakes.js';
 
 const DAY = '2026-10-05';
@@ -142,4 +147,10 @@ describe.each(['snowflake', 'bigquery'] as const)('columnar events path vs row p
       expect(await contents(contexts.columnar, name)).toEqual(await contents(contexts.rows, name));
     },
   );
+
+  it('whole and trailing-zero doubles load in bulk: only NaN, the infinities and exponent texts reach the row path', async () => {
+    const load = async () =>
+      expect(await ingestDay(contexts.columnar, 'dbl_in', DAY)).toMatchObject({ path: 'columnar' });
+    expect(await checkedDoubles(load)).toEqual(ROW_PATH_DOUBLES);
+  });
 });

@@ -5,7 +5,9 @@
  * values cover what each writes differently: exponents, `-0`, NaN and the infinities, integral
  * doubles, the shortest and longer texts of the same double, a NUMERIC's trailing zeros.
  */
+import { vi } from 'vitest';
 import type { EventsMapping } from '../../framework/config/types.js';
+import { EventsMapper } from '../../framework/engine/map-events.js';
 import { insertSql } from './engine-fixture.js';
 
 /** double precision, numeric and real texts of one row. */
@@ -28,10 +30,27 @@ const VALUES: [string | null, string | null, string | null][] = [
   ['-42.5', '7', '-42.5'],
 ];
 
-/** The double precision texts that read as a plain decimal JavaScript writes the same: loaded in bulk. */
-export const BULK_DOUBLES = VALUES.map(([d]) => d).filter(
-  (d): d is string => d !== null && /^-?[0-9]+(\.[0-9]*[1-9])?$/.test(d) && d !== '-0',
-);
+/**
+ * The double precision values the store leaves to the row path's checks, as JavaScript writes
+ * them: NaN, the infinities, and the doubles JavaScript writes otherwise than DuckDB's shortest
+ * text (DuckDB writes 1e-05, 2.5e-07 and 1e+20 with an exponent). Every other value of the day,
+ * `5.0`, `-0` and `1e+15` included, loads in bulk.
+ */
+export const ROW_PATH_DOUBLES = ['-Infinity', '0.00001', '100000000000000000000', '2.5e-7', 'Infinity', 'NaN'];
+
+/**
+ * The `dbl` values (as JavaScript writes them, sorted) of the rows that reach the row path's
+ * checks (EventsMapper.check) while `load` runs.
+ */
+export async function checkedDoubles(load: () => Promise<unknown>): Promise<string[]> {
+  const rowByRow = vi.spyOn(EventsMapper.prototype, 'check');
+  try {
+    await load();
+    return rowByRow.mock.calls.map(([row]) => String(row.dbl)).sort();
+  } finally {
+    rowByRow.mockRestore();
+  }
+}
 
 /**
  * Statements creating `ev_num`, the values at `at(i)` with a user and a timeuuid (`num-<i>`);

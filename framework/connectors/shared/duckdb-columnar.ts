@@ -78,23 +78,13 @@ function textExpression(column: ColumnInfo): string {
     case 'string':
       return escapedText(`CAST(${ref} AS VARCHAR)`);
     case 'double':
-      return doubleText(`CAST(${ref} AS DOUBLE)`);
+      return `CAST(CAST(${ref} AS DOUBLE) AS VARCHAR)`;
     case 'timestamp':
       return `CAST(epoch_ms(${ref}) AS VARCHAR)`;
     default:
       return `CAST(${ref} AS VARCHAR)`;
   }
 }
-
-/**
- * A double's text as JavaScript's `String` writes it where DuckDB's differs only by a `.0`: a
- * whole number below 1e16 (DuckDB writes `5.0`, `-0.0`, JavaScript `5`, `0`), so that events'
- * whole values pass the store's bulk check of a number's text (event-csv-sql.ts shortestNumber)
- * instead of each going to the row path. Others keep DuckDB's shortest text, which reads back
- * as the same double.
- */
-const doubleText = (d: string) =>
-  `CASE WHEN ${d} = trunc(${d}) AND abs(${d}) < 1e16 THEN CAST(CAST(${d} AS BIGINT) AS VARCHAR) ELSE CAST(${d} AS VARCHAR) END`;
 
 /** Integer types every value of which a DOUBLE holds exactly; wider ones are converted through their text. */
 const EXACT_IN_DOUBLE = /^(TINYINT|SMALLINT|INTEGER|UTINYINT|USMALLINT|UINTEGER)$/;

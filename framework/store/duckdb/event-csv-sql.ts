@@ -308,19 +308,27 @@ function nameOk(spec: EventsCsvSpec): string {
 function textOk(source: EventsCsvSource | { column: number } | null): string {
   if (!source || !('column' in source)) return 'true';
   const c = `c${source.column}`;
-  return `(${c} IS NULL OR ${'double' in source && source.double ? shortestNumber(c) : noEscape(c)})`;
+  return `(${c} IS NULL OR ${isNumber(source) ? `${numberText(c)} IS NOT NULL` : noEscape(c)})`;
 }
 
+/** A floating-point or NUMERIC column, whose text the row path reads as a number. */
+const isNumber = (s: EventsCsvSource | { column: number } | null) => s !== null && 'double' in s && s.double === true;
+
 /**
- * A number's text as JavaScript's `String` writes the number it reads as: a plain decimal (no
- * exponent, no trailing zero in a fraction, not `-0`) equal to DuckDB's shortest text of the
- * double, which is JavaScript's for every plain decimal. Other texts (`1e-05`, `5.0`, `NaN`, a
- * NUMERIC's `9.990`) go to the row path.
+ * The text the row path stores for a number column's text, JavaScript's `String(Number(text))`,
+ * or NULL where the row path must write it. Whole numbers below 1e16 are their integer text
+ * (`5.00`, `5.0` and `5e0` are `5`; `-0` is `0`); other numbers are DuckDB's shortest text of
+ * the double when that is a plain decimal, which is JavaScript's too (both write the shortest
+ * digits that read back as the double, and DuckDB turns to exponents before JavaScript does).
+ * The text must be a plain decimal number, read alike by both (not NaN, a hexadecimal, a space).
  * @internal exported for its test
  */
-export function shortestNumber(c: string): string {
-  const shortest = `regexp_replace(CAST(TRY_CAST(${c} AS DOUBLE) AS VARCHAR), '\\.0$', '')`;
-  return `(regexp_full_match(${c}, '-?[0-9]+(\\.[0-9]*[1-9])?') AND ${c} <> '-0' AND ${shortest} = ${c})`;
+export function numberText(c: string): string {
+  const d = `TRY_CAST(${c} AS DOUBLE)`;
+  const shortest = `CAST(${d} AS VARCHAR)`;
+  const text = `CASE WHEN ${d} = trunc(${d}) AND abs(${d}) < 1e16 THEN CAST(CAST(${d} AS BIGINT) AS VARCHAR)
+    WHEN regexp_full_match(${shortest}, '-?[0-9]+\\.[0-9]+') THEN ${shortest} END`;
+  return `(CASE WHEN regexp_full_match(${c}, '-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?') THEN ${text} END)`;
 }
 
 function metadataOk(spec: EventsCsvSpec): string {
@@ -419,7 +427,8 @@ export function eventColumns(spec: EventsCsvSpec, spacedNames: string[] | null =
   const tu = spec.timeuuid ? `c${spec.timeuuid.column}` : null;
   const generated = 'CAST(uuid() AS VARCHAR)';
   const uuid = tu ? `CASE WHEN ${tu} IS NULL OR ${tu} = '' THEN ${generated} ELSE ${tu} END` : generated;
-  const values = ['ts', name, source(spec.eventValue), meta, 'u', userId, customIds, uuid];
+  const value = isNumber(spec.eventValue) ? source(spec.eventValue, numberText) : source(spec.eventValue);
+  const values = ['ts', name, value, meta, 'u', userId, customIds, uuid];
   return values.map((v, i) => `${v} AS ${STORED[i]}`).join(', ');
 }
 

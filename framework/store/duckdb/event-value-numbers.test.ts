@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../test/support/random.js';
 import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
-import { shortestNumber } from './event-csv-sql.js';
+import { numberText } from './event-csv-sql.js';
 
 /**
- * The bulk rule for a number's text as event_value (shortestNumber) against JavaScript itself:
- * every text it accepts must be the text the row path stores, `String(Number(text))`; and it
- * must accept JavaScript's own text of every double that JavaScript writes as a plain decimal
- * between 1e-4 and 1e15, so that such values never need the row path. The doubles come from a
- * seeded generator (the same every run): random bit patterns, cents, values over 30 orders of
- * magnitude; each is offered as JavaScript writes it, with 17 significant digits, in
- * exponent form, and with a trailing `.0`.
+ * The bulk reading of a number column's text as event_value (numberText) against JavaScript
+ * itself: every text it reads must give the text the row path stores, `String(Number(text))`;
+ * and it must read every text of a double that JavaScript writes as a plain decimal between
+ * 1e-4 and 1e15, or of a whole number below 1e16, so that such values never need the row path:
+ * as JavaScript writes it, with 17 significant digits, in exponent form, with a trailing `.0`
+ * and with trailing zeros (a NUMERIC's `9.990`). The doubles come from a seeded generator (the
+ * same every run): random bit patterns, cents, values over 30 orders of magnitude.
  */
 
 let db: DuckDBHandle;
@@ -35,32 +35,37 @@ function doubles(n: number): number[] {
   return out.filter(Number.isFinite);
 }
 
-describe('event_value numbers in bulk (shortestNumber)', () => {
-  it('accepts only the texts the row path stores unchanged, and JavaScript’s plain decimals', async () => {
+describe('event_value numbers in bulk (numberText)', () => {
+  it('gives the text the row path stores, for every plain form of a double it should read', async () => {
     const values = doubles(30_000);
-    const texts = values.flatMap((x) => [String(x), x.toPrecision(17), x.toExponential(), `${String(x)}.0`]);
-    texts.push('NaN', 'Infinity', '-Infinity', '-0', '5.0', '9.990', '007', '1e-05', '', '-', '.5', '1.');
+    // Trailing zeros as a NUMERIC's or DuckDB's text writes them (`5.0`, `9.990`), for plain decimals only.
+    const forms = (x: number) => {
+      const text = String(x);
+      const zeros = /^-?[0-9]+$/.test(text) ? ['.0', '.000'] : /^-?[0-9]+\.[0-9]+$/.test(text) ? ['0', '00'] : [];
+      return [text, x.toPrecision(17), x.toExponential(), ...zeros.map((z) => text + z)];
+    };
+    const texts = values.flatMap((x) => forms(x).map((t): [string, number] => [t, x]));
+    // Texts that are no plain decimal: read by the row path only (NaN: not meant to be read here).
+    const odd = ['NaN', 'Infinity', '-Infinity', '007', '', '-', '.5', '1.', ' 5', '0x10', '1e999', '1_000', '+5'];
+    texts.push(...odd.map((t): [string, number] => [t, NaN]), ['-0', -0], ['5.0', 5], ['9.990', 9.99], ['1e-05', 1e-5]);
     await db.connection.run('CREATE OR REPLACE TABLE texts (i INTEGER, t VARCHAR)');
     const appender = await db.connection.createAppender('texts');
-    texts.forEach((t, i) => {
+    texts.forEach(([t], i) => {
       appender.appendInteger(i);
       appender.appendVarchar(t);
       appender.endRow();
     });
     appender.closeSync();
-    const reader = await db.connection.runAndReadAll(
-      `SELECT i FROM texts WHERE coalesce(${shortestNumber('t')}, false) ORDER BY i`,
-    );
-    const accepted = new Set(reader.getRowsJS().map(([i]) => Number(i)));
-    const wrong = [...accepted].map((i) => texts[i]).filter((t) => String(Number(t)) !== t);
+    const reader = await db.connection.runAndReadAll(`SELECT i, ${numberText('t')} FROM texts ORDER BY i`);
+    const read = new Map(reader.getRowsJS().map(([i, text]) => [Number(i), text as string | null]));
+    const wrong = texts.filter(([t], i) => read.get(i) !== null && read.get(i) !== String(Number(t)));
     expect(wrong).toEqual([]);
-    const plain = values.filter((x) => {
+    const meant = (x: number) => {
       const a = Math.abs(x);
-      return /^-?[0-9]+(\.[0-9]+)?$/.test(String(x)) && !Object.is(x, -0) && a < 1e15 && (a === 0 || a >= 1e-4);
-    });
-    const indexOf = new Map(texts.map((t, i) => [t, i]));
-    const refused = plain.filter((x) => !accepted.has(indexOf.get(String(x))!));
+      return Number.isInteger(x) ? a < 1e16 : /^-?[0-9]+\.[0-9]+$/.test(String(x)) && a >= 1e-4 && a < 1e15;
+    };
+    const refused = texts.filter(([, x], i) => meant(x) && read.get(i) === null);
     expect(refused).toEqual([]);
-    expect(plain.length).toBeGreaterThan(15_000);
+    expect(texts.filter(([, x]) => meant(x)).length).toBeGreaterThan(60_000);
   });
 });
