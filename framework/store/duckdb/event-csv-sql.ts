@@ -78,6 +78,10 @@ export function readEventsCsv(file: string, spec: Pick<EventsCsvSpec, 'columnCou
   return `read_csv(${literal(file)}, ${options}, columns = {${columns.join(', ')}}, strict_mode = true)`;
 }
 
+/** A floating-point or NUMERIC column, whose text the row path reads as a number. */
+const isNumber = (s: EventsCsvSource | { column: number } | null): s is { column: number; double: true } =>
+  s !== null && 'double' in s && s.double === true;
+
 const noEscape = (c: string) => `NOT contains(${c}, '\\')`;
 /** JSON text without whitespace between tokens (strings kept whole; valid when there is no escape). */
 const minified = (c: string, json: boolean) => (json ? `regexp_replace(${c}, '("[^"]*")|[ \t\n\r]+', '\\1', 'g')` : c);
@@ -137,6 +141,8 @@ function fileColumns(
     out.push(`${built.user} AS u`, `${built.userId} AS uid`, `${built.customIds} AS ucids`);
   } else out.push(`${json(`c${spec.user.column}`, spec.user.json)} AS u`);
   if (spec.metadata) out.push(`${json(`c${spec.metadata.column}`, spec.metadata.json)} AS m`);
+  // A number value's stored text, which its check and the stored row share.
+  if (isNumber(spec.eventValue)) out.push(`${numberText(`c${spec.eventValue.column}`)} AS nv`);
   if (spec.fingerprint) out.push('fp');
   if (numbered) out.push('ln');
   return `SELECT ${out.join(', ')} FROM ${csv}`;
@@ -308,11 +314,8 @@ function nameOk(spec: EventsCsvSpec): string {
 function textOk(source: EventsCsvSource | { column: number } | null): string {
   if (!source || !('column' in source)) return 'true';
   const c = `c${source.column}`;
-  return `(${c} IS NULL OR ${isNumber(source) ? `${numberText(c)} IS NOT NULL` : noEscape(c)})`;
+  return `(${c} IS NULL OR ${isNumber(source) ? 'nv IS NOT NULL' : noEscape(c)})`;
 }
-
-/** A floating-point or NUMERIC column, whose text the row path reads as a number. */
-const isNumber = (s: EventsCsvSource | { column: number } | null) => s !== null && 'double' in s && s.double === true;
 
 /**
  * The text the row path stores for a number column's text, JavaScript's `String(Number(text))`,
@@ -326,9 +329,12 @@ const isNumber = (s: EventsCsvSource | { column: number } | null) => s !== null 
 export function numberText(c: string): string {
   const d = `TRY_CAST(${c} AS DOUBLE)`;
   const shortest = `CAST(${d} AS VARCHAR)`;
-  const text = `CASE WHEN ${d} = trunc(${d}) AND abs(${d}) < 1e16 THEN CAST(CAST(${d} AS BIGINT) AS VARCHAR)
-    WHEN regexp_full_match(${shortest}, '-?[0-9]+\\.[0-9]+') THEN ${shortest} END`;
-  return `(CASE WHEN regexp_full_match(${c}, '-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?') THEN ${text} END)`;
+  const plainShortest = `contains(${shortest}, '.') AND NOT contains(${shortest}, 'e')`;
+  const plain = `regexp_full_match(${c}, '-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?')`;
+  // DuckDB's own shortest text needs no check of its form: as most numbers of most sources come.
+  return `(CASE WHEN ${d} = trunc(${d}) AND abs(${d}) < 1e16 THEN CASE WHEN ${plain} THEN CAST(CAST(${d} AS BIGINT) AS VARCHAR) END
+    WHEN ${shortest} = ${c} AND ${plainShortest} THEN ${c}
+    WHEN ${plainShortest} AND ${plain} THEN ${shortest} END)`;
 }
 
 function metadataOk(spec: EventsCsvSpec): string {
@@ -427,7 +433,7 @@ export function eventColumns(spec: EventsCsvSpec, spacedNames: string[] | null =
   const tu = spec.timeuuid ? `c${spec.timeuuid.column}` : null;
   const generated = 'CAST(uuid() AS VARCHAR)';
   const uuid = tu ? `CASE WHEN ${tu} IS NULL OR ${tu} = '' THEN ${generated} ELSE ${tu} END` : generated;
-  const value = isNumber(spec.eventValue) ? source(spec.eventValue, numberText) : source(spec.eventValue);
+  const value = isNumber(spec.eventValue) ? 'nv' : source(spec.eventValue);
   const values = ['ts', name, value, meta, 'u', userId, customIds, uuid];
   return values.map((v, i) => `${v} AS ${STORED[i]}`).join(', ');
 }
