@@ -3,7 +3,23 @@
  * RowValue in connectors/types.ts): safe integers as numbers, larger ones as bigint, DATE as
  * 'YYYY-MM-DD', timestamps as Date.
  */
-import { DuckDBTypeId, type DuckDBResultReader } from '@duckdb/node-api';
+import {
+  DuckDBDecimalValue,
+  DuckDBTypeId,
+  JSDuckDBValueConverter,
+  type DuckDBResultReader,
+  type DuckDBValueConverter,
+  type JS,
+} from '@duckdb/node-api';
+
+/**
+ * A source's values as JavaScript values: JSDuckDBValueConverter's, except that a DECIMAL
+ * becomes the double nearest its exact value (`Number` of its exact text), which the bulk
+ * export reproduces from the same text. DuckDB's own conversion of a DECIMAL whose digits
+ * exceed a double's (through a 128-bit integer) can round twice, which no text gives back.
+ */
+export const SOURCE_VALUE_CONVERTER: DuckDBValueConverter<JS> = (value, type, converter) =>
+  value instanceof DuckDBDecimalValue ? Number(value.toString()) : JSDuckDBValueConverter(value, type, converter);
 
 export function normalizeDuckDBValue(value: unknown, typeId: DuckDBTypeId): unknown {
   if (value === null || value === undefined) return null;

@@ -4,11 +4,13 @@
  * both ways into two stores (DuckDB or PostgreSQL) leaves identical metrics, rejects (row, column, rule,
  * reason), ledger counts, fingerprints and reject examples. The mappings compare fingerprints
  * on rechecks, so the day's fingerprint travels through the export too. Into the DuckDB store
- * the days travel as parquet files of typed columns, into the PostgreSQL store as text.
+ * the days travel as parquet files of typed columns, into the PostgreSQL store as text. DECIMAL
+ * values travel as their exact text, which both paths read as the nearest double.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LoadedMapping } from '../../framework/config/project.js';
 import type { S3Source, SourceConfig } from '../../framework/config/types.js';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
 import { DuckDBMetricsCsvLoad } from '../../framework/store/duckdb/metric-csv-load.js';
@@ -59,6 +61,23 @@ async function s3Sources(server: S3TestServer): Promise<S3Source[]> {
   }));
 }
 
+/**
+ * typed_in with its value and numerator as DECIMALs, of DuckDB's default width and a wide one,
+ * from `table`, and a value DuckDB's own conversion to a double rounds twice (to ...590, not ...600).
+ */
+const decimalIn = { ...mappings[1], name: 'decimal_in', sql: './d.sql' };
+const decimalSql = (table: string) =>
+  `SELECT seq, unit_id, id_type, ds, metric, TRY_CAST(value AS DECIMAL(18, 6)) AS value,
+     TRY_CAST(num AS DECIMAL(38, 10)) AS num, den FROM ${table}
+   UNION ALL SELECT 1000, 'wide', 'user_id', ds, 'wide', 42211417170740596.7132983296, NULL, NULL FROM ${table}
+     WHERE seq = 0 ORDER BY seq`;
+
+/** A mapping whose rechecks compare content fingerprints. */
+const fingerprinted = (l: LoadedMapping): LoadedMapping => ({
+  ...l,
+  recheck: { ...l.recheck, reloadOnFingerprintChange: true },
+});
+
 const CASES = [
   ['duckdb', 'duckdb'],
   ['s3', 'duckdb'],
@@ -80,9 +99,10 @@ describe.each(CASES)('columnar metrics path vs row path (%s source → %s store)
     const loaded = mappings.map((m, i) => {
       const mapping = kind === 's3' ? { ...m, source: TABLES[i] } : m;
       const sql = kind === 's3' ? 'SELECT * FROM source ORDER BY seq' : `SELECT * FROM ${TABLES[i]} ORDER BY seq`;
-      const l = loadedMapping(mapping, sql, 1);
-      return { ...l, recheck: { ...l.recheck, reloadOnFingerprintChange: true } };
+      return fingerprinted(loadedMapping(mapping, sql, 1));
     });
+    const decimals = kind === 's3' ? { ...decimalIn, source: 'messy_typed' } : decimalIn;
+    loaded.push(fingerprinted(loadedMapping(decimals, decimalSql(kind === 's3' ? 'source' : 'messy_typed'), 1)));
     for (const path of ['columnar', 'rows'] as const) {
       contexts[path] = {
         ...engineContext(makeProject(tempDir(), sources, loaded), await freshStore(storeKind)),
@@ -98,7 +118,7 @@ describe.each(CASES)('columnar metrics path vs row path (%s source → %s store)
     await server?.stop();
   });
 
-  it.each(mappings.map((m) => m.name))(
+  it.each([...mappings.map((m) => m.name), decimalIn.name])(
     '%s: identical store contents, rejects, counts, fingerprints and examples',
     async (name) => {
       const results: Record<string, DayResult> = {};

@@ -68,12 +68,15 @@ export function numberValuesDay(at: (i: number) => string, numeric: 'NUMERIC' | 
   ];
 }
 
+/** The mapped columns of `ev_num` but the event_value. */
+export const NUMBER_COLUMNS = { timestamp: 'ts', event_name: 'name', user: 'usr', timeuuid: 'tu' };
+
 /** Three mappings of `ev_num`: event_value from the double precision, the NUMERIC and the real column. */
 export function numberValuesMappings(base: Omit<EventsMapping, 'name' | 'columns'>): [EventsMapping, string][] {
   const sql = 'SELECT * FROM ev_num ORDER BY seq';
-  const columns = { timestamp: 'ts', event_name: 'name', user: 'usr', timeuuid: 'tu' };
+
   return (['dbl', 'dec', 'rl'] as const).map((column) => [
-    { ...base, name: `${column}_in`, columns: { ...columns, event_value: column } },
+    { ...base, name: `${column}_in`, columns: { ...NUMBER_COLUMNS, event_value: column } },
     sql,
   ]);
 }

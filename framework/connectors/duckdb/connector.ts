@@ -4,16 +4,11 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import {
-  JSDuckDBValueConverter,
-  type DuckDBConnection,
-  type DuckDBDataChunk,
-  type DuckDBResult,
-} from '@duckdb/node-api';
+import { type DuckDBConnection, type DuckDBDataChunk, type DuckDBResult } from '@duckdb/node-api';
 import type { DuckDBSource } from '../../config/types.js';
 import { ensureDemoDatabase } from '../../demo/generate.js';
 import { WharfError } from '../../diagnostics/errors.js';
-import { normalizeDuckDBValue } from '../../util/duckdb-values.js';
+import { normalizeDuckDBValue, SOURCE_VALUE_CONVERTER } from '../../util/duckdb-values.js';
 import { abortedError } from '../shared/errors.js';
 import { finishedDateOf, latestFinishedDateQuery } from '../shared/signal-table.js';
 import { dayQuery, dayStatsQuery, describeQuery, hasDataQuery, sampleQuery } from '../shared/wrapped-queries.js';
@@ -214,7 +209,7 @@ async function* batches(
       throw fail(err);
     }
     if (!chunk || chunk.rowCount === 0) break;
-    for (const values of chunk.convertRows(JSDuckDBValueConverter)) {
+    for (const values of chunk.convertRows(SOURCE_VALUE_CONVERTER)) {
       const row: Row = {};
       for (let i = 0; i < names.length; i++) row[names[i]] = normalizeDuckDBValue(values[i], typeIds[i]) as Row[string];
       batch.push(row);

@@ -3,7 +3,8 @@
  * integers become numbers when they fit in 2^53, DATE becomes an ISO string, TIMESTAMP (read as
  * UTC) and TIMESTAMPTZ become Dates, JSON stays its text.
  */
-import { DuckDBTypeId, JSDuckDBValueConverter, type DuckDBDataChunk, type DuckDBType } from '@duckdb/node-api';
+import { DuckDBTypeId, type DuckDBDataChunk, type DuckDBType } from '@duckdb/node-api';
+import { SOURCE_VALUE_CONVERTER } from '../../util/duckdb-values.js';
 import { logicalType } from '../duckdb/values.js';
 import type { ColumnInfo, LogicalType, Row, RowValue } from '../types.js';
 
@@ -25,7 +26,7 @@ export function columnsOf(names: readonly string[], types: readonly DuckDBType[]
 export function rowsOfChunk(chunk: DuckDBDataChunk, columns: readonly ColumnInfo[]): Row[] {
   const rows: Row[] = Array.from({ length: chunk.rowCount }, () => ({}));
   columns.forEach((column, c) => {
-    const values = chunk.convertColumnValues(c, JSDuckDBValueConverter);
+    const values = chunk.convertColumnValues(c, SOURCE_VALUE_CONVERTER);
     for (let r = 0; r < rows.length; r++) rows[r][column.name] = normalize(values[r], column.type);
   });
   return rows;

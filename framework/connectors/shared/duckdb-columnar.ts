@@ -29,20 +29,22 @@ import { withPipe } from './fifo-pool.js';
 import { inPipeExportSlot } from './pipe-export-slots.js';
 import { integerValue } from './text-values.js';
 
-type TextKind = 'string' | 'integer' | 'double' | 'date' | 'timestamp' | 'boolean';
+type TextKind = 'string' | 'integer' | 'double' | 'decimal' | 'date' | 'timestamp' | 'boolean';
 
 const INTEGER_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
 const TIMESTAMP_TYPES = /^(TIMESTAMP|TIMESTAMP WITH TIME ZONE|TIMESTAMP_S|TIMESTAMP_MS)$/;
 
 /**
  * How a DuckDB column travels as text, by its type name, or null when no text gives back
- * exactly the row path's value (DECIMAL's conversion to a number, nested types, blobs).
+ * exactly the row path's value (nested types, blobs). A DECIMAL travels as its exact text,
+ * which the row path's number is read from (SOURCE_VALUE_CONVERTER).
  */
 export function textKindOf(column: ColumnInfo): TextKind | null {
   const native = column.nativeType.toUpperCase();
   if (native === 'VARCHAR' || native === 'JSON' || native === 'UUID' || native.startsWith('ENUM(')) return 'string';
   if (INTEGER_TYPES.test(native)) return 'integer';
   if (native === 'DOUBLE' || native === 'FLOAT') return 'double';
+  if (native.startsWith('DECIMAL(')) return 'decimal';
   if (native === 'DATE') return 'date';
   if (TIMESTAMP_TYPES.test(native)) return 'timestamp';
   if (native === 'BOOLEAN') return 'boolean';
@@ -128,13 +130,14 @@ const NON_FINITE: Record<string, number> = { nan: NaN, inf: Infinity, '-inf': -I
 function parseField(kind: TextKind | null, text: string): Row[string] {
   if (kind === 'integer') return integerValue(text);
   if (kind === 'double') return NON_FINITE[text] ?? Number(text);
+  if (kind === 'decimal') return Number(text);
   return commonFieldValue(kind, text);
 }
 
 /** The ColumnarExport members every DuckDB-run source shares. */
 export const duckdbTextColumns = textKindMembers({
   kindOf: textKindOf,
-  doubleKinds: ['integer', 'double'],
+  doubleKinds: ['integer', 'double', 'decimal'],
   parseField,
 });
 
