@@ -7,7 +7,7 @@
 import type { MappingConfig } from '../framework/config/types.js';
 import { addDays } from '../framework/util/time.js';
 
-export type DatasetName = 'metrics' | 'events' | 'events-ids' | 'events-prices';
+export type DatasetName = 'metrics' | 'metrics-decimal' | 'events' | 'events-ids' | 'events-prices';
 
 export interface GeneratedSpec {
   rows: number;
@@ -58,6 +58,21 @@ const metrics: BenchDataset = {
   dayFilter: (day) => `ds = DATE '${day}'`,
   copyInColumns: 'unit_id text, id_type text, ds date, metric text, value double precision',
   mappingColumns: { unit_id: 'unit_id', id_type: 'id_type', date: 'ds', metric_name: 'metric', metric_value: 'value' },
+};
+
+/** The same metrics with the value an exact decimal of two places (NUMERIC in PostgreSQL, DECIMAL in DuckDB and parquet). */
+const metricsDecimal: BenchDataset = {
+  ...metrics,
+  name: 'metrics-decimal',
+  table: 'bench_metrics_decimal',
+  generated: (spec) =>
+    metrics
+      .generated(spec)
+      .replace(
+        'CAST(i % 10007 AS DOUBLE PRECISION) / 7.0 AS value',
+        'CAST(CAST(i % 1000003 AS DOUBLE PRECISION) / 100 AS NUMERIC(12, 2)) AS value',
+      ),
+  copyInColumns: metrics.copyInColumns.replace('value double precision', 'value numeric(12, 2)'),
 };
 
 /** Seconds since the epoch of `day`'s start in the project's zone (PST: 08:00 UTC). */
@@ -187,6 +202,7 @@ const eventsPrices: BenchDataset = {
 
 export const DATASETS: Record<DatasetName, BenchDataset> = {
   metrics,
+  'metrics-decimal': metricsDecimal,
   events,
   'events-ids': eventsIds,
   'events-prices': eventsPrices,

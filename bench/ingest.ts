@@ -11,7 +11,8 @@
  *
  *   npm run bench:ingest -- [--cases postgres:duckdb,s3:postgres,…|all] [--rows N] [--days D]
  *                           [--runs R] [--concurrency C] [--batch B] [--fingerprint] [--row-path]
- *                           [--dataset metrics|events|events-ids|events-prices] [--events-per-user N]
+ *                           [--dataset metrics|metrics-decimal|events|events-ids|events-prices]
+ *                           [--events-per-user N]
  *                           [--repeated-events S]
  *
  * Defaults: all ten cases, 1,000,000 rows over 10 days, 3 runs (a few minutes); the issue's
@@ -25,7 +26,8 @@
  * `--row-path` loads every case on the row path (to compare with the columnar path).
  * `--dataset events-ids` loads the same events with the user's ids in three columns of their
  * own, which the mapping builds the user from (`userID`, `customIDs`) instead of a JSON column;
- * `--dataset events-prices` the same events with a floating-point event_value (a price).
+ * `--dataset events-prices` the same events with a floating-point event_value (a price);
+ * `--dataset metrics-decimal` the metrics with an exact decimal value (NUMERIC, DECIMAL).
  * `--events-per-user N` (events) gives each user N events within a window of N × 1,024 rows
  * and the metadata 300 shapes, as in real streams (bench/ingest-cases.ts); by default every
  * user of an export file is distinct, the worst case for the store's checks per distinct text.
