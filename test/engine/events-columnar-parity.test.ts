@@ -524,7 +524,12 @@ describe('columnar events path vs row path, users built from id columns and numb
       `SELECT seq, ts, name, TRY_CAST(dec AS DECIMAL(${width}, ${width === 18 ? 3 : 10})) AS dd, usr, tu FROM ev_num
        ${width === 38 ? "UNION ALL SELECT 100, ts, name, 42211417170740596.7132983296, usr, 'num-wide' FROM ev_num WHERE seq = 0" : ''}`,
     ]);
-    const loaded = [...idColumnsMappings(base), ...numberValuesMappings(base), numericIdType, ...decimals].map(
+    // Nanosecond timestamps (as parquet files from pandas and Spark hold them), a few nanoseconds past each millisecond.
+    const nanos: [EventsMapping, string] = [
+      { ...base, name: 'ts_ns_in', columns: { ...NUMBER_COLUMNS, event_value: 'dbl' } },
+      'SELECT seq, make_timestamp_ns(epoch_ns(ts) + seq * 1234567) AS ts, name, dbl, usr, tu FROM ev_num',
+    ];
+    const loaded = [...idColumnsMappings(base), ...numberValuesMappings(base), numericIdType, ...decimals, nanos].map(
       ([m, sql]) => loadedMapping(m, sql, 1),
     );
     for (const path of ['columnar', 'rows'] as const)
@@ -556,7 +561,7 @@ describe('columnar events path vs row path, users built from id columns and numb
     expect(await checkedDoubles(load)).toEqual(ROW_PATH_DOUBLES);
   });
 
-  const numbers = ['dbl_in', 'dec_in', 'rl_in', 'decimal_18_in', 'decimal_38_in'];
+  const numbers = ['dbl_in', 'dec_in', 'rl_in', 'decimal_18_in', 'decimal_38_in', 'ts_ns_in'];
   it.each(['ids_in', 'custom_ids_in', ...numbers])(
     '%s: identical events, rejects, duplicates, counts and examples',
     async (name) => {

@@ -32,7 +32,8 @@ import { integerValue } from './text-values.js';
 type TextKind = 'string' | 'integer' | 'double' | 'decimal' | 'date' | 'timestamp' | 'boolean';
 
 const INTEGER_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
-const TIMESTAMP_TYPES = /^(TIMESTAMP|TIMESTAMP WITH TIME ZONE|TIMESTAMP_S|TIMESTAMP_MS)$/;
+// Written as epoch_ms, which truncates a TIMESTAMP_NS as the row path's conversion to a Date does.
+const TIMESTAMP_TYPES = /^(TIMESTAMP|TIMESTAMP WITH TIME ZONE|TIMESTAMP_S|TIMESTAMP_MS|TIMESTAMP_NS)$/;
 
 /**
  * How a DuckDB column travels as text, by its type name, or null when no text gives back
