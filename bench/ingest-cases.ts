@@ -60,7 +60,7 @@ const metrics: BenchDataset = {
   mappingColumns: { unit_id: 'unit_id', id_type: 'id_type', date: 'ds', metric_name: 'metric', metric_value: 'value' },
 };
 
-/** The same metrics with the value an exact decimal of two places (NUMERIC in PostgreSQL, DECIMAL in DuckDB and parquet). */
+/** The same metrics with the value an exact decimal of two places (PostgreSQL NUMERIC, DuckDB and parquet DECIMAL). */
 const metricsDecimal: BenchDataset = {
   ...metrics,
   name: 'metrics-decimal',

@@ -524,7 +524,7 @@ describe('columnar events path vs row path, users built from id columns and numb
       `SELECT seq, ts, name, TRY_CAST(dec AS DECIMAL(${width}, ${width === 18 ? 3 : 10})) AS dd, usr, tu FROM ev_num
        ${width === 38 ? "UNION ALL SELECT 100, ts, name, 42211417170740596.7132983296, usr, 'num-wide' FROM ev_num WHERE seq = 0" : ''}`,
     ]);
-    // Nanosecond timestamps (as parquet files from pandas and Spark hold them), a few nanoseconds past each millisecond.
+    // Nanosecond timestamps (as parquet files from pandas and Spark hold them), a little past each millisecond.
     const nanos: [EventsMapping, string] = [
       { ...base, name: 'ts_ns_in', columns: { ...NUMBER_COLUMNS, event_value: 'dbl' } },
       'SELECT seq, make_timestamp_ns(epoch_ns(ts) + seq * 1234567) AS ts, name, dbl, usr, tu FROM ev_num',
