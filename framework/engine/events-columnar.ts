@@ -103,7 +103,8 @@ function eventTargets(
 /**
  * The id columns a user is built from, or null when the store cannot write it as the row path's
  * JSON.stringify does: an id column of another type, or an id type that JSON.stringify would
- * escape or move (an integer-like key comes first in an object) or that is `__proto__`.
+ * escape or that is `__proto__`. The ids are in the order of the mapping's `customIDs` entries,
+ * which is the row path's: JavaScript puts integer-like keys first in both.
  */
 function userIdColumns(mapped: EventColumns, find: (name: string) => number | null): { ids: EventsUserIds } | null {
   const userID = mapped.userID === undefined ? null : find(mapped.userID);
@@ -112,7 +113,7 @@ function userIdColumns(mapped: EventColumns, find: (name: string) => number | nu
   for (const [idType, name] of Object.entries(mapped.customIDs ?? {})) {
     const column = find(name);
     const escaped = JSON.stringify(idType) !== `"${idType}"`;
-    if (column === null || escaped || /^[0-9]+$/.test(idType) || idType === '__proto__') return null;
+    if (column === null || escaped || idType === '__proto__') return null;
     customIDs.push([idType, column]);
   }
   if (userID === null && customIDs.length === 0) return null;
