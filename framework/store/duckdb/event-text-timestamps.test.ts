@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toInstant } from '../../engine/map-events.js';
 import { mulberry32 } from '../../../test/support/random.js';
+import { sqlOverTexts } from '../../../test/support/sql-over-texts.js';
 import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
 import { eventInstant } from './event-csv-sql.js';
 
@@ -85,34 +86,23 @@ function instants(random: () => number): number[] {
 }
 
 /** The store's instant (milliseconds) of each text in the form, or null where it leaves the text to the row path. */
-async function readAll(texts: [string, boolean][], form: 'text' | 'number'): Promise<Map<number, number | null>> {
-  await db.connection.run('CREATE OR REPLACE TABLE texts (i INTEGER, t VARCHAR)');
-  const appender = await db.connection.createAppender('texts');
-  texts.forEach(([t], i) => {
-    appender.appendInteger(i);
-    appender.appendVarchar(t);
-    appender.endRow();
-  });
-  appender.closeSync();
-  const reader = await db.connection.runAndReadAll(
-    `SELECT i, CAST(epoch_ms(${eventInstant('t', form)}) AS VARCHAR) FROM texts ORDER BY i`,
+async function readAll(texts: [string, boolean][], form: 'text' | 'number'): Promise<(number | null)[]> {
+  const read = await sqlOverTexts(
+    db.connection,
+    texts.map(([t]) => t),
+    (t) => `epoch_ms(${eventInstant(t, form)})`,
   );
-  return new Map(reader.getRowsJS().map(([i, ms]) => [Number(i), ms === null ? null : Number(ms)]));
+  return read.map((ms) => (ms === null ? null : Number(ms)));
 }
 
 /** The texts whose instant differs from the row path's (`value`: what the row path reads from the text). */
-function differing(
-  texts: [string, boolean][],
-  read: Map<number, number | null>,
-  value: (t: string) => string | number,
-) {
-  return texts.flatMap(([t], i) => {
-    const ms = read.get(i);
-    return ms === null || ms === undefined || toInstant(value(t))?.getTime() === ms ? [] : [`${t}: ${ms}`];
-  });
+function differing(texts: [string, boolean][], read: (number | null)[], value: (t: string) => string | number) {
+  return texts.flatMap(([t], i) =>
+    read[i] === null || toInstant(value(t))?.getTime() === read[i] ? [] : [`${t}: ${read[i]}`],
+  );
 }
-const leftToTheRowPath = (texts: [string, boolean][], read: Map<number, number | null>) =>
-  texts.filter(([, bulk], i) => bulk && read.get(i) === null).map(([t]) => t);
+const leftToTheRowPath = (texts: [string, boolean][], read: (number | null)[]) =>
+  texts.filter(([, bulk], i) => bulk && read[i] === null).map(([t]) => t);
 
 describe('text timestamps in bulk (eventInstant, text)', () => {
   it('reads the instant the row path reads, and every form meant for bulk', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../test/support/random.js';
+import { sqlOverTexts } from '../../../test/support/sql-over-texts.js';
 import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
 import { numberText } from './event-csv-sql.js';
 
@@ -48,23 +49,18 @@ describe('event_value numbers in bulk (numberText)', () => {
     // Texts that are no plain decimal: read by the row path only (NaN: not meant to be read here).
     const odd = ['NaN', 'Infinity', '-Infinity', '007', '', '-', '.5', '1.', ' 5', '0x10', '1e999', '1_000', '+5'];
     texts.push(...odd.map((t): [string, number] => [t, NaN]), ['-0', -0], ['5.0', 5], ['9.990', 9.99], ['1e-05', 1e-5]);
-    await db.connection.run('CREATE OR REPLACE TABLE texts (i INTEGER, t VARCHAR)');
-    const appender = await db.connection.createAppender('texts');
-    texts.forEach(([t], i) => {
-      appender.appendInteger(i);
-      appender.appendVarchar(t);
-      appender.endRow();
-    });
-    appender.closeSync();
-    const reader = await db.connection.runAndReadAll(`SELECT i, ${numberText('t')} FROM texts ORDER BY i`);
-    const read = new Map(reader.getRowsJS().map(([i, text]) => [Number(i), text as string | null]));
-    const wrong = texts.filter(([t], i) => read.get(i) !== null && read.get(i) !== String(Number(t)));
+    const read = await sqlOverTexts(
+      db.connection,
+      texts.map(([t]) => t),
+      numberText,
+    );
+    const wrong = texts.filter(([t], i) => read[i] !== null && read[i] !== String(Number(t)));
     expect(wrong).toEqual([]);
     const meant = (x: number) => {
       const a = Math.abs(x);
       return Number.isInteger(x) ? a < 1e16 : /^-?[0-9]+\.[0-9]+$/.test(String(x)) && a >= 1e-4 && a < 1e15;
     };
-    const refused = texts.filter(([, x], i) => meant(x) && read.get(i) === null);
+    const refused = texts.filter(([, x], i) => meant(x) && read[i] === null);
     expect(refused).toEqual([]);
     expect(texts.filter(([, x]) => meant(x)).length).toBeGreaterThan(60_000);
   });
