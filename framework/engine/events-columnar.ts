@@ -7,7 +7,7 @@
  * has a bulk export, the store a columnar events load, and every mapped column arrives as
  * text the store can read: a timestamp of a timestamp, number or text type, event_name and
  * timeuuid as text, event_value as text or a number, user as one JSON column or built from
- * id columns of text or integers, event_metadata as text or JSON. Otherwise days take the row
+ * id columns of text or numbers, event_metadata as text or JSON. Otherwise days take the row
  * path. One export per day: an events day is a range of instants, which the export cannot
  * route by the text of a row.
  */
@@ -73,7 +73,7 @@ function eventTargets(
   const jsonUser = mapped.user === undefined ? undefined : find(mapped.user, ['string', 'json']);
   const user =
     jsonUser === undefined
-      ? userIdColumns(mapped, (name) => find(name, ['string', 'integer']))
+      ? userIdColumns(mapped, (name) => find(name, ['string', 'integer', 'double']), columns)
       : jsonUser === null
         ? null
         : { column: jsonUser, json: columns[jsonUser].type === 'json' };
@@ -106,7 +106,11 @@ function eventTargets(
  * escape or that is `__proto__`. The ids are in the order of the mapping's `customIDs` entries,
  * which is the row path's: JavaScript puts integer-like keys first in both.
  */
-function userIdColumns(mapped: EventColumns, find: (name: string) => number | null): { ids: EventsUserIds } | null {
+function userIdColumns(
+  mapped: EventColumns,
+  find: (name: string) => number | null,
+  columns: ColumnInfo[],
+): { ids: EventsUserIds } | null {
   const userID = mapped.userID === undefined ? null : find(mapped.userID);
   if (mapped.userID !== undefined && userID === null) return null;
   const customIDs: [string, number][] = [];
@@ -117,7 +121,9 @@ function userIdColumns(mapped: EventColumns, find: (name: string) => number | nu
     customIDs.push([idType, column]);
   }
   if (userID === null && customIDs.length === 0) return null;
-  return { ids: { userID, customIDs } };
+  const used = [...(userID === null ? [] : [userID]), ...customIDs.map(([, column]) => column)];
+  const numberColumns = [...new Set(used.filter((i) => columns[i].type === 'double'))];
+  return { ids: { userID, customIDs, numberColumns } };
 }
 
 /** A target's exported column, or its constant as the row path stores it; undefined: not readable column-wise. */

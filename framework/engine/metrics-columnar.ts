@@ -30,7 +30,7 @@ import { MetricsMapper, nullDenominatorReason } from './map-metrics.js';
 import { problem } from './mapped-row.js';
 import { rowJson, scalarText } from './row-values.js';
 
-const TEXT_TARGETS: LogicalType[] = ['string', 'integer'];
+const TEXT_TARGETS: LogicalType[] = ['string', 'integer', 'double'];
 const NUMBER_TARGETS: MetricTarget[] = ['metric_value', 'numerator', 'denominator'];
 const ALLOWED: Record<MetricTarget, LogicalType[]> = {
   unit_id: TEXT_TARGETS,
@@ -166,7 +166,8 @@ function metricTargets(
     } else {
       const index = exportColumns.findIndex((c) => c.name === source);
       if (index < 0 || !ALLOWED[target].includes(exportColumns[index].type)) return null;
-      targets[target] = { column: index, numeric: exportColumns[index].type !== 'string' };
+      const { type } = exportColumns[index];
+      targets[target] = { column: index, numeric: type !== 'string', double: type === 'double' };
       feeds[index].add(target);
     }
   }

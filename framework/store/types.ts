@@ -132,10 +132,14 @@ export interface MetricsCsvSpec {
   /** One more column follows the result columns: the row's fingerprint term (a bigint). */
   fingerprint: boolean;
   /**
-   * Each target: an exported column (`numeric`: the warehouse sends canonical number text), or a constant already
-   * converted as the row path would.
+   * Each target: an exported column (`numeric`: the warehouse sends canonical number text; `double`: a
+   * floating-point or NUMERIC column, whose number a text target stores as JavaScript's `String` writes it), or a
+   * constant already converted as the row path would.
    */
-  targets: Record<MetricTarget, { column: number; numeric: boolean } | { constant: string | number | null }>;
+  targets: Record<
+    MetricTarget,
+    { column: number; numeric: boolean; double?: boolean } | { constant: string | number | null }
+  >;
   idTypes: readonly string[];
   /** The mapping maps no metric_value: every metric is a ratio. */
   ratioOnly: boolean;
@@ -225,6 +229,8 @@ export type EventsCsvSource = { column: number; double?: boolean } | { constant:
 export interface EventsUserIds {
   userID: number | null;
   customIDs: [idType: string, column: number][];
+  /** The id columns of a floating-point or NUMERIC type, whose text the row path reads as a number. */
+  numberColumns: number[];
 }
 
 /**

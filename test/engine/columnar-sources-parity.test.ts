@@ -28,8 +28,8 @@ import { comparable, contents, DAY, mappings, statements } from '../support/mess
 import { S3_TEST_CREDENTIALS, startS3Server, type S3TestServer } from '../support/s3-server.js';
 
 const BUCKET = 'parity';
-/** The query of each mapping (text_in, typed_in, ratio_in), by the table it reads. */
-const TABLES = ['messy_text', 'messy_typed', 'messy_text'];
+/** The query of each mapping (text_in, typed_in, ratio_in, number_units_in), by the table it reads. */
+const TABLES = ['messy_text', 'messy_typed', 'messy_text', 'messy_typed'];
 
 /** The messy tables as parquet files in S3, one prefix per table, in the day's folder. */
 async function s3Sources(server: S3TestServer): Promise<S3Source[]> {

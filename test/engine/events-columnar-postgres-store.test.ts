@@ -235,7 +235,7 @@ describe('columnar events path vs row path (PostgreSQL → PostgreSQL store)', (
   );
 
   it.each(numberValuesMappings(base).map(([m]) => m.name))(
-    '%s (a number as event_value): identical events, rejects and counts',
+    '%s (numbers as event_value or ids): identical events, rejects and counts',
     async (name) => {
       const results: Record<string, DayResult> = {};
       for (const path of ['columnar', 'rows'] as const) {

@@ -87,6 +87,7 @@ const EXPECTED: Record<string, { rejectedAtLeast: number; duplicates: number }> 
   dbl_in: { rejectedAtLeast: 0, duplicates: 0 },
   dec_in: { rejectedAtLeast: 0, duplicates: 0 },
   rl_in: { rejectedAtLeast: 0, duplicates: 0 },
+  dbl_ids_in: { rejectedAtLeast: 0, duplicates: 0 },
 };
 
 const contents = async (ctx: EngineContext, ingestion: string) => ({
@@ -148,9 +149,12 @@ describe.each(['snowflake', 'bigquery'] as const)('columnar events path vs row p
     },
   );
 
-  it('whole and trailing-zero doubles load in bulk: only NaN, the infinities and exponent texts reach the row path', async () => {
-    const load = async () =>
-      expect(await ingestDay(contexts.columnar, 'dbl_in', DAY)).toMatchObject({ path: 'columnar' });
-    expect(await checkedDoubles(load)).toEqual(ROW_PATH_DOUBLES);
-  });
+  it.each(['dbl_in', 'dbl_ids_in'])(
+    '%s: whole and trailing-zero doubles load in bulk, only NaN, the infinities and exponent texts reach the row path',
+    async (name) => {
+      const load = async () =>
+        expect(await ingestDay(contexts.columnar, name, DAY)).toMatchObject({ path: 'columnar' });
+      expect(await checkedDoubles(load)).toEqual(ROW_PATH_DOUBLES);
+    },
+  );
 });

@@ -71,12 +71,22 @@ export function numberValuesDay(at: (i: number) => string, numeric: 'NUMERIC' | 
 /** The mapped columns of `ev_num` but the event_value. */
 export const NUMBER_COLUMNS = { timestamp: 'ts', event_name: 'name', user: 'usr', timeuuid: 'tu' };
 
-/** Three mappings of `ev_num`: event_value from the double precision, the NUMERIC and the real column. */
+/**
+ * Four mappings of `ev_num`: event_value from the double precision, the NUMERIC and the real
+ * column; and `dbl_ids_in`, a user built from the double precision column (userID) and the
+ * NUMERIC and integer ones (customIDs), which the row path writes as JavaScript's `String`.
+ */
 export function numberValuesMappings(base: Omit<EventsMapping, 'name' | 'columns'>): [EventsMapping, string][] {
   const sql = 'SELECT * FROM ev_num ORDER BY seq';
-
-  return (['dbl', 'dec', 'rl'] as const).map((column) => [
+  const values = (['dbl', 'dec', 'rl'] as const).map((column): [EventsMapping, string] => [
     { ...base, name: `${column}_in`, columns: { ...NUMBER_COLUMNS, event_value: column } },
     sql,
   ]);
+  const { user: _user, ...columns } = NUMBER_COLUMNS;
+  const ids: EventsMapping = {
+    ...base,
+    name: 'dbl_ids_in',
+    columns: { ...columns, userID: 'dbl', customIDs: { priceID: 'dec', rowID: 'seq' } },
+  };
+  return [...values, [ids, sql]];
 }

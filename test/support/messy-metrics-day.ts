@@ -97,11 +97,22 @@ export const mappings: MetricsMapping[] = [
     startDate: DAY,
     columns: { ...columns, metric_value: undefined, metric_name: { constant: 'fixed' } },
   },
+  // Unit ids from a floating-point column, stored as JavaScript writes the number (`-2000`, not `-2000.0`).
+  {
+    name: 'number_units_in',
+    dataset: 'metrics',
+    source: 'src',
+    sql: './n.sql',
+    schedule: 'daily',
+    startDate: DAY,
+    columns: { ...columns, unit_id: 'value' },
+  },
 ];
 export const SQL = [
   'SELECT * FROM messy_text ORDER BY seq',
   'SELECT * FROM messy_typed ORDER BY seq',
   'SELECT * FROM messy_text ORDER BY seq',
+  'SELECT * FROM messy_typed ORDER BY seq',
 ];
 
 /** What a load left in the store: metrics, rejects and ledger rows of one ingestion. */

@@ -29,12 +29,14 @@
  * A user built from id columns (userID, customIDs) is written here as JSON.stringify writes
  * the row path's object: the non-empty ids, userID first, then customIDs in the mapping's
  * order. Only ids that JSON.stringify writes unchanged between quotes (no quote, backslash or
- * control character) are written so; a row with another id goes to the row path.
+ * control character) are written so; a row with another id goes to the row path. An id of a
+ * floating-point or NUMERIC column is its number's text as JavaScript writes it (numberText).
  */
 import { DUCKDB_ROWS } from '../schema.js';
 import type { EventsCsvSource, EventsCsvSpec, EventsUserIds } from '../types.js';
 import { flatMetadata, flatUser } from './flat-json-sql.js';
 import { CSV_BUFFER, literal } from './metric-csv-sql.js';
+import { numberText } from './number-text-sql.js';
 
 /**
  * What in canonical JSON (already as DuckDB's JSON writer writes it: valid, no whitespace,
@@ -109,18 +111,23 @@ function distinct(list: string): string {
 
 /**
  * The user the row path builds from id columns, as JSON.stringify writes it (`user`, NULL when
- * it has no id or an id JSON.stringify would escape), its userID and its customIDs' JSON.
+ * it has no id, an id JSON.stringify would escape or a number the store does not write as
+ * JavaScript does), its userID and its customIDs' JSON.
  */
 function builtUser(ids: EventsUserIds): { user: string; userId: string; customIds: string } {
-  // NULL and '' are no id.
-  const present = (c: string) => `CASE WHEN ${c} <> '' THEN ${c} END`;
-  const userId = ids.userID === null ? NULL_TEXT : present(`c${ids.userID}`);
+  // A number column's id is its number's text; NULL and '' are no id.
+  const id = (i: number) => (ids.numberColumns.includes(i) ? numberText(`c${i}`) : `c${i}`);
+  const present = (i: number) => `CASE WHEN ${id(i)} <> '' THEN ${id(i)} END`;
+  const userId = ids.userID === null ? NULL_TEXT : present(ids.userID);
   const entries = ids.customIDs.map(
-    ([idType, i]) => `${literal(`${JSON.stringify(idType)}:"`)} || ${present(`c${i}`)} || '"'`,
+    ([idType, i]) => `${literal(`${JSON.stringify(idType)}:"`)} || ${present(i)} || '"'`,
   );
   const customIds = entries.length ? `nullif('{' || concat_ws(',', ${entries.join(', ')}) || '}', '{}')` : NULL_TEXT;
   const columns = [...(ids.userID === null ? [] : [ids.userID]), ...ids.customIDs.map(([, i]) => i)];
-  const plain = columns.map((i) => `(c${i} IS NULL OR NOT regexp_matches(c${i}, ${ESCAPED_IN_JSON}))`).join(' AND ');
+  // A number the store cannot write as the row path does (NaN, an exponent) goes to the row path, as an escaped id.
+  const written = (i: number) =>
+    ids.numberColumns.includes(i) ? `${id(i)} IS NOT NULL` : `NOT regexp_matches(c${i}, ${ESCAPED_IN_JSON})`;
+  const plain = [...new Set(columns)].map((i) => `(c${i} IS NULL OR ${written(i)})`).join(' AND ');
   const parts = `concat_ws(',', '"userID":"' || ${userId} || '"', '"customIDs":' || ${customIds})`;
   return { user: `CASE WHEN ${plain} THEN nullif('{' || ${parts} || '}', '{}') END`, userId, customIds };
 }
@@ -315,26 +322,6 @@ function textOk(source: EventsCsvSource | { column: number } | null): string {
   if (!source || !('column' in source)) return 'true';
   const c = `c${source.column}`;
   return `(${c} IS NULL OR ${isNumber(source) ? 'nv IS NOT NULL' : noEscape(c)})`;
-}
-
-/**
- * The text the row path stores for a number column's text, JavaScript's `String(Number(text))`,
- * or NULL where the row path must write it. Whole numbers below 1e16 are their integer text
- * (`5.00`, `5.0` and `5e0` are `5`; `-0` is `0`); other numbers are DuckDB's shortest text of
- * the double when that is a plain decimal, which is JavaScript's too (both write the shortest
- * digits that read back as the double, and DuckDB turns to exponents before JavaScript does).
- * The text must be a plain decimal number, read alike by both (not NaN, a hexadecimal, a space).
- * @internal exported for its test
- */
-export function numberText(c: string): string {
-  const d = `TRY_CAST(${c} AS DOUBLE)`;
-  const shortest = `CAST(${d} AS VARCHAR)`;
-  const plainShortest = `contains(${shortest}, '.') AND NOT contains(${shortest}, 'e')`;
-  const plain = `regexp_full_match(${c}, '-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?')`;
-  // DuckDB's own shortest text needs no check of its form: as most numbers of most sources come.
-  return `(CASE WHEN ${d} = trunc(${d}) AND abs(${d}) < 1e16 THEN CASE WHEN ${plain} THEN CAST(CAST(${d} AS BIGINT) AS VARCHAR) END
-    WHEN ${shortest} = ${c} AND ${plainShortest} THEN ${c}
-    WHEN ${plainShortest} AND ${plain} THEN ${shortest} END)`;
 }
 
 function metadataOk(spec: EventsCsvSpec): string {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../test/support/random.js';
 import { sqlOverTexts } from '../../../test/support/sql-over-texts.js';
 import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
-import { numberText } from './event-csv-sql.js';
+import { numberText } from './number-text-sql.js';
 
 /**
  * The bulk reading of a number column's text as event_value (numberText) against JavaScript

@@ -8,6 +8,7 @@
  * but handed to the row path's own checks.
  */
 import type { MetricsCsvSpec, MetricTarget } from '../types.js';
+import { numberText } from './number-text-sql.js';
 
 /** A SQL string literal. */
 export const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -52,12 +53,15 @@ function unescaped(spec: MetricsCsvSpec, target: MetricTarget): string {
 
 const column = (spec: MetricsCsvSpec, target: MetricTarget) => {
   const t = spec.targets[target];
-  return 'column' in t ? { name: `c${t.column}`, type: spec.columnTypes[t.column], numeric: t.numeric } : null;
+  return 'column' in t
+    ? { name: `c${t.column}`, type: spec.columnTypes[t.column], numeric: t.numeric, double: t.double === true }
+    : null;
 };
 
+/** A text target: the column's text (a number column's as the row path writes the number; NULL: the row path's). */
 function text(spec: MetricsCsvSpec, target: MetricTarget): string {
   const c = column(spec, target);
-  if (c) return c.name;
+  if (c) return c.double ? numberText(c.name) : c.name;
   const t = spec.targets[target] as { constant: string | number | null };
   return t.constant === null ? 'CAST(NULL AS VARCHAR)' : literal(String(t.constant));
 }
