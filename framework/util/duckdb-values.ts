@@ -5,6 +5,8 @@
  */
 import {
   DuckDBDecimalValue,
+  DuckDBMapType,
+  DuckDBMapValue,
   DuckDBTypeId,
   JSDuckDBValueConverter,
   type DuckDBResultReader,
@@ -15,11 +17,26 @@ import {
 /**
  * A source's values as JavaScript values: JSDuckDBValueConverter's, except that a DECIMAL
  * becomes the double nearest its exact value (`Number` of its exact text), which the bulk
- * export reproduces from the same text. DuckDB's own conversion of a DECIMAL whose digits
- * exceed a double's (through a 128-bit integer) can round twice, which no text gives back.
+ * export reproduces from the same text (DuckDB's own conversion of a DECIMAL whose digits
+ * exceed a double's, through a 128-bit integer, can round twice, which no text gives back);
+ * and that a MAP becomes an object of its keys' text, as JSON writes a map (DuckDB's `to_json`
+ * too), not a list of key and value pairs: a MAP(VARCHAR, VARCHAR) of event properties, as
+ * parquet files from Spark hold them, is then the JSON object the events contract asks for.
  */
-export const SOURCE_VALUE_CONVERTER: DuckDBValueConverter<JS> = (value, type, converter) =>
-  value instanceof DuckDBDecimalValue ? Number(value.toString()) : JSDuckDBValueConverter(value, type, converter);
+export const SOURCE_VALUE_CONVERTER: DuckDBValueConverter<JS> = (value, type, converter) => {
+  if (value instanceof DuckDBDecimalValue) return Number(value.toString());
+  if (value instanceof DuckDBMapValue && type instanceof DuckDBMapType) {
+    const entries = value.entries.map((e) => [
+      keyText(converter(e.key, type.keyType, converter)),
+      converter(e.value, type.valueType, converter),
+    ]);
+    return Object.fromEntries(entries) as JS;
+  }
+  return JSDuckDBValueConverter(value, type, converter);
+};
+
+/** A map key as an object key: a timestamp as ISO text, as JSON.stringify writes a Date. */
+const keyText = (key: JS): string => (key instanceof Date ? key.toISOString() : String(key));
 
 export function normalizeDuckDBValue(value: unknown, typeId: DuckDBTypeId): unknown {
   if (value === null || value === undefined) return null;

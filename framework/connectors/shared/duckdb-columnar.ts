@@ -12,7 +12,7 @@ import { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { WharfError } from '../../diagnostics/errors.js';
-import { DayRouter } from '../postgres/columnar.js';
+import { DayRouter, unescapeCopyText } from '../postgres/columnar.js';
 import type {
   ColumnInfo,
   CopyDaysOptions,
@@ -29,19 +29,68 @@ import { withPipe } from './fifo-pool.js';
 import { inPipeExportSlot } from './pipe-export-slots.js';
 import { integerValue } from './text-values.js';
 
-type TextKind = 'string' | 'integer' | 'double' | 'decimal' | 'date' | 'timestamp' | 'boolean';
+type TextKind = 'string' | 'integer' | 'double' | 'decimal' | 'date' | 'timestamp' | 'boolean' | 'nested';
 
 const INTEGER_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
 // Written as epoch_ms, which truncates a TIMESTAMP_NS as the row path's conversion to a Date does.
 const TIMESTAMP_TYPES = /^(TIMESTAMP|TIMESTAMP WITH TIME ZONE|TIMESTAMP_S|TIMESTAMP_MS|TIMESTAMP_NS)$/;
 
 /**
+ * Leaf types whose values `to_json` writes as text that JSON.parse reads back as the row path's
+ * value: strings, booleans, integers a double holds exactly. (Not DOUBLE: NaN is written as
+ * `NaN`; not timestamps, which the row path keeps as Dates.)
+ */
+const JSON_EXACT_LEAVES = new Set([
+  'VARCHAR',
+  'BOOLEAN',
+  'TINYINT',
+  'SMALLINT',
+  'INTEGER',
+  'UTINYINT',
+  'USMALLINT',
+  'UINTEGER',
+]);
+
+/**
+ * Whether a type name is a STRUCT, MAP, LIST or ARRAY of JSON_EXACT_LEAVES only (nested to any
+ * depth), as DuckDB writes the name: `STRUCT("a" VARCHAR, "b" INTEGER[])`, `MAP(VARCHAR,
+ * VARCHAR)`, `VARCHAR[]`, `VARCHAR[2]`. A struct field named `__proto__` is not: the row path's
+ * object gets it as its prototype, JSON.parse as a key. Anything else in the name (a time zone,
+ * a collation, an ENUM's values) makes it not.
+ */
+export function isJsonExactNested(nativeType: string): boolean {
+  const tokens = nativeType.match(/"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_]*|\[[0-9]*\]|\S/g) ?? [];
+  let at = 0;
+  const members = (named: boolean): boolean => {
+    if (tokens[at++] !== '(') return false;
+    for (;;) {
+      const name = named ? tokens[at++] : '"field"';
+      if (name === undefined || !/^("|[A-Za-z_])/.test(name) || /^"?__proto__"?$/.test(name)) return false;
+      if (!type()) return false;
+      const next = tokens[at++];
+      if (next === ')') return true;
+      if (next !== ',') return false;
+    }
+  };
+  function type(): boolean {
+    const word = tokens[at++]?.toUpperCase();
+    const ok = word === 'STRUCT' ? members(true) : word === 'MAP' ? members(false) : JSON_EXACT_LEAVES.has(word ?? '');
+    while (tokens[at]?.startsWith('[')) at++; // a LIST or ARRAY of it
+    return ok;
+  }
+  const nested = /^(STRUCT|MAP)\(/i.test(nativeType) || nativeType.endsWith(']');
+  return nested && type() && at === tokens.length;
+}
+
+/**
  * How a DuckDB column travels as text, by its type name, or null when no text gives back
- * exactly the row path's value (nested types, blobs). A DECIMAL travels as its exact text,
- * which the row path's number is read from (SOURCE_VALUE_CONVERTER).
+ * exactly the row path's value (blobs, nested types of other leaves). A DECIMAL travels as its
+ * exact text, which the row path's number is read from (SOURCE_VALUE_CONVERTER); a nested value
+ * as its JSON.
  */
 export function textKindOf(column: ColumnInfo): TextKind | null {
   const native = column.nativeType.toUpperCase();
+  if (isJsonExactNested(column.nativeType)) return 'nested';
   if (native === 'VARCHAR' || native === 'JSON' || native === 'UUID' || native.startsWith('ENUM(')) return 'string';
   if (INTEGER_TYPES.test(native)) return 'integer';
   if (native === 'DOUBLE' || native === 'FLOAT') return 'double';
@@ -84,6 +133,9 @@ function textExpression(column: ColumnInfo): string {
       return `CAST(CAST(${ref} AS DOUBLE) AS VARCHAR)`;
     case 'timestamp':
       return `CAST(epoch_ms(${ref}) AS VARCHAR)`;
+    case 'nested':
+      // Cast to the type its name says: a JSON member (named VARCHAR) is then a string, as the row path has it.
+      return escapedText(`CAST(to_json(CAST(${ref} AS ${column.nativeType})) AS VARCHAR)`);
     default:
       return `CAST(${ref} AS VARCHAR)`;
   }
@@ -132,6 +184,7 @@ function parseField(kind: TextKind | null, text: string): Row[string] {
   if (kind === 'integer') return integerValue(text);
   if (kind === 'double') return NON_FINITE[text] ?? Number(text);
   if (kind === 'decimal') return Number(text);
+  if (kind === 'nested') return JSON.parse(unescapeCopyText(text)) as Row[string];
   return commonFieldValue(kind, text);
 }
 

@@ -1,0 +1,201 @@
+/**
+ * Nested columns of DuckDB files and S3 parquet (STRUCT, MAP, LIST, as Spark and most lakes
+ * write event properties and users) on the columnar path, against the row path: events whose
+ * metadata is a MAP(VARCHAR, VARCHAR) or a STRUCT and whose user is a STRUCT with a MAP of
+ * customIDs, and metrics from a query with nested columns it does not map (`SELECT *` over
+ * such files). Both paths must leave identical events, metrics, rejects, counts and examples;
+ * the messy rows hold what JavaScript writes differently from DuckDB's JSON (an integer-like
+ * key, an escaped character), NULLs inside and outside the values, empty maps and users
+ * without an id; a list of JSON values rides along into the rejects, as text as the row path has it.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { EventsMapping, MetricsMapping, S3Source, SourceConfig } from '../../framework/config/types.js';
+import { ingestDay } from '../../framework/engine/ingest-day.js';
+import { EventsMapper } from '../../framework/engine/map-events.js';
+import type { DayResult, EngineContext } from '../../framework/engine/types.js';
+import { openDuckDB } from '../../framework/util/duckdb.js';
+import {
+  engineContext,
+  freshStore,
+  loadedMapping,
+  makeProject,
+  seededSource,
+  tempDir,
+} from '../support/engine-fixture.js';
+import { eventsContents } from '../support/events-contents.js';
+import { comparable, contents } from '../support/messy-metrics-day.js';
+import { S3_TEST_CREDENTIALS, startS3Server, type S3TestServer } from '../support/s3-server.js';
+
+const DAY = '2026-10-05';
+const BUCKET = 'nested';
+const PAD_ROWS = 3000;
+
+/** props (a MAP literal), usr (a STRUCT literal): the messy rows, at 09:00:00 + i seconds UTC. */
+const MESSY: [string, string][] = [
+  [`MAP {'page': '/home', 'ref': 'ad'}`, `{'userID': 'u1', 'customIDs': MAP {'stableID': 's1'}}`],
+  [`MAP {}`, `{'userID': 'u2', 'customIDs': MAP {}}`],
+  ['NULL', `{'userID': NULL, 'customIDs': MAP {'stableID': 's3'}}`],
+  [`MAP {'b': 'y', '1': 'x'}`, `{'userID': 'u4', 'customIDs': NULL}`],
+  [`MAP {'q': 'say "hi"', 'nl': 'a' || chr(10) || 'b'}`, `{'userID': 'u5', 'customIDs': MAP {'k': 'v'}}`],
+  [`MAP {'n': NULL}`, `{'userID': 'u6', 'customIDs': MAP {'k': 'v'}}`],
+  [`MAP {'a': 'b'}`, 'NULL'],
+  [`MAP {'a': 'b'}`, `{'userID': '', 'customIDs': NULL}`],
+  [`MAP {'é': '😀', 'url': 'http://127.0.0.1/?a=b, c [d] {e}'}`, `{'userID': 'u\tx', 'customIDs': NULL}`],
+  [`MAP {'a': 'b'}`, `{'userID': 'ü😀', 'customIDs': MAP {'__proto__': 'p', 'k': ''}}`],
+];
+
+const USER_TYPE = 'STRUCT("userID" VARCHAR, "customIDs" MAP(VARCHAR, VARCHAR))';
+
+/** ev_nested (events) and m_nested (metrics, with nested columns nobody maps). */
+const STATEMENTS = [
+  `CREATE TABLE ev_nested (seq INT, ts TIMESTAMPTZ, name VARCHAR, props MAP(VARCHAR, VARCHAR), usr ${USER_TYPE},
+     page STRUCT(path VARCHAR, hits INTEGER), tags VARCHAR[], tu VARCHAR, extra JSON[])`,
+  `INSERT INTO ev_nested VALUES ${MESSY.map(
+    ([props, usr], i) =>
+      `(${i}, TIMESTAMPTZ '${DAY} 09:00:00+00' + INTERVAL ${i} SECOND, 'messy ${i}', ${props}, ${usr},
+        {'path': '/p/${i}', 'hits': ${i}}, ['t${i}', NULL], 'tu-${i}', ['{"a": [1, "x"]}'::JSON])`,
+  ).join(', ')}`,
+  `INSERT INTO ev_nested SELECT 1000 + i, TIMESTAMPTZ '${DAY} 10:00:00+00' + i * INTERVAL 1 SECOND, 'pad ' || (i % 7),
+     MAP {'page': '/p/' || (i % 13), 'ref': 'x'}, {'userID': 'p' || i, 'customIDs': MAP {'stableID': 's' || i}},
+     {'path': '/p/' || i, 'hits': i}, ['a', 'b' || i], 'pad-' || (i % 2500), NULL
+     FROM range(${PAD_ROWS}) AS s(i)`,
+  `CREATE TABLE m_nested (seq INT, unit_id VARCHAR, id_type VARCHAR, ds DATE, metric VARCHAR, value DOUBLE,
+     tags VARCHAR[], attrs MAP(VARCHAR, INTEGER), info STRUCT(k VARCHAR, v SMALLINT[]))`,
+  `INSERT INTO m_nested SELECT i, CASE WHEN i % 97 = 0 THEN '' ELSE 'u' || i END, 'user_id', DATE '${DAY}',
+     'm' || (i % 5), CASE WHEN i % 89 = 0 THEN 'nan' ELSE i / 4 END, ['x', NULL], MAP {'a': i}, {'k': 'x', 'v': [1, 2]}
+     FROM range(2000) AS s(i)`,
+];
+
+const base = { source: 'src', sql: './q.sql', schedule: 'daily', startDate: DAY };
+const EVENT_COLUMNS = { timestamp: 'ts', event_name: 'name', user: 'usr', timeuuid: 'tu' };
+const eventMappings: EventsMapping[] = [
+  { ...base, dataset: 'events', name: 'map_props', columns: { ...EVENT_COLUMNS, event_metadata: 'props' } },
+  // A STRUCT with an INTEGER member as metadata: every row is rejected (not all string values), the same way.
+  { ...base, dataset: 'events', name: 'struct_page', columns: { ...EVENT_COLUMNS, event_metadata: 'page' } },
+];
+const metricsMapping: MetricsMapping = {
+  ...base,
+  dataset: 'metrics',
+  name: 'metrics_beside_nested',
+  columns: { unit_id: 'unit_id', id_type: 'id_type', date: 'ds', metric_name: 'metric', metric_value: 'value' },
+};
+const TABLE_OF: Record<string, string> = {
+  map_props: 'ev_nested',
+  struct_page: 'ev_nested',
+  metrics_beside_nested: 'm_nested',
+};
+
+/** The tables as parquet files in S3, one prefix per table, in the day's folder. */
+async function s3Sources(server: S3TestServer): Promise<S3Source[]> {
+  const dir = tempDir('wharf-nested-s3-');
+  const db = await openDuckDB(':memory:');
+  try {
+    for (const s of STATEMENTS) await db.connection.run(s);
+    for (const [table, dataset] of [
+      ['ev_nested', 'events'],
+      ['m_nested', 'metrics'],
+    ]) {
+      const file = join(dir, `${table}.parquet`);
+      await db.connection.run(`COPY ${table} TO '${file}' (FORMAT parquet)`);
+      await server.put(BUCKET, `${table}/${dataset}/${DAY}/part-0.parquet`, readFileSync(file));
+    }
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.env.NESTED_S3_KEY = S3_TEST_CREDENTIALS.accessKeyId;
+  process.env.NESTED_S3_SECRET = S3_TEST_CREDENTIALS.secretAccessKey;
+  return ['ev_nested', 'm_nested'].map((table) => ({
+    kind: 's3',
+    name: table,
+    region: 'us-east-1',
+    bucket: BUCKET,
+    prefix: table,
+    endpoint: server.endpoint,
+    forcePathStyle: true,
+    accessKeyId: { env: 'NESTED_S3_KEY' },
+    secretAccessKey: { env: 'NESTED_S3_SECRET' },
+  }));
+}
+
+const CASES = [
+  ['duckdb', 'duckdb'],
+  ['s3', 'duckdb'],
+  ['duckdb', 'postgres'],
+] as const;
+
+describe.each(CASES)('nested columns: columnar path vs row path (%s source → %s store)', (kind, storeKind) => {
+  const contexts: Record<'columnar' | 'rows', EngineContext> = {} as never;
+  let server: S3TestServer | null = null;
+
+  beforeAll(async () => {
+    let sources: SourceConfig[];
+    if (kind === 's3') {
+      server = await startS3Server();
+      await server.createBucket(BUCKET);
+      sources = await s3Sources(server);
+    } else sources = [await seededSource('duckdb', STATEMENTS)];
+    const loaded = [...eventMappings, metricsMapping].map((m) =>
+      kind === 's3'
+        ? loadedMapping({ ...m, source: TABLE_OF[m.name] }, 'SELECT * FROM source', 1)
+        : loadedMapping(m, `SELECT * FROM ${TABLE_OF[m.name]} ORDER BY seq`, 1),
+    );
+    for (const path of ['columnar', 'rows'] as const)
+      contexts[path] = {
+        ...engineContext(makeProject(tempDir(), sources, loaded), await freshStore(storeKind)),
+        columnar: path === 'columnar',
+      };
+  });
+  afterAll(async () => {
+    for (const ctx of Object.values(contexts)) {
+      await ctx.connectors.closeAll();
+      await ctx.store.close();
+    }
+    await server?.stop();
+  });
+
+  async function loadBothWays(name: string): Promise<Record<'columnar' | 'rows', DayResult>> {
+    const results = {} as Record<'columnar' | 'rows', DayResult>;
+    for (const path of ['columnar', 'rows'] as const) {
+      results[path] = await ingestDay(contexts[path], name, DAY);
+      expect(results[path]).toMatchObject({ status: 'succeeded', path });
+    }
+    expect(comparable(results.columnar)).toEqual(comparable(results.rows));
+    return results;
+  }
+
+  it.each(eventMappings.map((m) => m.name))('%s: identical events, rejects, counts and examples', async (name) => {
+    const { rows } = await loadBothWays(name);
+    expect(rows.rowsLoaded + rows.rowsRejected + rows.duplicates).toBe(MESSY.length + PAD_ROWS);
+    expect(await eventsContents(contexts.columnar, name)).toEqual(await eventsContents(contexts.rows, name));
+  });
+
+  it('a MAP of properties is a JSON object; only rows JavaScript writes otherwise reach the row path', async () => {
+    const rowByRow = vi.spyOn(EventsMapper.prototype, 'check');
+    try {
+      const { columnar } = await loadBothWays('map_props');
+      expect(columnar.rowsLoaded).toBeGreaterThan(PAD_ROWS - 600);
+      // An integer-like key, an escaped character, a NULL inside a value or as userID, an empty map, no user.
+      expect(rowByRow.mock.calls.map(([row]) => row.seq).sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    } finally {
+      rowByRow.mockRestore();
+    }
+    const [first] = await contexts.columnar.store.query<{ event_metadata: string; user: string }>(
+      `SELECT event_metadata, "user" FROM events WHERE ingestion = 'map_props' AND timeuuid = 'tu-0'`,
+    );
+    expect(first).toEqual({
+      event_metadata: '{"page":"/home","ref":"ad"}',
+      user: '{"userID":"u1","customIDs":{"stableID":"s1"}}',
+    });
+  });
+
+  it('metrics beside nested columns it does not map: identical metrics, rejects and counts', async () => {
+    const { rows } = await loadBothWays(metricsMapping.name);
+    expect(rows.rowsRejected).toBeGreaterThan(0);
+    expect(await contents(contexts.columnar, metricsMapping.name)).toEqual(
+      await contents(contexts.rows, metricsMapping.name),
+    );
+  });
+});
