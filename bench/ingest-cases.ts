@@ -7,7 +7,7 @@
 import type { MappingConfig } from '../framework/config/types.js';
 import { addDays } from '../framework/util/time.js';
 
-export type DatasetName = 'metrics' | 'metrics-decimal' | 'events' | 'events-ids' | 'events-prices';
+export type DatasetName = 'metrics' | 'metrics-decimal' | 'events' | 'events-ids' | 'events-prices' | 'events-nested';
 
 export interface GeneratedSpec {
   rows: number;
@@ -37,6 +37,8 @@ export interface BenchDataset {
   indexColumn: string;
   /** The select list making row `i` (1-based) of `rows` over `days` days from `from`. */
   generated(spec: GeneratedSpec): string;
+  /** The same rows in DuckDB's own types, for the DuckDB file and the parquet files; unset: `generated`. */
+  fileGenerated?(spec: GeneratedSpec): string;
   /** SQL condition selecting the rows of `day` (for its parquet file). */
   dayFilter(day: string): string;
   /** The COPY-in limit's table columns. */
@@ -119,14 +121,19 @@ function repeatOf(share: number | undefined): string {
 
 const TEXT_VALUE = `CASE WHEN i % 3 = 0 THEN NULL ELSE 'value_' || (i % 1000) END`;
 
+/** The metadata as JSON text, from the page's number and the referrer's expression. */
+const textMetadata = (page: string, referrer: string) =>
+  `'{"page":"/products/' || (${page}) || '","referrer":"' || ${referrer} || '","plan":"pro"}'`;
+
 /**
  * The select list of the events (`user`: the user's select, from the user's and company's
- * numbers; `value`: the event value's expression).
+ * numbers; `value`: the event value's expression; `metadata`: the metadata's).
  */
 function eventsSelect(
   spec: GeneratedSpec,
   user: (user: string, company: string) => string,
   value = TEXT_VALUE,
+  metadata = textMetadata,
 ): string {
   const { rows, days, from, eventsPerUser, repeatedEvents } = spec;
   const users = eventUsers(eventsPerUser);
@@ -134,7 +141,7 @@ function eventsSelect(
       AS DOUBLE PRECISION)) AS ts,
     'event_' || (i % 50) AS event_name,
     ${value} AS event_value,
-    '{"page":"/products/' || (${users.page}) || '","referrer":"' || ${users.referrer} || '","plan":"pro"}' AS metadata,
+    ${metadata(users.page, users.referrer)} AS metadata,
     ${user(users.user, users.company)},
     CAST(CAST(md5(CAST(${repeatOf(repeatedEvents)} AS TEXT)) AS UUID) AS TEXT) AS timeuuid`;
 }
@@ -200,10 +207,31 @@ const eventsPrices: BenchDataset = {
   copyInColumns: events.copyInColumns.replace('event_value text', 'event_value double precision'),
 };
 
+/**
+ * The same events as Spark and most lakes write them to parquet: in the DuckDB file and the
+ * parquet files the metadata is a MAP(VARCHAR, VARCHAR) and the user a STRUCT of userID and a
+ * MAP of customIDs (the same JSON once written out); PostgreSQL and the warehouse fakes, which
+ * have no MAP, hold the text of `events`.
+ */
+const eventsNested: BenchDataset = {
+  ...events,
+  name: 'events-nested',
+  table: 'bench_events_nested',
+  fileGenerated: (spec) =>
+    eventsSelect(
+      spec,
+      (user, company) =>
+        `{'userID': 'user_' || ${user}, 'customIDs': MAP {'stableID': ${stableId(user)}, 'companyID': 'c' || (${company})}} AS "user"`,
+      TEXT_VALUE,
+      (page, referrer) => `MAP {'page': '/products/' || (${page}), 'referrer': ${referrer}, 'plan': 'pro'}`,
+    ),
+};
+
 export const DATASETS: Record<DatasetName, BenchDataset> = {
   metrics,
   'metrics-decimal': metricsDecimal,
   events,
   'events-ids': eventsIds,
   'events-prices': eventsPrices,
+  'events-nested': eventsNested,
 };

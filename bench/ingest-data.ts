@@ -86,7 +86,7 @@ export async function createFileData(dir: string, s3: S3TestServer, spec: BenchS
   const db = await openDuckDB(duckdbPath);
   const parquetFiles: string[] = [];
   try {
-    const select = spec.dataset.generated(spec);
+    const select = (spec.dataset.fileGenerated ?? spec.dataset.generated)(spec);
     await db.connection.run(`CREATE TABLE ${table} AS SELECT ${select} FROM range(1, ${spec.rows + 1}) AS r(i)`);
     await s3.createBucket(BUCKET);
     for (let d = 0; d < spec.days; d++) {

@@ -11,7 +11,7 @@
  *
  *   npm run bench:ingest -- [--cases postgres:duckdb,s3:postgres,…|all] [--rows N] [--days D]
  *                           [--runs R] [--concurrency C] [--batch B] [--fingerprint] [--row-path]
- *                           [--dataset metrics|metrics-decimal|events|events-ids|events-prices]
+ *                           [--dataset metrics|metrics-decimal|events|events-ids|events-prices|events-nested]
  *                           [--events-per-user N]
  *                           [--repeated-events S]
  *
@@ -27,7 +27,9 @@
  * `--dataset events-ids` loads the same events with the user's ids in three columns of their
  * own, which the mapping builds the user from (`userID`, `customIDs`) instead of a JSON column;
  * `--dataset events-prices` the same events with a floating-point event_value (a price);
- * `--dataset metrics-decimal` the metrics with an exact decimal value (NUMERIC, DECIMAL).
+ * `--dataset metrics-decimal` the metrics with an exact decimal value (NUMERIC, DECIMAL);
+ * `--dataset events-nested` the events with the metadata a MAP and the user a STRUCT in the
+ * DuckDB file and the parquet files (the other sources hold the text of `events`).
  * `--events-per-user N` (events) gives each user N events within a window of N × 1,024 rows
  * and the metadata 300 shapes, as in real streams (bench/ingest-cases.ts); by default every
  * user of an export file is distinct, the worst case for the store's checks per distinct text.
