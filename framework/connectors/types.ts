@@ -262,6 +262,11 @@ export interface ColumnarExport {
    */
   readonly timestampText: 'canonical' | 'epochMs';
   /**
+   * Whether the export writes this JSON column's values with no whitespace between tokens (as
+   * DuckDB's `to_json` does), so the store need not take it out; absent: it may have some.
+   */
+  compactJson?(column: ColumnInfo): boolean;
+  /**
    * Exports the rows of all the filters' days in one query, the same rows streamDay gives for
    * each day, and hands each row to the sink with its day. Several days need a DATE or string
    * day column (rows are routed by its text, `YYYY-MM-DD`); one day can have any.

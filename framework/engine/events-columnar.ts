@@ -35,7 +35,7 @@ export function eventsColumnarPlan(
   // Columns are exported by name: the names must tell them apart.
   if (new Set(columns.map((c) => c.name)).size !== columns.length) return null;
   const mapped = mapping.config.columns;
-  const targets = eventTargets(mapped, columns, exporter.timestampText);
+  const targets = eventTargets(mapped, columns, exporter);
   if (!targets) return null;
   const fingerprint = mapping.recheck.reloadOnFingerprintChange;
   const rowOf = (raw: (string | null)[]): Row => exporter.parseRow(columns, raw);
@@ -59,11 +59,9 @@ export function eventsColumnarPlan(
 }
 
 /** Where each events target comes from in the export, or null when one cannot be read column-wise. */
-function eventTargets(
-  mapped: EventColumns,
-  columns: ColumnInfo[],
-  timestampText: ColumnarExport['timestampText'],
-): Targets | null {
+function eventTargets(mapped: EventColumns, columns: ColumnInfo[], exporter: ColumnarExport): Targets | null {
+  // A JSON column whose text may have whitespace between tokens, which the store takes out (a regular expression).
+  const spacedJson = (c: ColumnInfo) => c.type === 'json' && !exporter.compactJson?.(c);
   const find = (name: string | undefined, types: string[]) => {
     const i = name === undefined ? -1 : columns.findIndex((c) => c.name === name);
     return i >= 0 && types.includes(columns[i].type) ? i : null;
@@ -76,7 +74,7 @@ function eventTargets(
       ? userIdColumns(mapped, (name) => find(name, ['string', 'integer', 'double']), columns)
       : jsonUser === null
         ? null
-        : { column: jsonUser, json: columns[jsonUser].type === 'json' };
+        : { column: jsonUser, json: spacedJson(columns[jsonUser]) };
   const eventName = constantOrColumn(mapped.event_name, ['string'], columns, (v) => {
     const name = eventNameOf(v);
     return isProblem(name) ? undefined : name;
@@ -91,10 +89,10 @@ function eventTargets(
   if (mapped.event_metadata !== undefined && metadata === null) return null;
   if (mapped.timeuuid !== undefined && timeuuid === null) return null;
   return {
-    timestamp: { column: timestamp, text: timestampForm(columns[timestamp].type, timestampText) },
+    timestamp: { column: timestamp, text: timestampForm(columns[timestamp].type, exporter.timestampText) },
     eventName,
     eventValue,
-    metadata: metadata === null ? null : { column: metadata, json: columns[metadata].type === 'json' },
+    metadata: metadata === null ? null : { column: metadata, json: spacedJson(columns[metadata]) },
     user,
     timeuuid: timeuuid === null ? null : { column: timeuuid },
   };

@@ -189,11 +189,11 @@ function parseField(kind: TextKind | null, text: string): Row[string] {
 }
 
 /** The ColumnarExport members every DuckDB-run source shares. */
-export const duckdbTextColumns = textKindMembers({
-  kindOf: textKindOf,
-  doubleKinds: ['integer', 'double', 'decimal'],
-  parseField,
-});
+export const duckdbTextColumns = {
+  ...textKindMembers({ kindOf: textKindOf, doubleKinds: ['integer', 'double', 'decimal'], parseField }),
+  // A nested column is written by to_json; a JSON column as it was stored, which may have spaces.
+  compactJson: (column: ColumnInfo) => textKindOf(column) === 'nested',
+};
 
 /**
  * The export's select list over the wrapped query: the columns as text, then (when asked) a

@@ -10,6 +10,7 @@ import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
 import { SOURCE_VALUE_CONVERTER } from '../../util/duckdb-values.js';
 import type { ColumnInfo } from '../types.js';
 import { duckdbTextColumns, exportSelect, isJsonExactNested } from './duckdb-columnar.js';
+import { unescapeCopyText } from '../postgres/columnar.js';
 import { QUERY_ALIAS } from './sql-dialect.js';
 
 /** Pieces of the test strings: JSON's and COPY's special characters, non-ASCII, separators. */
@@ -112,6 +113,10 @@ describe('nested columns in the DuckDB-run export', () => {
       expect(texts).toHaveLength(ROWS);
       const parsed = texts.map((raw) => duckdbTextColumns.parseRow(columns, raw).v);
       expect(parsed).toEqual(rowPath);
+      // compactJson's promise, which spares the store taking whitespace out: none between tokens.
+      expect(duckdbTextColumns.compactJson(columns[1])).toBe(true);
+      const outsideStrings = texts.map(([, v]) => unescapeCopyText(v ?? '').replace(/"(?:[^"\\]|\\.)*"/g, '""'));
+      expect(outsideStrings.filter((t) => /\s/.test(t))).toEqual([]);
       // Maps are objects on both sides, and the awkward strings made it through.
       expect(JSON.stringify(parsed).length).toBeGreaterThan(ROWS * 4);
     },
