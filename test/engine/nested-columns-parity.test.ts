@@ -48,18 +48,39 @@ const MESSY: [string, string][] = [
 
 const USER_TYPE = 'STRUCT("userID" VARCHAR, "customIDs" MAP(VARCHAR, VARCHAR))';
 
+/**
+ * JSON-typed metadata as DuckDB keeps it (the text as written), on rows of clean users:
+ * spaces between tokens, which the store takes out, and what DuckDB's lenient reader
+ * normalizes but JavaScript's JSON.parse refuses or reads otherwise (a trailing comma, an
+ * exponent; a comment, which DuckDB refuses: NULL).
+ */
+const JSON_TEXTS = [
+  '{"page": "/home", "ref" : "a b , c"}',
+  '{"a":"b",}',
+  '{"n":1E2}',
+  '{ }',
+  '{"a":"b"}',
+  '{"k": "v" }  ',
+  '{"a":"b" /* c */}',
+  '[ "x" ]',
+  '{"a":"1","a":"2"}',
+  '{"é": "😀 ,"}',
+];
+
 /** ev_nested (events) and m_nested (metrics, with nested columns nobody maps). */
 const STATEMENTS = [
   `CREATE TABLE ev_nested (seq INT, ts TIMESTAMPTZ, name VARCHAR, props MAP(VARCHAR, VARCHAR), usr ${USER_TYPE},
-     page STRUCT(path VARCHAR, hits INTEGER), tags VARCHAR[], tu VARCHAR, extra JSON[])`,
+     page STRUCT(path VARCHAR, hits INTEGER), tags VARCHAR[], tu VARCHAR, extra JSON[], jmeta JSON)`,
   `INSERT INTO ev_nested VALUES ${MESSY.map(
     ([props, usr], i) =>
       `(${i}, TIMESTAMPTZ '${DAY} 09:00:00+00' + INTERVAL ${i} SECOND, 'messy ${i}', ${props}, ${usr},
-        {'path': '/p/${i}', 'hits': ${i}}, ['t${i}', NULL], 'tu-${i}', ['{"a": [1, "x"]}'::JSON])`,
+        {'path': '/p/${i}', 'hits': ${i}}, ['t${i}', NULL], 'tu-${i}', ['{"a": [1, "x"]}'::JSON], NULL)`,
   ).join(', ')}`,
   `INSERT INTO ev_nested SELECT 1000 + i, TIMESTAMPTZ '${DAY} 10:00:00+00' + i * INTERVAL 1 SECOND, 'pad ' || (i % 7),
      MAP {'page': '/p/' || (i % 13), 'ref': 'x'}, {'userID': 'p' || i, 'customIDs': MAP {'stableID': 's' || i}},
-     {'path': '/p/' || i, 'hits': i}, ['a', 'b' || i], 'pad-' || (i % 2500), NULL
+     {'path': '/p/' || i, 'hits': i}, ['a', 'b' || i], 'pad-' || (i % 2500), NULL,
+     CASE WHEN i % 50 < ${JSON_TEXTS.length} THEN TRY_CAST(list_element([${JSON_TEXTS.map((t) => `'${t.replace(/'/g, "''")}'`).join(', ')}], CAST(i % 50 AS INTEGER) + 1) AS JSON)
+       ELSE CAST('{"page": "/p/' || (i % 13) || '"}' AS JSON) END
      FROM range(${PAD_ROWS}) AS s(i)`,
   `CREATE TABLE m_nested (seq INT, unit_id VARCHAR, id_type VARCHAR, ds DATE, metric VARCHAR, value DOUBLE,
      tags VARCHAR[], attrs MAP(VARCHAR, INTEGER), info STRUCT(k VARCHAR, v SMALLINT[]))`,
@@ -74,6 +95,7 @@ const eventMappings: EventsMapping[] = [
   { ...base, dataset: 'events', name: 'map_props', columns: { ...EVENT_COLUMNS, event_metadata: 'props' } },
   // A STRUCT with an INTEGER member as metadata: every row is rejected (not all string values), the same way.
   { ...base, dataset: 'events', name: 'struct_page', columns: { ...EVENT_COLUMNS, event_metadata: 'page' } },
+  { ...base, dataset: 'events', name: 'json_meta', columns: { ...EVENT_COLUMNS, event_metadata: 'jmeta' } },
 ];
 const metricsMapping: MetricsMapping = {
   ...base,
@@ -84,6 +106,7 @@ const metricsMapping: MetricsMapping = {
 const TABLE_OF: Record<string, string> = {
   map_props: 'ev_nested',
   struct_page: 'ev_nested',
+  json_meta: 'ev_nested',
   metrics_beside_nested: 'm_nested',
 };
 
