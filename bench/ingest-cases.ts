@@ -7,7 +7,8 @@
 import type { MappingConfig } from '../framework/config/types.js';
 import { addDays } from '../framework/util/time.js';
 
-export type DatasetName = 'metrics' | 'metrics-decimal' | 'events' | 'events-ids' | 'events-prices' | 'events-nested';
+export type DatasetName =
+  'metrics' | 'metrics-decimal' | 'events' | 'events-ids' | 'events-prices' | 'events-nested' | 'events-jsonb';
 
 export interface GeneratedSpec {
   rows: number;
@@ -39,6 +40,8 @@ export interface BenchDataset {
   generated(spec: GeneratedSpec): string;
   /** The same rows in DuckDB's own types, for the DuckDB file and the parquet files; unset: `generated`. */
   fileGenerated?(spec: GeneratedSpec): string;
+  /** The same rows in PostgreSQL's own types, for its table; unset: `generated`. */
+  postgresGenerated?(spec: GeneratedSpec): string;
   /** SQL condition selecting the rows of `day` (for its parquet file). */
   dayFilter(day: string): string;
   /** The COPY-in limit's table columns. */
@@ -147,8 +150,9 @@ function eventsSelect(
 }
 const stableId = (user: string) => `substr(md5(CAST(${user} AS TEXT)), 1, 16)`;
 /** The user as one JSON text: userID and two customIDs. */
-const jsonUser = (user: string, company: string) => `'{"userID":"user_' || ${user} || '","customIDs":{"stableID":"'
-      || ${stableId(user)} || '","companyID":"c' || (${company}) || '"}}' AS "user"`;
+const jsonUserText = (user: string, company: string) => `'{"userID":"user_' || ${user} || '","customIDs":{"stableID":"'
+      || ${stableId(user)} || '","companyID":"c' || (${company}) || '"}}'`;
+const jsonUser = (user: string, company: string) => `${jsonUserText(user, company)} AS "user"`;
 
 const events: BenchDataset = {
   name: 'events',
@@ -227,6 +231,26 @@ const eventsNested: BenchDataset = {
     ),
 };
 
+/**
+ * The same events with the user and the metadata JSON-typed: JSONB in PostgreSQL (which writes
+ * them with a space after each `:` and `,`), JSON in DuckDB, parquet and the warehouse fakes.
+ */
+const asJson = (type: 'JSON' | 'JSONB') => (spec: GeneratedSpec) =>
+  eventsSelect(
+    spec,
+    (user, company) => `CAST(${jsonUserText(user, company)} AS ${type}) AS "user"`,
+    TEXT_VALUE,
+    (page, referrer) => `CAST(${textMetadata(page, referrer)} AS ${type})`,
+  );
+const eventsJsonb: BenchDataset = {
+  ...events,
+  name: 'events-jsonb',
+  table: 'bench_events_jsonb',
+  generated: asJson('JSON'),
+  postgresGenerated: asJson('JSONB'),
+  copyInColumns: events.copyInColumns.replace('metadata text, "user" text', 'metadata jsonb, "user" jsonb'),
+};
+
 export const DATASETS: Record<DatasetName, BenchDataset> = {
   metrics,
   'metrics-decimal': metricsDecimal,
@@ -234,4 +258,5 @@ export const DATASETS: Record<DatasetName, BenchDataset> = {
   'events-ids': eventsIds,
   'events-prices': eventsPrices,
   'events-nested': eventsNested,
+  'events-jsonb': eventsJsonb,
 };

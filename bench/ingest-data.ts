@@ -45,7 +45,7 @@ export async function createPostgresData(url: string, spec: BenchSpec): Promise<
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const select = spec.dataset.generated(spec);
+    const select = (spec.dataset.postgresGenerated ?? spec.dataset.generated)(spec);
     await client.query(`CREATE TABLE ${table} AS SELECT ${select} FROM generate_series(1, ${spec.rows}) AS s(i)`);
     await client.query(`CREATE INDEX ON ${table} (${indexColumn})`);
     await client.query(`VACUUM ANALYZE ${table}`);

@@ -11,7 +11,8 @@
  *
  *   npm run bench:ingest -- [--cases postgres:duckdb,s3:postgres,…|all] [--rows N] [--days D]
  *                           [--runs R] [--concurrency C] [--batch B] [--fingerprint] [--row-path]
- *                           [--dataset metrics|metrics-decimal|events|events-ids|events-prices|events-nested]
+ *                           [--dataset metrics|metrics-decimal|events|events-ids|events-prices|events-nested|
+ *                                      events-jsonb]
  *                           [--events-per-user N]
  *                           [--repeated-events S]
  *
@@ -29,7 +30,8 @@
  * `--dataset events-prices` the same events with a floating-point event_value (a price);
  * `--dataset metrics-decimal` the metrics with an exact decimal value (NUMERIC, DECIMAL);
  * `--dataset events-nested` the events with the metadata a MAP and the user a STRUCT in the
- * DuckDB file and the parquet files (the other sources hold the text of `events`).
+ * DuckDB file and the parquet files (the other sources hold the text of `events`);
+ * `--dataset events-jsonb` the events with the user and metadata JSONB in PostgreSQL (JSON elsewhere).
  * `--events-per-user N` (events) gives each user N events within a window of N × 1,024 rows
  * and the metadata 300 shapes, as in real streams (bench/ingest-cases.ts); by default every
  * user of an export file is distinct, the worst case for the store's checks per distinct text.
