@@ -52,7 +52,8 @@ const USER_TYPE = 'STRUCT("userID" VARCHAR, "customIDs" MAP(VARCHAR, VARCHAR))';
  * JSON-typed metadata as DuckDB keeps it (the text as written), on rows of clean users:
  * spaces between tokens, which the store takes out, and what DuckDB's lenient reader
  * normalizes but JavaScript's JSON.parse refuses or reads otherwise (a trailing comma, an
- * exponent; a comment, which DuckDB refuses: NULL).
+ * exponent; a comment and a raw tab in a string, which DuckDB refuses too: NULL); and
+ * pretty-printed JSON over several lines.
  */
 const JSON_TEXTS = [
   '{"page": "/home", "ref" : "a b , c"}',
@@ -65,6 +66,12 @@ const JSON_TEXTS = [
   '[ "x" ]',
   '{"a":"1","a":"2"}',
   '{"é": "😀 ,"}',
+  // Pretty-printed, as Snowflake writes a VARIANT: new lines (escaped in the export), indents, a tab, CR LF.
+  '{\n  "page": "/home",\n  "ref": "a b"\n}',
+  '{\r\n\t"page": "/p",\r\n\t"ref": "x"\r\n}',
+  '{\n  "a": "x\ty"\n}',
+  '{\n  "a": "b",\n}',
+  '{\n  "a": "\\u00e9"\n}',
 ];
 
 /** ev_nested (events) and m_nested (metrics, with nested columns nobody maps). */
@@ -212,6 +219,19 @@ describe.each(CASES)('nested columns: columnar path vs row path (%s source → %
       event_metadata: '{"page":"/home","ref":"ad"}',
       user: '{"userID":"u1","customIDs":{"stableID":"s1"}}',
     });
+  });
+
+  it('JSON-typed metadata with spaces or over several lines loads in bulk; what JavaScript reads otherwise does not', async () => {
+    const rowByRow = vi.spyOn(EventsMapper.prototype, 'check');
+    try {
+      await loadBothWays('json_meta');
+      const padRows = rowByRow.mock.calls.map(([row]) => Number(row.seq)).filter((seq) => seq >= 1000);
+      const texts = [...new Set(padRows.map((seq) => (seq - 1000) % 50))].sort((a, b) => a - b);
+      // A trailing comma, an exponent, a list, repeated keys, a trailing comma over lines, JSON escapes over lines.
+      expect(texts.map((i) => JSON_TEXTS[i])).toEqual([1, 2, 7, 8, 13, 14].map((i) => JSON_TEXTS[i]));
+    } finally {
+      rowByRow.mockRestore();
+    }
   });
 
   it('metrics beside nested columns it does not map: identical metrics, rejects and counts', async () => {

@@ -88,15 +88,30 @@ const noEscape = (c: string) => `NOT contains(${c}, '\\')`;
 /** DuckDB's JSON writer's text of a JSON text (NULL: not JSON DuckDB reads). */
 const canonical = (c: string) => `TRY(CAST(json(${c}) AS VARCHAR))`;
 /**
- * A JSON-typed column's text without the whitespace between tokens that its type may write
- * (PostgreSQL's jsonb writes `{"a": "b"}`), or NULL: DuckDB's own text of it, when that
- * differs from it in spaces only. Without an escape no `"` is inside a string, and the
- * strings are DuckDB's unchanged, so removing every space on both sides compares the rest:
- * anything DuckDB's lenient reader normalizes (a trailing comma, `1E2`, `-0`) differs. (A
- * regular expression that removes the spaces outside strings costs about 16 times as much.)
+ * A JSON-typed column's text with COPY's escapes of newline, tab and carriage return undone
+ * (Snowflake writes VARIANT pretty-printed, over several lines). Outside JSON strings those
+ * characters are whitespace; inside them JSON has no raw ones.
  */
-const compactJson = (c: string) =>
-  `CASE WHEN ${noEscape(c)} AND replace(${canonical(c)}, ' ', '') = replace(${c}, ' ', '') THEN ${canonical(c)} END`;
+const layoutUnescaped = (c: string) => `replace(replace(replace(${c}, '\\n', chr(10)), '\\t', chr(9)), '\\r', chr(13))`;
+/** The text without its whitespace, inside strings too (of text with no escape, see compactJson). */
+const withoutLayout = (c: string) =>
+  `replace(replace(replace(replace(${c}, ' ', ''), chr(10), ''), chr(9), ''), chr(13), '')`;
+/**
+ * A JSON-typed column's text without the whitespace between tokens that its type may write
+ * (PostgreSQL's jsonb writes `{"a": "b"}`, Snowflake's VARIANT new lines and indents), or
+ * NULL: DuckDB's own text of it, when that differs from it in whitespace only. Without a JSON
+ * escape no `"` is inside a string, and the strings are DuckDB's unchanged, so removing every
+ * space (and new line, tab, carriage return) on both sides compares the rest: anything DuckDB's
+ * lenient reader normalizes (a trailing comma, `1E2`, `-0`) differs. (A regular expression
+ * that removes the whitespace outside strings costs about 16 times as much.)
+ */
+function compactJson(c: string): string {
+  const spaced = `CASE WHEN replace(${canonical(c)}, ' ', '') = replace(${c}, ' ', '') THEN ${canonical(c)} END`;
+  const t = layoutUnescaped(c);
+  const laidOut = `CASE WHEN ${withoutLayout(canonical(t))} = ${withoutLayout(t)} THEN ${canonical(t)} END`;
+  // Any backslash left (an escaped backslash, or COPY's escape of another control character) is the row path's.
+  return `CASE WHEN ${noEscape(c)} THEN ${spaced} WHEN ${noEscape(t)} THEN ${laidOut} END`;
+}
 /**
  * JSON text without escapes, written exactly as DuckDB's JSON writer writes it (so: valid, no
  * whitespace, no trailing comma), or NULL: what the JSON functions below may read (they fail
@@ -109,7 +124,8 @@ const validJson = (c: string, json: boolean) =>
  * The stored text of a JSON column's text whose checks passed (of validJson): its compact
  * form, which for such a text is DuckDB's own (unchecked here: the checks ran on the text).
  */
-const storedJson = (c: string, json: boolean) => (json ? canonical(c) : c);
+const storedJson = (c: string, json: boolean) =>
+  json ? canonical(`CASE WHEN ${noEscape(c)} THEN ${c} ELSE ${layoutUnescaped(c)} END`) : c;
 /** A JSON object (of validJson: already canonical). */
 const canonicalObject = (j: string) => `starts_with(${j}, '{')`;
 /** No repeated key: pair by pair for the few keys JSON objects here usually have (a set per row costs more). */
