@@ -106,7 +106,9 @@ const withoutLayout = (c: string) =>
  * that removes the whitespace outside strings costs about 16 times as much.)
  */
 function compactJson(c: string): string {
-  const spaced = `CASE WHEN replace(${canonical(c)}, ' ', '') = replace(${c}, ' ', '') THEN ${canonical(c)} END`;
+  // Most JSON columns (DuckDB's, BigQuery's) are written compact already: one comparison, no replace.
+  const spaced = `CASE WHEN ${canonical(c)} = ${c} THEN ${c}
+    WHEN replace(${canonical(c)}, ' ', '') = replace(${c}, ' ', '') THEN ${canonical(c)} END`;
   const t = layoutUnescaped(c);
   const laidOut = `CASE WHEN ${withoutLayout(canonical(t))} = ${withoutLayout(t)} THEN ${canonical(t)} END`;
   // Any backslash left (an escaped backslash, or COPY's escape of another control character) is the row path's.
@@ -122,10 +124,14 @@ const validJson = (c: string, json: boolean) =>
   json ? compactJson(c) : `CASE WHEN ${noEscape(c)} AND ${canonical(c)} = ${c} THEN ${c} END`;
 /**
  * The stored text of a JSON column's text whose checks passed (of validJson): its compact
- * form, which for such a text is DuckDB's own (unchecked here: the checks ran on the text).
+ * form, which for such a text is DuckDB's own (unchecked here: the checks ran on the text),
+ * and the text itself when it has no whitespace or escape (then the two are equal).
  */
 const storedJson = (c: string, json: boolean) =>
-  json ? canonical(`CASE WHEN ${noEscape(c)} THEN ${c} ELSE ${layoutUnescaped(c)} END`) : c;
+  json
+    ? `CASE WHEN NOT contains(${c}, ' ') AND ${noEscape(c)} THEN ${c}
+        ELSE ${canonical(`CASE WHEN ${noEscape(c)} THEN ${c} ELSE ${layoutUnescaped(c)} END`)} END`
+    : c;
 /** A JSON object (of validJson: already canonical). */
 const canonicalObject = (j: string) => `starts_with(${j}, '{')`;
 /** No repeated key: pair by pair for the few keys JSON objects here usually have (a set per row costs more). */
