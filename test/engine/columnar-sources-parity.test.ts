@@ -7,15 +7,12 @@
  * the days travel as parquet files of typed columns, into the PostgreSQL store as text. DECIMAL
  * values travel as their exact text, which both paths read as the nearest double.
  */
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LoadedMapping } from '../../framework/config/project.js';
-import type { S3Source, SourceConfig } from '../../framework/config/types.js';
+import type { SourceConfig } from '../../framework/config/types.js';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
 import { DuckDBMetricsCsvLoad } from '../../framework/store/duckdb/metric-csv-load.js';
 import type { DayResult, EngineContext } from '../../framework/engine/types.js';
-import { openDuckDB } from '../../framework/util/duckdb.js';
 import {
   engineContext,
   freshStore,
@@ -25,41 +22,12 @@ import {
   tempDir,
 } from '../support/engine-fixture.js';
 import { comparable, contents, DAY, mappings, statements } from '../support/messy-metrics-day.js';
-import { S3_TEST_CREDENTIALS, startS3Server, type S3TestServer } from '../support/s3-server.js';
+import { parquetS3Sources, type ParquetTables } from '../support/s3-parquet-sources.js';
+import { startS3Server, type S3TestServer } from '../support/s3-server.js';
 
 const BUCKET = 'parity';
 /** The query of each mapping (text_in, typed_in, ratio_in, number_units_in), by the table it reads. */
 const TABLES = ['messy_text', 'messy_typed', 'messy_text', 'messy_typed'];
-
-/** The messy tables as parquet files in S3, one prefix per table, in the day's folder. */
-async function s3Sources(server: S3TestServer): Promise<S3Source[]> {
-  const dir = tempDir('wharf-parity-s3-');
-  const db = await openDuckDB(':memory:');
-  try {
-    for (const s of statements('duckdb')) await db.connection.run(s);
-    for (const table of ['messy_text', 'messy_typed']) {
-      const file = join(dir, `${table}.parquet`);
-      await db.connection.run(`COPY ${table} TO '${file}' (FORMAT parquet)`);
-      await server.put(BUCKET, `${table}/metrics/${DAY}/part-0.parquet`, readFileSync(file));
-    }
-  } finally {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-  process.env.PARITY_S3_KEY = S3_TEST_CREDENTIALS.accessKeyId;
-  process.env.PARITY_S3_SECRET = S3_TEST_CREDENTIALS.secretAccessKey;
-  return ['messy_text', 'messy_typed'].map((table) => ({
-    kind: 's3',
-    name: table,
-    region: 'us-east-1',
-    bucket: BUCKET,
-    prefix: table,
-    endpoint: server.endpoint,
-    forcePathStyle: true,
-    accessKeyId: { env: 'PARITY_S3_KEY' },
-    secretAccessKey: { env: 'PARITY_S3_SECRET' },
-  }));
-}
 
 /**
  * typed_in with its value and numerator as DECIMALs, of DuckDB's default width and a wide one,
@@ -93,8 +61,11 @@ describe.each(CASES)('columnar metrics path vs row path (%s source → %s store)
     let sources: SourceConfig[];
     if (kind === 's3') {
       server = await startS3Server();
-      await server.createBucket(BUCKET);
-      sources = await s3Sources(server);
+      const tables: ParquetTables['tables'] = [
+        ['messy_text', 'metrics'],
+        ['messy_typed', 'metrics'],
+      ];
+      sources = await parquetS3Sources(server, { bucket: BUCKET, day: DAY, statements: statements('duckdb'), tables });
     } else sources = [await seededSource('duckdb', statements('duckdb'))];
     const loaded = mappings.map((m, i) => {
       const mapping = kind === 's3' ? { ...m, source: TABLES[i] } : m;

@@ -11,10 +11,9 @@
  * threads, after a file with too many distinct failing users to name (so checked row by row).
  * The row path is the reference.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventsMapping, SourceConfig } from '../../framework/config/types.js';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
-import { EventsMapper } from '../../framework/engine/map-events.js';
 import type { DayResult, EngineContext } from '../../framework/engine/types.js';
 import {
   engineContext,
@@ -35,6 +34,7 @@ import {
   numberValuesMappings,
   ROW_PATH_DOUBLES,
 } from '../support/events-number-values.js';
+import { rowsCheckedOneByOne } from '../support/rows-checked.js';
 
 const DAY = '2026-10-05';
 const [UUID_A, UUID_B] = ['a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'b1ffcd88-8d1a-4f09-9c7e-7cc8ce491b22'];
@@ -431,13 +431,9 @@ describe('columnar events path vs row path (PostgreSQL → DuckDB)', () => {
 
   it('text and number timestamps load in bulk: the same rows reach the row path as with the TIMESTAMPTZ column', async () => {
     const checkedOneByOne = async (name: string) => {
-      const rowByRow = vi.spyOn(EventsMapper.prototype, 'check');
-      try {
-        expect(await ingestDay(contexts.columnar, name, DAY)).toMatchObject({ path: 'columnar' });
-        return rowByRow.mock.calls.map(([row]) => row.seq);
-      } finally {
-        rowByRow.mockRestore();
-      }
+      const { result, rows } = await rowsCheckedOneByOne(() => ingestDay(contexts.columnar, name, DAY));
+      expect(result).toMatchObject({ path: 'columnar' });
+      return rows.map((row) => row.seq);
     };
     const reference = await checkedOneByOne('text_in');
     expect(reference.length).toBeLessThan(MESSY.length);
@@ -453,15 +449,11 @@ describe('columnar events path vs row path (PostgreSQL → DuckDB)', () => {
   }, 60_000);
 
   it('UUID columns as timeuuid and userID load in bulk, repeats dropped as the row path drops them', async () => {
-    const rowByRow = vi.spyOn(EventsMapper.prototype, 'check');
     const results: Record<string, DayResult> = {};
-    try {
-      results.columnar = await ingestDay(contexts.columnar, 'uuid_in', DAY);
-      // Only the row without a userID (rejected: no id).
-      expect(rowByRow.mock.calls.map(([row]) => row.uid)).toEqual([null]);
-    } finally {
-      rowByRow.mockRestore();
-    }
+    const checked = await rowsCheckedOneByOne(() => ingestDay(contexts.columnar, 'uuid_in', DAY));
+    results.columnar = checked.result;
+    // Only the row without a userID (rejected: no id).
+    expect(checked.rows.map((row) => row.uid)).toEqual([null]);
     results.rows = await ingestDay(contexts.rows, 'uuid_in', DAY);
     expect([results.columnar.path, results.rows.path]).toEqual(['columnar', 'rows']);
     expect(results.rows).toMatchObject({ rowsLoaded: 3, rowsRejected: 1, duplicates: 2 });
@@ -470,15 +462,9 @@ describe('columnar events path vs row path (PostgreSQL → DuckDB)', () => {
   });
 
   it('a user built from id columns: only rows without an id, or with one JSON.stringify escapes, reach the row path', async () => {
-    const rowByRow = vi.spyOn(EventsMapper.prototype, 'check');
-    try {
-      const result = await ingestDay(contexts.columnar, 'ids_in', DAY);
-      expect(result).toMatchObject({ status: 'succeeded', path: 'columnar' });
-      const checked = rowByRow.mock.calls.map(([row]) => row.tu).sort();
-      expect(checked).toEqual([...ID_ROWS_FOR_THE_ROW_PATH].sort());
-    } finally {
-      rowByRow.mockRestore();
-    }
+    const { result, rows } = await rowsCheckedOneByOne(() => ingestDay(contexts.columnar, 'ids_in', DAY));
+    expect(result).toMatchObject({ status: 'succeeded', path: 'columnar' });
+    expect(rows.map((row) => row.tu).sort()).toEqual([...ID_ROWS_FOR_THE_ROW_PATH].sort());
     const stored = await contexts.columnar.store.query(
       `SELECT timeuuid, "user", user_id, custom_ids FROM events WHERE ingestion = 'ids_in' AND timeuuid IN ('id-1', 'id-8', 'id-14') ORDER BY ALL`,
     );

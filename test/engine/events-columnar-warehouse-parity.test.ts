@@ -6,10 +6,9 @@
  * and repeated timeuuids — leaves identical events, rejects, duplicates, ledger counts and
  * examples both ways; so does a day whose user is built from id columns (events-id-columns.ts).
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventsMapping } from '../../framework/config/types.js';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
-import { EventsMapper } from '../../framework/engine/map-events.js';
 import type { DayResult, EngineContext } from '../../framework/engine/types.js';
 import {
   engineContext,
@@ -26,6 +25,7 @@ import {
   numberValuesMappings,
   ROW_PATH_DOUBLES,
 } from '../support/events-number-values.js';
+import { rowsCheckedOneByOne } from '../support/rows-checked.js';
 import { bigqueryWarehouse, snowflakeWarehouse, type Warehouse } from '../support/warehouse-fakes.js';
 
 const DAY = '2026-10-05';
@@ -163,13 +163,9 @@ describe.each(['snowflake', 'bigquery'] as const)('columnar events path vs row p
 
   it('JSON over several lines loads in bulk: the rows checked one by one are those of the one-line text', async () => {
     const checked = async (name: string) => {
-      const rowByRow = vi.spyOn(EventsMapper.prototype, 'check');
-      try {
-        expect(await ingestDay(contexts.columnar, name, DAY)).toMatchObject({ path: 'columnar' });
-        return rowByRow.mock.calls.map(([row]) => row.seq);
-      } finally {
-        rowByRow.mockRestore();
-      }
+      const { result, rows } = await rowsCheckedOneByOne(() => ingestDay(contexts.columnar, name, DAY));
+      expect(result).toMatchObject({ path: 'columnar' });
+      return rows.map((row) => row.seq);
     };
     // A text that is not JSON ('nope') is NULL as a VARIANT: the rows the row path's checks see, less that one.
     const oneLine = (await checked('ev')).filter((seq) => Number(seq) !== 10);

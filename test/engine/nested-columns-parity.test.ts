@@ -8,14 +8,10 @@
  * key, an escaped character), NULLs inside and outside the values, empty maps and users
  * without an id; a list of JSON values rides along into the rejects, as text as the row path has it.
  */
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { EventsMapping, MetricsMapping, S3Source, SourceConfig } from '../../framework/config/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventsMapping, MetricsMapping, SourceConfig } from '../../framework/config/types.js';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
-import { EventsMapper } from '../../framework/engine/map-events.js';
 import type { DayResult, EngineContext } from '../../framework/engine/types.js';
-import { openDuckDB } from '../../framework/util/duckdb.js';
 import {
   engineContext,
   freshStore,
@@ -26,7 +22,9 @@ import {
 } from '../support/engine-fixture.js';
 import { eventsContents } from '../support/events-contents.js';
 import { comparable, contents } from '../support/messy-metrics-day.js';
-import { S3_TEST_CREDENTIALS, startS3Server, type S3TestServer } from '../support/s3-server.js';
+import { rowsCheckedOneByOne } from '../support/rows-checked.js';
+import { parquetS3Sources, type ParquetTables } from '../support/s3-parquet-sources.js';
+import { startS3Server, type S3TestServer } from '../support/s3-server.js';
 
 const DAY = '2026-10-05';
 const BUCKET = 'nested';
@@ -117,39 +115,6 @@ const TABLE_OF: Record<string, string> = {
   metrics_beside_nested: 'm_nested',
 };
 
-/** The tables as parquet files in S3, one prefix per table, in the day's folder. */
-async function s3Sources(server: S3TestServer): Promise<S3Source[]> {
-  const dir = tempDir('wharf-nested-s3-');
-  const db = await openDuckDB(':memory:');
-  try {
-    for (const s of STATEMENTS) await db.connection.run(s);
-    for (const [table, dataset] of [
-      ['ev_nested', 'events'],
-      ['m_nested', 'metrics'],
-    ]) {
-      const file = join(dir, `${table}.parquet`);
-      await db.connection.run(`COPY ${table} TO '${file}' (FORMAT parquet)`);
-      await server.put(BUCKET, `${table}/${dataset}/${DAY}/part-0.parquet`, readFileSync(file));
-    }
-  } finally {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-  process.env.NESTED_S3_KEY = S3_TEST_CREDENTIALS.accessKeyId;
-  process.env.NESTED_S3_SECRET = S3_TEST_CREDENTIALS.secretAccessKey;
-  return ['ev_nested', 'm_nested'].map((table) => ({
-    kind: 's3',
-    name: table,
-    region: 'us-east-1',
-    bucket: BUCKET,
-    prefix: table,
-    endpoint: server.endpoint,
-    forcePathStyle: true,
-    accessKeyId: { env: 'NESTED_S3_KEY' },
-    secretAccessKey: { env: 'NESTED_S3_SECRET' },
-  }));
-}
-
 const CASES = [
   ['duckdb', 'duckdb'],
   ['s3', 'duckdb'],
@@ -164,8 +129,11 @@ describe.each(CASES)('nested columns: columnar path vs row path (%s source → %
     let sources: SourceConfig[];
     if (kind === 's3') {
       server = await startS3Server();
-      await server.createBucket(BUCKET);
-      sources = await s3Sources(server);
+      const tables: ParquetTables['tables'] = [
+        ['ev_nested', 'events'],
+        ['m_nested', 'metrics'],
+      ];
+      sources = await parquetS3Sources(server, { bucket: BUCKET, day: DAY, statements: STATEMENTS, tables });
     } else sources = [await seededSource('duckdb', STATEMENTS)];
     const loaded = [...eventMappings, metricsMapping].map((m) =>
       kind === 's3'
@@ -203,15 +171,10 @@ describe.each(CASES)('nested columns: columnar path vs row path (%s source → %
   });
 
   it('a MAP of properties is a JSON object; only rows JavaScript writes otherwise reach the row path', async () => {
-    const rowByRow = vi.spyOn(EventsMapper.prototype, 'check');
-    try {
-      const { columnar } = await loadBothWays('map_props');
-      expect(columnar.rowsLoaded).toBeGreaterThan(PAD_ROWS - 600);
-      // An integer-like key, an escaped character, a NULL inside a value or as userID, an empty map, no user.
-      expect(rowByRow.mock.calls.map(([row]) => row.seq).sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    } finally {
-      rowByRow.mockRestore();
-    }
+    const { result, rows } = await rowsCheckedOneByOne(() => loadBothWays('map_props'));
+    expect(result.columnar.rowsLoaded).toBeGreaterThan(PAD_ROWS - 600);
+    // An integer-like key, an escaped character, a NULL inside a value or as userID, an empty map, no user.
+    expect(rows.map((row) => row.seq).sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     const [first] = await contexts.columnar.store.query<{ event_metadata: string; user: string }>(
       `SELECT event_metadata, "user" FROM events WHERE ingestion = 'map_props' AND timeuuid = 'tu-0'`,
     );
@@ -222,16 +185,11 @@ describe.each(CASES)('nested columns: columnar path vs row path (%s source → %
   });
 
   it('JSON-typed metadata with spaces or over several lines loads in bulk; what JavaScript reads otherwise does not', async () => {
-    const rowByRow = vi.spyOn(EventsMapper.prototype, 'check');
-    try {
-      await loadBothWays('json_meta');
-      const padRows = rowByRow.mock.calls.map(([row]) => Number(row.seq)).filter((seq) => seq >= 1000);
-      const texts = [...new Set(padRows.map((seq) => (seq - 1000) % 50))].sort((a, b) => a - b);
-      // A trailing comma, an exponent, a list, repeated keys, a trailing comma over lines, JSON escapes over lines.
-      expect(texts.map((i) => JSON_TEXTS[i])).toEqual([1, 2, 7, 8, 13, 14].map((i) => JSON_TEXTS[i]));
-    } finally {
-      rowByRow.mockRestore();
-    }
+    const { rows } = await rowsCheckedOneByOne(() => loadBothWays('json_meta'));
+    const padRows = rows.map((row) => Number(row.seq)).filter((seq) => seq >= 1000);
+    const texts = [...new Set(padRows.map((seq) => (seq - 1000) % 50))].sort((a, b) => a - b);
+    // A trailing comma, an exponent, a list, repeated keys, a trailing comma over lines, JSON escapes over lines.
+    expect(texts.map((i) => JSON_TEXTS[i])).toEqual([1, 2, 7, 8, 13, 14].map((i) => JSON_TEXTS[i]));
   });
 
   it('metrics beside nested columns it does not map: identical metrics, rejects and counts', async () => {

@@ -5,10 +5,9 @@
  * values cover what each writes differently: exponents, `-0`, NaN and the infinities, integral
  * doubles, the shortest and longer texts of the same double, a NUMERIC's trailing zeros.
  */
-import { vi } from 'vitest';
 import type { EventsMapping } from '../../framework/config/types.js';
-import { EventsMapper } from '../../framework/engine/map-events.js';
 import { insertSql } from './engine-fixture.js';
+import { rowsCheckedOneByOne } from './rows-checked.js';
 
 /** double precision, numeric and real texts of one row. */
 const VALUES: [string | null, string | null, string | null][] = [
@@ -43,13 +42,8 @@ export const ROW_PATH_DOUBLES = ['-Infinity', '0.00001', '100000000000000000000'
  * checks (EventsMapper.check) while `load` runs.
  */
 export async function checkedDoubles(load: () => Promise<unknown>): Promise<string[]> {
-  const rowByRow = vi.spyOn(EventsMapper.prototype, 'check');
-  try {
-    await load();
-    return rowByRow.mock.calls.map(([row]) => String(row.dbl)).sort();
-  } finally {
-    rowByRow.mockRestore();
-  }
+  const { rows } = await rowsCheckedOneByOne(load);
+  return rows.map((row) => String(row.dbl)).sort();
 }
 
 /**
