@@ -60,7 +60,7 @@ export function eventsColumnarPlan(
 
 /** Where each events target comes from in the export, or null when one cannot be read column-wise. */
 function eventTargets(mapped: EventColumns, columns: ColumnInfo[], exporter: ColumnarExport): Targets | null {
-  // A JSON column whose text may have whitespace between tokens, which the store takes out (a regular expression).
+  // A JSON column whose text may have whitespace between tokens, which the store compares its JSON without.
   const spacedJson = (c: ColumnInfo) => c.type === 'json' && !exporter.compactJson?.(c);
   const find = (name: string | undefined, types: string[]) => {
     const i = name === undefined ? -1 : columns.findIndex((c) => c.name === name);

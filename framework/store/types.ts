@@ -259,7 +259,7 @@ export interface EventsCsvSpec {
   eventName: EventsCsvSource;
   /** Null: not mapped. */
   eventValue: EventsCsvSource | null;
-  /** `json`: the column is a JSON type whose text may have spaces between tokens (JavaScript writes none). */
+  /** `json`: the column is a JSON type whose text may have whitespace between tokens (JavaScript writes none). */
   metadata: { column: number; json: boolean } | null;
   /**
    * Where the user comes from: one JSON column (`json`: a JSON type, as for metadata), or the
