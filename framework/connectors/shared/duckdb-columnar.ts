@@ -59,6 +59,8 @@ const JSON_EXACT_LEAVES = new Set([
  * a collation, an ENUM's values) makes it not.
  */
 export function isJsonExactNested(nativeType: string): boolean {
+  // Asked for every field of the rows the row path's checks see (parseRow): scalar types leave at once.
+  if (!/^(STRUCT|MAP)\(/i.test(nativeType) && !nativeType.endsWith(']')) return false;
   const tokens = nativeType.match(/"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_]*|\[[0-9]*\]|\S/g) ?? [];
   let at = 0;
   const members = (named: boolean): boolean => {
@@ -78,8 +80,7 @@ export function isJsonExactNested(nativeType: string): boolean {
     while (tokens[at]?.startsWith('[')) at++; // a LIST or ARRAY of it
     return ok;
   }
-  const nested = /^(STRUCT|MAP)\(/i.test(nativeType) || nativeType.endsWith(']');
-  return nested && type() && at === tokens.length;
+  return type() && at === tokens.length;
 }
 
 /**
