@@ -94,6 +94,16 @@ describe('nested columns in the DuckDB-run export', () => {
     expect(isJsonExactNested('STRUCT("a"" b" VARCHAR[], c MAP(VARCHAR, BOOLEAN[2]))[]')).toBe(true);
   });
 
+  it('the row path reads a MAP as an object of its keys as text, a timestamp key as JSON writes a Date', async () => {
+    const reader = await db.connection.runAndReadAll(
+      `SELECT MAP {'b': 'x', '1': 'y'} AS m, MAP {7: [1, 2]} AS n, MAP {TIMESTAMP '2026-10-05 09:00:00.5': 'z'} AS t,
+         CAST(NULL AS MAP(VARCHAR, VARCHAR)) AS z`,
+    );
+    expect(reader.convertRowObjects(SOURCE_VALUE_CONVERTER)).toEqual([
+      { m: { b: 'x', 1: 'y' }, n: { 7: [1, 2] }, t: { '2026-10-05T09:00:00.500Z': 'z' }, z: null },
+    ]);
+  });
+
   it.each(CASES.filter(([, , exact]) => exact))(
     '%s: the exported JSON reads back as the row path has it',
     async (_name, sql) => {
