@@ -42,6 +42,8 @@ export interface BenchDataset {
   fileGenerated?(spec: GeneratedSpec): string;
   /** The same rows in PostgreSQL's own types, for its table; unset: `generated`. */
   postgresGenerated?(spec: GeneratedSpec): string;
+  /** The same rows as the BigQuery fake holds them (STRUCTs are RECORDs); unset: `generated`. */
+  bigqueryGenerated?(spec: GeneratedSpec): string;
   /** SQL condition selecting the rows of `day` (for its parquet file). */
   dayFilter(day: string): string;
   /** The COPY-in limit's table columns. */
@@ -214,8 +216,9 @@ const eventsPrices: BenchDataset = {
 /**
  * The same events as Spark and most lakes write them to parquet: in the DuckDB file and the
  * parquet files the metadata is a MAP(VARCHAR, VARCHAR) and the user a STRUCT of userID and a
- * MAP of customIDs (the same JSON once written out); PostgreSQL and the warehouse fakes, which
- * have no MAP, hold the text of `events`.
+ * MAP of customIDs (the same JSON once written out). BigQuery, which has no MAP, holds RECORDs
+ * (the user's customIDs and the metadata a RECORD of their keys); PostgreSQL and the Snowflake
+ * fake hold the text of `events`.
  */
 const eventsNested: BenchDataset = {
   ...events,
@@ -228,6 +231,14 @@ const eventsNested: BenchDataset = {
         `{'userID': 'user_' || ${user}, 'customIDs': MAP {'stableID': ${stableId(user)}, 'companyID': 'c' || (${company})}} AS "user"`,
       TEXT_VALUE,
       (page, referrer) => `MAP {'page': '/products/' || (${page}), 'referrer': ${referrer}, 'plan': 'pro'}`,
+    ),
+  bigqueryGenerated: (spec) =>
+    eventsSelect(
+      spec,
+      (user, company) =>
+        `{'userID': 'user_' || ${user}, 'customIDs': {'stableID': ${stableId(user)}, 'companyID': 'c' || (${company})}} AS "user"`,
+      TEXT_VALUE,
+      (page, referrer) => `{'page': '/products/' || (${page}), 'referrer': ${referrer}, 'plan': 'pro'}`,
     ),
 };
 

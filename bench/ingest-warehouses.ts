@@ -35,16 +35,17 @@ export interface Warehouses {
 
 /** Starts the fakes of the kinds asked for, each holding the bench table. */
 export async function startWarehouses(kinds: WarehouseKind[], spec: BenchSpec): Promise<Warehouses> {
-  const create = `CREATE TABLE ${spec.dataset.table} AS SELECT ${spec.dataset.generated(spec)} FROM range(1, ${spec.rows + 1}) AS r(i)`;
+  const create = (generated: (spec: BenchSpec) => string) =>
+    `CREATE TABLE ${spec.dataset.table} AS SELECT ${generated(spec)} FROM range(1, ${spec.rows + 1}) AS r(i)`;
   const out: Warehouses = { snowflake: null, bigquery: null };
   if (kinds.includes('snowflake')) {
     const fake = await FakeSnowflake.start({ account: ACCOUNT, users: { [USER]: { password: PASSWORD } } });
-    await fake.exclusive(() => fake.duckdb.run(create));
+    await fake.exclusive(() => fake.duckdb.run(create(spec.dataset.generated)));
     out.snowflake = fake;
   }
   if (kinds.includes('bigquery')) {
     const fake = await FakeBigQuery.start({ projectId: PROJECT, accessToken: TOKEN, location: 'US' });
-    await fake.exclusive(() => fake.duckdb.run(create));
+    await fake.exclusive(() => fake.duckdb.run(create(spec.dataset.bigqueryGenerated ?? spec.dataset.generated)));
     out.bigquery = fake;
   }
   return out;

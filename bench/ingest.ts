@@ -30,7 +30,7 @@
  * `--dataset events-prices` the same events with a floating-point event_value (a price);
  * `--dataset metrics-decimal` the metrics with an exact decimal value (NUMERIC, DECIMAL);
  * `--dataset events-nested` the events with the metadata a MAP and the user a STRUCT in the
- * DuckDB file and the parquet files (the other sources hold the text of `events`);
+ * DuckDB file and the parquet files, RECORDs in BigQuery (the other sources hold the text of `events`);
  * `--dataset events-jsonb` the events with the user and metadata JSONB in PostgreSQL (JSON elsewhere).
  * `--events-per-user N` (events) gives each user N events within a window of N × 1,024 rows
  * and the metadata 300 shapes, as in real streams (bench/ingest-cases.ts); by default every

@@ -116,6 +116,34 @@ describe('bigquery connector', () => {
     expect((err as Error).message).toContain("mapping 'm' (mappings/m.sql)");
   });
 
+  it('reads a RECORD and a REPEATED field as JSON data: timestamps as ISO text, large INT64s as digits', async () => {
+    const connector = await open(fake.url);
+    const sql = `SELECT {'at': TIMESTAMP '2024-01-01 09:30:00.123456+00', 'big': 9007199254740993, 'n': 5,
+        'x': CAST('nan' AS DOUBLE), 'tags': ['a', NULL], 'inner': {'s': 'é"'}} AS rec,
+      [TIMESTAMP '2024-01-02 00:00:00+00'] AS times, CAST(NULL AS VARCHAR[]) AS none`;
+    const rows = await connector.sample({ ...query, sql }, 10);
+    expect(await connector.describe({ ...query, sql })).toEqual([
+      { name: 'rec', type: 'json', nativeType: 'RECORD' },
+      { name: 'times', type: 'json', nativeType: 'ARRAY<TIMESTAMP>' },
+      { name: 'none', type: 'json', nativeType: 'ARRAY<STRING>' },
+    ]);
+    expect(rows).toEqual([
+      {
+        rec: {
+          at: '2024-01-01T09:30:00.123Z',
+          big: '9007199254740993',
+          n: 5,
+          x: NaN,
+          tags: ['a', null],
+          inner: { s: 'é"' },
+        },
+        times: ['2024-01-02T00:00:00.000Z'],
+        // BigQuery returns no NULL array: an empty one.
+        none: [],
+      },
+    ]);
+  });
+
   it('fingerprints with FARM_FINGERPRINT over BIGNUMERIC and casts timestamp columns', async () => {
     const connector = await open(fake.url);
     await connector.dayStats(query, [{ ...filter, columnType: 'timestamp' }]);

@@ -92,24 +92,29 @@ function scalar(value: string, field: BigQueryField): RowValue {
   }
 }
 
-/** A nested value (RECORD, REPEATED) as plain JSON data. */
-function nested(value: unknown, field: BigQueryField): unknown {
+/**
+ * A RECORD or REPEATED cell, or a member of one, as plain JSON data: a TIMESTAMP or DATETIME
+ * member as ISO text, an INT64 beyond 2^53 as its digits (JSON.stringify writes neither a
+ * Date's own text nor a bigint).
+ */
+function jsonData(value: unknown, field: BigQueryField): unknown {
   if (value === null || value === undefined) return null;
+  if (field.mode === 'REPEATED')
+    return (value as RawCell[]).map((cell) => jsonData(cell.v, { ...field, mode: 'NULLABLE' }));
   if (field.type === 'RECORD' || field.type === 'STRUCT') {
     const cells = (value as { f: RawCell[] }).f;
     return Object.fromEntries(
-      (field.fields ?? []).map((child, index) => [child.name, convertCell(cells[index]?.v, child)]),
+      (field.fields ?? []).map((child, index) => [child.name, jsonData(cells[index]?.v, child)]),
     );
   }
   const result = scalar(String(value), field);
   return result instanceof Date ? result.toISOString() : typeof result === 'bigint' ? result.toString() : result;
 }
 
-function convertCell(value: unknown, field: BigQueryField): unknown {
+/** A cell as the row path's value: a RECORD or REPEATED field as plain JSON data. */
+export function cellValue(value: unknown, field: BigQueryField): unknown {
   if (value === null || value === undefined) return null;
-  if (field.mode === 'REPEATED')
-    return (value as RawCell[]).map((cell) => nested(cell.v, { ...field, mode: 'NULLABLE' }));
-  if (field.type === 'RECORD' || field.type === 'STRUCT') return nested(value, field);
+  if (field.mode === 'REPEATED' || field.type === 'RECORD' || field.type === 'STRUCT') return jsonData(value, field);
   return scalar(String(value), field);
 }
 
@@ -118,7 +123,7 @@ export function rowConverter(fields: BigQueryField[]): (raw: { f: RawCell[] }) =
   return (raw) => {
     const row: Row = {};
     fields.forEach((field, index) => {
-      row[field.name] = convertCell(raw.f[index]?.v, field) as RowValue;
+      row[field.name] = cellValue(raw.f[index]?.v, field) as RowValue;
     });
     return row;
   };

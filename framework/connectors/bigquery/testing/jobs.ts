@@ -53,7 +53,7 @@ export function billedBytes(bytes: number): number {
 
 export interface JobPage {
   fields: BigQueryField[];
-  rows: Array<{ f: Array<{ v: string | null }> }>;
+  rows: Array<{ f: Array<{ v: unknown }> }>;
   total: number;
   /** Offset of the next page, when there is one. */
   next?: number;
@@ -120,7 +120,7 @@ export class JobStore {
   private async runQuery(jobId: string, sql: string): Promise<{ fields: BigQueryField[]; total: number }> {
     const table = `fake_job_${++this.sequence}`;
     await this.connection.run(`CREATE TEMP TABLE ${table} AS ${await duckSql(sql)}`);
-    const columns = await this.columns(`SELECT column_name, column_type FROM (DESCRIBE ${table})`);
+    const columns = await this.columns(`SELECT * FROM ${table}`);
     const counted = await this.connection.runAndReadAll(`SELECT COUNT(*) FROM ${table}`);
     const total = Number(counted.getRows()[0]![0]);
     this.jobs.set(jobId, { table, columns, total });
@@ -131,7 +131,7 @@ export class JobStore {
   async dryRun(sql: string, dataset?: string): Promise<{ fields: BigQueryField[]; bytes: number }> {
     return inDataset(this.connection, dataset, async () => {
       const duck = await duckSql(sql);
-      const columns = await this.columns(`SELECT column_name, column_type FROM (DESCRIBE ${duck})`);
+      const columns = await this.columns(duck);
       return { fields: columns.map((column) => column.field), bytes: await this.scannedBytes(sql, dataset) };
     });
   }
@@ -162,9 +162,12 @@ export class JobStore {
     for (const jobId of [...this.jobs.keys()]) await this.drop(jobId);
   }
 
-  private async columns(describeSql: string): Promise<WireColumn[]> {
-    const described = await this.connection.runAndReadAll(describeSql);
-    return described.getRows().map(([name, type]) => wireColumn(String(name), String(type)));
+  /** The wire columns of a query's result, from its prepared statement (not run). */
+  private async columns(sql: string): Promise<WireColumn[]> {
+    const prepared = await this.connection.prepare(sql);
+    return Array.from({ length: prepared.columnCount }, (_, i) =>
+      wireColumn(prepared.columnName(i), prepared.columnType(i)),
+    );
   }
 
   private async rows(job: StoredJob, offset: number, count: number, int64: boolean): Promise<JobPage['rows']> {
@@ -174,7 +177,13 @@ export class JobStore {
     const reader = await this.connection.runAndReadAll(
       `SELECT ${select.join(', ')} FROM ${job.table} LIMIT ${count} OFFSET ${offset}`,
     );
-    return reader.getRows().map((row) => ({ f: row.map((value) => ({ v: value === null ? null : String(value) })) }));
+    return reader.getRows().map((row) => ({
+      f: row.map((value, i) => {
+        const text = value === null ? null : String(value);
+        const { cell } = job.columns[i];
+        return { v: cell ? cell(text) : text };
+      }),
+    }));
   }
 
   /**
