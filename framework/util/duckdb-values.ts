@@ -19,24 +19,89 @@ import {
  * becomes the double nearest its exact value (`Number` of its exact text), which the bulk
  * export reproduces from the same text (DuckDB's own conversion of a DECIMAL whose digits
  * exceed a double's, through a 128-bit integer, can round twice, which no text gives back);
- * and that a MAP becomes an object of its keys' text, as JSON writes a map (DuckDB's `to_json`
- * too), not a list of key and value pairs: a MAP(VARCHAR, VARCHAR) of event properties, as
- * parquet files from Spark hold them, is then the JSON object the events contract asks for.
+ * and that a STRUCT, MAP, LIST or ARRAY becomes plain JSON data (nestedValue).
  */
 export const SOURCE_VALUE_CONVERTER: DuckDBValueConverter<JS> = (value, type, converter) => {
   if (value instanceof DuckDBDecimalValue) return Number(value.toString());
-  if (value instanceof DuckDBMapValue && type instanceof DuckDBMapType) {
+  if (NESTED_TYPES.has(type.typeId)) return nestedValue(value, type, nestedValue);
+  return JSDuckDBValueConverter(value, type, converter);
+};
+
+const NESTED_TYPES = new Set([DuckDBTypeId.STRUCT, DuckDBTypeId.MAP, DuckDBTypeId.LIST, DuckDBTypeId.ARRAY]);
+/** Members JSDuckDBValueConverter already gives as JSON data (a number, a string or a boolean). */
+const JSON_MEMBER_TYPES = new Set([
+  DuckDBTypeId.BOOLEAN,
+  DuckDBTypeId.TINYINT,
+  DuckDBTypeId.SMALLINT,
+  DuckDBTypeId.INTEGER,
+  DuckDBTypeId.UTINYINT,
+  DuckDBTypeId.USMALLINT,
+  DuckDBTypeId.UINTEGER,
+  DuckDBTypeId.FLOAT,
+  DuckDBTypeId.DOUBLE,
+  DuckDBTypeId.VARCHAR,
+  DuckDBTypeId.ENUM,
+  DuckDBTypeId.UUID,
+]);
+const WIDE_INTEGER_TYPES = new Set([
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.UBIGINT,
+  DuckDBTypeId.HUGEINT,
+  DuckDBTypeId.UHUGEINT,
+  DuckDBTypeId.BIGNUM,
+]);
+const TIMESTAMP_TYPES = new Set([
+  DuckDBTypeId.TIMESTAMP,
+  DuckDBTypeId.TIMESTAMP_S,
+  DuckDBTypeId.TIMESTAMP_MS,
+  DuckDBTypeId.TIMESTAMP_NS,
+  DuckDBTypeId.TIMESTAMP_TZ,
+]);
+
+/**
+ * A nested value, or a member of one, as plain JSON data, which is what the events contract
+ * reads (a user object, metadata of strings) and JSON.stringify writes: a MAP as an object of
+ * its keys' text, as JSON writes a map (DuckDB's `to_json` too), not a list of key and value
+ * pairs (a MAP(VARCHAR, VARCHAR) of event properties, as parquet files from Spark hold them,
+ * is then the JSON object the contract asks for); a timestamp as ISO text, as JSON.stringify
+ * writes a Date (not the Date, whose own text depends on the machine's time zone); a DATE as
+ * its `YYYY-MM-DD`; a 64-bit or wider integer as a number when a double holds it exactly,
+ * else as its digits (JSON.stringify writes no bigint); a DECIMAL as the row's DECIMALs are;
+ * anything else (a TIME, an INTERVAL, a blob) as DuckDB's text of it.
+ */
+const nestedValue: DuckDBValueConverter<JS> = (value, type, converter) => {
+  if (value === null) return null;
+  if (type instanceof DuckDBMapType && value instanceof DuckDBMapValue) {
     const entries = value.entries.map((e) => [
-      keyText(converter(e.key, type.keyType, converter)),
+      String(converter(e.key, type.keyType, converter)),
       converter(e.value, type.valueType, converter),
     ]);
     return Object.fromEntries(entries) as JS;
   }
-  return JSDuckDBValueConverter(value, type, converter);
+  if (NESTED_TYPES.has(type.typeId) || JSON_MEMBER_TYPES.has(type.typeId))
+    return JSDuckDBValueConverter(value, type, converter);
+  if (value instanceof DuckDBDecimalValue) return Number(value.toString());
+  if (WIDE_INTEGER_TYPES.has(type.typeId)) {
+    const wide = JSDuckDBValueConverter(value, type, converter) as bigint;
+    return Number.isSafeInteger(Number(wide)) ? Number(wide) : wide.toString();
+  }
+  if (TIMESTAMP_TYPES.has(type.typeId)) {
+    const date = dateOf(() => JSDuckDBValueConverter(value, type, converter) as Date);
+    if (date) return date.toISOString();
+  }
+  // A DATE's text is its `YYYY-MM-DD`; an infinite timestamp's `infinity`; a TIME's `HH:MM:SS`.
+  return String(value);
 };
 
-/** A map key as an object key: a timestamp as ISO text, as JSON.stringify writes a Date. */
-const keyText = (key: JS): string => (key instanceof Date ? key.toISOString() : String(key));
+/** The Date of a timestamp, or null beyond a Date's range (DuckDB's converter throws for `infinity`). */
+function dateOf(convert: () => Date): Date | null {
+  try {
+    const date = convert();
+    return Number.isNaN(date.getTime()) ? null : date;
+  } catch {
+    return null;
+  }
+}
 
 export function normalizeDuckDBValue(value: unknown, typeId: DuckDBTypeId): unknown {
   if (value === null || value === undefined) return null;

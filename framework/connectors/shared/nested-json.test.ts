@@ -104,6 +104,36 @@ describe('nested columns in the DuckDB-run export', () => {
     ]);
   });
 
+  it('the row path reads nested members as JSON data: timestamps as ISO text, wide integers as digits', async () => {
+    const reader = await db.connection.runAndReadAll(
+      `SELECT {'at': TIMESTAMP '2026-10-05 09:00:00.123456', 'tz': TIMESTAMPTZ '2026-10-05 09:00:00+00',
+         'ns': TIMESTAMP_NS '2026-10-05 09:00:00.999999999', 'inf': CAST('infinity' AS TIMESTAMP),
+         'd': DATE '2026-10-05', 'big': CAST(9007199254740993 AS BIGINT), 'small': CAST(-5 AS BIGINT),
+         'h': CAST(170141183460469231731687303715884105727 AS HUGEINT), 'dec': CAST(1.25 AS DECIMAL(5, 2)),
+         't': TIME '12:34:56', 'x': CAST('nan' AS DOUBLE)} AS s,
+         [TIMESTAMP '2026-10-05 00:00:00'] AS l, MAP {DATE '2026-10-05': CAST(1 AS UBIGINT)} AS m`,
+    );
+    expect(reader.convertRowObjects(SOURCE_VALUE_CONVERTER)).toEqual([
+      {
+        s: {
+          at: '2026-10-05T09:00:00.123Z',
+          tz: '2026-10-05T09:00:00.000Z',
+          ns: '2026-10-05T09:00:00.999Z',
+          inf: 'infinity',
+          d: '2026-10-05',
+          big: '9007199254740993',
+          small: -5,
+          h: '170141183460469231731687303715884105727',
+          dec: 1.25,
+          t: '12:34:56',
+          x: NaN,
+        },
+        l: ['2026-10-05T00:00:00.000Z'],
+        m: { '2026-10-05': 1 },
+      },
+    ]);
+  });
+
   it.each(CASES.filter(([, , exact]) => exact))(
     '%s: the exported JSON reads back as the row path has it',
     async (_name, sql) => {
