@@ -36,9 +36,11 @@ const INTEGER_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALL
 const TIMESTAMP_TYPES = /^(TIMESTAMP|TIMESTAMP WITH TIME ZONE|TIMESTAMP_S|TIMESTAMP_MS|TIMESTAMP_NS)$/;
 
 /**
- * Leaf types whose values `to_json` writes as text that JSON.parse reads back as the row path's
- * value: strings, booleans, integers a double holds exactly. (Not DOUBLE: NaN is written as
- * `NaN`; not timestamps, which the row path keeps as Dates.)
+ * Leaf types whose values `to_json` writes as text that nestedJsonValue reads back as the row
+ * path's value (util/duckdb-values.ts, nestedValue): strings, booleans, integers (a 64-bit or
+ * wider one beyond 2^53 is its digits on both sides). Not DOUBLE: NaN is written as `NaN`, and
+ * DuckDB's shortest text of a double is not always JavaScript's; not timestamps, which
+ * `to_json` writes in DuckDB's form, not as ISO text.
  */
 const JSON_EXACT_LEAVES = new Set([
   'VARCHAR',
@@ -46,10 +48,30 @@ const JSON_EXACT_LEAVES = new Set([
   'TINYINT',
   'SMALLINT',
   'INTEGER',
+  'BIGINT',
+  'HUGEINT',
   'UTINYINT',
   'USMALLINT',
   'UINTEGER',
+  'UBIGINT',
+  'UHUGEINT',
 ]);
+
+/** A string token, or an integer token of 16 digits or more (only integers travel: JSON_EXACT_LEAVES). */
+const STRING_OR_LONG_INTEGER = /"(?:[^"\\]|\\.)*"|-?[0-9]{16,}/g;
+
+/**
+ * A nested column's exported JSON back as the row path's value: an integer a double does not
+ * hold exactly is its digits there (JSON.parse would round it).
+ */
+function nestedJsonValue(json: string): Row[string] {
+  const exact = /[0-9]{16}/.test(json)
+    ? json.replace(STRING_OR_LONG_INTEGER, (token) =>
+        token.startsWith('"') || Number.isSafeInteger(Number(token)) ? token : `"${token}"`,
+      )
+    : json;
+  return JSON.parse(exact) as Row[string];
+}
 
 /**
  * Whether a type name is a STRUCT, MAP, LIST or ARRAY of JSON_EXACT_LEAVES only (nested to any
@@ -185,7 +207,7 @@ function parseField(kind: TextKind | null, text: string): Row[string] {
   if (kind === 'integer') return integerValue(text);
   if (kind === 'double') return NON_FINITE[text] ?? Number(text);
   if (kind === 'decimal') return Number(text);
-  if (kind === 'nested') return JSON.parse(unescapeCopyText(text)) as Row[string];
+  if (kind === 'nested') return nestedJsonValue(unescapeCopyText(text));
   return commonFieldValue(kind, text);
 }
 

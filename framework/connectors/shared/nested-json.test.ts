@@ -57,7 +57,14 @@ const CASES: [name: string, sql: string, exact: boolean][] = [
   ['a list of JSON', `[CAST('{"a": [1, "x"]}' AS JSON), NULL]`, true],
   ['a timestamp member', `{'t': TIMESTAMPTZ '2026-10-05 09:00:00+00' + i * INTERVAL 1 SECOND}`, false],
   ['a double member', `{'d': i / 3}`, false],
-  ['a bigint member', `{'b': CAST(i AS BIGINT)}`, false],
+  [
+    'wide integer members, about 2^53 and beyond',
+    `{'b': CASE i % 4 WHEN 0 THEN CAST(i AS BIGINT) WHEN 1 THEN -CAST(hash(i) >> 1 AS BIGINT)
+       WHEN 2 THEN 9007199254740989 + i % 5 ELSE CAST(hash(i) >> 1 AS BIGINT) END,
+      'h': CAST(hash(i) AS HUGEINT) * -1000, 'u': CASE WHEN i % 2 = 0 THEN hash(i) END, 's': ${text(13)}}`,
+    true,
+  ],
+  ['a map of wide integer keys', `MAP {hash(i): [CAST(i AS BIGINT) * 1000000000000, NULL]}`, true],
   ['a decimal member', `{'m': CAST(i AS DECIMAL(10, 2))}`, false],
   ['a map of doubles', `MAP {'a': CAST(i AS DOUBLE)}`, false],
   ['a __proto__ member', `{'__proto__': 'x'}`, false],
