@@ -4,6 +4,7 @@
  * 'YYYY-MM-DD', timestamps as Date.
  */
 import {
+  DuckDBDateValue,
   DuckDBDecimalValue,
   DuckDBMapType,
   DuckDBMapValue,
@@ -65,7 +66,7 @@ const TIMESTAMP_TYPES = new Set([
  * pairs (a MAP(VARCHAR, VARCHAR) of event properties, as parquet files from Spark hold them,
  * is then the JSON object the contract asks for); a timestamp as ISO text, as JSON.stringify
  * writes a Date (not the Date, whose own text depends on the machine's time zone); a DATE as
- * its `YYYY-MM-DD`; a 64-bit or wider integer as a number when a double holds it exactly,
+ * DuckDB writes it (dateText), `YYYY-MM-DD`; a 64-bit or wider integer as a number when a double holds it exactly,
  * else as its digits (JSON.stringify writes no bigint); a DECIMAL as the row's DECIMALs are;
  * anything else (a TIME, an INTERVAL, a blob) as DuckDB's text of it.
  */
@@ -81,6 +82,7 @@ const nestedValue: DuckDBValueConverter<JS> = (value, type, converter) => {
   if (NESTED_TYPES.has(type.typeId) || JSON_MEMBER_TYPES.has(type.typeId))
     return JSDuckDBValueConverter(value, type, converter);
   if (value instanceof DuckDBDecimalValue) return Number(value.toString());
+  if (value instanceof DuckDBDateValue) return dateText(value);
   if (WIDE_INTEGER_TYPES.has(type.typeId)) {
     const wide = JSDuckDBValueConverter(value, type, converter) as bigint;
     return Number.isSafeInteger(Number(wide)) ? Number(wide) : wide.toString();
@@ -92,6 +94,17 @@ const nestedValue: DuckDBValueConverter<JS> = (value, type, converter) => {
   // A DATE's text is its `YYYY-MM-DD`; an infinite timestamp's `infinity`; a TIME's `HH:MM:SS`.
   return String(value);
 };
+
+/**
+ * A DATE as DuckDB writes it (and `to_json`): `YYYY-MM-DD`, `YYYY-MM-DD (BC)` before year 1,
+ * `infinity`. The client's own text writes year 0 (1 BC) as `0000` and the infinities as
+ * the dates they are stored as.
+ */
+function dateText(date: DuckDBDateValue): string {
+  if (!date.isFinite) return date.days > 0 ? 'infinity' : '-infinity';
+  const text = date.toString();
+  return text.startsWith('0000-') ? `0001${text.slice(4)} (BC)` : text;
+}
 
 /** The Date of a timestamp, or null beyond a Date's range (DuckDB's converter throws for `infinity`). */
 function dateOf(convert: () => Date): Date | null {

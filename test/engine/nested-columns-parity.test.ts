@@ -76,19 +76,20 @@ const JSON_TEXTS = [
 const STATEMENTS = [
   `CREATE TABLE ev_nested (seq INT, ts TIMESTAMPTZ, name VARCHAR, props MAP(VARCHAR, VARCHAR), usr ${USER_TYPE},
      page STRUCT(path VARCHAR, hits INTEGER), tags VARCHAR[], tu VARCHAR, extra JSON[], jmeta JSON,
-     acct STRUCT("userID" VARCHAR, account BIGINT))`,
+     acct STRUCT("userID" VARCHAR, account BIGINT, since DATE))`,
   `INSERT INTO ev_nested VALUES ${MESSY.map(
     ([props, usr], i) =>
       `(${i}, TIMESTAMPTZ '${DAY} 09:00:00+00' + INTERVAL ${i} SECOND, 'messy ${i}', ${props}, ${usr},
         {'path': '/p/${i}', 'hits': ${i}}, ['t${i}', NULL], 'tu-${i}', ['{"a": [1, "x"]}'::JSON], NULL,
-        {'userID': 'a${i}', 'account': ${['9007199254740993', '-9007199254740993', '9007199254740991', '1234567890123456', 'NULL'][i % 5]}})`,
+        {'userID': 'a${i}', 'account': ${['9007199254740993', '-9007199254740993', '9007199254740991', '1234567890123456', 'NULL'][i % 5]},
+         'since': ${["'infinity'", "'0000-06-01'", "'0044-03-15 (BC)'", "'12345-01-01'", 'NULL'][i % 5]}})`,
   ).join(', ')}`,
   `INSERT INTO ev_nested SELECT 1000 + i, TIMESTAMPTZ '${DAY} 10:00:00+00' + i * INTERVAL 1 SECOND, 'pad ' || (i % 7),
      MAP {'page': '/p/' || (i % 13), 'ref': 'x'}, {'userID': 'p' || i, 'customIDs': MAP {'stableID': 's' || i}},
      {'path': '/p/' || i, 'hits': i}, ['a', 'b' || i], 'pad-' || (i % 2500), NULL,
      CASE WHEN i % 50 < ${JSON_TEXTS.length} THEN TRY_CAST(list_element([${JSON_TEXTS.map((t) => `'${t.replace(/'/g, "''")}'`).join(', ')}], CAST(i % 50 AS INTEGER) + 1) AS JSON)
        ELSE CAST('{"page": "/p/' || (i % 13) || '"}' AS JSON) END,
-     {'userID': 'p' || i, 'account': i * 1000003}
+     {'userID': 'p' || i, 'account': i * 1000003, 'since': DATE '2020-01-01' + CAST(i AS INTEGER)}
      FROM range(${PAD_ROWS}) AS s(i)`,
   `CREATE TABLE m_nested (seq INT, unit_id VARCHAR, id_type VARCHAR, ds DATE, metric VARCHAR, value DOUBLE,
      tags VARCHAR[], attrs MAP(VARCHAR, INTEGER), info STRUCT(k VARCHAR, v SMALLINT[]))`,
@@ -104,7 +105,7 @@ const eventMappings: EventsMapping[] = [
   // A STRUCT with an INTEGER member as metadata: every row is rejected (not all string values), the same way.
   { ...base, dataset: 'events', name: 'struct_page', columns: { ...EVENT_COLUMNS, event_metadata: 'page' } },
   { ...base, dataset: 'events', name: 'json_meta', columns: { ...EVENT_COLUMNS, event_metadata: 'jmeta' } },
-  // A STRUCT user with a BIGINT member, beyond 2^53 on the messy rows (its digits as text on both paths).
+  // A STRUCT user with a BIGINT member, beyond 2^53 on the messy rows (its digits as text on both paths), and a DATE.
   { ...base, dataset: 'events', name: 'bigint_user', columns: { ...EVENT_COLUMNS, user: 'acct' } },
 ];
 const metricsMapping: MetricsMapping = {
@@ -198,7 +199,7 @@ describe.each(CASES)('nested columns: columnar path vs row path (%s source → %
     expect(texts.map((i) => JSON_TEXTS[i])).toEqual([1, 2, 7, 8, 13, 14].map((i) => JSON_TEXTS[i]));
   });
 
-  it('a BIGINT member loads in bulk; only integers beyond 15 digits reach the row path', async () => {
+  it('BIGINT and DATE members load in bulk; only integers beyond 15 digits reach the row path', async () => {
     const { result, rows } = await rowsCheckedOneByOne(() => loadBothWays('bigint_user'));
     expect(result.columnar.rowsLoaded).toBeGreaterThan(PAD_ROWS - 600);
     // The messy rows but those with no account (i % 5 = 4); every pad row's account has at most 10 digits.
@@ -206,7 +207,7 @@ describe.each(CASES)('nested columns: columnar path vs row path (%s source → %
     const [big] = await contexts.columnar.store.query<{ user: string }>(
       `SELECT "user" FROM events WHERE ingestion = 'bigint_user' AND timeuuid = 'tu-0'`,
     );
-    expect(big.user).toBe('{"userID":"a0","account":"9007199254740993"}');
+    expect(big.user).toBe('{"userID":"a0","account":"9007199254740993","since":"infinity"}');
   });
 
   it('metrics beside nested columns it does not map: identical metrics, rejects and counts', async () => {

@@ -1,7 +1,7 @@
 /**
- * Nested DuckDB columns whose members the columnar path does not carry (a BIGINT, a
- * TIMESTAMP, a DATE), as Spark writes longs and timestamps into parquet structs: their days
- * take the row path, which reads the members as JSON data. A user STRUCT with a BIGINT member
+ * A nested DuckDB column with a member the columnar path does not carry (a TIMESTAMP, as Spark
+ * writes into parquet structs): its days take the row path, which reads the members as JSON
+ * data. A user STRUCT with a BIGINT member
  * loads (JSON.stringify of a bigint used to fail the day), and a metadata STRUCT stores a
  * timestamp member as ISO text (not a Date's text in the machine's time zone) and a wide
  * integer as its digits.
@@ -40,7 +40,7 @@ const mapping: EventsMapping = {
   columns: { timestamp: 'ts', event_name: 'name', user: 'usr', event_metadata: 'meta', timeuuid: 'tu' },
 };
 
-describe('nested DuckDB members the columnar path does not carry', () => {
+describe('a nested DuckDB column with a TIMESTAMP member', () => {
   let ctx: EngineContext;
 
   beforeAll(async () => {

@@ -38,7 +38,7 @@ const TIMESTAMP_TYPES = /^(TIMESTAMP|TIMESTAMP WITH TIME ZONE|TIMESTAMP_S|TIMEST
 /**
  * Leaf types whose values `to_json` writes as text that nestedJsonValue reads back as the row
  * path's value (util/duckdb-values.ts, nestedValue): strings, booleans, integers (a 64-bit or
- * wider one beyond 2^53 is its digits on both sides). Not DOUBLE: NaN is written as `NaN`, and
+ * wider one beyond 2^53 is its digits on both sides), dates (DuckDB's text). Not DOUBLE: NaN is written as `NaN`, and
  * DuckDB's shortest text of a double is not always JavaScript's; not timestamps, which
  * `to_json` writes in DuckDB's form, not as ISO text.
  */
@@ -55,6 +55,7 @@ const JSON_EXACT_LEAVES = new Set([
   'UINTEGER',
   'UBIGINT',
   'UHUGEINT',
+  'DATE',
 ]);
 
 /** A string token, or an integer token of 16 digits or more (only integers travel: JSON_EXACT_LEAVES). */

@@ -64,6 +64,14 @@ const CASES: [name: string, sql: string, exact: boolean][] = [
       'h': CAST(hash(i) AS HUGEINT) * -1000, 'u': CASE WHEN i % 2 = 0 THEN hash(i) END, 's': ${text(13)}}`,
     true,
   ],
+  [
+    'date members and keys, BC, beyond 9999 and infinite',
+    `{'d': CASE i % 5 WHEN 0 THEN DATE '1970-01-01' + CAST(i * 7919 % 3000000 - 1500000 AS INTEGER)
+       WHEN 1 THEN CAST('0000-01-01' AS DATE) + CAST(i AS INTEGER) WHEN 2 THEN CAST('infinity' AS DATE)
+       WHEN 3 THEN CAST('-infinity' AS DATE) END, 'l': [DATE '12345-06-07', CAST('0044-03-15 (BC)' AS DATE)]}`,
+    true,
+  ],
+  ['a map of date keys', `MAP {DATE '2026-10-05' + CAST(i AS INTEGER): i % 2 = 0}`, true],
   ['a map of wide integer keys', `MAP {hash(i): [CAST(i AS BIGINT) * 1000000000000, NULL]}`, true],
   ['a decimal member', `{'m': CAST(i AS DECIMAL(10, 2))}`, false],
   ['a map of doubles', `MAP {'a': CAST(i AS DOUBLE)}`, false],
