@@ -8,6 +8,10 @@ import {
   DuckDBDecimalValue,
   DuckDBMapType,
   DuckDBMapValue,
+  DuckDBTimestampMillisecondsValue,
+  DuckDBTimestampSecondsValue,
+  DuckDBTimestampTZValue,
+  DuckDBTimestampValue,
   DuckDBTypeId,
   JSDuckDBValueConverter,
   type DuckDBResultReader,
@@ -90,6 +94,8 @@ const nestedValue: DuckDBValueConverter<JS> = (value, type, converter) => {
   if (TIMESTAMP_TYPES.has(type.typeId)) {
     const date = dateOf(() => JSDuckDBValueConverter(value, type, converter) as Date);
     if (date) return date.toISOString();
+    const micros = finiteMicros(value);
+    if (micros !== null) return farTimestampText(micros, value instanceof DuckDBTimestampTZValue);
   }
   // A DATE's text is its `YYYY-MM-DD`; an infinite timestamp's `infinity`; a TIME's `HH:MM:SS`.
   return String(value);
@@ -104,6 +110,37 @@ function dateText(date: DuckDBDateValue): string {
   if (!date.isFinite) return date.days > 0 ? 'infinity' : '-infinity';
   const text = date.toString();
   return text.startsWith('0000-') ? `0001${text.slice(4)} (BC)` : text;
+}
+
+/** A finite TIMESTAMP, TIMESTAMPTZ, TIMESTAMP_S or TIMESTAMP_MS in microseconds (null: infinite, or another type). */
+function finiteMicros(value: unknown): bigint | null {
+  if (value instanceof DuckDBTimestampValue || value instanceof DuckDBTimestampTZValue)
+    return value.isFinite ? value.micros : null;
+  if (value instanceof DuckDBTimestampSecondsValue) return value.isFinite ? value.seconds * 1_000_000n : null;
+  if (value instanceof DuckDBTimestampMillisecondsValue) return value.isFinite ? value.millis * 1000n : null;
+  return null;
+}
+
+const MICROS_PER_DAY = 86_400_000_000n;
+
+/**
+ * A timestamp beyond a Date's range as DuckDB writes it (`294246-01-10 04:00:54.775806`, the
+ * fraction without trailing zeros, `+00` for a TIMESTAMPTZ in the sources' UTC): the client's
+ * own text of such a value is off in the microseconds, and a TIMESTAMPTZ's is in the process's
+ * zone.
+ */
+function farTimestampText(micros: bigint, utc: boolean): string {
+  let days = micros / MICROS_PER_DAY;
+  let rest = micros % MICROS_PER_DAY;
+  if (rest < 0n) {
+    days -= 1n;
+    rest += MICROS_PER_DAY;
+  }
+  const part = (n: bigint, width: number) => n.toString().padStart(width, '0');
+  const seconds = rest / 1_000_000n;
+  const fraction = part(rest % 1_000_000n, 6).replace(/0+$/, '');
+  const time = `${part(seconds / 3600n, 2)}:${part((seconds / 60n) % 60n, 2)}:${part(seconds % 60n, 2)}`;
+  return `${dateText(new DuckDBDateValue(Number(days)))} ${time}${fraction ? `.${fraction}` : ''}${utc ? '+00' : ''}`;
 }
 
 /** The Date of a timestamp, or null beyond a Date's range (DuckDB's converter throws for `infinity`). */

@@ -26,6 +26,7 @@ import type {
 import { QUERY_ALIAS, sqlLiteral } from './sql-dialect.js';
 import { commonFieldValue, textKindMembers } from './text-kinds.js';
 import { withPipe } from './fifo-pool.js';
+import { isJsonExactNested, nestedJsonSql, nestedJsonValue } from './nested-json-sql.js';
 import { inPipeExportSlot } from './pipe-export-slots.js';
 import { integerValue } from './text-values.js';
 
@@ -34,77 +35,6 @@ type TextKind = 'string' | 'integer' | 'double' | 'decimal' | 'date' | 'timestam
 const INTEGER_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
 // Written as epoch_ms, which truncates a TIMESTAMP_NS as the row path's conversion to a Date does.
 const TIMESTAMP_TYPES = /^(TIMESTAMP|TIMESTAMP WITH TIME ZONE|TIMESTAMP_S|TIMESTAMP_MS|TIMESTAMP_NS)$/;
-
-/**
- * Leaf types whose values `to_json` writes as text that nestedJsonValue reads back as the row
- * path's value (util/duckdb-values.ts, nestedValue): strings, booleans, integers (a 64-bit or
- * wider one beyond 2^53 is its digits on both sides), dates (DuckDB's text). Not DOUBLE: NaN is written as `NaN`, and
- * DuckDB's shortest text of a double is not always JavaScript's; not timestamps, which
- * `to_json` writes in DuckDB's form, not as ISO text.
- */
-const JSON_EXACT_LEAVES = new Set([
-  'VARCHAR',
-  'BOOLEAN',
-  'TINYINT',
-  'SMALLINT',
-  'INTEGER',
-  'BIGINT',
-  'HUGEINT',
-  'UTINYINT',
-  'USMALLINT',
-  'UINTEGER',
-  'UBIGINT',
-  'UHUGEINT',
-  'DATE',
-]);
-
-/** A string token, or an integer token of 16 digits or more (only integers travel: JSON_EXACT_LEAVES). */
-const STRING_OR_LONG_INTEGER = /"(?:[^"\\]|\\.)*"|-?[0-9]{16,}/g;
-
-/**
- * A nested column's exported JSON back as the row path's value: an integer a double does not
- * hold exactly is its digits there (JSON.parse would round it).
- */
-function nestedJsonValue(json: string): Row[string] {
-  const exact = /[0-9]{16}/.test(json)
-    ? json.replace(STRING_OR_LONG_INTEGER, (token) =>
-        token.startsWith('"') || Number.isSafeInteger(Number(token)) ? token : `"${token}"`,
-      )
-    : json;
-  return JSON.parse(exact) as Row[string];
-}
-
-/**
- * Whether a type name is a STRUCT, MAP, LIST or ARRAY of JSON_EXACT_LEAVES only (nested to any
- * depth), as DuckDB writes the name: `STRUCT("a" VARCHAR, "b" INTEGER[])`, `MAP(VARCHAR,
- * VARCHAR)`, `VARCHAR[]`, `VARCHAR[2]`. A struct field named `__proto__` is not: the row path's
- * object gets it as its prototype, JSON.parse as a key. Anything else in the name (a time zone,
- * a collation, an ENUM's values) makes it not.
- */
-export function isJsonExactNested(nativeType: string): boolean {
-  // Asked for every field of the rows the row path's checks see (parseRow): scalar types leave at once.
-  if (!/^(STRUCT|MAP)\(/i.test(nativeType) && !nativeType.endsWith(']')) return false;
-  const tokens = nativeType.match(/"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_]*|\[[0-9]*\]|\S/g) ?? [];
-  let at = 0;
-  const members = (named: boolean): boolean => {
-    if (tokens[at++] !== '(') return false;
-    for (;;) {
-      const name = named ? tokens[at++] : '"field"';
-      if (name === undefined || !/^("|[A-Za-z_])/.test(name) || /^"?__proto__"?$/.test(name)) return false;
-      if (!type()) return false;
-      const next = tokens[at++];
-      if (next === ')') return true;
-      if (next !== ',') return false;
-    }
-  };
-  function type(): boolean {
-    const word = tokens[at++]?.toUpperCase();
-    const ok = word === 'STRUCT' ? members(true) : word === 'MAP' ? members(false) : JSON_EXACT_LEAVES.has(word ?? '');
-    while (tokens[at]?.startsWith('[')) at++; // a LIST or ARRAY of it
-    return ok;
-  }
-  return type() && at === tokens.length;
-}
 
 /**
  * How a DuckDB column travels as text, by its type name, or null when no text gives back
@@ -158,8 +88,7 @@ function textExpression(column: ColumnInfo): string {
     case 'timestamp':
       return `CAST(epoch_ms(${ref}) AS VARCHAR)`;
     case 'nested':
-      // Cast to the type its name says: a JSON member (named VARCHAR) is then a string, as the row path has it.
-      return escapedText(`CAST(to_json(CAST(${ref} AS ${column.nativeType})) AS VARCHAR)`);
+      return escapedText(nestedJsonSql(ref, column.nativeType));
     default:
       return `CAST(${ref} AS VARCHAR)`;
   }

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
 import { SOURCE_VALUE_CONVERTER } from '../../util/duckdb-values.js';
 import type { ColumnInfo } from '../types.js';
-import { duckdbTextColumns, exportSelect, isJsonExactNested } from './duckdb-columnar.js';
+import { duckdbTextColumns, exportSelect } from './duckdb-columnar.js';
+import { isJsonExactNested } from './nested-json-sql.js';
 import { unescapeCopyText } from '../postgres/columnar.js';
 import { QUERY_ALIAS } from './sql-dialect.js';
 
@@ -55,7 +56,29 @@ const CASES: [name: string, sql: string, exact: boolean][] = [
   ['an array', `array_value(${text(10)}, 'b')`, true],
   ['a map of integer keys', `MAP {CAST(i AS INTEGER): ${text(11)}}`, true],
   ['a list of JSON', `[CAST('{"a": [1, "x"]}' AS JSON), NULL]`, true],
-  ['a timestamp member', `{'t': TIMESTAMPTZ '2026-10-05 09:00:00+00' + i * INTERVAL 1 SECOND}`, false],
+  [
+    'timestamp members of every precision, BC, beyond 9999 and a Date, infinite',
+    `{'t': TIMESTAMPTZ '2026-10-05 09:00:00+00' + i * INTERVAL 1 SECOND,
+      'u': CASE i % 6 WHEN 0 THEN make_timestamp(CAST(hash(i) % 200000000000000000 AS BIGINT) - 100000000000000000)
+        WHEN 1 THEN TIMESTAMP '1969-12-31 23:59:59.9995' - CAST(i AS INTEGER) * INTERVAL 1 MICROSECOND
+        WHEN 2 THEN CAST('0000-03-01 10:00:00.123456' AS TIMESTAMP) WHEN 3 THEN CAST('-infinity' AS TIMESTAMP)
+        WHEN 4 THEN CAST('275760-09-13 00:00:00.001' AS TIMESTAMP) END,
+      'n': TIMESTAMP_NS '1969-12-31 23:59:59.999999999' + CAST(i - 300 AS INTEGER) * INTERVAL 1 MICROSECOND,
+      'ms': CASE WHEN i % 2 = 0 THEN CAST(TIMESTAMP '2026-10-05 09:00:00.5' AS TIMESTAMP_MS)
+        ELSE CAST(CAST('290000-01-01 00:00:00.12' AS TIMESTAMP) AS TIMESTAMP_MS) END,
+      's': CASE WHEN i % 2 = 0 THEN CAST(TIMESTAMP '2026-10-05 09:00:00' AS TIMESTAMP_S)
+        ELSE CAST(CAST('290000-01-01 00:00:00' AS TIMESTAMP) AS TIMESTAMP_S) END,
+      'z': CASE WHEN i % 3 = 0 THEN CAST('294246-01-10 04:00:54.775806+00' AS TIMESTAMPTZ)
+        WHEN i % 3 = 1 THEN CAST('infinity' AS TIMESTAMPTZ) END}`,
+    true,
+  ],
+  [
+    'lists and maps of timestamps',
+    `CASE WHEN i % 4 = 0 THEN NULL ELSE [{'at': [TIMESTAMP '2026-10-05 09:00:00.25' + i * INTERVAL 1 HOUR, NULL],
+      'by': MAP {'k' || i % 3: TIMESTAMPTZ '2026-10-05 09:00:00+00'}}] END`,
+    true,
+  ],
+  ['a map of timestamp keys', `MAP {TIMESTAMP '2026-10-05 09:00:00' + i * INTERVAL 1 SECOND: 'x'}`, false],
   ['a double member', `{'d': i / 3}`, false],
   [
     'wide integer members, about 2^53 and beyond',
@@ -98,14 +121,17 @@ describe('nested columns in the DuckDB-run export', () => {
     expect(isJsonExactNested(await typeOf(sql))).toBe(exact);
   });
 
-  it('type names with other members, a time zone, a collation or odd quoting do not', () => {
-    expect(isJsonExactNested('STRUCT("a" VARCHAR, "t" TIMESTAMP WITH TIME ZONE)')).toBe(false);
+  it('type names with other members, a collation or odd quoting do not', () => {
+    expect(isJsonExactNested('STRUCT("a" VARCHAR, "t" TIMESTAMP WITH TIME ZONE)')).toBe(true);
+    expect(isJsonExactNested('STRUCT("a" VARCHAR, "t" TIME WITH TIME ZONE)')).toBe(false);
+    expect(isJsonExactNested('STRUCT("a" VARCHAR, "t" TIMESTAMP WITH ZONE)')).toBe(false);
     expect(isJsonExactNested('STRUCT("a" VARCHAR COLLATE NOCASE)')).toBe(false);
     expect(isJsonExactNested('STRUCT(__proto__ VARCHAR)')).toBe(false);
     expect(isJsonExactNested('STRUCT("a" VARCHAR')).toBe(false);
     expect(isJsonExactNested('STRUCT("a" VARCHAR))')).toBe(false);
     expect(isJsonExactNested('STRUCT(VARCHAR)')).toBe(false);
-    expect(isJsonExactNested('MAP(VARCHAR)[]')).toBe(true);
+    expect(isJsonExactNested('MAP(VARCHAR, VARCHAR)[]')).toBe(true);
+    expect(isJsonExactNested('MAP(VARCHAR)[]')).toBe(false);
     expect(isJsonExactNested('STRUCT("a"" b" VARCHAR[], c MAP(VARCHAR, BOOLEAN[2]))[]')).toBe(true);
   });
 

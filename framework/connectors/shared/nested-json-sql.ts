@@ -1,0 +1,212 @@
+/**
+ * Nested DuckDB columns (STRUCT, MAP, LIST, ARRAY) on the columnar path of the DuckDB-run
+ * sources: which type names travel as JSON text, the SQL of that text, and the text back as
+ * the row path's value. The row path reads a nested value as JSON data (util/duckdb-values.ts,
+ * nestedValue); the text must parse back to exactly that. `to_json` writes strings, booleans,
+ * integers and dates so; a timestamp member is rewritten first into the ISO text the row path
+ * has for it. Other members (DOUBLE, whose text DuckDB and JavaScript write differently;
+ * DECIMAL; TIME) keep the row path.
+ */
+import type { Row } from '../types.js';
+import { sqlLiteral } from './sql-dialect.js';
+
+/**
+ * Leaf types whose values `to_json` writes as text that nestedJsonValue reads back as the row
+ * path's value: strings, booleans, integers (a 64-bit or wider one beyond 2^53 is its digits on
+ * both sides), dates (DuckDB's text on both sides).
+ */
+const JSON_EXACT_LEAVES = new Set([
+  'VARCHAR',
+  'BOOLEAN',
+  'TINYINT',
+  'SMALLINT',
+  'INTEGER',
+  'BIGINT',
+  'HUGEINT',
+  'UTINYINT',
+  'USMALLINT',
+  'UINTEGER',
+  'UBIGINT',
+  'UHUGEINT',
+  'DATE',
+]);
+
+/** Timestamp leaves, which travel as the ISO text of isoText (not as map keys). */
+const TIMESTAMP_LEAVES = new Set([
+  'TIMESTAMP',
+  'TIMESTAMP_S',
+  'TIMESTAMP_MS',
+  'TIMESTAMP_NS',
+  'TIMESTAMP WITH TIME ZONE',
+]);
+
+/** A nested type, parsed from the name DuckDB writes for it. */
+type NestedType =
+  | { kind: 'leaf'; name: string }
+  | { kind: 'struct'; fields: { name: string; type: NestedType }[] }
+  | { kind: 'map'; key: NestedType; value: NestedType }
+  | { kind: 'list'; element: NestedType };
+
+const hasTimestamp = (t: NestedType): boolean =>
+  t.kind === 'leaf'
+    ? TIMESTAMP_LEAVES.has(t.name)
+    : t.kind === 'struct'
+      ? t.fields.some((f) => hasTimestamp(f.type))
+      : t.kind === 'map'
+        ? hasTimestamp(t.key) || hasTimestamp(t.value)
+        : hasTimestamp(t.element);
+
+/**
+ * The type a name says, when it is a STRUCT, MAP, LIST or ARRAY of JSON_EXACT_LEAVES and
+ * timestamps only (nested to any depth), as DuckDB writes the name: `STRUCT("a" VARCHAR, "b"
+ * INTEGER[])`, `MAP(VARCHAR, VARCHAR)`, `VARCHAR[]`, `VARCHAR[2]`; else null. Not a struct
+ * field named `__proto__` (the row path's object gets it as its prototype, JSON.parse as a
+ * key), nor a map with timestamp keys (two keys a millisecond apart would become one), nor
+ * anything else in the name (a collation, an ENUM's values).
+ */
+function nestedType(nativeType: string): NestedType | null {
+  // Asked for every field of the rows the row path's checks see (parseRow): scalar types leave at once.
+  if (!/^(STRUCT|MAP)\(/i.test(nativeType) && !nativeType.endsWith(']')) return null;
+  const tokens = nativeType.match(/"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_]*|\[[0-9]*\]|\S/g) ?? [];
+  let at = 0;
+  const members = (named: boolean): { name: string; type: NestedType }[] | null => {
+    if (tokens[at++] !== '(') return null;
+    const out: { name: string; type: NestedType }[] = [];
+    for (;;) {
+      const written = named ? tokens[at++] : '"field"';
+      if (written === undefined || !/^("|[A-Za-z_])/.test(written)) return null;
+      const name = written.startsWith('"') ? written.slice(1, -1).replaceAll('""', '"') : written;
+      if (name === '__proto__') return null;
+      const member = type();
+      if (!member) return null;
+      out.push({ name, type: member });
+      const next = tokens[at++];
+      if (next === ')') return out;
+      if (next !== ',') return null;
+    }
+  };
+  function leaf(word: string): NestedType | null {
+    if (
+      word === 'TIMESTAMP' &&
+      tokens
+        .slice(at, at + 3)
+        .join(' ')
+        .toUpperCase() === 'WITH TIME ZONE'
+    ) {
+      at += 3;
+      return { kind: 'leaf', name: 'TIMESTAMP WITH TIME ZONE' };
+    }
+    return JSON_EXACT_LEAVES.has(word) || TIMESTAMP_LEAVES.has(word) ? { kind: 'leaf', name: word } : null;
+  }
+  function type(): NestedType | null {
+    const word = tokens[at++]?.toUpperCase() ?? '';
+    let t: NestedType | null;
+    if (word === 'STRUCT') {
+      const fields = members(true);
+      t = fields && { kind: 'struct', fields };
+    } else if (word === 'MAP') {
+      const kv = members(false);
+      t = kv?.length === 2 && !hasTimestamp(kv[0].type) ? { kind: 'map', key: kv[0].type, value: kv[1].type } : null;
+    } else t = leaf(word);
+    // A LIST or ARRAY of it.
+    while (t && tokens[at]?.startsWith('[')) {
+      at++;
+      t = { kind: 'list', element: t };
+    }
+    return t;
+  }
+  const parsed = type();
+  return parsed && at === tokens.length ? parsed : null;
+}
+
+/** Whether a nested column travels as JSON text (nestedType). */
+export const isJsonExactNested = (nativeType: string): boolean => nestedType(nativeType) !== null;
+
+const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** The type's name for a CAST (an ARRAY as a LIST: `to_json` writes both as a list). */
+function typeName(t: NestedType): string {
+  if (t.kind === 'leaf') return t.name;
+  if (t.kind === 'list') return `${typeName(t.element)}[]`;
+  if (t.kind === 'map') return `MAP(${typeName(t.key)}, ${typeName(t.value)})`;
+  return `STRUCT(${t.fields.map((f) => `${quoted(f.name)} ${typeName(f.type)}`).join(', ')})`;
+}
+
+/** JavaScript's Date range, in milliseconds from the epoch. */
+const MAX_DATE_MS = 8_640_000_000_000_000;
+
+/**
+ * A timestamp as the row path has it inside a nested value: the ISO text of the Date the node
+ * client makes of it (its milliseconds truncated toward zero, as the client's BigInt division
+ * does; `//` truncates so too), with JavaScript's six-digit signed years outside 0–9999; an
+ * infinite timestamp, or one beyond a Date's range, as DuckDB's text (util/duckdb-values.ts,
+ * farTimestampText).
+ */
+function isoText(ref: string, name: string): string {
+  const ms =
+    name === 'TIMESTAMP_NS'
+      ? `(epoch_ns(${ref}) // 1000000)`
+      : name === 'TIMESTAMP_S' || name === 'TIMESTAMP_MS'
+        ? `epoch_ms(${ref})`
+        : `(epoch_us(${ref}) // 1000)`;
+  const t = `make_timestamp(${ms} * 1000)`;
+  const year = `year(${t})`;
+  const yearText = `CASE WHEN ${year} BETWEEN 0 AND 9999 THEN lpad(CAST(${year} AS VARCHAR), 4, '0')
+    ELSE (CASE WHEN ${year} < 0 THEN '-' ELSE '+' END) || lpad(CAST(abs(${year}) AS VARCHAR), 6, '0') END`;
+  const iso = `${yearText} || strftime(${t}, '-%m-%dT%H:%M:%S.%gZ')`;
+  // A TIMESTAMPTZ's text through ICU is off by a millisecond out there: its instant's text, in UTC.
+  const far =
+    name === 'TIMESTAMP WITH TIME ZONE'
+      ? `CAST(make_timestamp(epoch_us(${ref})) AS VARCHAR) || '+00'`
+      : `CAST(${ref} AS VARCHAR)`;
+  return `CASE WHEN NOT isfinite(${ref}) THEN CAST(${ref} AS VARCHAR) WHEN abs(${ms}) > ${MAX_DATE_MS} THEN ${far}
+    ELSE ${iso} END`;
+}
+
+/** The value with its timestamps as isoText, everything else cast to its type (a JSON member is then a string). */
+function converted(ref: string, t: NestedType, depth: number): string {
+  if (!hasTimestamp(t)) return `CAST(${ref} AS ${typeName(t)})`;
+  const x = `x${depth}`;
+  switch (t.kind) {
+    case 'leaf':
+      return isoText(ref, t.name);
+    case 'list':
+      return `list_transform(${ref}, lambda ${x}: ${converted(x, t.element, depth + 1)})`;
+    case 'map':
+      return `map_from_entries(list_transform(map_entries(${ref}), lambda ${x}: struct_pack(key := ${converted(
+        `${x}.key`,
+        t.key,
+        depth + 1,
+      )}, value := ${converted(`${x}.value`, t.value, depth + 1)})))`;
+    case 'struct': {
+      const fields = t.fields.map(
+        (f) => `${quoted(f.name)} := ${converted(`struct_extract(${ref}, ${sqlLiteral(f.name)})`, f.type, depth + 1)}`,
+      );
+      return `CASE WHEN ${ref} IS NOT NULL THEN struct_pack(${fields.join(', ')}) END`;
+    }
+  }
+}
+
+/** The JSON text of a nested column (of a type isJsonExactNested accepts) over `ref`. */
+export function nestedJsonSql(ref: string, nativeType: string): string {
+  const t = nestedType(nativeType);
+  // Cast to the type its name says: a JSON member (named VARCHAR) is then a string, as the row path has it.
+  const value = t && hasTimestamp(t) ? converted(ref, t, 0) : `CAST(${ref} AS ${nativeType})`;
+  return `CAST(to_json(${value}) AS VARCHAR)`;
+}
+
+/** A string token, or an integer token of 16 digits or more (no other number travels: JSON_EXACT_LEAVES). */
+const STRING_OR_LONG_INTEGER = /"(?:[^"\\]|\\.)*"|-?[0-9]{16,}/g;
+
+/**
+ * A nested column's exported JSON back as the row path's value: an integer a double does not
+ * hold exactly is its digits there (JSON.parse would round it).
+ */
+export function nestedJsonValue(json: string): Row[string] {
+  const exact = /[0-9]{16}/.test(json)
+    ? json.replace(STRING_OR_LONG_INTEGER, (token) =>
+        token.startsWith('"') || Number.isSafeInteger(Number(token)) ? token : `"${token}"`,
+      )
+    : json;
+  return JSON.parse(exact) as Row[string];
+}
