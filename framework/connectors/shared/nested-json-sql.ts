@@ -7,6 +7,7 @@
  * has for it. Other members (DOUBLE, whose text DuckDB and JavaScript write differently;
  * DECIMAL; TIME) keep the row path.
  */
+import { internalError } from '../../diagnostics/errors.js';
 import type { Row } from '../types.js';
 import { sqlLiteral } from './sql-dialect.js';
 
@@ -30,6 +31,13 @@ const JSON_EXACT_LEAVES = new Set([
   'UHUGEINT',
   'DATE',
 ]);
+
+/**
+ * Floating-point leaves (not map keys): `to_json` writes a double's shortest text, which
+ * JSON.parse reads back as the same double (a FLOAT as the double it widens to, the row path's
+ * number), and NaN and the infinities as bare words, which nestedJsonValue reads.
+ */
+const FLOAT_LEAVES = new Set(['DOUBLE', 'FLOAT']);
 
 /** Timestamp leaves, which travel as the ISO text of isoText (not as map keys). */
 const TIMESTAMP_LEAVES = new Set([
@@ -96,7 +104,9 @@ function nestedType(nativeType: string): NestedType | null {
       at += 3;
       return { kind: 'leaf', name: 'TIMESTAMP WITH TIME ZONE' };
     }
-    return JSON_EXACT_LEAVES.has(word) || TIMESTAMP_LEAVES.has(word) ? { kind: 'leaf', name: word } : null;
+    return JSON_EXACT_LEAVES.has(word) || TIMESTAMP_LEAVES.has(word) || FLOAT_LEAVES.has(word)
+      ? { kind: 'leaf', name: word }
+      : null;
   }
   function type(): NestedType | null {
     const word = tokens[at++]?.toUpperCase() ?? '';
@@ -106,7 +116,9 @@ function nestedType(nativeType: string): NestedType | null {
       t = fields && { kind: 'struct', fields };
     } else if (word === 'MAP') {
       const kv = members(false);
-      t = kv?.length === 2 && !hasTimestamp(kv[0].type) ? { kind: 'map', key: kv[0].type, value: kv[1].type } : null;
+      // Keys whose text is the row path's key: JSON_EXACT_LEAVES only.
+      const keyed = kv?.length === 2 && kv[0].type.kind === 'leaf' && JSON_EXACT_LEAVES.has(kv[0].type.name);
+      t = keyed ? { kind: 'map', key: kv[0].type, value: kv[1].type } : null;
     } else t = leaf(word);
     // A LIST or ARRAY of it.
     while (t && tokens[at]?.startsWith('[')) {
@@ -190,23 +202,43 @@ function converted(ref: string, t: NestedType, depth: number): string {
 /** The JSON text of a nested column (of a type isJsonExactNested accepts) over `ref`. */
 export function nestedJsonSql(ref: string, nativeType: string): string {
   const t = nestedType(nativeType);
+  if (!t) throw internalError(`not a nested type that travels as JSON: ${nativeType}`);
   // Cast to the type its name says: a JSON member (named VARCHAR) is then a string, as the row path has it.
-  const value = t && hasTimestamp(t) ? converted(ref, t, 0) : `CAST(${ref} AS ${nativeType})`;
+  const value = converted(ref, t, 0);
   return `CAST(to_json(${value}) AS VARCHAR)`;
 }
 
-/** A string token, or an integer token of 16 digits or more (no other number travels: JSON_EXACT_LEAVES). */
-const STRING_OR_LONG_INTEGER = /"(?:[^"\\]|\\.)*"|-?[0-9]{16,}/g;
+/**
+ * The tokens nestedJsonValue reads itself: a string (skipped), NaN or an infinity, an integer
+ * of 16 digits or more (not a double's: those have a `.0`, a fraction or an exponent).
+ */
+const SPECIAL_TOKEN = /"(?:[^"\\]|\\.)*"|NaN|-?Infinity|(?<![0-9.])-?[0-9]{16,}(?![0-9.eE])/g;
+const SPECIAL_NUMBER: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
 
 /**
  * A nested column's exported JSON back as the row path's value: an integer a double does not
- * hold exactly is its digits there (JSON.parse would round it).
+ * hold exactly is its digits there (JSON.parse would round it), and NaN and the infinities,
+ * which JSON lacks, are numbers: they are read as strings of a prefix the text does not hold,
+ * then turned back.
  */
 export function nestedJsonValue(json: string): Row[string] {
-  const exact = /[0-9]{16}/.test(json)
-    ? json.replace(STRING_OR_LONG_INTEGER, (token) =>
-        token.startsWith('"') || Number.isSafeInteger(Number(token)) ? token : `"${token}"`,
-      )
-    : json;
-  return JSON.parse(exact) as Row[string];
+  if (!/[0-9]{16}|NaN|Infinity/.test(json)) return JSON.parse(json) as Row[string];
+  let prefix = '\\u0000#';
+  while (json.includes(prefix)) prefix += '#';
+  let special = false;
+  const exact = json.replace(SPECIAL_TOKEN, (token) => {
+    if (token.startsWith('"')) return token;
+    if (token in SPECIAL_NUMBER) {
+      special = true;
+      return `"${prefix}${token}"`;
+    }
+    return Number.isSafeInteger(Number(token)) ? token : `"${token}"`;
+  });
+  if (!special) return JSON.parse(exact) as Row[string];
+  const marker = JSON.parse(`"${prefix}"`) as string;
+  return JSON.parse(exact, (_key, value: unknown) =>
+    typeof value === 'string' && value.startsWith(marker) && Object.hasOwn(SPECIAL_NUMBER, value.slice(marker.length))
+      ? SPECIAL_NUMBER[value.slice(marker.length)]
+      : value,
+  ) as Row[string];
 }

@@ -79,7 +79,18 @@ const CASES: [name: string, sql: string, exact: boolean][] = [
     true,
   ],
   ['a map of timestamp keys', `MAP {TIMESTAMP '2026-10-05 09:00:00' + i * INTERVAL 1 SECOND: 'x'}`, false],
-  ['a double member', `{'d': i / 3}`, false],
+  [
+    'double and float members: fractions, whole, huge, tiny, -0, NaN, the infinities',
+    `{'d': CASE i % 8 WHEN 0 THEN (hash(i) % 1000000007) / (hash(i, 2) % 997 + 1) * pow(10, CAST(hash(i, 3) % 600 AS INTEGER) - 300)
+        WHEN 1 THEN CAST(i AS DOUBLE) * 1e14 WHEN 2 THEN -0.0 WHEN 3 THEN 'nan' WHEN 4 THEN 'inf' WHEN 5 THEN '-inf'
+        WHEN 6 THEN 5e-324 ELSE i / 3 END,
+      'f': CAST(i / 7 AS FLOAT), 'l': [CAST('nan' AS FLOAT), 1e21, NULL, 0.9876543210987654, -12.98765432109876],
+      'b': CAST(9007199254740993 AS BIGINT),
+      's': CASE WHEN i % 2 = 0 THEN 'NaN' ELSE '-Infinity 12345678901234567' END}`,
+    true,
+  ],
+  ['a map of doubles', `MAP {'a': CAST(i AS DOUBLE)}`, true],
+  ['a map of double keys', `MAP {CAST(i AS DOUBLE) / 2: 'x'}`, false],
   [
     'wide integer members, about 2^53 and beyond',
     `{'b': CASE i % 4 WHEN 0 THEN CAST(i AS BIGINT) WHEN 1 THEN -CAST(hash(i) >> 1 AS BIGINT)
@@ -97,7 +108,6 @@ const CASES: [name: string, sql: string, exact: boolean][] = [
   ['a map of date keys', `MAP {DATE '2026-10-05' + CAST(i AS INTEGER): i % 2 = 0}`, true],
   ['a map of wide integer keys', `MAP {hash(i): [CAST(i AS BIGINT) * 1000000000000, NULL]}`, true],
   ['a decimal member', `{'m': CAST(i AS DECIMAL(10, 2))}`, false],
-  ['a map of doubles', `MAP {'a': CAST(i AS DOUBLE)}`, false],
   ['a __proto__ member', `{'__proto__': 'x'}`, false],
   ['an enum', `CAST('a' AS ENUM('a', 'b'))`, false],
   ['an enum member', `{'e': CAST('a' AS ENUM('a', 'b'))}`, false],
