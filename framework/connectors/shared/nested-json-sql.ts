@@ -3,9 +3,9 @@
  * sources: which type names travel as JSON text, the SQL of that text, and the text back as
  * the row path's value. The row path reads a nested value as JSON data (util/duckdb-values.ts,
  * nestedValue); the text must parse back to exactly that. `to_json` writes strings, booleans,
- * integers and dates so; a timestamp member is rewritten first into the ISO text the row path
- * has for it. Other members (DOUBLE, whose text DuckDB and JavaScript write differently;
- * DECIMAL; TIME) keep the row path.
+ * integers, doubles and dates so (wide integers and NaN with nestedJsonValue's help); a
+ * timestamp member is rewritten first into the ISO text the row path has for it. Other
+ * members (DECIMAL, TIME, INTERVAL, blobs) keep the row path.
  */
 import { internalError } from '../../diagnostics/errors.js';
 import type { Row } from '../types.js';
@@ -65,8 +65,8 @@ const hasTimestamp = (t: NestedType): boolean =>
         : hasTimestamp(t.element);
 
 /**
- * The type a name says, when it is a STRUCT, MAP, LIST or ARRAY of JSON_EXACT_LEAVES and
- * timestamps only (nested to any depth), as DuckDB writes the name: `STRUCT("a" VARCHAR, "b"
+ * The type a name says, when it is a STRUCT, MAP, LIST or ARRAY of JSON_EXACT_LEAVES,
+ * FLOAT_LEAVES and TIMESTAMP_LEAVES only (nested to any depth, map keys of JSON_EXACT_LEAVES), as DuckDB writes the name: `STRUCT("a" VARCHAR, "b"
  * INTEGER[])`, `MAP(VARCHAR, VARCHAR)`, `VARCHAR[]`, `VARCHAR[2]`; else null. Not a struct
  * field named `__proto__` (the row path's object gets it as its prototype, JSON.parse as a
  * key), nor a map with timestamp keys (two keys a millisecond apart would become one), nor
