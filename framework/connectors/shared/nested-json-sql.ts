@@ -66,11 +66,12 @@ const hasTimestamp = (t: NestedType): boolean =>
 
 /**
  * The type a name says, when it is a STRUCT, MAP, LIST or ARRAY of JSON_EXACT_LEAVES,
- * FLOAT_LEAVES and TIMESTAMP_LEAVES only (nested to any depth, map keys of JSON_EXACT_LEAVES), as DuckDB writes the name: `STRUCT("a" VARCHAR, "b"
- * INTEGER[])`, `MAP(VARCHAR, VARCHAR)`, `VARCHAR[]`, `VARCHAR[2]`; else null. Not a struct
- * field named `__proto__` (the row path's object gets it as its prototype, JSON.parse as a
- * key), nor a map with timestamp keys (two keys a millisecond apart would become one), nor
- * anything else in the name (a collation, an ENUM's values).
+ * FLOAT_LEAVES and TIMESTAMP_LEAVES only (nested to any depth), as DuckDB writes the name:
+ * `STRUCT("a" VARCHAR, "b" INTEGER[])`, `MAP(VARCHAR, VARCHAR)`, `VARCHAR[]`, `VARCHAR[2]`;
+ * else null. Not a struct field named `__proto__` (the row path's object gets it as its
+ * prototype, JSON.parse as a key), nor a map keyed by anything but JSON_EXACT_LEAVES (two
+ * timestamp keys a millisecond apart would become one; a double key's text is not
+ * JavaScript's), nor anything else in the name (a collation, an ENUM's values).
  */
 function nestedType(nativeType: string): NestedType | null {
   // Asked for every field of the rows the row path's checks see (parseRow): scalar types leave at once.
