@@ -10,11 +10,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventsMapping, MetricsMapping } from '../../framework/config/types.js';
-import { ingestDay } from '../../framework/engine/ingest-day.js';
-import type { DayResult, EngineContext } from '../../framework/engine/types.js';
-import { engineContext, freshStore, loadedMapping, makeProject, tempDir } from '../support/engine-fixture.js';
+import type { EngineContext } from '../../framework/engine/types.js';
+import { bothPathContexts, closeBothPaths, loadBothPaths, type BothPaths } from '../support/both-paths.js';
+import { loadedMapping } from '../support/engine-fixture.js';
 import { eventsContents } from '../support/events-contents.js';
-import { comparable, contents } from '../support/messy-metrics-day.js';
+import { contents } from '../support/messy-metrics-day.js';
 import { rowsCheckedOneByOne } from '../support/rows-checked.js';
 import { bigqueryWarehouse, type Warehouse } from '../support/warehouse-fakes.js';
 
@@ -119,7 +119,7 @@ const metricsMapping: MetricsMapping = {
 describe.each(['duckdb', 'postgres'] as const)(
   'BigQuery RECORD and REPEATED fields: columnar vs row path (%s store)',
   (storeKind) => {
-    const contexts: Record<'columnar' | 'rows', EngineContext> = {} as never;
+    let contexts: BothPaths<EngineContext>;
     let warehouse: Warehouse;
 
     beforeAll(async () => {
@@ -128,31 +128,17 @@ describe.each(['duckdb', 'postgres'] as const)(
         ...eventMappings.map((m) => loadedMapping(m, 'SELECT * FROM ev_rec ORDER BY seq', 1)),
         loadedMapping(metricsMapping, 'SELECT * FROM m_rec ORDER BY seq', 1),
       ];
-      for (const path of ['columnar', 'rows'] as const)
-        contexts[path] = {
-          ...engineContext(makeProject(tempDir(), [warehouse.source], loaded), await freshStore(storeKind), () =>
-            warehouse.open(),
-          ),
-          columnar: path === 'columnar',
-        };
+      contexts = await bothPathContexts([warehouse.source], loaded, {
+        store: storeKind,
+        opener: () => warehouse.open(),
+      });
     });
     afterAll(async () => {
-      for (const ctx of Object.values(contexts)) {
-        await ctx.connectors.closeAll();
-        await ctx.store.close();
-      }
+      await closeBothPaths(contexts);
       await warehouse?.close();
     });
 
-    async function loadBothWays(name: string): Promise<Record<'columnar' | 'rows', DayResult>> {
-      const results = {} as Record<'columnar' | 'rows', DayResult>;
-      for (const path of ['columnar', 'rows'] as const) {
-        results[path] = await ingestDay(contexts[path], name, DAY);
-        expect(results[path]).toMatchObject({ status: 'succeeded', path });
-      }
-      expect(comparable(results.columnar)).toEqual(comparable(results.rows));
-      return results;
-    }
+    const loadBothWays = (name: string) => loadBothPaths(contexts, name, DAY);
 
     it.each(eventMappings.map((m) => m.name))('%s: identical events, rejects, counts and examples', async (name) => {
       const { rows } = await loadBothWays(name);

@@ -10,18 +10,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventsMapping, MetricsMapping, SourceConfig } from '../../framework/config/types.js';
-import { ingestDay } from '../../framework/engine/ingest-day.js';
-import type { DayResult, EngineContext } from '../../framework/engine/types.js';
-import {
-  engineContext,
-  freshStore,
-  loadedMapping,
-  makeProject,
-  seededSource,
-  tempDir,
-} from '../support/engine-fixture.js';
+import type { EngineContext } from '../../framework/engine/types.js';
+import { bothPathContexts, closeBothPaths, loadBothPaths, type BothPaths } from '../support/both-paths.js';
+import { loadedMapping, seededSource } from '../support/engine-fixture.js';
 import { eventsContents } from '../support/events-contents.js';
-import { comparable, contents } from '../support/messy-metrics-day.js';
+import { contents } from '../support/messy-metrics-day.js';
 import { rowsCheckedOneByOne } from '../support/rows-checked.js';
 import { parquetS3Sources, type ParquetTables } from '../support/s3-parquet-sources.js';
 import { startS3Server, type S3TestServer } from '../support/s3-server.js';
@@ -130,7 +123,7 @@ const CASES = [
 ] as const;
 
 describe.each(CASES)('nested columns: columnar path vs row path (%s source → %s store)', (kind, storeKind) => {
-  const contexts: Record<'columnar' | 'rows', EngineContext> = {} as never;
+  let contexts: BothPaths<EngineContext>;
   let server: S3TestServer | null = null;
 
   beforeAll(async () => {
@@ -148,29 +141,14 @@ describe.each(CASES)('nested columns: columnar path vs row path (%s source → %
         ? loadedMapping({ ...m, source: TABLE_OF[m.name] }, 'SELECT * FROM source', 1)
         : loadedMapping(m, `SELECT * FROM ${TABLE_OF[m.name]} ORDER BY seq`, 1),
     );
-    for (const path of ['columnar', 'rows'] as const)
-      contexts[path] = {
-        ...engineContext(makeProject(tempDir(), sources, loaded), await freshStore(storeKind)),
-        columnar: path === 'columnar',
-      };
+    contexts = await bothPathContexts(sources, loaded, { store: storeKind });
   });
   afterAll(async () => {
-    for (const ctx of Object.values(contexts)) {
-      await ctx.connectors.closeAll();
-      await ctx.store.close();
-    }
+    await closeBothPaths(contexts);
     await server?.stop();
   });
 
-  async function loadBothWays(name: string): Promise<Record<'columnar' | 'rows', DayResult>> {
-    const results = {} as Record<'columnar' | 'rows', DayResult>;
-    for (const path of ['columnar', 'rows'] as const) {
-      results[path] = await ingestDay(contexts[path], name, DAY);
-      expect(results[path]).toMatchObject({ status: 'succeeded', path });
-    }
-    expect(comparable(results.columnar)).toEqual(comparable(results.rows));
-    return results;
-  }
+  const loadBothWays = (name: string) => loadBothPaths(contexts, name, DAY);
 
   it.each(eventMappings.map((m) => m.name))('%s: identical events, rejects, counts and examples', async (name) => {
     const { rows } = await loadBothWays(name);
