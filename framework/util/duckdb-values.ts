@@ -70,9 +70,9 @@ const TIMESTAMP_TYPES = new Set([
  * pairs (a MAP(VARCHAR, VARCHAR) of event properties, as parquet files from Spark hold them,
  * is then the JSON object the contract asks for); a timestamp as ISO text, as JSON.stringify
  * writes a Date (not the Date, whose own text depends on the machine's time zone); a DATE as
- * DuckDB writes it (dateText), `YYYY-MM-DD`; a 64-bit or wider integer as a number when a double holds it exactly,
- * else as its digits (JSON.stringify writes no bigint); a DECIMAL as the row's DECIMALs are;
- * anything else (a TIME, an INTERVAL, a blob) as DuckDB's text of it.
+ * DuckDB writes it (dateText); a 64-bit or wider integer as a number when a double holds it
+ * exactly, else as its digits (JSON.stringify writes no bigint); a DECIMAL as the row's
+ * DECIMALs are; anything else (a TIME, an INTERVAL, a blob) as DuckDB's text of it.
  */
 const nestedValue: DuckDBValueConverter<JS> = (value, type, converter) => {
   if (value === null) return null;
@@ -97,7 +97,7 @@ const nestedValue: DuckDBValueConverter<JS> = (value, type, converter) => {
     const micros = finiteMicros(value);
     if (micros !== null) return farTimestampText(micros, value instanceof DuckDBTimestampTZValue);
   }
-  // A DATE's text is its `YYYY-MM-DD`; an infinite timestamp's `infinity`; a TIME's `HH:MM:SS`.
+  // An infinite timestamp's text is `infinity`; a TIME's `HH:MM:SS`.
   return String(value);
 };
 

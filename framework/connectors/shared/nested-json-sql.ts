@@ -132,8 +132,20 @@ function nestedType(nativeType: string): NestedType | null {
   return parsed && at === tokens.length ? parsed : null;
 }
 
+/** Parsed type names: parseRow asks a nested column's kind for every row the row path's checks see. */
+const parsedTypes = new Map<string, NestedType | null>();
+
+function parsedType(nativeType: string): NestedType | null {
+  let parsed = parsedTypes.get(nativeType);
+  if (parsed === undefined) {
+    parsed = nestedType(nativeType);
+    parsedTypes.set(nativeType, parsed);
+  }
+  return parsed;
+}
+
 /** Whether a nested column travels as JSON text (nestedType). */
-export const isJsonExactNested = (nativeType: string): boolean => nestedType(nativeType) !== null;
+export const isJsonExactNested = (nativeType: string): boolean => parsedType(nativeType) !== null;
 
 const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
@@ -202,7 +214,7 @@ function converted(ref: string, t: NestedType, depth: number): string {
 
 /** The JSON text of a nested column (of a type isJsonExactNested accepts) over `ref`. */
 export function nestedJsonSql(ref: string, nativeType: string): string {
-  const t = nestedType(nativeType);
+  const t = parsedType(nativeType);
   if (!t) throw internalError(`not a nested type that travels as JSON: ${nativeType}`);
   // Cast to the type its name says: a JSON member (named VARCHAR) is then a string, as the row path has it.
   const value = converted(ref, t, 0);
