@@ -122,11 +122,15 @@ describe('bigquery connector', () => {
         'x': CAST('nan' AS DOUBLE), 'tags': ['a', NULL], 'inner': {'s': 'é"'}} AS rec,
       [TIMESTAMP '2024-01-02 00:00:00+00'] AS times, CAST(NULL AS VARCHAR[]) AS none`;
     const rows = await connector.sample({ ...query, sql }, 10);
-    expect(await connector.describe({ ...query, sql })).toEqual([
+    const described = await connector.describe({ ...query, sql });
+    expect(described).toEqual([
       { name: 'rec', type: 'json', nativeType: 'RECORD' },
       { name: 'times', type: 'json', nativeType: 'ARRAY<TIMESTAMP>' },
       { name: 'none', type: 'json', nativeType: 'ARRAY<STRING>' },
     ]);
+    // They take the columnar path as JSON.stringify's text, which the store need not take whitespace out of.
+    expect(connector.columnar?.textColumns(described)).toBe(true);
+    expect(described.map((c) => connector.columnar?.compactJson?.(c))).toEqual([true, true, true]);
     expect(rows).toEqual([
       {
         rec: {
