@@ -68,26 +68,31 @@ const JSON_TEXTS = [
 /** ev_nested (events) and m_nested (metrics, with nested columns nobody maps). */
 const STATEMENTS = [
   `CREATE TABLE ev_nested (seq INT, ts TIMESTAMPTZ, name VARCHAR, props MAP(VARCHAR, VARCHAR), usr ${USER_TYPE},
-     page STRUCT(path VARCHAR, hits INTEGER, score DOUBLE), tags VARCHAR[], tu VARCHAR, extra JSON[], jmeta JSON,
+     page STRUCT(path VARCHAR, hits INTEGER, score DOUBLE, price DECIMAL(38, 10), clock TIME), tags VARCHAR[], tu VARCHAR, extra JSON[], jmeta JSON,
      acct STRUCT("userID" VARCHAR, account BIGINT, since DATE))`,
   `INSERT INTO ev_nested VALUES ${MESSY.map(
     ([props, usr], i) =>
       `(${i}, TIMESTAMPTZ '${DAY} 09:00:00+00' + INTERVAL ${i} SECOND, 'messy ${i}', ${props}, ${usr},
-        {'path': '/p/${i}', 'hits': ${i}, 'score': ${['1.5', "'nan'", "'-inf'", '1e300', '-0.0', '0.1', '100', 'NULL', '2e16', '0.9876543210987654'][i % 10]}}, ['t${i}', NULL], 'tu-${i}', ['{"a": [1, "x"]}'::JSON], NULL,
+        {'path': '/p/${i}', 'hits': ${i}, 'score': ${['1.5', "'nan'", "'-inf'", '1e300', '-0.0', '0.1', '100', 'NULL', '2e16', '0.9876543210987654'][i % 10]},
+          'price': ${['12.5', '31263197655167718925.2326217789', '-0.0000000001', 'NULL', '100'][i % 5]},
+          'clock': ${["'24:00:00'", "'00:00:00.5'", 'NULL', "'12:34:56.123456'"][i % 4]}}, ['t${i}', NULL], 'tu-${i}', ['{"a": [1, "x"]}'::JSON], NULL,
         {'userID': 'a${i}', 'account': ${['9007199254740993', '-9007199254740993', '9007199254740991', '1234567890123456', 'NULL'][i % 5]},
          'since': ${["'infinity'", "'0000-06-01'", "'0044-03-15 (BC)'", "'12345-01-01'", 'NULL'][i % 5]}})`,
   ).join(', ')}`,
   `INSERT INTO ev_nested SELECT 1000 + i, TIMESTAMPTZ '${DAY} 10:00:00+00' + i * INTERVAL 1 SECOND, 'pad ' || (i % 7),
      MAP {'page': '/p/' || (i % 13), 'ref': 'x'}, {'userID': 'p' || i, 'customIDs': MAP {'stableID': 's' || i}},
-     {'path': '/p/' || i, 'hits': i, 'score': i / 8}, ['a', 'b' || i], 'pad-' || (i % 2500), NULL,
+     {'path': '/p/' || i, 'hits': i, 'score': i / 8, 'price': CAST(i AS DECIMAL(38, 10)) / 100,
+      'clock': TIME '00:00:00' + i * INTERVAL 1 SECOND}, ['a', 'b' || i], 'pad-' || (i % 2500), NULL,
      CASE WHEN i % 50 < ${JSON_TEXTS.length} THEN TRY_CAST(list_element([${JSON_TEXTS.map((t) => `'${t.replace(/'/g, "''")}'`).join(', ')}], CAST(i % 50 AS INTEGER) + 1) AS JSON)
        ELSE CAST('{"page": "/p/' || (i % 13) || '"}' AS JSON) END,
      {'userID': 'p' || i, 'account': i * 1000003, 'since': DATE '2020-01-01' + CAST(i AS INTEGER)}
      FROM range(${PAD_ROWS}) AS s(i)`,
   `CREATE TABLE m_nested (seq INT, unit_id VARCHAR, id_type VARCHAR, ds DATE, metric VARCHAR, value DOUBLE,
-     tags VARCHAR[], attrs MAP(VARCHAR, INTEGER), info STRUCT(k VARCHAR, v SMALLINT[], w DOUBLE))`,
+     tags VARCHAR[], attrs MAP(VARCHAR, INTEGER), info STRUCT(k VARCHAR, v SMALLINT[], w DOUBLE, d DECIMAL(18, 3), t TIME, span INTERVAL, b BLOB))`,
   `INSERT INTO m_nested SELECT i, CASE WHEN i % 97 = 0 THEN '' ELSE 'u' || i END, 'user_id', DATE '${DAY}',
-     'm' || (i % 5), CASE WHEN i % 89 = 0 THEN 'nan' ELSE i / 4 END, ['x', NULL], MAP {'a': i}, {'k': 'x', 'v': [1, 2], 'w': CASE WHEN i % 3 = 0 THEN 'nan' ELSE i / 3 END}
+     'm' || (i % 5), CASE WHEN i % 89 = 0 THEN 'nan' ELSE i / 4 END, ['x', NULL], MAP {'a': i}, {'k': 'x', 'v': [1, 2], 'w': CASE WHEN i % 3 = 0 THEN 'nan' ELSE i / 3 END,
+       'd': i / 7, 't': TIME '23:59:59' - i * INTERVAL 1 MINUTE, 'span': i * INTERVAL 25 HOUR,
+       'b': CASE i % 3 WHEN 0 THEN from_hex('5C00FF') WHEN 1 THEN encode('a"b\\c') END}
      FROM range(2000) AS s(i)`,
 ];
 
@@ -95,8 +100,9 @@ const base = { source: 'src', sql: './q.sql', schedule: 'daily', startDate: DAY 
 const EVENT_COLUMNS = { timestamp: 'ts', event_name: 'name', user: 'usr', timeuuid: 'tu' };
 const eventMappings: EventsMapping[] = [
   { ...base, dataset: 'events', name: 'map_props', columns: { ...EVENT_COLUMNS, event_metadata: 'props' } },
-  // A STRUCT with INTEGER and DOUBLE members (fractions, NaN, the infinities, -0, whole doubles past 2^53) as
-  // metadata: numbers become the row path's strings.
+  // A STRUCT with INTEGER, DOUBLE (fractions, NaN, the infinities, -0, whole doubles past 2^53), DECIMAL (one
+  // that DuckDB's own conversion to DOUBLE rounds twice) and TIME members as metadata: numbers become the row
+  // path's strings.
   { ...base, dataset: 'events', name: 'struct_page', columns: { ...EVENT_COLUMNS, event_metadata: 'page' } },
   { ...base, dataset: 'events', name: 'json_meta', columns: { ...EVENT_COLUMNS, event_metadata: 'jmeta' } },
   // A STRUCT user with a BIGINT member, beyond 2^53 on the messy rows (its digits as text on both paths), and a DATE.

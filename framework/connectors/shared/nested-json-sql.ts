@@ -4,8 +4,8 @@
  * the row path's value. The row path reads a nested value as JSON data (util/duckdb-values.ts,
  * nestedValue); the text must parse back to exactly that. `to_json` writes strings, booleans,
  * integers, doubles and dates so (wide integers and NaN with nestedJsonValue's help); a
- * timestamp member is rewritten first into the ISO text the row path has for it. Other
- * members (DECIMAL, TIME, INTERVAL, blobs) keep the row path.
+ * timestamp member is rewritten first into the ISO text the row path has for it, a DECIMAL into
+ * the double the row path reads from its text, a blob into the text the row path has for it.
  */
 import { internalError } from '../../diagnostics/errors.js';
 import type { Row } from '../types.js';
@@ -30,6 +30,7 @@ const JSON_EXACT_LEAVES = new Set([
   'UBIGINT',
   'UHUGEINT',
   'DATE',
+  'UUID',
 ]);
 
 /**
@@ -48,6 +49,22 @@ const TIMESTAMP_LEAVES = new Set([
   'TIMESTAMP WITH TIME ZONE',
 ]);
 
+/**
+ * Leaves the row path holds as the client's text of the value (util/duckdb-values.ts,
+ * nestedValue), which is DuckDB's own, the string `to_json` writes (not map keys).
+ */
+const TEXT_LEAVES = new Set(['TIME', 'TIME_NS', 'TIME WITH TIME ZONE', 'INTERVAL', 'BIT']);
+
+/**
+ * `DECIMAL(p,s)`, which travels as the double the row path reads from its text (DuckDB's own
+ * conversion of a wide one to DOUBLE can round twice); BLOB travels as the client's text of
+ * it. Neither as map keys.
+ */
+const DECIMAL_LEAF = /^DECIMAL\([0-9]+,[0-9]+\)$/;
+
+/** Leaves written anew before `to_json`: its text of them is not the row path's. */
+const isRewritten = (name: string) => TIMESTAMP_LEAVES.has(name) || name === 'BLOB' || DECIMAL_LEAF.test(name);
+
 /** A nested type, parsed from the name DuckDB writes for it. */
 type NestedType =
   | { kind: 'leaf'; name: string }
@@ -55,18 +72,19 @@ type NestedType =
   | { kind: 'map'; key: NestedType; value: NestedType }
   | { kind: 'list'; element: NestedType };
 
-const hasTimestamp = (t: NestedType): boolean =>
+const hasRewritten = (t: NestedType): boolean =>
   t.kind === 'leaf'
-    ? TIMESTAMP_LEAVES.has(t.name)
+    ? isRewritten(t.name)
     : t.kind === 'struct'
-      ? t.fields.some((f) => hasTimestamp(f.type))
+      ? t.fields.some((f) => hasRewritten(f.type))
       : t.kind === 'map'
-        ? hasTimestamp(t.key) || hasTimestamp(t.value)
-        : hasTimestamp(t.element);
+        ? hasRewritten(t.key) || hasRewritten(t.value)
+        : hasRewritten(t.element);
 
 /**
  * The type a name says, when it is a STRUCT, MAP, LIST or ARRAY of JSON_EXACT_LEAVES,
- * FLOAT_LEAVES and TIMESTAMP_LEAVES only (nested to any depth), as DuckDB writes the name:
+ * FLOAT_LEAVES, TIMESTAMP_LEAVES, TEXT_LEAVES, DECIMALs and BLOBs only (nested to any depth), as
+ * DuckDB writes the name:
  * `STRUCT("a" VARCHAR, "b" INTEGER[])`, `MAP(VARCHAR, VARCHAR)`, `VARCHAR[]`, `VARCHAR[2]`;
  * else null. Not a struct field named `__proto__` (the row path's object gets it as its
  * prototype, JSON.parse as a key), nor a map keyed by anything but JSON_EXACT_LEAVES (two
@@ -76,7 +94,7 @@ const hasTimestamp = (t: NestedType): boolean =>
 function nestedType(nativeType: string): NestedType | null {
   // Asked for every field of the rows the row path's checks see (parseRow): scalar types leave at once.
   if (!/^(STRUCT|MAP)\(/i.test(nativeType) && !nativeType.endsWith(']')) return null;
-  const tokens = nativeType.match(/"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_]*|\[[0-9]*\]|\S/g) ?? [];
+  const tokens = nativeType.match(/"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_]*|\[[0-9]*\]|[0-9]+|\S/g) ?? [];
   let at = 0;
   const members = (named: boolean): { name: string; type: NestedType }[] | null => {
     if (tokens[at++] !== '(') return null;
@@ -95,19 +113,22 @@ function nestedType(nativeType: string): NestedType | null {
     }
   };
   function leaf(word: string): NestedType | null {
-    if (
-      word === 'TIMESTAMP' &&
+    const ahead = (n: number) =>
       tokens
-        .slice(at, at + 3)
+        .slice(at, at + n)
         .join(' ')
-        .toUpperCase() === 'WITH TIME ZONE'
-    ) {
+        .toUpperCase();
+    if ((word === 'TIMESTAMP' || word === 'TIME') && ahead(3) === 'WITH TIME ZONE') {
       at += 3;
-      return { kind: 'leaf', name: 'TIMESTAMP WITH TIME ZONE' };
+      return { kind: 'leaf', name: `${word} WITH TIME ZONE` };
     }
-    return JSON_EXACT_LEAVES.has(word) || TIMESTAMP_LEAVES.has(word) || FLOAT_LEAVES.has(word)
-      ? { kind: 'leaf', name: word }
-      : null;
+    if (word === 'DECIMAL' && /^\( [0-9]+ , [0-9]+ \)$/.test(ahead(5))) {
+      at += 5;
+      return { kind: 'leaf', name: `DECIMAL(${tokens[at - 4]},${tokens[at - 2]})` };
+    }
+    const known =
+      word === 'BLOB' || [JSON_EXACT_LEAVES, TIMESTAMP_LEAVES, FLOAT_LEAVES, TEXT_LEAVES].some((set) => set.has(word));
+    return known ? { kind: 'leaf', name: word } : null;
   }
   function type(): NestedType | null {
     const word = tokens[at++]?.toUpperCase() ?? '';
@@ -188,13 +209,25 @@ function isoText(ref: string, name: string): string {
     ELSE ${iso} END`;
 }
 
-/** The value with its timestamps as isoText, everything else cast to its type (a JSON member is then a string). */
+/** A leaf of isRewritten as the row path has it. */
+function rewrittenLeaf(ref: string, name: string): string {
+  if (TIMESTAMP_LEAVES.has(name)) return isoText(ref, name);
+  // `Number` of the DECIMAL's exact text (DuckDB reads a double from text correctly rounded, as JavaScript does).
+  if (DECIMAL_LEAF.test(name)) return `CAST(CAST(${ref} AS VARCHAR) AS DOUBLE)`;
+  // A BLOB: the client's text of it leaves a backslash as it is, DuckDB's writes `\x5C` (and nothing else so).
+  return `replace(CAST(${ref} AS VARCHAR), '\\x5C', '\\')`;
+}
+
+/**
+ * The value with its leaves of isRewritten as the row path has them, everything else cast to
+ * its type (a JSON member is then a string).
+ */
 function converted(ref: string, t: NestedType, depth: number): string {
-  if (!hasTimestamp(t)) return `CAST(${ref} AS ${typeName(t)})`;
+  if (!hasRewritten(t)) return `CAST(${ref} AS ${typeName(t)})`;
   const x = `x${depth}`;
   switch (t.kind) {
     case 'leaf':
-      return isoText(ref, t.name);
+      return rewrittenLeaf(ref, t.name);
     case 'list':
       return `list_transform(${ref}, lambda ${x}: ${converted(x, t.element, depth + 1)})`;
     case 'map':

@@ -107,7 +107,36 @@ const CASES: [name: string, sql: string, exact: boolean][] = [
   ],
   ['a map of date keys', `MAP {DATE '2026-10-05' + CAST(i AS INTEGER): i % 2 = 0}`, true],
   ['a map of wide integer keys', `MAP {hash(i): [CAST(i AS BIGINT) * 1000000000000, NULL]}`, true],
-  ['a decimal member', `{'m': CAST(i AS DECIMAL(10, 2))}`, false],
+  [
+    'decimal members: narrow and wide, fractions, whole ones past 2^53',
+    `{'m': CAST(i AS DECIMAL(10, 2)) / 7, 'p': CAST(i % 1000 - 500 AS DECIMAL(4, 1)),
+      'r': CAST((hash(i) % 2000000000001) / 1000.0 - 1e9 AS DECIMAL(18, 3)),
+      'w': CASE WHEN i % 3 = 0 THEN NULL ELSE CAST(CAST(hash(i) AS HUGEINT) * -12345 AS DECIMAL(38, 0)) END,
+      'f': CAST(substr(CAST(hash(i) AS VARCHAR) || CAST(hash(i, 2) AS VARCHAR), 1, CAST(hash(i, 4) % 28 AS INTEGER) + 1)
+        || '.' || CAST(hash(i, 5) % 10000000000 AS VARCHAR) AS DECIMAL(38, 10)),
+      'l': [CAST(0.1 AS DECIMAL(2, 1)), NULL, CAST(9007199254740993 AS DECIMAL(17, 0))]}`,
+    true,
+  ],
+  ['a map of decimals', `MAP {'price': CAST(i AS DECIMAL(12, 2)) / 100}`, true],
+  ['a map of decimal keys', `MAP {CAST(i AS DECIMAL(10, 2)): 'x'}`, false],
+  [
+    'time, interval, bit, blob and uuid members',
+    `{'t': CASE i % 4 WHEN 0 THEN TIME '24:00:00' WHEN 1 THEN TIME '00:00:00'
+        ELSE make_time(CAST(i % 24 AS BIGINT), CAST(i % 60 AS BIGINT), (hash(i) % 60000000) / 1000000) END,
+      'n': CAST('12:00:00.' || lpad(CAST(i * 7919 % 1000000000 AS VARCHAR), 9, '0') AS TIME_NS),
+      'z': CAST(CAST(TIME '23:59:59.5' AS VARCHAR) || list_element(['+05:30', '-03', '+00', '-12:45:07'],
+        CAST(i % 4 AS INTEGER) + 1) AS TIME WITH TIME ZONE),
+      'v': CASE i % 5 WHEN 0 THEN INTERVAL 0 SECOND WHEN 1 THEN INTERVAL 1 YEAR - INTERVAL 1 MICROSECOND
+        WHEN 2 THEN -INTERVAL 14 MONTH ELSE to_months(CAST(i % 30 - 15 AS INTEGER)) + to_days(CAST(i % 400 - 200 AS INTEGER))
+          + to_microseconds(CAST(hash(i) % 100000000000 AS BIGINT) - 50000000000) END,
+      'b': CAST(bin(i) AS BIT),
+      'x': CASE WHEN i % 6 = 0 THEN NULL ELSE from_hex(md5(CAST(i AS VARCHAR))[:CAST(i % 20 AS INTEGER)])
+        || encode(${text(14)}) END,
+      'u': CAST(md5(CAST(i AS VARCHAR)) AS UUID)}`,
+    true,
+  ],
+  ['a map of time keys', `MAP {TIME '10:00:00' + i * INTERVAL 1 SECOND: 'x'}`, false],
+  ['a map of uuid keys', `MAP {CAST(md5(CAST(i AS VARCHAR)) AS UUID): CAST(i AS INTEGER)}`, true],
   ['a __proto__ member', `{'__proto__': 'x'}`, false],
   ['an enum', `CAST('a' AS ENUM('a', 'b'))`, false],
   ['an enum member', `{'e': CAST('a' AS ENUM('a', 'b'))}`, false],
@@ -133,7 +162,10 @@ describe('nested columns in the DuckDB-run export', () => {
 
   it('type names with other members, a collation or odd quoting do not', () => {
     expect(isJsonExactNested('STRUCT("a" VARCHAR, "t" TIMESTAMP WITH TIME ZONE)')).toBe(true);
-    expect(isJsonExactNested('STRUCT("a" VARCHAR, "t" TIME WITH TIME ZONE)')).toBe(false);
+    expect(isJsonExactNested('STRUCT("a" VARCHAR, "t" TIME WITH TIME ZONE)')).toBe(true);
+    expect(isJsonExactNested('STRUCT("a" DECIMAL(18,3), "b" DECIMAL(38,0)[])')).toBe(true);
+    expect(isJsonExactNested('STRUCT("a" DECIMAL(18))')).toBe(false);
+    expect(isJsonExactNested('STRUCT("a" DECIMAL(18,3,1))')).toBe(false);
     expect(isJsonExactNested('STRUCT("a" VARCHAR, "t" TIMESTAMP WITH ZONE)')).toBe(false);
     expect(isJsonExactNested('STRUCT("a" VARCHAR COLLATE NOCASE)')).toBe(false);
     expect(isJsonExactNested('STRUCT(__proto__ VARCHAR)')).toBe(false);
