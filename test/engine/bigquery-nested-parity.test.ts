@@ -4,8 +4,8 @@
  * path, against the row path, into both stores: a RECORD user with a RECORD of customIDs, a
  * RECORD of properties as metadata, a RECORD with INT64, FLOAT64 (NaN, the infinities, -0,
  * exponents), BOOL, TIMESTAMP and REPEATED members, a REPEATED RECORD of parameters (as
- * Google Analytics exports them) as metadata, and metrics beside RECORD and REPEATED columns
- * nobody maps (`SELECT *`). Both paths must leave identical events, metrics, rejects, counts
+ * Google Analytics exports them) as metadata, and metrics beside RECORD, REPEATED, BYTES and
+ * TIME columns nobody maps (`SELECT *`). Both paths must leave identical events, metrics, rejects, counts
  * and examples.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,10 +88,15 @@ const STATEMENTS = [
   `UPDATE ev_rec SET usr_text = CASE WHEN usr IS NOT NULL THEN {'userID': usr.userID,
      'customIDs': CASE WHEN usr.customIDs IS NOT NULL THEN {'stableID': usr.customIDs.stableID} END} END`,
   `CREATE TABLE m_rec (seq INT, unit_id VARCHAR, id_type VARCHAR, ds DATE, metric VARCHAR, value DOUBLE,
-     tags VARCHAR[], info STRUCT(k VARCHAR, v BIGINT[], w DOUBLE))`,
+     tags VARCHAR[], info STRUCT(k VARCHAR, v BIGINT[], w DOUBLE), raw BLOB, clock TIME)`,
   `INSERT INTO m_rec SELECT i, CASE WHEN i % 97 = 0 THEN '' ELSE 'u' || i END, 'user_id', DATE '${DAY}',
      'm' || (i % 5), CASE WHEN i % 89 = 0 THEN 'nan' ELSE i / 4 END, ['x', 'y'],
-     {'k': 'x', 'v': [1, 2], 'w': CASE WHEN i % 7 = 0 THEN 'nan'::DOUBLE ELSE i END} FROM range(400) AS s(i)`,
+     {'k': 'x', 'v': [1, 2], 'w': CASE WHEN i % 7 = 0 THEN 'nan'::DOUBLE ELSE i END},
+     CASE WHEN i % 3 > 0 THEN from_hex(md5(CAST(i AS VARCHAR))[:CAST(i % 12 AS INTEGER)]) END,
+     CASE WHEN i % 5 > 0 THEN TIME '00:00:00.000001' + i * INTERVAL 1 SECOND END FROM range(400) AS s(i)`,
+  // BYTES at the top, as API's base64 text.
+  `ALTER TABLE ev_rec ADD COLUMN raw BLOB`,
+  `UPDATE ev_rec SET raw = from_hex(md5(CAST(seq AS VARCHAR))[:CAST(seq % 9 AS INTEGER)])`,
 ];
 
 const base = { source: 'src', sql: './q.sql', schedule: 'daily', startDate: DAY };

@@ -13,6 +13,7 @@ import { createDuckDBSeries, loadDuckDBTable } from '../conformance/duckdb-fixtu
 import { closedLoopbackPort } from '../conformance/loopback.js';
 import { connectorFor } from '../registry.js';
 import { openBigQuery } from './open.js';
+import { rowConverter } from './values.js';
 import { clientOptions } from './options.js';
 import { FakeBigQuery } from './testing/fake-bigquery.js';
 import { fixedTokenClient } from './testing/fixed-token.js';
@@ -146,6 +147,18 @@ describe('bigquery connector', () => {
         none: [],
       },
     ]);
+  });
+
+  it('BYTES, TIME, GEOGRAPHY, INTERVAL and RANGE columns travel as the text of the cell, the row path value', async () => {
+    const connector = await open(fake.url);
+    const types = ['BYTES', 'TIME', 'GEOGRAPHY', 'INTERVAL', 'RANGE'];
+    const texts = ['AP9c', '12:34:56.789000', 'POINT(-122.35 47.62)', '1-2 3 4:5:6.789', '[2024-01-01, 2024-02-01)'];
+    const columns = types.map((t) => ({ name: t.toLowerCase(), type: 'other' as const, nativeType: t }));
+    const expected = { bytes: texts[0], time: texts[1], geography: texts[2], interval: texts[3], range: texts[4] };
+    expect(connector.columnar?.textColumns(columns)).toBe(true);
+    expect(connector.columnar?.parseRow(columns, texts)).toEqual(expected);
+    const fields = types.map((type) => ({ name: type.toLowerCase(), type, mode: 'NULLABLE' }));
+    expect(rowConverter(fields)({ f: texts.map((v) => ({ v })) })).toEqual(expected);
   });
 
   it('fingerprints with FARM_FINGERPRINT over BIGNUMERIC and casts timestamp columns', async () => {

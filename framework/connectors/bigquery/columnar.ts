@@ -4,8 +4,8 @@
  * (`{f: [{v}]}` cells, already BigQuery's text for scalars), the next page fetched while the
  * current one is written; each row becomes a COPY text line for the store
  * (shared/text-rows.ts), with no Row object per row. A RECORD or REPEATED field travels as
- * the JSON text of the row path's value (nested-json.ts); BYTES, GEOGRAPHY and the other types
- * without a kind keep the row path. (The Storage Read API, which would give Arrow, is not used.)
+ * the JSON text of the row path's value (nested-json.ts). A type without a kind keeps the row
+ * path. (The Storage Read API, which would give Arrow, is not used.)
  */
 import type { Job } from '@google-cloud/bigquery';
 import { internalError } from '../../diagnostics/errors.js';
@@ -46,6 +46,12 @@ const KINDS: Record<string, Exclude<Kind, 'nested'>> = {
   DATETIME: 'datetime',
   BOOLEAN: 'boolean',
   BOOL: 'boolean',
+  // The row path keeps these as the cell's text: base64, `12:34:56.789`, WKT, `1-2 3 4:5:6`, `[a, b)`.
+  BYTES: 'string',
+  TIME: 'string',
+  GEOGRAPHY: 'string',
+  INTERVAL: 'string',
+  RANGE: 'string',
 };
 
 const NESTED_TYPE = /^(RECORD|STRUCT)$|^ARRAY</;

@@ -2,7 +2,8 @@
  * How the BigQuery REST fake encodes DuckDB results as the API does: a TableFieldSchema per
  * column and every cell as `{v: text}` — INT64 as digits, FLOAT64 with 'NaN'/'Infinity',
  * DATE as 'YYYY-MM-DD', DATETIME as ISO text, TIMESTAMP as int64 microseconds (when
- * `formatOptions.useInt64Timestamp`) or float seconds, BOOL as 'true'/'false', JSON as text.
+ * `formatOptions.useInt64Timestamp`) or float seconds, BOOL as 'true'/'false', JSON as text,
+ * BYTES (a BLOB) as base64, TIME as 'HH:MM:SS.ffffff'.
  * A STRUCT is a RECORD, its cell `{v: {f: [{v}, …]}}`; a LIST is a REPEATED field, its cell
  * `{v: [{v}, …]}` (`[]` for NULL, as BigQuery returns no NULL array); members are encoded as
  * columns are.
@@ -56,6 +57,10 @@ function scalarColumn(name: string, duckType: string): WireColumn {
       );
     case 'JSON':
       return column(name, 'JSON', text);
+    case 'BLOB':
+      return column(name, 'BYTES', (ref) => `to_base64(${ref})`);
+    case 'TIME':
+      return column(name, 'TIME', (ref) => `strftime(DATE '2000-01-01' + ${ref}, '%H:%M:%S.%f')`);
     default:
       return column(name, 'STRING', text);
   }
