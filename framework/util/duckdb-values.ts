@@ -24,13 +24,30 @@ import {
  * becomes the double nearest its exact value (`Number` of its exact text), which the bulk
  * export reproduces from the same text (DuckDB's own conversion of a DECIMAL whose digits
  * exceed a double's, through a 128-bit integer, can round twice, which no text gives back);
- * and that a STRUCT, MAP, LIST or ARRAY becomes plain JSON data (nestedValue).
+ * that a STRUCT, MAP, LIST or ARRAY becomes plain JSON data (nestedValue); and that a TIME,
+ * INTERVAL, BIT or BLOB is its text, as inside a nested value (the client's own values are a
+ * count of microseconds, an object, bytes, which JSON writes as an object of numbers).
  */
 export const SOURCE_VALUE_CONVERTER: DuckDBValueConverter<JS> = (value, type, converter) => {
   if (value instanceof DuckDBDecimalValue) return Number(value.toString());
   if (NESTED_TYPES.has(type.typeId)) return nestedValue(value, type, nestedValue);
+  if (value !== null && TEXT_TYPES.has(type.typeId)) return String(value);
   return JSDuckDBValueConverter(value, type, converter);
 };
+
+/**
+ * Types whose value is the client's text of it: DuckDB's own (`12:34:56.5`, `1 day
+ * 02:00:00`, `0101`), but for a blob, whose text leaves a backslash as it is (`\x00` escapes
+ * for the rest).
+ */
+const TEXT_TYPES = new Set([
+  DuckDBTypeId.TIME,
+  DuckDBTypeId.TIME_NS,
+  DuckDBTypeId.TIME_TZ,
+  DuckDBTypeId.INTERVAL,
+  DuckDBTypeId.BIT,
+  DuckDBTypeId.BLOB,
+]);
 
 const NESTED_TYPES = new Set([DuckDBTypeId.STRUCT, DuckDBTypeId.MAP, DuckDBTypeId.LIST, DuckDBTypeId.ARRAY]);
 /** Members JSDuckDBValueConverter already gives as JSON data (a number, a string or a boolean). */
@@ -72,7 +89,8 @@ const TIMESTAMP_TYPES = new Set([
  * writes a Date (not the Date, whose own text depends on the machine's time zone); a DATE as
  * DuckDB writes it (dateText); a 64-bit or wider integer as a number when a double holds it
  * exactly, else as its digits (JSON.stringify writes no bigint); a DECIMAL as the row's
- * DECIMALs are; anything else (a TIME, an INTERVAL, a blob) as DuckDB's text of it.
+ * DECIMALs are; anything else (a TIME, an INTERVAL, a blob) as the client's text of it, as at
+ * the top (TEXT_TYPES).
  */
 const nestedValue: DuckDBValueConverter<JS> = (value, type, converter) => {
   if (value === null) return null;

@@ -87,12 +87,20 @@ const STATEMENTS = [
        ELSE CAST('{"page": "/p/' || (i % 13) || '"}' AS JSON) END,
      {'userID': 'p' || i, 'account': i * 1000003, 'since': DATE '2020-01-01' + CAST(i AS INTEGER)}
      FROM range(${PAD_ROWS}) AS s(i)`,
+  // BLOB and TIME columns at the top, nobody maps (the client's text of them on both paths).
+  `ALTER TABLE ev_nested ADD COLUMN raw BLOB`,
+  `ALTER TABLE ev_nested ADD COLUMN clock TIME`,
+  `UPDATE ev_nested SET raw = from_hex(md5(CAST(seq AS VARCHAR))[:CAST(seq % 9 AS INTEGER)]) || encode('\\"'),
+     clock = TIME '00:00:00' + seq * INTERVAL 1 SECOND`,
   `CREATE TABLE m_nested (seq INT, unit_id VARCHAR, id_type VARCHAR, ds DATE, metric VARCHAR, value DOUBLE,
-     tags VARCHAR[], attrs MAP(VARCHAR, INTEGER), info STRUCT(k VARCHAR, v SMALLINT[], w DOUBLE, d DECIMAL(18, 3), t TIME, span INTERVAL, b BLOB))`,
+     tags VARCHAR[], attrs MAP(VARCHAR, INTEGER), info STRUCT(k VARCHAR, v SMALLINT[], w DOUBLE, d DECIMAL(18, 3), t TIME, span INTERVAL, b BLOB),
+     raw BLOB, clock TIME)`,
   `INSERT INTO m_nested SELECT i, CASE WHEN i % 97 = 0 THEN '' ELSE 'u' || i END, 'user_id', DATE '${DAY}',
      'm' || (i % 5), CASE WHEN i % 89 = 0 THEN 'nan' ELSE i / 4 END, ['x', NULL], MAP {'a': i}, {'k': 'x', 'v': [1, 2], 'w': CASE WHEN i % 3 = 0 THEN 'nan' ELSE i / 3 END,
        'd': i / 7, 't': TIME '23:59:59' - i * INTERVAL 1 MINUTE, 'span': i * INTERVAL 25 HOUR,
-       'b': CASE i % 3 WHEN 0 THEN from_hex('5C00FF') WHEN 1 THEN encode('a"b\\c') END}
+       'b': CASE i % 3 WHEN 0 THEN from_hex('5C00FF') WHEN 1 THEN encode('a"b\\c') END},
+     CASE WHEN i % 4 > 0 THEN from_hex(md5(CAST(i AS VARCHAR))[:CAST(i % 12 AS INTEGER)]) END,
+     CASE WHEN i % 5 > 0 THEN TIME '00:00:00.000001' + i * INTERVAL 1 SECOND END
      FROM range(2000) AS s(i)`,
 ];
 

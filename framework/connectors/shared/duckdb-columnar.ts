@@ -26,21 +26,24 @@ import type {
 import { QUERY_ALIAS, sqlLiteral } from './sql-dialect.js';
 import { commonFieldValue, textKindMembers } from './text-kinds.js';
 import { withPipe } from './fifo-pool.js';
-import { isJsonExactNested, nestedJsonSql, nestedJsonValue } from './nested-json-sql.js';
+import { clientTextSql, isJsonExactNested, nestedJsonSql, nestedJsonValue } from './nested-json-sql.js';
 import { inPipeExportSlot } from './pipe-export-slots.js';
 import { integerValue } from './text-values.js';
 
-type TextKind = 'string' | 'integer' | 'double' | 'decimal' | 'date' | 'timestamp' | 'boolean' | 'nested';
+type TextKind = 'string' | 'text' | 'integer' | 'double' | 'decimal' | 'date' | 'timestamp' | 'boolean' | 'nested';
 
 const INTEGER_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
 // Written as epoch_ms, which truncates a TIMESTAMP_NS as the row path's conversion to a Date does.
 const TIMESTAMP_TYPES = /^(TIMESTAMP|TIMESTAMP WITH TIME ZONE|TIMESTAMP_S|TIMESTAMP_MS|TIMESTAMP_NS)$/;
+/** Types the row path holds as the client's text of the value (util/duckdb-values.ts, SOURCE_VALUE_CONVERTER). */
+const CLIENT_TEXT_TYPES = /^(TIME|TIME_NS|TIME WITH TIME ZONE|INTERVAL|BIT|BLOB)$/;
 
 /**
  * How a DuckDB column travels as text, by its type name, or null when no text gives back
- * exactly the row path's value (blobs, nested types of other leaves). A DECIMAL travels as its
- * exact text, which the row path's number is read from (SOURCE_VALUE_CONVERTER); a nested value
- * as its JSON.
+ * exactly the row path's value (nested types of other leaves, a UNION, a bignum). A DECIMAL
+ * travels as its exact text, which the row path's number is read from
+ * (SOURCE_VALUE_CONVERTER); a nested value as its JSON; a TIME, INTERVAL, BIT or BLOB as the
+ * client's text of it, which is the row path's value.
  */
 export function textKindOf(column: ColumnInfo): TextKind | null {
   const native = column.nativeType.toUpperCase();
@@ -52,6 +55,7 @@ export function textKindOf(column: ColumnInfo): TextKind | null {
   if (native === 'DATE') return 'date';
   if (TIMESTAMP_TYPES.test(native)) return 'timestamp';
   if (native === 'BOOLEAN') return 'boolean';
+  if (CLIENT_TEXT_TYPES.test(native)) return 'text';
   return null;
 }
 
@@ -89,6 +93,8 @@ function textExpression(column: ColumnInfo): string {
       return `CAST(epoch_ms(${ref}) AS VARCHAR)`;
     case 'nested':
       return escapedText(nestedJsonSql(ref, column.nativeType));
+    case 'text':
+      return escapedText(clientTextSql(ref, column.nativeType.toUpperCase()));
     default:
       return `CAST(${ref} AS VARCHAR)`;
   }

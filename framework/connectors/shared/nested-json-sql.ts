@@ -214,9 +214,16 @@ function rewrittenLeaf(ref: string, name: string): string {
   if (TIMESTAMP_LEAVES.has(name)) return isoText(ref, name);
   // `Number` of the DECIMAL's exact text (DuckDB reads a double from text correctly rounded, as JavaScript does).
   if (DECIMAL_LEAF.test(name)) return `CAST(CAST(${ref} AS VARCHAR) AS DOUBLE)`;
-  // A BLOB: the client's text of it leaves a backslash as it is, DuckDB's writes `\x5C` (and nothing else so).
-  return `replace(CAST(${ref} AS VARCHAR), '\\x5C', '\\')`;
+  return clientTextSql(ref, name);
 }
+
+/**
+ * The node client's text of a value of a TEXT_LEAVES type or BLOB, the row path's value of
+ * it: DuckDB's text, but a blob's with a backslash as itself (DuckDB writes `\x5C`, and
+ * nothing else differently).
+ */
+export const clientTextSql = (ref: string, name: string): string =>
+  name === 'BLOB' ? `replace(CAST(${ref} AS VARCHAR), '\\x5C', '\\')` : `CAST(${ref} AS VARCHAR)`;
 
 /**
  * The value with its leaves of isRewritten as the row path has them, everything else cast to
