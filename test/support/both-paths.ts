@@ -26,6 +26,8 @@ export async function bothPathContexts(
     contexts[path] = {
       ...engineContext(makeProject(tempDir(), sources, mappings), await freshStore(store), opener),
       columnar: path === 'columnar',
+      // Batches of a few hundred rows: several per day, not one per seven rows of the padding.
+      batchSize: 500,
     };
   return contexts;
 }
