@@ -38,7 +38,8 @@ export const SOURCE_VALUE_CONVERTER: DuckDBValueConverter<JS> = (value, type, co
 /**
  * Types whose value is the client's text of it: DuckDB's own (`12:34:56.5`, `1 day
  * 02:00:00`, `0101`), but for a blob, whose text leaves a backslash as it is (`\x00` escapes
- * for the rest).
+ * for the rest). The bulk export writes the same text (connectors/shared/nested-json-sql.ts,
+ * CLIENT_TEXT_TYPES, by type name).
  */
 const TEXT_TYPES = new Set([
   DuckDBTypeId.TIME,

@@ -26,7 +26,13 @@ import type {
 import { QUERY_ALIAS, sqlLiteral } from './sql-dialect.js';
 import { commonFieldValue, textKindMembers } from './text-kinds.js';
 import { withPipe } from './fifo-pool.js';
-import { clientTextSql, isJsonExactNested, nestedJsonSql, nestedJsonValue } from './nested-json-sql.js';
+import {
+  clientTextSql,
+  isClientTextType,
+  isJsonExactNested,
+  nestedJsonSql,
+  nestedJsonValue,
+} from './nested-json-sql.js';
 import { inPipeExportSlot } from './pipe-export-slots.js';
 import { integerValue } from './text-values.js';
 
@@ -35,8 +41,6 @@ type TextKind = 'string' | 'text' | 'integer' | 'double' | 'decimal' | 'date' | 
 const INTEGER_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
 // Written as epoch_ms, which truncates a TIMESTAMP_NS as the row path's conversion to a Date does.
 const TIMESTAMP_TYPES = /^(TIMESTAMP|TIMESTAMP WITH TIME ZONE|TIMESTAMP_S|TIMESTAMP_MS|TIMESTAMP_NS)$/;
-/** Types the row path holds as the client's text of the value (util/duckdb-values.ts, SOURCE_VALUE_CONVERTER). */
-const CLIENT_TEXT_TYPES = /^(TIME|TIME_NS|TIME WITH TIME ZONE|INTERVAL|BIT|BLOB)$/;
 
 /**
  * How a DuckDB column travels as text, by its type name, or null when no text gives back
@@ -55,7 +59,7 @@ export function textKindOf(column: ColumnInfo): TextKind | null {
   if (native === 'DATE') return 'date';
   if (TIMESTAMP_TYPES.test(native)) return 'timestamp';
   if (native === 'BOOLEAN') return 'boolean';
-  if (CLIENT_TEXT_TYPES.test(native)) return 'text';
+  if (isClientTextType(native)) return 'text';
   return null;
 }
 

@@ -50,15 +50,18 @@ const TIMESTAMP_LEAVES = new Set([
 ]);
 
 /**
- * Leaves the row path holds as the client's text of the value (util/duckdb-values.ts,
- * nestedValue), which is DuckDB's own, the string `to_json` writes (not map keys).
+ * Types the row path holds as the node client's text of the value (util/duckdb-values.ts,
+ * SOURCE_VALUE_CONVERTER and nestedValue), at the top and as leaves (not map keys): DuckDB's
+ * own text, the string `to_json` writes, but for a BLOB's (clientTextSql).
  */
-const TEXT_LEAVES = new Set(['TIME', 'TIME_NS', 'TIME WITH TIME ZONE', 'INTERVAL', 'BIT']);
+const CLIENT_TEXT_TYPES = new Set(['TIME', 'TIME_NS', 'TIME WITH TIME ZONE', 'INTERVAL', 'BIT', 'BLOB']);
+
+/** Whether a type's values travel as the client's text of them (CLIENT_TEXT_TYPES; the name upper-cased). */
+export const isClientTextType = (name: string): boolean => CLIENT_TEXT_TYPES.has(name);
 
 /**
  * `DECIMAL(p,s)`, which travels as the double the row path reads from its text (DuckDB's own
- * conversion of a wide one to DOUBLE can round twice); BLOB travels as the client's text of
- * it. Neither as map keys.
+ * conversion of a wide one to DOUBLE can round twice); not as a map key.
  */
 const DECIMAL_LEAF = /^DECIMAL\([0-9]+,[0-9]+\)$/;
 
@@ -83,7 +86,7 @@ const hasRewritten = (t: NestedType): boolean =>
 
 /**
  * The type a name says, when it is a STRUCT, MAP, LIST or ARRAY of JSON_EXACT_LEAVES,
- * FLOAT_LEAVES, TIMESTAMP_LEAVES, TEXT_LEAVES, DECIMALs and BLOBs only (nested to any depth), as
+ * FLOAT_LEAVES, TIMESTAMP_LEAVES, CLIENT_TEXT_TYPES and DECIMALs only (nested to any depth), as
  * DuckDB writes the name:
  * `STRUCT("a" VARCHAR, "b" INTEGER[])`, `MAP(VARCHAR, VARCHAR)`, `VARCHAR[]`, `VARCHAR[2]`;
  * else null. Not a struct field named `__proto__` (the row path's object gets it as its
@@ -126,8 +129,7 @@ function nestedType(nativeType: string): NestedType | null {
       at += 5;
       return { kind: 'leaf', name: `DECIMAL(${tokens[at - 4]},${tokens[at - 2]})` };
     }
-    const known =
-      word === 'BLOB' || [JSON_EXACT_LEAVES, TIMESTAMP_LEAVES, FLOAT_LEAVES, TEXT_LEAVES].some((set) => set.has(word));
+    const known = [JSON_EXACT_LEAVES, TIMESTAMP_LEAVES, FLOAT_LEAVES, CLIENT_TEXT_TYPES].some((set) => set.has(word));
     return known ? { kind: 'leaf', name: word } : null;
   }
   function type(): NestedType | null {
@@ -218,9 +220,9 @@ function rewrittenLeaf(ref: string, name: string): string {
 }
 
 /**
- * The node client's text of a value of a TEXT_LEAVES type or BLOB, the row path's value of
- * it: DuckDB's text, but a blob's with a backslash as itself (DuckDB writes `\x5C`, and
- * nothing else differently).
+ * The node client's text of a value of a CLIENT_TEXT_TYPES type, the row path's value of it:
+ * DuckDB's text, but a blob's with a backslash as itself (DuckDB writes `\x5C`, and nothing
+ * else differently).
  */
 export const clientTextSql = (ref: string, name: string): string =>
   name === 'BLOB' ? `replace(CAST(${ref} AS VARCHAR), '\\x5C', '\\')` : `CAST(${ref} AS VARCHAR)`;
