@@ -69,12 +69,17 @@ const COLUMNS = {
  * `event_rows` and `metric_rows`, whose rows carry a number for the ingestion: new names get
  * numbers first, as the store's loads give them.
  */
-async function insertRows(sql: SqlExecutor, table: 'events' | 'metrics', selects: string[]): Promise<void> {
+async function insertRows(
+  sql: SqlExecutor,
+  table: 'events' | 'metrics',
+  selects: string[],
+  duckdb?: boolean,
+): Promise<void> {
   const rowsTable = DUCKDB_ROWS[table];
   const ids = DUCKDB_ROWS.ingestionIds;
-  const found = await sql.query(`SELECT 1 FROM information_schema.tables WHERE table_name = '${rowsTable}'`);
+  const onDuckDB = duckdb ?? (await isDuckDBStore(sql, table));
   for (const select of selects) {
-    if (found.length === 0) {
+    if (!onDuckDB) {
       await sql.exec(`INSERT INTO ${table} (${COLUMNS[table]}) ${select}`);
       continue;
     }
@@ -85,6 +90,12 @@ async function insertRows(sql: SqlExecutor, table: 'events' | 'metrics', selects
       `INSERT INTO ${rowsTable} SELECT i.id, s.* EXCLUDE (ingestion) FROM ${rows} JOIN ${ids} i ON i.name = s.ingestion`,
     );
   }
+}
+
+/** Whether the store is a DuckDB one: `events` and `metrics` are views over its rows tables. */
+async function isDuckDBStore(sql: SqlExecutor, table: 'events' | 'metrics'): Promise<boolean> {
+  const found = await sql.query(`SELECT 1 FROM information_schema.tables WHERE table_name = '${DUCKDB_ROWS[table]}'`);
+  return found.length > 0;
 }
 
 /** The type of each of COLUMNS[table], which the rows' text is cast to (a name both engines read). */
@@ -113,15 +124,17 @@ async function insertCells(sql: SqlExecutor, table: 'events' | 'metrics', rows: 
   const names = TYPES[table].map((_, i) => `c${i}`);
   const cast = (from: string) =>
     `SELECT ${TYPES[table].map((type, i) => `CAST(c${i} AS ${type})`).join(', ')} FROM ${from}`;
-  const duckdb = await sql.query(`SELECT 1 FROM information_schema.tables WHERE table_name = '${DUCKDB_ROWS[table]}'`);
-  if (duckdb.length > 0) {
+  if (await isDuckDBStore(sql, table)) {
     const dir = mkdtempSync(join(tmpdir(), 'wharf-rows-'));
     const file = join(dir, 'rows.csv');
     writeFileSync(file, rows.map((row) => `${row.map(csvField).join(',')}\n`).join(''));
     const columns = names.map((n) => `'${n}': 'VARCHAR'`).join(', ');
     const options = `header = false, auto_detect = false, quote = '"', escape = '"', nullstr = '\\N', allow_quoted_nulls = false`;
-    await insertRows(sql, table, [cast(`read_csv('${file}', ${options}, columns = {${columns}})`)]);
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      await insertRows(sql, table, [cast(`read_csv('${file}', ${options}, columns = {${columns}})`)], true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     return;
   }
   const batches: string[] = [];
@@ -129,7 +142,7 @@ async function insertCells(sql: SqlExecutor, table: 'events' | 'metrics', rows: 
     const values = rows.slice(i, i + 1000).map((row) => `(${row.map(lit).join(', ')})`);
     batches.push(cast(`(VALUES ${values.join(', ')}) AS v(${names.join(', ')})`));
   }
-  await insertRows(sql, table, batches);
+  await insertRows(sql, table, batches, false);
 }
 
 export async function insertEvents(sql: SqlExecutor, events: TestEvent[]): Promise<void> {
