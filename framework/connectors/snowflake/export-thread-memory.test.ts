@@ -1,22 +1,20 @@
 /**
  * An export thread whose result chunks do not fit its heap cap (export-thread.ts): the export
  * fails transiently with `snowflake.export-memory`, and each retry gets twice the cap until
- * the chunks fit and every row arrives. Its own file: the cap is per process (module state),
- * started here at 32 MB by WHARF_SNOWFLAKE_EXPORT_HEAP_MB.
+ * the chunks fit and every row arrives. The cap is per process (module state), started here at
+ * 32 MB by WHARF_SNOWFLAKE_EXPORT_HEAP_MB: the connector's modules are imported anew after the
+ * variable is set, as a process started with it would (test files share a worker process).
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { WharfError } from '../../diagnostics/errors.js';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import type { WharfError } from '../../diagnostics/errors.js';
 import { testContext } from '../conformance/context.js';
 import { filterFor } from '../conformance/fixtures.js';
 import { querySpec } from '../conformance/queries.js';
 import type { DayRowSink } from '../types.js';
 import type { SnowflakeConnector } from './connector.js';
-import { EXPORT_HEAP_ENV } from './export-thread.js';
-import { openSnowflake } from './open.js';
 import { FakeSnowflake, fakeSnowflakeSource } from './testing/fake-snowflake.js';
 
 process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION = 'true';
-process.env[EXPORT_HEAP_ENV] = '32';
 
 const PASSWORD = 'export-memory-password';
 const DAY = '2024-03-10';
@@ -30,7 +28,13 @@ const TABLE = `SELECT DATE '${DAY}' AS day, i AS id, ${TS} AS a, ${TS} AS b, ${T
 let fake: FakeSnowflake;
 let connector: SnowflakeConnector;
 
+let ExportError: typeof WharfError;
+
 beforeAll(async () => {
+  vi.stubEnv('WHARF_SNOWFLAKE_EXPORT_HEAP_MB', '32');
+  vi.resetModules();
+  const { openSnowflake } = await import('./open.js');
+  ExportError = (await import('../../diagnostics/errors.js')).WharfError;
   fake = await FakeSnowflake.start({ account: 'wharftest', users: { wharf_user: { password: PASSWORD } } });
   await fake.exclusive(() => fake.duckdb.run(`CREATE TABLE wide_rows AS ${TABLE}`));
   const source = fakeSnowflakeSource('sf_memory', fake.url);
@@ -40,6 +44,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await connector?.close();
   await fake?.close();
+  vi.unstubAllEnvs();
+  vi.resetModules();
 });
 
 it('fails transiently while the chunks do not fit, then retries with twice the heap until they do', async () => {
@@ -57,7 +63,7 @@ it('fails transiently while the chunks do not fit, then retries with twice the h
       expect(rows).toBe(ROWS);
       break;
     }
-    expect(err).toBeInstanceOf(WharfError);
+    expect(err).toBeInstanceOf(ExportError);
     const { code, transient, message } = err as WharfError;
     expect({ code, transient }).toEqual({ code: 'snowflake.export-memory', transient: true });
     caps.push(/its (\d+) MB/.exec(message)![1]);
