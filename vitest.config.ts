@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LongestFirstSequencer } from './test/support/sequencer.js';
 
 // test/fixtures/ holds tests that must fail; only the tests that check that run them.
 const runFixtures = process.env.WHARF_RUN_FIXTURES === '1';
@@ -21,8 +22,9 @@ export default defineConfig({
     // loads) sets the variable with vi.stubEnv and imports after vi.resetModules, and unstubs.
     poolOptions: { forks: { isolate: false } },
     // Two test files at a time (vitest's default is one less than the cores: one on a 2-core
-    // machine): most files wait on child processes, PostgreSQL, git or npm more than they compute.
+    // machine). The two keep both cores busy: a third worker made the run slower.
     maxWorkers: 2,
+    sequence: { sequencer: LongestFirstSequencer },
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
