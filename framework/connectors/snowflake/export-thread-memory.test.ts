@@ -12,6 +12,7 @@ import { filterFor } from '../conformance/fixtures.js';
 import { querySpec } from '../conformance/queries.js';
 import type { DayRowSink } from '../types.js';
 import type { SnowflakeConnector } from './connector.js';
+import { EXPORT_HEAP_ENV } from './export-thread.js';
 import { FakeSnowflake, fakeSnowflakeSource } from './testing/fake-snowflake.js';
 
 process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION = 'true';
@@ -31,7 +32,7 @@ let connector: SnowflakeConnector;
 let ExportError: typeof WharfError;
 
 beforeAll(async () => {
-  vi.stubEnv('WHARF_SNOWFLAKE_EXPORT_HEAP_MB', '32');
+  vi.stubEnv(EXPORT_HEAP_ENV, '32');
   vi.resetModules();
   const { openSnowflake } = await import('./open.js');
   ExportError = (await import('../../diagnostics/errors.js')).WharfError;
