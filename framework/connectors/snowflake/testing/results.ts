@@ -33,6 +33,14 @@ interface StoredResult {
   served: Set<number>;
 }
 
+/**
+ * A one-row, one-column result built without DuckDB: the status line of a DDL statement or
+ * the row count of a DML one. `value` is the column's wire text.
+ */
+export function singleValuePage(name: string, duckType: string, value: string): ResultPage {
+  return { rowtype: [wireColumn(name, duckType).rowType], rowset: [[value]], total: 1, chunks: [] };
+}
+
 /** The fake's results by query id, each a DuckDB table dropped once all chunks are read. */
 export class ResultStore {
   private readonly results = new Map<string, StoredResult>();
@@ -40,18 +48,27 @@ export class ResultStore {
 
   constructor(private readonly connection: DuckDBConnection) {}
 
-  /** Executes DuckDB SQL into a result table and returns the response page for it. */
+  /**
+   * Executes a DuckDB query and returns the response page for it. A result of up to
+   * INLINE_ROWS rows is read at once; a larger one is run again into a result table its
+   * chunks are read from.
+   */
   async create(
     queryId: string,
     sql: string,
     chunkUrl: (queryId: string, index: number) => string,
   ): Promise<ResultPage> {
-    const table = `fake_result_${++this.sequence}`;
-    await this.connection.run(`CREATE TEMP TABLE ${table} AS ${sql}`);
-    const described = await this.connection.runAndReadAll(`SELECT column_name, column_type FROM (DESCRIBE ${table})`);
+    const query = sql.replace(/;\s*$/, '');
+    const described = await this.connection.runAndReadAll(`DESCRIBE ${query}`);
     const columns = described.getRows().map(([name, type]) => wireColumn(String(name), String(type)));
-    const counted = await this.connection.runAndReadAll(`SELECT COUNT(*) FROM ${table}`);
-    const total = Number(counted.getRows()[0]![0]);
+    const rowtype = columns.map((column) => column.rowType);
+    const first = await this.read(columns, `(${query})`, INLINE_ROWS + 1, 0);
+    if (first.length <= INLINE_ROWS) return { rowtype, rowset: first, total: first.length, chunks: [] };
+
+    const table = `fake_result_${++this.sequence}`;
+    // DuckDB answers CREATE TABLE … AS with the number of rows written.
+    const created = await this.connection.runAndReadAll(`CREATE TEMP TABLE ${table} AS ${query}`);
+    const total = Number(created.getRows()[0]![0]);
     const chunks: ChunkRef[] = [];
     for (let start = INLINE_ROWS, index = 0; start < total; start += CHUNK_ROWS, index++) {
       const rowCount = Math.min(CHUNK_ROWS, total - start);
@@ -65,7 +82,7 @@ export class ResultStore {
     this.results.set(queryId, { table, columns, total, chunkCount: chunks.length, served: new Set() });
     const rowset = await this.rows(queryId, 0, Math.min(INLINE_ROWS, total));
     if (chunks.length === 0) await this.drop(queryId);
-    return { rowtype: columns.map((column) => column.rowType), rowset, total, chunks };
+    return { rowtype, rowset, total, chunks };
   }
 
   /** Body of chunk `index`: the rows as JSON arrays joined by commas, without brackets. */
@@ -85,12 +102,17 @@ export class ResultStore {
 
   private async rows(queryId: string, offset: number, count: number): Promise<(string | null)[][]> {
     const { table, columns } = this.results.get(queryId)!;
+    return this.read(columns, table, count, offset);
+  }
+
+  /** Up to `count` rows of `from` (a table or a parenthesized query) from `offset`, as wire texts. */
+  private async read(columns: WireColumn[], from: string, count: number, offset: number): Promise<(string | null)[][]> {
     if (count <= 0 || columns.length === 0) return [];
-    const select = columns.map(
-      (column, index) => `${column.select(`"${column.rowType.name.replaceAll('"', '""')}"`)} AS c${index}`,
-    );
+    // Columns by position: a result may name two columns alike, as Snowflake allows.
+    const select = columns.map((column, index) => `${column.select(`q.c${index}`)} AS c${index}`);
+    const names = columns.map((_, index) => `c${index}`);
     const reader = await this.connection.runAndReadAll(
-      `SELECT ${select.join(', ')} FROM ${table} LIMIT ${count} OFFSET ${offset}`,
+      `SELECT ${select.join(', ')} FROM ${from} AS q(${names.join(', ')}) LIMIT ${count} OFFSET ${offset}`,
     );
     return reader.getRows().map((row) =>
       row.map((value, index) => {

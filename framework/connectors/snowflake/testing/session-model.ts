@@ -12,11 +12,12 @@
  * - ALTER TABLE … SWAP WITH / RENAME TO (also into another schema) and CREATE TABLE … CLONE;
  * - TABLE(INFORMATION_SCHEMA.QUERY_HISTORY_BY_SESSION(…)) over the session's statements, with
  *   ROWS_PRODUCED and BYTES_SCANNED (the fake's stand-in: DuckDB's row estimate × columns × 8
- *   bytes of each table the statement names);
+ *   bytes of each table the statement names, estimated when the history is first read after
+ *   the statement, as the pipeline reads it after each statement);
  * - optionally, result column names folded to upper case unless the statement quotes them.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { ResultPage } from './results.js';
+import { singleValuePage, type ResultPage } from './results.js';
 import { toDuckDB } from './sql-shim.js';
 
 /** The SDK's `bindings` field: position → type and text. */
@@ -28,15 +29,21 @@ interface HistoryEntry {
   type: string;
   status: 'SUCCESS' | 'FAILED_WITH_ERROR';
   rowsProduced: number;
-  bytesScanned: number;
+  /** Whether the statement reads tables (a query, DML, CREATE TABLE … AS). */
+  scans: boolean;
+  /** Null until the history is read: see `estimateBytesScanned`. */
+  bytesScanned: number | null;
 }
 
 interface SessionState {
+  token: string;
   schema: string;
   /** SEARCH_PATH entries as given (`$current`, `$public`, schema names). */
   searchPath: string[];
   inTransaction: boolean;
   history: HistoryEntry[];
+  /** How many of `history` are in the fake's history table. */
+  recorded: number;
 }
 
 /** A statement to run: its session, text and binds. */
@@ -50,7 +57,15 @@ export interface ModelStatement {
 /** A response page with Snowflake's statement type id (0x1000 query, 0x31xx DML, 0x6000 DDL). */
 export type ModelPage = ResultPage & { statementTypeId: number };
 
-const STATUS = `SELECT 'Statement executed successfully.' AS status`;
+/** The query history's columns the fake models, with their DuckDB types. */
+const HISTORY_COLUMNS = [
+  ['QUERY_ID', 'VARCHAR'],
+  ['QUERY_TEXT', 'VARCHAR'],
+  ['QUERY_TYPE', 'VARCHAR'],
+  ['EXECUTION_STATUS', 'VARCHAR'],
+  ['ROWS_PRODUCED', 'BIGINT'],
+  ['BYTES_SCANNED', 'BIGINT'],
+] as const;
 const DML = /^\s*(INSERT|UPDATE|DELETE|MERGE|TRUNCATE)\b/i;
 const DDL = /^\s*(CREATE|DROP|UNDROP|ALTER\s+(?!SESSION\b))/i;
 const DML_ANSWERS: Record<string, [number, string]> = {
@@ -80,6 +95,7 @@ function bind(sql: string, bindings: Bindings | undefined): string {
 
 export class SessionModel {
   private readonly sessions = new Map<string, SessionState>();
+  private historyTable = false;
 
   constructor(
     private readonly connection: DuckDBConnection,
@@ -96,7 +112,8 @@ export class SessionModel {
       type: /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? 'UNKNOWN',
       status: 'FAILED_WITH_ERROR',
       rowsProduced: 0,
-      bytesScanned: 0,
+      scans: false,
+      bytesScanned: null,
     };
     session.history.push(entry);
     await this.applyPath(session);
@@ -108,7 +125,14 @@ export class SessionModel {
   private session(token: string): SessionState {
     let state = this.sessions.get(token);
     if (!state) {
-      state = { schema: 'main', searchPath: ['$current', '$public'], inTransaction: false, history: [] };
+      state = {
+        token,
+        schema: 'main',
+        searchPath: ['$current', '$public'],
+        inTransaction: false,
+        history: [],
+        recorded: 0,
+      };
       this.sessions.set(token, state);
     }
     return state;
@@ -119,8 +143,9 @@ export class SessionModel {
     const path = session.searchPath.map((s) =>
       s.toLowerCase() === '$current' ? session.schema : s.toLowerCase() === '$public' ? 'main' : duckSchema(s),
     );
-    await this.connection.run(`SET schema = ${text(session.schema)}`);
-    await this.connection.run(`SET search_path = ${text([...new Set(path)].join(','))}`);
+    await this.connection.run(
+      `SET schema = ${text(session.schema)}; SET search_path = ${text([...new Set(path)].join(','))}`,
+    );
   }
 
   private async dispatch(
@@ -129,16 +154,19 @@ export class SessionModel {
     entry: HistoryEntry,
     create: (sql: string) => Promise<ResultPage>,
   ): Promise<ModelPage> {
-    const status = async () => ({ ...(await create(STATUS)), statementTypeId: 0x6000 });
-    if (this.sessionStatement(session, sql)) return status();
-    if (await this.transactionStatement(session, sql)) return status();
+    const status = {
+      ...singleValuePage('status', 'VARCHAR', 'Statement executed successfully.'),
+      statementTypeId: 0x6000,
+    };
+    if (this.sessionStatement(session, sql)) return status;
+    if (await this.transactionStatement(session, sql)) return status;
     if (DDL.test(sql)) {
       if (session.inTransaction) await this.endTransaction(session, 'COMMIT');
       await this.ddl(session, sql, entry);
-      return status();
+      return status;
     }
-    entry.bytesScanned = await this.bytesScanned(sql);
-    if (DML.test(sql)) return this.dml(session, sql, entry, create);
+    entry.scans = true;
+    if (DML.test(sql)) return this.dml(session, sql, entry);
     const page = await create(await this.translate(session, sql));
     entry.rowsProduced = page.total;
     return { ...page, statementTypeId: 0x1000 };
@@ -189,7 +217,7 @@ export class SessionModel {
     if (cloned) return this.atomically([`CREATE ${cloned[1] ?? ''}TABLE ${cloned[2]} AS SELECT * FROM ${cloned[3]}`]);
     const translated = await this.translate(session, sql);
     if (/^\s*CREATE\s+(OR\s+REPLACE\s+)?(TRANSIENT\s+)?TABLE\s[^(]*\sAS\s/i.test(sql)) {
-      entry.bytesScanned = await this.bytesScanned(sql);
+      entry.scans = true;
       const reader = await this.connection.runAndReadAll(translated);
       entry.rowsProduced = Number(reader.getRows()[0]?.[0] ?? 0);
       return;
@@ -214,48 +242,67 @@ export class SessionModel {
     }
   }
 
-  private async dml(
-    session: SessionState,
-    sql: string,
-    entry: HistoryEntry,
-    create: (sql: string) => Promise<ResultPage>,
-  ): Promise<ModelPage> {
+  private async dml(session: SessionState, sql: string, entry: HistoryEntry): Promise<ModelPage> {
     const [typeId, column] = DML_ANSWERS[entry.type] ?? [0x3000, 'number of rows affected'];
     const result = await this.connection.run(await this.translate(session, sql));
     entry.rowsProduced = Number(result.rowsChanged);
-    const page = await create(`SELECT CAST(${entry.rowsProduced} AS BIGINT) AS "${column}"`);
-    return { ...page, statementTypeId: typeId };
+    return { ...singleValuePage(column, 'BIGINT', String(entry.rowsProduced)), statementTypeId: typeId };
   }
 
   /** DuckDB SQL for a Snowflake statement; the session's query history stands in for the table function. */
   private async translate(session: SessionState, sql: string): Promise<string> {
     if (!HISTORY_CALL.test(sql)) return toDuckDB(sql);
-    await this.connection.run(
-      'CREATE OR REPLACE TEMP TABLE fake_query_history (QUERY_ID VARCHAR, QUERY_TEXT VARCHAR, QUERY_TYPE VARCHAR, EXECUTION_STATUS VARCHAR, ROWS_PRODUCED BIGINT, BYTES_SCANNED BIGINT)',
-    );
+    await this.recordHistory(session);
     // RESULT_LIMIT defaults to 100, the session's most recent statements (not this one).
-    const recent = session.history.slice(-101, -1);
-    if (recent.length) {
-      const rows = recent.map(
-        (h) =>
-          `(${text(h.queryId)}, ${text(h.text)}, ${text(h.type)}, ${text(h.status)}, ${h.rowsProduced}, ${h.bytesScanned})`,
-      );
-      await this.connection.run(`INSERT INTO temp.fake_query_history VALUES ${rows.join(', ')}`);
-    }
+    const names = HISTORY_COLUMNS.map(([name]) => name).join(', ');
+    const recent = `(SELECT ${names} FROM temp.fake_query_history WHERE SESSION_TOKEN = ${text(session.token)} ORDER BY SEQ DESC LIMIT 100)`;
     const translated = await toDuckDB(sql.replace(HISTORY_CALL, 'WHARF_FAKE_QUERY_HISTORY'));
-    return translated.replace(/\bWHARF_FAKE_QUERY_HISTORY\b/gi, 'temp.fake_query_history');
+    return translated.replace(/\bWHARF_FAKE_QUERY_HISTORY\b/gi, `${recent} AS fake_query_history`);
   }
 
-  /** The fake's bytes scanned: estimated rows × columns × 8 of every table the statement names. */
-  private async bytesScanned(sql: string): Promise<number> {
-    const reader = await this.connection.runAndReadAll(
-      `SELECT table_name, MAX(estimated_size * column_count * 8) FROM duckdb_tables() WHERE NOT temporary GROUP BY table_name`,
+  /**
+   * Adds the session's finished statements not yet in the fake's history table to it: every
+   * one but the last, the statement reading the history.
+   */
+  private async recordHistory(session: SessionState): Promise<void> {
+    if (!this.historyTable) {
+      const columns = HISTORY_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ');
+      await this.connection.run(`CREATE TEMP TABLE fake_query_history (SESSION_TOKEN VARCHAR, SEQ BIGINT, ${columns})`);
+      this.historyTable = true;
+    }
+    const finished = session.history.slice(session.recorded, -1);
+    if (finished.length === 0) return;
+    await this.estimateBytesScanned(finished);
+    const rows = finished.map(
+      (h, i) =>
+        `(${text(session.token)}, ${session.recorded + i}, ${text(h.queryId)}, ${text(h.text)}, ${text(h.type)}, ${text(h.status)}, ${h.rowsProduced}, ${h.bytesScanned ?? 0})`,
     );
-    const named = (name: string) => new RegExp(`(^|[^\\w$])"?${name.replace(/[^\w]/g, '\\$&')}"?($|[^\\w$])`, 'i');
-    return reader
-      .getRows()
-      .filter(([name]) => named(String(name)).test(sql))
-      .reduce((sum, [, bytes]) => sum + Number(bytes), 0);
+    await this.connection.run(`INSERT INTO temp.fake_query_history VALUES ${rows.join(', ')}`);
+    session.recorded += finished.length;
+  }
+
+  /**
+   * The fake's bytes scanned of the statements not yet estimated: estimated rows × columns × 8
+   * of every table each names, from one look at DuckDB's catalog.
+   */
+  private async estimateBytesScanned(entries: HistoryEntry[]): Promise<void> {
+    const pending = entries.filter((h) => h.bytesScanned === null);
+    if (pending.some((h) => h.scans)) {
+      // The largest of a name's tables (one per schema); grouped here, cheaper than in SQL.
+      const reader = await this.connection.runAndReadAll(
+        `SELECT table_name, estimated_size * column_count * 8 FROM duckdb_tables() WHERE NOT temporary`,
+      );
+      const largest = new Map<string, number>();
+      for (const [name, bytes] of reader.getRows())
+        largest.set(String(name), Math.max(largest.get(String(name)) ?? 0, Number(bytes)));
+      const tables = [...largest].map(([name, bytes]) => ({
+        named: new RegExp(`(^|[^\\w$])"?${name.replace(/[^\w]/g, '\\$&')}"?($|[^\\w$])`, 'i'),
+        bytes,
+      }));
+      for (const h of pending.filter((p) => p.scans))
+        h.bytesScanned = tables.filter((t) => t.named.test(h.text)).reduce((sum, t) => sum + t.bytes, 0);
+    }
+    for (const h of pending) h.bytesScanned ??= 0;
   }
 }
 
