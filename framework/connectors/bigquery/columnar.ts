@@ -9,7 +9,7 @@
  */
 import type { Job } from '@google-cloud/bigquery';
 import { internalError } from '../../diagnostics/errors.js';
-import { unescapeCopyText } from '../postgres/columnar.js';
+import { unescapeCopyText } from '../shared/text-export.js';
 import { exportStart, FingerprintTokens } from '../shared/duckdb-columnar.js';
 import { QUERY_ALIAS } from '../shared/sql-dialect.js';
 import { copyEscape, PageFlow, TextRowWriter, type FieldText } from '../shared/text-rows.js';

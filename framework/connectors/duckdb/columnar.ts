@@ -6,7 +6,7 @@
  * other on the source's one thread, each handed on as soon as it is written).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { DayRouter } from '../postgres/columnar.js';
+import { DayRouter } from '../shared/text-export.js';
 import {
   duckdbTextColumns,
   exportSelect,

@@ -12,7 +12,7 @@ import { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { WharfError } from '../../diagnostics/errors.js';
-import { DayRouter, unescapeCopyText } from '../postgres/columnar.js';
+import { DayRouter, unescapeCopyText } from './text-export.js';
 import type {
   ColumnInfo,
   CopyDaysOptions,

@@ -11,7 +11,7 @@ import { SOURCE_VALUE_CONVERTER } from '../../util/duckdb-values.js';
 import type { ColumnInfo } from '../types.js';
 import { duckdbTextColumns, exportSelect } from './duckdb-columnar.js';
 import { isJsonExactNested } from './nested-json-sql.js';
-import { unescapeCopyText } from '../postgres/columnar.js';
+import { unescapeCopyText } from './text-export.js';
 import { QUERY_ALIAS } from './sql-dialect.js';
 
 /** Pieces of the test strings: JSON's and COPY's special characters, non-ASCII, separators. */

@@ -3,7 +3,7 @@
  * travels by a kind read from its native type (or, with no kind, the source keeps the row
  * path), and the rows the store hands back are parsed by kind.
  */
-import { unescapeCopyText } from '../postgres/columnar.js';
+import { unescapeCopyText } from './text-export.js';
 import type { ColumnarExport, ColumnInfo, Row } from '../types.js';
 
 /** How one source's columns travel as text. */
