@@ -1,6 +1,8 @@
 /**
  * Opens the project's store backend. `openStoreConnection` gives the SQL side only (what
- * the state module, locks and the experiment pipeline need).
+ * the state module, locks and the experiment pipeline need). The PostgreSQL store's modules
+ * (and the pg client) load only for a PostgreSQL store: a DuckDB project's commands start
+ * without them.
  */
 import { isAbsolute, join } from 'node:path';
 import { resolveSecret } from '../util/secrets.js';
@@ -8,9 +10,7 @@ import type { StoreConfig } from '../config/types.js';
 import { DuckDBStoreConnection } from './duckdb/executor.js';
 import { DEFAULT_DUCKDB_STORE_MEMORY_LIMIT, DUCKDB_STORE_MEMORY_VARIABLE } from './duckdb/memory-cap.js';
 import { checkPostgresUrl, storeOpenError } from './open-errors.js';
-import { PostgresStoreConnection } from './postgres/executor.js';
-import { PostgresDayLoad } from './postgres/day-load.js';
-import { lockDay } from './postgres/day-lock.js';
+import type { PostgresStoreConnection } from './postgres/executor.js';
 import { SqlStore } from './sql-store.js';
 import type { Store, StoreConnection } from './types.js';
 import { internalError } from '../diagnostics/errors.js';
@@ -61,6 +61,7 @@ async function connect(config: StoreConfig, projectRoot: string, operation?: str
   }
   const url = resolveSecret(config.url, 'store.url');
   checkPostgresUrl(url, config.url.env);
+  const { PostgresStoreConnection } = await import('./postgres/executor.js');
   return PostgresStoreConnection.open(url, config.schema ?? DEFAULT_POSTGRES_STORE_SCHEMA);
 }
 
@@ -85,13 +86,8 @@ export async function storeOver(connection: StoreConnection): Promise<Store> {
       columnarMetrics: true,
       columnarEvents: true,
     });
-  } else if (connection instanceof PostgresStoreConnection) {
-    store = new SqlStore(
-      connection,
-      'postgres',
-      (target, onWait) => PostgresDayLoad.begin(connection.pool, target, onWait),
-      { columnarMetrics: true, columnarEvents: true, columnarGroupLimit: PG_GROUP_DAYS, lockDay },
-    );
+  } else if (connection.kind === 'postgres') {
+    store = await postgresStore(connection as PostgresStoreConnection);
   } else {
     throw internalError(`Unknown store connection kind '${connection.kind}'`);
   }
@@ -102,4 +98,17 @@ export async function storeOver(connection: StoreConnection): Promise<Store> {
     throw err;
   }
   return store;
+}
+
+async function postgresStore(connection: PostgresStoreConnection): Promise<Store> {
+  const [{ PostgresDayLoad }, { lockDay }] = await Promise.all([
+    import('./postgres/day-load.js'),
+    import('./postgres/day-lock.js'),
+  ]);
+  return new SqlStore(
+    connection,
+    'postgres',
+    (target, onWait) => PostgresDayLoad.begin(connection.pool, target, onWait),
+    { columnarMetrics: true, columnarEvents: true, columnarGroupLimit: PG_GROUP_DAYS, lockDay },
+  );
 }
