@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadProject } from '../../framework/config/loader.js';
 import type { LoadedProject } from '../../framework/config/project.js';
+import { addDays, latestCompleteDay, zoneOrThrow } from '../../framework/util/time.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const CONFIG_ENTRIES = ['wharf.config.ts', 'sources', 'mappings', 'schedules'];
@@ -44,6 +45,20 @@ export function editFile(projectDir: string, file: string, edit: (text: string) 
   const after = edit(before);
   if (after === before) throw new Error(`editing ${file} changed nothing; the test's search text is out of date`);
   writeFileSync(path, after);
+}
+
+/**
+ * Moves the start of every mapping of a project copy to `days` days before the latest complete
+ * day in the example's zone (PST), and returns that start. The example's mappings start on
+ * 2026-10-01, so a load through the latest complete day would grow by a day per mapping every
+ * calendar day; a test loading this way loads `days` days (one more if a day ends meanwhile).
+ */
+export function startMappingsRecently(projectDir: string, days: number): string {
+  const start = addDays(latestCompleteDay(new Date(), zoneOrThrow('PST')), -(days - 1));
+  for (const file of ['app_events', 'checkout_conversion', 'daily_metrics']) {
+    editFile(projectDir, `mappings/${file}.ts`, (text) => text.replace(/startDate: '[^']+'/, `startDate: '${start}'`));
+  }
+  return start;
 }
 
 /** Loads a project, failing with its diagnostics when it is invalid. */
