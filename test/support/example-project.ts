@@ -47,6 +47,11 @@ export function editFile(projectDir: string, file: string, edit: (text: string) 
   writeFileSync(path, after);
 }
 
+/** The start date of a mapping that holds `days` complete days today in the example's zone (PST). */
+export function recentStartDate(days: number): string {
+  return addDays(latestCompleteDay(new Date(), zoneOrThrow('PST')), -(days - 1));
+}
+
 /**
  * Moves the start of every mapping of a project copy to `days` days before the latest complete
  * day in the example's zone (PST), and returns that start. The example's mappings start on
@@ -54,7 +59,7 @@ export function editFile(projectDir: string, file: string, edit: (text: string) 
  * calendar day; a test loading this way loads `days` days (one more if a day ends meanwhile).
  */
 export function startMappingsRecently(projectDir: string, days: number): string {
-  const start = addDays(latestCompleteDay(new Date(), zoneOrThrow('PST')), -(days - 1));
+  const start = recentStartDate(days);
   for (const file of ['app_events', 'checkout_conversion', 'daily_metrics']) {
     editFile(projectDir, `mappings/${file}.ts`, (text) => text.replace(/startDate: '[^']+'/, `startDate: '${start}'`));
   }

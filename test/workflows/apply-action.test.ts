@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 import { cloneRemote, commitAndPush, createRemote, git, type TempRemote } from '../support/git-remote.js';
+import { recentStartDate } from '../support/example-project.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const ACTION = join(ROOT, 'framework/templates/project/_github/actions/ingest/action.yml');
@@ -29,7 +30,7 @@ let checkout: string;
 let temp: string;
 let github: FakeGitHub;
 
-/** A small project: one mapping over the last few demo days, so applies are quick. */
+/** A small project: one mapping over the last three days, so applies are quick. */
 function projectFiles(): Record<string, string> {
   const read = (f: string) => readFileSync(join(ROOT, f), 'utf8');
   return {
@@ -40,7 +41,7 @@ function projectFiles(): Record<string, string> {
     'schedules/daily.ts': read('schedules/daily.ts'),
     'mappings/daily_metrics.ts': read('mappings/daily_metrics.ts').replace(
       "startDate: '2026-10-01'",
-      "startDate: '2026-11-28'",
+      `startDate: '${recentStartDate(3)}'`,
     ),
     'mappings/daily_metrics.sql': read('mappings/daily_metrics.sql'),
   };
