@@ -3,6 +3,7 @@
  * RowValue in connectors/types.ts): safe integers as numbers, larger ones as bigint, DATE as
  * 'YYYY-MM-DD', timestamps as Date.
  */
+import type { DuckDBResultReader, DuckDBValueConverter, JS } from '@duckdb/node-api';
 import {
   DuckDBDateValue,
   DuckDBDecimalValue,
@@ -14,10 +15,7 @@ import {
   DuckDBTimestampValue,
   DuckDBTypeId,
   JSDuckDBValueConverter,
-  type DuckDBResultReader,
-  type DuckDBValueConverter,
-  type JS,
-} from '@duckdb/node-api';
+} from './duckdb-api.js';
 
 /**
  * A source's values as JavaScript values: JSDuckDBValueConverter's, except that a DECIMAL

@@ -55,7 +55,7 @@ export async function openDuckDB(path: string, options: Record<string, string> =
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   // Imported here, not at the top: config modules import @wharf/framework, which exports this
   // module, and loading DuckDB's native binding would slow every `ingest` start by ~0.5 s.
-  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const { DuckDBInstance } = await import('./duckdb-api.js');
   const instance = await DuckDBInstance.create(path, { ...ALLOCATOR_OPTIONS, ...DUCKDB_SAFE_OPTIONS, ...options });
   const connection = await instance.connect();
   // DuckDB's zone is the host's unless set (`TimeZone` is no option of create): on a host in

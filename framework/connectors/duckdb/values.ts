@@ -1,5 +1,5 @@
 /** DuckDB column types → the engine's logical types, and result values → Row values. */
-import { DuckDBTypeId } from '@duckdb/node-api';
+import { DuckDBTypeId } from '../../util/duckdb-api.js';
 import type { LogicalType } from '../types.js';
 
 const INTEGERS = new Set([

@@ -3,7 +3,8 @@
  * integers become numbers when they fit in 2^53, DATE becomes an ISO string, TIMESTAMP (read as
  * UTC) and TIMESTAMPTZ become Dates, JSON stays its text.
  */
-import { DuckDBTypeId, type DuckDBDataChunk, type DuckDBType } from '@duckdb/node-api';
+import type { DuckDBDataChunk, DuckDBType } from '@duckdb/node-api';
+import { DuckDBTypeId } from '../../util/duckdb-api.js';
 import { SOURCE_VALUE_CONVERTER } from '../../util/duckdb-values.js';
 import { logicalType } from '../duckdb/values.js';
 import type { ColumnInfo, LogicalType, Row, RowValue } from '../types.js';

@@ -4,12 +4,8 @@
  * or a crash discards them and the previous version of the day stays). A statement that runs
  * out of the store's memory cap fails the day with a `store.out-of-memory` error (out-of-memory.ts).
  */
-import {
-  DuckDBTimestampValue,
-  type DuckDBAppender,
-  type DuckDBConnection,
-  type DuckDBInstance,
-} from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBTimestampValue } from '../../util/duckdb-api.js';
 import type { DuckDBHandle } from '../../util/duckdb.js';
 import { DUCKDB_ROWS, TABLES, type EventRecord, type MetricRecord, type RejectRecord } from '../schema.js';
 import { beginDay, commitDay, type DayTransactionSteps } from '../day-transaction.js';

@@ -21,14 +21,14 @@
  */
 import { linkSync, rmSync } from 'node:fs';
 import { copyLineFields } from './copy-line.js';
-import {
-  DuckDBTimestampValue,
-  type DuckDBAppender,
-  type DuckDBConnection,
-  type DuckDBMaterializedResult,
-  type DuckDBResultReader,
-  type DuckDBValue,
+import type {
+  DuckDBAppender,
+  DuckDBConnection,
+  DuckDBMaterializedResult,
+  DuckDBResultReader,
+  DuckDBValue,
 } from '@duckdb/node-api';
+import { DuckDBTimestampValue } from '../../util/duckdb-api.js';
 import { DUCKDB_ROWS, type EventRecord, type RejectRecord } from '../schema.js';
 import type { ColumnarDayLoad, ColumnarDayResult, EventsCsvSpec } from '../types.js';
 import type { DuckDBDayTarget } from './ingestion-ids.js';

@@ -6,7 +6,8 @@
  * per-value calls into DuckDB to the three strings of a row (numbers are written straight
  * into the vectors' buffers) instead of nine values and an end-of-row call.
  */
-import { DOUBLE, DuckDBDataChunk, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import { DOUBLE, DuckDBDataChunk, VARCHAR } from '../../util/duckdb-api.js';
 import { DUCKDB_ROWS, type MetricRecord } from '../schema.js';
 import type { DuckDBDayTarget } from './ingestion-ids.js';
 
