@@ -6,7 +6,7 @@
  * agent), which also keeps one instance of @wharf/framework. (Config modules are imported in a
  * worker thread instead: see isolation/isolated-import.ts.)
  */
-import { createJiti } from 'jiti';
+import { createJiti } from './jiti-loader.js';
 
 const jiti = createJiti(import.meta.url, {
   fsCache: false,

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { createJiti } from 'jiti';
+import { createJiti } from '../jiti-loader.js';
 import { internalError, messageOf } from '../../diagnostics/errors.js';
 import { firstNonPlainValue, readPlain } from './plain-data.js';
 import type { ModuleRequest, WorkerMessage } from './protocol.js';
