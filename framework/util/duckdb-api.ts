@@ -26,15 +26,6 @@ export const {
   VARCHAR,
 } = api;
 
-// The same names as types (a class's instances, the enum's members).
-export type DuckDBDataChunk = Api.DuckDBDataChunk;
+// The names Wharf also uses as types (the enum's members, a class's instances).
 export type DuckDBDateValue = Api.DuckDBDateValue;
-export type DuckDBDecimalValue = Api.DuckDBDecimalValue;
-export type DuckDBInstance = Api.DuckDBInstance;
-export type DuckDBMapType = Api.DuckDBMapType;
-export type DuckDBMapValue = Api.DuckDBMapValue;
-export type DuckDBTimestampMillisecondsValue = Api.DuckDBTimestampMillisecondsValue;
-export type DuckDBTimestampSecondsValue = Api.DuckDBTimestampSecondsValue;
-export type DuckDBTimestampTZValue = Api.DuckDBTimestampTZValue;
-export type DuckDBTimestampValue = Api.DuckDBTimestampValue;
 export type DuckDBTypeId = Api.DuckDBTypeId;
