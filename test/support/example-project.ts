@@ -3,7 +3,7 @@
  * config files or apply it. A copy links this repository's node_modules so '@wharf/framework'
  * resolves.
  */
-import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadProject } from '../../framework/config/loader.js';
@@ -60,8 +60,8 @@ export function recentStartDate(days: number): string {
  */
 export function startMappingsRecently(projectDir: string, days: number): string {
   const start = recentStartDate(days);
-  for (const file of ['app_events', 'checkout_conversion', 'daily_metrics']) {
-    editFile(projectDir, `mappings/${file}.ts`, (text) => text.replace(/startDate: '[^']+'/, `startDate: '${start}'`));
+  for (const file of readdirSync(join(projectDir, 'mappings')).filter((f) => f.endsWith('.ts'))) {
+    editFile(projectDir, `mappings/${file}`, (text) => text.replace(/startDate: '[^']+'/, `startDate: '${start}'`));
   }
   return start;
 }
