@@ -138,10 +138,15 @@ describe('the agent runs experiments', () => {
 
   it('a load of a new day refreshes the experiment incrementally and pushes the new report', async () => {
     const before = report();
+    const runsBefore = (await lastRun()).seq;
     gate(latest);
     const res = await post('/v1/mark_data_ready', { datestamps: latest, mapping: 'checkout_conversion' });
     expect(res.status).toBe(202);
-    await until('the incremental refresh', async () => (await through()) === latest);
+    // The run's state (through the day) commits before its job history: wait for both.
+    await until(
+      'the incremental refresh',
+      async () => (await through()) === latest && (await lastRun()).seq > runsBefore,
+    );
     const [run] = await store().query<{ refresh: string }>(
       "SELECT refresh FROM experiment_job_history WHERE experiment = 'checkout_button' ORDER BY run_seq DESC LIMIT 1",
     );
