@@ -22,6 +22,7 @@ import { rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WharfError } from '../../diagnostics/errors.js';
 import { duckdbOutOfMemoryWhat, isDuckDBOutOfMemory, openDuckDB, type DuckDBHandle } from '../../util/duckdb.js';
 import { connectorError, type FailureSite } from './errors.js';
@@ -32,6 +33,9 @@ const SET_MEMORY_LIMIT = process.env[MEMORY_VARIABLE];
 const DEFAULT_CAP_MB = 64;
 const CAP_STEP_MB = 32;
 const GROWN_CAP_MB = 256;
+/** Tries at raising the cap when DuckDB refuses the memory to do it, waiting 20, 40, … ms between. */
+const CAP_SET_ATTEMPTS = 8;
+const CAP_SET_WAIT_MS = 20;
 const THREADS = process.env.WHARF_SOURCE_DUCKDB_THREADS ?? '1';
 
 /** A source's DuckDB: a handle whose reads run within a cap that grows as they need (see above). */
@@ -63,11 +67,21 @@ export async function openSourceDuckDB(path: string, options: Record<string, str
   let growing = Promise.resolve();
   const ceilingMb = SET_MEMORY_LIMIT === undefined ? GROWN_CAP_MB : DEFAULT_CAP_MB;
   const setCap = async (mb: number) => {
-    const connection = await handle.instance.connect();
-    try {
-      await connection.run(`SET memory_limit = '${mb}MB'`);
-    } finally {
-      connection.closeSync();
+    // Raising the cap needs a little memory itself, which the reads that ran out may hold
+    // until they end: it is tried again as they do.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const connection = await handle.instance.connect();
+        try {
+          await connection.run(`SET memory_limit = '${mb}MB'`);
+          return;
+        } finally {
+          connection.closeSync();
+        }
+      } catch (err) {
+        if (!isDuckDBOutOfMemory(err) || attempt >= CAP_SET_ATTEMPTS) throw err;
+        await sleep(CAP_SET_WAIT_MS * attempt);
+      }
     }
   };
   return {
