@@ -75,12 +75,13 @@ beforeAll(async () => {
   registry = await startLocalRegistry(join(tmp, 'storage'), join(REPO_ROOT, 'package-lock.json'));
   const host = registry.url.replace(/^http:/, '');
 
-  // Release: pack every workspace (prepack builds it) and publish the tarballs.
+  // Release: pack every workspace and publish the tarballs. The test run's global setup has
+  // just built them (test/global-setup.ts), so the packs skip their prepack build.
   const tarballs = join(tmp, 'tarballs');
   mkdirSync(tarballs);
   await ok(
     'npm',
-    ['pack', '--pack-destination', tarballs, ...WORKSPACES.flatMap((w) => ['--workspace', w])],
+    ['pack', '--ignore-scripts', '--pack-destination', tarballs, ...WORKSPACES.flatMap((w) => ['--workspace', w])],
     REPO_ROOT,
   );
   const packed = readdirSync(tarballs);
