@@ -356,8 +356,9 @@ describe('columnar events path vs row path (PostgreSQL → DuckDB)', () => {
       for (const path of ['columnar', 'rows'] as const) {
         results[path] = await ingestDay(contexts[path], name, DAY);
         expect(results[path].path).toBe(path);
-        // Loading twice leaves the same contents as loading once.
-        await ingestDay(contexts[path], name, DAY);
+        // Loading the day twice in bulk leaves the contents of the row path's one load (a reload
+        // on the row path is test/engine/ingest-matrix.test.ts's).
+        if (path === 'columnar') await ingestDay(contexts[path], name, DAY);
       }
       expect(results.rows.status).toBe('succeeded');
       expect(results.rows.rowsLoaded).toBeGreaterThan(PAD_ROWS / 2);
