@@ -24,6 +24,12 @@ export default defineConfig({
     // Two test files at a time (vitest's default is one less than the cores: one on a 2-core
     // machine). The two keep both cores busy: a third worker made the run slower.
     maxWorkers: 2,
+    // Each DuckDB instance on one thread (unless a test or the code sets its own): by default
+    // every instance starts a thread per core, and the two workers and the CLI processes they
+    // start already keep both cores busy. Two full runs on one 2-core machine, one after the
+    // other: 825 s and 1,564 CPU-s with a thread per core, 735 s and 1,379 CPU-s with one.
+    // Tests of what threads change set them.
+    env: { WHARF_DUCKDB_THREADS: process.env.WHARF_DUCKDB_THREADS ?? '1' },
     sequence: { sequencer: LongestFirstSequencer },
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -32,6 +32,7 @@ export type BuiltinErrorCode =
   | 'cli.lock-timeout'
   | 'cli.run-flags'
   | 'cli.run-target'
+  | 'config.env-invalid'
   | 'config.env-missing'
   | 'config.invalid'
   | 'config.loader-start-failed'

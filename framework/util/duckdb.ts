@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { WharfError } from '../diagnostics/errors.js';
 
 export const DUCKDB_SAFE_OPTIONS = {
   autoinstall_known_extensions: 'false',
@@ -25,6 +26,27 @@ const ALLOCATOR_OPTIONS = {
   allocator_background_threads: 'true',
   allocator_flush_threshold: '16MB',
 } as const;
+
+/**
+ * How many threads each DuckDB instance may use, unless the instance sets its own (a source's,
+ * the PostgreSQL store's staging). DuckDB's default is one per core it sees, and it sees the
+ * host's cores, not a container's CPU quota; several Wharf processes on one machine (CI jobs
+ * side by side, a test run) each start that many.
+ */
+export const DUCKDB_THREADS_VARIABLE = 'WHARF_DUCKDB_THREADS';
+
+/** The `threads` option WHARF_DUCKDB_THREADS asks for, or none when it is unset. */
+function threadsFromEnvironment(): { threads?: string } {
+  const value = process.env[DUCKDB_THREADS_VARIABLE]?.trim();
+  if (!value) return {};
+  if (!/^[1-9][0-9]{0,3}$/.test(value))
+    throw new WharfError(`${DUCKDB_THREADS_VARIABLE} is '${value}', which is not a number of threads.`, {
+      code: 'config.env-invalid',
+      errorClass: 'config',
+      hint: `Set it to a whole number from 1 to 9999 (e.g. ${DUCKDB_THREADS_VARIABLE}=2), or unset it for one thread per core.`,
+    });
+  return { threads: value };
+}
 
 /** DuckDB's error for an allocation its buffer pool refused under `memory_limit`. */
 const OUT_OF_MEMORY = /^Out of Memory Error: /;
@@ -52,11 +74,17 @@ export interface DuckDBHandle {
 
 /** Opens (creating the folder if needed) a DuckDB file, or an in-memory database for `:memory:`. */
 export async function openDuckDB(path: string, options: Record<string, string> = {}): Promise<DuckDBHandle> {
+  const threads = threadsFromEnvironment();
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   // Imported here, not at the top: config modules import @wharf/framework, which exports this
   // module, and loading DuckDB's native binding would slow every `ingest` start by ~0.5 s.
   const { DuckDBInstance } = await import('./duckdb-api.js');
-  const instance = await DuckDBInstance.create(path, { ...ALLOCATOR_OPTIONS, ...DUCKDB_SAFE_OPTIONS, ...options });
+  const instance = await DuckDBInstance.create(path, {
+    ...ALLOCATOR_OPTIONS,
+    ...DUCKDB_SAFE_OPTIONS,
+    ...threads,
+    ...options,
+  });
   const connection = await instance.connect();
   // DuckDB's zone is the host's unless set (`TimeZone` is no option of create): on a host in
   // New York a TIMESTAMPTZ cast to TIMESTAMP, or a zone-less text read as TIMESTAMPTZ, would be
