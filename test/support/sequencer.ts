@@ -2,38 +2,44 @@
  * The order test files start in: the longest first. A clean checkout has no durations from an
  * earlier run, and vitest then starts the largest files first; some of the longest are small
  * (the chaos run, a minute, started 191st of 200 in a clean-clone run), so the run ended with
- * one worker on such a file and the other idle. The seconds below are that run's (.ci/run,
- * 2026-12-07), for the files over 20 s; every other file keeps vitest's order after them. A
- * stale entry only moves a file earlier.
+ * one worker on such a file and the other idle. The seconds below are a later clean-clone
+ * run's (.ci/run of c93502f, 2026-12-07), for the files of 20 s and more; every other file
+ * keeps vitest's order after them. A stale entry only moves a file earlier.
  */
 import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const LONGEST_SECONDS: Record<string, number> = {
-  'test/engine/events-columnar-parity.test.ts': 84,
-  'test/install/registry-install.test.ts': 74,
-  'test/experiments/warehouse-sessions.test.ts': 59,
-  'test/chaos/chaos.test.ts': 57,
-  'test/plan-cli.test.ts': 43,
-  'test/experiments/dialects.test.ts': 42,
-  'test/experiments/cli.test.ts': 39,
-  'test/safety/concurrent-loads.test.ts': 36,
-  'test/workflows/apply-action.test.ts': 33,
-  'test/repo-state-flow.test.ts': 32,
-  'test/workflows/ingest-action.test.ts': 31,
-  'test/init.test.ts': 31,
-  'test/agent/agent-e2e.test.ts': 30,
-  'framework/connectors/snowflake/snowflake.test.ts': 28,
-  'test/agent/agent-page.browser.test.ts': 27,
-  'framework/experiments/refresh.test.ts': 24,
-  'framework/demo/generate.test.ts': 24,
-  'framework/connectors/snowflake/export-thread.test.ts': 24,
+  'test/install/registry-install.test.ts': 62,
+  'test/engine/events-columnar-parity.test.ts': 58,
+  'test/experiments/cli.test.ts': 52,
+  'test/experiments/warehouse-sessions.test.ts': 50,
+  'test/chaos/chaos.test.ts': 45,
+  'test/experiments/dialects.test.ts': 40,
+  'test/safety/concurrent-loads.test.ts': 40,
+  'test/agent/agent-e2e.test.ts': 37,
+  'test/workflows/ingest-action.test.ts': 36,
+  'framework/connectors/snowflake/snowflake.test.ts': 33,
+  'test/agent/agent-page.browser.test.ts': 33,
+  'test/workflows/apply-action.test.ts': 32,
+  'test/init.test.ts': 32,
+  'framework/experiments/refresh.test.ts': 29,
+  'test/plan-cli.test.ts': 28,
+  'framework/agent/git/follower.test.ts': 27,
+  'test/config/validate.test.ts': 26,
+  'test/plan-apply-scenario.test.ts': 24,
+  'test/repo-state-flow.test.ts': 23,
+  'framework/demo/generate.test.ts': 23,
   'test/ingest-output-cli.test.ts': 23,
-  'test/agent/agent-restart.test.ts': 23,
-  'framework/agent/git/follower.test.ts': 23,
-  'test/plan-golden.test.ts': 22,
-  'test/engine/nested-columns-parity.test.ts': 22,
-  'test/config/validate.test.ts': 22,
+  'test/agent/agent-bad-module.test.ts': 23,
+  'framework/connectors/snowflake/export-thread.test.ts': 22,
+  'framework/experiments/warehouse.test.ts': 22,
+  'test/agent/agent-restart.test.ts': 21,
+  'test/state-cli.test.ts': 21,
+  'test/engine/nested-columns-parity.test.ts': 20,
+  'test/plan-golden.test.ts': 20,
+  'test/engine/columnar-days.test.ts': 20,
+  'test/config/module-isolation.test.ts': 20,
 };
 
 export class LongestFirstSequencer extends BaseSequencer {
