@@ -12,7 +12,7 @@
  * folder's .npmrc points npm at the local registry only.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -124,14 +124,23 @@ describe('installing @wharf/framework from a registry', () => {
     };
     expect(pkg.devDependencies).toHaveProperty('typescript');
     expect(await ok('npm', ['install'], project)).not.toMatch(/EBADENGINE/);
-    expect(await ok('npx', ['--no', '--', 'ingest', 'validate'], project)).toContain('configuration is valid');
+    const validate = await ok('npx', ['--no', '--', 'ingest', 'validate'], project);
+    expect(validate).toContain('project: configuration is valid');
+    // Validate runs no query, and says which command does.
+    expect(validate).toContain('No query was run: `ingest validate --queries` describes each on its source');
+    // Each mapping starts four weeks before the latest complete PST day (fixed UTC-8): 28 days each.
+    const start = new Date(Date.now() - 8 * 3_600_000 - 28 * 86_400_000).toISOString().slice(0, 10);
+    for (const mapping of ['app_events', 'daily_metrics', 'checkout_conversion'])
+      expect(readFileSync(join(project, `mappings/${mapping}.ts`), 'utf8')).toContain(`startDate: '${start}',`);
     expect(await ok('npx', ['--no', '--', 'ingest', 'plan'], project)).toContain(
       'Plan: 3 to add, 0 to change, 0 to remove, 84 days to load',
     );
     expect(await ok('npx', ['--no', '--', 'ingest', 'apply', '--auto-approve'], project)).toContain(
-      'Apply complete: 3 added',
+      'Apply complete: 3 added, 0 changed, 0 removed (state serial 1).',
     );
-    expect(await ok('npx', ['--no', '--', 'ingest', 'plan'], project)).toContain(
+    expect(existsSync(join(project, '.wharf/demo-warehouse.duckdb'))).toBe(true);
+    // Nothing left to change: exit code 0 (2 would mean changes).
+    expect(await ok('npx', ['--no', '--', 'ingest', 'plan', '--detailed-exitcode'], project)).toContain(
       'Plan: 0 to add, 0 to change, 0 to remove, 0 days to load.',
     );
   }, 300_000);

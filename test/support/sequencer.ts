@@ -22,7 +22,6 @@ const LONGEST_SECONDS: Record<string, number> = {
   'framework/connectors/snowflake/snowflake.test.ts': 33,
   'test/agent/agent-page.browser.test.ts': 33,
   'test/workflows/apply-action.test.ts': 32,
-  'test/init.test.ts': 32,
   'framework/experiments/refresh.test.ts': 29,
   'test/plan-cli.test.ts': 28,
   'framework/agent/git/follower.test.ts': 27,
