@@ -27,8 +27,9 @@ export default defineConfig({
     // Each DuckDB instance on one thread (unless a test or the code sets its own): by default
     // every instance starts a thread per core, and the two workers and the CLI processes they
     // start already keep both cores busy. Two full runs on one 2-core machine, one after the
-    // other: 825 s and 1,564 CPU-s with a thread per core, 735 s and 1,379 CPU-s with one.
-    // Tests of what threads change set them.
+    // other: 825 s and 1,564 CPU-s with a thread per core, 735 s and 1,379 CPU-s with one
+    // (clean-clone .ci/run times varied more than that between runs, so they neither showed
+    // nor ruled out the gain). Tests of what threads change set them.
     env: { WHARF_DUCKDB_THREADS: process.env.WHARF_DUCKDB_THREADS ?? '1' },
     sequence: { sequencer: LongestFirstSequencer },
     testTimeout: 60_000,
