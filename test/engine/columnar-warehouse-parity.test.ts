@@ -4,14 +4,37 @@
  * protocol fakes on 127.0.0.1): the messy metrics day loaded both ways into a DuckDB or
  * PostgreSQL store leaves identical metrics, rejects (row, column, rule, reason), ledger
  * counts, fingerprints and reject examples. The mappings compare fingerprints on rechecks,
- * so the day's fingerprint travels through the export too.
+ * so the day's fingerprint travels through the export too. One more mapping reads its unit ids
+ * from a binary column (Snowflake BINARY, BigQuery BYTES) beside an unmapped TIME column.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
 import type { DayResult, EngineContext } from '../../framework/engine/types.js';
 import { engineContext, freshStore, loadedMapping, makeProject, tempDir } from '../support/engine-fixture.js';
-import { comparable, contents, mappings, SQL, statements } from '../support/messy-metrics-day.js';
+import type { MetricsMapping } from '../../framework/config/types.js';
+import {
+  columns,
+  comparable,
+  contents,
+  mappings as messyMappings,
+  SQL as messySql,
+  statements,
+  TEXT_ROWS,
+} from '../support/messy-metrics-day.js';
 import { bigqueryWarehouse, snowflakeWarehouse, type Warehouse } from '../support/warehouse-fakes.js';
+
+// Unit ids as bytes (some NULL, so rejected) and a TIME of varied fractions that no mapping reads.
+const mappings: MetricsMapping[] = [
+  ...messyMappings,
+  { ...messyMappings[0], name: 'binary_units_in', sql: './b.sql', columns: { ...columns, unit_id: 'unit_bytes' } },
+];
+const SQL = [
+  ...messySql,
+  `SELECT *, CASE WHEN seq % 7 = 3 THEN NULL ELSE unhex(md5(CAST(seq AS VARCHAR))) END AS unit_bytes,
+     make_time(seq % 24, (seq * 7) % 60, (seq * 1.234567) % 60) AS at_time
+   FROM messy_text ORDER BY seq`,
+];
 
 const CASES = [
   ['snowflake', 'duckdb'],
@@ -64,6 +87,17 @@ describe.each(CASES)('columnar metrics path vs row path (%s source → %s store)
       expect(columnar).toEqual(rows);
       // The ledger's fingerprint (index 5) is the connector's own, on both paths.
       expect(rows.ledger[0][5]).toBeTruthy();
+      if (name === 'binary_units_in') {
+        // The unit ids are the bytes as the client gives them: Snowflake's hex, BigQuery's base64.
+        const md5s = TEXT_ROWS.map((_, seq) =>
+          createHash('md5')
+            .update(String(seq))
+            .digest(kind === 'snowflake' ? 'hex' : 'base64'),
+        );
+        const units = rows.metrics.map((m) => m.unit_id as string);
+        expect(units.length).toBeGreaterThan(0);
+        expect(units.filter((u) => !md5s.includes(u))).toEqual([]);
+      }
     },
   );
 });

@@ -27,6 +27,12 @@ const TYPES: Record<string, LogicalType> = {
   NUMERIC: 'double',
   BIGNUMERIC: 'double',
   STRING: 'string',
+  // Kept as the cell's text (base64, `12:34:56.789000`, WKT, …) on the row path.
+  BYTES: 'string',
+  TIME: 'string',
+  GEOGRAPHY: 'string',
+  INTERVAL: 'string',
+  RANGE: 'string',
   BOOLEAN: 'boolean',
   BOOL: 'boolean',
   DATE: 'date',

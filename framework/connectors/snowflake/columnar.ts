@@ -3,8 +3,7 @@
  * group of days, in a thread of its own with a capped heap (export-thread.ts), its result
  * chunks streamed by snowflake-sdk as arrays (no object per row handed on), numbers and text
  * as the warehouse sent them, and each row written as a COPY text line for the store
- * (shared/text-rows.ts, field-text.ts). Types whose text the row path would not read back
- * exactly (VARIANT's pretty-printed JSON is kept, but binary, TIME and geography are not)
+ * (shared/text-rows.ts, field-text.ts). Types without a kind (a structured MAP, a VECTOR)
  * keep the row path.
  */
 import { exportStart, FingerprintTokens } from '../shared/duckdb-columnar.js';
@@ -28,13 +27,21 @@ import type { FieldKind } from './field-text.js';
 import { integerValue } from '../shared/text-values.js';
 import { parseDouble } from './values.js';
 
+/**
+ * Types whose value snowflake-sdk gives as a string, the row path's value as it is: JSON
+ * fetched as text, a TIME in the session's TIME_OUTPUT_FORMAT, a GEOGRAPHY or GEOMETRY in its
+ * output format's text.
+ */
+const STRING_TYPES = new Set(['TEXT', 'VARIANT', 'OBJECT', 'ARRAY', 'TIME', 'GEOGRAPHY', 'GEOMETRY']);
+
 /** How a described column (its nativeType, e.g. `FIXED(2)`) travels as text, or null: the row path. */
 function kindOf(column: ColumnInfo): FieldKind | null {
   const native = column.nativeType.toUpperCase();
   if (native === 'FIXED(0)') return 'integer';
   if (native.startsWith('FIXED(')) return 'decimal';
   if (native === 'REAL') return 'real';
-  if (native === 'TEXT' || native === 'VARIANT' || native === 'OBJECT' || native === 'ARRAY') return 'string';
+  if (STRING_TYPES.has(native)) return 'string';
+  if (native === 'BINARY') return 'binary';
   if (native === 'DATE') return 'date';
   if (native.startsWith('TIMESTAMP_')) return 'timestamp';
   return native === 'BOOLEAN' ? 'boolean' : null;

@@ -5,7 +5,7 @@
  */
 import { copyEscape, type FieldText } from '../shared/text-rows.js';
 
-export type FieldKind = 'string' | 'integer' | 'decimal' | 'real' | 'date' | 'timestamp' | 'boolean';
+export type FieldKind = 'string' | 'binary' | 'integer' | 'decimal' | 'real' | 'date' | 'timestamp' | 'boolean';
 
 const SPECIAL_REAL: Record<string, string> = { nan: 'nan', inf: 'inf', '+inf': 'inf', infinity: 'inf' };
 
@@ -21,6 +21,8 @@ function realText(value: unknown): string {
 /** The field text of each kind, from the values snowflake-sdk gives (numbers and JSON fetched as strings). */
 export const FIELD_TEXT: Record<FieldKind, FieldText> = {
   string: (v) => copyEscape(String(v)),
+  // The row path's text of a BINARY (the driver's Buffer) is its lower-case hex.
+  binary: (v) => (v as Buffer).toString('hex'),
   integer: (v) => String(v),
   decimal: (v) => String(v),
   real: realText,

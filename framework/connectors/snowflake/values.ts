@@ -13,9 +13,14 @@ export interface SnowflakeColumn {
   getScale(): number;
 }
 
+// BINARY, TIME and the geospatial types are strings on the row path (convert), so mappings read them as text.
 const TYPES: Record<string, LogicalType> = {
   real: 'double',
   text: 'string',
+  binary: 'string',
+  time: 'string',
+  geography: 'string',
+  geometry: 'string',
   date: 'date',
   timestamp_ntz: 'timestamp',
   timestamp_ltz: 'timestamp',
@@ -64,6 +69,9 @@ function convert(value: unknown, type: LogicalType, column: SnowflakeColumn): Ro
       return (value as Date).toISOString().slice(0, 10);
     case 'timestamp':
       return new Date((value as Date).getTime());
+    case 'string':
+      // A BINARY comes as a Buffer: its lower-case hex.
+      return Buffer.isBuffer(value) ? value.toString('hex') : (value as string);
     case 'other':
       return Buffer.isBuffer(value) ? value.toString('hex') : String(value);
     default:

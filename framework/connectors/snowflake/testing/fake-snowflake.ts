@@ -67,6 +67,8 @@ const SESSION_PARAMETERS = [
   { name: 'TIMEZONE', value: 'UTC' },
   { name: 'TIMESTAMP_OUTPUT_FORMAT', value: 'YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM' },
   { name: 'DATE_OUTPUT_FORMAT', value: 'YYYY-MM-DD' },
+  { name: 'TIME_OUTPUT_FORMAT', value: 'HH24:MI:SS' },
+  { name: 'BINARY_OUTPUT_FORMAT', value: 'HEX' },
   { name: 'CLIENT_RESULT_CHUNK_SIZE', value: 160 },
 ];
 

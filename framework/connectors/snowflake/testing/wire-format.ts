@@ -2,7 +2,8 @@
  * How the Snowflake protocol fake encodes DuckDB results in Snowflake's JSON result format:
  * a `rowtype` entry per column and every value as text (numbers as digits, DATE as days since
  * the epoch, timestamps as epoch seconds with nine fractional digits, TIMESTAMP_TZ followed by
- * its offset index, booleans as 1/0, VARIANT as JSON text), as snowflake-sdk expects.
+ * its offset index, TIME as seconds since midnight, BINARY as upper-case hex, booleans as 1/0,
+ * VARIANT as JSON text), as snowflake-sdk expects.
  */
 
 /** One column of Snowflake's `rowtype`. */
@@ -96,6 +97,14 @@ export function wireColumn(name: string, duckType: string): WireColumn {
         rowType: rowType(name, 'boolean'),
         select: (ref) => `CASE WHEN ${ref} IS NULL THEN NULL WHEN ${ref} THEN '1' ELSE '0' END`,
       };
+    case 'TIME':
+      return {
+        rowType: rowType(name, 'time', 9),
+        select: (ref) => `CAST(epoch_us(DATE '1970-01-01' + ${ref}) AS VARCHAR)`,
+        finish: epochMicrosToSeconds,
+      };
+    case 'BLOB':
+      return { rowType: rowType(name, 'binary'), select: (ref) => `upper(hex(${ref}))` };
     case 'JSON':
       return { rowType: rowType(name, 'variant'), select: (ref) => `CAST(${ref} AS VARCHAR)` };
     default:
