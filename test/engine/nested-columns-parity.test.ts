@@ -92,6 +92,11 @@ const STATEMENTS = [
   `ALTER TABLE ev_nested ADD COLUMN clock TIME`,
   `UPDATE ev_nested SET raw = from_hex(md5(CAST(seq AS VARCHAR))[:CAST(seq % 9 AS INTEGER)]) || encode('\\"'),
      clock = TIME '00:00:00' + seq * INTERVAL 1 SECOND`,
+  // UUID and ENUM columns the mappings below read as text: a timeuuid and an event name, a unit id and an id type.
+  `ALTER TABLE ev_nested ADD COLUMN tid UUID`,
+  `ALTER TABLE ev_nested ADD COLUMN kind ENUM('page view', 'click', 'x')`,
+  `UPDATE ev_nested SET tid = CASE WHEN seq % 11 > 0 THEN CAST(md5(CAST(seq // 2 AS VARCHAR)) AS UUID) END,
+     kind = CASE seq % 3 WHEN 0 THEN 'page view' WHEN 1 THEN 'click' END`,
   `CREATE TABLE m_nested (seq INT, unit_id VARCHAR, id_type VARCHAR, ds DATE, metric VARCHAR, value DOUBLE,
      tags VARCHAR[], attrs MAP(VARCHAR, INTEGER), info STRUCT(k VARCHAR, v SMALLINT[], w DOUBLE, d DECIMAL(18, 3), t TIME, span INTERVAL, b BLOB),
      raw BLOB, clock TIME)`,
@@ -102,6 +107,10 @@ const STATEMENTS = [
      CASE WHEN i % 4 > 0 THEN from_hex(md5(CAST(i AS VARCHAR))[:CAST(i % 12 AS INTEGER)]) END,
      CASE WHEN i % 5 > 0 THEN TIME '00:00:00.000001' + i * INTERVAL 1 SECOND END
      FROM range(2000) AS s(i)`,
+  `ALTER TABLE m_nested ADD COLUMN uid UUID`,
+  `ALTER TABLE m_nested ADD COLUMN kind ENUM('user_id', 'stable id')`,
+  `UPDATE m_nested SET uid = CASE WHEN seq % 13 > 0 THEN CAST(md5(CAST(seq AS VARCHAR)) AS UUID) END,
+     kind = CASE WHEN seq % 17 > 0 THEN CASE WHEN seq % 2 = 0 THEN 'user_id' ELSE 'stable id' END END`,
 ];
 
 const base = { source: 'src', sql: './q.sql', schedule: 'daily', startDate: DAY };
@@ -115,6 +124,8 @@ const eventMappings: EventsMapping[] = [
   { ...base, dataset: 'events', name: 'json_meta', columns: { ...EVENT_COLUMNS, event_metadata: 'jmeta' } },
   // A STRUCT user with a BIGINT member, beyond 2^53 on the messy rows (its digits as text on both paths), and a DATE.
   { ...base, dataset: 'events', name: 'bigint_user', columns: { ...EVENT_COLUMNS, user: 'acct' } },
+  // A UUID timeuuid (pairs of rows share one: repeats) and an ENUM event name (with a space; some NULL).
+  { ...base, dataset: 'events', name: 'uuid_enum', columns: { ...EVENT_COLUMNS, timeuuid: 'tid', event_name: 'kind' } },
 ];
 const metricsMapping: MetricsMapping = {
   ...base,
@@ -122,12 +133,20 @@ const metricsMapping: MetricsMapping = {
   name: 'metrics_beside_nested',
   columns: { unit_id: 'unit_id', id_type: 'id_type', date: 'ds', metric_name: 'metric', metric_value: 'value' },
 };
+// Unit ids from a UUID column, id types from an ENUM, metric names from a TIME (some of each NULL).
+const typedTextMapping: MetricsMapping = {
+  ...metricsMapping,
+  name: 'typed_text_ids',
+  columns: { unit_id: 'uid', id_type: 'kind', date: 'ds', metric_name: 'clock', metric_value: 'value' },
+};
 const TABLE_OF: Record<string, string> = {
   map_props: 'ev_nested',
   struct_page: 'ev_nested',
   json_meta: 'ev_nested',
   bigint_user: 'ev_nested',
+  uuid_enum: 'ev_nested',
   metrics_beside_nested: 'm_nested',
+  typed_text_ids: 'm_nested',
 };
 
 const CASES = [
@@ -150,7 +169,7 @@ describe.each(CASES)('nested columns: columnar path vs row path (%s source → %
       ];
       sources = await parquetS3Sources(server, { bucket: BUCKET, day: DAY, statements: STATEMENTS, tables });
     } else sources = [await seededSource('duckdb', STATEMENTS)];
-    const loaded = [...eventMappings, metricsMapping].map((m) =>
+    const loaded = [...eventMappings, metricsMapping, typedTextMapping].map((m) =>
       kind === 's3'
         ? loadedMapping({ ...m, source: TABLE_OF[m.name] }, 'SELECT * FROM source', 1)
         : loadedMapping(m, `SELECT * FROM ${TABLE_OF[m.name]} ORDER BY seq`, 1),
@@ -203,11 +222,22 @@ describe.each(CASES)('nested columns: columnar path vs row path (%s source → %
     expect(big.user).toBe('{"userID":"a0","account":"9007199254740993","since":"infinity"}');
   });
 
-  it('metrics beside nested columns it does not map: identical metrics, rejects and counts', async () => {
-    const { rows } = await loadBothWays(metricsMapping.name);
-    expect(rows.rowsRejected).toBeGreaterThan(0);
-    expect(await contents(contexts.columnar, metricsMapping.name)).toEqual(
-      await contents(contexts.rows, metricsMapping.name),
+  it.each([metricsMapping.name, typedTextMapping.name])(
+    'metrics %s: identical metrics, rejects and counts',
+    async (name) => {
+      const { rows } = await loadBothWays(name);
+      expect(rows.rowsRejected).toBeGreaterThan(0);
+      expect(await contents(contexts.columnar, name)).toEqual(await contents(contexts.rows, name));
+    },
+  );
+
+  it('UUID, ENUM and TIME columns are text: the unit id is the UUID, the id type the ENUM label', async () => {
+    await loadBothWays(typedTextMapping.name);
+    const stored = await contexts.columnar.store.query<{ unit_id: string; id_type: string; metric_name: string }>(
+      `SELECT unit_id, id_type, metric_name FROM metrics WHERE ingestion = 'typed_text_ids' ORDER BY unit_id LIMIT 1`,
     );
+    expect(stored[0].unit_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(['user_id', 'stable id']).toContain(stored[0].id_type);
+    expect(stored[0].metric_name).toMatch(/^\d\d:\d\d:\d\d/);
   });
 });

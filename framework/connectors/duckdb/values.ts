@@ -22,10 +22,26 @@ const TIMESTAMPS = new Set([
   DuckDBTypeId.TIMESTAMP_NS,
 ]);
 
+/**
+ * Types whose row-path value is a string (util/duckdb-values.ts SOURCE_VALUE_CONVERTER): a
+ * UUID's and an ENUM's text, and the client's text of a TIME, INTERVAL, BIT or BLOB.
+ */
+const TEXT_VALUED = new Set([
+  DuckDBTypeId.VARCHAR,
+  DuckDBTypeId.UUID,
+  DuckDBTypeId.ENUM,
+  DuckDBTypeId.TIME,
+  DuckDBTypeId.TIME_NS,
+  DuckDBTypeId.TIME_TZ,
+  DuckDBTypeId.INTERVAL,
+  DuckDBTypeId.BIT,
+  DuckDBTypeId.BLOB,
+]);
+
 /** `alias` is the type's alias (JSON columns are VARCHARs with the alias `JSON`). */
 export function logicalType(typeId: DuckDBTypeId, alias?: string): LogicalType {
   if (alias === 'JSON') return 'json';
-  if (typeId === DuckDBTypeId.VARCHAR) return 'string';
+  if (TEXT_VALUED.has(typeId)) return 'string';
   if (INTEGERS.has(typeId)) return 'integer';
   if (typeId === DuckDBTypeId.DOUBLE || typeId === DuckDBTypeId.FLOAT || typeId === DuckDBTypeId.DECIMAL)
     return 'double';

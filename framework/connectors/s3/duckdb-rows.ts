@@ -4,23 +4,17 @@
  * UTC) and TIMESTAMPTZ become Dates, JSON stays its text.
  */
 import type { DuckDBDataChunk, DuckDBType } from '@duckdb/node-api';
-import { DuckDBTypeId } from '../../util/duckdb-api.js';
 import { SOURCE_VALUE_CONVERTER } from '../../util/duckdb-values.js';
 import { logicalType } from '../duckdb/values.js';
 import type { ColumnInfo, LogicalType, Row, RowValue } from '../types.js';
 
-/**
- * The engine's type for a DuckDB column type: the DuckDB source's mapping, plus ENUM and UUID
- * read as text (parquet files carry them; a DuckDB source reports them as `other`).
- */
-export function logicalTypeOf(type: DuckDBType): LogicalType {
-  if (type.typeId === DuckDBTypeId.ENUM || type.typeId === DuckDBTypeId.UUID) return 'string';
-  return logicalType(type.typeId, type.alias?.toUpperCase());
-}
-
-/** Column descriptions for a result's names and types. */
+/** Column descriptions for a result's names and types, as the DuckDB source's (ENUM and UUID as text). */
 export function columnsOf(names: readonly string[], types: readonly DuckDBType[]): ColumnInfo[] {
-  return names.map((name, i) => ({ name, type: logicalTypeOf(types[i]), nativeType: types[i].toString() }));
+  return names.map((name, i) => ({
+    name,
+    type: logicalType(types[i].typeId, types[i].alias?.toUpperCase()),
+    nativeType: types[i].toString(),
+  }));
 }
 
 /** The rows of one chunk. */
