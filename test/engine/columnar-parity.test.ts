@@ -26,7 +26,16 @@ const fragile: MetricsMapping = { ...mappings[0], name: 'fragile_in', sql: './f.
 const FRAGILE_SQL = 'SELECT m.* FROM messy_text m WHERE 1 / (SELECT count(*) FROM ctl) > 0 ORDER BY seq';
 /** Unit ids of PostgreSQL's UUID type (as text in upper case or braces, which it writes canonical), one NULL. */
 const uuidUnits: MetricsMapping = { ...mappings[1], name: 'uuid_in', sql: './u.sql' };
-const LOADED = [...mappings.map((m) => m.name), uuidUnits.name];
+/**
+ * Text-valued types pg hands over as their text: unit ids of type inet (one NULL), id types of
+ * an enum type (one label not an id type, one NULL), metric names of type time.
+ */
+const textTypes: MetricsMapping = { ...mappings[1], name: 'text_types_in', sql: './x.sql' };
+const LOADED = [...mappings.map((m) => m.name), uuidUnits.name, textTypes.name];
+const ENUM_TYPE = `CREATE TYPE id_kind AS ENUM ('user_id', 'stable id', 'company_id')`;
+const TEXT_TYPES_SQL = `SELECT seq, CASE WHEN seq % 5 > 0 THEN inet '10.0.0.0' + seq END AS unit_id,
+    CAST(CASE seq % 4 WHEN 0 THEN 'user_id' WHEN 1 THEN 'stable id' WHEN 3 THEN 'company_id' END AS id_kind) AS id_type,
+    ds, time '00:00:00' + seq * interval '61.5 seconds' AS metric, value, num, den FROM messy_typed ORDER BY seq`;
 const UUID_SQL = `SELECT seq, CASE seq % 3 WHEN 0 THEN CAST(upper(md5(metric || seq)) AS UUID)
     WHEN 1 THEN CAST('{' || md5(metric || seq) || '}' AS UUID) ELSE CAST(md5(metric) AS UUID) END AS unit_id,
     id_type, ds, metric, value, num, den FROM messy_typed UNION ALL
@@ -39,7 +48,7 @@ describe.each(['duckdb', 'postgres'] as const)(
     let source: SourceConfig;
 
     beforeAll(async () => {
-      source = await seededSource('postgres', statements());
+      source = await seededSource('postgres', [...statements(), ENUM_TYPE]);
       for (const path of ['columnar', 'rows'] as const) {
         const project = makeProject(
           tempDir(),
@@ -48,6 +57,7 @@ describe.each(['duckdb', 'postgres'] as const)(
             ...mappings.map((m, i) => loadedMapping(m, SQL[i], 1)),
             loadedMapping(fragile, FRAGILE_SQL, 1),
             loadedMapping(uuidUnits, UUID_SQL, 1),
+            loadedMapping(textTypes, TEXT_TYPES_SQL, 1),
           ],
         );
         contexts[path] = { ...engineContext(project, await freshStore(storeKind)), columnar: path === 'columnar' };
@@ -75,6 +85,13 @@ describe.each(['duckdb', 'postgres'] as const)(
       const [columnar, rows] = [await contents(contexts.columnar, name), await contents(contexts.rows, name)];
       expect(columnar.rejects.length).toBe(results.rows.rowsRejected);
       expect(columnar).toEqual(rows);
+      if (name === textTypes.name) {
+        // PostgreSQL's own text of the inet and time values, as stored from both paths.
+        const stored = rows.metrics as { unit_id: string; metric_name: string }[];
+        expect(stored.length).toBeGreaterThan(0);
+        expect(stored.filter((m) => !/^10\.0\.\d+\.\d+$/.test(m.unit_id))).toEqual([]);
+        expect(stored.filter((m) => !/^\d\d:\d\d:\d\d(\.\d+)?$/.test(m.metric_name))).toEqual([]);
+      }
     });
 
     it('keeps the previous version of a day when a columnar load fails (reject rate, query error)', async () => {

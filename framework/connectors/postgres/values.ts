@@ -35,8 +35,17 @@ const LOGICAL: Record<number, LogicalType> = {
   [B.UUID]: 'string',
 };
 
+/** Oid 0 is no type. */
+const NO_TYPE: number = 0;
+/** pg's parser of a type it has none for: the value is the type's output text. */
+const TEXT_AS_IS = types.getTypeParser(NO_TYPE, 'text');
+
+/**
+ * The engine's view of a type. Types pg has no parser for (time, inet, an enum, …) reach the
+ * row path as their text, which is also COPY's: text columns a mapping can read.
+ */
 export function logicalTypeOf(oid: number): LogicalType {
-  return LOGICAL[oid] ?? 'other';
+  return LOGICAL[oid] ?? (ROW_VALUE_TYPES.getTypeParser(oid, 'text') === TEXT_AS_IS ? 'string' : 'other');
 }
 
 /** Types whose output text (in an ISO DateStyle session) always reads back as the same DOUBLE or DATE. */
