@@ -65,24 +65,28 @@ const JSON_TEXTS = [
   '{\n  "a": "\\u00e9"\n}',
 ];
 
+/** An ENUM member of the page STRUCT, its labels with a quote of each kind. */
+const PAGE_KIND = `ENUM('home', 'it''s', 'x "y"')`;
+
 /** ev_nested (events) and m_nested (metrics, with nested columns nobody maps). */
 const STATEMENTS = [
   `CREATE TABLE ev_nested (seq INT, ts TIMESTAMPTZ, name VARCHAR, props MAP(VARCHAR, VARCHAR), usr ${USER_TYPE},
-     page STRUCT(path VARCHAR, hits INTEGER, score DOUBLE, price DECIMAL(38, 10), clock TIME), tags VARCHAR[], tu VARCHAR, extra JSON[], jmeta JSON,
+     page STRUCT(path VARCHAR, hits INTEGER, score DOUBLE, price DECIMAL(38, 10), clock TIME, kind ${PAGE_KIND}), tags VARCHAR[], tu VARCHAR, extra JSON[], jmeta JSON,
      acct STRUCT("userID" VARCHAR, account BIGINT, since DATE))`,
   `INSERT INTO ev_nested VALUES ${MESSY.map(
     ([props, usr], i) =>
       `(${i}, TIMESTAMPTZ '${DAY} 09:00:00+00' + INTERVAL ${i} SECOND, 'messy ${i}', ${props}, ${usr},
         {'path': '/p/${i}', 'hits': ${i}, 'score': ${['1.5', "'nan'", "'-inf'", '1e300', '-0.0', '0.1', '100', 'NULL', '2e16', '0.9876543210987654'][i % 10]},
           'price': ${['12.5', '31263197655167718925.2326217789', '-0.0000000001', 'NULL', '100'][i % 5]},
-          'clock': ${["'24:00:00'", "'00:00:00.5'", 'NULL', "'12:34:56.123456'"][i % 4]}}, ['t${i}', NULL], 'tu-${i}', ['{"a": [1, "x"]}'::JSON], NULL,
+          'clock': ${["'24:00:00'", "'00:00:00.5'", 'NULL', "'12:34:56.123456'"][i % 4]},
+          'kind': ${["'home'", "'it''s'", 'NULL', `'x "y"'`][i % 4]}}, ['t${i}', NULL], 'tu-${i}', ['{"a": [1, "x"]}'::JSON], NULL,
         {'userID': 'a${i}', 'account': ${['9007199254740993', '-9007199254740993', '9007199254740991', '1234567890123456', 'NULL'][i % 5]},
          'since': ${["'infinity'", "'0000-06-01'", "'0044-03-15 (BC)'", "'12345-01-01'", 'NULL'][i % 5]}})`,
   ).join(', ')}`,
   `INSERT INTO ev_nested SELECT 1000 + i, TIMESTAMPTZ '${DAY} 10:00:00+00' + i * INTERVAL 1 SECOND, 'pad ' || (i % 7),
      MAP {'page': '/p/' || (i % 13), 'ref': 'x'}, {'userID': 'p' || i, 'customIDs': MAP {'stableID': 's' || i}},
      {'path': '/p/' || i, 'hits': i, 'score': i / 8, 'price': CAST(i AS DECIMAL(38, 10)) / 100,
-      'clock': TIME '00:00:00' + i * INTERVAL 1 SECOND}, ['a', 'b' || i], 'pad-' || (i % 2500), NULL,
+      'clock': TIME '00:00:00' + i * INTERVAL 1 SECOND, 'kind': 'home'}, ['a', 'b' || i], 'pad-' || (i % 2500), NULL,
      CASE WHEN i % 50 < ${JSON_TEXTS.length} THEN TRY_CAST(list_element([${JSON_TEXTS.map((t) => `'${t.replace(/'/g, "''")}'`).join(', ')}], CAST(i % 50 AS INTEGER) + 1) AS JSON)
        ELSE CAST('{"page": "/p/' || (i % 13) || '"}' AS JSON) END,
      {'userID': 'p' || i, 'account': i * 1000003, 'since': DATE '2020-01-01' + CAST(i AS INTEGER)}

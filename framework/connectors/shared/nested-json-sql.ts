@@ -92,12 +92,13 @@ const hasRewritten = (t: NestedType): boolean =>
  * else null. Not a struct field named `__proto__` (the row path's object gets it as its
  * prototype, JSON.parse as a key), nor a map keyed by anything but JSON_EXACT_LEAVES (two
  * timestamp keys a millisecond apart would become one; a double key's text is not
- * JavaScript's), nor anything else in the name (a collation, an ENUM's values).
+ * JavaScript's), nor anything else in the name (a collation). An ENUM's labels are strings
+ * on both sides: it is a VARCHAR leaf (cast to one before `to_json`, a map key too).
  */
 function nestedType(nativeType: string): NestedType | null {
   // Asked for every field of the rows the row path's checks see (parseRow): scalar types leave at once.
   if (!/^(STRUCT|MAP)\(/i.test(nativeType) && !nativeType.endsWith(']')) return null;
-  const tokens = nativeType.match(/"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_]*|\[[0-9]*\]|[0-9]+|\S/g) ?? [];
+  const tokens = nativeType.match(/"(?:[^"]|"")*"|'(?:[^']|'')*'|[A-Za-z_][A-Za-z0-9_]*|\[[0-9]*\]|[0-9]+|\S/g) ?? [];
   let at = 0;
   const members = (named: boolean): { name: string; type: NestedType }[] | null => {
     if (tokens[at++] !== '(') return null;
@@ -125,12 +126,23 @@ function nestedType(nativeType: string): NestedType | null {
       at += 3;
       return { kind: 'leaf', name: `${word} WITH TIME ZONE` };
     }
+    if (word === 'ENUM' && tokens[at] === '(') return enumLabels();
     if (word === 'DECIMAL' && /^\( [0-9]+ , [0-9]+ \)$/.test(ahead(5))) {
       at += 5;
       return { kind: 'leaf', name: `DECIMAL(${tokens[at - 4]},${tokens[at - 2]})` };
     }
     const known = [JSON_EXACT_LEAVES, TIMESTAMP_LEAVES, FLOAT_LEAVES, CLIENT_TEXT_TYPES].some((set) => set.has(word));
     return known ? { kind: 'leaf', name: word } : null;
+  }
+  // `ENUM('a', 'b')`: its labels, strings both in `to_json` and on the row path, so a VARCHAR.
+  function enumLabels(): NestedType | null {
+    at++;
+    for (;;) {
+      if (!tokens[at++]?.startsWith("'")) return null;
+      const next = tokens[at++];
+      if (next === ')') return { kind: 'leaf', name: 'VARCHAR' };
+      if (next !== ',') return null;
+    }
   }
   function type(): NestedType | null {
     const word = tokens[at++]?.toUpperCase() ?? '';

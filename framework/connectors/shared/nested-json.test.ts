@@ -139,7 +139,14 @@ const CASES: [name: string, sql: string, exact: boolean][] = [
   ['a map of uuid keys', `MAP {CAST(md5(CAST(i AS VARCHAR)) AS UUID): CAST(i AS INTEGER)}`, true],
   ['a __proto__ member', `{'__proto__': 'x'}`, false],
   ['an enum', `CAST('a' AS ENUM('a', 'b'))`, false],
-  ['an enum member', `{'e': CAST('a' AS ENUM('a', 'b'))}`, false],
+  [
+    'enum members, lists and map keys, labels with quotes',
+    `{'e': CASE WHEN i % 4 > 0 THEN CAST(list_element(['a', 'it''s', 'x "y"'], CAST(i % 3 AS INTEGER) + 1)
+        AS ENUM('a', 'it''s', 'x "y"')) END,
+      'l': [CAST('b' AS ENUM('a', 'b')), NULL],
+      'm': MAP {CAST(list_element(['k', '1'], CAST(i % 2 AS INTEGER) + 1) AS ENUM('k', '1')): ${text(15)}}}`,
+    true,
+  ],
   ['a union', `union_value(s := 'x')`, false],
   ['a string', `${text(12)}`, false],
   ['an integer', `CAST(i AS INTEGER)`, false],
@@ -168,6 +175,10 @@ describe('nested columns in the DuckDB-run export', () => {
     expect(isJsonExactNested('STRUCT("a" DECIMAL(18,3,1))')).toBe(false);
     expect(isJsonExactNested('STRUCT("a" VARCHAR, "t" TIMESTAMP WITH ZONE)')).toBe(false);
     expect(isJsonExactNested('STRUCT("a" VARCHAR COLLATE NOCASE)')).toBe(false);
+    expect(isJsonExactNested(`STRUCT("e" ENUM('a', 'b''c'))`)).toBe(true);
+    expect(isJsonExactNested(`STRUCT("e" ENUM('a' 'b'))`)).toBe(false);
+    expect(isJsonExactNested(`STRUCT("e" ENUM('a', b))`)).toBe(false);
+    expect(isJsonExactNested(`STRUCT("e" ENUM('a', 'b')`)).toBe(false);
     expect(isJsonExactNested('STRUCT(__proto__ VARCHAR)')).toBe(false);
     expect(isJsonExactNested('STRUCT("a" VARCHAR')).toBe(false);
     expect(isJsonExactNested('STRUCT("a" VARCHAR))')).toBe(false);
