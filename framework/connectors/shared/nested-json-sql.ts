@@ -98,73 +98,90 @@ const hasRewritten = (t: NestedType): boolean =>
 function nestedType(nativeType: string): NestedType | null {
   // Asked for every field of the rows the row path's checks see (parseRow): scalar types leave at once.
   if (!/^(STRUCT|MAP)\(/i.test(nativeType) && !nativeType.endsWith(']')) return null;
-  const tokens = nativeType.match(/"(?:[^"]|"")*"|'(?:[^']|'')*'|[A-Za-z_][A-Za-z0-9_]*|\[[0-9]*\]|[0-9]+|\S/g) ?? [];
-  let at = 0;
-  const members = (named: boolean): { name: string; type: NestedType }[] | null => {
-    if (tokens[at++] !== '(') return null;
-    const out: { name: string; type: NestedType }[] = [];
-    for (;;) {
-      const written = named ? tokens[at++] : '"field"';
-      if (written === undefined || !/^("|[A-Za-z_])/.test(written)) return null;
-      const name = written.startsWith('"') ? written.slice(1, -1).replaceAll('""', '"') : written;
-      if (name === '__proto__') return null;
-      const member = type();
-      if (!member) return null;
-      out.push({ name, type: member });
-      const next = tokens[at++];
-      if (next === ')') return out;
-      if (next !== ',') return null;
-    }
-  };
-  function leaf(word: string): NestedType | null {
-    const ahead = (n: number) =>
-      tokens
-        .slice(at, at + n)
-        .join(' ')
-        .toUpperCase();
-    if ((word === 'TIMESTAMP' || word === 'TIME') && ahead(3) === 'WITH TIME ZONE') {
-      at += 3;
-      return { kind: 'leaf', name: `${word} WITH TIME ZONE` };
-    }
-    if (word === 'ENUM' && tokens[at] === '(') return enumLabels();
-    if (word === 'DECIMAL' && /^\( [0-9]+ , [0-9]+ \)$/.test(ahead(5))) {
-      at += 5;
-      return { kind: 'leaf', name: `DECIMAL(${tokens[at - 4]},${tokens[at - 2]})` };
-    }
-    const known = [JSON_EXACT_LEAVES, TIMESTAMP_LEAVES, FLOAT_LEAVES, CLIENT_TEXT_TYPES].some((set) => set.has(word));
-    return known ? { kind: 'leaf', name: word } : null;
+  return new TypeNameReader(nativeType).whole();
+}
+
+/** Reads a type name token by token (nestedType). */
+class TypeNameReader {
+  private readonly tokens: string[];
+  private at = 0;
+
+  constructor(nativeType: string) {
+    this.tokens = nativeType.match(/"(?:[^"]|"")*"|'(?:[^']|'')*'|[A-Za-z_][A-Za-z0-9_]*|\[[0-9]*\]|[0-9]+|\S/g) ?? [];
   }
-  // `ENUM('a', 'b')`: its labels, strings both in `to_json` and on the row path, so a VARCHAR.
-  function enumLabels(): NestedType | null {
-    at++;
-    for (;;) {
-      if (!tokens[at++]?.startsWith("'")) return null;
-      const next = tokens[at++];
-      if (next === ')') return { kind: 'leaf', name: 'VARCHAR' };
-      if (next !== ',') return null;
-    }
+
+  /** The type, when the name is one type and nothing more. */
+  whole(): NestedType | null {
+    const parsed = this.type();
+    return parsed && this.at === this.tokens.length ? parsed : null;
   }
-  function type(): NestedType | null {
-    const word = tokens[at++]?.toUpperCase() ?? '';
+
+  private type(): NestedType | null {
+    const word = this.tokens[this.at++]?.toUpperCase() ?? '';
     let t: NestedType | null;
     if (word === 'STRUCT') {
-      const fields = members(true);
+      const fields = this.members(true);
       t = fields && { kind: 'struct', fields };
     } else if (word === 'MAP') {
-      const kv = members(false);
+      const kv = this.members(false);
       // Keys whose text is the row path's key: JSON_EXACT_LEAVES only.
       const keyed = kv?.length === 2 && kv[0].type.kind === 'leaf' && JSON_EXACT_LEAVES.has(kv[0].type.name);
       t = keyed ? { kind: 'map', key: kv[0].type, value: kv[1].type } : null;
-    } else t = leaf(word);
+    } else t = this.leaf(word);
     // A LIST or ARRAY of it.
-    while (t && tokens[at]?.startsWith('[')) {
-      at++;
+    while (t && this.tokens[this.at]?.startsWith('[')) {
+      this.at++;
       t = { kind: 'list', element: t };
     }
     return t;
   }
-  const parsed = type();
-  return parsed && at === tokens.length ? parsed : null;
+
+  private members(named: boolean): { name: string; type: NestedType }[] | null {
+    if (this.tokens[this.at++] !== '(') return null;
+    const out: { name: string; type: NestedType }[] = [];
+    for (;;) {
+      const written = named ? this.tokens[this.at++] : '"field"';
+      if (written === undefined || !/^("|[A-Za-z_])/.test(written)) return null;
+      const name = written.startsWith('"') ? written.slice(1, -1).replaceAll('""', '"') : written;
+      if (name === '__proto__') return null;
+      const member = this.type();
+      if (!member) return null;
+      out.push({ name, type: member });
+      const next = this.tokens[this.at++];
+      if (next === ')') return out;
+      if (next !== ',') return null;
+    }
+  }
+
+  private leaf(word: string): NestedType | null {
+    const ahead = (n: number) =>
+      this.tokens
+        .slice(this.at, this.at + n)
+        .join(' ')
+        .toUpperCase();
+    if ((word === 'TIMESTAMP' || word === 'TIME') && ahead(3) === 'WITH TIME ZONE') {
+      this.at += 3;
+      return { kind: 'leaf', name: `${word} WITH TIME ZONE` };
+    }
+    if (word === 'ENUM' && this.tokens[this.at] === '(') return this.enumLabels();
+    if (word === 'DECIMAL' && /^\( [0-9]+ , [0-9]+ \)$/.test(ahead(5))) {
+      this.at += 5;
+      return { kind: 'leaf', name: `DECIMAL(${this.tokens[this.at - 4]},${this.tokens[this.at - 2]})` };
+    }
+    const known = [JSON_EXACT_LEAVES, TIMESTAMP_LEAVES, FLOAT_LEAVES, CLIENT_TEXT_TYPES].some((set) => set.has(word));
+    return known ? { kind: 'leaf', name: word } : null;
+  }
+
+  /** `ENUM('a', 'b')`: its labels, strings both in `to_json` and on the row path, so a VARCHAR. */
+  private enumLabels(): NestedType | null {
+    this.at++;
+    for (;;) {
+      if (!this.tokens[this.at++]?.startsWith("'")) return null;
+      const next = this.tokens[this.at++];
+      if (next === ')') return { kind: 'leaf', name: 'VARCHAR' };
+      if (next !== ',') return null;
+    }
+  }
 }
 
 /** Parsed type names: parseRow asks a nested column's kind for every row the row path's checks see. */
