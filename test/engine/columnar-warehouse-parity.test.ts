@@ -36,6 +36,15 @@ const SQL = [
    FROM messy_text ORDER BY seq`,
 ];
 
+/** Integer metric values past 10^21 (Snowflake NUMBER(38, 0)), on rows rejected for their unit ids too. */
+const hugeValues: MetricsMapping = {
+  ...messyMappings[0],
+  name: 'huge_values_in',
+  sql: './h.sql',
+  columns: { ...columns, metric_value: 'huge' },
+};
+const HUGE_SQL = `SELECT *, CAST('123456789012345678901234567890' AS HUGEINT) * (seq + 1) AS huge FROM messy_text ORDER BY seq`;
+
 const CASES = [
   ['snowflake', 'duckdb'],
   ['bigquery', 'duckdb'],
@@ -50,8 +59,8 @@ describe.each(CASES)('columnar metrics path vs row path (%s source → %s store)
   beforeAll(async () => {
     const seed = statements('duckdb');
     warehouse = kind === 'snowflake' ? await snowflakeWarehouse(seed) : await bigqueryWarehouse(seed);
-    const loaded = mappings.map((m, i) => {
-      const l = loadedMapping(m, SQL[i], 1);
+    const loaded = [...mappings, hugeValues].map((m, i) => {
+      const l = loadedMapping(m, [...SQL, HUGE_SQL][i], 1);
       return { ...l, recheck: { ...l.recheck, reloadOnFingerprintChange: true } };
     });
     for (const path of ['columnar', 'rows'] as const) {
@@ -68,6 +77,27 @@ describe.each(CASES)('columnar metrics path vs row path (%s source → %s store)
       await ctx.store.close();
     }
     await warehouse?.close();
+  });
+
+  // The store reads a mapped integer column as DOUBLE; a rejected row's value comes back as the double, whose text
+  // has an exponent past 10^21, and the day failed converting it to an integer. The stored reject's row then has
+  // the double's digits, not the warehouse's (as for any integer past 2^53 mapped to a number).
+  it.runIf(kind === 'snowflake')('integer metric values past 10^21 load, also beside rejected rows', async () => {
+    const results: Record<string, DayResult> = {};
+    for (const path of ['columnar', 'rows'] as const) {
+      results[path] = await ingestDay(contexts[path], hugeValues.name, mappings[0].startDate);
+      expect(results[path]).toMatchObject({ status: 'succeeded', path });
+    }
+    expect(results.columnar.rowsRejected).toBe(results.rows.rowsRejected);
+    expect(results.rows.rowsRejected).toBeGreaterThan(0);
+    const [columnar, rows] = [
+      await contents(contexts.columnar, hugeValues.name),
+      await contents(contexts.rows, hugeValues.name),
+    ];
+    expect(columnar.metrics).toEqual(rows.metrics);
+    const why = (r: Record<string, unknown>) => [r.d, r.column, r.rule, r.reason];
+    expect(columnar.rejects.map(why)).toEqual(rows.rejects.map(why));
+    expect(Math.max(...rows.metrics.map((m) => Number(m.metric_value)))).toBeGreaterThan(1e29);
   });
 
   it.each(mappings.map((m) => m.name))(

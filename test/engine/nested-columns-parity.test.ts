@@ -111,6 +111,13 @@ const STATEMENTS = [
      CASE WHEN i % 4 > 0 THEN from_hex(md5(CAST(i AS VARCHAR))[:CAST(i % 12 AS INTEGER)]) END,
      CASE WHEN i % 5 > 0 THEN TIME '00:00:00.000001' + i * INTERVAL 1 SECOND END
      FROM range(2000) AS s(i)`,
+  // A HUGEINT column within and far beyond 10^21, which the text-typed mapping reads as metric values (a rejected
+  // row's value beyond 10^21 failed the columnar day), and a BIGNUM column nobody maps.
+  `ALTER TABLE m_nested ADD COLUMN big HUGEINT`,
+  `ALTER TABLE m_nested ADD COLUMN bn BIGNUM`,
+  `UPDATE m_nested SET big = CASE seq % 4 WHEN 0 THEN CAST(seq AS HUGEINT)
+       WHEN 1 THEN CAST('123456789012345678901234567890' AS HUGEINT) * seq WHEN 2 THEN -CAST(9007199254740993 AS HUGEINT) END,
+     bn = CASE WHEN seq % 3 > 0 THEN CAST('-98765432109876543210987654321098765432109876543210' AS BIGNUM) * seq END`,
   `ALTER TABLE m_nested ADD COLUMN uid UUID`,
   `ALTER TABLE m_nested ADD COLUMN kind ENUM('user_id', 'stable id')`,
   `UPDATE m_nested SET uid = CASE WHEN seq % 13 > 0 THEN CAST(md5(CAST(seq AS VARCHAR)) AS UUID) END,
@@ -141,7 +148,7 @@ const metricsMapping: MetricsMapping = {
 const typedTextMapping: MetricsMapping = {
   ...metricsMapping,
   name: 'typed_text_ids',
-  columns: { unit_id: 'uid', id_type: 'kind', date: 'ds', metric_name: 'clock', metric_value: 'value' },
+  columns: { unit_id: 'uid', id_type: 'kind', date: 'ds', metric_name: 'clock', metric_value: 'big' },
 };
 const TABLE_OF: Record<string, string> = {
   map_props: 'ev_nested',

@@ -13,6 +13,7 @@ const INTEGERS = new Set([
   DuckDBTypeId.UINTEGER,
   DuckDBTypeId.UBIGINT,
   DuckDBTypeId.UHUGEINT,
+  DuckDBTypeId.BIGNUM,
 ]);
 const TIMESTAMPS = new Set([
   DuckDBTypeId.TIMESTAMP,

@@ -36,15 +36,22 @@ import {
 import { inPipeExportSlot } from './pipe-export-slots.js';
 import { integerValue } from './text-values.js';
 
-type TextKind = 'string' | 'text' | 'integer' | 'double' | 'decimal' | 'date' | 'timestamp' | 'boolean' | 'nested';
+type TextKind =
+  'string' | 'text' | 'integer' | 'wideInteger' | 'double' | 'decimal' | 'date' | 'timestamp' | 'boolean' | 'nested';
 
-const INTEGER_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
+const INTEGER_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/;
+/**
+ * Integers that can pass 10^21, where a double's text takes an exponent: read as text by the
+ * store (not parsed as a DOUBLE while reading), so a row the row path's checks see has the
+ * exact digits, the row path's bigint.
+ */
+const WIDE_INTEGER_TYPES = /^(HUGEINT|UHUGEINT|BIGNUM)$/;
 // Written as epoch_ms, which truncates a TIMESTAMP_NS as the row path's conversion to a Date does.
 const TIMESTAMP_TYPES = /^(TIMESTAMP|TIMESTAMP WITH TIME ZONE|TIMESTAMP_S|TIMESTAMP_MS|TIMESTAMP_NS)$/;
 
 /**
  * How a DuckDB column travels as text, by its type name, or null when no text gives back
- * exactly the row path's value (nested types of other leaves, a UNION, a bignum). A DECIMAL
+ * exactly the row path's value (nested types of other leaves, a UNION). A DECIMAL
  * travels as its exact text, which the row path's number is read from
  * (SOURCE_VALUE_CONVERTER); a nested value as its JSON; a TIME, INTERVAL, BIT or BLOB as the
  * client's text of it, which is the row path's value.
@@ -54,6 +61,7 @@ export function textKindOf(column: ColumnInfo): TextKind | null {
   if (isJsonExactNested(column.nativeType)) return 'nested';
   if (native === 'VARCHAR' || native === 'JSON' || native === 'UUID' || native.startsWith('ENUM(')) return 'string';
   if (INTEGER_TYPES.test(native)) return 'integer';
+  if (WIDE_INTEGER_TYPES.test(native)) return 'wideInteger';
   if (native === 'DOUBLE' || native === 'FLOAT') return 'double';
   if (native.startsWith('DECIMAL(')) return 'decimal';
   if (native === 'DATE') return 'date';
@@ -144,7 +152,7 @@ const NON_FINITE: Record<string, number> = { nan: NaN, inf: Infinity, '-inf': -I
  * JavaScript's own number text).
  */
 function parseField(kind: TextKind | null, text: string): Row[string] {
-  if (kind === 'integer') return integerValue(text);
+  if (kind === 'integer' || kind === 'wideInteger') return integerValue(text);
   if (kind === 'double') return NON_FINITE[text] ?? Number(text);
   if (kind === 'decimal') return Number(text);
   if (kind === 'nested') return nestedJsonValue(unescapeCopyText(text));

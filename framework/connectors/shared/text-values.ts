@@ -5,9 +5,12 @@
  */
 import type { ColumnInfo, RowValue } from '../types.js';
 
-/** `text` as a number within the safe integer range, else as a bigint. */
+/**
+ * `text` as a number within the safe integer range, else as a bigint. A double's text of a whole
+ * number past 10^21 has an exponent (the store hands a DOUBLE field back so): its exact value.
+ */
 export function integerValue(text: string | number): number | bigint {
-  const big = BigInt(text);
+  const big = typeof text === 'string' && /[eE]/.test(text) ? BigInt(Number(text)) : BigInt(text);
   return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : big;
 }
 
