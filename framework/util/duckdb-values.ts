@@ -48,6 +48,9 @@ const TEXT_TYPES = new Set([
   DuckDBTypeId.BLOB,
 ]);
 
+/** Whether a type's row-path value is the client's text of it (TEXT_TYPES). */
+export const isClientTextTypeId = (typeId: DuckDBTypeId): boolean => TEXT_TYPES.has(typeId);
+
 const NESTED_TYPES = new Set([DuckDBTypeId.STRUCT, DuckDBTypeId.MAP, DuckDBTypeId.LIST, DuckDBTypeId.ARRAY]);
 /** Members JSDuckDBValueConverter already gives as JSON data (a number, a string or a boolean). */
 const JSON_MEMBER_TYPES = new Set([

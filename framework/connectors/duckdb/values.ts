@@ -1,5 +1,6 @@
 /** DuckDB column types → the engine's logical types, and result values → Row values. */
 import { DuckDBTypeId } from '../../util/duckdb-api.js';
+import { isClientTextTypeId } from '../../util/duckdb-values.js';
 import type { LogicalType } from '../types.js';
 
 const INTEGERS = new Set([
@@ -23,26 +24,14 @@ const TIMESTAMPS = new Set([
   DuckDBTypeId.TIMESTAMP_NS,
 ]);
 
-/**
- * Types whose row-path value is a string (util/duckdb-values.ts SOURCE_VALUE_CONVERTER): a
- * UUID's and an ENUM's text, and the client's text of a TIME, INTERVAL, BIT or BLOB.
- */
-const TEXT_VALUED = new Set([
-  DuckDBTypeId.VARCHAR,
-  DuckDBTypeId.UUID,
-  DuckDBTypeId.ENUM,
-  DuckDBTypeId.TIME,
-  DuckDBTypeId.TIME_NS,
-  DuckDBTypeId.TIME_TZ,
-  DuckDBTypeId.INTERVAL,
-  DuckDBTypeId.BIT,
-  DuckDBTypeId.BLOB,
-]);
+/** UUIDs and ENUMs, whose row-path value is their text (besides isClientTextTypeId's). */
+const TEXT_VALUED = new Set([DuckDBTypeId.VARCHAR, DuckDBTypeId.UUID, DuckDBTypeId.ENUM]);
 
 /** `alias` is the type's alias (JSON columns are VARCHARs with the alias `JSON`). */
 export function logicalType(typeId: DuckDBTypeId, alias?: string): LogicalType {
   if (alias === 'JSON') return 'json';
-  if (TEXT_VALUED.has(typeId)) return 'string';
+  // A string on the row path (util/duckdb-values.ts SOURCE_VALUE_CONVERTER), which the export writes too.
+  if (TEXT_VALUED.has(typeId) || isClientTextTypeId(typeId)) return 'string';
   if (INTEGERS.has(typeId)) return 'integer';
   if (typeId === DuckDBTypeId.DOUBLE || typeId === DuckDBTypeId.FLOAT || typeId === DuckDBTypeId.DECIMAL)
     return 'double';

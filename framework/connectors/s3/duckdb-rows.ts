@@ -8,7 +8,7 @@ import { SOURCE_VALUE_CONVERTER } from '../../util/duckdb-values.js';
 import { logicalType } from '../duckdb/values.js';
 import type { ColumnInfo, LogicalType, Row, RowValue } from '../types.js';
 
-/** Column descriptions for a result's names and types, as the DuckDB source's (ENUM and UUID as text). */
+/** Column descriptions for a result's names and types, as the DuckDB source's. */
 export function columnsOf(names: readonly string[], types: readonly DuckDBType[]): ColumnInfo[] {
   return names.map((name, i) => ({
     name,
