@@ -284,7 +284,8 @@ export interface ColumnarExport {
    * by the source's DuckDB into a parquet file of the export's columns, typed as the store
    * reads the text export (ParquetDaysOptions), for a store that reads parquet itself — no
    * text and no value per row in Node. The same rows, in the same order, as copyDays; the
-   * days are handed to the sink one at a time. Absent: the text export only.
+   * days are handed to the sink one at a time, each in one file (a day handed on has all its
+   * rows, and may be committed while the next ones are written). Absent: the text export only.
    */
   parquetDays?(
     query: QuerySpec,

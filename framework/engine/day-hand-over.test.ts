@@ -1,7 +1,8 @@
 /**
  * DayHandOver on its own (no database): a day is finished and handed on only once the
  * export has ended and its last file is loaded, after the `exported` hook (told the empty
- * days); a failure stops every hand-over not yet begun and is what `settled` throws.
+ * days), or, without that hook, once the export named the day whole and its file is loaded;
+ * a failure stops every hand-over not yet begun and is what `settled` throws.
  */
 import { describe, expect, it } from 'vitest';
 import type { ColumnarDayResult } from '../store/types.js';
@@ -16,7 +17,10 @@ const result = (day: number): ColumnarDayResult => ({
 });
 
 /** Three days' loads whose finish() is logged, and a hand-over that logs its hooks. */
-function setup(hooks: { exported?: (empty: number[]) => Promise<void>; loaded?: (day: number) => Promise<void> } = {}) {
+function setup(
+  hooks: { exported?: (empty: number[]) => Promise<void>; loaded?: (day: number) => Promise<void> } = {},
+  { checkEmptyDays = true } = {},
+) {
   const log: string[] = [];
   const loads = [0, 1, 2].map((day) => ({
     finish: async () => {
@@ -25,10 +29,12 @@ function setup(hooks: { exported?: (empty: number[]) => Promise<void>; loaded?: 
     },
   }));
   const handOver = new DayHandOver(loads, {
-    exported: async (empty) => {
-      log.push(`exported ${empty.join(',')}`);
-      await hooks.exported?.(empty);
-    },
+    exported: checkEmptyDays
+      ? async (empty) => {
+          log.push(`exported ${empty.join(',')}`);
+          await hooks.exported?.(empty);
+        }
+      : undefined,
     loaded: async (day, done) => {
       log.push(`loaded ${day} ${done.rowsRead}`);
       await hooks.loaded?.(day);
@@ -58,6 +64,36 @@ describe('DayHandOver', () => {
     handOver.fileDone(1);
     await handOver.settled();
     expect(log.slice(5)).toEqual(['finish 1', 'loaded 1 1']);
+  });
+
+  it('without the exported hook, hands a day the export named whole on once its file is loaded, before the export ends', async () => {
+    const { log, handOver } = setup({}, { checkEmptyDays: false });
+    handOver.queued(0, 10);
+    handOver.dayWhole(0);
+    handOver.queued(1, 5);
+    await drain();
+    // Day 0's file is still loading.
+    expect(log).toEqual([]);
+    handOver.fileDone(0);
+    handOver.fileDone(1);
+    await drain();
+    // Day 1 was not named whole: it waits for the export's end, as day 2 (no row) does.
+    expect(log).toEqual(['finish 0', 'loaded 0 0']);
+    handOver.exported();
+    await handOver.settled();
+    expect(log.slice(2)).toEqual(['finish 1', 'finish 2', 'loaded 1 1', 'loaded 2 2']);
+  });
+
+  it('with the exported hook, a day named whole still waits for the export to end and the hook', async () => {
+    const { log, handOver } = setup();
+    handOver.queued(0, 10);
+    handOver.dayWhole(0);
+    handOver.fileDone(0);
+    await drain();
+    expect(log).toEqual([]);
+    handOver.exported();
+    await handOver.settled();
+    expect(log).toEqual(['exported 1,2', 'finish 0', 'finish 1', 'finish 2', 'loaded 0 0', 'loaded 1 1', 'loaded 2 2']);
   });
 
   it('after a failure hands on no further day, and settled() throws the first failure', async () => {

@@ -1,16 +1,19 @@
 /**
  * When each day of a columnar export is whole: once the export has ended (before that, any
- * day may still get rows) and the last of the day's files is loaded. Each such day is
- * finished (its end-of-day work) and handed on at once, to be committed while the other days'
- * files still load, instead of every day waiting for the last file of the group: the commits,
- * one after the other in the store, no longer all come after the loading.
+ * day may still get rows), or once the export said the day has all its files (dayWhole: one
+ * file per day) and no empty day must be checked first, and the last of the day's files is
+ * loaded. Each such day is finished (its end-of-day work) and handed on at once, to be
+ * committed while the other days' files still load, instead of every day waiting for the
+ * last file of the group: the commits, one after the other in the store, no longer all come
+ * after the loading.
  */
 import type { ColumnarDayResult } from '../store/types.js';
 
 export interface DayHandOverHooks {
   /**
    * Once the export has ended, before any day is handed on: the days that got no row (a day
-   * column whose text holds no date shows as empty days, which fails the whole group).
+   * column whose text holds no date shows as empty days, which fails the whole group). With
+   * this hook no day is handed on before the export ends, even one dayWhole named.
    */
   exported?: (emptyDays: number[]) => Promise<void>;
   /** Day `day`, whole and finished: its load is the hook's to commit or roll back. */
@@ -22,6 +25,8 @@ export class DayHandOver {
   private readonly pending: number[];
   private readonly rows: number[];
   private readonly handed: boolean[];
+  /** Days the export named whole before it ended (dayWhole). */
+  private readonly whole: boolean[];
   /** Set when the export has ended: settles once `exported` has. */
   private gate: Promise<void> | null = null;
   private readonly running: Promise<void>[] = [];
@@ -34,6 +39,7 @@ export class DayHandOver {
     this.pending = loads.map(() => 0);
     this.rows = loads.map(() => 0);
     this.handed = loads.map(() => false);
+    this.whole = loads.map(() => false);
   }
 
   /** Whether the group has failed: no further day is handed on (the caller rolls the rest back). */
@@ -63,6 +69,12 @@ export class DayHandOver {
     this.handIfWhole(day);
   }
 
+  /** Every file of `day` is queued: it gets no other row, though the export goes on with other days. */
+  dayWhole(day: number): void {
+    this.whole[day] = true;
+    this.handIfWhole(day);
+  }
+
   /** The export has ended: no day gets another row. */
   exported(): void {
     if (this.failure) return;
@@ -79,7 +91,8 @@ export class DayHandOver {
 
   private handIfWhole(day: number): void {
     const gate = this.gate;
-    if (gate === null || this.pending[day] > 0 || this.handed[day]) return;
+    const early = this.whole[day] && !this.hooks.exported;
+    if ((gate === null && !early) || this.pending[day] > 0 || this.handed[day]) return;
     this.handed[day] = true;
     const handOver = async () => {
       await gate;

@@ -300,6 +300,8 @@ async function parquetDays(
         handOver.fileDone(day);
       }
     });
+    // One file per day: the day may be committed while the export writes the next ones.
+    handOver.dayWhole(day);
     await queue.below(LANES);
   };
   const options = { columns: plan.exportColumns.map((c) => c.name), fingerprint: plan.fingerprint };

@@ -37,11 +37,15 @@ export async function loadColumnarDays(
       {
         onRows: (day, rows) =>
           ctx.onProgress?.({ kind: 'rows', mapping: mapping.config.name, day: bases[day].date, rows }),
-        exported: async (empty) => {
-          if (empty.length === 0) return;
-          const connector = await ctx.connectors.get(mapping.config.source);
-          await checkEmptyDayText(mapping, connector, querySpec(mapping), filters[empty[0]]);
-        },
+        // Only a text day column can leave days empty by holding no date: then no day is
+        // committed before the export has ended and the empty days are checked.
+        exported: filters.some((f) => f.columnType === 'string')
+          ? async (empty) => {
+              if (empty.length === 0) return;
+              const connector = await ctx.connectors.get(mapping.config.source);
+              await checkEmptyDayText(mapping, connector, querySpec(mapping), filters[empty[0]]);
+            }
+          : undefined,
         loaded: (i, done) => {
           const tally = new RejectTally();
           for (const { problem, n } of done.problems) tally.add(problem, n);
