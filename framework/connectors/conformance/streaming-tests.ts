@@ -31,7 +31,9 @@ async function tally(connector: Connector, query: QuerySpec): Promise<StreamTall
     result.rows += batch.length;
     result.largestBatch = Math.max(result.largestBatch, batch.length);
     for (const row of batch) result.idSum += asNumber(field(row, 'id'));
-    if (++batches % 10 === 0) probe.sample();
+    // Each sample is a full collection of this process's heap: one every 25 batches still sees
+    // rows kept or read ahead, at a fraction of the collections.
+    if (++batches % 25 === 0) probe.sample();
   }
   probe.sample();
   result.maxGrowth = probe.maxGrowth;

@@ -4,7 +4,8 @@
  * failure in its own session, a failing sink stops it (statement cancelled, its session
  * closed), and rows arrive whole and in order while the sink pauses it.
  */
-import { Worker } from 'node:worker_threads';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SnowflakeSource } from '../../config/types.js';
 import { WharfError } from '../../diagnostics/errors.js';
@@ -299,12 +300,14 @@ describe("the export thread's V8 limits", () => {
       for (let i = 0; i < 400000; i++) kept.push({ i, text: 'row ' + i });
       const space = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
       require('node:worker_threads').parentPort.postMessage([space.space_size, kept.length]);`;
-    const worker = new Worker(report, { eval: true, resourceLimits: exportThreadLimits() });
-    const [newSpace] = await new Promise<number[]>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-    });
-    await worker.terminate();
+    // In a process of its own: a V8 flag given to the process (the test workers run with
+    // --max-semi-space-size) overrides the young generation a thread's resourceLimits ask for.
+    const thread = `const { Worker } = require('node:worker_threads');
+      const worker = new Worker(${JSON.stringify(report)}, { eval: true, resourceLimits: ${JSON.stringify(exportThreadLimits())} });
+      worker.once('message', ([newSpace]) => { console.log(newSpace); process.exit(0); });
+      worker.once('error', (err) => { console.error(err); process.exit(1); });`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', thread]);
+    const newSpace = Number(stdout.trim());
     expect(newSpace).toBeLessThanOrEqual(8 * 1024 * 1024);
   });
 });
