@@ -78,8 +78,8 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     }
   };
   // A run that ends without its teardown (vitest exiting on an unhandled error) stops the
-  // cluster on its way out: one left running, with its autovacuum going over the run's
-  // databases, took 288 CPU-s from the runs after it.
+  // cluster on its way out: one left running, its autovacuum going over the run's 147
+  // databases, slowed the runs after it (a clean-clone .ci/run took 949 s, 849 s once stopped).
   const stopOnExit = () => {
     try {
       stopNow();
