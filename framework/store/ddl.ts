@@ -41,7 +41,7 @@ const zstd = (d: Dialect) => (d === 'duckdb' ? ' USING COMPRESSION zstd' : '');
  * DuckDB: timeuuids are random (the hex of a UUID, or the source's own ids), so zstd finds no
  * repeats to take out and only codes the characters, to about half their size. Written as they
  * are, an events load's insert costs ~12% less CPU and the day's dedupe reads them faster, for
- * a store file about a fifth larger (docs/engine.md, Benchmark).
+ * a store file about a fifth larger (docs/engine-measurements.md).
  */
 const plain = (d: Dialect) => (d === 'duckdb' ? ' USING COMPRESSION uncompressed' : '');
 const dbl = (d: Dialect) => (d === 'duckdb' ? 'DOUBLE' : 'DOUBLE PRECISION');

@@ -31,7 +31,7 @@ export const DEFAULT_POSTGRES_STORE_SCHEMA = 'wharf';
  * it whatever it needs: DuckDB keeps the day's row groups it has written in its pool until the
  * cap makes it evict them, about 120 MB at 5 million events a day under 192 MB. 96 MB kept a
  * Snowflake events load (snowflake-sdk twice in the process) of 5 million events a day under
- * 512 MB (docs/engine.md, "Snowflake events at 10,000,000 rows"). Repeated timeuuids are
+ * 512 MB (docs/engine-measurements.md, "Snowflake events at 10,000,000 rows"). Repeated timeuuids are
  * held back rather than inserted and deleted (event-csv-load.ts): a delete of many of a
  * transaction's own rows held memory that would not fit this cap.
  */

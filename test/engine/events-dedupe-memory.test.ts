@@ -2,7 +2,7 @@
  * A day of events sent twice, into a DuckDB store under a small memory cap: the day-end
  * timeuuid dedupe drops half the day. Past a number of repeats set by the cap (one per 200
  * bytes), they are not deleted one by one (that holds memory that does not spill, and ran out
- * of the store's 96 MB cap at 2,500,000 repeats: docs/engine.md) but the day is written again
+ * of the store's 96 MB cap at 2,500,000 repeats: docs/engine-measurements.md) but the day is written again
  * without them. Under 40 MB (a threshold near 200,000), 220,000 repeats take that path: it
  * must keep exactly the first row of each timeuuid in load order and count the rest. The
  * reference is the day's construction: every even row first of its pair, a few rows unrepeated.

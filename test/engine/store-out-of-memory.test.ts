@@ -59,7 +59,7 @@ describe('a DuckDB store out of its memory cap', () => {
     try {
       await db.connection.run(`SET memory_limit = '4MB'`);
       await db.connection.run('SET threads = 1');
-      // Rows deleted inside a transaction keep version entries that do not spill (docs/engine.md).
+      // Rows deleted inside a transaction keep version entries that do not spill (docs/engine-measurements.md).
       const statement = async () => {
         await db.connection.run('BEGIN');
         await db.connection.run(`CREATE TABLE big AS SELECT i, repeat('x', 100) || i AS s FROM range(2000000) AS r(i)`);

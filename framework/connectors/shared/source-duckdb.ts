@@ -4,7 +4,7 @@
  * DuckDB may take 80% of the machine's memory and one thread per core: a bulk export into
  * the store's pipe, keeping its rows in order, held about 470 MB that way. One thread keeps
  * the export's rows in order without buffering them and leaves the other core to the store
- * (measured in docs/engine.md, Benchmark). The cap is 64 MB: an export streams its rows, and
+ * (measured in docs/engine-measurements.md). The cap is 64 MB: an export streams its rows, and
  * what fills a larger cap is the source file's blocks kept after they were read (120 of 128 MB
  * in an events day of 3 million rows), which the next day's query does not read again.
  * Beyond the cap DuckDB spills to a folder of its own in the system's temporary folder (not

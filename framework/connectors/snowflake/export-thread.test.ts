@@ -293,7 +293,7 @@ describe('exports one after the other', () => {
 describe("the export thread's V8 limits", () => {
   it('give the thread an 8 MB young generation, as V8 reports it inside a thread', async () => {
     // The young generation is most of what the thread's heap holds beyond the SDK's objects
-    // (docs/engine.md, "Snowflake events at 10,000,000 rows"); at 16 MB V8 reports 16 MiB.
+    // (docs/engine-measurements.md, "Snowflake events at 10,000,000 rows"); at 16 MB V8 reports 16 MiB.
     // The young generation grows to its cap as objects survive scavenges: keep some alive.
     const report = `const v8 = require('node:v8');
       const kept = [];

@@ -25,7 +25,7 @@ const MAX_HEAP_MB = 4096;
 /**
  * V8's young generation: objects that die within a chunk die here, without a full collection.
  * 8 MB rather than 16: about 25 MB less of the thread's heap through an export, for no CPU
- * that showed (docs/engine.md, "Snowflake events at 10,000,000 rows").
+ * that showed (docs/engine-measurements.md, "Snowflake events at 10,000,000 rows").
  */
 const YOUNG_GENERATION_MB = 8;
 /** How long a cancelled thread may take to close its session before it is stopped. */
@@ -40,7 +40,7 @@ const IDLE_MS = 5_000;
  * One export thread at a time in a process: each holds a heap of about 100 MB and its own
  * copy of snowflake-sdk, and two at once (two days loading side by side, the default
  * concurrency) took an events load past 512 MB, for 5–7% less time than one thread feeding
- * two days' loads (docs/engine.md, "The matrix at the default concurrency"). An export waiting
+ * two days' loads (docs/engine-measurements.md, "The matrix at the default concurrency"). An export waiting
  * for the thread holds no statement and no session.
  */
 const threadSlots = new ExportSlots(1);

@@ -9,7 +9,7 @@
  * No row the day will drop is ever inserted: DuckDB writes a transaction's bulk inserts to the
  * file as they come and moves them into the table at commit only when the transaction deleted
  * none of its own new rows; one such delete makes the commit write every row of the day again
- * (docs/engine.md, "Repeated events"). So a file's texts are read, and its timeuuids compared
+ * (docs/engine-measurements.md, "Repeated events"). So a file's texts are read, and its timeuuids compared
  * with the day's so far, before the file is inserted — on the side connection, while the
  * previous file is inserted on the day's (one file behind) — and the rows whose timeuuid hash
  * an earlier row of the day had are held back (event-held-rows.ts). At the end of the day a held row is

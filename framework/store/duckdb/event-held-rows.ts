@@ -8,7 +8,7 @@
  * Why held and not inserted: DuckDB writes a transaction's bulk inserts to the file as they
  * come, and moves them into the table at commit only when the transaction deleted none of its
  * own new rows; one such delete makes the commit write every row of the day again
- * (docs/engine.md, "Repeated events").
+ * (docs/engine-measurements.md, "Repeated events").
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { DUCKDB_ROWS } from '../schema.js';

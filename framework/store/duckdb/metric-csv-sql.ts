@@ -21,7 +21,7 @@ const NUMBER_TEXT = literal('-?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?');
  * buffer it allocates outside its memory cap with the C library's malloc for every file it
  * opens, even a UTF-8 one; freeing it raised glibc's mmap threshold to 32 MB, after which
  * every such buffer and much else stayed in glibc's per-thread arenas: 100-170 MB of peak
- * RSS in an events load, beyond every DuckDB cap (docs/engine.md, Benchmark). Lines longer
+ * RSS in an events load, beyond every DuckDB cap (docs/engine-measurements.md). Lines longer
  * than the buffer still read (a bulk file's lines are at most 1 MB, OVERSIZE_ROW_BYTES).
  */
 export const CSV_BUFFER = 'buffer_size = 2097152';
