@@ -1,7 +1,8 @@
 /**
  * The columnar events path against the row path: the same messy PostgreSQL day loaded both
  * ways into two DuckDB stores must leave identical events, rejects (row, column, rule,
- * reason), duplicates, ledger counts and reject examples. The day holds every events rule a
+ * reason), duplicates, ledger counts and reject examples; so must its text and JSON mappings
+ * read as a Redshift source, whose bulk export is a plain query rather than COPY. The day holds every events rule a
  * day's rows can break, values the vectorized checks hand back to the row path (JSON with
  * numbers, spaces, escapes, repeated or numeric keys; escaped text), emoji and Unicode space
  * names, NULLs, and repeated timeuuids: among bulk rows, across the day's files, after a
@@ -320,6 +321,26 @@ const uuidMapping: [EventsMapping, string] = [
   'SELECT * FROM ev_uuid ORDER BY seq',
 ];
 
+/** The mapping's day loaded on both paths (twice in bulk) leaves the same events, rejects, duplicates and counts. */
+async function expectSameDayBothWays(contexts: Record<'columnar' | 'rows', EngineContext>, name: string) {
+  const results: Record<string, DayResult> = {};
+  for (const path of ['columnar', 'rows'] as const) {
+    results[path] = await ingestDay(contexts[path], name, DAY);
+    expect(results[path].path).toBe(path);
+    // Loading the day twice in bulk leaves the contents of the row path's one load (a reload
+    // on the row path is test/engine/ingest-matrix.test.ts's).
+    if (path === 'columnar') await ingestDay(contexts[path], name, DAY);
+  }
+  expect(results.rows.status).toBe('succeeded');
+  expect(results.rows.rowsLoaded).toBeGreaterThan(PAD_ROWS / 2);
+  expect(comparable(results.columnar)).toEqual(comparable(results.rows));
+  expect(Object.keys(results.columnar.rejectExamples)).toEqual(Object.keys(results.rows.rejectExamples));
+  const [columnar, rows] = [await eventsContents(contexts.columnar, name), await eventsContents(contexts.rows, name)];
+  expect(columnar.rejects.length).toBe(results.rows.rowsRejected);
+  expect(columnar.events.length).toBe(results.rows.rowsLoaded);
+  expect(columnar).toEqual(rows);
+}
+
 describe('columnar events path vs row path (PostgreSQL → DuckDB)', () => {
   const contexts: Record<'columnar' | 'rows', EngineContext> = {} as never;
   let source: SourceConfig;
@@ -351,27 +372,7 @@ describe('columnar events path vs row path (PostgreSQL → DuckDB)', () => {
 
   it.each(mappings.map(([m]) => m.name))(
     '%s: identical events, rejects, duplicates, counts and examples',
-    async (name) => {
-      const results: Record<string, DayResult> = {};
-      for (const path of ['columnar', 'rows'] as const) {
-        results[path] = await ingestDay(contexts[path], name, DAY);
-        expect(results[path].path).toBe(path);
-        // Loading the day twice in bulk leaves the contents of the row path's one load (a reload
-        // on the row path is test/engine/ingest-matrix.test.ts's).
-        if (path === 'columnar') await ingestDay(contexts[path], name, DAY);
-      }
-      expect(results.rows.status).toBe('succeeded');
-      expect(results.rows.rowsLoaded).toBeGreaterThan(PAD_ROWS / 2);
-      expect(comparable(results.columnar)).toEqual(comparable(results.rows));
-      expect(Object.keys(results.columnar.rejectExamples)).toEqual(Object.keys(results.rows.rejectExamples));
-      const [columnar, rows] = [
-        await eventsContents(contexts.columnar, name),
-        await eventsContents(contexts.rows, name),
-      ];
-      expect(columnar.rejects.length).toBe(results.rows.rowsRejected);
-      expect(columnar.events.length).toBe(results.rows.rowsLoaded);
-      expect(columnar).toEqual(rows);
-    },
+    (name) => expectSameDayBothWays(contexts, name),
     60_000,
   );
 
@@ -485,6 +486,37 @@ describe('columnar events path vs row path (PostgreSQL → DuckDB)', () => {
       { timeuuid: 'id-8', user: '{"customIDs":{"companyID":"7"}}', user_id: null, custom_ids: '{"companyID":"7"}' },
     ]);
   }, 60_000);
+});
+
+describe("columnar events path vs row path (Redshift → DuckDB): the plain query's rows in bulk", () => {
+  const contexts: Record<'columnar' | 'rows', EngineContext> = {} as never;
+  // The messy day as text and as JSON columns, from the same server read as a `redshift` source
+  // (Redshift speaks PostgreSQL's protocol), whose bulk export is a plain query, not COPY.
+  const loaded = mappings.filter(([m]) => m.name === 'text_in' || m.name === 'json_in');
+
+  beforeAll(async () => {
+    const source = { ...(await seededSource('postgres', statements())), kind: 'redshift' } as SourceConfig;
+    for (const path of ['columnar', 'rows'] as const) {
+      const project = makeProject(
+        tempDir(),
+        [source],
+        loaded.map(([m, sql]) => loadedMapping(m, sql, 1)),
+      );
+      contexts[path] = { ...engineContext(project, await freshStore('duckdb')), columnar: path === 'columnar' };
+    }
+  }, 60_000);
+  afterAll(async () => {
+    for (const ctx of Object.values(contexts)) {
+      await ctx.connectors.closeAll();
+      await ctx.store.close();
+    }
+  });
+
+  it.each(loaded.map(([m]) => m.name))(
+    '%s: identical events, rejects, duplicates, counts and examples',
+    (name) => expectSameDayBothWays(contexts, name),
+    60_000,
+  );
 });
 
 describe('columnar events path vs row path, users built from id columns and numbers (DuckDB source → DuckDB store)', () => {

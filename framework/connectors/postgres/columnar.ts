@@ -1,9 +1,12 @@
 /**
- * The PostgreSQL bulk export for the columnar metrics path: the days' wrapped query sent as
+ * The PostgreSQL bulk export for the columnar paths: the days' wrapped query sent as
  * `COPY (…) TO STDOUT` (text format: cheaper for the server to write than CSV) and read off
  * the socket by CopyOutQuery, each row routed to its day by the text of its day column
  * (exported first, so no row is parsed), without a JavaScript value per row. Redshift has no
- * `COPY … TO STDOUT`, so it keeps the cursor path.
+ * `COPY … TO STDOUT`: there the wrapped query runs as a plain query whose DataRow messages are
+ * read off the socket the same way and written as the lines COPY would have written, so the
+ * rest of the path cannot tell the two apart. Redshift has no row fingerprint (its dayStats
+ * counts only): its export carries a fingerprint term of 0 and reports no fingerprint.
  */
 import type pg from 'pg';
 import { WharfError } from '../../diagnostics/errors.js';
@@ -20,7 +23,7 @@ import type {
   Row,
 } from '../types.js';
 import { DayRouter, unescapeCopyText } from '../shared/text-export.js';
-import { CopyOutQuery } from './copy-out.js';
+import { CopyOutQuery, dataRowsAsCopyText, QUERY_ROWS, type CopyRowHandler } from './copy-out.js';
 import { exactCsvTypeOf, ROW_VALUE_TYPES } from './values.js';
 
 type Parser = (text: string) => unknown;
@@ -38,12 +41,20 @@ export function oidOf(column: ColumnInfo): number {
 function exportQuery(sql: string, dialect: SqlDialect, filters: DayFilter[], options: CopyDaysOptions): string {
   const inner = sql.replace(/(\s*;)+\s*$/, '').trim();
   const list = options.columns.map((name) => `${QUERY_ALIAS}.${dialect.identifier(name)}`);
-  if (options.fingerprint) list.push(`CAST(hashtext(CAST(${QUERY_ALIAS} AS TEXT)) AS BIGINT) AS wharf_fp_term`);
+  if (options.fingerprint)
+    list.push(dialect.fingerprint ? `CAST(hashtext(CAST(${QUERY_ALIAS} AS TEXT)) AS BIGINT) AS wharf_fp_term` : '0');
   return `SELECT ${list.join(', ')} FROM (\n${inner}\n) AS ${QUERY_ALIAS}\nWHERE ${daysPredicate(dialect, filters)}`;
 }
 
-/** The columnar export of one PostgreSQL pool; `run` borrows a client and classes its errors. */
+/** The query reading the export's rows, each handed to `onRow` as a line of COPY's text format. */
+function exportRowsQuery(kind: 'postgres' | 'redshift', select: string, onRow: CopyRowHandler): CopyOutQuery {
+  if (kind === 'postgres') return new CopyOutQuery(`COPY (${select}) TO STDOUT`, onRow);
+  return new CopyOutQuery(select, dataRowsAsCopyText(onRow), QUERY_ROWS);
+}
+
+/** The columnar export of one PostgreSQL or Redshift pool; `run` borrows a client and classes its errors. */
 export function pgColumnarExport(
+  kind: 'postgres' | 'redshift',
   dialect: SqlDialect,
   run: <T>(query: QuerySpec, fn: (client: pg.PoolClient) => Promise<T>) => Promise<T>,
 ): ColumnarExport {
@@ -54,9 +65,9 @@ export function pgColumnarExport(
     copyDays: (query: QuerySpec, filters: DayFilter[], options: CopyDaysOptions, sink: DayRowSink) =>
       run(query, async (client) => {
         const router = new DayRouter(filters.map((f) => f.day));
-        const sql = `COPY (${exportQuery(query.sql, dialect, filters, options)}) TO STDOUT`;
+        const select = exportQuery(query.sql, dialect, filters, options);
         // One day needs no routing (and a TIMESTAMP day column's text is not the zone's day).
-        const copy = new CopyOutQuery(sql, (buf, start, end) => {
+        const copy = exportRowsQuery(kind, select, (buf, start, end) => {
           const day = filters.length === 1 ? 0 : router.dayOf(buf, start, end);
           if (day < 0) {
             throw new WharfError(
@@ -76,7 +87,7 @@ export function pgColumnarExport(
     dayStats: (day: string, rowCount: number, sum: string | null): DayStats => ({
       day,
       rowCount,
-      fingerprint: sum === null ? null : `postgres:${sum}`,
+      fingerprint: sum === null || !dialect.fingerprint ? null : `postgres:${sum}`,
     }),
     parseRow(columns: ColumnInfo[], raw: (string | null)[]): Row {
       const row: Row = {};

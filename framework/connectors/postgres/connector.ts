@@ -54,7 +54,7 @@ export class PgConnector implements Connector {
   ) {
     this.capabilities = kind === 'postgres' ? PG_CAPABILITIES : REDSHIFT_CAPABILITIES;
     this.dialect = kind === 'postgres' ? postgresDialect : redshiftDialect;
-    if (kind === 'postgres') this.columnar = pgColumnarExport(this.dialect, (query, fn) => this.run(query, fn));
+    this.columnar = pgColumnarExport(kind, this.dialect, (query, fn) => this.run(query, fn));
   }
 
   static async open(config: PostgresSource | RedshiftSource, context: ConnectorContext): Promise<PgConnector> {

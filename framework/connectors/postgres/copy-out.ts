@@ -10,16 +10,28 @@
  * Like pg-copy-streams, the query takes over the socket's `data` listener from pg while the
  * copy runs and hands everything from CopyDone or an ErrorResponse on back to pg, which then
  * completes (or fails) the query as usual.
+ *
+ * A plain query's rows come the same way, one DataRow message per row, for a backend without
+ * `COPY … TO STDOUT` (Redshift): QUERY_ROWS reads those, and `dataRowsAsCopyText` writes each
+ * as the line COPY's text format would have written for it.
  */
 import type pg from 'pg';
 
 /** Receives each row: `buf[start, end)` is the row's CSV text with its newline; valid only during the call. */
 export type CopyRowHandler = (buf: Buffer, start: number, end: number) => void;
 
-const COPY_DATA = 0x64; // 'd'
-const COPY_OUT_RESPONSE = 0x48; // 'H'
+/** Which messages carry the rows, and which others may come before or among them without ending them. */
+export interface RowMessages {
+  row: number;
+  skippable: readonly number[];
+}
+
 const NOTICE = 0x4e; // 'N'
 const PARAMETER_STATUS = 0x53; // 'S'
+/** CopyData ('d') rows, after a CopyOutResponse ('H'). */
+export const COPY_ROWS: RowMessages = { row: 0x64, skippable: [0x48, NOTICE, PARAMETER_STATUS] };
+/** DataRow ('D') rows of a plain query, after its RowDescription ('T'). */
+export const QUERY_ROWS: RowMessages = { row: 0x44, skippable: [0x54, NOTICE, PARAMETER_STATUS] };
 const HEADER = 5; // type byte + int32 length (which counts itself)
 /** A read shorter than this found the socket nearly empty. */
 const SMALL_READ = 32 * 1024;
@@ -49,6 +61,7 @@ export class CopyOutQuery implements pg.Submittable {
   constructor(
     private readonly sql: string,
     private readonly onRow: CopyRowHandler,
+    private readonly messages: RowMessages = COPY_ROWS,
   ) {
     this.done = new Promise((resolve, reject) => {
       this.resolve = resolve;
@@ -121,7 +134,7 @@ export class CopyOutQuery implements pg.Submittable {
       const type = chunk[i];
       // Written out: Buffer#readUInt32BE is a call per row here.
       const end = i + 1 + (((chunk[i + 1] << 24) | (chunk[i + 2] << 16) | (chunk[i + 3] << 8) | chunk[i + 4]) >>> 0);
-      if (type !== COPY_DATA && !skippable(type)) {
+      if (type !== this.messages.row && !this.messages.skippable.includes(type)) {
         this.handBack(chunk.subarray(i));
         return;
       }
@@ -129,7 +142,7 @@ export class CopyOutQuery implements pg.Submittable {
         this.startCarry(chunk, i, end - i);
         return;
       }
-      if (type === COPY_DATA) this.row(chunk, i + HEADER, end);
+      if (type === this.messages.row) this.row(chunk, i + HEADER, end);
       i = end;
     }
   }
@@ -151,7 +164,7 @@ export class CopyOutQuery implements pg.Submittable {
       i = take;
       if (this.carried < HEADER) return -1;
       const type = carry[0];
-      if (type !== COPY_DATA && !skippable(type)) {
+      if (type !== this.messages.row && !this.messages.skippable.includes(type)) {
         this.carry = null;
         this.handBack(Buffer.concat([carry.subarray(0, HEADER), chunk.subarray(i)]));
         return -1;
@@ -169,7 +182,7 @@ export class CopyOutQuery implements pg.Submittable {
     i += take;
     if (this.carried < carry.length) return -1;
     this.carry = null;
-    if (carry[0] === COPY_DATA) this.row(carry, HEADER, carry.length);
+    if (carry[0] === this.messages.row) this.row(carry, HEADER, carry.length);
     return i;
   }
 
@@ -194,7 +207,97 @@ export class CopyOutQuery implements pg.Submittable {
   }
 }
 
-/** Messages the backend may send in the middle of a copy that do not end it. */
-function skippable(type: number): boolean {
-  return type === COPY_OUT_RESPONSE || type === NOTICE || type === PARAMETER_STATUS;
+/** Fields from this many bytes on are copied in runs rather than byte by byte. */
+const LONG_FIELD = 64;
+
+/** COPY's text-format escape letter of each byte it escapes (PostgreSQL's CopyAttributeOutText), else 0. */
+const COPY_ESCAPE = new Uint8Array(256);
+for (const [byte, letter] of [
+  [0x08, 'b'],
+  [0x09, 't'],
+  [0x0a, 'n'],
+  [0x0b, 'v'],
+  [0x0c, 'f'],
+  [0x0d, 'r'],
+  [0x5c, '\\'],
+] as const)
+  COPY_ESCAPE[byte] = letter.charCodeAt(0);
+
+/**
+ * A DataRow handler (QUERY_ROWS) that hands `onRow` each row as the line `COPY … TO STDOUT`
+ * writes for it: text fields (a plain query's values are the same output functions' text)
+ * joined by tabs, `\N` for NULL, COPY's escapes, a newline.
+ */
+export function dataRowsAsCopyText(onRow: CopyRowHandler): CopyRowHandler {
+  const line = new CopyLine();
+  return (buf, start, end) => {
+    // Each field's 4-byte length becomes at most a tab and `\N`; each byte at most two.
+    line.start(2 * (end - start) + 1);
+    const fields = (buf[start] << 8) | buf[start + 1];
+    let i = start + 2;
+    for (let f = 0; f < fields; f++) {
+      if (f > 0) line.byte(0x09);
+      const length = (buf[i] << 24) | (buf[i + 1] << 16) | (buf[i + 2] << 8) | buf[i + 3];
+      i += 4;
+      if (length < 0) {
+        line.byte(0x5c);
+        line.byte(0x4e);
+        continue;
+      }
+      line.escaped(buf, i, i + length);
+      i += length;
+    }
+    line.byte(0x0a);
+    onRow(line.out, 0, line.length);
+  };
+}
+
+/** One row's COPY text line, written into a buffer reused from row to row. */
+class CopyLine {
+  out = Buffer.allocUnsafe(64 * 1024);
+  length = 0;
+
+  /** Starts a line of at most `bound` bytes. */
+  start(bound: number): void {
+    if (this.out.length < bound) this.out = Buffer.allocUnsafe(2 * bound);
+    this.length = 0;
+  }
+
+  byte(value: number): void {
+    this.out[this.length++] = value;
+  }
+
+  /**
+   * Appends `buf[from, to)` with COPY's escapes. A short field is copied byte by byte as it is
+   * scanned (a `Buffer#copy` call costs more than its bytes); a longer one is scanned, then
+   * copied in runs between escapes.
+   */
+  escaped(buf: Buffer, from: number, to: number): void {
+    const out = this.out;
+    let o = this.length;
+    if (to - from < LONG_FIELD) {
+      for (let j = from; j < to; j++) {
+        const byte = buf[j];
+        const letter = COPY_ESCAPE[byte];
+        if (letter === 0) {
+          out[o++] = byte;
+        } else {
+          out[o++] = 0x5c;
+          out[o++] = letter;
+        }
+      }
+      this.length = o;
+      return;
+    }
+    let run = from;
+    for (let j = from; j < to; j++) {
+      const letter = COPY_ESCAPE[buf[j]];
+      if (letter === 0) continue;
+      o += buf.copy(out, o, run, j);
+      out[o++] = 0x5c;
+      out[o++] = letter;
+      run = j + 1;
+    }
+    this.length = o + buf.copy(out, o, run, to);
+  }
 }
