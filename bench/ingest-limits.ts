@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { openDuckDB } from '../framework/util/duckdb.js';
 import { benchQuery, type BenchData } from './ingest-data.js';
 
-export type SourceKind = 'postgres' | 'duckdb' | 's3';
+export type SourceKind = 'postgres' | 'redshift' | 'duckdb' | 's3';
 export type StoreKind = 'duckdb' | 'postgres';
 
 function timed(work: () => void): number {
@@ -48,7 +48,9 @@ async function duckdbInto(dir: string, sql: (db: string) => string): Promise<num
 
 export async function sourceLimit(kind: SourceKind, data: BenchData, pgUrl: string, dir: string): Promise<number> {
   const { columns, table } = data.dataset;
-  if (kind === 'postgres') {
+  // The Redshift case reads the same PostgreSQL server (the protocol Redshift speaks): its limit
+  // is that server's fastest way out, the same `\copy`, which Redshift itself does not have.
+  if (kind === 'postgres' || kind === 'redshift') {
     const copyOut = `\\copy (${benchQuery(data.dataset)}) to /dev/null`;
     return timed(() => execFileSync('psql', [pgUrl, '-q', '-c', copyOut], { stdio: 'inherit' }));
   }

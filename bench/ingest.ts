@@ -1,7 +1,8 @@
 /**
  * Ingestion benchmark, a matrix: days of one dataset (metrics by default, or realistic events,
- * bench/ingest-cases.ts) from each source kind (PostgreSQL, a DuckDB file, S3 parquet on
- * s3rver at 127.0.0.1, the Snowflake and BigQuery protocol fakes on 127.0.0.1) into each store
+ * bench/ingest-cases.ts) from each source kind (PostgreSQL, the same server read as Redshift,
+ * a DuckDB file, S3 parquet on s3rver at 127.0.0.1, the Snowflake and BigQuery protocol fakes
+ * on 127.0.0.1) into each store
  * (DuckDB, PostgreSQL), each case against the limit of its own path (bench/ingest-limits.ts,
  * bench/ingest-warehouses.ts), timed in turn in the same run. Every run prints the
  * path its days took (`columnar` or `rows`), as the engine reports it: a case whose days
@@ -16,7 +17,7 @@
  *                           [--events-per-user N]
  *                           [--repeated-events S]
  *
- * Defaults: all ten cases, 1,000,000 rows over 10 days, 3 runs (a few minutes); the issue's
+ * Defaults: all twelve cases, 1,000,000 rows over 10 days, 3 runs (a few minutes); the issue's
  * size is `--rows 10000000`. Without `--concurrency`, Wharf loads as `ingest backfill` does
  * without it: as many days at once as the source's default `maxConcurrency` (2). Runs are
  * interleaved (run 1 of every case, then run 2, …) and each case's figure is the median of
@@ -95,7 +96,7 @@ if (!Object.hasOwn(DATASETS, values.dataset!)) {
 }
 const dataset = DATASETS[values.dataset as DatasetName];
 const repeatedEvents = parseRepeatedEvents(values['repeated-events']);
-const SOURCES: (SourceKind | WarehouseKind)[] = ['postgres', 'duckdb', 's3', 'snowflake', 'bigquery'];
+const SOURCES: (SourceKind | WarehouseKind)[] = ['postgres', 'redshift', 'duckdb', 's3', 'snowflake', 'bigquery'];
 const WAREHOUSES: WarehouseKind[] = ['snowflake', 'bigquery'];
 const STORES: StoreKind[] = ['duckdb', 'postgres'];
 const cases = parseCases(values.cases!);
@@ -222,7 +223,7 @@ async function runCase(c: Case, run: number, data: BenchData, endpoint: string):
   const before = cpuSeconds();
   const wharf = await ingestOnce(c, data, { storePath, storeUrl, endpoint });
   const fakeCpu = isWarehouse(c.source) ? { limit: limitCpu, wharf: cpuSeconds() - before } : null;
-  const usesPg = c.source === 'postgres' || c.store === 'postgres';
+  const usesPg = c.source === 'postgres' || c.source === 'redshift' || c.store === 'postgres';
   const pgCpu = pgCpuSeconds && usesPg ? { limit: pgLimit - pgBefore, wharf: pgCpuSeconds() - pgLimit } : null;
   if (c.store === 'duckdb') {
     rmSync(storePath, { force: true });
@@ -252,8 +253,8 @@ function sourceConfig(
     const dialectSql = kind === 'bigquery' ? sql.replace(/"(\w+)"/g, '`$1`') : sql;
     return { source: warehouseSource(kind, warehouses), sql: dialectSql };
   }
-  if (kind === 'postgres') {
-    return { source: { kind: 'postgres', name: 'bench', url: { env: 'WHARF_BENCH_PG_URL' } }, sql };
+  if (kind === 'postgres' || kind === 'redshift') {
+    return { source: { kind, name: 'bench', url: { env: 'WHARF_BENCH_PG_URL' } }, sql };
   }
   if (kind === 'duckdb') return { source: { kind: 'duckdb', name: 'bench', path: data.duckdbPath }, sql };
   const source: SourceConfig = {
