@@ -36,6 +36,7 @@ import {
   ROW_PATH_DOUBLES,
 } from '../support/events-number-values.js';
 import { rowsCheckedOneByOne } from '../support/rows-checked.js';
+import { bothPathContexts, closeBothPaths, type BothPaths } from '../support/both-paths.js';
 
 const DAY = '2026-10-05';
 const [UUID_A, UUID_B] = ['a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'b1ffcd88-8d1a-4f09-9c7e-7cc8ce491b22'];
@@ -322,7 +323,7 @@ const uuidMapping: [EventsMapping, string] = [
 ];
 
 /** The mapping's day loaded on both paths (twice in bulk) leaves the same events, rejects, duplicates and counts. */
-async function expectSameDayBothWays(contexts: Record<'columnar' | 'rows', EngineContext>, name: string) {
+async function expectSameDayBothWays(contexts: BothPaths<EngineContext>, name: string) {
   const results: Record<string, DayResult> = {};
   for (const path of ['columnar', 'rows'] as const) {
     results[path] = await ingestDay(contexts[path], name, DAY);
@@ -489,28 +490,17 @@ describe('columnar events path vs row path (PostgreSQL → DuckDB)', () => {
 });
 
 describe("columnar events path vs row path (Redshift → DuckDB): the plain query's rows in bulk", () => {
-  const contexts: Record<'columnar' | 'rows', EngineContext> = {} as never;
+  let contexts: BothPaths<EngineContext>;
   // The messy day as text and as JSON columns, from the same server read as a `redshift` source
   // (Redshift speaks PostgreSQL's protocol), whose bulk export is a plain query, not COPY.
   const loaded = mappings.filter(([m]) => m.name === 'text_in' || m.name === 'json_in');
 
   beforeAll(async () => {
     const source = { ...(await seededSource('postgres', statements())), kind: 'redshift' } as SourceConfig;
-    for (const path of ['columnar', 'rows'] as const) {
-      const project = makeProject(
-        tempDir(),
-        [source],
-        loaded.map(([m, sql]) => loadedMapping(m, sql, 1)),
-      );
-      contexts[path] = { ...engineContext(project, await freshStore('duckdb')), columnar: path === 'columnar' };
-    }
+    const loadedMappings = loaded.map(([m, sql]) => loadedMapping(m, sql, 1));
+    contexts = await bothPathContexts([source], loadedMappings, { store: 'duckdb' });
   }, 60_000);
-  afterAll(async () => {
-    for (const ctx of Object.values(contexts)) {
-      await ctx.connectors.closeAll();
-      await ctx.store.close();
-    }
-  });
+  afterAll(() => closeBothPaths(contexts));
 
   it.each(loaded.map(([m]) => m.name))(
     '%s: identical events, rejects, duplicates, counts and examples',
