@@ -36,13 +36,14 @@ export function oidOf(column: ColumnInfo): number {
 
 /**
  * The days' query, plus (when asked) the row's fingerprint term: the same
- * `hashtext(row as text)` whose sum is the postgres dialect's day fingerprint.
+ * `hashtext(row as text)` whose sum is the postgres dialect's day fingerprint, or 0 for a
+ * dialect without one (Redshift, whose days count only).
  */
 function exportQuery(sql: string, dialect: SqlDialect, filters: DayFilter[], options: CopyDaysOptions): string {
   const inner = sql.replace(/(\s*;)+\s*$/, '').trim();
   const list = options.columns.map((name) => `${QUERY_ALIAS}.${dialect.identifier(name)}`);
-  if (options.fingerprint)
-    list.push(dialect.fingerprint ? `CAST(hashtext(CAST(${QUERY_ALIAS} AS TEXT)) AS BIGINT) AS wharf_fp_term` : '0');
+  const term = dialect.fingerprint ? `CAST(hashtext(CAST(${QUERY_ALIAS} AS TEXT)) AS BIGINT)` : '0';
+  if (options.fingerprint) list.push(`${term} AS wharf_fp_term`);
   return `SELECT ${list.join(', ')} FROM (\n${inner}\n) AS ${QUERY_ALIAS}\nWHERE ${daysPredicate(dialect, filters)}`;
 }
 
