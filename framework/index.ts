@@ -40,8 +40,10 @@ export {
   StatementConnector,
   STATEMENT_CAPABILITIES,
   collectPages,
+  rowPages,
   type StatementConnectorOptions,
   type StatementRunner,
+  type RawResultPage,
   type ResultPage,
 } from './connectors/shared/statement-connector.js';
 export {

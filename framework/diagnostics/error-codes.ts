@@ -109,6 +109,7 @@ export type BuiltinErrorCode =
   | 'query.day-column-type'
   | 'query.export-column'
   | 'query.export-day'
+  | 'query.export-value'
   | 'query.failed'
   | 'query.timeout'
   | 's3.auth'

@@ -6,11 +6,13 @@
  */
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import {
+  rowPages,
   WharfError,
   type ColumnInfo,
   type QuerySpec,
+  type RawResultPage,
   type ResultPage,
-  type Row,
+  type RowValue,
   type StatementRunner,
 } from '@wharf/framework';
 import type { AthenaSource } from './options.js';
@@ -27,7 +29,15 @@ export class AthenaQueryRunner implements StatementRunner {
   ) {}
 
   /** The pages of a statement's result. `query` names the mapping in errors. */
-  async *pages(sql: string, query?: QuerySpec, signal?: AbortSignal): AsyncGenerator<ResultPage> {
+  pages(sql: string, query?: QuerySpec, signal?: AbortSignal): AsyncIterable<ResultPage> {
+    return rowPages(this.rawPages(sql, query, signal), this.value);
+  }
+
+  /** A value's text (`VarCharValue`, absent for NULL) as the connector contract's value. */
+  readonly value = (raw: unknown, column: ColumnInfo): RowValue => parseValue(raw as string | undefined, column);
+
+  /** The pages with each value as Athena's text. */
+  async *rawPages(sql: string, query?: QuerySpec, signal?: AbortSignal): AsyncGenerator<RawResultPage> {
     const id = await this.start(sql);
     let finished = false;
     try {
@@ -47,7 +57,7 @@ export class AthenaQueryRunner implements StatementRunner {
         const raw = page.ResultSet?.Rows ?? [];
         const data = first ? raw.slice(1) : raw;
         first = false;
-        yield { columns, rows: data.map((r) => toRow(r.Data ?? [], columns)) };
+        yield { columns, rows: data.map((r) => (r.Data ?? []).map((d) => d.VarCharValue)) };
         token = page.NextToken;
       } while (token);
       finished = true;
@@ -109,12 +119,4 @@ export class AthenaQueryRunner implements StatementRunner {
       throw athenaCallError(err, this.config.name);
     }
   }
-}
-
-function toRow(data: { VarCharValue?: string }[], columns: ColumnInfo[]): Row {
-  const row: Row = {};
-  columns.forEach((column, i) => {
-    row[column.name] = parseValue(data[i]?.VarCharValue, column);
-  });
-  return row;
 }

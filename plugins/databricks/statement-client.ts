@@ -6,11 +6,14 @@
  * running cancels it on the warehouse.
  */
 import {
+  rowPages,
   WharfError,
   type ColumnInfo,
   type QuerySpec,
+  type RawResultPage,
   type ResultPage,
   type Row,
+  type RowValue,
   type StatementRunner,
 } from '@wharf/framework';
 import type { TokenProvider } from './auth.js';
@@ -51,7 +54,15 @@ export class StatementClient implements StatementRunner {
     private readonly fetchImpl: typeof fetch,
   ) {}
 
-  async *pages(sql: string, query?: QuerySpec, signal?: AbortSignal): AsyncGenerator<ResultPage> {
+  pages(sql: string, query?: QuerySpec, signal?: AbortSignal): AsyncIterable<ResultPage> {
+    return rowPages(this.rawPages(sql, query, signal), this.value);
+  }
+
+  /** A value as JSON_ARRAY sends it (a string, or null) as the connector contract's value. */
+  readonly value = (raw: unknown, column: ColumnInfo): RowValue => parseValue(raw as string | null, column);
+
+  /** The pages with each value as Databricks' text. */
+  async *rawPages(sql: string, query?: QuerySpec, signal?: AbortSignal): AsyncGenerator<RawResultPage> {
     const response = await this.finished({ statement: sql }, query, signal);
     yield* this.chunks(response, signal);
   }
@@ -68,7 +79,7 @@ export class StatementClient implements StatementRunner {
     });
     const rows: Row[] = [];
     let columns: ColumnInfo[] = [];
-    for await (const page of this.chunks(response)) {
+    for await (const page of rowPages(this.chunks(response), this.value)) {
       columns = page.columns;
       rows.push(...page.rows);
     }
@@ -107,11 +118,11 @@ export class StatementClient implements StatementRunner {
   }
 
   /** The result's pages, following the chunk links one at a time. */
-  private async *chunks(response: StatementResponse, signal?: AbortSignal): AsyncGenerator<ResultPage> {
+  private async *chunks(response: StatementResponse, signal?: AbortSignal): AsyncGenerator<RawResultPage> {
     const columns = (response.manifest?.schema?.columns ?? []).map(columnInfo);
     let chunk: Chunk | undefined = response.result;
     while (chunk) {
-      yield { columns, rows: (chunk.data_array ?? []).map((values) => toRow(values, columns)) };
+      yield { columns, rows: chunk.data_array ?? [] };
       signal?.throwIfAborted();
       chunk = chunk.next_chunk_internal_link
         ? await this.request<Chunk>('GET', chunk.next_chunk_internal_link)
@@ -140,12 +151,4 @@ export class StatementClient implements StatementRunner {
     if (!response.ok) throw httpError(this.config.name, response.status, text);
     return (text ? JSON.parse(text) : {}) as T;
   }
-}
-
-function toRow(values: (string | null)[], columns: ColumnInfo[]): Row {
-  const row: Row = {};
-  columns.forEach((column, i) => {
-    row[column.name] = parseValue(values[i], column);
-  });
-  return row;
 }

@@ -1,14 +1,26 @@
 /**
  * T-SQL statements over a lazily connected mssql pool: small results in one batch call, a
- * day's rows through mssql's readable stream (back-pressure), one row per page. Failures
- * become WharfErrors naming the source (and the mapping, for SQL errors).
+ * day's rows through mssql's readable stream (back-pressure), in pages of up to PAGE_ROWS rows.
+ * Failures become WharfErrors naming the source (and the mapping, for SQL errors).
  */
-import type { ColumnInfo, QuerySpec, ResultPage, Row, StatementRunner } from '@wharf/framework';
+import {
+  rowPages,
+  type ColumnInfo,
+  type QuerySpec,
+  type RawResultPage,
+  type ResultPage,
+  type Row,
+  type RowValue,
+  type StatementRunner,
+} from '@wharf/framework';
 import type { ConnectionPool } from 'mssql';
 import { synapseError } from './errors.js';
 import { columnInfo, normalize } from './values.js';
 
 type ColumnMeta = Record<string, { name: string; type: unknown }>;
+
+/** Rows a page holds at most: the stream's rows are handed on in pages, not one by one. */
+const PAGE_ROWS = 1_000;
 
 /** The StatementRunner of the Synapse connector. */
 export class SynapseRunner implements StatementRunner {
@@ -19,7 +31,15 @@ export class SynapseRunner implements StatementRunner {
     private readonly pool: ConnectionPool,
   ) {}
 
-  async *pages(sql: string, query?: QuerySpec): AsyncGenerator<ResultPage> {
+  pages(sql: string, query?: QuerySpec, signal?: AbortSignal): AsyncIterable<ResultPage> {
+    return rowPages(this.rawPages(sql, query, signal), this.value);
+  }
+
+  /** A value as mssql gives it, as the connector contract's value. */
+  readonly value = (raw: unknown, column: ColumnInfo): RowValue => normalize(raw, column);
+
+  /** The pages with each value as mssql gives it (a string, number, Date or Buffer). */
+  async *rawPages(sql: string, query?: QuerySpec, signal?: AbortSignal): AsyncGenerator<RawResultPage> {
     const request = (await this.connect()).request();
     let columns: ColumnInfo[] = [];
     request.on('recordset', (meta: ColumnMeta) => {
@@ -27,10 +47,16 @@ export class SynapseRunner implements StatementRunner {
     });
     const stream = request.toReadableStream();
     void request.batch(sql).catch(() => undefined);
+    let rows: unknown[][] = [];
     try {
       for await (const raw of stream as AsyncIterable<Record<string, unknown>>) {
-        yield { columns, rows: [toRow(raw, columns)] };
+        rows.push(columns.map((c) => raw[c.name]));
+        if (rows.length < PAGE_ROWS) continue;
+        yield { columns, rows };
+        rows = [];
+        signal?.throwIfAborted();
       }
+      if (rows.length > 0) yield { columns, rows };
     } catch (err) {
       throw synapseError(err, this.sourceName, query);
     } finally {

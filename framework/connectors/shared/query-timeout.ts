@@ -34,3 +34,38 @@ export function queryTimeoutError(source: string, query: QuerySpec | undefined, 
     },
   );
 }
+
+/**
+ * A statement's timeout joined to the caller's stop signal: `signal` aborts when either does,
+ * and `timedOut` tells which. (Hand-joined rather than AbortSignal.any, which Node 20.0-20.2
+ * lack.)
+ */
+export class Deadline {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private readonly onStop: () => void;
+  timedOut = false;
+
+  constructor(
+    ms: number,
+    private readonly stop?: AbortSignal,
+  ) {
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.controller.abort(new Error(`the query ran longer than ${ms} ms`));
+    }, ms);
+    this.timer.unref();
+    this.onStop = () => this.controller.abort(stop?.reason);
+    if (stop?.aborted) this.onStop();
+    else stop?.addEventListener('abort', this.onStop, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+    this.stop?.removeEventListener('abort', this.onStop);
+  }
+}

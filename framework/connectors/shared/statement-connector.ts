@@ -8,14 +8,31 @@
 import { WharfError } from '../../diagnostics/errors.js';
 import type { SqlDialect } from './sql-dialect.js';
 import { sqlDayQueries } from './wrapped-queries.js';
-import type { ColumnInfo, Connector, DayFilter, DayStats, QuerySpec, Row, StreamOptions } from '../types.js';
+import type {
+  ColumnarExport,
+  ColumnInfo,
+  Connector,
+  DayFilter,
+  DayStats,
+  QuerySpec,
+  Row,
+  RowValue,
+  StreamOptions,
+} from '../types.js';
 import { abortedError } from './errors.js';
-import { queryTimeoutError, timeoutOf } from './query-timeout.js';
+import { Deadline, queryTimeoutError, timeoutOf } from './query-timeout.js';
+import { statementColumnarExport } from './statement-columnar.js';
 
 /** One page of a statement's result, values already in the connector contract's types. */
 export interface ResultPage {
   columns: ColumnInfo[];
   rows: Row[];
+}
+
+/** One page of a statement's result as the wire sends it: each row its columns' raw values, in column order. */
+export interface RawResultPage {
+  columns: ColumnInfo[];
+  rows: ArrayLike<unknown>[];
 }
 
 /** A warehouse's wire protocol: runs one statement and yields its result pages in order. */
@@ -28,6 +45,31 @@ export interface StatementRunner {
   pages(sql: string, query?: QuerySpec, signal?: AbortSignal): AsyncIterable<ResultPage>;
   /** Every row of a small result in one call, where the protocol has a cheaper way than paging. */
   all?(sql: string, query?: QuerySpec): Promise<ResultPage>;
+  /**
+   * The same pages with each value as the wire sends it (stops as `pages` does). With `value`,
+   * it gives the connector a bulk export for the columnar path: rows become lines of text
+   * without a Row object or the row path's per-row checks. Write `pages` as
+   * `rowPages(this.rawPages(…), value)` so the two cannot differ.
+   */
+  rawPages?(sql: string, query?: QuerySpec, signal?: AbortSignal): AsyncIterable<RawResultPage>;
+  /** One raw value as `pages` turns it into the connector contract's value (null: SQL NULL). */
+  value?(raw: unknown, column: ColumnInfo): RowValue;
+}
+
+/** Raw pages as pages of Rows, each value turned by `value`. */
+export async function* rowPages(
+  raw: AsyncIterable<RawResultPage>,
+  value: (raw: unknown, column: ColumnInfo) => RowValue,
+): AsyncGenerator<ResultPage> {
+  for await (const page of raw) {
+    const { columns } = page;
+    const rows = page.rows.map((values) => {
+      const row: Row = {};
+      for (let i = 0; i < columns.length; i++) row[columns[i].name] = value(values[i], columns[i]);
+      return row;
+    });
+    yield { columns, rows };
+  }
 }
 
 /** What differs between statement connectors besides the runner. */
@@ -64,10 +106,16 @@ export class StatementConnector implements Connector {
   readonly kind: string;
   readonly sourceName: string;
   readonly capabilities = STATEMENT_CAPABILITIES;
+  readonly columnar?: ColumnarExport;
 
   constructor(private readonly options: StatementConnectorOptions) {
     this.kind = options.kind;
     this.sourceName = options.sourceName;
+    const { runner } = options;
+    if (runner.rawPages && runner.value) {
+      const raw = { pages: runner.rawPages.bind(runner), value: runner.value.bind(runner) };
+      this.columnar = statementColumnarExport(this, { ...options, raw });
+    }
   }
 
   async describe(query: QuerySpec): Promise<ColumnInfo[]> {
@@ -163,40 +211,5 @@ export class StatementConnector implements Connector {
       );
     }
     return table;
-  }
-}
-
-/**
- * A statement's timeout joined to the caller's stop signal: `signal` aborts when either does,
- * and `timedOut` tells which. (Hand-joined rather than AbortSignal.any, which Node 20.0-20.2
- * lack.)
- */
-class Deadline {
-  private readonly controller = new AbortController();
-  private readonly timer: NodeJS.Timeout;
-  private readonly onStop: () => void;
-  timedOut = false;
-
-  constructor(
-    ms: number,
-    private readonly stop?: AbortSignal,
-  ) {
-    this.timer = setTimeout(() => {
-      this.timedOut = true;
-      this.controller.abort(new Error(`the query ran longer than ${ms} ms`));
-    }, ms);
-    this.timer.unref();
-    this.onStop = () => this.controller.abort(stop?.reason);
-    if (stop?.aborted) this.onStop();
-    else stop?.addEventListener('abort', this.onStop, { once: true });
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  clear(): void {
-    clearTimeout(this.timer);
-    this.stop?.removeEventListener('abort', this.onStop);
   }
 }
