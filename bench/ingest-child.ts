@@ -5,6 +5,7 @@
  * source config, store config, dataset and mapped columns, SQL, days, concurrency, batch
  * size, fingerprints, row path).
  */
+import type { WharfPlugin } from '../framework/config/plugins.js';
 import { resolveSettings, type LoadedProject } from '../framework/config/project.js';
 import type { BigQuerySource, MappingConfig, SourceConfig, StoreConfig } from '../framework/config/types.js';
 import { openBigQuery } from '../framework/connectors/bigquery/open.js';
@@ -68,15 +69,22 @@ const project: LoadedProject = {
 };
 
 const store = await openStore(spec.store, process.cwd());
+const context = { projectRoot: process.cwd(), resolveSecret };
+/** The plugin sources' connectors, as a project naming the plugin opens them. */
+const PLUGINS: Record<string, () => Promise<WharfPlugin>> = {
+  athena: async () => (await import('../plugins/athena/index.js')).default,
+  databricks: async () => (await import('../plugins/databricks/index.js')).default,
+  synapse: async () => (await import('../plugins/synapse/index.js')).default,
+};
+const plugin = PLUGINS[source.kind];
 // The BigQuery fake accepts a fixed bearer token, which only an auth client can give.
-const opener: ConnectorOpener | undefined =
-  source.kind === 'bigquery'
+const opener: ConnectorOpener | undefined = plugin
+  ? async () => (await plugin()).connectors![0].create(source as never, context)
+  : source.kind === 'bigquery'
     ? () =>
-        openBigQuery(
-          source as BigQuerySource,
-          { projectRoot: process.cwd(), resolveSecret },
-          { authClient: fixedTokenClient(process.env.WHARF_BENCH_BQ_TOKEN!) },
-        )
+        openBigQuery(source as BigQuerySource, context, {
+          authClient: fixedTokenClient(process.env.WHARF_BENCH_BQ_TOKEN!),
+        })
     : undefined;
 const connectors = new ConnectorPool(project, opener);
 const started = process.hrtime.bigint();

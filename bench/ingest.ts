@@ -2,11 +2,11 @@
  * Ingestion benchmark, a matrix: days of one dataset (metrics by default, or realistic events,
  * bench/ingest-cases.ts) from each source kind (PostgreSQL, the same server read as Redshift,
  * a DuckDB file, S3 parquet on s3rver at 127.0.0.1, the Snowflake and BigQuery protocol fakes
- * on 127.0.0.1) into each store
- * (DuckDB, PostgreSQL), each case against the limit of its own path (bench/ingest-limits.ts,
- * bench/ingest-warehouses.ts), timed in turn in the same run. Every run prints the
- * path its days took (`columnar` or `rows`), as the engine reports it: a case whose days
- * take the row path is measured on it, not left out.
+ * on 127.0.0.1; when named in `--cases`, the Athena, Databricks and Synapse plugins' fakes)
+ * into each store (DuckDB, PostgreSQL), each case against the limit of its own path
+ * (bench/ingest-limits.ts, bench/ingest-warehouses.ts), timed in turn in the same run. Every
+ * run prints the path its days took (`columnar` or `rows`), as the engine reports it: a case
+ * whose days take the row path is measured on it, not left out.
  * Wharf loads in a child process, for its own peak RSS. Targets: every ratio ≤ 2.0 (metrics
  * from PostgreSQL into DuckDB ≤ 1.5), peak RSS ≤ 512 MB.
  *
@@ -17,11 +17,12 @@
  *                           [--events-per-user N]
  *                           [--repeated-events S]
  *
- * Defaults: all twelve cases, 1,000,000 rows over 10 days, 3 runs (a few minutes); the issue's
- * size is `--rows 10000000`. Without `--concurrency`, Wharf loads as `ingest backfill` does
- * without it: as many days at once as the source's default `maxConcurrency` (2). Runs are
- * interleaved (run 1 of every case, then run 2, …) and each case's figure is the median of
- * its runs' ratios: on a shared machine either side can be 20% slower from one minute to the
+ * Defaults: all twelve cases (the plugin sources only when named: `--cases athena:duckdb`),
+ * 1,000,000 rows over 10 days, 3 runs (a few minutes); the issue's size is `--rows 10000000`.
+ * Without `--concurrency`, Wharf loads as `ingest backfill` does without it: as many days at
+ * once as the source's default `maxConcurrency` (2). Runs are interleaved (run 1 of every
+ * case, then run 2, …) and each case's figure is the median of its runs' ratios: on a shared
+ * machine either side can be 20% slower from one minute to the
  * next. Each Wharf run loads into a new store.
  *
  * `--fingerprint` loads as a mapping whose rechecks reload on a changed content fingerprint;
@@ -67,6 +68,7 @@ import { sourceLimit, storeCopyInLimit, type SourceKind, type StoreKind } from '
 import { clusterCpu } from './ingest-pg-cpu.js';
 import {
   clientLimit,
+  PLUGIN_KINDS,
   startWarehouses,
   stopWarehouses,
   WAREHOUSE_ENV,
@@ -96,8 +98,9 @@ if (!Object.hasOwn(DATASETS, values.dataset!)) {
 }
 const dataset = DATASETS[values.dataset as DatasetName];
 const repeatedEvents = parseRepeatedEvents(values['repeated-events']);
+/** The sources of `--cases all`; the plugin sources run when named. */
 const SOURCES: (SourceKind | WarehouseKind)[] = ['postgres', 'redshift', 'duckdb', 's3', 'snowflake', 'bigquery'];
-const WAREHOUSES: WarehouseKind[] = ['snowflake', 'bigquery'];
+const WAREHOUSES: WarehouseKind[] = ['snowflake', 'bigquery', ...PLUGIN_KINDS];
 const STORES: StoreKind[] = ['duckdb', 'postgres'];
 const cases = parseCases(values.cases!);
 const rows = Number(values.rows);
@@ -134,8 +137,8 @@ function parseCases(text: string): Case[] {
   if (text === 'all') return SOURCES.flatMap((source) => STORES.map((store) => ({ source, store })));
   return text.split(',').map((pair) => {
     const [source, store] = pair.split(':') as [SourceKind | WarehouseKind, StoreKind];
-    if (!SOURCES.includes(source) || !STORES.includes(store)) {
-      const kinds = `a source of ${SOURCES.join(', ')} and a store of ${STORES.join(', ')}`;
+    if (![...SOURCES, ...PLUGIN_KINDS].includes(source) || !STORES.includes(store)) {
+      const kinds = `a source of ${[...SOURCES, ...PLUGIN_KINDS].join(', ')} and a store of ${STORES.join(', ')}`;
       console.error(`--cases: '${pair}' is not source:store with ${kinds}`);
       process.exit(2);
     }
@@ -239,7 +242,7 @@ function cpuSeconds(): number {
 }
 
 function isWarehouse(kind: SourceKind | WarehouseKind): kind is WarehouseKind {
-  return kind === 'snowflake' || kind === 'bigquery';
+  return WAREHOUSES.includes(kind as WarehouseKind);
 }
 
 function sourceConfig(
@@ -249,8 +252,8 @@ function sourceConfig(
 ): { source: SourceConfig; sql: string } {
   const sql = benchQuery(data.dataset);
   if (isWarehouse(kind)) {
-    // BigQuery quotes names with backticks: its "user" is a string, not the column.
-    const dialectSql = kind === 'bigquery' ? sql.replace(/"(\w+)"/g, '`$1`') : sql;
+    // BigQuery and Databricks quote names with backticks: their "user" is a string, not the column.
+    const dialectSql = kind === 'bigquery' || kind === 'databricks' ? sql.replace(/"(\w+)"/g, '`$1`') : sql;
     return { source: warehouseSource(kind, warehouses), sql: dialectSql };
   }
   if (kind === 'postgres' || kind === 'redshift') {
