@@ -4,10 +4,18 @@
  * {columns: [{name, type}], rows, next?}; GET `next` answers the following page. Failures map
  * to WharfErrors in errors.ts, values to row values in values.ts.
  */
-import type { QuerySpec, ResultPage, StatementRunner } from '@wharf/framework';
+import {
+  rowPages,
+  type ColumnInfo,
+  type QuerySpec,
+  type RawResultPage,
+  type ResultPage,
+  type RowValue,
+  type StatementRunner,
+} from '@wharf/framework';
 import { httpError, unreachableError } from './errors.js';
 import type { TemplateHttpSource } from './options.js';
-import { columnInfo, toRow } from './values.js';
+import { columnInfo, toValue } from './values.js';
 
 interface Page {
   columns?: { name: string; type: string }[];
@@ -22,11 +30,23 @@ export class ApiClient implements StatementRunner {
   ) {}
 
   /** The result pages of one statement; `query` names the mapping in SQL errors. */
-  async *pages(sql: string, query?: QuerySpec): AsyncGenerator<ResultPage> {
+  pages(sql: string, query?: QuerySpec, signal?: AbortSignal): AsyncIterable<ResultPage> {
+    return rowPages(this.rawPages(sql, query, signal), this.value);
+  }
+
+  /**
+   * One value as the API sends it, as the connector contract's value. With rawPages, this gives
+   * the connector its bulk export (the columnar path).
+   */
+  readonly value = (raw: unknown, column: ColumnInfo): RowValue => toValue(raw, column.type);
+
+  /** The same pages, each row as the API's array of values. */
+  async *rawPages(sql: string, query?: QuerySpec, signal?: AbortSignal): AsyncGenerator<RawResultPage> {
     let page = await this.request('/v1/query', { sql, pageSize: this.config.pageSize ?? 5000 }, query);
     const columns = (page.columns ?? []).map(columnInfo);
     for (;;) {
-      yield { columns, rows: page.rows.map((values) => toRow(values, columns)) };
+      yield { columns, rows: page.rows };
+      signal?.throwIfAborted();
       if (!page.next) return;
       page = await this.request(page.next, undefined, query);
     }

@@ -1,5 +1,5 @@
 /** The warehouse's column types and wire values → the connector contract (see RowValue in @wharf/framework). */
-import { integerValue, type ColumnInfo, type LogicalType, type Row, type RowValue } from '@wharf/framework';
+import { integerValue, type ColumnInfo, type LogicalType, type RowValue } from '@wharf/framework';
 
 const LOGICAL: Record<string, LogicalType> = {
   string: 'string',
@@ -15,15 +15,8 @@ export function columnInfo(column: { name: string; type: string }): ColumnInfo {
   return { name: column.name, type: LOGICAL[column.type] ?? 'other', nativeType: column.type };
 }
 
-export function toRow(values: unknown[], columns: ColumnInfo[]): Row {
-  const row: Row = {};
-  columns.forEach((column, i) => {
-    row[column.name] = toValue(values[i], column.type);
-  });
-  return row;
-}
-
-function toValue(value: unknown, type: LogicalType): RowValue {
+/** One wire value as the row's value (see RowValue): JSON and text columns stay the API's text. */
+export function toValue(value: unknown, type: LogicalType): RowValue {
   if (value === null || value === undefined) return null;
   if (type === 'integer') return integerValue(value as string);
   if (type === 'double') return Number(value);
