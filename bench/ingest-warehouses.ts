@@ -108,33 +108,34 @@ export function warehouseSource(kind: WarehouseKind, warehouses: Warehouses): So
   return { kind: 'bigquery', name: 'bench', projectId: PROJECT, location: 'US', apiEndpoint: warehouses.bigquery!.url };
 }
 
+/** Each plugin source's fields besides its kind and name, pointing at its fake. */
+const PLUGIN_SOURCES: Record<PluginKind, (warehouses: Warehouses) => Record<string, unknown>> = {
+  athena: (w) => ({
+    region: 'us-east-1',
+    database: 'main',
+    endpoint: w.athena!.endpoint,
+    pollIntervalMs: 10,
+    accessKeyId: { env: 'WHARF_BENCH_ATHENA_KEY' },
+    secretAccessKey: { env: 'WHARF_BENCH_ATHENA_SECRET' },
+  }),
+  databricks: (w) => ({
+    host: w.databricks!.host,
+    warehouseId: BRICKS_WAREHOUSE,
+    token: { env: 'WHARF_BENCH_BRICKS_TOKEN' },
+    pollIntervalMs: 10,
+  }),
+  synapse: (w) => ({
+    server: '127.0.0.1',
+    port: w.synapse!.port,
+    database: 'dw',
+    user: SYNAPSE_USER,
+    password: { env: 'WHARF_BENCH_SYNAPSE_PASSWORD' },
+    encrypt: false,
+  }),
+};
+
 function pluginSource(kind: PluginKind, warehouses: Warehouses): SourceConfig {
-  const source =
-    kind === 'athena'
-      ? {
-          region: 'us-east-1',
-          database: 'main',
-          endpoint: warehouses.athena!.endpoint,
-          pollIntervalMs: 10,
-          accessKeyId: { env: 'WHARF_BENCH_ATHENA_KEY' },
-          secretAccessKey: { env: 'WHARF_BENCH_ATHENA_SECRET' },
-        }
-      : kind === 'databricks'
-        ? {
-            host: warehouses.databricks!.host,
-            warehouseId: BRICKS_WAREHOUSE,
-            token: { env: 'WHARF_BENCH_BRICKS_TOKEN' },
-            pollIntervalMs: 10,
-          }
-        : {
-            server: '127.0.0.1',
-            port: warehouses.synapse!.port,
-            database: 'dw',
-            user: SYNAPSE_USER,
-            password: { env: 'WHARF_BENCH_SYNAPSE_PASSWORD' },
-            encrypt: false,
-          };
-  return { kind, name: 'bench', ...source } as unknown as SourceConfig;
+  return { kind, name: 'bench', ...PLUGIN_SOURCES[kind](warehouses) } as unknown as SourceConfig;
 }
 
 /** What the client limit's child process reads (WHARF_BENCH_LIMIT, JSON). */

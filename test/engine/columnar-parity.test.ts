@@ -10,6 +10,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsMapping, SourceConfig } from '../../framework/config/types.js';
+import { closeBothPaths } from '../support/both-paths.js';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
 import type { DayResult, EngineContext } from '../../framework/engine/types.js';
 import {
@@ -68,12 +69,7 @@ describe.each(CASES)('columnar metrics path vs row path (%s source → %s store)
       contexts[path] = { ...engineContext(project, await freshStore(storeKind)), columnar: path === 'columnar' };
     }
   });
-  afterAll(async () => {
-    for (const ctx of Object.values(contexts)) {
-      await ctx.connectors.closeAll();
-      await ctx.store.close();
-    }
-  });
+  afterAll(() => closeBothPaths(contexts));
 
   it.each(LOADED)('%s: identical store contents, rejects, counts and examples', async (name) => {
     const results: Record<string, DayResult> = {};

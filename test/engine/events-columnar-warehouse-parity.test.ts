@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventsMapping } from '../../framework/config/types.js';
+import { closeBothPaths } from '../support/both-paths.js';
 import { ingestDay } from '../../framework/engine/ingest-day.js';
 import type { DayResult, EngineContext } from '../../framework/engine/types.js';
 import {
@@ -141,10 +142,7 @@ describe.each(['snowflake', 'bigquery', 'athena', 'databricks', 'synapse'] as co
       }
     });
     afterAll(async () => {
-      for (const ctx of Object.values(contexts)) {
-        await ctx.connectors.closeAll();
-        await ctx.store.close();
-      }
+      await closeBothPaths(contexts);
       await warehouse?.close();
     });
 
